@@ -1,0 +1,145 @@
+"""The ``pophealth`` command line.
+
+``pophealth demo | synth | validate | cube | report | workshop``. Problems with the
+user's input print a plain message and exit with status 2; no Python traceback is shown
+(set ``POPHEALTH_DEBUG=1`` to see one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from toolkit.errors import DataContractError
+
+#: Exit status for input the user must fix.
+EXIT_BAD_INPUT = 2
+
+
+def _cmd_synth(args: argparse.Namespace) -> int:
+    from toolkit.data.synth import write_demo_system
+
+    paths = write_demo_system(
+        args.out, persons=args.persons, seed=args.seed, progress=not args.quiet
+    )
+    for label, path in paths.items():
+        print(f"wrote {label}: {path}")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from toolkit.data.readers import read_areas, read_persons
+
+    reader = read_areas if args.kind == "areas" else read_persons
+    table = reader(args.path)
+    print(f"{args.path}: {len(table):,} rows meet the {args.kind} data contract.")
+    return 0
+
+
+def _cmd_cube(args: argparse.Namespace) -> int:
+    from toolkit.segment import build_cube
+
+    cube = build_cube(args.input, model=args.model, engine=args.engine, progress=not args.quiet)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    cube.to_parquet(out, index=False)
+    print(
+        f"wrote the cohort cube ({len(cube):,} cells, {int(cube['persons'].sum()):,} persons) to {out}"
+    )
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from toolkit.demo import run_demo
+
+    return run_demo(out_dir=args.out, persons=args.persons, seed=args.seed, progress=not args.quiet)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    from toolkit import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="pophealth",
+        description="Population health prioritisation toolkit: segment, compare, prioritise.",
+    )
+    parser.add_argument("--version", action="version", version=f"pophealth-toolkit {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    demo = commands.add_parser("demo", help="run the main job on the built-in demo system")
+    demo.add_argument("--out", default="reports/demo", help="output folder (default reports/demo)")
+    demo.add_argument("--persons", type=int, default=250_000, help="persons to synthesise")
+    demo.add_argument("--seed", type=int, default=20261122, help="random seed")
+    demo.add_argument("--quiet", action="store_true", help="no progress bars")
+    demo.set_defaults(handler=_cmd_demo)
+
+    synth = commands.add_parser("synth", help="write a synthetic demo system (Parquet, GeoPackage)")
+    synth.add_argument("--persons", type=int, default=250_000, help="persons to synthesise")
+    synth.add_argument("--seed", type=int, default=20261122, help="random seed")
+    synth.add_argument("--out", required=True, help="output folder")
+    synth.add_argument("--quiet", action="store_true", help="no progress bars")
+    synth.set_defaults(handler=_cmd_synth)
+
+    validate = commands.add_parser("validate", help="check a file against the data contract")
+    validate.add_argument("path", help="CSV, Parquet or Excel file")
+    validate.add_argument(
+        "--kind",
+        choices=("persons", "areas"),
+        default="persons",
+        help="which table (default persons)",
+    )
+    validate.set_defaults(handler=_cmd_validate)
+
+    cube = commands.add_parser("cube", help="segment persons and build the cohort cube")
+    cube.add_argument("input", help="persons file, folder or glob (Parquet or CSV)")
+    cube.add_argument("--out", required=True, help="where to write the cube (Parquet)")
+    cube.add_argument(
+        "--model", default="bridges_to_health", help="segmentation model or rules file"
+    )
+    cube.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
+    cube.add_argument("--quiet", action="store_true", help="no progress bars")
+    cube.set_defaults(handler=_cmd_cube)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``pophealth`` command line and return its exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name; ``sys.argv[1:]`` by default.
+
+    Returns
+    -------
+    int
+        0 on success, 2 when the input must be fixed by the user.
+    """
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    debug = os.environ.get("POPHEALTH_DEBUG") == "1"
+    try:
+        return handler(args)
+    except DataContractError as error:
+        if debug:
+            raise
+        print(
+            f"pophealth {args.command}: the data does not meet the contract.\n{error}",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    except (FileNotFoundError, IsADirectoryError, PermissionError, ValueError, TypeError) as error:
+        if debug:
+            raise
+        print(f"pophealth {args.command}: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(f"pophealth {args.command}: interrupted.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
