@@ -46,9 +46,8 @@ def _cmd_cube(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     cube.to_parquet(out, index=False)
-    print(
-        f"wrote the cohort cube ({len(cube):,} cells, {int(cube['persons'].sum()):,} persons) to {out}"
-    )
+    persons = int(cube["persons"].sum())
+    print(f"wrote the cohort cube ({len(cube):,} cells, {persons:,} persons) to {out}")
     return 0
 
 
