@@ -1,0 +1,54 @@
+"""Places and maps: neighbourhood indicators, choropleths, hot spots and real boundaries.
+
+- :func:`area_indicators`: population, age-standardised rates, excess events, deprivation
+  and segment mix per neighbourhood (LSOA) and per place, places dissolved from
+  neighbourhoods.
+- :func:`choropleth`, :func:`cluster_map`: static maps for reports;
+  :func:`interactive_map`: a folium map for notebooks that needs no tile server.
+- :func:`local_moran_hotspots`: high-high clusters by local Moran's I (esda).
+- :func:`read_lsoa_boundaries`, :func:`read_lsoa_lookup`, :func:`recode_lsoa`,
+  :func:`join_boundaries`, :func:`match_lsoa_codes`: ONS LSOA 2011 and 2021 boundaries
+  and lookups.
+- :func:`suppress_small_counts`: primary suppression of counts below the disclosure threshold.
+
+Names are imported on first use so that ``import toolkit.places`` does not load geopandas.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "AreaIndicators": "toolkit.places.indicators",
+    "area_indicators": "toolkit.places.indicators",
+    "dissolve_places": "toolkit.places.indicators",
+    "choropleth": "toolkit.places.maps",
+    "cluster_map": "toolkit.places.maps",
+    "interactive_map": "toolkit.places.maps",
+    "HotSpots": "toolkit.places.hotspots",
+    "local_moran_hotspots": "toolkit.places.hotspots",
+    "BRITISH_NATIONAL_GRID": "toolkit.places.boundaries",
+    "read_lsoa_boundaries": "toolkit.places.boundaries",
+    "read_lsoa_lookup": "toolkit.places.boundaries",
+    "recode_lsoa": "toolkit.places.boundaries",
+    "join_boundaries": "toolkit.places.boundaries",
+    "match_lsoa_codes": "toolkit.places.boundaries",
+    "CodeMatchReport": "toolkit.places._reports",
+    "LsoaRecodeReport": "toolkit.places._reports",
+    "suppress_small_counts": "toolkit.places.disclosure",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'toolkit.places' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(_EXPORTS)
+
+
+__all__ = sorted(_EXPORTS)

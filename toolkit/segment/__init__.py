@@ -1,0 +1,43 @@
+"""Segment the population into cohorts and build the cohort cube.
+
+- :func:`assign_segments` adds each person's ``segment`` and the ``segment_rule`` that
+  decided it;
+- :func:`build_cube` segments and aggregates persons (a DataFrame or Parquet/CSV files)
+  into the tidy cube on DuckDB or Spark;
+- :func:`segment_summary` gives persons, deaths, cost and activity by segment;
+- :func:`load_rules` reads a built-in model or a user's TOML/YAML rules file.
+
+Names are imported on first use so that ``import toolkit.segment`` stays quick.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "assign_segments": "toolkit.segment.model",
+    "load_rules": "toolkit.segment.model",
+    "SegmentationModel": "toolkit.segment.model",
+    "Rule": "toolkit.segment.model",
+    "BUILTIN_MODELS": "toolkit.segment.model",
+    "RuleError": "toolkit.segment.rules",
+    "parse_condition": "toolkit.segment.rules",
+    "build_cube": "toolkit.segment.cube",
+    "cube_expression": "toolkit.segment.cube",
+    "segment_summary": "toolkit.segment.cube",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'toolkit.segment' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(_EXPORTS)
+
+
+__all__ = sorted(_EXPORTS)

@@ -1,0 +1,1462 @@
+"""Read and validate the persons, areas and cube tables against the data contract.
+
+Every function returns a new DataFrame in the contract's dtypes (see
+:mod:`toolkit.data.schemas` for the column-by-column contract) or raises one
+:class:`~toolkit.errors.DataContractError` that lists every problem found at once.
+
+Row numbers in messages
+    are the row numbers a spreadsheet shows: the header is row 1 and the first data row is
+    row 2. For a CSV file this is also the line number in a text editor (unless a quoted
+    value spans lines). When an Excel sheet has title rows above the header, the numbers
+    are still the sheet's own row numbers. A DataFrame passed in directly is numbered the
+    same way: its first row (position 0) is row 2.
+
+Decisions about files (documented for analysts in ``data/README.md``)
+    - CSV files are read as UTF-8 (a byte-order mark from Excel's "CSV UTF-8" is fine).
+      Text in another encoding is refused with the line number of the first bad byte, not
+      guessed: pass ``encoding="cp1252"`` for a file saved by Excel as plain "CSV".
+    - Every value in a CSV is read as text first, so identifiers keep leading zeros and the
+      standardisation can name the rows whose values cannot be read.
+    - Rows in which every cell is empty are skipped when reading a file (they hold no data);
+      other rows keep their true row numbers.
+    - Excel: the first sheet unless ``sheet`` says otherwise; the header row is found among
+      the first 10 rows, so title rows above it are fine.
+    - Column names are matched ignoring case, surrounding spaces, and spaces or hyphens in
+      place of underscores ("GP Appointments" is ``gp_appointments``).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import os
+import re
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Final, Literal
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from toolkit.data.contract import AREA_COLUMNS
+from toolkit.data.schemas import (
+    AREAS_RULES,
+    AREAS_SCHEMA,
+    BUILTIN_PHRASES,
+    CUBE_RULES,
+    CUBE_SCHEMA,
+    FRAME_CHECK_COLUMNS,
+    PERSONS_RULES,
+    PERSONS_SCHEMA,
+    PHRASES,
+    UNREADABLE_PHRASES,
+    ColumnRule,
+    blank_mask,
+    default_text,
+    standardise_column,
+    to_whole,
+)
+from toolkit.errors import DataContractError
+
+Table = Literal["persons", "areas", "cube"]
+Existing = Literal["raise", "replace", "fill"]
+
+#: How many example rows a message shows for each problem.
+MAX_EXAMPLES: Final[int] = 5
+
+#: How alike (difflib ratio) a column name must be to a contract name to be a near miss.
+NEAR_MISS: Final[float] = 0.75
+
+#: How many rows at the top of an Excel sheet are searched for the header row.
+HEADER_SEARCH_ROWS: Final[int] = 10
+
+#: The coordinate reference system of the areas' geometry (British National Grid).
+AREAS_CRS: Final[str] = "EPSG:27700"
+
+_FORMATS: Final[dict[str, str]] = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".xlsx": "excel",
+    ".xlsm": "excel",
+    ".gpkg": "geo",
+    ".geojson": "geo",
+    ".json": "geo",
+    ".shp": "geo",
+}
+
+_RULES: Final[dict[str, dict[str, ColumnRule]]] = {
+    "persons": PERSONS_RULES,
+    "areas": AREAS_RULES,
+    "cube": CUBE_RULES,
+}
+_SCHEMAS: Final[dict[str, pa.DataFrameSchema]] = {
+    "persons": PERSONS_SCHEMA,
+    "areas": AREAS_SCHEMA,
+    "cube": CUBE_SCHEMA,
+}
+
+#: Headers of the English Indices of Deprivation "File 7" (2019: LSOA 2011 codes; 2025: LSOA
+#: 2021 codes), matched ignoring case and repeated spaces; years vary between releases.
+IMD_HEADERS: Final[dict[str, str]] = {
+    "lsoa": r"^lsoa code \((?P<year>2011|2021)\)$",
+    "lsoa_name": r"^lsoa name \((2011|2021)\)$",
+    "lad_code": r"^local authority district code \(\d{4}\)$",
+    "lad_name": r"^local authority district name \(\d{4}\)$",
+    "imd_score": r"^index of multiple deprivation \(imd\) score$",
+    "imd_rank": r"^index of multiple deprivation \(imd\) rank\b",
+    "imd_decile": r"^index of multiple deprivation \(imd\) decile\b",
+    "population": r"^total population: mid \d{4}",
+}
+_IMD_DESCRIPTIONS: Final[dict[str, str]] = {
+    "lsoa": "'LSOA code (2011)' or 'LSOA code (2021)'",
+    "lsoa_name": "'LSOA name (2011)' or 'LSOA name (2021)'",
+    "lad_code": "'Local Authority District code (YYYY)'",
+    "lad_name": "'Local Authority District name (YYYY)'",
+    "imd_score": "'Index of Multiple Deprivation (IMD) Score'",
+    "imd_decile": "'Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of "
+    "LSOAs)'",
+    "population": "'Total population: mid YYYY ...'",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Problems and the error that lists them
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """One failed check: a column, a check name, the rows and the sentence that says so."""
+
+    column: str | None
+    check: str
+    sentence: str
+    failing_rows: int | None = None
+    example_rows: tuple[int, ...] = ()
+
+
+def _show_value(value: Any) -> str:
+    if isinstance(value, pd.Timestamp | datetime):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, str):
+        shown = value if len(value) <= 30 else value[:27] + "..."
+        return repr(shown)
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _row_problem(
+    column: str | None,
+    check: str,
+    phrases: tuple[str, str],
+    positions: np.ndarray,
+    values: Sequence[Any] | None,
+    first_row: int,
+) -> _Problem:
+    """Describe rows failing one check: "column 'age': 2 rows are outside 0 to 120 (...)."."""
+    order = np.argsort(positions, kind="stable")
+    positions = np.asarray(positions)[order]
+    count = len(positions)
+    singular, plural = phrases
+    rows = positions + first_row
+    shown = rows[:MAX_EXAMPLES]
+    if values is not None:
+        ordered = [values[i] for i in order[:MAX_EXAMPLES]]
+        details = []
+        for row, value in zip(shown, ordered, strict=True):
+            blank = value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+            details.append(f"row {row}" if blank else f"row {row}: {_show_value(value)}")
+        detail = "; ".join(details)
+    else:
+        label = "row" if count == 1 else "rows"
+        detail = f"{label} " + ", ".join(str(row) for row in shown)
+    if count > MAX_EXAMPLES:
+        detail += f"; and {count - MAX_EXAMPLES:,} more"
+    noun = "1 row" if count == 1 else f"{count:,} rows"
+    phrase = singular if count == 1 else plural
+    where = f"column '{column}': " if column else ""
+    return _Problem(
+        column=column,
+        check=check,
+        sentence=f"{where}{noun} {phrase} ({detail}).",
+        failing_rows=count,
+        example_rows=tuple(int(row) for row in shown),
+    )
+
+
+def _failures_table(problems: Sequence[_Problem]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "column": pd.Series([p.column for p in problems], dtype=object),
+            "check": pd.Series([p.check for p in problems], dtype=object),
+            "failing_rows": pd.array([p.failing_rows for p in problems], dtype="Int64"),
+            "example_rows": pd.Series([list(p.example_rows) for p in problems], dtype=object),
+            "message": pd.Series([p.sentence for p in problems], dtype=object),
+        }
+    )
+
+
+def _raise(problems: Sequence[_Problem], *, label: str, source: str | None, first_row: int) -> None:
+    count = len(problems)
+    heading = f"{label}: {count} problem{'s' if count != 1 else ''} found."
+    if any(p.example_rows for p in problems):
+        heading += (
+            f" Row numbers are as a spreadsheet shows them (the header is row {first_row - 1})."
+        )
+    lines = [heading, *(f" - {p.sentence}" for p in problems)]
+    raise DataContractError("\n".join(lines), failures=_failures_table(problems), source=source)
+
+
+def _fail(label: str, check: str, sentence: str, *, source: str | None, line: int | None = None):
+    """Raise a DataContractError for a problem with the file itself (not its values)."""
+    problem = _Problem(
+        column=None,
+        check=check,
+        sentence=sentence,
+        failing_rows=None if line is None else 1,
+        example_rows=() if line is None else (line,),
+    )
+    raise DataContractError(
+        f"{label}: {sentence}", failures=_failures_table([problem]), source=source
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation
+# ---------------------------------------------------------------------------------------------
+
+
+def _normalise_name(name: Any) -> str:
+    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+
+
+def _contract_names(columns: Sequence[Any], rules: Mapping[str, ColumnRule]) -> dict[Any, str]:
+    """Map each column to its contract name where it is one (ignoring case and spacing)."""
+    renamed: dict[Any, str] = {}
+    for column in columns:
+        normalised = _normalise_name(column)
+        renamed[column] = normalised if normalised in rules else str(column)
+    return renamed
+
+
+def _column_problems(
+    names: Sequence[str],
+    rules: Mapping[str, ColumnRule],
+    *,
+    table: Table,
+    derive_age: bool,
+) -> list[_Problem]:
+    problems: list[_Problem] = []
+    present = set(names)
+    unknown = [name for name in names if name not in rules]
+    explained: set[str] = set()
+    for name, rule in rules.items():
+        if not rule.required or name in present:
+            continue
+        if name == "age" and "date_of_birth" in present:
+            if derive_age:
+                continue
+            sentence = (
+                "column 'age' is missing. The table has 'date_of_birth': give reference_date "
+                "(the date at which to count age) to derive age from it."
+            )
+        else:
+            sentence = f"column '{name}' is missing."
+            close = difflib.get_close_matches(name, unknown, n=1, cutoff=NEAR_MISS)
+            if close:
+                explained.add(close[0])
+                sentence += f" The table has '{close[0]}': did you mean '{name}'?"
+        problems.append(_Problem(column=name, check="column_present", sentence=sentence))
+    absent_optional = [name for name, rule in rules.items() if name not in present]
+    for name in unknown:
+        if name in explained:
+            continue
+        close = difflib.get_close_matches(
+            _normalise_name(name), absent_optional, n=1, cutoff=NEAR_MISS
+        )
+        if close:
+            problems.append(
+                _Problem(
+                    column=name,
+                    check="known_column",
+                    sentence=(
+                        f"column '{name}' is not in the {table} contract: did you mean "
+                        f"'{close[0]}'? Rename it so that it is checked and used."
+                    ),
+                )
+            )
+    return problems
+
+
+def _duplicate_name_problems(original: Sequence[Any], renamed: Mapping[Any, str]) -> list[_Problem]:
+    seen: dict[str, list[str]] = {}
+    for column in original:
+        seen.setdefault(renamed[column], []).append(str(column))
+    problems = []
+    for name, sources in seen.items():
+        if len(sources) > 1:
+            listed = " and ".join(f"'{source}'" for source in sources)
+            problems.append(
+                _Problem(
+                    column=name,
+                    check="unique_column",
+                    sentence=f"column '{name}' appears more than once ({listed}): keep one.",
+                )
+            )
+    return problems
+
+
+def _empty_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Positions of rows in which every cell is blank (checked column by column, cheaply)."""
+    if frame.shape[1] == 0:
+        return np.arange(len(frame))
+    candidates = blank_mask(frame.iloc[:, 0]).to_numpy(copy=True)
+    for position in range(1, frame.shape[1]):
+        if not candidates.any():
+            break
+        subset = frame.iloc[np.flatnonzero(candidates), position]
+        still = blank_mask(subset).to_numpy()
+        candidates[np.flatnonzero(candidates)[~still]] = False
+    return np.flatnonzero(candidates)
+
+
+def _derive_age(birth: pd.Series, reference_date: pd.Timestamp) -> pd.Series:
+    """Age in completed years at the reference date (Int64; blank where birth is blank)."""
+    years = reference_date.year - birth.dt.year
+    before_birthday = (birth.dt.month > reference_date.month) | (
+        (birth.dt.month == reference_date.month) & (birth.dt.day > reference_date.day)
+    )
+    age = (years - before_birthday.astype("Int64")).astype("Int64")
+    if not age.isna().any():
+        age = age.astype("int64")
+    return age
+
+
+def _parse_reference_date(reference_date: Any, function: str) -> pd.Timestamp | None:
+    if reference_date is None:
+        return None
+    if not isinstance(reference_date, str | date | datetime | pd.Timestamp):
+        raise TypeError(
+            f"The 'reference_date' parameter of {function} must be a date, a datetime or an ISO "
+            f"date string such as '2025-03-31'. Got {reference_date!r} instead."
+        )
+    try:
+        return pd.Timestamp(reference_date)
+    except ValueError as error:
+        raise ValueError(
+            f"The 'reference_date' parameter of {function} must be a date, a datetime or an ISO "
+            f"date string such as '2025-03-31'. Got {reference_date!r} instead."
+        ) from error
+
+
+_UNIQUE_PHRASES: Final[dict[str, tuple[str, str]]] = {
+    "person_id": ("shares a person_id with another row", "share a person_id with another row"),
+    "lsoa": ("shares an LSOA code with another row", "share an LSOA code with another row"),
+}
+
+
+def _pandera_problems(
+    error: pa.errors.SchemaErrors,
+    *,
+    unreadable: Mapping[str, np.ndarray],
+    has_blanks: set[str],
+    first_row: int,
+) -> list[_Problem]:
+    cases = error.failure_cases
+    # A DataFrame-level check comes back once per column: keep one row per row checked,
+    # labelled with (and showing the value of) the column the check is about.
+    is_frame = (cases["schema_context"] == "DataFrameSchema") & cases["check"].isin(
+        list(FRAME_CHECK_COLUMNS)
+    )
+    frame_cases = cases[is_frame]
+    target = frame_cases["check"].map(FRAME_CHECK_COLUMNS)
+    frame_cases = (
+        frame_cases.assign(preferred=frame_cases["column"] == target)
+        .sort_values("preferred", ascending=False, kind="stable")
+        .drop_duplicates(subset=["check", "index"])
+        .assign(column=target)
+        .drop(columns="preferred")
+        .sort_index()
+    )
+    cases = pd.concat([cases[~is_frame], frame_cases])
+    problems: list[_Problem] = []
+    for (column, check), group in cases.groupby(["column", "check"], dropna=False, sort=False):
+        column = None if column is None or not isinstance(column, str) else column
+        if check == "column_in_dataframe":
+            continue  # reported with a suggestion by _column_problems
+        if str(check).startswith("dtype("):
+            if column in has_blanks or column in unreadable:
+                continue  # a nullable dtype only because of blanks or unreadable values
+            found = group["failure_case"].iloc[0]
+            problems.append(
+                _Problem(
+                    column=column,
+                    check=str(check),
+                    sentence=f"column '{column}' has the wrong type: expected {check[7:-2]}, "
+                    f"found {found}.",
+                )
+            )
+            continue
+        if check in PHRASES:
+            name, singular = PHRASES[check]
+            phrases = (singular, check)
+        elif check == "field_uniqueness" and column in _UNIQUE_PHRASES:
+            name, phrases = "unique", _UNIQUE_PHRASES[column]
+        elif check in BUILTIN_PHRASES:
+            name, plural, singular = BUILTIN_PHRASES[check]
+            phrases = (singular, plural)
+        else:
+            name, phrases = str(check), (f"fail the check {check}", f"fail the check {check}")
+        indexed = group[group["index"].notna()]
+        if indexed.empty:
+            problems.append(
+                _Problem(
+                    column=column,
+                    check=name,
+                    sentence=(f"column '{column}' " if column else "the table ") + phrases[0] + ".",
+                )
+            )
+            continue
+        positions = indexed["index"].to_numpy(dtype="int64")
+        values = list(indexed["failure_case"])
+        if check == "not_nullable" and column in unreadable:
+            keep = ~np.isin(positions, unreadable[column])
+            positions = positions[keep]
+            values = [value for value, kept in zip(values, keep, strict=True) if kept]
+            if not len(positions):
+                continue
+        if check == "not_nullable" or column is None:
+            values = None
+        problems.append(_row_problem(column, name, phrases, positions, values, first_row))
+    return problems
+
+
+def _validate(
+    frame: Any,
+    *,
+    table: Table,
+    function: str,
+    source: str | None,
+    first_row: int = 2,
+    skip_empty_rows: bool = False,
+    reference_date: pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """Standardise ``frame`` to the contract and check it; raise one error listing all problems."""
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(
+            f"The 'df' parameter of {function} must be a pandas DataFrame. "
+            f"Got {type(frame).__name__} instead."
+        )
+    if source is not None and not isinstance(source, str):
+        raise TypeError(
+            f"The 'source' parameter of {function} must be a str or None. "
+            f"Got {type(source).__name__} instead."
+        )
+    label = source if source is not None else f"the {table} table"
+    rules = _RULES[table]
+    renamed = _contract_names(list(frame.columns), rules)
+    problems = _duplicate_name_problems(list(frame.columns), renamed)
+    if problems:
+        _raise(problems, label=label, source=source, first_row=first_row)
+    names = [renamed[column] for column in frame.columns]
+    positioned = frame.set_axis(names, axis=1).reset_index(drop=True)
+
+    derive_age = table == "persons" and reference_date is not None
+    problems = _column_problems(names, rules, table=table, derive_age=derive_age)
+    if len(positioned) == 0:
+        problems.insert(
+            0,
+            _Problem(
+                column=None,
+                check="has_rows",
+                sentence="the table has a header row but no data rows.",
+            ),
+        )
+        _raise(problems, label=label, source=source, first_row=first_row)
+
+    empty = _empty_rows(positioned)
+    if len(empty) and skip_empty_rows:
+        positioned = positioned.drop(index=empty)
+    elif len(empty):
+        problems.append(
+            _row_problem(
+                None,
+                "empty_row",
+                ("is completely empty", "are completely empty"),
+                empty,
+                None,
+                first_row,
+            )
+        )
+
+    standardised: dict[str, pd.Series] = {}
+    unreadable: dict[str, np.ndarray] = {}
+    has_blanks: set[str] = set()
+    for name in names:
+        rule = rules.get(name)
+        if rule is None:
+            continue
+        raw = positioned[name]
+        values, bad = standardise_column(raw, rule, name)
+        if bad.any():
+            check, plural, singular = UNREADABLE_PHRASES[rule.kind]
+            bad_values = raw[bad]
+            shown = (
+                default_text(bad_values.astype("string").str.strip())
+                if not pd.api.types.is_numeric_dtype(bad_values.dtype)
+                else bad_values
+            )
+            positions = bad_values.index.to_numpy(dtype="int64")
+            unreadable[name] = positions
+            problems.append(
+                _row_problem(name, check, (singular, plural), positions, list(shown), first_row)
+            )
+        if values.isna().any():
+            has_blanks.add(name)
+        standardised[name] = values
+
+    if derive_age and "age" not in standardised:
+        standardised["age"] = _derive_age(standardised["date_of_birth"], reference_date)
+        if standardised["age"].isna().any():
+            has_blanks.add("age")
+
+    columns = {name: standardised.get(name, positioned[name]) for name in names}
+    if derive_age and "age" not in names:
+        columns = {"age": standardised["age"], **columns}
+    result = pd.DataFrame(columns, index=positioned.index)
+
+    try:
+        _SCHEMAS[table].validate(result, lazy=True)
+    except pa.errors.SchemaErrors as error:
+        problems.extend(
+            _pandera_problems(
+                error, unreadable=unreadable, has_blanks=has_blanks, first_row=first_row
+            )
+        )
+    if problems:
+        order = {name: position for position, name in enumerate(rules)}
+        problems.sort(
+            key=lambda p: (
+                p.failing_rows is not None,
+                order.get(p.column, len(order)) if p.column else -1,
+            )
+        )
+        _raise(problems, label=label, source=source, first_row=first_row)
+
+    if skip_empty_rows:
+        return result.reset_index(drop=True)
+    return result.set_axis(frame.index, axis=0)
+
+
+def validate_persons(
+    df: pd.DataFrame, *, source: str | None = None, reference_date: Any = None
+) -> pd.DataFrame:
+    """Check a persons table against the contract and return it standardised.
+
+    Common codings are mapped first (sex 1/2, m/f, male/female; flags Y/N, yes/no, 1/0,
+    true/false; numbers given as text; dates as dd/mm/yyyy or yyyy-mm-dd), then every rule
+    of :data:`toolkit.data.schemas.PERSONS_SCHEMA` is checked at once.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per person. Not changed.
+    source : str, optional
+        What to call the table in messages, such as its file name.
+    reference_date : date, datetime or str, optional
+        When the table has ``date_of_birth`` but no ``age``, age in completed years is
+        derived at this date (for example the end of the period the extract covers).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new DataFrame with the same rows, index and columns (contract columns renamed to
+        their contract spelling) in the contract's dtypes; ``age`` is added first when
+        derived.
+
+    Raises
+    ------
+    DataContractError
+        Listing every problem: column, check, how many rows and up to five example rows.
+    TypeError
+        If ``df`` is not a DataFrame.
+    """
+    return _validate(
+        df,
+        table="persons",
+        function="validate_persons",
+        source=source,
+        reference_date=_parse_reference_date(reference_date, "validate_persons"),
+    )
+
+
+def _check_geometry(frame: pd.DataFrame, *, label: str, source: str | None) -> pd.DataFrame:
+    """Check an areas GeoDataFrame's geometry; reproject to EPSG:27700 with a warning."""
+    if frame.crs is None:
+        _fail(
+            label,
+            "crs",
+            "the geometry has no coordinate reference system. Set it (British National Grid "
+            "is EPSG:27700), for example gdf.set_crs(27700).",
+            source=source,
+        )
+    if frame.crs.to_epsg() != 27700:
+        warnings.warn(
+            f"{label}: the geometry was in {frame.crs.to_string()}; it has been reprojected to "
+            "British National Grid (EPSG:27700).",
+            UserWarning,
+            stacklevel=3,
+        )
+        frame = frame.to_crs(AREAS_CRS)
+    missing = frame.geometry.isna() | frame.geometry.is_empty
+    if missing.any():
+        positions = np.flatnonzero(missing.to_numpy())
+        problem = _row_problem(
+            "geometry", "geometry", ("has no geometry", "have no geometry"), positions, None, 2
+        )
+        _raise([problem], label=label, source=source, first_row=2)
+    return frame
+
+
+def _validate_areas(
+    df: Any, *, source: str | None, first_row: int = 2, skip_empty_rows: bool = False
+) -> pd.DataFrame:
+    label = source if source is not None else "the areas table"
+    is_geo = hasattr(df, "crs") and "geometry" in getattr(df, "columns", [])
+    if is_geo:
+        df = _check_geometry(df, label=label, source=source)
+    result = _validate(
+        df,
+        table="areas",
+        function="validate_areas",
+        source=source,
+        first_row=first_row,
+        skip_empty_rows=skip_empty_rows,
+    )
+    if is_geo:
+        import geopandas
+
+        return geopandas.GeoDataFrame(result, geometry="geometry", crs=df.crs)
+    return result
+
+
+def validate_areas(df: pd.DataFrame, *, source: str | None = None) -> pd.DataFrame:
+    """Check an areas table (one row per LSOA) against the contract and return it standardised.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame or geopandas.GeoDataFrame
+        Columns ``lsoa``, ``lsoa_name``, ``imd_score``, ``imd_decile``, ``population``,
+        ``place`` and optionally ``geometry``. Not changed.
+    source : str, optional
+        What to call the table in messages, such as its file name.
+
+    Returns
+    -------
+    pandas.DataFrame or geopandas.GeoDataFrame
+        A new table in the contract's dtypes. A GeoDataFrame stays one, in EPSG:27700: one
+        in another coordinate reference system is reprojected, with a ``UserWarning``.
+
+    Raises
+    ------
+    DataContractError
+        Listing every problem (``lsoa`` must be unique; a GeoDataFrame needs a coordinate
+        reference system and a geometry in every row).
+    """
+    return _validate_areas(df, source=source)
+
+
+def validate_cube(df: pd.DataFrame, *, source: str | None = None) -> pd.DataFrame:
+    """Check a tidy cohort cube against the contract and return it standardised.
+
+    A blank ``imd_decile`` is the category "deprivation unknown" and a blank ``place`` the
+    category "place unknown"; both are allowed and kept.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Dimensions ``CUBE_DIMENSIONS`` and measures ``CUBE_MEASURES``. Not changed.
+    source : str, optional
+        What to call the table in messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new DataFrame in the contract's dtypes.
+
+    Raises
+    ------
+    DataContractError
+        Listing every problem: negative counts, deaths or ``persons_with_*`` above
+        ``persons``, repeated cells, unknown age bands.
+    """
+    return _validate(df, table="cube", function="validate_cube", source=source)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading files
+# ---------------------------------------------------------------------------------------------
+
+
+def _checked_path(path: Any, *, function: str, table: Table) -> tuple[Path, str]:
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(
+            f"The 'path' parameter of {function} must be a str or a path. "
+            f"Got {type(path).__name__} instead."
+        )
+    resolved = Path(path)
+    label = resolved.name or str(resolved)
+    source = str(path)
+    if not resolved.exists():
+        _fail(label, "exists", f"there is no such file ({resolved}).", source=source)
+    if resolved.is_dir():
+        _fail(
+            label,
+            "is_file",
+            f"this is a folder, not a file ({resolved}). Give the path of the {table} file "
+            "inside it.",
+            source=source,
+        )
+    suffix = resolved.suffix.lower()
+    if suffix == ".xls":
+        _fail(
+            label,
+            "format",
+            "old Excel .xls workbooks are not read. Open it in Excel and save it as .xlsx, or "
+            "as CSV UTF-8.",
+            source=source,
+        )
+    allowed = {key for key, kind in _FORMATS.items() if kind != "geo" or table == "areas"}
+    if suffix not in allowed:
+        kinds = "CSV (.csv), Parquet (.parquet) or Excel (.xlsx)"
+        if table == "areas":
+            kinds += ", or a GeoPackage, GeoJSON or Shapefile"
+        _fail(
+            label,
+            "format",
+            f"the {table} table must be {kinds}; files ending '{resolved.suffix}' are not read.",
+            source=source,
+        )
+    if resolved.stat().st_size == 0:
+        _fail(label, "not_empty", "the file is empty (0 bytes).", source=source)
+    return resolved, label
+
+
+def _encoding_name(encoding: str) -> str:
+    return "UTF-8" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+
+
+def _csv_encoding(encoding: str) -> str:
+    return "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+
+
+def _first_bad_line(path: Path, encoding: str) -> tuple[int, int, bytes]:
+    """Line number, column and bytes of the first text that does not decode."""
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode(encoding)
+            except UnicodeDecodeError as error:
+                return number, error.start + 1, line[error.start : error.end]
+    return 0, 0, b""
+
+
+def _line_count(path: Path) -> int:
+    count = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            count += chunk.count(b"\n")
+    return count
+
+
+def _check_truncated_csv(path: Path, encoding: str, width: int, label: str, source: str) -> None:
+    """Refuse a CSV whose last line has fewer values than the header and no final line break."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        handle.seek(max(0, size - 65536))
+        tail = handle.read()
+    if tail.endswith((b"\n", b"\r")):
+        return
+    last_line = tail.rsplit(b"\n", 1)[-1].decode(encoding, errors="replace")
+    fields = next(csv.reader([last_line]), [])
+    if 0 < len(fields) < width:
+        line = _line_count(path) + 1
+        _fail(
+            label,
+            "complete_last_line",
+            f"the last line (line {line}) has {len(fields)} of the {width} values the header "
+            "names and does not end with a line break: the file looks truncated (cut short "
+            "while it was written or copied). Export or copy it again.",
+            source=source,
+            line=line,
+        )
+
+
+def _read_csv(path: Path, *, encoding: str, label: str, source: str, table: Table) -> pd.DataFrame:
+    text_encoding = _csv_encoding(encoding)
+    try:
+        with path.open("r", encoding=text_encoding, newline="") as handle:
+            header_line = handle.readline()
+        raw = pd.read_csv(
+            path,
+            dtype=str,
+            encoding=text_encoding,
+            skip_blank_lines=False,
+            keep_default_na=True,
+        )
+    except UnicodeDecodeError:
+        line, column, found = _first_bad_line(path, text_encoding)
+        _fail(
+            label,
+            "encoding",
+            f"line {line} is not {_encoding_name(encoding)} text (byte {found.hex(' ')} at "
+            f"character {column}). "
+            "The file was probably saved by Excel as plain 'CSV', which uses the Windows-1252 "
+            "encoding. Save it as 'CSV UTF-8 (comma delimited)', or read it with "
+            f"encoding='cp1252'.",
+            source=source,
+            line=line,
+        )
+    except LookupError:
+        raise ValueError(
+            f"The 'encoding' parameter of read_{table} must name a text encoding such as "
+            f"'utf-8' or 'cp1252'. Got {encoding!r} instead."
+        ) from None
+    except pd.errors.EmptyDataError:
+        _fail(label, "not_empty", "the file is empty: it has no header row.", source=source)
+    except pd.errors.ParserError as error:
+        message = str(error)
+        fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
+        quote = re.search(r"EOF inside string starting at row (\d+)", message)
+        if fields:
+            expected, line, seen = (int(group) for group in fields.groups())
+            _fail(
+                label,
+                "field_count",
+                f"line {line} has {seen} values but the header names {expected}. A value that "
+                "contains a comma must be in double quotes.",
+                source=source,
+                line=line,
+            )
+        if quote:
+            line = int(quote.group(1)) + 1
+            _fail(
+                label,
+                "closed_quote",
+                f"a quoted value that starts on line {line} is never closed: the file may be "
+                "truncated, or a value contains a stray double quote.",
+                source=source,
+                line=line,
+            )
+        _fail(label, "parse", f"could not be read as CSV ({message}).", source=source)
+
+    if not header_line.strip():
+        if raw.shape[1] == 0 or blank_mask(pd.Series(list(raw.columns), dtype=object)).all():
+            _fail(label, "not_empty", "the file holds only blank lines.", source=source)
+        _fail(
+            label,
+            "header",
+            "line 1 is blank: the header row must be the first line.",
+            source=source,
+            line=1,
+        )
+    header = next(csv.reader([header_line]), [])
+    stripped = [name.strip() for name in header]
+    duplicated = sorted({name for name in stripped if name and stripped.count(name) > 1})
+    if duplicated:
+        described = []
+        for name in duplicated:
+            where = " and ".join(str(i + 1) for i, found in enumerate(stripped) if found == name)
+            described.append(f"'{name}' (columns {where})")
+        positions = ", ".join(described)
+        _fail(
+            label,
+            "unique_column",
+            f"the header repeats {positions}: keep one of each.",
+            source=source,
+            line=1,
+        )
+    if raw.shape[1] == 1:
+        name = str(raw.columns[0])
+        for separator, word in ((";", "';'"), ("\t", "tab"), ("|", "'|'")):
+            if separator in name:
+                _fail(
+                    label,
+                    "delimiter",
+                    f"the header row has no commas but {name.count(separator)} {word} "
+                    f"characters: the file looks {word}-separated. Save it comma-separated "
+                    f"(CSV UTF-8 in Excel), or read it with pandas.read_csv(path, "
+                    f"sep={separator!r}) and pass the table to validate_{table}.",
+                    source=source,
+                    line=1,
+                )
+    _check_truncated_csv(path, text_encoding, raw.shape[1], label, source)
+    raw.columns = [str(column).strip() for column in raw.columns]
+    return _drop_blank_unnamed(raw)
+
+
+def _drop_blank_unnamed(raw: pd.DataFrame) -> pd.DataFrame:
+    """Drop columns with no header name and no values (spreadsheet formatting leftovers)."""
+    keep = [
+        column
+        for column in raw.columns
+        if not (str(column).startswith("Unnamed: ") and blank_mask(raw[column]).all())
+    ]
+    return raw[keep]
+
+
+def _known_header_score(cells: Sequence[Any]) -> int:
+    known = set(PERSONS_RULES) | set(AREAS_RULES) | set(CUBE_RULES)
+    score = 0
+    for cell in cells:
+        if cell is None or (isinstance(cell, float) and np.isnan(cell)):
+            continue
+        if _normalise_name(cell) in known:
+            score += 1
+        elif any(re.search(pattern, _imd_name(cell)) for pattern in IMD_HEADERS.values()):
+            score += 1
+    return score
+
+
+def _read_excel(
+    path: Path, *, sheet: str | int, label: str, source: str
+) -> tuple[pd.DataFrame, int]:
+    damaged = (
+        "It may be damaged or cut short, or another kind of file renamed .xlsx: open it in "
+        "Excel and save it again as .xlsx."
+    )
+    try:
+        raw = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object)
+    except ValueError as error:
+        if str(error).startswith("Worksheet"):
+            _fail(label, "sheet", f"the workbook has no sheet {sheet!r}.", source=source)
+        _fail(label, "excel", f"could not be read as an Excel workbook. {damaged}", source=source)
+    except IndexError:
+        _fail(label, "sheet", f"the workbook has no sheet {sheet!r}.", source=source)
+    except Exception as error:  # openpyxl and zipfile raise many types for damaged files
+        _fail(
+            label,
+            "excel",
+            f"could not be read as an Excel workbook ({type(error).__name__}: {error}). " + damaged,
+            source=source,
+        )
+    if raw.empty:
+        _fail(label, "not_empty", "the sheet is empty.", source=source)
+    scores = [
+        _known_header_score(list(raw.iloc[row])) for row in range(min(HEADER_SEARCH_ROWS, len(raw)))
+    ]
+    best = int(np.argmax(scores)) if max(scores) >= 2 else 0
+    header = list(raw.iloc[best])
+    names = [
+        f"Unnamed: {position}"
+        if cell is None or (isinstance(cell, float) and np.isnan(cell))
+        else str(cell).strip()
+        for position, cell in enumerate(header)
+    ]
+    stripped = [name for name in names if not name.startswith("Unnamed: ")]
+    duplicated = sorted({name for name in stripped if stripped.count(name) > 1})
+    if duplicated:
+        listed = ", ".join(f"'{name}'" for name in duplicated)
+        _fail(
+            label,
+            "unique_column",
+            f"the header (row {best + 1}) repeats {listed}: keep one of each.",
+            source=source,
+            line=best + 1,
+        )
+    data = raw.iloc[best + 1 :].set_axis(names, axis=1).reset_index(drop=True)
+    return _drop_blank_unnamed(data), best + 2
+
+
+def _read_parquet(path: Path, *, label: str, source: str) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except Exception as error:  # pyarrow raises ArrowInvalid, OSError and others
+        _fail(
+            label,
+            "parquet",
+            f"could not be read as Parquet ({type(error).__name__}: {error}). The file may be "
+            "truncated (cut short while it was written or copied) or not a Parquet file.",
+            source=source,
+        )
+
+
+def _read_geo(path: Path, *, label: str, source: str) -> pd.DataFrame:
+    import geopandas
+
+    try:
+        return geopandas.read_file(path)
+    except Exception as error:  # pyogrio raises DataSourceError and others
+        _fail(
+            label,
+            "geo",
+            f"could not be read as a geographic file ({type(error).__name__}: {error}).",
+            source=source,
+        )
+
+
+def _read_table(
+    path: Any, *, table: Table, function: str, encoding: str, sheet: str | int
+) -> tuple[pd.DataFrame, int, str, str]:
+    if not isinstance(encoding, str):
+        raise TypeError(
+            f"The 'encoding' parameter of {function} must be a str. "
+            f"Got {type(encoding).__name__} instead."
+        )
+    if not isinstance(sheet, str | int) or isinstance(sheet, bool):
+        raise TypeError(
+            f"The 'sheet' parameter of {function} must be a sheet name (str) or position (int). "
+            f"Got {type(sheet).__name__} instead."
+        )
+    resolved, label = _checked_path(path, function=function, table=table)
+    source = str(path)
+    kind = _FORMATS[resolved.suffix.lower()]
+    first_row = 2
+    if kind == "csv":
+        raw = _read_csv(resolved, encoding=encoding, label=label, source=source, table=table)
+    elif kind == "excel":
+        raw, first_row = _read_excel(resolved, sheet=sheet, label=label, source=source)
+    elif kind == "parquet":
+        raw = _read_parquet(resolved, label=label, source=source)
+    else:
+        raw = _read_geo(resolved, label=label, source=source)
+    return raw, first_row, label, source
+
+
+def read_persons(
+    path: str | os.PathLike[str],
+    *,
+    encoding: str = "utf-8",
+    sheet: str | int = 0,
+    reference_date: Any = None,
+) -> pd.DataFrame:
+    """Read a persons file (CSV, Parquet or Excel) and check it against the contract.
+
+    Parameters
+    ----------
+    path : str or path
+        A ``.csv``, ``.parquet`` or ``.xlsx`` file, one row per person.
+    encoding : str, default "utf-8"
+        Text encoding of a CSV file. A file that is not in this encoding is refused with
+        the line of the first bad byte; Excel's plain "CSV" is ``"cp1252"``.
+    sheet : str or int, default 0
+        The Excel sheet to read (name or position).
+    reference_date : date, datetime or str, optional
+        Derive ``age`` from ``date_of_birth`` at this date when the file has no ``age``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The persons table in the contract's dtypes (see :func:`validate_persons`).
+
+    Raises
+    ------
+    DataContractError
+        For any problem with the file or its values; the message names the file, and for
+        values the column and up to five rows.
+    """
+    reference = _parse_reference_date(reference_date, "read_persons")
+    raw, first_row, label, source = _read_table(
+        path, table="persons", function="read_persons", encoding=encoding, sheet=sheet
+    )
+    return _validate(
+        raw,
+        table="persons",
+        function="read_persons",
+        source=label,
+        first_row=first_row,
+        skip_empty_rows=True,
+        reference_date=reference,
+    )
+
+
+def _imd_name(name: Any) -> str:
+    return re.sub(r"\s+", " ", str(name).strip().lower())
+
+
+def _imd_layout(columns: Sequence[Any]) -> dict[str, Any]:
+    """Which column of an Indices of Deprivation file holds each areas field."""
+    found: dict[str, Any] = {}
+    for field, pattern in IMD_HEADERS.items():
+        for column in columns:
+            if re.search(pattern, _imd_name(column)):
+                found[field] = column
+                break
+    return found
+
+
+def _from_imd_file(
+    raw: pd.DataFrame, layout: Mapping[str, Any], *, label: str, source: str
+) -> pd.DataFrame:
+    needed = ["lsoa", "lsoa_name", "imd_score", "imd_decile", "population", "lad_name"]
+    missing = [field for field in needed if field not in layout]
+    if missing:
+        described = [_IMD_DESCRIPTIONS[field] for field in missing]
+        listed = (
+            f"column {described[0]}"
+            if len(described) == 1
+            else f"columns {', '.join(described[:-1])} and {described[-1]}"
+        )
+        advice = ""
+        if "population" in missing:
+            advice = (
+                " Use File 7 of the English Indices of Deprivation ('All IoD scores, ranks, "
+                "deciles and population denominators'), which has the population."
+            )
+        _fail(
+            label,
+            "imd_columns",
+            f"this looks like an English Indices of Deprivation file but it has no {listed}."
+            + advice,
+            source=source,
+        )
+    columns = {
+        "lsoa": raw[layout["lsoa"]],
+        "lsoa_name": raw[layout["lsoa_name"]],
+        "imd_score": raw[layout["imd_score"]],
+        "imd_decile": raw[layout["imd_decile"]],
+        "population": raw[layout["population"]],
+        "place": raw[layout["lad_name"]],
+        "lad_name": raw[layout["lad_name"]],
+    }
+    if "lad_code" in layout:
+        columns["lad_code"] = raw[layout["lad_code"]]
+    if "imd_rank" in layout:
+        rank, unreadable = to_whole(raw[layout["imd_rank"]], nullable=True)
+        columns["imd_rank"] = raw[layout["imd_rank"]] if unreadable.any() else rank
+    return pd.DataFrame(columns, index=raw.index)
+
+
+def _apply_places(areas: pd.DataFrame, places: Mapping[str, str]) -> pd.DataFrame:
+    lookup = pd.Series(dict(places), dtype=object)
+    lookup.index = lookup.index.map(lambda key: str(key).strip().upper())
+    codes = areas["lsoa"].astype("string").str.strip().str.upper()
+    place = codes.map(lookup)
+    if "lad_code" in areas:
+        by_district = areas["lad_code"].astype("string").str.strip().str.upper().map(lookup)
+        place = place.where(place.notna(), by_district)
+    place = place.where(place.notna(), areas["place"])
+    return areas.assign(place=place)
+
+
+def read_areas(
+    path: str | os.PathLike[str],
+    *,
+    places: Mapping[str, str] | None = None,
+    encoding: str = "utf-8",
+    sheet: str | int = 0,
+) -> pd.DataFrame:
+    """Read an areas table, or an English Indices of Deprivation file, into the contract.
+
+    Three layouts are recognised from the header row:
+
+    - the contract's own columns (``lsoa``, ``lsoa_name``, ``imd_score``, ``imd_decile``,
+      ``population``, ``place``) in CSV, Parquet, Excel or a GeoPackage/GeoJSON/Shapefile;
+    - File 7 of the English Indices of Deprivation 2019 ("LSOA code (2011)", ...,
+      "Total population: mid 2015 (excluding prisoners)");
+    - the same file of the 2025 release ("LSOA code (2021)", "Local Authority District
+      name (2024)", ...).
+
+    From an indices file, ``place`` is the local authority district name unless ``places``
+    maps the LSOA (or its district code) to another place; ``lad_code``, ``lad_name`` and
+    ``imd_rank`` are kept as extra columns.
+
+    Parameters
+    ----------
+    path : str or path
+        The file.
+    places : mapping of str to str, optional
+        Place names keyed by LSOA code or by local authority district code (LSOA first);
+        LSOAs it does not cover keep their district name.
+    encoding : str, default "utf-8"
+        Text encoding of a CSV file.
+    sheet : str or int, default 0
+        The Excel sheet to read.
+
+    Returns
+    -------
+    pandas.DataFrame or geopandas.GeoDataFrame
+        The areas table in the contract's dtypes (a GeoDataFrame in EPSG:27700 when read
+        from a geographic file).
+
+    Raises
+    ------
+    DataContractError
+        For any problem with the file or its values.
+    """
+    if places is not None and not isinstance(places, Mapping):
+        raise TypeError(
+            "The 'places' parameter of read_areas must be a mapping of LSOA or district codes "
+            f"to place names, or None. Got {type(places).__name__} instead."
+        )
+    raw, first_row, label, source = _read_table(
+        path, table="areas", function="read_areas", encoding=encoding, sheet=sheet
+    )
+    layout = _imd_layout(list(raw.columns))
+    names = {_normalise_name(column) for column in raw.columns}
+    if "lsoa" in layout and not set(AREA_COLUMNS) <= names:
+        raw = _from_imd_file(raw, layout, label=label, source=source)
+    if places:
+        renamed = raw.rename(columns=_contract_names(list(raw.columns), AREAS_RULES))
+        if {"lsoa", "place"} <= set(renamed.columns):
+            raw = _apply_places(renamed, places)
+    return _validate_areas(raw, source=label, first_row=first_row, skip_empty_rows=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Joining persons to areas
+# ---------------------------------------------------------------------------------------------
+
+_UNMATCHED_REASONS: Final[dict[str, str]] = {
+    "W": "Welsh LSOA: the English indices of deprivation do not cover Wales",
+    "other": "not in the areas table",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class JoinReport:
+    """What happened when persons were joined to areas by LSOA.
+
+    Attributes
+    ----------
+    persons : int
+        Persons in the table (all of them are kept).
+    matched : int
+        Persons whose LSOA is in the areas table.
+    unmatched : int
+        Persons with an LSOA that the areas table does not have.
+    without_lsoa : int
+        Persons with a blank LSOA.
+    unmatched_lsoas : pandas.DataFrame
+        One row per unmatched LSOA code: ``lsoa``, ``persons``, ``reason``; most persons
+        first.
+    unmatched_person_ids : tuple of str
+        The ``person_id`` of every unmatched person (index labels if there is no
+        ``person_id`` column).
+    """
+
+    persons: int
+    matched: int
+    unmatched: int
+    without_lsoa: int
+    unmatched_lsoas: pd.DataFrame
+    unmatched_person_ids: tuple[str, ...]
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the counts as a tidy table: ``outcome``, ``persons``, ``share``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows "matched", "LSOA not in areas" and "no LSOA".
+        """
+        counts = [self.matched, self.unmatched, self.without_lsoa]
+        total = max(self.persons, 1)
+        return pd.DataFrame(
+            {
+                "outcome": ["matched", "LSOA not in areas", "no LSOA"],
+                "persons": pd.array(counts, dtype="int64"),
+                "share": [count / total for count in counts],
+            }
+        )
+
+    def summary(self) -> str:
+        """Return one paragraph that says how many persons matched, and what to check.
+
+        Returns
+        -------
+        str
+            Plain English, for a notebook or a log.
+        """
+        text = (
+            f"{self.persons:,} persons kept: {self.matched:,} matched an area, "
+            f"{self.unmatched:,} {'has' if self.unmatched == 1 else 'have'} an LSOA the areas "
+            f"table does not have, {self.without_lsoa:,} "
+            f"{'has' if self.without_lsoa == 1 else 'have'} no LSOA."
+        )
+        if self.unmatched:
+            top = self.unmatched_lsoas.head(MAX_EXAMPLES)
+            shown = ", ".join(f"{row.lsoa} ({row.persons:,})" for row in top.itertuples())
+            text += f" Unmatched LSOAs, most persons first: {shown}."
+            if self.unmatched > 0.5 * max(self.persons - self.without_lsoa, 1):
+                text += (
+                    " Most LSOAs did not match: check that both tables use the same LSOA "
+                    "vintage (2011 codes for IoD2019, 2021 codes for IoD2025)."
+                )
+        return text
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        table = self.to_frame().to_html(index=False)
+        return f"<p><strong>Join of persons to areas</strong></p>{table}<p>{self.summary()}</p>"
+
+
+def _as_nullable(values: pd.Series) -> pd.Series:
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return values.astype("boolean")
+    if pd.api.types.is_integer_dtype(values.dtype):
+        return values.astype("Int64")
+    return values
+
+
+_EXISTING_OPTIONS: Final[dict[str, str]] = {
+    "raise": "refuse when persons already has one of the columns",
+    "replace": "replace the persons' values by the areas' (blank where unmatched)",
+    "fill": "keep the persons' values and fill only their blanks from areas",
+}
+
+
+def join_persons_to_areas(
+    persons: pd.DataFrame,
+    areas: pd.DataFrame,
+    *,
+    columns: Sequence[str] = ("imd_decile", "place"),
+    existing: Existing = "raise",
+) -> tuple[pd.DataFrame, JoinReport]:
+    """Add each person's area deprivation and place, keeping every person.
+
+    Persons are matched to areas on ``lsoa``. No person is dropped: those whose LSOA is not
+    in ``areas`` (or is blank) get blank area columns and are counted and listed in the
+    :class:`JoinReport`.
+
+    Parameters
+    ----------
+    persons : pandas.DataFrame
+        A persons table with an ``lsoa`` column (see :func:`validate_persons`). Not changed.
+    areas : pandas.DataFrame
+        An areas table, one row per LSOA (see :func:`validate_areas`). Not changed.
+    columns : sequence of str, default ("imd_decile", "place")
+        The areas columns to add to each person.
+    existing : {"raise", "replace", "fill"}, default "raise"
+        What to do when ``persons`` already has one of ``columns``: refuse, replace the
+        persons' values by the areas' (blank where unmatched), or keep the persons' values
+        and fill only their blanks from areas.
+
+    Returns
+    -------
+    joined : pandas.DataFrame
+        A new DataFrame: ``persons`` with ``columns`` added, same rows, order and index.
+    report : JoinReport
+        Counts and lists of unmatched persons and LSOAs.
+
+    Raises
+    ------
+    DataContractError
+        If either table has no ``lsoa`` column, or an LSOA appears more than once in areas.
+    ValueError
+        If ``columns`` names a column ``areas`` does not have, or ``existing`` is unknown.
+    """
+    for name, value in (("persons", persons), ("areas", areas)):
+        if not isinstance(value, pd.DataFrame):
+            raise TypeError(
+                f"The '{name}' parameter of join_persons_to_areas must be a pandas DataFrame. "
+                f"Got {type(value).__name__} instead."
+            )
+    if existing not in _EXISTING_OPTIONS:
+        raise ValueError(
+            "The 'existing' parameter of join_persons_to_areas must be one of "
+            f"{sorted(_EXISTING_OPTIONS)}. Got {existing!r} instead."
+        )
+    if isinstance(columns, str) or not all(isinstance(column, str) for column in columns):
+        raise TypeError(
+            "The 'columns' parameter of join_persons_to_areas must be a sequence of column "
+            f"names. Got {columns!r} instead."
+        )
+    columns = list(columns)
+    for name, table in (("persons", persons), ("areas", areas)):
+        if "lsoa" not in table.columns:
+            _fail(
+                f"the {name} table",
+                "column_present",
+                "column 'lsoa' is missing: persons are joined to areas by LSOA code.",
+                source=None,
+            )
+    unknown = [column for column in columns if column not in areas.columns or column == "lsoa"]
+    if unknown:
+        raise ValueError(
+            "The 'columns' parameter of join_persons_to_areas must name columns of areas other "
+            f"than 'lsoa'. Got {unknown!r} instead."
+        )
+    clash = [column for column in columns if column in persons.columns]
+    if clash and existing == "raise":
+        listed = ", ".join(f"'{column}'" for column in clash)
+        raise ValueError(
+            f"persons already has {listed}. Drop or rename {'it' if len(clash) == 1 else 'them'} "
+            "first, or pass existing='replace' (use the areas' values) or existing='fill' (fill "
+            "only the persons' blanks)."
+        )
+    area_codes = areas["lsoa"].reset_index(drop=True)
+    repeated = area_codes.duplicated(keep=False).to_numpy()
+    if repeated.any():
+        problem = _row_problem(
+            "lsoa",
+            "unique",
+            ("shares an LSOA code with another row", "share an LSOA code with another row"),
+            np.flatnonzero(repeated),
+            list(area_codes[repeated]),
+            2,
+        )
+        _raise([problem], label="the areas table", source=None, first_row=2)
+
+    codes = persons["lsoa"]
+    position = pd.Index(area_codes).get_indexer(codes)
+    has_lsoa = codes.notna().to_numpy()
+    matched = position >= 0
+    unmatched = has_lsoa & ~matched
+    take = np.where(matched, position, 0)
+    added: dict[str, pd.Series] = {}
+    for column in columns:
+        values = _as_nullable(areas[column].reset_index(drop=True))
+        mapped = values.take(take).set_axis(persons.index).mask(~matched)
+        if column in persons.columns and existing == "fill":
+            mapped = persons[column].where(persons[column].notna(), mapped)
+        added[column] = mapped
+    joined = persons.assign(**added)
+
+    unmatched_codes = codes[unmatched]
+    per_code = unmatched_codes.astype(str).value_counts()
+    per_code = per_code.iloc[np.lexsort((per_code.index.to_numpy(), -per_code.to_numpy()))]
+    code_text = per_code.index
+    reasons = np.where(
+        code_text.str.upper().str.startswith("W01"),
+        _UNMATCHED_REASONS["W"],
+        _UNMATCHED_REASONS["other"],
+    )
+    table = pd.DataFrame(
+        {
+            "lsoa": default_text(pd.Series(code_text, dtype="string")),
+            "persons": per_code.to_numpy(dtype="int64"),
+            "reason": reasons,
+        }
+    )
+    ids = persons["person_id"] if "person_id" in persons.columns else persons.index.to_series()
+    report = JoinReport(
+        persons=len(persons),
+        matched=int(matched.sum()),
+        unmatched=int(unmatched.sum()),
+        without_lsoa=int((~has_lsoa).sum()),
+        unmatched_lsoas=table,
+        unmatched_person_ids=tuple(str(value) for value in ids[unmatched]),
+    )
+    return joined, report
+
+
+__all__ = [
+    "IMD_HEADERS",
+    "JoinReport",
+    "join_persons_to_areas",
+    "read_areas",
+    "read_persons",
+    "validate_areas",
+    "validate_cube",
+    "validate_persons",
+]

@@ -1,0 +1,1453 @@
+"""Synthetic demo system: a fictional integrated care system to learn, teach and test with.
+
+:func:`make_demo_system` builds the persons and areas tables of the *Kestermoor and Wyvendale
+Integrated Care System*, an invented system in northern England. Its places, neighbourhoods
+and people are fictional; any likeness to a real place name is accidental. The tables follow
+the data contract (:mod:`toolkit.data.contract`) and carry the gradients an analyst expects
+to find: long-term conditions rising with age and deprivation, multimorbidity arriving 10 to
+15 years earlier in the most deprived areas, deaths and hospital use concentrated among the
+old, the frail and the deprived. :func:`write_demo_system` writes the same tables to Parquet
+and GeoPackage in chunks, so that ten million persons never need much memory.
+
+Every assumption and its source is listed in ``docs/demo-system.md``.
+
+No library synthesises a health population with these gradients, so the generator is the
+toolkit's own: numpy draws every person-level quantity, vectorised over blocks of persons;
+shapely builds the geography (Voronoi cells clipped to the system boundary); pyarrow writes
+the Parquet file and pyogrio the GeoPackage.
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Final, NamedTuple
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pyogrio
+import shapely
+from scipy.special import expit
+
+from toolkit.data.contract import ACTIVITY_COLUMNS, CAUSES_OF_DEATH, CONDITIONS
+
+# --------------------------------------------------------------------------------------
+# The fictional system
+# --------------------------------------------------------------------------------------
+
+#: Name of the fictional integrated care system.
+DEMO_SYSTEM_NAME: Final[str] = "Kestermoor and Wyvendale Integrated Care System"
+
+#: Invented place names; the first is the central town, the system has 4 to 6 of them.
+PLACE_NAMES: Final[tuple[str, ...]] = (
+    "Kestermoor",
+    "Wyvendale",
+    "Ashbrigg",
+    "Tarnholme",
+    "Scarrowby",
+    "Corvenby",
+)
+
+#: Coordinate reference system of the areas: British National Grid.
+DEMO_CRS: Final[str] = "EPSG:27700"
+
+#: LSOA codes are ``E01`` and six digits; real 2011 and 2021 codes stop below E01040000,
+#: so the demo system uses the block E01900001 onwards, which no real LSOA has.
+LSOA_CODE_PREFIX: Final[str] = "E01"
+FIRST_LSOA_NUMBER: Final[int] = 900_001
+
+#: Persons per neighbourhood (LSOA-like area) on average, and the fewest areas in a system.
+PERSONS_PER_AREA: Final[int] = 1_500
+MIN_AREAS: Final[int] = 8
+#: Smallest and largest number of persons a demo system may have.
+MIN_PERSONS: Final[int] = 100
+MAX_PERSONS: Final[int] = 99_999_999
+
+#: Persons are drawn in blocks of this size, each from its own random stream, so that a
+#: given seed gives the same persons whatever the chunk size used to write them.
+BLOCK_SIZE: Final[int] = 100_000
+
+#: Centre of the system (easting, northing, metres) and the mean radius of its boundary.
+SYSTEM_CENTRE: Final[tuple[float, float]] = (400_000.0, 420_000.0)
+SYSTEM_RADIUS_M: Final[float] = 16_000.0
+#: Harmonics (order, relative amplitude, phase) that give the boundary its irregular shape.
+_BOUNDARY_HARMONICS: Final[tuple[tuple[int, float, float], ...]] = (
+    (2, 0.10, 0.5),
+    (3, 0.07, 2.0),
+    (5, 0.04, 1.1),
+)
+_BOUNDARY_VERTICES: Final[int] = 240
+
+#: Share of the system's areas in each national IMD decile (1 = most deprived): a
+#: northern urban system, with far more areas in deciles 1 to 3 than in 8 to 10.
+IMD_DECILE_SHARES: Final[tuple[float, ...]] = (
+    0.28,
+    0.14,
+    0.11,
+    0.09,
+    0.08,
+    0.07,
+    0.07,
+    0.06,
+    0.05,
+    0.05,
+)
+#: Approximate IoD2019 IMD scores at the national decile boundaries, most deprived first:
+#: decile d spans IMD_SCORE_CUTS[d] to IMD_SCORE_CUTS[d - 1]. The first value is the top of
+#: the synthetic range (the highest real score is about 92.7, but few areas exceed 75).
+IMD_SCORE_CUTS: Final[tuple[float, ...]] = (
+    75.0,
+    45.0,
+    34.2,
+    27.7,
+    22.3,
+    17.8,
+    13.9,
+    10.8,
+    8.1,
+    5.5,
+    0.5,
+)
+
+#: Broad ethnic groups of the 2021 Census (ONS, five categories).
+ETHNIC_GROUPS: Final[tuple[str, ...]] = (
+    "White",
+    "Mixed or Multiple ethnic groups",
+    "Asian, Asian British or Asian Welsh",
+    "Black, Black British, Black Welsh, Caribbean or African",
+    "Other ethnic group",
+)
+#: How the non-White population of England divides between the other four groups (2021).
+_NON_WHITE_SPLIT: Final[tuple[float, ...]] = (0.158, 0.505, 0.221, 0.116)
+#: Log-odds of belonging to a non-White group: intercept, per unit of deprivation (most
+#: minus least deprived decile), and by age (under 18, 18 to 64, 65 and over).
+_NON_WHITE_LOGIT: Final[tuple[float, float]] = (-1.50, 1.6)
+_NON_WHITE_AGE_LOGIT: Final[tuple[float, float, float]] = (0.45, 0.0, -1.0)
+
+# --------------------------------------------------------------------------------------
+# Age and sex (England, ONS mid-2022 estimates, rounded)
+# --------------------------------------------------------------------------------------
+
+#: Share of England's population in each ESP2013 band (0-4, ..., 85-89, 90+), per cent.
+ENGLAND_AGE_SHARES: Final[tuple[float, ...]] = (
+    5.4,
+    5.9,
+    6.1,
+    5.8,
+    6.1,
+    6.6,
+    6.9,
+    6.8,
+    6.5,
+    6.1,
+    6.7,
+    6.7,
+    6.0,
+    5.1,
+    4.9,
+    4.0,
+    2.7,
+    1.6,
+    0.9,
+)
+#: Share of each band that is female.
+FEMALE_SHARES: Final[tuple[float, ...]] = (
+    0.488,
+    0.488,
+    0.488,
+    0.487,
+    0.490,
+    0.500,
+    0.505,
+    0.506,
+    0.505,
+    0.505,
+    0.507,
+    0.507,
+    0.510,
+    0.515,
+    0.525,
+    0.540,
+    0.560,
+    0.600,
+    0.680,
+)
+#: Log ratio of a band's share in the most against the least deprived decile, per decade
+#: of age away from 40: deprived areas are younger.
+AGE_TILT_PER_DECADE: Final[float] = 0.12
+#: Oldest age generated; the 90+ band declines geometrically by this ratio per year.
+MAX_AGE: Final[int] = 110
+_OLDEST_BAND_DECLINE: Final[float] = 0.75
+
+# --------------------------------------------------------------------------------------
+# Long-term conditions
+# --------------------------------------------------------------------------------------
+
+#: Ages at which each condition's log-odds profile is given.
+CONDITION_AGE_KNOTS: Final[tuple[int, ...]] = (0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 110)
+#: Years by which deprivation brings age-related conditions forward in the most deprived
+#: decile (Barnett et al. 2012: multimorbidity 10 to 15 years earlier).
+MULTIMORBIDITY_AGE_SHIFT: Final[float] = 12.0
+#: Loading of every condition on a person's latent ill-health (standard normal), which
+#: makes conditions cluster in the same people.
+CONDITION_LATENT_LOADING: Final[float] = 0.7
+
+
+class ConditionAssumptions(NamedTuple):
+    """Assumptions behind one long-term condition flag (see ``docs/demo-system.md``)."""
+
+    prevalence: float
+    """Prevalence to reproduce in an England-like population (QOF-style register)."""
+    denominator_age: int
+    """Youngest age counted in the prevalence denominator (as in QOF)."""
+    onset_age: int
+    """Nobody younger has the condition."""
+    age_logit: tuple[float, ...]
+    """Log-odds profile at CONDITION_AGE_KNOTS (shape only; the level is calibrated)."""
+    male: float
+    """Log-odds for men against women."""
+    deprivation: float
+    """Log-odds, most against least deprived decile, beyond the age shift."""
+    age_shift: bool
+    """Whether deprivation brings the condition forward by MULTIMORBIDITY_AGE_SHIFT."""
+    asian: float
+    """Log-odds for the Asian group against others."""
+    black: float
+    """Log-odds for the Black group against others."""
+    severity: float
+    """How strongly the condition raises hospital and GP use (log scale, per activity)."""
+    mortality: float
+    """Log hazard ratio of death with the condition (within age, sex and deprivation)."""
+    frailty_deficit: str | None
+    """The electronic frailty index deficit the condition counts as, if any."""
+
+
+#: Assumptions for every condition in :data:`toolkit.data.contract.CONDITIONS`.
+CONDITION_ASSUMPTIONS: Final[dict[str, ConditionAssumptions]] = {
+    "hypertension": ConditionAssumptions(
+        0.140, 0, 16, (-9, -9, -4.6, -3.6, -2.4, -1.4, -0.5, 0.2, 0.6, 0.7, 0.7),
+        0.15, 0.15, True, 0.1, 0.35, 0.15, 0.05, "hypertension",
+    ),
+    "diabetes": ConditionAssumptions(
+        0.075, 17, 5, (-6.5, -6.0, -5.2, -4.5, -3.5, -2.6, -1.9, -1.5, -1.4, -1.6, -1.7),
+        0.3, 0.35, True, 0.9, 0.5, 0.45, 0.3, "diabetes",
+    ),
+    "copd": ConditionAssumptions(
+        0.019, 0, 35, (-14, -14, -12, -9, -6.5, -4.8, -3.7, -3.0, -2.7, -2.8, -2.9),
+        0.1, 0.9, True, -0.5, -0.5, 0.9, 0.8, "respiratory",
+    ),
+    "asthma": ConditionAssumptions(
+        0.065, 6, 2, (-2.5, -2.3, -2.5, -2.6, -2.6, -2.6, -2.5, -2.4, -2.4, -2.6, -2.8),
+        -0.15, 0.3, False, 0.0, 0.0, 0.35, 0.1, "respiratory",
+    ),
+    "chd": ConditionAssumptions(
+        0.030, 0, 30, (-14, -14, -12, -9, -6.4, -4.7, -3.5, -2.6, -2.0, -1.8, -1.8),
+        0.7, 0.3, True, 0.4, -0.2, 0.6, 0.4, "ischaemic_heart_disease",
+    ),
+    "heart_failure": ConditionAssumptions(
+        0.010, 0, 30, (-16, -15, -13, -11, -9, -7.2, -5.8, -4.4, -3.3, -2.6, -2.4),
+        0.4, 0.35, True, 0.1, 0.1, 1.0, 1.0, "heart_failure",
+    ),
+    "atrial_fibrillation": ConditionAssumptions(
+        0.021, 0, 30, (-16, -15, -13, -11, -8.3, -6.4, -4.8, -3.4, -2.4, -2.0, -1.9),
+        0.4, 0.0, True, -0.4, -0.4, 0.5, 0.3, "atrial_fibrillation",
+    ),
+    "stroke_tia": ConditionAssumptions(
+        0.018, 0, 18, (-13, -12, -10, -8.3, -6.7, -5.3, -4.2, -3.3, -2.6, -2.3, -2.2),
+        0.15, 0.3, True, 0.0, 0.3, 0.6, 0.5, "cerebrovascular_disease",
+    ),
+    "ckd": ConditionAssumptions(
+        0.040, 18, 18, (-15, -14, -12, -9.8, -7.8, -6.0, -4.3, -2.9, -1.8, -1.2, -1.1),
+        -0.25, 0.25, True, 0.1, 0.3, 0.5, 0.4, "chronic_kidney_disease",
+    ),
+    "cancer": ConditionAssumptions(
+        0.035, 0, 0, (-8.5, -8, -7.2, -6.2, -5.2, -4.2, -3.3, -2.6, -2.2, -2.1, -2.2),
+        -0.05, -0.1, False, -0.5, -0.3, 0.8, 0.9, None,
+    ),
+    "dementia": ConditionAssumptions(
+        0.0072, 0, 40, (-20, -20, -18, -16, -12.5, -9.8, -7.2, -4.9, -3.1, -1.8, -1.4),
+        -0.3, 0.3, True, 0.0, 0.0, 0.6, 1.1, "memory_and_cognitive_problems",
+    ),
+    "depression": ConditionAssumptions(
+        0.130, 18, 12, (-9, -5.5, -2.1, -1.7, -1.6, -1.6, -1.8, -2.1, -2.3, -2.4, -2.5),
+        -0.6, 0.5, False, -0.4, -0.5, 0.4, 0.2, None,
+    ),
+    "smi": ConditionAssumptions(
+        0.0096, 0, 14, (-12, -9.5, -5.2, -4.4, -4.3, -4.3, -4.4, -4.6, -4.9, -5.1, -5.3),
+        0.1, 0.9, False, 0.2, 0.7, 0.6, 0.7, None,
+    ),
+    "learning_disability": ConditionAssumptions(
+        0.0055, 0, 0, (-5.0, -4.9, -4.9, -5.0, -5.2, -5.4, -5.7, -6.1, -6.7, -7.4, -8),
+        0.4, 0.4, False, 0.0, 0.0, 0.4, 0.8, None,
+    ),
+    "epilepsy": ConditionAssumptions(
+        0.008, 18, 0, (-5.4, -5.0, -4.8, -4.8, -4.8, -4.8, -4.8, -4.8, -4.9, -5.0, -5.1),
+        0.1, 0.45, False, 0.0, 0.0, 0.4, 0.5, None,
+    ),
+    "osteoporosis": ConditionAssumptions(
+        0.030, 50, 40, (-16, -16, -15, -12, -8.5, -6.2, -4.6, -3.4, -2.5, -2.1, -2.0),
+        -1.6, 0.1, True, -0.3, -0.6, 0.3, 0.2, "osteoporosis",
+    ),
+    "rheumatoid_arthritis": ConditionAssumptions(
+        0.0077, 16, 16, (-13, -12, -8.2, -6.9, -5.9, -5.2, -4.7, -4.4, -4.3, -4.4, -4.5),
+        -0.9, 0.2, False, 0.0, 0.0, 0.5, 0.3, "arthritis",
+    ),
+    "chronic_liver_disease": ConditionAssumptions(
+        0.005, 18, 18, (-13, -12, -8.2, -6.6, -5.7, -5.0, -4.7, -4.7, -4.9, -5.2, -5.5),
+        0.4, 0.8, False, 0.0, 0.0, 0.9, 1.2, None,
+    ),
+    "parkinsons": ConditionAssumptions(
+        0.0025, 0, 35, (-20, -20, -18, -15, -11.5, -9.2, -7.1, -5.4, -4.1, -3.6, -3.5),
+        0.4, 0.0, False, 0.0, 0.0, 0.6, 0.7, "parkinsonism_and_tremor",
+    ),
+    "multiple_sclerosis": ConditionAssumptions(
+        0.002, 0, 15, (-16, -12.5, -8.2, -6.4, -5.7, -5.4, -5.4, -5.7, -6.3, -7.0, -7.5),
+        -1.0, 0.0, False, -0.5, -0.5, 0.7, 0.6, None,
+    ),
+}  # fmt: skip
+
+# --------------------------------------------------------------------------------------
+# Frailty (electronic frailty index, Clegg et al. 2016)
+# --------------------------------------------------------------------------------------
+
+#: Number of deficits in the electronic frailty index; eFI = deficits / 36.
+EFI_DEFICITS: Final[int] = 36
+#: Youngest age with an eFI (NaN below).
+EFI_MIN_AGE: Final[int] = 65
+#: Other deficits (falls, polypharmacy, sensory and mobility problems, ...) follow a
+#: negative binomial with log-mean intercept + per decade over 65 + deprivation + latent.
+_FRAILTY_LOG_MEAN: Final[tuple[float, float, float, float]] = (0.75, 0.35, 0.3, 0.2)
+_FRAILTY_DISPERSION: Final[float] = 8.0
+_FRAILTY_MAX_MEAN: Final[float] = 20.0
+
+# --------------------------------------------------------------------------------------
+# Deaths, end of life and pregnancy
+# --------------------------------------------------------------------------------------
+
+#: Annual probability of death by age for men and women in England (ONS national life
+#: tables 2020 to 2022, rounded; interpolated log-linearly between ages).
+DEATH_AGE_KNOTS: Final[tuple[int, ...]] = (
+    0, 1, 5, 10, 15, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110,
+)  # fmt: skip
+DEATH_PROBABILITY_MALE: Final[tuple[float, ...]] = (
+    0.0042, 0.00025, 0.0001, 0.0001, 0.0002, 0.0005, 0.0009, 0.0017, 0.0036, 0.0085,
+    0.020, 0.055, 0.16, 0.38, 0.6,
+)  # fmt: skip
+DEATH_PROBABILITY_FEMALE: Final[tuple[float, ...]] = (
+    0.0035, 0.0002, 0.00008, 0.00008, 0.00015, 0.00022, 0.0004, 0.0010, 0.0024, 0.0056,
+    0.013, 0.038, 0.125, 0.33, 0.55,
+)  # fmt: skip
+#: Log ratio of the death rate in the most against the least deprived decile, by age.
+DEATH_DEPRIVATION_AGE_KNOTS: Final[tuple[int, ...]] = (0, 20, 40, 60, 75, 85, 100)
+DEATH_DEPRIVATION_MALE: Final[tuple[float, ...]] = (0.6, 0.9, 1.2, 1.1, 0.8, 0.5, 0.3)
+DEATH_DEPRIVATION_FEMALE: Final[tuple[float, ...]] = (0.6, 0.8, 1.0, 0.95, 0.7, 0.45, 0.3)
+#: Standard deviation of latent ill-health on the log scale of the death rate.
+_DEATH_LATENT_LOADING: Final[float] = 0.35
+#: Log hazard ratio of death per frailty deficit not counted among the conditions.
+_DEATH_PER_FRAILTY_DEFICIT: Final[float] = 0.06
+#: Chance of being on an end-of-life register, per unit of a person's risk of death.
+END_OF_LIFE_PER_DEATH_RISK: Final[float] = 1.0
+#: Chance of dying within the year for a person on the end-of-life register.
+DEATH_RISK_AT_END_OF_LIFE: Final[float] = 0.45
+#: Highest annual risk of death any person is given.
+_MAX_DEATH_RISK: Final[float] = 0.95
+
+#: Births per woman per year by age band 15-19, ..., 40-44 (ONS, England and Wales 2022).
+FERTILITY_BY_AGE_BAND: Final[tuple[float, ...]] = (0.011, 0.047, 0.083, 0.099, 0.058, 0.014)
+#: Log ratio of fertility, most against least deprived decile (teenagers, others).
+_FERTILITY_DEPRIVATION: Final[tuple[float, float]] = (1.0, 0.2)
+
+#: Share of deaths by cause at CAUSE_AGE_KNOTS, before the person's conditions and
+#: deprivation tilt them (order of toolkit.data.contract.CAUSES_OF_DEATH).
+CAUSE_AGE_KNOTS: Final[tuple[int, ...]] = (0, 15, 45, 65, 85, 100)
+CAUSE_SHARES_BY_AGE: Final[tuple[tuple[float, ...], ...]] = (
+    (0.03, 0.08, 0.06, 0.02, 0.15, 0.00, 0.66),
+    (0.10, 0.15, 0.04, 0.05, 0.40, 0.08, 0.18),
+    (0.21, 0.34, 0.07, 0.10, 0.08, 0.03, 0.17),
+    (0.25, 0.34, 0.11, 0.06, 0.02, 0.03, 0.19),
+    (0.24, 0.16, 0.13, 0.04, 0.015, 0.11, 0.305),
+    (0.25, 0.09, 0.14, 0.03, 0.015, 0.15, 0.325),
+)
+#: Log multipliers of a cause's weight for a person with a condition.
+CAUSE_CONDITION_LINKS: Final[dict[str, tuple[str, float]]] = {
+    "cancer": ("cancer", 2.0),
+    "chd": ("circulatory", 0.6),
+    "heart_failure": ("circulatory", 0.6),
+    "atrial_fibrillation": ("circulatory", 0.4),
+    "stroke_tia": ("circulatory", 0.6),
+    "diabetes": ("circulatory", 0.2),
+    "copd": ("respiratory", 1.2),
+    "asthma": ("respiratory", 0.3),
+    "dementia": ("mental_and_behavioural", 1.8),
+    "chronic_liver_disease": ("digestive", 1.8),
+    "smi": ("external", 0.8),
+    "depression": ("external", 0.4),
+    "parkinsons": ("other", 0.8),
+    "ckd": ("other", 0.3),
+}
+#: Log multipliers of a cause's weight, most against least deprived decile.
+CAUSE_DEPRIVATION: Final[dict[str, float]] = {
+    "external": 0.7,
+    "respiratory": 0.4,
+    "digestive": 0.5,
+}
+
+# --------------------------------------------------------------------------------------
+# Activity and cost
+# --------------------------------------------------------------------------------------
+
+#: Ages at which each activity's rate profile is given.
+ACTIVITY_AGE_KNOTS: Final[tuple[int, ...]] = (0, 5, 15, 25, 45, 65, 75, 85, 95)
+
+
+class ActivityAssumptions(NamedTuple):
+    """Assumptions behind one activity count (see ``docs/demo-system.md``)."""
+
+    per_person: float
+    """Events per person per year in an England-like population."""
+    age_profile: tuple[float, ...]
+    """Relative rate at ACTIVITY_AGE_KNOTS (shape only; the level is calibrated)."""
+    female: float
+    """Log ratio, women against men, at ages 15 to 64."""
+    deprivation: float
+    """Log ratio, most against least deprived decile."""
+    condition_sensitivity: float
+    """Multiplies each condition's severity to give its log ratio."""
+    latent: float
+    """Loading on latent ill-health (log scale)."""
+    per_frailty_deficit: float
+    """Log ratio per frailty deficit not counted among the conditions (65 and over)."""
+    end_of_life: float
+    """Log ratio for a person on the end-of-life register."""
+    died: float
+    """Log ratio for a person who died in the year (the last year of life)."""
+    pregnant: float
+    """Log ratio for a pregnant woman."""
+    dispersion: float
+    """Shape of the gamma mixing of the negative binomial (smaller = more overdispersed)."""
+
+
+#: Assumptions for each count in ACTIVITY_COLUMNS except ``bed_days``, which follows from
+#: admissions and length of stay.
+ACTIVITY_ASSUMPTIONS: Final[dict[str, ActivityAssumptions]] = {
+    "gp_appointments": ActivityAssumptions(
+        5.0, (5.5, 2.6, 2.4, 3.6, 4.4, 6.8, 9.0, 11.0, 11.5),
+        0.35, 0.15, 0.45, 0.3, 0.04, 0.6, 0.3, 0.3, 2.0,
+    ),
+    "ae_attendances": ActivityAssumptions(
+        0.40, (0.55, 0.30, 0.38, 0.46, 0.34, 0.33, 0.45, 0.70, 0.95),
+        0.0, 0.55, 0.5, 0.4, 0.05, 0.8, 0.9, 0.4, 0.9,
+    ),
+    "emergency_admissions": ActivityAssumptions(
+        0.10, (0.14, 0.03, 0.045, 0.055, 0.07, 0.13, 0.22, 0.40, 0.55),
+        0.1, 0.55, 0.8, 0.45, 0.07, 1.2, 1.5, 0.5, 0.8,
+    ),
+    "elective_admissions": ActivityAssumptions(
+        0.13, (0.03, 0.025, 0.05, 0.08, 0.16, 0.30, 0.36, 0.30, 0.20),
+        0.15, -0.1, 0.6, 0.2, 0.03, 0.3, 0.2, 0.3, 0.6,
+    ),
+    "outpatient_attendances": ActivityAssumptions(
+        1.7, (1.2, 0.75, 0.8, 1.25, 1.9, 2.8, 3.3, 3.2, 2.6),
+        0.25, 0.05, 0.6, 0.25, 0.03, 0.5, 0.4, 1.2, 1.0,
+    ),
+}  # fmt: skip
+
+#: Mean length of stay (days) of an emergency admission by age.
+EMERGENCY_STAY_AGE_KNOTS: Final[tuple[int, ...]] = (0, 18, 40, 65, 80, 95)
+EMERGENCY_STAY_DAYS: Final[tuple[float, ...]] = (1.2, 1.7, 2.6, 4.5, 6.5, 7.5)
+_EMERGENCY_STAY_DISPERSION: Final[float] = 1.2
+_EMERGENCY_STAY_PER_FRAILTY_DEFICIT: Final[float] = 0.03
+_EMERGENCY_STAY_END_OF_LIFE: Final[float] = 0.3
+#: Mean bed days of an elective admission (three in four are day cases).
+ELECTIVE_STAY_DAYS: Final[float] = 0.9
+_ELECTIVE_STAY_DISPERSION: Final[float] = 0.4
+
+#: Unit costs in pounds (NHS National Cost Collection and PSSRU Unit Costs, rounded).
+UNIT_COSTS_GBP: Final[dict[str, float]] = {
+    "gp_appointment": 42.0,
+    "ae_attendance": 225.0,
+    "outpatient_attendance": 165.0,
+    "emergency_spell": 1_600.0,
+    "elective_spell": 1_700.0,
+    "bed_day": 350.0,
+}
+#: Gamma shape of the cost of one event (coefficient of variation = 1/sqrt(shape)).
+_COST_SHAPE: Final[dict[str, float]] = {
+    "ae_attendance": 8.0,
+    "outpatient_attendance": 8.0,
+    "emergency_spell": 4.0,
+    "elective_spell": 4.0,
+}
+
+#: Column order of the persons table.
+PERSON_COLUMNS: Final[tuple[str, ...]] = (
+    ("person_id", "age", "sex", "lsoa", "imd_decile", "place", "ethnic_group")
+    + CONDITIONS
+    + ("efi", "end_of_life", "pregnant")
+    + ACTIVITY_COLUMNS
+    + ("cost_gbp", "died", "cause_of_death")
+)
+
+_PERSONS_SCHEMA: Final[pa.Schema] = pa.schema(
+    [
+        ("person_id", pa.string()),
+        ("age", pa.int64()),
+        ("sex", pa.string()),
+        ("lsoa", pa.string()),
+        ("imd_decile", pa.int64()),
+        ("place", pa.string()),
+        ("ethnic_group", pa.string()),
+        *[(name, pa.bool_()) for name in CONDITIONS],
+        ("efi", pa.float64()),
+        ("end_of_life", pa.bool_()),
+        ("pregnant", pa.bool_()),
+        *[(name, pa.int64()) for name in ACTIVITY_COLUMNS],
+        ("cost_gbp", pa.float64()),
+        ("died", pa.bool_()),
+        ("cause_of_death", pa.string()),
+    ]
+)
+
+_BAND_STARTS: Final[np.ndarray] = np.arange(0, 95, 5)
+_BAND_MIDPOINTS: Final[np.ndarray] = np.append(np.arange(2.0, 90.0, 5.0), 93.0)
+#: Spawn keys of the random streams derived from the seed.
+_AREAS_STREAM: Final[int] = 0
+_PERSONS_STREAM: Final[int] = 1
+
+
+# --------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class DemoSystem:
+    """A synthetic integrated care system: its persons, its areas and its boundary.
+
+    Unpacks as ``persons, areas = make_demo_system(...)``.
+
+    Attributes
+    ----------
+    persons : pandas.DataFrame
+        One row per person, in the persons data contract.
+    areas : geopandas.GeoDataFrame
+        One row per LSOA-like neighbourhood, in the areas data contract, with polygons in
+        British National Grid (EPSG:27700) that tile the system.
+    boundary : shapely.Polygon
+        The system boundary, the union of the areas.
+    name : str
+        Name of the fictional system.
+    seed : int
+        Seed the system was generated from.
+    """
+
+    persons: pd.DataFrame
+    areas: gpd.GeoDataFrame
+    boundary: shapely.Polygon
+    name: str
+    seed: int
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        """Yield the persons and the areas, so that the system unpacks into the two."""
+        yield self.persons
+        yield self.areas
+
+    def __repr__(self) -> str:
+        """Return a one-line summary."""
+        return (
+            f"DemoSystem(name={self.name!r}, persons={len(self.persons):,}, "
+            f"areas={len(self.areas):,}, places={self.areas['place'].nunique()}, "
+            f"seed={self.seed})"
+        )
+
+
+def make_demo_system(
+    persons: int = 250_000, seed: int = 20261122, *, progress: bool = False
+) -> DemoSystem:
+    """Generate the fictional Kestermoor and Wyvendale integrated care system in memory.
+
+    About one neighbourhood (an LSOA-like area of ~1,500 people) is made per 1,500 persons,
+    at least 8, grouped into 4 to 6 places; deprivation is clustered in space and skewed
+    towards the most deprived national deciles, like a northern urban system's. Persons are
+    assigned to areas in proportion to the area populations; the areas' ``population`` is
+    the number of persons generated there. Assumptions and sources: ``docs/demo-system.md``.
+
+    Parameters
+    ----------
+    persons : int, default 250_000
+        Number of persons, from 100 to 99,999,999. Ten million take about 1.5 GB in memory:
+        use :func:`write_demo_system` to write large systems to disk in chunks.
+    seed : int, default 20261122
+        Seed of the random streams (a non-negative integer). The same seed and number of
+        persons always give the same system.
+    progress : bool, default False
+        Show a progress bar while persons are generated.
+
+    Returns
+    -------
+    DemoSystem
+        The persons (``pandas.DataFrame``), the areas (``geopandas.GeoDataFrame``), the
+        system boundary, its name and the seed.
+
+    Examples
+    --------
+    >>> from toolkit.data.synth import make_demo_system
+    >>> persons, areas = make_demo_system(20_000, seed=1)
+    >>> len(persons), areas.crs.to_epsg()
+    (20000, 27700)
+    """
+    function = "make_demo_system"
+    _check_integer(persons, "persons", function, MIN_PERSONS, MAX_PERSONS)
+    _check_integer(seed, "seed", function, 0, None)
+    _check_bool(progress, "progress", function)
+    areas, boundary = _make_areas(int(persons), int(seed))
+    layout = _AreaLayout.from_areas(areas)
+    tables = list(_iter_person_tables(layout, int(seed), BLOCK_SIZE, progress=progress))
+    table = pa.concat_tables(tables)
+    return DemoSystem(
+        persons=table.to_pandas(),
+        areas=areas,
+        boundary=boundary,
+        name=DEMO_SYSTEM_NAME,
+        seed=int(seed),
+    )
+
+
+def write_demo_system(
+    out_dir: str | os.PathLike[str],
+    *,
+    persons: int = 250_000,
+    seed: int = 20261122,
+    progress: bool = True,
+    chunk_size: int = 1_000_000,
+) -> dict[str, Path]:
+    """Generate the demo system chunk by chunk and write it to ``out_dir``.
+
+    Writes ``persons.parquet`` (Parquet, zstd, one row group per chunk) and ``areas.gpkg``
+    (GeoPackage, layer ``areas``, EPSG:27700). Persons are generated and written one chunk at
+    a time, so memory stays well under 1 GB for ten million persons. The persons read back
+    equal to ``make_demo_system(persons, seed).persons``: the result does not depend on the
+    chunk size. Existing files of the same names are replaced.
+
+    Parameters
+    ----------
+    out_dir : str or path-like
+        Folder to write to; created if missing.
+    persons : int, default 250_000
+        Number of persons, from 100 to 99,999,999.
+    seed : int, default 20261122
+        Seed of the random streams (a non-negative integer).
+    progress : bool, default True
+        Show a progress bar (tqdm) while persons are generated.
+    chunk_size : int, default 1_000_000
+        Persons generated and written at a time; rounded up to a whole number of blocks of
+        100,000 persons.
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        ``{"persons": path of persons.parquet, "areas": path of areas.gpkg}``.
+    """
+    function = "write_demo_system"
+    if not isinstance(out_dir, (str, os.PathLike)):
+        raise TypeError(
+            f"The 'out_dir' parameter of {function} must be a str or path-like. "
+            f"Got {out_dir!r} instead."
+        )
+    _check_integer(persons, "persons", function, MIN_PERSONS, MAX_PERSONS)
+    _check_integer(seed, "seed", function, 0, None)
+    _check_bool(progress, "progress", function)
+    _check_integer(chunk_size, "chunk_size", function, 1, None)
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    persons_path = folder / "persons.parquet"
+    areas_path = folder / "areas.gpkg"
+
+    areas, _ = _make_areas(int(persons), int(seed))
+    layout = _AreaLayout.from_areas(areas)
+    chunk_blocks = -(-int(chunk_size) // BLOCK_SIZE)
+    metadata = {
+        b"toolkit.synth": (
+            f'{{"system": "{DEMO_SYSTEM_NAME}", "persons": {int(persons)}, "seed": {int(seed)}}}'
+        ).encode()
+    }
+    partial = persons_path.with_name(persons_path.name + ".partial")
+    schema = _PERSONS_SCHEMA.with_metadata(metadata)
+    try:
+        with pq.ParquetWriter(partial, schema, compression="zstd") as writer:
+            pending: list[pa.Table] = []
+            for table in _iter_person_tables(layout, int(seed), BLOCK_SIZE, progress=progress):
+                pending.append(table)
+                if len(pending) == chunk_blocks:
+                    writer.write_table(pa.concat_tables(pending).replace_schema_metadata(metadata))
+                    pending = []
+            if pending:
+                writer.write_table(pa.concat_tables(pending).replace_schema_metadata(metadata))
+        os.replace(partial, persons_path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+    partial_areas = areas_path.with_name(".partial." + areas_path.name)
+    try:
+        partial_areas.unlink(missing_ok=True)
+        pyogrio.write_dataframe(areas, partial_areas, layer="areas", driver="GPKG")
+        os.replace(partial_areas, areas_path)
+    finally:
+        partial_areas.unlink(missing_ok=True)
+    return {"persons": persons_path, "areas": areas_path}
+
+
+# --------------------------------------------------------------------------------------
+# Checking options
+# --------------------------------------------------------------------------------------
+
+
+def _check_integer(value: Any, name: str, function: str, minimum: int, maximum: int | None) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(
+            f"The '{name}' parameter of {function} must be an int. Got {value!r} instead."
+        )
+    if value < minimum or (maximum is not None and value > maximum):
+        bounds = f"in [{minimum:,}, {maximum:,}]" if maximum is not None else f">= {minimum}"
+        raise ValueError(
+            f"The '{name}' parameter of {function} must be an int {bounds}. Got {value!r} instead."
+        )
+
+
+def _check_bool(value: Any, name: str, function: str) -> None:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(
+            f"The '{name}' parameter of {function} must be a bool. Got {value!r} instead."
+        )
+
+
+# --------------------------------------------------------------------------------------
+# Geography
+# --------------------------------------------------------------------------------------
+
+
+def _boundary_radius(theta: np.ndarray) -> np.ndarray:
+    wobble = np.ones_like(theta)
+    for order, amplitude, phase in _BOUNDARY_HARMONICS:
+        wobble = wobble + amplitude * np.cos(order * theta + phase)
+    return SYSTEM_RADIUS_M * wobble
+
+
+def system_boundary() -> shapely.Polygon:
+    """Return the boundary of the demo system in British National Grid coordinates.
+
+    The boundary is the same for every seed: an irregular, star-shaped polygon of about
+    800 km² centred on easting 400,000, northing 420,000 (the South Pennines would be
+    about there; the system itself is fictional).
+
+    Returns
+    -------
+    shapely.Polygon
+        The boundary, coordinates in metres (EPSG:27700).
+    """
+    theta = np.linspace(0.0, 2.0 * np.pi, _BOUNDARY_VERTICES, endpoint=False)
+    radius = _boundary_radius(theta)
+    x = SYSTEM_CENTRE[0] + radius * np.cos(theta)
+    y = SYSTEM_CENTRE[1] + radius * np.sin(theta)
+    return shapely.Polygon(np.column_stack([x, y]).round(1))
+
+
+def _town_centres(rng: np.random.Generator, n_places: int) -> np.ndarray:
+    """Return the centre of the central town and of each other town, shape (n, 2)."""
+    core = np.array(SYSTEM_CENTRE) + np.array([-1_500.0, 1_000.0])
+    angles = np.linspace(0.0, 2.0 * np.pi, n_places - 1, endpoint=False)
+    angles = angles + rng.uniform(0.0, 2.0 * np.pi) + rng.uniform(-0.25, 0.25, n_places - 1)
+    reach = rng.uniform(0.5, 0.68, n_places - 1) * _boundary_radius(angles)
+    towns = np.array(SYSTEM_CENTRE) + reach[:, None] * np.column_stack(
+        [np.cos(angles), np.sin(angles)]
+    )
+    return np.vstack([core, towns])
+
+
+def _population_density(xy: np.ndarray, towns: np.ndarray) -> np.ndarray:
+    """Relative population density: a dense core, smaller towns, a rural floor."""
+    squared = ((xy[:, None, :] - towns[None, :, :]) ** 2).sum(axis=2)
+    peaks = np.full(len(towns), 0.8)
+    peaks[0] = 1.5
+    spread = np.full(len(towns), 2_500.0)
+    spread[0] = 4_500.0
+    return 0.25 + (peaks * np.exp(-squared / (2.0 * spread**2))).sum(axis=1)
+
+
+def _sample_seed_points(
+    rng: np.random.Generator, n: int, boundary: shapely.Polygon, towns: np.ndarray
+) -> np.ndarray:
+    """Draw ``n`` points inside the boundary with density proportional to population."""
+    shapely.prepare(boundary)
+    xmin, ymin, xmax, ymax = boundary.bounds
+    ceiling = 0.25 + 1.5 + 0.8 * (len(towns) - 1)
+    found: list[np.ndarray] = []
+    have = 0
+    while have < n:
+        m = max(8 * (n - have), 1_000)
+        xy = np.column_stack([rng.uniform(xmin, xmax, m), rng.uniform(ymin, ymax, m)])
+        keep = shapely.contains_xy(boundary, xy[:, 0], xy[:, 1])
+        keep &= rng.uniform(0.0, ceiling, m) < _population_density(xy, towns)
+        found.append(xy[keep])
+        have += int(keep.sum())
+    return np.concatenate(found)[:n]
+
+
+def _voronoi_cells(points: np.ndarray, boundary: shapely.Polygon) -> np.ndarray:
+    """Voronoi cells of the points clipped to the boundary, one Polygon per point.
+
+    Where clipping splits a cell, the pieces away from its seed point join the neighbouring
+    cell they share most border with, so that every area is a single polygon (own code: the
+    tiling rule is specific to this generator).
+    """
+    cells = shapely.get_parts(
+        shapely.voronoi_polygons(shapely.MultiPoint(points), extend_to=boundary)
+    )
+    point_index, cell_index = shapely.STRtree(cells).query(
+        shapely.points(points), predicate="within"
+    )
+    if len(point_index) != len(points) or len(np.unique(point_index)) != len(points):
+        raise RuntimeError("Could not match Voronoi cells to their seed points.")
+    ordered = np.empty(len(points), dtype=object)
+    ordered[point_index] = cells[cell_index]
+    clipped = shapely.intersection(ordered.astype(object), boundary)
+
+    geoms = list(clipped)
+    orphans: list[shapely.Geometry] = []
+    for i in np.flatnonzero(shapely.get_type_id(clipped) != shapely.GeometryType.POLYGON):
+        parts = shapely.get_parts(geoms[i])
+        parts = parts[shapely.area(parts) > 0.0]
+        home = shapely.contains_xy(parts, points[i, 0], points[i, 1])
+        if not home.any():
+            home = shapely.area(parts) == shapely.area(parts).max()
+        geoms[i] = parts[np.flatnonzero(home)[0]]
+        orphans.extend(parts[~home])
+    for piece in orphans:
+        current = np.array(geoms, dtype=object)
+        shared = shapely.length(shapely.intersection(shapely.boundary(current), piece.boundary))
+        j = int(np.argmax(shared))
+        geoms[j] = shapely.union(geoms[j], piece)
+    result = np.array(geoms, dtype=object)
+    invalid = ~shapely.is_valid(result)
+    result[invalid] = shapely.make_valid(result[invalid])
+    return result
+
+
+def _rook_neighbours(cells: np.ndarray) -> list[np.ndarray]:
+    """Return, for each cell, the cells that share a border (not just a corner) with it."""
+    left, right = shapely.STRtree(cells).query(cells, predicate="intersects")
+    keep = left < right
+    left, right = left[keep], right[keep]
+    shared = shapely.length(shapely.intersection(cells[left], cells[right]))
+    keep = shared > 1e-3
+    left, right = left[keep], right[keep]
+    pairs = np.concatenate([np.column_stack([left, right]), np.column_stack([right, left])])
+    pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
+    splits = np.searchsorted(pairs[:, 0], np.arange(1, len(cells)))
+    return np.split(pairs[:, 1], splits)
+
+
+def _grow_places(
+    centroids: np.ndarray, neighbours: list[np.ndarray], towns: np.ndarray
+) -> np.ndarray:
+    """Assign every cell to a town's place by growing the places across shared borders.
+
+    A multi-source best-first search from each town's nearest cell, ordered by distance to
+    the town, so that places are compact and always contiguous (own code: a few lines on the
+    adjacency lists; clustering libraries do not guarantee contiguity).
+    """
+    n = len(centroids)
+    owner = np.full(n, -1)
+    taken: set[int] = set()
+    heap: list[tuple[float, int, int]] = []
+    for place, town in enumerate(towns):
+        distance = np.hypot(*(centroids - town).T)
+        distance[list(taken)] = np.inf
+        start = int(np.argmin(distance))
+        taken.add(start)
+        heap.append((0.0, start, place))
+    heapq.heapify(heap)
+    while heap:
+        _, cell, place = heapq.heappop(heap)
+        if owner[cell] >= 0:
+            continue
+        owner[cell] = place
+        for other in neighbours[cell]:
+            if owner[other] < 0:
+                gap = float(np.hypot(*(centroids[other] - towns[place])))
+                heapq.heappush(heap, (gap, int(other), place))
+    if (owner < 0).any():
+        raise RuntimeError("Some demo areas could not be reached from any town.")
+    return owner
+
+
+def _smooth_noise(rng: np.random.Generator, xy: np.ndarray, wavelength_m: float) -> np.ndarray:
+    """Return a smooth random field with unit variance (a sum of random plane waves)."""
+    components = 40
+    direction = rng.uniform(0.0, 2.0 * np.pi, components)
+    frequency = 2.0 * np.pi / (wavelength_m * rng.uniform(0.7, 1.5, components))
+    phase = rng.uniform(0.0, 2.0 * np.pi, components)
+    waves = np.column_stack([np.cos(direction), np.sin(direction)]) * frequency[:, None]
+    return np.sqrt(2.0 / components) * np.cos(xy @ waves.T + phase).sum(axis=1)
+
+
+def _deprivation_field(rng: np.random.Generator, xy: np.ndarray, towns: np.ndarray) -> np.ndarray:
+    """Higher means more deprived: inner core, some mill towns, correlated noise."""
+    distance = np.hypot(*(xy[:, None, :] - towns[None, :, :]).transpose(2, 0, 1))
+    town_intensity = rng.uniform(-0.2, 1.1, len(towns))
+    town_intensity[0] = 1.6
+    spread = np.full(len(towns), 3_000.0)
+    spread[0] = 5_000.0
+    centres = (town_intensity * np.exp(-(distance**2) / (2.0 * spread**2))).sum(axis=1)
+    outward = -0.35 * distance[:, 0] / 10_000.0
+    return (
+        centres
+        + outward
+        + 0.45 * _smooth_noise(rng, xy, 12_000.0)
+        + 0.15 * rng.normal(size=len(xy))
+    )
+
+
+def _imd_from_field(field: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """National IMD deciles (by rank, in IMD_DECILE_SHARES) and scores within their cuts."""
+    n = len(field)
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.argsort(-field, kind="stable")] = np.arange(n)
+    quantile = (rank + 0.5) / n
+    bounds = np.cumsum(IMD_DECILE_SHARES)
+    bounds[-1] = 1.0
+    decile = np.searchsorted(bounds, quantile) + 1
+    cuts = np.asarray(IMD_SCORE_CUTS)
+    score = np.empty(n)
+    for d in range(1, 11):
+        members = np.flatnonzero(decile == d)
+        if len(members) == 0:
+            continue
+        order = members[np.argsort(rank[members])]
+        position = (np.arange(len(order)) + 0.5) / len(order)  # 0 = most deprived end
+        if d == 1:
+            position = 1.0 - (1.0 - position) ** 2  # a long tail of very deprived areas
+        score[order] = cuts[d - 1] - position * (cuts[d - 1] - cuts[d])
+    return decile, np.round(score, 3)
+
+
+def _apportion(total: int, weights: np.ndarray) -> np.ndarray:
+    """Split ``total`` in proportion to ``weights`` (largest remainders)."""
+    exact = total * weights / weights.sum()
+    counts = np.floor(exact).astype(np.int64)
+    short = total - int(counts.sum())
+    counts[np.argsort(-(exact - counts), kind="stable")[:short]] += 1
+    return counts
+
+
+def _make_areas(persons: int, seed: int) -> tuple[gpd.GeoDataFrame, shapely.Polygon]:
+    """Build the areas table and the system boundary for a given size and seed."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_AREAS_STREAM,)))
+    n_areas = max(MIN_AREAS, round(persons / PERSONS_PER_AREA))
+    n_places = int(rng.integers(4, 7))
+    boundary = system_boundary()
+    towns = _town_centres(rng, n_places)
+    points = _sample_seed_points(rng, n_areas, boundary, towns)
+    cells = _voronoi_cells(points, boundary)
+    centroids = shapely.get_coordinates(shapely.point_on_surface(cells))
+    place_index = _grow_places(centroids, _rook_neighbours(cells), towns)
+    decile, score = _imd_from_field(_deprivation_field(rng, centroids, towns))
+    weights = np.clip(rng.lognormal(0.0, 0.15, n_areas), 0.6, 1.6)
+    population = _apportion(persons, weights)
+
+    # Code the areas place by place, north to south, as ONS numbers its small areas.
+    order = np.lexsort((centroids[:, 0], -centroids[:, 1], place_index))
+    place_names = np.array(PLACE_NAMES[:n_places], dtype=object)[place_index[order]]
+    within = np.zeros(n_areas, dtype=np.int64)
+    sorted_places = place_index[order]
+    for place in range(n_places):
+        members = sorted_places == place
+        within[members] = np.arange(int(members.sum()))
+    letters = np.array(list("ABCDE"))[within % 5]
+    names = [
+        f"{place} {number:03d}{letter}"
+        for place, number, letter in zip(place_names, within // 5 + 1, letters, strict=True)
+    ]
+    codes = [f"{LSOA_CODE_PREFIX}{FIRST_LSOA_NUMBER + i:06d}" for i in range(n_areas)]
+    areas = gpd.GeoDataFrame(
+        {
+            "lsoa": pd.array(codes, dtype="str"),
+            "lsoa_name": pd.array(names, dtype="str"),
+            "imd_score": score[order].astype(np.float64),
+            "imd_decile": decile[order].astype(np.int64),
+            "population": population[order].astype(np.int64),
+            "place": pd.array(place_names.tolist(), dtype="str"),
+        },
+        geometry=gpd.GeoSeries(cells[order], crs=DEMO_CRS),
+        crs=DEMO_CRS,
+    )
+    return areas, boundary
+
+
+# --------------------------------------------------------------------------------------
+# The model's fixed tables (computed once per process)
+# --------------------------------------------------------------------------------------
+
+_DEPRIVATION_BY_DECILE: Final[np.ndarray] = (10.0 - np.arange(1, 11)) / 9.0  # 1 = most
+
+
+def _decile_age_sex_shares() -> np.ndarray:
+    """Share of each decile's population in each (band, sex) cell: shape (10, 19, 2)."""
+    england = np.asarray(ENGLAND_AGE_SHARES) / np.sum(ENGLAND_AGE_SHARES)
+    tilt = np.exp(
+        -AGE_TILT_PER_DECADE
+        * (_DEPRIVATION_BY_DECILE[:, None] - 0.5)
+        * (_BAND_MIDPOINTS[None, :] - 40.0)
+        / 10.0
+    )
+    bands = england[None, :] * tilt
+    bands /= bands.sum(axis=1, keepdims=True)
+    female = np.asarray(FEMALE_SHARES)
+    return np.stack([bands * female, bands * (1.0 - female)], axis=2)
+
+
+def _oldest_band_ages() -> np.ndarray:
+    ages = np.arange(90, MAX_AGE + 1)
+    weights = _OLDEST_BAND_DECLINE ** (ages - 90)
+    return weights / weights.sum()
+
+
+def _non_white_probability(deprivation: np.ndarray, age: np.ndarray) -> np.ndarray:
+    age_term = np.where(
+        age < 18,
+        _NON_WHITE_AGE_LOGIT[0],
+        np.where(age < 65, _NON_WHITE_AGE_LOGIT[1], _NON_WHITE_AGE_LOGIT[2]),
+    )
+    return expit(_NON_WHITE_LOGIT[0] + _NON_WHITE_LOGIT[1] * (deprivation - 0.5) + age_term)
+
+
+class _ReferenceGrid(NamedTuple):
+    """An England-like population by single year of age, sex and decile, as weights."""
+
+    age: np.ndarray
+    male: np.ndarray
+    deprivation: np.ndarray
+    decile_index: np.ndarray
+    weight: np.ndarray
+
+
+@cache
+def _reference_grid() -> _ReferenceGrid:
+    """England-like reference population: ONS age-sex structure, equal decile shares."""
+    shares = _decile_age_sex_shares()  # (10, 19, 2)
+    ages = np.arange(MAX_AGE + 1)
+    band = np.minimum(ages // 5, 18)
+    within = np.where(ages < 90, 0.2, 0.0)
+    within[90:] = _oldest_band_ages()
+    per_age = shares[:, band, :] * within[None, :, None]  # (10, ages, 2)
+    decile_index, age_index, male = np.meshgrid(np.arange(10), ages, np.arange(2), indexing="ij")
+    return _ReferenceGrid(
+        age=age_index.ravel().astype(np.float64),
+        male=male.ravel().astype(np.float64),
+        deprivation=_DEPRIVATION_BY_DECILE[decile_index.ravel()],
+        decile_index=decile_index.ravel(),
+        weight=(per_age / 10.0).ravel(),
+    )
+
+
+def _condition_linear_predictor(
+    spec: ConditionAssumptions,
+    age: np.ndarray,
+    male: np.ndarray,
+    deprivation: np.ndarray,
+    asian: np.ndarray,
+    black: np.ndarray,
+) -> np.ndarray:
+    """Log-odds of a condition before its calibrated intercept and the latent term."""
+    effective_age = age + (MULTIMORBIDITY_AGE_SHIFT * deprivation if spec.age_shift else 0.0)
+    return (
+        np.interp(effective_age, CONDITION_AGE_KNOTS, spec.age_logit)
+        + spec.male * male
+        + spec.deprivation * deprivation
+        + spec.asian * asian
+        + spec.black * black
+    )
+
+
+@cache
+def _condition_intercepts() -> np.ndarray:
+    """Return intercepts giving each condition its prevalence in the England-like population.
+
+    Solved by Newton's method, integrating over latent ill-health with Gauss-Hermite
+    quadrature and over ethnic group (own code: a one-dimensional root per condition).
+    """
+    grid = _reference_grid()
+    nodes, node_weights = np.polynomial.hermite.hermgauss(20)
+    latent = np.sqrt(2.0) * nodes
+    node_weights = node_weights / np.sqrt(np.pi)
+    non_white = _non_white_probability(grid.deprivation, grid.age)
+    split = np.asarray(_NON_WHITE_SPLIT)
+    # Ethnic classes that change risk: others, Asian, Black.
+    ethnic_weights = np.column_stack(
+        [1.0 - non_white * (split[1] + split[2]), non_white * split[1], non_white * split[2]]
+    )
+    asian = np.array([0.0, 1.0, 0.0])
+    black = np.array([0.0, 0.0, 1.0])
+    intercepts = np.empty(len(CONDITIONS))
+    for k, name in enumerate(CONDITIONS):
+        spec = CONDITION_ASSUMPTIONS[name]
+        counted = grid.age >= spec.denominator_age
+        possible = (grid.age >= spec.onset_age)[counted]
+        base = _condition_linear_predictor(
+            spec,
+            grid.age[counted, None],
+            grid.male[counted, None],
+            grid.deprivation[counted, None],
+            asian[None, :],
+            black[None, :],
+        )  # (cells, 3)
+        weight = (grid.weight[counted, None] * ethnic_weights[counted])[..., None] * node_weights
+        weight = weight * possible[:, None, None]
+        total = grid.weight[counted].sum()
+        eta = base[..., None] + CONDITION_LATENT_LOADING * latent
+        alpha = float(np.log(spec.prevalence / (1.0 - spec.prevalence)) - np.median(base))
+        for _ in range(60):
+            p = expit(alpha + eta)
+            gap = (weight * p).sum() / total - spec.prevalence
+            slope = (weight * p * (1.0 - p)).sum() / total
+            step = float(np.clip(gap / slope, -2.0, 2.0))
+            alpha -= step
+            if abs(step) < 1e-10:
+                break
+        intercepts[k] = alpha
+    return intercepts
+
+
+def _activity_rate_shape(spec: ActivityAssumptions, age: np.ndarray, male: np.ndarray):
+    """Relative activity rate by age and sex (before deprivation and calibration)."""
+    working_age = (age >= 15) & (age < 65)
+    sex_term = np.where(working_age, np.where(male > 0, -0.5, 0.5) * spec.female, 0.0)
+    return np.interp(age, ACTIVITY_AGE_KNOTS, spec.age_profile) * np.exp(sex_term)
+
+
+@cache
+def _activity_scales() -> np.ndarray:
+    """Scale factors that give each activity its rate per person in England."""
+    grid = _reference_grid()
+    scales = []
+    for spec in ACTIVITY_ASSUMPTIONS.values():
+        shape = _activity_rate_shape(spec, grid.age, grid.male)
+        shape = shape * np.exp(spec.deprivation * grid.deprivation)
+        scales.append(spec.per_person / float((grid.weight * shape).sum()))
+    return np.asarray(scales)
+
+
+@cache
+def _death_probability_table() -> np.ndarray:
+    """Annual probability of death by age, sex (0 = female) and decile: (ages, 2, 10).
+
+    Deprivation ratios are normalised so that each age and sex averages to England's rate.
+    """
+    grid = _reference_grid()
+    ages = np.arange(MAX_AGE + 1)
+    table = np.empty((len(ages), 2, 10))
+    weight = grid.weight.reshape(10, len(ages), 2)
+    for male, (probability, deprivation) in enumerate(
+        [
+            (DEATH_PROBABILITY_FEMALE, DEATH_DEPRIVATION_FEMALE),
+            (DEATH_PROBABILITY_MALE, DEATH_DEPRIVATION_MALE),
+        ]
+    ):
+        england = np.exp(np.interp(ages, DEATH_AGE_KNOTS, np.log(probability)))
+        log_ratio = np.interp(ages, DEATH_DEPRIVATION_AGE_KNOTS, deprivation)
+        ratio = np.exp(log_ratio[:, None] * (_DEPRIVATION_BY_DECILE[None, :] - 0.5))
+        decile_weight = weight[:, :, male].T
+        decile_weight = decile_weight / decile_weight.sum(axis=1, keepdims=True)
+        ratio /= (ratio * decile_weight).sum(axis=1, keepdims=True)
+        table[:, male, :] = np.minimum(england[:, None] * ratio, _MAX_DEATH_RISK)
+    return table
+
+
+def _annual_death_probability(age: np.ndarray, male: np.ndarray, decile: np.ndarray) -> np.ndarray:
+    """Annual probability of death by age, sex and IMD decile (before person factors)."""
+    table = _death_probability_table()
+    return table[np.minimum(age, MAX_AGE), male.astype(np.int64), decile - 1]
+
+
+# --------------------------------------------------------------------------------------
+# Persons
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _AreaLayout:
+    """What the person generator needs to know about the areas."""
+
+    cumulative_population: np.ndarray
+    decile: np.ndarray
+    lsoa: pa.Array
+    place_codes: np.ndarray
+    place_names: pa.Array
+    persons: int
+
+    @classmethod
+    def from_areas(cls, areas: gpd.GeoDataFrame) -> _AreaLayout:
+        population = areas["population"].to_numpy(np.int64)
+        place_names, place_codes = np.unique(areas["place"].to_numpy(str), return_inverse=True)
+        return cls(
+            cumulative_population=np.cumsum(population),
+            decile=areas["imd_decile"].to_numpy(np.int64),
+            lsoa=pa.array(areas["lsoa"].to_numpy(str).tolist(), type=pa.string()),
+            place_codes=place_codes.astype(np.int32),
+            place_names=pa.array(place_names.tolist(), type=pa.string()),
+            persons=int(population.sum()),
+        )
+
+
+def _iter_person_tables(
+    layout: _AreaLayout, seed: int, block_size: int, *, progress: bool
+) -> Iterator[pa.Table]:
+    """Yield the persons as Arrow tables, one per block, each from its own random stream."""
+    from tqdm.auto import tqdm
+
+    starts = range(0, layout.persons, block_size)
+    with tqdm(
+        total=layout.persons,
+        disable=not progress,
+        unit=" persons",
+        unit_scale=True,
+        desc="Synthesising persons",
+    ) as bar:
+        for block, start in enumerate(starts):
+            stop = min(start + block_size, layout.persons)
+            stream = np.random.SeedSequence(seed, spawn_key=(_PERSONS_STREAM, block))
+            yield _person_block(layout, np.random.default_rng(stream), start, stop)
+            bar.update(stop - start)
+
+
+def _mean_one_log(flag: np.ndarray, probability: np.ndarray, log_effect: float) -> np.ndarray:
+    """Log of a multiplier exp(effect * flag) scaled to average 1 given the probability.
+
+    A person-level factor then moves activity or risk towards the people who have it
+    without changing the average of the group they belong to.
+    """
+    return log_effect * flag - np.log1p(probability * np.expm1(log_effect))
+
+
+def _draw_negative_binomial(
+    rng: np.random.Generator, mean: np.ndarray, dispersion: float
+) -> np.ndarray:
+    """Draw counts with the given means from a gamma-Poisson mixture (negative binomial)."""
+    return rng.poisson(mean * rng.gamma(dispersion, 1.0 / dispersion, size=len(mean)))
+
+
+def _draw_categories(rng: np.random.Generator, probabilities: np.ndarray) -> np.ndarray:
+    """One category per row of a (rows, categories) probability table."""
+    cumulative = np.cumsum(probabilities, axis=1)
+    u = rng.random(len(probabilities)) * cumulative[:, -1]
+    return np.minimum((u[:, None] > cumulative).sum(axis=1), probabilities.shape[1] - 1)
+
+
+def _person_block(layout: _AreaLayout, rng: np.random.Generator, start: int, stop: int) -> pa.Table:
+    """Generate persons ``start`` to ``stop - 1`` (vectorised) as an Arrow table."""
+    n = stop - start
+    index = np.arange(start, stop)
+    area = np.searchsorted(layout.cumulative_population, index, side="right")
+    decile = layout.decile[area]
+    deprivation = _DEPRIVATION_BY_DECILE[decile - 1]
+
+    # Age and sex, from the decile's ONS-like structure.
+    shares = _decile_age_sex_shares().reshape(10, -1)
+    cell = _draw_categories(rng, shares[decile - 1])
+    band, male = cell // 2, cell % 2
+    oldest = np.arange(90, MAX_AGE + 1)[
+        _draw_categories(rng, np.broadcast_to(_oldest_band_ages(), (n, MAX_AGE - 89)))
+    ]
+    age = np.where(band < 18, _BAND_STARTS[band] + rng.integers(0, 5, n), oldest)
+
+    # Ethnic group (five ONS 2021 groups), more often non-White in deprived areas and young.
+    non_white = _non_white_probability(deprivation, age)
+    ethnic_probabilities = np.column_stack(
+        [1.0 - non_white, non_white[:, None] * np.asarray(_NON_WHITE_SPLIT)[None, :]]
+    )
+    ethnic = _draw_categories(rng, ethnic_probabilities)
+    asian = (ethnic == 2).astype(np.float64)
+    black = (ethnic == 3).astype(np.float64)
+
+    # Latent ill-health links conditions, frailty, deaths and activity.
+    latent = rng.standard_normal(n)
+
+    # Long-term conditions.
+    intercepts = _condition_intercepts()
+    condition_probability = np.empty((n, len(CONDITIONS)))
+    for k, name in enumerate(CONDITIONS):
+        spec = CONDITION_ASSUMPTIONS[name]
+        eta = intercepts[k] + _condition_linear_predictor(
+            spec, age, male, deprivation, asian, black
+        )
+        p = expit(eta + CONDITION_LATENT_LOADING * latent)
+        condition_probability[:, k] = np.where(age >= spec.onset_age, p, 0.0)
+    has_condition = rng.random((n, len(CONDITIONS))) < condition_probability
+
+    # Frailty: deficits from conditions plus other deficits, for ages 65 and over.
+    deficit_groups = sorted(
+        {spec.frailty_deficit for spec in CONDITION_ASSUMPTIONS.values()} - {None}
+    )
+    condition_deficits = np.zeros(n, dtype=np.int64)
+    for group in deficit_groups:
+        members = [
+            k
+            for k, name in enumerate(CONDITIONS)
+            if CONDITION_ASSUMPTIONS[name].frailty_deficit == group
+        ]
+        condition_deficits += has_condition[:, members].any(axis=1)
+    older = age >= EFI_MIN_AGE
+    intercept, per_decade, by_deprivation, by_latent = _FRAILTY_LOG_MEAN
+    frailty_mean = np.minimum(
+        np.exp(
+            intercept
+            + per_decade * (age - EFI_MIN_AGE) / 10.0
+            + by_deprivation * deprivation
+            + by_latent * latent
+        ),
+        _FRAILTY_MAX_MEAN,
+    )
+    frailty_mean = np.where(older, frailty_mean, 0.0)
+    other_deficits = _draw_negative_binomial(rng, frailty_mean, _FRAILTY_DISPERSION)
+    deficits = np.minimum(condition_deficits + other_deficits, EFI_DEFICITS)
+    efi = np.where(older, deficits / EFI_DEFICITS, np.nan)
+
+    def frailty_log(per_deficit: float) -> np.ndarray:
+        # exp(b * D) over its negative binomial expectation (moment generating function).
+        growth = frailty_mean * np.expm1(per_deficit) / _FRAILTY_DISPERSION
+        return per_deficit * other_deficits + _FRAILTY_DISPERSION * np.log1p(-growth)
+
+    def conditions_log(effects: np.ndarray) -> np.ndarray:
+        return has_condition @ effects - np.log1p(condition_probability * np.expm1(effects)).sum(
+            axis=1
+        )
+
+    # Deaths and the end-of-life register.
+    mortality = np.array([CONDITION_ASSUMPTIONS[name].mortality for name in CONDITIONS])
+    death_risk = _annual_death_probability(age, male, decile) * np.exp(
+        _DEATH_LATENT_LOADING * latent
+        - _DEATH_LATENT_LOADING**2 / 2.0
+        + conditions_log(mortality)
+        + frailty_log(_DEATH_PER_FRAILTY_DEFICIT)
+    )
+    death_risk = np.minimum(death_risk, _MAX_DEATH_RISK)
+    end_of_life_probability = np.minimum(END_OF_LIFE_PER_DEATH_RISK * death_risk, 0.9)
+    end_of_life = rng.random(n) < end_of_life_probability
+    otherwise = (death_risk - end_of_life_probability * DEATH_RISK_AT_END_OF_LIFE) / (
+        1.0 - end_of_life_probability
+    )
+    died_probability = np.clip(
+        np.where(end_of_life, DEATH_RISK_AT_END_OF_LIFE, otherwise), 0.0, 1.0
+    )
+    died = rng.random(n) < died_probability
+
+    # Pregnancy, women aged 15 to 44.
+    fertile = (male == 0) & (age >= 15) & (age < 45)
+    fertility_band = np.clip((age - 15) // 5, 0, 5)
+    teen, adult = _FERTILITY_DEPRIVATION
+    pregnancy_probability = np.where(
+        fertile,
+        np.asarray(FERTILITY_BY_AGE_BAND)[fertility_band]
+        * np.exp(np.where(fertility_band == 0, teen, adult) * (deprivation - 0.5)),
+        0.0,
+    )
+    pregnant = rng.random(n) < pregnancy_probability
+
+    # Activity counts.
+    severity = np.array([CONDITION_ASSUMPTIONS[name].severity for name in CONDITIONS])
+    counts: dict[str, np.ndarray] = {}
+    for scale, (name, spec) in zip(_activity_scales(), ACTIVITY_ASSUMPTIONS.items(), strict=True):
+        log_rate = (
+            np.log(scale * _activity_rate_shape(spec, age, male))
+            + spec.deprivation * deprivation
+            + spec.latent * latent
+            - spec.latent**2 / 2.0
+            + conditions_log(spec.condition_sensitivity * severity)
+            + np.where(older, frailty_log(spec.per_frailty_deficit), 0.0)
+            + _mean_one_log(end_of_life, end_of_life_probability, spec.end_of_life)
+            + _mean_one_log(died, died_probability, spec.died)
+            + _mean_one_log(pregnant, pregnancy_probability, spec.pregnant)
+        )
+        counts[name] = _draw_negative_binomial(rng, np.exp(log_rate), spec.dispersion)
+
+    # Bed days: emergency stays (longer when old, frail or dying) and elective stays.
+    stay = np.interp(age, EMERGENCY_STAY_AGE_KNOTS, EMERGENCY_STAY_DAYS) * np.exp(
+        _EMERGENCY_STAY_PER_FRAILTY_DEFICIT * other_deficits
+        + _EMERGENCY_STAY_END_OF_LIFE * end_of_life
+    )
+    emergency_days = _draw_negative_binomial(
+        rng, counts["emergency_admissions"] * stay, _EMERGENCY_STAY_DISPERSION
+    )
+    elective_days = _draw_negative_binomial(
+        rng, counts["elective_admissions"] * ELECTIVE_STAY_DAYS, _ELECTIVE_STAY_DISPERSION
+    )
+    counts["bed_days"] = emergency_days + elective_days
+
+    # Cost: unit costs with gamma variation per event (a sum of n gammas is a gamma).
+    def event_costs(events: np.ndarray, unit: str) -> np.ndarray:
+        shape = _COST_SHAPE[unit]
+        return rng.gamma(events * shape, UNIT_COSTS_GBP[unit] / shape)
+
+    cost = (
+        UNIT_COSTS_GBP["gp_appointment"] * counts["gp_appointments"]
+        + event_costs(counts["ae_attendances"], "ae_attendance")
+        + event_costs(counts["outpatient_attendances"], "outpatient_attendance")
+        + event_costs(counts["emergency_admissions"], "emergency_spell")
+        + event_costs(counts["elective_admissions"], "elective_spell")
+        + UNIT_COSTS_GBP["bed_day"] * counts["bed_days"]
+    )
+
+    # Cause of death for those who died.
+    cause_weights = np.log(
+        np.column_stack(
+            [
+                np.interp(age, CAUSE_AGE_KNOTS, column)
+                for column in np.asarray(CAUSE_SHARES_BY_AGE).T
+            ]
+        )
+        + 1e-12
+    )
+    for condition, (cause, log_effect) in CAUSE_CONDITION_LINKS.items():
+        cause_weights[:, CAUSES_OF_DEATH.index(cause)] += (
+            log_effect * has_condition[:, CONDITIONS.index(condition)]
+        )
+    for cause, log_effect in CAUSE_DEPRIVATION.items():
+        cause_weights[:, CAUSES_OF_DEATH.index(cause)] += log_effect * deprivation
+    cause = _draw_categories(rng, np.exp(cause_weights))
+
+    # Assemble the Arrow table.
+    person_number = pa.array(index + 1, type=pa.int64())
+    person_id = pc.binary_join_element_wise(
+        "P", pc.utf8_lpad(pc.cast(person_number, pa.string()), 8, "0"), ""
+    )
+    columns: dict[str, pa.Array] = {
+        "person_id": person_id,
+        "age": pa.array(age.astype(np.int64)),
+        "sex": pc.take(pa.array(["F", "M"]), pa.array(male.astype(np.int32))),
+        "lsoa": pc.take(layout.lsoa, pa.array(area.astype(np.int32))),
+        "imd_decile": pa.array(decile.astype(np.int64)),
+        "place": pc.take(layout.place_names, pa.array(layout.place_codes[area])),
+        "ethnic_group": pc.take(pa.array(ETHNIC_GROUPS), pa.array(ethnic.astype(np.int32))),
+    }
+    for k, name in enumerate(CONDITIONS):
+        columns[name] = pa.array(has_condition[:, k])
+    columns["efi"] = pa.array(efi, from_pandas=True)
+    columns["end_of_life"] = pa.array(end_of_life)
+    columns["pregnant"] = pa.array(pregnant)
+    for name in ACTIVITY_COLUMNS:
+        columns[name] = pa.array(counts[name].astype(np.int64))
+    columns["cost_gbp"] = pa.array(np.round(cost, 2))
+    columns["died"] = pa.array(died)
+    columns["cause_of_death"] = pc.take(
+        pa.array(CAUSES_OF_DEATH),
+        pa.array(cause.astype(np.int32), mask=~died),
+    )
+    return pa.table(columns, schema=_PERSONS_SCHEMA)

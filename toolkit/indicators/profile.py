@@ -1,0 +1,422 @@
+"""A deprivation profile of one event: rates by decile, SII and RII, excess events, Core20.
+
+:func:`deprivation_profile` is what ``pophealth demo`` prints for emergency admissions
+and what a notebook shows with ``_repr_html_``.
+"""
+
+from __future__ import annotations
+
+import html
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from toolkit.indicators import _validation as v
+from toolkit.indicators.inequality import (
+    ExcludedRowsWarning,
+    Reference,
+    _deprivation_frame,
+    core20_share,
+    excess_events,
+    rate_by_deprivation,
+)
+from toolkit.indicators.sii import _design, slope_index_of_inequality
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+#: Plain-language reading of the SII sign, shown wherever an SII is.
+SII_CONVENTION = (
+    "SII = fitted rate at the least deprived end minus the most deprived end; a negative "
+    "SII (RII below 1) means higher rates in more deprived areas."
+)
+
+
+@dataclass(frozen=True)
+class DeprivationProfile:
+    """How one event varies with deprivation in a population.
+
+    Attributes
+    ----------
+    events : str
+        The events column, e.g. ``"emergency_admissions"``.
+    label : str
+        Plain-language name of the events, e.g. ``"emergency admissions"``.
+    quantile : str
+        The decile column of ``rates`` and ``excess``.
+    rates : pandas.DataFrame
+        Directly standardised rate by decile (:func:`rate_by_deprivation`).
+    sii : pandas.DataFrame
+        One row from :func:`slope_index_of_inequality` on those rates.
+    excess : pandas.DataFrame
+        Excess events by decile (:func:`excess_events`).
+    excess_total : pandas.DataFrame
+        One row of totals (``excess_net``, ``excess_positive``, ...).
+    core20 : pandas.DataFrame
+        One row from :func:`core20_share`.
+    multiplier : float
+        The rates are per this many people.
+    excluded_rows : int
+        Cube rows left out because they had no decile.
+    """
+
+    events: str
+    label: str
+    quantile: str
+    rates: pd.DataFrame
+    sii: pd.DataFrame
+    excess: pd.DataFrame
+    excess_total: pd.DataFrame
+    core20: pd.DataFrame
+    multiplier: float
+    excluded_rows: int
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per decile: rate, limits, observed, expected and excess events.
+
+        Returns
+        -------
+        pandas.DataFrame
+            A new frame joining ``rates`` and ``excess`` on the decile.
+        """
+        limit_columns = [c for c in self.rates.columns if c.startswith(("lower_", "upper_"))]
+        rates = self.rates[[self.quantile, "events", "population", "value", *limit_columns, "note"]]
+        rates = rates.rename(columns={"value": "rate", "note": "rate_note"})
+        keep = [self.quantile, "expected", "excess"]
+        if "excess_cost" in self.excess.columns:
+            keep.append("excess_cost")
+        return rates.merge(self.excess[keep], on=self.quantile, how="left")
+
+    def _numbers(self) -> dict[str, Any]:
+        sii = self.sii.iloc[0]
+        total = self.excess_total.iloc[0]
+        core = self.core20.iloc[0]
+        label = v.confidence_label(_first_level(self.sii))
+        return {
+            "sii": sii["sii"],
+            "sii_low": sii[f"sii_lower_{label}"],
+            "sii_high": sii[f"sii_upper_{label}"],
+            "rii": sii["rii"],
+            "rii_low": sii[f"rii_lower_{label}"],
+            "rii_high": sii[f"rii_upper_{label}"],
+            "level": label.replace("_", "."),
+            "sii_note": sii["note"],
+            "excess_positive": total["excess_positive"],
+            "excess_net": total["excess_net"],
+            "cost_positive": total.get("excess_cost_positive", np.nan),
+            "cost_net": total.get("excess_cost_net", np.nan),
+            "reference": total["reference_quantiles"],
+            "event_share": core["event_share"],
+            "population_share": core["population_share"],
+        }
+
+    def summary(self) -> str:
+        """Plain-text summary for a terminal: the rate table, SII, RII, excess and Core20.
+
+        Returns
+        -------
+        str
+            Several lines of text (no trailing newline).
+        """
+        n = self._numbers()
+        per = f"{self.multiplier:,.0f}"
+        level = n["level"]
+        lines = [
+            f"{self.label.capitalize()}: age-standardised rate per {per} (ESP2013) by IMD "
+            "decile (1 = most deprived)",
+            f"{'decile':>6} {'events':>10} {'people':>11} {'rate':>10} {level + '% CI':>21}",
+        ]
+        frame = self.to_frame()
+        low, high = f"lower_{level.replace('.', '_')}", f"upper_{level.replace('.', '_')}"
+        for row in frame.itertuples(index=False):
+            record = row._asdict()
+            rate = record["rate"]
+            if np.isnan(rate):
+                shown = f"{'n/a':>10} {record['rate_note']:>21}"
+            else:
+                ci = f"{record[low]:,.1f} to {record[high]:,.1f}"
+                shown = f"{rate:>10,.1f} {ci:>21}"
+            lines.append(
+                f"{record[self.quantile]:>6} {record['events']:>10,.0f} "
+                f"{record['population']:>11,.0f} {shown}"
+            )
+        if np.isnan(n["sii"]):
+            lines.append(f"Slope index of inequality: not calculated ({n['sii_note']}).")
+        else:
+            lines.append(
+                f"Slope index of inequality: {n['sii']:,.1f} per {per} "
+                f"({level}% CI {n['sii_low']:,.1f} to {n['sii_high']:,.1f}); relative index: "
+                f"{n['rii']:.2f} ({n['rii_low']:.2f} to {n['rii_high']:.2f})."
+            )
+        lines.append(SII_CONVENTION)
+        excess = (
+            f"Excess {self.label} if every decile had the age-specific rates of decile "
+            f"{n['reference']}: {n['excess_positive']:,.0f} (sum over deciles above the "
+            f"reference; net {n['excess_net']:,.0f})"
+        )
+        if not np.isnan(n["cost_positive"]):
+            excess += f", costing £{n['cost_positive']:,.0f} (net £{n['cost_net']:,.0f})"
+        lines.append(excess + ".")
+        lines.append(
+            f"Core20 (deciles 1-2): {n['event_share']:.1%} of {self.label} and "
+            f"{n['population_share']:.1%} of people."
+        )
+        if self.excluded_rows:
+            lines.append(f"{self.excluded_rows:,} cube row(s) had no IMD decile and were left out.")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        n = self._numbers()
+        title = html.escape(f"{self.label.capitalize()} by deprivation")
+        table = self.to_frame().to_html(
+            index=False, float_format=lambda x: f"{x:,.1f}", na_rep="n/a"
+        )
+        if np.isnan(n["sii"]):
+            sii = (
+                f"<p>Slope index of inequality: not calculated ({html.escape(n['sii_note'])}).</p>"
+            )
+        else:
+            sii = (
+                f"<p><b>SII</b> {n['sii']:,.1f} per {self.multiplier:,.0f} ({n['level']}% CI "
+                f"{n['sii_low']:,.1f} to {n['sii_high']:,.1f}); <b>RII</b> {n['rii']:.2f} "
+                f"({n['rii_low']:.2f} to {n['rii_high']:.2f}).</p>"
+            )
+        excess = (
+            f"<p><b>Excess</b> {html.escape(self.label)} against decile {n['reference']}: "
+            f"{n['excess_positive']:,.0f} (net {n['excess_net']:,.0f})"
+        )
+        if not np.isnan(n["cost_positive"]):
+            excess += f", £{n['cost_positive']:,.0f}"
+        excess += "</p>"
+        core = (
+            f"<p><b>Core20</b>: {n['event_share']:.1%} of events, "
+            f"{n['population_share']:.1%} of people.</p>"
+        )
+        note = f"<p><small>{html.escape(SII_CONVENTION)}</small></p>"
+        return f"<div><h4>{title}</h4>{table}{sii}{note}{excess}{core}</div>"
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """Bar chart of the rate by decile with its limits and the fitted SII line.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure is made when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes, with the SII convention in the caption.
+        """
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 4))
+        frame = self.to_frame()
+        level = _first_level(self.sii)
+        label = v.confidence_label(level)
+        x = frame[self.quantile].to_numpy()
+        rate = frame["rate"].to_numpy(dtype="float64")
+        low = frame[f"lower_{label}"].to_numpy(dtype="float64")
+        high = frame[f"upper_{label}"].to_numpy(dtype="float64")
+        ax.bar(x, rate, color="#4c72b0", alpha=0.8, label="age-standardised rate")
+        ax.errorbar(x, rate, yerr=[rate - low, high - rate], fmt="none", ecolor="black", capsize=3)
+        values = frame["rate"].to_numpy(dtype="float64")
+        if np.isfinite(values).all():
+            weights = frame["population"].to_numpy(dtype="float64")
+            intercept_weights, slope_weights = _design(weights)
+            share = weights / weights.sum()
+            rank = np.cumsum(share) - share / 2
+            fitted = intercept_weights @ values + slope_weights @ values * rank
+            ax.plot(x, fitted, color="#dd8452", label="fitted line (SII)")
+        ax.set_xlabel("IMD decile (1 = most deprived)")
+        ax.set_ylabel(f"rate per {self.multiplier:,.0f}")
+        ax.set_xticks(x)
+        n = self._numbers()
+        ax.set_title(f"{self.label.capitalize()}: SII {n['sii']:,.1f}, RII {n['rii']:.2f}")
+        ax.legend(loc="best", fontsize="small")
+        ax.annotate(
+            SII_CONVENTION,
+            xy=(0, -0.22),
+            xycoords="axes fraction",
+            fontsize="x-small",
+            wrap=True,
+        )
+        return ax
+
+
+def _first_level(sii: pd.DataFrame) -> float:
+    """Return the first confidence level in an SII frame's ``confidence`` text."""
+    first = str(sii["confidence"].iloc[0]).split(",")[0].strip().rstrip("%")
+    return float(first) / 100
+
+
+def deprivation_profile(
+    cube: pd.DataFrame,
+    *,
+    events: str = "emergency_admissions",
+    population: str = "persons",
+    age_band: str = "age_band",
+    quantile: str = "imd_decile",
+    cost: str | None = None,
+    unit_cost: float | None = None,
+    reference: Reference = "least_deprived",
+    standard_population: Mapping[str, float] | pd.Series | None = None,
+    confidence: float | Sequence[float] = 0.95,
+    multiplier: float = 100_000,
+    reps: int = 100_000,
+    seed: int | None = None,
+    label: str | None = None,
+) -> DeprivationProfile:
+    """Rates by IMD decile, SII and RII, excess events and Core20 share for one event.
+
+    Parameters
+    ----------
+    cube : pandas.DataFrame
+        Tidy cube, already filtered by the caller to the population of interest; all
+        other dimensions are summed over.
+    events : str, default "emergency_admissions"
+        Column of events.
+    population : str, default "persons"
+        Column of the population.
+    age_band : str, default "age_band"
+        Column of ESP2013 age bands.
+    quantile : str, default "imd_decile"
+        Column of the IMD decile, 1 = most deprived.
+    cost : str, optional
+        Column of the cost of these events, for excess cost (see :func:`excess_events`).
+    unit_cost : float, optional
+        Fixed cost per event, instead of ``cost``.
+    reference : {"least_deprived", "best_two"}, default "least_deprived"
+        Reference rates for the excess events.
+    standard_population : mapping or pandas.Series, optional
+        Standard population; default ESP2013.
+    confidence : float or sequence of float, default 0.95
+        Confidence level(s); the first is shown in the summary, and the rates' limits at
+        that level give the SII's standard errors.
+    multiplier : float, default 100_000
+        Rates per this many people.
+    reps : int, default 100_000
+        Monte Carlo repetitions for the SII limits.
+    seed : int, optional
+        Seed for the SII simulation (recorded in ``sii``).
+    label : str, optional
+        Plain-language name of the events; default the column name with spaces.
+
+    Returns
+    -------
+    DeprivationProfile
+        With ``summary()``, ``to_frame()``, ``plot()`` and a notebook display.
+
+    Warns
+    -----
+    ExcludedRowsWarning
+        Once, when rows without a decile were left out.
+
+    Notes
+    -----
+    The SII is fitted to the directly standardised rates by decile, weighted by
+    population, with standard errors from the rates' limits on the log scale
+    (``value_type="rate"``). See :func:`slope_index_of_inequality` for the sign
+    convention.
+    """
+    func = "deprivation_profile"
+    v.check_frame(cube, func)
+    for param, column in (("events", events), ("population", population), ("age_band", age_band)):
+        v.check_column(cube, column, param, func)
+    v.check_column(cube, quantile, "quantile", func)
+    levels = v.parse_confidence(confidence, func)
+    if label is not None and not isinstance(label, str):
+        raise TypeError(f"The 'label' parameter of {func} must be a str or None. Got {label!r}.")
+    measures = {"events": events, "population": population}
+    if cost is not None:
+        v.check_column(cube, cost, "cost", func)
+        measures["cost"] = cost
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ExcludedRowsWarning)
+        frame, quantile_column, excluded = _deprivation_frame(
+            cube,
+            func=func,
+            quantile=quantile,
+            quintiles=False,
+            by=[],
+            measures=measures,
+            carried=[age_band],
+        )
+    if excluded["rows"]:
+        detail = ", ".join(f"{excluded[p]:,.0f} in {c!r}" for p, c in measures.items())
+        warnings.warn(
+            f"{func} left out {excluded['rows']:,} row(s) with no {quantile!r} ({detail}).",
+            ExcludedRowsWarning,
+            stacklevel=2,
+        )
+    rates = rate_by_deprivation(
+        frame,
+        events=events,
+        population=population,
+        age_band=age_band,
+        quantile=quantile_column,
+        standard_population=standard_population,
+        confidence=levels,
+        multiplier=multiplier,
+    )
+    first = v.confidence_label(levels[0])
+    sii = slope_index_of_inequality(
+        rates,
+        value="value",
+        quantile=quantile_column,
+        population="population",
+        lower=f"lower_{first}",
+        upper=f"upper_{first}",
+        value_type="rate",
+        confidence=levels,
+        reps=reps,
+        seed=seed,
+        limits_confidence=levels[0],
+    )
+    excess = excess_events(
+        frame,
+        events=events,
+        population=population,
+        age_band=age_band,
+        quantile=quantile_column,
+        cost=cost,
+        unit_cost=unit_cost,
+        reference=reference,
+        standard_population=standard_population,
+    )
+    excess_total = excess_events(
+        frame,
+        events=events,
+        population=population,
+        age_band=age_band,
+        quantile=quantile_column,
+        cost=cost,
+        unit_cost=unit_cost,
+        reference=reference,
+        level="total",
+        standard_population=standard_population,
+    )
+    core20 = core20_share(frame, events=events, population=population, quantile=quantile_column)
+    return DeprivationProfile(
+        events=events,
+        label=label if label is not None else events.replace("_", " "),
+        quantile=quantile_column,
+        rates=rates,
+        sii=sii,
+        excess=excess,
+        excess_total=excess_total,
+        core20=core20,
+        multiplier=float(multiplier),
+        excluded_rows=int(excluded["rows"]),
+    )
+
+
+__all__ = ["SII_CONVENTION", "DeprivationProfile", "deprivation_profile"]

@@ -1,0 +1,514 @@
+"""Slope index of inequality (SII) and relative index of inequality (RII).
+
+The published method (Low & Low 2004, as OHID's ``phe_sii`` and the PHE SII tool):
+weighted least squares of the indicator on the relative rank of each deprivation quantile,
+with Monte Carlo confidence limits. Our own code, because no library implements it: the
+regression is the closed-form weighted fit (two dot products per draw) and the simulation
+is vectorised over draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy.special import expit, logit
+
+from toolkit.indicators import _validation as v
+from toolkit.indicators.intervals import z_value
+
+ValueType = Literal["other", "rate", "proportion"]
+Simulation = Literal["coefficients", "quantiles"]
+
+Link = tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]]
+
+
+def _identity(values: np.ndarray) -> np.ndarray:
+    return values
+
+
+#: Scale on which standard errors of each value type are given, and its inverse.
+_LINKS: dict[str, Link] = {
+    "other": (_identity, _identity),
+    "rate": (np.log, np.exp),
+    "proportion": (logit, expit),
+}
+_SIMULATIONS: dict[str, str] = {"coefficients": "coefficients", "quantiles": "quantiles"}
+
+#: Published limits on the number of quantiles.
+MIN_QUANTILES = 5
+MAX_QUANTILES = 100
+#: Fewest Monte Carlo repetitions accepted.
+MIN_REPS = 1_000
+#: Draws held in memory at once by the ``"quantiles"`` simulation (per chunk).
+_CHUNK_ELEMENTS = 2_000_000
+
+METHOD_SII = "weighted least squares (Low & Low 2004); Monte Carlo limits"
+
+
+def slope_index_of_inequality(
+    data: pd.DataFrame,
+    *,
+    value: str,
+    quantile: str,
+    population: str,
+    by: str | Sequence[str] | None = None,
+    lower: str | None = None,
+    upper: str | None = None,
+    se: str | None = None,
+    value_type: ValueType = "other",
+    transform: bool = False,
+    multiplier: float = 1,
+    confidence: float | Sequence[float] = 0.95,
+    reps: int = 100_000,
+    seed: int | None = None,
+    limits_confidence: float = 0.95,
+    simulation: Simulation = "coefficients",
+) -> pd.DataFrame:
+    """Slope and relative index of inequality across deprivation quantiles.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per quantile within each group.
+    value : str
+        Column of the indicator value in each quantile (a rate, a proportion between 0
+        and 1, life expectancy, ...).
+    quantile : str
+        Column of the quantile number: **1 = most deprived**, up to the least deprived.
+        Each group needs 5 to 100 distinct quantiles.
+    population : str
+        Column of each quantile's population (the regression weights).
+    by : str or list of str, optional
+        Grouping columns; ``None`` treats the whole frame as one group.
+    lower, upper : str, optional
+        Columns of the value's confidence limits (at ``limits_confidence``), from which
+        the standard errors are derived: SE = (g(upper) − g(lower)) / (2 z) on the scale
+        g of the value type (natural for ``"other"``, log for ``"rate"``, logit for
+        ``"proportion"``). Give either these two or ``se``.
+    se : str, optional
+        Column of standard errors, on the same scale as above (natural for ``"other"``,
+        log scale for ``"rate"``, logit scale for ``"proportion"``).
+    value_type : {"other", "rate", "proportion"}, default "other"
+        Kind of indicator. Without ``transform`` the fit is on the natural scale and a
+        log- or logit-scale SE is carried to it by the delta method (SE × y for rates,
+        SE × y(1 − y) for proportions).
+    transform : bool, default False
+        Fit on the log (rates) or logit (proportions) scale and back-transform:
+        SII = (g⁻¹(a + b) − g⁻¹(a)) × multiplier, RII = g⁻¹(a + b) / g⁻¹(a).
+    multiplier : float, default 1
+        Scales the SII. A negative multiplier flips the sign of the SII and inverts the
+        RII (use it when a lower value is better and you want the gap as a positive
+        number).
+    confidence : float or sequence of float, default 0.95
+        Confidence level(s) of the Monte Carlo limits, e.g. ``(0.95, 0.998)``.
+    reps : int, default 100_000
+        Monte Carlo repetitions (at least 1,000).
+    seed : int, optional
+        Seed of the ``numpy.random.Generator``. ``None`` draws a fresh seed from the
+        operating system; either way the seed used is recorded in the output.
+    limits_confidence : float, default 0.95
+        Confidence level of the ``lower`` and ``upper`` columns.
+    simulation : {"coefficients", "quantiles"}, default "coefficients"
+        ``"quantiles"`` draws a value for every quantile from N(y, SE) and refits, as
+        the published description reads. ``"coefficients"`` (the default) draws the
+        fitted intercept and slope directly from their exact joint normal distribution:
+        the weighted fit is a fixed linear map of the drawn values, so the two give the
+        same distribution, and this needs 2 random numbers per draw instead of one per
+        quantile (the benchmark's 100 groups × 10 deciles × 100,000 draws run about 5
+        times faster).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: the ``by`` columns, ``quantiles``, ``sii``,
+        ``sii_lower_<level>``, ``sii_upper_<level>``, ``rii``, ``rii_lower_<level>``,
+        ``rii_upper_<level>``, and the settings used (``value_type``, ``transform``,
+        ``multiplier``, ``confidence``, ``reps``, ``seed``, ``simulation``, ``method``)
+        and ``note``. A group with a missing value, standard error or population, or a
+        zero population, gets NaN results and a note; it is not dropped.
+
+    Notes
+    -----
+    Convention (as published by OHID): quantile 1 is the most deprived; each quantile
+    sits at the midpoint of its cumulative population share (b, from 0 at the most
+    deprived end to 1 at the least deprived end); the value is regressed on b weighted by
+    population share; **SII = fitted value at the least deprived end minus the most
+    deprived end**, × multiplier; **RII = their ratio** (least / most deprived). So an
+    indicator that is higher in less deprived areas (life expectancy) has a positive SII
+    and an RII above 1, and one that is higher in more deprived areas (emergency
+    admission rates) has a negative SII and an RII below 1.
+
+    The limits are the order statistics at round(reps·(1 − cv)) and round(reps·cv)
+    (counting from 1), cv = confidence + (1 − confidence)/2, of the simulated SIIs and
+    RIIs.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> deciles = pd.DataFrame({
+    ...     "decile": range(1, 11),
+    ...     "persons": [1000] * 10,
+    ...     "life_expectancy": [76 + 0.8 * d for d in range(10)],
+    ...     "se": [0.5] * 10,
+    ... })
+    >>> result = slope_index_of_inequality(
+    ...     deciles, value="life_expectancy", quantile="decile", population="persons",
+    ...     se="se", reps=10_000, seed=1)
+    >>> round(float(result["sii"].iloc[0]), 3)
+    8.0
+    """
+    func = "slope_index_of_inequality"
+    v.check_frame(data, func)
+    v.check_column(data, value, "value", func)
+    v.check_column(data, quantile, "quantile", func)
+    v.check_column(data, population, "population", func)
+    v.check_optional_column(data, lower, "lower", func)
+    v.check_optional_column(data, upper, "upper", func)
+    v.check_optional_column(data, se, "se", func)
+    by_columns = v.normalise_by(data, by, func)
+    if quantile in by_columns:
+        raise ValueError(f"The 'by' parameter of {func} must not include the quantile column.")
+    forward, inverse = v.check_choice(value_type, "value_type", func, _LINKS)
+    transform = v.check_bool(transform, "transform", func)
+    multiplier = v.check_real(multiplier, "multiplier", func, description="a non-zero float")
+    if multiplier == 0:
+        raise ValueError(f"The 'multiplier' parameter of {func} must be a non-zero float. Got 0.")
+    levels = v.parse_confidence(confidence, func)
+    reps = v.check_int(reps, "reps", func, minimum=MIN_REPS, description="an int of 1,000 or more")
+    seed = _check_seed(seed, func)
+    limits_confidence = v.check_real(
+        limits_confidence,
+        "limits_confidence",
+        func,
+        low=0.0,
+        high=1.0,
+        description="a float in (0, 1)",
+    )
+    simulation = v.check_choice(simulation, "simulation", func, _SIMULATIONS)
+    if value_type == "other" and transform:
+        raise ValueError(
+            f"The 'transform' parameter of {func} applies to value_type 'rate' or "
+            "'proportion' only. Got transform=True with value_type='other'."
+        )
+    if se is not None and (lower is not None or upper is not None):
+        raise ValueError(
+            f"{func} takes either 'se' or 'lower' and 'upper', not both. Got se={se!r}, "
+            f"lower={lower!r}, upper={upper!r}."
+        )
+    if se is None and (lower is None or upper is None):
+        raise ValueError(
+            f"{func} needs standard errors: give 'se', or both 'lower' and 'upper'. Got "
+            f"se={se!r}, lower={lower!r}, upper={upper!r}."
+        )
+    limit_names = []
+    for level in levels:
+        label = v.confidence_label(level)
+        limit_names += [f"sii_lower_{label}", f"sii_upper_{label}"]
+        limit_names += [f"rii_lower_{label}", f"rii_upper_{label}"]
+    reserved = ["quantiles", "sii", "rii", *limit_names, "value_type", "transform"]
+    reserved += ["multiplier", "confidence", "reps", "seed", "simulation", "method", "note"]
+    v.check_no_clash(by_columns, reserved, func)
+
+    values = v.numeric_column(data, value, "value", func)
+    populations = v.count_column(data, population, "population", func)
+    ranks = v.numeric_column(data, quantile, "quantile", func)
+    missing_rank = np.isnan(ranks)
+    if missing_rank.any():
+        raise ValueError(
+            f"The 'quantile' column {quantile!r} of {func} is missing in "
+            f"{v.rows_text(data.index[missing_rank])}."
+        )
+    standard_errors = _standard_errors(
+        data,
+        values,
+        se=se,
+        lower=lower,
+        upper=upper,
+        value_type=value_type,
+        forward=forward,
+        limits_confidence=limits_confidence,
+        func=func,
+    )
+    _check_domain(data, values, value, value_type, transform, func)
+    if transform:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fitted_values = forward(values)
+        back = inverse
+    else:
+        fitted_values = values
+        back = _identity
+        if value_type == "rate":
+            standard_errors = standard_errors * values
+        elif value_type == "proportion":
+            standard_errors = standard_errors * values * (1 - values)
+
+    groups = v.group_rows(data, by_columns)
+    _check_quantiles(data, groups, ranks, quantile, func)
+    order = np.lexsort((ranks, groups.codes))
+    bounds = np.searchsorted(groups.codes[order], np.arange(groups.count + 1))
+    rng = np.random.default_rng(seed)
+
+    results = []
+    for code in range(groups.count):
+        rows = order[bounds[code] : bounds[code + 1]]
+        results.append(
+            _sii_group(
+                y=fitted_values[rows],
+                se=standard_errors[rows],
+                pop=populations[rows],
+                ranks=ranks[rows],
+                inverse=back,
+                multiplier=multiplier,
+                levels=levels,
+                reps=reps,
+                rng=rng,
+                simulation=simulation,
+            )
+        )
+    columns: dict[str, Any] = {"quantiles": np.diff(bounds)}
+    columns["sii"] = [r["sii"] for r in results]
+    for level in levels:
+        label = v.confidence_label(level)
+        columns[f"sii_lower_{label}"] = [r["sii_limits"][level][0] for r in results]
+        columns[f"sii_upper_{label}"] = [r["sii_limits"][level][1] for r in results]
+    columns["rii"] = [r["rii"] for r in results]
+    for level in levels:
+        label = v.confidence_label(level)
+        columns[f"rii_lower_{label}"] = [r["rii_limits"][level][0] for r in results]
+        columns[f"rii_upper_{label}"] = [r["rii_limits"][level][1] for r in results]
+    columns["value_type"] = value_type
+    columns["transform"] = transform
+    columns["multiplier"] = multiplier
+    columns["confidence"] = v.confidence_text(levels)
+    columns["reps"] = reps
+    columns["seed"] = seed
+    columns["simulation"] = simulation
+    columns["method"] = METHOD_SII
+    columns["note"] = [r["note"] for r in results]
+    result = pd.DataFrame(columns, index=groups.keys.index)
+    for name in ["sii", "rii", *limit_names]:
+        result[name] = result[name].astype("float64")
+    return pd.concat([groups.keys, result], axis=1).reset_index(drop=True)
+
+
+def _check_seed(seed: Any, func: str) -> int:
+    """Return the seed to use, drawing one from the OS when ``seed`` is None."""
+    if seed is None:
+        state = np.random.SeedSequence().generate_state(1, dtype=np.uint64)[0]
+        return int(state >> np.uint64(1))
+    return v.check_int(seed, "seed", func, minimum=0, description="a non-negative int or None")
+
+
+def _standard_errors(
+    data: pd.DataFrame,
+    values: np.ndarray,
+    *,
+    se: str | None,
+    lower: str | None,
+    upper: str | None,
+    value_type: str,
+    forward: Callable[[np.ndarray], np.ndarray],
+    limits_confidence: float,
+    func: str,
+) -> np.ndarray:
+    """Return standard errors on the value type's scale, from ``se`` or the limits."""
+    if se is not None:
+        errors = v.numeric_column(data, se, "se", func)
+        bad = ~np.isnan(errors) & ((errors < 0) | ~np.isfinite(errors))
+        if bad.any():
+            raise ValueError(
+                f"The 'se' column {se!r} of {func} has negative or infinite values in "
+                f"{v.rows_text(data.index[bad])}."
+            )
+        return errors
+    low = v.numeric_column(data, lower, "lower", func)
+    high = v.numeric_column(data, upper, "upper", func)
+    both = ~np.isnan(low) & ~np.isnan(high)
+    reversed_ = both & (low > high)
+    if reversed_.any():
+        raise ValueError(
+            f"The 'lower' column {lower!r} of {func} exceeds the 'upper' column {upper!r} in "
+            f"{v.rows_text(data.index[reversed_])}."
+        )
+    if value_type == "rate":
+        outside = both & (low <= 0)
+        domain = "above 0 (their logarithm is taken)"
+    elif value_type == "proportion":
+        outside = both & ((low <= 0) | (high >= 1))
+        domain = "strictly between 0 and 1 (their logit is taken)"
+    else:
+        outside = both & ~(np.isfinite(low) & np.isfinite(high))
+        domain = "finite"
+    if outside.any():
+        raise ValueError(
+            f"The 'lower' and 'upper' columns of {func} must be {domain} for value_type "
+            f"{value_type!r}; they are not in {v.rows_text(data.index[outside])}."
+        )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (forward(high) - forward(low)) / (2 * z_value(limits_confidence))
+
+
+def _check_domain(
+    data: pd.DataFrame,
+    values: np.ndarray,
+    value: str,
+    value_type: str,
+    transform: bool,
+    func: str,
+) -> None:
+    """Refuse values that the value type (and transform) cannot take."""
+    present = ~np.isnan(values)
+    if value_type == "proportion":
+        outside = present & (
+            (values <= 0) | (values >= 1) if transform else (values < 0) | (values > 1)
+        )
+        domain = "strictly between 0 and 1" if transform else "between 0 and 1"
+    elif value_type == "rate" and transform:
+        outside = present & (values <= 0)
+        domain = "above 0"
+    else:
+        outside = present & ~np.isfinite(values)
+        domain = "finite"
+    if outside.any():
+        raise ValueError(
+            f"The 'value' column {value!r} of {func} must be {domain} for value_type "
+            f"{value_type!r} (transform={transform}); it is not in "
+            f"{v.rows_text(data.index[outside])}."
+        )
+
+
+def _check_quantiles(
+    data: pd.DataFrame, groups: v.Groups, ranks: np.ndarray, quantile: str, func: str
+) -> None:
+    """Each group needs 5 to 100 distinct quantiles."""
+    counts = np.bincount(groups.codes, minlength=groups.count)
+    frame = pd.DataFrame({"group": groups.codes, "rank": ranks})
+    duplicated = frame.duplicated(keep=False).to_numpy()
+    if duplicated.any():
+        raise ValueError(
+            f"The 'quantile' column {quantile!r} of {func} repeats a quantile within a group "
+            f"in {v.rows_text(data.index[duplicated])}. Give one row per quantile per group."
+        )
+    wrong = np.flatnonzero((counts < MIN_QUANTILES) | (counts > MAX_QUANTILES))
+    if len(wrong):
+        code = int(wrong[0])
+        rows = data.index[groups.codes == code]
+        raise ValueError(
+            f"The 'quantile' column {quantile!r} of {func} must give {MIN_QUANTILES} to "
+            f"{MAX_QUANTILES} quantiles per group; {v.group_label(groups.keys, code)} has "
+            f"{counts[code]} in {v.rows_text(rows)}"
+            + (f" ({len(wrong) - 1} more groups too)." if len(wrong) > 1 else ".")
+        )
+
+
+def _design(pop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weights that turn values into the weighted-least-squares intercept and slope.
+
+    With a = population share and b = midpoint of the cumulative share (quantile 1 at the
+    start), intercept = d·y and slope = c·y.
+    """
+    share = pop / pop.sum()
+    rank = np.cumsum(share) - share / 2
+    centre = share @ rank
+    spread = share @ (rank - centre) ** 2
+    slope_weights = share * (rank - centre) / spread
+    intercept_weights = share - centre * slope_weights
+    return intercept_weights, slope_weights
+
+
+def _order_statistics(draws: np.ndarray, levels: Sequence[float], reps: int) -> dict:
+    """Limits at round(reps·(1 − cv)) and round(reps·cv), counting from 1."""
+    positions = {}
+    for level in levels:
+        cv = level + (1 - level) / 2
+        low = int(np.rint(reps * (1 - cv))) - 1
+        high = int(np.rint(reps * cv)) - 1
+        positions[level] = (min(max(low, 0), reps - 1), min(max(high, 0), reps - 1))
+    kth = sorted({k for pair in positions.values() for k in pair})
+    ordered = np.partition(draws, kth)
+    return {
+        level: (float(ordered[lo]), float(ordered[hi])) for level, (lo, hi) in positions.items()
+    }
+
+
+def _sii_group(
+    *,
+    y: np.ndarray,
+    se: np.ndarray,
+    pop: np.ndarray,
+    ranks: np.ndarray,
+    inverse: Callable[[np.ndarray], np.ndarray],
+    multiplier: float,
+    levels: Sequence[float],
+    reps: int,
+    rng: np.random.Generator,
+    simulation: str,
+) -> dict[str, Any]:
+    """SII, RII and their limits for one group (rows sorted by quantile)."""
+    empty = {level: (np.nan, np.nan) for level in levels}
+    problems = []
+    for label, mask in (
+        ("missing value", np.isnan(y) | ~np.isfinite(y)),
+        ("missing standard error", np.isnan(se)),
+        ("missing population", np.isnan(pop)),
+        ("zero population", pop == 0),
+    ):
+        if mask.any():
+            shown = ", ".join(f"{r:g}" for r in ranks[mask])
+            problems.append(f"{label} in quantile(s) {shown}")
+    if problems:
+        note = "not calculated: " + "; ".join(problems)
+        return {
+            "sii": np.nan,
+            "rii": np.nan,
+            "sii_limits": empty,
+            "rii_limits": empty,
+            "note": note,
+        }
+
+    intercept_weights, slope_weights = _design(pop)
+    intercept = intercept_weights @ y
+    slope = slope_weights @ y
+    if simulation == "coefficients":
+        variance = se**2
+        cov_ii = intercept_weights**2 @ variance
+        cov_is = (intercept_weights * slope_weights) @ variance
+        cov_ss = slope_weights**2 @ variance
+        l11 = np.sqrt(cov_ii)
+        l21 = cov_is / l11 if l11 > 0 else 0.0
+        l22 = np.sqrt(max(cov_ss - l21**2, 0.0))
+        normals = rng.standard_normal((reps, 2))
+        intercepts = intercept + l11 * normals[:, 0]
+        slopes = slope + l21 * normals[:, 0] + l22 * normals[:, 1]
+    else:
+        weights = np.column_stack([intercept_weights, slope_weights])
+        coefficients = np.empty((reps, 2))
+        chunk = max(1, _CHUNK_ELEMENTS // len(y))
+        for start in range(0, reps, chunk):
+            stop = min(start + chunk, reps)
+            drawn = y + se * rng.standard_normal((stop - start, len(y)))
+            coefficients[start:stop] = drawn @ weights
+        intercepts, slopes = coefficients[:, 0], coefficients[:, 1]
+
+    def indices(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        top = inverse(a + b)  # fitted value at the least deprived end
+        bottom = inverse(a)  # fitted value at the most deprived end
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = top / bottom if multiplier > 0 else bottom / top
+        return (top - bottom) * multiplier, ratio
+
+    sii, rii = indices(np.asarray(intercept), np.asarray(slope))
+    sii_draws, rii_draws = indices(intercepts, slopes)
+    return {
+        "sii": float(sii),
+        "rii": float(rii),
+        "sii_limits": _order_statistics(sii_draws, levels, reps),
+        "rii_limits": _order_statistics(rii_draws, levels, reps),
+        "note": "",
+    }
+
+
+__all__ = ["slope_index_of_inequality"]

@@ -1,0 +1,337 @@
+"""Hot spots of a neighbourhood indicator by local Moran's I (esda, libpysal).
+
+Local Moran's I (Anselin 1995) compares each neighbourhood's value with the mean of its
+neighbours'. A *high-high* cluster is a neighbourhood with a high value among neighbours with
+high values, where the association is unlikely under random placement of the values
+(conditional permutation p-value below the stated significance). The statistic and its
+permutation test are esda's ``Moran_Local``; the neighbours are libpysal Queen (or Rook)
+contiguity weights, row-standardised.
+"""
+
+from __future__ import annotations
+
+import html
+import warnings
+from dataclasses import dataclass, field
+from typing import Final, Literal
+
+import numpy as np
+import pandas as pd
+
+from toolkit.places._reports import _examples
+
+#: Columns added to the areas by :func:`local_moran_hotspots`.
+HOTSPOT_COLUMNS: Final[tuple[str, ...]] = (
+    "local_moran_i",
+    "local_moran_p",
+    "moran_quadrant",
+    "cluster",
+    "hot_spot",
+)
+
+#: esda's quadrant codes (PySAL scheme) and their names.
+QUADRANTS: Final[dict[int, str]] = {1: "high-high", 2: "low-high", 3: "low-low", 4: "high-low"}
+
+#: Cluster labels, in legend order.
+CLUSTER_LABELS: Final[tuple[str, ...]] = (
+    "high-high",
+    "high-low",
+    "low-high",
+    "low-low",
+    "not significant",
+    "not tested",
+)
+
+Contiguity = Literal["queen", "rook"]
+Correction = Literal["none", "fdr"]
+_CONTIGUITY: Final[dict[str, bool]] = {"queen": False, "rook": True}  # value: rook?
+_CORRECTIONS: Final[dict[str, str]] = {
+    "none": "none (each neighbourhood tested at the stated significance)",
+    "fdr": "false discovery rate (Benjamini-Hochberg, esda.fdr)",
+}
+
+
+@dataclass(frozen=True)
+class HotSpots:
+    """Result of :func:`local_moran_hotspots`.
+
+    Attributes
+    ----------
+    areas : geopandas.GeoDataFrame
+        The input areas, same rows and order, with ``local_moran_i``, ``local_moran_p``
+        (pseudo p-value from the permutations), ``moran_quadrant``, ``cluster`` (the quadrant
+        where significant, else ``"not significant"``, or ``"not tested"``) and ``hot_spot``
+        (a significant high-high cluster).
+    column : str
+        The indicator tested.
+    alpha : float
+        The stated significance.
+    p_threshold : float
+        The p-value below which a neighbourhood is significant (``alpha``, or the false
+        discovery rate cut-off).
+    correction : str
+        Multiple-testing correction: ``"none"`` or ``"fdr"``.
+    permutations : int
+        Conditional permutations per neighbourhood.
+    seed : int
+        Seed of the permutations.
+    contiguity : str
+        ``"queen"`` (shared edge or corner) or ``"rook"`` (shared edge).
+    global_moran_i, global_p_value : float
+        Global Moran's I of the tested neighbourhoods and its permutation p-value.
+    tested : int
+        Neighbourhoods tested.
+    not_tested_missing : tuple of str
+        Neighbourhoods with no value, not tested.
+    not_tested_islands : tuple of str
+        Neighbourhoods with no neighbour (among those with a value), not tested.
+    """
+
+    areas: object
+    column: str
+    alpha: float
+    p_threshold: float
+    correction: str
+    permutations: int
+    seed: int
+    contiguity: str
+    global_moran_i: float
+    global_p_value: float
+    tested: int
+    not_tested_missing: tuple[str, ...] = field(default=())
+    not_tested_islands: tuple[str, ...] = field(default=())
+
+    @property
+    def hot_spots(self):
+        """The neighbourhoods flagged as significant high-high clusters."""
+        return self.areas.loc[self.areas["hot_spot"]]
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the count of neighbourhoods in each cluster, legend order."""
+        counts = self.areas["cluster"].value_counts()
+        return pd.DataFrame(
+            {
+                "cluster": list(CLUSTER_LABELS),
+                "neighbourhoods": [int(counts.get(label, 0)) for label in CLUSTER_LABELS],
+            }
+        )
+
+    def __str__(self) -> str:
+        method = (
+            f"p < {self.p_threshold:.4g}"
+            if self.correction == "none"
+            else f"false discovery rate {self.alpha:g}, p < {self.p_threshold:.4g}"
+        )
+        text = (
+            f"{int(self.areas['hot_spot'].sum()):,} of {self.tested:,} neighbourhoods are "
+            f"high-high clusters of {self.column} by local Moran's I ({method}; "
+            f"{self.permutations:,} permutations, seed {self.seed}; {self.contiguity} "
+            f"contiguity, row-standardised). Global Moran's I {self.global_moran_i:.3f} "
+            f"(p = {self.global_p_value:.3g})."
+        )
+        if self.not_tested_missing:
+            text += (
+                f" Not tested, no value: {len(self.not_tested_missing):,} "
+                f"({_examples(self.not_tested_missing)})."
+            )
+        if self.not_tested_islands:
+            text += (
+                f" Not tested, no neighbour: {len(self.not_tested_islands):,} "
+                f"({_examples(self.not_tested_islands)})."
+            )
+        return text
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(str(self))}</p>" + self.to_frame().to_html(
+            index=False, border=0
+        )
+
+
+def _check_probability(value, parameter: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, float | int | np.floating | np.integer):
+        raise TypeError(
+            f"The '{parameter}' parameter of local_moran_hotspots must be a float in (0, 1). "
+            f"Got {value!r} instead."
+        )
+    if not 0 < value < 1:
+        raise ValueError(
+            f"The '{parameter}' parameter of local_moran_hotspots must be a float in (0, 1). "
+            f"Got {value!r} instead."
+        )
+
+
+def local_moran_hotspots(
+    areas,
+    column: str,
+    *,
+    alpha: float = 0.05,
+    permutations: int = 999,
+    seed: int = 12345,
+    contiguity: Contiguity = "queen",
+    correction: Correction = "none",
+    id_column: str = "lsoa",
+) -> HotSpots:
+    """Flag high-high clusters of a neighbourhood indicator by local Moran's I.
+
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame
+        One polygon per neighbourhood with the indicator in ``column`` (for example the
+        ``neighbourhoods`` of :func:`~toolkit.places.area_indicators`).
+    column : str
+        The numeric indicator to test (a rate, a ratio, excess events per head).
+    alpha : float
+        Significance, in (0, 1).
+    permutations : int
+        Conditional permutations per neighbourhood (at least 99). The smallest possible
+        p-value is ``1 / (permutations + 1)``.
+    seed : int
+        Seed of the permutations, so that the result is the same on every run.
+    contiguity : {"queen", "rook"}
+        Neighbours share an edge or a corner (queen) or an edge (rook).
+    correction : {"none", "fdr"}
+        ``"fdr"`` controls the false discovery rate across neighbourhoods (esda.fdr), which
+        may need more permutations to flag anything among thousands of neighbourhoods.
+    id_column : str
+        Column naming each neighbourhood in the report.
+
+    Returns
+    -------
+    HotSpots
+        The areas with the statistics added and the settings, global Moran's I and the
+        neighbourhoods not tested.
+
+    Raises
+    ------
+    ValueError
+        A result column already exists, the column is not numeric, or fewer than three
+        neighbourhoods can be tested.
+
+    Notes
+    -----
+    Neighbourhoods with no value are left out before the neighbours are found, so their
+    neighbours lose them; neighbourhoods left with no neighbour ("islands") are not tested
+    either. Both are listed in the result. esda seeds NumPy's global generator; the global
+    state is restored afterwards.
+    """
+    import esda
+    import geopandas as gpd
+    from libpysal import weights
+
+    function = "local_moran_hotspots"
+    if not isinstance(areas, gpd.GeoDataFrame):
+        raise TypeError(
+            f"The 'areas' parameter of {function} must be a GeoDataFrame. "
+            f"Got {type(areas).__name__} instead."
+        )
+    if column not in areas.columns:
+        raise ValueError(f"{function}: the areas have no '{column}' column.")
+    if not pd.api.types.is_numeric_dtype(areas[column]):
+        raise ValueError(f"{function}: column '{column}' must be numeric to test for hot spots.")
+    _check_probability(alpha, "alpha")
+    if isinstance(permutations, bool) or not isinstance(permutations, int | np.integer):
+        raise TypeError(
+            f"The 'permutations' parameter of {function} must be an int. "
+            f"Got {permutations!r} instead."
+        )
+    if permutations < 99:
+        raise ValueError(
+            f"The 'permutations' parameter of {function} must be at least 99. "
+            f"Got {permutations} instead."
+        )
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise TypeError(f"The 'seed' parameter of {function} must be an int. Got {seed!r}.")
+    for name, value, allowed in (
+        ("contiguity", contiguity, _CONTIGUITY),
+        ("correction", correction, _CORRECTIONS),
+    ):
+        if not isinstance(value, str) or value not in allowed:
+            raise ValueError(
+                f"The '{name}' parameter of {function} must be one of {sorted(allowed)}. "
+                f"Got {value!r} instead."
+            )
+    clashes = [name for name in HOTSPOT_COLUMNS if name in areas.columns]
+    if clashes:
+        raise ValueError(
+            f"{function} would overwrite the areas' column(s) {', '.join(clashes)}. "
+            "Rename or drop them first."
+        )
+    ids = (
+        areas[id_column].astype(str).to_numpy()
+        if id_column in areas.columns
+        else areas.index.astype(str).to_numpy()
+    )
+
+    values = areas[column].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    has_value = np.isfinite(values) & ~(areas.geometry.isna() | areas.geometry.is_empty).to_numpy()
+    positions = np.flatnonzero(has_value)
+
+    def contiguity_weights(rows: np.ndarray):
+        subset = gpd.GeoDataFrame(geometry=areas.geometry.iloc[rows].to_numpy(), crs=areas.crs)
+        with warnings.catch_warnings():
+            # Islands and disconnected components are reported in the result instead.
+            warnings.simplefilter("ignore", UserWarning)
+            if _CONTIGUITY[contiguity]:
+                return weights.Rook.from_dataframe(subset, use_index=False)
+            return weights.Queen.from_dataframe(subset, use_index=False)
+
+    w = contiguity_weights(positions)
+    islands = np.asarray(sorted(w.islands), dtype=int)
+    if len(islands):
+        positions = np.delete(positions, islands)
+        w = contiguity_weights(positions)
+    if len(positions) < 3:
+        raise ValueError(
+            f"{function}: only {len(positions)} neighbourhoods have a value and a neighbour; "
+            "at least three are needed."
+        )
+    w.transform = "r"
+    y = values[positions]
+
+    state = np.random.get_state()
+    try:
+        local = esda.Moran_Local(
+            y, w, transformation="r", permutations=int(permutations), seed=int(seed), n_jobs=1
+        )
+        np.random.seed(int(seed))
+        overall = esda.Moran(y, w, transformation="r", permutations=int(permutations))
+    finally:
+        np.random.set_state(state)
+
+    p_values = np.asarray(local.p_sim, dtype=float)
+    threshold = float(alpha) if correction == "none" else float(esda.fdr(p_values, alpha))
+    quadrant = pd.Series(local.q).map(QUADRANTS).to_numpy(dtype=object)
+    significant = p_values < threshold
+
+    n = len(areas)
+    moran_i = np.full(n, np.nan)
+    moran_p = np.full(n, np.nan)
+    quadrants = np.full(n, None, dtype=object)
+    cluster = np.full(n, "not tested", dtype=object)
+    moran_i[positions] = local.Is
+    moran_p[positions] = p_values
+    quadrants[positions] = quadrant
+    cluster[positions] = np.where(significant, quadrant, "not significant")
+    result = areas.assign(
+        local_moran_i=moran_i,
+        local_moran_p=moran_p,
+        moran_quadrant=pd.Series(quadrants, index=areas.index),
+        cluster=pd.Categorical(cluster, categories=list(CLUSTER_LABELS)),
+        hot_spot=cluster == "high-high",
+    )
+    islands_ids = tuple(sorted(ids[np.flatnonzero(has_value)[islands]])) if len(islands) else ()
+    return HotSpots(
+        areas=result,
+        column=column,
+        alpha=float(alpha),
+        p_threshold=threshold,
+        correction=correction,
+        permutations=int(permutations),
+        seed=int(seed),
+        contiguity=contiguity,
+        global_moran_i=float(overall.I),
+        global_p_value=float(overall.p_sim),
+        tested=len(positions),
+        not_tested_missing=tuple(sorted(ids[~has_value])),
+        not_tested_islands=islands_ids,
+    )

@@ -1,0 +1,745 @@
+"""Choropleth maps of neighbourhood indicators: static for reports, interactive for notebooks.
+
+Static maps are drawn by geopandas on matplotlib with classes from mapclassify; the legend
+names the classification scheme and the number of areas in each class, place boundaries are
+drawn over the neighbourhoods, and a scale bar and north arrow are added. Colours are the
+NHS sequential blues of :mod:`toolkit.style` (monotone in lightness, colour-blind safe).
+
+Maps of counts respect disclosure control: counts below the threshold are not shown, not
+used to set class breaks, and appear hatched as "suppressed" in the legend and tooltips.
+
+The interactive map is a ``folium.Map`` with no base layer by default, so it needs no tile
+server. Leaflet's own script and style sheet are still loaded by the browser from a public
+CDN (folium does not bundle them); on a machine with no internet at all, use the static map.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final, Literal
+
+import numpy as np
+import pandas as pd
+
+from toolkit.data.contract import DISCLOSURE_THRESHOLD
+from toolkit.places.disclosure import suppress_small_counts
+from toolkit.style import (
+    MISSING_COLOUR,
+    NHS_BLACK,
+    NHS_BLUE,
+    NHS_DARK_BLUE,
+    NHS_LIGHT_BLUE,
+    NHS_MID_GREY,
+    NHS_PALE_GREY,
+    NHS_RED,
+    NHS_WARM_YELLOW,
+    NHS_WHITE,
+    sequential_colours,
+)
+
+Scheme = Literal[
+    "quantiles",
+    "equal_interval",
+    "natural_breaks",
+    "fisher_jenks",
+    "fisher_jenks_sampled",
+    "pretty_breaks",
+    "headtail_breaks",
+]
+Measure = Literal["rate", "count"]
+
+#: Classification schemes: name -> (mapclassify class, words for the legend).
+SCHEMES: Final[dict[str, tuple[str, str]]] = {
+    "quantiles": ("Quantiles", "quantiles"),
+    "equal_interval": ("EqualInterval", "equal intervals"),
+    "natural_breaks": ("NaturalBreaks", "natural breaks (k-means)"),
+    "fisher_jenks": ("FisherJenks", "Fisher-Jenks natural breaks"),
+    "fisher_jenks_sampled": ("FisherJenksSampled", "Fisher-Jenks natural breaks (sampled)"),
+    "pretty_breaks": ("PrettyBreaks", "pretty breaks"),
+    "headtail_breaks": ("HeadTailBreaks", "head/tail breaks"),
+}
+
+#: What a measure's missing values mean, for the legend.
+_MEASURES: Final[dict[str, str]] = {
+    "rate": "not published",
+    "count": "suppressed",
+}
+
+#: Colours of the local Moran's I clusters (colour-blind safe: red, yellow, blues, grey).
+CLUSTER_COLOURS: Final[dict[str, str]] = {
+    "high-high": NHS_RED,
+    "high-low": NHS_WARM_YELLOW,
+    "low-high": NHS_LIGHT_BLUE,
+    "low-low": NHS_DARK_BLUE,
+    "not significant": NHS_PALE_GREY,
+    "not tested": MISSING_COLOUR,
+}
+
+_HATCH: Final[str] = "////"
+#: Colour of the single class when every shown value is the same.
+_SINGLE_CLASS_COLOUR: Final[str] = NHS_BLUE
+#: Above this many polygons, outlines are not drawn and the layer is rasterised in vector files.
+_MANY_POLYGONS: Final[int] = 5_000
+
+
+@dataclass(frozen=True)
+class _Classes:
+    """Classes of a mapped variable: colour and legend label per class, class per area."""
+
+    class_of: np.ndarray  # class index per area, -1 where the value is missing
+    colours: list[str]
+    labels: list[str]
+    counts: list[int]
+    missing: np.ndarray  # bool per area: value missing (not published) or suppressed
+    missing_label: str
+    missing_count: int
+    description: str  # scheme and number of classes, for the legend
+
+
+def _check_choice(value, allowed, parameter: str, function: str) -> None:
+    if not isinstance(value, str):
+        raise TypeError(
+            f"The '{parameter}' parameter of {function} must be a str among "
+            f"{sorted(allowed)}. Got {value!r} instead."
+        )
+    if value not in allowed:
+        raise ValueError(
+            f"The '{parameter}' parameter of {function} must be one of {sorted(allowed)}. "
+            f"Got {value!r} instead."
+        )
+
+
+def _check_areas(areas, column: str | None, function: str) -> None:
+    import geopandas as gpd
+
+    if not isinstance(areas, gpd.GeoDataFrame):
+        raise TypeError(
+            f"The 'areas' parameter of {function} must be a GeoDataFrame. "
+            f"Got {type(areas).__name__} instead."
+        )
+    if column is not None:
+        if column not in areas.columns:
+            raise ValueError(f"{function}: the areas have no '{column}' column to map.")
+        if not pd.api.types.is_numeric_dtype(areas[column]):
+            raise ValueError(f"{function}: column '{column}' must be numeric to map in classes.")
+
+
+def _decimals(values: np.ndarray, measure: str) -> int:
+    if measure == "count" or len(values) == 0:
+        return 0
+    spread = float(np.nanmax(values) - np.nanmin(values))
+    return 0 if spread >= 100 else 1 if spread >= 10 else 2
+
+
+def _classify(
+    values: pd.Series,
+    *,
+    scheme: str,
+    classes: int,
+    measure: str,
+    threshold: int,
+    function: str,
+) -> _Classes:
+    import mapclassify
+
+    _check_choice(scheme, SCHEMES, "scheme", function)
+    _check_choice(measure, _MEASURES, "measure", function)
+    if isinstance(classes, bool) or not isinstance(classes, int | np.integer):
+        raise TypeError(
+            f"The 'classes' parameter of {function} must be an int. Got {classes!r} instead."
+        )
+    if not 2 <= classes <= 9:
+        raise ValueError(
+            f"The 'classes' parameter of {function} must be from 2 to 9. Got {classes} instead."
+        )
+    if measure == "count":
+        shown = suppress_small_counts(values, threshold=threshold)
+        missing_label = f"suppressed (fewer than {threshold})"
+    else:
+        shown = values
+        missing_label = "not published"
+    numbers = shown.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    missing = ~np.isfinite(numbers)
+    present = numbers[~missing]
+    class_of = np.full(len(numbers), -1, dtype=int)
+    class_name, words = SCHEMES[scheme]
+    if len(present) == 0:
+        return _Classes(class_of, [], [], [], missing, missing_label, int(missing.sum()), words)
+    k = min(int(classes), len(np.unique(present)))
+    with warnings.catch_warnings():
+        # mapclassify warns when there are fewer distinct values than classes; k is reduced.
+        warnings.simplefilter("ignore")
+        if k < 2:
+            classifier = mapclassify.UserDefined(present, bins=[float(present.max())])
+        elif class_name == "HeadTailBreaks":
+            classifier = mapclassify.HeadTailBreaks(present)
+        else:
+            classifier = getattr(mapclassify, class_name)(present, k=k)
+    bins = np.asarray(classifier.bins, dtype=float)
+    class_of[~missing] = np.asarray(classifier.yb, dtype=int)
+    n_classes = len(bins)
+    decimals = _decimals(present, measure)
+    upper = [min(float(bound), float(present.max())) for bound in bins]
+    lower = [float(present.min()), *upper[:-1]]
+    if bool(np.all(present == np.round(present))):
+        # Whole numbers: classes are (lower, upper], so the next class starts one above.
+        lower = [lower[0], *(math.floor(bound) + 1 for bound in upper[:-1])]
+        upper = [math.floor(bound) for bound in upper]
+    counts = np.bincount(class_of[~missing], minlength=n_classes).tolist()
+    labels = [
+        f"{low:,.{decimals}f} to {high:,.{decimals}f} ({count:,})"
+        for low, high, count in zip(lower, upper, counts, strict=True)
+    ]
+    colours = sequential_colours(n_classes) if n_classes >= 2 else [_SINGLE_CLASS_COLOUR]
+    description = f"{words}, {n_classes} class{'es' if n_classes != 1 else ''}"
+    return _Classes(
+        class_of=class_of,
+        colours=colours,
+        labels=labels,
+        counts=[int(c) for c in counts],
+        missing=missing,
+        missing_label=missing_label,
+        missing_count=int(missing.sum()),
+        description=description,
+    )
+
+
+def _nice_length(span: float, *, fraction: float) -> float:
+    """Return a round length (1, 2 or 5 times a power of ten) at most ``fraction`` of ``span``."""
+    target = span * fraction
+    power = 10 ** math.floor(math.log10(target))
+    for step in (5, 2, 1):
+        if step * power <= target:
+            return step * power
+    return power
+
+
+def _add_scale_bar(ax, crs) -> None:
+    from matplotlib import font_manager
+    from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
+
+    if crs is None or not crs.is_projected:
+        raise ValueError(
+            "A scale bar needs a projected coordinate reference system in metres; "
+            "reproject with areas.to_crs(27700) or pass scale_bar=False."
+        )
+    units = crs.axis_info[0].unit_name if crs.axis_info else "metre"
+    if units not in {"metre", "meter"}:
+        raise ValueError(f"A scale bar needs coordinates in metres; these are in {units}.")
+    x0, x1 = ax.get_xlim()
+    length = _nice_length(x1 - x0, fraction=0.2)
+    label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
+    bar = AnchoredSizeBar(
+        ax.transData,
+        length,
+        label,
+        loc="lower left",
+        bbox_to_anchor=(1.02, 0.0),
+        bbox_transform=ax.transAxes,
+        pad=0.2,
+        borderpad=0.2,
+        sep=4,
+        color=NHS_BLACK,
+        frameon=False,
+        size_vertical=(ax.get_ylim()[1] - ax.get_ylim()[0]) / 250,
+        fontproperties=font_manager.FontProperties(size=8),
+    )
+    ax.add_artist(bar)
+
+
+def _add_north_arrow(ax) -> None:
+    # British National Grid's grid north is within about 2 degrees of true north in England.
+    ax.annotate(
+        "N",
+        xy=(1.06, 0.22),
+        xytext=(1.06, 0.12),
+        xycoords="axes fraction",
+        textcoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=11,
+        fontweight="bold",
+        color=NHS_BLACK,
+        arrowprops={"facecolor": NHS_BLACK, "edgecolor": NHS_BLACK, "width": 3, "headwidth": 9},
+    )
+
+
+def _draw_places(ax, places, label_column: str | None) -> None:
+    import geopandas as gpd
+    from matplotlib import patheffects
+
+    if not isinstance(places, gpd.GeoDataFrame):
+        raise TypeError(
+            f"The 'places' parameter must be a GeoDataFrame. Got {type(places).__name__}."
+        )
+    places.boundary.plot(ax=ax, color=NHS_BLACK, linewidth=1.1, zorder=3)
+    if label_column is not None and label_column in places.columns:
+        points = places.geometry.representative_point()
+        halo = [patheffects.withStroke(linewidth=3, foreground=NHS_WHITE)]
+        for point, name in zip(points, places[label_column], strict=True):
+            ax.annotate(
+                str(name),
+                xy=(point.x, point.y),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color=NHS_BLACK,
+                path_effects=halo,
+                zorder=4,
+            )
+
+
+def _new_axes(ax, figsize):
+    from matplotlib.figure import Figure
+
+    if ax is not None:
+        return ax.figure, ax
+    if not (isinstance(figsize, tuple | list) and len(figsize) == 2):
+        raise TypeError(f"The 'figsize' parameter must be a (width, height) pair. Got {figsize!r}.")
+    # A Figure not registered with pyplot: no global state, nothing kept alive behind the
+    # caller; Jupyter still displays it.
+    figure = Figure(figsize=tuple(figsize), layout="constrained")
+    return figure, figure.add_subplot()
+
+
+def _finish(ax, *, title, caption, crs, scale_bar, north_arrow, places, place_labels) -> None:
+    if places is not None:
+        if places.crs is not None and crs is not None and not places.crs.equals(crs):
+            places = places.to_crs(crs)
+        _draw_places(ax, places, place_labels)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.set_title(title, loc="left", fontsize=12, color=NHS_BLACK, wrap=True)
+    if scale_bar:
+        _add_scale_bar(ax, crs)
+    if north_arrow:
+        _add_north_arrow(ax)
+    if caption:
+        ax.annotate(
+            caption,
+            xy=(0, 0),
+            xycoords="axes fraction",
+            xytext=(0, -12),
+            textcoords="offset points",
+            va="top",
+            fontsize=7,
+            color=NHS_MID_GREY,
+            wrap=True,
+        )
+
+
+def _plot_layer(ax, areas, facecolours, *, hatch_mask: np.ndarray | None = None) -> None:
+    many = len(areas) > _MANY_POLYGONS
+    edge = {"edgecolor": "face", "linewidth": 0} if many else {"edgecolor": NHS_WHITE}
+    if not many:
+        edge["linewidth"] = 0.3
+    areas.plot(ax=ax, color=facecolours, rasterized=many, **edge)
+    if hatch_mask is not None and hatch_mask.any():
+        areas.loc[hatch_mask].plot(
+            ax=ax,
+            facecolor=MISSING_COLOUR,
+            edgecolor=NHS_MID_GREY,
+            hatch=_HATCH,
+            linewidth=0.2,
+            rasterized=many,
+        )
+
+
+def choropleth(
+    areas,
+    column: str,
+    *,
+    title: str,
+    legend_title: str | None = None,
+    scheme: Scheme = "quantiles",
+    classes: int = 5,
+    measure: Measure = "rate",
+    disclosure_threshold: int = DISCLOSURE_THRESHOLD,
+    places=None,
+    place_labels: str | None = "place",
+    caption: str | None = None,
+    scale_bar: bool = True,
+    north_arrow: bool = True,
+    figsize: tuple[float, float] = (10.0, 8.0),
+    ax=None,
+):
+    """Draw a classed choropleth map of a neighbourhood indicator for a report.
+
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame
+        One polygon per area, in a projected CRS in metres (British National Grid).
+    column : str
+        The numeric indicator to map.
+    title : str
+        The map's title: say what, the units and the period ("Emergency admissions per
+        100,000, age-standardised, 2024/25").
+    legend_title : str, optional
+        Heading of the legend (the units); defaults to ``column``. The scheme and number of
+        classes are added below it.
+    scheme : {"quantiles", "equal_interval", "natural_breaks", "fisher_jenks", \
+"fisher_jenks_sampled", "pretty_breaks", "headtail_breaks"}
+        mapclassify classification scheme. ``fisher_jenks`` is slow beyond a few thousand
+        areas: use ``fisher_jenks_sampled`` there.
+    classes : int
+        Number of classes, 2 to 9 (fewer if there are fewer distinct values).
+    measure : {"rate", "count"}
+        ``"count"`` suppresses values below ``disclosure_threshold`` before classing; missing
+        rates are shown as "not published".
+    disclosure_threshold : int
+        Smallest count shown on a map of counts.
+    places : geopandas.GeoDataFrame, optional
+        Place polygons (for example ``AreaIndicators.places``) drawn as outlines on top.
+    place_labels : str or None
+        Column of ``places`` used to label them; ``None`` for no labels.
+    caption : str, optional
+        Small print under the map: source and attribution, e.g. "Source: Office for National
+        Statistics licensed under the Open Government Licence v.3.0. Contains OS data ©
+        Crown copyright and database right 2025."
+    scale_bar, north_arrow : bool
+        Draw a scale bar (needs metres) and a north arrow.
+    figsize : tuple of float
+        Size in inches of a new figure.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is made if not given.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; save it with ``figure.savefig("map.png", dpi=200)``.
+    """
+    function = "choropleth"
+    _check_areas(areas, column, function)
+    if not isinstance(title, str) or not title.strip():
+        raise TypeError(f"The 'title' parameter of {function} must be a non-empty str.")
+    found = _classify(
+        areas[column],
+        scheme=scheme,
+        classes=classes,
+        measure=measure,
+        threshold=disclosure_threshold,
+        function=function,
+    )
+    from matplotlib.patches import Patch
+
+    figure, ax = _new_axes(ax, figsize)
+    palette = np.array([*found.colours, MISSING_COLOUR], dtype=object)
+    facecolours = palette[found.class_of].tolist()  # class -1 picks the missing colour
+    _plot_layer(ax, areas, facecolours, hatch_mask=found.missing)
+
+    handles = [
+        Patch(facecolor=colour, edgecolor=NHS_MID_GREY, linewidth=0.3, label=label)
+        for colour, label in zip(found.colours, found.labels, strict=True)
+    ]
+    if found.missing_count:
+        handles.append(
+            Patch(
+                facecolor=MISSING_COLOUR,
+                edgecolor=NHS_MID_GREY,
+                hatch=_HATCH,
+                linewidth=0.3,
+                label=f"{found.missing_label} ({found.missing_count:,})",
+            )
+        )
+    if places is not None:
+        from matplotlib.lines import Line2D
+
+        handles.append(Line2D([], [], color=NHS_BLACK, linewidth=1.1, label="place boundary"))
+    legend = ax.legend(
+        handles=handles,
+        title=f"{legend_title or column}\n{found.description} (number of areas)",
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+        frameon=False,
+        fontsize=8,
+        title_fontsize=9,
+        alignment="left",
+    )
+    legend.set_gid("choropleth-legend")
+    _finish(
+        ax,
+        title=title,
+        caption=caption,
+        crs=areas.crs,
+        scale_bar=scale_bar,
+        north_arrow=north_arrow,
+        places=places,
+        place_labels=place_labels,
+    )
+    return figure
+
+
+def cluster_map(
+    hotspots,
+    *,
+    title: str,
+    places=None,
+    place_labels: str | None = "place",
+    caption: str | None = None,
+    scale_bar: bool = True,
+    north_arrow: bool = True,
+    figsize: tuple[float, float] = (10.0, 8.0),
+    ax=None,
+):
+    """Map the local Moran's I clusters of :func:`~toolkit.places.local_moran_hotspots`.
+
+    Parameters
+    ----------
+    hotspots : HotSpots
+        The result of :func:`~toolkit.places.local_moran_hotspots`.
+    title : str
+        The map's title (indicator, units, period).
+    places, place_labels, caption, scale_bar, north_arrow, figsize, ax
+        As for :func:`choropleth`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure. The legend states the significance, correction, permutations and seed.
+    """
+    from matplotlib.patches import Patch
+
+    from toolkit.places.hotspots import CLUSTER_LABELS, HotSpots
+
+    if not isinstance(hotspots, HotSpots):
+        raise TypeError(
+            "The 'hotspots' parameter of cluster_map must be the HotSpots result of "
+            f"local_moran_hotspots. Got {type(hotspots).__name__} instead."
+        )
+    areas = hotspots.areas
+    figure, ax = _new_axes(ax, figsize)
+    labels = areas["cluster"].astype(str).to_numpy()
+    facecolours = [CLUSTER_COLOURS[label] for label in labels]
+    _plot_layer(ax, areas, facecolours, hatch_mask=labels == "not tested")
+    counts = pd.Series(labels).value_counts()
+    handles = []
+    for label in CLUSTER_LABELS:
+        if label not in counts.index:
+            continue
+        handles.append(
+            Patch(
+                facecolor=CLUSTER_COLOURS[label],
+                edgecolor=NHS_MID_GREY,
+                linewidth=0.3,
+                hatch=_HATCH if label == "not tested" else None,
+                label=f"{label} ({counts[label]:,})",
+            )
+        )
+    significance = (
+        f"p < {hotspots.p_threshold:.3g}"
+        if hotspots.correction == "none"
+        else f"FDR {hotspots.alpha:g} (p < {hotspots.p_threshold:.3g})"
+    )
+    ax.legend(
+        handles=handles,
+        title=(
+            f"Local Moran's I of {hotspots.column}\n{significance}, "
+            f"{hotspots.permutations:,} permutations, seed {hotspots.seed}"
+        ),
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+        frameon=False,
+        fontsize=8,
+        title_fontsize=9,
+        alignment="left",
+    )
+    _finish(
+        ax,
+        title=title,
+        caption=caption,
+        crs=areas.crs,
+        scale_bar=scale_bar,
+        north_arrow=north_arrow,
+        places=places,
+        place_labels=place_labels,
+    )
+    return figure
+
+
+def _tooltip_text(series: pd.Series, *, suppress: bool, threshold: int, decimals: int):
+    """Format a column for tooltips (element-wise string formatting, no arithmetic)."""
+    if suppress:
+        shown = suppress_small_counts(series, threshold=threshold)
+        text = shown.astype(object).map("{:,}".format, na_action="ignore")
+        text = text.mask(shown.isna() & series.notna(), f"suppressed (fewer than {threshold})")
+    elif pd.api.types.is_bool_dtype(series):
+        text = series.map({True: "yes", False: "no"})
+    elif pd.api.types.is_integer_dtype(series):
+        text = series.astype(object).map("{:,}".format, na_action="ignore")
+    elif pd.api.types.is_numeric_dtype(series):
+        text = series.astype(object).map(f"{{:,.{decimals}f}}".format, na_action="ignore")
+    else:
+        text = series.astype(object).map(str, na_action="ignore")
+    return text.astype(object).where(text.notna(), "not available")
+
+
+def interactive_map(
+    areas,
+    column: str,
+    *,
+    title: str,
+    legend_title: str | None = None,
+    tooltip_columns: Sequence[str] = ("lsoa", "lsoa_name"),
+    count_columns: Sequence[str] = (),
+    scheme: Scheme = "quantiles",
+    classes: int = 5,
+    measure: Measure = "rate",
+    disclosure_threshold: int = DISCLOSURE_THRESHOLD,
+    places=None,
+    place_labels: str | None = "place",
+    tiles: str | None = None,
+    simplify_tolerance: float | None = 5.0,
+):
+    """Make an interactive folium map of a neighbourhood indicator for a notebook.
+
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame
+        One polygon per area with a CRS; reprojected to WGS 84 for the web map.
+    column : str
+        The numeric indicator to colour the areas by; always in the tooltip.
+    title : str
+        Heading shown over the map (indicator, units, period).
+    legend_title : str, optional
+        Heading of the legend; defaults to ``column``.
+    tooltip_columns : sequence of str
+        Further columns shown when hovering over an area (those missing are skipped).
+    count_columns : sequence of str
+        Tooltip columns that are counts: values below ``disclosure_threshold`` show as
+        "suppressed". The mapped column is one when ``measure="count"``.
+    scheme, classes, measure, disclosure_threshold
+        As for :func:`choropleth`.
+    places : geopandas.GeoDataFrame, optional
+        Place polygons drawn as outlines on top, with their name as tooltip.
+    place_labels : str or None
+        Column of ``places`` shown as their tooltip.
+    tiles : str, optional
+        A folium base layer (``"OpenStreetMap"``, ``"CartoDB positron"``) when a tile server
+        is reachable. ``None`` (default) draws no base layer, so the map works offline.
+    simplify_tolerance : float or None
+        Simplify the polygons to this many metres (shared edges kept together) to keep the
+        page small; ``None`` keeps them exact.
+
+    Returns
+    -------
+    folium.Map
+        Display it in a notebook cell or save it with ``.save("map.html")``.
+    """
+    import folium
+
+    function = "interactive_map"
+    _check_areas(areas, column, function)
+    if areas.crs is None:
+        raise ValueError(f"{function}: the areas have no coordinate reference system.")
+    if not isinstance(title, str) or not title.strip():
+        raise TypeError(f"The 'title' parameter of {function} must be a non-empty str.")
+    if isinstance(tooltip_columns, str) or isinstance(count_columns, str):
+        raise TypeError(
+            f"The 'tooltip_columns' and 'count_columns' parameters of {function} must be "
+            "sequences of column names, not a single str."
+        )
+    if tiles is not None and not isinstance(tiles, str):
+        raise TypeError(f"The 'tiles' parameter of {function} must be a str or None.")
+    found = _classify(
+        areas[column],
+        scheme=scheme,
+        classes=classes,
+        measure=measure,
+        threshold=disclosure_threshold,
+        function=function,
+    )
+    fields = [column, *[c for c in tooltip_columns if c in areas.columns and c != column]]
+    counts = set(count_columns) | ({column} if measure == "count" else set())
+    decimals = _decimals(
+        areas[column].astype("Float64").to_numpy(dtype=float, na_value=np.nan), measure
+    )
+    geometry = areas.geometry
+    if simplify_tolerance is not None:
+        if not areas.crs.is_projected:
+            raise ValueError(
+                f"{function}: simplify_tolerance is in metres and needs projected areas; "
+                "reproject with to_crs(27700) or pass simplify_tolerance=None."
+            )
+        geometry = geometry.simplify_coverage(float(simplify_tolerance))
+    palette = np.array([*found.colours, MISSING_COLOUR], dtype=object)
+    properties = {
+        name: _tooltip_text(
+            areas[name],
+            suppress=name in counts,
+            threshold=disclosure_threshold,
+            decimals=decimals,
+        ).to_numpy()
+        for name in fields
+    }
+    if measure == "rate":
+        properties[column] = np.where(found.missing, "not published", properties[column])
+    import geopandas as gpd
+
+    layer = gpd.GeoDataFrame(
+        {**properties, "_fill": palette[found.class_of]},
+        geometry=geometry.to_numpy(),
+        crs=areas.crs,
+    ).to_crs(4326)
+    west, south, east, north = layer.total_bounds
+    web_map = folium.Map(
+        location=[(south + north) / 2, (west + east) / 2],
+        tiles=tiles,
+        control_scale=True,
+        prefer_canvas=len(layer) > _MANY_POLYGONS,
+    )
+    web_map.fit_bounds([[south, west], [north, east]])
+    aliases = [legend_title or column] + [name for name in fields[1:]]
+    folium.GeoJson(
+        layer.to_json(drop_id=True),
+        name=legend_title or column,
+        style_function=lambda feature: {
+            "fillColor": feature["properties"]["_fill"],
+            "color": NHS_WHITE,
+            "weight": 0.4,
+            "fillOpacity": 0.85,
+        },
+        highlight_function=lambda feature: {"weight": 2, "color": NHS_BLACK},
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
+    ).add_to(web_map)
+    if places is not None:
+        outline = places.to_crs(4326)
+        place_fields = [place_labels] if place_labels in outline.columns else []
+        folium.GeoJson(
+            outline[[*place_fields, outline.geometry.name]].to_json(drop_id=True),
+            name="places",
+            style_function=lambda feature: {
+                "fillOpacity": 0,
+                "color": NHS_BLACK,
+                "weight": 2,
+            },
+            tooltip=folium.GeoJsonTooltip(fields=place_fields) if place_fields else None,
+        ).add_to(web_map)
+    rows = "".join(
+        f'<div><span style="display:inline-block;width:14px;height:12px;background:{colour};'
+        f'border:1px solid {NHS_MID_GREY};margin-right:6px"></span>{html.escape(label)}</div>'
+        for colour, label in zip(found.colours, found.labels, strict=True)
+    )
+    if found.missing_count:
+        rows += (
+            f'<div><span style="display:inline-block;width:14px;height:12px;'
+            f"background:{MISSING_COLOUR};border:1px solid {NHS_MID_GREY};margin-right:6px\">"
+            f"</span>{html.escape(found.missing_label)} ({found.missing_count:,})</div>"
+        )
+    legend = (
+        '<div class="pophealth-legend" style="position:absolute;bottom:24px;right:12px;'
+        "z-index:1000;background:white;padding:6px 8px;font:12px sans-serif;"
+        f'border:1px solid {NHS_MID_GREY}">'
+        f"<strong>{html.escape(legend_title or column)}</strong><br>"
+        f"<em>{html.escape(found.description)} (number of areas)</em>{rows}</div>"
+    )
+    heading = (
+        '<div class="pophealth-title" style="position:absolute;top:8px;left:56px;z-index:1000;'
+        f'background:white;padding:4px 8px;font:bold 14px sans-serif;color:{NHS_BLACK}">'
+        f"{html.escape(title)}</div>"
+    )
+    web_map.get_root().html.add_child(folium.Element(heading + legend))
+    return web_map

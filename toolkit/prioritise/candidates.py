@@ -1,0 +1,687 @@
+"""Candidate priorities from the cohort cube: one row per cohort and outcome, with criteria.
+
+A candidate is a cohort (a segment of the cube, optionally within one deprivation quintile
+or one place) and an outcome (emergency admissions, A&E attendances, bed days, deaths,
+cost, ...). Condition groups ("people with COPD") are not candidates here: the cube holds
+segments, not conditions.
+
+The statistics come from :mod:`toolkit.indicators` (directly standardised rates with
+Dobson limits, the slope and relative index of inequality); this module only arranges the
+cube for them and derives the comparable criteria: shares, ratios and excesses that mean
+the same for admissions, deaths and pounds, so that candidates about different outcomes
+can be scored together.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from toolkit.errors import DataContractError
+from toolkit.prioritise.criteria import CANDIDATE_COLUMN, LABEL_COLUMN, Criterion
+
+Within = Literal["quintile", "place"]
+
+#: Outcomes a candidate can be about: the cube measure and how to say it.
+OUTCOMES: dict[str, str] = {
+    "emergency_admissions": "Emergency admissions",
+    "ae_attendances": "A&E attendances",
+    "bed_days": "Bed days",
+    "deaths": "Deaths",
+    "cost_gbp": "Cost of care",
+    "gp_appointments": "GP appointments",
+    "elective_admissions": "Elective admissions",
+    "outpatient_attendances": "Outpatient attendances",
+}
+
+#: Outcomes used when none are named.
+DEFAULT_OUTCOMES: tuple[str, ...] = (
+    "emergency_admissions",
+    "ae_attendances",
+    "bed_days",
+    "deaths",
+    "cost_gbp",
+)
+
+#: The cost measure of the cube.
+COST = "cost_gbp"
+
+#: Extra key columns for each way of splitting a segment.
+WITHIN: dict[str | None, tuple[str, ...]] = {
+    None: (),
+    "quintile": ("quintile",),
+    "place": ("place",),
+}
+
+#: Rates of events are per this many persons a year; cost is per person.
+RATE_MULTIPLIER = 1_000
+
+#: The most deprived fifth: IMD deciles 1 and 2.
+CORE20_DECILES = (1, 2)
+
+#: The least deprived decile, the reference for excess events.
+REFERENCE_DECILE = 10
+
+#: Deciles needed to fit the slope index of inequality.
+MIN_DECILES = 5
+
+#: Monte Carlo draws for the SII (only its point estimate is used here) and their seed.
+_SII_REPS = 1_000
+_SII_SEED = 0
+
+
+def _indicators():
+    """Import the statistics this module relies on (kept in one place)."""
+    from toolkit.indicators.rates import directly_standardised_rate
+    from toolkit.indicators.sii import slope_index_of_inequality
+
+    return directly_standardised_rate, slope_index_of_inequality
+
+
+def _check_options(
+    cube: object,
+    outcomes: object,
+    within: object,
+    years: object,
+    min_events: object,
+    caller: str,
+) -> tuple[str, ...]:
+    if not isinstance(cube, pd.DataFrame):
+        raise TypeError(
+            f"The 'cube' parameter of {caller} must be a pandas DataFrame. "
+            f"Got {type(cube).__name__} instead."
+        )
+    if isinstance(outcomes, str) or not isinstance(outcomes, Sequence) or not outcomes:
+        raise TypeError(
+            f"The 'outcomes' parameter of {caller} must be a non-empty sequence of outcome "
+            f"names. Got {outcomes!r} instead."
+        )
+    unknown = [name for name in outcomes if name not in OUTCOMES]
+    if unknown or len(set(outcomes)) != len(outcomes):
+        raise ValueError(
+            f"The 'outcomes' parameter of {caller} must name each outcome once, from "
+            f"{list(OUTCOMES)}. Got {list(outcomes)} instead."
+        )
+    if within not in WITHIN:
+        raise ValueError(
+            f"The 'within' parameter of {caller} must be None, 'quintile' or 'place'. "
+            f"Got {within!r} instead."
+        )
+    if isinstance(years, bool) or not isinstance(years, int | float):
+        raise TypeError(
+            f"The 'years' parameter of {caller} must be a float. Got {years!r} instead."
+        )
+    if not (math.isfinite(years) and years > 0):
+        raise ValueError(
+            f"The 'years' parameter of {caller} must be a float > 0. Got {years} instead."
+        )
+    if isinstance(min_events, bool) or not isinstance(min_events, int):
+        raise TypeError(
+            f"The 'min_events' parameter of {caller} must be an int. Got {min_events!r} instead."
+        )
+    if min_events < 0:
+        raise ValueError(
+            f"The 'min_events' parameter of {caller} must be an int >= 0. Got {min_events} instead."
+        )
+    return tuple(outcomes)
+
+
+def _long_table(cube: pd.DataFrame, measures: Sequence[str], cohort: list[str]) -> pd.DataFrame:
+    """Sum the cube over sex (and place, unless it is a key) and stack the outcomes."""
+    keys = [*cohort, "age_band", "imd_decile"]
+    frame = cube[[*dict.fromkeys([*keys, "persons", *measures])]]
+    frame = frame.groupby(keys, dropna=False, observed=True, sort=True)[
+        ["persons", *measures]
+    ].sum()
+    frame = frame.reset_index()
+    long = frame.melt(
+        id_vars=[*keys, "persons"],
+        value_vars=list(measures),
+        var_name="outcome",
+        value_name="events",
+    )
+    return long
+
+
+def _check_cube(cube: pd.DataFrame, needed: list[str], caller: str) -> None:
+    absent = [column for column in needed if column not in cube.columns]
+    if absent:
+        raise DataContractError(
+            f"{caller}: the cube lacks the columns {absent}. A cohort cube from "
+            "toolkit.segment.build_cube has them."
+        )
+    problems = []
+    for column in [c for c in needed if c not in ("segment", "age_band", "place")]:
+        values = pd.to_numeric(cube[column], errors="coerce")
+        if column != "imd_decile":
+            bad = np.flatnonzero((values.isna() | (values < 0)).to_numpy())
+            if bad.size:
+                problems.append(
+                    f"column '{column}' is missing, not a number or negative in {bad.size} rows "
+                    f"(rows {bad[:5].tolist()})"
+                )
+        else:
+            known = values.dropna()
+            bad = np.flatnonzero((~values.isna() & ~values.isin(range(1, 11))).to_numpy())
+            if bad.size or len(known) == 0:
+                problems.append(
+                    f"column 'imd_decile' must be 1 (most deprived) to 10; {bad.size} rows are "
+                    f"not (rows {bad[:5].tolist()})"
+                )
+    if problems:
+        raise DataContractError(f"{caller}: " + "; ".join(problems) + ".")
+
+
+def _segment_phrase(segment: str, labels: Mapping[str, str]) -> str:
+    label = labels.get(segment, segment.replace("_", " "))
+    return f"people in the '{label}' segment"
+
+
+def candidate_priorities(
+    cube: pd.DataFrame,
+    *,
+    outcomes: Sequence[str] = DEFAULT_OUTCOMES,
+    within: Within | None = None,
+    benchmark: pd.DataFrame | None = None,
+    years: float = 1.0,
+    segment_labels: Mapping[str, str] | None = None,
+    min_events: int = 10,
+) -> pd.DataFrame:
+    """Build one row per candidate priority (cohort x outcome) with its criteria.
+
+    Parameters
+    ----------
+    cube : pandas.DataFrame
+        The tidy cohort cube (:func:`toolkit.segment.build_cube`): dimensions
+        ``segment``, ``age_band`` (ESP2013 bands), ``imd_decile`` (1 = most deprived;
+        missing where unknown), ``place`` (needed with ``within="place"``), other
+        dimensions such as ``sex`` are summed over; measures ``persons``, ``cost_gbp``
+        and each outcome.
+    outcomes : sequence of str
+        Outcomes, from :data:`OUTCOMES`; by default emergency admissions, A&E
+        attendances, bed days, deaths and cost.
+    within : {None, "quintile", "place"}
+        Split each segment further: by deprivation quintile (1 = most deprived fifth,
+        deciles 1-2) or by place. None (default) keeps whole segments.
+    benchmark : pandas.DataFrame, optional
+        Rates to compare with (England's, or a peer system's): columns ``outcome`` and
+        ``standardised_rate`` (same units as the output's), optionally ``segment``. The
+        output of this function on a peer's cube serves. Adds ``benchmark_rate`` and
+        ``benchmark_gap`` (rate / benchmark - 1).
+    years : float
+        Years the cube covers; counts are divided by it to give figures a year.
+    segment_labels : mapping of str to str, optional
+        Readable segment names for the labels (for example
+        ``toolkit.segment.load_rules("bridges_to_health").labels``).
+    min_events : int
+        Candidates with fewer events than this over the period are not candidates (10
+        by default, the rule below which a standardised rate is not published).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per candidate, with ``candidate`` (id), ``label`` (plain English),
+        ``segment``, ``quintile`` or ``place`` when split, ``outcome`` and:
+
+        - ``persons``: persons in the cohort;
+        - ``events_a_year``: the outcome a year (pounds for cost);
+        - ``burden_share``: the cohort's share of the system's events of that outcome;
+        - ``standardised_rate``, ``rate_lower_95``, ``rate_upper_95``: the directly
+          age-standardised rate (ESP2013 over the age bands the cohort occupies) per
+          1,000 persons a year, or pounds per person a year for cost (no limits);
+          ``rate_unit`` says which;
+        - ``system_rate`` and ``rate_ratio``: the whole population's rate standardised
+          over the same bands, and the cohort's rate as a multiple of it (age for age);
+        - ``cost_a_year``, ``cost_per_head``: the cohort's cost of care (all activity);
+        - ``sii``, ``rii``: slope and relative index of inequality of the rate across
+          IMD deciles within the segment (published sign: negative when the most
+          deprived have higher rates); ``relative_gap`` = -sii / the segment's rate;
+        - ``excess_events_a_year``, ``excess_share``: events a year above what each
+          decile would have at the least deprived decile's standardised rate (decile 10
+          of the whole segment), and their share of the events; ``excess_cost_a_year``:
+          the same for the cohort's cost;
+        - ``core20_share``: share of the events among people in the most deprived fifth;
+        - ``benchmark_rate``, ``benchmark_gap`` when a benchmark is given;
+        - ``deciles_used`` and ``note``: deciles that entered the inequality measures
+          and what was left out.
+
+        Candidates that cannot be assessed (fewer than ``min_events`` events, or fewer
+        than 5 deciles with a published rate, or no rate in the least deprived decile)
+        are not returned; they are listed with the reason in ``.attrs["excluded"]`` and
+        a warning says how many. ``.attrs["persons_without_decile"]`` counts persons
+        with no IMD decile (in no candidate when split by quintile, which warns).
+
+    Notes
+    -----
+    Excess events in decile d are events_d x (1 - R_ref / R_d) where R are directly
+    age-standardised rates and R_ref the least deprived decile's (0 where R_d <= R_ref).
+    Deciles whose rate is not published (fewer than 10 events) are left out of the SII
+    and the excess, and named in ``note``. Persons with no IMD decile count in the
+    burden and rates but not in the inequality measures. With ``within="quintile"`` the
+    SII, RII and relative gap are the whole segment's; with ``within="place"`` they are
+    the segment's within the place, and the reference rate is the whole system's.
+    """
+    caller = "candidate_priorities"
+    outcomes = _check_options(cube, outcomes, within, years, min_events, caller)
+    split = WITHIN[within]
+    needed = ["segment", "age_band", "imd_decile", "persons", COST, *outcomes]
+    if within == "place":
+        needed.append("place")
+    _check_cube(cube, list(dict.fromkeys(needed)), caller)
+    labels = dict(segment_labels or {})
+    dsr, sii_of = _indicators()
+    measures = list(dict.fromkeys([*outcomes, COST]))
+    place_key = ["place"] if within == "place" else []
+    long = _long_table(cube, measures, ["segment", *place_key])
+    long["imd_decile"] = pd.to_numeric(long["imd_decile"], errors="coerce")
+    long["quintile"] = np.ceil(long["imd_decile"] / 2)
+    cohort = ["segment", *split]
+    keys = [*cohort, "outcome"]
+    segment_keys = ["segment", *place_key, "outcome"]
+    long_all = long
+    known = long[long["imd_decile"].notna()].copy()
+    known["imd_decile"] = known["imd_decile"].astype("int64")
+    if within == "quintile":
+        long = known.assign(quintile=known["quintile"].astype("int64"))
+
+    # Rates of each candidate, of its segment (for the relative gap), and by decile.
+    rates = dsr(
+        long, events="events", population="persons", age_band="age_band", by=keys, multiplier=1
+    )
+    segment_rates = dsr(
+        long,
+        events="events",
+        population="persons",
+        age_band="age_band",
+        by=segment_keys,
+        multiplier=1,
+    )
+    decile_rates = dsr(
+        known, events="events", population="persons", age_band="age_band",
+        by=[*segment_keys, "imd_decile"], multiplier=1,
+    )  # fmt: skip
+    reference = dsr(
+        known[known["imd_decile"] == REFERENCE_DECILE], events="events", population="persons",
+        age_band="age_band", by=["segment", "outcome"], multiplier=1,
+    )[["segment", "outcome", "value"]].rename(columns={"value": "reference_rate"})  # fmt: skip
+
+    # The whole population's rate over each candidate's own age bands.
+    system = long.groupby(["outcome", "age_band"], observed=True)[["events", "persons"]].sum()
+    occupied = long.loc[long["persons"] > 0, [*keys, "age_band"]].drop_duplicates()
+    comparator = occupied.join(system, on=["outcome", "age_band"])
+    system_rates = dsr(
+        comparator,
+        events="events",
+        population="persons",
+        age_band="age_band",
+        by=keys,
+        multiplier=1,
+    )[[*keys, "value"]].rename(columns={"value": "system_rate"})
+
+    inequality, excess = _inequality(decile_rates, reference, segment_keys, within, sii_of)
+    result = rates.merge(system_rates, on=keys, how="left")
+    segment_rate = segment_rates[[*segment_keys, "value"]].rename(columns={"value": "segment_rate"})
+    result = result.merge(
+        inequality.merge(segment_rate, on=segment_keys), on=segment_keys, how="left"
+    )
+    result = result.merge(excess, on=keys, how="left")
+    totals = long.groupby(keys, observed=True)["events"].sum()
+    core20 = (
+        known[known["imd_decile"].isin(CORE20_DECILES)].groupby(keys, observed=True)["events"].sum()
+    )
+    with_decile = known.groupby(keys, observed=True)["events"].sum()
+    result = result.join(
+        pd.DataFrame({"_core20": core20, "_with_decile": with_decile}), on=keys
+    ).join(totals.rename("_events"), on=keys)
+    system_totals = long.groupby("outcome", observed=True)["events"].sum().rename("_system")
+    result = result.join(system_totals, on="outcome")
+    cost = result.loc[result["outcome"] == COST, [*cohort, "_events", "_excess"]].rename(
+        columns={"_events": "_cost", "_excess": "_excess_cost"}
+    )
+    result = result.merge(cost, on=cohort, how="left")
+    result = result[result["outcome"].isin(outcomes)].reset_index(drop=True)
+    table = _assemble(result, cohort, within, years, labels)
+    if benchmark is not None:
+        table = _with_benchmark(table, benchmark, caller)
+    table, excluded = _exclude(table, min_events)
+    if len(excluded):
+        warnings.warn(
+            f"{caller}: {len(excluded)} of {len(table) + len(excluded)} candidates could not be "
+            "assessed and were left out (too few events, or too few deciles with a published "
+            "rate); see .attrs['excluded'] for which and why.",
+            UserWarning,
+            stacklevel=2,
+        )
+    unplaced = float(long_all["persons"].where(long_all["imd_decile"].isna(), 0).sum()) / len(
+        measures
+    )
+    if within == "quintile" and unplaced > 0:
+        warnings.warn(
+            f"{caller}: {unplaced:,.0f} persons have no IMD decile, so no quintile: they are in "
+            "no candidate of this split (see .attrs['persons_without_decile']).",
+            UserWarning,
+            stacklevel=2,
+        )
+    table.attrs = {"excluded": excluded, "persons_without_decile": unplaced}
+    return table
+
+
+def _inequality(
+    decile_rates: pd.DataFrame,
+    reference: pd.DataFrame,
+    segment_keys: list[str],
+    within: str | None,
+    sii_of,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """SII/RII per segment (and place) x outcome, and excess events per candidate."""
+    published = decile_rates[decile_rates["value"].notna()]
+    counts = published.groupby(segment_keys, observed=True)["imd_decile"].nunique()
+    left_out = (
+        decile_rates[decile_rates["value"].isna()]
+        .groupby(segment_keys, observed=True)["imd_decile"]
+        .agg(lambda d: ", ".join(str(int(x)) for x in sorted(d)))
+        .rename("_left_out")
+    )
+    fit = published.join(counts.rename("_n"), on=segment_keys)
+    fit = fit[fit["_n"] >= MIN_DECILES]
+    if len(fit):
+        sii = sii_of(
+            fit, value="value", quantile="imd_decile", population="population",
+            by=segment_keys, lower="lower_95", upper="upper_95", value_type="other",
+            reps=_SII_REPS, seed=_SII_SEED,
+        )[[*segment_keys, "sii", "rii"]]  # fmt: skip
+    else:
+        sii = pd.DataFrame(columns=[*segment_keys, "sii", "rii"])
+    base = counts.rename("deciles_used").reset_index()
+    inequality = base.merge(sii, on=segment_keys, how="left").join(left_out, on=segment_keys)
+
+    withref = published.merge(reference, on=["segment", "outcome"], how="left")
+    ratio = np.where(
+        withref["value"] > 0,
+        1.0 - withref["reference_rate"] / withref["value"].where(withref["value"] > 0),
+        0.0,
+    )
+    withref["_excess"] = withref["events"] * np.clip(ratio, 0.0, None)
+    withref.loc[withref["reference_rate"].isna(), "_excess"] = np.nan
+    keys = segment_keys.copy()
+    if within == "quintile":
+        withref["quintile"] = ((withref["imd_decile"] + 1) // 2).astype("int64")
+        keys = ["segment", "quintile", "outcome"]
+    excess = withref.groupby(keys, observed=True)["_excess"].sum(min_count=1).reset_index()
+    no_reference = withref["reference_rate"].isna()
+    missing_reference = no_reference.groupby([withref[k] for k in keys], observed=True).any()
+    excess = excess.join(missing_reference.rename("_no_reference"), on=keys)
+    excess.loc[excess["_no_reference"], "_excess"] = np.nan
+    return inequality, excess.drop(columns="_no_reference")
+
+
+def _assemble(
+    result: pd.DataFrame,
+    cohort: list[str],
+    within: str | None,
+    years: float,
+    labels: Mapping[str, str],
+) -> pd.DataFrame:
+    """Turn the merged statistics into the candidates table."""
+    is_cost = (result["outcome"] == COST).to_numpy()
+    scale = np.where(is_cost, 1.0, RATE_MULTIPLIER)
+    events = result["_events"].to_numpy(dtype="float64")
+    segment = result["segment"].astype(str)
+    outcome = result["outcome"].astype(str)
+    ids = segment + "/"
+    phrase = [_segment_phrase(s, labels) for s in segment]
+    label = [f"{OUTCOMES[o]} among {p}" for o, p in zip(outcome, phrase, strict=True)]
+    if within == "quintile":
+        quintile = result["quintile"].astype("int64")
+        ids = ids + "q" + quintile.astype(str) + "/"
+        where = [
+            " in the most deprived fifth" if q == 1 else f" in deprivation quintile {q}"
+            for q in quintile
+        ]
+        label = [text + extra for text, extra in zip(label, where, strict=True)]
+    elif within == "place":
+        ids = ids + result["place"].astype(str) + "/"
+        label = [f"{text} in {place}" for text, place in zip(label, result["place"], strict=True)]
+    ids = ids + outcome
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table = pd.DataFrame(
+            {
+                CANDIDATE_COLUMN: ids.to_numpy(dtype=object),
+                LABEL_COLUMN: np.array(label, dtype=object),
+                **{column: result[column].to_numpy() for column in cohort},
+                "outcome": outcome.to_numpy(dtype=object),
+                "persons": result["population"].round().to_numpy(dtype="int64"),
+                "events": events,
+                "events_a_year": events / years,
+                "burden_share": events / result["_system"].to_numpy(dtype="float64"),
+                "standardised_rate": result["value"].to_numpy() * scale / years,
+                "rate_lower_95": np.where(is_cost, np.nan, result["lower_95"] * scale / years),
+                "rate_upper_95": np.where(is_cost, np.nan, result["upper_95"] * scale / years),
+                "rate_unit": np.where(
+                    is_cost, "£ per person a year", "per 1,000 persons a year"
+                ).astype(object),
+                "system_rate": result["system_rate"].to_numpy() * scale / years,
+                "rate_ratio": (result["value"] / result["system_rate"]).to_numpy(),
+                "cost_a_year": result["_cost"].to_numpy(dtype="float64") / years,
+                "cost_per_head": (result["_cost"] / result["population"]).to_numpy() / years,
+                "sii": result["sii"].to_numpy(dtype="float64") * scale / years,
+                "rii": result["rii"].to_numpy(dtype="float64"),
+                "relative_gap": (-result["sii"] / result["segment_rate"]).to_numpy(dtype="float64"),
+                "excess_events_a_year": result["_excess"].to_numpy(dtype="float64") / years,
+                "excess_share": (result["_excess"] / result["_events"]).to_numpy(dtype="float64"),
+                "excess_cost_a_year": result["_excess_cost"].to_numpy(dtype="float64") / years,
+                "core20_share": (result["_core20"].fillna(0) / result["_with_decile"]).to_numpy(
+                    dtype="float64"
+                ),
+                "deciles_used": result["deciles_used"].fillna(0).to_numpy(dtype="int64"),
+                "note": np.where(
+                    result["_left_out"].isna(),
+                    "",
+                    "deciles "
+                    + result["_left_out"].fillna("").astype(str)
+                    + " left out of the inequality measures (fewer than 10 events)",
+                ).astype(object),
+            }
+        )
+    return table.sort_values(CANDIDATE_COLUMN, kind="stable").reset_index(drop=True)
+
+
+def _with_benchmark(table: pd.DataFrame, benchmark: pd.DataFrame, caller: str) -> pd.DataFrame:
+    if not isinstance(benchmark, pd.DataFrame):
+        raise TypeError(
+            f"The 'benchmark' parameter of {caller} must be a pandas DataFrame or None. "
+            f"Got {type(benchmark).__name__} instead."
+        )
+    on = ["segment", "outcome"] if "segment" in benchmark.columns else ["outcome"]
+    absent = [c for c in [*on, "standardised_rate"] if c not in benchmark.columns]
+    if absent:
+        raise DataContractError(
+            f"{caller}: the benchmark lacks the columns {absent}; it needs 'outcome' and "
+            "'standardised_rate' (and optionally 'segment')."
+        )
+    rates = benchmark.groupby(on, observed=True)["standardised_rate"].agg(["mean", "count"])
+    repeated = rates[rates["count"] > 1]
+    if len(repeated):
+        raise DataContractError(
+            f"{caller}: the benchmark gives more than one rate for {repeated.index.tolist()[:5]}."
+        )
+    joined = table.join(rates["mean"].rename("benchmark_rate"), on=on)
+    bad = joined["benchmark_rate"].isna() | ~(joined["benchmark_rate"] > 0)
+    if bad.any():
+        raise DataContractError(
+            f"{caller}: the benchmark has no positive rate for {int(bad.sum())} candidates, "
+            f"e.g. {joined.loc[bad, CANDIDATE_COLUMN].tolist()[:5]}."
+        )
+    return joined.assign(benchmark_gap=joined["standardised_rate"] / joined["benchmark_rate"] - 1)
+
+
+def _exclude(table: pd.DataFrame, min_events: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split off candidates that cannot be assessed, with the reason."""
+    reasons = np.select(
+        [
+            table["events"] < max(min_events, 1),
+            table["deciles_used"] < MIN_DECILES,
+            table["excess_events_a_year"].isna(),
+        ],
+        [
+            f"fewer than {max(min_events, 1)} events",
+            f"fewer than {MIN_DECILES} deciles with a published rate",
+            "no published rate in the least deprived decile",
+        ],
+        default="",
+    )
+    out = reasons != ""
+    excluded = table.loc[out, [CANDIDATE_COLUMN, LABEL_COLUMN, "events"]].assign(
+        reason=reasons[out]
+    )
+    return table.loc[~out].reset_index(drop=True), excluded.reset_index(drop=True)
+
+
+def cube_criteria(candidates: pd.DataFrame | None = None) -> list[Criterion]:
+    """Return the criteria computed by :func:`candidate_priorities`, declared for scoring.
+
+    Each is a share, ratio or relative gap, so that candidates about different outcomes
+    compare fairly; all are "benefit" (more = more of a priority), min-max normalised,
+    with default weight 1.
+
+    Parameters
+    ----------
+    candidates : pandas.DataFrame, optional
+        The candidates; ``benchmark_gap`` is included when it has that column.
+
+    Returns
+    -------
+    list of Criterion
+    """
+    criteria = [
+        Criterion(
+            "burden_share", "benefit", "min_max", 1.0,
+            "The cohort's share of all the system's events of this outcome.",
+            "share of the system's burden",
+        ),
+        Criterion(
+            "rate_ratio", "benefit", "min_max", 1.0,
+            "Age-standardised rate as a multiple of the whole population's, age for age.",
+            "rate compared with the whole population",
+        ),
+        Criterion(
+            "cost_per_head", "benefit", "min_max", 1.0,
+            "Cost of the cohort's care per person a year.",
+            "cost per head",
+        ),
+        Criterion(
+            "excess_share", "benefit", "min_max", 1.0,
+            "Share of events that would not happen if every decile had the least deprived "
+            "decile's rate.",
+            "excess in more deprived areas",
+        ),
+        Criterion(
+            "relative_gap", "benefit", "min_max", 1.0,
+            "Gap in rates from the most to the least deprived end (minus the SII), "
+            "relative to the segment's rate.",
+            "gap between most and least deprived",
+        ),
+        Criterion(
+            "core20_share", "benefit", "min_max", 1.0,
+            "Share of events among people in the most deprived fifth (Core20).",
+            "Core20 share",
+        ),
+    ]  # fmt: skip
+    if candidates is not None and "benchmark_gap" in candidates.columns:
+        criteria.append(
+            Criterion(
+                "benchmark_gap",
+                "benefit",
+                "min_max",
+                1.0,
+                "How far the rate is above the benchmark (rate / benchmark - 1).",
+                "gap to the benchmark",
+            )  # fmt: skip
+        )
+    return criteria
+
+
+def demo_shortlist(
+    cube: pd.DataFrame,
+    *,
+    size: int = 5,
+    outcomes: Sequence[str] = DEFAULT_OUTCOMES,
+    draws: int = 10_000,
+    seed: int = 20261122,
+    segment_labels: Mapping[str, str] | None = None,
+    analyst_scores: pd.DataFrame | None = None,
+    years: float = 1.0,
+) -> pd.DataFrame:
+    """Return the shortlist of a cube at default weights, with reasons and robustness.
+
+    The three or four calls a demo, notebook or report makes, in one: candidates from
+    the cube, default criteria at equal weights (plus the analyst criteria when scores
+    are given), the shortlist with reasons, and the chance of each being in the
+    shortlist under Dirichlet-sampled weights.
+
+    Parameters
+    ----------
+    cube : pandas.DataFrame
+        The cohort cube.
+    size : int
+        Shortlist size (5 by default, at most 7).
+    outcomes : sequence of str
+        Outcomes, as for :func:`candidate_priorities`.
+    draws : int
+        Weight draws for the shortlist probabilities.
+    seed : int
+        Seed of the draws.
+    segment_labels : mapping of str to str, optional
+        Readable segment names (for example ``load_rules("bridges_to_health").labels``).
+    analyst_scores : pandas.DataFrame, optional
+        The output of :func:`toolkit.prioritise.read_criteria_scores`, joined on
+        ``candidate`` and scored with :data:`toolkit.prioritise.ANALYST_CRITERIA`.
+    years : float
+        Years the cube covers.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per shortlisted candidate: ``rank``, ``candidate``, ``label``,
+        ``score``, ``p_shortlist`` and ``reason``. ``.attrs`` holds ``excluded`` (the
+        candidates that could not be assessed, with the reason), ``candidates`` (all
+        assessed candidates), ``acceptability`` (the :class:`RankAcceptability`) and
+        ``seed``.
+    """
+    from toolkit.prioritise.robustness import acceptability_of_model
+    from toolkit.prioritise.scoring import ScoringModel, shortlist
+    from toolkit.prioritise.templates import ANALYST_CRITERIA
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        candidates = candidate_priorities(
+            cube, outcomes=outcomes, segment_labels=segment_labels, years=years
+        )
+    excluded = candidates.attrs.get("excluded")
+    criteria = cube_criteria(candidates)
+    if analyst_scores is not None:
+        names = [spec.name for spec in ANALYST_CRITERIA]
+        candidates = candidates.merge(
+            analyst_scores[["candidate", *names]], on="candidate", how="left", validate="1:1"
+        )
+        criteria += [spec.criterion for spec in ANALYST_CRITERIA]
+    model = ScoringModel(candidates, criteria=criteria)
+    scored = model.to_frame()
+    top = shortlist(scored, size=size)
+    acceptability = acceptability_of_model(model, draws=draws, size=size, seed=seed)
+    chance = dict(zip(acceptability.candidates, acceptability.p_shortlist.tolist(), strict=True))
+    result = top[["rank", CANDIDATE_COLUMN, LABEL_COLUMN, "score", "reason"]].assign(
+        p_shortlist=top[CANDIDATE_COLUMN].map(chance).astype("float64")
+    )[["rank", CANDIDATE_COLUMN, LABEL_COLUMN, "score", "p_shortlist", "reason"]]
+    result.attrs = {
+        "excluded": excluded,
+        "candidates": candidates,
+        "acceptability": acceptability,
+        "seed": seed,
+    }
+    return result

@@ -1,0 +1,181 @@
+"""NHS identity colours and colour maps shared by every chart and map in the toolkit.
+
+The colours are those of the NHS identity guidelines (https://www.england.nhs.uk/nhsidentity/).
+Sequential maps run from a pale grey to NHS Dark Blue and are monotone in lightness, so that
+they read in greyscale and for people with any common form of colour blindness.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+
+#: NHS identity blues.
+NHS_DARK_BLUE: Final[str] = "#003087"
+NHS_BLUE: Final[str] = "#005EB8"
+NHS_BRIGHT_BLUE: Final[str] = "#0072CE"
+NHS_LIGHT_BLUE: Final[str] = "#41B6E6"
+NHS_AQUA_BLUE: Final[str] = "#00A9CE"
+
+#: NHS identity neutrals.
+NHS_BLACK: Final[str] = "#231F20"
+NHS_DARK_GREY: Final[str] = "#425563"
+NHS_MID_GREY: Final[str] = "#768692"
+NHS_PALE_GREY: Final[str] = "#E8EDEE"
+NHS_WHITE: Final[str] = "#FFFFFF"
+
+#: NHS identity support colours.
+NHS_WARM_YELLOW: Final[str] = "#FFB81C"
+NHS_ORANGE: Final[str] = "#ED8B00"
+NHS_RED: Final[str] = "#DA291C"
+NHS_DARK_PINK: Final[str] = "#7C2855"
+NHS_PURPLE: Final[str] = "#330072"
+NHS_AQUA_GREEN: Final[str] = "#00A499"
+
+#: Every named NHS colour, for lookup by name.
+NHS_COLOURS: Final[dict[str, str]] = {
+    "dark_blue": NHS_DARK_BLUE,
+    "blue": NHS_BLUE,
+    "bright_blue": NHS_BRIGHT_BLUE,
+    "light_blue": NHS_LIGHT_BLUE,
+    "aqua_blue": NHS_AQUA_BLUE,
+    "black": NHS_BLACK,
+    "dark_grey": NHS_DARK_GREY,
+    "mid_grey": NHS_MID_GREY,
+    "pale_grey": NHS_PALE_GREY,
+    "white": NHS_WHITE,
+    "warm_yellow": NHS_WARM_YELLOW,
+    "orange": NHS_ORANGE,
+    "red": NHS_RED,
+    "dark_pink": NHS_DARK_PINK,
+    "purple": NHS_PURPLE,
+    "aqua_green": NHS_AQUA_GREEN,
+}
+
+#: Anchors of the sequential ramp, light to dark.
+NHS_SEQUENTIAL_ANCHORS: Final[tuple[str, ...]] = (
+    NHS_PALE_GREY,
+    NHS_LIGHT_BLUE,
+    NHS_BRIGHT_BLUE,
+    NHS_DARK_BLUE,
+)
+
+#: Colour for areas with no published value (suppressed or not published).
+MISSING_COLOUR: Final[str] = NHS_WHITE
+
+
+def nhs_sequential_cmap(n: int | None = None, *, reverse: bool = False):
+    """Return a sequential colour map from pale grey through NHS blues to NHS Dark Blue.
+
+    Parameters
+    ----------
+    n : int, optional
+        Number of discrete colours (for a classed choropleth). ``None`` gives a smooth map
+        of 256 colours.
+    reverse : bool
+        Run from dark to light instead.
+
+    Returns
+    -------
+    matplotlib.colors.LinearSegmentedColormap
+        The colour map, named ``"nhs_blues"`` (``"nhs_blues_r"`` when reversed).
+
+    Notes
+    -----
+    The ramp interpolates in RGB between :data:`NHS_SEQUENTIAL_ANCHORS`, whose CIELAB
+    lightness falls from about 93 to 23; :func:`lightness` checks that it falls monotonically.
+    """
+    from matplotlib.colors import LinearSegmentedColormap
+
+    if n is not None:
+        if isinstance(n, bool) or not isinstance(n, int | np.integer):
+            raise TypeError(
+                "The 'n' parameter of nhs_sequential_cmap must be an int or None. "
+                f"Got {n!r} instead."
+            )
+        if n < 2:
+            raise ValueError(
+                f"The 'n' parameter of nhs_sequential_cmap must be at least 2. Got {n} instead."
+            )
+    anchors = NHS_SEQUENTIAL_ANCHORS[::-1] if reverse else NHS_SEQUENTIAL_ANCHORS
+    name = "nhs_blues_r" if reverse else "nhs_blues"
+    return LinearSegmentedColormap.from_list(name, list(anchors), N=256 if n is None else int(n))
+
+
+def sequential_colours(n: int, *, reverse: bool = False) -> list[str]:
+    """Return ``n`` hex colours spread evenly along :func:`nhs_sequential_cmap`.
+
+    Parameters
+    ----------
+    n : int
+        Number of colours, at least 2.
+    reverse : bool
+        Run from dark to light instead.
+
+    Returns
+    -------
+    list of str
+        Hex colours, lightest first (darkest first when reversed).
+    """
+    from matplotlib.colors import to_hex
+
+    cmap = nhs_sequential_cmap(n, reverse=reverse)
+    return [to_hex(cmap(i)) for i in range(n)]
+
+
+def lightness(colours) -> np.ndarray:
+    """Return the CIELAB lightness L* (0 black to 100 white) of colours.
+
+    Written here (sRGB to CIE XYZ to L*, D65 white, the standard formulae of IEC 61966-2-1
+    and CIE 15) because matplotlib does not expose a CIELAB conversion and the toolkit
+    does not otherwise need a colour-science dependency.
+
+    Parameters
+    ----------
+    colours : colour map, sequence of colours, or array of RGB(A)
+        A matplotlib ``Colormap`` (sampled at 256 points), any sequence matplotlib
+        understands as colours, or an ``(n, 3)`` or ``(n, 4)`` array of values in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        L* for each colour.
+    """
+    from matplotlib.colors import Colormap, to_rgba_array
+
+    if isinstance(colours, Colormap):
+        rgb = colours(np.linspace(0.0, 1.0, 256))[:, :3]
+    else:
+        rgb = to_rgba_array(colours)[:, :3]
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    # Relative luminance Y of sRGB primaries (D65), then CIE L*.
+    y = linear @ np.array([0.2126729, 0.7151522, 0.0721750])
+    f = np.where(y > (6 / 29) ** 3, np.cbrt(y), y / (3 * (6 / 29) ** 2) + 4 / 29)
+    return 116.0 * f - 16.0
+
+
+__all__ = [
+    "MISSING_COLOUR",
+    "NHS_AQUA_BLUE",
+    "NHS_AQUA_GREEN",
+    "NHS_BLACK",
+    "NHS_BLUE",
+    "NHS_BRIGHT_BLUE",
+    "NHS_COLOURS",
+    "NHS_DARK_BLUE",
+    "NHS_DARK_GREY",
+    "NHS_DARK_PINK",
+    "NHS_LIGHT_BLUE",
+    "NHS_MID_GREY",
+    "NHS_ORANGE",
+    "NHS_PALE_GREY",
+    "NHS_PURPLE",
+    "NHS_RED",
+    "NHS_SEQUENTIAL_ANCHORS",
+    "NHS_WARM_YELLOW",
+    "NHS_WHITE",
+    "lightness",
+    "nhs_sequential_cmap",
+    "sequential_colours",
+]
