@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -48,6 +49,27 @@ def _cmd_cube(args: argparse.Namespace) -> int:
     cube.to_parquet(out, index=False)
     persons = int(cube["persons"].sum())
     print(f"wrote the cohort cube ({len(cube):,} cells, {persons:,} persons) to {out}")
+    return 0
+
+
+def _cmd_candidates(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from toolkit.data.readers import validate_cube
+    from toolkit.prioritise import candidate_priorities, write_criteria_template
+    from toolkit.segment import load_rules
+
+    source = Path(args.cube)
+    if not source.is_file():
+        raise FileNotFoundError(f"{source}: no such cube file (make one with `pophealth cube`).")
+    cube = validate_cube(pd.read_parquet(source), source=str(source))
+    labels = load_rules(args.model).labels
+    candidates = candidate_priorities(cube, within=args.within, segment_labels=labels)
+    path = write_criteria_template(candidates, args.template, overwrite=args.overwrite)
+    print(
+        f"wrote a template for {len(candidates):,} candidate priorities to {path}: "
+        "fill in each criterion on its stated scale."
+    )
     return 0
 
 
@@ -100,6 +122,16 @@ def _build_parser() -> argparse.ArgumentParser:
     cube.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
     cube.add_argument("--quiet", action="store_true", help="no progress bars")
     cube.set_defaults(handler=_cmd_cube)
+
+    candidates = commands.add_parser(
+        "candidates", help="write the template analysts fill with their own criteria"
+    )
+    candidates.add_argument("cube", help="cohort cube (Parquet) from `pophealth cube`")
+    candidates.add_argument("--template", required=True, help="template to write (.csv or .toml)")
+    candidates.add_argument("--within", choices=("quintile", "place"), default=None)
+    candidates.add_argument("--model", default="bridges_to_health", help="segmentation model")
+    candidates.add_argument("--overwrite", action="store_true", help="replace an existing file")
+    candidates.set_defaults(handler=_cmd_candidates)
     return parser
 
 
@@ -120,8 +152,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     debug = os.environ.get("POPHEALTH_DEBUG") == "1"
+
+    def _show_warning(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
+        print(f"pophealth {args.command}: note: {message}", file=sys.stderr)
+
     try:
-        return handler(args)
+        with warnings.catch_warnings():
+            if not debug:
+                warnings.showwarning = _show_warning
+            return handler(args)
     except DataContractError as error:
         if debug:
             raise
@@ -130,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
-    except (FileNotFoundError, IsADirectoryError, PermissionError, ValueError, TypeError) as error:
+    except (OSError, ValueError, TypeError) as error:
         if debug:
             raise
         print(f"pophealth {args.command}: {error}", file=sys.stderr)

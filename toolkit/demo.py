@@ -1,15 +1,56 @@
 """The main job on the built-in demo system (``pophealth demo``).
 
-Synthesise the fictional integrated care system, check it against the data contract, and
-print what an analyst would look at first. Later stages (cube, statistics, shortlist, board
-report) are added here as they land, so that ``make demo`` always runs the whole pipeline.
+Synthesise the fictional integrated care system, check it against the data contract, build the
+cohort cube, compare emergency admissions across deprivation, and suggest a shortlist of
+priorities, printing what an analyst would look at first. Later stages (board report) are added
+here as they land, so that ``make demo`` always runs the whole pipeline.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 from tqdm.auto import tqdm
+
+#: Steps of the demo pipeline, in order, as shown on the progress bar.
+DEMO_STEPS = (
+    "synthesising the demo system",
+    "checking the data contract",
+    "building the cohort cube",
+    "comparing outcomes across deprivation",
+    "scoring candidate priorities",
+)
+
+
+def _format_segment_summary(summary: pd.DataFrame) -> str:
+    """Return the segment summary as an aligned text table for the terminal."""
+    shown = pd.DataFrame(
+        {
+            "segment": summary["segment"],
+            "persons": summary["persons"].map("{:,.0f}".format),
+            "% of population": (100 * summary["share_of_population"]).map("{:.1f}".format),
+            "cost per head (£)": summary["cost_per_head"].map("{:,.0f}".format),
+            "% of cost": (100 * summary["cost_share"]).map("{:.1f}".format),
+            "emergency admissions per 1,000": (1000 * summary["emergency_admissions_per_head"]).map(
+                "{:,.0f}".format
+            ),
+            "deaths": summary["deaths"].map("{:,.0f}".format),
+        }
+    )
+    return shown.to_string(index=False)
+
+
+def _format_shortlist(shortlisted: pd.DataFrame) -> str:
+    """Return the shortlist, each item with its reason, as text for the terminal."""
+    lines = []
+    for row in shortlisted.itertuples(index=False):
+        lines.append(
+            f"{row.rank}. {row.label} (score {row.score:.3f}; in the shortlist in "
+            f"{100 * row.p_shortlist:.0f}% of weightings)"
+        )
+        lines.append(f"   {row.reason}")
+    return "\n".join(lines)
 
 
 def run_demo(
@@ -43,19 +84,42 @@ def run_demo(
         validate_areas,
         validate_persons,
     )
+    from toolkit.indicators import deprivation_profile
+    from toolkit.prioritise import demo_shortlist
+    from toolkit.segment import build_cube, load_rules, segment_summary
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    steps = tqdm(total=2, desc="demo", unit="step", disable=not progress)
+    steps = tqdm(total=len(DEMO_STEPS), desc="demo", unit="step", disable=not progress)
 
-    steps.set_postfix_str("synthesising the demo system")
-    system = make_demo_system(persons=persons, seed=seed, progress=progress)
+    steps.set_postfix_str(DEMO_STEPS[0])
+    system = make_demo_system(persons=persons, seed=seed)
     steps.update()
 
-    steps.set_postfix_str("checking the data contract")
+    steps.set_postfix_str(DEMO_STEPS[1])
     people = validate_persons(system.persons, source="demo persons")
     areas = validate_areas(system.areas, source="demo areas")
-    joined, join_report = join_persons_to_areas(people, areas)
+    _, join_report = join_persons_to_areas(people, areas, existing="fill")
+    steps.update()
+
+    steps.set_postfix_str(DEMO_STEPS[2])
+    model = load_rules("bridges_to_health")
+    cube = build_cube(people, model=model)
+    summary = segment_summary(cube)
+    steps.update()
+
+    steps.set_postfix_str(DEMO_STEPS[3])
+    profile = deprivation_profile(
+        cube,
+        events="emergency_admissions",
+        cost="cost_gbp",
+        seed=seed,
+        label="emergency admissions",
+    )
+    steps.update()
+
+    steps.set_postfix_str(DEMO_STEPS[4])
+    shortlisted = demo_shortlist(cube, segment_labels=model.labels, seed=seed)
     steps.update()
     steps.close()
 
@@ -64,4 +128,12 @@ def run_demo(
         f"across {areas['place'].nunique()} places (seed {seed})."
     )
     print(f"Data contract: persons and areas pass. {join_report}")
+    print(f"\nPopulation segments (Bridges to Health), {len(cube):,} cells in the cohort cube:")
+    print(_format_segment_summary(summary))
+    print("\nEmergency admissions by deprivation (age-standardised to ESP2013):")
+    print(profile.summary())
+    excluded = shortlisted.attrs.get("excluded")
+    left_out = 0 if excluded is None else len(excluded)
+    print(f"\nSuggested shortlist at equal weights ({left_out} left out: small numbers):")
+    print(_format_shortlist(shortlisted))
     return 0

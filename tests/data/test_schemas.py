@@ -202,7 +202,8 @@ def test_cube_rules_are_reported_together():
     assert "column 'persons_with_bed_days': 1 row has more persons_with_bed_days" in message
     assert "(row 5" in message
     assert "column 'gp_appointments': 1 row has fewer gp_appointments in total" in message
-    assert "column 'age_band': 1 row is not an ESP2013 age band (row 7: '85+')" in message
+    assert "column 'age_band': 1 row is not an ESP2013 age band" in message
+    assert "(row 7: '85+')" in message
     assert "column 'ae_attendances': 1 row is below 0 (row 8: -3)" in message
     assert "1 row has fewer ae_attendances in total than persons_with_ae_attendances" in message
     assert "2 rows repeat a combination of segment, age_band, sex, imd_decile and place" in message
@@ -230,4 +231,6 @@ def test_cube_of_every_band_and_cause_vocabulary_is_the_contract():
 
     cause_phrase = next(plural for plural, (check, _) in PHRASES.items() if "CAUSES" in check)
     assert all(cause in cause_phrase for cause in CAUSES_OF_DEATH)
-    assert ESP2013_BANDS[0] in CUBE_SCHEMA.columns["age_band"].checks[1].statistics["allowed_values"]
+    assert (
+        ESP2013_BANDS[0] in CUBE_SCHEMA.columns["age_band"].checks[1].statistics["allowed_values"]
+    )

@@ -47,7 +47,28 @@ def reference_cases(name: str, ids: str | None = None) -> list:
 
 LIFE_TABLE_BANDS = ["0", "1-4"] + list(ESP2013_BANDS[1:])
 #: Deaths and population of a made-up district, 20 life-table bands (hand-made test data).
-LE_DEATHS = [17, 9, 4, 8, 20, 15, 24, 33, 50, 71, 100, 163, 263, 304, 536, 872, 1390, 1605, 1936, 1937]
+LE_DEATHS = [
+    17,
+    9,
+    4,
+    8,
+    20,
+    15,
+    24,
+    33,
+    50,
+    71,
+    100,
+    163,
+    263,
+    304,
+    536,
+    872,
+    1390,
+    1605,
+    1936,
+    1937,
+]
 LE_POPULATION = [
     7060, 35059, 46974, 48489, 43219, 38561, 46009, 57208, 61435, 55601,
     50209, 56416, 46411, 39820, 37978, 37039, 33288, 23306, 11936, 11936,
@@ -80,7 +101,9 @@ def life_table_frame(areas: int = 2, seed: int = 0) -> pd.DataFrame:
     rows = []
     for area in range(areas):
         scale = 1 + 0.1 * area
-        for band, deaths, population in zip(LIFE_TABLE_BANDS, LE_DEATHS, LE_POPULATION, strict=True):
+        for band, deaths, population in zip(
+            LIFE_TABLE_BANDS, LE_DEATHS, LE_POPULATION, strict=True
+        ):
             rows.append(
                 {
                     "area": f"A{area}",

@@ -134,7 +134,10 @@ def test_dsr_sums_infant_split_and_accepts_label_variants():
         {
             "area": ["A0", "A0"],
             "age_band": ["0", "1 – 4"],
-            "population": [first["population"] // 5, first["population"] - first["population"] // 5],
+            "population": [
+                first["population"] // 5,
+                first["population"] - first["population"] // 5,
+            ],
             "events": [first["events"] // 2, first["events"] - first["events"] // 2],
         }
     )

@@ -52,3 +52,13 @@ def imd_2025_areas() -> pd.DataFrame:
             "place": ["North"] * 6 + ["South"] * 6,
         }
     )
+
+
+@pytest.fixture(scope="session")
+def demo_system():
+    """A small demo system (about 40 neighbourhoods in 4 to 6 places) with segments."""
+    from toolkit.data import make_demo_system
+    from toolkit.segment import assign_segments
+
+    system = make_demo_system(persons=60_000, seed=20261122)
+    return system.areas, assign_segments(system.persons)

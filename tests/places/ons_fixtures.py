@@ -97,9 +97,7 @@ def geography_2011() -> gpd.GeoDataFrame:
 
 
 def lookup_2011_2021() -> pd.DataFrame:
-    names_2021 = dict(
-        zip(geography_2021()["LSOA21CD"], geography_2021()["LSOA21NM"], strict=True)
-    )
+    names_2021 = dict(zip(geography_2021()["LSOA21CD"], geography_2021()["LSOA21NM"], strict=True))
     rows = []
     for code, _, targets in _geography_2011_spec():
         for target, change in targets:
@@ -117,5 +115,3 @@ def lookup_2011_2021() -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
-
-

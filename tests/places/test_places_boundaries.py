@@ -4,7 +4,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from .ons_fixtures import CODES_2021, geography_2011, geography_2021
 from numpy.testing import assert_allclose
 
 from toolkit.errors import DataContractError
@@ -15,6 +14,8 @@ from toolkit.places import (
     read_lsoa_lookup,
     recode_lsoa,
 )
+
+from .ons_fixtures import CODES_2021, geography_2011, geography_2021
 
 
 @pytest.mark.parametrize(

@@ -58,6 +58,7 @@ from toolkit.data.schemas import (
     blank_mask,
     default_text,
     standardise_column,
+    to_text,
     to_whole,
 )
 from toolkit.errors import DataContractError
@@ -1124,10 +1125,10 @@ def _from_imd_file(
         "imd_decile": raw[layout["imd_decile"]],
         "population": raw[layout["population"]],
         "place": raw[layout["lad_name"]],
-        "lad_name": raw[layout["lad_name"]],
+        "lad_name": to_text(raw[layout["lad_name"]])[0],
     }
     if "lad_code" in layout:
-        columns["lad_code"] = raw[layout["lad_code"]]
+        columns["lad_code"] = to_text(raw[layout["lad_code"]])[0]
     if "imd_rank" in layout:
         rank, unreadable = to_whole(raw[layout["imd_rank"]], nullable=True)
         columns["imd_rank"] = raw[layout["imd_rank"]] if unreadable.any() else rank

@@ -583,8 +583,9 @@ def make_demo_system(
     Parameters
     ----------
     persons : int, default 250_000
-        Number of persons, from 100 to 99,999,999. Ten million take about 1.5 GB in memory:
-        use :func:`write_demo_system` to write large systems to disk in chunks.
+        Number of persons, from 100 to 99,999,999. The persons table takes about 190 MB
+        per million persons, and about twice that at peak while it is built: use
+        :func:`write_demo_system` to write large systems to disk in chunks.
     seed : int, default 20261122
         Seed of the random streams (a non-negative integer). The same seed and number of
         persons always give the same system.
@@ -611,9 +612,8 @@ def make_demo_system(
     areas, boundary = _make_areas(int(persons), int(seed))
     layout = _AreaLayout.from_areas(areas)
     tables = list(_iter_person_tables(layout, int(seed), BLOCK_SIZE, progress=progress))
-    table = pa.concat_tables(tables)
     return DemoSystem(
-        persons=table.to_pandas(),
+        persons=pa.concat_tables(tables).to_pandas(),
         areas=areas,
         boundary=boundary,
         name=DEMO_SYSTEM_NAME,
@@ -1244,6 +1244,18 @@ def _draw_negative_binomial(
     return rng.poisson(mean * rng.gamma(dispersion, 1.0 / dispersion, size=len(mean)))
 
 
+def _draw_from_table(rng: np.random.Generator, table: np.ndarray, row: np.ndarray) -> np.ndarray:
+    """One category per person from the row of a small (rows, categories) table they use."""
+    cumulative = np.cumsum(table, axis=1)
+    cumulative /= cumulative[:, -1:]
+    u = rng.random(len(row))
+    drawn = np.empty(len(row), dtype=np.int64)
+    for r in range(len(table)):
+        members = row == r
+        drawn[members] = np.searchsorted(cumulative[r], u[members], side="right")
+    return np.minimum(drawn, table.shape[1] - 1)
+
+
 def _draw_categories(rng: np.random.Generator, probabilities: np.ndarray) -> np.ndarray:
     """One category per row of a (rows, categories) probability table."""
     cumulative = np.cumsum(probabilities, axis=1)
@@ -1261,11 +1273,9 @@ def _person_block(layout: _AreaLayout, rng: np.random.Generator, start: int, sto
 
     # Age and sex, from the decile's ONS-like structure.
     shares = _decile_age_sex_shares().reshape(10, -1)
-    cell = _draw_categories(rng, shares[decile - 1])
+    cell = _draw_from_table(rng, shares, decile - 1)
     band, male = cell // 2, cell % 2
-    oldest = np.arange(90, MAX_AGE + 1)[
-        _draw_categories(rng, np.broadcast_to(_oldest_band_ages(), (n, MAX_AGE - 89)))
-    ]
+    oldest = 90 + _draw_from_table(rng, _oldest_band_ages()[None, :], np.zeros(n, np.int64))
     age = np.where(band < 18, _BAND_STARTS[band] + rng.integers(0, 5, n), oldest)
 
     # Ethnic group (five ONS 2021 groups), more often non-White in deprived areas and young.
@@ -1291,6 +1301,7 @@ def _person_block(layout: _AreaLayout, rng: np.random.Generator, start: int, sto
         p = expit(eta + CONDITION_LATENT_LOADING * latent)
         condition_probability[:, k] = np.where(age >= spec.onset_age, p, 0.0)
     has_condition = rng.random((n, len(CONDITIONS))) < condition_probability
+    condition_flags = has_condition.astype(np.float64)
 
     # Frailty: deficits from conditions plus other deficits, for ages 65 and over.
     deficit_groups = sorted(
@@ -1326,9 +1337,9 @@ def _person_block(layout: _AreaLayout, rng: np.random.Generator, start: int, sto
         return per_deficit * other_deficits + _FRAILTY_DISPERSION * np.log1p(-growth)
 
     def conditions_log(effects: np.ndarray) -> np.ndarray:
-        return has_condition @ effects - np.log1p(condition_probability * np.expm1(effects)).sum(
-            axis=1
-        )
+        # Sum over conditions of the _mean_one_log terms; one log of a product per person.
+        expectation = np.prod(1.0 + condition_probability * np.expm1(effects), axis=1)
+        return condition_flags @ effects - np.log(expectation)
 
     # Deaths and the end-of-life register.
     mortality = np.array([CONDITION_ASSUMPTIONS[name].mortality for name in CONDITIONS])
@@ -1394,7 +1405,10 @@ def _person_block(layout: _AreaLayout, rng: np.random.Generator, start: int, sto
     # Cost: unit costs with gamma variation per event (a sum of n gammas is a gamma).
     def event_costs(events: np.ndarray, unit: str) -> np.ndarray:
         shape = _COST_SHAPE[unit]
-        return rng.gamma(events * shape, UNIT_COSTS_GBP[unit] / shape)
+        costs = np.zeros(n)
+        some = events > 0
+        costs[some] = rng.gamma(events[some] * shape, UNIT_COSTS_GBP[unit] / shape)
+        return costs
 
     cost = (
         UNIT_COSTS_GBP["gp_appointment"] * counts["gp_appointments"]
@@ -1406,22 +1420,24 @@ def _person_block(layout: _AreaLayout, rng: np.random.Generator, start: int, sto
     )
 
     # Cause of death for those who died.
+    dead = np.flatnonzero(died)
     cause_weights = np.log(
         np.column_stack(
             [
-                np.interp(age, CAUSE_AGE_KNOTS, column)
+                np.interp(age[dead], CAUSE_AGE_KNOTS, column)
                 for column in np.asarray(CAUSE_SHARES_BY_AGE).T
             ]
         )
         + 1e-12
     )
-    for condition, (cause, log_effect) in CAUSE_CONDITION_LINKS.items():
-        cause_weights[:, CAUSES_OF_DEATH.index(cause)] += (
-            log_effect * has_condition[:, CONDITIONS.index(condition)]
+    for condition, (cause_name, log_effect) in CAUSE_CONDITION_LINKS.items():
+        cause_weights[:, CAUSES_OF_DEATH.index(cause_name)] += (
+            log_effect * has_condition[dead, CONDITIONS.index(condition)]
         )
-    for cause, log_effect in CAUSE_DEPRIVATION.items():
-        cause_weights[:, CAUSES_OF_DEATH.index(cause)] += log_effect * deprivation
-    cause = _draw_categories(rng, np.exp(cause_weights))
+    for cause_name, log_effect in CAUSE_DEPRIVATION.items():
+        cause_weights[:, CAUSES_OF_DEATH.index(cause_name)] += log_effect * deprivation[dead]
+    cause = np.zeros(n, dtype=np.int64)
+    cause[dead] = _draw_categories(rng, np.exp(cause_weights))
 
     # Assemble the Arrow table.
     person_number = pa.array(index + 1, type=pa.int64())

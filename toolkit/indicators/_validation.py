@@ -128,7 +128,7 @@ def check_real(
         raise TypeError(
             f"The '{param}' parameter of {func} must be {description}. Got {value!r} instead."
         )
-    value = float(value)
+    original, value = value, float(value)
     bad = not math.isfinite(value)
     if low is not None:
         bad = bad or (value <= low if low_open else value < low)
@@ -136,7 +136,7 @@ def check_real(
         bad = bad or (value >= high if high_open else value > high)
     if bad:
         raise ValueError(
-            f"The '{param}' parameter of {func} must be {description}. Got {value!r} instead."
+            f"The '{param}' parameter of {func} must be {description}. Got {original!r} instead."
         )
     return value
 
@@ -309,4 +309,5 @@ def group_label(keys: pd.DataFrame, code: int) -> str:
     if keys.shape[1] == 0:
         return "the data"
     row = keys.iloc[code]
-    return ", ".join(f"{name}={row[name]!r}" for name in keys.columns)
+    values = {name: row[name].item() if hasattr(row[name], "item") else row[name] for name in keys}
+    return ", ".join(f"{name}={value!r}" for name, value in values.items())

@@ -154,6 +154,7 @@ def rate_by_deprivation(
     v.check_column(cube, quantile, "quantile", func)
     quintiles = v.check_bool(quintiles, "quintiles", func)
     by_columns = v.normalise_by(cube, by, func)
+    levels = v.parse_confidence(confidence, func)
     frame, quantile_column, _ = _deprivation_frame(
         cube,
         func=func,
@@ -170,7 +171,7 @@ def rate_by_deprivation(
         age_band=age_band,
         by=[*by_columns, quantile_column],
         standard_population=standard_population,
-        confidence=confidence,
+        confidence=levels,
         multiplier=multiplier,
     )
 
@@ -554,8 +555,18 @@ def core20_share(
         by=by_columns,
         measures={"events": events, "population": population},
     )
-    counts = np.nan_to_num(v.count_column(frame, events, "events", func))
-    populations = np.nan_to_num(v.count_column(frame, population, "population", func))
+    counts = v.count_column(frame, events, "events", func)
+    populations = v.count_column(frame, population, "population", func)
+    v.check_population_for_events(
+        counts,
+        populations,
+        frame,
+        events_column=events,
+        population_column=population,
+        population_param="population",
+        func=func,
+    )
+    counts, populations = np.nan_to_num(counts), np.nan_to_num(populations)
     core = np.isin(frame[quantile].to_numpy(), CORE20_DECILES)
     groups = v.group_rows(frame, by_columns)
     total_events = np.bincount(groups.codes, weights=counts, minlength=groups.count)

@@ -135,7 +135,7 @@ def _band_table(
         raise ValueError(
             f"The 'age_band' column {age_band!r} of {func} must give all 20 life-table bands "
             f"for every group; {v.group_label(groups.keys, code)} lacks "
-            f"{', '.join(repr(b) for b in missing)}"
+            f"{', '.join(repr(str(b)) for b in missing)}"
             + (f" ({len(incomplete) - 1} more groups too)." if len(incomplete) > 1 else ".")
         )
     return d, p
@@ -472,7 +472,7 @@ def life_expectancy_gap_by_cause(
                 raise ValueError(
                     f"The 'age_band' column {age_band!r} of {func} must give all 20 life-table "
                     f"bands; {v.group_label(groups.keys, g)}, quantile "
-                    f"{rank_values[position]:g} lacks {', '.join(repr(b) for b in lacking)}."
+                    f"{rank_values[position]:g} lacks {', '.join(repr(str(b)) for b in lacking)}."
                 )
         rows.append((g, first, last))
 

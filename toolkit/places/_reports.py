@@ -26,9 +26,8 @@ def _examples(values, total: int | None = None) -> str:
 
 
 def _html_table(frame: pd.DataFrame, caption: str) -> str:
-    return (
-        f"<p><strong>{html.escape(caption)}</strong></p>"
-        + frame.to_html(index=False, escape=True, border=0)
+    return f"<p><strong>{html.escape(caption)}</strong></p>" + frame.to_html(
+        index=False, escape=True, border=0
     )
 
 

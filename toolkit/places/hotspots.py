@@ -142,9 +142,7 @@ class HotSpots:
         return text
 
     def _repr_html_(self) -> str:
-        return f"<p>{html.escape(str(self))}</p>" + self.to_frame().to_html(
-            index=False, border=0
-        )
+        return f"<p>{html.escape(str(self))}</p>" + self.to_frame().to_html(index=False, border=0)
 
 
 def _check_probability(value, parameter: str) -> None:
@@ -211,8 +209,10 @@ def local_moran_hotspots(
     -----
     Neighbourhoods with no value are left out before the neighbours are found, so their
     neighbours lose them; neighbourhoods left with no neighbour ("islands") are not tested
-    either. Both are listed in the result. esda seeds NumPy's global generator; the global
-    state is restored afterwards.
+    either. Both are listed in the result. The p-value is esda's pseudo p-value from
+    conditional permutations, folded ("directed", as esda 2.x computes it): the share of
+    permutations at least as extreme in the direction observed. esda seeds NumPy's global
+    generator; the caller's global state is restored afterwards.
     """
     import esda
     import geopandas as gpd
@@ -288,15 +288,28 @@ def local_moran_hotspots(
     w.transform = "r"
     y = values[positions]
 
-    state = np.random.get_state()
+    # esda draws its permutations from NumPy's legacy global generator (Moran_Local seeds it
+    # with `seed`; Moran takes no seed), so seed it here and put the caller's state back.
+    state = np.random.get_state()  # noqa: NPY002
     try:
-        local = esda.Moran_Local(
-            y, w, transformation="r", permutations=int(permutations), seed=int(seed), n_jobs=1
-        )
-        np.random.seed(int(seed))
+        with warnings.catch_warnings():
+            # esda 2.x announces a future change of its default alternative hypothesis; the
+            # p-values here are its current folded ("directed") ones, as documented above.
+            warnings.filterwarnings(
+                "ignore", message="The alternative hypothesis", category=DeprecationWarning
+            )
+            local = esda.Moran_Local(
+                y,
+                w,
+                transformation="r",
+                permutations=int(permutations),
+                seed=int(seed),
+                n_jobs=1,
+            )
+        np.random.seed(int(seed))  # noqa: NPY002
         overall = esda.Moran(y, w, transformation="r", permutations=int(permutations))
     finally:
-        np.random.set_state(state)
+        np.random.set_state(state)  # noqa: NPY002
 
     p_values = np.asarray(local.p_sim, dtype=float)
     threshold = float(alpha) if correction == "none" else float(esda.fdr(p_values, alpha))

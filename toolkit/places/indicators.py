@@ -352,7 +352,7 @@ def area_indicators(
     confidence: float = 0.95,
     dissolve_method: DissolveMethod = "unary",
 ) -> AreaIndicators:
-    """Population, age-standardised rates, excess events, deprivation and segment mix by area.
+    """Compute population, standardised rates, excess events, deprivation and segments by area.
 
     Parameters
     ----------
@@ -438,8 +438,7 @@ def area_indicators(
             else ""
         )
         raise ValueError(
-            f"{function}: the {kind} have no {', '.join(repr(c) for c in absent)} column."
-            + hint
+            f"{function}: the {kind} have no {', '.join(repr(c) for c in absent)} column." + hint
         )
     absent = [c for c in _AREA_REQUIRED if c not in areas.columns]
     if absent:
@@ -452,9 +451,7 @@ def area_indicators(
         )
 
     # Who is where: each data row's area position; rows not found are counted and left out.
-    matched = match_lsoa_codes(
-        data, areas, left="persons" if per_person else "rows", right="areas"
-    )
+    matched = match_lsoa_codes(data, areas, left="persons" if per_person else "rows", right="areas")
     area_codes = pd.Index(areas["lsoa"].astype(str))
     position = area_codes.get_indexer(data["lsoa"].astype("string").str.strip().fillna(""))
     found = position >= 0
@@ -499,15 +496,14 @@ def area_indicators(
         best = np.nanmax(person_decile) if len(person_decile) else np.nan
         in_reference = person_decile == best
         ref_persons = np.bincount(band[in_reference], heads[in_reference], minlength=_N_BANDS)
-        ref_events = np.bincount(
-            band[in_reference], event_values[in_reference], minlength=_N_BANDS
-        )
+        ref_events = np.bincount(band[in_reference], event_values[in_reference], minlength=_N_BANDS)
         with np.errstate(divide="ignore", invalid="ignore"):
             rates = np.where(ref_persons > 0, ref_events / ref_persons, system_rates)
         reference_deciles = (int(best),) if np.isfinite(best) else ()
     else:
         rates = system_rates
-        reference_deciles = tuple(int(d) for d in np.unique(person_decile[~np.isnan(person_decile)]))
+        present = np.unique(person_decile[~np.isnan(person_decile)])
+        reference_deciles = tuple(int(d) for d in present)
     reference_rates = pd.Series(rates, index=list(ESP2013_BANDS))
 
     # Neighbourhoods.

@@ -61,12 +61,6 @@ WITHIN: dict[str | None, tuple[str, ...]] = {
 #: Rates of events are per this many persons a year; cost is per person.
 RATE_MULTIPLIER = 1_000
 
-#: The most deprived fifth: IMD deciles 1 and 2.
-CORE20_DECILES = (1, 2)
-
-#: The least deprived decile, the reference for excess events.
-REFERENCE_DECILE = 10
-
 #: Deciles needed to fit the slope index of inequality.
 MIN_DECILES = 5
 
@@ -77,10 +71,14 @@ _SII_SEED = 0
 
 def _indicators():
     """Import the statistics this module relies on (kept in one place)."""
-    from toolkit.indicators.rates import directly_standardised_rate
-    from toolkit.indicators.sii import slope_index_of_inequality
+    from toolkit import indicators
 
-    return directly_standardised_rate, slope_index_of_inequality
+    return (
+        indicators.directly_standardised_rate,
+        indicators.slope_index_of_inequality,
+        indicators.excess_events,
+        indicators.core20_share,
+    )
 
 
 def _check_options(
@@ -242,29 +240,31 @@ def candidate_priorities(
           IMD deciles within the segment (published sign: negative when the most
           deprived have higher rates); ``relative_gap`` = -sii / the segment's rate;
         - ``excess_events_a_year``, ``excess_share``: events a year above what each
-          decile would have at the least deprived decile's standardised rate (decile 10
-          of the whole segment), and their share of the events; ``excess_cost_a_year``:
-          the same for the cohort's cost;
+          decile would have at the least deprived decile's age-specific rates
+          (:func:`toolkit.indicators.excess_events`; deciles doing better count 0), and
+          their share of the events; ``excess_cost_a_year``: the same for the cohort's
+          cost;
         - ``core20_share``: share of the events among people in the most deprived fifth;
         - ``benchmark_rate``, ``benchmark_gap`` when a benchmark is given;
         - ``deciles_used`` and ``note``: deciles that entered the inequality measures
           and what was left out.
 
         Candidates that cannot be assessed (fewer than ``min_events`` events, or fewer
-        than 5 deciles with a published rate, or no rate in the least deprived decile)
+        than 5 deciles with a published rate for the SII)
         are not returned; they are listed with the reason in ``.attrs["excluded"]`` and
         a warning says how many. ``.attrs["persons_without_decile"]`` counts persons
         with no IMD decile (in no candidate when split by quintile, which warns).
 
     Notes
     -----
-    Excess events in decile d are events_d x (1 - R_ref / R_d) where R are directly
-    age-standardised rates and R_ref the least deprived decile's (0 where R_d <= R_ref).
-    Deciles whose rate is not published (fewer than 10 events) are left out of the SII
-    and the excess, and named in ``note``. Persons with no IMD decile count in the
-    burden and rates but not in the inequality measures. With ``within="quintile"`` the
-    SII, RII and relative gap are the whole segment's; with ``within="place"`` they are
-    the segment's within the place, and the reference rate is the whole system's.
+    Excess events come from :func:`toolkit.indicators.excess_events` (indirect
+    standardisation to the least deprived decile's age-specific rates, within each
+    segment, or each segment in a place with ``within="place"``); each candidate sums
+    the positive excesses of its deciles. Deciles whose standardised rate is not
+    published (fewer than 10 events) are left out of the SII and named in ``note``.
+    Persons with no IMD decile count in the burden and rates but not in the inequality
+    measures. With ``within="quintile"`` the SII, RII and relative gap are the whole
+    segment's.
     """
     caller = "candidate_priorities"
     outcomes = _check_options(cube, outcomes, within, years, min_events, caller)
@@ -274,7 +274,7 @@ def candidate_priorities(
         needed.append("place")
     _check_cube(cube, list(dict.fromkeys(needed)), caller)
     labels = dict(segment_labels or {})
-    dsr, sii_of = _indicators()
+    dsr, sii_of, excess_of, core20_of = _indicators()
     measures = list(dict.fromkeys([*outcomes, COST]))
     place_key = ["place"] if within == "place" else []
     long = _long_table(cube, measures, ["segment", *place_key])
@@ -305,10 +305,6 @@ def candidate_priorities(
         known, events="events", population="persons", age_band="age_band",
         by=[*segment_keys, "imd_decile"], multiplier=1,
     )  # fmt: skip
-    reference = dsr(
-        known[known["imd_decile"] == REFERENCE_DECILE], events="events", population="persons",
-        age_band="age_band", by=["segment", "outcome"], multiplier=1,
-    )[["segment", "outcome", "value"]].rename(columns={"value": "reference_rate"})  # fmt: skip
 
     # The whole population's rate over each candidate's own age bands.
     system = long.groupby(["outcome", "age_band"], observed=True)[["events", "persons"]].sum()
@@ -323,7 +319,8 @@ def candidate_priorities(
         multiplier=1,
     )[[*keys, "value"]].rename(columns={"value": "system_rate"})
 
-    inequality, excess = _inequality(decile_rates, reference, segment_keys, within, sii_of)
+    inequality = _inequality(decile_rates, segment_keys, sii_of)
+    excess = _excess(known, segment_keys, within, excess_of)
     result = rates.merge(system_rates, on=keys, how="left")
     segment_rate = segment_rates[[*segment_keys, "value"]].rename(columns={"value": "segment_rate"})
     result = result.merge(
@@ -331,13 +328,9 @@ def candidate_priorities(
     )
     result = result.merge(excess, on=keys, how="left")
     totals = long.groupby(keys, observed=True)["events"].sum()
-    core20 = (
-        known[known["imd_decile"].isin(CORE20_DECILES)].groupby(keys, observed=True)["events"].sum()
-    )
-    with_decile = known.groupby(keys, observed=True)["events"].sum()
-    result = result.join(
-        pd.DataFrame({"_core20": core20, "_with_decile": with_decile}), on=keys
-    ).join(totals.rename("_events"), on=keys)
+    core20 = core20_of(known, events="events", by=keys)[[*keys, "event_share"]]
+    result = result.merge(core20.rename(columns={"event_share": "_core20"}), on=keys, how="left")
+    result = result.join(totals.rename("_events"), on=keys)
     system_totals = long.groupby("outcome", observed=True)["events"].sum().rename("_system")
     result = result.join(system_totals, on="outcome")
     cost = result.loc[result["outcome"] == COST, [*cohort, "_events", "_excess"]].rename(
@@ -371,14 +364,8 @@ def candidate_priorities(
     return table
 
 
-def _inequality(
-    decile_rates: pd.DataFrame,
-    reference: pd.DataFrame,
-    segment_keys: list[str],
-    within: str | None,
-    sii_of,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """SII/RII per segment (and place) x outcome, and excess events per candidate."""
+def _inequality(decile_rates: pd.DataFrame, segment_keys: list[str], sii_of) -> pd.DataFrame:
+    """SII and RII per segment (and place) x outcome, from the deciles' standardised rates."""
     published = decile_rates[decile_rates["value"].notna()]
     counts = published.groupby(segment_keys, observed=True)["imd_decile"].nunique()
     left_out = (
@@ -400,24 +387,18 @@ def _inequality(
     base = counts.rename("deciles_used").reset_index()
     inequality = base.merge(sii, on=segment_keys, how="left").join(left_out, on=segment_keys)
 
-    withref = published.merge(reference, on=["segment", "outcome"], how="left")
-    ratio = np.where(
-        withref["value"] > 0,
-        1.0 - withref["reference_rate"] / withref["value"].where(withref["value"] > 0),
-        0.0,
-    )
-    withref["_excess"] = withref["events"] * np.clip(ratio, 0.0, None)
-    withref.loc[withref["reference_rate"].isna(), "_excess"] = np.nan
-    keys = segment_keys.copy()
+    return inequality
+
+
+def _excess(known: pd.DataFrame, segment_keys: list[str], within: str | None, excess_of):
+    """Excess events per candidate: positive excesses of its deciles, summed."""
+    per_decile = excess_of(known, events="events", by=segment_keys)
+    per_decile["_excess"] = per_decile["excess"].clip(lower=0)
+    keys = segment_keys
     if within == "quintile":
-        withref["quintile"] = ((withref["imd_decile"] + 1) // 2).astype("int64")
+        per_decile["quintile"] = ((per_decile["imd_decile"] + 1) // 2).astype("int64")
         keys = ["segment", "quintile", "outcome"]
-    excess = withref.groupby(keys, observed=True)["_excess"].sum(min_count=1).reset_index()
-    no_reference = withref["reference_rate"].isna()
-    missing_reference = no_reference.groupby([withref[k] for k in keys], observed=True).any()
-    excess = excess.join(missing_reference.rename("_no_reference"), on=keys)
-    excess.loc[excess["_no_reference"], "_excess"] = np.nan
-    return inequality, excess.drop(columns="_no_reference")
+    return per_decile.groupby(keys, observed=True)["_excess"].sum(min_count=1).reset_index()
 
 
 def _assemble(
@@ -475,9 +456,7 @@ def _assemble(
                 "excess_events_a_year": result["_excess"].to_numpy(dtype="float64") / years,
                 "excess_share": (result["_excess"] / result["_events"]).to_numpy(dtype="float64"),
                 "excess_cost_a_year": result["_excess_cost"].to_numpy(dtype="float64") / years,
-                "core20_share": (result["_core20"].fillna(0) / result["_with_decile"]).to_numpy(
-                    dtype="float64"
-                ),
+                "core20_share": result["_core20"].fillna(0.0).to_numpy(dtype="float64"),
                 "deciles_used": result["deciles_used"].fillna(0).to_numpy(dtype="int64"),
                 "note": np.where(
                     result["_left_out"].isna(),
@@ -531,7 +510,7 @@ def _exclude(table: pd.DataFrame, min_events: int) -> tuple[pd.DataFrame, pd.Dat
         [
             f"fewer than {max(min_events, 1)} events",
             f"fewer than {MIN_DECILES} deciles with a published rate",
-            "no published rate in the least deprived decile",
+            "excess events could not be computed",
         ],
         default="",
     )

@@ -1,0 +1,381 @@
+"""Tests of the readers, validators and the persons-to-areas join (toolkit.data.readers)."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from toolkit.data.contract import ACTIVITY_COLUMNS, CONDITIONS
+from toolkit.data.readers import (
+    JoinReport,
+    join_persons_to_areas,
+    read_areas,
+    read_persons,
+    validate_areas,
+    validate_persons,
+)
+from toolkit.errors import DataContractError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GOOD_PERSONS = FIXTURES / "persons_good.csv"
+GOOD_AREAS = FIXTURES / "areas_good.csv"
+CODINGS = FIXTURES / "persons_codings.csv"
+IMD_2019 = FIXTURES / "imd2019_file7_sample.csv"
+IMD_2025 = FIXTURES / "imd2025_file7_sample.csv"
+
+
+@pytest.fixture(scope="module")
+def persons() -> pd.DataFrame:
+    return read_persons(GOOD_PERSONS)
+
+
+@pytest.fixture(scope="module")
+def areas() -> pd.DataFrame:
+    return read_areas(GOOD_AREAS)
+
+
+def _raw_persons() -> pd.DataFrame:
+    return pd.read_csv(GOOD_PERSONS, dtype=str)
+
+
+# --- the good persons file -----------------------------------------------------------------------
+
+
+def test_good_persons_file_reads_in_contract_dtypes(persons):
+    assert len(persons) == 30
+    assert persons["person_id"].is_unique
+    assert pd.api.types.is_string_dtype(persons["person_id"])
+    assert persons["age"].dtype == "int64"
+    assert set(persons["sex"]) == {"F", "M"}
+    assert str(persons["imd_decile"].dtype) == "Int64"
+    for name in (*CONDITIONS, "died", "end_of_life", "pregnant"):
+        assert persons[name].dtype == bool, name
+    for name in ACTIVITY_COLUMNS:
+        assert persons[name].dtype == "int64", name
+    assert persons["cost_gbp"].dtype == "float64"
+    assert persons["efi"].isna().any() and persons["efi"].max() <= 1
+    assert persons.loc[persons["died"], "cause_of_death"].notna().all()
+    assert persons.loc[~persons["died"], "cause_of_death"].isna().all()
+    assert isinstance(persons.index, pd.RangeIndex)
+
+
+def test_parquet_and_excel_read_the_same_as_csv(persons, tmp_path):
+    parquet = tmp_path / "persons.parquet"
+    persons.to_parquet(parquet, index=False)
+    pd.testing.assert_frame_equal(read_persons(parquet), persons)
+
+    excel = Path(__file__).parent / "bad_inputs" / "excel_title_row.xlsx"
+    from_excel = read_persons(excel)
+    columns = ["person_id", "age", "sex", "lsoa", "imd_decile", "diabetes", "cost_gbp", "died"]
+    pd.testing.assert_frame_equal(from_excel[columns], persons[columns])
+
+
+def test_validate_persons_returns_a_new_frame_and_leaves_the_input_alone():
+    raw = _raw_persons().set_axis(pd.RangeIndex(100, 130), axis=0)
+    before = raw.copy(deep=True)
+    result = validate_persons(raw)
+    pd.testing.assert_frame_equal(raw, before)
+    assert result is not raw
+    assert list(result.index) == list(raw.index)
+    assert result["age"].dtype == "int64"
+
+
+def test_typed_frame_passes_through_unchanged(persons):
+    again = validate_persons(persons)
+    pd.testing.assert_frame_equal(again, persons)
+
+
+def test_extra_columns_are_kept_unchecked(persons):
+    result = validate_persons(persons.assign(practice_code=["A81001"] * 30, notes=None))
+    assert list(result["practice_code"]) == ["A81001"] * 30
+    assert result["notes"].isna().all()
+
+
+# --- codings, names and dates --------------------------------------------------------------------
+
+
+def test_common_codings_headers_and_dates_are_standardised():
+    result = read_persons(CODINGS, reference_date="2025-03-31")
+    assert list(result["person_id"]) == ["00123", "00124", "00125", "00126", "00127", "00128"]
+    assert list(result["sex"]) == ["M", "F", "M", "F", "M", "F"]
+    assert list(result["age"]) == [74, 32, 81, 6, 95, 37]  # completed years on 31/03/2025
+    assert list(result["diabetes"]) == [True, True, True, False, True, True]
+    assert list(result["died"]) == [False, False, True, False, True, False]
+    assert result["cost_gbp"].tolist() == pytest.approx([2310.0, 530.5, 7412.2, 120.0, 3990.75, 0])
+    assert result["lsoa"].iloc[0] == "E01033001"
+    assert pd.isna(result["lsoa"].iloc[5])
+    assert result["cause_of_death"].iloc[4] == "mental_and_behavioural"
+    assert result["date_of_death"].iloc[2] == pd.Timestamp("2025-01-14")
+    assert result["date_of_birth"].iloc[2] == pd.Timestamp("1944-02-29")
+    assert "Practice" in result.columns  # an extra column keeps its own name
+
+
+def test_date_of_birth_without_age_needs_a_reference_date():
+    with pytest.raises(DataContractError) as caught:
+        read_persons(CODINGS)
+    message = str(caught.value)
+    assert "persons_codings.csv" in message
+    assert "column 'age' is missing" in message
+    assert "reference_date" in message
+
+
+@pytest.mark.parametrize("bad", [20250331, ["2025-03-31"]])
+def test_reference_date_of_the_wrong_type_is_a_type_error(bad):
+    with pytest.raises(TypeError, match="'reference_date' parameter of validate_persons"):
+        validate_persons(_raw_persons(), reference_date=bad)
+
+
+def test_reference_date_that_is_not_a_date_is_a_value_error():
+    with pytest.raises(ValueError, match="Got 'the end of March' instead"):
+        read_persons(CODINGS, reference_date="the end of March")
+
+
+def test_two_columns_that_mean_the_same_are_refused():
+    raw = _raw_persons().assign(Age=lambda frame: frame["age"])
+    with pytest.raises(DataContractError, match=r"column 'age' appears more than once"):
+        validate_persons(raw)
+
+
+def test_messages_show_at_most_five_example_rows():
+    raw = _raw_persons()
+    raw.loc[:11, "sex"] = "9"
+    with pytest.raises(DataContractError) as caught:
+        validate_persons(raw)
+    message = str(caught.value)
+    assert "column 'sex': 12 rows are not F or M" in message
+    assert "(row 2: '9'; row 3: '9'; row 4: '9'; row 5: '9'; row 6: '9'; and 7 more)" in message
+    failures = caught.value.failures
+    assert failures.loc[0, "failing_rows"] == 12
+    assert failures.loc[0, "example_rows"] == [2, 3, 4, 5, 6]
+
+
+def test_row_numbers_of_a_frame_count_positions_not_index_labels():
+    raw = _raw_persons().set_axis([f"x{i}" for i in range(30)], axis=0)
+    raw.loc["x3", "age"] = "150"
+    with pytest.raises(DataContractError, match=r"row 5: 150"):
+        validate_persons(raw)
+
+
+def test_completely_empty_row_in_a_frame_is_an_error():
+    raw = _raw_persons()
+    raw.loc[4, :] = None
+    with pytest.raises(DataContractError, match=r"1 row is completely empty \(row 6\)"):
+        validate_persons(raw)
+
+
+def test_unreadable_value_is_not_reported_again_as_blank():
+    raw = _raw_persons()
+    raw.loc[2, "bed_days"] = "lots"
+    with pytest.raises(DataContractError) as caught:
+        validate_persons(raw)
+    assert len(caught.value.failures) == 1
+    assert "is blank" not in str(caught.value)
+
+
+def test_non_dataframe_input_is_a_type_error():
+    with pytest.raises(TypeError, match="'df' parameter of validate_persons must be a pandas"):
+        validate_persons([{"person_id": "a"}])
+
+
+def test_cp1252_file_reads_when_its_encoding_is_given():
+    path = Path(__file__).parent / "bad_inputs" / "not_utf8.csv"
+    result = read_persons(path, encoding="cp1252")
+    assert result.loc[12, "place"] == "Café Quarter"
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "text"),
+    [
+        ({"encoding": 8}, TypeError, "'encoding' parameter of read_persons must be a str"),
+        ({"encoding": "klingon"}, ValueError, "'encoding' parameter of read_persons must name"),
+        ({"sheet": 1.5}, TypeError, "'sheet' parameter of read_persons"),
+    ],
+)
+def test_reader_options_are_checked(options, error, text):
+    with pytest.raises(error, match=text):
+        read_persons(GOOD_PERSONS, **options)
+
+
+def test_path_of_the_wrong_type_is_a_type_error():
+    with pytest.raises(TypeError, match="'path' parameter of read_persons"):
+        read_persons(42)
+
+
+# --- areas and the Indices of Deprivation files --------------------------------------------------
+
+
+def test_areas_contract_file(areas):
+    assert list(areas.columns) == [
+        "lsoa",
+        "lsoa_name",
+        "imd_score",
+        "imd_decile",
+        "population",
+        "place",
+    ]
+    assert areas["imd_decile"].dtype == "int64"
+    assert areas["population"].dtype == "int64"
+    assert areas["lsoa"].is_unique
+
+
+def test_imd_2019_file_7_maps_to_the_contract():
+    areas = read_areas(IMD_2019)
+    assert len(areas) == 6
+    first = areas.iloc[0]
+    assert first["lsoa"] == "E01033001"
+    assert first["lsoa_name"] == "Northgate 001A"
+    assert first["imd_score"] == pytest.approx(48.213)
+    assert first["imd_decile"] == 1
+    assert first["population"] == 1612  # "Total population: mid 2015 (excluding prisoners)"
+    assert first["place"] == first["lad_name"] == "Northgate"
+    assert first["lad_code"] == "E06000901"
+    assert areas["imd_rank"].dtype == "Int64" and first["imd_rank"] == 1204
+
+
+def test_imd_2025_release_uses_2021_codes():
+    areas = read_areas(IMD_2025)
+    assert list(areas["lsoa"])[:2] == ["E01035001", "E01035002"]
+    assert areas["population"].iloc[0] == 1688  # "Total population: mid 2022"
+    assert set(areas["place"]) == {"Northgate", "Southfield"}
+
+
+def test_places_mapping_by_lsoa_or_district_overrides_the_district_name():
+    places = {"E01033003": "Northgate East", "e07000902": "South"}
+    areas = read_areas(IMD_2019, places=places)
+    assert dict(zip(areas["lsoa"], areas["place"], strict=True)) == {
+        "E01033001": "Northgate",
+        "E01033002": "Northgate",
+        "E01033003": "Northgate East",
+        "E01033005": "South",
+        "E01033007": "South",
+        "E01033008": "South",
+    }
+
+
+def test_places_must_be_a_mapping():
+    with pytest.raises(TypeError, match="'places' parameter of read_areas"):
+        read_areas(IMD_2019, places=[("E01033003", "East")])
+
+
+def test_imd_file_in_excel_with_a_title_row(tmp_path):
+    raw = pd.read_csv(IMD_2019, dtype=str)
+    path = tmp_path / "File_7_IoD2019.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame([["English Indices of Deprivation 2019"]]).to_excel(
+            writer, index=False, header=False
+        )
+        raw.to_excel(writer, index=False, startrow=2)
+    areas = read_areas(path)
+    pd.testing.assert_frame_equal(areas, read_areas(IMD_2019))
+
+
+def test_areas_from_a_geopackage_keep_their_geometry(areas, tmp_path):
+    boxes = [shapely.box(400_000 + i * 100, 500_000, 400_100 + i * 100, 500_100) for i in range(8)]
+    gdf = gpd.GeoDataFrame(areas, geometry=boxes, crs=27700)
+    path = tmp_path / "areas.gpkg"
+    gdf.to_file(path)
+    result = read_areas(path)
+    assert isinstance(result, gpd.GeoDataFrame)
+    assert result.crs.to_epsg() == 27700
+    assert result.geometry.equals(gdf.geometry)
+
+
+def test_areas_geodataframe_in_another_crs_is_reprojected_with_a_warning(areas):
+    boxes = [shapely.box(-1.5 + i / 100, 54.0, -1.49 + i / 100, 54.01) for i in range(8)]
+    gdf = gpd.GeoDataFrame(areas, geometry=boxes, crs=4326)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = validate_areas(gdf)
+    assert result.crs.to_epsg() == 27700
+    assert gdf.crs.to_epsg() == 4326  # the input is not changed
+    assert any("reprojected to British National Grid" in str(w.message) for w in caught)
+    assert 300_000 < result.geometry.centroid.y.iloc[0] < 700_000
+
+
+def test_areas_geometry_needs_a_crs_and_a_shape_in_every_row(areas):
+    boxes = [shapely.box(0, 0, 1, 1)] * 8
+    with pytest.raises(DataContractError, match="no coordinate reference system"):
+        validate_areas(gpd.GeoDataFrame(areas, geometry=boxes))
+    boxes[3] = None
+    with pytest.raises(DataContractError, match=r"column 'geometry': 1 row has no geometry"):
+        validate_areas(gpd.GeoDataFrame(areas, geometry=boxes, crs=27700))
+
+
+# --- joining persons to areas --------------------------------------------------------------------
+
+
+def test_join_keeps_every_person_and_reports_the_unmatched(persons, areas):
+    people = persons.drop(columns=["imd_decile", "place"])
+    people.loc[3, "lsoa"] = None
+    people.loc[4, "lsoa"] = "W01000123"
+    people.loc[[7, 8], "lsoa"] = "E01099999"
+    before = people.copy(deep=True)
+
+    joined, report = join_persons_to_areas(people, areas)
+
+    pd.testing.assert_frame_equal(people, before)
+    assert len(joined) == len(people)
+    assert list(joined["person_id"]) == list(people["person_id"])
+    assert (report.persons, report.matched, report.unmatched, report.without_lsoa) == (30, 26, 3, 1)
+    assert report.unmatched_person_ids == ("P100005", "P100008", "P100009")
+    assert list(report.unmatched_lsoas["lsoa"]) == ["E01099999", "W01000123"]
+    assert list(report.unmatched_lsoas["persons"]) == [2, 1]
+    assert report.unmatched_lsoas["reason"].iloc[1].startswith("Welsh LSOA")
+    assert joined.loc[[3, 4, 7, 8], "imd_decile"].isna().all()
+    assert str(joined["imd_decile"].dtype) == "Int64"
+    expected = dict(zip(areas["lsoa"], areas["imd_decile"], strict=True))
+    matched = joined[joined["lsoa"].isin(list(expected))]
+    assert list(matched["imd_decile"]) == [expected[code] for code in matched["lsoa"]]
+    assert report.to_frame()["persons"].sum() == 30
+    assert "E01099999 (2)" in report.summary()
+    assert "<table" in report._repr_html_()
+
+
+def test_join_summary_suggests_checking_the_lsoa_vintage(persons):
+    areas_2021 = read_areas(IMD_2025)
+    _, report = join_persons_to_areas(persons.drop(columns=["imd_decile", "place"]), areas_2021)
+    assert report.matched == 0
+    assert "same LSOA vintage" in str(report)
+
+
+def test_join_refuses_to_overwrite_unless_told(persons, areas):
+    with pytest.raises(ValueError, match="persons already has 'imd_decile', 'place'"):
+        join_persons_to_areas(persons, areas)
+    people = persons.copy()
+    people.loc[0, "imd_decile"] = pd.NA
+    people.loc[1, "lsoa"] = "E01099999"
+    filled, _ = join_persons_to_areas(people, areas, existing="fill")
+    replaced, _ = join_persons_to_areas(people, areas, existing="replace")
+    assert filled.loc[0, "imd_decile"] == 6  # E01033004's decile filled in
+    assert filled.loc[1, "imd_decile"] == persons.loc[1, "imd_decile"]  # kept
+    assert pd.isna(replaced.loc[1, "imd_decile"])  # unmatched: blank when replaced
+    assert list(filled.columns) == list(persons.columns)
+
+
+def test_join_options_and_inputs_are_checked(persons, areas):
+    people = persons.drop(columns=["imd_decile", "place"])
+    with pytest.raises(ValueError, match="'existing' parameter of join_persons_to_areas"):
+        join_persons_to_areas(people, areas, existing="overwrite")
+    with pytest.raises(ValueError, match="'columns' parameter of join_persons_to_areas"):
+        join_persons_to_areas(people, areas, columns=("imd_quintile",))
+    with pytest.raises(TypeError, match="'areas' parameter of join_persons_to_areas"):
+        join_persons_to_areas(people, {"lsoa": []})
+    with pytest.raises(DataContractError, match="column 'lsoa' is missing"):
+        join_persons_to_areas(people.drop(columns="lsoa"), areas)
+    doubled = pd.concat([areas, areas.iloc[[2]]], ignore_index=True)
+    with pytest.raises(DataContractError, match=r"2 rows share an LSOA code.*rows? 4"):
+        join_persons_to_areas(people, doubled)
+
+
+def test_join_can_bring_other_area_columns(persons, areas):
+    people = persons.drop(columns=["imd_decile", "place"])
+    joined, report = join_persons_to_areas(people, areas, columns=["imd_score", "population"])
+    assert isinstance(report, JoinReport)
+    assert joined["population"].dtype == "Int64"
+    assert np.isclose(joined.loc[0, "imd_score"], 15.8)

@@ -1,0 +1,333 @@
+"""Shared contract of every public indicator function (scikit-learn style).
+
+One parametrised test per rule: the input frame is unchanged; ``by`` columns survive;
+negative counts, a zero or missing population where there are events, a confidence
+outside (0, 1), fewer than 5 quantiles for the SII and unknown age bands all raise
+``ValueError`` naming the parameter, the column and the rows; a missing count counts as 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from _indicator_helpers import (
+    deaths_by_cause_frame,
+    esp_frame,
+    life_table_frame,
+    make_cube,
+)
+
+import toolkit.indicators as indicators
+from toolkit.data.contract import ESP2013_BANDS
+
+
+def _deciles(areas: int = 2) -> pd.DataFrame:
+    rows = []
+    for area in range(areas):
+        for decile in range(1, 11):
+            rows.append(
+                {
+                    "area": f"A{area}",
+                    "decile": decile,
+                    "population": 1000 + 10 * decile,
+                    "value": 50.0 + decile * (1 + area),
+                    "se": 1.0,
+                }
+            )
+    frame = pd.DataFrame(rows)
+    frame.index = frame.index + 100
+    return frame
+
+
+def _units() -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "period": ["2023", "2023", "2023", "2024", "2024", "2024"],
+            "events": [10, 40, 3, 12, 35, 8],
+            "population": [100, 300, 50, 110, 280, 60],
+        }
+    )
+    frame.index = frame.index + 100
+    return frame
+
+
+def _frame_of(result: Any) -> pd.DataFrame:
+    return result.to_frame() if hasattr(result, "to_frame") else result
+
+
+@dataclass
+class Spec:
+    """How to call one public function in the contract tests."""
+
+    name: str
+    data: Callable[[], pd.DataFrame]
+    call: Callable[..., Any]  # call(data, **options)
+    by: str | None
+    count: str | None  # a count column (events) for the negative and missing tests
+    count_param: str | None
+    population: str | None  # population column needed where there are events
+    population_param: str | None
+    confidence: bool
+    age_band: str | None
+
+
+ESP = {"events": "events", "population": "population", "age_band": "age_band"}
+CUBE = {"events": "emergency_admissions"}
+
+SPECS = [
+    Spec(
+        "proportion",
+        esp_frame,
+        lambda d, **o: indicators.proportion(d, numerator="events", denominator="population", **o),
+        "area", "events", "numerator", "population", "denominator", True, None,
+    ),
+    Spec(
+        "crude_rate",
+        esp_frame,
+        lambda d, **o: indicators.crude_rate(d, events="events", population="population", **o),
+        "area", "events", "events", "population", "population", True, None,
+    ),
+    Spec(
+        "directly_standardised_rate",
+        esp_frame,
+        lambda d, **o: indicators.directly_standardised_rate(d, **ESP, **o),
+        "area", "events", "events", "population", "population", True, "age_band",
+    ),
+    Spec(
+        "indirectly_standardised_ratio",
+        esp_frame,
+        lambda d, **o: indicators.indirectly_standardised_ratio(
+            d, **ESP, reference_rates=dict.fromkeys(ESP2013_BANDS, 0.01), **o
+        ),
+        "area", "events", "events", "population", "population", True, "age_band",
+    ),
+    Spec(
+        "slope_index_of_inequality",
+        _deciles,
+        lambda d, **o: indicators.slope_index_of_inequality(
+            d, value="value", quantile="decile", population="population", se="se",
+            reps=1_000, seed=1, **o,
+        ),
+        "area", "population", "population", None, None, True, None,
+    ),
+    Spec(
+        "life_expectancy",
+        life_table_frame,
+        lambda d, **o: indicators.life_expectancy(
+            d, deaths="deaths", population="population", age_band="age_band", **o
+        ),
+        "area", "deaths", "deaths", "population", "population", True, "age_band",
+    ),
+    Spec(
+        "life_expectancy_gap_by_cause",
+        deaths_by_cause_frame,
+        lambda d, **o: indicators.life_expectancy_gap_by_cause(
+            d, deaths="deaths", population="population", age_band="age_band", cause="cause", **o
+        ),
+        "sex", "deaths", "deaths", "population", "population", False, "age_band",
+    ),
+    Spec(
+        "funnel_limits",
+        _units,
+        lambda d, **o: indicators.funnel_limits(
+            d, numerator="events", denominator="population", points=5, **o
+        ),
+        "period", "events", "numerator", "population", "denominator", True, None,
+    ),
+    Spec(
+        "assign_funnel_significance",
+        _units,
+        lambda d, **o: indicators.assign_funnel_significance(
+            d, numerator="events", denominator="population", **o
+        ),
+        "period", "events", "numerator", "population", "denominator", True, None,
+    ),
+    Spec(
+        "rate_by_deprivation",
+        make_cube,
+        lambda d, **o: indicators.rate_by_deprivation(d, **CUBE, **o),
+        "place", "emergency_admissions", "events", "persons", "population", True, "age_band",
+    ),
+    Spec(
+        "deprivation_gap",
+        make_cube,
+        lambda d, **o: indicators.deprivation_gap(d, **CUBE, **o),
+        "place", "emergency_admissions", "events", "persons", "population", False, "age_band",
+    ),
+    Spec(
+        "excess_events",
+        make_cube,
+        lambda d, **o: indicators.excess_events(d, **CUBE, cost="cost_gbp", **o),
+        "place", "emergency_admissions", "events", "persons", "population", False, "age_band",
+    ),
+    Spec(
+        "core20_share",
+        make_cube,
+        lambda d, **o: indicators.core20_share(d, **CUBE, **o),
+        "place", "emergency_admissions", "events", "persons", "population", False, None,
+    ),
+    Spec(
+        "deprivation_profile",
+        lambda: make_cube(places=1),
+        lambda d, **o: indicators.deprivation_profile(d, reps=1_000, seed=1, **o),
+        None, "emergency_admissions", "events", "persons", "population", True, "age_band",
+    ),
+]  # fmt: skip
+
+FUNCTIONS = [spec.name for spec in SPECS]
+ids = [spec.name for spec in SPECS]
+
+
+def test_every_public_function_is_covered():
+    public = {
+        name
+        for name in indicators.__all__
+        if callable(getattr(indicators, name)) and not isinstance(getattr(indicators, name), type)
+    }
+    assert public == set(FUNCTIONS)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=ids)
+def test_input_is_unchanged(spec):
+    data = spec.data()
+    before = data.copy(deep=True)
+    options = {"by": spec.by} if spec.by else {}
+    spec.call(data, **options)
+    pd.testing.assert_frame_equal(data, before)
+
+
+@pytest.mark.parametrize("spec", [s for s in SPECS if s.by], ids=[s.name for s in SPECS if s.by])
+def test_by_columns_survive(spec):
+    data = spec.data()
+    result = _frame_of(spec.call(data, by=spec.by))
+    assert spec.by in result.columns
+    assert set(result[spec.by]) == set(data[spec.by])
+    assert result[spec.by].dtype == data[spec.by].dtype
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=ids)
+def test_negative_counts_raise(spec):
+    data = spec.data()
+    label = data.index[4]
+    data.loc[label, spec.count] = -1
+    with pytest.raises(ValueError) as error:
+        spec.call(data)
+    message = str(error.value)
+    assert f"'{spec.count_param}'" in message
+    assert f"'{spec.count}'" in message
+    assert f"({label})" in message and "row" in message
+
+
+@pytest.mark.parametrize("missing", [0, np.nan], ids=["zero", "missing"])
+@pytest.mark.parametrize(
+    "spec", [s for s in SPECS if s.population], ids=[s.name for s in SPECS if s.population]
+)
+def test_population_needed_where_there_are_events(spec, missing):
+    data = spec.data()
+    data[spec.population] = data[spec.population].astype(float)
+    label = data.index[data[spec.count] > 0][1]
+    data.loc[label, spec.population] = missing
+    with pytest.raises(ValueError) as error:
+        spec.call(data)
+    message = str(error.value)
+    assert f"'{spec.population_param}'" in message
+    assert f"'{spec.population}'" in message
+    assert f"({label})" in message
+
+
+@pytest.mark.parametrize("bad", [95, 0, 1.0, -0.5, (0.95, 1.2)])
+@pytest.mark.parametrize(
+    "spec", [s for s in SPECS if s.confidence], ids=[s.name for s in SPECS if s.confidence]
+)
+def test_confidence_outside_unit_interval_raises(spec, bad):
+    with pytest.raises(ValueError, match=rf"The 'confidence' parameter of {spec.name} must be"):
+        spec.call(spec.data(), confidence=bad)
+
+
+@pytest.mark.parametrize(
+    "spec", [s for s in SPECS if s.confidence], ids=[s.name for s in SPECS if s.confidence]
+)
+def test_confidence_of_wrong_type_raises_type_error(spec):
+    with pytest.raises(TypeError, match="'confidence' parameter"):
+        spec.call(spec.data(), confidence="95%")
+
+
+def test_confidence_message_reads_like_scikit_learn():
+    with pytest.raises(ValueError) as error:
+        indicators.directly_standardised_rate(esp_frame(), **ESP, confidence=95)
+    assert str(error.value) == (
+        "The 'confidence' parameter of directly_standardised_rate must be a float in (0, 1). "
+        "Got 95 instead."
+    )
+
+
+@pytest.mark.parametrize(
+    "spec", [s for s in SPECS if s.age_band], ids=[s.name for s in SPECS if s.age_band]
+)
+def test_wrong_age_bands_raise(spec):
+    data = spec.data()
+    label = data.index[2]
+    data[spec.age_band] = data[spec.age_band].astype(object)
+    data.loc[label, spec.age_band] = "0-5"
+    with pytest.raises(ValueError) as error:
+        spec.call(data)
+    message = str(error.value)
+    assert "'age_band'" in message and f"'{spec.age_band}'" in message
+    assert "'0-5'" in message and f"({label})" in message
+
+
+# The SII takes values rather than counts: see test_sii_missing_value_is_noted.
+COUNTED = [s for s in SPECS if s.name != "slope_index_of_inequality"]
+
+
+@pytest.mark.parametrize("spec", COUNTED, ids=[s.name for s in COUNTED])
+def test_missing_count_counts_as_zero(spec):
+    data = spec.data()
+    label = data.index[data[spec.count] > 0][0]
+    with_nan = data.copy()
+    with_nan[spec.count] = with_nan[spec.count].astype(float)
+    with_nan.loc[label, spec.count] = np.nan
+    zeroed = data.copy()
+    zeroed.loc[label, spec.count] = 0
+    pd.testing.assert_frame_equal(
+        _frame_of(spec.call(with_nan)).drop(columns=[spec.count], errors="ignore"),
+        _frame_of(spec.call(zeroed)).drop(columns=[spec.count], errors="ignore"),
+        check_dtype=False,
+    )
+
+
+def test_sii_missing_value_is_noted():
+    data = _deciles()
+    data.loc[data.index[12], "value"] = np.nan
+    result = indicators.slope_index_of_inequality(
+        data, value="value", quantile="decile", population="population", se="se", by="area",
+        reps=1_000, seed=1,
+    )  # fmt: skip
+    assert result["note"].iloc[0] == ""
+    assert result["note"].iloc[1].startswith("not calculated: missing value")
+
+
+def test_sii_needs_five_quantiles():
+    data = _deciles()
+    data = data[~((data["area"] == "A1") & (data["decile"] > 4))]
+    with pytest.raises(ValueError) as error:
+        indicators.slope_index_of_inequality(
+            data, value="value", quantile="decile", population="population", se="se", by="area"
+        )
+    message = str(error.value)
+    assert "'quantile'" in message and "'decile'" in message
+    assert "area='A1' has 4" in message and "(110, 111, 112, 113)" in message
+
+
+@pytest.mark.parametrize("spec", [s for s in SPECS if s.by], ids=[s.name for s in SPECS if s.by])
+def test_unknown_columns_and_wrong_types(spec):
+    data = spec.data()
+    with pytest.raises(ValueError, match="'by' parameter .* names the column 'nope'"):
+        spec.call(data, by="nope")
+    with pytest.raises(TypeError, match="'data' parameter"):
+        spec.call(data.to_dict())

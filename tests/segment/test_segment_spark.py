@@ -1,0 +1,68 @@
+"""The same Ibis expression on PySpark (local mode) gives the DuckDB cube."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from toolkit.data.contract import CUBE_MEASURES
+from toolkit.errors import DataContractError
+from toolkit.segment import build_cube
+
+from ._persons import random_persons
+
+pytestmark = pytest.mark.spark
+
+COUNT_MEASURES = [name for name in CUBE_MEASURES if name != "cost_gbp"]
+
+
+@pytest.fixture(scope="module")
+def persons_with_real_costs() -> pd.DataFrame:
+    """Persons whose costs are arbitrary floats, so sums depend on the order of addition."""
+    frame = random_persons(2_500, seed=21)
+    rng = np.random.default_rng(21)
+    return frame.assign(cost_gbp=rng.gamma(1.2, 917.3, size=len(frame)))
+
+
+def assert_cubes_equal(spark_cube: pd.DataFrame, duckdb_cube: pd.DataFrame) -> None:
+    """Dimensions and counts exactly equal; cost within 1e-9 relative."""
+    assert list(spark_cube.columns) == list(duckdb_cube.columns)
+    pd.testing.assert_frame_equal(
+        spark_cube.drop(columns="cost_gbp"), duckdb_cube.drop(columns="cost_gbp")
+    )
+    assert spark_cube["cost_gbp"].dtype == np.dtype("float64")
+    np.testing.assert_allclose(spark_cube["cost_gbp"], duckdb_cube["cost_gbp"], rtol=1e-9, atol=0)
+
+
+def test_spark_cube_equals_duckdb_cube_from_a_dataframe(spark, persons_with_real_costs):
+    duckdb_cube = build_cube(persons_with_real_costs)
+    spark_cube = build_cube(persons_with_real_costs, engine="spark", spark_session=spark)
+    assert_cubes_equal(spark_cube, duckdb_cube)
+    assert spark_cube["persons"].sum() == len(persons_with_real_costs)
+    assert spark_cube["imd_decile"].isna().any()
+    for name in COUNT_MEASURES:
+        assert spark_cube[name].dtype == np.dtype("int64"), name
+
+
+def test_spark_cube_equals_duckdb_cube_from_parquet_and_csv(spark, tmp_path, persons_with_real_costs):
+    persons_with_real_costs = persons_with_real_costs.head(800)
+    parquet = tmp_path / "persons.parquet"
+    persons_with_real_costs.to_parquet(parquet)
+    csv = tmp_path / "persons.csv"
+    persons_with_real_costs.to_csv(csv, index=False)
+    duckdb_cube = build_cube(parquet, model="age_ltc")
+    assert_cubes_equal(build_cube(parquet, model="age_ltc", engine="spark", spark_session=spark), duckdb_cube)
+    assert_cubes_equal(build_cube(csv, model="age_ltc", engine="spark", spark_session=spark), duckdb_cube)
+
+
+def test_spark_dataframe_input_and_no_temporary_views_left(spark, persons_with_real_costs):
+    before = {table.name for table in spark.catalog.listTables()}
+    spark_frame = spark.createDataFrame(persons_with_real_costs.drop(columns=["efi", "imd_decile"]))
+    with pytest.raises(DataContractError, match="Spark DataFrame lacks columns .* 'imd_decile'"):
+        build_cube(spark_frame, engine="spark", spark_session=spark)
+    duckdb_cube = build_cube(persons_with_real_costs)
+    arrow_frame = spark.createDataFrame(pa.Table.from_pandas(persons_with_real_costs, preserve_index=False))
+    assert_cubes_equal(build_cube(arrow_frame, engine="spark", spark_session=spark), duckdb_cube)
+    assert {table.name for table in spark.catalog.listTables()} == before
