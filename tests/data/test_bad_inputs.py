@@ -130,6 +130,7 @@ def test_malformed_input_gives_one_clear_error(case):
     error = caught.value
     message = str(error)
     assert message.startswith(f"{case.file}: "), message  # names the file first
+    assert str(error.source).endswith(case.file)  # the full path, for programs
     assert "Traceback" not in message
     for text in case.says:
         assert text in message, f"{text!r} not in:\n{message}"

@@ -125,6 +125,25 @@ def test_date_of_birth_without_age_needs_a_reference_date():
     assert "reference_date" in message
 
 
+def test_blank_or_unreadable_date_of_birth_is_named_when_deriving_age():
+    raw = pd.read_csv(CODINGS, dtype=str)
+    raw.loc[1, "Date of Birth"] = None
+    raw.loc[2, "Date of Birth"] = "31/31/1999"
+    with pytest.raises(DataContractError) as caught:
+        validate_persons(raw, reference_date="2025-03-31")
+    message = str(caught.value)
+    assert "2 problems found" in message
+    assert "column 'date_of_birth': 1 row is blank, so age cannot be derived (row 3)" in message
+    assert "(row 4: '31/31/1999')" in message
+    assert "column 'age'" not in message
+
+
+def test_reference_date_without_date_of_birth_still_needs_age():
+    raw = pd.read_csv(CODINGS, dtype=str).drop(columns="Date of Birth")
+    with pytest.raises(DataContractError, match="column 'age' is missing"):
+        validate_persons(raw, reference_date="2025-03-31")
+
+
 @pytest.mark.parametrize("bad", [20250331, ["2025-03-31"]])
 def test_reference_date_of_the_wrong_type_is_a_type_error(bad):
     with pytest.raises(TypeError, match="'reference_date' parameter of validate_persons"):

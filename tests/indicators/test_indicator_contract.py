@@ -218,6 +218,7 @@ def test_negative_counts_raise(spec):
     with pytest.raises(ValueError) as error:
         spec.call(data)
     message = str(error.value)
+    assert f" of {spec.name} " in message
     assert f"'{spec.count_param}'" in message
     assert f"'{spec.count}'" in message
     assert f"({label})" in message and "row" in message
@@ -235,6 +236,7 @@ def test_population_needed_where_there_are_events(spec, missing):
     with pytest.raises(ValueError) as error:
         spec.call(data)
     message = str(error.value)
+    assert f" of {spec.name} " in message
     assert f"'{spec.population_param}'" in message
     assert f"'{spec.population}'" in message
     assert f"({label})" in message
@@ -277,6 +279,7 @@ def test_wrong_age_bands_raise(spec):
     with pytest.raises(ValueError) as error:
         spec.call(data)
     message = str(error.value)
+    assert f" of {spec.name} " in message
     assert "'age_band'" in message and f"'{spec.age_band}'" in message
     assert "'0-5'" in message and f"({label})" in message
 

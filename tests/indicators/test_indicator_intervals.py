@@ -62,3 +62,10 @@ def test_wilson_missing_denominator_gives_nan():
     lower, upper = wilson_interval(np.array([1.0, 0.0]), np.array([0.0, 10.0]), 0.95)
     assert np.isnan(lower[0]) and np.isnan(upper[0])
     assert lower[1] == 0.0 and 0 < upper[1] < 1
+
+
+def test_wilson_edges_are_exact():
+    # none and all of n: the limits touch 0 and 1 exactly (no rounding noise outside)
+    lower, upper = wilson_interval(np.array([0.0, 65.0]), np.array([65.0, 65.0]), 0.99)
+    assert lower[0] == 0.0 and upper[1] == 1.0
+    assert 0 < upper[0] < 1 and 0 < lower[1] < 1

@@ -192,3 +192,27 @@ def test_either_se_or_limits():
         slope_index_of_inequality(frame, se="se", transform=True, **kwargs)
     with pytest.raises(ValueError, match="'reps' parameter .* 1,000 or more. Got 10 instead"):
         slope_index_of_inequality(frame, se="se", reps=10, **kwargs)
+
+
+def test_limits_at_another_confidence_level():
+    frame = _deciles([60 + 1.2 * d for d in range(10)], se=1.5)
+    z = 3.090232306167813  # limits given at 99.8%
+    frame = frame.assign(lower=frame["value"] - z * 1.5, upper=frame["value"] + z * 1.5)
+    kwargs = {"value": "value", "quantile": "decile", "population": "population", "seed": 9}
+    from_se = slope_index_of_inequality(frame, se="se", reps=5_000, **kwargs)
+    from_limits = slope_index_of_inequality(
+        frame, lower="lower", upper="upper", limits_confidence=0.998, reps=5_000, **kwargs
+    )
+    assert_allclose(from_limits["sii_lower_95"], from_se["sii_lower_95"], rtol=1e-9)
+    assert_allclose(from_limits["rii_upper_95"], from_se["rii_upper_95"], rtol=1e-9)
+
+
+def test_quantile_draws_in_chunks_give_the_same_stream(monkeypatch):
+    import toolkit.indicators.sii as sii_module
+
+    frame = _deciles([40 + 0.7 * d for d in range(10)])
+    kwargs = {"value": "value", "quantile": "decile", "population": "population", "se": "se"}
+    whole = slope_index_of_inequality(frame, reps=3_000, seed=8, simulation="quantiles", **kwargs)
+    monkeypatch.setattr(sii_module, "_CHUNK_ELEMENTS", 1_000)  # 100 draws per chunk
+    chunked = slope_index_of_inequality(frame, reps=3_000, seed=8, simulation="quantiles", **kwargs)
+    pd.testing.assert_frame_equal(whole, chunked)

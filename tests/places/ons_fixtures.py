@@ -115,3 +115,34 @@ def lookup_2011_2021() -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+def imd_file7(codes: list[str], names: list[str], vintage: str) -> pd.DataFrame:
+    """A cut-down English IoD File 7 with the published headers of IoD2019 or IoD2025."""
+    lad_year, population = (
+        ("2019", "mid 2015 (excluding prisoners)")
+        if vintage == "2011"
+        else (
+            "2024",
+            "mid 2022",
+        )
+    )
+    n = len(codes)
+    scores = np.linspace(55.0, 4.0, n)
+    return pd.DataFrame(
+        {
+            f"LSOA code ({vintage})": codes,
+            f"LSOA name ({vintage})": names,
+            f"Local Authority District code ({lad_year})": ["E08000035"] * n,
+            f"Local Authority District name ({lad_year})": ["Leeds"] * n,
+            "Index of Multiple Deprivation (IMD) Score": scores,
+            "Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)": np.arange(
+                1, n + 1
+            )
+            * 2000,
+            "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)": (
+                np.minimum(np.arange(n) * 10 // n + 1, 10)
+            ),
+            f"Total population: {population}": np.full(n, 1_600),
+        }
+    )

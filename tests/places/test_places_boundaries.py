@@ -274,3 +274,51 @@ def test_join_boundaries_refuses_duplicates_and_geometry(ons_files, imd_2025_are
         join_boundaries(boundaries, doubled)
     with pytest.raises(ValueError, match="already has a 'geometry'"):
         join_boundaries(boundaries, imd_2025_areas.assign(geometry=1))
+
+
+def test_open_data_flow_boundaries_imd_and_persons_on_another_vintage(ons_files, tmp_path):
+    """ONS 2021 boundaries + IoD2025 File 7 + persons still on 2011 codes, end to end."""
+    from toolkit.data import read_areas
+
+    from .ons_fixtures import imd_file7
+
+    g21 = geography_2021()
+    imd_path = tmp_path / "File_7_IoD2025.csv"
+    imd_file7(g21["LSOA21CD"].tolist(), g21["LSOA21NM"].tolist(), "2021").to_csv(
+        imd_path, index=False
+    )
+    imd = read_areas(imd_path)
+    boundaries = read_lsoa_boundaries(ons_files["geojson_2021"])
+    areas, joined_report = join_boundaries(boundaries, imd)
+    assert joined_report.all_matched and not joined_report.right_unused_codes
+    assert len(areas) == 12 and areas.crs.to_epsg() == 27700
+
+    codes_2011 = geography_2011()["LSOA11CD"].tolist()
+    persons = pd.DataFrame({"person_id": [f"p{i}" for i in range(240)], "lsoa": codes_2011 * 20})
+    before = match_lsoa_codes(persons, areas)
+    assert before.unmatched_rows == 100  # the five changed 2011 codes, 20 persons each
+    recoded, _ = recode_lsoa(persons, read_lsoa_lookup(ons_files["lookup"]))
+    after = match_lsoa_codes(recoded, areas)
+    assert after.all_matched
+
+
+def test_imd_2019_joins_2011_boundaries_but_not_2021(ons_files, tmp_path):
+    from toolkit.data import read_areas
+
+    from .ons_fixtures import imd_file7
+
+    g11 = geography_2011()
+    path = tmp_path / "File_7_IoD2019.csv"
+    imd_file7(g11["LSOA11CD"].tolist(), g11["LSOA11NM"].tolist(), "2011").to_csv(path, index=False)
+    imd = read_areas(path)
+    _, same_vintage = join_boundaries(read_lsoa_boundaries(ons_files["shp_2011"]), imd)
+    assert same_vintage.all_matched
+    _, mixed = join_boundaries(read_lsoa_boundaries(ons_files["gpkg_2021"]), imd)
+    assert mixed.unmatched_codes == (
+        "E01800001",
+        "E01800002",
+        "E01800003",
+        "E01800004",
+        "E01800005",
+    )
+    assert set(mixed.right_unused_codes) == set(CODES_2021[:5])

@@ -44,7 +44,9 @@ def test_matches_esda_for_the_same_weights_and_seed(demo_system):
     )
     assert_allclose(result.areas["local_moran_i"], reference.Is, rtol=1e-12)
     assert_array_equal(result.areas["local_moran_p"], reference.p_sim)
-    quadrants = pd.Series(reference.q).map({1: "high-high", 2: "low-high", 3: "low-low", 4: "high-low"})
+    quadrants = pd.Series(reference.q).map(
+        {1: "high-high", 2: "low-high", 3: "low-low", 4: "high-low"}
+    )
     assert result.areas["moran_quadrant"].tolist() == quadrants.tolist()
     flagged = (reference.q == 1) & (reference.p_sim < 0.05)
     assert_array_equal(result.areas["hot_spot"].to_numpy(), flagged)

@@ -16,7 +16,9 @@ from toolkit.style import (
 
 def test_lightness_of_reference_colours():
     # CIE L* of white, black and mid grey #777777 (sRGB, D65): 100, 0 and 50.03.
-    np.testing.assert_allclose(lightness(["#FFFFFF", "#000000", "#777777"]), [100, 0, 50.03], atol=0.02)
+    np.testing.assert_allclose(
+        lightness(["#FFFFFF", "#000000", "#777777"]), [100, 0, 50.03], atol=0.02
+    )
 
 
 def test_sequential_map_runs_light_to_dark_monotonically():

@@ -165,13 +165,22 @@ def test_bad_cubes_are_refused():
 
 
 def test_demo_shortlist_has_reasons_and_probabilities():
-    result = demo_shortlist(hand_cube(), outcomes=OUTCOMES, size=3, draws=500, seed=1)
-    assert list(result.columns) == ["rank", "candidate", "label", "score", "p_shortlist", "reason"]
+    # per_cohort=None: the plain top 3 (the hand cube has only two segments).
+    result = demo_shortlist(
+        hand_cube(), outcomes=OUTCOMES, size=3, draws=500, seed=1, per_cohort=None
+    )
+    assert list(result.columns) == [
+        "rank", "candidate", "label", "score", "p_shortlist", "reason", "related", "position",
+    ]  # fmt: skip
     assert len(result) == 3
     assert ((result["p_shortlist"] >= 0) & (result["p_shortlist"] <= 1)).all()
-    assert result["reason"].str.contains("largest contributions").all()
+    assert result["reason"].str.startswith("Largest contributions: ").all()
     assert result.attrs["excluded"]["candidate"].tolist() == ["beta/deaths"]
     assert_allclose(result.attrs["acceptability"].probabilities.sum(axis=1), 1.0)
+    # The default keeps one candidate per cohort: the two segments, each once.
+    distinct = demo_shortlist(hand_cube(), outcomes=OUTCOMES, size=3, draws=500, seed=1)
+    assert distinct["candidate"].str.split("/").str[0].tolist() == ["alpha", "beta"]
+    assert distinct["position"].tolist() == [1, 2]
 
 
 def test_every_activity_of_the_contract_is_an_outcome():

@@ -244,11 +244,14 @@ def test_shortlist_reasons_name_largest_contributions_and_margin(burden_table, b
     assert_allclose(short["margin"], [0.775 - 0.45, 0.675 - 0.45, 0.05])
     assert (short["first_left_out"] == "Delta").all()
     # b: burden 0.4 of 0.775 = 52%, ease of acting 0.25 of 0.775 = 32%
+    # The reason does not repeat the label (it has its own column).
     assert short["reason"].iloc[0] == (
-        "Bravo: largest contributions: events a year (52% of score), ease of acting (32%). "
-        "Ahead of the first candidate left out (Delta) by 0.33 (42% of the score)."
+        "Largest contributions: events a year (52% of score), ease of acting (32%). "
+        "Ahead of the first candidate left out ('Delta') by 0.33 (42% of the score)."
     )
-    assert short["reason"].iloc[2].endswith("(Delta) by 0.05 (10% of the score).")
+    assert short["reason"].iloc[2].endswith("('Delta') by 0.05 (10% of the score).")
+    assert short["position"].tolist() == [1, 2, 3]
+    assert (short["related"] == "").all()  # no cohort columns: every candidate its own
     assert "reason" not in scored.columns  # the input is not changed
 
 
@@ -270,4 +273,4 @@ def test_shortlist_says_when_only_the_tie_break_separates():
     scored = score_priorities(table, criteria=plain_criteria(1))
     short = shortlist(scored, size=1)
     assert short["candidate"].tolist() == ["m"]
-    assert "Level with the first candidate left out (n)" in short["reason"].iloc[0]
+    assert "Level with the first candidate left out ('n')" in short["reason"].iloc[0]

@@ -27,8 +27,8 @@ def random_persons(n: int, seed: int = 0, *, missing_decile_share: float = 0.05)
     efi = np.round(rng.beta(2, 8, size=n), 3)
     frame["efi"] = np.where(age >= 65, efi, np.nan)
     frame["end_of_life"] = rng.random(n) < 0.01 + 0.05 * risk**3
-    frame["pregnant"] = np.asarray(frame["sex"] == "F") & (age >= 16) & (age <= 45) & (
-        rng.random(n) < 0.06
+    frame["pregnant"] = (
+        np.asarray(frame["sex"] == "F") & (age >= 16) & (age <= 45) & (rng.random(n) < 0.06)
     )
     died = rng.random(n) < 0.005 + 0.08 * risk**4
     frame["died"] = died

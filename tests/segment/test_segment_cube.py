@@ -175,6 +175,9 @@ def test_large_counts_do_not_overflow():
     cube = build_cube(frame, model="age_ltc")
     assert cube["bed_days"].sum() == 4 * big
     assert cube["bed_days"].dtype == np.dtype("int64")
+    frame["bed_days"] = np.array([2**62] * 4, dtype="int64")
+    with pytest.raises(DataContractError, match="exceeds the 64-bit integer range"):
+        build_cube(frame, model="age_ltc")
 
 
 # --------------------------------------------------------------------------------------
@@ -275,7 +278,9 @@ def tiny_cube() -> pd.DataFrame:
         ("frailty", 1, 15, 3, 30, 6_000.0),
         ("frailty", None, 5, 1, 12, 3_200.0),
     ]
-    frame = pd.DataFrame(rows, columns=["segment", "imd_decile", "persons", "deaths", "act", "cost_gbp"])
+    frame = pd.DataFrame(
+        rows, columns=["segment", "imd_decile", "persons", "deaths", "act", "cost_gbp"]
+    )
     cube = pd.DataFrame(
         {
             "segment": frame["segment"],
@@ -334,7 +339,9 @@ def test_summary_from_cube_from_segmented_persons_and_from_raw_persons_agree(per
     from_raw = segment_summary(persons)
     pd.testing.assert_frame_equal(from_cube, from_raw)
     pd.testing.assert_frame_equal(from_cube, from_segmented)
-    assert from_cube["segment"].tolist() == [s for s in load_rules().segments if s in set(cube["segment"])]
+    assert from_cube["segment"].tolist() == [
+        s for s in load_rules().segments if s in set(cube["segment"])
+    ]
     assert from_cube["persons"].sum() == len(persons)
     for quintile in (True,):
         pd.testing.assert_frame_equal(
@@ -346,7 +353,9 @@ def test_summary_from_cube_from_segmented_persons_and_from_raw_persons_agree(per
 def test_summary_options(persons, cube):
     with pytest.raises(ValueError, match="already has segments"):
         segment_summary(cube, model="age_ltc")
-    with pytest.raises(TypeError, match="'by_quintile' parameter of segment_summary must be a bool"):
+    with pytest.raises(
+        TypeError, match="'by_quintile' parameter of segment_summary must be a bool"
+    ):
         segment_summary(cube, by_quintile=1)
     with pytest.raises(TypeError, match="must be a pandas DataFrame"):
         segment_summary("cube.parquet")
@@ -382,14 +391,55 @@ def test_pophealth_cube_command_reports_a_bad_rule_file_plainly(tmp_path, person
     source = tmp_path / "persons.parquet"
     persons.head(10).to_parquet(source)
     rules = tmp_path / "my_rules.toml"
-    rules.write_text('[[rules]]\nname = "frail"\nsegment = "f"\nwhen = "efl > 1"\n', encoding="utf-8")
+    rules.write_text(
+        '[[rules]]\nname = "frail"\nsegment = "f"\nwhen = "efl > 1"\n', encoding="utf-8"
+    )
     completed = subprocess.run(
-        [sys.executable, "-m", "toolkit.cli", "cube", str(source), "--out", str(tmp_path / "c.parquet"),
-         "--model", str(rules), "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "toolkit.cli",
+            "cube",
+            str(source),
+            "--out",
+            str(tmp_path / "c.parquet"),
+            "--model",
+            str(rules),
+            "--quiet",
+        ],
         capture_output=True,
         text=True,
         check=False,
     )
     assert completed.returncode == 2
-    assert "rule 'frail' in my_rules.toml: unknown column 'efl' (did you mean 'efi'?)" in completed.stderr
+    assert (
+        "rule 'frail' in my_rules.toml: unknown column 'efl' (did you mean 'efi'?)"
+        in completed.stderr
+    )
     assert "Traceback" not in completed.stderr
+
+
+# --------------------------------------------------------------------------------------
+# The demo system
+# --------------------------------------------------------------------------------------
+def test_demo_system_cube_reconciles_and_fills_every_segment(tmp_path):
+    from toolkit.data.synth import make_demo_system, write_demo_system
+
+    people = make_demo_system(persons=20_000, seed=5).persons
+    cube = build_cube(people)
+    assert cube["persons"].sum() == len(people)
+    assert cube["deaths"].sum() == people["died"].sum()
+    for activity in ACTIVITY_COLUMNS:
+        assert cube[activity].sum() == people[activity].sum(), activity
+    np.testing.assert_allclose(cube["cost_gbp"].sum(), people["cost_gbp"].sum(), rtol=1e-12)
+    assert_same_cells(cube, expected_cube(people), rtol=1e-12)
+    # Each of Lynn's eight segments holds some of the demo population.
+    assert set(cube["segment"]) == set(load_rules().segments)
+    # The cube meets the data contract's cube schema, unchanged by its standardisation.
+    from toolkit.data.readers import validate_cube
+
+    pd.testing.assert_frame_equal(validate_cube(cube, source="demo cube"), cube)
+    paths = write_demo_system(tmp_path, persons=20_000, seed=5, progress=False)
+    from_file = build_cube(paths["persons"])
+    pd.testing.assert_frame_equal(from_file.drop(columns="cost_gbp"), cube.drop(columns="cost_gbp"))
+    np.testing.assert_allclose(from_file["cost_gbp"], cube["cost_gbp"], rtol=1e-12)

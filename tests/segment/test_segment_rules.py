@@ -192,7 +192,10 @@ def test_nothing_is_evaluated(monkeypatch):
         ("dementia == False", [True, True, True, False, False, True]),
         ("count(copd, chd, dementia) >= 2", [False, False, True, True, False, True]),
         ("n_conditions() == 1", [False, True, False, False, True, False]),
-        ("any_of(copd, dementia) and emergency_admissions >= 1", [False] * 3 + [True] * 2 + [False]),
+        (
+            "any_of(copd, dementia) and emergency_admissions >= 1",
+            [False] * 3 + [True] * 2 + [False],
+        ),
         ("all_of(copd, chd)", [False, False, True, False, False, True]),
         ("65 <= age < 101", [False, False, False, True, True, False]),
         ("cost_gbp > 35 or age < 1", [True, False, True, True, True, False]),
@@ -221,7 +224,9 @@ def test_nan_is_missing_in_ibis_as_in_numpy():
     con = ibis.duckdb.connect()
     try:
         table = con.create_table("persons", ibis.memtable(arrow))
-        hits = con.to_pandas(table.select("_row", hit=to_ibis(parse_condition("efi > 0.24"), table)))
+        hits = con.to_pandas(
+            table.select("_row", hit=to_ibis(parse_condition("efi > 0.24"), table))
+        )
         missing = con.to_pandas(
             table.select("_row", hit=to_ibis(parse_condition("missing(efi)"), table))
         )
@@ -267,6 +272,8 @@ CONDITION_POOL = [
     "n_conditions() == 0 and cost_gbp < 100",
     "18 <= age < 65 and (copd or chd)",
     "missing(efi) and not dementia",
+    "n_conditions() >= 1 or count(copd, dementia) == 0",
+    "count(chd) > 0 and n_conditions() < 1",
 ]
 
 
@@ -276,9 +283,14 @@ def persons_with_gaps(draw):
     maybe_missing = st.one_of(st.none(), st.floats(0, 1, allow_nan=False))
     return pd.DataFrame(
         {
-            "age": np.array(draw(st.lists(st.integers(0, 110), min_size=n, max_size=n)), dtype="int64"),
+            "age": np.array(
+                draw(st.lists(st.integers(0, 110), min_size=n, max_size=n)), dtype="int64"
+            ),
             "efi": np.array(
-                [np.nan if v is None else v for v in draw(st.lists(maybe_missing, min_size=n, max_size=n))],
+                [
+                    np.nan if v is None else v
+                    for v in draw(st.lists(maybe_missing, min_size=n, max_size=n))
+                ],
                 dtype="float64",
             ),
             "imd_decile": pd.array(
@@ -286,10 +298,15 @@ def persons_with_gaps(draw):
                 dtype="Int64",
             ),
             "sex": pd.array(
-                draw(st.lists(st.sampled_from(["F", "M", None]), min_size=n, max_size=n)), dtype="str"
+                draw(st.lists(st.sampled_from(["F", "M", None]), min_size=n, max_size=n)),
+                dtype="str",
             ),
             "place": pd.array(
-                draw(st.lists(st.sampled_from(["North", "South", "East", None]), min_size=n, max_size=n)),
+                draw(
+                    st.lists(
+                        st.sampled_from(["North", "South", "East", None]), min_size=n, max_size=n
+                    )
+                ),
                 dtype="str",
             ),
             "copd": draw(st.lists(st.booleans(), min_size=n, max_size=n)),

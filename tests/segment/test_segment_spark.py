@@ -46,15 +46,21 @@ def test_spark_cube_equals_duckdb_cube_from_a_dataframe(spark, persons_with_real
         assert spark_cube[name].dtype == np.dtype("int64"), name
 
 
-def test_spark_cube_equals_duckdb_cube_from_parquet_and_csv(spark, tmp_path, persons_with_real_costs):
+def test_spark_cube_equals_duckdb_cube_from_parquet_and_csv(
+    spark, tmp_path, persons_with_real_costs
+):
     persons_with_real_costs = persons_with_real_costs.head(800)
     parquet = tmp_path / "persons.parquet"
     persons_with_real_costs.to_parquet(parquet)
     csv = tmp_path / "persons.csv"
     persons_with_real_costs.to_csv(csv, index=False)
     duckdb_cube = build_cube(parquet, model="age_ltc")
-    assert_cubes_equal(build_cube(parquet, model="age_ltc", engine="spark", spark_session=spark), duckdb_cube)
-    assert_cubes_equal(build_cube(csv, model="age_ltc", engine="spark", spark_session=spark), duckdb_cube)
+    assert_cubes_equal(
+        build_cube(parquet, model="age_ltc", engine="spark", spark_session=spark), duckdb_cube
+    )
+    assert_cubes_equal(
+        build_cube(csv, model="age_ltc", engine="spark", spark_session=spark), duckdb_cube
+    )
 
 
 def test_spark_dataframe_input_and_no_temporary_views_left(spark, persons_with_real_costs):
@@ -63,6 +69,8 @@ def test_spark_dataframe_input_and_no_temporary_views_left(spark, persons_with_r
     with pytest.raises(DataContractError, match="Spark DataFrame lacks columns .* 'imd_decile'"):
         build_cube(spark_frame, engine="spark", spark_session=spark)
     duckdb_cube = build_cube(persons_with_real_costs)
-    arrow_frame = spark.createDataFrame(pa.Table.from_pandas(persons_with_real_costs, preserve_index=False))
+    arrow_frame = spark.createDataFrame(
+        pa.Table.from_pandas(persons_with_real_costs, preserve_index=False)
+    )
     assert_cubes_equal(build_cube(arrow_frame, engine="spark", spark_session=spark), duckdb_cube)
     assert {table.name for table in spark.catalog.listTables()} == before

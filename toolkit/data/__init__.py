@@ -22,6 +22,7 @@ _EXPORTS = {
     "make_demo_system": "toolkit.data.synth",
     "write_demo_system": "toolkit.data.synth",
     "DemoSystem": "toolkit.data.synth",
+    "JoinReport": "toolkit.data.readers",
 }
 
 

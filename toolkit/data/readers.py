@@ -16,7 +16,9 @@ Decisions about files (documented for analysts in ``data/README.md``)
       Text in another encoding is refused with the line number of the first bad byte, not
       guessed: pass ``encoding="cp1252"`` for a file saved by Excel as plain "CSV".
     - Every value in a CSV is read as text first, so identifiers keep leading zeros and the
-      standardisation can name the rows whose values cannot be read.
+      standardisation can name the rows whose values cannot be read. Typed files (Parquet,
+      Excel) go through the same standardisation: a Parquet column of text that holds whole
+      numbers is accepted as numbers, and one that holds "unknown" is reported row by row.
     - Rows in which every cell is empty are skipped when reading a file (they hold no data);
       other rows keep their true row numbers.
     - Excel: the first sheet unless ``sheet`` says otherwise; the header row is found among
@@ -74,6 +76,29 @@ NEAR_MISS: Final[float] = 0.75
 
 #: How many rows at the top of an Excel sheet are searched for the header row.
 HEADER_SEARCH_ROWS: Final[int] = 10
+
+#: Cell texts read as blank in a CSV file (pandas' defaults, used by both CSV readers).
+BLANK_TEXT: Final[tuple[str, ...]] = (
+    "",
+    "#N/A",
+    "#N/A N/A",
+    "#NA",
+    "-1.#IND",
+    "-1.#QNAN",
+    "-NaN",
+    "-nan",
+    "1.#IND",
+    "1.#QNAN",
+    "<NA>",
+    "N/A",
+    "NA",
+    "NULL",
+    "NaN",
+    "None",
+    "n/a",
+    "nan",
+    "null",
+)
 
 #: The coordinate reference system of the areas' geometry (British National Grid).
 AREAS_CRS: Final[str] = "EPSG:27700"
@@ -445,11 +470,16 @@ def _validate(
     table: Table,
     function: str,
     source: str | None,
+    label: str | None = None,
     first_row: int = 2,
     skip_empty_rows: bool = False,
     reference_date: pd.Timestamp | None = None,
 ) -> pd.DataFrame:
-    """Standardise ``frame`` to the contract and check it; raise one error listing all problems."""
+    """Standardise ``frame`` to the contract and check it; raise one error listing all problems.
+
+    ``label`` names the table in messages (a file's name); ``source`` is kept on the error
+    (a file's full path). Rows are numbered from ``first_row``.
+    """
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(
             f"The 'df' parameter of {function} must be a pandas DataFrame. "
@@ -460,7 +490,7 @@ def _validate(
             f"The 'source' parameter of {function} must be a str or None. "
             f"Got {type(source).__name__} instead."
         )
-    label = source if source is not None else f"the {table} table"
+    label = label or (source if source is not None else f"the {table} table")
     rules = _RULES[table]
     renamed = _contract_names(list(frame.columns), rules)
     problems = _duplicate_name_problems(list(frame.columns), renamed)
@@ -523,13 +553,31 @@ def _validate(
             has_blanks.add(name)
         standardised[name] = values
 
-    if derive_age and "age" not in standardised:
-        standardised["age"] = _derive_age(standardised["date_of_birth"], reference_date)
-        if standardised["age"].isna().any():
+    derived = derive_age and "age" not in standardised and "date_of_birth" in standardised
+    if derived:
+        age = _derive_age(standardised["date_of_birth"], reference_date)
+        standardised["age"] = age
+        no_birth = age.isna() & ~positioned.index.isin(unreadable.get("date_of_birth", []))
+        if age.isna().any():
             has_blanks.add("age")
+            unreadable["age"] = age.index[age.isna()].to_numpy(dtype="int64")
+        if no_birth.any():
+            problems.append(
+                _row_problem(
+                    "date_of_birth",
+                    "not_blank",
+                    (
+                        "is blank, so age cannot be derived",
+                        "are blank, so age cannot be derived",
+                    ),
+                    age.index[no_birth].to_numpy(dtype="int64"),
+                    None,
+                    first_row,
+                )
+            )
 
     columns = {name: standardised.get(name, positioned[name]) for name in names}
-    if derive_age and "age" not in names:
+    if derived:
         columns = {"age": standardised["age"], **columns}
     result = pd.DataFrame(columns, index=positioned.index)
 
@@ -627,9 +675,14 @@ def _check_geometry(frame: pd.DataFrame, *, label: str, source: str | None) -> p
 
 
 def _validate_areas(
-    df: Any, *, source: str | None, first_row: int = 2, skip_empty_rows: bool = False
+    df: Any,
+    *,
+    source: str | None,
+    label: str | None = None,
+    first_row: int = 2,
+    skip_empty_rows: bool = False,
 ) -> pd.DataFrame:
-    label = source if source is not None else "the areas table"
+    label = label or (source if source is not None else "the areas table")
     is_geo = hasattr(df, "crs") and "geometry" in getattr(df, "columns", [])
     if is_geo:
         df = _check_geometry(df, label=label, source=source)
@@ -638,6 +691,7 @@ def _validate_areas(
         table="areas",
         function="validate_areas",
         source=source,
+        label=label,
         first_row=first_row,
         skip_empty_rows=skip_empty_rows,
     )
@@ -800,36 +854,131 @@ def _check_truncated_csv(path: Path, encoding: str, width: int, label: str, sour
         )
 
 
-def _read_csv(path: Path, *, encoding: str, label: str, source: str, table: Table) -> pd.DataFrame:
-    text_encoding = _csv_encoding(encoding)
+def _not_text_error(path: Path, encoding: str, label: str, source: str) -> None:
+    line, column, found = _first_bad_line(path, _csv_encoding(encoding))
+    _fail(
+        label,
+        "encoding",
+        f"line {line} is not {_encoding_name(encoding)} text (byte {found.hex(' ')} at "
+        f"character {column}). The file was probably saved by Excel as plain 'CSV', which uses "
+        "the Windows-1252 encoding. Save it as 'CSV UTF-8 (comma delimited)', or read it with "
+        "encoding='cp1252'.",
+        source=source,
+        line=line,
+    )
+
+
+def _csv_header(path: Path, *, encoding: str, label: str, source: str, table: Table) -> list[str]:
+    """Read and check the header line: not blank, no repeated names, comma-separated."""
     try:
-        with path.open("r", encoding=text_encoding, newline="") as handle:
+        with path.open("r", encoding=_csv_encoding(encoding), newline="") as handle:
             header_line = handle.readline()
-        raw = pd.read_csv(
-            path,
-            dtype=str,
-            encoding=text_encoding,
-            skip_blank_lines=False,
-            keep_default_na=True,
-        )
+            if not header_line.strip():
+                rest = handle.read(1 << 20)
+                if not rest.strip() and not handle.read(1):
+                    _fail(label, "not_empty", "the file holds only blank lines.", source=source)
+                _fail(
+                    label,
+                    "header",
+                    "line 1 is blank: the header row must be the first line.",
+                    source=source,
+                    line=1,
+                )
     except UnicodeDecodeError:
-        line, column, found = _first_bad_line(path, text_encoding)
-        _fail(
-            label,
-            "encoding",
-            f"line {line} is not {_encoding_name(encoding)} text (byte {found.hex(' ')} at "
-            f"character {column}). "
-            "The file was probably saved by Excel as plain 'CSV', which uses the Windows-1252 "
-            "encoding. Save it as 'CSV UTF-8 (comma delimited)', or read it with "
-            f"encoding='cp1252'.",
-            source=source,
-            line=line,
-        )
+        _not_text_error(path, encoding, label, source)
     except LookupError:
         raise ValueError(
             f"The 'encoding' parameter of read_{table} must name a text encoding such as "
             f"'utf-8' or 'cp1252'. Got {encoding!r} instead."
         ) from None
+    header = next(csv.reader([header_line.rstrip("\r\n")]), [])
+    stripped = [name.strip() for name in header]
+    duplicated = sorted({name for name in stripped if name and stripped.count(name) > 1})
+    if duplicated:
+        described = []
+        for name in duplicated:
+            where = " and ".join(str(i + 1) for i, found in enumerate(stripped) if found == name)
+            described.append(f"'{name}' (columns {where})")
+        _fail(
+            label,
+            "unique_column",
+            f"the header repeats {', '.join(described)}: keep one of each.",
+            source=source,
+            line=1,
+        )
+    if len(header) == 1:
+        for separator, word in ((";", "';'"), ("\t", "tab"), ("|", "'|'")):
+            if separator in header[0]:
+                _fail(
+                    label,
+                    "delimiter",
+                    f"the header row has no commas but {header[0].count(separator)} {word} "
+                    f"characters: the file looks {word}-separated. Save it comma-separated "
+                    f"(CSV UTF-8 in Excel), or read it with pandas.read_csv(path, "
+                    f"sep={separator!r}) and pass the table to validate_{table}.",
+                    source=source,
+                    line=1,
+                )
+    return header
+
+
+def _csv_with_pyarrow(path: Path, header: Sequence[str], encoding: str) -> pd.DataFrame | None:
+    """Read a well-formed CSV fast (every column as text); None if pyarrow finds anything odd.
+
+    pyarrow's reader is several times faster than pandas' for text columns. Blank lines are
+    kept as rows so that row numbers stay those of the file. Anything it refuses (a short or
+    long line, a line break inside quotes, bytes that are not text) is read again by pandas,
+    whose errors name the line.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    try:
+        table = pa_csv.read_csv(
+            path,
+            read_options=pa_csv.ReadOptions(encoding=_csv_encoding(encoding)),
+            parse_options=pa_csv.ParseOptions(ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()),
+                null_values=list(BLANK_TEXT),
+                strings_can_be_null=True,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
+        return None
+    if table.num_columns != len(header) or not all(
+        pa.types.is_string(column.type) for column in table.schema
+    ):
+        return None  # a header pyarrow split differently: let pandas read it
+    text_dtype = default_text(pd.Series([], dtype="string")).dtype
+    if isinstance(text_dtype, pd.api.extensions.ExtensionDtype):
+        return table.to_pandas(types_mapper={pa.string(): text_dtype}.get)
+    return table.to_pandas()
+
+
+def _read_csv(path: Path, *, encoding: str, label: str, source: str, table: Table) -> pd.DataFrame:
+    header = _csv_header(path, encoding=encoding, label=label, source=source, table=table)
+    raw = _csv_with_pyarrow(path, header, encoding)
+    if raw is None:
+        raw = _csv_with_pandas(path, encoding=encoding, label=label, source=source)
+    _check_truncated_csv(path, _csv_encoding(encoding), raw.shape[1], label, source)
+    raw.columns = [str(column).strip() for column in raw.columns]
+    return _drop_blank_unnamed(raw)
+
+
+def _csv_with_pandas(path: Path, *, encoding: str, label: str, source: str) -> pd.DataFrame:
+    """Read a CSV with pandas, turning its parser errors into plain messages naming the line."""
+    try:
+        return pd.read_csv(
+            path,
+            dtype=str,
+            encoding=_csv_encoding(encoding),
+            skip_blank_lines=False,
+            keep_default_na=False,
+            na_values=list(BLANK_TEXT),
+        )
+    except UnicodeDecodeError:
+        _not_text_error(path, encoding, label, source)
     except pd.errors.EmptyDataError:
         _fail(label, "not_empty", "the file is empty: it has no header row.", source=source)
     except pd.errors.ParserError as error:
@@ -857,50 +1006,6 @@ def _read_csv(path: Path, *, encoding: str, label: str, source: str, table: Tabl
                 line=line,
             )
         _fail(label, "parse", f"could not be read as CSV ({message}).", source=source)
-
-    if not header_line.strip():
-        if raw.shape[1] == 0 or blank_mask(pd.Series(list(raw.columns), dtype=object)).all():
-            _fail(label, "not_empty", "the file holds only blank lines.", source=source)
-        _fail(
-            label,
-            "header",
-            "line 1 is blank: the header row must be the first line.",
-            source=source,
-            line=1,
-        )
-    header = next(csv.reader([header_line]), [])
-    stripped = [name.strip() for name in header]
-    duplicated = sorted({name for name in stripped if name and stripped.count(name) > 1})
-    if duplicated:
-        described = []
-        for name in duplicated:
-            where = " and ".join(str(i + 1) for i, found in enumerate(stripped) if found == name)
-            described.append(f"'{name}' (columns {where})")
-        positions = ", ".join(described)
-        _fail(
-            label,
-            "unique_column",
-            f"the header repeats {positions}: keep one of each.",
-            source=source,
-            line=1,
-        )
-    if raw.shape[1] == 1:
-        name = str(raw.columns[0])
-        for separator, word in ((";", "';'"), ("\t", "tab"), ("|", "'|'")):
-            if separator in name:
-                _fail(
-                    label,
-                    "delimiter",
-                    f"the header row has no commas but {name.count(separator)} {word} "
-                    f"characters: the file looks {word}-separated. Save it comma-separated "
-                    f"(CSV UTF-8 in Excel), or read it with pandas.read_csv(path, "
-                    f"sep={separator!r}) and pass the table to validate_{table}.",
-                    source=source,
-                    line=1,
-                )
-    _check_truncated_csv(path, text_encoding, raw.shape[1], label, source)
-    raw.columns = [str(column).strip() for column in raw.columns]
-    return _drop_blank_unnamed(raw)
 
 
 def _drop_blank_unnamed(raw: pd.DataFrame) -> pd.DataFrame:
@@ -1071,7 +1176,8 @@ def read_persons(
         raw,
         table="persons",
         function="read_persons",
-        source=label,
+        source=source,
+        label=label,
         first_row=first_row,
         skip_empty_rows=True,
         reference_date=reference,
@@ -1208,7 +1314,9 @@ def read_areas(
         renamed = raw.rename(columns=_contract_names(list(raw.columns), AREAS_RULES))
         if {"lsoa", "place"} <= set(renamed.columns):
             raw = _apply_places(renamed, places)
-    return _validate_areas(raw, source=label, first_row=first_row, skip_empty_rows=True)
+    return _validate_areas(
+        raw, source=source, label=label, first_row=first_row, skip_empty_rows=True
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ the Parquet file and pyogrio the GeoPackage.
 from __future__ import annotations
 
 import heapq
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,6 +39,15 @@ import shapely
 from scipy.special import expit
 
 from toolkit.data.contract import ACTIVITY_COLUMNS, CAUSES_OF_DEATH, CONDITIONS
+
+__all__ = [
+    "DEMO_SYSTEM_NAME",
+    "PLACE_NAMES",
+    "DemoSystem",
+    "make_demo_system",
+    "system_boundary",
+    "write_demo_system",
+]
 
 # --------------------------------------------------------------------------------------
 # The fictional system
@@ -674,11 +684,8 @@ def write_demo_system(
     areas, _ = _make_areas(int(persons), int(seed))
     layout = _AreaLayout.from_areas(areas)
     chunk_blocks = -(-int(chunk_size) // BLOCK_SIZE)
-    metadata = {
-        b"toolkit.synth": (
-            f'{{"system": "{DEMO_SYSTEM_NAME}", "persons": {int(persons)}, "seed": {int(seed)}}}'
-        ).encode()
-    }
+    provenance = {"system": DEMO_SYSTEM_NAME, "persons": int(persons), "seed": int(seed)}
+    metadata = {b"toolkit.synth": json.dumps(provenance).encode()}
     partial = persons_path.with_name(persons_path.name + ".partial")
     schema = _PERSONS_SCHEMA.with_metadata(metadata)
     try:
@@ -687,10 +694,12 @@ def write_demo_system(
             for table in _iter_person_tables(layout, int(seed), BLOCK_SIZE, progress=progress):
                 pending.append(table)
                 if len(pending) == chunk_blocks:
-                    writer.write_table(pa.concat_tables(pending).replace_schema_metadata(metadata))
+                    chunk = pa.concat_tables(pending)
+                    writer.write_table(chunk, row_group_size=chunk.num_rows)
                     pending = []
             if pending:
-                writer.write_table(pa.concat_tables(pending).replace_schema_metadata(metadata))
+                chunk = pa.concat_tables(pending)
+                writer.write_table(chunk, row_group_size=chunk.num_rows)
         os.replace(partial, persons_path)
     finally:
         partial.unlink(missing_ok=True)
@@ -979,12 +988,12 @@ def _make_areas(persons: int, seed: int) -> tuple[gpd.GeoDataFrame, shapely.Poly
     codes = [f"{LSOA_CODE_PREFIX}{FIRST_LSOA_NUMBER + i:06d}" for i in range(n_areas)]
     areas = gpd.GeoDataFrame(
         {
-            "lsoa": pd.array(codes, dtype="str"),
-            "lsoa_name": pd.array(names, dtype="str"),
+            "lsoa": codes,
+            "lsoa_name": names,
             "imd_score": score[order].astype(np.float64),
             "imd_decile": decile[order].astype(np.int64),
             "population": population[order].astype(np.int64),
-            "place": pd.array(place_names.tolist(), dtype="str"),
+            "place": place_names.tolist(),
         },
         geometry=gpd.GeoSeries(cells[order], crs=DEMO_CRS),
         crs=DEMO_CRS,
@@ -1126,7 +1135,9 @@ def _condition_intercepts() -> np.ndarray:
     return intercepts
 
 
-def _activity_rate_shape(spec: ActivityAssumptions, age: np.ndarray, male: np.ndarray):
+def _activity_rate_shape(
+    spec: ActivityAssumptions, age: np.ndarray, male: np.ndarray
+) -> np.ndarray:
     """Relative activity rate by age and sex (before deprivation and calibration)."""
     working_age = (age >= 15) & (age < 65)
     sex_term = np.where(working_age, np.where(male > 0, -0.5, 0.5) * spec.female, 0.0)

@@ -147,7 +147,68 @@ def rate_by_deprivation(
     ExcludedRowsWarning
         When rows without a decile were left out (their count, events and people).
     """
-    func = "rate_by_deprivation"
+    return _rates(
+        cube,
+        func="rate_by_deprivation",
+        events=events,
+        population=population,
+        age_band=age_band,
+        quantile=quantile,
+        quintiles=quintiles,
+        by=by,
+        standard_population=standard_population,
+        confidence=confidence,
+        multiplier=multiplier,
+    )
+
+
+def _check_counts(
+    frame: pd.DataFrame,
+    *,
+    func: str,
+    events: str,
+    population: str,
+    age_band: str | None = None,
+    standard_population: Mapping[str, float] | pd.Series | None = None,
+) -> None:
+    """Check counts, populations and age bands in the caller's name before summarising."""
+    counts = v.count_column(frame, events, "events", func)
+    populations = v.count_column(frame, population, "population", func)
+    v.check_population_for_events(
+        counts,
+        populations,
+        frame,
+        events_column=events,
+        population_column=population,
+        population_param="population",
+        func=func,
+    )
+    if age_band is not None:
+        _, _, lookup = resolve_standard(standard_population, func)
+        band_positions(
+            frame,
+            age_band,
+            lookup,
+            func=func,
+            expected="ESP2013 band labels ('0-4', ..., '90+') or the bands of standard_population",
+        )
+
+
+def _rates(
+    cube: pd.DataFrame,
+    *,
+    func: str,
+    events: str,
+    population: str,
+    age_band: str,
+    quantile: str,
+    quintiles: bool,
+    by: str | Sequence[str] | None,
+    standard_population: Mapping[str, float] | pd.Series | None,
+    confidence: float | Sequence[float],
+    multiplier: float,
+) -> pd.DataFrame:
+    """DSR by quantile, validated and reported in the name of the public caller."""
     v.check_frame(cube, func)
     for param, column in (("events", events), ("population", population), ("age_band", age_band)):
         v.check_column(cube, column, param, func)
@@ -163,6 +224,14 @@ def rate_by_deprivation(
         by=by_columns,
         measures={"events": events, "population": population},
         carried=[age_band],
+    )
+    _check_counts(
+        frame,
+        func=func,
+        events=events,
+        population=population,
+        age_band=age_band,
+        standard_population=standard_population,
     )
     return directly_standardised_rate(
         frame,
@@ -228,8 +297,9 @@ def deprivation_gap(
     reserved = ["most_deprived", "least_deprived", "most_deprived_rate", "least_deprived_rate"]
     reserved += ["absolute_gap", "relative_gap", "note"]
     v.check_no_clash(by_columns, reserved, func)
-    rates = rate_by_deprivation(
+    rates = _rates(
         cube,
+        func=func,
         events=events,
         population=population,
         age_band=age_band,
@@ -237,11 +307,16 @@ def deprivation_gap(
         quintiles=quintiles,
         by=by_columns,
         standard_population=standard_population,
+        confidence=0.95,
         multiplier=multiplier,
     )
     quantile_column = QUINTILE_COLUMN if quintiles else quantile
     rows = []
-    group_iter = rates.groupby(by_columns, sort=True, dropna=False) if by_columns else [((), rates)]
+    group_iter = (
+        rates.groupby(by_columns, sort=True, dropna=False, observed=True)
+        if by_columns
+        else [((), rates)]
+    )
     for key, table in group_iter:
         key = key if isinstance(key, tuple) else (key,)
         ordered = table.sort_values(quantile_column)

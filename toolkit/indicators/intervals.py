@@ -67,6 +67,10 @@ def wilson_interval(
         )
         lower[valid] = low
         upper[valid] = high
+    # the closed form leaves rounding noise at the edges: the limits of 0 and of n out of n
+    # are exactly 0 and 1
+    lower = np.where(valid & (numerator <= 0), 0.0, np.clip(lower, 0.0, 1.0))
+    upper = np.where(valid & (numerator >= denominator), 1.0, np.clip(upper, 0.0, 1.0))
     return lower, upper
 
 

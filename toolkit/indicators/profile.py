@@ -19,6 +19,7 @@ from toolkit.indicators import _validation as v
 from toolkit.indicators.inequality import (
     ExcludedRowsWarning,
     Reference,
+    _check_counts,
     _deprivation_frame,
     core20_share,
     excess_events,
@@ -350,6 +351,14 @@ def deprivation_profile(
             measures=measures,
             carried=[age_band],
         )
+    _check_counts(
+        frame,
+        func=func,
+        events=events,
+        population=population,
+        age_band=age_band,
+        standard_population=standard_population,
+    )
     if excluded["rows"]:
         detail = ", ".join(f"{excluded[p]:,.0f} in {c!r}" for p, c in measures.items())
         warnings.warn(

@@ -117,8 +117,7 @@ def slope_index_of_inequality(
         fitted intercept and slope directly from their exact joint normal distribution:
         the weighted fit is a fixed linear map of the drawn values, so the two give the
         same distribution, and this needs 2 random numbers per draw instead of one per
-        quantile (the benchmark's 100 groups × 10 deciles × 100,000 draws run about 5
-        times faster).
+        quantile (several times faster: see ``benchmarks/bench_indicators.py``).
 
     Returns
     -------
@@ -480,9 +479,9 @@ def _sii_group(
         l11 = np.sqrt(cov_ii)
         l21 = cov_is / l11 if l11 > 0 else 0.0
         l22 = np.sqrt(max(cov_ss - l21**2, 0.0))
-        normals = rng.standard_normal((reps, 2))
-        intercepts = intercept + l11 * normals[:, 0]
-        slopes = slope + l21 * normals[:, 0] + l22 * normals[:, 1]
+        normals = rng.standard_normal((2, reps))
+        intercepts = intercept + l11 * normals[0]
+        slopes = slope + l21 * normals[0] + l22 * normals[1]
     else:
         weights = np.column_stack([intercept_weights, slope_weights])
         coefficients = np.empty((reps, 2))

@@ -489,7 +489,7 @@ def recode_lsoa(
     missing = codes.isna().to_numpy()
     unmatched = ~(in_source | in_target | missing)
     new_codes = codes.copy()
-    new_codes[in_source] = codes[in_source].map(target_of).to_numpy()
+    new_codes.loc[in_source] = codes[in_source].map(target_of).to_numpy()
 
     changes = codes[in_source].map(change_of_source)
     rows_by_change = {

@@ -276,7 +276,8 @@ def _draw_places(ax, places, label_column: str | None) -> None:
         raise TypeError(
             f"The 'places' parameter must be a GeoDataFrame. Got {type(places).__name__}."
         )
-    places.boundary.plot(ax=ax, color=NHS_BLACK, linewidth=1.1, zorder=3)
+    width = 1.1 if len(places) <= 20 else 0.5  # many places: thinner outlines
+    places.boundary.plot(ax=ax, color=NHS_BLACK, linewidth=width, zorder=3)
     if label_column is not None and label_column in places.columns:
         points = places.geometry.representative_point()
         halo = [patheffects.withStroke(linewidth=3, foreground=NHS_WHITE)]

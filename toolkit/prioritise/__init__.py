@@ -6,8 +6,11 @@
 - :func:`write_criteria_template` and :func:`read_criteria_scores` let analysts add
   their own criteria (evidence, Core20PLUS5, what communities said, feasibility).
 - :class:`Criterion` declares a criterion; :func:`score_priorities` scores and ranks;
-  :func:`shortlist` keeps the top few with plain-English reasons; :class:`ScoringModel`
-  is the fast path for re-scoring under new weights.
+  :func:`shortlist` keeps the top few of distinct cohorts with plain-English reasons and
+  related outcomes; :class:`ScoringModel` is the fast path for re-scoring under new
+  weights.
+- :func:`definitional_outcomes` lists the outcomes that define each segment of a
+  segmentation model: such candidates are true by construction and left out.
 - :func:`rank_acceptability` and :func:`weight_to_enter` show how much the answer
   depends on the weights.
 
@@ -38,6 +41,9 @@ _EXPORTS = {
     "read_criteria_scores": "toolkit.prioritise.templates",
     "OUTCOMES": "toolkit.prioritise.candidates",
     "DEFAULT_OUTCOMES": "toolkit.prioritise.candidates",
+    "DEFINITIONAL_FLAGS": "toolkit.prioritise.candidates",
+    "definitional_outcomes": "toolkit.prioritise.candidates",
+    "COHORT_COLUMNS": "toolkit.prioritise.criteria",
     "candidate_priorities": "toolkit.prioritise.candidates",
     "cube_criteria": "toolkit.prioritise.candidates",
     "demo_shortlist": "toolkit.prioritise.candidates",

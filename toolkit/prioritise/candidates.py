@@ -10,20 +10,35 @@ Dobson limits, the slope and relative index of inequality); this module only arr
 cube for them and derives the comparable criteria: shares, ratios and excesses that mean
 the same for admissions, deaths and pounds, so that candidates about different outcomes
 can be scored together.
+
+A candidate whose outcome defines its segment ("emergency admissions among people whose
+segment requires an emergency admission", "deaths among people on an end-of-life
+register") is true by construction, not a finding: given the segmentation model, such
+candidates are left out and listed (:func:`definitional_outcomes`).
 """
 
 from __future__ import annotations
 
 import math
+import os
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataContractError
-from toolkit.prioritise.criteria import CANDIDATE_COLUMN, LABEL_COLUMN, Criterion
+from toolkit.prioritise.criteria import (
+    CANDIDATE_COLUMN,
+    COHORT_LABEL_COLUMN,
+    LABEL_COLUMN,
+    OUTCOME_LABEL_COLUMN,
+    Criterion,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.segment import SegmentationModel
 
 Within = Literal["quintile", "place"]
 
@@ -38,6 +53,20 @@ OUTCOMES: dict[str, str] = {
     "elective_admissions": "Elective admissions",
     "outpatient_attendances": "Outpatient attendances",
 }
+
+#: Person columns that imply an outcome although they are not the outcome's own column: a
+#: segment whose rules read one of these is defined by the outcomes it maps to. Being on
+#: an end-of-life register is about expected death; ``died`` and ``cause_of_death`` are
+#: death itself. (A rule that reads an outcome's own column, such as
+#: ``emergency_admissions >= 1``, defines that outcome without needing an entry here.)
+DEFINITIONAL_FLAGS: dict[str, tuple[str, ...]] = {
+    "end_of_life": ("deaths",),
+    "died": ("deaths",),
+    "cause_of_death": ("deaths",),
+}
+
+#: The reason given in ``.attrs["excluded"]`` for a candidate true by construction.
+DEFINITIONAL_REASON = "the segment is defined by this outcome"
 
 #: Outcomes used when none are named.
 DEFAULT_OUTCOMES: tuple[str, ...] = (
@@ -189,6 +218,7 @@ def candidate_priorities(
     years: float = 1.0,
     segment_labels: Mapping[str, str] | None = None,
     min_events: int = 10,
+    model: SegmentationModel | str | os.PathLike[str] | None = None,
 ) -> pd.DataFrame:
     """Build one row per candidate priority (cohort x outcome) with its criteria.
 
@@ -215,16 +245,25 @@ def candidate_priorities(
         Years the cube covers; counts are divided by it to give figures a year.
     segment_labels : mapping of str to str, optional
         Readable segment names for the labels (for example
-        ``toolkit.segment.load_rules("bridges_to_health").labels``).
+        ``toolkit.segment.load_rules("bridges_to_health").labels``). They override the
+        model's labels where both name a segment.
     min_events : int
         Candidates with fewer events than this over the period are not candidates (10
         by default, the rule below which a standardised rate is not published).
+    model : SegmentationModel, str or path, optional
+        The segmentation model the cube was built with (a
+        :class:`toolkit.segment.SegmentationModel`, a built-in model's name such as
+        ``"bridges_to_health"``, or a rules file). Its labels name the segments, and a
+        candidate whose outcome the segment's rules use is left out as true by
+        construction (see :func:`definitional_outcomes`). None (default): no such check,
+        as the segments' definitions are unknown.
 
     Returns
     -------
     pandas.DataFrame
         One row per candidate, with ``candidate`` (id), ``label`` (plain English),
-        ``segment``, ``quintile`` or ``place`` when split, ``outcome`` and:
+        ``cohort_label`` and ``outcome_label`` (the two halves of the label, for short
+        references), ``segment``, ``quintile`` or ``place`` when split, ``outcome`` and:
 
         - ``persons``: persons in the cohort;
         - ``events_a_year``: the outcome a year (pounds for cost);
@@ -249,11 +288,16 @@ def candidate_priorities(
         - ``deciles_used`` and ``note``: deciles that entered the inequality measures
           and what was left out.
 
-        Candidates that cannot be assessed (fewer than ``min_events`` events, or fewer
-        than 5 deciles with a published rate for the SII)
-        are not returned; they are listed with the reason in ``.attrs["excluded"]`` and
-        a warning says how many. ``.attrs["persons_without_decile"]`` counts persons
-        with no IMD decile (in no candidate when split by quintile, which warns).
+        Candidates that are true by construction (given ``model``: reason "the segment
+        is defined by this outcome") or cannot be assessed (fewer than ``min_events``
+        events, or fewer than 5 deciles with a published rate for the SII) are not
+        returned; they are listed in ``.attrs["excluded"]`` (``candidate``, ``label``,
+        ``events``, ``reason`` and ``detail``, the rule concerned) and a warning says
+        how many. ``.attrs["persons_without_decile"]`` counts persons with no IMD
+        decile (in no candidate when split by quintile, which warns);
+        ``.attrs["segmentation_model"]`` names the model (None without one) and
+        ``.attrs["unchecked_segments"]`` lists segments of the cube that the model does
+        not assign (not checked for definitional outcomes; this warns).
 
     Notes
     -----
@@ -273,7 +317,16 @@ def candidate_priorities(
     if within == "place":
         needed.append("place")
     _check_cube(cube, list(dict.fromkeys(needed)), caller)
-    labels = dict(segment_labels or {})
+    segmentation = _resolve_model(model, caller)
+    if segment_labels is not None and not isinstance(segment_labels, Mapping):
+        raise TypeError(
+            f"The 'segment_labels' parameter of {caller} must be a mapping of segment to "
+            f"label or None. Got {type(segment_labels).__name__} instead."
+        )
+    labels = {
+        **(dict(segmentation.labels) if segmentation is not None else {}),
+        **dict(segment_labels or {}),
+    }
     dsr, sii_of, excess_of, core20_of = _indicators()
     measures = list(dict.fromkeys([*outcomes, COST]))
     place_key = ["place"] if within == "place" else []
@@ -341,10 +394,36 @@ def candidate_priorities(
     table = _assemble(result, cohort, within, years, labels)
     if benchmark is not None:
         table = _with_benchmark(table, benchmark, caller)
-    table, excluded = _exclude(table, min_events)
-    if len(excluded):
+    unchecked: list[str] = []
+    definitions = None
+    if segmentation is not None:
+        definitions = definitional_outcomes(segmentation, outcomes=outcomes)
+        present = pd.unique(cube["segment"].dropna().astype(str))
+        unchecked = sorted(set(present) - set(segmentation.segments))
+        if unchecked:
+            warnings.warn(
+                f"{caller}: the cube has segments {unchecked[:5]} that the segmentation model "
+                f"{segmentation.name!r} does not assign, so their candidates were not checked "
+                "for outcomes that define them; pass the model the cube was built with "
+                "(see .attrs['unchecked_segments']).",
+                UserWarning,
+                stacklevel=2,
+            )
+    total = len(table)
+    table, excluded = _exclude(table, min_events, definitions)
+    by_definition = int((excluded["reason"] == DEFINITIONAL_REASON).sum())
+    if by_definition:
+        examples = excluded.loc[excluded["reason"] == DEFINITIONAL_REASON, CANDIDATE_COLUMN]
         warnings.warn(
-            f"{caller}: {len(excluded)} of {len(table) + len(excluded)} candidates could not be "
+            f"{caller}: {by_definition} of {total} candidates are true by construction (the "
+            f"segment is defined by the outcome, e.g. {examples.iloc[0]!r}) and were left out; "
+            "see .attrs['excluded'].",
+            UserWarning,
+            stacklevel=2,
+        )
+    if len(excluded) > by_definition:
+        warnings.warn(
+            f"{caller}: {len(excluded) - by_definition} of {total} candidates could not be "
             "assessed and were left out (too few events, or too few deciles with a published "
             "rate); see .attrs['excluded'] for which and why.",
             UserWarning,
@@ -360,8 +439,107 @@ def candidate_priorities(
             UserWarning,
             stacklevel=2,
         )
-    table.attrs = {"excluded": excluded, "persons_without_decile": unplaced}
+    table.attrs = {
+        "excluded": excluded,
+        "persons_without_decile": unplaced,
+        "segmentation_model": None if segmentation is None else segmentation.name,
+        "unchecked_segments": unchecked,
+    }
     return table
+
+
+def _resolve_model(model: object, caller: str) -> SegmentationModel | None:
+    """Return the segmentation model named by ``model`` (None stays None)."""
+    if model is None:
+        return None
+    from toolkit.segment import BUILTIN_MODELS, SegmentationModel, load_rules
+
+    if isinstance(model, SegmentationModel):
+        return model
+    if not isinstance(model, str | os.PathLike):
+        raise TypeError(
+            f"The 'model' parameter of {caller} must be a SegmentationModel, a built-in "
+            f"model's name ({', '.join(map(repr, BUILTIN_MODELS))}), a rules file's path or "
+            f"None. Got {type(model).__name__} instead."
+        )
+    try:
+        return load_rules(model)
+    except ValueError:
+        raise ValueError(
+            f"The 'model' parameter of {caller} must be a SegmentationModel, a built-in "
+            f"model's name ({', '.join(map(repr, BUILTIN_MODELS))}), a rules file's path or "
+            f"None. Got {model!r} instead."
+        ) from None
+
+
+def definitional_outcomes(
+    model: SegmentationModel | str | os.PathLike[str],
+    *,
+    outcomes: Sequence[str] | None = None,
+    flags: Mapping[str, Sequence[str]] = DEFINITIONAL_FLAGS,
+) -> pd.DataFrame:
+    """List the outcomes that define each segment of a segmentation model.
+
+    An outcome defines a segment when a rule that assigns the segment reads the
+    outcome's own column (``emergency_admissions >= 1`` defines emergency admissions),
+    or a column that ``flags`` maps to the outcome (``end_of_life`` defines deaths).
+    "Emergency admissions among people whose segment requires one" is then true by
+    construction, not a finding, and :func:`candidate_priorities` leaves it out. Any
+    reference counts, negated or not: a rule that reads the column has selected on it.
+
+    Parameters
+    ----------
+    model : SegmentationModel, str or path
+        A :class:`toolkit.segment.SegmentationModel`, a built-in model's name or a
+        rules file (as for :func:`toolkit.segment.load_rules`).
+    outcomes : sequence of str, optional
+        Outcomes to check, from :data:`OUTCOMES`; all of them by default.
+    flags : mapping of str to sequence of str
+        Columns that imply outcomes other than their own (:data:`DEFINITIONAL_FLAGS` by
+        default).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per segment, outcome and rule that reads it: ``segment``, ``outcome``,
+        ``rule`` (its name), ``column`` (the column read) and ``condition`` (as written).
+        Empty when no rule reads an outcome.
+
+    Notes
+    -----
+    A segment reached only because earlier rules did not hold (the catch-all) is shaped
+    by those rules too (no one in "healthy" has an emergency admission under
+    Bridges to Health); such candidates have no events, and are left out for that.
+    """
+    caller = "definitional_outcomes"
+    segmentation = _resolve_model(model, caller)
+    if segmentation is None:
+        raise TypeError(
+            f"The 'model' parameter of {caller} must be a SegmentationModel, a built-in "
+            "model's name or a rules file's path. Got None instead."
+        )
+    checked = tuple(OUTCOMES) if outcomes is None else tuple(outcomes)
+    unknown = [name for name in checked if name not in OUTCOMES]
+    if unknown:
+        raise ValueError(
+            f"The 'outcomes' parameter of {caller} must name outcomes from {list(OUTCOMES)}. "
+            f"Got {unknown} instead."
+        )
+    if not isinstance(flags, Mapping):
+        raise TypeError(
+            f"The 'flags' parameter of {caller} must be a mapping of column to outcomes. "
+            f"Got {type(flags).__name__} instead."
+        )
+    rows = []
+    for rule in segmentation.rules:
+        for column in sorted(rule.condition.columns):
+            implied = [column, *flags.get(column, ())]
+            for outcome in dict.fromkeys(implied):
+                if outcome in checked:
+                    rows.append((rule.segment, outcome, rule.name, column, rule.condition.text))
+    return pd.DataFrame(rows, columns=["segment", "outcome", "rule", "column", "condition"]).astype(
+        object
+    )
 
 
 def _inequality(decile_rates: pd.DataFrame, segment_keys: list[str], sii_of) -> pd.DataFrame:
@@ -417,6 +595,7 @@ def _assemble(
     ids = segment + "/"
     phrase = [_segment_phrase(s, labels) for s in segment]
     label = [f"{OUTCOMES[o]} among {p}" for o, p in zip(outcome, phrase, strict=True)]
+    cohort_label = [labels.get(s, s.replace("_", " ")) for s in segment]
     if within == "quintile":
         quintile = result["quintile"].astype("int64")
         ids = ids + "q" + quintile.astype(str) + "/"
@@ -425,15 +604,24 @@ def _assemble(
             for q in quintile
         ]
         label = [text + extra for text, extra in zip(label, where, strict=True)]
+        cohort_label = [
+            text + (", most deprived fifth" if q == 1 else f", deprivation quintile {q}")
+            for text, q in zip(cohort_label, quintile, strict=True)
+        ]
     elif within == "place":
         ids = ids + result["place"].astype(str) + "/"
         label = [f"{text} in {place}" for text, place in zip(label, result["place"], strict=True)]
+        cohort_label = [
+            f"{text} in {place}" for text, place in zip(cohort_label, result["place"], strict=True)
+        ]
     ids = ids + outcome
     with np.errstate(divide="ignore", invalid="ignore"):
         table = pd.DataFrame(
             {
                 CANDIDATE_COLUMN: ids.to_numpy(dtype=object),
                 LABEL_COLUMN: np.array(label, dtype=object),
+                COHORT_LABEL_COLUMN: np.array(cohort_label, dtype=object),
+                OUTCOME_LABEL_COLUMN: np.array([OUTCOMES[o] for o in outcome], dtype=object),
                 **{column: result[column].to_numpy() for column in cohort},
                 "outcome": outcome.to_numpy(dtype=object),
                 "persons": result["population"].round().to_numpy(dtype="int64"),
@@ -499,15 +687,32 @@ def _with_benchmark(table: pd.DataFrame, benchmark: pd.DataFrame, caller: str) -
     return joined.assign(benchmark_gap=joined["standardised_rate"] / joined["benchmark_rate"] - 1)
 
 
-def _exclude(table: pd.DataFrame, min_events: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split off candidates that cannot be assessed, with the reason."""
+def _exclude(
+    table: pd.DataFrame, min_events: int, definitions: pd.DataFrame | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split off candidates true by construction or that cannot be assessed, with the reason."""
+    if definitions is not None and len(definitions):
+        first = definitions.drop_duplicates(["segment", "outcome"])
+        detail = (
+            "rule '" + first["rule"].astype(str) + "': " + first["condition"].astype(str)
+        ).to_numpy(dtype=object)
+        lookup = dict(
+            zip(zip(first["segment"], first["outcome"], strict=True), detail, strict=True)
+        )
+        pairs = zip(table["segment"].astype(str), table["outcome"].astype(str), strict=True)
+        rule_text = np.array([lookup.get(pair, "") for pair in pairs], dtype=object)
+    else:
+        rule_text = np.full(len(table), "", dtype=object)
+    defined = rule_text != ""
     reasons = np.select(
         [
+            defined,
             table["events"] < max(min_events, 1),
             table["deciles_used"] < MIN_DECILES,
             table["excess_events_a_year"].isna(),
         ],
         [
+            DEFINITIONAL_REASON,
             f"fewer than {max(min_events, 1)} events",
             f"fewer than {MIN_DECILES} deciles with a published rate",
             "excess events could not be computed",
@@ -516,7 +721,10 @@ def _exclude(table: pd.DataFrame, min_events: int) -> tuple[pd.DataFrame, pd.Dat
     )
     out = reasons != ""
     excluded = table.loc[out, [CANDIDATE_COLUMN, LABEL_COLUMN, "events"]].assign(
-        reason=reasons[out]
+        reason=pd.Series(reasons[out], index=table.index[out], dtype=object),
+        detail=pd.Series(
+            np.where(defined, rule_text, "")[out], index=table.index[out], dtype=object
+        ),
     )
     return table.loc[~out].reset_index(drop=True), excluded.reset_index(drop=True)
 
@@ -595,13 +803,16 @@ def demo_shortlist(
     segment_labels: Mapping[str, str] | None = None,
     analyst_scores: pd.DataFrame | None = None,
     years: float = 1.0,
+    model: SegmentationModel | str | os.PathLike[str] | None = "bridges_to_health",
+    per_cohort: int | None = 1,
 ) -> pd.DataFrame:
     """Return the shortlist of a cube at default weights, with reasons and robustness.
 
     The three or four calls a demo, notebook or report makes, in one: candidates from
-    the cube, default criteria at equal weights (plus the analyst criteria when scores
-    are given), the shortlist with reasons, and the chance of each being in the
-    shortlist under Dirichlet-sampled weights.
+    the cube (leaving out those true by construction of their segment), default criteria
+    at equal weights (plus the analyst criteria when scores are given), the shortlist of
+    distinct cohorts with reasons and related outcomes, and the chance of each being in
+    that shortlist under Dirichlet-sampled weights (same rule).
 
     Parameters
     ----------
@@ -616,21 +827,31 @@ def demo_shortlist(
     seed : int
         Seed of the draws.
     segment_labels : mapping of str to str, optional
-        Readable segment names (for example ``load_rules("bridges_to_health").labels``).
+        Readable segment names; by default the model's labels.
     analyst_scores : pandas.DataFrame, optional
         The output of :func:`toolkit.prioritise.read_criteria_scores`, joined on
         ``candidate`` and scored with :data:`toolkit.prioritise.ANALYST_CRITERIA`.
     years : float
         Years the cube covers.
+    model : SegmentationModel, str, path or None
+        The segmentation model the cube was built with: ``"bridges_to_health"`` (the
+        demo system's) by default. Candidates whose outcome defines their segment are
+        left out (see :func:`candidate_priorities`); None skips that check.
+    per_cohort : int or None
+        Most shortlisted candidates per cohort: 1 by default, so that the shortlist
+        covers distinct cohorts; None for the plain top ``size``.
 
     Returns
     -------
     pandas.DataFrame
-        One row per shortlisted candidate: ``rank``, ``candidate``, ``label``,
-        ``score``, ``p_shortlist`` and ``reason``. ``.attrs`` holds ``excluded`` (the
-        candidates that could not be assessed, with the reason), ``candidates`` (all
-        assessed candidates), ``acceptability`` (the :class:`RankAcceptability`) and
-        ``seed``.
+        One row per shortlisted candidate, best first: ``rank`` (among all
+        candidates), ``candidate``, ``label``, ``score``, ``p_shortlist`` (share of
+        weight draws in which it is in the shortlist, under the same per-cohort rule),
+        ``reason``, ``related`` (labels of its cohort's other candidates, "; "
+        separated) and ``position`` (1 to ``size`` in the shortlist). ``.attrs`` holds
+        ``excluded`` (the candidates left out, with the reason), ``candidates`` (all
+        assessed candidates), ``acceptability`` (the :class:`RankAcceptability`),
+        ``seed`` and ``per_cohort``.
     """
     from toolkit.prioritise.robustness import acceptability_of_model
     from toolkit.prioritise.scoring import ScoringModel, shortlist
@@ -639,7 +860,7 @@ def demo_shortlist(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         candidates = candidate_priorities(
-            cube, outcomes=outcomes, segment_labels=segment_labels, years=years
+            cube, outcomes=outcomes, segment_labels=segment_labels, years=years, model=model
         )
     excluded = candidates.attrs.get("excluded")
     criteria = cube_criteria(candidates)
@@ -649,18 +870,22 @@ def demo_shortlist(
             analyst_scores[["candidate", *names]], on="candidate", how="left", validate="1:1"
         )
         criteria += [spec.criterion for spec in ANALYST_CRITERIA]
-    model = ScoringModel(candidates, criteria=criteria)
-    scored = model.to_frame()
-    top = shortlist(scored, size=size)
-    acceptability = acceptability_of_model(model, draws=draws, size=size, seed=seed)
+    scoring = ScoringModel(candidates, criteria=criteria)
+    scored = scoring.to_frame()
+    top = shortlist(scored, size=size, per_cohort=per_cohort)
+    acceptability = acceptability_of_model(
+        scoring, draws=draws, size=size, seed=seed, per_cohort=per_cohort
+    )
     chance = dict(zip(acceptability.candidates, acceptability.p_shortlist.tolist(), strict=True))
-    result = top[["rank", CANDIDATE_COLUMN, LABEL_COLUMN, "score", "reason"]].assign(
-        p_shortlist=top[CANDIDATE_COLUMN].map(chance).astype("float64")
-    )[["rank", CANDIDATE_COLUMN, LABEL_COLUMN, "score", "p_shortlist", "reason"]]
+    columns = ["rank", CANDIDATE_COLUMN, LABEL_COLUMN, "score", "p_shortlist", "reason"]
+    result = top.assign(p_shortlist=top[CANDIDATE_COLUMN].map(chance).astype("float64"))[
+        [*columns, "related", "position"]
+    ]
     result.attrs = {
         "excluded": excluded,
         "candidates": candidates,
         "acceptability": acceptability,
         "seed": seed,
+        "per_cohort": per_cohort,
     }
     return result

@@ -32,6 +32,17 @@ DIRECTION_SIGNS: dict[str, float] = {"benefit": 1.0, "cost": -1.0}
 CANDIDATE_COLUMN = "candidate"
 LABEL_COLUMN = "label"
 
+#: Columns that name a candidate concisely, "cohort: outcome", when both are present (as
+#: :func:`toolkit.prioritise.candidate_priorities` gives them).
+COHORT_LABEL_COLUMN = "cohort_label"
+OUTCOME_LABEL_COLUMN = "outcome_label"
+
+#: Columns that together say which cohort a candidate is about (the segment, and the
+#: deprivation quintile or place when candidates are split within segments). Candidates
+#: that share them are outcomes of one cohort: the shortlist keeps a limited number per
+#: cohort (see :func:`toolkit.prioritise.shortlist`).
+COHORT_COLUMNS: tuple[str, ...] = ("segment", "quintile", "place")
+
 
 def _min_max(values: np.ndarray) -> np.ndarray:
     """Scale each column to [0, 1]: (x - min) / (max - min); a constant column scores 0."""

@@ -7,6 +7,11 @@ matrix product, no Python loop over draws) and counts how often each candidate t
 rank and makes the shortlist. :func:`weight_to_enter` finds the smallest change in one
 criterion's weight that brings a candidate into the shortlist, or takes it out.
 
+"The shortlist" is the one :func:`toolkit.prioritise.shortlist` shows: at most
+``per_cohort`` candidates per cohort (1 by default), applied to every weight draw at once
+by :func:`toolkit.prioritise.scoring.select_shortlist`, so that "in the shortlist in 95% of
+weightings" describes the list a board is shown.
+
 Both use the scoring model's tie-break (see :mod:`toolkit.prioritise.scoring`): scores equal
 to 12 decimal places go to the candidate with the higher unweighted mean of its normalised
 criteria, then to the lower candidate id.
@@ -23,13 +28,19 @@ import pandas as pd
 
 from toolkit.prioritise.criteria import CANDIDATE_COLUMN, LABEL_COLUMN, Criterion
 from toolkit.prioritise.scoring import (
+    DEFAULT_PER_COHORT,
     DEFAULT_SHORTLIST_CAP,
     DEFAULT_SHORTLIST_SIZE,
     Method,
     ScoringModel,
     WeightsLike,
+    check_per_cohort,
     check_size,
+    in_shortlist,
+    rank_order,
     rank_scores,
+    ranks_of_order,
+    select_shortlist,
 )
 
 Sampling = Literal["dirichlet", "uniform"]
@@ -78,7 +89,9 @@ class RankAcceptability:
         Shape (n, n): ``probabilities[i, r]`` is the share of draws in which candidate
         ``i`` takes rank ``r + 1``. Rows and columns each sum to 1.
     p_shortlist : numpy.ndarray
-        Share of draws in which each candidate is in the top ``size``.
+        Share of draws in which each candidate is in the shortlist of ``size``, under the
+        shortlist's rule: at most ``per_cohort`` candidates per cohort (the plain top
+        ``size`` when ``per_cohort`` is None or every candidate is its own cohort).
     rank_at_weights : numpy.ndarray
         Each candidate's rank at the chosen weights.
     central_weights : numpy.ndarray
@@ -92,6 +105,10 @@ class RankAcceptability:
         The Dirichlet spread (ignored by uniform sampling).
     draws, size, seed : int
         Number of weight draws, shortlist size, and the seed that reproduces them.
+    per_cohort : int or None
+        Most candidates per cohort in the shortlist (None: no limit).
+    cohort_columns : tuple of str
+        The columns that identified cohorts (empty: every candidate its own cohort).
     """
 
     candidates: tuple[str, ...]
@@ -108,6 +125,8 @@ class RankAcceptability:
     draws: int
     size: int
     seed: int
+    per_cohort: int | None = None
+    cohort_columns: tuple[str, ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
         """Return the tidy table: one row per candidate and rank, with its probability."""
@@ -152,7 +171,13 @@ class RankAcceptability:
         heading = (
             f"<p><b>Rank acceptability</b>: {self.draws:,} weight draws ({self.sampling}"
             + (f", spread {self.spread:g}" if self.sampling == "dirichlet" else "")
-            + f"), {self.method.replace('_', ' ')}, shortlist of {self.size}, seed {self.seed}.</p>"
+            + f"), {self.method.replace('_', ' ')}, shortlist of {self.size}"
+            + (
+                f" ({self.per_cohort} per cohort)"
+                if self.per_cohort and self.cohort_columns
+                else ""
+            )
+            + f", seed {self.seed}.</p>"
         )
         return heading + self.summary().to_html(index=False, float_format=lambda x: f"{x:.2f}")
 
@@ -191,6 +216,7 @@ def acceptability_of_model(
     size: int = DEFAULT_SHORTLIST_SIZE,
     cap: int = DEFAULT_SHORTLIST_CAP,
     seed: int | None = None,
+    per_cohort: int | None = DEFAULT_PER_COHORT,
 ) -> RankAcceptability:
     """Rank acceptability on a prepared :class:`ScoringModel` (see :func:`rank_acceptability`).
 
@@ -212,6 +238,9 @@ def acceptability_of_model(
         Largest shortlist allowed.
     seed : int, optional
         Seed for the weight draws; one is drawn and recorded when not given.
+    per_cohort : int or None
+        Most candidates per cohort in the shortlist (1 by default; None for no limit),
+        over the model's cohorts (:attr:`ScoringModel.cohort_codes`).
 
     Returns
     -------
@@ -221,6 +250,7 @@ def acceptability_of_model(
     vector = model.weight_vector(weights, caller=caller)
     draws = _check_draws(draws, caller)
     size = check_size(size, cap, caller=caller)
+    per_cohort = check_per_cohort(per_cohort, caller=caller)
     if sampling not in SAMPLERS:
         raise ValueError(
             f"The 'sampling' parameter of {caller} must be one of {sorted(SAMPLERS)}. "
@@ -238,13 +268,17 @@ def acceptability_of_model(
     rng = np.random.default_rng(seed)
     count = len(model)
     counts = np.zeros(count * count, dtype=np.int64)
+    shortlisted = np.zeros(count, dtype=np.int64)
     firsts = np.zeros((count, vector.size))
     offsets = np.arange(count) * count
     for start in range(0, draws, _CHUNK):
         sampled = SAMPLERS[sampling](rng, vector, float(spread), min(_CHUNK, draws - start))
-        ranks = rank_scores(model.batch_scores(sampled))
+        order = rank_order(model.batch_scores(sampled))
+        ranks = ranks_of_order(order)
         counts += np.bincount((offsets + ranks - 1).ravel(), minlength=count * count)
         firsts += (ranks == 1).T.astype(np.float64) @ sampled
+        chosen, _ = select_shortlist(order, model.cohort_codes, size, per_cohort)
+        shortlisted += in_shortlist(order, chosen).sum(axis=0)
     probabilities = counts.reshape(count, count) / draws
     times_first = probabilities[:, 0] * draws
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -254,7 +288,7 @@ def acceptability_of_model(
         labels=model.labels,
         criteria=model.names,
         probabilities=probabilities,
-        p_shortlist=probabilities[:, :size].sum(axis=1),
+        p_shortlist=shortlisted / draws,
         rank_at_weights=rank_scores(model.batch_scores(vector[np.newaxis, :]))[0],
         central_weights=central,
         weights=vector,
@@ -264,6 +298,8 @@ def acceptability_of_model(
         draws=draws,
         size=size,
         seed=seed,
+        per_cohort=per_cohort,
+        cohort_columns=model.cohort_columns,
     )
 
 
@@ -279,6 +315,8 @@ def rank_acceptability(
     size: int = DEFAULT_SHORTLIST_SIZE,
     cap: int = DEFAULT_SHORTLIST_CAP,
     seed: int | None = None,
+    per_cohort: int | None = DEFAULT_PER_COHORT,
+    cohort: Sequence[str] | None = None,
 ) -> RankAcceptability:
     """Each candidate's probability of each rank, and of the shortlist, under uncertain weights.
 
@@ -314,6 +352,12 @@ def rank_acceptability(
     seed : int, optional
         Seed for the draws: the same seed gives the same result. When not given, one is
         drawn and recorded in the result's ``seed``.
+    per_cohort : int or None
+        The shortlist's rule, as for :func:`toolkit.prioritise.shortlist`: at most this
+        many candidates per cohort (1 by default); None for the plain top ``size``.
+    cohort : sequence of str, optional
+        Columns that identify a cohort; by default those of ``segment``, ``quintile`` and
+        ``place`` that the table has (none: every candidate is its own cohort).
 
     Returns
     -------
@@ -324,9 +368,12 @@ def rank_acceptability(
 
     Notes
     -----
-    Ties within a draw are broken as in scoring.
+    Ties within a draw are broken as in scoring. ``p_shortlist`` walks each draw's ranking
+    with the shortlist's per-cohort rule, vectorised over draws (a stable sort by cohort
+    finds each candidate's place within its cohort in every draw; no loop over draws);
+    ``probabilities`` are plain ranks.
     """
-    model = ScoringModel(candidates, criteria=criteria, method=method)
+    model = ScoringModel(candidates, criteria=criteria, method=method, cohort=cohort)
     return acceptability_of_model(
         model,
         weights,
@@ -336,6 +383,7 @@ def rank_acceptability(
         size=size,
         cap=cap,
         seed=seed,
+        per_cohort=per_cohort,
     )
 
 
@@ -391,13 +439,21 @@ class WeightChange:
 
 
 def _membership(
-    model: ScoringModel, raw: np.ndarray, column: int, values: np.ndarray, index: int, size: int
+    model: ScoringModel,
+    raw: np.ndarray,
+    column: int,
+    values: np.ndarray,
+    index: int,
+    size: int,
+    per_cohort: int | None = None,
 ) -> np.ndarray:
-    """Whether candidate ``index`` is in the top ``size`` for each value of one raw weight."""
+    """Whether candidate ``index`` is in the shortlist for each value of one raw weight."""
     weights = np.repeat(raw[np.newaxis, :], values.size, axis=0)
     weights[:, column] = values
     weights /= weights.sum(axis=1, keepdims=True)
-    return rank_scores(model.batch_scores(weights))[:, index] <= size
+    order = rank_order(model.batch_scores(weights))
+    chosen, _ = select_shortlist(order, model.cohort_codes, size, per_cohort)
+    return in_shortlist(order, chosen)[:, index]
 
 
 def _exact_breakpoints(model: ScoringModel, raw: np.ndarray, column: int, index: int) -> np.ndarray:
@@ -417,13 +473,18 @@ def _exact_breakpoints(model: ScoringModel, raw: np.ndarray, column: int, index:
 
 
 def _grid_breakpoints(
-    model: ScoringModel, raw: np.ndarray, column: int, index: int, size: int
+    model: ScoringModel,
+    raw: np.ndarray,
+    column: int,
+    index: int,
+    size: int,
+    per_cohort: int | None = None,
 ) -> np.ndarray:
     """Weights where membership changes, found on a grid of shares and refined by bisection."""
     rest = raw.sum() - raw[column]
     shares = np.linspace(0.0, 0.9999, 2001)
     values = shares * rest / (1.0 - shares)
-    member = _membership(model, raw, column, values, index, size)
+    member = _membership(model, raw, column, values, index, size, per_cohort)
     flips = np.flatnonzero(member[1:] != member[:-1])
     found = []
     for flip in flips:
@@ -431,7 +492,8 @@ def _grid_breakpoints(
         below = member[flip]
         for _ in range(60):
             middle = 0.5 * (low + high)
-            if _membership(model, raw, column, np.array([middle]), index, size)[0] == below:
+            inside = _membership(model, raw, column, np.array([middle]), index, size, per_cohort)
+            if inside[0] == below:
                 low = middle
             else:
                 high = middle
@@ -447,6 +509,7 @@ def change_of_model(
     criterion: str,
     size: int = DEFAULT_SHORTLIST_SIZE,
     cap: int = DEFAULT_SHORTLIST_CAP,
+    per_cohort: int | None = DEFAULT_PER_COHORT,
 ) -> WeightChange:
     """:func:`weight_to_enter` on a prepared :class:`ScoringModel`.
 
@@ -464,6 +527,8 @@ def change_of_model(
         The shortlist size.
     cap : int
         Largest shortlist allowed.
+    per_cohort : int or None
+        Most candidates per cohort in the shortlist (1 by default; None for no limit).
 
     Returns
     -------
@@ -472,6 +537,7 @@ def change_of_model(
     caller = "weight_to_enter"
     raw = model.raw_weights(weights, caller=caller)
     size = check_size(size, cap, caller=caller)
+    per_cohort = check_per_cohort(per_cohort, caller=caller)
     if candidate not in model.candidates:
         raise ValueError(
             f"The 'candidate' parameter of {caller} must be a candidate id. Got {candidate!r} "
@@ -488,14 +554,18 @@ def change_of_model(
     label = model.labels[index]
     current = float(raw[column])
     rest = float(raw.sum() - current)
-    member_now = bool(_membership(model, raw, column, np.array([current]), index, size)[0])
+    member_now = bool(
+        _membership(model, raw, column, np.array([current]), index, size, per_cohort)[0]
+    )
     required: float | None = None
     if rest > 0:
         if model.method == "weighted_sum":
             points = _exact_breakpoints(model, raw, column, index)
-            required = _nearest_flip(model, raw, column, index, size, current, points, member_now)
+            required = _nearest_flip(
+                model, raw, column, index, size, current, points, member_now, per_cohort
+            )
         else:
-            points = _grid_breakpoints(model, raw, column, index, size)
+            points = _grid_breakpoints(model, raw, column, index, size, per_cohort)
             if points.size:
                 required = float(points[np.argmin(np.abs(points - current))])
     verb = "takes" if member_now else "brings"
@@ -528,6 +598,7 @@ def _nearest_flip(
     current: float,
     points: np.ndarray,
     member_now: bool,
+    per_cohort: int | None = None,
 ) -> float | None:
     """Return the crossing nearest the current weight where membership flips (at or past it)."""
     if points.size == 0:
@@ -536,8 +607,8 @@ def _nearest_flip(
     lower = np.insert(points, 0, 0.0)
     # For each crossing, test the crossing itself and a point just beyond it, away from now.
     beyond = np.where(points > current, 0.5 * (points + upper[1:]), 0.5 * (points + lower[:-1]))
-    at = _membership(model, raw, column, points, index, size)
-    past = _membership(model, raw, column, beyond, index, size)
+    at = _membership(model, raw, column, points, index, size, per_cohort)
+    past = _membership(model, raw, column, beyond, index, size, per_cohort)
     flips = (at != member_now) | (past != member_now)
     if not flips.any():
         return None
@@ -555,6 +626,8 @@ def weight_to_enter(
     method: Method = "weighted_sum",
     size: int = DEFAULT_SHORTLIST_SIZE,
     cap: int = DEFAULT_SHORTLIST_CAP,
+    per_cohort: int | None = DEFAULT_PER_COHORT,
+    cohort: Sequence[str] | None = None,
 ) -> WeightChange:
     """Find the smallest change in one criterion's weight that moves a candidate in or out.
 
@@ -582,6 +655,12 @@ def weight_to_enter(
         The shortlist size (5 by default, at most ``cap``).
     cap : int
         The largest shortlist allowed (7 by default).
+    per_cohort : int or None
+        The shortlist's rule, as for :func:`toolkit.prioritise.shortlist`: at most this
+        many candidates per cohort (1 by default); None for the plain top ``size``.
+    cohort : sequence of str, optional
+        Columns that identify a cohort (by default those of ``segment``, ``quintile`` and
+        ``place`` that the table has).
 
     Returns
     -------
@@ -596,9 +675,17 @@ def weight_to_enter(
     lines cross; each crossing is checked. TOPSIS is not linear in the weight, so the
     weight's share is scanned on a grid of 2,001 points in [0, 0.9999] and each change
     refined by bisection: a change confined to a window narrower than the grid can be
-    missed.
+    missed. The per-cohort rule keeps the weighted sum exact: whether a candidate is
+    first of its cohort, and how many other cohorts rank above it, change only when
+    another candidate crosses it.
     """
-    model = ScoringModel(candidates, criteria=criteria, method=method)
+    model = ScoringModel(candidates, criteria=criteria, method=method, cohort=cohort)
     return change_of_model(
-        model, weights, candidate=candidate, criterion=criterion, size=size, cap=cap
+        model,
+        weights,
+        candidate=candidate,
+        criterion=criterion,
+        size=size,
+        cap=cap,
+        per_cohort=per_cohort,
     )

@@ -14,6 +14,12 @@ normalised criteria (so that a candidate dominated by another never ranks above 
 when the criterion that separates them has no weight), then by candidate id (as text,
 ascending). The same rule is used by the shortlist, by rank acceptability and by
 :func:`weight_to_enter`.
+
+The shortlist rule is shared too: walk the ranking and keep each candidate unless its
+cohort (the :data:`~toolkit.prioritise.criteria.COHORT_COLUMNS` it has: segment, and
+quintile or place) already has ``per_cohort`` shortlisted items, until ``size`` are kept.
+:func:`select_shortlist` applies it to one ranking or to many at once (vectorised over
+weight draws), so that the shortlist shown and the chance of being in it agree.
 """
 
 from __future__ import annotations
@@ -28,7 +34,10 @@ import pandas as pd
 from toolkit.errors import DataContractError
 from toolkit.prioritise.criteria import (
     CANDIDATE_COLUMN,
+    COHORT_COLUMNS,
+    COHORT_LABEL_COLUMN,
     LABEL_COLUMN,
+    OUTCOME_LABEL_COLUMN,
     Criterion,
     check_criteria,
     criteria_matrix,
@@ -44,6 +53,10 @@ TIE_DECIMALS = 12
 #: Default and largest shortlist size: not everything can be a priority.
 DEFAULT_SHORTLIST_SIZE = 5
 DEFAULT_SHORTLIST_CAP = 7
+
+#: Default number of shortlisted candidates per cohort: a priority is a cohort with its
+#: outcomes, so by default the shortlist covers distinct cohorts (None: no limit).
+DEFAULT_PER_COHORT = 1
 
 #: Prefix of the columns holding each criterion's contribution to the score.
 CONTRIBUTION_PREFIX = "contribution_"
@@ -97,17 +110,153 @@ def check_size(size: object, cap: object, *, caller: str) -> int:
     return int(size)
 
 
+def check_per_cohort(per_cohort: object, *, caller: str) -> int | None:
+    """Check the per-cohort limit of a shortlist (an int >= 1, or None for no limit)."""
+    if per_cohort is None:
+        return None
+    if isinstance(per_cohort, bool) or not isinstance(per_cohort, int | np.integer):
+        raise TypeError(
+            f"The 'per_cohort' parameter of {caller} must be an int or None. "
+            f"Got {per_cohort!r} instead."
+        )
+    if per_cohort < 1:
+        raise ValueError(
+            f"The 'per_cohort' parameter of {caller} must be an int >= 1 or None. "
+            f"Got {per_cohort} instead."
+        )
+    return int(per_cohort)
+
+
+def cohort_codes(
+    candidates: pd.DataFrame, cohort: Sequence[str] | None, *, caller: str
+) -> tuple[tuple[str, ...], np.ndarray]:
+    """Return the cohort columns and an integer cohort code for each row of ``candidates``.
+
+    Parameters
+    ----------
+    candidates : pandas.DataFrame
+        One row per candidate.
+    cohort : sequence of str or None
+        Columns that together identify a cohort. None: those of
+        :data:`~toolkit.prioritise.criteria.COHORT_COLUMNS` that the table has. When
+        there are none, every candidate is its own cohort.
+    caller : str
+        The public function's name, for error messages.
+
+    Returns
+    -------
+    tuple of str, numpy.ndarray
+        The cohort columns used, and codes 0, 1, ... (equal codes = same cohort; a
+        missing value is a value of its own).
+    """
+    if cohort is None:
+        columns = tuple(column for column in COHORT_COLUMNS if column in candidates.columns)
+    else:
+        if isinstance(cohort, str | bytes) or not isinstance(cohort, Sequence):
+            raise TypeError(
+                f"The 'cohort' parameter of {caller} must be a sequence of column names or "
+                f"None. Got {cohort!r} instead."
+            )
+        columns = tuple(cohort)
+        absent = [column for column in columns if column not in candidates.columns]
+        if absent:
+            raise ValueError(
+                f"The 'cohort' parameter of {caller} must name columns of the candidates "
+                f"table. Got {absent}, which it lacks, instead."
+            )
+    if not columns:
+        return columns, np.arange(len(candidates), dtype=np.int64)
+    codes = candidates.groupby(list(columns), dropna=False, sort=False, observed=True).ngroup()
+    return columns, codes.to_numpy(dtype=np.int64)
+
+
+def rank_order(scores: np.ndarray) -> np.ndarray:
+    """Return the candidate indices best first along the last axis, ties to the earlier one.
+
+    The columns must already be in tie-break order, which :class:`ScoringModel`
+    guarantees.
+    """
+    return np.argsort(-np.round(scores, TIE_DECIMALS), axis=-1, kind="stable")
+
+
+def ranks_of_order(order: np.ndarray) -> np.ndarray:
+    """Return 1-based ranks in candidate order from the order of :func:`rank_order`."""
+    ranks = np.empty_like(order)
+    positions = np.arange(1, order.shape[-1] + 1)
+    np.put_along_axis(ranks, order, np.broadcast_to(positions, order.shape), axis=-1)
+    return ranks
+
+
 def rank_scores(scores: np.ndarray) -> np.ndarray:
     """Return 1-based ranks along the last axis, ties to the earlier column.
 
     The columns must already be in tie-break order, which :class:`ScoringModel`
     guarantees.
     """
-    order = np.argsort(-np.round(scores, TIE_DECIMALS), axis=-1, kind="stable")
-    ranks = np.empty_like(order)
-    positions = np.arange(1, scores.shape[-1] + 1)
-    np.put_along_axis(ranks, order, np.broadcast_to(positions, order.shape), axis=-1)
-    return ranks
+    return ranks_of_order(rank_order(scores))
+
+
+def _occurrence(cohort_in_order: np.ndarray) -> np.ndarray:
+    """For each position of each ranking, how many of its cohort rank above it (0 = first).
+
+    Vectorised over rankings (rows): a stable sort by cohort keeps each cohort's positions
+    in rank order, the distance from the start of its run is the occurrence number, and
+    it is scattered back to the positions. No loop over rankings.
+    """
+    rows, count = cohort_in_order.shape
+    by_cohort = np.argsort(cohort_in_order, axis=1, kind="stable")
+    grouped = np.take_along_axis(cohort_in_order, by_cohort, axis=1)
+    index = np.broadcast_to(np.arange(count), (rows, count))
+    starts = np.ones((rows, count), dtype=bool)
+    starts[:, 1:] = grouped[:, 1:] != grouped[:, :-1]
+    run_start = np.maximum.accumulate(np.where(starts, index, 0), axis=1)
+    occurrence = np.empty_like(by_cohort)
+    np.put_along_axis(occurrence, by_cohort, index - run_start, axis=1)
+    return occurrence
+
+
+def select_shortlist(
+    order: np.ndarray, codes: np.ndarray, size: int, per_cohort: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Apply the shortlist rule to one or many rankings at once.
+
+    Walk each ranking best first and keep a candidate unless its cohort already has
+    ``per_cohort`` kept candidates, until ``size`` are kept.
+
+    Parameters
+    ----------
+    order : numpy.ndarray
+        Shape (rankings, n): candidate indices best first in each ranking (as from
+        :func:`rank_order`).
+    codes : numpy.ndarray
+        Shape (n,): the cohort code of each candidate index (see :func:`cohort_codes`).
+    size : int
+        Shortlist size.
+    per_cohort : int or None
+        Most candidates kept per cohort; None for no limit.
+
+    Returns
+    -------
+    chosen, eligible : numpy.ndarray
+        Boolean, shape (rankings, n), by position in the ranking (column p is the
+        (p + 1)-th best): ``eligible`` where the cohort is not yet full, ``chosen`` where
+        the candidate is shortlisted (the first ``size`` eligible positions).
+    """
+    count = order.shape[-1]
+    if per_cohort is None or np.unique(codes).size == codes.size:
+        eligible = np.ones(order.shape, dtype=bool)
+        chosen = np.broadcast_to(np.arange(count) < size, order.shape).copy()
+        return chosen, eligible
+    eligible = _occurrence(codes[order]) < per_cohort
+    chosen = eligible & (np.cumsum(eligible, axis=1) <= size)
+    return chosen, eligible
+
+
+def in_shortlist(order: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """Return shortlist membership in candidate order from :func:`select_shortlist`'s positions."""
+    member = np.empty_like(chosen)
+    np.put_along_axis(member, order, chosen, axis=-1)
+    return member
 
 
 class ScoringModel:
@@ -131,6 +280,17 @@ class ScoringModel:
         criteria. ``"topsis"``: closeness to the ideal candidate, D- / (D+ + D-), with
         D+ and D- the Euclidean distances of the weighted normalised values from the
         column-wise best and worst.
+    cohort : sequence of str, optional
+        Columns that identify a candidate's cohort, for the per-cohort shortlist rule.
+        By default those of ``segment``, ``quintile`` and ``place`` that the table has;
+        with none of them every candidate is its own cohort.
+
+    Attributes
+    ----------
+    cohort_columns : tuple of str
+        The cohort columns used.
+    cohort_codes : numpy.ndarray
+        Cohort code of each candidate, in :attr:`candidates` order.
     """
 
     def __init__(
@@ -139,6 +299,7 @@ class ScoringModel:
         *,
         criteria: Sequence[Criterion],
         method: Method = "weighted_sum",
+        cohort: Sequence[str] | None = None,
     ) -> None:
         caller = "ScoringModel"
         if not isinstance(candidates, pd.DataFrame):
@@ -174,6 +335,9 @@ class ScoringModel:
         self._gap_to_worst = (self.normalised - self.normalised.min(axis=0)) ** 2
         self._batch = METHODS[method]
         self._table = candidates
+        columns, codes = cohort_codes(candidates, cohort, caller=caller)
+        self.cohort_columns: tuple[str, ...] = columns
+        self.cohort_codes: np.ndarray = codes[self.order]
 
     def __len__(self) -> int:
         return len(self.candidates)
@@ -289,6 +453,42 @@ class ScoringModel:
         """Return each candidate's rank (1 = top) for these weights, in :attr:`candidates` order."""
         return rank_scores(self.scores(weights))
 
+    def shortlisted(
+        self,
+        weights: WeightsLike = None,
+        *,
+        size: int = DEFAULT_SHORTLIST_SIZE,
+        cap: int = DEFAULT_SHORTLIST_CAP,
+        per_cohort: int | None = DEFAULT_PER_COHORT,
+    ) -> np.ndarray:
+        """Return the shortlisted candidates' positions in :attr:`candidates`, best first.
+
+        The same rule as :func:`shortlist` (at most ``per_cohort`` per cohort), on numpy
+        arrays only: what a workshop slider should call.
+
+        Parameters
+        ----------
+        weights : mapping of str to float, sequence of float or None
+            As for :meth:`weight_vector`.
+        size : int
+            Shortlist size (5 by default, at most ``cap``).
+        cap : int
+            Largest shortlist allowed.
+        per_cohort : int or None
+            Most candidates per cohort (1 by default); None for no limit.
+
+        Returns
+        -------
+        numpy.ndarray
+            Integer positions into :attr:`candidates`, in shortlist order.
+        """
+        caller = "ScoringModel.shortlisted"
+        size = check_size(size, cap, caller=caller)
+        per_cohort = check_per_cohort(per_cohort, caller=caller)
+        order = rank_order(self.scores(weights))[np.newaxis, :]
+        chosen, _ = select_shortlist(order, self.cohort_codes, size, per_cohort)
+        return order[0][chosen[0]]
+
     def batch_scores(self, weights: np.ndarray) -> np.ndarray:
         """Scores for many weight vectors at once.
 
@@ -350,6 +550,7 @@ class ScoringModel:
                 "method": self.method,
                 "weights": dict(zip(self.names, vector.tolist(), strict=True)),
                 "phrases": {criterion.name: criterion.phrase for criterion in self.criteria},
+                "cohort": self.cohort_columns,
             }
         }
         return result
@@ -386,6 +587,7 @@ def score_priorities(
     criteria: Sequence[Criterion],
     weights: WeightsLike = None,
     method: Method = "weighted_sum",
+    cohort: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Score and rank candidate priorities on weighted criteria.
 
@@ -402,15 +604,18 @@ def score_priorities(
         by their total, so only their ratios matter.
     method : {"weighted_sum", "topsis"}
         The scoring method (see :class:`ScoringModel`).
+    cohort : sequence of str, optional
+        Columns that identify a candidate's cohort (see :class:`ScoringModel`); recorded
+        for :func:`shortlist`. Scores and ranks do not depend on it.
 
     Returns
     -------
     pandas.DataFrame
         A new table, best first: the candidates' columns plus ``score`` (0 to 1),
         ``rank`` (1 = top; ties broken as the module describes) and ``contribution_<criterion>``
-        for each criterion (for the weighted sum these sum to the score). The weights used
-        and the criteria's phrases are kept in ``.attrs["prioritise"]`` for
-        :func:`shortlist`.
+        for each criterion (for the weighted sum these sum to the score). The weights used,
+        the criteria's phrases and the cohort columns are kept in ``.attrs["prioritise"]``
+        for :func:`shortlist`.
 
     Raises
     ------
@@ -425,7 +630,7 @@ def score_priorities(
     ScoringModel : the prepared, fast path for re-scoring under many weights.
     shortlist : the top few with their reasons.
     """
-    model = ScoringModel(candidates, criteria=criteria, method=method)
+    model = ScoringModel(candidates, criteria=criteria, method=method, cohort=cohort)
     return model.to_frame(weights)
 
 
@@ -434,33 +639,55 @@ def _format_margin(value: float) -> str:
     return f"{value:.2f}" if abs(value) >= 0.01 else f"{value:.2g}"
 
 
+def _short_names(ordered: pd.DataFrame, labels: list[str]) -> tuple[list[str], list[str]]:
+    """Concise names of candidates, and of their outcomes within a cohort.
+
+    With ``cohort_label`` and ``outcome_label`` columns (as
+    :func:`~toolkit.prioritise.candidate_priorities` gives) a candidate is named
+    "cohort: outcome" and, among its cohort's other candidates, by its outcome alone;
+    otherwise by its label.
+    """
+    if {COHORT_LABEL_COLUMN, OUTCOME_LABEL_COLUMN} <= set(ordered.columns):
+        cohorts = ordered[COHORT_LABEL_COLUMN].astype(str).tolist()
+        outcomes = ordered[OUTCOME_LABEL_COLUMN].astype(str).tolist()
+        names = [f"{c}: {o}" for c, o in zip(cohorts, outcomes, strict=True)]
+        return names, outcomes
+    return labels, labels
+
+
 def _reason(
-    label: str,
     score: float,
     shares: list[tuple[str, float]],
+    related: list[str],
     left_out: tuple[str, float] | None,
+    other_cohorts: bool,
 ) -> str:
-    """Build one plain-English reason."""
+    """Build one plain-English reason (the label is not repeated: it has its own column)."""
     if score <= 0 or not shares:
-        text = f"{label}: it scores 0 on every weighted criterion."
+        text = "It scores 0 on every weighted criterion."
     else:
         parts = [
             f"{phrase} ({share:.0%}{' of score' if i == 0 else ''})"
             for i, (phrase, share) in enumerate(shares)
         ]
-        text = f"{label}: largest contributions: " + ", ".join(parts) + "."
+        text = "Largest contributions: " + ", ".join(parts) + "."
+    if related:
+        text += " Related outcomes of this cohort: " + ", ".join(related) + "."
     if left_out is None:
-        return text + " No candidate was left out."
-    left_label, left_score = left_out
+        return text + (
+            " No other cohort was left out." if other_cohorts else " No candidate was left out."
+        )
+    left_name, left_score = left_out
     margin = score - left_score
     if round(margin, TIE_DECIMALS) <= 0:
         return text + (
-            f" Level with the first candidate left out ({left_label}); it is ahead only by "
+            f" Level with the first candidate left out ('{left_name}'); it is ahead only by "
             "the tie-break."
         )
     share = f" ({margin / score:.0%} of the score)" if score > 0 else ""
     return text + (
-        f" Ahead of the first candidate left out ({left_label}) by {_format_margin(margin)}{share}."
+        f" Ahead of the first candidate left out ('{left_name}') by {_format_margin(margin)}"
+        f"{share}."
     )
 
 
@@ -471,11 +698,18 @@ def shortlist(
     cap: int = DEFAULT_SHORTLIST_CAP,
     criteria: Sequence[Criterion] | None = None,
     reasons: int = 2,
+    per_cohort: int | None = DEFAULT_PER_COHORT,
+    cohort: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Return the top few candidates, each with a plain-English reason.
+    """Return the top few candidates of distinct cohorts, each with a plain-English reason.
 
-    The reason names the candidate's largest contributions (as shares of its score) and
-    its margin over the first candidate left out.
+    Walk the ranking best first and keep each candidate unless its cohort already has
+    ``per_cohort`` shortlisted items, until ``size`` are kept. A priority for a board is
+    a cohort with its outcomes, and not everything can be a priority: by default (one per
+    cohort) the shortlist covers ``size`` distinct cohorts, and each item lists its
+    cohort's other candidates as related outcomes, so nothing is hidden. Tables without
+    cohort columns (``segment``, ``quintile``, ``place``) are unaffected: every candidate
+    is its own cohort.
 
     Parameters
     ----------
@@ -490,23 +724,41 @@ def shortlist(
         :func:`score_priorities` in ``scored.attrs``, else the column names.
     reasons : int
         How many of the largest contributions each reason names (2 by default).
+    per_cohort : int or None
+        Most candidates shortlisted per cohort: 1 by default; None for no limit (the plain
+        top ``size``). :func:`rank_acceptability` and :func:`weight_to_enter` take the same
+        option, so that their chances and thresholds describe this shortlist.
+    cohort : sequence of str, optional
+        Columns that identify a cohort; by default those recorded by
+        :func:`score_priorities`, else the ones of ``segment``, ``quintile`` and ``place``
+        that the table has.
 
     Returns
     -------
     pandas.DataFrame
-        The top ``size`` rows of ``scored`` (all of them if there are fewer), in rank
-        order, with added columns ``reason``, ``first_left_out`` (label of the best
-        candidate not shortlisted, missing if none) and ``margin`` (score minus that
-        candidate's score).
+        The shortlisted rows of ``scored`` (fewer than ``size`` when there are not
+        enough), best first, keeping their overall ``rank``, with added columns:
+
+        - ``position``: 1 to ``size``, the place in the shortlist;
+        - ``reason``: the largest contributions (as shares of the score), the cohort's
+          related outcomes with their ranks, and the margin over the first candidate
+          left out;
+        - ``related``: labels of the cohort's candidates that are not shortlisted, best
+          first, separated by "; " (empty when none); listed with the cohort's first
+          shortlisted item;
+        - ``first_left_out``: label of the best candidate the rule would take next (the
+          first of a cohort that is not full), missing if none;
+        - ``margin``: score minus that candidate's score.
 
     Raises
     ------
     ValueError
-        When ``size`` is not in [1, cap], or ``scored`` lacks score columns, or already
-        has a column this function adds.
+        When ``size`` is not in [1, cap], ``per_cohort`` is below 1, ``scored`` lacks
+        score columns, or already has a column this function adds.
     """
     caller = "shortlist"
     size = check_size(size, cap, caller=caller)
+    per_cohort = check_per_cohort(per_cohort, caller=caller)
     if isinstance(reasons, bool) or not isinstance(reasons, int) or reasons < 1:
         raise ValueError(
             f"The 'reasons' parameter of {caller} must be an int >= 1. Got {reasons!r} instead."
@@ -524,42 +776,85 @@ def shortlist(
             f"The 'scored' parameter of {caller} must be the output of score_priorities; it "
             f"lacks {absent or ['contribution_<criterion> columns']}."
         )
-    added = ["reason", "first_left_out", "margin"]
+    added = ["position", "reason", "related", "first_left_out", "margin"]
     clash = [column for column in added if column in scored.columns]
     if clash:
         raise ValueError(
             f"{caller} will not overwrite existing columns {clash} of the scored table. "
             "Rename or drop them first."
         )
+    recorded = scored.attrs.get("prioritise", {})
     if criteria is not None:
         phrases = {c.name: c.phrase for c in check_criteria(criteria, caller=caller)}
     else:
-        phrases = dict(scored.attrs.get("prioritise", {}).get("phrases", {}))
+        phrases = dict(recorded.get("phrases", {}))
+    if cohort is None and recorded.get("cohort") is not None:
+        cohort = tuple(recorded["cohort"])
     ordered = scored.sort_values("rank", kind="stable").reset_index(drop=True)
+    _, codes = cohort_codes(ordered, cohort, caller=caller)
     labels = (
         ordered[LABEL_COLUMN].astype(str)
         if LABEL_COLUMN in ordered.columns
         else ordered[CANDIDATE_COLUMN].astype(str)
     ).tolist()
+    names, outcome_names = _short_names(ordered, labels)
+    ranks = ordered["rank"].to_numpy()
     scores = ordered["score"].to_numpy(dtype="float64")
-    names = [column[len(CONTRIBUTION_PREFIX) :] for column in contribution_columns]
+    criterion_names = [column[len(CONTRIBUTION_PREFIX) :] for column in contribution_columns]
     parts = ordered[contribution_columns].to_numpy(dtype="float64")
-    top = ordered.iloc[:size].copy()
-    left_out = (labels[size], float(scores[size])) if len(ordered) > size else None
-    texts = []
-    for row in range(len(top)):
+
+    # The ranking is already in order: positions 0, 1, ... are the candidates best first.
+    order = np.arange(len(ordered))[np.newaxis, :]
+    chosen, eligible = select_shortlist(order, codes, size, per_cohort)
+    kept = np.flatnonzero(chosen[0])
+    waiting = np.flatnonzero(eligible[0] & ~chosen[0])
+    first = int(waiting[0]) if waiting.size else None
+    left_out = None if first is None else (names[first], float(scores[first]))
+    other_cohorts = per_cohort is not None and len(ordered) > kept.size
+
+    # Related: the cohort's candidates that are not shortlisted, with its first kept item.
+    lead: dict[int, int] = {}
+    for row in kept:
+        lead.setdefault(int(codes[row]), int(row))
+    related_rows: dict[int, list[int]] = {row: [] for row in kept}
+    for row in np.flatnonzero(~chosen[0]):
+        holder = lead.get(int(codes[row]))
+        if holder is not None:
+            related_rows[holder].append(int(row))
+
+    texts, related = [], []
+    for row in kept:
         score = float(scores[row])
         biggest = np.argsort(-parts[row], kind="stable")[:reasons]
         shares = [
-            (phrases.get(names[i], names[i].replace("_", " ")), parts[row, i] / score)
+            (
+                phrases.get(criterion_names[i], criterion_names[i].replace("_", " ")),
+                parts[row, i] / score,
+            )
             for i in biggest
             if score > 0 and parts[row, i] > 0 and math.isfinite(parts[row, i] / score)
         ]
-        texts.append(_reason(labels[row], score, shares, left_out))
-    top["reason"] = pd.Series(texts, index=top.index, dtype=object)
-    top["first_left_out"] = pd.Series(
-        [left_out[0] if left_out else None] * len(top), index=top.index, dtype=object
+        others = related_rows[row]
+        texts.append(
+            _reason(
+                score,
+                shares,
+                [f"{outcome_names[j]} (rank {int(ranks[j])})" for j in others],
+                left_out,
+                other_cohorts,
+            )
+        )
+        related.append("; ".join(labels[j] for j in others))
+    top = ordered.iloc[kept].reset_index(drop=True)
+    index = top.index
+    top = top.assign(
+        position=np.arange(1, len(top) + 1, dtype=np.int64),
+        reason=pd.Series(texts, index=index, dtype=object),
+        related=pd.Series(related, index=index, dtype=object),
+        first_left_out=pd.Series(
+            [None if first is None else labels[first]] * len(top), index=index, dtype=object
+        ),
+        margin=scores[kept] - (left_out[1] if left_out else np.nan),
     )
-    top["margin"] = scores[: len(top)] - (left_out[1] if left_out else np.nan)
     top.attrs = dict(scored.attrs)
     return top

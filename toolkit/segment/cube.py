@@ -66,6 +66,8 @@ _PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
 _CSV_SUFFIXES = (".csv", ".csv.gz", ".tsv")
 _TEXT_COLUMNS = ("person_id", "sex", "lsoa", "place", "ethnic_group", "cause_of_death")
 _GLOB_CHARACTERS = frozenset("*?[")
+#: pandas' default text dtype ("str", from pandas 3); plain objects on pandas 2.
+_TEXT_DTYPE: Any = "str" if int(pd.__version__.split(".")[0]) >= 3 else object
 _SEGMENT = "_segment_code"
 _BAND = "_age_band_code"
 
@@ -224,9 +226,9 @@ def _duckdb_table(con: Any, persons: Any) -> tuple[ir.Table, str]:
     import ibis
 
     if isinstance(persons, pd.DataFrame):
-        return con.create_table(f"persons_{uuid.uuid4().hex}", ibis.memtable(persons), temp=True), (
-            "persons table"
-        )
+        # Registered with DuckDB through Arrow when the query runs; no copy into its storage.
+        return ibis.memtable(persons), "persons table"
+
     files, kind = resolve_files(persons)
     label = files[0] if len(files) == 1 else f"{os.fspath(persons)} ({len(files)} files)"
     if kind == "parquet":
@@ -254,8 +256,13 @@ def _spark_table(con: Any, session: SparkSession, persons: Any) -> tuple[ir.Tabl
     elif type(persons).__name__ == "DataFrame" and type(persons).__module__.startswith("pyspark"):
         spark_frame, label = persons, "Spark DataFrame"
     else:
-        files, kind = resolve_files(persons)
-        label = files[0] if len(files) == 1 else f"{os.fspath(persons)} ({len(files)} files)"
+        text = os.fspath(persons)
+        if "://" in text:  # a URI on the Spark platform's storage: Spark resolves it
+            files = [text]
+            kind = "csv" if _suffix(text) in _CSV_SUFFIXES else "parquet"
+        else:
+            files, kind = resolve_files(persons)
+        label = files[0] if len(files) == 1 else f"{text} ({len(files)} files)"
         if kind == "parquet":
             spark_frame = session.read.parquet(*files)
         else:
@@ -298,15 +305,15 @@ def _tidy(raw: pd.DataFrame, model: SegmentationModel) -> pd.DataFrame:
     cube = pd.DataFrame(
         {
             "segment": pd.array(
-                np.asarray(model.segments, dtype=object)[segment_code], dtype="str"
+                np.asarray(model.segments, dtype=object)[segment_code], dtype=_TEXT_DTYPE
             ),
-            "age_band": pd.array(bands, dtype="str"),
-            "sex": pd.array(raw["sex"].astype(object), dtype="str"),
+            "age_band": pd.array(bands, dtype=_TEXT_DTYPE),
+            "sex": pd.array(raw["sex"].astype(object), dtype=_TEXT_DTYPE),
             "imd_decile": pd.array(raw["imd_decile"], dtype="Int64"),
             "place": (
-                pd.array(raw["place"].astype(object), dtype="str")
+                pd.array(raw["place"].astype(object), dtype=_TEXT_DTYPE)
                 if "place" in raw.columns
-                else pd.array([WHOLE_SYSTEM_PLACE] * len(raw), dtype="str")
+                else pd.array([WHOLE_SYSTEM_PLACE] * len(raw), dtype=_TEXT_DTYPE)
             ),
             "_segment_order": segment_code,
             "_band_order": np.where(valid_band, band_code, len(ESP2013_BANDS)),
@@ -326,10 +333,6 @@ def _tidy(raw: pd.DataFrame, model: SegmentationModel) -> pd.DataFrame:
     return cube.drop(columns=["_segment_order", "_band_order"]).reset_index(drop=True)[
         [*CUBE_DIMENSIONS, *CUBE_MEASURES]
     ]
-
-
-def _engine_label(engine: object) -> str:
-    return f"{engine!r}" if isinstance(engine, str) else type(engine).__name__
 
 
 def build_cube(
@@ -441,7 +444,18 @@ def _run(
     # Through Arrow: the aggregate is small, and converting it ourselves is quicker than
     # Ibis' own pandas conversion. Ibis casts to the expression's schema on the way, so a
     # sum too large for int64 fails loudly.
-    raw = con.to_pyarrow(expression).to_pandas()
+    import pyarrow as pa
+
+    try:
+        raw = con.to_pyarrow(expression).to_pandas()
+    except pa.ArrowInvalid as error:
+        if "out of bounds" not in str(error):
+            raise
+        raise DataContractError(
+            f"A sum in the cohort cube of the {label} exceeds the 64-bit integer range; "
+            "check the activity counts for corrupt values.",
+            source=label,
+        ) from error
     steps.update()
     return raw
 
@@ -576,28 +590,31 @@ def segment_summary(
     if by_quintile and "imd_decile" not in cells.columns:
         raise DataContractError("by_quintile=True needs an 'imd_decile' column.")
 
+    # Segments in the model's order: a categorical's categories, else first appearance
+    # (a cube's rows are already in the model's order).
+    if isinstance(cells["segment"].dtype, pd.CategoricalDtype):
+        order = list(cells["segment"].cat.categories)
+    else:
+        order = list(pd.unique(cells["segment"]))
     keys = ["segment"]
+    extra: dict[str, Any] = {"segment": cells["segment"].astype(_TEXT_DTYPE)}
     if by_quintile:
-        decile = pd.array(cells["imd_decile"], dtype="Int64")
-        cells = cells.assign(imd_quintile=(decile + 1) // 2)
+        extra["imd_quintile"] = (pd.array(cells["imd_decile"], dtype="Int64") + 1) // 2
         keys.append("imd_quintile")
     sums = ["persons", "deaths", *ACTIVITY_COLUMNS, "cost_gbp"]
-    grouped = cells.groupby(keys, dropna=False, sort=False, observed=True)[sums].sum()
-    if by_quintile:
-        grouped = grouped.sort_index(level="imd_quintile", na_position="last", sort_remaining=False)
-        order = {segment: index for index, segment in enumerate(cells["segment"].drop_duplicates())}
-        if isinstance(cells["segment"].dtype, pd.CategoricalDtype):
-            order = {
-                segment: index for index, segment in enumerate(cells["segment"].cat.categories)
-            }
-        position = grouped.index.get_level_values("segment").map(order).to_numpy()
-        quintile = grouped.index.get_level_values("imd_quintile").to_numpy(
-            dtype="float64", na_value=np.inf
-        )
-        grouped = grouped.iloc[np.lexsort((quintile, position))]
-    elif isinstance(cells["segment"].dtype, pd.CategoricalDtype):
-        grouped = grouped.sort_index()
-    grouped = grouped.reset_index()
+    grouped = (
+        cells[sums]
+        .assign(**extra)
+        .groupby(keys, dropna=False, sort=False)[sums]
+        .sum()
+        .reset_index()
+    )
+    grouped["_order"] = grouped["segment"].map({str(s): i for i, s in enumerate(order)})
+    grouped = (
+        grouped.sort_values(["_order", *keys[1:]], na_position="last", kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
 
     total = grouped[sums].sum()
     persons = grouped["persons"].to_numpy(dtype="float64")
@@ -614,6 +631,4 @@ def segment_summary(
         for activity in ACTIVITY_COLUMNS:
             columns[f"{activity}_per_head"] = grouped[activity] / persons
             columns[f"{activity}_share"] = grouped[activity] / float(total[activity])
-    summary = pd.concat([grouped[keys], pd.DataFrame(columns)], axis=1)
-    summary["segment"] = summary["segment"].astype("str")
-    return summary
+    return pd.concat([grouped[keys], pd.DataFrame(columns)], axis=1)

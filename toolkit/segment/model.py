@@ -244,7 +244,10 @@ def _model_from_mapping(
                 rule=name,
                 source=origin,
             )
-        condition = parse_condition(raw["when"], rule=name, source=origin)
+        when = raw["when"]
+        if isinstance(when, bool):  # `when: true` in YAML, `when = true` in TOML
+            when = "true" if when else "false"
+        condition = parse_condition(when, rule=name, source=origin)
         why = raw.get("why")
         if why is not None and not isinstance(why, str):
             raise RuleError(f"'why' must be text. Got {why!r} instead.", rule=name, source=origin)

@@ -507,6 +507,28 @@ def _present_conditions(available: Sequence[str] | Mapping[str, Any]) -> tuple[s
     return tuple(name for name in CONDITIONS if name in available)
 
 
+_ANY_SET = {(">=", 1), (">", 0), ("!=", 0)}
+_NONE_SET = {("==", 0), ("<", 1), ("<=", 0)}
+
+
+def _count_shortcut(node: Comparison, present: Sequence[str]) -> Node | None:
+    """Rewrite ``count(...) >= 1`` as any-of and ``count(...) == 0`` as none-of.
+
+    Equivalent (a missing flag counts as not set in both forms), and much cheaper in SQL:
+    the engine can stop at the first set flag instead of adding up every one.
+    """
+    if not isinstance(node.left, FlagCount) or not isinstance(node.right, Constant):
+        return None
+    key = (node.op, node.right.value)
+    if key not in _ANY_SET and key not in _NONE_SET:
+        return None
+    flags = present if node.left.flags is None else node.left.flags
+    if not flags:
+        return Constant(key in _NONE_SET, "flag")
+    any_set = AnyOf(tuple(Column(name, "flag") for name in flags))
+    return any_set if key in _ANY_SET else Negation(any_set)
+
+
 def to_ibis(condition: Condition, table: ir.Table) -> ir.BooleanValue:
     """Compile a condition to a non-null Ibis boolean expression over ``table``.
 
@@ -564,6 +586,9 @@ def to_ibis(condition: Condition, table: ir.Table) -> ir.BooleanValue:
         if isinstance(node, Constant):
             return ibis.literal(node.value)
         if isinstance(node, Comparison):
+            shortcut = _count_shortcut(node, present)
+            if shortcut is not None:
+                return build(shortcut)
             result = _OPERATORS[node.op](operand(node.left), operand(node.right))
             return result.fill_null(False)
         if isinstance(node, Membership):

@@ -1,0 +1,55 @@
+"""A workshop app for agreeing priorities: weight sliders, many tables, consensus.
+
+- :func:`prepare_workshop` writes a workshop's candidates, criteria and configuration to
+  a folder once; :func:`load_workshop` reads it back quickly (each Voila kernel does);
+  :func:`demo_workshop` prepares one on synthetic data.
+- :class:`SubmissionStore` is the append-only SQLite log every participant's kernel
+  writes to (WAL mode, safe under concurrent writers), with CSV and JSON export.
+- :class:`ParticipantApp` and :class:`FacilitatorApp` are the two ipywidgets views.
+- :func:`room_consensus`, :func:`aggregate_weights` and :func:`kendalls_w` compare the
+  tables' submissions.
+- :func:`serve` (``pophealth workshop``) serves both views with Voila behind a token.
+
+Names are imported on first use so that ``import toolkit.workshop`` stays quick.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "Workshop": "toolkit.workshop.config",
+    "prepare_workshop": "toolkit.workshop.config",
+    "load_workshop": "toolkit.workshop.config",
+    "demo_workshop": "toolkit.workshop.config",
+    "add_example_submissions": "toolkit.workshop.config",
+    "STAKEHOLDER_ROLES": "toolkit.workshop.config",
+    "CONFIG_ENVIRONMENT_VARIABLE": "toolkit.workshop.config",
+    "SubmissionStore": "toolkit.workshop.store",
+    "KendallW": "toolkit.workshop.consensus",
+    "RoomConsensus": "toolkit.workshop.consensus",
+    "AGGREGATIONS": "toolkit.workshop.consensus",
+    "kendalls_w": "toolkit.workshop.consensus",
+    "aggregate_weights": "toolkit.workshop.consensus",
+    "room_consensus": "toolkit.workshop.consensus",
+    "ParticipantApp": "toolkit.workshop.views",
+    "FacilitatorApp": "toolkit.workshop.views",
+    "WorkshopServer": "toolkit.workshop.server",
+    "start_server": "toolkit.workshop.server",
+    "serve": "toolkit.workshop.server",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'toolkit.workshop' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(_EXPORTS)
+
+
+__all__ = list(_EXPORTS)

@@ -1,0 +1,42 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python (pophealth)
+#     language: python
+#     name: pophealth
+# ---
+
+# %% [markdown] tags=["voila-hide"]
+# # Workshop: the participant view
+#
+# Each table moves a slider per criterion, sees the ranking its weights give and submits
+# them. `pophealth workshop --config workshop.toml` serves this notebook with Voila (no code
+# shown, no code can be run) and points it at the workshop through the environment variable
+# `POPHEALTH_WORKSHOP_CONFIG`. Opened without it (in JupyterLab, or under nbval in CI) it
+# uses a demo workshop on a small synthetic system, prepared in a cache folder outside the
+# repository. Cells tagged `voila-hide` are not shown to participants.
+
+# %%
+import os
+
+from toolkit.workshop import (
+    CONFIG_ENVIRONMENT_VARIABLE,
+    ParticipantApp,
+    demo_workshop,
+    load_workshop,
+)
+
+config = os.environ.get(CONFIG_ENVIRONMENT_VARIABLE) or demo_workshop()
+workshop = load_workshop(config)
+app = ParticipantApp(workshop)
+app
+
+# %% tags=["nbval-check-output", "voila-hide"]
+# Headline for nbval: the ranking at the starting weights (all criteria equal).
+app.ranking_frame().head(10)

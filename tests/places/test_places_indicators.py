@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from toolkit.data.contract import ESP2013_BANDS
+from toolkit.indicators.rates import directly_standardised_rate
+from toolkit.places import area_indicators, dissolve_places
+
+
+@pytest.fixture(scope="module")
+def result(demo_system):
+    areas, persons = demo_system
+    return area_indicators(persons, areas)
+
+
+def persons_by_lsoa_and_band(persons: pd.DataFrame, events: str) -> pd.DataFrame:
+    """Aggregate persons with pandas: the independent reference for the tests."""
+    band = np.asarray(ESP2013_BANDS)[np.minimum(persons["age"].to_numpy() // 5, 18)]
+    return (
+        persons.assign(age_band=band)
+        .groupby(["lsoa", "age_band", "sex"], as_index=False, observed=True)
+        .agg(persons=("person_id", "size"), **{events: (events, "sum")})
+    )
+
+
+def test_every_neighbourhood_and_place_is_there_with_valid_geometry(result, demo_system):
+    areas, persons = demo_system
+    hoods, places = result.neighbourhoods, result.places
+    assert isinstance(hoods, gpd.GeoDataFrame) and isinstance(places, gpd.GeoDataFrame)
+    assert hoods["lsoa"].tolist() == areas["lsoa"].tolist()
+    assert hoods.crs.to_epsg() == 27700 and places.crs.to_epsg() == 27700
+    assert hoods.geometry.is_valid.all() and places.geometry.is_valid.all()
+    assert sorted(places["place"]) == sorted(areas["place"].unique())
+    # Places tile the same ground as their neighbourhoods.
+    assert places.geometry.area.sum() == pytest.approx(hoods.geometry.area.sum(), rel=1e-9)
+    for place, polygon in zip(places["place"], places.geometry, strict=True):
+        members = hoods.loc[hoods["place"] == place].geometry.union_all()
+        assert polygon.symmetric_difference(members).area < 1e-3 * polygon.area
+    assert hoods["persons"].sum() == len(persons)
+    assert result.matched.all_matched and result.persons_left_out == 0
+
+
+def test_dissolve_conserves_population(result, demo_system):
+    areas, _ = demo_system
+    places = result.places.set_index("place")
+    expected = areas.groupby("place")["population"].sum()
+    assert places["population"].sum() == areas["population"].sum()
+    assert places["population"].to_dict() == expected.to_dict()
+    assert places["neighbourhoods"].sum() == len(areas)
+    dissolved = dissolve_places(areas, method="coverage").set_index("place")
+    assert dissolved["population"].to_dict() == expected.to_dict()
+    assert_allclose(dissolved.geometry.area.reindex(places.index), places.geometry.area, rtol=1e-9)
+
+
+def test_rates_agree_with_the_indicators_module(result, demo_system):
+    _, persons = demo_system
+    cube = persons_by_lsoa_and_band(persons, "emergency_admissions")
+    # Independent-events reference: the value is the same; limits differ only in variance.
+    reference = directly_standardised_rate(
+        cube,
+        events="emergency_admissions",
+        population="persons",
+        age_band="age_band",
+        by="lsoa",
+    ).set_index("lsoa")
+    hoods = result.neighbourhoods.set_index("lsoa")
+    assert_allclose(hoods["dsr"], reference["value"].reindex(hoods.index), rtol=1e-10)
+    assert (hoods["events"] == reference["events"].reindex(hoods.index)).all()
+    # Persons with several admissions widen the interval (non-independent events).
+    published = hoods["dsr"].notna()
+    width = hoods["upper_95"] - hoods["lower_95"]
+    reference_width = reference["upper_95"] - reference["lower_95"]
+    assert (width[published] >= reference_width.reindex(hoods.index)[published] - 1e-9).all()
+
+
+def test_aggregated_counts_give_the_same_figures(result, demo_system):
+    areas, persons = demo_system
+    cube = persons_by_lsoa_and_band(persons, "emergency_admissions")
+    from_cube = area_indicators(cube, areas)
+    for column in ["persons", "events", "dsr", "expected_events", "excess_events"]:
+        assert_allclose(from_cube.neighbourhoods[column], result.neighbourhoods[column], rtol=1e-10)
+        assert_allclose(from_cube.places[column], result.places[column], rtol=1e-10)
+    assert (from_cube.neighbourhoods["dsr_note"] == result.neighbourhoods["dsr_note"]).all()
+
+
+def test_excess_events_add_up(result, demo_system):
+    areas, persons = demo_system
+    hoods, places = result.neighbourhoods, result.places
+    # Place excess is the sum of its neighbourhoods' (same reference rates).
+    by_place = hoods.groupby("place")["excess_events"].sum()
+    assert_allclose(places.set_index("place")["excess_events"], by_place, rtol=1e-9)
+    # The reference decile's own neighbourhoods have no excess in total.
+    best = areas["imd_decile"].max()
+    assert result.reference_deciles == (int(best),)
+    in_reference = hoods["imd_decile"] == best
+    assert hoods.loc[in_reference, "excess_events"].sum() == pytest.approx(0, abs=1e-6)
+    # More deprived neighbourhoods have more excess than less deprived ones.
+    by_decile = hoods.groupby("imd_decile")["excess_events"].sum()
+    assert by_decile.iloc[0] > by_decile.iloc[-1]
+    # Against the whole system's rates, excess sums to zero.
+    system = area_indicators(persons, areas, reference="system")
+    assert system.neighbourhoods["excess_events"].sum() == pytest.approx(0, abs=1e-6)
+    assert_allclose(
+        system.neighbourhoods["standardised_ratio"],
+        100 * system.neighbourhoods["events"] / system.neighbourhoods["expected_events"],
+    )
+
+
+def test_segment_mix(result, demo_system):
+    _, persons = demo_system
+    mix = result.segment_mix
+    hoods = mix[mix["level"] == "neighbourhood"]
+    assert_allclose(hoods.groupby("area")["share"].sum(), 1.0)
+    assert hoods["persons"].sum() == len(persons)
+    expected = persons.groupby(["lsoa", "segment"], observed=True).size()
+    got = hoods.set_index(["area", "segment"])["persons"]
+    assert_allclose(got.reindex(expected.index), expected.to_numpy())
+    largest = hoods.loc[hoods.groupby("area")["persons"].idxmax()].set_index("area")
+    table = result.neighbourhoods.set_index("lsoa")
+    assert (table["largest_segment"] == largest["segment"].reindex(table.index)).all()
+
+
+def test_persons_whose_area_is_not_found_are_reported(demo_system):
+    areas, persons = demo_system
+    lost = persons.copy()
+    lost.loc[lost.index[:7], "lsoa"] = "E01999999"
+    lost.loc[lost.index[7:10], "lsoa"] = None
+    before = lost.copy()
+    outcome = area_indicators(lost, areas, segment=None)
+    pd.testing.assert_frame_equal(lost, before)  # input untouched
+    report = outcome.matched
+    assert report.rows == len(persons)
+    assert report.unmatched_rows == 7 and report.unmatched_codes == ("E01999999",)
+    assert report.missing_code_rows == 3
+    assert report.unmatched_row_numbers[:10] == tuple(range(10))
+    assert outcome.persons_left_out == 10
+    assert outcome.events_left_out == lost["emergency_admissions"].iloc[:10].sum()
+    assert outcome.neighbourhoods["persons"].sum() == len(persons) - 10
+    assert "E01999999" in str(outcome) and "Left out: 10 persons" in str(outcome)
+    assert outcome.segment_mix is None
+
+
+def test_small_counts_are_kept_with_a_note(demo_system):
+    areas, persons = demo_system
+    outcome = area_indicators(persons, areas, events="died")
+    hoods = outcome.neighbourhoods
+    few = hoods["events"] < 10
+    assert few.any()
+    assert hoods.loc[few, "dsr"].isna().all()
+    assert hoods.loc[few, "dsr_note"].str.startswith("not published").all()
+    assert len(hoods) == len(areas)
+
+
+def test_areas_without_geometry_give_plain_tables(demo_system):
+    areas, persons = demo_system
+    plain = pd.DataFrame(areas.drop(columns="geometry"))
+    outcome = area_indicators(persons, plain)
+    assert not isinstance(outcome.neighbourhoods, gpd.GeoDataFrame)
+    assert "geometry" not in outcome.places.columns
+    assert list(outcome.to_frame("place").columns) == list(outcome.places.columns)
+
+
+def test_inputs_are_checked(demo_system):
+    areas, persons = demo_system
+    with pytest.raises(ValueError, match="'reference' parameter of area_indicators"):
+        area_indicators(persons, areas, reference="best")
+    with pytest.raises(ValueError, match="'confidence' parameter of area_indicators must be"):
+        area_indicators(persons, areas, confidence=95.0)
+    with pytest.raises(TypeError, match="must be a float in \\(0, 1\\). Got 95 instead"):
+        area_indicators(persons, areas, confidence=95)
+    with pytest.raises(ValueError, match="overwrite the areas' column\\(s\\) dsr"):
+        area_indicators(persons, areas.assign(dsr=1.0))
+    cube = persons_by_lsoa_and_band(persons, "emergency_admissions").drop(columns="lsoa")
+    with pytest.raises(ValueError, match="standard cohort cube has no 'lsoa'"):
+        area_indicators(cube, areas)
+    with pytest.raises(ValueError, match="no 'bed_days_x' column"):
+        area_indicators(persons, areas, events="bed_days_x")

@@ -1,0 +1,355 @@
+"""Charts for the board report and the notebooks, in NHS blues.
+
+Every chart has a title with the period, units on its axes and colours from
+:mod:`toolkit.style` that differ in lightness, so that they read in greyscale and for people
+with any common colour-vision deficiency. Figures are made with ``matplotlib.figure.Figure``
+(not pyplot), so that making one never draws it twice in a notebook: show it with
+:func:`show_figure`.
+
+Charts take figures that have already been through disclosure control: a missing value
+(suppressed, or not published) is not drawn and is marked ``[c]`` or ``[x]``.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from toolkit.style import (
+    NHS_BLACK,
+    NHS_BLUE,
+    NHS_BRIGHT_BLUE,
+    NHS_DARK_BLUE,
+    NHS_DARK_GREY,
+    NHS_LIGHT_BLUE,
+    NHS_MID_GREY,
+    NHS_PALE_GREY,
+    lightness,
+    nhs_sequential_cmap,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+#: Series colours, light to dark: distinct in lightness (CIELAB L* about 68, 47, 23).
+SERIES_COLOURS: tuple[str, ...] = (NHS_LIGHT_BLUE, NHS_BRIGHT_BLUE, NHS_DARK_BLUE)
+
+#: Text drawn where a value is suppressed (``[c]``) or not available (``[x]``).
+MISSING_MARK = "[c] or [x]"
+
+#: Font sizes used by every chart.
+_TITLE_SIZE = 12
+_LABEL_SIZE = 10
+_TICK_SIZE = 9
+
+
+def _new_figure(width: float, height: float) -> tuple[Figure, Axes]:
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    return figure, figure.add_subplot()
+
+
+def _tidy_axes(ax: Axes, *, grid_axis: str = "x") -> None:
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_color(NHS_MID_GREY)
+    ax.tick_params(labelsize=_TICK_SIZE, colors=NHS_DARK_GREY)
+    ax.grid(axis=grid_axis, color=NHS_PALE_GREY, linewidth=0.8)
+    ax.set_axisbelow(True)
+
+
+def _wrap(label: str, width: int = 38) -> str:
+    return "\n".join(textwrap.wrap(str(label), width)) or str(label)
+
+
+def _title(ax: Axes, title: str, subtitle: str | None = None) -> None:
+    ax.set_title(
+        title if subtitle is None else f"{title}\n{subtitle}",
+        loc="left",
+        fontsize=_TITLE_SIZE,
+        color=NHS_BLACK,
+    )
+
+
+def segment_chart(
+    table: pd.DataFrame,
+    *,
+    label: str = "segment",
+    shares: Sequence[tuple[str, str]] = (
+        ("share_of_population", "people"),
+        ("cost_share", "cost of care"),
+        ("emergency_admissions_share", "emergency admissions"),
+    ),
+    period: str,
+) -> Figure:
+    """Bar chart of each segment's share of people, cost and emergency admissions.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per segment: a ``label`` column and the share columns (fractions of the
+        system's total; missing where suppressed).
+    label : str
+        Column naming each segment.
+    shares : sequence of (str, str)
+        Share columns and how the legend names them, up to three.
+    period : str
+        The period, shown in the title and axis.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
+    series = list(shares)
+    if not 1 <= len(series) <= len(SERIES_COLOURS):
+        raise ValueError(
+            f"The 'shares' parameter of segment_chart must name 1 to {len(SERIES_COLOURS)} "
+            f"columns. Got {len(series)} instead."
+        )
+    rows = len(table)
+    figure, ax = _new_figure(9.0, 1.0 + 0.55 * rows * len(series) / 2 + 0.8)
+    height = 0.8 / len(series)
+    positions = np.arange(rows)
+    colours = SERIES_COLOURS[-len(series) :] if len(series) < 3 else SERIES_COLOURS
+    for number, ((column, name), colour) in enumerate(zip(series, colours, strict=True)):
+        values = pd.to_numeric(table[column], errors="coerce").astype("float64").to_numpy()
+        offsets = positions - 0.4 + height * (number + 0.5)
+        shown = np.where(np.isfinite(values), 100 * values, 0.0)
+        ax.barh(offsets, shown, height=height * 0.95, color=colour, label=name)
+        for y, value in zip(offsets, values, strict=True):
+            text = "[c]" if not np.isfinite(value) else f"{100 * value:.1f}%"
+            ax.text(
+                (100 * value if np.isfinite(value) else 0) + 0.4,
+                y,
+                text,
+                va="center",
+                fontsize=7.5,
+                color=NHS_DARK_GREY,
+            )
+    ax.set_yticks(positions, [_wrap(name, 34) for name in table[label]])
+    ax.invert_yaxis()
+    ax.set_xlabel(f"Share of the system's total (%), {period}", fontsize=_LABEL_SIZE)
+    _tidy_axes(ax)
+    ax.legend(loc="lower right", fontsize=_TICK_SIZE, frameon=False)
+    _title(ax, f"Who uses care: each segment's share of people, cost and admissions, {period}")
+    return figure
+
+
+def deprivation_chart(
+    rates: pd.DataFrame,
+    *,
+    quantile: str = "imd_decile",
+    value: str = "rate",
+    lower: str = "lower_95",
+    upper: str = "upper_95",
+    label: str,
+    multiplier: float,
+    period: str,
+    subtitle: str | None = None,
+) -> Figure:
+    """Bar chart of an age-standardised rate by deprivation decile, with 95% limits.
+
+    Parameters
+    ----------
+    rates : pandas.DataFrame
+        One row per decile (1 = most deprived): the rate and its limits (missing where
+        suppressed or not published).
+    quantile, value, lower, upper : str
+        Columns of the decile, rate and limits.
+    label : str
+        What the rate counts ("emergency admissions").
+    multiplier : float
+        The rate is per this many people.
+    period : str
+        The period, shown in the title and axis.
+    subtitle : str, optional
+        A second title line (the SII and RII, say).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
+    figure, ax = _new_figure(9.0, 4.6)
+    x = pd.to_numeric(rates[quantile]).to_numpy(dtype="float64")
+    rate = pd.to_numeric(rates[value]).astype("float64").to_numpy()
+    low = pd.to_numeric(rates[lower]).astype("float64").to_numpy()
+    high = pd.to_numeric(rates[upper]).astype("float64").to_numpy()
+    known = np.isfinite(rate)
+    ax.bar(x[known], rate[known], color=NHS_BLUE, width=0.7, label="age-standardised rate")
+    limits = known & np.isfinite(low) & np.isfinite(high)
+    ax.errorbar(
+        x[limits],
+        rate[limits],
+        yerr=[rate[limits] - low[limits], high[limits] - rate[limits]],
+        fmt="none",
+        ecolor=NHS_BLACK,
+        capsize=3,
+        linewidth=1,
+        label="95% confidence interval",
+    )
+    for position in x[~known]:
+        ax.text(position, 0, "[c]", ha="center", va="bottom", fontsize=_TICK_SIZE)
+    ax.set_xticks(x, [f"{value:.0f}" for value in x])
+    ax.set_xlabel("IMD decile of the neighbourhood (1 = most deprived)", fontsize=_LABEL_SIZE)
+    ax.set_ylabel(
+        f"{label.capitalize()} per {multiplier:,.0f}\npeople a year (ESP2013)",
+        fontsize=_LABEL_SIZE,
+    )
+    ax.yaxis.set_major_formatter("{x:,.0f}")
+    _tidy_axes(ax, grid_axis="y")
+    ax.legend(loc="upper right", fontsize=_TICK_SIZE, frameon=False)
+    _title(ax, f"{label.capitalize()} by deprivation, age-standardised, {period}", subtitle)
+    return figure
+
+
+def rank_acceptability_chart(
+    probabilities: pd.DataFrame,
+    *,
+    labels: Sequence[str],
+    period: str,
+    draws: int,
+    shortlist_size: int,
+) -> Figure:
+    """Heat map of how often each candidate takes each rank under sampled weights.
+
+    Parameters
+    ----------
+    probabilities : pandas.DataFrame
+        One row per candidate to show (in the order shown), one column per rank (1, 2,
+        ...), each the share of weight draws giving that rank: for instance
+        ``RankAcceptability.matrix()`` restricted to the shortlist and the first few left
+        out, and to the first ranks.
+    labels : sequence of str
+        Row labels (the candidates in plain English).
+    period : str
+        The period of the data.
+    draws : int
+        Number of weight draws, for the subtitle.
+    shortlist_size : int
+        Where the shortlist ends: a line is drawn after this rank.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart; each cell is annotated with its percentage.
+    """
+    values = probabilities.to_numpy(dtype="float64")
+    rows, columns = values.shape
+    figure, ax = _new_figure(9.5, 1.6 + 0.62 * rows)
+    cmap = nhs_sequential_cmap()
+    image = ax.imshow(100 * values, cmap=cmap, vmin=0, vmax=100, aspect="auto")
+    dark = lightness(cmap(values.ravel())).reshape(values.shape) < 55
+    for i in range(rows):
+        for j in range(columns):
+            if values[i, j] >= 0.005:
+                ax.text(
+                    j,
+                    i,
+                    f"{100 * values[i, j]:.0f}%",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if dark[i, j] else NHS_BLACK,
+                )
+    ax.set_xticks(range(columns), [str(rank) for rank in probabilities.columns])
+    ax.set_yticks(range(rows), [_wrap(label, 44) for label in labels])
+    ax.set_xlabel("Rank (1 = top priority)", fontsize=_LABEL_SIZE)
+    if 0 < shortlist_size < columns:
+        ax.axvline(shortlist_size - 0.5, color=NHS_BLACK, linewidth=1.2, linestyle="--")
+    colourbar = figure.colorbar(image, ax=ax, shrink=0.8)
+    colourbar.set_label("% of weight draws", fontsize=_TICK_SIZE)
+    colourbar.ax.tick_params(labelsize=_TICK_SIZE)
+    ax.tick_params(labelsize=_TICK_SIZE, colors=NHS_DARK_GREY)
+    _title(
+        ax,
+        f"How robust is the ranking? Chance of each rank, data for {period}",
+        f"{draws:,} weightings drawn around the chosen weights; dashed line = end of the "
+        f"shortlist of {shortlist_size}",
+    )
+    return figure
+
+
+def weights_chart(
+    shares: pd.DataFrame,
+    *,
+    labels: Sequence[str],
+    title: str,
+) -> Figure:
+    """Dot plot of the weight each workshop table gave each criterion, with the average.
+
+    Parameters
+    ----------
+    shares : pandas.DataFrame
+        One row per table, one column per criterion: the share of the table's total
+        weight (rows sum to 1).
+    labels : sequence of str
+        Plain-English names of the criteria, in the columns' order.
+    title : str
+        The chart's title (the workshop and its date or period).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
+    values = 100 * shares.to_numpy(dtype="float64")
+    tables, criteria = values.shape
+    figure, ax = _new_figure(9.0, 1.4 + 0.5 * criteria)
+    positions = np.arange(criteria)
+    jitter = np.linspace(-0.15, 0.15, tables) if tables > 1 else np.zeros(1)
+    for row in range(tables):
+        ax.scatter(
+            values[row],
+            positions + jitter[row],
+            s=28,
+            color=NHS_LIGHT_BLUE,
+            edgecolor=NHS_BRIGHT_BLUE,
+            label="one table" if row == 0 else None,
+            zorder=3,
+        )
+    mean = np.nanmean(values, axis=0)
+    ax.scatter(mean, positions, marker="|", s=500, color=NHS_DARK_BLUE, label="average", zorder=4)
+    ax.set_yticks(positions, [_wrap(label, 34) for label in labels])
+    ax.invert_yaxis()
+    ax.set_xlabel("Share of the table's total weight (%)", fontsize=_LABEL_SIZE)
+    ax.set_xlim(0, max(100 / max(criteria, 1) * 2.5, float(np.nanmax(values)) * 1.1))
+    _tidy_axes(ax)
+    ax.legend(loc="lower right", fontsize=_TICK_SIZE, frameon=False)
+    _title(ax, title)
+    return figure
+
+
+def show_figure(figure) -> None:
+    """Display a figure in a notebook once, and close it if pyplot was tracking it.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+        The figure.
+    """
+    from IPython.display import display
+
+    display(figure)
+    import matplotlib.pyplot as plt
+
+    if plt.fignum_exists(getattr(figure, "number", -1)):
+        plt.close(figure)
+
+
+__all__ = [
+    "SERIES_COLOURS",
+    "deprivation_chart",
+    "rank_acceptability_chart",
+    "segment_chart",
+    "show_figure",
+    "weights_chart",
+]

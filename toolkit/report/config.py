@@ -1,0 +1,294 @@
+"""What a board report is about: the system, its data, the period and the report's options.
+
+A report is configured by a small TOML file (``reports/demo.toml`` is the demo's)::
+
+    system_name = "Kestermoor and Wyvendale Integrated Care System"
+    persons = "demo"            # a persons file (CSV, Parquet, Excel), or "demo"
+    areas = "demo"              # an areas file with boundaries (GeoPackage), or "demo"
+    demo_persons = 250000       # size of the demo system when persons = "demo"
+    period = "2025/26"
+    shortlist_size = 5
+    seed = 20261122
+    disclosure_threshold = 10
+    # decision_log = "workshop/decision-log.csv"   # optional: the workshop's export
+
+:func:`load_config` reads and checks it, naming the file and the key of any problem; paths
+are relative to the file's folder. :func:`demo_config` gives the demo's configuration.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any, Final
+
+from toolkit.data.contract import DISCLOSURE_THRESHOLD
+
+#: Value of ``persons`` and ``areas`` that asks for the synthetic demo system.
+DEMO: Final[str] = "demo"
+
+#: Cost of one emergency admission used to value excess admissions when the configuration
+#: does not give one: the demo system's unit cost of an emergency spell (£1,600, NHS National
+#: Cost Collection, rounded; see docs/demo-system.md). Give your local tariff instead.
+DEFAULT_ADMISSION_COST_GBP: Final[float] = 1_600.0
+
+#: Largest shortlist a board is asked to agree (not everything can be a priority).
+MAX_SHORTLIST: Final[int] = 7
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    """Configuration of a board report.
+
+    Attributes
+    ----------
+    system_name : str
+        Name of the integrated care system, as the board knows it.
+    persons : str
+        A persons file (CSV, Parquet or Excel; see :func:`toolkit.data.read_persons`), or
+        ``"demo"`` for the synthetic demo system.
+    areas : str
+        An areas file with boundaries (GeoPackage or other geographic file; see
+        :func:`toolkit.data.read_areas`), or ``"demo"``. Must be ``"demo"`` when persons is.
+    period : str
+        The period the data cover, as the board reads it ("2025/26", "12 months to March
+        2026"). Shown on every chart and table.
+    demo_persons : int
+        Persons in the demo system (only with ``persons = "demo"``).
+    shortlist_size : int
+        Priorities in the shortlist, 1 to 7 (5 by default).
+    seed : int
+        Seed of every random step (the demo system, SII limits, weight draws).
+    disclosure_threshold : int
+        Counts below this are not shown (10 by default).
+    decision_log : str or None
+        The workshop's decision log (CSV or JSON export of
+        :class:`toolkit.workshop.store.SubmissionStore`); the workshop section appears only
+        when one is given.
+    workshop : str or None
+        Which workshop of the decision log to report (needed only when it holds several).
+    model : str
+        Segmentation model: ``"bridges_to_health"`` (default), ``"age_ltc"`` or a rules file.
+    years : float
+        Years the data cover (1 by default); rates are per year.
+    admission_unit_cost : float
+        Pounds per emergency admission, to value the excess admissions.
+    source : str or None
+        The configuration file this came from, for the provenance box.
+    """
+
+    system_name: str
+    persons: str = DEMO
+    areas: str = DEMO
+    period: str = "2025/26"
+    demo_persons: int = 250_000
+    shortlist_size: int = 5
+    seed: int = 20261122
+    disclosure_threshold: int = DISCLOSURE_THRESHOLD
+    decision_log: str | None = None
+    workshop: str | None = None
+    model: str = "bridges_to_health"
+    years: float = 1.0
+    admission_unit_cost: float = DEFAULT_ADMISSION_COST_GBP
+    source: str | None = None
+
+    def __post_init__(self) -> None:
+        where = f"{self.source}: " if self.source else ""
+        for spec in fields(self):
+            _check_type(spec.name, getattr(self, spec.name), where)
+        problems = []
+        if not self.system_name.strip():
+            problems.append(("system_name", "must not be blank", self.system_name))
+        if not self.period.strip():
+            problems.append(("period", "must not be blank", self.period))
+        if (self.persons == DEMO) != (self.areas == DEMO):
+            problems.append(
+                ("areas", "must be 'demo' exactly when persons is 'demo'", self.areas)
+            )
+        if not 100 <= self.demo_persons <= 99_999_999:
+            problems.append(("demo_persons", "must be from 100 to 99,999,999", self.demo_persons))
+        if not 1 <= self.shortlist_size <= MAX_SHORTLIST:
+            problems.append(
+                ("shortlist_size", f"must be from 1 to {MAX_SHORTLIST}", self.shortlist_size)
+            )
+        if self.seed < 0:
+            problems.append(("seed", "must be 0 or more", self.seed))
+        if self.disclosure_threshold < 1:
+            problems.append(("disclosure_threshold", "must be 1 or more", self.disclosure_threshold))
+        if not (math.isfinite(self.years) and self.years > 0):
+            problems.append(("years", "must be more than 0", self.years))
+        if not (math.isfinite(self.admission_unit_cost) and self.admission_unit_cost >= 0):
+            problems.append(("admission_unit_cost", "must be 0 or more", self.admission_unit_cost))
+        if problems:
+            key, rule, value = problems[0]
+            raise ValueError(f"{where}'{key}' {rule}. Got {value!r} instead.")
+
+    @property
+    def is_demo(self) -> bool:
+        """Whether the report runs on the synthetic demo system."""
+        return self.persons == DEMO
+
+    def to_parameters(self) -> dict[str, Any]:
+        """Return the configuration as the report notebook's papermill parameters."""
+        return asdict(self)
+
+
+#: Type each key must have (int accepted for floats), by key.
+_TYPES: Final[dict[str, tuple[type, ...]]] = {
+    "system_name": (str,),
+    "persons": (str,),
+    "areas": (str,),
+    "period": (str,),
+    "demo_persons": (int,),
+    "shortlist_size": (int,),
+    "seed": (int,),
+    "disclosure_threshold": (int,),
+    "decision_log": (str, type(None)),
+    "workshop": (str, type(None)),
+    "model": (str,),
+    "years": (float, int),
+    "admission_unit_cost": (float, int),
+    "source": (str, type(None)),
+}
+
+_TYPE_NAMES: Final[dict[tuple[type, ...], str]] = {
+    (str,): "text (in quotes)",
+    (int,): "a whole number",
+    (float, int): "a number",
+    (str, type(None)): "text (in quotes), or left out",
+}
+
+
+def _check_type(key: str, value: object, where: str) -> None:
+    allowed = _TYPES[key]
+    if isinstance(value, bool) or not isinstance(value, allowed):
+        raise TypeError(
+            f"{where}'{key}' must be {_TYPE_NAMES[allowed]}. Got {value!r} "
+            f"({type(value).__name__}) instead."
+        )
+
+
+def _resolve(value: str, folder: Path) -> str:
+    """Resolve a path relative to the configuration file's folder; leave ``"demo"``."""
+    if value == DEMO:
+        return value
+    path = Path(value).expanduser()
+    return str(path if path.is_absolute() else (folder / path).resolve())
+
+
+def load_config(path: str | Path) -> ReportConfig:
+    """Read and check a report configuration file (TOML).
+
+    Parameters
+    ----------
+    path : str or Path
+        The TOML file. Paths in it are relative to its folder.
+
+    Returns
+    -------
+    ReportConfig
+        The checked configuration, with absolute paths.
+
+    Raises
+    ------
+    FileNotFoundError
+        The file, or a data file or decision log it names, does not exist.
+    ValueError
+        The file is not valid TOML, has an unknown or missing key, or a value is out of
+        range; the message names the file and the key.
+    TypeError
+        A value has the wrong type (text where a number is needed, say); the message names
+        the file and the key.
+    """
+    if not isinstance(path, str | Path):
+        raise TypeError(
+            f"The 'path' parameter of load_config must be a str or Path. Got {path!r} instead."
+        )
+    source = Path(path)
+    if not source.is_file():
+        raise FileNotFoundError(f"{source}: no such report configuration file.")
+    try:
+        raw = tomllib.loads(source.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{source}: not a valid TOML file ({error}).") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{source}: not a UTF-8 text file.") from None
+    known = [spec.name for spec in fields(ReportConfig) if spec.name != "source"]
+    unknown = [key for key in raw if key not in known]
+    if unknown:
+        raise ValueError(
+            f"{source}: unknown key(s) {', '.join(repr(k) for k in unknown)}. "
+            f"The keys are: {', '.join(known)}."
+        )
+    if "system_name" not in raw:
+        raise ValueError(f"{source}: 'system_name' is missing (the name of the system).")
+    folder = source.resolve().parent
+    for key in ("persons", "areas", "decision_log"):
+        if isinstance(raw.get(key), str):
+            raw[key] = _resolve(raw[key], folder)
+    if isinstance(raw.get("model"), str) and raw["model"].endswith((".toml", ".yaml", ".yml")):
+        raw["model"] = _resolve(raw["model"], folder)
+    config = ReportConfig(**raw, source=str(source))
+    for key in ("persons", "areas", "decision_log"):
+        value = getattr(config, key)
+        if value is not None and value != DEMO and not Path(value).exists():
+            raise FileNotFoundError(f"{source}: '{key}' names {value}, which does not exist.")
+    return config
+
+
+def demo_config(
+    *,
+    persons: int = 250_000,
+    seed: int = 20261122,
+    period: str = "2025/26",
+    shortlist_size: int = 5,
+    disclosure_threshold: int = DISCLOSURE_THRESHOLD,
+    decision_log: str | Path | None = None,
+) -> ReportConfig:
+    """Return the configuration of the demo system's board report (as ``pophealth demo``).
+
+    Parameters
+    ----------
+    persons : int
+        Persons in the synthetic demo system.
+    seed : int
+        Seed of the demo system and every random step.
+    period : str
+        Period label shown on the report.
+    shortlist_size : int
+        Priorities in the shortlist.
+    disclosure_threshold : int
+        Counts below this are not shown.
+    decision_log : str or Path, optional
+        A workshop decision log to report.
+
+    Returns
+    -------
+    ReportConfig
+        The demo configuration.
+    """
+    from toolkit.data.synth import DEMO_SYSTEM_NAME
+
+    return ReportConfig(
+        system_name=DEMO_SYSTEM_NAME,
+        persons=DEMO,
+        areas=DEMO,
+        period=period,
+        demo_persons=persons,
+        shortlist_size=shortlist_size,
+        seed=seed,
+        disclosure_threshold=disclosure_threshold,
+        decision_log=None if decision_log is None else str(Path(decision_log).resolve()),
+    )
+
+
+__all__ = [
+    "DEFAULT_ADMISSION_COST_GBP",
+    "DEMO",
+    "MAX_SHORTLIST",
+    "ReportConfig",
+    "demo_config",
+    "load_config",
+]

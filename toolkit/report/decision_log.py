@@ -1,0 +1,227 @@
+"""Read a workshop's decision log (the CSV or JSON export of the submission store).
+
+The workshop app (:mod:`toolkit.workshop`) keeps every submission of every table in an
+append-only store and exports it with ``SubmissionStore.export``: a CSV with one row per
+submission (``table``, ``role``, ``superseded``, ``shortlist``, ``dots`` and a
+``weight_<criterion>`` column per criterion), or a JSON document whose ``submissions``
+carry the same facts with the weights, shortlist and dot votes as given. The board report
+uses each table's latest submission; superseded ones are counted, not dropped silently.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from toolkit.errors import DataContractError
+
+#: Prefix of the weight columns in the CSV export.
+WEIGHT_PREFIX = "weight_"
+
+#: Columns every CSV decision log has.
+_CSV_COLUMNS = ("table", "role", "superseded", "shortlist")
+
+
+@dataclass(frozen=True, eq=False)
+class DecisionLog:
+    """A workshop's latest submissions, one per table.
+
+    Attributes
+    ----------
+    workshop : str
+        The workshop's name.
+    weights : pandas.DataFrame
+        One row per table (in the log's order), one column per criterion: the weights
+        the table chose, as given (missing where the table gave none).
+    tables : pandas.DataFrame
+        One row per table: ``table``, ``role``, ``shortlist`` (list of candidate ids) and
+        ``dots`` (mapping of candidate id to dots; empty when none).
+    superseded : int
+        Earlier submissions replaced by a later one from the same table (not used).
+    source : str
+        The file's name.
+    """
+
+    workshop: str
+    weights: pd.DataFrame
+    tables: pd.DataFrame
+    superseded: int
+    source: str
+
+    def weight_shares(self) -> pd.DataFrame:
+        """Return each table's weights as shares of its total (rows sum to 1).
+
+        A criterion a table left without weight counts as 0.
+        """
+        filled = self.weights.fillna(0.0)
+        totals = filled.sum(axis=1).replace(0.0, np.nan)
+        return filled.div(totals, axis=0)
+
+    def shortlist_votes(self) -> pd.DataFrame:
+        """Return how many tables shortlisted each candidate, and their dots.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``candidate``, ``tables`` (number of tables whose shortlist has it),
+            ``share_of_tables`` and ``dots`` (total dot votes), most-voted first (ties
+            in order of first appearance).
+        """
+        order: dict[str, int] = {}
+        votes: dict[str, int] = {}
+        dots: dict[str, int] = {}
+        for shortlist, table_dots in zip(self.tables["shortlist"], self.tables["dots"], strict=True):
+            for candidate in shortlist:
+                order.setdefault(candidate, len(order))
+                votes[candidate] = votes.get(candidate, 0) + 1
+            for candidate, count in table_dots.items():
+                order.setdefault(candidate, len(order))
+                dots[candidate] = dots.get(candidate, 0) + int(count)
+        candidates = sorted(order, key=lambda c: (-votes.get(c, 0), -dots.get(c, 0), order[c]))
+        frame = pd.DataFrame(
+            {
+                "candidate": pd.Series(candidates, dtype="object"),
+                "tables": np.array([votes.get(c, 0) for c in candidates], dtype="int64"),
+                "dots": np.array([dots.get(c, 0) for c in candidates], dtype="int64"),
+            }
+        )
+        count = max(len(self.tables), 1)
+        return frame.assign(share_of_tables=frame["tables"] / count)[
+            ["candidate", "tables", "share_of_tables", "dots"]
+        ]
+
+
+def _fail(source: Path, message: str) -> DataContractError:
+    return DataContractError(f"{source}: {message}", source=str(source))
+
+
+def _from_csv(source: Path) -> tuple[pd.Series | None, pd.DataFrame, pd.DataFrame]:
+    frame = pd.read_csv(source, dtype={"table": "object", "role": "object"}, keep_default_na=False)
+    missing = [column for column in _CSV_COLUMNS if column not in frame.columns]
+    weight_columns = [c for c in frame.columns if str(c).startswith(WEIGHT_PREFIX)]
+    if missing or not weight_columns:
+        raise _fail(
+            source,
+            f"not a workshop decision log: it needs the columns {list(_CSV_COLUMNS)} and at "
+            f"least one '{WEIGHT_PREFIX}<criterion>' column (missing: {missing}).",
+        )
+    superseded = frame["superseded"].astype(str).str.lower().map({"true": True, "false": False})
+    if superseded.isna().any():
+        rows = (np.flatnonzero(superseded.isna().to_numpy()) + 2)[:5].tolist()
+        raise _fail(source, f"column 'superseded' must be True or False (lines {rows}).")
+    weights = frame[weight_columns].apply(pd.to_numeric, errors="coerce")
+    weights.columns = [str(c)[len(WEIGHT_PREFIX) :] for c in weight_columns]
+    shortlists = [
+        [item.strip() for item in str(text).split(";") if item.strip()] for text in frame["shortlist"]
+    ]
+    tables = pd.DataFrame(
+        {
+            "table": frame["table"].astype("object"),
+            "role": frame["role"].astype("object"),
+            "shortlist": pd.Series(shortlists, dtype="object"),
+            "dots": pd.Series([{} for _ in range(len(frame))], dtype="object"),
+            "superseded": superseded.astype(bool).to_numpy(),
+        }
+    )
+    names = frame["workshop"].astype("object") if "workshop" in frame.columns else None
+    return names, tables, weights
+
+
+def _from_json(source: Path) -> tuple[str | None, pd.DataFrame, pd.DataFrame]:
+    try:
+        document = json.loads(source.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise _fail(source, f"not valid JSON ({error}).") from None
+    if not isinstance(document, dict) or not isinstance(document.get("submissions"), list):
+        raise _fail(source, "not a workshop decision log: it has no 'submissions' list.")
+    records = document["submissions"]
+    needed = ("table", "weights", "shortlist", "superseded")
+    for number, record in enumerate(records, 1):
+        if not isinstance(record, dict) or any(key not in record for key in needed):
+            raise _fail(source, f"submission {number} lacks one of {list(needed)}.")
+    weights = pd.DataFrame([record["weights"] for record in records], dtype="float64")
+    tables = pd.DataFrame(
+        {
+            "table": pd.Series([str(r["table"]) for r in records], dtype="object"),
+            "role": pd.Series([str(r.get("role", "")) for r in records], dtype="object"),
+            "shortlist": pd.Series([list(r["shortlist"]) for r in records], dtype="object"),
+            "dots": pd.Series([dict(r.get("dots") or {}) for r in records], dtype="object"),
+            "superseded": np.array([bool(r["superseded"]) for r in records], dtype=bool),
+        }
+    )
+    return document.get("workshop"), tables, weights
+
+
+def read_decision_log(path: str | Path, *, workshop: str | None = None) -> DecisionLog:
+    """Read a workshop decision log exported by the submission store (CSV or JSON).
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.csv`` or ``.json`` export.
+    workshop : str, optional
+        The workshop to keep when a CSV log holds several; by default the log must hold
+        one.
+
+    Returns
+    -------
+    DecisionLog
+        Each table's latest submission (superseded ones counted in ``superseded``).
+
+    Raises
+    ------
+    FileNotFoundError
+        The file does not exist.
+    DataContractError
+        The file is not a decision log, or holds no submission.
+    """
+    source = Path(path)
+    if not source.is_file():
+        raise FileNotFoundError(f"{source}: no such decision log.")
+    suffix = source.suffix.lower()
+    if suffix == ".csv":
+        names, tables, weights = _from_csv(source)
+        name = None
+        if names is not None:
+            found = list(dict.fromkeys(names.astype(str)))
+            if workshop is not None:
+                keep = (names.astype(str) == workshop).to_numpy()
+                if not keep.any():
+                    raise _fail(source, f"no submission of workshop {workshop!r} (found {found}).")
+                tables, weights, name = tables[keep], weights[keep], workshop
+            elif len(found) > 1:
+                raise _fail(
+                    source,
+                    f"the log holds several workshops ({found}); name one with 'workshop'.",
+                )
+            elif found:
+                name = found[0]
+    elif suffix == ".json":
+        name, tables, weights = _from_json(source)
+    else:
+        raise ValueError(
+            f"The 'path' parameter of read_decision_log must be a .csv or .json file. "
+            f"Got {source.name!r} instead."
+        )
+    if workshop is not None and name not in (None, workshop):
+        raise _fail(source, f"this log is of workshop {name!r}, not {workshop!r}.")
+    if not len(tables):
+        raise _fail(source, "the decision log holds no submission.")
+    latest = ~tables["superseded"].to_numpy(dtype=bool)
+    bad = weights[latest].lt(0).any(axis=1).to_numpy()
+    if bad.any():
+        raise _fail(source, "a weight is negative; weights must be 0 or more.")
+    return DecisionLog(
+        workshop=str(name or workshop or source.stem),
+        weights=weights[latest].reset_index(drop=True),
+        tables=tables[latest].drop(columns="superseded").reset_index(drop=True),
+        superseded=int((~latest).sum()),
+        source=source.name,
+    )
+
+
+__all__ = ["DecisionLog", "read_decision_log"]

@@ -1,0 +1,156 @@
+"""Load and check a report's data: the persons and areas tables, with a fingerprint of each.
+
+The fingerprint (SHA-256) goes in the report's provenance box, so that a reader can tell
+whether two reports were made from the same data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from toolkit.report.config import ReportConfig
+
+#: Bytes read at a time when hashing a data file.
+_HASH_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, eq=False)
+class ReportInputs:
+    """The checked data of a report.
+
+    Attributes
+    ----------
+    persons : pandas.DataFrame
+        One row per person, in the data contract, with each person's IMD decile and
+        place filled from the areas table where the persons file lacked them.
+    areas : pandas.DataFrame or geopandas.GeoDataFrame
+        One row per neighbourhood (LSOA); a GeoDataFrame when boundaries were given.
+    description : str
+        Where the data came from, in words (file names, not full paths).
+    fingerprints : dict of str to str
+        SHA-256 of each input (of the file, or of the generated demo table's contents).
+    join_summary : str
+        How persons matched areas (every person is kept; unmatched ones are counted).
+    """
+
+    persons: pd.DataFrame
+    areas: pd.DataFrame
+    description: str
+    fingerprints: dict[str, str]
+    join_summary: str
+
+    @property
+    def has_boundaries(self) -> bool:
+        """Whether the areas carry polygons, so that a map can be drawn."""
+        return "geometry" in self.areas.columns
+
+
+def file_fingerprint(path: str | Path) -> str:
+    """Return the SHA-256 of a file's bytes, as 64 hexadecimal digits.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+
+    Returns
+    -------
+    str
+        The hex digest.
+    """
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(_HASH_CHUNK), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def table_fingerprint(table: pd.DataFrame) -> str:
+    """Return the SHA-256 of a table's contents (column names and values, not the index).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The table; a ``geometry`` column is hashed by its well-known binary form.
+
+    Returns
+    -------
+    str
+        The hex digest.
+    """
+    digest = hashlib.sha256()
+    digest.update("\x1f".join(map(str, table.columns)).encode())
+    plain = table.drop(columns="geometry") if "geometry" in table.columns else table
+    digest.update(pd.util.hash_pandas_object(pd.DataFrame(plain), index=False).to_numpy().tobytes())
+    if "geometry" in table.columns:
+        for shape in table["geometry"].to_wkb():
+            digest.update(shape or b"")
+    return digest.hexdigest()
+
+
+def load_inputs(config: ReportConfig) -> ReportInputs:
+    """Read (or synthesise), check and join the persons and areas tables of a report.
+
+    Parameters
+    ----------
+    config : ReportConfig
+        The report's configuration: ``persons`` and ``areas`` files, or ``"demo"``.
+
+    Returns
+    -------
+    ReportInputs
+        The checked tables, where they came from, their fingerprints and the join summary.
+
+    Raises
+    ------
+    DataContractError
+        The data break the data contract (the message names the file, column and rows).
+    """
+    from toolkit.data import (
+        join_persons_to_areas,
+        make_demo_system,
+        read_areas,
+        read_persons,
+        validate_areas,
+        validate_persons,
+    )
+
+    if not isinstance(config, ReportConfig):
+        raise TypeError(
+            "The 'config' parameter of load_inputs must be a ReportConfig. "
+            f"Got {type(config).__name__} instead."
+        )
+    if config.is_demo:
+        system = make_demo_system(persons=config.demo_persons, seed=config.seed)
+        persons = validate_persons(system.persons, source="demo persons")
+        areas = validate_areas(system.areas, source="demo areas")
+        description = (
+            f"synthetic demo system ({config.demo_persons:,} persons, seed {config.seed})"
+        )
+        fingerprints = {
+            "persons": table_fingerprint(system.persons),
+            "areas": table_fingerprint(system.areas),
+        }
+    else:
+        persons = read_persons(config.persons)
+        areas = read_areas(config.areas)
+        description = f"persons: {Path(config.persons).name}; areas: {Path(config.areas).name}"
+        fingerprints = {
+            "persons": file_fingerprint(config.persons),
+            "areas": file_fingerprint(config.areas),
+        }
+    joined, report = join_persons_to_areas(persons, areas, existing="fill")
+    return ReportInputs(
+        persons=joined,
+        areas=areas,
+        description=description,
+        fingerprints=fingerprints,
+        join_summary=str(report),
+    )
+
+
+__all__ = ["ReportInputs", "file_fingerprint", "load_inputs", "table_fingerprint"]

@@ -1,0 +1,1126 @@
+"""The sections of the board report, in board language: figures in, tables, text and charts out.
+
+Each function takes results of the statistics modules (the cohort cube, a
+:class:`~toolkit.indicators.DeprivationProfile`, the shortlist of
+:func:`toolkit.prioritise.demo_shortlist`, a workshop :class:`DecisionLog`) and returns a
+:class:`~toolkit.report.BoardTable`, :class:`~toolkit.report.BoardText` or a figure. None
+computes a statistic of its own: they arrange, word, round and suppress. Counts pass
+through disclosure control (:func:`toolkit.report.suppress_counts`) before they are shown.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from toolkit.data.contract import DISCLOSURE_THRESHOLD
+from toolkit.report.charts import (
+    deprivation_chart,
+    rank_acceptability_chart,
+    segment_chart,
+    weights_chart,
+)
+from toolkit.report.config import ReportConfig
+from toolkit.report.decision_log import DecisionLog
+from toolkit.report.inputs import ReportInputs
+from toolkit.report.tables import (
+    TOTAL_ROW,
+    BoardTable,
+    BoardText,
+    Count,
+    TableColumn,
+    add_total_row,
+    board_table,
+    bullet_list,
+    disclose,
+    heading,
+    sentence,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from toolkit.indicators import DeprivationProfile
+
+#: Emergency admissions are the outcome the report follows across deprivation and places.
+EVENTS = "emergency_admissions"
+
+#: Rates by deprivation and place are per this many people a year.
+RATE_MULTIPLIER = 100_000
+
+#: Figures per segment (:func:`segment_figures`) shown in the segment table.
+SEGMENT_COLUMNS: tuple[TableColumn, ...] = (
+    TableColumn("label", "Segment"),
+    TableColumn("persons", "People", "count"),
+    TableColumn("share_of_population", "% of people", "share", depends_on="persons"),
+    TableColumn("cost_gbp", "Cost of care", "money_millions"),
+    TableColumn("cost_per_head", "Cost per head", "money", depends_on="persons"),
+    TableColumn("cost_share", "% of cost", "share"),
+    TableColumn(EVENTS, "Emergency admissions", "count"),
+    TableColumn(
+        "emergency_admissions_per_1000", "Admissions per 1,000 people", "rate", depends_on=EVENTS
+    ),
+    TableColumn("emergency_admissions_share", "% of admissions", "share", depends_on=EVENTS),
+    TableColumn("deaths", "Deaths", "count"),
+)
+
+#: Figures per deprivation decile (:func:`deprivation_figures`).
+DEPRIVATION_COLUMNS: tuple[TableColumn, ...] = (
+    TableColumn("decile_label", "IMD decile"),
+    TableColumn("population", "People", "count"),
+    TableColumn("events", "Emergency admissions", "count"),
+    TableColumn("rate", "Rate per 100,000 (age-standardised)", "rate", depends_on="events"),
+    TableColumn("interval", "95% confidence interval", depends_on="events"),
+    TableColumn("excess", "Excess admissions", "estimate", depends_on="events"),
+    TableColumn("excess_cost", "Cost of excess admissions", "money", depends_on="events"),
+)
+
+#: Figures per place (:func:`place_figures`).
+PLACE_COLUMNS: tuple[TableColumn, ...] = (
+    TableColumn("place", "Place"),
+    TableColumn("neighbourhoods", "Neighbourhoods", "rank"),
+    TableColumn("persons", "People", "count"),
+    TableColumn("core20_share", "% in most deprived fifth", "share", depends_on="persons"),
+    TableColumn("events", "Emergency admissions", "count"),
+    TableColumn("dsr", "Rate per 100,000 (age-standardised)", "rate", depends_on="events"),
+    TableColumn("standardised_ratio", "Admissions vs least deprived (100 = same)", "rate"),
+)
+
+#: Method statements for the provenance box.
+METHODS: tuple[str, ...] = (
+    "Data checked against the toolkit's data contract (pandera); no person dropped.",
+    "Segments: the Bridges to Health model's rules, one segment per person.",
+    "Rates: directly age-standardised to the European Standard Population 2013, Dobson 95% "
+    "limits (as OHID Fingertips); not published below 10 events.",
+    "Inequality: slope and relative index of inequality across IMD deciles (Low and Low "
+    "2004), 95% limits by Monte Carlo simulation; excess admissions by indirect "
+    "standardisation to the least deprived decile's age-specific rates.",
+    "Shortlist: weighted sum of min-max normalised criteria at equal weights, one priority per "
+    "cohort; robustness from 10,000 weightings drawn around the chosen weights (Dirichlet).",
+    "Disclosure control: counts from 1 to the threshold less one are suppressed, with "
+    "secondary suppression against totals.",
+)
+
+
+def _labels(segments: pd.Series, labels: Mapping[str, str] | None) -> pd.Series:
+    mapping = dict(labels or {})
+    return segments.astype("object").map(lambda code: mapping.get(code, str(code)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Title and headline
+# ---------------------------------------------------------------------------------------------
+
+
+def report_title(config: ReportConfig) -> BoardText:
+    """Return the report's title and subtitle.
+
+    Parameters
+    ----------
+    config : ReportConfig
+        The report's configuration.
+
+    Returns
+    -------
+    BoardText
+        The title (a heading) and a line saying what the report is for.
+    """
+    title = f"{config.system_name}: population health priorities, {config.period}"
+    lead = (
+        "Board report. Which groups of people use care and how much, how outcomes differ with "
+        "deprivation, and a short list of candidate priorities, each with its reasons and how "
+        "robust it is."
+    )
+    return BoardText(
+        f"{title}\n{lead}",
+        f'<h1 class="report-title">{html.escape(title)}</h1>'
+        f'<p class="lead">{html.escape(lead)}</p>',
+    )
+
+
+def segment_figures(cube: pd.DataFrame, *, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Return people, deaths, cost and emergency admissions by segment, with a total row.
+
+    Parameters
+    ----------
+    cube : pandas.DataFrame
+        The cohort cube (:func:`toolkit.segment.build_cube`). Not changed.
+    labels : mapping of str to str, optional
+        Plain-English segment names (``load_rules(...).labels``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per segment in the cube's order (the model's), then the row of totals
+        (index :data:`~toolkit.report.TOTAL_ROW`): ``segment``, ``label``, ``persons``,
+        ``deaths``, ``cost_gbp``, ``emergency_admissions`` and the shares and per-head
+        figures of :data:`SEGMENT_COLUMNS`. The shares and per-head figures come from
+        :func:`toolkit.segment.segment_summary`.
+    """
+    from toolkit.segment import segment_summary
+
+    if not isinstance(cube, pd.DataFrame):
+        raise TypeError(
+            "The 'cube' parameter of segment_figures must be a pandas DataFrame. "
+            f"Got {type(cube).__name__} instead."
+        )
+    summary = segment_summary(cube)
+    counts = (
+        cube.groupby("segment", sort=False, observed=True)[["persons", "deaths", EVENTS]]
+        .sum()
+        .reset_index()
+    )
+    table = summary[
+        [
+            "segment",
+            "share_of_population",
+            "cost_gbp",
+            "cost_per_head",
+            "cost_share",
+            f"{EVENTS}_per_head",
+            f"{EVENTS}_share",
+        ]
+    ].merge(counts, on="segment", how="left", validate="1:1")
+    table = table.assign(
+        label=_labels(table["segment"], labels),
+        emergency_admissions_per_1000=1000 * table[f"{EVENTS}_per_head"],
+    ).drop(columns=f"{EVENTS}_per_head")
+    table = table.astype({"persons": "int64", "deaths": "int64", EVENTS: "int64"})
+    return add_total_row(
+        table,
+        columns=["persons", "deaths", EVENTS, "cost_gbp", "share_of_population", "cost_share"]
+        + [f"{EVENTS}_share"],
+        label_column="label",
+        label="All segments",
+        ratios={
+            "cost_per_head": ("cost_gbp", "persons", 1.0),
+            "emergency_admissions_per_1000": (EVENTS, "persons", 1000.0),
+        },
+    )
+
+
+def at_a_glance(
+    figures: pd.DataFrame,
+    *,
+    neighbourhoods: int,
+    places: int,
+    profile: DeprivationProfile,
+    shortlisted: pd.DataFrame,
+    config: ReportConfig,
+) -> BoardText:
+    """Return the headline facts: population, cost, activity, inequality and the shortlist.
+
+    Parameters
+    ----------
+    figures : pandas.DataFrame
+        :func:`segment_figures` (its total row is used).
+    neighbourhoods, places : int
+        Number of neighbourhoods (LSOAs) and places.
+    profile : DeprivationProfile
+        Emergency admissions by deprivation.
+    shortlisted : pandas.DataFrame
+        The shortlist.
+    config : ReportConfig
+        For the period and the disclosure threshold.
+
+    Returns
+    -------
+    BoardText
+        A short bulleted list; counts are suppressed below the threshold.
+    """
+    threshold = config.disclosure_threshold
+    total = figures.loc[TOTAL_ROW]
+    core = profile.core20.iloc[0]
+    sii = profile.sii.iloc[0]
+    items = [
+        sentence(
+            "People: ",
+            Count(total["persons"]),
+            f" registered in {neighbourhoods:,} neighbourhoods across {places:,} places.",
+            threshold=threshold,
+            tag="li",
+        ),
+        sentence(
+            f"Cost of care in {config.period}: £{total['cost_gbp'] / 1e6:,.1f}m; ",
+            Count(total[EVENTS]),
+            " emergency admissions and ",
+            Count(total["deaths"]),
+            " deaths.",
+            threshold=threshold,
+            tag="li",
+        ),
+        sentence(
+            f"The most deprived fifth of neighbourhoods hold {core['population_share']:.0%} of "
+            f"people and account for {core['event_share']:.0%} of emergency admissions.",
+            tag="li",
+        ),
+    ]
+    if np.isfinite(sii["rii"]) and sii["rii"] > 0:
+        items.append(
+            sentence(
+                "Age for age, emergency admission rates at the most deprived end are "
+                f"{1 / sii['rii']:.1f} times those at the least deprived end.",
+                tag="li",
+            )
+        )
+    names = "; ".join(shortlisted["label"].astype(str))
+    items.append(
+        sentence(f"Suggested priorities ({len(shortlisted)}): {names}.", tag="li")
+    )
+    return heading("At a glance") + bullet_list(items)
+
+
+def segment_table(figures: pd.DataFrame, *, period: str, threshold: int) -> BoardTable:
+    """Return the segment table: people, cost and emergency admissions of each segment.
+
+    Parameters
+    ----------
+    figures : pandas.DataFrame
+        :func:`segment_figures`.
+    period : str
+        The period, for the caption.
+    threshold : int
+        The disclosure threshold.
+
+    Returns
+    -------
+    BoardTable
+        One row per segment and a total row; small counts suppressed.
+    """
+    return board_table(
+        figures,
+        columns=SEGMENT_COLUMNS,
+        caption=f"Population segments (Bridges to Health): people, cost and activity, {period}",
+        threshold=threshold,
+        total_row=TOTAL_ROW,
+        notes=(
+            "Each person is in exactly one segment, decided by the first rule they meet. "
+            "Cost of care covers GP appointments, A&E, outpatients and hospital stays.",
+        ),
+    )
+
+
+def segment_chart_figure(figures: pd.DataFrame, *, period: str, threshold: int) -> Figure:
+    """Return the segment chart (shares of people, cost and admissions), after suppression.
+
+    Parameters
+    ----------
+    figures : pandas.DataFrame
+        :func:`segment_figures`.
+    period : str
+        The period.
+    threshold : int
+        The disclosure threshold.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
+    shown = disclose(figures, columns=SEGMENT_COLUMNS, threshold=threshold, total_row=TOTAL_ROW)
+    return segment_chart(shown.drop(index=TOTAL_ROW), label="label", period=period)
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcomes by deprivation
+# ---------------------------------------------------------------------------------------------
+
+
+def deprivation_figures(profile: DeprivationProfile, *, system_rate: pd.DataFrame) -> pd.DataFrame:
+    """Return emergency admissions by IMD decile with a total row, ready for the table.
+
+    Parameters
+    ----------
+    profile : DeprivationProfile
+        From :func:`toolkit.indicators.deprivation_profile` (with a ``unit_cost`` for the
+        excess cost).
+    system_rate : pandas.DataFrame
+        One row from :func:`toolkit.indicators.directly_standardised_rate` on the whole
+        cube: the system's rate, shown on the total row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per decile then the total row: ``decile_label``, ``population``,
+        ``events``, ``rate``, ``lower_95``, ``upper_95``, ``interval`` (text), ``excess``
+        and ``excess_cost`` (the total row sums the positive excesses).
+    """
+    frame = profile.to_frame()
+    quantile = profile.quantile
+    if "excess_cost" not in frame.columns:
+        frame = frame.assign(excess_cost=np.nan)
+    table = pd.DataFrame(
+        {
+            "decile_label": frame[quantile].map(
+                lambda d: f"{d:.0f} (most deprived)"
+                if d == 1
+                else (f"{d:.0f} (least deprived)" if d == 10 else f"{d:.0f}")
+            ),
+            "population": frame["population"].astype("int64"),
+            "events": frame["events"].astype("int64"),
+            "rate": frame["rate"].astype("float64"),
+            "lower_95": frame["lower_95"].astype("float64"),
+            "upper_95": frame["upper_95"].astype("float64"),
+            "excess": frame["excess"].astype("float64"),
+            "excess_cost": frame["excess_cost"].astype("float64"),
+        }
+    )
+    total = profile.excess_total.iloc[0]
+    table = add_total_row(
+        table, columns=["population", "events"], label_column="decile_label", label="All deciles"
+    )
+    system = system_rate.iloc[0]
+    table.loc[TOTAL_ROW, ["rate", "lower_95", "upper_95"]] = [
+        float(system["value"]),
+        float(system["lower_95"]),
+        float(system["upper_95"]),
+    ]
+    table.loc[TOTAL_ROW, "excess"] = float(total["excess_positive"])
+    table.loc[TOTAL_ROW, "excess_cost"] = float(total.get("excess_cost_positive", np.nan))
+    return table.assign(
+        interval=[
+            f"{low:,.1f} to {high:,.1f}" if np.isfinite(low) and np.isfinite(high) else "[x]"
+            for low, high in zip(table["lower_95"], table["upper_95"], strict=True)
+        ]
+    )
+
+
+def deprivation_table(figures: pd.DataFrame, *, period: str, threshold: int) -> BoardTable:
+    """Return the table of emergency admissions by deprivation decile.
+
+    Parameters
+    ----------
+    figures : pandas.DataFrame
+        :func:`deprivation_figures`.
+    period : str
+        The period, for the caption.
+    threshold : int
+        The disclosure threshold.
+
+    Returns
+    -------
+    BoardTable
+        One row per decile and the total row.
+    """
+    return board_table(
+        figures,
+        columns=DEPRIVATION_COLUMNS,
+        caption=f"Emergency admissions by deprivation (IMD 2019 deciles), {period}",
+        threshold=threshold,
+        total_row=TOTAL_ROW,
+        notes=(
+            "Excess admissions: admissions above what each decile would have at the least "
+            "deprived decile's age-specific rates (negative where a decile does better). The "
+            "total counts only the deciles above the reference.",
+        ),
+    )
+
+
+def inequality_summary(profile: DeprivationProfile, *, config: ReportConfig) -> BoardText:
+    """Return the inequality headline: SII, RII, excess admissions and their cost.
+
+    Parameters
+    ----------
+    profile : DeprivationProfile
+        Emergency admissions by deprivation (with a unit cost for the excess cost).
+    config : ReportConfig
+        For the period and the unit cost.
+
+    Returns
+    -------
+    BoardText
+        Three short paragraphs, figures rounded as the board reads them.
+    """
+    sii = profile.sii.iloc[0]
+    total = profile.excess_total.iloc[0]
+    per = f"{profile.multiplier:,.0f}"
+    parts: list[BoardText] = []
+    if np.isfinite(sii["sii"]):
+        parts.append(
+            sentence(
+                f"Slope index of inequality (SII): {sii['sii']:,.0f} per {per} people a year "
+                f"(95% CI {sii['sii_lower_95']:,.0f} to {sii['sii_upper_95']:,.0f}). Going from "
+                "the most to the least deprived end of the system, the age-standardised rate of "
+                f"emergency admissions {'falls' if sii['sii'] < 0 else 'rises'} by about "
+                f"{abs(sii['sii']):,.0f} per {per}."
+            )
+        )
+        parts.append(
+            sentence(
+                f"Relative index of inequality (RII): {sii['rii']:.2f} (95% CI "
+                f"{sii['rii_lower_95']:.2f} to {sii['rii_upper_95']:.2f}): the least deprived "
+                f"end's rate is {sii['rii']:.2f} times the most deprived end's."
+            )
+        )
+    else:
+        parts.append(sentence(f"Slope index of inequality: not calculated ({sii['note']})."))
+    excess = float(total["excess_positive"])
+    cost = float(total.get("excess_cost_positive", np.nan))
+    valued = (
+        f", costing about £{cost / 1e6:,.1f}m at £{config.admission_unit_cost:,.0f} an admission"
+        if np.isfinite(cost)
+        else ""
+    )
+    parts.append(
+        sentence(
+            "Excess admissions: if every decile had the age-specific rates of the least deprived "
+            f"decile, there would be about {round(excess, -1):,.0f} fewer emergency admissions "
+            f"in {config.period}{valued}."
+        )
+    )
+    return heading("Inequality in emergency admissions", level=3) + _join(parts)
+
+
+def _join(parts: Sequence[BoardText]) -> BoardText:
+    result = parts[0]
+    for part in parts[1:]:
+        result = result + part
+    return result
+
+
+def deprivation_chart_figure(
+    figures: pd.DataFrame, profile: DeprivationProfile, *, period: str, threshold: int
+) -> Figure:
+    """Return the chart of the rate by decile, after suppression, with the SII in its title.
+
+    Parameters
+    ----------
+    figures : pandas.DataFrame
+        :func:`deprivation_figures`.
+    profile : DeprivationProfile
+        For the SII and RII.
+    period : str
+        The period.
+    threshold : int
+        The disclosure threshold.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
+    shown = disclose(
+        figures, columns=DEPRIVATION_COLUMNS, threshold=threshold, total_row=TOTAL_ROW
+    ).drop(index=TOTAL_ROW)
+    shown = shown.assign(
+        decile=profile.to_frame()[profile.quantile].to_numpy(dtype="float64"),
+        lower_95=shown["lower_95"].where(shown["rate"].notna()),
+        upper_95=shown["upper_95"].where(shown["rate"].notna()),
+    )
+    sii = profile.sii.iloc[0]
+    subtitle = (
+        f"SII {sii['sii']:,.0f} per {profile.multiplier:,.0f}; RII {sii['rii']:.2f} "
+        "(a negative SII means higher rates in more deprived areas)"
+        if np.isfinite(sii["sii"])
+        else None
+    )
+    return deprivation_chart(
+        shown,
+        quantile="decile",
+        label=profile.label,
+        multiplier=profile.multiplier,
+        period=period,
+        subtitle=subtitle,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Places
+# ---------------------------------------------------------------------------------------------
+
+
+def place_figures(indicators: Any) -> pd.DataFrame:
+    """Return the places of :func:`toolkit.places.area_indicators`, with a total row.
+
+    Parameters
+    ----------
+    indicators : toolkit.places.AreaIndicators
+        Emergency admissions by neighbourhood and place.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per place then the total row (people, admissions and neighbourhoods
+        summed).
+    """
+    places = indicators.to_frame("place")
+    table = places[
+        ["place", "neighbourhoods", "persons", "core20_share", "events", "dsr", "standardised_ratio"]
+    ].astype({"persons": "int64", "events": "int64"})
+    return add_total_row(
+        table,
+        columns=["neighbourhoods", "persons", "events"],
+        label_column="place",
+        label="All places",
+    )
+
+
+def place_table(figures: pd.DataFrame, *, period: str, threshold: int) -> BoardTable:
+    """Return the table of emergency admissions by place.
+
+    Parameters
+    ----------
+    figures : pandas.DataFrame
+        :func:`place_figures`.
+    period : str
+        The period.
+    threshold : int
+        The disclosure threshold.
+
+    Returns
+    -------
+    BoardTable
+        One row per place and a total row.
+    """
+    return board_table(
+        figures,
+        columns=PLACE_COLUMNS,
+        caption=f"Emergency admissions by place, {period}",
+        threshold=threshold,
+        total_row=TOTAL_ROW,
+        notes=(
+            "Admissions vs least deprived: observed admissions as a percentage of those "
+            "expected at the least deprived decile's age-specific rates.",
+        ),
+    )
+
+
+def neighbourhood_map(indicators: Any, *, period: str) -> Figure:
+    """Return the map of emergency admission rates by neighbourhood, places outlined.
+
+    Parameters
+    ----------
+    indicators : toolkit.places.AreaIndicators
+        With neighbourhood polygons.
+    period : str
+        The period.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The choropleth (quintiles; rates below 10 admissions are not published).
+    """
+    from toolkit.places import choropleth
+
+    return choropleth(
+        indicators.neighbourhoods,
+        "dsr",
+        title=f"Emergency admissions per 100,000 people, age-standardised, {period}",
+        legend_title="Admissions per 100,000 a year",
+        measure="rate",
+        places=indicators.places,
+        caption="Rates with fewer than 10 admissions are not published.",
+        figsize=(9.0, 7.0),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Shortlist
+# ---------------------------------------------------------------------------------------------
+
+#: Columns of the shortlist table.
+SHORTLIST_COLUMNS: tuple[TableColumn, ...] = (
+    TableColumn("position", "Priority", "rank"),
+    TableColumn("label", "Cohort and outcome"),
+    TableColumn("score", "Score (0 to 1)", "score"),
+    TableColumn("p_shortlist", "In the shortlist under varied weights", "percent"),
+    TableColumn("persons", "People in the cohort", "count"),
+)
+
+
+def shortlist_table(shortlisted: pd.DataFrame, *, period: str, threshold: int) -> BoardTable:
+    """Return the shortlist: each priority, its score and how often it stays in the list.
+
+    Parameters
+    ----------
+    shortlisted : pandas.DataFrame
+        From :func:`toolkit.prioritise.demo_shortlist` (its ``.attrs["candidates"]`` give the
+        cohort sizes).
+    period : str
+        The period.
+    threshold : int
+        The disclosure threshold.
+
+    Returns
+    -------
+    BoardTable
+        One row per priority, best first.
+    """
+    candidates = shortlisted.attrs["candidates"]
+    persons = dict(zip(candidates["candidate"], candidates["persons"], strict=True))
+    acceptability = shortlisted.attrs["acceptability"]
+    table = pd.DataFrame(
+        {
+            "position": np.arange(1, len(shortlisted) + 1),
+            "label": shortlisted["label"].astype("object").to_numpy(),
+            "score": shortlisted["score"].to_numpy(dtype="float64"),
+            "p_shortlist": shortlisted["p_shortlist"].to_numpy(dtype="float64"),
+            "persons": shortlisted["candidate"].map(persons).astype("int64").to_numpy(),
+        }
+    )
+    return board_table(
+        table,
+        columns=SHORTLIST_COLUMNS,
+        caption=f"Suggested priorities at equal weights, data for {period}",
+        threshold=threshold,
+        notes=(
+            f"Score: weighted sum of {len(acceptability.criteria)} criteria, each scaled 0 to "
+            "1, at equal weights. In the shortlist under varied weights: share of "
+            f"{acceptability.draws:,} weightings drawn around equal weights (seed "
+            f"{acceptability.seed}) that keep the priority in the shortlist.",
+        ),
+    )
+
+
+def shortlist_reasons(shortlisted: pd.DataFrame, *, weight_changes: Sequence[str] = ()) -> BoardText:
+    """Return why each priority is on the list, and what would change it.
+
+    Parameters
+    ----------
+    shortlisted : pandas.DataFrame
+        From :func:`toolkit.prioritise.demo_shortlist`.
+    weight_changes : sequence of str, optional
+        For each priority, the smallest weight change that would take it out (see
+        :func:`smallest_weight_changes`).
+
+    Returns
+    -------
+    BoardText
+        A numbered list: each priority, its reason and its robustness.
+    """
+    changes = list(weight_changes) + [""] * (len(shortlisted) - len(weight_changes))
+    items = []
+    for row, change in zip(shortlisted.itertuples(index=False), changes, strict=True):
+        robust = (
+            f" It stays in the shortlist under {row.p_shortlist:.0%} of varied weightings."
+        )
+        items.append(
+            BoardText(
+                f"{row.label}. {row.reason}{robust} {change}".strip(),
+                f"<li><b>{html.escape(row.label)}</b>. {html.escape(row.reason)}"
+                f"{html.escape(robust)} {html.escape(change)}</li>",
+            )
+        )
+    return heading("Why each is on the list", level=3) + bullet_list(items, ordered=True)
+
+
+def smallest_weight_changes(shortlisted: pd.DataFrame) -> list[str]:
+    """For each priority, the smallest change in one criterion's weight that takes it out.
+
+    Parameters
+    ----------
+    shortlisted : pandas.DataFrame
+        From :func:`toolkit.prioritise.demo_shortlist` (equal default weights).
+
+    Returns
+    -------
+    list of str
+        One sentence per priority, from :func:`toolkit.prioritise.weight_to_enter`.
+    """
+    from toolkit.prioritise import cube_criteria, weight_to_enter
+
+    candidates = shortlisted.attrs["candidates"]
+    criteria = cube_criteria(candidates)
+    size = len(shortlisted)
+    sentences = []
+    for candidate in shortlisted["candidate"]:
+        changes = [
+            weight_to_enter(
+                candidates, candidate=candidate, criterion=c.name, criteria=criteria, size=size
+            )
+            for c in criteria
+        ]
+        movable = [change for change in changes if change.change is not None]
+        if not movable:
+            sentences.append("No change in any single weight takes it out.")
+            continue
+        smallest = min(movable, key=lambda change: abs(change.change))
+        sentences.append(
+            f"Only a change in the weight on {_phrase(criteria, smallest.criterion)} from "
+            f"{smallest.current_share:.0%} to {smallest.required_share:.0%} of the total "
+            "would take it out."
+        )
+    return sentences
+
+
+def _phrase(criteria: Sequence[Any], name: str) -> str:
+    for criterion in criteria:
+        if criterion.name == name:
+            return criterion.phrase
+    return name.replace("_", " ")
+
+
+def robustness_figure(shortlisted: pd.DataFrame, *, period: str, extra: int = 3) -> Figure:
+    """Return the rank acceptability heat map of the shortlist and the next few candidates.
+
+    Parameters
+    ----------
+    shortlisted : pandas.DataFrame
+        From :func:`toolkit.prioritise.demo_shortlist`.
+    period : str
+        The period.
+    extra : int
+        Candidates shown beyond the shortlist (the most often shortlisted of the rest).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The heat map.
+    """
+    acceptability = shortlisted.attrs["acceptability"]
+    summary = acceptability.summary()
+    chosen = list(shortlisted["candidate"])
+    others = (
+        summary[~summary["candidate"].isin(chosen)]
+        .sort_values("p_shortlist", ascending=False, kind="stable")["candidate"]
+        .head(extra)
+        .tolist()
+    )
+    rows = chosen + others
+    matrix = acceptability.matrix()
+    ranks = min(matrix.shape[1], len(shortlisted) + 5)
+    labels = dict(zip(acceptability.candidates, acceptability.labels, strict=True))
+    return rank_acceptability_chart(
+        matrix.loc[rows, list(matrix.columns[:ranks])],
+        labels=[labels[c] for c in rows],
+        period=period,
+        draws=acceptability.draws,
+        shortlist_size=len(shortlisted),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Workshop
+# ---------------------------------------------------------------------------------------------
+
+
+def workshop_weights(log: DecisionLog, *, criteria: Sequence[Any]) -> tuple[pd.Series, list[str]]:
+    """Return the workshop's average weights over the report's criteria, and what was left out.
+
+    Each table's weights are taken as shares of its total (so every table counts equally)
+    and averaged; a criterion a table did not weigh counts 0 for it.
+
+    Parameters
+    ----------
+    log : DecisionLog
+        The workshop's latest submissions.
+    criteria : sequence of Criterion
+        The report's criteria (``toolkit.prioritise.cube_criteria``).
+
+    Returns
+    -------
+    weights : pandas.Series
+        Average share per criterion name (summing to 1).
+    left_out : list of str
+        Criteria the tables weighed that the report's scoring does not have.
+    """
+    shares = log.weight_shares()
+    names = [criterion.name for criterion in criteria]
+    left_out = [column for column in shares.columns if column not in names]
+    average = shares.reindex(columns=names).fillna(0.0).mean(axis=0)
+    total = float(average.sum())
+    return (average / total if total > 0 else average), left_out
+
+
+def workshop_section(
+    log: DecisionLog,
+    shortlisted: pd.DataFrame,
+    *,
+    config: ReportConfig,
+) -> tuple[BoardText, BoardTable, BoardTable, Figure]:
+    """Return the workshop's outcome: who took part, their weights, the shortlist they give.
+
+    Parameters
+    ----------
+    log : DecisionLog
+        The workshop's decision log (:func:`toolkit.report.read_decision_log`).
+    shortlisted : pandas.DataFrame
+        The equal-weights shortlist (:func:`toolkit.prioritise.demo_shortlist`), whose
+        candidates are rescored at the workshop's average weights.
+    config : ReportConfig
+        For the period and shortlist size.
+
+    Returns
+    -------
+    text : BoardText
+        Who took part, how the shortlist at the workshop's weights differs, and where the
+        tables agree.
+    weights_table : BoardTable
+        Each table's weights (% of its total) and the average.
+    consensus_table : BoardTable
+        How many tables shortlisted each candidate, and their dot votes.
+    figure : matplotlib.figure.Figure
+        The weights each table gave, with the average.
+    """
+    from toolkit.prioritise import cube_criteria, score_priorities, shortlist
+
+    candidates = shortlisted.attrs["candidates"]
+    criteria = cube_criteria(candidates)
+    phrases = {criterion.name: criterion.phrase for criterion in criteria}
+    average, left_out = workshop_weights(log, criteria=criteria)
+    scored = score_priorities(candidates, criteria=criteria, weights=average.to_dict())
+    agreed = shortlist(scored, size=config.shortlist_size)
+    labels = dict(zip(candidates["candidate"], candidates["label"], strict=True))
+
+    tables = len(log.tables)
+    roles = ", ".join(dict.fromkeys(role for role in log.tables["role"] if role))
+    parts = [
+        sentence(
+            f"{tables} table{'s' if tables != 1 else ''} at the '{log.workshop}' workshop "
+            f"submitted weights{f' ({roles})' if roles else ''}. Each table's latest submission "
+            f"counts; {log.superseded} earlier submission{'s were' if log.superseded != 1 else ' was'} "
+            "replaced by a later one from the same table."
+        )
+    ]
+    if left_out:
+        parts.append(
+            sentence(
+                "Weights on criteria the report does not score were left out: "
+                + ", ".join(left_out)
+                + "."
+            )
+        )
+    before = list(shortlisted["candidate"])
+    after = list(agreed["candidate"])
+    entered = [labels[c] for c in after if c not in before]
+    dropped = [labels[c] for c in before if c not in after]
+    agreed_items = [
+        sentence(f"{label}", tag="li") for label in agreed["label"].astype(str)
+    ]
+    parts.append(sentence("The shortlist at the workshop's average weights:"))
+    parts.append(bullet_list(agreed_items, ordered=True))
+    if entered or dropped:
+        parts.append(
+            sentence(
+                "Compared with equal weights, "
+                + (f"in: {'; '.join(entered)}" if entered else "nothing came in")
+                + (f"; out: {'; '.join(dropped)}." if dropped else "; nothing went out.")
+            )
+        )
+    else:
+        parts.append(sentence("The same priorities as at equal weights."))
+    votes = log.shortlist_votes()
+    unanimous = [labels.get(c, c) for c in votes.loc[votes["tables"] == tables, "candidate"]]
+    majority = [
+        labels.get(c, c)
+        for c in votes.loc[(votes["tables"] > tables / 2) & (votes["tables"] < tables), "candidate"]
+    ]
+    parts.append(
+        sentence(
+            "Consensus: "
+            + (f"every table shortlisted {'; '.join(unanimous)}" if unanimous else
+               "no candidate was on every table's shortlist")
+            + (f"; most tables shortlisted {'; '.join(majority)}." if majority else ".")
+        )
+    )
+    shares = log.weight_shares().reindex(columns=[c.name for c in criteria]).fillna(0.0)
+    weights_frame = pd.concat(
+        [
+            log.tables[["table", "role"]].reset_index(drop=True),
+            shares.reset_index(drop=True),
+        ],
+        axis=1,
+    )
+    weights_frame.loc[len(weights_frame)] = ["Average", "", *average.to_numpy().tolist()]
+    weights_table = board_table(
+        weights_frame,
+        columns=[TableColumn("table", "Table"), TableColumn("role", "Who")]
+        + [TableColumn(name, phrases[name].capitalize(), "percent") for name in shares.columns],
+        caption=f"Weights each table gave the criteria (% of the table's total), {log.workshop}",
+        threshold=config.disclosure_threshold,
+    )
+    consensus = votes.assign(
+        label=votes["candidate"].map(lambda c: labels.get(c, c)),
+        in_agreed=votes["candidate"].isin(after).map({True: "yes", False: ""}),
+    )
+    consensus_table = board_table(
+        consensus,
+        columns=[
+            TableColumn("label", "Cohort and outcome"),
+            TableColumn("tables", f"Tables that shortlisted it (of {tables})", "rank"),
+            TableColumn("share_of_tables", "% of tables", "percent"),
+            TableColumn("dots", "Dot votes", "rank"),
+            TableColumn("in_agreed", "In the shortlist at average weights"),
+        ],
+        caption=f"Where the tables agree: shortlist votes, {log.workshop}",
+        threshold=config.disclosure_threshold,
+        notes=("Counts of workshop tables and votes, not of people: not suppressed.",),
+    )
+    figure = weights_chart(
+        shares,
+        labels=[phrases[name].capitalize() for name in shares.columns],
+        title=f"Weights given by each table, {log.workshop} (data for {config.period})",
+    )
+    text = heading("What the workshop decided") + _join(parts)
+    return text, weights_table, consensus_table, figure
+
+
+# ---------------------------------------------------------------------------------------------
+# The asks and the provenance
+# ---------------------------------------------------------------------------------------------
+
+
+def board_asks(
+    shortlisted: pd.DataFrame,
+    profile: DeprivationProfile,
+    *,
+    config: ReportConfig,
+    workshop_held: bool,
+) -> BoardText:
+    """Return what the board is asked to agree.
+
+    Parameters
+    ----------
+    shortlisted : pandas.DataFrame
+        The shortlist.
+    profile : DeprivationProfile
+        Emergency admissions by deprivation (for the Core20 figures).
+    config : ReportConfig
+        For the period.
+    workshop_held : bool
+        Whether a workshop decision log was given.
+
+    Returns
+    -------
+    BoardText
+        A numbered list of asks.
+    """
+    core = profile.core20.iloc[0]
+    count = len(shortlisted)
+    items = [
+        sentence(
+            f"Agree the {count} priorities above"
+            + (" as ranked by the workshop" if workshop_held else "")
+            + f" as the system's focus for {config.period}, and that not everything can be a "
+            "priority at the same time.",
+            tag="li",
+        ),
+        sentence(
+            "Agree that each priority reports its effect on people in the most deprived fifth of "
+            f"neighbourhoods (Core20), who make up {core['population_share']:.0%} of people and "
+            f"{core['event_share']:.0%} of emergency admissions.",
+            tag="li",
+        ),
+    ]
+    if not workshop_held:
+        items.append(
+            sentence(
+                "Ask partners (clinicians, councils, the voluntary sector and residents) to weigh "
+                "the criteria at a co-production workshop before the list is final.",
+                tag="li",
+            )
+        )
+    items.append(
+        sentence(
+            "Ask for this evidence to be re-run when the data are refreshed, showing what moved; "
+            "the report rebuilds from the data, configuration and seed recorded below.",
+            tag="li",
+        )
+    )
+    return heading("What the board is asked to agree") + bullet_list(items, ordered=True)
+
+
+def provenance(
+    config: ReportConfig,
+    inputs: ReportInputs,
+    *,
+    when: date | None = None,
+    methods: Sequence[str] = METHODS,
+) -> BoardText:
+    """Return the provenance box: toolkit version, data fingerprints, seed, date, methods.
+
+    Parameters
+    ----------
+    config : ReportConfig
+        The report's configuration.
+    inputs : ReportInputs
+        The data and their fingerprints.
+    when : datetime.date, optional
+        Date of the run (today by default).
+    methods : sequence of str
+        Method statements.
+
+    Returns
+    -------
+    BoardText
+        A boxed paragraph and list (HTML class ``provenance``).
+    """
+    from toolkit import versions
+
+    found = versions()
+    day = (when or date.today()).isoformat()
+    facts = [
+        ("Toolkit", f"pophealth-toolkit {found['pophealth-toolkit']} (Python {found['python']}, "
+                    f"pandas {found['pandas']}, statsmodels {found['statsmodels']})"),
+        ("Data", inputs.description),
+        *[(f"SHA-256 of {name}", digest) for name, digest in inputs.fingerprints.items()],
+        ("Configuration", config.source.rsplit("/", 1)[-1] if config.source else "built in"),
+        ("Seed", str(config.seed)),
+        ("Disclosure threshold", f"counts below {config.disclosure_threshold} suppressed"),
+        ("Run on", day),
+        ("Joined to areas", inputs.join_summary),
+    ]
+    text = "\n".join(
+        ["Provenance"] + [f"{name}: {value}" for name, value in facts] + list(methods)
+    )
+    rows = "".join(
+        f"<tr><th scope='row' data-kind='text'>{html.escape(name)}</th>"
+        f"<td data-kind='text'><code>{html.escape(value)}</code></td></tr>"
+        if name.startswith("SHA")
+        else f"<tr><th scope='row' data-kind='text'>{html.escape(name)}</th>"
+        f"<td data-kind='text'>{html.escape(value)}</td></tr>"
+        for name, value in facts
+    )
+    listed = "".join(f"<li>{html.escape(method)}</li>" for method in methods)
+    markup = (
+        '<aside class="provenance"><h2>Provenance</h2>'
+        f'<table class="provenance-table">{rows}</table>'
+        f"<h3>Methods</h3><ul>{listed}</ul></aside>"
+    )
+    return BoardText(text, markup)
+
+
+def no_workshop_note() -> BoardText:
+    """Return the note shown when no workshop decision log was given."""
+    return heading("What the workshop decided") + sentence(
+        "No workshop decision log was given: the shortlist above is at equal weights. After "
+        "the co-production workshop, rebuild this report with its decision log to show each "
+        "table's weights, the agreed shortlist and where the tables agree."
+    )
+
+
+__all__ = [
+    "DEPRIVATION_COLUMNS",
+    "METHODS",
+    "PLACE_COLUMNS",
+    "SEGMENT_COLUMNS",
+    "SHORTLIST_COLUMNS",
+    "at_a_glance",
+    "board_asks",
+    "deprivation_chart_figure",
+    "deprivation_figures",
+    "deprivation_table",
+    "inequality_summary",
+    "neighbourhood_map",
+    "no_workshop_note",
+    "place_figures",
+    "place_table",
+    "provenance",
+    "report_title",
+    "robustness_figure",
+    "segment_chart_figure",
+    "segment_figures",
+    "segment_table",
+    "shortlist_reasons",
+    "shortlist_table",
+    "smallest_weight_changes",
+    "workshop_section",
+    "workshop_weights",
+]
+
+_ = DISCLOSURE_THRESHOLD

@@ -1,0 +1,502 @@
+"""Tables and text for a board: formatted figures, disclosure control, plain text and HTML.
+
+A :class:`BoardTable` shows in a notebook as HTML and carries the same figures as plain text,
+which is what nbval compares when it re-executes the report: the figures a board reads are
+the figures CI checks. Every cell of a table is marked with its kind (``data-kind="count"``
+for counts of people or events), so that a test, and the report builder, can scan the HTML
+for a small count that escaped suppression.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from toolkit.data.contract import DISCLOSURE_THRESHOLD
+from toolkit.report.disclosure import SUPPRESSED_SYMBOL, SUPPRESSION_NOTE, suppress_counts
+
+ColumnKind = Literal[
+    "text",
+    "count",
+    "estimate",
+    "money",
+    "money_millions",
+    "rate",
+    "share",
+    "percent",
+    "ratio",
+    "score",
+    "rank",
+    "years",
+]
+
+#: Shown where a figure is not available (not published, not applicable).
+NOT_AVAILABLE = "[x]"
+
+#: Index label of the row :func:`add_total_row` adds.
+TOTAL_ROW = "total"
+
+
+def _whole(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+#: How each kind of column is formatted: thousands separators, pounds, per cent.
+FORMATS: dict[str, Callable[[float], str]] = {
+    "count": _whole,
+    "estimate": _whole,
+    "money": lambda value: f"£{value:,.0f}",
+    "money_millions": lambda value: f"£{value / 1e6:,.1f}m",
+    "rate": lambda value: f"{value:,.1f}",
+    "share": lambda value: f"{100 * value:.1f}%",
+    "percent": lambda value: f"{100 * value:.0f}%",
+    "ratio": lambda value: f"{value:.2f}",
+    "score": lambda value: f"{value:.3f}",
+    "rank": lambda value: f"{value:.0f}",
+    "years": lambda value: f"{value:.1f}",
+}
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    """One column of a board table.
+
+    Attributes
+    ----------
+    source : str
+        Column of the data.
+    header : str
+        Heading shown to the board, with its units ("Emergency admissions per 1,000").
+    kind : str
+        How it is formatted (see :data:`FORMATS`); ``"count"`` marks counts of people or
+        events, which are suppressed below the disclosure threshold.
+    depends_on : str, optional
+        The count column this figure is computed from (a rate, share or limit): hidden
+        wherever that count is suppressed.
+    """
+
+    source: str
+    header: str
+    kind: ColumnKind = "text"
+    depends_on: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind != "text" and self.kind not in FORMATS:
+            raise ValueError(
+                f"The 'kind' parameter of TableColumn must be 'text' or one of "
+                f"{sorted(FORMATS)}. Got {self.kind!r} instead."
+            )
+
+
+@dataclass(frozen=True)
+class BoardTable:
+    """A table ready for a board: formatted cells, caption and notes, as text and HTML.
+
+    Build one with :func:`board_table`. In a notebook it displays as HTML; its plain-text
+    form (``str(table)``) holds the same figures.
+
+    Attributes
+    ----------
+    cells : pandas.DataFrame
+        The formatted cells (text), one column per :class:`TableColumn`, headed by its
+        header.
+    kinds : tuple of str
+        Each column's kind.
+    caption : str
+        What the table shows, with the period.
+    notes : tuple of str
+        Footnotes (sources, symbols, what was suppressed).
+    threshold : int
+        The disclosure threshold applied.
+    total_position : int or None
+        Row of the totals, shown in bold.
+    suppressed : pandas.DataFrame
+        The suppressed counts (row, column, reason), for the record; values not kept.
+    """
+
+    cells: pd.DataFrame
+    kinds: tuple[str, ...]
+    caption: str
+    notes: tuple[str, ...] = ()
+    threshold: int = DISCLOSURE_THRESHOLD
+    total_position: int | None = None
+    suppressed: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def to_text(self) -> str:
+        """Return the table as aligned plain text: caption, header, rows and notes."""
+        body = self.cells.to_string(index=False, justify="right")
+        parts = [self.caption, body, *self.notes]
+        return "\n".join(part for part in parts if part)
+
+    def to_html(self) -> str:
+        """Return the table as HTML, each cell marked with its kind (``data-kind``)."""
+        escape = html.escape
+        head = "".join(
+            f'<th scope="col" data-kind="{kind}">{escape(str(header))}</th>'
+            for header, kind in zip(self.cells.columns, self.kinds, strict=True)
+        )
+        rows = []
+        for position, values in enumerate(self.cells.itertuples(index=False, name=None)):
+            cells = "".join(
+                f'<td data-kind="{kind}"{"" if kind == "text" else " class=\"num\""}>'
+                f"{escape(str(value))}</td>"
+                for value, kind in zip(values, self.kinds, strict=True)
+            )
+            css = ' class="total"' if position == self.total_position else ""
+            rows.append(f"<tr{css}>{cells}</tr>")
+        notes = "".join(f'<p class="table-note">{escape(note)}</p>' for note in self.notes)
+        return (
+            '<figure class="board-table-figure">'
+            f'<table class="board-table" data-disclosure-threshold="{self.threshold}">'
+            f"<caption>{escape(self.caption)}</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"{notes}</figure>"
+        )
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:  # noqa: ARG002
+        return {"text/plain": self.to_text(), "text/html": self.to_html()}
+
+
+def _format_column(
+    values: pd.Series, kind: str, suppressed: np.ndarray, missing_text: str
+) -> list[str]:
+    if kind == "text":
+        return [
+            missing_text if hidden else ("" if value is None or value is pd.NA else str(value))
+            for value, hidden in zip(values.astype("object").tolist(), suppressed, strict=True)
+        ]
+    formatter = FORMATS[kind]
+    numbers = pd.to_numeric(values, errors="coerce").astype("Float64")
+    shown = []
+    for value, hidden in zip(numbers.tolist(), suppressed, strict=True):
+        if hidden:
+            shown.append(SUPPRESSED_SYMBOL)
+        elif value is None or value is pd.NA or not math.isfinite(value):
+            shown.append(missing_text)
+        else:
+            shown.append(formatter(float(value)))
+    return shown
+
+
+def _count_specs(
+    specs: Sequence[TableColumn], function: str
+) -> tuple[list[str], dict[str, list[str]]]:
+    """Return the count columns and, for each, the columns computed from it."""
+    count_columns = list(dict.fromkeys(spec.source for spec in specs if spec.kind == "count"))
+    dependents: dict[str, list[str]] = {}
+    for spec in specs:
+        if spec.depends_on is not None:
+            if spec.depends_on not in count_columns:
+                raise ValueError(
+                    f"{function}: column '{spec.source}' depends on '{spec.depends_on}', which "
+                    "is not a count column of the table."
+                )
+            dependents.setdefault(spec.depends_on, []).append(spec.source)
+    return count_columns, dependents
+
+
+def disclose(
+    data: pd.DataFrame,
+    *,
+    columns: Sequence[TableColumn],
+    threshold: int = DISCLOSURE_THRESHOLD,
+    total_row: Hashable | None = None,
+) -> pd.DataFrame:
+    """Return the figures with small counts, and what would reveal them, set missing.
+
+    The numbers behind a :class:`BoardTable`, for a chart that must show no more than the
+    table: the same suppression (:func:`toolkit.report.suppress_counts` on the columns of
+    kind ``"count"``, hiding the columns that depend on them).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The figures. Not changed.
+    columns : sequence of TableColumn
+        The table's columns: which are counts and which depend on them.
+    threshold : int
+        The disclosure threshold.
+    total_row : hashable, optional
+        Index label of the row of totals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame (see :func:`toolkit.report.suppress_counts`); unchanged figures when the
+        columns include no count.
+    """
+    count_columns, dependents = _count_specs(list(columns), "disclose")
+    if not count_columns:
+        return data.copy()
+    return suppress_counts(
+        data,
+        count_columns=count_columns,
+        threshold=threshold,
+        total_row=total_row,
+        dependent_columns=dependents,
+    )
+
+
+def board_table(
+    data: pd.DataFrame,
+    *,
+    columns: Sequence[TableColumn],
+    caption: str,
+    threshold: int = DISCLOSURE_THRESHOLD,
+    total_row: Hashable | None = None,
+    notes: Sequence[str] = (),
+    missing_text: str = NOT_AVAILABLE,
+) -> BoardTable:
+    """Format a table for a board, suppressing small counts and what would reveal them.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The figures, one row per line of the table. Not changed.
+    columns : sequence of TableColumn
+        The columns to show, in order, with headings and kinds.
+    caption : str
+        What the table shows, including the period.
+    threshold : int
+        Disclosure threshold: counts from 1 to ``threshold - 1`` are suppressed, with
+        secondary suppression against ``total_row`` (see
+        :func:`toolkit.report.suppress_counts`).
+    total_row : hashable, optional
+        Index label of the row of totals (see :func:`add_total_row`).
+    notes : sequence of str
+        Footnotes. A note explaining ``[c]`` is added when a cell is suppressed.
+    missing_text : str
+        Shown for a figure that is missing but not suppressed (``"[x]"``: not available).
+
+    Returns
+    -------
+    BoardTable
+        The formatted table; ``str()`` gives its plain text, a notebook shows its HTML.
+    """
+    function = "board_table"
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(
+            f"The 'data' parameter of {function} must be a pandas DataFrame. "
+            f"Got {type(data).__name__} instead."
+        )
+    specs = list(columns)
+    if not specs or not all(isinstance(spec, TableColumn) for spec in specs):
+        raise TypeError(
+            f"The 'columns' parameter of {function} must be a non-empty sequence of "
+            f"TableColumn. Got {columns!r} instead."
+        )
+    unknown = [spec.source for spec in specs if spec.source not in data.columns]
+    if unknown:
+        raise ValueError(f"{function}: the data have no column(s) {unknown!r}.")
+    if not isinstance(caption, str) or not caption:
+        raise TypeError(f"The 'caption' parameter of {function} must be a non-empty str.")
+    if total_row is not None and total_row not in data.index:
+        raise ValueError(
+            f"The 'total_row' parameter of {function} must be a label of the data's index. "
+            f"Got {total_row!r} instead."
+        )
+    count_columns, dependents = _count_specs(specs, function)
+    table = data
+    total_position = None if total_row is None else int(data.index.get_loc(total_row))
+    shown = disclose(table, columns=specs, threshold=threshold, total_row=total_row)
+    suppressed = shown.attrs.get("suppressed", pd.DataFrame(columns=["row", "column", "reason"]))
+    hidden_cells: dict[str, np.ndarray] = {}
+    for column in count_columns:
+        hidden = shown[column].isna().to_numpy(dtype=bool)
+        hidden_cells[column] = hidden
+        for derived in dependents.get(column, []):
+            hidden_cells[derived] = hidden_cells.get(derived, np.zeros(len(shown), bool)) | hidden
+    cells = pd.DataFrame(
+        {
+            spec.header: _format_column(
+                shown[spec.source],
+                spec.kind,
+                hidden_cells.get(spec.source, np.zeros(len(shown), dtype=bool)),
+                missing_text,
+            )
+            for spec in specs
+        },
+        dtype="object",
+    )
+    notes = list(notes)
+    if len(suppressed):
+        notes.append(SUPPRESSION_NOTE.format(below=threshold - 1))
+    return BoardTable(
+        cells=cells,
+        kinds=tuple(spec.kind for spec in specs),
+        caption=caption,
+        notes=tuple(notes),
+        threshold=int(threshold),
+        total_position=total_position,
+        suppressed=suppressed,
+    )
+
+
+def add_total_row(
+    table: pd.DataFrame,
+    *,
+    columns: Sequence[str],
+    label_column: str,
+    label: str = "All",
+    ratios: Mapping[str, tuple[str, str, float]] | None = None,
+) -> pd.DataFrame:
+    """Return the table with a row of totals appended, labelled ``"total"`` in the index.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per group. Not changed.
+    columns : sequence of str
+        Columns to add up (counts, money).
+    label_column : str
+        Text column that names each row; the total row's says ``label``.
+    label : str
+        Name of the total row ("All", "System").
+    ratios : mapping of str to (str, str, float), optional
+        Columns recomputed on the total row as ``numerator / denominator * multiplier``
+        (a rate per 1,000 or a cost per head); other columns are left missing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new table: the rows with their index as it was, then the total row with index
+        label :data:`TOTAL_ROW`.
+    """
+    function = "add_total_row"
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(
+            f"The 'table' parameter of {function} must be a pandas DataFrame. "
+            f"Got {type(table).__name__} instead."
+        )
+    missing = [c for c in [*columns, label_column] if c not in table.columns]
+    if missing:
+        raise ValueError(f"{function}: the table has no column(s) {missing!r}.")
+    if TOTAL_ROW in table.index:
+        raise ValueError(f"{function}: the table already has a row labelled {TOTAL_ROW!r}.")
+    totals: dict[str, object] = {column: table[column].sum() for column in columns}
+    totals[label_column] = label
+    for column, (numerator, denominator, multiplier) in (ratios or {}).items():
+        total_denominator = float(totals.get(denominator, table[denominator].sum()))
+        total_numerator = float(totals.get(numerator, table[numerator].sum()))
+        totals[column] = (
+            total_numerator / total_denominator * multiplier if total_denominator else np.nan
+        )
+    row = pd.DataFrame([totals], index=pd.Index([TOTAL_ROW]))
+    body = table.set_axis(pd.Index(table.index, dtype="object"))
+    return pd.concat([body, row], axis=0)
+
+
+@dataclass(frozen=True)
+class BoardText:
+    """Text for a board: the same words as plain text (what nbval compares) and HTML.
+
+    Attributes
+    ----------
+    text : str
+        Plain text.
+    html : str
+        The HTML shown in the notebook and the report.
+    """
+
+    text: str
+    html: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:  # noqa: ARG002
+        return {"text/plain": self.text, "text/html": self.html}
+
+    def __add__(self, other: BoardText) -> BoardText:
+        """Join two texts, one after the other."""
+        if not isinstance(other, BoardText):
+            return NotImplemented
+        return BoardText(f"{self.text}\n{other.text}".strip("\n"), self.html + other.html)
+
+
+@dataclass(frozen=True)
+class Count:
+    """A count of people or events inside a sentence: suppressed below the threshold.
+
+    Attributes
+    ----------
+    value : float
+        The count.
+    """
+
+    value: float
+
+
+def sentence(
+    *parts: str | Count, threshold: int = DISCLOSURE_THRESHOLD, tag: str = "p", css: str = ""
+) -> BoardText:
+    """Build a paragraph from text and counts, each count formatted and suppressed if small.
+
+    Parameters
+    ----------
+    *parts : str or Count
+        Pieces of the paragraph, in order; text is escaped for HTML.
+    threshold : int
+        Counts from 1 to ``threshold - 1`` show as ``[c]``.
+    tag : str
+        HTML element of the paragraph (``"p"``, ``"li"``, ``"h2"``...).
+    css : str
+        Class of the HTML element.
+
+    Returns
+    -------
+    BoardText
+        The paragraph; counts are marked ``data-kind="count"`` in its HTML.
+    """
+    texts, markup = [], []
+    for part in parts:
+        if isinstance(part, Count):
+            value = float(part.value)
+            shown = SUPPRESSED_SYMBOL if 1 <= value < threshold else _whole(value)
+            texts.append(shown)
+            markup.append(f'<span data-kind="count">{html.escape(shown)}</span>')
+        else:
+            texts.append(str(part))
+            markup.append(html.escape(str(part)))
+    attribute = f' class="{html.escape(css)}"' if css else ""
+    return BoardText("".join(texts), f"<{tag}{attribute}>{''.join(markup)}</{tag}>")
+
+
+def heading(text: str, *, level: int = 2) -> BoardText:
+    """Return a heading (for headings that carry figures or names from the data)."""
+    return BoardText(text, f"<h{level}>{html.escape(text)}</h{level}>")
+
+
+def bullet_list(items: Sequence[BoardText], *, ordered: bool = False) -> BoardText:
+    """Join paragraphs made with ``sentence(..., tag="li")`` into a list."""
+    tag = "ol" if ordered else "ul"
+    text = "\n".join(
+        f"{f'{i}.' if ordered else '-'} {item.text}" for i, item in enumerate(items, 1)
+    )
+    return BoardText(text, f"<{tag}>{''.join(item.html for item in items)}</{tag}>")
+
+
+__all__ = [
+    "FORMATS",
+    "NOT_AVAILABLE",
+    "TOTAL_ROW",
+    "BoardTable",
+    "BoardText",
+    "Count",
+    "TableColumn",
+    "add_total_row",
+    "board_table",
+    "bullet_list",
+    "disclose",
+    "heading",
+    "sentence",
+]
