@@ -84,6 +84,7 @@ def run_demo(
         validate_areas,
         validate_persons,
     )
+    from toolkit.data.synth import UNIT_COSTS_GBP
     from toolkit.indicators import deprivation_profile
     from toolkit.prioritise import demo_shortlist
     from toolkit.segment import build_cube, load_rules, segment_summary
@@ -109,10 +110,12 @@ def run_demo(
     steps.update()
 
     steps.set_postfix_str(DEMO_STEPS[3])
+    # Excess cost at the demo system's own tariff for an emergency spell: the cube's cost_gbp
+    # covers all activity, so dividing it by admissions would overstate the cost of one.
     profile = deprivation_profile(
         cube,
         events="emergency_admissions",
-        cost="cost_gbp",
+        unit_cost=UNIT_COSTS_GBP["emergency_spell"],
         seed=seed,
         label="emergency admissions",
     )
@@ -132,6 +135,8 @@ def run_demo(
     print(_format_segment_summary(summary))
     print("\nEmergency admissions by deprivation (age-standardised to ESP2013):")
     print(profile.summary())
+    unit_cost = UNIT_COSTS_GBP["emergency_spell"]
+    print(f"(Excess cost at £{unit_cost:,.0f} per emergency admission, the demo system's tariff.)")
     excluded = shortlisted.attrs.get("excluded")
     left_out = 0 if excluded is None else len(excluded)
     print(f"\nSuggested shortlist at equal weights ({left_out} left out: small numbers):")
