@@ -198,13 +198,13 @@ def test_bad_models_are_refused(model, error, match):
 
 
 def cohort_table() -> pd.DataFrame:
-    """Seven candidates in four segments; one criterion fixes the ranking a1 > a2 > b1 > ..."""
+    """Eight candidates in four segments; one criterion fixes the ranking a1 > a2 > b1 > ..."""
     return pd.DataFrame(
         {
-            "candidate": ["a1", "a2", "b1", "a3", "c1", "b2", "d1"],
-            "label": ["A one", "A two", "B one", "A three", "C one", "B two", "D one"],
-            "segment": ["A", "A", "B", "A", "C", "B", "D"],
-            "c0": [10.0, 9.0, 8.0, 7.0, 6.0, 5.0, 4.0],
+            "candidate": ["a1", "a2", "b1", "a3", "c1", "b2", "d1", "a4"],
+            "label": ["A one", "A two", "B one", "A three", "C one", "B two", "D one", "A four"],
+            "segment": ["A", "A", "B", "A", "C", "B", "D", "A"],
+            "c0": [10.0, 9.0, 8.0, 7.0, 6.0, 5.0, 4.0, 3.0],
         }
     )
 
@@ -215,6 +215,7 @@ def test_shortlist_keeps_distinct_cohorts_and_lists_related_outcomes():
     assert short["candidate"].tolist() == ["a1", "b1", "c1"]
     assert short["rank"].tolist() == [1, 3, 5]  # overall ranks are kept
     assert short["position"].tolist() == [1, 2, 3]
+    # Skipped for a full cohort, above the first left out (A four ranks below D one).
     assert short["related"].tolist() == ["A two; A three", "B two", ""]
     # The first left out is the next cohort's best, not a related outcome.
     assert (short["first_left_out"] == "D one").all()
@@ -225,7 +226,7 @@ def test_shortlist_keeps_distinct_cohorts_and_lists_related_outcomes():
     assert short["reason"].iloc[0] == (
         "Largest contributions: c0 (100% of score). Related outcomes of this cohort: "
         "A two (rank 2), A three (rank 4). Ahead of the first candidate left out ('D one') "
-        "by 1.00 (100% of the score)."
+        "by 0.86 (86% of the score)."
     )
     assert "reason" not in scored.columns
 
@@ -234,18 +235,21 @@ def test_per_cohort_two_and_no_limit():
     scored = score_priorities(cohort_table(), criteria=plain_criteria(1))
     two = shortlist(scored, size=4, per_cohort=2)
     assert two["candidate"].tolist() == ["a1", "a2", "b1", "c1"]
-    assert two["related"].tolist() == ["A three", "", "B two", ""]
+    assert two["related"].tolist() == ["A three", "", "", ""]  # B two is left out next
+    assert (two["first_left_out"] == "B two").all()
     plain = shortlist(scored, size=3, per_cohort=None)
     assert plain["candidate"].tolist() == ["a1", "a2", "b1"]
     assert (plain["first_left_out"] == "A three").all()
+    assert (plain["related"] == "").all()
     # Fewer cohorts than places: the list is shorter, and said so.
     few = shortlist(scored.query("segment in ['A', 'B']"), size=3)
     assert few["candidate"].tolist() == ["a1", "b1"]
+    assert few["related"].tolist() == ["A two; A three; A four", "B two"]
     assert few["reason"].str.endswith("No other cohort was left out.").all()
 
 
 def test_cohorts_within_segments_and_explicit_cohort_columns():
-    table = cohort_table().assign(quintile=[1, 2, 1, 1, 1, 1, 1])
+    table = cohort_table().assign(quintile=[1, 2, 1, 1, 1, 1, 1, 1])
     scored = score_priorities(table, criteria=plain_criteria(1))
     # segment x quintile: a1 (A, q1) and a2 (A, q2) are different cohorts.
     assert shortlist(scored, size=3)["candidate"].tolist() == ["a1", "a2", "b1"]
@@ -288,23 +292,25 @@ def random_cohorts(count: int = 14, criteria: int = 3, seed: int = 0) -> pd.Data
     return table
 
 
-def test_occurrence_walk_matches_a_plain_loop():
+def test_the_vectorised_rule_matches_a_walk_down_each_ranking():
     rng = np.random.default_rng(4)
     codes = rng.integers(0, 4, size=9)
-    order = np.array([rng.permutation(9) for _ in range(200)])
-    for per_cohort in (1, 2):
-        chosen, eligible = select_shortlist(order, codes, 3, per_cohort)
+    order = np.array([rng.permutation(9) for _ in range(300)])  # best first
+    ranks = np.argsort(order, axis=1) + 1
+    for per_cohort, size in ((1, 3), (2, 3), (1, 9), (3, 5), (None, 4)):
+        chosen, eligible = select_shortlist(ranks, codes, size, per_cohort)
         for row in range(len(order)):
             kept: list[int] = []
             taken: dict[int, int] = {}
-            for position, candidate in enumerate(order[row]):
+            for candidate in order[row]:
                 cohort = int(codes[candidate])
-                assert eligible[row, position] == (taken.get(cohort, 0) < per_cohort)
-                if taken.get(cohort, 0) < per_cohort:
+                room = per_cohort is None or taken.get(cohort, 0) < per_cohort
+                assert eligible[row, candidate] == room
+                if room:
                     taken[cohort] = taken.get(cohort, 0) + 1
-                    if len(kept) < 3:
-                        kept.append(position)
-            assert np.flatnonzero(chosen[row]).tolist() == kept
+                    if len(kept) < size:
+                        kept.append(int(candidate))
+            assert sorted(np.flatnonzero(chosen[row]).tolist()) == sorted(kept)
 
 
 @pytest.mark.parametrize("per_cohort", [1, 2, None])
@@ -312,19 +318,20 @@ def test_p_shortlist_counts_the_shortlist_shown_in_each_draw(per_cohort):
     table = random_cohorts(count=10, criteria=3, seed=6)
     criteria = plain_criteria(3)
     result = rank_acceptability(
-        table, criteria=criteria, draws=150, size=3, seed=9, spread=0.5, per_cohort=per_cohort
+        table, criteria=criteria, draws=60, size=3, seed=9, spread=0.5, per_cohort=per_cohort
     )
     # The documented sampler, one draw at a time, each ranked and shortlisted by the
     # DataFrame functions.
     rng = np.random.default_rng(9)
-    draws = rng.dirichlet(np.full(3, 1 / 3) * (1 / 0.5**2 - 1), size=150)
+    draws = rng.dirichlet(np.full(3, 1 / 3) * (1 / 0.5**2 - 1), size=60)
     counts = dict.fromkeys(table["candidate"], 0)
     for draw in draws:
         scored = score_priorities(table, criteria=criteria, weights=draw)
         for candidate in shortlist(scored, size=3, per_cohort=per_cohort)["candidate"]:
             counts[candidate] += 1
-    expected = np.array([counts[c] for c in result.candidates]) / 150
+    expected = np.array([counts[c] for c in result.candidates]) / 60
     assert_array_equal(result.p_shortlist, expected)
+    assert ((result.p_shortlist > 0) & (result.p_shortlist < 1)).any()  # the weights matter
     assert result.p_shortlist.sum() == pytest.approx(3.0)  # five cohorts: always 3 items
     assert result.per_cohort == per_cohort
     assert result.cohort_columns == ("segment",)

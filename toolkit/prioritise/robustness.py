@@ -36,7 +36,6 @@ from toolkit.prioritise.scoring import (
     WeightsLike,
     check_per_cohort,
     check_size,
-    in_shortlist,
     rank_order,
     rank_scores,
     ranks_of_order,
@@ -277,8 +276,8 @@ def acceptability_of_model(
         ranks = ranks_of_order(order)
         counts += np.bincount((offsets + ranks - 1).ravel(), minlength=count * count)
         firsts += (ranks == 1).T.astype(np.float64) @ sampled
-        chosen, _ = select_shortlist(order, model.cohort_codes, size, per_cohort)
-        shortlisted += in_shortlist(order, chosen).sum(axis=0)
+        chosen, _ = select_shortlist(ranks, model.cohort_codes, size, per_cohort)
+        shortlisted += chosen.sum(axis=0)
     probabilities = counts.reshape(count, count) / draws
     times_first = probabilities[:, 0] * draws
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -451,9 +450,9 @@ def _membership(
     weights = np.repeat(raw[np.newaxis, :], values.size, axis=0)
     weights[:, column] = values
     weights /= weights.sum(axis=1, keepdims=True)
-    order = rank_order(model.batch_scores(weights))
-    chosen, _ = select_shortlist(order, model.cohort_codes, size, per_cohort)
-    return in_shortlist(order, chosen)[:, index]
+    ranks = rank_scores(model.batch_scores(weights))
+    chosen, _ = select_shortlist(ranks, model.cohort_codes, size, per_cohort)
+    return chosen[:, index]
 
 
 def _exact_breakpoints(model: ScoringModel, raw: np.ndarray, column: int, index: int) -> np.ndarray:

@@ -196,40 +196,24 @@ def rank_scores(scores: np.ndarray) -> np.ndarray:
     return ranks_of_order(rank_order(scores))
 
 
-def _occurrence(cohort_in_order: np.ndarray) -> np.ndarray:
-    """For each position of each ranking, how many of its cohort rank above it (0 = first).
-
-    Vectorised over rankings (rows): a stable sort by cohort keeps each cohort's positions
-    in rank order, the distance from the start of its run is the occurrence number, and
-    it is scattered back to the positions. No loop over rankings.
-    """
-    rows, count = cohort_in_order.shape
-    by_cohort = np.argsort(cohort_in_order, axis=1, kind="stable")
-    grouped = np.take_along_axis(cohort_in_order, by_cohort, axis=1)
-    index = np.broadcast_to(np.arange(count), (rows, count))
-    starts = np.ones((rows, count), dtype=bool)
-    starts[:, 1:] = grouped[:, 1:] != grouped[:, :-1]
-    run_start = np.maximum.accumulate(np.where(starts, index, 0), axis=1)
-    occurrence = np.empty_like(by_cohort)
-    np.put_along_axis(occurrence, by_cohort, index - run_start, axis=1)
-    return occurrence
-
-
 def select_shortlist(
-    order: np.ndarray, codes: np.ndarray, size: int, per_cohort: int | None
+    ranks: np.ndarray, codes: np.ndarray, size: int, per_cohort: int | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Apply the shortlist rule to one or many rankings at once.
+    """Apply the shortlist rule to one ranking or to many at once.
 
     Walk each ranking best first and keep a candidate unless its cohort already has
-    ``per_cohort`` kept candidates, until ``size`` are kept.
+    ``per_cohort`` kept candidates, until ``size`` are kept. Equivalently, and vectorised
+    over rankings with no loop over them: a candidate is *eligible* when fewer than
+    ``per_cohort`` of its cohort rank above it, and *chosen* when it is eligible and
+    fewer than ``size`` eligible candidates rank above it.
 
     Parameters
     ----------
-    order : numpy.ndarray
-        Shape (rankings, n): candidate indices best first in each ranking (as from
-        :func:`rank_order`).
+    ranks : numpy.ndarray
+        Shape (rankings, n): 1-based ranks of each candidate (as from
+        :func:`rank_scores`), one ranking per row.
     codes : numpy.ndarray
-        Shape (n,): the cohort code of each candidate index (see :func:`cohort_codes`).
+        Shape (n,): the cohort code of each candidate (see :func:`cohort_codes`).
     size : int
         Shortlist size.
     per_cohort : int or None
@@ -238,25 +222,38 @@ def select_shortlist(
     Returns
     -------
     chosen, eligible : numpy.ndarray
-        Boolean, shape (rankings, n), by position in the ranking (column p is the
-        (p + 1)-th best): ``eligible`` where the cohort is not yet full, ``chosen`` where
-        the candidate is shortlisted (the first ``size`` eligible positions).
+        Boolean, shape (rankings, n), in candidate order: ``chosen`` where the candidate
+        is shortlisted, ``eligible`` where its cohort was not yet full when the walk
+        reached it.
+
+    Notes
+    -----
+    Own code (no library offers a grouped top-k over many rankings). The candidates are
+    laid out cohort by cohort once; in each ranking, sorting ``cohort * (n + 1) + rank``
+    sorts the ranks within every cohort's block at once, which gives each cohort's
+    ``per_cohort``-th best rank, the threshold for eligibility. The ``size``-th smallest
+    eligible rank (a partition) is the threshold for the shortlist.
     """
-    count = order.shape[-1]
+    count = ranks.shape[-1]
     if per_cohort is None or np.unique(codes).size == codes.size:
-        eligible = np.ones(order.shape, dtype=bool)
-        chosen = np.broadcast_to(np.arange(count) < size, order.shape).copy()
-        return chosen, eligible
-    eligible = _occurrence(codes[order]) < per_cohort
-    chosen = eligible & (np.cumsum(eligible, axis=1) <= size)
-    return chosen, eligible
-
-
-def in_shortlist(order: np.ndarray, chosen: np.ndarray) -> np.ndarray:
-    """Return shortlist membership in candidate order from :func:`select_shortlist`'s positions."""
-    member = np.empty_like(chosen)
-    np.put_along_axis(member, order, chosen, axis=-1)
-    return member
+        eligible = np.ones(ranks.shape, dtype=bool)
+    else:
+        _, compact = np.unique(codes, return_inverse=True)
+        layout = np.argsort(compact, kind="stable")
+        sizes = np.bincount(compact)
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        block = compact[layout].astype(ranks.dtype) * (count + 1)
+        ordered = np.sort(ranks[:, layout] + block, axis=1)
+        pick = starts + np.minimum(per_cohort, sizes) - 1
+        threshold = ordered[:, pick] - block[pick]  # each cohort's per_cohort-th best rank
+        eligible = ranks <= threshold[:, compact]
+    if size >= count:
+        return eligible.copy(), eligible
+    if eligible.all():
+        return ranks <= size, eligible
+    eligible_ranks = np.where(eligible, ranks, count + 1)
+    cut = np.partition(eligible_ranks, size - 1, axis=1)[:, size - 1 : size]
+    return eligible & (ranks <= cut), eligible
 
 
 class ScoringModel:
@@ -485,9 +482,10 @@ class ScoringModel:
         caller = "ScoringModel.shortlisted"
         size = check_size(size, cap, caller=caller)
         per_cohort = check_per_cohort(per_cohort, caller=caller)
-        order = rank_order(self.scores(weights))[np.newaxis, :]
-        chosen, _ = select_shortlist(order, self.cohort_codes, size, per_cohort)
-        return order[0][chosen[0]]
+        order = rank_order(self.scores(weights))
+        ranks = ranks_of_order(order)[np.newaxis, :]
+        chosen, _ = select_shortlist(ranks, self.cohort_codes, size, per_cohort)
+        return order[chosen[0][order]]
 
     def batch_scores(self, weights: np.ndarray) -> np.ndarray:
         """Scores for many weight vectors at once.
@@ -706,10 +704,10 @@ def shortlist(
     Walk the ranking best first and keep each candidate unless its cohort already has
     ``per_cohort`` shortlisted items, until ``size`` are kept. A priority for a board is
     a cohort with its outcomes, and not everything can be a priority: by default (one per
-    cohort) the shortlist covers ``size`` distinct cohorts, and each item lists its
-    cohort's other candidates as related outcomes, so nothing is hidden. Tables without
-    cohort columns (``segment``, ``quintile``, ``place``) are unaffected: every candidate
-    is its own cohort.
+    cohort) the shortlist covers ``size`` distinct cohorts, and each item lists the
+    candidates skipped for its cohort as related outcomes, so nothing is hidden. Tables
+    without cohort columns (``segment``, ``quintile``, ``place``) are unaffected: every
+    candidate is its own cohort.
 
     Parameters
     ----------
@@ -740,12 +738,12 @@ def shortlist(
         enough), best first, keeping their overall ``rank``, with added columns:
 
         - ``position``: 1 to ``size``, the place in the shortlist;
-        - ``reason``: the largest contributions (as shares of the score), the cohort's
-          related outcomes with their ranks, and the margin over the first candidate
-          left out;
-        - ``related``: labels of the cohort's candidates that are not shortlisted, best
-          first, separated by "; " (empty when none); listed with the cohort's first
-          shortlisted item;
+        - ``reason``: the largest contributions (as shares of the score), the related
+          outcomes with their ranks, and the margin over the first candidate left out;
+        - ``related``: labels of the candidates skipped because their cohort was full
+          (ranked above the first candidate left out), best first, separated by "; "
+          (empty when none); listed with their cohort's first shortlisted item, so that
+          every candidate ranked above the first left out is shortlisted or named here;
         - ``first_left_out``: label of the best candidate the rule would take next (the
           first of a cohort that is not full), missing if none;
         - ``margin``: score minus that candidate's score.
@@ -803,24 +801,27 @@ def shortlist(
     criterion_names = [column[len(CONTRIBUTION_PREFIX) :] for column in contribution_columns]
     parts = ordered[contribution_columns].to_numpy(dtype="float64")
 
-    # The ranking is already in order: positions 0, 1, ... are the candidates best first.
-    order = np.arange(len(ordered))[np.newaxis, :]
-    chosen, eligible = select_shortlist(order, codes, size, per_cohort)
+    # The table is in rank order: row r has rank r + 1 (ties already broken).
+    positions = np.arange(1, len(ordered) + 1)[np.newaxis, :]
+    chosen, eligible = select_shortlist(positions, codes, size, per_cohort)
     kept = np.flatnonzero(chosen[0])
     waiting = np.flatnonzero(eligible[0] & ~chosen[0])
     first = int(waiting[0]) if waiting.size else None
     left_out = None if first is None else (names[first], float(scores[first]))
     other_cohorts = per_cohort is not None and len(ordered) > kept.size
 
-    # Related: the cohort's candidates that are not shortlisted, with its first kept item.
+    # Related: candidates the walk skipped because their cohort was full, down to the first
+    # candidate left out, listed with their cohort's first shortlisted item. Everything
+    # ranked above the first left out is then either shortlisted or named as related.
     lead: dict[int, int] = {}
     for row in kept:
         lead.setdefault(int(codes[row]), int(row))
     related_rows: dict[int, list[int]] = {row: [] for row in kept}
-    for row in np.flatnonzero(~chosen[0]):
-        holder = lead.get(int(codes[row]))
-        if holder is not None:
-            related_rows[holder].append(int(row))
+    skipped = ~eligible[0]
+    if first is not None:
+        skipped[first:] = False
+    for row in np.flatnonzero(skipped):
+        related_rows[lead[int(codes[row])]].append(int(row))
 
     texts, related = [], []
     for row in kept:

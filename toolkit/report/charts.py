@@ -328,6 +328,54 @@ def weights_chart(
     return figure
 
 
+def gap_by_cause_chart(
+    contributions: pd.DataFrame,
+    *,
+    cause: str = "cause",
+    contribution: str = "contribution",
+    gap: float,
+    period: str,
+) -> Figure:
+    """Bar chart of the years each cause of death adds to a life expectancy gap.
+
+    Parameters
+    ----------
+    contributions : pandas.DataFrame
+        One row per cause: its contribution in years (summed over age bands, as
+        :func:`toolkit.indicators.life_expectancy_gap_by_cause` gives per band).
+    cause, contribution : str
+        Columns of the cause and the years.
+    gap : float
+        The whole gap in years, for the title.
+    period : str
+        The period.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart, largest contribution first; a negative bar narrows the gap.
+    """
+    ordered = contributions.sort_values(contribution, ascending=False, kind="stable")
+    figure, ax = _new_figure(8.0, 1.2 + 0.45 * len(ordered))
+    years = ordered[contribution].to_numpy(dtype="float64")
+    colours = [NHS_DARK_BLUE if value >= 0 else NHS_LIGHT_BLUE for value in years]
+    positions = np.arange(len(ordered))
+    ax.barh(positions, years, color=colours)
+    for y, value in zip(positions, years, strict=True):
+        ax.text(value, y, f" {value:.1f}", va="center", fontsize=8, color=NHS_DARK_GREY)
+    ax.set_yticks(positions, [str(name).replace("_", " ").capitalize() for name in ordered[cause]])
+    ax.invert_yaxis()
+    ax.axvline(0, color=NHS_MID_GREY, linewidth=0.8)
+    ax.set_xlabel(f"Years of the life expectancy gap, {period}", fontsize=_LABEL_SIZE)
+    _tidy_axes(ax)
+    _title(
+        ax,
+        f"Life expectancy gap between the most and least deprived fifths: {gap:.1f} years",
+        "Contribution of each cause of death (Arriaga decomposition)",
+    )
+    return figure
+
+
 def show_figure(figure) -> None:
     """Display a figure in a notebook once, and close it if pyplot was tracking it.
 
@@ -348,6 +396,7 @@ def show_figure(figure) -> None:
 __all__ = [
     "SERIES_COLOURS",
     "deprivation_chart",
+    "gap_by_cause_chart",
     "rank_acceptability_chart",
     "segment_chart",
     "show_figure",

@@ -104,9 +104,7 @@ class ReportConfig:
         if not self.period.strip():
             problems.append(("period", "must not be blank", self.period))
         if (self.persons == DEMO) != (self.areas == DEMO):
-            problems.append(
-                ("areas", "must be 'demo' exactly when persons is 'demo'", self.areas)
-            )
+            problems.append(("areas", "must be 'demo' exactly when persons is 'demo'", self.areas))
         if not 100 <= self.demo_persons <= 99_999_999:
             problems.append(("demo_persons", "must be from 100 to 99,999,999", self.demo_persons))
         if not 1 <= self.shortlist_size <= MAX_SHORTLIST:
@@ -116,7 +114,9 @@ class ReportConfig:
         if self.seed < 0:
             problems.append(("seed", "must be 0 or more", self.seed))
         if self.disclosure_threshold < 1:
-            problems.append(("disclosure_threshold", "must be 1 or more", self.disclosure_threshold))
+            problems.append(
+                ("disclosure_threshold", "must be 1 or more", self.disclosure_threshold)
+            )
         if not (math.isfinite(self.years) and self.years > 0):
             problems.append(("years", "must be more than 0", self.years))
         if not (math.isfinite(self.admission_unit_cost) and self.admission_unit_cost >= 0):

@@ -11,6 +11,7 @@ uses each table's latest submission; superseded ones are counted, not dropped si
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,11 +36,12 @@ class DecisionLog:
     workshop : str
         The workshop's name.
     weights : pandas.DataFrame
-        One row per table (in the log's order), one column per criterion: the weights
-        the table chose, as given (missing where the table gave none).
+        One row per table (in the order of ``tables``), one column per criterion: the
+        weights the table chose, as given (missing where the table gave none).
     tables : pandas.DataFrame
-        One row per table: ``table``, ``role``, ``shortlist`` (list of candidate ids) and
-        ``dots`` (mapping of candidate id to dots; empty when none).
+        One row per table, in natural order ("Table 2" before "Table 10"): ``table``,
+        ``role``, ``shortlist`` (list of candidate ids) and ``dots`` (mapping of candidate
+        id to dots; empty when none).
     superseded : int
         Earlier submissions replaced by a later one from the same table (not used).
     source : str
@@ -52,47 +54,43 @@ class DecisionLog:
     superseded: int
     source: str
 
-    def weight_shares(self) -> pd.DataFrame:
-        """Return each table's weights as shares of its total (rows sum to 1).
+    def latest(self, criteria: list[str] | None = None) -> pd.DataFrame:
+        """Return the tables' weights as ``SubmissionStore.latest`` gives them.
 
-        A criterion a table left without weight counts as 0.
-        """
-        filled = self.weights.fillna(0.0)
-        totals = filled.sum(axis=1).replace(0.0, np.nan)
-        return filled.div(totals, axis=0)
-
-    def shortlist_votes(self) -> pd.DataFrame:
-        """Return how many tables shortlisted each candidate, and their dots.
+        Parameters
+        ----------
+        criteria : list of str, optional
+            The criteria wanted, in order; a criterion the log lacks gets weight 0 (no
+            table weighed it). By default the log's own criteria.
 
         Returns
         -------
         pandas.DataFrame
-            ``candidate``, ``tables`` (number of tables whose shortlist has it),
-            ``share_of_tables`` and ``dots`` (total dot votes), most-voted first (ties
-            in order of first appearance).
+            ``table``, ``role`` and a ``weight_<criterion>`` column per criterion, one row
+            per table (what :func:`toolkit.workshop.room_consensus` takes).
         """
-        order: dict[str, int] = {}
-        votes: dict[str, int] = {}
-        dots: dict[str, int] = {}
-        for shortlist, table_dots in zip(self.tables["shortlist"], self.tables["dots"], strict=True):
-            for candidate in shortlist:
-                order.setdefault(candidate, len(order))
-                votes[candidate] = votes.get(candidate, 0) + 1
-            for candidate, count in table_dots.items():
-                order.setdefault(candidate, len(order))
-                dots[candidate] = dots.get(candidate, 0) + int(count)
-        candidates = sorted(order, key=lambda c: (-votes.get(c, 0), -dots.get(c, 0), order[c]))
-        frame = pd.DataFrame(
-            {
-                "candidate": pd.Series(candidates, dtype="object"),
-                "tables": np.array([votes.get(c, 0) for c in candidates], dtype="int64"),
-                "dots": np.array([dots.get(c, 0) for c in candidates], dtype="int64"),
-            }
-        )
-        count = max(len(self.tables), 1)
-        return frame.assign(share_of_tables=frame["tables"] / count)[
-            ["candidate", "tables", "share_of_tables", "dots"]
+        names = list(self.weights.columns) if criteria is None else list(criteria)
+        weights = self.weights.reindex(columns=names).fillna(0.0)
+        weights.columns = [WEIGHT_PREFIX + name for name in names]
+        return pd.concat([self.tables[["table", "role"]], weights], axis=1)
+
+    def dot_votes(self) -> pd.DataFrame:
+        """Return the dot votes: ``table``, ``candidate``, ``dots`` (empty from a CSV log)."""
+        records = [
+            (table, candidate, int(count))
+            for table, dots in zip(self.tables["table"], self.tables["dots"], strict=True)
+            for candidate, count in dots.items()
         ]
+        frame = pd.DataFrame(records, columns=["table", "candidate", "dots"])
+        return frame.astype({"table": "object", "candidate": "object", "dots": "int64"})
+
+
+def _natural_key(text: str) -> tuple:
+    """Sort key putting "Table 2" before "Table 10"."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+        for part in re.split(r"(\d+)", str(text))
+    )
 
 
 def _fail(source: Path, message: str) -> DataContractError:
@@ -116,7 +114,8 @@ def _from_csv(source: Path) -> tuple[pd.Series | None, pd.DataFrame, pd.DataFram
     weights = frame[weight_columns].apply(pd.to_numeric, errors="coerce")
     weights.columns = [str(c)[len(WEIGHT_PREFIX) :] for c in weight_columns]
     shortlists = [
-        [item.strip() for item in str(text).split(";") if item.strip()] for text in frame["shortlist"]
+        [item.strip() for item in str(text).split(";") if item.strip()]
+        for text in frame["shortlist"]
     ]
     tables = pd.DataFrame(
         {
@@ -215,10 +214,12 @@ def read_decision_log(path: str | Path, *, workshop: str | None = None) -> Decis
     bad = weights[latest].lt(0).any(axis=1).to_numpy()
     if bad.any():
         raise _fail(source, "a weight is negative; weights must be 0 or more.")
+    kept = tables[latest].reset_index(drop=True)
+    order = sorted(range(len(kept)), key=lambda i: _natural_key(kept["table"].iloc[i]))
     return DecisionLog(
         workshop=str(name or workshop or source.stem),
-        weights=weights[latest].reset_index(drop=True),
-        tables=tables[latest].drop(columns="superseded").reset_index(drop=True),
+        weights=weights[latest].reset_index(drop=True).iloc[order].reset_index(drop=True),
+        tables=kept.drop(columns="superseded").iloc[order].reset_index(drop=True),
         superseded=int((~latest).sum()),
         source=source.name,
     )

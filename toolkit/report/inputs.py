@@ -128,9 +128,7 @@ def load_inputs(config: ReportConfig) -> ReportInputs:
         system = make_demo_system(persons=config.demo_persons, seed=config.seed)
         persons = validate_persons(system.persons, source="demo persons")
         areas = validate_areas(system.areas, source="demo areas")
-        description = (
-            f"synthetic demo system ({config.demo_persons:,} persons, seed {config.seed})"
-        )
+        description = f"synthetic demo system ({config.demo_persons:,} persons, seed {config.seed})"
         fingerprints = {
             "persons": table_fingerprint(system.persons),
             "areas": table_fingerprint(system.areas),

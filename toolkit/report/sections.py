@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from toolkit.data.contract import DISCLOSURE_THRESHOLD
 from toolkit.report.charts import (
     deprivation_chart,
     rank_acceptability_chart,
@@ -269,9 +268,7 @@ def at_a_glance(
             )
         )
     names = "; ".join(shortlisted["label"].astype(str))
-    items.append(
-        sentence(f"Suggested priorities ({len(shortlisted)}): {names}.", tag="li")
-    )
+    items.append(sentence(f"Suggested priorities ({len(shortlisted)}): {names}.", tag="li"))
     return heading("At a glance") + bullet_list(items)
 
 
@@ -357,9 +354,11 @@ def deprivation_figures(profile: DeprivationProfile, *, system_rate: pd.DataFram
     table = pd.DataFrame(
         {
             "decile_label": frame[quantile].map(
-                lambda d: f"{d:.0f} (most deprived)"
-                if d == 1
-                else (f"{d:.0f} (least deprived)" if d == 10 else f"{d:.0f}")
+                lambda d: (
+                    f"{d:.0f} (most deprived)"
+                    if d == 1
+                    else (f"{d:.0f} (least deprived)" if d == 10 else f"{d:.0f}")
+                )
             ),
             "population": frame["population"].astype("int64"),
             "events": frame["events"].astype("int64"),
@@ -549,9 +548,8 @@ def place_figures(indicators: Any) -> pd.DataFrame:
         summed).
     """
     places = indicators.to_frame("place")
-    table = places[
-        ["place", "neighbourhoods", "persons", "core20_share", "events", "dsr", "standardised_ratio"]
-    ].astype({"persons": "int64", "events": "int64"})
+    columns = ["place", "neighbourhoods", "persons", "core20_share", "events", "dsr"]
+    table = places[[*columns, "standardised_ratio"]].astype({"persons": "int64", "events": "int64"})
     return add_total_row(
         table,
         columns=["neighbourhoods", "persons", "events"],
@@ -677,7 +675,9 @@ def shortlist_table(shortlisted: pd.DataFrame, *, period: str, threshold: int) -
     )
 
 
-def shortlist_reasons(shortlisted: pd.DataFrame, *, weight_changes: Sequence[str] = ()) -> BoardText:
+def shortlist_reasons(
+    shortlisted: pd.DataFrame, *, weight_changes: Sequence[str] = ()
+) -> BoardText:
     """Return why each priority is on the list, and what would change it.
 
     Parameters
@@ -696,9 +696,7 @@ def shortlist_reasons(shortlisted: pd.DataFrame, *, weight_changes: Sequence[str
     changes = list(weight_changes) + [""] * (len(shortlisted) - len(weight_changes))
     items = []
     for row, change in zip(shortlisted.itertuples(index=False), changes, strict=True):
-        robust = (
-            f" It stays in the shortlist under {row.p_shortlist:.0%} of varied weightings."
-        )
+        robust = f" It stays in the shortlist under {row.p_shortlist:.0%} of varied weightings."
         items.append(
             BoardText(
                 f"{row.label}. {row.reason}{robust} {change}".strip(),
@@ -740,10 +738,11 @@ def smallest_weight_changes(shortlisted: pd.DataFrame) -> list[str]:
             sentences.append("No change in any single weight takes it out.")
             continue
         smallest = min(movable, key=lambda change: abs(change.change))
+        verb = "raising" if smallest.change > 0 else "lowering"
         sentences.append(
-            f"Only a change in the weight on {_phrase(criteria, smallest.criterion)} from "
-            f"{smallest.current_share:.0%} to {smallest.required_share:.0%} of the total "
-            "would take it out."
+            f"The smallest change in one weight that would take it out: {verb} the weight on "
+            f"{_phrase(criteria, smallest.criterion)} from {smallest.current_share:.0%} to "
+            f"{smallest.required_share:.0%} of the total."
         )
     return sentences
 
@@ -799,101 +798,83 @@ def robustness_figure(shortlisted: pd.DataFrame, *, period: str, extra: int = 3)
 # ---------------------------------------------------------------------------------------------
 
 
-def workshop_weights(log: DecisionLog, *, criteria: Sequence[Any]) -> tuple[pd.Series, list[str]]:
-    """Return the workshop's average weights over the report's criteria, and what was left out.
-
-    Each table's weights are taken as shares of its total (so every table counts equally)
-    and averaged; a criterion a table did not weigh counts 0 for it.
-
-    Parameters
-    ----------
-    log : DecisionLog
-        The workshop's latest submissions.
-    criteria : sequence of Criterion
-        The report's criteria (``toolkit.prioritise.cube_criteria``).
-
-    Returns
-    -------
-    weights : pandas.Series
-        Average share per criterion name (summing to 1).
-    left_out : list of str
-        Criteria the tables weighed that the report's scoring does not have.
-    """
-    shares = log.weight_shares()
-    names = [criterion.name for criterion in criteria]
-    left_out = [column for column in shares.columns if column not in names]
-    average = shares.reindex(columns=names).fillna(0.0).mean(axis=0)
-    total = float(average.sum())
-    return (average / total if total > 0 else average), left_out
-
-
 def workshop_section(
     log: DecisionLog,
     shortlisted: pd.DataFrame,
     *,
     config: ReportConfig,
 ) -> tuple[BoardText, BoardTable, BoardTable, Figure]:
-    """Return the workshop's outcome: who took part, their weights, the shortlist they give.
+    """Return the workshop's outcome: who took part, their weights, the room's shortlist.
+
+    The tables' submissions are compared with :func:`toolkit.workshop.room_consensus` on
+    the report's candidates and criteria: the room's weights (the average of each table's
+    weight shares), the shortlist they give, each candidate's ranks across the tables and
+    Kendall's W for how far the tables' rankings agree.
 
     Parameters
     ----------
     log : DecisionLog
         The workshop's decision log (:func:`toolkit.report.read_decision_log`).
     shortlisted : pandas.DataFrame
-        The equal-weights shortlist (:func:`toolkit.prioritise.demo_shortlist`), whose
-        candidates are rescored at the workshop's average weights.
+        The equal-weights shortlist (:func:`toolkit.prioritise.demo_shortlist`); its
+        candidates are the ones the tables' weights rank.
     config : ReportConfig
-        For the period and shortlist size.
+        For the period, shortlist size and disclosure threshold.
 
     Returns
     -------
     text : BoardText
-        Who took part, how the shortlist at the workshop's weights differs, and where the
-        tables agree.
+        Who took part, the room's shortlist and how it differs from equal weights, and how
+        far the tables agree.
     weights_table : BoardTable
-        Each table's weights (% of its total) and the average.
+        Each criterion's weight at each table (% of the table's total) and the room's.
     consensus_table : BoardTable
-        How many tables shortlisted each candidate, and their dot votes.
+        The room's shortlist and every candidate a table shortlisted: the room's rank, the
+        tables that shortlisted it, its best and worst rank across tables, its dot votes.
     figure : matplotlib.figure.Figure
         The weights each table gave, with the average.
     """
-    from toolkit.prioritise import cube_criteria, score_priorities, shortlist
+    from toolkit.prioritise import ScoringModel, cube_criteria
+    from toolkit.workshop import room_consensus
 
     candidates = shortlisted.attrs["candidates"]
     criteria = cube_criteria(candidates)
-    phrases = {criterion.name: criterion.phrase for criterion in criteria}
-    average, left_out = workshop_weights(log, criteria=criteria)
-    scored = score_priorities(candidates, criteria=criteria, weights=average.to_dict())
-    agreed = shortlist(scored, size=config.shortlist_size)
-    labels = dict(zip(candidates["candidate"], candidates["label"], strict=True))
-
-    tables = len(log.tables)
+    names = [criterion.name for criterion in criteria]
+    phrases = {criterion.name: criterion.phrase.capitalize() for criterion in criteria}
+    left_out = [name for name in log.weights.columns if name not in names]
+    not_weighed = [name for name in names if name not in log.weights.columns]
+    consensus = room_consensus(
+        log.latest(names),
+        model=ScoringModel(candidates, criteria=criteria),
+        size=config.shortlist_size,
+        dot_votes=log.dot_votes(),
+    )
+    tables = len(consensus.tables)
     roles = ", ".join(dict.fromkeys(role for role in log.tables["role"] if role))
+    earlier = "earlier submissions were" if log.superseded != 1 else "earlier submission was"
     parts = [
         sentence(
             f"{tables} table{'s' if tables != 1 else ''} at the '{log.workshop}' workshop "
             f"submitted weights{f' ({roles})' if roles else ''}. Each table's latest submission "
-            f"counts; {log.superseded} earlier submission{'s were' if log.superseded != 1 else ' was'} "
-            "replaced by a later one from the same table."
+            f"counts; {log.superseded} {earlier} replaced by a later one from the same table."
         )
     ]
-    if left_out:
+    if left_out or not_weighed:
         parts.append(
             sentence(
-                "Weights on criteria the report does not score were left out: "
-                + ", ".join(left_out)
-                + "."
+                (f"Weights on criteria the report does not score were left out: "
+                 f"{', '.join(left_out)}. " if left_out else "")
+                + (f"No table weighed {', '.join(phrases[n] for n in not_weighed)}: weight 0."
+                   if not_weighed else "")
             )
-        )
+        )  # fmt: skip
+    room = list(consensus.shortlist["candidate"])
     before = list(shortlisted["candidate"])
-    after = list(agreed["candidate"])
-    entered = [labels[c] for c in after if c not in before]
-    dropped = [labels[c] for c in before if c not in after]
-    agreed_items = [
-        sentence(f"{label}", tag="li") for label in agreed["label"].astype(str)
-    ]
-    parts.append(sentence("The shortlist at the workshop's average weights:"))
-    parts.append(bullet_list(agreed_items, ordered=True))
+    labels = dict(zip(candidates["candidate"], candidates["label"], strict=True))
+    parts.append(sentence("The shortlist at the room's weights (the average of the tables'):"))
+    parts.append(bullet_list([sentence(labels[c], tag="li") for c in room], ordered=True))
+    entered = [labels[c] for c in room if c not in before]
+    dropped = [labels[c] for c in before if c not in room]
     if entered or dropped:
         parts.append(
             sentence(
@@ -904,56 +885,49 @@ def workshop_section(
         )
     else:
         parts.append(sentence("The same priorities as at equal weights."))
-    votes = log.shortlist_votes()
-    unanimous = [labels.get(c, c) for c in votes.loc[votes["tables"] == tables, "candidate"]]
-    majority = [
-        labels.get(c, c)
-        for c in votes.loc[(votes["tables"] > tables / 2) & (votes["tables"] < tables), "candidate"]
+    if consensus.agreement is not None:
+        parts.append(sentence(f"How far the tables agree: {consensus.agreement}"))
+
+    weights = consensus.table_weights.reset_index()
+    weights = weights.assign(
+        criterion_label=weights["criterion"].map(phrases),
+        room=consensus.weights["arithmetic_mean"].to_numpy(),
+    )
+    table_columns = [
+        TableColumn(table, table, "percent") for table in consensus.table_weights.columns
     ]
-    parts.append(
-        sentence(
-            "Consensus: "
-            + (f"every table shortlisted {'; '.join(unanimous)}" if unanimous else
-               "no candidate was on every table's shortlist")
-            + (f"; most tables shortlisted {'; '.join(majority)}." if majority else ".")
-        )
-    )
-    shares = log.weight_shares().reindex(columns=[c.name for c in criteria]).fillna(0.0)
-    weights_frame = pd.concat(
-        [
-            log.tables[["table", "role"]].reset_index(drop=True),
-            shares.reset_index(drop=True),
-        ],
-        axis=1,
-    )
-    weights_frame.loc[len(weights_frame)] = ["Average", "", *average.to_numpy().tolist()]
     weights_table = board_table(
-        weights_frame,
-        columns=[TableColumn("table", "Table"), TableColumn("role", "Who")]
-        + [TableColumn(name, phrases[name].capitalize(), "percent") for name in shares.columns],
+        weights,
+        columns=[TableColumn("criterion_label", "Criterion"), *table_columns,
+                 TableColumn("room", "Room (average)", "percent")],
         caption=f"Weights each table gave the criteria (% of the table's total), {log.workshop}",
         threshold=config.disclosure_threshold,
-    )
-    consensus = votes.assign(
-        label=votes["candidate"].map(lambda c: labels.get(c, c)),
-        in_agreed=votes["candidate"].isin(after).map({True: "yes", False: ""}),
-    )
+    )  # fmt: skip
+    rankings = consensus.rankings
+    shown = rankings.loc[
+        (rankings["room_rank"] <= config.shortlist_size) | (rankings["shortlisted_by"] > 0)
+    ]
     consensus_table = board_table(
-        consensus,
+        shown.assign(
+            spread=[
+                f"{best:.0f} to {worst:.0f}"
+                for best, worst in zip(shown["best_rank"], shown["worst_rank"], strict=True)
+            ]
+        ),
         columns=[
+            TableColumn("room_rank", "Room's rank", "rank"),
             TableColumn("label", "Cohort and outcome"),
-            TableColumn("tables", f"Tables that shortlisted it (of {tables})", "rank"),
-            TableColumn("share_of_tables", "% of tables", "percent"),
+            TableColumn("shortlisted_by", f"Tables that shortlisted it (of {tables})", "rank"),
+            TableColumn("spread", "Best to worst rank across tables"),
             TableColumn("dots", "Dot votes", "rank"),
-            TableColumn("in_agreed", "In the shortlist at average weights"),
         ],
-        caption=f"Where the tables agree: shortlist votes, {log.workshop}",
+        caption=f"Where the tables agree, {log.workshop}",
         threshold=config.disclosure_threshold,
-        notes=("Counts of workshop tables and votes, not of people: not suppressed.",),
+        notes=("Counts of workshop tables and dot votes, not of people: not suppressed.",),
     )
     figure = weights_chart(
-        shares,
-        labels=[phrases[name].capitalize() for name in shares.columns],
+        consensus.table_weights.T,
+        labels=[phrases[name] for name in consensus.table_weights.index],
         title=f"Weights given by each table, {log.workshop} (data for {config.period})",
     )
     text = heading("What the workshop decided") + _join(parts)
@@ -1055,8 +1029,11 @@ def provenance(
     found = versions()
     day = (when or date.today()).isoformat()
     facts = [
-        ("Toolkit", f"pophealth-toolkit {found['pophealth-toolkit']} (Python {found['python']}, "
-                    f"pandas {found['pandas']}, statsmodels {found['statsmodels']})"),
+        (
+            "Toolkit",
+            f"pophealth-toolkit {found['pophealth-toolkit']} (Python {found['python']}, "
+            f"pandas {found['pandas']}, statsmodels {found['statsmodels']})",
+        ),
         ("Data", inputs.description),
         *[(f"SHA-256 of {name}", digest) for name, digest in inputs.fingerprints.items()],
         ("Configuration", config.source.rsplit("/", 1)[-1] if config.source else "built in"),
@@ -1065,9 +1042,7 @@ def provenance(
         ("Run on", day),
         ("Joined to areas", inputs.join_summary),
     ]
-    text = "\n".join(
-        ["Provenance"] + [f"{name}: {value}" for name, value in facts] + list(methods)
-    )
+    text = "\n".join(["Provenance"] + [f"{name}: {value}" for name, value in facts] + list(methods))
     rows = "".join(
         f"<tr><th scope='row' data-kind='text'>{html.escape(name)}</th>"
         f"<td data-kind='text'><code>{html.escape(value)}</code></td></tr>"
@@ -1120,7 +1095,4 @@ __all__ = [
     "shortlist_table",
     "smallest_weight_changes",
     "workshop_section",
-    "workshop_weights",
 ]
-
-_ = DISCLOSURE_THRESHOLD

@@ -141,10 +141,11 @@ class BoardTable:
             f'<th scope="col" data-kind="{kind}">{escape(str(header))}</th>'
             for header, kind in zip(self.cells.columns, self.kinds, strict=True)
         )
+        numeric = ' class="num"'
         rows = []
         for position, values in enumerate(self.cells.itertuples(index=False, name=None)):
             cells = "".join(
-                f'<td data-kind="{kind}"{"" if kind == "text" else " class=\"num\""}>'
+                f'<td data-kind="{kind}"{"" if kind == "text" else numeric}>'
                 f"{escape(str(value))}</td>"
                 for value, kind in zip(values, self.kinds, strict=True)
             )

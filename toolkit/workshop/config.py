@@ -28,7 +28,13 @@ import numpy as np
 import pandas as pd
 
 from toolkit.prioritise.criteria import CANDIDATE_COLUMN, LABEL_COLUMN, Criterion
-from toolkit.prioritise.scoring import DEFAULT_SHORTLIST_CAP, METHODS, Method, ScoringModel
+from toolkit.prioritise.scoring import (
+    DEFAULT_PER_COHORT,
+    DEFAULT_SHORTLIST_CAP,
+    METHODS,
+    Method,
+    ScoringModel,
+)
 
 #: Environment variable that points the notebooks at a workshop configuration file.
 CONFIG_ENVIRONMENT_VARIABLE = "POPHEALTH_WORKSHOP_CONFIG"
@@ -72,6 +78,9 @@ _CONFIG_KEYS = {
     "method": str,
 }
 
+#: Optional settings and their defaults (``per_cohort = 0`` in the file means no limit).
+_OPTIONAL_KEYS = {"per_cohort": DEFAULT_PER_COHORT}
+
 
 @dataclass(frozen=True, eq=False)
 class Workshop:
@@ -95,6 +104,9 @@ class Workshop:
         Dots each table may spend in the dot vote (0: no dot vote).
     method : {"weighted_sum", "topsis"}
         The scoring method.
+    per_cohort : int or None
+        Most candidates a shortlist takes from one cohort (1 by default: a shortlist of
+        distinct cohorts, as :func:`toolkit.prioritise.shortlist`); None for no limit.
     config_path : pathlib.Path or None
         The configuration file it was read from.
     excluded : pandas.DataFrame or None
@@ -108,6 +120,7 @@ class Workshop:
     shortlist_size: int = 5
     dots: int = 3
     method: Method = "weighted_sum"
+    per_cohort: int | None = DEFAULT_PER_COHORT
     config_path: Path | None = None
     excluded: pd.DataFrame | None = None
 
@@ -194,7 +207,12 @@ def _write_config(path: Path, settings: Mapping[str, object], comment: str) -> N
 
 
 def _check_settings(
-    name: object, shortlist_size: object, dots: object, method: object, caller: str
+    name: object,
+    shortlist_size: object,
+    dots: object,
+    method: object,
+    per_cohort: object,
+    caller: str,
 ) -> None:
     if not isinstance(name, str) or not name.strip():
         raise TypeError(
@@ -222,6 +240,13 @@ def _check_settings(
         raise ValueError(
             f"The 'method' parameter of {caller} must be one of {sorted(METHODS)}. "
             f"Got {method!r} instead."
+        )
+    if per_cohort is not None and (
+        isinstance(per_cohort, bool) or not isinstance(per_cohort, int) or per_cohort < 1
+    ):
+        raise ValueError(
+            f"The 'per_cohort' parameter of {caller} must be an int >= 1 or None (no limit). "
+            f"Got {per_cohort!r} instead."
         )
 
 
@@ -257,6 +282,7 @@ def prepare_workshop(
     shortlist_size: int = 5,
     dots: int = 3,
     method: Method = "weighted_sum",
+    per_cohort: int | None = DEFAULT_PER_COHORT,
     store: str | os.PathLike[str] = STORE_FILE,
     segment_labels: Mapping[str, str] | None = None,
     overwrite: bool = False,
@@ -282,6 +308,10 @@ def prepare_workshop(
         Dots each table may spend in the dot vote (3 by default; 0 for no dot vote).
     method : {"weighted_sum", "topsis"}
         The scoring method.
+    per_cohort : int or None
+        Most candidates a shortlist takes from one cohort (a segment, or a segment within
+        a quintile or place): 1 by default, so a shortlist covers distinct cohorts; None
+        for no limit.
     store : str or os.PathLike
         The submission store, relative to ``out_dir`` unless absolute.
     segment_labels : mapping of str to str, optional
@@ -314,7 +344,7 @@ def prepare_workshop(
             f"The 'source' parameter of {caller} must be a pandas DataFrame. "
             f"Got {type(source).__name__} instead."
         )
-    _check_settings(name, shortlist_size, dots, method, caller)
+    _check_settings(name, shortlist_size, dots, method, per_cohort, caller)
     folder = Path(out_dir)
     config_path = folder / CONFIG_FILE
     if config_path.exists() and not overwrite:
@@ -362,6 +392,7 @@ def prepare_workshop(
             "shortlist_size": shortlist_size,
             "dots": dots,
             "method": method,
+            "per_cohort": 0 if per_cohort is None else per_cohort,
             "excluded": EXCLUDED_FILE,
             "prepared_with": f"pophealth-toolkit {__version__}",
         },
@@ -414,8 +445,16 @@ def load_workshop(config_path: str | os.PathLike[str]) -> Workshop:
     ]
     if problems:
         raise ValueError(f"{caller}: in {str(path)!r} [workshop], " + "; ".join(problems) + ".")
+    per_cohort = settings.get("per_cohort", _OPTIONAL_KEYS["per_cohort"])
+    if isinstance(per_cohort, int) and not isinstance(per_cohort, bool) and per_cohort == 0:
+        per_cohort = None
     _check_settings(
-        settings["name"], settings["shortlist_size"], settings["dots"], settings["method"], caller
+        settings["name"],
+        settings["shortlist_size"],
+        settings["dots"],
+        settings["method"],
+        per_cohort,
+        caller,
     )
     base = path.parent
 
@@ -452,6 +491,7 @@ def load_workshop(config_path: str | os.PathLike[str]) -> Workshop:
         shortlist_size=settings["shortlist_size"],
         dots=settings["dots"],
         method=settings["method"],
+        per_cohort=per_cohort,
         config_path=path,
         excluded=excluded,
     )
@@ -555,6 +595,7 @@ def demo_workshop(
             "shortlist_size": 5,
             "dots": 3,
             "method": "weighted_sum",
+            "per_cohort": DEFAULT_PER_COHORT,
             "excluded": str((base / EXCLUDED_FILE).resolve()),
         },
         f"Demo workshop on a synthetic system of {persons:,} persons (seed {seed}).",
@@ -570,7 +611,8 @@ def add_example_submissions(
     """Submit made-up weights for a few tables, for demonstrations and tests.
 
     Each table's slider positions are drawn at random (whole numbers 0-10, not all zero)
-    from a seeded generator; its shortlist is what those weights give, and it spends its
+    from a seeded generator; its shortlist is what those weights give (one candidate per
+    cohort, as the workshop is set), and it spends its
     dots on candidates from its own top eight.
 
     Parameters
@@ -601,7 +643,10 @@ def add_example_submissions(
             positions[rng.integers(len(positions))] = SLIDER_MAX
         weights = dict(zip(model.names, positions.astype(float).tolist(), strict=True))
         order = np.argsort(model.ranks(weights), kind="stable")
-        shortlist = [model.candidates[i] for i in order[: workshop.shortlist_size]]
+        picked = model.shortlisted(
+            weights, size=workshop.shortlist_size, per_cohort=workshop.per_cohort
+        )
+        shortlist = [model.candidates[i] for i in picked]
         dots: dict[str, int] = {}
         for pick in rng.choice(order[:8], size=workshop.dots, replace=True):
             dots[model.candidates[pick]] = dots.get(model.candidates[pick], 0) + 1

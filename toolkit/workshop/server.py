@@ -2,11 +2,12 @@
 
 One Voila server serves a folder holding only the participant and facilitator notebooks,
 on 127.0.0.1 by default, with a random token that must be in the URL: only people given
-the link can join. Voila runs the notebooks with their sources stripped, so participants
-see widgets and text, no code. As extra safety the server forwards to the kernels only
-the message types widgets need (no ``execute_request``, so a browser cannot run code even
-by crafting messages), sends no tracebacks, and exposes no terminals, no file browser and
-no kernel-starting API (Voila's own server has none of these).
+the link can join (others are sent to a login page). Voila runs the notebooks with their
+sources stripped, so participants see widgets and text, no code, and it forwards to a
+kernel only the messages widgets need (comm messages, kernel and comm info, shutdown): an
+``execute_request`` crafted in a browser is ignored, so no one can run code. Its server
+has no terminals, no file browser, no contents API for notebooks and no kernel-starting
+API; tracebacks are not sent to the browser. The tests check each of these.
 """
 
 from __future__ import annotations
@@ -31,15 +32,6 @@ from toolkit.workshop.config import CONFIG_ENVIRONMENT_VARIABLE, demo_workshop, 
 #: The notebooks served: participant view and facilitator view.
 PARTICIPANT_NOTEBOOK = "workshop.ipynb"
 FACILITATOR_NOTEBOOK = "facilitator.ipynb"
-
-#: Kernel messages a browser may send: what ipywidgets needs, nothing that runs code.
-ALLOWED_MESSAGE_TYPES = (
-    "comm_open",
-    "comm_msg",
-    "comm_close",
-    "comm_info_request",
-    "kernel_info_request",
-)
 
 #: Cells with this tag are left out of the served copy of a notebook (notes for analysts,
 #: headline outputs for nbval).
@@ -109,7 +101,8 @@ class WorkshopServer:
     config_path : pathlib.Path
         The workshop configuration served.
     folder : pathlib.Path
-        The folder served (the two notebooks) and Voila's log, ``voila.log``.
+        A temporary folder holding the notebooks served (``notebooks``) and Voila's log
+        (``voila.log``); removed by :meth:`stop`.
     """
 
     process: subprocess.Popen
@@ -221,16 +214,17 @@ def start_server(
     else:
         _check_port(ip, port)
     folder = Path(tempfile.mkdtemp(prefix="pophealth-workshop-serve-"))
+    served = folder / "notebooks"  # only the two notebooks; the log stays outside it
+    served.mkdir()
     kernels = _installed_kernels()
     for notebook in notebooks:
-        _copy_notebook(notebook, folder / notebook.name, kernels)
+        _copy_notebook(notebook, served / notebook.name, kernels)
     token = secrets.token_urlsafe(24)
-    allowed = json.dumps(list(ALLOWED_MESSAGE_TYPES))
     command = [
         sys.executable,
         "-m",
         "voila",
-        str(folder),
+        str(served),
         "--no-browser",
         f"--port={port}",
         f"--Voila.ip={ip}",
@@ -239,15 +233,13 @@ def start_server(
         "--strip_sources=True",
         "--theme=light",
         "--show_tracebacks=False",
-        f"--MappingKernelManager.allowed_message_types={allowed}",
-        "--MappingKernelManager.allow_tracebacks=False",
     ]
     environment = dict(os.environ)
     environment[CONFIG_ENVIRONMENT_VARIABLE] = str(config_path)
     environment.setdefault("MPLBACKEND", "Agg")
     log = open(folder / "voila.log", "w", encoding="utf-8")  # noqa: SIM115 - closed by stop()
     process = subprocess.Popen(
-        command, stdout=log, stderr=subprocess.STDOUT, env=environment, cwd=folder
+        command, stdout=log, stderr=subprocess.STDOUT, env=environment, cwd=served
     )
     base = f"http://{ip}:{port}"
     server = WorkshopServer(

@@ -6,13 +6,14 @@ commits; each write takes the write lock up front (``BEGIN IMMEDIATE``), waits f
 (``busy_timeout``) and, if the lock is still held, retries with a growing, jittered pause,
 so that no submission is lost. Rows are never changed or deleted (triggers refuse it):
 resubmitting adds a row that supersedes the table's earlier one, and both stay in the log.
-pandas is imported only to read, so that a writer starts quickly.
+numpy and pandas are imported only to read, so that a writer starts quickly.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import numbers
 import os
 import random
 import sqlite3
@@ -22,8 +23,6 @@ from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
-
-import numpy as np
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -313,8 +312,7 @@ class SubmissionStore:
         wrong = [
             name
             for name in names
-            if isinstance(weights[name], bool)
-            or not isinstance(weights[name], int | float | np.number)
+            if isinstance(weights[name], bool) or not isinstance(weights[name], numbers.Real)
         ]
         if wrong:
             raise TypeError(
@@ -376,7 +374,7 @@ class SubmissionStore:
                     f"The 'dots' parameter of {caller} must have str candidate ids as keys. "
                     f"Got {key!r} instead."
                 )
-            if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
                 raise TypeError(
                     f"The 'dots' parameter of {caller} must map candidate ids to ints. "
                     f"Got {value!r} for {key!r} instead."
@@ -469,25 +467,31 @@ class SubmissionStore:
         return frame.astype({"submission_id": "int64", "dots": "int64"})
 
     def _frame(self, rows: list[tuple]) -> pd.DataFrame:
+        import numpy as np
         import pandas as pd
 
         weights = [json.loads(row[5]) for row in rows]
         names = list(self.criteria) if self.criteria is not None else []
         for entry in weights:
             names.extend(name for name in entry if name not in names)
+
+        def text(values: list[str]) -> pd.Series:
+            # The text dtype (str in pandas 3, object before) even when there are no rows.
+            return pd.Series(values, dtype="str")
+
         keys = [row[3] for row in rows]
         last_of_table = {key: i for i, key in enumerate(keys)}
         columns: dict[str, Any] = {
             "submission_id": np.array([row[0] for row in rows], dtype="int64"),
-            "workshop": [row[1] for row in rows],
-            "table": [row[2] for row in rows],
-            "role": [row[4] for row in rows],
+            "workshop": text([row[1] for row in rows]),
+            "table": text([row[2] for row in rows]),
+            "role": text([row[4] for row in rows]),
             "submitted_at": pd.to_datetime([row[8] for row in rows], utc=True, format="ISO8601"),
-            "toolkit_version": [row[9] for row in rows],
+            "toolkit_version": text([row[9] for row in rows]),
             "superseded": np.array(
                 [last_of_table[key] != i for i, key in enumerate(keys)], dtype=bool
             ),
-            "shortlist": ["; ".join(json.loads(row[6])) for row in rows],
+            "shortlist": text(["; ".join(json.loads(row[6])) for row in rows]),
             "dots": np.array([sum(json.loads(row[7]).values()) for row in rows], dtype="int64"),
         }
         for name in names:
@@ -550,6 +554,11 @@ class SubmissionStore:
 
     def _export_json(self, workshop: str, target: Path) -> None:
         rows = self._rows(workshop, latest=False)
+
+        def text(values: list[str]) -> pd.Series:
+            # The text dtype (str in pandas 3, object before) even when there are no rows.
+            return pd.Series(values, dtype="str")
+
         keys = [row[3] for row in rows]
         last_of_table = {key: i for i, key in enumerate(keys)}
         document = {

@@ -1,0 +1,201 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python (pophealth)
+#     language: python
+#     name: pophealth
+# ---
+
+# %% [markdown]
+# <!-- Board report template. `pophealth report --config CONFIG --out DIR` runs it with
+# papermill (parameters below) and exports it as HTML without code. Headline cells are tagged
+# `nbval-check-output`: CI re-executes the committed report and compares them. -->
+
+# %% tags=["parameters"]
+system_name = "Kestermoor and Wyvendale Integrated Care System"
+persons = "demo"
+areas = "demo"
+period = "2025/26"
+demo_persons = 250_000
+shortlist_size = 5
+seed = 20261122
+disclosure_threshold = 10
+decision_log = None
+workshop = None
+model = "bridges_to_health"
+years = 1.0
+admission_unit_cost = 1600.0
+source = None
+
+# %%
+import warnings
+
+from IPython.display import display
+
+from toolkit.indicators import deprivation_profile, directly_standardised_rate
+from toolkit.places import area_indicators
+from toolkit.prioritise import demo_shortlist
+from toolkit.report import ReportConfig, load_inputs, read_decision_log, setup_notebook
+from toolkit.report import sections as report
+from toolkit.report.charts import show_figure
+from toolkit.segment import assign_segments, build_cube, load_rules
+
+setup_notebook()
+config = ReportConfig(
+    system_name=system_name,
+    persons=persons,
+    areas=areas,
+    period=period,
+    demo_persons=demo_persons,
+    shortlist_size=shortlist_size,
+    seed=seed,
+    disclosure_threshold=disclosure_threshold,
+    decision_log=decision_log,
+    workshop=workshop,
+    model=model,
+    years=years,
+    admission_unit_cost=admission_unit_cost,
+    source=source,
+)
+threshold = config.disclosure_threshold
+
+# %%
+inputs = load_inputs(config)
+segmentation = load_rules(config.model)
+cube = build_cube(inputs.persons, model=segmentation)
+profile = deprivation_profile(
+    cube,
+    events="emergency_admissions",
+    unit_cost=config.admission_unit_cost,
+    seed=config.seed,
+    label="emergency admissions",
+)
+system_rate = directly_standardised_rate(
+    cube, events="emergency_admissions", population="persons", age_band="age_band"
+)
+shortlisted = demo_shortlist(
+    cube,
+    size=config.shortlist_size,
+    seed=config.seed,
+    segment_labels=segmentation.labels,
+    years=config.years,
+)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", UserWarning)  # persons without an LSOA are counted below
+    places = area_indicators(
+        assign_segments(inputs.persons, model=segmentation),
+        inputs.areas,
+        events="emergency_admissions",
+    )
+segments = report.segment_figures(cube, labels=segmentation.labels)
+
+# %%
+report.report_title(config)
+
+# %% tags=["nbval-check-output"]
+report.at_a_glance(
+    segments,
+    neighbourhoods=len(inputs.areas),
+    places=inputs.areas["place"].nunique(),
+    profile=profile,
+    shortlisted=shortlisted,
+    config=config,
+)
+
+# %% [markdown]
+# ## 1. The population and its segments
+#
+# Everyone in the system is placed in one of eight segments of the Bridges to Health model,
+# from people who are healthy to people at the end of life. The table shows how many people are
+# in each segment, what their care costs, and how often they are admitted to hospital in an
+# emergency.
+
+# %% tags=["nbval-check-output"]
+report.segment_table(segments, period=config.period, threshold=threshold)
+
+# %%
+show_figure(report.segment_chart_figure(segments, period=config.period, threshold=threshold))
+
+# %% [markdown]
+# ## 2. Outcomes by deprivation
+#
+# Emergency admission rates are age-standardised, so that areas with older populations are
+# compared fairly, and shown for each tenth of neighbourhoods by the Index of Multiple
+# Deprivation (decile 1 = the most deprived).
+
+# %% tags=["nbval-check-output"]
+deprivation = report.deprivation_figures(profile, system_rate=system_rate)
+report.inequality_summary(profile, config=config)
+
+# %% tags=["nbval-check-output"]
+report.deprivation_table(deprivation, period=config.period, threshold=threshold)
+
+# %%
+show_figure(
+    report.deprivation_chart_figure(deprivation, profile, period=config.period, threshold=threshold)
+)
+
+# %% [markdown]
+# ## 3. Neighbourhoods and places
+#
+# The map shows the age-standardised rate of emergency admissions in each neighbourhood (a
+# lower-layer super output area of about 1,500 people); places are outlined.
+
+# %%
+if inputs.has_boundaries:
+    show_figure(report.neighbourhood_map(places, period=config.period))
+else:
+    display(report.sentence("No boundaries were given with the areas, so no map is drawn."))
+
+# %% tags=["nbval-check-output"]
+report.place_table(report.place_figures(places), period=config.period, threshold=threshold)
+
+# %% [markdown]
+# ## 4. Suggested priorities
+#
+# Each candidate priority is a group of people (a segment) and an outcome. Candidates are
+# scored on six criteria computed from the data (burden, rate, cost per head, excess in more
+# deprived areas, the gap between the most and least deprived, and the share in the most
+# deprived fifth), at equal weights. The shortlist keeps one priority per segment.
+
+# %% tags=["nbval-check-output"]
+report.shortlist_table(shortlisted, period=config.period, threshold=threshold)
+
+# %%
+report.shortlist_reasons(shortlisted, weight_changes=report.smallest_weight_changes(shortlisted))
+
+# %% [markdown]
+# How robust is the list? Weights are what partners disagree about, so the ranking was
+# recomputed under 10,000 sets of weights drawn around equal weights. Each row shows how often
+# a candidate took each rank: a priority that stays in the shortlist under most weightings is a
+# robust choice.
+
+# %%
+show_figure(report.robustness_figure(shortlisted, period=config.period))
+
+# %%
+if config.decision_log is None:
+    display(report.no_workshop_note())
+else:
+    log = read_decision_log(config.decision_log, workshop=config.workshop)
+    text, weights_table, consensus_table, weights_figure = report.workshop_section(
+        log, shortlisted, config=config
+    )
+    display(text, weights_table)
+    show_figure(weights_figure)
+    display(consensus_table)
+
+# %%
+report.board_asks(
+    shortlisted, profile, config=config, workshop_held=config.decision_log is not None
+)
+
+# %%
+report.provenance(config, inputs)

@@ -1,0 +1,506 @@
+"""Build the board report: execute the template notebook, export HTML with no code, print a PDF.
+
+:func:`build_report` is what ``pophealth report --config CONFIG --out DIR`` and
+``pophealth demo`` run. Papermill executes ``reports/board_report.ipynb`` headless with the
+configuration as parameters (each cell with a time limit); nbconvert exports the executed
+notebook as one self-contained HTML file (images embedded, no code, no scripts fetched from
+the internet); Chromium, when installed, prints the HTML to PDF. Before publishing, the HTML
+is scanned for any count below the disclosure threshold that escaped suppression.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from toolkit.report.config import ReportConfig, load_config
+from toolkit.report.disclosure import find_small_counts
+
+#: File names of the report's outputs in the output folder.
+NOTEBOOK_NAME = "board-report.ipynb"
+HTML_NAME = "board-report.html"
+PDF_NAME = "board-report.pdf"
+
+#: Jupyter kernel the report runs on (``make install`` registers it), and the fallback.
+KERNEL_NAME = "pophealth"
+FALLBACK_KERNEL_NAME = "python3"
+
+#: Where Chromium may be installed (the first found is used), unless CHROMIUM is set.
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+#: Seconds Chromium is given to print the PDF.
+PDF_TIMEOUT = 120
+
+#: Notebook metadata that changes on every run (timings, absolute paths): removed from the
+#: executed notebook so that a rebuild from the same data changes only what changed.
+_VOLATILE_PAPERMILL_KEYS = ("start_time", "end_time", "duration", "input_path", "output_path")
+
+#: Style sheet of the report: NHS typography, board tables, the provenance box, A4 print.
+REPORT_CSS = """
+body, .jp-Notebook { font-family: Arial, "Liberation Sans", Helvetica, sans-serif;
+  color: #231F20; }
+.jp-Notebook { max-width: 1000px; margin: 0 auto; padding: 24px 32px; }
+.jp-RenderedHTMLCommon { font-size: 14px; line-height: 1.45; }
+h1.report-title { color: #005EB8; font-size: 26px; margin-bottom: 4px; }
+p.lead { font-size: 15px; color: #425563; }
+.jp-RenderedHTMLCommon h2 { color: #003087; border-bottom: 3px solid #005EB8;
+  padding-bottom: 4px; margin-top: 28px; }
+.jp-RenderedHTMLCommon h3 { color: #003087; }
+.jp-RenderedHTMLCommon table.board-table { border-collapse: collapse; width: 100%;
+  table-layout: auto; font-size: 12.5px; margin: 8px 0 4px 0; }
+.jp-RenderedHTMLCommon table.board-table caption { caption-side: top; text-align: left;
+  font-weight: bold; color: #003087; padding-bottom: 6px; }
+.jp-RenderedHTMLCommon table.board-table th { background: #005EB8; color: #FFFFFF;
+  text-align: right; padding: 6px 8px; vertical-align: bottom; font-weight: bold; }
+.jp-RenderedHTMLCommon table.board-table th[data-kind="text"] { text-align: left; }
+.jp-RenderedHTMLCommon table.board-table td { padding: 5px 8px; text-align: left;
+  border-bottom: 1px solid #E8EDEE; }
+.jp-RenderedHTMLCommon table.board-table td.num { text-align: right;
+  font-variant-numeric: tabular-nums; white-space: nowrap; }
+.jp-RenderedHTMLCommon table.board-table tr.total td { font-weight: bold;
+  border-top: 2px solid #003087; }
+.jp-RenderedHTMLCommon table.board-table tbody tr:nth-child(even) td { background: #F6F8F9; }
+.jp-RenderedHTMLCommon table.board-table tbody tr:hover td { background: #E8EDEE; }
+p.table-note { font-size: 11px; color: #425563; margin: 2px 0; }
+figure.board-table-figure { margin: 0 0 16px 0; }
+aside.provenance { border: 2px solid #005EB8; background: #F0F4F5; padding: 8px 16px;
+  font-size: 12px; margin-top: 24px; }
+.jp-RenderedHTMLCommon aside.provenance table { border-collapse: collapse; table-layout: auto;
+  margin: 0; }
+.jp-RenderedHTMLCommon aside.provenance th, .jp-RenderedHTMLCommon aside.provenance td {
+  text-align: left; padding: 2px 12px 2px 0; vertical-align: top; }
+aside.provenance code { font-size: 11px; word-break: break-all; }
+.jp-OutputArea-output img { max-width: 100%; height: auto; }
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  .jp-Notebook { padding: 0; max-width: none; }
+  .jp-OutputArea-output { overflow: visible !important; }
+  .jp-RenderedHTMLCommon table.board-table { font-size: 9.5px; }
+  .jp-RenderedHTMLCommon table.board-table th,
+  .jp-RenderedHTMLCommon table.board-table td { padding: 3px 4px; }
+  figure.board-table-figure, .jp-OutputArea-output img, aside.provenance {
+    break-inside: avoid; page-break-inside: avoid; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; }
+}
+"""
+
+#: A template extending nbconvert's "lab" HTML without scripts fetched from the internet
+#: (RequireJS, MathJax, Mermaid): the report must open, and print, offline.
+_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{% block extra_css %}<style type="text/css">{{ resources.report_css }}</style>{% endblock %}
+"""
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What :func:`build_report` wrote.
+
+    Attributes
+    ----------
+    notebook : pathlib.Path
+        The executed notebook (the audit record; nbval re-executes it in CI).
+    html : pathlib.Path
+        The self-contained HTML report, with no code.
+    pdf : pathlib.Path or None
+        The PDF, or None when it could not be printed (see ``pdf_note``).
+    pdf_note : str
+        How the PDF was made, or why there is none ("Chromium is not installed ...").
+    seconds : float
+        Time taken to build, in seconds.
+    kernel : str
+        The Jupyter kernel the notebook ran on.
+    warnings : tuple of str
+        Warnings the notebook wrote to stderr (kept in the notebook, left out of the HTML).
+    """
+
+    notebook: Path
+    html: Path
+    pdf: Path | None
+    pdf_note: str
+    seconds: float
+    kernel: str
+    warnings: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        lines = [
+            f"wrote the executed notebook: {self.notebook}",
+            f"wrote the board report (HTML): {self.html}",
+            f"wrote the PDF: {self.pdf}" if self.pdf else f"no PDF: {self.pdf_note}",
+            f"built in {self.seconds:.0f} s on the '{self.kernel}' kernel",
+        ]
+        if self.warnings:
+            lines.append(f"{len(self.warnings)} warning(s) in the notebook's output (see it).")
+        return "\n".join(lines)
+
+
+def default_template() -> Path:
+    """Return the report template of the source tree, ``reports/board_report.ipynb``.
+
+    Returns
+    -------
+    pathlib.Path
+        The template's path (it may not exist in an installed, non-editable copy).
+    """
+    return Path(__file__).resolve().parents[2] / "reports" / "board_report.ipynb"
+
+
+def choose_kernel(preferred: str = KERNEL_NAME) -> str:
+    """Return the kernel to run the report on: ``preferred`` if registered, else ``python3``.
+
+    Parameters
+    ----------
+    preferred : str
+        The kernel wanted ("pophealth", registered by ``make install``).
+
+    Returns
+    -------
+    str
+        A registered kernel name.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    specs = KernelSpecManager().find_kernel_specs()
+    return preferred if preferred in specs else FALLBACK_KERNEL_NAME
+
+
+def _check_options(timeout: object, progress: object) -> None:
+    if isinstance(progress, bool) is False:
+        raise TypeError(
+            f"The 'progress' parameter of build_report must be a bool. Got {progress!r} instead."
+        )
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise TypeError(
+            f"The 'timeout' parameter of build_report must be a number of seconds. "
+            f"Got {timeout!r} instead."
+        )
+    if not timeout > 0:
+        raise ValueError(
+            f"The 'timeout' parameter of build_report must be more than 0 seconds. "
+            f"Got {timeout!r} instead."
+        )
+
+
+def _tidy_notebook(path: Path) -> tuple[str, ...]:
+    """Remove volatile papermill metadata and return the text of any stderr output."""
+    notebook = nbformat.read(path, as_version=4)
+    meta = notebook.metadata.get("papermill", {})
+    for key in _VOLATILE_PAPERMILL_KEYS:
+        meta.pop(key, None)
+    stderr = []
+    for cell in notebook.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                stderr.append(str(output.get("text", "")).strip())
+    nbformat.write(notebook, path)
+    return tuple(text for text in stderr if text)
+
+
+def export_html(notebook_path: str | Path, html_path: str | Path, *, title: str) -> Path:
+    """Export an executed notebook as a self-contained HTML report with no code.
+
+    Code cells' inputs and prompts are left out, stderr output (warnings) too, images are
+    embedded, and no script is fetched from the internet.
+
+    Parameters
+    ----------
+    notebook_path : str or Path
+        The executed notebook.
+    html_path : str or Path
+        The HTML file to write.
+    title : str
+        The page title.
+
+    Returns
+    -------
+    pathlib.Path
+        The HTML file.
+    """
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    notebook = nbformat.read(str(notebook_path), as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [
+                output
+                for output in cell.outputs
+                if not (output.get("output_type") == "stream" and output.get("name") == "stderr")
+            ]
+    notebook.metadata["title"] = title
+    exporter = HTMLExporter(
+        template_name="lab",
+        template_file="board.html.j2",
+        extra_loaders=[DictLoader({"board.html.j2": _TEMPLATE})],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    body, _ = exporter.from_notebook_node(notebook, resources={"report_css": REPORT_CSS})
+    target = Path(html_path)
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
+def find_chromium() -> str | None:
+    """Return the Chromium executable to print PDFs with, or None if there is none.
+
+    The ``CHROMIUM`` environment variable, when set, names it; otherwise the first of
+    :data:`CHROMIUM_CANDIDATES` on the ``PATH``.
+
+    Returns
+    -------
+    str or None
+        The executable's path.
+    """
+    named = os.environ.get("CHROMIUM")
+    if named:
+        return shutil.which(named)
+    for name in CHROMIUM_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def print_pdf(
+    html_path: str | Path, pdf_path: str | Path, *, timeout: float = PDF_TIMEOUT
+) -> tuple[Path | None, str]:
+    """Print an HTML file to PDF with headless Chromium.
+
+    Chromium runs with a new, empty profile in a temporary folder, no network services and
+    no header or footer; if it has not finished within ``timeout`` seconds, its process
+    group is killed.
+
+    Parameters
+    ----------
+    html_path : str or Path
+        The HTML to print.
+    pdf_path : str or Path
+        The PDF to write.
+    timeout : float
+        Seconds to wait for Chromium.
+
+    Returns
+    -------
+    pdf : pathlib.Path or None
+        The PDF, or None when it could not be printed.
+    note : str
+        How it was printed, or why it was not.
+    """
+    chromium = find_chromium()
+    if chromium is None:
+        return None, (
+            "Chromium is not installed, so no PDF was printed (install it, e.g. "
+            "`apt-get install chromium`, or print the HTML from a browser)."
+        )
+    target = Path(pdf_path).resolve()
+    target.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix="pophealth-chromium-") as profile:
+        command = [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--no-first-run",
+            "--no-default-browser-check",
+            f"--user-data-dir={profile}",
+            f"--print-to-pdf={target}",
+            "--no-pdf-header-footer",
+            Path(html_path).resolve().as_uri(),
+        ]
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        try:
+            _, error = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            return None, f"Chromium did not finish printing the PDF within {timeout:.0f} s."
+    if process.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
+        detail = error.decode(errors="replace").strip().splitlines()[-1:] if error else []
+        return None, (
+            f"Chromium ({chromium}) failed to print the PDF (exit status "
+            f"{process.returncode}{': ' + detail[0] if detail else ''})."
+        )
+    return target, f"printed by {Path(chromium).name} (headless)"
+
+
+def build_report(
+    config: ReportConfig | str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    progress: bool = True,
+    timeout: float = 600,
+    template: str | os.PathLike[str] | None = None,
+    pdf: bool = True,
+) -> ReportResult:
+    """Execute the board report for a configuration and write its notebook, HTML and PDF.
+
+    Parameters
+    ----------
+    config : ReportConfig, str or path-like
+        The configuration, or a TOML file to read it from (:func:`load_config`).
+    out_dir : str or path-like
+        Folder for ``board-report.ipynb``, ``board-report.html`` and ``board-report.pdf``;
+        created if missing. Existing files of those names are replaced.
+    progress : bool
+        Show papermill's progress bar, one step per cell (True by default).
+    timeout : float
+        Longest time, in seconds, any one cell may run (600 by default).
+    template : str or path-like, optional
+        The report notebook; ``reports/board_report.ipynb`` of the source tree by default.
+    pdf : bool
+        Print a PDF with Chromium when it is installed (True by default).
+
+    Returns
+    -------
+    ReportResult
+        Paths of what was written; ``pdf`` is None with the reason in ``pdf_note`` when
+        no PDF was printed (Chromium missing, say, which is also warned).
+
+    Raises
+    ------
+    FileNotFoundError
+        The configuration file or the template does not exist.
+    ValueError, TypeError
+        The configuration is not valid (see :func:`load_config`).
+    papermill.PapermillExecutionError
+        A cell of the report failed; the executed notebook is still written, with the error.
+    RuntimeError
+        The HTML shows a count below the disclosure threshold (it is deleted, not published).
+    """
+    import papermill
+
+    started = time.perf_counter()
+    _check_options(timeout, progress)
+    if not isinstance(pdf, bool):
+        raise TypeError(f"The 'pdf' parameter of build_report must be a bool. Got {pdf!r} instead.")
+    if not isinstance(config, ReportConfig):
+        if not isinstance(config, str | os.PathLike):
+            raise TypeError(
+                "The 'config' parameter of build_report must be a ReportConfig or the path of "
+                f"a TOML file. Got {type(config).__name__} instead."
+            )
+        config = load_config(config)
+    source = Path(template) if template is not None else default_template()
+    if not source.is_file():
+        raise FileNotFoundError(f"{source}: the report template does not exist.")
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    notebook_path = folder / NOTEBOOK_NAME
+    kernel = choose_kernel()
+    papermill.execute_notebook(
+        str(source),
+        str(notebook_path),
+        parameters=config.to_parameters(),
+        kernel_name=kernel,
+        cwd=str(folder),
+        progress_bar=progress,
+        execution_timeout=timeout,
+        report_mode=False,
+        log_output=False,
+    )
+    stderr = _tidy_notebook(notebook_path)
+    html_path = export_html(
+        notebook_path,
+        folder / HTML_NAME,
+        title=f"{config.system_name}: board report, {config.period}",
+    )
+    escaped = find_small_counts(
+        html_path.read_text(encoding="utf-8"), threshold=config.disclosure_threshold
+    )
+    if escaped:
+        html_path.unlink()
+        raise RuntimeError(
+            f"build_report: the report shows {len(escaped)} count(s) below the disclosure "
+            f"threshold of {config.disclosure_threshold} ({escaped[:5]}); the HTML was not kept."
+        )
+    pdf_path, note = (None, "not asked for (pdf=False)")
+    if pdf:
+        pdf_path, note = print_pdf(html_path, folder / PDF_NAME)
+        if pdf_path is None:
+            warnings.warn(note, UserWarning, stacklevel=2)
+    return ReportResult(
+        notebook=notebook_path,
+        html=html_path,
+        pdf=pdf_path,
+        pdf_note=note,
+        seconds=time.perf_counter() - started,
+        kernel=kernel,
+        warnings=stderr,
+    )
+
+
+def build_demo_report(
+    out_dir: str | os.PathLike[str] = "reports/demo",
+    *,
+    persons: int = 250_000,
+    seed: int = 20261122,
+    progress: bool = True,
+    timeout: float = 600,
+) -> ReportResult:
+    """Build the demo system's board report (what ``pophealth demo`` writes to reports/demo).
+
+    Parameters
+    ----------
+    out_dir : str or path-like
+        Output folder.
+    persons : int
+        Persons in the demo system.
+    seed : int
+        Seed of the demo system and every random step.
+    progress : bool
+        Show a progress bar.
+    timeout : float
+        Longest time, in seconds, any one cell may run.
+
+    Returns
+    -------
+    ReportResult
+        As :func:`build_report`.
+    """
+    from toolkit.report.config import demo_config
+
+    return build_report(
+        demo_config(persons=persons, seed=seed), out_dir, progress=progress, timeout=timeout
+    )
+
+
+__all__ = [
+    "HTML_NAME",
+    "NOTEBOOK_NAME",
+    "PDF_NAME",
+    "ReportResult",
+    "build_demo_report",
+    "build_report",
+    "choose_kernel",
+    "default_template",
+    "export_html",
+    "find_chromium",
+    "print_pdf",
+]

@@ -1,0 +1,134 @@
+"""Display settings for the toolkit's notebooks and the board report.
+
+nbval re-executes the notebooks in CI and compares their headline outputs with the ones
+committed, so what a table looks like as text must not depend on the machine or the
+user's settings: :func:`setup_notebook` fixes pandas' display options and how figures are
+embedded. Call it in the first code cell.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+#: pandas display options the notebooks use (fixed, so that text outputs are stable).
+DISPLAY_OPTIONS: dict[str, object] = {
+    "display.width": 120,
+    "display.max_columns": 30,
+    "display.max_rows": 60,
+    "display.max_colwidth": 90,
+    "display.precision": 3,
+    "display.float_format": None,
+    "display.show_dimensions": False,
+}
+
+#: Fonts for charts, NHS first (Frutiger is licensed; Arial is the NHS's web font), and the
+#: first of them installed is used (matplotlib ships DejaVu Sans).
+SANS_SERIF_FONTS: tuple[str, ...] = ("Frutiger", "Arial", "Liberation Sans", "DejaVu Sans")
+
+#: Resolution of figures embedded in notebooks and reports (dots per inch).
+FIGURE_DPI = 120
+
+
+def setup_notebook(*, dpi: int = FIGURE_DPI) -> None:
+    """Fix pandas' display options and embed figures as PNG at a fixed resolution.
+
+    Parameters
+    ----------
+    dpi : int
+        Resolution of embedded figures (120 by default).
+    """
+    if isinstance(dpi, bool) or not isinstance(dpi, int) or dpi < 50:
+        raise ValueError(
+            f"The 'dpi' parameter of setup_notebook must be an int >= 50. Got {dpi!r} instead."
+        )
+    for option, value in DISPLAY_OPTIONS.items():
+        pd.set_option(option, value)
+    import matplotlib
+    from matplotlib import font_manager
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    fonts = [name for name in SANS_SERIF_FONTS if name in installed] or ["DejaVu Sans"]
+    matplotlib.rcParams.update(
+        {
+            "font.family": "sans-serif",
+            "font.sans-serif": fonts,
+            "figure.dpi": 100,
+            "savefig.dpi": dpi,
+        }
+    )
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:  # not in IPython: nothing to embed
+        return
+    if get_ipython() is not None:
+        set_matplotlib_formats("png", dpi=dpi, bbox_inches="tight")
+
+
+def execute_notebooks(
+    paths: list[str] | list[Path], *, timeout: float = 600, kernel_name: str | None = None
+) -> list[Path]:
+    """Execute notebooks top to bottom and save them in place, with stable metadata.
+
+    Each runs in its own folder on the ``pophealth`` kernel (or ``python3`` when that is
+    not registered); no cell timings and no widget state are saved, so that re-running a
+    notebook on the same data changes nothing but what changed. ``make notebooks`` runs it.
+
+    Parameters
+    ----------
+    paths : list of str or Path
+        The ``.ipynb`` files.
+    timeout : float
+        Longest time, in seconds, any one cell may run.
+    kernel_name : str, optional
+        The kernel; by default ``pophealth`` if registered, else ``python3``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The notebooks executed.
+
+    Raises
+    ------
+    nbclient.exceptions.CellExecutionError
+        A cell failed; that notebook is not saved.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    from toolkit.report.build import choose_kernel
+
+    kernel = kernel_name or choose_kernel()
+    done = []
+    for path in map(Path, paths):
+        notebook = nbformat.read(path, as_version=4)
+        NotebookClient(
+            notebook,
+            timeout=timeout,
+            kernel_name=kernel,
+            resources={"metadata": {"path": str(path.parent.resolve())}},
+            record_timing=False,
+            store_widget_state=False,
+        ).execute()
+        notebook.metadata.pop("widgets", None)
+        nbformat.write(notebook, path)
+        done.append(path)
+    return done
+
+
+__all__ = [
+    "DISPLAY_OPTIONS",
+    "FIGURE_DPI",
+    "SANS_SERIF_FONTS",
+    "execute_notebooks",
+    "setup_notebook",
+]
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m toolkit.report.notebook FILES`
+    import sys
+
+    for executed in execute_notebooks(sys.argv[1:]):
+        print(f"executed {executed}")
