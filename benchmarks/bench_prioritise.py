@@ -33,6 +33,8 @@ def _table(seed: int = 0) -> tuple[pd.DataFrame, list[Criterion]]:
     )
     table.insert(0, "candidate", [f"cand{i:02d}" for i in range(CANDIDATES)])
     table.insert(1, "label", [f"Candidate {i}" for i in range(CANDIDATES)])
+    # Ten cohorts, so that the default one-priority-per-cohort shortlist rule is measured.
+    table.insert(2, "segment", [f"seg{i % 10}" for i in range(CANDIDATES)])
     normalisations = ["min_max", "rank", "z"]
     criteria = [
         Criterion(f"c{j}", "cost" if j % 4 == 3 else "benefit", normalisations[j % 3])

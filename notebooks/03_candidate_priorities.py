@@ -62,8 +62,10 @@ cube = build_cube(persons, model=model)
 # Candidates with too few events to assess are not dropped silently: they are listed with the
 # reason in `.attrs["excluded"]`.
 
-# %% tags=["nbval-check-output"]
+# %%
 candidates = candidate_priorities(cube, segment_labels=model.labels)
+
+# %% tags=["nbval-check-output"]
 excluded = candidates.attrs["excluded"]
 print(f"{len(candidates)} candidates assessed; {len(excluded)} could not be assessed:")
 print(excluded[["candidate", "reason"]].to_string(index=False))
@@ -148,7 +150,7 @@ for change in changes:
 
 # %% tags=["nbval-check-output"]
 quick = demo_shortlist(cube, size=SIZE, seed=SEED, segment_labels=model.labels)
-print(quick[["position", "label", "score", "p_shortlist"]].round(3).to_string(index=False))
+print(quick[["rank", "label", "score", "p_shortlist"]].round(3).to_string(index=False))
 
 # %%
 display(quick.attrs["acceptability"])

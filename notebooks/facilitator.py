@@ -6,6 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python (pophealth)
 #     language: python
@@ -25,6 +26,8 @@
 # %%
 import os
 
+from IPython.display import display
+
 from toolkit.workshop import (
     CONFIG_ENVIRONMENT_VARIABLE,
     FacilitatorApp,
@@ -36,7 +39,7 @@ served = os.environ.get(CONFIG_ENVIRONMENT_VARIABLE)
 config = served or demo_workshop(example_tables=4)
 workshop = load_workshop(config)
 facilitator = FacilitatorApp(workshop, auto_refresh=bool(served))
-facilitator
+display(facilitator)
 
 # %% tags=["nbval-check-output", "voila-hide"]
 # Headline for nbval: agreement across the four example tables.

@@ -6,6 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python (pophealth)
 #     language: python
@@ -25,6 +26,8 @@
 # %%
 import os
 
+from IPython.display import display
+
 from toolkit.workshop import (
     CONFIG_ENVIRONMENT_VARIABLE,
     ParticipantApp,
@@ -35,7 +38,7 @@ from toolkit.workshop import (
 config = os.environ.get(CONFIG_ENVIRONMENT_VARIABLE) or demo_workshop()
 workshop = load_workshop(config)
 app = ParticipantApp(workshop)
-app
+display(app)
 
 # %% tags=["nbval-check-output", "voila-hide"]
 # Headline for nbval: the ranking at the starting weights (all criteria equal).

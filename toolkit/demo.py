@@ -137,8 +137,11 @@ def run_demo(
     print(profile.summary())
     unit_cost = UNIT_COSTS_GBP["emergency_spell"]
     print(f"(Excess cost at £{unit_cost:,.0f} per emergency admission, the demo system's tariff.)")
-    excluded = shortlisted.attrs.get("excluded")
-    left_out = 0 if excluded is None else len(excluded)
-    print(f"\nSuggested shortlist at equal weights ({left_out} left out: small numbers):")
+    print("\nSuggested shortlist at equal weights, one priority per cohort:")
     print(_format_shortlist(shortlisted))
+    excluded = shortlisted.attrs.get("excluded")
+    if excluded is not None and len(excluded):
+        print("\nCandidates left out before scoring:")
+        for reason, count in excluded["reason"].value_counts().sort_index().items():
+            print(f"  {count:,} because {reason}")
     return 0

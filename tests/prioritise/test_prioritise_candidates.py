@@ -170,7 +170,7 @@ def test_demo_shortlist_has_reasons_and_probabilities():
         hand_cube(), outcomes=OUTCOMES, size=3, draws=500, seed=1, per_cohort=None
     )
     assert list(result.columns) == [
-        "rank", "candidate", "label", "score", "p_shortlist", "reason", "related", "position",
+        "rank", "candidate", "label", "score", "p_shortlist", "reason", "related", "overall_rank",
     ]  # fmt: skip
     assert len(result) == 3
     assert ((result["p_shortlist"] >= 0) & (result["p_shortlist"] <= 1)).all()
@@ -180,7 +180,11 @@ def test_demo_shortlist_has_reasons_and_probabilities():
     # The default keeps one candidate per cohort: the two segments, each once.
     distinct = demo_shortlist(hand_cube(), outcomes=OUTCOMES, size=3, draws=500, seed=1)
     assert distinct["candidate"].str.split("/").str[0].tolist() == ["alpha", "beta"]
-    assert distinct["position"].tolist() == [1, 2]
+    assert distinct["rank"].tolist() == [1, 2]  # places in the shortlist
+    # alpha's three candidates are the plain top 3 (above): two are folded into alpha's item.
+    assert result["candidate"].str.startswith("alpha/").all()
+    assert distinct["overall_rank"].tolist() == [1, 4]
+    assert distinct["related"].iloc[0].count("'alpha' segment") == 2
 
 
 def test_every_activity_of_the_contract_is_an_outcome():

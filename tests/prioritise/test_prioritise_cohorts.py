@@ -225,8 +225,8 @@ def test_shortlist_keeps_distinct_cohorts_and_lists_related_outcomes():
     )
     assert short["reason"].iloc[0] == (
         "Largest contributions: c0 (100% of score). Related outcomes of this cohort: "
-        "A two (rank 2), A three (rank 4). Ahead of the first candidate left out ('D one') "
-        "by 0.86 (86% of the score)."
+        "A two (2nd overall), A three (4th overall). Ahead of the first candidate left out "
+        "('D one') by 0.86 (86% of the score)."
     )
     assert "reason" not in scored.columns
 

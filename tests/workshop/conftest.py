@@ -54,3 +54,14 @@ def workshop_config(tmp_path: Path, candidates: pd.DataFrame) -> Path:
 @pytest.fixture
 def workshop(workshop_config: Path):
     return load_workshop(workshop_config)
+
+
+@pytest.fixture
+def cohort_workshop(tmp_path: Path):
+    """Twelve candidates in four segments (cohorts) of three outcomes each."""
+    table = make_candidates(seed=5)
+    table.insert(2, "segment", [f"s{i % 4}" for i in range(len(table))])
+    config = prepare_workshop(
+        table, out_dir=tmp_path / "cohorts", criteria=CRITERIA, shortlist_size=3, dots=0
+    )
+    return table, load_workshop(config)

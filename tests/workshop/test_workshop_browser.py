@@ -106,9 +106,7 @@ def open_participant(browser, served):
 
 def slider_weights(page) -> dict[str, float]:
     return {
-        name: float(
-            page.get_attribute(f".pophealth-slider-{name} .noUi-handle", "aria-valuenow")
-        )
+        name: float(page.get_attribute(f".pophealth-slider-{name} .noUi-handle", "aria-valuenow"))
         for name in NAMES
     }
 

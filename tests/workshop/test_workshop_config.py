@@ -33,7 +33,8 @@ def test_prepare_and_load_round_trip(workshop_config, candidates):
     assert (workshop.shortlist_size, workshop.dots, workshop.method) == (3, 2, "weighted_sum")
     assert workshop.store_path == folder / "submissions.sqlite"
     pd.testing.assert_frame_equal(
-        workshop.candidates[["candidate", *NAMES]], candidates[["candidate", *NAMES]],
+        workshop.candidates[["candidate", *NAMES]],
+        candidates[["candidate", *NAMES]],
         check_dtype=False,
     )
     assert len(workshop.model) == len(candidates)
@@ -136,3 +137,15 @@ def test_demo_workshop_from_a_synthetic_cube(tmp_path):
     assert len(list((tmp_path / "cache").iterdir())) == 1
     assert second.store.submissions(second.name).empty
     assert os.fspath(second.store_path).startswith(os.fspath(tmp_path / "again"))
+
+
+def test_per_cohort_setting_round_trips(tmp_path, candidates):
+    config = prepare_workshop(candidates, out_dir=tmp_path, criteria=CRITERIA, per_cohort=None)
+    assert "per_cohort = 0" in config.read_text(encoding="utf-8")
+    assert load_workshop(config).per_cohort is None
+    prepare_workshop(candidates, out_dir=tmp_path, criteria=CRITERIA, per_cohort=2, overwrite=True)
+    assert load_workshop(config).per_cohort == 2
+    with pytest.raises(ValueError, match="'per_cohort'"):
+        prepare_workshop(
+            candidates, out_dir=tmp_path, criteria=CRITERIA, per_cohort=0, overwrite=True
+        )

@@ -122,7 +122,9 @@ def test_room_consensus_matches_scoring_each_table(workshop, candidates):
     assert room.tables == ("Table 1", "Table 2", "Table 3")
     mid_ranks = []
     for table, row in zip(room.tables, weights, strict=True):
-        scored = score_priorities(candidates, criteria=CRITERIA, weights=dict(zip(NAMES, row)))
+        scored = score_priorities(
+            candidates, criteria=CRITERIA, weights=dict(zip(NAMES, row, strict=True))
+        )
         expected = scored.set_index("candidate")["rank"]
         assert room.table_ranks[table].to_dict() == expected.to_dict()
         scores = scored.set_index("candidate")["score"].reindex(candidates["candidate"])
@@ -131,7 +133,7 @@ def test_room_consensus_matches_scoring_each_table(workshop, candidates):
 
     shares = np.array(weights, dtype=float)
     shares /= shares.sum(axis=1, keepdims=True)
-    room_weights = dict(zip(NAMES, shares.mean(axis=0)))
+    room_weights = dict(zip(NAMES, shares.mean(axis=0), strict=True))
     expected_room = shortlist(
         score_priorities(candidates, criteria=CRITERIA, weights=room_weights), size=3
     )

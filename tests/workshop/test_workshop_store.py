@@ -108,7 +108,11 @@ def test_store_without_known_names_accepts_any(tmp_path):
     store.submit("W", "T", "R", {"x": 1, "y": 0}, ["anything"])
     store.submit("W", "T", "R", {"z": 2}, ["else"])
     log = store.submissions("W")
-    assert [c for c in log.columns if c.startswith("weight_")] == ["weight_x", "weight_y", "weight_z"]
+    assert [c for c in log.columns if c.startswith("weight_")] == [
+        "weight_x",
+        "weight_y",
+        "weight_z",
+    ]
     assert np.isnan(log["weight_z"].iloc[0])
 
 

@@ -156,3 +156,66 @@ def test_views_reject_a_non_workshop():
         ParticipantApp("workshop.toml")
     with pytest.raises(TypeError, match="must be a Workshop"):
         FacilitatorApp(None)
+
+
+def test_shortlist_takes_one_candidate_per_cohort(cohort_workshop):
+    from toolkit.prioritise import shortlist
+
+    table, workshop = cohort_workshop
+    assert workshop.per_cohort == 1
+    app = ParticipantApp(workshop)
+    for weights in ({}, {"burden": 10, "inequality": 0}, {"cost": 0, "feasibility": 10}):
+        for name, value in weights.items():
+            app.sliders[name].value = value
+        expected = shortlist(
+            score_priorities(table, criteria=CRITERIA, weights=app.weights()), size=3
+        )
+        assert app.shortlist() == expected["candidate"].tolist()
+        segments = table.set_index("candidate").loc[app.shortlist(), "segment"]
+        assert segments.is_unique
+        places = dict(
+            re.findall(
+                r'data-candidate="([^"]+)" data-rank="\d+" '
+                r'data-position="(\d+)"',
+                app.ranking.value,
+            )
+        )
+        assert [c for c, p in sorted(places.items(), key=lambda i: int(i[1])) if p != "0"] == (
+            app.shortlist()
+        )
+    skipped = [
+        candidate
+        for candidate in app.order()[: app.order().index(app.shortlist()[-1])]
+        if candidate not in app.shortlist()
+    ]
+    assert skipped, "the weights above should skip at least one candidate for its cohort"
+    assert "same cohort as priority" in app.ranking.value
+    app.candidate_picker.value = skipped[0]
+    assert "Its cohort already has a place in the shortlist" in app.explanation.value
+
+
+def test_facilitator_counts_per_cohort_shortlists(cohort_workshop):
+    from toolkit.prioritise import shortlist
+
+    table, workshop = cohort_workshop
+    tables = {"Table 1": {"burden": 10}, "Table 2": {"cost": 10, "burden": 0}}
+    expected_lists = {}
+    for name, moves in tables.items():
+        app = ParticipantApp(workshop)
+        app.table_name.value = name
+        for criterion, value in moves.items():
+            app.sliders[criterion].value = value
+        app.submit()
+        expected_lists[name] = shortlist(
+            score_priorities(table, criteria=CRITERIA, weights=app.weights()), size=3
+        )["candidate"].tolist()
+    room = FacilitatorApp(workshop).refresh()
+    for name, expected in expected_lists.items():
+        chosen = room.table_shortlists[name]
+        assert sorted(chosen.index[chosen]) == sorted(expected)
+    counts = room.rankings.set_index("candidate")["shortlisted_by"]
+    for candidate, count in counts.items():
+        assert count == sum(candidate in chosen for chosen in expected_lists.values())
+    assert room.rankings.loc[room.rankings["room_position"] > 0, "candidate"].tolist() == sorted(
+        room.shortlist["candidate"].tolist(), key=room.rankings["candidate"].tolist().index
+    )

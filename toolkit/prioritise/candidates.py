@@ -844,11 +844,12 @@ def demo_shortlist(
     Returns
     -------
     pandas.DataFrame
-        One row per shortlisted candidate, best first: ``rank`` (among all
-        candidates), ``candidate``, ``label``, ``score``, ``p_shortlist`` (share of
-        weight draws in which it is in the shortlist, under the same per-cohort rule),
-        ``reason``, ``related`` (labels of its cohort's other candidates, "; "
-        separated) and ``position`` (1 to ``size`` in the shortlist). ``.attrs`` holds
+        One row per shortlisted candidate, best first: ``rank`` (1 to ``size``, its
+        place in the shortlist), ``candidate``, ``label``, ``score``, ``p_shortlist``
+        (share of weight draws in which it is in the shortlist, under the same
+        per-cohort rule), ``reason``, ``related`` (labels of the candidates skipped for
+        its cohort, "; " separated) and ``overall_rank`` (its rank among all
+        candidates, which the reasons' "2nd overall" refer to). ``.attrs`` holds
         ``excluded`` (the candidates left out, with the reason), ``candidates`` (all
         assessed candidates), ``acceptability`` (the :class:`RankAcceptability`),
         ``seed`` and ``per_cohort``.
@@ -878,9 +879,11 @@ def demo_shortlist(
     )
     chance = dict(zip(acceptability.candidates, acceptability.p_shortlist.tolist(), strict=True))
     columns = ["rank", CANDIDATE_COLUMN, LABEL_COLUMN, "score", "p_shortlist", "reason"]
-    result = top.assign(p_shortlist=top[CANDIDATE_COLUMN].map(chance).astype("float64"))[
-        [*columns, "related", "position"]
-    ]
+    result = top.assign(
+        p_shortlist=top[CANDIDATE_COLUMN].map(chance).astype("float64"),
+        overall_rank=top["rank"],
+        rank=top["position"],
+    )[[*columns, "related", "overall_rank"]]
     result.attrs = {
         "excluded": excluded,
         "candidates": candidates,

@@ -637,6 +637,14 @@ def _format_margin(value: float) -> str:
     return f"{value:.2f}" if abs(value) >= 0.01 else f"{value:.2g}"
 
 
+def _ordinal(number: int) -> str:
+    """Return 1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, 21st, ..."""
+    suffix = (
+        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
+    return f"{number}{suffix}"
+
+
 def _short_names(ordered: pd.DataFrame, labels: list[str]) -> tuple[list[str], list[str]]:
     """Concise names of candidates, and of their outcomes within a cohort.
 
@@ -739,7 +747,8 @@ def shortlist(
 
         - ``position``: 1 to ``size``, the place in the shortlist;
         - ``reason``: the largest contributions (as shares of the score), the related
-          outcomes with their ranks, and the margin over the first candidate left out;
+          outcomes with their overall ranks ("2nd overall"), and the margin over the
+          first candidate left out;
         - ``related``: labels of the candidates skipped because their cohort was full
           (ranked above the first candidate left out), best first, separated by "; "
           (empty when none); listed with their cohort's first shortlisted item, so that
@@ -840,7 +849,7 @@ def shortlist(
             _reason(
                 score,
                 shares,
-                [f"{outcome_names[j]} (rank {int(ranks[j])})" for j in others],
+                [f"{outcome_names[j]} ({_ordinal(int(ranks[j]))} overall)" for j in others],
                 left_out,
                 other_cohorts,
             )

@@ -60,6 +60,7 @@ STYLESHEET = (
     ".ph-table .ph-num {text-align:right;}"
     f".ph-table tr.ph-in td {{background:{SHORTLIST_FILL};font-weight:bold;}}"
     f".ph-star {{color:{NHS_BLUE};font-weight:bold;}}"
+    f".ph-related {{color:{NHS_DARK_GREY};font-style:italic;}}"
     f".ph-table tr.ph-cut td {{border-top:3px solid {NHS_BLUE};color:{NHS_BLUE};"
     "font-size:12px;padding:2px 8px;font-weight:normal;background:none;}"
     f".ph-bar {{width:100%;white-space:nowrap;background:{NHS_PALE_GREY};line-height:0;}}"
@@ -120,6 +121,8 @@ def ranking_table(
     scores: np.ndarray,
     contributions: np.ndarray,
     ranks: np.ndarray,
+    positions: np.ndarray,
+    related_to: np.ndarray,
     size: int,
     version: int,
     title: str,
@@ -138,8 +141,13 @@ def ranking_table(
         Shape (candidates, criteria): each criterion's part of each score.
     ranks : numpy.ndarray
         1-based ranks, model order.
+    positions : numpy.ndarray
+        Each candidate's place in the shortlist (1, 2, ...), 0 when not shortlisted.
+    related_to : numpy.ndarray
+        For a candidate passed over because its cohort already has a shortlisted item,
+        that item's place; 0 otherwise.
     size : int
-        Shortlist size: the top ``size`` rows are marked.
+        Shortlist size.
     version : int
         Increases with each rendering (``data-version``), so a browser can tell a new
         table from the old.
@@ -152,10 +160,11 @@ def ranking_table(
     """
     order = np.argsort(ranks, kind="stable")
     count = len(CRITERION_COLOURS)
+    last = max((i for i, index in enumerate(order) if positions[index] > 0), default=-1)
     rows = []
-    for position, index in enumerate(order):
+    for row, index in enumerate(order):
         rank = int(ranks[index])
-        inside = rank <= size
+        place = int(positions[index])
         parts = contributions[index]
         segments = "".join(
             f'<span class="ph-c{j % count}" style="width:{parts[j] * 100:.2f}%" '
@@ -163,16 +172,24 @@ def ranking_table(
             for j in range(parts.size)
             if parts[j] > 0
         )
-        marker = '<span class="ph-star"> &#9733; shortlist</span>' if inside else ""
-        row_class = ' class="ph-in"' if inside else ""
+        if place:
+            marker = f'<span class="ph-star"> &#9733; priority {place}</span>'
+        elif related_to[index]:
+            marker = (
+                f'<span class="ph-related"> (same cohort as priority {int(related_to[index])})'
+                "</span>"
+            )
+        else:
+            marker = ""
+        row_class = ' class="ph-in"' if place else ""
         rows.append(
-            f'<tr data-candidate="{escape(ids[index])}" data-rank="{rank}"'
-            f'{row_class}><td class="ph-num">{rank}</td>'
+            f'<tr data-candidate="{escape(ids[index])}" data-rank="{rank}" '
+            f'data-position="{place}"{row_class}><td class="ph-num">{rank}</td>'
             f"<td>{escape(labels[index])}{marker}</td>"
             f'<td class="ph-num">{scores[index] * 100:.1f}</td>'
             f'<td style="width:34%"><div class="ph-bar">{segments}</div></td></tr>'
         )
-        if position + 1 == size and position + 1 < len(order):
+        if row == last and row + 1 < len(order):
             rows.append(
                 f'<tr class="ph-cut"><td colspan="4">Shortlist of {size} ends here</td></tr>'
             )

@@ -18,9 +18,11 @@ from scipy import stats
 
 from toolkit.prioritise.criteria import CANDIDATE_COLUMN, LABEL_COLUMN
 from toolkit.prioritise.scoring import (
+    DEFAULT_PER_COHORT,
     DEFAULT_SHORTLIST_CAP,
     TIE_DECIMALS,
     ScoringModel,
+    check_per_cohort,
     check_size,
     rank_scores,
     shortlist,
@@ -322,13 +324,16 @@ class RoomConsensus:
         The tables, in the order of the columns of ``table_ranks`` and ``table_weights``.
     rankings : pandas.DataFrame
         One row per candidate, in the room's order: ``room_rank``, ``candidate``,
-        ``label``, ``room_score``, ``best_rank``, ``worst_rank``, ``rank_range`` (worst
-        minus best: how much the tables disagree about it), ``median_rank``,
-        ``shortlisted_by`` (tables whose shortlist of ``size`` holds it) and ``dots`` (the
-        dot vote; 0 when none).
+        ``label``, ``room_score``, ``room_position`` (its place in the room's shortlist,
+        0 when not in it), ``best_rank``, ``worst_rank``, ``rank_range`` (worst minus
+        best: how much the tables disagree about it), ``median_rank``, ``shortlisted_by``
+        (tables whose shortlist holds it) and ``dots`` (the dot vote; 0 when none).
     table_ranks : pandas.DataFrame
         Each table's rank of each candidate: index ``candidate`` (room order), one
         column per table.
+    table_shortlists : pandas.DataFrame
+        Whether each table's shortlist holds each candidate (bool), laid out as
+        ``table_ranks``.
     weights : pandas.DataFrame
         :func:`aggregate_weights`, with each criterion's ``label``.
     table_weights : pandas.DataFrame
@@ -342,17 +347,21 @@ class RoomConsensus:
         The aggregation that gave the room's weights.
     size : int
         The shortlist size.
+    per_cohort : int or None
+        Most candidates a shortlist takes from one cohort.
     """
 
     tables: tuple[str, ...]
     rankings: pd.DataFrame
     table_ranks: pd.DataFrame
+    table_shortlists: pd.DataFrame
     weights: pd.DataFrame
     table_weights: pd.DataFrame
     shortlist: pd.DataFrame
     agreement: KendallW | None
     aggregation: str
     size: int
+    per_cohort: int | None
 
     def disagreements(self, *, top: int = 5) -> pd.DataFrame:
         """Candidates some table shortlisted, with the widest spread of ranks first.
@@ -376,11 +385,13 @@ class RoomConsensus:
 
     def headline(self) -> pd.DataFrame:
         """Return the room's shortlist with each table's rank and the spread, as a compact table."""
-        top = self.rankings.loc[self.rankings["room_rank"] <= self.size]
+        top = self.rankings.loc[self.rankings["room_position"] > 0].sort_values(
+            "room_position", kind="stable"
+        )
         ranks = self.table_ranks.loc[top[CANDIDATE_COLUMN]].reset_index(drop=True)
         return pd.concat(
             [
-                top[["room_rank", CANDIDATE_COLUMN]].reset_index(drop=True),
+                top[["room_position", "room_rank", CANDIDATE_COLUMN]].reset_index(drop=True),
                 ranks,
                 top[["rank_range", "shortlisted_by", "dots"]].reset_index(drop=True),
             ],
@@ -394,6 +405,7 @@ def room_consensus(
     model: ScoringModel,
     size: int = 5,
     aggregation: Aggregation = "arithmetic_mean",
+    per_cohort: int | None = DEFAULT_PER_COHORT,
     dot_votes: pd.DataFrame | None = None,
 ) -> RoomConsensus:
     """Compare every table's submission: rankings side by side, the room's weights and agreement.
@@ -409,6 +421,9 @@ def room_consensus(
         The shortlist size (5 by default, at most 7).
     aggregation : {"arithmetic_mean", "geometric_mean", "median"}
         How the tables' weight shares combine into the room's weights.
+    per_cohort : int or None
+        Most candidates a shortlist (each table's and the room's) takes from one cohort:
+        1 by default, as :func:`toolkit.prioritise.shortlist`; None for no limit.
     dot_votes : pandas.DataFrame, optional
         The dot votes (``table``, ``candidate``, ``dots``; the output of
         :meth:`~toolkit.workshop.SubmissionStore.dot_votes`); only tables in ``latest``
@@ -439,6 +454,7 @@ def room_consensus(
             f"Got {type(model).__name__} instead."
         )
     size = check_size(size, DEFAULT_SHORTLIST_CAP, caller=caller)
+    per_cohort = check_per_cohort(per_cohort, caller=caller)
     if aggregation not in AGGREGATIONS:
         raise ValueError(
             f"The 'aggregation' parameter of {caller} must be one of {sorted(AGGREGATIONS)}. "
@@ -471,8 +487,14 @@ def room_consensus(
 
     scores = model.batch_scores(shares)  # (tables, candidates), model order
     ranks = rank_scores(scores)
+    chosen = np.zeros(ranks.shape, dtype=bool)
+    for row, table_shares in enumerate(shares):
+        chosen[row, model.shortlisted(table_shares, size=size, per_cohort=per_cohort)] = True
     room_scores = model.scores(room_weights)
     room_ranks = rank_scores(room_scores)
+    room_position = np.zeros(len(model), dtype="int64")
+    picked = model.shortlisted(room_weights, size=size, per_cohort=per_cohort)
+    room_position[picked] = np.arange(1, picked.size + 1)
     order = np.argsort(room_ranks, kind="stable")
     ids = np.array(model.candidates, dtype=object)
     dots = np.zeros(len(ids), dtype="int64")
@@ -486,31 +508,37 @@ def room_consensus(
             CANDIDATE_COLUMN: ids[order],
             LABEL_COLUMN: np.array(model.labels, dtype=object)[order],
             "room_score": room_scores[order],
+            "room_position": room_position[order],
             "best_rank": ranks.min(axis=0)[order],
             "worst_rank": ranks.max(axis=0)[order],
             "rank_range": (ranks.max(axis=0) - ranks.min(axis=0))[order],
             "median_rank": np.median(ranks, axis=0)[order],
-            "shortlisted_by": (ranks <= size).sum(axis=0)[order],
+            "shortlisted_by": chosen.sum(axis=0)[order],
             "dots": dots[order],
         }
     )
     table_ranks = pd.DataFrame(
         ranks[:, order].T, columns=tables, index=pd.Index(ids[order], name=CANDIDATE_COLUMN)
     )
+    table_shortlists = pd.DataFrame(
+        chosen[:, order].T, columns=tables, index=table_ranks.index.copy()
+    )
     table_weights = pd.DataFrame(shares.T, columns=tables, index=pd.Index(names, name="criterion"))
     agreement = None
     if len(tables) >= 2:
         tied_ranks = stats.rankdata(-np.round(scores, TIE_DECIMALS), method="average", axis=1)
         agreement = kendalls_w(tied_ranks)
-    room_list = shortlist(model.to_frame(room_weights), size=size)
+    room_list = shortlist(model.to_frame(room_weights), size=size, per_cohort=per_cohort)
     return RoomConsensus(
         tables=tuple(tables),
         rankings=rankings,
         table_ranks=table_ranks,
+        table_shortlists=table_shortlists,
         weights=aggregated,
         table_weights=table_weights,
         shortlist=room_list,
         agreement=agreement,
         aggregation=aggregation,
         size=size,
+        per_cohort=per_cohort,
     )

@@ -86,6 +86,9 @@ class ParticipantApp:
         self._version = 0
         self._scores = np.zeros(len(model))
         self._ranks = np.arange(1, len(model) + 1)
+        self._picked = np.arange(0)
+        self._places = np.zeros(len(model), dtype=int)
+        self._related = np.zeros(len(model), dtype=int)
         self._contributions = np.zeros((len(model), len(model.names)))
 
         self.sliders: dict[str, widgets.IntSlider] = {}
@@ -289,6 +292,20 @@ class ParticipantApp:
         self._scores = model.scores(self._positions)
         self._contributions = model.contributions(self._positions)
         self._ranks = rank_scores(self._scores)
+        self._picked = model.shortlisted(
+            self._positions, size=size, per_cohort=self.workshop.per_cohort
+        )
+        self._places[:] = 0
+        self._places[self._picked] = np.arange(1, self._picked.size + 1)
+        self._related[:] = 0
+        if self._picked.size:
+            codes = model.cohort_codes
+            lead: dict[int, int] = {}
+            for place, code in enumerate(codes[self._picked].tolist(), start=1):
+                lead.setdefault(code, place)
+            skipped = (self._places == 0) & (self._ranks < self._ranks[self._picked].max())
+            for index in np.flatnonzero(skipped):
+                self._related[index] = lead.get(int(codes[index]), 0)
         self.ranking.value = _html.ranking_table(
             ids=model.candidates,
             labels=model.labels,
@@ -296,11 +313,21 @@ class ParticipantApp:
             scores=self._scores,
             contributions=self._contributions,
             ranks=self._ranks,
+            positions=self._places,
+            related_to=self._related,
             size=size,
             version=self._version,
-            title=f"Your ranking: the top {size} make your table's shortlist",
+            title=f"Your ranking: the {size} starred priorities are your table's shortlist"
+            + self._rule_words(),
         )
         self._explain()
+
+    def _rule_words(self) -> str:
+        """Words for the per-cohort rule, when it applies (empty otherwise)."""
+        per_cohort = self.workshop.per_cohort
+        if per_cohort is None or not self.model.cohort_columns:
+            return ""
+        return " (one per cohort)" if per_cohort == 1 else f" (at most {per_cohort} per cohort)"
 
     def _explain(self) -> None:
         """Explain the chosen candidate's place and the smallest weight change that moves it."""
@@ -312,7 +339,7 @@ class ParticipantApp:
         size = int(self.shortlist_size.value)
         rank = int(self._ranks[index])
         score = float(self._scores[index])
-        inside = rank <= size
+        inside = bool(self._places[index])
         parts = self._contributions[index]
         where = (
             f"inside your shortlist of {size}" if inside else f"outside your shortlist of {size}"
@@ -321,6 +348,16 @@ class ParticipantApp:
             f"<b>{escape(model.labels[index])}</b> is ranked <b>{rank}</b> of {len(model)} "
             f"with a score of {score * 100:.1f}, {where}."
         ]
+        if self._related[index]:
+            place = int(self._related[index])
+            holder = model.labels[int(self._picked[place - 1])]
+            lines.append(
+                f"Its cohort already has a place in the shortlist (priority {place}: "
+                f"{escape(holder)}). The shortlist takes "
+                f"{'one candidate' if self.workshop.per_cohort == 1 else 'a few candidates'} "
+                "per cohort, so that it covers different groups of people; this one counts "
+                "as a related outcome of that priority."
+            )
         if score > 0:
             biggest = [j for j in np.argsort(-parts, kind="stable") if parts[j] > 0][:3]
             shares = ", ".join(
@@ -330,7 +367,14 @@ class ParticipantApp:
         else:
             lines.append("It scores nothing on the criteria your table has weighted.")
         changes = [
-            change_of_model(model, self._positions, candidate=candidate, criterion=name, size=size)
+            change_of_model(
+                model,
+                self._positions,
+                candidate=candidate,
+                criterion=name,
+                size=size,
+                per_cohort=self.workshop.per_cohort,
+            )
             for name in model.names
         ]
         movable = [change for change in changes if change.change is not None]
@@ -387,7 +431,7 @@ class ParticipantApp:
 
     def shortlist(self) -> list[str]:
         """Return the candidate ids of the table's current shortlist, best first."""
-        return list(self.order()[: int(self.shortlist_size.value)])
+        return [self.model.candidates[i] for i in self._picked]
 
     def ranking_frame(self, *, decimals: int = 3) -> pd.DataFrame:
         """Return the ranking shown, as a table: rank, candidate and score (0-1).
@@ -551,6 +595,7 @@ class FacilitatorApp:
             value=aggregation,
             description="Room's weights",
             style={"description_width": "initial"},
+            layout=widgets.Layout(width="360px"),
         )
         self.aggregation.observe(lambda change: self.refresh(force=True), names="value")
         self.shortlist_size = widgets.IntSlider(
@@ -690,6 +735,7 @@ class FacilitatorApp:
                     model=self.model,
                     size=int(self.shortlist_size.value),
                     aggregation=self.aggregation.value,
+                    per_cohort=workshop.per_cohort,
                     dot_votes=store.dot_votes(workshop.name),
                 )
             except ValueError as error:
@@ -722,8 +768,8 @@ class FacilitatorApp:
                 f'<div class="pophealth-kendall" data-w="{kendall.w:.6f}" '
                 f'data-p="{kendall.p_value:.6g}">'
                 + _html.message(
-                    f'<span style="font-size:22px;font-weight:bold">W = {kendall.w:.2f}</span> '
-                    f"({kendall.strength} agreement). {escape(str(kendall))} W runs from 0 "
+                    f'<span style="font-size:22px;font-weight:bold">W = {kendall.w:.2f}</span>'
+                    f"<br>{escape(str(kendall))} W runs from 0 "
                     "(the tables' rankings are unrelated) to 1 (every table ranks the "
                     "candidates the same)."
                 )
@@ -738,17 +784,26 @@ class FacilitatorApp:
 
     def _shortlist_html(self, room) -> str:
         frame = room.shortlist
+        places = (
+            frame["position"].tolist() if "position" in frame.columns else range(1, len(frame) + 1)
+        )
         rows = [
-            [str(int(rank)), escape(str(label)), f"{score * 100:.1f}", escape(str(reason))]
-            for rank, label, score, reason in zip(
-                frame["rank"], frame["label"], frame["score"], frame["reason"], strict=True
+            [
+                str(int(place)),
+                escape(str(label)),
+                str(int(rank)),
+                f"{score * 100:.1f}",
+                escape(str(reason)),
+            ]
+            for place, label, rank, score, reason in zip(
+                places, frame["label"], frame["rank"], frame["score"], frame["reason"], strict=True
             )
         ]
         words = AGGREGATION_LABELS[room.aggregation]
         return _html.paragraph(
             f"From the {words} of the tables' weights. Each line says why the candidate is there."
         ) + _html.simple_table(
-            ["Rank", "Candidate priority", "Score (0-100)", "Why it is here"],
+            ["Priority", "Candidate priority", "Overall rank", "Score (0-100)", "Why it is here"],
             rows,
             row_attributes=[f'data-candidate="{escape(str(c))}"' for c in frame["candidate"]],
             table_class="pophealth-room-shortlist-table",
@@ -757,11 +812,12 @@ class FacilitatorApp:
     def _rankings_html(self, room, tables: list[str], roles: dict[str, str], size: int) -> str:
         frame = room.rankings
         ranks = room.table_ranks.to_numpy()
+        chosen = room.table_shortlists.to_numpy()
         everyone = len(tables)
         rows, shades, attributes = [], [], []
         for i in range(len(frame)):
             shortlisted_by = int(frame["shortlisted_by"].iloc[i])
-            in_room = int(frame["room_rank"].iloc[i]) <= size
+            in_room = int(frame["room_position"].iloc[i]) > 0
             agree = " &#10003; all tables" if shortlisted_by == everyone and everyone > 1 else ""
             cells = [
                 f"<b>{int(frame['room_rank'].iloc[i])}</b>"
@@ -775,9 +831,9 @@ class FacilitatorApp:
             shade: list[str | None] = [None, None]
             shade += [
                 f"background:{_html.NHS_DARK_BLUE};color:{_html.NHS_WHITE};font-weight:bold;text-align:center"
-                if value <= size
+                if member
                 else "text-align:center"
-                for value in ranks[i]
+                for member in chosen[i]
             ]
             shade += [None, None]
             if self.workshop.dots:
@@ -801,7 +857,8 @@ class FacilitatorApp:
         if self.workshop.dots:
             header.append("Dots")
         return _html.paragraph(
-            f"Dark cells are in that table's shortlist of {size}. Rows are in the room's order."
+            f"Dark cells are in that table's shortlist of {size}; bold rows are in the room's. "
+            "Rows are in the room's order."
         ) + _html.simple_table(
             header,
             rows,

@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+from matplotlib.figure import Figure
+
+from toolkit.report import find_small_counts
+from toolkit.report import sections as report
+from toolkit.report.tables import TOTAL_ROW
+from toolkit.workshop import SubmissionStore
+
+
+def test_segment_figures_add_up_to_the_cube(evidence):
+    cube = evidence.cube
+    before = cube.copy()
+    figures = report.segment_figures(cube, labels=evidence.model.labels)
+    pd.testing.assert_frame_equal(cube, before)
+    body = figures.drop(index=TOTAL_ROW)
+    assert body["segment"].tolist() == list(dict.fromkeys(cube["segment"]))
+    total = figures.loc[TOTAL_ROW]
+    for column in ("persons", "deaths", "emergency_admissions"):
+        assert body[column].sum() == cube[column].sum() == total[column]
+    assert total["cost_gbp"] == pytest.approx(cube["cost_gbp"].sum())
+    assert body["share_of_population"].sum() == pytest.approx(1.0)
+    assert total["label"] == "All segments"
+    assert body["label"].iloc[0] == evidence.model.labels[body["segment"].iloc[0]]
+
+
+def test_segment_table_shows_no_small_count(evidence):
+    figures = report.segment_figures(evidence.cube, labels=evidence.model.labels)
+    table = report.segment_table(figures, period="2025/26", threshold=10)
+    assert find_small_counts(table.to_html()) == []
+    deaths = figures["deaths"].to_numpy()
+    shown = table.cells["Deaths"].tolist()
+    for value, text in zip(deaths, shown, strict=True):
+        if 1 <= value < 10:
+            assert text == "[c]"
+        elif text != "[c]":
+            assert text == f"{value:,}"
+    assert "2025/26" in table.caption
+
+
+def test_deprivation_figures_and_inequality_text_match_the_profile(evidence):
+    profile = evidence.profile
+    figures = report.deprivation_figures(profile, system_rate=evidence.system_rate)
+    frame = profile.to_frame()
+    assert figures.drop(index=TOTAL_ROW)["events"].tolist() == frame["events"].tolist()
+    total = figures.loc[TOTAL_ROW]
+    assert total["events"] == frame["events"].sum()
+    assert total["rate"] == pytest.approx(evidence.system_rate["value"].iloc[0])
+    assert total["excess"] == pytest.approx(profile.excess_total["excess_positive"].iloc[0])
+    text = report.inequality_summary(profile, config=evidence.config).text
+    sii = profile.sii.iloc[0]
+    assert f"{sii['sii']:,.0f} per 100,000" in text
+    assert f"(RII): {sii['rii']:.2f}" in text
+    assert "falls" in text if sii["sii"] < 0 else "rises" in text
+    excess = round(profile.excess_total["excess_positive"].iloc[0], -1)
+    assert f"about {excess:,.0f} fewer emergency admissions" in text
+    table = report.deprivation_table(figures, period="2025/26", threshold=10)
+    assert table.cells.iloc[-1, 0] == "All deciles"
+
+
+def test_shortlist_sections(evidence):
+    shortlisted = evidence.shortlisted
+    table = report.shortlist_table(shortlisted, period="2025/26", threshold=10)
+    assert table.cells["Cohort and outcome"].tolist() == shortlisted["label"].tolist()
+    assert table.cells["Score (0 to 1)"].tolist() == [f"{s:.3f}" for s in shortlisted["score"]]
+    persons = shortlisted.attrs["candidates"].set_index("candidate")["persons"]
+    expected = [f"{persons[c]:,}" for c in shortlisted["candidate"]]
+    assert table.cells["People in the cohort"].tolist() == expected
+    changes = report.smallest_weight_changes(shortlisted)
+    assert len(changes) == len(shortlisted)
+    assert all(
+        re.search(r"(raising|lowering) the weight on .+ from \d+% to \d+%", c)
+        or c.startswith("No change")
+        for c in changes
+    )
+    reasons = report.shortlist_reasons(shortlisted, weight_changes=changes)
+    soup = BeautifulSoup(reasons.html, "html.parser")
+    assert len(soup.find_all("li")) == len(shortlisted)
+    figure = report.robustness_figure(shortlisted, period="2025/26")
+    assert isinstance(figure, Figure)
+    assert "2025/26" in figure.axes[0].get_title(loc="left")
+
+
+def test_at_a_glance_and_board_asks(evidence):
+    figures = report.segment_figures(evidence.cube, labels=evidence.model.labels)
+    glance = report.at_a_glance(
+        figures,
+        neighbourhoods=len(evidence.inputs.areas),
+        places=evidence.inputs.areas["place"].nunique(),
+        profile=evidence.profile,
+        shortlisted=evidence.shortlisted,
+        config=evidence.config,
+    )
+    assert f"People: {len(evidence.inputs.persons):,} registered" in glance.text
+    assert find_small_counts(glance.html) == []
+    asks = report.board_asks(
+        evidence.shortlisted, evidence.profile, config=evidence.config, workshop_held=False
+    )
+    assert "Agree the 4 priorities" in asks.text and "co-production workshop" in asks.text
+
+
+def test_provenance_records_version_fingerprints_seed_and_date(evidence):
+    box = report.provenance(evidence.config, evidence.inputs, when=date(2026, 3, 31))
+    text = box.text
+    for digest in evidence.inputs.fingerprints.values():
+        assert re.fullmatch(r"[0-9a-f]{64}", digest) and digest in text
+    assert "Seed: 20261122" in text and "Run on: 2026-03-31" in text
+    assert "pophealth-toolkit" in text
+    assert BeautifulSoup(box.html, "html.parser").find("aside", class_="provenance")
+
+
+def test_charts_have_titles_with_the_period_and_units(evidence):
+    figures = report.segment_figures(evidence.cube, labels=evidence.model.labels)
+    chart = report.segment_chart_figure(figures, period="2025/26", threshold=10)
+    ax = chart.axes[0]
+    assert "2025/26" in ax.get_title(loc="left") and "%" in ax.get_xlabel()
+    deprivation = report.deprivation_figures(evidence.profile, system_rate=evidence.system_rate)
+    chart = report.deprivation_chart_figure(
+        deprivation, evidence.profile, period="2025/26", threshold=10
+    )
+    ax = chart.axes[0]
+    assert "per 100,000" in ax.get_ylabel() and "IMD decile" in ax.get_xlabel()
+    rates = evidence.profile.to_frame()
+    shown = (rates["events"] >= 10) & rates["rate"].notna()  # suppressed or unpublished: no bar
+    assert len(ax.patches) == int(shown.sum()) == len(rates)
+
+
+def test_workshop_section_uses_the_room_consensus(evidence, tmp_path):
+    from toolkit.prioritise import cube_criteria
+    from toolkit.report import read_decision_log
+
+    shortlisted = evidence.shortlisted
+    candidates = shortlisted.attrs["candidates"]
+    names = [criterion.name for criterion in cube_criteria(candidates)]
+    store = SubmissionStore(tmp_path / "s.sqlite", criteria=names)
+    rng = np.random.default_rng(7)
+    first = candidates["candidate"].iloc[0]
+    for table in ("Table 1", "Table 2", "Table 3"):
+        weights = {name: float(rng.integers(1, 11)) for name in names}
+        store.submit("March", table, "Mixed", weights, [first], dots={first: 2})
+    log = read_decision_log(store.export("March", tmp_path / "log.json"))
+    text, weights_table, consensus_table, figure = report.workshop_section(
+        log, shortlisted, config=evidence.config
+    )
+    assert "3 tables at the 'March' workshop" in text.text
+    assert "Kendall's W" in text.text
+    assert list(weights_table.cells.columns) == [
+        "Criterion",
+        "Table 1",
+        "Table 2",
+        "Table 3",
+        "Room (average)",
+    ]
+    room = consensus_table.cells
+    assert room["Room's rank"].iloc[0] == "1"
+    assert (room["Dot votes"] == "6").sum() == 1  # the three tables' dots on one candidate
+    assert isinstance(figure, Figure)
