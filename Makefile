@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: install system-deps demo test unit nbval lint format notebooks benchmarks clean
+.PHONY: install system-deps demo test unit nbval lint format notebooks benchmarks workshop clean
 
 ## Create .venv if missing, install the toolkit with every extra, register its Jupyter kernel.
 install: $(STAMP)
@@ -32,6 +32,10 @@ demo: install
 test: install system-deps
 	$(BIN)/python -m pytest tests
 	$(BIN)/python -m ruff check toolkit tests benchmarks
+
+## Serve the workshop app on 127.0.0.1 (make workshop CONFIG=path/to/workshop.toml).
+workshop: install
+	$(BIN)/pophealth workshop $(if $(CONFIG),--config $(CONFIG))
 
 lint: install
 	$(BIN)/python -m ruff check toolkit tests benchmarks

@@ -112,13 +112,15 @@ report.at_a_glance(
 # %% [markdown]
 # ## 1. The population and its segments
 #
-# Everyone in the system is placed in one of eight segments of the Bridges to Health model,
-# from people who are healthy to people at the end of life. The table shows how many people are
-# in each segment, what their care costs, and how often they are admitted to hospital in an
-# emergency.
+# Everyone in the system is placed in one segment of the population segmentation model (by
+# default Bridges to Health: eight segments from people who are healthy to people at the end of
+# life). The table shows how many people are in each segment, what their care costs, and how
+# often they are admitted to hospital in an emergency.
 
 # %% tags=["nbval-check-output"]
-report.segment_table(segments, period=config.period, threshold=threshold)
+report.segment_table(
+    segments, period=config.period, threshold=threshold, model_title=segmentation.title
+)
 
 # %%
 show_figure(report.segment_chart_figure(segments, period=config.period, threshold=threshold))
@@ -198,4 +200,4 @@ report.board_asks(
 )
 
 # %%
-report.provenance(config, inputs)
+report.provenance(config, inputs, model_title=segmentation.title)

@@ -73,6 +73,12 @@ def _cmd_candidates(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_workshop(args: argparse.Namespace) -> int:
+    from toolkit.workshop import serve
+
+    return serve(args.config, port=args.port, ip=args.ip)
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from toolkit.demo import run_demo
 
@@ -132,6 +138,18 @@ def _build_parser() -> argparse.ArgumentParser:
     candidates.add_argument("--model", default="bridges_to_health", help="segmentation model")
     candidates.add_argument("--overwrite", action="store_true", help="replace an existing file")
     candidates.set_defaults(handler=_cmd_candidates)
+
+    workshop = commands.add_parser(
+        "workshop", help="serve the workshop app (participant and facilitator views) with Voila"
+    )
+    workshop.add_argument(
+        "--config", default=None, help="workshop config (TOML); a demo workshop when omitted"
+    )
+    workshop.add_argument("--port", type=int, default=8866, help="port (default 8866)")
+    workshop.add_argument(
+        "--ip", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine)"
+    )
+    workshop.set_defaults(handler=_cmd_workshop)
     return parser
 
 
@@ -169,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
-    except (OSError, ValueError, TypeError) as error:
+    except (OSError, ValueError, TypeError, RuntimeError) as error:
         if debug:
             raise
         print(f"pophealth {args.command}: {error}", file=sys.stderr)

@@ -63,9 +63,7 @@ def test_notebook_was_run_top_to_bottom_with_stable_headlines(path):
 def test_the_report_headlines_are_the_shortlist_sii_and_totals():
     notebook = nbformat.read(DEMO_REPORT, as_version=4)
     compared = "\n".join(
-        _headline_text(cell)
-        for cell in notebook.cells
-        if HEADLINE in cell.metadata.get("tags", [])
+        _headline_text(cell) for cell in notebook.cells if HEADLINE in cell.metadata.get("tags", [])
     )
     assert "Suggested priorities at equal weights" in compared  # the shortlist table
     assert "Slope index of inequality (SII)" in compared

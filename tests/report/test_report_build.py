@@ -59,7 +59,11 @@ def _decision_log(folder: Path) -> Path:
     names = [criterion.name for criterion in cube_criteria()]
     store = SubmissionStore(folder / "submissions.sqlite", criteria=names)
     rng = np.random.default_rng(11)
-    for table, role in (("Table 1", "Clinicians"), ("Table 2", "Residents"), ("Table 3", "Council")):
+    for table, role in (
+        ("Table 1", "Clinicians"),
+        ("Table 2", "Residents"),
+        ("Table 3", "Council"),
+    ):
         weights = {name: float(rng.integers(0, 11)) for name in names}
         store.submit("Spring workshop", table, role, weights, ["frailty/bed_days"])
     return store.export("Spring workshop", folder / "decision-log.json")
@@ -112,4 +116,3 @@ def test_the_template_is_paired_with_its_percent_script():
     names = set(demo_config().to_parameters())
     assigned = {line.split("=")[0].strip() for line in parameters[0].source.splitlines()}
     assert assigned == names
-

@@ -34,9 +34,7 @@ def test_zero_can_be_suppressed_and_threshold_is_configurable():
 
 
 def test_a_single_small_cell_against_a_total_takes_the_next_smallest_with_it():
-    table = pd.DataFrame(
-        {"people": [4, 120, 300, 0, 424]}, index=["a", "b", "c", "d", "total"]
-    )
+    table = pd.DataFrame({"people": [4, 120, 300, 0, 424]}, index=["a", "b", "c", "d", "total"])
     shown = suppress_counts(table, count_columns=["people"], total_row="total")
     # 4 is primary; subtracting the shown cells from 424 would reveal it, so the smallest
     # non-zero shown cell (120) goes too; the zero is no cover and stays shown.
@@ -122,7 +120,9 @@ def test_property_no_total_reveals_a_suppressed_count(rows):
     hidden = shown[names].isna().to_numpy()
     small = (values >= 1) & (values < 10)
     assert hidden[small].all()  # every small count is hidden
-    _assert_protected(values, hidden, total_row=len(rows), total_column=len(names) - 1, threshold=10)
+    _assert_protected(
+        values, hidden, total_row=len(rows), total_column=len(names) - 1, threshold=10
+    )
 
 
 def test_dependent_columns_are_hidden_with_their_count():
@@ -158,7 +158,10 @@ def test_bad_options_are_refused(kwargs, error, match):
 
 @pytest.mark.parametrize(
     ("values", "problem"),
-    [([3, -1], "is negative in 1 row\\(s\\) \\(rows 1\\)"), ([3.5, 4], "is not a whole number in 1 row\\(s\\) \\(rows 0\\)")],
+    [
+        ([3, -1], "is negative in 1 row\\(s\\) \\(rows 1\\)"),
+        ([3.5, 4], "is not a whole number in 1 row\\(s\\) \\(rows 0\\)"),
+    ],
 )
 def test_bad_counts_are_refused_naming_column_and_rows(values, problem):
     with pytest.raises(ValueError, match=f"count column 'people' {problem}"):

@@ -39,6 +39,7 @@ LOAD_MS = 120_000
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,
     pytest.mark.skipif(
         not CHROMIUM.exists(),
         reason="Debian's chromium is not installed at /usr/bin/chromium "
@@ -200,6 +201,13 @@ def test_two_tables_submit_and_the_facilitator_sees_both(browser, served):
     assert [candidate for candidate, _ in rows] == expected.rankings["candidate"].tolist()
     for candidate, ranks in rows:
         assert ranks == " ".join(str(r) for r in expected.table_ranks.loc[candidate])
+    # A third table submits (from anywhere): the served view refreshes itself within seconds.
+    workshop.store.submit(workshop.name, "Table 3", "Voluntary sector", first_weights, ["c00"])
+    facilitator.wait_for_function(
+        "() => document.querySelector('.pophealth-status').innerText.includes('3 tables')",
+        timeout=30_000,
+    )
+    assert "Table 3 (Voluntary sector)" in facilitator.inner_text(".pophealth-side-by-side")
     for context in (first_context, second_context, facilitator_context):
         context.close()
 

@@ -6,6 +6,8 @@ import json
 import multiprocessing
 import sqlite3
 
+import pytest
+
 from toolkit.workshop import SubmissionStore
 
 PROCESSES = 20
@@ -27,6 +29,7 @@ def _writer(path: str, number: int, barrier) -> None:
         )
 
 
+@pytest.mark.slow
 def test_twenty_processes_lose_no_submission(tmp_path):
     path = tmp_path / "shared.sqlite"
     context = multiprocessing.get_context("spawn")

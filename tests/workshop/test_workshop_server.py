@@ -40,17 +40,27 @@ def test_served_copy_drops_hidden_cells_and_outputs(tmp_path):
     assert kept["metadata"]["kernelspec"]["name"] == "not-installed"
 
 
-def test_repository_notebooks_hide_their_headline_cells():
-    for name in ("workshop.ipynb", "facilitator.ipynb"):
-        notebook = json.loads((_default_notebooks_dir() / name).read_text(encoding="utf-8"))
-        checked = [
-            cell
-            for cell in notebook["cells"]
-            if "nbval-check-output" in cell["metadata"].get("tags", [])
-        ]
-        assert len(checked) == 1
-        assert HIDDEN_CELL_TAG in checked[0]["metadata"]["tags"]
-        assert "widgets" not in notebook["metadata"]  # no widget state committed
+@pytest.mark.parametrize("name", ["workshop", "facilitator"])
+def test_repository_notebooks_are_paired_run_and_hide_their_headline(name):
+    import jupytext
+
+    path = _default_notebooks_dir() / f"{name}.ipynb"
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    assert notebook["metadata"]["jupytext"]["formats"] == "ipynb,py:percent"
+    assert notebook["metadata"]["kernelspec"]["name"] == "pophealth"
+    assert "widgets" not in notebook["metadata"]  # no widget state committed
+    script = jupytext.read(path.with_suffix(".py"))
+    assert ["".join(cell["source"]) for cell in notebook["cells"]] == [
+        cell.source for cell in script.cells
+    ]
+    code = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    assert [cell["execution_count"] for cell in code] == list(range(1, len(code) + 1))
+    assert not [o for cell in code for o in cell["outputs"] if o["output_type"] == "error"]
+    checked = [cell for cell in code if "nbval-check-output" in cell["metadata"].get("tags", [])]
+    assert len(checked) == 1
+    assert HIDDEN_CELL_TAG in checked[0]["metadata"]["tags"]
+    text = "".join(checked[0]["outputs"][0]["data"]["text/plain"])
+    assert text.strip() and "/tmp/" not in text
 
 
 def test_start_server_checks_before_starting(workshop_config, tmp_path):

@@ -650,7 +650,7 @@ def _assemble(
                     result["_left_out"].isna(),
                     "",
                     "deciles "
-                    + result["_left_out"].fillna("").astype(str)
+                    + result["_left_out"].astype(object).fillna("").astype(str)
                     + " left out of the inequality measures (fewer than 10 events)",
                 ).astype(object),
             }

@@ -45,6 +45,7 @@ _EXPORTS = {
     "read_decision_log": "toolkit.report.decision_log",
     "show_figure": "toolkit.report.charts",
     "setup_notebook": "toolkit.report.notebook",
+    "execute_notebooks": "toolkit.report.notebook",
 }
 
 

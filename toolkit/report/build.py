@@ -347,7 +347,7 @@ def print_pdf(
             f"Chromium ({chromium}) failed to print the PDF (exit status "
             f"{process.returncode}{': ' + detail[0] if detail else ''})."
         )
-    return target, f"printed by {Path(chromium).name} (headless)"
+    return Path(pdf_path), f"printed by {Path(chromium).name} (headless)"
 
 
 def build_report(

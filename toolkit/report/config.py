@@ -235,6 +235,13 @@ def load_config(path: str | Path) -> ReportConfig:
         value = getattr(config, key)
         if value is not None and value != DEMO and not Path(value).exists():
             raise FileNotFoundError(f"{source}: '{key}' names {value}, which does not exist.")
+    from toolkit.segment import BUILTIN_MODELS
+
+    if config.model not in BUILTIN_MODELS and not Path(config.model).is_file():
+        raise ValueError(
+            f"{source}: 'model' must be one of {sorted(BUILTIN_MODELS)} or a rules file "
+            f"(.toml or .yaml). Got {config.model!r} instead."
+        )
     return config
 
 

@@ -93,7 +93,7 @@ PLACE_COLUMNS: tuple[TableColumn, ...] = (
 #: Method statements for the provenance box.
 METHODS: tuple[str, ...] = (
     "Data checked against the toolkit's data contract (pandera); no person dropped.",
-    "Segments: the Bridges to Health model's rules, one segment per person.",
+    "Segments: the {model} model's rules, one segment per person (the first rule met).",
     "Rates: directly age-standardised to the European Standard Population 2013, Dobson 95% "
     "limits (as OHID Fingertips); not published below 10 events.",
     "Inequality: slope and relative index of inequality across IMD deciles (Low and Low "
@@ -272,7 +272,9 @@ def at_a_glance(
     return heading("At a glance") + bullet_list(items)
 
 
-def segment_table(figures: pd.DataFrame, *, period: str, threshold: int) -> BoardTable:
+def segment_table(
+    figures: pd.DataFrame, *, period: str, threshold: int, model_title: str = "Bridges to Health"
+) -> BoardTable:
     """Return the segment table: people, cost and emergency admissions of each segment.
 
     Parameters
@@ -283,6 +285,8 @@ def segment_table(figures: pd.DataFrame, *, period: str, threshold: int) -> Boar
         The period, for the caption.
     threshold : int
         The disclosure threshold.
+    model_title : str
+        The segmentation model's name, for the caption.
 
     Returns
     -------
@@ -292,7 +296,7 @@ def segment_table(figures: pd.DataFrame, *, period: str, threshold: int) -> Boar
     return board_table(
         figures,
         columns=SEGMENT_COLUMNS,
-        caption=f"Population segments (Bridges to Health): people, cost and activity, {period}",
+        caption=f"Population segments ({model_title}): people, cost and activity, {period}",
         threshold=threshold,
         total_row=TOTAL_ROW,
         notes=(
@@ -1004,6 +1008,7 @@ def provenance(
     inputs: ReportInputs,
     *,
     when: date | None = None,
+    model_title: str = "Bridges to Health",
     methods: Sequence[str] = METHODS,
 ) -> BoardText:
     """Return the provenance box: toolkit version, data fingerprints, seed, date, methods.
@@ -1016,8 +1021,10 @@ def provenance(
         The data and their fingerprints.
     when : datetime.date, optional
         Date of the run (today by default).
+    model_title : str
+        The segmentation model's name, for the methods.
     methods : sequence of str
-        Method statements.
+        Method statements (``{model}`` is replaced by ``model_title``).
 
     Returns
     -------
@@ -1028,6 +1035,7 @@ def provenance(
 
     found = versions()
     day = (when or date.today()).isoformat()
+    methods = [method.replace("{model}", model_title) for method in methods]
     facts = [
         (
             "Toolkit",

@@ -239,7 +239,12 @@ def start_server(
     environment.setdefault("MPLBACKEND", "Agg")
     log = open(folder / "voila.log", "w", encoding="utf-8")  # noqa: SIM115 - closed by stop()
     process = subprocess.Popen(
-        command, stdout=log, stderr=subprocess.STDOUT, env=environment, cwd=served
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=environment,
+        cwd=served,
     )
     base = f"http://{ip}:{port}"
     server = WorkshopServer(
