@@ -26,6 +26,8 @@
 # `nbval-check-output` and checked by CI.
 
 # %%
+import warnings
+
 import pandas as pd
 from IPython.display import display
 
@@ -63,7 +65,11 @@ cube = build_cube(persons, model=model)
 # reason in `.attrs["excluded"]`.
 
 # %%
-candidates = candidate_priorities(cube, segment_labels=model.labels)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    candidates = candidate_priorities(cube, segment_labels=model.labels)
+for warning in caught:
+    print(f"Note: {warning.message}")
 
 # %% tags=["nbval-check-output"]
 excluded = candidates.attrs["excluded"]

@@ -70,9 +70,9 @@ def test_shortlist_sections(evidence):
     table = report.shortlist_table(shortlisted, period="2025/26", threshold=10)
     assert table.cells["Cohort and outcome"].tolist() == shortlisted["label"].tolist()
     assert table.cells["Score (0 to 1)"].tolist() == [f"{s:.3f}" for s in shortlisted["score"]]
-    persons = shortlisted.attrs["candidates"].set_index("candidate")["persons"]
-    expected = [f"{persons[c]:,}" for c in shortlisted["candidate"]]
-    assert table.cells["People in the cohort"].tolist() == expected
+    assert table.cells["Priority"].tolist() == [str(i) for i in range(1, len(shortlisted) + 1)]
+    # No cohort sizes: they would repeat the segment table's, undoing its suppression.
+    assert "count" not in table.kinds
     changes = report.smallest_weight_changes(shortlisted)
     assert len(changes) == len(shortlisted)
     assert all(

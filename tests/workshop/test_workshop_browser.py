@@ -207,6 +207,12 @@ def test_two_tables_submit_and_the_facilitator_sees_both(browser, served):
         "() => document.querySelector('.pophealth-status').innerText.includes('3 tables')",
         timeout=30_000,
     )
+    # The status line and the table are separate widgets: wait for the table's own update.
+    facilitator.wait_for_function(
+        "() => document.querySelector('.pophealth-side-by-side').innerText"
+        ".includes('Table 3 (Voluntary sector)')",
+        timeout=30_000,
+    )
     assert "Table 3 (Voluntary sector)" in facilitator.inner_text(".pophealth-side-by-side")
     for context in (first_context, second_context, facilitator_context):
         context.close()

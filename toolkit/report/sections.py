@@ -631,7 +631,6 @@ SHORTLIST_COLUMNS: tuple[TableColumn, ...] = (
     TableColumn("label", "Cohort and outcome"),
     TableColumn("score", "Score (0 to 1)", "score"),
     TableColumn("p_shortlist", "In the shortlist under varied weights", "percent"),
-    TableColumn("persons", "People in the cohort", "count"),
 )
 
 
@@ -641,8 +640,7 @@ def shortlist_table(shortlisted: pd.DataFrame, *, period: str, threshold: int) -
     Parameters
     ----------
     shortlisted : pandas.DataFrame
-        From :func:`toolkit.prioritise.demo_shortlist` (its ``.attrs["candidates"]`` give the
-        cohort sizes).
+        From :func:`toolkit.prioritise.demo_shortlist`.
     period : str
         The period.
     threshold : int
@@ -652,9 +650,12 @@ def shortlist_table(shortlisted: pd.DataFrame, *, period: str, threshold: int) -
     -------
     BoardTable
         One row per priority, best first.
+
+    Notes
+    -----
+    The cohorts' sizes are left out on purpose: they are the segment table's rows, where a
+    size may be suppressed (secondarily), and showing it again here would undo that.
     """
-    candidates = shortlisted.attrs["candidates"]
-    persons = dict(zip(candidates["candidate"], candidates["persons"], strict=True))
     acceptability = shortlisted.attrs["acceptability"]
     table = pd.DataFrame(
         {
@@ -662,7 +663,6 @@ def shortlist_table(shortlisted: pd.DataFrame, *, period: str, threshold: int) -
             "label": shortlisted["label"].astype("object").to_numpy(),
             "score": shortlisted["score"].to_numpy(dtype="float64"),
             "p_shortlist": shortlisted["p_shortlist"].to_numpy(dtype="float64"),
-            "persons": shortlisted["candidate"].map(persons).astype("int64").to_numpy(),
         }
     )
     return board_table(
@@ -674,7 +674,8 @@ def shortlist_table(shortlisted: pd.DataFrame, *, period: str, threshold: int) -
             f"Score: weighted sum of {len(acceptability.criteria)} criteria, each scaled 0 to "
             "1, at equal weights. In the shortlist under varied weights: share of "
             f"{acceptability.draws:,} weightings drawn around equal weights (seed "
-            f"{acceptability.seed}) that keep the priority in the shortlist.",
+            f"{acceptability.seed}) that keep the priority in the shortlist. The size of each "
+            "cohort is in the segment table.",
         ),
     )
 

@@ -177,7 +177,7 @@ def _pipeline_fingerprint() -> str:
 
     root = Path(toolkit.__file__).parent
     digest = hashlib.sha256(toolkit.__version__.encode())
-    for package in ("data", "segment", "prioritise", "indicators"):
+    for package in ("data", "segment", "prioritise", "indicators", "workshop"):
         for file in sorted((root / package).rglob("*")):
             if file.suffix in {".py", ".toml", ".yaml", ".csv"} and file.is_file():
                 digest.update(file.relative_to(root).as_posix().encode())
@@ -264,7 +264,11 @@ def _candidates_from(
             from toolkit.segment import load_rules
 
             segment_labels = load_rules("bridges_to_health").labels
-        candidates = candidate_priorities(source, segment_labels=segment_labels)
+        # The model lets candidate_priorities leave out outcomes that define a segment
+        # (emergency admissions among the acutely ill, say): they are true by construction.
+        candidates = candidate_priorities(
+            source, model="bridges_to_health", segment_labels=segment_labels
+        )
         return candidates, candidates.attrs.get("excluded")
     raise ValueError(
         "The 'source' parameter of prepare_workshop must be a candidates table (with a "

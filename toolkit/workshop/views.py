@@ -968,6 +968,7 @@ class FacilitatorApp:
             "log_json": target / f"decision-log-{stamp}.json",
         }
         try:
+            target.mkdir(parents=True, exist_ok=True)
             workshop.store.export(workshop.name, paths["log_csv"])
             workshop.store.export(workshop.name, paths["log_json"])
             if self.room is not None:
