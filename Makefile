@@ -28,17 +28,30 @@ system-deps:
 demo: install
 	$(BIN)/pophealth demo
 
-## Every test: unit, notebooks under nbval, browser.
+# nbval re-executes the analyst notebooks, the workshop views and the committed demo board
+# report: headline cells (tagged nbval-check-output) must give the same text as committed.
+NBVAL := $(BIN)/python -m pytest --nbval-lax --nbval-current-env \
+	--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 -p no:cacheprovider
+NOTEBOOKS := notebooks/0*.ipynb notebooks/workshop.ipynb notebooks/facilitator.ipynb
+
+## Every test: unit (two workers), browser, notebooks under nbval, lint.
 test: install system-deps
-	$(BIN)/python -m pytest tests
-	$(BIN)/python -m ruff check toolkit tests benchmarks
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests
+	$(NBVAL) $(NOTEBOOKS) reports/demo/board-report.ipynb
+	$(BIN)/python -m ruff check toolkit tests benchmarks notebooks reports
+
+## Re-execute every notebook in place and rebuild the committed demo report.
+notebooks: install
+	$(BIN)/jupytext --sync notebooks/*.py reports/board_report.py
+	$(BIN)/python -m toolkit.report.notebook $(NOTEBOOKS)
+	$(BIN)/pophealth demo
 
 ## Serve the workshop app on 127.0.0.1 (make workshop CONFIG=path/to/workshop.toml).
 workshop: install
 	$(BIN)/pophealth workshop $(if $(CONFIG),--config $(CONFIG))
 
 lint: install
-	$(BIN)/python -m ruff check toolkit tests benchmarks
+	$(BIN)/python -m ruff check toolkit tests benchmarks notebooks reports
 	$(BIN)/python -m ruff format --check toolkit tests benchmarks
 
 format: install

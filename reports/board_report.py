@@ -157,7 +157,9 @@ else:
     display(report.sentence("No boundaries were given with the areas, so no map is drawn."))
 
 # %% tags=["nbval-check-output"]
-report.place_table(report.place_figures(places), period=config.period, threshold=threshold)
+report.place_table(
+    report.place_figures(places, system_rate=system_rate), period=config.period, threshold=threshold
+)
 
 # %% [markdown]
 # ## 4. Suggested priorities

@@ -79,6 +79,20 @@ def _cmd_workshop(args: argparse.Namespace) -> int:
     return serve(args.config, port=args.port, ip=args.ip)
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from toolkit.report import build_report
+
+    result = build_report(
+        args.config,
+        args.out,
+        progress=not args.quiet,
+        timeout=args.timeout,
+        pdf=not args.no_pdf,
+    )
+    print(result)
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from toolkit.demo import run_demo
 
@@ -139,6 +153,18 @@ def _build_parser() -> argparse.ArgumentParser:
     candidates.add_argument("--overwrite", action="store_true", help="replace an existing file")
     candidates.set_defaults(handler=_cmd_candidates)
 
+    report = commands.add_parser(
+        "report", help="build the board report (notebook, HTML with no code, PDF) from a config"
+    )
+    report.add_argument("--config", required=True, help="report configuration (TOML)")
+    report.add_argument("--out", required=True, help="output folder")
+    report.add_argument(
+        "--timeout", type=float, default=600, help="seconds each notebook cell may take"
+    )
+    report.add_argument("--no-pdf", action="store_true", help="skip the PDF")
+    report.add_argument("--quiet", action="store_true", help="no progress bars")
+    report.set_defaults(handler=_cmd_report)
+
     workshop = commands.add_parser(
         "workshop", help="serve the workshop app (participant and facilitator views) with Voila"
     )
@@ -192,6 +218,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"pophealth {args.command}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except Exception as error:
+        # A report notebook that failed to execute names its cell; anything else is a bug
+        # worth reporting with POPHEALTH_DEBUG=1 for the traceback.
+        if debug or type(error).__name__ != "PapermillExecutionError":
+            raise
+        print(f"pophealth {args.command}: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"pophealth {args.command}: interrupted.", file=sys.stderr)
         return 130

@@ -87,6 +87,7 @@ def run_demo(
     from toolkit.data.synth import UNIT_COSTS_GBP
     from toolkit.indicators import deprivation_profile
     from toolkit.prioritise import demo_shortlist
+    from toolkit.report import build_report, demo_config
     from toolkit.segment import build_cube, load_rules, segment_summary
 
     out = Path(out_dir)
@@ -144,4 +145,7 @@ def run_demo(
         print("\nCandidates left out before scoring:")
         for reason, count in excluded["reason"].value_counts().sort_index().items():
             print(f"  {count:,} because {reason}")
+
+    print("\nBoard report:")
+    print(build_report(demo_config(persons=persons, seed=seed), out, progress=progress))
     return 0

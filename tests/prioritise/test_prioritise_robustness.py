@@ -195,3 +195,11 @@ def test_weight_to_enter_refuses_unknown_names():
         weight_to_enter(table, candidate="zz", criterion="c0", criteria=plain_criteria(2))
     with pytest.raises(ValueError, match="'criterion' parameter of weight_to_enter"):
         weight_to_enter(table, candidate="k00", criterion="cx", criteria=plain_criteria(2))
+
+
+def test_share_changes_are_shown_with_enough_decimals_to_differ():
+    from toolkit.prioritise.robustness import format_share_change
+
+    assert format_share_change(0.17, 0.57) == ("17%", "57%")
+    assert format_share_change(0.1667, 0.1704) == ("16.7%", "17.0%")
+    assert format_share_change(0.5, 0.5) == ("50.000%", "50.000%")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import date
 
 import numpy as np
@@ -162,3 +163,31 @@ def test_workshop_section_uses_the_room_consensus(evidence, tmp_path):
     assert room["Room's rank"].iloc[0] == "1"
     assert (room["Dot votes"] == "6").sum() == 1  # the three tables' dots on one candidate
     assert isinstance(figure, Figure)
+
+
+def test_place_total_row_shows_system_figures_not_blanks(evidence):
+    from toolkit.places import area_indicators
+    from toolkit.segment import assign_segments
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        places = area_indicators(
+            assign_segments(evidence.inputs.persons, model=evidence.model),
+            evidence.inputs.areas,
+            events="emergency_admissions",
+        )
+    figures = report.place_figures(places, system_rate=evidence.system_rate)
+    total = figures.loc[TOTAL_ROW]
+    rows = figures.drop(index=TOTAL_ROW)
+    assert total["persons"] == rows["persons"].sum() == len(evidence.inputs.persons)
+    assert total["dsr"] == pytest.approx(evidence.system_rate["value"].iloc[0], rel=1e-12)
+    # The system's rate lies within the range of its places' rates.
+    assert rows["dsr"].min() <= total["dsr"] <= rows["dsr"].max()
+    population = places.places["population"].to_numpy(dtype=float)
+    expected_share = (
+        places.places["core20_share"].to_numpy() * population
+    ).sum() / population.sum()
+    assert total["core20_share"] == pytest.approx(expected_share, rel=1e-12)
+    ratio = 100 * places.places["events"].sum() / places.places["expected_events"].sum()
+    assert total["standardised_ratio"] == pytest.approx(ratio, rel=1e-12)
+    assert np.isfinite(total[["dsr", "core20_share", "standardised_ratio"]].astype(float)).all()

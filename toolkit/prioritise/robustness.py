@@ -578,9 +578,10 @@ def change_of_model(
     share_now = current / (rest + current)
     share_then = required / (rest + required)
     action = "Raising" if required > current else "Lowering"
+    shown_now, shown_then = format_share_change(share_now, share_then)
     message = (
         f"{action} the weight on {phrase} from {current:.3g} to {required:.3g} (from "
-        f"{share_now:.0%} to {share_then:.0%} of the total) {verb} '{label}' {where}."
+        f"{shown_now} to {shown_then} of the total) {verb} '{label}' {where}."
     )
     return WeightChange(
         candidate, label, criterion, size, member_now, current, share_now,
@@ -613,6 +614,29 @@ def _nearest_flip(
         return None
     candidates = points[flips]
     return float(candidates[np.argmin(np.abs(candidates - current))])
+
+
+def format_share_change(before: float, after: float) -> tuple[str, str]:
+    """Format two shares as percentages with just enough decimals to tell them apart.
+
+    A small change shown as "from 17% to 17%" reads as no change at all; this gives
+    "from 17.0% to 17.4%" instead (up to three decimals).
+
+    Parameters
+    ----------
+    before, after : float
+        Shares between 0 and 1.
+
+    Returns
+    -------
+    tuple of str
+        The two percentages.
+    """
+    for decimals in range(4):
+        shown = (f"{before:.{decimals}%}", f"{after:.{decimals}%}")
+        if shown[0] != shown[1]:
+            return shown
+    return shown
 
 
 def weight_to_enter(

@@ -537,29 +537,48 @@ def deprivation_chart_figure(
 # ---------------------------------------------------------------------------------------------
 
 
-def place_figures(indicators: Any) -> pd.DataFrame:
+def place_figures(indicators: Any, *, system_rate: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return the places of :func:`toolkit.places.area_indicators`, with a total row.
 
     Parameters
     ----------
     indicators : toolkit.places.AreaIndicators
         Emergency admissions by neighbourhood and place.
+    system_rate : pandas.DataFrame, optional
+        The whole system's age-standardised rate (one row of
+        :func:`toolkit.indicators.directly_standardised_rate`), shown on the total row.
 
     Returns
     -------
     pandas.DataFrame
-        One row per place then the total row (people, admissions and neighbourhoods
-        summed).
+        One row per place then the total row: people, admissions and neighbourhoods
+        summed; the share in the most deprived fifth weighted by population; admissions
+        against those expected at the least deprived decile's rates recomputed from the
+        sums; the system's rate when given.
     """
     places = indicators.to_frame("place")
     columns = ["place", "neighbourhoods", "persons", "core20_share", "events", "dsr"]
     table = places[[*columns, "standardised_ratio"]].astype({"persons": "int64", "events": "int64"})
-    return add_total_row(
+    totalled = add_total_row(
         table,
         columns=["neighbourhoods", "persons", "events"],
         label_column="place",
         label="All places",
     )
+    population = places["population"].to_numpy(dtype="float64")
+    share = places["core20_share"].to_numpy(dtype="float64")
+    if population.sum() > 0:
+        totalled.loc[TOTAL_ROW, "core20_share"] = float(
+            (share * population).sum() / population.sum()
+        )
+    expected = places["expected_events"].to_numpy(dtype="float64").sum()
+    if expected > 0:
+        totalled.loc[TOTAL_ROW, "standardised_ratio"] = float(
+            100 * places["events"].to_numpy(dtype="float64").sum() / expected
+        )
+    if system_rate is not None and len(system_rate) == 1:
+        totalled.loc[TOTAL_ROW, "dsr"] = float(system_rate["value"].iloc[0])
+    return totalled
 
 
 def place_table(figures: pd.DataFrame, *, period: str, threshold: int) -> BoardTable:
@@ -726,6 +745,7 @@ def smallest_weight_changes(shortlisted: pd.DataFrame) -> list[str]:
         One sentence per priority, from :func:`toolkit.prioritise.weight_to_enter`.
     """
     from toolkit.prioritise import cube_criteria, weight_to_enter
+    from toolkit.prioritise.robustness import format_share_change
 
     candidates = shortlisted.attrs["candidates"]
     criteria = cube_criteria(candidates)
@@ -744,10 +764,11 @@ def smallest_weight_changes(shortlisted: pd.DataFrame) -> list[str]:
             continue
         smallest = min(movable, key=lambda change: abs(change.change))
         verb = "raising" if smallest.change > 0 else "lowering"
+        shown_now, shown_then = format_share_change(smallest.current_share, smallest.required_share)
         sentences.append(
             f"The smallest change in one weight that would take it out: {verb} the weight on "
-            f"{_phrase(criteria, smallest.criterion)} from {smallest.current_share:.0%} to "
-            f"{smallest.required_share:.0%} of the total."
+            f"{_phrase(criteria, smallest.criterion)} from {shown_now} to {shown_then} of the "
+            "total."
         )
     return sentences
 
