@@ -8,6 +8,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 import toolkit
@@ -70,3 +71,26 @@ def test_pinned_ibis_and_sqlglot_work_together_on_duckdb():
     table = connection.create_table("t", pd.DataFrame({"g": ["a", "b", "a"], "x": [1, 2, 3]}))
     result = connection.execute(table.group_by("g").aggregate(total=table.x.sum()).order_by("g"))
     assert result["total"].tolist() == [4, 2]
+
+
+@pytest.mark.parametrize(
+    "package",
+    [
+        "toolkit.data",
+        "toolkit.segment",
+        "toolkit.indicators",
+        "toolkit.places",
+        "toolkit.prioritise",
+        "toolkit.workshop",
+        "toolkit.report",
+    ],
+)
+def test_every_public_name_of_every_package_resolves(package):
+    import importlib
+
+    module = importlib.import_module(package)
+    for name in module.__all__:
+        assert getattr(module, name) is not None, f"{package}.{name}"
+    assert set(module.__all__) <= set(dir(module))
+    with pytest.raises(AttributeError, match="no attribute"):
+        module.no_such_name  # noqa: B018

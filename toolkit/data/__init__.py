@@ -7,9 +7,7 @@ Names are imported on first use so that ``import toolkit`` stays quick.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
+from toolkit._lazy import lazy_exports
 from toolkit.errors import DataContractError
 
 _EXPORTS = {
@@ -26,15 +24,7 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'toolkit.data' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
-
-
-def __dir__() -> list[str]:
-    return sorted([*_EXPORTS, "DataContractError"])
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, eager=("DataContractError",))
 
 
 __all__ = ["DataContractError", *_EXPORTS]

@@ -19,8 +19,7 @@ Names are imported on first use so that ``import toolkit.prioritise`` stays quic
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from toolkit._lazy import lazy_exports
 
 _EXPORTS = {
     "Criterion": "toolkit.prioritise.criteria",
@@ -50,15 +49,7 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'toolkit.prioritise' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
-
-
-def __dir__() -> list[str]:
-    return sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 
 __all__ = list(_EXPORTS)
