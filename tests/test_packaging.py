@@ -83,6 +83,7 @@ def test_pinned_ibis_and_sqlglot_work_together_on_duckdb():
         "toolkit.prioritise",
         "toolkit.workshop",
         "toolkit.report",
+        "toolkit.disclosure",
     ],
 )
 def test_every_public_name_of_every_package_resolves(package):

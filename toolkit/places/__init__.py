@@ -9,15 +9,15 @@
 - :func:`read_lsoa_boundaries`, :func:`read_lsoa_lookup`, :func:`recode_lsoa`,
   :func:`join_boundaries`, :func:`match_lsoa_codes`: ONS LSOA 2011 and 2021 boundaries
   and lookups.
-- :func:`suppress_small_counts`: primary suppression of counts below the disclosure threshold.
+- :func:`suppress_small_counts`: primary suppression of counts below the disclosure threshold
+  (re-exported from :mod:`toolkit.disclosure`, the rule the report's tables follow too).
 
 Names are imported on first use so that ``import toolkit.places`` does not load geopandas.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from toolkit._lazy import lazy_exports
 
 _EXPORTS = {
     "AreaIndicators": "toolkit.places.indicators",
@@ -36,19 +36,11 @@ _EXPORTS = {
     "match_lsoa_codes": "toolkit.places.boundaries",
     "CodeMatchReport": "toolkit.places._reports",
     "LsoaRecodeReport": "toolkit.places._reports",
-    "suppress_small_counts": "toolkit.places.disclosure",
+    "suppress_small_counts": "toolkit.disclosure",
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'toolkit.places' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
-
-
-def __dir__() -> list[str]:
-    return sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 
 __all__ = sorted(_EXPORTS)

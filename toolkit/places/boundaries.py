@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataContractError
+from toolkit.places._checks import check_choice, check_frame
 from toolkit.places._reports import CodeMatchReport, LsoaRecodeReport, _examples
 
 #: The coordinate reference system every function here returns: British National Grid.
@@ -57,19 +58,6 @@ _SPLIT_RULES: Final[dict[str, str]] = {
     "unassigned": "no code: the row is kept without an LSOA and counted in the report",
 }
 _VINTAGES: Final[tuple[str, ...]] = ("2011", "2021")
-
-
-def _check_choice(value, allowed, parameter: str, function: str) -> None:
-    if not isinstance(value, str):
-        raise TypeError(
-            f"The '{parameter}' parameter of {function} must be a str among "
-            f"{sorted(allowed)}. Got {value!r} instead."
-        )
-    if value not in allowed:
-        raise ValueError(
-            f"The '{parameter}' parameter of {function} must be one of "
-            f"{sorted(allowed)}. Got {value!r} instead."
-        )
 
 
 def _find_column(columns, wanted: str) -> str | None:
@@ -132,7 +120,7 @@ def read_lsoa_boundaries(
     import pyogrio
 
     function = "read_lsoa_boundaries"
-    _check_choice(vintage, {"auto", *_VINTAGES}, "vintage", function)
+    check_choice(vintage, {"auto", *_VINTAGES}, "vintage", function)
     if not isinstance(repair, bool):
         raise TypeError(f"The 'repair' parameter of {function} must be a bool. Got {repair!r}.")
     path = Path(path)
@@ -399,13 +387,9 @@ def recode_lsoa(
     With postcodes, a postcode-to-2021-LSOA lookup (ONS NSPL) places people exactly.
     """
     function = "recode_lsoa"
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(
-            f"The 'data' parameter of {function} must be a pandas DataFrame. "
-            f"Got {type(data).__name__} instead."
-        )
-    _check_choice(to, set(_VINTAGES), "to", function)
-    _check_choice(split_rule, set(_SPLIT_RULES), "split_rule", function)
+    check_frame(data, "data", function)
+    check_choice(to, set(_VINTAGES), "to", function)
+    check_choice(split_rule, set(_SPLIT_RULES), "split_rule", function)
     if column not in data.columns:
         raise ValueError(f"{function}: the data have no '{column}' column of LSOA codes.")
     missing_lookup = [c for c in ("LSOA11CD", "LSOA21CD") if c not in lookup.columns]
@@ -544,11 +528,7 @@ def match_lsoa_codes(
         codes and the first row numbers), and area codes no row used.
     """
     for name, frame, needed in (("data", data, column), ("areas", areas, "lsoa")):
-        if not isinstance(frame, pd.DataFrame):
-            raise TypeError(
-                f"The '{name}' parameter of match_lsoa_codes must be a pandas DataFrame. "
-                f"Got {type(frame).__name__} instead."
-            )
+        check_frame(frame, name, "match_lsoa_codes")
         if needed not in frame.columns:
             raise ValueError(f"match_lsoa_codes: the {name} have no '{needed}' column.")
     codes = _clean_codes(data[column])
@@ -609,16 +589,8 @@ def join_boundaries(
     import geopandas as gpd
 
     function = "join_boundaries"
-    if not isinstance(boundaries, gpd.GeoDataFrame):
-        raise TypeError(
-            f"The 'boundaries' parameter of {function} must be a GeoDataFrame. "
-            f"Got {type(boundaries).__name__} instead."
-        )
-    if not isinstance(areas, pd.DataFrame):
-        raise TypeError(
-            f"The 'areas' parameter of {function} must be a pandas DataFrame. "
-            f"Got {type(areas).__name__} instead."
-        )
+    check_frame(boundaries, "boundaries", function, geographic=True)
+    check_frame(areas, "areas", function)
     for name, frame in (("boundaries", boundaries), ("areas", areas)):
         if "lsoa" not in frame.columns:
             raise ValueError(f"{function}: the {name} have no 'lsoa' column.")

@@ -18,6 +18,7 @@ from typing import Final, Literal
 import numpy as np
 import pandas as pd
 
+from toolkit.places._checks import check_frame, check_no_overwrite
 from toolkit.places._reports import _examples
 
 #: Columns added to the areas by :func:`local_moran_hotspots`.
@@ -219,11 +220,7 @@ def local_moran_hotspots(
     from libpysal import weights
 
     function = "local_moran_hotspots"
-    if not isinstance(areas, gpd.GeoDataFrame):
-        raise TypeError(
-            f"The 'areas' parameter of {function} must be a GeoDataFrame. "
-            f"Got {type(areas).__name__} instead."
-        )
+    check_frame(areas, "areas", function, geographic=True)
     if column not in areas.columns:
         raise ValueError(f"{function}: the areas have no '{column}' column.")
     if not pd.api.types.is_numeric_dtype(areas[column]):
@@ -250,12 +247,7 @@ def local_moran_hotspots(
                 f"The '{name}' parameter of {function} must be one of {sorted(allowed)}. "
                 f"Got {value!r} instead."
             )
-    clashes = [name for name in HOTSPOT_COLUMNS if name in areas.columns]
-    if clashes:
-        raise ValueError(
-            f"{function} would overwrite the areas' column(s) {', '.join(clashes)}. "
-            "Rename or drop them first."
-        )
+    check_no_overwrite(areas, HOTSPOT_COLUMNS, function)
     ids = (
         areas[id_column].astype(str).to_numpy()
         if id_column in areas.columns

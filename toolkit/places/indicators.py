@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.data.contract import ESP2013_BANDS
+from toolkit.places._checks import check_choice, check_frame, check_no_overwrite
 from toolkit.places._reports import CodeMatchReport
 from toolkit.places.boundaries import match_lsoa_codes
 
@@ -138,19 +139,6 @@ class AreaIndicators:
         )
 
 
-def _check_choice(value, allowed, parameter: str, function: str) -> None:
-    if not isinstance(value, str):
-        raise TypeError(
-            f"The '{parameter}' parameter of {function} must be a str among "
-            f"{sorted(allowed)}. Got {value!r} instead."
-        )
-    if value not in allowed:
-        raise ValueError(
-            f"The '{parameter}' parameter of {function} must be one of {sorted(allowed)}. "
-            f"Got {value!r} instead."
-        )
-
-
 def dissolve_places(
     neighbourhoods,
     *,
@@ -183,15 +171,9 @@ def dissolve_places(
     ValueError
         A neighbourhood has no place (they would be dropped), or a column is missing.
     """
-    import geopandas as gpd
-
     function = "dissolve_places"
-    if not isinstance(neighbourhoods, gpd.GeoDataFrame):
-        raise TypeError(
-            f"The 'neighbourhoods' parameter of {function} must be a GeoDataFrame. "
-            f"Got {type(neighbourhoods).__name__} instead."
-        )
-    _check_choice(method, _DISSOLVE, "method", function)
+    check_frame(neighbourhoods, "neighbourhoods", function, geographic=True)
+    check_choice(method, _DISSOLVE, "method", function)
     missing = [c for c in (place, *sums) if c not in neighbourhoods.columns]
     if missing:
         raise ValueError(f"{function}: the neighbourhoods have no {', '.join(missing)} column.")
@@ -410,13 +392,9 @@ def area_indicators(
     function = "area_indicators"
     data = persons_or_cube
     for name, frame in (("persons_or_cube", data), ("areas", areas)):
-        if not isinstance(frame, pd.DataFrame):
-            raise TypeError(
-                f"The '{name}' parameter of {function} must be a pandas DataFrame. "
-                f"Got {type(frame).__name__} instead."
-            )
-    _check_choice(reference, REFERENCES, "reference", function)
-    _check_choice(dissolve_method, _DISSOLVE, "dissolve_method", function)
+        check_frame(frame, name, function)
+    check_choice(reference, REFERENCES, "reference", function)
+    check_choice(dissolve_method, _DISSOLVE, "dissolve_method", function)
     if isinstance(confidence, bool) or not isinstance(confidence, float | np.floating):
         raise TypeError(
             f"The 'confidence' parameter of {function} must be a float in (0, 1). "
@@ -519,12 +497,7 @@ def area_indicators(
     persons_in_area = np.bincount(position, weights=heads, minlength=n_areas)
     keep = [c for c in ("lsoa", "lsoa_name", "place", "imd_score", "imd_decile") if c in areas]
     result_columns = ["persons", *area_rates.columns, "largest_segment", "largest_segment_share"]
-    clashes = [c for c in result_columns if c in areas.columns]
-    if clashes:
-        raise ValueError(
-            f"{function} would overwrite the areas' column(s) {', '.join(clashes)}. "
-            "Rename or drop them first."
-        )
+    check_no_overwrite(areas, result_columns, function)
     neighbourhoods = pd.DataFrame({c: areas[c].to_numpy() for c in keep})
     neighbourhoods["population"] = areas["population"].to_numpy()
     neighbourhoods["persons"] = _whole(persons_in_area)

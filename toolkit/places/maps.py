@@ -6,7 +6,10 @@ drawn over the neighbourhoods, and a scale bar and north arrow are added. Colour
 NHS sequential blues of :mod:`toolkit.style` (monotone in lightness, colour-blind safe).
 
 Maps of counts respect disclosure control: counts below the threshold are not shown, not
-used to set class breaks, and appear hatched as "suppressed" in the legend and tooltips.
+used to set class breaks, and appear hatched as "suppressed" in the legend and tooltips. The
+rule is :func:`toolkit.disclosure.suppress_small_counts`, the one the board report's tables
+apply before their secondary suppression: counts from 1 to the threshold less one are
+suppressed and zeros are shown, on a map as in a table.
 
 The interactive map is a ``folium.Map`` with no base layer by default, so it needs no tile
 server. Leaflet's own script and style sheet are still loaded by the browser from a public
@@ -26,7 +29,8 @@ import numpy as np
 import pandas as pd
 
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
-from toolkit.places.disclosure import suppress_small_counts
+from toolkit.disclosure import suppress_small_counts
+from toolkit.places._checks import check_choice, check_frame
 from toolkit.style import (
     MISSING_COLOUR,
     NHS_BLACK,
@@ -100,32 +104,18 @@ class _Classes:
     description: str  # scheme and number of classes, for the legend
 
 
-def _check_choice(value, allowed, parameter: str, function: str) -> None:
-    if not isinstance(value, str):
-        raise TypeError(
-            f"The '{parameter}' parameter of {function} must be a str among "
-            f"{sorted(allowed)}. Got {value!r} instead."
-        )
-    if value not in allowed:
-        raise ValueError(
-            f"The '{parameter}' parameter of {function} must be one of {sorted(allowed)}. "
-            f"Got {value!r} instead."
-        )
-
-
 def _check_areas(areas, column: str | None, function: str) -> None:
-    import geopandas as gpd
-
-    if not isinstance(areas, gpd.GeoDataFrame):
-        raise TypeError(
-            f"The 'areas' parameter of {function} must be a GeoDataFrame. "
-            f"Got {type(areas).__name__} instead."
-        )
+    check_frame(areas, "areas", function, geographic=True)
     if column is not None:
         if column not in areas.columns:
             raise ValueError(f"{function}: the areas have no '{column}' column to map.")
         if not pd.api.types.is_numeric_dtype(areas[column]):
             raise ValueError(f"{function}: column '{column}' must be numeric to map in classes.")
+
+
+def _suppressed_label(threshold: int) -> str:
+    """Words for a suppressed count, in the legend and the tooltips alike."""
+    return f"suppressed (fewer than {threshold})"
 
 
 def _decimals(values: np.ndarray, measure: str) -> int:
@@ -136,18 +126,25 @@ def _decimals(values: np.ndarray, measure: str) -> int:
 
 
 def _classify(
-    values: pd.Series,
+    areas,
+    column: str,
     *,
+    title: str,
     scheme: str,
     classes: int,
     measure: str,
     threshold: int,
     function: str,
 ) -> _Classes:
+    """Check a map's areas, column, title and options, then class the column's values."""
     import mapclassify
 
-    _check_choice(scheme, SCHEMES, "scheme", function)
-    _check_choice(measure, _MEASURES, "measure", function)
+    _check_areas(areas, column, function)
+    if not isinstance(title, str) or not title.strip():
+        raise TypeError(f"The 'title' parameter of {function} must be a non-empty str.")
+    values = areas[column]
+    check_choice(scheme, SCHEMES, "scheme", function)
+    check_choice(measure, _MEASURES, "measure", function)
     if isinstance(classes, bool) or not isinstance(classes, int | np.integer):
         raise TypeError(
             f"The 'classes' parameter of {function} must be an int. Got {classes!r} instead."
@@ -158,7 +155,7 @@ def _classify(
         )
     if measure == "count":
         shown = suppress_small_counts(values, threshold=threshold)
-        missing_label = f"suppressed (fewer than {threshold})"
+        missing_label = _suppressed_label(threshold)
     else:
         shown = values
         missing_label = "not published"
@@ -189,6 +186,11 @@ def _classify(
         # Whole numbers: classes are (lower, upper], so the next class starts one above.
         lower = [lower[0], *(math.floor(bound) + 1 for bound in upper[:-1])]
         upper = [math.floor(bound) for bound in upper]
+    if measure == "count":
+        # Zeros are shown but counts from 1 to threshold - 1 are not, so no value lies between:
+        # a class ending there holds only zeros, one starting there starts at the threshold.
+        upper = [0 if 0 < bound < threshold else bound for bound in upper]
+        lower = [threshold if 0 < bound < threshold else bound for bound in lower]
     counts = np.bincount(class_of[~missing], minlength=n_classes).tolist()
     labels = [
         f"{low:,.{decimals}f} to {high:,.{decimals}f} ({count:,})"
@@ -307,7 +309,44 @@ def _new_axes(ax, figsize):
     return figure, figure.add_subplot()
 
 
-def _finish(ax, *, title, caption, crs, scale_bar, north_arrow, places, place_labels) -> None:
+def _draw_map(
+    areas,
+    *,
+    palette: Sequence[str],
+    classes: np.ndarray,
+    hatch_mask: np.ndarray,
+    handles: list,
+    legend_title: str,
+    legend_id: str | None,
+    title: str,
+    caption: str | None,
+    scale_bar: bool,
+    north_arrow: bool,
+    places,
+    place_labels: str | None,
+    figsize: tuple[float, float],
+    ax,
+):
+    """Draw a static map: areas coloured by class, legend, places, title and map furniture.
+
+    ``classes`` holds each area's position in ``palette``; areas in ``hatch_mask`` are
+    hatched. Returns the figure.
+    """
+    figure, ax = _new_axes(ax, figsize)
+    _plot_layer(ax, areas, palette, classes, hatch_mask=hatch_mask)
+    legend = ax.legend(
+        handles=handles,
+        title=legend_title,
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+        frameon=False,
+        fontsize=8,
+        title_fontsize=9,
+        alignment="left",
+    )
+    if legend_id is not None:
+        legend.set_gid(legend_id)
+    crs = areas.crs
     if places is not None:
         if places.crs is not None and crs is not None and not places.crs.equals(crs):
             places = places.to_crs(crs)
@@ -331,6 +370,7 @@ def _finish(ax, *, title, caption, crs, scale_bar, north_arrow, places, place_la
             color=NHS_MID_GREY,
             wrap=True,
         )
+    return figure
 
 
 def _class_paths(geometry: np.ndarray, classes: np.ndarray, n_classes: int) -> list:
@@ -449,10 +489,11 @@ def choropleth(
     classes : int
         Number of classes, 2 to 9 (fewer if there are fewer distinct values).
     measure : {"rate", "count"}
-        ``"count"`` suppresses values below ``disclosure_threshold`` before classing; missing
-        rates are shown as "not published".
+        ``"count"`` suppresses counts from 1 to ``disclosure_threshold - 1`` before
+        classing (zeros are shown, as in the report's tables); missing rates are shown as
+        "not published".
     disclosure_threshold : int
-        Smallest count shown on a map of counts.
+        Smallest count above zero shown on a map of counts.
     places : geopandas.GeoDataFrame, optional
         Place polygons (for example ``AreaIndicators.places``) drawn as outlines on top.
     place_labels : str or None
@@ -473,25 +514,18 @@ def choropleth(
     matplotlib.figure.Figure
         The figure; save it with ``figure.savefig("map.png", dpi=200)``.
     """
-    function = "choropleth"
-    _check_areas(areas, column, function)
-    if not isinstance(title, str) or not title.strip():
-        raise TypeError(f"The 'title' parameter of {function} must be a non-empty str.")
+    from matplotlib.patches import Patch
+
     found = _classify(
-        areas[column],
+        areas,
+        column,
+        title=title,
         scheme=scheme,
         classes=classes,
         measure=measure,
         threshold=disclosure_threshold,
-        function=function,
+        function="choropleth",
     )
-    from matplotlib.patches import Patch
-
-    figure, ax = _new_axes(ax, figsize)
-    palette = [*found.colours, MISSING_COLOUR]  # class -1 (missing) is the last colour
-    classes = np.where(found.class_of < 0, len(found.colours), found.class_of)
-    _plot_layer(ax, areas, palette, classes, hatch_mask=found.missing)
-
     handles = [
         Patch(facecolor=colour, edgecolor=NHS_MID_GREY, linewidth=0.3, label=label)
         for colour, label in zip(found.colours, found.labels, strict=True)
@@ -510,28 +544,23 @@ def choropleth(
         from matplotlib.lines import Line2D
 
         handles.append(Line2D([], [], color=NHS_BLACK, linewidth=1.1, label="place boundary"))
-    legend = ax.legend(
+    return _draw_map(
+        areas,
+        palette=[*found.colours, MISSING_COLOUR],  # class -1 (missing) is the last colour
+        classes=np.where(found.class_of < 0, len(found.colours), found.class_of),
+        hatch_mask=found.missing,
         handles=handles,
-        title=f"{legend_title or column}\n{found.description}\n(number of areas)",
-        loc="upper left",
-        bbox_to_anchor=(1.0, 1.0),
-        frameon=False,
-        fontsize=8,
-        title_fontsize=9,
-        alignment="left",
-    )
-    legend.set_gid("choropleth-legend")
-    _finish(
-        ax,
+        legend_title=f"{legend_title or column}\n{found.description}\n(number of areas)",
+        legend_id="choropleth-legend",
         title=title,
         caption=caption,
-        crs=areas.crs,
         scale_bar=scale_bar,
         north_arrow=north_arrow,
         places=places,
         place_labels=place_labels,
+        figsize=figsize,
+        ax=ax,
     )
-    return figure
 
 
 def cluster_map(
@@ -572,11 +601,7 @@ def cluster_map(
             f"local_moran_hotspots. Got {type(hotspots).__name__} instead."
         )
     areas = hotspots.areas
-    figure, ax = _new_axes(ax, figsize)
     labels = areas["cluster"].astype(str).to_numpy()
-    palette = [CLUSTER_COLOURS[label] for label in CLUSTER_LABELS]
-    classes = pd.Index(CLUSTER_LABELS).get_indexer(labels)
-    _plot_layer(ax, areas, palette, classes, hatch_mask=labels == "not tested")
     counts = pd.Series(labels).value_counts()
     handles = []
     for label in CLUSTER_LABELS:
@@ -596,30 +621,26 @@ def cluster_map(
         if hotspots.correction == "none"
         else f"FDR {hotspots.alpha:g} (p < {hotspots.p_threshold:.3g})"
     )
-    ax.legend(
+    return _draw_map(
+        areas,
+        palette=[CLUSTER_COLOURS[label] for label in CLUSTER_LABELS],
+        classes=pd.Index(CLUSTER_LABELS).get_indexer(labels),
+        hatch_mask=labels == "not tested",
         handles=handles,
-        title=(
+        legend_title=(
             f"Local Moran's I of {hotspots.column}\n{significance}, "
             f"{hotspots.permutations:,} permutations, seed {hotspots.seed}"
         ),
-        loc="upper left",
-        bbox_to_anchor=(1.0, 1.0),
-        frameon=False,
-        fontsize=8,
-        title_fontsize=9,
-        alignment="left",
-    )
-    _finish(
-        ax,
+        legend_id=None,
         title=title,
         caption=caption,
-        crs=areas.crs,
         scale_bar=scale_bar,
         north_arrow=north_arrow,
         places=places,
         place_labels=place_labels,
+        figsize=figsize,
+        ax=ax,
     )
-    return figure
 
 
 def _tooltip_text(series: pd.Series, *, suppress: bool, threshold: int, decimals: int):
@@ -627,7 +648,7 @@ def _tooltip_text(series: pd.Series, *, suppress: bool, threshold: int, decimals
     if suppress:
         shown = suppress_small_counts(series, threshold=threshold)
         text = shown.astype(object).map("{:,}".format, na_action="ignore")
-        text = text.mask(shown.isna() & series.notna(), f"suppressed (fewer than {threshold})")
+        text = text.mask(shown.isna() & series.notna(), _suppressed_label(threshold))
     elif pd.api.types.is_bool_dtype(series):
         text = series.map({True: "yes", False: "no"})
     elif pd.api.types.is_integer_dtype(series):
@@ -671,8 +692,8 @@ def interactive_map(
     tooltip_columns : sequence of str
         Further columns shown when hovering over an area (those missing are skipped).
     count_columns : sequence of str
-        Tooltip columns that are counts: values below ``disclosure_threshold`` show as
-        "suppressed". The mapped column is one when ``measure="count"``.
+        Tooltip columns that are counts: values from 1 to ``disclosure_threshold - 1`` show
+        as "suppressed". The mapped column is one when ``measure="count"``.
     scheme, classes, measure, disclosure_threshold
         As for :func:`choropleth`.
     places : geopandas.GeoDataFrame, optional
@@ -694,11 +715,18 @@ def interactive_map(
     import folium
 
     function = "interactive_map"
-    _check_areas(areas, column, function)
+    found = _classify(
+        areas,
+        column,
+        title=title,
+        scheme=scheme,
+        classes=classes,
+        measure=measure,
+        threshold=disclosure_threshold,
+        function=function,
+    )
     if areas.crs is None:
         raise ValueError(f"{function}: the areas have no coordinate reference system.")
-    if not isinstance(title, str) or not title.strip():
-        raise TypeError(f"The 'title' parameter of {function} must be a non-empty str.")
     if isinstance(tooltip_columns, str) or isinstance(count_columns, str):
         raise TypeError(
             f"The 'tooltip_columns' and 'count_columns' parameters of {function} must be "
@@ -706,14 +734,6 @@ def interactive_map(
         )
     if tiles is not None and not isinstance(tiles, str):
         raise TypeError(f"The 'tiles' parameter of {function} must be a str or None.")
-    found = _classify(
-        areas[column],
-        scheme=scheme,
-        classes=classes,
-        measure=measure,
-        threshold=disclosure_threshold,
-        function=function,
-    )
     fields = [column, *[c for c in tooltip_columns if c in areas.columns and c != column]]
     counts = set(count_columns) | ({column} if measure == "count" else set())
     decimals = _decimals(

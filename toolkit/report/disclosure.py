@@ -7,9 +7,11 @@ reader work a suppressed count out by subtraction (secondary suppression).
 :func:`find_small_counts` scans rendered HTML for a count that escaped, so that a report can
 refuse to publish one.
 
+Primary suppression is the rule of :func:`toolkit.disclosure.small_counts`, the one the maps
+of :mod:`toolkit.places` follow too, so that a count hidden on a map is hidden in a table.
 Zero is shown by default, as NHS Digital shows it in Hospital Episode Statistics and OHID in
 Fingertips: a true zero names no one. ``zero="suppress"`` suppresses zeros too, for tables
-where "nobody" is itself sensitive (the places module's map counts suppress zeros).
+where "nobody" is itself sensitive.
 
 Our own code: no maintained Python library does cell suppression for small tables (the
 statistical-disclosure packages ``sdcMicro`` and ``tau-ARGUS`` are R and Java), and the
@@ -19,21 +21,21 @@ tables a board report shows are small enough for plain loops over their margins.
 from __future__ import annotations
 
 import html.parser
-import math
 import re
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
-
-ZeroPolicy = Literal["show", "suppress"]
-
-#: Whether zeros are suppressed, by policy name.
-ZERO_POLICIES: dict[str, bool] = {"show": False, "suppress": True}
+from toolkit.disclosure import (
+    ZERO_POLICIES,
+    ZeroPolicy,
+    check_threshold,
+    check_zero_policy,
+    small_counts,
+)
 
 #: Shown in place of a suppressed count (the GSS/ONS symbol for "confidential").
 SUPPRESSED_SYMBOL = "[c]"
@@ -47,18 +49,6 @@ SUPPRESSION_NOTE = (
 #: Reasons recorded for each suppressed cell.
 PRIMARY = "primary"
 SECONDARY = "secondary"
-
-
-def _check_threshold(threshold: object, function: str) -> int:
-    if isinstance(threshold, bool) or not isinstance(threshold, int | np.integer):
-        raise TypeError(
-            f"The 'threshold' parameter of {function} must be an int. Got {threshold!r} instead."
-        )
-    if threshold < 1:
-        raise ValueError(
-            f"The 'threshold' parameter of {function} must be an int >= 1. Got {threshold} instead."
-        )
-    return int(threshold)
 
 
 def _count_values(table: pd.DataFrame, columns: list[str], function: str) -> np.ndarray:
@@ -117,20 +107,20 @@ def _secondary(
     groups: list[_Group],
     *,
     threshold: int,
-    suppress_zero: bool,
+    zero: ZeroPolicy,
 ) -> np.ndarray:
     """Suppress further cells until no shown total reveals a suppressed count.
 
     A group (cells adding up to a shown total) is safe when none of its cells is suppressed,
     or when at least two are and the suppressed cells add up to ``threshold`` or more (so
     that the total minus the shown cells tells a reader neither one suppressed value nor
-    that all of them are small). Zeros count as small when they are suppressed. Otherwise
+    that all of them are small, by :func:`toolkit.disclosure.small_counts`: zeros count as
+    small when they are suppressed). Otherwise
     the smallest shown cell that is not zero is suppressed too (a zero adds nothing to hide
     behind), and failing any, the total itself. Groups are revisited until all are safe, as
     a cell suppressed for one group can leave another with a single suppressed cell.
     """
     secondary = np.zeros_like(suppressed)
-    lowest_small = 0.0 if suppress_zero else 1.0
     changed = True
     while changed:
         changed = False
@@ -143,7 +133,7 @@ def _secondary(
                 if count == 0:
                     break
                 hidden_sum = float(values[group.rows, group.columns][hidden].sum())
-                if count >= 2 and not (lowest_small <= hidden_sum < threshold):
+                if count >= 2 and not small_counts(hidden_sum, threshold=threshold, zero=zero):
                     break
                 shown = ~hidden & (values[group.rows, group.columns] > 0)
                 if shown.any():
@@ -249,16 +239,12 @@ def suppress_counts(
             f"The 'count_columns' parameter of {function} must name columns of the table, "
             f"each once. Got {columns!r} instead (missing: {missing!r})."
         )
-    threshold = _check_threshold(threshold, function)
+    threshold = check_threshold(threshold, function=function)
     if not isinstance(secondary, bool):
         raise TypeError(
             f"The 'secondary' parameter of {function} must be a bool. Got {secondary!r} instead."
         )
-    if zero not in ZERO_POLICIES:
-        raise ValueError(
-            f"The 'zero' parameter of {function} must be one of {sorted(ZERO_POLICIES)}. "
-            f"Got {zero!r} instead."
-        )
+    check_zero_policy(zero, function=function)
     if not table.index.is_unique:
         raise ValueError(f"{function}: the table's index must be unique to name its rows.")
     total_position = None
@@ -292,12 +278,11 @@ def suppress_counts(
             )
 
     values = _count_values(table, columns, function)
-    suppress_zero = ZERO_POLICIES[zero]
-    suppressed = (values < threshold) & (values >= (0 if suppress_zero else 1))
+    suppressed = small_counts(values, threshold=threshold, zero=zero)
     primary = suppressed.copy()
     if secondary:
         groups = _groups(values.shape, total_position, total_column_position)
-        _secondary(values, suppressed, groups, threshold=threshold, suppress_zero=suppress_zero)
+        _secondary(values, suppressed, groups, threshold=threshold, zero=zero)
 
     result = table.copy()
     for position, column in enumerate(columns):
@@ -395,7 +380,7 @@ def find_small_counts(document: str, *, threshold: int = DISCLOSURE_THRESHOLD) -
             f"The 'document' parameter of {function} must be a str. "
             f"Got {type(document).__name__} instead."
         )
-    threshold = _check_threshold(threshold, function)
+    threshold = check_threshold(threshold, function=function)
     parser = _CountCells()
     parser.feed(document)
     parser.close()
@@ -405,7 +390,7 @@ def find_small_counts(document: str, *, threshold: int = DISCLOSURE_THRESHOLD) -
         if match is None:
             continue
         value = float(match.group(1).replace(",", ""))
-        if math.isfinite(value) and 1 <= value < threshold:
+        if small_counts(value, threshold=threshold):
             offending.append(text)
     return offending
 

@@ -106,6 +106,15 @@ METHODS: tuple[str, ...] = (
 )
 
 
+def _chart_rows(
+    figures: pd.DataFrame, *, columns: Sequence[TableColumn], threshold: int
+) -> pd.DataFrame:
+    """Return the rows a chart of a table may show: suppressed as the table is, no total row."""
+    return disclose(figures, columns=columns, threshold=threshold, total_row=TOTAL_ROW).drop(
+        index=TOTAL_ROW
+    )
+
+
 def _labels(segments: pd.Series, labels: Mapping[str, str] | None) -> pd.Series:
     mapping = dict(labels or {})
     return segments.astype("object").map(lambda code: mapping.get(code, str(code)))
@@ -323,8 +332,8 @@ def segment_chart_figure(figures: pd.DataFrame, *, period: str, threshold: int) 
     matplotlib.figure.Figure
         The chart.
     """
-    shown = disclose(figures, columns=SEGMENT_COLUMNS, threshold=threshold, total_row=TOTAL_ROW)
-    return segment_chart(shown.drop(index=TOTAL_ROW), label="label", period=period)
+    shown = _chart_rows(figures, columns=SEGMENT_COLUMNS, threshold=threshold)
+    return segment_chart(shown, label="label", period=period)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -507,9 +516,7 @@ def deprivation_chart_figure(
     matplotlib.figure.Figure
         The chart.
     """
-    shown = disclose(
-        figures, columns=DEPRIVATION_COLUMNS, threshold=threshold, total_row=TOTAL_ROW
-    ).drop(index=TOTAL_ROW)
+    shown = _chart_rows(figures, columns=DEPRIVATION_COLUMNS, threshold=threshold)
     shown = shown.assign(
         decile=profile.to_frame()[profile.quantile].to_numpy(dtype="float64"),
         lower_95=shown["lower_95"].where(shown["rate"].notna()),

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
+from toolkit.disclosure import small_counts
 from toolkit.report.disclosure import SUPPRESSED_SYMBOL, SUPPRESSION_NOTE, suppress_counts
 
 ColumnKind = Literal[
@@ -462,7 +463,7 @@ def sentence(
     for part in parts:
         if isinstance(part, Count):
             value = float(part.value)
-            shown = SUPPRESSED_SYMBOL if 1 <= value < threshold else _whole(value)
+            shown = SUPPRESSED_SYMBOL if small_counts(value, threshold=threshold) else _whole(value)
             texts.append(shown)
             markup.append(f'<span data-kind="count">{html.escape(shown)}</span>')
         else:
