@@ -107,6 +107,15 @@ SPECS = [
         "area", "events", "events", "population", "population", True, "age_band",
     ),
     Spec(
+        "indirectly_standardised_rate",
+        esp_frame,
+        lambda d, **o: indicators.indirectly_standardised_rate(
+            d, **ESP, reference_rates=dict.fromkeys(ESP2013_BANDS, 0.01),
+            reference_population=dict.fromkeys(ESP2013_BANDS, 1000), **o
+        ),
+        "area", "events", "events", "population", "population", True, "age_band",
+    ),
+    Spec(
         "slope_index_of_inequality",
         _deciles,
         lambda d, **o: indicators.slope_index_of_inequality(

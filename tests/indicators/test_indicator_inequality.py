@@ -53,6 +53,21 @@ def test_missing_deciles_are_counted_and_reported():
     assert result["events"].sum() == cube["emergency_admissions"].sum() - left_out
 
 
+@pytest.mark.parametrize(
+    "summary",
+    [rate_by_deprivation, deprivation_gap, excess_events, core20_share, deprivation_profile],
+    ids=lambda f: f.__name__,
+)
+def test_excluded_rows_warning_points_at_the_callers_line(summary):
+    cube = make_cube(places=1)
+    cube.loc[cube.index[:2], "imd_decile"] = np.nan
+    options = {"reps": 1_000, "seed": 1} if summary is deprivation_profile else {}
+    with pytest.warns(ExcludedRowsWarning) as record:
+        summary(cube, events="emergency_admissions", **options)
+    assert len(record) == 1
+    assert record[0].filename == __file__
+
+
 def test_deprivation_gap():
     cube = make_cube(places=1)
     gap = deprivation_gap(cube, events="emergency_admissions").iloc[0]

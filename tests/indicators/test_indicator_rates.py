@@ -12,6 +12,7 @@ from toolkit.data.contract import ESP2013_BANDS
 from toolkit.indicators import (
     crude_rate,
     directly_standardised_rate,
+    indirectly_standardised_rate,
     indirectly_standardised_ratio,
     proportion,
 )
@@ -105,6 +106,126 @@ def test_isratio_cases(case):
     assert_allclose(row["value"], expected["value"], rtol=1e-9)
     for key, ours in LIMITS:
         assert_allclose(row[ours], expected[key], rtol=1e-9)
+
+
+def _isratio_case_inputs(case):
+    frame = pd.DataFrame(
+        {"events": case["counts"], "population": case["pops"], "band": ESP2013_BANDS}
+    )
+    ref_counts = np.asarray(case["ref_counts"], float)
+    ref_pops = np.asarray(case["ref_pops"], float)
+    rates = pd.Series(ref_counts / ref_pops, index=ESP2013_BANDS)
+    populations = dict(zip(ESP2013_BANDS, ref_pops, strict=True))
+    return frame, rates, populations, ref_counts.sum() / ref_pops.sum()
+
+
+@pytest.mark.parametrize("case", reference_cases("ISRATIO_CASES", ids="name"))
+def test_israte_is_the_ratio_times_the_reference_crude_rate(case):
+    # Source: PHEindicatormethods testISRatios.R "test full output 2 CIs" (ISRATIO_CASES):
+    # ISRate = (O/E)·(ΣX/ΣN)·multiplier, limits = limits of O / E times the same factor.
+    frame, rates, populations, crude = _isratio_case_inputs(case)
+    options = {"events": "events", "population": "population", "age_band": "band"}
+    ratio = indirectly_standardised_ratio(
+        frame,
+        **options,
+        reference_rates=rates,
+        confidence=(0.95, 0.998),
+        reference_value=case["refvalue"],
+    ).iloc[0]
+    rate = indirectly_standardised_rate(
+        frame,
+        **options,
+        reference_rates=rates,
+        reference_population=populations,
+        confidence=(0.95, 0.998),
+        multiplier=100_000,
+    ).iloc[0]
+    factor = crude * 100_000
+    assert rate["observed"] == case["expected"]["observed"]
+    assert_allclose(rate["expected"], case["expected"]["expected"], rtol=1e-9)
+    assert_allclose(rate["reference_rate"], factor, rtol=1e-9)
+    for ours in ["value", "lower_95", "upper_95", "lower_99_8", "upper_99_8"]:
+        assert_allclose(rate[ours], ratio[ours] / case["refvalue"] * factor, rtol=1e-9)
+    # and against the published ratio figures themselves
+    assert_allclose(rate["value"], case["expected"]["value"] * factor, rtol=1e-9)
+    for key, ours in LIMITS:
+        assert_allclose(rate[ours], case["expected"][key] / case["refvalue"] * factor, rtol=1e-9)
+    assert rate["method"] == "Byar" and rate["note"] == ""
+
+
+def test_israte_by_group_and_multiplier():
+    frame = esp_frame(areas=3)
+    rng = np.random.default_rng(3)
+    rates = pd.Series(rng.uniform(0.001, 0.05, 19), index=ESP2013_BANDS)
+    populations = pd.Series(rng.integers(10_000, 90_000, 19).astype(float), index=ESP2013_BANDS)
+    crude = (rates * populations).sum() / populations.sum()
+    options = {"events": "events", "population": "population", "age_band": "age_band"}
+    ratio = indirectly_standardised_ratio(
+        frame, **options, reference_rates=rates, by="area", reference_value=1
+    )
+    rate = indirectly_standardised_rate(
+        frame,
+        **options,
+        reference_rates=rates,
+        reference_population=populations,
+        by="area",
+        multiplier=1_000,
+    )
+    assert list(rate["area"]) == ["A0", "A1", "A2"]
+    assert list(rate.columns) == [
+        "area",
+        "observed",
+        "expected",
+        "reference_rate",
+        "value",
+        "lower_95",
+        "upper_95",
+        "confidence",
+        "method",
+        "note",
+    ]
+    assert_allclose(rate["reference_rate"], crude * 1_000, rtol=1e-12)
+    for column in ["value", "lower_95", "upper_95"]:
+        assert_allclose(rate[column], ratio[column] * crude * 1_000, rtol=1e-12)
+    assert_allclose(rate["observed"], frame.groupby("area")["events"].sum(), rtol=0)
+
+
+def test_israte_reference_population_must_match_the_reference_rates():
+    frame, rates, populations, _ = _isratio_case_inputs(
+        {"counts": [5] * 19, "pops": [100] * 19, "ref_counts": [10] * 19, "ref_pops": [1000] * 19}
+    )
+    options = {"events": "events", "population": "population", "age_band": "band"}
+    short = {band: populations[band] for band in ESP2013_BANDS[:-1]}
+    with pytest.raises(ValueError, match=r"'reference_population' .* no population .*'90\+'"):
+        indirectly_standardised_rate(
+            frame, **options, reference_rates=rates, reference_population=short
+        )
+    with pytest.raises(ValueError, match=r"has band\(s\) \['95\+'\] that reference_rates"):
+        indirectly_standardised_rate(
+            frame,
+            **options,
+            reference_rates=rates,
+            reference_population={**populations, "95+": 10.0},
+        )
+    with pytest.raises(ValueError, match="must have a positive total"):
+        indirectly_standardised_rate(
+            frame,
+            **options,
+            reference_rates=rates,
+            reference_population=dict.fromkeys(ESP2013_BANDS, 0),
+        )
+    with pytest.raises(TypeError, match="'reference_population' parameter .* Got NoneType"):
+        indirectly_standardised_rate(
+            frame, **options, reference_rates=rates, reference_population=None
+        )
+    with pytest.raises(ValueError, match="'multiplier' parameter of indirectly_standardised_rate"):
+        indirectly_standardised_rate(
+            frame,
+            **options,
+            reference_rates=rates,
+            reference_population=populations,
+            multiplier=0,
+        )
 
 
 def _dsr_by_hand(events, population, weights, multiplier=100_000):

@@ -8,7 +8,7 @@ other levels). The methods follow OHID's Fingertips (PHEindicatormethods); see
 
 Rates and ratios
     :func:`proportion`, :func:`crude_rate`, :func:`directly_standardised_rate`,
-    :func:`indirectly_standardised_ratio`
+    :func:`indirectly_standardised_ratio`, :func:`indirectly_standardised_rate`
 Inequality
     :func:`slope_index_of_inequality`, :func:`rate_by_deprivation`,
     :func:`deprivation_gap`, :func:`excess_events`, :func:`core20_share`,
@@ -34,6 +34,7 @@ from toolkit.indicators.profile import DeprivationProfile, deprivation_profile
 from toolkit.indicators.rates import (
     crude_rate,
     directly_standardised_rate,
+    indirectly_standardised_rate,
     indirectly_standardised_ratio,
     proportion,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "directly_standardised_rate",
     "excess_events",
     "funnel_limits",
+    "indirectly_standardised_rate",
     "indirectly_standardised_ratio",
     "life_expectancy",
     "life_expectancy_gap_by_cause",

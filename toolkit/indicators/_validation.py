@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +65,29 @@ def check_column(data: pd.DataFrame, name: Any, param: str, func: str) -> str:
             f"the data. Columns: {', '.join(map(str, data.columns))}."
         )
     return name
+
+
+def check_columns(data: Any, columns: Mapping[str, Any], func: str) -> pd.DataFrame:
+    """Check that ``data`` is a DataFrame and that each option names one of its columns.
+
+    Parameters
+    ----------
+    data : Any
+        The ``data`` (or ``cube``) argument of the public function.
+    columns : mapping of str to Any
+        Parameter name to the column it names, checked in this order.
+    func : str
+        Calling function, for error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``data`` itself.
+    """
+    check_frame(data, func)
+    for param, column in columns.items():
+        check_column(data, column, param, func)
+    return data
 
 
 def check_optional_column(data: pd.DataFrame, name: Any, param: str, func: str) -> str | None:
@@ -139,6 +162,11 @@ def check_real(
             f"The '{param}' parameter of {func} must be {description}. Got {original!r} instead."
         )
     return value
+
+
+def check_positive(value: Any, param: str, func: str) -> float:
+    """Check a positive, finite option such as a multiplier; return it as a float."""
+    return check_real(value, param, func, low=0.0, description="a positive float")
 
 
 def check_int(value: Any, param: str, func: str, *, minimum: int, description: str) -> int:
@@ -218,6 +246,46 @@ def confidence_label(level: float) -> str:
     return f"{percent:g}".replace(".", "_")
 
 
+def limit_columns(levels: Sequence[float]) -> list[str]:
+    """Names of the limit columns, ``lower_95``, ``upper_95``, ``lower_99_8``, ... in order."""
+    names = []
+    for level in levels:
+        label = confidence_label(level)
+        names += [f"lower_{label}", f"upper_{label}"]
+    return names
+
+
+def scaled_limits(
+    levels: Sequence[float],
+    interval: Callable[[float], tuple[np.ndarray, np.ndarray]],
+    scale: float | np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """Limit columns at every confidence level, each times ``scale``.
+
+    Parameters
+    ----------
+    levels : sequence of float
+        Confidence levels, from :func:`parse_confidence`.
+    interval : callable
+        Takes a level and returns the lower and upper limits (arrays).
+    scale : float or numpy.ndarray, optional
+        Multiplies both limits (a multiplier, or a multiplier over a denominator);
+        ``None`` leaves them as they are.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``lower_<level>`` and ``upper_<level>`` for each level, in order.
+    """
+    columns = {}
+    for level in levels:
+        lower, upper = interval(level)
+        label = confidence_label(level)
+        columns[f"lower_{label}"] = lower if scale is None else lower * scale
+        columns[f"upper_{label}"] = upper if scale is None else upper * scale
+    return columns
+
+
 def confidence_text(levels: Sequence[float]) -> str:
     """Human-readable confidence levels for the ``confidence`` output column."""
     return ", ".join(f"{round(level * 100, 8):g}%" for level in levels)
@@ -273,6 +341,127 @@ def check_population_for_events(
         )
 
 
+def counts_and_populations(
+    data: pd.DataFrame,
+    *,
+    count: str,
+    population: str,
+    func: str,
+    count_param: str = "events",
+    population_param: str = "population",
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the validated count and population columns as float64, missing values as 0.
+
+    Both must be numeric and zero or more, and every row with events needs a population.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Input rows.
+    count, population : str
+        The two columns.
+    func : str
+        Calling function, for error messages.
+    count_param, population_param : str, default "events", "population"
+        The parameters that named the columns, for error messages.
+
+    Returns
+    -------
+    counts, populations : numpy.ndarray
+        One value per row.
+    """
+    counts = count_column(data, count, count_param, func)
+    populations = count_column(data, population, population_param, func)
+    check_population_for_events(
+        counts,
+        populations,
+        data,
+        events_column=count,
+        population_column=population,
+        population_param=population_param,
+        func=func,
+    )
+    return np.nan_to_num(counts), np.nan_to_num(populations)
+
+
+def numerators_and_denominators(
+    data: pd.DataFrame, *, numerator: str, denominator: str, func: str, proportion: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the validated ``numerator`` and ``denominator`` columns, missing values as 0.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Input rows.
+    numerator, denominator : str
+        The columns the ``numerator`` and ``denominator`` options name.
+    func : str
+        Calling function, for error messages.
+    proportion : bool, default False
+        Also refuse rows whose numerator exceeds their denominator.
+
+    Returns
+    -------
+    numerators, denominators : numpy.ndarray
+        One value per row.
+    """
+    counts, sizes = counts_and_populations(
+        data,
+        count=numerator,
+        population=denominator,
+        func=func,
+        count_param="numerator",
+        population_param="denominator",
+    )
+    over = counts > sizes
+    if proportion and over.any():
+        raise ValueError(
+            f"The 'numerator' column {numerator!r} of {func} exceeds the 'denominator' column "
+            f"{denominator!r} in {rows_text(data.index[over])}."
+        )
+    return counts, sizes
+
+
+def value_repeated_per_cell(
+    values: np.ndarray, cells: np.ndarray, parts: np.ndarray, n_cells: int, n_parts: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Find the value each cell repeats on the rows of its parts, and where it does not.
+
+    A band's population is repeated on each of its event-frequency (or cause) rows, so it
+    is summed within (cell, part) and must agree across the parts of a cell.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        The repeated value of each row (a population, say).
+    cells : numpy.ndarray
+        Cell of each row, ``0 .. n_cells - 1``.
+    parts : numpy.ndarray
+        Part of each row within its cell, ``0 .. n_parts - 1``.
+    n_cells, n_parts : int
+        Number of cells and of parts.
+
+    Returns
+    -------
+    value : numpy.ndarray
+        The value of each cell (0 for a cell without rows).
+    has_rows : numpy.ndarray
+        Whether each cell has any rows.
+    disagreeing : numpy.ndarray
+        For each row, whether its cell's parts give different values (to 1e-12 relative).
+    """
+    sub_cells = cells * n_parts + parts
+    table = np.bincount(sub_cells, weights=values, minlength=n_cells * n_parts)
+    table = table.reshape(n_cells, n_parts)
+    rows = (np.bincount(sub_cells, minlength=n_cells * n_parts) > 0).reshape(n_cells, n_parts)
+    high = np.where(rows, table, -np.inf).max(axis=1)
+    low = np.where(rows, table, np.inf).min(axis=1)
+    has_rows = np.isfinite(high)
+    inconsistent = has_rows & ~np.isclose(high, low, rtol=1e-12, atol=0)
+    disagreeing = np.isin(cells, np.flatnonzero(inconsistent))
+    return np.where(has_rows, high, 0.0), has_rows, disagreeing
+
+
 @dataclass(frozen=True)
 class Groups:
     """Row-to-group codes for the ``by`` columns.
@@ -291,6 +480,10 @@ class Groups:
     keys: pd.DataFrame
     count: int
 
+    def total(self, values: np.ndarray) -> np.ndarray:
+        """Sum ``values`` (one per row) within each group, in code order."""
+        return np.bincount(self.codes, weights=values, minlength=self.count)
+
 
 def group_rows(data: pd.DataFrame, by: list[str]) -> Groups:
     """Give each row the number of its ``by`` group (missing keys form groups too)."""
@@ -302,6 +495,32 @@ def group_rows(data: pd.DataFrame, by: list[str]) -> Groups:
     count = len(first)
     keys = data[by].iloc[first].reset_index(drop=True)
     return Groups(codes, keys, count)
+
+
+def result_frame(
+    keys: pd.DataFrame, columns: Mapping[str, Any], rows: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Join group keys and result columns into an output frame with a fresh 0..n-1 index.
+
+    Parameters
+    ----------
+    keys : pandas.DataFrame
+        One row per group holding the ``by`` columns (:attr:`Groups.keys`).
+    columns : mapping of str to array-like or scalar
+        The result columns, in output order; scalars are repeated on every row.
+    rows : numpy.ndarray, optional
+        Group code of each output row when a group has several rows (or none);
+        ``None`` for one row per group.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``by`` columns (their dtypes kept) followed by the result columns.
+    """
+    if rows is not None:
+        keys = keys.iloc[rows].reset_index(drop=True)
+    result = pd.DataFrame(dict(columns), index=keys.index)
+    return pd.concat([keys, result], axis=1).reset_index(drop=True)
 
 
 def group_label(keys: pd.DataFrame, code: int) -> str:

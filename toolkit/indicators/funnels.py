@@ -12,6 +12,7 @@ value, as the PHE funnel plot tool draws them:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any, Literal
 
 import numpy as np
@@ -47,34 +48,49 @@ def _limits(
 
 
 def _pooled(
-    data: pd.DataFrame, numerator: str, denominator: str, groups: v.Groups, func: str
+    data: pd.DataFrame,
+    numerator: str,
+    denominator: str,
+    groups: v.Groups,
+    func: str,
+    proportion: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    counts = v.count_column(data, numerator, "numerator", func)
-    sizes = v.count_column(data, denominator, "denominator", func)
-    v.check_population_for_events(
-        counts,
-        sizes,
-        data,
-        events_column=numerator,
-        population_column=denominator,
-        population_param="denominator",
-        func=func,
+    """Return the validated numerators and denominators, and each group's pooled value.
+
+    With ``proportion`` a numerator above its denominator is refused.
+    """
+    counts, sizes = v.numerators_and_denominators(
+        data, numerator=numerator, denominator=denominator, func=func, proportion=proportion
     )
-    counts, sizes = np.nan_to_num(counts), np.nan_to_num(sizes)
-    total = np.bincount(groups.codes, weights=counts, minlength=groups.count)
-    size = np.bincount(groups.codes, weights=sizes, minlength=groups.count)
+    total, size = groups.total(counts), groups.total(sizes)
     return counts, sizes, np.where(size > 0, total / np.where(size > 0, size, 1), np.nan)
 
 
 def _check_options(
-    statistic: Any, multiplier: Any, baseline: Any, func: str
-) -> tuple[str, float, float | None]:
+    data: Any,
+    *,
+    numerator: Any,
+    denominator: Any,
+    by: Any,
+    confidence: Any,
+    statistic: Any,
+    multiplier: Any,
+    baseline: Any,
+    func: str,
+) -> tuple[list[str], tuple[float, ...], str, float, float | None]:
+    """Check the options both funnel functions share, in order; return them resolved.
+
+    Returns the ``by`` columns, the confidence levels, the statistic, the multiplier
+    (its default for the statistic when ``None``) and the baseline (1 for ratios when
+    ``None``).
+    """
+    v.check_columns(data, {"numerator": numerator, "denominator": denominator}, func)
+    by_columns = v.normalise_by(data, by, func)
+    levels = v.parse_confidence(confidence, func)
     statistic = v.check_choice(statistic, "statistic", func, _STATISTICS)
     if multiplier is None:
         multiplier = _DEFAULT_MULTIPLIERS[statistic]
-    multiplier = v.check_real(
-        multiplier, "multiplier", func, low=0.0, description="a positive float"
-    )
+    multiplier = v.check_positive(multiplier, "multiplier", func)
     if baseline is not None:
         baseline = v.check_real(
             baseline,
@@ -91,7 +107,7 @@ def _check_options(
             )
     elif statistic == "ratio":
         baseline = 1.0
-    return statistic, multiplier, baseline
+    return by_columns, levels, statistic, multiplier, baseline
 
 
 def funnel_limits(
@@ -144,18 +160,20 @@ def funnel_limits(
         ``statistic``. Proportion limits are clipped to [0, multiplier].
     """
     func = "funnel_limits"
-    v.check_frame(data, func)
-    v.check_column(data, numerator, "numerator", func)
-    v.check_column(data, denominator, "denominator", func)
-    by_columns = v.normalise_by(data, by, func)
-    levels = v.parse_confidence(confidence, func)
-    statistic, multiplier, baseline = _check_options(statistic, multiplier, baseline, func)
+    by_columns, levels, statistic, multiplier, baseline = _check_options(
+        data,
+        numerator=numerator,
+        denominator=denominator,
+        by=by,
+        confidence=confidence,
+        statistic=statistic,
+        multiplier=multiplier,
+        baseline=baseline,
+        func=func,
+    )
     points = v.check_int(points, "points", func, minimum=2, description="an int of 2 or more")
-    limit_names = []
-    for level in levels:
-        label = v.confidence_label(level)
-        limit_names += [f"lower_{label}", f"upper_{label}"]
-    v.check_no_clash(by_columns, ["denominator", "baseline", *limit_names, "statistic"], func)
+    reserved = ["denominator", "baseline", *v.limit_columns(levels), "statistic"]
+    v.check_no_clash(by_columns, reserved, func)
     if at is not None:
         at = np.asarray(at, dtype="float64").ravel()
         if at.size == 0 or not (np.isfinite(at).all() and (at > 0).all()):
@@ -179,19 +197,12 @@ def funnel_limits(
             grid = np.geomspace(1.0, max(largest * 1.1, 2.0), points)
         else:
             grid = at
-        columns: dict[str, Any] = {
-            "denominator": grid,
-            "baseline": np.full(grid.shape, centre[code] * multiplier),
-        }
-        for level in levels:
-            lower, upper = _limits(statistic, np.full(grid.shape, centre[code]), grid, level)
-            label = v.confidence_label(level)
-            columns[f"lower_{label}"] = lower * multiplier
-            columns[f"upper_{label}"] = upper * multiplier
+        centre_line = np.full(grid.shape, centre[code])
+        columns: dict[str, Any] = {"denominator": grid, "baseline": centre_line * multiplier}
+        interval = partial(_limits, statistic, centre_line, grid)
+        columns.update(v.scaled_limits(levels, interval, multiplier))
         columns["statistic"] = statistic
-        body = pd.DataFrame(columns)
-        keys = pd.concat([groups.keys.iloc[[code]]] * len(body), ignore_index=True)
-        frames.append(pd.concat([keys, body], axis=1))
+        frames.append(v.result_frame(groups.keys, columns, rows=np.full(len(grid), code)))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -234,23 +245,24 @@ def assign_funnel_significance(
         denominator is zero). Existing columns are never overwritten.
     """
     func = "assign_funnel_significance"
-    v.check_frame(data, func)
-    v.check_column(data, numerator, "numerator", func)
-    v.check_column(data, denominator, "denominator", func)
-    by_columns = v.normalise_by(data, by, func)
-    levels = v.parse_confidence(confidence, func)
-    statistic, multiplier, baseline = _check_options(statistic, multiplier, baseline, func)
+    by_columns, levels, statistic, multiplier, baseline = _check_options(
+        data,
+        numerator=numerator,
+        denominator=denominator,
+        by=by,
+        confidence=confidence,
+        statistic=statistic,
+        multiplier=multiplier,
+        baseline=baseline,
+        func=func,
+    )
     labels = [f"funnel_{v.confidence_label(level)}" for level in levels]
     v.check_new_columns(data, ["funnel_value", "funnel_baseline", *labels], func)
 
     groups = v.group_rows(data, by_columns)
-    counts, sizes, pooled = _pooled(data, numerator, denominator, groups, func)
-    if statistic == "proportion" and (counts > sizes).any():
-        over = counts > sizes
-        raise ValueError(
-            f"The 'numerator' column {numerator!r} of {func} exceeds the 'denominator' column "
-            f"{denominator!r} in {v.rows_text(data.index[over])}."
-        )
+    counts, sizes, pooled = _pooled(
+        data, numerator, denominator, groups, func, proportion=statistic == "proportion"
+    )
     centre = np.full(groups.count, baseline) if baseline is not None else pooled
     row_centre = centre[groups.codes]
     valid = sizes > 0

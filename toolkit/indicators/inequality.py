@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -52,12 +53,14 @@ def _deprivation_frame(
     by: list[str],
     measures: Mapping[str, str],
     carried: Sequence[str] = (),
+    stacklevel: int = 2,
 ) -> tuple[pd.DataFrame, str, dict[str, float]]:
     """Check the cube, drop (and report) rows without a quantile, add quintiles if asked.
 
     ``measures`` (parameter name to numeric column) are totalled over the excluded rows
-    for the warning; ``carried`` columns are kept as they are. Returns the working frame,
-    the name of its quantile column and the exclusion counts.
+    for the warning; ``carried`` columns are kept as they are. ``stacklevel`` counts from
+    the caller, as in :func:`warnings.warn` (2: the caller's caller). Returns the working
+    frame, the name of its quantile column and the exclusion counts.
     """
     ranks = v.numeric_column(cube, quantile, "quantile", func)
     missing = np.isnan(ranks)
@@ -72,7 +75,7 @@ def _deprivation_frame(
         warnings.warn(
             f"{func} left out {rows} with no {quantile!r} ({detail}).",
             ExcludedRowsWarning,
-            stacklevel=3,
+            stacklevel=stacklevel + 1,
         )
     present = ranks[~missing]
     if quintiles:
@@ -95,6 +98,81 @@ def _deprivation_frame(
         frame = frame.assign(**{QUINTILE_COLUMN: quintile})
         return frame, QUINTILE_COLUMN, excluded
     return frame.assign(**{quantile: ranks[~missing].astype("int64")}), quantile, excluded
+
+
+@dataclass(frozen=True)
+class _DeprivationRows:
+    """The rows of a cube that have a quantile, with their validated counts.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        The ``by`` columns, the quantile, the measures and the age band of those rows.
+    quantile : str
+        The quantile column of ``frame`` (``"imd_quintile"`` when quintiles were made).
+    excluded : dict of str to float
+        Rows left out for want of a quantile, and their total of each measure.
+    counts, populations : numpy.ndarray
+        Events and population of each row of ``frame`` (missing values as 0).
+    bands : numpy.ndarray or None
+        Position of each row's age band in the standard; ``None`` without an age band.
+    """
+
+    frame: pd.DataFrame
+    quantile: str
+    excluded: dict[str, float]
+    counts: np.ndarray
+    populations: np.ndarray
+    bands: np.ndarray | None
+
+
+def _deprivation_rows(
+    cube: pd.DataFrame,
+    *,
+    func: str,
+    events: str,
+    population: str,
+    quantile: str,
+    quintiles: bool,
+    by: list[str],
+    cost: str | None = None,
+    age_band: str | None = None,
+    standard_population: Mapping[str, float] | pd.Series | None = None,
+    stacklevel: int = 2,
+) -> _DeprivationRows:
+    """Rows with a quantile (the others reported), their counts and age bands, checked.
+
+    Checks in the name of the public caller ``func``, in this order: the quantile, the
+    counts and populations, then the age bands against ``standard_population``.
+    ``stacklevel`` counts from the caller, as in :func:`warnings.warn`.
+    """
+    measures = {"events": events, "population": population}
+    if cost is not None:
+        measures["cost"] = cost
+    frame, quantile_column, excluded = _deprivation_frame(
+        cube,
+        func=func,
+        quantile=quantile,
+        quintiles=quintiles,
+        by=by,
+        measures=measures,
+        carried=[] if age_band is None else [age_band],
+        stacklevel=stacklevel + 1,
+    )
+    counts, populations = v.counts_and_populations(
+        frame, count=events, population=population, func=func
+    )
+    bands = None
+    if age_band is not None:
+        _, _, lookup = resolve_standard(standard_population, func)
+        bands = band_positions(
+            frame,
+            age_band,
+            lookup,
+            func=func,
+            expected="ESP2013 band labels ('0-4', ..., '90+') or the bands of standard_population",
+        )
+    return _DeprivationRows(frame, quantile_column, excluded, counts, populations, bands)
 
 
 def rate_by_deprivation(
@@ -162,38 +240,6 @@ def rate_by_deprivation(
     )
 
 
-def _check_counts(
-    frame: pd.DataFrame,
-    *,
-    func: str,
-    events: str,
-    population: str,
-    age_band: str | None = None,
-    standard_population: Mapping[str, float] | pd.Series | None = None,
-) -> None:
-    """Check counts, populations and age bands in the caller's name before summarising."""
-    counts = v.count_column(frame, events, "events", func)
-    populations = v.count_column(frame, population, "population", func)
-    v.check_population_for_events(
-        counts,
-        populations,
-        frame,
-        events_column=events,
-        population_column=population,
-        population_param="population",
-        func=func,
-    )
-    if age_band is not None:
-        _, _, lookup = resolve_standard(standard_population, func)
-        band_positions(
-            frame,
-            age_band,
-            lookup,
-            func=func,
-            expected="ESP2013 band labels ('0-4', ..., '90+') or the bands of standard_population",
-        )
-
-
 def _rates(
     cube: pd.DataFrame,
     *,
@@ -209,36 +255,32 @@ def _rates(
     multiplier: float,
 ) -> pd.DataFrame:
     """DSR by quantile, validated and reported in the name of the public caller."""
-    v.check_frame(cube, func)
-    for param, column in (("events", events), ("population", population), ("age_band", age_band)):
-        v.check_column(cube, column, param, func)
-    v.check_column(cube, quantile, "quantile", func)
+    v.check_columns(
+        cube,
+        {"events": events, "population": population, "age_band": age_band, "quantile": quantile},
+        func,
+    )
     quintiles = v.check_bool(quintiles, "quintiles", func)
     by_columns = v.normalise_by(cube, by, func)
     levels = v.parse_confidence(confidence, func)
-    frame, quantile_column, _ = _deprivation_frame(
+    rows = _deprivation_rows(
         cube,
         func=func,
+        events=events,
+        population=population,
         quantile=quantile,
         quintiles=quintiles,
         by=by_columns,
-        measures={"events": events, "population": population},
-        carried=[age_band],
-    )
-    _check_counts(
-        frame,
-        func=func,
-        events=events,
-        population=population,
         age_band=age_band,
         standard_population=standard_population,
+        stacklevel=3,  # the user's call of rate_by_deprivation or deprivation_gap
     )
     return directly_standardised_rate(
-        frame,
+        rows.frame,
         events=events,
         population=population,
         age_band=age_band,
-        by=[*by_columns, quantile_column],
+        by=[*by_columns, rows.quantile],
         standard_population=standard_population,
         confidence=levels,
         multiplier=multiplier,
@@ -414,10 +456,11 @@ def excess_events(
     ``bands_without_reference``. Our own code (simple sums; no library offers it).
     """
     func = "excess_events"
-    v.check_frame(cube, func)
-    for param, column in (("events", events), ("population", population), ("age_band", age_band)):
-        v.check_column(cube, column, param, func)
-    v.check_column(cube, quantile, "quantile", func)
+    v.check_columns(
+        cube,
+        {"events": events, "population": population, "age_band": age_band, "quantile": quantile},
+        func,
+    )
     v.check_optional_column(cube, cost, "cost", func)
     if unit_cost is not None:
         unit_cost = v.check_real(
@@ -445,47 +488,29 @@ def excess_events(
     reserved += ["reference", "reference_quantiles", "bands_without_reference", "note"]
     v.check_no_clash(by_columns, reserved, func)
 
-    measures = {"events": events, "population": population}
-    if cost is not None:
-        measures["cost"] = cost
-    frame, quantile_column, _ = _deprivation_frame(
+    rows = _deprivation_rows(
         cube,
         func=func,
+        events=events,
+        population=population,
         quantile=quantile,
         quintiles=False,
         by=by_columns,
-        measures=measures,
-        carried=[age_band],
+        cost=cost,
+        age_band=age_band,
+        standard_population=standard_population,
     )
-    counts = v.count_column(frame, events, "events", func)
-    populations = v.count_column(frame, population, "population", func)
-    v.check_population_for_events(
-        counts,
-        populations,
-        frame,
-        events_column=events,
-        population_column=population,
-        population_param="population",
-        func=func,
-    )
-    counts, populations = np.nan_to_num(counts), np.nan_to_num(populations)
+    frame, quantile_column, bands = rows.frame, rows.quantile, rows.bands
     costs = np.nan_to_num(v.numeric_column(frame, cost, "cost", func)) if cost else None
-    labels, weights, lookup = resolve_standard(standard_population, func)
-    bands = band_positions(
-        frame,
-        age_band,
-        lookup,
-        func=func,
-        expected="ESP2013 band labels ('0-4', ..., '90+') or the bands of standard_population",
-    )
+    labels, weights, _ = resolve_standard(standard_population, func)
     groups = v.group_rows(frame, by_columns)
     q_codes, q_values = pd.factorize(frame[quantile_column].to_numpy(), sort=True)
     n_groups, n_q, n_bands = groups.count, len(q_values), len(labels)
     cells = (groups.codes * n_q + q_codes) * n_bands + bands
     size = n_groups * n_q * n_bands
     shape = (n_groups, n_q, n_bands)
-    observed = np.bincount(cells, weights=counts, minlength=size).reshape(shape)
-    at_risk = np.bincount(cells, weights=populations, minlength=size).reshape(shape)
+    observed = np.bincount(cells, weights=rows.counts, minlength=size).reshape(shape)
+    at_risk = np.bincount(cells, weights=rows.populations, minlength=size).reshape(shape)
     present = (np.bincount(groups.codes * n_q + q_codes, minlength=n_groups * n_q) > 0).reshape(
         n_groups, n_q
     )
@@ -535,7 +560,6 @@ def excess_events(
 
     if level == "quantile":
         g_index, q_index = np.nonzero(present)
-        keys = groups.keys.iloc[g_index].reset_index(drop=True)
         notes = np.where(
             without[g_index, q_index] > 0,
             "some age bands have no reference rate (expected = observed there)",
@@ -561,8 +585,7 @@ def excess_events(
         columns["reference_quantiles"] = [reference_labels[g] for g in g_index]
         columns["bands_without_reference"] = without[g_index, q_index]
         columns["note"] = notes
-        body = pd.DataFrame(columns)
-        return pd.concat([keys, body], axis=1)
+        return v.result_frame(groups.keys, columns, rows=g_index)
 
     masked = np.where(present, excess, 0.0)
     columns = {
@@ -573,13 +596,12 @@ def excess_events(
     }
     if with_cost:
         cost_masked = np.where(present, excess_cost, 0.0)
-        columns["excess_cost_net"] = np.where(present, excess_cost, 0.0).sum(1)
+        columns["excess_cost_net"] = cost_masked.sum(1)
         columns["excess_cost_positive"] = np.where(cost_masked > 0, cost_masked, 0.0).sum(1)
     columns["reference"] = reference
     columns["reference_quantiles"] = reference_labels
     columns["bands_without_reference"] = without.sum(1)
-    body = pd.DataFrame(columns)
-    return pd.concat([groups.keys.reset_index(drop=True), body], axis=1)
+    return v.result_frame(groups.keys, columns)
 
 
 def core20_share(
@@ -614,58 +636,41 @@ def core20_share(
         Core20). Shares are crude (not age-standardised).
     """
     func = "core20_share"
-    v.check_frame(cube, func)
-    v.check_column(cube, events, "events", func)
-    v.check_column(cube, population, "population", func)
-    v.check_column(cube, quantile, "quantile", func)
+    v.check_columns(cube, {"events": events, "population": population, "quantile": quantile}, func)
     by_columns = v.normalise_by(cube, by, func)
     reserved = ["core20_events", "events", "event_share", "core20_population", "population"]
     reserved += ["population_share", "share_ratio"]
     v.check_no_clash(by_columns, reserved, func)
-    frame, quantile_column, _ = _deprivation_frame(
+    rows = _deprivation_rows(
         cube,
         func=func,
+        events=events,
+        population=population,
         quantile=quantile,
         quintiles=True,
         by=by_columns,
-        measures={"events": events, "population": population},
     )
-    counts = v.count_column(frame, events, "events", func)
-    populations = v.count_column(frame, population, "population", func)
-    v.check_population_for_events(
-        counts,
-        populations,
-        frame,
-        events_column=events,
-        population_column=population,
-        population_param="population",
-        func=func,
-    )
-    counts, populations = np.nan_to_num(counts), np.nan_to_num(populations)
-    core = np.isin(frame[quantile].to_numpy(), CORE20_DECILES)
-    groups = v.group_rows(frame, by_columns)
-    total_events = np.bincount(groups.codes, weights=counts, minlength=groups.count)
-    total_population = np.bincount(groups.codes, weights=populations, minlength=groups.count)
-    core_events = np.bincount(groups.codes, weights=counts * core, minlength=groups.count)
-    core_population = np.bincount(groups.codes, weights=populations * core, minlength=groups.count)
+    counts, populations = rows.counts, rows.populations
+    core = np.isin(rows.frame[quantile].to_numpy(), CORE20_DECILES)
+    groups = v.group_rows(rows.frame, by_columns)
+    total_events, total_population = groups.total(counts), groups.total(populations)
+    core_events, core_population = groups.total(counts * core), groups.total(populations * core)
     with np.errstate(divide="ignore", invalid="ignore"):
         event_share = np.where(total_events > 0, core_events / total_events, np.nan)
         population_share = np.where(
             total_population > 0, core_population / total_population, np.nan
         )
         ratio = event_share / population_share
-    body = pd.DataFrame(
-        {
-            "core20_events": core_events,
-            "events": total_events,
-            "event_share": event_share,
-            "core20_population": core_population,
-            "population": total_population,
-            "population_share": population_share,
-            "share_ratio": ratio,
-        }
-    )
-    return pd.concat([groups.keys.reset_index(drop=True), body], axis=1)
+    columns = {
+        "core20_events": core_events,
+        "events": total_events,
+        "event_share": event_share,
+        "core20_population": core_population,
+        "population": total_population,
+        "population_share": population_share,
+        "share_ratio": ratio,
+    }
+    return v.result_frame(groups.keys, columns)
 
 
 __all__ = [

@@ -130,6 +130,23 @@ def exact_poisson_interval(events: np.ndarray, confidence: float) -> tuple[np.nd
     return lower, upper
 
 
+def poisson_method(events: np.ndarray) -> np.ndarray:
+    """Which Poisson limits :func:`poisson_interval` gives each count.
+
+    Parameters
+    ----------
+    events : numpy.ndarray
+        Observed counts.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``"exact Poisson"`` below :data:`EXACT_POISSON_BELOW` events, else ``"Byar"``.
+    """
+    exact = np.asarray(events, dtype="float64") < EXACT_POISSON_BELOW
+    return np.where(exact, METHOD_EXACT, METHOD_BYAR).astype(object)
+
+
 def poisson_interval(
     events: np.ndarray, confidence: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -160,5 +177,4 @@ def poisson_interval(
     missing = np.isnan(events)
     lower[missing] = np.nan
     upper[missing] = np.nan
-    method = np.where(exact, METHOD_EXACT, METHOD_BYAR).astype(object)
-    return lower, upper, method
+    return lower, upper, poisson_method(events)

@@ -109,24 +109,16 @@ def _band_table(
     func: str,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Deaths and population as (groups × 20) arrays; every group needs every band."""
-    counts = v.count_column(data, deaths, "deaths", func)
-    populations = v.count_column(data, population, "population", func)
-    v.check_population_for_events(
-        counts,
-        populations,
-        data,
-        events_column=deaths,
-        population_column=population,
-        population_param="population",
-        func=func,
+    counts, populations = v.counts_and_populations(
+        data, count=deaths, population=population, func=func, count_param="deaths"
     )
     bands = band_positions(data, age_band, life_table_lookup(), func=func, expected=_EXPECTED_BANDS)
     n_bands = len(LIFE_TABLE_BANDS)
     cells = groups.codes * n_bands + bands
     size = groups.count * n_bands
     shape = (groups.count, n_bands)
-    d = np.bincount(cells, weights=np.nan_to_num(counts), minlength=size).reshape(shape)
-    p = np.bincount(cells, weights=np.nan_to_num(populations), minlength=size).reshape(shape)
+    d = np.bincount(cells, weights=counts, minlength=size).reshape(shape)
+    p = np.bincount(cells, weights=populations, minlength=size).reshape(shape)
     seen = (np.bincount(cells, minlength=size) > 0).reshape(shape)
     incomplete = np.flatnonzero(~seen.all(axis=1))
     if len(incomplete):
@@ -190,19 +182,13 @@ def life_expectancy(
     deaths exceed population, or the 90+ band has no deaths.
     """
     func = "life_expectancy"
-    v.check_frame(data, func)
-    v.check_column(data, deaths, "deaths", func)
-    v.check_column(data, population, "population", func)
-    v.check_column(data, age_band, "age_band", func)
+    v.check_columns(data, {"deaths": deaths, "population": population, "age_band": age_band}, func)
     by_columns = v.normalise_by(data, by, func)
     if age_band in by_columns:
         raise ValueError(f"The 'by' parameter of {func} must not include the age band column.")
     levels = v.parse_confidence(confidence, func)
     positions = _at_ages(at_age, func)
-    limit_names = []
-    for level in levels:
-        label = v.confidence_label(level)
-        limit_names += [f"lower_{label}", f"upper_{label}"]
+    limit_names = v.limit_columns(levels)
     reserved = ["age_band", "deaths", "population", "value", "standard_error", *limit_names]
     v.check_no_clash(by_columns, [*reserved, "confidence", "method", "note"], func)
 
@@ -244,16 +230,15 @@ def life_expectancy(
         "value": value,
         "standard_error": error,
     }
-    for level in levels:
-        label = v.confidence_label(level)
-        z = z_value(level)
-        columns[f"lower_{label}"] = value - z * error
-        columns[f"upper_{label}"] = value + z * error
+    columns.update(
+        v.scaled_limits(
+            levels, lambda level: (value - z_value(level) * error, value + z_value(level) * error)
+        )
+    )
     columns["confidence"] = v.confidence_text(levels)
     columns["method"] = METHOD_LE
     columns["note"] = notes
-    keys = groups.keys.iloc[g_index].reset_index(drop=True)
-    return pd.concat([keys, pd.DataFrame(columns)], axis=1)
+    return v.result_frame(groups.keys, columns, rows=g_index)
 
 
 def _at_ages(at_age: Any, func: str) -> np.ndarray:
@@ -359,15 +344,17 @@ def life_expectancy_gap_by_cause(
     :func:`life_expectancy`; the decomposition is of the point estimates (no limits).
     """
     func = "life_expectancy_gap_by_cause"
-    v.check_frame(data, func)
-    for param, column in (
-        ("deaths", deaths),
-        ("population", population),
-        ("age_band", age_band),
-        ("cause", cause),
-        ("quantile", quantile),
-    ):
-        v.check_column(data, column, param, func)
+    v.check_columns(
+        data,
+        {
+            "deaths": deaths,
+            "population": population,
+            "age_band": age_band,
+            "cause": cause,
+            "quantile": quantile,
+        },
+        func,
+    )
     quintiles = v.check_bool(quintiles, "quintiles", func)
     by_columns = v.normalise_by(data, by, func)
     overlap = set(by_columns) & {age_band, cause, quantile}
@@ -406,18 +393,9 @@ def life_expectancy_gap_by_cause(
             f"The 'cause' column {cause!r} of {func} is missing in "
             f"{v.rows_text(data.index[missing_cause])}. Label unknown causes explicitly."
         )
-    counts = v.count_column(data, deaths, "deaths", func)
-    populations = v.count_column(data, population, "population", func)
-    v.check_population_for_events(
-        counts,
-        populations,
-        data,
-        events_column=deaths,
-        population_column=population,
-        population_param="population",
-        func=func,
+    counts, populations = v.counts_and_populations(
+        data, count=deaths, population=population, func=func, count_param="deaths"
     )
-    counts, populations = np.nan_to_num(counts), np.nan_to_num(populations)
     bands = band_positions(data, age_band, life_table_lookup(), func=func, expected=_EXPECTED_BANDS)
     groups = v.group_rows(data, by_columns)
     rank_codes, rank_values = pd.factorize(ranks, sort=True)
@@ -426,26 +404,20 @@ def life_expectancy_gap_by_cause(
 
     # population: repeated on every cause row of a band, so it must agree across causes
     cell = (groups.codes * n_r + rank_codes) * n_b + bands
-    sub = cell * n_c + cause_codes
-    pop_sub = np.bincount(sub, weights=populations, minlength=n_g * n_r * n_b * n_c)
-    rows_sub = np.bincount(sub, minlength=n_g * n_r * n_b * n_c) > 0
-    pop_sub = pop_sub.reshape(-1, n_c)
-    rows_sub = rows_sub.reshape(-1, n_c)
-    high = np.where(rows_sub, pop_sub, -np.inf).max(axis=1)
-    low = np.where(rows_sub, pop_sub, np.inf).min(axis=1)
-    inconsistent = np.isfinite(high) & ~np.isclose(high, low, rtol=1e-12, atol=0)
-    if inconsistent.any():
-        bad_rows = np.isin(cell, np.flatnonzero(inconsistent))
+    band_population, seen, bad_rows = v.value_repeated_per_cell(
+        populations, cell, cause_codes, n_g * n_r * n_b, n_c
+    )
+    if bad_rows.any():
         raise ValueError(
             f"The 'population' column {population!r} of {func} differs between the causes of "
             f"the same quantile and age band, in {v.rows_text(data.index[bad_rows])}. Each "
             "cause row repeats the population of its quantile and age band."
         )
-    seen = np.isfinite(high).reshape(n_g, n_r, n_b)
-    band_population = np.where(np.isfinite(high), high, 0.0).reshape(n_g, n_r, n_b)
-    cause_deaths = np.bincount(sub, weights=counts, minlength=n_g * n_r * n_b * n_c).reshape(
-        n_g, n_r, n_b, n_c
-    )
+    seen = seen.reshape(n_g, n_r, n_b)
+    band_population = band_population.reshape(n_g, n_r, n_b)
+    cause_deaths = np.bincount(
+        cell * n_c + cause_codes, weights=counts, minlength=n_g * n_r * n_b * n_c
+    ).reshape(n_g, n_r, n_b, n_c)
     present = seen.any(axis=2)
     if quintiles:
         target = np.ceil(rank_values / 2).astype(int)
@@ -520,22 +492,19 @@ def life_expectancy_gap_by_cause(
         this_gap = gap[i] if ok else np.nan
         with np.errstate(divide="ignore", invalid="ignore"):
             share = contribution / this_gap
-        frame = pd.DataFrame(
-            {
-                "age_band": np.repeat(np.asarray(LIFE_TABLE_BANDS, dtype=object), n_c),
-                "cause": np.tile(np.asarray(cause_values, dtype=object), n_b),
-                "contribution": contribution,
-                "share_of_gap": share,
-                "gap": this_gap,
-                "life_expectancy_most_deprived": e_most[i] if ok else np.nan,
-                "life_expectancy_least_deprived": e_least[i] if ok else np.nan,
-                "most_deprived": int(rank_values[first]),
-                "least_deprived": int(rank_values[last]),
-                "note": "" if ok else "not calculated: " + problem,
-            }
-        )
-        keys = pd.concat([groups.keys.iloc[[g]]] * len(frame), ignore_index=True)
-        frames.append(pd.concat([keys, frame], axis=1))
+        columns = {
+            "age_band": np.repeat(np.asarray(LIFE_TABLE_BANDS, dtype=object), n_c),
+            "cause": np.tile(np.asarray(cause_values, dtype=object), n_b),
+            "contribution": contribution,
+            "share_of_gap": share,
+            "gap": this_gap,
+            "life_expectancy_most_deprived": e_most[i] if ok else np.nan,
+            "life_expectancy_least_deprived": e_least[i] if ok else np.nan,
+            "most_deprived": int(rank_values[first]),
+            "least_deprived": int(rank_values[last]),
+            "note": "" if ok else "not calculated: " + problem,
+        }
+        frames.append(v.result_frame(groups.keys, columns, rows=np.full(n_b * n_c, g)))
     return pd.concat(frames, ignore_index=True)
 
 

@@ -19,8 +19,7 @@ from toolkit.indicators import _validation as v
 from toolkit.indicators.inequality import (
     ExcludedRowsWarning,
     Reference,
-    _check_counts,
-    _deprivation_frame,
+    _deprivation_rows,
     core20_share,
     excess_events,
     rate_by_deprivation,
@@ -329,10 +328,11 @@ def deprivation_profile(
     convention.
     """
     func = "deprivation_profile"
-    v.check_frame(cube, func)
-    for param, column in (("events", events), ("population", population), ("age_band", age_band)):
-        v.check_column(cube, column, param, func)
-    v.check_column(cube, quantile, "quantile", func)
+    v.check_columns(
+        cube,
+        {"events": events, "population": population, "age_band": age_band, "quantile": quantile},
+        func,
+    )
     levels = v.parse_confidence(confidence, func)
     if label is not None and not isinstance(label, str):
         raise TypeError(f"The 'label' parameter of {func} must be a str or None. Got {label!r}.")
@@ -342,23 +342,19 @@ def deprivation_profile(
         measures["cost"] = cost
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ExcludedRowsWarning)
-        frame, quantile_column, excluded = _deprivation_frame(
+        rows = _deprivation_rows(
             cube,
             func=func,
+            events=events,
+            population=population,
             quantile=quantile,
             quintiles=False,
             by=[],
-            measures=measures,
-            carried=[age_band],
+            cost=cost,
+            age_band=age_band,
+            standard_population=standard_population,
         )
-    _check_counts(
-        frame,
-        func=func,
-        events=events,
-        population=population,
-        age_band=age_band,
-        standard_population=standard_population,
-    )
+    frame, quantile_column, excluded = rows.frame, rows.quantile, rows.excluded
     if excluded["rows"]:
         detail = ", ".join(f"{excluded[p]:,.0f} in {c!r}" for p, c in measures.items())
         warnings.warn(
@@ -390,28 +386,20 @@ def deprivation_profile(
         seed=seed,
         limits_confidence=levels[0],
     )
-    excess = excess_events(
-        frame,
-        events=events,
-        population=population,
-        age_band=age_band,
-        quantile=quantile_column,
-        cost=cost,
-        unit_cost=unit_cost,
-        reference=reference,
-        standard_population=standard_population,
-    )
-    excess_total = excess_events(
-        frame,
-        events=events,
-        population=population,
-        age_band=age_band,
-        quantile=quantile_column,
-        cost=cost,
-        unit_cost=unit_cost,
-        reference=reference,
-        level="total",
-        standard_population=standard_population,
+    excess, excess_total = (
+        excess_events(
+            frame,
+            events=events,
+            population=population,
+            age_band=age_band,
+            quantile=quantile_column,
+            cost=cost,
+            unit_cost=unit_cost,
+            reference=reference,
+            level=level,
+            standard_population=standard_population,
+        )
+        for level in ("quantile", "total")
     )
     core20 = core20_share(frame, events=events, population=population, quantile=quantile_column)
     return DeprivationProfile(

@@ -1,4 +1,4 @@
-"""Proportions, crude rates, directly standardised rates and indirectly standardised ratios.
+"""Proportions, crude rates, directly standardised rates, indirectly standardised ratios and rates.
 
 Each function takes a tidy DataFrame, sums the counts within each ``by`` group (so a cube
 with extra dimensions such as sex or segment is simply aggregated over them) and returns
@@ -21,6 +21,7 @@ from toolkit.indicators.intervals import (
     EXACT_POISSON_BELOW,
     METHOD_WILSON,
     poisson_interval,
+    poisson_method,
     wilson_interval,
 )
 
@@ -37,42 +38,47 @@ _ESP_TEXT = (
 )
 
 
-def _limit_columns(levels: Sequence[float]) -> list[str]:
-    names = []
-    for level in levels:
-        label = v.confidence_label(level)
-        names += [f"lower_{label}", f"upper_{label}"]
-    return names
-
-
-def _result_frame(keys: pd.DataFrame, columns: Mapping[str, Any]) -> pd.DataFrame:
-    """Join the group keys and the result columns into the output frame."""
-    result = pd.DataFrame(dict(columns), index=keys.index)
-    return pd.concat([keys, result], axis=1).reset_index(drop=True)
-
-
-def _counts(
-    data: pd.DataFrame,
+def _check_inputs(
+    data: Any,
     *,
-    count: str,
-    count_param: str,
-    population: str,
-    population_param: str,
     func: str,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Return validated count and population arrays; missing counts become 0."""
-    counts = v.count_column(data, count, count_param, func)
-    populations = v.count_column(data, population, population_param, func)
-    v.check_population_for_events(
-        counts,
-        populations,
-        data,
-        events_column=count,
-        population_column=population,
-        population_param=population_param,
-        func=func,
+    columns: Mapping[str, Any],
+    by: Any,
+    confidence: Any,
+) -> tuple[list[str], tuple[float, ...]]:
+    """Check the frame, the columns it is given, ``by`` and ``confidence``, in that order."""
+    v.check_columns(data, columns, func)
+    return v.normalise_by(data, by, func), v.parse_confidence(confidence, func)
+
+
+def _per(factor: float, denominator: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``factor / denominator`` where the denominator is positive (NaN elsewhere), and where."""
+    positive = denominator > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(positive, factor / denominator, np.nan), positive
+
+
+def _poisson_columns(
+    observed: np.ndarray,
+    scale: np.ndarray,
+    levels: Sequence[float],
+    *,
+    valid: np.ndarray,
+    note: str,
+) -> dict[str, Any]:
+    """Build ``value`` (observed × scale), its limits, ``confidence``, ``method`` and ``note``.
+
+    The limits are the exact Poisson or Byar limits of the observed count times ``scale``;
+    ``note`` goes where the row is not ``valid``.
+    """
+    columns: dict[str, Any] = {"value": observed * scale}
+    columns.update(
+        v.scaled_limits(levels, lambda level: poisson_interval(observed, level)[:2], scale)
     )
-    return np.nan_to_num(counts), np.nan_to_num(populations)
+    columns["confidence"] = v.confidence_text(levels)
+    columns["method"] = poisson_method(observed)
+    columns["note"] = np.where(valid, "", note)
+    return columns
 
 
 def proportion(
@@ -115,46 +121,30 @@ def proportion(
     (PHEindicatormethods ``phe_proportion``). A missing numerator counts as 0.
     """
     func = "proportion"
-    v.check_frame(data, func)
-    v.check_column(data, numerator, "numerator", func)
-    v.check_column(data, denominator, "denominator", func)
-    by_columns = v.normalise_by(data, by, func)
-    levels = v.parse_confidence(confidence, func)
-    multiplier = v.check_real(
-        multiplier, "multiplier", func, low=0.0, description="a positive float"
+    by_columns, levels = _check_inputs(
+        data,
+        func=func,
+        columns={"numerator": numerator, "denominator": denominator},
+        by=by,
+        confidence=confidence,
     )
-    out_names = ["numerator", "denominator", "value", *_limit_columns(levels)]
+    multiplier = v.check_positive(multiplier, "multiplier", func)
+    out_names = ["numerator", "denominator", "value", *v.limit_columns(levels)]
     v.check_no_clash(by_columns, [*out_names, "confidence", "method", "note"], func)
 
-    counts, populations = _counts(
-        data,
-        count=numerator,
-        count_param="numerator",
-        population=denominator,
-        population_param="denominator",
-        func=func,
+    counts, populations = v.numerators_and_denominators(
+        data, numerator=numerator, denominator=denominator, func=func, proportion=True
     )
-    over = counts > populations
-    if over.any():
-        raise ValueError(
-            f"The 'numerator' column {numerator!r} of {func} exceeds the 'denominator' column "
-            f"{denominator!r} in {v.rows_text(data.index[over])}."
-        )
     groups = v.group_rows(data, by_columns)
-    x = np.bincount(groups.codes, weights=counts, minlength=groups.count)
-    n = np.bincount(groups.codes, weights=populations, minlength=groups.count)
+    x, n = groups.total(counts), groups.total(populations)
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(n > 0, x / n, np.nan)
     columns: dict[str, Any] = {"numerator": x, "denominator": n, "value": value * multiplier}
-    for level in levels:
-        lower, upper = wilson_interval(x, n, level)
-        label = v.confidence_label(level)
-        columns[f"lower_{label}"] = lower * multiplier
-        columns[f"upper_{label}"] = upper * multiplier
+    columns.update(v.scaled_limits(levels, lambda level: wilson_interval(x, n, level), multiplier))
     columns["confidence"] = v.confidence_text(levels)
     columns["method"] = METHOD_WILSON
     columns["note"] = np.where(n > 0, "", "no denominator")
-    return _result_frame(groups.keys, columns)
+    return v.result_frame(groups.keys, columns)
 
 
 def crude_rate(
@@ -198,42 +188,28 @@ def crude_rate(
     [0, χ²_{1-α/2}(2)/2 / population].
     """
     func = "crude_rate"
-    v.check_frame(data, func)
-    v.check_column(data, events, "events", func)
-    v.check_column(data, population, "population", func)
-    by_columns = v.normalise_by(data, by, func)
-    levels = v.parse_confidence(confidence, func)
-    multiplier = v.check_real(
-        multiplier, "multiplier", func, low=0.0, description="a positive float"
+    by_columns, levels = _check_inputs(
+        data,
+        func=func,
+        columns={"events": events, "population": population},
+        by=by,
+        confidence=confidence,
     )
-    out_names = ["events", "population", "value", *_limit_columns(levels)]
+    multiplier = v.check_positive(multiplier, "multiplier", func)
+    out_names = ["events", "population", "value", *v.limit_columns(levels)]
     v.check_no_clash(by_columns, [*out_names, "confidence", "method", "note"], func)
 
-    counts, populations = _counts(
-        data,
-        count=events,
-        count_param="events",
-        population=population,
-        population_param="population",
-        func=func,
+    counts, populations = v.counts_and_populations(
+        data, count=events, population=population, func=func
     )
     groups = v.group_rows(data, by_columns)
-    x = np.bincount(groups.codes, weights=counts, minlength=groups.count)
-    n = np.bincount(groups.codes, weights=populations, minlength=groups.count)
-    has_population = n > 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scale = np.where(has_population, multiplier / n, np.nan)
-    columns: dict[str, Any] = {"events": x, "population": n, "value": x * scale}
-    method = None
-    for level in levels:
-        lower, upper, method = poisson_interval(x, level)
-        label = v.confidence_label(level)
-        columns[f"lower_{label}"] = lower * scale
-        columns[f"upper_{label}"] = upper * scale
-    columns["confidence"] = v.confidence_text(levels)
-    columns["method"] = method
-    columns["note"] = np.where(has_population, "", NOTE_NO_POPULATION)
-    return _result_frame(groups.keys, columns)
+    x, n = groups.total(counts), groups.total(populations)
+    scale, has_population = _per(multiplier, n)
+    columns = {"events": x, "population": n}
+    columns.update(
+        _poisson_columns(x, scale, levels, valid=has_population, note=NOTE_NO_POPULATION)
+    )
+    return v.result_frame(groups.keys, columns)
 
 
 def directly_standardised_rate(
@@ -303,15 +279,14 @@ def directly_standardised_rate(
     with f events. Our own vectorised code: no library implements Dobson's method.
     """
     func = "directly_standardised_rate"
-    v.check_frame(data, func)
-    v.check_column(data, events, "events", func)
-    v.check_column(data, population, "population", func)
-    v.check_column(data, age_band, "age_band", func)
-    by_columns = v.normalise_by(data, by, func)
-    levels = v.parse_confidence(confidence, func)
-    multiplier = v.check_real(
-        multiplier, "multiplier", func, low=0.0, description="a positive float"
+    by_columns, levels = _check_inputs(
+        data,
+        func=func,
+        columns={"events": events, "population": population, "age_band": age_band},
+        by=by,
+        confidence=confidence,
     )
+    multiplier = v.check_positive(multiplier, "multiplier", func)
     independent_events = v.check_bool(independent_events, "independent_events", func)
     if independent_events and event_frequency is not None:
         raise ValueError(
@@ -327,18 +302,13 @@ def directly_standardised_rate(
         v.check_column(data, event_frequency, "event_frequency", func)
     if age_band in by_columns:
         raise ValueError(f"The 'by' parameter of {func} must not include the age band column.")
-    out_names = ["events", "population", "value", *_limit_columns(levels), "age_bands"]
+    out_names = ["events", "population", "value", *v.limit_columns(levels), "age_bands"]
     v.check_no_clash(by_columns, [*out_names, "standard", "confidence", "method", "note"], func)
 
     labels, weights, lookup = resolve_standard(standard_population, func)
     expected = _ESP_TEXT if standard_population is None else f"the standard's bands {list(labels)}"
-    counts, populations = _counts(
-        data,
-        count=events,
-        count_param="events",
-        population=population,
-        population_param="population",
-        func=func,
+    counts, populations = v.counts_and_populations(
+        data, count=events, population=population, func=func
     )
     bands = band_positions(data, age_band, lookup, func=func, expected=expected)
     groups = v.group_rows(data, by_columns)
@@ -371,19 +341,19 @@ def directly_standardised_rate(
         spread = np.sqrt(variance / observed)
     published = has_population & (observed >= DSR_MINIMUM_EVENTS)
 
+    def dobson_limits(level: float) -> tuple[np.ndarray, np.ndarray]:
+        lower, upper, _ = poisson_interval(observed, level)
+        with np.errstate(invalid="ignore"):
+            low = (dsr + spread * (lower - observed)) * multiplier
+            high = (dsr + spread * (upper - observed)) * multiplier
+        return np.where(published, low, np.nan), np.where(published, high, np.nan)
+
     columns: dict[str, Any] = {
         "events": observed,
         "population": n.sum(axis=1),
         "value": np.where(published, dsr * multiplier, np.nan),
     }
-    for level in levels:
-        lower, upper, _ = poisson_interval(observed, level)
-        label = v.confidence_label(level)
-        with np.errstate(invalid="ignore"):
-            low = (dsr + spread * (lower - observed)) * multiplier
-            high = (dsr + spread * (upper - observed)) * multiplier
-        columns[f"lower_{label}"] = np.where(published, low, np.nan)
-        columns[f"upper_{label}"] = np.where(published, high, np.nan)
+    columns.update(v.scaled_limits(levels, dobson_limits))
     columns["age_bands"] = present.sum(axis=1)
     columns["standard"] = "ESP2013" if standard_population is None else "custom"
     columns["confidence"] = v.confidence_text(levels)
@@ -392,7 +362,7 @@ def directly_standardised_rate(
     columns["note"] = np.where(
         ~has_population, NOTE_NO_POPULATION, np.where(published, "", NOTE_NOT_PUBLISHED)
     )
-    return _result_frame(groups.keys, columns)
+    return v.result_frame(groups.keys, columns)
 
 
 def _frequency_breakdown(
@@ -417,23 +387,15 @@ def _frequency_breakdown(
             f"(events per person); it is not in {v.rows_text(data.index[bad])}."
         )
     freq_codes, freq_values = pd.factorize(frequency, sort=True)
-    n_freq = len(freq_values)
-    sub_cells = cells * n_freq + freq_codes
-    sub_population = np.bincount(sub_cells, weights=populations, minlength=size * n_freq)
-    has_rows = np.bincount(sub_cells, minlength=size * n_freq) > 0
-    table = sub_population.reshape(size, n_freq)
-    rows = has_rows.reshape(size, n_freq)
-    high = np.where(rows, table, -np.inf).max(axis=1)
-    low = np.where(rows, table, np.inf).min(axis=1)
-    inconsistent = np.isfinite(high) & ~np.isclose(high, low, rtol=1e-12, atol=0)
-    if inconsistent.any():
-        bad_rows = np.isin(cells, np.flatnonzero(inconsistent))
+    band_population, _, bad_rows = v.value_repeated_per_cell(
+        populations, cells, freq_codes, size, len(freq_values)
+    )
+    if bad_rows.any():
         raise ValueError(
             f"The 'population' column of {func} differs between the event frequencies of the "
             f"same group and age band, in {v.rows_text(data.index[bad_rows])}. With "
             "independent_events=False each frequency row repeats the band's population."
         )
-    band_population = np.where(np.isfinite(high), high, 0.0)
     # persons with f events = events / f; their variance weight is f² · persons = f · events
     weighted = np.bincount(cells, weights=counts * frequency, minlength=size)
     return band_population, weighted
@@ -485,27 +447,129 @@ def indirectly_standardised_ratio(
     E = Σ nᵢ·rᵢ; ratio = O/E × reference value; limits are the exact Poisson (fewer than
     10 events) or Byar limits of O divided by E, as OHID's ``calculate_ISRatio``.
     """
-    func = "indirectly_standardised_ratio"
-    v.check_frame(data, func)
-    v.check_column(data, events, "events", func)
-    v.check_column(data, population, "population", func)
-    v.check_column(data, age_band, "age_band", func)
-    by_columns = v.normalise_by(data, by, func)
-    levels = v.parse_confidence(confidence, func)
-    reference_value = v.check_real(
-        reference_value, "reference_value", func, low=0.0, description="a positive float"
-    )
-    out_names = ["observed", "expected", "value", *_limit_columns(levels)]
-    v.check_no_clash(by_columns, [*out_names, "confidence", "method", "note"], func)
-    rates = _reference_rates(reference_rates, func)
-
-    counts, populations = _counts(
+    return _indirectly_standardised(
         data,
-        count=events,
-        count_param="events",
+        func="indirectly_standardised_ratio",
+        events=events,
         population=population,
-        population_param="population",
+        age_band=age_band,
+        reference_rates=reference_rates,
+        by=by,
+        confidence=confidence,
+        factor_param="reference_value",
+        factor=reference_value,
+    )
+
+
+def indirectly_standardised_rate(
+    data: pd.DataFrame,
+    *,
+    events: str,
+    population: str,
+    age_band: str,
+    reference_rates: Mapping[str, float] | pd.Series,
+    reference_population: Mapping[str, float] | pd.Series,
+    by: str | Sequence[str] | None = None,
+    confidence: float | Sequence[float] = 0.95,
+    multiplier: float = 100_000,
+) -> pd.DataFrame:
+    """Indirectly standardised rate: the ratio O/E times the reference's crude rate.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Tidy rows with an age band; rows sharing a group and band are summed.
+    events : str
+        Column of observed events.
+    population : str
+        Column of the population at risk.
+    age_band : str
+        Column of age-band labels, matched (after normalising spaces and dashes) to the
+        labels of ``reference_rates``.
+    reference_rates : mapping or pandas.Series
+        Age band label to the reference rate per person (reference events divided by
+        reference population, e.g. England's), for every band in the data, as for
+        :func:`indirectly_standardised_ratio`.
+    reference_population : mapping or pandas.Series
+        Age band label to the reference population, for the same bands as
+        ``reference_rates``. With it the reference's events are ΣX = Σ rᵢ·Nᵢ and its
+        crude rate ΣX/ΣN.
+    by : str or list of str, optional
+        Grouping columns; ``None`` treats the whole frame as one group.
+    confidence : float or sequence of float, default 0.95
+        Confidence level(s) in (0, 1).
+    multiplier : float, default 100_000
+        Rate per this many people.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: the ``by`` columns, ``observed``, ``expected``,
+        ``reference_rate`` (the reference's crude rate ΣX/ΣN × multiplier), ``value``,
+        the limit columns, ``confidence``, ``method`` and ``note``.
+
+    Notes
+    -----
+    E = Σ nᵢ·rᵢ; rate = (O/E)·(ΣX/ΣN) × multiplier; limits are the exact Poisson (fewer
+    than 10 events) or Byar limits of O divided by E, times the same factor, as OHID's
+    ``calculate_ISRate``. So the rate is :func:`indirectly_standardised_ratio` (with
+    ``reference_value=1``) times the reference's crude rate. ΣX and ΣN run over every
+    band of ``reference_population``. Our own code (group sums and the interval pieces of
+    :mod:`toolkit.indicators.intervals`): no library offers indirect standardisation.
+    """
+    return _indirectly_standardised(
+        data,
+        func="indirectly_standardised_rate",
+        events=events,
+        population=population,
+        age_band=age_band,
+        reference_rates=reference_rates,
+        by=by,
+        confidence=confidence,
+        factor_param="multiplier",
+        factor=multiplier,
+        rate=True,
+        reference_population=reference_population,
+    )
+
+
+def _indirectly_standardised(
+    data: Any,
+    *,
+    func: str,
+    events: Any,
+    population: Any,
+    age_band: Any,
+    reference_rates: Any,
+    by: Any,
+    confidence: Any,
+    factor_param: str,
+    factor: Any,
+    rate: bool = False,
+    reference_population: Any = None,
+) -> pd.DataFrame:
+    """O/E times a factor, with the exact/Byar limits of O over E times the same factor.
+
+    The ratio's factor is its reference value. The rate's (``rate=True``) is the
+    reference's crude rate ΣX/ΣN times the multiplier, shown as ``reference_rate``.
+    """
+    by_columns, levels = _check_inputs(
+        data,
         func=func,
+        columns={"events": events, "population": population, "age_band": age_band},
+        by=by,
+        confidence=confidence,
+    )
+    factor = v.check_positive(factor, factor_param, func)
+    reference_column = ["reference_rate"] if rate else []
+    out_names = ["observed", "expected", *reference_column, "value", *v.limit_columns(levels)]
+    v.check_no_clash(by_columns, [*out_names, "confidence", "method", "note"], func)
+    rates = _band_values(reference_rates, param="reference_rates", func=func, unit="rates")
+    if rate:
+        factor *= _reference_crude_rate(rates, reference_population, func)
+
+    counts, populations = v.counts_and_populations(
+        data, count=events, population=population, func=func
     )
     lookup = {label: i for i, label in enumerate(rates)}
     bands = band_positions(
@@ -517,60 +581,81 @@ def indirectly_standardised_ratio(
     )
     rate_values = np.fromiter(rates.values(), dtype="float64", count=len(rates))
     groups = v.group_rows(data, by_columns)
-    observed = np.bincount(groups.codes, weights=counts, minlength=groups.count)
-    expected = np.bincount(
-        groups.codes, weights=populations * rate_values[bands], minlength=groups.count
+    observed = groups.total(counts)
+    expected = groups.total(populations * rate_values[bands])
+    scale, has_expected = _per(factor, expected)
+    columns: dict[str, Any] = {"observed": observed, "expected": expected}
+    if rate:
+        columns["reference_rate"] = factor
+    columns.update(
+        _poisson_columns(observed, scale, levels, valid=has_expected, note=NOTE_NO_EXPECTED)
     )
-    has_expected = expected > 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scale = np.where(has_expected, reference_value / expected, np.nan)
-    columns: dict[str, Any] = {
-        "observed": observed,
-        "expected": expected,
-        "value": observed * scale,
-    }
-    method = None
-    for level in levels:
-        lower, upper, method = poisson_interval(observed, level)
-        label = v.confidence_label(level)
-        columns[f"lower_{label}"] = lower * scale
-        columns[f"upper_{label}"] = upper * scale
-    columns["confidence"] = v.confidence_text(levels)
-    columns["method"] = method
-    columns["note"] = np.where(has_expected, "", NOTE_NO_EXPECTED)
-    return _result_frame(groups.keys, columns)
+    return v.result_frame(groups.keys, columns)
 
 
-def _reference_rates(reference_rates: Any, func: str) -> dict[str, float]:
-    """Validate reference rates; return normalised label to rate."""
-    if isinstance(reference_rates, pd.Series | Mapping):
-        items = list(reference_rates.items())
+def _reference_crude_rate(
+    rates: Mapping[str, float], reference_population: Any, func: str
+) -> float:
+    """ΣX/ΣN of the reference: Σ rᵢ·Nᵢ / Σ Nᵢ over the bands of ``reference_rates``."""
+    populations = _band_values(
+        reference_population, param="reference_population", func=func, unit="populations"
+    )
+    missing = [label for label in rates if label not in populations]
+    extra = [label for label in populations if label not in rates]
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(f"has no population for band(s) {missing} of reference_rates")
+        if extra:
+            parts.append(f"has band(s) {extra} that reference_rates lacks")
+        raise ValueError(
+            f"The 'reference_population' parameter of {func} {' and '.join(parts)}. Give a "
+            "reference population for exactly the bands of reference_rates."
+        )
+    total = sum(populations.values())
+    if not total > 0:
+        raise ValueError(
+            f"The 'reference_population' parameter of {func} must have a positive total. "
+            f"Got {total!r} instead."
+        )
+    return sum(rate * populations[label] for label, rate in rates.items()) / total
+
+
+def _band_values(values: Any, *, param: str, func: str, unit: str) -> dict[str, float]:
+    """Validate a mapping of age band to a number of zero or more, such as ``reference_rates``.
+
+    ``unit`` is ``"rates"`` (per person) or ``"populations"``. Returns normalised band label
+    to value.
+    """
+    per = {"rates": "rate per person", "populations": "population"}[unit]
+    if isinstance(values, pd.Series | Mapping):
+        items = list(values.items())
     else:
         raise TypeError(
-            f"The 'reference_rates' parameter of {func} must be a mapping or a pandas Series "
-            f"of age band to rate per person. Got {type(reference_rates).__name__} instead."
+            f"The '{param}' parameter of {func} must be a mapping or a pandas Series "
+            f"of age band to {per}. Got {type(values).__name__} instead."
         )
-    rates: dict[str, float] = {}
-    for label, rate in items:
+    checked: dict[str, float] = {}
+    for label, number in items:
         try:
-            value = float(rate)
+            value = float(number)
         except (TypeError, ValueError):
             raise TypeError(
-                f"The 'reference_rates' parameter of {func} must map age bands to numbers. "
-                f"Got {rate!r} for {label!r}."
+                f"The '{param}' parameter of {func} must map age bands to numbers. "
+                f"Got {number!r} for {label!r}."
             ) from None
         if not (np.isfinite(value) and value >= 0):
             raise ValueError(
-                f"The 'reference_rates' parameter of {func} must hold finite rates of zero or "
-                f"more. Got {rate!r} for {label!r}."
+                f"The '{param}' parameter of {func} must hold finite {unit} of zero or "
+                f"more. Got {number!r} for {label!r}."
             )
         key = normalise_label(label)
-        if key in rates:
-            raise ValueError(f"The 'reference_rates' parameter of {func} repeats band {label!r}.")
-        rates[key] = value
-    if not rates:
-        raise ValueError(f"The 'reference_rates' parameter of {func} is empty.")
-    return rates
+        if key in checked:
+            raise ValueError(f"The '{param}' parameter of {func} repeats band {label!r}.")
+        checked[key] = value
+    if not checked:
+        raise ValueError(f"The '{param}' parameter of {func} is empty.")
+    return checked
 
 
 __all__ = [
@@ -578,6 +663,7 @@ __all__ = [
     "EXACT_POISSON_BELOW",
     "crude_rate",
     "directly_standardised_rate",
+    "indirectly_standardised_rate",
     "indirectly_standardised_ratio",
     "proportion",
 ]
