@@ -43,6 +43,7 @@ from toolkit.indicators import (
     life_expectancy_gap_by_cause,
     rate_by_deprivation,
 )
+from toolkit.places import area_indicators, choropleth, leaflet_map
 from toolkit.report import sections as report
 from toolkit.report import setup_notebook
 from toolkit.report.charts import gap_by_cause_chart, show_figure
@@ -188,6 +189,45 @@ print(contributions.round(2).sort_values("contribution", ascending=False).to_str
 
 # %%
 show_figure(gap_by_cause_chart(contributions, gap=gap["gap"].iloc[0], period=PERIOD))
+
+# %% [markdown]
+# ## Neighbourhoods and places
+#
+# Inequality is local. The same age-standardised rate for each neighbourhood (LSOA) and each
+# place (neighbourhoods dissolved into places), with admissions against those expected at the
+# least deprived decile's age-specific rates (100 = the same).
+
+# %% tags=["nbval-check-output"]
+areas = area_indicators(persons, system.areas, events="emergency_admissions")
+place_rates = areas.to_frame("place")[
+    ["place", "neighbourhoods", "persons", "events", "dsr", "standardised_ratio"]
+]
+print(place_rates.round(1).to_string(index=False))
+
+# %%
+show_figure(
+    choropleth(
+        areas.neighbourhoods,
+        "dsr",
+        title=f"Emergency admissions per 100,000, age-standardised, {PERIOD}",
+        legend_title="Admissions per 100,000 a year",
+        places=areas.places,
+    )
+)
+
+# %% [markdown]
+# The same map to explore: hover over a neighbourhood for its figures. It needs no internet
+# (no tile server; Leaflet ships with the toolkit's dependencies), so it works on an NHS
+# laptop offline and in Voila.
+
+# %%
+leaflet_map(
+    areas.neighbourhoods,
+    "dsr",
+    title=f"Emergency admissions per 100,000, age-standardised, {PERIOD}",
+    tooltip_columns=("lsoa", "lsoa_name", "place", "imd_decile"),
+    places=areas.places,
+)
 
 # %% [markdown]
 # Next: `03_candidate_priorities` turns these comparisons into candidate priorities.

@@ -4,7 +4,9 @@
   and segment mix per neighbourhood (LSOA) and per place, places dissolved from
   neighbourhoods.
 - :func:`choropleth`, :func:`cluster_map`: static maps for reports;
-  :func:`interactive_map`: a folium map for notebooks that needs no tile server.
+  :func:`leaflet_map`: an interactive ipyleaflet map for notebooks and Voila that works
+  fully offline (Leaflet ships with the package); :func:`interactive_map`: a folium map to
+  save as HTML (no tile server needed, but the browser fetches Leaflet's scripts online).
 - :func:`local_moran_hotspots`: high-high clusters by local Moran's I (esda).
 - :func:`read_lsoa_boundaries`, :func:`read_lsoa_lookup`, :func:`recode_lsoa`,
   :func:`join_boundaries`, :func:`match_lsoa_codes`: ONS LSOA 2011 and 2021 boundaries
@@ -26,6 +28,7 @@ _EXPORTS = {
     "choropleth": "toolkit.places.maps",
     "cluster_map": "toolkit.places.maps",
     "interactive_map": "toolkit.places.maps",
+    "leaflet_map": "toolkit.places.leaflet",
     "HotSpots": "toolkit.places.hotspots",
     "local_moran_hotspots": "toolkit.places.hotspots",
     "BRITISH_NATIONAL_GRID": "toolkit.places.boundaries",
