@@ -16,6 +16,7 @@ import gzip
 import os
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -28,6 +29,7 @@ from toolkit.data.contract import (
     CUBE_DIMENSIONS,
     CUBE_MEASURES,
     ESP2013_BANDS,
+    SEXES,
 )
 from toolkit.errors import DataContractError
 from toolkit.segment.model import BuiltinModel, SegmentationModel, load_rules
@@ -58,6 +60,8 @@ WHOLE_SYSTEM_PLACE = "(all)"
 #: is sorted afterwards). DuckDB's default threads (one per core) and memory limit are kept:
 #: the scan streams and the aggregate is small, so 10 million persons peak at about 270 MB
 #: of resident memory and 57 million at about 350 MB (see benchmarks/bench_cube.py).
+#: DuckDB's own progress bar (printed for queries over two seconds) is turned off on each
+#: connection: library code does not print; ``build_cube(progress=True)`` shows the steps.
 DUCKDB_CONFIG: Mapping[str, Any] = {"preserve_insertion_order": False}
 
 _PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
@@ -220,58 +224,6 @@ def _csv_header(path: str) -> list[str]:
         return next(csv.reader(handle, dialect=dialect), [])
 
 
-def _duckdb_table(con: Any, persons: Any) -> tuple[ir.Table, str]:
-    import ibis
-
-    if isinstance(persons, pd.DataFrame):
-        # Registered with DuckDB through Arrow when the query runs; no copy into its storage.
-        return ibis.memtable(persons), "persons table"
-
-    files, kind = resolve_files(persons)
-    label = files[0] if len(files) == 1 else f"{os.fspath(persons)} ({len(files)} files)"
-    if kind == "parquet":
-        return con.read_parquet(files), label
-    header = _csv_header(files[0])
-    types = {name: "VARCHAR" for name in _TEXT_COLUMNS if name in header}
-    return con.read_csv(files, types=types or None), label
-
-
-def _spark_table(con: Any, session: SparkSession, persons: Any) -> tuple[ir.Table, str]:
-    name = f"pophealth_persons_{uuid.uuid4().hex}"
-    spark_frame: SparkDataFrame
-    if isinstance(persons, pd.DataFrame):
-        import pyarrow as pa
-
-        # Through Arrow, so that NaN and pandas' missing values arrive in Spark as null;
-        # categorical columns are decoded (Spark has no dictionary type).
-        arrow = pa.Table.from_pandas(persons, preserve_index=False)
-        for index, arrow_field in enumerate(arrow.schema):
-            if pa.types.is_dictionary(arrow_field.type):
-                decoded = arrow.column(index).cast(arrow_field.type.value_type)
-                arrow = arrow.set_column(index, arrow_field.name, decoded)
-        spark_frame = session.createDataFrame(arrow)
-        label = "persons table"
-    elif type(persons).__name__ == "DataFrame" and type(persons).__module__.startswith("pyspark"):
-        spark_frame, label = persons, "Spark DataFrame"
-    else:
-        text = os.fspath(persons)
-        if "://" in text:  # a URI on the Spark platform's storage: Spark resolves it
-            files = [text]
-            kind = "csv" if _suffix(text) in _CSV_SUFFIXES else "parquet"
-        else:
-            files, kind = resolve_files(persons)
-        label = files[0] if len(files) == 1 else f"{text} ({len(files)} files)"
-        if kind == "parquet":
-            spark_frame = session.read.parquet(*files)
-        else:
-            spark_frame = session.read.csv(files, header=True, inferSchema=True)
-            for column in _TEXT_COLUMNS:
-                if column in spark_frame.columns:
-                    spark_frame = spark_frame.withColumn(column, spark_frame[column].cast("string"))
-    spark_frame.createOrReplaceTempView(name)
-    return con.table(name), label
-
-
 def _check_input_columns(columns: Sequence[str], model: SegmentationModel, label: str) -> None:
     missing = [name for name in CUBE_INPUT_COLUMNS if name not in columns]
     if missing:
@@ -287,6 +239,481 @@ def _check_input_columns(columns: Sequence[str], model: SegmentationModel, label
             source=label,
         )
     model.check_columns(columns, table=label)
+
+
+# --------------------------------------------------------------------------------------
+# Value checks (build_cube(validate=True))
+# --------------------------------------------------------------------------------------
+#: Columns a locator table (see :func:`_locate_duckdb` and :func:`_locate_spark`) adds to
+#: the persons: the file a row comes from and its spreadsheet row number (header = row 1).
+_FILE = "_pophealth_file"
+_ROW = "_pophealth_row"
+_BLANK = ("is blank", "are blank")
+_BELOW_ZERO = ("is below 0", "are below 0")
+#: Columns holding text, whose example values are shown quoted.
+_QUOTED_COLUMNS = frozenset({"person_id", "sex"})
+
+
+@dataclass(frozen=True, eq=False)
+class _ValueCheck:
+    """One value rule of the persons contract, as an engine-side expression.
+
+    ``broken`` is true where a row breaks the rule (never null).
+    """
+
+    column: str
+    check: str
+    phrases: tuple[str, str]
+    broken: ir.BooleanValue
+
+
+def _value_checks(table: ir.Table) -> list[_ValueCheck]:
+    """Return the value rules of the persons contract that the cohort cube depends on.
+
+    Written here as Ibis expressions (rather than by calling
+    :func:`toolkit.data.validate_persons`, which works on a pandas DataFrame) so that the
+    engine checks the files in one scan without loading them. Check names and wording are
+    those of :mod:`toolkit.data.readers`. Float NaN counts as blank.
+    """
+    checks: list[_ValueCheck] = []
+
+    def add(column: str, check: str, phrases: tuple[str, str], broken: ir.BooleanValue) -> None:
+        checks.append(_ValueCheck(column, check, phrases, broken.fill_null(False)))
+
+    if "person_id" in table.columns:
+        add("person_id", "not_blank", _BLANK, table["person_id"].isnull())
+    age = _without_nan(table["age"])
+    add("age", "not_blank", _BLANK, age.isnull())
+    add("age", "in_range(0, 120)", ("is outside 0 to 120", "are outside 0 to 120"),
+        (age < 0) | (age > 120))  # fmt: skip
+    sex = table["sex"] if table["sex"].type().is_string() else table["sex"].cast("string")
+    add("sex", "not_blank", _BLANK, sex.isnull())
+    add(
+        "sex",
+        "isin(F, M)",
+        (
+            "is not F or M; read the file with toolkit.data.read_persons to map other codings",
+            "are not F or M; read the file with toolkit.data.read_persons to map other codings",
+        ),
+        sex.notnull() & ~sex.isin(SEXES),
+    )
+    decile = _without_nan(table["imd_decile"])
+    add("imd_decile", "in_range(1, 10)", ("is outside 1 to 10", "are outside 1 to 10"),
+        (decile < 1) | (decile > 10))  # fmt: skip
+    for column in (*ACTIVITY_COLUMNS, "cost_gbp"):
+        values = _without_nan(table[column])
+        add(column, "not_blank", _BLANK, values.isnull())
+        add(column, "greater_than_or_equal_to(0)", _BELOW_ZERO, values < 0)
+    add("died", "not_blank", _BLANK, table["died"].isnull())
+    return checks
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """A value check that failed: how many rows, and the first few (file, row, value)."""
+
+    column: str
+    check: str
+    phrases: tuple[str, str]
+    count: int
+    examples: tuple[tuple[str | None, int, str | None], ...] = ()
+
+
+def _count_failures(
+    con: Any, table: ir.Table, checks: Sequence[_ValueCheck], engine: Engine
+) -> tuple[list[int], int]:
+    """Count the rows breaking each check, and the surplus ``person_id`` rows.
+
+    One aggregate query counts every check (and, on Spark, the distinct ``person_id``
+    values). The surplus is the number of ids minus the number of distinct ids: zero when
+    every id is unique.
+    """
+    measures: dict[str, ir.Value] = {
+        f"check_{index}": check.broken.cast("int64").sum() for index, check in enumerate(checks)
+    }
+    has_ids = "person_id" in table.columns
+    if has_ids:
+        measures["ids"] = table["person_id"].count()
+        if engine != "duckdb":
+            measures["distinct_ids"] = table["person_id"].nunique()
+    row = con.to_pyarrow(table.aggregate(**measures)).to_pylist()[0]
+    counts = [int(row[f"check_{index}"] or 0) for index in range(len(checks))]
+    if not has_ids:
+        return counts, 0
+    ids = int(row["ids"] or 0)
+    if engine == "duckdb":
+        return counts, _surplus_hashes(con, table, ids)
+    return counts, ids - int(row["distinct_ids"] or 0)
+
+
+#: Rows per Arrow batch when streaming ``person_id`` hashes out of DuckDB.
+_HASH_BATCH_ROWS = 1_000_000
+#: Most ``person_id`` hashes held in memory at once (8 bytes each, so 128 MB); a larger
+#: table is checked in several passes, each over a slice of the hash values.
+_MAX_HASHES_IN_MEMORY = 16_000_000
+
+
+def _surplus_hashes(con: Any, table: ir.Table, ids: int) -> int:
+    """Return how many ``person_id`` values repeat an earlier one's 64-bit hash, on DuckDB.
+
+    Own code rather than DuckDB's ``COUNT(DISTINCT person_id)``, which at 10 million
+    persons takes about 0.75 s and 330 MB more than the cube itself: DuckDB hashes the ids
+    in its scan and streams the 8-byte hashes into a preallocated NumPy array, which is
+    sorted in place (about 0.3 s and 80 MB). Equal neighbours are repeated hashes; a hash
+    collision can only suggest a duplicate, which :func:`_duplicate_ids` confirms or
+    clears exactly. Above :data:`_MAX_HASHES_IN_MEMORY` ids the hashes are split by their
+    remainder into passes (one more scan each), so memory stays bounded for all of England.
+    """
+    if ids < 2:
+        return 0
+    passes = -(-ids // _MAX_HASHES_IN_MEMORY)
+    known = table.filter(table["person_id"].notnull())
+    hashed = known.select(hashed=known["person_id"].hash())
+    surplus = 0
+    for part in range(passes):
+        chosen = hashed
+        if passes > 1:  # the remainder of a negative hash is negative: shift it up
+            chosen = hashed.filter((hashed["hashed"] % passes + passes) % passes == part)
+        size = ids if passes == 1 else ids // passes + ids // (10 * passes) + 1
+        hashes = np.empty(size, dtype="int64")
+        filled = 0
+        # DuckDB's own relation API: Ibis' batch reader calls a method DuckDB 2 removed.
+        for batch in con.con.sql(con.compile(chosen)).to_arrow_reader(_HASH_BATCH_ROWS):
+            values = batch.column(0).to_numpy()
+            if filled + len(values) > len(hashes):  # an uneven slice: grow (rare)
+                hashes = np.concatenate(
+                    [hashes[:filled], np.empty(size // 4 + len(values), "int64")]
+                )
+            hashes[filled : filled + len(values)] = values
+            filled += len(values)
+        ordered = hashes[:filled]
+        ordered.sort()
+        surplus += int(np.count_nonzero(ordered[1:] == ordered[:-1]))
+        del hashes, ordered
+    return surplus
+
+
+def _duplicate_ids(con: Any, table: ir.Table) -> tuple[ir.Table, int]:
+    """Return the duplicated ``person_id`` values (as a table) and how many rows hold them."""
+    known = table.filter(table["person_id"].notnull())
+    repeated = (
+        known.group_by("person_id")
+        .aggregate(_rows=known.count())
+        .filter(lambda groups: groups["_rows"] > 1)
+    )
+    rows = con.to_pyarrow(repeated.aggregate(rows=repeated["_rows"].sum())).to_pylist()[0]
+    return repeated.select("person_id"), int(rows["rows"] or 0)
+
+
+def _example_rows(
+    con: Any,
+    located: ir.Table,
+    wanted: Sequence[tuple[ir.BooleanValue, str]],
+    starts: Mapping[str, int] | None,
+) -> list[list[tuple[str | None, int, str | None]]]:
+    """Return the first few (file, row, value) breaking each rule, in one union query."""
+    import ibis
+
+    from toolkit.data.readers import MAX_EXAMPLES
+
+    parts = [
+        located.filter(broken)
+        .select(
+            _check=ibis.literal(index, type="int32"),
+            _file=located[_FILE].cast("string"),
+            _row=located[_ROW].cast("int64"),
+            _value=located[column].cast("string"),
+        )
+        .order_by(["_file", "_row"])
+        .limit(MAX_EXAMPLES)
+        for index, (broken, column) in enumerate(wanted)
+    ]
+    found = con.to_pyarrow(ibis.union(*parts, distinct=False)).to_pylist()
+    found.sort(key=lambda item: (item["_check"], item["_file"] or "", item["_row"]))
+    examples: list[list[tuple[str | None, int, str | None]]] = [[] for _ in wanted]
+    for item in found:
+        row = item["_row"] - (starts[item["_file"]] if starts else 0)
+        examples[item["_check"]].append((item["_file"], int(row), item["_value"]))
+    return examples
+
+
+def _shown(column: str, value: str | None) -> str | None:
+    """Show a value as :mod:`toolkit.data.readers` does: text quoted, 130.0 as 130."""
+    from toolkit.data.readers import _show_value
+
+    if value is None:
+        return None
+    if column in _QUOTED_COLUMNS:
+        return _show_value(value)
+    try:
+        return _show_value(float(value))
+    except ValueError:
+        return _show_value(value)
+
+
+def _to_problem(failure: _Failure, *, several_files: bool, no_rows: str | None) -> Any:
+    """Word one failure in the style of :mod:`toolkit.data.readers`' messages."""
+    from toolkit.data.readers import MAX_EXAMPLES, _Problem
+
+    singular, plural = failure.phrases
+    count = failure.count
+    show_values = failure.check not in ("not_blank", "unique")
+    details = []
+    for file, row, value in failure.examples:
+        where = f"row {row}" + (f" of {Path(file).name}" if several_files and file else "")
+        shown = _shown(failure.column, value) if show_values else None
+        details.append(f"{where}: {shown}" if shown is not None else where)
+    if details and not show_values and not several_files:
+        detail = ("row " if len(details) == 1 else "rows ") + ", ".join(
+            str(row) for _, row, _ in failure.examples
+        )
+    else:
+        detail = "; ".join(details) if details else (no_rows or "")
+    if details and count > len(details):
+        detail += f"; and {count - len(details):,} more"
+    noun = "1 row" if count == 1 else f"{count:,} rows"
+    sentence = f"column '{failure.column}': {noun} {singular if count == 1 else plural}"
+    return _Problem(
+        column=failure.column,
+        check=failure.check,
+        sentence=f"{sentence} ({detail})." if detail else f"{sentence}.",
+        failing_rows=count,
+        example_rows=tuple(row for _, row, _ in failure.examples[:MAX_EXAMPLES]),
+    )
+
+
+def _check_values(
+    con: Any,
+    table: ir.Table,
+    *,
+    label: str,
+    source: str | None,
+    engine: Engine,
+    locate: Callable[[], tuple[ir.Table, Mapping[str, int] | None] | None],
+    several_files: bool,
+) -> None:
+    """Raise one DataContractError listing every value rule the persons break, or return.
+
+    The common case (nothing wrong) costs one aggregate query in the engine (on DuckDB,
+    plus the scan of ``person_id`` hashes of :func:`_surplus_hashes`). Only when a rule
+    fails are the example rows looked up, in a second scan of a table that carries the
+    file and row number of each person (``locate``).
+    """
+    from toolkit.data.readers import _raise
+
+    checks = _value_checks(table)
+    counts, surplus = _count_failures(con, table, checks, engine)
+    if not any(counts) and surplus <= 0:
+        return
+    duplicated: ir.Table | None = None
+    duplicate_rows = 0
+    if surplus > 0:
+        duplicated, duplicate_rows = _duplicate_ids(con, table)
+    failing_at = [index for index, count in enumerate(counts) if count]
+    failing = [(checks[index], counts[index]) for index in failing_at]
+    if not failing and not duplicate_rows:
+        return  # a hash collision, cleared by the exact look-up
+
+    located = locate()
+    examples: list[list[tuple[str | None, int, str | None]]] = [[] for _ in failing]
+    duplicate_examples: list[tuple[str | None, int, str | None]] = []
+    if located is not None:
+        located_table, starts = located
+        wanted = [(check.broken, check.column) for check in _value_checks(located_table)]
+        wanted = [wanted[index] for index in failing_at]
+        if duplicate_rows:
+            repeated = located_table["person_id"].isin(duplicated["person_id"])  # type: ignore[index]
+            wanted.append((repeated.fill_null(False), "person_id"))
+        found = _example_rows(con, located_table, wanted, starts)
+        examples = found[: len(failing)]
+        duplicate_examples = found[len(failing)] if duplicate_rows else []
+    failures = [
+        _Failure(check.column, check.check, check.phrases, count, tuple(rows))
+        for (check, count), rows in zip(failing, examples, strict=True)
+    ]
+    if duplicate_rows:
+        failures.append(
+            _Failure(
+                "person_id",
+                "unique",
+                ("shares a person_id with another row", "share a person_id with another row"),
+                duplicate_rows,
+                tuple(duplicate_examples),
+            )
+        )
+    no_rows = (
+        None
+        if located is not None
+        else f"{engine} does not give row numbers for this input: run build_cube with "
+        "engine='duckdb' on the files, or toolkit.data.read_persons, to list them"
+    )
+    problems = [
+        _to_problem(failure, several_files=several_files, no_rows=no_rows) for failure in failures
+    ]
+    _raise(problems, label=label, source=source, first_row=2)
+
+
+@dataclass(frozen=True)
+class _Source:
+    """The persons as an engine-side table, what to call it, and how to find its rows."""
+
+    table: ir.Table
+    label: str
+    path: str | None = None
+    several_files: bool = False
+    #: Builds, only when a value check fails, the table with each person's file and row
+    #: number (see :func:`_check_values`); ``None`` when the engine cannot number the rows.
+    locate: Callable[[], tuple[ir.Table, Mapping[str, int] | None] | None] = lambda: None
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _duckdb_view(con: Any, query: str) -> ir.Table:
+    """Return a DuckDB query as an Ibis table, through a temporary view.
+
+    (Ibis' own ``con.sql`` reads the schema with a call DuckDB 2 no longer has.)
+    """
+    name = f"pophealth_located_{uuid.uuid4().hex}"
+    con.raw_sql(f"CREATE TEMPORARY VIEW {name} AS {query}")
+    return con.table(name)
+
+
+def _numbered(persons: pd.DataFrame) -> pd.DataFrame:
+    """Return the DataFrame with its spreadsheet row numbers (position + 2, as readers.py)."""
+    return persons.reset_index(drop=True).assign(
+        **{_FILE: "", _ROW: np.arange(2, len(persons) + 2, dtype="int64")}
+    )
+
+
+def _duckdb_table(con: Any, persons: Any) -> _Source:
+    import ibis
+
+    if isinstance(persons, pd.DataFrame):
+        # Registered with DuckDB through Arrow when the query runs; no copy into its storage.
+        return _Source(
+            ibis.memtable(persons),
+            "persons table",
+            locate=lambda: (ibis.memtable(_numbered(persons)), None),
+        )
+
+    files, kind = resolve_files(persons)
+    several = len(files) > 1
+    label = files[0] if not several else f"{os.fspath(persons)} ({len(files)} files)"
+    listed = "[" + ", ".join(_sql_text(name) for name in files) + "]"
+    if kind == "parquet":
+        # DuckDB's virtual columns give each row's file and position in it.
+        query = (
+            f"SELECT *, filename AS {_FILE}, file_row_number + 2 AS {_ROW} "
+            f"FROM read_parquet({listed})"
+        )
+        return _Source(
+            con.read_parquet(files),
+            label,
+            os.fspath(persons),
+            several,
+            lambda: (_duckdb_view(con, query), None),
+        )
+    header = _csv_header(files[0])
+    types = {name: "VARCHAR" for name in _TEXT_COLUMNS if name in header}
+
+    def locate_csv() -> tuple[ir.Table, Mapping[str, int]]:
+        # ORDINALITY numbers the rows of all the files in order, 1 upwards; each file's
+        # first number gives its offset.
+        typed = (
+            ", types = {" + ", ".join(f"{_sql_text(n)}: 'VARCHAR'" for n in types) + "}"
+            if types
+            else ""
+        )
+        con.raw_sql("SET preserve_insertion_order = true")
+        located = _duckdb_view(
+            con,
+            f"SELECT *, filename AS {_FILE}, ordinality AS {_ROW} FROM read_csv({listed}, "
+            f"header = true, auto_detect = true{typed}) WITH ORDINALITY",
+        )
+        if not several:
+            return located, {files[0]: -1}
+        firsts = located.group_by(located[_FILE]).aggregate(first=located[_ROW].min())
+        return located, {
+            item[_FILE]: int(item["first"]) - 2 for item in con.to_pyarrow(firsts).to_pylist()
+        }
+
+    return _Source(
+        con.read_csv(files, types=types or None),
+        label,
+        os.fspath(persons),
+        several,
+        locate_csv,
+    )
+
+
+def _arrow_for_spark(persons: pd.DataFrame) -> Any:
+    """Return the DataFrame as Arrow for Spark, categorical columns decoded.
+
+    Through Arrow, NaN and pandas' missing values arrive in Spark as null; Spark has no
+    dictionary type, so categorical columns are decoded.
+    """
+    import pyarrow as pa
+
+    arrow = pa.Table.from_pandas(persons, preserve_index=False)
+    for index, arrow_field in enumerate(arrow.schema):
+        if pa.types.is_dictionary(arrow_field.type):
+            decoded = arrow.column(index).cast(arrow_field.type.value_type)
+            arrow = arrow.set_column(index, arrow_field.name, decoded)
+    return arrow
+
+
+def _spark_view(con: Any, spark_frame: SparkDataFrame, views: list[str]) -> ir.Table:
+    name = f"pophealth_persons_{uuid.uuid4().hex}"
+    spark_frame.createOrReplaceTempView(name)
+    views.append(name)
+    return con.table(name)
+
+
+def _spark_table(con: Any, session: SparkSession, persons: Any, views: list[str]) -> _Source:
+    spark_frame: SparkDataFrame
+    path: str | None = None
+    files: list[str] = []
+    kind = "frame"
+    if isinstance(persons, pd.DataFrame):
+        spark_frame = session.createDataFrame(_arrow_for_spark(persons))
+        label = "persons table"
+    elif type(persons).__name__ == "DataFrame" and type(persons).__module__.startswith("pyspark"):
+        spark_frame, label = persons, "Spark DataFrame"
+    else:
+        text = path = os.fspath(persons)
+        if "://" in text:  # a URI on the Spark platform's storage: Spark resolves it
+            files = [text]
+            kind = "csv" if _suffix(text) in _CSV_SUFFIXES else "parquet"
+        else:
+            files, kind = resolve_files(persons)
+        label = files[0] if len(files) == 1 else f"{text} ({len(files)} files)"
+        if kind == "parquet":
+            spark_frame = session.read.parquet(*files)
+        else:
+            spark_frame = session.read.csv(files, header=True, inferSchema=True)
+            for column in _TEXT_COLUMNS:
+                if column in spark_frame.columns:
+                    spark_frame = spark_frame.withColumn(column, spark_frame[column].cast("string"))
+
+    def locate() -> tuple[ir.Table, None] | None:
+        from pyspark.sql import functions
+
+        if isinstance(persons, pd.DataFrame):
+            numbered = session.createDataFrame(_arrow_for_spark(_numbered(persons)))
+            return _spark_view(con, numbered, views), None
+        if kind == "parquet":
+            # Spark's hidden _metadata column gives each Parquet row's file and position.
+            numbered = spark_frame.select(
+                "*",
+                functions.col("_metadata.file_path").alias(_FILE),
+                (functions.col("_metadata.row_index") + 2).alias(_ROW),
+            )
+            return _spark_view(con, numbered, views), None
+        return None  # Spark numbers neither CSV rows nor a Spark DataFrame's rows
+
+    return _Source(_spark_view(con, spark_frame, views), label, path, len(files) > 1, locate)
 
 
 # --------------------------------------------------------------------------------------
@@ -338,6 +765,7 @@ def build_cube(
     *,
     model: BuiltinModel | str | os.PathLike[str] | SegmentationModel = "bridges_to_health",
     engine: Engine = "duckdb",
+    validate: bool = True,
     progress: bool = False,
     spark_session: SparkSession | None = None,
 ) -> pd.DataFrame:
@@ -356,8 +784,17 @@ def build_cube(
     engine : {"duckdb", "spark"}, default "duckdb"
         Where to run the query: embedded DuckDB, or PySpark for data that lives on a
         Spark platform.
+    validate : bool, default True
+        Check the values the cube depends on before aggregating, in the engine (one extra
+        aggregate query over the same scan, so files are still never loaded into pandas):
+        ``age`` present and within 0 to 120; ``sex`` present and ``F`` or ``M``;
+        ``imd_decile`` within 1 to 10 when present; every activity count and ``cost_gbp``
+        present and not negative; ``died`` present; ``person_id`` (when the table has it)
+        present and unique. Every failing check is reported at once. Turn it off only for
+        data already checked, such as the output of :func:`toolkit.data.read_persons`.
     progress : bool, default False
-        Show the steps (reading, segmenting and aggregating, tidying) as a progress bar.
+        Show the steps (reading, checking values, segmenting and aggregating, tidying) as
+        a progress bar.
     spark_session : pyspark.sql.SparkSession, optional
         Session for ``engine="spark"``; by default the active session, or a new local one.
 
@@ -380,12 +817,20 @@ def build_cube(
     FileNotFoundError
         If the path or glob matches no file.
     DataContractError
-        If a column the cube or a rule needs is missing (naming the rule and column).
+        If a column the cube or a rule needs is missing (naming the rule and column), or,
+        with ``validate=True``, if values break the checks above: one error naming the
+        file, and for each failing column and check how many rows fail and the first five
+        row numbers (as a spreadsheet shows them: the header is row 1, the first person
+        row 2; for a DataFrame, position 0 is row 2; with several files, the file of each
+        row). Spark gives row numbers for Parquet files and DataFrames, not for CSV files
+        or a Spark DataFrame: there the counts are given without rows.
 
     Notes
     -----
-    Values are not validated here; validate a persons table first with
-    :func:`toolkit.data.validate_persons`. A person with a missing ``imd_decile`` or
+    The checks cover what the cube depends on, not the whole contract: codes are read as
+    they are (``sex`` ``"m"`` is refused, not mapped). For the full contract, with common
+    codings mapped, read the table with :func:`toolkit.data.read_persons` (or check it
+    with :func:`toolkit.data.validate_persons`). A person with a missing ``imd_decile`` or
     ``place`` is kept in a cell with a missing decile or place; a persons table without a
     ``place`` column puts everyone in the place ``"(all)"``. Activity counts are summed as
     64-bit integers (an overflow is an error, never a wrap-around) and cost as float64, so
@@ -407,6 +852,11 @@ def build_cube(
             "The 'progress' parameter of build_cube must be a bool. "
             f"Got {type(progress).__name__} instead."
         )
+    if not isinstance(validate, bool):
+        raise TypeError(
+            "The 'validate' parameter of build_cube must be a bool. "
+            f"Got {type(validate).__name__} instead."
+        )
     if engine != "spark" and spark_session is not None:
         raise ValueError("The 'spark_session' parameter of build_cube needs engine='spark'.")
     if not isinstance(persons, pd.DataFrame | str | os.PathLike) and not (
@@ -418,9 +868,9 @@ def build_cube(
             f"Got {type(persons).__name__} instead."
         )
     resolved = load_rules(model)
-    steps = tqdm(total=3, desc="cohort cube", unit="step", disable=not progress)
+    steps = tqdm(total=3 + validate, desc="cohort cube", unit="step", disable=not progress)
     try:
-        raw = builders[engine](persons, resolved, steps, spark_session)
+        raw = builders[engine](persons, resolved, steps, spark_session, validate)
         steps.set_postfix_str("tidying")
         cube = _tidy(raw, resolved)
         steps.update()
@@ -430,10 +880,29 @@ def build_cube(
 
 
 def _run(
-    con: Any, table: ir.Table, label: str, model: SegmentationModel, steps: tqdm
+    con: Any,
+    source: _Source,
+    model: SegmentationModel,
+    steps: tqdm,
+    *,
+    validate: bool,
+    engine: Engine,
 ) -> pd.DataFrame:
+    table, label = source.table, source.label
     _check_input_columns(table.columns, model, label)
     steps.update()
+    if validate:
+        steps.set_postfix_str("checking values")
+        _check_values(
+            con,
+            table,
+            label=label if source.path is not None else f"The {label}",
+            source=source.path,
+            engine=engine,
+            locate=source.locate,
+            several_files=source.several_files,
+        )
+        steps.update()
     steps.set_postfix_str("segmenting and aggregating")
     try:
         expression = cube_expression(table, model)
@@ -459,21 +928,22 @@ def _run(
 
 
 def _build_on_duckdb(
-    persons: Any, model: SegmentationModel, steps: tqdm, spark_session: Any
+    persons: Any, model: SegmentationModel, steps: tqdm, spark_session: Any, validate: bool
 ) -> pd.DataFrame:
     import ibis
 
     con = ibis.duckdb.connect(**DUCKDB_CONFIG)
     try:
+        con.raw_sql("SET enable_progress_bar = false")
         steps.set_postfix_str("reading")
-        table, label = _duckdb_table(con, persons)
-        return _run(con, table, label, model, steps)
+        source = _duckdb_table(con, persons)
+        return _run(con, source, model, steps, validate=validate, engine="duckdb")
     finally:
         con.disconnect()
 
 
 def _build_on_spark(
-    persons: Any, model: SegmentationModel, steps: tqdm, spark_session: Any
+    persons: Any, model: SegmentationModel, steps: tqdm, spark_session: Any, validate: bool
 ) -> pd.DataFrame:
     try:
         import ibis
@@ -487,11 +957,13 @@ def _build_on_spark(
         session = SparkSession.builder.appName("pophealth").getOrCreate()
     con = ibis.pyspark.connect(session)
     steps.set_postfix_str("reading")
-    table, label = _spark_table(con, session, persons)
+    views: list[str] = []
     try:
-        return _run(con, table, label, model, steps)
+        source = _spark_table(con, session, persons, views)
+        return _run(con, source, model, steps, validate=validate, engine="spark")
     finally:
-        session.catalog.dropTempView(table.get_name())
+        for name in views:
+            session.catalog.dropTempView(name)
 
 
 # --------------------------------------------------------------------------------------
