@@ -45,6 +45,30 @@ ACTIVITY_COLUMNS: Final[tuple[str, ...]] = (
     "bed_days",
 )
 
+#: Optional counts of emergency admissions by broad cause (each a subset of
+#: ``emergency_admissions``, non-negative integers). Themes that act on a cause use them
+#: when the extract has them; definitions follow the published indicators named here:
+#: cardiovascular = ICD-10 I00-I99 primary diagnosis; respiratory = J00-J99; falls =
+#: emergency admissions for an injury due to a fall (W00-W19, OHID Public Health Outcomes
+#: Framework indicator C29, all ages here); acsc = chronic ambulatory care sensitive
+#: conditions (NHS Outcomes Framework 2.3.i); alcohol = alcohol-specific conditions (OHID
+#: Local Alcohol Profiles, narrow measure).
+CAUSE_ADMISSION_COLUMNS: Final[tuple[str, ...]] = (
+    "emergency_admissions_cardiovascular",
+    "emergency_admissions_respiratory",
+    "emergency_admissions_falls",
+    "emergency_admissions_acsc",
+    "emergency_admissions_alcohol",
+)
+
+#: Optional yes/no facts recorded in primary care: ``smoker`` (current smoker on the
+#: latest record, adults) and ``bp_controlled`` (latest blood pressure within the NICE
+#: NG136 target; meaningful for people with hypertension, missing for others).
+OPTIONAL_PERSON_FLAGS: Final[tuple[str, ...]] = ("smoker", "bp_controlled")
+
+#: Age below which a death counts as premature (OHID's under-75 mortality indicators).
+PREMATURE_DEATH_AGE: Final[int] = 75
+
 #: Required identity and demographic columns of the persons table.
 PERSON_REQUIRED: Final[tuple[str, ...]] = ("person_id", "age", "sex")
 
@@ -56,6 +80,8 @@ PERSON_OPTIONAL: Final[tuple[str, ...]] = (
     "ethnic_group",
     "efi",
     "cause_of_death",
+    *CAUSE_ADMISSION_COLUMNS,
+    *OPTIONAL_PERSON_FLAGS,
 )
 
 #: Causes of death used by the demo system and the life-expectancy gap decomposition
@@ -156,3 +182,30 @@ def age_band_of(age: int) -> str:
     if age < 0:
         raise ValueError(f"age must be non-negative. Got {age} instead.")
     return ESP2013_BANDS[min(int(age) // 5, 18)]
+
+
+#: Dimensions of the cohort cube of overlapping cohorts (:func:`toolkit.segment.build_cohort_cube`).
+COHORT_CUBE_DIMENSIONS: Final[tuple[str, ...]] = (
+    "cohort",
+    "age_band",
+    "sex",
+    "imd_decile",
+    "place",
+)
+
+#: Measures every cohort cube holds: persons, deaths (all ages, under 75, and by broad
+#: cause), each activity, persons with at least one of each activity, and cost.
+COHORT_CUBE_MEASURES: Final[tuple[str, ...]] = (
+    ("persons", "deaths", "deaths_under_75")
+    + tuple(f"deaths_{cause}" for cause in CAUSES_OF_DEATH)
+    + ACTIVITY_COLUMNS
+    + tuple(f"persons_with_{column}" for column in ACTIVITY_COLUMNS)
+    + ("cost_gbp",)
+)
+
+#: Measures a cohort cube holds when the persons table has the optional column: the sum of
+#: each cause-specific admission count, and the persons for whom each optional flag is true
+#: (``persons_smoker``, ``persons_bp_controlled``).
+COHORT_CUBE_OPTIONAL_MEASURES: Final[tuple[str, ...]] = CAUSE_ADMISSION_COLUMNS + tuple(
+    f"persons_{flag}" for flag in OPTIONAL_PERSON_FLAGS
+)
