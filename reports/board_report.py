@@ -32,6 +32,7 @@ workshop = None
 model = "bridges_to_health"
 years = 1.0
 admission_unit_cost = 1600.0
+criteria_scores = None
 source = None
 
 # %%
@@ -41,7 +42,7 @@ from IPython.display import display
 
 from toolkit.indicators import deprivation_profile, directly_standardised_rate
 from toolkit.places import area_indicators
-from toolkit.prioritise import demo_shortlist
+from toolkit.prioritise import prioritise_persons
 from toolkit.report import ReportConfig, load_inputs, read_decision_log, setup_notebook
 from toolkit.report import sections as report
 from toolkit.report.charts import show_figure
@@ -62,6 +63,7 @@ config = ReportConfig(
     model=model,
     years=years,
     admission_unit_cost=admission_unit_cost,
+    criteria_scores=criteria_scores,
     source=source,
 )
 threshold = config.disclosure_threshold
@@ -80,12 +82,14 @@ profile = deprivation_profile(
 system_rate = directly_standardised_rate(
     cube, events="emergency_admissions", population="persons", age_band="age_band"
 )
-shortlisted = demo_shortlist(
-    cube,
+priorities = prioritise_persons(
+    inputs.persons,
+    model=segmentation,
     size=config.shortlist_size,
     seed=config.seed,
-    segment_labels=segmentation.labels,
     years=config.years,
+    analyst_scores=config.criteria_scores,
+    disclosure_threshold=threshold,
 )
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)  # persons without an LSOA are counted below
@@ -105,7 +109,7 @@ report.at_a_glance(
     neighbourhoods=len(inputs.areas),
     places=inputs.areas["place"].nunique(),
     profile=profile,
-    shortlisted=shortlisted,
+    priorities=priorities,
     config=config,
 )
 
@@ -164,16 +168,21 @@ report.place_table(
 # %% [markdown]
 # ## 4. Suggested priorities
 #
-# Each candidate priority is a group of people (a segment) and an outcome. Candidates are
-# scored on six criteria computed from the data (burden, rate, cost per head, excess in more
-# deprived areas, the gap between the most and least deprived, and the share in the most
-# deprived fifth), at equal weights. The shortlist keeps one priority per segment.
+# Each candidate priority is a theme from the toolkit's library (such as finding and treating
+# high blood pressure), measured on this system's own data: the people it concerns, the events
+# it acts on, how much more often they happen in the most deprived areas, and what a proven
+# intervention could avoid, with its published source. Themes are compared on the size of the
+# prize, inequality, burden, strength of evidence, Core20PLUS5 and time to impact, at equal
+# weights; the shortlist keeps one priority per theme.
 
 # %% tags=["nbval-check-output"]
-report.shortlist_table(shortlisted, period=config.period, threshold=threshold)
+report.shortlist_table(priorities, period=config.period, threshold=threshold)
+
+# %% tags=["nbval-check-output"]
+report.shortlist_reasons(priorities)
 
 # %%
-report.shortlist_reasons(shortlisted, weight_changes=report.smallest_weight_changes(shortlisted))
+report.excluded_themes(priorities)
 
 # %% [markdown]
 # How robust is the list? Weights are what partners disagree about, so the ranking was
@@ -182,7 +191,7 @@ report.shortlist_reasons(shortlisted, weight_changes=report.smallest_weight_chan
 # robust choice.
 
 # %%
-show_figure(report.robustness_figure(shortlisted, period=config.period))
+show_figure(report.robustness_figure(priorities, period=config.period))
 
 # %%
 if config.decision_log is None:
@@ -190,16 +199,14 @@ if config.decision_log is None:
 else:
     log = read_decision_log(config.decision_log, workshop=config.workshop)
     text, weights_table, consensus_table, weights_figure = report.workshop_section(
-        log, shortlisted, config=config
+        log, priorities, config=config
     )
     display(text, weights_table)
     show_figure(weights_figure)
     display(consensus_table)
 
 # %%
-report.board_asks(
-    shortlisted, profile, config=config, workshop_held=config.decision_log is not None
-)
+report.board_asks(priorities, profile, config=config, workshop_held=config.decision_log is not None)
 
 # %%
 report.provenance(config, inputs, model_title=segmentation.title)

@@ -53,23 +53,32 @@ def _cmd_cube(args: argparse.Namespace) -> int:
 
 
 def _cmd_candidates(args: argparse.Namespace) -> int:
-    import pandas as pd
+    from toolkit.prioritise import (
+        THEME_ANALYST_CRITERIA,
+        theme_candidates,
+        write_criteria_template,
+    )
+    from toolkit.segment import build_cohort_cube
 
-    from toolkit.data.readers import validate_cube
-    from toolkit.prioritise import candidate_priorities, write_criteria_template
-    from toolkit.segment import load_rules
-
-    source = Path(args.cube)
-    if not source.is_file():
-        raise FileNotFoundError(f"{source}: no such cube file (make one with `pophealth cube`).")
-    cube = validate_cube(pd.read_parquet(source), source=str(source))
-    labels = load_rules(args.model).labels
-    candidates = candidate_priorities(cube, within=args.within, segment_labels=labels)
-    path = write_criteria_template(candidates, args.template, overwrite=args.overwrite)
+    source = Path(args.persons)
+    if not source.exists():
+        raise FileNotFoundError(
+            f"{source}: no such persons file (make one with `pophealth synth`)."
+        )
+    cube = build_cohort_cube(str(source), model=args.model, progress=not args.quiet)
+    candidates = theme_candidates(cube, within=args.within)
+    path = write_criteria_template(
+        candidates.table, args.template, criteria=THEME_ANALYST_CRITERIA, overwrite=args.overwrite
+    )
     print(
         f"wrote a template for {len(candidates):,} candidate priorities to {path}: "
-        "fill in each criterion on its stated scale."
+        "fill in each criterion on its stated scale, then name the file as 'criteria_scores' "
+        "in the report configuration."
     )
+    for label, reason in zip(
+        candidates.excluded["label"], candidates.excluded["reason"], strict=True
+    ):
+        print(f"not measured: {label} ({reason})")
     return 0
 
 
@@ -144,13 +153,20 @@ def _build_parser() -> argparse.ArgumentParser:
     cube.set_defaults(handler=_cmd_cube)
 
     candidates = commands.add_parser(
-        "candidates", help="write the template analysts fill with their own criteria"
+        "candidates",
+        help="measure the themes on a persons file and write the template analysts fill in",
     )
-    candidates.add_argument("cube", help="cohort cube (Parquet) from `pophealth cube`")
+    candidates.add_argument("persons", help="persons file, folder or glob (Parquet or CSV)")
     candidates.add_argument("--template", required=True, help="template to write (.csv or .toml)")
-    candidates.add_argument("--within", choices=("quintile", "place"), default=None)
+    candidates.add_argument(
+        "--within",
+        choices=("core20", "place"),
+        default=None,
+        help="measure each theme in the most deprived fifth, or in each place",
+    )
     candidates.add_argument("--model", default="bridges_to_health", help="segmentation model")
     candidates.add_argument("--overwrite", action="store_true", help="replace an existing file")
+    candidates.add_argument("--quiet", action="store_true", help="no progress bars")
     candidates.set_defaults(handler=_cmd_candidates)
 
     report = commands.add_parser(

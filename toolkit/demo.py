@@ -19,7 +19,7 @@ DEMO_STEPS = (
     "checking the data contract",
     "building the cohort cube",
     "comparing outcomes across deprivation",
-    "scoring candidate priorities",
+    "measuring the themes and scoring them",
 )
 
 
@@ -39,18 +39,6 @@ def _format_segment_summary(summary: pd.DataFrame) -> str:
         }
     )
     return shown.to_string(index=False)
-
-
-def _format_shortlist(shortlisted: pd.DataFrame) -> str:
-    """Return the shortlist, each item with its reason, as text for the terminal."""
-    lines = []
-    for row in shortlisted.itertuples(index=False):
-        lines.append(
-            f"{row.rank}. {row.label} (score {row.score:.3f}; in the shortlist in "
-            f"{100 * row.p_shortlist:.0f}% of weightings)"
-        )
-        lines.append(f"   {row.reason}")
-    return "\n".join(lines)
 
 
 def run_demo(
@@ -86,7 +74,7 @@ def run_demo(
     )
     from toolkit.data.synth import UNIT_COSTS_GBP
     from toolkit.indicators import deprivation_profile
-    from toolkit.prioritise import demo_shortlist
+    from toolkit.prioritise import prioritise_persons
     from toolkit.report import build_report, demo_config
     from toolkit.segment import build_cube, load_rules, segment_summary
 
@@ -123,7 +111,7 @@ def run_demo(
     steps.update()
 
     steps.set_postfix_str(DEMO_STEPS[4])
-    shortlisted = demo_shortlist(cube, segment_labels=model.labels, seed=seed)
+    priorities = prioritise_persons(people, model=model, seed=seed)
     steps.update()
     steps.close()
 
@@ -138,13 +126,17 @@ def run_demo(
     print(profile.summary())
     unit_cost = UNIT_COSTS_GBP["emergency_spell"]
     print(f"(Excess cost at £{unit_cost:,.0f} per emergency admission, the demo system's tariff.)")
-    print("\nSuggested shortlist at equal weights, one priority per cohort:")
-    print(_format_shortlist(shortlisted))
-    excluded = shortlisted.attrs.get("excluded")
-    if excluded is not None and len(excluded):
-        print("\nCandidates left out before scoring:")
-        for reason, count in excluded["reason"].value_counts().sort_index().items():
-            print(f"  {count:,} because {reason}")
+    themes = len(priorities.provenance["themes"])
+    print(
+        f"\nSuggested priorities: {themes} themes from the library measured on the data, "
+        "compared at equal weights, one priority per theme:"
+    )
+    print(priorities.summary())
+    excluded = priorities.excluded
+    if len(excluded):
+        print("\nThemes that could not be measured on these data:")
+        for label, reason in zip(excluded["label"], excluded["reason"], strict=True):
+            print(f"  {label}: {reason}")
 
     print("\nBoard report:")
     print(build_report(demo_config(persons=persons, seed=seed), out, progress=progress))

@@ -35,6 +35,49 @@ def read_good() -> tuple[list[str], Rows]:
     return header, rows
 
 
+#: Optional columns added by read_good_with_optional: spreadsheet row -> (respiratory, falls)
+#: emergency admissions (every other row has none), and the people whose blood pressure is
+#: controlled (rows 9 and 16 are the fixture's two people with hypertension).
+_CAUSE_COUNTS: dict[int, tuple[str, str]] = {3: ("1", "0"), 8: ("1", "1"), 9: ("0", "1")}
+_BP_CONTROLLED_ROWS = (9,)
+
+
+def read_good_with_optional() -> tuple[list[str], Rows]:
+    """Return the good fixture with valid optional columns added.
+
+    ``emergency_admissions_respiratory`` and ``emergency_admissions_falls`` (parts of each
+    person's ``emergency_admissions``), ``smoker`` (Y/N for adults, blank for children) and
+    ``bp_controlled`` (Y/N for people with hypertension, blank for others).
+    """
+    header, rows = read_good()
+    age, hypertension = header.index("age"), header.index("hypertension")
+    header = [
+        *header,
+        "emergency_admissions_respiratory",
+        "emergency_admissions_falls",
+        "smoker",
+        "bp_controlled",
+    ]
+    for number, row in enumerate(rows, start=2):
+        respiratory, falls = _CAUSE_COUNTS.get(number, ("0", "0"))
+        smoker = "" if int(row[age]) < 18 else ("Y" if number % 4 == 0 else "N")
+        controlled = ""
+        if row[hypertension] == "True":
+            controlled = "Y" if number in _BP_CONTROLLED_ROWS else "N"
+        row.extend([respiratory, falls, smoker, controlled])
+    return header, rows
+
+
+def _optional_changes(*changes: tuple[int, str, str]) -> Callable[[], str]:
+    def build() -> str:
+        header, rows = read_good_with_optional()
+        for row, column, value in changes:
+            set_cell(header, rows, row, column, value)
+        return to_csv_text(header, rows)
+
+    return build
+
+
 def to_csv_text(header: list[str], rows: Rows, *, delimiter: str = ",") -> str:
     """Return header and rows as CSV text with "\\n" line endings."""
     buffer = io.StringIO()
@@ -223,6 +266,19 @@ TEXT_FILES: dict[str, Callable[[], str]] = {
     "unclosed_quote.csv": _unclosed_quote,
     "extra_field.csv": _extra_field,
     "blank_rows_then_bad_age.csv": _blank_rows_then_bad_age,
+    "optional_columns_good.csv": _optional_changes(),
+    "cause_admissions_negative.csv": _optional_changes(
+        (12, "emergency_admissions_respiratory", "-1")
+    ),
+    # Row 4 had no emergency admission and row 8 had two.
+    "cause_admissions_above_total.csv": _optional_changes(
+        (4, "emergency_admissions_falls", "1"), (8, "emergency_admissions_falls", "3")
+    ),
+    "smoker_flag_bad.csv": _optional_changes((6, "smoker", "sometimes"), (20, "smoker", "2")),
+    # Rows 5 and 11 are people without hypertension.
+    "bp_controlled_without_hypertension.csv": _optional_changes(
+        (5, "bp_controlled", "Y"), (11, "bp_controlled", "yes")
+    ),
     "whitespace_only.csv": lambda: "\n  \n\n",
     "areas_duplicate_lsoa.csv": lambda: (
         "lsoa,lsoa_name,imd_score,imd_decile,population,place\n"

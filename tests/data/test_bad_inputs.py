@@ -59,6 +59,38 @@ CASES = [
     Case("bad_date.csv", "date_of_death", (15,), ("dd/mm/yyyy", "'12/31/2024'")),
     Case("blank_rows_then_bad_age.csv", "age", (12,), ("outside 0 to 120", "200")),
     Case(
+        "cause_admissions_negative.csv",
+        "emergency_admissions_respiratory",
+        (12,),
+        ("1 problem found", "1 row is below 0 (row 12: -1)"),
+    ),
+    Case(
+        "cause_admissions_above_total.csv",
+        "emergency_admissions_falls",
+        (4, 8),
+        (
+            "1 problem found",
+            "2 rows have more emergency_admissions_falls than emergency_admissions",
+            "(row 4: 1; row 8: 3)",
+        ),
+    ),
+    Case(
+        "smoker_flag_bad.csv",
+        "smoker",
+        (6, 20),
+        ("1 problem found", "2 rows are not yes/no values", "'sometimes'", "row 20: '2'"),
+    ),
+    Case(
+        "bp_controlled_without_hypertension.csv",
+        "bp_controlled",
+        (5, 11),
+        (
+            "1 problem found",
+            "2 rows are true for a person without hypertension",
+            "leave it blank for others",
+        ),
+    ),
+    Case(
         "several_problems.csv",
         "age",
         (5, 17),
@@ -175,6 +207,18 @@ def test_unknown_lsoa_is_reported_by_the_join_not_dropped():
     assert report.unmatched_person_ids == ("P100008",)  # row 9 of the file
     assert list(report.unmatched_lsoas["lsoa"]) == ["E01099999"]
     assert joined["imd_decile"].isna().sum() == 1
+
+
+def test_optional_columns_in_a_good_file_are_read():
+    # The base of the four malformed optional-column files above is itself valid.
+    persons = read_persons(BAD / "optional_columns_good.csv")
+    assert len(persons) == 30
+    assert persons["emergency_admissions_falls"].dtype == "int64"
+    assert persons["emergency_admissions_falls"].sum() == 2
+    assert str(persons["smoker"].dtype) == "boolean"
+    assert persons["smoker"].isna().sum() == 3  # the three children
+    assert persons["bp_controlled"].notna().sum() == 2  # the two people with hypertension
+    assert persons.loc[persons["hypertension"], "bp_controlled"].tolist() == [True, False]
 
 
 def test_the_corpus_has_at_least_twenty_malformed_inputs():

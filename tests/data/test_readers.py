@@ -116,6 +116,94 @@ def test_common_codings_headers_and_dates_are_standardised():
     assert "Practice" in result.columns  # an extra column keeps its own name
 
 
+def _with_optional_columns(persons: pd.DataFrame) -> pd.DataFrame:
+    """The good persons with the optional columns, as text with mixed codings."""
+    raw = persons.astype({"age": str, "emergency_admissions": str})
+    count = len(raw)
+    raw["Emergency Admissions Falls"] = raw["emergency_admissions"]  # all of them, allowed
+    raw["emergency_admissions_acsc"] = "0"
+    codings = ["Y", "n", "1", "0", "TRUE", "false", "yes", "No", " ", None]
+    raw["Smoker"] = [codings[i % len(codings)] for i in range(count)]
+    raw["bp_controlled"] = np.where(persons["hypertension"], "y", None)
+    return raw
+
+
+def test_optional_columns_read_with_the_flags_codings(persons):
+    result = validate_persons(_with_optional_columns(persons))
+    assert result["emergency_admissions_falls"].dtype == "int64"
+    assert result["emergency_admissions_falls"].tolist() == persons["emergency_admissions"].tolist()
+    assert str(result["smoker"].dtype) == "boolean"
+    expected = [True, False, True, False, True, False, True, False, None, None]
+    assert [None if pd.isna(v) else v for v in result["smoker"].iloc[:10]] == expected
+    assert result["bp_controlled"].sum() == persons["hypertension"].sum()
+    assert result.loc[~persons["hypertension"], "bp_controlled"].isna().all()
+
+
+def test_optional_flags_as_booleans_with_blanks_pass_through(persons):
+    typed = persons.assign(
+        smoker=pd.array([True, False, None] * 10, dtype="boolean"),
+        bp_controlled=pd.Series([True if h else None for h in persons["hypertension"]]),
+    )
+    result = validate_persons(typed)
+    assert str(result["smoker"].dtype) == "boolean"
+    assert result["smoker"].isna().sum() == 10
+    assert str(result["bp_controlled"].dtype) == "boolean"
+    complete = validate_persons(persons.assign(smoker=False))
+    assert complete["smoker"].dtype == bool
+
+
+def test_optional_column_problems_name_the_column_and_rows(persons):
+    raw = _with_optional_columns(persons)
+    raw.loc[3, "emergency_admissions_acsc"] = "2"  # more than the person's 0 admissions
+    raw.loc[4, "emergency_admissions_acsc"] = ""
+    raw.loc[5, "emergency_admissions_acsc"] = "1.5"
+    raw.loc[6, "Smoker"] = "ex"
+    raw.loc[8, "bp_controlled"] = "Y"  # row 10: no hypertension
+    with pytest.raises(DataContractError) as caught:
+        validate_persons(raw, source="extract.csv")
+    message = str(caught.value)
+    assert message.startswith("extract.csv: 5 problems found")
+    assert (
+        "column 'emergency_admissions_acsc': 1 row has more emergency_admissions_acsc than "
+        "emergency_admissions, of which they are a part (row 5: 2)"
+    ) in message
+    assert "column 'emergency_admissions_acsc': 1 row is blank (row 6)" in message
+    assert (
+        "column 'emergency_admissions_acsc': 1 row is not a whole number (row 7: '1.5')" in message
+    )
+    assert "column 'smoker': 1 row is not a yes/no value" in message and "(row 8: 'ex')" in message
+    assert "column 'bp_controlled': 1 row is true for a person without hypertension" in message
+    assert "(row 10: True)" in message
+
+
+def test_bp_controlled_is_not_checked_without_a_hypertension_column(persons):
+    result = validate_persons(persons.drop(columns="hypertension").assign(bp_controlled=True))
+    assert result["bp_controlled"].all()
+
+
+@pytest.mark.parametrize(
+    ("column", "suggestion"),
+    [
+        ("emergency_admissions_fals", "emergency_admissions_falls"),
+        ("Emergency Admissions Cardiovasular", "emergency_admissions_cardiovascular"),
+        ("bp_control", "bp_controlled"),
+        ("smokers", "smoker"),
+    ],
+)
+def test_near_misses_of_the_optional_columns_are_refused(persons, column, suggestion):
+    with pytest.raises(DataContractError) as caught:
+        validate_persons(persons.assign(**{column: 0}))
+    assert f"did you mean '{suggestion}'?" in str(caught.value)
+
+
+def test_other_emergency_admission_breakdowns_are_extra_columns(persons):
+    # Not near misses of emergency_admissions_acsc or _alcohol: kept, not checked.
+    extra = {"emergency_admissions_cancer": 0, "emergency_admissions_other": 0}
+    extra["emergency_admissions_alcohol_related"] = 0
+    result = validate_persons(persons.assign(**extra))
+    assert set(extra) <= set(result.columns)
+
+
 def test_date_of_birth_without_age_needs_a_reference_date():
     with pytest.raises(DataContractError) as caught:
         read_persons(CODINGS)

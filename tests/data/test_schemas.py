@@ -12,11 +12,13 @@ from hypothesis import strategies as st
 from toolkit.data.contract import (
     ACTIVITY_COLUMNS,
     AREA_COLUMNS,
+    CAUSE_ADMISSION_COLUMNS,
     CAUSES_OF_DEATH,
     CONDITIONS,
     CUBE_DIMENSIONS,
     CUBE_MEASURES,
     ESP2013_BANDS,
+    OPTIONAL_PERSON_FLAGS,
     PERSON_FLAGS,
     PERSON_OPTIONAL,
     PERSON_REQUIRED,
@@ -59,6 +61,47 @@ def test_condition_flags_are_optional_booleans_never_blank():
         assert not column.required
         assert not column.nullable
         assert str(column.dtype) == "bool"
+
+
+def test_cause_admissions_are_optional_counts_never_blank():
+    for name in CAUSE_ADMISSION_COLUMNS:
+        column = PERSONS_SCHEMA.columns[name]
+        assert not column.required
+        assert not column.nullable
+        assert str(column.dtype) == "int64"
+        assert PERSONS_RULES[name].kind == "whole"
+
+
+def test_optional_flags_may_be_blank_and_use_the_flag_codings():
+    for name in OPTIONAL_PERSON_FLAGS:
+        column = PERSONS_SCHEMA.columns[name]
+        assert not column.required
+        assert column.nullable
+        assert PERSONS_RULES[name].kind == "flag"
+
+
+def test_cause_admission_rule_used_directly_with_pandera():
+    frame = pd.DataFrame(
+        {
+            "person_id": ["a", "b", "c"],
+            "age": np.array([50, 60, 70], dtype="int64"),
+            "sex": ["F", "M", "F"],
+            "imd_decile": pd.array([1, 2, 3], dtype="Int64"),
+            **{name: np.zeros(3, dtype="int64") for name in ACTIVITY_COLUMNS},
+            "cost_gbp": [0.0, 0.0, 0.0],
+            "died": [False, False, False],
+            "hypertension": [True, False, False],
+            "emergency_admissions_falls": np.array([0, 1, 0], dtype="int64"),
+            "bp_controlled": pd.array([True, None, True], dtype="boolean"),
+        }
+    )
+    with pytest.raises(pa.errors.SchemaErrors) as caught:
+        PERSONS_SCHEMA.validate(frame, lazy=True)
+    cases = caught.value.failure_cases
+    checks = set(cases["check"])
+    assert any(check.startswith("have more emergency_admissions_falls") for check in checks)
+    assert any(check.startswith("are true for a person without hypertension") for check in checks)
+    assert set(cases.loc[cases["schema_context"] == "DataFrameSchema", "index"]) == {1, 2}
 
 
 def test_areas_and_cube_schemas_cover_the_vocabulary():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import geopandas as gpd
@@ -16,9 +17,11 @@ from scipy.special import expit
 from toolkit.data import synth
 from toolkit.data.contract import (
     ACTIVITY_COLUMNS,
+    CAUSE_ADMISSION_COLUMNS,
     CAUSES_OF_DEATH,
     CONDITIONS,
     ESP2013_BANDS,
+    OPTIONAL_PERSON_FLAGS,
     age_band_of,
 )
 from toolkit.data.readers import validate_areas, validate_persons
@@ -67,6 +70,57 @@ def test_different_seed_gives_different_tables():
     assert not first.areas["imd_score"].equals(other.areas["imd_score"])
 
 
+#: Digest of every column the demo persons had before the optional columns (emergency
+#: admissions by cause, smoker, bp_controlled) were added, computed with the generator as it
+#: was then (numpy 2.4, pandas 3.1): adding the optional columns changed none of them. If a
+#: numpy release changes a random stream (numpy keeps Generator streams stable only within
+#: a version), test_optional_columns_never_shift_the_others still shows the independence.
+DIGESTS_BEFORE_OPTIONAL_COLUMNS = {
+    (2_000, 7): "67b0d2dabf26076ecce89b9daba45a057a7104f43632ec06fefd92c2ba585979",
+    (120_000, 3): "6f5cb5ddf46f07c548a1c934e6318d1371152d915f2f6c4cbdea4dda4ae35e49",
+}
+OPTIONAL_COLUMNS = (*CAUSE_ADMISSION_COLUMNS, *OPTIONAL_PERSON_FLAGS)
+
+
+def _digest(persons: pd.DataFrame, columns: list[str]) -> str:
+    """SHA-256 over the columns' values: raw bytes of numbers and flags, text joined."""
+    parts = []
+    for name in columns:
+        series = persons[name]
+        column = hashlib.sha256()
+        if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_numeric_dtype(series.dtype):
+            column.update(np.ascontiguousarray(series.to_numpy()).tobytes())
+        else:
+            column.update("\x1f".join("\x00" if pd.isna(v) else str(v) for v in series).encode())
+        parts.append(f"{name}:{column.hexdigest()}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+@pytest.mark.parametrize(("persons", "seed"), list(DIGESTS_BEFORE_OPTIONAL_COLUMNS))
+def test_existing_columns_are_byte_identical_to_before_the_optional_columns(persons, seed):
+    generated = make_demo_system(persons, seed).persons
+    existing = [name for name in synth.PERSON_COLUMNS if name not in OPTIONAL_COLUMNS]
+    assert len(existing) == 39
+    assert _digest(generated, existing) == DIGESTS_BEFORE_OPTIONAL_COLUMNS[persons, seed]
+
+
+def test_optional_columns_never_shift_the_others(monkeypatch):
+    # The optional columns come from a child stream: however many numbers they draw, the
+    # other columns stay the same.
+    before = make_demo_system(synth.BLOCK_SIZE + 5_000, seed=8).persons
+    original = synth._optional_columns
+
+    def greedy(rng, **arguments):
+        rng.random(1_000_000)
+        return original(rng, **arguments)
+
+    monkeypatch.setattr(synth, "_optional_columns", greedy)
+    after = make_demo_system(synth.BLOCK_SIZE + 5_000, seed=8).persons
+    existing = [name for name in synth.PERSON_COLUMNS if name not in OPTIONAL_COLUMNS]
+    pd.testing.assert_frame_equal(after[existing], before[existing])
+    assert not after["smoker"].equals(before["smoker"])
+
+
 def test_unpacks_into_persons_and_areas(system):
     persons, areas = system
     assert persons is system.persons
@@ -89,9 +143,12 @@ def test_persons_meet_the_contract(persons):
     assert set(persons["sex"]) == {"F", "M"}
     for name in (*CONDITIONS, "end_of_life", "pregnant", "died"):
         assert persons[name].dtype == bool, name
-    for name in ACTIVITY_COLUMNS:
+    for name in (*ACTIVITY_COLUMNS, *CAUSE_ADMISSION_COLUMNS):
         assert persons[name].dtype == np.int64, name
         assert (persons[name] >= 0).all(), name
+    for name in OPTIONAL_PERSON_FLAGS:
+        assert str(persons[name].dtype) == "boolean", name
+        assert str(validated[name].dtype) == "boolean", name
     assert persons["cost_gbp"].dtype == np.float64
     assert set(persons["ethnic_group"]) <= set(synth.ETHNIC_GROUPS)
 
@@ -357,6 +414,81 @@ def test_activity_and_cost_rise_with_conditions_and_deprivation(persons):
     assert ae[1] > ae[10]
 
 
+def test_emergency_admissions_by_cause_are_parts_of_the_total(persons):
+    total = persons["emergency_admissions"]
+    for name in CAUSE_ADMISSION_COLUMNS:
+        assert (persons[name] <= total).all(), name
+    # Cardiovascular, respiratory and falls are primary-diagnosis groups: they do not overlap.
+    groups = ["emergency_admissions_cardiovascular", "emergency_admissions_respiratory"]
+    groups.append("emergency_admissions_falls")
+    assert (persons[groups].sum(axis=1) <= total).all()
+    assert (persons.loc[total == 0, list(CAUSE_ADMISSION_COLUMNS)] == 0).all().all()
+
+
+def test_emergency_admissions_by_cause_have_hes_magnitudes(persons):
+    # Shares of emergency admissions as in docs/demo-system.md (HES 2023-24: circulatory
+    # 10%, respiratory 13%; chronic ACSCs 8.1% in 2015-16; alcohol-specific a few per cent).
+    share = persons[list(CAUSE_ADMISSION_COLUMNS)].sum() / persons["emergency_admissions"].sum()
+    assert 0.08 < share["emergency_admissions_cardiovascular"] < 0.13
+    assert 0.10 < share["emergency_admissions_respiratory"] < 0.16
+    assert 0.06 < share["emergency_admissions_acsc"] < 0.11
+    assert 0.02 < share["emergency_admissions_alcohol"] < 0.06
+    # OHID PHOF C29: 1,933 emergency admissions for falls per 100,000 aged 65+ (2022-23).
+    older = persons["age"] >= 65
+    falls_65 = 1e5 * persons.loc[older, "emergency_admissions_falls"].mean()
+    assert 1_500 < falls_65 < 2_800
+    assert falls_65 > 5 * 1e5 * persons.loc[~older, "emergency_admissions_falls"].mean()
+
+
+def test_emergency_admissions_by_cause_follow_conditions_and_deprivation(persons):
+    def rate(column: str, who: pd.Series) -> float:
+        return persons.loc[who, column].mean()
+
+    old = persons["age"] >= 65
+    respiratory = "emergency_admissions_respiratory"
+    assert rate(respiratory, old & persons["copd"]) > 3 * rate(respiratory, old & ~persons["copd"])
+    cardiovascular = "emergency_admissions_cardiovascular"
+    failing = persons["heart_failure"]
+    assert rate(cardiovascular, old & failing) > 3 * rate(cardiovascular, old & ~failing)
+    frail = persons["efi"] > 0.24
+    assert rate("emergency_admissions_falls", frail) > 2 * rate(
+        "emergency_admissions_falls", old & ~frail
+    )
+    alcohol = persons.groupby("imd_decile")["emergency_admissions_alcohol"].mean()
+    assert alcohol[[1, 2]].mean() > 1.5 * alcohol[[9, 10]].mean()
+    acsc = "emergency_admissions_acsc"
+    chronic = persons[["copd", "heart_failure", "diabetes", "asthma"]].any(axis=1)
+    assert rate(acsc, chronic) > 4 * rate(acsc, ~chronic)
+
+
+def test_smoking_only_for_adults_and_graded_by_deprivation(persons):
+    adults = persons["age"] >= synth.SMOKING_MIN_AGE
+    assert persons.loc[~adults, "smoker"].isna().all()
+    assert persons.loc[adults, "smoker"].notna().all()
+    smoker = persons.loc[adults, "smoker"].astype(bool)
+    # ONS 2023: 11.9% of UK adults; the demo system is more deprived than the UK.
+    assert 0.11 < smoker.mean() < 0.18
+    by_decile = smoker.groupby(persons.loc[adults, "imd_decile"]).mean()
+    # ONS 2021, England: 23.8% in the most deprived decile against 6.8% in the least.
+    assert 2.5 < by_decile[1] / by_decile[10] < 5.0
+    assert (
+        smoker[persons.loc[adults, "sex"] == "M"].mean()
+        > smoker[persons.loc[adults, "sex"] == "F"].mean()
+    )
+    assert smoker[persons.loc[adults, "smi"]].mean() > 2 * smoker.mean()
+
+
+def test_bp_controlled_only_for_people_with_hypertension(persons):
+    hypertension = persons["hypertension"]
+    assert persons.loc[~hypertension, "bp_controlled"].isna().all()
+    assert persons.loc[hypertension, "bp_controlled"].notna().all()
+    controlled = persons.loc[hypertension, "bp_controlled"].astype(bool)
+    # CVDPREVENT: about 70% treated to target (66% to 74% across ICBs, March 2024).
+    assert 0.62 < controlled.mean() < 0.76
+    age = persons.loc[hypertension, "age"]
+    assert controlled[age < 60].mean() < controlled[age >= 60].mean()
+
+
 def test_age_structure_younger_in_deprived_areas(persons):
     older = (persons["age"] >= 65).groupby(persons["imd_decile"]).mean()
     children = (persons["age"] < 16).groupby(persons["imd_decile"]).mean()
@@ -378,6 +510,27 @@ def test_assumptions_cover_the_contract_vocabulary():
     for row in synth.CAUSE_SHARES_BY_AGE:
         assert sum(row) == pytest.approx(1.0)
         assert len(row) == len(CAUSES_OF_DEATH)
+    for shares in synth.CAUSE_GROUP_SHARES.values():
+        assert len(shares) == len(synth.ACTIVITY_AGE_KNOTS)
+    assert (np.sum(list(synth.CAUSE_GROUP_SHARES.values()), axis=0) < 1.0).all()
+    assert (
+        set(synth.ACSC_BASE)
+        == set(synth.ACSC_CONDITION_LINKS)
+        == {
+            *synth.CAUSE_GROUP_SHARES,
+            "other",
+        }
+    )
+    links = [
+        *synth.SMOKING_CONDITION_LOG_RATIOS,
+        *synth.ALCOHOL_CONDITION_LOG_RATIOS,
+        *(name for group in synth.CAUSE_GROUP_CONDITION_LINKS.values() for name in group),
+        *(name for group in synth.ACSC_CONDITION_LINKS.values() for name in group),
+    ]
+    assert set(links) <= set(CONDITIONS)
+    assert len(synth.SMOKING_BY_AGE) == len(synth.SMOKING_AGE_KNOTS)
+    assert len(synth.BP_CONTROL_AGE_LOGIT) == len(synth.BP_CONTROL_AGE_KNOTS)
+    assert len(synth.ALCOHOL_SHARE_BY_AGE) == len(synth.ALCOHOL_AGE_KNOTS)
 
 
 def test_calibration_reproduces_target_prevalence_in_reference_population():

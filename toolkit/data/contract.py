@@ -52,7 +52,7 @@ ACTIVITY_COLUMNS: Final[tuple[str, ...]] = (
 #: emergency admissions for an injury due to a fall (W00-W19, OHID Public Health Outcomes
 #: Framework indicator C29, all ages here); acsc = chronic ambulatory care sensitive
 #: conditions (NHS Outcomes Framework 2.3.i); alcohol = alcohol-specific conditions (OHID
-#: Local Alcohol Profiles, narrow measure).
+#: Local Alcohol Profiles for England).
 CAUSE_ADMISSION_COLUMNS: Final[tuple[str, ...]] = (
     "emergency_admissions_cardiovascular",
     "emergency_admissions_respiratory",

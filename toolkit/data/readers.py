@@ -74,6 +74,12 @@ MAX_EXAMPLES: Final[int] = 5
 #: How alike (difflib ratio) a column name must be to a contract name to be a near miss.
 NEAR_MISS: Final[float] = 0.75
 
+#: Stems shared by a family of contract names. An unknown column that starts with one is
+#: compared with the family on what follows the stem, so that an extra column such as
+#: "emergency_admissions_cancer" is not taken for a misspelt "emergency_admissions_acsc",
+#: while "emergency_admissions_fals" still is a near miss of "emergency_admissions_falls".
+NAME_STEMS: Final[tuple[str, ...]] = ("emergency_admissions_",)
+
 #: How many rows at the top of an Excel sheet are searched for the header row.
 HEADER_SEARCH_ROWS: Final[int] = 10
 
@@ -272,6 +278,21 @@ def _contract_names(columns: Sequence[Any], rules: Mapping[str, ColumnRule]) -> 
     return renamed
 
 
+def _near_miss(name: str, candidates: Sequence[str]) -> str | None:
+    """Return the contract name among ``candidates`` that ``name`` may be a misspelling of."""
+    for stem in NAME_STEMS:
+        family = [candidate for candidate in candidates if candidate.startswith(stem)]
+        if not name.startswith(stem) or not family:
+            continue
+        endings = [candidate[len(stem) :] for candidate in family]
+        close = difflib.get_close_matches(name[len(stem) :], endings, n=1, cutoff=NEAR_MISS)
+        if close:
+            return stem + close[0]
+        candidates = [candidate for candidate in candidates if not candidate.startswith(stem)]
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=NEAR_MISS)
+    return close[0] if close else None
+
+
 def _column_problems(
     names: Sequence[str],
     rules: Mapping[str, ColumnRule],
@@ -304,9 +325,7 @@ def _column_problems(
     for name in unknown:
         if name in explained:
             continue
-        close = difflib.get_close_matches(
-            _normalise_name(name), absent_optional, n=1, cutoff=NEAR_MISS
-        )
+        close = _near_miss(_normalise_name(name), absent_optional)
         if close:
             problems.append(
                 _Problem(
@@ -314,7 +333,7 @@ def _column_problems(
                     check="known_column",
                     sentence=(
                         f"column '{name}' is not in the {table} contract: did you mean "
-                        f"'{close[0]}'? Rename it so that it is checked and used."
+                        f"'{close}'? Rename it so that it is checked and used."
                     ),
                 )
             )
@@ -610,8 +629,12 @@ def validate_persons(
     """Check a persons table against the contract and return it standardised.
 
     Common codings are mapped first (sex 1/2, m/f, male/female; flags Y/N, yes/no, 1/0,
-    true/false; numbers given as text; dates as dd/mm/yyyy or yyyy-mm-dd), then every rule
-    of :data:`toolkit.data.schemas.PERSONS_SCHEMA` is checked at once.
+    true/false, including the optional ``smoker`` and ``bp_controlled``; numbers given as
+    text; dates as dd/mm/yyyy or yyyy-mm-dd), then every rule of
+    :data:`toolkit.data.schemas.PERSONS_SCHEMA` is checked at once, including the row-wise
+    ones: a cause of death or date of death only where ``died``, each cause-specific
+    admission count (``emergency_admissions_falls``, ...) at most ``emergency_admissions``,
+    and ``bp_controlled`` true only for people with ``hypertension``.
 
     Parameters
     ----------

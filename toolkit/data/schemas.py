@@ -25,6 +25,18 @@ Persons, one row per person
       ``bool``, each optional; when present never blank. Readers map Y/N, yes/no, 1/0, true/false.
     - ``efi``: ``float64`` 0 to 1, optional, may be blank (NaN).
     - activity counts (``ACTIVITY_COLUMNS``): ``int64`` >= 0, required, never blank.
+    - emergency admissions by cause (``CAUSE_ADMISSION_COLUMNS``: ``emergency_admissions_``
+      ``cardiovascular``, ``_respiratory``, ``_falls``, ``_acsc``, ``_alcohol``): ``int64`` >= 0,
+      each optional; when present never blank, and never more than the same person's
+      ``emergency_admissions`` (each is a subset of them; the causes may overlap, so they need
+      not add up to the total).
+    - ``smoker``, ``bp_controlled`` (``OPTIONAL_PERSON_FLAGS``): yes/no, each optional, *may* be
+      blank (not recorded): ``bool``, or the nullable ``boolean`` when blanks remain. Readers map
+      the same codings as for the other flags. ``bp_controlled`` is about people with
+      hypertension: when the table has a ``hypertension`` column, ``bp_controlled`` true for a
+      person without hypertension is an error (the extract has mixed up the register or the
+      flag, and a count of people with controlled blood pressure would be inflated); false or
+      blank for them is accepted and kept as it is, and means nothing outside the register.
     - ``cost_gbp``: ``float64`` >= 0, required, never blank ("£1,250.50" is read as 1250.5).
     - ``died``: ``bool``, required.
     - ``cause_of_death``: text from ``CAUSES_OF_DEATH``, optional, blank allowed, only where
@@ -63,11 +75,13 @@ import pandera.pandas as pa
 
 from toolkit.data.contract import (
     ACTIVITY_COLUMNS,
+    CAUSE_ADMISSION_COLUMNS,
     CAUSES_OF_DEATH,
     CONDITIONS,
     CUBE_DIMENSIONS,
     CUBE_MEASURES,
     ESP2013_BANDS,
+    OPTIONAL_PERSON_FLAGS,
     SEXES,
 )
 
@@ -149,6 +163,8 @@ def _persons_rules() -> dict[str, ColumnRule]:
     rules["cost_gbp"] = ColumnRule("number", True, False)
     rules["died"] = ColumnRule("flag", True, False)
     rules["cause_of_death"] = ColumnRule("cause", False, True)
+    rules.update({name: ColumnRule("whole", False, False) for name in CAUSE_ADMISSION_COLUMNS})
+    rules.update({name: ColumnRule("flag", False, True) for name in OPTIONAL_PERSON_FLAGS})
     rules["date_of_birth"] = ColumnRule("date", False, True)
     rules["date_of_death"] = ColumnRule("date", False, True)
     return rules
@@ -239,6 +255,18 @@ _DEATH_BEFORE_BIRTH = _phrase(
     "have a date of death before the date of birth",
     "has a date of death before the date of birth",
 )
+_NOT_FLAGS = _phrase(
+    "yes_or_no",
+    "are not yes/no values (Y/N, yes/no, 1/0, true/false)",
+    "is not a yes/no value (Y/N, yes/no, 1/0, true/false)",
+)
+_BP_WITHOUT_HYPERTENSION = _phrase(
+    "bp_controlled_only_with_hypertension",
+    "are true for a person without hypertension; bp_controlled is only for people on the "
+    "hypertension register, so leave it blank for others",
+    "is true for a person without hypertension; bp_controlled is only for people on the "
+    "hypertension register, so leave it blank for others",
+)
 _NO_AREA_COLUMN = _phrase(
     "lsoa_or_imd_decile",
     "have neither an 'lsoa' nor an 'imd_decile' column: give at least one",
@@ -264,6 +292,14 @@ def _with_more_than_persons(column: str) -> str:
     )
 
 
+def _more_than_emergency_admissions(column: str) -> str:
+    return _phrase(
+        f"{column}_at_most_emergency_admissions",
+        f"have more {column} than emergency_admissions, of which they are a part",
+        f"has more {column} than emergency_admissions, of which they are a part",
+    )
+
+
 def _sum_below_persons_with(activity: str) -> str:
     return _phrase(
         f"{activity}_at_least_persons_with",
@@ -285,6 +321,7 @@ BUILTIN_PHRASES: Final[dict[str, tuple[str, str, str]]] = {
 #: The table name of each DataFrame-level check: the column its message names.
 FRAME_CHECK_COLUMNS: dict[str, str | None] = {
     _CAUSE_ALIVE: "cause_of_death",
+    _BP_WITHOUT_HYPERTENSION: "bp_controlled",
     _DATE_ALIVE: "date_of_death",
     _DEATH_BEFORE_BIRTH: "date_of_death",
     _NO_AREA_COLUMN: None,
@@ -337,8 +374,22 @@ def _flag_column(*, required: bool) -> pa.Column:
     return pa.Column(bool, required=required, nullable=False)
 
 
-def _count_column() -> pa.Column:
-    return pa.Column("int64", pa.Check.ge(0, error=_NEGATIVE), nullable=False)
+def _is_flag_column(series: pd.Series) -> bool:
+    return pd.api.types.is_bool_dtype(series.dtype) or series.isna().all()
+
+
+def _nullable_flag_column() -> pa.Column:
+    # ``bool``, or the nullable ``boolean`` when some values are blank: either dtype passes.
+    return pa.Column(
+        None,
+        pa.Check(_is_flag_column, name="yes_or_no", error=_NOT_FLAGS),
+        required=False,
+        nullable=True,
+    )
+
+
+def _count_column(*, required: bool = True) -> pa.Column:
+    return pa.Column("int64", pa.Check.ge(0, error=_NEGATIVE), required=required, nullable=False)
 
 
 def _cost_column() -> pa.Column:
@@ -391,6 +442,24 @@ def _death_not_before_birth(frame: pd.DataFrame) -> pd.Series | bool:
         return True
     death, birth = frame["date_of_death"], frame["date_of_birth"]
     return death.isna() | birth.isna() | (death >= birth)
+
+
+def _bp_controlled_only_with_hypertension(frame: pd.DataFrame) -> pd.Series | bool:
+    if "bp_controlled" not in frame or "hypertension" not in frame:
+        return True
+    controlled = frame["bp_controlled"].astype("boolean").fillna(False).astype(bool)
+    hypertension = frame["hypertension"].astype("boolean").fillna(True).astype(bool)
+    return ~controlled | hypertension
+
+
+def _at_most_emergency_admissions(column: str) -> Callable[[pd.DataFrame], pd.Series | bool]:
+    def check(frame: pd.DataFrame) -> pd.Series | bool:
+        if column not in frame or "emergency_admissions" not in frame:
+            return True
+        value, total = frame[column], frame["emergency_admissions"]
+        return value.isna() | total.isna() | (value <= total)
+
+    return check
 
 
 def _has_area_column(frame: pd.DataFrame) -> bool:
@@ -455,6 +524,8 @@ def _persons_schema() -> pa.DataFrameSchema:
         nullable=True,
         checks=[pa.Check.isin(list(CAUSES_OF_DEATH), error=_NOT_CAUSE)],
     )
+    columns.update({name: _count_column(required=False) for name in CAUSE_ADMISSION_COLUMNS})
+    columns.update({name: _nullable_flag_column() for name in OPTIONAL_PERSON_FLAGS})
     for name in ("date_of_birth", "date_of_death"):
         columns[name] = pa.Column(None, _date_check(), required=False, nullable=True)
     checks = [
@@ -462,7 +533,22 @@ def _persons_schema() -> pa.DataFrameSchema:
         pa.Check(_cause_only_if_died, name="cause_only_if_died", error=_CAUSE_ALIVE),
         pa.Check(_date_of_death_only_if_died, name="date_of_death_only_if_died", error=_DATE_ALIVE),
         pa.Check(_death_not_before_birth, name="death_after_birth", error=_DEATH_BEFORE_BIRTH),
+        pa.Check(
+            _bp_controlled_only_with_hypertension,
+            name="bp_controlled_only_with_hypertension",
+            error=_BP_WITHOUT_HYPERTENSION,
+        ),
     ]
+    for name in CAUSE_ADMISSION_COLUMNS:
+        above = _more_than_emergency_admissions(name)
+        FRAME_CHECK_COLUMNS[above] = name
+        checks.append(
+            pa.Check(
+                _at_most_emergency_admissions(name),
+                name=f"{name}_at_most_emergency_admissions",
+                error=above,
+            )
+        )
     return pa.DataFrameSchema(columns, checks=checks, name="persons", strict=False, coerce=False)
 
 

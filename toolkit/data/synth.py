@@ -6,8 +6,11 @@ and people are fictional; any likeness to a real place name is accidental. The t
 the data contract (:mod:`toolkit.data.contract`) and carry the gradients an analyst expects
 to find: long-term conditions rising with age and deprivation, multimorbidity arriving 10 to
 15 years earlier in the most deprived areas, deaths and hospital use concentrated among the
-old, the frail and the deprived. :func:`write_demo_system` writes the same tables to Parquet
-and GeoPackage in chunks, so that ten million persons never need much memory.
+old, the frail and the deprived. The persons also have the contract's optional columns:
+emergency admissions by cause (cardiovascular, respiratory, falls, chronic ambulatory care
+sensitive conditions, alcohol-specific), ``smoker`` (adults) and ``bp_controlled`` (people
+with hypertension). :func:`write_demo_system` writes the same tables to Parquet and
+GeoPackage in chunks, so that ten million persons never need much memory.
 
 Every assumption and its source is listed in ``docs/demo-system.md``.
 
@@ -38,7 +41,13 @@ import pyogrio
 import shapely
 from scipy.special import expit
 
-from toolkit.data.contract import ACTIVITY_COLUMNS, CAUSES_OF_DEATH, CONDITIONS
+from toolkit.data.contract import (
+    ACTIVITY_COLUMNS,
+    CAUSE_ADMISSION_COLUMNS,
+    CAUSES_OF_DEATH,
+    CONDITIONS,
+    OPTIONAL_PERSON_FLAGS,
+)
 
 __all__ = [
     "DEMO_SYSTEM_NAME",
@@ -497,6 +506,147 @@ _COST_SHAPE: Final[dict[str, float]] = {
     "elective_spell": 4.0,
 }
 
+# --------------------------------------------------------------------------------------
+# Optional columns: emergency admissions by cause, smoking, blood pressure control
+# --------------------------------------------------------------------------------------
+# Drawn last, from a child of the block's random stream (see _optional_columns), so that
+# adding them left every other column of a given seed exactly as it was.
+
+#: Adults' current cigarette smoking: 11.9% of people aged 18 and over in the UK in 2023
+#: (ONS, Adult smoking habits in the UK: 2023, Annual Population Survey; checked). The
+#: England-like reference population is calibrated to it.
+SMOKING_PREVALENCE: Final[float] = 0.119
+#: Youngest age with a smoking status (the APS counts adults aged 18 and over); below it
+#: ``smoker`` is blank (not recorded).
+SMOKING_MIN_AGE: Final[int] = 18
+#: Prevalence by age at the middle of the APS bands 18-24, 25-34, 35-44, 45-54, 55-64,
+#: 65-74, 75-84 and 90 (shape only; the level is calibrated). ONS 2023: 9.8% at 18-24 and
+#: 14.0% at 25-34, the highest band (checked); the older bands are approximate, not
+#: checked against the publication.
+SMOKING_AGE_KNOTS: Final[tuple[int, ...]] = (21, 30, 40, 50, 60, 70, 80, 90)
+SMOKING_BY_AGE: Final[tuple[float, ...]] = (0.098, 0.140, 0.135, 0.125, 0.115, 0.080, 0.050, 0.030)
+#: Ratio of men's to women's prevalence (about 1.3 in the APS: approximate, not checked).
+SMOKING_MALE_RATIO: Final[float] = 1.3
+#: Prevalence in the most against the least deprived IMD decile: 23.8% against 6.8% of
+#: adults in England in 2021, a ratio of 3.5 (ONS, Deprivation and the impact on smoking
+#: prevalence, England and Wales: 2017 to 2021; checked).
+SMOKING_DEPRIVATION_RATIO: Final[float] = 3.5
+#: Log ratios of smoking for a person with a condition (each scaled to keep the average of
+#: their group): COPD and SMI about 2.2 and 2.5 times (approximate, not checked);
+#: depression 1.8 times (OHID smoking profile, March 2024: 25.0% of adults with a
+#: long-term mental health condition smoke against 13.6% of all adults, GP Patient Survey
+#: 2022-23; checked), chronic liver disease 1.8 times (assumption).
+SMOKING_CONDITION_LOG_RATIOS: Final[dict[str, float]] = {
+    "copd": float(np.log(2.2)),
+    "smi": float(np.log(2.5)),
+    "depression": float(np.log(1.8)),
+    "chronic_liver_disease": float(np.log(1.8)),
+}
+#: Highest probability of smoking any person is given.
+_MAX_SMOKING: Final[float] = 0.8
+
+#: Share of people with hypertension whose latest blood pressure is within the NICE NG136
+#: target (CVDPREVENT "treated to target"): 66% to 74% across integrated care boards in
+#: March 2024, and about 70% nationally in March 2025, when 30% of people with diagnosed
+#: hypertension were not treated to target or had no current reading (CVDPREVENT annual
+#: reports via HQIP; checked). The England-like reference population is calibrated to it.
+BP_CONTROLLED_SHARE: Final[float] = 0.70
+#: Log-odds of control by age (shape only): people aged 18 to 59 are less often treated
+#: to target than older people (CVDPREVENT annual report to March 2024; checked), by how
+#: much is the generator's assumption.
+BP_CONTROL_AGE_KNOTS: Final[tuple[int, ...]] = (18, 40, 60, 80, 110)
+BP_CONTROL_AGE_LOGIT: Final[tuple[float, ...]] = (-0.9, -0.6, 0.0, 0.25, 0.25)
+#: Log-odds of control, most against least deprived decile (assumption: CVDPREVENT
+#: reports lower control in more deprived areas; the size is not checked).
+BP_CONTROL_DEPRIVATION: Final[float] = -0.3
+
+#: Each person's emergency admissions are split by primary diagnosis into cardiovascular
+#: (ICD-10 I00-I99), respiratory (J00-J99), an injury due to a fall, and other. Share of
+#: each group at ACTIVITY_AGE_KNOTS for a person with none of the conditions linked to it
+#: (tuned so that the demo system's shares come out near the published ones: HES 2023-24
+#: emergency admissions, 10% circulatory and 13% respiratory (Asthma + Lung UK's
+#: analysis of NHS England data; checked); falls: OHID Public Health Outcomes Framework
+#: C29, 1,933 emergency admissions for falls per 100,000 aged 65 and over in England in
+#: 2022-23 (checked, as quoted by Lancashire County Council); under 65 the generator's
+#: assumption).
+CAUSE_GROUP_SHARES: Final[dict[str, tuple[float, ...]]] = {
+    "cardiovascular": (0.005, 0.005, 0.01, 0.02, 0.05, 0.07, 0.07, 0.065, 0.06),
+    "respiratory": (0.32, 0.19, 0.08, 0.06, 0.08, 0.10, 0.115, 0.125, 0.135),
+    "falls": (0.03, 0.05, 0.04, 0.03, 0.025, 0.03, 0.037, 0.065, 0.09),
+}
+#: Log multipliers of a group's weight for a person with a condition.
+CAUSE_GROUP_CONDITION_LINKS: Final[dict[str, dict[str, float]]] = {
+    "cardiovascular": {
+        "chd": 1.0,
+        "heart_failure": 1.3,
+        "atrial_fibrillation": 0.9,
+        "stroke_tia": 0.8,
+        "hypertension": 0.3,
+        "diabetes": 0.2,
+        "ckd": 0.2,
+    },
+    "respiratory": {"copd": 1.6, "asthma": 0.8},
+    "falls": {"dementia": 0.7, "parkinsons": 0.7, "osteoporosis": 0.5, "stroke_tia": 0.3},
+}
+#: Log multiplier of the respiratory weight for a current smoker.
+CAUSE_GROUP_SMOKER: Final[float] = 0.3
+#: Log multiplier of the falls weight per frailty deficit not counted among the conditions
+#: (ages 65 and over).
+FALLS_PER_FRAILTY_DEFICIT: Final[float] = 0.08
+
+#: Chance that an admission in each group is for a chronic ambulatory care sensitive
+#: condition (NHS Outcomes Framework 2.3.i: angina, asthma, atrial fibrillation, congestive
+#: heart failure, COPD, dementia, diabetes, epilepsy, hypertension, iron deficiency
+#: anaemia and a few others), as a base chance and, for each linked condition, a further
+#: chance that combines as "any of" (1 - product of the misses). Tuned so that chronic
+#: ACSCs are about 8% of emergency admissions: 8.1% in 2015-16 (NHS Digital, indicator
+#: IAP00068 specification; checked).
+ACSC_BASE: Final[dict[str, float]] = {
+    "cardiovascular": 0.08,
+    "respiratory": 0.02,
+    "falls": 0.0,
+    "other": 0.004,
+}
+ACSC_CONDITION_LINKS: Final[dict[str, dict[str, float]]] = {
+    "cardiovascular": {
+        "heart_failure": 0.50,
+        "atrial_fibrillation": 0.40,
+        "chd": 0.30,
+        "hypertension": 0.05,
+    },
+    "respiratory": {"copd": 0.60, "asthma": 0.45},
+    "falls": {},
+    "other": {"diabetes": 0.06, "epilepsy": 0.25, "dementia": 0.05},
+}
+
+#: Chance that an emergency admission has an alcohol-specific (wholly attributable)
+#: diagnosis, at ALCOHOL_AGE_KNOTS, averaged over men and women, in an area halfway
+#: between the most and least deprived, without the linked conditions. OHID's Local
+#: Alcohol Profiles count admission episodes with an alcohol-specific primary or secondary
+#: diagnosis: about 295,000 in 2012-13, when there were 15.1 million admissions (HSCIC, as
+#: reported by the Institute of Alcohol Studies; checked), about 2% of all admissions. That
+#: this is roughly 4% of emergency admissions (the level aimed at), and the age profile
+#: (highest in middle age), are approximate, not checked against the publication.
+ALCOHOL_AGE_KNOTS: Final[tuple[int, ...]] = (0, 12, 18, 30, 45, 60, 75, 90)
+ALCOHOL_SHARE_BY_AGE: Final[tuple[float, ...]] = (0.0, 0.0, 0.02, 0.045, 0.065, 0.055, 0.015, 0.005)
+#: Ratio for men against women (about two thirds of alcohol-specific admissions are of men:
+#: approximate, not checked).
+ALCOHOL_MALE_RATIO: Final[float] = 1.8
+#: Ratio of the share, most against least deprived decile, on top of deprived areas' higher
+#: emergency admission rate (assumption; alcohol-specific admissions are steeply graded by
+#: deprivation, by how much is not checked).
+ALCOHOL_DEPRIVATION_RATIO: Final[float] = 1.8
+#: Log multipliers for a person with a condition (assumptions: alcohol-related liver
+#: disease is most chronic liver disease in England; SMI and depression raise harmful
+#: drinking).
+ALCOHOL_CONDITION_LOG_RATIOS: Final[dict[str, float]] = {
+    "chronic_liver_disease": float(np.log(6.0)),
+    "smi": float(np.log(2.0)),
+    "depression": float(np.log(1.5)),
+}
+#: Highest chance that any one emergency admission is alcohol-specific.
+_MAX_ALCOHOL_SHARE: Final[float] = 0.8
+
 #: Column order of the persons table.
 PERSON_COLUMNS: Final[tuple[str, ...]] = (
     ("person_id", "age", "sex", "lsoa", "imd_decile", "place", "ethnic_group")
@@ -504,6 +654,8 @@ PERSON_COLUMNS: Final[tuple[str, ...]] = (
     + ("efi", "end_of_life", "pregnant")
     + ACTIVITY_COLUMNS
     + ("cost_gbp", "died", "cause_of_death")
+    + CAUSE_ADMISSION_COLUMNS
+    + OPTIONAL_PERSON_FLAGS
 )
 
 _PERSONS_SCHEMA: Final[pa.Schema] = pa.schema(
@@ -523,8 +675,27 @@ _PERSONS_SCHEMA: Final[pa.Schema] = pa.schema(
         ("cost_gbp", pa.float64()),
         ("died", pa.bool_()),
         ("cause_of_death", pa.string()),
+        *[(name, pa.int64()) for name in CAUSE_ADMISSION_COLUMNS],
+        *[(name, pa.bool_()) for name in OPTIONAL_PERSON_FLAGS],
     ]
 )
+
+
+@cache
+def _persons_schema() -> pa.Schema:
+    """Return the persons' Arrow schema with pandas metadata for the optional flags.
+
+    ``smoker`` and ``bp_controlled`` are blank where not recorded. The metadata makes them
+    the nullable ``boolean`` dtype in pandas, both in :func:`make_demo_system` and when the
+    file :func:`write_demo_system` writes is read with ``pandas.read_parquet``; every other
+    column converts exactly as it would without it.
+    """
+    frame = _PERSONS_SCHEMA.empty_table().to_pandas()
+    frame = frame.astype(dict.fromkeys(OPTIONAL_PERSON_FLAGS, "boolean"))
+    return _PERSONS_SCHEMA.with_metadata(
+        pa.Schema.from_pandas(frame, preserve_index=False).metadata
+    )
+
 
 _BAND_STARTS: Final[np.ndarray] = np.arange(0, 95, 5)
 _BAND_MIDPOINTS: Final[np.ndarray] = np.append(np.arange(2.0, 90.0, 5.0), 93.0)
@@ -593,7 +764,7 @@ def make_demo_system(
     Parameters
     ----------
     persons : int, default 250_000
-        Number of persons, from 100 to 99,999,999. The persons table takes about 190 MB
+        Number of persons, from 100 to 99,999,999. The persons table takes about 240 MB
         per million persons, and about twice that at peak while it is built: use
         :func:`write_demo_system` to write large systems to disk in chunks.
     seed : int, default 20261122
@@ -687,7 +858,8 @@ def write_demo_system(
     provenance = {"system": DEMO_SYSTEM_NAME, "persons": int(persons), "seed": int(seed)}
     metadata = {b"toolkit.synth": json.dumps(provenance).encode()}
     partial = persons_path.with_name(persons_path.name + ".partial")
-    schema = _PERSONS_SCHEMA.with_metadata(metadata)
+    schema = _persons_schema()
+    schema = schema.with_metadata({**schema.metadata, **metadata})
     try:
         with pq.ParquetWriter(partial, schema, compression="zstd") as writer:
             pending: list[pa.Table] = []
@@ -1188,6 +1360,173 @@ def _annual_death_probability(age: np.ndarray, male: np.ndarray, decile: np.ndar
     return table[np.minimum(age, MAX_AGE), male.astype(np.int64), decile - 1]
 
 
+def _sex_factor(male: np.ndarray, ratio: float) -> np.ndarray:
+    """Multiplier for men and women with the given ratio between them, averaging about 1."""
+    return np.where(male > 0, 2.0 * ratio / (1.0 + ratio), 2.0 / (1.0 + ratio))
+
+
+def _smoking_shape(age: np.ndarray, male: np.ndarray, deprivation: np.ndarray) -> np.ndarray:
+    """Relative chance of smoking by age, sex and deprivation (before calibration)."""
+    return (
+        np.interp(age, SMOKING_AGE_KNOTS, SMOKING_BY_AGE)
+        * _sex_factor(male, SMOKING_MALE_RATIO)
+        * SMOKING_DEPRIVATION_RATIO ** (deprivation - 0.5)
+    )
+
+
+@cache
+def _smoking_scale() -> float:
+    """Scale giving adults of the England-like reference population SMOKING_PREVALENCE."""
+    grid = _reference_grid()
+    adults = grid.age >= SMOKING_MIN_AGE
+    shape = _smoking_shape(grid.age[adults], grid.male[adults], grid.deprivation[adults])
+    weight = grid.weight[adults]
+    return float(SMOKING_PREVALENCE * weight.sum() / (weight * shape).sum())
+
+
+def _bp_control_linear_predictor(age: np.ndarray, deprivation: np.ndarray) -> np.ndarray:
+    """Log-odds of blood pressure control before the calibrated intercept."""
+    return (
+        np.interp(age, BP_CONTROL_AGE_KNOTS, BP_CONTROL_AGE_LOGIT)
+        + BP_CONTROL_DEPRIVATION * deprivation
+    )
+
+
+@cache
+def _bp_control_intercept() -> float:
+    """Return the intercept giving BP_CONTROLLED_SHARE among people with hypertension.
+
+    The reference population is weighted by each cell's chance of hypertension, from the
+    condition's calibrated model integrated over latent ill-health (Gauss-Hermite, as in
+    :func:`_condition_intercepts`; ethnicity is left out). Solved by Newton's method.
+    """
+    grid = _reference_grid()
+    spec = CONDITION_ASSUMPTIONS["hypertension"]
+    nodes, node_weights = np.polynomial.hermite.hermgauss(20)
+    eta = _condition_intercepts()[CONDITIONS.index("hypertension")] + (
+        _condition_linear_predictor(spec, grid.age, grid.male, grid.deprivation, 0.0, 0.0)
+    )
+    latent = CONDITION_LATENT_LOADING * np.sqrt(2.0) * nodes
+    hypertension = expit(eta[:, None] + latent[None, :]) @ (node_weights / np.sqrt(np.pi))
+    weight = grid.weight * np.where(grid.age >= spec.onset_age, hypertension, 0.0)
+    base = _bp_control_linear_predictor(grid.age, grid.deprivation)
+    alpha = float(np.log(BP_CONTROLLED_SHARE / (1.0 - BP_CONTROLLED_SHARE)))
+    for _ in range(60):
+        p = expit(alpha + base)
+        gap = (weight * p).sum() / weight.sum() - BP_CONTROLLED_SHARE
+        step = float(gap / ((weight * p * (1.0 - p)).sum() / weight.sum()))
+        alpha -= step
+        if abs(step) < 1e-10:
+            break
+    return alpha
+
+
+def _optional_columns(
+    rng: np.random.Generator,
+    *,
+    age: np.ndarray,
+    male: np.ndarray,
+    deprivation: np.ndarray,
+    has_condition: np.ndarray,
+    condition_probability: np.ndarray,
+    other_deficits: np.ndarray,
+    emergency: np.ndarray,
+) -> dict[str, pa.Array]:
+    """Draw ``smoker``, ``bp_controlled`` and the emergency admissions by cause.
+
+    ``rng`` is a stream of its own, so these draws never shift the other columns'.
+    Returns Arrow arrays in the order of CAUSE_ADMISSION_COLUMNS then OPTIONAL_PERSON_FLAGS.
+    """
+    n = len(age)
+
+    def condition_log(links: dict[str, float], rows: slice | np.ndarray) -> np.ndarray:
+        # Sum of log multipliers exp(b * flag), each divided by its expectation given the
+        # person's chance of the condition (as in _mean_one_log).
+        total = np.zeros(len(age[rows]))
+        for name, effect in links.items():
+            k = CONDITIONS.index(name)
+            total += _mean_one_log(has_condition[rows, k], condition_probability[rows, k], effect)
+        return total
+
+    # Smoking: adults only, blank (not recorded) below SMOKING_MIN_AGE.
+    adult = age >= SMOKING_MIN_AGE
+    smoking = _smoking_scale() * _smoking_shape(age, male, deprivation)
+    smoking = np.minimum(
+        smoking * np.exp(condition_log(SMOKING_CONDITION_LOG_RATIOS, slice(None))), _MAX_SMOKING
+    )
+    smoker = (rng.random(n) < smoking) & adult
+
+    # Blood pressure control: people with hypertension only, blank for others.
+    hypertensive = has_condition[:, CONDITIONS.index("hypertension")]
+    members = np.flatnonzero(hypertensive)
+    controlled = np.zeros(n, dtype=bool)
+    control = expit(
+        _bp_control_intercept() + _bp_control_linear_predictor(age[members], deprivation[members])
+    )
+    controlled[members] = rng.random(len(members)) < control
+
+    # Emergency admissions by cause, only for those admitted.
+    admitted = np.flatnonzero(emergency > 0)
+    spells = emergency[admitted]
+    base_shares = {
+        group: np.interp(age[admitted], ACTIVITY_AGE_KNOTS, shares)
+        for group, shares in CAUSE_GROUP_SHARES.items()
+    }
+    weights: dict[str, np.ndarray] = {}
+    for group, base_share in base_shares.items():
+        log_weight = np.zeros(len(admitted))
+        for name, effect in CAUSE_GROUP_CONDITION_LINKS[group].items():
+            log_weight += effect * has_condition[admitted, CONDITIONS.index(name)]
+        if group == "respiratory":
+            log_weight += CAUSE_GROUP_SMOKER * smoker[admitted]
+        if group == "falls":  # other_deficits is 0 below EFI_MIN_AGE
+            log_weight += FALLS_PER_FRAILTY_DEFICIT * other_deficits[admitted]
+        weights[group] = base_share * np.exp(log_weight)
+    total = 1.0 - sum(base_shares.values()) + sum(weights.values())
+    # A multinomial split, drawn as a chain of binomials (vectorised over persons).
+    by_group: dict[str, np.ndarray] = {}
+    remaining = spells.copy()
+    left = np.ones(len(admitted))
+    for group, weight in weights.items():
+        share = weight / total
+        chance = np.clip(share / np.maximum(left, 1e-12), 0.0, 1.0)
+        by_group[group] = rng.binomial(remaining, chance)
+        remaining = remaining - by_group[group]
+        left = left - share
+    by_group["other"] = remaining
+
+    acsc = np.zeros(len(admitted), dtype=np.int64)
+    for group, base in ACSC_BASE.items():
+        miss = np.full(len(admitted), 1.0 - base)
+        for name, chance in ACSC_CONDITION_LINKS[group].items():
+            miss *= np.where(has_condition[admitted, CONDITIONS.index(name)], 1.0 - chance, 1.0)
+        acsc += rng.binomial(by_group[group], 1.0 - miss)
+
+    alcohol_share = (
+        np.interp(age[admitted], ALCOHOL_AGE_KNOTS, ALCOHOL_SHARE_BY_AGE)
+        * _sex_factor(male[admitted], ALCOHOL_MALE_RATIO)
+        * ALCOHOL_DEPRIVATION_RATIO ** (deprivation[admitted] - 0.5)
+        * np.exp(condition_log(ALCOHOL_CONDITION_LOG_RATIOS, admitted))
+    )
+    alcohol = rng.binomial(spells, np.minimum(alcohol_share, _MAX_ALCOHOL_SHARE))
+
+    drawn = {
+        "emergency_admissions_cardiovascular": by_group["cardiovascular"],
+        "emergency_admissions_respiratory": by_group["respiratory"],
+        "emergency_admissions_falls": by_group["falls"],
+        "emergency_admissions_acsc": acsc,
+        "emergency_admissions_alcohol": alcohol,
+    }
+    arrays: dict[str, pa.Array] = {}
+    for name in CAUSE_ADMISSION_COLUMNS:
+        values = np.zeros(n, dtype=np.int64)
+        values[admitted] = drawn[name]
+        arrays[name] = pa.array(values)
+    arrays["smoker"] = pa.array(smoker, mask=~adult)
+    arrays["bp_controlled"] = pa.array(controlled, mask=~hypertensive)
+    return arrays
+
+
 # --------------------------------------------------------------------------------------
 # Persons
 # --------------------------------------------------------------------------------------
@@ -1450,6 +1789,19 @@ def _person_block(layout: _AreaLayout, rng: np.random.Generator, start: int, sto
     cause = np.zeros(n, dtype=np.int64)
     cause[dead] = _draw_categories(rng, np.exp(cause_weights))
 
+    # The optional columns, from a child stream of their own: every column above is the
+    # same as before they were added (a test checks this).
+    optional = _optional_columns(
+        rng.spawn(1)[0],
+        age=age,
+        male=male,
+        deprivation=deprivation,
+        has_condition=has_condition,
+        condition_probability=condition_probability,
+        other_deficits=other_deficits,
+        emergency=counts["emergency_admissions"],
+    )
+
     # Assemble the Arrow table.
     person_number = pa.array(index + 1, type=pa.int64())
     person_id = pc.binary_join_element_wise(
@@ -1477,4 +1829,5 @@ def _person_block(layout: _AreaLayout, rng: np.random.Generator, start: int, sto
         pa.array(CAUSES_OF_DEATH),
         pa.array(cause.astype(np.int32), mask=~died),
     )
-    return pa.table(columns, schema=_PERSONS_SCHEMA)
+    columns.update(optional)
+    return pa.table(columns, schema=_persons_schema())

@@ -1,5 +1,12 @@
 """From evidence to a shortlist: candidate priorities, multi-criteria scoring and robustness.
 
+- :func:`prioritise_persons` is the one path from a persons table to the answer: the cube
+  of overlapping cohorts, the themes of the library measured on it
+  (:func:`theme_candidates`, criteria :func:`theme_criteria`) and :func:`prioritise`,
+  which returns one frozen :class:`Prioritisation` (candidates, criteria, weights,
+  settings, shortlist with reasons, what was left out, robustness, provenance) that the
+  notebooks, the workshop and the board report render.
+
 - :func:`candidate_priorities` builds one row per candidate (a cohort and an outcome) with
   criteria computed from the cohort cube: burden, age-standardised rate, cost per head,
   inequality, Core20 share and, when given, the gap to a benchmark.
@@ -46,6 +53,37 @@ _EXPORTS = {
     "candidate_priorities": "toolkit.prioritise.candidates",
     "cube_criteria": "toolkit.prioritise.candidates",
     "demo_shortlist": "toolkit.prioritise.candidates",
+    "Theme": "toolkit.prioritise.themes",
+    "Intervention": "toolkit.prioritise.themes",
+    "Effect": "toolkit.prioritise.themes",
+    "Share": "toolkit.prioritise.themes",
+    "UnitCost": "toolkit.prioritise.themes",
+    "TimeToImpact": "toolkit.prioritise.themes",
+    "ExpectedPrevalence": "toolkit.prioritise.themes",
+    "ThemeError": "toolkit.prioritise.themes",
+    "THEME_LIBRARY": "toolkit.prioritise.themes",
+    "PROGRAMMES": "toolkit.prioritise.themes",
+    "CORE20PLUS5_AREAS": "toolkit.prioritise.themes",
+    "EVIDENCE_LEVELS": "toolkit.prioritise.themes",
+    "OUTCOME_WORDS": "toolkit.prioritise.themes",
+    "OUTCOME_WORDS_SINGULAR": "toolkit.prioritise.themes",
+    "known_cohort_ids": "toolkit.prioritise.themes",
+    "load_theme": "toolkit.prioritise.themes",
+    "load_themes": "toolkit.prioritise.themes",
+    "impact_range": "toolkit.prioritise.themes",
+    "impact_central": "toolkit.prioritise.themes",
+    "impact_cost_range": "toolkit.prioritise.themes",
+    "themes_frame": "toolkit.prioritise.themes",
+    "themes_markdown": "toolkit.prioritise.themes",
+    "write_themes_doc": "toolkit.prioritise.themes",
+    "THEME_ANALYST_CRITERIA": "toolkit.prioritise.templates",
+    "ThemeCandidates": "toolkit.prioritise.theme_measures",
+    "theme_candidates": "toolkit.prioritise.theme_measures",
+    "theme_criteria": "toolkit.prioritise.theme_measures",
+    "Prioritisation": "toolkit.prioritise.result",
+    "prioritise": "toolkit.prioritise.result",
+    "prioritise_persons": "toolkit.prioritise.result",
+    "priorities_frame": "toolkit.prioritise.result",
 }
 
 

@@ -43,6 +43,11 @@ OUTCOME_LABEL_COLUMN = "outcome_label"
 #: cohort (see :func:`toolkit.prioritise.shortlist`).
 COHORT_COLUMNS: tuple[str, ...] = ("segment", "quintile", "place")
 
+#: Column naming a candidate's theme (:func:`toolkit.prioritise.theme_measures`). When a
+#: candidates table has it, the theme alone is the cohort: a theme measured in several
+#: places is one priority, whatever its place.
+THEME_COHORT_COLUMN = "theme"
+
 
 def _min_max(values: np.ndarray) -> np.ndarray:
     """Scale each column to [0, 1]: (x - min) / (max - min); a constant column scores 0."""

@@ -38,6 +38,7 @@ from toolkit.prioritise.criteria import (
     COHORT_LABEL_COLUMN,
     LABEL_COLUMN,
     OUTCOME_LABEL_COLUMN,
+    THEME_COHORT_COLUMN,
     Criterion,
     check_criteria,
     criteria_matrix,
@@ -149,7 +150,9 @@ def cohort_codes(
         The cohort columns used, and codes 0, 1, ... (equal codes = same cohort; a
         missing value is a value of its own).
     """
-    if cohort is None:
+    if cohort is None and THEME_COHORT_COLUMN in candidates.columns:
+        columns: tuple[str, ...] = (THEME_COHORT_COLUMN,)
+    elif cohort is None:
         columns = tuple(column for column in COHORT_COLUMNS if column in candidates.columns)
     else:
         if isinstance(cohort, str | bytes) or not isinstance(cohort, Sequence):
@@ -338,6 +341,11 @@ class ScoringModel:
 
     def __len__(self) -> int:
         return len(self.candidates)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """A copy of the candidates table the model was prepared from (caller's order)."""
+        return self._table.copy()
 
     def __repr__(self) -> str:
         return (
@@ -632,8 +640,15 @@ def score_priorities(
     return model.to_frame(weights)
 
 
-def _format_margin(value: float) -> str:
-    """Format a score difference: two decimals, or two significant figures when tiny."""
+def _format_margin(value: float, scale: float = 1.0) -> str:
+    """Format a score difference on the scale the scores are shown on.
+
+    On the 0-1 scale two decimals (two significant figures when tiny); on a 0-100 scale
+    whole points (one decimal below one point).
+    """
+    if scale != 1.0:
+        points = value * scale
+        return f"{points:.0f} points" if abs(points) >= 1 else f"{points:.1f} points"
     return f"{value:.2f}" if abs(value) >= 0.01 else f"{value:.2g}"
 
 
@@ -653,6 +668,9 @@ def _short_names(ordered: pd.DataFrame, labels: list[str]) -> tuple[list[str], l
     "cohort: outcome" and, among its cohort's other candidates, by its outcome alone;
     otherwise by its label.
     """
+    if THEME_COHORT_COLUMN in ordered.columns:
+        # A theme is named by its label; it has one candidate per place at most.
+        return labels, labels
     if {COHORT_LABEL_COLUMN, OUTCOME_LABEL_COLUMN} <= set(ordered.columns):
         cohorts = ordered[COHORT_LABEL_COLUMN].astype(str).tolist()
         outcomes = ordered[OUTCOME_LABEL_COLUMN].astype(str).tolist()
@@ -667,6 +685,7 @@ def _reason(
     related: list[str],
     left_out: tuple[str, float] | None,
     other_cohorts: bool,
+    scale: float = 1.0,
 ) -> str:
     """Build one plain-English reason (the label is not repeated: it has its own column)."""
     if score <= 0 or not shares:
@@ -692,7 +711,8 @@ def _reason(
         )
     share = f" ({margin / score:.0%} of the score)" if score > 0 else ""
     return text + (
-        f" Ahead of the first candidate left out ('{left_name}') by {_format_margin(margin)}"
+        f" Ahead of the first candidate left out ('{left_name}') by "
+        f"{_format_margin(margin, scale)}"
         f"{share}."
     )
 
@@ -706,6 +726,7 @@ def shortlist(
     reasons: int = 2,
     per_cohort: int | None = DEFAULT_PER_COHORT,
     cohort: Sequence[str] | None = None,
+    score_scale: float = 1.0,
 ) -> pd.DataFrame:
     """Return the top few candidates of distinct cohorts, each with a plain-English reason.
 
@@ -738,6 +759,9 @@ def shortlist(
         Columns that identify a cohort; by default those recorded by
         :func:`score_priorities`, else the ones of ``segment``, ``quintile`` and ``place``
         that the table has.
+    score_scale : float
+        The scale scores are shown on (1 by default; 100 for "points out of 100"), for
+        the margin the reason states.
 
     Returns
     -------
@@ -852,6 +876,7 @@ def shortlist(
                 [f"{outcome_names[j]} ({_ordinal(int(ranks[j]))} overall)" for j in others],
                 left_out,
                 other_cohorts,
+                score_scale,
             )
         )
         related.append("; ".join(labels[j] for j in others))

@@ -136,6 +136,13 @@ ANALYST_CRITERIA: tuple[AnalystCriterion, ...] = (
 )
 
 
+#: The analyst criteria for theme candidates: what communities said and feasibility. The
+#: evidence and Core20PLUS5 alignment of a theme come from the themes library, with sources.
+THEME_ANALYST_CRITERIA: tuple[AnalystCriterion, ...] = tuple(
+    spec for spec in ANALYST_CRITERIA if spec.name in ("community_voice", "feasibility")
+)
+
+
 def _check_specs(criteria: object, caller: str) -> tuple[AnalystCriterion, ...]:
     if isinstance(criteria, AnalystCriterion):
         criteria = (criteria,)

@@ -11,6 +11,7 @@ A report is configured by a small TOML file (``reports/demo.toml`` is the demo's
     seed = 20261122
     disclosure_threshold = 10
     # decision_log = "workshop/decision-log.csv"   # optional: the workshop's export
+    # criteria_scores = "criteria.csv"   # optional: the filled `pophealth candidates` template
 
 :func:`load_config` reads and checks it, naming the file and the key of any problem; paths
 are relative to the file's folder. :func:`demo_config` gives the demo's configuration.
@@ -75,6 +76,9 @@ class ReportConfig:
         Years the data cover (1 by default); rates are per year.
     admission_unit_cost : float
         Pounds per emergency admission, to value the excess admissions.
+    criteria_scores : str or None
+        The analysts' filled criteria template (CSV or TOML written by ``pophealth
+        candidates``: what communities said, feasibility); its scores join the criteria.
     source : str or None
         The configuration file this came from, for the provenance box.
     """
@@ -92,6 +96,7 @@ class ReportConfig:
     model: str = "bridges_to_health"
     years: float = 1.0
     admission_unit_cost: float = DEFAULT_ADMISSION_COST_GBP
+    criteria_scores: str | None = None
     source: str | None = None
 
     def __post_init__(self) -> None:
@@ -150,6 +155,7 @@ _TYPES: Final[dict[str, tuple[type, ...]]] = {
     "model": (str,),
     "years": (float, int),
     "admission_unit_cost": (float, int),
+    "criteria_scores": (str, type(None)),
     "source": (str, type(None)),
 }
 
@@ -225,13 +231,13 @@ def load_config(path: str | Path) -> ReportConfig:
     if "system_name" not in raw:
         raise ValueError(f"{source}: 'system_name' is missing (the name of the system).")
     folder = source.resolve().parent
-    for key in ("persons", "areas", "decision_log"):
+    for key in ("persons", "areas", "decision_log", "criteria_scores"):
         if isinstance(raw.get(key), str):
             raw[key] = _resolve(raw[key], folder)
     if isinstance(raw.get("model"), str) and raw["model"].endswith((".toml", ".yaml", ".yml")):
         raw["model"] = _resolve(raw["model"], folder)
     config = ReportConfig(**raw, source=str(source))
-    for key in ("persons", "areas", "decision_log"):
+    for key in ("persons", "areas", "decision_log", "criteria_scores"):
         value = getattr(config, key)
         if value is not None and value != DEMO and not Path(value).exists():
             raise FileNotFoundError(f"{source}: '{key}' names {value}, which does not exist.")

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from toolkit.indicators import DeprivationProfile
+    from toolkit.prioritise import Prioritisation
 
 #: Emergency admissions are the outcome the report follows across deprivation and places.
 EVENTS = "emergency_admissions"
@@ -99,8 +100,11 @@ METHODS: tuple[str, ...] = (
     "Inequality: slope and relative index of inequality across IMD deciles (Low and Low "
     "2004), 95% limits by Monte Carlo simulation; excess admissions by indirect "
     "standardisation to the least deprived decile's age-specific rates.",
-    "Shortlist: weighted sum of min-max normalised criteria at equal weights, one priority per "
-    "cohort; robustness from 10,000 weightings drawn around the chosen weights (Dirichlet).",
+    "Priorities: themes from the toolkit's themes library (each figure with its source), "
+    "measured on cohorts that overlap; weighted sum of min-max normalised criteria, one "
+    "priority per theme; robustness from 10,000 weightings drawn around the chosen weights "
+    "(Dirichlet). Estimates of avoidable events are ranges: events a year in the cohort x "
+    "share reached x share who take it up x the cited relative risk reduction.",
     "Disclosure control: counts from 1 to the threshold less one are suppressed, with "
     "secondary suppression against totals.",
 )
@@ -218,7 +222,7 @@ def at_a_glance(
     neighbourhoods: int,
     places: int,
     profile: DeprivationProfile,
-    shortlisted: pd.DataFrame,
+    priorities: Prioritisation,
     config: ReportConfig,
 ) -> BoardText:
     """Return the headline facts: population, cost, activity, inequality and the shortlist.
@@ -231,8 +235,8 @@ def at_a_glance(
         Number of neighbourhoods (LSOAs) and places.
     profile : DeprivationProfile
         Emergency admissions by deprivation.
-    shortlisted : pandas.DataFrame
-        The shortlist.
+    priorities : Prioritisation
+        The prioritisation (:func:`toolkit.prioritise.prioritise`).
     config : ReportConfig
         For the period and the disclosure threshold.
 
@@ -276,8 +280,8 @@ def at_a_glance(
                 tag="li",
             )
         )
-    names = "; ".join(shortlisted["label"].astype(str))
-    items.append(sentence(f"Suggested priorities ({len(shortlisted)}): {names}.", tag="li"))
+    names = "; ".join(priorities.labels)
+    items.append(sentence(f"Suggested priorities ({len(priorities.labels)}): {names}.", tag="li"))
     return heading("At a glance") + bullet_list(items)
 
 
@@ -654,146 +658,135 @@ def neighbourhood_map(indicators: Any, *, period: str) -> Figure:
 #: Columns of the shortlist table.
 SHORTLIST_COLUMNS: tuple[TableColumn, ...] = (
     TableColumn("position", "Priority", "rank"),
-    TableColumn("label", "Cohort and outcome"),
-    TableColumn("score", "Score (0 to 1)", "score"),
+    TableColumn("label", "Theme"),
+    TableColumn("persons", "People in the cohort", "count"),
+    TableColumn("events_a_year", "Events a year", "count"),
+    TableColumn("outcome_label", "Of what"),
+    TableColumn(
+        "deprivation_ratio",
+        "Rate, most vs least deprived fifth (age-standardised)",
+        "ratio_times",
+        depends_on="events_a_year",
+    ),
+    TableColumn("estimate", "Could avoid a year (estimate)"),
+    TableColumn("score", "Score (0 to 100)", "rank"),
     TableColumn("p_shortlist", "In the shortlist under varied weights", "percent"),
 )
 
 
-def shortlist_table(shortlisted: pd.DataFrame, *, period: str, threshold: int) -> BoardTable:
-    """Return the shortlist: each priority, its score and how often it stays in the list.
+def shortlist_table(priorities: Prioritisation, *, period: str, threshold: int) -> BoardTable:
+    """Return the shortlist: each priority, its figures, its estimate and its robustness.
 
     Parameters
     ----------
-    shortlisted : pandas.DataFrame
-        From :func:`toolkit.prioritise.demo_shortlist`.
+    priorities : Prioritisation
+        From :func:`toolkit.prioritise.prioritise`.
     period : str
         The period.
     threshold : int
-        The disclosure threshold.
+        The disclosure threshold: people and events below it are suppressed.
 
     Returns
     -------
     BoardTable
         One row per priority, best first.
-
-    Notes
-    -----
-    The cohorts' sizes are left out on purpose: they are the segment table's rows, where a
-    size may be suppressed (secondarily), and showing it again here would undo that.
     """
-    acceptability = shortlisted.attrs["acceptability"]
+    shortlist = priorities.shortlist
+    acceptability = priorities.acceptability
     table = pd.DataFrame(
         {
-            "position": np.arange(1, len(shortlisted) + 1),
-            "label": shortlisted["label"].astype("object").to_numpy(),
-            "score": shortlisted["score"].to_numpy(dtype="float64"),
-            "p_shortlist": shortlisted["p_shortlist"].to_numpy(dtype="float64"),
+            "position": shortlist["position"].to_numpy(),
+            "label": shortlist["label"].astype("object").to_numpy(),
+            "persons": shortlist["persons"].to_numpy(dtype="float64"),
+            "events_a_year": shortlist["events_a_year"].round().to_numpy(dtype="float64"),
+            "outcome_label": shortlist["outcome_label"].astype("object").to_numpy(),
+            "deprivation_ratio": shortlist["deprivation_ratio"].to_numpy(dtype="float64"),
+            "estimate": shortlist["estimate"].astype("object").to_numpy(),
+            "score": shortlist["score"].to_numpy(dtype="float64"),
+            "p_shortlist": shortlist["p_shortlist"].to_numpy(dtype="float64"),
         }
     )
     return board_table(
         table,
         columns=SHORTLIST_COLUMNS,
-        caption=f"Suggested priorities at equal weights, data for {period}",
+        caption=f"Suggested priorities, data for {period}",
         threshold=threshold,
         notes=(
-            f"Score: weighted sum of {len(acceptability.criteria)} criteria, each scaled 0 to "
-            "1, at equal weights. In the shortlist under varied weights: share of "
-            f"{acceptability.draws:,} weightings drawn around equal weights (seed "
-            f"{acceptability.seed}) that keep the priority in the shortlist. The size of each "
-            "cohort is in the segment table.",
+            f"Score: weighted sum of {len(priorities.criteria)} criteria, each scaled 0 to "
+            "100, at the weights shown in the methods. In the shortlist under varied weights: "
+            f"share of {acceptability.draws:,} weightings drawn around those weights (seed "
+            f"{acceptability.seed}) that keep the priority in the shortlist. Estimates of "
+            "what could be avoided are ranges from the cited evidence and stated assumptions "
+            "of reach and uptake (see the themes library). Cohorts overlap, so people are not "
+            "added up across rows.",
         ),
     )
 
 
-def shortlist_reasons(
-    shortlisted: pd.DataFrame, *, weight_changes: Sequence[str] = ()
-) -> BoardText:
-    """Return why each priority is on the list, and what would change it.
+def shortlist_reasons(priorities: Prioritisation) -> BoardText:
+    """Return each priority's facts, evidence, why it is on the list and what would change it.
 
     Parameters
     ----------
-    shortlisted : pandas.DataFrame
-        From :func:`toolkit.prioritise.demo_shortlist`.
-    weight_changes : sequence of str, optional
-        For each priority, the smallest weight change that would take it out (see
-        :func:`smallest_weight_changes`).
+    priorities : Prioritisation
+        From :func:`toolkit.prioritise.prioritise` (the facts are worded there, with
+        counts below the disclosure threshold written "fewer than N").
 
     Returns
     -------
     BoardText
-        A numbered list: each priority, its reason and its robustness.
+        A numbered list.
     """
-    changes = list(weight_changes) + [""] * (len(shortlisted) - len(weight_changes))
     items = []
-    for row, change in zip(shortlisted.itertuples(index=False), changes, strict=True):
-        robust = f" It stays in the shortlist under {row.p_shortlist:.0%} of varied weightings."
-        items.append(
-            BoardText(
-                f"{row.label}. {row.reason}{robust} {change}".strip(),
-                f"<li><b>{html.escape(row.label)}</b>. {html.escape(row.reason)}"
-                f"{html.escape(robust)} {html.escape(change)}</li>",
-            )
+    for row in priorities.shortlist.itertuples(index=False):
+        robust = f"It stays in the shortlist under {row.p_shortlist:.0%} of varied weightings."
+        plain = (
+            f"{row.label}. {row.facts} Evidence: {row.intervention_source} Why it is on the "
+            f"list: {row.reason} {robust} {row.weight_change}"
         )
+        markup = (
+            f"<li><b>{html.escape(row.label)}</b>. {html.escape(row.facts)}"
+            f"<br><i>Evidence:</i> {html.escape(row.intervention_source)}"
+            f"<br><i>Why it is on the list:</i> {html.escape(row.reason)} "
+            f"{html.escape(robust)} {html.escape(row.weight_change)}</li>"
+        )
+        items.append(BoardText(plain.strip(), markup))
     return heading("Why each is on the list", level=3) + bullet_list(items, ordered=True)
 
 
-def smallest_weight_changes(shortlisted: pd.DataFrame) -> list[str]:
-    """For each priority, the smallest change in one criterion's weight that takes it out.
+def excluded_themes(priorities: Prioritisation) -> BoardText:
+    """Return the themes that could not be measured on these data, and why.
 
     Parameters
     ----------
-    shortlisted : pandas.DataFrame
-        From :func:`toolkit.prioritise.demo_shortlist` (equal default weights).
+    priorities : Prioritisation
+        From :func:`toolkit.prioritise.prioritise`.
 
     Returns
     -------
-    list of str
-        One sentence per priority, from :func:`toolkit.prioritise.weight_to_enter`.
+    BoardText
+        A sentence and a list, or a sentence saying every theme was measured.
     """
-    from toolkit.prioritise import cube_criteria, weight_to_enter
-    from toolkit.prioritise.robustness import format_share_change
-
-    candidates = shortlisted.attrs["candidates"]
-    criteria = cube_criteria(candidates)
-    size = len(shortlisted)
-    sentences = []
-    for candidate in shortlisted["candidate"]:
-        changes = [
-            weight_to_enter(
-                candidates, candidate=candidate, criterion=c.name, criteria=criteria, size=size
-            )
-            for c in criteria
-        ]
-        movable = [change for change in changes if change.change is not None]
-        if not movable:
-            sentences.append("No change in any single weight takes it out.")
-            continue
-        smallest = min(movable, key=lambda change: abs(change.change))
-        verb = "raising" if smallest.change > 0 else "lowering"
-        shown_now, shown_then = format_share_change(smallest.current_share, smallest.required_share)
-        sentences.append(
-            f"The smallest change in one weight that would take it out: {verb} the weight on "
-            f"{_phrase(criteria, smallest.criterion)} from {shown_now} to {shown_then} of the "
-            "total."
-        )
-    return sentences
+    excluded = priorities.excluded
+    if not len(excluded):
+        return sentence("Every theme in the library was measured on these data.")
+    items = [
+        sentence(f"{label}: {reason}.", tag="li")
+        for label, reason in zip(excluded["label"], excluded["reason"], strict=True)
+    ]
+    return sentence(
+        f"{len(excluded)} theme{'s' if len(excluded) != 1 else ''} could not be measured on "
+        f"these data and {'were' if len(excluded) != 1 else 'was'} left out:"
+    ) + bullet_list(items)
 
 
-def _phrase(criteria: Sequence[Any], name: str) -> str:
-    for criterion in criteria:
-        if criterion.name == name:
-            return criterion.phrase
-    return name.replace("_", " ")
-
-
-def robustness_figure(shortlisted: pd.DataFrame, *, period: str, extra: int = 3) -> Figure:
+def robustness_figure(priorities: Prioritisation, *, period: str, extra: int = 3) -> Figure:
     """Return the rank acceptability heat map of the shortlist and the next few candidates.
 
     Parameters
     ----------
-    shortlisted : pandas.DataFrame
-        From :func:`toolkit.prioritise.demo_shortlist`.
+    priorities : Prioritisation
+        From :func:`toolkit.prioritise.prioritise`.
     period : str
         The period.
     extra : int
@@ -804,9 +797,9 @@ def robustness_figure(shortlisted: pd.DataFrame, *, period: str, extra: int = 3)
     matplotlib.figure.Figure
         The heat map.
     """
-    acceptability = shortlisted.attrs["acceptability"]
+    acceptability = priorities.acceptability
     summary = acceptability.summary()
-    chosen = list(shortlisted["candidate"])
+    chosen = list(priorities.shortlist["candidate"])
     others = (
         summary[~summary["candidate"].isin(chosen)]
         .sort_values("p_shortlist", ascending=False, kind="stable")["candidate"]
@@ -815,14 +808,14 @@ def robustness_figure(shortlisted: pd.DataFrame, *, period: str, extra: int = 3)
     )
     rows = chosen + others
     matrix = acceptability.matrix()
-    ranks = min(matrix.shape[1], len(shortlisted) + 5)
+    ranks = min(matrix.shape[1], len(chosen) + 5)
     labels = dict(zip(acceptability.candidates, acceptability.labels, strict=True))
     return rank_acceptability_chart(
         matrix.loc[rows, list(matrix.columns[:ranks])],
         labels=[labels[c] for c in rows],
         period=period,
         draws=acceptability.draws,
-        shortlist_size=len(shortlisted),
+        shortlist_size=len(chosen),
     )
 
 
@@ -833,7 +826,7 @@ def robustness_figure(shortlisted: pd.DataFrame, *, period: str, extra: int = 3)
 
 def workshop_section(
     log: DecisionLog,
-    shortlisted: pd.DataFrame,
+    priorities: Prioritisation,
     *,
     config: ReportConfig,
 ) -> tuple[BoardText, BoardTable, BoardTable, Figure]:
@@ -848,9 +841,9 @@ def workshop_section(
     ----------
     log : DecisionLog
         The workshop's decision log (:func:`toolkit.report.read_decision_log`).
-    shortlisted : pandas.DataFrame
-        The equal-weights shortlist (:func:`toolkit.prioritise.demo_shortlist`); its
-        candidates are the ones the tables' weights rank.
+    priorities : Prioritisation
+        The prioritisation (:func:`toolkit.prioritise.prioritise`); its candidates and
+        criteria are the ones the tables' weights rank, with its shortlist rule.
     config : ReportConfig
         For the period, shortlist size and disclosure threshold.
 
@@ -867,19 +860,19 @@ def workshop_section(
     figure : matplotlib.figure.Figure
         The weights each table gave, with the average.
     """
-    from toolkit.prioritise import ScoringModel, cube_criteria
     from toolkit.workshop import room_consensus
 
-    candidates = shortlisted.attrs["candidates"]
-    criteria = cube_criteria(candidates)
+    candidates = priorities.candidates
+    criteria = priorities.criteria
     names = [criterion.name for criterion in criteria]
     phrases = {criterion.name: criterion.phrase.capitalize() for criterion in criteria}
     left_out = [name for name in log.weights.columns if name not in names]
     not_weighed = [name for name in names if name not in log.weights.columns]
     consensus = room_consensus(
         log.latest(names),
-        model=ScoringModel(candidates, criteria=criteria),
-        size=config.shortlist_size,
+        model=priorities.scoring,
+        size=priorities.settings["size"],
+        per_cohort=priorities.settings["per_theme"],
         dot_votes=log.dot_votes(),
     )
     tables = len(consensus.tables)
@@ -902,7 +895,7 @@ def workshop_section(
             )
         )  # fmt: skip
     room = list(consensus.shortlist["candidate"])
-    before = list(shortlisted["candidate"])
+    before = list(priorities.shortlist["candidate"])
     labels = dict(zip(candidates["candidate"], candidates["label"], strict=True))
     parts.append(sentence("The shortlist at the room's weights (the average of the tables'):"))
     parts.append(bullet_list([sentence(labels[c], tag="li") for c in room], ordered=True))
@@ -949,7 +942,7 @@ def workshop_section(
         ),
         columns=[
             TableColumn("room_rank", "Room's rank", "rank"),
-            TableColumn("label", "Cohort and outcome"),
+            TableColumn("label", "Theme"),
             TableColumn("shortlisted_by", f"Tables that shortlisted it (of {tables})", "rank"),
             TableColumn("spread", "Best to worst rank across tables"),
             TableColumn("dots", "Dot votes", "rank"),
@@ -973,7 +966,7 @@ def workshop_section(
 
 
 def board_asks(
-    shortlisted: pd.DataFrame,
+    priorities: Prioritisation,
     profile: DeprivationProfile,
     *,
     config: ReportConfig,
@@ -983,8 +976,8 @@ def board_asks(
 
     Parameters
     ----------
-    shortlisted : pandas.DataFrame
-        The shortlist.
+    priorities : Prioritisation
+        The prioritisation.
     profile : DeprivationProfile
         Emergency admissions by deprivation (for the Core20 figures).
     config : ReportConfig
@@ -998,7 +991,7 @@ def board_asks(
         A numbered list of asks.
     """
     core = profile.core20.iloc[0]
-    count = len(shortlisted)
+    count = len(priorities.labels)
     items = [
         sentence(
             f"Agree the {count} priorities above"
@@ -1130,6 +1123,6 @@ __all__ = [
     "segment_table",
     "shortlist_reasons",
     "shortlist_table",
-    "smallest_weight_changes",
+    "excluded_themes",
     "workshop_section",
 ]

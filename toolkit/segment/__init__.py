@@ -5,6 +5,9 @@
 - :func:`build_cube` segments and aggregates persons (a DataFrame or Parquet/CSV files)
   into the tidy cube on DuckDB or Spark;
 - :func:`segment_summary` gives persons, deaths, cost and activity by segment;
+- :func:`build_cohort_cube` counts persons in every overlapping cohort they belong to
+  (conditions, condition groups, population groups, ethnic groups and segments), with the
+  mortality table by life-table age band; :func:`load_cohorts` reads the catalogue;
 - :func:`load_rules` reads a built-in model or a user's TOML/YAML rules file.
 
 Names are imported on first use so that ``import toolkit.segment`` stays quick.
@@ -25,6 +28,11 @@ _EXPORTS = {
     "build_cube": "toolkit.segment.cube",
     "cube_expression": "toolkit.segment.cube",
     "segment_summary": "toolkit.segment.cube",
+    "build_cohort_cube": "toolkit.segment.cohorts",
+    "cohort_expression": "toolkit.segment.cohorts",
+    "load_cohorts": "toolkit.segment.cohorts",
+    "Cohort": "toolkit.segment.cohorts",
+    "CohortCube": "toolkit.segment.cohorts",
 }
 
 

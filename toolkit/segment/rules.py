@@ -39,7 +39,13 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from toolkit.data.contract import ACTIVITY_COLUMNS, CONDITIONS, PERSON_FLAGS
+from toolkit.data.contract import (
+    ACTIVITY_COLUMNS,
+    CAUSE_ADMISSION_COLUMNS,
+    CONDITIONS,
+    OPTIONAL_PERSON_FLAGS,
+    PERSON_FLAGS,
+)
 from toolkit.errors import DataContractError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,8 +57,10 @@ Kind = Literal["flag", "number", "text"]
 RULE_COLUMNS: Mapping[str, Kind] = {
     **dict.fromkeys(CONDITIONS, "flag"),
     **dict.fromkeys(PERSON_FLAGS, "flag"),
+    **dict.fromkeys(OPTIONAL_PERSON_FLAGS, "flag"),
     **dict.fromkeys(("age", "efi", "imd_decile", "cost_gbp"), "number"),
     **dict.fromkeys(ACTIVITY_COLUMNS, "number"),
+    **dict.fromkeys(CAUSE_ADMISSION_COLUMNS, "number"),
     **dict.fromkeys(("sex", "lsoa", "place", "ethnic_group", "cause_of_death"), "text"),
 }
 

@@ -253,7 +253,11 @@ def _check_settings(
 def _candidates_from(
     source: pd.DataFrame, segment_labels: Mapping[str, str] | None
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """Return (candidates, excluded) from a candidates table or a cohort cube."""
+    """Return (candidates, excluded) from a prioritisation, a candidates table or a cube."""
+    from toolkit.prioritise.result import Prioritisation
+
+    if isinstance(source, Prioritisation):
+        return source.scoring.table, source.excluded
     if CANDIDATE_COLUMN in source.columns:
         excluded = source.attrs.get("excluded")
         return source, excluded if isinstance(excluded, pd.DataFrame) else None
@@ -295,10 +299,13 @@ def prepare_workshop(
 
     Parameters
     ----------
-    source : pandas.DataFrame
-        A cohort cube (:func:`toolkit.segment.build_cube`), from which the candidates are
-        built with :func:`toolkit.prioritise.candidate_priorities`, or a candidates table
-        (one row per candidate, with ``candidate``, ``label`` and the criteria columns).
+    source : Prioritisation or pandas.DataFrame
+        The prioritisation the room is to weigh (:func:`toolkit.prioritise.prioritise`;
+        its candidates, criteria, scoring method and one-per-theme rule are used), a
+        cohort cube (:func:`toolkit.segment.build_cube`), from which segment candidates
+        are built with :func:`toolkit.prioritise.candidate_priorities`, or a candidates
+        table (one row per candidate, with ``candidate``, ``label`` and the criteria
+        columns).
     out_dir : str or os.PathLike
         The folder to write; created if missing.
     name : str
@@ -343,10 +350,17 @@ def prepare_workshop(
     reason, so that nothing is dropped silently.
     """
     caller = "prepare_workshop"
-    if not isinstance(source, pd.DataFrame):
+    from toolkit.prioritise.result import Prioritisation
+
+    if isinstance(source, Prioritisation):
+        # The workshop re-weights the one prioritisation: its criteria and its rule.
+        criteria = source.criteria if criteria is None else criteria
+        method = source.settings["method"]
+        per_cohort = source.settings["per_theme"]
+    elif not isinstance(source, pd.DataFrame):
         raise TypeError(
-            f"The 'source' parameter of {caller} must be a pandas DataFrame. "
-            f"Got {type(source).__name__} instead."
+            f"The 'source' parameter of {caller} must be a Prioritisation or a pandas "
+            f"DataFrame. Got {type(source).__name__} instead."
         )
     _check_settings(name, shortlist_size, dots, method, per_cohort, caller)
     folder = Path(out_dir)
@@ -508,17 +522,17 @@ def _demo_base(persons: int, seed: int, cache_dir: Path | None) -> Path:
     if (base / CONFIG_FILE).is_file():
         return base
     from toolkit.data import make_demo_system
-    from toolkit.segment import build_cube
+    from toolkit.prioritise import prioritise_persons
 
     root.mkdir(parents=True, exist_ok=True)
     system = make_demo_system(persons=persons, seed=seed)
-    cube = build_cube(system.persons)
     building = Path(tempfile.mkdtemp(prefix=f"{base.name}.", dir=root))
     try:
         with warnings.catch_warnings():
-            # The candidates left out are written to excluded.csv and counted in the views.
+            # The themes left out are written to excluded.csv and counted in the views.
             warnings.simplefilter("ignore", UserWarning)
-            prepare_workshop(cube, out_dir=building, name="Demo workshop", overwrite=True)
+            priorities = prioritise_persons(system.persons, seed=seed, draws=1_000)
+            prepare_workshop(priorities, out_dir=building, name="Demo workshop", overwrite=True)
         try:
             building.rename(base)
         except OSError:  # another process finished first; use its copy

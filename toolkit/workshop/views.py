@@ -202,8 +202,8 @@ class ParticipantApp:
         workshop = self.workshop
         excluded = 0 if workshop.excluded is None else len(workshop.excluded)
         left_out = (
-            f" {excluded} more could not be assessed (too few events to compare fairly) and "
-            "are not in the list."
+            f" {excluded} more could not be measured on these data (the facilitator's export "
+            "says why) and are not in the list."
             if excluded
             else ""
         )

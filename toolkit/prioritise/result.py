@@ -1,0 +1,435 @@
+"""One prioritisation, computed once and rendered everywhere.
+
+:func:`prioritise` scores theme candidates (:func:`toolkit.prioritise.theme_measures`)
+on their criteria at the given weights, keeps a short list (one priority per theme), says
+why each is there and how robust that is (the chance of staying in the shortlist under
+varied weights, and the smallest change in one weight that would take it out), and lists
+what was left out and why. The answer is one frozen :class:`Prioritisation`: the
+notebooks, ``pophealth demo``, the workshop and the board report only render it, so they
+always show the same list from the same figures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from toolkit.prioritise.criteria import CANDIDATE_COLUMN, LABEL_COLUMN, Criterion
+from toolkit.prioritise.robustness import RankAcceptability
+from toolkit.prioritise.scoring import (
+    DEFAULT_SHORTLIST_CAP,
+    DEFAULT_SHORTLIST_SIZE,
+    ScoringModel,
+)
+from toolkit.prioritise.theme_measures import (
+    THEME_COLUMN,
+    ThemeCandidates,
+    format_estimate_range,
+    format_money,
+    theme_criteria,
+)
+
+#: Scores are shown on this scale (0 to 100) on every surface.
+SCORE_SCALE = 100.0
+
+
+@dataclass(frozen=True)
+class Prioritisation:
+    """The result of :func:`prioritise`: everything a surface needs to render the answer.
+
+    Attributes
+    ----------
+    candidates : pandas.DataFrame
+        Every assessed candidate with its criteria, ``score`` (0 to 100) and ``rank``,
+        best first.
+    criteria : tuple of Criterion
+        The criteria, in weight order.
+    weights : dict of str to float
+        The weights used, as given (relative; divided by their total to score).
+    shortlist : pandas.DataFrame
+        One row per shortlisted priority, best first: ``position``, ``candidate``,
+        ``label``, ``facts``, ``score`` (0-100), ``p_shortlist`` (share of varied
+        weightings keeping it in), ``reason``, ``weight_change`` (the smallest change in
+        one weight that would take it out, in words), ``intervention``,
+        ``intervention_source``, the impact range and the figures behind ``facts``.
+    excluded : pandas.DataFrame
+        What was left out before scoring and why: ``theme``, ``label``, ``reason``.
+    acceptability : RankAcceptability
+        Ranks and shortlist chances under weights drawn around ``weights``.
+    settings : dict
+        ``size``, ``per_theme``, ``method``, ``draws``, ``seed``, ``within``, ``years``.
+    provenance : dict
+        Where the answer came from: the themes offered, a fingerprint of the candidates
+        table, the data notes, and anything the caller adds (files, segmentation model).
+    scoring : ScoringModel
+        The prepared candidates and criteria, for re-scoring under other weights (a
+        workshop's tables, the room's average) with the same rule.
+    """
+
+    candidates: pd.DataFrame
+    criteria: tuple[Criterion, ...]
+    weights: dict[str, float]
+    shortlist: pd.DataFrame
+    excluded: pd.DataFrame
+    acceptability: RankAcceptability
+    settings: dict[str, Any]
+    provenance: dict[str, Any] = field(default_factory=dict)
+    scoring: ScoringModel | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def labels(self) -> list[str]:
+        """The shortlisted priorities' labels, best first."""
+        return self.shortlist[LABEL_COLUMN].tolist()
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return a copy of the shortlist."""
+        return self.shortlist.copy()
+
+    def summary(self) -> str:
+        """Return the shortlist as numbered plain text: label, facts, evidence, robustness."""
+        lines = []
+        for row in self.shortlist.itertuples(index=False):
+            lines.append(f"{row.position}. {row.label} (score {row.score:.0f} out of 100)")
+            lines.append(f"   {row.facts}")
+            lines.append(f"   Evidence: {row.intervention_source}")
+            lines.append(
+                f"   Why: {row.reason} It stays in the shortlist under {row.p_shortlist:.0%} "
+                f"of varied weightings. {row.weight_change}"
+            )
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        shown = self.shortlist[["position", LABEL_COLUMN, "facts", "score", "p_shortlist"]].copy()
+        shown["score"] = shown["score"].map("{:.0f}".format)
+        shown["p_shortlist"] = shown["p_shortlist"].map("{:.0%}".format)
+        shown.columns = [
+            "",
+            "Priority",
+            "What the data say",
+            "Score (0-100)",
+            "In the shortlist under varied weights",
+        ]
+        return shown.to_html(index=False, escape=True)
+
+
+def _fingerprint(table: pd.DataFrame) -> str:
+    hashed = pd.util.hash_pandas_object(table.reset_index(drop=True), index=False)
+    return hashlib.sha256(hashed.to_numpy().tobytes()).hexdigest()[:16]
+
+
+def _weight_sentences(
+    candidates: pd.DataFrame,
+    chosen: Sequence[str],
+    criteria: Sequence[Criterion],
+    weights: Mapping[str, float],
+    *,
+    method: str,
+    size: int,
+    per_theme: int | None,
+) -> list[str]:
+    """For each shortlisted candidate, the smallest change in one weight that takes it out."""
+    from toolkit.prioritise.robustness import change_of_model, format_share_change
+
+    model = ScoringModel(candidates, criteria=criteria, method=method, cohort=(THEME_COLUMN,))
+    phrases = {criterion.name: criterion.phrase for criterion in criteria}
+    sentences = []
+    for candidate in chosen:
+        changes = [
+            change_of_model(
+                model,
+                dict(weights),
+                candidate=candidate,
+                criterion=criterion.name,
+                size=size,
+                per_cohort=per_theme,
+            )
+            for criterion in criteria
+        ]
+        movable = [c for c in changes if c.change is not None and math.isfinite(c.change)]
+        if not movable:
+            sentences.append("No change in any single weight takes it out.")
+            continue
+        smallest = min(movable, key=lambda change: abs(change.change))
+        verb = "raising" if smallest.change > 0 else "lowering"
+        now, then = format_share_change(smallest.current_share, smallest.required_share)
+        sentences.append(
+            f"The smallest change in one weight that would take it out: {verb} the weight on "
+            f"{phrases[smallest.criterion]} from {now} to {then} of the total."
+        )
+    return sentences
+
+
+def prioritise(
+    candidates: ThemeCandidates,
+    *,
+    criteria: Sequence[Criterion] | None = None,
+    weights: Mapping[str, float] | None = None,
+    analyst_scores: pd.DataFrame | None = None,
+    size: int = DEFAULT_SHORTLIST_SIZE,
+    cap: int = DEFAULT_SHORTLIST_CAP,
+    per_theme: int | None = 1,
+    method: str = "weighted_sum",
+    draws: int = 10_000,
+    seed: int = 20261122,
+    provenance: Mapping[str, Any] | None = None,
+) -> Prioritisation:
+    """Score theme candidates, shortlist a few and say why, as one frozen result.
+
+    Parameters
+    ----------
+    candidates : ThemeCandidates
+        From :func:`toolkit.prioritise.theme_measures`.
+    criteria : sequence of Criterion, optional
+        By default :func:`toolkit.prioritise.theme_criteria` (plus the analysts' criteria
+        when ``analyst_scores`` is given).
+    weights : mapping of str to float, optional
+        Relative weight of each criterion (for example a workshop's slider values); the
+        criteria's default weights (equal) when not given.
+    analyst_scores : pandas.DataFrame, optional
+        The filled template read by :func:`toolkit.prioritise.read_criteria_scores`
+        (what communities said, feasibility), joined on ``candidate``.
+    size : int
+        Shortlist size (5 by default, at most ``cap``).
+    cap : int
+        The largest shortlist allowed (7): not everything can be a priority.
+    per_theme : int or None
+        Most candidates of one theme in the shortlist (1 by default, so a theme measured
+        in several places is one priority); None for the plain top ``size``.
+    method : {"weighted_sum", "topsis"}
+        Scoring method.
+    draws : int
+        Weight draws for the shortlist chances.
+    seed : int
+        Seed of the draws (recorded in ``settings``).
+    provenance : mapping, optional
+        Facts to record about where the data came from (files, segmentation model).
+
+    Returns
+    -------
+    Prioritisation
+    """
+    from toolkit.prioritise.robustness import acceptability_of_model
+    from toolkit.prioritise.scoring import shortlist
+    from toolkit.prioritise.templates import THEME_ANALYST_CRITERIA
+    from toolkit.prioritise.themes import OUTCOME_WORDS as words
+
+    if not isinstance(candidates, ThemeCandidates):
+        raise TypeError(
+            "The 'candidates' parameter of prioritise must be a ThemeCandidates (from "
+            f"theme_candidates). Got {type(candidates).__name__} instead."
+        )
+    table = candidates.table
+    chosen_criteria = list(theme_criteria() if criteria is None else criteria)
+    if analyst_scores is not None:
+        names = [spec.name for spec in THEME_ANALYST_CRITERIA]
+        table = table.merge(
+            analyst_scores[[CANDIDATE_COLUMN, *names]],
+            on=CANDIDATE_COLUMN,
+            how="left",
+            validate="1:1",
+        )
+        if criteria is None:
+            chosen_criteria += [spec.criterion for spec in THEME_ANALYST_CRITERIA]
+    model = ScoringModel(table, criteria=chosen_criteria, method=method, cohort=(THEME_COLUMN,))
+    used = (
+        {c.name: float(c.default_weight) for c in chosen_criteria}
+        if weights is None
+        else {name: float(weights[name]) for name in model.names}
+    )
+    scored = model.to_frame(used)
+    top = shortlist(
+        scored,
+        size=size,
+        cap=cap,
+        per_cohort=per_theme,
+        cohort=(THEME_COLUMN,),
+        score_scale=SCORE_SCALE,
+    )
+    acceptability = acceptability_of_model(
+        model, used, draws=draws, size=size, cap=cap, seed=seed, per_cohort=per_theme
+    )
+    chance = dict(zip(acceptability.candidates, acceptability.p_shortlist.tolist(), strict=True))
+    changes = _weight_sentences(
+        table,
+        top[CANDIDATE_COLUMN].tolist(),
+        chosen_criteria,
+        used,
+        method=method,
+        size=size,
+        per_theme=per_theme,
+    )
+    shown = top.assign(
+        score=top["score"] * SCORE_SCALE,
+        p_shortlist=top[CANDIDATE_COLUMN].map(chance).astype("float64"),
+        weight_change=pd.Series(changes, index=top.index, dtype=object),
+        estimate=[
+            f"{format_estimate_range(low, high)} {words.get(outcome, '')} a year"
+            + (
+                f" ({format_money(low * unit)} to {format_money(high * unit)})"
+                if math.isfinite(unit)
+                else ""
+            )
+            for low, high, unit, outcome in zip(
+                top["avoidable_low"],
+                top["avoidable_high"],
+                top["unit_cost"],
+                top["impact_outcome"],
+                strict=True,
+            )
+        ],
+    )
+    shown = shown.rename(columns={"rank": "overall_rank"})
+    scored = scored.assign(score=scored["score"] * SCORE_SCALE)
+    scored.attrs = {}
+    shown.attrs = {}
+    return Prioritisation(
+        candidates=scored,
+        criteria=tuple(chosen_criteria),
+        weights=used,
+        shortlist=shown.reset_index(drop=True),
+        excluded=candidates.excluded.copy(),
+        acceptability=acceptability,
+        settings={
+            "size": int(size),
+            "per_theme": per_theme,
+            "method": method,
+            "draws": int(draws),
+            "seed": int(seed),
+            "within": candidates.within,
+            "years": candidates.years,
+        },
+        provenance={
+            "themes": list(candidates.library),
+            "candidates_fingerprint": _fingerprint(table.drop(columns=["facts", "note"])),
+            "data_notes": list(candidates.notes),
+            **dict(provenance or {}),
+        },
+        scoring=model,
+    )
+
+
+def priorities_frame(result: Prioritisation, *, decimals: int = 1) -> pd.DataFrame:
+    """Return the shortlist as a tidy table for export: rounded figures, no internal columns.
+
+    Parameters
+    ----------
+    result : Prioritisation
+        From :func:`prioritise`.
+    decimals : int
+        Decimals of the score and the rates.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    shortlist = result.shortlist
+    return pd.DataFrame(
+        {
+            "position": shortlist["position"].to_numpy(),
+            "priority": shortlist[LABEL_COLUMN].to_numpy(),
+            "facts": shortlist["facts"].to_numpy(),
+            "score_out_of_100": np.round(shortlist["score"].to_numpy(dtype="float64"), decimals),
+            "in_shortlist_under_varied_weights": np.round(
+                shortlist["p_shortlist"].to_numpy(dtype="float64"), 2
+            ),
+            "intervention": shortlist["intervention"].to_numpy(),
+            "evidence": shortlist["intervention_source"].to_numpy(),
+            "avoidable_a_year": shortlist["estimate"].to_numpy(),
+        }
+    )
+
+
+def prioritise_persons(
+    persons: Any,
+    *,
+    model: Any = "bridges_to_health",
+    themes: Sequence[Any] | None = None,
+    within: str | None = None,
+    years: float = 1.0,
+    size: int = DEFAULT_SHORTLIST_SIZE,
+    weights: Mapping[str, float] | None = None,
+    analyst_scores: pd.DataFrame | str | os.PathLike[str] | None = None,
+    seed: int = 20261122,
+    draws: int = 10_000,
+    engine: str = "duckdb",
+    disclosure_threshold: int = 10,
+) -> Prioritisation:
+    """From a persons table to the prioritisation, in the one way every surface uses.
+
+    Builds the cube of overlapping cohorts (:func:`toolkit.segment.build_cohort_cube`),
+    measures the themes on it (:func:`toolkit.prioritise.theme_measures`) and
+    prioritises them (:func:`prioritise`). ``pophealth demo``, the notebooks, the board
+    report and the workshop's preparation call this, so that they show the same list.
+
+    Parameters
+    ----------
+    persons : pandas.DataFrame or path
+        The persons table (or Parquet/CSV files), as for
+        :func:`toolkit.segment.build_cohort_cube`.
+    model : str, path or SegmentationModel
+        The segmentation model for the segment cohorts (recorded in the provenance).
+    themes : sequence of Theme, optional
+        The themes; by default the built-in library.
+    within : {None, "core20", "place"}
+        Measure themes for the whole system, its most deprived fifth, or each place.
+    years : float
+        Years the data cover.
+    size : int
+        Shortlist size.
+    weights : mapping of str to float, optional
+        Criterion weights (equal by default).
+    analyst_scores : pandas.DataFrame or path, optional
+        The filled criteria template (what communities said, feasibility): read and
+        checked against these candidates with :func:`toolkit.prioritise.read_criteria_scores`
+        when a path is given.
+    seed, draws : int
+        Seed and number of the weight draws for robustness.
+    engine : {"duckdb", "spark"}
+        Where the cohort cube is built.
+    disclosure_threshold : int
+        Counts below this are written "fewer than N" in the facts.
+
+    Returns
+    -------
+    Prioritisation
+    """
+    from toolkit.prioritise.theme_measures import theme_candidates
+    from toolkit.segment import build_cohort_cube
+
+    cube = build_cohort_cube(persons, model=model, engine=engine)
+    candidates = theme_candidates(
+        cube, themes, within=within, years=years, disclosure_threshold=disclosure_threshold
+    )
+    if isinstance(analyst_scores, str | os.PathLike):
+        from toolkit.prioritise.templates import THEME_ANALYST_CRITERIA, read_criteria_scores
+
+        analyst_scores = read_criteria_scores(
+            analyst_scores, candidates.table, criteria=THEME_ANALYST_CRITERIA
+        )
+    left_out = cube.left_out
+    return prioritise(
+        candidates,
+        weights=weights,
+        analyst_scores=analyst_scores,
+        size=size,
+        seed=seed,
+        draws=draws,
+        provenance={
+            "segmentation_model": cube.model,
+            "engine": cube.engine,
+            "cohorts_left_out": [
+                f"{label}: {reason}"
+                for label, reason in zip(left_out["label"], left_out["reason"], strict=True)
+            ],
+        },
+    )

@@ -1,0 +1,774 @@
+"""Candidate priorities that a board recognises: themes from the library, measured on the data.
+
+A candidate is a theme of :mod:`toolkit.prioritise.themes` ("Find and treat high blood
+pressure") measured on the system's cohort cube of overlapping cohorts
+(:func:`toolkit.segment.build_cohort_cube`): its cohort's people, the events a year of the
+outcome it acts on, how much higher the rate is in the most deprived fifth, the events in
+excess of what the least deprived decile's rates would give, its causes' share of the
+life-expectancy gap, the cohort's cost of care, and an estimate of what its intervention
+could avoid a year, as a range, with the source of every figure. Candidates are measured
+for the whole system, for its most deprived fifth (Core20), or for each place.
+
+Statistics come from :mod:`toolkit.indicators` (directly standardised rates, excess
+events, Arriaga's decomposition of the life-expectancy gap); the impact range from
+:func:`toolkit.prioritise.themes.impact_range`. This module only arranges the cube for them.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from toolkit.errors import DataContractError
+from toolkit.prioritise.criteria import (
+    CANDIDATE_COLUMN,
+    COHORT_LABEL_COLUMN,
+    LABEL_COLUMN,
+    OUTCOME_LABEL_COLUMN,
+    THEME_COHORT_COLUMN,
+    Criterion,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.prioritise.themes import Theme
+
+Within = Literal["core20", "place"]
+
+#: Ways of splitting a theme's candidates: the whole system (None), the most deprived fifth
+#: of neighbourhoods (IMD deciles 1 and 2), or each place.
+WITHIN: tuple[str | None, ...] = (None, "core20", "place")
+
+#: The column that says which theme a candidate is: the shortlist keeps one per theme.
+THEME_COLUMN = THEME_COHORT_COLUMN
+
+#: Rates of events are per this many persons a year.
+RATE_MULTIPLIER = 1_000
+
+#: Score given to each strength of evidence (the library's words), for the criterion.
+EVIDENCE_SCORES: dict[str, float] = {"emerging": 1.0, "moderate": 2.0, "strong": 3.0}
+
+#: Fewer events than this in a group and its rate is not published (as for a DSR).
+MIN_EVENTS_FOR_RATE = 10
+
+
+@dataclass(frozen=True)
+class ThemeCandidates:
+    """Themes measured on a cohort cube: the candidates and what was left out.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per candidate (see :func:`theme_candidates`).
+    excluded : pandas.DataFrame
+        Themes that could not be measured: ``theme``, ``label``, ``reason``.
+    within : str or None
+        How candidates were split: None (whole system), ``"core20"`` or ``"place"``.
+    years : float
+        Years the cube covers.
+    library : tuple of str
+        Ids of the themes offered.
+    notes : tuple of str
+        Plain-English notes on the data (fallback outcomes, missing columns).
+    """
+
+    table: pd.DataFrame
+    excluded: pd.DataFrame
+    within: str | None
+    years: float
+    library: tuple[str, ...]
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return a copy of the candidates table."""
+        return self.table.copy()
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def _repr_html_(self) -> str:
+        shown = self.table[[LABEL_COLUMN, "facts"]].rename(
+            columns={LABEL_COLUMN: "Candidate", "facts": "What the data say"}
+        )
+        extra = (
+            f"<p>{len(self.excluded)} theme(s) could not be measured: "
+            + "; ".join(
+                f"{label} ({reason})"
+                for label, reason in zip(
+                    self.excluded["label"], self.excluded["reason"], strict=True
+                )
+            )
+            + ".</p>"
+            if len(self.excluded)
+            else ""
+        )
+        return shown.to_html(index=False, escape=True) + extra
+
+
+# --------------------------------------------------------------------------------------
+# Formatting figures for a board
+# --------------------------------------------------------------------------------------
+def round_figure(value: float) -> float:
+    """Round a count to two significant figures (estimates are not precise to the unit)."""
+    if not math.isfinite(value) or value == 0:
+        return value
+    digits = 1 - int(math.floor(math.log10(abs(value))))
+    return round(value, digits) if digits > 0 else float(round(value, digits))
+
+
+def format_count(value: float, *, threshold: int = 0) -> str:
+    """Format a count with thousands separators; "fewer than N" below the threshold."""
+    if not math.isfinite(value):
+        return "not known"
+    if threshold and 0 < value < threshold:
+        return f"fewer than {threshold}"
+    return f"{value:,.0f}"
+
+
+def format_money(value: float) -> str:
+    """Pounds as a board reads them: £13.7m, £420k, £950."""
+    if not math.isfinite(value):
+        return "not known"
+    size = abs(value)
+    if size >= 1e9:
+        return f"£{value / 1e9:.1f}bn"
+    if size >= 1e6:
+        return f"£{value / 1e6:.1f}m"
+    if size >= 1e4:
+        return f"£{value / 1e3:.0f}k"
+    if size >= 1e3:
+        return f"£{value / 1e3:.1f}k"
+    return f"£{value:,.0f}"
+
+
+def format_estimate(value: float) -> str:
+    """Format an estimated count at two significant figures, or "under 1"."""
+    if not math.isfinite(value):
+        return "not known"
+    if value < 1:
+        return "under 1" if value > 0 else "0"
+    return f"{round_figure(value):,.0f}"
+
+
+# --------------------------------------------------------------------------------------
+# Reading a theme (one place that knows the library's field names)
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Plan:
+    theme: Theme
+    outcome: str
+    impact_outcome: str
+    intervention: Any
+    note: str
+    estimable: bool = True
+
+
+def _theme_plan(theme: Theme, measures: set[str], words: dict[str, str]) -> _Plan | str:
+    """Decide which cube columns measure ``theme``; a string says why it cannot be."""
+    outcome = theme.outcomes[0]
+    notes = []
+    if outcome not in measures:
+        fallback = getattr(theme, "fallback_outcome", None)
+        if fallback and fallback in measures:
+            shown = words.get(fallback, fallback)
+            notes.append(
+                f"The data have no {words.get(outcome, outcome)}, so {shown} are shown instead."
+            )
+            outcome = fallback
+        else:
+            return f"the data have no {words.get(outcome, outcome)}"
+    intervention = theme.interventions[0]
+    impact_outcome = intervention.acts_on
+    estimable = impact_outcome in measures
+    if not estimable:
+        notes.append(
+            f"The data have no {words.get(impact_outcome, impact_outcome)}, so there is no "
+            f"estimate of what '{intervention.name}' could avoid: it counts as 0 in the scores."
+        )
+    return _Plan(theme, outcome, impact_outcome, intervention, " ".join(notes), estimable)
+
+
+# --------------------------------------------------------------------------------------
+# The candidates
+# --------------------------------------------------------------------------------------
+def _check_options(cube: object, within: object, years: object, min_events: object) -> None:
+    caller = "theme_candidates"
+    if not isinstance(cube, pd.DataFrame):
+        raise TypeError(
+            f"The 'cohort_cube' parameter of {caller} must be a CohortCube or a pandas "
+            f"DataFrame. Got {type(cube).__name__} instead."
+        )
+    if within not in WITHIN:
+        raise ValueError(
+            f"The 'within' parameter of {caller} must be None, 'core20' or 'place'. "
+            f"Got {within!r} instead."
+        )
+    if isinstance(years, bool) or not isinstance(years, int | float):
+        raise TypeError(
+            f"The 'years' parameter of {caller} must be a float. Got {years!r} instead."
+        )
+    if not (math.isfinite(years) and years > 0):
+        raise ValueError(
+            f"The 'years' parameter of {caller} must be a float > 0. Got {years} instead."
+        )
+    if isinstance(min_events, bool) or not isinstance(min_events, int) or min_events < 0:
+        raise ValueError(
+            f"The 'min_events' parameter of {caller} must be an int >= 0. "
+            f"Got {min_events!r} instead."
+        )
+    needed = ["cohort", "age_band", "imd_decile", "persons", "cost_gbp", "deaths_under_75"]
+    if within == "place":
+        needed.append("place")
+    absent = [column for column in needed if column not in cube.columns]
+    if absent:
+        raise DataContractError(
+            f"{caller}: the cohort cube lacks the columns {absent}. A cube from "
+            "toolkit.segment.build_cohort_cube has them."
+        )
+
+
+def _catalogue_labels() -> dict[str, str]:
+    """Labels of the built-in cohorts catalogue, for a cube given as a bare table."""
+    import tomllib
+    from pathlib import Path
+
+    import toolkit.segment
+
+    path = Path(toolkit.segment.__file__).parent / "models" / "cohorts.toml"
+    with path.open("rb") as handle:
+        entries = tomllib.load(handle).get("cohorts", [])
+    return {str(entry["id"]): str(entry["label"]) for entry in entries}
+
+
+def _unpack(cohort_cube: Any) -> tuple[pd.DataFrame, dict[str, str], pd.DataFrame | None, dict]:
+    """Return the cube's table, cohort labels, mortality table and left-out cohorts."""
+    if isinstance(cohort_cube, pd.DataFrame):
+        return cohort_cube, _catalogue_labels(), None, {}
+    table = getattr(cohort_cube, "table", None)
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(
+            "The 'cohort_cube' parameter of theme_candidates must be a CohortCube or a pandas "
+            f"DataFrame. Got {type(cohort_cube).__name__} instead."
+        )
+    cohorts = cohort_cube.cohorts
+    labels = dict(zip(cohorts["cohort"].astype(str), cohorts["label"].astype(str), strict=True))
+    left = cohort_cube.left_out
+    left_out = dict(zip(left["cohort"].astype(str), left["reason"].astype(str), strict=True))
+    return table, labels, getattr(cohort_cube, "mortality", None), left_out
+
+
+def _gap_shares(mortality: pd.DataFrame | None) -> tuple[dict[str, float], float]:
+    """Each cause's share of the life-expectancy gap at birth, most vs least deprived fifth."""
+    if mortality is None or not len(mortality):
+        return {}, math.nan
+    from toolkit.data.contract import CAUSES_OF_DEATH
+    from toolkit.indicators import life_expectancy_gap_by_cause
+
+    causes = [c for c in CAUSES_OF_DEATH if f"deaths_{c}" in mortality.columns]
+    if not causes:
+        return {}, math.nan
+    keys = ["age_band", "imd_decile"]
+    known = mortality[mortality["imd_decile"].notna()]
+    summed = known.groupby(keys, observed=True)[["persons", *[f"deaths_{c}" for c in causes]]].sum()
+    long = summed.reset_index().melt(
+        id_vars=[*keys, "persons"],
+        value_vars=[f"deaths_{c}" for c in causes],
+        var_name="cause",
+        value_name="deaths",
+    )
+    long["cause"] = long["cause"].str.removeprefix("deaths_")
+    long["imd_decile"] = long["imd_decile"].astype("int64")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            gap = life_expectancy_gap_by_cause(
+                long, deaths="deaths", population="persons", age_band="age_band", cause="cause"
+            )
+    except (ValueError, KeyError):
+        return {}, math.nan
+    value = "contribution" if "contribution" in gap.columns else gap.columns[-1]
+    by_cause = gap.groupby("cause", observed=True)[value].sum()
+    total = float(by_cause.sum())
+    if not math.isfinite(total) or total <= 0:
+        return {}, total
+    return {str(k): float(v) / total for k, v in by_cause.items()}, total
+
+
+def theme_candidates(
+    cohort_cube: Any,
+    themes: Sequence[Theme] | None = None,
+    *,
+    within: Within | None = None,
+    years: float = 1.0,
+    min_events: int = 10,
+    disclosure_threshold: int = 10,
+) -> ThemeCandidates:
+    """Measure each theme of the library on the system's cohort cube.
+
+    Parameters
+    ----------
+    cohort_cube : CohortCube or pandas.DataFrame
+        The cube of overlapping cohorts from :func:`toolkit.segment.build_cohort_cube`
+        (its cohort labels, left-out cohorts and mortality table are used), or its table.
+    themes : sequence of Theme, optional
+        The themes to measure; by default the built-in library
+        (:func:`toolkit.prioritise.themes.load_themes`).
+    within : {None, "core20", "place"}
+        None (default) measures each theme for the whole system; ``"core20"`` for the
+        people living in the most deprived fifth of neighbourhoods (IMD deciles 1 and 2);
+        ``"place"`` for each place.
+    years : float
+        Years the cube covers; counts are divided by it to give figures a year.
+    min_events : int
+        A candidate with fewer events of its outcome than this over the period cannot be
+        assessed and is left out (listed in ``excluded`` with the reason).
+    disclosure_threshold : int
+        Counts below this are written "fewer than N" in the ``facts`` sentence.
+
+    Returns
+    -------
+    ThemeCandidates
+        ``table`` has one row per candidate: ``candidate`` (id), ``label`` (board
+        language), ``theme``, ``theme_name``, ``programme``, ``cohort``,
+        ``cohort_label``, ``outcome``, ``outcome_label``, ``place`` (with
+        ``within="place"``) and:
+
+        - ``persons``; ``events_a_year`` of the outcome; ``rate``, ``lower_95``,
+          ``upper_95``: its age-standardised rate per 1,000 people a year (ESP2013 over the
+          age bands the cohort occupies);
+        - ``deprivation_ratio``: the cohort's age-standardised rate in the most deprived
+          fifth divided by the least deprived fifth's (missing when either has fewer than
+          10 events); ``excess_events_a_year`` and ``excess_share``: events above what every
+          decile would have at the least deprived decile's age-specific rates (deciles doing
+          better count 0); ``le_gap_share``: the share of the gap in life expectancy at
+          birth between the most and least deprived fifths that comes from the causes of
+          death the theme acts on (whole system; 0 when it names none);
+        - ``cause_deaths_a_year``, ``premature_deaths_a_year`` (under 75),
+          ``cost_a_year``, ``cost_per_head`` of the cohort;
+        - ``intervention``, ``intervention_source``, ``evidence``, ``evidence_score``
+          (1 emerging, 2 moderate, 3 strong), ``core20plus5`` (1 when the theme is one of
+          Core20PLUS5's areas), ``core20plus5_area``, ``time_to_impact_years`` (midpoint);
+        - ``avoidable_low``, ``avoidable_high``, ``avoidable_mid`` events a year and
+          ``avoidable_cost_low``, ``avoidable_cost_high``, ``avoidable_cost_mid``: the
+          impact estimate's range (:func:`toolkit.prioritise.themes.impact_range`);
+        - ``facts``: the candidate in one plain-English sentence; ``note``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For options of the wrong type or value.
+    DataContractError
+        When the cube lacks a column every theme needs.
+    """
+    from toolkit.indicators import directly_standardised_rate, excess_events
+    from toolkit.prioritise import themes as library
+
+    table, cohort_labels, mortality, left_out = _unpack(cohort_cube)
+    _check_options(table, within, years, min_events)
+    themes = tuple(library.load_themes() if themes is None else themes)
+    words = dict(library.OUTCOME_WORDS)
+    measures = set(table.columns)
+    present = set(pd.unique(table["cohort"].astype(str)))
+    plans: list[_Plan] = []
+    excluded: list[dict[str, str]] = []
+    notes: list[str] = []
+    for theme in themes:
+        if theme.cohort not in present:
+            why = left_out.get(theme.cohort, "the cube has no such cohort")
+            excluded.append(
+                {"theme": theme.id, "label": theme.name, "reason": f"its cohort: {why}"}
+            )
+            continue
+        plan = _theme_plan(theme, measures, words)
+        if isinstance(plan, str):
+            excluded.append({"theme": theme.id, "label": theme.name, "reason": plan})
+            continue
+        plans.append(plan)
+        if plan.note:
+            notes.append(f"{theme.name}: {plan.note}")
+    gap_share, _ = _gap_shares(mortality)
+    if not gap_share:
+        notes.append(
+            "No mortality table by life-table age band came with the cube, so the share of the "
+            "life-expectancy gap is not measured: it counts as 0 for every theme."
+        )
+
+    place_key = ["place"] if within == "place" else []
+    keys = [THEME_COLUMN, *place_key]
+    frames = []
+    for plan in plans:
+        rows = table[table["cohort"].astype(str) == plan.theme.cohort]
+        causes = [f"deaths_{c}" for c in plan.theme.causes_of_death if f"deaths_{c}" in measures]
+        frame = pd.DataFrame(
+            {
+                THEME_COLUMN: plan.theme.id,
+                "age_band": rows["age_band"].to_numpy(),
+                "imd_decile": pd.to_numeric(rows["imd_decile"], errors="coerce").to_numpy(),
+                "persons": rows["persons"].to_numpy(dtype="float64"),
+                "events": rows[plan.outcome].to_numpy(dtype="float64"),
+                "impact_events": (
+                    rows[plan.impact_outcome].to_numpy(dtype="float64")
+                    if plan.estimable
+                    else np.full(len(rows), np.nan)
+                ),
+                "cause_deaths": (
+                    rows[causes].to_numpy(dtype="float64").sum(axis=1)
+                    if causes
+                    else np.zeros(len(rows))
+                ),
+                "premature_deaths": rows["deaths_under_75"].to_numpy(dtype="float64"),
+                "cost": rows["cost_gbp"].to_numpy(dtype="float64"),
+            }
+        )
+        if place_key:
+            frame["place"] = rows["place"].astype(str).to_numpy()
+        frames.append(frame)
+    if not frames:
+        raise DataContractError(
+            "theme_candidates: no theme could be measured on this cube: "
+            + "; ".join(f"{e['label']} ({e['reason']})" for e in excluded)
+            + "."
+        )
+    whole = pd.concat(frames, ignore_index=True)
+    whole["quintile"] = np.ceil(whole["imd_decile"] / 2)
+    part = whole[whole["quintile"] == 1] if within == "core20" else whole
+
+    sums = part.groupby(keys, observed=True, sort=False)[
+        ["persons", "events", "impact_events", "cause_deaths", "premature_deaths", "cost"]
+    ].sum()
+    rates = directly_standardised_rate(
+        part, events="events", population="persons", age_band="age_band", by=keys,
+        multiplier=RATE_MULTIPLIER,
+    ).set_index(keys)  # fmt: skip
+
+    # Inequality: the whole cohort's rate in the most vs least deprived fifth, and events
+    # in excess of the least deprived decile's age-specific rates.
+    known = whole[whole["imd_decile"].notna()].copy()
+    known["imd_decile"] = known["imd_decile"].astype("int64")
+    fifths = known[known["quintile"].isin([1, 5])].copy()
+    by_fifth = directly_standardised_rate(
+        fifths, events="events", population="persons", age_band="age_band",
+        by=[*keys, "quintile"], multiplier=RATE_MULTIPLIER,
+    )  # fmt: skip
+    by_fifth = by_fifth.pivot_table(
+        index=keys, columns="quintile", values=["value", "events"], aggfunc="first"
+    )
+    ratio = pd.Series(np.nan, index=sums.index, dtype="float64")
+    if ("value", 1.0) in by_fifth.columns and ("value", 5.0) in by_fifth.columns:
+        reliable = (by_fifth[("events", 1.0)] >= MIN_EVENTS_FOR_RATE) & (
+            by_fifth[("events", 5.0)] >= MIN_EVENTS_FOR_RATE
+        )
+        computed = (by_fifth[("value", 1.0)] / by_fifth[("value", 5.0)]).where(reliable)
+        ratio = computed.reindex(sums.index)
+    per_decile = excess_events(known, events="events", by=keys)
+    if within == "core20":
+        per_decile = per_decile[per_decile["imd_decile"] <= 2]
+    per_decile["excess"] = per_decile["excess"].clip(lower=0)
+    excess = per_decile.groupby(keys, observed=True)["excess"].sum().reindex(sums.index)
+
+    themes_by_id = {plan.theme.id: plan for plan in plans}
+    rows_out = []
+    for key, row in sums.iterrows():
+        key = key if isinstance(key, tuple) else (key,)
+        plan = themes_by_id[key[0]]
+        place = key[1] if place_key else None
+        rows_out.append(
+            _candidate_row(
+                plan,
+                place=place,
+                within=within,
+                sums=row,
+                rate=rates.loc[key if place_key else key[0]],
+                ratio=float(ratio.loc[key if place_key else key[0]]),
+                excess=float(excess.loc[key if place_key else key[0]]),
+                gap_share=gap_share,
+                years=years,
+                cohort_label=cohort_labels.get(plan.theme.cohort),
+                words=words,
+                threshold=disclosure_threshold,
+            )
+        )
+    result = pd.DataFrame(rows_out)
+    too_few = result["_events"] < max(min_events, 1)
+    for label, theme_id in zip(
+        result.loc[too_few, LABEL_COLUMN], result.loc[too_few, THEME_COLUMN], strict=True
+    ):
+        excluded.append(
+            {
+                "theme": theme_id,
+                "label": label,
+                "reason": f"fewer than {max(min_events, 1)} events over the period: too few "
+                "to assess",
+            }
+        )
+    result = result.loc[~too_few].drop(columns=["_events"])
+    result = result.sort_values(CANDIDATE_COLUMN, kind="stable").reset_index(drop=True)
+    return ThemeCandidates(
+        table=result,
+        excluded=pd.DataFrame(excluded, columns=["theme", "label", "reason"]),
+        within=within,
+        years=float(years),
+        library=tuple(theme.id for theme in themes),
+        notes=tuple(notes),
+    )
+
+
+def _candidate_row(
+    plan: _Plan,
+    *,
+    place: str | None,
+    within: str | None,
+    sums: pd.Series,
+    rate: pd.Series,
+    ratio: float,
+    excess: float,
+    gap_share: dict[str, float],
+    years: float,
+    cohort_label: str | None,
+    words: dict[str, str],
+    threshold: int,
+) -> dict[str, Any]:
+    """One candidate's figures, estimate and sentence."""
+    from toolkit.prioritise import themes as library
+
+    theme = plan.theme
+    intervention = plan.intervention
+    persons = float(sums["persons"])
+    events = float(sums["events"])
+    if plan.estimable:
+        impact_events = float(sums["impact_events"]) / years
+        low, high = library.impact_range(impact_events, intervention)
+        central = library.impact_central(impact_events, intervention)
+    else:
+        low = high = central = math.nan
+    # Deaths and people who smoke have no cash value: no cost estimate (0 in the scores).
+    unit_cost = math.nan if intervention.unit_cost is None else float(intervention.unit_cost.value)
+    costed = math.isfinite(unit_cost)
+    cohort_words = cohort_label or theme.cohort.replace("_", " ")
+    if within == "core20":
+        where, where_label = " in the most deprived fifth", " (most deprived fifth)"
+        suffix = "/core20"
+    elif within == "place":
+        where, where_label = f" in {place}", f" ({place})"
+        suffix = f"/{place}"
+    else:
+        where, where_label, suffix = "", "", ""
+    evidence = str(intervention.evidence)
+    years_low, years_high = theme.time_to_impact.years_low, theme.time_to_impact.years_high
+    area = theme.core20plus5 or ""
+    outcome_words = words.get(plan.outcome, plan.outcome.replace("_", " "))
+    return {
+        CANDIDATE_COLUMN: theme.id + suffix,
+        LABEL_COLUMN: theme.name + where_label,
+        THEME_COLUMN: theme.id,
+        "theme_name": theme.name,
+        "programme": theme.programme,
+        "cohort": theme.cohort,
+        COHORT_LABEL_COLUMN: cohort_words + where,
+        "outcome": plan.outcome,
+        OUTCOME_LABEL_COLUMN: outcome_words[:1].upper() + outcome_words[1:],
+        **({"place": place} if within == "place" else {}),
+        "persons": int(round(persons)),
+        "_events": events,
+        "events_a_year": events / years,
+        "rate": float(rate["value"]) / years,
+        "lower_95": float(rate["lower_95"]) / years,
+        "upper_95": float(rate["upper_95"]) / years,
+        "rate_unit": "per 1,000 people a year",
+        "deprivation_ratio": ratio,
+        "deprivation_gap": ratio - 1.0 if math.isfinite(ratio) else 0.0,
+        "excess_events_a_year": excess / years if math.isfinite(excess) else 0.0,
+        "excess_share": (excess / events) if events > 0 and math.isfinite(excess) else 0.0,
+        "le_gap_share": float(sum(gap_share.get(c, 0.0) for c in theme.causes_of_death)),
+        "cause_deaths_a_year": float(sums["cause_deaths"]) / years,
+        "premature_deaths_a_year": float(sums["premature_deaths"]) / years,
+        "cost_a_year": float(sums["cost"]) / years,
+        "cost_per_head": float(sums["cost"]) / persons / years if persons else 0.0,
+        "intervention": intervention.name,
+        "intervention_source": intervention.effect_source,
+        "evidence": evidence,
+        "evidence_score": EVIDENCE_SCORES.get(evidence, 0.0),
+        "core20plus5": 1.0 if area else 0.0,
+        "core20plus5_area": area,
+        "time_to_impact_years": (years_low + years_high) / 2,
+        "impact_outcome": plan.impact_outcome,
+        "avoidable_low": low,
+        "avoidable_high": high,
+        "avoidable_mid": central if plan.estimable else 0.0,
+        "avoidable_cost_low": low * unit_cost if costed else 0.0,
+        "avoidable_cost_high": high * unit_cost if costed else 0.0,
+        "avoidable_cost_mid": central * unit_cost if costed and plan.estimable else 0.0,
+        "unit_cost": unit_cost,
+        "facts": _facts(
+            plan,
+            cohort_words=cohort_words + where,
+            persons=persons,
+            events_a_year=events / years,
+            cost_a_year=float(sums["cost"]) / years,
+            ratio=ratio,
+            low=low,
+            high=high,
+            unit_cost=unit_cost,
+            words=words,
+            threshold=threshold,
+        ),
+        "note": " ".join(
+            part
+            for part in (
+                plan.note,
+                ""
+                if math.isfinite(ratio)
+                else "Too few events to compare the most and least deprived fifths: the gap "
+                "counts as 0 in the scores.",
+            )
+            if part
+        ),
+    }
+
+
+def format_estimate_range(low: float, high: float) -> str:
+    """Word an estimated range: "about 30 to 50", "up to about 2", "fewer than one"."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return "an unknown number of"
+    if high < 1:
+        return "fewer than one"
+    if low < 1:
+        return f"up to about {format_estimate(high)}"
+    return f"about {format_estimate(low)} to {format_estimate(high)}"
+
+
+def _inequality_words(ratio: float) -> str:
+    """Word the most deprived fifth's rate against the least deprived fifth's."""
+    if not math.isfinite(ratio):
+        return " (too few events to compare the most and least deprived fifths)"
+    if 0.9 <= ratio <= 1.1:
+        return ", about the same rate as in the least deprived fifth, age for age"
+    return f", {ratio:.1f} times the rate in the least deprived fifth, age for age"
+
+
+def _facts(
+    plan: _Plan,
+    *,
+    cohort_words: str,
+    persons: float,
+    events_a_year: float,
+    cost_a_year: float,
+    ratio: float,
+    low: float,
+    high: float,
+    unit_cost: float,
+    words: dict[str, str],
+    threshold: int,
+) -> str:
+    """Write the candidate as one sentence a board member can read aloud."""
+    intervention = plan.intervention
+    outcome_words = words.get(plan.outcome, plan.outcome.replace("_", " "))
+    impact_words = words.get(plan.impact_outcome, plan.impact_outcome.replace("_", " "))
+    people = (
+        f"{format_count(persons, threshold=threshold)} people, whose care costs "
+        f"{format_money(cost_a_year)} a year"
+    )
+    if plan.outcome == "cost_gbp":
+        events_text = f"{format_money(events_a_year)} a year on care"
+    elif plan.outcome.startswith("persons_"):
+        # A count of people with a status (who smoke, say), not events in a year.
+        events_text = f"{format_count(events_a_year, threshold=threshold)} {outcome_words}"
+    else:
+        events_text = f"{format_count(events_a_year, threshold=threshold)} {outcome_words} a year"
+    reach = intervention.reach
+    money = (
+        f"{format_money(low * unit_cost)} to {format_money(high * unit_cost)}; an estimate"
+        if math.isfinite(unit_cost)
+        else "an estimate"
+    )
+    verb = "mean" if plan.impact_outcome.startswith("persons_") else "avoid"
+    fewer = " fewer" if verb == "mean" else ""
+    if plan.estimable:
+        estimate = (
+            f"{intervention.name[:1].lower()}{intervention.name[1:]}, reaching "
+            f"{reach.low:.0%} to {reach.high:.0%} of them, could {verb} "
+            f"{format_estimate_range(low, high)}{fewer} {impact_words} a year ({money})"
+        )
+    else:
+        estimate = (
+            f"no estimate of what '{intervention.name}' could avoid, because the data have no "
+            f"{impact_words}"
+        )
+    return f"{cohort_words}: {people}; {events_text}{_inequality_words(ratio)}; {estimate}."
+
+
+def theme_criteria(candidates: pd.DataFrame | ThemeCandidates | None = None) -> list[Criterion]:
+    """Return the criteria on which theme candidates are compared, declared for scoring.
+
+    Size of the prize (events and care costs avoidable a year, the midpoints of the
+    estimates), inequality (excess events' share, the rate ratio of the most to the least
+    deprived fifth, the share of the life-expectancy gap), burden (deaths from the causes
+    the theme tackles), strength of evidence, Core20PLUS5 alignment and time to impact
+    (a cost: sooner is better). All are min-max normalised with default weight 1.
+
+    Parameters
+    ----------
+    candidates : pandas.DataFrame or ThemeCandidates, optional
+        Not used to choose criteria today; accepted so that the signature matches
+        :func:`toolkit.prioritise.cube_criteria`.
+
+    Returns
+    -------
+    list of Criterion
+    """
+    del candidates
+    return [
+        Criterion(
+            "avoidable_mid", "benefit", "min_max", 1.0,
+            "Events a year the theme's intervention could avoid (midpoint of the estimate).",
+            "events it could avoid",
+        ),
+        Criterion(
+            "avoidable_cost_mid", "benefit", "min_max", 1.0,
+            "Care costs a year the intervention could avoid (midpoint of the estimate).",
+            "care costs it could avoid",
+        ),
+        Criterion(
+            "deprivation_gap", "benefit", "min_max", 1.0,
+            "How much higher the rate is in the most deprived fifth than in the least "
+            "deprived fifth, age for age.",
+            "gap between most and least deprived",
+        ),
+        Criterion(
+            "excess_share", "benefit", "min_max", 1.0,
+            "Share of events that would not happen if every area had the least deprived "
+            "areas' rates.",
+            "extra events in more deprived areas",
+        ),
+        Criterion(
+            "le_gap_share", "benefit", "min_max", 1.0,
+            "Share of the gap in life expectancy between the most and least deprived fifths "
+            "that comes from the causes of death the theme tackles.",
+            "share of the life expectancy gap",
+        ),
+        Criterion(
+            "cause_deaths_a_year", "benefit", "min_max", 1.0,
+            "Deaths a year in the cohort from the causes the theme tackles.",
+            "deaths it tackles",
+        ),
+        Criterion(
+            "evidence_score", "benefit", "min_max", 1.0,
+            "Strength of the published evidence that the intervention works.",
+            "strength of evidence",
+        ),
+        Criterion(
+            "core20plus5", "benefit", "min_max", 1.0,
+            "Whether the theme is one of NHS England's Core20PLUS5 areas.",
+            "Core20PLUS5 area",
+        ),
+        Criterion(
+            "time_to_impact_years", "cost", "min_max", 1.0,
+            "Years before the intervention makes a difference (sooner is better).",
+            "how soon it makes a difference",
+        ),
+    ]  # fmt: skip

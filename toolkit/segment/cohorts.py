@@ -1,0 +1,1164 @@
+"""The cohort cube of overlapping cohorts: every person counted in every cohort they belong to.
+
+A segmentation model puts each person in exactly one segment (:func:`build_cube`). Boards
+and the themes library talk about *cohorts* that overlap instead: "people with high blood
+pressure", "people with two or more long-term conditions", "people living in the most
+deprived fifth of neighbourhoods". :func:`build_cohort_cube` counts a person in every
+cohort whose rule they meet, by age band, sex, IMD decile and place, with deaths (all ages,
+under 75 and by broad cause), activity and cost; and, from the same scan, the mortality
+table by life-table age band that the life-expectancy gap decomposition reads.
+
+Cohorts come from a catalogue (:func:`load_cohorts`; the built-in one is
+``toolkit/segment/models/cohorts.toml``), plus one cohort per ethnic group present in the
+data and one per segment of a segmentation model.
+
+How it scales
+-------------
+Counting each person once per cohort (an ``unnest`` of 40-odd memberships, or one
+conditional sum per cohort and measure) is several times slower than the segment cube,
+and grouping persons by the full 64-bit membership mask gives hundreds of thousands of
+groups at ten million persons (too slow and too much memory). So the cohorts are split
+into *blocks* of at most :data:`BLOCK_BITS` cohorts, and in one scan the engine emits,
+for each person, one row per block in which they belong to at least one cohort (block 0,
+which carries the population groups, the segment and the ethnic group, always), keyed by
+that block's membership mask. Rows are aggregated by (block, mask, segment, ethnic group,
+life-table age band, sex, IMD decile, place, cause of death). That aggregate is small (a
+few hundred thousand rows at ten million persons) and is expanded into cohorts with NumPy.
+The engine part is one Ibis expression, :func:`cohort_expression`, run on DuckDB or Spark.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import os
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, get_args
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from toolkit.data.contract import (
+    ACTIVITY_COLUMNS,
+    CAUSE_ADMISSION_COLUMNS,
+    CAUSES_OF_DEATH,
+    COHORT_CUBE_DIMENSIONS,
+    COHORT_CUBE_MEASURES,
+    COHORT_CUBE_OPTIONAL_MEASURES,
+    CONDITIONS,
+    ESP2013_BANDS,
+    OPTIONAL_PERSON_FLAGS,
+    PREMATURE_DEATH_AGE,
+)
+from toolkit.errors import DataContractError
+from toolkit.segment.cube import (
+    _TEXT_DTYPE,
+    CUBE_INPUT_COLUMNS,
+    DUCKDB_CONFIG,
+    WHOLE_SYSTEM_PLACE,
+    Engine,
+    _check_values,
+    _duckdb_table,
+    _Source,
+    _spark_table,
+    _without_nan,
+)
+from toolkit.segment.model import BuiltinModel, SegmentationModel, load_rules
+from toolkit.segment.rules import (
+    AllOf,
+    AnyOf,
+    Column,
+    Comparison,
+    Condition,
+    Constant,
+    Negation,
+    RuleError,
+    parse_condition,
+    to_ibis,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import ibis.expr.types as ir
+    import pyarrow as pa
+    from pyspark.sql import DataFrame as SparkDataFrame
+    from pyspark.sql import SparkSession
+
+CohortKind = Literal["condition", "condition_group", "population_group", "segment", "ethnic_group"]
+
+#: Kinds a catalogue file may give; ``segment`` and ``ethnic_group`` cohorts are added by
+#: :func:`build_cohort_cube` from the segmentation model and the data.
+CATALOGUE_KINDS: tuple[str, ...] = ("condition", "condition_group", "population_group")
+
+#: The 20 life-table age bands of :mod:`toolkit.indicators.life_expectancy` (Chiang II):
+#: ``0``, ``1-4``, ``5-9``, ..., ``85-89``, ``90+``.
+LIFE_TABLE_BANDS: tuple[str, ...] = ("0", "1-4", *ESP2013_BANDS[1:])
+
+#: Most cohorts in one block of the engine's aggregate (see the module notes). Larger
+#: blocks mean fewer rows per person but more distinct masks; 8 measured best.
+BLOCK_BITS = 8
+
+_COHORT_KEYS = ("id", "kind", "label", "when")
+_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+_RESERVED_PREFIXES = ("segment_", "ethnic_group_")
+_BUILTIN = "built-in cohorts catalogue"
+
+# Columns of the engine's aggregate (stage 1).
+_BLOCK = "_block"
+_MASK = "_mask"
+_SEGMENT = "_segment_code"
+_ETHNIC = "_ethnic_group"
+_BAND = "_life_band"
+_CAUSE = "_cause"
+#: ``_cause`` for a person who did not die, and for a death whose cause is none of
+#: :data:`CAUSES_OF_DEATH` (or not recorded).
+_ALIVE = -1
+_OTHER_CAUSE = len(CAUSES_OF_DEATH)
+#: Life-table bands (by position) whose ages are all below PREMATURE_DEATH_AGE.
+_PREMATURE_BANDS = sum(
+    1 for band in LIFE_TABLE_BANDS if int(band.rstrip("+").split("-")[0]) < PREMATURE_DEATH_AGE
+)
+if _PREMATURE_BANDS >= len(LIFE_TABLE_BANDS) or LIFE_TABLE_BANDS[_PREMATURE_BANDS] != (
+    f"{PREMATURE_DEATH_AGE}-{PREMATURE_DEATH_AGE + 4}"
+):  # pragma: no cover - guards the contract's constants
+    raise ImportError("PREMATURE_DEATH_AGE must start a five-year life-table band.")
+
+_COUNT_MEASURES = (
+    "persons",
+    *ACTIVITY_COLUMNS,
+    *(f"persons_with_{activity}" for activity in ACTIVITY_COLUMNS),
+)
+
+
+# --------------------------------------------------------------------------------------
+# Cohorts and the catalogue
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Cohort:
+    """One cohort of the cohort cube: who is in it, and what a board calls it.
+
+    Attributes
+    ----------
+    id : str
+        Short snake_case name, the ``cohort`` value in the cube (``"hypertension"``).
+    kind : {"condition", "condition_group", "population_group", "segment", "ethnic_group"}
+        What sort of cohort it is.
+    label : str
+        Board language, reading on its own: ``"People with high blood pressure"``.
+    when : str
+        The rule, in the grammar of :mod:`toolkit.segment.rules`.
+    condition : Condition
+        The parsed rule.
+    """
+
+    id: str
+    kind: CohortKind
+    label: str
+    when: str
+    condition: Condition
+
+
+class _Catalogue:
+    """Reads a cohorts file, raising one RuleError naming the file, cohort and field."""
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+
+    def fail(self, message: str, cohort: str | None = None, key: str | None = None) -> RuleError:
+        where = []
+        if cohort is not None:
+            where.append(f"cohort {cohort!r}")
+        if key is not None:
+            where.append(f"field {key!r}")
+        prefix = ", ".join(where)
+        return RuleError(f"{prefix}: {message}" if prefix else message, source=self.origin)
+
+    def read(self, content: Any) -> tuple[Cohort, ...]:
+        if not isinstance(content, Mapping):
+            raise self.fail("the file must hold a [[cohorts]] list.")
+        unknown = [key for key in content if key != "cohorts"]
+        if unknown:
+            raise self.fail(_unknown_key(unknown[0], ("cohorts",)) + ".")
+        entries = content.get("cohorts")
+        if not isinstance(entries, list) or not entries:
+            raise self.fail(
+                "the file has no cohorts: write each as a [[cohorts]] table with id, kind, "
+                "label and when."
+            )
+        cohorts: list[Cohort] = []
+        seen: set[str] = set()
+        for number, entry in enumerate(entries, start=1):
+            cohort = self.entry(entry, number)
+            if cohort.id in seen:
+                raise self.fail("the id is used by an earlier cohort; ids must be unique.", cohort.id)
+            seen.add(cohort.id)
+            cohorts.append(cohort)
+        return tuple(cohorts)
+
+    def entry(self, entry: Any, number: int) -> Cohort:
+        if not isinstance(entry, Mapping):
+            raise self.fail(f"cohort number {number} must be a table (id, kind, label, when).")
+        name = entry.get("id")
+        if not isinstance(name, str) or not _ID_PATTERN.match(name):
+            raise self.fail(
+                f"cohort number {number} needs an id in snake_case (lower-case letters, digits "
+                f"and underscores, starting with a letter). Got {name!r} instead.",
+                key="id",
+            )
+        if name.startswith(_RESERVED_PREFIXES):
+            raise self.fail(
+                "ids starting with 'segment_' or 'ethnic_group_' are reserved for the cohorts "
+                "build_cohort_cube adds from the segmentation model and the data.",
+                name,
+                "id",
+            )
+        for key in entry:
+            if key not in _COHORT_KEYS:
+                raise self.fail(_unknown_key(key, _COHORT_KEYS) + ".", name)
+        kind = entry.get("kind")
+        if kind not in CATALOGUE_KINDS:
+            raise self.fail(
+                f"must be one of {', '.join(map(repr, CATALOGUE_KINDS))}. Got {kind!r} instead.",
+                name,
+                "kind",
+            )
+        label = entry.get("label")
+        if not isinstance(label, str) or not label.strip():
+            raise self.fail(f"must be non-empty text. Got {label!r} instead.", name, "label")
+        if "when" not in entry:
+            raise self.fail('is missing: add when = "..." (the rule).', name, "when")
+        when = entry["when"]
+        if isinstance(when, bool):  # when = true in TOML
+            when = "true" if when else "false"
+        try:
+            condition = parse_condition(when)
+        except RuleError as error:
+            raise self.fail(str(error), name, "when") from None
+        return Cohort(name, kind, label.strip(), condition.text, condition)
+
+
+def _unknown_key(key: str, allowed: Sequence[str]) -> str:
+    close = difflib.get_close_matches(key, list(allowed), n=1)
+    return f"unknown key {key!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+
+
+def load_cohorts(path: str | os.PathLike[str] | None = None) -> tuple[Cohort, ...]:
+    """Read a catalogue of cohorts: the built-in one, or a TOML file of the same shape.
+
+    Parameters
+    ----------
+    path : str or path, optional
+        A TOML file of ``[[cohorts]]`` tables, each with ``id`` (snake_case, unique),
+        ``kind`` (``"condition"``, ``"condition_group"`` or ``"population_group"``),
+        ``label`` (board language) and ``when`` (a rule in the grammar of
+        :mod:`toolkit.segment.rules`). By default the built-in catalogue
+        (``toolkit/segment/models/cohorts.toml``).
+
+    Returns
+    -------
+    tuple of Cohort
+        The cohorts, in the file's order.
+
+    Raises
+    ------
+    TypeError
+        If ``path`` is not text or a path.
+    FileNotFoundError
+        If the file does not exist.
+    RuleError
+        If the file is malformed; the message names the file, the cohort and the field.
+
+    Examples
+    --------
+    A catalogue file looks like this::
+
+        [[cohorts]]
+        id = "hypertension"
+        kind = "condition"
+        label = "People with high blood pressure"
+        when = "hypertension"
+    """
+    if path is None:
+        resource = resources.files("toolkit.segment").joinpath("models", "cohorts.toml")
+        with resources.as_file(resource) as builtin:
+            return _read_catalogue(builtin, _BUILTIN)
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(
+            "The 'path' parameter of load_cohorts must be a str or path-like. "
+            f"Got {type(path).__name__} instead."
+        )
+    file = Path(path)
+    if not file.is_file():
+        raise FileNotFoundError(f"No cohorts file at {file}.")
+    return _read_catalogue(file, file.name)
+
+
+def _read_catalogue(path: Path, origin: str) -> tuple[Cohort, ...]:
+    reader = _Catalogue(origin)
+    try:
+        with path.open("rb") as handle:
+            content = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise reader.fail(f"the file is not valid TOML: {error}.") from None
+    except UnicodeDecodeError:
+        raise reader.fail("the file is not UTF-8 text.") from None
+    return reader.read(content)
+
+
+def _slug(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", value.lower()).strip("_") or "blank"
+
+
+def _ethnic_cohorts(values: Sequence[str]) -> list[Cohort]:
+    """One cohort per recorded ethnic group, ids ``ethnic_group_<slug>``."""
+    cohorts: list[Cohort] = []
+    used: set[str] = set()
+    for value in values:
+        text = str(value)
+        base = f"ethnic_group_{_slug(text)}"
+        name, number = base, 2
+        while name in used:
+            name, number = f"{base}_{number}", number + 1
+        used.add(name)
+        tree = Comparison("==", Column("ethnic_group", "text"), Constant(value, "text"))
+        when = f"ethnic_group == {text!r}"
+        cohorts.append(
+            Cohort(
+                name,
+                "ethnic_group",
+                f"People recording their ethnic group as {text}",
+                when,
+                Condition(when, tree, frozenset({"ethnic_group"})),
+            )
+        )
+    return cohorts
+
+
+def _segment_cohorts(model: SegmentationModel) -> list[Cohort]:
+    """One cohort per segment; its condition is the model's first-match rule spelt out."""
+    cohorts = []
+    for segment in model.segments:
+        branches, texts = [], []
+        for index, rule in enumerate(model.rules):
+            if rule.segment != segment:
+                continue
+            earlier = model.rules[:index]
+            parts = [Negation(other.condition.tree) for other in earlier]
+            words = [f"not ({other.condition.text})" for other in earlier]
+            if not rule.condition.always_true or not parts:
+                parts.append(rule.condition.tree)
+                words.append(f"({rule.condition.text})")
+            branches.append(parts[0] if len(parts) == 1 else AllOf(tuple(parts)))
+            texts.append(" and ".join(words))
+            columns = frozenset().union(
+                *(other.condition.columns for other in model.rules[: index + 1])
+            )
+        tree = branches[0] if len(branches) == 1 else AnyOf(tuple(branches))
+        when = texts[0] if len(texts) == 1 else " or ".join(f"({text})" for text in texts)
+        cohorts.append(
+            Cohort(
+                f"segment_{segment}",
+                "segment",
+                model.labels.get(segment, segment.replace("_", " ").capitalize()),
+                when,
+                Condition(when, tree, columns),
+            )
+        )
+    return cohorts
+
+
+# --------------------------------------------------------------------------------------
+# The result
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CohortCube:
+    """The cohort cube of overlapping cohorts, with what it holds and what was left out.
+
+    Built by :func:`build_cohort_cube`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        The tidy cube: ``cohort, age_band, sex, imd_decile, place`` then ``persons,
+        deaths, deaths_under_75``, ``deaths_<cause>`` for each broad cause, the sum of each
+        activity, ``persons_with_<activity>``, ``cost_gbp`` and any optional measures.
+        One row per non-empty cell; a person is counted in every cohort they belong to.
+    cohorts : pandas.DataFrame
+        One row per cohort built, in the cube's order: ``cohort, kind, label, when,
+        persons``.
+    left_out : pandas.DataFrame
+        Cohorts that could not be built and why: ``cohort, label, reason``.
+    mortality : pandas.DataFrame
+        The whole population by the 20 life-table age bands, sex, IMD decile and place:
+        ``persons``, ``deaths`` and ``deaths_<cause>`` (for
+        :func:`toolkit.indicators.life_expectancy_gap_by_cause`).
+    engine : str
+        ``"duckdb"`` or ``"spark"``.
+    model : str or None
+        The segmentation model whose segments are cohorts, if any.
+    optional_measures : tuple of str
+        Measures of :data:`toolkit.data.contract.COHORT_CUBE_OPTIONAL_MEASURES` present.
+    notes : tuple of str
+        Plain-English notes on the data (no cause of death recorded, and so on).
+    """
+
+    table: pd.DataFrame
+    cohorts: pd.DataFrame
+    left_out: pd.DataFrame
+    mortality: pd.DataFrame
+    engine: str
+    model: str | None
+    optional_measures: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return a copy of the cube's table."""
+        return self.table.copy()
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def _repr_html_(self) -> str:
+        shown = self.cohorts[["cohort", "label", "persons"]].rename(
+            columns={"cohort": "Cohort", "label": "Who", "persons": "Persons"}
+        )
+        parts = [
+            f"<p>Cohort cube: {len(self.cohorts)} cohorts, {len(self.table):,} cells "
+            f"({html.escape(self.engine)}"
+            + (f", segments of {html.escape(self.model)}" if self.model else "")
+            + ").</p>",
+            shown.to_html(index=False, escape=True),
+        ]
+        if len(self.left_out):
+            items = "; ".join(
+                f"{html.escape(str(label))} ({html.escape(str(reason))})"
+                for label, reason in zip(
+                    self.left_out["label"], self.left_out["reason"], strict=True
+                )
+            )
+            parts.append(f"<p>{len(self.left_out)} cohort(s) left out: {items}.</p>")
+        parts.extend(f"<p>{html.escape(note)}</p>" for note in self.notes)
+        return "".join(parts)
+
+
+# --------------------------------------------------------------------------------------
+# The plan: which cohorts, in which blocks
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Plan:
+    """The cohorts computed in the engine as mask bits, and the blocks they fall in."""
+
+    blocks: tuple[tuple[Cohort, ...], ...]
+    model: SegmentationModel | None
+    ethnic: bool
+    optional_sums: tuple[str, ...]
+    optional_flags: tuple[str, ...]
+
+    @property
+    def optional_measures(self) -> tuple[str, ...]:
+        return (*self.optional_sums, *(f"persons_{flag}" for flag in self.optional_flags))
+
+
+def _missing_reason(condition: Condition, columns: Sequence[str]) -> str | None:
+    absent = sorted(condition.columns - set(columns))
+    if absent:
+        listed = " or ".join(repr(name) for name in absent)
+        noun = "column" if len(absent) == 1 else "columns"
+        return f"the persons table has no {listed} {noun}"
+    if condition.counts_all_conditions and not set(columns).intersection(CONDITIONS):
+        return (
+            "the persons table has none of the long-term condition flags that "
+            "n_conditions() counts"
+        )
+    return None
+
+
+def _blocks(cohorts: Sequence[Cohort]) -> tuple[tuple[Cohort, ...], ...]:
+    """Population groups first (block 0, with the segment and ethnic group), then the rest."""
+    first = [cohort for cohort in cohorts if cohort.kind == "population_group"][:BLOCK_BITS]
+    chosen = {id(cohort) for cohort in first}
+    rest = [cohort for cohort in cohorts if id(cohort) not in chosen]
+    blocks = [tuple(first)]
+    blocks.extend(tuple(rest[i : i + BLOCK_BITS]) for i in range(0, len(rest), BLOCK_BITS))
+    return tuple(blocks)
+
+
+# --------------------------------------------------------------------------------------
+# The expression
+# --------------------------------------------------------------------------------------
+def _mask(bits: Sequence[ir.BooleanValue]) -> ir.IntegerValue:
+    import ibis
+
+    mask: ir.IntegerValue = ibis.literal(0, type="int64")
+    for position, bit in enumerate(bits):
+        mask = mask + ibis.ifelse(
+            bit, ibis.literal(1 << position, type="int64"), ibis.literal(0, type="int64")
+        )
+    return mask
+
+
+def _flag(value: ir.Value) -> ir.BooleanValue:
+    if not value.type().is_boolean():
+        value = value.cast("boolean")
+    return value.fill_null(False)
+
+
+def cohort_expression(
+    table: ir.Table,
+    blocks: Sequence[Sequence[Cohort]],
+    model: SegmentationModel | None = None,
+    *,
+    ethnic: bool = True,
+    optional_sums: Sequence[str] = (),
+    optional_flags: Sequence[str] = (),
+) -> ir.Table:
+    """Return the Ibis expression of the cohort cube's engine-side aggregate.
+
+    This is the single definition of cohort membership and aggregation that every engine
+    runs. Each person gives one row per block in which they belong to at least one cohort
+    (block 0 always), with ``_mask`` the block's membership bits (bit ``i`` for the
+    block's cohort ``i``); block-0 rows also carry the person's segment code and ethnic
+    group. Rows are aggregated by those keys, life-table age band code, sex, IMD decile,
+    place and cause-of-death code (``-1`` for persons alive).
+
+    Parameters
+    ----------
+    table : ibis.expr.types.Table
+        The persons table; it has every column the cohorts' rules read.
+    blocks : sequence of sequences of Cohort
+        The cohorts of each block, at most 63 each; block 0 may be empty.
+    model : SegmentationModel, optional
+        Segmentation model whose segment code block-0 rows carry.
+    ethnic : bool, default True
+        Whether block-0 rows carry the ``ethnic_group``.
+    optional_sums : sequence of str
+        Optional count columns to sum (cause-specific admissions).
+    optional_flags : sequence of str
+        Optional yes/no columns whose persons to count (``persons_<flag>``).
+
+    Returns
+    -------
+    ibis.expr.types.Table
+        The aggregate: the keys and ``persons``, each activity, ``persons_with_<activity>``,
+        ``cost_gbp`` and the optional measures.
+    """
+    import ibis
+
+    if any(len(block) > 63 for block in blocks):
+        raise ValueError("A block of the cohort cube holds at most 63 cohorts.")
+    age = _without_nan(table["age"])
+    band = ibis.cases(
+        (age < 0, -1),
+        (age < 1, 0),
+        (age < 5, 1),
+        else_=((age // 5) + 1).clip(upper=len(LIFE_TABLE_BANDS) - 1),
+    ).cast("int16")
+    died = _flag(table["died"])
+    if "cause_of_death" in table.columns:
+        cause_text = table["cause_of_death"]
+        if not cause_text.type().is_string():
+            cause_text = cause_text.cast("string")
+        which = ibis.cases(
+            *((cause_text == cause, code) for code, cause in enumerate(CAUSES_OF_DEATH)),
+            else_=_OTHER_CAUSE,
+        )
+    else:
+        which = ibis.literal(_OTHER_CAUSE)
+    columns: dict[str, ir.Value] = {
+        _BAND: band,
+        "sex": table["sex"],
+        "imd_decile": _without_nan(table["imd_decile"]).cast("int16"),
+    }
+    if "place" in table.columns:
+        columns["place"] = table["place"]
+    columns[_CAUSE] = ibis.ifelse(died, which, _ALIVE).cast("int16")
+    if model is not None:
+        branches = [
+            (to_ibis(rule.condition, table), ibis.literal(code, type="int16"))
+            for rule, code in zip(model.rules[:-1], model.segment_of_rule[:-1], strict=True)
+        ]
+        catch_all = ibis.literal(model.segment_of_rule[-1], type="int16")
+        columns[_SEGMENT] = ibis.cases(*branches, else_=catch_all) if branches else catch_all
+    if ethnic:
+        columns[_ETHNIC] = table["ethnic_group"]
+    masks = [f"{_MASK}_{index}" for index in range(len(blocks))]
+    for name, block in zip(masks, blocks, strict=True):
+        columns[name] = _mask([to_ibis(cohort.condition, table) for cohort in block])
+    for activity in ACTIVITY_COLUMNS:
+        columns[activity] = table[activity].cast("int64")
+        columns[f"persons_with_{activity}"] = (table[activity] > 0).fill_null(False).cast("int64")
+    columns["cost_gbp"] = table["cost_gbp"].cast("float64")
+    for name in optional_sums:
+        columns[name] = table[name].cast("int64")
+    for flag in optional_flags:
+        columns[f"persons_{flag}"] = _flag(table[flag]).cast("int64")
+    persons = table.select(**columns)
+
+    if len(blocks) == 1:
+        rows = persons.mutate(**{_BLOCK: ibis.literal(0, type="int16")}).rename(
+            {_MASK: masks[0]}
+        )
+    else:
+        numbers = ibis.range(len(blocks)).unnest().cast("int16").name(_BLOCK).as_table()
+        joined = persons.cross_join(numbers)
+        block = joined[_BLOCK]
+        mask = ibis.cases(*((block == i, joined[name]) for i, name in enumerate(masks)))
+        first = block == 0
+        keep: dict[str, ir.Value] = {_BLOCK: block, _MASK: mask}
+        for name in persons.columns:
+            if name in masks:
+                continue
+            value = joined[name]
+            keep[name] = (
+                ibis.ifelse(first, value, ibis.null(value.type()))
+                if name in (_SEGMENT, _ETHNIC)
+                else value
+            )
+        rows = joined.select(**keep)
+        rows = rows.filter((rows[_BLOCK] == 0) | (rows[_MASK] != 0))
+
+    keys = [_BLOCK, _MASK, _BAND, "sex", "imd_decile"]
+    keys += [name for name in ("place", _SEGMENT, _ETHNIC) if name in rows.columns]
+    keys.append(_CAUSE)
+    sums = [name for name in persons.columns if name not in keys and name not in masks]
+    measures: dict[str, ir.Value] = {"persons": rows.count().cast("int64")}
+    for name in sums:
+        measures[name] = rows[name].sum()
+    return rows.group_by(keys).aggregate(**measures)
+
+
+# --------------------------------------------------------------------------------------
+# Expanding the aggregate into cohorts (stage 2, NumPy)
+# --------------------------------------------------------------------------------------
+def _codes(values: Any) -> tuple[np.ndarray, Any]:
+    """Sorted codes of values, missing values last (code ``len(uniques)``)."""
+    codes, uniques = pd.factorize(values, sort=True)
+    codes = codes.astype("int64")
+    codes[codes < 0] = len(uniques)
+    return codes, uniques
+
+
+def _group_sums(
+    keys: np.ndarray, rows: np.ndarray, columns: Mapping[str, np.ndarray]
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Sum each column over ``rows`` grouped by ``keys`` (exact for integers), keys sorted."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    if len(ordered) == 0:
+        return ordered, {name: values[:0] for name, values in columns.items()}
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    picked = rows[order]
+    return ordered[starts], {
+        name: np.add.reduceat(values[picked], starts) for name, values in columns.items()
+    }
+
+
+def _text_array(values: Any) -> Any:
+    return pd.array(np.asarray(values, dtype=object), dtype=_TEXT_DTYPE)
+
+
+def _expand(
+    raw: pa.Table,
+    plan: _Plan,
+    catalogue: Sequence[Cohort],
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Cohort], dict[str, int]]:
+    """Turn the engine's aggregate into the tidy cube and the mortality table."""
+    import pyarrow.compute as pc
+
+    def integers(name: str, missing: int) -> np.ndarray:
+        return pc.fill_null(raw[name], missing).to_numpy(zero_copy_only=False).astype("int64")
+
+    n = raw.num_rows
+    block = integers(_BLOCK, 0)
+    mask = integers(_MASK, 0)
+    band = integers(_BAND, len(LIFE_TABLE_BANDS))
+    band[band < 0] = len(LIFE_TABLE_BANDS)  # negative ages: no band (kept, label missing)
+    negative_age = integers(_BAND, 0) < 0
+    cause = integers(_CAUSE, _ALIVE)
+    persons = integers("persons", 0)
+
+    # Per-row measures: deaths come from the cause key (every person in a row with a
+    # cause code died), deaths under 75 from the age band.
+    dead = cause != _ALIVE
+    premature = dead & ((band < _PREMATURE_BANDS) | negative_age)
+    values: dict[str, np.ndarray] = {
+        "persons": persons,
+        "deaths": np.where(dead, persons, 0),
+        "deaths_under_75": np.where(premature, persons, 0),
+    }
+    for code, name in enumerate(CAUSES_OF_DEATH):
+        values[f"deaths_{name}"] = np.where(cause == code, persons, 0)
+    for name in _COUNT_MEASURES[1:]:
+        values[name] = integers(name, 0)
+    values["cost_gbp"] = (
+        pc.fill_null(raw["cost_gbp"], 0.0).to_numpy(zero_copy_only=False).astype("float64")
+    )
+    for name in plan.optional_measures:
+        values[name] = integers(name, 0)
+
+    sex_codes, sexes = _codes(raw["sex"].to_pandas())
+    decile_codes, deciles = _codes(raw["imd_decile"].to_pandas())
+    if "place" in raw.column_names:
+        place_codes, places = _codes(raw["place"].to_pandas())
+    else:
+        place_codes, places = np.zeros(n, dtype="int64"), pd.Index([WHOLE_SYSTEM_PLACE])
+    n_sex, n_decile, n_place = len(sexes) + 1, len(deciles) + 1, len(places) + 1
+    esp = np.where(band <= 1, 0, band - 1)  # life-table bands 0 and 1-4 make ESP 0-4
+    esp[band >= len(LIFE_TABLE_BANDS)] = len(ESP2013_BANDS)
+    n_esp = len(ESP2013_BANDS) + 1
+
+    def cell(bands: np.ndarray, n_bands: int) -> tuple[np.ndarray, int]:
+        code = ((bands * n_sex + sex_codes) * n_decile + decile_codes) * n_place + place_codes
+        return code, n_bands * n_sex * n_decile * n_place
+
+    # Memberships: (row of the aggregate, cohort), cohort by position in the cube's order.
+    first = np.flatnonzero(block == 0)
+    ethnic_values: list[Any] = []
+    ethnic_codes = np.empty(0, dtype="int64")
+    if plan.ethnic:
+        ethnic_codes, ethnic_uniques = _codes(raw[_ETHNIC].take(first).to_pandas())
+        ethnic_values = list(ethnic_uniques)
+    cohorts = [*catalogue, *_ethnic_cohorts(ethnic_values)]
+    if plan.model is not None:
+        cohorts.extend(_segment_cohorts(plan.model))
+    position = {id(cohort): index for index, cohort in enumerate(cohorts)}
+    member_rows: list[np.ndarray] = []
+    member_cohorts: list[np.ndarray] = []
+    for number, cohorts_of_block in enumerate(plan.blocks):
+        rows = first if number == 0 else np.flatnonzero(block == number)
+        for bit, cohort in enumerate(cohorts_of_block):
+            chosen = rows[(mask[rows] >> bit) & 1 == 1]
+            member_rows.append(chosen)
+            member_cohorts.append(np.full(len(chosen), position[id(cohort)], dtype="int64"))
+    if plan.ethnic:
+        known = ethnic_codes < len(ethnic_values)
+        member_rows.append(first[known])
+        member_cohorts.append(len(catalogue) + ethnic_codes[known])
+    if plan.model is not None:
+        offset = len(catalogue) + len(ethnic_values)
+        segment = integers(_SEGMENT, 0)
+        member_rows.append(first)
+        member_cohorts.append(offset + segment[first])
+    rows = np.concatenate(member_rows) if member_rows else np.empty(0, dtype="int64")
+    which = np.concatenate(member_cohorts) if member_cohorts else np.empty(0, dtype="int64")
+
+    cells, n_cells = cell(esp, n_esp)
+    keys, sums = _group_sums(which * n_cells + cells[rows], rows, values)
+    cohort_index, rest = np.divmod(keys, n_cells)
+    rest, place_index = np.divmod(rest, n_place)
+    rest, decile_index = np.divmod(rest, n_decile)
+    esp_index, sex_index = np.divmod(rest, n_sex)
+    table = pd.DataFrame(
+        {
+            "cohort": _text_array([cohorts[i].id for i in cohort_index]),
+            "age_band": _text_array(np.asarray([*ESP2013_BANDS, None], dtype=object)[esp_index]),
+            "sex": _text_array(np.asarray([*sexes, None], dtype=object)[sex_index]),
+            "imd_decile": pd.array(
+                np.asarray([*deciles, None], dtype=object)[decile_index], dtype="Int64"
+            ),
+            "place": _text_array(np.asarray([*places, None], dtype=object)[place_index]),
+        }
+    )
+    measures = [*COHORT_CUBE_MEASURES, *plan.optional_measures]
+    for name in measures:
+        table[name] = sums[name].astype("float64" if name == "cost_gbp" else "int64")
+
+    # Mortality: the whole population (block-0 rows) by life-table band.
+    life_cells, _ = cell(band, len(LIFE_TABLE_BANDS) + 1)
+    wanted = ["persons", "deaths", *(f"deaths_{name}" for name in CAUSES_OF_DEATH)]
+    keys, sums = _group_sums(life_cells[first], first, {name: values[name] for name in wanted})
+    rest, place_index = np.divmod(keys, n_place)
+    rest, decile_index = np.divmod(rest, n_decile)
+    band_index, sex_index = np.divmod(rest, n_sex)
+    mortality = pd.DataFrame(
+        {
+            "age_band": _text_array(
+                np.asarray([*LIFE_TABLE_BANDS, None], dtype=object)[band_index]
+            ),
+            "sex": _text_array(np.asarray([*sexes, None], dtype=object)[sex_index]),
+            "imd_decile": pd.array(
+                np.asarray([*deciles, None], dtype=object)[decile_index], dtype="Int64"
+            ),
+            "place": _text_array(np.asarray([*places, None], dtype=object)[place_index]),
+        }
+    )
+    for name in wanted:
+        mortality[name] = sums[name].astype("int64")
+
+    facts = {
+        "deaths": int(values["deaths"][first].sum()),
+        "other_cause_deaths": int(np.where(cause[first] == _OTHER_CAUSE, persons[first], 0).sum()),
+        "no_ethnic_group": int(persons[first][ethnic_codes >= len(ethnic_values)].sum())
+        if plan.ethnic
+        else 0,
+    }
+    return table, mortality, cohorts, facts
+
+
+# --------------------------------------------------------------------------------------
+# build_cohort_cube
+# --------------------------------------------------------------------------------------
+def _check_required(columns: Sequence[str], label: str) -> None:
+    missing = [name for name in CUBE_INPUT_COLUMNS if name not in columns]
+    if missing:
+        hint = (
+            " Join the persons to the areas first (toolkit.data.join_persons_to_areas) to get "
+            "imd_decile from their LSOA."
+            if "imd_decile" in missing
+            else ""
+        )
+        raise DataContractError(
+            f"The {label} lacks columns the cohort cube needs: "
+            f"{', '.join(repr(name) for name in missing)}.{hint}",
+            source=label,
+        )
+
+
+def _plan(
+    columns: Sequence[str], catalogue: Sequence[Cohort], model: SegmentationModel | None
+) -> tuple[_Plan, list[Cohort], list[tuple[str, str, str]]]:
+    """Split the cohorts into those the table can build and those left out (with why)."""
+    built: list[Cohort] = []
+    left_out: list[tuple[str, str, str]] = []
+    for cohort in catalogue:
+        reason = _missing_reason(cohort.condition, columns)
+        if reason is None:
+            built.append(cohort)
+        else:
+            left_out.append((cohort.id, cohort.label, reason))
+    ethnic = "ethnic_group" in columns
+    if not ethnic:
+        left_out.append(
+            (
+                "ethnic_group",
+                "People by recorded ethnic group",
+                "the persons table has no 'ethnic_group' column",
+            )
+        )
+    if model is not None:
+        absent = sorted(model.columns - set(columns))
+        counts = any(rule.condition.counts_all_conditions for rule in model.rules)
+        reason = None
+        if absent:
+            listed = ", ".join(repr(name) for name in absent)
+            reason = (
+                f"the segmentation model {model.name!r} needs {listed}, which the persons "
+                "table lacks"
+            )
+        elif counts and not set(columns).intersection(CONDITIONS):
+            reason = (
+                f"the segmentation model {model.name!r} counts long-term conditions, and the "
+                "persons table has none of the condition flags"
+            )
+        if reason is not None:
+            left_out.extend(
+                (cohort.id, cohort.label, reason) for cohort in _segment_cohorts(model)
+            )
+            model = None
+    plan = _Plan(
+        blocks=_blocks(built),
+        model=model,
+        ethnic=ethnic,
+        optional_sums=tuple(name for name in CAUSE_ADMISSION_COLUMNS if name in columns),
+        optional_flags=tuple(name for name in OPTIONAL_PERSON_FLAGS if name in columns),
+    )
+    return plan, built, left_out
+
+
+def _resolve_catalogue(cohorts: Any) -> tuple[Cohort, ...]:
+    if cohorts is None or isinstance(cohorts, str | os.PathLike):
+        return load_cohorts(cohorts)
+    if isinstance(cohorts, Sequence) and all(isinstance(item, Cohort) for item in cohorts):
+        ids = [cohort.id for cohort in cohorts]
+        repeated = sorted({name for name in ids if ids.count(name) > 1})
+        if repeated:
+            raise ValueError(
+                "The 'cohorts' parameter of build_cohort_cube must have unique ids. "
+                f"Got {', '.join(map(repr, repeated))} more than once."
+            )
+        return tuple(cohorts)
+    raise TypeError(
+        "The 'cohorts' parameter of build_cohort_cube must be None (the built-in catalogue), "
+        f"the path of a cohorts file or a sequence of Cohort. Got {type(cohorts).__name__} "
+        "instead."
+    )
+
+
+def build_cohort_cube(
+    persons: pd.DataFrame | str | os.PathLike[str] | SparkDataFrame,
+    *,
+    cohorts: str | os.PathLike[str] | Sequence[Cohort] | None = None,
+    model: BuiltinModel | str | os.PathLike[str] | SegmentationModel | None = "bridges_to_health",
+    engine: Engine = "duckdb",
+    validate: bool = True,
+    progress: bool = False,
+    spark_session: SparkSession | None = None,
+) -> CohortCube:
+    """Count persons in every cohort they belong to, by age band, sex, IMD decile and place.
+
+    Parameters
+    ----------
+    persons : pandas.DataFrame, path, folder, glob or Spark DataFrame
+        The persons table of the data contract, as for :func:`build_cube`: a DataFrame, or
+        Parquet or CSV files that the engine scans directly (a file, a folder or a glob);
+        with ``engine="spark"`` also a Spark DataFrame.
+    cohorts : path or sequence of Cohort, optional
+        The catalogue of cohorts: by default the built-in one (:func:`load_cohorts`), or a
+        TOML file of the same shape, or cohorts already loaded.
+    model : {"bridges_to_health", "age_ltc"}, path, SegmentationModel or None, default "bridges_to_health"
+        Segmentation model whose segments become cohorts ``segment_<segment>`` (kind
+        ``"segment"``, labelled with the model's labels); None for no segment cohorts.
+    engine : {"duckdb", "spark"}, default "duckdb"
+        Where to run the query.
+    validate : bool, default True
+        Check the values the cube depends on first, in the engine, exactly as
+        :func:`build_cube` does.
+    progress : bool, default False
+        Show the steps as a progress bar.
+    spark_session : pyspark.sql.SparkSession, optional
+        Session for ``engine="spark"``; by default the active session, or a new local one.
+
+    Returns
+    -------
+    CohortCube
+        ``table`` (the tidy cube), ``cohorts``, ``left_out``, ``mortality``, ``engine``,
+        ``model``, ``optional_measures`` and ``notes``. The table's columns are
+        ``cohort, age_band, sex, imd_decile, place``, then ``persons, deaths,
+        deaths_under_75``, ``deaths_<cause>`` for each of
+        :data:`toolkit.data.contract.CAUSES_OF_DEATH`, the sum of each activity,
+        ``persons_with_<activity>``, ``cost_gbp``, then any optional measures (the sum of
+        each cause-specific admission column, ``persons_smoker``, ``persons_bp_controlled``)
+        whose column the persons table has. Counts are int64, ``cost_gbp`` float64 and
+        ``imd_decile`` nullable Int64. Rows are the non-empty cells, sorted by cohort (the
+        catalogue's order, then ethnic groups alphabetically, then segments in the model's
+        order), age band (ESP2013 order), sex, decile and place.
+
+    Raises
+    ------
+    TypeError
+        If an option has the wrong type.
+    ValueError
+        If ``engine`` is unknown, or cohort ids repeat.
+    FileNotFoundError
+        If the persons path, or a cohorts or rules file, does not exist.
+    RuleError
+        If a cohorts or rules file is malformed.
+    DataContractError
+        If a column every cohort cube needs is missing, a flag column holds text, or (with
+        ``validate=True``) values break the checks of :func:`build_cube`.
+
+    Notes
+    -----
+    A person is in a cohort when its rule holds (a comparison with a missing value is
+    false, as in :func:`assign_segments`). Cohorts whose rule reads a column the persons
+    table lacks are not built; they are listed in ``left_out`` with the reason (never
+    dropped silently); so are the segment cohorts when the model needs a missing column.
+    Ethnic-group cohorts (``ethnic_group_<name>``) are made for every value of
+    ``ethnic_group`` present. ``deaths`` counts ``died``; ``deaths_under_75`` those who
+    died aged under :data:`~toolkit.data.contract.PREMATURE_DEATH_AGE`;
+    ``deaths_<cause>`` those who died with that ``cause_of_death`` (all 0, with a note,
+    when the table has no ``cause_of_death`` column). ``mortality`` is the whole
+    population by the 20 life-table bands; melt its ``deaths_<cause>`` columns into rows
+    for :func:`toolkit.indicators.life_expectancy_gap_by_cause`.
+    """
+    func = "build_cohort_cube"
+    builders = {"duckdb": _on_duckdb, "spark": _on_spark}
+    if not isinstance(engine, str):
+        raise TypeError(
+            f"The 'engine' parameter of {func} must be a str among 'duckdb' and 'spark'. "
+            f"Got {type(engine).__name__} instead."
+        )
+    if engine not in builders:
+        raise ValueError(
+            f"The 'engine' parameter of {func} must be one of 'duckdb' and 'spark'. "
+            f"Got {engine!r} instead."
+        )
+    for name, value in (("validate", validate), ("progress", progress)):
+        if not isinstance(value, bool):
+            raise TypeError(
+                f"The {name!r} parameter of {func} must be a bool. "
+                f"Got {type(value).__name__} instead."
+            )
+    if engine != "spark" and spark_session is not None:
+        raise ValueError(f"The 'spark_session' parameter of {func} needs engine='spark'.")
+    if not isinstance(persons, pd.DataFrame | str | os.PathLike) and not (
+        engine == "spark" and type(persons).__module__.startswith("pyspark")
+    ):
+        raise TypeError(
+            f"The 'persons' parameter of {func} must be a pandas DataFrame or the path of "
+            "Parquet/CSV files (or a Spark DataFrame with engine='spark'). "
+            f"Got {type(persons).__name__} instead."
+        )
+    catalogue = _resolve_catalogue(cohorts)
+    resolved = None if model is None else load_rules(model)
+    steps = tqdm(total=4 + validate, desc="cohort cube", unit="step", disable=not progress)
+    try:
+        return builders[engine](persons, catalogue, resolved, steps, spark_session, validate)
+    finally:
+        steps.close()
+
+
+def _run(
+    con: Any,
+    source: _Source,
+    catalogue: Sequence[Cohort],
+    model: SegmentationModel | None,
+    steps: tqdm,
+    *,
+    validate: bool,
+    engine: Engine,
+) -> CohortCube:
+    import pyarrow as pa
+
+    table, label = source.table, source.label
+    _check_required(table.columns, label)
+    plan, built, left_out = _plan(table.columns, catalogue, model)
+    steps.update()
+    if validate:
+        steps.set_postfix_str("checking values")
+        _check_values(
+            con,
+            table,
+            label=label if source.path is not None else f"The {label}",
+            source=source.path,
+            engine=engine,
+            locate=source.locate,
+            several_files=source.several_files,
+        )
+        steps.update()
+    steps.set_postfix_str("finding cohorts and aggregating")
+    try:
+        expression = cohort_expression(
+            table,
+            plan.blocks,
+            plan.model,
+            ethnic=plan.ethnic,
+            optional_sums=plan.optional_sums,
+            optional_flags=plan.optional_flags,
+        )
+    except DataContractError as error:
+        raise DataContractError(f"The {label}: {error}", source=label) from None
+    try:
+        raw = con.to_pyarrow(expression)
+    except pa.ArrowInvalid as error:
+        if "out of bounds" not in str(error):
+            raise
+        raise DataContractError(
+            f"A sum in the cohort cube of the {label} exceeds the 64-bit integer range; "
+            "check the activity counts for corrupt values.",
+            source=label,
+        ) from error
+    steps.update()
+    steps.set_postfix_str("expanding into cohorts")
+    cube, mortality, cohorts, facts = _expand(raw, plan, built)
+    steps.update()
+    persons = np.bincount(
+        pd.Categorical(cube["cohort"], categories=[c.id for c in cohorts]).codes,
+        weights=cube["persons"].to_numpy(dtype="float64"),
+        minlength=len(cohorts),
+    )
+    summary = pd.DataFrame(
+        {
+            "cohort": _text_array([c.id for c in cohorts]),
+            "kind": _text_array([c.kind for c in cohorts]),
+            "label": _text_array([c.label for c in cohorts]),
+            "when": _text_array([c.when for c in cohorts]),
+            "persons": persons.astype("int64"),
+        }
+    )
+    left = pd.DataFrame(left_out, columns=["cohort", "label", "reason"]).astype(_TEXT_DTYPE)
+    notes = []
+    if "cause_of_death" not in table.columns:
+        notes.append(
+            "The persons table has no 'cause_of_death' column, so deaths by cause "
+            f"({', '.join('deaths_' + c for c in CAUSES_OF_DEATH)}) are 0; 'deaths' and "
+            "'deaths_under_75' count every death."
+        )
+    elif facts["other_cause_deaths"]:
+        notes.append(
+            f"{facts['other_cause_deaths']:,} of {facts['deaths']:,} deaths have no cause of "
+            f"death among the broad groups ({', '.join(CAUSES_OF_DEATH)}): they count in "
+            "'deaths' but in no 'deaths_<cause>'."
+        )
+    if facts["no_ethnic_group"]:
+        notes.append(
+            f"{facts['no_ethnic_group']:,} persons have no recorded ethnic group and are in no "
+            "ethnic-group cohort."
+        )
+    steps.update()
+    return CohortCube(
+        table=cube,
+        cohorts=summary,
+        left_out=left,
+        mortality=mortality,
+        engine=engine,
+        model=None if plan.model is None else plan.model.name,
+        optional_measures=plan.optional_measures,
+        notes=tuple(notes),
+    )
+
+
+def _on_duckdb(
+    persons: Any,
+    catalogue: Sequence[Cohort],
+    model: SegmentationModel | None,
+    steps: tqdm,
+    spark_session: Any,
+    validate: bool,
+) -> CohortCube:
+    import ibis
+
+    con = ibis.duckdb.connect(**DUCKDB_CONFIG)
+    try:
+        con.raw_sql("SET enable_progress_bar = false")
+        steps.set_postfix_str("reading")
+        source = _duckdb_table(con, persons)
+        return _run(con, source, catalogue, model, steps, validate=validate, engine="duckdb")
+    finally:
+        con.disconnect()
+
+
+def _on_spark(
+    persons: Any,
+    catalogue: Sequence[Cohort],
+    model: SegmentationModel | None,
+    steps: tqdm,
+    spark_session: Any,
+    validate: bool,
+) -> CohortCube:
+    try:
+        import ibis
+        from pyspark.sql import SparkSession
+    except ImportError as error:  # pragma: no cover - depends on the installation
+        raise ImportError(
+            "engine='spark' needs PySpark: pip install 'pophealth-toolkit[spark]'."
+        ) from error
+    session = spark_session or SparkSession.getActiveSession()
+    if session is None:
+        session = SparkSession.builder.appName("pophealth").getOrCreate()
+    con = ibis.pyspark.connect(session)
+    steps.set_postfix_str("reading")
+    views: list[str] = []
+    try:
+        source = _spark_table(con, session, persons, views)
+        return _run(con, source, catalogue, model, steps, validate=validate, engine="spark")
+    finally:
+        for name in views:
+            session.catalog.dropTempView(name)
+
+
+__all__ = [
+    "CATALOGUE_KINDS",
+    "COHORT_CUBE_DIMENSIONS",
+    "COHORT_CUBE_OPTIONAL_MEASURES",
+    "Cohort",
+    "CohortCube",
+    "build_cohort_cube",
+    "cohort_expression",
+    "load_cohorts",
+]
