@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -39,16 +40,69 @@ def test_synth_cube_and_candidates_template(small_system: Path):
     assert cube["persons"].sum() == len(persons)
 
     template = small_system / "criteria.csv"
-    done = _pophealth("candidates", str(cube_path), "--template", str(template))
+    persons_path = str(small_system / "persons.parquet")
+    done = _pophealth("candidates", persons_path, "--template", str(template), "--quiet")
     assert done.returncode == 0, done.stderr
     header = [line for line in template.read_text().splitlines() if not line.startswith("#")][0]
-    assert header.startswith("candidate,label,evidence,core20plus5,community_voice,feasibility")
+    assert header == "candidate,label,community_voice,feasibility,notes"
     assert "Traceback" not in done.stderr
 
-    again = _pophealth("candidates", str(cube_path), "--template", str(template))
+    again = _pophealth("candidates", persons_path, "--template", str(template), "--quiet")
     assert again.returncode == 2
     assert "already exists" in again.stderr
     assert "Traceback" not in again.stderr
+
+
+def _fill(template: Path, community_voice: int, feasibility: int) -> None:
+    lines = []
+    for line in template.read_text(encoding="utf-8").splitlines():
+        if not line.startswith(("#", "candidate,")):
+            head, _, _ = line.rpartition(",,,")
+            line = f"{head},{community_voice},{feasibility},"
+        lines.append(line)
+    template.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_a_filled_candidates_template_builds_a_report(small_system: Path, tmp_path: Path):
+    """What `pophealth candidates` writes, filled in, is what the report reads back."""
+    template = tmp_path / "criteria.csv"
+    persons = small_system / "persons.parquet"
+    done = _pophealth("candidates", str(persons), "--template", str(template), "--quiet")
+    assert done.returncode == 0, done.stderr
+    _fill(template, community_voice=3, feasibility=5)
+    config = tmp_path / "report.toml"
+    config.write_text(
+        "\n".join(
+            [
+                'system_name = "Small system"',
+                f'persons = "{persons}"',
+                f'areas = "{small_system / "areas.gpkg"}"',
+                'criteria_scores = "criteria.csv"',
+                "shortlist_size = 4",
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "report"
+    done = _pophealth("report", "--config", str(config), "--out", str(out), "--no-pdf", "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    html = (out / "board-report.html").read_text(encoding="utf-8")
+    # The two analysts' criteria join the nine computed ones, and the file is named.
+    assert "weighted sum of 11 criteria" in html
+    assert "Analysts&#x27; criteria scores" in html or "Analysts' criteria scores" in html
+
+    # A template for other candidates (a theme the report does not measure) is refused.
+    text = template.read_text(encoding="utf-8").replace(
+        "high_blood_pressure,", "high_blood_pressure/q1,"
+    )
+    template.write_text(text, encoding="utf-8")
+    failed = _pophealth(
+        "report", "--config", str(config), "--out", str(tmp_path / "again"), "--no-pdf", "--quiet"
+    )
+    assert failed.returncode != 0
+    assert "high_blood_pressure/q1" in failed.stderr + failed.stdout
 
 
 def test_candidates_on_a_missing_cube_is_a_plain_error(tmp_path: Path):
@@ -68,5 +122,11 @@ def test_demo_runs_the_whole_pipeline_and_prints_its_headlines(tmp_path: Path):
     assert "Population segments (Bridges to Health)" in out
     assert "Slope index of inequality" in out
     assert "Excess emergency admissions" in out
-    assert "Suggested shortlist" in out
+    assert "Suggested priorities" in out
     assert "\n1. " in out and "\n5. " in out
+    shortlist = out[out.index("Suggested priorities") :].split("\nBoard report")[0]
+    assert "Evidence:" in shortlist and "could avoid" in shortlist and "an estimate" in shortlist
+    # Board language: no codes or snake_case names in the labels and facts.
+    for line in shortlist.splitlines():
+        if line.startswith(("1.", "2.", "3.", "4.", "5.")) or line.startswith("   Adults"):
+            assert not re.search(r"\b[a-z]+_[a-z_]+\b", line), line

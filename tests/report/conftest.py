@@ -14,7 +14,7 @@ SEED = 20261122
 @pytest.fixture(scope="session")
 def evidence():
     from toolkit.indicators import deprivation_profile, directly_standardised_rate
-    from toolkit.prioritise import demo_shortlist
+    from toolkit.prioritise import prioritise_persons
     from toolkit.report import demo_config, load_inputs
     from toolkit.segment import build_cube, load_rules
 
@@ -30,8 +30,8 @@ def evidence():
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        shortlisted = demo_shortlist(
-            cube, size=4, seed=SEED, segment_labels=model.labels, draws=2_000
+        priorities = prioritise_persons(
+            inputs.persons, model=model, size=4, seed=SEED, draws=2_000
         )
     return SimpleNamespace(
         config=config,
@@ -40,5 +40,5 @@ def evidence():
         cube=cube,
         profile=profile,
         system_rate=system_rate,
-        shortlisted=shortlisted,
+        priorities=priorities,
     )

@@ -67,26 +67,33 @@ def test_deprivation_figures_and_inequality_text_match_the_profile(evidence):
 
 
 def test_shortlist_sections(evidence):
-    shortlisted = evidence.shortlisted
-    table = report.shortlist_table(shortlisted, period="2025/26", threshold=10)
-    assert table.cells["Cohort and outcome"].tolist() == shortlisted["label"].tolist()
-    assert table.cells["Score (0 to 1)"].tolist() == [f"{s:.3f}" for s in shortlisted["score"]]
-    assert table.cells["Priority"].tolist() == [str(i) for i in range(1, len(shortlisted) + 1)]
-    # No cohort sizes: they would repeat the segment table's, undoing its suppression.
-    assert "count" not in table.kinds
-    changes = report.smallest_weight_changes(shortlisted)
-    assert len(changes) == len(shortlisted)
-    assert all(
-        re.search(r"(raising|lowering) the weight on .+ from \d+% to \d+%", c)
-        or c.startswith("No change")
-        for c in changes
-    )
-    reasons = report.shortlist_reasons(shortlisted, weight_changes=changes)
+    priorities = evidence.priorities
+    shortlist = priorities.shortlist
+    table = report.shortlist_table(priorities, period="2025/26", threshold=10)
+    assert table.cells["Theme"].tolist() == shortlist["label"].tolist()
+    assert table.cells["Score (0 to 100)"].tolist() == [f"{s:.0f}" for s in shortlist["score"]]
+    assert table.cells["Priority"].tolist() == [str(i) for i in range(1, len(shortlist) + 1)]
+    # People and events are counts, suppressed below the threshold.
+    people = table.cells["People in the cohort"].tolist()
+    for shown, persons in zip(people, shortlist["persons"], strict=True):
+        assert shown == (f"{persons:,.0f}" if persons >= 10 else "[c]")
+    assert all(re.fullmatch(r"\d+\.\d times", v) or v == "[x]" for v in table.cells.iloc[:, 5])
+    assert all("a year" in estimate for estimate in table.cells["Could avoid a year (estimate)"])
+    assert find_small_counts(table.to_html()) == []
+    reasons = report.shortlist_reasons(priorities)
     soup = BeautifulSoup(reasons.html, "html.parser")
-    assert len(soup.find_all("li")) == len(shortlisted)
-    figure = report.robustness_figure(shortlisted, period="2025/26")
+    items = soup.find_all("li")
+    assert len(items) == len(shortlist)
+    for item, row in zip(items, shortlist.itertuples(index=False), strict=True):
+        text = item.get_text(" ")
+        assert row.intervention_source[:40] in text
+        assert re.search(r"(raising|lowering) the weight on .+ from \d+% to \d+%", text) or (
+            "No change" in text
+        )
+    figure = report.robustness_figure(priorities, period="2025/26")
     assert isinstance(figure, Figure)
     assert "2025/26" in figure.axes[0].get_title(loc="left")
+    assert "measured" in report.excluded_themes(priorities).text
 
 
 def test_at_a_glance_and_board_asks(evidence):
@@ -96,13 +103,14 @@ def test_at_a_glance_and_board_asks(evidence):
         neighbourhoods=len(evidence.inputs.areas),
         places=evidence.inputs.areas["place"].nunique(),
         profile=evidence.profile,
-        shortlisted=evidence.shortlisted,
+        priorities=evidence.priorities,
         config=evidence.config,
     )
     assert f"People: {len(evidence.inputs.persons):,} registered" in glance.text
     assert find_small_counts(glance.html) == []
+    assert "; ".join(evidence.priorities.labels) in glance.text
     asks = report.board_asks(
-        evidence.shortlisted, evidence.profile, config=evidence.config, workshop_held=False
+        evidence.priorities, evidence.profile, config=evidence.config, workshop_held=False
     )
     assert "Agree the 4 priorities" in asks.text and "co-production workshop" in asks.text
 
@@ -134,12 +142,11 @@ def test_charts_have_titles_with_the_period_and_units(evidence):
 
 
 def test_workshop_section_uses_the_room_consensus(evidence, tmp_path):
-    from toolkit.prioritise import cube_criteria
     from toolkit.report import read_decision_log
 
-    shortlisted = evidence.shortlisted
-    candidates = shortlisted.attrs["candidates"]
-    names = [criterion.name for criterion in cube_criteria(candidates)]
+    priorities = evidence.priorities
+    candidates = priorities.candidates
+    names = [criterion.name for criterion in priorities.criteria]
     store = SubmissionStore(tmp_path / "s.sqlite", criteria=names)
     rng = np.random.default_rng(7)
     first = candidates["candidate"].iloc[0]
@@ -148,7 +155,7 @@ def test_workshop_section_uses_the_room_consensus(evidence, tmp_path):
         store.submit("March", table, "Mixed", weights, [first], dots={first: 2})
     log = read_decision_log(store.export("March", tmp_path / "log.json"))
     text, weights_table, consensus_table, figure = report.workshop_section(
-        log, shortlisted, config=evidence.config
+        log, priorities, config=evidence.config
     )
     assert "3 tables at the 'March' workshop" in text.text
     assert "Kendall's W" in text.text
@@ -191,3 +198,35 @@ def test_place_total_row_shows_system_figures_not_blanks(evidence):
     ratio = 100 * places.places["events"].sum() / places.places["expected_events"].sum()
     assert total["standardised_ratio"] == pytest.approx(ratio, rel=1e-12)
     assert np.isfinite(total[["dsr", "core20_share", "standardised_ratio"]].astype(float)).all()
+
+
+def test_workshop_section_uses_the_settings_the_room_used(evidence, tmp_path):
+    """A room that shortlisted three, by the median, is reported with three, by the median."""
+    from toolkit.report import read_decision_log
+
+    priorities = evidence.priorities
+    names = [criterion.name for criterion in priorities.criteria]
+    store = SubmissionStore(tmp_path / "s.sqlite", criteria=names)
+    rng = np.random.default_rng(11)
+    first = priorities.candidates["candidate"].iloc[0]
+    for table in ("Table 1", "Table 2", "Table 3"):
+        weights = {name: float(rng.integers(1, 11)) for name in names}
+        store.submit("June", table, "Residents", weights, [first])
+    settings = {
+        "method": "weighted_sum",
+        "shortlist_size": 3,
+        "per_cohort": 1,
+        "aggregation": "median",
+    }
+    log = read_decision_log(store.export("June", tmp_path / "log.json", settings=settings))
+    assert log.settings == settings
+    text, _, consensus_table, _ = report.workshop_section(log, priorities, config=evidence.config)
+    shown = text.html.split("shortlist at the room")[1].split("</ol>")[0]
+    assert shown.count("<li") == 3
+    from toolkit.prioritise import room_consensus
+
+    expected = room_consensus(
+        log.latest(names), model=priorities.scoring, size=3, aggregation="median"
+    )
+    for label in expected.shortlist["label"]:
+        assert label in shown

@@ -126,12 +126,18 @@ def test_demo_workshop_from_a_synthetic_cube(tmp_path):
     workshop = load_workshop(config)
     assert workshop.name == "Demo workshop"
     assert len(workshop.candidates) > workshop.shortlist_size
-    assert {criterion.name for criterion in workshop.criteria} >= {"burden_share", "rate_ratio"}
-    # Nothing is dropped silently: candidates that could not be assessed are listed.
+    # The room weighs the one prioritisation: the themes and their criteria.
+    from toolkit.prioritise import theme_criteria
+
+    names = [criterion.name for criterion in theme_criteria()]
+    assert [criterion.name for criterion in workshop.criteria] == names
+    assert workshop.candidates["theme"].is_unique
+    assert "Find and treat high blood pressure" in set(workshop.candidates["label"])
+    # Nothing is dropped silently: themes that could not be measured are listed.
     assert workshop.excluded is not None and "reason" in workshop.excluded.columns
     assert len(workshop.store.latest(workshop.name)) == 2
     (cached,) = (tmp_path / "cache").iterdir()
-    assert json.loads((cached / "criteria.json").read_text())[0]["name"] == "burden_share"
+    assert json.loads((cached / "criteria.json").read_text())[0]["name"] == names[0]
     # A second demo reuses the cache and starts with an empty store.
     second = load_workshop(demo_workshop(folder=tmp_path / "again", cache_dir=tmp_path / "cache"))
     assert len(list((tmp_path / "cache").iterdir())) == 1

@@ -182,3 +182,15 @@ def test_room_consensus_one_table_has_no_agreement(workshop):
 def test_room_consensus_rejects_bad_input(workshop, latest, options, words):
     with pytest.raises(ValueError, match=words):
         room_consensus(latest, model=workshop.model, **({"size": 3} | options))
+
+
+def test_consensus_lives_with_the_prioritisation():
+    """One implementation: the workshop's names are the prioritisation's."""
+    import toolkit.prioritise as prioritise
+    import toolkit.workshop as workshop
+    from toolkit.prioritise.consensus import WEIGHT_PREFIX
+    from toolkit.workshop.store import WEIGHT_PREFIX as STORE_PREFIX
+
+    assert workshop.room_consensus is prioritise.room_consensus
+    assert workshop.kendalls_w is prioritise.kendalls_w
+    assert WEIGHT_PREFIX == STORE_PREFIX

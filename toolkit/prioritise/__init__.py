@@ -84,6 +84,11 @@ _EXPORTS = {
     "prioritise": "toolkit.prioritise.result",
     "prioritise_persons": "toolkit.prioritise.result",
     "priorities_frame": "toolkit.prioritise.result",
+    "KendallW": "toolkit.prioritise.consensus",
+    "RoomConsensus": "toolkit.prioritise.consensus",
+    "kendalls_w": "toolkit.prioritise.consensus",
+    "aggregate_weights": "toolkit.prioritise.consensus",
+    "room_consensus": "toolkit.prioritise.consensus",
 }
 
 

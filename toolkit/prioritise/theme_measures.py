@@ -391,11 +391,17 @@ def theme_candidates(
         plans.append(plan)
         if plan.note:
             notes.append(f"{theme.name}: {plan.note}")
-    gap_share, _ = _gap_shares(mortality)
-    if not gap_share:
+    gap_share, gap = _gap_shares(mortality)
+    if not gap_share and mortality is None:
         notes.append(
             "No mortality table by life-table age band came with the cube, so the share of the "
             "life-expectancy gap is not measured: it counts as 0 for every theme."
+        )
+    elif not gap_share:
+        notes.append(
+            "Life expectancy at birth is not lower in the most deprived fifth than in the least "
+            f"deprived fifth in these data (gap {gap:.1f} years), or could not be computed, so "
+            "the share of the gap counts as 0 for every theme."
         )
 
     place_key = ["place"] if within == "place" else []

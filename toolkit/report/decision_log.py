@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +46,9 @@ class DecisionLog:
         Earlier submissions replaced by a later one from the same table (not used).
     source : str
         The file's name.
+    settings : dict
+        The settings the room used (``method``, ``shortlist_size``, ``per_cohort``,
+        ``aggregation``) as the JSON log records them; empty for a CSV log.
     """
 
     workshop: str
@@ -53,6 +56,7 @@ class DecisionLog:
     tables: pd.DataFrame
     superseded: int
     source: str
+    settings: dict = field(default_factory=dict)
 
     def latest(self, criteria: list[str] | None = None) -> pd.DataFrame:
         """Return the tables' weights as ``SubmissionStore.latest`` gives them.
@@ -128,6 +132,16 @@ def _from_csv(source: Path) -> tuple[pd.Series | None, pd.DataFrame, pd.DataFram
     )
     names = frame["workshop"].astype("object") if "workshop" in frame.columns else None
     return names, tables, weights
+
+
+def _settings_of(source: Path) -> dict:
+    """The room's settings recorded in a JSON log (empty for CSV or an older log)."""
+    if source.suffix.lower() != ".json":
+        return {}
+    settings = json.loads(source.read_text(encoding="utf-8")).get("settings") or {}
+    if not isinstance(settings, dict):
+        raise _fail(source, "'settings' must be a mapping of setting to value.")
+    return dict(settings)
 
 
 def _from_json(source: Path) -> tuple[str | None, pd.DataFrame, pd.DataFrame]:
@@ -222,6 +236,7 @@ def read_decision_log(path: str | Path, *, workshop: str | None = None) -> Decis
         tables=kept.drop(columns="superseded").iloc[order].reset_index(drop=True),
         superseded=int((~latest).sum()),
         source=source.name,
+        settings=_settings_of(source),
     )
 
 

@@ -860,7 +860,7 @@ def workshop_section(
     figure : matplotlib.figure.Figure
         The weights each table gave, with the average.
     """
-    from toolkit.workshop import room_consensus
+    from toolkit.prioritise.consensus import room_consensus
 
     candidates = priorities.candidates
     criteria = priorities.criteria
@@ -868,11 +868,21 @@ def workshop_section(
     phrases = {criterion.name: criterion.phrase.capitalize() for criterion in criteria}
     left_out = [name for name in log.weights.columns if name not in names]
     not_weighed = [name for name in names if name not in log.weights.columns]
+    # The room's answer as the room saw it: its recorded settings, else the prioritisation's.
+    settings = log.settings
+    model = priorities.scoring
+    if settings.get("method", model.method) != model.method:
+        from toolkit.prioritise import ScoringModel
+
+        model = ScoringModel(model.table, criteria=criteria, method=settings["method"])
+    per_cohort = settings.get("per_cohort", priorities.settings["per_theme"])
+    size = int(settings.get("shortlist_size", priorities.settings["size"]))
     consensus = room_consensus(
         log.latest(names),
-        model=priorities.scoring,
-        size=priorities.settings["size"],
-        per_cohort=priorities.settings["per_theme"],
+        model=model,
+        size=size,
+        per_cohort=per_cohort,
+        aggregation=settings.get("aggregation", "arithmetic_mean"),
         dot_votes=log.dot_votes(),
     )
     tables = len(consensus.tables)
@@ -931,7 +941,7 @@ def workshop_section(
     )  # fmt: skip
     rankings = consensus.rankings
     shown = rankings.loc[
-        (rankings["room_rank"] <= config.shortlist_size) | (rankings["shortlisted_by"] > 0)
+        (rankings["room_rank"] <= size) | (rankings["shortlisted_by"] > 0)
     ]
     consensus_table = board_table(
         shown.assign(
@@ -1067,6 +1077,11 @@ def provenance(
         ("Data", inputs.description),
         *[(f"SHA-256 of {name}", digest) for name, digest in inputs.fingerprints.items()],
         ("Configuration", config.source.rsplit("/", 1)[-1] if config.source else "built in"),
+        *(
+            [("Analysts' criteria scores", config.criteria_scores.rsplit("/", 1)[-1])]
+            if config.criteria_scores
+            else []
+        ),
         ("Seed", str(config.seed)),
         ("Disclosure threshold", f"counts below {config.disclosure_threshold} suppressed"),
         ("Run on", day),

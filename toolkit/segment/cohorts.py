@@ -115,6 +115,10 @@ _SEGMENT = "_segment_code"
 _ETHNIC = "_ethnic_group"
 _BAND = "_life_band"
 _CAUSE = "_cause"
+_FLAGS = "_flags"
+#: Yes/no measures packed into each 64-bit word of the aggregate, and bits per field.
+_FLAGS_PER_WORD = 2
+_FLAG_BITS = 31
 #: ``_cause`` for a person who did not die, and for a death whose cause is none of
 #: :data:`CAUSES_OF_DEATH` (or not recorded).
 _ALIVE = -1
@@ -524,7 +528,9 @@ def cohort_expression(
     (block 0 always), with ``_mask`` the block's membership bits (bit ``i`` for the
     block's cohort ``i``); block-0 rows also carry the person's segment code and ethnic
     group. Rows are aggregated by those keys, life-table age band code, sex, IMD decile,
-    place and cause-of-death code (``-1`` for persons alive).
+    place and cause of death (``_cause``: ``-1`` for persons who did not die, else the
+    position of their ``cause_of_death`` in :data:`~toolkit.data.contract.CAUSES_OF_DEATH`,
+    or its length for any other or no recorded cause).
 
     Parameters
     ----------
@@ -544,8 +550,9 @@ def cohort_expression(
     Returns
     -------
     ibis.expr.types.Table
-        The aggregate: the keys and ``persons``, each activity, ``persons_with_<activity>``,
-        ``cost_gbp`` and the optional measures.
+        The aggregate: the keys and ``persons`` (int64), then the sums of each activity,
+        ``persons_with_<activity>``, ``cost_gbp`` and the optional measures, as float64
+        (sums of whole numbers are exact below 2**53).
     """
     import ibis
 
@@ -558,17 +565,6 @@ def cohort_expression(
         (age < 5, 1),
         else_=((age // 5) + 1).clip(upper=len(LIFE_TABLE_BANDS) - 1),
     ).cast("int16")
-    died = _flag(table["died"])
-    if "cause_of_death" in table.columns:
-        cause_text = table["cause_of_death"]
-        if not cause_text.type().is_string():
-            cause_text = cause_text.cast("string")
-        which = ibis.cases(
-            *((cause_text == cause, code) for code, cause in enumerate(CAUSES_OF_DEATH)),
-            else_=_OTHER_CAUSE,
-        )
-    else:
-        which = ibis.literal(_OTHER_CAUSE)
     columns: dict[str, ir.Value] = {
         _BAND: band,
         "sex": table["sex"],
@@ -576,7 +572,20 @@ def cohort_expression(
     }
     if "place" in table.columns:
         columns["place"] = table["place"]
-    columns[_CAUSE] = ibis.ifelse(died, which, _ALIVE).cast("int16")
+    # The cause is looked at only for the persons who died (the first branch settles
+    # everyone else), so its text comparisons cost little.
+    died = _flag(table["died"])
+    if "cause_of_death" in table.columns:
+        cause = table["cause_of_death"]
+        if not cause.type().is_string():
+            cause = cause.cast("string")
+        columns[_CAUSE] = ibis.cases(
+            (~died, _ALIVE),
+            *((cause == name, code) for code, name in enumerate(CAUSES_OF_DEATH)),
+            else_=_OTHER_CAUSE,
+        ).cast("int16")
+    else:
+        columns[_CAUSE] = ibis.ifelse(died, _OTHER_CAUSE, _ALIVE).cast("int16")
     if model is not None:
         branches = [
             (to_ibis(rule.condition, table), ibis.literal(code, type="int16"))
@@ -586,17 +595,26 @@ def cohort_expression(
         columns[_SEGMENT] = ibis.cases(*branches, else_=catch_all) if branches else catch_all
     if ethnic:
         columns[_ETHNIC] = table["ethnic_group"]
+    keys = list(columns)
     masks = [f"{_MASK}_{index}" for index in range(len(blocks))]
     for name, block in zip(masks, blocks, strict=True):
         columns[name] = _mask([to_ibis(cohort.condition, table) for cohort in block])
-    for activity in ACTIVITY_COLUMNS:
-        columns[activity] = table[activity].cast("int64")
-        columns[f"persons_with_{activity}"] = (table[activity] > 0).fill_null(False).cast("int64")
-    columns["cost_gbp"] = table["cost_gbp"].cast("float64")
-    for name in optional_sums:
-        columns[name] = table[name].cast("int64")
-    for flag in optional_flags:
-        columns[f"persons_{flag}"] = _flag(table[flag]).cast("int64")
+    # Counts are summed as float64: quicker than int64 (DuckDB sums int64 into 128-bit
+    # integers) and exact while the sums stay below 2**53 (checked when expanding).
+    for name in (*ACTIVITY_COLUMNS, "cost_gbp", *optional_sums):
+        columns[name] = table[name].cast("float64")
+    # Yes/no measures are packed two to a 64-bit word (31 bits each), which halves their
+    # sums; a field cannot carry into the next while a group has fewer than 2**31
+    # persons (checked when expanding).
+    flags = [(table[activity] > 0).fill_null(False) for activity in ACTIVITY_COLUMNS]
+    flags += [_flag(table[flag]) for flag in optional_flags]
+    for index in range(0, len(flags), _FLAGS_PER_WORD):
+        word = ibis.literal(0, type="int64")
+        for field, flag in enumerate(flags[index : index + _FLAGS_PER_WORD]):
+            one = ibis.literal(1 << (_FLAG_BITS * field), type="int64")
+            word = word + ibis.ifelse(flag, one, ibis.literal(0, type="int64"))
+        columns[f"{_FLAGS}_{index // _FLAGS_PER_WORD}"] = word
+    sums = [name for name in columns if name not in keys and name not in masks]
     persons = table.select(**columns)
 
     if len(blocks) == 1:
@@ -607,34 +625,34 @@ def cohort_expression(
         numbers = ibis.range(len(blocks)).unnest().cast("int16").name(_BLOCK).as_table()
         joined = persons.cross_join(numbers)
         block = joined[_BLOCK]
-        mask = ibis.cases(*((block == i, joined[name]) for i, name in enumerate(masks)))
         first = block == 0
-        keep: dict[str, ir.Value] = {_BLOCK: block, _MASK: mask}
-        for name in persons.columns:
-            if name in masks:
-                continue
+        picked: dict[str, ir.Value] = {
+            _BLOCK: block,
+            _MASK: ibis.cases(*((block == i, joined[name]) for i, name in enumerate(masks))),
+        }
+        for name in (*keys, *sums):
             value = joined[name]
-            keep[name] = (
+            picked[name] = (
                 ibis.ifelse(first, value, ibis.null(value.type()))
                 if name in (_SEGMENT, _ETHNIC)
                 else value
             )
-        rows = joined.select(**keep)
+        rows = joined.select(**picked)
         rows = rows.filter((rows[_BLOCK] == 0) | (rows[_MASK] != 0))
 
-    keys = [_BLOCK, _MASK, _BAND, "sex", "imd_decile"]
-    keys += [name for name in ("place", _SEGMENT, _ETHNIC) if name in rows.columns]
-    keys.append(_CAUSE)
-    sums = [name for name in persons.columns if name not in keys and name not in masks]
     measures: dict[str, ir.Value] = {"persons": rows.count().cast("int64")}
     for name in sums:
         measures[name] = rows[name].sum()
-    return rows.group_by(keys).aggregate(**measures)
+    return rows.group_by([_BLOCK, _MASK, *keys]).aggregate(**measures)
 
 
 # --------------------------------------------------------------------------------------
-# Expanding the aggregate into cohorts (stage 2, NumPy)
+# Expanding the aggregates into cohorts (NumPy)
 # --------------------------------------------------------------------------------------
+#: Largest integer up to which float64 sums are exact.
+_EXACT_FLOAT = 2.0**53
+
+
 def _codes(values: Any) -> tuple[np.ndarray, Any]:
     """Sorted codes of values, missing values last (code ``len(uniques)``)."""
     codes, uniques = pd.factorize(values, sort=True)
@@ -643,49 +661,145 @@ def _codes(values: Any) -> tuple[np.ndarray, Any]:
     return codes, uniques
 
 
-def _group_sums(
-    keys: np.ndarray, rows: np.ndarray, columns: Mapping[str, np.ndarray]
-) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Sum each column over ``rows`` grouped by ``keys`` (exact for integers), keys sorted."""
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    if len(ordered) == 0:
-        return ordered, {name: values[:0] for name, values in columns.items()}
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    picked = rows[order]
-    return ordered[starts], {
-        name: np.add.reduceat(values[picked], starts) for name, values in columns.items()
-    }
+def _integers(raw: pa.Table, name: str, missing: int) -> np.ndarray:
+    import pyarrow.compute as pc
+
+    return pc.fill_null(raw[name], missing).to_numpy(zero_copy_only=False).astype("int64")
 
 
 def _text_array(values: Any) -> Any:
     return pd.array(np.asarray(values, dtype=object), dtype=_TEXT_DTYPE)
 
 
+class _Aggregate:
+    """The engine's aggregate as NumPy codes: each row's cell, and its cohort memberships.
+
+    Codes of ``sex``, ``imd_decile`` and ``place`` are positions among their sorted
+    values (missing last), so that sorting cells sorts the cube as :func:`build_cube`
+    sorts its cube.
+    """
+
+    def __init__(self, raw: pa.Table, plan: _Plan, catalogue: Sequence[Cohort]) -> None:
+        self.block = _integers(raw, _BLOCK, 0)
+        self.first = np.flatnonzero(self.block == 0)
+        band = _integers(raw, _BAND, len(LIFE_TABLE_BANDS))
+        self.negative_age = band < 0
+        band[band < 0] = len(LIFE_TABLE_BANDS)  # negative ages: kept, with no band
+        self.band = band
+        sex, self.sexes = _codes(raw["sex"].to_pandas())
+        decile, self.deciles = _codes(raw["imd_decile"].to_pandas())
+        if "place" in raw.column_names:
+            place, self.places = _codes(raw["place"].to_pandas())
+        else:
+            place, self.places = np.zeros(raw.num_rows, dtype="int64"), [WHOLE_SYSTEM_PLACE]
+        self.shape = (len(self.sexes) + 1, len(self.deciles) + 1, len(self.places) + 1)
+        self.rest = (sex * self.shape[1] + decile) * self.shape[2] + place
+
+        # Memberships: (row of the aggregate, cohort by position in the cube's order).
+        self.ethnic_groups: list[Any] = []
+        if plan.ethnic:
+            ethnic, uniques = _codes(raw[_ETHNIC].take(self.first).to_pandas())
+            self.ethnic_groups = list(uniques)
+            self.no_ethnic = ethnic >= len(uniques)
+        self.cohorts = [*catalogue, *_ethnic_cohorts(self.ethnic_groups)]
+        if plan.model is not None:
+            self.cohorts.extend(_segment_cohorts(plan.model))
+        position = {cohort.id: index for index, cohort in enumerate(self.cohorts)}
+        mask = _integers(raw, _MASK, 0)
+        rows: list[np.ndarray] = []
+        cohorts: list[np.ndarray] = []
+        for number, members in enumerate(plan.blocks):
+            candidates = self.first if number == 0 else np.flatnonzero(self.block == number)
+            bits = mask[candidates]
+            for bit, cohort in enumerate(members):
+                chosen = candidates[(bits >> bit) & 1 == 1]
+                rows.append(chosen)
+                cohorts.append(np.full(len(chosen), position[cohort.id], dtype="int64"))
+        if plan.ethnic:
+            known = ~self.no_ethnic
+            rows.append(self.first[known])
+            cohorts.append(len(catalogue) + ethnic[known])
+        if plan.model is not None:
+            segment = _integers(raw, _SEGMENT, 0)
+            rows.append(self.first)
+            cohorts.append(len(catalogue) + len(self.ethnic_groups) + segment[self.first])
+        self.member_rows = np.concatenate(rows) if rows else np.empty(0, dtype="int64")
+        self.member_cohorts = np.concatenate(cohorts) if cohorts else np.empty(0, dtype="int64")
+
+    def cells(self, bands: np.ndarray, n_bands: int) -> tuple[np.ndarray, int]:
+        """Cell code of each row (band, sex, decile, place), and how many cells there are."""
+        per_band = self.shape[0] * self.shape[1] * self.shape[2]
+        return bands * per_band + self.rest, n_bands * per_band
+
+    def decode(self, cells: np.ndarray, labels: Sequence[str]) -> dict[str, Any]:
+        """The dimensions of cell codes as the cube's columns."""
+        n_sex, n_decile, n_place = self.shape
+        bands, rest = np.divmod(cells, n_sex * n_decile * n_place)
+        rest, place = np.divmod(rest, n_place)
+        sex, decile = np.divmod(rest, n_decile)
+        return {
+            "age_band": _text_array(np.asarray([*labels, None], dtype=object)[bands]),
+            "sex": _text_array(np.asarray([*self.sexes, None], dtype=object)[sex]),
+            "imd_decile": pd.array(
+                np.asarray([*self.deciles, None], dtype=object)[decile], dtype="Int64"
+            ),
+            "place": _text_array(np.asarray([*self.places, None], dtype=object)[place]),
+        }
+
+
+def _sums(
+    keys: np.ndarray, n_keys: int, rows: np.ndarray, values: Mapping[str, np.ndarray]
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Sum each of ``values`` over ``rows`` by ``keys`` (in ``range(n_keys)``).
+
+    Returns the keys that occur, sorted, and the sums for each. Sums are float64 (whole
+    numbers are exact below 2**53).
+    """
+    if n_keys <= 8 * max(len(keys), 1_000_000):  # dense: bincount, no sort
+        present = np.flatnonzero(np.bincount(keys, minlength=n_keys))
+        return present, {
+            name: np.bincount(keys, weights=array[rows], minlength=n_keys)[present]
+            for name, array in values.items()
+        }
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    if not len(ordered):
+        return ordered, {name: np.zeros(0) for name in values}
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    picked = rows[order]
+    return ordered[starts], {
+        name: np.add.reduceat(array[picked].astype("float64"), starts)
+        for name, array in values.items()
+    }
+
+
+def _exact(values: np.ndarray, name: str, label: str) -> np.ndarray:
+    """Float64 sums of whole numbers as int64, refusing any beyond the exact range."""
+    if len(values) and np.abs(values).max() >= _EXACT_FLOAT:
+        raise DataContractError(
+            f"A sum of {name!r} in the cohort cube of the {label} is too large to count "
+            "exactly (2**53 or more); check the counts for corrupt values.",
+            source=label,
+        )
+    return np.rint(values).astype("int64")
+
+
 def _expand(
-    raw: pa.Table,
-    plan: _Plan,
-    catalogue: Sequence[Cohort],
+    raw: pa.Table, plan: _Plan, catalogue: Sequence[Cohort], label: str
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Cohort], dict[str, int]]:
     """Turn the engine's aggregate into the tidy cube and the mortality table."""
     import pyarrow.compute as pc
 
-    def integers(name: str, missing: int) -> np.ndarray:
-        return pc.fill_null(raw[name], missing).to_numpy(zero_copy_only=False).astype("int64")
+    aggregate = _Aggregate(raw, plan, catalogue)
+    cohorts = aggregate.cohorts
+    band = aggregate.band
 
-    n = raw.num_rows
-    block = integers(_BLOCK, 0)
-    mask = integers(_MASK, 0)
-    band = integers(_BAND, len(LIFE_TABLE_BANDS))
-    band[band < 0] = len(LIFE_TABLE_BANDS)  # negative ages: no band (kept, label missing)
-    negative_age = integers(_BAND, 0) < 0
-    cause = integers(_CAUSE, _ALIVE)
-    persons = integers("persons", 0)
-
-    # Per-row measures: deaths come from the cause key (every person in a row with a
-    # cause code died), deaths under 75 from the age band.
+    # Per-row measures. Deaths come from the cause key (everyone in a row with a cause
+    # code died); deaths under 75 from the age band too.
+    persons = _integers(raw, "persons", 0)
+    cause = _integers(raw, _CAUSE, _ALIVE)
     dead = cause != _ALIVE
-    premature = dead & ((band < _PREMATURE_BANDS) | negative_age)
+    premature = dead & ((band < _PREMATURE_BANDS) | aggregate.negative_age)
     values: dict[str, np.ndarray] = {
         "persons": persons,
         "deaths": np.where(dead, persons, 0),
@@ -693,109 +807,55 @@ def _expand(
     }
     for code, name in enumerate(CAUSES_OF_DEATH):
         values[f"deaths_{name}"] = np.where(cause == code, persons, 0)
-    for name in _COUNT_MEASURES[1:]:
-        values[name] = integers(name, 0)
-    values["cost_gbp"] = (
-        pc.fill_null(raw["cost_gbp"], 0.0).to_numpy(zero_copy_only=False).astype("float64")
-    )
-    for name in plan.optional_measures:
-        values[name] = integers(name, 0)
+    for name in (*ACTIVITY_COLUMNS, "cost_gbp", *plan.optional_sums):
+        values[name] = pc.fill_null(raw[name], 0.0).to_numpy(zero_copy_only=False)
+    if len(persons) and persons.max() >= 1 << _FLAG_BITS:  # pragma: no cover - 2**31 persons
+        raise DataContractError(
+            f"The {label} has 2**31 or more persons in one cell of the cohort cube; it "
+            "cannot count them.",
+            source=label,
+        )
+    flags = [
+        *(f"persons_with_{activity}" for activity in ACTIVITY_COLUMNS),
+        *(f"persons_{flag}" for flag in plan.optional_flags),
+    ]
+    for index, name in enumerate(flags):
+        word = _integers(raw, f"{_FLAGS}_{index // _FLAGS_PER_WORD}", 0)
+        values[name] = (word >> (_FLAG_BITS * (index % _FLAGS_PER_WORD))) & ((1 << _FLAG_BITS) - 1)
 
-    sex_codes, sexes = _codes(raw["sex"].to_pandas())
-    decile_codes, deciles = _codes(raw["imd_decile"].to_pandas())
-    if "place" in raw.column_names:
-        place_codes, places = _codes(raw["place"].to_pandas())
-    else:
-        place_codes, places = np.zeros(n, dtype="int64"), pd.Index([WHOLE_SYSTEM_PLACE])
-    n_sex, n_decile, n_place = len(sexes) + 1, len(deciles) + 1, len(places) + 1
+    # The cube: each membership adds its row to its cohort's cell.
     esp = np.where(band <= 1, 0, band - 1)  # life-table bands 0 and 1-4 make ESP 0-4
     esp[band >= len(LIFE_TABLE_BANDS)] = len(ESP2013_BANDS)
-    n_esp = len(ESP2013_BANDS) + 1
-
-    def cell(bands: np.ndarray, n_bands: int) -> tuple[np.ndarray, int]:
-        code = ((bands * n_sex + sex_codes) * n_decile + decile_codes) * n_place + place_codes
-        return code, n_bands * n_sex * n_decile * n_place
-
-    # Memberships: (row of the aggregate, cohort), cohort by position in the cube's order.
-    first = np.flatnonzero(block == 0)
-    ethnic_values: list[Any] = []
-    ethnic_codes = np.empty(0, dtype="int64")
-    if plan.ethnic:
-        ethnic_codes, ethnic_uniques = _codes(raw[_ETHNIC].take(first).to_pandas())
-        ethnic_values = list(ethnic_uniques)
-    cohorts = [*catalogue, *_ethnic_cohorts(ethnic_values)]
-    if plan.model is not None:
-        cohorts.extend(_segment_cohorts(plan.model))
-    position = {id(cohort): index for index, cohort in enumerate(cohorts)}
-    member_rows: list[np.ndarray] = []
-    member_cohorts: list[np.ndarray] = []
-    for number, cohorts_of_block in enumerate(plan.blocks):
-        rows = first if number == 0 else np.flatnonzero(block == number)
-        for bit, cohort in enumerate(cohorts_of_block):
-            chosen = rows[(mask[rows] >> bit) & 1 == 1]
-            member_rows.append(chosen)
-            member_cohorts.append(np.full(len(chosen), position[id(cohort)], dtype="int64"))
-    if plan.ethnic:
-        known = ethnic_codes < len(ethnic_values)
-        member_rows.append(first[known])
-        member_cohorts.append(len(catalogue) + ethnic_codes[known])
-    if plan.model is not None:
-        offset = len(catalogue) + len(ethnic_values)
-        segment = integers(_SEGMENT, 0)
-        member_rows.append(first)
-        member_cohorts.append(offset + segment[first])
-    rows = np.concatenate(member_rows) if member_rows else np.empty(0, dtype="int64")
-    which = np.concatenate(member_cohorts) if member_cohorts else np.empty(0, dtype="int64")
-
-    cells, n_cells = cell(esp, n_esp)
-    keys, sums = _group_sums(which * n_cells + cells[rows], rows, values)
-    cohort_index, rest = np.divmod(keys, n_cells)
-    rest, place_index = np.divmod(rest, n_place)
-    rest, decile_index = np.divmod(rest, n_decile)
-    esp_index, sex_index = np.divmod(rest, n_sex)
+    cells, n_cells = aggregate.cells(esp, len(ESP2013_BANDS) + 1)
+    rows = aggregate.member_rows
+    keys, sums = _sums(
+        aggregate.member_cohorts * n_cells + cells[rows], len(cohorts) * n_cells, rows, values
+    )
+    which, cell = np.divmod(keys, n_cells)
     table = pd.DataFrame(
         {
-            "cohort": _text_array([cohorts[i].id for i in cohort_index]),
-            "age_band": _text_array(np.asarray([*ESP2013_BANDS, None], dtype=object)[esp_index]),
-            "sex": _text_array(np.asarray([*sexes, None], dtype=object)[sex_index]),
-            "imd_decile": pd.array(
-                np.asarray([*deciles, None], dtype=object)[decile_index], dtype="Int64"
-            ),
-            "place": _text_array(np.asarray([*places, None], dtype=object)[place_index]),
+            "cohort": _text_array(np.asarray([c.id for c in cohorts], dtype=object)[which]),
+            **aggregate.decode(cell, ESP2013_BANDS),
         }
     )
-    measures = [*COHORT_CUBE_MEASURES, *plan.optional_measures]
-    for name in measures:
-        table[name] = sums[name].astype("float64" if name == "cost_gbp" else "int64")
+    for name in (*COHORT_CUBE_MEASURES, *plan.optional_measures):
+        table[name] = (
+            sums[name].astype("float64") if name == "cost_gbp" else _exact(sums[name], name, label)
+        )
 
     # Mortality: the whole population (block-0 rows) by life-table band.
-    life_cells, _ = cell(band, len(LIFE_TABLE_BANDS) + 1)
+    first = aggregate.first
+    cells, n_cells = aggregate.cells(band, len(LIFE_TABLE_BANDS) + 1)
     wanted = ["persons", "deaths", *(f"deaths_{name}" for name in CAUSES_OF_DEATH)]
-    keys, sums = _group_sums(life_cells[first], first, {name: values[name] for name in wanted})
-    rest, place_index = np.divmod(keys, n_place)
-    rest, decile_index = np.divmod(rest, n_decile)
-    band_index, sex_index = np.divmod(rest, n_sex)
-    mortality = pd.DataFrame(
-        {
-            "age_band": _text_array(
-                np.asarray([*LIFE_TABLE_BANDS, None], dtype=object)[band_index]
-            ),
-            "sex": _text_array(np.asarray([*sexes, None], dtype=object)[sex_index]),
-            "imd_decile": pd.array(
-                np.asarray([*deciles, None], dtype=object)[decile_index], dtype="Int64"
-            ),
-            "place": _text_array(np.asarray([*places, None], dtype=object)[place_index]),
-        }
-    )
+    keys, sums = _sums(cells[first], n_cells, first, {name: values[name] for name in wanted})
+    mortality = pd.DataFrame(aggregate.decode(keys, LIFE_TABLE_BANDS))
     for name in wanted:
-        mortality[name] = sums[name].astype("int64")
+        mortality[name] = _exact(sums[name], name, label)
 
     facts = {
-        "deaths": int(values["deaths"][first].sum()),
-        "other_cause_deaths": int(np.where(cause[first] == _OTHER_CAUSE, persons[first], 0).sum()),
-        "no_ethnic_group": int(persons[first][ethnic_codes >= len(ethnic_values)].sum())
-        if plan.ethnic
-        else 0,
+        "deaths": int(mortality["deaths"].sum()),
+        "other_cause_deaths": int(values["deaths"][first][cause[first] == _OTHER_CAUSE].sum()),
+        "no_ethnic_group": int(persons[first][aggregate.no_ethnic].sum()) if plan.ethnic else 0,
     }
     return table, mortality, cohorts, facts
 
@@ -996,14 +1056,26 @@ def build_cohort_cube(
         )
     catalogue = _resolve_catalogue(cohorts)
     resolved = None if model is None else load_rules(model)
-    steps = tqdm(total=4 + validate, desc="cohort cube", unit="step", disable=not progress)
+    steps = tqdm(total=3 + validate, desc="cohort cube", unit="step", disable=not progress)
     try:
         return builders[engine](persons, catalogue, resolved, steps, spark_session, validate)
     finally:
         steps.close()
 
 
-def _run(
+@dataclass(frozen=True)
+class _Queried:
+    """What the engine returns: the aggregate, and what the plan left out."""
+
+    raw: pa.Table
+    plan: _Plan
+    built: list[Cohort]
+    left_out: list[tuple[str, str, str]]
+    label: str
+    has_cause: bool
+
+
+def _query(
     con: Any,
     source: _Source,
     catalogue: Sequence[Cohort],
@@ -1012,9 +1084,7 @@ def _run(
     *,
     validate: bool,
     engine: Engine,
-) -> CohortCube:
-    import pyarrow as pa
-
+) -> _Queried:
     table, label = source.table, source.label
     _check_required(table.columns, label)
     plan, built, left_out = _plan(table.columns, catalogue, model)
@@ -1031,32 +1101,25 @@ def _run(
             several_files=source.several_files,
         )
         steps.update()
-    steps.set_postfix_str("finding cohorts and aggregating")
+    options = {
+        "ethnic": plan.ethnic,
+        "optional_sums": plan.optional_sums,
+        "optional_flags": plan.optional_flags,
+    }
     try:
-        expression = cohort_expression(
-            table,
-            plan.blocks,
-            plan.model,
-            ethnic=plan.ethnic,
-            optional_sums=plan.optional_sums,
-            optional_flags=plan.optional_flags,
-        )
+        expression = cohort_expression(table, plan.blocks, plan.model, **options)
     except DataContractError as error:
         raise DataContractError(f"The {label}: {error}", source=label) from None
-    try:
-        raw = con.to_pyarrow(expression)
-    except pa.ArrowInvalid as error:
-        if "out of bounds" not in str(error):
-            raise
-        raise DataContractError(
-            f"A sum in the cohort cube of the {label} exceeds the 64-bit integer range; "
-            "check the activity counts for corrupt values.",
-            source=label,
-        ) from error
+    steps.set_postfix_str("finding cohorts and aggregating")
+    raw = con.to_pyarrow(expression)
     steps.update()
+    return _Queried(raw, plan, built, left_out, label, "cause_of_death" in table.columns)
+
+
+def _assemble(queried: _Queried, steps: tqdm, engine: Engine) -> CohortCube:
     steps.set_postfix_str("expanding into cohorts")
-    cube, mortality, cohorts, facts = _expand(raw, plan, built)
-    steps.update()
+    plan = queried.plan
+    cube, mortality, cohorts, facts = _expand(queried.raw, plan, queried.built, queried.label)
     persons = np.bincount(
         pd.Categorical(cube["cohort"], categories=[c.id for c in cohorts]).codes,
         weights=cube["persons"].to_numpy(dtype="float64"),
@@ -1071,9 +1134,11 @@ def _run(
             "persons": persons.astype("int64"),
         }
     )
-    left = pd.DataFrame(left_out, columns=["cohort", "label", "reason"]).astype(_TEXT_DTYPE)
+    left = pd.DataFrame(queried.left_out, columns=["cohort", "label", "reason"]).astype(
+        _TEXT_DTYPE
+    )
     notes = []
-    if "cause_of_death" not in table.columns:
+    if not queried.has_cause:
         notes.append(
             "The persons table has no 'cause_of_death' column, so deaths by cause "
             f"({', '.join('deaths_' + c for c in CAUSES_OF_DEATH)}) are 0; 'deaths' and "
@@ -1118,9 +1183,10 @@ def _on_duckdb(
         con.raw_sql("SET enable_progress_bar = false")
         steps.set_postfix_str("reading")
         source = _duckdb_table(con, persons)
-        return _run(con, source, catalogue, model, steps, validate=validate, engine="duckdb")
+        queried = _query(con, source, catalogue, model, steps, validate=validate, engine="duckdb")
     finally:
-        con.disconnect()
+        con.disconnect()  # before expanding: DuckDB's memory is freed first
+    return _assemble(queried, steps, "duckdb")
 
 
 def _on_spark(
@@ -1146,10 +1212,11 @@ def _on_spark(
     views: list[str] = []
     try:
         source = _spark_table(con, session, persons, views)
-        return _run(con, source, catalogue, model, steps, validate=validate, engine="spark")
+        queried = _query(con, source, catalogue, model, steps, validate=validate, engine="spark")
     finally:
         for name in views:
             session.catalog.dropTempView(name)
+    return _assemble(queried, steps, "spark")
 
 
 __all__ = [

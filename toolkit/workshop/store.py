@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 ExportFormat = Literal["csv", "json"]
 
 #: Prefix of the weight columns in :meth:`SubmissionStore.submissions`.
-WEIGHT_PREFIX = "weight_"
+WEIGHT_PREFIX = "weight_"  # the same as toolkit.prioritise.consensus.WEIGHT_PREFIX (tested)
 
 #: Longest table name or role kept (longer text is refused, not cut).
 MAX_NAME_LENGTH = 80
@@ -509,6 +509,7 @@ class SubmissionStore:
         *,
         format: ExportFormat | None = None,
         overwrite: bool = False,
+        settings: Mapping[str, Any] | None = None,
     ) -> Path:
         """Write the workshop's decision log for the board report.
 
@@ -525,6 +526,10 @@ class SubmissionStore:
             votes as given. By default taken from the file's suffix.
         overwrite : bool
             Replace an existing file (False by default: an existing file is an error).
+        settings : mapping, optional
+            The settings the room used (``method``, ``shortlist_size``, ``per_cohort``,
+            ``aggregation``), recorded in the JSON log so that the board report computes
+            the room's answer the way the room saw it.
 
         Returns
         -------
@@ -543,7 +548,10 @@ class SubmissionStore:
             raise FileExistsError(
                 f"{caller}: {str(target)!r} exists; pass overwrite=True to replace it."
             )
-        _EXPORTERS[chosen](self, workshop, target)
+        if chosen == "json":
+            self._export_json(workshop, target, settings=settings)
+        else:
+            _EXPORTERS[chosen](self, workshop, target)
         return target
 
     def _export_csv(self, workshop: str, target: Path) -> None:
@@ -552,7 +560,9 @@ class SubmissionStore:
             submitted_at=frame["submitted_at"].dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         ).to_csv(target, index=False)
 
-    def _export_json(self, workshop: str, target: Path) -> None:
+    def _export_json(
+        self, workshop: str, target: Path, settings: Mapping[str, Any] | None = None
+    ) -> None:
         rows = self._rows(workshop, latest=False)
 
         def text(values: list[str]) -> pd.Series:
@@ -565,6 +575,7 @@ class SubmissionStore:
             "workshop": _clean_name(workshop, "workshop", "export"),
             "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "toolkit_version": _toolkit_version(),
+            "settings": dict(settings or {}),
             "submissions": [
                 {
                     "submission_id": row[0],

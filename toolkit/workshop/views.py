@@ -28,7 +28,12 @@ from toolkit.prioritise.robustness import change_of_model
 from toolkit.prioritise.scoring import DEFAULT_SHORTLIST_CAP, rank_scores
 from toolkit.workshop import _html
 from toolkit.workshop.config import SLIDER_MAX, STAKEHOLDER_ROLES, Workshop
-from toolkit.workshop.consensus import AGGREGATION_LABELS, AGGREGATIONS, Aggregation, room_consensus
+from toolkit.prioritise.consensus import (
+    AGGREGATION_LABELS,
+    AGGREGATIONS,
+    Aggregation,
+    room_consensus,
+)
 
 #: Table names offered in the submit box (any other name may be typed).
 TABLE_NAMES = tuple(f"Table {number}" for number in range(1, 13))
@@ -970,7 +975,16 @@ class FacilitatorApp:
         try:
             target.mkdir(parents=True, exist_ok=True)
             workshop.store.export(workshop.name, paths["log_csv"])
-            workshop.store.export(workshop.name, paths["log_json"])
+            workshop.store.export(
+                workshop.name,
+                paths["log_json"],
+                settings={
+                    "method": workshop.method,
+                    "shortlist_size": int(self.shortlist_size.value),
+                    "per_cohort": workshop.per_cohort,
+                    "aggregation": self.aggregation.value,
+                },
+            )
             if self.room is not None:
                 paths["room_rankings"] = target / f"room-rankings-{stamp}.csv"
                 self.room.rankings.join(
