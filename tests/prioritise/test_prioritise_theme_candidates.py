@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 
 import numpy as np
@@ -258,3 +259,29 @@ def test_facts_never_show_counts_below_the_threshold(cube):
     facts = measured.table.set_index("theme").loc["dementia_care", "facts"]
     assert facts.count("fewer than 10") >= 2, facts
     assert f" {int(small['persons'].sum())} people" not in facts
+
+
+def test_recorded_against_expected_prevalence(candidates, cube):
+    """Hypertension: 30% of everyone aged 16+ (four fifths of the 15-19 band) minus those
+    recorded at those ages; themes without a published prevalence have none."""
+    table = cube.table
+
+    def aged_16_plus(cohort: str) -> float:
+        rows = table[table["cohort"] == cohort]
+        start = rows["age_band"].str.extract(r"^(\d+)")[0].astype(int)
+        weight = np.where(start >= 20, 1.0, np.where(start == 15, 0.8, 0.0))
+        return float((rows["persons"] * weight).sum())
+
+    theme = next(t for t in load_themes() if t.id == "high_blood_pressure")
+    assert theme.expected_prevalence.age_from == 16
+    expected = theme.expected_prevalence.value * aged_16_plus("everyone")
+    recorded = aged_16_plus("hypertension")
+    row = candidates.table.set_index("theme").loc["high_blood_pressure"]
+    assert row["expected_cases"] == pytest.approx(expected)
+    assert row["recorded_cases"] == pytest.approx(recorded)
+    assert row["undiagnosed_estimate"] == pytest.approx(expected - recorded)
+    assert "not recorded (an estimate)" in row["facts"]
+    without = {t.id for t in load_themes() if t.expected_prevalence is None}
+    shown = candidates.table.set_index("theme")
+    for theme_id in without & set(shown.index):
+        assert math.isnan(shown.loc[theme_id, "expected_cases"])

@@ -30,9 +30,7 @@ def evidence():
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        priorities = prioritise_persons(
-            inputs.persons, model=model, size=4, seed=SEED, draws=2_000
-        )
+        priorities = prioritise_persons(inputs.persons, model=model, size=4, seed=SEED, draws=2_000)
     return SimpleNamespace(
         config=config,
         inputs=inputs,

@@ -27,6 +27,7 @@ from toolkit.prioritise.scoring import (
     rank_scores,
     shortlist,
 )
+
 #: Prefix of the weight columns of a submission (one ``weight_<criterion>`` per criterion),
 #: as :class:`toolkit.workshop.SubmissionStore` writes them.
 WEIGHT_PREFIX = "weight_"

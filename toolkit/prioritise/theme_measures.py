@@ -299,6 +299,41 @@ def _gap_shares(mortality: pd.DataFrame | None) -> tuple[dict[str, float], float
     return {str(k): float(v) / total for k, v in by_cause.items()}, total
 
 
+def _band_share(bands: pd.Series, age_from: int, age_to: int | None) -> np.ndarray:
+    """Share of each ESP2013 five-year band's people aged ``age_from`` to ``age_to``.
+
+    People are taken as spread evenly over the ages of a band (90+ as 90 to 94), so that an
+    estimate for ages 16 and over takes four fifths of the 15-19 band.
+    """
+    text = bands.astype(str)
+    start = pd.to_numeric(text.str.extract(r"^(\d+)")[0], errors="coerce").to_numpy()
+    end = start + 5.0
+    low = float(age_from)
+    high = math.inf if age_to is None else float(age_to) + 1.0
+    covered = np.clip(np.minimum(end, high) - np.maximum(start, low), 0.0, 5.0)
+    return np.nan_to_num(covered / 5.0)
+
+
+def _prevalence_gap(
+    table: pd.DataFrame, theme: Theme, within: str | None, place: str | None
+) -> tuple[float, float]:
+    """Return the expected and recorded people with the condition at the published ages."""
+    published = theme.expected_prevalence
+    if published is None or "everyone" not in set(table["cohort"].astype(str)):
+        return math.nan, math.nan
+
+    def people(cohort: str) -> float:
+        rows = table[table["cohort"].astype(str) == cohort]
+        if within == "core20":
+            rows = rows[pd.to_numeric(rows["imd_decile"], errors="coerce") <= 2]
+        elif within == "place":
+            rows = rows[rows["place"].astype(str) == place]
+        share = _band_share(rows["age_band"], published.age_from, published.age_to)
+        return float((rows["persons"].to_numpy(dtype="float64") * share).sum())
+
+    return published.value * people("everyone"), people(theme.cohort)
+
+
 def theme_candidates(
     cohort_cube: Any,
     themes: Sequence[Theme] | None = None,
@@ -497,6 +532,7 @@ def theme_candidates(
                 cohort_label=cohort_labels.get(plan.theme.cohort),
                 words=words,
                 threshold=disclosure_threshold,
+                prevalence=_prevalence_gap(table, plan.theme, within, place),
             )
         )
     result = pd.DataFrame(rows_out)
@@ -538,6 +574,7 @@ def _candidate_row(
     cohort_label: str | None,
     words: dict[str, str],
     threshold: int,
+    prevalence: tuple[float, float] = (math.nan, math.nan),
 ) -> dict[str, Any]:
     """One candidate's figures, estimate and sentence."""
     from toolkit.prioritise import themes as library
@@ -603,6 +640,14 @@ def _candidate_row(
         "core20plus5_area": area,
         "time_to_impact_years": (years_low + years_high) / 2,
         "impact_outcome": plan.impact_outcome,
+        "expected_cases": prevalence[0],
+        "recorded_cases": prevalence[1],
+        "undiagnosed_estimate": max(prevalence[0] - prevalence[1], 0.0)
+        if math.isfinite(prevalence[0])
+        else math.nan,
+        "prevalence_source": (
+            theme.expected_prevalence.source if theme.expected_prevalence is not None else ""
+        ),
         "avoidable_low": low,
         "avoidable_high": high,
         "avoidable_mid": central if plan.estimable else 0.0,
@@ -622,6 +667,10 @@ def _candidate_row(
             unit_cost=unit_cost,
             words=words,
             threshold=threshold,
+            prevalence=prevalence,
+            prevalence_ages=(
+                theme.expected_prevalence.ages if theme.expected_prevalence is not None else ""
+            ),
         ),
         "note": " ".join(
             part
@@ -670,6 +719,8 @@ def _facts(
     unit_cost: float,
     words: dict[str, str],
     threshold: int,
+    prevalence: tuple[float, float] = (math.nan, math.nan),
+    prevalence_ages: str = "",
 ) -> str:
     """Write the candidate as one sentence a board member can read aloud."""
     intervention = plan.intervention
@@ -704,6 +755,13 @@ def _facts(
         estimate = (
             f"no estimate of what '{intervention.name}' could avoid, because the data have no "
             f"{impact_words}"
+        )
+    expected, recorded = prevalence
+    if math.isfinite(expected) and expected > recorded:
+        estimate += (
+            f"; published prevalence suggests about {format_estimate(expected - recorded)} "
+            f"more people aged {prevalence_ages} have the condition but are not recorded "
+            "(an estimate)"
         )
     return f"{cohort_words}: {people}; {events_text}{_inequality_words(ratio)}; {estimate}."
 

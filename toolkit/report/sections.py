@@ -940,9 +940,7 @@ def workshop_section(
         threshold=config.disclosure_threshold,
     )  # fmt: skip
     rankings = consensus.rankings
-    shown = rankings.loc[
-        (rankings["room_rank"] <= size) | (rankings["shortlisted_by"] > 0)
-    ]
+    shown = rankings.loc[(rankings["room_rank"] <= size) | (rankings["shortlisted_by"] > 0)]
     consensus_table = board_table(
         shown.assign(
             spread=[

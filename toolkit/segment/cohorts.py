@@ -118,7 +118,7 @@ _CAUSE = "_cause"
 _FLAGS = "_flags"
 #: Yes/no measures packed into each 64-bit word of the aggregate, and bits per field.
 _FLAGS_PER_WORD = 2
-_FLAG_BITS = 31
+_FLAG_BITS = 26
 #: ``_cause`` for a person who did not die, and for a death whose cause is none of
 #: :data:`CAUSES_OF_DEATH` (or not recorded).
 _ALIVE = -1
@@ -603,16 +603,16 @@ def cohort_expression(
     # integers) and exact while the sums stay below 2**53 (checked when expanding).
     for name in (*ACTIVITY_COLUMNS, "cost_gbp", *optional_sums):
         columns[name] = table[name].cast("float64")
-    # Yes/no measures are packed two to a 64-bit word (31 bits each), which halves their
-    # sums; a field cannot carry into the next while a group has fewer than 2**31
-    # persons (checked when expanding).
+    # Yes/no measures are packed two to a float64 word (26 bits each), which halves their
+    # sums; a field cannot carry into the next while a group has fewer than 2**26
+    # persons (checked when expanding), and the word's sum stays exact (below 2**52).
     flags = [(table[activity] > 0).fill_null(False) for activity in ACTIVITY_COLUMNS]
     flags += [_flag(table[flag]) for flag in optional_flags]
     for index in range(0, len(flags), _FLAGS_PER_WORD):
-        word = ibis.literal(0, type="int64")
+        word = ibis.literal(0.0, type="float64")
         for field, flag in enumerate(flags[index : index + _FLAGS_PER_WORD]):
-            one = ibis.literal(1 << (_FLAG_BITS * field), type="int64")
-            word = word + ibis.ifelse(flag, one, ibis.literal(0, type="int64"))
+            one = ibis.literal(float(1 << (_FLAG_BITS * field)), type="float64")
+            word = word + ibis.ifelse(flag, one, ibis.literal(0.0, type="float64"))
         columns[f"{_FLAGS}_{index // _FLAGS_PER_WORD}"] = word
     sums = [name for name in columns if name not in keys and name not in masks]
     persons = table.select(**columns)
@@ -750,25 +750,21 @@ class _Aggregate:
 def _sums(
     keys: np.ndarray, n_keys: int, rows: np.ndarray, values: Mapping[str, np.ndarray]
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Sum each of ``values`` over ``rows`` by ``keys`` (in ``range(n_keys)``).
+    """Sum each of ``values`` (one value per row) over ``rows`` by ``keys``.
 
-    Returns the keys that occur, sorted, and the sums for each. Sums are float64 (whole
-    numbers are exact below 2**53).
+    ``keys`` and ``rows`` pair each key (in ``range(n_keys)``) with a row. Returns the keys
+    that occur, sorted, and for each of ``values`` the float64 sums (whole numbers are
+    exact below 2**53).
     """
-    if n_keys <= 8 * max(len(keys), 1_000_000):  # dense: bincount, no sort
+    if n_keys <= 4 * len(keys) + 1_000_000:  # dense enough for bincount (no sort)
         present = np.flatnonzero(np.bincount(keys, minlength=n_keys))
         return present, {
             name: np.bincount(keys, weights=array[rows], minlength=n_keys)[present]
             for name, array in values.items()
         }
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    if not len(ordered):
-        return ordered, {name: np.zeros(0) for name in values}
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    picked = rows[order]
-    return ordered[starts], {
-        name: np.add.reduceat(array[picked].astype("float64"), starts)
+    present, inverse = np.unique(keys, return_inverse=True)
+    return present, {
+        name: np.bincount(inverse, weights=array[rows], minlength=len(present))
         for name, array in values.items()
     }
 
@@ -795,40 +791,56 @@ def _expand(
     band = aggregate.band
 
     # Per-row measures. Deaths come from the cause key (everyone in a row with a cause
-    # code died); deaths under 75 from the age band too.
+    # code died), deaths under 75 from the age band too; they are summed over the rows
+    # of deaths only.
     persons = _integers(raw, "persons", 0)
-    cause = _integers(raw, _CAUSE, _ALIVE)
-    dead = cause != _ALIVE
-    premature = dead & ((band < _PREMATURE_BANDS) | aggregate.negative_age)
-    values: dict[str, np.ndarray] = {
-        "persons": persons,
-        "deaths": np.where(dead, persons, 0),
-        "deaths_under_75": np.where(premature, persons, 0),
-    }
-    for code, name in enumerate(CAUSES_OF_DEATH):
-        values[f"deaths_{name}"] = np.where(cause == code, persons, 0)
-    for name in (*ACTIVITY_COLUMNS, "cost_gbp", *plan.optional_sums):
-        values[name] = pc.fill_null(raw[name], 0.0).to_numpy(zero_copy_only=False)
-    if len(persons) and persons.max() >= 1 << _FLAG_BITS:  # pragma: no cover - 2**31 persons
+    if len(persons) and persons.max() >= 1 << _FLAG_BITS:  # pragma: no cover - 67M alike
         raise DataContractError(
-            f"The {label} has 2**31 or more persons in one cell of the cohort cube; it "
-            "cannot count them.",
+            f"The {label} has 2**{_FLAG_BITS} or more persons alike in one cell of the "
+            "cohort cube, more than it can count exactly.",
             source=label,
         )
+    values: dict[str, np.ndarray] = {"persons": persons}
+    for name in (*ACTIVITY_COLUMNS, "cost_gbp", *plan.optional_sums):
+        values[name] = pc.fill_null(raw[name], 0.0).to_numpy(zero_copy_only=False)
     flags = [
         *(f"persons_with_{activity}" for activity in ACTIVITY_COLUMNS),
         *(f"persons_{flag}" for flag in plan.optional_flags),
     ]
     for index, name in enumerate(flags):
-        word = _integers(raw, f"{_FLAGS}_{index // _FLAGS_PER_WORD}", 0)
-        values[name] = (word >> (_FLAG_BITS * (index % _FLAGS_PER_WORD))) & ((1 << _FLAG_BITS) - 1)
+        packed = raw[f"{_FLAGS}_{index // _FLAGS_PER_WORD}"]
+        word = _exact(pc.fill_null(packed, 0.0).to_numpy(zero_copy_only=False), name, label)
+        values[name] = (word >> (_FLAG_BITS * (index % _FLAGS_PER_WORD))) & (
+            (1 << _FLAG_BITS) - 1
+        )
+    cause = _integers(raw, _CAUSE, _ALIVE)
+    dead = cause != _ALIVE
+    premature = dead & ((band < _PREMATURE_BANDS) | aggregate.negative_age)
+    deaths: dict[str, np.ndarray] = {
+        "deaths": np.where(dead, persons, 0),
+        "deaths_under_75": np.where(premature, persons, 0),
+    }
+    for code, name in enumerate(CAUSES_OF_DEATH):
+        deaths[f"deaths_{name}"] = np.where(cause == code, persons, 0)
+
+    def summed(
+        keys: np.ndarray, n_keys: int, rows: np.ndarray, measures: Mapping[str, np.ndarray]
+    ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        present, sums = _sums(keys, n_keys, rows, measures)
+        of_deaths = dead[rows]
+        died, death_sums = _sums(keys[of_deaths], n_keys, rows[of_deaths], deaths)
+        where = np.searchsorted(present, died)  # cells with deaths have persons
+        for name, column in death_sums.items():
+            sums[name] = np.zeros(len(present))
+            sums[name][where] = column
+        return present, sums
 
     # The cube: each membership adds its row to its cohort's cell.
     esp = np.where(band <= 1, 0, band - 1)  # life-table bands 0 and 1-4 make ESP 0-4
     esp[band >= len(LIFE_TABLE_BANDS)] = len(ESP2013_BANDS)
     cells, n_cells = aggregate.cells(esp, len(ESP2013_BANDS) + 1)
     rows = aggregate.member_rows
-    keys, sums = _sums(
+    keys, sums = summed(
         aggregate.member_cohorts * n_cells + cells[rows], len(cohorts) * n_cells, rows, values
     )
     which, cell = np.divmod(keys, n_cells)
@@ -847,14 +859,14 @@ def _expand(
     first = aggregate.first
     cells, n_cells = aggregate.cells(band, len(LIFE_TABLE_BANDS) + 1)
     wanted = ["persons", "deaths", *(f"deaths_{name}" for name in CAUSES_OF_DEATH)]
-    keys, sums = _sums(cells[first], n_cells, first, {name: values[name] for name in wanted})
+    keys, sums = summed(cells[first], n_cells, first, {"persons": persons})
     mortality = pd.DataFrame(aggregate.decode(keys, LIFE_TABLE_BANDS))
     for name in wanted:
         mortality[name] = _exact(sums[name], name, label)
 
     facts = {
         "deaths": int(mortality["deaths"].sum()),
-        "other_cause_deaths": int(values["deaths"][first][cause[first] == _OTHER_CAUSE].sum()),
+        "other_cause_deaths": int(persons[first][cause[first] == _OTHER_CAUSE].sum()),
         "no_ethnic_group": int(persons[first][aggregate.no_ethnic].sum()) if plan.ethnic else 0,
     }
     return table, mortality, cohorts, facts
