@@ -139,6 +139,12 @@ def _check_options(
             f"The 'within' parameter of {caller} must be None, 'quintile' or 'place'. "
             f"Got {within!r} instead."
         )
+    check_years_and_min_events(years, min_events, caller)
+    return tuple(outcomes)
+
+
+def check_years_and_min_events(years: object, min_events: object, caller: str) -> None:
+    """Check the period in years (a float > 0) and the fewest events (an int >= 0)."""
     if isinstance(years, bool) or not isinstance(years, int | float):
         raise TypeError(
             f"The 'years' parameter of {caller} must be a float. Got {years!r} instead."
@@ -155,7 +161,6 @@ def _check_options(
         raise ValueError(
             f"The 'min_events' parameter of {caller} must be an int >= 0. Got {min_events} instead."
         )
-    return tuple(outcomes)
 
 
 def _long_table(cube: pd.DataFrame, measures: Sequence[str], cohort: list[str]) -> pd.DataFrame:

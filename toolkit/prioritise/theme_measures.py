@@ -197,6 +197,8 @@ def _theme_plan(theme: Theme, measures: set[str], words: dict[str, str]) -> _Pla
 # The candidates
 # --------------------------------------------------------------------------------------
 def _check_options(cube: object, within: object, years: object, min_events: object) -> None:
+    from toolkit.prioritise.candidates import check_years_and_min_events
+
     caller = "theme_candidates"
     if not isinstance(cube, pd.DataFrame):
         raise TypeError(
@@ -208,19 +210,7 @@ def _check_options(cube: object, within: object, years: object, min_events: obje
             f"The 'within' parameter of {caller} must be None, 'core20' or 'place'. "
             f"Got {within!r} instead."
         )
-    if isinstance(years, bool) or not isinstance(years, int | float):
-        raise TypeError(
-            f"The 'years' parameter of {caller} must be a float. Got {years!r} instead."
-        )
-    if not (math.isfinite(years) and years > 0):
-        raise ValueError(
-            f"The 'years' parameter of {caller} must be a float > 0. Got {years} instead."
-        )
-    if isinstance(min_events, bool) or not isinstance(min_events, int) or min_events < 0:
-        raise ValueError(
-            f"The 'min_events' parameter of {caller} must be an int >= 0. "
-            f"Got {min_events!r} instead."
-        )
+    check_years_and_min_events(years, min_events, caller)
     needed = ["cohort", "age_band", "imd_decile", "persons", "cost_gbp", "deaths_under_75"]
     if within == "place":
         needed.append("place")

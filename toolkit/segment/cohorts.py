@@ -38,7 +38,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -100,8 +100,9 @@ CATALOGUE_KINDS: tuple[str, ...] = ("condition", "condition_group", "population_
 LIFE_TABLE_BANDS: tuple[str, ...] = ("0", "1-4", *ESP2013_BANDS[1:])
 
 #: Most cohorts in one block of the engine's aggregate (see the module notes). Larger
-#: blocks mean fewer rows per person but more distinct masks; 8 measured best.
-BLOCK_BITS = 8
+#: blocks mean fewer rows per person but more distinct masks: at ten million persons
+#: blocks of 4 to 16 took the same time, and 6 the least memory of those within it.
+BLOCK_BITS = 6
 
 _COHORT_KEYS = ("id", "kind", "label", "when")
 _ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -199,7 +200,9 @@ class _Catalogue:
         for number, entry in enumerate(entries, start=1):
             cohort = self.entry(entry, number)
             if cohort.id in seen:
-                raise self.fail("the id is used by an earlier cohort; ids must be unique.", cohort.id)
+                raise self.fail(
+                    "the id is used by an earlier cohort; ids must be unique.", cohort.id
+                )
             seen.add(cohort.id)
             cohorts.append(cohort)
         return tuple(cohorts)
@@ -344,10 +347,18 @@ def _ethnic_cohorts(values: Sequence[str]) -> list[Cohort]:
 
 
 def _segment_cohorts(model: SegmentationModel) -> list[Cohort]:
-    """One cohort per segment; its condition is the model's first-match rule spelt out."""
+    """One cohort per segment; its condition is the model's first-match rule spelt out.
+
+    A person is in a segment when one of its rules holds and no earlier rule does, so the
+    condition is ``not (earlier) and ... and (rule)`` for each of the segment's rules,
+    joined by ``or``. The cube finds segments with the model itself (as
+    :func:`build_cube` does); the condition says the same in the rules' grammar.
+    """
     cohorts = []
     for segment in model.segments:
-        branches, texts = [], []
+        branches: list[Any] = []
+        texts: list[str] = []
+        last = 0
         for index, rule in enumerate(model.rules):
             if rule.segment != segment:
                 continue
@@ -356,14 +367,13 @@ def _segment_cohorts(model: SegmentationModel) -> list[Cohort]:
             words = [f"not ({other.condition.text})" for other in earlier]
             if not rule.condition.always_true or not parts:
                 parts.append(rule.condition.tree)
-                words.append(f"({rule.condition.text})")
+                words.append(f"({rule.condition.text})" if earlier else rule.condition.text)
             branches.append(parts[0] if len(parts) == 1 else AllOf(tuple(parts)))
             texts.append(" and ".join(words))
-            columns = frozenset().union(
-                *(other.condition.columns for other in model.rules[: index + 1])
-            )
+            last = index
         tree = branches[0] if len(branches) == 1 else AnyOf(tuple(branches))
         when = texts[0] if len(texts) == 1 else " or ".join(f"({text})" for text in texts)
+        columns = frozenset().union(*(rule.condition.columns for rule in model.rules[: last + 1]))
         cohorts.append(
             Cohort(
                 f"segment_{segment}",
@@ -476,20 +486,53 @@ def _missing_reason(condition: Condition, columns: Sequence[str]) -> str | None:
         return f"the persons table has no {listed} {noun}"
     if condition.counts_all_conditions and not set(columns).intersection(CONDITIONS):
         return (
-            "the persons table has none of the long-term condition flags that "
-            "n_conditions() counts"
+            "the persons table has none of the long-term condition flags that n_conditions() counts"
         )
     return None
 
 
 def _blocks(cohorts: Sequence[Cohort]) -> tuple[tuple[Cohort, ...], ...]:
-    """Population groups first (block 0, with the segment and ethnic group), then the rest."""
+    """Split cohorts into the blocks of the engine's aggregate.
+
+    Block 0 holds the population groups (with the segment and ethnic group it always
+    carries). The other cohorts are grouped so that cohorts reading the same columns share
+    a block ("people with COPD", "people with asthma" and "people with COPD or asthma"):
+    a person then gives one row for all of them, and the block's masks vary no more than
+    its columns do. Groups are packed into blocks of at most :data:`BLOCK_BITS` cohorts,
+    largest first.
+    """
     first = [cohort for cohort in cohorts if cohort.kind == "population_group"][:BLOCK_BITS]
     chosen = {id(cohort) for cohort in first}
     rest = [cohort for cohort in cohorts if id(cohort) not in chosen]
-    blocks = [tuple(first)]
-    blocks.extend(tuple(rest[i : i + BLOCK_BITS]) for i in range(0, len(rest), BLOCK_BITS))
-    return tuple(blocks)
+
+    # Group cohorts that share a column (age is shared too widely to tell anything).
+    groups: list[list[Cohort]] = []
+    columns: list[set[str]] = []
+    for cohort in rest:
+        own = set(cohort.condition.columns) - {"age"}
+        if cohort.condition.counts_all_conditions:
+            own.add("\0n_conditions")
+        joined = [i for i, seen in enumerate(columns) if seen & own]
+        merged = [cohort]
+        for index in reversed(joined):
+            merged = groups.pop(index) + merged
+            own |= columns.pop(index)
+        groups.append(merged)
+        columns.append(own)
+    pieces = [
+        group[i : i + BLOCK_BITS] for group in groups for i in range(0, len(group), BLOCK_BITS)
+    ]
+    blocks: list[list[Cohort]] = []
+    for piece in sorted(pieces, key=len, reverse=True):  # first fit, largest first
+        room = next((b for b in blocks if len(b) + len(piece) <= BLOCK_BITS), None)
+        if room is None:
+            blocks.append(list(piece))
+        else:
+            room.extend(piece)
+    order = {id(cohort): index for index, cohort in enumerate(rest)}
+    blocks = [sorted(block, key=lambda cohort: order[id(cohort)]) for block in blocks]
+    blocks.sort(key=lambda block: order[id(block[0])])
+    return (tuple(first), *(tuple(block) for block in blocks))
 
 
 # --------------------------------------------------------------------------------------
@@ -610,21 +653,20 @@ def cohort_expression(
     flags += [_flag(table[flag]) for flag in optional_flags]
     for index in range(0, len(flags), _FLAGS_PER_WORD):
         word = ibis.literal(0.0, type="float64")
-        for field, flag in enumerate(flags[index : index + _FLAGS_PER_WORD]):
-            one = ibis.literal(float(1 << (_FLAG_BITS * field)), type="float64")
+        for place, flag in enumerate(flags[index : index + _FLAGS_PER_WORD]):
+            one = ibis.literal(float(1 << (_FLAG_BITS * place)), type="float64")
             word = word + ibis.ifelse(flag, one, ibis.literal(0.0, type="float64"))
         columns[f"{_FLAGS}_{index // _FLAGS_PER_WORD}"] = word
     sums = [name for name in columns if name not in keys and name not in masks]
     persons = table.select(**columns)
 
     if len(blocks) == 1:
-        rows = persons.mutate(**{_BLOCK: ibis.literal(0, type="int16")}).rename(
-            {_MASK: masks[0]}
-        )
+        rows = persons.mutate(**{_BLOCK: ibis.literal(0, type="int16")}).rename({_MASK: masks[0]})
     else:
-        numbers = ibis.range(len(blocks)).unnest().cast("int16").name(_BLOCK).as_table()
+        # (Spark refuses a cast around the generator, so the block number is cast after.)
+        numbers = ibis.range(len(blocks)).unnest().name(_BLOCK).as_table()
         joined = persons.cross_join(numbers)
-        block = joined[_BLOCK]
+        block = joined[_BLOCK].cast("int16")
         first = block == 0
         picked: dict[str, ir.Value] = {
             _BLOCK: block,
@@ -732,7 +774,7 @@ class _Aggregate:
         return bands * per_band + self.rest, n_bands * per_band
 
     def decode(self, cells: np.ndarray, labels: Sequence[str]) -> dict[str, Any]:
-        """The dimensions of cell codes as the cube's columns."""
+        """Return the dimensions of cell codes as the cube's columns."""
         n_sex, n_decile, n_place = self.shape
         bands, rest = np.divmod(cells, n_sex * n_decile * n_place)
         rest, place = np.divmod(rest, n_place)
@@ -810,9 +852,7 @@ def _expand(
     for index, name in enumerate(flags):
         packed = raw[f"{_FLAGS}_{index // _FLAGS_PER_WORD}"]
         word = _exact(pc.fill_null(packed, 0.0).to_numpy(zero_copy_only=False), name, label)
-        values[name] = (word >> (_FLAG_BITS * (index % _FLAGS_PER_WORD))) & (
-            (1 << _FLAG_BITS) - 1
-        )
+        values[name] = (word >> (_FLAG_BITS * (index % _FLAGS_PER_WORD))) & ((1 << _FLAG_BITS) - 1)
     cause = _integers(raw, _CAUSE, _ALIVE)
     dead = cause != _ALIVE
     premature = dead & ((band < _PREMATURE_BANDS) | aggregate.negative_age)
@@ -928,9 +968,7 @@ def _plan(
                 "persons table has none of the condition flags"
             )
         if reason is not None:
-            left_out.extend(
-                (cohort.id, cohort.label, reason) for cohort in _segment_cohorts(model)
-            )
+            left_out.extend((cohort.id, cohort.label, reason) for cohort in _segment_cohorts(model))
             model = None
     plan = _Plan(
         blocks=_blocks(built),
@@ -952,6 +990,13 @@ def _resolve_catalogue(cohorts: Any) -> tuple[Cohort, ...]:
             raise ValueError(
                 "The 'cohorts' parameter of build_cohort_cube must have unique ids. "
                 f"Got {', '.join(map(repr, repeated))} more than once."
+            )
+        reserved = [name for name in ids if name.startswith(_RESERVED_PREFIXES)]
+        if reserved:
+            raise ValueError(
+                "The 'cohorts' parameter of build_cohort_cube must not use ids starting with "
+                "'segment_' or 'ethnic_group_' (build_cohort_cube adds those cohorts). "
+                f"Got {reserved[0]!r} instead."
             )
         return tuple(cohorts)
     raise TypeError(
@@ -982,9 +1027,11 @@ def build_cohort_cube(
     cohorts : path or sequence of Cohort, optional
         The catalogue of cohorts: by default the built-in one (:func:`load_cohorts`), or a
         TOML file of the same shape, or cohorts already loaded.
-    model : {"bridges_to_health", "age_ltc"}, path, SegmentationModel or None, default "bridges_to_health"
+    model : str, path, SegmentationModel or None, default "bridges_to_health"
         Segmentation model whose segments become cohorts ``segment_<segment>`` (kind
-        ``"segment"``, labelled with the model's labels); None for no segment cohorts.
+        ``"segment"``, labelled with the model's labels): a built-in model
+        (``"bridges_to_health"``, ``"age_ltc"``), a rules file or a model from
+        :func:`load_rules`; None for no segment cohorts.
     engine : {"duckdb", "spark"}, default "duckdb"
         Where to run the query.
     validate : bool, default True
@@ -1146,9 +1193,7 @@ def _assemble(queried: _Queried, steps: tqdm, engine: Engine) -> CohortCube:
             "persons": persons.astype("int64"),
         }
     )
-    left = pd.DataFrame(queried.left_out, columns=["cohort", "label", "reason"]).astype(
-        _TEXT_DTYPE
-    )
+    left = pd.DataFrame(queried.left_out, columns=["cohort", "label", "reason"]).astype(_TEXT_DTYPE)
     notes = []
     if not queried.has_cause:
         notes.append(
