@@ -243,3 +243,58 @@ def test_spark_refuses_bad_files_too(tmp_path, spark):
     }
     assert "spark does not give row numbers for this input" in str(caught.value)
     assert not spark.catalog.listTables()  # no temporary views left behind
+
+
+BAD_INPUTS = __import__("pathlib").Path(__file__).resolve().parents[1] / "data" / "bad_inputs"
+
+
+@pytest.mark.parametrize(
+    ("name", "column"),
+    [
+        ("cause_admissions_negative.csv", "emergency_admissions_"),
+        ("cause_admissions_above_total.csv", "than emergency_admissions"),
+    ],
+)
+def test_cubes_refuse_the_optional_columns_validate_refuses(name, column):
+    """`validate`, build_cube and build_cohort_cube accept and refuse the same files."""
+    from toolkit.data import read_persons
+    from toolkit.segment import build_cohort_cube
+
+    path = BAD_INPUTS / name
+    with pytest.raises(DataContractError) as read_error:
+        read_persons(path)
+    persons = read_persons(BAD_INPUTS / "optional_columns_good.csv")
+    assert len(persons) > 0
+    for build in (build_cube, build_cohort_cube):
+        with pytest.raises(DataContractError) as cube_error:
+            build(str(path))
+        assert column in str(cube_error.value), str(cube_error.value)
+        assert name in str(cube_error.value)
+    assert column in str(read_error.value)
+    # The good file passes all three once read (its flags are written Y/N, which the
+    # readers map and the engines take as they are).
+    assert build_cube(persons)["persons"].sum() == len(persons)
+    cube = build_cohort_cube(persons)
+    assert cube.table.loc[cube.table["cohort"] == "everyone", "persons"].sum() == len(persons)
+
+
+def test_cubes_refuse_blood_pressure_control_without_hypertension(tmp_path):
+    """The same rule as the readers', on a Parquet file whose flags are true/false."""
+    from toolkit.data import read_persons
+    from toolkit.segment import build_cohort_cube
+
+    source = BAD_INPUTS / "bp_controlled_without_hypertension.csv"
+    with pytest.raises(DataContractError, match="bp_controlled"):
+        read_persons(source)
+    frame = pd.read_csv(source, dtype={"smoker": "object", "bp_controlled": "object"})
+    codes = {"Y": True, "N": False}
+    for flag in ("smoker", "bp_controlled"):
+        frame[flag] = frame[flag].map(codes).astype("boolean")
+    path = tmp_path / "bp.parquet"
+    frame.to_parquet(path, index=False)
+    wrong = frame["bp_controlled"].fillna(False) & ~frame["hypertension"]
+    assert wrong.sum() >= 1
+    for build in (build_cube, build_cohort_cube):
+        with pytest.raises(DataContractError, match="without hypertension") as error:
+            build(str(path))
+        assert f"{int(wrong.sum())} row" in str(error.value)

@@ -26,6 +26,7 @@ from tqdm.auto import tqdm
 
 from toolkit.data.contract import (
     ACTIVITY_COLUMNS,
+    CAUSE_ADMISSION_COLUMNS,
     CUBE_DIMENSIONS,
     CUBE_MEASURES,
     ESP2013_BANDS,
@@ -305,6 +306,37 @@ def _value_checks(table: ir.Table) -> list[_ValueCheck]:
         add(column, "not_blank", _BLANK, values.isnull())
         add(column, "greater_than_or_equal_to(0)", _BELOW_ZERO, values < 0)
     add("died", "not_blank", _BLANK, table["died"].isnull())
+    # Optional columns, checked when present, as toolkit.data.read_persons checks them.
+    emergency = _without_nan(table["emergency_admissions"])
+    for column in CAUSE_ADMISSION_COLUMNS:
+        if column not in table.columns:
+            continue
+        values = _without_nan(table[column])
+        add(column, "not_blank", _BLANK, values.isnull())
+        add(column, "greater_than_or_equal_to(0)", _BELOW_ZERO, values < 0)
+        add(
+            column,
+            f"{column}_at_most_emergency_admissions",
+            (
+                f"has more {column} than emergency_admissions, of which they are a part",
+                f"have more {column} than emergency_admissions, of which they are a part",
+            ),
+            values > emergency,
+        )
+    if "bp_controlled" in table.columns and "hypertension" in table.columns:
+        controlled, hypertension = table["bp_controlled"], table["hypertension"]
+        if controlled.type().is_boolean() and hypertension.type().is_boolean():
+            add(
+                "bp_controlled",
+                "bp_controlled_only_with_hypertension",
+                (
+                    "is true for a person without hypertension; bp_controlled is only for "
+                    "people on the hypertension register, so leave it blank for others",
+                    "are true for a person without hypertension; bp_controlled is only for "
+                    "people on the hypertension register, so leave it blank for others",
+                ),
+                controlled.fill_null(False) & ~hypertension.fill_null(False),
+            )
     return checks
 
 
