@@ -693,6 +693,16 @@ def shortlist_table(priorities: Prioritisation, *, period: str, threshold: int) 
     """
     shortlist = priorities.shortlist
     acceptability = priorities.acceptability
+    weights = list(priorities.weights.values())
+    weights_words = (
+        "equal weights"
+        if len(set(weights)) == 1
+        else "these weights: "
+        + ", ".join(
+            f"{criterion.phrase} {weight / sum(weights):.0%}"
+            for criterion, weight in zip(priorities.criteria, weights, strict=True)
+        )
+    )
     table = pd.DataFrame(
         {
             "position": shortlist["position"].to_numpy(),
@@ -713,7 +723,7 @@ def shortlist_table(priorities: Prioritisation, *, period: str, threshold: int) 
         threshold=threshold,
         notes=(
             f"Score: weighted sum of {len(priorities.criteria)} criteria, each scaled 0 to "
-            "100, at the weights shown in the methods. In the shortlist under varied weights: "
+            f"100, at {weights_words}. In the shortlist under varied weights: "
             f"share of {acceptability.draws:,} weightings drawn around those weights (seed "
             f"{acceptability.seed}) that keep the priority in the shortlist. Estimates of "
             "what could be avoided are ranges from the cited evidence and stated assumptions "
