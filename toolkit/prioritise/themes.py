@@ -1724,6 +1724,26 @@ def themes_markdown(themes: Iterable[Theme] | None = None) -> str:
             f"{effect.central:.2f} ({effect.low:.2f} to {effect.high:.2f}) | {first.evidence} | "
             f"{_checked(effect.checked)} |"
         )
+    with_prevalence = [t for t in chosen if t.expected_prevalence is not None]
+    without_prevalence = [t for t in chosen if t.expected_prevalence is None]
+    lines += [
+        "",
+        "## Recorded against expected prevalence",
+        "",
+        "Where a published estimate of how common a condition is exists, each candidate also "
+        "shows how many more people may have it than are recorded (expected prevalence x the "
+        "population at those ages, minus the cohort at those ages; an estimate).",
+        "",
+        "- With a published expected prevalence: "
+        + "; ".join(
+            f"{t.name} ({t.expected_prevalence.value:.1%} of people aged "
+            f"{t.expected_prevalence.ages})"
+            for t in with_prevalence
+        )
+        + ".",
+        "- With none (the cohort is not a diagnosis with a published prevalence model, or no "
+        "estimate was found): " + "; ".join(t.name for t in without_prevalence) + ".",
+    ]
     unchecked: list[str] = []
     for theme in chosen:
         lines += [
