@@ -780,35 +780,35 @@ def theme_criteria(candidates: pd.DataFrame | ThemeCandidates | None = None) -> 
         Criterion(
             "avoidable_mid", "benefit", "min_max", 1.0,
             "Events a year the theme's intervention could avoid (midpoint of the estimate).",
-            "events it could avoid",
+            "harm it could prevent each year",
         ),
         Criterion(
             "avoidable_cost_mid", "benefit", "min_max", 1.0,
             "Care costs a year the intervention could avoid (midpoint of the estimate).",
-            "care costs it could avoid",
+            "NHS money it could save each year",
         ),
         Criterion(
             "deprivation_gap", "benefit", "min_max", 1.0,
             "How much higher the rate is in the most deprived fifth than in the least "
             "deprived fifth, age for age.",
-            "gap between most and least deprived",
+            "how much worse it is in the poorest areas",
         ),
         Criterion(
             "excess_share", "benefit", "min_max", 1.0,
             "Share of events that would not happen if every area had the least deprived "
             "areas' rates.",
-            "extra events in more deprived areas",
+            "extra harm in poorer areas",
         ),
         Criterion(
             "le_gap_share", "benefit", "min_max", 1.0,
             "Share of the gap in life expectancy between the most and least deprived fifths "
             "that comes from the causes of death the theme tackles.",
-            "share of the life expectancy gap",
+            "its part in the gap in how long people live",
         ),
         Criterion(
             "cause_deaths_a_year", "benefit", "min_max", 1.0,
             "Deaths a year in the cohort from the causes the theme tackles.",
-            "deaths it tackles",
+            "deaths from the illnesses it tackles",
         ),
         Criterion(
             "evidence_score", "benefit", "min_max", 1.0,
@@ -818,7 +818,7 @@ def theme_criteria(candidates: pd.DataFrame | ThemeCandidates | None = None) -> 
         Criterion(
             "core20plus5", "benefit", "min_max", 1.0,
             "Whether the theme is one of NHS England's Core20PLUS5 areas.",
-            "Core20PLUS5 area",
+            "a national NHS priority for fairer health (Core20PLUS5)",
         ),
         Criterion(
             "time_to_impact_years", "cost", "min_max", 1.0,

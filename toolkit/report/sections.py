@@ -719,7 +719,10 @@ def shortlist_table(priorities: Prioritisation, *, period: str, threshold: int) 
     return board_table(
         table,
         columns=SHORTLIST_COLUMNS,
-        caption=f"Suggested priorities, data for {period}",
+        caption=(
+            f"Suggested priorities at {'equal' if len(set(weights)) == 1 else 'the chosen'} "
+            f"weights, data for {period}"
+        ),
         threshold=threshold,
         notes=(
             f"Score: weighted sum of {len(priorities.criteria)} criteria, each scaled 0 to "
