@@ -135,7 +135,7 @@ def _from_csv(source: Path) -> tuple[pd.Series | None, pd.DataFrame, pd.DataFram
 
 
 def _settings_of(source: Path) -> dict:
-    """The room's settings recorded in a JSON log (empty for CSV or an older log)."""
+    """Return the room's settings recorded in a JSON log (empty for CSV or an older log)."""
     if source.suffix.lower() != ".json":
         return {}
     settings = json.loads(source.read_text(encoding="utf-8")).get("settings") or {}

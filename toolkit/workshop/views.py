@@ -24,16 +24,16 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from toolkit.prioritise.robustness import change_of_model
-from toolkit.prioritise.scoring import DEFAULT_SHORTLIST_CAP, rank_scores
-from toolkit.workshop import _html
-from toolkit.workshop.config import SLIDER_MAX, STAKEHOLDER_ROLES, Workshop
 from toolkit.prioritise.consensus import (
     AGGREGATION_LABELS,
     AGGREGATIONS,
     Aggregation,
     room_consensus,
 )
+from toolkit.prioritise.robustness import change_of_model
+from toolkit.prioritise.scoring import DEFAULT_SHORTLIST_CAP, rank_scores
+from toolkit.workshop import _html
+from toolkit.workshop.config import SLIDER_MAX, STAKEHOLDER_ROLES, Workshop
 
 #: Table names offered in the submit box (any other name may be typed).
 TABLE_NAMES = tuple(f"Table {number}" for number in range(1, 13))
