@@ -285,3 +285,24 @@ def test_recorded_against_expected_prevalence(candidates, cube):
     shown = candidates.table.set_index("theme")
     for theme_id in without & set(shown.index):
         assert math.isnan(shown.loc[theme_id, "expected_cases"])
+
+
+def test_premature_deaths_are_a_standardised_rate_and_inequality_has_sii(candidates, cube):
+    """Deaths under 75 as a DSR per 100,000 over the bands under 75; SII and RII by decile."""
+    from toolkit.indicators import directly_standardised_rate
+
+    table = cube.table
+    rows = table[table["cohort"] == "hypertension"]
+    start = rows["age_band"].str.extract(r"^(\d+)")[0].astype(int)
+    expected = directly_standardised_rate(
+        rows[start < 75],
+        events="deaths_under_75",
+        population="persons",
+        age_band="age_band",
+        multiplier=100_000,
+    )
+    row = candidates.table.set_index("theme").loc["high_blood_pressure"]
+    assert row["premature_death_rate"] == pytest.approx(float(expected["value"].iloc[0]))
+    assert row["premature_death_rate_lower_95"] < row["premature_death_rate"]
+    # Cardiovascular admissions are commoner in deprived areas: the published sign is negative.
+    assert row["sii"] < 0 and 0 < row["rii"] < 1

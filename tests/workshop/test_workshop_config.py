@@ -133,6 +133,17 @@ def test_demo_workshop_from_a_synthetic_cube(tmp_path):
     assert [criterion.name for criterion in workshop.criteria] == names
     assert workshop.candidates["theme"].is_unique
     assert "Find and treat high blood pressure" in set(workshop.candidates["label"])
+    # The same candidates as the demo's board report: one result, rendered everywhere.
+    from toolkit.data import make_demo_system
+    from toolkit.prioritise import prioritise_persons
+    from toolkit.workshop.config import DEMO_PERSONS, DEMO_SEED
+
+    demo = prioritise_persons(
+        make_demo_system(persons=DEMO_PERSONS, seed=DEMO_SEED).persons, seed=DEMO_SEED, draws=500
+    )
+    assert list(workshop.candidates["candidate"]) == list(demo.scoring.table["candidate"])
+    scored = workshop.model.to_frame()
+    assert list(scored["candidate"].head(5)) == list(demo.shortlist["candidate"])
     # Nothing is dropped silently: themes that could not be measured are listed.
     assert workshop.excluded is not None and "reason" in workshop.excluded.columns
     assert len(workshop.store.latest(workshop.name)) == 2

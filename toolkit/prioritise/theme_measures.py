@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from toolkit.data.contract import PREMATURE_DEATH_AGE
 from toolkit.errors import DataContractError
 from toolkit.prioritise.criteria import (
     CANDIDATE_COLUMN,
@@ -289,6 +290,12 @@ def _gap_shares(mortality: pd.DataFrame | None) -> tuple[dict[str, float], float
     return {str(k): float(v) / total for k, v in by_cause.items()}, total
 
 
+def _band_start(band: object) -> float:
+    """Return the first age of an ESP2013 band label ("45-49" -> 45, "90+" -> 90)."""
+    digits = str(band).split("-")[0].rstrip("+")
+    return float(digits) if digits.isdigit() else math.nan
+
+
 def _band_share(bands: pd.Series, age_from: int, age_to: int | None) -> np.ndarray:
     """Share of each ESP2013 five-year band's people aged ``age_from`` to ``age_to``.
 
@@ -496,6 +503,27 @@ def theme_candidates(
         )
         computed = (by_fifth[("value", 1.0)] / by_fifth[("value", 5.0)]).where(reliable)
         ratio = computed.reindex(sums.index)
+    # Slope and relative index of inequality across deciles (published sign: negative when
+    # the most deprived have higher rates), from deciles with a published rate; missing
+    # when fewer than five deciles have one.
+    from toolkit.indicators import slope_index_of_inequality
+    from toolkit.prioritise.candidates import _inequality
+
+    decile_rates = directly_standardised_rate(
+        known, events="events", population="persons", age_band="age_band",
+        by=[*keys, "imd_decile"], multiplier=RATE_MULTIPLIER,
+    )  # fmt: skip
+    inequality = _inequality(decile_rates, keys, slope_index_of_inequality).set_index(keys)
+    # Premature deaths: deaths under 75, directly age-standardised over the bands under 75.
+    under_75 = part[part["age_band"].map(_band_start) < PREMATURE_DEATH_AGE]
+    premature = (
+        directly_standardised_rate(
+            under_75, events="premature_deaths", population="persons", age_band="age_band",
+            by=keys, multiplier=100_000,
+        ).set_index(keys)
+        if len(under_75)
+        else pd.DataFrame(columns=["value", "lower_95", "upper_95", "note"])
+    )  # fmt: skip
     per_decile = excess_events(known, events="events", by=keys)
     if within == "core20":
         per_decile = per_decile[per_decile["imd_decile"] <= 2]
@@ -516,6 +544,16 @@ def theme_candidates(
                 sums=row,
                 rate=rates.loc[key if place_key else key[0]],
                 ratio=float(ratio.loc[key if place_key else key[0]]),
+                inequality=(
+                    inequality.loc[key if place_key else key[0]]
+                    if (key if place_key else key[0]) in inequality.index
+                    else None
+                ),
+                premature=(
+                    premature.loc[key if place_key else key[0]]
+                    if (key if place_key else key[0]) in premature.index
+                    else None
+                ),
                 excess=float(excess.loc[key if place_key else key[0]]),
                 gap_share=gap_share,
                 years=years,
@@ -565,6 +603,8 @@ def _candidate_row(
     words: dict[str, str],
     threshold: int,
     prevalence: tuple[float, float] = (math.nan, math.nan),
+    inequality: pd.Series | None = None,
+    premature: pd.Series | None = None,
 ) -> dict[str, Any]:
     """One candidate's figures, estimate and sentence."""
     from toolkit.prioritise import themes as library
@@ -615,6 +655,25 @@ def _candidate_row(
         "rate_unit": "per 1,000 people a year",
         "deprivation_ratio": ratio,
         "deprivation_gap": ratio - 1.0 if math.isfinite(ratio) else 0.0,
+        "sii": (
+            float(inequality["sii"]) / years
+            if inequality is not None and pd.notna(inequality["sii"])
+            else math.nan
+        ),
+        "rii": (
+            float(inequality["rii"])
+            if inequality is not None and pd.notna(inequality["rii"])
+            else math.nan
+        ),
+        "premature_death_rate": (
+            float(premature["value"]) / years if premature is not None else math.nan
+        ),
+        "premature_death_rate_lower_95": (
+            float(premature["lower_95"]) / years if premature is not None else math.nan
+        ),
+        "premature_death_rate_upper_95": (
+            float(premature["upper_95"]) / years if premature is not None else math.nan
+        ),
         "excess_events_a_year": excess / years if math.isfinite(excess) else 0.0,
         "excess_share": (excess / events) if events > 0 and math.isfinite(excess) else 0.0,
         "le_gap_share": float(sum(gap_share.get(c, 0.0) for c in theme.causes_of_death)),

@@ -65,7 +65,9 @@ SLIDER_MAX = 10
 DEFAULT_NAME = "Population health priorities workshop"
 
 #: Demo workshop defaults: a small system that prepares in seconds.
-DEMO_PERSONS = 20_000
+#: The demo workshop weighs the demo system's own prioritisation (the same size and seed as
+#: ``pophealth demo`` and its board report), so the room sees the list the board sees.
+DEMO_PERSONS = 250_000
 DEMO_SEED = 20261122
 
 _CONFIG_KEYS = {
@@ -564,7 +566,7 @@ def demo_workshop(
     Parameters
     ----------
     persons : int
-        Persons in the synthetic system (20,000 by default).
+        Persons in the synthetic system (250,000 by default, as ``pophealth demo``).
     seed : int
         Seed of the synthetic system and of the example submissions.
     example_tables : int
