@@ -66,8 +66,8 @@ from toolkit.segment.cube import (
     _check_values,
     _duckdb_table,
     _Source,
-    _spark_table,
     _without_nan,
+    spark_source,
 )
 from toolkit.segment.model import BuiltinModel, SegmentationModel, load_rules
 from toolkit.segment.rules import (
@@ -1254,25 +1254,8 @@ def _on_spark(
     spark_session: Any,
     validate: bool,
 ) -> CohortCube:
-    try:
-        import ibis
-        from pyspark.sql import SparkSession
-    except ImportError as error:  # pragma: no cover - depends on the installation
-        raise ImportError(
-            "engine='spark' needs PySpark: pip install 'pophealth-toolkit[spark]'."
-        ) from error
-    session = spark_session or SparkSession.getActiveSession()
-    if session is None:
-        session = SparkSession.builder.appName("pophealth").getOrCreate()
-    con = ibis.pyspark.connect(session)
-    steps.set_postfix_str("reading")
-    views: list[str] = []
-    try:
-        source = _spark_table(con, session, persons, views)
+    with spark_source(persons, spark_session, steps) as (con, source):
         queried = _query(con, source, catalogue, model, steps, validate=validate, engine="spark")
-    finally:
-        for name in views:
-            session.catalog.dropTempView(name)
     return _assemble(queried, steps, "spark")
 
 

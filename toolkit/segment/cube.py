@@ -15,7 +15,8 @@ import glob
 import gzip
 import os
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -974,9 +975,12 @@ def _build_on_duckdb(
         con.disconnect()
 
 
-def _build_on_spark(
-    persons: Any, model: SegmentationModel, steps: tqdm, spark_session: Any, validate: bool
-) -> pd.DataFrame:
+@contextmanager
+def spark_source(persons: Any, spark_session: Any, steps: tqdm) -> Iterator[tuple[Any, _Source]]:
+    """Connect Ibis to Spark and register the persons; drop the temporary views after.
+
+    Shared by :func:`build_cube` and :func:`toolkit.segment.build_cohort_cube`.
+    """
     try:
         import ibis
         from pyspark.sql import SparkSession
@@ -991,11 +995,17 @@ def _build_on_spark(
     steps.set_postfix_str("reading")
     views: list[str] = []
     try:
-        source = _spark_table(con, session, persons, views)
-        return _run(con, source, model, steps, validate=validate, engine="spark")
+        yield con, _spark_table(con, session, persons, views)
     finally:
         for name in views:
             session.catalog.dropTempView(name)
+
+
+def _build_on_spark(
+    persons: Any, model: SegmentationModel, steps: tqdm, spark_session: Any, validate: bool
+) -> pd.DataFrame:
+    with spark_source(persons, spark_session, steps) as (con, source):
+        return _run(con, source, model, steps, validate=validate, engine="spark")
 
 
 # --------------------------------------------------------------------------------------
