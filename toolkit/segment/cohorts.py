@@ -63,10 +63,10 @@ from toolkit.segment.cube import (
     DUCKDB_CONFIG,
     WHOLE_SYSTEM_PLACE,
     Engine,
-    _check_values,
     _duckdb_table,
     _Source,
     _without_nan,
+    check_source,
     spark_source,
 )
 from toolkit.segment.model import BuiltinModel, SegmentationModel, load_rules
@@ -1149,17 +1149,7 @@ def _query(
     plan, built, left_out = _plan(table.columns, catalogue, model)
     steps.update()
     if validate:
-        steps.set_postfix_str("checking values")
-        _check_values(
-            con,
-            table,
-            label=label if source.path is not None else f"The {label}",
-            source=source.path,
-            engine=engine,
-            locate=source.locate,
-            several_files=source.several_files,
-        )
-        steps.update()
+        check_source(con, source, steps, engine)
     options = {
         "ethnic": plan.ethnic,
         "optional_sums": plan.optional_sums,

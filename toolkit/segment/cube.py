@@ -912,6 +912,24 @@ def build_cube(
     return cube
 
 
+def check_source(con: Any, source: _Source, steps: tqdm, engine: Engine) -> None:
+    """Check the persons' values in the engine (:func:`_check_values`), showing the step.
+
+    Shared by :func:`build_cube` and :func:`toolkit.segment.build_cohort_cube`.
+    """
+    steps.set_postfix_str("checking values")
+    _check_values(
+        con,
+        source.table,
+        label=source.label if source.path is not None else f"The {source.label}",
+        source=source.path,
+        engine=engine,
+        locate=source.locate,
+        several_files=source.several_files,
+    )
+    steps.update()
+
+
 def _run(
     con: Any,
     source: _Source,
@@ -925,17 +943,7 @@ def _run(
     _check_input_columns(table.columns, model, label)
     steps.update()
     if validate:
-        steps.set_postfix_str("checking values")
-        _check_values(
-            con,
-            table,
-            label=label if source.path is not None else f"The {label}",
-            source=source.path,
-            engine=engine,
-            locate=source.locate,
-            several_files=source.several_files,
-        )
-        steps.update()
+        check_source(con, source, steps, engine)
     steps.set_postfix_str("segmenting and aggregating")
     try:
         expression = cube_expression(table, model)
