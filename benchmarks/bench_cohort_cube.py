@@ -31,6 +31,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_cube import peak_rss_mb  # noqa: E402  (one definition: VmHWM, not ru_maxrss)
+
 CACHE = Path("/tmp/pophealth_bench")
 BUILDS = ("cube", "cohort_cube", "cube_unchecked", "cohort_cube_unchecked")
 PAIRS = (("cube", "cohort_cube"), ("cube_unchecked", "cohort_cube_unchecked"))
@@ -44,20 +48,6 @@ def build(name: str, path: str):
         cube = build_cohort_cube(path, validate=validate)
         return len(cube.table)
     return len(build_cube(path, validate=validate))
-
-
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process image, in MB (``VmHWM``, Linux)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def child(name: str, path: str) -> None:

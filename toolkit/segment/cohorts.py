@@ -59,13 +59,13 @@ from toolkit.data.contract import (
 from toolkit.errors import DataContractError
 from toolkit.segment.cube import (
     _TEXT_DTYPE,
-    CUBE_INPUT_COLUMNS,
     DUCKDB_CONFIG,
     WHOLE_SYSTEM_PLACE,
     Engine,
     _duckdb_table,
     _Source,
     _without_nan,
+    check_required_columns,
     check_source,
     spark_source,
 )
@@ -915,22 +915,6 @@ def _expand(
 # --------------------------------------------------------------------------------------
 # build_cohort_cube
 # --------------------------------------------------------------------------------------
-def _check_required(columns: Sequence[str], label: str) -> None:
-    missing = [name for name in CUBE_INPUT_COLUMNS if name not in columns]
-    if missing:
-        hint = (
-            " Join the persons to the areas first (toolkit.data.join_persons_to_areas) to get "
-            "imd_decile from their LSOA."
-            if "imd_decile" in missing
-            else ""
-        )
-        raise DataContractError(
-            f"The {label} lacks columns the cohort cube needs: "
-            f"{', '.join(repr(name) for name in missing)}.{hint}",
-            source=label,
-        )
-
-
 def _plan(
     columns: Sequence[str], catalogue: Sequence[Cohort], model: SegmentationModel | None
 ) -> tuple[_Plan, list[Cohort], list[tuple[str, str, str]]]:
@@ -1145,7 +1129,7 @@ def _query(
     engine: Engine,
 ) -> _Queried:
     table, label = source.table, source.label
-    _check_required(table.columns, label)
+    check_required_columns(table.columns, label)
     plan, built, left_out = _plan(table.columns, catalogue, model)
     steps.update()
     if validate:

@@ -226,7 +226,11 @@ def _csv_header(path: str) -> list[str]:
         return next(csv.reader(handle, dialect=dialect), [])
 
 
-def _check_input_columns(columns: Sequence[str], model: SegmentationModel, label: str) -> None:
+def check_required_columns(columns: Sequence[str], label: str) -> None:
+    """Refuse a persons table that lacks a column every cube reads, naming them.
+
+    Shared by :func:`build_cube` and :func:`toolkit.segment.build_cohort_cube`.
+    """
     missing = [name for name in CUBE_INPUT_COLUMNS if name not in columns]
     if missing:
         hint = (
@@ -240,6 +244,10 @@ def _check_input_columns(columns: Sequence[str], model: SegmentationModel, label
             f"{', '.join(repr(name) for name in missing)}.{hint}",
             source=label,
         )
+
+
+def _check_input_columns(columns: Sequence[str], model: SegmentationModel, label: str) -> None:
+    check_required_columns(columns, label)
     model.check_columns(columns, table=label)
 
 
