@@ -78,7 +78,14 @@ def main(argv: list[str] | None = None) -> None:
     table, criteria = _candidates()
     folder = Path(tempfile.mkdtemp(prefix="bench-workshop-"))
     workshop = load_workshop(
-        prepare_workshop(table, out_dir=folder, criteria=criteria, name="Bench")
+        prepare_workshop(
+            table,
+            out_dir=folder,
+            criteria=criteria,
+            name="Bench",
+            min_interval=0,
+            max_per_round=None,
+        )
     )
     app = ParticipantApp(workshop)
     slider = app.sliders["c0"]

@@ -16,15 +16,19 @@
 # %% [markdown] tags=["voila-hide"]
 # # Workshop: the facilitator view
 #
-# Every table's ranking side by side, the room's weights (arithmetic mean, geometric mean,
-# median) and shortlist, how far the tables agree (Kendall's W) and what they disagree
-# about, and the dot vote. Served by `pophealth workshop`, it refreshes every few seconds;
+# The rounds (open, close and show the room's result), the headline in words (how many of
+# the room's priorities are on every table's list), the agreement score (Kendall's W) beside
+# what random weights give, the room's list overall and by stakeholder group, what changed
+# between rounds, every table's ranking side by side, the list of tables (add, remove,
+# merge), downloads of the decision log and the problems log; a projector mode and an option
+# to hide table names. Served by `pophealth workshop`, it refreshes every few seconds;
 # opened without `POPHEALTH_WORKSHOP_CONFIG` (in JupyterLab, or under nbval in CI) it shows
-# a demo workshop with four example tables' submissions. Cells tagged `voila-hide` are not
-# shown in the served view.
+# a demo workshop, in a new temporary folder, with four example tables' submissions. Cells
+# tagged `voila-hide` are not shown in the served view.
 
 # %%
 import os
+import tempfile
 
 from IPython.display import display
 
@@ -36,7 +40,9 @@ from toolkit.workshop import (
 )
 
 served = os.environ.get(CONFIG_ENVIRONMENT_VARIABLE)
-config = served or demo_workshop(example_tables=4)
+config = served or demo_workshop(
+    folder=tempfile.mkdtemp(prefix="pophealth-facilitator-"), example_tables=4
+)
 workshop = load_workshop(config)
 facilitator = FacilitatorApp(workshop, auto_refresh=bool(served))
 display(facilitator)
@@ -46,4 +52,5 @@ display(facilitator)
 facilitator.room.agreement.to_frame(decimals=3)
 
 # %% tags=["voila-hide"]
-facilitator.room.headline()
+print(facilitator.room.summary)
+facilitator.room.by_group()

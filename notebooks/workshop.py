@@ -16,12 +16,14 @@
 # %% [markdown] tags=["voila-hide"]
 # # Workshop: the participant view
 #
-# Each table moves a slider per criterion, sees the ranking its weights give and submits
-# them. `pophealth workshop --config workshop.toml` serves this notebook with Voila (no code
+# Each table chooses its name from the facilitator's list, moves a slider per criterion,
+# sees its top 5 change beside the sliders and submits, round by round.
+# `pophealth workshop --config workshop.toml` serves this notebook with Voila (no code
 # shown, no code can be run) and points it at the workshop through the environment variable
-# `POPHEALTH_WORKSHOP_CONFIG`. Opened without it (in JupyterLab, or under nbval in CI) it
-# uses a demo workshop on a small synthetic system, prepared in a cache folder outside the
-# repository. Cells tagged `voila-hide` are not shown to participants.
+# `POPHEALTH_WORKSHOP_CONFIG`; served, the view checks the round's status every few seconds.
+# Opened without it (in JupyterLab, or under nbval in CI) it uses the demo workshop on a
+# small synthetic system, prepared outside the repository. Cells tagged `voila-hide` are not
+# shown to participants.
 
 # %%
 import os
@@ -35,9 +37,10 @@ from toolkit.workshop import (
     load_workshop,
 )
 
-config = os.environ.get(CONFIG_ENVIRONMENT_VARIABLE) or demo_workshop()
+served = os.environ.get(CONFIG_ENVIRONMENT_VARIABLE)
+config = served or demo_workshop()
 workshop = load_workshop(config)
-app = ParticipantApp(workshop)
+app = ParticipantApp(workshop, watch_round=bool(served))
 display(app)
 
 # %% tags=["nbval-check-output", "voila-hide"]

@@ -85,7 +85,14 @@ def _cmd_candidates(args: argparse.Namespace) -> int:
 def _cmd_workshop(args: argparse.Namespace) -> int:
     from toolkit.workshop import serve
 
-    return serve(args.config, port=args.port, ip=args.ip)
+    return serve(
+        args.config,
+        port=args.port,
+        facilitator_port=args.facilitator_port,
+        ip=args.ip,
+        tables=args.tables,
+        open_browser=args.open,
+    )
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -187,7 +194,24 @@ def _build_parser() -> argparse.ArgumentParser:
     workshop.add_argument(
         "--config", default=None, help="workshop config (TOML); a demo workshop when omitted"
     )
-    workshop.add_argument("--port", type=int, default=8866, help="port (default 8866)")
+    workshop.add_argument(
+        "--port", type=int, default=8866, help="participants' port (default 8866)"
+    )
+    workshop.add_argument(
+        "--facilitator-port",
+        type=int,
+        default=None,
+        help="facilitator's port (default: the next free one); it has its own link and token",
+    )
+    workshop.add_argument(
+        "--tables",
+        type=int,
+        default=12,
+        help="tables expected, 1 to 40 (default 12): a kernel is kept warm for each",
+    )
+    workshop.add_argument(
+        "--open", action="store_true", help="open the facilitator's view in this machine's browser"
+    )
     workshop.add_argument(
         "--ip", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine)"
     )

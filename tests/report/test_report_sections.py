@@ -230,3 +230,63 @@ def test_workshop_section_uses_the_settings_the_room_used(evidence, tmp_path):
     )
     for label in expected.shortlist["label"]:
         assert label in shown
+
+
+def test_workshop_section_shows_groups_and_what_changed_between_rounds(evidence, tmp_path):
+    import json
+
+    from toolkit.prioritise import compare_rounds, room_consensus
+    from toolkit.report import read_decision_log
+
+    priorities = evidence.priorities
+    criteria = priorities.criteria
+    names = [criterion.name for criterion in criteria]
+    rng = np.random.default_rng(3)
+    tables = {"Table 1": "Residents", "Table 2": "Residents", "Table 3": "Clinicians",
+              "Table 4": "Council"}  # fmt: skip
+    records = []
+    for round in (1, 2):
+        for table, group in tables.items():
+            records.append(
+                {
+                    "submission_id": len(records) + 1,
+                    "table": table,
+                    "role": group,
+                    "round": round,
+                    "superseded": False,
+                    "weights": {name: float(rng.integers(0, 11)) + 1 for name in names},
+                    "shortlist": [],
+                    "dots": {},
+                }
+            )
+    path = tmp_path / "log.json"
+    path.write_text(json.dumps({"workshop": "May", "submissions": records}), encoding="utf-8")
+    log = read_decision_log(path)
+    text, weights_table, _, _ = report.workshop_section(log, priorities, config=evidence.config)
+
+    assert (
+        "4 tables at the 'May' workshop submitted weights (Residents, Clinicians, Council) in "
+        "round 2, the last of 2 rounds."
+    ) in text.text
+    assert list(weights_table.cells.columns)[1:5] == list(tables)
+    size = priorities.settings["size"]
+    per_cohort = priorities.settings["per_theme"]
+    rooms = [
+        room_consensus(
+            log.latest(names, round=number),
+            model=priorities.scoring,
+            size=size,
+            per_cohort=per_cohort,
+        )
+        for number in (1, 2)
+    ]
+    groups = rooms[1].by_group()
+    assert groups["group"].tolist() == ["Residents", "Clinicians", "Council"]
+    for row in groups.itertuples(index=False):
+        assert f"{row.group} ({row.tables} table" in text.text
+        assert "; ".join(row.labels) in text.text
+        assert rooms[1].group_effect(row.group).sentence in text.text
+    assert rooms[1].overlap.sentence in text.text
+    assert "What changed between rounds" in text.text
+    assert compare_rounds(*rooms, rounds=(1, 2)).sentence in text.text
+    assert "chi-square" not in text.text

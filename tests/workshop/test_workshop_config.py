@@ -166,3 +166,202 @@ def test_per_cohort_setting_round_trips(tmp_path, candidates):
         prepare_workshop(
             candidates, out_dir=tmp_path, criteria=CRITERIA, per_cohort=0, overwrite=True
         )
+
+
+# -- the table list, the limits and the persistent demo folder ---------------------------
+
+
+def test_tables_default_to_twelve_and_the_store_takes_them_once(workshop_config, workshop):
+    assert "tables = 12" in workshop_config.read_text(encoding="utf-8")
+    assert workshop.tables == tuple((f"Table {n}", "Mixed table") for n in range(1, 13))
+    listed = workshop.store.tables(workshop.name)
+    assert listed["table"].tolist() == [f"Table {n}" for n in range(1, 13)]
+    assert (listed["status"] == "active").all()
+    # The facilitator's changes stay: another kernel loading the workshop does not undo them.
+    workshop.store.remove_table(workshop.name, "Table 12")
+    again = load_workshop(workshop_config)
+    assert again.store.tables(workshop.name)["status"].tolist()[-1] == "removed"
+    assert again.store.events(workshop.name)["kind"].tolist() == ["tables_set", "table_removed"]
+    from toolkit.workshop.store import SubmissionRefused
+
+    with pytest.raises(SubmissionRefused, match="'Tabel 7' is not one of"):
+        again.store.submit(
+            workshop.name, "Tabel 7", "Residents", dict.fromkeys(NAMES, 1.0), ["c00"]
+        )
+
+
+MIXED = "Mixed table"
+
+
+@pytest.mark.parametrize(
+    ("tables", "written", "loaded"),
+    [
+        (3, "tables = 3", (("Table 1", MIXED), ("Table 2", MIXED), ("Table 3", MIXED))),
+        (
+            ["Red", " Blue  table "],
+            'tables = ["Red", "Blue table"]',
+            (("Red", MIXED), ("Blue table", MIXED)),
+        ),
+        (
+            {"Red": "Residents", "Blue": "Council"},
+            'tables = [["Red", "Residents"], ["Blue", "Council"]]',
+            (("Red", "Residents"), ("Blue", "Council")),
+        ),
+        (
+            [("Red", "Residents"), "Blue"],
+            'tables = [["Red", "Residents"], ["Blue", "Mixed table"]]',
+            (("Red", "Residents"), ("Blue", MIXED)),
+        ),
+    ],
+)
+def test_tables_setting_round_trips(tmp_path, candidates, tables, written, loaded):
+    config = prepare_workshop(candidates, out_dir=tmp_path, criteria=CRITERIA, tables=tables)
+    assert written in config.read_text(encoding="utf-8")
+    workshop = load_workshop(config)
+    assert workshop.tables == loaded
+    listed = workshop.store.tables(workshop.name)
+    assert sorted(map(tuple, listed[["table", "group"]].values.tolist())) == sorted(loaded)
+
+
+@pytest.mark.parametrize(
+    ("tables", "error", "words"),
+    [
+        (0, ValueError, "number of tables \\(1 to 100\\)"),
+        (101, ValueError, "Got 101 instead"),
+        ([], ValueError, "Got 0 tables"),
+        (["Table 1", "table  1"], ValueError, "each name once"),
+        (["Table 1", "   "], ValueError, "must not be blank"),
+        ([["Table 1", "A", "B"]], TypeError, "\\[name, group\\] pairs"),
+        ("Table 1", TypeError, "Got str instead"),
+        (True, TypeError, "Got bool instead"),
+    ],
+)
+def test_bad_tables_are_refused(tmp_path, candidates, tables, error, words):
+    with pytest.raises(error, match=words):
+        prepare_workshop(candidates, out_dir=tmp_path, criteria=CRITERIA, tables=tables)
+    assert not (tmp_path / "workshop.toml").exists()
+
+
+def test_tables_setting_is_checked_when_loading(workshop_config):
+    text = workshop_config.read_text(encoding="utf-8")
+    workshop_config.write_text(text.replace("tables = 12", "tables = 0"), encoding="utf-8")
+    with pytest.raises(ValueError, match="'tables' setting in .*workshop.toml"):
+        load_workshop(workshop_config)
+    # A configuration written before tables were listed gets the twelve default tables.
+    workshop_config.write_text(text.replace("tables = 12\n", ""), encoding="utf-8")
+    assert len(load_workshop(workshop_config).tables) == 12
+
+
+def test_submission_limits_round_trip(tmp_path, candidates, workshop):
+    assert (workshop.min_interval, workshop.max_per_round) == (2.0, 30)
+    assert (workshop.store.min_interval, workshop.store.max_per_round) == (2.0, 30)
+    config = prepare_workshop(
+        candidates, out_dir=tmp_path, criteria=CRITERIA, min_interval=0, max_per_round=None
+    )
+    text = config.read_text(encoding="utf-8")
+    assert "min_interval = 0.0" in text and "max_per_round = 0" in text
+    loaded = load_workshop(config)
+    assert (loaded.min_interval, loaded.max_per_round) == (0.0, None)
+    assert (loaded.store.min_interval, loaded.store.max_per_round) == (0.0, None)
+    with pytest.raises(ValueError, match="'min_interval'"):
+        prepare_workshop(candidates, out_dir=tmp_path, criteria=CRITERIA, min_interval=-1)
+    with pytest.raises(ValueError, match="'max_per_round'"):
+        prepare_workshop(candidates, out_dir=tmp_path, criteria=CRITERIA, max_per_round=0)
+
+
+def test_example_submissions_use_the_list_of_tables(tmp_path, candidates):
+    config = prepare_workshop(
+        candidates, out_dir=tmp_path, criteria=CRITERIA, tables=["Red", "Blue"], dots=0
+    )
+    workshop = load_workshop(config)
+    add_example_submissions(workshop, tables=2)
+    assert workshop.store.latest(workshop.name)["table"].tolist() == ["Blue", "Red"]
+    with pytest.raises(ValueError, match="at most 2"):
+        add_example_submissions(workshop, tables=3)
+
+
+@pytest.fixture
+def demo_cache(tmp_path, candidates):
+    """A demo cache prepared from the small test candidates, so that no system is built."""
+    from toolkit.workshop.config import DEMO_PERSONS, DEMO_SEED, _pipeline_fingerprint
+
+    cache = tmp_path / "cache"
+    prepare_workshop(
+        candidates,
+        out_dir=cache / f"workshop-demo-{DEMO_PERSONS}-{DEMO_SEED}-{_pipeline_fingerprint()}",
+        criteria=CRITERIA,
+        name="Demo workshop",
+    )
+    return cache
+
+
+def test_demo_folder_is_named_and_persistent(tmp_path, monkeypatch):
+    from toolkit.workshop.config import demo_folder
+
+    monkeypatch.delenv("POPHEALTH_WORKSHOP_DIR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert demo_folder() == tmp_path / "data" / "pophealth-toolkit" / "workshops" / "demo"
+    monkeypatch.delenv("XDG_DATA_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert demo_folder() == (
+        tmp_path / "home" / ".local" / "share" / "pophealth-toolkit" / "workshops" / "demo"
+    )
+    monkeypatch.setenv("POPHEALTH_WORKSHOP_DIR", str(tmp_path / "room"))
+    assert demo_folder() == tmp_path / "room"
+
+
+def test_demo_workshop_keeps_its_store_between_calls(tmp_path, monkeypatch, demo_cache):
+    monkeypatch.setenv("POPHEALTH_WORKSHOP_DIR", str(tmp_path / "room"))
+    config = demo_workshop(cache_dir=demo_cache)
+    assert config == tmp_path / "room" / "workshop.toml"
+    workshop = load_workshop(config)
+    assert workshop.tables[1] == ("Table 2", "Clinicians")  # the demo's groups, in turn
+    weights = dict.fromkeys(NAMES, 1.0)
+    first = workshop.store.submit(workshop.name, "Table 2", "Clinicians", weights, ["c00"])
+    workshop.store.close_round(workshop.name)
+
+    again = demo_workshop(cache_dir=demo_cache)  # a restart: the configuration is rewritten
+    assert again == config
+    reloaded = load_workshop(again)
+    assert reloaded.store.submissions(reloaded.name)["submission_id"].tolist() == [first]
+    assert not reloaded.store.current_round(reloaded.name).open
+    assert not list((tmp_path / "room").glob(".workshop.toml.*"))  # no half-written files
+
+
+def test_demo_example_tables_are_added_once_in_their_own_folder(tmp_path, monkeypatch, demo_cache):
+    monkeypatch.setenv("POPHEALTH_WORKSHOP_DIR", str(tmp_path / "room"))
+    config = demo_workshop(example_tables=3, cache_dir=demo_cache)
+    assert config == tmp_path / "room" / "with-3-example-tables" / "workshop.toml"
+    workshop = load_workshop(config)
+    log = workshop.store.submissions(workshop.name)
+    assert log["table"].tolist() == ["Table 1", "Table 2", "Table 3"]
+    assert demo_workshop(example_tables=3, cache_dir=demo_cache) == config
+    assert workshop.store.submissions(workshop.name).equals(log)  # nothing added
+    # The room's own demo store is another one, and holds no example.
+    plain = load_workshop(demo_workshop(cache_dir=demo_cache))
+    assert plain.store.submissions(plain.name).empty
+    with pytest.raises(ValueError, match="at most 12"):
+        demo_workshop(example_tables=13, cache_dir=demo_cache)
+
+
+def test_a_demo_whose_candidates_changed_starts_a_new_store(
+    tmp_path, monkeypatch, candidates, demo_cache
+):
+    from toolkit.workshop.config import DEMO_PERSONS, DEMO_SEED, _pipeline_fingerprint
+
+    monkeypatch.setenv("POPHEALTH_WORKSHOP_DIR", str(tmp_path / "room"))
+    first = load_workshop(demo_workshop(cache_dir=demo_cache))
+    assert first.store_path.parent == tmp_path / "room"
+    assert first.store_path.name.startswith("submissions-")
+    first.store.submit(first.name, "Table 1", "Mixed table", dict.fromkeys(NAMES, 1.0), ["c00"])
+    # A later version of the demo with other candidates.
+    changed = tmp_path / "changed-cache"
+    prepare_workshop(
+        candidates.assign(candidate=[f"x{i:02d}" for i in range(len(candidates))]),
+        out_dir=changed / f"workshop-demo-{DEMO_PERSONS}-{DEMO_SEED}-{_pipeline_fingerprint()}",
+        criteria=CRITERIA,
+    )
+    second = load_workshop(demo_workshop(cache_dir=changed))
+    assert second.store_path != first.store_path
+    assert second.store.submissions(second.name).empty
+    assert len(first.store.submissions(first.name)) == 1  # the old store is kept

@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 import json
+import re
+import signal
 import socket
+import subprocess
+import sys
+import time
 
+import psutil
 import pytest
 
-from toolkit.workshop import start_server
-from toolkit.workshop.server import HIDDEN_CELL_TAG, _copy_notebook, _default_notebooks_dir
+from toolkit.workshop import load_workshop, start_server
+from toolkit.workshop.server import (
+    HIDDEN_CELL_TAG,
+    PAGE_EXTENSIONS,
+    TEMPLATE_NAME,
+    TEMPLATE_ROOT,
+    _copy_notebook,
+    _default_notebooks_dir,
+    _voila_settings,
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def test_served_copy_drops_hidden_cells_and_outputs(tmp_path):
@@ -78,3 +98,81 @@ def test_start_server_checks_before_starting(workshop_config, tmp_path):
         port = taken.getsockname()[1]
         with pytest.raises(ValueError, match=f"Port {port} .* in use"):
             start_server(workshop_config, port=port)
+
+
+def test_start_server_checks_the_room_size(workshop_config):
+    with pytest.raises(ValueError, match="'tables'"):
+        start_server(workshop_config, port=0, tables=0)
+    with pytest.raises(ValueError, match="'tables'"):
+        start_server(workshop_config, port=0, tables=41)
+    with pytest.raises(ValueError, match="'cull_seconds'"):
+        start_server(workshop_config, port=0, cull_seconds=1)
+
+
+def test_voila_settings_pool_the_room_and_cull_idle_kernels():
+    settings = _voila_settings(
+        token="secret", ip="127.0.0.1", port=1234, pool_size=15, cull_seconds=40
+    )
+    assert settings["Voila"]["token"] == "secret"
+    configuration = settings["VoilaConfiguration"]
+    assert configuration["preheat_kernel"] is True and configuration["default_pool_size"] == 15
+    assert configuration["template"] == TEMPLATE_NAME
+    assert configuration["extension_allowlist"] == list(PAGE_EXTENSIONS)
+    culling = settings["MappingKernelManager"]
+    assert culling["cull_idle_timeout"] == 40 and culling["cull_connected"] is False
+    assert (TEMPLATE_ROOT / "voila" / "templates" / TEMPLATE_NAME / "index.html.j2").is_file()
+
+
+@pytest.mark.slow
+def test_sigterm_stops_both_servers_and_every_kernel_and_no_token_is_on_a_command_line(
+    workshop_config,
+):
+    command = [
+        sys.executable,
+        "-m",
+        "toolkit.cli",
+        "workshop",
+        "--config",
+        str(workshop_config),
+        "--port",
+        str(_free_port()),
+        "--tables",
+        "2",
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if "Facilitator" in line:
+                break
+        output = "".join(lines)
+        assert "Facilitator" in output, output
+        assert str(load_workshop(workshop_config).store_path) in output  # the store is named
+        tokens = re.findall(r"token=([\w-]+)", output)
+        assert len(set(tokens)) == 2  # participants and facilitator have their own tokens
+        deadline = time.monotonic() + 120
+        tree: list[psutil.Process] = []
+        while time.monotonic() < deadline:
+            tree = psutil.Process(process.pid).children(recursive=True)
+            kernels = [p for p in tree if "ipykernel" in " ".join(p.cmdline())]
+            if len(kernels) >= 3:  # two warm for the tables, one for the facilitator
+                break
+            time.sleep(0.5)
+        assert len([p for p in tree if p.cmdline()[1:3] == ["-m", "voila"]]) == 2
+        for running in psutil.process_iter(["cmdline"]):
+            words = " ".join(running.info["cmdline"] or [])
+            assert not any(token in words for token in tokens), words
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+        rest = process.stdout.read()
+        assert "stopped" in rest
+        _, alive = psutil.wait_procs(tree, timeout=30)
+        assert alive == []
+    finally:
+        if process.poll() is None:
+            process.kill()

@@ -89,6 +89,12 @@ _EXPORTS = {
     "kendalls_w": "toolkit.prioritise.consensus",
     "aggregate_weights": "toolkit.prioritise.consensus",
     "room_consensus": "toolkit.prioritise.consensus",
+    "ShortlistOverlap": "toolkit.prioritise.consensus",
+    "AgreementBaseline": "toolkit.prioritise.consensus",
+    "GroupEffect": "toolkit.prioritise.consensus",
+    "RoundChange": "toolkit.prioritise.consensus",
+    "agreement_baseline": "toolkit.prioritise.consensus",
+    "compare_rounds": "toolkit.prioritise.consensus",
 }
 
 

@@ -4,12 +4,21 @@ Each table's weights are re-scored with the prepared :class:`~toolkit.prioritise
 the room's weights aggregate the tables' weight shares (arithmetic mean, geometric mean
 or median) and give the room's shortlist through :func:`toolkit.prioritise.shortlist`.
 Agreement between the tables' rankings is Kendall's coefficient of concordance W.
+
+The room reads agreement in words first (:class:`ShortlistOverlap`: how many of the room's
+priorities are on every table's list, which priority the tables put first). W is kept as a
+secondary figure beside its baseline (:class:`AgreementBaseline`): the W that tables
+choosing their slider positions at random would give on the same candidates and criteria.
+Criteria that are correlated rank most candidates alike whatever the weights, so a high W
+alone is no evidence that the tables agree. :meth:`RoomConsensus.by_group` and
+:meth:`RoomConsensus.group_effect` show each stakeholder group's list and what its tables
+changed; :func:`compare_rounds` what changed between two rounds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -33,6 +42,16 @@ from toolkit.prioritise.scoring import (
 WEIGHT_PREFIX = "weight_"
 
 Aggregation = Literal["arithmetic_mean", "geometric_mean", "median"]
+
+#: The group of a table whose stakeholder group is not known.
+MIXED_GROUP = "Mixed table"
+
+#: Slider positions a participant can choose for a criterion: whole numbers 0 to this.
+SLIDER_MAX = 10
+
+#: Largest number of scores (draws x tables x candidates) the agreement baseline scores in
+#: one matrix product; larger simulations are scored in chunks of draws to bound memory.
+_BASELINE_CHUNK = 4_000_000
 
 
 def _arithmetic_mean(shares: np.ndarray) -> np.ndarray:
@@ -317,6 +336,321 @@ def _weight_shares(weights: pd.DataFrame, criteria: list[str], *, caller: str) -
     return raw / totals[:, np.newaxis]
 
 
+def _and_join(items: Sequence[str]) -> str:
+    """Join words as a sentence does: "A", "A and B", "A, B and C"."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _count(number: int, noun: str, plural: str | None = None) -> str:
+    """Return "1 table", "2 tables" (or the given plural)."""
+    return f"{number} {noun if number == 1 else (plural or noun + 's')}"
+
+
+@dataclass(frozen=True, eq=False)
+class ShortlistOverlap:
+    """How far the tables' own shortlists hold the room's, in words a room can read.
+
+    Attributes
+    ----------
+    on_every_list : tuple of str
+        Candidate ids of the room's shortlist that every table's shortlist holds, in the
+        room's order.
+    shortlisted_by : dict of str to int
+        For every candidate (in the room's order), how many tables shortlisted it.
+    first_choices : pandas.DataFrame
+        The candidates some table ranked first: ``candidate``, ``label`` and ``tables``
+        (how many tables ranked it first), most first (ties in the room's order).
+    sentence : str
+        The headline, for example "4 of the 5 priorities are on every table's list; 2
+        tables put Frailty first."
+    """
+
+    on_every_list: tuple[str, ...]
+    shortlisted_by: dict[str, int]
+    first_choices: pd.DataFrame
+    sentence: str
+
+
+@dataclass(frozen=True)
+class AgreementBaseline:
+    """The agreement score (Kendall's W) that random slider positions give, for comparison.
+
+    Attributes
+    ----------
+    median_w : float
+        The median W over the simulated rooms.
+    upper_w : float
+        The 95th percentile of the simulated W.
+    draws : int
+        How many rooms were simulated.
+    seed : int
+        The seed of the random numbers (the same seed gives the same figures).
+    tables : int
+        Tables in each simulated room (as many as submitted).
+    w : float or None
+        The room's own W (None when the baseline was simulated on its own).
+    beyond : bool
+        Whether the room's W is above ``upper_w``: agreement beyond what random weights on
+        these criteria give. False when there is no observed W.
+    sentence : str
+        The comparison in plain words.
+    """
+
+    median_w: float
+    upper_w: float
+    draws: int
+    seed: int
+    tables: int
+    w: float | None
+    beyond: bool
+    sentence: str
+
+    def __str__(self) -> str:
+        return self.sentence
+
+
+@dataclass(frozen=True)
+class GroupEffect:
+    """What one stakeholder group's tables changed in the room's shortlist.
+
+    Attributes
+    ----------
+    group : str
+        The group.
+    tables : int
+        How many of the tables are in the group.
+    came_in : tuple of str
+        Candidate ids on the room's shortlist that would not be on it without the group's
+        tables (in the room's order): the group's tables brought them in.
+    went_out : tuple of str
+        Candidate ids that would be on the room's shortlist without the group's tables but
+        are not on it (in the order of that shortlist): the group's tables pushed them out.
+    every_table : bool
+        Whether the group holds every table (then there is no room without it, and
+        ``came_in`` and ``went_out`` are empty).
+    sentence : str
+        The effect in plain words.
+    """
+
+    group: str
+    tables: int
+    came_in: tuple[str, ...]
+    went_out: tuple[str, ...]
+    every_table: bool
+    sentence: str
+
+    def __str__(self) -> str:
+        return self.sentence
+
+
+@dataclass(frozen=True)
+class RoundChange:
+    """What changed in the room's shortlist between two rounds.
+
+    Attributes
+    ----------
+    came_in : tuple of str
+        Candidate ids on the later round's shortlist but not the earlier's (later order).
+    went_out : tuple of str
+        Candidate ids on the earlier round's shortlist but not the later's (earlier order).
+    stayed : tuple of str
+        Candidate ids on both (later order).
+    tables_changed : tuple of str
+        Tables that submitted in both rounds and whose own shortlist holds different
+        priorities in the later round (a change of order alone does not count).
+    on_every_list_before, on_every_list_after : int
+        How many of the room's priorities were on every table's list in each round.
+    w_before, w_after : float or None
+        The agreement score (Kendall's W) in each round (None with fewer than two tables).
+    rounds : tuple of int
+        The two rounds' numbers.
+    sentence : str
+        The change in plain words, for example "Between rounds 1 and 2, Frailty came in
+        and Alcohol went out; 4 of 5 priorities are now on every table's list, up from 2."
+    """
+
+    came_in: tuple[str, ...]
+    went_out: tuple[str, ...]
+    stayed: tuple[str, ...]
+    tables_changed: tuple[str, ...]
+    on_every_list_before: int
+    on_every_list_after: int
+    w_before: float | None
+    w_after: float | None
+    rounds: tuple[int, int]
+    sentence: str
+
+    def __str__(self) -> str:
+        return self.sentence
+
+
+def _concordance(scores: np.ndarray) -> np.ndarray:
+    """Kendall's W of many rooms at once, from scores of shape (..., tables, candidates).
+
+    Scores that agree to :data:`~toolkit.prioritise.scoring.TIE_DECIMALS` decimals share
+    their mean rank, as :func:`room_consensus` ranks them for the observed W, and the tie
+    correction is the same as :func:`kendalls_w`'s. Vectorised with no loop over rooms or
+    tables: each table's scores are sorted once, runs of equal scores found by comparing
+    neighbours, and the runs' mean positions and sizes summed with ``numpy.bincount``.
+    Returns NaN for a room in which every table ties everything.
+    """
+    *rooms, raters, items = scores.shape
+    values = -np.round(scores.reshape(-1, items), TIE_DECIMALS)
+    rows = values.shape[0]
+    order = np.argsort(values, axis=1, kind="stable")
+    ordered = np.take_along_axis(values, order, axis=1)
+    starts = np.ones(ordered.shape, dtype=bool)
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    run = np.cumsum(starts.ravel()) - 1  # runs of equal scores, numbered across all rows
+    positions = np.tile(np.arange(1.0, items + 1.0), rows)
+    sizes = np.bincount(run)
+    mean_position = np.bincount(run, weights=positions) / sizes
+    ranks = np.empty_like(values)
+    np.put_along_axis(ranks, order, mean_position[run].reshape(rows, items), axis=1)
+    run_row = np.repeat(np.arange(rows), starts.sum(axis=1))
+    ties = np.bincount(run_row, weights=sizes**3.0 - sizes, minlength=rows)
+    ranks = ranks.reshape(*rooms, raters, items)
+    ties = ties.reshape(*rooms, raters).sum(axis=-1)
+    totals = ranks.sum(axis=-2)
+    numerator = 12.0 * (totals**2).sum(axis=-1) - 3.0 * raters**2 * items * (items + 1) ** 2
+    denominator = raters**2 * items * (items**2 - 1) - raters * ties
+    safe = np.where(denominator > 0, denominator, 1.0)
+    return np.where(denominator > 0, numerator / safe, np.nan)
+
+
+def _random_sliders(
+    rng: np.random.Generator, shape: tuple[int, ...], criteria: int, top: int
+) -> np.ndarray:
+    """Whole-number slider positions 0 to ``top`` drawn uniformly, no row all zero."""
+    positions = rng.integers(0, top + 1, size=(*shape, criteria))
+    zero = ~positions.any(axis=-1)
+    while zero.any():  # rare (11^-k of rows): redraw only those rows
+        positions[zero] = rng.integers(0, top + 1, size=(int(zero.sum()), criteria))
+        zero = ~positions.any(axis=-1)
+    return positions.astype("float64")
+
+
+def agreement_baseline(
+    model: ScoringModel,
+    *,
+    tables: int,
+    observed: float | None = None,
+    draws: int = 200,
+    seed: int = 0,
+) -> AgreementBaseline:
+    """Simulate the agreement score (Kendall's W) that tables choosing weights at random give.
+
+    Each simulated room has ``tables`` tables; each table sets every criterion's slider to
+    a whole number from 0 to 10, drawn uniformly (a table with every slider at 0 draws
+    again). The candidates are scored by the same model and ranked with ties as for the
+    room's own W (:func:`room_consensus`), and W is computed for each room. Criteria that
+    rank most candidates alike make W high whatever the weights; the room's W means
+    agreement only when it is above what these random rooms give.
+
+    Parameters
+    ----------
+    model : ScoringModel
+        The workshop's prepared scoring model.
+    tables : int
+        Tables in each simulated room (at least 2).
+    observed : float, optional
+        The room's own W, to compare with the simulated ones.
+    draws : int
+        How many rooms to simulate (at least 1; 200 by default).
+    seed : int
+        Seed of the random numbers (``numpy.random.default_rng``): the same seed gives the
+        same baseline.
+
+    Returns
+    -------
+    AgreementBaseline
+
+    Raises
+    ------
+    TypeError, ValueError
+        When an argument is of the wrong type or out of range.
+
+    Notes
+    -----
+    Vectorised: all slider positions are drawn at once, scored by one matrix product
+    (:meth:`ScoringModel.batch_scores`; in chunks of draws when the simulation is large)
+    and ranked along the last axis, with no loop over rooms or tables.
+    """
+    caller = "agreement_baseline"
+    if not isinstance(model, ScoringModel):
+        raise TypeError(
+            f"The 'model' parameter of {caller} must be a ScoringModel. "
+            f"Got {type(model).__name__} instead."
+        )
+    for name, value, least in (("tables", tables, 2), ("draws", draws, 1), ("seed", seed, 0)):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise TypeError(
+                f"The '{name}' parameter of {caller} must be an int. Got {value!r} instead."
+            )
+        if value < least:
+            raise ValueError(
+                f"The '{name}' parameter of {caller} must be an int >= {least}. "
+                f"Got {value} instead."
+            )
+    tables, draws, seed = int(tables), int(draws), int(seed)
+    criteria, candidates = len(model.names), len(model)
+    rng = np.random.default_rng(seed)
+    positions = _random_sliders(rng, (draws, tables), criteria, SLIDER_MAX)
+    shares = positions / positions.sum(axis=-1, keepdims=True)
+    chunk = max(1, _BASELINE_CHUNK // max(1, tables * candidates))
+    simulated = np.empty(draws)
+    for start in range(0, draws, chunk):
+        part = shares[start : start + chunk]
+        scores = model.batch_scores(part.reshape(-1, criteria))
+        simulated[start : start + chunk] = _concordance(
+            scores.reshape(part.shape[0], tables, candidates)
+        )
+    finite = simulated[np.isfinite(simulated)]
+    median_w = float(np.median(finite)) if finite.size else float("nan")
+    upper_w = float(np.quantile(finite, 0.95)) if finite.size else float("nan")
+    w = None if observed is None else float(observed)
+    beyond = bool(w is not None and np.isfinite(w) and np.isfinite(upper_w) and w > upper_w)
+    return AgreementBaseline(
+        median_w=median_w,
+        upper_w=upper_w,
+        draws=draws,
+        seed=seed,
+        tables=tables,
+        w=w,
+        beyond=beyond,
+        sentence=_baseline_sentence(median_w, upper_w, w, beyond),
+    )
+
+
+def _baseline_sentence(median_w: float, upper_w: float, w: float | None, beyond: bool) -> str:
+    """Return the agreement score beside its baseline, in plain words."""
+    if not np.isfinite(median_w):
+        chance = "random weights on these criteria give no agreement score (every candidate ties)"
+    else:
+        chance = (
+            f"random weights on these criteria would give about {median_w:.2f} "
+            f"(95% of tries below {upper_w:.2f})"
+        )
+    if w is None:
+        return f"Agreement score (Kendall's W, 0 to 1): {chance}."
+    if not np.isfinite(w):
+        return (
+            "The tables' agreement score (Kendall's W) cannot be worked out: every table "
+            "ranked every priority equal."
+        )
+    if not np.isfinite(median_w):
+        return f"The tables' agreement score (Kendall's W, 0 to 1) is {w:.2f}; {chance}."
+    verdict = (
+        "so the tables agree more than random weights would"
+        if beyond
+        else "so the tables agree no more than any weights would"
+    )
+    return f"The tables' agreement score (Kendall's W, 0 to 1) is {w:.2f}; {chance}, {verdict}."
+
+
 @dataclass(frozen=True, eq=False)
 class RoomConsensus:
     """The room's view of every table's submission.
@@ -352,6 +686,17 @@ class RoomConsensus:
         The shortlist size.
     per_cohort : int or None
         Most candidates a shortlist takes from one cohort.
+    groups : dict of str to str
+        Each table's stakeholder group (table -> group), in the order of ``tables``.
+    overlap : ShortlistOverlap
+        How many of the room's priorities are on every table's list, and which the tables
+        put first: the headline in words.
+    baseline : AgreementBaseline or None
+        The agreement score (Kendall's W) beside the W that random weights give (None with
+        fewer than two tables, or when no baseline was simulated).
+    round : int or None
+        The round the submissions belong to, when ``latest`` says (a ``round`` column with
+        one value).
     """
 
     tables: tuple[str, ...]
@@ -365,6 +710,148 @@ class RoomConsensus:
     aggregation: str
     size: int
     per_cohort: int | None
+    groups: dict[str, str] = field(default_factory=dict)
+    overlap: ShortlistOverlap | None = None
+    baseline: AgreementBaseline | None = None
+    round: int | None = None
+    _model: ScoringModel | None = field(default=None, repr=False)
+    _shares: np.ndarray | None = field(default=None, repr=False)
+    _room_ids: tuple[str, ...] = field(default=(), repr=False)
+
+    @property
+    def shortlist_ids(self) -> tuple[str, ...]:
+        """The room's shortlist as candidate ids (text), in order."""
+        return self._room_ids
+
+    @property
+    def summary(self) -> str:
+        """The headline in words: the overlap of the tables' lists, then the agreement score.
+
+        The agreement score (Kendall's W) comes second, beside what random weights give.
+        """
+        parts = [self.overlap.sentence] if self.overlap is not None else []
+        if self.baseline is not None:
+            parts.append(self.baseline.sentence)
+        elif self.agreement is not None:
+            if np.isfinite(self.agreement.w):
+                parts.append(
+                    f"The tables' agreement score (Kendall's W, 0 to 1) is {self.agreement.w:.2f}."
+                )
+            else:
+                parts.append(
+                    "The tables' agreement score (Kendall's W) cannot be worked out: every "
+                    "table ranked every priority equal."
+                )
+        return " ".join(parts)
+
+    def _label_of(self) -> dict[str, str]:
+        return dict(
+            zip(
+                self.rankings[CANDIDATE_COLUMN].astype(str),
+                self.rankings[LABEL_COLUMN].astype(str),
+                strict=True,
+            )
+        )
+
+    def _shortlist_of(self, rows: np.ndarray) -> tuple[str, ...]:
+        """Return the shortlist the aggregated weights of these tables (row positions) give."""
+        if self._model is None or self._shares is None:
+            raise RuntimeError(
+                "This RoomConsensus was not made by room_consensus; it cannot re-aggregate."
+            )
+        combined = AGGREGATIONS[self.aggregation](self._shares[rows])
+        total = combined.sum()
+        if not np.isfinite(total) or total <= 0:
+            return ()
+        picked = self._model.shortlisted(
+            combined / total, size=self.size, per_cohort=self.per_cohort
+        )
+        return tuple(str(self._model.candidates[i]) for i in picked)
+
+    def _group_rows(self) -> dict[str, np.ndarray]:
+        """Row positions of each group's tables, groups in order of their first table."""
+        members: dict[str, list[int]] = {}
+        for row, table in enumerate(self.tables):
+            members.setdefault(self.groups.get(table, MIXED_GROUP), []).append(row)
+        return {group: np.array(rows, dtype=np.int64) for group, rows in members.items()}
+
+    def by_group(self) -> pd.DataFrame:
+        """Return the shortlist each stakeholder group's own tables give.
+
+        Each group's tables' weight shares are combined as the room's are (the same
+        aggregation, shortlist size and per-cohort rule), so a group's list is what the
+        room would choose if only that group had taken part.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per group, in order of the group's first table: ``group``, ``tables``
+            (int), ``shortlist`` (tuple of candidate ids, in order; empty when the
+            geometric mean gives the group's tables zero on every criterion) and
+            ``labels`` (tuple of their labels).
+        """
+        labels = self._label_of()
+        rows = []
+        for group, members in self._group_rows().items():
+            ids = self._shortlist_of(members)
+            rows.append((group, int(members.size), ids, tuple(labels[i] for i in ids)))
+        frame = pd.DataFrame(rows, columns=["group", "tables", "shortlist", "labels"])
+        return frame.astype({"group": "object", "tables": "int64"})
+
+    def group_effect(self, group: str) -> GroupEffect:
+        """Return what one group's tables changed: the room's list with them and without them.
+
+        Parameters
+        ----------
+        group : str
+            A stakeholder group of :attr:`groups`.
+
+        Returns
+        -------
+        GroupEffect
+
+        Raises
+        ------
+        ValueError
+            When no table is in ``group``.
+        """
+        members = self._group_rows()
+        if group not in members:
+            raise ValueError(
+                f"The 'group' parameter of group_effect must be one of the room's groups "
+                f"{list(members)}. Got {group!r} instead."
+            )
+        rows = members[group]
+        count = int(rows.size)
+        who = f"the {group} group's " + ("table" if count == 1 else f"{count} tables")
+        if count == len(self.tables):
+            sentence = (
+                f"Every table is in the {group} group, so there is no room without "
+                f"{'it' if count == 1 else 'them'} to compare with."
+            )
+            return GroupEffect(group, count, (), (), True, sentence)
+        others = np.setdiff1d(np.arange(len(self.tables)), rows)
+        with_group = self._room_ids
+        without = self._shortlist_of(others)
+        came_in = tuple(i for i in with_group if i not in without)
+        went_out = tuple(i for i in without if i not in with_group)
+        labels = self._label_of()
+        if not came_in and not went_out:
+            if list(without) == list(with_group):
+                sentence = (
+                    f"Without {who} the room's list would be the same: their weights made "
+                    "no difference to it."
+                )
+            else:
+                sentence = (
+                    f"Without {who} the room's list would hold the same priorities in "
+                    "another order: their weights made no difference to which are on it."
+                )
+        else:
+            instead = _and_join([labels[i] for i in went_out]) or "nothing"
+            replaced = _and_join([labels[i] for i in came_in]) or "nothing"
+            sentence = f"Without {who} the room's list would have {instead} instead of {replaced}."
+        return GroupEffect(group, count, came_in, went_out, False, sentence)
 
     def disagreements(self, *, top: int = 5) -> pd.DataFrame:
         """Candidates some table shortlisted, with the widest spread of ranks first.
@@ -410,6 +897,9 @@ def room_consensus(
     aggregation: Aggregation = "arithmetic_mean",
     per_cohort: int | None = DEFAULT_PER_COHORT,
     dot_votes: pd.DataFrame | None = None,
+    groups: Mapping[str, str] | None = None,
+    baseline_draws: int = 200,
+    seed: int = 0,
 ) -> RoomConsensus:
     """Compare every table's submission: rankings side by side, the room's weights and agreement.
 
@@ -431,6 +921,16 @@ def room_consensus(
         The dot votes (``table``, ``candidate``, ``dots``; the output of
         :meth:`~toolkit.workshop.SubmissionStore.dot_votes`); only tables in ``latest``
         count.
+    groups : mapping of str to str, optional
+        Each table's stakeholder group (table -> group). By default the ``group`` or
+        ``role`` column of ``latest`` when it has one; a table with no group is a
+        "Mixed table".
+    baseline_draws : int
+        Rooms of random weights simulated for the agreement baseline
+        (:func:`agreement_baseline`; 200 by default); 0 simulates none (``baseline`` is
+        then None).
+    seed : int
+        Seed of the baseline's random numbers: the same seed gives the same baseline.
 
     Returns
     -------
@@ -448,7 +948,7 @@ def room_consensus(
     Displayed ranks break ties as the scoring model does. Kendall's W is computed on
     ranks of the scores with tied scores sharing their mean rank, so that the
     deterministic tie-break, which is the same for every table, does not pass for
-    agreement.
+    agreement. The baseline ranks its simulated rooms the same way.
     """
     caller = "room_consensus"
     if not isinstance(model, ScoringModel):
@@ -475,6 +975,17 @@ def room_consensus(
             f"The 'latest' parameter of {caller} must hold one row per table; {repeated} "
             "appear more than once (use SubmissionStore.latest)."
         )
+    if isinstance(baseline_draws, bool) or not isinstance(baseline_draws, int | np.integer):
+        raise TypeError(
+            f"The 'baseline_draws' parameter of {caller} must be an int. "
+            f"Got {baseline_draws!r} instead."
+        )
+    if baseline_draws < 0:
+        raise ValueError(
+            f"The 'baseline_draws' parameter of {caller} must be an int >= 0. "
+            f"Got {baseline_draws} instead."
+        )
+    table_groups = _table_groups(latest, tables, groups, caller=caller)
     names = list(model.names)
     shares = _weight_shares(latest, names, caller=caller)
     aggregated = aggregate_weights(latest, criteria=names)
@@ -528,10 +1039,29 @@ def room_consensus(
     )
     table_weights = pd.DataFrame(shares.T, columns=tables, index=pd.Index(names, name="criterion"))
     agreement = None
+    baseline = None
     if len(tables) >= 2:
         tied_ranks = stats.rankdata(-np.round(scores, TIE_DECIMALS), method="average", axis=1)
         agreement = kendalls_w(tied_ranks)
+        if baseline_draws > 0:
+            baseline = agreement_baseline(
+                model,
+                tables=len(tables),
+                observed=agreement.w,
+                draws=int(baseline_draws),
+                seed=seed,
+            )
     room_list = shortlist(model.to_frame(room_weights), size=size, per_cohort=per_cohort)
+    room_ids = tuple(str(ids[i]) for i in picked)
+    overlap = _overlap(
+        room_ids,
+        tables,
+        chosen,
+        ranks,
+        ids=[str(i) for i in ids],
+        labels=list(model.labels),
+        order=order,
+    )
     return RoomConsensus(
         tables=tuple(tables),
         rankings=rankings,
@@ -544,4 +1074,218 @@ def room_consensus(
         aggregation=aggregation,
         size=size,
         per_cohort=per_cohort,
+        groups=table_groups,
+        overlap=overlap,
+        baseline=baseline,
+        round=_round_of(latest),
+        _model=model,
+        _shares=shares,
+        _room_ids=room_ids,
+    )
+
+
+def _table_groups(
+    latest: pd.DataFrame, tables: list[str], groups: Mapping[str, str] | None, *, caller: str
+) -> dict[str, str]:
+    """Each table's group: from ``groups``, else ``latest``'s group or role, else mixed."""
+    if groups is not None and not isinstance(groups, Mapping):
+        raise TypeError(
+            f"The 'groups' parameter of {caller} must be a mapping of table to group or None. "
+            f"Got {type(groups).__name__} instead."
+        )
+    column = next((name for name in ("group", "role") if name in latest.columns), None)
+    recorded = (
+        latest[column].astype(object).where(latest[column].notna(), "").astype(str).tolist()
+        if column is not None
+        else [""] * len(tables)
+    )
+    result = {}
+    for table, own in zip(tables, recorded, strict=True):
+        given = None if groups is None else groups.get(table)
+        chosen = str(given).strip() if given is not None else own.strip()
+        result[table] = chosen or MIXED_GROUP
+    return result
+
+
+def _round_of(latest: pd.DataFrame) -> int | None:
+    """Return the round of ``latest`` when its ``round`` column holds one value, else None."""
+    if "round" not in latest.columns:
+        return None
+    values = pd.to_numeric(latest["round"], errors="coerce").dropna().unique()
+    return int(values[0]) if len(values) == 1 else None
+
+
+def _overlap(
+    room_ids: tuple[str, ...],
+    tables: list[str],
+    chosen: np.ndarray,
+    ranks: np.ndarray,
+    *,
+    ids: list[str],
+    labels: list[str],
+    order: np.ndarray,
+) -> ShortlistOverlap:
+    """How many of the room's priorities every table shortlisted, and the tables' first choices.
+
+    ``chosen`` and ``ranks`` are (tables, candidates) in model order; ``order`` is the
+    room's order of the candidates.
+    """
+    position = {candidate: i for i, candidate in enumerate(ids)}
+    counts = chosen.sum(axis=0)
+    on_every = tuple(c for c in room_ids if bool(chosen[:, position[c]].all()))
+    shortlisted_by = {ids[i]: int(counts[i]) for i in order}
+    firsts = np.bincount(np.argmin(ranks, axis=1), minlength=len(ids))
+    room_place = np.empty(len(ids), dtype=np.int64)
+    room_place[order] = np.arange(len(ids))
+    picked = [i for i in np.argsort(room_place, kind="stable") if firsts[i] > 0]
+    picked.sort(key=lambda i: -firsts[i])  # stable: ties stay in the room's order
+    first_choices = pd.DataFrame(
+        {
+            CANDIDATE_COLUMN: pd.Series([ids[i] for i in picked], dtype=object),
+            LABEL_COLUMN: pd.Series([labels[i] for i in picked], dtype=object),
+            "tables": np.array([firsts[i] for i in picked], dtype=np.int64),
+        }
+    )
+    return ShortlistOverlap(
+        on_every_list=on_every,
+        shortlisted_by=shortlisted_by,
+        first_choices=first_choices,
+        sentence=_overlap_sentence(len(room_ids), len(on_every), first_choices, len(tables)),
+    )
+
+
+def _overlap_sentence(size: int, on_every: int, first_choices: pd.DataFrame, tables: int) -> str:
+    """Return the headline: priorities on every table's list, what the tables put first."""
+    top_label = first_choices[LABEL_COLUMN].iloc[0]
+    if tables == 1:
+        return (
+            "Only one table has submitted, so the room's list is its list; it puts "
+            f"{top_label} first."
+        )
+    priorities = _count(size, "priority", "priorities")
+    if on_every == size:
+        shared = {
+            1: "The room's one priority is on every table's list",
+            2: "Both priorities are on every table's list",
+        }.get(size, f"All {priorities} are on every table's list")
+    elif on_every == 0:
+        shared = (
+            "Neither priority is on every table's list"
+            if size == 2
+            else f"None of the {priorities} is on every table's list"
+        )
+    else:
+        verb = "is" if on_every == 1 else "are"
+        shared = f"{on_every} of the {priorities} {verb} on every table's list"
+    most = int(first_choices["tables"].iloc[0])
+    leaders = first_choices.loc[first_choices["tables"] == most, LABEL_COLUMN].tolist()
+    if most == tables:
+        first = f"every table puts {top_label} first"
+    elif most == 1:
+        first = "no two tables put the same priority first"
+    elif len(leaders) == 1:
+        first = f"{most} tables put {top_label} first"
+    else:
+        first = f"{most} tables put {leaders[0]} first" + "".join(
+            f" and {most} put {label} first" for label in leaders[1:3]
+        )
+        if len(leaders) > 3:
+            first += f" (and as many put each of {len(leaders) - 3} others first)"
+    return f"{shared}; {first}."
+
+
+def compare_rounds(
+    before: RoomConsensus,
+    after: RoomConsensus,
+    *,
+    rounds: tuple[int, int] | None = None,
+) -> RoundChange:
+    """Return what changed in the room's shortlist between two rounds, and in agreement.
+
+    Parameters
+    ----------
+    before, after : RoomConsensus
+        The earlier and the later round (:func:`room_consensus` of each round's latest
+        submissions).
+    rounds : tuple of int, optional
+        The two rounds' numbers for the sentence; by default their
+        :attr:`RoomConsensus.round`, else 1 and 2.
+
+    Returns
+    -------
+    RoundChange
+
+    Raises
+    ------
+    TypeError
+        When ``before`` or ``after`` is not a RoomConsensus.
+    """
+    caller = "compare_rounds"
+    for name, value in (("before", before), ("after", after)):
+        if not isinstance(value, RoomConsensus):
+            raise TypeError(
+                f"The '{name}' parameter of {caller} must be a RoomConsensus "
+                f"(room_consensus). Got {type(value).__name__} instead."
+            )
+    if rounds is None:
+        first = before.round if before.round is not None else 1
+        second = after.round if after.round is not None else first + 1
+        rounds = (first, second)
+    rounds = (int(rounds[0]), int(rounds[1]))
+    old, new = list(before.shortlist_ids), list(after.shortlist_ids)
+    came_in = tuple(c for c in new if c not in old)
+    went_out = tuple(c for c in old if c not in new)
+    stayed = tuple(c for c in new if c in old)
+    changed = []
+    for table in after.tables:
+        if table not in before.tables:
+            continue
+        earlier = set(before.table_shortlists.index[before.table_shortlists[table]].astype(str))
+        later = set(after.table_shortlists.index[after.table_shortlists[table]].astype(str))
+        if earlier != later:
+            changed.append(table)
+    labels = before._label_of() | after._label_of()
+    every_before = len(before.overlap.on_every_list) if before.overlap is not None else 0
+    every_after = len(after.overlap.on_every_list) if after.overlap is not None else 0
+    w_before = None if before.agreement is None else float(before.agreement.w)
+    w_after = None if after.agreement is None else float(after.agreement.w)
+
+    opening = f"Between rounds {rounds[0]} and {rounds[1]}"
+    if came_in or went_out:
+        moves = []
+        if came_in:
+            moves.append(f"{_and_join([labels[c] for c in came_in])} came in")
+        if went_out:
+            moves.append(f"{_and_join([labels[c] for c in went_out])} went out")
+        text = f"{opening}, {' and '.join(moves)}"
+    elif old != new:
+        text = f"{opening} the room's list kept the same priorities in a new order"
+    else:
+        text = f"{opening} the room's list stayed the same"
+    if every_after > every_before:
+        trend = f"up from {every_before}"
+    elif every_after < every_before:
+        trend = f"down from {every_before}"
+    else:
+        trend = "as before"
+    verb = "is" if every_after == 1 else "are"
+    text += f"; {every_after} of {len(new)} priorities {verb} now on every table's list, {trend}."
+    if (
+        w_before is not None
+        and w_after is not None
+        and np.isfinite(w_before)
+        and np.isfinite(w_after)
+    ):
+        text += f" The agreement score (Kendall's W) went from {w_before:.2f} to {w_after:.2f}."
+    return RoundChange(
+        came_in=came_in,
+        went_out=went_out,
+        stayed=stayed,
+        tables_changed=tuple(changed),
+        on_every_list_before=every_before,
+        on_every_list_after=every_after,
+        w_before=w_before,
+        w_after=w_after,
+        rounds=rounds,
+        sentence=text,
     )

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from toolkit.indicators import DeprivationProfile
-    from toolkit.prioritise import Prioritisation
+    from toolkit.prioritise import Prioritisation, RoomConsensus
 
 #: Emergency admissions are the outcome the report follows across deprivation and places.
 EVENTS = "emergency_admissions"
@@ -845,10 +845,14 @@ def workshop_section(
 ) -> tuple[BoardText, BoardTable, BoardTable, Figure]:
     """Return the workshop's outcome: who took part, their weights, the room's shortlist.
 
-    The tables' submissions are compared with :func:`toolkit.workshop.room_consensus` on
-    the report's candidates and criteria: the room's weights (the average of each table's
-    weight shares), the shortlist they give, each candidate's ranks across the tables and
-    Kendall's W for how far the tables' rankings agree.
+    The tables' submissions in the log's last round are compared with
+    :func:`toolkit.prioritise.room_consensus` on the report's candidates and criteria: the
+    room's weights (the average of each table's weight shares), the shortlist they give,
+    each candidate's ranks across the tables, how many of the room's priorities are on
+    every table's list, and Kendall's W beside the W that random weights give. The text
+    also shows the shortlist each stakeholder group's own tables give and what each
+    group's tables changed, and, when the workshop had two rounds or more, what changed
+    between the first and the last round (:func:`toolkit.prioritise.compare_rounds`).
 
     Parameters
     ----------
@@ -863,8 +867,9 @@ def workshop_section(
     Returns
     -------
     text : BoardText
-        Who took part, the room's shortlist and how it differs from equal weights, and how
-        far the tables agree.
+        Who took part, the room's shortlist and how it differs from equal weights, the
+        shortlist by stakeholder group, how far the tables agree and, with rounds, what
+        changed between them.
     weights_table : BoardTable
         Each criterion's weight at each table (% of the table's total) and the room's.
     consensus_table : BoardTable
@@ -873,14 +878,15 @@ def workshop_section(
     figure : matplotlib.figure.Figure
         The weights each table gave, with the average.
     """
-    from toolkit.prioritise.consensus import room_consensus
+    from toolkit.prioritise.consensus import AGGREGATION_LABELS, compare_rounds, room_consensus
 
     candidates = priorities.candidates
     criteria = priorities.criteria
-    names = [criterion.name for criterion in criteria]
     phrases = {criterion.name: criterion.phrase.capitalize() for criterion in criteria}
-    left_out = [name for name in log.weights.columns if name not in names]
-    not_weighed = [name for name in names if name not in log.weights.columns]
+    matched = log.match_criteria(list(criteria))
+    used = {column for column in matched.values() if column is not None}
+    left_out = [str(name) for name in log.weights.columns if name not in used]
+    not_weighed = [name for name, column in matched.items() if column is None]
     # The room's answer as the room saw it: its recorded settings, else the prioritisation's.
     settings = log.settings
     model = priorities.scoring
@@ -890,22 +896,46 @@ def workshop_section(
         model = ScoringModel(model.table, criteria=criteria, method=settings["method"])
     per_cohort = settings.get("per_cohort", priorities.settings["per_theme"])
     size = int(settings.get("shortlist_size", priorities.settings["size"]))
-    consensus = room_consensus(
-        log.latest(names),
-        model=model,
-        size=size,
-        per_cohort=per_cohort,
-        aggregation=settings.get("aggregation", "arithmetic_mean"),
-        dot_votes=log.dot_votes(),
-    )
+    aggregation = settings.get("aggregation", "arithmetic_mean")
+    labels = dict(zip(candidates["candidate"], candidates["label"], strict=True))
+    ids_by_label = {str(label): candidate for candidate, label in labels.items()}
+
+    def consensus_of(number: int) -> RoomConsensus:
+        votes = log.dot_votes(number)
+        votes = votes.assign(
+            candidate=[
+                candidate if candidate in labels else ids_by_label.get(str(candidate), candidate)
+                for candidate in votes["candidate"]
+            ]
+        )
+        return room_consensus(
+            log.latest(list(criteria), round=number),
+            model=model,
+            size=size,
+            per_cohort=per_cohort,
+            aggregation=aggregation,
+            dot_votes=votes,
+        )
+
+    consensus = consensus_of(log.last_round)
     tables = len(consensus.tables)
     roles = ", ".join(dict.fromkeys(role for role in log.tables["role"] if role))
     earlier = "earlier submissions were" if log.superseded != 1 else "earlier submission was"
+    rounds = len(log.rounds)
+    in_round = f" in round {log.last_round}, the last of {rounds} rounds" if rounds > 1 else ""
     parts = [
         sentence(
             f"{tables} table{'s' if tables != 1 else ''} at the '{log.workshop}' workshop "
-            f"submitted weights{f' ({roles})' if roles else ''}. Each table's latest submission "
-            f"counts; {log.superseded} {earlier} replaced by a later one from the same table."
+            f"submitted weights{f' ({roles})' if roles else ''}{in_round}. Each table's latest "
+            f"submission{' in a round' if rounds > 1 else ''} counts; {log.superseded} "
+            f"{earlier} replaced by a later one from the same table."
+            + (
+                f" {log.removed} submission{'s' if log.removed != 1 else ''} of tables the "
+                "facilitator removed (set up by mistake) "
+                f"{'were' if log.removed != 1 else 'was'} left out."
+                if log.removed
+                else ""
+            )
         )
     ]
     if left_out or not_weighed:
@@ -917,10 +947,11 @@ def workshop_section(
                    if not_weighed else "")
             )
         )  # fmt: skip
-    room = list(consensus.shortlist["candidate"])
-    before = list(priorities.shortlist["candidate"])
-    labels = dict(zip(candidates["candidate"], candidates["label"], strict=True))
-    parts.append(sentence("The shortlist at the room's weights (the average of the tables'):"))
+    room = list(consensus.shortlist_ids)
+    before = [str(candidate) for candidate in priorities.shortlist["candidate"]]
+    labels = {str(candidate): str(label) for candidate, label in labels.items()}
+    how = AGGREGATION_LABELS.get(aggregation, aggregation)
+    parts.append(sentence(f"The shortlist at the room's weights (the {how} of the tables'):"))
     parts.append(bullet_list([sentence(labels[c], tag="li") for c in room], ordered=True))
     entered = [labels[c] for c in room if c not in before]
     dropped = [labels[c] for c in before if c not in room]
@@ -934,8 +965,21 @@ def workshop_section(
         )
     else:
         parts.append(sentence("The same priorities as at equal weights."))
+    parts.extend(_workshop_groups(consensus))
     if consensus.agreement is not None:
-        parts.append(sentence(f"How far the tables agree: {consensus.agreement}"))
+        parts.append(sentence(f"How far the tables agree: {consensus.summary}"))
+    if rounds > 1:
+        first = consensus_of(log.rounds[0])
+        change = compare_rounds(first, consensus, rounds=(log.rounds[0], log.last_round))
+        both = len(set(first.tables) & set(consensus.tables))
+        moved = len(change.tables_changed)
+        parts.append(heading("What changed between rounds", level=3))
+        parts.append(
+            sentence(
+                f"{change.sentence} {moved} of the {both} table{'s' if both != 1 else ''} "
+                f"that took part in both rounds changed the priorities on their own list."
+            )
+        )
 
     weights = consensus.table_weights.reset_index()
     weights = weights.assign(
@@ -979,6 +1023,30 @@ def workshop_section(
     )
     text = heading("What the workshop decided") + _join(parts)
     return text, weights_table, consensus_table, figure
+
+
+def _workshop_groups(consensus: RoomConsensus) -> list[BoardText]:
+    """Return the shortlist by stakeholder group and what each group's tables changed."""
+    groups = consensus.by_group()
+    if len(groups) < 2:
+        return []
+    items = [
+        sentence(
+            f"{row.group} ({row.tables} table{'s' if row.tables != 1 else ''}): "
+            + ("; ".join(row.labels) if row.labels else "no list (no weight on any criterion)"),
+            tag="li",
+        )
+        for row in groups.itertuples(index=False)
+    ]
+    effects = [
+        sentence(consensus.group_effect(group).sentence, tag="li") for group in groups["group"]
+    ]
+    return [
+        sentence("The shortlist each stakeholder group's own tables would give:"),
+        bullet_list(items),
+        sentence("What each group's tables changed in the room's shortlist:"),
+        bullet_list(effects),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,11 +4,15 @@
   a folder once; :func:`load_workshop` reads it back quickly (each Voila kernel does);
   :func:`demo_workshop` prepares one on synthetic data.
 - :class:`SubmissionStore` is the append-only SQLite log every participant's kernel
-  writes to (WAL mode, safe under concurrent writers), with CSV and JSON export.
+  writes to (WAL mode, safe under concurrent writers): rounds, the facilitator's table
+  list, drafts that survive a reload, limits on submissions, plain errors
+  (:class:`StoreError`, :class:`SubmissionRefused`) and formula-safe CSV and JSON export.
 - :class:`ParticipantApp` and :class:`FacilitatorApp` are the two ipywidgets views.
-- :func:`room_consensus`, :func:`aggregate_weights` and :func:`kendalls_w` compare the
-  tables' submissions.
-- :func:`serve` (``pophealth workshop``) serves both views with Voila behind a token.
+- :func:`room_consensus`, :func:`compare_rounds`, :func:`aggregate_weights` and
+  :func:`kendalls_w` compare the tables' submissions: overlap in words, agreement beside
+  what random weights give, shortlists by stakeholder group and what changed between rounds.
+- :func:`serve` (``pophealth workshop``) serves the two views on two Voila servers, each
+  behind its own token, with a warm kernel pool for the room and idle kernels shut down.
 
 Names are imported on first use so that ``import toolkit.workshop`` stays quick.
 """
@@ -26,6 +30,16 @@ _EXPORTS = {
     "STAKEHOLDER_ROLES": "toolkit.workshop.config",
     "CONFIG_ENVIRONMENT_VARIABLE": "toolkit.workshop.config",
     "SubmissionStore": "toolkit.workshop.store",
+    "StoreError": "toolkit.workshop.store",
+    "SubmissionRefused": "toolkit.workshop.store",
+    "RoundState": "toolkit.workshop.store",
+    "demo_folder": "toolkit.workshop.config",
+    "compare_rounds": "toolkit.prioritise.consensus",
+    "agreement_baseline": "toolkit.prioritise.consensus",
+    "ShortlistOverlap": "toolkit.prioritise.consensus",
+    "AgreementBaseline": "toolkit.prioritise.consensus",
+    "GroupEffect": "toolkit.prioritise.consensus",
+    "RoundChange": "toolkit.prioritise.consensus",
     "KendallW": "toolkit.prioritise.consensus",
     "RoomConsensus": "toolkit.prioritise.consensus",
     "AGGREGATIONS": "toolkit.prioritise.consensus",
@@ -35,6 +49,7 @@ _EXPORTS = {
     "ParticipantApp": "toolkit.workshop.views",
     "FacilitatorApp": "toolkit.workshop.views",
     "WorkshopServer": "toolkit.workshop.server",
+    "VoilaProcess": "toolkit.workshop.server",
     "start_server": "toolkit.workshop.server",
     "serve": "toolkit.workshop.server",
 }

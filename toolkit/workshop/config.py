@@ -5,8 +5,9 @@ folder: the candidates (Parquet), the criteria (JSON), the candidates that could
 assessed (CSV) and a configuration file (TOML) naming the workshop, the store, the
 shortlist size and the dots each table may spend. :func:`load_workshop` reads it back in
 a fraction of a second; a Voila kernel never touches the cube. :func:`demo_workshop`
-prepares one from a small synthetic system, cached outside the repository, for when no
-configuration is given (the notebooks under nbval, an analyst trying the app).
+prepares one from a small synthetic system, cached outside the repository, in a named
+folder that keeps its submissions between runs, for when no configuration is given (the
+notebooks under nbval, an analyst trying the app).
 """
 
 from __future__ import annotations
@@ -42,6 +43,10 @@ CONFIG_ENVIRONMENT_VARIABLE = "POPHEALTH_WORKSHOP_CONFIG"
 #: Environment variable for the cache folder of the demo workshop (else the user cache).
 CACHE_ENVIRONMENT_VARIABLE = "POPHEALTH_CACHE_DIR"
 
+#: Environment variable for the demo workshop's folder, which keeps its store between
+#: runs (else ``<user data folder>/pophealth-toolkit/workshops/demo``).
+WORKSHOP_DIR_ENVIRONMENT_VARIABLE = "POPHEALTH_WORKSHOP_DIR"
+
 #: File names inside a prepared workshop folder.
 CONFIG_FILE = "workshop.toml"
 CANDIDATES_FILE = "candidates.parquet"
@@ -60,6 +65,39 @@ STAKEHOLDER_ROLES: tuple[str, ...] = (
 
 #: Sliders run from 0 (does not matter) to this value (matters most).
 SLIDER_MAX = 10
+
+#: Tables a workshop has unless its configuration says otherwise, and their group.
+DEFAULT_TABLES = 12
+DEFAULT_GROUP = STAKEHOLDER_ROLES[0]
+
+#: Most tables a workshop may list.
+MAX_TABLES = 100
+
+#: Seconds a table waits between submissions, and most submissions a table may make in
+#: a round, unless the configuration says otherwise (``max_per_round = 0``: no limit).
+DEFAULT_MIN_INTERVAL = 2.0
+DEFAULT_MAX_PER_ROUND = 30
+
+#: A workshop's tables: (name, stakeholder group) pairs, in order.
+Tables = tuple[tuple[str, str], ...]
+
+
+def numbered_tables(count: int, group: str = DEFAULT_GROUP) -> Tables:
+    """Return ``count`` tables named "Table 1" to "Table <count>", all in one group.
+
+    Parameters
+    ----------
+    count : int
+        How many tables.
+    group : str
+        Their stakeholder group ("Mixed table" by default).
+
+    Returns
+    -------
+    tuple of (str, str)
+    """
+    return tuple((f"Table {number}", group) for number in range(1, count + 1))
+
 
 #: Default name of a workshop.
 DEFAULT_NAME = "Population health priorities workshop"
@@ -81,7 +119,12 @@ _CONFIG_KEYS = {
 }
 
 #: Optional settings and their defaults (``per_cohort = 0`` in the file means no limit).
-_OPTIONAL_KEYS = {"per_cohort": DEFAULT_PER_COHORT}
+_OPTIONAL_KEYS = {
+    "per_cohort": DEFAULT_PER_COHORT,
+    "tables": DEFAULT_TABLES,
+    "min_interval": DEFAULT_MIN_INTERVAL,
+    "max_per_round": DEFAULT_MAX_PER_ROUND,
+}
 
 
 @dataclass(frozen=True, eq=False)
@@ -113,6 +156,14 @@ class Workshop:
         The configuration file it was read from.
     excluded : pandas.DataFrame or None
         Candidates that could not be assessed when it was prepared, with the reason.
+    tables : tuple of (str, str)
+        The tables and their stakeholder groups, in order ("Table 1" to "Table 12",
+        "Mixed table", by default). The store takes this list the first time it opens the
+        workshop; after that the facilitator changes it there (add, remove, merge).
+    min_interval : float
+        Seconds a table must wait between two submissions (2 by default).
+    max_per_round : int or None
+        Most submissions a table may make in one round (30 by default; None: no limit).
     """
 
     name: str
@@ -125,6 +176,9 @@ class Workshop:
     per_cohort: int | None = DEFAULT_PER_COHORT
     config_path: Path | None = None
     excluded: pd.DataFrame | None = None
+    tables: Tables = numbered_tables(DEFAULT_TABLES)
+    min_interval: float = DEFAULT_MIN_INTERVAL
+    max_per_round: int | None = DEFAULT_MAX_PER_ROUND
 
     def __repr__(self) -> str:
         return (
@@ -139,14 +193,27 @@ class Workshop:
 
     @cached_property
     def store(self):
-        """The :class:`~toolkit.workshop.SubmissionStore`, checking criteria and candidate ids."""
+        """The :class:`~toolkit.workshop.SubmissionStore`, checking criteria and candidate ids.
+
+        It limits how often a table submits (``min_interval``, ``max_per_round``) and,
+        when the store has no list of tables for this workshop yet, takes ``tables``.
+
+        Raises
+        ------
+        toolkit.workshop.store.StoreError
+            When the store cannot be opened or written (the message is in plain words).
+        """
         from toolkit.workshop.store import SubmissionStore
 
-        return SubmissionStore(
+        store = SubmissionStore(
             self.store_path,
             criteria=[criterion.name for criterion in self.criteria],
             candidates=list(self.model.candidates),
+            min_interval=self.min_interval,
+            max_per_round=self.max_per_round,
         )
+        store.set_tables(self.name, dict(self.tables), replace=False)
+        return store
 
     @property
     def start_weights(self) -> np.ndarray:
@@ -188,7 +255,7 @@ def _pipeline_fingerprint() -> str:
 
 
 def _toml_value(value: object) -> str:
-    """Format a str, int, float or bool as TOML.
+    """Format a str, int, float, bool or a list of them (or of lists) as TOML.
 
     Written here because the standard library reads TOML (tomllib) but does not write it,
     and a workshop configuration holds only a handful of flat keys. JSON string escapes are
@@ -198,14 +265,108 @@ def _toml_value(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
     return json.dumps(str(value), ensure_ascii=False)
 
 
 def _write_config(path: Path, settings: Mapping[str, object], comment: str) -> None:
+    """Write a configuration file whole: readers never see half of it.
+
+    Another process (a Voila kernel) may read the file while it is rewritten, so it is
+    written beside and then moved into place.
+    """
     lines = [f"# {line}" for line in comment.splitlines()]
     lines += ["", "[workshop]"]
     lines += [f"{key} = {_toml_value(value)}" for key, value in settings.items()]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write("\n".join(lines) + "\n")
+        os.chmod(temporary, 0o644)  # as an ordinary file (mkstemp makes it private)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _check_tables(value: object, where: str) -> Tables:
+    """Return a workshop's tables from a count, a list of names or of (name, group) pairs.
+
+    A mapping of name to group is taken too. Names and groups are trimmed, must not be
+    blank or longer than the store allows, and no two names may differ only in case or
+    spacing.
+    """
+    from toolkit.workshop.store import MAX_NAME_LENGTH
+
+    wanted = (
+        f"The 'tables' {where} must be a number of tables (1 to {MAX_TABLES}) or a list of "
+        "table names (or of [name, group] pairs)"
+    )
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not 1 <= value <= MAX_TABLES:
+            raise ValueError(f"{wanted}. Got {value} instead.")
+        return numbered_tables(value)
+    if isinstance(value, Mapping):
+        items: list[object] = [[name, group] for name, group in value.items()]
+    elif isinstance(value, list | tuple):
+        items = list(value)
+    else:
+        raise TypeError(f"{wanted}. Got {type(value).__name__} instead.")
+    if not 1 <= len(items) <= MAX_TABLES:
+        raise ValueError(f"{wanted}. Got {len(items)} tables instead.")
+    tables: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for item in items:
+        if isinstance(item, str):
+            name, group = item, DEFAULT_GROUP
+        elif (
+            isinstance(item, list | tuple)
+            and len(item) == 2
+            and all(isinstance(part, str) for part in item)
+        ):
+            name, group = item
+        else:
+            raise TypeError(f"{wanted}. Got {item!r} in the list instead.")
+        name, group = " ".join(name.split()), " ".join(group.split())
+        if not name or not group or max(len(name), len(group)) > MAX_NAME_LENGTH:
+            raise ValueError(
+                f"{wanted}; names and groups must not be blank or longer than "
+                f"{MAX_NAME_LENGTH} characters. Got {item!r} instead."
+            )
+        if name.casefold() in seen:
+            raise ValueError(f"{wanted}; each name once. Got {name!r} twice instead.")
+        seen.add(name.casefold())
+        tables.append((name, group))
+    return tuple(tables)
+
+
+def _tables_setting(tables: Tables) -> object:
+    """Return the shortest TOML value for a workshop's tables."""
+    if tables == numbered_tables(len(tables)):
+        return len(tables)
+    if all(group == DEFAULT_GROUP for _, group in tables):
+        return [name for name, _ in tables]
+    return [[name, group] for name, group in tables]
+
+
+def _check_limits(min_interval: object, max_per_round: object, where: str) -> None:
+    if (
+        isinstance(min_interval, bool)
+        or not isinstance(min_interval, int | float)
+        or not 0 <= min_interval <= 3600
+    ):
+        raise ValueError(
+            f"The 'min_interval' {where} must be a number of seconds from 0 to 3600. "
+            f"Got {min_interval!r} instead."
+        )
+    if max_per_round is not None and (
+        isinstance(max_per_round, bool) or not isinstance(max_per_round, int) or max_per_round < 1
+    ):
+        raise ValueError(
+            f"The 'max_per_round' {where} must be an int >= 1 or None (no limit). "
+            f"Got {max_per_round!r} instead."
+        )
 
 
 def _check_settings(
@@ -296,6 +457,9 @@ def prepare_workshop(
     store: str | os.PathLike[str] = STORE_FILE,
     segment_labels: Mapping[str, str] | None = None,
     overwrite: bool = False,
+    tables: int | Sequence[str] | Sequence[tuple[str, str]] | Mapping[str, str] = DEFAULT_TABLES,
+    min_interval: float = DEFAULT_MIN_INTERVAL,
+    max_per_round: int | None = DEFAULT_MAX_PER_ROUND,
 ) -> Path:
     """Write a workshop's candidates, criteria and configuration to a folder.
 
@@ -332,6 +496,15 @@ def prepare_workshop(
         built-in "bridges_to_health" model.
     overwrite : bool
         Replace a workshop already prepared in ``out_dir`` (False by default).
+    tables : int, sequence or mapping
+        The tables that may submit: a number (12 by default: "Table 1" to "Table 12"),
+        a list of names, a list of (name, stakeholder group) pairs or a mapping of name
+        to group; a table without a group is a "Mixed table". The facilitator can add,
+        remove and merge tables during the workshop.
+    min_interval : float
+        Seconds a table must wait between two submissions (2 by default; 0: no wait).
+    max_per_round : int or None
+        Most submissions a table may make in one round (30 by default; None: no limit).
 
     Returns
     -------
@@ -365,6 +538,8 @@ def prepare_workshop(
             f"DataFrame. Got {type(source).__name__} instead."
         )
     _check_settings(name, shortlist_size, dots, method, per_cohort, caller)
+    table_list = _check_tables(tables, f"parameter of {caller}")
+    _check_limits(min_interval, max_per_round, f"parameter of {caller}")
     folder = Path(out_dir)
     config_path = folder / CONFIG_FILE
     if config_path.exists() and not overwrite:
@@ -414,6 +589,9 @@ def prepare_workshop(
             "method": method,
             "per_cohort": 0 if per_cohort is None else per_cohort,
             "excluded": EXCLUDED_FILE,
+            "tables": _tables_setting(table_list),
+            "min_interval": float(min_interval),
+            "max_per_round": 0 if max_per_round is None else max_per_round,
             "prepared_with": f"pophealth-toolkit {__version__}",
         },
         "Workshop configuration written by toolkit.workshop.prepare_workshop.\n"
@@ -476,6 +654,13 @@ def load_workshop(config_path: str | os.PathLike[str]) -> Workshop:
         per_cohort,
         caller,
     )
+    where = f"setting in {str(path)!r} [workshop]"
+    table_list = _check_tables(settings.get("tables", _OPTIONAL_KEYS["tables"]), where)
+    min_interval = settings.get("min_interval", _OPTIONAL_KEYS["min_interval"])
+    max_per_round = settings.get("max_per_round", _OPTIONAL_KEYS["max_per_round"])
+    if isinstance(max_per_round, int) and not isinstance(max_per_round, bool) and not max_per_round:
+        max_per_round = None
+    _check_limits(min_interval, max_per_round, where)
     base = path.parent
 
     def resolve(value: str) -> Path:
@@ -514,6 +699,9 @@ def load_workshop(config_path: str | os.PathLike[str]) -> Workshop:
         per_cohort=per_cohort,
         config_path=path,
         excluded=excluded,
+        tables=table_list,
+        min_interval=float(min_interval),
+        max_per_round=max_per_round,
     )
 
 
@@ -546,6 +734,45 @@ def _demo_base(persons: int, seed: int, cache_dir: Path | None) -> Path:
     return base
 
 
+def demo_folder() -> Path:
+    """Return the demo workshop's folder, which keeps its store between runs.
+
+    ``$POPHEALTH_WORKSHOP_DIR`` when set, else ``pophealth-toolkit/workshops/demo`` in
+    the user's data folder (``$XDG_DATA_HOME``, by default ``~/.local/share``).
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    chosen = os.environ.get(WORKSHOP_DIR_ENVIRONMENT_VARIABLE)
+    if chosen:
+        return Path(chosen).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base).expanduser() / "pophealth-toolkit" / "workshops" / "demo"
+
+
+def _demo_store_name(base: Path) -> str:
+    """Return the demo store's file name, keyed by the demo's criteria and candidate ids.
+
+    Submissions name criteria and candidates, so a demo whose criteria or candidates
+    changed (a new version of the toolkit) starts a new store beside the old one, which is
+    kept; the same demo keeps using the same store.
+    """
+    digest = hashlib.sha256()
+    criteria = json.loads((base / CRITERIA_FILE).read_text(encoding="utf-8"))
+    digest.update(json.dumps([entry.get("name") for entry in criteria]).encode())
+    ids = pd.read_parquet(base / CANDIDATES_FILE, columns=[CANDIDATE_COLUMN])[CANDIDATE_COLUMN]
+    digest.update("\n".join(map(str, ids)).encode())
+    return f"submissions-{digest.hexdigest()[:10]}.sqlite"
+
+
+#: The demo's tables: twelve, their stakeholder groups in turn (as the example tables').
+DEMO_TABLES: Tables = tuple(
+    (f"Table {number}", STAKEHOLDER_ROLES[(number - 1) % len(STAKEHOLDER_ROLES)])
+    for number in range(1, DEFAULT_TABLES + 1)
+)
+
+
 def demo_workshop(
     *,
     persons: int = DEMO_PERSONS,
@@ -560,8 +787,11 @@ def demo_workshop(
     The candidates are built once (a synthetic system of ``persons`` people, its cohort
     cube and :func:`toolkit.prioritise.candidate_priorities`; a few seconds) and cached
     outside the repository, in ``$POPHEALTH_CACHE_DIR`` or the user's cache folder, keyed
-    by the code that makes them. Each call writes a fresh configuration with an empty
-    store (or one holding ``example_tables`` example submissions) in ``folder``.
+    by the code that makes them. Each call rewrites the configuration in ``folder`` and
+    keeps the store there: submissions, rounds and the facilitator's changes to the
+    tables survive a restart. The store's file name carries a key of the demo's criteria
+    and candidate ids, so a demo whose candidates changed starts a new store beside the
+    old one (which is kept) instead of mixing submissions about different candidates.
 
     Parameters
     ----------
@@ -570,10 +800,14 @@ def demo_workshop(
     seed : int
         Seed of the synthetic system and of the example submissions.
     example_tables : int
-        Tables whose example submissions are put in the store (0 by default), so that
-        the facilitator view has something to show.
+        Tables whose example submissions are put in the store when it holds none for the
+        workshop (0 by default), so that the facilitator view has something to show.
+        Calling again adds nothing: the same call gives the same store.
     folder : str or os.PathLike, optional
-        Where to write the configuration and the store; a new temporary folder by default.
+        Where to write the configuration and keep the store. By default
+        :func:`demo_folder` (``$POPHEALTH_WORKSHOP_DIR`` or the user's data folder), or,
+        with ``example_tables``, its subfolder ``with-<N>-example-tables``, so that the
+        examples never mix with a room's own submissions.
     cache_dir : str or os.PathLike, optional
         Where to cache the candidates; see above for the default.
     name : str
@@ -599,10 +833,18 @@ def demo_workshop(
                 f"The '{parameter}' parameter of {caller} must be an int >= {low}. "
                 f"Got {value} instead."
             )
+    if example_tables > len(DEMO_TABLES):
+        raise ValueError(
+            f"The 'example_tables' parameter of {caller} must be at most "
+            f"{len(DEMO_TABLES)} (the demo's tables). Got {example_tables} instead."
+        )
     base = _demo_base(persons, seed, None if cache_dir is None else Path(cache_dir))
-    target = (
-        Path(folder) if folder is not None else Path(tempfile.mkdtemp(prefix="pophealth-workshop-"))
-    )
+    if folder is not None:
+        target = Path(folder).expanduser()
+    elif example_tables:
+        target = demo_folder() / f"with-{example_tables}-example-tables"
+    else:
+        target = demo_folder()
     target.mkdir(parents=True, exist_ok=True)
     config_path = target / CONFIG_FILE
     _write_config(
@@ -611,17 +853,23 @@ def demo_workshop(
             "name": name,
             "candidates": str((base / CANDIDATES_FILE).resolve()),
             "criteria": str((base / CRITERIA_FILE).resolve()),
-            "store": STORE_FILE,
+            "store": _demo_store_name(base),
             "shortlist_size": 5,
             "dots": 3,
             "method": "weighted_sum",
             "per_cohort": DEFAULT_PER_COHORT,
             "excluded": str((base / EXCLUDED_FILE).resolve()),
+            "tables": _tables_setting(DEMO_TABLES),
+            "min_interval": DEFAULT_MIN_INTERVAL,
+            "max_per_round": DEFAULT_MAX_PER_ROUND,
         },
-        f"Demo workshop on a synthetic system of {persons:,} persons (seed {seed}).",
+        f"Demo workshop on a synthetic system of {persons:,} persons (seed {seed}).\n"
+        "Rewritten by toolkit.workshop.demo_workshop; the store beside it is kept.",
     )
     if example_tables:
-        add_example_submissions(load_workshop(config_path), tables=example_tables, seed=seed)
+        workshop = load_workshop(config_path)
+        if workshop.store.submissions(workshop.name).empty:
+            add_example_submissions(workshop, tables=example_tables, seed=seed)
     return config_path
 
 
@@ -630,17 +878,18 @@ def add_example_submissions(
 ) -> list[int]:
     """Submit made-up weights for a few tables, for demonstrations and tests.
 
-    Each table's slider positions are drawn at random (whole numbers 0-10, not all zero)
-    from a seeded generator; its shortlist is what those weights give (one candidate per
-    cohort, as the workshop is set), and it spends its
-    dots on candidates from its own top eight.
+    The first ``tables`` tables on the store's list submit, in the current round. Each
+    table's slider positions are drawn at random (whole numbers 0-10, not all zero) from
+    a seeded generator; its shortlist is what those weights give (one candidate per
+    cohort, as the workshop is set), and it spends its dots on candidates from its own
+    top eight. The workshop's limits on how often a table submits do not apply.
 
     Parameters
     ----------
     workshop : Workshop
         The workshop whose store receives the submissions.
     tables : int
-        How many tables ("Table 1", "Table 2", ...).
+        How many tables ("Table 1", "Table 2", ... as the list names them).
     seed : int
         Seed of the draws: the same seed gives the same submissions.
 
@@ -648,16 +897,37 @@ def add_example_submissions(
     -------
     list of int
         The submission ids.
+
+    Raises
+    ------
+    ValueError
+        When the list holds fewer active tables than ``tables``.
     """
     if isinstance(tables, bool) or not isinstance(tables, int) or tables < 1:
         raise ValueError(
             f"The 'tables' parameter of add_example_submissions must be an int >= 1. "
             f"Got {tables!r} instead."
         )
+    from toolkit.workshop.store import SubmissionStore
+
+    listed = workshop.store.tables(workshop.name)  # takes the workshop's tables if unset
+    names = listed.loc[listed["status"] == "active", "table"].tolist()
+    if len(names) < tables:
+        raise ValueError(
+            f"The 'tables' parameter of add_example_submissions must be at most {len(names)} "
+            f"(the active tables on the list). Got {tables} instead."
+        )
+    store = SubmissionStore(
+        workshop.store_path,
+        criteria=[criterion.name for criterion in workshop.criteria],
+        candidates=list(workshop.model.candidates),
+        min_interval=0,
+        max_per_round=None,
+    )
     rng = np.random.default_rng(seed)
     model = workshop.model
     ids: list[int] = []
-    for number in range(1, tables + 1):
+    for number, table in enumerate(names[:tables], 1):
         positions = rng.integers(0, SLIDER_MAX + 1, size=len(model.names))
         if not positions.any():
             positions[rng.integers(len(positions))] = SLIDER_MAX
@@ -671,9 +941,5 @@ def add_example_submissions(
         for pick in rng.choice(order[:8], size=workshop.dots, replace=True):
             dots[model.candidates[pick]] = dots.get(model.candidates[pick], 0) + 1
         role = STAKEHOLDER_ROLES[(number - 1) % len(STAKEHOLDER_ROLES)]
-        ids.append(
-            workshop.store.submit(
-                workshop.name, f"Table {number}", role, weights, shortlist, dots=dots
-            )
-        )
+        ids.append(store.submit(workshop.name, table, role, weights, shortlist, dots=dots))
     return ids
