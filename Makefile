@@ -46,9 +46,9 @@ notebooks: install
 	$(BIN)/python -m toolkit.report.notebook $(NOTEBOOKS)
 	$(BIN)/pophealth demo
 
-## Serve the workshop app on 127.0.0.1 (make workshop CONFIG=path/to/workshop.toml).
+## Serve the workshop app on 127.0.0.1 (make workshop CONFIG=path/to/workshop.toml TABLES=15).
 workshop: install
-	$(BIN)/pophealth workshop $(if $(CONFIG),--config $(CONFIG))
+	$(BIN)/pophealth workshop $(if $(CONFIG),--config $(CONFIG)) $(if $(TABLES),--tables $(TABLES))
 
 lint: install
 	$(BIN)/python -m ruff check toolkit tests benchmarks notebooks reports

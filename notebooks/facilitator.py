@@ -34,6 +34,7 @@ from IPython.display import display
 
 from toolkit.workshop import (
     CONFIG_ENVIRONMENT_VARIABLE,
+    PARTICIPANT_URL_VARIABLE,
     FacilitatorApp,
     demo_workshop,
     load_workshop,
@@ -44,7 +45,11 @@ config = served or demo_workshop(
     folder=tempfile.mkdtemp(prefix="pophealth-facilitator-"), example_tables=4
 )
 workshop = load_workshop(config)
-facilitator = FacilitatorApp(workshop, auto_refresh=bool(served))
+facilitator = FacilitatorApp(
+    workshop,
+    auto_refresh=bool(served),
+    participant_url=os.environ.get(PARTICIPANT_URL_VARIABLE),
+)
 display(facilitator)
 
 # %% tags=["nbval-check-output", "voila-hide"]

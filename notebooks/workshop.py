@@ -20,7 +20,8 @@
 # sees its top 5 change beside the sliders and submits, round by round.
 # `pophealth workshop --config workshop.toml` serves this notebook with Voila (no code
 # shown, no code can be run) and points it at the workshop through the environment variable
-# `POPHEALTH_WORKSHOP_CONFIG`; served, the view checks the round's status every few seconds.
+# `POPHEALTH_WORKSHOP_CONFIG`; served, the view checks the round's status every few seconds
+# and, opened with a table's own link, is that table's (its sliders come back on a reload).
 # Opened without it (in JupyterLab, or under nbval in CI) it uses the demo workshop on a
 # small synthetic system, prepared outside the repository. Cells tagged `voila-hide` are not
 # shown to participants.
@@ -40,7 +41,7 @@ from toolkit.workshop import (
 served = os.environ.get(CONFIG_ENVIRONMENT_VARIABLE)
 config = served or demo_workshop()
 workshop = load_workshop(config)
-app = ParticipantApp(workshop, watch_round=bool(served))
+app = ParticipantApp(workshop, watch_round=bool(served), read_link=bool(served))
 display(app)
 
 # %% tags=["nbval-check-output", "voila-hide"]

@@ -201,7 +201,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "--facilitator-port",
         type=int,
         default=None,
-        help="facilitator's port (default: the next free one); it has its own link and token",
+        help="facilitator's port (default: a free one); it has its own link and token",
     )
     workshop.add_argument(
         "--tables",

@@ -241,16 +241,31 @@ def test_keyboard_slider_moves_follow_scoring_and_a_reload_restores_them(
             f"\nworkshop: median slider release to updated top list over {len(timings)} moves: "
             f"{median:.1f} ms (target < 150 ms; min {min(timings):.1f}, max {max(timings):.1f})"
         )
-    # A reload loses nothing: choosing the table again brings its sliders back.
+    context.close()
+    # Table 1's own link makes the page Table 1's, and a reload loses nothing.
+    link = served.table_links()["Table 1"]
+    context, page = open_page(browser, link, ready=".pophealth-top li")
+    page.wait_for_function(
+        "() => document.querySelector('.pophealth-table-picker select').disabled && "
+        "document.querySelector('.pophealth-slider-burden .noUi-handle')"
+        ".getAttribute('aria-valuenow') === '10.0'",
+        timeout=60_000,
+    )
+    assert slider_weights(page) == final
     page.reload()
     page.wait_for_selector(".pophealth-top li", timeout=LOAD_MS)
-    choose_table(page, "Table 1")
     page.wait_for_function(
         "() => document.querySelector('.pophealth-slider-burden .noUi-handle')"
         ".getAttribute('aria-valuenow') === '10.0'",
-        timeout=30_000,
+        timeout=60_000,
     )
     assert slider_weights(page) == final
+    context.close()
+    # The participants' link alone: choosing Table 1 does not show Table 1's sliders.
+    context, page = open_participant(browser, served)
+    choose_table(page, "Table 1")
+    page.wait_for_timeout(1_000)
+    assert slider_weights(page) == dict.fromkeys(NAMES, 5.0)
     context.close()
 
 
@@ -450,7 +465,12 @@ def test_two_rounds_with_four_groups_as_the_facilitator_sees_them(browser, serve
     for table, plan in plans.items():
         context, page = open_participant(browser, served)
         choose_table(page, table)
-        assert page.input_value(".pophealth-role select") == ROOM[table]
+        # The table's group comes from the facilitator's list (set by the kernel).
+        page.wait_for_function(
+            "(group) => document.querySelector('.pophealth-role select').value === group",
+            arg=ROOM[table],
+            timeout=30_000,
+        )
         for name, value in plan.items():
             set_slider(page, name, value)
         submit(page)

@@ -148,10 +148,13 @@ def test_sigterm_stops_both_servers_and_every_kernel_and_no_token_is_on_a_comman
             if not line:
                 break
             lines.append(line)
-            if "Facilitator" in line:
+            if "Ctrl+C" in line:
                 break
         output = "".join(lines)
         assert "Facilitator" in output, output
+        # Each table on the list gets its own link: the participants' link with a private code.
+        codes = re.findall(r"&table=([\w-]+)", output)
+        assert len(set(codes)) == len(load_workshop(workshop_config).tables)
         assert str(load_workshop(workshop_config).store_path) in output  # the store is named
         tokens = re.findall(r"token=([\w-]+)", output)
         assert len(set(tokens)) == 2  # participants and facilitator have their own tokens
@@ -173,6 +176,46 @@ def test_sigterm_stops_both_servers_and_every_kernel_and_no_token_is_on_a_comman
         assert "stopped" in rest
         _, alive = psutil.wait_procs(tree, timeout=30)
         assert alive == []
+
     finally:
         if process.poll() is None:
+            left = psutil.Process(process.pid).children(recursive=True)
             process.kill()
+            for child in left:
+                if child.is_running():
+                    child.kill()
+
+
+@pytest.mark.slow
+def test_killing_the_workshop_command_still_stops_voila_and_its_kernels(workshop_config):
+    """Even SIGKILL, which cannot be caught: Voila is told by the kernel that its parent died."""
+    command = [
+        sys.executable,
+        "-m",
+        "toolkit.cli",
+        "workshop",
+        "--config",
+        str(workshop_config),
+        "--port",
+        str(_free_port()),
+        "--tables",
+        "1",
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    tree: list[psutil.Process] = []
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line or "Ctrl+C" in line:
+                break
+        tree = psutil.Process(process.pid).children(recursive=True)
+        assert len([p for p in tree if p.cmdline()[1:3] == ["-m", "voila"]]) == 2
+        process.kill()
+        process.wait(timeout=30)
+        _, alive = psutil.wait_procs(tree, timeout=60)
+        assert alive == []
+    finally:
+        for child in tree:
+            if child.is_running():
+                child.kill()

@@ -840,3 +840,21 @@ def test_many_writers_keep_the_latest_index_true(tmp_path):
         )
     expected_counts = log.groupby(["round", log["table"].str.casefold()]).size()
     assert counts == {f"{r}/{t}": int(n) for (r, t), n in expected_counts.items()}
+
+
+def test_each_table_has_its_own_private_link_code(store):
+    store.set_tables("W", {"Table 1": "Residents", "Table 2": "Clinicians", "Table 3": "Council"})
+    first = store.table_code("W", "Table 1")
+    assert store.table_code("W", "table 1") == first  # made once, then kept
+    second = store.table_code("W", "Table 2")
+    assert len({first, second}) == 2 and len(first) == 16
+    assert store.table_for_code("W", first) == "Table 1"
+    assert store.table_for_code("W", second) == "Table 2"
+    assert store.table_for_code("W", "not-a-code") is None
+    assert store.table_for_code("Another workshop", first) is None
+    store.remove_table("W", "Table 2")
+    assert store.table_for_code("W", second) is None  # a removed table's link stops working
+    with pytest.raises(ValueError, match="active table"):
+        store.table_code("W", "Table 2")
+    with pytest.raises(ValueError, match="active table"):
+        store.table_code("W", "Tabel 7")

@@ -81,6 +81,7 @@ def walk(widget):
 
 def test_moving_a_slider_reranks_and_updates_the_top_list(workshop, candidates):
     app = ParticipantApp(workshop)
+    app.ranking_toggle.value = True  # the full ranking is drawn while it is shown
     assert shown_order(app) == expected_order(candidates, dict.fromkeys(NAMES, 5.0))
     before = (version(app.top.value), version(app.ranking.value))
     for name, value in [("burden", 10), ("inequality", 0), ("cost", 9), ("feasibility", 1)]:
@@ -156,13 +157,22 @@ def test_the_full_ranking_is_behind_a_toggle(workshop):
     assert app.ranking.layout.display == "none"
     assert app.ranking_toggle.description == "Show the full ranking"
     assert "pophealth-full-ranking-toggle" in app.ranking_toggle._dom_classes
+    assert shown_order(app) == []  # not drawn (nor sent to the page) while hidden
     app.ranking_toggle.value = True
     assert app.ranking.layout.display == ""
     assert app.ranking_toggle.description == "Hide the full ranking"
-    assert len(shown_order(app)) == 12
+    assert shown_order(app) == list(app.order()) and len(shown_order(app)) == 12
     assert app.ranking.value.count('class="ph-in"') == 3
     app.ranking_toggle.value = False
     assert app.ranking.layout.display == "none"
+    # Moved while hidden, the ranking shown again is the one for the sliders as they are now.
+    shown = version(app.ranking.value)
+    app.sliders["burden"].value = 0
+    app.sliders["feasibility"].value = 10
+    app.ranking_toggle.value = True
+    assert shown_order(app) == list(app.order())
+    assert version(app.ranking.value) == version(app.top.value) > shown
+    assert [c for c, _ in top_items(app)] == shown_order(app)[:3]
 
 
 def said_settings(words: str) -> set[int]:
@@ -238,10 +248,12 @@ def test_slider_settings_follow_the_scoring_model(workshop):
 
 def test_all_zero_weights_show_a_message_not_a_ranking(quick):
     app = participant(quick, "Table 1")
+    app.ranking_toggle.value = True
     for slider in app.sliders.values():
         slider.value = 0
     assert "Give at least one criterion some weight" in app.top.value
     assert 'data-error="no-weight"' in app.top.value
+    assert shown_order(app) == [] and "Give at least one criterion" in app.ranking.value
     assert app.submit() is None
     assert 'data-error="no-weight"' in app.confirmation.value
     app.sliders["cost"].value = 3
@@ -270,7 +282,7 @@ def test_table_picker_lists_the_facilitators_active_tables(quick):
     assert app.role.value == "Residents"
 
 
-def test_choosing_a_table_restores_its_sliders_from_the_store(quick):
+def test_a_tables_own_link_restores_its_sliders_and_no_other_page_can_read_them(quick):
     first = participant(quick, "Table 2", burden=9, cost=1)
     assert quick.store.draft(quick.name, "Table 2") == {
         "burden": 9.0,
@@ -278,15 +290,25 @@ def test_choosing_a_table_restores_its_sliders_from_the_store(quick):
         "cost": 1.0,
         "feasibility": 5.0,
     }
-    reloaded = ParticipantApp(quick)  # a reload: a new kernel, sliders at the start
-    assert reloaded.weights()["burden"] == 5.0
-    reloaded.table_picker.value = "Table 2"
+    # Another page (the participants' link) choosing Table 2 sees the usual start, not
+    # Table 2's sliders: choosing a name does not reveal a table's weights.
+    snooper = ParticipantApp(quick)
+    snooper.table_picker.value = "Table 2"
+    assert snooper.weights() == dict.fromkeys(NAMES, 5.0)
+    # A reload from Table 2's own link: a new kernel, and the sliders come back.
+    code = quick.store.table_code(quick.name, "Table 2")
+    reloaded = ParticipantApp(quick, table_code=code)
+    assert reloaded.table_picker.value == "Table 2" and reloaded.table_picker.disabled
     assert reloaded.weights() == first.weights()
     assert reloaded.shortlist() == first.shortlist()
     assert {move for _, move in top_items(reloaded)} == {"same"}
+    # An unknown code says so and leaves the page free to choose.
+    stranger = ParticipantApp(quick, table_code="not-a-code")
+    assert 'data-error="link"' in stranger.notice.value
+    assert stranger.table_picker.value == "" and not stranger.table_picker.disabled
     # A table with neither a draft nor a submission keeps the sliders as they are.
-    reloaded.table_picker.value = "Table 5"
-    assert reloaded.weights() == first.weights()
+    first.table_picker.value = "Table 5"
+    assert first.weights()["burden"] == 9.0
     # The draft is not a submission.
     assert quick.store.submissions(quick.name).empty
 
@@ -309,9 +331,11 @@ def test_submit_and_resubmit(quick):
     assert "replaces" not in app.confirmation.value
     assert app.submit_button.disabled is False  # no pause in this test
 
-    other = participant(quick, "Table 4", burden=0)  # another tab of the same table
+    code = quick.store.table_code(quick.name, "Table 4")
+    other = ParticipantApp(quick, submit_pause=0, table_code=code)  # the table's own link
     assert other.weights()["inequality"] == 10.0  # restored from the submission
     assert other.role.value == "Residents"  # as the table said, not the list's group
+    other.sliders["burden"].value = 0
     second = other.submit()
     assert f"earlier submission (number {first})" in other.confirmation.value
 
@@ -377,9 +401,9 @@ def test_a_store_failure_reaches_the_table_and_the_problems_log(quick):
 
 
 def test_round_two_shows_the_tables_and_the_rooms_previous_weights(quick):
-    participant(quick, "Table 1", burden=10, cost=0).submit()
+    app = participant(quick, "Table 1", burden=10, cost=0)
+    app.submit()
     participant(quick, "Table 2", inequality=9, feasibility=2).submit()
-    app = participant(quick, "Table 1")
     assert app.previous_round.value == ""
     quick.store.close_round(quick.name)
     quick.store.open_round(quick.name)
@@ -403,6 +427,13 @@ def test_round_two_shows_the_tables_and_the_rooms_previous_weights(quick):
     newcomer = participant(quick, "Table 7")
     assert 'data-submitted="false"' in newcomer.previous_round.value
     assert "did not submit in round 1" in unescape(newcomer.previous_round.value)
+    # Another page choosing Table 1 sees the room's weights, never Table 1's own.
+    snooper = participant(quick, "Table 1")
+    assert 'data-submitted="false"' in snooper.previous_round.value
+    assert "your table put it at" not in unescape(snooper._labels[0].value)
+    # Table 1's own link, after a reload, shows its round-1 weights again.
+    linked = ParticipantApp(quick, table_code=quick.store.table_code(quick.name, "Table 1"))
+    assert 'data-submitted="true"' in linked.previous_round.value
 
 
 def test_every_control_is_labelled_and_no_button_has_an_icon(quick):
@@ -470,6 +501,7 @@ def test_shortlist_takes_one_candidate_per_cohort(cohort_workshop):
     table, workshop = cohort_workshop
     assert workshop.per_cohort == 1
     app = ParticipantApp(workshop)
+    app.ranking_toggle.value = True
     for weights in ({}, {"burden": 10, "inequality": 0}, {"cost": 0, "feasibility": 10}):
         for name, value in weights.items():
             app.sliders[name].value = value
@@ -742,3 +774,17 @@ def test_a_store_that_cannot_be_opened_is_reported_not_raised(tmp_path, candidat
     assert app.table_picker.options[0] == (CHOOSE_TABLE, "")
     facilitator = FacilitatorApp(workshop, baseline_draws=0)
     assert 'data-error="store"' in facilitator.status.value
+
+
+def test_served_facilitator_lists_each_tables_own_link(quick):
+    url = "http://127.0.0.1:8866/voila/render/workshop.ipynb?token=abc"
+    facilitator = FacilitatorApp(quick, baseline_draws=0, participant_url=url)
+    html = unescape(facilitator.tables_html.value)
+    links = dict(re.findall(r'<li data-table="([^"]+)"><b>[^<]+</b>: <a href="([^"]+)"', html))
+    active = quick.store.tables(quick.name)["table"].tolist()
+    assert list(links) == active
+    for table, link in links.items():
+        code = link.split("&table=")[1]
+        assert link.startswith(url) and quick.store.table_for_code(quick.name, code) == table
+    # Not served: no links (there is no participants' link to build them from).
+    assert "pophealth-table-links" not in FacilitatorApp(quick, baseline_draws=0).tables_html.value

@@ -29,6 +29,8 @@ _EXPORTS = {
     "add_example_submissions": "toolkit.workshop.config",
     "STAKEHOLDER_ROLES": "toolkit.workshop.config",
     "CONFIG_ENVIRONMENT_VARIABLE": "toolkit.workshop.config",
+    "PARTICIPANT_URL_VARIABLE": "toolkit.workshop.config",
+    "table_link": "toolkit.workshop.config",
     "SubmissionStore": "toolkit.workshop.store",
     "StoreError": "toolkit.workshop.store",
     "SubmissionRefused": "toolkit.workshop.store",

@@ -40,6 +40,11 @@ from toolkit.prioritise.scoring import (
 #: Environment variable that points the notebooks at a workshop configuration file.
 CONFIG_ENVIRONMENT_VARIABLE = "POPHEALTH_WORKSHOP_CONFIG"
 
+#: Environment variable giving the facilitator's kernels the participants' link (set by
+#: ``pophealth workshop`` for the facilitator's server only), so the facilitator's page can
+#: list each table's own link.
+PARTICIPANT_URL_VARIABLE = "POPHEALTH_WORKSHOP_PARTICIPANT_URL"
+
 #: Environment variable for the cache folder of the demo workshop (else the user cache).
 CACHE_ENVIRONMENT_VARIABLE = "POPHEALTH_CACHE_DIR"
 
@@ -229,6 +234,24 @@ class Workshop:
         if not (values > 0).any():
             values[:] = SLIDER_MAX // 2
         return values.astype(int)
+
+
+def table_link(participant_url: str, code: str) -> str:
+    """Return a table's own link: the participants' link with the table's private code.
+
+    Parameters
+    ----------
+    participant_url : str
+        The participants' link (with its token).
+    code : str
+        The table's code (:meth:`~toolkit.workshop.SubmissionStore.table_code`).
+
+    Returns
+    -------
+    str
+    """
+    separator = "&" if "?" in participant_url else "?"
+    return f"{participant_url}{separator}table={code}"
 
 
 def _cache_root() -> Path:

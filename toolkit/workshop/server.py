@@ -43,7 +43,13 @@ from pathlib import Path
 
 import psutil
 
-from toolkit.workshop.config import CONFIG_ENVIRONMENT_VARIABLE, demo_workshop, load_workshop
+from toolkit.workshop.config import (
+    CONFIG_ENVIRONMENT_VARIABLE,
+    PARTICIPANT_URL_VARIABLE,
+    demo_workshop,
+    load_workshop,
+    table_link,
+)
 
 #: The notebooks served: participant view and facilitator view.
 PARTICIPANT_NOTEBOOK = "workshop.ipynb"
@@ -285,6 +291,26 @@ class WorkshopServer:
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
+    def table_links(self) -> dict[str, str]:
+        """Return each active table's own link: the participants' link with its private code.
+
+        A page opened with a table's own link is that table's: it restores the table's
+        sliders after a reload and shows its earlier rounds' weights.
+
+        Returns
+        -------
+        dict of str to str
+            Link by table name, in the list's order.
+        """
+        workshop = load_workshop(self.config_path)
+        store = workshop.store
+        tables = store.tables(workshop.name)
+        active = tables.loc[tables["status"] == "active", "table"].tolist()
+        return {
+            table: table_link(self.participant_url, store.table_code(workshop.name, table))
+            for table in active
+        }
+
     @property
     def participant_url(self) -> str:
         """The participants' link (to give to every table)."""
@@ -401,6 +427,20 @@ def _check_int(value: object, parameter: str, low: int, high: int, caller: str) 
     return value
 
 
+def _stop_with_parent() -> None:
+    """Ask Linux to send Voila SIGTERM if the process that started it dies (even if killed).
+
+    Voila then shuts its kernels down, so a killed ``pophealth workshop`` leaves nothing
+    running. Elsewhere this does nothing; :meth:`WorkshopServer.stop` still stops everything.
+    """
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    set_parent_death_signal = 1  # PR_SET_PDEATHSIG in <linux/prctl.h>
+    ctypes.CDLL(None, use_errno=True).prctl(set_parent_death_signal, signal.SIGTERM, 0, 0, 0)
+
+
 def _launch(
     notebook: Path,
     *,
@@ -428,6 +468,7 @@ def _launch(
     log = open(folder / "voila.log", "w", encoding="utf-8")  # noqa: SIM115 - closed by stop()
     process = subprocess.Popen(
         [sys.executable, "-m", "voila", str(served)],  # settings and token: config/voila.json
+        preexec_fn=_stop_with_parent,
         stdin=subprocess.DEVNULL,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -467,7 +508,7 @@ def start_server(
     port : int
         The participants' port (8866 by default); 0 picks a free one.
     facilitator_port : int, optional
-        The facilitator's port; by default the next free one after ``port``.
+        The facilitator's port; by default a free port chosen at start.
     ip : str
         The address to listen on; 127.0.0.1 (this machine only) by default.
     tables : int
@@ -535,12 +576,15 @@ def start_server(
         environment=environment,
         **common,
     )
+    # The facilitator's page lists each table's own link, so it is told the participants'.
+    facilitator_environment = dict(environment)
+    facilitator_environment[PARTICIPANT_URL_VARIABLE] = participants.url
     facilitator = _launch(
         notebooks[1],
         folder=folder / "facilitator",
         port=facilitator_port,
         pool_size=1,
-        environment=environment,
+        environment=facilitator_environment,
         **common,
     )
     server = WorkshopServer(
@@ -605,7 +649,7 @@ def serve(
     port : int
         The participants' port (8866 by default).
     facilitator_port : int, optional
-        The facilitator's port; the next free one by default.
+        The facilitator's port; a free port chosen at start by default.
     open_browser : bool
         Open the facilitator's view in this machine's browser too.
     ip : str
@@ -636,10 +680,17 @@ def serve(
         print(
             f"Workshop '{workshop.name}' is running ({len(workshop.candidates)} candidates).\n"
             f"  Submissions are kept in {workshop.store_path}\n"
-            f"  Participants (give to every table): {server.participant_url}\n"
-            f"  Facilitator (keep to yourself):     {server.facilitator_url}\n"
-            "Only people given a link can join; the participants' link does not open the "
-            "facilitator's view. Press Ctrl+C to stop.",
+            f"  Facilitator (keep to yourself): {server.facilitator_url}\n"
+            f"  Participants (any table):       {server.participant_url}\n"
+            "  Each table's own link (restores its sliders after a reload; also on the "
+            "facilitator's page):",
+            flush=True,
+        )
+        for table, link in server.table_links().items():
+            print(f"    {table}: {link}", flush=True)
+        print(
+            "Only people given a link can join; no participant link opens the facilitator's "
+            "view. Press Ctrl+C to stop.",
             flush=True,
         )
         if open_browser:

@@ -36,6 +36,7 @@ import numbers
 import os
 import random
 import re
+import secrets
 import sqlite3
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -155,6 +156,12 @@ _STATE = (
     "BEGIN SELECT RAISE(ABORT, 'the events log is append-only'); END",
     "CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events "
     "BEGIN SELECT RAISE(ABORT, 'the events log is append-only'); END",
+)
+
+#: Each table's private link code (made on first use; not part of the log).
+_TABLE_CODES = (
+    "CREATE TABLE IF NOT EXISTS table_codes (workshop TEXT NOT NULL, table_key TEXT NOT NULL, "
+    "code TEXT NOT NULL UNIQUE, PRIMARY KEY (workshop, table_key)) WITHOUT ROWID"
 )
 
 #: Rebuilds ``current`` from the log (once, when an older file is upgraded).
@@ -1488,6 +1495,93 @@ class SubmissionStore:
         rows = [(entry.name, entry.group, words[key]) for key, entry in listing.items()]
         rows.sort(key=lambda row: _natural_key(row[0]))
         return pd.DataFrame(rows, columns=["table", "group", "status"]).astype("str")
+
+    # -- each table's own link --------------------------------------------------------
+
+    def table_code(self, workshop: str, table: str) -> str:
+        """Return the private code of a table's own link, made once and then kept.
+
+        A participant page opened with ``table=<code>`` in its link is that table's: it
+        restores the table's saved sliders and earlier weights. Opened with the
+        participants' link alone, a page can choose any table but shows no table's saved
+        weights, so no table can read another's.
+
+        Parameters
+        ----------
+        workshop : str
+            The workshop's name.
+        table : str
+            A table on the list.
+
+        Returns
+        -------
+        str
+            The code (URL-safe, 16 characters).
+
+        Raises
+        ------
+        ValueError
+            When the table is not an active table on the list.
+        """
+        caller = "table_code"
+        workshop = _clean_name(workshop, "workshop", caller)
+        key = _clean_name(table, "table", caller).casefold()
+
+        def write(connection: sqlite3.Connection) -> str:
+            connection.execute(_TABLE_CODES)
+            entry = _listing(connection, workshop).get(key)
+            if entry is None or entry.status != ACTIVE:
+                raise ValueError(
+                    f"The 'table' parameter of {caller} must be an active table on the "
+                    f"workshop's list. Got {table!r} instead."
+                )
+            found = connection.execute(
+                "SELECT code FROM table_codes WHERE workshop = ? AND table_key = ?",
+                (workshop, key),
+            ).fetchone()
+            if found is not None:
+                return str(found[0])
+            code = secrets.token_urlsafe(12)
+            connection.execute(
+                "INSERT INTO table_codes (workshop, table_key, code) VALUES (?, ?, ?)",
+                (workshop, key, code),
+            )
+            return code
+
+        return self._write(write, doing="save a table's link", workshop=workshop)
+
+    def table_for_code(self, workshop: str, code: str) -> str | None:
+        """Return the table whose own link carries ``code``, or None.
+
+        Parameters
+        ----------
+        workshop : str
+            The workshop's name.
+        code : str
+            The code from a link (:meth:`table_code`).
+
+        Returns
+        -------
+        str or None
+            The table's name on the list; None for an unknown code or a table that has
+            been removed or merged into another.
+        """
+        workshop = _clean_name(workshop, "workshop", "table_for_code")
+        if not isinstance(code, str) or not code:
+            return None
+
+        def read(connection: sqlite3.Connection) -> str | None:
+            connection.execute(_TABLE_CODES)
+            found = connection.execute(
+                "SELECT table_key FROM table_codes WHERE workshop = ? AND code = ?",
+                (workshop, code),
+            ).fetchone()
+            if found is None:
+                return None
+            entry = _listing(connection, workshop).get(str(found[0]))
+            return entry.name if entry is not None and entry.status == ACTIVE else None
+
+        return self._with_retry(read, doing="read", workshop=workshop)
 
     def events(self, workshop: str) -> pd.DataFrame:
         """Return the facilitator's changes (rounds, tables), oldest first.

@@ -32,6 +32,9 @@ from pathlib import Path
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_int import SliderStyle
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from toolkit.prioritise.consensus import (
     AGGREGATION_LABELS,
@@ -43,7 +46,7 @@ from toolkit.prioritise.consensus import (
 )
 from toolkit.prioritise.scoring import DEFAULT_SHORTLIST_CAP, rank_scores, select_shortlist
 from toolkit.workshop import _html
-from toolkit.workshop.config import SLIDER_MAX, STAKEHOLDER_ROLES, Workshop
+from toolkit.workshop.config import SLIDER_MAX, STAKEHOLDER_ROLES, Workshop, table_link
 from toolkit.workshop.store import StoreError, SubmissionRefused
 
 #: Table names offered when neither the store nor the configuration lists the tables.
@@ -222,12 +225,21 @@ class ParticipantApp:
     submit_pause : float
         Seconds the submit button stays disabled after a submission (3 by default; 0 in
         tests).
+    table_code : str, optional
+        The code of a table's own link (:meth:`SubmissionStore.table_code`): the page is
+        that table's (see :meth:`open_table_link`).
+    read_link : bool
+        Served by Voila: read the page's link (``table=<code>``) once the page is asked
+        for, in a background thread, and open that table (False by default).
 
     Attributes
     ----------
     table_picker : ipywidgets.Dropdown
-        The facilitator's active tables, first option "Choose your table"; choosing one
-        restores that table's sliders from the store (:meth:`SubmissionStore.draft`).
+        The facilitator's active tables, first option "Choose your table". A table's saved
+        sliders and earlier weights are shown only to a page that is that table's: opened
+        with the table's own link, or one that has itself moved the table's sliders or
+        submitted for it. Any other page starts from the usual sliders, so no table can
+        read another's weights by choosing its name.
     role : ipywidgets.Dropdown
         Who is at the table; set to the table's group when a table is chosen.
     sliders : dict of str to ipywidgets.IntSlider
@@ -257,6 +269,8 @@ class ParticipantApp:
         watch_round: bool = False,
         round_seconds: float = 5.0,
         submit_pause: float = SUBMIT_PAUSE,
+        table_code: str | None = None,
+        read_link: bool = False,
     ) -> None:
         caller = "ParticipantApp"
         self.workshop = _check_workshop(workshop, caller)
@@ -284,6 +298,8 @@ class ParticipantApp:
         self._contributions = np.zeros((len(model), len(model.names)))
         self._previous_top: dict[str, int] | None = None
         self._table: str | None = None
+        self._own_tables: set[str] = set()  # tables this page may show saved weights of
+        self._linked: str | None = None
         self._groups: dict[str, str] = {}
         self._round = None
         self._restoring = False
@@ -292,15 +308,20 @@ class ParticipantApp:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-        self.round_status = widgets.HTML()
+        # Each widget is a model (and a view) the page builds; the HTML widgets, sliders and
+        # dropdowns that look alike share one layout and one style model between them.
+        self._text_layout = widgets.Layout()
+        self._text_style = HTMLStyle()
+        self._wide = DescriptionStyle(**_WIDE)
+        self.round_status = self._text()
         self.round_status.add_class("pophealth-round-status")
-        self.notice = widgets.HTML()
+        self.notice = self._text()
         self.notice.add_class("pophealth-notice")
         self.table_picker = widgets.Dropdown(
             options=[(CHOOSE_TABLE, "")],
             value="",
             description="Your table",
-            style=_WIDE,
+            style=self._wide,
             layout=widgets.Layout(width="300px", max_width="100%"),
         )
         self.table_picker.add_class("pophealth-table-picker")
@@ -308,16 +329,18 @@ class ParticipantApp:
             options=list(STAKEHOLDER_ROLES),
             value=STAKEHOLDER_ROLES[0],
             description="Who is at your table",
-            style=_WIDE,
+            style=self._wide,
             layout=widgets.Layout(width="340px", max_width="100%"),
         )
         self.role.add_class("pophealth-role")
-        self.previous_round = widgets.HTML()
+        self.previous_round = self._text()
         self.previous_round.add_class("pophealth-previous-round")
 
         self.sliders: dict[str, widgets.IntSlider] = {}
         self._labels: list[widgets.HTML] = []
         slider_rows: list[widgets.Widget] = []
+        slider_layout = widgets.Layout(width="100%")  # shared by the sliders and their rows
+        slider_style = SliderStyle()
         for i, criterion in enumerate(model.criteria):
             phrase = self._phrases[i]
             slider = widgets.IntSlider(
@@ -328,14 +351,15 @@ class ParticipantApp:
                 continuous_update=False,
                 description="",
                 readout=True,
-                layout=widgets.Layout(width="100%"),
+                layout=slider_layout,
+                style=slider_style,
             )
             slider.add_class(f"pophealth-slider-{criterion.name}")
             slider.add_class("pophealth-slider")
             slider.add_class(_html.label_class(_html.sentence_case(phrase)))
             slider.observe(self._slider_handler(i), names="value")
             self.sliders[criterion.name] = slider
-            text = widgets.HTML(
+            text = self._text(
                 _html.criterion_label(
                     phrase,
                     _html.plain_description(criterion.name, criterion.description),
@@ -343,11 +367,11 @@ class ParticipantApp:
                 )
             )
             self._labels.append(text)
-            row = widgets.VBox([text, slider], layout=widgets.Layout(width="100%"))
+            row = widgets.VBox([text, slider], layout=slider_layout)
             row.add_class("ph-slider-row")
             slider_rows.append(row)
 
-        self.top = widgets.HTML()
+        self.top = self._text()
         self.top.add_class("pophealth-top")
         self.ranking_toggle = widgets.ToggleButton(
             value=False,
@@ -358,7 +382,11 @@ class ParticipantApp:
         self.ranking_toggle.add_class("pophealth-full-ranking-toggle")
         self.ranking_toggle.add_class("ph-toggle")
         self.ranking_toggle.observe(self._toggle_ranking, names="value")
-        self.ranking = widgets.HTML(layout=widgets.Layout(display="none", width="100%"))
+        # The full ranking is drawn only while it is shown (see _toggle_ranking): a hidden
+        # table of every priority costs each page its parsing and each release its HTML.
+        self.ranking = widgets.HTML(
+            layout=widgets.Layout(display="none", width="100%"), style=self._text_style
+        )
         self.ranking.add_class("pophealth-ranking-widget")
 
         by_label = sorted(zip(model.labels, model.candidates, strict=True))
@@ -366,22 +394,23 @@ class ParticipantApp:
             options=[(label, candidate) for label, candidate in by_label],
             value=model.candidates[0],
             description="Priority",
-            style=_WIDE,
+            style=self._wide,
             layout=widgets.Layout(width="640px", max_width="100%"),
         )
         self.candidate_picker.add_class("pophealth-candidate-picker")
         self.candidate_picker.observe(lambda change: self._explain(), names="value")
-        self.explanation = widgets.HTML()
+        self.explanation = self._text()
         self.explanation.add_class("pophealth-explanation")
 
         self.dot_pickers: list[widgets.Dropdown] = []
+        dot_layout = widgets.Layout(width="96%")
         for number in range(workshop.dots):
             picker = widgets.Dropdown(
                 options=[(_NOT_SPENT, "")] + [(label, c) for label, c in by_label],
                 value="",
                 description=f"Dot {number + 1}",
-                style=_WIDE,
-                layout=widgets.Layout(width="96%"),
+                style=self._wide,
+                layout=dot_layout,
             )
             picker.add_class("pophealth-dot")
             self.dot_pickers.append(picker)
@@ -389,9 +418,9 @@ class ParticipantApp:
         self.submit_button = _button("Submit our table's weights", "pophealth-submit", primary=True)
         self.submit_button.layout = widgets.Layout(width="auto", height="44px")
         self.submit_button.on_click(lambda button: self.submit())
-        self.confirmation = widgets.HTML()
+        self.confirmation = self._text()
         self.confirmation.add_class("pophealth-confirmation")
-        self.glossary = widgets.HTML()
+        self.glossary = self._text()
         self.glossary.add_class("pophealth-glossary")
 
         self.widget = self._layout(slider_rows)
@@ -403,8 +432,26 @@ class ParticipantApp:
         self.glossary.value = _html.glossary_html(
             _html.glossary(self._page_words(), always=("weight", "score", "round"))
         )
+        if table_code is not None:
+            self.open_table_link(table_code)
+        if read_link:
+            threading.Thread(target=self._read_link, name="workshop-link", daemon=True).start()
         if watch_round:
             self.start_watching()
+
+    def _read_link(self) -> None:
+        """Wait for the page's request (Voila's warm kernels run before it) and read its link."""
+        try:
+            from urllib.parse import parse_qs
+
+            from voila.utils import get_query_string
+
+            query = get_query_string() or ""
+        except Exception:  # not served by Voila, or the request never came: nothing to open
+            return
+        codes = parse_qs(query).get("table")
+        if codes:
+            self.open_table_link(codes[0])
 
     # -- layout ------------------------------------------------------------------------
 
@@ -430,8 +477,12 @@ class ParticipantApp:
             words.append(_html.plain_description(criterion.name, criterion.description))
         return words
 
+    def _text(self, value: str = "") -> widgets.HTML:
+        """Return an HTML widget sharing the view's one text layout and style."""
+        return widgets.HTML(value, layout=self._text_layout, style=self._text_style)
+
     def _layout(self, slider_rows: list[widgets.Widget]) -> widgets.VBox:
-        intro = widgets.HTML(
+        intro = self._text(
             _html.STYLESHEET
             + _html.heading(self.workshop.name, level=1)
             + _html.paragraph(self._intro_text())
@@ -442,7 +493,7 @@ class ParticipantApp:
         )
         sliders = widgets.VBox(
             [
-                widgets.HTML(_html.heading("How much does each of these matter to your table?")),
+                self._text(_html.heading("How much does each of these matter to your table?")),
                 self.notice,
                 *slider_rows,
             ],
@@ -452,9 +503,9 @@ class ParticipantApp:
         side_parts: list[widgets.Widget] = [self.top, self.previous_round]
         if self.dot_pickers:
             side_parts += [
-                widgets.HTML(_html.heading("Your table's dots", level=3)),
-                widgets.HTML(
-                    _html.paragraph(
+                self._text(
+                    _html.heading("Your table's dots", level=3)
+                    + _html.paragraph(
                         f"Your table has {len(self.dot_pickers)} dots to put on the priorities "
                         "it feels most strongly about, whatever the sliders say. You may put "
                         "more than one dot on a priority."
@@ -463,7 +514,7 @@ class ParticipantApp:
                 *self.dot_pickers,
             ]
         side_parts += [
-            widgets.HTML(
+            self._text(
                 _html.paragraph(
                     "When your table agrees, submit. Submitting again replaces your table's "
                     "earlier weights; both are kept in the workshop's record."
@@ -489,10 +540,10 @@ class ParticipantApp:
             self.round_status,
             who,
             main,
-            widgets.HTML(_html.heading("All the priorities in order")),
+            self._text(_html.heading("All the priorities in order")),
             self.ranking_toggle,
             self.ranking,
-            widgets.HTML(_html.heading("What would move a priority in or out of your list?")),
+            self._text(_html.heading("What would move a priority in or out of your list?")),
             self.candidate_picker,
             self.explanation,
             self.glossary,
@@ -521,6 +572,8 @@ class ParticipantApp:
 
     def _toggle_ranking(self, change) -> None:
         shown = bool(change["new"])
+        if shown:
+            self._draw_ranking()
         self.ranking.layout.display = "" if shown else "none"
         self.ranking_toggle.description = (
             "Hide the full ranking" if shown else "Show the full ranking"
@@ -561,21 +614,69 @@ class ParticipantApp:
         if name is None:
             self.previous_round.value = ""
             return
-        group = self._last_role(name) or self._groups.get(name)
+        own = self._is_own(name)
+        group = (self._last_role(name) if own else None) or self._groups.get(name)
         if group:
             if group not in self.role.options:
                 self.role.options = [*self.role.options, group]
             self.role.value = group
-        try:
-            draft = self.workshop.store.draft(self.workshop.name, name)
-        except StoreError as error:
-            self.notice.value = _html.message(escape(_plain(error)), kind="error", error="store")
-            draft = None
-        else:
-            self.notice.value = ""
+        draft = None
+        if own:
+            try:
+                draft = self.workshop.store.draft(self.workshop.name, name)
+            except StoreError as error:
+                self.notice.value = _html.message(
+                    escape(_plain(error)), kind="error", error="store"
+                )
+            else:
+                self.notice.value = ""
         if draft:
             self.set_weights(draft)
         self._show_previous_round()
+
+    def _is_own(self, table: str) -> bool:
+        return table.casefold() in self._own_tables
+
+    def open_table_link(self, code: str) -> bool:
+        """Make the page the table whose own link carries ``code``; what a table's link does.
+
+        The table is chosen and fixed, and its saved sliders (from before a reload) and
+        earlier rounds' weights are restored. An unknown code, or that of a table since
+        removed or merged, is said in words and leaves the page as it was.
+
+        Parameters
+        ----------
+        code : str
+            The code from the link (:meth:`SubmissionStore.table_code`).
+
+        Returns
+        -------
+        bool
+            True when the code named an active table.
+        """
+        try:
+            table = self.workshop.store.table_for_code(self.workshop.name, code)
+        except StoreError as error:
+            self.notice.value = _html.message(escape(_plain(error)), kind="error", error="store")
+            return False
+        if table is None:
+            self.notice.value = _html.message(
+                "This link is not (or no longer) a table's own link. Please choose your "
+                "table below, or ask the facilitator for your table's link.",
+                kind="error",
+                error="link",
+            )
+            return False
+        self._load_tables()
+        self._own_tables.add(table.casefold())
+        self._linked = table
+        if self.table_picker.value == table:
+            self._choose_table({"new": table})
+        else:
+            self.table_picker.value = table
+        self.table_picker.disabled = True  # this page is this table's
+        self.notice.value = ""
+        return True
 
     def _last_role(self, table: str) -> str | None:
         """Return who the table said was at it when it last submitted (this round or the last)."""
@@ -617,6 +718,7 @@ class ParticipantApp:
     def _save_draft(self) -> None:
         if self._table is None:
             return
+        self._own_tables.add(self._table.casefold())  # this page's own sliders from now on
         try:
             self.workshop.store.save_draft(self.workshop.name, self._table, self.weights())
         except (StoreError, ValueError, TypeError) as error:
@@ -723,6 +825,8 @@ class ParticipantApp:
         room = aggregate_weights(latest, criteria=names)["arithmetic_mean"].to_numpy()
         room = np.where(np.isfinite(room), room, 0.0)
         mine = latest.loc[latest["table"].astype(str).str.casefold() == self._table.casefold()]
+        if not self._is_own(self._table):
+            mine = mine.iloc[0:0]  # another page's table: its weights are not shown here
         own = None
         if len(mine):
             own = mine[[f"weight_{n}" for n in names]].to_numpy(dtype="float64")[-1]
@@ -813,11 +917,7 @@ class ParticipantApp:
                 + _html.message(words, kind="error", error="no-weight")
                 + "</div>"
             )
-            self.ranking.value = (
-                f'<div class="pophealth-ranking" data-version="{self._version}">'
-                + _html.message(words, kind="error")
-                + "</div>"
-            )
+            self._draw_ranking()
             self.explanation.value = ""
             self._previous_top = None
             return
@@ -840,6 +940,23 @@ class ParticipantApp:
             for index in np.flatnonzero(skipped):
                 self._related[index] = lead.get(int(codes[index]), 0)
         self.top.value = self._top_html()
+        self._draw_ranking()
+        self._explain()
+
+    def _draw_ranking(self) -> None:
+        """Draw the full ranking for the current weights, when it is shown (else nothing)."""
+        if not self.ranking_toggle.value:
+            return
+        if not (self._positions > 0).any():
+            self.ranking.value = (
+                f'<div class="pophealth-ranking" data-version="{self._version}">'
+                + _html.message(
+                    "Give at least one criterion some weight to see your list.", kind="error"
+                )
+                + "</div>"
+            )
+            return
+        model, size = self.model, self.size
         self.ranking.value = _html.ranking_table(
             ids=model.candidates,
             labels=model.labels,
@@ -854,7 +971,6 @@ class ParticipantApp:
             title=f"Every priority in order for your weights; your top {size} are starred"
             + self._rule_words(),
         )
-        self._explain()
 
     def _top_html(self) -> str:
         model = self.model
@@ -1080,6 +1196,9 @@ class ParticipantApp:
             return None
         finally:
             self._enable_later()
+        if not self._is_own(table):
+            same = same.iloc[0:0]  # another page's submissions are not this page's to mention
+        self._own_tables.add(table.casefold())  # this page's weights from now on
         when = datetime.now().strftime("%H:%M")
         number = int(self._round.number) if self._round is not None else 1
         text = (
@@ -1153,6 +1272,9 @@ class FacilitatorApp:
         Start refreshing automatically (False by default; a tick box turns it on).
     baseline_draws : int
         Rooms of random weights simulated for the agreement baseline (200 by default).
+    participant_url : str, optional
+        The participants' link (served, from ``pophealth workshop``): the table setup then
+        lists each table's own link to hand out.
 
     Attributes
     ----------
@@ -1184,8 +1306,10 @@ class FacilitatorApp:
         refresh_seconds: float = 5.0,
         auto_refresh: bool = False,
         baseline_draws: int = 200,
+        participant_url: str | None = None,
     ) -> None:
         caller = "FacilitatorApp"
+        self.participant_url = participant_url or None
         self.workshop = _check_workshop(workshop, caller)
         if aggregation not in AGGREGATIONS:
             raise ValueError(
@@ -1624,17 +1748,17 @@ class FacilitatorApp:
                 f'data-table="{escape(str(table))}" data-status="{escape(str(status))}"'
                 for table, status in zip(tables["table"], tables["status"], strict=True)
             ]
-            self.tables_html.value = _html.simple_table(
-                ["Table", "Group", "Status"],
-                rows,
-                row_attributes=attributes,
-                table_class="pophealth-tables",
-            )
             active = [
                 str(table)
                 for table, status in zip(tables["table"], tables["status"], strict=True)
                 if str(status) == "active"
             ]
+            self.tables_html.value = _html.simple_table(
+                ["Table", "Group", "Status"],
+                rows,
+                row_attributes=attributes,
+                table_class="pophealth-tables",
+            ) + self._links_html(active)
         for picker in (self.remove_choice, self.merge_source, self.merge_into):
             if list(picker.options) != active:
                 chosen = picker.value
@@ -1642,6 +1766,35 @@ class FacilitatorApp:
                 picker.value = chosen if chosen in active else (active[0] if active else None)
         if len(active) > 1 and self.merge_into.value == self.merge_source.value:
             self.merge_into.value = active[1]
+
+    def _links_html(self, active: list[str]) -> str:
+        """Each active table's own link, to hand out (empty when not served)."""
+        if self.participant_url is None or not active:
+            return ""
+        store, name = self.workshop.store, self.workshop.name
+        items = []
+        for table in active:
+            try:
+                link = table_link(self.participant_url, store.table_code(name, table))
+            except (StoreError, ValueError):
+                continue
+            items.append(
+                f'<li data-table="{escape(table)}"><b>{escape(table)}</b>: '
+                f'<a href="{escape(link)}" target="_blank" rel="noopener">{escape(link)}</a></li>'
+            )
+        return (
+            '<div class="pophealth-table-links">'
+            + _html.heading("Each table's own link", level=3)
+            + _html.paragraph(
+                "Give each table its own link (on a card, or as a QR code). It brings the "
+                "table's sliders back after a reload and shows its earlier rounds. The "
+                "participants' link alone lets a table choose its name, but shows no table's "
+                "saved weights."
+            )
+            + f'<ul style="{_html.FONT};font-size:13px;word-break:break-all">'
+            + "".join(items)
+            + "</ul></div>"
+        )
 
     def _table_action(self, action, done: str) -> bool:
         try:
