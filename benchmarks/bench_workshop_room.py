@@ -42,6 +42,7 @@ import psutil
 from tqdm import tqdm
 
 from toolkit.workshop import demo_workshop, start_server
+from toolkit.workshop.server import POOL_REFILL_SECONDS
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
@@ -71,6 +72,15 @@ async def _room(url: str, tables: int, timeout_ms: int, server) -> dict[str, obj
         await asyncio.sleep(2)
         connected_memory = server.memory_bytes()
         connected_kernels = server.kernel_count()
+        # The kernels serving the pages (the pool is empty now: each page took one).
+        used = server.participants.kernel_processes()
+        kernel_memory = []
+        for kernel in used:
+            try:
+                info = kernel.memory_full_info()
+                kernel_memory.append(int(getattr(info, "pss", info.rss)))
+            except psutil.NoSuchProcess:
+                continue
         for _, _, context in results:
             await context.close()
         await browser.close()
@@ -79,6 +89,8 @@ async def _room(url: str, tables: int, timeout_ms: int, server) -> dict[str, obj
         "failures": [reason for seconds, reason, _ in results if seconds is None],
         "memory": connected_memory,
         "kernels": connected_kernels,
+        "used": used,
+        "kernel_memory": kernel_memory,
     }
 
 
@@ -186,11 +198,16 @@ def _server_share(url: str, files: list[str], devices: int) -> list[tuple]:
     return results
 
 
-def _wait_for_refill(server, fills_before: int, timeout: float = 600.0) -> None:
-    """Wait until the participants' pool has been topped up again after a wave."""
+def _wait_for_refill(server, timeout: float = 600.0) -> None:
+    """Wait until Voila has topped the warm pool up after a wave and every kernel is ready."""
+    from toolkit.workshop.server import POOL_REFILL_SECONDS
+
+    time.sleep(POOL_REFILL_SECONDS + 2)
+    voila = server.participants
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if server.participants.log_tail(10**7).count("is filled with") > fills_before:
+        alive = len(voila.kernel_processes())
+        if alive >= voila.pool_size and voila.ready_kernels() >= alive:
             return
         time.sleep(1)
 
@@ -223,9 +240,7 @@ def main() -> None:
             f"{warm_kernels} kernels; {warm_memory / 2**20:,.0f} MiB"
         )
         files = _page_files(server.participant_url)
-        fills = server.participants.log_tail(10**7).count("is filled with")
-        _wait_for_refill(server, fills)
-        fills = server.participants.log_tail(10**7).count("is filled with")
+        _wait_for_refill(server)
         served = _server_share(server.participant_url, files, options.tables)
         seconds = [entry[0] for entry in served if entry[0] is not None]
         if seconds:
@@ -238,7 +253,7 @@ def main() -> None:
             )
         errors = [entry[2] for entry in served if entry[0] is None]
         print(f"server's share failures: {len(errors)}" + (f": {errors[:3]}" if errors else ""))
-        _wait_for_refill(server, fills)
+        _wait_for_refill(server)
         room = asyncio.run(
             _room(server.participant_url, options.tables, options.timeout * 1000, server)
         )
@@ -253,27 +268,30 @@ def main() -> None:
             )
         print(f"failures: {len(failures)} (target 0)" + (f": {failures[:3]}" if failures else ""))
         connected = room["memory"]
-        per_device = (connected - warm_memory) / max(1, options.tables)
+        per_device = statistics.mean(room["kernel_memory"]) if room["kernel_memory"] else 0.0
         print(
             f"memory with {options.tables} connected: {connected / 2**20:,.0f} MiB in "
-            f"{room['kernels']} kernels (the pool refills as tables join); "
-            f"per connected device: {per_device / 2**20:,.0f} MiB"
+            f"{room['kernels']} kernels (both servers and their kernels, PSS; the pool is topped "
+            f"up {POOL_REFILL_SECONDS:.0f} s after a wave); each connected device holds one "
+            f"kernel of {per_device / 2**20:,.0f} MiB on average, and the warm pool one more "
+            "per expected table"
         )
         if per_device > 0:
-            budget = 0.75 * total_memory - warm_memory
+            servers = connected - sum(room["kernel_memory"])
+            budget = 0.75 * total_memory - servers
             print(
-                f"devices one machine like this serves by memory (75% of RAM): "
-                f"~{int(budget // per_device)}"
+                f"devices one machine like this serves by memory (75% of RAM, a warm kernel "
+                f"kept for each): ~{int(budget // (2 * per_device))}"
             )
-        pool = sum(voila.pool_size for voila in server.processes)
         for _ in tqdm(
             range(options.after), desc="waiting after the contexts closed", unit="s", mininterval=10
         ):
             time.sleep(1)
-        left = server.kernel_count()
+        left = [kernel for kernel in room["used"] if kernel.is_running()]
         print(
-            f"kernels {options.after} s after every context closed: {left} "
-            f"({max(0, left - pool)} beyond the warm pool of {pool}; target 0)"
+            f"kernels of closed pages still running {options.after} s after every context "
+            f"closed: {len(left)} of {len(room['used'])} (target 0); kernels running: "
+            f"{server.kernel_count()} (the warm pool, topped up)"
         )
     finally:
         server.stop()

@@ -45,6 +45,10 @@ CONFIG_ENVIRONMENT_VARIABLE = "POPHEALTH_WORKSHOP_CONFIG"
 #: list each table's own link.
 PARTICIPANT_URL_VARIABLE = "POPHEALTH_WORKSHOP_PARTICIPANT_URL"
 
+#: Environment variable naming the folder where a served kernel notes that its view is
+#: ready (set by ``pophealth workshop``), so the server knows when its warm pool is warm.
+READY_DIR_VARIABLE = "POPHEALTH_WORKSHOP_READY_DIR"
+
 #: Environment variable for the cache folder of the demo workshop (else the user cache).
 CACHE_ENVIRONMENT_VARIABLE = "POPHEALTH_CACHE_DIR"
 
@@ -234,6 +238,21 @@ class Workshop:
         if not (values > 0).any():
             values[:] = SLIDER_MAX // 2
         return values.astype(int)
+
+
+def mark_kernel_ready() -> None:
+    """Note that this kernel's view is built (served kernels only; never raises).
+
+    ``pophealth workshop`` waits for every kernel of its warm pool to have done so before it
+    says the room is ready.
+    """
+    folder = os.environ.get(READY_DIR_VARIABLE)
+    if not folder:
+        return
+    try:
+        (Path(folder) / str(os.getpid())).touch()
+    except OSError:
+        pass
 
 
 def table_link(participant_url: str, code: str) -> str:

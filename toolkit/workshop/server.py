@@ -46,6 +46,7 @@ import psutil
 from toolkit.workshop.config import (
     CONFIG_ENVIRONMENT_VARIABLE,
     PARTICIPANT_URL_VARIABLE,
+    READY_DIR_VARIABLE,
     demo_workshop,
     load_workshop,
     table_link,
@@ -75,11 +76,11 @@ DEFAULT_CULL_SECONDS = 40
 #: The JupyterLab extensions a page loads: the widget managers, nothing else.
 PAGE_EXTENSIONS = ("@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8")
 
-#: What Voila logs once a pool's kernels have all run the notebook.
-POOL_FILLED = "is filled with"
+#: Seconds Voila waits for a cell's output while warming kernels (its default is 4).
+EXECUTION_TIMEOUT_SECONDS = 300
 
 #: Seconds Voila waits before topping the warm pool up after a page takes a kernel.
-POOL_REFILL_SECONDS = 20.0
+POOL_REFILL_SECONDS = 60.0
 
 #: Seconds between culling passes.
 CULL_INTERVAL_SECONDS = 10
@@ -157,6 +158,9 @@ def _voila_settings(
         # Top the pool up once a wave of tables has joined, not while their pages load:
         # starting kernels then would slow every page down.
         "VoilaKernelManager": {"fill_delay": POOL_REFILL_SECONDS},
+        # Warming a room's kernels at once on a small machine is slow: wait for each
+        # notebook's output rather than render a page without its widgets.
+        "VoilaExecutor": {"iopub_timeout": EXECUTION_TIMEOUT_SECONDS},
         "MappingKernelManager": {
             "cull_idle_timeout": cull_seconds,
             "cull_interval": CULL_INTERVAL_SECONDS,
@@ -221,6 +225,11 @@ class VoilaProcess:
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
         return kernels
+
+    def ready_kernels(self) -> int:
+        """Return the running kernels whose view is built (they noted it in ``ready``)."""
+        ready = self.folder / "ready"
+        return sum((ready / str(kernel.pid)).exists() for kernel in self.kernel_processes())
 
     def answers(self) -> bool:
         """Return True when the server answers HTTP."""
@@ -362,10 +371,10 @@ class WorkshopServer:
         return total
 
     def wait_until_warm(self, timeout: float = 300.0) -> bool:
-        """Wait until each server's pool of warm kernels is full.
+        """Wait until each server's pool of warm kernels is full and every view is built.
 
-        A warm kernel has run the notebook and waits for a page; pages opened then are
-        ready at once. Voila logs when a pool is full.
+        A warm kernel has run the notebook (its view notes it is ready) and waits for a
+        page; pages opened then are ready at once.
 
         Parameters
         ----------
@@ -379,10 +388,7 @@ class WorkshopServer:
         """
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if all(
-                server.pool_size == 0 or POOL_FILLED in server.log_tail(10**7)
-                for server in self.processes
-            ):
+            if all(server.ready_kernels() >= server.pool_size for server in self.processes):
                 return True
             time.sleep(0.5)
         return False
@@ -458,6 +464,8 @@ def _launch(
     _copy_notebook(notebook, served / notebook.name, kernels)
     config = folder / "config"
     config.mkdir(mode=0o700)
+    (folder / "ready").mkdir()
+    environment = {**environment, READY_DIR_VARIABLE: str(folder / "ready")}
     token = secrets.token_urlsafe(24)
     settings = _voila_settings(
         token=token, ip=ip, port=port, pool_size=pool_size, cull_seconds=cull_seconds

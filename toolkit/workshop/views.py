@@ -46,7 +46,13 @@ from toolkit.prioritise.consensus import (
 )
 from toolkit.prioritise.scoring import DEFAULT_SHORTLIST_CAP, rank_scores, select_shortlist
 from toolkit.workshop import _html
-from toolkit.workshop.config import SLIDER_MAX, STAKEHOLDER_ROLES, Workshop, table_link
+from toolkit.workshop.config import (
+    SLIDER_MAX,
+    STAKEHOLDER_ROLES,
+    Workshop,
+    mark_kernel_ready,
+    table_link,
+)
 from toolkit.workshop.store import StoreError, SubmissionRefused
 
 #: Table names offered when neither the store nor the configuration lists the tables.
@@ -438,6 +444,7 @@ class ParticipantApp:
             threading.Thread(target=self._read_link, name="workshop-link", daemon=True).start()
         if watch_round:
             self.start_watching()
+        mark_kernel_ready()
 
     def _read_link(self) -> None:
         """Wait for the page's request (Voila's warm kernels run before it) and read its link."""
@@ -1521,6 +1528,7 @@ class FacilitatorApp:
         self.refresh(force=True)
         if auto_refresh:
             self.auto_refresh.value = True
+        mark_kernel_ready()
 
     def __repr__(self) -> str:
         tables = 0 if self.room is None else len(self.room.tables)
