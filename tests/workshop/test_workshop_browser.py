@@ -100,7 +100,10 @@ def _prepare(folder: Path, candidates, **settings) -> Path:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, candidates):
     config = _prepare(tmp_path_factory.mktemp("served"), candidates, dots=2, tables=ROOM)
-    server = start_server(config, port=0, tables=2, cull_seconds=5, startup_timeout=120)
+    # Pages here come one after another, not in a wave: top the warm pool up at once.
+    server = start_server(
+        config, port=0, tables=2, cull_seconds=5, refill_seconds=1, startup_timeout=120
+    )
     server.wait_until_warm(timeout=240)
     yield server
     server.stop()
@@ -116,8 +119,16 @@ def browser():
         chromium.close()
 
 
+def new_context(browser, **options):
+    """A browser context whose waits are as patient as the tests' (a shared, busy machine)."""
+    context = browser.new_context(**options)
+    context.set_default_timeout(LOAD_MS)
+    context.set_default_navigation_timeout(LOAD_MS)
+    return context
+
+
 def open_page(browser, url: str, *, width: int = 1366, height: int = 900, ready: str):
-    context = browser.new_context(viewport={"width": width, "height": height})
+    context = new_context(browser, viewport={"width": width, "height": height})
     page = context.new_page()
     page.goto(url)
     page.wait_for_selector(ready, timeout=LOAD_MS)
@@ -322,7 +333,7 @@ def test_participant_link_cannot_open_the_facilitator_view(browser, served):
     assert code == 302 and location.startswith("/login")
     assert status(facilitator, served.facilitator_url.split(facilitator)[1])[0] == 200
     # And in a browser: the participants' link pointed at the facilitator's page shows no view.
-    context = browser.new_context()
+    context = new_context(browser)
     page = context.new_page()
     page.goto(f"http://{facilitator}/voila/render/facilitator.ipynb?token={served.token}")
     page.wait_for_load_state("load")
@@ -400,7 +411,7 @@ def test_pages_load_nothing_from_the_internet(browser, served):
         (served.participant_url, ".pophealth-top li"),
         (served.facilitator_url, ".pophealth-open-round"),
     ):
-        context = browser.new_context()
+        context = new_context(browser)
         page = context.new_page()
         requested: list[str] = []
         page.on("request", lambda request, seen=requested: seen.append(request.url))
@@ -549,7 +560,7 @@ def test_facilitator_fits_fifteen_tables_in_1280_pixels(browser, tmp_path, candi
         workshop.store.submit(
             workshop.name, table, "Mixed table", weights, ranking["candidate"].tolist()[:4]
         )
-    server = start_server(config, port=0, tables=1, startup_timeout=120)
+    server = start_server(config, port=0, tables=1, refill_seconds=1, startup_timeout=120)
     try:
         context, page = open_page(
             browser, server.facilitator_url, width=1280, height=900, ready=".pophealth-headline"

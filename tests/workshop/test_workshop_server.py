@@ -107,13 +107,17 @@ def test_start_server_checks_the_room_size(workshop_config):
         start_server(workshop_config, port=0, tables=41)
     with pytest.raises(ValueError, match="'cull_seconds'"):
         start_server(workshop_config, port=0, cull_seconds=1)
+    with pytest.raises(ValueError, match="'refill_seconds'"):
+        start_server(workshop_config, port=0, refill_seconds=-1)
 
 
 def test_voila_settings_pool_the_room_and_cull_idle_kernels():
     settings = _voila_settings(
-        token="secret", ip="127.0.0.1", port=1234, pool_size=15, cull_seconds=40
+        token="secret", ip="127.0.0.1", port=1234, pool_size=15, cull_seconds=40, refill_seconds=60
     )
     assert settings["Voila"]["token"] == "secret"
+    assert settings["VoilaKernelManager"]["fill_delay"] == 60
+    assert settings["VoilaExecutor"]["iopub_timeout"] >= 60  # warming a room is slow
     configuration = settings["VoilaConfiguration"]
     assert configuration["preheat_kernel"] is True and configuration["default_pool_size"] == 15
     assert configuration["template"] == TEMPLATE_NAME

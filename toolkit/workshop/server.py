@@ -132,7 +132,13 @@ def _copy_notebook(source: Path, target: Path, kernels: set[str]) -> None:
 
 
 def _voila_settings(
-    *, token: str, ip: str, port: int, pool_size: int, cull_seconds: int
+    *,
+    token: str,
+    ip: str,
+    port: int,
+    pool_size: int,
+    cull_seconds: int,
+    refill_seconds: float = POOL_REFILL_SECONDS,
 ) -> dict[str, dict[str, object]]:
     """Return the Voila configuration (written to a private voila.json, not the command line)."""
     return {
@@ -157,7 +163,7 @@ def _voila_settings(
         },
         # Top the pool up once a wave of tables has joined, not while their pages load:
         # starting kernels then would slow every page down.
-        "VoilaKernelManager": {"fill_delay": POOL_REFILL_SECONDS},
+        "VoilaKernelManager": {"fill_delay": refill_seconds},
         # Warming a room's kernels at once on a small machine is slow: wait for each
         # notebook's output rather than render a page without its widgets.
         "VoilaExecutor": {"iopub_timeout": EXECUTION_TIMEOUT_SECONDS},
@@ -455,6 +461,7 @@ def _launch(
     port: int,
     pool_size: int,
     cull_seconds: int,
+    refill_seconds: float,
     kernels: set[str],
     environment: dict[str, str],
 ) -> VoilaProcess:
@@ -468,7 +475,12 @@ def _launch(
     environment = {**environment, READY_DIR_VARIABLE: str(folder / "ready")}
     token = secrets.token_urlsafe(24)
     settings = _voila_settings(
-        token=token, ip=ip, port=port, pool_size=pool_size, cull_seconds=cull_seconds
+        token=token,
+        ip=ip,
+        port=port,
+        pool_size=pool_size,
+        cull_seconds=cull_seconds,
+        refill_seconds=refill_seconds,
     )
     descriptor = os.open(config / "voila.json", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
@@ -503,6 +515,7 @@ def start_server(
     ip: str = "127.0.0.1",
     tables: int = DEFAULT_TABLES,
     cull_seconds: int = DEFAULT_CULL_SECONDS,
+    refill_seconds: float = POOL_REFILL_SECONDS,
     notebooks_dir: str | os.PathLike[str] | None = None,
     startup_timeout: float = 60.0,
 ) -> WorkshopServer:
@@ -524,6 +537,10 @@ def start_server(
         many kernels warm, so that a room joining at once is served at once.
     cull_seconds : int
         Seconds a kernel may sit with no page connected before it is shut down (40).
+    refill_seconds : float
+        Seconds Voila waits before topping the warm pool up after pages take kernels (60:
+        after a wave of tables has joined, not while their pages load). A page opened while
+        the pool is empty starts its own kernel, which takes a few seconds longer.
     notebooks_dir : str or os.PathLike, optional
         Where ``workshop.ipynb`` and ``facilitator.ipynb`` are; the repository's
         ``notebooks`` folder by default.
@@ -575,7 +592,21 @@ def start_server(
     paths = [str(TEMPLATE_ROOT), *filter(None, environment.get("JUPYTER_PATH", "").split(":"))]
     environment["JUPYTER_PATH"] = os.pathsep.join(paths)
     kernels = _installed_kernels()
-    common = {"ip": ip, "cull_seconds": cull_seconds, "kernels": kernels}
+    if (
+        isinstance(refill_seconds, bool)
+        or not isinstance(refill_seconds, int | float)
+        or not 0 <= refill_seconds <= 3600
+    ):
+        raise ValueError(
+            f"The 'refill_seconds' parameter of {caller} must be a float in [0, 3600]. "
+            f"Got {refill_seconds!r} instead."
+        )
+    common = {
+        "ip": ip,
+        "cull_seconds": cull_seconds,
+        "refill_seconds": float(refill_seconds),
+        "kernels": kernels,
+    }
     participants = _launch(
         notebooks[0],
         folder=folder / "participants",
