@@ -571,6 +571,14 @@ def test_facilitator_fits_fifteen_tables_in_1280_pixels(browser, tmp_path, candi
         )
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= 1281, f"the facilitator's page is {width} px wide at 1280 px"
+        # The served facilitator's page lists each table's own link, as the server makes them.
+        shown = dict(
+            page.eval_on_selector_all(
+                ".pophealth-table-links li[data-table] a",
+                "links => links.map(a => [a.closest('li').dataset.table, a.href])",
+            )
+        )
+        assert shown == server.table_links()
         page.check(".pophealth-projector input")
         page.wait_for_function(
             "() => document.querySelector('.ph-projector') !== null", timeout=30_000
