@@ -374,7 +374,11 @@ def build_report(
         The configuration, or a TOML file to read it from (:func:`load_config`).
     out_dir : str or path-like
         Folder for ``board-report.ipynb``, ``board-report.html`` and ``board-report.pdf``;
-        created if missing. Existing files of those names are replaced.
+        created if missing. The run writes into a temporary folder inside it and moves the
+        files into place only when the report is complete, so a failed or killed run
+        leaves the last complete report as it was (a failed run's notebook is kept as
+        ``board-report.failed.ipynb``); a second run on the same folder at the same time
+        is refused.
     progress : bool
         Show papermill's progress bar, one step per cell (True by default).
     timeout : float
@@ -396,13 +400,15 @@ def build_report(
         The configuration file or the template does not exist.
     ValueError, TypeError
         The configuration is not valid (see :func:`load_config`).
+    DataContractError
+        The persons or areas files break the data contract; checked before the notebook
+        runs, with the readers of ``pophealth validate``, so nothing is written.
     papermill.PapermillExecutionError
         A cell of the report failed; the executed notebook is still written, with the error.
     RuntimeError
-        The HTML shows a count below the disclosure threshold (it is deleted, not published).
+        The HTML shows a count below the disclosure threshold (it is deleted, not
+        published), or another run is writing to the same folder.
     """
-    import papermill
-
     started = time.perf_counter()
     _check_options(timeout, progress)
     if not isinstance(pdf, bool):
@@ -417,16 +423,110 @@ def build_report(
     source = Path(template) if template is not None else default_template()
     if not source.is_file():
         raise FileNotFoundError(f"{source}: the report template does not exist.")
+    if not config.is_demo:
+        # Check the files before the notebook runs, with the readers `pophealth validate`
+        # uses: a contract failure is then the readers' plain DataContractError (the
+        # command line prints it and exits 2), not a traceback from inside papermill, and
+        # nothing is written.
+        from toolkit.report.inputs import load_inputs
+
+        load_inputs(config)
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    notebook_path = folder / NOTEBOOK_NAME
+    with _output_lock(folder):
+        _clear_unfinished(folder)
+        work = Path(tempfile.mkdtemp(prefix=UNFINISHED_PREFIX, dir=folder))
+        try:
+            result = _build_in(work, folder, source, config, progress, timeout, pdf, started)
+        except BaseException:
+            failed = work / NOTEBOOK_NAME
+            if failed.is_file():
+                os.replace(failed, folder / FAILED_NOTEBOOK_NAME)
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+        shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+#: Prefix of the folder a run writes into before its outputs are moved into place.
+UNFINISHED_PREFIX = ".unfinished-report-"
+
+#: Where the notebook of a failed run is kept, beside the last complete report.
+FAILED_NOTEBOOK_NAME = "board-report.failed.ipynb"
+
+#: The lock file that keeps two runs from writing to one folder at once.
+LOCK_NAME = ".pophealth-report.lock"
+
+
+class _output_lock:
+    """Hold an exclusive lock on an output folder; refuse at once when another run holds it.
+
+    Written here (``fcntl.flock`` on a lock file) because two reports written to one
+    folder at once would interleave their files; the operating system releases the lock
+    when a run ends, even when it is killed.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / LOCK_NAME
+        self.handle = None
+
+    def __enter__(self) -> _output_lock:
+        import fcntl
+
+        self.handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - closed on exit
+        try:
+            fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.seek(0)
+            holder = self.handle.read().strip() or "another process"
+            self.handle.close()
+            raise RuntimeError(
+                f"build_report: another report is being written to {self.path.parent} "
+                f"({holder}); wait for it to finish or choose another --out folder."
+            ) from None
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(f"process {os.getpid()}")
+        self.handle.flush()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.handle is not None:
+            self.path.unlink(missing_ok=True)  # leave the folder as it was
+            self.handle.close()  # closing releases the lock
+
+
+def _clear_unfinished(folder: Path) -> None:
+    """Remove what runs that were killed part-way left (this run holds the folder's lock)."""
+    for leftover in folder.glob(f"{UNFINISHED_PREFIX}*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _build_in(
+    work: Path,
+    folder: Path,
+    source: Path,
+    config: ReportConfig,
+    progress: bool,
+    timeout: float,
+    pdf: bool,
+    started: float,
+) -> ReportResult:
+    """Build the report in ``work``, then move each complete output into ``folder``.
+
+    Nothing reaches ``folder`` until the notebook ran, the HTML passed the disclosure scan
+    and the PDF was printed, so a failed or killed run leaves the last complete report.
+    """
+    import papermill
+
+    notebook_path = work / NOTEBOOK_NAME
     kernel = choose_kernel()
     papermill.execute_notebook(
         str(source),
         str(notebook_path),
         parameters=config.to_parameters(),
         kernel_name=kernel,
-        cwd=str(folder),
+        cwd=str(work),
         progress_bar=progress,
         execution_timeout=timeout,
         report_mode=False,
@@ -435,7 +535,7 @@ def build_report(
     stderr = _tidy_notebook(notebook_path)
     html_path = export_html(
         notebook_path,
-        folder / HTML_NAME,
+        work / HTML_NAME,
         title=f"{config.system_name}: board report, {config.period}",
     )
     escaped = find_small_counts(
@@ -449,13 +549,22 @@ def build_report(
         )
     pdf_path, note = (None, "not asked for (pdf=False)")
     if pdf:
-        pdf_path, note = print_pdf(html_path, folder / PDF_NAME)
+        pdf_path, note = print_pdf(html_path, work / PDF_NAME)
         if pdf_path is None:
-            warnings.warn(note, UserWarning, stacklevel=2)
+            warnings.warn(note, UserWarning, stacklevel=3)
+    # Complete: move the outputs into place (each move is atomic), the notebook last.
+    placed = {}
+    for name in (HTML_NAME, PDF_NAME, NOTEBOOK_NAME):
+        if (work / name).is_file():
+            os.replace(work / name, folder / name)
+            placed[name] = folder / name
+    if PDF_NAME not in placed:
+        (folder / PDF_NAME).unlink(missing_ok=True)  # not one from an earlier run
+    (folder / FAILED_NOTEBOOK_NAME).unlink(missing_ok=True)
     return ReportResult(
-        notebook=notebook_path,
-        html=html_path,
-        pdf=pdf_path,
+        notebook=placed[NOTEBOOK_NAME],
+        html=placed[HTML_NAME],
+        pdf=placed.get(PDF_NAME),
         pdf_note=note,
         seconds=time.perf_counter() - started,
         kernel=kernel,
