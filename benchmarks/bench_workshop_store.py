@@ -19,11 +19,11 @@ from __future__ import annotations
 import argparse
 import json
 import sqlite3
-import statistics
 import tempfile
-import time
 from contextlib import closing
 from pathlib import Path
+
+from bench_workshop import _median_ms  # one timer for the workshop benchmarks
 
 from toolkit.workshop.store import _REBUILD_CURRENT, SubmissionStore
 
@@ -58,15 +58,6 @@ def _fill(path: Path, rows: int) -> None:
         )
         connection.execute(_REBUILD_CURRENT)  # as the store keeps it
         connection.commit()
-
-
-def _median_ms(function, repeats: int) -> float:
-    times = []
-    for index in range(repeats):
-        start = time.perf_counter_ns()
-        function(index)
-        times.append(time.perf_counter_ns() - start)
-    return statistics.median(times) / 1e6
 
 
 def main(argv: list[str] | None = None) -> None:

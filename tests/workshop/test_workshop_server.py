@@ -25,6 +25,13 @@ from toolkit.workshop.server import (
 )
 
 
+def _start_workshop_command(config, *, tables: int) -> subprocess.Popen:
+    """Start ``pophealth workshop`` as a room would, its output piped for the test to read."""
+    command = [sys.executable, "-m", "toolkit.cli", "workshop", "--config", str(config)]
+    command += ["--port", str(_free_port()), "--tables", str(tables)]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -131,19 +138,7 @@ def test_voila_settings_pool_the_room_and_cull_idle_kernels():
 def test_sigterm_stops_both_servers_and_every_kernel_and_no_token_is_on_a_command_line(
     workshop_config,
 ):
-    command = [
-        sys.executable,
-        "-m",
-        "toolkit.cli",
-        "workshop",
-        "--config",
-        str(workshop_config),
-        "--port",
-        str(_free_port()),
-        "--tables",
-        "2",
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = _start_workshop_command(workshop_config, tables=2)
     lines: list[str] = []
     try:
         deadline = time.monotonic() + 180
@@ -193,19 +188,7 @@ def test_sigterm_stops_both_servers_and_every_kernel_and_no_token_is_on_a_comman
 @pytest.mark.slow
 def test_killing_the_workshop_command_still_stops_voila_and_its_kernels(workshop_config):
     """Even SIGKILL, which cannot be caught: Voila is told by the kernel that its parent died."""
-    command = [
-        sys.executable,
-        "-m",
-        "toolkit.cli",
-        "workshop",
-        "--config",
-        str(workshop_config),
-        "--port",
-        str(_free_port()),
-        "--tables",
-        "1",
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = _start_workshop_command(workshop_config, tables=1)
     tree: list[psutil.Process] = []
     try:
         deadline = time.monotonic() + 180

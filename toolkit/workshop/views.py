@@ -101,6 +101,15 @@ def _button(description: str, css_class: str, *, primary: bool = False) -> widge
     return button
 
 
+def _tick_box(description: str, css_class: str) -> widgets.Checkbox:
+    """Return an unticked box with its label beside it, found by ``css_class``."""
+    box = widgets.Checkbox(
+        value=False, description=description, indent=False, layout=widgets.Layout(width="auto")
+    )
+    box.add_class(css_class)
+    return box
+
+
 def _active_tables(workshop: Workshop) -> list[tuple[str, str]]:
     """Return the tables a participant may choose, as (name, group).
 
@@ -1355,28 +1364,13 @@ class FacilitatorApp:
 
         self.refresh_button = _button("Refresh now", "pophealth-refresh")
         self.refresh_button.on_click(lambda button: self.refresh(force=True))
-        self.auto_refresh = widgets.Checkbox(
-            value=False,
-            description=f"Refresh every {self.refresh_seconds:g} seconds",
-            indent=False,
-            layout=widgets.Layout(width="auto"),
+        self.auto_refresh = _tick_box(
+            f"Refresh every {self.refresh_seconds:g} seconds", "pophealth-auto-refresh"
         )
         self.auto_refresh.observe(self._toggle_auto, names="value")
-        self.projector = widgets.Checkbox(
-            value=False,
-            description="Projector mode (large type)",
-            indent=False,
-            layout=widgets.Layout(width="auto"),
-        )
-        self.projector.add_class("pophealth-projector")
+        self.projector = _tick_box("Projector mode (large type)", "pophealth-projector")
         self.projector.observe(self._toggle_projector, names="value")
-        self.hide_names = widgets.Checkbox(
-            value=False,
-            description="Hide table names",
-            indent=False,
-            layout=widgets.Layout(width="auto"),
-        )
-        self.hide_names.add_class("pophealth-hide-names")
+        self.hide_names = _tick_box("Hide table names", "pophealth-hide-names")
         self.hide_names.observe(self._toggle_names, names="value")
         self.aggregation = widgets.Dropdown(
             options=[(AGGREGATION_LABELS[name], name) for name in AGGREGATIONS],
