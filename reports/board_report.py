@@ -33,6 +33,7 @@ model = "bridges_to_health"
 years = 1.0
 admission_unit_cost = 1600.0
 criteria_scores = None
+repair_geometry = False
 source = None
 
 # %%
@@ -46,6 +47,7 @@ from toolkit.prioritise import prioritise_persons
 from toolkit.report import ReportConfig, load_inputs, read_decision_log, setup_notebook
 from toolkit.report import sections as report
 from toolkit.report.charts import show_figure
+from toolkit.report.linked import link_report, report_atoms
 from toolkit.segment import assign_segments, build_cube, load_rules
 
 setup_notebook()
@@ -64,6 +66,7 @@ config = ReportConfig(
     years=years,
     admission_unit_cost=admission_unit_cost,
     criteria_scores=criteria_scores,
+    repair_geometry=repair_geometry,
     source=source,
 )
 threshold = config.disclosure_threshold
@@ -91,14 +94,15 @@ priorities = prioritise_persons(
     analyst_scores=config.criteria_scores,
     disclosure_threshold=threshold,
 )
+segmented = assign_segments(inputs.persons, model=segmentation)
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)  # persons without an LSOA are counted below
-    places = area_indicators(
-        assign_segments(inputs.persons, model=segmentation),
-        inputs.areas,
-        events="emergency_admissions",
-    )
+    places = area_indicators(segmented, inputs.areas, events="emergency_admissions")
 segments = report.segment_figures(cube, labels=segmentation.labels)
+# Every count the report shows, as one set of linked tables: disclosure control across them all.
+linked = link_report(
+    report_atoms(segmented, inputs.areas), segments=list(segmentation.labels), threshold=threshold
+)
 
 # %%
 report.report_title(config)
@@ -111,6 +115,7 @@ report.at_a_glance(
     profile=profile,
     priorities=priorities,
     config=config,
+    linked=linked,
 )
 
 # %% [markdown]
@@ -123,11 +128,17 @@ report.at_a_glance(
 
 # %% tags=["nbval-check-output"]
 report.segment_table(
-    segments, period=config.period, threshold=threshold, model_title=segmentation.title
+    segments,
+    period=config.period,
+    threshold=threshold,
+    model_title=segmentation.title,
+    linked=linked,
 )
 
 # %%
-show_figure(report.segment_chart_figure(segments, period=config.period, threshold=threshold))
+show_figure(
+    report.segment_chart_figure(segments, period=config.period, threshold=threshold, linked=linked)
+)
 
 # %% [markdown]
 # ## 2. Outcomes by deprivation
@@ -141,11 +152,13 @@ deprivation = report.deprivation_figures(profile, system_rate=system_rate)
 report.inequality_summary(profile, config=config)
 
 # %% tags=["nbval-check-output"]
-report.deprivation_table(deprivation, period=config.period, threshold=threshold)
+report.deprivation_table(deprivation, period=config.period, threshold=threshold, linked=linked)
 
 # %%
 show_figure(
-    report.deprivation_chart_figure(deprivation, profile, period=config.period, threshold=threshold)
+    report.deprivation_chart_figure(
+        deprivation, profile, period=config.period, threshold=threshold, linked=linked
+    )
 )
 
 # %% [markdown]
@@ -162,7 +175,10 @@ else:
 
 # %% tags=["nbval-check-output"]
 report.place_table(
-    report.place_figures(places, system_rate=system_rate), period=config.period, threshold=threshold
+    report.place_figures(places, system_rate=system_rate, linked=linked),
+    period=config.period,
+    threshold=threshold,
+    linked=linked,
 )
 
 # %% [markdown]
@@ -209,4 +225,4 @@ else:
 report.board_asks(priorities, profile, config=config, workshop_held=config.decision_log is not None)
 
 # %%
-report.provenance(config, inputs, model_title=segmentation.title)
+report.provenance(config, inputs, model_title=segmentation.title, linked=linked)

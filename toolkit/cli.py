@@ -34,9 +34,21 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from toolkit.data.readers import read_areas, read_persons
 
-    reader = read_areas if args.kind == "areas" else read_persons
-    table = reader(args.path)
+    if args.kind == "areas":
+        table = read_areas(args.path, repair_geometry=args.repair_geometry)
+    elif args.repair_geometry:
+        raise ValueError(
+            "--repair-geometry applies only to --kind areas (a persons file has no shapes)."
+        )
+    else:
+        table = read_persons(args.path)
     print(f"{args.path}: {len(table):,} rows meet the {args.kind} data contract.")
+    repaired = table.attrs.get("repaired_geometry") or []
+    if repaired:
+        rows = ", ".join(str(row) for row in repaired)
+        print(
+            f"{args.path}: geometry repaired with make_valid in {len(repaired):,} row(s): {rows}."
+        )
     return 0
 
 
@@ -96,10 +108,15 @@ def _cmd_workshop(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from toolkit.report import build_report
+    from dataclasses import replace
 
+    from toolkit.report import build_report, load_config
+
+    config = load_config(args.config)
+    if args.repair_geometry:
+        config = replace(config, repair_geometry=True)
     result = build_report(
-        args.config,
+        config,
         args.out,
         progress=not args.quiet,
         timeout=args.timeout,
@@ -147,6 +164,12 @@ def _build_parser() -> argparse.ArgumentParser:
         default="persons",
         help="which table (default persons)",
     )
+    validate.add_argument(
+        "--repair-geometry",
+        action="store_true",
+        help="areas only: repair invalid shapes with make_valid (the rows are listed) "
+        "instead of refusing the file",
+    )
     validate.set_defaults(handler=_cmd_validate)
 
     cube = commands.add_parser("cube", help="segment persons and build the cohort cube")
@@ -185,6 +208,12 @@ def _build_parser() -> argparse.ArgumentParser:
         "--timeout", type=float, default=600, help="seconds each notebook cell may take"
     )
     report.add_argument("--no-pdf", action="store_true", help="skip the PDF")
+    report.add_argument(
+        "--repair-geometry",
+        action="store_true",
+        help="repair invalid area shapes with make_valid instead of refusing the areas file "
+        "(as repair_geometry = true in the configuration)",
+    )
     report.add_argument("--quiet", action="store_true", help="no progress bars")
     report.set_defaults(handler=_cmd_report)
 

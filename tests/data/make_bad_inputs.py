@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 GOOD_PERSONS = HERE / "fixtures" / "persons_good.csv"
+GOOD_AREAS = HERE / "fixtures" / "areas_good.csv"
 BAD_INPUTS = HERE / "bad_inputs"
 
 Rows = list[list[str]]
@@ -236,6 +238,40 @@ def _blank_rows_then_bad_age() -> str:
     return "\n".join(lines)
 
 
+def _areas_self_intersecting() -> str:
+    """A valid areas GeoJSON (British National Grid) whose row 5 is a bow-tie polygon.
+
+    Each area of the good areas fixture becomes a 1 km square; the fourth feature
+    (spreadsheet row 5, E01033004) joins its corners in the wrong order, so its outline
+    crosses itself at (443500, 350500). GDAL reads the file's "crs" member, so the
+    coordinates are read as EPSG:27700. One feature per line.
+    """
+    with GOOD_AREAS.open(newline="", encoding="utf-8") as handle:
+        header, *rows = list(csv.reader(handle))
+    numbers = {"imd_score": float, "imd_decile": int, "population": int}
+    features = []
+    for position, row in enumerate(rows):
+        west, south = 440_000 + 1_000 * position, 350_000
+        east, north = west + 1_000, south + 1_000
+        corners = [[west, south], [east, south], [east, north], [west, north]]
+        if position == 3:  # row 5: a bow-tie
+            corners = [[west, south], [east, north], [east, south], [west, north]]
+        properties = {
+            name: numbers[name](value) if name in numbers else value
+            for name, value in zip(header, row, strict=True)
+        }
+        geometry = {"type": "Polygon", "coordinates": [[*corners, corners[0]]]}
+        features.append(
+            json.dumps({"type": "Feature", "properties": properties, "geometry": geometry})
+        )
+    crs = '{"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}}'
+    return (
+        f'{{"type": "FeatureCollection", "name": "areas", "crs": {crs}, "features": [\n'
+        + ",\n".join(features)
+        + "\n]}\n"
+    )
+
+
 #: Text files of the corpus: name -> function returning the file's text.
 TEXT_FILES: dict[str, Callable[[], str]] = {
     "missing_column.csv": _missing_column,
@@ -292,6 +328,7 @@ TEXT_FILES: dict[str, Callable[[], str]] = {
         "E01033002,Northgate 001B,-3.1,2,1480,Northgate\n"
         "E01033003,Northgate 002A,27.4,0,1733,\n"
     ),
+    "areas_self_intersecting.geojson": _areas_self_intersecting,
 }
 
 

@@ -141,6 +141,17 @@ CASES = [
         says=("'Total population: mid YYYY ...'", "Use File 7"),
         kind="areas",
     ),
+    Case(
+        "areas_self_intersecting.geojson",
+        "geometry",
+        (5,),
+        (
+            "1 problem found",
+            "1 row has invalid geometry (row 5: Self-intersection[443500 350500])",
+            "--repair-geometry",
+        ),
+        kind="areas",
+    ),
 ]
 
 

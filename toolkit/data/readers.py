@@ -669,8 +669,91 @@ def validate_persons(
     )
 
 
-def _check_geometry(frame: pd.DataFrame, *, label: str, source: str | None) -> pd.DataFrame:
-    """Check an areas GeoDataFrame's geometry; reproject to EPSG:27700 with a warning."""
+#: Where the message about invalid geometry says how to repair it.
+GEOMETRY_REPAIR_HINT: Final[str] = (
+    "Repair the shapes in GIS software (QGIS: Vector > Geometry Tools > Fix Geometries), or "
+    "let the toolkit repair them with make_valid: pass repair_geometry=True (read_areas, "
+    "validate_areas), run `pophealth validate --kind areas --repair-geometry` or `pophealth "
+    "report --repair-geometry`, or set `repair_geometry = true` in the report configuration."
+)
+
+#: Geometry types kept by the repair (an area must stay a polygon).
+_POLYGONAL: Final[tuple[str, ...]] = ("Polygon", "MultiPolygon")
+
+
+def _geometry_rows_problem(
+    check: str, phrases: tuple[str, str], rows: Sequence[int], details: Sequence[str], hint: str
+) -> _Problem:
+    """Describe geometry failing one check, with each example row's reason.
+
+    Like :func:`_row_problem`, but the reasons (such as "Self-intersection[0.5 0.5]") are
+    shown whole rather than quoted and shortened, and ``hint`` follows the rows.
+    """
+    count = len(rows)
+    shown = [f"row {row}: {detail}" for row, detail in zip(rows, details, strict=True)]
+    detail = "; ".join(shown[:MAX_EXAMPLES])
+    if count > MAX_EXAMPLES:
+        detail += f"; and {count - MAX_EXAMPLES:,} more"
+    noun = "1 row" if count == 1 else f"{count:,} rows"
+    phrase = phrases[0] if count == 1 else phrases[1]
+    sentence = f"column 'geometry': {noun} {phrase} ({detail})."
+    if hint:
+        sentence += f" {hint}"
+    return _Problem(
+        column="geometry",
+        check=check,
+        sentence=sentence,
+        failing_rows=count,
+        example_rows=tuple(int(row) for row in rows[:MAX_EXAMPLES]),
+    )
+
+
+def _polygonal_part(shape: Any) -> Any:
+    """Return the polygonal part of a repaired shape (a Polygon or MultiPolygon; or None)."""
+    import shapely
+
+    if shape is None or shape.is_empty:
+        return None
+    if shape.geom_type in _POLYGONAL:
+        return shape
+    polygons = [
+        polygon
+        for part in shapely.get_parts(shape)
+        if part.geom_type in _POLYGONAL
+        for polygon in shapely.get_parts(part)
+        if not polygon.is_empty
+    ]
+    if not polygons:
+        return None
+    return polygons[0] if len(polygons) == 1 else shapely.MultiPolygon(polygons)
+
+
+def _check_geometry(
+    frame: pd.DataFrame,
+    *,
+    label: str,
+    source: str | None,
+    first_row: int = 2,
+    repair_geometry: bool = False,
+) -> tuple[pd.DataFrame, list[int]]:
+    """Check an areas GeoDataFrame's geometry; reproject to EPSG:27700 with a warning.
+
+    Every row needs a geometry, and every geometry must be valid (shapely's ``is_valid``:
+    no self-intersections, rings closed, ...), since an invalid polygon stops the map being
+    drawn. Validity is checked in the file's own coordinates, so that the location in a
+    reason such as "Self-intersection[0.5 0.5]" can be found in the file, and again after
+    reprojection. With ``repair_geometry``, invalid geometries are repaired with
+    ``make_valid`` keeping only their polygonal parts; a warning names the rows.
+
+    Returns
+    -------
+    tuple of (geopandas.GeoDataFrame, list of int)
+        The checked (and possibly repaired) frame in EPSG:27700, and the spreadsheet row
+        numbers of the geometries repaired (empty when none was).
+    """
+    import geopandas
+    import shapely
+
     if frame.crs is None:
         _fail(
             label,
@@ -678,6 +761,16 @@ def _check_geometry(frame: pd.DataFrame, *, label: str, source: str | None) -> p
             "the geometry has no coordinate reference system. Set it (British National Grid "
             "is EPSG:27700), for example gdf.set_crs(27700).",
             source=source,
+        )
+    geometry = frame.geometry
+    missing = (geometry.isna() | geometry.is_empty).to_numpy()
+    reasons = pd.Series(None, index=frame.index, dtype=object)
+    checked = ~missing
+    invalid = np.zeros(len(frame), dtype=bool)
+    invalid[checked] = ~shapely.is_valid(geometry.to_numpy()[checked])
+    if invalid.any():
+        reasons.iloc[np.flatnonzero(invalid)] = shapely.is_valid_reason(
+            geometry.to_numpy()[invalid]
         )
     if frame.crs.to_epsg() != 27700:
         warnings.warn(
@@ -687,14 +780,90 @@ def _check_geometry(frame: pd.DataFrame, *, label: str, source: str | None) -> p
             stacklevel=3,
         )
         frame = frame.to_crs(AREAS_CRS)
-    missing = frame.geometry.isna() | frame.geometry.is_empty
+        shapes = frame.geometry.to_numpy()
+        now_invalid = checked & ~invalid & ~shapely.is_valid(shapes)
+        if now_invalid.any():
+            found = shapely.is_valid_reason(shapes[now_invalid])
+            reasons.iloc[np.flatnonzero(now_invalid)] = [
+                f"{reason} once reprojected to British National Grid" for reason in found
+            ]
+            invalid |= now_invalid
+
+    problems = []
     if missing.any():
-        positions = np.flatnonzero(missing.to_numpy())
-        problem = _row_problem(
-            "geometry", "geometry", ("has no geometry", "have no geometry"), positions, None, 2
+        problems.append(
+            _row_problem(
+                "geometry",
+                "geometry",
+                ("has no geometry", "have no geometry"),
+                np.flatnonzero(missing),
+                None,
+                first_row,
+            )
         )
-        _raise([problem], label=label, source=source, first_row=2)
-    return frame
+    positions = np.flatnonzero(invalid)
+    repaired: list[int] = []
+    if len(positions) and not repair_geometry:
+        problems.append(
+            _geometry_rows_problem(
+                "valid_geometry",
+                ("has invalid geometry", "have invalid geometry"),
+                [int(position) + first_row for position in positions],
+                list(reasons.iloc[positions]),
+                GEOMETRY_REPAIR_HINT,
+            )
+        )
+    elif len(positions):
+        shapes = frame.geometry.to_numpy().copy()
+        fixed = shapely.make_valid(shapes[positions], method="structure", keep_collapsed=False)
+        fixed = [_polygonal_part(shape) for shape in fixed]
+        lost = [position for position, shape in zip(positions, fixed, strict=True) if shape is None]
+        if lost:
+            problems.append(
+                _geometry_rows_problem(
+                    "valid_geometry",
+                    (
+                        "has invalid geometry that cannot be repaired into a polygon",
+                        "have invalid geometry that cannot be repaired into a polygon",
+                    ),
+                    [int(position) + first_row for position in lost],
+                    [f"{reasons.iloc[position]}; no area is left" for position in lost],
+                    "Correct the shapes in GIS software.",
+                )
+            )
+        else:
+            shapes[positions] = fixed
+            frame = frame.set_geometry(
+                geopandas.GeoSeries(
+                    shapes, index=frame.index, crs=frame.crs, name=frame.geometry.name
+                )
+            )
+            repaired = [int(position) + first_row for position in positions]
+            shown = "; ".join(
+                f"row {row}: {reason}"
+                for row, reason in zip(
+                    repaired[:MAX_EXAMPLES], reasons.iloc[positions[:MAX_EXAMPLES]], strict=False
+                )
+            )
+            more = (
+                f"; and {len(repaired) - MAX_EXAMPLES:,} more"
+                if len(repaired) > MAX_EXAMPLES
+                else ""
+            )
+            noun = (
+                "1 row's geometry was"
+                if len(repaired) == 1
+                else f"{len(repaired):,} rows' geometries were"
+            )
+            warnings.warn(
+                f"{label}: {noun} invalid and repaired with make_valid, keeping the polygonal "
+                f"parts ({shown}{more}). Check the repaired shapes on the map.",
+                UserWarning,
+                stacklevel=3,
+            )
+    if problems:
+        _raise(problems, label=label, source=source, first_row=first_row)
+    return frame, repaired
 
 
 def _validate_areas(
@@ -704,11 +873,21 @@ def _validate_areas(
     label: str | None = None,
     first_row: int = 2,
     skip_empty_rows: bool = False,
+    repair_geometry: bool = False,
+    function: str = "validate_areas",
 ) -> pd.DataFrame:
+    if not isinstance(repair_geometry, bool):
+        raise TypeError(
+            f"The 'repair_geometry' parameter of {function} must be a bool. "
+            f"Got {repair_geometry!r} instead."
+        )
     label = label or (source if source is not None else "the areas table")
     is_geo = hasattr(df, "crs") and "geometry" in getattr(df, "columns", [])
+    repaired: list[int] = []
     if is_geo:
-        df = _check_geometry(df, label=label, source=source)
+        df, repaired = _check_geometry(
+            df, label=label, source=source, first_row=first_row, repair_geometry=repair_geometry
+        )
     result = _validate(
         df,
         table="areas",
@@ -721,11 +900,14 @@ def _validate_areas(
     if is_geo:
         import geopandas
 
-        return geopandas.GeoDataFrame(result, geometry="geometry", crs=df.crs)
+        result = geopandas.GeoDataFrame(result, geometry="geometry", crs=df.crs)
+        result.attrs["repaired_geometry"] = repaired
     return result
 
 
-def validate_areas(df: pd.DataFrame, *, source: str | None = None) -> pd.DataFrame:
+def validate_areas(
+    df: pd.DataFrame, *, source: str | None = None, repair_geometry: bool = False
+) -> pd.DataFrame:
     """Check an areas table (one row per LSOA) against the contract and return it standardised.
 
     Parameters
@@ -735,20 +917,28 @@ def validate_areas(df: pd.DataFrame, *, source: str | None = None) -> pd.DataFra
         ``place`` and optionally ``geometry``. Not changed.
     source : str, optional
         What to call the table in messages, such as its file name.
+    repair_geometry : bool, default False
+        Repair invalid geometry (a self-intersecting polygon, say) with shapely's
+        ``make_valid``, keeping only the polygonal parts, instead of refusing it. The rows
+        repaired are named in a ``UserWarning`` and listed in
+        ``attrs["repaired_geometry"]``.
 
     Returns
     -------
     pandas.DataFrame or geopandas.GeoDataFrame
         A new table in the contract's dtypes. A GeoDataFrame stays one, in EPSG:27700: one
-        in another coordinate reference system is reprojected, with a ``UserWarning``.
+        in another coordinate reference system is reprojected, with a ``UserWarning``. Its
+        ``attrs["repaired_geometry"]`` lists the spreadsheet row numbers (the first row is
+        row 2) whose geometry was repaired; it is empty when none was.
 
     Raises
     ------
     DataContractError
         Listing every problem (``lsoa`` must be unique; a GeoDataFrame needs a coordinate
-        reference system and a geometry in every row).
+        reference system and a valid geometry in every row). Geometry problems are listed
+        first and on their own, before the other columns are checked.
     """
-    return _validate_areas(df, source=source)
+    return _validate_areas(df, source=source, repair_geometry=repair_geometry)
 
 
 def validate_cube(df: pd.DataFrame, *, source: str | None = None) -> pd.DataFrame:
@@ -1282,6 +1472,7 @@ def read_areas(
     places: Mapping[str, str] | None = None,
     encoding: str = "utf-8",
     sheet: str | int = 0,
+    repair_geometry: bool = False,
 ) -> pd.DataFrame:
     """Read an areas table, or an English Indices of Deprivation file, into the contract.
 
@@ -1309,17 +1500,26 @@ def read_areas(
         Text encoding of a CSV file.
     sheet : str or int, default 0
         The Excel sheet to read.
+    repair_geometry : bool, default False
+        In a geographic file, repair invalid geometry (a self-intersecting polygon, say)
+        with shapely's ``make_valid``, keeping only the polygonal parts, instead of refusing
+        the file. The rows repaired are named in a ``UserWarning`` and listed in
+        ``attrs["repaired_geometry"]``. A geometry with no area left after the repair is
+        still refused.
 
     Returns
     -------
     pandas.DataFrame or geopandas.GeoDataFrame
         The areas table in the contract's dtypes (a GeoDataFrame in EPSG:27700 when read
-        from a geographic file).
+        from a geographic file, whose ``attrs["repaired_geometry"]`` lists the spreadsheet
+        row numbers of the geometries repaired: feature 1 is row 2).
 
     Raises
     ------
     DataContractError
-        For any problem with the file or its values.
+        For any problem with the file or its values, including a missing or invalid
+        geometry (the message names the rows and the reason, such as
+        "Self-intersection[0.5 0.5]", and offers the repair).
     """
     if places is not None and not isinstance(places, Mapping):
         raise TypeError(
@@ -1338,7 +1538,13 @@ def read_areas(
         if {"lsoa", "place"} <= set(renamed.columns):
             raw = _apply_places(renamed, places)
     return _validate_areas(
-        raw, source=source, label=label, first_row=first_row, skip_empty_rows=True
+        raw,
+        source=source,
+        label=label,
+        first_row=first_row,
+        skip_empty_rows=True,
+        repair_geometry=repair_geometry,
+        function="read_areas",
     )
 
 

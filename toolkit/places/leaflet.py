@@ -11,7 +11,9 @@ nothing in the widgets' state names an http(s) address.
 The map shows the same classes, colours, legend words and disclosure control as the static
 :func:`~toolkit.places.choropleth`: it calls the same classification (``_classify`` in
 :mod:`toolkit.places.maps`, mapclassify underneath) and formats values with the same
-tooltip rule, so a count below the disclosure threshold never reaches the browser. Hovering
+tooltip rule, so a count below the disclosure threshold never reaches the browser. As in
+:func:`~toolkit.places.interactive_map`, every shown column of whole numbers is a count,
+whatever its name, unless the caller declares it is not one (``not_counts``). Hovering
 over a neighbourhood shows its values in an information box; that needs the notebook's
 kernel (JupyterLab or Voila), as does every ipywidget. A page exported as static HTML keeps
 the map but not the hover box, and its widget scripts come from a CDN.
@@ -30,14 +32,19 @@ import pandas as pd
 
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
 from toolkit.disclosure import check_threshold
-from toolkit.places._checks import check_frame
+from toolkit.places._checks import check_choice, check_frame
 from toolkit.places.maps import (
     _MANY_POLYGONS,
+    _MEASURES,
     Measure,
     Scheme,
+    _check_areas,
+    _check_not_counts,
     _classify,
     _decimals,
-    _tooltip_text,
+    _shown_counts,
+    _shown_text,
+    _unpublished,
 )
 from toolkit.style import MISSING_COLOUR, NHS_BLACK, NHS_MID_GREY, NHS_WHITE
 
@@ -205,6 +212,7 @@ def leaflet_map(
     legend_title: str | None = None,
     tooltip_columns: Sequence[str] = ("lsoa", "lsoa_name"),
     count_columns: Sequence[str] = (),
+    not_counts: Sequence[str] = (),
     scheme: Scheme = "quantiles",
     classes: int = 5,
     measure: Measure = "rate",
@@ -220,6 +228,15 @@ def leaflet_map(
     JupyterLab and Voila with no network, and by default it loads no tiles. Classes, colours
     and legend are those of :func:`~toolkit.places.choropleth` for the same ``scheme`` and
     ``classes``.
+
+    Disclosure control covers every value sent to the browser, whatever its column is
+    called. The widget's GeoJSON holds only the shown fields (and each area's style); each
+    of them that holds whole numbers is a count unless declared otherwise (``not_counts``),
+    and its values from 1 to ``disclosure_threshold - 1`` show as "suppressed (fewer than
+    10)", by :func:`toolkit.disclosure.suppress_small_counts` (zeros are shown). A mapped
+    count is classed as with ``measure="count"``, so that no colour or legend bound reveals
+    a small count. Which columns are counts is decided by the toolkit's own code (in
+    :mod:`toolkit.places.maps`, shared with :func:`~toolkit.places.interactive_map`).
 
     Parameters
     ----------
@@ -238,10 +255,17 @@ def leaflet_map(
         Further columns shown in the information box when hovering over an area. Each must
         be a column of ``areas``.
     count_columns : sequence of str
-        Columns that are counts: values from 1 to ``disclosure_threshold - 1`` show as
-        "suppressed (fewer than 10)" (zeros are shown). They are shown in the information
-        box even if not in ``tooltip_columns``. The mapped column is one when
-        ``measure="count"``.
+        Columns that are counts even if they hold fractions (estimated counts): values from
+        1 to ``disclosure_threshold - 1`` show as "suppressed (fewer than 10)" (zeros are
+        shown). They are shown in the information box even if not in ``tooltip_columns``.
+        Shown columns of whole numbers are counts without being named here. The mapped
+        column is one when ``measure="count"``.
+    not_counts : sequence of str
+        Shown columns of whole numbers that are not counts of people or events (ranks,
+        deciles, codes), shown unchanged.
+        :data:`~toolkit.places.maps.NOT_COUNTS` (``imd_decile``, ``imd_rank``,
+        ``imd_score``, ``year``) are declared by default; name one in ``count_columns`` to
+        suppress it after all. Each must be a column of ``areas``.
     scheme : {"quantiles", "equal_interval", "natural_breaks", "fisher_jenks", \
 "fisher_jenks_sampled", "pretty_breaks", "headtail_breaks"}
         mapclassify classification scheme, as for :func:`~toolkit.places.choropleth`.
@@ -249,7 +273,8 @@ def leaflet_map(
         Number of classes, 2 to 9 (fewer if there are fewer distinct values).
     measure : {"rate", "count"}
         ``"count"`` suppresses counts from 1 to ``disclosure_threshold - 1`` before
-        classing; missing rates are shown as "not published".
+        classing; missing rates are shown as "not published". A mapped column of whole
+        numbers not declared in ``not_counts`` is mapped as a count whatever this says.
     disclosure_threshold : int
         Smallest count above zero shown, in colour or in words.
     places : geopandas.GeoDataFrame, optional
@@ -278,9 +303,11 @@ def leaflet_map(
         An argument has the wrong type (``areas`` not a GeoDataFrame, ``title`` empty,
         a single str for ``tooltip_columns``, an unknown kind of ``basemap``...).
     ValueError
-        ``column`` or a tooltip or count column is not in ``areas`` (the message names it),
-        a mapped or count column is not numeric, an option is not one of its names, or the
-        areas have no rows or no coordinate reference system.
+        ``column`` or a tooltip, count or not-count column is not in ``areas`` (the message
+        names it), a mapped or count column is not numeric, a column is named both a count
+        and not a count, a shown column of whole numbers has negative values and is not
+        declared in ``not_counts`` (it may be a difference of counts), an option is not one
+        of its names, or the areas have no rows or no coordinate reference system.
 
     Examples
     --------
@@ -297,13 +324,37 @@ def leaflet_map(
     function = "leaflet_map"
     check_frame(areas, "areas", function, geographic=True)
     threshold = check_threshold(disclosure_threshold, function=function)
+    _check_areas(areas, column, function)
+    check_choice(measure, _MEASURES, "measure", function)
+    tooltips = _check_columns(areas, tooltip_columns, "tooltip_columns")
+    counts = _check_columns(areas, count_columns, "count_columns")
+    not_numeric = [name for name in counts if not pd.api.types.is_numeric_dtype(areas[name])]
+    if not_numeric:
+        raise ValueError(
+            f"The 'count_columns' parameter of {function} names column(s) that are not "
+            f"numeric counts: {', '.join(map(repr, not_numeric))}."
+        )
+    declared = _check_not_counts(
+        areas, not_counts, counts, column=column, measure=measure, function=function
+    )
+    fields = list(dict.fromkeys([column, *tooltips, *counts]))  # keeps order, no repeats
+    suppressed = _shown_counts(
+        areas,
+        fields,
+        count_columns={*counts, *([column] if measure == "count" else [])},
+        declared=declared,
+        function=function,
+    )
+    # A mapped count is classed as one, so that neither its colour nor the legend's class
+    # bounds show a small count (whatever ``measure`` says).
+    mapped = "count" if column in suppressed else measure
     found = _classify(
         areas,
         column,
         title=title,
         scheme=scheme,
         classes=classes,
-        measure=measure,
+        measure=mapped,
         threshold=threshold,
         function=function,
     )
@@ -314,14 +365,6 @@ def leaflet_map(
         )
     if len(areas) == 0:
         raise ValueError(f"{function}: the areas have no rows to map.")
-    tooltips = _check_columns(areas, tooltip_columns, "tooltip_columns")
-    counts = _check_columns(areas, count_columns, "count_columns")
-    not_numeric = [name for name in counts if not pd.api.types.is_numeric_dtype(areas[name])]
-    if not_numeric:
-        raise ValueError(
-            f"The 'count_columns' parameter of {function} names column(s) that are not "
-            f"numeric counts: {', '.join(map(repr, not_numeric))}."
-        )
     if places is not None:
         check_frame(places, "places", function, geographic=True)
         if places.crs is None:
@@ -334,24 +377,21 @@ def leaflet_map(
     tile_layer = _check_basemap(basemap)
     tolerance = _check_tolerance(simplify_tolerance)
 
-    fields = list(dict.fromkeys([column, *tooltips, *counts]))  # keeps order, no repeats
     if _STYLE in fields:
         raise ValueError(
             f"{function} cannot show a column named '{_STYLE}': Leaflet reads each area's "
             "style from that property. Rename the column first."
         )
-    suppressed = set(counts) | ({column} if measure == "count" else set())
     decimals = _decimals(
-        areas[column].astype("Float64").to_numpy(dtype=float, na_value=np.nan), measure
+        areas[column].astype("Float64").to_numpy(dtype=float, na_value=np.nan), mapped
     )
-    properties = {
-        name: _tooltip_text(
-            areas[name], suppress=name in suppressed, threshold=threshold, decimals=decimals
-        ).to_numpy(dtype=object)
-        for name in fields
-    }
-    if measure == "rate":
-        properties[column] = np.where(found.missing, "not published", properties[column])
+    # Only the shown fields (and each area's style) go into the widget's GeoJSON.
+    properties = _shown_text(
+        areas, fields, counts=suppressed, threshold=threshold, decimals=decimals
+    )
+    found, properties[column] = _unpublished(
+        found, areas[column], properties[column], measure=measure, threshold=threshold
+    )
     # One Leaflet style per class and a last one for missing values (class -1).
     styles = np.array(
         [*({**_AREA_STYLE, "fillColor": colour} for colour in found.colours), _MISSING_STYLE],

@@ -11,6 +11,10 @@ rule is :func:`toolkit.disclosure.suppress_small_counts`, the one the board repo
 apply before their secondary suppression: counts from 1 to the threshold less one are
 suppressed and zeros are shown, on a map as in a table.
 
+The interactive maps go further: every column they show is treated as a count when it holds
+whole numbers, whatever it is called, unless the caller declares it is not one
+(``not_counts``; IMD deciles, ranks and scores and years are declared by default).
+
 The interactive map is a ``folium.Map`` with no base layer by default, so it needs no tile
 server. Leaflet's own script and style sheet are still loaded by the browser from a public
 CDN (folium does not bundle them); on a machine with no internet at all, use the static map.
@@ -21,15 +25,15 @@ from __future__ import annotations
 import html
 import math
 import warnings
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
 
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
-from toolkit.disclosure import suppress_small_counts
+from toolkit.disclosure import check_threshold, suppress_small_counts
 from toolkit.places._checks import check_choice, check_frame
 from toolkit.style import (
     MISSING_COLOUR,
@@ -660,6 +664,172 @@ def _tooltip_text(series: pd.Series, *, suppress: bool, threshold: int, decimals
     return text.astype(object).where(text.notna(), "not available")
 
 
+#: Whole-number columns of the toolkit's own areas contract (and a year) that are not counts:
+#: interactive maps show them unchanged unless they are named in ``count_columns``. Only
+#: names that cannot hold a count of people belong here (deciles, ranks, scores, years).
+NOT_COUNTS: Final[tuple[str, ...]] = ("imd_decile", "imd_rank", "imd_score", "year")
+
+
+def _as_numbers(series: pd.Series) -> pd.Series | None:
+    """Return ``series`` as numbers, or None if it does not hold numbers.
+
+    Numeric columns are returned as they are; text, object and categorical columns whose
+    every non-missing value reads as a number (a count stored as text) are converted.
+    Booleans are not numbers here: they are shown as "yes" and "no".
+    """
+    if pd.api.types.is_bool_dtype(series):
+        return None
+    if pd.api.types.is_numeric_dtype(series):
+        return series
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        series = series.astype(object)
+    if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
+        return None  # dates, intervals...: never counts
+    present = series.dropna()
+    if len(present) == 0 or any(isinstance(value, bool | np.bool_) for value in present):
+        return None
+    numbers = pd.to_numeric(series.astype(object), errors="coerce")
+    if numbers.notna().sum() != len(present):
+        return None  # some value is not a number: a name or a code
+    return numbers.rename(series.name)
+
+
+def _whole(numbers: pd.Series) -> bool:
+    """Return whether every non-missing value of ``numbers`` is a finite whole number."""
+    values = numbers.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    present = values[~np.isnan(values)]
+    return bool(np.all(np.isfinite(present) & (present == np.round(present))))
+
+
+def _check_not_counts(
+    frame: pd.DataFrame,
+    not_counts: Sequence[str],
+    count_columns: Sequence[str],
+    *,
+    column: str,
+    measure: str,
+    function: str,
+) -> set[str]:
+    """Return the columns declared not to be counts: ``not_counts`` and :data:`NOT_COUNTS`.
+
+    A name of :data:`NOT_COUNTS` given in ``count_columns`` is a count after all (the
+    caller's word wins over the default); a name given in both ``not_counts`` and
+    ``count_columns``, or the mapped ``column`` of a ``measure="count"`` map given in
+    ``not_counts``, is refused.
+    """
+    if isinstance(not_counts, str) or not isinstance(not_counts, Iterable):
+        raise TypeError(
+            f"The 'not_counts' parameter of {function} must be a sequence of column names, "
+            f"not a single str. Got {not_counts!r} instead."
+        )
+    declared = list(not_counts)
+    unknown = [name for name in declared if name not in frame.columns]
+    if unknown:
+        raise ValueError(
+            f"The 'not_counts' parameter of {function} names column(s) the areas do not "
+            f"have: {', '.join(map(repr, unknown))}."
+        )
+    counted = set(count_columns) | ({column} if measure == "count" else set())
+    both = [name for name in declared if name in counted]
+    if both:
+        raise ValueError(
+            f"{function}: column(s) {', '.join(map(repr, both))} are declared both counts "
+            "(count_columns, or the mapped column of measure='count') and not counts "
+            "(not_counts); name each in one of them only."
+        )
+    return (set(NOT_COUNTS) | set(declared)) - counted
+
+
+def _shown_counts(
+    frame: pd.DataFrame,
+    fields: Sequence[str],
+    *,
+    count_columns: Collection[str],
+    declared: Collection[str],
+    function: str,
+) -> set[str]:
+    """Return which of the ``fields`` an interactive map shows are counts, to suppress.
+
+    A field is a count when it is named in ``count_columns``, or when it holds numbers that
+    are all whole and it is not ``declared`` a non-count, whatever its name. Columns of
+    fractions (rates, shares, scores) are shown as they are. The toolkit's own code: which
+    columns are counts is a rule of this toolkit; the suppression itself is the shared
+    :func:`toolkit.disclosure.suppress_small_counts`.
+
+    Raises
+    ------
+    ValueError
+        A field named in ``count_columns`` does not hold numbers, or an undeclared
+        whole-number field has negative values: that is not a count, but it may be a
+        difference of counts, so the caller must say (``not_counts``) that it is safe.
+    """
+    counts: set[str] = set()
+    for name in fields:
+        numbers = _as_numbers(frame[name])
+        if name in count_columns:
+            if numbers is None:
+                raise ValueError(
+                    f"The 'count_columns' parameter of {function} names column '{name}', "
+                    "which does not hold numbers, so it cannot be a count."
+                )
+            counts.add(name)
+        elif name not in declared and numbers is not None and _whole(numbers):
+            if bool((numbers.astype("Float64") < 0).fillna(False).any()):
+                raise ValueError(
+                    f"{function}: column '{name}' holds whole numbers, some negative, so it "
+                    "cannot be told apart from counts (or differences of counts) that must be "
+                    f"hidden when small. Name it in not_counts=('{name}',) if none of its "
+                    "values can reveal a small count (a change of rank, a code), or leave it "
+                    "off the map."
+                )
+            counts.add(name)
+    return counts
+
+
+def _shown_text(
+    frame: pd.DataFrame,
+    fields: Sequence[str],
+    *,
+    counts: Collection[str],
+    threshold: int,
+    decimals: int,
+) -> dict[str, np.ndarray]:
+    """Return the text an interactive map shows for each field, small counts suppressed."""
+    shown = {}
+    for name in fields:
+        series = frame[name]
+        if name in counts:
+            series = _as_numbers(series)
+        shown[name] = _tooltip_text(
+            series, suppress=name in counts, threshold=threshold, decimals=decimals
+        ).to_numpy(dtype=object)
+    return shown
+
+
+def _unpublished(
+    found: _Classes, series: pd.Series, text: np.ndarray, *, measure: str, threshold: int
+) -> tuple[_Classes, np.ndarray]:
+    """Return the classes and shown text of a mapped column with unpublished values named.
+
+    A missing rate shows as "not published". A column of ``measure="rate"`` mapped as a count
+    (whole numbers) keeps those words for its missing values, beside "suppressed" for its
+    small counts, and the legend names both when both occur.
+    """
+    if measure != "rate":
+        return found, text
+    if found.missing_label == "not published":  # classed as a rate
+        return found, np.where(found.missing, "not published", text)
+    unpublished = series.isna().to_numpy()
+    if not unpublished.any():
+        return found, text
+    label = (
+        "not published"
+        if int(unpublished.sum()) == found.missing_count
+        else f"not published or {_suppressed_label(threshold)}"
+    )
+    return replace(found, missing_label=label), np.where(unpublished, "not published", text)
+
+
 def interactive_map(
     areas,
     column: str,
@@ -668,6 +838,7 @@ def interactive_map(
     legend_title: str | None = None,
     tooltip_columns: Sequence[str] = ("lsoa", "lsoa_name"),
     count_columns: Sequence[str] = (),
+    not_counts: Sequence[str] = (),
     scheme: Scheme = "quantiles",
     classes: int = 5,
     measure: Measure = "rate",
@@ -678,6 +849,15 @@ def interactive_map(
     simplify_tolerance: float | None = 5.0,
 ):
     """Make an interactive folium map of a neighbourhood indicator for a notebook.
+
+    Disclosure control covers every value the page carries, whatever its column is called:
+    each shown column (the mapped one, the tooltip columns, the places' labels) that holds
+    whole numbers is a count unless declared otherwise (``not_counts``), and its values from
+    1 to ``disclosure_threshold - 1`` show as "suppressed (fewer than 10)" in the tooltip,
+    by :func:`toolkit.disclosure.suppress_small_counts` (zeros are shown). A mapped count is
+    classed as with ``measure="count"``, so that no colour or class bound reveals a small
+    count. Columns that are not shown are not put in the page. Which columns are counts is
+    decided by the toolkit's own code (no library holds the rule).
 
     Parameters
     ----------
@@ -692,14 +872,22 @@ def interactive_map(
     tooltip_columns : sequence of str
         Further columns shown when hovering over an area (those missing are skipped).
     count_columns : sequence of str
-        Tooltip columns that are counts: values from 1 to ``disclosure_threshold - 1`` show
-        as "suppressed". The mapped column is one when ``measure="count"``.
+        Tooltip columns that are counts even if they hold fractions (estimated counts):
+        values from 1 to ``disclosure_threshold - 1`` show as "suppressed". Columns of whole
+        numbers are counts without being named here. The mapped column is one when
+        ``measure="count"``.
+    not_counts : sequence of str
+        Shown columns of whole numbers that are not counts of people or events (ranks,
+        deciles, codes), shown unchanged. :data:`NOT_COUNTS` (``imd_decile``, ``imd_rank``,
+        ``imd_score``, ``year``) are declared by default; name one in ``count_columns`` to
+        suppress it after all. Each must be a column of ``areas``.
     scheme, classes, measure, disclosure_threshold
-        As for :func:`choropleth`.
+        As for :func:`choropleth`. A mapped column of whole numbers not declared in
+        ``not_counts`` is mapped as a count whatever ``measure`` says.
     places : geopandas.GeoDataFrame, optional
         Place polygons drawn as outlines on top, with their name as tooltip.
     place_labels : str or None
-        Column of ``places`` shown as their tooltip.
+        Column of ``places`` shown as their tooltip (its only property in the page).
     tiles : str, optional
         A folium base layer (``"OpenStreetMap"``, ``"CartoDB positron"``) when a tile server
         is reachable. ``None`` (default) draws no base layer, so the map works offline.
@@ -711,33 +899,55 @@ def interactive_map(
     -------
     folium.Map
         Display it in a notebook cell or save it with ``.save("map.html")``.
+
+    Raises
+    ------
+    ValueError
+        A column is missing or not numeric, ``not_counts`` names a column the areas do not
+        have or one also named a count, or a shown column of whole numbers has negative
+        values and is not declared in ``not_counts`` (it may be a difference of counts).
     """
     import folium
 
     function = "interactive_map"
+    threshold = check_threshold(disclosure_threshold, function=function)
+    _check_areas(areas, column, function)
+    check_choice(measure, _MEASURES, "measure", function)
+    if isinstance(tooltip_columns, str) or isinstance(count_columns, str):
+        raise TypeError(
+            f"The 'tooltip_columns' and 'count_columns' parameters of {function} must be "
+            "sequences of column names, not a single str."
+        )
+    declared = _check_not_counts(
+        areas, not_counts, count_columns, column=column, measure=measure, function=function
+    )
+    fields = [column, *[c for c in tooltip_columns if c in areas.columns and c != column]]
+    counts = _shown_counts(
+        areas,
+        fields,
+        count_columns={*count_columns, *([column] if measure == "count" else [])},
+        declared=declared,
+        function=function,
+    )
+    # A mapped count is classed as one, so that neither its colour nor the legend's class
+    # bounds show a small count (whatever ``measure`` says).
+    mapped = "count" if column in counts else measure
     found = _classify(
         areas,
         column,
         title=title,
         scheme=scheme,
         classes=classes,
-        measure=measure,
-        threshold=disclosure_threshold,
+        measure=mapped,
+        threshold=threshold,
         function=function,
     )
     if areas.crs is None:
         raise ValueError(f"{function}: the areas have no coordinate reference system.")
-    if isinstance(tooltip_columns, str) or isinstance(count_columns, str):
-        raise TypeError(
-            f"The 'tooltip_columns' and 'count_columns' parameters of {function} must be "
-            "sequences of column names, not a single str."
-        )
     if tiles is not None and not isinstance(tiles, str):
         raise TypeError(f"The 'tiles' parameter of {function} must be a str or None.")
-    fields = [column, *[c for c in tooltip_columns if c in areas.columns and c != column]]
-    counts = set(count_columns) | ({column} if measure == "count" else set())
     decimals = _decimals(
-        areas[column].astype("Float64").to_numpy(dtype=float, na_value=np.nan), measure
+        areas[column].astype("Float64").to_numpy(dtype=float, na_value=np.nan), mapped
     )
     geometry = areas.geometry
     if simplify_tolerance is not None:
@@ -748,17 +958,11 @@ def interactive_map(
             )
         geometry = geometry.simplify_coverage(float(simplify_tolerance))
     palette = np.array([*found.colours, MISSING_COLOUR], dtype=object)
-    properties = {
-        name: _tooltip_text(
-            areas[name],
-            suppress=name in counts,
-            threshold=disclosure_threshold,
-            decimals=decimals,
-        ).to_numpy()
-        for name in fields
-    }
-    if measure == "rate":
-        properties[column] = np.where(found.missing, "not published", properties[column])
+    # Only the shown fields (and each area's colour) go into the page's GeoJSON.
+    properties = _shown_text(areas, fields, counts=counts, threshold=threshold, decimals=decimals)
+    found, properties[column] = _unpublished(
+        found, areas[column], properties[column], measure=measure, threshold=threshold
+    )
     import geopandas as gpd
 
     layer = gpd.GeoDataFrame(
@@ -790,8 +994,20 @@ def interactive_map(
     if places is not None:
         outline = places.to_crs(4326)
         place_fields = [place_labels] if place_labels in outline.columns else []
+        # The place names, and nothing else, are the places' properties; a label column of
+        # whole numbers is a count like any other.
+        place_text = _shown_text(
+            outline,
+            place_fields,
+            counts=_shown_counts(
+                outline, place_fields, count_columns=(), declared=declared, function=function
+            ),
+            threshold=threshold,
+            decimals=decimals,
+        )
+        outline = gpd.GeoDataFrame(place_text, geometry=outline.geometry.to_numpy(), crs=4326)
         folium.GeoJson(
-            outline[[*place_fields, outline.geometry.name]].to_json(drop_id=True),
+            outline.to_json(drop_id=True),
             name="places",
             style_function=lambda feature: {
                 "fillOpacity": 0,

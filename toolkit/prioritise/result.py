@@ -39,6 +39,12 @@ from toolkit.prioritise.theme_measures import (
 #: Scores are shown on this scale (0 to 100) on every surface.
 SCORE_SCALE = 100.0
 
+#: What every surface says when no theme could be measured, so no priority was suggested.
+NO_PRIORITY_SENTENCE = (
+    "No priority could be suggested: no theme had enough people or events in this system to "
+    "be measured."
+)
+
 
 @dataclass(frozen=True)
 class Prioritisation:
@@ -70,7 +76,8 @@ class Prioritisation:
         table, the data notes, and anything the caller adds (files, segmentation model).
     scoring : ScoringModel
         The prepared candidates and criteria, for re-scoring under other weights (a
-        workshop's tables, the room's average) with the same rule.
+        workshop's tables, the room's average) with the same rule; None when no theme
+        could be measured (see :attr:`is_empty`).
     """
 
     candidates: pd.DataFrame
@@ -88,12 +95,24 @@ class Prioritisation:
         """The shortlisted priorities' labels, best first."""
         return self.shortlist[LABEL_COLUMN].tolist()
 
+    @property
+    def is_empty(self) -> bool:
+        """Whether no priority could be suggested (no theme could be measured on the data).
+
+        Every theme is then in :attr:`excluded` with its reason (for example its cohort or
+        its events were below the disclosure threshold), and :attr:`shortlist` and
+        :attr:`candidates` have no rows.
+        """
+        return len(self.shortlist) == 0
+
     def to_frame(self) -> pd.DataFrame:
         """Return a copy of the shortlist."""
         return self.shortlist.copy()
 
     def summary(self) -> str:
         """Return the shortlist as numbered plain text: label, facts, evidence, robustness."""
+        if self.is_empty:
+            return NO_PRIORITY_SENTENCE
         lines = []
         for row in self.shortlist.itertuples(index=False):
             lines.append(f"{row.position}. {row.label} (score {row.score:.0f} out of 100)")
@@ -169,6 +188,127 @@ def _weight_sentences(
     return sentences
 
 
+def _nothing_measured(
+    candidates: ThemeCandidates,
+    table: pd.DataFrame,
+    criteria: Sequence[Criterion],
+    weights: Mapping[str, float] | None,
+    *,
+    size: int,
+    cap: int,
+    per_theme: int | None,
+    method: str,
+    draws: int,
+    seed: int,
+    provenance: Mapping[str, Any] | None,
+) -> Prioritisation:
+    """Return the prioritisation when no theme could be measured: nothing to shortlist.
+
+    The arguments are checked as :func:`prioritise` checks them; the shortlist and the
+    candidates have the usual columns and no rows, and the rank acceptability has no
+    candidates (its draws and seed are the ones asked for).
+    """
+    from toolkit.prioritise.criteria import check_criteria
+    from toolkit.prioritise.robustness import _check_draws, _check_seed
+    from toolkit.prioritise.scoring import (
+        CONTRIBUTION_PREFIX,
+        METHODS,
+        check_per_cohort,
+        check_size,
+    )
+
+    caller = "prioritise"
+    chosen = check_criteria(criteria, caller=caller)
+    if method not in METHODS:
+        raise ValueError(
+            f"The 'method' parameter of {caller} must be one of {sorted(METHODS)}. "
+            f"Got {method!r} instead."
+        )
+    names = [criterion.name for criterion in chosen]
+    if weights is not None:
+        unknown = sorted(set(weights) - set(names))
+        if unknown:
+            raise ValueError(
+                f"The 'weights' parameter of {caller} names criteria that are not declared: "
+                f"{unknown}. The criteria are {names}."
+            )
+    used = (
+        {criterion.name: float(criterion.default_weight) for criterion in chosen}
+        if weights is None
+        else {name: float(weights[name]) for name in names}
+    )
+    raw = np.array(list(used.values()), dtype="float64")
+    total = raw.sum()
+    if not np.isfinite(total) or (raw < 0).any() or total <= 0:
+        raise ValueError(
+            f"The 'weights' parameter of {caller} must be finite, non-negative and not all "
+            f"zero. Got {used} instead."
+        )
+    size = check_size(size, cap, caller=caller)
+    per_theme = check_per_cohort(per_theme, caller=caller)
+    draws = _check_draws(draws, caller)
+    seed = _check_seed(seed, caller)
+    none = np.zeros(0, dtype="float64")
+    scored = table.assign(
+        score=none,
+        rank=np.zeros(0, dtype="int64"),
+        **{CONTRIBUTION_PREFIX + name: none for name in names},
+    )
+    scored.attrs = {}
+    shown = scored.rename(columns={"rank": "overall_rank"}).assign(
+        position=np.zeros(0, dtype="int64"),
+        reason=pd.Series([], dtype=object),
+        related=pd.Series([], dtype=object),
+        first_left_out=pd.Series([], dtype=object),
+        margin=none,
+        p_shortlist=none,
+        weight_change=pd.Series([], dtype=object),
+        estimate=pd.Series([], dtype="str"),
+    )
+    acceptability = RankAcceptability(
+        candidates=(),
+        labels=(),
+        criteria=tuple(names),
+        probabilities=np.zeros((0, 0)),
+        p_shortlist=none.copy(),
+        rank_at_weights=np.zeros(0, dtype="int64"),
+        central_weights=np.zeros((0, len(names))),
+        weights=raw / total,
+        method=method,
+        sampling="dirichlet",
+        spread=0.2,
+        draws=draws,
+        size=size,
+        seed=seed,
+        per_cohort=per_theme,
+        cohort_columns=(THEME_COLUMN,),
+    )
+    return Prioritisation(
+        candidates=scored,
+        criteria=chosen,
+        weights=used,
+        shortlist=shown,
+        excluded=candidates.excluded.copy(),
+        acceptability=acceptability,
+        settings={
+            "size": size,
+            "per_theme": per_theme,
+            "method": method,
+            "draws": draws,
+            "seed": seed,
+            "within": candidates.within,
+            "years": candidates.years,
+        },
+        provenance={
+            "themes": list(candidates.library),
+            "candidates_fingerprint": _fingerprint(table.drop(columns=["facts", "note"])),
+            "data_notes": list(candidates.notes),
+            **dict(provenance or {}),
+        },
+        scoring=None,
+    )
+
+
 def prioritise(
     candidates: ThemeCandidates,
     *,
@@ -217,6 +357,9 @@ def prioritise(
     Returns
     -------
     Prioritisation
+        When no theme could be measured (every theme is in ``excluded``, for instance
+        because each cohort or its events were below the disclosure threshold), a result
+        with no candidates and an empty shortlist (``is_empty``), not an error.
     """
     from toolkit.prioritise.robustness import acceptability_of_model
     from toolkit.prioritise.scoring import shortlist
@@ -240,6 +383,20 @@ def prioritise(
         )
         if criteria is None:
             chosen_criteria += [spec.criterion for spec in THEME_ANALYST_CRITERIA]
+    if not len(table):
+        return _nothing_measured(
+            candidates,
+            table,
+            chosen_criteria,
+            weights,
+            size=size,
+            cap=cap,
+            per_theme=per_theme,
+            method=method,
+            draws=draws,
+            seed=seed,
+            provenance=provenance,
+        )
     model = ScoringModel(table, criteria=chosen_criteria, method=method, cohort=(THEME_COLUMN,))
     used = (
         {c.name: float(c.default_weight) for c in chosen_criteria}

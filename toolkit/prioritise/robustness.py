@@ -153,15 +153,19 @@ class RankAcceptability:
 
         Columns: ``candidate``, ``label``, ``rank`` (at the chosen weights),
         ``p_shortlist``, ``p_first`` and ``modal_rank`` (the rank it takes most often).
+        No rows when there are no candidates (no theme could be measured).
         """
+        some = len(self.candidates) > 0
         table = pd.DataFrame(
             {
                 CANDIDATE_COLUMN: np.array(self.candidates, dtype=object),
                 LABEL_COLUMN: np.array(self.labels, dtype=object),
                 "rank": self.rank_at_weights,
                 "p_shortlist": self.p_shortlist,
-                "p_first": self.probabilities[:, 0],
-                "modal_rank": self.probabilities.argmax(axis=1) + 1,
+                "p_first": self.probabilities[:, 0] if some else np.zeros(0),
+                "modal_rank": (
+                    self.probabilities.argmax(axis=1) + 1 if some else np.zeros(0, dtype="int64")
+                ),
             }
         )
         return table.sort_values("rank", kind="stable").reset_index(drop=True)

@@ -12,6 +12,7 @@ A report is configured by a small TOML file (``reports/demo.toml`` is the demo's
     disclosure_threshold = 10
     # decision_log = "workshop/decision-log.csv"   # optional: the workshop's export
     # criteria_scores = "criteria.csv"   # optional: the filled `pophealth candidates` template
+    # repair_geometry = true   # optional: repair invalid area shapes instead of refusing them
 
 :func:`load_config` reads and checks it, naming the file and the key of any problem; paths
 are relative to the file's folder. :func:`demo_config` gives the demo's configuration.
@@ -79,6 +80,10 @@ class ReportConfig:
     criteria_scores : str or None
         The analysts' filled criteria template (CSV or TOML written by ``pophealth
         candidates``: what communities said, feasibility); its scores join the criteria.
+    repair_geometry : bool
+        Repair invalid shapes in the areas file with ``make_valid`` (the rows repaired are
+        reported) instead of refusing the file (``False`` by default; see
+        :func:`toolkit.data.read_areas`).
     source : str or None
         The configuration file this came from, for the provenance box.
     """
@@ -97,6 +102,7 @@ class ReportConfig:
     years: float = 1.0
     admission_unit_cost: float = DEFAULT_ADMISSION_COST_GBP
     criteria_scores: str | None = None
+    repair_geometry: bool = False
     source: str | None = None
 
     def __post_init__(self) -> None:
@@ -156,6 +162,7 @@ _TYPES: Final[dict[str, tuple[type, ...]]] = {
     "years": (float, int),
     "admission_unit_cost": (float, int),
     "criteria_scores": (str, type(None)),
+    "repair_geometry": (bool,),
     "source": (str, type(None)),
 }
 
@@ -164,12 +171,13 @@ _TYPE_NAMES: Final[dict[tuple[type, ...], str]] = {
     (int,): "a whole number",
     (float, int): "a number",
     (str, type(None)): "text (in quotes), or left out",
+    (bool,): "true or false",
 }
 
 
 def _check_type(key: str, value: object, where: str) -> None:
     allowed = _TYPES[key]
-    if isinstance(value, bool) or not isinstance(value, allowed):
+    if isinstance(value, bool) != (bool in allowed) or not isinstance(value, allowed):
         raise TypeError(
             f"{where}'{key}' must be {_TYPE_NAMES[allowed]}. Got {value!r} "
             f"({type(value).__name__}) instead."

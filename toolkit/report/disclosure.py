@@ -42,13 +42,14 @@ SUPPRESSED_SYMBOL = "[c]"
 
 #: Footnote for tables with suppressed cells.
 SUPPRESSION_NOTE = (
-    "[c] not shown to protect confidentiality: counts from 1 to {below} are suppressed, and a "
-    "further cell where a total would otherwise reveal one."
+    "[c] not shown to protect confidentiality: counts from 1 to {below} are suppressed, with "
+    "any further figure that, with a total or another figure in this report, would reveal one."
 )
 
 #: Reasons recorded for each suppressed cell.
 PRIMARY = "primary"
 SECONDARY = "secondary"
+LINKED = "linked"
 
 
 def _count_values(table: pd.DataFrame, columns: list[str], function: str) -> np.ndarray:
@@ -160,6 +161,7 @@ def suppress_counts(
     secondary: bool = True,
     zero: ZeroPolicy = "show",
     dependent_columns: Mapping[str, Sequence[str]] | None = None,
+    forced: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Suppress small counts, and the cells that would reveal them, before a table is shown.
 
@@ -188,6 +190,11 @@ def suppress_counts(
     dependent_columns : mapping of str to sequence of str, optional
         For a count column, the columns computed from it (its rate, share, limits) that
         are hidden wherever it is: a share of a known total reveals the count.
+    forced : pandas.DataFrame, optional
+        Cells to suppress whatever their value: booleans with the table's index and some of
+        ``count_columns`` (the cells that disclosure control across the whole report,
+        :class:`toolkit.report.linked.LinkedTables`, hides). They are suppressed before the
+        table's own secondary suppression runs, and recorded with reason "linked".
 
     Returns
     -------
@@ -280,6 +287,24 @@ def suppress_counts(
     values = _count_values(table, columns, function)
     suppressed = small_counts(values, threshold=threshold, zero=zero)
     primary = suppressed.copy()
+    linked = np.zeros_like(suppressed)
+    if forced is not None:
+        if not isinstance(forced, pd.DataFrame) or not forced.index.equals(table.index):
+            raise ValueError(
+                f"The 'forced' parameter of {function} must be a DataFrame of booleans with "
+                "the table's index."
+            )
+        for column in forced.columns:
+            if column not in columns:
+                raise ValueError(
+                    f"The 'forced' parameter of {function} names {column!r}, which is not one "
+                    "of count_columns."
+                )
+            position = columns.index(column)
+            linked[:, position] = (
+                forced[column].fillna(False).to_numpy(dtype=bool) & ~primary[:, position]
+            )
+        suppressed |= linked
     if secondary:
         groups = _groups(values.shape, total_position, total_column_position)
         _secondary(values, suppressed, groups, threshold=threshold, zero=zero)
@@ -305,7 +330,11 @@ def suppress_counts(
             {
                 "row": pd.Series(table.index[rows], dtype="object"),
                 "column": pd.Series([columns[j] for j in cols], dtype="object"),
-                "reason": np.where(primary[rows, cols], PRIMARY, SECONDARY).astype(object),
+                "reason": np.where(
+                    primary[rows, cols],
+                    PRIMARY,
+                    np.where(linked[rows, cols], LINKED, SECONDARY),
+                ).astype(object),
             }
         ),
         "threshold": threshold,

@@ -30,7 +30,8 @@ class ReportInputs:
     areas : pandas.DataFrame or geopandas.GeoDataFrame
         One row per neighbourhood (LSOA); a GeoDataFrame when boundaries were given.
     description : str
-        Where the data came from, in words (file names, not full paths).
+        Where the data came from, in words (file names, not full paths), naming the areas
+        rows whose invalid shapes were repaired, if any.
     fingerprints : dict of str to str
         SHA-256 of each input (of the file, or of the generated demo table's contents).
     join_summary : str
@@ -98,7 +99,9 @@ def load_inputs(config: ReportConfig) -> ReportInputs:
     Parameters
     ----------
     config : ReportConfig
-        The report's configuration: ``persons`` and ``areas`` files, or ``"demo"``.
+        The report's configuration: ``persons`` and ``areas`` files, or ``"demo"``; with
+        ``repair_geometry``, invalid area shapes are repaired (and listed in
+        ``areas.attrs["repaired_geometry"]``) instead of refused.
 
     Returns
     -------
@@ -127,7 +130,9 @@ def load_inputs(config: ReportConfig) -> ReportInputs:
     if config.is_demo:
         system = make_demo_system(persons=config.demo_persons, seed=config.seed)
         persons = validate_persons(system.persons, source="demo persons")
-        areas = validate_areas(system.areas, source="demo areas")
+        areas = validate_areas(
+            system.areas, source="demo areas", repair_geometry=config.repair_geometry
+        )
         description = f"synthetic demo system ({config.demo_persons:,} persons, seed {config.seed})"
         fingerprints = {
             "persons": table_fingerprint(system.persons),
@@ -135,12 +140,19 @@ def load_inputs(config: ReportConfig) -> ReportInputs:
         }
     else:
         persons = read_persons(config.persons)
-        areas = read_areas(config.areas)
+        areas = read_areas(config.areas, repair_geometry=config.repair_geometry)
         description = f"persons: {Path(config.persons).name}; areas: {Path(config.areas).name}"
         fingerprints = {
             "persons": file_fingerprint(config.persons),
             "areas": file_fingerprint(config.areas),
         }
+    repaired = areas.attrs.get("repaired_geometry") or []
+    if repaired:
+        rows = ", ".join(str(row) for row in repaired)
+        description += (
+            f" (invalid area shapes repaired with make_valid: {len(repaired):,} "
+            f"row{'s' if len(repaired) != 1 else ''}, {rows})"
+        )
     joined, report = join_persons_to_areas(persons, areas, existing="fill")
     return ReportInputs(
         persons=joined,

@@ -27,11 +27,13 @@ from toolkit.report.charts import (
 from toolkit.report.config import ReportConfig
 from toolkit.report.decision_log import DecisionLog
 from toolkit.report.inputs import ReportInputs
+from toolkit.report.linked import JOIN_REASONS, LinkedTables, hidden_cells
 from toolkit.report.tables import (
     TOTAL_ROW,
     BoardTable,
     BoardText,
     Count,
+    Shown,
     TableColumn,
     add_total_row,
     board_table,
@@ -63,7 +65,10 @@ SEGMENT_COLUMNS: tuple[TableColumn, ...] = (
     TableColumn("cost_share", "% of cost", "share"),
     TableColumn(EVENTS, "Emergency admissions", "count"),
     TableColumn(
-        "emergency_admissions_per_1000", "Admissions per 1,000 people", "rate", depends_on=EVENTS
+        "emergency_admissions_per_1000",
+        "Admissions per 1,000 people",
+        "rate",
+        depends_on=(EVENTS, "persons"),
     ),
     TableColumn("emergency_admissions_share", "% of admissions", "share", depends_on=EVENTS),
     TableColumn("deaths", "Deaths", "count"),
@@ -85,10 +90,17 @@ PLACE_COLUMNS: tuple[TableColumn, ...] = (
     TableColumn("place", "Place"),
     TableColumn("neighbourhoods", "Neighbourhoods", "rank"),
     TableColumn("persons", "People", "count"),
-    TableColumn("core20_share", "% in most deprived fifth", "share", depends_on="persons"),
+    TableColumn(
+        "core20_share", "% of people in the most deprived fifth", "share", depends_on="persons"
+    ),
     TableColumn("events", "Emergency admissions", "count"),
     TableColumn("dsr", "Rate per 100,000 (age-standardised)", "rate", depends_on="events"),
-    TableColumn("standardised_ratio", "Admissions vs least deprived (100 = same)", "rate"),
+    TableColumn(
+        "standardised_ratio",
+        "Admissions vs least deprived (100 = same)",
+        "rate",
+        depends_on="events",
+    ),
 )
 
 #: Method statements for the provenance box.
@@ -105,18 +117,87 @@ METHODS: tuple[str, ...] = (
     "priority per theme; robustness from 10,000 weightings drawn around the chosen weights "
     "(Dirichlet). Estimates of avoidable events are ranges: events a year in the cohort x "
     "share reached x share who take it up x the cited relative risk reduction.",
-    "Disclosure control: counts from 1 to the threshold less one are suppressed, with "
-    "secondary suppression against totals.",
+    "Disclosure control: counts from 1 to the threshold less one are suppressed, with the "
+    "rates and shares computed from them; the report's tables are treated as one set of linked "
+    "tables (segments, deciles, places and the join all add up to the same people), and "
+    "further figures are suppressed until no suppressed count can be worked out exactly, or "
+    "shown to be small, from any combination of the figures shown (checked by linear "
+    "programming).",
 )
 
 
+def _linked(
+    linked: LinkedTables | None,
+    table: str,
+    figures: pd.DataFrame,
+    rows: Sequence[object],
+    columns: Mapping[str, str],
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """Return the cells the linked protection hides and each cell's figure key.
+
+    The counts of ``figures`` must be those the linked tables hold: protection worked out
+    on other numbers would protect nothing, so a difference is an error.
+    """
+    if linked is None:
+        return None, None
+    keys = pd.DataFrame(
+        {
+            column: [
+                f"{table}/{row}/{part}"
+                if f"{table}/{row}/{part}" in linked.cells
+                or f"{table}/{row}/{part}" in linked.ratios
+                else None
+                for row in rows
+            ]
+            for column, part in columns.items()
+        },
+        index=figures.index,
+        dtype="object",
+    )
+    for column in columns:
+        for label, key in keys[column].items():
+            if key in linked.cells and linked.value(key) != int(figures.at[label, column]):
+                raise RuntimeError(
+                    f"The report's {table} table shows {figures.at[label, column]} for {key}, "
+                    f"but its linked tables hold {linked.value(key)}: disclosure control "
+                    "across the report was worked out on other figures."
+                )
+    hidden = hidden_cells(linked, table, rows, columns, figures.index)
+    return hidden, keys
+
+
+def _rows(figures: pd.DataFrame, column: str) -> list[object]:
+    """Row names of a table's keys: its ``column`` for each row, "total" for the total row."""
+    return [
+        "total" if label == TOTAL_ROW else value
+        for label, value in zip(figures.index, figures[column], strict=True)
+    ]
+
+
+#: Segment table columns -> the last part of their linked keys.
+_SEGMENT_KEYS = {
+    "persons": "persons",
+    EVENTS: EVENTS,
+    "deaths": "deaths",
+    "emergency_admissions_per_1000": "per_1000",
+    "share_of_population": "share_of_population",
+    f"{EVENTS}_share": f"{EVENTS}_share",
+}
+_DEPRIVATION_KEYS = {"population": "persons", "events": EVENTS}
+_PLACE_KEYS = {"persons": "persons", "events": EVENTS, "core20_share": "core20_share"}
+
+
 def _chart_rows(
-    figures: pd.DataFrame, *, columns: Sequence[TableColumn], threshold: int
+    figures: pd.DataFrame,
+    *,
+    columns: Sequence[TableColumn],
+    threshold: int,
+    hidden: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return the rows a chart of a table may show: suppressed as the table is, no total row."""
-    return disclose(figures, columns=columns, threshold=threshold, total_row=TOTAL_ROW).drop(
-        index=TOTAL_ROW
-    )
+    return disclose(
+        figures, columns=columns, threshold=threshold, total_row=TOTAL_ROW, hidden=hidden
+    ).drop(index=TOTAL_ROW)
 
 
 def _labels(segments: pd.Series, labels: Mapping[str, str] | None) -> pd.Series:
@@ -224,6 +305,7 @@ def at_a_glance(
     profile: DeprivationProfile,
     priorities: Prioritisation,
     config: ReportConfig,
+    linked: LinkedTables | None = None,
 ) -> BoardText:
     """Return the headline facts: population, cost, activity, inequality and the shortlist.
 
@@ -239,6 +321,9 @@ def at_a_glance(
         The prioritisation (:func:`toolkit.prioritise.prioritise`).
     config : ReportConfig
         For the period and the disclosure threshold.
+    linked : LinkedTables, optional
+        The report's linked tables: a headline figure that, with the tables, would reveal
+        a small count is suppressed.
 
     Returns
     -------
@@ -249,26 +334,42 @@ def at_a_glance(
     total = figures.loc[TOTAL_ROW]
     core = profile.core20.iloc[0]
     sii = profile.sii.iloc[0]
+
+    def count(measure: str) -> Count:
+        key = f"segments/total/{measure}"
+        if linked is None:
+            return Count(total[measure])
+        return Count(total[measure], hidden=linked.is_suppressed(key), figure=key)
+
+    def share(measure: str, value: float) -> Shown:
+        key = f"glance/core20/{measure}_share"
+        if linked is None:
+            return Shown(f"{value:.0%}")
+        return Shown(f"{value:.0%}", hidden=linked.is_suppressed(key), figure=key)
+
     items = [
         sentence(
             "People: ",
-            Count(total["persons"]),
+            count("persons"),
             f" registered in {neighbourhoods:,} neighbourhoods across {places:,} places.",
             threshold=threshold,
             tag="li",
         ),
         sentence(
             f"Cost of care in {config.period}: £{total['cost_gbp'] / 1e6:,.1f}m; ",
-            Count(total[EVENTS]),
+            count(EVENTS),
             " emergency admissions and ",
-            Count(total["deaths"]),
+            count("deaths"),
             " deaths.",
             threshold=threshold,
             tag="li",
         ),
         sentence(
-            f"The most deprived fifth of neighbourhoods hold {core['population_share']:.0%} of "
-            f"people and account for {core['event_share']:.0%} of emergency admissions.",
+            "The most deprived fifth of neighbourhoods hold ",
+            share("persons", core["population_share"]),
+            " of people and account for ",
+            share(EVENTS, core["event_share"]),
+            " of emergency admissions.",
             tag="li",
         ),
     ]
@@ -281,12 +382,25 @@ def at_a_glance(
             )
         )
     names = "; ".join(priorities.labels)
-    items.append(sentence(f"Suggested priorities ({len(priorities.labels)}): {names}.", tag="li"))
+    items.append(
+        sentence(
+            "No priority could be suggested: no theme had enough people or events in this "
+            "system to be measured (see section 4)."
+            if priorities.is_empty
+            else f"Suggested priorities ({len(priorities.labels)}): {names}.",
+            tag="li",
+        )
+    )
     return heading("At a glance") + bullet_list(items)
 
 
 def segment_table(
-    figures: pd.DataFrame, *, period: str, threshold: int, model_title: str = "Bridges to Health"
+    figures: pd.DataFrame,
+    *,
+    period: str,
+    threshold: int,
+    model_title: str = "Bridges to Health",
+    linked: LinkedTables | None = None,
 ) -> BoardTable:
     """Return the segment table: people, cost and emergency admissions of each segment.
 
@@ -300,12 +414,16 @@ def segment_table(
         The disclosure threshold.
     model_title : str
         The segmentation model's name, for the caption.
+    linked : LinkedTables, optional
+        The report's linked tables (:func:`toolkit.report.linked.link_report`): cells that
+        figures elsewhere in the report would reveal are suppressed too.
 
     Returns
     -------
     BoardTable
         One row per segment and a total row; small counts suppressed.
     """
+    hidden, keys = _linked(linked, "segments", figures, _rows(figures, "segment"), _SEGMENT_KEYS)
     return board_table(
         figures,
         columns=SEGMENT_COLUMNS,
@@ -316,10 +434,14 @@ def segment_table(
             "Each person is in exactly one segment, decided by the first rule they meet. "
             "Cost of care covers GP appointments, A&E, outpatients and hospital stays.",
         ),
+        hidden=hidden,
+        figure_keys=keys,
     )
 
 
-def segment_chart_figure(figures: pd.DataFrame, *, period: str, threshold: int) -> Figure:
+def segment_chart_figure(
+    figures: pd.DataFrame, *, period: str, threshold: int, linked: LinkedTables | None = None
+) -> Figure:
     """Return the segment chart (shares of people, cost and admissions), after suppression.
 
     Parameters
@@ -330,13 +452,16 @@ def segment_chart_figure(figures: pd.DataFrame, *, period: str, threshold: int) 
         The period.
     threshold : int
         The disclosure threshold.
+    linked : LinkedTables, optional
+        The report's linked tables: the chart hides what the table hides.
 
     Returns
     -------
     matplotlib.figure.Figure
         The chart.
     """
-    shown = _chart_rows(figures, columns=SEGMENT_COLUMNS, threshold=threshold)
+    hidden, _ = _linked(linked, "segments", figures, _rows(figures, "segment"), _SEGMENT_KEYS)
+    shown = _chart_rows(figures, columns=SEGMENT_COLUMNS, threshold=threshold, hidden=hidden)
     return segment_chart(shown, label="label", period=period)
 
 
@@ -370,6 +495,7 @@ def deprivation_figures(profile: DeprivationProfile, *, system_rate: pd.DataFram
         frame = frame.assign(excess_cost=np.nan)
     table = pd.DataFrame(
         {
+            "decile": frame[quantile].astype("int64"),
             "decile_label": frame[quantile].map(
                 lambda d: (
                     f"{d:.0f} (most deprived)"
@@ -406,7 +532,9 @@ def deprivation_figures(profile: DeprivationProfile, *, system_rate: pd.DataFram
     )
 
 
-def deprivation_table(figures: pd.DataFrame, *, period: str, threshold: int) -> BoardTable:
+def deprivation_table(
+    figures: pd.DataFrame, *, period: str, threshold: int, linked: LinkedTables | None = None
+) -> BoardTable:
     """Return the table of emergency admissions by deprivation decile.
 
     Parameters
@@ -417,12 +545,17 @@ def deprivation_table(figures: pd.DataFrame, *, period: str, threshold: int) -> 
         The period, for the caption.
     threshold : int
         The disclosure threshold.
+    linked : LinkedTables, optional
+        The report's linked tables: cells that figures elsewhere would reveal are hidden.
 
     Returns
     -------
     BoardTable
         One row per decile and the total row.
     """
+    hidden, keys = _linked(
+        linked, "deprivation", figures, _rows(figures, "decile"), _DEPRIVATION_KEYS
+    )
     return board_table(
         figures,
         columns=DEPRIVATION_COLUMNS,
@@ -434,6 +567,8 @@ def deprivation_table(figures: pd.DataFrame, *, period: str, threshold: int) -> 
             "deprived decile's age-specific rates (negative where a decile does better). The "
             "total counts only the deciles above the reference.",
         ),
+        hidden=hidden,
+        figure_keys=keys,
     )
 
 
@@ -500,7 +635,12 @@ def _join(parts: Sequence[BoardText]) -> BoardText:
 
 
 def deprivation_chart_figure(
-    figures: pd.DataFrame, profile: DeprivationProfile, *, period: str, threshold: int
+    figures: pd.DataFrame,
+    profile: DeprivationProfile,
+    *,
+    period: str,
+    threshold: int,
+    linked: LinkedTables | None = None,
 ) -> Figure:
     """Return the chart of the rate by decile, after suppression, with the SII in its title.
 
@@ -514,13 +654,16 @@ def deprivation_chart_figure(
         The period.
     threshold : int
         The disclosure threshold.
+    linked : LinkedTables, optional
+        The report's linked tables: the chart hides what the table hides.
 
     Returns
     -------
     matplotlib.figure.Figure
         The chart.
     """
-    shown = _chart_rows(figures, columns=DEPRIVATION_COLUMNS, threshold=threshold)
+    hidden, _ = _linked(linked, "deprivation", figures, _rows(figures, "decile"), _DEPRIVATION_KEYS)
+    shown = _chart_rows(figures, columns=DEPRIVATION_COLUMNS, threshold=threshold, hidden=hidden)
     shown = shown.assign(
         decile=profile.to_frame()[profile.quantile].to_numpy(dtype="float64"),
         lower_95=shown["lower_95"].where(shown["rate"].notna()),
@@ -548,7 +691,12 @@ def deprivation_chart_figure(
 # ---------------------------------------------------------------------------------------------
 
 
-def place_figures(indicators: Any, *, system_rate: pd.DataFrame | None = None) -> pd.DataFrame:
+def place_figures(
+    indicators: Any,
+    *,
+    system_rate: pd.DataFrame | None = None,
+    linked: LinkedTables | None = None,
+) -> pd.DataFrame:
     """Return the places of :func:`toolkit.places.area_indicators`, with a total row.
 
     Parameters
@@ -558,12 +706,17 @@ def place_figures(indicators: Any, *, system_rate: pd.DataFrame | None = None) -
     system_rate : pandas.DataFrame, optional
         The whole system's age-standardised rate (one row of
         :func:`toolkit.indicators.directly_standardised_rate`), shown on the total row.
+    linked : LinkedTables, optional
+        The report's linked tables. When given, the share in the most deprived fifth is
+        that of the place's registered people (the table's "People"), counted there, so
+        that the share and the people it is a share of are the same people; otherwise it
+        is the share of the areas' population.
 
     Returns
     -------
     pandas.DataFrame
         One row per place then the total row: people, admissions and neighbourhoods
-        summed; the share in the most deprived fifth weighted by population; admissions
+        summed; the share in the most deprived fifth; admissions
         against those expected at the least deprived decile's rates recomputed from the
         sums; the system's rate when given.
     """
@@ -589,10 +742,19 @@ def place_figures(indicators: Any, *, system_rate: pd.DataFrame | None = None) -
         )
     if system_rate is not None and len(system_rate) == 1:
         totalled.loc[TOTAL_ROW, "dsr"] = float(system_rate["value"].iloc[0])
+    if linked is not None:
+        shares = []
+        for place in _rows(totalled, "place"):
+            core, people = f"places/{place}/core20", f"places/{place}/persons"
+            known = core in linked.cells and people in linked.cells and linked.value(people)
+            shares.append(linked.value(core) / linked.value(people) if known else np.nan)
+        totalled["core20_share"] = shares
     return totalled
 
 
-def place_table(figures: pd.DataFrame, *, period: str, threshold: int) -> BoardTable:
+def place_table(
+    figures: pd.DataFrame, *, period: str, threshold: int, linked: LinkedTables | None = None
+) -> BoardTable:
     """Return the table of emergency admissions by place.
 
     Parameters
@@ -603,12 +765,16 @@ def place_table(figures: pd.DataFrame, *, period: str, threshold: int) -> BoardT
         The period.
     threshold : int
         The disclosure threshold.
+    linked : LinkedTables, optional
+        The report's linked tables: cells that figures elsewhere would reveal are hidden,
+        and the share in the most deprived fifth where it would reveal a small count.
 
     Returns
     -------
     BoardTable
         One row per place and a total row.
     """
+    hidden, keys = _linked(linked, "places", figures, _rows(figures, "place"), _PLACE_KEYS)
     return board_table(
         figures,
         columns=PLACE_COLUMNS,
@@ -619,6 +785,8 @@ def place_table(figures: pd.DataFrame, *, period: str, threshold: int) -> BoardT
             "Admissions vs least deprived: observed admissions as a percentage of those "
             "expected at the least deprived decile's age-specific rates.",
         ),
+        hidden=hidden,
+        figure_keys=keys,
     )
 
 
@@ -668,7 +836,7 @@ SHORTLIST_COLUMNS: tuple[TableColumn, ...] = (
         "ratio_times",
         depends_on="events_a_year",
     ),
-    TableColumn("estimate", "Could avoid a year (estimate)"),
+    TableColumn("estimate", "Could avoid a year (estimate)", depends_on="events_a_year"),
     TableColumn("score", "Score (0 to 100)", "rank"),
     TableColumn("p_shortlist", "In the shortlist under varied weights", "percent"),
 )
@@ -689,8 +857,29 @@ def shortlist_table(priorities: Prioritisation, *, period: str, threshold: int) 
     Returns
     -------
     BoardTable
-        One row per priority, best first.
+        One row per priority, best first; when no theme could be measured, one row
+        saying that no priority could be suggested, and why.
     """
+    if priorities.is_empty:
+        from toolkit.prioritise.result import NO_PRIORITY_SENTENCE
+
+        return board_table(
+            pd.DataFrame(
+                {
+                    "message": [
+                        f"{NO_PRIORITY_SENTENCE} The themes left out, and why, are listed below."
+                    ]
+                }
+            ),
+            columns=(TableColumn("message", "Suggested priorities"),),
+            caption=f"Suggested priorities, data for {period}: none",
+            threshold=threshold,
+            notes=(
+                "A theme is measured only when its cohort and its events reach the disclosure "
+                f"threshold ({threshold}); below it the figures are too few to compare fairly "
+                "and could identify people.",
+            ),
+        )
     shortlist = priorities.shortlist
     acceptability = priorities.acceptability
     weights = list(priorities.weights.values())
@@ -748,8 +937,13 @@ def shortlist_reasons(priorities: Prioritisation) -> BoardText:
     Returns
     -------
     BoardText
-        A numbered list.
+        A numbered list, or a sentence when no priority could be suggested.
     """
+    if priorities.is_empty:
+        return sentence(
+            "No priority could be suggested, so there is no list to explain: the themes left "
+            "out, and why, are listed below."
+        )
     items = []
     for row in priorities.shortlist.itertuples(index=False):
         robust = f"It stays in the shortlist under {row.p_shortlist:.0%} of varied weightings."
@@ -778,15 +972,26 @@ def excluded_themes(priorities: Prioritisation) -> BoardText:
     Returns
     -------
     BoardText
-        A sentence and a list, or a sentence saying every theme was measured.
+        A sentence and a list, or a sentence saying every theme was measured. When no
+        theme could be measured, the sentence says that no priority could be suggested.
     """
     excluded = priorities.excluded
+    if priorities.is_empty and not len(excluded):
+        return sentence("No priority could be suggested: no theme was given to measure.")
     if not len(excluded):
         return sentence("Every theme in the library was measured on these data.")
     items = [
         sentence(f"{label}: {reason}.", tag="li")
         for label, reason in zip(excluded["label"], excluded["reason"], strict=True)
     ]
+    if priorities.is_empty:
+        every = "the theme" if len(excluded) == 1 else f"the {len(excluded)} themes"
+        return sentence(
+            f"No priority could be suggested: none of {every} could be measured on these data. "
+            "This system is too small for them: a theme is left out when the people in its "
+            "cohort, or the events it acts on, are too few to compare fairly (below the "
+            "disclosure threshold) or are not in the data. Each theme and why it was left out:"
+        ) + bullet_list(items)
     return sentence(
         f"{len(excluded)} theme{'s' if len(excluded) != 1 else ''} could not be measured on "
         f"these data and {'were' if len(excluded) != 1 else 'was'} left out:"
@@ -808,8 +1013,28 @@ def robustness_figure(priorities: Prioritisation, *, period: str, extra: int = 3
     Returns
     -------
     matplotlib.figure.Figure
-        The heat map.
+        The heat map; when no priority could be suggested, a small figure that says so
+        (there is no ranking to test).
     """
+    if priorities.is_empty:
+        from matplotlib.figure import Figure
+
+        # A figure with no axes is not drawn in a notebook: the words go on a blank one.
+        figure = Figure(figsize=(9.5, 1.4), dpi=100, layout="constrained")
+        ax = figure.add_subplot()
+        ax.set_axis_off()
+        ax.set_title(f"How robust is the ranking? Data for {period}", loc="left", fontsize=12)
+        ax.text(
+            0.0,
+            0.5,
+            "No priority could be suggested, so there are no priorities to compare:\n"
+            "no theme had enough people or events in this system to be measured.",
+            ha="left",
+            va="center",
+            fontsize=10,
+            transform=ax.transAxes,
+        )
+        return figure
     acceptability = priorities.acceptability
     summary = acceptability.summary()
     chosen = list(priorities.shortlist["candidate"])
@@ -889,6 +1114,8 @@ def workshop_section(
     not_weighed = [name for name, column in matched.items() if column is None]
     # The room's answer as the room saw it: its recorded settings, else the prioritisation's.
     settings = log.settings
+    if priorities.is_empty:
+        return _workshop_without_priorities(log, criteria, phrases, config=config)
     model = priorities.scoring
     if settings.get("method", model.method) != model.method:
         from toolkit.prioritise import ScoringModel
@@ -1025,6 +1252,64 @@ def workshop_section(
     return text, weights_table, consensus_table, figure
 
 
+def _workshop_without_priorities(
+    log: DecisionLog,
+    criteria: Sequence[Any],
+    phrases: Mapping[str, str],
+    *,
+    config: ReportConfig,
+) -> tuple[BoardText, BoardTable, BoardTable, Figure]:
+    """Return the workshop section when no priority could be suggested: weights, no ranking.
+
+    The tables' weights are shown as usual (each as a share of the table's total, and the
+    room's average); there is no candidate for them to rank, and the text says so.
+    """
+    from toolkit.report.decision_log import WEIGHT_PREFIX
+
+    latest = log.latest(list(criteria))
+    names = [criterion.name for criterion in criteria]
+    raw = latest[[WEIGHT_PREFIX + name for name in names]].to_numpy(dtype="float64")
+    totals = raw.sum(axis=1, keepdims=True)
+    shares = np.divide(raw, totals, out=np.zeros_like(raw), where=totals > 0)
+    tables = [str(table) for table in latest["table"]]
+    table_weights = pd.DataFrame(shares.T, columns=tables, index=pd.Index(names, name="criterion"))
+    weights = table_weights.reset_index()
+    weights = weights.assign(
+        criterion_label=weights["criterion"].map(phrases), room=shares.mean(axis=0)
+    )
+    weights_table = board_table(
+        weights,
+        columns=[
+            TableColumn("criterion_label", "Criterion"),
+            *(TableColumn(table, table, "percent") for table in tables),
+            TableColumn("room", "Room (average)", "percent"),
+        ],
+        caption=f"Weights each table gave the criteria (% of the table's total), {log.workshop}",
+        threshold=config.disclosure_threshold,
+    )
+    nothing = (
+        "No priority could be suggested: no theme had enough people or events in this system "
+        "to be measured, so the tables' weights had nothing to rank."
+    )
+    consensus_table = board_table(
+        pd.DataFrame({"message": [nothing]}),
+        columns=(TableColumn("message", "Where the tables agree"),),
+        caption=f"Where the tables agree, {log.workshop}: nothing to compare",
+        threshold=config.disclosure_threshold,
+    )
+    count = len(tables)
+    text = heading("What the workshop decided") + sentence(
+        f"{count} table{'s' if count != 1 else ''} at the '{log.workshop}' workshop submitted "
+        f"weights. {nothing}"
+    )
+    figure = weights_chart(
+        table_weights.T,
+        labels=[phrases[name] for name in names],
+        title=f"Weights given by each table, {log.workshop} (data for {config.period})",
+    )
+    return text, weights_table, consensus_table, figure
+
+
 def _workshop_groups(consensus: RoomConsensus) -> list[BoardText]:
     """Return the shortlist by stakeholder group and what each group's tables changed."""
     groups = consensus.by_group()
@@ -1077,8 +1362,30 @@ def board_asks(
     Returns
     -------
     BoardText
-        A numbered list of asks.
+        A numbered list of asks. When no priority could be suggested, the first ask says so
+        and asks the board to agree how priorities will be chosen instead.
     """
+    if priorities.is_empty:
+        items = [
+            sentence(
+                "No priority could be suggested: no theme had enough people or events in this "
+                "system to be measured (see section 4). Agree how priorities will be chosen for "
+                f"{config.period} instead, for example by pooling several years of data or by "
+                "measuring the themes with neighbouring systems.",
+                tag="li",
+            ),
+            sentence(
+                "Agree that any priority chosen reports its effect on people in the most "
+                "deprived fifth of neighbourhoods (Core20).",
+                tag="li",
+            ),
+            sentence(
+                "Ask for this evidence to be re-run when the data are refreshed; the report "
+                "rebuilds from the data, configuration and seed recorded below.",
+                tag="li",
+            ),
+        ]
+        return heading("What the board is asked to agree") + bullet_list(items, ordered=True)
     core = profile.core20.iloc[0]
     count = len(priorities.labels)
     items = [
@@ -1121,6 +1428,7 @@ def provenance(
     when: date | None = None,
     model_title: str = "Bridges to Health",
     methods: Sequence[str] = METHODS,
+    linked: LinkedTables | None = None,
 ) -> BoardText:
     """Return the provenance box: toolkit version, data fingerprints, seed, date, methods.
 
@@ -1136,6 +1444,11 @@ def provenance(
         The segmentation model's name, for the methods.
     methods : sequence of str
         Method statements (``{model}`` is replaced by ``model_title``).
+    linked : LinkedTables, optional
+        The report's linked tables. How persons matched areas is said as counts by
+        reason, suppressed as the tables are; never the codes of unmatched areas with
+        their counts (a code with 1 beside it points at a person). Without it, the line
+        says only that every person was kept.
 
     Returns
     -------
@@ -1164,15 +1477,17 @@ def provenance(
         ("Seed", str(config.seed)),
         ("Disclosure threshold", f"counts below {config.disclosure_threshold} suppressed"),
         ("Run on", day),
-        ("Joined to areas", inputs.join_summary),
     ]
+    join = _join_sentence(linked, config.disclosure_threshold)
+    facts.append(("Joined to areas", join.text))
     text = "\n".join(["Provenance"] + [f"{name}: {value}" for name, value in facts] + list(methods))
     rows = "".join(
         f"<tr><th scope='row' data-kind='text'>{html.escape(name)}</th>"
         f"<td data-kind='text'><code>{html.escape(value)}</code></td></tr>"
         if name.startswith("SHA")
         else f"<tr><th scope='row' data-kind='text'>{html.escape(name)}</th>"
-        f"<td data-kind='text'>{html.escape(value)}</td></tr>"
+        f"<td data-kind='text'>{join.html if name == 'Joined to areas' else html.escape(value)}"
+        "</td></tr>"
         for name, value in facts
     )
     listed = "".join(f"<li>{html.escape(method)}</li>" for method in methods)
@@ -1182,6 +1497,25 @@ def provenance(
         f"<h3>Methods</h3><ul>{listed}</ul></aside>"
     )
     return BoardText(text, markup)
+
+
+def _join_sentence(linked: LinkedTables | None, threshold: int) -> BoardText:
+    """Say how persons matched areas: counts by reason, suppressed, no codes."""
+    if linked is None:
+        return sentence("every person kept (counts by reason are in the analyst's join report).")
+    parts: list[str | Count] = []
+    total = "segments/total/persons"
+    parts += [Count(linked.value(total), hidden=linked.is_suppressed(total), figure=total)]
+    parts.append(" persons kept: ")
+    for position, reason in enumerate(JOIN_REASONS):
+        key = f"join/{reason}/persons"
+        if position:
+            parts.append(", " if position < len(JOIN_REASONS) - 1 else " and ")
+        parts += [Count(linked.value(key), hidden=linked.is_suppressed(key), figure=key)]
+        parts.append(f" {reason}")
+    parts.append(".")
+    text = sentence(*parts, threshold=threshold, tag="span")
+    return text
 
 
 def no_workshop_note() -> BoardText:

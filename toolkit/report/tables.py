@@ -79,15 +79,23 @@ class TableColumn:
     kind : str
         How it is formatted (see :data:`FORMATS`); ``"count"`` marks counts of people or
         events, which are suppressed below the disclosure threshold.
-    depends_on : str, optional
-        The count column this figure is computed from (a rate, share or limit): hidden
-        wherever that count is suppressed.
+    depends_on : str or tuple of str, optional
+        The count column(s) this figure is computed from (a rate, share or limit): hidden
+        wherever any of them is suppressed (a rate per 1,000 people with its admissions
+        shown would reveal the people).
     """
 
     source: str
     header: str
     kind: ColumnKind = "text"
-    depends_on: str | None = None
+    depends_on: str | tuple[str, ...] | None = None
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """The count columns this figure is computed from (empty for a count or text)."""
+        if self.depends_on is None:
+            return ()
+        return (self.depends_on,) if isinstance(self.depends_on, str) else tuple(self.depends_on)
 
     def __post_init__(self) -> None:
         if self.kind != "text" and self.kind not in FORMATS:
@@ -121,6 +129,9 @@ class BoardTable:
         Row of the totals, shown in bold.
     suppressed : pandas.DataFrame
         The suppressed counts (row, column, reason), for the record; values not kept.
+    figure_keys : pandas.DataFrame, optional
+        Each cell's key in the report's linked tables (text, same shape as ``cells``;
+        missing where none), written as ``data-figure`` in the HTML.
     """
 
     cells: pd.DataFrame
@@ -130,6 +141,7 @@ class BoardTable:
     threshold: int = DISCLOSURE_THRESHOLD
     total_position: int | None = None
     suppressed: pd.DataFrame = field(default_factory=pd.DataFrame)
+    figure_keys: pd.DataFrame | None = None
 
     def to_text(self) -> str:
         """Return the table as aligned plain text: caption, header, rows and notes."""
@@ -146,11 +158,23 @@ class BoardTable:
         )
         numeric = ' class="num"'
         rows = []
-        for position, values in enumerate(self.cells.itertuples(index=False, name=None)):
+        keys = (
+            self.figure_keys.astype("object").where(self.figure_keys.notna(), None)
+            if self.figure_keys is not None
+            else pd.DataFrame(None, index=self.cells.index, columns=self.cells.columns)
+        )
+        for position, (values, figures) in enumerate(
+            zip(
+                self.cells.itertuples(index=False, name=None),
+                keys.itertuples(index=False, name=None),
+                strict=True,
+            )
+        ):
             cells = "".join(
-                f'<td data-kind="{kind}"{"" if kind == "text" else numeric}>'
+                f'<td data-kind="{kind}"{"" if kind == "text" else numeric}'
+                f"{_figure_attribute(figure)}>"
                 f"{escape(str(value))}</td>"
-                for value, kind in zip(values, self.kinds, strict=True)
+                for value, kind, figure in zip(values, self.kinds, figures, strict=True)
             )
             css = ' class="total"' if position == self.total_position else ""
             rows.append(f"<tr{css}>{cells}</tr>")
@@ -170,12 +194,19 @@ class BoardTable:
         return {"text/plain": self.to_text(), "text/html": self.to_html()}
 
 
+def _figure_attribute(figure: object) -> str:
+    """Return ``data-figure="key"`` for a cell with a key in the report's linked tables."""
+    if not isinstance(figure, str) or not figure:
+        return ""
+    return f' data-figure="{html.escape(figure)}"'
+
+
 def _format_column(
     values: pd.Series, kind: str, suppressed: np.ndarray, missing_text: str
 ) -> list[str]:
     if kind == "text":
         return [
-            missing_text if hidden else ("" if value is None or value is pd.NA else str(value))
+            SUPPRESSED_SYMBOL if hidden else ("" if value is None or value is pd.NA else str(value))
             for value, hidden in zip(values.astype("object").tolist(), suppressed, strict=True)
         ]
     formatter = FORMATS[kind]
@@ -198,14 +229,31 @@ def _count_specs(
     count_columns = list(dict.fromkeys(spec.source for spec in specs if spec.kind == "count"))
     dependents: dict[str, list[str]] = {}
     for spec in specs:
-        if spec.depends_on is not None:
-            if spec.depends_on not in count_columns:
+        for source in spec.inputs:
+            if source not in count_columns:
                 raise ValueError(
-                    f"{function}: column '{spec.source}' depends on '{spec.depends_on}', which "
+                    f"{function}: column '{spec.source}' depends on '{source}', which "
                     "is not a count column of the table."
                 )
-            dependents.setdefault(spec.depends_on, []).append(spec.source)
+            dependents.setdefault(source, []).append(spec.source)
     return count_columns, dependents
+
+
+def _hidden_frame(hidden: pd.DataFrame | None, data: pd.DataFrame, function: str) -> pd.DataFrame:
+    """Check the cells a caller hides (booleans, the data's index, some of its columns)."""
+    if hidden is None:
+        return pd.DataFrame(index=data.index)
+    if not isinstance(hidden, pd.DataFrame) or not hidden.index.equals(data.index):
+        raise ValueError(
+            f"The 'hidden' parameter of {function} must be a DataFrame of booleans with the "
+            "data's index."
+        )
+    unknown = [column for column in hidden.columns if column not in data.columns]
+    if unknown:
+        raise ValueError(
+            f"The 'hidden' parameter of {function} names unknown column(s) {unknown!r}."
+        )
+    return hidden.fillna(False).astype(bool)
 
 
 def disclose(
@@ -214,6 +262,7 @@ def disclose(
     columns: Sequence[TableColumn],
     threshold: int = DISCLOSURE_THRESHOLD,
     total_row: Hashable | None = None,
+    hidden: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return the figures with small counts, and what would reveal them, set missing.
 
@@ -231,6 +280,11 @@ def disclose(
         The disclosure threshold.
     total_row : hashable, optional
         Index label of the row of totals.
+    hidden : pandas.DataFrame, optional
+        Cells hidden whatever their value (booleans, the data's index): those that
+        disclosure control across the whole report hides (:mod:`toolkit.report.linked`).
+        Hidden counts take their dependent figures with them and count in the table's
+        secondary suppression; other hidden cells are set missing.
 
     Returns
     -------
@@ -239,15 +293,29 @@ def disclose(
         columns include no count.
     """
     count_columns, dependents = _count_specs(list(columns), "disclose")
+    extra = _hidden_frame(hidden, data, "disclose")
     if not count_columns:
-        return data.copy()
-    return suppress_counts(
-        data,
-        count_columns=count_columns,
-        threshold=threshold,
-        total_row=total_row,
-        dependent_columns=dependents,
-    )
+        shown = data.copy()
+    else:
+        forced = extra[[c for c in extra.columns if c in count_columns]]
+        shown = suppress_counts(
+            data,
+            count_columns=count_columns,
+            threshold=threshold,
+            total_row=total_row,
+            dependent_columns=dependents,
+            forced=forced if len(forced.columns) else None,
+        )
+    for column in extra.columns:
+        if column in count_columns or not extra[column].any():
+            continue
+        series = shown[column]
+        if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+            series = series.astype("Float64")
+        else:
+            series = series.astype("object")
+        shown[column] = series.mask(extra[column].to_numpy())
+    return shown
 
 
 def board_table(
@@ -259,6 +327,8 @@ def board_table(
     total_row: Hashable | None = None,
     notes: Sequence[str] = (),
     missing_text: str = NOT_AVAILABLE,
+    hidden: pd.DataFrame | None = None,
+    figure_keys: pd.DataFrame | None = None,
 ) -> BoardTable:
     """Format a table for a board, suppressing small counts and what would reveal them.
 
@@ -280,6 +350,12 @@ def board_table(
         Footnotes. A note explaining ``[c]`` is added when a cell is suppressed.
     missing_text : str
         Shown for a figure that is missing but not suppressed (``"[x]"``: not available).
+    hidden : pandas.DataFrame, optional
+        Cells suppressed whatever their value, because figures elsewhere in the report
+        would reveal a small count through them (see :func:`disclose`); shown as ``[c]``.
+    figure_keys : pandas.DataFrame, optional
+        Keys of the cells in the report's linked tables (data's index, columns by
+        ``source``), written into the HTML as ``data-figure``.
 
     Returns
     -------
@@ -311,9 +387,14 @@ def board_table(
     count_columns, dependents = _count_specs(specs, function)
     table = data
     total_position = None if total_row is None else int(data.index.get_loc(total_row))
-    shown = disclose(table, columns=specs, threshold=threshold, total_row=total_row)
+    extra = _hidden_frame(hidden, data, function)
+    shown = disclose(table, columns=specs, threshold=threshold, total_row=total_row, hidden=extra)
     suppressed = shown.attrs.get("suppressed", pd.DataFrame(columns=["row", "column", "reason"]))
-    hidden_cells: dict[str, np.ndarray] = {}
+    hidden_cells: dict[str, np.ndarray] = {
+        column: extra[column].to_numpy(dtype=bool)
+        for column in extra.columns
+        if column not in count_columns
+    }
     for column in count_columns:
         hidden = shown[column].isna().to_numpy(dtype=bool)
         hidden_cells[column] = hidden
@@ -332,7 +413,7 @@ def board_table(
         dtype="object",
     )
     notes = list(notes)
-    if len(suppressed):
+    if len(suppressed) or any(mask.any() for mask in hidden_cells.values()):
         notes.append(SUPPRESSION_NOTE.format(below=threshold - 1))
     return BoardTable(
         cells=cells,
@@ -342,6 +423,18 @@ def board_table(
         threshold=int(threshold),
         total_position=total_position,
         suppressed=suppressed,
+        figure_keys=None
+        if figure_keys is None
+        else pd.DataFrame(
+            {
+                spec.header: (
+                    figure_keys[spec.source].to_numpy(dtype=object)
+                    if spec.source in figure_keys.columns
+                    else np.full(len(data), None, dtype=object)
+                )
+                for spec in specs
+            }
+        ),
     )
 
 
@@ -435,19 +528,51 @@ class Count:
     ----------
     value : float
         The count.
+    hidden : bool
+        Suppressed whatever its value (disclosure control across the report hides it).
+    figure : str, optional
+        The figure's key in the report's linked tables (:mod:`toolkit.report.linked`),
+        written as ``data-figure`` in the HTML so that a check can read it back.
     """
 
     value: float
+    hidden: bool = False
+    figure: str | None = None
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A figure other than a count inside a sentence (a share, a rate), already formatted.
+
+    Attributes
+    ----------
+    text : str
+        The figure as the board reads it ("23%").
+    hidden : bool
+        Suppressed: shown as ``[c]`` (it would reveal a small count).
+    figure : str, optional
+        Its key in the report's linked tables, written as ``data-figure``.
+    kind : str
+        Its kind, written as ``data-kind`` ("share", "rate").
+    """
+
+    text: str
+    hidden: bool = False
+    figure: str | None = None
+    kind: str = "share"
 
 
 def sentence(
-    *parts: str | Count, threshold: int = DISCLOSURE_THRESHOLD, tag: str = "p", css: str = ""
+    *parts: str | Count | Shown,
+    threshold: int = DISCLOSURE_THRESHOLD,
+    tag: str = "p",
+    css: str = "",
 ) -> BoardText:
     """Build a paragraph from text and counts, each count formatted and suppressed if small.
 
     Parameters
     ----------
-    *parts : str or Count
+    *parts : str, Count or Shown
         Pieces of the paragraph, in order; text is escaped for HTML.
     threshold : int
         Counts from 1 to ``threshold - 1`` show as ``[c]``.
@@ -465,9 +590,18 @@ def sentence(
     for part in parts:
         if isinstance(part, Count):
             value = float(part.value)
-            shown = SUPPRESSED_SYMBOL if small_counts(value, threshold=threshold) else _whole(value)
+            small = part.hidden or bool(small_counts(value, threshold=threshold))
+            shown = SUPPRESSED_SYMBOL if small else _whole(value)
             texts.append(shown)
-            markup.append(f'<span data-kind="count">{html.escape(shown)}</span>')
+            key = f' data-figure="{html.escape(part.figure)}"' if part.figure else ""
+            markup.append(f'<span data-kind="count"{key}>{html.escape(shown)}</span>')
+        elif isinstance(part, Shown):
+            shown = SUPPRESSED_SYMBOL if part.hidden else part.text
+            texts.append(shown)
+            key = f' data-figure="{html.escape(part.figure)}"' if part.figure else ""
+            markup.append(
+                f'<span data-kind="{html.escape(part.kind)}"{key}>{html.escape(shown)}</span>'
+            )
         else:
             texts.append(str(part))
             markup.append(html.escape(str(part)))
