@@ -47,7 +47,7 @@ from toolkit.prioritise import prioritise_persons
 from toolkit.report import ReportConfig, load_inputs, read_decision_log, setup_notebook
 from toolkit.report import sections as report
 from toolkit.report.charts import show_figure
-from toolkit.report.linked import link_report, report_atoms
+from toolkit.report.linked import link_board_report
 from toolkit.segment import assign_segments, build_cube, load_rules
 
 setup_notebook()
@@ -100,8 +100,12 @@ with warnings.catch_warnings():
     places = area_indicators(segmented, inputs.areas, events="emergency_admissions")
 segments = report.segment_figures(cube, labels=segmentation.labels)
 # Every count the report shows, as one set of linked tables: disclosure control across them all.
-linked = link_report(
-    report_atoms(segmented, inputs.areas), segments=list(segmentation.labels), threshold=threshold
+linked = link_board_report(
+    segmented,
+    inputs.areas,
+    segments=list(segmentation.labels),
+    priorities=priorities,
+    threshold=threshold,
 )
 
 # %%
@@ -192,10 +196,10 @@ report.place_table(
 # weights; the shortlist keeps one priority per theme.
 
 # %% tags=["nbval-check-output"]
-report.shortlist_table(priorities, period=config.period, threshold=threshold)
+report.shortlist_table(priorities, period=config.period, threshold=threshold, linked=linked)
 
 # %% tags=["nbval-check-output"]
-report.shortlist_reasons(priorities)
+report.shortlist_reasons(priorities, linked=linked)
 
 # %%
 report.excluded_themes(priorities)
@@ -211,7 +215,7 @@ show_figure(report.robustness_figure(priorities, period=config.period))
 
 # %%
 if config.decision_log is None:
-    display(report.no_workshop_note())
+    display(report.no_workshop_note(priorities))
 else:
     log = read_decision_log(config.decision_log, workshop=config.workshop)
     text, weights_table, consensus_table, weights_figure = report.workshop_section(

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from toolkit.prioritise import prioritise_persons
 from toolkit.report import ReportConfig, demo_config, load_inputs
 from toolkit.report.build import build_report
 from toolkit.report.linked import (
@@ -32,8 +33,8 @@ from toolkit.report.linked import (
     JOIN_NOT_IN_AREAS,
     LinkedTables,
     feasible_intervals,
+    link_board_report,
     link_report,
-    report_atoms,
 )
 from toolkit.segment import assign_segments, load_rules
 
@@ -220,11 +221,22 @@ def _linked(config: ReportConfig) -> LinkedTables:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         inputs = load_inputs(config)
-    model = load_rules(config.model)
+        model = load_rules(config.model)
+        priorities = prioritise_persons(
+            inputs.persons,
+            model=model,
+            size=config.shortlist_size,
+            seed=config.seed,
+            years=config.years,
+            analyst_scores=config.criteria_scores,
+            disclosure_threshold=config.disclosure_threshold,
+        )
     segmented = assign_segments(inputs.persons, model=model)
-    return link_report(
-        report_atoms(segmented, inputs.areas),
+    return link_board_report(
+        segmented,
+        inputs.areas,
         segments=list(model.labels),
+        priorities=priorities,
         threshold=config.disclosure_threshold,
     )
 
@@ -353,3 +365,30 @@ def test_planted_leaks_are_caught(reports):
         )
         _, leaks = feasible_intervals(tables, figures, small=[smallest])
         assert smallest in {leak.key for leak in leaks}
+
+
+def test_a_shortlisted_cohort_that_is_a_segment_is_protected_with_it():
+    """A theme's cohort holding a segment's people must not undo the segment's protection."""
+    atoms = pd.DataFrame(
+        {
+            "segment": ["a", "b", "c", "d"],
+            "imd_decile": [1, 1, 2, 2],
+            "place": ["P", "P", "P", "P"],
+            "join": [JOIN_MATCHED] * 4,
+            "cohort:last_year": [True, False, False, False],
+            "persons": [40, 5, 300, 500],
+            "emergency_admissions": [30, 0, 50, 60],
+            "deaths": [20, 0, 1, 2],
+        }
+    )
+    linked = link_report(atoms, segments=["a", "b", "c", "d"], shortlist={"last_year": None})
+    figures = linked.shown()
+    assert figures["segments/b/persons"] is None  # 5 people
+    assert figures["segments/a/persons"] is None  # hidden with it against the total
+    # The cohort's people are segment a's: shown, they would give both away.
+    assert figures["shortlist/last_year/persons"] is None
+    _, leaks = feasible_intervals(linked, figures, small=["segments/b/persons"])
+    assert leaks == []
+    figures["shortlist/last_year/persons"] = 40.0
+    _, leaks = feasible_intervals(linked, figures, small=["segments/b/persons"])
+    assert "segments/b/persons" in {leak.key for leak in leaks}

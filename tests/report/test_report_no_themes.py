@@ -203,3 +203,17 @@ def test_board_report_of_a_tiny_system_builds(tmp_path):
     assert NOTHING in text
     assert "Suggested priorities (0)" not in text
     assert "<Figure size" not in text  # the robustness figure is drawn, not printed
+
+
+def test_the_no_workshop_note_says_there_was_nothing_to_weigh(tiny):
+    text = _text(report.no_workshop_note(tiny.priorities))
+    assert "nothing for the tables to weigh" in text
+    assert "shortlist above" not in text
+
+
+def test_a_workshop_cannot_be_prepared_on_an_empty_prioritisation(tiny, tmp_path):
+    from toolkit.workshop import prepare_workshop
+
+    with pytest.raises(ValueError, match="No priority could be suggested"):
+        prepare_workshop(tiny.priorities, out_dir=tmp_path / "workshop")
+    assert not (tmp_path / "workshop").exists()

@@ -290,23 +290,39 @@ def _nothing_measured(
         shortlist=shown,
         excluded=candidates.excluded.copy(),
         acceptability=acceptability,
-        settings={
-            "size": size,
+        **_record(candidates, table, size, per_theme, method, draws, seed, provenance),
+        scoring=None,
+    )
+
+
+def _record(
+    candidates: Any,
+    table: pd.DataFrame,
+    size: int,
+    per_theme: int | None,
+    method: str,
+    draws: int,
+    seed: int,
+    provenance: Mapping[str, Any] | None,
+) -> dict[str, dict[str, Any]]:
+    """Return a prioritisation's ``settings`` and ``provenance``: how and from what it was made."""
+    return {
+        "settings": {
+            "size": int(size),
             "per_theme": per_theme,
             "method": method,
-            "draws": draws,
-            "seed": seed,
+            "draws": int(draws),
+            "seed": int(seed),
             "within": candidates.within,
             "years": candidates.years,
         },
-        provenance={
+        "provenance": {
             "themes": list(candidates.library),
             "candidates_fingerprint": _fingerprint(table.drop(columns=["facts", "note"])),
             "data_notes": list(candidates.notes),
             **dict(provenance or {}),
         },
-        scoring=None,
-    )
+    }
 
 
 def prioritise(
@@ -456,21 +472,7 @@ def prioritise(
         shortlist=shown.reset_index(drop=True),
         excluded=candidates.excluded.copy(),
         acceptability=acceptability,
-        settings={
-            "size": int(size),
-            "per_theme": per_theme,
-            "method": method,
-            "draws": int(draws),
-            "seed": int(seed),
-            "within": candidates.within,
-            "years": candidates.years,
-        },
-        provenance={
-            "themes": list(candidates.library),
-            "candidates_fingerprint": _fingerprint(table.drop(columns=["facts", "note"])),
-            "data_notes": list(candidates.notes),
-            **dict(provenance or {}),
-        },
+        **_record(candidates, table, size, per_theme, method, draws, seed, provenance),
         scoring=model,
     )
 

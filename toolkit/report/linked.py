@@ -133,7 +133,12 @@ class Leak:
 
 
 def report_atoms(
-    persons: pd.DataFrame, areas: pd.DataFrame, *, segment: str = "segment"
+    persons: pd.DataFrame,
+    areas: pd.DataFrame,
+    *,
+    segment: str = "segment",
+    cohorts: Mapping[str, np.ndarray] | None = None,
+    measures: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Return persons grouped into the atoms every figure of a board report is a sum of.
 
@@ -147,13 +152,20 @@ def report_atoms(
         The areas table (its ``lsoa`` column says which persons matched).
     segment : str
         Column of the segment.
+    cohorts : mapping of str to numpy.ndarray, optional
+        Cohorts whose counts the report shows (the shortlist's): each a boolean mask over
+        the persons, added as a dimension ``cohort:<name>``.
+    measures : sequence of str
+        Further columns of ``persons`` to sum (a theme's outcome, such as
+        ``emergency_admissions_respiratory``).
 
     Returns
     -------
     pandas.DataFrame
         One row per combination of ``segment``, ``imd_decile`` (0 when unknown), ``place``
-        ("" when unknown) and ``join`` (one of :data:`JOIN_REASONS`) that holds anyone, with
-        ``persons``, ``emergency_admissions`` and ``deaths``.
+        ("" when unknown), ``join`` (one of :data:`JOIN_REASONS`) and each cohort's
+        membership that holds anyone, with ``persons``, ``emergency_admissions``,
+        ``deaths`` and ``measures``.
     """
     lsoa = persons["lsoa"].astype("string").str.strip()
     known = set(areas["lsoa"].astype(str).str.strip())
@@ -173,10 +185,16 @@ def report_atoms(
             "deaths": persons["died"].astype("int64").to_numpy(),
         }
     )
+    dimensions = list(DIMENSIONS)
+    for name, mask in (cohorts or {}).items():
+        column = f"cohort:{name}"
+        frame[column] = np.asarray(mask, dtype=bool)
+        dimensions.append(column)
+    extra = [m for m in dict.fromkeys(measures) if m not in MEASURES]
+    for measure in extra:
+        frame[measure] = pd.to_numeric(persons[measure]).fillna(0).to_numpy()
     return (
-        frame.groupby(list(DIMENSIONS), sort=True, observed=True)[list(MEASURES)]
-        .sum()
-        .reset_index()
+        frame.groupby(dimensions, sort=True, observed=True)[[*MEASURES, *extra]].sum().reset_index()
     )
 
 
@@ -196,6 +214,10 @@ class LinkedTables:
         :func:`report_atoms`.
     threshold : int
         Counts from 1 to ``threshold - 1`` are suppressed.
+    measures : tuple of str
+        The atoms' columns of counts; by default :data:`MEASURES` and any column of the
+        atoms that is neither one of them nor a dimension (:data:`DIMENSIONS` or a
+        ``cohort:`` membership).
 
     Examples
     --------
@@ -212,6 +234,7 @@ class LinkedTables:
 
     atoms: pd.DataFrame
     threshold: int = DISCLOSURE_THRESHOLD
+    measures: tuple[str, ...] = ()
     cells: dict[str, LinkedCell] = field(default_factory=dict)
     ratios: dict[str, LinkedRatio] = field(default_factory=dict)
     _members: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
@@ -223,6 +246,15 @@ class LinkedTables:
         if missing:
             raise ValueError(f"LinkedTables: the atoms have no column(s) {missing!r}.")
         self.atoms = self.atoms.reset_index(drop=True)
+        self.dimensions: tuple[str, ...] = (
+            *DIMENSIONS,
+            *(c for c in self.atoms.columns if str(c).startswith("cohort:")),
+        )
+        if not self.measures:
+            self.measures = (
+                *MEASURES,
+                *(c for c in self.atoms.columns if c not in MEASURES and c not in self.dimensions),
+            )
 
     # -- registering what the report shows ---------------------------------------------
 
@@ -251,7 +283,8 @@ class LinkedTables:
         implied_by : str, optional
             The key of that share (registered later with :meth:`add_ratio`).
         **where
-            Dimension = value, or a collection of values.
+            Dimension = value, or a collection of values (a ``cohort:`` dimension by
+            ``**{"cohort:copd": True}``).
 
         Returns
         -------
@@ -260,12 +293,12 @@ class LinkedTables:
         """
         if key in self.cells:
             raise ValueError(f"LinkedTables.add: a cell named {key!r} is already registered.")
-        if measure not in MEASURES:
+        if measure not in self.measures:
             raise ValueError(
-                f"The 'measure' parameter of LinkedTables.add must be one of {list(MEASURES)}. "
-                f"Got {measure!r} instead."
+                "The 'measure' parameter of LinkedTables.add must be one of "
+                f"{list(self.measures)}. Got {measure!r} instead."
             )
-        unknown = [name for name in where if name not in DIMENSIONS]
+        unknown = [name for name in where if name not in self.dimensions]
         if unknown:
             raise ValueError(f"LinkedTables.add: unknown dimension(s) {unknown!r}.")
         conditions = tuple((name, _as_values(value)) for name, value in where.items())
@@ -429,12 +462,12 @@ def _bounds_matrix(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
     """Equalities for shown counts and inequalities for shown ratios, over (measure, atom)."""
     n_atoms = len(tables.atoms)
-    n_vars = n_atoms * len(MEASURES)
+    n_vars = n_atoms * len(tables.measures)
 
     def row(key: str) -> np.ndarray:
         cell = tables.cells[key]
         vector = np.zeros(n_vars)
-        offset = MEASURES.index(cell.measure) * n_atoms
+        offset = tables.measures.index(cell.measure) * n_atoms
         vector[offset + tables._members[key]] = 1.0
         return vector
 
@@ -469,7 +502,7 @@ def _interval(
     a_eq, b_eq, a_ub, b_ub, n_vars = _bounds_matrix(tables, shown, shown_ratios)
     cell = tables.cells[key]
     objective = np.zeros(n_vars)
-    objective[MEASURES.index(cell.measure) * len(tables.atoms) + tables._members[key]] = 1.0
+    objective[tables.measures.index(cell.measure) * len(tables.atoms) + tables._members[key]] = 1.0
     bounds = []
     for sign in (1.0, -1.0):
         result = linprog(
@@ -555,11 +588,121 @@ CORE20_DECILES: tuple[int, ...] = (1, 2)
 OTHER_DECILES: tuple[int, ...] = tuple(range(3, 11))
 
 
+def shortlist_cohorts(
+    persons: pd.DataFrame, priorities: Any
+) -> tuple[dict[str, np.ndarray], dict[str, str | None]]:
+    """Return who is in each shortlisted theme's cohort, and the outcome its events count.
+
+    Parameters
+    ----------
+    persons : pandas.DataFrame
+        The persons, with ``segment`` (after :func:`toolkit.segment.assign_segments`).
+    priorities : Prioritisation
+        The report's prioritisation.
+
+    Returns
+    -------
+    cohorts : dict of str to numpy.ndarray
+        For each shortlisted candidate whose cohort the built-in catalogue, a segment or
+        an ethnic group defines: a boolean mask over ``persons`` (within the most deprived
+        fifth or the place, when the candidates were measured there).
+    outcomes : dict of str to str or None
+        The column of ``persons`` whose sum over the cohort is the shortlist's "events a
+        year", when the period is one year and the outcome is such a column; None
+        otherwise (the figure then has primary suppression only).
+    """
+    from toolkit.segment.cohorts import load_cohorts
+    from toolkit.segment.rules import to_mask
+
+    catalogue = {cohort.id: cohort for cohort in load_cohorts()}
+    settings = getattr(priorities, "settings", {}) or {}
+    within = settings.get("within")
+    one_year = float(settings.get("years", 1.0) or 1.0) == 1.0
+    deciles = pd.to_numeric(persons["imd_decile"]).to_numpy(dtype="float64", na_value=np.nan)
+    cohorts: dict[str, np.ndarray] = {}
+    outcomes: dict[str, str | None] = {}
+    for row in priorities.shortlist.itertuples(index=False):
+        name = str(row.cohort)
+        if name in catalogue:
+            mask = to_mask(catalogue[name].condition, persons)
+        elif name.startswith("segment_"):
+            mask = persons["segment"].astype(str).to_numpy() == name.removeprefix("segment_")
+        elif name.startswith("ethnic_group_"):
+            slugs = (
+                persons["ethnic_group"]
+                .astype(str)
+                .str.lower()
+                .str.replace(r"[^a-z0-9]+", "_", regex=True)
+                .str.strip("_")
+            )
+            mask = slugs.to_numpy() == name.removeprefix("ethnic_group_")
+        else:
+            continue
+        mask = np.asarray(mask, dtype=bool)
+        if within == "core20":
+            mask &= np.isin(deciles, CORE20_DECILES)
+        elif within == "place" and hasattr(row, "place"):
+            mask &= persons["place"].astype(str).to_numpy() == str(row.place)
+        candidate = str(row.candidate)
+        cohorts[candidate] = mask
+        outcome = str(row.outcome)
+        outcomes[candidate] = (
+            outcome
+            if one_year and outcome in persons.columns and not outcome.startswith("persons_")
+            else None
+        )
+    return cohorts, outcomes
+
+
+def link_board_report(
+    persons: pd.DataFrame,
+    areas: pd.DataFrame,
+    *,
+    segments: Sequence[str],
+    priorities: Any = None,
+    threshold: int = DISCLOSURE_THRESHOLD,
+) -> LinkedTables:
+    """Return the linked tables of a board report, from its persons, areas and shortlist.
+
+    :func:`report_atoms` (with the shortlisted cohorts and their outcomes) then
+    :func:`link_report`: what the report's notebook calls.
+
+    Parameters
+    ----------
+    persons : pandas.DataFrame
+        The report's persons, joined to areas and with ``segment``.
+    areas : pandas.DataFrame
+        The areas table.
+    segments : sequence of str
+        The segmentation model's segments, in order.
+    priorities : Prioritisation, optional
+        The shortlist whose cohorts' people and events the report shows.
+    threshold : int
+        The disclosure threshold.
+
+    Returns
+    -------
+    LinkedTables
+        Protected on first use.
+    """
+    cohorts, outcomes = (
+        shortlist_cohorts(persons, priorities) if priorities is not None else ({}, {})
+    )
+    atoms = report_atoms(
+        persons,
+        areas,
+        cohorts=cohorts,
+        measures=[outcome for outcome in outcomes.values() if outcome],
+    )
+    return link_report(atoms, segments=segments, threshold=threshold, shortlist=outcomes)
+
+
 def link_report(
     atoms: pd.DataFrame,
     *,
     segments: Sequence[str],
     threshold: int = DISCLOSURE_THRESHOLD,
+    shortlist: Mapping[str, str | None] | None = None,
 ) -> LinkedTables:
     """Register every count a board report shows, for disclosure control across the report.
 
@@ -577,11 +720,15 @@ def link_report(
         The segmentation model's segments, in its order.
     threshold : int
         The disclosure threshold.
+    shortlist : mapping of str to str or None, optional
+        Shortlisted candidates whose cohort is a ``cohort:<candidate>`` dimension of the
+        atoms, each with the measure its "events a year" sums (None: people only).
 
     Returns
     -------
     LinkedTables
-        Keys: ``segments/<segment>/<measure>``, ``segments/total/<measure>`` with ratios
+        Keys: ``shortlist/<candidate>/persons`` and ``.../events_a_year``;
+        ``segments/<segment>/<measure>``, ``segments/total/<measure>`` with ratios
         ``segments/<row>/per_1000``, ``.../share_of_population`` and
         ``.../emergency_admissions_share``; ``deprivation/<decile>/<measure>`` and
         ``deprivation/total/<measure>`` (persons and emergency admissions);
@@ -657,6 +804,11 @@ def link_report(
         )
     for reason in JOIN_REASONS:
         tables.add(f"join/{reason}/persons", "join", "persons", join=reason)
+    for candidate, outcome in (shortlist or {}).items():
+        member = {f"cohort:{candidate}": True}
+        tables.add(f"shortlist/{candidate}/persons", "shortlist", "persons", **member)
+        if outcome:
+            tables.add(f"shortlist/{candidate}/events_a_year", "shortlist", outcome, **member)
     return tables
 
 
@@ -717,6 +869,8 @@ __all__ = [
     "PRIMARY",
     "feasible_intervals",
     "hidden_cells",
+    "link_board_report",
     "link_report",
+    "shortlist_cohorts",
     "report_atoms",
 ]

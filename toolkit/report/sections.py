@@ -842,7 +842,13 @@ SHORTLIST_COLUMNS: tuple[TableColumn, ...] = (
 )
 
 
-def shortlist_table(priorities: Prioritisation, *, period: str, threshold: int) -> BoardTable:
+def shortlist_table(
+    priorities: Prioritisation,
+    *,
+    period: str,
+    threshold: int,
+    linked: LinkedTables | None = None,
+) -> BoardTable:
     """Return the shortlist: each priority, its figures, its estimate and its robustness.
 
     Parameters
@@ -853,6 +859,10 @@ def shortlist_table(priorities: Prioritisation, *, period: str, threshold: int) 
         The period.
     threshold : int
         The disclosure threshold: people and events below it are suppressed.
+    linked : LinkedTables, optional
+        The report's linked tables (with the shortlisted cohorts): a cohort's people or
+        events that, with figures elsewhere in the report, would reveal a small count are
+        suppressed too, with the figures computed from them.
 
     Returns
     -------
@@ -905,9 +915,14 @@ def shortlist_table(priorities: Prioritisation, *, period: str, threshold: int) 
             "p_shortlist": shortlist["p_shortlist"].to_numpy(dtype="float64"),
         }
     )
+    hidden, keys = _linked(
+        linked, "shortlist", table, shortlist["candidate"].astype(str).tolist(), _SHORTLIST_KEYS
+    )
     return board_table(
         table,
         columns=SHORTLIST_COLUMNS,
+        hidden=hidden,
+        figure_keys=keys,
         caption=(
             f"Suggested priorities at {'equal' if len(set(weights)) == 1 else 'the chosen'} "
             f"weights, data for {period}"
@@ -925,7 +940,13 @@ def shortlist_table(priorities: Prioritisation, *, period: str, threshold: int) 
     )
 
 
-def shortlist_reasons(priorities: Prioritisation) -> BoardText:
+#: Shortlist table columns -> the last part of their linked keys.
+_SHORTLIST_KEYS = {"persons": "persons", "events_a_year": "events_a_year"}
+
+
+def shortlist_reasons(
+    priorities: Prioritisation, *, linked: LinkedTables | None = None
+) -> BoardText:
     """Return each priority's facts, evidence, why it is on the list and what would change it.
 
     Parameters
@@ -933,6 +954,9 @@ def shortlist_reasons(priorities: Prioritisation) -> BoardText:
     priorities : Prioritisation
         From :func:`toolkit.prioritise.prioritise` (the facts are worded there, with
         counts below the disclosure threshold written "fewer than N").
+    linked : LinkedTables, optional
+        The report's linked tables: where they hide a priority's people or events, its
+        facts (which state both, and what could be avoided) are not shown.
 
     Returns
     -------
@@ -947,12 +971,22 @@ def shortlist_reasons(priorities: Prioritisation) -> BoardText:
     items = []
     for row in priorities.shortlist.itertuples(index=False):
         robust = f"It stays in the shortlist under {row.p_shortlist:.0%} of varied weightings."
+        facts = row.facts
+        if linked is not None and any(
+            f"shortlist/{row.candidate}/{part}" in linked.cells
+            and linked.is_suppressed(f"shortlist/{row.candidate}/{part}")
+            for part in _SHORTLIST_KEYS.values()
+        ):
+            facts = (
+                f"{row.cohort_label}: the number of people and events, and what could be "
+                "avoided, are not shown, to protect confidentiality ([c])."
+            )
         plain = (
-            f"{row.label}. {row.facts} Evidence: {row.intervention_source} Why it is on the "
+            f"{row.label}. {facts} Evidence: {row.intervention_source} Why it is on the "
             f"list: {row.reason} {robust} {row.weight_change}"
         )
         markup = (
-            f"<li><b>{html.escape(row.label)}</b>. {html.escape(row.facts)}"
+            f"<li><b>{html.escape(row.label)}</b>. {html.escape(facts)}"
             f"<br><i>Evidence:</i> {html.escape(row.intervention_source)}"
             f"<br><i>Why it is on the list:</i> {html.escape(row.reason)} "
             f"{html.escape(robust)} {html.escape(row.weight_change)}</li>"
@@ -1518,8 +1552,27 @@ def _join_sentence(linked: LinkedTables | None, threshold: int) -> BoardText:
     return text
 
 
-def no_workshop_note() -> BoardText:
-    """Return the note shown when no workshop decision log was given."""
+def no_workshop_note(priorities: Prioritisation | None = None) -> BoardText:
+    """Return the note shown when no workshop decision log was given.
+
+    Parameters
+    ----------
+    priorities : Prioritisation, optional
+        The report's prioritisation: when it suggested no priority, the note says there
+        was nothing for a workshop to weigh.
+
+    Returns
+    -------
+    BoardText
+        A heading and a sentence.
+    """
+    if priorities is not None and priorities.is_empty:
+        return heading("What the workshop decided") + sentence(
+            "No workshop was held on this report's figures: with no priority suggested, there "
+            "was nothing for the tables to weigh. With more people in the data (a longer "
+            "period, or a larger area), rebuild the report and hold the workshop on its "
+            "shortlist."
+        )
     return heading("What the workshop decided") + sentence(
         "No workshop decision log was given: the shortlist above is at equal weights. After "
         "the co-production workshop, rebuild this report with its decision log to show each "

@@ -558,6 +558,8 @@ def prepare_workshop(
     ------
     FileExistsError
         When ``out_dir`` already holds a workshop and ``overwrite`` is False.
+    ValueError
+        When the prioritisation suggested no priority (no theme could be measured).
     DataContractError
         When the candidates lack a criterion column or hold a missing value.
 
@@ -570,6 +572,14 @@ def prepare_workshop(
     from toolkit.prioritise.result import Prioritisation
 
     if isinstance(source, Prioritisation):
+        if source.is_empty:
+            from toolkit.prioritise.result import NO_PRIORITY_SENTENCE
+
+            raise ValueError(
+                f"{caller}: {NO_PRIORITY_SENTENCE} A workshop needs candidates to weigh; "
+                f"the {len(source.excluded)} themes left out, and why, are in the "
+                "prioritisation's 'excluded' table."
+            )
         # The workshop re-weights the one prioritisation: its criteria and its rule.
         criteria = source.criteria if criteria is None else criteria
         method = source.settings["method"]
