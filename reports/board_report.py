@@ -34,6 +34,10 @@ years = 1.0
 admission_unit_cost = 1600.0
 criteria_scores = None
 repair_geometry = False
+system_places = None
+place_labels = None
+map_attribution = None
+synthetic_data = False
 source = None
 
 # %%
@@ -67,6 +71,10 @@ config = ReportConfig(
     admission_unit_cost=admission_unit_cost,
     criteria_scores=criteria_scores,
     repair_geometry=repair_geometry,
+    system_places=system_places,
+    place_labels=place_labels,
+    map_attribution=map_attribution,
+    synthetic_data=synthetic_data,
     source=source,
 )
 threshold = config.disclosure_threshold
@@ -112,6 +120,9 @@ linked = link_board_report(
 report.report_title(config)
 
 # %% tags=["nbval-check-output"]
+report.decision_box(priorities, config=config, synthetic=inputs.synthetic)
+
+# %% tags=["nbval-check-output"]
 report.at_a_glance(
     segments,
     neighbourhoods=len(inputs.areas),
@@ -120,6 +131,7 @@ report.at_a_glance(
     priorities=priorities,
     config=config,
     linked=linked,
+    areas_note=inputs.areas_note,
 )
 
 # %% [markdown]
@@ -156,7 +168,13 @@ deprivation = report.deprivation_figures(profile, system_rate=system_rate)
 report.inequality_summary(profile, config=config)
 
 # %% tags=["nbval-check-output"]
-report.deprivation_table(deprivation, period=config.period, threshold=threshold, linked=linked)
+report.deprivation_table(
+    deprivation,
+    period=config.period,
+    threshold=threshold,
+    linked=linked,
+    edition=inputs.imd_edition,
+)
 
 # %%
 show_figure(
@@ -173,7 +191,11 @@ show_figure(
 
 # %%
 if inputs.has_boundaries:
-    show_figure(report.neighbourhood_map(places, period=config.period))
+    show_figure(
+        report.neighbourhood_map(
+            places, period=config.period, attribution=report.map_attribution(config, inputs)
+        )
+    )
 else:
     display(report.sentence("No boundaries were given with the areas, so no map is drawn."))
 
@@ -183,6 +205,7 @@ report.place_table(
     period=config.period,
     threshold=threshold,
     linked=linked,
+    labels=config.place_labels,
 )
 
 # %% [markdown]

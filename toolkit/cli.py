@@ -23,11 +23,23 @@ EXIT_BAD_INPUT = 2
 def _cmd_synth(args: argparse.Namespace) -> int:
     from toolkit.data.synth import write_demo_system
 
+    areas = None
+    if args.areas is not None:
+        from toolkit.data.readers import read_areas
+
+        areas = read_areas(args.areas, repair_geometry=args.repair_geometry)
+    elif args.repair_geometry:
+        raise ValueError("--repair-geometry applies only with --areas (the file it repairs).")
     paths = write_demo_system(
-        args.out, persons=args.persons, seed=args.seed, progress=not args.quiet
+        args.out, persons=args.persons, seed=args.seed, areas=areas, progress=not args.quiet
     )
     for label, path in paths.items():
         print(f"wrote {label}: {path}")
+    if areas is not None:
+        print(
+            f"placed {args.persons:,} synthetic persons in the {len(areas):,} LSOAs of "
+            f"{args.areas}. The people are invented: rehearse with them, never quote them."
+        )
     return 0
 
 
@@ -112,6 +124,16 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     from toolkit.report import build_report, load_config
 
+    if args.print_config:
+        from toolkit.report.config import config_template
+
+        print(config_template(), end="")
+        return 0
+    if not args.config or not args.out:
+        print(
+            "pophealth report: --config and --out are needed (or --print-config).", file=sys.stderr
+        )
+        return 2
     config = load_config(args.config)
     if args.repair_geometry:
         config = replace(config, repair_geometry=True)
@@ -149,10 +171,38 @@ def _build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--quiet", action="store_true", help="no progress bars")
     demo.set_defaults(handler=_cmd_demo)
 
-    synth = commands.add_parser("synth", help="write a synthetic demo system (Parquet, GeoPackage)")
+    synth = commands.add_parser(
+        "synth",
+        help="write a synthetic population (Parquet, GeoPackage): the demo system, or on "
+        "your own areas with --areas",
+        description="Write a synthetic persons file (persons.parquet) and an areas file that "
+        "the other commands read. Without --areas, the fictional Kestermoor and Wyvendale "
+        "system is invented, neighbourhoods and all (areas.gpkg). With --areas, the invented "
+        "people live in your own neighbourhoods instead: each LSOA in your areas file gets a "
+        "share of the persons in proportion to its population (equal shares if the file has "
+        "none), and their ages, conditions, deaths and hospital use follow the LSOA's real "
+        "deprivation decile. Your areas are written back as given, with their real "
+        "population (areas.gpkg if they have boundaries, otherwise areas.parquet). Use the "
+        "files to rehearse the whole workflow, board report included, on your own system "
+        "before data access arrives. The people are invented: never quote their figures.",
+    )
     synth.add_argument("--persons", type=int, default=250_000, help="persons to synthesise")
     synth.add_argument("--seed", type=int, default=20261122, help="random seed")
     synth.add_argument("--out", required=True, help="output folder")
+    synth.add_argument(
+        "--areas",
+        default=None,
+        metavar="FILE",
+        help="your areas file, as `pophealth validate --kind areas` reads it (CSV, Parquet, "
+        "Excel, GeoPackage, or an English Indices of Deprivation file): the persons are "
+        "placed in its LSOAs",
+    )
+    synth.add_argument(
+        "--repair-geometry",
+        action="store_true",
+        help="with --areas: repair invalid area shapes with make_valid instead of refusing "
+        "the file",
+    )
     synth.add_argument("--quiet", action="store_true", help="no progress bars")
     synth.set_defaults(handler=_cmd_synth)
 
@@ -199,11 +249,23 @@ def _build_parser() -> argparse.ArgumentParser:
     candidates.add_argument("--quiet", action="store_true", help="no progress bars")
     candidates.set_defaults(handler=_cmd_candidates)
 
+    from toolkit.report.config import config_keys
+
     report = commands.add_parser(
-        "report", help="build the board report (notebook, HTML with no code, PDF) from a config"
+        "report",
+        help="build the board report (notebook, HTML with no code, PDF) from a config",
+        epilog="Configuration keys (TOML): "
+        + ", ".join(config_keys())
+        + ". pophealth report --print-config writes them all with what each means.",
     )
-    report.add_argument("--config", required=True, help="report configuration (TOML)")
-    report.add_argument("--out", required=True, help="output folder")
+    report.add_argument("--config", help="report configuration (TOML)")
+    report.add_argument("--out", help="output folder")
+    report.add_argument(
+        "--print-config",
+        action="store_true",
+        help="print a commented configuration with every key, then stop "
+        "(pophealth report --print-config > report.toml)",
+    )
     report.add_argument(
         "--timeout", type=float, default=600, help="seconds each notebook cell may take"
     )

@@ -64,6 +64,26 @@ NHS_SEQUENTIAL_ANCHORS: Final[tuple[str, ...]] = (
 #: Colour for areas with no published value (suppressed or not published).
 MISSING_COLOUR: Final[str] = NHS_WHITE
 
+#: Dark end of the warm side of the diverging ramp: a dark brown-orange (not an NHS identity
+#: colour; the identity has no dark orange), a little darker than NHS Dark Blue (CIELAB L*
+#: 22 against 23) so that the warm side reaches the cool side's darkest lightness.
+DIVERGING_DARK_ORANGE: Final[str] = "#5A2600"
+
+#: Centre of the diverging ramp: NHS Pale Grey, a near-neutral grey.
+DIVERGING_CENTRE_COLOUR: Final[str] = NHS_PALE_GREY
+
+#: Anchors of the diverging ramp's cool side (below the centre), centre to dark: NHS blues.
+NHS_DIVERGING_COOL_ANCHORS: Final[tuple[str, ...]] = NHS_SEQUENTIAL_ANCHORS
+
+#: Anchors of the diverging ramp's warm side (above the centre), centre to dark: NHS Warm
+#: Yellow and NHS Orange, then :data:`DIVERGING_DARK_ORANGE`.
+NHS_DIVERGING_WARM_ANCHORS: Final[tuple[str, ...]] = (
+    NHS_PALE_GREY,
+    NHS_WARM_YELLOW,
+    NHS_ORANGE,
+    DIVERGING_DARK_ORANGE,
+)
+
 
 def nhs_sequential_cmap(n: int | None = None, *, reverse: bool = False):
     """Return a sequential colour map from pale grey through NHS blues to NHS Dark Blue.
@@ -124,6 +144,88 @@ def sequential_colours(n: int, *, reverse: bool = False) -> list[str]:
     return [to_hex(cmap(i)) for i in range(n)]
 
 
+def deprivation_colours(n: int = 10) -> list[str]:
+    """Return one colour per deprivation category, the most deprived (darkest) first.
+
+    The palette of IMD deciles (``n=10``) and quintiles (``n=5``): the NHS sequential blues
+    of :func:`sequential_colours` run from NHS Dark Blue for decile 1 (most deprived) to NHS
+    Pale Grey for decile 10 (least deprived), falling monotonically in lightness, so that the
+    order reads in greyscale and with any common colour-vision deficiency.
+
+    Parameters
+    ----------
+    n : int
+        Number of categories, at least 2.
+
+    Returns
+    -------
+    list of str
+        Hex colours, darkest (category 1, most deprived) first.
+    """
+    return sequential_colours(n, reverse=True)
+
+
+def _colour_at_lightness(anchors: tuple[str, ...], targets: np.ndarray) -> list[str]:
+    """Return colours along the RGB ramp through ``anchors`` with the given CIELAB L*.
+
+    The ramp must fall monotonically in lightness (it is sampled finely and interpolated).
+    """
+    from matplotlib.colors import LinearSegmentedColormap, to_hex
+
+    cmap = LinearSegmentedColormap.from_list("ramp", list(anchors), N=2048)
+    positions = np.linspace(0.0, 1.0, 2048)
+    along = lightness(cmap(positions))
+    if np.any(np.diff(along) >= 0):
+        raise ValueError("The anchors of a diverging side must fall in lightness.")
+    # np.interp needs increasing x: lightness falls along the ramp, so reverse both.
+    where = np.interp(targets, along[::-1], positions[::-1])
+    return [to_hex(cmap(float(position))) for position in where]
+
+
+def diverging_colours(n_per_side: int) -> list[str]:
+    """Return a blue-orange diverging palette, symmetric in lightness around a neutral centre.
+
+    For maps of a difference from a centre (excess events around 0, standardised ratios
+    around 100): NHS blues below the centre, orange above it, NHS Pale Grey at the centre.
+    Step ``i`` from the centre has the same CIELAB lightness on both sides, falling evenly
+    from the centre's (about 93) to NHS Dark Blue's (about 23), so equal distances from the
+    centre look equally strong. Blue against orange stays distinct with red-green colour
+    blindness (deuteranopia, protanopia), the commonest forms; lightness carries the distance
+    from the centre in greyscale too (though not its side).
+
+    Parameters
+    ----------
+    n_per_side : int
+        Colours on each side of the centre, from 1 to 5.
+
+    Returns
+    -------
+    list of str
+        ``2 * n_per_side + 1`` hex colours: the darkest blue (furthest below the centre)
+        first, the centre colour in the middle, the darkest orange (furthest above) last.
+
+    Notes
+    -----
+    Each side is the RGB ramp through its anchors (:data:`NHS_DIVERGING_COOL_ANCHORS`,
+    :data:`NHS_DIVERGING_WARM_ANCHORS`), read at the point of the required lightness.
+    """
+    if isinstance(n_per_side, bool) or not isinstance(n_per_side, int | np.integer):
+        raise TypeError(
+            "The 'n_per_side' parameter of diverging_colours must be an int. "
+            f"Got {n_per_side!r} instead."
+        )
+    if not 1 <= n_per_side <= 5:
+        raise ValueError(
+            "The 'n_per_side' parameter of diverging_colours must be from 1 to 5. "
+            f"Got {n_per_side} instead."
+        )
+    centre, darkest = lightness([DIVERGING_CENTRE_COLOUR, NHS_DARK_BLUE])
+    targets = centre - (centre - darkest) * np.arange(1, n_per_side + 1) / n_per_side
+    cool = _colour_at_lightness(NHS_DIVERGING_COOL_ANCHORS, targets)
+    warm = _colour_at_lightness(NHS_DIVERGING_WARM_ANCHORS, targets)
+    return [*cool[::-1], DIVERGING_CENTRE_COLOUR, *warm]
+
+
 def lightness(colours) -> np.ndarray:
     """Return the CIELAB lightness L* (0 black to 100 white) of colours.
 
@@ -156,6 +258,8 @@ def lightness(colours) -> np.ndarray:
 
 
 __all__ = [
+    "DIVERGING_CENTRE_COLOUR",
+    "DIVERGING_DARK_ORANGE",
     "MISSING_COLOUR",
     "NHS_AQUA_BLUE",
     "NHS_AQUA_GREEN",
@@ -166,6 +270,8 @@ __all__ = [
     "NHS_DARK_BLUE",
     "NHS_DARK_GREY",
     "NHS_DARK_PINK",
+    "NHS_DIVERGING_COOL_ANCHORS",
+    "NHS_DIVERGING_WARM_ANCHORS",
     "NHS_LIGHT_BLUE",
     "NHS_MID_GREY",
     "NHS_ORANGE",
@@ -175,6 +281,8 @@ __all__ = [
     "NHS_SEQUENTIAL_ANCHORS",
     "NHS_WARM_YELLOW",
     "NHS_WHITE",
+    "deprivation_colours",
+    "diverging_colours",
     "lightness",
     "nhs_sequential_cmap",
     "sequential_colours",

@@ -136,11 +136,8 @@ CASES = [
         problems=3,
         also={"imd_decile": (4,), "place": (4,)},
     ),
-    Case(
-        "imd2019_file1_no_population.csv",
-        says=("'Total population: mid YYYY ...'", "Use File 7"),
-        kind="areas",
-    ),
+    # imd2019_file1_no_population.csv is no longer malformed: File 1 alone is an areas table
+    # (issue 14; tests/data/test_iod_files.py reads it).
     Case(
         "areas_self_intersecting.geojson",
         "geometry",

@@ -96,7 +96,8 @@ CAUSES_OF_DEATH: Final[tuple[str, ...]] = (
     "other",
 )
 
-#: Columns of the areas table (one row per LSOA); ``geometry`` is optional.
+#: Columns of the areas table (one row per LSOA); ``geometry`` is optional, and so are those
+#: not in :data:`AREA_REQUIRED`.
 AREA_COLUMNS: Final[tuple[str, ...]] = (
     "lsoa",
     "lsoa_name",
@@ -104,7 +105,13 @@ AREA_COLUMNS: Final[tuple[str, ...]] = (
     "imd_decile",
     "population",
     "place",
+    "imd_rank",
 )
+
+#: The areas columns every areas table has. ``imd_score``, ``population`` and ``imd_rank``
+#: are optional: File 1 of the indices (rank and decile) is a complete areas table without
+#: a score or a population.
+AREA_REQUIRED: Final[tuple[str, ...]] = ("lsoa", "lsoa_name", "imd_decile", "place")
 
 #: European Standard Population 2013, 19 five-year bands with 90+ (sums to 100,000).
 ESP2013_BANDS: Final[tuple[str, ...]] = (

@@ -21,8 +21,11 @@ Decisions about files (documented for analysts in ``data/README.md``)
       numbers is accepted as numbers, and one that holds "unknown" is reported row by row.
     - Rows in which every cell is empty are skipped when reading a file (they hold no data);
       other rows keep their true row numbers.
-    - Excel: the first sheet unless ``sheet`` says otherwise; the header row is found among
-      the first 10 rows, so title rows above it are fine.
+    - Excel: the first sheet unless ``sheet`` says otherwise (for areas, the first sheet
+      with an LSOA code column, so a "Notes" sheet first is fine); the header row is found
+      among the first 10 rows, so title rows above it are fine.
+    - Areas may be read from a ``.gz`` file or a ``.zip`` holding one data file, and from
+      several files joined on LSOA code (see :func:`read_areas` and :mod:`toolkit.data.iod`).
     - Column names are matched ignoring case, surrounding spaces, and spaces or hyphens in
       place of underscores ("GP Appointments" is ``gp_appointments``).
 """
@@ -31,11 +34,12 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import os
 import re
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -44,7 +48,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from toolkit.data.contract import AREA_COLUMNS
+from toolkit.data import iod
+from toolkit.data.contract import AREA_REQUIRED
 from toolkit.data.schemas import (
     AREAS_RULES,
     AREAS_SCHEMA,
@@ -61,7 +66,6 @@ from toolkit.data.schemas import (
     default_text,
     standardise_column,
     to_text,
-    to_whole,
 )
 from toolkit.errors import DataContractError
 
@@ -133,28 +137,9 @@ _SCHEMAS: Final[dict[str, pa.DataFrameSchema]] = {
     "cube": CUBE_SCHEMA,
 }
 
-#: Headers of the English Indices of Deprivation "File 7" (2019: LSOA 2011 codes; 2025: LSOA
-#: 2021 codes), matched ignoring case and repeated spaces; years vary between releases.
-IMD_HEADERS: Final[dict[str, str]] = {
-    "lsoa": r"^lsoa code \((?P<year>2011|2021)\)$",
-    "lsoa_name": r"^lsoa name \((2011|2021)\)$",
-    "lad_code": r"^local authority district code \(\d{4}\)$",
-    "lad_name": r"^local authority district name \(\d{4}\)$",
-    "imd_score": r"^index of multiple deprivation \(imd\) score$",
-    "imd_rank": r"^index of multiple deprivation \(imd\) rank\b",
-    "imd_decile": r"^index of multiple deprivation \(imd\) decile\b",
-    "population": r"^total population: mid \d{4}",
-}
-_IMD_DESCRIPTIONS: Final[dict[str, str]] = {
-    "lsoa": "'LSOA code (2011)' or 'LSOA code (2021)'",
-    "lsoa_name": "'LSOA name (2011)' or 'LSOA name (2021)'",
-    "lad_code": "'Local Authority District code (YYYY)'",
-    "lad_name": "'Local Authority District name (YYYY)'",
-    "imd_score": "'Index of Multiple Deprivation (IMD) Score'",
-    "imd_decile": "'Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of "
-    "LSOAs)'",
-    "population": "'Total population: mid YYYY ...'",
-}
+#: Headers of the English Indices of Deprivation files (2019: LSOA 2011 codes; 2025: LSOA
+#: 2021 codes), matched ignoring case and repeated spaces; see :mod:`toolkit.data.iod`.
+IMD_HEADERS: Final[dict[str, str]] = iod.IMD_HEADERS
 
 
 # ---------------------------------------------------------------------------------------------
@@ -483,6 +468,13 @@ def _pandera_problems(
     return problems
 
 
+@functools.cache
+def _partial_schema(table: Table) -> pa.DataFrameSchema:
+    """Return the contract of ``table`` with every column optional (one of several files)."""
+    schema = _SCHEMAS[table]
+    return schema.update_columns({name: {"required": False} for name in schema.columns})
+
+
 def _validate(
     frame: Any,
     *,
@@ -493,11 +485,13 @@ def _validate(
     first_row: int = 2,
     skip_empty_rows: bool = False,
     reference_date: pd.Timestamp | None = None,
+    partial: bool = False,
 ) -> pd.DataFrame:
     """Standardise ``frame`` to the contract and check it; raise one error listing all problems.
 
     ``label`` names the table in messages (a file's name); ``source`` is kept on the error
-    (a file's full path). Rows are numbered from ``first_row``.
+    (a file's full path). Rows are numbered from ``first_row``. With ``partial``, the
+    columns present are checked but none is required (one of several files to be joined).
     """
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(
@@ -511,6 +505,10 @@ def _validate(
         )
     label = label or (source if source is not None else f"the {table} table")
     rules = _RULES[table]
+    schema = _SCHEMAS[table]
+    if partial:
+        rules = {name: replace(rule, required=False) for name, rule in rules.items()}
+        schema = _partial_schema(table)
     renamed = _contract_names(list(frame.columns), rules)
     problems = _duplicate_name_problems(list(frame.columns), renamed)
     if problems:
@@ -601,7 +599,7 @@ def _validate(
     result = pd.DataFrame(columns, index=positioned.index)
 
     try:
-        _SCHEMAS[table].validate(result, lazy=True)
+        schema.validate(result, lazy=True)
     except pa.errors.SchemaErrors as error:
         problems.extend(
             _pandera_problems(
@@ -875,13 +873,33 @@ def _validate_areas(
     skip_empty_rows: bool = False,
     repair_geometry: bool = False,
     function: str = "validate_areas",
+    notes: Sequence[str] | None = None,
+    edition: str | None = None,
+    warn: bool = False,
+    partial: bool = False,
 ) -> pd.DataFrame:
+    """Check an areas table; set ``attrs["imd_edition"]`` and ``attrs["notes"]`` on the result.
+
+    ``notes`` and ``edition`` default to the input's own ``attrs`` (so that they survive
+    :func:`validate_areas`). Numbers with thousands separators are read and counted in a
+    note; the optional columns missing are noted, and with ``warn`` said in a
+    ``UserWarning``. With ``partial``, no column is required (one of several files).
+    """
     if not isinstance(repair_geometry, bool):
         raise TypeError(
             f"The 'repair_geometry' parameter of {function} must be a bool. "
             f"Got {repair_geometry!r} instead."
         )
     label = label or (source if source is not None else "the areas table")
+    attrs = getattr(df, "attrs", None) or {}
+    edition = edition if edition is not None else attrs.get("imd_edition")
+    notes = list(attrs.get("notes") or ()) if notes is None else list(notes)
+    counts: dict[Any, tuple[int, str]] = {}
+    if isinstance(df, pd.DataFrame):
+        numeric = [
+            column for column in df.columns if _normalise_name(column) in iod.NUMERIC_AREA_COLUMNS
+        ]
+        df, counts = iod.strip_thousands(df, numeric)
     is_geo = hasattr(df, "crs") and "geometry" in getattr(df, "columns", [])
     repaired: list[int] = []
     if is_geo:
@@ -896,12 +914,21 @@ def _validate_areas(
         label=label,
         first_row=first_row,
         skip_empty_rows=skip_empty_rows,
+        partial=partial,
     )
     if is_geo:
         import geopandas
 
         result = geopandas.GeoDataFrame(result, geometry="geometry", crs=df.crs)
         result.attrs["repaired_geometry"] = repaired
+    notes.extend(iod.thousands_notes({_normalise_name(c): n for c, n in counts.items()}))
+    missing = [] if partial else [name for name in iod.MISSING_NOTES if name not in result]
+    left_out = [iod.MISSING_NOTES[name] for name in missing]
+    notes.extend(left_out)
+    result.attrs["imd_edition"] = edition
+    result.attrs["notes"] = list(dict.fromkeys(notes))
+    if warn and left_out:
+        warnings.warn(f"{label}: " + "; ".join(left_out) + ".", UserWarning, stacklevel=3)
     return result
 
 
@@ -913,8 +940,9 @@ def validate_areas(
     Parameters
     ----------
     df : pandas.DataFrame or geopandas.GeoDataFrame
-        Columns ``lsoa``, ``lsoa_name``, ``imd_score``, ``imd_decile``, ``population``,
-        ``place`` and optionally ``geometry``. Not changed.
+        Columns ``lsoa``, ``lsoa_name``, ``imd_decile``, ``place``, and optionally
+        ``imd_score``, ``population``, ``imd_rank`` and ``geometry``. Numbers written with
+        thousands separators ("1,296") are read as numbers. Not changed.
     source : str, optional
         What to call the table in messages, such as its file name.
     repair_geometry : bool, default False
@@ -930,6 +958,10 @@ def validate_areas(
         in another coordinate reference system is reprojected, with a ``UserWarning``. Its
         ``attrs["repaired_geometry"]`` lists the spreadsheet row numbers (the first row is
         row 2) whose geometry was repaired; it is empty when none was.
+        ``attrs["imd_edition"]`` is kept from ``df.attrs`` (``"2019"``, ``"2025"`` or None
+        when unknown) and ``attrs["notes"]`` lists what was noted when reading (``df``'s own
+        notes, numbers read with thousands separators, and "no IMD score: ..." or "no
+        population: ..." when those optional columns are missing).
 
     Raises
     ------
@@ -973,15 +1005,28 @@ def validate_cube(df: pd.DataFrame, *, source: str | None = None) -> pd.DataFram
 # ---------------------------------------------------------------------------------------------
 
 
-def _checked_path(path: Any, *, function: str, table: Table) -> tuple[Path, str]:
+def _checked_path(
+    path: Any,
+    *,
+    function: str,
+    table: Table,
+    packed: bool = False,
+    label: str | None = None,
+    source: str | None = None,
+) -> tuple[Path, str]:
+    """Check a file exists and is of a kind read; return it and its label for messages.
+
+    With ``packed``, a ``.gz`` or ``.zip`` file is accepted (it is unpacked by the caller).
+    ``label`` and ``source`` name a file unpacked from another in messages.
+    """
     if not isinstance(path, str | os.PathLike):
         raise TypeError(
             f"The 'path' parameter of {function} must be a str or a path. "
             f"Got {type(path).__name__} instead."
         )
     resolved = Path(path)
-    label = resolved.name or str(resolved)
-    source = str(path)
+    label = label or resolved.name or str(resolved)
+    source = source or str(path)
     if not resolved.exists():
         _fail(label, "exists", f"there is no such file ({resolved}).", source=source)
     if resolved.is_dir():
@@ -1002,10 +1047,12 @@ def _checked_path(path: Any, *, function: str, table: Table) -> tuple[Path, str]
             source=source,
         )
     allowed = {key for key, kind in _FORMATS.items() if kind != "geo" or table == "areas"}
+    if packed:
+        allowed |= set(iod.PACKED_SUFFIXES)
     if suffix not in allowed:
         kinds = "CSV (.csv), Parquet (.parquet) or Excel (.xlsx)"
         if table == "areas":
-            kinds += ", or a GeoPackage, GeoJSON or Shapefile"
+            kinds += ", or a GeoPackage, GeoJSON or Shapefile (or a .gz or .zip of one)"
         _fail(
             label,
             "format",
@@ -1239,7 +1286,7 @@ def _known_header_score(cells: Sequence[Any]) -> int:
             continue
         if _normalise_name(cell) in known:
             score += 1
-        elif any(re.search(pattern, _imd_name(cell)) for pattern in IMD_HEADERS.values()):
+        elif any(re.search(pattern, iod.header_name(cell)) for pattern in IMD_HEADERS.values()):
             score += 1
     return score
 
@@ -1322,7 +1369,14 @@ def _read_geo(path: Path, *, label: str, source: str) -> pd.DataFrame:
 
 
 def _read_table(
-    path: Any, *, table: Table, function: str, encoding: str, sheet: str | int
+    path: Any,
+    *,
+    table: Table,
+    function: str,
+    encoding: str,
+    sheet: str | int,
+    label: str | None = None,
+    source: str | None = None,
 ) -> tuple[pd.DataFrame, int, str, str]:
     if not isinstance(encoding, str):
         raise TypeError(
@@ -1334,8 +1388,10 @@ def _read_table(
             f"The 'sheet' parameter of {function} must be a sheet name (str) or position (int). "
             f"Got {type(sheet).__name__} instead."
         )
-    resolved, label = _checked_path(path, function=function, table=table)
-    source = str(path)
+    resolved, label = _checked_path(
+        path, function=function, table=table, label=label, source=source
+    )
+    source = source or str(path)
     kind = _FORMATS[resolved.suffix.lower()]
     first_row = 2
     if kind == "csv":
@@ -1397,61 +1453,281 @@ def read_persons(
     )
 
 
-def _imd_name(name: Any) -> str:
-    return re.sub(r"\s+", " ", str(name).strip().lower())
+@dataclass(frozen=True)
+class _AreasFile:
+    """One file given to :func:`read_areas`, read but not yet standardised.
+
+    ``raw`` has the contract's names when the file is an indices file (``layout`` then says
+    where each came from) and the file's own names otherwise.
+    """
+
+    raw: pd.DataFrame
+    first_row: int
+    label: str
+    source: str
+    edition: str | None
+    layout: dict[str, Any]
+    notes: tuple[str, ...]
 
 
-def _imd_layout(columns: Sequence[Any]) -> dict[str, Any]:
-    """Which column of an Indices of Deprivation file holds each areas field."""
-    found: dict[str, Any] = {}
-    for field, pattern in IMD_HEADERS.items():
-        for column in columns:
-            if re.search(pattern, _imd_name(column)):
-                found[field] = column
-                break
-    return found
+def _read_areas_file(
+    path: Any, *, encoding: str, sheet: str | int | None, label: str, source: str
+) -> _AreasFile:
+    """Read one (unpacked) areas file: find its data sheet, and map an indices file."""
+    notes: list[str] = []
+    chosen: str | int = 0 if sheet is None else sheet
+    if sheet is None and Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        found = iod.find_data_sheet(Path(path))
+        if found is not None:
+            chosen, names = found
+            if len(names) > 1:
+                notes.append(iod.sheet_note(chosen, names))
+    raw, first_row, label, source = _read_table(
+        path,
+        table="areas",
+        function="read_areas",
+        encoding=encoding,
+        sheet=chosen,
+        label=label,
+        source=source,
+    )
+    layout = iod.imd_layout(list(raw.columns))
+    names = {_normalise_name(column) for column in raw.columns}
+    if "lsoa" in layout and not set(AREA_REQUIRED) <= names:
+        edition = iod.edition_of_layout(layout)
+        raw = iod.imd_frame(raw, layout)
+        for column in ("lad_name", "lad_code"):
+            if column in raw:
+                raw[column] = to_text(raw[column])[0]
+    else:
+        layout = {}
+        edition = iod.edition_of_name(label)
+    return _AreasFile(raw, first_row, label, source, edition, layout, tuple(notes))
 
 
-def _from_imd_file(
-    raw: pd.DataFrame, layout: Mapping[str, Any], *, label: str, source: str
-) -> pd.DataFrame:
-    needed = ["lsoa", "lsoa_name", "imd_score", "imd_decile", "population", "lad_name"]
-    missing = [field for field in needed if field not in layout]
-    if missing:
-        described = [_IMD_DESCRIPTIONS[field] for field in missing]
-        listed = (
-            f"column {described[0]}"
-            if len(described) == 1
-            else f"columns {', '.join(described[:-1])} and {described[-1]}"
+def _open_areas_file(
+    path: Any, *, encoding: str, sheet: str | int | None, function: str
+) -> _AreasFile:
+    """Check one path given to :func:`read_areas` and read it, unpacking a .gz or .zip."""
+    resolved, label = _checked_path(path, function=function, table="areas", packed=True)
+    source = str(path)
+    if not iod.is_packed(resolved):
+        return _read_areas_file(
+            resolved, encoding=encoding, sheet=sheet, label=label, source=source
         )
-        advice = ""
-        if "population" in missing:
-            advice = (
-                " Use File 7 of the English Indices of Deprivation ('All IoD scores, ranks, "
-                "deciles and population denominators'), which has the population."
+    try:
+        with iod.unpacked(resolved) as inner:
+            inner_label = label if resolved.suffix.lower() == ".gz" else f"{label} ({inner.name})"
+            read = _read_areas_file(
+                inner.path, encoding=encoding, sheet=sheet, label=inner_label, source=source
             )
-        _fail(
-            label,
-            "imd_columns",
-            f"this looks like an English Indices of Deprivation file but it has no {listed}."
-            + advice,
-            source=source,
+    except iod.PackedFileError as error:
+        _fail(label, error.check, error.sentence, source=source)
+    edition = read.edition or iod.edition_of_name(inner.name)
+    notes = (f"read '{inner.name}' from {label}", *read.notes)
+    return replace(read, edition=edition, notes=notes)
+
+
+def _check_imd_fields(files: Sequence[_AreasFile]) -> None:
+    """Refuse indices files that together do not make an areas table, saying what to add."""
+    if not any(file.layout for file in files):
+        return
+    have = {_normalise_name(column) for file in files for column in file.raw.columns}
+    needed = {"lsoa_name": "lsoa_name", "place": "lad_name", "imd_decile": "imd_decile"}
+    missing = [field for column, field in needed.items() if column not in have]
+    if not missing:
+        return
+    described = [iod.IMD_DESCRIPTIONS[field] for field in missing]
+    listed = (
+        f"column {described[0]}"
+        if len(described) == 1
+        else f"columns {', '.join(described[:-1])} and {described[-1]}"
+    )
+    first = files[0]
+    if len(files) == 1:
+        edition = f" {first.edition}" if first.edition else ""
+        sentence = (
+            f"this looks like {iod.kind_of_file(first.layout)} of the English Indices of "
+            f"Deprivation{edition}, but it has no {listed}."
         )
-    columns = {
-        "lsoa": raw[layout["lsoa"]],
-        "lsoa_name": raw[layout["lsoa_name"]],
-        "imd_score": raw[layout["imd_score"]],
-        "imd_decile": raw[layout["imd_decile"]],
-        "population": raw[layout["population"]],
-        "place": raw[layout["lad_name"]],
-        "lad_name": to_text(raw[layout["lad_name"]])[0],
-    }
-    if "lad_code" in layout:
-        columns["lad_code"] = to_text(raw[layout["lad_code"]])[0]
-    if "imd_rank" in layout:
-        rank, unreadable = to_whole(raw[layout["imd_rank"]], nullable=True)
-        columns["imd_rank"] = raw[layout["imd_rank"]] if unreadable.any() else rank
-    return pd.DataFrame(columns, index=raw.index)
+    else:
+        sentence = f"none of these files of the English Indices of Deprivation has {listed}."
+    if "imd_decile" in missing:
+        sentence += (
+            " Give it together with File 1 (the Index of Multiple Deprivation), File 2, 3 or 7 "
+            "of the same edition, which have the IMD decile: for example "
+            "read_areas([file_1, file_6]) for File 1's deciles with File 6's population."
+        )
+    label = " and ".join(file.label for file in files)
+    _fail(label, "imd_columns", sentence, source="; ".join(file.source for file in files))
+
+
+def _combine_areas(
+    files: Sequence[_AreasFile], *, repair_geometry: bool
+) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Join several areas files on LSOA code: the first file's LSOAs, the others' columns.
+
+    Each file is checked on its own first (so that messages name its rows). Returns the
+    joined table (standardised), the notes, and the notes that also warrant a warning.
+    """
+    problems: list[_Problem] = []
+    for file in files:
+        names = {_normalise_name(column) for column in file.raw.columns}
+        if "lsoa" not in names:
+            problems.append(
+                _Problem(
+                    column="lsoa",
+                    check="column_present",
+                    sentence=(
+                        f"{file.label} has no LSOA code column ('LSOA code (2011)', 'LSOA code "
+                        "(2021)' or 'lsoa'): the files are joined on LSOA code."
+                    ),
+                )
+            )
+        if file is not files[0] and "geometry" in names:
+            problems.append(
+                _Problem(
+                    column="geometry",
+                    check="geometry_first",
+                    sentence=(
+                        f"{file.label} has shapes: give the file with the shapes first, since "
+                        "the first file's rows and shapes are the table's."
+                    ),
+                )
+            )
+    editions = {file.edition for file in files if file.edition}
+    if len(editions) > 1:
+        listed = ", ".join(
+            f"{file.label} is IoD{file.edition} (LSOA {iod.LSOA_VINTAGE[file.edition]} codes)"
+            for file in files
+            if file.edition
+        )
+        problems.append(
+            _Problem(
+                column="lsoa",
+                check="one_edition",
+                sentence=f"the files mix editions of the indices: {listed}. Use one edition.",
+            )
+        )
+    label = " with ".join(file.label for file in files)
+    source = "; ".join(file.source for file in files)
+    if problems:
+        _raise(problems, label=label, source=source, first_row=2)
+
+    checked = [
+        _validate_areas(
+            file.raw,
+            source=file.source,
+            label=file.label,
+            first_row=file.first_row,
+            skip_empty_rows=True,
+            repair_geometry=repair_geometry and file is files[0],
+            function="read_areas",
+            notes=[],
+            partial=True,
+        )
+        for file in files
+    ]
+    notes = [note for file in files for note in (f"{file.label}: {n}" for n in file.notes)]
+    for file, table in zip(files, checked, strict=True):
+        notes.extend(f"{file.label}: {note}" for note in table.attrs.get("notes", []))
+    warned: list[str] = []
+    result = checked[0].reset_index(drop=True)
+    codes = result["lsoa"]
+    for file, other in zip(files[1:], checked[1:], strict=True):
+        other = other.reset_index(drop=True)
+        absent = ~codes.isin(other["lsoa"]).to_numpy()
+        if absent.any():
+            problems.append(_codes_problem(files[0].label, file.label, codes[absent]))
+        unused = ~other["lsoa"].isin(codes).to_numpy()
+        if unused.any():
+            shown = _codes_shown(other["lsoa"][unused])
+            count = int(unused.sum())
+            warned.append(
+                f"{file.label}: {count:,} LSOA{'s' if count != 1 else ''} that "
+                f"{files[0].label} does not have {'were' if count != 1 else 'was'} not used "
+                f"({shown})"
+            )
+        aligned = other.set_index("lsoa").reindex(codes.to_numpy())
+        for column in aligned.columns:
+            values = aligned[column].reset_index(drop=True)
+            if column not in result:
+                result[column] = values
+            elif column in iod.NUMERIC_AREA_COLUMNS:
+                if _differ(result[column], values).any():
+                    problems.append(
+                        _disagree_problem(column, files[0].label, file.label, codes, result, values)
+                    )
+            else:
+                result[column] = result[column].where(result[column].notna(), values)
+    if problems:
+        _raise(problems, label=label, source=source, first_row=2)
+    order = [column for column in iod.IMD_COLUMN_ORDER if column in result]
+    rest = [c for c in result.columns if c not in order and c != "geometry"]
+    geometry = ["geometry"] if "geometry" in result else []
+    result = result[[*order, *rest, *geometry]]
+    result.attrs = {"repaired_geometry": checked[0].attrs.get("repaired_geometry", [])}
+    return result, notes + warned, warned
+
+
+def _differ(mine: pd.Series, theirs: pd.Series) -> np.ndarray:
+    """Where two aligned columns both have a value and the values differ."""
+    both = mine.notna().to_numpy(dtype=bool) & theirs.notna().to_numpy(dtype=bool)
+    left = mine.astype("float64").to_numpy(na_value=np.nan)
+    right = theirs.astype("float64").to_numpy(na_value=np.nan)
+    return both & ~np.isclose(left, right, rtol=0.0, atol=0.0, equal_nan=True)
+
+
+def _codes_shown(codes: pd.Series) -> str:
+    shown = ", ".join(str(code) for code in codes.iloc[:MAX_EXAMPLES])
+    if len(codes) > MAX_EXAMPLES:
+        shown += f"; and {len(codes) - MAX_EXAMPLES:,} more"
+    return shown
+
+
+def _codes_problem(first: str, other: str, codes: pd.Series) -> _Problem:
+    count = len(codes)
+    noun = "1 LSOA code" if count == 1 else f"{count:,} LSOA codes"
+    return _Problem(
+        column="lsoa",
+        check="lsoa_in_every_file",
+        sentence=(
+            f"column 'lsoa': {noun} of {first} {'is' if count == 1 else 'are'} not in {other} "
+            f"({_codes_shown(codes)}). Every LSOA of the first file must be in the others: "
+            "check that the files are of the same edition (IoD2019 has LSOA 2011 codes, "
+            "IoD2025 LSOA 2021 codes) and that none was cut to fewer LSOAs."
+        ),
+        failing_rows=count,
+    )
+
+
+def _disagree_problem(
+    column: str, first: str, other: str, codes: pd.Series, result: pd.DataFrame, values: pd.Series
+) -> _Problem:
+    mine = result[column]
+    differ = _differ(mine, values)
+    count = int(differ.sum())
+    shown = "; ".join(
+        f"{code}: {_show_value(a)} and {_show_value(b)}"
+        for code, a, b in zip(
+            codes[differ].iloc[:MAX_EXAMPLES],
+            mine[differ].iloc[:MAX_EXAMPLES],
+            values[differ].iloc[:MAX_EXAMPLES],
+            strict=True,
+        )
+    )
+    if count > MAX_EXAMPLES:
+        shown += f"; and {count - MAX_EXAMPLES:,} more"
+    noun = "1 LSOA" if count == 1 else f"{count:,} LSOAs"
+    return _Problem(
+        column=column,
+        check="files_agree",
+        sentence=(
+            f"column '{column}': {first} and {other} disagree for {noun} ({shown}). Use "
+            "files of one edition and release."
+        ),
+        failing_rows=count,
+    )
 
 
 def _apply_places(areas: pd.DataFrame, places: Mapping[str, str]) -> pd.DataFrame:
@@ -1466,40 +1742,74 @@ def _apply_places(areas: pd.DataFrame, places: Mapping[str, str]) -> pd.DataFram
     return areas.assign(place=place)
 
 
+def _area_paths(path: Any) -> list[Any]:
+    if isinstance(path, str | os.PathLike):
+        return [path]
+    if isinstance(path, Sequence) and all(isinstance(item, str | os.PathLike) for item in path):
+        if not path:
+            raise ValueError("The 'path' parameter of read_areas must name at least one file.")
+        return list(path)
+    raise TypeError(
+        "The 'path' parameter of read_areas must be a str or a path, or a list of them. "
+        f"Got {type(path).__name__} instead."
+    )
+
+
 def read_areas(
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     *,
     places: Mapping[str, str] | None = None,
     encoding: str = "utf-8",
-    sheet: str | int = 0,
+    sheet: str | int | None = None,
     repair_geometry: bool = False,
 ) -> pd.DataFrame:
-    """Read an areas table, or an English Indices of Deprivation file, into the contract.
+    """Read an areas table, or English Indices of Deprivation files, into the contract.
 
-    Three layouts are recognised from the header row:
+    Two layouts are recognised from the header row:
 
-    - the contract's own columns (``lsoa``, ``lsoa_name``, ``imd_score``, ``imd_decile``,
-      ``population``, ``place``) in CSV, Parquet, Excel or a GeoPackage/GeoJSON/Shapefile;
-    - File 7 of the English Indices of Deprivation 2019 ("LSOA code (2011)", ...,
-      "Total population: mid 2015 (excluding prisoners)");
-    - the same file of the 2025 release ("LSOA code (2021)", "Local Authority District
-      name (2024)", ...).
+    - the contract's own columns (``lsoa``, ``lsoa_name``, ``imd_decile``, ``place``, and
+      optionally ``imd_score``, ``population``, ``imd_rank``) in CSV, Parquet, Excel or a
+      GeoPackage/GeoJSON/Shapefile;
+    - the files of the English Indices of Deprivation as government publishes them, 2019
+      ("LSOA code (2011)", ...) or 2025 ("LSOA code (2021)", ...): File 1 (the Index of
+      Multiple Deprivation: rank and decile), File 2 (domains), File 3 (supplementary
+      indices), File 5 (scores), File 6 (population denominators) and File 7 (all of
+      them), as CSV or Excel (see :mod:`toolkit.data.iod`).
+
+    Any of these may be packed in a ``.gz`` file or a ``.zip`` holding one data file. In a
+    workbook, the data sheet is found (the first sheet with an LSOA code column), so a
+    "Notes" sheet first is fine. Numbers written with thousands separators ("1,296") are
+    read as numbers, and counted in a note.
+
+    Several files are joined on LSOA code: ``read_areas([file_1, file_6])`` takes File 1's
+    IMD rank and decile and File 6's population. The first file's LSOAs, in its order, are
+    the table's; every one must be in each other file (an error lists those that are not).
+    A later file may have more LSOAs (all of England, say): those are not used, and a
+    warning and a note count them. A column in two files must agree (an error lists the
+    LSOAs where it does not); descriptive columns (names, place) come from the first file
+    that has them. The files must be of one edition.
 
     From an indices file, ``place`` is the local authority district name unless ``places``
     maps the LSOA (or its district code) to another place; ``lad_code``, ``lad_name`` and
-    ``imd_rank`` are kept as extra columns.
+    ``imd_rank`` are kept as extra columns. ``imd_score`` and ``population`` are optional:
+    File 1 alone is an areas table. What a table without them leaves out is said in a
+    ``UserWarning`` and in ``attrs["notes"]`` ("no IMD score: the place-level mean IMD score
+    is not available ..."; "no population: the persons registered in each area give its
+    population ...").
 
     Parameters
     ----------
-    path : str or path
-        The file.
+    path : str or path, or a list of them
+        The file, or the files to join on LSOA code (the first gives the rows).
     places : mapping of str to str, optional
         Place names keyed by LSOA code or by local authority district code (LSOA first);
         LSOAs it does not cover keep their district name.
     encoding : str, default "utf-8"
         Text encoding of a CSV file.
-    sheet : str or int, default 0
-        The Excel sheet to read.
+    sheet : str or int, optional
+        The sheet of every workbook to read. By default, each workbook's first sheet with an
+        LSOA code column among its first 10 rows (the first sheet when none has one); which
+        sheet was read is said in ``attrs["notes"]``.
     repair_geometry : bool, default False
         In a geographic file, repair invalid geometry (a self-intersecting polygon, say)
         with shapely's ``make_valid``, keeping only the polygonal parts, instead of refusing
@@ -1513,39 +1823,69 @@ def read_areas(
         The areas table in the contract's dtypes (a GeoDataFrame in EPSG:27700 when read
         from a geographic file, whose ``attrs["repaired_geometry"]`` lists the spreadsheet
         row numbers of the geometries repaired: feature 1 is row 2).
+        ``attrs["imd_edition"]`` is ``"2019"`` or ``"2025"`` (from the LSOA code column's
+        year, 2011 or 2021, or from the file name, such as "IMD2019"), or None when unknown;
+        ``attrs["notes"]`` lists what was noted while reading (the sheet read, a file
+        unpacked, numbers read with thousands separators, LSOAs of a later file not used,
+        what is left out).
 
     Raises
     ------
     DataContractError
-        For any problem with the file or its values, including a missing or invalid
+        For any problem with the files or their values, including a missing or invalid
         geometry (the message names the rows and the reason, such as
-        "Self-intersection[0.5 0.5]", and offers the repair).
+        "Self-intersection[0.5 0.5]", and offers the repair), an indices file without an
+        IMD decile given alone (File 5 or 6: give it with File 1), files that do not cover
+        the same LSOAs, disagree, or mix editions.
     """
     if places is not None and not isinstance(places, Mapping):
         raise TypeError(
             "The 'places' parameter of read_areas must be a mapping of LSOA or district codes "
             f"to place names, or None. Got {type(places).__name__} instead."
         )
-    raw, first_row, label, source = _read_table(
-        path, table="areas", function="read_areas", encoding=encoding, sheet=sheet
-    )
-    layout = _imd_layout(list(raw.columns))
-    names = {_normalise_name(column) for column in raw.columns}
-    if "lsoa" in layout and not set(AREA_COLUMNS) <= names:
-        raw = _from_imd_file(raw, layout, label=label, source=source)
+    if sheet is not None and (not isinstance(sheet, str | int) or isinstance(sheet, bool)):
+        raise TypeError(
+            "The 'sheet' parameter of read_areas must be a sheet name (str) or position (int), "
+            f"or None to find the data sheet. Got {type(sheet).__name__} instead."
+        )
+    files = [
+        _open_areas_file(item, encoding=encoding, sheet=sheet, function="read_areas")
+        for item in _area_paths(path)
+    ]
+    _check_imd_fields(files)
+    if len(files) == 1:
+        file = files[0]
+        raw, first_row, label, source = file.raw, file.first_row, file.label, file.source
+        notes, warned = list(file.notes), []
+        skip_empty_rows = True
+    else:
+        raw, notes, warned = _combine_areas(files, repair_geometry=repair_geometry)
+        first_row, skip_empty_rows = 2, False
+        label = " with ".join(file.label for file in files)
+        source = "; ".join(file.source for file in files)
+    if warned:
+        warnings.warn(f"{label}: " + "; ".join(warned) + ".", UserWarning, stacklevel=2)
     if places:
         renamed = raw.rename(columns=_contract_names(list(raw.columns), AREAS_RULES))
         if {"lsoa", "place"} <= set(renamed.columns):
             raw = _apply_places(renamed, places)
-    return _validate_areas(
+    editions = {file.edition for file in files if file.edition}
+    repaired = raw.attrs.get("repaired_geometry") if len(files) > 1 else None
+    result = _validate_areas(
         raw,
         source=source,
         label=label,
         first_row=first_row,
-        skip_empty_rows=True,
+        skip_empty_rows=skip_empty_rows,
         repair_geometry=repair_geometry,
         function="read_areas",
+        notes=notes,
+        edition=editions.pop() if len(editions) == 1 else None,
+        warn=True,
     )
+    if repaired is not None and "repaired_geometry" in result.attrs:
+        result.attrs["repaired_geometry"] = repaired
+    return result
 
 
 # ---------------------------------------------------------------------------------------------

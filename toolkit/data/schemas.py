@@ -47,9 +47,12 @@ Persons, one row per person
       a contract column ("diabtes"), which is an error so that a flag is never lost by a typo.
 
 Areas, one row per LSOA
-    ``lsoa`` (text, unique), ``lsoa_name`` (text), ``imd_score`` (``float64`` >= 0),
-    ``imd_decile`` (``int64`` 1 to 10), ``population`` (``int64`` >= 0), ``place`` (text), all
-    required and never blank; optional ``geometry`` (a GeoDataFrame in EPSG:27700).
+    ``lsoa`` (text, unique), ``lsoa_name`` (text), ``imd_decile`` (``int64`` 1 to 10) and
+    ``place`` (text), required; ``imd_score`` (``float64`` >= 0) and ``population`` (``int64``
+    >= 0), optional (File 1 of the indices has neither: decile and rank are enough; the
+    readers note what a table without them leaves out); all never blank when present.
+    Optional ``imd_rank`` (nullable ``Int64`` >= 1, 1 = most deprived) and ``geometry`` (a
+    GeoDataFrame in EPSG:27700).
 
 Cube, tidy, one row per cell
     dimensions ``segment`` (text, never blank), ``age_band`` (``ESP2013_BANDS``), ``sex``
@@ -177,10 +180,11 @@ PERSONS_RULES: Final[dict[str, ColumnRule]] = _persons_rules()
 AREAS_RULES: Final[dict[str, ColumnRule]] = {
     "lsoa": ColumnRule("lsoa", True, False),
     "lsoa_name": ColumnRule("text", True, False),
-    "imd_score": ColumnRule("number", True, False),
+    "imd_score": ColumnRule("number", False, False),
     "imd_decile": ColumnRule("whole", True, False),
-    "population": ColumnRule("whole", True, False),
+    "population": ColumnRule("whole", False, False),
     "place": ColumnRule("text", True, False),
+    "imd_rank": ColumnRule("whole", False, True),
 }
 
 #: Standardisation rules of the cohort cube.
@@ -197,7 +201,7 @@ CUBE_RULES: Final[dict[str, ColumnRule]] = {
 }
 
 #: Columns whose standardised dtype is the nullable ``Int64`` (blank allowed) per table.
-_NULLABLE_WHOLE = {"imd_decile"}
+_NULLABLE_WHOLE = {"imd_decile", "imd_rank"}
 
 # ---------------------------------------------------------------------------------------------
 # Plain-English phrases. Every check's pandera ``error`` is a plural phrase; the readers turn
@@ -219,6 +223,7 @@ _AGE_RANGE = _phrase("in_range(0, 120)", "are outside 0 to 120", "is outside 0 t
 _DECILE_RANGE = _phrase("in_range(1, 10)", "are outside 1 to 10", "is outside 1 to 10")
 _UNIT_RANGE = _phrase("in_range(0, 1)", "are outside 0 to 1", "is outside 0 to 1")
 _NEGATIVE = _phrase("greater_than_or_equal_to(0)", "are below 0", "is below 0")
+_BELOW_ONE = _phrase("greater_than_or_equal_to(1)", "are below 1", "is below 1")
 _NOT_FINITE = _phrase("finite", "are infinite", "is infinite")
 _NOT_SEX = _phrase(
     "isin(F, M)",
@@ -556,10 +561,15 @@ def _areas_schema() -> pa.DataFrameSchema:
     columns = {
         "lsoa": _lsoa_column(required=True, nullable=False, unique=True),
         "lsoa_name": _text_column(),
-        "imd_score": pa.Column("float64", [pa.Check.ge(0, error=_NEGATIVE), _finite_check()]),
+        "imd_score": pa.Column(
+            "float64", [pa.Check.ge(0, error=_NEGATIVE), _finite_check()], required=False
+        ),
         "imd_decile": _decile_column(required=True, nullable=False),
-        "population": _count_column(),
+        "population": _count_column(required=False),
         "place": _text_column(),
+        "imd_rank": pa.Column(
+            "Int64", pa.Check.ge(1, error=_BELOW_ONE), required=False, nullable=True
+        ),
     }
     return pa.DataFrameSchema(columns, name="areas", strict=False, coerce=False)
 

@@ -12,6 +12,11 @@ sensitive conditions, alcohol-specific), ``smoker`` (adults) and ``bp_controlled
 with hypertension). :func:`write_demo_system` writes the same tables to Parquet and
 GeoPackage in chunks, so that ten million persons never need much memory.
 
+Both functions can also place the synthetic persons on a real geography instead
+(``areas=``): the caller's own LSOAs, each given persons in proportion to its population and
+the epidemiology of its real IMD decile, so that an analyst can rehearse the whole workflow on
+their own system before data access arrives. The people are still invented.
+
 Every assumption and its source is listed in ``docs/demo-system.md``.
 
 No library synthesises a health population with these gradients, so the generator is the
@@ -25,6 +30,7 @@ from __future__ import annotations
 import heapq
 import json
 import os
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -719,20 +725,22 @@ class DemoSystem:
     ----------
     persons : pandas.DataFrame
         One row per person, in the persons data contract.
-    areas : geopandas.GeoDataFrame
+    areas : geopandas.GeoDataFrame or pandas.DataFrame
         One row per LSOA-like neighbourhood, in the areas data contract, with polygons in
-        British National Grid (EPSG:27700) that tile the system.
-    boundary : shapely.Polygon
-        The system boundary, the union of the areas.
+        British National Grid (EPSG:27700) that tile the system. For a system synthesised
+        on given areas, those areas (a plain DataFrame when they had no geometry).
+    boundary : shapely.Geometry or None
+        The system boundary, the union of the areas (a Polygon for the fictional system;
+        for given areas, the union of their shapes, or None when they have none).
     name : str
-        Name of the fictional system.
+        Name of the fictional system, or a description of the given areas.
     seed : int
         Seed the system was generated from.
     """
 
     persons: pd.DataFrame
-    areas: gpd.GeoDataFrame
-    boundary: shapely.Polygon
+    areas: pd.DataFrame
+    boundary: shapely.Geometry | None
     name: str
     seed: int
 
@@ -751,7 +759,11 @@ class DemoSystem:
 
 
 def make_demo_system(
-    persons: int = 250_000, seed: int = 20261122, *, progress: bool = False
+    persons: int = 250_000,
+    seed: int = 20261122,
+    *,
+    areas: pd.DataFrame | None = None,
+    progress: bool = False,
 ) -> DemoSystem:
     """Generate the fictional Kestermoor and Wyvendale integrated care system in memory.
 
@@ -761,6 +773,10 @@ def make_demo_system(
     assigned to areas in proportion to the area populations; the areas' ``population`` is
     the number of persons generated there. Assumptions and sources: ``docs/demo-system.md``.
 
+    With ``areas``, no geography is invented: the persons are placed in the given LSOAs
+    instead, to rehearse the workflow on a real system (see *Synthesising on your own
+    geography* in ``docs/demo-system.md``).
+
     Parameters
     ----------
     persons : int, default 250_000
@@ -769,7 +785,16 @@ def make_demo_system(
         :func:`write_demo_system` to write large systems to disk in chunks.
     seed : int, default 20261122
         Seed of the random streams (a non-negative integer). The same seed and number of
-        persons always give the same system.
+        persons (and the same ``areas``) always give the same system.
+    areas : pandas.DataFrame or geopandas.GeoDataFrame, optional
+        Your own areas table, one row per LSOA, as :func:`toolkit.data.read_areas` returns
+        it: at least ``lsoa``, ``place`` and ``imd_decile`` (1 to 10, no blanks), and
+        ``population`` to share the persons out. Each LSOA gets persons in proportion to
+        its ``population`` (largest remainders, so within one person of the exact share);
+        without a ``population`` column every LSOA gets an equal share, with a
+        ``UserWarning``. Each person's age structure, conditions, deaths, activity and cost
+        follow their LSOA's real decile, and their ``lsoa``, ``imd_decile`` and ``place``
+        are its own. ``None`` (the default) makes the fictional system.
     progress : bool, default False
         Show a progress bar while persons are generated.
 
@@ -777,7 +802,18 @@ def make_demo_system(
     -------
     DemoSystem
         The persons (``pandas.DataFrame``), the areas (``geopandas.GeoDataFrame``), the
-        system boundary, its name and the seed.
+        system boundary, its name and the seed. With ``areas``, the areas returned are a
+        copy of those given, their real ``population`` kept (it is not replaced by the
+        number of persons generated, which may be far smaller); only a table with no
+        ``population`` column gains one, the persons generated in each LSOA.
+
+    Raises
+    ------
+    TypeError
+        If ``areas`` is not a DataFrame, or an option has the wrong type.
+    ValueError
+        If ``areas`` lacks a needed column or has a blank, duplicate or impossible value
+        (the message names the column and up to five rows), or an option is out of range.
 
     Examples
     --------
@@ -790,14 +826,21 @@ def make_demo_system(
     _check_integer(persons, "persons", function, MIN_PERSONS, MAX_PERSONS)
     _check_integer(seed, "seed", function, 0, None)
     _check_bool(progress, "progress", function)
-    areas, boundary = _make_areas(int(persons), int(seed))
-    layout = _AreaLayout.from_areas(areas)
+    if areas is None:
+        table, boundary = _make_areas(int(persons), int(seed))
+        layout = _AreaLayout.from_areas(table)
+        name = DEMO_SYSTEM_NAME
+    else:
+        table, counts = _given_areas(areas, int(persons), function)
+        layout = _AreaLayout.from_areas(table, population=counts)
+        boundary = _given_boundary(table)
+        name = _given_areas_name(table)
     tables = list(_iter_person_tables(layout, int(seed), BLOCK_SIZE, progress=progress))
     return DemoSystem(
         persons=pa.concat_tables(tables).to_pandas(),
-        areas=areas,
+        areas=table,
         boundary=boundary,
-        name=DEMO_SYSTEM_NAME,
+        name=name,
         seed=int(seed),
     )
 
@@ -807,6 +850,7 @@ def write_demo_system(
     *,
     persons: int = 250_000,
     seed: int = 20261122,
+    areas: pd.DataFrame | None = None,
     progress: bool = True,
     chunk_size: int = 1_000_000,
 ) -> dict[str, Path]:
@@ -818,6 +862,10 @@ def write_demo_system(
     equal to ``make_demo_system(persons, seed).persons``: the result does not depend on the
     chunk size. Existing files of the same names are replaced.
 
+    With ``areas`` (your own LSOAs, as in :func:`make_demo_system`), the persons are placed
+    in them and the areas are written back as given: to ``areas.gpkg`` when they have
+    shapes, otherwise to ``areas.parquet``.
+
     Parameters
     ----------
     out_dir : str or path-like
@@ -826,6 +874,9 @@ def write_demo_system(
         Number of persons, from 100 to 99,999,999.
     seed : int, default 20261122
         Seed of the random streams (a non-negative integer).
+    areas : pandas.DataFrame or geopandas.GeoDataFrame, optional
+        Your own areas table (see :func:`make_demo_system`); ``None`` for the fictional
+        system.
     progress : bool, default True
         Show a progress bar (tqdm) while persons are generated.
     chunk_size : int, default 1_000_000
@@ -835,7 +886,8 @@ def write_demo_system(
     Returns
     -------
     dict of str to pathlib.Path
-        ``{"persons": path of persons.parquet, "areas": path of areas.gpkg}``.
+        ``{"persons": path of persons.parquet, "areas": path of areas.gpkg}`` (or of
+        ``areas.parquet`` for given areas without shapes).
     """
     function = "write_demo_system"
     if not isinstance(out_dir, (str, os.PathLike)):
@@ -847,15 +899,30 @@ def write_demo_system(
     _check_integer(seed, "seed", function, 0, None)
     _check_bool(progress, "progress", function)
     _check_integer(chunk_size, "chunk_size", function, 1, None)
+    if areas is None:
+        table, _ = _make_areas(int(persons), int(seed))
+        layout = _AreaLayout.from_areas(table)
+        provenance: dict[str, Any] = {
+            "system": DEMO_SYSTEM_NAME,
+            "persons": int(persons),
+            "seed": int(seed),
+        }
+    else:
+        table, counts = _given_areas(areas, int(persons), function)
+        layout = _AreaLayout.from_areas(table, population=counts)
+        provenance = {
+            "system": _given_areas_name(table),
+            "persons": int(persons),
+            "seed": int(seed),
+            "areas": len(table),
+        }
+    has_shapes = _has_shapes(table)
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     persons_path = folder / "persons.parquet"
-    areas_path = folder / "areas.gpkg"
+    areas_path = folder / ("areas.gpkg" if has_shapes else "areas.parquet")
 
-    areas, _ = _make_areas(int(persons), int(seed))
-    layout = _AreaLayout.from_areas(areas)
     chunk_blocks = -(-int(chunk_size) // BLOCK_SIZE)
-    provenance = {"system": DEMO_SYSTEM_NAME, "persons": int(persons), "seed": int(seed)}
     metadata = {b"toolkit.synth": json.dumps(provenance).encode()}
     partial = persons_path.with_name(persons_path.name + ".partial")
     schema = _persons_schema()
@@ -863,8 +930,8 @@ def write_demo_system(
     try:
         with pq.ParquetWriter(partial, schema, compression="zstd") as writer:
             pending: list[pa.Table] = []
-            for table in _iter_person_tables(layout, int(seed), BLOCK_SIZE, progress=progress):
-                pending.append(table)
+            for block in _iter_person_tables(layout, int(seed), BLOCK_SIZE, progress=progress):
+                pending.append(block)
                 if len(pending) == chunk_blocks:
                     chunk = pa.concat_tables(pending)
                     writer.write_table(chunk, row_group_size=chunk.num_rows)
@@ -879,11 +946,128 @@ def write_demo_system(
     partial_areas = areas_path.with_name(".partial." + areas_path.name)
     try:
         partial_areas.unlink(missing_ok=True)
-        pyogrio.write_dataframe(areas, partial_areas, layer="areas", driver="GPKG")
+        if has_shapes:
+            pyogrio.write_dataframe(table, partial_areas, layer="areas", driver="GPKG")
+        else:
+            pd.DataFrame(table).to_parquet(partial_areas, index=False)
         os.replace(partial_areas, areas_path)
     finally:
         partial_areas.unlink(missing_ok=True)
     return {"persons": persons_path, "areas": areas_path}
+
+
+# --------------------------------------------------------------------------------------
+# Given areas: a real geography to place the persons on
+# --------------------------------------------------------------------------------------
+
+#: Columns a given areas table must have; ``population`` is optional (equal shares).
+GIVEN_AREA_COLUMNS: Final[tuple[str, ...]] = ("lsoa", "place", "imd_decile")
+
+
+def _rows(mask: np.ndarray) -> str:
+    """Name up to five rows of a table by position (from 0), and how many more there are."""
+    rows = np.flatnonzero(mask)
+    shown = ", ".join(str(row) for row in rows[:5])
+    more = f" and {len(rows) - 5:,} more" if len(rows) > 5 else ""
+    plural = "s" if len(rows) > 1 else ""
+    return f"the row{plural} at position{plural} {shown}{more}"
+
+
+def _whole_column(
+    areas: pd.DataFrame, column: str, function: str, low: int, high: int | None
+) -> np.ndarray:
+    """Return a given areas column as int64, or say plainly which rows are not usable."""
+    where = f"The 'areas' table given to {function}"
+    values = pd.to_numeric(areas[column], errors="coerce").to_numpy(np.float64, na_value=np.nan)
+    blank = np.isnan(values)
+    if blank.any():
+        raise ValueError(f"{where} has a blank or non-numeric {column} in {_rows(blank)}.")
+    bad = (values != np.round(values)) | (values < low)
+    if high is not None:
+        bad |= values > high
+    if bad.any():
+        bounds = f"{low} to {high}" if high is not None else f"{low} or more"
+        raise ValueError(
+            f"{where} has a {column} that is not a whole number {bounds} in {_rows(bad)}."
+        )
+    return values.astype(np.int64)
+
+
+def _given_areas(areas: Any, persons: int, function: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """Check a given areas table and share the persons out between its LSOAs.
+
+    Returns a copy of the table (with ``population``, the persons placed in each LSOA, when
+    it had none) and the number of persons to place in each row.
+    """
+    if not isinstance(areas, pd.DataFrame):
+        raise TypeError(
+            f"The 'areas' parameter of {function} must be a pandas DataFrame (an areas table, "
+            f"as toolkit.data.read_areas returns) or None. Got {type(areas).__name__} instead."
+        )
+    where = f"The 'areas' table given to {function}"
+    missing = [column for column in GIVEN_AREA_COLUMNS if column not in areas.columns]
+    if missing:
+        raise ValueError(
+            f"{where} has no {', '.join(missing)} column{'s' if len(missing) > 1 else ''}: "
+            f"it needs {', '.join(GIVEN_AREA_COLUMNS)} (and population, to share the persons "
+            "out). Read your file with toolkit.data.read_areas."
+        )
+    if len(areas) == 0:
+        raise ValueError(f"{where} has no rows: give at least one LSOA.")
+    for column in ("lsoa", "place"):
+        text = areas[column].astype("string").str.strip()
+        blank = text.isna().to_numpy() | (text == "").fillna(False).to_numpy(bool)
+        if blank.any():
+            raise ValueError(f"{where} has a blank {column} in {_rows(blank)}.")
+    duplicated = areas["lsoa"].astype("string").str.strip().duplicated(keep=False).to_numpy(bool)
+    if duplicated.any():
+        raise ValueError(
+            f"{where} has the same lsoa more than once, in {_rows(duplicated)}: "
+            "give one row per LSOA."
+        )
+    _whole_column(areas, "imd_decile", function, 1, 10)
+    table = areas.copy()
+    # A population column with no value at all is no population: equal shares, as without.
+    if "population" in areas.columns and not areas["population"].isna().all():
+        population = _whole_column(areas, "population", function, 0, None)
+        if population.sum() == 0:
+            raise ValueError(
+                f"{where} has a population of 0 in every LSOA: persons cannot be shared "
+                "out in proportion to it."
+            )
+        return table, _apportion(persons, population.astype(np.float64))
+    warnings.warn(
+        f"{where} has no population, so each of its {len(areas):,} LSOAs gets an "
+        "equal share of the persons; its population is set to the persons placed in each.",
+        UserWarning,
+        stacklevel=3,
+    )
+    counts = _apportion(persons, np.ones(len(areas)))
+    table["population"] = counts
+    return table, counts
+
+
+def _has_shapes(areas: pd.DataFrame) -> bool:
+    """Whether an areas table is a GeoDataFrame with at least one shape."""
+    if not isinstance(areas, gpd.GeoDataFrame) or areas.active_geometry_name is None:
+        return False
+    return bool((~areas.geometry.isna() & ~areas.geometry.is_empty).any())
+
+
+def _given_boundary(areas: pd.DataFrame) -> shapely.Geometry | None:
+    """Return the union of the given areas' shapes, or None when they have none."""
+    if not _has_shapes(areas):
+        return None
+    return areas.geometry.union_all()
+
+
+def _given_areas_name(areas: pd.DataFrame) -> str:
+    """Describe a system synthesised on given areas: how many LSOAs and places."""
+    places = areas["place"].astype("string").str.strip().nunique()
+    return (
+        f"Synthetic persons on {len(areas):,} given LSOA{'s' if len(areas) != 1 else ''} "
+        f"in {places:,} place{'s' if places != 1 else ''}"
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -1170,6 +1354,7 @@ def _make_areas(persons: int, seed: int) -> tuple[gpd.GeoDataFrame, shapely.Poly
         geometry=gpd.GeoSeries(cells[order], crs=DEMO_CRS),
         crs=DEMO_CRS,
     )
+    areas.attrs["imd_edition"] = "2019"  # the demo's deciles follow the IoD2019 pattern
     return areas, boundary
 
 
@@ -1544,13 +1729,17 @@ class _AreaLayout:
     persons: int
 
     @classmethod
-    def from_areas(cls, areas: gpd.GeoDataFrame) -> _AreaLayout:
-        population = areas["population"].to_numpy(np.int64)
-        place_names, place_codes = np.unique(areas["place"].to_numpy(str), return_inverse=True)
+    def from_areas(cls, areas: pd.DataFrame, population: np.ndarray | None = None) -> _AreaLayout:
+        """Lay out the areas; ``population`` (persons per row) defaults to the column."""
+        if population is None:
+            population = areas["population"].to_numpy(np.int64)
+        place_names, place_codes = np.unique(
+            areas["place"].astype(str).str.strip().to_numpy(str), return_inverse=True
+        )
         return cls(
             cumulative_population=np.cumsum(population),
-            decile=areas["imd_decile"].to_numpy(np.int64),
-            lsoa=pa.array(areas["lsoa"].to_numpy(str).tolist(), type=pa.string()),
+            decile=pd.to_numeric(areas["imd_decile"]).to_numpy(np.int64),
+            lsoa=pa.array(areas["lsoa"].astype(str).str.strip().tolist(), type=pa.string()),
             place_codes=place_codes.astype(np.int32),
             place_names=pa.array(place_names.tolist(), type=pa.string()),
             persons=int(population.sum()),

@@ -6,6 +6,11 @@ high values, where the association is unlikely under random placement of the val
 (conditional permutation p-value below the stated significance). The statistic and its
 permutation test are esda's ``Moran_Local``; the neighbours are libpysal Queen (or Rook)
 contiguity weights, row-standardised.
+
+With one test per neighbourhood (1,673 tests for a system of 1,673 LSOAs), some would pass
+p < 0.05 by chance alone, so by default the p-values are corrected for multiple testing by
+the Benjamini-Hochberg false discovery rate (``correction="fdr_bh"``, statsmodels'
+``multipletests``); ``correction="none"`` tests each neighbourhood on its own and says so.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from toolkit.places._reports import _examples
 HOTSPOT_COLUMNS: Final[tuple[str, ...]] = (
     "local_moran_i",
     "local_moran_p",
+    "local_moran_p_adjusted",
     "moran_quadrant",
     "cluster",
     "hot_spot",
@@ -44,12 +50,15 @@ CLUSTER_LABELS: Final[tuple[str, ...]] = (
 )
 
 Contiguity = Literal["queen", "rook"]
-Correction = Literal["none", "fdr"]
+Correction = Literal["fdr_bh", "none", "fdr"]
 _CONTIGUITY: Final[dict[str, bool]] = {"queen": False, "rook": True}  # value: rook?
-_CORRECTIONS: Final[dict[str, str]] = {
-    "none": "none (each neighbourhood tested at the stated significance)",
-    "fdr": "false discovery rate (Benjamini-Hochberg, esda.fdr)",
+#: Multiple-testing corrections: name -> words for maps and reports.
+CORRECTIONS: Final[dict[str, str]] = {
+    "fdr_bh": "Benjamini-Hochberg false discovery rate (corrected for multiple testing)",
+    "none": "not corrected for multiple testing",
 }
+#: Former names of the corrections, still accepted.
+_CORRECTION_ALIASES: Final[dict[str, str]] = {"fdr": "fdr_bh"}
 
 
 @dataclass(frozen=True)
@@ -60,18 +69,23 @@ class HotSpots:
     ----------
     areas : geopandas.GeoDataFrame
         The input areas, same rows and order, with ``local_moran_i``, ``local_moran_p``
-        (pseudo p-value from the permutations), ``moran_quadrant``, ``cluster`` (the quadrant
-        where significant, else ``"not significant"``, or ``"not tested"``) and ``hot_spot``
-        (a significant high-high cluster).
+        (pseudo p-value from the permutations), ``local_moran_p_adjusted`` (Benjamini-
+        Hochberg adjusted p-value, or the p-value itself with no correction),
+        ``moran_quadrant``, ``cluster`` (the quadrant where significant, else ``"not
+        significant"``, or ``"not tested"``) and ``hot_spot`` (a significant high-high
+        cluster).
     column : str
         The indicator tested.
     alpha : float
-        The stated significance.
+        The stated significance: the false discovery rate with ``"fdr_bh"``, the p-value
+        cut-off of each neighbourhood with ``"none"``.
     p_threshold : float
         The p-value below which a neighbourhood is significant (``alpha``, or the false
-        discovery rate cut-off).
+        discovery rate cut-off: a neighbourhood's p-value is below it exactly when its
+        adjusted p-value is below ``alpha``).
     correction : str
-        Multiple-testing correction: ``"none"`` or ``"fdr"``.
+        Multiple-testing correction: ``"fdr_bh"`` (Benjamini-Hochberg false discovery
+        rate) or ``"none"``.
     permutations : int
         Conditional permutations per neighbourhood.
     seed : int
@@ -103,6 +117,18 @@ class HotSpots:
     not_tested_islands: tuple[str, ...] = field(default=())
 
     @property
+    def correction_text(self) -> str:
+        """The correction in words, as maps and reports state it."""
+        return CORRECTIONS[_CORRECTION_ALIASES.get(self.correction, self.correction)]
+
+    @property
+    def significance_text(self) -> str:
+        """The rule for significance in words: "adjusted p < 0.05" or "p < 0.05"."""
+        if self.correction == "none":
+            return f"p < {self.alpha:g}"
+        return f"adjusted p < {self.alpha:g}"
+
+    @property
     def hot_spots(self):
         """The neighbourhoods flagged as significant high-high clusters."""
         return self.areas.loc[self.areas["hot_spot"]]
@@ -119,9 +145,12 @@ class HotSpots:
 
     def __str__(self) -> str:
         method = (
-            f"p < {self.p_threshold:.4g}"
+            f"p < {self.p_threshold:.4g}, {self.correction_text}"
             if self.correction == "none"
-            else f"false discovery rate {self.alpha:g}, p < {self.p_threshold:.4g}"
+            else (
+                f"Benjamini-Hochberg false discovery rate {self.alpha:g}, corrected for "
+                f"multiple testing: adjusted p < {self.alpha:g}, p < {self.p_threshold:.4g}"
+            )
         )
         text = (
             f"{int(self.areas['hot_spot'].sum()):,} of {self.tested:,} neighbourhoods are "
@@ -159,6 +188,24 @@ def _check_probability(value, parameter: str) -> None:
         )
 
 
+def _benjamini_hochberg(p_values: np.ndarray, alpha: float) -> tuple[float, np.ndarray]:
+    """Return the Benjamini-Hochberg p-value cut-off and adjusted p-values.
+
+    The cut-off is ``k * alpha / m`` for the largest ``k`` whose ``k``-th smallest p-value
+    is below it (``alpha / m`` when there is none), the rule of esda's ``fdr``: a p-value is
+    below the cut-off exactly when its adjusted p-value (statsmodels' ``multipletests``,
+    ``method="fdr_bh"``) is below ``alpha``.
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    m = len(p_values)
+    adjusted = np.asarray(multipletests(p_values, alpha=alpha, method="fdr_bh")[1], dtype=float)
+    steps = np.arange(1, m + 1) * alpha / m
+    passed = np.flatnonzero(np.sort(p_values) < steps)
+    threshold = float(steps[passed[-1]]) if len(passed) else alpha / m
+    return threshold, adjusted
+
+
 def local_moran_hotspots(
     areas,
     column: str,
@@ -167,7 +214,7 @@ def local_moran_hotspots(
     permutations: int = 999,
     seed: int = 12345,
     contiguity: Contiguity = "queen",
-    correction: Correction = "none",
+    correction: Correction = "fdr_bh",
     id_column: str = "lsoa",
 ) -> HotSpots:
     """Flag high-high clusters of a neighbourhood indicator by local Moran's I.
@@ -180,7 +227,7 @@ def local_moran_hotspots(
     column : str
         The numeric indicator to test (a rate, a ratio, excess events per head).
     alpha : float
-        Significance, in (0, 1).
+        Significance, in (0, 1): the false discovery rate with ``correction="fdr_bh"``.
     permutations : int
         Conditional permutations per neighbourhood (at least 99). The smallest possible
         p-value is ``1 / (permutations + 1)``.
@@ -188,9 +235,13 @@ def local_moran_hotspots(
         Seed of the permutations, so that the result is the same on every run.
     contiguity : {"queen", "rook"}
         Neighbours share an edge or a corner (queen) or an edge (rook).
-    correction : {"none", "fdr"}
-        ``"fdr"`` controls the false discovery rate across neighbourhoods (esda.fdr), which
-        may need more permutations to flag anything among thousands of neighbourhoods.
+    correction : {"fdr_bh", "none"}
+        ``"fdr_bh"`` (default) controls the false discovery rate across neighbourhoods at
+        ``alpha`` (Benjamini-Hochberg, statsmodels ``multipletests``; ``"fdr"``, its former
+        name, is accepted). It may need more permutations to flag anything among thousands
+        of neighbourhoods, as the smallest possible p-value is ``1 / (permutations + 1)``.
+        ``"none"`` flags every neighbourhood with p < ``alpha``: with many neighbourhoods
+        some are flagged by chance, and maps and reports say the p-values are uncorrected.
     id_column : str
         Column naming each neighbourhood in the report.
 
@@ -240,13 +291,14 @@ def local_moran_hotspots(
         raise TypeError(f"The 'seed' parameter of {function} must be an int. Got {seed!r}.")
     for name, value, allowed in (
         ("contiguity", contiguity, _CONTIGUITY),
-        ("correction", correction, _CORRECTIONS),
+        ("correction", correction, {*CORRECTIONS, *_CORRECTION_ALIASES}),
     ):
         if not isinstance(value, str) or value not in allowed:
             raise ValueError(
                 f"The '{name}' parameter of {function} must be one of {sorted(allowed)}. "
                 f"Got {value!r} instead."
             )
+    correction = _CORRECTION_ALIASES.get(correction, correction)
     check_no_overwrite(areas, HOTSPOT_COLUMNS, function)
     ids = (
         areas[id_column].astype(str).to_numpy()
@@ -304,22 +356,28 @@ def local_moran_hotspots(
         np.random.set_state(state)  # noqa: NPY002
 
     p_values = np.asarray(local.p_sim, dtype=float)
-    threshold = float(alpha) if correction == "none" else float(esda.fdr(p_values, alpha))
+    if correction == "none":
+        threshold, adjusted = float(alpha), p_values
+    else:
+        threshold, adjusted = _benjamini_hochberg(p_values, float(alpha))
     quadrant = pd.Series(local.q).map(QUADRANTS).to_numpy(dtype=object)
     significant = p_values < threshold
 
     n = len(areas)
     moran_i = np.full(n, np.nan)
     moran_p = np.full(n, np.nan)
+    moran_p_adjusted = np.full(n, np.nan)
     quadrants = np.full(n, None, dtype=object)
     cluster = np.full(n, "not tested", dtype=object)
     moran_i[positions] = local.Is
     moran_p[positions] = p_values
+    moran_p_adjusted[positions] = adjusted
     quadrants[positions] = quadrant
     cluster[positions] = np.where(significant, quadrant, "not significant")
     result = areas.assign(
         local_moran_i=moran_i,
         local_moran_p=moran_p,
+        local_moran_p_adjusted=moran_p_adjusted,
         moran_quadrant=pd.Series(quadrants, index=areas.index),
         cluster=pd.Categorical(cluster, categories=list(CLUSTER_LABELS)),
         hot_spot=cluster == "high-high",

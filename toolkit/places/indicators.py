@@ -46,7 +46,13 @@ _DISSOLVE: Final[dict[str, str]] = {
 #: Deciles making up Core20, the most deprived fifth of England.
 CORE20_DECILES: Final[tuple[int, ...]] = (1, 2)
 
-_AREA_REQUIRED: Final[tuple[str, ...]] = ("lsoa", "place", "population", "imd_decile")
+_AREA_REQUIRED: Final[tuple[str, ...]] = ("lsoa", "place", "imd_decile")
+
+#: Said when the areas table has no population (File 1 of the indices alone, say).
+REGISTERED_POPULATION_NOTE: Final[str] = (
+    "no population in the areas table: each area's population is the persons registered in "
+    "it (in the data), so population-weighted figures weight by registered persons"
+)
 _N_BANDS: Final[int] = len(ESP2013_BANDS)
 
 
@@ -58,11 +64,12 @@ class AreaIndicators:
     ----------
     neighbourhoods : geopandas.GeoDataFrame or pandas.DataFrame
         One row per area of the areas table, in its order: ``lsoa``, ``lsoa_name``,
-        ``place``, ``imd_score``, ``imd_decile``, ``population`` (from the areas table),
-        ``persons`` (in the data), ``events``, ``dsr`` and its limits (``lower_95``,
-        ``upper_95``), ``dsr_note``, ``expected_events``, ``excess_events``,
-        ``standardised_ratio`` (100 = as expected), ``largest_segment`` and
-        ``largest_segment_share`` (when the data have segments), and ``geometry``.
+        ``place``, ``imd_score``, ``imd_decile``, ``population`` (from the areas table;
+        the persons registered when it has none), ``persons`` (in the data), ``events``,
+        ``dsr`` and its limits (``lower_95``, ``upper_95``), ``dsr_note``,
+        ``expected_events``, ``excess_events``, ``standardised_ratio`` (100 = as expected),
+        ``largest_segment`` and ``largest_segment_share`` (when the data have segments), and
+        ``geometry``.
     places : geopandas.GeoDataFrame or pandas.DataFrame
         One row per place: ``place``, ``neighbourhoods``, ``population``, ``persons``,
         ``imd_score`` (population-weighted mean), ``core20_share`` (share of the
@@ -83,6 +90,9 @@ class AreaIndicators:
         How the data's LSOA codes matched the areas (rows of the data).
     persons_left_out, events_left_out : float
         Persons and events in rows whose LSOA is missing or not among the areas.
+    notes : tuple of str
+        What the figures rest on that the reader should know (for example
+        :data:`REGISTERED_POPULATION_NOTE` when the areas have no population).
     """
 
     neighbourhoods: object
@@ -95,6 +105,7 @@ class AreaIndicators:
     matched: CodeMatchReport
     persons_left_out: float
     events_left_out: float
+    notes: tuple[str, ...] = ()
 
     def to_frame(self, level: Level = "neighbourhood") -> pd.DataFrame:
         """Return the neighbourhood or place table without geometry.
@@ -131,6 +142,8 @@ class AreaIndicators:
                 f" Left out: {self.persons_left_out:,.0f} persons with "
                 f"{self.events_left_out:,.0f} events."
             )
+        for note in self.notes:
+            text += f" Note: {note}."
         return text
 
     def _repr_html_(self) -> str:
@@ -345,9 +358,11 @@ def area_indicators(
         as ``sex`` or ``segment`` are summed over). The standard cohort cube has no
         ``lsoa``: aggregate persons by LSOA for it, or pass the persons.
     areas : pandas.DataFrame or geopandas.GeoDataFrame
-        The areas table (``lsoa``, ``lsoa_name``, ``imd_score``, ``imd_decile``,
-        ``population``, ``place``, optional ``geometry``). Each person's place is the
-        place of their LSOA here; a ``place`` column in the persons is not used.
+        The areas table (``lsoa``, ``lsoa_name``, ``imd_decile``, ``place``, optional
+        ``imd_score``, ``population`` and ``geometry``). Each person's place is the place
+        of their LSOA here; a ``place`` column in the persons is not used. Without
+        ``population`` (File 1 of the indices alone), each area's population is the
+        persons registered in it, and ``notes`` says so.
     events : str
         The events column (an activity count, ``died``, a condition flag...).
     population : str
@@ -499,7 +514,13 @@ def area_indicators(
     result_columns = ["persons", *area_rates.columns, "largest_segment", "largest_segment_share"]
     check_no_overwrite(areas, result_columns, function)
     neighbourhoods = pd.DataFrame({c: areas[c].to_numpy() for c in keep})
-    neighbourhoods["population"] = areas["population"].to_numpy()
+    notes: tuple[str, ...] = ()
+    if "population" in areas.columns:
+        area_population_column = areas["population"]
+    else:
+        area_population_column = pd.Series(_whole(persons_in_area))
+        notes = (REGISTERED_POPULATION_NOTE,)
+    neighbourhoods["population"] = area_population_column.to_numpy()
     neighbourhoods["persons"] = _whole(persons_in_area)
     for column in area_rates.columns:
         neighbourhoods[column] = area_rates[column].to_numpy()
@@ -522,7 +543,7 @@ def area_indicators(
         n_groups=n_places,
         **settings,
     )
-    area_population = areas["population"].to_numpy(dtype="float64", na_value=0.0)
+    area_population = area_population_column.to_numpy(dtype="float64", na_value=0.0)
     place_population = np.bincount(place_codes, weights=area_population, minlength=n_places)
     scores = (
         areas["imd_score"].to_numpy(dtype="float64", na_value=np.nan)
@@ -545,8 +566,8 @@ def area_indicators(
         {
             "place": np.asarray(place_names, dtype=object),
             "neighbourhoods": np.bincount(place_codes, minlength=n_places),
-            "population": place_population.astype(areas["population"].dtype, copy=False)
-            if pd.api.types.is_integer_dtype(areas["population"])
+            "population": place_population.astype(area_population_column.dtype, copy=False)
+            if pd.api.types.is_integer_dtype(area_population_column)
             else place_population,
             "persons": _whole(np.bincount(person_place, weights=heads, minlength=n_places)),
             "imd_score": weighted_score,
@@ -621,4 +642,5 @@ def area_indicators(
         matched=matched,
         persons_left_out=persons_left_out,
         events_left_out=events_left_out,
+        notes=notes,
     )

@@ -4,6 +4,10 @@ Static maps are drawn by geopandas on matplotlib with classes from mapclassify; 
 names the classification scheme and the number of areas in each class, place boundaries are
 drawn over the neighbourhoods, and a scale bar and north arrow are added. Colours are the
 NHS sequential blues of :mod:`toolkit.style` (monotone in lightness, colour-blind safe).
+Whole-number measures get whole-number class labels. IMD deciles (the ``imd_decile`` column,
+or ``scheme="deciles"``) are drawn one colour each, decile 1 (most deprived) darkest; excess
+events and standardised ratios (or any column given a ``centre``) on a blue-orange diverging
+ramp, symmetric in lightness around a neutral centre (0 or 100) named in the legend.
 
 Maps of counts respect disclosure control: counts below the threshold are not shown, not
 used to set class breaks, and appear hatched as "suppressed" in the legend and tooltips. The
@@ -26,7 +30,7 @@ import html
 import math
 import warnings
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Final, Literal
 
 import numpy as np
@@ -36,6 +40,7 @@ from toolkit.data.contract import DISCLOSURE_THRESHOLD
 from toolkit.disclosure import check_threshold, suppress_small_counts
 from toolkit.places._checks import check_choice, check_frame
 from toolkit.style import (
+    DIVERGING_CENTRE_COLOUR,
     MISSING_COLOUR,
     NHS_BLACK,
     NHS_BLUE,
@@ -46,10 +51,13 @@ from toolkit.style import (
     NHS_RED,
     NHS_WARM_YELLOW,
     NHS_WHITE,
+    deprivation_colours,
+    diverging_colours,
     sequential_colours,
 )
 
 Scheme = Literal[
+    "auto",
     "quantiles",
     "equal_interval",
     "natural_breaks",
@@ -57,6 +65,8 @@ Scheme = Literal[
     "fisher_jenks_sampled",
     "pretty_breaks",
     "headtail_breaks",
+    "categories",
+    "deciles",
 ]
 Measure = Literal["rate", "count"]
 
@@ -70,6 +80,58 @@ SCHEMES: Final[dict[str, tuple[str, str]]] = {
     "pretty_breaks": ("PrettyBreaks", "pretty breaks"),
     "headtail_breaks": ("HeadTailBreaks", "head/tail breaks"),
 }
+
+
+@dataclass(frozen=True)
+class Categories:
+    """A fixed, ordered set of whole-number categories mapped one colour each.
+
+    Attributes
+    ----------
+    name : str
+        What the categories are, for the legend ("IMD deciles").
+    values : tuple of int
+        The categories, first (darkest) to last (lightest).
+    words : dict of int to str
+        Words after a category's number in the legend, e.g. ``{1: "most deprived"}``.
+    """
+
+    name: str
+    values: tuple[int, ...]
+    words: dict[int, str] = field(default_factory=dict)
+
+
+#: Indices of Deprivation deciles: 1 is the most deprived tenth of areas in England.
+IMD_DECILES: Final[Categories] = Categories(
+    "IMD deciles", tuple(range(1, 11)), {1: "most deprived", 10: "least deprived"}
+)
+#: Indices of Deprivation quintiles: 1 is the most deprived fifth of areas in England.
+IMD_QUINTILES: Final[Categories] = Categories(
+    "IMD quintiles", tuple(range(1, 6)), {1: "most deprived", 5: "least deprived"}
+)
+#: Columns mapped in categories by ``scheme="auto"`` (the default of :func:`choropleth`).
+CATEGORY_COLUMNS: Final[dict[str, Categories]] = {
+    "imd_decile": IMD_DECILES,
+    "imd_quintile": IMD_QUINTILES,
+}
+#: Schemes drawing one colour per whole-number category rather than classes of values.
+CATEGORY_SCHEMES: Final[dict[str, str]] = {
+    "categories": "one colour per category",
+    "deciles": "one colour per decile",
+}
+#: Most categories ``scheme="categories"`` draws for a column of no known categories.
+MAX_CATEGORIES: Final[int] = 10
+_ALL_SCHEMES: Final[tuple[str, ...]] = ("auto", *SCHEMES, *CATEGORY_SCHEMES)
+
+#: Columns mapped on a diverging ramp by ``centre="auto"`` (the default of
+#: :func:`choropleth`): name -> (centre, what the centre means).
+DIVERGING_CENTRES: Final[dict[str, tuple[float, str]]] = {
+    "excess_events": (0.0, "as expected"),
+    "excess": (0.0, "as expected"),
+    "standardised_ratio": (100.0, "as expected"),
+}
+#: Classes on each side of the centre of a diverging map, unless ``classes`` says otherwise.
+DIVERGING_CLASSES: Final[int] = 3
 
 #: What a measure's missing values mean, for the legend.
 _MEASURES: Final[dict[str, str]] = {
@@ -129,47 +191,172 @@ def _decimals(values: np.ndarray, measure: str) -> int:
     return 0 if spread >= 100 else 1 if spread >= 10 else 2
 
 
-def _classify(
-    areas,
-    column: str,
-    *,
-    title: str,
-    scheme: str,
-    classes: int,
-    measure: str,
-    threshold: int,
-    function: str,
-) -> _Classes:
-    """Check a map's areas, column, title and options, then class the column's values."""
-    import mapclassify
+def _whole_numbers(values: np.ndarray) -> bool:
+    """Return whether every value (none missing) is a whole number."""
+    return bool(np.all(values == np.round(values)))
 
-    _check_areas(areas, column, function)
-    if not isinstance(title, str) or not title.strip():
-        raise TypeError(f"The 'title' parameter of {function} must be a non-empty str.")
-    values = areas[column]
-    check_choice(scheme, SCHEMES, "scheme", function)
-    check_choice(measure, _MEASURES, "measure", function)
+
+def _range_label(low: float, high: float, decimals: int, *, collapse: bool = True) -> str:
+    """Return "low to high", or the one value when a class holds a single value."""
+    first, last = f"{low:,.{decimals}f}", f"{high:,.{decimals}f}"
+    return first if collapse and first == last else f"{first} to {last}"
+
+
+def _resolve_scheme(scheme: str, column: str, function: str) -> str:
+    """Check ``scheme`` and turn ``"auto"`` into categories or quantiles by the column's name."""
+    check_choice(scheme, _ALL_SCHEMES, "scheme", function)
+    if scheme == "auto":
+        return "categories" if column in CATEGORY_COLUMNS else "quantiles"
+    return scheme
+
+
+def _check_classes(classes: object, low: int, high: int, function: str, what: str) -> int:
     if isinstance(classes, bool) or not isinstance(classes, int | np.integer):
         raise TypeError(
             f"The 'classes' parameter of {function} must be an int. Got {classes!r} instead."
         )
-    if not 2 <= classes <= 9:
+    if not low <= classes <= high:
         raise ValueError(
-            f"The 'classes' parameter of {function} must be from 2 to 9. Got {classes} instead."
+            f"The 'classes' parameter of {function} must be from {low} to {high}{what}. "
+            f"Got {classes} instead."
         )
-    if measure == "count":
-        shown = suppress_small_counts(values, threshold=threshold)
-        missing_label = _suppressed_label(threshold)
+    return int(classes)
+
+
+def _categorical(
+    present: np.ndarray, column: str, scheme: str, function: str
+) -> tuple[np.ndarray, list[str], list[str], list[int], str]:
+    """Return class per value, colours, labels, counts and description of a category map.
+
+    Known categories (:data:`CATEGORY_COLUMNS`, or IMD deciles for ``scheme="deciles"``)
+    are all listed, in order, each in its own colour whether or not any area has it, so that
+    maps of different systems share one key; other whole numbers are listed as they occur.
+    The first category is the darkest.
+    """
+    known = IMD_DECILES if scheme == "deciles" else CATEGORY_COLUMNS.get(column)
+    if not _whole_numbers(present):
+        raise ValueError(
+            f"{function}: scheme={scheme!r} draws whole-number categories, but column "
+            f"'{column}' holds fractions; use a classed scheme such as 'quantiles'."
+        )
+    found = np.unique(present).astype(int)
+    if known is not None:
+        values = np.asarray(known.values)
+        unknown = sorted(set(found.tolist()) - set(known.values))
+        if unknown:
+            raise ValueError(
+                f"{function}: column '{column}' is mapped as {known.name} "
+                f"({known.values[0]} to {known.values[-1]}) but holds "
+                f"{', '.join(map(str, unknown[:5]))}."
+            )
+        words, description = known.words, f"{known.name}, one colour each"
     else:
-        shown = values
-        missing_label = "not published"
-    numbers = shown.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    missing = ~np.isfinite(numbers)
-    present = numbers[~missing]
-    class_of = np.full(len(numbers), -1, dtype=int)
+        if len(found) > MAX_CATEGORIES:
+            raise ValueError(
+                f"{function}: column '{column}' holds {len(found)} different whole numbers; "
+                f"scheme='categories' draws at most {MAX_CATEGORIES}. Use a classed scheme "
+                "such as 'quantiles'."
+            )
+        values, words, description = found, {}, "categories, one colour each"
+    class_of = np.searchsorted(values, present.astype(int))
+    counts = np.bincount(class_of, minlength=len(values)).tolist()
+    labels = [
+        f"{value}{f' ({words[value]})' if value in words else ''} ({count:,})"
+        for value, count in zip(values.tolist(), counts, strict=True)
+    ]
+    n = len(values)
+    colours = deprivation_colours(n) if n >= 2 else [_SINGLE_CLASS_COLOUR] * n
+    return class_of, colours, labels, counts, description
+
+
+def _diverging(
+    present: np.ndarray,
+    *,
+    centre: float,
+    centre_words: str,
+    scheme: str,
+    classes: int,
+    function: str,
+) -> tuple[np.ndarray, list[str], list[str], list[int], str]:
+    """Return class per value, colours, labels, counts and description of a diverging map.
+
+    The scheme classes the distances from the centre (mapclassify), and the same bounds are
+    used on both sides, so that values equally far from the centre share a colour intensity.
+    Classes run from the furthest below the centre to the furthest above; the centre's own
+    class (values equal to it) is always listed, so that the legend names the centre.
+    """
+    import mapclassify
+
     class_name, words = SCHEMES[scheme]
-    if len(present) == 0:
-        return _Classes(class_of, [], [], [], missing, missing_label, int(missing.sum()), words)
+    offset = present - centre
+    distance = np.abs(offset)
+    away = distance[distance > 0]
+    n_side = min(classes, len(np.unique(away)))
+    if n_side == 0:
+        bins = np.empty(0)
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # fewer distinct values than classes: k reduced
+            if n_side < 2:
+                classifier = mapclassify.UserDefined(away, bins=[float(away.max())])
+            elif class_name == "HeadTailBreaks":
+                classifier = mapclassify.HeadTailBreaks(away)
+            else:
+                classifier = getattr(mapclassify, class_name)(away, k=n_side)
+        furthest = float(away.max())
+        bins = np.unique(np.asarray(classifier.bins, dtype=float))
+        # Keep at most ``classes`` (head/tail breaks choose their own number), the last
+        # ending at the furthest value (pretty breaks may go beyond it).
+        bins = np.append(bins[bins < furthest][: classes - 1], furthest)
+    whole = _whole_numbers(present) and float(centre).is_integer()
+    if whole:
+        # Whole distances: a class (a, b] holds the same values as (floor(a), floor(b)], so
+        # whole bounds leave no class without a whole number in it.
+        bins = np.unique(np.floor(bins))
+    m = len(bins)
+    step = np.minimum(np.searchsorted(bins, distance, side="left"), max(m - 1, 0))
+    class_of = np.where(offset > 0, m + 1 + step, np.where(offset < 0, m - 1 - step, m))
+    counts = np.bincount(class_of, minlength=2 * m + 1).tolist()
+    decimals = 0 if whole else _decimals(np.append(present, centre), "rate")
+    inner = [0.0, *bins[:-1]]
+    if whole:
+        near = [int(bound) + 1 for bound in inner]
+        far = [int(bound) for bound in bins]
+    else:
+        near, far = inner, list(bins)
+    below = [_range_label(centre - far[j], centre - near[j], decimals) for j in reversed(range(m))]
+    above = [_range_label(centre + near[j], centre + far[j], decimals) for j in range(m)]
+    middle = f"{centre:,.{decimals}f} ({centre_words})"
+    labels = [
+        f"{label} ({count:,})"
+        for label, count in zip([*below, middle, *above], counts, strict=True)
+    ]
+    colours = diverging_colours(m) if m else [DIVERGING_CENTRE_COLOUR]
+    description = (
+        f"diverging around {centre:g} ({centre_words})\n{words} of the distance "
+        f"from {centre:g}, {m} class{'es' if m != 1 else ''} each side"
+    )
+    return class_of, colours, labels, counts, description
+
+
+def _classed(
+    present: np.ndarray,
+    *,
+    scheme: str,
+    classes: int,
+    measure: str,
+    threshold: int,
+    collapse: bool,
+) -> tuple[np.ndarray, list[str], list[str], list[int], str]:
+    """Return class per value, colours, labels, counts and description of a classed map.
+
+    Whole-number values get whole-number labels ("3 to 5"), a class holding one value is
+    labelled by it alone when ``collapse`` ("1", not "1 to 1"), and a class that holds no
+    whole number is left out.
+    """
+    import mapclassify
+
+    class_name, words = SCHEMES[scheme]
     k = min(int(classes), len(np.unique(present)))
     with warnings.catch_warnings():
         # mapclassify warns when there are fewer distinct values than classes; k is reduced.
@@ -181,12 +368,12 @@ def _classify(
         else:
             classifier = getattr(mapclassify, class_name)(present, k=k)
     bins = np.asarray(classifier.bins, dtype=float)
-    class_of[~missing] = np.asarray(classifier.yb, dtype=int)
-    n_classes = len(bins)
-    decimals = _decimals(present, measure)
+    class_of = np.asarray(classifier.yb, dtype=int)
+    whole = _whole_numbers(present)
+    decimals = 0 if whole else _decimals(present, measure)
     upper = [min(float(bound), float(present.max())) for bound in bins]
     lower = [float(present.min()), *upper[:-1]]
-    if bool(np.all(present == np.round(present))):
+    if whole:
         # Whole numbers: classes are (lower, upper], so the next class starts one above.
         lower = [lower[0], *(math.floor(bound) + 1 for bound in upper[:-1])]
         upper = [math.floor(bound) for bound in upper]
@@ -195,18 +382,120 @@ def _classify(
         # a class ending there holds only zeros, one starting there starts at the threshold.
         upper = [0 if 0 < bound < threshold else bound for bound in upper]
         lower = [threshold if 0 < bound < threshold else bound for bound in lower]
-    counts = np.bincount(class_of[~missing], minlength=n_classes).tolist()
+    counts = np.bincount(class_of, minlength=len(bins))
+    # A class between two whole numbers (possible with ties) holds nothing: leave it out.
+    kept = [i for i in range(len(bins)) if not (whole and lower[i] > upper[i] and not counts[i])]
+    if len(kept) < len(bins):
+        class_of = np.searchsorted(kept, class_of)
     labels = [
-        f"{low:,.{decimals}f} to {high:,.{decimals}f} ({count:,})"
-        for low, high, count in zip(lower, upper, counts, strict=True)
+        f"{_range_label(lower[i], upper[i], decimals, collapse=collapse)} ({int(counts[i]):,})"
+        for i in kept
     ]
+    n_classes = len(kept)
     colours = sequential_colours(n_classes) if n_classes >= 2 else [_SINGLE_CLASS_COLOUR]
     description = f"{words}, {n_classes} class{'es' if n_classes != 1 else ''}"
+    return class_of, colours, labels, [int(counts[i]) for i in kept], description
+
+
+def _classify(
+    areas,
+    column: str,
+    *,
+    title: str,
+    scheme: str,
+    classes: int,
+    measure: str,
+    threshold: int,
+    function: str,
+    centre: float | None = None,
+    centre_words: str = "centre",
+    collapse: bool = False,
+) -> _Classes:
+    """Check a map's areas, column, title and options, then class the column's values.
+
+    ``scheme="auto"`` draws a column of :data:`CATEGORY_COLUMNS` in categories and any
+    other in quantiles. A ``centre`` gives a diverging map: ``classes`` is then the number
+    of classes on each side of it. ``collapse`` labels a class of one value by that value
+    alone (the static maps do; the interactive maps' legends keep "low to high").
+    """
+    _check_areas(areas, column, function)
+    if not isinstance(title, str) or not title.strip():
+        raise TypeError(f"The 'title' parameter of {function} must be a non-empty str.")
+    values = areas[column]
+    scheme = _resolve_scheme(scheme, column, function)
+    check_choice(measure, _MEASURES, "measure", function)
+    categorical = scheme in CATEGORY_SCHEMES
+    if categorical:
+        if measure == "count":
+            raise ValueError(
+                f"{function}: scheme={scheme!r} draws categories such as deciles, not counts; "
+                "use a classed scheme such as 'quantiles' for a count."
+            )
+        if centre is not None:
+            raise ValueError(
+                f"{function}: a diverging map (centre={centre!r}) needs a classed scheme, "
+                f"not scheme={scheme!r}."
+            )
+    elif centre is not None:
+        if measure == "count":
+            raise ValueError(
+                f"{function}: a diverging map shows a difference from a centre, which is not "
+                "a count; map counts with centre=None."
+            )
+        if isinstance(centre, bool) or not isinstance(centre, int | float | np.number):
+            raise TypeError(
+                f"The 'centre' parameter of {function} must be a number or None. "
+                f"Got {centre!r} instead."
+            )
+        if not math.isfinite(float(centre)):
+            raise ValueError(f"The 'centre' parameter of {function} must be finite.")
+        classes = _check_classes(classes, 2, 5, function, " on each side of the centre")
+    else:
+        classes = _check_classes(classes, 2, 9, function, "")
+    if measure == "count":
+        shown = suppress_small_counts(values, threshold=threshold)
+        missing_label = _suppressed_label(threshold)
+    else:
+        shown = values
+        missing_label = "not published"
+    numbers = shown.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    missing = ~np.isfinite(numbers)
+    present = numbers[~missing]
+    class_of = np.full(len(numbers), -1, dtype=int)
+    if len(present) == 0 and not categorical:
+        words = (
+            f"diverging around {centre:g} ({centre_words})"
+            if centre is not None
+            else SCHEMES[scheme][1]
+        )
+        return _Classes(class_of, [], [], [], missing, missing_label, int(missing.sum()), words)
+    if categorical:
+        found = _categorical(present, column, scheme, function)
+    elif centre is not None:
+        found = _diverging(
+            present,
+            centre=float(centre),
+            centre_words=centre_words,
+            scheme=scheme,
+            classes=classes,
+            function=function,
+        )
+    else:
+        found = _classed(
+            present,
+            scheme=scheme,
+            classes=classes,
+            measure=measure,
+            threshold=threshold,
+            collapse=collapse,
+        )
+    present_class, colours, labels, counts, description = found
+    class_of[~missing] = present_class
     return _Classes(
         class_of=class_of,
         colours=colours,
         labels=labels,
-        counts=[int(c) for c in counts],
+        counts=counts,
         missing=missing,
         missing_label=missing_label,
         missing_count=int(missing.sum()),
@@ -460,9 +749,10 @@ def choropleth(
     *,
     title: str,
     legend_title: str | None = None,
-    scheme: Scheme = "quantiles",
-    classes: int = 5,
+    scheme: Scheme = "auto",
+    classes: int | None = None,
     measure: Measure = "rate",
+    centre: float | Literal["auto"] | None = "auto",
     disclosure_threshold: int = DISCLOSURE_THRESHOLD,
     places=None,
     place_labels: str | None = "place",
@@ -486,16 +776,34 @@ def choropleth(
     legend_title : str, optional
         Heading of the legend (the units); defaults to ``column``. The scheme and number of
         classes are added below it.
-    scheme : {"quantiles", "equal_interval", "natural_breaks", "fisher_jenks", \
-"fisher_jenks_sampled", "pretty_breaks", "headtail_breaks"}
-        mapclassify classification scheme. ``fisher_jenks`` is slow beyond a few thousand
-        areas: use ``fisher_jenks_sampled`` there.
-    classes : int
-        Number of classes, 2 to 9 (fewer if there are fewer distinct values).
+    scheme : {"auto", "quantiles", "equal_interval", "natural_breaks", "fisher_jenks", \
+"fisher_jenks_sampled", "pretty_breaks", "headtail_breaks", "categories", "deciles"}
+        How values become colours. The mapclassify schemes (``"quantiles"`` to
+        ``"headtail_breaks"``) class the values; ``fisher_jenks`` is slow beyond a few
+        thousand areas: use ``fisher_jenks_sampled`` there. ``"deciles"`` draws IMD deciles
+        1 to 10 one colour each, decile 1 (most deprived) darkest, in NHS blues, all ten in
+        the legend ("1 (most deprived)" ... "10 (least deprived)"); ``"categories"`` does
+        the same for the known categories of :data:`CATEGORY_COLUMNS` (``imd_decile``,
+        ``imd_quintile``) and otherwise for up to :data:`MAX_CATEGORIES` different whole
+        numbers, the smallest darkest. ``"auto"`` (default) is ``"categories"`` for a
+        column of :data:`CATEGORY_COLUMNS` and ``"quantiles"`` for any other; a column of
+        deciles with another name needs ``scheme="deciles"``.
+    classes : int, optional
+        Number of classes: 2 to 9 (default 5) for a classed map, 2 to 5 on each side of
+        the centre (default 3) for a diverging one; fewer if there are fewer distinct
+        values. Not used by the category schemes.
     measure : {"rate", "count"}
         ``"count"`` suppresses counts from 1 to ``disclosure_threshold - 1`` before
         classing (zeros are shown, as in the report's tables); missing rates are shown as
         "not published".
+    centre : float, "auto" or None
+        Draw a diverging map centred on this value: the scheme classes the distance from the
+        centre and the same class bounds are used on both sides, blue below and orange above
+        (:func:`toolkit.style.diverging_colours`: equal distance, equal lightness; the centre
+        NHS Pale Grey, named in the legend). ``"auto"`` (default) centres the columns of
+        :data:`DIVERGING_CENTRES` (``excess_events`` and ``excess`` on 0,
+        ``standardised_ratio`` on 100, "as expected") and draws any other column, and every
+        map of categories or counts, on the sequential blues; ``None`` never diverges.
     disclosure_threshold : int
         Smallest count above zero shown on a map of counts.
     places : geopandas.GeoDataFrame, optional
@@ -517,18 +825,50 @@ def choropleth(
     -------
     matplotlib.figure.Figure
         The figure; save it with ``figure.savefig("map.png", dpi=200)``.
+
+    Raises
+    ------
+    ValueError
+        An option is out of range; a category scheme is asked for fractions, counts, values
+        outside the known categories or too many whole numbers; or a diverging map is asked
+        for counts or categories.
+
+    Notes
+    -----
+    Whole-number measures get whole-number legend labels ("3 to 5"), and a class holding a
+    single value is labelled by it alone ("1", not "1 to 1").
     """
     from matplotlib.patches import Patch
 
+    function = "choropleth"
+    resolved = _resolve_scheme(scheme, column, function)
+    centre_words = "centre"
+    if isinstance(centre, str):
+        if centre != "auto":
+            raise ValueError(
+                f"The 'centre' parameter of {function} must be a number, 'auto' or None. "
+                f"Got {centre!r} instead."
+            )
+        known = DIVERGING_CENTRES.get(column)
+        diverging = known is not None and resolved not in CATEGORY_SCHEMES and measure != "count"
+        centre, centre_words = known if diverging else (None, centre_words)
+    elif centre is not None and column in DIVERGING_CENTRES:
+        known_centre, known_words = DIVERGING_CENTRES[column]
+        centre_words = known_words if centre == known_centre else centre_words
+    if classes is None:
+        classes = 5 if centre is None else DIVERGING_CLASSES
     found = _classify(
         areas,
         column,
         title=title,
-        scheme=scheme,
+        scheme=resolved,
         classes=classes,
         measure=measure,
         threshold=disclosure_threshold,
-        function="choropleth",
+        function=function,
+        centre=centre,
+        centre_words=centre_words,
+        collapse=True,
     )
     handles = [
         Patch(facecolor=colour, edgecolor=NHS_MID_GREY, linewidth=0.3, label=label)
@@ -593,7 +933,9 @@ def cluster_map(
     Returns
     -------
     matplotlib.figure.Figure
-        The figure. The legend states the significance, correction, permutations and seed.
+        The figure. The legend states the correction for multiple testing (Benjamini-
+        Hochberg false discovery rate by default, or "not corrected for multiple testing"),
+        the significance, permutations and seed.
     """
     from matplotlib.patches import Patch
 
@@ -620,10 +962,13 @@ def cluster_map(
                 label=f"{label} ({counts[label]:,})",
             )
         )
-    significance = (
-        f"p < {hotspots.p_threshold:.3g}"
+    correction = (
+        hotspots.correction_text
         if hotspots.correction == "none"
-        else f"FDR {hotspots.alpha:g} (p < {hotspots.p_threshold:.3g})"
+        else (
+            "Benjamini-Hochberg false discovery rate\n"
+            f"(corrected for multiple testing: p < {hotspots.p_threshold:.3g})"
+        )
     )
     return _draw_map(
         areas,
@@ -632,8 +977,9 @@ def cluster_map(
         hatch_mask=labels == "not tested",
         handles=handles,
         legend_title=(
-            f"Local Moran's I of {hotspots.column}\n{significance}, "
-            f"{hotspots.permutations:,} permutations, seed {hotspots.seed}"
+            f"Local Moran's I of {hotspots.column}\n{correction}\n"
+            f"{hotspots.significance_text}, {hotspots.permutations:,} permutations, "
+            f"seed {hotspots.seed}"
         ),
         legend_id=None,
         title=title,

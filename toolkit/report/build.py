@@ -80,16 +80,28 @@ aside.provenance { border: 2px solid #005EB8; background: #F0F4F5; padding: 8px 
   text-align: left; padding: 2px 12px 2px 0; vertical-align: top; }
 aside.provenance code { font-size: 11px; word-break: break-all; }
 .jp-OutputArea-output img { max-width: 100%; height: auto; }
-@page { size: A4; margin: 14mm 12mm; }
+section.decision { border: 3px solid #005EB8; background: #E8F1FA; padding: 4px 16px 8px 16px;
+  margin: 12px 0 20px 0; }
+.jp-RenderedHTMLCommon section.decision h2 { margin-top: 8px; border-bottom: none; }
+p.synthetic-note { font-weight: bold; color: #231F20; }
+.synthetic-banner { background: #FFB81C; color: #231F20; font-weight: bold; text-align: center;
+  font-size: 12px; padding: 4px 8px; }
+@page { size: A4; margin: 18mm 12mm 14mm 12mm; }
 @media print {
   .jp-Notebook { padding: 0; max-width: none; }
   .jp-OutputArea-output { overflow: visible !important; }
-  .jp-RenderedHTMLCommon table.board-table { font-size: 9.5px; }
+  /* No text under 8 pt on paper (11px = 8.25pt). */
+  .jp-RenderedHTMLCommon table.board-table { font-size: 11px; }
   .jp-RenderedHTMLCommon table.board-table th,
-  .jp-RenderedHTMLCommon table.board-table td { padding: 3px 4px; }
-  figure.board-table-figure, .jp-OutputArea-output img, aside.provenance {
-    break-inside: avoid; page-break-inside: avoid; }
-  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  .jp-RenderedHTMLCommon table.board-table td { padding: 2px 4px; }
+  /* Long tables may run on (their header repeats); rows, pictures and boxes stay whole. */
+  .jp-RenderedHTMLCommon table.board-table tr, .jp-OutputArea-output img, aside.provenance,
+  section.decision { break-inside: avoid; page-break-inside: avoid; }
+  .jp-RenderedHTMLCommon table.board-table thead { display: table-header-group; }
+  h2, h3, .jp-RenderedHTMLCommon table.board-table caption { break-after: avoid;
+    page-break-after: avoid; }
+  /* On paper the banner is in every page's top margin (an @page margin box) instead. */
+  .synthetic-banner { display: none; }
 }
 """
 
@@ -217,7 +229,9 @@ def _tidy_notebook(path: Path) -> tuple[str, ...]:
     return tuple(text for text in stderr if text)
 
 
-def export_html(notebook_path: str | Path, html_path: str | Path, *, title: str) -> Path:
+def export_html(
+    notebook_path: str | Path, html_path: str | Path, *, title: str, banner: str | None = None
+) -> Path:
     """Export an executed notebook as a self-contained HTML report with no code.
 
     Code cells' inputs and prompts are left out, stderr output (warnings) too, images are
@@ -231,6 +245,9 @@ def export_html(notebook_path: str | Path, html_path: str | Path, *, title: str)
         The HTML file to write.
     title : str
         The page title.
+    banner : str, optional
+        A line shown at the top of the page and of every printed page (the report of
+        synthetic data says so: :data:`toolkit.report.sections.SYNTHETIC_BANNER`).
 
     Returns
     -------
@@ -259,6 +276,21 @@ def export_html(notebook_path: str | Path, html_path: str | Path, *, title: str)
         embed_images=True,
     )
     body, _ = exporter.from_notebook_node(notebook, resources={"report_css": REPORT_CSS})
+    if banner:
+        import html as html_text
+
+        tag = body.find("<body")
+        opened = body.find(">", tag) + 1 if tag >= 0 else 0
+        marker = f'<div class="synthetic-banner" role="note">{html_text.escape(banner)}</div>'
+        body = body[:opened] + marker + body[opened:]
+        quoted = banner.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
+        page_box = (
+            '<style type="text/css">@page { @top-center { content: "' + quoted + '"; '
+            "font-family: Arial, 'Liberation Sans', sans-serif; font-size: 10pt; "
+            "font-weight: bold; color: #231F20; background: #FFB81C; } }</style>"
+        )
+        head = body.find("</head>")
+        body = body[:head] + page_box + body[head:] if head >= 0 else page_box + body
     target = Path(html_path)
     target.write_text(body, encoding="utf-8")
     return target
@@ -533,10 +565,16 @@ def _build_in(
         log_output=False,
     )
     stderr = _tidy_notebook(notebook_path)
+    from toolkit.report.inputs import synthetic_persons_file
+    from toolkit.report.sections import SYNTHETIC_BANNER
+
     html_path = export_html(
         notebook_path,
         work / HTML_NAME,
         title=f"{config.system_name}: board report, {config.period}",
+        banner=SYNTHETIC_BANNER
+        if config.is_synthetic or synthetic_persons_file(config.persons)
+        else None,
     )
     escaped = find_small_counts(
         html_path.read_text(encoding="utf-8"), threshold=config.disclosure_threshold

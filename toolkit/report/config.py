@@ -13,6 +13,15 @@ A report is configured by a small TOML file (``reports/demo.toml`` is the demo's
     # decision_log = "workshop/decision-log.csv"   # optional: the workshop's export
     # criteria_scores = "criteria.csv"   # optional: the filled `pophealth candidates` template
     # repair_geometry = true   # optional: repair invalid area shapes instead of refusing them
+    # system_places = ["Bolton", "Bury"]   # optional: the system's places (see below)
+    # place_labels = { "NHS Greater Manchester ICB - 00T" = "Bolton" }   # optional
+    # map_attribution = "Contains OS data ..."   # optional: ONS/OS wording by default
+    # synthetic_data = true   # optional: says "synthetic data" on every page
+
+Areas without a registered person are left out of the report (their number is stated), unless
+``system_places`` names the system's places: areas in those places are then kept, and areas
+elsewhere left out. :func:`config_template` writes a commented file with every key
+(``pophealth report --print-config``).
 
 :func:`load_config` reads and checks it, naming the file and the key of any problem; paths
 are relative to the file's folder. :func:`demo_config` gives the demo's configuration.
@@ -84,6 +93,19 @@ class ReportConfig:
         Repair invalid shapes in the areas file with ``make_valid`` (the rows repaired are
         reported) instead of refusing the file (``False`` by default; see
         :func:`toolkit.data.read_areas`).
+    system_places : list of str or None
+        The system's places. Areas in them are kept even with no registered person; areas
+        elsewhere are left out. Without it, areas with no registered person are left out.
+        Either way the report states how many areas of the file it left out.
+    place_labels : dict of str to str or None
+        Short labels for places, by their name in the areas file ("NHS Greater Manchester
+        ICB - 00T" = "Bolton"), used in the place table.
+    map_attribution : str or None
+        Attribution printed under the map. By default the ONS and OS wording for ONS
+        boundaries (:data:`ONS_ATTRIBUTION`), or "synthetic boundaries" for the demo.
+    synthetic_data : bool
+        The data are synthetic (made by ``pophealth synth`` or the demo): every page of the
+        report says so. Always true for the demo.
     source : str or None
         The configuration file this came from, for the provenance box.
     """
@@ -103,6 +125,10 @@ class ReportConfig:
     admission_unit_cost: float = DEFAULT_ADMISSION_COST_GBP
     criteria_scores: str | None = None
     repair_geometry: bool = False
+    system_places: list[str] | None = None
+    place_labels: dict[str, str] | None = None
+    map_attribution: str | None = None
+    synthetic_data: bool = False
     source: str | None = None
 
     def __post_init__(self) -> None:
@@ -132,6 +158,20 @@ class ReportConfig:
             problems.append(("years", "must be more than 0", self.years))
         if not (math.isfinite(self.admission_unit_cost) and self.admission_unit_cost >= 0):
             problems.append(("admission_unit_cost", "must be 0 or more", self.admission_unit_cost))
+        if self.system_places is not None and (
+            not self.system_places
+            or not all(isinstance(place, str) and place.strip() for place in self.system_places)
+        ):
+            problems.append(
+                ("system_places", "must be a list of place names (text)", self.system_places)
+            )
+        if self.place_labels is not None and not all(
+            isinstance(key, str) and isinstance(value, str) and value.strip()
+            for key, value in self.place_labels.items()
+        ):
+            problems.append(
+                ("place_labels", "must map place names to short labels (text)", self.place_labels)
+            )
         if problems:
             key, rule, value = problems[0]
             raise ValueError(f"{where}'{key}' {rule}. Got {value!r} instead.")
@@ -140,6 +180,11 @@ class ReportConfig:
     def is_demo(self) -> bool:
         """Whether the report runs on the synthetic demo system."""
         return self.persons == DEMO
+
+    @property
+    def is_synthetic(self) -> bool:
+        """Whether the report's data are synthetic (the demo, or ``synthetic_data``)."""
+        return self.is_demo or self.synthetic_data
 
     def to_parameters(self) -> dict[str, Any]:
         """Return the configuration as the report notebook's papermill parameters."""
@@ -163,6 +208,10 @@ _TYPES: Final[dict[str, tuple[type, ...]]] = {
     "admission_unit_cost": (float, int),
     "criteria_scores": (str, type(None)),
     "repair_geometry": (bool,),
+    "system_places": (list, type(None)),
+    "place_labels": (dict, type(None)),
+    "map_attribution": (str, type(None)),
+    "synthetic_data": (bool,),
     "source": (str, type(None)),
 }
 
@@ -172,7 +221,99 @@ _TYPE_NAMES: Final[dict[tuple[type, ...], str]] = {
     (float, int): "a number",
     (str, type(None)): "text (in quotes), or left out",
     (bool,): "true or false",
+    (list, type(None)): 'a list of text (["A", "B"]), or left out',
+    (dict, type(None)): 'a table of text ({ "long name" = "short" }), or left out',
 }
+
+#: Attribution for maps drawn on ONS boundaries (the wording ONS asks for; OGL v3.0).
+ONS_ATTRIBUTION: Final[str] = (
+    "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
+    "Contains OS data © Crown copyright and database right {year}."
+)
+
+#: Each key of the configuration, with a comment for the template (in file order).
+_TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
+    (
+        "system_name",
+        '"Kestermoor and Wyvendale Integrated Care System"',
+        "Name of the integrated care system, as the board knows it. Required.",
+    ),
+    (
+        "persons",
+        '"persons.parquet"',
+        'A persons file (CSV, Parquet or Excel), or "demo" for the synthetic demo system.',
+    ),
+    (
+        "areas",
+        '"areas.gpkg"',
+        'An areas file (with boundaries for a map), or "demo". "demo" exactly when persons is.',
+    ),
+    ("period", '"2025/26"', "The period the data cover, shown on every chart and table."),
+    ("demo_persons", "250000", 'Persons in the demo system (only with persons = "demo").'),
+    ("shortlist_size", "5", f"Priorities in the shortlist, 1 to {MAX_SHORTLIST}."),
+    ("seed", "20261122", "Seed of every random step."),
+    ("disclosure_threshold", "10", "Counts below this are not shown."),
+    (
+        "decision_log",
+        '"workshop/decision-log.csv"',
+        "The workshop's decision log (CSV or JSON export); the workshop section needs it.",
+    ),
+    ("workshop", '"Board workshop"', "Which workshop of the decision log, when it holds several."),
+    (
+        "model",
+        '"bridges_to_health"',
+        'Segmentation model: "bridges_to_health", "age_ltc" or a rules file.',
+    ),
+    ("years", "1.0", "Years the data cover; rates are per year."),
+    ("admission_unit_cost", "1600.0", "Pounds per emergency admission, to value the excess."),
+    (
+        "criteria_scores",
+        '"criteria.csv"',
+        "The analysts' filled criteria template (written by pophealth candidates).",
+    ),
+    ("repair_geometry", "false", "Repair invalid area shapes instead of refusing the file."),
+    (
+        "system_places",
+        '["Ashbrigg", "Kestermoor"]',
+        "The system's places: areas elsewhere, and areas without people outside them, are left "
+        "out. Without it, areas with no registered person are left out.",
+    ),
+    (
+        "place_labels",
+        '{ "NHS Kestermoor Sub-ICB Location - 00X" = "Kestermoor" }',
+        "Short labels for places in the place table.",
+    ),
+    (
+        "map_attribution",
+        '"Contains OS data © Crown copyright and database right 2021."',
+        "Attribution under the map (the ONS and OS wording for ONS boundaries by default).",
+    ),
+    ("synthetic_data", "false", 'The data are synthetic: every page says "synthetic data".'),
+)
+
+
+def config_keys() -> list[str]:
+    """Return the keys of a report configuration, in the template's order."""
+    return [key for key, _, _ in _TEMPLATE_KEYS]
+
+
+def config_template() -> str:
+    """Return a commented report configuration with every key (``--print-config``).
+
+    Returns
+    -------
+    str
+        TOML text: ``system_name`` set, every other key commented out at an example value.
+    """
+    lines = [
+        "# Board report configuration: pophealth report --config THIS_FILE --out FOLDER",
+        "# Paths are relative to this file's folder. Every key but system_name is optional.",
+    ]
+    for key, example, comment in _TEMPLATE_KEYS:
+        lines.append("")
+        lines.append(f"# {comment}")
+        lines.append(f"{key} = {example}" if key == "system_name" else f"# {key} = {example}")
+    return "\n".join(lines) + "\n"
 
 
 def _check_type(key: str, value: object, where: str) -> None:
@@ -309,7 +450,10 @@ __all__ = [
     "DEFAULT_ADMISSION_COST_GBP",
     "DEMO",
     "MAX_SHORTLIST",
+    "ONS_ATTRIBUTION",
     "ReportConfig",
+    "config_keys",
+    "config_template",
     "demo_config",
     "load_config",
 ]

@@ -36,6 +36,17 @@ class ReportInputs:
         SHA-256 of each input (of the file, or of the generated demo table's contents).
     join_summary : str
         How persons matched areas (every person is kept; unmatched ones are counted).
+    areas_left_out : int
+        Areas of the file left out of the report: those with no registered person, or
+        outside the configuration's ``system_places``.
+    areas_in_file : int
+        Areas in the areas file.
+    imd_edition : str
+        The Indices of Deprivation edition of the areas' deciles ("2019", "2025"), from the
+        areas table (``attrs["imd_edition"]``); "2019" when the table does not say.
+    synthetic : bool
+        The persons are synthetic: the demo system, ``synthetic_data = true``, or a Parquet
+        file written by ``pophealth synth`` (which records itself in the file's metadata).
     """
 
     persons: pd.DataFrame
@@ -43,6 +54,20 @@ class ReportInputs:
     description: str
     fingerprints: dict[str, str]
     join_summary: str
+    areas_left_out: int = 0
+    areas_in_file: int = 0
+    imd_edition: str = "2019"
+    synthetic: bool = False
+
+    @property
+    def areas_note(self) -> str:
+        """Say, in words, which areas of the file the report covers ("" when all)."""
+        if not self.areas_left_out:
+            return ""
+        return (
+            f"{self.areas_left_out:,} of the {self.areas_in_file:,} areas in the areas file "
+            "are left out: they hold no registered person, or lie outside the system's places."
+        )
 
     @property
     def has_boundaries(self) -> bool:
@@ -154,13 +179,92 @@ def load_inputs(config: ReportConfig) -> ReportInputs:
             f"row{'s' if len(repaired) != 1 else ''}, {rows})"
         )
     joined, report = join_persons_to_areas(persons, areas, existing="fill")
+    edition = str(areas.attrs.get("imd_edition") or "2019")
+    kept = _system_areas(areas, joined, config)
     return ReportInputs(
         persons=joined,
-        areas=areas,
+        areas=kept,
         description=description,
         fingerprints=fingerprints,
         join_summary=str(report),
+        areas_left_out=len(areas) - len(kept),
+        areas_in_file=len(areas),
+        imd_edition=edition,
+        synthetic=config.is_synthetic or synthetic_persons_file(config.persons),
     )
 
 
-__all__ = ["ReportInputs", "file_fingerprint", "load_inputs", "table_fingerprint"]
+def synthetic_persons_file(path: str | Path) -> bool:
+    """Return whether a persons file was written by ``pophealth synth`` (its metadata says so).
+
+    Parameters
+    ----------
+    path : str or Path
+        The persons file; only Parquet files carry the record, other files give False.
+
+    Returns
+    -------
+    bool
+        True when the file's schema metadata holds ``toolkit.synth``.
+    """
+    source = Path(path)
+    if source.suffix.lower() != ".parquet" or not source.is_file():
+        return False
+    import pyarrow.parquet as pq
+
+    try:
+        metadata = pq.read_schema(source).metadata or {}
+    except (OSError, ValueError):
+        return False
+    return b"toolkit.synth" in metadata
+
+
+#: Share of the file's areas without a registered person above which the report warns.
+EMPTY_AREAS_WARNING_SHARE = 0.5
+
+
+def _system_areas(areas: pd.DataFrame, persons: pd.DataFrame, config: ReportConfig) -> pd.DataFrame:
+    """Return the areas the report covers: the system's places, or areas holding anyone.
+
+    An England-wide areas file given with one system's persons would otherwise be mapped
+    whole, and its places listed with no people. Areas are never dropped silently: the
+    count left out is on the report, and a warning says when most areas have no one.
+    """
+    import warnings
+
+    codes = areas["lsoa"].astype(str).str.strip()
+    registered = set(persons["lsoa"].dropna().astype(str).str.strip())
+    has_people = codes.isin(registered).to_numpy()
+    if config.system_places is not None:
+        wanted = {place.strip() for place in config.system_places}
+        places = areas["place"].astype(str).str.strip()
+        unknown = sorted(wanted - set(places))
+        if unknown:
+            raise ValueError(
+                f"{config.source or 'the report configuration'}: 'system_places' names "
+                f"{', '.join(map(repr, unknown))}, which the areas file does not have."
+            )
+        keep = places.isin(wanted).to_numpy()
+    else:
+        keep = has_people
+    empty = int((~has_people).sum())
+    if len(areas) and empty / len(areas) > EMPTY_AREAS_WARNING_SHARE:
+        warnings.warn(
+            f"{empty:,} of the {len(areas):,} areas in the areas file have no registered "
+            f"person; the report covers {int(keep.sum()):,} of them. Is the areas file for "
+            "this system (set 'system_places' to name its places)?",
+            UserWarning,
+            stacklevel=3,
+        )
+    result = areas.loc[keep].copy()
+    result.attrs = dict(areas.attrs)
+    return result
+
+
+__all__ = [
+    "ReportInputs",
+    "file_fingerprint",
+    "load_inputs",
+    "synthetic_persons_file",
+    "table_fingerprint",
+]

@@ -306,6 +306,7 @@ def at_a_glance(
     priorities: Prioritisation,
     config: ReportConfig,
     linked: LinkedTables | None = None,
+    areas_note: str = "",
 ) -> BoardText:
     """Return the headline facts: population, cost, activity, inequality and the shortlist.
 
@@ -324,6 +325,9 @@ def at_a_glance(
     linked : LinkedTables, optional
         The report's linked tables: a headline figure that, with the tables, would reveal
         a small count is suppressed.
+    areas_note : str
+        Which areas of the areas file the report leaves out
+        (:attr:`toolkit.report.ReportInputs.areas_note`), said after the people.
 
     Returns
     -------
@@ -351,7 +355,8 @@ def at_a_glance(
         sentence(
             "People: ",
             count("persons"),
-            f" registered in {neighbourhoods:,} neighbourhoods across {places:,} places.",
+            f" registered in {neighbourhoods:,} neighbourhoods across {places:,} places."
+            + (f" {areas_note}" if areas_note else ""),
             threshold=threshold,
             tag="li",
         ),
@@ -533,7 +538,12 @@ def deprivation_figures(profile: DeprivationProfile, *, system_rate: pd.DataFram
 
 
 def deprivation_table(
-    figures: pd.DataFrame, *, period: str, threshold: int, linked: LinkedTables | None = None
+    figures: pd.DataFrame,
+    *,
+    period: str,
+    threshold: int,
+    linked: LinkedTables | None = None,
+    edition: str = "2019",
 ) -> BoardTable:
     """Return the table of emergency admissions by deprivation decile.
 
@@ -547,6 +557,9 @@ def deprivation_table(
         The disclosure threshold.
     linked : LinkedTables, optional
         The report's linked tables: cells that figures elsewhere would reveal are hidden.
+    edition : str
+        The Indices of Deprivation edition of the deciles ("2019", "2025"), from the areas
+        table (:attr:`toolkit.report.ReportInputs.imd_edition`).
 
     Returns
     -------
@@ -559,7 +572,7 @@ def deprivation_table(
     return board_table(
         figures,
         columns=DEPRIVATION_COLUMNS,
-        caption=f"Emergency admissions by deprivation (IMD 2019 deciles), {period}",
+        caption=f"Emergency admissions by deprivation (IMD {edition} deciles), {period}",
         threshold=threshold,
         total_row=TOTAL_ROW,
         notes=(
@@ -753,7 +766,12 @@ def place_figures(
 
 
 def place_table(
-    figures: pd.DataFrame, *, period: str, threshold: int, linked: LinkedTables | None = None
+    figures: pd.DataFrame,
+    *,
+    period: str,
+    threshold: int,
+    linked: LinkedTables | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> BoardTable:
     """Return the table of emergency admissions by place.
 
@@ -768,6 +786,9 @@ def place_table(
     linked : LinkedTables, optional
         The report's linked tables: cells that figures elsewhere would reveal are hidden,
         and the share in the most deprived fifth where it would reveal a small count.
+    labels : mapping of str to str, optional
+        Short labels for places (the configuration's ``place_labels``), by their name in
+        the areas file; places not named keep their name.
 
     Returns
     -------
@@ -775,6 +796,13 @@ def place_table(
         One row per place and a total row.
     """
     hidden, keys = _linked(linked, "places", figures, _rows(figures, "place"), _PLACE_KEYS)
+    if labels:
+        figures = figures.assign(
+            place=[
+                labels.get(str(name), name) if label != TOTAL_ROW else name
+                for label, name in zip(figures.index, figures["place"], strict=True)
+            ]
+        )
     return board_table(
         figures,
         columns=PLACE_COLUMNS,
@@ -790,7 +818,7 @@ def place_table(
     )
 
 
-def neighbourhood_map(indicators: Any, *, period: str) -> Figure:
+def neighbourhood_map(indicators: Any, *, period: str, attribution: str | None = None) -> Figure:
     """Return the map of emergency admission rates by neighbourhood, places outlined.
 
     Parameters
@@ -799,6 +827,9 @@ def neighbourhood_map(indicators: Any, *, period: str) -> Figure:
         With neighbourhood polygons.
     period : str
         The period.
+    attribution : str, optional
+        Where the boundaries come from, printed under the map (the ONS and OS wording
+        for ONS boundaries: :func:`map_attribution`).
 
     Returns
     -------
@@ -814,7 +845,8 @@ def neighbourhood_map(indicators: Any, *, period: str) -> Figure:
         legend_title="Admissions per 100,000 a year",
         measure="rate",
         places=indicators.places,
-        caption="Rates with fewer than 10 admissions are not published.",
+        caption="Rates with fewer than 10 admissions are not published."
+        + (f"\n{attribution}" if attribution else ""),
         figsize=(9.0, 7.0),
     )
 
@@ -1552,6 +1584,80 @@ def _join_sentence(linked: LinkedTables | None, threshold: int) -> BoardText:
     return text
 
 
+def map_attribution(config: ReportConfig, inputs: ReportInputs) -> str:
+    """Return the attribution printed under the map: the configuration's, or the default.
+
+    The default is the wording ONS asks for with its boundaries (Open Government Licence,
+    OS Crown copyright) when the areas carry English or Welsh LSOA codes, and "synthetic
+    boundaries" for the demo system.
+    """
+    from toolkit.report.config import ONS_ATTRIBUTION
+
+    if config.map_attribution:
+        return config.map_attribution
+    if config.is_demo:
+        return "Boundaries: synthetic (the demo system's imaginary places)."
+    return ONS_ATTRIBUTION.format(year=date.today().year)
+
+
+#: Said on every page of a report built from synthetic data.
+SYNTHETIC_BANNER = "Synthetic data: made-up people, for rehearsal. Not for decisions."
+
+
+def decision_box(
+    priorities: Prioritisation, *, config: ReportConfig, synthetic: bool | None = None
+) -> BoardText:
+    """Return the decision the board is asked to take, with the shortlist, for page 1.
+
+    Parameters
+    ----------
+    priorities : Prioritisation
+        The prioritisation.
+    config : ReportConfig
+        For the period, and whether the data are synthetic.
+    synthetic : bool, optional
+        The data are synthetic (:attr:`toolkit.report.ReportInputs.synthetic`); by default
+        as the configuration says.
+
+    Returns
+    -------
+    BoardText
+        A boxed paragraph and numbered list (HTML class ``decision``).
+    """
+    if priorities.is_empty:
+        ask = (
+            "The board is asked to note that no priority could be suggested from these data "
+            "(no theme had enough people or events to measure), and to agree how priorities "
+            "will be chosen instead (section 4)."
+        )
+        items: list[str] = []
+    else:
+        ask = (
+            f"The board is asked to agree these {len(priorities.labels)} priorities for "
+            f"{config.period} (or to change the list at the workshop), and to follow them "
+            "with the measures below:"
+        )
+        items = list(priorities.labels)
+    caution = (
+        [f"{SYNTHETIC_BANNER} The figures show how the report works, not a real system."]
+        if (config.is_synthetic if synthetic is None else synthetic)
+        else []
+    )
+    text = "\n".join(
+        ["Decision for the board", ask, *(f"{n}. {item}" for n, item in enumerate(items, 1))]
+        + caution
+    )
+    listed = "".join(f"<li>{html.escape(item)}</li>" for item in items)
+    markup = (
+        '<section class="decision"><h2>Decision for the board</h2>'
+        f"<p>{html.escape(ask)}</p>"
+        + (f"<ol>{listed}</ol>" if listed else "")
+        + "".join(f'<p class="synthetic-note">{html.escape(line)}</p>' for line in caution)
+        + "</section>"
+    )
+    return BoardText(text, markup)
+
+
 def no_workshop_note(priorities: Prioritisation | None = None) -> BoardText:
     """Return the note shown when no workshop decision log was given.
 
@@ -1586,8 +1692,11 @@ __all__ = [
     "PLACE_COLUMNS",
     "SEGMENT_COLUMNS",
     "SHORTLIST_COLUMNS",
+    "SYNTHETIC_BANNER",
     "at_a_glance",
     "board_asks",
+    "decision_box",
+    "map_attribution",
     "deprivation_chart_figure",
     "deprivation_figures",
     "deprivation_table",
