@@ -83,13 +83,17 @@ SPECS = [
     Spec(
         "proportion",
         esp_frame,
-        lambda d, **o: indicators.proportion(d, numerator="events", denominator="population", **o),
+        lambda d, **o: indicators.proportion(
+            d, numerator="events", denominator="population", missing="zero", **o
+        ),
         "area", "events", "numerator", "population", "denominator", True, None,
     ),
     Spec(
         "crude_rate",
         esp_frame,
-        lambda d, **o: indicators.crude_rate(d, events="events", population="population", **o),
+        lambda d, **o: indicators.crude_rate(
+            d, events="events", population="population", missing="zero", **o
+        ),
         "area", "events", "events", "population", "population", True, None,
     ),
     Spec(
@@ -102,7 +106,8 @@ SPECS = [
         "indirectly_standardised_ratio",
         esp_frame,
         lambda d, **o: indicators.indirectly_standardised_ratio(
-            d, **ESP, reference_rates=dict.fromkeys(ESP2013_BANDS, 0.01), **o
+            d, **ESP, reference_rates=dict.fromkeys(ESP2013_BANDS, 0.01),
+            zero_population="raise", **o
         ),
         "area", "events", "events", "population", "population", True, "age_band",
     ),
@@ -111,7 +116,7 @@ SPECS = [
         esp_frame,
         lambda d, **o: indicators.indirectly_standardised_rate(
             d, **ESP, reference_rates=dict.fromkeys(ESP2013_BANDS, 0.01),
-            reference_population=dict.fromkeys(ESP2013_BANDS, 1000), **o
+            reference_population=dict.fromkeys(ESP2013_BANDS, 1000), zero_population="raise", **o
         ),
         "area", "events", "events", "population", "population", True, "age_band",
     ),
@@ -127,8 +132,13 @@ SPECS = [
     Spec(
         "life_expectancy",
         life_table_frame,
+        # The contract's refusals are the "raise" option; by default a bad group is noted.
         lambda d, **o: indicators.life_expectancy(
-            d, deaths="deaths", population="population", age_band="age_band", **o
+            d,
+            deaths="deaths",
+            population="population",
+            age_band="age_band",
+            **{"invalid_groups": "raise", **o},
         ),
         "area", "deaths", "deaths", "population", "population", True, "age_band",
     ),
@@ -192,13 +202,48 @@ FUNCTIONS = [spec.name for spec in SPECS]
 ids = [spec.name for spec in SPECS]
 
 
+def _values() -> pd.DataFrame:
+    """Areas in two regions with a value, events and a rate (for functions of values)."""
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame(
+        {
+            "region": ["North"] * 12 + ["South"] * 12,
+            "area": [f"A{i:02d}" for i in range(24)],
+            "value": rng.normal(50, 10, 24),
+            "events": rng.integers(10, 200, 24),
+        }
+    )
+    return frame.assign(rate=frame["events"] / rng.integers(1_000, 9_000, 24) * 100_000)
+
+
+#: Functions of values rather than counts (no negative-count or population rule): each is
+#: checked for leaving its input unchanged and keeping its group column.
+VALUE_FUNCTIONS = {
+    "mean_with_limits": lambda d, **o: indicators.mean_with_limits(d, value="value", **o),
+    "quantiles": lambda d, **o: indicators.quantiles(d, value="value", nquantiles=4, **o),
+    "funnel_points": lambda d, **o: indicators.funnel_points(d, numerator="events", rate="rate"),
+}
+
+
 def test_every_public_function_is_covered():
     public = {
         name
         for name in indicators.__all__
         if callable(getattr(indicators, name)) and not isinstance(getattr(indicators, name), type)
     }
-    assert public == set(FUNCTIONS)
+    assert public == set(FUNCTIONS) | set(VALUE_FUNCTIONS)
+
+
+@pytest.mark.parametrize("name", sorted(VALUE_FUNCTIONS))
+def test_functions_of_values_leave_their_input_and_keep_groups(name):
+    data = _values()
+    before = data.copy(deep=True)
+    options = {} if name == "funnel_points" else {"by": "region"}
+    result = _frame_of(VALUE_FUNCTIONS[name](data, **options))
+    pd.testing.assert_frame_equal(data, before)
+    if options:
+        assert "region" in result.columns
+        assert set(result["region"]) == {"North", "South"}
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=ids)

@@ -35,16 +35,17 @@ def test_funnel_proportion_case():
 
 
 def test_ratio_and_rate_limits_are_exact_poisson():
+    # Pins the toolkit's earlier method (exact Poisson limits of E), now an option.
     data = pd.DataFrame({"observed": [30.0, 55.0], "expected": [40.0, 45.0]})
     ratio = funnel_limits(data, numerator="observed", denominator="expected", statistic="ratio",
-                          at=[5.0, 80.0])  # fmt: skip
+                          at=[5.0, 80.0], method="poisson_quantile")  # fmt: skip
     assert_allclose(ratio["baseline"], 1.0)
     expected = np.array([5.0, 80.0])
     assert_allclose(ratio["lower_95"], stats.chi2.ppf(0.025, 2 * expected) / 2 / expected)
     assert_allclose(ratio["upper_99_8"], stats.chi2.ppf(0.999, 2 * expected + 2) / 2 / expected)
     people = pd.DataFrame({"events": [20, 30], "people": [1000, 2000]})
     rate = funnel_limits(people, numerator="events", denominator="people", statistic="rate",
-                         at=[500.0])  # fmt: skip
+                         at=[500.0], method="poisson_quantile")  # fmt: skip
     mean = 50 / 3000
     assert_allclose(rate["baseline"], mean * 100_000)
     assert_allclose(rate["upper_95"], stats.chi2.ppf(0.975, 2 * mean * 500 + 2) / 2 / 500 * 100_000)

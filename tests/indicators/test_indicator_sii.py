@@ -216,3 +216,34 @@ def test_quantile_draws_in_chunks_give_the_same_stream(monkeypatch):
     monkeypatch.setattr(sii_module, "_CHUNK_ELEMENTS", 1_000)  # 100 draws per chunk
     chunked = slope_index_of_inequality(frame, reps=3_000, seed=8, simulation="quantiles", **kwargs)
     pd.testing.assert_frame_equal(whole, chunked)
+
+
+def test_draws_back_transform_is_kept_as_an_option():
+    # Pins the toolkit's earlier method, now back_transform="draws": every simulated
+    # intercept and slope pair is back-transformed, and the limits are taken from those.
+    # The default ("midpoint", as phe_sii) maps the simulated slopes around the fitted
+    # midpoint; the point SII and RII are the same either way.
+    import toolkit.indicators.sii as sii_module
+
+    values = np.array([12.0 * 0.93**d for d in range(10)])
+    frame = _deciles(list(values), se=0.05, population=[900 + 37 * d for d in range(10)])
+    kwargs = {"value": "value", "quantile": "decile", "population": "population", "se": "se"}
+    kwargs |= {"value_type": "rate", "transform": True, "reps": 4_000, "seed": 12}
+    draws = slope_index_of_inequality(frame, back_transform="draws", **kwargs).iloc[0]
+    midpoint = slope_index_of_inequality(frame, **kwargs).iloc[0]
+    assert midpoint["back_transform"] == "midpoint" and draws["back_transform"] == "draws"
+    assert_allclose(draws["sii"], midpoint["sii"], rtol=1e-12)
+    assert_allclose(draws["rii"], midpoint["rii"], rtol=1e-12)
+    assert draws["sii_lower_95"] != midpoint["sii_lower_95"]
+    # replay the draws by hand
+    a_w, b_w = sii_module._design(frame["population"].to_numpy(float))
+    logs = np.log(values)
+    rng = np.random.default_rng(12)
+    intercepts, slopes = sii_module._draw_coefficients(
+        logs, np.full(10, 0.05), a_w, b_w, a_w @ logs, b_w @ logs, 4_000, rng, "coefficients"
+    )
+    sii_draws = np.exp(intercepts + slopes) - np.exp(intercepts)
+    expected = sii_module._order_statistics(sii_draws, [0.95], 4_000)[0.95]
+    assert_allclose([draws["sii_lower_95"], draws["sii_upper_95"]], expected, rtol=1e-12)
+    # the RII of a log-scale fit is exp(slope) either way: the same limits
+    assert_allclose(draws["rii_lower_95"], midpoint["rii_lower_95"], rtol=1e-12)

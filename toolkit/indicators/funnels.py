@@ -5,8 +5,19 @@ value, as the PHE funnel plot tool draws them:
 
 - proportions: the observed proportion at which the Wilson score interval would just reach
   the mean, which is p̄ ± z√(p̄(1 − p̄)/n), clipped to [0, 1];
-- ratios (observed / expected, e.g. an indirectly standardised ratio) and rates: the exact
-  Poisson limits of the expected count (``scipy.stats.chi2``) divided by it.
+- ratios (observed / expected, e.g. an indirectly standardised ratio), counts (the ratio
+  minus one, PHEindicatormethods' ``ratio_type = "count"``) and rates: by default
+  (``method="exact_bound"``) the limit at an expected count E is the observed count O that
+  sits exactly on the exact one-sided Poisson bound, i.e. the O whose exact upper
+  (lower) limit is E, divided by E. This is PHEindicatormethods' and the Fingertips funnel
+  plot tool's method: a unit is outside the limits exactly when the exact Poisson test of
+  its count against E is significant. ``method="poisson_quantile"`` keeps the toolkit's
+  earlier curve, the exact Poisson limits of E itself divided by E; it sits about one
+  event higher on both sides (narrower below, wider above), so a count just above the
+  lower limit, such as O = 72 against E = 90.53, is flagged low by it but not by the test.
+
+:func:`funnel_points` gives the rate and annual population at which each unit is drawn on a
+rate funnel (PHEindicatormethods' ``calculate_funnel_points``).
 """
 
 from __future__ import annotations
@@ -17,18 +28,66 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from toolkit.indicators import _validation as v
 from toolkit.indicators.intervals import exact_poisson_interval, z_value
 
-Statistic = Literal["proportion", "ratio", "rate"]
-_STATISTICS = {"proportion": "proportion", "ratio": "ratio", "rate": "rate"}
-#: Default multipliers: percentages, plain ratios, rates per 100,000.
-_DEFAULT_MULTIPLIERS = {"proportion": 100.0, "ratio": 1.0, "rate": 100_000.0}
+Statistic = Literal["proportion", "ratio", "count", "rate"]
+Method = Literal["exact_bound", "poisson_quantile"]
+RateType = Literal["crude", "dsr"]
+_STATISTICS = {"proportion": "proportion", "ratio": "ratio", "count": "count", "rate": "rate"}
+_METHODS = {"exact_bound": "exact_bound", "poisson_quantile": "poisson_quantile"}
+_RATE_TYPES = {"crude": "crude", "dsr": "dsr"}
+#: Default multipliers: percentages, plain ratios and counts, rates per 100,000.
+_DEFAULT_MULTIPLIERS = {"proportion": 100.0, "ratio": 1.0, "count": 1.0, "rate": 100_000.0}
 #: Labels of :func:`assign_funnel_significance`.
 SIGNIFICANCE_LABELS = ("below", "within", "above")
+#: Fewest events for which a directly standardised rate is given a funnel verdict or point.
+DSR_MINIMUM_EVENTS = 10
+#: The ``funnel_note`` of a DSR with fewer than :data:`DSR_MINIMUM_EVENTS` events.
+NOTE_DSR_FEW_EVENTS = "not applicable: fewer than 10 events for a DSR"
+#: Bisection steps for :func:`_exact_bound_counts` (the bracket halves each step).
+_BISECTION_STEPS = 200
 
 FunnelConfidence = float | Sequence[float]
+
+
+def _bisect(
+    func: Any, target: float, expected: np.ndarray, high: np.ndarray, increasing: bool
+) -> np.ndarray:
+    """Solve ``func(a, expected) = target`` for ``a`` in (0, high] by vectorised bisection."""
+    low = np.zeros_like(expected)
+    for _ in range(_BISECTION_STEPS):
+        middle = (low + high) / 2
+        with np.errstate(invalid="ignore"):
+            above = func(middle, expected) > target
+        go_down = above if increasing else ~above
+        high = np.where(go_down, middle, high)
+        low = np.where(go_down, low, middle)
+    return (low + high) / 2
+
+
+def _exact_bound_counts(expected: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Observed counts that sit exactly on the exact one-sided Poisson bounds of ``expected``.
+
+    The lower count O_L has exact upper limit E: χ²_{1-α/2}(2O_L + 2)/2 = E, that is
+    Q(O_L + 1, E) = α/2 with Q the regularised upper incomplete gamma function (clipped
+    at 0 where even O = 0 is not significantly low). The upper count O_U has exact lower
+    limit E: χ²_{α/2}(2O_U)/2 = E, that is P(O_U, E) = α/2. Both are continuous in E and
+    solved for the count by bisection.
+    """
+    expected = np.asarray(expected, dtype="float64")
+    tail = (1 - level) / 2
+    finite = np.isfinite(expected) & (expected > 0)
+    safe = np.where(finite, expected, 1.0)
+    high = safe + 40 * np.sqrt(safe) + 100
+    # Q(a, E) rises with a; P(a, E) falls with a.
+    lower = _bisect(special.gammaincc, tail, safe, high, increasing=True) - 1
+    upper = _bisect(special.gammainc, tail, safe, high, increasing=False)
+    lower = np.where(finite, np.maximum(lower, 0.0), np.nan)
+    upper = np.where(finite, upper, np.nan)
+    return lower, upper
 
 
 def _limits(
@@ -36,15 +95,43 @@ def _limits(
     baseline: np.ndarray,
     denominator: np.ndarray,
     level: float,
+    method: str = "exact_bound",
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Lower and upper control limits (unscaled) at each denominator."""
+    """Lower and upper control limits (before the multiplier) at each denominator.
+
+    For ``"count"`` the limits are those of the ratio minus one.
+    """
     with np.errstate(divide="ignore", invalid="ignore"):
         if statistic == "proportion":
             half = z_value(level) * np.sqrt(baseline * (1 - baseline) / denominator)
             return np.clip(baseline - half, 0, 1), np.clip(baseline + half, 0, 1)
         expected = baseline * denominator
-        lower, upper = exact_poisson_interval(expected, level)
-        return lower / denominator, upper / denominator
+        if method == "poisson_quantile":
+            lower, upper = exact_poisson_interval(expected, level)
+        else:
+            lower, upper = _exact_bound_counts(expected, level)
+        lower, upper = lower / denominator, upper / denominator
+        if statistic == "count":
+            return lower - 1, upper - 1
+        return lower, upper
+
+
+def _poisson_verdict(
+    observed: np.ndarray, expected: np.ndarray, level: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each observed count is significantly low or high against its expected count.
+
+    The exact one-sided Poisson tests at α/2: low when P(X ≤ O | E) = Q(O + 1, E) < α/2,
+    high when O > 0 and P(X ≥ O | E) = P(O, E) < α/2 (continuous in O). A unit is low
+    exactly when it lies below the ``"exact_bound"`` lower limit, high when above the upper.
+    """
+    tail = (1 - level) / 2
+    with np.errstate(invalid="ignore"):
+        low = special.gammaincc(observed + 1, expected) < tail
+        high = (observed > 0) & (
+            special.gammainc(np.where(observed > 0, observed, 1), expected) < tail
+        )
+    return low, high
 
 
 def _pooled(
@@ -54,15 +141,19 @@ def _pooled(
     groups: v.Groups,
     func: str,
     proportion: bool = False,
+    dsr: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return the validated numerators and denominators, and each group's pooled value.
 
-    With ``proportion`` a numerator above its denominator is refused.
+    With ``proportion`` a numerator above its denominator is refused. With ``dsr`` rows
+    with fewer than :data:`DSR_MINIMUM_EVENTS` events are left out of the pooled value.
     """
     counts, sizes = v.numerators_and_denominators(
         data, numerator=numerator, denominator=denominator, func=func, proportion=proportion
     )
-    total, size = groups.total(counts), groups.total(sizes)
+    keep = counts >= DSR_MINIMUM_EVENTS if dsr else np.ones(counts.shape, dtype=bool)
+    total = groups.total(np.where(keep, counts, 0.0))
+    size = groups.total(np.where(keep, sizes, 0.0))
     return counts, sizes, np.where(size > 0, total / np.where(size > 0, size, 1), np.nan)
 
 
@@ -76,13 +167,15 @@ def _check_options(
     statistic: Any,
     multiplier: Any,
     baseline: Any,
+    method: Any,
+    rate_type: Any,
     func: str,
-) -> tuple[list[str], tuple[float, ...], str, float, float | None]:
+) -> tuple[list[str], tuple[float, ...], str, float, float | None, str, str]:
     """Check the options both funnel functions share, in order; return them resolved.
 
     Returns the ``by`` columns, the confidence levels, the statistic, the multiplier
-    (its default for the statistic when ``None``) and the baseline (1 for ratios when
-    ``None``).
+    (its default for the statistic when ``None``), the baseline (1 for ratios and counts
+    when ``None``), the method and the rate type.
     """
     v.check_columns(data, {"numerator": numerator, "denominator": denominator}, func)
     by_columns = v.normalise_by(data, by, func)
@@ -105,9 +198,11 @@ def _check_options(
                 f"The 'baseline' parameter of {func} must be a proportion in [0, 1] (before the "
                 f"multiplier) for statistic='proportion'. Got {baseline!r} instead."
             )
-    elif statistic == "ratio":
+    elif statistic in ("ratio", "count"):
         baseline = 1.0
-    return by_columns, levels, statistic, multiplier, baseline
+    method = v.check_choice(method, "method", func, _METHODS)
+    rate_type = v.check_choice(rate_type, "rate_type", func, _RATE_TYPES)
+    return by_columns, levels, statistic, multiplier, baseline, method, rate_type
 
 
 def funnel_limits(
@@ -122,6 +217,8 @@ def funnel_limits(
     baseline: float | None = None,
     at: Sequence[float] | np.ndarray | None = None,
     points: int = 100,
+    method: Method = "exact_bound",
+    rate_type: RateType = "crude",
 ) -> pd.DataFrame:
     """Funnel plot control limits over a range of denominators.
 
@@ -134,33 +231,45 @@ def funnel_limits(
         Column of events (proportions, rates) or observed events (ratios).
     denominator : str
         Column of the denominator: people (proportions, rates) or expected events (ratios).
-    statistic : {"proportion", "ratio", "rate"}, default "proportion"
-        Kind of indicator.
+    statistic : {"proportion", "ratio", "count", "rate"}, default "proportion"
+        Kind of indicator. ``"count"`` is the ratio minus one (observed / expected - 1,
+        centred on 0; PHEindicatormethods' ``ratio_type = "count"``).
     by : str or list of str, optional
         Grouping columns; each group gets its own baseline and funnel.
     confidence : float or sequence of float, default (0.95, 0.998)
         Levels of the limits; 0.95 and 0.998 are the 2 and 3 standard deviation limits.
     multiplier : float, optional
-        Scale of the output: default 100 for proportions (percentages), 1 for ratios,
-        100,000 for rates.
+        Scale of the output: default 100 for proportions (percentages), 1 for ratios and
+        counts, 100,000 for rates.
     baseline : float, optional
         Centre line before the multiplier. Default: pooled Σnumerator / Σdenominator for
-        proportions and rates, 1 for ratios (observed equals expected).
+        proportions and rates, 1 for ratios and counts (observed equals expected).
     at : array-like, optional
         Denominators at which to give the limits. Default ``points`` values spaced
         evenly on a log scale from 1 to 1.1 × the largest denominator of the group.
     points : int, default 100
         Number of denominators when ``at`` is not given.
+    method : {"exact_bound", "poisson_quantile"}, default "exact_bound"
+        Limits for ratios, counts and rates. ``"exact_bound"``: at an expected count E the
+        limit is the observed count whose exact one-sided Poisson bound is E, over E (as
+        PHEindicatormethods and the Fingertips funnel plot tool; a unit is outside exactly
+        when the exact Poisson test of its count is significant). ``"poisson_quantile"``:
+        the exact Poisson limits of E itself over E, the toolkit's earlier method,
+        about one event higher on both sides. Ignored for proportions.
+    rate_type : {"crude", "dsr"}, default "crude"
+        For rates: with ``"dsr"`` (directly standardised rates, numerator the events) rows
+        with fewer than 10 events are left out of the pooled baseline.
 
     Returns
     -------
     pandas.DataFrame
         One row per group and denominator: the ``by`` columns, ``denominator``,
         ``baseline``, ``lower_<level>`` and ``upper_<level>`` for each level, and
-        ``statistic``. Proportion limits are clipped to [0, multiplier].
+        ``statistic``. Proportion limits are clipped to [0, multiplier]. For counts the
+        baseline is 0 and the limits are (ratio limit - 1) × multiplier.
     """
     func = "funnel_limits"
-    by_columns, levels, statistic, multiplier, baseline = _check_options(
+    by_columns, levels, statistic, multiplier, baseline, method, rate_type = _check_options(
         data,
         numerator=numerator,
         denominator=denominator,
@@ -169,6 +278,8 @@ def funnel_limits(
         statistic=statistic,
         multiplier=multiplier,
         baseline=baseline,
+        method=method,
+        rate_type=rate_type,
         func=func,
     )
     points = v.check_int(points, "points", func, minimum=2, description="an int of 2 or more")
@@ -183,7 +294,8 @@ def funnel_limits(
             )
 
     groups = v.group_rows(data, by_columns)
-    _, sizes, pooled = _pooled(data, numerator, denominator, groups, func)
+    dsr = statistic == "rate" and rate_type == "dsr"
+    _, sizes, pooled = _pooled(data, numerator, denominator, groups, func, dsr=dsr)
     centre = np.full(groups.count, baseline) if baseline is not None else pooled
     if statistic == "proportion" and np.nanmax(np.append(centre, 0)) > 1:
         raise ValueError(
@@ -198,8 +310,9 @@ def funnel_limits(
         else:
             grid = at
         centre_line = np.full(grid.shape, centre[code])
-        columns: dict[str, Any] = {"denominator": grid, "baseline": centre_line * multiplier}
-        interval = partial(_limits, statistic, centre_line, grid)
+        shown = centre_line - 1 if statistic == "count" else centre_line
+        columns: dict[str, Any] = {"denominator": grid, "baseline": shown * multiplier}
+        interval = partial(_limits, statistic, centre_line, grid, method=method)
         columns.update(v.scaled_limits(levels, interval, multiplier))
         columns["statistic"] = statistic
         frames.append(v.result_frame(groups.keys, columns, rows=np.full(len(grid), code)))
@@ -216,6 +329,8 @@ def assign_funnel_significance(
     confidence: FunnelConfidence = (0.95, 0.998),
     multiplier: float | None = None,
     baseline: float | None = None,
+    method: Method = "exact_bound",
+    rate_type: RateType = "crude",
 ) -> pd.DataFrame:
     """Say whether each unit lies below, within or above its funnel limits.
 
@@ -225,8 +340,8 @@ def assign_funnel_significance(
         One row per unit.
     numerator, denominator : str
         Columns as in :func:`funnel_limits`.
-    statistic : {"proportion", "ratio", "rate"}, default "proportion"
-        Kind of indicator.
+    statistic : {"proportion", "ratio", "count", "rate"}, default "proportion"
+        Kind of indicator (as in :func:`funnel_limits`).
     by : str or list of str, optional
         Grouping columns; each group has its own baseline.
     confidence : float or sequence of float, default (0.95, 0.998)
@@ -235,6 +350,17 @@ def assign_funnel_significance(
         Scale of ``funnel_value`` (defaults as in :func:`funnel_limits`).
     baseline : float, optional
         Centre line before the multiplier (defaults as in :func:`funnel_limits`).
+    method : {"exact_bound", "poisson_quantile"}, default "exact_bound"
+        Limits for ratios, counts and rates. ``"exact_bound"``: at an expected count E the
+        limit is the observed count whose exact one-sided Poisson bound is E, over E (as
+        PHEindicatormethods and the Fingertips funnel plot tool; a unit is outside exactly
+        when the exact Poisson test of its count is significant). ``"poisson_quantile"``:
+        the exact Poisson limits of E itself over E, the toolkit's earlier method,
+        about one event higher on both sides. Ignored for proportions.
+    rate_type : {"crude", "dsr"}, default "crude"
+        For rates: with ``"dsr"`` (directly standardised rates, numerator the events) rows
+        with fewer than 10 events are left out of the pooled baseline and get no verdict
+        (missing), with ``funnel_note`` saying the verdict is not applicable.
 
     Returns
     -------
@@ -242,10 +368,12 @@ def assign_funnel_significance(
         A copy of ``data`` with ``funnel_value`` (numerator / denominator × multiplier),
         ``funnel_baseline`` and, for each level, ``funnel_<level>``: ``"below"``,
         ``"within"`` or ``"above"`` (an ordered categorical; missing where the
-        denominator is zero). Existing columns are never overwritten.
+        denominator is zero). For DSRs (``rate_type="dsr"``) also ``funnel_note``:
+        ``"not applicable: fewer than 10 events for a DSR"`` where a row has fewer than 10
+        events, else empty. Existing columns are never overwritten.
     """
     func = "assign_funnel_significance"
-    by_columns, levels, statistic, multiplier, baseline = _check_options(
+    by_columns, levels, statistic, multiplier, baseline, method, rate_type = _check_options(
         data,
         numerator=numerator,
         denominator=denominator,
@@ -254,31 +382,147 @@ def assign_funnel_significance(
         statistic=statistic,
         multiplier=multiplier,
         baseline=baseline,
+        method=method,
+        rate_type=rate_type,
         func=func,
     )
     labels = [f"funnel_{v.confidence_label(level)}" for level in levels]
-    v.check_new_columns(data, ["funnel_value", "funnel_baseline", *labels], func)
+    dsr = statistic == "rate" and rate_type == "dsr"
+    notes = ["funnel_note"] if dsr else []
+    v.check_new_columns(data, ["funnel_value", "funnel_baseline", *labels, *notes], func)
 
     groups = v.group_rows(data, by_columns)
     counts, sizes, pooled = _pooled(
-        data, numerator, denominator, groups, func, proportion=statistic == "proportion"
+        data, numerator, denominator, groups, func, proportion=statistic == "proportion", dsr=dsr
     )
     centre = np.full(groups.count, baseline) if baseline is not None else pooled
     row_centre = centre[groups.codes]
     valid = sizes > 0
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(valid, counts / np.where(valid, sizes, 1), np.nan)
+    few = dsr & (counts < DSR_MINIMUM_EVENTS)
+    shown_value, shown_centre = value, row_centre
+    if statistic == "count":
+        shown_value, shown_centre = value - 1, row_centre - 1
     columns: dict[str, Any] = {
-        "funnel_value": value * multiplier,
-        "funnel_baseline": row_centre * multiplier,
+        "funnel_value": shown_value * multiplier,
+        "funnel_baseline": shown_centre * multiplier,
     }
     categories = pd.CategoricalDtype(list(SIGNIFICANCE_LABELS), ordered=True)
+    exact = statistic != "proportion" and method == "exact_bound"
     for level, name in zip(levels, labels, strict=True):
-        lower, upper = _limits(statistic, row_centre, np.where(valid, sizes, np.nan), level)
-        verdict = np.where(value < lower, "below", np.where(value > upper, "above", "within"))
-        verdict = np.where(valid & ~np.isnan(value), verdict, None)
+        if exact:
+            low, high = _poisson_verdict(counts, row_centre * np.where(valid, sizes, np.nan), level)
+        else:
+            lower, upper = _limits(
+                statistic, row_centre, np.where(valid, sizes, np.nan), level, method=method
+            )
+            low, high = shown_value < lower, shown_value > upper
+        verdict = np.where(low, "below", np.where(high, "above", "within"))
+        verdict = np.where(valid & ~np.isnan(value) & ~few, verdict, None)
         columns[name] = pd.Categorical(verdict, dtype=categories)
+    if dsr:
+        columns["funnel_note"] = np.where(few, NOTE_DSR_FEW_EVENTS, "")
     return data.assign(**columns)
 
 
-__all__ = ["SIGNIFICANCE_LABELS", "assign_funnel_significance", "funnel_limits"]
+def funnel_points(
+    data: pd.DataFrame,
+    *,
+    numerator: str,
+    rate: str,
+    denominator: str | None = None,
+    rate_type: RateType = "crude",
+    years: float = 1.0,
+    multiplier: float = 100_000.0,
+) -> pd.DataFrame:
+    """Where each unit sits on a rate funnel: its rate and annual population.
+
+    The denominator of a rate funnel is the population that would give the unit's rate
+    from its events: numerator × multiplier / rate / years (for a directly standardised
+    rate, the population of an area with the standard age structure). With no events
+    the rate says nothing about the population, which then comes from ``denominator``
+    divided by ``years``. A DSR with fewer than 10 events is not plotted.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per unit.
+    numerator : str
+        Column of events.
+    rate : str
+        Column of the rate (crude or directly standardised) per ``multiplier``.
+    denominator : str, optional
+        Column of the population (over all ``years``); needed where a row has no events.
+    rate_type : {"crude", "dsr"}, default "crude"
+        Kind of rate; with ``"dsr"`` rows with fewer than 10 events get no point.
+    years : float, default 1.0
+        Number of years the data cover; the funnel's population is per year.
+    multiplier : float, default 100000.0
+        The rate's multiplier (100,000 for a rate per 100,000).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``data`` with ``funnel_rate`` (the rate; missing for a DSR with fewer
+        than 10 events), ``funnel_denominator`` (the annual population; likewise) and
+        ``funnel_note`` (``"not applicable: fewer than 10 events for a DSR"`` for those
+        rows, else empty). Existing columns are never overwritten.
+
+    Raises
+    ------
+    ValueError
+        If a row has no events and no (positive) ``denominator``, or a row with events
+        has no positive rate.
+    """
+    func = "funnel_points"
+    v.check_columns(data, {"numerator": numerator, "rate": rate}, func)
+    denominator = v.check_optional_column(data, denominator, "denominator", func)
+    rate_type = v.check_choice(rate_type, "rate_type", func, _RATE_TYPES)
+    years = v.check_positive(years, "years", func)
+    multiplier = v.check_positive(multiplier, "multiplier", func)
+    v.check_new_columns(data, ["funnel_rate", "funnel_denominator", "funnel_note"], func)
+
+    events = v.numeric_column(data, numerator, "numerator", func)
+    rates = v.numeric_column(data, rate, "rate", func)
+    if np.isnan(events).any() or (events < 0).any():
+        bad = np.isnan(events) | (events < 0)
+        raise ValueError(
+            f"The 'numerator' column {numerator!r} of {func} must hold non-negative event "
+            f"counts for every row (0 where there are none); see {v.rows_text(data.index[bad])}."
+        )
+    none = events == 0
+    if denominator is None:
+        sizes = np.full(events.shape, np.nan)
+    else:
+        sizes = v.numeric_column(data, denominator, "denominator", func)
+    no_size = none & ~(sizes > 0)
+    if no_size.any():
+        raise ValueError(
+            f"Where a row has no events, {func} needs its population from the "
+            f"'denominator' parameter (a positive value); see {v.rows_text(data.index[no_size])}."
+        )
+    no_rate = ~none & ~(rates > 0)
+    if no_rate.any():
+        raise ValueError(
+            f"The 'rate' column {rate!r} of {func} must be positive where there are events; "
+            f"see {v.rows_text(data.index[no_rate])}."
+        )
+    few = (events < DSR_MINIMUM_EVENTS) if rate_type == "dsr" else np.zeros(events.shape, bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        derived = np.where(none, sizes, events * multiplier / np.where(none, 1.0, rates)) / years
+    return data.assign(
+        funnel_rate=np.where(few, np.nan, rates),
+        funnel_denominator=np.where(few, np.nan, derived),
+        funnel_note=np.where(few, NOTE_DSR_FEW_EVENTS, ""),
+    )
+
+
+__all__ = [
+    "DSR_MINIMUM_EVENTS",
+    "NOTE_DSR_FEW_EVENTS",
+    "SIGNIFICANCE_LABELS",
+    "assign_funnel_significance",
+    "funnel_limits",
+    "funnel_points",
+]

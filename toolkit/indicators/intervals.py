@@ -19,6 +19,7 @@ EXACT_POISSON_BELOW = 10
 METHOD_EXACT = "exact Poisson"
 METHOD_BYAR = "Byar"
 METHOD_WILSON = "Wilson"
+METHOD_STUDENT_T = "Student's t"
 
 
 def z_value(confidence: float) -> float:
@@ -49,7 +50,8 @@ def wilson_interval(
     numerator, denominator : numpy.ndarray
         Counts; the numerator need not be a whole number.
     confidence : float
-        Confidence level in (0, 1).
+        Confidence level in (0, 1]. At 1 the limits are 0 and 1 (the whole range), as
+        PHEindicatormethods' ``wilson_lower`` and ``wilson_upper`` give them.
 
     Returns
     -------
@@ -61,6 +63,9 @@ def wilson_interval(
     valid = (denominator > 0) & ~np.isnan(numerator)
     lower = np.full(numerator.shape, np.nan)
     upper = np.full(numerator.shape, np.nan)
+    if confidence >= 1:
+        # z is infinite: the interval is the whole of [0, 1]
+        return np.where(valid, 0.0, np.nan), np.where(valid, 1.0, np.nan)
     if valid.any():
         low, high = proportion_confint(
             numerator[valid], denominator[valid], alpha=1 - confidence, method="wilson"
@@ -72,6 +77,36 @@ def wilson_interval(
     lower = np.where(valid & (numerator <= 0), 0.0, np.clip(lower, 0.0, 1.0))
     upper = np.where(valid & (numerator >= denominator), 1.0, np.clip(upper, 0.0, 1.0))
     return lower, upper
+
+
+def student_t_interval(
+    mean: np.ndarray, sd: np.ndarray, count: np.ndarray, confidence: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Student's t limits of a mean: mean ± t_{1-α/2}(n - 1) · sd / √n.
+
+    The t quantile comes from ``scipy.stats.t.ppf``.
+
+    Parameters
+    ----------
+    mean, sd, count : numpy.ndarray
+        Sample mean, sample standard deviation (n - 1 divisor) and number of values.
+    confidence : float
+        Confidence level in (0, 1).
+
+    Returns
+    -------
+    lower, upper : numpy.ndarray
+        Limits of the mean; NaN where there are fewer than two values.
+    """
+    mean = np.asarray(mean, dtype="float64")
+    sd = np.asarray(sd, dtype="float64")
+    count = np.asarray(count, dtype="float64")
+    enough = count >= 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = stats.t.ppf(0.5 + confidence / 2, np.where(enough, count - 1, 1.0))
+        half = t * sd / np.sqrt(count)
+    half = np.where(enough, half, np.nan)
+    return mean - half, mean + half
 
 
 def byar_interval(events: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:

@@ -10,8 +10,9 @@ dashes allowed; ``"<1"`` for ``"0"``; or the start ages 0, 1, 5, ..., 90 as numb
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -32,7 +33,8 @@ FRACTION_LIVED = np.array([0.1] + [0.5] * 19)
 RADIX = 100_000.0
 #: Not published when the 95% interval is wider than this many years ...
 MAX_CI_WIDTH = 20.0
-#: ... or the population aged x and over is this or fewer.
+#: ... or the population (all ages under ``suppression="ohid"``, aged x and over under
+#: ``suppression="by_age"``) is this or fewer.
 MIN_POPULATION = 5_000
 
 METHOD_LE = "Chiang II abridged life table; Silcocks variance for 90+"
@@ -77,23 +79,44 @@ def _life_table(deaths: np.ndarray, population: np.ndarray) -> dict[str, np.ndar
     return {"q": q, "l": survivors, "L": lived, "T": total, "e": expectancy, "variance": variance}
 
 
-def _problems(deaths: np.ndarray, population: np.ndarray) -> list[str]:
-    """Why each group's life table cannot be computed ('' when it can)."""
+class LifeExpectancyWarning(UserWarning):
+    """Some groups' life expectancy could not be calculated; their rows are NA with a note."""
+
+
+def _problems(
+    deaths: np.ndarray,
+    population: np.ndarray,
+    seen: np.ndarray | None = None,
+    negative_deaths: np.ndarray | None = None,
+) -> list[str]:
+    """Why each group's life table cannot be computed ('' when it can).
+
+    ``seen`` marks the bands each group has (all when ``None``); ``negative_deaths`` marks
+    the bands with a negative death count on any row (taken from ``deaths`` when ``None``).
+    """
+    labels = np.asarray(LIFE_TABLE_BANDS)
+    if seen is None:
+        seen = np.ones(deaths.shape, dtype=bool)
+    if negative_deaths is None:
+        negative_deaths = deaths < 0
     notes = []
-    for d, p in zip(deaths, population, strict=True):
+    for d, p, present, negative in zip(deaths, population, seen, negative_deaths, strict=True):
         found = []
-        zero = p <= 0
+        if not present.all():
+            found.append("age band(s) missing: " + ", ".join(labels[~present]))
+        if (negative & present).any():
+            found.append("negative deaths in band(s) " + ", ".join(labels[negative & present]))
+        zero = (p <= 0) & present
         if zero.any():
-            found.append(
-                "zero population in band(s) " + ", ".join(np.asarray(LIFE_TABLE_BANDS)[zero])
-            )
-        over = (d > p) & ~zero
+            word = "zero or negative" if (p[zero] < 0).any() else "zero"
+            found.append(f"{word} population in band(s) " + ", ".join(labels[zero]))
+        over = (d > p) & ~zero & present
         if over.any():
             found.append(
                 "deaths exceed population in band(s) "
                 + ", ".join(np.asarray(LIFE_TABLE_BANDS)[over])
             )
-        if d[-1] <= 0:
+        if present[-1] and d[-1] == 0:
             found.append("no deaths in the 90+ band")
         notes.append("; ".join(found))
     return notes
@@ -107,11 +130,32 @@ def _band_table(
     age_band: str,
     groups: v.Groups,
     func: str,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Deaths and population as (groups × 20) arrays; every group needs every band."""
-    counts, populations = v.counts_and_populations(
-        data, count=deaths, population=population, func=func, count_param="deaths"
-    )
+    strict: bool = True,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Deaths, population, bands seen and negative deaths as (groups × 20) arrays.
+
+    With ``strict`` (the old behaviour) negative counts, deaths without population and a
+    group lacking a band raise; otherwise they are returned for :func:`_problems` to note.
+    Non-numeric or infinite values always raise.
+    """
+    if strict:
+        counts, populations = v.counts_and_populations(
+            data, count=deaths, population=population, func=func, count_param="deaths"
+        )
+    else:
+        counts = v.numeric_column(data, deaths, "deaths", func)
+        populations = v.numeric_column(data, population, "population", func)
+        for values, column, param in (
+            (counts, deaths, "deaths"),
+            (populations, population, "population"),
+        ):
+            infinite = np.isinf(values)
+            if infinite.any():
+                raise ValueError(
+                    f"The '{param}' column {column!r} of {func} has infinite values in "
+                    f"{v.rows_text(data.index[infinite])}."
+                )
+        counts, populations = np.nan_to_num(counts), np.nan_to_num(populations)
     bands = band_positions(data, age_band, life_table_lookup(), func=func, expected=_EXPECTED_BANDS)
     n_bands = len(LIFE_TABLE_BANDS)
     cells = groups.codes * n_bands + bands
@@ -120,8 +164,9 @@ def _band_table(
     d = np.bincount(cells, weights=counts, minlength=size).reshape(shape)
     p = np.bincount(cells, weights=populations, minlength=size).reshape(shape)
     seen = (np.bincount(cells, minlength=size) > 0).reshape(shape)
+    negative = (np.bincount(cells, weights=counts < 0, minlength=size) > 0).reshape(shape)
     incomplete = np.flatnonzero(~seen.all(axis=1))
-    if len(incomplete):
+    if strict and len(incomplete):
         code = int(incomplete[0])
         missing = np.asarray(LIFE_TABLE_BANDS)[~seen[code]]
         raise ValueError(
@@ -130,7 +175,7 @@ def _band_table(
             f"{', '.join(repr(str(b)) for b in missing)}"
             + (f" ({len(incomplete) - 1} more groups too)." if len(incomplete) > 1 else ".")
         )
-    return d, p
+    return d, p, seen, negative
 
 
 def life_expectancy(
@@ -142,6 +187,8 @@ def life_expectancy(
     by: str | Sequence[str] | None = None,
     confidence: float | Sequence[float] = 0.95,
     at_age: int | Sequence[int] | None = 0,
+    suppression: Literal["ohid", "by_age"] = "ohid",
+    invalid_groups: Literal["note", "raise"] = "note",
 ) -> pd.DataFrame:
     """Period life expectancy with confidence limits (Chiang II, 20 age bands).
 
@@ -154,7 +201,7 @@ def life_expectancy(
     deaths : str
         Column of deaths (a missing count counts as 0).
     population : str
-        Column of population (person-years at risk).
+        Column of population (person-years at risk; a missing value counts as 0).
     age_band : str
         Column of life-table band labels (or start ages 0, 1, 5, ..., 90).
     by : str or list of str, optional
@@ -164,6 +211,24 @@ def life_expectancy(
     at_age : int, sequence of int or None, default 0
         Start age(s) of the bands to report life expectancy at (0 = at birth); ``None``
         reports every band.
+    suppression : {"ohid", "by_age"}, default "ohid"
+        Publication rule. ``"ohid"``, as OHID publishes and PHEindicatormethods'
+        ``phe_life_expectancy`` applies it: a group whose total population (all ages) is
+        5,000 or fewer is not published at any age, and where a 95% interval is wider than
+        20 years the value is blanked but its limits are kept (they show how uncertain
+        it is). ``"by_age"``, the toolkit's earlier rule, kept for results that must
+        match earlier runs: a start age is not published when the population aged x and
+        over is 5,000 or fewer (so life expectancy at older ages is withheld in small
+        areas even when the total is large), and a wide interval blanks the limits too.
+    invalid_groups : {"note", "raise"}, default "note"
+        What a group that cannot be calculated does: one with negative deaths, a zero or
+        negative population in a band, deaths above population, no deaths in 90+ or a
+        missing age band. ``"note"`` (as PHEindicatormethods) gives that group NA values
+        with a note saying why, and one :class:`LifeExpectancyWarning` counts such
+        groups, so one bad group never stops the others. ``"raise"`` is the toolkit's
+        earlier behaviour: negative counts, deaths without population and missing bands
+        raise ``ValueError`` (deaths above population and no deaths in 90+ are noted).
+        Non-numeric or infinite values and missing columns always raise.
 
     Returns
     -------
@@ -172,14 +237,23 @@ def life_expectancy(
         ``population`` (aged x and over), ``value`` (years), ``standard_error``, the
         limit columns, ``confidence``, ``method`` and ``note``.
 
+    Warns
+    -----
+    LifeExpectancyWarning
+        When some groups cannot be calculated (``invalid_groups="note"``).
+
     Notes
     -----
     aᵢ = 0.1 at age 0, else 0.5; Mᵢ = D/P; qᵢ = nM/(1 + nM(1 − a)) (1 in 90+); l₀ = 100,000;
     Lᵢ = n(lᵢ₊₁ + a·dᵢ), L = l/M in 90+; eₓ = Tₓ/lₓ. Var(eₓ) = Σ_{j≥x} l_j²[(1 − a_j)n_j +
-    e_{j+1}]² q_j²(1 − q_j)/D_j / lₓ², with Silcocks' l²·D/(P²M⁴) for 90+. As OHID
-    publishes, a value is not given (NaN with a note) when its 95% interval is wider than
-    20 years, the population aged x and over is 5,000 or fewer, a band has no population,
-    deaths exceed population, or the 90+ band has no deaths.
+    e_{j+1}]² q_j²(1 − q_j)/D_j / lₓ², with Silcocks' l²·D/(P²M⁴) for 90+. The 20-year
+    width is always that of the 95% interval, whatever ``confidence`` asks for.
+
+    The counterpart of ``phe_life_expectancy`` in PHEindicatormethods 2.1.0, whose test
+    figures it reproduces. Departures: percentages (95) are refused as confidence levels;
+    an ``at_age`` that is not a band start raises rather than returning every age; a
+    group missing a band still gives one (NA) row per requested age; groups keep their
+    input order rather than the calculated ones coming first.
     """
     func = "life_expectancy"
     v.check_columns(data, {"deaths": deaths, "population": population, "age_band": age_band}, func)
@@ -188,16 +262,24 @@ def life_expectancy(
         raise ValueError(f"The 'by' parameter of {func} must not include the age band column.")
     levels = v.parse_confidence(confidence, func)
     positions = _at_ages(at_age, func)
+    by_total = v.check_choice(suppression, "suppression", func, {"ohid": True, "by_age": False})
+    strict = v.check_choice(invalid_groups, "invalid_groups", func, {"note": False, "raise": True})
     limit_names = v.limit_columns(levels)
     reserved = ["age_band", "deaths", "population", "value", "standard_error", *limit_names]
     v.check_no_clash(by_columns, [*reserved, "confidence", "method", "note"], func)
 
     groups = v.group_rows(data, by_columns)
-    d, p = _band_table(
-        data, deaths=deaths, population=population, age_band=age_band, groups=groups, func=func
+    d, p, seen, negative = _band_table(
+        data,
+        deaths=deaths,
+        population=population,
+        age_band=age_band,
+        groups=groups,
+        func=func,
+        strict=strict,
     )
     table = _life_table(d, p)
-    problems = _problems(d, p)
+    problems = _problems(d, p, seen, negative)
     se = np.sqrt(table["variance"])
     deaths_over = np.cumsum(d[:, ::-1], axis=1)[:, ::-1]
     population_over = np.cumsum(p[:, ::-1], axis=1)[:, ::-1]
@@ -206,23 +288,38 @@ def life_expectancy(
     g_index = np.repeat(np.arange(groups.count), len(positions))
     b_index = np.tile(positions, groups.count)
     notes = []
-    for g, b in zip(g_index, b_index, strict=True):
+    show_value = np.zeros(len(g_index), dtype=bool)
+    show_limits = np.zeros(len(g_index), dtype=bool)
+    for row, (g, b) in enumerate(zip(g_index, b_index, strict=True)):
+        wide = not width95[g, b] <= MAX_CI_WIDTH
         if problems[g]:
             notes.append("not calculated: " + problems[g])
-        elif population_over[g, b] <= MIN_POPULATION:
+        elif by_total and population_over[g, 0] <= MIN_POPULATION:
+            notes.append(
+                f"not published: total population (all ages) is {MIN_POPULATION:,} or fewer"
+            )
+        elif by_total and wide:
+            notes.append(
+                f"value not published: 95% confidence interval wider than {MAX_CI_WIDTH:g} "
+                "years (limits shown)"
+            )
+            show_limits[row] = True
+        elif not by_total and population_over[g, b] <= MIN_POPULATION:
             notes.append(
                 f"not published: population aged {LIFE_TABLE_START_AGES[b]}+ is "
                 f"{MIN_POPULATION:,} or fewer"
             )
-        elif not width95[g, b] <= MAX_CI_WIDTH:
+        elif wide:
             notes.append(
                 f"not published: 95% confidence interval wider than {MAX_CI_WIDTH:g} years"
             )
         else:
             notes.append("")
-    published = np.array([note == "" for note in notes], dtype=bool)
-    value = np.where(published, table["e"][g_index, b_index], np.nan)
-    error = np.where(published, se[g_index, b_index], np.nan)
+            show_value[row] = show_limits[row] = True
+    estimate = table["e"][g_index, b_index]
+    value = np.where(show_value, estimate, np.nan)
+    error = np.where(show_limits, se[g_index, b_index], np.nan)
+    limit_centre = np.where(show_limits, estimate, np.nan)
     columns: dict[str, Any] = {
         "age_band": np.asarray(LIFE_TABLE_BANDS, dtype=object)[b_index],
         "deaths": deaths_over[g_index, b_index],
@@ -232,12 +329,25 @@ def life_expectancy(
     }
     columns.update(
         v.scaled_limits(
-            levels, lambda level: (value - z_value(level) * error, value + z_value(level) * error)
+            levels,
+            lambda level: (
+                limit_centre - z_value(level) * error,
+                limit_centre + z_value(level) * error,
+            ),
         )
     )
     columns["confidence"] = v.confidence_text(levels)
     columns["method"] = METHOD_LE
     columns["note"] = notes
+    failed = sum(1 for problem in problems if problem)
+    if failed:
+        warnings.warn(
+            f"{func}: {failed} of {groups.count} group(s) could not be calculated (negative "
+            "deaths, zero or negative population, deaths above population, no deaths in 90+ "
+            "or a missing age band); their rows are NA with a note saying why.",
+            LifeExpectancyWarning,
+            stacklevel=2,
+        )
     return v.result_frame(groups.keys, columns, rows=g_index)
 
 
@@ -509,6 +619,7 @@ def life_expectancy_gap_by_cause(
 
 
 __all__ = [
+    "LifeExpectancyWarning",
     "life_expectancy",
     "life_expectancy_gap_by_cause",
 ]

@@ -3,14 +3,18 @@
 Each function takes a tidy DataFrame, sums the counts within each ``by`` group (so a cube
 with extra dimensions such as sex or segment is simply aggregated over them) and returns
 one row per group with ``value`` and its limits (``lower_95``, ``upper_95`` and so on for
-every confidence level asked for). As in the published methods a missing count counts as
-0, and a row with neither a count nor a population contributes nothing.
+every confidence level asked for; none with ``confidence=None``). Missing values follow
+PHEindicatormethods: a proportion or crude rate whose group has a missing numerator or
+denominator is NaN with a note (``missing="zero"`` counts a missing numerator as 0 instead);
+in the standardised statistics a missing count counts as 0, and a row with neither a count
+nor a population contributes nothing.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -31,6 +35,18 @@ DSR_MINIMUM_EVENTS = 10
 NOTE_NOT_PUBLISHED = f"not published: fewer than {DSR_MINIMUM_EVENTS} events"
 NOTE_NO_POPULATION = "no population"
 NOTE_NO_EXPECTED = "no expected events"
+NOTE_MISSING = "missing numerator or denominator"
+
+#: The ``confidence`` column when no limits were asked for (``confidence=None``).
+CONFIDENCE_NOT_REQUESTED = "not requested"
+
+_MISSING_OPTIONS = {"na": "na", "zero": "zero"}
+_ZERO_POPULATION_OPTIONS = {"count": "count", "raise": "raise"}
+
+
+class MissingCountWarning(UserWarning):
+    """Groups had a missing numerator or denominator and got NaN; the message counts them."""
+
 
 _ESP_TEXT = (
     "ESP2013 band labels ('0-4', '5-9', ..., '85-89', '90+'; '0' and '1-4' are summed into "
@@ -46,9 +62,73 @@ def _check_inputs(
     by: Any,
     confidence: Any,
 ) -> tuple[list[str], tuple[float, ...]]:
-    """Check the frame, the columns it is given, ``by`` and ``confidence``, in that order."""
+    """Check the frame, the columns it is given, ``by`` and ``confidence``, in that order.
+
+    ``confidence=None`` asks for the value alone: no levels, so no limit columns.
+    """
     v.check_columns(data, columns, func)
-    return v.normalise_by(data, by, func), v.parse_confidence(confidence, func)
+    by_columns = v.normalise_by(data, by, func)
+    levels = () if confidence is None else v.parse_confidence(confidence, func)
+    return by_columns, levels
+
+
+def _confidence_text(levels: Sequence[float]) -> str:
+    """Return the ``confidence`` column: the levels, or "not requested" without any."""
+    return v.confidence_text(levels) if levels else CONFIDENCE_NOT_REQUESTED
+
+
+def _method(levels: Sequence[float], method: Any) -> Any:
+    """Return the ``method`` column: the method, or None when no limits were asked for."""
+    return method if levels else None
+
+
+def _counts_keeping_missing(
+    data: pd.DataFrame,
+    *,
+    count: str,
+    population: str,
+    func: str,
+    count_param: str,
+    population_param: str,
+    proportion: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return validated count and population columns with missing values left as NaN.
+
+    Negative counts, events over a zero population and (for a proportion) a numerator over
+    its denominator raise; a missing value does not (its group becomes NaN).
+    """
+    counts = v.count_column(data, count, count_param, func)
+    populations = v.count_column(data, population, population_param, func)
+    v.check_population_for_events(
+        counts,
+        np.where(np.isnan(populations), 1.0, populations),
+        data,
+        events_column=count,
+        population_column=population,
+        population_param=population_param,
+        func=func,
+    )
+    over = counts > populations
+    if proportion and over.any():
+        raise ValueError(
+            f"The 'numerator' column {count!r} of {func} exceeds the 'denominator' column "
+            f"{population!r} in {v.rows_text(data.index[over])}."
+        )
+    return counts, populations
+
+
+def _warn_missing(incomplete: np.ndarray, func: str) -> None:
+    """Warn, counting them, about groups left NaN by a missing numerator or denominator."""
+    count = int(np.count_nonzero(incomplete))
+    if count:
+        noun = "group has" if count == 1 else "groups have"
+        warnings.warn(
+            f"{func}: {count} {noun} a missing numerator or denominator; value and limits "
+            "are NaN (as PHEindicatormethods). Pass missing='zero' to count a missing "
+            "numerator as 0.",
+            MissingCountWarning,
+            stacklevel=3,
+        )
 
 
 def _per(factor: float, denominator: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -75,8 +155,8 @@ def _poisson_columns(
     columns.update(
         v.scaled_limits(levels, lambda level: poisson_interval(observed, level)[:2], scale)
     )
-    columns["confidence"] = v.confidence_text(levels)
-    columns["method"] = poisson_method(observed)
+    columns["confidence"] = _confidence_text(levels)
+    columns["method"] = _method(levels, poisson_method(observed))
     columns["note"] = np.where(valid, "", note)
     return columns
 
@@ -87,8 +167,9 @@ def proportion(
     numerator: str,
     denominator: str,
     by: str | Sequence[str] | None = None,
-    confidence: float | Sequence[float] = 0.95,
+    confidence: float | Sequence[float] | None = 0.95,
     multiplier: float = 100,
+    missing: Literal["na", "zero"] = "na",
 ) -> pd.DataFrame:
     """Proportion with Wilson score limits for each group.
 
@@ -102,10 +183,16 @@ def proportion(
         Column of people at risk (summed within each group).
     by : str or list of str, optional
         Grouping columns; ``None`` treats the whole frame as one group.
-    confidence : float or sequence of float, default 0.95
-        Confidence level(s) in (0, 1), e.g. ``(0.95, 0.998)``.
+    confidence : float or sequence of float or None, default 0.95
+        Confidence level(s) in (0, 1), e.g. ``(0.95, 0.998)``; ``None`` gives the value
+        alone (no limit columns, ``confidence`` "not requested").
     multiplier : float, default 100
         Scale of the output: 100 gives a percentage, 1 a proportion.
+    missing : {"na", "zero"}, default "na"
+        ``"na"`` (PHEindicatormethods): a group with a missing numerator or denominator
+        gets NaN value and limits, a note, and a :class:`MissingCountWarning` counts such
+        groups. ``"zero"``: a missing numerator counts as 0 and a missing denominator
+        where there are events raises.
 
     Returns
     -------
@@ -118,7 +205,8 @@ def proportion(
     -----
     The limits are the Wilson score interval without continuity correction, from
     ``statsmodels.stats.proportion.proportion_confint(method="wilson")``, as used by OHID
-    (PHEindicatormethods ``phe_proportion``). A missing numerator counts as 0.
+    (PHEindicatormethods ``phe_proportion``). A zero denominator gives NaN and the note
+    "no denominator".
     """
     func = "proportion"
     by_columns, levels = _check_inputs(
@@ -129,21 +217,35 @@ def proportion(
         confidence=confidence,
     )
     multiplier = v.check_positive(multiplier, "multiplier", func)
+    policy = v.check_choice(missing, "missing", func, _MISSING_OPTIONS)
     out_names = ["numerator", "denominator", "value", *v.limit_columns(levels)]
     v.check_no_clash(by_columns, [*out_names, "confidence", "method", "note"], func)
 
-    counts, populations = v.numerators_and_denominators(
-        data, numerator=numerator, denominator=denominator, func=func, proportion=True
-    )
+    if policy == "zero":
+        counts, populations = v.numerators_and_denominators(
+            data, numerator=numerator, denominator=denominator, func=func, proportion=True
+        )
+    else:
+        counts, populations = _counts_keeping_missing(
+            data,
+            count=numerator,
+            population=denominator,
+            func=func,
+            count_param="numerator",
+            population_param="denominator",
+            proportion=True,
+        )
     groups = v.group_rows(data, by_columns)
     x, n = groups.total(counts), groups.total(populations)
+    incomplete = np.isnan(x) | np.isnan(n)
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(n > 0, x / n, np.nan)
     columns: dict[str, Any] = {"numerator": x, "denominator": n, "value": value * multiplier}
     columns.update(v.scaled_limits(levels, lambda level: wilson_interval(x, n, level), multiplier))
-    columns["confidence"] = v.confidence_text(levels)
-    columns["method"] = METHOD_WILSON
-    columns["note"] = np.where(n > 0, "", "no denominator")
+    columns["confidence"] = _confidence_text(levels)
+    columns["method"] = _method(levels, METHOD_WILSON)
+    columns["note"] = np.where(incomplete, NOTE_MISSING, np.where(n > 0, "", "no denominator"))
+    _warn_missing(incomplete, func)
     return v.result_frame(groups.keys, columns)
 
 
@@ -153,8 +255,9 @@ def crude_rate(
     events: str,
     population: str,
     by: str | Sequence[str] | None = None,
-    confidence: float | Sequence[float] = 0.95,
+    confidence: float | Sequence[float] | None = 0.95,
     multiplier: float = 100_000,
+    missing: Literal["na", "zero"] = "na",
 ) -> pd.DataFrame:
     """Crude rate with exact Poisson (fewer than 10 events) or Byar limits.
 
@@ -168,10 +271,16 @@ def crude_rate(
         Column of the population at risk (summed within each group).
     by : str or list of str, optional
         Grouping columns; ``None`` treats the whole frame as one group.
-    confidence : float or sequence of float, default 0.95
-        Confidence level(s) in (0, 1), e.g. ``(0.95, 0.998)``.
+    confidence : float or sequence of float or None, default 0.95
+        Confidence level(s) in (0, 1), e.g. ``(0.95, 0.998)``; ``None`` gives the value
+        alone (no limit columns).
     multiplier : float, default 100_000
         Rate per this many people.
+    missing : {"na", "zero"}, default "na"
+        ``"na"`` (PHEindicatormethods): a group with missing events or population gets
+        NaN value and limits, a note, and a :class:`MissingCountWarning` counts such
+        groups. ``"zero"``: missing events count as 0 and a missing population where
+        there are events raises.
 
     Returns
     -------
@@ -196,19 +305,33 @@ def crude_rate(
         confidence=confidence,
     )
     multiplier = v.check_positive(multiplier, "multiplier", func)
+    policy = v.check_choice(missing, "missing", func, _MISSING_OPTIONS)
     out_names = ["events", "population", "value", *v.limit_columns(levels)]
     v.check_no_clash(by_columns, [*out_names, "confidence", "method", "note"], func)
 
-    counts, populations = v.counts_and_populations(
-        data, count=events, population=population, func=func
-    )
+    if policy == "zero":
+        counts, populations = v.counts_and_populations(
+            data, count=events, population=population, func=func
+        )
+    else:
+        counts, populations = _counts_keeping_missing(
+            data,
+            count=events,
+            population=population,
+            func=func,
+            count_param="events",
+            population_param="population",
+        )
     groups = v.group_rows(data, by_columns)
     x, n = groups.total(counts), groups.total(populations)
+    incomplete = np.isnan(x) | np.isnan(n)
     scale, has_population = _per(multiplier, n)
     columns = {"events": x, "population": n}
     columns.update(
         _poisson_columns(x, scale, levels, valid=has_population, note=NOTE_NO_POPULATION)
     )
+    columns["note"] = np.where(incomplete, NOTE_MISSING, columns["note"])
+    _warn_missing(incomplete, func)
     return v.result_frame(groups.keys, columns)
 
 
@@ -356,9 +479,9 @@ def directly_standardised_rate(
     columns.update(v.scaled_limits(levels, dobson_limits))
     columns["age_bands"] = present.sum(axis=1)
     columns["standard"] = "ESP2013" if standard_population is None else "custom"
-    columns["confidence"] = v.confidence_text(levels)
+    columns["confidence"] = _confidence_text(levels)
     dobson = "Dobson (Byar)" if independent_events else "Dobson (Byar), non-independent events"
-    columns["method"] = dobson
+    columns["method"] = _method(levels, dobson)
     columns["note"] = np.where(
         ~has_population, NOTE_NO_POPULATION, np.where(published, "", NOTE_NOT_PUBLISHED)
     )
@@ -409,8 +532,10 @@ def indirectly_standardised_ratio(
     age_band: str,
     reference_rates: Mapping[str, float] | pd.Series,
     by: str | Sequence[str] | None = None,
-    confidence: float | Sequence[float] = 0.95,
+    confidence: float | Sequence[float] | None = 0.95,
     reference_value: float = 100,
+    zero_population: Literal["count", "raise"] = "count",
+    observed_totals: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Indirectly standardised ratio (observed / expected) with Poisson limits.
 
@@ -427,7 +552,8 @@ def indirectly_standardised_ratio(
         labels of ``reference_rates``.
     reference_rates : mapping or pandas.Series
         Age band label to the reference rate per person (reference events divided by
-        reference population, e.g. England's), for every band in the data.
+        reference population, e.g. England's), for every band in the data. A missing
+        (NaN) rate is a missing reference count and counts as 0, as in PHEindicatormethods.
     by : str or list of str, optional
         Grouping columns; ``None`` treats the whole frame as one group.
     confidence : float or sequence of float, default 0.95
@@ -435,6 +561,16 @@ def indirectly_standardised_ratio(
     reference_value : float, default 100
         Value of the ratio when observed equals expected (100 for an SMR-style ratio,
         1 for a plain ratio).
+    zero_population : {"count", "raise"}, default "count"
+        ``"count"`` (PHEindicatormethods): events in a band whose population is zero count
+        in the observed total and add nothing to the expected. ``"raise"``: such rows
+        raise, as before. A missing population where there are events always raises.
+    observed_totals : pandas.DataFrame, optional
+        The observed total of each group, given apart from the age breakdown (the
+        ``observed_totals`` input of PHEindicatormethods): one row per group with the
+        ``by`` columns and the ``events`` column. ``events`` then names a column of
+        ``observed_totals`` and ``data`` need not have it; ``data`` gives the population
+        by age band for the expected count.
 
     Returns
     -------
@@ -458,6 +594,8 @@ def indirectly_standardised_ratio(
         confidence=confidence,
         factor_param="reference_value",
         factor=reference_value,
+        zero_population=zero_population,
+        observed_totals=observed_totals,
     )
 
 
@@ -470,8 +608,10 @@ def indirectly_standardised_rate(
     reference_rates: Mapping[str, float] | pd.Series,
     reference_population: Mapping[str, float] | pd.Series,
     by: str | Sequence[str] | None = None,
-    confidence: float | Sequence[float] = 0.95,
+    confidence: float | Sequence[float] | None = 0.95,
     multiplier: float = 100_000,
+    zero_population: Literal["count", "raise"] = "count",
+    observed_totals: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Indirectly standardised rate: the ratio O/E times the reference's crude rate.
 
@@ -500,6 +640,16 @@ def indirectly_standardised_rate(
         Confidence level(s) in (0, 1).
     multiplier : float, default 100_000
         Rate per this many people.
+    zero_population : {"count", "raise"}, default "count"
+        ``"count"`` (PHEindicatormethods): events in a band whose population is zero count
+        in the observed total and add nothing to the expected. ``"raise"``: such rows
+        raise, as before. A missing population where there are events always raises.
+    observed_totals : pandas.DataFrame, optional
+        The observed total of each group, given apart from the age breakdown (the
+        ``observed_totals`` input of PHEindicatormethods): one row per group with the
+        ``by`` columns and the ``events`` column. ``events`` then names a column of
+        ``observed_totals`` and ``data`` need not have it; ``data`` gives the population
+        by age band for the expected count.
 
     Returns
     -------
@@ -530,6 +680,8 @@ def indirectly_standardised_rate(
         factor=multiplier,
         rate=True,
         reference_population=reference_population,
+        zero_population=zero_population,
+        observed_totals=observed_totals,
     )
 
 
@@ -547,30 +699,52 @@ def _indirectly_standardised(
     factor: Any,
     rate: bool = False,
     reference_population: Any = None,
+    zero_population: Any = "count",
+    observed_totals: Any = None,
 ) -> pd.DataFrame:
     """O/E times a factor, with the exact/Byar limits of O over E times the same factor.
 
     The ratio's factor is its reference value. The rate's (``rate=True``) is the
     reference's crude rate ΣX/ΣN times the multiplier, shown as ``reference_rate``.
     """
+    data_columns = {"population": population, "age_band": age_band}
+    if observed_totals is None:
+        data_columns = {"events": events, **data_columns}
     by_columns, levels = _check_inputs(
-        data,
-        func=func,
-        columns={"events": events, "population": population, "age_band": age_band},
-        by=by,
-        confidence=confidence,
+        data, func=func, columns=data_columns, by=by, confidence=confidence
     )
     factor = v.check_positive(factor, factor_param, func)
+    zero_policy = v.check_choice(zero_population, "zero_population", func, _ZERO_POPULATION_OPTIONS)
     reference_column = ["reference_rate"] if rate else []
     out_names = ["observed", "expected", *reference_column, "value", *v.limit_columns(levels)]
     v.check_no_clash(by_columns, [*out_names, "confidence", "method", "note"], func)
-    rates = _band_values(reference_rates, param="reference_rates", func=func, unit="rates")
+    rates = _band_values(
+        reference_rates, param="reference_rates", func=func, unit="rates", allow_missing=True
+    )
     if rate:
         factor *= _reference_crude_rate(rates, reference_population, func)
 
-    counts, populations = v.counts_and_populations(
-        data, count=events, population=population, func=func
-    )
+    if observed_totals is not None:
+        populations = np.nan_to_num(v.count_column(data, population, "population", func))
+        counts = np.zeros(len(data))
+    elif zero_policy == "raise":
+        counts, populations = v.counts_and_populations(
+            data, count=events, population=population, func=func
+        )
+    else:
+        counts = v.count_column(data, events, "events", func)
+        populations = v.count_column(data, population, "population", func)
+        # a zero population keeps its events (they count in O, add nothing to E)
+        v.check_population_for_events(
+            counts,
+            np.where(populations == 0, 1.0, populations),
+            data,
+            events_column=events,
+            population_column=population,
+            population_param="population",
+            func=func,
+        )
+        counts, populations = np.nan_to_num(counts), np.nan_to_num(populations)
     lookup = {label: i for i, label in enumerate(rates)}
     bands = band_positions(
         data,
@@ -581,7 +755,10 @@ def _indirectly_standardised(
     )
     rate_values = np.fromiter(rates.values(), dtype="float64", count=len(rates))
     groups = v.group_rows(data, by_columns)
-    observed = groups.total(counts)
+    if observed_totals is None:
+        observed = groups.total(counts)
+    else:
+        observed = _observed_from_totals(observed_totals, events, by_columns, groups.keys, func)
     expected = groups.total(populations * rate_values[bands])
     scale, has_expected = _per(factor, expected)
     columns: dict[str, Any] = {"observed": observed, "expected": expected}
@@ -591,6 +768,52 @@ def _indirectly_standardised(
         _poisson_columns(observed, scale, levels, valid=has_expected, note=NOTE_NO_EXPECTED)
     )
     return v.result_frame(groups.keys, columns)
+
+
+def _observed_from_totals(
+    totals: Any, events: Any, by_columns: list[str], keys: pd.DataFrame, func: str
+) -> np.ndarray:
+    """Observed count of each group (in ``keys`` order) from a frame of totals per group."""
+    if not isinstance(totals, pd.DataFrame):
+        raise TypeError(
+            f"The 'observed_totals' parameter of {func} must be a pandas DataFrame or None. "
+            f"Got {type(totals).__name__} instead."
+        )
+    if not isinstance(events, str) or events not in totals.columns:
+        raise ValueError(
+            f"The 'events' parameter of {func} must name a column of observed_totals when "
+            f"observed_totals is given. Got {events!r}; columns: "
+            f"{', '.join(map(str, totals.columns))}."
+        )
+    absent = [name for name in by_columns if name not in totals.columns]
+    if absent:
+        raise ValueError(
+            f"The 'observed_totals' parameter of {func} lacks the 'by' column(s) {absent}."
+        )
+    values = np.nan_to_num(v.count_column(totals, events, "events", func))
+    if not by_columns:
+        if len(totals) != 1:
+            raise ValueError(
+                f"The 'observed_totals' parameter of {func} must have one row without 'by'. "
+                f"Got {len(totals)} rows."
+            )
+        return values[:1]
+    repeated = totals.duplicated(by_columns, keep=False).to_numpy()
+    if repeated.any():
+        raise ValueError(
+            f"The 'observed_totals' parameter of {func} repeats a group in "
+            f"{v.rows_text(totals.index[repeated])}. Give one total per group."
+        )
+    table = totals[by_columns].assign(_observed=values)
+    matched = keys.merge(table, how="left", on=by_columns)["_observed"].to_numpy(dtype=float)
+    absent_groups = np.flatnonzero(np.isnan(matched))
+    if absent_groups.size:
+        labels = "; ".join(v.group_label(keys, int(code)) for code in absent_groups[:5])
+        raise ValueError(
+            f"The 'observed_totals' parameter of {func} has no total for "
+            f"{absent_groups.size} group(s) of the data ({labels})."
+        )
+    return matched
 
 
 def _reference_crude_rate(
@@ -621,11 +844,13 @@ def _reference_crude_rate(
     return sum(rate * populations[label] for label, rate in rates.items()) / total
 
 
-def _band_values(values: Any, *, param: str, func: str, unit: str) -> dict[str, float]:
+def _band_values(
+    values: Any, *, param: str, func: str, unit: str, allow_missing: bool = False
+) -> dict[str, float]:
     """Validate a mapping of age band to a number of zero or more, such as ``reference_rates``.
 
-    ``unit`` is ``"rates"`` (per person) or ``"populations"``. Returns normalised band label
-    to value.
+    ``unit`` is ``"rates"`` (per person) or ``"populations"``. With ``allow_missing`` a
+    missing value (NaN or None) counts as 0. Returns normalised band label to value.
     """
     per = {"rates": "rate per person", "populations": "population"}[unit]
     if isinstance(values, pd.Series | Mapping):
@@ -637,6 +862,8 @@ def _band_values(values: Any, *, param: str, func: str, unit: str) -> dict[str, 
         )
     checked: dict[str, float] = {}
     for label, number in items:
+        if allow_missing and (number is None or number is pd.NA):
+            number = np.nan
         try:
             value = float(number)
         except (TypeError, ValueError):
@@ -644,6 +871,8 @@ def _band_values(values: Any, *, param: str, func: str, unit: str) -> dict[str, 
                 f"The '{param}' parameter of {func} must map age bands to numbers. "
                 f"Got {number!r} for {label!r}."
             ) from None
+        if allow_missing and np.isnan(value):
+            value = 0.0
         if not (np.isfinite(value) and value >= 0):
             raise ValueError(
                 f"The '{param}' parameter of {func} must hold finite {unit} of zero or "
@@ -659,8 +888,10 @@ def _band_values(values: Any, *, param: str, func: str, unit: str) -> dict[str, 
 
 
 __all__ = [
+    "CONFIDENCE_NOT_REQUESTED",
     "DSR_MINIMUM_EVENTS",
     "EXACT_POISSON_BELOW",
+    "MissingCountWarning",
     "crude_rate",
     "directly_standardised_rate",
     "indirectly_standardised_rate",

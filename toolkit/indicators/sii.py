@@ -5,6 +5,10 @@ weighted least squares of the indicator on the relative rank of each deprivation
 with Monte Carlo confidence limits. Our own code, because no library implements it: the
 regression is the closed-form weighted fit (two dot products per draw) and the simulation
 is vectorised over draws.
+
+Reproduces PHEindicatormethods 2.1.0's ``phe_sii`` test suite (``tests/indicators/
+test_phe_sii.py``): transformed limits back-transformed around the fitted midpoint (the
+default), the intercept and the reliability statistic as options, and SII from counts.
 """
 
 from __future__ import annotations
@@ -17,10 +21,11 @@ import pandas as pd
 from scipy.special import expit, logit
 
 from toolkit.indicators import _validation as v
-from toolkit.indicators.intervals import z_value
+from toolkit.indicators.intervals import poisson_interval, wilson_interval, z_value
 
 ValueType = Literal["other", "rate", "proportion"]
 Simulation = Literal["coefficients", "quantiles"]
+BackTransform = Literal["midpoint", "draws"]
 
 Link = tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]]
 
@@ -36,12 +41,15 @@ _LINKS: dict[str, Link] = {
     "proportion": (logit, expit),
 }
 _SIMULATIONS: dict[str, str] = {"coefficients": "coefficients", "quantiles": "quantiles"}
+_BACK_TRANSFORMS: dict[str, str] = {"midpoint": "midpoint", "draws": "draws"}
 
 #: Published limits on the number of quantiles.
 MIN_QUANTILES = 5
 MAX_QUANTILES = 100
 #: Fewest Monte Carlo repetitions accepted.
 MIN_REPS = 1_000
+#: Simulation runs behind the reliability statistic (the first is the one reported).
+RELIABILITY_RUNS = 10
 #: Draws held in memory at once by the ``"quantiles"`` simulation (per chunk).
 _CHUNK_ELEMENTS = 2_000_000
 
@@ -51,7 +59,7 @@ METHOD_SII = "weighted least squares (Low & Low 2004); Monte Carlo limits"
 def slope_index_of_inequality(
     data: pd.DataFrame,
     *,
-    value: str,
+    value: str | None = None,
     quantile: str,
     population: str,
     by: str | Sequence[str] | None = None,
@@ -66,6 +74,11 @@ def slope_index_of_inequality(
     seed: int | None = None,
     limits_confidence: float = 0.95,
     simulation: Simulation = "coefficients",
+    numerator: str | None = None,
+    denominator: str | None = None,
+    back_transform: BackTransform = "midpoint",
+    intercept: bool = False,
+    reliability: bool = False,
 ) -> pd.DataFrame:
     """Slope and relative index of inequality across deprivation quantiles.
 
@@ -73,9 +86,9 @@ def slope_index_of_inequality(
     ----------
     data : pandas.DataFrame
         One row per quantile within each group.
-    value : str
+    value : str, optional
         Column of the indicator value in each quantile (a rate, a proportion between 0
-        and 1, life expectancy, ...).
+        and 1, life expectancy, ...). Give either this or ``numerator``.
     quantile : str
         Column of the quantile number: **1 = most deprived**, up to the least deprived.
         Each group needs 5 to 100 distinct quantiles.
@@ -111,6 +124,42 @@ def slope_index_of_inequality(
         operating system; either way the seed used is recorded in the output.
     limits_confidence : float, default 0.95
         Confidence level of the ``lower`` and ``upper`` columns.
+    numerator : str, optional
+        Column of event counts, for an SII from counts instead of ``value`` (value type
+        ``"rate"`` or ``"proportion"`` only). The value is ``numerator / denominator``:
+        a proportion between 0 and 1, or a rate per person (use ``multiplier`` to
+        express the SII per 1,000 or 100,000; the RII does not depend on it). Without
+        ``se``, ``lower`` and ``upper`` the standard errors come from the counts' own
+        limits at ``limits_confidence``: Wilson for proportions, exact Poisson below 10
+        events and Byar's from 10 for rates (a quantile with no events then has no
+        standard error and its group gets a note).
+    denominator : str, optional
+        Column of the counts' denominators; defaults to ``population``.
+    back_transform : {"midpoint", "draws"}, default "midpoint"
+        How the limits are carried back to the original units when ``transform`` is
+        true. ``"midpoint"`` (the default, as PHEindicatormethods' ``phe_sii`` 2.1.0):
+        the limits of the simulated slope b* are found on the transformed scale and
+        placed around the fitted value m = a + b/2 at the
+        population midpoint, SII limit = (g⁻¹(m + b*/2) − g⁻¹(m − b*/2)) × multiplier and
+        RII limit = g⁻¹(m + b*/2) / g⁻¹(m − b*/2). ``"draws"`` (the toolkit's method
+        before this option existed): each simulated intercept and slope pair is
+        back-transformed and the limits are taken from those SIIs and RIIs. It carries
+        the uncertainty of the intercept into the SII (a log-scale slope means a
+        different absolute gap at a different level), so its SII interval is the more
+        complete one; the two differ by up to about 3.5% of the interval's width on
+        PHEindicatormethods' test data. Keep it to reproduce results made before; the
+        point SII and RII are the same either way.
+    intercept : bool, default False
+        Also return ``intercept``: the fitted value at the most deprived end (b = 0) in
+        the indicator's own units, g⁻¹(a), not scaled by ``multiplier``.
+    reliability : bool, default False
+        Also return the reliability statistic of the limits (``reliability_stat`` in
+        ``phe_sii``): the simulation is run 10 times with fresh draws from the same
+        generator (the first run gives the limits reported) and, for each confidence
+        level, ``sii_mad_<level>`` and ``rii_mad_<level>`` hold the mean absolute
+        difference between the first run's lower and upper limits and those of the 9
+        runs after it (the mean of 18 differences). A value of 0.005 means the limits
+        move by about 0.005 from one run to the next. Takes 10 times as long.
     simulation : {"coefficients", "quantiles"}, default "coefficients"
         ``"quantiles"`` draws a value for every quantile from N(y, SE) and refits, as
         the published description reads. ``"coefficients"`` (the default) draws the
@@ -124,9 +173,11 @@ def slope_index_of_inequality(
     pandas.DataFrame
         One row per group: the ``by`` columns, ``quantiles``, ``sii``,
         ``sii_lower_<level>``, ``sii_upper_<level>``, ``rii``, ``rii_lower_<level>``,
-        ``rii_upper_<level>``, and the settings used (``value_type``, ``transform``,
-        ``multiplier``, ``confidence``, ``reps``, ``seed``, ``simulation``, ``method``)
-        and ``note``. A group with a missing value, standard error or population, or a
+        ``rii_upper_<level>``, ``intercept`` (if asked for), ``sii_mad_<level>`` and
+        ``rii_mad_<level>`` (if ``reliability``), the settings used (``value_type``,
+        ``transform``, ``multiplier``, ``confidence``, ``reps``, ``seed``,
+        ``simulation``, ``back_transform`` when ``transform`` is true, ``method``) and
+        ``note``. A group with a missing value, standard error or population, or a
         zero population, gets NaN results and a note; it is not dropped.
 
     Notes
@@ -142,7 +193,8 @@ def slope_index_of_inequality(
 
     The limits are the order statistics at round(reps·(1 − cv)) and round(reps·cv)
     (counting from 1), cv = confidence + (1 − confidence)/2, of the simulated SIIs and
-    RIIs.
+    RIIs (of the simulated slopes, mapped as above, with the ``"midpoint"``
+    back-transformation).
 
     Examples
     --------
@@ -161,7 +213,21 @@ def slope_index_of_inequality(
     """
     func = "slope_index_of_inequality"
     v.check_frame(data, func)
-    v.check_column(data, value, "value", func)
+    if (value is None) == (numerator is None):
+        raise ValueError(
+            f"{func} takes either 'value' or 'numerator' (with an optional 'denominator'). "
+            f"Got value={value!r}, numerator={numerator!r}."
+        )
+    if value is not None:
+        v.check_column(data, value, "value", func)
+        if denominator is not None:
+            raise ValueError(
+                f"The 'denominator' parameter of {func} goes with 'numerator', not 'value'. "
+                f"Got denominator={denominator!r}."
+            )
+    else:
+        v.check_column(data, numerator, "numerator", func)
+        v.check_optional_column(data, denominator, "denominator", func)
     v.check_column(data, quantile, "quantile", func)
     v.check_column(data, population, "population", func)
     v.check_optional_column(data, lower, "lower", func)
@@ -187,6 +253,14 @@ def slope_index_of_inequality(
         description="a float in (0, 1)",
     )
     simulation = v.check_choice(simulation, "simulation", func, _SIMULATIONS)
+    back_transform = v.check_choice(back_transform, "back_transform", func, _BACK_TRANSFORMS)
+    show_intercept = v.check_bool(intercept, "intercept", func)
+    reliability = v.check_bool(reliability, "reliability", func)
+    if numerator is not None and value_type == "other":
+        raise ValueError(
+            f"The 'numerator' parameter of {func} needs value_type 'rate' or 'proportion'. "
+            "Got value_type='other'."
+        )
     if value_type == "other" and transform:
         raise ValueError(
             f"The 'transform' parameter of {func} applies to value_type 'rate' or "
@@ -197,7 +271,7 @@ def slope_index_of_inequality(
             f"{func} takes either 'se' or 'lower' and 'upper', not both. Got se={se!r}, "
             f"lower={lower!r}, upper={upper!r}."
         )
-    if se is None and (lower is None or upper is None):
+    if se is None and (lower is None or upper is None) and numerator is None:
         raise ValueError(
             f"{func} needs standard errors: give 'se', or both 'lower' and 'upper'. Got "
             f"se={se!r}, lower={lower!r}, upper={upper!r}."
@@ -207,12 +281,24 @@ def slope_index_of_inequality(
         label = v.confidence_label(level)
         limit_names += [f"sii_lower_{label}", f"sii_upper_{label}"]
         limit_names += [f"rii_lower_{label}", f"rii_upper_{label}"]
-    reserved = ["quantiles", "sii", "rii", *limit_names, "value_type", "transform"]
-    reserved += ["multiplier", "confidence", "reps", "seed", "simulation", "method", "note"]
+    mad_names = []
+    for level in levels:
+        label = v.confidence_label(level)
+        mad_names += [f"sii_mad_{label}", f"rii_mad_{label}"]
+    reserved = ["quantiles", "sii", "rii", *limit_names, "intercept", *mad_names]
+    reserved += ["value_type", "transform", "multiplier", "confidence", "reps", "seed"]
+    reserved += ["simulation", "back_transform", "method", "note"]
     v.check_no_clash(by_columns, reserved, func)
 
-    values = v.numeric_column(data, value, "value", func)
     populations = v.count_column(data, population, "population", func)
+    if value is not None:
+        values = v.numeric_column(data, value, "value", func)
+        value_name = value
+    else:
+        values, counts, sizes = _values_from_counts(
+            data, numerator, denominator or population, value_type, func
+        )
+        value_name = numerator
     ranks = v.numeric_column(data, quantile, "quantile", func)
     missing_rank = np.isnan(ranks)
     if missing_rank.any():
@@ -220,18 +306,23 @@ def slope_index_of_inequality(
             f"The 'quantile' column {quantile!r} of {func} is missing in "
             f"{v.rows_text(data.index[missing_rank])}."
         )
-    standard_errors = _standard_errors(
-        data,
-        values,
-        se=se,
-        lower=lower,
-        upper=upper,
-        value_type=value_type,
-        forward=forward,
-        limits_confidence=limits_confidence,
-        func=func,
-    )
-    _check_domain(data, values, value, value_type, transform, func)
+    if value is None and se is None and lower is None:
+        standard_errors = _count_standard_errors(
+            counts, sizes, value_type, forward, limits_confidence
+        )
+    else:
+        standard_errors = _standard_errors(
+            data,
+            values,
+            se=se,
+            lower=lower,
+            upper=upper,
+            value_type=value_type,
+            forward=forward,
+            limits_confidence=limits_confidence,
+            func=func,
+        )
+    _check_domain(data, values, value_name, value_type, transform, func)
     if transform:
         with np.errstate(divide="ignore", invalid="ignore"):
             fitted_values = forward(values)
@@ -249,6 +340,11 @@ def slope_index_of_inequality(
     order = np.lexsort((ranks, groups.codes))
     bounds = np.searchsorted(groups.codes[order], np.arange(groups.count + 1))
     rng = np.random.default_rng(seed)
+    # The reliability runs draw from a child stream of the same seed, so the limits
+    # reported are the same with or without them.
+    reliability_rng = (
+        np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0]) if reliability else None
+    )
 
     results = []
     for code in range(groups.count):
@@ -265,6 +361,8 @@ def slope_index_of_inequality(
                 reps=reps,
                 rng=rng,
                 simulation=simulation,
+                midpoint=transform and back_transform == "midpoint",
+                reliability_rng=reliability_rng,
             )
         )
     columns: dict[str, Any] = {"quantiles": np.diff(bounds)}
@@ -278,6 +376,13 @@ def slope_index_of_inequality(
         label = v.confidence_label(level)
         columns[f"rii_lower_{label}"] = [r["rii_limits"][level][0] for r in results]
         columns[f"rii_upper_{label}"] = [r["rii_limits"][level][1] for r in results]
+    if show_intercept:
+        columns["intercept"] = [r["intercept"] for r in results]
+    if reliability:
+        for level in levels:
+            label = v.confidence_label(level)
+            columns[f"sii_mad_{label}"] = [r["sii_mad"][level] for r in results]
+            columns[f"rii_mad_{label}"] = [r["rii_mad"][level] for r in results]
     columns["value_type"] = value_type
     columns["transform"] = transform
     columns["multiplier"] = multiplier
@@ -285,12 +390,62 @@ def slope_index_of_inequality(
     columns["reps"] = reps
     columns["seed"] = seed
     columns["simulation"] = simulation
+    if transform:
+        columns["back_transform"] = back_transform
     columns["method"] = METHOD_SII
     columns["note"] = [r["note"] for r in results]
     result = pd.DataFrame(columns, index=groups.keys.index)
-    for name in ["sii", "rii", *limit_names]:
+    floats = ["sii", "rii", *limit_names]
+    floats += (["intercept"] if show_intercept else []) + (mad_names if reliability else [])
+    for name in floats:
         result[name] = result[name].astype("float64")
     return pd.concat([groups.keys, result], axis=1).reset_index(drop=True)
+
+
+def _values_from_counts(
+    data: pd.DataFrame, numerator: str, denominator: str, value_type: str, func: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return values (numerator / denominator), counts and denominators; NaN if missing."""
+    counts = v.count_column(data, numerator, "numerator", func)
+    sizes = v.count_column(data, denominator, "denominator", func)
+    if value_type == "proportion":
+        over = counts > sizes
+        if over.any():
+            raise ValueError(
+                f"The 'numerator' column {numerator!r} of {func} exceeds the 'denominator' "
+                f"column {denominator!r} in {v.rows_text(data.index[over])}."
+            )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = np.where(sizes > 0, counts / sizes, np.nan)
+    return values, counts, sizes
+
+
+def _count_standard_errors(
+    counts: np.ndarray,
+    sizes: np.ndarray,
+    value_type: str,
+    forward: Callable[[np.ndarray], np.ndarray],
+    limits_confidence: float,
+) -> np.ndarray:
+    """Return standard errors on the value type's scale from the counts' own limits.
+
+    Wilson limits for proportions; exact Poisson (under 10 events) or Byar's limits of the
+    count over the denominator for rates. NaN where a limit cannot be transformed (no
+    events, or every member counted).
+    """
+    present = ~np.isnan(counts) & (sizes > 0)
+    safe_counts = np.where(present, counts, 0.0)
+    safe_sizes = np.where(present, sizes, 1.0)
+    if value_type == "proportion":
+        low, high = wilson_interval(safe_counts, safe_sizes, limits_confidence)
+        usable = present & (low > 0) & (high < 1)
+    else:
+        low, high, _ = poisson_interval(safe_counts, limits_confidence)
+        low, high = low / safe_sizes, high / safe_sizes
+        usable = present & (low > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        errors = (forward(high) - forward(low)) / (2 * z_value(limits_confidence))
+    return np.where(usable, errors, np.nan)
 
 
 def _check_seed(seed: Any, func: str) -> int:
@@ -445,8 +600,18 @@ def _sii_group(
     reps: int,
     rng: np.random.Generator,
     simulation: str,
+    midpoint: bool = False,
+    reliability_rng: np.random.Generator | None = None,
 ) -> dict[str, Any]:
-    """SII, RII and their limits for one group (rows sorted by quantile)."""
+    """SII, RII, intercept and their limits for one group (rows sorted by quantile).
+
+    With ``midpoint`` the simulated intercepts are replaced by the fitted midpoint minus
+    half of each simulated slope, so each draw's SII and RII are those of its slope placed
+    around the fitted value at b = 1/2. With ``reliability_rng`` the simulation is run
+    :data:`RELIABILITY_RUNS` − 1 more times from that generator and the mean absolute
+    difference of those runs' limits from the first run's is returned as ``sii_mad`` and
+    ``rii_mad``.
+    """
     empty = {level: (np.nan, np.nan) for level in levels}
     problems = []
     for label, mask in (
@@ -460,17 +625,80 @@ def _sii_group(
             problems.append(f"{label} in quantile(s) {shown}")
     if problems:
         note = "not calculated: " + "; ".join(problems)
+        missing = {level: np.nan for level in levels}
         return {
             "sii": np.nan,
             "rii": np.nan,
+            "intercept": np.nan,
             "sii_limits": empty,
             "rii_limits": empty,
+            "sii_mad": missing,
+            "rii_mad": missing,
             "note": note,
         }
 
     intercept_weights, slope_weights = _design(pop)
     intercept = intercept_weights @ y
     slope = slope_weights @ y
+
+    def indices(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        top = inverse(a + b)  # fitted value at the least deprived end
+        bottom = inverse(a)  # fitted value at the most deprived end
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = top / bottom if multiplier > 0 else bottom / top
+        return (top - bottom) * multiplier, ratio
+
+    def simulate(generator: np.random.Generator) -> tuple[dict, dict]:
+        intercepts, slopes = _draw_coefficients(
+            y, se, intercept_weights, slope_weights, intercept, slope, reps, generator, simulation
+        )
+        if midpoint:
+            intercepts = (intercept + slope / 2) - slopes / 2
+        sii_draws, rii_draws = indices(intercepts, slopes)
+        return (
+            _order_statistics(sii_draws, levels, reps),
+            _order_statistics(rii_draws, levels, reps),
+        )
+
+    sii, rii = indices(np.asarray(intercept), np.asarray(slope))
+    sii_limits, rii_limits = simulate(rng)
+    later = []
+    if reliability_rng is not None:
+        later = [simulate(reliability_rng) for _ in range(RELIABILITY_RUNS - 1)]
+    sii_mad = {level: np.nan for level in levels}
+    rii_mad = {level: np.nan for level in levels}
+    if later:
+        for level in levels:
+            sii_mad[level] = _mean_absolute_difference(
+                sii_limits[level], [run[0][level] for run in later]
+            )
+            rii_mad[level] = _mean_absolute_difference(
+                rii_limits[level], [run[1][level] for run in later]
+            )
+    return {
+        "sii": float(sii),
+        "rii": float(rii),
+        "intercept": float(inverse(np.asarray(intercept))),
+        "sii_limits": sii_limits,
+        "rii_limits": rii_limits,
+        "sii_mad": sii_mad,
+        "rii_mad": rii_mad,
+        "note": "",
+    }
+
+
+def _draw_coefficients(
+    y: np.ndarray,
+    se: np.ndarray,
+    intercept_weights: np.ndarray,
+    slope_weights: np.ndarray,
+    intercept: float,
+    slope: float,
+    reps: int,
+    rng: np.random.Generator,
+    simulation: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``reps`` simulated intercepts and slopes."""
     if simulation == "coefficients":
         variance = se**2
         cov_ii = intercept_weights**2 @ variance
@@ -480,34 +708,23 @@ def _sii_group(
         l21 = cov_is / l11 if l11 > 0 else 0.0
         l22 = np.sqrt(max(cov_ss - l21**2, 0.0))
         normals = rng.standard_normal((2, reps))
-        intercepts = intercept + l11 * normals[0]
-        slopes = slope + l21 * normals[0] + l22 * normals[1]
-    else:
-        weights = np.column_stack([intercept_weights, slope_weights])
-        coefficients = np.empty((reps, 2))
-        chunk = max(1, _CHUNK_ELEMENTS // len(y))
-        for start in range(0, reps, chunk):
-            stop = min(start + chunk, reps)
-            drawn = y + se * rng.standard_normal((stop - start, len(y)))
-            coefficients[start:stop] = drawn @ weights
-        intercepts, slopes = coefficients[:, 0], coefficients[:, 1]
+        return intercept + l11 * normals[0], slope + l21 * normals[0] + l22 * normals[1]
+    weights = np.column_stack([intercept_weights, slope_weights])
+    coefficients = np.empty((reps, 2))
+    chunk = max(1, _CHUNK_ELEMENTS // len(y))
+    for start in range(0, reps, chunk):
+        stop = min(start + chunk, reps)
+        drawn = y + se * rng.standard_normal((stop - start, len(y)))
+        coefficients[start:stop] = drawn @ weights
+    return coefficients[:, 0], coefficients[:, 1]
 
-    def indices(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        top = inverse(a + b)  # fitted value at the least deprived end
-        bottom = inverse(a)  # fitted value at the most deprived end
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = top / bottom if multiplier > 0 else bottom / top
-        return (top - bottom) * multiplier, ratio
 
-    sii, rii = indices(np.asarray(intercept), np.asarray(slope))
-    sii_draws, rii_draws = indices(intercepts, slopes)
-    return {
-        "sii": float(sii),
-        "rii": float(rii),
-        "sii_limits": _order_statistics(sii_draws, levels, reps),
-        "rii_limits": _order_statistics(rii_draws, levels, reps),
-        "note": "",
-    }
+def _mean_absolute_difference(
+    first: tuple[float, float], later: Sequence[tuple[float, float]]
+) -> float:
+    """Mean of |later − first| over both limits of every later run."""
+    differences = [abs(run[i] - first[i]) for run in later for i in (0, 1)]
+    return float(np.mean(differences))
 
 
 __all__ = ["slope_index_of_inequality"]
