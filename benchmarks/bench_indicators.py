@@ -1,12 +1,16 @@
-"""Benchmark the indicator statistics at the sizes of issue 4.
+"""Benchmark the indicator statistics at the sizes of issues 4 and 15.
 
 - DSR with 95% and 99.8% limits over 10,000 groups x 19 age bands (ESP2013), against a
   per-group ``groupby().apply`` baseline written the obvious way;
 - SII with 100,000 Monte Carlo reps over 100 groups of 10 deciles, default simulation
-  (draws of the fitted coefficients) against the literal one (a draw for every decile).
+  (draws of the fitted coefficients) against the literal one (a draw for every decile);
+- funnel points for 10,000 units (crude rates per 100,000, some with no events), and the
+  funnel limits and each unit's significance against them for the same units (issue 15);
+- mean with 95% limits for 10,000 groups of 10 values, 100,000 rows (issue 15).
 
 Prints the median of several runs, the ratio to the baseline and the peak memory traced
-while one run of each executes. Target: each under 1 second on the 2-core machine.
+while one run of each executes. Target: each under 1 second on the 2-core machine; the
+issue 15 lines print the target and whether the median meets it.
 
 Usage: ``python benchmarks/bench_indicators.py [--quick]``.
 """
@@ -23,7 +27,17 @@ import numpy as np
 import pandas as pd
 
 from toolkit.data.contract import ESP2013_BANDS, ESP2013_WEIGHTS
-from toolkit.indicators import directly_standardised_rate, slope_index_of_inequality
+from toolkit.indicators import (
+    assign_funnel_significance,
+    directly_standardised_rate,
+    funnel_limits,
+    funnel_points,
+    mean_with_limits,
+    slope_index_of_inequality,
+)
+
+#: Target of each timed statistic, in seconds.
+TARGET_SECONDS = 1.0
 
 
 def median_seconds(run: Callable[[], object], repeats: int) -> float:
@@ -95,11 +109,42 @@ def sii_data(groups: int, seed: int = 0) -> pd.DataFrame:
     )
 
 
+def funnel_data(units: int, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    # Log-uniform from 100 to 200,000 people, so that some small units have no events.
+    population = np.rint(np.exp(rng.uniform(np.log(100), np.log(200_000), units))).astype(int)
+    events = rng.poisson(population * rng.uniform(0.002, 0.008, units))
+    return pd.DataFrame(
+        {
+            "unit": np.arange(units),
+            "events": events,
+            "population": population,
+            "rate": events / population * 100_000,
+        }
+    )
+
+
+def mean_data(groups: int, per_group: int = 10, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {
+            "area": np.repeat(np.arange(groups), per_group),
+            "value": rng.normal(75, 5, groups * per_group),
+        }
+    )
+
+
+def target_text(seconds: float) -> str:
+    met = "met" if seconds < TARGET_SECONDS else "MISSED"
+    return f"target {TARGET_SECONDS:g} s: {met}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
     args = parser.parse_args()
     dsr_groups, sii_groups, reps = (1_000, 10, 20_000) if args.quick else (10_000, 100, 100_000)
+    funnel_units, mean_groups = (1_000, 1_000) if args.quick else (10_000, 10_000)
     repeats = 3 if args.quick else 5
 
     frame = dsr_data(dsr_groups)
@@ -148,6 +193,56 @@ def main() -> None:
         f"(simulation='quantiles') {literal_time:.3f} s (peak "
         f"{peak_megabytes(lambda: run_sii('quantiles')):.0f} MB); quantiles / coefficients = "
         f"{literal_time / sii_time:.1f}x"
+    )
+
+    units = funnel_data(funnel_units)
+
+    def run_points() -> pd.DataFrame:
+        return funnel_points(units, numerator="events", rate="rate", denominator="population")
+
+    # A crude rate over one year gives back each unit's population.
+    np.testing.assert_allclose(
+        run_points()["funnel_denominator"].to_numpy(), units["population"], rtol=1e-9
+    )
+    points_time = median_seconds(run_points, repeats)
+    print(
+        f"Funnel points, {funnel_units:,} units: median {points_time:.3f} s (peak "
+        f"{peak_megabytes(run_points):.0f} MB); {target_text(points_time)}"
+    )
+
+    def run_limits() -> pd.DataFrame:
+        return funnel_limits(units, numerator="events", denominator="population", statistic="rate")
+
+    def run_significance() -> pd.DataFrame:
+        return assign_funnel_significance(
+            units, numerator="events", denominator="population", statistic="rate"
+        )
+
+    limits_time = median_seconds(run_limits, repeats)
+    significance_time = median_seconds(run_significance, repeats)
+    both_time = limits_time + significance_time
+    print(
+        f"Funnel limits (100 denominators, 95% and 99.8%) for the same {funnel_units:,} units: "
+        f"median {limits_time:.3f} s; significance of each unit: median "
+        f"{significance_time:.3f} s (peak {peak_megabytes(run_significance):.0f} MB); "
+        f"together {both_time:.3f} s, {target_text(both_time)}"
+    )
+
+    values = mean_data(mean_groups)
+
+    def run_mean() -> pd.DataFrame:
+        return mean_with_limits(values, value="value", by="area")
+
+    np.testing.assert_allclose(
+        run_mean()["value"].to_numpy(),
+        values.groupby("area")["value"].mean().to_numpy(),
+        rtol=1e-9,
+    )
+    mean_time = median_seconds(run_mean, repeats)
+    print(
+        f"Mean with 95% limits, {mean_groups:,} groups x 10 values ({len(values):,} rows): "
+        f"median {mean_time:.3f} s (peak {peak_megabytes(run_mean):.0f} MB); "
+        f"{target_text(mean_time)}"
     )
 
 

@@ -220,3 +220,14 @@ def test_the_decision_box_says_synthetic_when_the_data_are(evidence):
     )
     for label in evidence.priorities.labels:
         assert label in shown
+
+
+def test_the_inequality_summary_gives_limits_on_the_excess_and_the_gap(evidence):
+    text = report.inequality_summary(evidence.profile, config=evidence.config).text
+    total = evidence.profile.excess_total.iloc[0]
+    low, high = total["excess_positive_lower_95"], total["excess_positive_upper_95"]
+    assert low <= total["excess_positive"] <= high
+    assert f"(95% CI {round(low, -1):,.0f} to {round(high, -1):,.0f})" in text
+    gap = evidence.profile.gap.iloc[0]
+    assert "Gap: the age-standardised rate" in text
+    assert f"{gap['relative_gap']:.2f} times as high" in text

@@ -27,7 +27,9 @@ import pandas as pd
 
 from toolkit.indicators import _validation as v
 from toolkit.indicators._age_bands import band_positions, resolve_standard
+from toolkit.indicators.intervals import poisson_interval, z_value
 from toolkit.indicators.rates import directly_standardised_rate
+from toolkit.indicators.sii import MIN_REPS, _check_seed
 
 #: Output column of the quintile derived from the decile, ceil(decile / 2).
 QUINTILE_COLUMN = "imd_quintile"
@@ -298,6 +300,7 @@ def deprivation_gap(
     by: str | Sequence[str] | None = None,
     standard_population: Mapping[str, float] | pd.Series | None = None,
     multiplier: float = 100_000,
+    confidence: float | Sequence[float] = 0.95,
 ) -> pd.DataFrame:
     """Absolute and relative gap in the age-standardised rate, most vs least deprived.
 
@@ -322,22 +325,53 @@ def deprivation_gap(
         Standard population; default ESP2013.
     multiplier : float, default 100_000
         Rate per this many people.
+    confidence : float or sequence of float, default 0.95
+        Confidence level(s) in (0, 1) of the limits on the gaps.
 
     Returns
     -------
     pandas.DataFrame
         One row per ``by`` group: ``most_deprived`` and ``least_deprived`` (the quantiles
         compared), ``most_deprived_rate``, ``least_deprived_rate``, ``absolute_gap``
-        (most minus least deprived, per ``multiplier`` people), ``relative_gap`` (most /
-        least deprived) and ``note``. A gap involving an unpublished rate (fewer than
-        10 events) is NaN with a note. No confidence limits are given for the gaps.
+        (most minus least deprived, per ``multiplier`` people), its limits
+        ``absolute_gap_lower_95`` and ``absolute_gap_upper_95`` (one pair per level:
+        ``_99_8`` for 0.998, ...), ``relative_gap`` (most / least deprived), its limits
+        ``relative_gap_lower_95`` and ``relative_gap_upper_95``, and ``note``. A gap
+        involving an unpublished rate (fewer than 10 events) is NaN, limits included,
+        with a note; the other groups are unaffected.
+
+    Notes
+    -----
+    The two rates are independent directly standardised rates, each with Dobson's
+    variance Var = Σ(xᵢWᵢ²/nᵢ²)/(ΣW)² (times the multiplier squared). The variance is
+    recovered from the rate's own Dobson limit exactly as
+    :func:`directly_standardised_rate` computes it, √Var = (UCL − DSR)·√O/(O_U − O),
+    with O the events and O_U their Byar (or exact) upper limit. Then, by the normal
+    approximation:
+
+    - absolute gap: (DSR₁ − DSR₂) ± z·√(Var₁ + Var₂);
+    - relative gap: exp(ln(DSR₁/DSR₂) ± z·√(Var₁/DSR₁² + Var₂/DSR₂²)), symmetric on the
+      log scale (delta method).
+
+    This is the approach of APHO Technical Briefing 3, "Commonly used public health
+    statistics and their confidence intervals" (2008), carried into OHID's "Technical
+    guide: confidence intervals" for comparing two DSRs. The guide's wording and any
+    worked figure could not be checked here, so the tests check a hand calculation of
+    the formula above instead. Our own code; no library implements it.
     """
     func = "deprivation_gap"
     v.check_frame(cube, func)
     quintiles = v.check_bool(quintiles, "quintiles", func)
     by_columns = v.normalise_by(cube, by, func)
+    levels = v.parse_confidence(confidence, func)
+    gap_limits = {
+        name: [f"{name}_{side}_{v.confidence_label(level)}" for level in levels for side in
+               ("lower", "upper")]
+        for name in ("absolute_gap", "relative_gap")
+    }  # fmt: skip
     reserved = ["most_deprived", "least_deprived", "most_deprived_rate", "least_deprived_rate"]
-    reserved += ["absolute_gap", "relative_gap", "note"]
+    reserved += ["absolute_gap", *gap_limits["absolute_gap"]]
+    reserved += ["relative_gap", *gap_limits["relative_gap"], "note"]
     v.check_no_clash(by_columns, reserved, func)
     rates = _rates(
         cube,
@@ -349,9 +383,10 @@ def deprivation_gap(
         quintiles=quintiles,
         by=by_columns,
         standard_population=standard_population,
-        confidence=0.95,
+        confidence=levels,
         multiplier=multiplier,
     )
+    rates = rates.assign(_se=_dsr_standard_error(rates, levels[0]))
     quantile_column = QUINTILE_COLUMN if quintiles else quantile
     rows = []
     group_iter = (
@@ -372,17 +407,52 @@ def deprivation_gap(
         if np.isnan(most["value"]) or np.isnan(least["value"]):
             notes.append("a rate is not published (fewer than 10 events)")
         row = dict(zip(by_columns, key, strict=True))
+        high, low = float(most["value"]), float(least["value"])
+        absolute = high - low
+        relative = high / low if low else np.nan
+        se_absolute = np.sqrt(most["_se"] ** 2 + least["_se"] ** 2)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            se_log = np.sqrt((most["_se"] / high) ** 2 + (least["_se"] / low) ** 2)
         row.update(
             most_deprived=int(most[quantile_column]),
             least_deprived=int(least[quantile_column]),
-            most_deprived_rate=float(most["value"]),
-            least_deprived_rate=float(least["value"]),
-            absolute_gap=float(most["value"] - least["value"]),
-            relative_gap=float(most["value"] / least["value"]) if least["value"] else np.nan,
-            note="; ".join(notes),
+            most_deprived_rate=high,
+            least_deprived_rate=low,
+            absolute_gap=absolute,
         )
+        for level in levels:
+            label, z = v.confidence_label(level), z_value(level)
+            row[f"absolute_gap_lower_{label}"] = float(absolute - z * se_absolute)
+            row[f"absolute_gap_upper_{label}"] = float(absolute + z * se_absolute)
+        row["relative_gap"] = relative
+        for level in levels:
+            label, z = v.confidence_label(level), z_value(level)
+            finite = np.isfinite(relative) and relative > 0 and np.isfinite(se_log)
+            row[f"relative_gap_lower_{label}"] = (
+                float(np.exp(np.log(relative) - z * se_log)) if finite else np.nan
+            )
+            row[f"relative_gap_upper_{label}"] = (
+                float(np.exp(np.log(relative) + z * se_log)) if finite else np.nan
+            )
+        row["note"] = "; ".join(notes)
         rows.append(row)
     return pd.DataFrame(rows, columns=[*by_columns, *reserved])
+
+
+def _dsr_standard_error(rates: pd.DataFrame, level: float) -> np.ndarray:
+    """Dobson standard error of each DSR (per multiplier), from its upper limit.
+
+    :func:`directly_standardised_rate` gives UCL = DSR + √(Var/O)·(O_U − O), with O the
+    events and O_U their Poisson upper limit at ``level``, so √Var = (UCL − DSR)·√O/(O_U − O).
+    NaN where the rate is not published.
+    """
+    observed = rates["events"].to_numpy(dtype="float64")
+    value = rates["value"].to_numpy(dtype="float64")
+    upper = rates[f"upper_{v.confidence_label(level)}"].to_numpy(dtype="float64")
+    _, upper_events, _ = poisson_interval(observed, level)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = (upper - value) * np.sqrt(observed) / (upper_events - observed)
+    return np.where(np.isfinite(value), se, np.nan)
 
 
 def excess_events(
@@ -398,6 +468,9 @@ def excess_events(
     by: str | Sequence[str] | None = None,
     level: Level = "quantile",
     standard_population: Mapping[str, float] | pd.Series | None = None,
+    confidence: float | Sequence[float] | None = None,
+    reps: int = 100_000,
+    seed: int | None = None,
 ) -> pd.DataFrame:
     """Events (and cost) in excess of what the least deprived decile's rates would give.
 
@@ -434,6 +507,15 @@ def excess_events(
         One row per quantile, or one row per ``by`` group with the totals.
     standard_population : mapping or pandas.Series, optional
         Standard used to rank quantiles for ``reference="best_two"``; default ESP2013.
+    confidence : float or sequence of float, optional
+        Confidence level(s) in (0, 1) of simulated limits on the excess (and its cost).
+        ``None`` (the default) gives no limits and runs no simulation.
+    reps : int, default 100_000
+        Monte Carlo repetitions for the limits (at least 1,000); used with ``confidence``.
+    seed : int, optional
+        Seed of the ``numpy.random.Generator`` for the limits. ``None`` draws a fresh
+        seed from the operating system; either way the seed used is recorded in the
+        ``seed`` column. Used with ``confidence``.
 
     Returns
     -------
@@ -449,11 +531,31 @@ def excess_events(
         (the sum of the positive parts: events that would not occur if no quantile did
         worse than the reference), the same two for cost, and the reference columns.
 
+        With ``confidence``, each of ``excess``, ``excess_cost``, ``excess_net``,
+        ``excess_positive``, ``excess_cost_net`` and ``excess_cost_positive`` present is
+        followed by its limits (``excess_lower_95``, ``excess_upper_95``, one pair per
+        level: ``_99_8`` for 0.998, ...), and ``confidence``, ``reps`` and ``seed``
+        columns are added before ``note`` (at the end for ``level="total"``).
+
     Notes
     -----
     An age band in which the reference has no population has no reference rate; the
     band's expected events are set to its observed events (no excess) and counted in
     ``bands_without_reference``. Our own code (simple sums; no library offers it).
+
+    The limits are by Monte Carlo simulation (a parametric bootstrap), not a closed
+    form: each repetition draws every age band's events in the reference quantile(s)
+    and each other quantile's events, from Poisson distributions with the observed
+    counts as means, recomputes the reference rates, the expected events and the
+    excess, and the limits are the order statistics at round(reps·(1 − cv)) and
+    round(reps·cv), cv = conf + (1 − conf)/2, as for the SII. The reference quantiles
+    and the population are held fixed, and so is the cost per event (its own
+    uncertainty is not included). For one quantile the simulated variance agrees with
+    the delta-method variance O + Σ nᵢ²·Rᵢ/Nᵢ² (R, N the reference's events and
+    population), but the positive-part total has no closed form, and it is biased
+    upwards when some quantiles are near the reference, so its limits are
+    conservative at the low end. Each ``by`` group draws from its own stream of the
+    seed.
     """
     func = "excess_events"
     v.check_columns(
@@ -486,6 +588,15 @@ def excess_events(
     reserved = ["observed", "expected", "excess", "population", "cost_per_event", "excess_cost"]
     reserved += ["excess_net", "excess_positive", "excess_cost_net", "excess_cost_positive"]
     reserved += ["reference", "reference_quantiles", "bands_without_reference", "note"]
+    levels = None if confidence is None else v.parse_confidence(confidence, func)
+    if levels is not None:
+        reps = v.check_int(
+            reps, "reps", func, minimum=MIN_REPS, description="an int of 1,000 or more"
+        )
+        seed = _check_seed(seed, func)
+        reserved += ["confidence", "reps", "seed"]
+        for name in ["excess", "excess_cost", *reserved[6:10]]:
+            reserved += [f"{name}_{column}" for column in v.limit_columns(levels)]
     v.check_no_clash(by_columns, reserved, func)
 
     rows = _deprivation_rows(
@@ -557,6 +668,34 @@ def excess_events(
         per_event = np.full((n_groups, n_q), np.nan)
     excess_cost = excess * per_event
     reference_labels = [", ".join(str(q) for q in q_values[chosen[g]]) for g in range(n_groups)]
+    limits: dict[str, np.ndarray] = {}
+    failed = np.zeros(n_groups, dtype=bool)
+    if levels is not None:
+        limits, failed = _simulated_excess_limits(
+            observed=observed,
+            at_risk=at_risk,
+            present=present,
+            chosen=chosen,
+            has_reference=has_reference,
+            per_event=per_event,
+            levels=levels,
+            reps=reps,
+            seed=seed,
+        )
+
+    def add_limits(columns: dict[str, Any], name: str, index: Any) -> None:
+        if levels is None:
+            return
+        for level in levels:
+            label = v.confidence_label(level)
+            for side in ("lower", "upper"):
+                columns[f"{name}_{side}_{label}"] = limits[f"{name}_{side}_{label}"][index]
+
+    def add_settings(columns: dict[str, Any]) -> None:
+        if levels is not None:
+            columns["confidence"] = v.confidence_text(levels)
+            columns["reps"] = reps
+            columns["seed"] = seed
 
     if level == "quantile":
         g_index, q_index = np.nonzero(present)
@@ -571,37 +710,195 @@ def excess_events(
                 np.where(notes == "", "no events, so no cost per event", notes),
                 notes,
             )
+        if failed.any():
+            notes = np.where(
+                failed[g_index],
+                np.where(
+                    notes == "",
+                    _NOTE_NO_LIMITS,
+                    np.char.add(np.asarray(notes, dtype=str), "; " + _NOTE_NO_LIMITS),
+                ),
+                notes,
+            )
+        index = (g_index, q_index)
         columns: dict[str, Any] = {
             quantile_column: q_values[q_index],
             "observed": observed_total[g_index, q_index],
             "expected": expected[g_index, q_index],
             "excess": excess[g_index, q_index],
-            "population": population_total[g_index, q_index],
         }
+        add_limits(columns, "excess", index)
+        columns["population"] = population_total[g_index, q_index]
         if with_cost:
             columns["cost_per_event"] = per_event[g_index, q_index]
             columns["excess_cost"] = excess_cost[g_index, q_index]
+            add_limits(columns, "excess_cost", index)
         columns["reference"] = reference
         columns["reference_quantiles"] = [reference_labels[g] for g in g_index]
         columns["bands_without_reference"] = without[g_index, q_index]
+        add_settings(columns)
         columns["note"] = notes
         return v.result_frame(groups.keys, columns, rows=g_index)
 
     masked = np.where(present, excess, 0.0)
+    every = slice(None)
     columns = {
         "observed": observed_total.sum(1),
         "expected": np.where(present, expected, 0.0).sum(1),
         "excess_net": masked.sum(1),
-        "excess_positive": np.clip(masked, 0, None).sum(1),
     }
+    add_limits(columns, "excess_net", every)
+    columns["excess_positive"] = np.clip(masked, 0, None).sum(1)
+    add_limits(columns, "excess_positive", every)
     if with_cost:
         cost_masked = np.where(present, excess_cost, 0.0)
         columns["excess_cost_net"] = cost_masked.sum(1)
+        add_limits(columns, "excess_cost_net", every)
         columns["excess_cost_positive"] = np.where(cost_masked > 0, cost_masked, 0.0).sum(1)
+        add_limits(columns, "excess_cost_positive", every)
     columns["reference"] = reference
     columns["reference_quantiles"] = reference_labels
     columns["bands_without_reference"] = without.sum(1)
+    add_settings(columns)
     return v.result_frame(groups.keys, columns)
+
+
+_NOTE_NO_LIMITS = "limits not calculated (the simulation failed for this group)"
+#: Entropy mixed into the seed so the excess draws are not the SII's draws.
+_EXCESS_STREAM = 0x657863
+
+
+def _percentile_limits(
+    draws: np.ndarray, levels: Sequence[float]
+) -> dict[float, tuple[np.ndarray, np.ndarray]]:
+    """Order statistics round(reps·(1 − cv)) and round(reps·cv) of each column of draws."""
+    reps = draws.shape[0]
+    positions = {}
+    for level in levels:
+        cv = level + (1 - level) / 2
+        low = int(np.rint(reps * (1 - cv))) - 1
+        high = int(np.rint(reps * cv)) - 1
+        positions[level] = (min(max(low, 0), reps - 1), min(max(high, 0), reps - 1))
+    kth = sorted({k for pair in positions.values() for k in pair})
+    ordered = np.partition(draws, kth, axis=0)
+    return {level: (ordered[lo], ordered[hi]) for level, (lo, hi) in positions.items()}
+
+
+def _simulated_excess_limits(
+    *,
+    observed: np.ndarray,
+    at_risk: np.ndarray,
+    present: np.ndarray,
+    chosen: np.ndarray,
+    has_reference: np.ndarray,
+    per_event: np.ndarray,
+    levels: Sequence[float],
+    reps: int,
+    seed: int,
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Monte Carlo limits of the excess by group and quantile, and of the group totals.
+
+    Parameters
+    ----------
+    observed, at_risk : numpy.ndarray
+        Events and population, shape (groups, quantiles, bands).
+    present, chosen : numpy.ndarray
+        Quantiles present in a group, and the reference quantiles, (groups, quantiles).
+    has_reference : numpy.ndarray
+        Bands with a reference population, (groups, bands).
+    per_event : numpy.ndarray
+        Cost per event (NaN without a cost), (groups, quantiles).
+    levels : sequence of float
+        Confidence levels.
+    reps : int
+        Repetitions.
+    seed : int
+        Seed; group g draws from child g of ``SeedSequence([seed, _EXCESS_STREAM])``.
+
+    Returns
+    -------
+    limits : dict of str to numpy.ndarray
+        ``excess_lower_95`` etc. of shape (groups, quantiles) for ``excess`` and
+        ``excess_cost``, of shape (groups,) for the four totals.
+    failed : numpy.ndarray
+        Groups whose simulation raised (their limits are NaN).
+    """
+    n_groups, n_q, _ = observed.shape
+    per_quantile = ["excess", "excess_cost"]
+    totals = ["excess_net", "excess_positive", "excess_cost_net", "excess_cost_positive"]
+    limits: dict[str, np.ndarray] = {}
+    for level in levels:
+        label = v.confidence_label(level)
+        for side in ("lower", "upper"):
+            for name in per_quantile:
+                limits[f"{name}_{side}_{label}"] = np.full((n_groups, n_q), np.nan)
+            for name in totals:
+                limits[f"{name}_{side}_{label}"] = np.full(n_groups, np.nan)
+    failed = np.zeros(n_groups, dtype=bool)
+    streams = np.random.SeedSequence([seed, _EXCESS_STREAM]).spawn(n_groups)
+    for g in range(n_groups):
+        try:
+            draws = _excess_draws(
+                observed[g],
+                at_risk[g],
+                present[g],
+                chosen[g],
+                has_reference[g],
+                reps,
+                np.random.default_rng(streams[g]),
+            )
+        except (ValueError, FloatingPointError):
+            failed[g] = True
+            continue
+        costs = draws * per_event[g]
+        columns = {
+            "excess": draws,
+            "excess_cost": costs,
+            "excess_net": draws.sum(1),
+            "excess_positive": np.clip(draws, 0, None).sum(1),
+            "excess_cost_net": costs.sum(1),
+            "excess_cost_positive": np.where(costs > 0, costs, 0.0).sum(1),
+        }
+        for name, values in columns.items():
+            for level, (low, high) in _percentile_limits(values, levels).items():
+                label = v.confidence_label(level)
+                limits[f"{name}_lower_{label}"][g] = low
+                limits[f"{name}_upper_{label}"][g] = high
+    return limits, failed
+
+
+def _excess_draws(
+    observed: np.ndarray,
+    at_risk: np.ndarray,
+    present: np.ndarray,
+    chosen: np.ndarray,
+    has_reference: np.ndarray,
+    reps: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Simulate the excess of each quantile of one group, shape (reps, quantiles).
+
+    Only bands with a reference rate carry excess (elsewhere expected = observed), so
+    a non-reference quantile needs one Poisson draw of its events in those bands; the
+    reference quantiles are drawn band by band, as their events make the reference rates.
+    Quantiles not present are 0.
+    """
+    reference_population = (at_risk * chosen[:, None]).sum(0)
+    safe_population = np.where(has_reference, reference_population, 1.0)
+    reference_draws = rng.poisson(
+        observed[chosen], size=(reps, int(chosen.sum()), len(safe_population))
+    )
+    reference_draws = reference_draws.astype("float64")
+    reference_rate = np.where(has_reference, reference_draws.sum(1) / safe_population, 0.0)
+    exposure = np.where(has_reference, at_risk, 0.0)
+    expected = reference_rate @ exposure.T  # (reps, quantiles)
+    others = ~chosen & present
+    events = np.zeros((reps, len(present)))
+    events[:, others] = rng.poisson(
+        np.where(has_reference, observed[others], 0.0).sum(1), size=(reps, int(others.sum()))
+    )
+    events[:, chosen] = np.where(has_reference, reference_draws, 0.0).sum(2)
+    return np.where(present, events - expected, 0.0)
 
 
 def core20_share(

@@ -21,10 +21,11 @@ from toolkit.indicators.inequality import (
     Reference,
     _deprivation_rows,
     core20_share,
+    deprivation_gap,
     excess_events,
     rate_by_deprivation,
 )
-from toolkit.indicators.sii import _design, slope_index_of_inequality
+from toolkit.indicators.sii import _check_seed, _design, slope_index_of_inequality
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -53,15 +54,20 @@ class DeprivationProfile:
     sii : pandas.DataFrame
         One row from :func:`slope_index_of_inequality` on those rates.
     excess : pandas.DataFrame
-        Excess events by decile (:func:`excess_events`).
+        Excess events by decile (:func:`excess_events`), with simulated limits
+        (``excess_lower_95``, ``excess_upper_95``, ...).
     excess_total : pandas.DataFrame
-        One row of totals (``excess_net``, ``excess_positive``, ...).
+        One row of totals (``excess_net``, ``excess_positive``, ...), each with its
+        simulated limits (``excess_positive_lower_95``, ...).
     core20 : pandas.DataFrame
         One row from :func:`core20_share`.
     multiplier : float
         The rates are per this many people.
     excluded_rows : int
         Cube rows left out because they had no decile.
+    gap : pandas.DataFrame or None
+        One row from :func:`deprivation_gap` (quintile 1 against quintile 5) with the
+        limits of the absolute and relative gaps; ``None`` when not computed.
     """
 
     events: str
@@ -74,6 +80,7 @@ class DeprivationProfile:
     core20: pd.DataFrame
     multiplier: float
     excluded_rows: int
+    gap: pd.DataFrame | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """One row per decile: rate, limits, observed, expected and excess events.
@@ -81,7 +88,8 @@ class DeprivationProfile:
         Returns
         -------
         pandas.DataFrame
-            A new frame joining ``rates`` and ``excess`` on the decile.
+            A new frame joining ``rates`` and ``excess`` on the decile; the limits of
+            the excess (and of its cost) follow, when ``excess`` has them.
         """
         limit_columns = [c for c in self.rates.columns if c.startswith(("lower_", "upper_"))]
         rates = self.rates[[self.quantile, "events", "population", "value", *limit_columns, "note"]]
@@ -89,6 +97,12 @@ class DeprivationProfile:
         keep = [self.quantile, "expected", "excess"]
         if "excess_cost" in self.excess.columns:
             keep.append("excess_cost")
+        keep += [c for c in self.excess.columns if c.startswith(("excess_lower_", "excess_upper_"))]
+        keep += [
+            c
+            for c in self.excess.columns
+            if c.startswith(("excess_cost_lower_", "excess_cost_upper_"))
+        ]
         return rates.merge(self.excess[keep], on=self.quantile, how="left")
 
     def _numbers(self) -> dict[str, Any]:
@@ -112,6 +126,12 @@ class DeprivationProfile:
             "reference": total["reference_quantiles"],
             "event_share": core["event_share"],
             "population_share": core["population_share"],
+            "excess_low": total.get(f"excess_positive_lower_{label}", np.nan),
+            "excess_high": total.get(f"excess_positive_upper_{label}", np.nan),
+            "cost_low": total.get(f"excess_cost_positive_lower_{label}", np.nan),
+            "cost_high": total.get(f"excess_cost_positive_upper_{label}", np.nan),
+            "gap": None if self.gap is None else self.gap.iloc[0],
+            "label": label,
         }
 
     def summary(self) -> str:
@@ -153,13 +173,19 @@ class DeprivationProfile:
                 f"{n['rii']:.2f} ({n['rii_low']:.2f} to {n['rii_high']:.2f})."
             )
         lines.append(SII_CONVENTION)
+        gap = _gap_text(n, per)
+        if gap:
+            lines.append(gap)
         excess = (
             f"Excess {self.label} if every decile had the age-specific rates of decile "
-            f"{n['reference']}: {n['excess_positive']:,.0f} (sum over deciles above the "
-            f"reference; net {n['excess_net']:,.0f})"
+            f"{n['reference']}: {n['excess_positive']:,.0f} ({_interval(n, 'excess', level)}"
+            f"sum over deciles above the reference; net {n['excess_net']:,.0f})"
         )
         if not np.isnan(n["cost_positive"]):
-            excess += f", costing £{n['cost_positive']:,.0f} (net £{n['cost_net']:,.0f})"
+            excess += (
+                f", costing £{n['cost_positive']:,.0f} ({_interval(n, 'cost', level, '£')}"
+                f"net £{n['cost_net']:,.0f})"
+            )
         lines.append(excess + ".")
         lines.append(
             f"Core20 (deciles 1-2): {n['event_share']:.1%} of {self.label} and "
@@ -190,11 +216,16 @@ class DeprivationProfile:
             )
         excess = (
             f"<p><b>Excess</b> {html.escape(self.label)} against decile {n['reference']}: "
-            f"{n['excess_positive']:,.0f} (net {n['excess_net']:,.0f})"
+            f"{n['excess_positive']:,.0f} ({_interval(n, 'excess', n['level'])}"
+            f"net {n['excess_net']:,.0f})"
         )
         if not np.isnan(n["cost_positive"]):
-            excess += f", £{n['cost_positive']:,.0f}"
+            cost_limits = _interval(n, "cost", n["level"], "£").removesuffix("; ")
+            excess += f", £{n['cost_positive']:,.0f}" + (f" ({cost_limits})" if cost_limits else "")
         excess += "</p>"
+        gap = _gap_text(n, f"{self.multiplier:,.0f}")
+        if gap:
+            excess = f"<p>{html.escape(gap)}</p>" + excess
         core = (
             f"<p><b>Core20</b>: {n['event_share']:.1%} of events, "
             f"{n['population_share']:.1%} of people.</p>"
@@ -252,6 +283,29 @@ class DeprivationProfile:
         return ax
 
 
+def _interval(numbers: dict[str, Any], name: str, level: str, unit: str = "") -> str:
+    """Return ``95% CI a to b; `` for ``excess`` or ``cost``, or "" without limits."""
+    low, high = numbers[f"{name}_low"], numbers[f"{name}_high"]
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return ""
+    return f"{level}% CI {unit}{low:,.0f} to {unit}{high:,.0f}; "
+
+
+def _gap_text(numbers: dict[str, Any], per: str) -> str:
+    """Return the quintile gap with its limits in one sentence, or "" without a gap."""
+    gap, label, level = numbers["gap"], numbers["label"], numbers["level"]
+    if gap is None or not np.isfinite(gap["absolute_gap"]):
+        return ""
+    return (
+        f"Gap between quintile {gap['most_deprived']} (most deprived) and quintile "
+        f"{gap['least_deprived']}: {gap['absolute_gap']:,.1f} per {per} ({level}% CI "
+        f"{gap[f'absolute_gap_lower_{label}']:,.1f} to "
+        f"{gap[f'absolute_gap_upper_{label}']:,.1f}); ratio {gap['relative_gap']:.2f} "
+        f"({gap[f'relative_gap_lower_{label}']:.2f} to "
+        f"{gap[f'relative_gap_upper_{label}']:.2f})."
+    )
+
+
 def _first_level(sii: pd.DataFrame) -> float:
     """Return the first confidence level in an SII frame's ``confidence`` text."""
     first = str(sii["confidence"].iloc[0]).split(",")[0].strip().rstrip("%")
@@ -304,9 +358,10 @@ def deprivation_profile(
     multiplier : float, default 100_000
         Rates per this many people.
     reps : int, default 100_000
-        Monte Carlo repetitions for the SII limits.
+        Monte Carlo repetitions for the SII limits and for the limits of the excess.
     seed : int, optional
-        Seed for the SII simulation (recorded in ``sii``).
+        Seed for the SII simulation and the excess simulation (recorded in ``sii``,
+        ``excess`` and ``excess_total``); ``None`` draws one from the operating system.
     label : str, optional
         Plain-language name of the events; default the column name with spaces.
 
@@ -334,6 +389,7 @@ def deprivation_profile(
         func,
     )
     levels = v.parse_confidence(confidence, func)
+    seed = _check_seed(seed, func)
     if label is not None and not isinstance(label, str):
         raise TypeError(f"The 'label' parameter of {func} must be a str or None. Got {label!r}.")
     measures = {"events": events, "population": population}
@@ -398,8 +454,22 @@ def deprivation_profile(
             reference=reference,
             level=level,
             standard_population=standard_population,
+            confidence=levels,
+            reps=reps,
+            seed=seed,
         )
         for level in ("quantile", "total")
+    )
+    gap = deprivation_gap(
+        frame,
+        events=events,
+        population=population,
+        age_band=age_band,
+        quantile=quantile_column,
+        quintiles=True,
+        standard_population=standard_population,
+        multiplier=multiplier,
+        confidence=levels,
     )
     core20 = core20_share(frame, events=events, population=population, quantile=quantile_column)
     return DeprivationProfile(
@@ -413,6 +483,7 @@ def deprivation_profile(
         core20=core20,
         multiplier=float(multiplier),
         excluded_rows=int(excluded["rows"]),
+        gap=gap,
     )
 
 

@@ -342,11 +342,12 @@ def directly_standardised_rate(
     population: str,
     age_band: str,
     by: str | Sequence[str] | None = None,
-    standard_population: Mapping[str, float] | pd.Series | None = None,
+    standard_population: Mapping[str, float] | pd.Series | str | None = None,
     confidence: float | Sequence[float] = 0.95,
     multiplier: float = 100_000,
     independent_events: bool = True,
     event_frequency: str | None = None,
+    frequency_counts: Literal["events", "persons"] = "events",
 ) -> pd.DataFrame:
     """Directly standardised rate (DSR) with Dobson limits for each group.
 
@@ -366,8 +367,12 @@ def directly_standardised_rate(
         split is accepted and summed into ``"0-4"``.
     by : str or list of str, optional
         Grouping columns; ``None`` treats the whole frame as one group.
-    standard_population : mapping or pandas.Series, optional
-        Band label to standard population. Default: European Standard Population 2013.
+    standard_population : mapping, pandas.Series or str, optional
+        Band label to standard population, or the name of a column of ``data`` holding
+        each row's standard population (as ``calculate_dsr``'s ``stdpop``; the age bands
+        are then the labels of ``age_band`` as given, and a group's rows of one band must
+        agree on it). Default: European Standard Population 2013 (as ``phe_dsr``;
+        ``calculate_dsr`` has no default).
     confidence : float or sequence of float, default 0.95
         Confidence level(s) in (0, 1), e.g. ``(0.95, 0.998)``.
     multiplier : float, default 100_000
@@ -377,9 +382,17 @@ def directly_standardised_rate(
         must then be broken down by ``event_frequency`` and the variance is adjusted.
     event_frequency : str, optional
         With ``independent_events=False``: column of the number of events per person
-        (1, 2, 3, ...). ``events`` holds the events in that row (people with that
-        frequency times the frequency) and ``population`` the band's population,
-        repeated on each frequency row.
+        (1, 2, 3, ...); ``population`` holds the band's population, repeated on each
+        frequency row. If it is also a ``by`` column it is dropped from the grouping
+        (as ``calculate_dsr``), so the result is still one row per group.
+    frequency_counts : {"events", "persons"}, default "events"
+        With ``independent_events=False``, what ``events`` holds on each frequency row:
+        ``"events"`` the events of that row (people with that frequency times the
+        frequency; the toolkit's convention, used by :mod:`toolkit.places`) or
+        ``"persons"`` the people with that frequency (``calculate_dsr``'s ``x``). The
+        results are identical once the input follows the option; the default stays
+        ``"events"`` because callers pass events, and switching it would scale their
+        rates silently.
 
     Returns
     -------
@@ -400,6 +413,12 @@ def directly_standardised_rate(
     in ``calculate_dsr``; compare groups on the ``age_bands`` column. For
     non-independent events Var = Σ_f f²·Var_f, with Var_f computed from the people
     with f events. Our own vectorised code: no library implements Dobson's method.
+
+    Checked against PHEindicatormethods 2.1.0's own tests of ``calculate_dsr`` and
+    ``phe_dsr`` (``tests/indicators/test_phe_dsr.py``). Deliberate differences: the
+    confidence is a fraction (0.95, not 95) and any level(s) in (0, 1) are accepted;
+    a band with no population and no events is skipped rather than refused; limit
+    columns are named ``lower_95`` and so on.
     """
     func = "directly_standardised_rate"
     by_columns, levels = _check_inputs(
@@ -423,21 +442,39 @@ def directly_standardised_rate(
                 "per person when independent_events=False. Got None instead."
             )
         v.check_column(data, event_frequency, "event_frequency", func)
+        by_columns = [column for column in by_columns if column != event_frequency]
+    if frequency_counts not in ("events", "persons"):
+        raise ValueError(
+            f"The 'frequency_counts' parameter of {func} must be 'events' or 'persons'. "
+            f"Got {frequency_counts!r} instead."
+        )
     if age_band in by_columns:
         raise ValueError(f"The 'by' parameter of {func} must not include the age band column.")
     out_names = ["events", "population", "value", *v.limit_columns(levels), "age_bands"]
     v.check_no_clash(by_columns, [*out_names, "standard", "confidence", "method", "note"], func)
 
-    labels, weights, lookup = resolve_standard(standard_population, func)
-    expected = _ESP_TEXT if standard_population is None else f"the standard's bands {list(labels)}"
+    standard_column = isinstance(standard_population, str)
+    if standard_column:
+        v.check_column(data, standard_population, "standard_population", func)
+        bands, n_bands = _band_codes(data, age_band, func)
+    else:
+        labels, weights, lookup = resolve_standard(standard_population, func)
+        expected = (
+            _ESP_TEXT if standard_population is None else f"the standard's bands {list(labels)}"
+        )
+        bands = band_positions(data, age_band, lookup, func=func, expected=expected)
+        n_bands = len(labels)
     counts, populations = v.counts_and_populations(
         data, count=events, population=population, func=func
     )
-    bands = band_positions(data, age_band, lookup, func=func, expected=expected)
+    if not independent_events and frequency_counts == "persons":
+        counts = counts * v.numeric_column(data, event_frequency, "event_frequency", func)
     groups = v.group_rows(data, by_columns)
-    n_bands = len(labels)
     cells = groups.codes * n_bands + bands
     size = groups.count * n_bands
+    if standard_column:
+        weights = _standard_from_column(data, standard_population, cells, size, func)
+        weights = weights.reshape(groups.count, n_bands)
     x = np.bincount(cells, weights=counts, minlength=size).reshape(groups.count, n_bands)
 
     if independent_events:
@@ -486,6 +523,51 @@ def directly_standardised_rate(
         ~has_population, NOTE_NO_POPULATION, np.where(published, "", NOTE_NOT_PUBLISHED)
     )
     return v.result_frame(groups.keys, columns)
+
+
+def _band_codes(data: pd.DataFrame, age_band: str, func: str) -> tuple[np.ndarray, int]:
+    """Return codes for the age bands as given (a column standard has no fixed bands)."""
+    missing = data[age_band].isna().to_numpy()
+    if missing.any():
+        raise ValueError(
+            f"The 'age_band' column {age_band!r} of {func} must not have missing values; "
+            f"it does in {v.rows_text(data.index[missing])}."
+        )
+    codes, labels = pd.factorize(data[age_band].astype(str))
+    return codes.astype(np.int64), len(labels)
+
+
+def _standard_from_column(
+    data: pd.DataFrame, column: str, cells: np.ndarray, size: int, func: str
+) -> np.ndarray:
+    """Return the standard population of each (group, band) cell (0 where no row).
+
+    The column must be numeric, complete and zero or more, and agree within a cell.
+    """
+    standard = v.numeric_column(data, column, "standard_population", func)
+    missing = np.isnan(standard)
+    if missing.any():
+        raise ValueError(
+            f"The 'standard_population' column {column!r} of {func} must not have missing "
+            f"values; it does in {v.rows_text(data.index[missing])}."
+        )
+    negative = standard < 0
+    if negative.any():
+        raise ValueError(
+            f"The 'standard_population' column {column!r} of {func} must be zero or more; "
+            f"it is not in {v.rows_text(data.index[negative])}."
+        )
+    low = np.full(size, np.inf)
+    high = np.full(size, -np.inf)
+    np.minimum.at(low, cells, standard)
+    np.maximum.at(high, cells, standard)
+    differs = (low != high)[cells]
+    if differs.any():
+        raise ValueError(
+            f"The 'standard_population' column {column!r} of {func} differs between rows of "
+            f"the same group and age band, in {v.rows_text(data.index[differs])}."
+        )
+    return np.where(np.isfinite(high), high, 0.0)
 
 
 def _frequency_breakdown(

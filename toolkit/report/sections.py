@@ -625,8 +625,25 @@ def inequality_summary(profile: DeprivationProfile, *, config: ReportConfig) -> 
         parts.append(sentence(f"Slope index of inequality: not calculated ({sii['note']})."))
     excess = float(total["excess_positive"])
     cost = float(total.get("excess_cost_positive", np.nan))
+    low, high = (
+        float(total.get(f"excess_positive_{end}_95", np.nan)) for end in ("lower", "upper")
+    )
+    cost_low, cost_high = (
+        float(total.get(f"excess_cost_positive_{end}_95", np.nan)) for end in ("lower", "upper")
+    )
+    limits = (
+        f" (95% CI {round(low, -1):,.0f} to {round(high, -1):,.0f})"
+        if np.isfinite(low) and np.isfinite(high)
+        else ""
+    )
+    cost_limits = (
+        f" (95% CI £{cost_low / 1e6:,.1f}m to £{cost_high / 1e6:,.1f}m)"
+        if np.isfinite(cost_low) and np.isfinite(cost_high)
+        else ""
+    )
     valued = (
-        f", costing about £{cost / 1e6:,.1f}m at £{config.admission_unit_cost:,.0f} an admission"
+        f", costing about £{cost / 1e6:,.1f}m{cost_limits} at "
+        f"£{config.admission_unit_cost:,.0f} an admission"
         if np.isfinite(cost)
         else ""
     )
@@ -634,9 +651,25 @@ def inequality_summary(profile: DeprivationProfile, *, config: ReportConfig) -> 
         sentence(
             "Excess admissions: if every decile had the age-specific rates of the least deprived "
             f"decile, there would be about {round(excess, -1):,.0f} fewer emergency admissions "
-            f"in {config.period}{valued}."
+            f"in {config.period}{limits}{valued}."
         )
     )
+    gap = getattr(profile, "gap", None)
+    if gap is not None and len(gap) and np.isfinite(float(gap["absolute_gap"].iloc[0])):
+        row = gap.iloc[0]
+        per = f"{profile.multiplier:,.0f}"
+        absolute = float(row["absolute_gap"])
+        parts.append(
+            sentence(
+                "Gap: the age-standardised rate of emergency admissions in the most deprived "
+                f"fifth is {abs(absolute):,.0f} per {per} "
+                f"{'higher' if absolute >= 0 else 'lower'} than in the least deprived fifth "
+                f"(95% CI {row['absolute_gap_lower_95']:,.0f} to "
+                f"{row['absolute_gap_upper_95']:,.0f}), {row['relative_gap']:.2f} times as high "
+                f"(95% CI {row['relative_gap_lower_95']:.2f} to "
+                f"{row['relative_gap_upper_95']:.2f})."
+            )
+        )
     return heading("Inequality in emergency admissions", level=3) + _join(parts)
 
 
