@@ -263,6 +263,58 @@ def _contract_names(columns: Sequence[Any], rules: Mapping[str, ColumnRule]) -> 
     return renamed
 
 
+def contract_column_names(columns: Sequence[Any], *, table: Table = "persons") -> dict[Any, str]:
+    """Return the contract name each column is read as (the readers' column-name matching).
+
+    Names are matched ignoring case, surrounding spaces, and spaces or hyphens in place of
+    underscores (``"GP Appointments"`` is ``gp_appointments``); a column that is no
+    contract name keeps its name. Every reader, and :func:`toolkit.segment.build_cube`
+    scanning files, uses this one matching.
+
+    Parameters
+    ----------
+    columns : sequence
+        Column names as found (a file's header, with surrounding spaces or not).
+    table : {"persons", "areas", "cube"}, default "persons"
+        Whose contract names to match.
+
+    Returns
+    -------
+    dict
+        Each column (as given) mapped to its contract name, or to itself as text.
+    """
+    return _contract_names(columns, _RULES[table])
+
+
+def persons_column_problems(columns: Sequence[Any]) -> list[str]:
+    """Return what is wrong with a persons table's column names alone, as sentences.
+
+    The checks of :func:`validate_persons` that need only the header: two columns read
+    as the same contract name, a required column missing (with a near miss suggested),
+    an unknown column that looks like a misspelt contract name, and neither an ``lsoa``
+    nor an ``imd_decile`` column. An empty list means the header is acceptable; the
+    values may still be wrong.
+
+    Parameters
+    ----------
+    columns : sequence
+        Column names as found.
+
+    Returns
+    -------
+    list of str
+        One sentence per problem, worded as in the readers' messages.
+    """
+    renamed = _contract_names(list(columns), PERSONS_RULES)
+    problems = _duplicate_name_problems(list(columns), renamed)
+    names = [renamed[column] for column in columns]
+    problems += _column_problems(names, PERSONS_RULES, table="persons", derive_age=False)
+    sentences = [problem.sentence for problem in problems]
+    if "lsoa" not in names and "imd_decile" not in names:
+        sentences.append("the table has neither an 'lsoa' nor an 'imd_decile' column.")
+    return sentences
+
+
 def _near_miss(name: str, candidates: Sequence[str]) -> str | None:
     """Return the contract name among ``candidates`` that ``name`` may be a misspelling of."""
     for stem in NAME_STEMS:
@@ -1411,6 +1463,7 @@ def read_persons(
     encoding: str = "utf-8",
     sheet: str | int = 0,
     reference_date: Any = None,
+    label: str | None = None,
 ) -> pd.DataFrame:
     """Read a persons file (CSV, Parquet or Excel) and check it against the contract.
 
@@ -1425,6 +1478,9 @@ def read_persons(
         The Excel sheet to read (name or position).
     reference_date : date, datetime or str, optional
         Derive ``age`` from ``date_of_birth`` at this date when the file has no ``age``.
+    label : str, optional
+        What messages call the file; its name by default. (:func:`toolkit.segment.build_cube`
+        gives the path it was given, so that its messages and these agree.)
 
     Returns
     -------
@@ -1438,8 +1494,13 @@ def read_persons(
         values the column and up to five rows.
     """
     reference = _parse_reference_date(reference_date, "read_persons")
+    if label is not None and not isinstance(label, str):
+        raise TypeError(
+            f"The 'label' parameter of read_persons must be a str. Got {type(label).__name__} "
+            "instead."
+        )
     raw, first_row, label, source = _read_table(
-        path, table="persons", function="read_persons", encoding=encoding, sheet=sheet
+        path, table="persons", function="read_persons", encoding=encoding, sheet=sheet, label=label
     )
     return _validate(
         raw,
@@ -2131,7 +2192,9 @@ def join_persons_to_areas(
 __all__ = [
     "IMD_HEADERS",
     "JoinReport",
+    "contract_column_names",
     "join_persons_to_areas",
+    "persons_column_problems",
     "read_areas",
     "read_persons",
     "validate_areas",

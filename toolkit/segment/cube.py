@@ -42,6 +42,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame as SparkDataFrame
     from pyspark.sql import SparkSession
 
+    from toolkit.segment._engine_contract import Standardisation
+
 Engine = Literal["duckdb", "spark"]
 
 #: Columns the cube reads besides those the model's rules read.
@@ -605,6 +607,8 @@ class _Source:
     #: Builds, only when a value check fails, the table with each person's file and row
     #: number (see :func:`_check_values`); ``None`` when the engine cannot number the rows.
     locate: Callable[[], tuple[ir.Table, Mapping[str, int] | None] | None] = lambda: None
+    #: For files scanned by DuckDB: the persons contract as SQL (see :func:`_check_files`).
+    contract: _FileContract | None = None
 
 
 def _sql_text(text: str) -> str:
@@ -628,7 +632,13 @@ def _numbered(persons: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _duckdb_table(con: Any, persons: Any) -> _Source:
+def _duckdb_table(con: Any, persons: Any, *, check_causes: bool = False) -> _Source:
+    """Return the persons as a DuckDB-side table: a DataFrame, or files (see _file_source).
+
+    ``check_causes`` refuses, in files, a ``cause_of_death`` outside the contract's broad
+    groups, as the readers do (:func:`build_cube`); :func:`toolkit.segment.build_cohort_cube`
+    counts those deaths as of another cause instead.
+    """
     import ibis
 
     if isinstance(persons, pd.DataFrame):
@@ -642,51 +652,383 @@ def _duckdb_table(con: Any, persons: Any) -> _Source:
     files, kind = resolve_files(persons)
     several = len(files) > 1
     label = files[0] if not several else f"{os.fspath(persons)} ({len(files)} files)"
-    listed = "[" + ", ".join(_sql_text(name) for name in files) + "]"
+    return _file_source(con, files, kind, label, os.fspath(persons), check_causes=check_causes)
+
+
+# --------------------------------------------------------------------------------------
+# Files on DuckDB: the readers' contract, checked in the engine
+# --------------------------------------------------------------------------------------
+#: File endings :func:`toolkit.data.read_persons` reads that :func:`build_cube` scans too.
+_READER_SUFFIXES = (".csv", ".parquet", ".pq")
+
+
+@dataclass
+class _FileContract:
+    """Persons files scanned by DuckDB, standardised and checked as the readers do.
+
+    ``view`` is the temporary view the cube reads (contract columns under their contract
+    names and types); ``full`` is the view with the helper columns the checks read.
+    """
+
+    files: list[str]
+    kind: Literal["parquet", "csv"]
+    label: str
+    path: str
+    columns: list[tuple[str, str]]
+    standardisation: Standardisation
+    view: str
+    full: str
+    check_causes: bool
+
+
+def _view_name(kind: str) -> str:
+    return f"pophealth_{kind}_{uuid.uuid4().hex}"
+
+
+def _raw_query(
+    files: Sequence[str],
+    kind: Literal["parquet", "csv"],
+    header: Sequence[str] | None,
+    *,
+    located: bool,
+) -> str:
+    """Return the SQL scanning the files: CSV with every column as text, Parquet as stored.
+
+    CSV columns are named by position and renamed to the header's names (without
+    surrounding spaces), so that DuckDB neither guesses types (which a value far down the
+    file could contradict) nor skips lines it takes for a title. With ``located``, each
+    row's file and spreadsheet row number (CSV: its position among all rows, 1 upwards;
+    corrected by :func:`_csv_starts`) are added as ``_FILE`` and ``_ROW``.
+    """
+    from toolkit.segment._engine_contract import literal, quoted
+
+    listed = "[" + ", ".join(literal(name) for name in files) + "]"
     if kind == "parquet":
-        # DuckDB's virtual columns give each row's file and position in it.
-        query = (
-            f"SELECT *, filename AS {_FILE}, file_row_number + 2 AS {_ROW} "
-            f"FROM read_parquet({listed})"
-        )
-        return _Source(
-            con.read_parquet(files),
-            label,
-            os.fspath(persons),
-            several,
-            lambda: (_duckdb_view(con, query), None),
-        )
-    header = _csv_header(files[0])
-    types = {name: "VARCHAR" for name in _TEXT_COLUMNS if name in header}
-
-    def locate_csv() -> tuple[ir.Table, Mapping[str, int]]:
-        # ORDINALITY numbers the rows of all the files in order, 1 upwards; each file's
-        # first number gives its offset.
-        typed = (
-            ", types = {" + ", ".join(f"{_sql_text(n)}: 'VARCHAR'" for n in types) + "}"
-            if types
-            else ""
-        )
-        con.raw_sql("SET preserve_insertion_order = true")
-        located = _duckdb_view(
-            con,
-            f"SELECT *, filename AS {_FILE}, ordinality AS {_ROW} FROM read_csv({listed}, "
-            f"header = true, auto_detect = true{typed}) WITH ORDINALITY",
-        )
-        if not several:
-            return located, {files[0]: -1}
-        firsts = located.group_by(located[_FILE]).aggregate(first=located[_ROW].min())
-        return located, {
-            item[_FILE]: int(item["first"]) - 2 for item in con.to_pyarrow(firsts).to_pylist()
-        }
-
-    return _Source(
-        con.read_csv(files, types=types or None),
-        label,
-        os.fspath(persons),
-        several,
-        locate_csv,
+        place = f", filename AS {_FILE}, file_row_number + 2 AS {_ROW}" if located else ""
+        return f"SELECT *{place} FROM read_parquet({listed}, union_by_name = true)"
+    assert header is not None
+    spec = ", ".join(f"'c{index}': 'VARCHAR'" for index in range(len(header)))
+    delimiter = "\\t" if files[0].lower().endswith(".tsv") else ","
+    names = ", ".join(f"c{index} AS {quoted(name)}" for index, name in enumerate(header))
+    scan = (
+        f"read_csv({listed}, header = true, auto_detect = false, columns = {{{spec}}}, "
+        f"delim = '{delimiter}', quote = '\"', escape = '\"', strict_mode = true, "
+        f"null_padding = false{', filename = true' if located else ''})"
     )
+    if located:
+        return (
+            f"SELECT {names}, filename AS {_FILE}, ordinality AS {_ROW} FROM {scan} WITH ORDINALITY"
+        )
+    return f"SELECT {names} FROM {scan}"
+
+
+def _file_source(
+    con: Any,
+    files: list[str],
+    kind: Literal["parquet", "csv"],
+    label: str,
+    path: str,
+    *,
+    check_causes: bool,
+) -> _Source:
+    """Scan persons files on DuckDB, matching columns and standardising values as the readers.
+
+    The header is checked first (:func:`toolkit.data.readers.persons_column_problems`): a
+    header the readers refuse, or one that cannot be read, is handed to them for their
+    message (see :func:`_hand_to_readers`).
+    """
+    import duckdb
+
+    from toolkit.data.readers import persons_column_problems
+    from toolkit.segment._engine_contract import quoted, standardise
+
+    header: list[str] | None = None
+    columns: list[tuple[str, str]] = []
+    try:
+        if kind == "csv":
+            headers = [[name.strip() for name in _csv_header(name)] for name in files]
+            header = headers[0]
+            for name, other in zip(files[1:], headers[1:], strict=True):
+                if other != header:
+                    raise DataContractError(
+                        f"{label}: {name} has different columns from {files[0]}; files read "
+                        "together must have the same header.",
+                        source=path,
+                    )
+            columns = [(name, "VARCHAR") for name in header]
+        else:
+            described = con.con.execute(
+                f"DESCRIBE {_raw_query(files, kind, None, located=False)}"
+            ).fetchall()
+            columns = [(str(row[0]), str(row[1])) for row in described]
+    except (UnicodeDecodeError, duckdb.Error) as error:
+        return _hand_to_readers(con, files, label, path, reason=_first_line(error))
+    names = [name for name, _ in columns]
+    problems = persons_column_problems(names)
+    if problems or not all(names):
+        return _hand_to_readers(con, files, label, path, reason=" ".join(problems))
+
+    standardisation = standardise(
+        _raw_query(files, kind, header, located=False),
+        columns,
+        csv=kind == "csv",
+        check_causes=check_causes,
+    )
+    full, view = _view_name("checked"), _view_name("persons")
+    con.raw_sql(f"CREATE TEMPORARY VIEW {full} AS {standardisation.full}")
+    listed = ", ".join(quoted(name) for name in standardisation.columns)
+    con.raw_sql(f"CREATE TEMPORARY VIEW {view} AS SELECT {listed} FROM {full}")
+    contract = _FileContract(
+        files, kind, label, path, columns, standardisation, view, full, check_causes
+    )
+    return _Source(con.table(view), label, path, len(files) > 1, contract=contract)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
+def _readable_by_readers(files: Sequence[str]) -> bool:
+    return len(files) == 1 and Path(files[0]).suffix.lower() in _READER_SUFFIXES
+
+
+def _read_with_readers(files: Sequence[str], label: str, path: str, reason: str) -> pd.DataFrame:
+    """Read the files with :func:`toolkit.data.read_persons`: its message, or its table.
+
+    One file of a kind the readers read is read whole (its error is then exactly the one
+    ``pophealth validate`` prints, the file named as given). Several files are read one by
+    one, so that the first one the readers refuse is named; should all pass, they are
+    joined. Files the readers do not read (``.tsv``, ``.csv.gz``, ``.parq``) get a plain
+    message built from ``reason``.
+    """
+    from toolkit.data.readers import read_persons
+
+    readable = [name for name in files if Path(name).suffix.lower() in _READER_SUFFIXES]
+    if len(readable) < len(files):
+        raise DataContractError(
+            f"{label}: the persons files could not be read as the contract needs "
+            f"({reason or 'unreadable'}).",
+            source=path,
+        )
+    frames = [read_persons(name, label=name if len(files) > 1 else label) for name in files]
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+
+def _hand_to_readers(con: Any, files: list[str], label: str, path: str, *, reason: str) -> _Source:
+    """Return the readers' table of files the engine cannot scan as they are, or raise."""
+    import ibis
+
+    frame = _read_with_readers(files, label, path, reason)
+    return _Source(
+        ibis.memtable(frame),
+        label,
+        path,
+        len(files) > 1,
+        locate=lambda: (ibis.memtable(_numbered(frame)), None),
+    )
+
+
+def _check_files(con: Any, contract: _FileContract) -> None:
+    """Check scanned persons files against the whole persons contract, or raise.
+
+    One aggregate query counts the rows breaking each rule (and the rows), then the
+    ``person_id`` hashes are scanned for repeats (:func:`_surplus_hashes`). When every
+    count is zero the files are read by the cube as they stand. When a rule is broken, the
+    message is built in the engine (:func:`_raise_from_engine`: each rule's count and
+    first rows, in the readers' words), so that a large bad file is never loaded.
+
+    The readers decide instead (:func:`_read_with_readers`; for one CSV or Parquet file
+    their message is exactly that of ``pophealth validate``) when DuckDB cannot scan the
+    files (text that is not UTF-8, a line with too many values, a truncated file), when
+    they hold no rows, when a CSV file has blank lines (DuckDB skips them, so its row
+    numbers would be wrong), and when a value the SQL could not read is one pandas reads
+    (the SQL errs on the strict side; the failing distinct values are put through the
+    readers' own standardisation to make sure). Should the readers accept the file, the
+    cube is built from the table they return, through the same view.
+    """
+    import duckdb
+
+    standardisation = contract.standardisation
+    checks = standardisation.checks
+    has_ids = "person_id" in standardisation.columns
+    measures = [f"count_if({check.broken}) AS k{index}" for index, check in enumerate(checks)]
+    if has_ids:
+        measures.append("count(person_id) AS ids")
+    query = f"SELECT {', '.join(['count(*) AS n', *measures])} FROM {contract.full}"
+    reason = ""
+    duplicated = 0
+    try:
+        row = con.con.execute(query).fetchall()[0]
+        rows = int(row[0])
+        counts = [int(value or 0) for value in row[1 : 1 + len(checks)]]
+        if has_ids and _surplus_hashes(con, con.table(contract.view), int(row[-1] or 0)) > 0:
+            duplicated = _duplicate_ids(con, con.table(contract.view))[1]
+    except duckdb.Error as error:
+        rows, counts, reason = -1, [], _first_line(error)
+    if rows > 0 and not any(counts) and not duplicated:
+        return
+    engine_can_tell = rows > 0 and (
+        not _readable_by_readers(contract.files)
+        or (
+            not (contract.kind == "csv" and _has_blank_lines(contract.files[0]))
+            and _unreadable_confirmed(con, contract, counts)
+        )
+    )
+    if engine_can_tell:
+        _raise_from_engine(con, contract, counts, duplicated)
+    if rows == 0 and not _readable_by_readers(contract.files):
+        raise DataContractError(
+            f"{contract.label}: the table has a header row but no data rows.",
+            source=contract.path,
+        )
+    frame = _read_with_readers(contract.files, contract.label, contract.path, reason)
+    _replace_view(con, contract, frame)
+
+
+def _has_blank_lines(path: str) -> bool:
+    """Whether a CSV file has an empty line (read in blocks; only when a rule failed)."""
+    opener: Callable[..., Any] = gzip.open if path.lower().endswith(".gz") else open
+    previous = b"\n"
+    with opener(path, "rb") as handle:
+        while block := handle.read(1 << 24):
+            text = (previous + block).replace(b"\r\n", b"\n")
+            if b"\n\n" in text:
+                return True
+            previous = block[-2:]
+    return False
+
+
+#: Most distinct unreadable values of a column put through the readers' standardisation.
+_CONFIRM_VALUES = 10_000
+
+
+def _unreadable_confirmed(con: Any, contract: _FileContract, counts: Sequence[int]) -> bool:
+    """Whether pandas, too, cannot read the text values the SQL found unreadable.
+
+    The readers' standardisation (:func:`toolkit.data.schemas.standardise_column`) is run
+    on the distinct failing values of each text column (at most :data:`_CONFIRM_VALUES`
+    of each): if it reads any of them, the SQL was stricter than the readers.
+    """
+    from toolkit.data.schemas import PERSONS_RULES, UNREADABLE_PHRASES, standardise_column
+
+    unreadable = {phrases[0] for phrases in UNREADABLE_PHRASES.values()}
+    text_columns = {
+        name
+        for name, kind in zip(contract.standardisation.columns, contract.columns, strict=True)
+        if kind[1].upper() == "VARCHAR"
+    }
+    for check, count in zip(contract.standardisation.checks, counts, strict=True):
+        if not count or check.check not in unreadable or check.column not in text_columns:
+            continue
+        values = [
+            item[0]
+            for item in con.con.execute(
+                f"SELECT DISTINCT {check.shown} FROM {contract.full} WHERE {check.broken} "
+                f"LIMIT {_CONFIRM_VALUES}"
+            ).fetchall()
+        ]
+        series = pd.Series(values, dtype=object)
+        _, bad = standardise_column(series, PERSONS_RULES[check.column], check.column)
+        if not bool(bad.all()):
+            return False
+    return True
+
+
+def _replace_view(con: Any, contract: _FileContract, frame: pd.DataFrame) -> None:
+    """Point the cube's view at the readers' table, keeping its columns and types."""
+    import pyarrow as pa
+
+    from toolkit.segment._engine_contract import quoted
+
+    types = {
+        str(name): str(kind)
+        for name, kind, *_ in con.con.execute(f"DESCRIBE {contract.view}").fetchall()
+    }
+    name = _view_name("read")
+    con.con.register(name, pa.Table.from_pandas(frame, preserve_index=False))
+    listed = ", ".join(
+        f"CAST({quoted(column)} AS {kind}) AS {quoted(column)}" for column, kind in types.items()
+    )
+    con.raw_sql(f"CREATE OR REPLACE TEMPORARY VIEW {contract.view} AS SELECT {listed} FROM {name}")
+
+
+def _csv_starts(con: Any, located: str, files: Sequence[str]) -> dict[str, int]:
+    """How much to subtract from a CSV row's position among all files for its row number."""
+    if len(files) == 1:
+        return {files[0]: -1}
+    firsts = con.con.execute(
+        f"SELECT {_FILE}, min({_ROW}) FROM ({located}) GROUP BY {_FILE}"
+    ).fetchall()
+    return {str(name): int(first) - 2 for name, first in firsts}
+
+
+def _raise_from_engine(
+    con: Any, contract: _FileContract, counts: Sequence[int], duplicated: int
+) -> None:
+    """Raise one error listing each broken rule's count and first rows, found in the engine."""
+    from toolkit.data.readers import MAX_EXAMPLES, _raise
+    from toolkit.segment._engine_contract import standardise
+
+    checks = contract.standardisation.checks
+    header = [name for name, _ in contract.columns] if contract.kind == "csv" else None
+    raw = _raw_query(contract.files, contract.kind, header, located=True)
+    con.raw_sql("SET preserve_insertion_order = true")
+    located = standardise(
+        raw,
+        contract.columns,
+        csv=contract.kind == "csv",
+        extra=(_FILE, _ROW),
+        check_causes=contract.check_causes,
+    )
+    starts = _csv_starts(con, raw, contract.files) if contract.kind == "csv" else None
+    wanted = [
+        (index, check.broken, check.shown or "NULL")
+        for index, check in enumerate(located.checks)
+        if counts[index]
+    ]
+    if duplicated:
+        wanted.append(
+            (
+                len(checks),
+                "person_id IN (SELECT person_id FROM _located WHERE person_id IS NOT NULL "
+                "GROUP BY person_id HAVING count(*) > 1)",
+                "NULL",
+            )
+        )
+    parts = [
+        f"(SELECT {index} AS _check, CAST({_FILE} AS VARCHAR) AS _file, "
+        f"CAST({_ROW} AS BIGINT) AS _row, CAST({shown} AS VARCHAR) AS _value FROM _located "
+        f"WHERE {broken} ORDER BY _file, _row LIMIT {MAX_EXAMPLES})"
+        for index, broken, shown in wanted
+    ]
+    found = con.con.execute(
+        f"WITH _located AS ({located.full}) {' UNION ALL '.join(parts)}"
+    ).fetchall()
+    examples: dict[int, list[tuple[str | None, int, str | None]]] = {}
+    for index, file, row, value in sorted(found, key=lambda item: (item[0], item[1], item[2])):
+        number = int(row) - (starts[file] if starts else 0)
+        examples.setdefault(index, []).append((file, number, value))
+    failures = [
+        _Failure(
+            check.column, check.check, check.phrases, counts[index], tuple(examples.get(index, []))
+        )
+        for index, check in enumerate(checks)
+        if counts[index]
+    ]
+    if duplicated:
+        failures.append(
+            _Failure(
+                "person_id",
+                "unique",
+                ("shares a person_id with another row", "share a person_id with another row"),
+                duplicated,
+                tuple(examples.get(len(checks), [])),
+            )
+        )
+    several = len(contract.files) > 1
+    problems = [_to_problem(failure, several_files=several, no_rows=None) for failure in failures]
+    _raise(problems, label=contract.label, source=contract.path, first_row=2)
 
 
 def _arrow_for_spark(persons: pd.DataFrame) -> Any:
@@ -868,10 +1210,18 @@ def build_cube(
 
     Notes
     -----
-    The checks cover what the cube depends on, not the whole contract: codes are read as
-    they are (``sex`` ``"m"`` is refused, not mapped). For the full contract, with common
-    codings mapped, read the table with :func:`toolkit.data.read_persons` (or check it
-    with :func:`toolkit.data.validate_persons`). A person with a missing ``imd_decile`` or
+    Files on DuckDB are read as :func:`toolkit.data.read_persons` reads them and checked
+    against the whole persons contract, in the engine: column names matched ignoring case
+    and surrounding spaces (:func:`toolkit.data.readers.contract_column_names`), CSV
+    values read as text and standardised as the readers do (``sex`` ``"m"`` is ``"M"``,
+    flags ``Y``/``N``, cost ``"£1,250"`` is 1250), so that ``pophealth cube`` accepts and
+    refuses exactly the files ``pophealth validate`` does. A file DuckDB cannot scan (not
+    UTF-8, cut short, a repeated column) is handed to the readers for their message. A
+    DataFrame, and files on Spark, get the checks the cube depends on only, with codes read
+    as they are (``sex`` ``"m"`` is refused, not mapped): read them with
+    :func:`toolkit.data.read_persons` first for the full contract.
+
+    A person with a missing ``imd_decile`` or
     ``place`` is kept in a cell with a missing decile or place; a persons table without a
     ``place`` column puts everyone in the place ``"(all)"``. Activity counts are summed as
     64-bit integers (an overflow is an error, never a wrap-around) and cost as float64, so
@@ -926,6 +1276,10 @@ def check_source(con: Any, source: _Source, steps: tqdm, engine: Engine) -> None
     Shared by :func:`build_cube` and :func:`toolkit.segment.build_cohort_cube`.
     """
     steps.set_postfix_str("checking values")
+    if source.contract is not None:
+        _check_files(con, source.contract)
+        steps.update()
+        return
     _check_values(
         con,
         source.table,
@@ -985,7 +1339,7 @@ def _build_on_duckdb(
     try:
         con.raw_sql("SET enable_progress_bar = false")
         steps.set_postfix_str("reading")
-        source = _duckdb_table(con, persons)
+        source = _duckdb_table(con, persons, check_causes=True)
         return _run(con, source, model, steps, validate=validate, engine="duckdb")
     finally:
         con.disconnect()
