@@ -193,7 +193,7 @@ show_figure(
 if inputs.has_boundaries:
     show_figure(
         report.neighbourhood_map(
-            places, period=config.period, attribution=report.map_attribution(config, inputs)
+            places, period=config.period, attribution=report.map_attribution(config)
         )
     )
 else:

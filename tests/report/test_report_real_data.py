@@ -140,12 +140,12 @@ def test_the_deciles_caption_names_the_areas_edition(evidence):
 
 def test_maps_of_real_boundaries_carry_the_ons_attribution():
     config = ReportConfig(system_name="X", persons="p.csv", areas="a.gpkg")
-    words = report.map_attribution(config, None)
+    words = report.map_attribution(config)
     assert words == ONS_ATTRIBUTION.format(year=pd.Timestamp.today().year)
     assert "Office for National Statistics" in words and "Crown copyright" in words
     own = ReportConfig(system_name="X", persons="p.csv", areas="a.gpkg", map_attribution="Ours")
-    assert report.map_attribution(own, None) == "Ours"
-    assert "synthetic" in report.map_attribution(demo_config(persons=300), None)
+    assert report.map_attribution(own) == "Ours"
+    assert "synthetic" in report.map_attribution(demo_config(persons=300))
 
 
 @pytest.mark.slow

@@ -239,6 +239,7 @@ class LinkedTables:
     ratios: dict[str, LinkedRatio] = field(default_factory=dict)
     _members: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _suppressed: dict[str, str] | None = field(default=None, repr=False)
+    _hidden: set[str] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.threshold = check_threshold(self.threshold, function="LinkedTables")
@@ -309,6 +310,7 @@ class LinkedTables:
         self.cells[key] = cell
         self._members[key] = np.flatnonzero(mask)
         self._suppressed = None
+        self._hidden = None
         return cell
 
     def add_ratio(
@@ -320,6 +322,8 @@ class LinkedTables:
                 raise ValueError(f"LinkedTables.add_ratio: no cell named {name!r}.")
         ratio = LinkedRatio(key, numerator, denominator, float(multiplier), int(decimals))
         self.ratios[key] = ratio
+        self._suppressed = None
+        self._hidden = None
         return ratio
 
     def value(self, key: str) -> int:
@@ -359,6 +363,7 @@ class LinkedTables:
                 )
             suppressed[pick] = COMPLEMENTARY
         self._suppressed = suppressed
+        self._hidden = self._unpublished(suppressed)
         return dict(suppressed)
 
     def _unpublished(self, suppressed: Mapping[str, str]) -> set[str]:
@@ -387,12 +392,12 @@ class LinkedTables:
             return self._ratio_hidden(key, suppressed)
         if key not in self.cells:
             raise KeyError(f"LinkedTables: no cell or ratio named {key!r}.")
-        return key in self._unpublished(suppressed)
+        return key in (self._hidden if self._hidden is not None else self._unpublished(suppressed))
 
     def shown(self) -> dict[str, float | None]:
         """Return each published figure as the report shows it (None where suppressed)."""
         suppressed = self.protect()
-        hidden = self._unpublished(suppressed)
+        hidden = self._hidden if self._hidden is not None else self._unpublished(suppressed)
         figures: dict[str, float | None] = {
             key: (None if key in hidden else float(self.value(key))) for key in self.cells
         }

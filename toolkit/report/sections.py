@@ -1617,12 +1617,11 @@ def _join_sentence(linked: LinkedTables | None, threshold: int) -> BoardText:
     return text
 
 
-def map_attribution(config: ReportConfig, inputs: ReportInputs) -> str:
+def map_attribution(config: ReportConfig) -> str:
     """Return the attribution printed under the map: the configuration's, or the default.
 
     The default is the wording ONS asks for with its boundaries (Open Government Licence,
-    OS Crown copyright) when the areas carry English or Welsh LSOA codes, and "synthetic
-    boundaries" for the demo system.
+    OS Crown copyright) for an areas file, and "synthetic boundaries" for the demo system.
     """
     from toolkit.report.config import ONS_ATTRIBUTION
 
