@@ -2,8 +2,9 @@
 
 One parametrised test per rule: the input frame is unchanged; ``by`` columns survive;
 negative counts, a zero or missing population where there are events, a confidence
-outside (0, 1), fewer than 5 quantiles for the SII and unknown age bands all raise
-``ValueError`` naming the parameter, the column and the rows; a missing count counts as 0.
+outside 0.9 to 1 (as PHEindicatormethods), fewer than 5 quantiles for the SII and unknown
+age bands all raise ``ValueError`` naming the parameter, the column and the rows; a missing
+count counts as 0.
 """
 
 from __future__ import annotations
@@ -176,13 +177,15 @@ SPECS = [
         "deprivation_gap",
         make_cube,
         lambda d, **o: indicators.deprivation_gap(d, **CUBE, **o),
-        "place", "emergency_admissions", "events", "persons", "population", False, "age_band",
+        "place", "emergency_admissions", "events", "persons", "population", True, "age_band",
     ),
     Spec(
         "excess_events",
         make_cube,
-        lambda d, **o: indicators.excess_events(d, **CUBE, cost="cost_gbp", **o),
-        "place", "emergency_admissions", "events", "persons", "population", False, "age_band",
+        lambda d, **o: indicators.excess_events(
+            d, **CUBE, cost="cost_gbp", reps=1_000, seed=1, **o
+        ),
+        "place", "emergency_admissions", "events", "persons", "population", True, "age_band",
     ),
     Spec(
         "core20_share",
@@ -246,6 +249,14 @@ def test_functions_of_values_leave_their_input_and_keep_groups(name):
         assert set(result["region"]) == {"North", "South"}
 
 
+@pytest.mark.parametrize("bad", [95, 0.8, 1.0, (0.95, 0.5)])
+def test_mean_with_limits_confidence_follows_the_contract(bad):
+    with pytest.raises(ValueError, match="The 'confidence' parameter of mean_with_limits must be"):
+        indicators.mean_with_limits(_values(), value="value", confidence=bad)
+    result = indicators.mean_with_limits(_values(), value="value", confidence=(0.95, 0.998))
+    assert {"lower_95", "upper_95", "lower_99_8", "upper_99_8"} <= set(result.columns)
+
+
 @pytest.mark.parametrize("spec", SPECS, ids=ids)
 def test_input_is_unchanged(spec):
     data = spec.data()
@@ -296,7 +307,7 @@ def test_population_needed_where_there_are_events(spec, missing):
     assert f"({label})" in message
 
 
-@pytest.mark.parametrize("bad", [95, 0, 1.0, -0.5, (0.95, 1.2)])
+@pytest.mark.parametrize("bad", [95, 0, 0.8, 1.0, -0.5, (0.95, 1.2), (0.95, 0.5)])
 @pytest.mark.parametrize(
     "spec", [s for s in SPECS if s.confidence], ids=[s.name for s in SPECS if s.confidence]
 )
@@ -317,7 +328,8 @@ def test_confidence_message_reads_like_scikit_learn():
     with pytest.raises(ValueError) as error:
         indicators.directly_standardised_rate(esp_frame(), **ESP, confidence=95)
     assert str(error.value) == (
-        "The 'confidence' parameter of directly_standardised_rate must be a float in (0, 1). "
+        "The 'confidence' parameter of directly_standardised_rate must be a float from 0.9 "
+        "to below 1, e.g. 0.95. "
         "Got 95 instead."
     )
 
@@ -358,13 +370,17 @@ def test_missing_count_counts_as_zero(spec):
     )
 
 
-def test_sii_missing_value_is_noted():
+def test_sii_missing_value_is_refused_or_noted():
     data = _deciles()
     data.loc[data.index[12], "value"] = np.nan
-    result = indicators.slope_index_of_inequality(
-        data, value="value", quantile="decile", population="population", se="se", by="area",
-        reps=1_000, seed=1,
-    )  # fmt: skip
+    options = {
+        "value": "value", "quantile": "decile", "population": "population", "se": "se",
+        "by": "area", "reps": 1_000, "seed": 1,
+    }  # fmt: skip
+    with pytest.raises(ValueError, match=r"'value' of slope_index_of_inequality is missing in"):
+        indicators.slope_index_of_inequality(data, **options)
+    with pytest.warns(indicators.SIIWarning, match="1 group"):
+        result = indicators.slope_index_of_inequality(data, invalid_groups="note", **options)
     assert result["note"].iloc[0] == ""
     assert result["note"].iloc[1].startswith("not calculated: missing value")
 
@@ -372,9 +388,17 @@ def test_sii_missing_value_is_noted():
 def test_sii_needs_five_quantiles():
     data = _deciles()
     data = data[~((data["area"] == "A1") & (data["decile"] > 4))]
+    options = {"value": "value", "quantile": "decile", "population": "population", "se": "se"}
+    # By default (as phe_sii) a group lacking quantiles other groups have is removed.
+    with pytest.warns(indicators.SIIWarning, match="1 group\\(s\\) removed"):
+        removed = indicators.slope_index_of_inequality(data, by="area", reps=1_000, **options)
+    assert removed["sii"].isna().tolist() == [False, True]
+    assert (
+        removed["note"].iloc[1].endswith("quantile(s) 5, 6, 7, 8, 9, 10, which other groups have")
+    )
     with pytest.raises(ValueError) as error:
         indicators.slope_index_of_inequality(
-            data, value="value", quantile="decile", population="population", se="se", by="area"
+            data, by="area", incomplete_groups="calculate", **options
         )
     message = str(error.value)
     assert "'quantile'" in message and "'decile'" in message

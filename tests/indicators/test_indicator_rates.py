@@ -325,7 +325,11 @@ def test_dsr_non_independent_events():
     kwargs = {"events": "events", "population": "population", "age_band": "age_band"}
     independent = directly_standardised_rate(frame, **kwargs)
     one = directly_standardised_rate(
-        single, independent_events=False, event_frequency="frequency", **kwargs
+        single,
+        independent_events=False,
+        event_frequency="frequency",
+        frequency_counts="events",
+        **kwargs,
     )
     assert_allclose(one["value"], independent["value"], rtol=1e-12)
     assert_allclose(one["lower_95"], independent["lower_95"], rtol=1e-12)
@@ -334,7 +338,11 @@ def test_dsr_non_independent_events():
     threes = frame.assign(frequency=3, events=frame["events"] * 0 + 6)  # 2 people x 3 events
     both = pd.concat([ones, threes], ignore_index=True)
     result = directly_standardised_rate(
-        both, independent_events=False, event_frequency="frequency", **kwargs
+        both,
+        independent_events=False,
+        event_frequency="frequency",
+        frequency_counts="events",
+        **kwargs,
     )
     weights, population = esp_weights(), frame["population"].to_numpy(float)
     events = np.full(19, 10.0)
@@ -365,6 +373,7 @@ def test_dsr_non_independent_population_must_repeat():
             age_band="age_band",
             independent_events=False,
             event_frequency="frequency",
+            frequency_counts="events",
         )
 
 

@@ -93,15 +93,25 @@ def test_sign_convention_and_negative_multiplier():
     assert abs(down["rii_upper_95"] - 1 / up["rii_lower_95"]) < 0.01 * rii_width
 
 
+def _log_limits(frame: pd.DataFrame) -> pd.DataFrame:
+    """95% limits whose log-scale standard error is the frame's ``se`` (transform needs them)."""
+    z = 1.959963984540054
+    return frame.assign(
+        lower=frame["value"] * np.exp(-z * frame["se"]),
+        upper=frame["value"] * np.exp(z * frame["se"]),
+    )
+
+
 def test_transformed_rate_back_transforms():
     values = [12.0 * 0.93**d for d in range(10)]
-    frame = _deciles(values, se=0.05, population=[900 + 37 * d for d in range(10)])
+    frame = _log_limits(_deciles(values, se=0.05, population=[900 + 37 * d for d in range(10)]))
     result = slope_index_of_inequality(
         frame,
         value="value",
         quantile="decile",
         population="population",
-        se="se",
+        lower="lower",
+        upper="upper",
         value_type="rate",
         transform=True,
         multiplier=100,
@@ -164,12 +174,13 @@ def test_groups_and_two_confidence_levels():
     assert result["confidence"].iloc[0] == "95%, 99.8%"
 
 
-def test_missing_value_gives_a_note_not_an_error():
+def test_missing_value_raises_or_gives_a_note():
     frame = _deciles([50.0 + d for d in range(10)])
     frame.loc[3, "value"] = np.nan
-    result = slope_index_of_inequality(
-        frame, value="value", quantile="decile", population="population", se="se", reps=1_000
-    ).iloc[0]
+    options = {"value": "value", "quantile": "decile", "population": "population", "se": "se"}
+    with pytest.raises(ValueError, match="missing in 1 row"):
+        slope_index_of_inequality(frame, reps=1_000, **options)
+    result = slope_index_of_inequality(frame, reps=1_000, invalid_groups="note", **options).iloc[0]
     assert np.isnan(result["sii"]) and np.isnan(result["rii_upper_95"])
     assert result["note"] == "not calculated: missing value in quantile(s) 4"
 
@@ -190,6 +201,8 @@ def test_either_se_or_limits():
         slope_index_of_inequality(frame, lower="lower", **kwargs)
     with pytest.raises(ValueError, match="'transform' parameter"):
         slope_index_of_inequality(frame, se="se", transform=True, **kwargs)
+    with pytest.raises(ValueError, match="'se' parameter .* left out when transform=True"):
+        slope_index_of_inequality(frame, se="se", transform=True, value_type="rate", **kwargs)
     with pytest.raises(ValueError, match="'reps' parameter .* 1,000 or more. Got 10 instead"):
         slope_index_of_inequality(frame, se="se", reps=10, **kwargs)
 
@@ -227,7 +240,9 @@ def test_draws_back_transform_is_kept_as_an_option():
 
     values = np.array([12.0 * 0.93**d for d in range(10)])
     frame = _deciles(list(values), se=0.05, population=[900 + 37 * d for d in range(10)])
-    kwargs = {"value": "value", "quantile": "decile", "population": "population", "se": "se"}
+    frame = _log_limits(frame)
+    kwargs = {"value": "value", "quantile": "decile", "population": "population"}
+    kwargs |= {"lower": "lower", "upper": "upper"}
     kwargs |= {"value_type": "rate", "transform": True, "reps": 4_000, "seed": 12}
     draws = slope_index_of_inequality(frame, back_transform="draws", **kwargs).iloc[0]
     midpoint = slope_index_of_inequality(frame, **kwargs).iloc[0]

@@ -190,8 +190,7 @@ def test_dsr_non_independent_events(info, options, columns):
         events="persons",
         standard_population="esp2013",
         independent_events=False,
-        event_frequency="freq",
-        frequency_counts="persons",
+        event_frequency="freq",  # frequency_counts="persons" is the default, as calculate_dsr
         **options,
     )
     assert list(result["area"]) == list(RESULTS["area"].iloc[8:12])
@@ -199,7 +198,7 @@ def test_dsr_non_independent_events(info, options, columns):
 
 
 def test_dsr_non_independent_events_as_events():
-    # The same case with events = persons x frequency (the toolkit's frequency_counts="events").
+    # The same case with events = persons x frequency (the departure frequency_counts="events").
     data = NONIND.assign(events=NONIND["persons"] * NONIND["freq"])
     result = _dsr(
         data,
@@ -207,6 +206,7 @@ def test_dsr_non_independent_events_as_events():
         standard_population="esp2013",
         independent_events=False,
         event_frequency="freq",
+        frequency_counts="events",
         **TWO,
     )
     _assert_matches(result, RESULTS.iloc[8:12], FULL)
@@ -276,9 +276,9 @@ CALCULATE_DSR_ERRORS = [
         ValueError,
         "zero or more",
     ),
-    # confidence = "0.95", 0.74, 3, 1000 (the toolkit takes any fraction in (0, 1): 0.74 is
-    # a deliberate difference, checked to work), c(90.95, 0.998, 1.00), c(0.95, 1.00)
+    # confidence = "0.95", 0.74, 3, 1000, c(90.95, 0.998, 1.00), c(0.95, 1.00)
     ("confidence not numeric", MULTI, {"confidence": "0.95"}, TypeError, "confidence"),
+    ("confidence < 0.9", MULTI, {"confidence": 0.74}, ValueError, "from 0.9 to below 1"),
     ("confidence between 1 and 90", MULTI, {"confidence": 3}, ValueError, "confidence"),
     ("confidence > 100", MULTI, {"confidence": 1000}, ValueError, "confidence"),
     ("more than 2 CIs", MULTI, {"confidence": (90.95, 0.998, 1.0)}, ValueError, "confidence"),
@@ -357,11 +357,6 @@ def test_calculate_dsr_errors(info, data, options, error, message):
             del options[name]  # the R call leaves the argument out
     with pytest.raises(error, match=message):
         directly_standardised_rate(data, **options)
-
-
-def test_confidence_below_90_is_accepted():
-    # R: calculate_dsr(..., confidence = 0.74) -> error; the toolkit accepts any level in (0, 1)
-    assert _dsr(confidence=0.74)["lower_74"].notna().sum() == 2
 
 
 # --------------------------------------------------------------------------------------
@@ -488,4 +483,5 @@ def test_phe_dsr_unequal_rows_per_group_are_standardised_over_bands_present():
     # standardised over the bands it has; the age_bands column shows how many.
     result = _dsr(MULTI[MULTI["count"] < 100])
     assert list(result["age_bands"]) == [18, 19, 18]
-    # confidence = 0.74 (testpheDSRs.R "error confidence < 0.9"): accepted, see above
+    # confidence = 0.74 (testpheDSRs.R "error confidence < 0.9"): refused, see the
+    # calculate_dsr cases above

@@ -497,9 +497,9 @@ def error_first_band_not_zero():
 def error_confidence_out_of_range():
     # expect_error(phe_life_expectancy(df1, deaths, pop, age, confidence = 0.8),
     #   "all confidence levels must be between 90 and 100 or between 0.9 and 1")
-    # departure: any level in (0, 1) is accepted; percentages and levels >= 1 are refused
-    assert "lower_80" in le(df1(), confidence=0.8).columns
-    for level in (95, 1.2):
+    # as the package, levels below 0.9 are refused; percentages and levels >= 1 are also
+    # refused (a documented departure: 95 and 0.95 are never confused)
+    for level in (0.8, 95, 1.2):
         with pytest.raises(ValueError, match="confidence"):
             le(df1(), confidence=level)
 

@@ -9,8 +9,9 @@ the expected interval's width with 100,000 repetitions (the package's own checks
 repetitions and a looser 5% mean relative difference). R's row ranges (1-based, as in
 ``SII_test_grouped[1:20, ]``) are ``RecordNo`` ranges here.
 
-Where the toolkit differs from the package by design, the case is marked ``xfail`` (strict)
-with the reason, so the counts of passing cases per family stay visible.
+The package's behaviour is the default. Where the toolkit offers a departure as an option
+(``invalid_groups="note"``, ``incomplete_groups="calculate"``,
+``back_transform="draws"``), a test below checks the option too.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from toolkit.indicators.sii import slope_index_of_inequality
+from toolkit.indicators.sii import SIIWarning, slope_index_of_inequality
 
 DATA = pd.read_csv(Path(__file__).resolve().parent / "phe" / "testdata_SII.csv")
 BY = ["Area", "Grouping1", "Grouping2"]
@@ -381,7 +382,6 @@ def _call(first: int, last: int, **options: Any) -> pd.DataFrame:
     return slope_index_of_inequality(_rows(first, last), **kwargs)
 
 
-_DIFFERENT = "the toolkit differs by design"
 PARAMETER_CASES = [
     # phe_sii(SII_test_grouped[1:20, 3:13], Quantile, x = Count, se = StandardError)
     #   "function phe_sii requires the arguments: data, quantile, population"
@@ -467,9 +467,6 @@ PARAMETER_CASES = [
         ValueError,
         "confidence",
         id="confidence-0.35",
-        marks=pytest.mark.xfail(
-            strict=True, reason=f"{_DIFFERENT}: any level in (0, 1) is accepted, not only 0.9 to 1"
-        ),
     ),
     # phe_sii(..., se = StandardError, confidence = 40)
     pytest.param(
@@ -499,9 +496,6 @@ PARAMETER_CASES = [
         ValueError,
         "se",
         id="transform-with-se",
-        marks=pytest.mark.xfail(
-            strict=True, reason=f"{_DIFFERENT}: a given se is taken as on the log or logit scale"
-        ),
     ),
 ]
 
@@ -556,9 +550,6 @@ DATA_CASES = [
         ValueError,
         "missing",
         id="missing-se",
-        marks=pytest.mark.xfail(
-            strict=True, reason=f"{_DIFFERENT}: the group gets NaN results and a note, not an error"
-        ),
     ),
     # phe_sii(SII_test_grouped[166:170, 3:13], ..., x = Count, value_type = 2, se)
     #   "some groups have a zero or negative count x"
@@ -568,10 +559,6 @@ DATA_CASES = [
         ValueError,
         "count",
         id="zero-count",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=f"{_DIFFERENT}: a zero count is a valid proportion of 0 without the transform",
-        ),
     ),
     # phe_sii(SII_test_grouped[1:20, 3:13], ..., value, value_type = 2, se)
     #   "value proportions are not all between 0 and 1"
@@ -616,9 +603,6 @@ DATA_CASES = [
         ValueError,
         "missing",
         id="missing-limits",
-        marks=pytest.mark.xfail(
-            strict=True, reason=f"{_DIFFERENT}: the group gets NaN results and a note, not an error"
-        ),
     ),
 ]
 
@@ -629,13 +613,56 @@ def test_phe_sii_invalid_data(rows, options, error, match):
         _call(*rows, **options)
 
 
-def test_phe_sii_missing_limits_give_a_note():
-    # The toolkit's counterpart of the two xfail cases above: rows 191:200 lack the SE and
-    # limits of quantiles 1 to 5, so the group is not calculated and says why.
+def test_phe_sii_missing_limits_give_a_note_with_the_note_option():
+    # The departure invalid_groups="note": rows 191:200 lack the SE and limits of
+    # quantiles 1 to 5, so the group is not calculated, says why, and a warning counts it.
     for options in ({"se": "StandardError"}, {"lower": "LowerCL", "upper": "UpperCL"}):
-        row = _call(191, 200, value="Value", **options).iloc[0]
+        with pytest.warns(SIIWarning, match="1 group\\(s\\) not calculated"):
+            row = _call(191, 200, value="Value", invalid_groups="note", **options).iloc[0]
         assert np.isnan(row["sii"])
         assert row["note"] == "not calculated: missing standard error in quantile(s) 1, 2, 3, 4, 5"
+
+
+def test_phe_sii_one_bad_group_does_not_stop_the_others_with_the_note_option():
+    # Rows 1:20 (two good groups) with rows 191:200 (missing SEs) in one grouped call.
+    frame = pd.concat([_rows(1, 20), _rows(191, 200)], ignore_index=True)
+    options = {"value": "Value", "se": "StandardError", "by": BY, "reps": 1000, "seed": 1}
+    with pytest.raises(ValueError, match="missing standard error"):
+        slope_index_of_inequality(frame, quantile="Quantile", population="Population", **options)
+    with pytest.warns(SIIWarning):
+        result = slope_index_of_inequality(
+            frame, quantile="Quantile", population="Population", invalid_groups="note", **options
+        )
+    assert result["sii"].notna().sum() == 2
+    assert result["note"].str.startswith("not calculated").sum() == 1
+    alone = _call(1, 20, **options)
+    assert_allclose(result["sii"].dropna().to_numpy(), alone["sii"].to_numpy(), rtol=1e-12)
+
+
+def test_phe_sii_zero_count_is_a_proportion_of_0_with_the_note_option():
+    # Rows 166:170 have a zero count: refused by default (as phe_sii), calculated as a
+    # proportion of 0 with invalid_groups="note" (no transform).
+    options = {"numerator": "Count", "value_type": "proportion", "se": "StandardError"}
+    result = _call(166, 170, invalid_groups="note", **options)
+    assert result["sii"].notna().all()
+
+
+def test_phe_sii_incomplete_group_is_removed_or_calculated():
+    # R: phe_sii(SII_test_grouped[c(1:15, 17:20), 3:13], ...) removes the second group
+    # (9 of 10 quantiles) with a warning; the toolkit keeps its row with a note, and
+    # incomplete_groups="calculate" fits it on its 9 quantiles.
+    frame = DATA[DATA["RecordNo"].isin([*range(1, 16), *range(17, 21)])]
+    options = {
+        "value": "Value", "quantile": "Quantile", "population": "Population",
+        "lower": "LowerCL", "upper": "UpperCL", "by": BY, "reps": 1000, "seed": 1,
+    }  # fmt: skip
+    with pytest.warns(SIIWarning, match="1 group\\(s\\) removed"):
+        removed = slope_index_of_inequality(frame, **options)
+    assert removed["sii"].notna().tolist() == [True, False]
+    assert "no row for quantile(s) 6" in removed["note"].iloc[1]
+    calculated = slope_index_of_inequality(frame, incomplete_groups="calculate", **options)
+    assert calculated["sii"].notna().all()
+    assert calculated["quantiles"].tolist() == [10, 9]
 
 
 # ---------------------------------------------------------------------------------------
@@ -647,12 +674,6 @@ WARNING_CASES = [
         [*range(1, 16), *range(17, 21)],
         "removed",
         id="incomplete-group",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=f"{_DIFFERENT}: a group with "
-            "fewer quantiles (but 5 or more) is calculated on "
-            "the quantiles it has",
-        ),
     ),
     # phe_sii(SII_test_grouped[211:225, 3:13], ..., lower_cl, upper_cl)
     #   "WARNING: Small values can make SII unstable when using a large number of quantiles"
@@ -660,9 +681,6 @@ WARNING_CASES = [
         list(range(211, 226)),
         "unstable",
         id="many-quantiles",
-        marks=pytest.mark.xfail(
-            strict=True, reason=f"{_DIFFERENT}: no warning for more than 10 quantiles"
-        ),
     ),
 ]
 

@@ -47,7 +47,7 @@ from toolkit.indicators.rates import (
     indirectly_standardised_ratio,
     proportion,
 )
-from toolkit.indicators.sii import slope_index_of_inequality
+from toolkit.indicators.sii import SIIWarning, slope_index_of_inequality
 
 __all__ = [
     "DeprivationProfile",
@@ -73,5 +73,6 @@ __all__ = [
     "proportion",
     "quantiles",
     "rate_by_deprivation",
+    "SIIWarning",
     "slope_index_of_inequality",
 ]

@@ -204,13 +204,21 @@ def check_choice(value: Any, param: str, func: str, options: Mapping[str, Any]) 
     return options[value]
 
 
+#: Lowest confidence level accepted, as PHEindicatormethods ("between 0.9 and 1").
+MIN_CONFIDENCE = 0.9
+
+
 def parse_confidence(confidence: Any, func: str) -> tuple[float, ...]:
-    """Return the confidence level(s) as a tuple of floats in (0, 1).
+    """Return the confidence level(s) as a tuple of floats from 0.9 up to (not including) 1.
 
     A single float or a sequence of distinct floats (e.g. ``(0.95, 0.998)``) is accepted.
-    Percentages such as 95 are refused so that 95 and 0.95 can never be confused.
+    Levels below 0.9 are refused, as PHEindicatormethods refuses them (Fingertips
+    publishes 95% and 99.8% limits). Percentages such as 95 are refused so that 95 and
+    0.95 can never be confused, and a level of 1 is refused because its limits are
+    infinite (``phe_*`` accept 90 to 100 as percentages and 1; a documented departure).
     """
-    description = "a float in (0, 1) or a sequence of such floats, e.g. (0.95, 0.998)"
+    description = "a float from 0.9 to below 1 or a sequence of such floats, e.g. (0.95, 0.998)"
+    single = "a float from 0.9 to below 1, e.g. 0.95"
     if isinstance(confidence, Sequence) and not isinstance(confidence, str):
         if len(confidence) == 0:
             raise ValueError(
@@ -218,7 +226,15 @@ def parse_confidence(confidence: Any, func: str) -> tuple[float, ...]:
                 f"Got {confidence!r} instead."
             )
         levels = tuple(
-            check_real(c, "confidence", func, low=0.0, high=1.0, description=description)
+            check_real(
+                c,
+                "confidence",
+                func,
+                low=MIN_CONFIDENCE,
+                high=1.0,
+                low_open=False,
+                description=description,
+            )
             for c in confidence
         )
     else:
@@ -227,9 +243,10 @@ def parse_confidence(confidence: Any, func: str) -> tuple[float, ...]:
                 confidence,
                 "confidence",
                 func,
-                low=0.0,
+                low=MIN_CONFIDENCE,
                 high=1.0,
-                description="a float in (0, 1)",
+                low_open=False,
+                description=single,
             ),
         )
     labels = [confidence_label(c) for c in levels]

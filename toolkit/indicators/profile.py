@@ -441,6 +441,10 @@ def deprivation_profile(
         reps=reps,
         seed=seed,
         limits_confidence=levels[0],
+        # A decile without events has no limits, and a place may have no areas in some
+        # deciles: such a profile says so in its note rather than stopping.
+        invalid_groups="note",
+        incomplete_groups="calculate",
     )
     excess, excess_total = (
         excess_events(

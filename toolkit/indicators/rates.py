@@ -347,7 +347,7 @@ def directly_standardised_rate(
     multiplier: float = 100_000,
     independent_events: bool = True,
     event_frequency: str | None = None,
-    frequency_counts: Literal["events", "persons"] = "events",
+    frequency_counts: Literal["events", "persons"] = "persons",
 ) -> pd.DataFrame:
     """Directly standardised rate (DSR) with Dobson limits for each group.
 
@@ -385,14 +385,14 @@ def directly_standardised_rate(
         (1, 2, 3, ...); ``population`` holds the band's population, repeated on each
         frequency row. If it is also a ``by`` column it is dropped from the grouping
         (as ``calculate_dsr``), so the result is still one row per group.
-    frequency_counts : {"events", "persons"}, default "events"
+    frequency_counts : {"events", "persons"}, default "persons"
         With ``independent_events=False``, what ``events`` holds on each frequency row:
-        ``"events"`` the events of that row (people with that frequency times the
-        frequency; the toolkit's convention, used by :mod:`toolkit.places`) or
-        ``"persons"`` the people with that frequency (``calculate_dsr``'s ``x``). The
-        results are identical once the input follows the option; the default stays
-        ``"events"`` because callers pass events, and switching it would scale their
-        rates silently.
+        ``"persons"`` (the default, as ``calculate_dsr``, whose ``x`` is then "the number
+        of unique individuals who experienced each frequency of event") the people with
+        that frequency, or ``"events"`` (a departure, for extracts that count events)
+        the events of that row, the people with that frequency times the frequency.
+        The results are identical once the input follows the option; check which one
+        your extract holds, because the other scales the rate.
 
     Returns
     -------
@@ -416,9 +416,9 @@ def directly_standardised_rate(
 
     Checked against PHEindicatormethods 2.1.0's own tests of ``calculate_dsr`` and
     ``phe_dsr`` (``tests/indicators/test_phe_dsr.py``). Deliberate differences: the
-    confidence is a fraction (0.95, not 95) and any level(s) in (0, 1) are accepted;
-    a band with no population and no events is skipped rather than refused; limit
-    columns are named ``lower_95`` and so on.
+    confidence is a fraction from 0.9 to below 1 (0.95, not 95); a band with no
+    population and no events is skipped rather than refused; limit columns are named
+    ``lower_95`` and so on.
     """
     func = "directly_standardised_rate"
     by_columns, levels = _check_inputs(

@@ -13,6 +13,7 @@ default), the intercept and the reliability statistic as options, and SII from c
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
@@ -26,6 +27,13 @@ from toolkit.indicators.intervals import poisson_interval, wilson_interval, z_va
 ValueType = Literal["other", "rate", "proportion"]
 Simulation = Literal["coefficients", "quantiles"]
 BackTransform = Literal["midpoint", "draws"]
+InvalidGroups = Literal["raise", "note"]
+IncompleteGroups = Literal["remove", "calculate"]
+
+
+class SIIWarning(UserWarning):
+    """Groups left out of an SII, or an SII over many quantiles (as ``phe_sii`` warns)."""
+
 
 Link = tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]]
 
@@ -42,10 +50,14 @@ _LINKS: dict[str, Link] = {
 }
 _SIMULATIONS: dict[str, str] = {"coefficients": "coefficients", "quantiles": "quantiles"}
 _BACK_TRANSFORMS: dict[str, str] = {"midpoint": "midpoint", "draws": "draws"}
+_INVALID_GROUPS: dict[str, str] = {"raise": "raise", "note": "note"}
+_INCOMPLETE_GROUPS: dict[str, str] = {"remove": "remove", "calculate": "calculate"}
 
 #: Published limits on the number of quantiles.
 MIN_QUANTILES = 5
 MAX_QUANTILES = 100
+#: Above this many quantiles ``phe_sii`` warns that small values can make the SII unstable.
+MANY_QUANTILES = 10
 #: Fewest Monte Carlo repetitions accepted.
 MIN_REPS = 1_000
 #: Simulation runs behind the reliability statistic (the first is the one reported).
@@ -79,6 +91,8 @@ def slope_index_of_inequality(
     back_transform: BackTransform = "midpoint",
     intercept: bool = False,
     reliability: bool = False,
+    invalid_groups: InvalidGroups = "raise",
+    incomplete_groups: IncompleteGroups = "remove",
 ) -> pd.DataFrame:
     """Slope and relative index of inequality across deprivation quantiles.
 
@@ -103,7 +117,8 @@ def slope_index_of_inequality(
         ``"proportion"``). Give either these two or ``se``.
     se : str, optional
         Column of standard errors, on the same scale as above (natural for ``"other"``,
-        log scale for ``"rate"``, logit scale for ``"proportion"``).
+        log scale for ``"rate"``, logit scale for ``"proportion"``). Not with
+        ``transform``, which needs the limits (as ``phe_sii``).
     value_type : {"other", "rate", "proportion"}, default "other"
         Kind of indicator. Without ``transform`` the fit is on the natural scale and a
         log- or logit-scale SE is carried to it by the delta method (SE × y for rates,
@@ -160,6 +175,23 @@ def slope_index_of_inequality(
         difference between the first run's lower and upper limits and those of the 9
         runs after it (the mean of 18 differences). A value of 0.005 means the limits
         move by about 0.005 from one run to the next. Takes 10 times as long.
+    invalid_groups : {"raise", "note"}, default "raise"
+        What a missing or zero population, a missing value, standard error or limit, or
+        (for a proportion from counts) a zero count does. ``"raise"`` (as ``phe_sii``):
+        a ``ValueError`` naming the rows. ``"note"`` (a departure, for grouped calls in
+        which one bad group should not stop the others, as the rest of the toolkit does):
+        that group gets NaN results and a note saying why, and a zero count is a valid
+        proportion of 0 unless ``transform`` is true. A :class:`SIIWarning` counts the
+        groups so noted.
+    incomplete_groups : {"remove", "calculate"}, default "remove"
+        What a group lacking some of the quantiles present in the data does.
+        ``"remove"`` (as ``phe_sii``): it is not calculated and a :class:`SIIWarning`
+        says how many groups were removed; its row is kept, with NaN results and a note
+        naming the missing quantiles (``phe_sii`` leaves the row out). The 5 to 100
+        quantiles are then counted over the whole data. ``"calculate"`` (a departure):
+        each group is fitted on the quantiles it has, if it has 5 to 100 of them; use it
+        for places that have no areas in some deciles, and compare such groups on the
+        ``quantiles`` column.
     simulation : {"coefficients", "quantiles"}, default "coefficients"
         ``"quantiles"`` draws a value for every quantile from N(y, SE) and refits, as
         the published description reads. ``"coefficients"`` (the default) draws the
@@ -177,8 +209,15 @@ def slope_index_of_inequality(
         ``rii_mad_<level>`` (if ``reliability``), the settings used (``value_type``,
         ``transform``, ``multiplier``, ``confidence``, ``reps``, ``seed``,
         ``simulation``, ``back_transform`` when ``transform`` is true, ``method``) and
-        ``note``. A group with a missing value, standard error or population, or a
-        zero population, gets NaN results and a note; it is not dropped.
+        ``note``. No group is dropped: a group that cannot be calculated (see
+        ``invalid_groups`` and ``incomplete_groups``) keeps its row, with NaN results
+        and a note.
+
+    Warns
+    -----
+    SIIWarning
+        When groups were removed or noted, and when the data have more than 10
+        quantiles ("small values can make the SII unstable", as ``phe_sii``).
 
     Notes
     -----
@@ -256,6 +295,10 @@ def slope_index_of_inequality(
     back_transform = v.check_choice(back_transform, "back_transform", func, _BACK_TRANSFORMS)
     show_intercept = v.check_bool(intercept, "intercept", func)
     reliability = v.check_bool(reliability, "reliability", func)
+    invalid_groups = v.check_choice(invalid_groups, "invalid_groups", func, _INVALID_GROUPS)
+    incomplete_groups = v.check_choice(
+        incomplete_groups, "incomplete_groups", func, _INCOMPLETE_GROUPS
+    )
     if numerator is not None and value_type == "other":
         raise ValueError(
             f"The 'numerator' parameter of {func} needs value_type 'rate' or 'proportion'. "
@@ -265,6 +308,12 @@ def slope_index_of_inequality(
         raise ValueError(
             f"The 'transform' parameter of {func} applies to value_type 'rate' or "
             "'proportion' only. Got transform=True with value_type='other'."
+        )
+    if transform and se is not None:
+        raise ValueError(
+            f"The 'se' parameter of {func} must be left out when transform=True: the "
+            "transformation needs the 'lower' and 'upper' limits (as phe_sii). "
+            f"Got se={se!r}."
         )
     if se is not None and (lower is not None or upper is not None):
         raise ValueError(
@@ -322,6 +371,17 @@ def slope_index_of_inequality(
             limits_confidence=limits_confidence,
             func=func,
         )
+    if invalid_groups == "raise":
+        _refuse_invalid(
+            data,
+            values=values,
+            standard_errors=standard_errors,
+            populations=populations,
+            names={"value": value_name, "population": population, "se": se},
+            limits=(lower, upper) if lower is not None else None,
+            zero_counts=(counts if value is None and value_type == "proportion" else None),
+            func=func,
+        )
     _check_domain(data, values, value_name, value_type, transform, func)
     if transform:
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -336,7 +396,7 @@ def slope_index_of_inequality(
             standard_errors = standard_errors * values * (1 - values)
 
     groups = v.group_rows(data, by_columns)
-    _check_quantiles(data, groups, ranks, quantile, func)
+    incomplete = _check_quantiles(data, groups, ranks, quantile, func, incomplete_groups)
     order = np.lexsort((ranks, groups.codes))
     bounds = np.searchsorted(groups.codes[order], np.arange(groups.count + 1))
     rng = np.random.default_rng(seed)
@@ -349,6 +409,9 @@ def slope_index_of_inequality(
     results = []
     for code in range(groups.count):
         rows = order[bounds[code] : bounds[code + 1]]
+        if code in incomplete:
+            results.append(_not_calculated(levels, incomplete[code]))
+            continue
         results.append(
             _sii_group(
                 y=fitted_values[rows],
@@ -394,6 +457,7 @@ def slope_index_of_inequality(
         columns["back_transform"] = back_transform
     columns["method"] = METHOD_SII
     columns["note"] = [r["note"] for r in results]
+    _warn_left_out(results, incomplete, func)
     result = pd.DataFrame(columns, index=groups.keys.index)
     floats = ["sii", "rii", *limit_names]
     floats += (["intercept"] if show_intercept else []) + (mad_names if reliability else [])
@@ -535,10 +599,19 @@ def _check_domain(
 
 
 def _check_quantiles(
-    data: pd.DataFrame, groups: v.Groups, ranks: np.ndarray, quantile: str, func: str
-) -> None:
-    """Each group needs 5 to 100 distinct quantiles."""
-    counts = np.bincount(groups.codes, minlength=groups.count)
+    data: pd.DataFrame,
+    groups: v.Groups,
+    ranks: np.ndarray,
+    quantile: str,
+    func: str,
+    incomplete_groups: str,
+) -> dict[int, str]:
+    """Check the quantiles; return the groups to leave out (``"remove"``) with their notes.
+
+    With ``"remove"`` the 5 to 100 quantiles are counted over the whole data and a group
+    lacking any of them is left out, as ``phe_sii``; with ``"calculate"`` each group
+    needs 5 to 100 of its own. More than 10 quantiles in the data give a warning.
+    """
     frame = pd.DataFrame({"group": groups.codes, "rank": ranks})
     duplicated = frame.duplicated(keep=False).to_numpy()
     if duplicated.any():
@@ -546,6 +619,31 @@ def _check_quantiles(
             f"The 'quantile' column {quantile!r} of {func} repeats a quantile within a group "
             f"in {v.rows_text(data.index[duplicated])}. Give one row per quantile per group."
         )
+    every = np.unique(ranks)
+    if len(every) > MANY_QUANTILES:
+        warnings.warn(
+            f"{func}: small values can make the SII unstable when using a large number of "
+            f"quantiles ({len(every)} here; deciles or fewer are usual).",
+            SIIWarning,
+            stacklevel=3,
+        )
+    counts = np.bincount(groups.codes, minlength=groups.count)
+    if incomplete_groups == "remove":
+        if not MIN_QUANTILES <= len(every) <= MAX_QUANTILES:
+            raise ValueError(
+                f"The 'quantile' column {quantile!r} of {func} must give {MIN_QUANTILES} to "
+                f"{MAX_QUANTILES} quantiles; the data have {len(every)} "
+                f"({', '.join(f'{r:g}' for r in every[:12])}"
+                + (", ...)." if len(every) > 12 else ").")
+            )
+        left_out = {}
+        for code in np.flatnonzero(counts < len(every)):
+            have = ranks[groups.codes == code]
+            lacking = ", ".join(f"{r:g}" for r in np.setdiff1d(every, have))
+            left_out[int(code)] = (
+                f"not calculated: no row for quantile(s) {lacking}, which other groups have"
+            )
+        return left_out
     wrong = np.flatnonzero((counts < MIN_QUANTILES) | (counts > MAX_QUANTILES))
     if len(wrong):
         code = int(wrong[0])
@@ -555,6 +653,90 @@ def _check_quantiles(
             f"{MAX_QUANTILES} quantiles per group; {v.group_label(groups.keys, code)} has "
             f"{counts[code]} in {v.rows_text(rows)}"
             + (f" ({len(wrong) - 1} more groups too)." if len(wrong) > 1 else ".")
+        )
+    return {}
+
+
+def _refuse_invalid(
+    data: pd.DataFrame,
+    *,
+    values: np.ndarray,
+    standard_errors: np.ndarray,
+    populations: np.ndarray,
+    names: dict[str, str | None],
+    limits: tuple[str, str] | None,
+    zero_counts: np.ndarray | None,
+    func: str,
+) -> None:
+    """Refuse what ``phe_sii`` refuses (``invalid_groups="raise"``), naming the rows."""
+    hint = " Pass invalid_groups='note' to give such a group NaN results and a note instead."
+    bad = np.isnan(populations) | (populations <= 0)
+    if bad.any():
+        raise ValueError(
+            f"The 'population' column {names['population']!r} of {func} is zero or missing "
+            f"in {v.rows_text(data.index[bad])}; every quantile needs a population." + hint
+        )
+    bad = np.isnan(values)
+    if bad.any():
+        raise ValueError(
+            f"The value column {names['value']!r} of {func} is missing in "
+            f"{v.rows_text(data.index[bad])}." + hint
+        )
+    if zero_counts is not None:
+        bad = zero_counts <= 0
+        if bad.any():
+            raise ValueError(
+                f"The 'numerator' column {names['value']!r} of {func} has a zero count in "
+                f"{v.rows_text(data.index[bad])}; a proportion from counts needs at least "
+                "one event in every quantile (as phe_sii)." + hint
+            )
+    bad = np.isnan(standard_errors)
+    if bad.any():
+        if names["se"] is not None:
+            where = f"The 'se' column {names['se']!r}"
+        elif limits is not None:
+            where = f"The 'lower' and 'upper' columns {limits[0]!r} and {limits[1]!r}"
+        else:
+            where = f"The counts in {names['value']!r} (no events, so no standard error)"
+        raise ValueError(
+            f"{where} of {func} give a missing standard error in "
+            f"{v.rows_text(data.index[bad])}." + hint
+        )
+
+
+def _not_calculated(levels: Sequence[float], note: str) -> dict[str, Any]:
+    """Return the result of a group that is not calculated: NaN everywhere and the note."""
+    empty = {level: (np.nan, np.nan) for level in levels}
+    missing = {level: np.nan for level in levels}
+    return {
+        "sii": np.nan,
+        "rii": np.nan,
+        "intercept": np.nan,
+        "sii_limits": empty,
+        "rii_limits": empty,
+        "sii_mad": missing,
+        "rii_mad": missing,
+        "note": note,
+    }
+
+
+def _warn_left_out(results: Sequence[dict], incomplete: dict[int, str], func: str) -> None:
+    """Warn of the groups removed (incomplete) or noted (invalid data), counting each."""
+    noted = sum(1 for i, r in enumerate(results) if r["note"] and i not in incomplete)
+    parts = []
+    if incomplete:
+        parts.append(
+            f"{len(incomplete):,} group(s) removed from the calculation because they lack "
+            "quantiles other groups have"
+        )
+    if noted:
+        parts.append(f"{noted:,} group(s) not calculated because of missing or invalid data")
+    if parts:
+        warnings.warn(
+            f"{func}: " + "; ".join(parts) + ". Their rows are kept, with NaN results and a "
+            "note saying why.",
+            SIIWarning,
+            stacklevel=3,
         )
 
 
@@ -612,7 +794,6 @@ def _sii_group(
     difference of those runs' limits from the first run's is returned as ``sii_mad`` and
     ``rii_mad``.
     """
-    empty = {level: (np.nan, np.nan) for level in levels}
     problems = []
     for label, mask in (
         ("missing value", np.isnan(y) | ~np.isfinite(y)),
@@ -624,18 +805,7 @@ def _sii_group(
             shown = ", ".join(f"{r:g}" for r in ranks[mask])
             problems.append(f"{label} in quantile(s) {shown}")
     if problems:
-        note = "not calculated: " + "; ".join(problems)
-        missing = {level: np.nan for level in levels}
-        return {
-            "sii": np.nan,
-            "rii": np.nan,
-            "intercept": np.nan,
-            "sii_limits": empty,
-            "rii_limits": empty,
-            "sii_mad": missing,
-            "rii_mad": missing,
-            "note": note,
-        }
+        return _not_calculated(levels, "not calculated: " + "; ".join(problems))
 
     intercept_weights, slope_weights = _design(pop)
     intercept = intercept_weights @ y
@@ -727,4 +897,4 @@ def _mean_absolute_difference(
     return float(np.mean(differences))
 
 
-__all__ = ["slope_index_of_inequality"]
+__all__ = ["SIIWarning", "slope_index_of_inequality"]

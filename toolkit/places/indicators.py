@@ -303,6 +303,8 @@ def _rates(
         multiplier=multiplier,
         independent_events=independent,
         event_frequency=None if independent else "frequency",
+        # The tidy frame holds each frequency row's events, not its people.
+        frequency_counts="events",
     )
     # The ISR needs one row per (group, band) with the band's population once.
     cells = labelled.groupby(["group", "band"], sort=False).agg(

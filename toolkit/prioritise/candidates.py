@@ -564,6 +564,7 @@ def _inequality(decile_rates: pd.DataFrame, segment_keys: list[str], sii_of) -> 
             fit, value="value", quantile="imd_decile", population="population",
             by=segment_keys, lower="lower_95", upper="upper_95", value_type="other",
             reps=_SII_REPS, seed=_SII_SEED,
+            invalid_groups="note", incomplete_groups="calculate",
         )[[*segment_keys, "sii", "rii"]]  # fmt: skip
     else:
         sii = pd.DataFrame(columns=[*segment_keys, "sii", "rii"])

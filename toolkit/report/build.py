@@ -30,6 +30,38 @@ NOTEBOOK_NAME = "board-report.ipynb"
 HTML_NAME = "board-report.html"
 PDF_NAME = "board-report.pdf"
 
+
+@dataclass(frozen=True)
+class OutputNames:
+    """File names of one kind of report (the board report, the quarterly update)."""
+
+    stem: str
+    kind: str = "board report"
+
+    @property
+    def notebook(self) -> str:
+        """The executed notebook's file name."""
+        return f"{self.stem}.ipynb"
+
+    @property
+    def html(self) -> str:
+        """The HTML report's file name."""
+        return f"{self.stem}.html"
+
+    @property
+    def pdf(self) -> str:
+        """The PDF's file name."""
+        return f"{self.stem}.pdf"
+
+    @property
+    def failed(self) -> str:
+        """Where a failed run's notebook is kept."""
+        return f"{self.stem}.failed.ipynb"
+
+
+#: The board report's outputs.
+BOARD_REPORT = OutputNames("board-report", "board report")
+
 #: Jupyter kernel the report runs on (``make install`` registers it), and the fallback.
 KERNEL_NAME = "pophealth"
 FALLBACK_KERNEL_NAME = "python3"
@@ -146,10 +178,12 @@ class ReportResult:
     kernel: str
     warnings: tuple[str, ...] = ()
 
+    kind: str = "board report"
+
     def __str__(self) -> str:
         lines = [
             f"wrote the executed notebook: {self.notebook}",
-            f"wrote the board report (HTML): {self.html}",
+            f"wrote the {self.kind} (HTML): {self.html}",
             f"wrote the PDF: {self.pdf}" if self.pdf else f"no PDF: {self.pdf_note}",
             f"built in {self.seconds:.0f} s on the '{self.kernel}' kernel",
         ]
@@ -463,17 +497,41 @@ def build_report(
         from toolkit.report.inputs import load_inputs
 
         load_inputs(config)
-    folder = Path(out_dir)
+    return build_in_folder(
+        Path(out_dir), source, config, progress=progress, timeout=timeout, pdf=pdf,
+        started=started,
+    )  # fmt: skip
+
+
+def build_in_folder(
+    folder: Path,
+    source: Path,
+    config: ReportConfig,
+    *,
+    progress: bool,
+    timeout: float,
+    pdf: bool,
+    started: float,
+    **kind: object,
+) -> ReportResult:
+    """Run a report template into ``folder`` holding its lock; keep a failed run's notebook.
+
+    ``kind`` passes the names, parameters, title, banner and threshold of another kind
+    of report (see :func:`_build_in`).
+    """
+    names = kind.get("names", BOARD_REPORT)
     folder.mkdir(parents=True, exist_ok=True)
     with _output_lock(folder):
         _clear_unfinished(folder)
         work = Path(tempfile.mkdtemp(prefix=UNFINISHED_PREFIX, dir=folder))
         try:
-            result = _build_in(work, folder, source, config, progress, timeout, pdf, started)
+            result = _build_in(
+                work, folder, source, config, progress, timeout, pdf, started, **kind
+            )
         except BaseException:
-            failed = work / NOTEBOOK_NAME
+            failed = work / names.notebook
             if failed.is_file():
-                os.replace(failed, folder / FAILED_NOTEBOOK_NAME)
+                os.replace(failed, folder / names.failed)
             shutil.rmtree(work, ignore_errors=True)
             raise
         shutil.rmtree(work, ignore_errors=True)
@@ -484,7 +542,7 @@ def build_report(
 UNFINISHED_PREFIX = ".unfinished-report-"
 
 #: Where the notebook of a failed run is kept, beside the last complete report.
-FAILED_NOTEBOOK_NAME = "board-report.failed.ipynb"
+FAILED_NOTEBOOK_NAME = BOARD_REPORT.failed
 
 #: The lock file that keeps two runs from writing to one folder at once.
 LOCK_NAME = ".pophealth-report.lock"
@@ -543,20 +601,29 @@ def _build_in(
     timeout: float,
     pdf: bool,
     started: float,
+    *,
+    names: OutputNames = BOARD_REPORT,
+    parameters: dict | None = None,
+    title: str | None = None,
+    synthetic: bool | None = None,
+    threshold: int | None = None,
 ) -> ReportResult:
     """Build the report in ``work``, then move each complete output into ``folder``.
 
     Nothing reaches ``folder`` until the notebook ran, the HTML passed the disclosure scan
     and the PDF was printed, so a failed or killed run leaves the last complete report.
+    ``names``, ``parameters``, ``title``, ``synthetic`` and ``threshold`` let another kind
+    of report (the quarterly update) use the same steps; by default they are the board
+    report's, taken from ``config``.
     """
     import papermill
 
-    notebook_path = work / NOTEBOOK_NAME
+    notebook_path = work / names.notebook
     kernel = choose_kernel()
     papermill.execute_notebook(
         str(source),
         str(notebook_path),
-        parameters=config.to_parameters(),
+        parameters=config.to_parameters() if parameters is None else parameters,
         kernel_name=kernel,
         cwd=str(work),
         progress_bar=progress,
@@ -565,48 +632,52 @@ def _build_in(
         log_output=False,
     )
     stderr = _tidy_notebook(notebook_path)
-    from toolkit.report.inputs import synthetic_persons_file
     from toolkit.report.sections import SYNTHETIC_BANNER
 
+    if synthetic is None:
+        from toolkit.report.inputs import synthetic_persons_file
+
+        synthetic = config.is_synthetic or synthetic_persons_file(config.persons)
+    if title is None:
+        title = f"{config.system_name}: board report, {config.period}"
+    if threshold is None:
+        threshold = config.disclosure_threshold
     html_path = export_html(
         notebook_path,
-        work / HTML_NAME,
-        title=f"{config.system_name}: board report, {config.period}",
-        banner=SYNTHETIC_BANNER
-        if config.is_synthetic or synthetic_persons_file(config.persons)
-        else None,
+        work / names.html,
+        title=title,
+        banner=SYNTHETIC_BANNER if synthetic else None,
     )
-    escaped = find_small_counts(
-        html_path.read_text(encoding="utf-8"), threshold=config.disclosure_threshold
-    )
+    escaped = find_small_counts(html_path.read_text(encoding="utf-8"), threshold=threshold)
     if escaped:
         html_path.unlink()
         raise RuntimeError(
-            f"build_report: the report shows {len(escaped)} count(s) below the disclosure "
-            f"threshold of {config.disclosure_threshold} ({escaped[:5]}); the HTML was not kept."
+            f"build_report: the {names.kind} shows {len(escaped)} count(s) below the "
+            f"disclosure threshold of {threshold} ({escaped[:5]}); the HTML was not kept."
         )
     pdf_path, note = (None, "not asked for (pdf=False)")
     if pdf:
-        pdf_path, note = print_pdf(html_path, work / PDF_NAME)
+        pdf_path, note = print_pdf(html_path, work / names.pdf)
         if pdf_path is None:
             warnings.warn(note, UserWarning, stacklevel=3)
     # Complete: move the outputs into place (each move is atomic), the notebook last.
     placed = {}
-    for name in (HTML_NAME, PDF_NAME, NOTEBOOK_NAME):
+    for name in (names.html, names.pdf, names.notebook):
         if (work / name).is_file():
             os.replace(work / name, folder / name)
             placed[name] = folder / name
-    if PDF_NAME not in placed:
-        (folder / PDF_NAME).unlink(missing_ok=True)  # not one from an earlier run
-    (folder / FAILED_NOTEBOOK_NAME).unlink(missing_ok=True)
+    if names.pdf not in placed:
+        (folder / names.pdf).unlink(missing_ok=True)  # not one from an earlier run
+    (folder / names.failed).unlink(missing_ok=True)
     return ReportResult(
-        notebook=placed[NOTEBOOK_NAME],
-        html=placed[HTML_NAME],
-        pdf=placed.get(PDF_NAME),
+        notebook=placed[names.notebook],
+        html=placed[names.html],
+        pdf=placed.get(names.pdf),
         pdf_note=note,
         seconds=time.perf_counter() - started,
         kernel=kernel,
         warnings=stderr,
+        kind=names.kind,
     )
 
 
@@ -646,8 +717,10 @@ def build_demo_report(
 
 
 __all__ = [
+    "BOARD_REPORT",
     "HTML_NAME",
     "NOTEBOOK_NAME",
+    "OutputNames",
     "PDF_NAME",
     "ReportResult",
     "build_demo_report",
