@@ -7,9 +7,13 @@ they read in greyscale and for people with any common form of colour blindness.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 #: NHS identity blues.
 NHS_DARK_BLUE: Final[str] = "#003087"
@@ -257,8 +261,51 @@ def lightness(colours) -> np.ndarray:
     return 116.0 * f - 16.0
 
 
+# ---------------------------------------------------------------------------------------------
+# Figures: one look for every chart (the board report's, the monitoring charts')
+# ---------------------------------------------------------------------------------------------
+
+#: Font sizes used by every chart, in points.
+TITLE_SIZE: Final[int] = 12
+LABEL_SIZE: Final[int] = 10
+TICK_SIZE: Final[int] = 9
+
+
+def new_figure(width: float, height: float) -> tuple[Figure, Axes]:
+    """Return a figure (``matplotlib.figure.Figure``, not pyplot) and its one axes.
+
+    Made without pyplot so that making a figure in a notebook never draws it twice.
+    """
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    return figure, figure.add_subplot()
+
+
+def tidy_axes(ax: Axes, *, grid_axis: str = "x") -> None:
+    """Give axes the toolkit's look: no top or right spine, grey ticks, a pale grid."""
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_color(NHS_MID_GREY)
+    ax.tick_params(labelsize=TICK_SIZE, colors=NHS_DARK_GREY)
+    ax.grid(axis=grid_axis, color=NHS_PALE_GREY, linewidth=0.8)
+    ax.set_axisbelow(True)
+
+
+def set_title(ax: Axes, title: str, subtitle: str | None = None) -> None:
+    """Title a chart on the left, with an optional second line (the period, the units)."""
+    ax.set_title(
+        title if subtitle is None else f"{title}\n{subtitle}",
+        loc="left",
+        fontsize=TITLE_SIZE,
+        color=NHS_BLACK,
+    )
+
+
 __all__ = [
     "DIVERGING_CENTRE_COLOUR",
+    "LABEL_SIZE",
     "DIVERGING_DARK_ORANGE",
     "MISSING_COLOUR",
     "NHS_AQUA_BLUE",
@@ -281,9 +328,14 @@ __all__ = [
     "NHS_SEQUENTIAL_ANCHORS",
     "NHS_WARM_YELLOW",
     "NHS_WHITE",
+    "TICK_SIZE",
+    "TITLE_SIZE",
     "deprivation_colours",
     "diverging_colours",
     "lightness",
     "nhs_sequential_cmap",
+    "new_figure",
     "sequential_colours",
+    "set_title",
+    "tidy_axes",
 ]

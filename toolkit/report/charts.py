@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.style import (
+    LABEL_SIZE,
     NHS_BLACK,
     NHS_BLUE,
     NHS_BRIGHT_BLUE,
@@ -27,13 +28,16 @@ from toolkit.style import (
     NHS_DARK_GREY,
     NHS_LIGHT_BLUE,
     NHS_MID_GREY,
-    NHS_PALE_GREY,
+    TICK_SIZE,
+    TITLE_SIZE,
     lightness,
+    new_figure,
     nhs_sequential_cmap,
+    set_title,
+    tidy_axes,
 )
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 #: Series colours, light to dark: distinct in lightness (CIELAB L* about 68, 47, 23).
@@ -42,40 +46,17 @@ SERIES_COLOURS: tuple[str, ...] = (NHS_LIGHT_BLUE, NHS_BRIGHT_BLUE, NHS_DARK_BLU
 #: Text drawn where a value is suppressed (``[c]``) or not available (``[x]``).
 MISSING_MARK = "[c] or [x]"
 
-#: Font sizes used by every chart.
-_TITLE_SIZE = 12
-_LABEL_SIZE = 10
-_TICK_SIZE = 9
-
-
-def _new_figure(width: float, height: float) -> tuple[Figure, Axes]:
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(width, height), dpi=100, layout="constrained")
-    return figure, figure.add_subplot()
-
-
-def _tidy_axes(ax: Axes, *, grid_axis: str = "x") -> None:
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    for side in ("left", "bottom"):
-        ax.spines[side].set_color(NHS_MID_GREY)
-    ax.tick_params(labelsize=_TICK_SIZE, colors=NHS_DARK_GREY)
-    ax.grid(axis=grid_axis, color=NHS_PALE_GREY, linewidth=0.8)
-    ax.set_axisbelow(True)
+#: Font sizes and figure basics shared with every chart (see :mod:`toolkit.style`).
+_TITLE_SIZE = TITLE_SIZE
+_LABEL_SIZE = LABEL_SIZE
+_TICK_SIZE = TICK_SIZE
+_new_figure = new_figure
+_tidy_axes = tidy_axes
+_title = set_title
 
 
 def _wrap(label: str, width: int = 38) -> str:
     return "\n".join(textwrap.wrap(str(label), width)) or str(label)
-
-
-def _title(ax: Axes, title: str, subtitle: str | None = None) -> None:
-    ax.set_title(
-        title if subtitle is None else f"{title}\n{subtitle}",
-        loc="left",
-        fontsize=_TITLE_SIZE,
-        color=NHS_BLACK,
-    )
 
 
 def segment_chart(

@@ -1,0 +1,60 @@
+"""Imports flow down the data flow only (``docs``: DESIGN's package list).
+
+Each subpackage may import the ones listed before it, never one after it, so that, for
+example, the monitoring charts never reach into the board report. Modules imported inside
+functions count too (they are imports all the same). Shared modules at the top level
+(``toolkit.errors``, ``toolkit.style``, ``toolkit.disclosure``, ``toolkit._lazy``) may be
+imported by anything.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "toolkit"
+
+#: The data flow, top to bottom: a layer may import only the layers before it.
+LAYERS = ("data", "segment", "indicators", "places", "prioritise", "monitor", "workshop", "report")
+
+#: Top-level modules any layer may use.
+SHARED = {"errors", "style", "disclosure", "_lazy"}
+
+
+def _imported_layers(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            # lazy exports name their modules as strings ("toolkit.report.charts")
+            if node.value.startswith("toolkit.") and " " not in node.value:
+                names.add(node.value)
+    layers = set()
+    for name in names:
+        parts = name.split(".")
+        if parts[0] == "toolkit" and len(parts) > 1 and parts[1] in LAYERS:
+            layers.add(parts[1])
+    return layers
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_a_layer_imports_only_the_layers_above_it(layer):
+    allowed = set(LAYERS[: LAYERS.index(layer) + 1])
+    wrong = {}
+    for path in sorted((PACKAGE / layer).rglob("*.py")):
+        bad = _imported_layers(path) - allowed
+        if bad:
+            wrong[str(path.relative_to(PACKAGE))] = sorted(bad)
+    assert not wrong, f"toolkit.{layer} imports layers below it: {wrong}"
+
+
+def test_the_check_sees_a_wrong_import(tmp_path):
+    module = tmp_path / "module.py"
+    module.write_text("def f():\n    from toolkit.report.charts import show_figure\n")
+    assert _imported_layers(module) == {"report"}
