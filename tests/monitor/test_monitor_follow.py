@@ -1,0 +1,112 @@
+"""Following the agreed priorities: their series found, charted and checked for disclosure."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from toolkit.monitor import follow_priorities, spc
+from toolkit.monitor.demo import make_demo_series
+
+OUTCOMES = {
+    "end_of_life_care": "emergency_admissions",
+    "high_blood_pressure": "emergency_admissions_cardiovascular",
+    "childrens_asthma": "emergency_admissions_respiratory",
+}
+
+
+@pytest.fixture(scope="module")
+def series():
+    return make_demo_series()
+
+
+@pytest.fixture(scope="module")
+def followed(series):
+    wanted = pd.DataFrame(
+        {"priority": [*OUTCOMES, "no_such_theme"], "outcome": [*OUTCOMES.values(), None]}
+    )
+    return follow_priorities(series, wanted, fix_after=24)
+
+
+def test_each_priority_gets_its_whole_system_series(followed):
+    rows = followed.priorities.set_index("priority")
+    assert rows.loc["end_of_life_care", "series"] == "end_of_life_care.emergency_admissions"
+    assert rows.loc["end_of_life_care", "place"] == "Whole system"
+    assert rows.loc["high_blood_pressure", "points"] == 36
+    assert not rows.loc["no_such_theme", "shown"]
+    assert "no indicator series" in rows.loc["no_such_theme", "note"]
+
+
+def test_icons_are_those_of_spc_on_the_same_series(series, followed):
+    one = series[
+        (series["series"] == "high_blood_pressure.emergency_admissions_cardiovascular")
+        & (series["place"] == "Whole system")
+    ]
+    expected = spc(one, improvement="decrease", fix_after=24).summary().iloc[0]
+    row = followed.priorities.set_index("priority").loc["high_blood_pressure"]
+    assert row["variation"] == expected["variation"]
+    assert row["lpl"] == pytest.approx(expected["lpl"], rel=1e-12)
+    points, _ = followed.chart_data("high_blood_pressure")
+    assert len(points) == 36 and set(points["priority"]) == {"high_blood_pressure"}
+
+
+def test_small_monthly_counts_are_not_charted(followed):
+    # Children's asthma admissions: a few a month in the whole demo system.
+    row = followed.priorities.set_index("priority").loc["childrens_asthma"]
+    assert not row["shown"]
+    assert "fewer than 10 events" in row["note"]
+    assert "childrens_asthma" not in set(followed.points["priority"])
+    with pytest.raises(KeyError):
+        followed.chart_data("childrens_asthma")
+
+
+def test_the_planted_step_is_found_in_its_place_only(followed):
+    # make_demo_series plants a 20% fall in end-of-life admissions in Kestermoor from
+    # April 2025; with the baseline fixed on the two years before, that place shows it.
+    found = followed.special_cause_places("end_of_life_care")
+    improving = found[found["variation"].str.startswith("improvement")]
+    assert improving["place"].tolist() == ["Kestermoor"]
+    assert improving["run_start"].iloc[0] == pd.Timestamp("2025-04-01")
+    assert improving["run_length"].iloc[0] == 12
+
+
+def test_a_planted_step_in_the_whole_system_is_special_cause(series):
+    one = series[series["series"] == "high_blood_pressure.emergency_admissions_cardiovascular"]
+    one = one.copy()
+    late = one["period"] >= pd.Timestamp("2025-10-01")
+    one.loc[late, "value"] = one.loc[late, "value"] * 0.6
+    result = follow_priorities(one, ["high_blood_pressure"], fix_after=24)
+    row = result.priorities.iloc[0]
+    assert row["variation"] == "improvement_low"
+    # the six lowered months at least (the shift rule may take in a low month or two before)
+    assert row["run_length"] >= 6 and row["run_start"] <= pd.Timestamp("2025-10-01")
+
+
+def test_ambition_sets_the_target_and_the_assurance(series):
+    wanted = pd.DataFrame(
+        {
+            "priority": ["high_blood_pressure"],
+            "outcome": ["emergency_admissions_cardiovascular"],
+            "ambition": [0.01],
+        }
+    )
+    row = follow_priorities(series, wanted).priorities.iloc[0]
+    assert row["ambition"] == 0.01
+    # an ambition far below the lower limit of a "lower is better" series: it will fail
+    assert row["lpl"] > 0.01 and row["assurance"] == "consistently_fail"
+
+
+def test_input_is_unchanged_and_bad_priorities_are_refused(series):
+    before = series.copy(deep=True)
+    follow_priorities(series, ["end_of_life_care"])
+    pd.testing.assert_frame_equal(series, before)
+    with pytest.raises(ValueError, match="repeat"):
+        follow_priorities(series, ["end_of_life_care", "end_of_life_care"])
+    with pytest.raises(TypeError, match="'priorities' parameter"):
+        follow_priorities(series, "end_of_life_care")
+    with pytest.raises(ValueError, match="'improvement' of a priority"):
+        follow_priorities(
+            series, pd.DataFrame({"priority": ["end_of_life_care"], "improvement": ["down"]})
+        )
+    assert np.isnan(follow_priorities(series, ["end_of_life_care"]).priorities["ambition"][0])

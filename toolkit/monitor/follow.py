@@ -1,0 +1,468 @@
+"""Follow the agreed priorities: each priority's series, charted the Making Data Count way.
+
+:func:`follow_priorities` finds each agreed priority's indicator series in a series table
+(:func:`toolkit.monitor.read_series`), runs :func:`toolkit.monitor.spc` on them and returns
+one frozen :class:`FollowUp`: a row per priority and series with its icons and latest value,
+and the points to chart. The quarterly update and notebook 05 render it; they compute
+nothing of their own.
+
+Disclosure: a series with any period whose numerator is from 1 to one below the threshold
+is not charted (its values are rates of a small count), and its row says so; the update
+suggests quarterly figures instead. Values, limits and icons are shown only for series
+whose every count is 0 or at least the threshold.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from toolkit.data.contract import DISCLOSURE_THRESHOLD
+from toolkit.monitor.series import WHOLE_SYSTEM
+from toolkit.monitor.spc import SPCWarning, spc
+
+#: Places that stand for the whole system: blank, or :data:`WHOLE_SYSTEM` (any case).
+_WHOLE_SYSTEM_NAMES: Final[frozenset[str]] = frozenset({"", WHOLE_SYSTEM.lower()})
+
+#: Columns of :attr:`FollowUp.places`, in order.
+PLACE_COLUMNS: Final[tuple[str, ...]] = (
+    "priority", "series", "place", "last_period", "last_value", "variation", "run_start",
+    "run_length", "shown", "note",
+)  # fmt: skip
+
+#: Columns of :attr:`FollowUp.priorities`, in order.
+PRIORITY_COLUMNS: Final[tuple[str, ...]] = (
+    "priority",
+    "label",
+    "series",
+    "place",
+    "series_label",
+    "unit",
+    "improvement",
+    "ambition",
+    "points",
+    "first_period",
+    "last_period",
+    "last_value",
+    "mean",
+    "lpl",
+    "upl",
+    "variation",
+    "assurance",
+    "run_start",
+    "run_length",
+    "shown",
+    "note",
+)
+
+#: Improvement directions :func:`toolkit.monitor.spc` knows.
+_DIRECTIONS: Final[tuple[str, ...]] = ("increase", "decrease", "neutral")
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """The agreed priorities followed over time, from :func:`follow_priorities`.
+
+    Attributes
+    ----------
+    priorities : pandas.DataFrame
+        One row per priority and matching series (:data:`PRIORITY_COLUMNS`): the
+        priority's id and label, the series (id, place, label, unit), the improvement
+        direction and ambition used, the number of points and the period covered, the
+        last value, the latest limits, the variation and assurance icons
+        (:meth:`toolkit.monitor.SPCResult.summary`), the current run of special cause,
+        ``shown`` (charted) and ``note`` (why not, or what to know). A priority with no
+        series has one row with ``shown`` false and a note.
+    points : pandas.DataFrame
+        The SPC points of the charted series (:meth:`toolkit.monitor.SPCResult.to_frame`)
+        with ``priority`` and ``series`` first.
+    places : pandas.DataFrame
+        When the table has places and the priorities are followed for the whole system:
+        the same series in each place (:data:`PLACE_COLUMNS`), each charted with the same
+        rules, so a change in one place that the whole system dilutes is still seen.
+        ``shown`` is false (and ``note`` says why) for a place with small counts.
+    settings : dict
+        ``fix_after``, ``rebase``, ``screen_outliers``, ``threshold``, ``place``.
+    """
+
+    priorities: pd.DataFrame
+    points: pd.DataFrame
+    places: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PLACE_COLUMNS))
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def special_cause_places(self, priority: str) -> pd.DataFrame:
+        """Return the places where a priority's latest point shows special cause.
+
+        Parameters
+        ----------
+        priority : str
+            The priority's id.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows of :attr:`places` for that priority whose ``variation`` is not common
+            cause, longest run first.
+        """
+        rows = self.places[
+            (self.places["priority"] == priority)
+            & self.places["shown"]
+            & self.places["variation"].notna()
+            & (self.places["variation"] != "common_cause")
+        ]
+        return rows.sort_values("run_length", ascending=False).reset_index(drop=True)
+
+    def chart_data(self, priority: str, series: str | None = None) -> tuple[pd.DataFrame, Any]:
+        """Return the points and the summary row of one charted series of a priority.
+
+        Parameters
+        ----------
+        priority : str
+            The priority's id.
+        series : str, optional
+            The series, when the priority has several.
+
+        Returns
+        -------
+        tuple of (pandas.DataFrame, pandas.Series)
+            The points (as :func:`toolkit.monitor.spc_chart` takes them) and the row of
+            :attr:`priorities`.
+        """
+        rows = self.priorities[(self.priorities["priority"] == priority) & self.priorities["shown"]]
+        if series is not None:
+            rows = rows[rows["series"] == series]
+        if rows.empty:
+            raise KeyError(f"FollowUp has no charted series for priority {priority!r}.")
+        row = rows.iloc[0]
+        points = self.points[
+            (self.points["priority"] == priority) & (self.points["series"] == row["series"])
+        ]
+        return points.reset_index(drop=True), row
+
+
+def _priority_frame(priorities: Any) -> pd.DataFrame:
+    """Return the priorities as a frame: ``priority``, ``label``, ``ambition``, ``improvement``."""
+    func = "follow_priorities"
+    if isinstance(priorities, pd.DataFrame):
+        frame = priorities.copy()
+        if "priority" not in frame.columns:
+            raise ValueError(
+                f"The 'priorities' table of {func} needs a 'priority' column (the theme or "
+                f"series id of each agreed priority). Got columns {list(frame.columns)}."
+            )
+    elif isinstance(priorities, Sequence) and not isinstance(priorities, str):
+        frame = pd.DataFrame({"priority": list(priorities)})
+    else:
+        raise TypeError(
+            f"The 'priorities' parameter of {func} must be a list of theme or series ids or "
+            f"a DataFrame with a 'priority' column. Got {type(priorities).__name__} instead."
+        )
+    if frame.empty:
+        raise ValueError(f"The 'priorities' parameter of {func} names no priority.")
+    frame["priority"] = frame["priority"].astype(str).str.strip()
+    repeated = frame["priority"][frame["priority"].duplicated()].tolist()
+    if repeated:
+        raise ValueError(f"The 'priorities' of {func} repeat {sorted(set(repeated))}.")
+    for column in ("label", "outcome", "ambition", "improvement"):
+        if column not in frame.columns:
+            frame[column] = np.nan
+    bad = ~frame["improvement"].isna() & ~frame["improvement"].isin(_DIRECTIONS)
+    if bad.any():
+        raise ValueError(
+            f"The 'improvement' of a priority of {func} must be one of {list(_DIRECTIONS)}. "
+            f"Got {frame.loc[bad, 'improvement'].tolist()}."
+        )
+    frame["ambition"] = pd.to_numeric(frame["ambition"], errors="raise").astype(float)
+    return frame[["priority", "label", "outcome", "ambition", "improvement"]].reset_index(drop=True)
+
+
+def _text(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame.columns:
+        return pd.Series("", index=frame.index, dtype=object)
+    return frame[column].astype(object).where(frame[column].notna(), "").astype(str).str.strip()
+
+
+def _first_text(values: pd.Series) -> str:
+    present = [v for v in values if isinstance(v, str) and v.strip()]
+    return present[0].strip() if present else ""
+
+
+def follow_priorities(
+    series: pd.DataFrame,
+    priorities: Sequence[str] | pd.DataFrame,
+    *,
+    place: str | None = None,
+    threshold: int = DISCLOSURE_THRESHOLD,
+    fix_after: int | None = None,
+    rebase: Sequence | Mapping | None = None,
+    screen_outliers: bool = True,
+) -> FollowUp:
+    """Chart each agreed priority's indicator series with the Making Data Count rules.
+
+    Parameters
+    ----------
+    series : pandas.DataFrame
+        An indicator series table as :func:`toolkit.monitor.read_series` or
+        :func:`toolkit.monitor.validate_series` returns it (``series``, ``period``,
+        ``value``; optional ``place``, ``theme``, ``numerator``, ``improvement``,
+        ``target``, ``label``, ``unit``). Never changed.
+    priorities : list of str or pandas.DataFrame
+        The agreed priorities: theme ids (matching the table's ``theme`` column) or series
+        ids (its ``series`` column), best first; or a table with a ``priority`` column and
+        optional ``label`` (the priority's name in board language), ``outcome`` (follow
+        only the theme's series of this outcome, such as the one it was prioritised on),
+        ``ambition`` (the level the board wants, drawn as the target and used for the
+        assurance icon) and ``improvement`` (overriding the series').
+    place : str, optional
+        Follow the series of this place; by default those of the whole system (rows
+        whose ``place`` is blank or "Whole system", or every row when the table has no
+        ``place``), with each place's series charted too (:attr:`FollowUp.places`).
+    threshold : int, default 10
+        Disclosure threshold: a series with a numerator from 1 to ``threshold - 1`` in any
+        period is not charted.
+    fix_after, rebase, screen_outliers
+        As :func:`toolkit.monitor.spc` (``rebase`` keys are series ids).
+
+    Returns
+    -------
+    FollowUp
+        One row per priority and series, and the points to chart.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For priorities or options of the wrong type or value.
+    """
+    func = "follow_priorities"
+    if not isinstance(series, pd.DataFrame):
+        raise TypeError(
+            f"The 'series' parameter of {func} must be a DataFrame from read_series or "
+            f"validate_series. Got {type(series).__name__} instead."
+        )
+    for column in ("series", "period", "value"):
+        if column not in series.columns:
+            raise ValueError(
+                f"The 'series' table of {func} has no {column!r} column; read it with "
+                "toolkit.monitor.read_series or validate_series first."
+            )
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
+        raise ValueError(
+            f"The 'threshold' parameter of {func} must be a positive int. Got {threshold!r}."
+        )
+    wanted = _priority_frame(priorities)
+    if place is not None and "place" not in series.columns:
+        raise ValueError(
+            f"The 'series' table of {func} has no 'place' column; got place={place!r}."
+        )
+    every_place = series.copy()
+    places = _text(every_place, "place")
+    if "place" not in every_place.columns:
+        table = every_place
+    elif place is None:
+        table = every_place[places.str.lower().isin(_WHOLE_SYSTEM_NAMES)]
+    else:
+        table = every_place[places == place]
+    themes = _text(table, "theme")
+    ids = _text(table, "series")
+    outcomes = _text(table, "outcome")
+
+    rows: list[dict[str, Any]] = []
+    chosen: list[pd.DataFrame] = []
+    for item in wanted.itertuples(index=False):
+        match = table[(ids == item.priority) | (themes == item.priority)]
+        if isinstance(item.outcome, str) and item.outcome:
+            match = match[outcomes.loc[match.index] == item.outcome]
+        if match.empty:
+            rows.append(
+                {
+                    "priority": item.priority,
+                    "label": item.label if isinstance(item.label, str) else item.priority,
+                    "shown": False,
+                    "note": "no indicator series for this priority in the series table"
+                    + (f" for {place}" if place else ""),
+                }
+            )
+            continue
+        for series_id, one in match.groupby("series", sort=False):
+            label = item.label if isinstance(item.label, str) and item.label else None
+            series_label = _first_text(_text(one, "label"))
+            direction = item.improvement
+            if not isinstance(direction, str):
+                given = _first_text(_text(one, "improvement"))
+                direction = given if given in _DIRECTIONS else "neutral"
+            ambition = item.ambition
+            if np.isnan(ambition) and "target" in one.columns:
+                targets = pd.to_numeric(one["target"], errors="coerce").dropna()
+                ambition = float(targets.iloc[0]) if len(targets) else np.nan
+            row = {
+                "priority": item.priority,
+                "label": label or series_label or item.priority,
+                "series": series_id,
+                "place": _first_text(_text(one, "place")) if place is None else place,
+                "series_label": series_label or str(series_id),
+                "unit": _first_text(_text(one, "unit")),
+                "improvement": direction,
+                "ambition": ambition,
+                "points": len(one),
+                "shown": True,
+                "note": "",
+            }
+            if "numerator" in one.columns:
+                counts = pd.to_numeric(one["numerator"], errors="coerce")
+                small = (counts > 0) & (counts < threshold)
+                if small.any():
+                    row["shown"] = False
+                    row["note"] = (
+                        f"not charted: {int(small.sum())} of its {len(one)} periods count "
+                        f"fewer than {threshold} events; follow it quarterly or for a larger "
+                        "area instead"
+                    )
+            rows.append(row)
+            if row["shown"]:
+                chosen.append(
+                    one.assign(
+                        priority=item.priority,
+                        _direction=direction,
+                        _ambition=ambition,
+                    )
+                )
+
+    result = pd.DataFrame(rows)
+    for column in PRIORITY_COLUMNS:
+        if column not in result.columns:
+            result[column] = np.nan
+    result = result[list(PRIORITY_COLUMNS)].copy()
+    result["shown"] = result["shown"].astype(bool)
+    filled = (
+        "first_period", "last_period", "last_value", "mean", "lpl", "upl", "variation",
+        "assurance", "run_start", "run_length",
+    )  # fmt: skip
+    for column in filled:
+        result[column] = pd.Series([None] * len(result), index=result.index, dtype=object)
+    points = []
+    if chosen:
+        charted = pd.concat(chosen, ignore_index=True)
+        for direction, group in charted.groupby("_direction", sort=False):
+            frame = group[["priority", "series", "period", "value", "_ambition"]].rename(
+                columns={"_ambition": "_target"}
+            )
+            with warnings.catch_warnings():
+                # Short series are said in the row's note instead (see below).
+                warnings.simplefilter("ignore", SPCWarning)
+                charts = spc(
+                    frame,
+                    by=["priority", "series"],
+                    improvement=direction,
+                    target="_target",
+                    fix_after=fix_after,
+                    rebase=rebase,
+                    screen_outliers=screen_outliers,
+                )
+            points.append(charts.to_frame())
+            summary = charts.summary().set_index(["priority", "series"])
+            for index in result.index[result["shown"] & (result["improvement"] == direction)]:
+                key = (result.at[index, "priority"], result.at[index, "series"])
+                if key not in summary.index:
+                    continue
+                facts = summary.loc[key]
+                for column in filled:
+                    result.at[index, column] = facts[column]
+                if facts["points"] < 12:
+                    result.at[index, "note"] = (
+                        f"{int(facts['points'])} points: limits are provisional until there "
+                        "are 12 or more"
+                    )
+    for column in ("first_period", "last_period", "run_start"):
+        result[column] = pd.to_datetime(result[column])
+    for column in ("last_value", "mean", "lpl", "upl", "ambition"):
+        result[column] = pd.to_numeric(result[column]).astype(float)
+    result["run_length"] = pd.array(
+        [None if v is None or pd.isna(v) else int(v) for v in result["run_length"]],
+        dtype="Int64",
+    )
+    points_frame = (
+        pd.concat(points, ignore_index=True)
+        if points
+        else pd.DataFrame(columns=["priority", "series", "period", "value"])
+    )
+    places_frame = pd.DataFrame(columns=list(PLACE_COLUMNS))
+    if place is None and "place" in every_place.columns:
+        places_frame = _by_place(
+            every_place[~places.str.lower().isin(_WHOLE_SYSTEM_NAMES)],
+            result[result["shown"]],
+            threshold=threshold,
+            fix_after=fix_after,
+            rebase=rebase,
+            screen_outliers=screen_outliers,
+        )
+    settings = {
+        "fix_after": fix_after,
+        "rebase": rebase,
+        "screen_outliers": screen_outliers,
+        "threshold": threshold,
+        "place": place,
+    }
+    return FollowUp(priorities=result, points=points_frame, places=places_frame, settings=settings)
+
+
+def _by_place(
+    table: pd.DataFrame,
+    followed: pd.DataFrame,
+    *,
+    threshold: int,
+    fix_after: int | None,
+    rebase: Sequence | Mapping | None,
+    screen_outliers: bool,
+) -> pd.DataFrame:
+    """Chart each followed series in each place; one row per priority, series and place."""
+    rows = []
+    for item in followed.itertuples(index=False):
+        one = table[table["series"] == item.series]
+        for place_name, part in one.groupby("place", sort=True):
+            row = {"priority": item.priority, "series": item.series, "place": place_name}
+            counts = (
+                pd.to_numeric(part["numerator"], errors="coerce")
+                if "numerator" in part.columns
+                else pd.Series(dtype=float)
+            )
+            if ((counts > 0) & (counts < threshold)).any():
+                rows.append(
+                    row | {"shown": False, "note": f"some months count fewer than {threshold}"}
+                )
+                continue
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", SPCWarning)
+                summary = (
+                    spc(
+                        part[["period", "value"]],
+                        improvement=item.improvement,
+                        fix_after=fix_after,
+                        rebase=rebase if not isinstance(rebase, Mapping) else None,
+                        screen_outliers=screen_outliers,
+                    )
+                    .summary()
+                    .iloc[0]
+                )
+            rows.append(
+                row
+                | {
+                    "last_period": summary["last_period"],
+                    "last_value": summary["last_value"],
+                    "variation": summary["variation"],
+                    "run_start": summary["run_start"],
+                    "run_length": int(summary["run_length"]),
+                    "shown": True,
+                    "note": "",
+                }
+            )
+    frame = pd.DataFrame(rows, columns=list(PLACE_COLUMNS))
+    frame["shown"] = frame["shown"].astype(bool)
+    return frame
+
+
+__all__ = ["PLACE_COLUMNS", "PRIORITY_COLUMNS", "FollowUp", "follow_priorities"]

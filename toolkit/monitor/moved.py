@@ -1,0 +1,132 @@
+"""What moved: the evidence rerun on newer data, compared with the answer the board agreed.
+
+A living strategy reruns the prioritisation when the data change and shows which priorities
+would now enter or leave the shortlist. :func:`what_moved` compares two
+:class:`toolkit.prioritise.Prioritisation` results candidate by candidate; it computes no
+score of its own (both results were scored by :mod:`toolkit.prioritise`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from toolkit.prioritise.result import Prioritisation
+
+#: The ``change`` of each candidate, in the order :func:`what_moved` lists them.
+CHANGES: Final[tuple[str, ...]] = ("entered", "left", "stayed", "outside")
+
+#: What each change means, in words a resident reads.
+CHANGE_WORDS: Final[dict[str, str]] = {
+    "entered": "would now join the shortlist",
+    "left": "would now leave the shortlist",
+    "stayed": "stays on the shortlist",
+    "outside": "stays off the shortlist",
+}
+
+
+def _ranks(result: Prioritisation, suffix: str) -> pd.DataFrame:
+    """One row per candidate: its label, rank, score and whether it is shortlisted."""
+    candidates = result.candidates
+    frame = pd.DataFrame(
+        {
+            "candidate": candidates["candidate"].astype(str).to_numpy(),
+            "label": candidates["label"].astype(str).to_numpy(),
+            f"rank_{suffix}": pd.array(candidates["rank"], dtype="Int64"),
+            f"score_{suffix}": candidates["score"].astype(float).to_numpy(),
+        }
+    )
+    shortlisted = set(result.shortlist["candidate"].astype(str))
+    frame[f"shortlisted_{suffix}"] = frame["candidate"].isin(shortlisted)
+    return frame
+
+
+def _agreed_list(agreed: Sequence[str], after: Prioritisation) -> pd.DataFrame:
+    """Return the agreed shortlist as ranks 1, 2, ... (no scores: agreed, not scored here)."""
+    ids = [str(item) for item in agreed]
+    labels = dict(
+        zip(after.candidates["candidate"].astype(str), after.candidates["label"], strict=True)
+    )
+    return pd.DataFrame(
+        {
+            "candidate": ids,
+            "label": [str(labels.get(item, item)) for item in ids],
+            "rank_before": pd.array(range(1, len(ids) + 1), dtype="Int64"),
+            "score_before": np.nan,
+            "shortlisted_before": True,
+        }
+    )
+
+
+def what_moved(before: Prioritisation | Sequence[str], after: Prioritisation) -> pd.DataFrame:
+    """Compare the agreed prioritisation with the same evidence rerun on newer data.
+
+    Parameters
+    ----------
+    before : Prioritisation or sequence of str
+        The result the board agreed (scored on the earlier data), or the agreed
+        shortlist itself as candidate (theme) ids, best first, when the earlier data are
+        not at hand; its ranks are then the list's order and it has no scores.
+    after : Prioritisation
+        The result on the newer data, with the same weights and settings.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per candidate in either result: ``candidate``, ``label`` (the newer one
+        when both have it), ``rank_before``, ``rank_after`` (missing where a candidate
+        could not be measured on that data), ``score_before``, ``score_after`` (0 to
+        100), ``shortlisted_before``, ``shortlisted_after``, ``rank_change`` (positive when
+        it moved up) and ``change``: ``"entered"`` (would now join the shortlist),
+        ``"left"`` (would now leave it), ``"stayed"`` or ``"outside"``. Rows are in that
+        order of change, then by the newer rank.
+
+    Raises
+    ------
+    TypeError
+        Either argument is not a :class:`~toolkit.prioritise.Prioritisation`.
+    ValueError
+        The two were scored with different shortlist sizes, so their shortlists cannot be
+        compared.
+    """
+    listed = isinstance(before, Sequence) and not isinstance(before, str)
+    for name, value in (("before", before), ("after", after)):
+        if not isinstance(value, Prioritisation) and not (name == "before" and listed):
+            raise TypeError(
+                f"The '{name}' parameter of what_moved must be a Prioritisation (from "
+                f"toolkit.prioritise.prioritise)"
+                + (" or a list of candidate ids" if name == "before" else "")
+                + f". Got {type(value).__name__} instead."
+            )
+    size_before = len(before) if listed else before.settings.get("size")
+    size_after = after.settings.get("size")
+    if size_before != size_after:
+        raise ValueError(
+            "what_moved compares two prioritisations with the same shortlist size; got "
+            f"{size_before} before and {size_after} after. Rerun the newer data with "
+            f"size={size_before}."
+        )
+    old = _agreed_list(before, after) if listed else _ranks(before, "before")
+    new = _ranks(after, "after")
+    merged = old.merge(new, on="candidate", how="outer", suffixes=("_before", ""))
+    merged["label"] = merged["label"].fillna(merged.pop("label_before"))
+    for column in ("shortlisted_before", "shortlisted_after"):
+        merged[column] = merged[column].astype("boolean").fillna(False).astype(bool)
+    was, now = merged["shortlisted_before"], merged["shortlisted_after"]
+    merged["change"] = np.select(
+        [~was & now, was & ~now, was & now], ["entered", "left", "stayed"], default="outside"
+    )
+    merged["rank_change"] = merged["rank_before"] - merged["rank_after"]
+    merged["_order"] = merged["change"].map({change: i for i, change in enumerate(CHANGES)})
+    merged = merged.sort_values(["_order", "rank_after", "rank_before"], na_position="last")
+    columns = [
+        "candidate", "label", "rank_before", "rank_after", "score_before", "score_after",
+        "shortlisted_before", "shortlisted_after", "rank_change", "change",
+    ]  # fmt: skip
+    return merged[columns].reset_index(drop=True)
+
+
+__all__ = ["CHANGES", "CHANGE_WORDS", "what_moved"]
