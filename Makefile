@@ -29,7 +29,8 @@ demo: install
 	$(BIN)/pophealth demo
 
 # nbval re-executes the analyst notebooks, the workshop views and the committed demo board
-# report: headline cells (tagged nbval-check-output) must give the same text as committed.
+# report and quarterly update: headline cells (tagged nbval-check-output) must give the same
+# text as committed.
 NBVAL := $(BIN)/python -m pytest --nbval-lax --nbval-current-env \
 	--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 -p no:cacheprovider
 NOTEBOOKS := notebooks/0*.ipynb notebooks/workshop.ipynb notebooks/facilitator.ipynb
@@ -37,12 +38,12 @@ NOTEBOOKS := notebooks/0*.ipynb notebooks/workshop.ipynb notebooks/facilitator.i
 ## Every test: unit (two workers), browser, notebooks under nbval, lint.
 test: install system-deps
 	$(BIN)/python -m pytest -n 2 --dist loadfile tests
-	$(NBVAL) $(NOTEBOOKS) reports/demo/board-report.ipynb
+	$(NBVAL) $(NOTEBOOKS) reports/demo/board-report.ipynb reports/demo/quarterly-update.ipynb
 	$(BIN)/python -m ruff check toolkit tests benchmarks notebooks reports
 
 ## Re-execute every notebook in place and rebuild the committed demo report.
 notebooks: install
-	$(BIN)/jupytext --sync notebooks/*.py reports/board_report.py
+	$(BIN)/jupytext --sync notebooks/*.py reports/board_report.py reports/quarterly_update.py
 	$(BIN)/python -m toolkit.report.notebook $(NOTEBOOKS)
 	$(BIN)/pophealth demo
 

@@ -148,6 +148,29 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_monitor(args: argparse.Namespace) -> int:
+    from toolkit.report.update import build_update, load_update_config, update_config_template
+
+    if args.print_config:
+        print(update_config_template(), end="")
+        return 0
+    if not args.config or not args.out:
+        print(
+            "pophealth monitor: --config and --out are needed (or --print-config).",
+            file=sys.stderr,
+        )
+        return 2
+    result = build_update(
+        load_update_config(args.config),
+        args.out,
+        progress=not args.quiet,
+        timeout=args.timeout,
+        pdf=not args.no_pdf,
+    )
+    print(result)
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from toolkit.demo import run_demo
 
@@ -278,6 +301,30 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--quiet", action="store_true", help="no progress bars")
     report.set_defaults(handler=_cmd_report)
+
+    from toolkit.report.update import update_config_keys
+
+    monitor = commands.add_parser(
+        "monitor",
+        help="build the quarterly update: the agreed priorities month by month (SPC) and "
+        "what would move on newer data",
+        epilog="Configuration keys (TOML): "
+        + ", ".join(update_config_keys())
+        + ". pophealth monitor --print-config writes them all with what each means.",
+    )
+    monitor.add_argument("--config", help="quarterly update configuration (TOML)")
+    monitor.add_argument("--out", help="output folder")
+    monitor.add_argument(
+        "--print-config",
+        action="store_true",
+        help="print a commented configuration with every key, then stop",
+    )
+    monitor.add_argument(
+        "--timeout", type=float, default=600, help="seconds each notebook cell may take"
+    )
+    monitor.add_argument("--no-pdf", action="store_true", help="skip the PDF")
+    monitor.add_argument("--quiet", action="store_true", help="no progress bars")
+    monitor.set_defaults(handler=_cmd_monitor)
 
     workshop = commands.add_parser(
         "workshop", help="serve the workshop app (participant and facilitator views) with Voila"

@@ -75,7 +75,7 @@ def run_demo(
     from toolkit.data.synth import UNIT_COSTS_GBP
     from toolkit.indicators import deprivation_profile
     from toolkit.prioritise import prioritise_persons
-    from toolkit.report import build_report, demo_config
+    from toolkit.report import build_report, build_update, demo_config, demo_update_config
     from toolkit.segment import build_cube, load_rules, segment_summary
 
     out = Path(out_dir)
@@ -140,4 +140,6 @@ def run_demo(
 
     print("\nBoard report:")
     print(build_report(demo_config(persons=persons, seed=seed), out, progress=progress))
+    print("\nQuarterly update (the agreed priorities month by month):")
+    print(build_update(demo_update_config(persons=persons, seed=seed), out, progress=progress))
     return 0

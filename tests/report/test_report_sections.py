@@ -290,3 +290,13 @@ def test_workshop_section_shows_groups_and_what_changed_between_rounds(evidence,
     assert "What changed between rounds" in text.text
     assert compare_rounds(*rooms, rounds=(1, 2)).sentence in text.text
     assert "chi-square" not in text.text
+
+
+def test_the_demo_records_no_run_date_so_rebuilding_it_changes_nothing(evidence):
+    from dataclasses import replace
+
+    demo = replace(evidence.config, persons="demo", areas="demo")
+    text = report.provenance(demo, evidence.inputs).text
+    assert "Run on: not recorded for the demo" in text
+    real = replace(evidence.config, persons="persons.csv", areas="areas.csv")
+    assert re.search(r"Run on: \d{4}-\d{2}-\d{2}", report.provenance(real, evidence.inputs).text)

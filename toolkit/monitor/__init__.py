@@ -39,6 +39,7 @@ _EXPORTS = {
     "what_moved": "toolkit.monitor.moved",
     "POINT_STYLES": "toolkit.monitor.charts",
     "describe_spc": "toolkit.monitor.charts",
+    "format_value": "toolkit.monitor.charts",
     "icon_labels": "toolkit.monitor.charts",
     "spc_chart": "toolkit.monitor.charts",
 }

@@ -352,6 +352,23 @@ def _format_number(value: float, decimals: int | None = None) -> str:
     return text[1:] if text.startswith("-") and float(text.replace(",", "")) == 0 else text
 
 
+def format_value(value: float) -> str:
+    """Format a series value as the charts and sentences show it ("12.4", "0.19", "1,234").
+
+    Parameters
+    ----------
+    value : float
+        The value.
+
+    Returns
+    -------
+    str
+        Whole numbers from 100, one decimal from 1, two from 0.1, else three;
+        "not available" for a missing value.
+    """
+    return _format_number(float(value))
+
+
 def _decimals_for(value: float) -> int:
     size = abs(value)
     return 0 if size >= 100 else 1 if size >= 1 else 2 if size >= 0.1 else 3
@@ -900,6 +917,7 @@ __all__ = [
     "POINT_STYLES",
     "PointStyle",
     "describe_spc",
+    "format_value",
     "icon_labels",
     "spc_chart",
 ]

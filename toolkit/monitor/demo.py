@@ -584,13 +584,53 @@ def _stamp_text(index: int) -> str:
     return f"{index // 12}-{index % 12 + 1:02d}"
 
 
+#: The demo board's ambition for each priority: this much below the level of the series'
+#: first year (an invented ambition, to show the assurance icon; not a published target).
+DEMO_AMBITION_REDUCTION: Final[float] = 0.10
+
+
+def demo_ambitions(
+    series: pd.DataFrame, outcomes: dict[str, str], *, reduction: float = DEMO_AMBITION_REDUCTION
+) -> dict[str, float]:
+    """Invent the demo board's ambitions: each priority's first-year level, lowered.
+
+    Parameters
+    ----------
+    series : pandas.DataFrame
+        The demo series (:func:`make_demo_series`).
+    outcomes : dict of str to str
+        Each priority (theme id) and the outcome it is followed on.
+    reduction : float, default 0.1
+        How far below the first year's mean value (whole system) the ambition is set.
+
+    Returns
+    -------
+    dict of str to float
+        Theme id to ambition, in the series' units (2 significant figures), for the
+        priorities with a whole-system series of that outcome.
+    """
+    whole = series[series["place"] == WHOLE_SYSTEM]
+    first_year = whole[whole["period"] < whole["period"].min() + pd.DateOffset(years=1)]
+    ambitions = {}
+    for theme, outcome in outcomes.items():
+        values = first_year.loc[
+            (first_year["theme"] == theme) & (first_year["outcome"] == outcome), "value"
+        ]
+        if len(values):
+            level = float(values.mean()) * (1 - reduction)
+            ambitions[theme] = float(f"{level:.2g}")
+    return ambitions
+
+
 __all__ = [
     "COHORT_PERSONS",
+    "DEMO_AMBITION_REDUCTION",
     "DEMO_END",
     "DEMO_PLACES",
     "DEMO_SEED",
     "DEMO_SERIES",
     "WHOLE_SYSTEM",
     "DemoSeriesSpec",
+    "demo_ambitions",
     "make_demo_series",
 ]

@@ -138,7 +138,8 @@ class FollowUp:
             rows = rows[rows["series"] == series]
         if rows.empty:
             raise KeyError(f"FollowUp has no charted series for priority {priority!r}.")
-        row = rows.iloc[0]
+        row = rows.iloc[0].copy()
+        row["target"] = row["ambition"]  # the ambition is the chart's target
         points = self.points[
             (self.points["priority"] == priority) & (self.points["series"] == row["series"])
         ]

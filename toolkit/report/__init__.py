@@ -11,6 +11,10 @@
   the report and as plain text for nbval; :mod:`toolkit.report.sections` holds the report's
   sections and :mod:`toolkit.report.charts` its charts.
 - :func:`read_decision_log` reads a workshop's decision log for the workshop section.
+- :func:`build_update` executes ``reports/quarterly_update.ipynb`` for an
+  :class:`UpdateConfig` (or a TOML file read by :func:`load_update_config`): the agreed
+  priorities followed month by month (:mod:`toolkit.monitor`) and what would move on newer
+  data; :func:`build_demo_update` builds the demo's.
 
 Names are imported on first use so that ``import toolkit.report`` stays quick.
 """
@@ -45,6 +49,12 @@ _EXPORTS = {
     "show_figure": "toolkit.report.charts",
     "setup_notebook": "toolkit.report.notebook",
     "execute_notebooks": "toolkit.report.notebook",
+    "UpdateConfig": "toolkit.report.update",
+    "load_update_config": "toolkit.report.update",
+    "demo_update_config": "toolkit.report.update",
+    "prepare_update": "toolkit.report.update",
+    "build_update": "toolkit.report.update",
+    "build_demo_update": "toolkit.report.update",
 }
 
 

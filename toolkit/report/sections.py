@@ -1558,6 +1558,9 @@ def provenance(
 
     found = versions()
     day = (when or date.today()).isoformat()
+    if config.is_demo and when is None:
+        # The committed demo report is rebuilt by `make demo`: a date would change it daily.
+        day = "not recorded for the demo (so that rebuilding it changes nothing)"
     methods = [method.replace("{model}", model_title) for method in methods]
     facts = [
         (

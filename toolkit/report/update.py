@@ -1,0 +1,824 @@
+"""The quarterly update: the agreed priorities followed month by month, for the board.
+
+``pophealth monitor --config CONFIG --out DIR`` runs ``reports/quarterly_update.ipynb``
+with papermill, as the board report is run (:mod:`toolkit.report.build`): HTML with no code,
+a PDF, the disclosure scan, and a notebook that nbval re-executes. A small TOML file
+configures it::
+
+    system_name = "Kestermoor and Wyvendale Integrated Care System"
+    period = "Quarter to March 2026"
+    series = "series.csv"                  # indicator series (CSV, Parquet, Excel) or "demo"
+    priorities = ["high_blood_pressure", "falls_and_frailty"]   # theme or series ids
+    # outcomes = { high_blood_pressure = "emergency_admissions_cardiovascular" }
+    # ambitions = { high_blood_pressure = 0.45 }   # the level the board wants
+    # previous_persons = "persons-2025.parquet"   # the data the priorities were agreed on
+    # persons = "persons-2026.parquet"            # newer data: what would move
+    # fix_after = 24                                # baseline: the first 24 months
+    # rebase = ["2025-04"]                          # new limits from these months
+
+:func:`prepare_update` computes everything the update shows (:class:`QuarterlyUpdate`);
+the notebook renders it with the functions below, which compute nothing of their own.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+import tomllib
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any, Final
+
+import pandas as pd
+
+from toolkit.data.contract import DISCLOSURE_THRESHOLD
+from toolkit.report.build import OutputNames, ReportResult, build_in_folder
+from toolkit.report.config import DEMO, MAX_SHORTLIST
+from toolkit.report.tables import BoardTable, BoardText, TableColumn, board_table, heading, sentence
+
+#: The quarterly update's outputs.
+QUARTERLY_UPDATE: Final[OutputNames] = OutputNames("quarterly-update", "quarterly update")
+
+#: Months the demo's baseline is fixed on: the two years before its planted intervention.
+DEMO_FIX_AFTER: Final[int] = 24
+
+
+@dataclass(frozen=True)
+class UpdateConfig:
+    """Configuration of a quarterly update (``pophealth monitor --config``).
+
+    Attributes
+    ----------
+    system_name : str
+        Name of the integrated care system.
+    series : str
+        Indicator series file (CSV, Parquet or Excel; :func:`toolkit.monitor.read_series`),
+        or ``"demo"``.
+    period : str
+        What the update covers, as the board reads it ("Quarter to March 2026").
+    priorities : list of str or None
+        The agreed priorities, best first: theme ids (the series' ``theme``) or series
+        ids. Without it, the shortlist of ``previous_persons`` at equal weights.
+    outcomes : dict of str to str or None
+        For a priority with several series, the outcome to follow.
+    ambitions : dict of str to float or None
+        The level the board wants for each priority, in the series' units: drawn as the
+        target and used for the assurance icon.
+    persons : str or None
+        Newer persons data (file or ``"demo"``): the evidence is rerun on them and what
+        would enter or leave the shortlist is shown.
+    previous_persons : str or None
+        The persons data the priorities were agreed on (file or ``"demo"``).
+    demo_persons : int
+        Persons in the demo system.
+    shortlist_size : int
+        Size of the shortlist when it comes from ``previous_persons``.
+    seed : int
+        Seed of every random step.
+    disclosure_threshold : int
+        Counts below this are not shown, nor charted as rates.
+    fix_after : int or None
+        Fix each chart's limits on its first so many points (12 or more).
+    rebase : list of str or None
+        Months from which each chart's limits are recalculated ("2025-04").
+    screen_outliers : bool
+        Screen large moving ranges before the limits are set (Making Data Count's default).
+    synthetic_data : bool
+        The data are synthetic: every page says so (always true for the demo).
+    source : str or None
+        The configuration file this came from.
+    """
+
+    system_name: str
+    series: str = DEMO
+    period: str = "Quarter to March 2026"
+    priorities: list[str] | None = None
+    outcomes: dict[str, str] | None = None
+    ambitions: dict[str, float] | None = None
+    persons: str | None = None
+    previous_persons: str | None = None
+    demo_persons: int = 250_000
+    shortlist_size: int = 5
+    seed: int = 20261122
+    disclosure_threshold: int = DISCLOSURE_THRESHOLD
+    fix_after: int | None = None
+    rebase: list[str] | None = None
+    screen_outliers: bool = True
+    synthetic_data: bool = False
+    source: str | None = None
+
+    def __post_init__(self) -> None:
+        where = f"{self.source}: " if self.source else ""
+        for spec in fields(self):
+            _check_type(spec.name, getattr(self, spec.name), where)
+        problems = []
+        if not self.system_name.strip():
+            problems.append(("system_name", "must not be blank", self.system_name))
+        if not self.period.strip():
+            problems.append(("period", "must not be blank", self.period))
+        if self.priorities is not None and (
+            not self.priorities or not all(isinstance(p, str) and p for p in self.priorities)
+        ):
+            problems.append(
+                ("priorities", "must be a list of theme or series ids", self.priorities)
+            )
+        if self.priorities is None and self.previous_persons is None:
+            problems.append(
+                (
+                    "priorities",
+                    "is needed when previous_persons is not given (which priorities to follow)",
+                    None,
+                )
+            )
+        if self.ambitions is not None and not all(
+            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+            for v in self.ambitions.values()
+        ):
+            problems.append(("ambitions", "must map priorities to numbers", self.ambitions))
+        if not 100 <= self.demo_persons <= 99_999_999:
+            problems.append(("demo_persons", "must be from 100 to 99,999,999", self.demo_persons))
+        if not 1 <= self.shortlist_size <= MAX_SHORTLIST:
+            problems.append(
+                ("shortlist_size", f"must be from 1 to {MAX_SHORTLIST}", self.shortlist_size)
+            )
+        if self.seed < 0:
+            problems.append(("seed", "must be 0 or more", self.seed))
+        if self.disclosure_threshold < 1:
+            problems.append(
+                ("disclosure_threshold", "must be 1 or more", self.disclosure_threshold)
+            )
+        if self.fix_after is not None and self.fix_after < 12:
+            problems.append(("fix_after", "must be 12 or more", self.fix_after))
+        if problems:
+            key, rule, value = problems[0]
+            raise ValueError(f"{where}'{key}' {rule}. Got {value!r} instead.")
+
+    @property
+    def is_synthetic(self) -> bool:
+        """Whether the update's data are synthetic (the demo, or ``synthetic_data``)."""
+        return self.synthetic_data or self.series == DEMO
+
+    def to_parameters(self) -> dict[str, Any]:
+        """Return the configuration as the update notebook's papermill parameters."""
+        return asdict(self)
+
+
+_TYPES: Final[dict[str, tuple[type, ...]]] = {
+    "system_name": (str,),
+    "series": (str,),
+    "period": (str,),
+    "priorities": (list, type(None)),
+    "outcomes": (dict, type(None)),
+    "ambitions": (dict, type(None)),
+    "persons": (str, type(None)),
+    "previous_persons": (str, type(None)),
+    "demo_persons": (int,),
+    "shortlist_size": (int,),
+    "seed": (int,),
+    "disclosure_threshold": (int,),
+    "fix_after": (int, type(None)),
+    "rebase": (list, type(None)),
+    "screen_outliers": (bool,),
+    "synthetic_data": (bool,),
+    "source": (str, type(None)),
+}
+
+_TYPE_NAMES: Final[dict[tuple[type, ...], str]] = {
+    (str,): "text (in quotes)",
+    (int,): "a whole number",
+    (bool,): "true or false",
+    (str, type(None)): "text (in quotes), or left out",
+    (int, type(None)): "a whole number, or left out",
+    (list, type(None)): 'a list of text (["A", "B"]), or left out',
+    (dict, type(None)): "a table ({ key = value }), or left out",
+}
+
+#: Each key with an example and what it means, for ``pophealth monitor --print-config``.
+_TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
+    ("system_name", '"Kestermoor and Wyvendale Integrated Care System"', "Required."),
+    ("period", '"Quarter to March 2026"', "What the update covers, as the board reads it."),
+    ("series", '"series.csv"', 'Indicator series (CSV, Parquet or Excel), or "demo".'),
+    (
+        "priorities",
+        '["high_blood_pressure", "falls_and_frailty"]',
+        "The agreed priorities (theme or series ids), best first.",
+    ),
+    (
+        "outcomes",
+        '{ high_blood_pressure = "emergency_admissions_cardiovascular" }',
+        "For a priority with several series: the outcome to follow.",
+    ),
+    ("ambitions", "{ high_blood_pressure = 0.45 }", "The level the board wants, in its units."),
+    ("previous_persons", '"persons-2025.parquet"', "The data the priorities were agreed on."),
+    ("persons", '"persons-2026.parquet"', "Newer data: shows what would enter or leave."),
+    ("shortlist_size", "5", "Shortlist size when it comes from previous_persons."),
+    ("demo_persons", "250000", 'Persons in the demo system (with "demo" data).'),
+    ("fix_after", "24", "Fix each chart's limits on its first so many months (12 or more)."),
+    ("rebase", '["2025-04"]', "Recalculate limits from these months (a change you made)."),
+    ("screen_outliers", "true", "Screen large moving ranges before setting the limits."),
+    ("disclosure_threshold", "10", "Counts below this are not shown."),
+    ("seed", "20261122", "Seed of every random step."),
+    ("synthetic_data", "false", 'The data are synthetic: every page says "synthetic data".'),
+)
+
+
+def update_config_keys() -> list[str]:
+    """Return the keys of a quarterly update configuration, in the template's order."""
+    return [key for key, _, _ in _TEMPLATE_KEYS]
+
+
+def update_config_template() -> str:
+    """Return a commented quarterly update configuration with every key.
+
+    Returns
+    -------
+    str
+        TOML text: ``system_name`` set, every other key commented out at an example.
+    """
+    lines = [
+        "# Quarterly update configuration: pophealth monitor --config THIS_FILE --out FOLDER",
+        "# Paths are relative to this file's folder.",
+    ]
+    for key, example, comment in _TEMPLATE_KEYS:
+        lines += ["", f"# {comment}"]
+        lines.append(f"{key} = {example}" if key == "system_name" else f"# {key} = {example}")
+    return "\n".join(lines) + "\n"
+
+
+def _check_type(key: str, value: object, where: str) -> None:
+    allowed = _TYPES[key]
+    if isinstance(value, bool) != (bool in allowed) or not isinstance(value, allowed):
+        raise TypeError(
+            f"{where}'{key}' must be {_TYPE_NAMES[allowed]}. Got {value!r} "
+            f"({type(value).__name__}) instead."
+        )
+
+
+def load_update_config(path: str | os.PathLike[str]) -> UpdateConfig:
+    """Read and check a quarterly update configuration file (TOML).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The TOML file; paths in it are relative to its folder.
+
+    Returns
+    -------
+    UpdateConfig
+        The checked configuration, with absolute paths.
+
+    Raises
+    ------
+    FileNotFoundError
+        The file, or a file it names, does not exist.
+    ValueError, TypeError
+        The file is not valid TOML, has an unknown key, or a value is wrong; the message
+        names the file and the key.
+    """
+    source = Path(path)
+    if not source.is_file():
+        raise FileNotFoundError(f"{source}: no such quarterly update configuration file.")
+    try:
+        raw = tomllib.loads(source.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{source}: not a valid TOML file ({error}).") from None
+    known = [spec.name for spec in fields(UpdateConfig) if spec.name != "source"]
+    unknown = [key for key in raw if key not in known]
+    if unknown:
+        raise ValueError(
+            f"{source}: unknown key(s) {', '.join(repr(k) for k in unknown)}. "
+            f"The keys are: {', '.join(known)}."
+        )
+    if "system_name" not in raw:
+        raise ValueError(f"{source}: 'system_name' is missing (the name of the system).")
+    folder = source.resolve().parent
+    for key in ("series", "persons", "previous_persons"):
+        value = raw.get(key)
+        if isinstance(value, str) and value != DEMO:
+            resolved = Path(value).expanduser()
+            raw[key] = str(resolved if resolved.is_absolute() else (folder / resolved).resolve())
+            if not Path(raw[key]).exists():
+                raise FileNotFoundError(
+                    f"{source}: '{key}' names {raw[key]}, which does not exist."
+                )
+    return UpdateConfig(**raw, source=str(source))
+
+
+def demo_update_config(
+    *, persons: int = 250_000, seed: int = 20261122, period: str = "Quarter to March 2026"
+) -> UpdateConfig:
+    """Return the demo system's quarterly update configuration (as ``pophealth demo``).
+
+    The priorities are the demo's shortlist at equal weights; the series are
+    :func:`toolkit.monitor.make_demo_series` with the intervention planted in the first
+    priority; the newer data are a second synthetic draw of the system (seed + 1), so what
+    moves in the demo is chance.
+    """
+    from toolkit.data.synth import DEMO_SYSTEM_NAME
+
+    return UpdateConfig(
+        system_name=DEMO_SYSTEM_NAME,
+        series=DEMO,
+        period=period,
+        persons=DEMO,
+        previous_persons=DEMO,
+        demo_persons=persons,
+        seed=seed,
+        fix_after=DEMO_FIX_AFTER,
+        synthetic_data=True,
+    )
+
+
+@dataclass(frozen=True)
+class QuarterlyUpdate:
+    """Everything the quarterly update shows, from :func:`prepare_update`.
+
+    Attributes
+    ----------
+    config : UpdateConfig
+        The configuration.
+    followup : toolkit.monitor.FollowUp
+        The agreed priorities' series, charted.
+    agreed : list of str
+        The agreed priorities' ids, best first.
+    agreed_from : str
+        Where they came from, in words.
+    moved : pandas.DataFrame or None
+        :func:`toolkit.monitor.what_moved` of the agreed shortlist and the evidence rerun
+        on the newer data; None without newer data.
+    series_note : str
+        Where the series came from, in words (and the planted change for the demo).
+    moved_note : str
+        What to know about the newer data (for the demo: that they are a second draw).
+    """
+
+    config: UpdateConfig
+    followup: Any
+    agreed: list[str]
+    agreed_from: str
+    moved: pd.DataFrame | None
+    series_note: str
+    moved_note: str = ""
+
+
+def _persons(value: str, config: UpdateConfig, seed: int) -> pd.DataFrame:
+    if value == DEMO:
+        from toolkit.data import make_demo_system
+
+        return make_demo_system(persons=config.demo_persons, seed=seed).persons
+    from toolkit.data import read_persons
+
+    return read_persons(value)
+
+
+def _prioritisation(persons: pd.DataFrame, config: UpdateConfig, size: int):
+    from toolkit.prioritise import prioritise_persons
+
+    return prioritise_persons(
+        persons, size=size, seed=config.seed, disclosure_threshold=config.disclosure_threshold
+    )
+
+
+def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
+    """Compute what the quarterly update shows: the priorities' charts and what moved.
+
+    Parameters
+    ----------
+    config : UpdateConfig
+        The configuration.
+
+    Returns
+    -------
+    QuarterlyUpdate
+        The followed priorities and, with newer persons data, what would move.
+    """
+    from toolkit.monitor import follow_priorities, read_series, what_moved
+    from toolkit.monitor.demo import make_demo_series
+
+    agreed_result = None
+    if config.previous_persons is not None:
+        earlier = _persons(config.previous_persons, config, config.seed)
+        agreed_result = _prioritisation(earlier, config, config.shortlist_size)
+    if config.priorities is not None:
+        agreed = list(config.priorities)
+        agreed_from = "the priorities the board agreed (the configuration)"
+    else:
+        agreed = agreed_result.shortlist["candidate"].astype(str).tolist()
+        agreed_from = "the shortlist suggested at equal weights on the earlier data"
+    outcomes = dict(config.outcomes or {})
+    labels: dict[str, str] = {}
+    if agreed_result is not None:
+        table = agreed_result.candidates.set_index("candidate")
+        for item in agreed:
+            if item in table.index:
+                outcomes.setdefault(item, str(table.at[item, "outcome"]))
+                labels[item] = str(table.at[item, "label"])
+    if not labels:
+        from toolkit.prioritise import load_themes
+
+        labels = {theme.id: theme.name for theme in load_themes()}
+    wanted = pd.DataFrame(
+        {
+            "priority": agreed,
+            "label": [labels.get(item) for item in agreed],
+            "outcome": [outcomes.get(item) for item in agreed],
+            "ambition": [(config.ambitions or {}).get(item) for item in agreed],
+        }
+    )
+    if config.series == DEMO:
+        from toolkit.monitor.demo import DEMO_SERIES
+
+        with_admissions = {
+            spec.theme for spec in DEMO_SERIES if spec.outcome.startswith("emergency_admissions")
+        }
+        planted = next((item for item in agreed if item in with_admissions), None)
+        series = make_demo_series(
+            seed=config.seed, persons=max(config.demo_persons, 10_000), intervention_theme=planted
+        )
+        step = series.attrs.get("intervention") or {}
+        series_note = (
+            "Synthetic monthly series of the demo system (make_demo_series)"
+            + (
+                f", with an invented intervention for '{labels.get(planted, planted)}' that "
+                f"lowers emergency admissions in {step['place']} by "
+                f"{float(step['effect']):.0%} from {pd.Timestamp(step['start']):%B %Y}"
+                if step
+                else ""
+            )
+            + "."
+        )
+        if config.ambitions is None:
+            from toolkit.monitor.demo import DEMO_AMBITION_REDUCTION, demo_ambitions
+
+            invented = demo_ambitions(
+                series, {item: outcomes[item] for item in agreed if item in outcomes}
+            )
+            wanted["ambition"] = [invented.get(item) for item in agreed]
+            series_note += (
+                f" The ambitions are invented: {DEMO_AMBITION_REDUCTION:.0%} below each "
+                "measure's level in the first year."
+            )
+    else:
+        series = read_series(config.series)
+        series_note = f"Indicator series from {Path(config.series).name}."
+    followup = follow_priorities(
+        series,
+        wanted,
+        threshold=config.disclosure_threshold,
+        fix_after=config.fix_after,
+        rebase=config.rebase,
+        screen_outliers=config.screen_outliers,
+    )
+    moved = None
+    moved_note = ""
+    if config.persons is not None:
+        if config.persons == DEMO:
+            moved_note = (
+                "In the demo the newer data are a second synthetic draw of the same system, "
+                "so what moves here is chance."
+            )
+        newer_seed = config.seed + 1 if config.persons == DEMO else config.seed
+        newer = _persons(config.persons, config, newer_seed)
+        rerun = _prioritisation(newer, config, len(agreed))
+        moved = what_moved(agreed_result if config.priorities is None else agreed, rerun)
+    return QuarterlyUpdate(
+        config=config,
+        followup=followup,
+        agreed=agreed,
+        agreed_from=agreed_from,
+        moved=moved,
+        series_note=series_note,
+        moved_note=moved_note,
+    )
+
+
+# -------------------------------------------------------------------------------------------
+# Rendering: each function renders what prepare_update computed (no statistics here)
+# -------------------------------------------------------------------------------------------
+
+
+def _value_label(row: pd.Series) -> str:
+    label = str(row["series_label"]) if isinstance(row["series_label"], str) else ""
+    unit = str(row["unit"]) if isinstance(row["unit"], str) and row["unit"] else ""
+    return f"{label}, {unit}" if unit else label
+
+
+def update_title(update: QuarterlyUpdate) -> BoardText:
+    """Return the title and the lead paragraph."""
+    config = update.config
+    count = len(update.agreed)
+    return heading(f"{config.system_name}: the agreed priorities, {config.period}", level=1) + (
+        sentence(
+            f"How the {count} priorit{'y' if count == 1 else 'ies'} the board agreed are moving, "
+            "month by month, read the NHS England Making Data Count way: a change is "
+            "reported only when the data show one, not for every rise and fall."
+        )
+    )
+
+
+def priority_sentences(update: QuarterlyUpdate) -> list[tuple[str, str]]:
+    """Return, for each priority, its label and one plain-English line on its chart.
+
+    Returns
+    -------
+    list of (str, str)
+        The priority's label and what its chart says (or why it is not charted), with the
+        places whose latest month shows special cause.
+    """
+    from toolkit.monitor import describe_spc
+
+    followup = update.followup
+    lines = []
+    for row in followup.priorities.itertuples(index=False):
+        row = pd.Series(row._asdict())
+        if not row["shown"]:
+            note = str(row["note"])
+            lines.append((str(row["label"]), f"{note[:1].upper()}{note[1:]}."))
+            continue
+        points, summary = followup.chart_data(row["priority"], row["series"])
+        text = describe_spc(points, summary, value_label=_value_label(summary))
+        places = followup.special_cause_places(row["priority"])
+        if len(places):
+            words = {
+                "improvement": "special cause improvement",
+                "concern": "special cause concern",
+                "neutral": "special cause",
+            }
+            parts = []
+            for place in places.itertuples(index=False):
+                kind = words[str(place.variation).split("_")[0]]
+                months = int(place.run_length)
+                parts.append(
+                    f"{place.place}: {kind} since {pd.Timestamp(place.run_start):%B %Y}"
+                    f" ({months} month{'s' if months != 1 else ''})"
+                )
+            text += " By place, " + "; ".join(parts) + "."
+        lines.append((str(row["label"]), text))
+    return lines
+
+
+def at_a_glance(update: QuarterlyUpdate) -> BoardText:
+    """Return page 1's box: one line per priority saying what its chart shows."""
+    items = [sentence(f"{label}: {text}", tag="li") for label, text in priority_sentences(update)]
+    body = "".join(item.html for item in items)
+    text = "\n".join(f"- {item.text}" for item in items)
+    return BoardText(
+        text=f"What the charts say\n{text}",
+        html=f'<section class="decision"><h2>What the charts say</h2><ul>{body}</ul></section>',
+    )
+
+
+def priorities_table(update: QuarterlyUpdate) -> BoardTable:
+    """Return the table of priorities: latest value, variation and assurance in words."""
+    from toolkit.monitor.charts import format_value, icon_labels
+
+    rows = []
+    for row in update.followup.priorities.to_dict("records"):
+        words = icon_labels(row) if row["shown"] else {}
+        rows.append(
+            {
+                "priority": row["label"],
+                "measure": _value_label(pd.Series(row)) if row["shown"] else "",
+                "latest": (f"{pd.Timestamp(row['last_period']):%b %Y}" if row["shown"] else "[x]"),
+                "value": format_value(row["last_value"]) if row["shown"] else "[x]",
+                "variation": (words.get("variation_caption") or "") if row["shown"] else "",
+                "assurance": (
+                    (words.get("assurance_caption") or "")
+                    if row["shown"] and not pd.isna(row["ambition"])
+                    else ("No ambition set" if row["shown"] else "")
+                ),
+                "note": row["note"] or "",
+            }
+        )
+    return board_table(
+        pd.DataFrame(rows),
+        columns=[
+            TableColumn("priority", "Priority"),
+            TableColumn("measure", "Measured by"),
+            TableColumn("latest", "Latest month"),
+            TableColumn("value", "Latest value"),
+            TableColumn("variation", "What the chart shows"),
+            TableColumn("assurance", "Will it meet the ambition?"),
+            TableColumn("note", "Note"),
+        ],
+        caption=f"The agreed priorities, {update.config.period}",
+        threshold=update.config.disclosure_threshold,
+        notes=[
+            "Variation and assurance as NHS England's Making Data Count defines them; "
+            "[x]: not charted (see the note)."
+        ],
+    )
+
+
+def priority_chart(update: QuarterlyUpdate, priority: str):
+    """Return the Making Data Count chart of one priority (None when it is not charted)."""
+    from toolkit.monitor import spc_chart
+
+    try:
+        points, summary = update.followup.chart_data(priority)
+    except KeyError:
+        return None
+    import textwrap
+
+    return spc_chart(
+        points,
+        summary=summary,
+        title="\n".join(textwrap.wrap(str(summary["label"]), 70)),
+        subtitle="\n".join(textwrap.wrap(f"{summary['series_label']} ({summary['place']})", 90)),
+        value_label=str(summary["unit"]) or "value",
+    )
+
+
+def what_moved_section(update: QuarterlyUpdate) -> BoardText:
+    """Return what would enter or leave the shortlist on the newer data, in words."""
+    from toolkit.monitor import CHANGE_WORDS
+
+    if update.moved is None:
+        return sentence(
+            "No newer persons data were given, so the evidence was not rerun this quarter "
+            "(set persons in the configuration to see what would move)."
+        )
+    note = f" {update.moved_note}" if update.moved_note else ""
+    moved = update.moved
+    entered = moved[moved["change"] == "entered"]["label"].tolist()
+    left = moved[moved["change"] == "left"]["label"].tolist()
+    if not entered and not left:
+        return sentence(
+            "Rerun on the newer data, the evidence suggests the same shortlist: no priority "
+            "would join or leave it." + note
+        )
+    parts = [f"{label} {CHANGE_WORDS['entered']}" for label in entered]
+    parts += [f"{label} {CHANGE_WORDS['left']}" for label in left]
+    return sentence(
+        "Rerun on the newer data, with the same weights: " + "; ".join(parts) + ". This is "
+        "evidence for the board to weigh, not a decision: a shortlist changes only when the "
+        "board agrees it." + note
+    )
+
+
+def moved_table(update: QuarterlyUpdate) -> BoardTable | None:
+    """Return the ranks before and after for the agreed priorities and any newcomers."""
+    if update.moved is None:
+        return None
+    moved = update.moved[update.moved["change"] != "outside"].copy()
+    moved["change_words"] = moved["change"].map(
+        {"entered": "Would join", "left": "Would leave", "stayed": "Stays"}
+    )
+    return board_table(
+        moved,
+        columns=[
+            TableColumn("label", "Priority"),
+            TableColumn("rank_before", "Rank agreed", "rank"),
+            TableColumn("rank_after", "Rank on newer data", "rank"),
+            TableColumn("change_words", "Shortlist"),
+        ],
+        caption="What would move if the evidence were rerun on the newer data",
+        threshold=update.config.disclosure_threshold,
+    )
+
+
+def update_provenance(update: QuarterlyUpdate) -> BoardText:
+    """Return the provenance box: what the update was built from and how."""
+    import html
+
+    from toolkit import __version__
+
+    config = update.config
+    settings = [
+        ("Priorities", update.agreed_from),
+        ("Series", update.series_note),
+        (
+            "Method",
+            "XmR charts (NHS England, Making Data Count): limits at the mean ± 2.66 mean moving "
+            "ranges"
+            + (f", fixed on the first {config.fix_after} months" if config.fix_after else "")
+            + ("; large moving ranges screened" if config.screen_outliers else "")
+            + "; rules in order: a point beyond a limit, a run of 7 rising or falling, 2 of 3 "
+            "near a limit, 7 on one side of the mean.",
+        ),
+        (
+            "Disclosure",
+            f"Series with any month of 1 to {config.disclosure_threshold - 1} events "
+            "are not charted.",
+        ),  # fmt: skip
+        ("Toolkit", f"pophealth-toolkit {__version__}"),
+        (
+            "Built",
+            "not recorded for the demo (so that rebuilding it changes nothing)"
+            if config.series == DEMO
+            else time.strftime("%d %B %Y"),
+        ),
+    ]
+    rows = "".join(
+        f"<tr><th>{html.escape(name)}</th><td>{html.escape(value)}</td></tr>"
+        for name, value in settings
+    )
+    text = "\n".join(f"{name}: {value}" for name, value in settings)
+    return BoardText(
+        text=f"How this update was made\n{text}",
+        html=f'<aside class="provenance"><h3>How this update was made</h3><table>{rows}'
+        "</table></aside>",
+    )
+
+
+def default_update_template() -> Path:
+    """Return the update template of the source tree, ``reports/quarterly_update.ipynb``."""
+    return Path(__file__).resolve().parents[2] / "reports" / "quarterly_update.ipynb"
+
+
+def build_update(
+    config: UpdateConfig | str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    progress: bool = True,
+    timeout: float = 600,
+    template: str | os.PathLike[str] | None = None,
+    pdf: bool = True,
+) -> ReportResult:
+    """Execute the quarterly update for a configuration; write its notebook, HTML and PDF.
+
+    As :func:`toolkit.report.build_report` (the same steps, lock and disclosure scan),
+    with ``quarterly-update.*`` file names.
+
+    Parameters
+    ----------
+    config : UpdateConfig, str or path-like
+        The configuration, or a TOML file to read it from (:func:`load_update_config`).
+    out_dir : str or path-like
+        Output folder.
+    progress : bool
+        Show papermill's progress bar.
+    timeout : float
+        Longest time, in seconds, any one cell may run.
+    template : str or path-like, optional
+        The update notebook; ``reports/quarterly_update.ipynb`` by default.
+    pdf : bool
+        Print a PDF with Chromium when it is installed.
+
+    Returns
+    -------
+    ReportResult
+        Paths of what was written.
+    """
+    started = time.perf_counter()
+    if not isinstance(config, UpdateConfig):
+        config = load_update_config(config)
+    if config.series != DEMO:
+        from toolkit.monitor import read_series
+
+        read_series(config.series)  # a contract failure stops here, before papermill
+    source = Path(template) if template is not None else default_update_template()
+    if not source.is_file():
+        raise FileNotFoundError(f"{source}: the quarterly update template does not exist.")
+    return build_in_folder(
+        Path(out_dir),
+        source,
+        config,
+        progress=progress,
+        timeout=timeout,
+        pdf=pdf,
+        started=started,
+        names=QUARTERLY_UPDATE,
+        parameters=config.to_parameters(),
+        title=f"{config.system_name}: quarterly update, {config.period}",
+        synthetic=config.is_synthetic,
+        threshold=config.disclosure_threshold,
+    )
+
+
+def build_demo_update(
+    out_dir: str | os.PathLike[str] = "reports/demo",
+    *,
+    persons: int = 250_000,
+    seed: int = 20261122,
+    progress: bool = True,
+    timeout: float = 600,
+) -> ReportResult:
+    """Build the demo system's quarterly update (what ``pophealth demo`` writes)."""
+    return build_update(
+        demo_update_config(persons=persons, seed=seed), out_dir, progress=progress, timeout=timeout
+    )
+
+
+__all__ = [
+    "QUARTERLY_UPDATE",
+    "QuarterlyUpdate",
+    "UpdateConfig",
+    "at_a_glance",
+    "build_demo_update",
+    "build_update",
+    "default_update_template",
+    "demo_update_config",
+    "load_update_config",
+    "moved_table",
+    "prepare_update",
+    "priorities_table",
+    "priority_chart",
+    "priority_sentences",
+    "update_config_keys",
+    "update_config_template",
+    "update_provenance",
+    "update_title",
+    "what_moved_section",
+]
