@@ -81,3 +81,18 @@ def test_the_agreed_list_stands_in_for_the_earlier_result(agreed, rerun):
     assert moved["score_before"].isna().all()
     with pytest.raises(ValueError, match="got 2 before and 5 after"):
         what_moved(listed[:2], rerun)
+
+
+def test_agreed_priorities_is_the_shortlist_with_its_outcomes(agreed):
+    from toolkit.monitor import agreed_priorities
+
+    outside = agreed.candidates.loc[
+        ~agreed.candidates["candidate"].isin(agreed.shortlist["candidate"]), "candidate"
+    ].iloc[0]
+    table = agreed_priorities(agreed, also=[outside])
+    assert table["priority"].tolist() == [*agreed.shortlist["candidate"], outside]
+    assert table["agreed"].tolist() == [True] * len(agreed.shortlist) + [False]
+    outcomes = agreed.candidates.set_index("candidate")["outcome"]
+    assert table["outcome"].tolist() == outcomes.loc[table["priority"]].tolist()
+    with pytest.raises(ValueError, match="were not measured"):
+        agreed_priorities(agreed, also=["no_such_theme"])

@@ -607,15 +607,16 @@ def demo_ambitions(
     -------
     dict of str to float
         Theme id to ambition, in the series' units (2 significant figures), for the
-        priorities with a whole-system series of that outcome.
+        priorities with a whole-system series of that outcome and no target of its own.
     """
     whole = series[series["place"] == WHOLE_SYSTEM]
     first_year = whole[whole["period"] < whole["period"].min() + pd.DateOffset(years=1)]
     ambitions = {}
     for theme, outcome in outcomes.items():
-        values = first_year.loc[
-            (first_year["theme"] == theme) & (first_year["outcome"] == outcome), "value"
-        ]
+        rows = first_year[(first_year["theme"] == theme) & (first_year["outcome"] == outcome)]
+        values = rows["value"]
+        if "target" in rows.columns and rows["target"].notna().any():
+            continue  # the series has a target of its own (a national ambition)
         if len(values):
             level = float(values.mean()) * (1 - reduction)
             ambitions[theme] = float(f"{level:.2g}")

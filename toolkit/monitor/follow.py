@@ -146,6 +146,51 @@ class FollowUp:
         return points.reset_index(drop=True), row
 
 
+def agreed_priorities(result: Any, *, also: Sequence[str] = ()) -> pd.DataFrame:
+    """Return the priorities table :func:`follow_priorities` takes, from a prioritisation.
+
+    Parameters
+    ----------
+    result : toolkit.prioritise.Prioritisation
+        The prioritisation whose shortlist the board agreed.
+    also : sequence of str
+        Further candidates (theme ids) to follow although not shortlisted, such as a
+        programme already under way; they are marked ``agreed`` false.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``priority`` (the theme id), ``label`` (its name in board language), ``outcome``
+        (the outcome it was prioritised on, whose series is followed) and ``agreed``, the
+        shortlist first, best first.
+
+    Raises
+    ------
+    ValueError
+        A candidate in ``also`` was not measured in the prioritisation.
+    """
+    from toolkit.prioritise import Prioritisation
+
+    if not isinstance(result, Prioritisation):
+        raise TypeError(
+            "The 'result' parameter of agreed_priorities must be a Prioritisation. "
+            f"Got {type(result).__name__} instead."
+        )
+    columns = {"candidate": "priority", "label": "label", "outcome": "outcome"}
+    chosen = result.candidates.set_index("candidate", drop=False)
+    shortlisted = result.shortlist["candidate"].astype(str).tolist()
+    extra = [item for item in also if item not in shortlisted]
+    unknown = [item for item in extra if item not in chosen.index]
+    if unknown:
+        raise ValueError(
+            f"agreed_priorities: {unknown} were not measured in the prioritisation; its "
+            f"candidates are {sorted(chosen.index)}."
+        )
+    table = chosen.loc[shortlisted + extra, list(columns)].rename(columns=columns)
+    table["agreed"] = [True] * len(shortlisted) + [False] * len(extra)
+    return table.reset_index(drop=True)
+
+
 def _priority_frame(priorities: Any) -> pd.DataFrame:
     """Return the priorities as a frame: ``priority``, ``label``, ``ambition``, ``improvement``."""
     func = "follow_priorities"
@@ -463,7 +508,16 @@ def _by_place(
             )
     frame = pd.DataFrame(rows, columns=list(PLACE_COLUMNS))
     frame["shown"] = frame["shown"].astype(bool)
+    frame["run_length"] = pd.array(
+        [None if pd.isna(v) else int(v) for v in frame["run_length"]], dtype="Int64"
+    )
     return frame
 
 
-__all__ = ["PLACE_COLUMNS", "PRIORITY_COLUMNS", "FollowUp", "follow_priorities"]
+__all__ = [
+    "PLACE_COLUMNS",
+    "PRIORITY_COLUMNS",
+    "FollowUp",
+    "agreed_priorities",
+    "follow_priorities",
+]

@@ -457,7 +457,8 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
             wanted["ambition"] = [invented.get(item) for item in agreed]
             series_note += (
                 f" The ambitions are invented: {DEMO_AMBITION_REDUCTION:.0%} below each "
-                "measure's level in the first year."
+                "measure's level in the first year, except where a measure has a national "
+                "ambition of its own (smoking at the time of delivery: 6%)."
             )
     else:
         series = read_series(config.series)
