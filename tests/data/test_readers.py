@@ -486,3 +486,52 @@ def test_join_can_bring_other_area_columns(persons, areas):
     assert isinstance(report, JoinReport)
     assert joined["population"].dtype == "Int64"
     assert np.isclose(joined.loc[0, "imd_score"], 15.8)
+
+
+# ---------------------------------------------------------------------------------------
+# Persons files packed as .gz or in a .zip (issue 14: government's and extracts' habit)
+
+
+@pytest.fixture
+def packed_persons(tmp_path):
+    import gzip
+    import shutil
+    import zipfile
+
+    from toolkit.data import make_demo_system
+
+    persons = make_demo_system(persons=300, seed=4).persons
+    plain = tmp_path / "persons.csv"
+    persons.to_csv(plain, index=False)
+    with plain.open("rb") as source, gzip.open(tmp_path / "persons.csv.gz", "wb") as target:
+        shutil.copyfileobj(source, target)
+    with zipfile.ZipFile(tmp_path / "extract.zip", "w") as archive:
+        archive.write(plain, "persons.csv")
+    bad = persons.copy()
+    bad.loc[6, "age"] = 130
+    bad.to_csv(tmp_path / "bad.csv", index=False)
+    with zipfile.ZipFile(tmp_path / "bad.zip", "w") as archive:
+        archive.write(tmp_path / "bad.csv", "bad.csv")
+    return tmp_path
+
+
+def test_persons_read_from_gz_and_zip_equal_the_plain_file(packed_persons):
+    from toolkit.data import read_persons
+
+    plain = read_persons(packed_persons / "persons.csv")
+    pd.testing.assert_frame_equal(read_persons(packed_persons / "persons.csv.gz"), plain)
+    pd.testing.assert_frame_equal(read_persons(packed_persons / "extract.zip"), plain)
+
+
+def test_a_packed_file_s_problems_name_the_archive_the_member_and_the_rows(packed_persons):
+    from toolkit.data import read_persons
+
+    with pytest.raises(DataContractError) as error:
+        read_persons(packed_persons / "bad.zip")
+    message = str(error.value)
+    assert message.startswith("bad.zip (bad.csv): 1 problem found.")
+    assert "column 'age': 1 row is outside 0 to 120 (row 8: 130)" in message
+    cut = packed_persons / "cut.csv.gz"
+    cut.write_bytes((packed_persons / "persons.csv.gz").read_bytes()[:150])
+    with pytest.raises(DataContractError, match=r"cut\.csv\.gz: could not be unpacked as a gzip"):
+        read_persons(cut)

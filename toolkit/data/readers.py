@@ -1470,7 +1470,8 @@ def read_persons(
     Parameters
     ----------
     path : str or path
-        A ``.csv``, ``.parquet`` or ``.xlsx`` file, one row per person.
+        A ``.csv``, ``.parquet`` or ``.xlsx`` file, one row per person, or one of them
+        packed as ``.gz`` (``persons.csv.gz``) or in a ``.zip`` holding that one file.
     encoding : str, default "utf-8"
         Text encoding of a CSV file. A file that is not in this encoding is refused with
         the line of the first bad byte; Excel's plain "CSV" is ``"cp1252"``.
@@ -1499,9 +1500,19 @@ def read_persons(
             f"The 'label' parameter of read_persons must be a str. Got {type(label).__name__} "
             "instead."
         )
-    raw, first_row, label, source = _read_table(
-        path, table="persons", function="read_persons", encoding=encoding, sheet=sheet, label=label
-    )
+    if isinstance(path, str | os.PathLike) and iod.is_packed(Path(path)):
+        raw, first_row, label, source = _read_packed_persons(
+            path, encoding=encoding, sheet=sheet, label=label
+        )
+    else:
+        raw, first_row, label, source = _read_table(
+            path,
+            table="persons",
+            function="read_persons",
+            encoding=encoding,
+            sheet=sheet,
+            label=label,
+        )
     return _validate(
         raw,
         table="persons",
@@ -1512,6 +1523,31 @@ def read_persons(
         skip_empty_rows=True,
         reference_date=reference,
     )
+
+
+def _read_packed_persons(
+    path: str | os.PathLike[str], *, encoding: str, sheet: str | int, label: str | None
+) -> tuple[pd.DataFrame, int, str, str]:
+    """Read a persons file from a ``.gz`` (``persons.csv.gz``) or a ``.zip`` holding one."""
+    resolved, outer = _checked_path(
+        path, function="read_persons", table="persons", packed=True, label=label
+    )
+    source = str(path)
+    try:
+        with iod.unpacked(resolved) as inner:
+            inner_label = outer if resolved.suffix.lower() == ".gz" else f"{outer} ({inner.name})"
+            raw, first_row, _, _ = _read_table(
+                inner.path,
+                table="persons",
+                function="read_persons",
+                encoding=encoding,
+                sheet=sheet,
+                label=inner_label,
+                source=source,
+            )
+    except iod.PackedFileError as error:
+        _fail(outer, error.check, error.sentence, source=source)
+    return raw, first_row, inner_label, source
 
 
 @dataclass(frozen=True)
