@@ -21,7 +21,7 @@
 # %% tags=["parameters"]
 system_name = "Kestermoor and Wyvendale Integrated Care System"
 series = "demo"
-period = "Quarter to March 2026"
+period = "January to March 2026"
 priorities = None
 outcomes = None
 ambitions = None
@@ -34,6 +34,7 @@ disclosure_threshold = 10
 fix_after = 24
 rebase = None
 screen_outliers = True
+published_values = False
 synthetic_data = True
 source = None
 
@@ -61,6 +62,7 @@ config = report.UpdateConfig(
     fix_after=fix_after,
     rebase=rebase,
     screen_outliers=screen_outliers,
+    published_values=published_values,
     synthetic_data=synthetic_data,
     source=source,
 )
@@ -80,9 +82,10 @@ report.priorities_table(update)
 #
 # Each chart shows one measure of an agreed priority for the whole system, month by month. The
 # solid line is the average; the dashed lines are the process limits, within which months vary
-# by chance alone. A point is coloured only when the data show a real change (a special cause):
-# blue when things are getting better, orange when they are getting worse. The circles at the
-# top right say the same at a glance, and whether the ambition the board set will be met.
+# by chance alone. A point is coloured only when a change is unlikely to be chance alone (a
+# "special cause"): blue when things are getting better, orange when they are getting worse,
+# purple when no direction is better. The circles at the top right say the same at a glance,
+# and whether the ambition the board set (the dash-dot line) will be met.
 
 # %%
 for priority in update.agreed:

@@ -207,12 +207,15 @@ def test_damaged_packed_file(tmp_path, suffix):
     assert "cut short" in str(caught.value)
 
 
-def test_persons_files_are_still_not_read_packed(tmp_path):
+def test_an_areas_file_packed_and_given_as_persons_is_unpacked_and_checked(tmp_path):
+    # Persons files are read packed too (tests/data/test_readers.py); an indices file given
+    # as persons is unpacked and refused for what it lacks, naming the packed file.
     from toolkit.data.readers import read_persons
 
     path = fixtures.gzip_file(csv_path("2019", 7), tmp_path / "persons.csv.gz")
-    with pytest.raises(DataContractError, match="files ending '.gz' are not read"):
+    with pytest.raises(DataContractError, match=r"persons\.csv\.gz: \d+ problems found") as caught:
         read_persons(path)
+    assert "column 'person_id' is missing" in str(caught.value)
 
 
 # --- several files joined on LSOA code -----------------------------------------------------------

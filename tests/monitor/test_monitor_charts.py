@@ -582,3 +582,55 @@ def test_weekly_periods_are_named_by_day_month_and_year():
     assert sentence.startswith(
         "Special cause improvement since 03 March 2025: lower than expected for the last 4 weeks."
     )
+
+
+def test_a_trend_is_described_as_rising_not_as_higher_than_expected():
+    import numpy as np
+
+    from toolkit.monitor import describe_spc, spc
+
+    values = [3.0, 6.0, 3.5, 5.5, 4.0, 6.0, 3.0, 5.0, 4.5, 6.0, 3.5, 5.5]
+    values += [3.0, 3.2, 3.4, 3.6, 3.8, 4.0, 4.2]  # seven rising, all below the mean
+    frame = pd.DataFrame(
+        {"period": pd.date_range("2024-01-01", periods=len(values), freq="MS"), "value": values}
+    )
+    result = spc(frame, improvement="increase")
+    points = result.to_frame()
+    assert points["rule"].iloc[-1] == "trend"
+    text = describe_spc(
+        points, result.summary().iloc[0], value_label="Rate", target_word="ambition"
+    )
+    assert "rising month after month for the last 7 months" in text
+    assert "higher than expected" not in text
+    assert np.isfinite(points["upl"]).all()
+
+
+def test_percentages_carry_their_sign_and_the_target_its_name():
+    from toolkit.monitor import describe_spc, spc
+
+    values = [16.0, 15.5, 16.2, 15.8, 16.1, 15.9, 16.3, 15.7, 16.0, 15.9, 16.1, 15.8]
+    frame = pd.DataFrame(
+        {"period": pd.date_range("2025-01-01", periods=12, freq="MS"), "value": values}
+    )
+    result = spc(frame, improvement="decrease", target=6.0)
+    text = describe_spc(
+        result.to_frame(),
+        result.summary().iloc[0],
+        value_label="Smoking at the time of delivery",
+        value_suffix="%",
+        target_word="ambition",
+    )
+    assert text.endswith(
+        "Smoking at the time of delivery in December 2025: 15.8%; ambition 6.0% – will not "
+        "meet the ambition without change."
+    )
+
+
+def test_screening_never_leaves_limits_of_no_width():
+    from toolkit.monitor import spc
+
+    values = [0.0] * 8 + [1.0] + [0.0] * 8 + [2.0] + [0.0] * 6
+    frame = pd.DataFrame({"period": range(len(values)), "value": values})
+    points = spc(frame, improvement="decrease").to_frame()
+    assert (points["upl"] > points["lpl"]).all()
+    assert (points["rule"] == "beyond_limit").sum() < len(values)

@@ -110,3 +110,30 @@ def test_input_is_unchanged_and_bad_priorities_are_refused(series):
             series, pd.DataFrame({"priority": ["end_of_life_care"], "improvement": ["down"]})
         )
     assert np.isnan(follow_priorities(series, ["end_of_life_care"]).priorities["ambition"][0])
+
+
+def test_an_ambition_needs_one_series_and_a_rebase_mapping_takes_series_ids(series):
+    several = pd.DataFrame({"priority": ["high_blood_pressure"], "ambition": [2.9]})
+    with pytest.raises(ValueError, match="has an ambition but 3 series"):
+        follow_priorities(series, several)
+    wanted = pd.DataFrame({"priority": ["end_of_life_care"], "outcome": ["emergency_admissions"]})
+    rebased = follow_priorities(
+        series, wanted, rebase={"end_of_life_care.emergency_admissions": ["2025-04-01"]}
+    )
+    points, _ = rebased.chart_data("end_of_life_care")
+    assert points["baseline_segment"].max() == 2
+    kestermoor = rebased.places.set_index("place").loc["Kestermoor"]
+    # rebased at the step, Kestermoor's new level is its own: no longer special cause
+    assert kestermoor["variation"] != "improvement_low"
+    with pytest.raises(ValueError, match="names series that are not in the table"):
+        follow_priorities(series, wanted, rebase={"end_of_life_care": ["2025-04-01"]})
+
+
+def test_notes_say_why_a_priority_is_not_charted(series):
+    places_only = series[series["place"] != "Whole system"]
+    row = follow_priorities(places_only, ["end_of_life_care"]).priorities.iloc[0]
+    assert row["note"] == "its series have no rows for the whole system"
+    no_direction = series.drop(columns=["improvement"])
+    wanted = pd.DataFrame({"priority": ["end_of_life_care"], "outcome": ["emergency_admissions"]})
+    row = follow_priorities(no_direction, wanted).priorities.iloc[0]
+    assert row["improvement"] == "neutral" and "no direction of improvement" in row["note"]

@@ -42,7 +42,7 @@ def planted_series(path, *, fall: float = 0.3, start_month: int = 27) -> None:
                     "numerator": int(rng.poisson(mean)),
                     "denominator": 60_000,
                     "improvement": "decrease",
-                    "unit": "per 1,000 persons a month",
+                    "unit": "per 1,000 people a month",
                     "label": "Emergency admissions",
                 }
             )
@@ -50,7 +50,11 @@ def planted_series(path, *, fall: float = 0.3, start_month: int = 27) -> None:
 
 
 def write_config(folder, **keys) -> str:
-    lines = ['system_name = "Test ICS"', 'series = "series.csv"']
+    lines = [
+        'system_name = "Test ICS"',
+        'period = "January to March 2026"',
+        'series = "series.csv"',
+    ]
     for key, value in keys.items():
         lines.append(f"{key} = {value}")
     path = folder / "update.toml"
@@ -83,6 +87,13 @@ def test_bad_configurations_name_the_file_and_key(tmp_path):
         load_update_config(write_config(tmp_path, priorities='["x"]', fix_after='"24"'))
     with pytest.raises(FileNotFoundError, match="'persons' names .*nope.parquet"):
         load_update_config(write_config(tmp_path, priorities='["x"]', persons='"nope.parquet"'))
+    no_period = tmp_path / "no-period.toml"
+    no_period.write_text('system_name = "A"\nseries = "series.csv"\npriorities = ["x"]\n')
+    with pytest.raises(ValueError, match="no-period.toml: 'period' is missing"):
+        load_update_config(no_period)
+    typo = load_update_config(write_config(tmp_path, priorities='["falls_and_fraility"]'))
+    with pytest.raises(ValueError, match=r"'priorities' names \['falls_and_fraility'\]"):
+        prepare_update(typo)
 
 
 def test_a_planted_fall_is_reported_as_special_cause_improvement(tmp_path):
@@ -97,15 +108,16 @@ def test_a_planted_fall_is_reported_as_special_cause_improvement(tmp_path):
     )
     update = prepare_update(config)
     glance = str(at_a_glance(update))
-    planted = glance.splitlines()[1]
-    assert planted.startswith("- Prevent falls and support people living with frailty:")
+    headline, planted = glance.splitlines()[1:3]
+    assert headline.startswith("Of 2 priorities, 2 are charted: 1 improving, 1 with no sign")
+    assert planted.startswith("- Prevent falls and support people living with frailty — ")
     assert "Special cause improvement since" in planted
     run_start = update.followup.priorities.set_index("priority").at[
         "falls_and_frailty", "run_start"
     ]
     # the fall starts in July 2025 (month 27); the shift rule may take in a low month before
     assert pd.Timestamp("2025-05-01") <= run_start <= pd.Timestamp("2025-07-01")
-    other = glance.splitlines()[2]
+    other = glance.splitlines()[3]
     assert "Special cause improvement" not in other
     table = str(priorities_table(update))
     assert "Improving" in table and "No ambition set" in table
@@ -143,3 +155,19 @@ def test_the_command_line_prints_the_config_and_refuses_bad_input_cleanly(tmp_pa
     assert main(["monitor", "--config", bad, "--out", str(tmp_path / "out")]) == 2
     error = capsys.readouterr().err
     assert "'fix_after' must be 12 or more" in error and "Traceback" not in error
+
+
+def test_values_without_counts_are_charted_only_when_said_to_be_published(tmp_path):
+    planted_series(tmp_path / "counts.csv")
+    frame = pd.read_csv(tmp_path / "counts.csv")
+    frame.assign(value=frame["numerator"] / frame["denominator"] * 1000).drop(
+        columns=["numerator", "denominator"]
+    ).to_csv(tmp_path / "series.csv", index=False)
+    config = write_config(tmp_path, priorities='["falls_and_frailty"]', fix_after=24)
+    hidden = prepare_update(load_update_config(config)).followup.priorities.iloc[0]
+    assert not hidden["shown"] and "values without counts" in hidden["note"]
+    published = write_config(
+        tmp_path, priorities='["falls_and_frailty"]', fix_after=24, published_values="true"
+    )
+    shown = prepare_update(load_update_config(published)).followup.priorities.iloc[0]
+    assert shown["shown"] and shown["variation"] == "improvement_low"

@@ -462,6 +462,8 @@ def describe_spc(
     value_label: str,
     period_format: str = "%B %Y",
     decimals: int | None = None,
+    value_suffix: str = "",
+    target_word: str = "target",
 ) -> str:
     """Describe the latest position of one series in a line of plain English for the board.
 
@@ -479,6 +481,10 @@ def describe_spc(
     decimals : int, optional
         Decimal places of the latest value and the target; by default 0 from 100, 1 from 1,
         2 from 0.1 and 3 below.
+    value_suffix : str
+        Written after each value ("%" for a percentage).
+    target_word : str
+        What the target is called ("target", or "ambition" as the quarterly update says).
 
     Returns
     -------
@@ -529,7 +535,18 @@ def describe_spc(
             start = run["period"].iloc[0] if len(run) else None
             length = float(len(run))
         length_int = int(length)
-        if start is None or length_int < 1:
+        rules = table["rule"] if "rule" in table.columns else pd.Series(dtype=object)
+        if len(rules) and rules.iloc[-1] == "trend" and len(table) > 1:
+            # A run of rising or falling points need not be above or below the mean.
+            rising = float(table["value"].iloc[-1]) > float(table["value"].iloc[-2])
+            direction = "rising" if rising else "falling"
+            first = (
+                f"{heading} since {when(start)}: {direction} {frequency.unit} after "
+                f"{frequency.unit} for the last {count(length_int)}."
+                if start is not None and length_int > 1
+                else f"{heading.rstrip(',')}: {direction} {frequency.unit} after {frequency.unit}."
+            )
+        elif start is None or length_int < 1:
             first = f"{heading.rstrip(',')}: {direction} than expected."
         else:
             begin = _as_timestamp(start)
@@ -559,11 +576,11 @@ def describe_spc(
         places = _decimals_for(last_value if math.isfinite(last_value) else target)
     last_period = row.get("last_period")
     where = "" if _missing(last_period) else f" in {when(last_period)}"
-    second = f"{value_label}{where}: {_format_number(last_value, places)}"
+    second = f"{value_label}{where}: {_format_number(last_value, places)}{value_suffix}"
     if math.isfinite(target):
-        second += f"; target {_format_number(target, places)}"
+        second += f"; {target_word} {_format_number(target, places)}{value_suffix}"
         if _text_or_none(row.get("assurance")) is not None:
-            words = labels["assurance"] or ""
+            words = (labels["assurance"] or "").replace("target", target_word)
             second += f" – {words[:1].lower()}{words[1:]}"
     return f"{first} {second}."
 
@@ -695,7 +712,7 @@ def _badge(
             )
     words = TextArea(
         "\n".join(textwrap.wrap(caption, 13)),
-        textprops={"fontsize": 8, "color": NHS_DARK_GREY, "multialignment": "center"},
+        textprops={"fontsize": 10, "color": NHS_DARK_GREY, "multialignment": "center"},
     )
     return VPacker(children=[area, words], align="center", pad=0, sep=3)
 
@@ -750,6 +767,7 @@ def spc_chart(
     ax: Axes | None = None,
     width: float = 10.0,
     height: float = 5.0,
+    target_label: str = "Target",
 ) -> Figure:
     """Draw the Making Data Count XmR chart of one series.
 
@@ -778,6 +796,8 @@ def spc_chart(
     ax : matplotlib.axes.Axes, optional
         Draw on these axes (in a figure with constrained layout, which makes room on the
         right for the icons and legend); by default a new figure is made.
+    target_label : str
+        The target line's legend entry ("Ambition", as the quarterly update calls it).
     width, height : float
         Size of a new figure in inches.
 
@@ -871,7 +891,7 @@ def spc_chart(
                 gid="spc-target",
             )
             if first is None:
-                line.set_label("Target")
+                line.set_label(target_label)
                 first = line
         if first is not None:
             handles.append(first)
@@ -892,6 +912,16 @@ def spc_chart(
         named = [_date_label(start, frequency) for start in starts]
         joined = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
         parts.append(f"limits recalculated from {joined}")
+    if "in_baseline" in table.columns:
+        # A fixed baseline: say which points set the limits (the first segment's).
+        first = table[segments == segments.iloc[0]]
+        used = first[first["in_baseline"].astype(bool)]
+        if 0 < len(used) < len(first):
+            span = pd.DatetimeIndex(used["_x"])
+            parts.append(
+                f"limits from {_date_label(span[0], frequency)} to "
+                f"{_date_label(span[-1], frequency)}"
+            )
     if row is not None:
         direction = icon_labels(row)["direction"]
         if direction:

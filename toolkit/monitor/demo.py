@@ -90,7 +90,7 @@ TREND_PER_YEAR: Final[dict[str, float]] = {
 }
 
 #: Unit of the rate series: the values are computed per 1,000 cohort persons.
-RATE_UNIT: Final[str] = "per 1,000 persons a month"
+RATE_UNIT: Final[str] = "per 1,000 people a month"
 
 
 @dataclass(frozen=True)
@@ -415,7 +415,7 @@ def make_demo_series(
     One series for each outcome of each theme that counts events (:data:`DEMO_SERIES`), for
     each place of the demo system and for the whole system: the numerator is the month's
     events in the theme's cohort, the denominator the cohort's persons, and the value
-    events per 1,000 persons a month (smoking at the time of delivery: the percentage of
+    events per 1,000 people a month (smoking at the time of delivery: the percentage of
     the month's deliveries). Expected counts follow the demo system's cohort cube, with
     winter seasonality (September for children's asthma), a slow trend and the month's
     length; the counts are Poisson draws around them (binomial for the percentage). From

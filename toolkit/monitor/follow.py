@@ -8,8 +8,10 @@ nothing of their own.
 
 Disclosure: a series with any period whose numerator is from 1 to one below the threshold
 is not charted (its values are rates of a small count), and its row says so; the update
-suggests quarterly figures instead. Values, limits and icons are shown only for series
-whose every count is 0 or at least the threshold.
+suggests quarterly figures instead. A series given as values without counts is not charted
+either, unless the caller says its values are already published (``published_values``).
+Values, limits and icons are shown only for series whose every count is 0 or at least the
+threshold.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ PRIORITY_COLUMNS: Final[tuple[str, ...]] = (
     "improvement",
     "ambition",
     "points",
+    "frequency",
     "first_period",
     "last_period",
     "last_value",
@@ -87,7 +90,8 @@ class FollowUp:
         rules, so a change in one place that the whole system dilutes is still seen.
         ``shown`` is false (and ``note`` says why) for a place with small counts.
     settings : dict
-        ``fix_after``, ``rebase``, ``screen_outliers``, ``threshold``, ``place``.
+        ``fix_after``, ``rebase``, ``screen_outliers``, ``threshold``, ``place``,
+        ``published_values``.
     """
 
     priorities: pd.DataFrame
@@ -247,6 +251,7 @@ def follow_priorities(
     fix_after: int | None = None,
     rebase: Sequence | Mapping | None = None,
     screen_outliers: bool = True,
+    published_values: bool = False,
 ) -> FollowUp:
     """Chart each agreed priority's indicator series with the Making Data Count rules.
 
@@ -271,8 +276,15 @@ def follow_priorities(
     threshold : int, default 10
         Disclosure threshold: a series with a numerator from 1 to ``threshold - 1`` in any
         period is not charted.
-    fix_after, rebase, screen_outliers
-        As :func:`toolkit.monitor.spc` (``rebase`` keys are series ids).
+    fix_after, screen_outliers
+        As :func:`toolkit.monitor.spc`.
+    rebase : sequence or mapping, optional
+        Periods from which limits are recalculated: a list for every series, or a mapping
+        from series id to a list (applied to that series in every place).
+    published_values : bool, default False
+        A series given as values only (no ``numerator``) cannot be checked for small
+        counts, so it is not charted unless you say its values are already published or
+        disclosure-controlled (``True``), as Fingertips' are.
 
     Returns
     -------
@@ -305,6 +317,18 @@ def follow_priorities(
         raise ValueError(
             f"The 'series' table of {func} has no 'place' column; got place={place!r}."
         )
+    if not isinstance(published_values, bool):
+        raise TypeError(
+            f"The 'published_values' parameter of {func} must be a bool. "
+            f"Got {published_values!r} instead."
+        )
+    if rebase is not None and isinstance(rebase, Mapping):
+        unknown = sorted(set(map(str, rebase)) - set(_text(series, "series")))
+        if unknown:
+            raise ValueError(
+                f"The 'rebase' mapping of {func} names series that are not in the table: "
+                f"{unknown}. Its keys are series ids."
+            )
     every_place = series.copy()
     places = _text(every_place, "place")
     if "place" not in every_place.columns:
@@ -324,23 +348,49 @@ def follow_priorities(
         if isinstance(item.outcome, str) and item.outcome:
             match = match[outcomes.loc[match.index] == item.outcome]
         if match.empty:
+            anywhere = (_text(series, "series") == item.priority) | (
+                _text(series, "theme") == item.priority
+            )
+            where = f"for {place}" if place else "for the whole system"
             rows.append(
                 {
                     "priority": item.priority,
                     "label": item.label if isinstance(item.label, str) else item.priority,
                     "shown": False,
-                    "note": "no indicator series for this priority in the series table"
-                    + (f" for {place}" if place else ""),
+                    "note": (
+                        f"its series have no rows {where}"
+                        if anywhere.any()
+                        else "no indicator series for this priority in the series table"
+                    ),
                 }
             )
             continue
+        if not np.isnan(item.ambition) and match["series"].nunique() > 1:
+            raise ValueError(
+                f"{func}: priority {item.priority!r} has an ambition but "
+                f"{match['series'].nunique()} series ({sorted(match['series'].unique())}); "
+                "name the one the ambition is for in an 'outcome' column (the outcomes key "
+                "of the update's configuration)."
+            )
+        if "cohort" in match.columns and match.groupby("series")["cohort"].nunique().max() > 1:
+            raise ValueError(
+                f"{func}: the series of priority {item.priority!r} are given for several "
+                "cohorts; keep the rows of the cohort to follow (a series is one line on a "
+                "chart)."
+            )
         for series_id, one in match.groupby("series", sort=False):
             label = item.label if isinstance(item.label, str) and item.label else None
             series_label = _first_text(_text(one, "label"))
             direction = item.improvement
+            note = ""
             if not isinstance(direction, str):
                 given = _first_text(_text(one, "improvement"))
                 direction = given if given in _DIRECTIONS else "neutral"
+                if given not in _DIRECTIONS:
+                    note = (
+                        "no direction of improvement given, so changes are shown as neither "
+                        "better nor worse"
+                    )
             ambition = item.ambition
             if np.isnan(ambition) and "target" in one.columns:
                 targets = pd.to_numeric(one["target"], errors="coerce").dropna()
@@ -355,10 +405,18 @@ def follow_priorities(
                 "improvement": direction,
                 "ambition": ambition,
                 "points": len(one),
+                "frequency": _first_text(_text(one, "frequency")) or "month",
                 "shown": True,
-                "note": "",
+                "note": note,
             }
-            if "numerator" in one.columns:
+            if "numerator" not in one.columns and not published_values:
+                row["shown"] = False
+                row["note"] = (
+                    "not charted: the series gives values without counts, so small counts "
+                    "cannot be ruled out (give numerator and denominator, or say the values "
+                    "are already published)"
+                )
+            elif "numerator" in one.columns:
                 counts = pd.to_numeric(one["numerator"], errors="coerce")
                 small = (counts > 0) & (counts < threshold)
                 if small.any():
@@ -397,6 +455,14 @@ def follow_priorities(
             frame = group[["priority", "series", "period", "value", "_ambition"]].rename(
                 columns={"_ambition": "_target"}
             )
+            group_rebase = rebase
+            if isinstance(rebase, Mapping):
+                keys = frame[["priority", "series"]].drop_duplicates().itertuples(index=False)
+                group_rebase = {
+                    (key.priority, key.series): rebase[key.series]
+                    for key in keys
+                    if key.series in rebase
+                } or None
             with warnings.catch_warnings():
                 # Short series are said in the row's note instead (see below).
                 warnings.simplefilter("ignore", SPCWarning)
@@ -406,7 +472,7 @@ def follow_priorities(
                     improvement=direction,
                     target="_target",
                     fix_after=fix_after,
-                    rebase=rebase,
+                    rebase=group_rebase,
                     screen_outliers=screen_outliers,
                 )
             points.append(charts.to_frame())
@@ -441,6 +507,7 @@ def follow_priorities(
         places_frame = _by_place(
             every_place[~places.str.lower().isin(_WHOLE_SYSTEM_NAMES)],
             result[result["shown"]],
+            published_values=published_values,
             threshold=threshold,
             fix_after=fix_after,
             rebase=rebase,
@@ -452,6 +519,7 @@ def follow_priorities(
         "screen_outliers": screen_outliers,
         "threshold": threshold,
         "place": place,
+        "published_values": published_values,
     }
     return FollowUp(priorities=result, points=points_frame, places=places_frame, settings=settings)
 
@@ -460,6 +528,7 @@ def _by_place(
     table: pd.DataFrame,
     followed: pd.DataFrame,
     *,
+    published_values: bool,
     threshold: int,
     fix_after: int | None,
     rebase: Sequence | Mapping | None,
@@ -476,6 +545,9 @@ def _by_place(
                 if "numerator" in part.columns
                 else pd.Series(dtype=float)
             )
+            if "numerator" not in part.columns and not published_values:
+                rows.append(row | {"shown": False, "note": "values without counts"})
+                continue
             if ((counts > 0) & (counts < threshold)).any():
                 rows.append(
                     row | {"shown": False, "note": f"some months count fewer than {threshold}"}
@@ -488,7 +560,7 @@ def _by_place(
                         part[["period", "value"]],
                         improvement=item.improvement,
                         fix_after=fix_after,
-                        rebase=rebase if not isinstance(rebase, Mapping) else None,
+                        rebase=rebase.get(item.series) if isinstance(rebase, Mapping) else rebase,
                         screen_outliers=screen_outliers,
                     )
                     .summary()

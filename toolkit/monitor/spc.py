@@ -696,7 +696,11 @@ def _limits(
             # Dropped once; nothing is dropped from a segment with no variation at all.
             limit = SCREEN_FACTOR * amr[segment]
             used = has_range & ~((ranges >= limit) & (limit > 0))
-            amr = mean_range(used)
+            screened = mean_range(used)
+            # A sparse series (mostly zeros) can have every non-zero range screened out,
+            # leaving limits of no width that flag every point: keep such a segment's
+            # unscreened mean moving range instead.
+            amr = np.where((screened == 0) & (amr > 0), amr, screened)
     return (
         mean,
         mean - LIMIT_FACTOR * amr,

@@ -6,7 +6,7 @@ a PDF, the disclosure scan, and a notebook that nbval re-executes. A small TOML 
 configures it::
 
     system_name = "Kestermoor and Wyvendale Integrated Care System"
-    period = "Quarter to March 2026"
+    period = "January to March 2026"
     series = "series.csv"                  # indicator series (CSV, Parquet, Excel) or "demo"
     priorities = ["high_blood_pressure", "falls_and_frailty"]   # theme or series ids
     # outcomes = { high_blood_pressure = "emergency_admissions_cardiovascular" }
@@ -56,7 +56,7 @@ class UpdateConfig:
         Indicator series file (CSV, Parquet or Excel; :func:`toolkit.monitor.read_series`),
         or ``"demo"``.
     period : str
-        What the update covers, as the board reads it ("Quarter to March 2026").
+        What the update covers, as the board reads it ("January to March 2026").
     priorities : list of str or None
         The agreed priorities, best first: theme ids (the series' ``theme``) or series
         ids. Without it, the shortlist of ``previous_persons`` at equal weights.
@@ -84,6 +84,10 @@ class UpdateConfig:
         Months from which each chart's limits are recalculated ("2025-04").
     screen_outliers : bool
         Screen large moving ranges before the limits are set (Making Data Count's default).
+    published_values : bool
+        The series give values without counts that are already published or
+        disclosure-controlled (as Fingertips'): chart them. Without counts and without this,
+        a series is not charted, because small counts cannot be ruled out.
     synthetic_data : bool
         The data are synthetic: every page says so (always true for the demo).
     source : str or None
@@ -92,7 +96,7 @@ class UpdateConfig:
 
     system_name: str
     series: str = DEMO
-    period: str = "Quarter to March 2026"
+    period: str = "January to March 2026"
     priorities: list[str] | None = None
     outcomes: dict[str, str] | None = None
     ambitions: dict[str, float] | None = None
@@ -105,6 +109,7 @@ class UpdateConfig:
     fix_after: int | None = None
     rebase: list[str] | None = None
     screen_outliers: bool = True
+    published_values: bool = False
     synthetic_data: bool = False
     source: str | None = None
 
@@ -180,6 +185,7 @@ _TYPES: Final[dict[str, tuple[type, ...]]] = {
     "fix_after": (int, type(None)),
     "rebase": (list, type(None)),
     "screen_outliers": (bool,),
+    "published_values": (bool,),
     "synthetic_data": (bool,),
     "source": (str, type(None)),
 }
@@ -197,7 +203,11 @@ _TYPE_NAMES: Final[dict[tuple[type, ...], str]] = {
 #: Each key with an example and what it means, for ``pophealth monitor --print-config``.
 _TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
     ("system_name", '"Kestermoor and Wyvendale Integrated Care System"', "Required."),
-    ("period", '"Quarter to March 2026"', "What the update covers, as the board reads it."),
+    (
+        "period",
+        '"January to March 2026"',
+        "What the update covers, as the board reads it. Required.",
+    ),
     ("series", '"series.csv"', 'Indicator series (CSV, Parquet or Excel), or "demo".'),
     (
         "priorities",
@@ -217,6 +227,11 @@ _TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
     ("fix_after", "24", "Fix each chart's limits on its first so many months (12 or more)."),
     ("rebase", '["2025-04"]', "Recalculate limits from these months (a change you made)."),
     ("screen_outliers", "true", "Screen large moving ranges before setting the limits."),
+    (
+        "published_values",
+        "false",
+        "The series give published values without counts (as Fingertips'): chart them.",
+    ),
     ("disclosure_threshold", "10", "Counts below this are not shown."),
     ("seed", "20261122", "Seed of every random step."),
     ("synthetic_data", "false", 'The data are synthetic: every page says "synthetic data".'),
@@ -242,7 +257,8 @@ def update_config_template() -> str:
     ]
     for key, example, comment in _TEMPLATE_KEYS:
         lines += ["", f"# {comment}"]
-        lines.append(f"{key} = {example}" if key == "system_name" else f"# {key} = {example}")
+        required = key in ("system_name", "period", "series", "priorities")
+        lines.append(f"{key} = {example}" if required else f"# {key} = {example}")
     return "\n".join(lines) + "\n"
 
 
@@ -290,8 +306,12 @@ def load_update_config(path: str | os.PathLike[str]) -> UpdateConfig:
             f"{source}: unknown key(s) {', '.join(repr(k) for k in unknown)}. "
             f"The keys are: {', '.join(known)}."
         )
-    if "system_name" not in raw:
-        raise ValueError(f"{source}: 'system_name' is missing (the name of the system).")
+    for key, what in (
+        ("system_name", "the name of the system"),
+        ("period", 'what the update covers, such as "January to March 2026"'),
+    ):
+        if key not in raw:
+            raise ValueError(f"{source}: '{key}' is missing ({what}).")
     folder = source.resolve().parent
     for key in ("series", "persons", "previous_persons"):
         value = raw.get(key)
@@ -306,7 +326,7 @@ def load_update_config(path: str | os.PathLike[str]) -> UpdateConfig:
 
 
 def demo_update_config(
-    *, persons: int = 250_000, seed: int = 20261122, period: str = "Quarter to March 2026"
+    *, persons: int = 250_000, seed: int = 20261122, period: str = "January to March 2026"
 ) -> UpdateConfig:
     """Return the demo system's quarterly update configuration (as ``pophealth demo``).
 
@@ -438,7 +458,7 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
         )
         step = series.attrs.get("intervention") or {}
         series_note = (
-            "Synthetic monthly series of the demo system (make_demo_series)"
+            "Synthetic monthly series of the demo system, made by the toolkit"
             + (
                 f", with an invented intervention for '{labels.get(planted, planted)}' that "
                 f"lowers emergency admissions in {step['place']} by "
@@ -463,9 +483,20 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
     else:
         series = read_series(config.series)
         series_note = f"Indicator series from {Path(config.series).name}."
+    known = set(series["series"].astype(str))
+    if "theme" in series.columns:
+        known |= set(series["theme"].dropna().astype(str))
+    unknown = [item for item in agreed if item not in known]
+    if unknown and config.priorities is not None:
+        where = f"{config.source}: " if config.source else ""
+        raise ValueError(
+            f"{where}'priorities' names {unknown}, which the series table has neither as a "
+            f"theme nor as a series id. Its themes are {sorted(known)[:20]}."
+        )
     followup = follow_priorities(
         series,
         wanted,
+        published_values=config.published_values,
         threshold=config.disclosure_threshold,
         fix_after=config.fix_after,
         rebase=config.rebase,
@@ -499,21 +530,41 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
 # -------------------------------------------------------------------------------------------
 
 
+def _is_percent(row: pd.Series) -> bool:
+    unit = str(row["unit"]).lower() if isinstance(row["unit"], str) else ""
+    return "percent" in unit or "%" in unit
+
+
 def _value_label(row: pd.Series) -> str:
     label = str(row["series_label"]) if isinstance(row["series_label"], str) else ""
     unit = str(row["unit"]) if isinstance(row["unit"], str) and row["unit"] else ""
+    if _is_percent(row):
+        return f"{label} (%)"
     return f"{label}, {unit}" if unit else label
+
+
+def _periods_word(row: pd.Series, count: int) -> str:
+    """Return a count of periods in words ("12 months", "1 quarter") by the frequency."""
+    unit = {"quarter": "quarter", "year": "year", "financial_year": "year"}.get(
+        str(row.get("frequency", "month")), "month"
+    )
+    return f"{count} {unit}{'' if count == 1 else 's'}"
 
 
 def update_title(update: QuarterlyUpdate) -> BoardText:
     """Return the title and the lead paragraph."""
     config = update.config
     count = len(update.agreed)
-    return heading(f"{config.system_name}: the agreed priorities, {config.period}", level=1) + (
+    which = (
+        "the board agreed"
+        if config.priorities is not None
+        else "suggested by the evidence (the shortlist at equal weights)"
+    )
+    return heading(f"{config.system_name}: following the priorities, {config.period}", level=1) + (
         sentence(
-            f"How the {count} priorit{'y' if count == 1 else 'ies'} the board agreed are moving, "
-            "month by month, read the NHS England Making Data Count way: a change is "
-            "reported only when the data show one, not for every rise and fall."
+            f"How the {count} priorit{'y' if count == 1 else 'ies'} {which} are moving, "
+            "period by period, read the NHS England Making Data Count way: a change is "
+            "reported only when it is unlikely to be chance alone, not for every rise and fall."
         )
     )
 
@@ -538,7 +589,14 @@ def priority_sentences(update: QuarterlyUpdate) -> list[tuple[str, str]]:
             lines.append((str(row["label"]), f"{note[:1].upper()}{note[1:]}."))
             continue
         points, summary = followup.chart_data(row["priority"], row["series"])
-        text = describe_spc(points, summary, value_label=_value_label(summary))
+        label = str(summary["series_label"])
+        text = describe_spc(
+            points,
+            summary,
+            value_label=label if _is_percent(summary) else _value_label(summary),
+            value_suffix="%" if _is_percent(summary) else "",
+            target_word="ambition",
+        )
         places = followup.special_cause_places(row["priority"])
         if len(places):
             words = {
@@ -549,24 +607,67 @@ def priority_sentences(update: QuarterlyUpdate) -> list[tuple[str, str]]:
             parts = []
             for place in places.itertuples(index=False):
                 kind = words[str(place.variation).split("_")[0]]
-                months = int(place.run_length)
                 parts.append(
                     f"{place.place}: {kind} since {pd.Timestamp(place.run_start):%B %Y}"
-                    f" ({months} month{'s' if months != 1 else ''})"
+                    f" ({_periods_word(row, int(place.run_length))})"
                 )
             text += " By place, " + "; ".join(parts) + "."
         lines.append((str(row["label"]), text))
     return lines
 
 
+def _headline(update: QuarterlyUpdate) -> str:
+    """One sentence tallying what the charts show (the board's first line)."""
+    rows = update.followup.priorities
+    charted = rows[rows["shown"]]
+    kinds = charted["variation"].fillna("").str.split("_").str[0]
+    parts = []
+    for kind, words in (
+        ("improvement", "improving"),
+        ("concern", "getting worse"),
+        ("neutral", "changed, neither better nor worse"),
+    ):
+        number = int((kinds == kind).sum())
+        if number:
+            parts.append(f"{number} {words}")
+    steady = int((kinds == "common").sum())
+    if steady:
+        parts.append(f"{steady} with no sign of change")
+    fail = int((charted["assurance"] == "consistently_fail").sum())
+    places = update.followup.places
+    moving = places[places["shown"] & places["variation"].notna()]
+    moving = moving[moving["variation"] != "common_cause"]
+    text = f"Of {len(rows)} priorities, {len(charted)} are charted: " + ", ".join(parts) + "."
+    if fail:
+        text += (
+            f" {fail} will not meet {'its' if fail == 1 else 'their'} ambition without a change "
+            "in how things are done."
+        )
+    if len(moving):
+        number = moving["priority"].nunique()
+        text += (
+            f" {number} show{'s' if number == 1 else ''} a change in at least one place that "
+            "the whole system does not show (see below)."
+        )
+    if len(charted) < len(rows):
+        text += f" {len(rows) - len(charted)} cannot be charted each period (see the notes)."
+    return text
+
+
 def at_a_glance(update: QuarterlyUpdate) -> BoardText:
-    """Return page 1's box: one line per priority saying what its chart shows."""
-    items = [sentence(f"{label}: {text}", tag="li") for label, text in priority_sentences(update)]
+    """Return page 1's box: a headline, then one line per priority on what its chart shows."""
+    import html as html_text
+
+    items = [
+        sentence(f"{label} — {text}", tag="li") for label, text in priority_sentences(update)
+    ]
+    headline = _headline(update)
     body = "".join(item.html for item in items)
     text = "\n".join(f"- {item.text}" for item in items)
     return BoardText(
-        text=f"What the charts say\n{text}",
-        html=f'<section class="decision"><h2>What the charts say</h2><ul>{body}</ul></section>',
+        text=f"What the charts say\n{headline}\n{text}",
+        html=f'<section class="decision"><h2>What the charts say</h2>'
+        f"<p><strong>{html_text.escape(headline)}</strong></p><ul>{body}</ul></section>",
     )
 
 
@@ -592,23 +693,26 @@ def priorities_table(update: QuarterlyUpdate) -> BoardTable:
                 "note": row["note"] or "",
             }
         )
+    frame = pd.DataFrame(rows)
+    columns = [
+        TableColumn("priority", "Priority"),
+        TableColumn("measure", "Measured by"),
+        TableColumn("latest", "Latest"),
+        TableColumn("value", "Latest value"),
+        TableColumn("variation", "What the chart shows"),
+        TableColumn("assurance", "Will it meet the ambition?"),
+    ]
+    notes = ["Variation and assurance as NHS England's Making Data Count defines them."]
+    if frame["note"].str.len().gt(0).any():
+        columns.append(TableColumn("note", "Note"))
+    if (frame["latest"] == "[x]").any():
+        notes.append("[x]: not charted (see the note).")
     return board_table(
-        pd.DataFrame(rows),
-        columns=[
-            TableColumn("priority", "Priority"),
-            TableColumn("measure", "Measured by"),
-            TableColumn("latest", "Latest month"),
-            TableColumn("value", "Latest value"),
-            TableColumn("variation", "What the chart shows"),
-            TableColumn("assurance", "Will it meet the ambition?"),
-            TableColumn("note", "Note"),
-        ],
-        caption=f"The agreed priorities, {update.config.period}",
+        frame,
+        columns=columns,
+        caption=f"The priorities, {update.config.period}",
         threshold=update.config.disclosure_threshold,
-        notes=[
-            "Variation and assurance as NHS England's Making Data Count defines them; "
-            "[x]: not charted (see the note)."
-        ],
+        notes=notes,
     )
 
 
@@ -627,7 +731,8 @@ def priority_chart(update: QuarterlyUpdate, priority: str):
         summary=summary,
         title="\n".join(textwrap.wrap(str(summary["label"]), 70)),
         subtitle="\n".join(textwrap.wrap(f"{summary['series_label']} ({summary['place']})", 90)),
-        value_label=str(summary["unit"]) or "value",
+        value_label="%" if _is_percent(summary) else (str(summary["unit"]) or "value"),
+        target_label="Ambition",
     )
 
 
@@ -666,11 +771,14 @@ def moved_table(update: QuarterlyUpdate) -> BoardTable | None:
     moved["change_words"] = moved["change"].map(
         {"entered": "Would join", "left": "Would leave", "stayed": "Stays"}
     )
+    listed = update.config.priorities is not None
     return board_table(
         moved,
         columns=[
             TableColumn("label", "Priority"),
-            TableColumn("rank_before", "Rank agreed", "rank"),
+            TableColumn(
+                "rank_before", "Position in the agreed list" if listed else "Rank agreed", "rank"
+            ),
             TableColumn("rank_after", "Rank on newer data", "rank"),
             TableColumn("change_words", "Shortlist"),
         ],
