@@ -91,7 +91,7 @@ report.priorities_table(update)
 for priority in update.agreed:
     figure = report.priority_chart(update, priority)
     if figure is not None:
-        show_figure(figure)
+        show_figure(figure, alt=report.chart_alt_text(update, priority))
 
 # %% [markdown]
 # ## 2. What moved

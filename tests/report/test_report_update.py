@@ -144,7 +144,8 @@ def test_the_built_update_says_so_and_passes_the_disclosure_scan(tmp_path):
     html = result.html.read_text(encoding="utf-8")
     assert "Special cause improvement since" in html
     assert "Synthetic data" not in html  # not the demo, not said to be synthetic
-    assert "<img" in html  # the charts
+    assert html.count('alt="Statistical process control chart of') == 2  # the charts, described
+    assert "No description has been provided" not in html
 
 
 def test_the_command_line_prints_the_config_and_refuses_bad_input_cleanly(tmp_path, capsys):

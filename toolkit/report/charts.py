@@ -357,17 +357,38 @@ def gap_by_cause_chart(
     return figure
 
 
-def show_figure(figure) -> None:
+def show_figure(figure, *, alt: str | None = None) -> None:
     """Display a figure in a notebook once, and close it if pyplot was tracking it.
 
     Parameters
     ----------
     figure : matplotlib.figure.Figure
         The figure.
+    alt : str, optional
+        Text that says what the chart shows, for people who cannot see it (screen
+        readers): the figure is then shown as an HTML image carrying it as ``alt`` (the
+        HTML report keeps it), with the same text as its plain-text form.
     """
     from IPython.display import display
 
-    display(figure)
+    if alt is None:
+        display(figure)
+    else:
+        import base64
+        import html
+        import io
+
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=figure.dpi, bbox_inches="tight")
+        data = base64.b64encode(buffer.getvalue()).decode("ascii")
+        display(
+            {
+                "text/html": f'<img src="data:image/png;base64,{data}" '
+                f'alt="{html.escape(alt, quote=True)}"/>',
+                "text/plain": alt,
+            },
+            raw=True,
+        )
     import matplotlib.pyplot as plt
 
     if plt.fignum_exists(getattr(figure, "number", -1)):

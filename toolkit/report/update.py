@@ -658,9 +658,7 @@ def at_a_glance(update: QuarterlyUpdate) -> BoardText:
     """Return page 1's box: a headline, then one line per priority on what its chart shows."""
     import html as html_text
 
-    items = [
-        sentence(f"{label} — {text}", tag="li") for label, text in priority_sentences(update)
-    ]
+    items = [sentence(f"{label} — {text}", tag="li") for label, text in priority_sentences(update)]
     headline = _headline(update)
     body = "".join(item.html for item in items)
     text = "\n".join(f"- {item.text}" for item in items)
@@ -734,6 +732,17 @@ def priority_chart(update: QuarterlyUpdate, priority: str):
         value_label="%" if _is_percent(summary) else (str(summary["unit"]) or "value"),
         target_label="Ambition",
     )
+
+
+def chart_alt_text(update: QuarterlyUpdate, priority: str) -> str:
+    """Return what a priority's chart shows, in words, for people who cannot see it."""
+    for label, text in priority_sentences(update):
+        rows = update.followup.priorities
+        if (rows["priority"] == priority).any() and label == rows.loc[
+            rows["priority"] == priority, "label"
+        ].iloc[0]:
+            return f"Statistical process control chart of {label}, month by month. {text}"
+    return f"Statistical process control chart of {priority}."
 
 
 def what_moved_section(update: QuarterlyUpdate) -> BoardText:
@@ -917,6 +926,7 @@ __all__ = [
     "at_a_glance",
     "build_demo_update",
     "build_update",
+    "chart_alt_text",
     "default_update_template",
     "demo_update_config",
     "load_update_config",
