@@ -119,3 +119,29 @@ def shown_figures(html: str) -> dict[str, float | None]:
             raise AssertionError(f"figure {key} is shown as both {figures[key]} and {value}")
         figures[key] = value
     return figures
+
+
+def page_fill(pdf_path) -> list[float]:
+    """How far down each page of a PDF its content reaches, as a share of the page height.
+
+    Renders each page in grey at 30 dpi with poppler's ``pdftoppm`` and finds the lowest
+    row with any dark pixel (the banner at the top counts as content too).
+    """
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    import numpy as np
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(
+            ["pdftoppm", "-r", "30", "-gray", "-png", str(pdf_path), f"{folder}/page"],
+            check=True,
+        )
+        fills = []
+        for page in sorted(Path(folder).glob("page*.png")):
+            pixels = np.asarray(Image.open(page).convert("L"))
+            dark = np.flatnonzero((pixels < 200).any(axis=1))
+            fills.append(float(dark.max() + 1) / pixels.shape[0] if len(dark) else 0.0)
+    return fills

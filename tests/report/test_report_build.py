@@ -13,7 +13,7 @@ from toolkit.report import build_report, demo_config, print_pdf
 from toolkit.report.build import choose_kernel, find_chromium
 from toolkit.workshop import SubmissionStore
 
-from ._html_scan import small_count_problems
+from ._html_scan import page_fill, small_count_problems
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -102,6 +102,17 @@ def test_build_a_small_report_with_a_workshop(tmp_path):
     else:
         assert result.pdf is not None and result.pdf.read_bytes()[:5] == b"%PDF-"
     assert str(result.html) in str(result)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(find_chromium() is None, reason="prints with Chromium")
+def test_the_demo_report_s_pages_are_not_left_half_empty(tmp_path):
+    # JupyterLab's print style keeps each output whole on a page, which pushed the demo's
+    # shortlist table to a new page and left pages 44% and 53% full (issue 14).
+    result = build_report(demo_config(), tmp_path, progress=False, timeout=300)
+    fills = page_fill(result.pdf)
+    assert len(fills) >= 8
+    assert min(fills[:-1]) >= 0.55, [round(fill, 2) for fill in fills]
 
 
 def test_the_template_is_paired_with_its_percent_script():

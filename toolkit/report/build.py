@@ -126,6 +126,9 @@ p.synthetic-note { font-weight: bold; color: #231F20; }
   .jp-RenderedHTMLCommon table.board-table { font-size: 11px; }
   .jp-RenderedHTMLCommon table.board-table th,
   .jp-RenderedHTMLCommon table.board-table td { padding: 2px 4px; }
+  /* JupyterLab keeps each output whole on a page (break-inside: avoid-page), which leaves
+     half-empty pages before long tables and lists: let outputs break between their rows. */
+  .jp-OutputArea-child { break-inside: auto !important; page-break-inside: auto !important; }
   /* Long tables may run on (their header repeats); rows, pictures and boxes stay whole. */
   .jp-RenderedHTMLCommon table.board-table tr, .jp-OutputArea-output img, aside.provenance,
   section.decision { break-inside: avoid; page-break-inside: avoid; }
