@@ -634,3 +634,20 @@ def test_screening_never_leaves_limits_of_no_width():
     points = spc(frame, improvement="decrease").to_frame()
     assert (points["upl"] > points["lpl"]).all()
     assert (points["rule"] == "beyond_limit").sum() < len(values)
+
+
+def test_a_trajectory_column_is_drawn_dotted_with_its_legend_entry():
+    from toolkit.monitor import spc, spc_chart
+
+    values = [10.0, 11.0, 9.5, 10.5, 10.0, 9.0, 11.0, 10.2, 9.8, 10.4, 10.1, 9.9, 9.0, 8.8]
+    frame = pd.DataFrame(
+        {"period": pd.date_range("2025-01-01", periods=len(values), freq="MS"), "value": values}
+    )
+    points = spc(frame, improvement="decrease", target=8.0).to_frame()
+    points["trajectory"] = [float("nan")] * 11 + [10.0, 9.0, 8.0]
+    figure = spc_chart(points, title="Falls", value_label="per 1,000", target_label="Ambition")
+    lines = [line for line in figure.axes[0].get_lines() if line.get_gid() == "spc-trajectory"]
+    assert len(lines) == 1 and lines[0].get_linestyle() == ":"
+    assert list(lines[0].get_ydata()) == [10.0, 9.0, 8.0]
+    legend = [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
+    assert "Trajectory to the ambition" in legend and "Ambition" in legend

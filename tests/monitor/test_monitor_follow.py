@@ -137,3 +137,30 @@ def test_notes_say_why_a_priority_is_not_charted(series):
     wanted = pd.DataFrame({"priority": ["end_of_life_care"], "outcome": ["emergency_admissions"]})
     row = follow_priorities(no_direction, wanted).priorities.iloc[0]
     assert row["improvement"] == "neutral" and "no direction of improvement" in row["note"]
+
+
+def test_a_dated_ambition_draws_a_straight_trajectory_from_the_baseline(series):
+    wanted = pd.DataFrame(
+        {
+            "priority": ["end_of_life_care"],
+            "outcome": ["emergency_admissions"],
+            "ambition": [60.0],
+            "ambition_by": ["2026-03"],
+        }
+    )
+    followed = follow_priorities(series, wanted, fix_after=24)
+    points, row = followed.chart_data("end_of_life_care")
+    path = points.set_index("period")["trajectory"]
+    baseline = points[points["in_baseline"]]
+    start = baseline["period"].iloc[-1]  # March 2025, the end of the 24-month baseline
+    assert path.loc[: start - pd.DateOffset(months=1)].isna().all()
+    assert path.loc[start] == pytest.approx(baseline["value"].mean(), rel=1e-12)
+    assert path.loc[pd.Timestamp("2026-03-01")] == pytest.approx(60.0, rel=1e-12)
+    steps = np.diff(path.loc[start:].to_numpy())
+    days = np.diff(path.loc[start:].index.to_numpy()).astype("timedelta64[D]").astype(float)
+    assert np.allclose(steps / days, steps[0] / days[0])  # a straight line in time
+    assert row["trajectory_now"] == pytest.approx(60.0, rel=1e-12)
+    with pytest.raises(ValueError, match="'ambition_by' date but no ambition"):
+        follow_priorities(series, wanted.assign(ambition=np.nan))
+    with pytest.raises(ValueError, match="must be a date or month"):
+        follow_priorities(series, wanted.assign(ambition_by="next spring"))

@@ -104,6 +104,7 @@ def test_a_planted_fall_is_reported_as_special_cause_improvement(tmp_path):
             priorities='["falls_and_frailty", "high_blood_pressure"]',
             fix_after=24,
             ambitions="{ falls_and_frailty = 2.0 }",
+            ambitions_by='{ falls_and_frailty = "2026-03" }',
         )
     )
     update = prepare_update(config)
@@ -112,6 +113,10 @@ def test_a_planted_fall_is_reported_as_special_cause_improvement(tmp_path):
     assert headline.startswith("Of 2 priorities, 2 are charted: 1 improving, 1 with no sign")
     assert planted.startswith("- Prevent falls and support people living with frailty — ")
     assert "Special cause improvement since" in planted
+    # the trajectory reaches the ambition in the latest month; the fall is not that deep
+    assert (
+        "The trajectory to the ambition of 2.0 by March 2026 expects 2.0 now: behind it." in planted
+    )
     run_start = update.followup.priorities.set_index("priority").at[
         "falls_and_frailty", "run_start"
     ]

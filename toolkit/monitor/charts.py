@@ -797,7 +797,9 @@ def spc_chart(
         Draw on these axes (in a figure with constrained layout, which makes room on the
         right for the icons and legend); by default a new figure is made.
     target_label : str
-        The target line's legend entry ("Ambition", as the quarterly update calls it).
+        The target line's legend entry ("Ambition", as the quarterly update calls it). A
+        ``trajectory`` column in ``frame``, when present, is drawn as a dotted line: the
+        path agreed towards the target.
     width, height : float
         Size of a new figure in inches.
 
@@ -895,6 +897,22 @@ def spc_chart(
                 first = line
         if first is not None:
             handles.append(first)
+
+    if "trajectory" in table.columns:
+        path = _floats(table["trajectory"])
+        drawn = np.isfinite(path)
+        if drawn.any():
+            (line,) = ax.plot(
+                x[drawn],
+                path[drawn],
+                color=TARGET_COLOUR,
+                linestyle=":",
+                linewidth=1.8,
+                zorder=1.8,
+                gid="spc-trajectory",
+                label=f"Trajectory to the {target_label.lower()}",
+            )
+            handles.append(line)
 
     ax.set_ylabel(value_label, fontsize=_LABEL_SIZE)
     ax.set_xlabel(frequency.noun, fontsize=_LABEL_SIZE)

@@ -588,6 +588,10 @@ def _stamp_text(index: int) -> str:
 #: first year (an invented ambition, to show the assurance icon; not a published target).
 DEMO_AMBITION_REDUCTION: Final[float] = 0.10
 
+#: When the demo board wants its ambitions met: March 2027, a year after the series end
+#: (invented, like the ambitions).
+DEMO_AMBITION_BY: Final[str] = "2027-03"
+
 
 def demo_ambitions(
     series: pd.DataFrame, outcomes: dict[str, str], *, reduction: float = DEMO_AMBITION_REDUCTION
@@ -625,6 +629,7 @@ def demo_ambitions(
 
 __all__ = [
     "COHORT_PERSONS",
+    "DEMO_AMBITION_BY",
     "DEMO_AMBITION_REDUCTION",
     "DEMO_END",
     "DEMO_PLACES",

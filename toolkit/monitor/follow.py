@@ -47,6 +47,7 @@ PRIORITY_COLUMNS: Final[tuple[str, ...]] = (
     "unit",
     "improvement",
     "ambition",
+    "ambition_by",
     "points",
     "frequency",
     "first_period",
@@ -59,6 +60,7 @@ PRIORITY_COLUMNS: Final[tuple[str, ...]] = (
     "assurance",
     "run_start",
     "run_length",
+    "trajectory_now",
     "shown",
     "note",
 )
@@ -218,7 +220,7 @@ def _priority_frame(priorities: Any) -> pd.DataFrame:
     repeated = frame["priority"][frame["priority"].duplicated()].tolist()
     if repeated:
         raise ValueError(f"The 'priorities' of {func} repeat {sorted(set(repeated))}.")
-    for column in ("label", "outcome", "ambition", "improvement"):
+    for column in ("label", "outcome", "ambition", "ambition_by", "improvement"):
         if column not in frame.columns:
             frame[column] = np.nan
     bad = ~frame["improvement"].isna() & ~frame["improvement"].isin(_DIRECTIONS)
@@ -228,7 +230,23 @@ def _priority_frame(priorities: Any) -> pd.DataFrame:
             f"Got {frame.loc[bad, 'improvement'].tolist()}."
         )
     frame["ambition"] = pd.to_numeric(frame["ambition"], errors="raise").astype(float)
-    return frame[["priority", "label", "outcome", "ambition", "improvement"]].reset_index(drop=True)
+    given = frame["ambition_by"].notna()
+    dates = pd.to_datetime(frame["ambition_by"].where(given), errors="coerce")
+    bad = given & dates.isna()
+    if bad.any():
+        raise ValueError(
+            f"The 'ambition_by' of a priority of {func} must be a date or month (\"2027-03\"). "
+            f"Got {frame.loc[bad, 'ambition_by'].tolist()}."
+        )
+    lonely = given & frame["ambition"].isna()
+    if lonely.any():
+        raise ValueError(
+            f"{func}: {frame.loc[lonely, 'priority'].tolist()} have an 'ambition_by' date but "
+            "no ambition."
+        )
+    frame["ambition_by"] = dates
+    columns = ["priority", "label", "outcome", "ambition", "ambition_by", "improvement"]
+    return frame[columns].reset_index(drop=True)
 
 
 def _text(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -268,7 +286,10 @@ def follow_priorities(
         optional ``label`` (the priority's name in board language), ``outcome`` (follow
         only the theme's series of this outcome, such as the one it was prioritised on),
         ``ambition`` (the level the board wants, drawn as the target and used for the
-        assurance icon) and ``improvement`` (overriding the series').
+        assurance icon), ``ambition_by`` (when: the points then carry a ``trajectory``, a
+        straight line from the baseline's mean at the end of the baseline to the ambition
+        at that date, and the row ``trajectory_now``, where that line is at the latest
+        period) and ``improvement`` (overriding the series').
     place : str, optional
         Follow the series of this place; by default those of the whole system (rows
         whose ``place`` is blank or "Whole system", or every row when the table has no
@@ -404,6 +425,7 @@ def follow_priorities(
                 "unit": _first_text(_text(one, "unit")),
                 "improvement": direction,
                 "ambition": ambition,
+                "ambition_by": item.ambition_by,
                 "points": len(one),
                 "frequency": _first_text(_text(one, "frequency")) or "month",
                 "shown": True,
@@ -475,7 +497,9 @@ def follow_priorities(
                     rebase=group_rebase,
                     screen_outliers=screen_outliers,
                 )
-            points.append(charts.to_frame())
+            charted_points = charts.to_frame()
+            charted_points["trajectory"] = _trajectories(charted_points, result)
+            points.append(charted_points)
             summary = charts.summary().set_index(["priority", "series"])
             for index in result.index[result["shown"] & (result["improvement"] == direction)]:
                 key = (result.at[index, "priority"], result.at[index, "series"])
@@ -484,6 +508,11 @@ def follow_priorities(
                 facts = summary.loc[key]
                 for column in filled:
                     result.at[index, column] = facts[column]
+                path = charted_points.loc[
+                    (charted_points["priority"] == key[0]) & (charted_points["series"] == key[1]),
+                    "trajectory",
+                ]
+                result.at[index, "trajectory_now"] = float(path.iloc[-1]) if len(path) else np.nan
                 if facts["points"] < 12:
                     result.at[index, "note"] = (
                         f"{int(facts['points'])} points: limits are provisional until there "
@@ -491,8 +520,9 @@ def follow_priorities(
                     )
     for column in ("first_period", "last_period", "run_start"):
         result[column] = pd.to_datetime(result[column])
-    for column in ("last_value", "mean", "lpl", "upl", "ambition"):
+    for column in ("last_value", "mean", "lpl", "upl", "ambition", "trajectory_now"):
         result[column] = pd.to_numeric(result[column]).astype(float)
+    result["ambition_by"] = pd.to_datetime(result["ambition_by"])
     result["run_length"] = pd.array(
         [None if v is None or pd.isna(v) else int(v) for v in result["run_length"]],
         dtype="Int64",
@@ -522,6 +552,37 @@ def follow_priorities(
         "published_values": published_values,
     }
     return FollowUp(priorities=result, points=points_frame, places=places_frame, settings=settings)
+
+
+def _trajectories(points: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
+    """Return the path agreed towards each dated ambition, at each point (NaN elsewhere).
+
+    A straight line from the baseline's mean at the end of the baseline (the last point
+    used for the limits of the first segment) to the ambition at its date, and the
+    ambition after it. Our own arithmetic: a straight-line trajectory is how NHS plans set
+    them; no library draws one.
+    """
+    path = np.full(len(points), np.nan)
+    dated = rows[rows["ambition_by"].notna() & rows["ambition"].notna()]
+    for row in dated.itertuples(index=False):
+        mine = np.flatnonzero(
+            (points["priority"] == row.priority).to_numpy()
+            & (points["series"] == row.series).to_numpy()
+        )
+        if not len(mine):
+            continue
+        part = points.iloc[mine]
+        first = part[part["baseline_segment"] == part["baseline_segment"].iloc[0]]
+        used = first[first["in_baseline"].astype(bool)]
+        start = pd.Timestamp(used["period"].iloc[-1])
+        level = float(used["value"].mean())
+        end = pd.Timestamp(row.ambition_by)
+        times = pd.to_datetime(part["period"])
+        span = (end - start).days
+        share = ((times - start).dt.days / span).clip(lower=0, upper=1) if span > 0 else 1.0
+        values = level + (float(row.ambition) - level) * share
+        path[mine] = np.where(times >= start, values, np.nan)
+    return path
 
 
 def _by_place(

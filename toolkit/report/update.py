@@ -65,6 +65,10 @@ class UpdateConfig:
     ambitions : dict of str to float or None
         The level the board wants for each priority, in the series' units: drawn as the
         target and used for the assurance icon.
+    ambitions_by : dict of str to str or None
+        When the board wants each ambition met ("2027-03"): the chart then draws the
+        trajectory, a straight line from the baseline to the ambition by that date, and the
+        update says whether the latest value is ahead of it or behind it.
     persons : str or None
         Newer persons data (file or ``"demo"``): the evidence is rerun on them and what
         would enter or leave the shortlist is shown.
@@ -100,6 +104,7 @@ class UpdateConfig:
     priorities: list[str] | None = None
     outcomes: dict[str, str] | None = None
     ambitions: dict[str, float] | None = None
+    ambitions_by: dict[str, str] | None = None
     persons: str | None = None
     previous_persons: str | None = None
     demo_persons: int = 250_000
@@ -176,6 +181,7 @@ _TYPES: Final[dict[str, tuple[type, ...]]] = {
     "priorities": (list, type(None)),
     "outcomes": (dict, type(None)),
     "ambitions": (dict, type(None)),
+    "ambitions_by": (dict, type(None)),
     "persons": (str, type(None)),
     "previous_persons": (str, type(None)),
     "demo_persons": (int,),
@@ -220,6 +226,7 @@ _TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
         "For a priority with several series: the outcome to follow.",
     ),
     ("ambitions", "{ high_blood_pressure = 0.45 }", "The level the board wants, in its units."),
+    ("ambitions_by", '{ high_blood_pressure = "2027-03" }', "When: draws the trajectory to it."),
     ("previous_persons", '"persons-2025.parquet"', "The data the priorities were agreed on."),
     ("persons", '"persons-2026.parquet"', "Newer data: shows what would enter or leave."),
     ("shortlist_size", "5", "Shortlist size when it comes from previous_persons."),
@@ -444,6 +451,7 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
             "label": [labels.get(item) for item in agreed],
             "outcome": [outcomes.get(item) for item in agreed],
             "ambition": [(config.ambitions or {}).get(item) for item in agreed],
+            "ambition_by": [(config.ambitions_by or {}).get(item) for item in agreed],
         }
     )
     if config.series == DEMO:
@@ -474,11 +482,17 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
             invented = demo_ambitions(
                 series, {item: outcomes[item] for item in agreed if item in outcomes}
             )
+            from toolkit.monitor.demo import DEMO_AMBITION_BY
+
             wanted["ambition"] = [invented.get(item) for item in agreed]
+            wanted["ambition_by"] = [
+                DEMO_AMBITION_BY if item in invented else None for item in agreed
+            ]
             series_note += (
                 f" The ambitions are invented: {DEMO_AMBITION_REDUCTION:.0%} below each "
-                "measure's level in the first year, except where a measure has a national "
-                "ambition of its own (smoking at the time of delivery: 6%)."
+                "measure's level in the first year, to be met by March 2027, except where a "
+                "measure has a national ambition of its own (smoking at the time of delivery: "
+                "6%)."
             )
     else:
         series = read_series(config.series)
@@ -569,6 +583,28 @@ def update_title(update: QuarterlyUpdate) -> BoardText:
     )
 
 
+def _trajectory_words(row: pd.Series) -> str:
+    """Whether the latest value is ahead of the trajectory to the ambition, in words."""
+    from toolkit.monitor.charts import format_value
+
+    now = row.get("trajectory_now")
+    if now is None or pd.isna(now) or pd.isna(row.get("ambition_by")):
+        return ""
+    suffix = "%" if _is_percent(row) else ""
+    last, direction = float(row["last_value"]), str(row["improvement"])
+    by = f"{pd.Timestamp(row['ambition_by']):%B %Y}"
+    if direction == "neutral" or last == now:
+        where = "on it"
+    elif (last < now) == (direction == "decrease"):
+        where = "ahead of it"
+    else:
+        where = "behind it"
+    return (
+        f" The trajectory to the ambition of {format_value(row['ambition'])}{suffix} by {by} "
+        f"expects {format_value(now)}{suffix} now: {where}."
+    )
+
+
 def priority_sentences(update: QuarterlyUpdate) -> list[tuple[str, str]]:
     """Return, for each priority, its label and one plain-English line on its chart.
 
@@ -597,6 +633,7 @@ def priority_sentences(update: QuarterlyUpdate) -> list[tuple[str, str]]:
             value_suffix="%" if _is_percent(summary) else "",
             target_word="ambition",
         )
+        text += _trajectory_words(summary)
         places = followup.special_cause_places(row["priority"])
         if len(places):
             words = {
