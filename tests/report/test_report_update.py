@@ -74,6 +74,7 @@ def test_the_template_lists_every_key_and_reads_back(tmp_path):
     # the example values are valid once the files they name exist
     for name in ("series", "persons", "previous_persons"):
         parsed[name] = "demo"
+    del parsed["decision_log"], parsed["workshop"]  # the alternative to priorities
     assert UpdateConfig(**parsed).fix_after == 24
 
 
@@ -177,3 +178,45 @@ def test_values_without_counts_are_charted_only_when_said_to_be_published(tmp_pa
     )
     shown = prepare_update(load_update_config(published)).followup.priorities.iloc[0]
     assert shown["shown"] and shown["variation"] == "improvement_low"
+
+
+def test_priorities_can_come_from_the_workshop_s_decision_log(tmp_path):
+    from toolkit.data import make_demo_system
+    from toolkit.prioritise import prioritise_persons
+    from toolkit.report.decision_log import read_decision_log, room_answer
+    from toolkit.workshop import SubmissionStore
+
+    planted_series(tmp_path / "series.csv")
+    persons = make_demo_system(persons=20_000, seed=20261122).persons
+    persons.to_parquet(tmp_path / "persons.parquet")
+    earlier = prioritise_persons(persons, seed=20261122)
+    names = [criterion.name for criterion in earlier.criteria]
+    store = SubmissionStore(tmp_path / "submissions.sqlite", criteria=names)
+    for table, weight in (("Table 1", "evidence_score"), ("Table 2", "evidence_score")):
+        weights = {name: 1.0 for name in names} | {weight: 10.0}
+        store.submit("Spring", table, "Residents", weights, [earlier.shortlist["candidate"][0]])
+    log = store.export("Spring", tmp_path / "decision-log.json")
+    config = load_update_config(
+        write_config(
+            tmp_path,
+            decision_log='"decision-log.json"',
+            previous_persons='"persons.parquet"',
+            persons='"persons.parquet"',
+        )
+    )
+    update = prepare_update(config)
+    room = room_answer(read_decision_log(log), earlier)
+    assert update.agreed == list(room.shortlist_ids)
+    assert update.agreed != list(earlier.shortlist["candidate"])  # the room's, not equal weights
+    assert "the 'Spring' workshop agreed (2 tables" in update.agreed_from
+    # the same data with the room's weights: nothing moves
+    assert set(update.moved["change"]) <= {"stayed", "outside"}
+    with pytest.raises(ValueError, match="'decision_log' goes without priorities"):
+        load_update_config(
+            write_config(
+                tmp_path,
+                priorities='["x"]',
+                decision_log='"decision-log.json"',
+                previous_persons='"persons.parquet"',
+            )
+        )

@@ -493,6 +493,60 @@ def _counted(tables: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, int]:
     return names.astype(object), latest, int(removed.sum())
 
 
+def room_answer(log: DecisionLog, priorities: Any, *, round: int | None = None) -> Any:
+    """Return the room's answer: the consensus of the tables' latest weights in a round.
+
+    The answer as the room saw it: scored with the settings the decision log recorded
+    (method, shortlist size, one per theme, how the tables' weights are combined), else
+    the prioritisation's, on the prioritisation's candidates and criteria. Dot votes
+    named by label are matched to their candidates. The board report's workshop section
+    and the quarterly update (priorities from the decision log) both use it.
+
+    Parameters
+    ----------
+    log : DecisionLog
+        From :func:`read_decision_log`.
+    priorities : toolkit.prioritise.Prioritisation
+        The prioritisation the workshop weighed (its candidates, criteria and scoring).
+    round : int, optional
+        The round; the last by default.
+
+    Returns
+    -------
+    toolkit.prioritise.consensus.RoomConsensus
+        The room's shortlist (``shortlist_ids``), each table's, agreement and dots.
+    """
+    from toolkit.prioritise.consensus import room_consensus
+
+    criteria = list(priorities.criteria)
+    settings = log.settings
+    model = priorities.scoring
+    if settings.get("method", model.method) != model.method:
+        from toolkit.prioritise import ScoringModel
+
+        model = ScoringModel(model.table, criteria=criteria, method=settings["method"])
+    labels = dict(
+        zip(priorities.candidates["candidate"], priorities.candidates["label"], strict=True)
+    )
+    ids_by_label = {str(label): candidate for candidate, label in labels.items()}
+    number = log.last_round if round is None else round
+    votes = log.dot_votes(number)
+    votes = votes.assign(
+        candidate=[
+            candidate if candidate in labels else ids_by_label.get(str(candidate), candidate)
+            for candidate in votes["candidate"]
+        ]
+    )
+    return room_consensus(
+        log.latest(criteria, round=number),
+        model=model,
+        size=int(settings.get("shortlist_size", priorities.settings["size"])),
+        per_cohort=settings.get("per_cohort", priorities.settings["per_theme"]),
+        aggregation=settings.get("aggregation", "arithmetic_mean"),
+        dot_votes=votes,
+    )
+
+
 def read_decision_log(path: str | Path, *, workshop: str | None = None) -> DecisionLog:
     """Read a workshop decision log exported by the submission store (CSV or JSON).
 
@@ -582,4 +636,4 @@ def read_decision_log(path: str | Path, *, workshop: str | None = None) -> Decis
     )
 
 
-__all__ = ["DecisionLog", "read_decision_log"]
+__all__ = ["DecisionLog", "read_decision_log", "room_answer"]

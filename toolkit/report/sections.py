@@ -25,7 +25,7 @@ from toolkit.report.charts import (
     weights_chart,
 )
 from toolkit.report.config import ReportConfig
-from toolkit.report.decision_log import DecisionLog
+from toolkit.report.decision_log import DecisionLog, room_answer
 from toolkit.report.inputs import ReportInputs
 from toolkit.report.linked import JOIN_REASONS, LinkedTables, hidden_cells
 from toolkit.report.tables import (
@@ -1202,7 +1202,7 @@ def workshop_section(
     figure : matplotlib.figure.Figure
         The weights each table gave, with the average.
     """
-    from toolkit.prioritise.consensus import AGGREGATION_LABELS, compare_rounds, room_consensus
+    from toolkit.prioritise.consensus import AGGREGATION_LABELS, compare_rounds
 
     candidates = priorities.candidates
     criteria = priorities.criteria
@@ -1211,37 +1211,14 @@ def workshop_section(
     used = {column for column in matched.values() if column is not None}
     left_out = [str(name) for name in log.weights.columns if name not in used]
     not_weighed = [name for name, column in matched.items() if column is None]
-    # The room's answer as the room saw it: its recorded settings, else the prioritisation's.
-    settings = log.settings
     if priorities.is_empty:
         return _workshop_without_priorities(log, criteria, phrases, config=config)
-    model = priorities.scoring
-    if settings.get("method", model.method) != model.method:
-        from toolkit.prioritise import ScoringModel
-
-        model = ScoringModel(model.table, criteria=criteria, method=settings["method"])
-    per_cohort = settings.get("per_cohort", priorities.settings["per_theme"])
-    size = int(settings.get("shortlist_size", priorities.settings["size"]))
-    aggregation = settings.get("aggregation", "arithmetic_mean")
+    # The room's answer as the room saw it: its recorded settings, else the prioritisation's.
+    aggregation = log.settings.get("aggregation", "arithmetic_mean")
     labels = dict(zip(candidates["candidate"], candidates["label"], strict=True))
-    ids_by_label = {str(label): candidate for candidate, label in labels.items()}
 
     def consensus_of(number: int) -> RoomConsensus:
-        votes = log.dot_votes(number)
-        votes = votes.assign(
-            candidate=[
-                candidate if candidate in labels else ids_by_label.get(str(candidate), candidate)
-                for candidate in votes["candidate"]
-            ]
-        )
-        return room_consensus(
-            log.latest(list(criteria), round=number),
-            model=model,
-            size=size,
-            per_cohort=per_cohort,
-            aggregation=aggregation,
-            dot_votes=votes,
-        )
+        return room_answer(log, priorities, round=number)
 
     consensus = consensus_of(log.last_round)
     tables = len(consensus.tables)
@@ -1323,7 +1300,9 @@ def workshop_section(
         threshold=config.disclosure_threshold,
     )  # fmt: skip
     rankings = consensus.rankings
-    shown = rankings.loc[(rankings["room_rank"] <= size) | (rankings["shortlisted_by"] > 0)]
+    shown = rankings.loc[
+        (rankings["room_rank"] <= consensus.size) | (rankings["shortlisted_by"] > 0)
+    ]
     consensus_table = board_table(
         shown.assign(
             spread=[

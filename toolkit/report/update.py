@@ -59,7 +59,13 @@ class UpdateConfig:
         What the update covers, as the board reads it ("January to March 2026").
     priorities : list of str or None
         The agreed priorities, best first: theme ids (the series' ``theme``) or series
-        ids. Without it, the shortlist of ``previous_persons`` at equal weights.
+        ids. Without it, the room's shortlist from ``decision_log``, else the shortlist of
+        ``previous_persons`` at equal weights.
+    decision_log : str or None
+        The workshop's decision log (CSV or JSON export): the priorities are the room's
+        shortlist, scored on ``previous_persons`` with the settings the room used.
+    workshop : str or None
+        Which workshop of the decision log, when it holds several.
     outcomes : dict of str to str or None
         For a priority with several series, the outcome to follow.
     ambitions : dict of str to float or None
@@ -102,6 +108,8 @@ class UpdateConfig:
     series: str = DEMO
     period: str = "January to March 2026"
     priorities: list[str] | None = None
+    decision_log: str | None = None
+    workshop: str | None = None
     outcomes: dict[str, str] | None = None
     ambitions: dict[str, float] | None = None
     ambitions_by: dict[str, str] | None = None
@@ -139,6 +147,18 @@ class UpdateConfig:
                     "priorities",
                     "is needed when previous_persons is not given (which priorities to follow)",
                     None,
+                )
+            )
+        if self.decision_log is not None and self.priorities is not None:
+            problems.append(
+                ("decision_log", "goes without priorities (give one or the other)", None)
+            )
+        if self.decision_log is not None and self.previous_persons is None:
+            problems.append(
+                (
+                    "decision_log",
+                    "needs previous_persons (the data the workshop weighed)",
+                    self.decision_log,
                 )
             )
         if self.ambitions is not None and not all(
@@ -179,6 +199,8 @@ _TYPES: Final[dict[str, tuple[type, ...]]] = {
     "series": (str,),
     "period": (str,),
     "priorities": (list, type(None)),
+    "decision_log": (str, type(None)),
+    "workshop": (str, type(None)),
     "outcomes": (dict, type(None)),
     "ambitions": (dict, type(None)),
     "ambitions_by": (dict, type(None)),
@@ -220,6 +242,12 @@ _TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
         '["high_blood_pressure", "falls_and_frailty"]',
         "The agreed priorities (theme or series ids), best first.",
     ),
+    (
+        "decision_log",
+        '"workshop/decision-log.json"',
+        "Or: the workshop's decision log; its room's shortlist is followed (not with priorities).",
+    ),
+    ("workshop", '"Board workshop"', "Which workshop of the decision log, when it holds several."),
     (
         "outcomes",
         '{ high_blood_pressure = "emergency_admissions_cardiovascular" }',
@@ -320,7 +348,7 @@ def load_update_config(path: str | os.PathLike[str]) -> UpdateConfig:
         if key not in raw:
             raise ValueError(f"{source}: '{key}' is missing ({what}).")
     folder = source.resolve().parent
-    for key in ("series", "persons", "previous_persons"):
+    for key in ("series", "persons", "previous_persons", "decision_log"):
         value = raw.get(key)
         if isinstance(value, str) and value != DEMO:
             resolved = Path(value).expanduser()
@@ -399,11 +427,17 @@ def _persons(value: str, config: UpdateConfig, seed: int) -> pd.DataFrame:
     return read_persons(value)
 
 
-def _prioritisation(persons: pd.DataFrame, config: UpdateConfig, size: int):
+def _prioritisation(
+    persons: pd.DataFrame, config: UpdateConfig, size: int, weights: dict | None = None
+):
     from toolkit.prioritise import prioritise_persons
 
     return prioritise_persons(
-        persons, size=size, seed=config.seed, disclosure_threshold=config.disclosure_threshold
+        persons,
+        size=size,
+        weights=weights,
+        seed=config.seed,
+        disclosure_threshold=config.disclosure_threshold,
     )
 
 
@@ -424,12 +458,26 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
     from toolkit.monitor.demo import make_demo_series
 
     agreed_result = None
+    room_weights = None
     if config.previous_persons is not None:
         earlier = _persons(config.previous_persons, config, config.seed)
         agreed_result = _prioritisation(earlier, config, config.shortlist_size)
     if config.priorities is not None:
         agreed = list(config.priorities)
         agreed_from = "the priorities the board agreed (the configuration)"
+    elif config.decision_log is not None:
+        from toolkit.report.decision_log import read_decision_log, room_answer
+
+        log = read_decision_log(config.decision_log, workshop=config.workshop)
+        room = room_answer(log, agreed_result)
+        agreed = [str(item) for item in room.shortlist_ids]
+        shares = room.weights.set_index("criterion")[room.aggregation]
+        room_weights = {str(name): float(share) for name, share in shares.fillna(0).items()}
+        tables = len(room.tables)
+        agreed_from = (
+            f"the shortlist the '{log.workshop}' workshop agreed ({tables} "
+            f"table{'s' if tables != 1 else ''}, its last round)"
+        )
     else:
         agreed = agreed_result.shortlist["candidate"].astype(str).tolist()
         agreed_from = "the shortlist suggested at equal weights on the earlier data"
@@ -516,6 +564,7 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
         rebase=config.rebase,
         screen_outliers=config.screen_outliers,
     )
+    listed = config.priorities is not None or config.decision_log is not None
     moved = None
     moved_note = ""
     if config.persons is not None:
@@ -526,8 +575,8 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
             )
         newer_seed = config.seed + 1 if config.persons == DEMO else config.seed
         newer = _persons(config.persons, config, newer_seed)
-        rerun = _prioritisation(newer, config, len(agreed))
-        moved = what_moved(agreed_result if config.priorities is None else agreed, rerun)
+        rerun = _prioritisation(newer, config, len(agreed), room_weights)
+        moved = what_moved(agreed if listed else agreed_result, rerun)
     return QuarterlyUpdate(
         config=config,
         followup=followup,
@@ -572,6 +621,8 @@ def update_title(update: QuarterlyUpdate) -> BoardText:
     which = (
         "the board agreed"
         if config.priorities is not None
+        else "the workshop agreed"
+        if config.decision_log is not None
         else "suggested by the evidence (the shortlist at equal weights)"
     )
     return heading(f"{config.system_name}: following the priorities, {config.period}", level=1) + (
@@ -802,8 +853,16 @@ def what_moved_section(update: QuarterlyUpdate) -> BoardText:
         )
     parts = [f"{label} {CHANGE_WORDS['entered']}" for label in entered]
     parts += [f"{label} {CHANGE_WORDS['left']}" for label in left]
+    config = update.config
+    weights = (
+        "with the room's weights"
+        if config.decision_log is not None
+        else "at equal weights"
+        if config.priorities is not None
+        else "with the same (equal) weights"
+    )
     return sentence(
-        "Rerun on the newer data, with the same weights: " + "; ".join(parts) + ". This is "
+        f"Rerun on the newer data, {weights}: " + "; ".join(parts) + ". This is "
         "evidence for the board to weigh, not a decision: a shortlist changes only when the "
         "board agrees it." + note
     )
@@ -817,7 +876,7 @@ def moved_table(update: QuarterlyUpdate) -> BoardTable | None:
     moved["change_words"] = moved["change"].map(
         {"entered": "Would join", "left": "Would leave", "stayed": "Stays"}
     )
-    listed = update.config.priorities is not None
+    listed = update.config.priorities is not None or update.config.decision_log is not None
     return board_table(
         moved,
         columns=[
