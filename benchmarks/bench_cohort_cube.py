@@ -54,8 +54,10 @@ def child(name: str, path: str) -> None:
     """Run one build once in this (fresh) process and report time and memory."""
     import ibis.backends.duckdb  # noqa: F401  (imports are not part of the time)
     import pandas  # noqa: F401
+    import pyarrow.compute  # noqa: F401
     import pyarrow.parquet  # noqa: F401
 
+    import toolkit.segment._engine_contract  # noqa: F401  (the readers' contract, pandera)
     import toolkit.segment.cohorts  # noqa: F401
     import toolkit.segment.cube  # noqa: F401
 

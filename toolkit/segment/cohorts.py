@@ -67,6 +67,7 @@ from toolkit.segment.cube import (
     _without_nan,
     check_required_columns,
     check_source,
+    fast_aggregate,
     spark_source,
 )
 from toolkit.segment.model import BuiltinModel, SegmentationModel, load_rules
@@ -563,6 +564,7 @@ def cohort_expression(
     ethnic: bool = True,
     optional_sums: Sequence[str] = (),
     optional_flags: Sequence[str] = (),
+    counts: Mapping[str, ir.BooleanValue] | None = None,
 ) -> ir.Table:
     """Return the Ibis expression of the cohort cube's engine-side aggregate.
 
@@ -589,13 +591,16 @@ def cohort_expression(
         Optional count columns to sum (cause-specific admissions).
     optional_flags : sequence of str
         Optional yes/no columns whose persons to count (``persons_<flag>``).
+    counts : mapping of str to ibis.expr.types.BooleanValue, optional
+        Flags over ``table`` whose persons to count too, each under its name (as float64,
+        in block-0 rows only, so that each person counts once).
 
     Returns
     -------
     ibis.expr.types.Table
         The aggregate: the keys and ``persons`` (int64), then the sums of each activity,
         ``persons_with_<activity>``, ``cost_gbp`` and the optional measures, as float64
-        (sums of whole numbers are exact below 2**53).
+        (sums of whole numbers are exact below 2**53), then the ``counts``.
     """
     import ibis
 
@@ -657,6 +662,9 @@ def cohort_expression(
             one = ibis.literal(float(1 << (_FLAG_BITS * place)), type="float64")
             word = word + ibis.ifelse(flag, one, ibis.literal(0.0, type="float64"))
         columns[f"{_FLAGS}_{index // _FLAGS_PER_WORD}"] = word
+    one, zero = ibis.literal(1.0, type="float64"), ibis.literal(0.0, type="float64")
+    for name, flag in (counts or {}).items():
+        columns[name] = ibis.ifelse(flag, one, zero)
     sums = [name for name in columns if name not in keys and name not in masks]
     persons = table.select(**columns)
 
@@ -676,7 +684,7 @@ def cohort_expression(
             value = joined[name]
             picked[name] = (
                 ibis.ifelse(first, value, ibis.null(value.type()))
-                if name in (_SEGMENT, _ETHNIC)
+                if name in (_SEGMENT, _ETHNIC, *(counts or {}))
                 else value
             )
         rows = joined.select(**picked)
@@ -1132,13 +1140,28 @@ def _query(
     check_required_columns(table.columns, label)
     plan, built, left_out = _plan(table.columns, catalogue, model)
     steps.update()
-    if validate:
-        check_source(con, source, steps, engine)
     options = {
         "ethnic": plan.ethnic,
         "optional_sums": plan.optional_sums,
         "optional_flags": plan.optional_flags,
     }
+    has_cause = "cause_of_death" in table.columns
+    steps.set_postfix_str(
+        "checking values and finding cohorts" if validate else "finding cohorts and aggregating"
+    )
+    fast = fast_aggregate(
+        con,
+        source,
+        lambda persons, counts: cohort_expression(
+            persons, plan.blocks, plan.model, counts=counts, **options
+        ),
+        validate=validate,
+    )
+    if fast is not None:
+        steps.update(1 + validate)
+        return _Queried(fast, plan, built, left_out, label, has_cause)
+    if validate:
+        check_source(con, source, steps, engine)
     try:
         expression = cohort_expression(table, plan.blocks, plan.model, **options)
     except DataContractError as error:
@@ -1146,7 +1169,7 @@ def _query(
     steps.set_postfix_str("finding cohorts and aggregating")
     raw = con.to_pyarrow(expression)
     steps.update()
-    return _Queried(raw, plan, built, left_out, label, "cause_of_death" in table.columns)
+    return _Queried(raw, plan, built, left_out, label, has_cause)
 
 
 def _assemble(queried: _Queried, steps: tqdm, engine: Engine) -> CohortCube:

@@ -39,6 +39,7 @@ from toolkit.segment.rules import to_ibis
 
 if TYPE_CHECKING:  # pragma: no cover
     import ibis.expr.types as ir
+    import pyarrow as pa
     from pyspark.sql import DataFrame as SparkDataFrame
     from pyspark.sql import SparkSession
 
@@ -90,7 +91,11 @@ def _without_nan(value: ir.Value) -> ir.Value:
     return value
 
 
-def cube_expression(table: ir.Table, model: SegmentationModel) -> ir.Table:
+def cube_expression(
+    table: ir.Table,
+    model: SegmentationModel,
+    counts: Mapping[str, ir.BooleanValue] | None = None,
+) -> ir.Table:
     """Return the Ibis expression that segments ``table`` and aggregates it into the cube.
 
     This is the single definition of segmentation and aggregation that every engine runs.
@@ -105,13 +110,16 @@ def cube_expression(table: ir.Table, model: SegmentationModel) -> ir.Table:
         model's rules read; ``place`` is optional.
     model : SegmentationModel
         The segmentation model.
+    counts : mapping of str to ibis.expr.types.BooleanValue, optional
+        More measures to compute in the same group-by, after the cube's own: for each name,
+        the number of rows where the flag is true (such as the rows that break a rule).
 
     Returns
     -------
     ibis.expr.types.Table
         One row per non-empty cell: the codes, ``sex``, ``imd_decile``, ``place`` (when
         present) and every measure of :data:`toolkit.data.contract.CUBE_MEASURES`, counts
-        as 64-bit integers and ``cost_gbp`` as float64.
+        as 64-bit integers and ``cost_gbp`` as float64, then the ``counts``.
     """
     import ibis
 
@@ -132,17 +140,19 @@ def cube_expression(table: ir.Table, model: SegmentationModel) -> ir.Table:
     died = table["died"]
     if not died.type().is_boolean():
         died = died.cast("boolean")
+    # Counts of persons as filtered counts: quicker than sums of 0/1 (a missing value is
+    # counted in neither).
     measures: dict[str, ir.Value] = {
         "persons": table.count().cast("int64"),
-        "deaths": died.fill_null(False).cast("int64").sum(),
+        "deaths": table.count(where=died).cast("int64"),
     }
     for activity in ACTIVITY_COLUMNS:
         measures[activity] = table[activity].cast("int64").sum()
     for activity in ACTIVITY_COLUMNS:
-        measures[f"persons_with_{activity}"] = (
-            (table[activity] > 0).fill_null(False).cast("int64").sum()
-        )
+        measures[f"persons_with_{activity}"] = table.count(where=table[activity] > 0).cast("int64")
     measures["cost_gbp"] = table["cost_gbp"].cast("float64").sum()
+    for name, flag in (counts or {}).items():
+        measures[name] = table.count(where=flag).cast("int64")
     return table.group_by(**keys).aggregate(**measures)
 
 
@@ -399,30 +409,46 @@ _MAX_HASHES_IN_MEMORY = 16_000_000
 def _surplus_hashes(con: Any, table: ir.Table, ids: int) -> int:
     """Return how many ``person_id`` values repeat an earlier one's 64-bit hash, on DuckDB.
 
-    Own code rather than DuckDB's ``COUNT(DISTINCT person_id)``, which at 10 million
-    persons takes about 0.75 s and 330 MB more than the cube itself: DuckDB hashes the ids
-    in its scan and streams the 8-byte hashes into a preallocated NumPy array, which is
-    sorted in place (about 0.3 s and 80 MB). Equal neighbours are repeated hashes; a hash
-    collision can only suggest a duplicate, which :func:`_duplicate_ids` confirms or
-    clears exactly. Above :data:`_MAX_HASHES_IN_MEMORY` ids the hashes are split by their
-    remainder into passes (one more scan each), so memory stays bounded for all of England.
+    ``ids`` is the number of non-blank ids; see :func:`_hash_surplus`.
     """
     if ids < 2:
         return 0
-    passes = -(-ids // _MAX_HASHES_IN_MEMORY)
     known = table.filter(table["person_id"].notnull())
-    hashed = known.select(hashed=known["person_id"].hash())
+    query = con.compile(known.select(hashed=known["person_id"].hash()))
+    return _hash_surplus(con, query, ids) or 0
+
+
+def _hash_surplus(con: Any, query: str, ids: int) -> int | None:
+    """Return how many of the hashes ``query`` gives repeat another; ``None`` if one is NULL.
+
+    Our own code rather than DuckDB's ``COUNT(DISTINCT person_id)``, which at 10 million
+    persons takes about 0.75 s and 330 MB more than the cube itself: DuckDB hashes the ids
+    in its scan and streams the 8-byte hashes into a preallocated NumPy array, which is
+    sorted in place (about 0.1 s and 80 MB). Equal neighbours are repeated hashes; a hash
+    collision can only suggest a duplicate, which :func:`_duplicate_ids` confirms or
+    clears exactly. Above :data:`_MAX_HASHES_IN_MEMORY` ids the hashes are split by their
+    remainder into passes (one more scan each), so memory stays bounded for all of England.
+    ``query`` gives one column of hashes (about ``ids`` of them); a NULL among them (the
+    fast reading's sign of an id that does not stand) stops the count.
+    """
+    passes = -(-max(ids, 1) // _MAX_HASHES_IN_MEMORY)
     surplus = 0
     for part in range(passes):
-        chosen = hashed
+        chosen = query
         if passes > 1:  # the remainder of a negative hash is negative: shift it up
-            chosen = hashed.filter((hashed["hashed"] % passes + passes) % passes == part)
-        size = ids if passes == 1 else ids // passes + ids // (10 * passes) + 1
+            chosen = (
+                f"SELECT hashed FROM ({query}) AS _ids(hashed) "
+                f"WHERE hashed IS NULL OR (hashed % {passes} + {passes}) % {passes} = {part}"
+            )
+        size = max(ids, 1) if passes == 1 else ids // passes + ids // (10 * passes) + 1
         hashes = np.empty(size, dtype="int64")
         filled = 0
         # DuckDB's own relation API: Ibis' batch reader calls a method DuckDB 2 removed.
-        for batch in con.con.sql(con.compile(chosen)).to_arrow_reader(_HASH_BATCH_ROWS):
-            values = batch.column(0).to_numpy()
+        for batch in con.con.sql(chosen).to_arrow_reader(_HASH_BATCH_ROWS):
+            column = batch.column(0)
+            if column.null_count:
+                return None
+            values = column.to_numpy().view("int64")
             if filled + len(values) > len(hashes):  # an uneven slice: grow (rare)
                 hashes = np.concatenate(
                     [hashes[:filled], np.empty(size // 4 + len(values), "int64")]
@@ -667,7 +693,9 @@ class _FileContract:
     """Persons files scanned by DuckDB, standardised and checked as the readers do.
 
     ``view`` is the temporary view the cube reads (contract columns under their contract
-    names and types); ``full`` is the view with the helper columns the checks read.
+    names and types); ``full`` is the view with the helper columns the checks read. The
+    view of the files read as they stand (``standardisation.fast``) is made when first
+    used, by :func:`fast_aggregate`.
     """
 
     files: list[str]
@@ -722,6 +750,41 @@ def _raw_query(
     return f"SELECT {names} FROM {scan}"
 
 
+#: Fewest rows in a slice of a Parquet file scanned on its own (DuckDB's row group size).
+_SLICE_ROWS = 122_880
+
+
+def _sliced_parquet(con: Any, files: Sequence[str], names: Sequence[str]) -> str | None:
+    """Return SQL scanning one Parquet file in slices of rows, each on a thread; or ``None``.
+
+    DuckDB scans a Parquet file with one thread per row group, and a file of a million rows
+    written by pandas or pyarrow has a single row group: the other cores wait. Slices of
+    its rows (by ``file_row_number``, which DuckDB uses to skip the other rows' pages),
+    joined by ``UNION ALL``, are scanned in parallel. Only for one file with fewer row
+    groups than DuckDB has threads, and rows enough for a slice per thread. Our own code,
+    because no library splits a Parquet row group between DuckDB's threads.
+    """
+    from toolkit.segment._engine_contract import literal, quoted
+
+    if len(files) != 1 or "file_row_number" in names:
+        return None
+    threads = int(con.con.execute("SELECT current_setting('threads')").fetchall()[0][0])
+    rows, groups = con.con.execute(
+        f"SELECT num_rows, num_row_groups FROM parquet_file_metadata({literal(files[0])})"
+    ).fetchall()[0]
+    slices = min(threads, int(rows) // _SLICE_ROWS)
+    if groups >= threads or slices < 2:
+        return None
+    size = -(-int(rows) // slices)
+    listed = ", ".join(quoted(name) for name in names)
+    scan = f"read_parquet({literal(files[0])}, file_row_number = true)"
+    return " UNION ALL ".join(
+        f"SELECT {listed} FROM {scan} WHERE file_row_number >= {start} "
+        f"AND file_row_number < {start + size}"
+        for start in range(0, int(rows), size)
+    )
+
+
 def _file_source(
     con: Any,
     files: list[str],
@@ -773,6 +836,7 @@ def _file_source(
         columns,
         csv=kind == "csv",
         check_causes=check_causes,
+        fast_raw=_sliced_parquet(con, files, names) if kind == "parquet" else None,
     )
     full, view = _view_name("checked"), _view_name("persons")
     con.raw_sql(f"CREATE TEMPORARY VIEW {full} AS {standardisation.full}")
@@ -782,6 +846,115 @@ def _file_source(
         files, kind, label, path, columns, standardisation, view, full, check_causes
     )
     return _Source(con.table(view), label, path, len(files) > 1, contract=contract)
+
+
+#: Columns of the fast view saying whether a row is kept, and whether it breaks a rule.
+_FAST_FLAGS = ("_pophealth_kept", "_pophealth_broken")
+#: The fast aggregate's counts of the rows that do not read as they stand (or break a
+#: rule), and of all the rows (persons).
+_NOT_AS_THEY_STAND = "_pophealth_not_as_they_stand"
+_ROWS = "_pophealth_rows"
+
+
+def fast_aggregate(
+    con: Any,
+    source: _Source,
+    aggregate: Callable[[ir.Table, Mapping[str, ir.BooleanValue]], ir.Table],
+    *,
+    validate: bool,
+) -> pa.Table | None:
+    """Aggregate files as they stand, checking them in the same scan; ``None`` if unsafe.
+
+    The common case costs one scan that both aggregates and checks, and (with
+    ``validate``) a scan of the ``person_id`` hashes (:func:`_hash_surplus`).
+    ``aggregate`` (the cube's or the cohort cube's expression, given flags whose persons
+    to count) runs over the files read as they stand (the view of
+    :func:`toolkit.segment._engine_contract._fast_query`) and counts, in the same
+    group-by, the persons, and those whose rows do not read as they stand or, with
+    ``validate``, break a rule. The aggregate is returned when that count is zero, there
+    are persons, the values it is grouped by (``sex``, ``place``) stand and, with
+    ``validate``, every ``person_id`` stands and none repeats: it is then the aggregate of
+    the standardised files, and these pass every check. Otherwise (and on any engine
+    error) ``None``: the caller checks and aggregates the standardised files as before,
+    which gives the exact counts, messages and errors, in their order.
+
+    Shared by :func:`build_cube` and :func:`toolkit.segment.build_cohort_cube`. Our own
+    code, because no library checks files against a contract in the scan that aggregates
+    them.
+    """
+    import duckdb
+    import ibis
+    import ibis.expr.operations as ops
+    import pyarrow.compute as pc
+
+    from toolkit.segment._engine_contract import stands_as_key
+
+    contract = source.contract
+    if contract is None or contract.standardisation.fast is None:
+        return None
+    reading = contract.standardisation.fast
+    view = _view_name("fast")
+    try:
+        con.raw_sql(f"CREATE TEMPORARY VIEW {view} AS {reading.sql}")
+        table = con.table(view)
+        if table.drop(*reading.stands.values(), *_FAST_FLAGS).schema() != source.table.schema():
+            return None  # pragma: no cover - a type the fast reading does not keep
+    except Exception:  # noqa: BLE001 - any error: the standardised files give it, in order
+        return None
+
+    def unique_ids(rows: int | None = None) -> bool:
+        """Whether every person_id stands and none repeats (see :func:`_hash_surplus`).
+
+        ``rows``, the number of rows (about), is read from Parquet metadata when not given.
+        """
+        try:
+            if rows is None:
+                listed = "[" + ", ".join(_sql_text(name) for name in contract.files) + "]"
+                rows = con.con.execute(
+                    f"SELECT sum(num_rows) FROM parquet_file_metadata({listed})"
+                ).fetchall()[0][0]
+            query = f"SELECT {reading.id_hash} FROM {view}"
+            surplus = _hash_surplus(con, query, max(int(rows or 0), 1))
+            return surplus == 0 or (surplus is not None and not _duplicate_ids(con, table)[1])
+        except duckdb.Error:
+            return False
+
+    # The ids of Parquet files are looked at first, their number known from the files'
+    # metadata: the hashes' memory is then freed before DuckDB's aggregation takes its own.
+    ids_first = validate and reading.id_hash is not None and contract.kind == "parquet"
+    if ids_first and not unique_ids():
+        return None
+    try:
+        # The columns the aggregate reads must stand; to check the rules, also those in
+        # which a value that does not stand might break no rule.
+        reads = {
+            field.name
+            for field in aggregate(table, {}).op().find(ops.Field)
+            if field.rel == table.op()
+        }
+        trusted = table[_FAST_FLAGS[0]]
+        if validate:
+            trusted = trusted & ~table[_FAST_FLAGS[1]]
+        for name, column in reading.stands.items():
+            checked = name == "person_id" or name in reading.checked
+            if name in reads or (validate and not checked):
+                trusted = trusted & table[column]
+        counts = {_NOT_AS_THEY_STAND: ~trusted, _ROWS: ibis.literal(True)}
+        result = con.to_pyarrow(aggregate(table, counts))
+    except Exception:  # noqa: BLE001 - any error: the standardised files give it, in order
+        return None  # (the checks' message first, then the aggregate's own error)
+    persons = pc.sum(result[_ROWS]).as_py()
+    if pc.sum(result[_NOT_AS_THEY_STAND]).as_py() or not persons:
+        return None
+    csv = contract.kind == "csv"
+    for name in reading.keys:
+        if name in result.column_names and not all(
+            stands_as_key(name, value, csv=csv) for value in pc.unique(result[name]).to_pylist()
+        ):
+            return None
+    if validate and reading.id_hash is not None and not ids_first and not unique_ids(persons):
+        return None
+    return result.drop_columns([_NOT_AS_THEY_STAND, _ROWS])
 
 
 def _first_line(error: BaseException) -> str:
@@ -1168,8 +1341,8 @@ def build_cube(
         Where to run the query: embedded DuckDB, or PySpark for data that lives on a
         Spark platform.
     validate : bool, default True
-        Check the values the cube depends on before aggregating, in the engine (one extra
-        aggregate query over the same scan, so files are still never loaded into pandas):
+        Check the values the cube depends on, in the engine (files are never loaded into
+        pandas; for files on DuckDB, in the scan that aggregates them, see Notes):
         ``age`` present and within 0 to 120; ``sex`` present and ``F`` or ``M``;
         ``imd_decile`` within 1 to 10 when present; every activity count and ``cost_gbp``
         present and not negative; ``died`` present; ``person_id`` (when the table has it)
@@ -1220,6 +1393,17 @@ def build_cube(
     DataFrame, and files on Spark, get the checks the cube depends on only, with codes read
     as they are (``sex`` ``"m"`` is refused, not mapped): read them with
     :func:`toolkit.data.read_persons` first for the full contract.
+
+    Most files need no standardising (numbers stored as numbers, flags as true/false or
+    ``Y``/``N``, text without spaces around it). DuckDB first reads the files as they stand
+    and, in the same scan that aggregates them, counts the rows that would need
+    standardising or break a rule; rules that the files' statistics settle cost nothing.
+    A second scan, of the ``person_id`` hashes, finds repeated ids. Only when a row needs
+    standardising or breaks a rule are the files standardised and checked in scans of
+    their own, as above, which give the counts and the rows of the message: the cube and
+    the error are the same either way. A Parquet file with fewer row groups than DuckDB
+    has threads (a million rows written by pandas are one row group) is read in slices of
+    rows, one a thread.
 
     A person with a missing ``imd_decile`` or
     ``place`` is kept in a cell with a missing decile or place; a persons table without a
@@ -1304,6 +1488,16 @@ def _run(
     table, label = source.table, source.label
     _check_input_columns(table.columns, model, label)
     steps.update()
+    steps.set_postfix_str("checking values and aggregating" if validate else "aggregating")
+    fast = fast_aggregate(
+        con,
+        source,
+        lambda persons, extra: cube_expression(persons, model, extra),
+        validate=validate,
+    )
+    if fast is not None:
+        steps.update(1 + validate)
+        return fast.to_pandas()
     if validate:
         check_source(con, source, steps, engine)
     steps.set_postfix_str("segmenting and aggregating")
