@@ -140,3 +140,29 @@ def test_the_commands_agree_on_the_files_that_split_them(base, tmp_path):
     assert accepted["cost_pound"]["cost_gbp"].sum() == pytest.approx(
         accepted["good"]["cost_gbp"].sum() + extra
     )
+
+
+def test_the_commands_agree_on_every_kind_of_file(base, tmp_path):
+    # Excel, a zip, a gzip and a tab-separated file: the readers read the first three and
+    # refuse the last; the cube hands what it does not scan to them, so both agree.
+    import gzip
+    import shutil
+    import zipfile
+
+    plain = tmp_path / "persons.csv"
+    base.to_csv(plain, index=False)
+    base.to_excel(tmp_path / "persons.xlsx", index=False)
+    with zipfile.ZipFile(tmp_path / "persons.zip", "w") as archive:
+        archive.write(plain, "persons.csv")
+    with plain.open("rb") as source, gzip.open(tmp_path / "persons.csv.gz", "wb") as target:
+        shutil.copyfileobj(source, target)
+    base.to_csv(tmp_path / "persons.tsv", index=False, sep="\t")
+    expected = check_agreement(plain, tmp_path / "plain.cube.parquet")
+    for name in ("persons.xlsx", "persons.zip", "persons.csv.gz"):
+        cube = check_agreement(tmp_path / name, tmp_path / f"{name}.cube.parquet")
+        assert cube is not None, name
+        pd.testing.assert_frame_equal(cube, expected, check_dtype=False)
+    assert check_agreement(tmp_path / "persons.tsv", tmp_path / "tsv.cube.parquet") is None
+    for command in (["validate"], ["cube", "--out", str(tmp_path / "tsv.parquet")]):
+        _, said = run([command[0], str(tmp_path / "persons.tsv"), *command[1:]])
+        assert "persons.tsv: the persons table must be CSV (.csv)" in said, said

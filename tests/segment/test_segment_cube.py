@@ -209,10 +209,16 @@ def test_file_errors(tmp_path, persons):
         build_cube(tmp_path / "absent.parquet")
     with pytest.raises(FileNotFoundError, match="No Parquet or CSV files"):
         build_cube(tmp_path)
-    odd = tmp_path / "persons.xlsx"
-    odd.write_bytes(b"")
+    # A single Excel file is handed to the readers, which refuse an empty one as validate does.
+    empty = tmp_path / "persons.xlsx"
+    empty.write_bytes(b"")
+    with pytest.raises(DataContractError, match=r"persons\.xlsx: the file is empty"):
+        build_cube(empty)
+    # A folder or glob is scanned by the engine: Parquet or CSV only.
+    (tmp_path / "odd").mkdir()
+    (tmp_path / "odd" / "persons.xlsx").write_bytes(b"x")
     with pytest.raises(ValueError, match="reads Parquet or CSV files"):
-        build_cube(odd)
+        build_cube(str(tmp_path / "odd" / "*.xlsx"))
     persons.head(5).to_parquet(tmp_path / "a.parquet")
     persons.head(5).to_csv(tmp_path / "b.csv", index=False)
     with pytest.raises(ValueError, match="mixes Parquet and CSV"):

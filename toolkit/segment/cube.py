@@ -675,10 +675,16 @@ def _duckdb_table(con: Any, persons: Any, *, check_causes: bool = False) -> _Sou
             locate=lambda: (ibis.memtable(_numbered(persons)), None),
         )
 
+    text = os.fspath(persons)
+    if Path(text).is_file() and _suffix(text) in _READERS_ONLY_SUFFIXES:
+        # Files the engine does not scan but the readers read (Excel, a zip, a gzip of
+        # another kind) or refuse (tab-separated): read_persons reads or refuses them, so
+        # that `cube` and `validate` accept and refuse the same files.
+        return _hand_to_readers(con, [text], text, text, reason="")
     files, kind = resolve_files(persons)
     several = len(files) > 1
-    label = files[0] if not several else f"{os.fspath(persons)} ({len(files)} files)"
-    return _file_source(con, files, kind, label, os.fspath(persons), check_causes=check_causes)
+    label = files[0] if not several else f"{text} ({len(files)} files)"
+    return _file_source(con, files, kind, label, text, check_causes=check_causes)
 
 
 # --------------------------------------------------------------------------------------
@@ -686,6 +692,10 @@ def _duckdb_table(con: Any, persons: Any, *, check_causes: bool = False) -> _Sou
 # --------------------------------------------------------------------------------------
 #: File endings :func:`toolkit.data.read_persons` reads that :func:`build_cube` scans too.
 _READER_SUFFIXES = (".csv", ".parquet", ".pq")
+
+#: Single files :func:`build_cube` hands to :func:`toolkit.data.read_persons` whole: kinds the
+#: readers read and the engine does not scan, and ``.tsv``, which the readers refuse.
+_READERS_ONLY_SUFFIXES = (".xlsx", ".xlsm", ".zip", ".gz", ".txt", ".tsv", ".xls")
 
 
 @dataclass
@@ -977,7 +987,12 @@ def _read_with_readers(files: Sequence[str], label: str, path: str, reason: str)
     """
     from toolkit.data.readers import read_persons
 
-    readable = [name for name in files if Path(name).suffix.lower() in _READER_SUFFIXES]
+    readable = [
+        name
+        for name in files
+        if Path(name).suffix.lower() in _READER_SUFFIXES
+        or (len(files) == 1 and _suffix(name) in _READERS_ONLY_SUFFIXES)
+    ]
     if len(readable) < len(files):
         raise DataContractError(
             f"{label}: the persons files could not be read as the contract needs "
