@@ -38,7 +38,7 @@ import functools
 import os
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -527,6 +527,58 @@ def _partial_schema(table: Table) -> pa.DataFrameSchema:
     return schema.update_columns({name: {"required": False} for name in schema.columns})
 
 
+def _named_rows(
+    frame: pd.DataFrame,
+    rules: Mapping[str, ColumnRule],
+    column_problems: Callable[[list[str]], list[_Problem]],
+    *,
+    label: str,
+    source: str | None,
+    first_row: int,
+    skip_empty_rows: bool,
+) -> tuple[pd.DataFrame, list[str], list[_Problem]]:
+    """Name a table's columns by the contract and set aside its empty rows.
+
+    Refuses at once a column named twice (after matching) and a table with no data rows;
+    returns the table under contract names (index: positions among the data rows), the
+    names, and the problems found so far (``column_problems`` of the names, and the
+    completely empty rows unless ``skip_empty_rows`` drops them). Shared by the persons,
+    areas and cube readers and :mod:`toolkit.monitor.series`.
+    """
+    renamed = _contract_names(list(frame.columns), rules)
+    problems = _duplicate_name_problems(list(frame.columns), renamed)
+    if problems:
+        _raise(problems, label=label, source=source, first_row=first_row)
+    names = [renamed[column] for column in frame.columns]
+    positioned = frame.set_axis(names, axis=1).reset_index(drop=True)
+    problems = column_problems(names)
+    if len(positioned) == 0:
+        problems.insert(
+            0,
+            _Problem(
+                column=None,
+                check="has_rows",
+                sentence="the table has a header row but no data rows.",
+            ),
+        )
+        _raise(problems, label=label, source=source, first_row=first_row)
+    empty = _empty_rows(positioned)
+    if len(empty) and skip_empty_rows:
+        positioned = positioned.drop(index=empty)
+    elif len(empty):
+        problems.append(
+            _row_problem(
+                None,
+                "empty_row",
+                ("is completely empty", "are completely empty"),
+                empty,
+                None,
+                first_row,
+            )
+        )
+    return positioned, names, problems
+
+
 def _validate(
     frame: Any,
     *,
@@ -561,40 +613,16 @@ def _validate(
     if partial:
         rules = {name: replace(rule, required=False) for name, rule in rules.items()}
         schema = _partial_schema(table)
-    renamed = _contract_names(list(frame.columns), rules)
-    problems = _duplicate_name_problems(list(frame.columns), renamed)
-    if problems:
-        _raise(problems, label=label, source=source, first_row=first_row)
-    names = [renamed[column] for column in frame.columns]
-    positioned = frame.set_axis(names, axis=1).reset_index(drop=True)
-
     derive_age = table == "persons" and reference_date is not None
-    problems = _column_problems(names, rules, table=table, derive_age=derive_age)
-    if len(positioned) == 0:
-        problems.insert(
-            0,
-            _Problem(
-                column=None,
-                check="has_rows",
-                sentence="the table has a header row but no data rows.",
-            ),
-        )
-        _raise(problems, label=label, source=source, first_row=first_row)
-
-    empty = _empty_rows(positioned)
-    if len(empty) and skip_empty_rows:
-        positioned = positioned.drop(index=empty)
-    elif len(empty):
-        problems.append(
-            _row_problem(
-                None,
-                "empty_row",
-                ("is completely empty", "are completely empty"),
-                empty,
-                None,
-                first_row,
-            )
-        )
+    positioned, names, problems = _named_rows(
+        frame,
+        rules,
+        lambda names: _column_problems(names, rules, table=table, derive_age=derive_age),
+        label=label,
+        source=source,
+        first_row=first_row,
+        skip_empty_rows=skip_empty_rows,
+    )
 
     standardised: dict[str, pd.Series] = {}
     unreadable: dict[str, np.ndarray] = {}

@@ -108,10 +108,8 @@ from toolkit.data.readers import (
     HEADER_SEARCH_ROWS,
     MAX_EXAMPLES,
     _column_problems,
-    _contract_names,
     _drop_blank_unnamed,
-    _duplicate_name_problems,
-    _empty_rows,
+    _named_rows,
     _normalise_name,
     _Problem,
     _raise,
@@ -902,40 +900,17 @@ def _validate_series(
         )
     _check_options(per, frequency, function)
     label = label or (source if source is not None else "the series table")
-    renamed = _contract_names(list(frame.columns), SERIES_RULES)
-    problems = _duplicate_name_problems(list(frame.columns), renamed)
-    if problems:
-        _raise(problems, label=label, source=source, first_row=first_row)
-    names = [renamed[column] for column in frame.columns]
-    positioned = frame.set_axis(names, axis=1).reset_index(drop=True)
+    positioned, names, problems = _named_rows(
+        frame,
+        SERIES_RULES,
+        lambda names: _column_set_problems(names, set(names)),
+        label=label,
+        source=source,
+        first_row=first_row,
+        skip_empty_rows=skip_empty_rows,
+    )
     present = set(names)
     computed = "value" not in present
-
-    problems = _column_set_problems(names, present)
-    if len(positioned) == 0:
-        problems.insert(
-            0,
-            _Problem(
-                column=None,
-                check="has_rows",
-                sentence="the table has a header row but no data rows.",
-            ),
-        )
-        _raise(problems, label=label, source=source, first_row=first_row)
-    empty = _empty_rows(positioned)
-    if len(empty) and skip_empty_rows:
-        positioned = positioned.drop(index=empty)
-    elif len(empty):
-        problems.append(
-            _row_problem(
-                None,
-                "empty_row",
-                ("is completely empty", "are completely empty"),
-                empty,
-                None,
-                first_row,
-            )
-        )
     rows = positioned.index.to_numpy(dtype=np.int64)  # positions among the file's data rows
 
     columns = {name: to_text(positioned[name])[0] for name in _TEXT_COLUMNS if name in present}

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, Final
@@ -134,7 +135,7 @@ class ReportConfig:
     def __post_init__(self) -> None:
         where = f"{self.source}: " if self.source else ""
         for spec in fields(self):
-            _check_type(spec.name, getattr(self, spec.name), where)
+            check_key_type(spec.name, getattr(self, spec.name), where)
         problems = []
         if not self.system_name.strip():
             problems.append(("system_name", "must not be blank", self.system_name))
@@ -217,6 +218,7 @@ _TYPES: Final[dict[str, tuple[type, ...]]] = {
 
 _TYPE_NAMES: Final[dict[tuple[type, ...], str]] = {
     (str,): "text (in quotes)",
+    (int, type(None)): "a whole number, or left out",
     (int,): "a whole number",
     (float, int): "a number",
     (str, type(None)): "text (in quotes), or left out",
@@ -305,19 +307,38 @@ def config_template() -> str:
     str
         TOML text: ``system_name`` set, every other key commented out at an example value.
     """
-    lines = [
-        "# Board report configuration: pophealth report --config THIS_FILE --out FOLDER",
-        "# Paths are relative to this file's folder. Every key but system_name is optional.",
-    ]
-    for key, example, comment in _TEMPLATE_KEYS:
-        lines.append("")
-        lines.append(f"# {comment}")
-        lines.append(f"{key} = {example}" if key == "system_name" else f"# {key} = {example}")
+    return commented_template(
+        [
+            "# Board report configuration: pophealth report --config THIS_FILE --out FOLDER",
+            "# Paths are relative to this file's folder. Every key but system_name is optional.",
+        ],
+        _TEMPLATE_KEYS,
+        required=("system_name",),
+    )
+
+
+def commented_template(
+    header: Sequence[str], keys: Sequence[tuple[str, str, str]], *, required: Sequence[str]
+) -> str:
+    """Return a TOML configuration: each key with its comment, commented out unless required.
+
+    Shared by the board report's and the quarterly update's ``--print-config``.
+    """
+    lines = list(header)
+    for key, example, comment in keys:
+        lines += ["", f"# {comment}"]
+        lines.append(f"{key} = {example}" if key in required else f"# {key} = {example}")
     return "\n".join(lines) + "\n"
 
 
-def _check_type(key: str, value: object, where: str) -> None:
-    allowed = _TYPES[key]
+def check_key_type(
+    key: str, value: object, where: str, types: Mapping[str, tuple[type, ...]] | None = None
+) -> None:
+    """Refuse a configuration value of the wrong type, naming the file and the key.
+
+    ``types`` maps each key to its allowed types (the board report's by default).
+    """
+    allowed = (types or _TYPES)[key]
     if isinstance(value, bool) != (bool in allowed) or not isinstance(value, allowed):
         raise TypeError(
             f"{where}'{key}' must be {_TYPE_NAMES[allowed]}. Got {value!r} "
@@ -453,6 +474,8 @@ __all__ = [
     "ONS_ATTRIBUTION",
     "ReportConfig",
     "config_keys",
+    "check_key_type",
+    "commented_template",
     "config_template",
     "demo_config",
     "load_config",

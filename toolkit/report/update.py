@@ -34,7 +34,7 @@ import pandas as pd
 
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
 from toolkit.report.build import OutputNames, ReportResult, build_in_folder
-from toolkit.report.config import DEMO, MAX_SHORTLIST
+from toolkit.report.config import DEMO, MAX_SHORTLIST, check_key_type, commented_template
 from toolkit.report.tables import BoardTable, BoardText, TableColumn, board_table, heading, sentence
 
 #: The quarterly update's outputs.
@@ -129,7 +129,7 @@ class UpdateConfig:
     def __post_init__(self) -> None:
         where = f"{self.source}: " if self.source else ""
         for spec in fields(self):
-            _check_type(spec.name, getattr(self, spec.name), where)
+            check_key_type(spec.name, getattr(self, spec.name), where, _TYPES)
         problems = []
         if not self.system_name.strip():
             problems.append(("system_name", "must not be blank", self.system_name))
@@ -218,15 +218,6 @@ _TYPES: Final[dict[str, tuple[type, ...]]] = {
     "source": (str, type(None)),
 }
 
-_TYPE_NAMES: Final[dict[tuple[type, ...], str]] = {
-    (str,): "text (in quotes)",
-    (int,): "a whole number",
-    (bool,): "true or false",
-    (str, type(None)): "text (in quotes), or left out",
-    (int, type(None)): "a whole number, or left out",
-    (list, type(None)): 'a list of text (["A", "B"]), or left out',
-    (dict, type(None)): "a table ({ key = value }), or left out",
-}
 
 #: Each key with an example and what it means, for ``pophealth monitor --print-config``.
 _TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
@@ -284,26 +275,16 @@ def update_config_template() -> str:
     Returns
     -------
     str
-        TOML text: ``system_name`` set, every other key commented out at an example.
+        TOML text: the required keys set, every other key commented out at an example.
     """
-    lines = [
-        "# Quarterly update configuration: pophealth monitor --config THIS_FILE --out FOLDER",
-        "# Paths are relative to this file's folder.",
-    ]
-    for key, example, comment in _TEMPLATE_KEYS:
-        lines += ["", f"# {comment}"]
-        required = key in ("system_name", "period", "series", "priorities")
-        lines.append(f"{key} = {example}" if required else f"# {key} = {example}")
-    return "\n".join(lines) + "\n"
-
-
-def _check_type(key: str, value: object, where: str) -> None:
-    allowed = _TYPES[key]
-    if isinstance(value, bool) != (bool in allowed) or not isinstance(value, allowed):
-        raise TypeError(
-            f"{where}'{key}' must be {_TYPE_NAMES[allowed]}. Got {value!r} "
-            f"({type(value).__name__}) instead."
-        )
+    return commented_template(
+        [
+            "# Quarterly update configuration: pophealth monitor --config THIS_FILE --out FOLDER",
+            "# Paths are relative to this file's folder.",
+        ],
+        _TEMPLATE_KEYS,
+        required=("system_name", "period", "series", "priorities"),
+    )
 
 
 def load_update_config(path: str | os.PathLike[str]) -> UpdateConfig:
@@ -824,11 +805,9 @@ def priority_chart(update: QuarterlyUpdate, priority: str):
 
 def chart_alt_text(update: QuarterlyUpdate, priority: str) -> str:
     """Return what a priority's chart shows, in words, for people who cannot see it."""
-    for label, text in priority_sentences(update):
-        rows = update.followup.priorities
-        if (rows["priority"] == priority).any() and label == rows.loc[
-            rows["priority"] == priority, "label"
-        ].iloc[0]:
+    ids = update.followup.priorities["priority"]
+    for item, (label, text) in zip(ids, priority_sentences(update), strict=True):
+        if item == priority:
             return f"Statistical process control chart of {label}, month by month. {text}"
     return f"Statistical process control chart of {priority}."
 
