@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import subprocess
 import sys
 import time
@@ -33,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_cube import peak_rss_mb  # noqa: E402  (one definition: VmHWM, not ru_maxrss)
+from bench_cube import peak_rss_mb, summarise_runs  # noqa: E402  (one definition: VmHWM, not ru_maxrss)
 
 CACHE = Path("/tmp/pophealth_bench")
 BUILDS = ("cube", "cohort_cube", "cube_unchecked", "cohort_cube_unchecked")
@@ -132,15 +131,7 @@ def bench(persons: int, builds: list[str], repeats: int, seed: int) -> dict[str,
     for _ in range(repeats):  # the builds take turns
         for name in builds:
             runs[name].append(run_child(name, path))
-    results = {
-        name: {
-            "median_s": statistics.median(r["seconds"] for r in done),
-            "min_s": min(r["seconds"] for r in done),
-            "peak_rss_mb": max(r["peak_rss_mb"] for r in done),
-            "cells": done[0]["cells"],
-        }
-        for name, done in runs.items()
-    }
+    results = summarise_runs(runs, "cells")
     size = path.stat().st_size / 1e6
     print(f"\n{persons:,} persons ({size:,.0f} MB Parquet), median of {repeats}:")
     print(f"  {'build':<24}{'median s':>10}{'min s':>9}{'peak RSS MB':>13}{'cells':>10}")

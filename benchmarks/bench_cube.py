@@ -263,6 +263,19 @@ def check_agreement(cubes: dict[str, Path]) -> str:
     return f"the {' / '.join(frames)} cubes agree ({len(reference):,} cells)"
 
 
+def summarise_runs(runs: dict[str, list[dict]], count: str) -> dict[str, dict]:
+    """Median and fastest seconds, peak memory and ``count`` (of the first run) per measure."""
+    return {
+        name: {
+            "median_s": statistics.median(r["seconds"] for r in done),
+            "min_s": min(r["seconds"] for r in done),
+            "peak_rss_mb": max(r["peak_rss_mb"] for r in done),
+            count: done[0][count],
+        }
+        for name, done in runs.items()
+    }
+
+
 def bench(persons: int, engines: list[str], repeats: int, seed: int) -> dict[str, dict]:
     path = ensure_persons(persons, seed)
     cubes: dict[str, Path] = {}
@@ -273,15 +286,7 @@ def bench(persons: int, engines: list[str], repeats: int, seed: int) -> dict[str
             runs[engine].append(run_child(engine, path, out))
             if out is not None:
                 cubes[engine] = out
-    results: dict[str, dict] = {
-        engine: {
-            "median_s": statistics.median(r["seconds"] for r in done),
-            "min_s": min(r["seconds"] for r in done),
-            "peak_rss_mb": max(r["peak_rss_mb"] for r in done),
-            "cells": done[0]["cells"],
-        }
-        for engine, done in runs.items()
-    }
+    results = summarise_runs(runs, "cells")
     print(
         f"\n{persons:,} persons ({path.stat().st_size / 1e6:,.0f} MB Parquet), median of {repeats}:"
     )

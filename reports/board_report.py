@@ -39,20 +39,14 @@ place_labels = None
 map_attribution = None
 synthetic_data = False
 source = None
+figures_file = None  # set by build_report: the figures it computed (see board_figures)
 
 # %%
-import warnings
-
 from IPython.display import display
 
-from toolkit.indicators import deprivation_profile, directly_standardised_rate
-from toolkit.places import area_indicators
-from toolkit.prioritise import prioritise_persons
-from toolkit.report import ReportConfig, load_inputs, read_decision_log, setup_notebook
+from toolkit.report import ReportConfig, board_figures, read_decision_log, setup_notebook
 from toolkit.report import sections as report
 from toolkit.report.charts import show_figure
-from toolkit.report.linked import link_board_report
-from toolkit.segment import assign_segments, build_cube, load_rules
 
 setup_notebook()
 config = ReportConfig(
@@ -80,41 +74,10 @@ config = ReportConfig(
 threshold = config.disclosure_threshold
 
 # %%
-inputs = load_inputs(config)
-segmentation = load_rules(config.model)
-cube = build_cube(inputs.persons, model=segmentation)
-profile = deprivation_profile(
-    cube,
-    events="emergency_admissions",
-    unit_cost=config.admission_unit_cost,
-    seed=config.seed,
-    label="emergency admissions",
-)
-system_rate = directly_standardised_rate(
-    cube, events="emergency_admissions", population="persons", age_band="age_band"
-)
-priorities = prioritise_persons(
-    inputs.persons,
-    model=segmentation,
-    size=config.shortlist_size,
-    seed=config.seed,
-    years=config.years,
-    analyst_scores=config.criteria_scores,
-    disclosure_threshold=threshold,
-)
-segmented = assign_segments(inputs.persons, model=segmentation)
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", UserWarning)  # persons without an LSOA are counted below
-    places = area_indicators(segmented, inputs.areas, events="emergency_admissions")
-segments = report.segment_figures(cube, labels=segmentation.labels)
-# Every count the report shows, as one set of linked tables: disclosure control across them all.
-linked = link_board_report(
-    segmented,
-    inputs.areas,
-    segments=list(segmentation.labels),
-    priorities=priorities,
-    threshold=threshold,
-)
+board = board_figures(config, figures_file)
+inputs, segmentation, cube, profile = board.inputs, board.segmentation, board.cube, board.profile
+system_rate, priorities, segmented = board.system_rate, board.priorities, board.segmented
+places, segments, linked = board.places, board.segments, board.linked
 
 # %%
 report.report_title(config)

@@ -44,16 +44,24 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from toolkit.data.readers import read_areas, read_persons
+    from toolkit.data.readers import read_areas
 
-    if args.kind == "areas":
-        table = read_areas(args.path, repair_geometry=args.repair_geometry)
-    elif args.repair_geometry:
-        raise ValueError(
-            "--repair-geometry applies only to --kind areas (a persons file has no shapes)."
-        )
-    else:
-        table = read_persons(args.path)
+    if args.kind == "persons":
+        if args.repair_geometry:
+            raise ValueError(
+                "--repair-geometry applies only to --kind areas (a persons file has no shapes)."
+            )
+        # Parquet and CSV files are checked in DuckDB without loading them (any size, in
+        # bounded memory); other kinds are read by read_persons, as build_cube reads them.
+        from toolkit.segment import check_persons_file
+
+        report = check_persons_file(args.path)
+        files = f" in {len(report.files):,} files" if len(report.files) > 1 else ""
+        print(f"{args.path}: {report.rows:,} rows{files} meet the persons data contract.")
+        for note in report.notes:
+            print(f"{args.path}: {note}")
+        return 0
+    table = read_areas(args.path, repair_geometry=args.repair_geometry)
     print(f"{args.path}: {len(table):,} rows meet the {args.kind} data contract.")
     repaired = table.attrs.get("repaired_geometry") or []
     if repaired:
@@ -230,7 +238,11 @@ def _build_parser() -> argparse.ArgumentParser:
     synth.set_defaults(handler=_cmd_synth)
 
     validate = commands.add_parser("validate", help="check a file against the data contract")
-    validate.add_argument("path", help="CSV, Parquet or Excel file")
+    validate.add_argument(
+        "path",
+        help="CSV, Parquet or Excel file; for persons also a folder or glob of Parquet or CSV "
+        "files, checked together in DuckDB without loading them (any size)",
+    )
     validate.add_argument(
         "--kind",
         choices=("persons", "areas"),

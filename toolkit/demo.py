@@ -2,8 +2,9 @@
 
 Synthesise the fictional integrated care system, check it against the data contract, build the
 cohort cube, compare emergency admissions across deprivation, and suggest a shortlist of
-priorities, printing what an analyst would look at first. Later stages (board report) are added
-here as they land, so that ``make demo`` always runs the whole pipeline.
+priorities, printing what an analyst would look at first; then render the same results as the
+board report (:func:`toolkit.report.compute_board_figures` computes them once) and write the
+quarterly update, so that ``make demo`` always runs the whole pipeline.
 """
 
 from __future__ import annotations
@@ -11,16 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from tqdm.auto import tqdm
-
-#: Steps of the demo pipeline, in order, as shown on the progress bar.
-DEMO_STEPS = (
-    "synthesising the demo system",
-    "checking the data contract",
-    "building the cohort cube",
-    "comparing outcomes across deprivation",
-    "measuring the themes and scoring them",
-)
 
 
 def _format_segment_summary(summary: pd.DataFrame) -> str:
@@ -66,54 +57,19 @@ def run_demo(
     int
         Exit status, 0 on success.
     """
-    from toolkit.data import (
-        join_persons_to_areas,
-        make_demo_system,
-        validate_areas,
-        validate_persons,
-    )
     from toolkit.data.synth import UNIT_COSTS_GBP
-    from toolkit.indicators import deprivation_profile
-    from toolkit.prioritise import prioritise_persons
     from toolkit.report import build_report, build_update, demo_config, demo_update_config
-    from toolkit.segment import build_cube, load_rules, segment_summary
+    from toolkit.report.figures import compute_board_figures
+    from toolkit.segment import segment_summary
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    steps = tqdm(total=len(DEMO_STEPS), desc="demo", unit="step", disable=not progress)
-
-    steps.set_postfix_str(DEMO_STEPS[0])
-    system = make_demo_system(persons=persons, seed=seed)
-    steps.update()
-
-    steps.set_postfix_str(DEMO_STEPS[1])
-    people = validate_persons(system.persons, source="demo persons")
-    areas = validate_areas(system.areas, source="demo areas")
-    _, join_report = join_persons_to_areas(people, areas, existing="fill")
-    steps.update()
-
-    steps.set_postfix_str(DEMO_STEPS[2])
-    model = load_rules("bridges_to_health")
-    cube = build_cube(people, model=model)
+    # Computed once: printed here, then rendered by the board report.
+    config = demo_config(persons=persons, seed=seed)
+    board = compute_board_figures(config, progress=progress)
+    people, areas, cube = board.inputs.persons, board.inputs.areas, board.cube
+    join_report, profile, priorities = board.inputs.join_summary, board.profile, board.priorities
     summary = segment_summary(cube)
-    steps.update()
-
-    steps.set_postfix_str(DEMO_STEPS[3])
-    # Excess cost at the demo system's own tariff for an emergency spell: the cube's cost_gbp
-    # covers all activity, so dividing it by admissions would overstate the cost of one.
-    profile = deprivation_profile(
-        cube,
-        events="emergency_admissions",
-        unit_cost=UNIT_COSTS_GBP["emergency_spell"],
-        seed=seed,
-        label="emergency admissions",
-    )
-    steps.update()
-
-    steps.set_postfix_str(DEMO_STEPS[4])
-    priorities = prioritise_persons(people, model=model, seed=seed)
-    steps.update()
-    steps.close()
 
     print(
         f"Demo system: {len(people):,} persons in {len(areas):,} neighbourhoods "
@@ -124,8 +80,9 @@ def run_demo(
     print(_format_segment_summary(summary))
     print("\nEmergency admissions by deprivation (age-standardised to ESP2013):")
     print(profile.summary())
-    unit_cost = UNIT_COSTS_GBP["emergency_spell"]
-    print(f"(Excess cost at £{unit_cost:,.0f} per emergency admission, the demo system's tariff.)")
+    unit_cost = config.admission_unit_cost
+    tariff = ", the demo system's tariff" if unit_cost == UNIT_COSTS_GBP["emergency_spell"] else ""
+    print(f"(Excess cost at £{unit_cost:,.0f} per emergency admission{tariff}.)")
     themes = len(priorities.provenance["themes"])
     print(
         f"\nSuggested priorities: {themes} themes from the library measured on the data, "
@@ -139,7 +96,7 @@ def run_demo(
             print(f"  {label}: {reason}")
 
     print("\nBoard report:")
-    print(build_report(demo_config(persons=persons, seed=seed), out, progress=progress))
+    print(build_report(config, out, progress=progress, figures=board))
     print("\nQuarterly update (the agreed priorities month by month):")
     print(build_update(demo_update_config(persons=persons, seed=seed), out, progress=progress))
     return 0

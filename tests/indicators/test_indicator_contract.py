@@ -328,8 +328,8 @@ def test_confidence_message_reads_like_scikit_learn():
     with pytest.raises(ValueError) as error:
         indicators.directly_standardised_rate(esp_frame(), **ESP, confidence=95)
     assert str(error.value) == (
-        "The 'confidence' parameter of directly_standardised_rate must be a float from 0.9 "
-        "to below 1, e.g. 0.95. "
+        "The 'confidence' parameter of directly_standardised_rate must be a float in the range "
+        "[0.9, 1) or a non-empty sequence of distinct such floats (for example (0.95, 0.998)). "
         "Got 95 instead."
     )
 
@@ -410,5 +410,5 @@ def test_unknown_columns_and_wrong_types(spec):
     data = spec.data()
     with pytest.raises(ValueError, match="'by' parameter .* names the column 'nope'"):
         spec.call(data, by="nope")
-    with pytest.raises(TypeError, match="'data' parameter"):
+    with pytest.raises(TypeError, match=r"'(data|cube)' parameter .* must be a pandas DataFrame"):
         spec.call(data.to_dict())

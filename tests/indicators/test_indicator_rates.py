@@ -214,7 +214,7 @@ def test_israte_reference_population_must_match_the_reference_rates():
             reference_rates=rates,
             reference_population=dict.fromkeys(ESP2013_BANDS, 0),
         )
-    with pytest.raises(TypeError, match="'reference_population' parameter .* Got NoneType"):
+    with pytest.raises(TypeError, match="'reference_population' parameter .* Got None instead"):
         indirectly_standardised_rate(
             frame, **options, reference_rates=rates, reference_population=None
         )

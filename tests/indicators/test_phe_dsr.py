@@ -278,7 +278,7 @@ CALCULATE_DSR_ERRORS = [
     ),
     # confidence = "0.95", 0.74, 3, 1000, c(90.95, 0.998, 1.00), c(0.95, 1.00)
     ("confidence not numeric", MULTI, {"confidence": "0.95"}, TypeError, "confidence"),
-    ("confidence < 0.9", MULTI, {"confidence": 0.74}, ValueError, "from 0.9 to below 1"),
+    ("confidence < 0.9", MULTI, {"confidence": 0.74}, ValueError, r"in the range \[0.9, 1\)"),
     ("confidence between 1 and 90", MULTI, {"confidence": 3}, ValueError, "confidence"),
     ("confidence > 100", MULTI, {"confidence": 1000}, ValueError, "confidence"),
     ("more than 2 CIs", MULTI, {"confidence": (90.95, 0.998, 1.0)}, ValueError, "confidence"),

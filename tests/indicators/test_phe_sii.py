@@ -450,7 +450,7 @@ PARAMETER_CASES = [
     pytest.param(
         {"value": "Value", "se": "StandardError", "reps": 0},
         ValueError,
-        "1,000 or more",
+        r"an int in the range \[1000, inf\)",
         id="repetitions-0",
     ),
     # phe_sii(..., se = StandardError, repetitions = "none")

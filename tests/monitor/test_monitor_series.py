@@ -538,7 +538,10 @@ def test_option_errors():
         validate_series([1, 2])
     with pytest.raises(TypeError, match="'per' parameter of validate_series"):
         validate_series(_monthly(), per="1000")
-    with pytest.raises(ValueError, match="'per' parameter of validate_series must be a positive"):
+    with pytest.raises(
+        ValueError,
+        match=r"'per' parameter of validate_series must be a float in the range \(0, inf\)",
+    ):
         validate_series(_monthly(), per=0)
     with pytest.raises(ValueError, match="'frequency' parameter of read_series"):
         read_series(GOOD, frequency="weekly")

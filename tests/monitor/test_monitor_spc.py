@@ -491,7 +491,11 @@ def test_duplicate_periods_refused_naming_series_and_period():
     ("options", "error", "match"),
     [
         # fix_after_n_points must be a single numeric that is greater than or equal to 12
-        ({"fix_after": 11}, ValueError, "'fix_after' parameter of spc must be an int of at"),
+        (
+            {"fix_after": 11},
+            ValueError,
+            "'fix_after' parameter of spc must be an int in the range \\[12",
+        ),
         ({"fix_after": 12.5}, TypeError, "'fix_after' parameter of spc"),
         ({"fix_after": "a"}, TypeError, "'fix_after' parameter of spc"),
         # match.arg(improvement_direction)

@@ -124,7 +124,7 @@ def test_options_and_overwrites_are_refused():
         local_moran_hotspots(areas, "rate", alpha=5)
     with pytest.raises(TypeError, match="'alpha' parameter"):
         local_moran_hotspots(areas, "rate", alpha="0.05")
-    with pytest.raises(ValueError, match="at least 99"):
+    with pytest.raises(ValueError, match=r"in the range \[99, inf\)"):
         local_moran_hotspots(areas, "rate", permutations=10)
     with pytest.raises(ValueError, match="'contiguity' parameter"):
         local_moran_hotspots(areas, "rate", contiguity="bishop")

@@ -170,7 +170,7 @@ def test_inputs_are_checked(demo_system):
         area_indicators(persons, areas, reference="best")
     with pytest.raises(ValueError, match="'confidence' parameter of area_indicators must be"):
         area_indicators(persons, areas, confidence=95.0)
-    with pytest.raises(TypeError, match="must be a float in \\(0, 1\\). Got 95 instead"):
+    with pytest.raises(TypeError, match="must be a float in the range \\(0, 1\\). Got 95 instead"):
         area_indicators(persons, areas, confidence=95)
     with pytest.raises(ValueError, match="overwrite the areas' column\\(s\\) dsr"):
         area_indicators(persons, areas.assign(dsr=1.0))

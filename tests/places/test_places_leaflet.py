@@ -283,7 +283,11 @@ def test_the_input_is_not_changed(areas, places):
         ({"scheme": "jenks"}, ValueError, "'scheme' parameter of leaflet_map"),
         ({"classes": 12}, ValueError, "'classes' parameter of leaflet_map"),
         ({"measure": "ratio"}, ValueError, "'measure' parameter of leaflet_map"),
-        ({"disclosure_threshold": 0}, ValueError, "'threshold' parameter of leaflet_map"),
+        (
+            {"disclosure_threshold": 0},
+            ValueError,
+            "'disclosure_threshold' parameter of leaflet_map",
+        ),
         ({"basemap": "OpenStreetMap"}, TypeError, "'basemap' parameter of leaflet_map"),
         ({"simplify_tolerance": -1.0}, ValueError, "'simplify_tolerance'"),
         ({"title": ""}, TypeError, "'title' parameter of leaflet_map"),

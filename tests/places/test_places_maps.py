@@ -144,7 +144,9 @@ def test_map_options_are_checked(indicators):
     areas = indicators.neighbourhoods
     with pytest.raises(ValueError, match="'scheme' parameter of choropleth must be one of"):
         choropleth(areas, "dsr", title=TITLE, scheme="jenks")
-    with pytest.raises(ValueError, match="'classes' parameter of choropleth must be from 2 to 9"):
+    with pytest.raises(
+        ValueError, match=r"'classes' parameter of choropleth must be an int in the range \[2, 9\]"
+    ):
         choropleth(areas, "dsr", title=TITLE, classes=12)
     with pytest.raises(TypeError, match="'title' parameter of choropleth"):
         choropleth(areas, "dsr", title="")

@@ -262,7 +262,11 @@ def test_cohorts_within_segments_and_explicit_cohort_columns():
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"per_cohort": 0}, ValueError, "'per_cohort' parameter of shortlist must be an int >= 1"),
+        (
+            {"per_cohort": 0},
+            ValueError,
+            r"'per_cohort' parameter of shortlist must be an int in the range \[1",
+        ),
         ({"per_cohort": 1.5}, TypeError, "'per_cohort' parameter of shortlist must be an int"),
         ({"cohort": ["ward"]}, ValueError, r"'cohort' parameter of shortlist .* \['ward'\]"),
         ({"cohort": "segment"}, TypeError, "'cohort' parameter of shortlist"),

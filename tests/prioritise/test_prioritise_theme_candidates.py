@@ -170,7 +170,7 @@ def test_input_unchanged_and_bad_options_refused(cube):
         theme_candidates(cube, years=0)
     with pytest.raises(DataContractError, match="lacks the columns"):
         theme_candidates(cube.table.drop(columns=["deaths_under_75"]))
-    with pytest.raises(TypeError, match="CohortCube or a pandas DataFrame"):
+    with pytest.raises(TypeError, match="a pandas DataFrame or a CohortCube"):
         theme_candidates([1, 2])
 
 

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from toolkit.prioritise import cube_criteria
 from toolkit.report import build_report, demo_config, print_pdf
-from toolkit.report.build import choose_kernel, find_chromium
+from toolkit.report.build import FIGURES_PARAMETER, choose_kernel, find_chromium
 from toolkit.workshop import SubmissionStore
 
 from ._html_scan import page_fill, small_count_problems
@@ -124,6 +124,7 @@ def test_the_template_is_paired_with_its_percent_script():
     parameters = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(parameters) == 1
     assert not any(cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
-    names = set(demo_config().to_parameters())
+    # Every configuration key, and the file of figures build_report computed (None here).
+    names = {*demo_config().to_parameters(), FIGURES_PARAMETER}
     assigned = {line.split("=")[0].strip() for line in parameters[0].source.splitlines()}
     assert assigned == names

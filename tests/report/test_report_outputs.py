@@ -29,7 +29,7 @@ def _previous_report(folder: Path) -> dict[str, bytes]:
 def test_a_failed_run_leaves_the_last_complete_report_and_marks_its_notebook(tmp_path, monkeypatch):
     before = _previous_report(tmp_path / "out")
 
-    def failing_build(work, *args):
+    def failing_build(work, *args, **kwargs):
         (work / build.NOTEBOOK_NAME).write_text("half-run notebook", encoding="utf-8")
         (work / build.HTML_NAME).write_text("half-written", encoding="utf-8")
         raise RuntimeError("a cell failed")

@@ -79,8 +79,11 @@ def test_bad_file_is_refused_naming_file_columns_and_rows(tmp_path, suffix):
     assert "column 'imd_decile': 1 row is outside 1 to 10 (row 10: 11)." in message
     assert "column 'gp_appointments': 2 rows are below 0 (row 7: -1; row 8: -1)." in message
     assert "column 'bed_days': 1 row is below 0 (row 8: -3)." in message
-    assert "column 'person_id': 2 rows share a person_id with another row (rows 11, 22)." in (
-        message
+    # The ids are shown, and person_id comes first, as `pophealth validate` words it.
+    person_id = bad_persons().loc[9, "person_id"]
+    assert message.splitlines()[1] == (
+        f" - column 'person_id': 2 rows share a person_id with another row (row 11: "
+        f"'{person_id}'; row 22: '{person_id}')."
     )
     assert failures_of(error) == EXPECTED
     assert error.source == str(path)

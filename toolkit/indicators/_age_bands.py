@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from toolkit._params import rows_text
 from toolkit.data.contract import ESP2013_BANDS, ESP2013_WEIGHTS
-from toolkit.indicators._validation import rows_text
 
 #: The 20 life-table bands of Chiang's method: 0, 1-4, 5-9, ..., 85-89, 90+.
 LIFE_TABLE_BANDS: tuple[str, ...] = ("0", "1-4") + ESP2013_BANDS[1:]
@@ -97,16 +97,7 @@ def resolve_standard(
     if standard is None:
         labels, weights = ESP2013_BANDS, np.asarray(ESP2013_WEIGHTS, dtype="float64")
     else:
-        if isinstance(standard, pd.Series):
-            items = list(standard.items())
-        elif isinstance(standard, Mapping):
-            items = list(standard.items())
-        else:
-            raise TypeError(
-                f"The 'standard_population' parameter of {func} must be None (ESP2013), a "
-                f"mapping or a pandas Series of band label to population. Got "
-                f"{type(standard).__name__} instead."
-            )
+        items = list(standard.items())  # a mapping or a Series, as its callers declare
         if not items:
             raise ValueError(f"The 'standard_population' parameter of {func} is empty.")
         labels = tuple(str(label) for label, _ in items)

@@ -24,21 +24,44 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import partial
+from numbers import Integral
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
-from toolkit.indicators import _validation as v
+from toolkit._params import (
+    CONFIDENCE,
+    NON_NEGATIVE,
+    POSITIVE,
+    Interval,
+    SequenceOf,
+    StrOptions,
+    check_columns_exist,
+    check_new_columns,
+    validate_params,
+)
+from toolkit.indicators import _frames as v
 from toolkit.indicators.intervals import exact_poisson_interval, z_value
 
 Statistic = Literal["proportion", "ratio", "count", "rate"]
 Method = Literal["exact_bound", "poisson_quantile"]
 RateType = Literal["crude", "dsr"]
-_STATISTICS = {"proportion": "proportion", "ratio": "ratio", "count": "count", "rate": "rate"}
-_METHODS = {"exact_bound": "exact_bound", "poisson_quantile": "poisson_quantile"}
-_RATE_TYPES = {"crude": "crude", "dsr": "dsr"}
+_RATE_TYPES = [StrOptions({"crude", "dsr"})]
+#: Constraints both funnel functions declare (see :func:`validate_params`).
+_FUNNEL = {
+    "data": ["data-frame"],
+    "numerator": ["column"],
+    "denominator": ["column"],
+    "statistic": [StrOptions({"proportion", "ratio", "count", "rate"})],
+    "by": ["columns", None],
+    "confidence": CONFIDENCE,
+    "multiplier": [POSITIVE, None],
+    "baseline": [NON_NEGATIVE, None],
+    "method": [StrOptions({"exact_bound", "poisson_quantile"})],
+    "rate_type": _RATE_TYPES,
+}
 #: Default multipliers: percentages, plain ratios and counts, rates per 100,000.
 _DEFAULT_MULTIPLIERS = {"proportion": 100.0, "ratio": 1.0, "count": 1.0, "rate": 100_000.0}
 #: Labels of :func:`assign_funnel_significance`.
@@ -158,41 +181,33 @@ def _pooled(
 
 
 def _check_options(
-    data: Any,
+    data: pd.DataFrame,
     *,
-    numerator: Any,
-    denominator: Any,
-    by: Any,
-    confidence: Any,
-    statistic: Any,
-    multiplier: Any,
-    baseline: Any,
-    method: Any,
-    rate_type: Any,
+    numerator: str,
+    denominator: str,
+    by: str | Sequence[str] | None,
+    confidence: FunnelConfidence,
+    statistic: str,
+    multiplier: float | None,
+    baseline: float | None,
+    method: str,
+    rate_type: str,
     func: str,
 ) -> tuple[list[str], tuple[float, ...], str, float, float | None, str, str]:
-    """Check the options both funnel functions share, in order; return them resolved.
+    """Check the options both funnel functions share against the data; return them resolved.
 
     Returns the ``by`` columns, the confidence levels, the statistic, the multiplier
     (its default for the statistic when ``None``), the baseline (1 for ratios and counts
     when ``None``), the method and the rate type.
     """
-    v.check_columns(data, {"numerator": numerator, "denominator": denominator}, func)
-    by_columns = v.normalise_by(data, by, func)
-    levels = v.parse_confidence(confidence, func)
-    statistic = v.check_choice(statistic, "statistic", func, _STATISTICS)
+    check_columns_exist(data, {"numerator": numerator, "denominator": denominator}, func)
+    by_columns = v.by_columns(data, by, func)
+    levels = v.confidence_levels(confidence)
     if multiplier is None:
         multiplier = _DEFAULT_MULTIPLIERS[statistic]
-    multiplier = v.check_positive(multiplier, "multiplier", func)
+    multiplier = float(multiplier)
     if baseline is not None:
-        baseline = v.check_real(
-            baseline,
-            "baseline",
-            func,
-            low=0.0,
-            low_open=False,
-            description="a non-negative float or None",
-        )
+        baseline = float(baseline)
         if statistic == "proportion" and baseline > 1:
             raise ValueError(
                 f"The 'baseline' parameter of {func} must be a proportion in [0, 1] (before the "
@@ -200,11 +215,23 @@ def _check_options(
             )
     elif statistic in ("ratio", "count"):
         baseline = 1.0
-    method = v.check_choice(method, "method", func, _METHODS)
-    rate_type = v.check_choice(rate_type, "rate_type", func, _RATE_TYPES)
     return by_columns, levels, statistic, multiplier, baseline, method, rate_type
 
 
+@validate_params(
+    {
+        **_FUNNEL,
+        "at": [
+            SequenceOf(
+                POSITIVE,
+                min_length=1,
+                description="a non-empty array-like of positive, finite denominators",
+            ),
+            None,
+        ],
+        "points": [Interval(Integral, 2, None, closed="left")],
+    }
+)
 def funnel_limits(
     data: pd.DataFrame,
     *,
@@ -282,16 +309,10 @@ def funnel_limits(
         rate_type=rate_type,
         func=func,
     )
-    points = v.check_int(points, "points", func, minimum=2, description="an int of 2 or more")
     reserved = ["denominator", "baseline", *v.limit_columns(levels), "statistic"]
     v.check_no_clash(by_columns, reserved, func)
     if at is not None:
         at = np.asarray(at, dtype="float64").ravel()
-        if at.size == 0 or not (np.isfinite(at).all() and (at > 0).all()):
-            raise ValueError(
-                f"The 'at' parameter of {func} must hold positive, finite denominators. "
-                f"Got {at!r} instead."
-            )
 
     groups = v.group_rows(data, by_columns)
     dsr = statistic == "rate" and rate_type == "dsr"
@@ -319,6 +340,7 @@ def funnel_limits(
     return pd.concat(frames, ignore_index=True)
 
 
+@validate_params(_FUNNEL)
 def assign_funnel_significance(
     data: pd.DataFrame,
     *,
@@ -389,7 +411,7 @@ def assign_funnel_significance(
     labels = [f"funnel_{v.confidence_label(level)}" for level in levels]
     dsr = statistic == "rate" and rate_type == "dsr"
     notes = ["funnel_note"] if dsr else []
-    v.check_new_columns(data, ["funnel_value", "funnel_baseline", *labels, *notes], func)
+    check_new_columns(data, ["funnel_value", "funnel_baseline", *labels, *notes], func)
 
     groups = v.group_rows(data, by_columns)
     counts, sizes, pooled = _pooled(
@@ -426,6 +448,17 @@ def assign_funnel_significance(
     return data.assign(**columns)
 
 
+@validate_params(
+    {
+        "data": ["data-frame"],
+        "numerator": ["column"],
+        "rate": ["column"],
+        "denominator": ["column", None],
+        "rate_type": _RATE_TYPES,
+        "years": [POSITIVE],
+        "multiplier": [POSITIVE],
+    }
+)
 def funnel_points(
     data: pd.DataFrame,
     *,
@@ -476,12 +509,11 @@ def funnel_points(
         has no positive rate.
     """
     func = "funnel_points"
-    v.check_columns(data, {"numerator": numerator, "rate": rate}, func)
-    denominator = v.check_optional_column(data, denominator, "denominator", func)
-    rate_type = v.check_choice(rate_type, "rate_type", func, _RATE_TYPES)
-    years = v.check_positive(years, "years", func)
-    multiplier = v.check_positive(multiplier, "multiplier", func)
-    v.check_new_columns(data, ["funnel_rate", "funnel_denominator", "funnel_note"], func)
+    check_columns_exist(
+        data, {"numerator": numerator, "rate": rate, "denominator": denominator}, func
+    )
+    years, multiplier = float(years), float(multiplier)
+    check_new_columns(data, ["funnel_rate", "funnel_denominator", "funnel_note"], func)
 
     events = v.numeric_column(data, numerator, "numerator", func)
     rates = v.numeric_column(data, rate, "rate", func)

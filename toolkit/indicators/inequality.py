@@ -17,7 +17,6 @@ and people that was in a :class:`ExcludedRowsWarning`; nothing is dropped silent
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -25,11 +24,20 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from toolkit.indicators import _validation as v
+from toolkit._params import (
+    CONFIDENCE,
+    NON_NEGATIVE,
+    POSITIVE,
+    StrOptions,
+    check_columns_exist,
+    validate_params,
+    warn,
+)
+from toolkit.indicators import _frames as v
 from toolkit.indicators._age_bands import band_positions, resolve_standard
 from toolkit.indicators.intervals import poisson_interval, z_value
 from toolkit.indicators.rates import directly_standardised_rate
-from toolkit.indicators.sii import MIN_REPS, _check_seed
+from toolkit.indicators.sii import REPS, SEEDS, resolve_seed
 
 #: Output column of the quintile derived from the decile, ceil(decile / 2).
 QUINTILE_COLUMN = "imd_quintile"
@@ -38,8 +46,24 @@ CORE20_DECILES = (1, 2)
 
 Reference = Literal["least_deprived", "best_two"]
 Level = Literal["quantile", "total"]
-_REFERENCES = {"least_deprived": "least_deprived", "best_two": "best_two"}
-_LEVELS = {"quantile": "quantile", "total": "total"}
+#: Constraints of the cube's columns and options, shared by this module's functions.
+_CUBE = {
+    "cube": ["data-frame"],
+    "events": ["column"],
+    "population": ["column"],
+    "quantile": ["column"],
+    "by": ["columns", None],
+}
+_STANDARD = {"age_band": ["column"], "standard_population": ["mapping", "series", None]}
+_RATES = {
+    **_CUBE,
+    **_STANDARD,
+    "quintiles": ["boolean"],
+    "confidence": CONFIDENCE,
+    "multiplier": [POSITIVE],
+}
+#: The ``reference`` option, shared with :func:`toolkit.indicators.deprivation_profile`.
+REFERENCES = [StrOptions({"least_deprived", "best_two"})]
 
 
 class ExcludedRowsWarning(UserWarning):
@@ -74,7 +98,7 @@ def _deprivation_frame(
             f"{excluded[param]:,.0f} in {column!r}" for param, column in measures.items()
         )
         rows = "1 row" if excluded["rows"] == 1 else f"{excluded['rows']:,} rows"
-        warnings.warn(
+        warn(
             f"{func} left out {rows} with no {quantile!r} ({detail}).",
             ExcludedRowsWarning,
             stacklevel=stacklevel + 1,
@@ -177,6 +201,7 @@ def _deprivation_rows(
     return _DeprivationRows(frame, quantile_column, excluded, counts, populations, bands)
 
 
+@validate_params(_RATES)
 def rate_by_deprivation(
     cube: pd.DataFrame,
     *,
@@ -257,14 +282,13 @@ def _rates(
     multiplier: float,
 ) -> pd.DataFrame:
     """DSR by quantile, validated and reported in the name of the public caller."""
-    v.check_columns(
+    check_columns_exist(
         cube,
         {"events": events, "population": population, "age_band": age_band, "quantile": quantile},
         func,
     )
-    quintiles = v.check_bool(quintiles, "quintiles", func)
-    by_columns = v.normalise_by(cube, by, func)
-    levels = v.parse_confidence(confidence, func)
+    by_columns = v.by_columns(cube, by, func)
+    levels = v.confidence_levels(confidence)
     rows = _deprivation_rows(
         cube,
         func=func,
@@ -289,6 +313,7 @@ def _rates(
     )
 
 
+@validate_params(_RATES)
 def deprivation_gap(
     cube: pd.DataFrame,
     *,
@@ -360,10 +385,8 @@ def deprivation_gap(
     the formula above instead. Our own code; no library implements it.
     """
     func = "deprivation_gap"
-    v.check_frame(cube, func)
-    quintiles = v.check_bool(quintiles, "quintiles", func)
-    by_columns = v.normalise_by(cube, by, func)
-    levels = v.parse_confidence(confidence, func)
+    by_columns = v.by_columns(cube, by, func)
+    levels = v.confidence_levels(confidence)
     gap_limits = {
         name: [f"{name}_{side}_{v.confidence_label(level)}" for level in levels for side in
                ("lower", "upper")]
@@ -455,6 +478,19 @@ def _dsr_standard_error(rates: pd.DataFrame, level: float) -> np.ndarray:
     return np.where(np.isfinite(value), se, np.nan)
 
 
+@validate_params(
+    {
+        **_CUBE,
+        **_STANDARD,
+        "cost": ["column", None],
+        "unit_cost": [NON_NEGATIVE, None],
+        "reference": REFERENCES,
+        "level": [StrOptions({"quantile", "total"})],
+        "confidence": [*CONFIDENCE, None],
+        "reps": REPS,
+        "seed": SEEDS,
+    }
+)
 def excess_events(
     cube: pd.DataFrame,
     *,
@@ -558,29 +594,25 @@ def excess_events(
     seed.
     """
     func = "excess_events"
-    v.check_columns(
+    check_columns_exist(
         cube,
-        {"events": events, "population": population, "age_band": age_band, "quantile": quantile},
+        {
+            "events": events,
+            "population": population,
+            "age_band": age_band,
+            "quantile": quantile,
+            "cost": cost,
+        },
         func,
     )
-    v.check_optional_column(cube, cost, "cost", func)
     if unit_cost is not None:
-        unit_cost = v.check_real(
-            unit_cost,
-            "unit_cost",
-            func,
-            low=0.0,
-            low_open=False,
-            description="a non-negative float or None",
-        )
+        unit_cost = float(unit_cost)
         if cost is not None:
             raise ValueError(
                 f"{func} takes either 'cost' or 'unit_cost', not both. Got cost={cost!r}, "
                 f"unit_cost={unit_cost!r}."
             )
-    reference = v.check_choice(reference, "reference", func, _REFERENCES)
-    level = v.check_choice(level, "level", func, _LEVELS)
-    by_columns = v.normalise_by(cube, by, func)
+    by_columns = v.by_columns(cube, by, func)
     if quantile in by_columns or age_band in by_columns:
         raise ValueError(
             f"The 'by' parameter of {func} must not include {quantile!r} or {age_band!r}."
@@ -588,12 +620,9 @@ def excess_events(
     reserved = ["observed", "expected", "excess", "population", "cost_per_event", "excess_cost"]
     reserved += ["excess_net", "excess_positive", "excess_cost_net", "excess_cost_positive"]
     reserved += ["reference", "reference_quantiles", "bands_without_reference", "note"]
-    levels = None if confidence is None else v.parse_confidence(confidence, func)
+    levels = None if confidence is None else v.confidence_levels(confidence)
     if levels is not None:
-        reps = v.check_int(
-            reps, "reps", func, minimum=MIN_REPS, description="an int of 1,000 or more"
-        )
-        seed = _check_seed(seed, func)
+        seed = resolve_seed(seed)
         reserved += ["confidence", "reps", "seed"]
         for name in ["excess", "excess_cost", *reserved[6:10]]:
             reserved += [f"{name}_{column}" for column in v.limit_columns(levels)]
@@ -901,6 +930,7 @@ def _excess_draws(
     return np.where(present, events - expected, 0.0)
 
 
+@validate_params(_CUBE)
 def core20_share(
     cube: pd.DataFrame,
     *,
@@ -933,8 +963,10 @@ def core20_share(
         Core20). Shares are crude (not age-standardised).
     """
     func = "core20_share"
-    v.check_columns(cube, {"events": events, "population": population, "quantile": quantile}, func)
-    by_columns = v.normalise_by(cube, by, func)
+    check_columns_exist(
+        cube, {"events": events, "population": population, "quantile": quantile}, func
+    )
+    by_columns = v.by_columns(cube, by, func)
     reserved = ["core20_events", "events", "event_share", "core20_population", "population"]
     reserved += ["population_share", "share_ratio"]
     v.check_no_clash(by_columns, reserved, func)

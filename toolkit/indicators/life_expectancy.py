@@ -10,14 +10,23 @@ dashes allowed; ``"<1"`` for ``"0"``; or the start ages 0, 1, 5, ..., 90 as numb
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
+from numbers import Integral
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from toolkit.indicators import _validation as v
+from toolkit._params import (
+    CONFIDENCE,
+    Options,
+    SequenceOf,
+    StrOptions,
+    check_columns_exist,
+    validate_params,
+    warn,
+)
+from toolkit.indicators import _frames as v
 from toolkit.indicators._age_bands import (
     LIFE_TABLE_BANDS,
     LIFE_TABLE_START_AGES,
@@ -178,6 +187,26 @@ def _band_table(
     return d, p, seen, negative
 
 
+_START_AGE = Options(Integral, LIFE_TABLE_START_AGES)
+
+
+@validate_params(
+    {
+        "data": ["data-frame"],
+        "deaths": ["column"],
+        "population": ["column"],
+        "age_band": ["column"],
+        "by": ["columns", None],
+        "confidence": CONFIDENCE,
+        "at_age": [
+            _START_AGE,
+            SequenceOf(_START_AGE, min_length=1, description="a non-empty list of them"),
+            None,
+        ],
+        "suppression": [StrOptions({"ohid", "by_age"})],
+        "invalid_groups": [StrOptions({"note", "raise"})],
+    }
+)
 def life_expectancy(
     data: pd.DataFrame,
     *,
@@ -256,14 +285,16 @@ def life_expectancy(
     input order rather than the calculated ones coming first.
     """
     func = "life_expectancy"
-    v.check_columns(data, {"deaths": deaths, "population": population, "age_band": age_band}, func)
-    by_columns = v.normalise_by(data, by, func)
+    check_columns_exist(
+        data, {"deaths": deaths, "population": population, "age_band": age_band}, func
+    )
+    by_columns = v.by_columns(data, by, func)
     if age_band in by_columns:
         raise ValueError(f"The 'by' parameter of {func} must not include the age band column.")
-    levels = v.parse_confidence(confidence, func)
-    positions = _at_ages(at_age, func)
-    by_total = v.check_choice(suppression, "suppression", func, {"ohid": True, "by_age": False})
-    strict = v.check_choice(invalid_groups, "invalid_groups", func, {"note": False, "raise": True})
+    levels = v.confidence_levels(confidence)
+    positions = _at_ages(at_age)
+    by_total = suppression == "ohid"
+    strict = invalid_groups == "raise"
     limit_names = v.limit_columns(levels)
     reserved = ["age_band", "deaths", "population", "value", "standard_error", *limit_names]
     v.check_no_clash(by_columns, [*reserved, "confidence", "method", "note"], func)
@@ -341,7 +372,7 @@ def life_expectancy(
     columns["note"] = notes
     failed = sum(1 for problem in problems if problem)
     if failed:
-        warnings.warn(
+        warn(
             f"{func}: {failed} of {groups.count} group(s) could not be calculated (negative "
             "deaths, zero or negative population, deaths above population, no deaths in 90+ "
             "or a missing age band); their rows are NA with a note saying why.",
@@ -351,27 +382,12 @@ def life_expectancy(
     return v.result_frame(groups.keys, columns, rows=g_index)
 
 
-def _at_ages(at_age: Any, func: str) -> np.ndarray:
-    """Band positions for the ``at_age`` option."""
+def _at_ages(at_age: int | Sequence[int] | None) -> np.ndarray:
+    """Band positions for the ``at_age`` option (checked by its declared constraints)."""
     if at_age is None:
         return np.arange(len(LIFE_TABLE_BANDS))
-    ages = [at_age] if not isinstance(at_age, Sequence) or isinstance(at_age, str) else list(at_age)
-    positions = []
-    for age in ages:
-        if isinstance(age, bool) or not isinstance(age, int | np.integer):
-            raise TypeError(
-                f"The 'at_age' parameter of {func} must be a start age (int), a list of them "
-                f"or None. Got {at_age!r} instead."
-            )
-        if age not in LIFE_TABLE_START_AGES:
-            raise ValueError(
-                f"The 'at_age' parameter of {func} must be band start ages "
-                f"{list(LIFE_TABLE_START_AGES)}. Got {at_age!r} instead."
-            )
-        positions.append(LIFE_TABLE_START_AGES.index(int(age)))
-    if not positions:
-        raise ValueError(f"The 'at_age' parameter of {func} is empty.")
-    return np.asarray(positions)
+    ages = [at_age] if isinstance(at_age, Integral) else list(at_age)
+    return np.asarray([LIFE_TABLE_START_AGES.index(int(age)) for age in ages])
 
 
 def _arriaga_by_age(table_1: dict[str, np.ndarray], table_2: dict[str, np.ndarray]) -> np.ndarray:
@@ -395,6 +411,18 @@ def _arriaga_by_age(table_1: dict[str, np.ndarray], table_2: dict[str, np.ndarra
     return parts
 
 
+@validate_params(
+    {
+        "data": ["data-frame"],
+        "deaths": ["column"],
+        "population": ["column"],
+        "age_band": ["column"],
+        "cause": ["column"],
+        "quantile": ["column"],
+        "quintiles": ["boolean"],
+        "by": ["columns", None],
+    }
+)
 def life_expectancy_gap_by_cause(
     data: pd.DataFrame,
     *,
@@ -454,7 +482,7 @@ def life_expectancy_gap_by_cause(
     :func:`life_expectancy`; the decomposition is of the point estimates (no limits).
     """
     func = "life_expectancy_gap_by_cause"
-    v.check_columns(
+    check_columns_exist(
         data,
         {
             "deaths": deaths,
@@ -465,8 +493,7 @@ def life_expectancy_gap_by_cause(
         },
         func,
     )
-    quintiles = v.check_bool(quintiles, "quintiles", func)
-    by_columns = v.normalise_by(data, by, func)
+    by_columns = v.by_columns(data, by, func)
     overlap = set(by_columns) & {age_band, cause, quantile}
     if overlap:
         raise ValueError(f"The 'by' parameter of {func} must not include {sorted(overlap)}.")

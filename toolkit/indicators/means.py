@@ -7,14 +7,14 @@ mean ± t_{1-α/2}(n - 1) · sd / √n, the t quantile from ``scipy.stats.t``.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from toolkit.indicators import _validation as v
+from toolkit._params import CONFIDENCE, check_columns_exist, validate_params, warn
+from toolkit.indicators import _frames as v
 from toolkit.indicators.intervals import METHOD_STUDENT_T, student_t_interval
 
 NOTE_MISSING_VALUE = "missing value"
@@ -25,6 +25,14 @@ class MissingValueWarning(UserWarning):
     """Groups had a missing value and got NaN; the message counts them."""
 
 
+@validate_params(
+    {
+        "data": ["data-frame"],
+        "value": ["column"],
+        "by": ["columns", None],
+        "confidence": [*CONFIDENCE, None],
+    }
+)
 def mean_with_limits(
     data: pd.DataFrame,
     *,
@@ -67,9 +75,9 @@ def mean_with_limits(
     value has a mean but no standard deviation or limits (NaN, with a note).
     """
     func = "mean_with_limits"
-    v.check_columns(data, {"value": value}, func)
-    by_columns = v.normalise_by(data, by, func)
-    levels = () if confidence is None else v.parse_confidence(confidence, func)
+    check_columns_exist(data, {"value": value}, func)
+    by_columns = v.by_columns(data, by, func)
+    levels = v.confidence_levels(confidence)
     out_names = ["value_sum", "value_count", "stdev", "value", *v.limit_columns(levels)]
     v.check_no_clash(by_columns, [*out_names, "confidence", "method", "note"], func)
 
@@ -104,7 +112,7 @@ def mean_with_limits(
     n_missing = int(missing.sum())
     if n_missing:
         noun = "group has" if n_missing == 1 else "groups have"
-        warnings.warn(
+        warn(
             f"{func}: {n_missing} {noun} a missing value; its mean and limits are NaN.",
             MissingValueWarning,
             stacklevel=2,

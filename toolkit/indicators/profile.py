@@ -15,8 +15,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from toolkit.indicators import _validation as v
+from toolkit._params import (
+    CONFIDENCE,
+    NON_NEGATIVE,
+    POSITIVE,
+    check_columns_exist,
+    validate_params,
+    warn,
+)
+from toolkit.indicators import _frames as v
 from toolkit.indicators.inequality import (
+    REFERENCES,
     ExcludedRowsWarning,
     Reference,
     _deprivation_rows,
@@ -25,7 +34,13 @@ from toolkit.indicators.inequality import (
     excess_events,
     rate_by_deprivation,
 )
-from toolkit.indicators.sii import _check_seed, _design, slope_index_of_inequality
+from toolkit.indicators.sii import (
+    REPS,
+    SEEDS,
+    _design,
+    resolve_seed,
+    slope_index_of_inequality,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -312,6 +327,24 @@ def _first_level(sii: pd.DataFrame) -> float:
     return float(first) / 100
 
 
+@validate_params(
+    {
+        "cube": ["data-frame"],
+        "events": ["column"],
+        "population": ["column"],
+        "age_band": ["column"],
+        "quantile": ["column"],
+        "cost": ["column", None],
+        "unit_cost": [NON_NEGATIVE, None],
+        "reference": REFERENCES,
+        "standard_population": ["mapping", "series", None],
+        "confidence": CONFIDENCE,
+        "multiplier": [POSITIVE],
+        "reps": REPS,
+        "seed": SEEDS,
+        "label": ["str", None],
+    }
+)
 def deprivation_profile(
     cube: pd.DataFrame,
     *,
@@ -383,18 +416,21 @@ def deprivation_profile(
     convention.
     """
     func = "deprivation_profile"
-    v.check_columns(
+    check_columns_exist(
         cube,
-        {"events": events, "population": population, "age_band": age_band, "quantile": quantile},
+        {
+            "events": events,
+            "population": population,
+            "age_band": age_band,
+            "quantile": quantile,
+            "cost": cost,
+        },
         func,
     )
-    levels = v.parse_confidence(confidence, func)
-    seed = _check_seed(seed, func)
-    if label is not None and not isinstance(label, str):
-        raise TypeError(f"The 'label' parameter of {func} must be a str or None. Got {label!r}.")
+    levels = v.confidence_levels(confidence)
+    seed = resolve_seed(seed)
     measures = {"events": events, "population": population}
     if cost is not None:
-        v.check_column(cube, cost, "cost", func)
         measures["cost"] = cost
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ExcludedRowsWarning)
@@ -413,7 +449,7 @@ def deprivation_profile(
     frame, quantile_column, excluded = rows.frame, rows.quantile, rows.excluded
     if excluded["rows"]:
         detail = ", ".join(f"{excluded[p]:,.0f} in {c!r}" for p, c in measures.items())
-        warnings.warn(
+        warn(
             f"{func} left out {excluded['rows']:,} row(s) with no {quantile!r} ({detail}).",
             ExcludedRowsWarning,
             stacklevel=2,

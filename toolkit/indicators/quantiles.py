@@ -8,14 +8,21 @@ rank r is given quantile q = k + 1 − ⌈(N + 1 − r)·k/N⌉ for k quantiles.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
+from numbers import Integral
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from toolkit.indicators import _validation as v
+from toolkit._params import (
+    Interval,
+    check_columns_exist,
+    check_new_columns,
+    validate_params,
+    warn,
+)
+from toolkit.indicators import _frames as v
 
 TEXT_INVERTED = "lowest quantile represents highest values"
 TEXT_NOT_INVERTED = "lowest quantile represents lowest values"
@@ -25,6 +32,15 @@ class TooFewAreasWarning(UserWarning):
     """Groups had fewer areas with a value than quantiles; their quantiles are missing."""
 
 
+@validate_params(
+    {
+        "data": ["data-frame"],
+        "value": ["column"],
+        "by": ["columns", None],
+        "nquantiles": [Interval(Integral, 1, None, closed="left")],
+        "invert": ["boolean", "column"],
+    }
+)
 def quantiles(
     data: pd.DataFrame,
     *,
@@ -72,12 +88,9 @@ def quantiles(
     boundary; a manual review is advised then.
     """
     func = "quantiles"
-    v.check_columns(data, {"value": value}, func)
-    by_columns = v.normalise_by(data, by, func)
-    nquantiles = v.check_int(
-        nquantiles, "nquantiles", func, minimum=1, description="an int of 1 or more"
-    )
-    v.check_new_columns(data, ["quantile", "nquantiles", "groupvars", "qinverted"], func)
+    check_columns_exist(data, {"value": value}, func)
+    by_columns = v.by_columns(data, by, func)
+    check_new_columns(data, ["quantile", "nquantiles", "groupvars", "qinverted"], func)
     series = data[value]
     if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
         raise TypeError(
@@ -111,7 +124,7 @@ def quantiles(
     short = int(np.count_nonzero(~enough))
     if short:
         noun = "group has" if short == 1 else "groups have"
-        warnings.warn(
+        warn(
             f"{func}: {short} {noun} fewer areas with a value than nquantiles="
             f"{nquantiles}; their quantiles are missing (as PHEindicatormethods: too few "
             "small areas to assign quantiles).",
@@ -142,12 +155,7 @@ def _inversion(data: pd.DataFrame, invert: Any, groups: v.Groups, func: str) -> 
     """Whether each group is inverted, from a bool or a column of booleans."""
     if isinstance(invert, bool | np.bool_):
         return np.full(groups.count, bool(invert))
-    if not isinstance(invert, str):
-        raise TypeError(
-            f"The 'invert' parameter of {func} must be a bool or a column name (str). "
-            f"Got {invert!r} instead."
-        )
-    v.check_column(data, invert, "invert", func)
+    check_columns_exist(data, {"invert": invert}, func)
     column = data[invert]
     flags = column.map(lambda x: x if isinstance(x, bool | np.bool_) else None)
     bad = flags.isna().to_numpy()

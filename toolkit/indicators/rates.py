@@ -12,14 +12,21 @@ nor a population contributes nothing.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from toolkit.indicators import _validation as v
+from toolkit._params import (
+    CONFIDENCE,
+    POSITIVE,
+    StrOptions,
+    check_columns_exist,
+    validate_params,
+    warn,
+)
+from toolkit.indicators import _frames as v
 from toolkit.indicators._age_bands import band_positions, normalise_label, resolve_standard
 from toolkit.indicators.intervals import (
     EXACT_POISSON_BELOW,
@@ -40,8 +47,11 @@ NOTE_MISSING = "missing numerator or denominator"
 #: The ``confidence`` column when no limits were asked for (``confidence=None``).
 CONFIDENCE_NOT_REQUESTED = "not requested"
 
-_MISSING_OPTIONS = {"na": "na", "zero": "zero"}
-_ZERO_POPULATION_OPTIONS = {"count": "count", "raise": "raise"}
+#: Constraints shared by the functions of this module (see :func:`validate_params`).
+_GROUPS = {"data": ["data-frame"], "by": ["columns", None]}
+_MISSING = [StrOptions({"na", "zero"})]
+_ZERO_POPULATION = [StrOptions({"count", "raise"})]
+_BAND_VALUES = ["mapping", "series"]
 
 
 class MissingCountWarning(UserWarning):
@@ -55,21 +65,19 @@ _ESP_TEXT = (
 
 
 def _check_inputs(
-    data: Any,
+    data: pd.DataFrame,
     *,
     func: str,
-    columns: Mapping[str, Any],
-    by: Any,
-    confidence: Any,
+    columns: Mapping[str, str],
+    by: str | Sequence[str] | None,
+    confidence: float | Sequence[float] | None,
 ) -> tuple[list[str], tuple[float, ...]]:
-    """Check the frame, the columns it is given, ``by`` and ``confidence``, in that order.
+    """Check that the columns and ``by`` are in the data; return ``by`` and the levels.
 
     ``confidence=None`` asks for the value alone: no levels, so no limit columns.
     """
-    v.check_columns(data, columns, func)
-    by_columns = v.normalise_by(data, by, func)
-    levels = () if confidence is None else v.parse_confidence(confidence, func)
-    return by_columns, levels
+    check_columns_exist(data, columns, func)
+    return v.by_columns(data, by, func), v.confidence_levels(confidence)
 
 
 def _confidence_text(levels: Sequence[float]) -> str:
@@ -108,12 +116,8 @@ def _counts_keeping_missing(
         population_param=population_param,
         func=func,
     )
-    over = counts > populations
-    if proportion and over.any():
-        raise ValueError(
-            f"The 'numerator' column {count!r} of {func} exceeds the 'denominator' column "
-            f"{population!r} in {v.rows_text(data.index[over])}."
-        )
+    if proportion:
+        v.check_numerator_within(counts, populations, data, count, population, func)
     return counts, populations
 
 
@@ -122,7 +126,7 @@ def _warn_missing(incomplete: np.ndarray, func: str) -> None:
     count = int(np.count_nonzero(incomplete))
     if count:
         noun = "group has" if count == 1 else "groups have"
-        warnings.warn(
+        warn(
             f"{func}: {count} {noun} a missing numerator or denominator; value and limits "
             "are NaN (as PHEindicatormethods). Pass missing='zero' to count a missing "
             "numerator as 0.",
@@ -161,6 +165,16 @@ def _poisson_columns(
     return columns
 
 
+@validate_params(
+    {
+        **_GROUPS,
+        "numerator": ["column"],
+        "denominator": ["column"],
+        "confidence": [*CONFIDENCE, None],
+        "multiplier": [POSITIVE],
+        "missing": _MISSING,
+    }
+)
 def proportion(
     data: pd.DataFrame,
     *,
@@ -216,12 +230,10 @@ def proportion(
         by=by,
         confidence=confidence,
     )
-    multiplier = v.check_positive(multiplier, "multiplier", func)
-    policy = v.check_choice(missing, "missing", func, _MISSING_OPTIONS)
     out_names = ["numerator", "denominator", "value", *v.limit_columns(levels)]
     v.check_no_clash(by_columns, [*out_names, "confidence", "method", "note"], func)
 
-    if policy == "zero":
+    if missing == "zero":
         counts, populations = v.numerators_and_denominators(
             data, numerator=numerator, denominator=denominator, func=func, proportion=True
         )
@@ -249,6 +261,16 @@ def proportion(
     return v.result_frame(groups.keys, columns)
 
 
+@validate_params(
+    {
+        **_GROUPS,
+        "events": ["column"],
+        "population": ["column"],
+        "confidence": [*CONFIDENCE, None],
+        "multiplier": [POSITIVE],
+        "missing": _MISSING,
+    }
+)
 def crude_rate(
     data: pd.DataFrame,
     *,
@@ -304,12 +326,10 @@ def crude_rate(
         by=by,
         confidence=confidence,
     )
-    multiplier = v.check_positive(multiplier, "multiplier", func)
-    policy = v.check_choice(missing, "missing", func, _MISSING_OPTIONS)
     out_names = ["events", "population", "value", *v.limit_columns(levels)]
     v.check_no_clash(by_columns, [*out_names, "confidence", "method", "note"], func)
 
-    if policy == "zero":
+    if missing == "zero":
         counts, populations = v.counts_and_populations(
             data, count=events, population=population, func=func
         )
@@ -335,6 +355,20 @@ def crude_rate(
     return v.result_frame(groups.keys, columns)
 
 
+@validate_params(
+    {
+        **_GROUPS,
+        "events": ["column"],
+        "population": ["column"],
+        "age_band": ["column"],
+        "standard_population": [*_BAND_VALUES, "column", None],
+        "confidence": CONFIDENCE,
+        "multiplier": [POSITIVE],
+        "independent_events": ["boolean"],
+        "event_frequency": ["column", None],
+        "frequency_counts": [StrOptions({"events", "persons"})],
+    }
+)
 def directly_standardised_rate(
     data: pd.DataFrame,
     *,
@@ -428,8 +462,6 @@ def directly_standardised_rate(
         by=by,
         confidence=confidence,
     )
-    multiplier = v.check_positive(multiplier, "multiplier", func)
-    independent_events = v.check_bool(independent_events, "independent_events", func)
     if independent_events and event_frequency is not None:
         raise ValueError(
             f"The 'event_frequency' parameter of {func} is only used with "
@@ -441,13 +473,8 @@ def directly_standardised_rate(
                 f"The 'event_frequency' parameter of {func} must name the column of events "
                 "per person when independent_events=False. Got None instead."
             )
-        v.check_column(data, event_frequency, "event_frequency", func)
+        check_columns_exist(data, {"event_frequency": event_frequency}, func)
         by_columns = [column for column in by_columns if column != event_frequency]
-    if frequency_counts not in ("events", "persons"):
-        raise ValueError(
-            f"The 'frequency_counts' parameter of {func} must be 'events' or 'persons'. "
-            f"Got {frequency_counts!r} instead."
-        )
     if age_band in by_columns:
         raise ValueError(f"The 'by' parameter of {func} must not include the age band column.")
     out_names = ["events", "population", "value", *v.limit_columns(levels), "age_bands"]
@@ -455,7 +482,7 @@ def directly_standardised_rate(
 
     standard_column = isinstance(standard_population, str)
     if standard_column:
-        v.check_column(data, standard_population, "standard_population", func)
+        check_columns_exist(data, {"standard_population": standard_population}, func)
         bands, n_bands = _band_codes(data, age_band, func)
     else:
         labels, weights, lookup = resolve_standard(standard_population, func)
@@ -606,6 +633,19 @@ def _frequency_breakdown(
     return band_population, weighted
 
 
+@validate_params(
+    {
+        **_GROUPS,
+        "events": ["column"],
+        "population": ["column"],
+        "age_band": ["column"],
+        "reference_rates": _BAND_VALUES,
+        "confidence": [*CONFIDENCE, None],
+        "reference_value": [POSITIVE],
+        "zero_population": _ZERO_POPULATION,
+        "observed_totals": ["data-frame", None],
+    }
+)
 def indirectly_standardised_ratio(
     data: pd.DataFrame,
     *,
@@ -674,13 +714,26 @@ def indirectly_standardised_ratio(
         reference_rates=reference_rates,
         by=by,
         confidence=confidence,
-        factor_param="reference_value",
         factor=reference_value,
         zero_population=zero_population,
         observed_totals=observed_totals,
     )
 
 
+@validate_params(
+    {
+        **_GROUPS,
+        "events": ["column"],
+        "population": ["column"],
+        "age_band": ["column"],
+        "reference_rates": _BAND_VALUES,
+        "reference_population": _BAND_VALUES,
+        "confidence": [*CONFIDENCE, None],
+        "multiplier": [POSITIVE],
+        "zero_population": _ZERO_POPULATION,
+        "observed_totals": ["data-frame", None],
+    }
+)
 def indirectly_standardised_rate(
     data: pd.DataFrame,
     *,
@@ -758,7 +811,6 @@ def indirectly_standardised_rate(
         reference_rates=reference_rates,
         by=by,
         confidence=confidence,
-        factor_param="multiplier",
         factor=multiplier,
         rate=True,
         reference_population=reference_population,
@@ -777,7 +829,6 @@ def _indirectly_standardised(
     reference_rates: Any,
     by: Any,
     confidence: Any,
-    factor_param: str,
     factor: Any,
     rate: bool = False,
     reference_population: Any = None,
@@ -795,8 +846,7 @@ def _indirectly_standardised(
     by_columns, levels = _check_inputs(
         data, func=func, columns=data_columns, by=by, confidence=confidence
     )
-    factor = v.check_positive(factor, factor_param, func)
-    zero_policy = v.check_choice(zero_population, "zero_population", func, _ZERO_POPULATION_OPTIONS)
+    factor = float(factor)
     reference_column = ["reference_rate"] if rate else []
     out_names = ["observed", "expected", *reference_column, "value", *v.limit_columns(levels)]
     v.check_no_clash(by_columns, [*out_names, "confidence", "method", "note"], func)
@@ -809,7 +859,7 @@ def _indirectly_standardised(
     if observed_totals is not None:
         populations = np.nan_to_num(v.count_column(data, population, "population", func))
         counts = np.zeros(len(data))
-    elif zero_policy == "raise":
+    elif zero_population == "raise":
         counts, populations = v.counts_and_populations(
             data, count=events, population=population, func=func
         )
@@ -856,12 +906,7 @@ def _observed_from_totals(
     totals: Any, events: Any, by_columns: list[str], keys: pd.DataFrame, func: str
 ) -> np.ndarray:
     """Observed count of each group (in ``keys`` order) from a frame of totals per group."""
-    if not isinstance(totals, pd.DataFrame):
-        raise TypeError(
-            f"The 'observed_totals' parameter of {func} must be a pandas DataFrame or None. "
-            f"Got {type(totals).__name__} instead."
-        )
-    if not isinstance(events, str) or events not in totals.columns:
+    if events not in totals.columns:
         raise ValueError(
             f"The 'events' parameter of {func} must name a column of observed_totals when "
             f"observed_totals is given. Got {events!r}; columns: "
@@ -934,14 +979,7 @@ def _band_values(
     ``unit`` is ``"rates"`` (per person) or ``"populations"``. With ``allow_missing`` a
     missing value (NaN or None) counts as 0. Returns normalised band label to value.
     """
-    per = {"rates": "rate per person", "populations": "population"}[unit]
-    if isinstance(values, pd.Series | Mapping):
-        items = list(values.items())
-    else:
-        raise TypeError(
-            f"The '{param}' parameter of {func} must be a mapping or a pandas Series "
-            f"of age band to {per}. Got {type(values).__name__} instead."
-        )
+    items = list(values.items())  # a mapping or a Series, as declared
     checked: dict[str, float] = {}
     for label, number in items:
         if allow_missing and (number is None or number is pd.NA):

@@ -13,15 +13,24 @@ default), the intercept and the reliability statistic as options, and SII from c
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Sequence
+from numbers import Integral, Real
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from scipy.special import expit, logit
 
-from toolkit.indicators import _validation as v
+from toolkit._params import (
+    CONFIDENCE,
+    SEED,
+    Interval,
+    StrOptions,
+    check_columns_exist,
+    validate_params,
+    warn,
+)
+from toolkit.indicators import _frames as v
 from toolkit.indicators.intervals import poisson_interval, wilson_interval, z_value
 
 ValueType = Literal["other", "rate", "proportion"]
@@ -48,10 +57,6 @@ _LINKS: dict[str, Link] = {
     "rate": (np.log, np.exp),
     "proportion": (logit, expit),
 }
-_SIMULATIONS: dict[str, str] = {"coefficients": "coefficients", "quantiles": "quantiles"}
-_BACK_TRANSFORMS: dict[str, str] = {"midpoint": "midpoint", "draws": "draws"}
-_INVALID_GROUPS: dict[str, str] = {"raise": "raise", "note": "note"}
-_INCOMPLETE_GROUPS: dict[str, str] = {"remove": "remove", "calculate": "calculate"}
 
 #: Published limits on the number of quantiles.
 MIN_QUANTILES = 5
@@ -67,7 +72,41 @@ _CHUNK_ELEMENTS = 2_000_000
 
 METHOD_SII = "weighted least squares (Low & Low 2004); Monte Carlo limits"
 
+#: The Monte Carlo repetitions and seed, as every simulating function declares them.
+REPS = [Interval(Integral, MIN_REPS, None, closed="left")]
+SEEDS = [SEED, None]
 
+
+@validate_params(
+    {
+        "data": ["data-frame"],
+        "value": ["column", None],
+        "quantile": ["column"],
+        "population": ["column"],
+        "by": ["columns", None],
+        "lower": ["column", None],
+        "upper": ["column", None],
+        "se": ["column", None],
+        "value_type": [StrOptions(_LINKS)],
+        "transform": ["boolean"],
+        "multiplier": [
+            Interval(Real, None, 0, closed="neither"),
+            Interval(Real, 0, None, closed="neither"),
+        ],
+        "confidence": CONFIDENCE,
+        "reps": REPS,
+        "seed": SEEDS,
+        "limits_confidence": [Interval(Real, 0, 1, closed="neither")],
+        "simulation": [StrOptions({"coefficients", "quantiles"})],
+        "numerator": ["column", None],
+        "denominator": ["column", None],
+        "back_transform": [StrOptions({"midpoint", "draws"})],
+        "intercept": ["boolean"],
+        "reliability": ["boolean"],
+        "invalid_groups": [StrOptions({"raise", "note"})],
+        "incomplete_groups": [StrOptions({"remove", "calculate"})],
+    }
+)
 def slope_index_of_inequality(
     data: pd.DataFrame,
     *,
@@ -251,54 +290,39 @@ def slope_index_of_inequality(
     8.0
     """
     func = "slope_index_of_inequality"
-    v.check_frame(data, func)
     if (value is None) == (numerator is None):
         raise ValueError(
             f"{func} takes either 'value' or 'numerator' (with an optional 'denominator'). "
             f"Got value={value!r}, numerator={numerator!r}."
         )
     if value is not None:
-        v.check_column(data, value, "value", func)
         if denominator is not None:
             raise ValueError(
                 f"The 'denominator' parameter of {func} goes with 'numerator', not 'value'. "
                 f"Got denominator={denominator!r}."
             )
-    else:
-        v.check_column(data, numerator, "numerator", func)
-        v.check_optional_column(data, denominator, "denominator", func)
-    v.check_column(data, quantile, "quantile", func)
-    v.check_column(data, population, "population", func)
-    v.check_optional_column(data, lower, "lower", func)
-    v.check_optional_column(data, upper, "upper", func)
-    v.check_optional_column(data, se, "se", func)
-    by_columns = v.normalise_by(data, by, func)
+    check_columns_exist(
+        data,
+        {
+            "value": value,
+            "numerator": numerator,
+            "denominator": denominator,
+            "quantile": quantile,
+            "population": population,
+            "lower": lower,
+            "upper": upper,
+            "se": se,
+        },
+        func,
+    )
+    by_columns = v.by_columns(data, by, func)
     if quantile in by_columns:
         raise ValueError(f"The 'by' parameter of {func} must not include the quantile column.")
-    forward, inverse = v.check_choice(value_type, "value_type", func, _LINKS)
-    transform = v.check_bool(transform, "transform", func)
-    multiplier = v.check_real(multiplier, "multiplier", func, description="a non-zero float")
-    if multiplier == 0:
-        raise ValueError(f"The 'multiplier' parameter of {func} must be a non-zero float. Got 0.")
-    levels = v.parse_confidence(confidence, func)
-    reps = v.check_int(reps, "reps", func, minimum=MIN_REPS, description="an int of 1,000 or more")
-    seed = _check_seed(seed, func)
-    limits_confidence = v.check_real(
-        limits_confidence,
-        "limits_confidence",
-        func,
-        low=0.0,
-        high=1.0,
-        description="a float in (0, 1)",
-    )
-    simulation = v.check_choice(simulation, "simulation", func, _SIMULATIONS)
-    back_transform = v.check_choice(back_transform, "back_transform", func, _BACK_TRANSFORMS)
-    show_intercept = v.check_bool(intercept, "intercept", func)
-    reliability = v.check_bool(reliability, "reliability", func)
-    invalid_groups = v.check_choice(invalid_groups, "invalid_groups", func, _INVALID_GROUPS)
-    incomplete_groups = v.check_choice(
-        incomplete_groups, "incomplete_groups", func, _INCOMPLETE_GROUPS
-    )
+    forward, inverse = _LINKS[value_type]
+    transform, show_intercept, reliability = bool(transform), bool(intercept), bool(reliability)
+    multiplier, limits_confidence = float(multiplier), float(limits_confidence)
+    levels = v.confidence_levels(confidence)
+    seed = resolve_seed(seed)
     if numerator is not None and value_type == "other":
         raise ValueError(
             f"The 'numerator' parameter of {func} needs value_type 'rate' or 'proportion'. "
@@ -512,12 +536,12 @@ def _count_standard_errors(
     return np.where(usable, errors, np.nan)
 
 
-def _check_seed(seed: Any, func: str) -> int:
+def resolve_seed(seed: int | None) -> int:
     """Return the seed to use, drawing one from the OS when ``seed`` is None."""
     if seed is None:
         state = np.random.SeedSequence().generate_state(1, dtype=np.uint64)[0]
         return int(state >> np.uint64(1))
-    return v.check_int(seed, "seed", func, minimum=0, description="a non-negative int or None")
+    return int(seed)
 
 
 def _standard_errors(
@@ -621,7 +645,7 @@ def _check_quantiles(
         )
     every = np.unique(ranks)
     if len(every) > MANY_QUANTILES:
-        warnings.warn(
+        warn(
             f"{func}: small values can make the SII unstable when using a large number of "
             f"quantiles ({len(every)} here; deciles or fewer are usual).",
             SIIWarning,
@@ -732,7 +756,7 @@ def _warn_left_out(results: Sequence[dict], incomplete: dict[int, str], func: st
     if noted:
         parts.append(f"{noted:,} group(s) not calculated because of missing or invalid data")
     if parts:
-        warnings.warn(
+        warn(
             f"{func}: " + "; ".join(parts) + ". Their rows are kept, with NaN results and a "
             "note saying why.",
             SIIWarning,

@@ -26,14 +26,17 @@ marker shape, so that the chart still reads when printed in greyscale.
 from __future__ import annotations
 
 import math
+import numbers
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
+from numbers import Integral
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from toolkit._params import POSITIVE, InstanceOf, Interval, validate_params
 from toolkit.style import (
     LABEL_SIZE as _LABEL_SIZE,
 )
@@ -352,6 +355,7 @@ def _format_number(value: float, decimals: int | None = None) -> str:
     return text[1:] if text.startswith("-") and float(text.replace(",", "")) == 0 else text
 
 
+@validate_params({"value": [InstanceOf(numbers.Real, "a number")]})
 def format_value(value: float) -> str:
     """Format a series value as the charts and sentences show it ("12.4", "0.19", "1,234").
 
@@ -374,6 +378,7 @@ def _decimals_for(value: float) -> int:
     return 0 if size >= 100 else 1 if size >= 1 else 2 if size >= 0.1 else 3
 
 
+@validate_params({"summary_row": ["no_validation"]})
 def icon_labels(summary_row: Any) -> dict[str, str | None]:
     """Return the plain-English words for a series' variation and assurance icons.
 
@@ -455,6 +460,17 @@ def _trailing(table: pd.DataFrame, point_types: set[str]) -> pd.DataFrame:
     return last.iloc[len(last) - count :]
 
 
+@validate_params(
+    {
+        "frame": ["data-frame"],
+        "summary": ["no_validation"],
+        "value_label": ["str"],
+        "period_format": ["str"],
+        "decimals": [Interval(Integral, 0, None, closed="left"), None],
+        "value_suffix": ["str"],
+        "target_word": ["str"],
+    }
+)
 def describe_spc(
     frame: pd.DataFrame,
     summary: Any,
@@ -757,6 +773,19 @@ def _draw_icons(ax: Axes, row: Mapping[str, Any]) -> None:
     ax.add_artist(box)
 
 
+@validate_params(
+    {
+        "frame": ["data-frame"],
+        "summary": ["no_validation"],
+        "title": ["str"],
+        "value_label": ["str"],
+        "subtitle": ["str", None],
+        "ax": [None, InstanceOf("matplotlib.axes.Axes", "a matplotlib Axes")],
+        "width": [POSITIVE],
+        "height": [POSITIVE],
+        "target_label": ["str"],
+    }
+)
 def spc_chart(
     frame: pd.DataFrame,
     *,

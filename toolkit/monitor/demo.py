@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from numbers import Integral, Real
 from typing import Final
 
 import numpy as np
 import pandas as pd
 
+from toolkit._params import SEED, Interval, validate_params
 from toolkit.monitor.series import WHOLE_SYSTEM, _parse_period, validate_series
 
 #: Seed of the demo system (``make_demo_system``, ``pophealth demo`` and the board report).
@@ -399,6 +401,18 @@ def _check_intervention(
     return place, theme, float(effect)
 
 
+@validate_params(
+    {
+        "seed": [SEED],
+        "months": [Interval(Integral, MIN_MONTHS, MAX_MONTHS, closed="both")],
+        "end": ["str"],
+        "persons": [Interval(Integral, MIN_PERSONS, None, closed="left")],
+        "intervention_place": ["str"],
+        "intervention_theme": ["str", None],
+        "intervention_start": ["str", None],
+        "intervention_effect": [Interval(Real, 0, 1, closed="left")],
+    }
+)
 def make_demo_series(
     *,
     seed: int = DEMO_SEED,
@@ -593,6 +607,13 @@ DEMO_AMBITION_REDUCTION: Final[float] = 0.10
 DEMO_AMBITION_BY: Final[str] = "2027-03"
 
 
+@validate_params(
+    {
+        "series": ["data-frame"],
+        "outcomes": ["mapping"],
+        "reduction": [Interval(Real, 0, 1, closed="left")],
+    }
+)
 def demo_ambitions(
     series: pd.DataFrame, outcomes: dict[str, str], *, reduction: float = DEMO_AMBITION_REDUCTION
 ) -> dict[str, float]:

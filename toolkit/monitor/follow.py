@@ -19,14 +19,16 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from numbers import Integral
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
+from toolkit._params import InstanceOf, Interval, SequenceOf, validate_params
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
 from toolkit.monitor.series import WHOLE_SYSTEM
-from toolkit.monitor.spc import SPCWarning, spc
+from toolkit.monitor.spc import FIX_AFTER, SPCWarning, spc
 
 #: Places that stand for the whole system: blank, or :data:`WHOLE_SYSTEM` (any case).
 _WHOLE_SYSTEM_NAMES: Final[frozenset[str]] = frozenset({"", WHOLE_SYSTEM.lower()})
@@ -152,6 +154,12 @@ class FollowUp:
         return points.reset_index(drop=True), row
 
 
+@validate_params(
+    {
+        "result": [InstanceOf("toolkit.prioritise.result.Prioritisation", "a Prioritisation")],
+        "also": [SequenceOf("str")],
+    }
+)
 def agreed_priorities(result: Any, *, also: Sequence[str] = ()) -> pd.DataFrame:
     """Return the priorities table :func:`follow_priorities` takes, from a prioritisation.
 
@@ -260,6 +268,18 @@ def _first_text(values: pd.Series) -> str:
     return present[0].strip() if present else ""
 
 
+@validate_params(
+    {
+        "series": ["data-frame"],
+        "priorities": [SequenceOf("str"), "data-frame"],
+        "place": ["str", None],
+        "threshold": [Interval(Integral, 1, None, closed="left")],
+        "fix_after": FIX_AFTER,
+        "rebase": ["no_validation"],
+        "screen_outliers": ["boolean"],
+        "published_values": ["boolean"],
+    }
+)
 def follow_priorities(
     series: pd.DataFrame,
     priorities: Sequence[str] | pd.DataFrame,

@@ -14,6 +14,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from toolkit._params import InstanceOf, SequenceOf, validate_params
 from toolkit.prioritise.result import Prioritisation
 
 #: The ``change`` of each candidate, in the order :func:`what_moved` lists them.
@@ -61,6 +62,15 @@ def _agreed_list(agreed: Sequence[str], after: Prioritisation) -> pd.DataFrame:
     )
 
 
+@validate_params(
+    {
+        "before": [
+            InstanceOf("toolkit.prioritise.result.Prioritisation", "a Prioritisation"),
+            SequenceOf("str"),
+        ],
+        "after": [InstanceOf("toolkit.prioritise.result.Prioritisation", "a Prioritisation")],
+    }
+)
 def what_moved(before: Prioritisation | Sequence[str], after: Prioritisation) -> pd.DataFrame:
     """Compare the agreed prioritisation with the same evidence rerun on newer data.
 

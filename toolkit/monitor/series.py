@@ -95,15 +95,16 @@ from __future__ import annotations
 import math
 import os
 import re
-import warnings
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from numbers import Integral
 from pathlib import Path
 from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
 
+from toolkit._params import POSITIVE, InstanceOf, Interval, StrOptions, validate_params, warn
 from toolkit.data.readers import (
     HEADER_SEARCH_ROWS,
     MAX_EXAMPLES,
@@ -386,6 +387,12 @@ def _align(parsed: _Parsed, frequency: str | None) -> tuple[int, int, str] | Non
     return (year, month, kind)
 
 
+@validate_params(
+    {
+        "start": [InstanceOf(date, "a date (pandas Timestamp)")],
+        "frequency": [StrOptions(FREQUENCIES)],
+    }
+)
 def period_label(start: pd.Timestamp, frequency: str) -> str:
     """Name a period as a board reads it: "Jan 2024", "Apr-Jun 2024", "2024", "2024/25".
 
@@ -1236,6 +1243,14 @@ def _assemble(
     return table
 
 
+@validate_params(
+    {
+        "df": ["data-frame"],
+        "source": ["str", None],
+        "per": [POSITIVE],
+        "frequency": [StrOptions(FREQUENCIES), None],
+    }
+)
 def validate_series(
     df: pd.DataFrame,
     *,
@@ -1324,6 +1339,15 @@ def _find_header(raw: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, int]:
     return raw, first_row
 
 
+@validate_params(
+    {
+        "path": ["path"],
+        "sheet": ["str", Interval(Integral, 0, None, closed="left"), None],
+        "per": [POSITIVE],
+        "frequency": [StrOptions(FREQUENCIES), None],
+        "encoding": ["str"],
+    }
+)
 def read_series(
     path: str | os.PathLike[str],
     *,
@@ -1605,7 +1629,7 @@ def series_from_snapshots(
     result.attrs["left_out"] = left_out
     result.attrs["cohorts_left_out"] = pd.concat(left_out_cohorts, ignore_index=True)
     if len(left_out):
-        warnings.warn(
+        warn(
             f"{len(left_out):,} series left out of series_from_snapshots: their cohort had no "
             "persons in a place in at least one period (see attrs['left_out']).",
             UserWarning,

@@ -19,7 +19,6 @@ says where and why.
 from __future__ import annotations
 
 import numbers
-import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -27,8 +26,15 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from toolkit._params import (
+    Interval,
+    StrOptions,
+    check_columns_exist,
+    validate_params,
+    warn,
+)
 from toolkit.errors import DataContractError
-from toolkit.indicators import _validation as v
+from toolkit.indicators import _frames as v
 
 Improvement = Literal["increase", "decrease", "neutral"]
 
@@ -206,6 +212,25 @@ class SPCResult:
         return f"<p><b>{caption}</b></p>{table}{more}"
 
 
+#: Constraints of the options :func:`spc` shares with
+#: :func:`toolkit.monitor.follow_priorities`.
+FIX_AFTER = [Interval(numbers.Integral, MINIMUM_FIX_AFTER, None, closed="left"), None]
+
+
+@validate_params(
+    {
+        "data": ["data-frame"],
+        "value": ["column"],
+        "period": ["column"],
+        "by": ["columns", None],
+        "improvement": [StrOptions(_IMPROVEMENTS)],
+        "target": [Interval(numbers.Real, None, None, closed="neither"), "column", None],
+        "fix_after": FIX_AFTER,
+        # periods of the same kind as the period column: checked against the data
+        "rebase": ["no_validation"],
+        "screen_outliers": ["boolean"],
+    }
+)
 def spc(
     data: pd.DataFrame,
     *,
@@ -294,12 +319,12 @@ def spc(
     by every rule against the fixed limits.
     """
     func = _FUNC
-    v.check_columns(data, {"value": value, "period": period}, func)
+    check_columns_exist(data, {"value": value, "period": period}, func)
     if value == period:
         raise ValueError(
             f"The 'value' and 'period' parameters of {func} name the same column {value!r}."
         )
-    by_columns = v.normalise_by(data, by, func)
+    by_columns = v.by_columns(data, by, func)
     for name, param in ((value, "value"), (period, "period")):
         if name in by_columns:
             raise ValueError(
@@ -314,24 +339,17 @@ def spc(
                 f"The '{param}' parameter of {func} names the column {name!r}, which the "
                 "output uses for its own results. Rename it first."
             )
-    direction = v.check_choice(improvement, "improvement", func, _IMPROVEMENTS)
-    screen = v.check_bool(screen_outliers, "screen_outliers", func)
+    direction = _IMPROVEMENTS[improvement]
+    screen = bool(screen_outliers)
     if fix_after is not None:
-        fix_after = v.check_int(
-            fix_after,
-            "fix_after",
-            func,
-            minimum=MINIMUM_FIX_AFTER,
-            description=f"an int of at least {MINIMUM_FIX_AFTER}, or None",
-        )
+        fix_after = int(fix_after)
     target_column: str | None = None
     target_number = np.nan
     if isinstance(target, str):
-        target_column = v.check_column(data, target, "target", func)
+        check_columns_exist(data, {"target": target}, func)
+        target_column = target
     elif target is not None:
-        target_number = v.check_real(
-            target, "target", func, description="a finite number, a column name or None"
-        )
+        target_number = float(target)
 
     values = v.numeric_column(data, value, "value", func)
     periods = data[period]
@@ -528,7 +546,7 @@ def _warn_missing(codes: np.ndarray, groups: v.Groups, value: str, func: str) ->
     shown = "; ".join(v.group_label(groups.keys, code) for code in series[:5])
     more = f" and {len(series) - 5} more" if len(series) > 5 else ""
     noun = "row has" if len(codes) == 1 else "rows have"
-    warnings.warn(
+    warn(
         f"{func}: {len(codes)} {noun} a missing {value!r}, left out of the charts (as if "
         f"the period had no row), in {len(series)} series: {shown}{more}.",
         SPCWarning,
@@ -642,7 +660,7 @@ def _rebase_starts(
         per_period = effective.reshape(len(present), -1).any(axis=0)
         unused = [label for label, used in zip(labels, per_period, strict=True) if not used]
     if unused:
-        warnings.warn(
+        warn(
             f"{func}: rebase period(s) {unused[:5]} start no new segment in any series "
             "(each is at or before the series' first period, or after its last).",
             SPCWarning,
@@ -828,7 +846,7 @@ def _warn_short(
         described.append(f"{label}{where}: {size} points")
     more = f" and {len(short) - 5} more" if len(short) > 5 else ""
     noun = "series or segment has" if len(short) == 1 else "series or segments have"
-    warnings.warn(
+    warn(
         f"{func}: {len(short)} {noun} fewer than {MINIMUM_POINTS} points ("
         f"{'; '.join(described)}{more}). Their limits are trial limits, which will move "
         "with each added point; read their signals with care.",

@@ -16,14 +16,15 @@ match; nothing is dropped without being counted.
 from __future__ import annotations
 
 import re
+from numbers import Integral
 from pathlib import Path
 from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
 
+from toolkit._params import Interval, StrOptions, check_columns_exist, validate_params
 from toolkit.errors import DataContractError
-from toolkit.places._checks import check_choice, check_frame
 from toolkit.places._reports import CodeMatchReport, LsoaRecodeReport, _examples
 
 #: The coordinate reference system every function here returns: British National Grid.
@@ -74,6 +75,15 @@ def _clean_codes(values: pd.Series) -> pd.Series:
     return codes.mask(codes == "")
 
 
+@validate_params(
+    {
+        "path": ["path"],
+        "vintage": [StrOptions({"auto", *_VINTAGES})],
+        "layer": ["str", None],
+        "assume_crs": ["str", Interval(Integral, 1, None, closed="left"), None],
+        "repair": ["boolean"],
+    }
+)
 def read_lsoa_boundaries(
     path: str | Path,
     *,
@@ -119,10 +129,6 @@ def read_lsoa_boundaries(
     import geopandas as gpd
     import pyogrio
 
-    function = "read_lsoa_boundaries"
-    check_choice(vintage, {"auto", *_VINTAGES}, "vintage", function)
-    if not isinstance(repair, bool):
-        raise TypeError(f"The 'repair' parameter of {function} must be a bool. Got {repair!r}.")
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"No boundary file at {path}.")
@@ -271,6 +277,7 @@ def _check_codes(codes: pd.Series, *, source: str, column: str) -> None:
         )
 
 
+@validate_params({"path": ["path"]})
 def read_lsoa_lookup(path: str | Path) -> pd.DataFrame:
     """Read the ONS LSOA 2011 to LSOA 2021 lookup (CSV or Excel).
 
@@ -337,6 +344,16 @@ def read_lsoa_lookup(path: str | Path) -> pd.DataFrame:
     return lookup.drop_duplicates(subset=["LSOA11CD", "LSOA21CD"]).reset_index(drop=True)
 
 
+@validate_params(
+    {
+        "data": ["data-frame"],
+        "lookup": ["data-frame"],
+        "column": ["column"],
+        "to": [StrOptions(_VINTAGES)],
+        "split_rule": [StrOptions(_SPLIT_RULES)],
+        "population": ["series", None],
+    }
+)
 def recode_lsoa(
     data: pd.DataFrame,
     lookup: pd.DataFrame,
@@ -387,11 +404,7 @@ def recode_lsoa(
     With postcodes, a postcode-to-2021-LSOA lookup (ONS NSPL) places people exactly.
     """
     function = "recode_lsoa"
-    check_frame(data, "data", function)
-    check_choice(to, set(_VINTAGES), "to", function)
-    check_choice(split_rule, set(_SPLIT_RULES), "split_rule", function)
-    if column not in data.columns:
-        raise ValueError(f"{function}: the data have no '{column}' column of LSOA codes.")
+    check_columns_exist(data, {"column": column}, function)
     missing_lookup = [c for c in ("LSOA11CD", "LSOA21CD") if c not in lookup.columns]
     if missing_lookup:
         raise ValueError(
@@ -410,11 +423,6 @@ def recode_lsoa(
             raise ValueError(
                 f"The 'population' parameter of {function} is needed when split_rule is "
                 "'largest_population'. Got None instead."
-            )
-        if not isinstance(population, pd.Series):
-            raise TypeError(
-                f"The 'population' parameter of {function} must be a pandas Series indexed "
-                f"by LSOA {to} code. Got {type(population).__name__} instead."
             )
 
     source_column, target_column = ONS_LSOA_COLUMNS[source][0], ONS_LSOA_COLUMNS[to][0]
@@ -500,6 +508,15 @@ def recode_lsoa(
     return recoded, report
 
 
+@validate_params(
+    {
+        "data": ["data-frame"],
+        "areas": ["data-frame"],
+        "column": ["column"],
+        "left": ["str"],
+        "right": ["str"],
+    }
+)
 def match_lsoa_codes(
     data: pd.DataFrame,
     areas: pd.DataFrame,
@@ -527,10 +544,9 @@ def match_lsoa_codes(
         Matched rows, rows with no code, rows whose code is not among the areas (with the
         codes and the first row numbers), and area codes no row used.
     """
-    for name, frame, needed in (("data", data, column), ("areas", areas, "lsoa")):
-        check_frame(frame, name, "match_lsoa_codes")
-        if needed not in frame.columns:
-            raise ValueError(f"match_lsoa_codes: the {name} have no '{needed}' column.")
+    check_columns_exist(data, {"column": column}, "match_lsoa_codes")
+    if "lsoa" not in areas.columns:
+        raise ValueError("match_lsoa_codes: the areas have no 'lsoa' column.")
     codes = _clean_codes(data[column])
     known = pd.Index(_clean_codes(areas["lsoa"]).dropna().unique())
     missing = codes.isna().to_numpy()
@@ -550,6 +566,7 @@ def match_lsoa_codes(
     )
 
 
+@validate_params({"boundaries": ["geo-data-frame"], "areas": ["data-frame"], "areas_name": ["str"]})
 def join_boundaries(
     boundaries,
     areas: pd.DataFrame,
@@ -589,8 +606,6 @@ def join_boundaries(
     import geopandas as gpd
 
     function = "join_boundaries"
-    check_frame(boundaries, "boundaries", function, geographic=True)
-    check_frame(areas, "areas", function)
     for name, frame in (("boundaries", boundaries), ("areas", areas)):
         if "lsoa" not in frame.columns:
             raise ValueError(f"{function}: the {name} have no 'lsoa' column.")

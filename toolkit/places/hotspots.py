@@ -18,12 +18,19 @@ from __future__ import annotations
 import html
 import warnings
 from dataclasses import dataclass, field
+from numbers import Integral, Real
 from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
 
-from toolkit.places._checks import check_frame, check_no_overwrite
+from toolkit._params import (
+    Interval,
+    StrOptions,
+    check_columns_exist,
+    check_new_columns,
+    validate_params,
+)
 from toolkit.places._reports import _examples
 
 #: Columns added to the areas by :func:`local_moran_hotspots`.
@@ -175,19 +182,6 @@ class HotSpots:
         return f"<p>{html.escape(str(self))}</p>" + self.to_frame().to_html(index=False, border=0)
 
 
-def _check_probability(value, parameter: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, float | int | np.floating | np.integer):
-        raise TypeError(
-            f"The '{parameter}' parameter of local_moran_hotspots must be a float in (0, 1). "
-            f"Got {value!r} instead."
-        )
-    if not 0 < value < 1:
-        raise ValueError(
-            f"The '{parameter}' parameter of local_moran_hotspots must be a float in (0, 1). "
-            f"Got {value!r} instead."
-        )
-
-
 def _benjamini_hochberg(p_values: np.ndarray, alpha: float) -> tuple[float, np.ndarray]:
     """Return the Benjamini-Hochberg p-value cut-off and adjusted p-values.
 
@@ -206,6 +200,18 @@ def _benjamini_hochberg(p_values: np.ndarray, alpha: float) -> tuple[float, np.n
     return threshold, adjusted
 
 
+@validate_params(
+    {
+        "areas": ["geo-data-frame"],
+        "column": ["column"],
+        "alpha": [Interval(Real, 0, 1, closed="neither")],
+        "permutations": [Interval(Integral, 99, None, closed="left")],
+        "seed": [Interval(Integral, None, None, closed="neither")],
+        "contiguity": [StrOptions(_CONTIGUITY)],
+        "correction": [StrOptions({*CORRECTIONS, *_CORRECTION_ALIASES})],
+        "id_column": ["column"],
+    }
+)
 def local_moran_hotspots(
     areas,
     column: str,
@@ -271,35 +277,11 @@ def local_moran_hotspots(
     from libpysal import weights
 
     function = "local_moran_hotspots"
-    check_frame(areas, "areas", function, geographic=True)
-    if column not in areas.columns:
-        raise ValueError(f"{function}: the areas have no '{column}' column.")
+    check_columns_exist(areas, {"column": column}, function, where="the areas")
     if not pd.api.types.is_numeric_dtype(areas[column]):
         raise ValueError(f"{function}: column '{column}' must be numeric to test for hot spots.")
-    _check_probability(alpha, "alpha")
-    if isinstance(permutations, bool) or not isinstance(permutations, int | np.integer):
-        raise TypeError(
-            f"The 'permutations' parameter of {function} must be an int. "
-            f"Got {permutations!r} instead."
-        )
-    if permutations < 99:
-        raise ValueError(
-            f"The 'permutations' parameter of {function} must be at least 99. "
-            f"Got {permutations} instead."
-        )
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        raise TypeError(f"The 'seed' parameter of {function} must be an int. Got {seed!r}.")
-    for name, value, allowed in (
-        ("contiguity", contiguity, _CONTIGUITY),
-        ("correction", correction, {*CORRECTIONS, *_CORRECTION_ALIASES}),
-    ):
-        if not isinstance(value, str) or value not in allowed:
-            raise ValueError(
-                f"The '{name}' parameter of {function} must be one of {sorted(allowed)}. "
-                f"Got {value!r} instead."
-            )
     correction = _CORRECTION_ALIASES.get(correction, correction)
-    check_no_overwrite(areas, HOTSPOT_COLUMNS, function)
+    check_new_columns(areas, HOTSPOT_COLUMNS, function, owner="the areas'")
     ids = (
         areas[id_column].astype(str).to_numpy()
         if id_column in areas.columns

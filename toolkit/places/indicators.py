@@ -24,8 +24,15 @@ from typing import Final, Literal
 import numpy as np
 import pandas as pd
 
+from toolkit._params import (
+    POSITIVE,
+    Interval,
+    SequenceOf,
+    StrOptions,
+    check_new_columns,
+    validate_params,
+)
 from toolkit.data.contract import ESP2013_BANDS
-from toolkit.places._checks import check_choice, check_frame, check_no_overwrite
 from toolkit.places._reports import CodeMatchReport
 from toolkit.places.boundaries import match_lsoa_codes
 
@@ -152,6 +159,14 @@ class AreaIndicators:
         )
 
 
+@validate_params(
+    {
+        "neighbourhoods": ["geo-data-frame"],
+        "place": ["column"],
+        "sums": [SequenceOf("column")],
+        "method": [StrOptions(_DISSOLVE)],
+    }
+)
 def dissolve_places(
     neighbourhoods,
     *,
@@ -185,8 +200,6 @@ def dissolve_places(
         A neighbourhood has no place (they would be dropped), or a column is missing.
     """
     function = "dissolve_places"
-    check_frame(neighbourhoods, "neighbourhoods", function, geographic=True)
-    check_choice(method, _DISSOLVE, "method", function)
     missing = [c for c in (place, *sums) if c not in neighbourhoods.columns]
     if missing:
         raise ValueError(f"{function}: the neighbourhoods have no {', '.join(missing)} column.")
@@ -337,6 +350,19 @@ def _rates(
     return out
 
 
+@validate_params(
+    {
+        "persons_or_cube": ["data-frame"],
+        "areas": ["data-frame"],
+        "events": ["column"],
+        "population": ["column"],
+        "segment": ["column", None],
+        "reference": [StrOptions(REFERENCES)],
+        "multiplier": [POSITIVE],
+        "confidence": [Interval(float, 0, 1, closed="neither")],
+        "dissolve_method": [StrOptions(_DISSOLVE)],
+    }
+)
 def area_indicators(
     persons_or_cube: pd.DataFrame,
     areas: pd.DataFrame,
@@ -408,20 +434,6 @@ def area_indicators(
 
     function = "area_indicators"
     data = persons_or_cube
-    for name, frame in (("persons_or_cube", data), ("areas", areas)):
-        check_frame(frame, name, function)
-    check_choice(reference, REFERENCES, "reference", function)
-    check_choice(dissolve_method, _DISSOLVE, "dissolve_method", function)
-    if isinstance(confidence, bool) or not isinstance(confidence, float | np.floating):
-        raise TypeError(
-            f"The 'confidence' parameter of {function} must be a float in (0, 1). "
-            f"Got {confidence!r} instead."
-        )
-    if not 0 < confidence < 1:
-        raise ValueError(
-            f"The 'confidence' parameter of {function} must be a float in (0, 1). "
-            f"Got {confidence!r} instead."
-        )
     per_person = "person_id" in data.columns
     needed = ["lsoa", events, *(["age"] if per_person else ["age_band", population])]
     absent = [c for c in needed if c not in data.columns]
@@ -514,7 +526,7 @@ def area_indicators(
     persons_in_area = np.bincount(position, weights=heads, minlength=n_areas)
     keep = [c for c in ("lsoa", "lsoa_name", "place", "imd_score", "imd_decile") if c in areas]
     result_columns = ["persons", *area_rates.columns, "largest_segment", "largest_segment_share"]
-    check_no_overwrite(areas, result_columns, function)
+    check_new_columns(areas, result_columns, function, owner="the areas'")
     neighbourhoods = pd.DataFrame({c: areas[c].to_numpy() for c in keep})
     notes: tuple[str, ...] = ()
     if "population" in areas.columns:

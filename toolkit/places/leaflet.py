@@ -24,18 +24,17 @@ from __future__ import annotations
 import html
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Final
 
 import numpy as np
 import pandas as pd
 
+from toolkit._params import InstanceOf, check_columns_exist, validate_params
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
-from toolkit.disclosure import check_threshold
-from toolkit.places._checks import check_choice, check_frame
 from toolkit.places.maps import (
     _MANY_POLYGONS,
-    _MEASURES,
+    MAP_OPTIONS,
     Measure,
     Scheme,
     _check_areas,
@@ -72,22 +71,10 @@ _MISSING_STYLE: Final[dict[str, object]] = {
 }
 
 
-def _check_columns(areas: pd.DataFrame, names: Iterable[str], parameter: str) -> list[str]:
+def _check_columns(areas: pd.DataFrame, names: Sequence[str], parameter: str) -> list[str]:
     """Return ``names`` as a list after checking each is a column of ``areas``."""
-    if isinstance(names, str) or not isinstance(names, Iterable):
-        raise TypeError(
-            f"The '{parameter}' parameter of leaflet_map must be a sequence of column names, "
-            f"not a single str. Got {names!r} instead."
-        )
-    names = list(names)
-    missing = [name for name in names if name not in areas.columns]
-    if missing:
-        raise ValueError(
-            f"The '{parameter}' parameter of leaflet_map names column(s) the areas do not "
-            f"have: {', '.join(map(repr, missing))}. The areas' columns are "
-            f"{', '.join(map(str, areas.columns))}."
-        )
-    return names
+    check_columns_exist(areas, {parameter: names}, "leaflet_map", where="the areas")
+    return list(names)
 
 
 def _check_basemap(basemap: object):
@@ -95,32 +82,9 @@ def _check_basemap(basemap: object):
     import ipyleaflet
     import xyzservices
 
-    if basemap is None or isinstance(basemap, ipyleaflet.TileLayer):
-        return basemap
     if isinstance(basemap, xyzservices.TileProvider):  # the entries of ipyleaflet.basemaps
         return ipyleaflet.basemap_to_tiles(basemap)
-    raise TypeError(
-        "The 'basemap' parameter of leaflet_map must be None, an ipyleaflet.TileLayer or an "
-        f"entry of ipyleaflet.basemaps. Got {type(basemap).__name__} instead."
-    )
-
-
-def _check_tolerance(simplify_tolerance: object) -> float | None:
-    if simplify_tolerance is None:
-        return None
-    if isinstance(simplify_tolerance, bool) or not isinstance(
-        simplify_tolerance, int | float | np.integer | np.floating
-    ):
-        raise TypeError(
-            "The 'simplify_tolerance' parameter of leaflet_map must be a float or None. "
-            f"Got {simplify_tolerance!r} instead."
-        )
-    if not (math.isfinite(simplify_tolerance) and simplify_tolerance >= 0):
-        raise ValueError(
-            "The 'simplify_tolerance' parameter of leaflet_map must be a float >= 0 (metres). "
-            f"Got {simplify_tolerance!r} instead."
-        )
-    return float(simplify_tolerance)
+    return basemap  # None or a TileLayer, as declared
 
 
 def _web_geometry(geometry, *, tolerance: float | None, coverage: bool):
@@ -204,6 +168,16 @@ def _info_html(properties: dict, fields: Sequence[str], labels: Sequence[str]) -
     return f'<div class="pophealth-info" style="{_BOX_STYLE}">{rows}</div>'
 
 
+@validate_params(
+    {
+        **{name: MAP_OPTIONS[name] for name in MAP_OPTIONS if name != "place_labels"},
+        "basemap": [
+            None,
+            InstanceOf("ipyleaflet.TileLayer", "an ipyleaflet.TileLayer"),
+            InstanceOf("xyzservices.TileProvider", "an entry of ipyleaflet.basemaps"),
+        ],
+    }
+)
 def leaflet_map(
     areas,
     column: str,
@@ -322,10 +296,8 @@ def leaflet_map(
     import ipywidgets
 
     function = "leaflet_map"
-    check_frame(areas, "areas", function, geographic=True)
-    threshold = check_threshold(disclosure_threshold, function=function)
+    threshold = int(disclosure_threshold)
     _check_areas(areas, column, function)
-    check_choice(measure, _MEASURES, "measure", function)
     tooltips = _check_columns(areas, tooltip_columns, "tooltip_columns")
     counts = _check_columns(areas, count_columns, "count_columns")
     not_numeric = [name for name in counts if not pd.api.types.is_numeric_dtype(areas[name])]
@@ -366,16 +338,10 @@ def leaflet_map(
     if len(areas) == 0:
         raise ValueError(f"{function}: the areas have no rows to map.")
     if places is not None:
-        check_frame(places, "places", function, geographic=True)
         if places.crs is None:
             raise ValueError(f"{function}: the places have no coordinate reference system.")
-    if legend_title is not None and not isinstance(legend_title, str):
-        raise TypeError(
-            f"The 'legend_title' parameter of {function} must be a str or None. "
-            f"Got {legend_title!r} instead."
-        )
     tile_layer = _check_basemap(basemap)
-    tolerance = _check_tolerance(simplify_tolerance)
+    tolerance = None if simplify_tolerance is None else float(simplify_tolerance)
 
     if _STYLE in fields:
         raise ValueError(

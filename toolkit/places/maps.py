@@ -29,16 +29,27 @@ from __future__ import annotations
 import html
 import math
 import warnings
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
+from numbers import Integral, Real
 from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
 
+from toolkit._params import (
+    NON_NEGATIVE,
+    POSITIVE,
+    InstanceOf,
+    Interval,
+    SequenceOf,
+    StrOptions,
+    check_columns_exist,
+    invalid_parameter,
+    validate_params,
+)
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
-from toolkit.disclosure import check_threshold, suppress_small_counts
-from toolkit.places._checks import check_choice, check_frame
+from toolkit.disclosure import suppress_small_counts
 from toolkit.style import (
     DIVERGING_CENTRE_COLOUR,
     MISSING_COLOUR,
@@ -171,10 +182,8 @@ class _Classes:
 
 
 def _check_areas(areas, column: str | None, function: str) -> None:
-    check_frame(areas, "areas", function, geographic=True)
     if column is not None:
-        if column not in areas.columns:
-            raise ValueError(f"{function}: the areas have no '{column}' column to map.")
+        check_columns_exist(areas, {"column": column}, function, where="the areas")
         if not pd.api.types.is_numeric_dtype(areas[column]):
             raise ValueError(f"{function}: column '{column}' must be numeric to map in classes.")
 
@@ -203,22 +212,17 @@ def _range_label(low: float, high: float, decimals: int, *, collapse: bool = Tru
 
 
 def _resolve_scheme(scheme: str, column: str, function: str) -> str:
-    """Check ``scheme`` and turn ``"auto"`` into categories or quantiles by the column's name."""
-    check_choice(scheme, _ALL_SCHEMES, "scheme", function)
+    """Turn ``scheme="auto"`` into categories or quantiles by the column's name."""
     if scheme == "auto":
         return "categories" if column in CATEGORY_COLUMNS else "quantiles"
     return scheme
 
 
-def _check_classes(classes: object, low: int, high: int, function: str, what: str) -> int:
-    if isinstance(classes, bool) or not isinstance(classes, int | np.integer):
-        raise TypeError(
-            f"The 'classes' parameter of {function} must be an int. Got {classes!r} instead."
-        )
+def _check_classes(classes: int, low: int, high: int, function: str, what: str) -> int:
+    """Refuse a number of classes outside ``low`` to ``high`` (its type is declared)."""
     if not low <= classes <= high:
-        raise ValueError(
-            f"The 'classes' parameter of {function} must be from {low} to {high}{what}. "
-            f"Got {classes} instead."
+        raise invalid_parameter(
+            "classes", function, f"an int in the range [{low}, {high}]{what}", classes
         )
     return int(classes)
 
@@ -419,11 +423,8 @@ def _classify(
     alone (the static maps do; the interactive maps' legends keep "low to high").
     """
     _check_areas(areas, column, function)
-    if not isinstance(title, str) or not title.strip():
-        raise TypeError(f"The 'title' parameter of {function} must be a non-empty str.")
     values = areas[column]
     scheme = _resolve_scheme(scheme, column, function)
-    check_choice(measure, _MEASURES, "measure", function)
     categorical = scheme in CATEGORY_SCHEMES
     if categorical:
         if measure == "count":
@@ -442,13 +443,6 @@ def _classify(
                 f"{function}: a diverging map shows a difference from a centre, which is not "
                 "a count; map counts with centre=None."
             )
-        if isinstance(centre, bool) or not isinstance(centre, int | float | np.number):
-            raise TypeError(
-                f"The 'centre' parameter of {function} must be a number or None. "
-                f"Got {centre!r} instead."
-            )
-        if not math.isfinite(float(centre)):
-            raise ValueError(f"The 'centre' parameter of {function} must be finite.")
         classes = _check_classes(classes, 2, 5, function, " on each side of the centre")
     else:
         classes = _check_classes(classes, 2, 9, function, "")
@@ -743,6 +737,49 @@ def _plot_layer(
     ax.autoscale_view()
 
 
+#: Constraints of the options the maps share (see :func:`validate_params`).
+MAP_OPTIONS = {
+    "areas": ["geo-data-frame"],
+    "column": ["column"],
+    "title": ["text"],
+    "legend_title": ["str", None],
+    "scheme": [StrOptions(_ALL_SCHEMES)],
+    "classes": [Interval(Integral, 2, 9, closed="both")],
+    "measure": [StrOptions(_MEASURES)],
+    "disclosure_threshold": [Interval(Integral, 1, None, closed="left")],
+    "places": [None, "geo-data-frame"],
+    "place_labels": ["column", None],
+    "tooltip_columns": [SequenceOf("column")],
+    "count_columns": [SequenceOf("column")],
+    "not_counts": [SequenceOf("column")],
+    "simplify_tolerance": [NON_NEGATIVE, None],
+}
+#: Constraints of the options of the static maps' drawing.
+_DRAWING = {
+    "title": ["text"],
+    "places": [None, "geo-data-frame"],
+    "place_labels": ["column", None],
+    "caption": ["str", None],
+    "scale_bar": ["boolean"],
+    "north_arrow": ["boolean"],
+    "figsize": [
+        SequenceOf(
+            POSITIVE, min_length=2, max_length=2, description="a (width, height) pair of floats"
+        )
+    ],
+    "ax": [None, InstanceOf("matplotlib.axes.Axes", "a matplotlib Axes")],
+}
+
+
+@validate_params(
+    {
+        **{name: MAP_OPTIONS[name] for name in ("areas", "column", "legend_title", "scheme")},
+        **{name: MAP_OPTIONS[name] for name in ("measure", "disclosure_threshold")},
+        **_DRAWING,
+        "classes": [*MAP_OPTIONS["classes"], None],
+        "centre": [Interval(Real, None, None, closed="neither"), StrOptions({"auto"}), None],
+    }
+)
 def choropleth(
     areas,
     column: str,
@@ -844,11 +881,6 @@ def choropleth(
     resolved = _resolve_scheme(scheme, column, function)
     centre_words = "centre"
     if isinstance(centre, str):
-        if centre != "auto":
-            raise ValueError(
-                f"The 'centre' parameter of {function} must be a number, 'auto' or None. "
-                f"Got {centre!r} instead."
-            )
         known = DIVERGING_CENTRES.get(column)
         diverging = known is not None and resolved not in CATEGORY_SCHEMES and measure != "count"
         centre, centre_words = known if diverging else (None, centre_words)
@@ -907,6 +939,17 @@ def choropleth(
     )
 
 
+@validate_params(
+    {
+        "hotspots": [
+            InstanceOf(
+                "toolkit.places.hotspots.HotSpots",
+                "the HotSpots result of local_moran_hotspots",
+            )
+        ],
+        **_DRAWING,
+    }
+)
 def cluster_map(
     hotspots,
     *,
@@ -939,13 +982,8 @@ def cluster_map(
     """
     from matplotlib.patches import Patch
 
-    from toolkit.places.hotspots import CLUSTER_LABELS, HotSpots
+    from toolkit.places.hotspots import CLUSTER_LABELS
 
-    if not isinstance(hotspots, HotSpots):
-        raise TypeError(
-            "The 'hotspots' parameter of cluster_map must be the HotSpots result of "
-            f"local_moran_hotspots. Got {type(hotspots).__name__} instead."
-        )
     areas = hotspots.areas
     labels = areas["cluster"].astype(str).to_numpy()
     counts = pd.Series(labels).value_counts()
@@ -1063,11 +1101,6 @@ def _check_not_counts(
     ``count_columns``, or the mapped ``column`` of a ``measure="count"`` map given in
     ``not_counts``, is refused.
     """
-    if isinstance(not_counts, str) or not isinstance(not_counts, Iterable):
-        raise TypeError(
-            f"The 'not_counts' parameter of {function} must be a sequence of column names, "
-            f"not a single str. Got {not_counts!r} instead."
-        )
     declared = list(not_counts)
     unknown = [name for name in declared if name not in frame.columns]
     if unknown:
@@ -1176,6 +1209,7 @@ def _unpublished(
     return replace(found, missing_label=label), np.where(unpublished, "not published", text)
 
 
+@validate_params({**MAP_OPTIONS, "tiles": ["str", None]})
 def interactive_map(
     areas,
     column: str,
@@ -1256,14 +1290,8 @@ def interactive_map(
     import folium
 
     function = "interactive_map"
-    threshold = check_threshold(disclosure_threshold, function=function)
+    threshold = int(disclosure_threshold)
     _check_areas(areas, column, function)
-    check_choice(measure, _MEASURES, "measure", function)
-    if isinstance(tooltip_columns, str) or isinstance(count_columns, str):
-        raise TypeError(
-            f"The 'tooltip_columns' and 'count_columns' parameters of {function} must be "
-            "sequences of column names, not a single str."
-        )
     declared = _check_not_counts(
         areas, not_counts, count_columns, column=column, measure=measure, function=function
     )
@@ -1290,8 +1318,6 @@ def interactive_map(
     )
     if areas.crs is None:
         raise ValueError(f"{function}: the areas have no coordinate reference system.")
-    if tiles is not None and not isinstance(tiles, str):
-        raise TypeError(f"The 'tiles' parameter of {function} must be a str or None.")
     decimals = _decimals(
         areas[column].astype("Float64").to_numpy(dtype=float, na_value=np.nan), mapped
     )

@@ -23,11 +23,22 @@ import math
 import os
 import warnings
 from collections.abc import Mapping, Sequence
+from numbers import Integral
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 
+from toolkit._params import (
+    POSITIVE,
+    SEED,
+    InstanceOf,
+    Interval,
+    SequenceOf,
+    StrOptions,
+    validate_params,
+    warn,
+)
 from toolkit.errors import DataContractError
 from toolkit.prioritise.criteria import (
     CANDIDATE_COLUMN,
@@ -214,6 +225,36 @@ def _segment_phrase(segment: str, labels: Mapping[str, str]) -> str:
     return f"people in the '{label}' segment"
 
 
+#: Constraints of the options the candidate functions share (see :func:`validate_params`).
+_OUTCOMES = [
+    SequenceOf(
+        StrOptions(OUTCOMES),
+        min_length=1,
+        distinct=True,
+        description="a non-empty sequence of distinct outcomes",
+    )
+]
+_MODEL = [
+    None,
+    InstanceOf("toolkit.segment.model.SegmentationModel", "a SegmentationModel"),
+    "path",
+]
+_YEARS = [POSITIVE]
+_MIN_EVENTS = [Interval(Integral, 0, None, closed="left")]
+
+
+@validate_params(
+    {
+        "cube": ["data-frame"],
+        "outcomes": _OUTCOMES,
+        "within": [StrOptions({w for w in WITHIN if w}), None],
+        "benchmark": ["data-frame", None],
+        "years": _YEARS,
+        "segment_labels": ["mapping", None],
+        "min_events": _MIN_EVENTS,
+        "model": _MODEL,
+    }
+)
 def candidate_priorities(
     cube: pd.DataFrame,
     *,
@@ -406,7 +447,7 @@ def candidate_priorities(
         present = pd.unique(cube["segment"].dropna().astype(str))
         unchecked = sorted(set(present) - set(segmentation.segments))
         if unchecked:
-            warnings.warn(
+            warn(
                 f"{caller}: the cube has segments {unchecked[:5]} that the segmentation model "
                 f"{segmentation.name!r} does not assign, so their candidates were not checked "
                 "for outcomes that define them; pass the model the cube was built with "
@@ -419,7 +460,7 @@ def candidate_priorities(
     by_definition = int((excluded["reason"] == DEFINITIONAL_REASON).sum())
     if by_definition:
         examples = excluded.loc[excluded["reason"] == DEFINITIONAL_REASON, CANDIDATE_COLUMN]
-        warnings.warn(
+        warn(
             f"{caller}: {by_definition} of {total} candidates are true by construction (the "
             f"segment is defined by the outcome, e.g. {examples.iloc[0]!r}) and were left out; "
             "see .attrs['excluded'].",
@@ -427,7 +468,7 @@ def candidate_priorities(
             stacklevel=2,
         )
     if len(excluded) > by_definition:
-        warnings.warn(
+        warn(
             f"{caller}: {len(excluded) - by_definition} of {total} candidates could not be "
             "assessed and were left out (too few events, or too few deciles with a published "
             "rate); see .attrs['excluded'] for which and why.",
@@ -438,7 +479,7 @@ def candidate_priorities(
         measures
     )
     if within == "quintile" and unplaced > 0:
-        warnings.warn(
+        warn(
             f"{caller}: {unplaced:,.0f} persons have no IMD decile, so no quintile: they are in "
             "no candidate of this split (see .attrs['persons_without_decile']).",
             UserWarning,
@@ -477,6 +518,7 @@ def _resolve_model(model: object, caller: str) -> SegmentationModel | None:
         ) from None
 
 
+@validate_params({"model": _MODEL[1:], "outcomes": [SequenceOf("str"), None], "flags": ["mapping"]})
 def definitional_outcomes(
     model: SegmentationModel | str | os.PathLike[str],
     *,
@@ -735,6 +777,7 @@ def _exclude(
     return table.loc[~out].reset_index(drop=True), excluded.reset_index(drop=True)
 
 
+@validate_params({"candidates": ["data-frame", None]})
 def cube_criteria(candidates: pd.DataFrame | None = None) -> list[Criterion]:
     """Return the criteria computed by :func:`candidate_priorities`, declared for scoring.
 
@@ -799,6 +842,20 @@ def cube_criteria(candidates: pd.DataFrame | None = None) -> list[Criterion]:
     return criteria
 
 
+@validate_params(
+    {
+        "cube": ["data-frame"],
+        "size": [Interval(Integral, 1, None, closed="left")],
+        "outcomes": _OUTCOMES,
+        "draws": [Interval(Integral, 1, None, closed="left")],
+        "seed": [SEED],
+        "segment_labels": ["mapping", None],
+        "analyst_scores": ["data-frame", None],
+        "years": _YEARS,
+        "model": _MODEL,
+        "per_cohort": [Interval(Integral, 1, None, closed="left"), None],
+    }
+)
 def demo_shortlist(
     cube: pd.DataFrame,
     *,

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from numbers import Integral, Real
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from toolkit._params import SEED, InstanceOf, Interval, SequenceOf, StrOptions, validate_params
 from toolkit.prioritise.criteria import CANDIDATE_COLUMN, LABEL_COLUMN
 from toolkit.prioritise.scoring import (
     DEFAULT_PER_COHORT,
@@ -182,6 +184,11 @@ class KendallW:
         return f"<p>{self}</p>"
 
 
+#: Constraints of the consensus functions' options (see :func:`validate_params`).
+_MODEL = [InstanceOf(ScoringModel, "a ScoringModel")]
+
+
+@validate_params({"ranks": ["data-frame", InstanceOf(np.ndarray, "a numpy array")]})
 def kendalls_w(ranks: pd.DataFrame | np.ndarray) -> KendallW:
     """Kendall's coefficient of concordance W among several rankings, with ties corrected.
 
@@ -264,6 +271,7 @@ def kendalls_w(ranks: pd.DataFrame | np.ndarray) -> KendallW:
     return KendallW(w, float(chi_square), items - 1, p_value, raters, items, ties)
 
 
+@validate_params({"weights": ["data-frame"], "criteria": [SequenceOf("str", min_length=1)]})
 def aggregate_weights(
     weights: pd.DataFrame,
     *,
@@ -533,6 +541,15 @@ def _random_sliders(
     return positions.astype("float64")
 
 
+@validate_params(
+    {
+        "model": _MODEL,
+        "tables": [Interval(Integral, 2, None, closed="left")],
+        "observed": [Interval(Real, None, None, closed="neither"), None],
+        "draws": [Interval(Integral, 1, None, closed="left")],
+        "seed": [SEED],
+    }
+)
 def agreement_baseline(
     model: ScoringModel,
     *,
@@ -889,6 +906,19 @@ class RoomConsensus:
         )
 
 
+@validate_params(
+    {
+        "latest": ["data-frame"],
+        "model": _MODEL,
+        "size": [Interval(Integral, 1, DEFAULT_SHORTLIST_CAP, closed="both")],
+        "aggregation": [StrOptions(AGGREGATIONS)],
+        "per_cohort": [Interval(Integral, 1, None, closed="left"), None],
+        "dot_votes": ["data-frame", None],
+        "groups": ["mapping", None],
+        "baseline_draws": [Interval(Integral, 0, None, closed="left")],
+        "seed": [SEED],
+    }
+)
 def room_consensus(
     latest: pd.DataFrame,
     *,
@@ -1194,6 +1224,21 @@ def _overlap_sentence(size: int, on_every: int, first_choices: pd.DataFrame, tab
     return f"{shared}; {first}."
 
 
+@validate_params(
+    {
+        "before": [InstanceOf(RoomConsensus, "a RoomConsensus")],
+        "after": [InstanceOf(RoomConsensus, "a RoomConsensus")],
+        "rounds": [
+            SequenceOf(
+                Interval(Integral, None, None, closed="neither"),
+                min_length=2,
+                max_length=2,
+                description="a pair of round numbers",
+            ),
+            None,
+        ],
+    }
+)
 def compare_rounds(
     before: RoomConsensus,
     after: RoomConsensus,

@@ -16,11 +16,21 @@ import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from numbers import Integral
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from toolkit._params import (
+    POSITIVE,
+    SEED,
+    InstanceOf,
+    Interval,
+    SequenceOf,
+    StrOptions,
+    validate_params,
+)
 from toolkit.prioritise.criteria import CANDIDATE_COLUMN, LABEL_COLUMN, Criterion
 from toolkit.prioritise.robustness import RankAcceptability
 from toolkit.prioritise.scoring import (
@@ -325,6 +335,32 @@ def _record(
     }
 
 
+#: Constraints of the options the prioritisation functions share (see :func:`validate_params`).
+_COUNT = [Interval(Integral, 1, None, closed="left")]
+
+
+@validate_params(
+    {
+        "candidates": [
+            InstanceOf("toolkit.prioritise.theme_measures.ThemeCandidates", "a ThemeCandidates")
+        ],
+        "criteria": [
+            SequenceOf(
+                InstanceOf("toolkit.prioritise.criteria.Criterion", "a Criterion"), min_length=1
+            ),
+            None,
+        ],
+        "weights": ["mapping", None],
+        "analyst_scores": ["data-frame", None],
+        "size": _COUNT,
+        "cap": _COUNT,
+        "per_theme": [*_COUNT, None],
+        "method": [StrOptions({"weighted_sum", "topsis"})],
+        "draws": _COUNT,
+        "seed": [SEED],
+        "provenance": ["mapping", None],
+    }
+)
 def prioritise(
     candidates: ThemeCandidates,
     *,
@@ -477,6 +513,12 @@ def prioritise(
     )
 
 
+@validate_params(
+    {
+        "result": [InstanceOf(Prioritisation, "a Prioritisation")],
+        "decimals": [Interval(Integral, 0, None, closed="left")],
+    }
+)
 def priorities_frame(result: Prioritisation, *, decimals: int = 1) -> pd.DataFrame:
     """Return the shortlist as a tidy table for export: rounded figures, no internal columns.
 
@@ -508,6 +550,22 @@ def priorities_frame(result: Prioritisation, *, decimals: int = 1) -> pd.DataFra
     )
 
 
+@validate_params(
+    {
+        "persons": ["no_validation"],
+        "model": ["no_validation"],
+        "themes": ["array-like", None],
+        "within": [StrOptions({"core20", "place"}), None],
+        "years": [POSITIVE],
+        "size": _COUNT,
+        "weights": ["mapping", None],
+        "analyst_scores": ["data-frame", "path", None],
+        "seed": [SEED],
+        "draws": _COUNT,
+        "engine": [StrOptions({"duckdb", "spark"})],
+        "disclosure_threshold": _COUNT,
+    }
+)
 def prioritise_persons(
     persons: Any,
     *,

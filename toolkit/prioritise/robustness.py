@@ -21,16 +21,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from numbers import Integral, Real
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from toolkit._params import SEED, InstanceOf, Interval, StrOptions, validate_params
 from toolkit.prioritise.criteria import CANDIDATE_COLUMN, LABEL_COLUMN, Criterion
 from toolkit.prioritise.scoring import (
+    COHORT,
+    CRITERIA,
     DEFAULT_PER_COHORT,
     DEFAULT_SHORTLIST_CAP,
     DEFAULT_SHORTLIST_SIZE,
+    PER_COHORT,
+    SCORING_METHOD,
+    SIZE,
+    WEIGHTS,
     Method,
     ScoringModel,
     WeightsLike,
@@ -209,6 +217,22 @@ def _check_seed(seed: object, caller: str) -> int:
     return int(seed)
 
 
+#: Constraints of the robustness options (see :func:`validate_params`).
+_MODEL = [InstanceOf(ScoringModel, "a ScoringModel")]
+#: The options of the weight simulation and its shortlist, shared by both entry points.
+_SIMULATION = {
+    "weights": WEIGHTS,
+    "draws": [Interval(Integral, 1, None, closed="left")],
+    "sampling": [StrOptions(SAMPLERS)],
+    "spread": [Interval(Real, 0, 1, closed="neither")],
+    "size": SIZE,
+    "cap": SIZE,
+    "seed": [SEED, None],
+    "per_cohort": PER_COHORT,
+}
+
+
+@validate_params({"model": _MODEL, **_SIMULATION})
 def acceptability_of_model(
     model: ScoringModel,
     weights: WeightsLike = None,
@@ -306,6 +330,15 @@ def acceptability_of_model(
     )
 
 
+@validate_params(
+    {
+        "candidates": ["data-frame"],
+        "criteria": CRITERIA,
+        "method": SCORING_METHOD,
+        **_SIMULATION,
+        "cohort": COHORT,
+    }
+)
 def rank_acceptability(
     candidates: pd.DataFrame,
     *,
@@ -504,6 +537,17 @@ def _grid_breakpoints(
     return np.unique(np.array(found, dtype=np.float64))
 
 
+@validate_params(
+    {
+        "model": _MODEL,
+        "weights": WEIGHTS,
+        "candidate": ["str"],
+        "criterion": ["str"],
+        "size": SIZE,
+        "cap": SIZE,
+        "per_cohort": PER_COHORT,
+    }
+)
 def change_of_model(
     model: ScoringModel,
     weights: WeightsLike = None,
@@ -643,6 +687,20 @@ def format_share_change(before: float, after: float) -> tuple[str, str]:
     return shown
 
 
+@validate_params(
+    {
+        "candidates": ["data-frame"],
+        "candidate": ["str"],
+        "criterion": ["str"],
+        "criteria": CRITERIA,
+        "weights": WEIGHTS,
+        "method": SCORING_METHOD,
+        "size": SIZE,
+        "cap": SIZE,
+        "per_cohort": PER_COHORT,
+        "cohort": COHORT,
+    }
+)
 def weight_to_enter(
     candidates: pd.DataFrame,
     *,

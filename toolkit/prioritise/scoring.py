@@ -26,11 +26,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from numbers import Integral
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from toolkit._params import (
+    POSITIVE,
+    InstanceOf,
+    Interval,
+    SequenceOf,
+    StrOptions,
+    validate_params,
+)
 from toolkit.errors import DataContractError
 from toolkit.prioritise.criteria import (
     CANDIDATE_COLUMN,
@@ -587,6 +596,31 @@ def _candidate_ids(candidates: pd.DataFrame, *, caller: str) -> np.ndarray:
     return ids.astype(str).to_numpy(dtype=object)
 
 
+#: Constraints the scoring, shortlist and robustness functions share (see
+#: :func:`validate_params`).
+CRITERIA = [
+    SequenceOf(
+        InstanceOf(Criterion, "a Criterion"),
+        min_length=1,
+        description="a non-empty sequence of Criterion",
+    )
+]
+WEIGHTS = ["mapping", "array-like", None]
+SCORING_METHOD = [StrOptions(METHODS)]
+COHORT = [SequenceOf("column"), None]
+SIZE = [Interval(Integral, 1, None, closed="left")]
+PER_COHORT = [Interval(Integral, 1, None, closed="left"), None]
+
+
+@validate_params(
+    {
+        "candidates": ["data-frame"],
+        "criteria": CRITERIA,
+        "weights": WEIGHTS,
+        "method": SCORING_METHOD,
+        "cohort": COHORT,
+    }
+)
 def score_priorities(
     candidates: pd.DataFrame,
     *,
@@ -717,6 +751,18 @@ def _reason(
     )
 
 
+@validate_params(
+    {
+        "scored": ["data-frame"],
+        "size": SIZE,
+        "cap": SIZE,
+        "criteria": [*CRITERIA, None],
+        "reasons": [Interval(Integral, 0, None, closed="left")],
+        "per_cohort": PER_COHORT,
+        "cohort": COHORT,
+        "score_scale": [POSITIVE],
+    }
+)
 def shortlist(
     scored: pd.DataFrame,
     *,

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from toolkit._params import InstanceOf, SequenceOf, validate_params
 from toolkit.errors import DataContractError
 from toolkit.prioritise.criteria import CANDIDATE_COLUMN, LABEL_COLUMN, Criterion
 
@@ -203,6 +204,23 @@ def _header_lines(specs: Sequence[AnalystCriterion]) -> list[str]:
     return lines
 
 
+_ANALYST_CRITERIA = [
+    SequenceOf(
+        InstanceOf(AnalystCriterion, "an AnalystCriterion"),
+        min_length=1,
+        description="a non-empty sequence of AnalystCriterion",
+    )
+]
+
+
+@validate_params(
+    {
+        "candidates": ["data-frame"],
+        "path": ["path"],
+        "criteria": _ANALYST_CRITERIA,
+        "overwrite": ["boolean"],
+    }
+)
 def write_criteria_template(
     candidates: pd.DataFrame,
     path: str | Path,
@@ -295,6 +313,7 @@ def _read_toml(path: Path) -> pd.DataFrame:
     return pd.DataFrame(rows, dtype=object).fillna("")
 
 
+@validate_params({"path": ["path"], "candidates": ["data-frame"], "criteria": _ANALYST_CRITERIA})
 def read_criteria_scores(
     path: str | Path,
     candidates: pd.DataFrame,

@@ -20,11 +20,13 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from numbers import Integral
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from toolkit._params import POSITIVE, InstanceOf, Interval, SequenceOf, StrOptions, validate_params
 from toolkit.data.contract import PREMATURE_DEATH_AGE
 from toolkit.errors import DataContractError
 from toolkit.prioritise.criteria import (
@@ -331,6 +333,19 @@ def _prevalence_gap(
     return published.value * people("everyone"), people(theme.cohort)
 
 
+@validate_params(
+    {
+        "cohort_cube": [
+            "data-frame",
+            InstanceOf("toolkit.segment.cohorts.CohortCube", "a CohortCube"),
+        ],
+        "themes": [SequenceOf(InstanceOf("toolkit.prioritise.themes.Theme", "a Theme")), None],
+        "within": [StrOptions({w for w in WITHIN if w}), None],
+        "years": [POSITIVE],
+        "min_events": [Interval(Integral, 0, None, closed="left")],
+        "disclosure_threshold": [Interval(Integral, 1, None, closed="left")],
+    }
+)
 def theme_candidates(
     cohort_cube: Any,
     themes: Sequence[Theme] | None = None,
@@ -815,6 +830,9 @@ def _facts(
     return f"{cohort_words}: {people}; {events_text}{_inequality_words(ratio)}; {estimate}."
 
 
+@validate_params(
+    {"candidates": ["data-frame", InstanceOf(ThemeCandidates, "a ThemeCandidates"), None]}
+)
 def theme_criteria(candidates: pd.DataFrame | ThemeCandidates | None = None) -> list[Criterion]:
     """Return the criteria on which theme candidates are compared, declared for scoring.
 

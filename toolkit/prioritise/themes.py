@@ -108,6 +108,7 @@ from __future__ import annotations
 import difflib
 import functools
 import math
+import numbers
 import re
 import tomllib
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -118,6 +119,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from toolkit._params import InstanceOf, SequenceOf, validate_params
 from toolkit.data.contract import (
     ACTIVITY_COLUMNS,
     CAUSE_ADMISSION_COLUMNS,
@@ -769,6 +771,15 @@ def _read_cohorts(path: str) -> tuple[tuple[str, str], ...]:
     )
 
 
+#: Constraints of the theme functions' options (see :func:`validate_params`).
+_KNOWN_COHORTS = [
+    InstanceOf((set, frozenset, list, tuple), "a collection (set, list or tuple) of cohort ids"),
+    None,
+]
+_EVENTS_A_YEAR = [InstanceOf(numbers.Real, "a number"), "array-like"]
+
+
+@validate_params({"path": ["path", None]})
 def known_cohort_ids(path: str | Path | None = None) -> frozenset[str]:
     """Return the ids of the cohorts catalogue that themes may name.
 
@@ -1234,6 +1245,7 @@ def _cohorts(known_cohorts: Collection[str] | None, caller: str) -> frozenset[st
     return frozenset(str(cohort) for cohort in known_cohorts)
 
 
+@validate_params({"path": ["path"], "known_cohorts": _KNOWN_COHORTS})
 def load_theme(path: str | Path, *, known_cohorts: Collection[str] | None = None) -> Theme:
     """Read and check one theme file.
 
@@ -1268,6 +1280,7 @@ def load_theme(path: str | Path, *, known_cohorts: Collection[str] | None = None
     return theme
 
 
+@validate_params({"folder": ["path", SequenceOf("path"), None], "known_cohorts": _KNOWN_COHORTS})
 def load_themes(
     folder: str | Path | Sequence[str | Path] | None = None,
     *,
@@ -1381,6 +1394,9 @@ def _shaped(values: np.ndarray, like: np.ndarray) -> float | np.ndarray:
     return float(values) if like.ndim == 0 else values
 
 
+@validate_params(
+    {"events_a_year": _EVENTS_A_YEAR, "intervention": [InstanceOf(Intervention, "an Intervention")]}
+)
 def impact_range(
     events_a_year: float | Sequence[float] | np.ndarray, intervention: Intervention
 ) -> tuple[float | np.ndarray, float | np.ndarray]:
@@ -1418,6 +1434,9 @@ def impact_range(
     return _shaped(low, events), _shaped(high, events)
 
 
+@validate_params(
+    {"events_a_year": _EVENTS_A_YEAR, "intervention": [InstanceOf(Intervention, "an Intervention")]}
+)
 def impact_central(
     events_a_year: float | Sequence[float] | np.ndarray, intervention: Intervention
 ) -> float | np.ndarray:
@@ -1452,6 +1471,9 @@ def impact_central(
     return _shaped(central, events)
 
 
+@validate_params(
+    {"events_a_year": _EVENTS_A_YEAR, "intervention": [InstanceOf(Intervention, "an Intervention")]}
+)
 def impact_cost_range(
     events_a_year: float | Sequence[float] | np.ndarray, intervention: Intervention
 ) -> tuple[float | np.ndarray, float | np.ndarray]:
@@ -1499,6 +1521,7 @@ def _check_themes(themes: Iterable[Theme] | None, caller: str) -> tuple[Theme, .
     return chosen
 
 
+@validate_params({"themes": [SequenceOf(InstanceOf(Theme, "a Theme")), None]})
 def themes_frame(themes: Iterable[Theme] | None = None) -> pd.DataFrame:
     """One row per theme and intervention: the library as a table, for notebooks and docs.
 
@@ -1681,6 +1704,7 @@ naming the file, each field as a dotted path (`interventions[1].effect.high`, wh
 """
 
 
+@validate_params({"themes": [SequenceOf(InstanceOf(Theme, "a Theme")), None]})
 def themes_markdown(themes: Iterable[Theme] | None = None) -> str:
     """Return the documentation page of the library: every theme and every figure.
 
@@ -1839,6 +1863,7 @@ def themes_markdown(themes: Iterable[Theme] | None = None) -> str:
     return "\n".join(lines)
 
 
+@validate_params({"path": ["path"], "themes": [SequenceOf(InstanceOf(Theme, "a Theme")), None]})
 def write_themes_doc(
     path: str | Path = "docs/themes.md", themes: Iterable[Theme] | None = None
 ) -> Path:

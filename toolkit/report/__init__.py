@@ -5,6 +5,9 @@
   self-contained HTML report and, where Chromium is installed, a PDF;
   :func:`demo_config` is the demo system's configuration and :func:`build_demo_report`
   builds it.
+- :func:`compute_board_figures` computes everything the report shows, once
+  (:class:`BoardFigures`): ``pophealth demo`` prints from it and the notebook renders it
+  (:func:`board_figures`).
 - :func:`suppress_counts` is the disclosure control every count goes through before a board
   sees it; :func:`find_small_counts` checks rendered HTML for any that escaped.
 - :func:`board_table`, :class:`BoardTable` and :class:`BoardText` show figures as HTML in
@@ -34,6 +37,9 @@ _EXPORTS = {
     "print_pdf": "toolkit.report.build",
     "ReportInputs": "toolkit.report.inputs",
     "load_inputs": "toolkit.report.inputs",
+    "BoardFigures": "toolkit.report.figures",
+    "board_figures": "toolkit.report.figures",
+    "compute_board_figures": "toolkit.report.figures",
     "suppress_counts": "toolkit.report.disclosure",
     "find_small_counts": "toolkit.report.disclosure",
     "BoardTable": "toolkit.report.tables",

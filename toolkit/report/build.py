@@ -24,6 +24,12 @@ import nbformat
 
 from toolkit.report.config import ReportConfig, load_config
 from toolkit.report.disclosure import find_small_counts
+from toolkit.report.figures import (
+    FIGURES_FILE,
+    BoardFigures,
+    compute_board_figures,
+    save_board_figures,
+)
 
 #: File names of the report's outputs in the output folder.
 NOTEBOOK_NAME = "board-report.ipynb"
@@ -242,21 +248,29 @@ def _check_options(timeout: object, progress: object) -> None:
         )
 
 
-def _tidy_notebook(path: Path) -> tuple[str, ...]:
+def _tidy_notebook(path: Path, drop: tuple[str, ...] = ()) -> tuple[str, ...]:
     """Remove volatile papermill metadata and return the text of any stderr output.
 
     The executed notebook is committed for the demo: without timings and absolute paths, a
-    rebuild from the same data changes only the date in the provenance box.
+    rebuild from the same data changes only the date in the provenance box. The injected
+    parameters named in ``drop`` (one line each) are taken out, so that the notebook run
+    again uses the template's defaults for them.
     """
     notebook = nbformat.read(path, as_version=4)
     meta = notebook.metadata.get("papermill", {})
     for key in _VOLATILE_PAPERMILL_KEYS:
         meta.pop(key, None)
+    for name in drop:
+        meta.get("parameters", {}).pop(name, None)
     stderr = []
     for cell in notebook.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         if "injected-parameters" in cell.metadata.get("tags", []):
+            lines = cell.source.splitlines()
+            cell.source = "\n".join(
+                line for line in lines if not line.startswith(tuple(f"{n} = " for n in drop))
+            )
             cell.source = cell.source.rstrip()  # as ruff formats it
             cell.id = "injected-parameters"  # papermill draws a new random id each run
         for output in cell.get("outputs", []):
@@ -434,8 +448,14 @@ def build_report(
     timeout: float = 600,
     template: str | os.PathLike[str] | None = None,
     pdf: bool = True,
+    figures: BoardFigures | None = None,
 ) -> ReportResult:
     """Execute the board report for a configuration and write its notebook, HTML and PDF.
+
+    The report's figures are computed once, here (:func:`compute_board_figures`, which
+    also checks the data before the notebook runs), and handed to the notebook, which
+    renders them; ``figures`` already computed (``pophealth demo`` prints from them) are
+    used as they are.
 
     Parameters
     ----------
@@ -456,6 +476,8 @@ def build_report(
         The report notebook; ``reports/board_report.ipynb`` of the source tree by default.
     pdf : bool
         Print a PDF with Chromium when it is installed (True by default).
+    figures : BoardFigures, optional
+        The figures, computed for this ``config`` with :func:`compute_board_figures`.
 
     Returns
     -------
@@ -492,17 +514,20 @@ def build_report(
     source = Path(template) if template is not None else default_template()
     if not source.is_file():
         raise FileNotFoundError(f"{source}: the report template does not exist.")
-    if not config.is_demo:
-        # Check the files before the notebook runs, with the readers `pophealth validate`
+    if figures is None:
+        # Computed here, before the notebook runs, with the readers `pophealth validate`
         # uses: a contract failure is then the readers' plain DataContractError (the
         # command line prints it and exits 2), not a traceback from inside papermill, and
         # nothing is written.
-        from toolkit.report.inputs import load_inputs
-
-        load_inputs(config)
+        figures = compute_board_figures(config, progress=progress)
+    elif not isinstance(figures, BoardFigures) or figures.config != config:
+        raise ValueError(
+            "The 'figures' parameter of build_report must be BoardFigures computed for the "
+            "same configuration (compute_board_figures(config))."
+        )
     return build_in_folder(
         Path(out_dir), source, config, progress=progress, timeout=timeout, pdf=pdf,
-        started=started,
+        started=started, figures=figures,
     )  # fmt: skip
 
 
@@ -540,6 +565,9 @@ def build_in_folder(
         shutil.rmtree(work, ignore_errors=True)
     return result
 
+
+#: The report template's parameter naming the file of figures computed by build_report.
+FIGURES_PARAMETER = "figures_file"
 
 #: Prefix of the folder a run writes into before its outputs are moved into place.
 UNFINISHED_PREFIX = ".unfinished-report-"
@@ -610,6 +638,7 @@ def _build_in(
     title: str | None = None,
     synthetic: bool | None = None,
     threshold: int | None = None,
+    figures: BoardFigures | None = None,
 ) -> ReportResult:
     """Build the report in ``work``, then move each complete output into ``folder``.
 
@@ -617,16 +646,25 @@ def _build_in(
     and the PDF was printed, so a failed or killed run leaves the last complete report.
     ``names``, ``parameters``, ``title``, ``synthetic`` and ``threshold`` let another kind
     of report (the quarterly update) use the same steps; by default they are the board
-    report's, taken from ``config``.
+    report's, taken from ``config``. ``figures`` are handed to the notebook in a file in
+    ``work`` (parameter ``figures_file``), which is taken out of the notebook afterwards:
+    the notebook kept computes its figures itself when run again.
     """
     import papermill
 
     notebook_path = work / names.notebook
     kernel = choose_kernel()
+    if parameters is None:
+        parameters = config.to_parameters()
+    if figures is not None:
+        parameters = {
+            **parameters,
+            FIGURES_PARAMETER: str(save_board_figures(figures, work.resolve() / FIGURES_FILE)),
+        }
     papermill.execute_notebook(
         str(source),
         str(notebook_path),
-        parameters=config.to_parameters() if parameters is None else parameters,
+        parameters=parameters,
         kernel_name=kernel,
         cwd=str(work),
         progress_bar=progress,
@@ -634,7 +672,8 @@ def _build_in(
         report_mode=False,
         log_output=False,
     )
-    stderr = _tidy_notebook(notebook_path)
+    stderr = _tidy_notebook(notebook_path, drop=(FIGURES_PARAMETER,))
+    (work / FIGURES_FILE).unlink(missing_ok=True)
     from toolkit.report.sections import SYNTHETIC_BANNER
 
     if synthetic is None:

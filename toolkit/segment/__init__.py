@@ -8,6 +8,8 @@
 - :func:`build_cohort_cube` counts persons in every overlapping cohort they belong to
   (conditions, condition groups, population groups, ethnic groups and segments), with the
   mortality table by life-table age band; :func:`load_cohorts` reads the catalogue;
+- :func:`check_persons_file` checks a persons file (Parquet or CSV, any size) against the
+  data contract in DuckDB, without loading it (``pophealth validate``);
 - :func:`load_rules` reads a built-in model or a user's TOML/YAML rules file.
 
 Names are imported on first use so that ``import toolkit.segment`` stays quick.
@@ -32,6 +34,8 @@ _EXPORTS = {
     "cohort_expression": "toolkit.segment.cohorts",
     "load_cohorts": "toolkit.segment.cohorts",
     "Cohort": "toolkit.segment.cohorts",
+    "check_persons_file": "toolkit.segment.file_check",
+    "CheckReport": "toolkit.segment.file_check",
     "CohortCube": "toolkit.segment.cohorts",
 }
 

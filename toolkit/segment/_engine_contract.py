@@ -107,7 +107,9 @@ class SqlCheck:
     """One rule of the persons contract as SQL over the standardised rows.
 
     ``broken`` is true (never null) where a row breaks the rule; ``shown`` is the value to
-    show for an example row, or ``None`` to show the row number only.
+    show for an example row (in its own type: text as read, numbers, flags and dates as
+    such, so that it is shown as :mod:`toolkit.data.readers` shows it), or ``None`` to
+    show the row number only.
     """
 
     column: str
@@ -342,7 +344,8 @@ def standardise(
             value = as_text
         level3.append(f"{value} AS {quoted(name)}")
         level3.append(f"{bad} AS _bad_{position}")
-        level3.append(f"{as_text} AS _shown_{position}")
+        # Shown as the readers show it: text as read, other values in their own type.
+        level3.append(f"{as_text if kind == 'text' else c} AS _shown_{position}")
         bad_of[name] = f"_bad_{position}"
         shown_of[name] = f"_shown_{position}"
     carried = [f"_c_{position}" for position in range(len(contract))]
@@ -753,7 +756,7 @@ def _checks(
             continue
         rule = PERSONS_RULES[name]
         value = quoted(name)
-        shown_value = f"CAST({value} AS VARCHAR)"
+        shown_value = value  # in its own type: the caller shows it as the readers do
         bad = bad_of[name]
         if rule.kind in UNREADABLE_PHRASES:
             check, plural, singular = UNREADABLE_PHRASES[rule.kind]
@@ -785,15 +788,20 @@ def _checks(
             ("date_of_death", "date_of_death_only_if_died"),
         ):
             if name in here:
-                add(name, check, f"{quoted(name)} IS NOT NULL AND NOT died", None)
+                add(name, check, f"{quoted(name)} IS NOT NULL AND NOT died", quoted(name))
     if "date_of_death" in here and "date_of_birth" in here:
-        add("date_of_death", "date_of_death_after_birth", "date_of_death < date_of_birth", None)
+        add(
+            "date_of_death",
+            "date_of_death_after_birth",
+            "date_of_death < date_of_birth",
+            "date_of_death",
+        )
     if "bp_controlled" in here and "hypertension" in here:
         add(
             "bp_controlled",
             "bp_controlled_only_with_hypertension",
             "bp_controlled AND NOT hypertension",
-            None,
+            "bp_controlled",
         )
     if "emergency_admissions" in here:
         for name in CAUSE_ADMISSION_COLUMNS:
@@ -802,7 +810,7 @@ def _checks(
                     name,
                     f"{name}_at_most_emergency_admissions",
                     f"{quoted(name)} > emergency_admissions",
-                    f"CAST({quoted(name)} AS VARCHAR)",
+                    quoted(name),
                 )
     return checks
 

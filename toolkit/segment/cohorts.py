@@ -806,13 +806,13 @@ def _sums(
     that occur, sorted, and for each of ``values`` the float64 sums (whole numbers are
     exact below 2**53).
     """
-    if n_keys <= 4 * len(keys) + 1_000_000:  # dense enough for bincount (no sort)
+    if n_keys <= 4 * len(keys) + 1_000_000:  # dense enough to number keys without a sort
         present = np.flatnonzero(np.bincount(keys, minlength=n_keys))
-        return present, {
-            name: np.bincount(keys, weights=array[rows], minlength=n_keys)[present]
-            for name, array in values.items()
-        }
-    present, inverse = np.unique(keys, return_inverse=True)
+        number = np.zeros(n_keys, dtype="int64")
+        number[present] = np.arange(len(present))
+        inverse = number[keys]
+    else:
+        present, inverse = np.unique(keys, return_inverse=True)
     return present, {
         name: np.bincount(inverse, weights=array[rows], minlength=len(present))
         for name, array in values.items()

@@ -369,7 +369,10 @@ class _Failure:
     check: str
     phrases: tuple[str, str]
     count: int
-    examples: tuple[tuple[str | None, int, str | None], ...] = ()
+    examples: tuple[tuple[str | None, int, Any], ...] = ()
+    #: Whether the examples' values are in their own type (shown as the readers show
+    #: them), rather than text from the engine (see :func:`_shown`).
+    typed: bool = False
 
 
 def _count_failures(
@@ -522,15 +525,17 @@ def _shown(column: str, value: str | None) -> str | None:
 
 def _to_problem(failure: _Failure, *, several_files: bool, no_rows: str | None) -> Any:
     """Word one failure in the style of :mod:`toolkit.data.readers`' messages."""
-    from toolkit.data.readers import MAX_EXAMPLES, _Problem
+    from toolkit.data.readers import MAX_EXAMPLES, _Problem, _show_value
 
     singular, plural = failure.phrases
     count = failure.count
-    show_values = failure.check not in ("not_blank", "unique")
+    show_values = failure.check != "not_blank"
     details = []
     for file, row, value in failure.examples:
         where = f"row {row}" + (f" of {Path(file).name}" if several_files and file else "")
-        shown = _shown(failure.column, value) if show_values else None
+        shown = None
+        if show_values and value is not None:
+            shown = _show_value(value) if failure.typed else _shown(failure.column, value)
         details.append(f"{where}: {shown}" if shown is not None else where)
     if details and not show_values and not several_files:
         detail = ("row " if len(details) == 1 else "rows ") + ", ".join(
@@ -549,6 +554,30 @@ def _to_problem(failure: _Failure, *, several_files: bool, no_rows: str | None) 
         failing_rows=count,
         example_rows=tuple(row for _, row, _ in failure.examples[:MAX_EXAMPLES]),
     )
+
+
+def _in_contract_order(failures: Sequence[_Failure]) -> list[_Failure]:
+    """Sort failures by their column's place in the contract, as the readers sort them."""
+    from toolkit.data.schemas import PERSONS_RULES
+
+    order = {name: position for position, name in enumerate(PERSONS_RULES)}
+    return sorted(failures, key=lambda failure: order.get(failure.column, len(order)))
+
+
+def _typed(value: str | None, kind: str) -> Any:
+    """Turn an example value the engine sent as text back into its own type (``kind``)."""
+    if value is None:
+        return None
+    kind = kind.upper()
+    if kind == "BOOLEAN":
+        return value == "true"
+    if "INT" in kind:
+        return int(value)
+    if kind in ("DOUBLE", "FLOAT", "REAL") or kind.startswith("DECIMAL"):
+        return float(value)
+    if kind.startswith(("TIMESTAMP", "DATE")):
+        return pd.Timestamp(value)
+    return value
 
 
 def _check_values(
@@ -617,7 +646,8 @@ def _check_values(
         "engine='duckdb' on the files, or toolkit.data.read_persons, to list them"
     )
     problems = [
-        _to_problem(failure, several_files=several_files, no_rows=no_rows) for failure in failures
+        _to_problem(failure, several_files=several_files, no_rows=no_rows)
+        for failure in _in_contract_order(failures)
     ]
     _raise(problems, label=label, source=source, first_row=2)
 
@@ -894,7 +924,6 @@ def fast_aggregate(
     """
     import duckdb
     import ibis
-    import ibis.expr.operations as ops
     import pyarrow.compute as pc
 
     from toolkit.segment._engine_contract import stands_as_key
@@ -935,22 +964,20 @@ def fast_aggregate(
     if ids_first and not unique_ids():
         return None
     try:
-        # The columns the aggregate reads must stand; to check the rules, also those in
-        # which a value that does not stand might break no rule.
-        reads = {
-            field.name
-            for field in aggregate(table, {}).op().find(ops.Field)
-            if field.rel == table.op()
-        }
+        # Rows count as not standing where a column with a test does not stand, read by
+        # the aggregate or not (``person_id`` aside: see ``unique_ids``). For a column the
+        # aggregate does not read this is stricter than it need be, which costs only the
+        # standardised path for such files; finding the columns read would mean building
+        # the expression twice, its costliest step.
         trusted = table[_FAST_FLAGS[0]]
         if validate:
             trusted = trusted & ~table[_FAST_FLAGS[1]]
         for name, column in reading.stands.items():
-            checked = name == "person_id" or name in reading.checked
-            if name in reads or (validate and not checked):
+            if name != "person_id":
                 trusted = trusted & table[column]
         counts = {_NOT_AS_THEY_STAND: ~trusted, _ROWS: ibis.literal(True)}
-        result = con.to_pyarrow(aggregate(table, counts))
+        expression = aggregate(table, counts)
+        result = con.to_pyarrow(expression)
     except Exception:  # noqa: BLE001 - any error: the standardised files give it, in order
         return None  # (the checks' message first, then the aggregate's own error)
     persons = pc.sum(result[_ROWS]).as_py()
@@ -1017,8 +1044,8 @@ def _hand_to_readers(con: Any, files: list[str], label: str, path: str, *, reaso
     )
 
 
-def _check_files(con: Any, contract: _FileContract) -> None:
-    """Check scanned persons files against the whole persons contract, or raise.
+def _check_files(con: Any, contract: _FileContract) -> int:
+    """Check scanned persons files against the whole persons contract; the persons, or raise.
 
     One aggregate query counts the rows breaking each rule (and the rows), then the
     ``person_id`` hashes are scanned for repeats (:func:`_surplus_hashes`). When every
@@ -1055,11 +1082,17 @@ def _check_files(con: Any, contract: _FileContract) -> None:
     except duckdb.Error as error:
         rows, counts, reason = -1, [], _first_line(error)
     if rows > 0 and not any(counts) and not duplicated:
-        return
+        return rows
     engine_can_tell = rows > 0 and (
         not _readable_by_readers(contract.files)
         or (
-            not (contract.kind == "csv" and _has_blank_lines(contract.files[0]))
+            not (
+                contract.kind == "csv"
+                and (
+                    _has_blank_lines(contract.files[0])
+                    or _has_uneven_lines(contract.files[0], len(contract.columns))
+                )
+            )
             and _unreadable_confirmed(con, contract, counts)
         )
     )
@@ -1072,6 +1105,7 @@ def _check_files(con: Any, contract: _FileContract) -> None:
         )
     frame = _read_with_readers(contract.files, contract.label, contract.path, reason)
     _replace_view(con, contract, frame)
+    return len(frame)
 
 
 def _has_blank_lines(path: str) -> bool:
@@ -1085,6 +1119,17 @@ def _has_blank_lines(path: str) -> bool:
                 return True
             previous = block[-2:]
     return False
+
+
+def _has_uneven_lines(path: str, width: int) -> bool:
+    """Whether a CSV record has other than ``width`` values (streamed; only when a rule failed).
+
+    DuckDB reads a line with one value too many when the last is empty (a trailing comma)
+    and drops it; the readers refuse the line, naming it.
+    """
+    opener: Callable[..., Any] = gzip.open if path.lower().endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8-sig", newline="", errors="replace") as handle:
+        return any(len(record) not in (0, width) for record in csv.reader(handle))
 
 
 #: Most distinct unreadable values of a column put through the readers' standardisation.
@@ -1181,25 +1226,32 @@ def _raise_from_engine(
                 len(checks),
                 "person_id IN (SELECT person_id FROM _located WHERE person_id IS NOT NULL "
                 "GROUP BY person_id HAVING count(*) > 1)",
-                "NULL",
+                "person_id",
             )
         )
+    # Each value travels as text with its type, so that it is shown as the readers show it.
     parts = [
         f"(SELECT {index} AS _check, CAST({_FILE} AS VARCHAR) AS _file, "
-        f"CAST({_ROW} AS BIGINT) AS _row, CAST({shown} AS VARCHAR) AS _value FROM _located "
+        f"CAST({_ROW} AS BIGINT) AS _row, CAST({shown} AS VARCHAR) AS _value, "
+        f"typeof({shown}) AS _type FROM _located "
         f"WHERE {broken} ORDER BY _file, _row LIMIT {MAX_EXAMPLES})"
         for index, broken, shown in wanted
     ]
     found = con.con.execute(
         f"WITH _located AS ({located.full}) {' UNION ALL '.join(parts)}"
     ).fetchall()
-    examples: dict[int, list[tuple[str | None, int, str | None]]] = {}
-    for index, file, row, value in sorted(found, key=lambda item: (item[0], item[1], item[2])):
+    examples: dict[int, list[tuple[str | None, int, Any]]] = {}
+    for index, file, row, value, kind in sorted(found, key=lambda item: item[:3]):
         number = int(row) - (starts[file] if starts else 0)
-        examples.setdefault(index, []).append((file, number, value))
+        examples.setdefault(index, []).append((file, number, _typed(value, kind)))
     failures = [
         _Failure(
-            check.column, check.check, check.phrases, counts[index], tuple(examples.get(index, []))
+            check.column,
+            check.check,
+            check.phrases,
+            counts[index],
+            tuple(examples.get(index, [])),
+            typed=True,
         )
         for index, check in enumerate(checks)
         if counts[index]
@@ -1212,10 +1264,14 @@ def _raise_from_engine(
                 ("shares a person_id with another row", "share a person_id with another row"),
                 duplicated,
                 tuple(examples.get(len(checks), [])),
+                typed=True,
             )
         )
     several = len(contract.files) > 1
-    problems = [_to_problem(failure, several_files=several, no_rows=None) for failure in failures]
+    problems = [
+        _to_problem(failure, several_files=several, no_rows=None)
+        for failure in _in_contract_order(failures)
+    ]
     _raise(problems, label=contract.label, source=contract.path, first_row=2)
 
 

@@ -1,118 +1,70 @@
-"""Shared checks, error wording and grouping for the indicator functions.
+"""Data checks, confidence levels and grouping shared by the indicator functions.
 
-Every public function in :mod:`toolkit.indicators` validates its options and its data
-here, so that errors read the same everywhere: scikit-learn's wording for options
-(``TypeError`` for a wrong type, ``ValueError`` for a wrong value) and, for data, the
-parameter, the column and the first few rows at fault.
+The arguments of every public function in :mod:`toolkit.indicators` are checked by the
+constraints it declares (:func:`toolkit._params.validate_params`); this module holds what
+needs the data: the ``by`` columns, numeric and count columns (negative counts, events
+without a population, naming the rows), the limit columns of each confidence level and the
+rows of each group.
 """
 
 from __future__ import annotations
 
-import math
-import numbers
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-#: How many offending row labels an error message lists before summarising the rest.
-_ROWS_SHOWN = 5
+from toolkit._params import check_columns_exist, rows_text
+
+__all__ = [
+    "Groups",
+    "by_columns",
+    "check_no_clash",
+    "check_not_negative",
+    "check_numerator_within",
+    "check_population_for_events",
+    "confidence_label",
+    "confidence_levels",
+    "confidence_text",
+    "count_column",
+    "counts_and_populations",
+    "group_label",
+    "group_rows",
+    "limit_columns",
+    "numerators_and_denominators",
+    "numeric_column",
+    "result_frame",
+    "rows_text",
+    "scaled_limits",
+    "value_repeated_per_cell",
+]
 
 
-def rows_text(labels: Sequence[Hashable] | pd.Index) -> str:
-    """Describe offending rows for an error message, e.g. ``"2 rows (3, 7)"``.
+def by_columns(data: pd.DataFrame, by: str | Sequence[str] | None, func: str) -> list[str]:
+    """Return the ``by`` option as a list of column names, each one of ``data``'s.
 
-    Parameters
-    ----------
-    labels : sequence of hashable
-        Index labels of the rows at fault.
-
-    Returns
-    -------
-    str
-        The count and the first few labels.
+    Its type and that its names differ are declared constraints (``"columns"``); this
+    checks the names against the data.
     """
-    labels = list(labels)
-    shown = ", ".join(
-        repr(label) if isinstance(label, str) else str(label) for label in labels[:_ROWS_SHOWN]
-    )
-    more = f" and {len(labels) - _ROWS_SHOWN} more" if len(labels) > _ROWS_SHOWN else ""
-    noun = "row" if len(labels) == 1 else "rows"
-    return f"{len(labels)} {noun} ({shown}{more})"
-
-
-def check_frame(data: Any, func: str) -> pd.DataFrame:
-    """Return ``data`` if it is a DataFrame, else raise ``TypeError``."""
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(
-            f"The 'data' parameter of {func} must be a pandas DataFrame. "
-            f"Got {type(data).__name__} instead."
-        )
-    return data
-
-
-def check_column(data: pd.DataFrame, name: Any, param: str, func: str) -> str:
-    """Check that the option ``param`` names a column of ``data``; return the name."""
-    if not isinstance(name, str):
-        raise TypeError(
-            f"The '{param}' parameter of {func} must be a column name (str). Got {name!r} instead."
-        )
-    if name not in data.columns:
-        raise ValueError(
-            f"The '{param}' parameter of {func} names the column {name!r}, which is not in "
-            f"the data. Columns: {', '.join(map(str, data.columns))}."
-        )
-    return name
-
-
-def check_columns(data: Any, columns: Mapping[str, Any], func: str) -> pd.DataFrame:
-    """Check that ``data`` is a DataFrame and that each option names one of its columns.
-
-    Parameters
-    ----------
-    data : Any
-        The ``data`` (or ``cube``) argument of the public function.
-    columns : mapping of str to Any
-        Parameter name to the column it names, checked in this order.
-    func : str
-        Calling function, for error messages.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``data`` itself.
-    """
-    check_frame(data, func)
-    for param, column in columns.items():
-        check_column(data, column, param, func)
-    return data
-
-
-def check_optional_column(data: pd.DataFrame, name: Any, param: str, func: str) -> str | None:
-    """Like :func:`check_column` but ``None`` is allowed."""
-    if name is None:
-        return None
-    return check_column(data, name, param, func)
-
-
-def normalise_by(data: pd.DataFrame, by: Any, func: str) -> list[str]:
-    """Return the ``by`` option as a list of existing column names."""
     if by is None:
         return []
-    names = [by] if isinstance(by, str) else by
-    if not isinstance(names, Sequence) or isinstance(names, bytes):
-        raise TypeError(
-            f"The 'by' parameter of {func} must be a column name, a list of column names "
-            f"or None. Got {by!r} instead."
-        )
-    names = list(names)
-    for name in names:
-        check_column(data, name, "by", func)
-    if len(set(names)) != len(names):
-        raise ValueError(f"The 'by' parameter of {func} repeats a column. Got {by!r} instead.")
+    names = [by] if isinstance(by, str) else list(by)
+    check_columns_exist(data, {"by": names}, func)
     return names
+
+
+def confidence_levels(confidence: float | Sequence[float] | None) -> tuple[float, ...]:
+    """Return the confidence level(s) as a tuple of floats (none for ``None``).
+
+    The levels are checked by the declared constraint :data:`toolkit._params.CONFIDENCE`.
+    """
+    if confidence is None:
+        return ()
+    if isinstance(confidence, Sequence | np.ndarray):
+        return tuple(float(level) for level in confidence)
+    return (float(confidence),)
 
 
 def check_no_clash(names: Sequence[str], reserved: Sequence[str], func: str) -> None:
@@ -123,138 +75,6 @@ def check_no_clash(names: Sequence[str], reserved: Sequence[str], func: str) -> 
             f"The 'by' parameter of {func} names column(s) {clash}, which the output uses "
             "for its own results. Rename them first."
         )
-
-
-def check_new_columns(data: pd.DataFrame, names: Sequence[str], func: str) -> None:
-    """Refuse to overwrite existing columns when adding results to a copy of the input."""
-    clash = [name for name in names if name in data.columns]
-    if clash:
-        raise ValueError(
-            f"{func} adds the column(s) {clash}, which the data already has. Rename or drop "
-            "them first; existing columns are never overwritten."
-        )
-
-
-def check_real(
-    value: Any,
-    param: str,
-    func: str,
-    *,
-    low: float | None = None,
-    high: float | None = None,
-    low_open: bool = True,
-    high_open: bool = True,
-    description: str = "a float",
-) -> float:
-    """Check a real-valued option against an interval; return it as a float."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"The '{param}' parameter of {func} must be {description}. Got {value!r} instead."
-        )
-    original, value = value, float(value)
-    bad = not math.isfinite(value)
-    if low is not None:
-        bad = bad or (value <= low if low_open else value < low)
-    if high is not None:
-        bad = bad or (value >= high if high_open else value > high)
-    if bad:
-        raise ValueError(
-            f"The '{param}' parameter of {func} must be {description}. Got {original!r} instead."
-        )
-    return value
-
-
-def check_positive(value: Any, param: str, func: str) -> float:
-    """Check a positive, finite option such as a multiplier; return it as a float."""
-    return check_real(value, param, func, low=0.0, description="a positive float")
-
-
-def check_int(value: Any, param: str, func: str, *, minimum: int, description: str) -> int:
-    """Check an integer option with a lower bound; return it."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"The '{param}' parameter of {func} must be {description}. Got {value!r} instead."
-        )
-    if value < minimum:
-        raise ValueError(
-            f"The '{param}' parameter of {func} must be {description}. Got {value!r} instead."
-        )
-    return int(value)
-
-
-def check_bool(value: Any, param: str, func: str) -> bool:
-    """Check a boolean option; return it."""
-    if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"The '{param}' parameter of {func} must be a bool. Got {value!r} instead.")
-    return bool(value)
-
-
-def check_choice(value: Any, param: str, func: str, options: Mapping[str, Any]) -> Any:
-    """Look a ``Literal`` option up in its table of named choices."""
-    if not isinstance(value, str):
-        raise TypeError(
-            f"The '{param}' parameter of {func} must be one of {sorted(options)} (str). "
-            f"Got {value!r} instead."
-        )
-    if value not in options:
-        raise ValueError(
-            f"The '{param}' parameter of {func} must be one of {sorted(options)}. "
-            f"Got {value!r} instead."
-        )
-    return options[value]
-
-
-#: Lowest confidence level accepted, as PHEindicatormethods ("between 0.9 and 1").
-MIN_CONFIDENCE = 0.9
-
-
-def parse_confidence(confidence: Any, func: str) -> tuple[float, ...]:
-    """Return the confidence level(s) as a tuple of floats from 0.9 up to (not including) 1.
-
-    A single float or a sequence of distinct floats (e.g. ``(0.95, 0.998)``) is accepted.
-    Levels below 0.9 are refused, as PHEindicatormethods refuses them (Fingertips
-    publishes 95% and 99.8% limits). Percentages such as 95 are refused so that 95 and
-    0.95 can never be confused, and a level of 1 is refused because its limits are
-    infinite (``phe_*`` accept 90 to 100 as percentages and 1; a documented departure).
-    """
-    description = "a float from 0.9 to below 1 or a sequence of such floats, e.g. (0.95, 0.998)"
-    single = "a float from 0.9 to below 1, e.g. 0.95"
-    if isinstance(confidence, Sequence) and not isinstance(confidence, str):
-        if len(confidence) == 0:
-            raise ValueError(
-                f"The 'confidence' parameter of {func} must be {description}. "
-                f"Got {confidence!r} instead."
-            )
-        levels = tuple(
-            check_real(
-                c,
-                "confidence",
-                func,
-                low=MIN_CONFIDENCE,
-                high=1.0,
-                low_open=False,
-                description=description,
-            )
-            for c in confidence
-        )
-    else:
-        levels = (
-            check_real(
-                confidence,
-                "confidence",
-                func,
-                low=MIN_CONFIDENCE,
-                high=1.0,
-                low_open=False,
-                description=single,
-            ),
-        )
-    labels = [confidence_label(c) for c in levels]
-    if len(set(labels)) != len(labels):
-        raise ValueError(
-            f"The 'confidence' parameter of {func} repeats a level. Got {confidence!r} instead."
-        )
-    return levels
 
 
 def confidence_label(level: float) -> str:
@@ -430,13 +250,26 @@ def numerators_and_denominators(
         count_param="numerator",
         population_param="denominator",
     )
+    if proportion:
+        check_numerator_within(counts, sizes, data, numerator, denominator, func)
+    return counts, sizes
+
+
+def check_numerator_within(
+    counts: np.ndarray,
+    sizes: np.ndarray,
+    data: pd.DataFrame,
+    numerator: str,
+    denominator: str,
+    func: str,
+) -> None:
+    """Refuse rows whose numerator exceeds their denominator (a proportion's), naming them."""
     over = counts > sizes
-    if proportion and over.any():
+    if over.any():
         raise ValueError(
             f"The 'numerator' column {numerator!r} of {func} exceeds the 'denominator' column "
             f"{denominator!r} in {rows_text(data.index[over])}."
         )
-    return counts, sizes
 
 
 def value_repeated_per_cell(

@@ -1,0 +1,458 @@
+"""One contract for every public function of indicators, places, prioritise and monitor.
+
+The functions are enumerated from each subpackage's ``__all__``, so a new public function
+is picked up here and fails until it declares its arguments' constraints
+(:func:`toolkit._params.validate_params`). For every function:
+
+- every parameter is declared, and the declared constraints accept the defaults;
+- a bad option (an unknown choice, a number out of range) is a ``ValueError`` and a wrong
+  type a ``TypeError``, both in the one template that names the parameter and the
+  function, raised before the function does any work;
+- a function that takes a DataFrame first leaves it unchanged, keeps its ``by`` columns
+  and refuses negative counts where it takes counts.
+
+Where a rule does not apply, the lists below say so with a reason; nothing is skipped
+silently. The indicator functions' data rules (input unchanged, ``by`` kept, negative
+counts, missing populations, age bands, confidence) are the specs of
+``tests/indicators/test_indicator_contract.py``, run again here for the shared rules.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+import sys
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from toolkit._params import (
+    Constraint,
+    InstanceOf,
+    Interval,
+    Options,
+    SequenceOf,
+    check_param,
+    make_constraint,
+)
+
+sys.path.insert(0, str(Path(__file__).parent / "indicators"))
+from test_indicator_contract import SPECS as INDICATOR_SPECS  # noqa: E402
+from test_indicator_contract import VALUE_FUNCTIONS  # noqa: E402
+
+SUBPACKAGES = ("indicators", "places", "prioritise", "monitor")
+
+
+def _public_functions() -> dict[str, Any]:
+    found = {}
+    for package in SUBPACKAGES:
+        module = importlib.import_module(f"toolkit.{package}")
+        for name in module.__all__:
+            value = getattr(module, name)
+            if inspect.isfunction(value):
+                found[f"{package}.{name}"] = value
+    return found
+
+
+FUNCTIONS = _public_functions()
+
+#: Public functions whose arguments are not declared here, and why.
+UNDECLARED = {
+    "places.suppress_small_counts": (
+        "re-exported from toolkit.disclosure, a shared module below every subpackage whose "
+        "check_threshold and check_zero_policy check its options (moved in a later step)"
+    ),
+}
+
+#: Public functions without an option that has a choice or a range, and why.
+NO_OPTIONS = {
+    "places.read_lsoa_lookup": "takes only a path",
+    "places.join_boundaries": "takes two tables and a name for the message",
+    "places.match_lsoa_codes": "takes two tables, a column and words for the report",
+    "places.cluster_map": "its options are titles, booleans and a figure size",
+    "prioritise.cube_criteria": "takes only the candidates",
+    "prioritise.known_cohort_ids": "takes only a path",
+    "prioritise.load_theme": "takes a path and the known cohorts",
+    "prioritise.load_themes": "takes folders and the known cohorts",
+    "prioritise.impact_range": "takes events and an intervention",
+    "prioritise.impact_central": "takes events and an intervention",
+    "prioritise.impact_cost_range": "takes events and an intervention",
+    "prioritise.themes_frame": "takes only themes",
+    "prioritise.themes_markdown": "takes only themes",
+    "prioritise.write_themes_doc": "takes a path and themes",
+    "prioritise.theme_criteria": "takes only the candidates",
+    "prioritise.kendalls_w": "takes only the ranks",
+    "prioritise.aggregate_weights": "takes weights and criterion names",
+    "prioritise.compare_rounds": "takes two rooms and a pair of round numbers of any value",
+    "prioritise.write_criteria_template": "its options are a path, criteria and a bool",
+    "prioritise.read_criteria_scores": "takes a path, the candidates and criteria",
+    "prioritise.definitional_outcomes": "takes a model, outcome names and flags",
+    "monitor.agreed_priorities": "takes a result and names",
+    "indicators.core20_share": "its options are column names and groups",
+    "indicators.life_expectancy_gap_by_cause": "its options are column names, groups and a bool",
+    "monitor.what_moved": "takes two results",
+    "monitor.format_value": "takes only a number",
+    "monitor.icon_labels": "takes only a summary row, checked by the function itself",
+}
+
+#: Public functions with no argument whose type is declared, and why.
+NO_TYPED_ARGUMENT = {
+    "monitor.icon_labels": "its one argument is a summary row of any mapping-like kind",
+}
+
+DECLARED = sorted(set(FUNCTIONS) - set(UNDECLARED))
+
+
+def test_the_lists_name_public_functions_only():
+    for listing in (UNDECLARED, NO_OPTIONS, NO_TYPED_ARGUMENT):
+        assert set(listing) <= set(FUNCTIONS), set(listing) - set(FUNCTIONS)
+    assert len(FUNCTIONS) >= 70  # the four subpackages' public functions
+
+
+@pytest.mark.parametrize("name", DECLARED)
+def test_every_parameter_is_declared_and_the_defaults_meet_it(name):
+    function = FUNCTIONS[name]
+    constraints = getattr(function, "parameter_constraints", None)
+    assert constraints is not None, f"{name} declares no constraints (validate_params)"
+    signature = inspect.signature(function)
+    assert list(constraints) == list(signature.parameters)
+    for parameter in signature.parameters.values():
+        if parameter.default is not inspect.Parameter.empty:
+            check_param(parameter.default, parameter.name, constraints[parameter.name], name)
+
+
+# --------------------------------------------------------------------------------------
+# Bad options and wrong types, answered in the one template before any work is done
+# --------------------------------------------------------------------------------------
+def _meets(constraint: Constraint) -> Any:
+    """A value that meets ``constraint`` (a stand-in: the function never runs)."""
+    if isinstance(constraint, InstanceOf):
+        cls = constraint.cls
+        cls = cls[0] if isinstance(cls, tuple) else cls
+        if cls is pd.DataFrame:
+            return pd.DataFrame({"a": [1]})
+        if cls is pd.Series:
+            return pd.Series([1.0])
+        if cls is np.ndarray:
+            return np.ones((2, 2))
+        if cls in (set, frozenset, list, tuple):
+            return cls()
+        return mock.create_autospec(cls, instance=True)
+    if isinstance(constraint, Interval):
+        for value in (1, 0.95, 100, 5, 0.5, 1000, 12, 99):
+            if constraint.is_satisfied_by(value):
+                return value
+    if isinstance(constraint, Options):
+        return sorted(constraint.options)[0]
+    if isinstance(constraint, SequenceOf):
+        return [_meets(constraint.item)] * max(constraint.min_length, 1)
+    for value in ("a", ["a"], {"a": 1.0}, True, None, Path("a.csv"), print):
+        if constraint.is_satisfied_by(value):
+            return value
+    raise AssertionError(f"no stand-in for {constraint}")
+
+
+def _required(function: Any) -> dict[str, Any]:
+    """Stand-ins meeting the constraints of every parameter that has no default."""
+    values = {}
+    for parameter in inspect.signature(function).parameters.values():
+        if parameter.default is inspect.Parameter.empty:
+            first = function.parameter_constraints[parameter.name][0]
+            values[parameter.name] = _meets(first)
+    return values
+
+
+def _bad_value(constraint: Constraint) -> Any:
+    """A value of the right type that the constraint refuses, or ``None`` if none."""
+    if isinstance(constraint, Options) and constraint.kind is str:
+        return "no_such_option"
+    if isinstance(constraint, Options):
+        return max(constraint.options) + 1_000
+    if isinstance(constraint, Interval):
+        bound = constraint.left - 1 if constraint.left is not None else None
+        if bound is None and constraint.right is not None:
+            bound = constraint.right + 1
+        return float(bound) if constraint.kind is float and bound is not None else bound
+    return None
+
+
+def _option_cases() -> list[tuple[str, str, Any]]:
+    cases = []
+    for name in DECLARED:
+        function = FUNCTIONS[name]
+        for parameter, constraints in function.parameter_constraints.items():
+            for constraint in constraints:
+                bad = _bad_value(constraint)
+                if bad is not None and not any(c.is_satisfied_by(bad) for c in constraints):
+                    cases.append((name, parameter, bad))
+                    break
+    return cases
+
+
+OPTION_CASES = _option_cases()
+
+
+def _call(name: str, **changed: Any) -> None:
+    function = FUNCTIONS[name]
+    arguments = {**_required(function), **changed}
+    positional = [
+        p.name
+        for p in inspect.signature(function).parameters.values()
+        if p.kind is inspect.Parameter.POSITIONAL_ONLY
+    ]
+    function(*[arguments.pop(p) for p in positional], **arguments)
+
+
+def _template(parameter: str, name: str) -> str:
+    function = name.split(".")[1]
+    return rf"^The '{parameter}' parameter of {function} must be .+\. Got .+ instead\.$"
+
+
+def test_every_function_with_options_has_a_case():
+    with_cases = {name for name, _, _ in OPTION_CASES}
+    assert with_cases | set(NO_OPTIONS) == set(DECLARED)
+    assert not with_cases & set(NO_OPTIONS), "listed as without options, but it has some"
+
+
+@pytest.mark.parametrize(
+    ("name", "parameter", "bad"), OPTION_CASES, ids=[f"{n}-{p}" for n, p, _ in OPTION_CASES]
+)
+def test_a_bad_option_is_a_value_error_in_the_template(name, parameter, bad):
+    with pytest.raises(ValueError, match=_template(parameter, name)):
+        _call(name, **{parameter: bad})
+
+
+def _typed_parameter(name: str) -> str | None:
+    for parameter, constraints in FUNCTIONS[name].parameter_constraints.items():
+        if not any(c.is_satisfied_by(object()) for c in constraints):
+            return parameter
+    return None
+
+
+TYPED = [name for name in DECLARED if name not in NO_TYPED_ARGUMENT]
+
+
+@pytest.mark.parametrize("name", TYPED)
+def test_a_wrong_type_is_a_type_error_in_the_template(name):
+    parameter = _typed_parameter(name)
+    assert parameter is not None, f"{name}: no argument with a declared type"
+    with pytest.raises(TypeError, match=_template(parameter, name)):
+        _call(name, **{parameter: object()})
+
+
+@pytest.mark.parametrize("name", sorted(NO_TYPED_ARGUMENT))
+def test_functions_listed_without_a_typed_argument_have_none(name):
+    assert _typed_parameter(name) is None
+
+
+# --------------------------------------------------------------------------------------
+# Data rules of the functions that take a DataFrame first
+# --------------------------------------------------------------------------------------
+def _frame_of(result: Any) -> pd.DataFrame:
+    return result.to_frame() if hasattr(result, "to_frame") else result
+
+
+def _series(n: int = 24) -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    return pd.DataFrame(
+        {
+            "place": np.repeat(["North", "South"], n),
+            "period": np.tile(pd.period_range("2022-01", periods=n, freq="M"), 2),
+            "value": rng.normal(50, 5, 2 * n),
+        }
+    )
+
+
+def _weights() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"table": ["A", "B", "C"], "weight_burden": [1.0, 2.0, 3.0], "weight_cost": [3.0, 1, 1]}
+    )
+
+
+#: How to call the other subpackages' DataFrame-first functions on a small input:
+#: (make the frame, call it with optional ``by``, the group column or None).
+OTHER_SPECS = {
+    "monitor.spc": (_series, lambda d, **o: FUNCTIONS["monitor.spc"](d, **o), "place"),
+    "prioritise.aggregate_weights": (
+        _weights,
+        lambda d, **o: FUNCTIONS["prioritise.aggregate_weights"](
+            d, criteria=["burden", "cost"], **o
+        ),
+        None,
+    ),
+    "prioritise.kendalls_w": (
+        lambda: pd.DataFrame({"x": [1, 2, 3], "y": [1, 3, 2], "z": [2, 1, 3]}),
+        lambda d, **o: FUNCTIONS["prioritise.kendalls_w"](d, **o),
+        None,
+    ),
+}
+
+#: DataFrame-first functions whose input-unchanged rule is checked in their own tests (they
+#: need a system's data, boundaries or a scoring model to run), and where.
+CHECKED_ELSEWHERE = {
+    "places.area_indicators": "tests/places/test_places_indicators.py (demo system)",
+    "places.match_lsoa_codes": "tests/places/test_places_boundaries.py (ONS fixtures)",
+    "places.recode_lsoa": "tests/places/test_places_boundaries.py (ONS lookups)",
+    "prioritise.prioritise_persons": (
+        "runs the whole path (cube, themes, scoring): each step's rules are checked here or in "
+        "its own tests"
+    ),
+    "monitor.icon_labels": "takes one summary row (a Series or a mapping), not a table",
+    "prioritise.score_priorities": (
+        "tests/prioritise/test_prioritise_scoring.py::"
+        "test_input_is_left_unchanged_and_columns_are_not_overwritten"
+    ),
+    "prioritise.shortlist": "tests/prioritise/test_prioritise_scoring.py (scored candidates)",
+    "prioritise.rank_acceptability": "tests/prioritise/test_prioritise_robustness.py",
+    "prioritise.weight_to_enter": "tests/prioritise/test_prioritise_robustness.py",
+    "prioritise.write_criteria_template": (
+        "tests/prioritise/test_prioritise_templates.py::"
+        "test_template_is_not_overwritten_and_input_is_unchanged"
+    ),
+    "prioritise.candidate_priorities": (
+        "tests/prioritise/test_prioritise_candidates.py::test_candidates_score_and_input_is_unchanged"
+    ),
+    "prioritise.demo_shortlist": "builds on candidate_priorities (a cube of the demo system)",
+    "prioritise.cube_criteria": "reads only the candidates' columns",
+    "prioritise.theme_candidates": (
+        "tests/prioritise/test_prioritise_theme_candidates.py::"
+        "test_input_unchanged_and_bad_options_refused"
+    ),
+    "prioritise.theme_criteria": "reads only the candidates' columns",
+    "prioritise.room_consensus": "tests/prioritise/test_consensus_room.py (a scoring model)",
+    "monitor.validate_series": (
+        "tests/monitor/test_monitor_series.py::"
+        "test_validate_series_leaves_its_input_unchanged_and_returns_a_new_frame"
+    ),
+    "monitor.follow_priorities": (
+        "tests/monitor/test_monitor_follow.py::"
+        "test_input_is_unchanged_and_bad_priorities_are_refused"
+    ),
+    "monitor.demo_ambitions": "reads the demo series (tests/monitor/test_monitor_demo_series.py)",
+    "monitor.describe_spc": "tests/monitor/test_monitor_charts.py (an SPC result)",
+    "monitor.spc_chart": "tests/monitor/test_monitor_charts.py::test_the_input_frame_is_unchanged",
+}
+
+#: Functions that do not take a DataFrame (or GeoDataFrame) first.
+NOT_FRAME_FIRST = sorted(
+    name
+    for name in DECLARED
+    if not any(
+        c.is_satisfied_by(pd.DataFrame())
+        for c in next(iter(FUNCTIONS[name].parameter_constraints.values()))
+    )
+)
+
+INDICATOR_CALLS = {f"indicators.{spec.name}": spec for spec in INDICATOR_SPECS}
+
+
+def test_every_frame_first_function_has_a_rule():
+    frame_first = set(DECLARED) - set(NOT_FRAME_FIRST)
+    covered = set(INDICATOR_CALLS) | {f"indicators.{n}" for n in VALUE_FUNCTIONS}
+    covered |= set(OTHER_SPECS) | set(CHECKED_ELSEWHERE)
+    assert frame_first <= covered, frame_first - covered
+    geographic = {
+        name
+        for name in NOT_FRAME_FIRST
+        if any(
+            isinstance(c, InstanceOf) and c.description == "a GeoDataFrame"
+            for c in next(iter(FUNCTIONS[name].parameter_constraints.values()))
+        )
+    }
+    assert geographic == set(GEOGRAPHIC)
+
+
+#: Functions that take a GeoDataFrame first: maps and hot spots draw or test it and add
+#: columns only to copies; their own tests (tests/places) build the boundaries they need.
+GEOGRAPHIC = {
+    "places.choropleth": "draws the areas (tests/places/test_places_maps.py)",
+    "places.interactive_map": "draws the areas (tests/places/test_interactive_map_disclosure.py)",
+    "places.leaflet_map": "draws the areas (tests/places/test_places_leaflet.py)",
+    "places.local_moran_hotspots": "adds columns to a copy (tests/places/test_places_hotspots.py)",
+    "places.dissolve_places": "returns new places (tests/places/test_places_indicators.py)",
+    "places.join_boundaries": "returns a new table (tests/places/test_places_boundaries.py)",
+}
+
+
+FRAME_CALLS = {
+    **{name: (spec.data, spec.call, spec.by) for name, spec in INDICATOR_CALLS.items()},
+    **OTHER_SPECS,
+}
+
+
+@pytest.mark.parametrize("name", sorted(FRAME_CALLS))
+def test_the_input_frame_is_unchanged(name):
+    make, call, by = FRAME_CALLS[name]
+    data = make()
+    before = data.copy(deep=True)
+    call(data, **({"by": by} if by else {}))
+    pd.testing.assert_frame_equal(data, before)
+
+
+WITH_BY = sorted(name for name, (_, _, by) in FRAME_CALLS.items() if by)
+#: Frame-first functions that take no ``by=`` (groups come from elsewhere or not at all).
+WITHOUT_BY = {
+    "indicators.deprivation_profile": "one profile of the whole cube",
+    "prioritise.aggregate_weights": "one row per table; no groups",
+    "prioritise.kendalls_w": "one coefficient for the room",
+}
+
+
+def test_functions_without_by_are_listed():
+    assert {name for name, (_, _, by) in FRAME_CALLS.items() if not by} == set(WITHOUT_BY)
+    for name in WITHOUT_BY:
+        assert "by" not in inspect.signature(FUNCTIONS[name]).parameters
+
+
+@pytest.mark.parametrize("name", WITH_BY)
+def test_group_columns_are_kept(name):
+    make, call, by = FRAME_CALLS[name]
+    data = make()
+    result = call(data, by=by)
+    frame = _frame_of(result)
+    assert by in frame.columns
+    assert set(frame[by]) == set(data[by])
+    assert frame[by].dtype == data[by].dtype
+
+
+COUNTED = {f"indicators.{spec.name}": spec for spec in INDICATOR_SPECS if spec.count}
+#: Frame-first functions that take no counts, so have no negative counts to refuse.
+NO_COUNTS = {
+    "monitor.spc": "charts values of any sign (changes, rates, differences)",
+    "prioritise.aggregate_weights": "takes slider weights (checked as weights there)",
+    "prioritise.kendalls_w": "takes ranks",
+}
+
+
+def test_functions_without_counts_are_listed():
+    assert set(FRAME_CALLS) - set(COUNTED) == set(NO_COUNTS)
+
+
+@pytest.mark.parametrize("name", sorted(COUNTED))
+def test_negative_counts_are_refused(name):
+    spec = COUNTED[name]
+    data = spec.data()
+    data.loc[data.index[4], spec.count] = -1
+    with pytest.raises(ValueError, match=re.escape(f"'{spec.count}'")):
+        spec.call(data)
+
+
+def test_the_template_reads_like_scikit_learn():
+    with pytest.raises(ValueError) as error:
+        FUNCTIONS["indicators.crude_rate"](
+            pd.DataFrame({"events": [1], "population": [10]}),
+            events="events",
+            population="population",
+            confidence=95,
+        )
+    assert str(error.value) == (
+        "The 'confidence' parameter of crude_rate must be a float in the range [0.9, 1), "
+        "a non-empty sequence of distinct such floats (for example (0.95, 0.998)) or None. "
+        "Got 95 instead."
+    )
+    assert str(make_constraint(None)) == "None"
