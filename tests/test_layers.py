@@ -58,3 +58,43 @@ def test_the_check_sees_a_wrong_import(tmp_path):
     module = tmp_path / "module.py"
     module.write_text("def f():\n    from toolkit.report.charts import show_figure\n")
     assert _imported_layers(module) == {"report"}
+
+
+def _private_imports(path: Path) -> list[str]:
+    """The private names (``_name``) a module imports from another toolkit module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module.startswith("toolkit"):
+                found += [
+                    f"{node.module}.{alias.name}"
+                    for alias in node.names
+                    if alias.name.startswith("_") and not alias.name.startswith("__")
+                ]
+    return found
+
+
+#: Layers whose modules share their steps under public names only (issue 17): a step used by
+#: another module is public in its own (private modules such as ``_duckdb_files`` included).
+PUBLIC_STEPS = ("data", "segment")
+
+
+@pytest.mark.parametrize("layer", PUBLIC_STEPS)
+def test_modules_share_no_private_names(layer):
+    wrong = {}
+    for path in sorted((PACKAGE / layer).rglob("*.py")):
+        names = _private_imports(path)
+        if names:
+            wrong[str(path.relative_to(PACKAGE))] = names
+    assert not wrong, f"toolkit.{layer} imports private names of other modules: {wrong}"
+
+
+def test_data_problems_are_worded_by_one_public_module():
+    wrong = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = str(path.relative_to(PACKAGE))
+        names = [n for n in _private_imports(path) if n.startswith("toolkit.data.")]
+        if names:
+            wrong[name] = names
+    assert not wrong, f"import the public names of toolkit.data.problems instead: {wrong}"

@@ -19,18 +19,23 @@ counts, missing populations, age bands, confidence) are the specs of
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import re
 import sys
+import tempfile
+import warnings
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 
+from toolkit import monitor, prioritise
 from toolkit._params import (
     Constraint,
     InstanceOf,
@@ -40,6 +45,8 @@ from toolkit._params import (
     check_param,
     make_constraint,
 )
+from toolkit.data import make_demo_system
+from toolkit.segment import build_cohort_cube, build_cube, load_rules
 
 sys.path.insert(0, str(Path(__file__).parent / "indicators"))
 from test_indicator_contract import SPECS as INDICATOR_SPECS  # noqa: E402
@@ -61,13 +68,9 @@ def _public_functions() -> dict[str, Any]:
 
 FUNCTIONS = _public_functions()
 
-#: Public functions whose arguments are not declared here, and why.
-UNDECLARED = {
-    "places.suppress_small_counts": (
-        "re-exported from toolkit.disclosure, a shared module below every subpackage whose "
-        "check_threshold and check_zero_policy check its options (moved in a later step)"
-    ),
-}
+#: Public functions whose arguments are not declared here, and why (none: every public
+#: function declares them, places.suppress_small_counts in toolkit.disclosure).
+UNDECLARED: dict[str, str] = {}
 
 #: Public functions without an option that has a choice or a range, and why.
 NO_OPTIONS = {
@@ -79,9 +82,6 @@ NO_OPTIONS = {
     "prioritise.known_cohort_ids": "takes only a path",
     "prioritise.load_theme": "takes a path and the known cohorts",
     "prioritise.load_themes": "takes folders and the known cohorts",
-    "prioritise.impact_range": "takes events and an intervention",
-    "prioritise.impact_central": "takes events and an intervention",
-    "prioritise.impact_cost_range": "takes events and an intervention",
     "prioritise.themes_frame": "takes only themes",
     "prioritise.themes_markdown": "takes only themes",
     "prioritise.write_themes_doc": "takes a path and themes",
@@ -97,13 +97,11 @@ NO_OPTIONS = {
     "indicators.life_expectancy_gap_by_cause": "its options are column names, groups and a bool",
     "monitor.what_moved": "takes two results",
     "monitor.format_value": "takes only a number",
-    "monitor.icon_labels": "takes only a summary row, checked by the function itself",
+    "monitor.icon_labels": "takes only a summary row",
 }
 
-#: Public functions with no argument whose type is declared, and why.
-NO_TYPED_ARGUMENT = {
-    "monitor.icon_labels": "its one argument is a summary row of any mapping-like kind",
-}
+#: Public functions with no argument whose type is declared, and why (none today).
+NO_TYPED_ARGUMENT: dict[str, str] = {}
 
 DECLARED = sorted(set(FUNCTIONS) - set(UNDECLARED))
 
@@ -245,9 +243,9 @@ def test_a_wrong_type_is_a_type_error_in_the_template(name):
         _call(name, **{parameter: object()})
 
 
-@pytest.mark.parametrize("name", sorted(NO_TYPED_ARGUMENT))
-def test_functions_listed_without_a_typed_argument_have_none(name):
-    assert _typed_parameter(name) is None
+def test_functions_listed_without_a_typed_argument_have_none():
+    for name in NO_TYPED_ARGUMENT:
+        assert _typed_parameter(name) is None, name
 
 
 # --------------------------------------------------------------------------------------
@@ -274,6 +272,182 @@ def _weights() -> pd.DataFrame:
     )
 
 
+@functools.cache
+def _persons() -> pd.DataFrame:
+    """A small demo system's persons (2,000), made once."""
+    return make_demo_system(persons=2_000, seed=11).persons
+
+
+@functools.cache
+def _segment_cube() -> pd.DataFrame:
+    return build_cube(_persons(), model=load_rules("bridges_to_health"))
+
+
+@functools.cache
+def _cohort_cube() -> pd.DataFrame:
+    return build_cohort_cube(_persons()).table
+
+
+@functools.cache
+def _candidates() -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return prioritise.candidate_priorities(_segment_cube(), min_events=0)
+
+
+@functools.cache
+def _theme_candidates() -> Any:
+    return prioritise.theme_candidates(_cohort_cube())
+
+
+def _burden() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "candidate": ["a", "b", "c", "d", "e", "f"],
+            "label": ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot"],
+            "burden": [100.0, 80.0, 60.0, 40.0, 20.0, 0.0],
+            "excess": [0.0, 2.0, 4.0, 1.0, 3.0, 0.0],
+        }
+    )
+
+
+def _criteria() -> list[Any]:
+    return [prioritise.Criterion("burden"), prioritise.Criterion("excess", default_weight=2.0)]
+
+
+def _scored() -> pd.DataFrame:
+    return prioritise.score_priorities(_burden(), criteria=_criteria())
+
+
+def _submissions() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"table": ["A", "B", "C"], "weight_burden": [1.0, 5, 2], "weight_excess": [3.0, 1, 2]}
+    )
+
+
+@functools.cache
+def _demo_series() -> pd.DataFrame:
+    return monitor.make_demo_series(months=24, persons=10_000)
+
+
+def _one_series() -> pd.DataFrame:
+    series = _demo_series()
+    return series[series["series"] == series["series"].iloc[0]].reset_index(drop=True)
+
+
+@functools.cache
+def _spc_result() -> Any:
+    return monitor.spc(_one_series(), by="place")
+
+
+def _spc_points() -> pd.DataFrame:
+    points = _spc_result().to_frame()
+    return points[points["place"] == points["place"].iloc[0]].reset_index(drop=True)
+
+
+def _spc_summary() -> pd.DataFrame:
+    summary = _spc_result().summary()
+    return summary[summary["place"] == summary["place"].iloc[0]].reset_index(drop=True)
+
+
+def _write_template(data: pd.DataFrame) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        prioritise.write_criteria_template(data, Path(folder) / "scores.csv")
+
+
+def _quiet(call: Any) -> Any:
+    """Call without the warnings a small system gives (candidates left out, short series)."""
+
+    def quietly(data: pd.DataFrame, **options: Any) -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return call(data, **options)
+
+    return quietly
+
+
+#: The prioritise and monitor functions that need a system's data or a model, on small real
+#: inputs: (make the frame, call it, None: none of them takes ``by``).
+SYSTEM_SPECS = {
+    "prioritise.prioritise_persons": (
+        lambda: _persons().copy(),
+        _quiet(lambda d: prioritise.prioritise_persons(d, draws=200)),
+        None,
+    ),
+    "prioritise.score_priorities": (
+        _burden,
+        lambda d: prioritise.score_priorities(d, criteria=_criteria(), method="topsis"),
+        None,
+    ),
+    "prioritise.shortlist": (_scored, lambda d: prioritise.shortlist(d, size=3), None),
+    "prioritise.rank_acceptability": (
+        _burden,
+        lambda d: prioritise.rank_acceptability(d, criteria=_criteria(), draws=200, seed=0),
+        None,
+    ),
+    "prioritise.weight_to_enter": (
+        _burden,
+        lambda d: prioritise.weight_to_enter(
+            d, candidate="f", criterion="excess", criteria=_criteria(), size=2
+        ),
+        None,
+    ),
+    "prioritise.write_criteria_template": (_burden, _write_template, None),
+    "prioritise.candidate_priorities": (
+        lambda: _segment_cube().copy(),
+        _quiet(lambda d: prioritise.candidate_priorities(d, min_events=0)),
+        None,
+    ),
+    "prioritise.demo_shortlist": (
+        lambda: _segment_cube().copy(),
+        _quiet(lambda d: prioritise.demo_shortlist(d, draws=200, seed=0)),
+        None,
+    ),
+    "prioritise.cube_criteria": (lambda: _candidates().copy(), prioritise.cube_criteria, None),
+    "prioritise.theme_candidates": (
+        lambda: _cohort_cube().copy(),
+        _quiet(prioritise.theme_candidates),
+        None,
+    ),
+    "prioritise.theme_criteria": (
+        lambda: _theme_candidates().table.copy(),
+        prioritise.theme_criteria,
+        None,
+    ),
+    "prioritise.room_consensus": (
+        _submissions,
+        lambda d: prioritise.room_consensus(
+            d,
+            model=prioritise.ScoringModel(_burden(), criteria=_criteria()),
+            size=2,
+            baseline_draws=20,
+        ),
+        None,
+    ),
+    "monitor.validate_series": (lambda: _demo_series().copy(), monitor.validate_series, None),
+    "monitor.follow_priorities": (
+        lambda: _demo_series().copy(),
+        _quiet(lambda d: monitor.follow_priorities(d, ["end_of_life_care"])),
+        None,
+    ),
+    "monitor.demo_ambitions": (
+        lambda: _demo_series().copy(),
+        lambda d: monitor.demo_ambitions(d, {"end_of_life_care": "emergency_admissions"}),
+        None,
+    ),
+    "monitor.describe_spc": (
+        _spc_points,
+        lambda d: monitor.describe_spc(d, _spc_summary(), value_label="Admissions"),
+        None,
+    ),
+    "monitor.spc_chart": (
+        _spc_points,
+        lambda d: plt.close(monitor.spc_chart(d, title="Admissions", value_label="Rate")),
+        None,
+    ),
+    "monitor.icon_labels": (_spc_summary, monitor.icon_labels, None),
+}
+
 #: How to call the other subpackages' DataFrame-first functions on a small input:
 #: (make the frame, call it with optional ``by``, the group column or None).
 OTHER_SPECS = {
@@ -290,52 +464,15 @@ OTHER_SPECS = {
         lambda d, **o: FUNCTIONS["prioritise.kendalls_w"](d, **o),
         None,
     ),
+    **SYSTEM_SPECS,
 }
 
 #: DataFrame-first functions whose input-unchanged rule is checked in their own tests (they
-#: need a system's data, boundaries or a scoring model to run), and where.
+#: need boundaries or lookups to run), and where.
 CHECKED_ELSEWHERE = {
     "places.area_indicators": "tests/places/test_places_indicators.py (demo system)",
     "places.match_lsoa_codes": "tests/places/test_places_boundaries.py (ONS fixtures)",
     "places.recode_lsoa": "tests/places/test_places_boundaries.py (ONS lookups)",
-    "prioritise.prioritise_persons": (
-        "runs the whole path (cube, themes, scoring): each step's rules are checked here or in "
-        "its own tests"
-    ),
-    "monitor.icon_labels": "takes one summary row (a Series or a mapping), not a table",
-    "prioritise.score_priorities": (
-        "tests/prioritise/test_prioritise_scoring.py::"
-        "test_input_is_left_unchanged_and_columns_are_not_overwritten"
-    ),
-    "prioritise.shortlist": "tests/prioritise/test_prioritise_scoring.py (scored candidates)",
-    "prioritise.rank_acceptability": "tests/prioritise/test_prioritise_robustness.py",
-    "prioritise.weight_to_enter": "tests/prioritise/test_prioritise_robustness.py",
-    "prioritise.write_criteria_template": (
-        "tests/prioritise/test_prioritise_templates.py::"
-        "test_template_is_not_overwritten_and_input_is_unchanged"
-    ),
-    "prioritise.candidate_priorities": (
-        "tests/prioritise/test_prioritise_candidates.py::test_candidates_score_and_input_is_unchanged"
-    ),
-    "prioritise.demo_shortlist": "builds on candidate_priorities (a cube of the demo system)",
-    "prioritise.cube_criteria": "reads only the candidates' columns",
-    "prioritise.theme_candidates": (
-        "tests/prioritise/test_prioritise_theme_candidates.py::"
-        "test_input_unchanged_and_bad_options_refused"
-    ),
-    "prioritise.theme_criteria": "reads only the candidates' columns",
-    "prioritise.room_consensus": "tests/prioritise/test_consensus_room.py (a scoring model)",
-    "monitor.validate_series": (
-        "tests/monitor/test_monitor_series.py::"
-        "test_validate_series_leaves_its_input_unchanged_and_returns_a_new_frame"
-    ),
-    "monitor.follow_priorities": (
-        "tests/monitor/test_monitor_follow.py::"
-        "test_input_is_unchanged_and_bad_priorities_are_refused"
-    ),
-    "monitor.demo_ambitions": "reads the demo series (tests/monitor/test_monitor_demo_series.py)",
-    "monitor.describe_spc": "tests/monitor/test_monitor_charts.py (an SPC result)",
-    "monitor.spc_chart": "tests/monitor/test_monitor_charts.py::test_the_input_frame_is_unchanged",
 }
 
 #: Functions that do not take a DataFrame (or GeoDataFrame) first.
@@ -400,6 +537,7 @@ WITHOUT_BY = {
     "indicators.deprivation_profile": "one profile of the whole cube",
     "prioritise.aggregate_weights": "one row per table; no groups",
     "prioritise.kendalls_w": "one coefficient for the room",
+    **{name: "cohorts, candidates, series or tables come from the data" for name in SYSTEM_SPECS},
 }
 
 
@@ -421,11 +559,13 @@ def test_group_columns_are_kept(name):
 
 
 COUNTED = {f"indicators.{spec.name}": spec for spec in INDICATOR_SPECS if spec.count}
-#: Frame-first functions that take no counts, so have no negative counts to refuse.
+#: Frame-first functions that take no counts, so have no negative counts to refuse here
+#: (those that read a cube or series of counts refuse negative ones in their own tests).
 NO_COUNTS = {
     "monitor.spc": "charts values of any sign (changes, rates, differences)",
     "prioritise.aggregate_weights": "takes slider weights (checked as weights there)",
     "prioritise.kendalls_w": "takes ranks",
+    **{name: "not a table of counts with a count column named here" for name in SYSTEM_SPECS},
 }
 
 

@@ -34,6 +34,8 @@ Unlike scikit-learn's, the errors are plain ``TypeError`` and ``ValueError`` and
 parameter of a decorated function must be declared (``"no_validation"`` says, on purpose,
 that the function checks an argument itself).
 
+The constraints themselves are in :mod:`toolkit._constraints` (re-exported here).
+
 Checks of a DataFrame's contents (a required column missing, negative counts) are data
 checks, not argument checks; the one for a missing column, :func:`check_columns_exist`,
 lives here too so that every subpackage words it the same way.
@@ -42,21 +44,38 @@ lives here too so that every subpackage words it the same way.
 from __future__ import annotations
 
 import functools
-import importlib
 import inspect
-import math
-import numbers
-import os
 import sys
 import warnings
-from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
+from toolkit._constraints import (  # noqa: F401  (re-exported: declared with validate_params)
+    CONFIDENCE,
+    CONFIDENCE_LEVEL,
+    FINITE,
+    NON_NEGATIVE,
+    POSITIVE,
+    SEED,
+    THRESHOLD,
+    ZERO_POLICY,
+    Constraint,
+    InstanceOf,
+    Interval,
+    Options,
+    SequenceOf,
+    StrOptions,
+    _NoneConstraint,
+    _NoValidation,
+    make_constraint,
+)
+
 __all__ = [
     "CONFIDENCE",
+    "FINITE",
     "NON_NEGATIVE",
     "POSITIVE",
     "SEED",
@@ -66,8 +85,13 @@ __all__ = [
     "Options",
     "SequenceOf",
     "StrOptions",
+    "as_floats",
+    "THRESHOLD",
+    "ZERO_POLICY",
     "check_columns_exist",
+    "check_fields",
     "check_param",
+    "check_params",
     "check_new_columns",
     "invalid_parameter",
     "make_constraint",
@@ -83,379 +107,6 @@ _ROWS_SHOWN = 5
 
 #: A shown argument longer than this is named by its type instead ("Got DataFrame instead.").
 _LONGEST_SHOWN = 80
-
-
-class Constraint:
-    """What one argument may be: a type and, within that type, the values allowed.
-
-    Subclasses say whether a value satisfies the constraint, whether the value is at least
-    of the right type (which makes a failure a ``ValueError`` rather than a ``TypeError``)
-    and describe themselves for the message ("a float in the range [0.9, 1)").
-    """
-
-    def is_satisfied_by(self, value: Any) -> bool:
-        """Return whether ``value`` meets the constraint."""
-        raise NotImplementedError
-
-    def accepts_type(self, value: Any) -> bool:
-        """Return whether ``value`` is of the type the constraint describes."""
-        return self.is_satisfied_by(value)
-
-    def __str__(self) -> str:
-        raise NotImplementedError
-
-
-class _NoneConstraint(Constraint):
-    def is_satisfied_by(self, value: Any) -> bool:
-        return value is None
-
-    def __str__(self) -> str:
-        return "None"
-
-
-class _NoValidation(Constraint):
-    """Declares that the function checks this argument itself."""
-
-    def is_satisfied_by(self, value: Any) -> bool:
-        return True
-
-    def __str__(self) -> str:
-        return "checked by the function itself"
-
-
-class InstanceOf(Constraint):
-    """An instance of a class, given as the class or a dotted name imported when first needed.
-
-    Parameters
-    ----------
-    cls : type or str
-        The class, or its dotted name (``"geopandas.GeoDataFrame"``) so that declaring the
-        constraint does not import a heavy library.
-    description : str, optional
-        The words for the message; by default "an instance of <name>".
-    """
-
-    def __init__(self, cls: type | tuple[type, ...] | str, description: str | None = None):
-        self._cls = cls
-        name = cls if isinstance(cls, str) else getattr(cls, "__name__", str(cls))
-        self.description = description or f"an instance of {name}"
-
-    @property
-    def cls(self) -> type | tuple[type, ...]:
-        """The class, imported on first use when it was given by name."""
-        if isinstance(self._cls, str):
-            module, _, name = self._cls.rpartition(".")
-            self._cls = getattr(importlib.import_module(module), name)
-        return self._cls
-
-    def is_satisfied_by(self, value: Any) -> bool:
-        return isinstance(value, self.cls)
-
-    def __str__(self) -> str:
-        return self.description
-
-
-def _is_real(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
-
-
-def _is_integral(value: Any) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
-
-
-def _bound_text(bound: float | None, infinite: str) -> str:
-    return infinite if bound is None else f"{bound:g}"
-
-
-class Interval(Constraint):
-    """A number (int or float) in a range.
-
-    Parameters
-    ----------
-    kind : {numbers.Integral, numbers.Real, float}
-        ``Integral`` for a whole number (``2.0`` and ``True`` are refused), ``Real`` for any
-        int or float (not a bool), ``float`` for a float only (``95`` is refused as a
-        wrong type, where a level such as 0.95 is wanted).
-    left, right : float or None
-        The bounds; ``None`` for no bound. Infinite and NaN values are always refused.
-    closed : {"left", "right", "both", "neither"}
-        Which bounds belong to the range.
-    """
-
-    def __init__(
-        self,
-        kind: type,
-        left: float | None,
-        right: float | None,
-        *,
-        closed: str,
-    ) -> None:
-        if kind not in (numbers.Integral, numbers.Real, float):
-            raise ValueError("kind must be numbers.Integral, numbers.Real or float")
-        if closed not in {"left", "right", "both", "neither"}:
-            raise ValueError("closed must be 'left', 'right', 'both' or 'neither'")
-        self.kind, self.left, self.right, self.closed = kind, left, right, closed
-
-    def accepts_type(self, value: Any) -> bool:
-        if self.kind is numbers.Integral:
-            return _is_integral(value)
-        if self.kind is float:
-            return isinstance(value, float | np.floating)
-        return _is_real(value)
-
-    def is_satisfied_by(self, value: Any) -> bool:
-        if not self.accepts_type(value):
-            return False
-        number = float(value)
-        if not math.isfinite(number):
-            return False
-        if self.left is not None:
-            if number < self.left or (number == self.left and self.closed in {"right", "neither"}):
-                return False
-        if self.right is not None:
-            if number > self.right or (number == self.right and self.closed in {"left", "neither"}):
-                return False
-        return True
-
-    def __str__(self) -> str:
-        kind = "an int" if self.kind is numbers.Integral else "a float"
-        opening = "[" if self.closed in {"left", "both"} and self.left is not None else "("
-        closing = "]" if self.closed in {"right", "both"} and self.right is not None else ")"
-        left, right = _bound_text(self.left, "-inf"), _bound_text(self.right, "inf")
-        return f"{kind} in the range {opening}{left}, {right}{closing}"
-
-
-class Options(Constraint):
-    """One of a few values of a type, such as the start ages of the life-table bands.
-
-    Parameters
-    ----------
-    kind : type
-        The type of the values (``numbers.Integral``, ``str``); a bool is never one.
-    options : collection
-        The values allowed.
-    """
-
-    def __init__(self, kind: type, options: Collection[Any]) -> None:
-        self.kind, self.options = kind, frozenset(options)
-
-    def accepts_type(self, value: Any) -> bool:
-        return isinstance(value, self.kind) and not isinstance(value, bool | np.bool_)
-
-    def is_satisfied_by(self, value: Any) -> bool:
-        return self.accepts_type(value) and value in self.options
-
-    def __str__(self) -> str:
-        return f"one of {sorted(self.options)}"
-
-
-class StrOptions(Options):
-    """One of a few names (a ``Literal`` option).
-
-    Parameters
-    ----------
-    options : collection of str
-        The names allowed.
-    """
-
-    def __init__(self, options: Collection[str]) -> None:
-        super().__init__(str, options)
-
-
-class _Boolean(Constraint):
-    def is_satisfied_by(self, value: Any) -> bool:
-        return isinstance(value, bool | np.bool_)
-
-    def __str__(self) -> str:
-        return "a bool"
-
-
-class _String(Constraint):
-    def __init__(self, description: str, *, empty: bool = True) -> None:
-        self.description, self.empty = description, empty
-
-    def accepts_type(self, value: Any) -> bool:
-        # An empty str where text is required is a TypeError, as the functions raised it.
-        return self.is_satisfied_by(value)
-
-    def is_satisfied_by(self, value: Any) -> bool:
-        return isinstance(value, str) and (self.empty or bool(value.strip()))
-
-    def __str__(self) -> str:
-        return self.description
-
-
-def _is_sequence(value: Any) -> bool:
-    """Return whether ``value`` is a list, tuple, array or Series (not a str or bytes)."""
-    if isinstance(value, str | bytes):
-        return False
-    return isinstance(value, Sequence | np.ndarray | pd.Series | pd.Index)
-
-
-class SequenceOf(Constraint):
-    """A sequence (list, tuple, array) whose every item meets another constraint.
-
-    Parameters
-    ----------
-    item : Constraint or str or None
-        What each item must be (anything :func:`make_constraint` takes).
-    min_length : int, default 0
-        The fewest items allowed.
-    max_length : int, optional
-        The most items allowed.
-    distinct : bool, default False
-        Whether the items must all differ.
-    description : str, optional
-        The words for the message; by default built from the item's.
-    """
-
-    def __init__(
-        self,
-        item: Any,
-        *,
-        min_length: int = 0,
-        max_length: int | None = None,
-        distinct: bool = False,
-        description: str | None = None,
-    ) -> None:
-        self.item = make_constraint(item)
-        self.min_length, self.max_length, self.distinct = min_length, max_length, distinct
-        if description is None:
-            size = "non-empty " if min_length == 1 else ""
-            size = f"{size}sequence of " if min_length <= 1 else f"sequence of {min_length}+ "
-            unique = "distinct values, " if distinct else "values, "
-            description = f"a {size}{unique}each {self.item}"
-        self.description = description
-
-    def accepts_type(self, value: Any) -> bool:
-        return _is_sequence(value) and all(self.item.accepts_type(x) for x in value)
-
-    def is_satisfied_by(self, value: Any) -> bool:
-        if not _is_sequence(value) or len(value) < self.min_length:
-            return False
-        if self.max_length is not None and len(value) > self.max_length:
-            return False
-        items = list(value)
-        if not all(self.item.is_satisfied_by(x) for x in items):
-            return False
-        if self.distinct:
-            try:
-                return len(set(items)) == len(items)
-            except TypeError:  # unhashable items are compared one by one
-                return all(items[i] != items[j] for i in range(len(items)) for j in range(i))
-        return True
-
-    def __str__(self) -> str:
-        return self.description
-
-
-class _Columns(Constraint):
-    """A column name, or a sequence of distinct column names (the ``by=`` option)."""
-
-    def accepts_type(self, value: Any) -> bool:
-        if isinstance(value, str):
-            return True
-        return _is_sequence(value) and all(isinstance(x, str) for x in value)
-
-    def is_satisfied_by(self, value: Any) -> bool:
-        if isinstance(value, str):
-            return True
-        return self.accepts_type(value) and len(set(value)) == len(value)
-
-    def __str__(self) -> str:
-        return "a column name (str) or a list of distinct column names"
-
-
-class _PathLike(Constraint):
-    def is_satisfied_by(self, value: Any) -> bool:
-        return isinstance(value, str | os.PathLike)
-
-    def __str__(self) -> str:
-        return "a path (str or os.PathLike)"
-
-
-class _ArrayLike(Constraint):
-    def is_satisfied_by(self, value: Any) -> bool:
-        return _is_sequence(value)
-
-    def __str__(self) -> str:
-        return "an array-like (list, tuple, numpy array or pandas Series)"
-
-
-class _Callable(Constraint):
-    def is_satisfied_by(self, value: Any) -> bool:
-        return callable(value)
-
-    def __str__(self) -> str:
-        return "a callable"
-
-
-#: Named constraints, as scikit-learn's strings ("array-like", "boolean" ...).
-_NAMED: dict[str, Constraint] = {
-    "data-frame": InstanceOf(pd.DataFrame, "a pandas DataFrame"),
-    "geo-data-frame": InstanceOf("geopandas.GeoDataFrame", "a GeoDataFrame"),
-    "series": InstanceOf(pd.Series, "a pandas Series"),
-    "mapping": InstanceOf(Mapping, "a mapping (dict)"),
-    "boolean": _Boolean(),
-    "str": _String("a str"),
-    "text": _String("a non-empty str", empty=False),
-    "column": _String("a column name (str)"),
-    "columns": _Columns(),
-    "path": _PathLike(),
-    "array-like": _ArrayLike(),
-    "callable": _Callable(),
-    "no_validation": _NoValidation(),
-}
-
-
-def make_constraint(constraint: Any) -> Constraint:
-    """Return the :class:`Constraint` a declaration stands for.
-
-    Parameters
-    ----------
-    constraint : Constraint, str, type or None
-        A constraint; one of the names ``"data-frame"``, ``"geo-data-frame"``,
-        ``"series"``, ``"mapping"``, ``"boolean"``, ``"str"``, ``"text"`` (a non-empty
-        str), ``"column"``, ``"columns"`` (a name or a list of distinct names),
-        ``"path"``, ``"array-like"``, ``"callable"``, ``"no_validation"``; a class
-        (an instance of it); or ``None`` (the value None).
-
-    Returns
-    -------
-    Constraint
-        The constraint.
-    """
-    if isinstance(constraint, Constraint):
-        return constraint
-    if constraint is None:
-        return _NoneConstraint()
-    if isinstance(constraint, str):
-        if constraint not in _NAMED:
-            raise ValueError(f"Unknown constraint {constraint!r}; use one of {sorted(_NAMED)}.")
-        return _NAMED[constraint]
-    if isinstance(constraint, type):
-        return InstanceOf(constraint, f"an instance of {constraint.__name__}")
-    raise TypeError(f"Cannot make a constraint of {constraint!r}.")
-
-
-#: A confidence level from 0.9 to below 1, as PHEindicatormethods (Fingertips publishes 95%
-#: and 99.8% limits): 95 is refused so that 95 and 0.95 are never confused, and 1 because
-#: its limits are infinite.
-CONFIDENCE_LEVEL = Interval(numbers.Real, 0.9, 1, closed="left")
-
-#: One confidence level or several distinct ones, e.g. ``(0.95, 0.998)``.
-CONFIDENCE = [
-    CONFIDENCE_LEVEL,
-    SequenceOf(
-        CONFIDENCE_LEVEL,
-        min_length=1,
-        distinct=True,
-        description="a non-empty sequence of distinct such floats (for example (0.95, 0.998))",
-    ),
-]
-
-#: A seed for a random number generator: a whole number of 0 or more (numpy's rule).
-SEED = Interval(numbers.Integral, 0, None, closed="left")
 
 
 def _shown(value: Any) -> str:
@@ -537,6 +188,86 @@ def check_param(value: Any, name: str, constraints: Sequence[Any], func: str) ->
     if len(shown) < len(parsed):
         shown.append("None")
     raise invalid_parameter(name, func, shown, value, kind=kind)
+
+
+def as_floats(value: Any, name: str, func: str) -> np.ndarray:
+    """Return an array-like argument as floats, or refuse it in the template.
+
+    For the contents of an argument declared ``"array-like"``: the declaration checks that
+    it is one, this that its items are numbers.
+
+    Parameters
+    ----------
+    value : array-like
+        The argument.
+    name : str
+        The parameter, for the message.
+    func : str
+        The public function that took it, for the message.
+
+    Returns
+    -------
+    numpy.ndarray
+        The values as float64.
+
+    Raises
+    ------
+    TypeError
+        An item is not a number.
+    """
+    try:
+        return np.asarray(value, dtype="float64")
+    except (TypeError, ValueError):
+        raise invalid_parameter(name, func, "an array of numbers", value, kind=TypeError) from None
+
+
+def check_params(
+    values: Mapping[str, Any], constraints: Mapping[str, Sequence[Any]], func: str
+) -> None:
+    """Check several arguments, in order, against their declared constraints.
+
+    What :func:`validate_params` does for a function, for code that cannot be decorated:
+    a method's options, or the arguments a class takes.
+
+    Parameters
+    ----------
+    values : mapping of str to Any
+        Parameter name to the argument given.
+    constraints : mapping of str to sequence
+        Parameter name to what it may be (as for :func:`validate_params`); every name of
+        ``values`` must be declared.
+    func : str
+        The public function, method or class that took them, for the message.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`check_param`, for the first argument that meets none of its constraints.
+    """
+    for name, value in values.items():
+        check_param(value, name, constraints[name], func)
+
+
+def check_fields(instance: Any, constraints: Mapping[str, Sequence[Any]]) -> None:
+    """Check the fields of an instance (a dataclass's, in ``__post_init__``) as arguments.
+
+    The message names the field as a parameter of the class: "The 'direction' parameter of
+    Criterion must be one of ['benefit', 'cost']. Got 'up' instead."
+
+    Parameters
+    ----------
+    instance : object
+        The instance whose attributes are checked.
+    constraints : mapping of str to sequence
+        Field name to what it may be (as for :func:`validate_params`).
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`check_param`, for the first field that meets none of its constraints.
+    """
+    values = {name: getattr(instance, name) for name in constraints}
+    check_params(values, constraints, type(instance).__name__)
 
 
 def validate_params(constraints: Mapping[str, Sequence[Any]]) -> Callable[[F], F]:
@@ -729,10 +460,3 @@ def check_new_columns(
             f"{func} would overwrite {owner} column(s) {', '.join(clash)}. Rename or drop "
             "them first; existing columns are never overwritten."
         )
-
-
-#: A positive, finite number, such as a multiplier.
-POSITIVE = Interval(numbers.Real, 0, None, closed="neither")
-
-#: A number of zero or more.
-NON_NEGATIVE = Interval(numbers.Real, 0, None, closed="left")

@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from toolkit.defaults import DEFAULT_MODEL, DEMO_PERSONS, DEMO_SEED
 from toolkit.errors import DataContractError
 
 #: Exit status for input the user must fix.
@@ -197,8 +198,8 @@ def _build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="run the main job on the built-in demo system")
     demo.add_argument("--out", default="reports/demo", help="output folder (default reports/demo)")
-    demo.add_argument("--persons", type=int, default=250_000, help="persons to synthesise")
-    demo.add_argument("--seed", type=int, default=20261122, help="random seed")
+    demo.add_argument("--persons", type=int, default=DEMO_PERSONS, help="persons to synthesise")
+    demo.add_argument("--seed", type=int, default=DEMO_SEED, help="random seed")
     demo.add_argument("--quiet", action="store_true", help="no progress bars")
     demo.set_defaults(handler=_cmd_demo)
 
@@ -217,8 +218,8 @@ def _build_parser() -> argparse.ArgumentParser:
         "files to rehearse the whole workflow, board report included, on your own system "
         "before data access arrives. The people are invented: never quote their figures.",
     )
-    synth.add_argument("--persons", type=int, default=250_000, help="persons to synthesise")
-    synth.add_argument("--seed", type=int, default=20261122, help="random seed")
+    synth.add_argument("--persons", type=int, default=DEMO_PERSONS, help="persons to synthesise")
+    synth.add_argument("--seed", type=int, default=DEMO_SEED, help="random seed")
     synth.add_argument("--out", required=True, help="output folder")
     synth.add_argument(
         "--areas",
@@ -260,9 +261,7 @@ def _build_parser() -> argparse.ArgumentParser:
     cube = commands.add_parser("cube", help="segment persons and build the cohort cube")
     cube.add_argument("input", help="persons file, folder or glob (Parquet or CSV)")
     cube.add_argument("--out", required=True, help="where to write the cube (Parquet)")
-    cube.add_argument(
-        "--model", default="bridges_to_health", help="segmentation model or rules file"
-    )
+    cube.add_argument("--model", default=DEFAULT_MODEL, help="segmentation model or rules file")
     cube.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
     cube.add_argument("--quiet", action="store_true", help="no progress bars")
     cube.set_defaults(handler=_cmd_cube)
@@ -279,7 +278,7 @@ def _build_parser() -> argparse.ArgumentParser:
         default=None,
         help="measure each theme in the most deprived fifth, or in each place",
     )
-    candidates.add_argument("--model", default="bridges_to_health", help="segmentation model")
+    candidates.add_argument("--model", default=DEFAULT_MODEL, help="segmentation model")
     candidates.add_argument("--overwrite", action="store_true", help="replace an existing file")
     candidates.add_argument("--quiet", action="store_true", help="no progress bars")
     candidates.set_defaults(handler=_cmd_candidates)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from toolkit.defaults import DEMO_PERSONS, DEMO_SEED
+
 
 def _format_segment_summary(summary: pd.DataFrame) -> str:
     """Return the segment summary as an aligned text table for the terminal."""
@@ -35,8 +37,8 @@ def _format_segment_summary(summary: pd.DataFrame) -> str:
 def run_demo(
     *,
     out_dir: str | Path = "reports/demo",
-    persons: int = 250_000,
-    seed: int = 20261122,
+    persons: int = DEMO_PERSONS,
+    seed: int = DEMO_SEED,
     progress: bool = True,
 ) -> int:
     """Run the demo pipeline and print its headline results.

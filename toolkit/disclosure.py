@@ -9,8 +9,10 @@ in a report table too:
 - :func:`small_counts` says which values are small (a boolean mask);
 - :func:`suppress_small_counts` blanks them in a Series (the maps of :mod:`toolkit.places`
   use it for their legends, class breaks and tooltips, and it is re-exported there);
-- :func:`check_threshold` and :func:`check_zero_policy` check the two options with the
-  toolkit's error wording, for the functions that take them.
+- :func:`check_threshold` and :func:`check_zero_policy` check the two options against
+  their declared constraints (:data:`toolkit._params.THRESHOLD` and
+  :data:`toolkit._params.ZERO_POLICY`), for the functions that take them and cannot
+  declare them with :func:`toolkit._params.validate_params`.
 
 Secondary suppression (so that a total minus the shown cells cannot reveal a suppressed one)
 needs a table with totals and lives in the report stage,
@@ -36,11 +38,19 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from toolkit._params import (
+    THRESHOLD,
+    ZERO_POLICY,
+    InstanceOf,
+    check_param,
+    validate_params,
+)
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
 
 ZeroPolicy = Literal["show", "suppress"]
 
-#: Whether zeros are suppressed, by policy name.
+#: Whether zeros are suppressed, by policy name (the names :data:`toolkit._params.ZERO_POLICY`
+#: allows).
 ZERO_POLICIES: Final[dict[str, bool]] = {"show": False, "suppress": True}
 
 
@@ -50,7 +60,8 @@ def check_threshold(threshold: object, *, function: str) -> int:
     Parameters
     ----------
     threshold : object
-        The threshold given: a whole number of at least 1.
+        The threshold given: a whole number of at least 1
+        (:data:`toolkit._params.THRESHOLD`).
     function : str
         The public function that took it, for the message.
 
@@ -66,16 +77,8 @@ def check_threshold(threshold: object, *, function: str) -> int:
     ValueError
         ``threshold`` is below 1.
     """
-    if isinstance(threshold, bool) or not isinstance(threshold, int | np.integer):
-        raise TypeError(
-            f"The 'threshold' parameter of {function} must be an int. Got {threshold!r} instead."
-        )
-    if threshold < 1:
-        raise ValueError(
-            f"The 'threshold' parameter of {function} must be an int >= 1 (the smallest count "
-            f"shown, at least 1). Got {threshold} instead."
-        )
-    return int(threshold)
+    check_param(threshold, "threshold", [THRESHOLD], function)
+    return int(threshold)  # type: ignore[call-overload]
 
 
 def check_zero_policy(zero: object, *, function: str) -> bool:
@@ -84,7 +87,7 @@ def check_zero_policy(zero: object, *, function: str) -> bool:
     Parameters
     ----------
     zero : object
-        The policy given: ``"show"`` or ``"suppress"``.
+        The policy given: ``"show"`` or ``"suppress"`` (:data:`toolkit._params.ZERO_POLICY`).
     function : str
         The public function that took it, for the message.
 
@@ -95,17 +98,16 @@ def check_zero_policy(zero: object, *, function: str) -> bool:
 
     Raises
     ------
+    TypeError
+        ``zero`` is not a str.
     ValueError
         ``zero`` is not one of :data:`ZERO_POLICIES`.
     """
-    if not isinstance(zero, str) or zero not in ZERO_POLICIES:
-        raise ValueError(
-            f"The 'zero' parameter of {function} must be one of {sorted(ZERO_POLICIES)}. "
-            f"Got {zero!r} instead."
-        )
-    return ZERO_POLICIES[zero]
+    check_param(zero, "zero", [ZERO_POLICY], function)
+    return ZERO_POLICIES[zero]  # type: ignore[index]
 
 
+@validate_params({"counts": ["no_validation"], "threshold": [THRESHOLD], "zero": [ZERO_POLICY]})
 def small_counts(
     counts: npt.ArrayLike,
     *,
@@ -139,9 +141,7 @@ def small_counts(
     >>> small_counts([0, 4, 5], threshold=5, zero="suppress").tolist()
     [True, True, False]
     """
-    function = "small_counts"
-    threshold = check_threshold(threshold, function=function)
-    suppress_zero = check_zero_policy(zero, function=function)
+    suppress_zero = ZERO_POLICIES[zero]
     if isinstance(counts, pd.Series | pd.Index):
         counts = counts.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
     values = np.asarray(counts, dtype="float64")
@@ -149,6 +149,13 @@ def small_counts(
     return above & (values < threshold)  # NaN compares False: missing is never small
 
 
+@validate_params(
+    {
+        "counts": [InstanceOf(pd.Series, "a numeric pandas Series")],
+        "threshold": [THRESHOLD],
+        "zero": [ZERO_POLICY],
+    }
+)
 def suppress_small_counts(
     counts: pd.Series,
     *,
@@ -191,13 +198,11 @@ def suppress_small_counts(
     [<NA>, <NA>, 10, 250]
     """
     function = "suppress_small_counts"
-    if not isinstance(counts, pd.Series) or not pd.api.types.is_numeric_dtype(counts):
+    if not pd.api.types.is_numeric_dtype(counts):
         raise TypeError(
             f"The 'counts' parameter of {function} must be a numeric pandas Series. "
-            f"Got {type(counts).__name__} instead."
+            f"Got a Series of dtype {counts.dtype} instead."
         )
-    threshold = check_threshold(threshold, function=function)
-    check_zero_policy(zero, function=function)
     values = counts.astype("Float64")
     negative = (values < 0).fillna(False).to_numpy(dtype=bool)
     if negative.any():

@@ -183,7 +183,7 @@ def test_repair_keeps_only_polygonal_parts():
 
 
 def test_only_polygonal_parts_of_a_collection_are_kept():
-    from toolkit.data.readers import _polygonal_part
+    from toolkit.data.geometry import _polygonal_part
 
     square, other = _square(0, 0), _square(5, 5)
     collection = shapely.GeometryCollection(

@@ -7,6 +7,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from toolkit.data.contract import ESP2013_BANDS
+from toolkit.errors import DataContractError
 from toolkit.indicators.rates import directly_standardised_rate
 from toolkit.places import area_indicators, dissolve_places
 
@@ -179,3 +180,64 @@ def test_inputs_are_checked(demo_system):
         area_indicators(cube, areas)
     with pytest.raises(ValueError, match="no 'bed_days_x' column"):
         area_indicators(persons, areas, events="bed_days_x")
+
+
+def test_data_errors_list_every_problem_with_spreadsheet_rows(demo_system):
+    areas, persons = demo_system
+    bad = persons.head(200).copy()
+    bad["emergency_admissions"] = bad["emergency_admissions"].astype("float64")
+    bad.loc[bad.index[[0, 3]], "emergency_admissions"] = [-1.0, 1.5]
+    bad["age"] = bad["age"].astype("float64")
+    bad.loc[bad.index[5], "age"] = np.nan
+    with pytest.raises(DataContractError) as caught:
+        area_indicators(bad, areas)
+    message = str(caught.value)
+    # Position 0 is row 2, as a spreadsheet numbers it (toolkit.data.problems).
+    assert message.startswith(
+        "The persons given to area_indicators: 3 problems found. Row numbers are as a "
+        "spreadsheet shows them (the header is row 1)."
+    )
+    assert (
+        " - column 'emergency_admissions': 1 row is not a count of zero or more (row 2: -1)."
+        in message
+    )
+    assert (
+        " - column 'emergency_admissions': 1 row is not a whole number of events (row 5: 1.5)."
+        in message
+    )
+    assert " - column 'age': 1 row is not a number of years, 0 or more (row 7)." in message
+    failures = caught.value.failures
+    assert list(failures.columns) == ["column", "check", "failing_rows", "example_rows", "message"]
+    assert failures["example_rows"].tolist() == [[2], [5], [7]]
+    assert isinstance(caught.value, ValueError)  # callers catching ValueError keep working
+
+
+def test_areas_errors_name_the_rows(demo_system):
+    areas, persons = demo_system
+    bad = areas.copy()
+    bad.loc[bad.index[1], "lsoa"] = bad.loc[bad.index[0], "lsoa"]
+    bad["place"] = bad["place"].astype(object)
+    bad.loc[bad.index[4], "place"] = None
+    with pytest.raises(DataContractError) as caught:
+        area_indicators(persons, bad)
+    message = str(caught.value)
+    assert message.startswith("The areas given to area_indicators: 2 problems found.")
+    code = areas["lsoa"].iloc[0]
+    shared = f"column 'lsoa': 2 rows share an LSOA code with another row (row 2: '{code}'; row 3:"
+    assert shared in message
+    assert "column 'place': 1 row is blank; give every area a place (row 6)." in message
+
+    cube = persons_by_lsoa_and_band(persons, "emergency_admissions")
+    cube.loc[cube.index[2], "age_band"] = "85-89 "  # stripped: still a band
+    cube.loc[cube.index[3], "age_band"] = "85+"
+    with pytest.raises(DataContractError, match=r"is not an ESP2013 band .* \(row 5: '85\+'\)"):
+        area_indicators(cube, areas)
+
+    with pytest.raises(DataContractError) as caught:
+        dissolve_places(bad.drop(index=bad.index[1]))
+    assert str(caught.value).startswith("The neighbourhoods given to dissolve_places: 1 problem")
+    assert "column 'place': 1 row is blank; give every neighbourhood a place first (row 5)." in (
+        str(caught.value)
+    )
+    with pytest.raises(DataContractError, match="dissolve_places: the neighbourhoods have no"):
+        dissolve_places(areas, sums=("nothing",))

@@ -154,12 +154,13 @@ def test_bad_options_are_refused(kwargs, error, match):
 
 
 def test_bad_cubes_are_refused():
-    with pytest.raises(DataContractError, match=r"lacks the columns \['persons'\]"):
+    with pytest.raises(DataContractError, match=r"column 'persons' is missing; a cohort cube"):
         candidate_priorities(hand_cube().drop(columns="persons"), outcomes=OUTCOMES)
     negative = hand_cube()
     negative.loc[3, "deaths"] = -1
     with pytest.raises(
-        DataContractError, match="'deaths' is missing, not a number or negative in 1 rows"
+        DataContractError,
+        match=r"column 'deaths': 1 row is missing, not a number or negative \(row 5: -1\)",
     ):
         candidate_priorities(negative, outcomes=OUTCOMES)
 

@@ -482,7 +482,7 @@ def test_dataclasses_refuse_values_out_of_range():
         Effect("odds_ratio", 0.2, 0.1, 0.3, "95% CI", "Source.")
     with pytest.raises(ValueError, match="in order"):
         Effect("relative_risk_reduction", 0.4, 0.1, 0.3, "95% CI", "Source.")
-    with pytest.raises(ValueError, match="above 0"):
+    with pytest.raises(ValueError, match=r"'value' parameter of UnitCost .* range \(0, inf\)"):
         UnitCost(-1, "per admission", "2016/17", "Source.")
     with pytest.raises(ValueError, match="'evidence' parameter of Intervention"):
         Intervention(**{**_intervention().__dict__, "evidence": "great"})

@@ -93,7 +93,7 @@ def test_a_clean_file_is_checked_as_it_stands_without_the_readers(
         raise AssertionError("the file was loaded into pandas")
 
     monkeypatch.setattr("toolkit.data.readers.read_persons", refused)
-    monkeypatch.setattr("toolkit.segment.cube._check_files", refused)
+    monkeypatch.setattr("toolkit.segment.file_check.check_files", refused)
     report = check_persons_file(path)
     assert report.rows == len(clean)
     assert report.checked_by == "duckdb"

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from toolkit.errors import DataContractError
-from toolkit.segment import build_cohort_cube, build_cube
+from toolkit.segment import _duckdb_files, _fast, _hashing, build_cohort_cube, build_cube
 from toolkit.segment import cohorts as cohorts_module
 from toolkit.segment import cube as cube_module
 
@@ -95,7 +95,7 @@ def test_a_clean_file_is_checked_in_the_aggregations_scan(monkeypatch, tmp_path,
     def refused(*args, **kwargs):
         raise AssertionError("the standardised files were checked in a scan of their own")
 
-    monkeypatch.setattr(cube_module, "_check_files", refused)
+    monkeypatch.setattr(cube_module, "check_files", refused)
     assert build_cube(path)["persons"].sum() == len(clean)
 
 
@@ -259,7 +259,8 @@ def test_nan_in_a_parquet_file_is_not_read_as_a_number(monkeypatch, tmp_path, cl
 
 def test_a_hash_collision_in_a_file_is_cleared_by_the_exact_look_up(monkeypatch, tmp_path, clean):
     path = write(clean, tmp_path / "persons.parquet")
-    monkeypatch.setattr(cube_module, "_hash_surplus", lambda *args, **kwargs: 1)
+    monkeypatch.setattr(_fast, "hash_surplus", lambda *args, **kwargs: 1)
+    monkeypatch.setattr(_hashing, "hash_surplus", lambda *args, **kwargs: 1)
     taken = spy(monkeypatch, cube_module)
     assert build_cube(path)["persons"].sum() == len(clean)
     assert taken == [True]
@@ -268,7 +269,7 @@ def test_a_hash_collision_in_a_file_is_cleared_by_the_exact_look_up(monkeypatch,
 def test_ids_in_a_file_are_hashed_in_several_passes_when_there_are_many(
     monkeypatch, tmp_path, clean
 ):
-    monkeypatch.setattr(cube_module, "_MAX_HASHES_IN_MEMORY", 70)
+    monkeypatch.setattr(_hashing, "_MAX_HASHES_IN_MEMORY", 70)
     frame = clean.copy()
     frame.loc[[300, 350], "person_id"] = frame.loc[2, "person_id"]
     with pytest.raises(DataContractError, match="3 rows share a person_id"):
@@ -286,13 +287,13 @@ def test_a_file_of_one_row_group_is_scanned_in_slices(tmp_path, clean):
     con = ibis.duckdb.connect(threads=4)
     try:
         names = list(clean.columns)
-        assert cube_module._sliced_parquet(con, [str(path)], names) is None  # too few rows
-        original = cube_module._SLICE_ROWS
-        cube_module._SLICE_ROWS = 50
+        assert _duckdb_files._sliced_parquet(con, [str(path)], names) is None  # too few rows
+        original = _duckdb_files._SLICE_ROWS
+        _duckdb_files._SLICE_ROWS = 50
         try:
-            sliced = cube_module._sliced_parquet(con, [str(path)], names)
+            sliced = _duckdb_files._sliced_parquet(con, [str(path)], names)
         finally:
-            cube_module._SLICE_ROWS = original
+            _duckdb_files._SLICE_ROWS = original
         assert sliced is not None and sliced.count("UNION ALL") == 3
         whole = f"SELECT * FROM read_parquet('{path}')"
         check = "SELECT count(*), count(DISTINCT person_id), sum(cost_gbp), sum(age) FROM ({})"

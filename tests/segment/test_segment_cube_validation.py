@@ -12,8 +12,7 @@ import pandas as pd
 import pytest
 
 from toolkit.errors import DataContractError
-from toolkit.segment import build_cube
-from toolkit.segment import cube as cube_module
+from toolkit.segment import _hashing, _value_checks, build_cube
 
 from ._persons import random_persons
 
@@ -178,13 +177,13 @@ def test_several_files_name_the_file_of_each_row(tmp_path, suffix):
 
 def test_a_hash_collision_is_cleared_by_the_exact_look_up(monkeypatch, persons):
     # On DuckDB person_id is compared through its hash; pretend two ids collided.
-    real = cube_module._count_failures
+    real = _value_checks._count_failures
 
     def colliding(*args, **kwargs):
         counts, surplus = real(*args, **kwargs)
         return counts, surplus + 1
 
-    monkeypatch.setattr(cube_module, "_count_failures", colliding)
+    monkeypatch.setattr(_value_checks, "_count_failures", colliding)
     cube = build_cube(persons.head(100))
     assert cube["persons"].sum() == 100
 
@@ -193,7 +192,7 @@ def test_a_hash_collision_is_cleared_by_the_exact_look_up(monkeypatch, persons):
 def test_ids_are_checked_in_several_passes_when_there_are_many(monkeypatch, duplicated):
     # 40 ids with room for 7 hashes at a time: 6 passes over slices of the hash values,
     # some larger than the room first set aside for them.
-    monkeypatch.setattr(cube_module, "_MAX_HASHES_IN_MEMORY", 7)
+    monkeypatch.setattr(_hashing, "_MAX_HASHES_IN_MEMORY", 7)
     frame = random_persons(40, seed=8)
     if duplicated:
         frame.loc[[30, 35], "person_id"] = frame.loc[2, "person_id"]

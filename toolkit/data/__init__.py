@@ -1,7 +1,11 @@
 """Reading, validating and synthesising the data the toolkit works on.
 
-The data contract (pandera models) is in :mod:`toolkit.data.schemas`, the readers in
-:mod:`toolkit.data.readers` and the synthetic demo system in :mod:`toolkit.data.synth`.
+The data contract (pandera models) is in :mod:`toolkit.data.schemas`; the readers in
+:mod:`toolkit.data.readers` (persons files), :mod:`toolkit.data.areas` (areas and Indices
+of Deprivation files), :mod:`toolkit.data.validation` (tables already in memory) and
+:mod:`toolkit.data.join` (persons to areas), with their steps in
+:mod:`toolkit.data.columns` and :mod:`toolkit.data.files`; every data error is worded by
+:mod:`toolkit.data.problems`. The synthetic demo system is in :mod:`toolkit.data.synth`.
 Names are imported on first use so that ``import toolkit`` stays quick.
 """
 
@@ -12,15 +16,15 @@ from toolkit.errors import DataContractError
 
 _EXPORTS = {
     "read_persons": "toolkit.data.readers",
-    "read_areas": "toolkit.data.readers",
-    "validate_persons": "toolkit.data.readers",
-    "validate_areas": "toolkit.data.readers",
-    "validate_cube": "toolkit.data.readers",
-    "join_persons_to_areas": "toolkit.data.readers",
+    "read_areas": "toolkit.data.areas",
+    "validate_persons": "toolkit.data.validation",
+    "validate_areas": "toolkit.data.validation",
+    "validate_cube": "toolkit.data.validation",
+    "join_persons_to_areas": "toolkit.data.join",
     "make_demo_system": "toolkit.data.synth",
     "write_demo_system": "toolkit.data.synth",
     "DemoSystem": "toolkit.data.synth",
-    "JoinReport": "toolkit.data.readers",
+    "JoinReport": "toolkit.data.join",
 }
 
 

@@ -54,6 +54,7 @@ from toolkit.data.contract import (
     CONDITIONS,
     OPTIONAL_PERSON_FLAGS,
 )
+from toolkit.defaults import DEMO_SEED
 
 __all__ = [
     "DEMO_SYSTEM_NAME",
@@ -760,7 +761,7 @@ class DemoSystem:
 
 def make_demo_system(
     persons: int = 250_000,
-    seed: int = 20261122,
+    seed: int = DEMO_SEED,
     *,
     areas: pd.DataFrame | None = None,
     progress: bool = False,
@@ -849,7 +850,7 @@ def write_demo_system(
     out_dir: str | os.PathLike[str],
     *,
     persons: int = 250_000,
-    seed: int = 20261122,
+    seed: int = DEMO_SEED,
     areas: pd.DataFrame | None = None,
     progress: bool = True,
     chunk_size: int = 1_000_000,

@@ -203,6 +203,10 @@ _UNKNOWN_FREQUENCY = _Frequency("", "Period", "period", "periods", None)
 # --------------------------------------------------------------------------------------------
 
 
+#: One row of ``SPCResult.summary()``, as a Series, a mapping or a one-row DataFrame.
+_SUMMARY = ["series", "mapping", "data-frame"]
+
+
 def _summary_row(summary: Any, caller: str) -> Mapping[str, Any]:
     """Return one row of ``SPCResult.summary()`` as a mapping."""
     if isinstance(summary, pd.DataFrame):
@@ -212,12 +216,7 @@ def _summary_row(summary: Any, caller: str) -> Mapping[str, Any]:
                 f"Got {len(summary)} rows instead: filter it to the series charted."
             )
         return summary.iloc[0]
-    if isinstance(summary, pd.Series | Mapping):
-        return summary
-    raise TypeError(
-        f"The 'summary' parameter of {caller} must be a pandas Series, a mapping or a "
-        f"one-row DataFrame. Got {type(summary).__name__} instead."
-    )
+    return summary
 
 
 def _missing(value: Any) -> bool:
@@ -282,11 +281,6 @@ def _frequency(times: pd.DatetimeIndex, code: str | None) -> _Frequency:
 
 def _prepare(frame: pd.DataFrame, caller: str) -> tuple[pd.DataFrame, _Frequency]:
     """Return a sorted copy of the frame with an ``_x`` column of timestamps, and its frequency."""
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(
-            f"The 'frame' parameter of {caller} must be a pandas DataFrame "
-            f"(SPCResult.to_frame()). Got {type(frame).__name__} instead."
-        )
     missing = [column for column in _REQUIRED if column not in frame.columns]
     if missing:
         raise ValueError(
@@ -378,7 +372,7 @@ def _decimals_for(value: float) -> int:
     return 0 if size >= 100 else 1 if size >= 1 else 2 if size >= 0.1 else 3
 
 
-@validate_params({"summary_row": ["no_validation"]})
+@validate_params({"summary_row": _SUMMARY})
 def icon_labels(summary_row: Any) -> dict[str, str | None]:
     """Return the plain-English words for a series' variation and assurance icons.
 
@@ -463,7 +457,7 @@ def _trailing(table: pd.DataFrame, point_types: set[str]) -> pd.DataFrame:
 @validate_params(
     {
         "frame": ["data-frame"],
-        "summary": ["no_validation"],
+        "summary": _SUMMARY,
         "value_label": ["str"],
         "period_format": ["str"],
         "decimals": [Interval(Integral, 0, None, closed="left"), None],
@@ -776,7 +770,7 @@ def _draw_icons(ax: Axes, row: Mapping[str, Any]) -> None:
 @validate_params(
     {
         "frame": ["data-frame"],
-        "summary": ["no_validation"],
+        "summary": [*_SUMMARY, None],
         "title": ["str"],
         "value_label": ["str"],
         "subtitle": ["str", None],

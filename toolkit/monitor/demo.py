@@ -23,14 +23,22 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from toolkit._params import SEED, Interval, validate_params
+from toolkit import defaults
+from toolkit._params import (
+    SEED,
+    Interval,
+    StrOptions,
+    check_param,
+    invalid_parameter,
+    validate_params,
+)
 from toolkit.monitor.series import WHOLE_SYSTEM, _parse_period, validate_series
 
 #: Seed of the demo system (``make_demo_system``, ``pophealth demo`` and the board report).
-DEMO_SEED: Final[int] = 20261122
+DEMO_SEED: Final[int] = defaults.DEMO_SEED
 
 #: Persons in the demo system whose cohort cube gave the magnitudes below.
-DEMO_PERSONS: Final[int] = 250_000
+DEMO_PERSONS: Final[int] = defaults.DEMO_PERSONS
 
 #: The demo system's places at its seed (``make_demo_system(250_000, seed=20261122)``).
 DEMO_PLACES: Final[tuple[str, ...]] = ("Ashbrigg", "Kestermoor", "Tarnholme", "Wyvendale")
@@ -341,64 +349,19 @@ def _season(spec: DemoSeriesSpec) -> tuple[float, int]:
 
 def _month(value: str, name: str) -> int:
     """Month index (year × 12 + month − 1) of a month given as text, for a parameter."""
-    if not isinstance(value, str):
-        raise TypeError(
-            f"The '{name}' parameter of make_demo_series must be a month such as '2026-03'. "
-            f"Got {type(value).__name__} instead."
-        )
     parsed = _parse_period(value)
     if parsed is None or parsed[2] not in (None, "month"):
-        raise ValueError(
-            f"The '{name}' parameter of make_demo_series must be a month such as '2026-03'. "
-            f"Got {value!r} instead."
-        )
+        raise invalid_parameter(name, _FUNC, "a month such as '2026-03'", value)
     return parsed[0] * 12 + parsed[1] - 1
 
 
-def _whole(value: object, name: str, low: int, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(
-            f"The '{name}' parameter of make_demo_series must be an int. "
-            f"Got {type(value).__name__} instead."
-        )
-    if value < low or (high is not None and value > high):
-        limits = f"at least {low:,}" if high is None else f"from {low:,} to {high:,}"
-        raise ValueError(
-            f"The '{name}' parameter of make_demo_series must be {limits}. Got {value!r} instead."
-        )
-    return int(value)
+#: The public function whose arguments this module checks, for the messages.
+_FUNC = "make_demo_series"
 
-
-def _check_intervention(
-    place: object, theme: object, effect: object
-) -> tuple[str | None, str | None, float]:
-    if theme is None:
-        return None, None, 0.0
-    themes = sorted(
-        {spec.theme for spec in DEMO_SERIES if spec.outcome.startswith("emergency_admissions")}
-    )
-    if not isinstance(theme, str) or theme not in themes:
-        raise ValueError(
-            "The 'intervention_theme' parameter of make_demo_series must be None or a theme "
-            f"with emergency admissions among the demo series ({', '.join(themes)}). Got "
-            f"{theme!r} instead."
-        )
-    if not isinstance(place, str) or place not in DEMO_PLACES:
-        raise ValueError(
-            "The 'intervention_place' parameter of make_demo_series must be one of "
-            f"{', '.join(DEMO_PLACES)}. Got {place!r} instead."
-        )
-    if isinstance(effect, bool) or not isinstance(effect, int | float | np.floating):
-        raise TypeError(
-            "The 'intervention_effect' parameter of make_demo_series must be a float in "
-            f"[0, 1). Got {type(effect).__name__} instead."
-        )
-    if not (0.0 <= float(effect) < 1.0):
-        raise ValueError(
-            "The 'intervention_effect' parameter of make_demo_series must be a float in "
-            f"[0, 1). Got {effect!r} instead."
-        )
-    return place, theme, float(effect)
+#: The themes whose emergency admissions the demo's intervention can lower.
+_INTERVENTION_THEMES = sorted(
+    {spec.theme for spec in DEMO_SERIES if spec.outcome.startswith("emergency_admissions")}
+)
 
 
 @validate_params(
@@ -408,7 +371,14 @@ def _check_intervention(
         "end": ["str"],
         "persons": [Interval(Integral, MIN_PERSONS, None, closed="left")],
         "intervention_place": ["str"],
-        "intervention_theme": ["str", None],
+        "intervention_theme": [
+            StrOptions(
+                _INTERVENTION_THEMES,
+                description="a theme with emergency admissions among the demo series "
+                f"({', '.join(_INTERVENTION_THEMES)})",
+            ),
+            None,
+        ],
         "intervention_start": ["str", None],
         "intervention_effect": [Interval(Real, 0, 1, closed="left")],
     }
@@ -479,24 +449,27 @@ def make_demo_series(
         If an option is out of range, or the intervention does not start inside the
         series.
     """
-    seed = _whole(seed, "seed", 0)
-    months = _whole(months, "months", MIN_MONTHS, MAX_MONTHS)
-    persons = _whole(persons, "persons", MIN_PERSONS)
+    seed, months, persons = int(seed), int(months), int(persons)
     last = _month(end, "end")
     first = last - months + 1
-    place, theme, effect = _check_intervention(
-        intervention_place, intervention_theme, intervention_effect
-    )
+    place, theme = intervention_place, intervention_theme
+    effect = float(intervention_effect) if theme is not None else 0.0
+    if theme is None:
+        place = None
+    else:  # the place matters only when there is an intervention
+        check_param(place, "intervention_place", [StrOptions(DEMO_PLACES)], _FUNC)
     if intervention_start is None:
         start = last - DEMO_INTERVENTION_MONTHS_BEFORE_END + 1
         start = start if start > first else first + 1
     else:
         start = _month(intervention_start, "intervention_start")
         if not first < start <= last:
-            raise ValueError(
-                "The 'intervention_start' parameter of make_demo_series must be a month after "
-                f"the first ({_label(first)}) and not after the last ({_label(last)}). Got "
-                f"{intervention_start!r} instead."
+            raise invalid_parameter(
+                "intervention_start",
+                _FUNC,
+                f"a month after the first ({_label(first)}) and not after the last "
+                f"({_label(last)})",
+                intervention_start,
             )
 
     index = np.arange(first, last + 1)

@@ -19,13 +19,12 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from numbers import Integral
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
-from toolkit._params import InstanceOf, Interval, SequenceOf, validate_params
+from toolkit._params import THRESHOLD, InstanceOf, SequenceOf, validate_params
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
 from toolkit.monitor.series import WHOLE_SYSTEM
 from toolkit.monitor.spc import FIX_AFTER, SPCWarning, spc
@@ -183,13 +182,6 @@ def agreed_priorities(result: Any, *, also: Sequence[str] = ()) -> pd.DataFrame:
     ValueError
         A candidate in ``also`` was not measured in the prioritisation.
     """
-    from toolkit.prioritise import Prioritisation
-
-    if not isinstance(result, Prioritisation):
-        raise TypeError(
-            "The 'result' parameter of agreed_priorities must be a Prioritisation. "
-            f"Got {type(result).__name__} instead."
-        )
     columns = {"candidate": "priority", "label": "label", "outcome": "outcome"}
     chosen = result.candidates.set_index("candidate", drop=False)
     shortlisted = result.shortlist["candidate"].astype(str).tolist()
@@ -215,13 +207,8 @@ def _priority_frame(priorities: Any) -> pd.DataFrame:
                 f"The 'priorities' table of {func} needs a 'priority' column (the theme or "
                 f"series id of each agreed priority). Got columns {list(frame.columns)}."
             )
-    elif isinstance(priorities, Sequence) and not isinstance(priorities, str):
-        frame = pd.DataFrame({"priority": list(priorities)})
     else:
-        raise TypeError(
-            f"The 'priorities' parameter of {func} must be a list of theme or series ids or "
-            f"a DataFrame with a 'priority' column. Got {type(priorities).__name__} instead."
-        )
+        frame = pd.DataFrame({"priority": list(priorities)})
     if frame.empty:
         raise ValueError(f"The 'priorities' parameter of {func} names no priority.")
     frame["priority"] = frame["priority"].astype(str).str.strip()
@@ -273,7 +260,7 @@ def _first_text(values: pd.Series) -> str:
         "series": ["data-frame"],
         "priorities": [SequenceOf("str"), "data-frame"],
         "place": ["str", None],
-        "threshold": [Interval(Integral, 1, None, closed="left")],
+        "threshold": [THRESHOLD],
         "fix_after": FIX_AFTER,
         "rebase": ["no_validation"],
         "screen_outliers": ["boolean"],
@@ -338,30 +325,16 @@ def follow_priorities(
         For priorities or options of the wrong type or value.
     """
     func = "follow_priorities"
-    if not isinstance(series, pd.DataFrame):
-        raise TypeError(
-            f"The 'series' parameter of {func} must be a DataFrame from read_series or "
-            f"validate_series. Got {type(series).__name__} instead."
-        )
     for column in ("series", "period", "value"):
         if column not in series.columns:
             raise ValueError(
                 f"The 'series' table of {func} has no {column!r} column; read it with "
                 "toolkit.monitor.read_series or validate_series first."
             )
-    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
-        raise ValueError(
-            f"The 'threshold' parameter of {func} must be a positive int. Got {threshold!r}."
-        )
     wanted = _priority_frame(priorities)
     if place is not None and "place" not in series.columns:
         raise ValueError(
             f"The 'series' table of {func} has no 'place' column; got place={place!r}."
-        )
-    if not isinstance(published_values, bool):
-        raise TypeError(
-            f"The 'published_values' parameter of {func} must be a bool. "
-            f"Got {published_values!r} instead."
         )
     if rebase is not None and isinstance(rebase, Mapping):
         unknown = sorted(set(map(str, rebase)) - set(_text(series, "series")))

@@ -102,15 +102,7 @@ def what_moved(before: Prioritisation | Sequence[str], after: Prioritisation) ->
         The two were scored with different shortlist sizes, so their shortlists cannot be
         compared.
     """
-    listed = isinstance(before, Sequence) and not isinstance(before, str)
-    for name, value in (("before", before), ("after", after)):
-        if not isinstance(value, Prioritisation) and not (name == "before" and listed):
-            raise TypeError(
-                f"The '{name}' parameter of what_moved must be a Prioritisation (from "
-                f"toolkit.prioritise.prioritise)"
-                + (" or a list of candidate ids" if name == "before" else "")
-                + f". Got {type(value).__name__} instead."
-            )
+    listed = not isinstance(before, Prioritisation)
     size_before = len(before) if listed else before.settings.get("size")
     size_after = after.settings.get("size")
     if size_before != size_after:

@@ -104,20 +104,21 @@ from typing import Any, Final, Literal
 import numpy as np
 import pandas as pd
 
-from toolkit._params import POSITIVE, InstanceOf, Interval, StrOptions, validate_params, warn
-from toolkit.data.readers import (
-    HEADER_SEARCH_ROWS,
-    MAX_EXAMPLES,
-    _column_problems,
-    _drop_blank_unnamed,
-    _named_rows,
-    _normalise_name,
-    _Problem,
-    _raise,
-    _read_table,
-    _row_problem,
+from toolkit._params import (
+    POSITIVE,
+    InstanceOf,
+    Interval,
+    SequenceOf,
+    StrOptions,
+    invalid_parameter,
+    validate_params,
+    warn,
 )
+from toolkit.data.columns import column_problems, normalise_name
+from toolkit.data.files import HEADER_SEARCH_ROWS, drop_blank_unnamed, read_table
+from toolkit.data.problems import MAX_EXAMPLES, Problem, raise_problems, row_problem
 from toolkit.data.schemas import ColumnRule, blank_mask, default_text, to_number, to_text
+from toolkit.data.validation import named_rows
 
 Frequency = Literal["month", "quarter", "year", "financial_year"]
 
@@ -413,11 +414,6 @@ def period_label(start: pd.Timestamp, frequency: str) -> str:
     ValueError
         If ``frequency`` is not one of :data:`FREQUENCIES`.
     """
-    if frequency not in FREQUENCY_MONTHS:
-        raise ValueError(
-            f"The 'frequency' parameter of period_label must be one of {', '.join(FREQUENCIES)}."
-            f" Got {frequency!r} instead."
-        )
     start = pd.Timestamp(start)
     if frequency == "month":
         return f"{_MONTH_ABBREVIATIONS[start.month - 1]} {start.year}"
@@ -483,10 +479,10 @@ def _detail_problem(
     *,
     noun: tuple[str, str] = ("row", "rows"),
     advice: str = "",
-) -> _Problem:
+) -> Problem:
     """Describe failures whose examples need words of their own ("row 5: ..., as row 3").
 
-    Like the readers' ``_row_problem``, but each example is given as text. ``rows`` are
+    Like :func:`toolkit.data.problems.row_problem`, but each example is given as text. ``rows`` are
     spreadsheet row numbers (one per failure, in the order to show), ``details`` the text
     shown for each.
     """
@@ -500,7 +496,7 @@ def _detail_problem(
     sentence = f"{where}{counted} {phrase} ({shown})."
     if advice:
         sentence += f" {advice}"
-    return _Problem(
+    return Problem(
         column=column,
         check=check,
         sentence=sentence,
@@ -560,30 +556,6 @@ def _stated_per(unit: pd.Series) -> pd.Series:
 # ---------------------------------------------------------------------------------------------
 
 
-def _check_options(per: Any, frequency: Any, function: str) -> None:
-    if isinstance(per, bool) or not isinstance(per, int | float | np.integer | np.floating):
-        raise TypeError(
-            f"The 'per' parameter of {function} must be a positive number such as 1000 or "
-            f"100000. Got {type(per).__name__} instead."
-        )
-    if not (math.isfinite(float(per)) and per > 0):
-        raise ValueError(
-            f"The 'per' parameter of {function} must be a positive number such as 1000 or "
-            f"100000. Got {per!r} instead."
-        )
-    if frequency is not None and not isinstance(frequency, str):
-        raise TypeError(
-            f"The 'frequency' parameter of {function} must be None or one of "
-            f"{', '.join(repr(name) for name in FREQUENCIES)}. Got {type(frequency).__name__} "
-            "instead."
-        )
-    if frequency is not None and frequency not in FREQUENCY_MONTHS:
-        raise ValueError(
-            f"The 'frequency' parameter of {function} must be None or one of "
-            f"{', '.join(repr(name) for name in FREQUENCIES)}. Got {frequency!r} instead."
-        )
-
-
 def _describe_series(keys: Sequence[str], values: Sequence[Any]) -> str:
     parts = []
     for key, value in zip(keys, values, strict=True):
@@ -600,18 +572,18 @@ def _mask_problem(
     rows: np.ndarray,
     first_row: int,
     values: pd.Series | None = None,
-) -> list[_Problem]:
+) -> list[Problem]:
     """Describe the rows where ``mask`` holds, as the readers do (none when it never does)."""
     mask = np.asarray(mask, dtype=bool)
     if not mask.any():
         return []
     shown = None if values is None else list(values.to_numpy(dtype=object)[mask])
-    return [_row_problem(column, check, phrases, rows[mask], shown, first_row)]
+    return [row_problem(column, check, phrases, rows[mask], shown, first_row)]
 
 
-def _column_set_problems(names: Sequence[str], present: set[str]) -> list[_Problem]:
+def _column_set_problems(names: Sequence[str], present: set[str]) -> list[Problem]:
     """Missing or misspelt columns, and neither a value nor the counts to compute it."""
-    problems = _column_problems(names, SERIES_RULES, table="series", derive_age=False)
+    problems = column_problems(names, SERIES_RULES, table="series", derive_age=False)
     if "value" in present or {"numerator", "denominator"} <= present:
         return problems
     if "numerator" in present or "denominator" in present:
@@ -626,17 +598,17 @@ def _column_set_problems(names: Sequence[str], present: set[str]) -> list[_Probl
             "column 'value' is missing, and there are no 'numerator' and 'denominator' "
             "columns to compute it from: give one or the other."
         )
-    problems.append(_Problem(column=missing, check="column_present", sentence=sentence))
+    problems.append(Problem(column=missing, check="column_present", sentence=sentence))
     return problems
 
 
 def _read_numbers(
     positioned: pd.DataFrame, present: set[str], rows: np.ndarray, first_row: int
-) -> tuple[dict[str, pd.Series], dict[str, np.ndarray], list[_Problem]]:
+) -> tuple[dict[str, pd.Series], dict[str, np.ndarray], list[Problem]]:
     """Read the number columns: values (NaN where unreadable), unreadable masks, problems."""
     numbers: dict[str, pd.Series] = {}
     unreadable: dict[str, np.ndarray] = {}
-    problems: list[_Problem] = []
+    problems: list[Problem] = []
     for name in _NUMBER_COLUMNS:
         if name not in present:
             continue
@@ -664,9 +636,9 @@ def _count_problems(
     computed: bool,
     rows: np.ndarray,
     first_row: int,
-) -> list[_Problem]:
+) -> list[Problem]:
     """Blank values, negative counts, zero denominators, numerators above denominators."""
-    problems: list[_Problem] = []
+    problems: list[Problem] = []
     for name in ["numerator", "denominator"] if computed else ["value"]:
         if name in numbers:
             problems += _mask_problem(
@@ -746,7 +718,7 @@ def _multiplier(
     *,
     rows: np.ndarray,
     first_row: int,
-) -> tuple[pd.Series, list[_Problem]]:
+) -> tuple[pd.Series, list[Problem]]:
     """Each row's multiplier (its ``per``, else 100 for %, 1 for a proportion, else ``per``).
 
     A unit that states another multiplier ("per 100,000" while the value is computed per
@@ -790,7 +762,7 @@ def _multiplier(
 
 def _read_improvement(
     raw: pd.Series, rows: np.ndarray, first_row: int
-) -> tuple[pd.Series, np.ndarray, list[_Problem]]:
+) -> tuple[pd.Series, np.ndarray, list[Problem]]:
     """Map the directions of improvement; return them, the unreadable mask and problems."""
     text = to_text(raw)[0]
     lowered = text.astype("string").str.lower().str.replace(r"\s+", " ", regex=True)
@@ -813,7 +785,7 @@ def _read_improvement(
 
 def _asked_frequencies(
     positioned: pd.DataFrame, frequency: str | None, rows: np.ndarray, first_row: int
-) -> tuple[pd.Series, list[_Problem]]:
+) -> tuple[pd.Series, list[Problem]]:
     """Find the frequency each row asks for: its ``frequency`` cell, else the argument."""
     asked = pd.Series(frequency, index=positioned.index, dtype=object)
     if "frequency" not in positioned:
@@ -839,7 +811,7 @@ def _period_problems(
     *,
     rows: np.ndarray,
     first_row: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[_Problem]]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Problem]]:
     """Read the periods; report blank ones, unreadable ones and labels of another frequency."""
     shown = (
         default_text(raw.astype("string").str.strip())
@@ -894,20 +866,12 @@ def _validate_series(
     per: Any,
     frequency: Any,
 ) -> pd.DataFrame:
-    """Standardise and check a series table; raise one error listing every problem."""
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(
-            f"The 'df' parameter of {function} must be a pandas DataFrame. "
-            f"Got {type(frame).__name__} instead."
-        )
-    if source is not None and not isinstance(source, str):
-        raise TypeError(
-            f"The 'source' parameter of {function} must be a str or None. "
-            f"Got {type(source).__name__} instead."
-        )
-    _check_options(per, frequency, function)
+    """Standardise and check a series table; raise one error listing every problem.
+
+    The options are checked by the public functions' declarations (:func:`validate_params`).
+    """
     label = label or (source if source is not None else "the series table")
-    positioned, names, problems = _named_rows(
+    positioned, names, problems = named_rows(
         frame,
         SERIES_RULES,
         lambda names: _column_set_problems(names, set(names)),
@@ -987,7 +951,7 @@ def _validate_series(
                 order.get(p.column, len(order)) if p.column else -1,
             )
         )
-        _raise(problems, label=label, source=source, first_row=first_row)
+        raise_problems(problems, label=label, source=source, first_row=first_row)
 
     return _assemble(
         positioned,
@@ -1016,9 +980,9 @@ def _series_problems(
     from_date: np.ndarray,
     shown_period: pd.Series,
     first_row: int,
-) -> list[_Problem]:
+) -> list[Problem]:
     """Mixed frequencies, repeated periods, gaps and changing settings within each series."""
-    problems: list[_Problem] = []
+    problems: list[Problem] = []
     named = columns["series"].notna().to_numpy()
     valid = named & (period_index >= 0)
     key_frame = pd.DataFrame({key: columns[key].to_numpy(dtype=object) for key in keys})
@@ -1322,7 +1286,7 @@ def _find_header(raw: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, int]:
 
     def known(cells: Sequence[Any]) -> int:
         return sum(
-            1 for cell in cells if isinstance(cell, str) and _normalise_name(cell) in SERIES_RULES
+            1 for cell in cells if isinstance(cell, str) and normalise_name(cell) in SERIES_RULES
         )
 
     if known(list(raw.columns)) >= 2:
@@ -1335,7 +1299,7 @@ def _find_header(raw: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, int]:
                 for index, cell in enumerate(cells)
             ]
             data = raw.iloc[position + 1 :].set_axis(names, axis=1).reset_index(drop=True)
-            return _drop_blank_unnamed(data), first_row + position + 1
+            return drop_blank_unnamed(data), first_row + position + 1
     return raw, first_row
 
 
@@ -1392,8 +1356,7 @@ def read_series(
     ValueError
         If ``per`` is not a positive number or ``frequency`` is unknown.
     """
-    _check_options(per, frequency, "read_series")
-    raw, first_row, label, source = _read_table(
+    raw, first_row, label, source = read_table(
         path,
         table="series",  # type: ignore[arg-type]  # names the table in the readers' messages
         function="read_series",
@@ -1444,6 +1407,19 @@ def _snapshot_period(key: Any) -> str:
     return parsed[2]
 
 
+@validate_params(
+    {
+        "snapshots": [
+            InstanceOf(Mapping, "a mapping of periods to persons tables"),
+        ],
+        "measures": [SequenceOf("str")],
+        "cohorts": [SequenceOf("str"), None],
+        "by_place": ["boolean"],
+        "per": [POSITIVE],
+        "catalogue": ["path", None],
+        "engine": [StrOptions({"duckdb", "spark"})],
+    }
+)
 def series_from_snapshots(
     snapshots: Mapping[Any, pd.DataFrame | str | os.PathLike[str]],
     *,
@@ -1507,31 +1483,10 @@ def series_from_snapshots(
     from toolkit.segment import build_cohort_cube
 
     function = "series_from_snapshots"
-    if not isinstance(snapshots, Mapping):
-        raise TypeError(
-            f"The 'snapshots' parameter of {function} must be a mapping of periods to persons "
-            f"tables. Got {type(snapshots).__name__} instead."
-        )
     if not snapshots:
-        raise ValueError(f"The 'snapshots' parameter of {function} must not be empty.")
-    if isinstance(measures, str) or not all(isinstance(name, str) for name in measures):
-        raise TypeError(
-            f"The 'measures' parameter of {function} must be a sequence of measure names. "
-            f"Got {measures!r} instead."
+        raise invalid_parameter(
+            "snapshots", function, "a non-empty mapping of periods to persons tables", snapshots
         )
-    if cohorts is not None and (
-        isinstance(cohorts, str) or not all(isinstance(name, str) for name in cohorts)
-    ):
-        raise TypeError(
-            f"The 'cohorts' parameter of {function} must be None or a sequence of cohort ids. "
-            f"Got {cohorts!r} instead."
-        )
-    if not isinstance(by_place, bool):
-        raise TypeError(
-            f"The 'by_place' parameter of {function} must be a bool. "
-            f"Got {type(by_place).__name__} instead."
-        )
-    _check_options(per, None, function)
     kinds = {key: _snapshot_period(key) for key in snapshots}
 
     parts = []

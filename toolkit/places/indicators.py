@@ -12,7 +12,10 @@ age band) and the areas table into two tables, ready to map:
   neighbourhoods), its population-weighted IMD score and Core20 share, and its polygon
   dissolved from its neighbourhoods' (geopandas).
 
-Persons whose LSOA is not among the areas are left out of both, and counted.
+Persons whose LSOA is not among the areas are left out of both, and counted. Data that
+break the rules (a count below zero, an area with no place, ...) are refused with one
+:class:`~toolkit.errors.DataContractError` listing every problem, with its rows numbered as
+a spreadsheet numbers them (:mod:`toolkit.data.problems`: the first row of a table is row 2).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from toolkit._params import (
     validate_params,
 )
 from toolkit.data.contract import ESP2013_BANDS
+from toolkit.data.problems import FIRST_DATA_ROW, Problem, fail, raise_problems, row_problem
 from toolkit.places._reports import CodeMatchReport
 from toolkit.places.boundaries import match_lsoa_codes
 
@@ -196,20 +200,22 @@ def dissolve_places(
 
     Raises
     ------
-    ValueError
-        A neighbourhood has no place (they would be dropped), or a column is missing.
+    DataContractError
+        A neighbourhood has no place (they would be dropped; the rows are named, the first
+        row being row 2), or a column is missing.
     """
     function = "dissolve_places"
     missing = [c for c in (place, *sums) if c not in neighbourhoods.columns]
     if missing:
-        raise ValueError(f"{function}: the neighbourhoods have no {', '.join(missing)} column.")
-    no_place = neighbourhoods[place].isna().to_numpy()
-    if no_place.any():
-        rows = np.flatnonzero(no_place)[:5].tolist()
-        raise ValueError(
-            f"{function}: {int(no_place.sum()):,} neighbourhoods have no '{place}' (rows "
-            f"{', '.join(map(str, rows))}); give every neighbourhood a place first."
+        fail(
+            function,
+            "column_present",
+            f"the neighbourhoods have no {', '.join(missing)} column.",
+            source=None,
         )
+    no_place = _blank_rows(neighbourhoods[place], "give every neighbourhood a place first")
+    if no_place is not None:
+        _refuse([no_place], "neighbourhoods", function)
     frame = neighbourhoods[[place, *sums, neighbourhoods.geometry.name]].assign(
         neighbourhoods=1, **{c: neighbourhoods[c].fillna(0) for c in sums}
     )
@@ -226,15 +232,38 @@ def _whole(values: np.ndarray) -> np.ndarray:
     return values
 
 
-def _band_index(ages: pd.Series) -> np.ndarray:
+def _refuse(problems: list[Problem], table: str, function: str) -> None:
+    """Raise one DataContractError listing the problems of a table given to ``function``."""
+    raise_problems(
+        problems, label=f"The {table} given to {function}", source=None, first_row=FIRST_DATA_ROW
+    )
+
+
+def _rows_problem(
+    values: pd.Series, bad: np.ndarray, column: str, check: str, phrases: tuple[str, str]
+) -> Problem | None:
+    """Describe the rows where ``bad`` holds (positions in the table), or ``None``."""
+    if not bad.any():
+        return None
+    positions = np.flatnonzero(bad)
+    shown = list(values.iloc[positions])
+    return row_problem(column, check, phrases, positions, shown, FIRST_DATA_ROW)
+
+
+def _blank_rows(values: pd.Series, hint: str) -> Problem | None:
+    """Describe the rows where ``values`` (a place column) is blank, or ``None``."""
+    blank = values.isna().to_numpy()
+    phrases = (f"is blank; {hint}", f"are blank; {hint}")
+    return _rows_problem(values, blank, str(values.name), "not_blank", phrases)
+
+
+def _band_index(ages: pd.Series) -> tuple[np.ndarray, Problem | None]:
+    """Return each person's ESP2013 band position, and the rows whose age is not one."""
     years = ages.to_numpy(dtype="float64", na_value=np.nan)
-    if np.isnan(years).any() or (years < 0).any():
-        bad = np.flatnonzero(np.isnan(years) | (years < 0))[:5].tolist()
-        raise ValueError(
-            f"area_indicators: column 'age' must be a whole number of years, 0 or more; it "
-            f"is not in rows {', '.join(map(str, bad))}."
-        )
-    return np.minimum(years // 5, _N_BANDS - 1).astype(np.intp)
+    bad = np.isnan(years) | (years < 0)
+    phrases = ("is not a number of years, 0 or more", "are not a number of years, 0 or more")
+    problem = _rows_problem(ages, bad, "age", "age_in_years", phrases)
+    return np.minimum(np.where(bad, 0, years) // 5, _N_BANDS - 1).astype(np.intp), problem
 
 
 def _dsr_input(
@@ -417,9 +446,14 @@ def area_indicators(
 
     Raises
     ------
+    DataContractError
+        A required column is missing, or values break the rules: the areas repeat an LSOA
+        code or leave an area without a place; the events are not counts of zero or more
+        (whole numbers per person); an age is not a number of years, or an age band not an
+        ESP2013 band. One error lists every problem of a table, its rows numbered as a
+        spreadsheet numbers them (the first row is row 2). A subclass of ``ValueError``.
     ValueError
-        A required column is missing, a result column would overwrite an areas column, or
-        an option is out of range.
+        A result column would overwrite an areas column, or an option is out of range.
 
     Notes
     -----
@@ -444,18 +478,32 @@ def area_indicators(
             if "lsoa" in absent and not per_person
             else ""
         )
-        raise ValueError(
-            f"{function}: the {kind} have no {', '.join(repr(c) for c in absent)} column." + hint
+        fail(
+            function,
+            "column_present",
+            f"the {kind} have no {', '.join(repr(c) for c in absent)} column." + hint,
+            source=None,
         )
     absent = [c for c in _AREA_REQUIRED if c not in areas.columns]
     if absent:
-        raise ValueError(f"{function}: the areas have no {', '.join(absent)} column.")
-    repeated = areas["lsoa"].duplicated()
-    if repeated.any():
-        raise ValueError(
-            f"{function}: the areas repeat LSOA codes "
-            f"({', '.join(areas.loc[repeated, 'lsoa'].astype(str).head(5))})."
+        fail(
+            function,
+            "column_present",
+            f"the areas have no {', '.join(absent)} column.",
+            source=None,
         )
+    area_problems = [
+        _rows_problem(
+            areas["lsoa"],
+            areas["lsoa"].duplicated(keep=False).to_numpy(),
+            "lsoa",
+            "unique",
+            ("shares an LSOA code with another row", "share an LSOA code with another row"),
+        ),
+        _blank_rows(areas["place"], "give every area a place"),
+    ]
+    if any(area_problems):
+        _refuse([p for p in area_problems if p], "areas", function)
 
     # Who is where: each data row's area position; rows not found are counted and left out.
     matched = match_lsoa_codes(data, areas, left="persons" if per_person else "rows", right="areas")
@@ -463,24 +511,44 @@ def area_indicators(
     position = area_codes.get_indexer(data["lsoa"].astype("string").str.strip().fillna(""))
     found = position >= 0
     event_values = data[events].to_numpy(dtype="float64", na_value=np.nan)
-    if np.isnan(event_values).any() or (event_values < 0).any():
-        bad = np.flatnonzero(np.isnan(event_values) | (event_values < 0))[:5].tolist()
-        raise ValueError(
-            f"{function}: column '{events}' must hold counts of zero or more; it does not in "
-            f"rows {', '.join(map(str, bad))}."
-        )
+    not_count = np.isnan(event_values) | (event_values < 0)
+    not_whole = per_person & ~not_count & (event_values != np.round(event_values))
+    data_problems = [
+        _rows_problem(
+            data[events],
+            not_count,
+            events,
+            "count",
+            ("is not a count of zero or more", "are not counts of zero or more"),
+        ),
+        _rows_problem(
+            data[events],
+            not_whole & found,
+            events,
+            "whole_number",
+            ("is not a whole number of events", "are not whole numbers of events"),
+        ),
+    ]
     if per_person:
-        band = _band_index(data["age"])
+        band, age_problem = _band_index(data["age"])
         heads = np.ones(len(data))
     else:
         band = pd.Index(ESP2013_BANDS).get_indexer(data["age_band"].astype(str).str.strip())
-        if (band < 0).any():
-            bad = np.flatnonzero(band < 0)[:5].tolist()
-            raise ValueError(
-                f"{function}: column 'age_band' must hold ESP2013 bands ('0-4', ..., '90+'); "
-                f"it does not in rows {', '.join(map(str, bad))}."
-            )
+        age_problem = _rows_problem(
+            data["age_band"],
+            band < 0,
+            "age_band",
+            "esp2013_band",
+            (
+                "is not an ESP2013 band ('0-4', ..., '90+')",
+                "are not ESP2013 bands ('0-4', ..., '90+')",
+            ),
+        )
         heads = data[population].to_numpy(dtype="float64", na_value=0.0)
+    data_problems.append(age_problem)
+    if any(data_problems):
+        kind = "persons" if per_person else "aggregated counts"
+        _refuse([p for p in data_problems if p], kind, function)
     persons_left_out = float(heads[~found].sum())
     events_left_out = float(event_values[~found].sum())
     position, band, heads, event_values = (
@@ -489,9 +557,6 @@ def area_indicators(
         heads[found],
         event_values[found],
     )
-    if per_person and np.any(event_values != np.round(event_values)):
-        raise ValueError(f"{function}: column '{events}' must hold whole numbers per person.")
-
     # Reference age-specific rates.
     deciles = areas["imd_decile"].to_numpy(dtype="float64", na_value=np.nan)
     person_decile = deciles[position]
@@ -542,12 +607,6 @@ def area_indicators(
 
     # Places: the same figures from each place's persons.
     place_codes, place_names = pd.factorize(areas["place"].astype("string"), sort=True)
-    if (place_codes < 0).any():
-        rows = np.flatnonzero(place_codes < 0)[:5].tolist()
-        raise ValueError(
-            f"{function}: {int((place_codes < 0).sum()):,} areas have no place (rows "
-            f"{', '.join(map(str, rows))}); give every area a place."
-        )
     n_places = len(place_names)
     person_place = place_codes[position]
     place_rates = _rates(

@@ -19,7 +19,6 @@ candidates are left out and listed (:func:`definitional_outcomes`).
 
 from __future__ import annotations
 
-import math
 import os
 import warnings
 from collections.abc import Mapping, Sequence
@@ -36,9 +35,12 @@ from toolkit._params import (
     Interval,
     SequenceOf,
     StrOptions,
+    invalid_parameter,
     validate_params,
     warn,
 )
+from toolkit.data.problems import FIRST_DATA_ROW, Problem, raise_problems, row_problem
+from toolkit.defaults import DEFAULT_MODEL, DEMO_SEED, SHORTLIST_SIZE
 from toolkit.errors import DataContractError
 from toolkit.prioritise.criteria import (
     CANDIDATE_COLUMN,
@@ -121,59 +123,6 @@ def _indicators():
     )
 
 
-def _check_options(
-    cube: object,
-    outcomes: object,
-    within: object,
-    years: object,
-    min_events: object,
-    caller: str,
-) -> tuple[str, ...]:
-    if not isinstance(cube, pd.DataFrame):
-        raise TypeError(
-            f"The 'cube' parameter of {caller} must be a pandas DataFrame. "
-            f"Got {type(cube).__name__} instead."
-        )
-    if isinstance(outcomes, str) or not isinstance(outcomes, Sequence) or not outcomes:
-        raise TypeError(
-            f"The 'outcomes' parameter of {caller} must be a non-empty sequence of outcome "
-            f"names. Got {outcomes!r} instead."
-        )
-    unknown = [name for name in outcomes if name not in OUTCOMES]
-    if unknown or len(set(outcomes)) != len(outcomes):
-        raise ValueError(
-            f"The 'outcomes' parameter of {caller} must name each outcome once, from "
-            f"{list(OUTCOMES)}. Got {list(outcomes)} instead."
-        )
-    if within not in WITHIN:
-        raise ValueError(
-            f"The 'within' parameter of {caller} must be None, 'quintile' or 'place'. "
-            f"Got {within!r} instead."
-        )
-    check_years_and_min_events(years, min_events, caller)
-    return tuple(outcomes)
-
-
-def check_years_and_min_events(years: object, min_events: object, caller: str) -> None:
-    """Check the period in years (a float > 0) and the fewest events (an int >= 0)."""
-    if isinstance(years, bool) or not isinstance(years, int | float):
-        raise TypeError(
-            f"The 'years' parameter of {caller} must be a float. Got {years!r} instead."
-        )
-    if not (math.isfinite(years) and years > 0):
-        raise ValueError(
-            f"The 'years' parameter of {caller} must be a float > 0. Got {years} instead."
-        )
-    if isinstance(min_events, bool) or not isinstance(min_events, int):
-        raise TypeError(
-            f"The 'min_events' parameter of {caller} must be an int. Got {min_events!r} instead."
-        )
-    if min_events < 0:
-        raise ValueError(
-            f"The 'min_events' parameter of {caller} must be an int >= 0. Got {min_events} instead."
-        )
-
-
 def _long_table(cube: pd.DataFrame, measures: Sequence[str], cohort: list[str]) -> pd.DataFrame:
     """Sum the cube over sex (and place, unless it is a key) and stack the outcomes."""
     keys = [*cohort, "age_band", "imd_decile"]
@@ -192,32 +141,62 @@ def _long_table(cube: pd.DataFrame, measures: Sequence[str], cohort: list[str]) 
 
 
 def _check_cube(cube: pd.DataFrame, needed: list[str], caller: str) -> None:
+    """Refuse a cube lacking a column or holding impossible counts, as the readers word it.
+
+    Every problem is listed in one :class:`DataContractError` with its failures table; rows
+    are numbered as a spreadsheet of the cube would show them (the header is row 1).
+    """
+    label = f"The cube given to {caller}"
     absent = [column for column in needed if column not in cube.columns]
     if absent:
-        raise DataContractError(
-            f"{caller}: the cube lacks the columns {absent}. A cohort cube from "
-            "toolkit.segment.build_cube has them."
+        raise_problems(
+            [
+                Problem(
+                    column=column,
+                    check="column_present",
+                    sentence=f"column '{column}' is missing; a cohort cube from "
+                    "toolkit.segment.build_cube has it.",
+                )
+                for column in absent
+            ],
+            label=label,
+            source=None,
         )
     problems = []
     for column in [c for c in needed if c not in ("segment", "age_band", "place")]:
         values = pd.to_numeric(cube[column], errors="coerce")
         if column != "imd_decile":
             bad = np.flatnonzero((values.isna() | (values < 0)).to_numpy())
-            if bad.size:
-                problems.append(
-                    f"column '{column}' is missing, not a number or negative in {bad.size} rows "
-                    f"(rows {bad[:5].tolist()})"
-                )
+            check, phrases = (
+                "count",
+                (
+                    "is missing, not a number or negative",
+                    "are missing, not numbers or negative",
+                ),
+            )
         else:
-            known = values.dropna()
             bad = np.flatnonzero((~values.isna() & ~values.isin(range(1, 11))).to_numpy())
-            if bad.size or len(known) == 0:
+            check, phrases = (
+                "in_range(1, 10)",
+                (
+                    "is not a decile from 1 (most deprived) to 10",
+                    "are not deciles from 1 (most deprived) to 10",
+                ),
+            )
+            if not bad.size and values.notna().sum() == 0:
                 problems.append(
-                    f"column 'imd_decile' must be 1 (most deprived) to 10; {bad.size} rows are "
-                    f"not (rows {bad[:5].tolist()})"
+                    Problem(
+                        column=column,
+                        check="has_deciles",
+                        sentence="column 'imd_decile' holds no decile from 1 (most deprived) "
+                        "to 10.",
+                    )
                 )
+        if bad.size:
+            shown = cube[column].iloc[bad].tolist()
+            problems.append(row_problem(column, check, phrases, bad, shown, FIRST_DATA_ROW))
     if problems:
-        raise DataContractError(f"{caller}: " + "; ".join(problems) + ".")
+        raise_problems(problems, label=label, source=None)
 
 
 def _segment_phrase(segment: str, labels: Mapping[str, str]) -> str:
@@ -357,18 +336,13 @@ def candidate_priorities(
     segment's.
     """
     caller = "candidate_priorities"
-    outcomes = _check_options(cube, outcomes, within, years, min_events, caller)
+    outcomes = tuple(outcomes)
     split = WITHIN[within]
     needed = ["segment", "age_band", "imd_decile", "persons", COST, *outcomes]
     if within == "place":
         needed.append("place")
     _check_cube(cube, list(dict.fromkeys(needed)), caller)
     segmentation = _resolve_model(model, caller)
-    if segment_labels is not None and not isinstance(segment_labels, Mapping):
-        raise TypeError(
-            f"The 'segment_labels' parameter of {caller} must be a mapping of segment to "
-            f"label or None. Got {type(segment_labels).__name__} instead."
-        )
     labels = {
         **(dict(segmentation.labels) if segmentation is not None else {}),
         **dict(segment_labels or {}),
@@ -502,23 +476,25 @@ def _resolve_model(model: object, caller: str) -> SegmentationModel | None:
 
     if isinstance(model, SegmentationModel):
         return model
-    if not isinstance(model, str | os.PathLike):
-        raise TypeError(
-            f"The 'model' parameter of {caller} must be a SegmentationModel, a built-in "
-            f"model's name ({', '.join(map(repr, BUILTIN_MODELS))}), a rules file's path or "
-            f"None. Got {type(model).__name__} instead."
-        )
     try:
         return load_rules(model)
     except ValueError:
-        raise ValueError(
-            f"The 'model' parameter of {caller} must be a SegmentationModel, a built-in "
-            f"model's name ({', '.join(map(repr, BUILTIN_MODELS))}), a rules file's path or "
-            f"None. Got {model!r} instead."
+        raise invalid_parameter(
+            "model",
+            caller,
+            "a SegmentationModel, a built-in model's name "
+            f"({', '.join(map(repr, BUILTIN_MODELS))}), a rules file's path or None",
+            model,
         ) from None
 
 
-@validate_params({"model": _MODEL[1:], "outcomes": [SequenceOf("str"), None], "flags": ["mapping"]})
+@validate_params(
+    {
+        "model": _MODEL[1:],
+        "outcomes": [SequenceOf(StrOptions(OUTCOMES), description="a sequence of outcomes"), None],
+        "flags": ["mapping"],
+    }
+)
 def definitional_outcomes(
     model: SegmentationModel | str | os.PathLike[str],
     *,
@@ -558,25 +534,8 @@ def definitional_outcomes(
     by those rules too (no one in "healthy" has an emergency admission under
     Bridges to Health); such candidates have no events, and are left out for that.
     """
-    caller = "definitional_outcomes"
-    segmentation = _resolve_model(model, caller)
-    if segmentation is None:
-        raise TypeError(
-            f"The 'model' parameter of {caller} must be a SegmentationModel, a built-in "
-            "model's name or a rules file's path. Got None instead."
-        )
+    segmentation = _resolve_model(model, "definitional_outcomes")
     checked = tuple(OUTCOMES) if outcomes is None else tuple(outcomes)
-    unknown = [name for name in checked if name not in OUTCOMES]
-    if unknown:
-        raise ValueError(
-            f"The 'outcomes' parameter of {caller} must name outcomes from {list(OUTCOMES)}. "
-            f"Got {unknown} instead."
-        )
-    if not isinstance(flags, Mapping):
-        raise TypeError(
-            f"The 'flags' parameter of {caller} must be a mapping of column to outcomes. "
-            f"Got {type(flags).__name__} instead."
-        )
     rows = []
     for rule in segmentation.rules:
         for column in sorted(rule.condition.columns):
@@ -707,11 +666,6 @@ def _assemble(
 
 
 def _with_benchmark(table: pd.DataFrame, benchmark: pd.DataFrame, caller: str) -> pd.DataFrame:
-    if not isinstance(benchmark, pd.DataFrame):
-        raise TypeError(
-            f"The 'benchmark' parameter of {caller} must be a pandas DataFrame or None. "
-            f"Got {type(benchmark).__name__} instead."
-        )
     on = ["segment", "outcome"] if "segment" in benchmark.columns else ["outcome"]
     absent = [c for c in [*on, "standardised_rate"] if c not in benchmark.columns]
     if absent:
@@ -859,14 +813,14 @@ def cube_criteria(candidates: pd.DataFrame | None = None) -> list[Criterion]:
 def demo_shortlist(
     cube: pd.DataFrame,
     *,
-    size: int = 5,
+    size: int = SHORTLIST_SIZE,
     outcomes: Sequence[str] = DEFAULT_OUTCOMES,
     draws: int = 10_000,
-    seed: int = 20261122,
+    seed: int = DEMO_SEED,
     segment_labels: Mapping[str, str] | None = None,
     analyst_scores: pd.DataFrame | None = None,
     years: float = 1.0,
-    model: SegmentationModel | str | os.PathLike[str] | None = "bridges_to_health",
+    model: SegmentationModel | str | os.PathLike[str] | None = DEFAULT_MODEL,
     per_cohort: int | None = 1,
 ) -> pd.DataFrame:
     """Return the shortlist of a cube at default weights, with reasons and robustness.

@@ -27,14 +27,13 @@ import pandas as pd
 from scipy import stats
 
 from toolkit._params import SEED, InstanceOf, Interval, SequenceOf, StrOptions, validate_params
+from toolkit.defaults import SHORTLIST_SIZE
 from toolkit.prioritise.criteria import CANDIDATE_COLUMN, LABEL_COLUMN
 from toolkit.prioritise.scoring import (
     DEFAULT_PER_COHORT,
     DEFAULT_SHORTLIST_CAP,
     TIE_DECIMALS,
     ScoringModel,
-    check_per_cohort,
-    check_size,
     rank_scores,
     shortlist,
 )
@@ -229,7 +228,7 @@ def kendalls_w(ranks: pd.DataFrame | np.ndarray) -> KendallW:
                 f"Got dtypes {sorted({str(d) for d in ranks.dtypes})} instead."
             )
         values = ranks.to_numpy(dtype="float64", na_value=np.nan)
-    elif isinstance(ranks, np.ndarray):
+    else:
         try:
             values = ranks.astype("float64")
         except (TypeError, ValueError):
@@ -237,11 +236,6 @@ def kendalls_w(ranks: pd.DataFrame | np.ndarray) -> KendallW:
                 f"The 'ranks' parameter of {caller} must hold numbers. "
                 f"Got dtype {ranks.dtype} instead."
             ) from None
-    else:
-        raise TypeError(
-            f"The 'ranks' parameter of {caller} must be a pandas DataFrame or a numpy array. "
-            f"Got {type(ranks).__name__} instead."
-        )
     if values.ndim != 2 or values.shape[0] < 2 or values.shape[1] < 2:
         raise ValueError(
             f"The 'ranks' parameter of {caller} must have at least two raters (rows) and two "
@@ -317,11 +311,6 @@ def aggregate_weights(
 
 def _weight_shares(weights: pd.DataFrame, criteria: list[str], *, caller: str) -> np.ndarray:
     """Each row's weights divided by its total, shape (rows, criteria), after checks."""
-    if not isinstance(weights, pd.DataFrame):
-        raise TypeError(
-            f"The 'weights' parameter of {caller} must be a pandas DataFrame. "
-            f"Got {type(weights).__name__} instead."
-        )
     columns = [WEIGHT_PREFIX + name for name in criteria]
     absent = [column for column in columns if column not in weights.columns]
     if absent:
@@ -596,22 +585,6 @@ def agreement_baseline(
     (:meth:`ScoringModel.batch_scores`; in chunks of draws when the simulation is large)
     and ranked along the last axis, with no loop over rooms or tables.
     """
-    caller = "agreement_baseline"
-    if not isinstance(model, ScoringModel):
-        raise TypeError(
-            f"The 'model' parameter of {caller} must be a ScoringModel. "
-            f"Got {type(model).__name__} instead."
-        )
-    for name, value, least in (("tables", tables, 2), ("draws", draws, 1), ("seed", seed, 0)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer):
-            raise TypeError(
-                f"The '{name}' parameter of {caller} must be an int. Got {value!r} instead."
-            )
-        if value < least:
-            raise ValueError(
-                f"The '{name}' parameter of {caller} must be an int >= {least}. "
-                f"Got {value} instead."
-            )
     tables, draws, seed = int(tables), int(draws), int(seed)
     criteria, candidates = len(model.names), len(model)
     rng = np.random.default_rng(seed)
@@ -923,7 +896,7 @@ def room_consensus(
     latest: pd.DataFrame,
     *,
     model: ScoringModel,
-    size: int = 5,
+    size: int = SHORTLIST_SIZE,
     aggregation: Aggregation = "arithmetic_mean",
     per_cohort: int | None = DEFAULT_PER_COHORT,
     dot_votes: pd.DataFrame | None = None,
@@ -981,19 +954,7 @@ def room_consensus(
     agreement. The baseline ranks its simulated rooms the same way.
     """
     caller = "room_consensus"
-    if not isinstance(model, ScoringModel):
-        raise TypeError(
-            f"The 'model' parameter of {caller} must be a ScoringModel. "
-            f"Got {type(model).__name__} instead."
-        )
-    size = check_size(size, DEFAULT_SHORTLIST_CAP, caller=caller)
-    per_cohort = check_per_cohort(per_cohort, caller=caller)
-    if aggregation not in AGGREGATIONS:
-        raise ValueError(
-            f"The 'aggregation' parameter of {caller} must be one of {sorted(AGGREGATIONS)}. "
-            f"Got {aggregation!r} instead."
-        )
-    if not isinstance(latest, pd.DataFrame) or "table" not in latest.columns:
+    if "table" not in latest.columns:
         raise ValueError(
             f"The 'latest' parameter of {caller} must be a DataFrame with a 'table' column "
             "(SubmissionStore.latest)."
@@ -1005,17 +966,7 @@ def room_consensus(
             f"The 'latest' parameter of {caller} must hold one row per table; {repeated} "
             "appear more than once (use SubmissionStore.latest)."
         )
-    if isinstance(baseline_draws, bool) or not isinstance(baseline_draws, int | np.integer):
-        raise TypeError(
-            f"The 'baseline_draws' parameter of {caller} must be an int. "
-            f"Got {baseline_draws!r} instead."
-        )
-    if baseline_draws < 0:
-        raise ValueError(
-            f"The 'baseline_draws' parameter of {caller} must be an int >= 0. "
-            f"Got {baseline_draws} instead."
-        )
-    table_groups = _table_groups(latest, tables, groups, caller=caller)
+    table_groups = _table_groups(latest, tables, groups)
     names = list(model.names)
     shares = _weight_shares(latest, names, caller=caller)
     aggregated = aggregate_weights(latest, criteria=names)
@@ -1115,14 +1066,9 @@ def room_consensus(
 
 
 def _table_groups(
-    latest: pd.DataFrame, tables: list[str], groups: Mapping[str, str] | None, *, caller: str
+    latest: pd.DataFrame, tables: list[str], groups: Mapping[str, str] | None
 ) -> dict[str, str]:
     """Each table's group: from ``groups``, else ``latest``'s group or role, else mixed."""
-    if groups is not None and not isinstance(groups, Mapping):
-        raise TypeError(
-            f"The 'groups' parameter of {caller} must be a mapping of table to group or None. "
-            f"Got {type(groups).__name__} instead."
-        )
     column = next((name for name in ("group", "role") if name in latest.columns), None)
     recorded = (
         latest[column].astype(object).where(latest[column].notna(), "").astype(str).tolist()
@@ -1265,13 +1211,6 @@ def compare_rounds(
     TypeError
         When ``before`` or ``after`` is not a RoomConsensus.
     """
-    caller = "compare_rounds"
-    for name, value in (("before", before), ("after", after)):
-        if not isinstance(value, RoomConsensus):
-            raise TypeError(
-                f"The '{name}' parameter of {caller} must be a RoomConsensus "
-                f"(room_consensus). Got {type(value).__name__} instead."
-            )
     if rounds is None:
         first = before.round if before.round is not None else 1
         second = after.round if after.round is not None else first + 1

@@ -8,8 +8,7 @@ matrix, so that scoring never loops over candidates.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -18,6 +17,15 @@ import pandas as pd
 from scipy.special import ndtr
 from scipy.stats import rankdata
 
+from toolkit._params import (
+    NON_NEGATIVE,
+    InstanceOf,
+    SequenceOf,
+    StrOptions,
+    check_fields,
+    check_param,
+    invalid_parameter,
+)
 from toolkit.errors import DataContractError
 
 Direction = Literal["benefit", "cost"]
@@ -89,6 +97,15 @@ NORMALISATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 }
 
 
+#: What the fields of a :class:`Criterion` may be.
+_CRITERION_FIELDS = {
+    "name": ["text"],
+    "direction": [StrOptions(DIRECTION_SIGNS)],
+    "normalisation": [StrOptions(NORMALISATIONS)],
+    "default_weight": [NON_NEGATIVE],
+}
+
+
 @dataclass(frozen=True)
 class Criterion:
     """One criterion on which candidate priorities are compared.
@@ -127,32 +144,7 @@ class Criterion:
     label: str | None = None
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name:
-            raise TypeError(
-                f"The 'name' parameter of Criterion must be a non-empty str. Got {self.name!r} "
-                "instead."
-            )
-        if self.direction not in DIRECTION_SIGNS:
-            raise ValueError(
-                "The 'direction' parameter of Criterion must be one of "
-                f"{sorted(DIRECTION_SIGNS)}. Got {self.direction!r} instead."
-            )
-        if self.normalisation not in NORMALISATIONS:
-            raise ValueError(
-                "The 'normalisation' parameter of Criterion must be one of "
-                f"{sorted(NORMALISATIONS)}. Got {self.normalisation!r} instead."
-            )
-        weight = self.default_weight
-        if isinstance(weight, bool) or not isinstance(weight, int | float):
-            raise TypeError(
-                "The 'default_weight' parameter of Criterion must be a float. "
-                f"Got {weight!r} instead."
-            )
-        if not math.isfinite(weight) or weight < 0:
-            raise ValueError(
-                "The 'default_weight' parameter of Criterion must be a finite float >= 0. "
-                f"Got {weight!r} instead."
-            )
+        check_fields(self, _CRITERION_FIELDS)
 
     @property
     def phrase(self) -> str:
@@ -160,13 +152,28 @@ class Criterion:
         return self.label or self.name.replace("_", " ")
 
 
+#: The criteria of the scoring functions: a non-empty sequence of :class:`Criterion` (see
+#: :func:`~toolkit._params.validate_params`).
+CRITERIA = [
+    SequenceOf(
+        InstanceOf(Criterion, "a Criterion"),
+        min_length=1,
+        description="a non-empty sequence of Criterion",
+    )
+]
+
+
 def check_criteria(criteria: Iterable[Criterion], *, caller: str) -> tuple[Criterion, ...]:
-    """Return the criteria as a tuple after checking their types and that names are unique.
+    """Return the criteria as a tuple after checking them (:data:`CRITERIA`) and their names.
+
+    For code that is not decorated with :func:`~toolkit._params.validate_params` (a
+    class's arguments); a decorated function has checked the sequence already, and this
+    adds only the rule that each criterion is named once.
 
     Parameters
     ----------
     criteria : iterable of Criterion
-        The declared criteria.
+        The declared criteria (one Criterion is taken as a sequence of one).
     caller : str
         The public function's name, for error messages.
 
@@ -176,26 +183,15 @@ def check_criteria(criteria: Iterable[Criterion], *, caller: str) -> tuple[Crite
     """
     if isinstance(criteria, Criterion):
         criteria = (criteria,)
-    if isinstance(criteria, str | bytes | Mapping) or not isinstance(criteria, Iterable):
-        raise TypeError(
-            f"The 'criteria' parameter of {caller} must be a sequence of Criterion. "
-            f"Got {type(criteria).__name__} instead."
-        )
+    elif isinstance(criteria, Iterator):
+        criteria = tuple(criteria)
+    check_param(criteria, "criteria", CRITERIA, caller)
     found = tuple(criteria)
-    wrong = [item for item in found if not isinstance(item, Criterion)]
-    if wrong:
-        raise TypeError(
-            f"The 'criteria' parameter of {caller} must be a sequence of Criterion. "
-            f"Got {type(wrong[0]).__name__} ({wrong[0]!r}) among them instead."
-        )
-    if not found:
-        raise ValueError(f"The 'criteria' parameter of {caller} must not be empty. Got () instead.")
     names = [item.name for item in found]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
-        raise ValueError(
-            f"The 'criteria' parameter of {caller} must name each criterion once. "
-            f"Got {repeated} more than once instead."
+        raise invalid_parameter(
+            "criteria", caller, "criteria that name each criterion once", repeated
         )
     return found
 

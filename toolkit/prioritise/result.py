@@ -27,15 +27,16 @@ from toolkit._params import (
     SEED,
     InstanceOf,
     Interval,
-    SequenceOf,
     StrOptions,
     validate_params,
 )
-from toolkit.prioritise.criteria import CANDIDATE_COLUMN, LABEL_COLUMN, Criterion
+from toolkit.defaults import DEFAULT_MODEL, DEMO_SEED
+from toolkit.prioritise.criteria import CANDIDATE_COLUMN, CRITERIA, LABEL_COLUMN, Criterion
 from toolkit.prioritise.robustness import RankAcceptability
 from toolkit.prioritise.scoring import (
     DEFAULT_SHORTLIST_CAP,
     DEFAULT_SHORTLIST_SIZE,
+    SCORING_METHOD,
     ScoringModel,
 )
 from toolkit.prioritise.theme_measures import (
@@ -219,45 +220,17 @@ def _nothing_measured(
     candidates (its draws and seed are the ones asked for).
     """
     from toolkit.prioritise.criteria import check_criteria
-    from toolkit.prioritise.robustness import _check_draws, _check_seed
-    from toolkit.prioritise.scoring import (
-        CONTRIBUTION_PREFIX,
-        METHODS,
-        check_per_cohort,
-        check_size,
-    )
+    from toolkit.prioritise.robustness import seed_or_new
+    from toolkit.prioritise.scoring import CONTRIBUTION_PREFIX, check_size, check_weights
 
     caller = "prioritise"
     chosen = check_criteria(criteria, caller=caller)
-    if method not in METHODS:
-        raise ValueError(
-            f"The 'method' parameter of {caller} must be one of {sorted(METHODS)}. "
-            f"Got {method!r} instead."
-        )
     names = [criterion.name for criterion in chosen]
-    if weights is not None:
-        unknown = sorted(set(weights) - set(names))
-        if unknown:
-            raise ValueError(
-                f"The 'weights' parameter of {caller} names criteria that are not declared: "
-                f"{unknown}. The criteria are {names}."
-            )
-    used = (
-        {criterion.name: float(criterion.default_weight) for criterion in chosen}
-        if weights is None
-        else {name: float(weights[name]) for name in names}
-    )
-    raw = np.array(list(used.values()), dtype="float64")
+    raw = check_weights(weights, chosen, caller=caller)
+    used = dict(zip(names, raw.tolist(), strict=True))
     total = raw.sum()
-    if not np.isfinite(total) or (raw < 0).any() or total <= 0:
-        raise ValueError(
-            f"The 'weights' parameter of {caller} must be finite, non-negative and not all "
-            f"zero. Got {used} instead."
-        )
     size = check_size(size, cap, caller=caller)
-    per_theme = check_per_cohort(per_theme, caller=caller)
-    draws = _check_draws(draws, caller)
-    seed = _check_seed(seed, caller)
+    seed = seed_or_new(seed)
     none = np.zeros(0, dtype="float64")
     scored = table.assign(
         score=none,
@@ -344,18 +317,13 @@ _COUNT = [Interval(Integral, 1, None, closed="left")]
         "candidates": [
             InstanceOf("toolkit.prioritise.theme_measures.ThemeCandidates", "a ThemeCandidates")
         ],
-        "criteria": [
-            SequenceOf(
-                InstanceOf("toolkit.prioritise.criteria.Criterion", "a Criterion"), min_length=1
-            ),
-            None,
-        ],
+        "criteria": [*CRITERIA, None],
         "weights": ["mapping", None],
         "analyst_scores": ["data-frame", None],
         "size": _COUNT,
         "cap": _COUNT,
         "per_theme": [*_COUNT, None],
-        "method": [StrOptions({"weighted_sum", "topsis"})],
+        "method": SCORING_METHOD,
         "draws": _COUNT,
         "seed": [SEED],
         "provenance": ["mapping", None],
@@ -372,7 +340,7 @@ def prioritise(
     per_theme: int | None = 1,
     method: str = "weighted_sum",
     draws: int = 10_000,
-    seed: int = 20261122,
+    seed: int = DEMO_SEED,
     provenance: Mapping[str, Any] | None = None,
 ) -> Prioritisation:
     """Score theme candidates, shortlist a few and say why, as one frozen result.
@@ -418,11 +386,6 @@ def prioritise(
     from toolkit.prioritise.templates import THEME_ANALYST_CRITERIA
     from toolkit.prioritise.themes import OUTCOME_WORDS as words
 
-    if not isinstance(candidates, ThemeCandidates):
-        raise TypeError(
-            "The 'candidates' parameter of prioritise must be a ThemeCandidates (from "
-            f"theme_candidates). Got {type(candidates).__name__} instead."
-        )
     table = candidates.table
     chosen_criteria = list(theme_criteria() if criteria is None else criteria)
     if analyst_scores is not None:
@@ -569,14 +532,14 @@ def priorities_frame(result: Prioritisation, *, decimals: int = 1) -> pd.DataFra
 def prioritise_persons(
     persons: Any,
     *,
-    model: Any = "bridges_to_health",
+    model: Any = DEFAULT_MODEL,
     themes: Sequence[Any] | None = None,
     within: str | None = None,
     years: float = 1.0,
     size: int = DEFAULT_SHORTLIST_SIZE,
     weights: Mapping[str, float] | None = None,
     analyst_scores: pd.DataFrame | str | os.PathLike[str] | None = None,
-    seed: int = 20261122,
+    seed: int = DEMO_SEED,
     draws: int = 10_000,
     engine: str = "duckdb",
     disclosure_threshold: int = 10,

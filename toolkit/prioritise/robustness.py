@@ -27,7 +27,15 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from toolkit._params import SEED, InstanceOf, Interval, StrOptions, validate_params
+from toolkit._params import (
+    SEED,
+    InstanceOf,
+    Interval,
+    StrOptions,
+    check_param,
+    invalid_parameter,
+    validate_params,
+)
 from toolkit.prioritise.criteria import CANDIDATE_COLUMN, LABEL_COLUMN, Criterion
 from toolkit.prioritise.scoring import (
     COHORT,
@@ -42,7 +50,6 @@ from toolkit.prioritise.scoring import (
     Method,
     ScoringModel,
     WeightsLike,
-    check_per_cohort,
     check_size,
     rank_order,
     rank_scores,
@@ -193,27 +200,10 @@ class RankAcceptability:
         return heading + self.summary().to_html(index=False, float_format=lambda x: f"{x:.2f}")
 
 
-def _check_draws(draws: object, caller: str) -> int:
-    if isinstance(draws, bool) or not isinstance(draws, int | np.integer):
-        raise TypeError(f"The 'draws' parameter of {caller} must be an int. Got {draws!r} instead.")
-    if draws < 1:
-        raise ValueError(
-            f"The 'draws' parameter of {caller} must be an int >= 1. Got {draws} instead."
-        )
-    return int(draws)
-
-
-def _check_seed(seed: object, caller: str) -> int:
+def seed_or_new(seed: int | None) -> int:
+    """Return the seed given, or a new one (to record) when None."""
     if seed is None:
         return int(np.random.SeedSequence().entropy % (2**63))
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        raise TypeError(
-            f"The 'seed' parameter of {caller} must be an int or None. Got {seed!r} instead."
-        )
-    if seed < 0:
-        raise ValueError(
-            f"The 'seed' parameter of {caller} must be an int >= 0. Got {seed} instead."
-        )
     return int(seed)
 
 
@@ -275,23 +265,9 @@ def acceptability_of_model(
     """
     caller = "rank_acceptability"
     vector = model.weight_vector(weights, caller=caller)
-    draws = _check_draws(draws, caller)
+    draws = int(draws)
     size = check_size(size, cap, caller=caller)
-    per_cohort = check_per_cohort(per_cohort, caller=caller)
-    if sampling not in SAMPLERS:
-        raise ValueError(
-            f"The 'sampling' parameter of {caller} must be one of {sorted(SAMPLERS)}. "
-            f"Got {sampling!r} instead."
-        )
-    if isinstance(spread, bool) or not isinstance(spread, int | float):
-        raise TypeError(
-            f"The 'spread' parameter of {caller} must be a float in (0, 1). Got {spread!r} instead."
-        )
-    if not 0 < spread < 1:
-        raise ValueError(
-            f"The 'spread' parameter of {caller} must be a float in (0, 1). Got {spread} instead."
-        )
-    seed = _check_seed(seed, caller)
+    seed = seed_or_new(seed)
     rng = np.random.default_rng(seed)
     count = len(model)
     counts = np.zeros(count * count, dtype=np.int64)
@@ -584,17 +560,14 @@ def change_of_model(
     caller = "weight_to_enter"
     raw = model.raw_weights(weights, caller=caller)
     size = check_size(size, cap, caller=caller)
-    per_cohort = check_per_cohort(per_cohort, caller=caller)
     if candidate not in model.candidates:
-        raise ValueError(
-            f"The 'candidate' parameter of {caller} must be a candidate id. Got {candidate!r} "
-            f"instead; the ids include {list(model.candidates[:5])}."
+        raise invalid_parameter(
+            "candidate",
+            caller,
+            f"a candidate id of the table (they include {list(model.candidates[:5])})",
+            candidate,
         )
-    if criterion not in model.names:
-        raise ValueError(
-            f"The 'criterion' parameter of {caller} must be one of {list(model.names)}. "
-            f"Got {criterion!r} instead."
-        )
+    check_param(criterion, "criterion", [StrOptions(model.names)], caller)
     index = model.candidates.index(candidate)
     column = model.names.index(criterion)
     phrase = model.criteria[column].phrase

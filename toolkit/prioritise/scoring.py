@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from numbers import Integral
+from numbers import Integral, Real
 from typing import Literal
 
 import numpy as np
@@ -34,17 +34,23 @@ import pandas as pd
 
 from toolkit._params import (
     POSITIVE,
-    InstanceOf,
     Interval,
     SequenceOf,
     StrOptions,
+    as_floats,
+    check_columns_exist,
+    check_param,
+    check_params,
+    invalid_parameter,
     validate_params,
 )
+from toolkit.defaults import SHORTLIST_CAP, SHORTLIST_SIZE
 from toolkit.errors import DataContractError
 from toolkit.prioritise.criteria import (
     CANDIDATE_COLUMN,
     COHORT_COLUMNS,
     COHORT_LABEL_COLUMN,
+    CRITERIA,
     LABEL_COLUMN,
     OUTCOME_LABEL_COLUMN,
     THEME_COHORT_COLUMN,
@@ -61,8 +67,8 @@ Method = Literal["weighted_sum", "topsis"]
 TIE_DECIMALS = 12
 
 #: Default and largest shortlist size: not everything can be a priority.
-DEFAULT_SHORTLIST_SIZE = 5
-DEFAULT_SHORTLIST_CAP = 7
+DEFAULT_SHORTLIST_SIZE = SHORTLIST_SIZE
+DEFAULT_SHORTLIST_CAP = SHORTLIST_CAP
 
 #: Default number of shortlisted candidates per cohort: a priority is a cohort with its
 #: outcomes, so by default the shortlist covers distinct cohorts (None: no limit).
@@ -104,37 +110,89 @@ METHODS: dict[str, Callable[[ScoringModel, np.ndarray], np.ndarray]] = {
 }
 
 
-def check_size(size: object, cap: object, *, caller: str) -> int:
-    """Check a shortlist size against its cap and return it as an int."""
-    if isinstance(cap, bool) or not isinstance(cap, int | np.integer):
-        raise TypeError(f"The 'cap' parameter of {caller} must be an int. Got {cap!r} instead.")
-    if cap < 1:
-        raise ValueError(f"The 'cap' parameter of {caller} must be an int >= 1. Got {cap} instead.")
-    if isinstance(size, bool) or not isinstance(size, int | np.integer):
-        raise TypeError(f"The 'size' parameter of {caller} must be an int. Got {size!r} instead.")
-    if not 1 <= size <= cap:
+#: Constraints the scoring, shortlist and robustness functions share (see
+#: :func:`validate_params`).
+WEIGHTS = ["mapping", "array-like", None]
+SCORING_METHOD = [StrOptions(METHODS)]
+COHORT = [SequenceOf("column"), None]
+SIZE = [Interval(Integral, 1, None, closed="left")]
+PER_COHORT = [Interval(Integral, 1, None, closed="left"), None]
+
+
+def check_weights(
+    weights: WeightsLike, criteria: Sequence[Criterion], *, caller: str
+) -> np.ndarray:
+    """Return the weights in criteria order as given (not divided by their total), checked.
+
+    Parameters
+    ----------
+    weights : mapping of str to float, sequence of float or None
+        A mapping from criterion name to weight (criteria it leaves out keep their default
+        weight), a sequence in criteria order, or None for the defaults (:data:`WEIGHTS`).
+    criteria : sequence of Criterion
+        The criteria, checked already.
+    caller : str
+        The public function's name, for error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        Finite, non-negative weights, not all zero.
+    """
+    check_param(weights, "weights", WEIGHTS, caller)
+    names = [criterion.name for criterion in criteria]
+    if weights is None:
+        raw = np.array([criterion.default_weight for criterion in criteria], dtype="float64")
+    elif isinstance(weights, Mapping):
+        unknown = sorted(set(weights) - set(names))
+        if unknown:
+            raise ValueError(
+                f"The 'weights' parameter of {caller} names criteria that are not "
+                f"declared: {unknown}. The criteria are {names}."
+            )
+        given = {c.name: weights.get(c.name, c.default_weight) for c in criteria}
+        wrong = [name for name, value in given.items() if not _is_number(value)]
+        if wrong:
+            raise TypeError(
+                f"The 'weights' parameter of {caller} must map criterion names to floats. "
+                f"Got {weights[wrong[0]]!r} for {wrong[0]!r} instead."
+            )
+        raw = np.array(list(given.values()), dtype="float64")
+    else:
+        raw = as_floats(weights, "weights", caller)
+        if raw.shape != (len(names),):
+            raise ValueError(
+                f"The 'weights' parameter of {caller} must have one weight per criterion "
+                f"({len(names)}). Got shape {raw.shape} instead."
+            )
+    total = raw.sum()
+    if not np.isfinite(total) or (raw < 0).any() or total <= 0:
         raise ValueError(
-            f"The 'size' parameter of {caller} must be an int in [1, {cap}] (the cap: not "
-            f"everything can be a priority; raise 'cap' to allow more). Got {size} instead."
+            f"The 'weights' parameter of {caller} must be finite, non-negative and not all "
+            f"zero. Got {dict(zip(names, raw.tolist(), strict=True))} instead."
+        )
+    return raw
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool | np.bool_)
+
+
+def check_size(size: int, cap: int, *, caller: str) -> int:
+    """Refuse a shortlist size above its cap, and return it as an int.
+
+    The one rule between two arguments that their declarations (:data:`SIZE`) cannot
+    state; each is checked on its own before.
+    """
+    if size > cap:
+        raise invalid_parameter(
+            "size",
+            caller,
+            f"{Interval(Integral, 1, cap, closed='both')} (the cap: not everything can be a "
+            "priority; raise 'cap' to allow more)",
+            size,
         )
     return int(size)
-
-
-def check_per_cohort(per_cohort: object, *, caller: str) -> int | None:
-    """Check the per-cohort limit of a shortlist (an int >= 1, or None for no limit)."""
-    if per_cohort is None:
-        return None
-    if isinstance(per_cohort, bool) or not isinstance(per_cohort, int | np.integer):
-        raise TypeError(
-            f"The 'per_cohort' parameter of {caller} must be an int or None. "
-            f"Got {per_cohort!r} instead."
-        )
-    if per_cohort < 1:
-        raise ValueError(
-            f"The 'per_cohort' parameter of {caller} must be an int >= 1 or None. "
-            f"Got {per_cohort} instead."
-        )
-    return int(per_cohort)
 
 
 def cohort_codes(
@@ -164,18 +222,8 @@ def cohort_codes(
     elif cohort is None:
         columns = tuple(column for column in COHORT_COLUMNS if column in candidates.columns)
     else:
-        if isinstance(cohort, str | bytes) or not isinstance(cohort, Sequence):
-            raise TypeError(
-                f"The 'cohort' parameter of {caller} must be a sequence of column names or "
-                f"None. Got {cohort!r} instead."
-            )
         columns = tuple(cohort)
-        absent = [column for column in columns if column not in candidates.columns]
-        if absent:
-            raise ValueError(
-                f"The 'cohort' parameter of {caller} must name columns of the candidates "
-                f"table. Got {absent}, which it lacks, instead."
-            )
+        check_columns_exist(candidates, {"cohort": columns}, caller, where="the candidates table")
     if not columns:
         return columns, np.arange(len(candidates), dtype=np.int64)
     codes = candidates.groupby(list(columns), dropna=False, sort=False, observed=True).ngroup()
@@ -311,16 +359,11 @@ class ScoringModel:
         cohort: Sequence[str] | None = None,
     ) -> None:
         caller = "ScoringModel"
-        if not isinstance(candidates, pd.DataFrame):
-            raise TypeError(
-                f"The 'candidates' parameter of {caller} must be a pandas DataFrame. "
-                f"Got {type(candidates).__name__} instead."
-            )
-        if method not in METHODS:
-            raise ValueError(
-                f"The 'method' parameter of {caller} must be one of {sorted(METHODS)}. "
-                f"Got {method!r} instead."
-            )
+        check_params(
+            {"candidates": candidates, "method": method, "cohort": cohort},
+            {"candidates": ["data-frame"], "method": SCORING_METHOD, "cohort": COHORT},
+            caller,
+        )
         self.criteria: tuple[Criterion, ...] = check_criteria(criteria, caller=caller)
         self.method: str = method
         ids = _candidate_ids(candidates, caller=caller)
@@ -391,72 +434,8 @@ class ScoringModel:
     def raw_weights(
         self, weights: WeightsLike = None, *, caller: str = "ScoringModel"
     ) -> np.ndarray:
-        """Return the weights in criteria order as given (not divided by their total), checked.
-
-        Parameters
-        ----------
-        weights : mapping of str to float, sequence of float or None
-            As for :meth:`weight_vector`.
-        caller : str
-            The public function's name, for error messages.
-
-        Returns
-        -------
-        numpy.ndarray
-            Finite, non-negative weights, not all zero.
-        """
-        if weights is None:
-            raw = self.default_weights
-        elif isinstance(weights, Mapping):
-            unknown = sorted(set(weights) - set(self.names))
-            if unknown:
-                raise ValueError(
-                    f"The 'weights' parameter of {caller} names criteria that are not "
-                    f"declared: {unknown}. The criteria are {list(self.names)}."
-                )
-            raw = np.array(
-                [
-                    weights.get(name, criterion.default_weight)
-                    for name, criterion in zip(self.names, self.criteria, strict=True)
-                ],
-                dtype=object,
-            )
-            wrong = [
-                name
-                for name, value in zip(self.names, raw, strict=True)
-                if isinstance(value, bool) or not isinstance(value, int | float | np.number)
-            ]
-            if wrong:
-                raise TypeError(
-                    f"The 'weights' parameter of {caller} must map criterion names to floats. "
-                    f"Got {weights[wrong[0]]!r} for {wrong[0]!r} instead."
-                )
-            raw = raw.astype("float64")
-        elif isinstance(weights, str | bytes):
-            raise TypeError(
-                f"The 'weights' parameter of {caller} must be a mapping, a sequence of floats "
-                f"or None. Got {type(weights).__name__} instead."
-            )
-        else:
-            try:
-                raw = np.asarray(weights, dtype="float64")
-            except (TypeError, ValueError):
-                raise TypeError(
-                    f"The 'weights' parameter of {caller} must be a mapping, a sequence of "
-                    f"floats or None. Got {weights!r} instead."
-                ) from None
-            if raw.shape != (len(self.names),):
-                raise ValueError(
-                    f"The 'weights' parameter of {caller} must have one weight per criterion "
-                    f"({len(self.names)}). Got shape {raw.shape} instead."
-                )
-        total = raw.sum()
-        if not np.isfinite(total) or (raw < 0).any() or total <= 0:
-            raise ValueError(
-                f"The 'weights' parameter of {caller} must be finite, non-negative and not all "
-                f"zero. Got {dict(zip(self.names, raw.tolist(), strict=True))} instead."
-            )
-        return raw
+        """Return the weights in criteria order as given, checked: see :func:`check_weights`."""
+        return check_weights(weights, self.criteria, caller=caller)
 
     def scores(self, weights: WeightsLike = None) -> np.ndarray:
         """Return each candidate's score for these weights, in :attr:`candidates` order."""
@@ -497,8 +476,12 @@ class ScoringModel:
             Integer positions into :attr:`candidates`, in shortlist order.
         """
         caller = "ScoringModel.shortlisted"
+        check_params(
+            {"size": size, "cap": cap, "per_cohort": per_cohort},
+            {"size": SIZE, "cap": SIZE, "per_cohort": PER_COHORT},
+            caller,
+        )
         size = check_size(size, cap, caller=caller)
-        per_cohort = check_per_cohort(per_cohort, caller=caller)
         order = rank_order(self.scores(weights))
         ranks = ranks_of_order(order)[np.newaxis, :]
         chosen, _ = select_shortlist(ranks, self.cohort_codes, size, per_cohort)
@@ -594,22 +577,6 @@ def _candidate_ids(candidates: pd.DataFrame, *, caller: str) -> np.ndarray:
             f"more than once: {repeated[:5]}."
         )
     return ids.astype(str).to_numpy(dtype=object)
-
-
-#: Constraints the scoring, shortlist and robustness functions share (see
-#: :func:`validate_params`).
-CRITERIA = [
-    SequenceOf(
-        InstanceOf(Criterion, "a Criterion"),
-        min_length=1,
-        description="a non-empty sequence of Criterion",
-    )
-]
-WEIGHTS = ["mapping", "array-like", None]
-SCORING_METHOD = [StrOptions(METHODS)]
-COHORT = [SequenceOf("column"), None]
-SIZE = [Interval(Integral, 1, None, closed="left")]
-PER_COHORT = [Interval(Integral, 1, None, closed="left"), None]
 
 
 @validate_params(
@@ -757,7 +724,7 @@ def _reason(
         "size": SIZE,
         "cap": SIZE,
         "criteria": [*CRITERIA, None],
-        "reasons": [Interval(Integral, 0, None, closed="left")],
+        "reasons": [Interval(Integral, 1, None, closed="left")],
         "per_cohort": PER_COHORT,
         "cohort": COHORT,
         "score_scale": [POSITIVE],
@@ -835,16 +802,6 @@ def shortlist(
     """
     caller = "shortlist"
     size = check_size(size, cap, caller=caller)
-    per_cohort = check_per_cohort(per_cohort, caller=caller)
-    if isinstance(reasons, bool) or not isinstance(reasons, int) or reasons < 1:
-        raise ValueError(
-            f"The 'reasons' parameter of {caller} must be an int >= 1. Got {reasons!r} instead."
-        )
-    if not isinstance(scored, pd.DataFrame):
-        raise TypeError(
-            f"The 'scored' parameter of {caller} must be a pandas DataFrame. "
-            f"Got {type(scored).__name__} instead."
-        )
     contribution_columns = [c for c in scored.columns if str(c).startswith(CONTRIBUTION_PREFIX)]
     needed = [CANDIDATE_COLUMN, *SCORE_COLUMNS]
     absent = [column for column in needed if column not in scored.columns]

@@ -10,7 +10,6 @@ candidate and a column per criterion, each with its scale stated; analysts fill 
 from __future__ import annotations
 
 import json
-import math
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,12 +19,27 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from toolkit._params import InstanceOf, SequenceOf, validate_params
+from toolkit._params import (
+    FINITE,
+    InstanceOf,
+    SequenceOf,
+    check_fields,
+    invalid_parameter,
+    validate_params,
+)
 from toolkit.errors import DataContractError
 from toolkit.prioritise.criteria import CANDIDATE_COLUMN, LABEL_COLUMN, Criterion
 
 #: Free-text column analysts may add to record why they scored as they did; kept as is.
 NOTES_COLUMN = "notes"
+
+
+#: What the fields of an :class:`AnalystCriterion` may be (and ``low < high``).
+_ANALYST_CRITERION_FIELDS = {
+    "criterion": [InstanceOf(Criterion, "a Criterion")],
+    "low": [FINITE],
+    "high": [FINITE],
+}
 
 
 @dataclass(frozen=True)
@@ -51,15 +65,10 @@ class AnalystCriterion:
     scale: str = ""
 
     def __post_init__(self) -> None:
-        if not isinstance(self.criterion, Criterion):
-            raise TypeError(
-                "The 'criterion' parameter of AnalystCriterion must be a Criterion. "
-                f"Got {type(self.criterion).__name__} instead."
-            )
-        if not (math.isfinite(self.low) and math.isfinite(self.high) and self.low < self.high):
-            raise ValueError(
-                "The 'low' and 'high' parameters of AnalystCriterion must be finite with "
-                f"low < high. Got low={self.low!r}, high={self.high!r} instead."
+        check_fields(self, _ANALYST_CRITERION_FIELDS)
+        if self.high <= self.low:
+            raise invalid_parameter(
+                "high", type(self).__name__, f"a number above low ({self.low!r})", self.high
             )
 
     @property
@@ -144,37 +153,17 @@ THEME_ANALYST_CRITERIA: tuple[AnalystCriterion, ...] = tuple(
 )
 
 
-def _check_specs(criteria: object, caller: str) -> tuple[AnalystCriterion, ...]:
-    if isinstance(criteria, AnalystCriterion):
-        criteria = (criteria,)
-    if isinstance(criteria, str | bytes) or not isinstance(criteria, Sequence):
-        raise TypeError(
-            f"The 'criteria' parameter of {caller} must be a sequence of AnalystCriterion. "
-            f"Got {type(criteria).__name__} instead."
-        )
-    wrong = [item for item in criteria if not isinstance(item, AnalystCriterion)]
-    if wrong or not criteria:
-        shown = wrong[0] if wrong else criteria
-        raise TypeError(
-            f"The 'criteria' parameter of {caller} must be a non-empty sequence of "
-            f"AnalystCriterion. Got {shown!r} instead."
-        )
+def _check_specs(criteria: Sequence[AnalystCriterion], caller: str) -> None:
+    """Refuse analyst criteria whose names repeat or are the template's own columns."""
     names = [item.name for item in criteria]
     reserved = {CANDIDATE_COLUMN, LABEL_COLUMN, NOTES_COLUMN}
     if len(set(names)) != len(names) or reserved & set(names):
-        raise ValueError(
-            f"The 'criteria' parameter of {caller} must have unique names other than "
-            f"{sorted(reserved)}. Got {names} instead."
+        raise invalid_parameter(
+            "criteria", caller, f"criteria with unique names other than {sorted(reserved)}", names
         )
-    return tuple(criteria)
 
 
 def _candidate_table(candidates: pd.DataFrame, caller: str) -> pd.DataFrame:
-    if not isinstance(candidates, pd.DataFrame):
-        raise TypeError(
-            f"The 'candidates' parameter of {caller} must be a pandas DataFrame. "
-            f"Got {type(candidates).__name__} instead."
-        )
     if CANDIDATE_COLUMN not in candidates.columns:
         raise DataContractError(
             f"{caller}: the candidates table needs a '{CANDIDATE_COLUMN}' column. Its columns "
@@ -253,7 +242,8 @@ def write_criteria_template(
         The path written.
     """
     caller = "write_criteria_template"
-    specs = _check_specs(criteria, caller)
+    _check_specs(criteria, caller)
+    specs = tuple(criteria)
     table = _candidate_table(candidates, caller)
     target = Path(path)
     if target.exists() and not overwrite:
@@ -348,7 +338,8 @@ def read_criteria_scores(
         a table (column, check, rows, examples).
     """
     caller = "read_criteria_scores"
-    specs = _check_specs(criteria, caller)
+    _check_specs(criteria, caller)
+    specs = tuple(criteria)
     expected = _candidate_table(candidates, caller)
     source = Path(path)
     if not source.is_file():

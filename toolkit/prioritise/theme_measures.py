@@ -28,6 +28,7 @@ import pandas as pd
 
 from toolkit._params import POSITIVE, InstanceOf, Interval, SequenceOf, StrOptions, validate_params
 from toolkit.data.contract import PREMATURE_DEATH_AGE
+from toolkit.data.problems import Problem, raise_problems
 from toolkit.errors import DataContractError
 from toolkit.prioritise.criteria import (
     CANDIDATE_COLUMN,
@@ -199,29 +200,26 @@ def _theme_plan(theme: Theme, measures: set[str], words: dict[str, str]) -> _Pla
 # --------------------------------------------------------------------------------------
 # The candidates
 # --------------------------------------------------------------------------------------
-def _check_options(cube: object, within: object, years: object, min_events: object) -> None:
-    from toolkit.prioritise.candidates import check_years_and_min_events
-
+def _check_cube(cube: pd.DataFrame, within: str | None) -> None:
+    """Refuse a cube that lacks a column every theme needs."""
     caller = "theme_candidates"
-    if not isinstance(cube, pd.DataFrame):
-        raise TypeError(
-            f"The 'cohort_cube' parameter of {caller} must be a CohortCube or a pandas "
-            f"DataFrame. Got {type(cube).__name__} instead."
-        )
-    if within not in WITHIN:
-        raise ValueError(
-            f"The 'within' parameter of {caller} must be None, 'core20' or 'place'. "
-            f"Got {within!r} instead."
-        )
-    check_years_and_min_events(years, min_events, caller)
     needed = ["cohort", "age_band", "imd_decile", "persons", "cost_gbp", "deaths_under_75"]
     if within == "place":
         needed.append("place")
     absent = [column for column in needed if column not in cube.columns]
     if absent:
-        raise DataContractError(
-            f"{caller}: the cohort cube lacks the columns {absent}. A cube from "
-            "toolkit.segment.build_cohort_cube has them."
+        raise_problems(
+            [
+                Problem(
+                    column=column,
+                    check="column_present",
+                    sentence=f"column '{column}' is missing; a cohort cube from "
+                    "toolkit.segment.build_cohort_cube has it.",
+                )
+                for column in absent
+            ],
+            label=f"The cohort cube given to {caller}",
+            source=None,
         )
 
 
@@ -242,12 +240,7 @@ def _unpack(cohort_cube: Any) -> tuple[pd.DataFrame, dict[str, str], pd.DataFram
     """Return the cube's table, cohort labels, mortality table and left-out cohorts."""
     if isinstance(cohort_cube, pd.DataFrame):
         return cohort_cube, _catalogue_labels(), None, {}
-    table = getattr(cohort_cube, "table", None)
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(
-            "The 'cohort_cube' parameter of theme_candidates must be a CohortCube or a pandas "
-            f"DataFrame. Got {type(cohort_cube).__name__} instead."
-        )
+    table = cohort_cube.table
     cohorts = cohort_cube.cohorts
     labels = dict(zip(cohorts["cohort"].astype(str), cohorts["label"].astype(str), strict=True))
     left = cohort_cube.left_out
@@ -416,7 +409,7 @@ def theme_candidates(
     from toolkit.prioritise import themes as library
 
     table, cohort_labels, mortality, left_out = _unpack(cohort_cube)
-    _check_options(table, within, years, min_events)
+    _check_cube(table, within)
     themes = tuple(library.load_themes() if themes is None else themes)
     words = dict(library.OUTCOME_WORDS)
     measures = set(table.columns)

@@ -119,7 +119,18 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from toolkit._params import InstanceOf, SequenceOf, validate_params
+from toolkit._params import (
+    NON_NEGATIVE,
+    POSITIVE,
+    InstanceOf,
+    Interval,
+    SequenceOf,
+    StrOptions,
+    as_floats,
+    check_fields,
+    invalid_parameter,
+    validate_params,
+)
 from toolkit.data.contract import (
     ACTIVITY_COLUMNS,
     CAUSE_ADMISSION_COLUMNS,
@@ -421,11 +432,7 @@ class Effect:
     note: str = ""
 
     def __post_init__(self) -> None:
-        if self.measure not in EFFECT_MEASURES:
-            raise ValueError(
-                f"The 'measure' parameter of Effect must be one of {list(EFFECT_MEASURES)}. "
-                f"Got {self.measure!r} instead."
-            )
+        check_fields(self, {"measure": [StrOptions(EFFECT_MEASURES)]})
         _raise_first("Effect", _effect_problems(self.central, self.low, self.high))
 
 
@@ -457,11 +464,7 @@ class UnitCost:
     note: str = ""
 
     def __post_init__(self) -> None:
-        if not _is_number(self.value) or not math.isfinite(self.value) or self.value <= 0:
-            raise ValueError(
-                "The 'value' parameter of UnitCost must be a number of pounds above 0. "
-                f"Got {self.value!r} instead."
-            )
+        check_fields(self, {"value": [POSITIVE]})
 
 
 @dataclass(frozen=True)
@@ -487,14 +490,13 @@ class TimeToImpact:
     note: str = ""
 
     def __post_init__(self) -> None:
-        valid = all(
-            _is_number(v) and math.isfinite(v) and v > 0 for v in (self.years_low, self.years_high)
-        )
-        if not valid or self.years_low > self.years_high:
-            raise ValueError(
-                "The 'years_low' and 'years_high' parameters of TimeToImpact must be numbers "
-                f"above 0 with years_low <= years_high. Got {self.years_low!r} and "
-                f"{self.years_high!r} instead."
+        check_fields(self, {"years_low": [POSITIVE], "years_high": [POSITIVE]})
+        if self.years_low > self.years_high:
+            raise invalid_parameter(
+                "years_low",
+                type(self).__name__,
+                f"at most years_high ({self.years_high!r})",
+                self.years_low,
             )
 
 
@@ -526,11 +528,7 @@ class ExpectedPrevalence:
     note: str = ""
 
     def __post_init__(self) -> None:
-        if not _is_number(self.value) or not 0 < self.value < 1:
-            raise ValueError(
-                "The 'value' parameter of ExpectedPrevalence must be a share above 0 and "
-                f"below 1. Got {self.value!r} instead."
-            )
+        check_fields(self, {"value": [Interval(numbers.Real, 0, 1, closed="neither")]})
 
     @property
     def ages(self) -> str:
@@ -584,16 +582,15 @@ class Intervention:
     note: str = ""
 
     def __post_init__(self) -> None:
-        if self.evidence not in EVIDENCE_LEVELS:
-            raise ValueError(
-                "The 'evidence' parameter of Intervention must be one of "
-                f"{list(EVIDENCE_LEVELS)}. Got {self.evidence!r} instead."
-            )
-        if self.acts_on not in OUTCOMES:
-            raise ValueError(
-                "The 'acts_on' parameter of Intervention must be an outcome of the cohort "
-                f"cube (see OUTCOMES). Got {self.acts_on!r} instead."
-            )
+        check_fields(
+            self,
+            {
+                "evidence": [StrOptions(EVIDENCE_LEVELS)],
+                "acts_on": [
+                    StrOptions(OUTCOMES, description="an outcome of the cohort cube (see OUTCOMES)")
+                ],
+            },
+        )
 
     @property
     def effect_source(self) -> str:
@@ -776,7 +773,7 @@ _KNOWN_COHORTS = [
     InstanceOf((set, frozenset, list, tuple), "a collection (set, list or tuple) of cohort ids"),
     None,
 ]
-_EVENTS_A_YEAR = [InstanceOf(numbers.Real, "a number"), "array-like"]
+_EVENTS_A_YEAR = [NON_NEGATIVE, "array-like"]
 
 
 @validate_params({"path": ["path", None]})
@@ -1234,14 +1231,10 @@ def _error(problems: Sequence[tuple[str, str, str]]) -> ThemeError:
     return ThemeError("\n".join(lines), failures=failures, source=", ".join(files))
 
 
-def _cohorts(known_cohorts: Collection[str] | None, caller: str) -> frozenset[str]:
+def _cohorts(known_cohorts: Collection[str] | None) -> frozenset[str]:
+    """Return the cohort ids themes may name: those given, or the catalogue's."""
     if known_cohorts is None:
         return known_cohort_ids()
-    if isinstance(known_cohorts, str) or not isinstance(known_cohorts, Collection):
-        raise TypeError(
-            f"The 'known_cohorts' parameter of {caller} must be a collection of cohort ids or "
-            f"None. Got {type(known_cohorts).__name__} instead."
-        )
     return frozenset(str(cohort) for cohort in known_cohorts)
 
 
@@ -1274,7 +1267,7 @@ def load_theme(path: str | Path, *, known_cohorts: Collection[str] | None = None
     source = Path(path)
     if not source.is_file():
         raise FileNotFoundError(f"load_theme: no such file: {source}")
-    theme, problems = _check_file(source, _cohorts(known_cohorts, "load_theme"))
+    theme, problems = _check_file(source, _cohorts(known_cohorts))
     if problems or theme is None:
         raise _error([(str(source), where, problem) for where, problem in problems])
     return theme
@@ -1315,14 +1308,9 @@ def load_themes(
         folders = [THEME_LIBRARY]
     elif isinstance(folder, str | Path):
         folders = [Path(folder)]
-    elif isinstance(folder, Sequence):
-        folders = [Path(item) for item in folder]
     else:
-        raise TypeError(
-            f"The 'folder' parameter of {caller} must be a path, a sequence of paths or None. "
-            f"Got {type(folder).__name__} instead."
-        )
-    cohorts = _cohorts(known_cohorts, caller)
+        folders = [Path(item) for item in folder]
+    cohorts = _cohorts(known_cohorts)
     files: list[Path] = []
     for place in folders:
         if not place.is_dir():
@@ -1360,34 +1348,14 @@ def load_themes(
 # --------------------------------------------------------------------------------------
 # Impact estimates
 # --------------------------------------------------------------------------------------
-def _events(events_a_year: object, caller: str) -> np.ndarray:
-    if isinstance(events_a_year, bool | str | bytes):
-        raise TypeError(
-            f"The 'events_a_year' parameter of {caller} must be a number or an array of "
-            f"numbers. Got {type(events_a_year).__name__} instead."
-        )
-    try:
-        events = np.asarray(events_a_year, dtype="float64")
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"The 'events_a_year' parameter of {caller} must be a number or an array of "
-            f"numbers. Got {type(events_a_year).__name__} instead."
-        ) from None
+def _events(events_a_year: float | Sequence[float] | np.ndarray, caller: str) -> np.ndarray:
+    """Return the events as an array after checking an array's contents (a number is declared)."""
+    events = as_floats(events_a_year, "events_a_year", caller)
     if not np.all(np.isfinite(events)) or np.any(events < 0):
-        raise ValueError(
-            f"The 'events_a_year' parameter of {caller} must be non-negative and finite. "
-            f"Got {events_a_year!r} instead."
+        raise invalid_parameter(
+            "events_a_year", caller, "an array of non-negative and finite numbers", events_a_year
         )
     return events
-
-
-def _intervention(intervention: object, caller: str) -> Intervention:
-    if not isinstance(intervention, Intervention):
-        raise TypeError(
-            f"The 'intervention' parameter of {caller} must be an Intervention. "
-            f"Got {type(intervention).__name__} instead."
-        )
-    return intervention
 
 
 def _shaped(values: np.ndarray, like: np.ndarray) -> float | np.ndarray:
@@ -1427,7 +1395,7 @@ def impact_range(
     """
     caller = "impact_range"
     events = _events(events_a_year, caller)
-    chosen = _intervention(intervention, caller)
+    chosen = intervention
     share = chosen.events_share
     low = events * share.low * chosen.reach.low * chosen.uptake.low * chosen.effect.low
     high = events * share.high * chosen.reach.high * chosen.uptake.high * chosen.effect.high
@@ -1460,7 +1428,7 @@ def impact_central(
     """
     caller = "impact_central"
     events = _events(events_a_year, caller)
-    chosen = _intervention(intervention, caller)
+    chosen = intervention
     central = (
         events
         * chosen.events_share.mid
@@ -1497,7 +1465,7 @@ def impact_cost_range(
         When the intervention has no unit cost (its outcome, such as deaths, has no cash
         value in the library).
     """
-    chosen = _intervention(intervention, "impact_cost_range")
+    chosen = intervention
     if chosen.unit_cost is None:
         raise ValueError(
             f"impact_cost_range: '{chosen.name}' has no unit cost: "
@@ -1510,15 +1478,9 @@ def impact_cost_range(
 # --------------------------------------------------------------------------------------
 # Tables and documentation
 # --------------------------------------------------------------------------------------
-def _check_themes(themes: Iterable[Theme] | None, caller: str) -> tuple[Theme, ...]:
-    chosen = load_themes() if themes is None else tuple(themes)
-    wrong = [item for item in chosen if not isinstance(item, Theme)]
-    if wrong:
-        raise TypeError(
-            f"The 'themes' parameter of {caller} must hold Theme objects. "
-            f"Got {type(wrong[0]).__name__} instead."
-        )
-    return chosen
+def _themes(themes: Iterable[Theme] | None) -> tuple[Theme, ...]:
+    """Return the themes given (checked by the caller's declaration), or the library's."""
+    return load_themes() if themes is None else tuple(themes)
 
 
 @validate_params({"themes": [SequenceOf(InstanceOf(Theme, "a Theme")), None]})
@@ -1543,7 +1505,7 @@ def themes_frame(themes: Iterable[Theme] | None = None) -> pd.DataFrame:
         (missing when the outcome has no cash value) and ``nice``.
     """
     rows = []
-    for theme in _check_themes(themes, "themes_frame"):
+    for theme in _themes(themes):
         for intervention in theme.interventions:
             cost = intervention.unit_cost
             share = intervention.events_share
@@ -1718,7 +1680,7 @@ def themes_markdown(themes: Iterable[Theme] | None = None) -> str:
     str
         Markdown, as written to ``docs/themes.md`` by :func:`write_themes_doc`.
     """
-    chosen = _check_themes(themes, "themes_markdown")
+    chosen = _themes(themes)
     labels = _cohort_labels()
     sources = "\n".join(
         f"- {group}: {text}" + ("" if checked else " **(not checked)**")

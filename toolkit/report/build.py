@@ -22,6 +22,7 @@ from pathlib import Path
 
 import nbformat
 
+from toolkit.defaults import DEMO_PERSONS, DEMO_SEED
 from toolkit.report.config import ReportConfig, load_config
 from toolkit.report.disclosure import find_small_counts
 from toolkit.report.figures import (
@@ -726,8 +727,8 @@ def _build_in(
 def build_demo_report(
     out_dir: str | os.PathLike[str] = "reports/demo",
     *,
-    persons: int = 250_000,
-    seed: int = 20261122,
+    persons: int = DEMO_PERSONS,
+    seed: int = DEMO_SEED,
     progress: bool = True,
     timeout: float = 600,
 ) -> ReportResult:

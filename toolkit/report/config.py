@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
+from toolkit.defaults import DEFAULT_MODEL, DEMO_PERSONS, DEMO_SEED, SHORTLIST_CAP, SHORTLIST_SIZE
 
 #: Value of ``persons`` and ``areas`` that asks for the synthetic demo system.
 DEMO: Final[str] = "demo"
@@ -47,7 +48,7 @@ DEMO: Final[str] = "demo"
 DEFAULT_ADMISSION_COST_GBP: Final[float] = 1_600.0
 
 #: Largest shortlist a board is asked to agree (not everything can be a priority).
-MAX_SHORTLIST: Final[int] = 7
+MAX_SHORTLIST: Final[int] = SHORTLIST_CAP
 
 
 @dataclass(frozen=True)
@@ -115,13 +116,13 @@ class ReportConfig:
     persons: str = DEMO
     areas: str = DEMO
     period: str = "2025/26"
-    demo_persons: int = 250_000
-    shortlist_size: int = 5
-    seed: int = 20261122
+    demo_persons: int = DEMO_PERSONS
+    shortlist_size: int = SHORTLIST_SIZE
+    seed: int = DEMO_SEED
     disclosure_threshold: int = DISCLOSURE_THRESHOLD
     decision_log: str | None = None
     workshop: str | None = None
-    model: str = "bridges_to_health"
+    model: str = DEFAULT_MODEL
     years: float = 1.0
     admission_unit_cost: float = DEFAULT_ADMISSION_COST_GBP
     criteria_scores: str | None = None
@@ -251,9 +252,9 @@ _TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
         'An areas file (with boundaries for a map), or "demo". "demo" exactly when persons is.',
     ),
     ("period", '"2025/26"', "The period the data cover, shown on every chart and table."),
-    ("demo_persons", "250000", 'Persons in the demo system (only with persons = "demo").'),
-    ("shortlist_size", "5", f"Priorities in the shortlist, 1 to {MAX_SHORTLIST}."),
-    ("seed", "20261122", "Seed of every random step."),
+    ("demo_persons", str(DEMO_PERSONS), 'Persons in the demo system (only with persons = "demo").'),
+    ("shortlist_size", str(SHORTLIST_SIZE), f"Priorities in the shortlist, 1 to {MAX_SHORTLIST}."),
+    ("seed", str(DEMO_SEED), "Seed of every random step."),
     ("disclosure_threshold", "10", "Counts below this are not shown."),
     (
         "decision_log",
@@ -263,7 +264,7 @@ _TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
     ("workshop", '"Board workshop"', "Which workshop of the decision log, when it holds several."),
     (
         "model",
-        '"bridges_to_health"',
+        f'"{DEFAULT_MODEL}"',
         'Segmentation model: "bridges_to_health", "age_ltc" or a rules file.',
     ),
     ("years", "1.0", "Years the data cover; rates are per year."),
@@ -423,10 +424,10 @@ def load_config(path: str | Path) -> ReportConfig:
 
 def demo_config(
     *,
-    persons: int = 250_000,
-    seed: int = 20261122,
+    persons: int = DEMO_PERSONS,
+    seed: int = DEMO_SEED,
     period: str = "2025/26",
-    shortlist_size: int = 5,
+    shortlist_size: int = SHORTLIST_SIZE,
     disclosure_threshold: int = DISCLOSURE_THRESHOLD,
     decision_log: str | Path | None = None,
 ) -> ReportConfig:

@@ -33,6 +33,7 @@ from typing import Any, Final
 import pandas as pd
 
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
+from toolkit.defaults import DEMO_PERSONS, DEMO_SEED, SHORTLIST_SIZE
 from toolkit.report.build import OutputNames, ReportResult, build_in_folder
 from toolkit.report.config import DEMO, MAX_SHORTLIST, check_key_type, commented_template
 from toolkit.report.tables import BoardTable, BoardText, TableColumn, board_table, heading, sentence
@@ -115,9 +116,9 @@ class UpdateConfig:
     ambitions_by: dict[str, str] | None = None
     persons: str | None = None
     previous_persons: str | None = None
-    demo_persons: int = 250_000
-    shortlist_size: int = 5
-    seed: int = 20261122
+    demo_persons: int = DEMO_PERSONS
+    shortlist_size: int = SHORTLIST_SIZE
+    seed: int = DEMO_SEED
     disclosure_threshold: int = DISCLOSURE_THRESHOLD
     fix_after: int | None = None
     rebase: list[str] | None = None
@@ -248,8 +249,8 @@ _TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
     ("ambitions_by", '{ high_blood_pressure = "2027-03" }', "When: draws the trajectory to it."),
     ("previous_persons", '"persons-2025.parquet"', "The data the priorities were agreed on."),
     ("persons", '"persons-2026.parquet"', "Newer data: shows what would enter or leave."),
-    ("shortlist_size", "5", "Shortlist size when it comes from previous_persons."),
-    ("demo_persons", "250000", 'Persons in the demo system (with "demo" data).'),
+    ("shortlist_size", str(SHORTLIST_SIZE), "Shortlist size when it comes from previous_persons."),
+    ("demo_persons", str(DEMO_PERSONS), 'Persons in the demo system (with "demo" data).'),
     ("fix_after", "24", "Fix each chart's limits on its first so many months (12 or more)."),
     ("rebase", '["2025-04"]', "Recalculate limits from these months (a change you made)."),
     ("screen_outliers", "true", "Screen large moving ranges before setting the limits."),
@@ -259,7 +260,7 @@ _TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
         "The series give published values without counts (as Fingertips'): chart them.",
     ),
     ("disclosure_threshold", "10", "Counts below this are not shown."),
-    ("seed", "20261122", "Seed of every random step."),
+    ("seed", str(DEMO_SEED), "Seed of every random step."),
     ("synthetic_data", "false", 'The data are synthetic: every page says "synthetic data".'),
 )
 
@@ -342,7 +343,7 @@ def load_update_config(path: str | os.PathLike[str]) -> UpdateConfig:
 
 
 def demo_update_config(
-    *, persons: int = 250_000, seed: int = 20261122, period: str = "January to March 2026"
+    *, persons: int = DEMO_PERSONS, seed: int = DEMO_SEED, period: str = "January to March 2026"
 ) -> UpdateConfig:
     """Return the demo system's quarterly update configuration (as ``pophealth demo``).
 
@@ -983,8 +984,8 @@ def build_update(
 def build_demo_update(
     out_dir: str | os.PathLike[str] = "reports/demo",
     *,
-    persons: int = 250_000,
-    seed: int = 20261122,
+    persons: int = DEMO_PERSONS,
+    seed: int = DEMO_SEED,
     progress: bool = True,
     timeout: float = 600,
 ) -> ReportResult:

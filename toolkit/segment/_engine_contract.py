@@ -17,7 +17,7 @@ have been stricter than pandas, returns the table the cube is then built from.
 Most files need none of this standardising. :func:`_fast_query` writes the same table read
 as the files stand, with columns saying, row by row, whether that reading gives the
 standardised values and whether a rule is broken, so that the cubes check a clean file in
-the scan that aggregates it (:func:`toolkit.segment.cube.fast_aggregate`) and standardise
+the scan that aggregates it (:func:`toolkit.segment._fast.fast_aggregate`) and standardise
 only the files that need it.
 """
 
@@ -27,13 +27,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from toolkit.data.columns import contract_column_names
 from toolkit.data.contract import (
     ACTIVITY_COLUMNS,
     CAUSE_ADMISSION_COLUMNS,
     CAUSES_OF_DEATH,
     SEXES,
 )
-from toolkit.data.readers import BLANK_TEXT, contract_column_names
+from toolkit.data.files import BLANK_TEXT
 from toolkit.data.schemas import (
     DATE_FORMATS,
     FLAG_CODINGS,
@@ -231,7 +232,12 @@ def standardise(
             value = cleaned_text(column)
             blank = f"_c_{position} IS NULL"
         elif kind == "float":
-            value = f"CASE WHEN isnan({raw_column}) THEN NULL ELSE {raw_column} END"
+            # NaN is blank, as the readers read it. (Not isnan: DuckDB settles isnan from
+            # Parquet statistics, which leave NaN out, and would keep every NaN.)
+            value = (
+                f"CASE WHEN NOT isfinite({raw_column}) AND NOT isinf({raw_column}) THEN NULL "
+                f"ELSE {raw_column} END"
+            )
             blank = f"_c_{position} IS NULL"
         else:
             value = raw_column

@@ -56,20 +56,14 @@ from toolkit.data.contract import (
     OPTIONAL_PERSON_FLAGS,
     PREMATURE_DEATH_AGE,
 )
+from toolkit.defaults import DEFAULT_MODEL
 from toolkit.errors import DataContractError
-from toolkit.segment.cube import (
-    _TEXT_DTYPE,
-    DUCKDB_CONFIG,
-    WHOLE_SYSTEM_PLACE,
-    Engine,
-    _duckdb_table,
-    _Source,
-    _without_nan,
-    check_required_columns,
-    check_source,
-    fast_aggregate,
-    spark_source,
-)
+from toolkit.segment._duckdb_files import duckdb_table
+from toolkit.segment._expression import without_nan
+from toolkit.segment._fast import fast_aggregate
+from toolkit.segment._sources import Engine, Source, check_required_columns
+from toolkit.segment._spark import spark_source
+from toolkit.segment.cube import DUCKDB_CONFIG, TEXT_DTYPE, WHOLE_SYSTEM_PLACE, check_source
 from toolkit.segment.model import BuiltinModel, SegmentationModel, load_rules
 from toolkit.segment.rules import (
     AllOf,
@@ -606,7 +600,7 @@ def cohort_expression(
 
     if any(len(block) > 63 for block in blocks):
         raise ValueError("A block of the cohort cube holds at most 63 cohorts.")
-    age = _without_nan(table["age"])
+    age = without_nan(table["age"])
     band = ibis.cases(
         (age < 0, -1),
         (age < 1, 0),
@@ -616,7 +610,7 @@ def cohort_expression(
     columns: dict[str, ir.Value] = {
         _BAND: band,
         "sex": table["sex"],
-        "imd_decile": _without_nan(table["imd_decile"]).cast("int16"),
+        "imd_decile": without_nan(table["imd_decile"]).cast("int16"),
     }
     if "place" in table.columns:
         columns["place"] = table["place"]
@@ -718,7 +712,7 @@ def _integers(raw: pa.Table, name: str, missing: int) -> np.ndarray:
 
 
 def _text_array(values: Any) -> Any:
-    return pd.array(np.asarray(values, dtype=object), dtype=_TEXT_DTYPE)
+    return pd.array(np.asarray(values, dtype=object), dtype=TEXT_DTYPE)
 
 
 class _Aggregate:
@@ -1002,7 +996,7 @@ def build_cohort_cube(
     persons: pd.DataFrame | str | os.PathLike[str] | SparkDataFrame,
     *,
     cohorts: str | os.PathLike[str] | Sequence[Cohort] | None = None,
-    model: BuiltinModel | str | os.PathLike[str] | SegmentationModel | None = "bridges_to_health",
+    model: BuiltinModel | str | os.PathLike[str] | SegmentationModel | None = DEFAULT_MODEL,
     engine: Engine = "duckdb",
     validate: bool = True,
     progress: bool = False,
@@ -1128,7 +1122,7 @@ class _Queried:
 
 def _query(
     con: Any,
-    source: _Source,
+    source: Source,
     catalogue: Sequence[Cohort],
     model: SegmentationModel | None,
     steps: tqdm,
@@ -1190,7 +1184,7 @@ def _assemble(queried: _Queried, steps: tqdm, engine: Engine) -> CohortCube:
             "persons": persons.astype("int64"),
         }
     )
-    left = pd.DataFrame(queried.left_out, columns=["cohort", "label", "reason"]).astype(_TEXT_DTYPE)
+    left = pd.DataFrame(queried.left_out, columns=["cohort", "label", "reason"]).astype(TEXT_DTYPE)
     notes = []
     if not queried.has_cause:
         notes.append(
@@ -1236,7 +1230,7 @@ def _on_duckdb(
     try:
         con.raw_sql("SET enable_progress_bar = false")
         steps.set_postfix_str("reading")
-        source = _duckdb_table(con, persons)
+        source = duckdb_table(con, persons)
         queried = _query(con, source, catalogue, model, steps, validate=validate, engine="duckdb")
     finally:
         con.disconnect()  # before expanding: DuckDB's memory is freed first

@@ -18,15 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from toolkit.segment.cube import (
-    _GLOB_CHARACTERS,
-    _READER_SUFFIXES,
-    DUCKDB_CONFIG,
-    _check_files,
-    _file_source,
-    fast_aggregate,
-    resolve_files,
-)
+from toolkit.segment._duckdb_files import check_files, file_source, raw_query
+from toolkit.segment._fast import fast_aggregate
+from toolkit.segment._sources import GLOB_CHARACTERS, READER_SUFFIXES, resolve_files
+from toolkit.segment.cube import DUCKDB_CONFIG
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Mapping
@@ -87,7 +82,7 @@ class CheckReport:
 def _counts_by_key(table: ir.Table, counts: Mapping[str, ir.BooleanValue]) -> ir.Table:
     """Count rows by ``sex`` and ``place``: the small aggregate the fast reading checks.
 
-    :func:`toolkit.segment.cube.fast_aggregate` checks the values of the columns read as
+    :func:`toolkit.segment._fast.fast_aggregate` checks the values of the columns read as
     they stand (:data:`toolkit.segment._engine_contract.GROUPED_AS_THEY_STAND`) on the
     aggregate, so the aggregate is grouped by those present.
     """
@@ -103,7 +98,7 @@ def _counts_by_key(table: ir.Table, counts: Mapping[str, ir.BooleanValue]) -> ir
 
 def _single_file(text: str) -> bool:
     """Whether ``text`` names one file (or nothing): not a folder, not a glob."""
-    return not _GLOB_CHARACTERS.intersection(text) and not Path(text).is_dir()
+    return not GLOB_CHARACTERS.intersection(text) and not Path(text).is_dir()
 
 
 def _with_readers(text: str) -> CheckReport:
@@ -190,7 +185,7 @@ def check_persons_file(path: str | os.PathLike[str]) -> CheckReport:
         )
     text = os.fspath(path)
     single = _single_file(text)
-    if single and (not Path(text).is_file() or Path(text).suffix.lower() not in _READER_SUFFIXES):
+    if single and (not Path(text).is_file() or Path(text).suffix.lower() not in READER_SUFFIXES):
         # Not a file DuckDB scans (or no file at all): the readers read it or say why not,
         # as build_cube hands such files to them.
         return _with_readers(text)
@@ -212,7 +207,7 @@ def _check_on_duckdb(
     con = ibis.duckdb.connect(**DUCKDB_CONFIG)
     try:
         con.raw_sql("SET enable_progress_bar = false")
-        source = _file_source(con, files, kind, label, path, check_causes=True)
+        source = file_source(con, files, kind, label, path, check_causes=True)
         columns = tuple(source.table.columns)
         contract = source.contract
         if contract is None:
@@ -226,7 +221,7 @@ def _check_on_duckdb(
             return _report(path, label, files, rows, columns, "duckdb", False, None)
         # Some value needs standardising or breaks a rule: check the standardised files,
         # which raises the readers' message, or returns the persons counted.
-        rows = _check_files(con, contract)
+        rows = check_files(con, contract)
         scanned = _scanned_rows(con, contract)
         skipped = max(scanned - rows, 0) if scanned is not None else None
         return _report(path, label, files, rows, columns, "duckdb", True, skipped)
@@ -238,11 +233,9 @@ def _scanned_rows(con: Any, contract: Any) -> int | None:
     """Rows DuckDB scans in the files, blank ones included; ``None`` if it cannot say."""
     import duckdb
 
-    from toolkit.segment.cube import _raw_query
-
     header = [name for name, _ in contract.columns] if contract.kind == "csv" else None
     try:
-        query = _raw_query(contract.files, contract.kind, header, located=False)
+        query = raw_query(contract.files, contract.kind, header, located=False)
         return int(con.con.execute(f"SELECT count(*) FROM ({query})").fetchall()[0][0])
     except duckdb.Error:
         return None

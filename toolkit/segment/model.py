@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.data.contract import CONDITIONS
+from toolkit.defaults import DEFAULT_MODEL
 from toolkit.errors import DataContractError
 from toolkit.segment.rules import Condition, RuleError, parse_condition, to_mask
 
@@ -306,7 +307,7 @@ def _model_from_mapping(
 
 
 def load_rules(
-    model: BuiltinModel | str | os.PathLike[str] | SegmentationModel = "bridges_to_health",
+    model: BuiltinModel | str | os.PathLike[str] | SegmentationModel = DEFAULT_MODEL,
 ) -> SegmentationModel:
     """Read a segmentation model: a built-in one by name, or ordered rules from a file.
 
@@ -414,7 +415,7 @@ def rule_masks(persons: pd.DataFrame, model: SegmentationModel) -> list[np.ndarr
 
 def assign_segments(
     persons: pd.DataFrame,
-    model: BuiltinModel | str | os.PathLike[str] | SegmentationModel = "bridges_to_health",
+    model: BuiltinModel | str | os.PathLike[str] | SegmentationModel = DEFAULT_MODEL,
 ) -> pd.DataFrame:
     """Return the persons with the segment each lands in and the rule that decided it.
 

@@ -624,7 +624,8 @@ def to_ibis(condition: Condition, table: ir.Table) -> ir.BooleanValue:
 # --------------------------------------------------------------------------------------
 # Compiling to NumPy (a pandas DataFrame in memory)
 # --------------------------------------------------------------------------------------
-def _flag_values(series: pd.Series) -> np.ndarray:
+def flag_values(series: pd.Series) -> np.ndarray:
+    """Return a flag column as a NumPy boolean array (missing is false; 0/1 numbers read)."""
     if pd.api.types.is_bool_dtype(series.dtype):
         return series.to_numpy(dtype=bool, na_value=False)
     if pd.api.types.is_numeric_dtype(series.dtype):
@@ -663,7 +664,7 @@ def to_mask(condition: Condition, frame: pd.DataFrame) -> np.ndarray:
         if isinstance(node, Column):
             series = frame[node.name]
             if node.kind == "flag":
-                return _flag_values(series), None
+                return flag_values(series), None
             if node.kind == "number":
                 if not pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(
                     series.dtype
@@ -680,7 +681,7 @@ def to_mask(condition: Condition, frame: pd.DataFrame) -> np.ndarray:
     def count(flags: Sequence[str]) -> np.ndarray:
         total = np.zeros(rows, dtype=np.int16)
         for name in flags:
-            total += _flag_values(frame[name])
+            total += flag_values(frame[name])
         return total
 
     def build(node: Node) -> np.ndarray:
@@ -707,7 +708,7 @@ def to_mask(condition: Condition, frame: pd.DataFrame) -> np.ndarray:
         if isinstance(node, Negation):
             return ~build(node.operand)
         if isinstance(node, Column):
-            return _flag_values(frame[node.name])
+            return flag_values(frame[node.name])
         if isinstance(node, Constant):
             return np.full(rows, bool(node.value))
         if isinstance(node, IsMissing):

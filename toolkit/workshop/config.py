@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from toolkit import defaults
 from toolkit.prioritise.criteria import CANDIDATE_COLUMN, LABEL_COLUMN, Criterion
 from toolkit.prioritise.scoring import (
     DEFAULT_PER_COHORT,
@@ -114,8 +115,8 @@ DEFAULT_NAME = "Population health priorities workshop"
 #: Demo workshop defaults: a small system that prepares in seconds.
 #: The demo workshop weighs the demo system's own prioritisation (the same size and seed as
 #: ``pophealth demo`` and its board report), so the room sees the list the board sees.
-DEMO_PERSONS = 250_000
-DEMO_SEED = 20261122
+DEMO_PERSONS = defaults.DEMO_PERSONS
+DEMO_SEED = defaults.DEMO_SEED
 
 _CONFIG_KEYS = {
     "name": str,
@@ -179,7 +180,7 @@ class Workshop:
     candidates: pd.DataFrame
     criteria: tuple[Criterion, ...]
     store_path: Path
-    shortlist_size: int = 5
+    shortlist_size: int = defaults.SHORTLIST_SIZE
     dots: int = 3
     method: Method = "weighted_sum"
     per_cohort: int | None = DEFAULT_PER_COHORT
@@ -472,11 +473,11 @@ def _candidates_from(
         if segment_labels is None:
             from toolkit.segment import load_rules
 
-            segment_labels = load_rules("bridges_to_health").labels
+            segment_labels = load_rules(defaults.DEFAULT_MODEL).labels
         # The model lets candidate_priorities leave out outcomes that define a segment
         # (emergency admissions among the acutely ill, say): they are true by construction.
         candidates = candidate_priorities(
-            source, model="bridges_to_health", segment_labels=segment_labels
+            source, model=defaults.DEFAULT_MODEL, segment_labels=segment_labels
         )
         return candidates, candidates.attrs.get("excluded")
     raise ValueError(
@@ -492,7 +493,7 @@ def prepare_workshop(
     out_dir: str | os.PathLike[str],
     name: str = DEFAULT_NAME,
     criteria: Sequence[Criterion] | None = None,
-    shortlist_size: int = 5,
+    shortlist_size: int = defaults.SHORTLIST_SIZE,
     dots: int = 3,
     method: Method = "weighted_sum",
     per_cohort: int | None = DEFAULT_PER_COHORT,

@@ -1,0 +1,327 @@
+"""Value checks of the persons contract, in the engine (``build_cube(validate=True)``).
+
+:func:`check_values` is the entry point for a DataFrame or Spark input: one aggregate
+query counts the rows breaking each rule, and only when one fails are the example rows
+looked up. Each failure is worded by :func:`to_problem` in the readers' words and raised
+through :mod:`toolkit.data.problems`; :mod:`toolkit.segment._duckdb_files` words the
+failures it finds in files the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from toolkit.data.contract import ACTIVITY_COLUMNS, CAUSE_ADMISSION_COLUMNS, SEXES
+from toolkit.data.problems import MAX_EXAMPLES, Problem, raise_problems, show_value
+from toolkit.segment._expression import without_nan
+from toolkit.segment._hashing import duplicate_ids, surplus_hashes
+from toolkit.segment._sources import FILE_COLUMN, ROW_COLUMN, Engine
+
+if TYPE_CHECKING:  # pragma: no cover
+    import ibis.expr.types as ir
+
+_BLANK = ("is blank", "are blank")
+_BELOW_ZERO = ("is below 0", "are below 0")
+#: Columns holding text, whose example values are shown quoted.
+_QUOTED_COLUMNS = frozenset({"person_id", "sex"})
+
+
+@dataclass(frozen=True, eq=False)
+class _ValueCheck:
+    """One value rule of the persons contract, as an engine-side expression.
+
+    ``broken`` is true where a row breaks the rule (never null).
+    """
+
+    column: str
+    check: str
+    phrases: tuple[str, str]
+    broken: ir.BooleanValue
+
+
+def _value_checks(table: ir.Table) -> list[_ValueCheck]:
+    """Return the value rules of the persons contract that the cohort cube depends on.
+
+    Written here as Ibis expressions (rather than by calling
+    :func:`toolkit.data.validate_persons`, which works on a pandas DataFrame) so that the
+    engine checks the files in one scan without loading them. Check names and wording are
+    those of :mod:`toolkit.data.readers`. Float NaN counts as blank.
+    """
+    checks: list[_ValueCheck] = []
+
+    def add(column: str, check: str, phrases: tuple[str, str], broken: ir.BooleanValue) -> None:
+        checks.append(_ValueCheck(column, check, phrases, broken.fill_null(False)))
+
+    if "person_id" in table.columns:
+        add("person_id", "not_blank", _BLANK, table["person_id"].isnull())
+    age = without_nan(table["age"])
+    add("age", "not_blank", _BLANK, age.isnull())
+    add("age", "in_range(0, 120)", ("is outside 0 to 120", "are outside 0 to 120"),
+        (age < 0) | (age > 120))  # fmt: skip
+    sex = table["sex"] if table["sex"].type().is_string() else table["sex"].cast("string")
+    add("sex", "not_blank", _BLANK, sex.isnull())
+    add(
+        "sex",
+        "isin(F, M)",
+        (
+            "is not F or M; read the file with toolkit.data.read_persons to map other codings",
+            "are not F or M; read the file with toolkit.data.read_persons to map other codings",
+        ),
+        sex.notnull() & ~sex.isin(SEXES),
+    )
+    decile = without_nan(table["imd_decile"])
+    add("imd_decile", "in_range(1, 10)", ("is outside 1 to 10", "are outside 1 to 10"),
+        (decile < 1) | (decile > 10))  # fmt: skip
+    for column in (*ACTIVITY_COLUMNS, "cost_gbp"):
+        values = without_nan(table[column])
+        add(column, "not_blank", _BLANK, values.isnull())
+        add(column, "greater_than_or_equal_to(0)", _BELOW_ZERO, values < 0)
+    add("died", "not_blank", _BLANK, table["died"].isnull())
+    # Optional columns, checked when present, as toolkit.data.read_persons checks them.
+    emergency = without_nan(table["emergency_admissions"])
+    for column in CAUSE_ADMISSION_COLUMNS:
+        if column not in table.columns:
+            continue
+        values = without_nan(table[column])
+        add(column, "not_blank", _BLANK, values.isnull())
+        add(column, "greater_than_or_equal_to(0)", _BELOW_ZERO, values < 0)
+        add(
+            column,
+            f"{column}_at_most_emergency_admissions",
+            (
+                f"has more {column} than emergency_admissions, of which they are a part",
+                f"have more {column} than emergency_admissions, of which they are a part",
+            ),
+            values > emergency,
+        )
+    if "bp_controlled" in table.columns and "hypertension" in table.columns:
+        controlled, hypertension = table["bp_controlled"], table["hypertension"]
+        if controlled.type().is_boolean() and hypertension.type().is_boolean():
+            add(
+                "bp_controlled",
+                "bp_controlled_only_with_hypertension",
+                (
+                    "is true for a person without hypertension; bp_controlled is only for "
+                    "people on the hypertension register, so leave it blank for others",
+                    "are true for a person without hypertension; bp_controlled is only for "
+                    "people on the hypertension register, so leave it blank for others",
+                ),
+                controlled.fill_null(False) & ~hypertension.fill_null(False),
+            )
+    return checks
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A value check that failed: how many rows, and the first few (file, row, value)."""
+
+    column: str
+    check: str
+    phrases: tuple[str, str]
+    count: int
+    examples: tuple[tuple[str | None, int, Any], ...] = ()
+    #: Whether the examples' values are in their own type (shown as the readers show
+    #: them), rather than text from the engine (see :func:`_shown`).
+    typed: bool = False
+
+
+def _count_failures(
+    con: Any, table: ir.Table, checks: Sequence[_ValueCheck], engine: Engine
+) -> tuple[list[int], int]:
+    """Count the rows breaking each check, and the surplus ``person_id`` rows.
+
+    One aggregate query counts every check (and, on Spark, the distinct ``person_id``
+    values). The surplus is the number of ids minus the number of distinct ids: zero when
+    every id is unique.
+    """
+    measures: dict[str, ir.Value] = {
+        f"check_{index}": check.broken.cast("int64").sum() for index, check in enumerate(checks)
+    }
+    has_ids = "person_id" in table.columns
+    if has_ids:
+        measures["ids"] = table["person_id"].count()
+        if engine != "duckdb":
+            measures["distinct_ids"] = table["person_id"].nunique()
+    row = con.to_pyarrow(table.aggregate(**measures)).to_pylist()[0]
+    counts = [int(row[f"check_{index}"] or 0) for index in range(len(checks))]
+    if not has_ids:
+        return counts, 0
+    ids = int(row["ids"] or 0)
+    if engine == "duckdb":
+        return counts, surplus_hashes(con, table, ids)
+    return counts, ids - int(row["distinct_ids"] or 0)
+
+
+def _example_rows(
+    con: Any,
+    located: ir.Table,
+    wanted: Sequence[tuple[ir.BooleanValue, str]],
+    starts: Mapping[str, int] | None,
+) -> list[list[tuple[str | None, int, str | None]]]:
+    """Return the first few (file, row, value) breaking each rule, in one union query."""
+    import ibis
+
+    parts = [
+        located.filter(broken)
+        .select(
+            _check=ibis.literal(index, type="int32"),
+            _file=located[FILE_COLUMN].cast("string"),
+            _row=located[ROW_COLUMN].cast("int64"),
+            _value=located[column].cast("string"),
+        )
+        .order_by(["_file", "_row"])
+        .limit(MAX_EXAMPLES)
+        for index, (broken, column) in enumerate(wanted)
+    ]
+    found = con.to_pyarrow(ibis.union(*parts, distinct=False)).to_pylist()
+    found.sort(key=lambda item: (item["_check"], item["_file"] or "", item["_row"]))
+    examples: list[list[tuple[str | None, int, str | None]]] = [[] for _ in wanted]
+    for item in found:
+        row = item["_row"] - (starts[item["_file"]] if starts else 0)
+        examples[item["_check"]].append((item["_file"], int(row), item["_value"]))
+    return examples
+
+
+def _shown(column: str, value: str | None) -> str | None:
+    """Show a value as the readers do (:func:`toolkit.data.problems.show_value`): 130.0 as 130."""
+    if value is None:
+        return None
+    if column in _QUOTED_COLUMNS:
+        return show_value(value)
+    try:
+        return show_value(float(value))
+    except ValueError:
+        return show_value(value)
+
+
+def to_problem(failure: Failure, *, several_files: bool, no_rows: str | None) -> Problem:
+    """Word one failure as the readers word theirs (a :class:`~toolkit.data.problems.Problem`)."""
+    singular, plural = failure.phrases
+    count = failure.count
+    show_values = failure.check != "not_blank"
+    details = []
+    for file, row, value in failure.examples:
+        where = f"row {row}" + (f" of {Path(file).name}" if several_files and file else "")
+        shown = None
+        if show_values and value is not None:
+            shown = show_value(value) if failure.typed else _shown(failure.column, value)
+        details.append(f"{where}: {shown}" if shown is not None else where)
+    if details and not show_values and not several_files:
+        detail = ("row " if len(details) == 1 else "rows ") + ", ".join(
+            str(row) for _, row, _ in failure.examples
+        )
+    else:
+        detail = "; ".join(details) if details else (no_rows or "")
+    if details and count > len(details):
+        detail += f"; and {count - len(details):,} more"
+    noun = "1 row" if count == 1 else f"{count:,} rows"
+    sentence = f"column '{failure.column}': {noun} {singular if count == 1 else plural}"
+    return Problem(
+        column=failure.column,
+        check=failure.check,
+        sentence=f"{sentence} ({detail})." if detail else f"{sentence}.",
+        failing_rows=count,
+        example_rows=tuple(row for _, row, _ in failure.examples[:MAX_EXAMPLES]),
+    )
+
+
+def in_contract_order(failures: Sequence[Failure]) -> list[Failure]:
+    """Sort failures by their column's place in the contract, as the readers sort them."""
+    from toolkit.data.schemas import PERSONS_RULES
+
+    order = {name: position for position, name in enumerate(PERSONS_RULES)}
+    return sorted(failures, key=lambda failure: order.get(failure.column, len(order)))
+
+
+def typed(value: str | None, kind: str) -> Any:
+    """Turn an example value the engine sent as text back into its own type (``kind``)."""
+    if value is None:
+        return None
+    kind = kind.upper()
+    if kind == "BOOLEAN":
+        return value == "true"
+    if "INT" in kind:
+        return int(value)
+    if kind in ("DOUBLE", "FLOAT", "REAL") or kind.startswith("DECIMAL"):
+        return float(value)
+    if kind.startswith(("TIMESTAMP", "DATE")):
+        return pd.Timestamp(value)
+    return value
+
+
+def check_values(
+    con: Any,
+    table: ir.Table,
+    *,
+    label: str,
+    source: str | None,
+    engine: Engine,
+    locate: Callable[[], tuple[ir.Table, Mapping[str, int] | None] | None],
+    several_files: bool,
+) -> None:
+    """Raise one DataContractError listing every value rule the persons break, or return.
+
+    The common case (nothing wrong) costs one aggregate query in the engine (on DuckDB,
+    plus the scan of ``person_id`` hashes of :func:`surplus_hashes`). Only when a rule
+    fails are the example rows looked up, in a second scan of a table that carries the
+    file and row number of each person (``locate``).
+    """
+    checks = _value_checks(table)
+    counts, surplus = _count_failures(con, table, checks, engine)
+    if not any(counts) and surplus <= 0:
+        return
+    duplicated: ir.Table | None = None
+    duplicate_rows = 0
+    if surplus > 0:
+        duplicated, duplicate_rows = duplicate_ids(con, table)
+    failing_at = [index for index, count in enumerate(counts) if count]
+    failing = [(checks[index], counts[index]) for index in failing_at]
+    if not failing and not duplicate_rows:
+        return  # a hash collision, cleared by the exact look-up
+
+    located = locate()
+    examples: list[list[tuple[str | None, int, str | None]]] = [[] for _ in failing]
+    duplicate_examples: list[tuple[str | None, int, str | None]] = []
+    if located is not None:
+        located_table, starts = located
+        wanted = [(check.broken, check.column) for check in _value_checks(located_table)]
+        wanted = [wanted[index] for index in failing_at]
+        if duplicate_rows:
+            repeated = located_table["person_id"].isin(duplicated["person_id"])  # type: ignore[index]
+            wanted.append((repeated.fill_null(False), "person_id"))
+        found = _example_rows(con, located_table, wanted, starts)
+        examples = found[: len(failing)]
+        duplicate_examples = found[len(failing)] if duplicate_rows else []
+    failures = [
+        Failure(check.column, check.check, check.phrases, count, tuple(rows))
+        for (check, count), rows in zip(failing, examples, strict=True)
+    ]
+    if duplicate_rows:
+        failures.append(
+            Failure(
+                "person_id",
+                "unique",
+                ("shares a person_id with another row", "share a person_id with another row"),
+                duplicate_rows,
+                tuple(duplicate_examples),
+            )
+        )
+    no_rows = (
+        None
+        if located is not None
+        else f"{engine} does not give row numbers for this input: run build_cube with "
+        "engine='duckdb' on the files, or toolkit.data.read_persons, to list them"
+    )
+    problems = [
+        to_problem(failure, several_files=several_files, no_rows=no_rows)
+        for failure in in_contract_order(failures)
+    ]
+    raise_problems(problems, label=label, source=source, first_row=2)
+
+
+__all__ = ["Failure", "check_values", "in_contract_order", "to_problem", "typed"]
