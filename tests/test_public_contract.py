@@ -1,4 +1,4 @@
-"""One contract for every public function of indicators, places, prioritise and monitor.
+"""One contract for every public function of indicators, places, prioritise, monitor, segment.
 
 The functions are enumerated from each subpackage's ``__all__``, so a new public function
 is picked up here and fails until it declares its arguments' constraints
@@ -46,13 +46,20 @@ from toolkit._params import (
     make_constraint,
 )
 from toolkit.data import make_demo_system
-from toolkit.segment import build_cohort_cube, build_cube, load_rules
+from toolkit.errors import DataContractError
+from toolkit.segment import (
+    assign_segments,
+    build_cohort_cube,
+    build_cube,
+    load_rules,
+    segment_summary,
+)
 
 sys.path.insert(0, str(Path(__file__).parent / "indicators"))
 from test_indicator_contract import SPECS as INDICATOR_SPECS  # noqa: E402
 from test_indicator_contract import VALUE_FUNCTIONS  # noqa: E402
 
-SUBPACKAGES = ("indicators", "places", "prioritise", "monitor")
+SUBPACKAGES = ("indicators", "places", "prioritise", "monitor", "segment")
 
 
 def _public_functions() -> dict[str, Any]:
@@ -98,6 +105,15 @@ NO_OPTIONS = {
     "monitor.what_moved": "takes two results",
     "monitor.format_value": "takes only a number",
     "monitor.icon_labels": "takes only a summary row",
+    "segment.assign_segments": "takes persons and a model (a name, a path or a model)",
+    "segment.segment_summary": "takes a table, a model and a bool",
+    "segment.load_rules": "takes a model's name, a path or a model",
+    "segment.load_cohorts": "takes only a path",
+    "segment.check_persons_file": "takes only a path",
+    "segment.parse_condition": "takes a condition and names for the message",
+    "segment.cube_expression": "takes an Ibis table, a model and counts",
+    "segment.cohort_expression": "takes a table, blocks of at most 63 cohorts, a model, a bool "
+    "and names (a block too long is a ValueError in the template, tests/segment)",
 }
 
 #: Public functions with no argument whose type is declared, and why (none today).
@@ -109,7 +125,7 @@ DECLARED = sorted(set(FUNCTIONS) - set(UNDECLARED))
 def test_the_lists_name_public_functions_only():
     for listing in (UNDECLARED, NO_OPTIONS, NO_TYPED_ARGUMENT):
         assert set(listing) <= set(FUNCTIONS), set(listing) - set(FUNCTIONS)
-    assert len(FUNCTIONS) >= 70  # the four subpackages' public functions
+    assert len(FUNCTIONS) >= 80  # the five subpackages' public functions
 
 
 @pytest.mark.parametrize("name", DECLARED)
@@ -448,6 +464,14 @@ SYSTEM_SPECS = {
     "monitor.icon_labels": (_spc_summary, monitor.icon_labels, None),
 }
 
+#: The segment functions on the small system's persons (none takes ``by``).
+SEGMENT_SPECS = {
+    "segment.build_cube": (lambda: _persons().copy(), build_cube, None),
+    "segment.build_cohort_cube": (lambda: _persons().copy(), build_cohort_cube, None),
+    "segment.segment_summary": (lambda: _persons().copy(), segment_summary, None),
+    "segment.assign_segments": (lambda: _persons().copy(), assign_segments, None),
+}
+
 #: How to call the other subpackages' DataFrame-first functions on a small input:
 #: (make the frame, call it with optional ``by``, the group column or None).
 OTHER_SPECS = {
@@ -465,6 +489,7 @@ OTHER_SPECS = {
         None,
     ),
     **SYSTEM_SPECS,
+    **SEGMENT_SPECS,
 }
 
 #: DataFrame-first functions whose input-unchanged rule is checked in their own tests (they
@@ -475,12 +500,14 @@ CHECKED_ELSEWHERE = {
     "places.recode_lsoa": "tests/places/test_places_boundaries.py (ONS lookups)",
 }
 
-#: Functions that do not take a DataFrame (or GeoDataFrame) first.
+#: Functions that do not take a DataFrame (or GeoDataFrame) first. A first argument the
+#: function checks itself ("no_validation": segment.parse_condition's text, where a rules
+#: file's condition that is not text is a RuleError naming the file) is not a frame.
 NOT_FRAME_FIRST = sorted(
     name
     for name in DECLARED
     if not any(
-        c.is_satisfied_by(pd.DataFrame())
+        c.is_satisfied_by(pd.DataFrame()) and c is not make_constraint("no_validation")
         for c in next(iter(FUNCTIONS[name].parameter_constraints.values()))
     )
 )
@@ -538,6 +565,10 @@ WITHOUT_BY = {
     "prioritise.aggregate_weights": "one row per table; no groups",
     "prioritise.kendalls_w": "one coefficient for the room",
     **{name: "cohorts, candidates, series or tables come from the data" for name in SYSTEM_SPECS},
+    **{
+        name: "segments, cohorts and cells come from the model and the data"
+        for name in SEGMENT_SPECS
+    },
 }
 
 
@@ -566,6 +597,11 @@ NO_COUNTS = {
     "prioritise.aggregate_weights": "takes slider weights (checked as weights there)",
     "prioritise.kendalls_w": "takes ranks",
     **{name: "not a table of counts with a count column named here" for name in SYSTEM_SPECS},
+    "segment.build_cube": "persons, not counts: negative activity counts are a data error "
+    "(test_the_engines_refuse_negative_counts)",
+    "segment.build_cohort_cube": "as build_cube (test_the_engines_refuse_negative_counts)",
+    "segment.segment_summary": "sums a cube, or persons through build_cube (which refuses them)",
+    "segment.assign_segments": "adds each person's segment; sums nothing",
 }
 
 
@@ -580,6 +616,14 @@ def test_negative_counts_are_refused(name):
     data.loc[data.index[4], spec.count] = -1
     with pytest.raises(ValueError, match=re.escape(f"'{spec.count}'")):
         spec.call(data)
+
+
+@pytest.mark.parametrize("name", ["segment.build_cube", "segment.build_cohort_cube"])
+def test_the_engines_refuse_negative_counts(name):
+    data = _persons().copy()
+    data.loc[data.index[4], "emergency_admissions"] = -1
+    with pytest.raises(DataContractError, match="'emergency_admissions'"):
+        FUNCTIONS[name](data)
 
 
 def test_the_template_reads_like_scikit_learn():

@@ -1,6 +1,6 @@
 """Arguments checked against constraints declared once per public function, in one wording.
 
-Every public function of :mod:`toolkit.indicators`, :mod:`toolkit.places`,
+Every public function of :mod:`toolkit.indicators`, :mod:`toolkit.places`, :mod:`toolkit.segment`,
 :mod:`toolkit.prioritise` and :mod:`toolkit.monitor` declares what each of its arguments
 may be in a :func:`validate_params` decorator::
 

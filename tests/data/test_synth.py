@@ -14,7 +14,7 @@ import pytest
 import shapely
 from scipy.special import expit
 
-from toolkit.data import synth
+from toolkit.data import synth, synth_areas, synth_assumptions, synth_persons, synth_tables
 from toolkit.data.contract import (
     ACTIVITY_COLUMNS,
     CAUSE_ADMISSION_COLUMNS,
@@ -108,13 +108,13 @@ def test_optional_columns_never_shift_the_others(monkeypatch):
     # The optional columns come from a child stream: however many numbers they draw, the
     # other columns stay the same.
     before = make_demo_system(synth.BLOCK_SIZE + 5_000, seed=8).persons
-    original = synth._optional_columns
+    original = synth_persons.optional_columns
 
     def greedy(rng, **arguments):
         rng.random(1_000_000)
         return original(rng, **arguments)
 
-    monkeypatch.setattr(synth, "_optional_columns", greedy)
+    monkeypatch.setattr(synth_persons, "optional_columns", greedy)
     after = make_demo_system(synth.BLOCK_SIZE + 5_000, seed=8).persons
     existing = [name for name in synth.PERSON_COLUMNS if name not in OPTIONAL_COLUMNS]
     pd.testing.assert_frame_equal(after[existing], before[existing])
@@ -245,7 +245,7 @@ def test_deprivation_is_clustered_in_space(seed):
     esda = pytest.importorskip("esda")
     weights_module = pytest.importorskip("libpysal.weights")
     # Geography of a 250,000-person system (167 areas); persons are not needed here.
-    areas, _ = synth._make_areas(250_000, seed)
+    areas, _ = synth_areas.make_areas(250_000, seed)
     weights = weights_module.Queen.from_dataframe(areas, use_index=False)
     weights.transform = "r"
     moran = esda.Moran(areas["imd_score"].to_numpy(), weights, permutations=0)
@@ -253,7 +253,7 @@ def test_deprivation_is_clustered_in_space(seed):
 
 
 def test_deciles_skew_towards_the_most_deprived():
-    areas, _ = synth._make_areas(250_000, SEED)
+    areas, _ = synth_areas.make_areas(250_000, SEED)
     share = areas["imd_decile"].value_counts(normalize=True)
     assert share.reindex([1, 2, 3]).sum() > 2 * share.reindex([8, 9, 10]).sum()
     assert share[1] == pytest.approx(synth.IMD_DECILE_SHARES[0], abs=0.01)
@@ -318,7 +318,7 @@ def test_deaths_follow_a_gompertz_pattern(persons):
 
 
 def test_life_expectancy_gap_matches_ons():
-    table = synth._death_probability_table()  # (age, sex, decile)
+    table = synth_tables._death_probability_table()  # (age, sex, decile)
 
     def life_expectancy(q):
         q = q.copy()
@@ -535,8 +535,8 @@ def test_assumptions_cover_the_contract_vocabulary():
 
 def test_calibration_reproduces_target_prevalence_in_reference_population():
     # Independent check of the intercepts by Monte Carlo over latent ill-health.
-    grid = synth._reference_grid()
-    intercepts = synth._condition_intercepts()
+    grid = synth_tables._reference_grid()
+    intercepts = synth_tables.condition_intercepts()
     rng = np.random.default_rng(0)
     latent = rng.standard_normal(4_000)
     for name in ("hypertension", "dementia", "diabetes"):
@@ -544,15 +544,15 @@ def test_calibration_reproduces_target_prevalence_in_reference_population():
         index = CONDITIONS.index(name)
         counted = grid.age >= spec.denominator_age
         possible = grid.age >= spec.onset_age
-        non_white = synth._non_white_probability(grid.deprivation, grid.age)
-        split = synth._NON_WHITE_SPLIT
+        non_white = synth_tables.non_white_probability(grid.deprivation, grid.age)
+        split = synth_assumptions.NON_WHITE_SPLIT
         prevalence = 0.0
         for asian, black, share in (
             (0.0, 0.0, 1.0 - non_white * (split[1] + split[2])),
             (1.0, 0.0, non_white * split[1]),
             (0.0, 1.0, non_white * split[2]),
         ):
-            eta = synth._condition_linear_predictor(
+            eta = synth_tables.condition_linear_predictor(
                 spec, grid.age, grid.male, grid.deprivation, asian, black
             )
             p = expit(

@@ -29,6 +29,7 @@ from toolkit.segment import (
     RuleError,
     assign_segments,
     build_cohort_cube,
+    cohort_expression,
     load_cohorts,
     parse_condition,
 )
@@ -357,8 +358,12 @@ def test_options_are_checked(persons):
     clash = [dataclasses.replace(load_cohorts()[0], id="ethnic_group_white")]
     with pytest.raises(ValueError, match="must not use ids starting with 'segment_'"):
         build_cohort_cube(persons, cohorts=clash)
-    with pytest.raises(ValueError, match="'spark_session' parameter"):
+    with pytest.raises(TypeError, match="'spark_session' parameter"):
         build_cohort_cube(persons, spark_session=object())
+    # A session (by its class's name and module) is refused without engine="spark".
+    session = type("SparkSession", (), {"__module__": "pyspark.sql.session"})()
+    with pytest.raises(ValueError, match="'spark_session' parameter .* needs engine='spark'"):
+        build_cohort_cube(persons, spark_session=session)
 
 
 def test_result_is_frozen_with_a_notebook_view(cube):
@@ -476,3 +481,11 @@ def test_spark_leaves_out_cohorts_and_no_temporary_views(spark, persons, tmp_pat
         build_cohort_cube(path, model=None).table.drop(columns="cost_gbp"),
     )
     assert {table.name for table in spark.catalog.listTables()} == before
+
+
+def test_a_block_holds_at_most_63_cohorts():
+    import ibis
+
+    table = ibis.table({"age": "int64"}, name="persons")
+    with pytest.raises(ValueError, match="'blocks' parameter of cohort_expression must be"):
+        cohort_expression(table, [[load_cohorts()[0]] * 64])

@@ -1,7 +1,7 @@
 """Files read as they stand: the cubes check and aggregate clean files in one scan.
 
 ``build_cube`` and ``build_cohort_cube`` first read Parquet and CSV files as they stand
-(``toolkit.segment._engine_contract._fast_query``), counting in the aggregation's own scan
+(``toolkit.segment._fast_reading.fast_query``), counting in the aggregation's own scan
 the rows that would need standardising or break a rule; only when there are any do they
 standardise and check the files in separate scans, as before. These tests build each file
 both ways and assert the same cube, or the same error, and that clean files take the fast

@@ -5,7 +5,10 @@ The data contract (pandera models) is in :mod:`toolkit.data.schemas`; the reader
 of Deprivation files), :mod:`toolkit.data.validation` (tables already in memory) and
 :mod:`toolkit.data.join` (persons to areas), with their steps in
 :mod:`toolkit.data.columns` and :mod:`toolkit.data.files`; every data error is worded by
-:mod:`toolkit.data.problems`. The synthetic demo system is in :mod:`toolkit.data.synth`.
+:mod:`toolkit.data.problems`. The synthetic demo system is in :mod:`toolkit.data.synth`,
+with its assumptions, areas, fixed tables and persons in :mod:`toolkit.data.synth_assumptions`,
+:mod:`toolkit.data.synth_areas`, :mod:`toolkit.data.synth_tables` and
+:mod:`toolkit.data.synth_persons`.
 Names are imported on first use so that ``import toolkit`` stays quick.
 """
 

@@ -43,7 +43,7 @@ def fast_aggregate(
     ``validate``) a scan of the ``person_id`` hashes (:func:`hash_surplus`).
     ``aggregate`` (the cube's or the cohort cube's expression, given flags whose persons
     to count) runs over the files read as they stand (the view of
-    :func:`toolkit.segment._engine_contract._fast_query`) and counts, in the same
+    :func:`toolkit.segment._fast_reading.fast_query`) and counts, in the same
     group-by, the persons, and those whose rows do not read as they stand or, with
     ``validate``, break a rule. The aggregate is returned when that count is zero, there
     are persons, the values it is grouped by (``sex``, ``place``) stand and, with

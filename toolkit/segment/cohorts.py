@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from toolkit._params import InstanceOf, SequenceOf, validate_params
 from toolkit.data.contract import (
     ACTIVITY_COLUMNS,
     CAUSE_ADMISSION_COLUMNS,
@@ -63,8 +64,22 @@ from toolkit.segment._expression import without_nan
 from toolkit.segment._fast import fast_aggregate
 from toolkit.segment._sources import Engine, Source, check_required_columns
 from toolkit.segment._spark import spark_source
-from toolkit.segment.cube import DUCKDB_CONFIG, TEXT_DTYPE, WHOLE_SYSTEM_PLACE, check_source
-from toolkit.segment.model import BuiltinModel, SegmentationModel, load_rules
+from toolkit.segment.cube import (
+    DUCKDB_CONFIG,
+    ENGINE_PARAMETERS,
+    IBIS_TABLE,
+    TEXT_DTYPE,
+    WHOLE_SYSTEM_PLACE,
+    check_engine,
+    check_source,
+)
+from toolkit.segment.model import (
+    MODEL,
+    SEGMENTATION_MODEL,
+    BuiltinModel,
+    SegmentationModel,
+    load_rules,
+)
 from toolkit.segment.rules import (
     AllOf,
     AnyOf,
@@ -249,6 +264,7 @@ def _unknown_key(key: str, allowed: Sequence[str]) -> str:
     return f"unknown key {key!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
 
 
+@validate_params({"path": ["path", None]})
 def load_cohorts(path: str | os.PathLike[str] | None = None) -> tuple[Cohort, ...]:
     """Read a catalogue of cohorts: the built-in one, or a TOML file of the same shape.
 
@@ -289,11 +305,6 @@ def load_cohorts(path: str | os.PathLike[str] | None = None) -> tuple[Cohort, ..
         resource = resources.files("toolkit.segment").joinpath("models", "cohorts.toml")
         with resources.as_file(resource) as builtin:
             return _read_catalogue(builtin, _BUILTIN)
-    if not isinstance(path, str | os.PathLike):
-        raise TypeError(
-            "The 'path' parameter of load_cohorts must be a str or path-like. "
-            f"Got {type(path).__name__} instead."
-        )
     file = Path(path)
     if not file.is_file():
         raise FileNotFoundError(f"No cohorts file at {file}.")
@@ -550,6 +561,26 @@ def _flag(value: ir.Value) -> ir.BooleanValue:
     return value.fill_null(False)
 
 
+#: Cohorts given as objects (:class:`Cohort`), not a catalogue file.
+_COHORTS = SequenceOf(InstanceOf(Cohort, "a Cohort"), description="a sequence of Cohort")
+
+
+@validate_params(
+    {
+        "table": [IBIS_TABLE],
+        "blocks": [
+            SequenceOf(
+                SequenceOf(InstanceOf(Cohort, "a Cohort"), max_length=63),
+                description="a sequence of blocks, each a sequence of at most 63 Cohort",
+            )
+        ],
+        "model": [SEGMENTATION_MODEL, None],
+        "ethnic": ["boolean"],
+        "optional_sums": [SequenceOf("column")],
+        "optional_flags": [SequenceOf("column")],
+        "counts": ["mapping", None],
+    }
+)
 def cohort_expression(
     table: ir.Table,
     blocks: Sequence[Sequence[Cohort]],
@@ -598,8 +629,6 @@ def cohort_expression(
     """
     import ibis
 
-    if any(len(block) > 63 for block in blocks):
-        raise ValueError("A block of the cohort cube holds at most 63 cohorts.")
     age = without_nan(table["age"])
     band = ibis.cases(
         (age < 0, -1),
@@ -967,31 +996,37 @@ def _plan(
 
 
 def _resolve_catalogue(cohorts: Any) -> tuple[Cohort, ...]:
+    """Return the catalogue a ``cohorts`` argument (as declared for build_cohort_cube) names."""
     if cohorts is None or isinstance(cohorts, str | os.PathLike):
         return load_cohorts(cohorts)
-    if isinstance(cohorts, Sequence) and all(isinstance(item, Cohort) for item in cohorts):
-        ids = [cohort.id for cohort in cohorts]
-        repeated = sorted({name for name in ids if ids.count(name) > 1})
-        if repeated:
-            raise ValueError(
-                "The 'cohorts' parameter of build_cohort_cube must have unique ids. "
-                f"Got {', '.join(map(repr, repeated))} more than once."
-            )
-        reserved = [name for name in ids if name.startswith(_RESERVED_PREFIXES)]
-        if reserved:
-            raise ValueError(
-                "The 'cohorts' parameter of build_cohort_cube must not use ids starting with "
-                "'segment_' or 'ethnic_group_' (build_cohort_cube adds those cohorts). "
-                f"Got {reserved[0]!r} instead."
-            )
-        return tuple(cohorts)
-    raise TypeError(
-        "The 'cohorts' parameter of build_cohort_cube must be None (the built-in catalogue), "
-        f"the path of a cohorts file or a sequence of Cohort. Got {type(cohorts).__name__} "
-        "instead."
-    )
+    ids = [cohort.id for cohort in cohorts]
+    repeated = sorted({name for name in ids if ids.count(name) > 1})
+    if repeated:
+        raise ValueError(
+            "The 'cohorts' parameter of build_cohort_cube must have unique ids. "
+            f"Got {', '.join(map(repr, repeated))} more than once."
+        )
+    reserved = [name for name in ids if name.startswith(_RESERVED_PREFIXES)]
+    if reserved:
+        raise ValueError(
+            "The 'cohorts' parameter of build_cohort_cube must not use ids starting with "
+            "'segment_' or 'ethnic_group_' (build_cohort_cube adds those cohorts). "
+            f"Got {reserved[0]!r} instead."
+        )
+    return tuple(cohorts)
 
 
+@validate_params(
+    {
+        **ENGINE_PARAMETERS,
+        "cohorts": [
+            None,
+            InstanceOf((str, os.PathLike), "the path of a cohorts file"),
+            _COHORTS,
+        ],
+        "model": [*MODEL, None],
+    }
+)
 def build_cohort_cube(
     persons: pd.DataFrame | str | os.PathLike[str] | SparkDataFrame,
     *,
@@ -1071,34 +1106,8 @@ def build_cohort_cube(
     population by the 20 life-table bands; melt its ``deaths_<cause>`` columns into rows
     for :func:`toolkit.indicators.life_expectancy_gap_by_cause`.
     """
-    func = "build_cohort_cube"
     builders = {"duckdb": _on_duckdb, "spark": _on_spark}
-    if not isinstance(engine, str):
-        raise TypeError(
-            f"The 'engine' parameter of {func} must be a str among 'duckdb' and 'spark'. "
-            f"Got {type(engine).__name__} instead."
-        )
-    if engine not in builders:
-        raise ValueError(
-            f"The 'engine' parameter of {func} must be one of 'duckdb' and 'spark'. "
-            f"Got {engine!r} instead."
-        )
-    for name, value in (("validate", validate), ("progress", progress)):
-        if not isinstance(value, bool):
-            raise TypeError(
-                f"The {name!r} parameter of {func} must be a bool. "
-                f"Got {type(value).__name__} instead."
-            )
-    if engine != "spark" and spark_session is not None:
-        raise ValueError(f"The 'spark_session' parameter of {func} needs engine='spark'.")
-    if not isinstance(persons, pd.DataFrame | str | os.PathLike) and not (
-        engine == "spark" and type(persons).__module__.startswith("pyspark")
-    ):
-        raise TypeError(
-            f"The 'persons' parameter of {func} must be a pandas DataFrame or the path of "
-            "Parquet/CSV files (or a Spark DataFrame with engine='spark'). "
-            f"Got {type(persons).__name__} instead."
-        )
+    check_engine(persons, engine, spark_session, "build_cohort_cube")
     catalogue = _resolve_catalogue(cohorts)
     resolved = None if model is None else load_rules(model)
     steps = tqdm(total=3 + validate, desc="cohort cube", unit="step", disable=not progress)

@@ -25,21 +25,24 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from toolkit._params import Constraint, InstanceOf, StrOptions, invalid_parameter, validate_params
 from toolkit.data.contract import ACTIVITY_COLUMNS, CUBE_DIMENSIONS, CUBE_MEASURES, ESP2013_BANDS
 from toolkit.defaults import DEFAULT_MODEL
 from toolkit.errors import DataContractError
 from toolkit.segment._duckdb_files import check_files, duckdb_table
-from toolkit.segment._expression import (
-    BAND_CODE,
-    CUBE_INPUT_COLUMNS,
-    SEGMENT_CODE,
-    cube_expression,
-)
+from toolkit.segment._expression import BAND_CODE, CUBE_INPUT_COLUMNS, SEGMENT_CODE
+from toolkit.segment._expression import cube_expression as unchecked_cube_expression
 from toolkit.segment._fast import fast_aggregate
 from toolkit.segment._sources import Engine, Source, check_required_columns, resolve_files
 from toolkit.segment._spark import spark_source
 from toolkit.segment._value_checks import check_values
-from toolkit.segment.model import BuiltinModel, SegmentationModel, load_rules
+from toolkit.segment.model import (
+    MODEL,
+    SEGMENTATION_MODEL,
+    BuiltinModel,
+    SegmentationModel,
+    load_rules,
+)
 from toolkit.segment.rules import flag_values
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,6 +63,69 @@ DUCKDB_CONFIG: Mapping[str, Any] = {"preserve_insertion_order": False}
 
 #: pandas' default text dtype ("str", from pandas 3); plain objects on pandas 2.
 TEXT_DTYPE: Any = "str" if int(pd.__version__.split(".")[0]) >= 3 else object
+
+
+class _FromPyspark(Constraint):
+    """An instance of a PySpark class, known by its name and module.
+
+    Checking an argument so never imports pyspark, which only the Spark engine needs.
+    """
+
+    def __init__(self, name: str, description: str) -> None:
+        self.name, self.description = name, description
+
+    def is_satisfied_by(self, value: Any) -> bool:
+        return any(
+            cls.__name__ == self.name and cls.__module__.startswith("pyspark")
+            for cls in type(value).__mro__
+        )
+
+    def __str__(self) -> str:
+        return self.description
+
+
+#: An Ibis table, the input of the engine-side expressions.
+IBIS_TABLE = InstanceOf("ibis.expr.types.Table", "an Ibis table")
+
+#: The constraints of the options :func:`build_cube` and
+#: :func:`toolkit.segment.build_cohort_cube` share (see :func:`validate_params`).
+ENGINE_PARAMETERS: Mapping[str, list[Any]] = {
+    "persons": [
+        "data-frame",
+        InstanceOf((str, os.PathLike), "the path of Parquet/CSV files (a file, folder or glob)"),
+        _FromPyspark("DataFrame", "a Spark DataFrame (with engine='spark')"),
+    ],
+    "engine": [StrOptions({"duckdb", "spark"})],
+    "validate": ["boolean"],
+    "progress": ["boolean"],
+    "spark_session": [_FromPyspark("SparkSession", "a SparkSession (with engine='spark')"), None],
+}
+
+
+def check_engine(persons: Any, engine: Engine, spark_session: Any, func: str) -> None:
+    """Refuse Spark's arguments without ``engine="spark"`` (which the declarations cannot say).
+
+    Shared by :func:`build_cube` and :func:`toolkit.segment.build_cohort_cube`.
+    """
+    if engine == "spark":
+        return
+    if spark_session is not None:
+        raise ValueError(f"The 'spark_session' parameter of {func} needs engine='spark'.")
+    if not isinstance(persons, pd.DataFrame | str | os.PathLike):
+        raise invalid_parameter(
+            "persons",
+            func,
+            "a pandas DataFrame or the path of Parquet/CSV files (a Spark DataFrame needs "
+            "engine='spark')",
+            persons,
+            kind=TypeError,
+        )
+
+
+#: The one expression of the cube, its arguments checked (the engines run it unchecked).
+cube_expression = validate_params(
+    {"table": [IBIS_TABLE], "model": [SEGMENTATION_MODEL], "counts": ["mapping", None]}
+)(unchecked_cube_expression)
 
 
 def _check_input_columns(columns: Sequence[str], model: SegmentationModel, label: str) -> None:
@@ -111,6 +177,7 @@ def _tidy(raw: pd.DataFrame, model: SegmentationModel) -> pd.DataFrame:
     ]
 
 
+@validate_params({**ENGINE_PARAMETERS, "model": MODEL})
 def build_cube(
     persons: pd.DataFrame | str | os.PathLike[str] | SparkDataFrame,
     *,
@@ -207,36 +274,7 @@ def build_cube(
     cube totals equal the persons table's totals up to float rounding of ``cost_gbp``.
     """
     builders = {"duckdb": _build_on_duckdb, "spark": _build_on_spark}
-    if not isinstance(engine, str):
-        raise TypeError(
-            "The 'engine' parameter of build_cube must be a str among 'duckdb' and 'spark'. "
-            f"Got {type(engine).__name__} instead."
-        )
-    if engine not in builders:
-        raise ValueError(
-            "The 'engine' parameter of build_cube must be one of 'duckdb' and 'spark'. "
-            f"Got {engine!r} instead."
-        )
-    if not isinstance(progress, bool):
-        raise TypeError(
-            "The 'progress' parameter of build_cube must be a bool. "
-            f"Got {type(progress).__name__} instead."
-        )
-    if not isinstance(validate, bool):
-        raise TypeError(
-            "The 'validate' parameter of build_cube must be a bool. "
-            f"Got {type(validate).__name__} instead."
-        )
-    if engine != "spark" and spark_session is not None:
-        raise ValueError("The 'spark_session' parameter of build_cube needs engine='spark'.")
-    if not isinstance(persons, pd.DataFrame | str | os.PathLike) and not (
-        engine == "spark" and type(persons).__module__.startswith("pyspark")
-    ):
-        raise TypeError(
-            "The 'persons' parameter of build_cube must be a pandas DataFrame or the path of "
-            "Parquet/CSV files (or a Spark DataFrame with engine='spark'). "
-            f"Got {type(persons).__name__} instead."
-        )
+    check_engine(persons, engine, spark_session, "build_cube")
     resolved = load_rules(model)
     steps = tqdm(total=3 + validate, desc="cohort cube", unit="step", disable=not progress)
     try:
@@ -287,7 +325,7 @@ def _run(
     fast = fast_aggregate(
         con,
         source,
-        lambda persons, extra: cube_expression(persons, model, extra),
+        lambda persons, extra: unchecked_cube_expression(persons, model, extra),
         validate=validate,
     )
     if fast is not None:
@@ -297,7 +335,7 @@ def _run(
         check_source(con, source, steps, engine)
     steps.set_postfix_str("segmenting and aggregating")
     try:
-        expression = cube_expression(table, model)
+        expression = unchecked_cube_expression(table, model)
     except DataContractError as error:
         raise DataContractError(f"The {label}: {error}", source=label) from None
     # Through Arrow: the aggregate is small, and converting it ourselves is quicker than
@@ -368,6 +406,7 @@ def _measures_from_persons(persons: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
+@validate_params({"data": ["data-frame"], "model": [*MODEL, None], "by_quintile": ["boolean"]})
 def segment_summary(
     data: pd.DataFrame,
     *,
@@ -408,16 +447,6 @@ def segment_summary(
     DataContractError
         If a column the summary needs is missing.
     """
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(
-            "The 'data' parameter of segment_summary must be a pandas DataFrame. "
-            f"Got {type(data).__name__} instead."
-        )
-    if not isinstance(by_quintile, bool):
-        raise TypeError(
-            "The 'by_quintile' parameter of segment_summary must be a bool. "
-            f"Got {type(by_quintile).__name__} instead."
-        )
     is_cube = "segment" in data.columns and set(CUBE_MEASURES).issubset(data.columns)
     if "segment" in data.columns and model is not None:
         raise ValueError(
@@ -483,6 +512,7 @@ __all__ = [
     "WHOLE_SYSTEM_PLACE",
     "build_cube",
     "check_required_columns",
+    "check_engine",
     "check_source",
     "cube_expression",
     "fast_aggregate",

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from toolkit._params import validate_params
 from toolkit.segment._duckdb_files import check_files, file_source, raw_query
 from toolkit.segment._fast import fast_aggregate
 from toolkit.segment._sources import GLOB_CHARACTERS, READER_SUFFIXES, resolve_files
@@ -120,6 +121,7 @@ def _with_readers(text: str) -> CheckReport:
     )
 
 
+@validate_params({"path": ["path"]})
 def check_persons_file(path: str | os.PathLike[str]) -> CheckReport:
     """Check a persons file against the data contract in DuckDB, without loading it.
 
@@ -178,11 +180,6 @@ def check_persons_file(path: str | os.PathLike[str]) -> CheckReport:
     >>> report.rows  # doctest: +SKIP
     250000
     """
-    if not isinstance(path, str | os.PathLike):
-        raise TypeError(
-            "The 'path' parameter of check_persons_file must be a str or a path. "
-            f"Got {type(path).__name__} instead."
-        )
     text = os.fspath(path)
     single = _single_file(text)
     if single and (not Path(text).is_file() or Path(text).suffix.lower() not in READER_SUFFIXES):

@@ -24,6 +24,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from toolkit._params import InstanceOf, validate_params
 from toolkit.data.contract import CONDITIONS
 from toolkit.defaults import DEFAULT_MODEL
 from toolkit.errors import DataContractError
@@ -306,6 +307,21 @@ def _model_from_mapping(
     )
 
 
+#: A model already loaded.
+SEGMENTATION_MODEL = InstanceOf(SegmentationModel, "a SegmentationModel")
+
+#: What a ``model`` argument may be: a built-in model's name or a rules file's path (told
+#: apart by :func:`load_rules`, which refuses any other text), or a model already loaded.
+MODEL = [
+    InstanceOf(
+        (str, os.PathLike),
+        f"a built-in model's name ({', '.join(map(repr, BUILTIN_MODELS))}), a rules file's path",
+    ),
+    SEGMENTATION_MODEL,
+]
+
+
+@validate_params({"model": MODEL})
 def load_rules(
     model: BuiltinModel | str | os.PathLike[str] | SegmentationModel = DEFAULT_MODEL,
 ) -> SegmentationModel:
@@ -356,12 +372,6 @@ def load_rules(
     """
     if isinstance(model, SegmentationModel):
         return model
-    if not isinstance(model, str | os.PathLike):
-        raise TypeError(
-            "The 'model' parameter of load_rules must be a built-in model's name "
-            f"({', '.join(map(repr, BUILTIN_MODELS))}), a rules file's path or a "
-            f"SegmentationModel. Got {type(model).__name__} instead."
-        )
     if isinstance(model, str) and model in BUILTIN_MODELS:
         resource = resources.files("toolkit.segment").joinpath("models", BUILTIN_MODELS[model])
         with resources.as_file(resource) as path:
@@ -413,6 +423,7 @@ def rule_masks(persons: pd.DataFrame, model: SegmentationModel) -> list[np.ndarr
     return masks
 
 
+@validate_params({"persons": ["data-frame"], "model": MODEL})
 def assign_segments(
     persons: pd.DataFrame,
     model: BuiltinModel | str | os.PathLike[str] | SegmentationModel = DEFAULT_MODEL,
@@ -455,11 +466,6 @@ def assign_segments(
     ``efi`` is missing), and a missing yes/no flag counts as not set. The masks are built
     with NumPy from the same parsed rules that :func:`build_cube` compiles to Ibis.
     """
-    if not isinstance(persons, pd.DataFrame):
-        raise TypeError(
-            "The 'persons' parameter of assign_segments must be a pandas DataFrame. "
-            f"Got {type(persons).__name__} instead."
-        )
     clash = [column for column in SEGMENT_COLUMNS if column in persons.columns]
     if clash:
         raise ValueError(

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from toolkit._params import validate_params
 from toolkit.data.contract import (
     ACTIVITY_COLUMNS,
     CAUSE_ADMISSION_COLUMNS,
@@ -460,6 +461,15 @@ class _Parser:
             )
 
 
+@validate_params(
+    {
+        # A condition that is not text is a RuleError naming the rule and its file (the
+        # rules and cohort files call this with what they hold), so the body checks it.
+        "text": ["no_validation"],
+        "rule": ["str", None],
+        "source": ["str", None],
+    }
+)
 def parse_condition(text: str, *, rule: str | None = None, source: str | None = None) -> Condition:
     """Parse and type-check a rule condition.
 
@@ -479,6 +489,8 @@ def parse_condition(text: str, *, rule: str | None = None, source: str | None = 
 
     Raises
     ------
+    TypeError
+        If ``rule`` or ``source`` is not a str or None.
     RuleError
         If the text is not in the grammar, names an unknown column or function, or mixes
         kinds of value (a number compared with text, say).

@@ -1,0 +1,355 @@
+"""The quarterly update's configuration: :class:`UpdateConfig`, read from a TOML file.
+
+:func:`load_update_config` reads and checks a configuration (every problem named with its
+key), :func:`update_config_template` writes a commented one with every key
+(``pophealth monitor --print-config``), and :func:`demo_update_config` is the demo system's.
+The update itself is computed and rendered by :mod:`toolkit.report.update`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tomllib
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any, Final
+
+from toolkit.data.contract import DISCLOSURE_THRESHOLD
+from toolkit.defaults import DEMO_PERSONS, DEMO_SEED, SHORTLIST_SIZE
+from toolkit.report.config import DEMO, MAX_SHORTLIST, check_key_type, commented_template
+
+#: Months the demo's baseline is fixed on: the two years before its planted intervention.
+DEMO_FIX_AFTER: Final[int] = 24
+
+
+@dataclass(frozen=True)
+class UpdateConfig:
+    """Configuration of a quarterly update (``pophealth monitor --config``).
+
+    Attributes
+    ----------
+    system_name : str
+        Name of the integrated care system.
+    series : str
+        Indicator series file (CSV, Parquet or Excel; :func:`toolkit.monitor.read_series`),
+        or ``"demo"``.
+    period : str
+        What the update covers, as the board reads it ("January to March 2026").
+    priorities : list of str or None
+        The agreed priorities, best first: theme ids (the series' ``theme``) or series
+        ids. Without it, the room's shortlist from ``decision_log``, else the shortlist of
+        ``previous_persons`` at equal weights.
+    decision_log : str or None
+        The workshop's decision log (CSV or JSON export): the priorities are the room's
+        shortlist, scored on ``previous_persons`` with the settings the room used.
+    workshop : str or None
+        Which workshop of the decision log, when it holds several.
+    outcomes : dict of str to str or None
+        For a priority with several series, the outcome to follow.
+    ambitions : dict of str to float or None
+        The level the board wants for each priority, in the series' units: drawn as the
+        target and used for the assurance icon.
+    ambitions_by : dict of str to str or None
+        When the board wants each ambition met ("2027-03"): the chart then draws the
+        trajectory, a straight line from the baseline to the ambition by that date, and the
+        update says whether the latest value is ahead of it or behind it.
+    persons : str or None
+        Newer persons data (file or ``"demo"``): the evidence is rerun on them and what
+        would enter or leave the shortlist is shown.
+    previous_persons : str or None
+        The persons data the priorities were agreed on (file or ``"demo"``).
+    demo_persons : int
+        Persons in the demo system.
+    shortlist_size : int
+        Size of the shortlist when it comes from ``previous_persons``.
+    seed : int
+        Seed of every random step.
+    disclosure_threshold : int
+        Counts below this are not shown, nor charted as rates.
+    fix_after : int or None
+        Fix each chart's limits on its first so many points (12 or more).
+    rebase : list of str or None
+        Months from which each chart's limits are recalculated ("2025-04").
+    screen_outliers : bool
+        Screen large moving ranges before the limits are set (Making Data Count's default).
+    published_values : bool
+        The series give values without counts that are already published or
+        disclosure-controlled (as Fingertips'): chart them. Without counts and without this,
+        a series is not charted, because small counts cannot be ruled out.
+    synthetic_data : bool
+        The data are synthetic: every page says so (always true for the demo).
+    source : str or None
+        The configuration file this came from.
+    """
+
+    system_name: str
+    series: str = DEMO
+    period: str = "January to March 2026"
+    priorities: list[str] | None = None
+    decision_log: str | None = None
+    workshop: str | None = None
+    outcomes: dict[str, str] | None = None
+    ambitions: dict[str, float] | None = None
+    ambitions_by: dict[str, str] | None = None
+    persons: str | None = None
+    previous_persons: str | None = None
+    demo_persons: int = DEMO_PERSONS
+    shortlist_size: int = SHORTLIST_SIZE
+    seed: int = DEMO_SEED
+    disclosure_threshold: int = DISCLOSURE_THRESHOLD
+    fix_after: int | None = None
+    rebase: list[str] | None = None
+    screen_outliers: bool = True
+    published_values: bool = False
+    synthetic_data: bool = False
+    source: str | None = None
+
+    def __post_init__(self) -> None:
+        where = f"{self.source}: " if self.source else ""
+        for spec in fields(self):
+            check_key_type(spec.name, getattr(self, spec.name), where, _TYPES)
+        problems = []
+        if not self.system_name.strip():
+            problems.append(("system_name", "must not be blank", self.system_name))
+        if not self.period.strip():
+            problems.append(("period", "must not be blank", self.period))
+        if self.priorities is not None and (
+            not self.priorities or not all(isinstance(p, str) and p for p in self.priorities)
+        ):
+            problems.append(
+                ("priorities", "must be a list of theme or series ids", self.priorities)
+            )
+        if self.priorities is None and self.previous_persons is None:
+            problems.append(
+                (
+                    "priorities",
+                    "is needed when previous_persons is not given (which priorities to follow)",
+                    None,
+                )
+            )
+        if self.decision_log is not None and self.priorities is not None:
+            problems.append(
+                ("decision_log", "goes without priorities (give one or the other)", None)
+            )
+        if self.decision_log is not None and self.previous_persons is None:
+            problems.append(
+                (
+                    "decision_log",
+                    "needs previous_persons (the data the workshop weighed)",
+                    self.decision_log,
+                )
+            )
+        if self.ambitions is not None and not all(
+            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+            for v in self.ambitions.values()
+        ):
+            problems.append(("ambitions", "must map priorities to numbers", self.ambitions))
+        if not 100 <= self.demo_persons <= 99_999_999:
+            problems.append(("demo_persons", "must be from 100 to 99,999,999", self.demo_persons))
+        if not 1 <= self.shortlist_size <= MAX_SHORTLIST:
+            problems.append(
+                ("shortlist_size", f"must be from 1 to {MAX_SHORTLIST}", self.shortlist_size)
+            )
+        if self.seed < 0:
+            problems.append(("seed", "must be 0 or more", self.seed))
+        if self.disclosure_threshold < 1:
+            problems.append(
+                ("disclosure_threshold", "must be 1 or more", self.disclosure_threshold)
+            )
+        if self.fix_after is not None and self.fix_after < 12:
+            problems.append(("fix_after", "must be 12 or more", self.fix_after))
+        if problems:
+            key, rule, value = problems[0]
+            raise ValueError(f"{where}'{key}' {rule}. Got {value!r} instead.")
+
+    @property
+    def is_synthetic(self) -> bool:
+        """Whether the update's data are synthetic (the demo, or ``synthetic_data``)."""
+        return self.synthetic_data or self.series == DEMO
+
+    def to_parameters(self) -> dict[str, Any]:
+        """Return the configuration as the update notebook's papermill parameters."""
+        return asdict(self)
+
+
+_TYPES: Final[dict[str, tuple[type, ...]]] = {
+    "system_name": (str,),
+    "series": (str,),
+    "period": (str,),
+    "priorities": (list, type(None)),
+    "decision_log": (str, type(None)),
+    "workshop": (str, type(None)),
+    "outcomes": (dict, type(None)),
+    "ambitions": (dict, type(None)),
+    "ambitions_by": (dict, type(None)),
+    "persons": (str, type(None)),
+    "previous_persons": (str, type(None)),
+    "demo_persons": (int,),
+    "shortlist_size": (int,),
+    "seed": (int,),
+    "disclosure_threshold": (int,),
+    "fix_after": (int, type(None)),
+    "rebase": (list, type(None)),
+    "screen_outliers": (bool,),
+    "published_values": (bool,),
+    "synthetic_data": (bool,),
+    "source": (str, type(None)),
+}
+
+
+#: Each key with an example and what it means, for ``pophealth monitor --print-config``.
+_TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
+    ("system_name", '"Kestermoor and Wyvendale Integrated Care System"', "Required."),
+    (
+        "period",
+        '"January to March 2026"',
+        "What the update covers, as the board reads it. Required.",
+    ),
+    ("series", '"series.csv"', 'Indicator series (CSV, Parquet or Excel), or "demo".'),
+    (
+        "priorities",
+        '["high_blood_pressure", "falls_and_frailty"]',
+        "The agreed priorities (theme or series ids), best first.",
+    ),
+    (
+        "decision_log",
+        '"workshop/decision-log.json"',
+        "Or: the workshop's decision log; its room's shortlist is followed (not with priorities).",
+    ),
+    ("workshop", '"Board workshop"', "Which workshop of the decision log, when it holds several."),
+    (
+        "outcomes",
+        '{ high_blood_pressure = "emergency_admissions_cardiovascular" }',
+        "For a priority with several series: the outcome to follow.",
+    ),
+    ("ambitions", "{ high_blood_pressure = 0.45 }", "The level the board wants, in its units."),
+    ("ambitions_by", '{ high_blood_pressure = "2027-03" }', "When: draws the trajectory to it."),
+    ("previous_persons", '"persons-2025.parquet"', "The data the priorities were agreed on."),
+    ("persons", '"persons-2026.parquet"', "Newer data: shows what would enter or leave."),
+    ("shortlist_size", str(SHORTLIST_SIZE), "Shortlist size when it comes from previous_persons."),
+    ("demo_persons", str(DEMO_PERSONS), 'Persons in the demo system (with "demo" data).'),
+    ("fix_after", "24", "Fix each chart's limits on its first so many months (12 or more)."),
+    ("rebase", '["2025-04"]', "Recalculate limits from these months (a change you made)."),
+    ("screen_outliers", "true", "Screen large moving ranges before setting the limits."),
+    (
+        "published_values",
+        "false",
+        "The series give published values without counts (as Fingertips'): chart them.",
+    ),
+    ("disclosure_threshold", "10", "Counts below this are not shown."),
+    ("seed", str(DEMO_SEED), "Seed of every random step."),
+    ("synthetic_data", "false", 'The data are synthetic: every page says "synthetic data".'),
+)
+
+
+def update_config_keys() -> list[str]:
+    """Return the keys of a quarterly update configuration, in the template's order."""
+    return [key for key, _, _ in _TEMPLATE_KEYS]
+
+
+def update_config_template() -> str:
+    """Return a commented quarterly update configuration with every key.
+
+    Returns
+    -------
+    str
+        TOML text: the required keys set, every other key commented out at an example.
+    """
+    return commented_template(
+        [
+            "# Quarterly update configuration: pophealth monitor --config THIS_FILE --out FOLDER",
+            "# Paths are relative to this file's folder.",
+        ],
+        _TEMPLATE_KEYS,
+        required=("system_name", "period", "series", "priorities"),
+    )
+
+
+def load_update_config(path: str | os.PathLike[str]) -> UpdateConfig:
+    """Read and check a quarterly update configuration file (TOML).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The TOML file; paths in it are relative to its folder.
+
+    Returns
+    -------
+    UpdateConfig
+        The checked configuration, with absolute paths.
+
+    Raises
+    ------
+    FileNotFoundError
+        The file, or a file it names, does not exist.
+    ValueError, TypeError
+        The file is not valid TOML, has an unknown key, or a value is wrong; the message
+        names the file and the key.
+    """
+    source = Path(path)
+    if not source.is_file():
+        raise FileNotFoundError(f"{source}: no such quarterly update configuration file.")
+    try:
+        raw = tomllib.loads(source.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{source}: not a valid TOML file ({error}).") from None
+    known = [spec.name for spec in fields(UpdateConfig) if spec.name != "source"]
+    unknown = [key for key in raw if key not in known]
+    if unknown:
+        raise ValueError(
+            f"{source}: unknown key(s) {', '.join(repr(k) for k in unknown)}. "
+            f"The keys are: {', '.join(known)}."
+        )
+    for key, what in (
+        ("system_name", "the name of the system"),
+        ("period", 'what the update covers, such as "January to March 2026"'),
+    ):
+        if key not in raw:
+            raise ValueError(f"{source}: '{key}' is missing ({what}).")
+    folder = source.resolve().parent
+    for key in ("series", "persons", "previous_persons", "decision_log"):
+        value = raw.get(key)
+        if isinstance(value, str) and value != DEMO:
+            resolved = Path(value).expanduser()
+            raw[key] = str(resolved if resolved.is_absolute() else (folder / resolved).resolve())
+            if not Path(raw[key]).exists():
+                raise FileNotFoundError(
+                    f"{source}: '{key}' names {raw[key]}, which does not exist."
+                )
+    return UpdateConfig(**raw, source=str(source))
+
+
+def demo_update_config(
+    *, persons: int = DEMO_PERSONS, seed: int = DEMO_SEED, period: str = "January to March 2026"
+) -> UpdateConfig:
+    """Return the demo system's quarterly update configuration (as ``pophealth demo``).
+
+    The priorities are the demo's shortlist at equal weights; the series are
+    :func:`toolkit.monitor.make_demo_series` with the intervention planted in the first
+    priority; the newer data are a second synthetic draw of the system (seed + 1), so what
+    moves in the demo is chance.
+    """
+    from toolkit.data.synth import DEMO_SYSTEM_NAME
+
+    return UpdateConfig(
+        system_name=DEMO_SYSTEM_NAME,
+        series=DEMO,
+        period=period,
+        persons=DEMO,
+        previous_persons=DEMO,
+        demo_persons=persons,
+        seed=seed,
+        fix_after=DEMO_FIX_AFTER,
+        synthetic_data=True,
+    )
+
+
+__all__ = [
+    "DEMO_FIX_AFTER",
+    "UpdateConfig",
+    "demo_update_config",
+    "load_update_config",
+    "update_config_keys",
+    "update_config_template",
+]
