@@ -80,9 +80,7 @@ class BoardFigures:
     linked: Any
 
 
-def compute_board_figures(
-    config: ReportConfig, *, progress: bool = False, inputs: ReportInputs | None = None
-) -> BoardFigures:
+def compute_board_figures(config: ReportConfig, *, progress: bool = False) -> BoardFigures:
     """Compute everything the board report shows for a configuration.
 
     Parameters
@@ -91,8 +89,6 @@ def compute_board_figures(
         The report's configuration.
     progress : bool
         Show a progress bar, one step per stage (:data:`BOARD_STEPS`).
-    inputs : ReportInputs, optional
-        The checked data, when already loaded with :func:`toolkit.report.load_inputs`.
 
     Returns
     -------
@@ -119,8 +115,7 @@ def compute_board_figures(
         )
     steps = tqdm(total=len(BOARD_STEPS), desc="board report", unit="step", disable=not progress)
     steps.set_postfix_str(BOARD_STEPS[0])
-    if inputs is None:
-        inputs = load_inputs(config)
+    inputs = load_inputs(config)
     segmentation = load_rules(config.model)
     steps.update()
     steps.set_postfix_str(BOARD_STEPS[1])
