@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from toolkit.data.contract import CAUSES_OF_DEATH
+from toolkit.data.contract import CAUSE_ADMISSION_COLUMNS, CAUSES_OF_DEATH
 
 #: Plural phrase -> (short check name for ``DataContractError.failures``, singular phrase).
 PHRASES: dict[str, tuple[str, str]] = {}
@@ -142,6 +142,16 @@ FRAME_CHECK_COLUMNS: dict[str, str | None] = {
     DEATHS_ABOVE: "deaths",
     DUPLICATE_CELL: None,
 }
+for _column in CAUSE_ADMISSION_COLUMNS:
+    FRAME_CHECK_COLUMNS[more_than_emergency_admissions(_column)] = _column
+
+
+def phrases_of(check: str) -> tuple[str, str]:
+    """Return the (singular, plural) phrases of a check, by its short name."""
+    for plural, (name, singular) in PHRASES.items():
+        if name == check:
+            return singular, plural
+    raise KeyError(f"no phrases are recorded for the check {check!r}")
 
 
 #: What the standardisation of each kind failed to read, as a plural/singular phrase.
@@ -188,6 +198,7 @@ __all__ = [
     "UNREADABLE_PHRASES",
     "more_than_emergency_admissions",
     "phrase",
+    "phrases_of",
     "sum_below_persons_with",
     "with_more_than_persons",
 ]

@@ -107,7 +107,6 @@ from toolkit.data.column_rules import (
 from toolkit.data.contract import (
     ACTIVITY_COLUMNS,
     CAUSE_ADMISSION_COLUMNS,
-    CAUSES_OF_DEATH,
     CONDITIONS,
     CUBE_DIMENSIONS,
     CUBE_MEASURES,
@@ -115,28 +114,22 @@ from toolkit.data.contract import (
     OPTIONAL_PERSON_FLAGS,
 )
 from toolkit.data.phrases import (
-    AGE_RANGE,
     BELOW_ONE,
-    BP_WITHOUT_HYPERTENSION,
     BUILTIN_PHRASES,
-    CAUSE_ALIVE,
-    DATE_ALIVE,
-    DEATH_BEFORE_BIRTH,
     DEATHS_ABOVE,
     DUPLICATE_CELL,
     FRAME_CHECK_COLUMNS,
     NEGATIVE,
     NO_AREA_COLUMN,
     NOT_BAND,
-    NOT_CAUSE,
     PHRASES,
-    UNIT_RANGE,
     UNREADABLE_PHRASES,
-    more_than_emergency_admissions,
+    phrases_of,
     sum_below_persons_with,
     with_more_than_persons,
 )
 from toolkit.data.standardise import *  # noqa: F403 (re-exported: raw values to the contract's dtypes)
+from toolkit.data.value_rules import PERSONS_VALUE_RULES, ValueRule, value_rules_of
 
 # ---------------------------------------------------------------------------------------------
 # DataFrame-level checks (cross-column rules). Each returns True where a row is fine, and
@@ -144,41 +137,26 @@ from toolkit.data.standardise import *  # noqa: F403 (re-exported: raw values to
 # ---------------------------------------------------------------------------------------------
 
 
-def _cause_only_if_died(frame: pd.DataFrame) -> pd.Series | bool:
-    if "cause_of_death" not in frame or "died" not in frame:
-        return True
-    return frame["cause_of_death"].isna() | frame["died"].fillna(True).astype(bool)
+def _value_checks(column: str) -> list[pa.Check]:
+    """Return the pandera checks of a persons column's own value rules."""
+    return [
+        pa.Check(rule.test.pandas_fine, name=rule.check, error=phrases_of(rule.check)[1])
+        for rule in value_rules_of(column, row_wise=False)
+    ]
 
 
-def _date_of_death_only_if_died(frame: pd.DataFrame) -> pd.Series | bool:
-    if "date_of_death" not in frame or "died" not in frame:
-        return True
-    return frame["date_of_death"].isna() | frame["died"].fillna(True).astype(bool)
+def _row_check(rule: ValueRule) -> pa.Check:
+    """Return the DataFrame-level pandera check of a rule across columns.
 
+    It passes when a column the rule reads is absent (absence is reported on its own).
+    """
 
-def _death_not_before_birth(frame: pd.DataFrame) -> pd.Series | bool:
-    if "date_of_death" not in frame or "date_of_birth" not in frame:
-        return True
-    death, birth = frame["date_of_death"], frame["date_of_birth"]
-    return death.isna() | birth.isna() | (death >= birth)
-
-
-def _bp_controlled_only_with_hypertension(frame: pd.DataFrame) -> pd.Series | bool:
-    if "bp_controlled" not in frame or "hypertension" not in frame:
-        return True
-    controlled = frame["bp_controlled"].astype("boolean").fillna(False).astype(bool)
-    hypertension = frame["hypertension"].astype("boolean").fillna(True).astype(bool)
-    return ~controlled | hypertension
-
-
-def _at_most_emergency_admissions(column: str) -> Callable[[pd.DataFrame], pd.Series | bool]:
     def check(frame: pd.DataFrame) -> pd.Series | bool:
-        if column not in frame or "emergency_admissions" not in frame:
+        if not rule.applies_to(list(frame.columns)):
             return True
-        value, total = frame[column], frame["emergency_admissions"]
-        return value.isna() | total.isna() | (value <= total)
+        return rule.test.pandas_fine(frame[rule.column], frame)
 
-    return check
+    return pa.Check(check, name=rule.check, error=phrases_of(rule.check)[1])
 
 
 def _has_area_column(frame: pd.DataFrame) -> bool:
@@ -220,54 +198,44 @@ def _unique_cells(frame: pd.DataFrame) -> pd.Series | bool:
 
 
 def _persons_schema() -> pa.DataFrameSchema:
+    # Value rules come from toolkit.data.value_rules (declared once, translated for the
+    # engines too); dtypes, blanks and uniqueness from the columns' own rules.
     columns: dict[str, pa.Column] = {
         "person_id": text_column(unique=True),
-        "age": pa.Column("int64", pa.Check.in_range(0, 120, error=AGE_RANGE)),
-        "sex": sex_column(),
-        "lsoa": lsoa_column(required=False, nullable=True),
-        "imd_decile": decile_column(required=False, nullable=True),
+        "age": pa.Column("int64", _value_checks("age")),
+        "sex": text_column(checks=_value_checks("sex")),
+        "lsoa": text_column(required=False, nullable=True, checks=_value_checks("lsoa")),
+        "imd_decile": pa.Column(
+            "Int64", _value_checks("imd_decile"), required=False, nullable=True
+        ),
         "place": text_column(required=False, nullable=True),
         "ethnic_group": text_column(required=False, nullable=True),
     }
     columns.update({name: flag_column(required=False) for name in CONDITIONS})
-    columns["efi"] = pa.Column(
-        "float64", pa.Check.in_range(0, 1, error=UNIT_RANGE), required=False, nullable=True
-    )
+    columns["efi"] = pa.Column("float64", _value_checks("efi"), required=False, nullable=True)
     columns["end_of_life"] = flag_column(required=False)
     columns["pregnant"] = flag_column(required=False)
-    columns.update({name: count_column() for name in ACTIVITY_COLUMNS})
-    columns["cost_gbp"] = cost_column()
+    columns.update(
+        {name: pa.Column("int64", _value_checks(name), nullable=False) for name in ACTIVITY_COLUMNS}
+    )
+    columns["cost_gbp"] = pa.Column("float64", _value_checks("cost_gbp"))
     columns["died"] = flag_column(required=True)
     columns["cause_of_death"] = text_column(
-        required=False,
-        nullable=True,
-        checks=[pa.Check.isin(list(CAUSES_OF_DEATH), error=NOT_CAUSE)],
+        required=False, nullable=True, checks=_value_checks("cause_of_death")
     )
-    columns.update({name: count_column(required=False) for name in CAUSE_ADMISSION_COLUMNS})
+    columns.update(
+        {
+            name: pa.Column("int64", _value_checks(name), required=False, nullable=False)
+            for name in CAUSE_ADMISSION_COLUMNS
+        }
+    )
     columns.update({name: nullable_flag_column() for name in OPTIONAL_PERSON_FLAGS})
     for name in ("date_of_birth", "date_of_death"):
         columns[name] = pa.Column(None, date_check(), required=False, nullable=True)
     checks = [
         pa.Check(_has_area_column, name="lsoa_or_imd_decile", error=NO_AREA_COLUMN),
-        pa.Check(_cause_only_if_died, name="cause_only_if_died", error=CAUSE_ALIVE),
-        pa.Check(_date_of_death_only_if_died, name="date_of_death_only_if_died", error=DATE_ALIVE),
-        pa.Check(_death_not_before_birth, name="death_after_birth", error=DEATH_BEFORE_BIRTH),
-        pa.Check(
-            _bp_controlled_only_with_hypertension,
-            name="bp_controlled_only_with_hypertension",
-            error=BP_WITHOUT_HYPERTENSION,
-        ),
+        *(_row_check(rule) for rule in PERSONS_VALUE_RULES if rule.test.row_wise),
     ]
-    for name in CAUSE_ADMISSION_COLUMNS:
-        above = more_than_emergency_admissions(name)
-        FRAME_CHECK_COLUMNS[above] = name
-        checks.append(
-            pa.Check(
-                _at_most_emergency_admissions(name),
-                name=f"{name}_at_most_emergency_admissions",
-                error=above,
-            )
-        )
     return pa.DataFrameSchema(columns, checks=checks, name="persons", strict=False, coerce=False)
 
 

@@ -14,7 +14,7 @@ default), the intercept and the reliability statistic as options, and SII from c
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from numbers import Integral, Real
+from numbers import Real
 from typing import Any, Literal
 
 import numpy as np
@@ -23,7 +23,6 @@ from scipy.special import expit, logit
 
 from toolkit._params import (
     CONFIDENCE,
-    SEED,
     Interval,
     StrOptions,
     check_columns_exist,
@@ -31,7 +30,15 @@ from toolkit._params import (
     warn,
 )
 from toolkit.indicators import _frames as v
-from toolkit.indicators.intervals import poisson_interval, wilson_interval, z_value
+from toolkit.indicators._sii_inputs import (
+    check_domain,
+    check_options,
+    column_standard_errors,
+    count_standard_errors,
+    refuse_invalid,
+    values_from_counts,
+)
+from toolkit.indicators._simulation import MIN_REPS, REPS, SEEDS, order_statistics, resolve_seed
 
 ValueType = Literal["other", "rate", "proportion"]
 Simulation = Literal["coefficients", "quantiles"]
@@ -63,18 +70,12 @@ MIN_QUANTILES = 5
 MAX_QUANTILES = 100
 #: Above this many quantiles ``phe_sii`` warns that small values can make the SII unstable.
 MANY_QUANTILES = 10
-#: Fewest Monte Carlo repetitions accepted.
-MIN_REPS = 1_000
 #: Simulation runs behind the reliability statistic (the first is the one reported).
 RELIABILITY_RUNS = 10
 #: Draws held in memory at once by the ``"quantiles"`` simulation (per chunk).
 _CHUNK_ELEMENTS = 2_000_000
 
 METHOD_SII = "weighted least squares (Low & Low 2004); Monte Carlo limits"
-
-#: The Monte Carlo repetitions and seed, as every simulating function declares them.
-REPS = [Interval(Integral, MIN_REPS, None, closed="left")]
-SEEDS = [SEED, None]
 
 
 @validate_params(
@@ -323,32 +324,15 @@ def slope_index_of_inequality(
     multiplier, limits_confidence = float(multiplier), float(limits_confidence)
     levels = v.confidence_levels(confidence)
     seed = resolve_seed(seed)
-    if numerator is not None and value_type == "other":
-        raise ValueError(
-            f"The 'numerator' parameter of {func} needs value_type 'rate' or 'proportion'. "
-            "Got value_type='other'."
-        )
-    if value_type == "other" and transform:
-        raise ValueError(
-            f"The 'transform' parameter of {func} applies to value_type 'rate' or "
-            "'proportion' only. Got transform=True with value_type='other'."
-        )
-    if transform and se is not None:
-        raise ValueError(
-            f"The 'se' parameter of {func} must be left out when transform=True: the "
-            "transformation needs the 'lower' and 'upper' limits (as phe_sii). "
-            f"Got se={se!r}."
-        )
-    if se is not None and (lower is not None or upper is not None):
-        raise ValueError(
-            f"{func} takes either 'se' or 'lower' and 'upper', not both. Got se={se!r}, "
-            f"lower={lower!r}, upper={upper!r}."
-        )
-    if se is None and (lower is None or upper is None) and numerator is None:
-        raise ValueError(
-            f"{func} needs standard errors: give 'se', or both 'lower' and 'upper'. Got "
-            f"se={se!r}, lower={lower!r}, upper={upper!r}."
-        )
+    check_options(
+        func=func,
+        value_type=value_type,
+        transform=transform,
+        numerator=numerator,
+        se=se,
+        lower=lower,
+        upper=upper,
+    )
     limit_names = []
     for level in levels:
         label = v.confidence_label(level)
@@ -368,7 +352,7 @@ def slope_index_of_inequality(
         values = v.numeric_column(data, value, "value", func)
         value_name = value
     else:
-        values, counts, sizes = _values_from_counts(
+        values, counts, sizes = values_from_counts(
             data, numerator, denominator or population, value_type, func
         )
         value_name = numerator
@@ -380,11 +364,11 @@ def slope_index_of_inequality(
             f"{v.rows_text(data.index[missing_rank])}."
         )
     if value is None and se is None and lower is None:
-        standard_errors = _count_standard_errors(
+        standard_errors = count_standard_errors(
             counts, sizes, value_type, forward, limits_confidence
         )
     else:
-        standard_errors = _standard_errors(
+        standard_errors = column_standard_errors(
             data,
             values,
             se=se,
@@ -396,7 +380,7 @@ def slope_index_of_inequality(
             func=func,
         )
     if invalid_groups == "raise":
-        _refuse_invalid(
+        refuse_invalid(
             data,
             values=values,
             standard_errors=standard_errors,
@@ -406,7 +390,7 @@ def slope_index_of_inequality(
             zero_counts=(counts if value is None and value_type == "proportion" else None),
             func=func,
         )
-    _check_domain(data, values, value_name, value_type, transform, func)
+    check_domain(data, values, value_name, value_type, transform, func)
     if transform:
         with np.errstate(divide="ignore", invalid="ignore"):
             fitted_values = forward(values)
@@ -453,16 +437,12 @@ def slope_index_of_inequality(
             )
         )
     columns: dict[str, Any] = {"quantiles": np.diff(bounds)}
-    columns["sii"] = [r["sii"] for r in results]
-    for level in levels:
-        label = v.confidence_label(level)
-        columns[f"sii_lower_{label}"] = [r["sii_limits"][level][0] for r in results]
-        columns[f"sii_upper_{label}"] = [r["sii_limits"][level][1] for r in results]
-    columns["rii"] = [r["rii"] for r in results]
-    for level in levels:
-        label = v.confidence_label(level)
-        columns[f"rii_lower_{label}"] = [r["rii_limits"][level][0] for r in results]
-        columns[f"rii_upper_{label}"] = [r["rii_limits"][level][1] for r in results]
+    for name in ("sii", "rii"):
+        columns[name] = [r[name] for r in results]
+        for level in levels:
+            label = v.confidence_label(level)
+            columns[f"{name}_lower_{label}"] = [r[f"{name}_limits"][level][0] for r in results]
+            columns[f"{name}_upper_{label}"] = [r[f"{name}_limits"][level][1] for r in results]
     if show_intercept:
         columns["intercept"] = [r["intercept"] for r in results]
     if reliability:
@@ -488,138 +468,6 @@ def slope_index_of_inequality(
     for name in floats:
         result[name] = result[name].astype("float64")
     return pd.concat([groups.keys, result], axis=1).reset_index(drop=True)
-
-
-def _values_from_counts(
-    data: pd.DataFrame, numerator: str, denominator: str, value_type: str, func: str
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return values (numerator / denominator), counts and denominators; NaN if missing."""
-    counts = v.count_column(data, numerator, "numerator", func)
-    sizes = v.count_column(data, denominator, "denominator", func)
-    if value_type == "proportion":
-        over = counts > sizes
-        if over.any():
-            raise ValueError(
-                f"The 'numerator' column {numerator!r} of {func} exceeds the 'denominator' "
-                f"column {denominator!r} in {v.rows_text(data.index[over])}."
-            )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        values = np.where(sizes > 0, counts / sizes, np.nan)
-    return values, counts, sizes
-
-
-def _count_standard_errors(
-    counts: np.ndarray,
-    sizes: np.ndarray,
-    value_type: str,
-    forward: Callable[[np.ndarray], np.ndarray],
-    limits_confidence: float,
-) -> np.ndarray:
-    """Return standard errors on the value type's scale from the counts' own limits.
-
-    Wilson limits for proportions; exact Poisson (under 10 events) or Byar's limits of the
-    count over the denominator for rates. NaN where a limit cannot be transformed (no
-    events, or every member counted).
-    """
-    present = ~np.isnan(counts) & (sizes > 0)
-    safe_counts = np.where(present, counts, 0.0)
-    safe_sizes = np.where(present, sizes, 1.0)
-    if value_type == "proportion":
-        low, high = wilson_interval(safe_counts, safe_sizes, limits_confidence)
-        usable = present & (low > 0) & (high < 1)
-    else:
-        low, high, _ = poisson_interval(safe_counts, limits_confidence)
-        low, high = low / safe_sizes, high / safe_sizes
-        usable = present & (low > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        errors = (forward(high) - forward(low)) / (2 * z_value(limits_confidence))
-    return np.where(usable, errors, np.nan)
-
-
-def resolve_seed(seed: int | None) -> int:
-    """Return the seed to use, drawing one from the OS when ``seed`` is None."""
-    if seed is None:
-        state = np.random.SeedSequence().generate_state(1, dtype=np.uint64)[0]
-        return int(state >> np.uint64(1))
-    return int(seed)
-
-
-def _standard_errors(
-    data: pd.DataFrame,
-    values: np.ndarray,
-    *,
-    se: str | None,
-    lower: str | None,
-    upper: str | None,
-    value_type: str,
-    forward: Callable[[np.ndarray], np.ndarray],
-    limits_confidence: float,
-    func: str,
-) -> np.ndarray:
-    """Return standard errors on the value type's scale, from ``se`` or the limits."""
-    if se is not None:
-        errors = v.numeric_column(data, se, "se", func)
-        bad = ~np.isnan(errors) & ((errors < 0) | ~np.isfinite(errors))
-        if bad.any():
-            raise ValueError(
-                f"The 'se' column {se!r} of {func} has negative or infinite values in "
-                f"{v.rows_text(data.index[bad])}."
-            )
-        return errors
-    low = v.numeric_column(data, lower, "lower", func)
-    high = v.numeric_column(data, upper, "upper", func)
-    both = ~np.isnan(low) & ~np.isnan(high)
-    reversed_ = both & (low > high)
-    if reversed_.any():
-        raise ValueError(
-            f"The 'lower' column {lower!r} of {func} exceeds the 'upper' column {upper!r} in "
-            f"{v.rows_text(data.index[reversed_])}."
-        )
-    if value_type == "rate":
-        outside = both & (low <= 0)
-        domain = "above 0 (their logarithm is taken)"
-    elif value_type == "proportion":
-        outside = both & ((low <= 0) | (high >= 1))
-        domain = "strictly between 0 and 1 (their logit is taken)"
-    else:
-        outside = both & ~(np.isfinite(low) & np.isfinite(high))
-        domain = "finite"
-    if outside.any():
-        raise ValueError(
-            f"The 'lower' and 'upper' columns of {func} must be {domain} for value_type "
-            f"{value_type!r}; they are not in {v.rows_text(data.index[outside])}."
-        )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return (forward(high) - forward(low)) / (2 * z_value(limits_confidence))
-
-
-def _check_domain(
-    data: pd.DataFrame,
-    values: np.ndarray,
-    value: str,
-    value_type: str,
-    transform: bool,
-    func: str,
-) -> None:
-    """Refuse values that the value type (and transform) cannot take."""
-    present = ~np.isnan(values)
-    if value_type == "proportion":
-        outside = present & (
-            (values <= 0) | (values >= 1) if transform else (values < 0) | (values > 1)
-        )
-        domain = "strictly between 0 and 1" if transform else "between 0 and 1"
-    elif value_type == "rate" and transform:
-        outside = present & (values <= 0)
-        domain = "above 0"
-    else:
-        outside = present & ~np.isfinite(values)
-        domain = "finite"
-    if outside.any():
-        raise ValueError(
-            f"The 'value' column {value!r} of {func} must be {domain} for value_type "
-            f"{value_type!r} (transform={transform}); it is not in "
-            f"{v.rows_text(data.index[outside])}."
-        )
 
 
 def _check_quantiles(
@@ -681,53 +529,6 @@ def _check_quantiles(
     return {}
 
 
-def _refuse_invalid(
-    data: pd.DataFrame,
-    *,
-    values: np.ndarray,
-    standard_errors: np.ndarray,
-    populations: np.ndarray,
-    names: dict[str, str | None],
-    limits: tuple[str, str] | None,
-    zero_counts: np.ndarray | None,
-    func: str,
-) -> None:
-    """Refuse what ``phe_sii`` refuses (``invalid_groups="raise"``), naming the rows."""
-    hint = " Pass invalid_groups='note' to give such a group NaN results and a note instead."
-    bad = np.isnan(populations) | (populations <= 0)
-    if bad.any():
-        raise ValueError(
-            f"The 'population' column {names['population']!r} of {func} is zero or missing "
-            f"in {v.rows_text(data.index[bad])}; every quantile needs a population." + hint
-        )
-    bad = np.isnan(values)
-    if bad.any():
-        raise ValueError(
-            f"The value column {names['value']!r} of {func} is missing in "
-            f"{v.rows_text(data.index[bad])}." + hint
-        )
-    if zero_counts is not None:
-        bad = zero_counts <= 0
-        if bad.any():
-            raise ValueError(
-                f"The 'numerator' column {names['value']!r} of {func} has a zero count in "
-                f"{v.rows_text(data.index[bad])}; a proportion from counts needs at least "
-                "one event in every quantile (as phe_sii)." + hint
-            )
-    bad = np.isnan(standard_errors)
-    if bad.any():
-        if names["se"] is not None:
-            where = f"The 'se' column {names['se']!r}"
-        elif limits is not None:
-            where = f"The 'lower' and 'upper' columns {limits[0]!r} and {limits[1]!r}"
-        else:
-            where = f"The counts in {names['value']!r} (no events, so no standard error)"
-        raise ValueError(
-            f"{where} of {func} give a missing standard error in "
-            f"{v.rows_text(data.index[bad])}." + hint
-        )
-
-
 def _not_calculated(levels: Sequence[float], note: str) -> dict[str, Any]:
     """Return the result of a group that is not calculated: NaN everywhere and the note."""
     empty = {level: (np.nan, np.nan) for level in levels}
@@ -780,17 +581,10 @@ def _design(pop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _order_statistics(draws: np.ndarray, levels: Sequence[float], reps: int) -> dict:
-    """Limits at round(reps·(1 − cv)) and round(reps·cv), counting from 1."""
-    positions = {}
-    for level in levels:
-        cv = level + (1 - level) / 2
-        low = int(np.rint(reps * (1 - cv))) - 1
-        high = int(np.rint(reps * cv)) - 1
-        positions[level] = (min(max(low, 0), reps - 1), min(max(high, 0), reps - 1))
-    kth = sorted({k for pair in positions.values() for k in pair})
-    ordered = np.partition(draws, kth)
+    """Limits at round(reps·(1 − cv)) and round(reps·cv), counting from 1, as floats."""
     return {
-        level: (float(ordered[lo]), float(ordered[hi])) for level, (lo, hi) in positions.items()
+        level: (float(low), float(high))
+        for level, (low, high) in order_statistics(draws, levels, reps).items()
     }
 
 
@@ -921,4 +715,11 @@ def _mean_absolute_difference(
     return float(np.mean(differences))
 
 
-__all__ = ["SIIWarning", "slope_index_of_inequality"]
+__all__ = [
+    "MIN_REPS",
+    "REPS",
+    "SEEDS",
+    "SIIWarning",
+    "resolve_seed",
+    "slope_index_of_inequality",
+]

@@ -14,63 +14,61 @@ The figures reproduce the NHS-R community's NHSRplotthedots (its test data and e
 values are ported in ``tests/monitor/test_monitor_spc.py``; none of its code is used).
 Where this module departs from it, ``docs/methods.md`` ("Statistical process control")
 says where and why.
+
+This module holds :func:`spc`, its result and its warnings; the checks of the data it is
+given are in :mod:`toolkit.monitor._spc_input` and the XmR arithmetic (limits, rules, the
+summary's icons) in :mod:`toolkit.monitor._xmr`.
 """
 
 from __future__ import annotations
 
 import numbers
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from toolkit._params import (
-    Interval,
-    StrOptions,
-    check_columns_exist,
-    validate_params,
-    warn,
-)
+from toolkit._params import Interval, StrOptions, check_columns_exist, validate_params, warn
 from toolkit.errors import DataContractError
 from toolkit.indicators import _frames as v
+from toolkit.monitor._spc_input import (
+    _check_duplicates,
+    _check_period_dtype,
+    _first_series,
+    _rebase_starts,
+    _series_targets,
+)
+from toolkit.monitor._xmr import (  # noqa: F401  (the constants importable from here as before)
+    _POINT_TYPE_ARRAY,
+    _RULES,
+    COMMON_CAUSE,
+    LIMIT_FACTOR,
+    NEAR_LIMIT_FACTOR,
+    POINT_TYPES,
+    SCREEN_FACTOR,
+    SHIFT_POINTS,
+    SPECIAL_CAUSE_CONCERN,
+    SPECIAL_CAUSE_IMPROVEMENT,
+    SPECIAL_CAUSE_NEUTRAL_HIGH,
+    SPECIAL_CAUSE_NEUTRAL_LOW,
+    TREND_POINTS,
+    _apply_rules,
+    _assurance,
+    _limits,
+    _point_codes,
+    _summary,
+)
 
 Improvement = Literal["increase", "decrease", "neutral"]
 
-#: Process limits sit this many mean moving ranges from the mean (3 / d2, d2 = 1.128).
-LIMIT_FACTOR = 2.66
-#: Near-limit lines sit two thirds of the way out (two sigma), 1.773 mean moving ranges.
-NEAR_LIMIT_FACTOR = 2 * LIMIT_FACTOR / 3
-#: Screening drops moving ranges at or above this many mean moving ranges (D4 for n = 2).
-SCREEN_FACTOR = 3.267
-#: Points in a trend (strictly rising or falling) and in a shift (one side of the mean).
-TREND_POINTS = 7
-SHIFT_POINTS = 7
 #: A segment with fewer points than this has trial limits, and a warning says so.
 MINIMUM_POINTS = 12
 #: Fewest points a fixed baseline may have (``fix_after``), as NHSRplotthedots.
 MINIMUM_FIX_AFTER = 12
 
 _IMPROVEMENTS: dict[str, int] = {"increase": 1, "decrease": -1, "neutral": 0}
-
-#: Rule codes, in order of precedence, and their names in the ``rule`` column.
-_RULES = np.array([None, "beyond_limit", "trend", "two_of_three", "shift"], dtype=object)
-
-COMMON_CAUSE = "common_cause"
-SPECIAL_CAUSE_IMPROVEMENT = "special_cause_improvement"
-SPECIAL_CAUSE_CONCERN = "special_cause_concern"
-SPECIAL_CAUSE_NEUTRAL_HIGH = "special_cause_neutral_high"
-SPECIAL_CAUSE_NEUTRAL_LOW = "special_cause_neutral_low"
-#: Point types, indexed by the codes used inside this module.
-POINT_TYPES = (
-    COMMON_CAUSE,
-    SPECIAL_CAUSE_IMPROVEMENT,
-    SPECIAL_CAUSE_CONCERN,
-    SPECIAL_CAUSE_NEUTRAL_HIGH,
-    SPECIAL_CAUSE_NEUTRAL_LOW,
-)
-_POINT_TYPE_ARRAY = np.array(POINT_TYPES, dtype=object)
 
 #: Output columns after the ``by``, period and value columns, in order.
 POINT_COLUMNS = (
@@ -393,9 +391,11 @@ def spc(
     x = values[order]
     n = len(x)
     series_start = np.r_[True, codes[1:] != codes[:-1]]
-    rebase_start = _rebase_starts(
+    rebase_start, unused = _rebase_starts(
         rebase, codes, pcodes, series_start, period_uniques, periods, groups, by_columns, func
     )
+    if unused:
+        _warn_unused_rebase(unused, func)
     segment_start = series_start | rebase_start
     segment = np.cumsum(segment_start) - 1  # 0-based segment number over all series
     segment_first = np.flatnonzero(segment_start)
@@ -463,366 +463,26 @@ def spc(
     )
 
 
-def _check_period_dtype(periods: pd.Series, name: str, func: str) -> None:
-    """Accept dates, pandas Periods or integers: types whose order is their time order."""
-    dtype = periods.dtype
-    if (
-        pd.api.types.is_datetime64_any_dtype(dtype)
-        or isinstance(dtype, pd.PeriodDtype)
-        or (pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype))
-    ):
-        return
-    raise TypeError(
-        f"The 'period' column {name!r} of {func} must hold dates (datetime64), pandas "
-        f"Periods or integers, so that points sort in time order. Got dtype {dtype} "
-        "instead; convert it first, e.g. with pandas.to_datetime."
-    )
-
-
-def _check_duplicates(
-    codes: np.ndarray,
-    pcodes: np.ndarray,
-    period_uniques: Any,
-    groups: v.Groups,
-    period: str,
-    func: str,
-) -> None:
-    """Refuse a series with the same period twice, naming the series and periods."""
-    same = (codes[1:] == codes[:-1]) & (pcodes[1:] == pcodes[:-1])
-    if not same.any():
-        return
-    where = np.flatnonzero(same) + 1
-    pairs = sorted(set(zip(codes[where].tolist(), pcodes[where].tolist(), strict=True)))
-    shown = [f"{v.group_label(groups.keys, code)} at {period_uniques[p]}" for code, p in pairs[:5]]
-    more = f" and {len(pairs) - 5} more" if len(pairs) > 5 else ""
-    raise DataContractError(
-        f"The data given to {func} has the same {period!r} more than once in a series: "
-        f"{'; '.join(shown)}{more}. Each series needs one row per period; sum or "
-        "deduplicate the rows first, or add the column that tells them apart to 'by'."
-    )
-
-
-def _series_targets(
-    data: pd.DataFrame,
-    column: str | None,
-    number: float,
-    groups: v.Groups,
-    order: np.ndarray,
-    codes: np.ndarray,
-    func: str,
-) -> np.ndarray:
-    """Each series' target (NaN for none), refusing a target that changes in a series."""
-    if column is None:
-        return np.full(groups.count, number)
-    target = v.numeric_column(data, column, "target", func)[order]
-    if np.isinf(target).any():
-        raise DataContractError(
-            f"The 'target' column {column!r} of {func} has infinite values in "
-            f"{v.rows_text(data.index[order[np.isinf(target)]])}."
-        )
-    known = ~np.isnan(target)
-    high = np.full(groups.count, -np.inf)
-    low = np.full(groups.count, np.inf)
-    np.maximum.at(high, codes[known], target[known])
-    np.minimum.at(low, codes[known], target[known])
-    rows = np.bincount(codes, minlength=groups.count)
-    with_target = np.bincount(codes[known], minlength=groups.count)
-    changing = (with_target > 0) & ((high != low) | (with_target != rows))
-    if changing.any():
-        bad = np.flatnonzero(changing)
-        shown = "; ".join(v.group_label(groups.keys, code) for code in bad[:5])
-        more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
-        raise DataContractError(
-            f"The 'target' column {column!r} of {func} must hold one target per series "
-            f"(the same on every row of a series, or missing on all of them). It changes "
-            f"within {len(bad)} series: {shown}{more}."
-        )
-    return np.where(with_target > 0, high, np.nan)
-
-
 def _warn_missing(codes: np.ndarray, groups: v.Groups, value: str, func: str) -> None:
     """Say how many rows with a missing value were left out, and from which series."""
     series = np.unique(codes)
-    shown = "; ".join(v.group_label(groups.keys, code) for code in series[:5])
-    more = f" and {len(series) - 5} more" if len(series) > 5 else ""
     noun = "row has" if len(codes) == 1 else "rows have"
     warn(
         f"{func}: {len(codes)} {noun} a missing {value!r}, left out of the charts (as if "
-        f"the period had no row), in {len(series)} series: {shown}{more}.",
+        f"the period had no row), in {len(series)} series: {_first_series(groups, series)}.",
         SPCWarning,
         stacklevel=3,
     )
 
 
-def _rebase_periods(values: Any, periods: pd.Series, func: str) -> pd.Index:
-    """Rebase periods as an index of the same kind as the period column."""
-    if isinstance(values, str | numbers.Number | pd.Timestamp | pd.Period) or not isinstance(
-        values, Sequence | np.ndarray | pd.Index | pd.Series
-    ):
-        values = [values]
-    values = list(values)
-    dtype = periods.dtype
-    try:
-        if pd.api.types.is_datetime64_any_dtype(dtype):
-            index = pd.DatetimeIndex(pd.to_datetime(values))
-            tz = getattr(dtype, "tz", None)
-            if tz is not None and index.tz is None:
-                index = index.tz_localize(tz)
-            return index
-        if isinstance(dtype, pd.PeriodDtype):
-            return pd.PeriodIndex([pd.Period(item, freq=dtype.freq) for item in values])
-        if all(
-            isinstance(item, numbers.Integral) and not isinstance(item, bool) for item in values
-        ):
-            return pd.Index(values, dtype=np.int64)
-    except (TypeError, ValueError) as error:
-        raise ValueError(
-            f"The 'rebase' parameter of {func} must hold periods of the same kind as the "
-            f"'period' column (dtype {dtype}). Got {values!r} instead ({error})."
-        ) from None
-    raise ValueError(
-        f"The 'rebase' parameter of {func} must hold periods of the same kind as the "
-        f"'period' column (dtype {dtype}). Got {values!r} instead."
+def _warn_unused_rebase(unused: list[str], func: str) -> None:
+    """Say which rebase periods start a segment in no series (probably a mistake)."""
+    warn(
+        f"{func}: rebase period(s) {unused[:5]} start no new segment in any series "
+        "(each is at or before the series' first period, or after its last).",
+        SPCWarning,
+        stacklevel=3,
     )
-
-
-def _rebase_starts(
-    rebase: Any,
-    codes: np.ndarray,
-    pcodes: np.ndarray,
-    series_start: np.ndarray,
-    period_uniques: Any,
-    periods: pd.Series,
-    groups: v.Groups,
-    by_columns: list[str],
-    func: str,
-) -> np.ndarray:
-    """Mark the first point of each rebased segment (not the first point of a series)."""
-    starts = np.zeros(len(codes), dtype=bool)
-    if rebase is None:
-        return starts
-    pair_series: list[np.ndarray] = []
-    pair_periods: list[pd.Index] = []
-    labels: list[str] = []
-    present = np.unique(codes)
-    if isinstance(rebase, Mapping):
-        if not by_columns:
-            raise ValueError(
-                f"The 'rebase' parameter of {func} can only be a mapping from series to "
-                "periods when 'by' names the series; without 'by' give a list of periods."
-            )
-        lookup = _series_lookup(groups, by_columns)
-        unknown = [key for key in rebase if _key(key, by_columns) not in lookup]
-        if unknown:
-            raise ValueError(
-                f"The 'rebase' parameter of {func} names series that are not in the data: "
-                f"{unknown[:5]!r}. Keys are values of {by_columns[0]!r}"
-                + (" (tuples, one value per 'by' column)." if len(by_columns) > 1 else ".")
-            )
-        for key, items in rebase.items():
-            code = lookup[_key(key, by_columns)]
-            index = _rebase_periods(items, periods, func)
-            pair_series.append(np.full(len(index), code))
-            pair_periods.append(index)
-            labels += [f"{key!r}: {item}" for item in index]
-    else:
-        if not isinstance(rebase, Sequence | np.ndarray | pd.Index | pd.Series) or isinstance(
-            rebase, str
-        ):
-            rebase = [rebase]
-        index = _rebase_periods(rebase, periods, func)
-        pair_series.append(np.repeat(present, len(index)))
-        pair_periods.append(index[np.tile(np.arange(len(index)), len(present))])
-        labels += [str(item) for item in index]
-    if not pair_series or sum(len(p) for p in pair_periods) == 0:
-        return starts
-    series = np.concatenate(pair_series).astype(np.int64)
-    stated = pair_periods[0].append(pair_periods[1:]) if len(pair_periods) > 1 else pair_periods[0]
-    try:
-        position = np.asarray(pd.Index(period_uniques).searchsorted(stated, side="left"))
-    except (TypeError, ValueError) as error:
-        raise ValueError(
-            f"The 'rebase' parameter of {func} holds periods that cannot be compared with "
-            f"the 'period' column: {error}"
-        ) from None
-    # The first point of the series on or after each stated period.
-    width = np.int64(len(period_uniques) + 1)
-    keys = codes.astype(np.int64) * width + pcodes
-    found = np.searchsorted(keys, series * width + position, side="left")
-    inside = found < len(codes)
-    found_clipped = np.minimum(found, len(codes) - 1)
-    effective = inside & (codes[found_clipped] == series) & ~series_start[found_clipped]
-    starts[found_clipped[effective]] = True
-    # A stated period that starts a segment in no series is probably a mistake: say so.
-    if isinstance(rebase, Mapping):
-        unused = [label for label, used in zip(labels, effective, strict=True) if not used]
-    else:
-        per_period = effective.reshape(len(present), -1).any(axis=0)
-        unused = [label for label, used in zip(labels, per_period, strict=True) if not used]
-    if unused:
-        warn(
-            f"{func}: rebase period(s) {unused[:5]} start no new segment in any series "
-            "(each is at or before the series' first period, or after its last).",
-            SPCWarning,
-            stacklevel=3,
-        )
-    return starts
-
-
-def _key(key: Any, by_columns: list[str]) -> Hashable:
-    """Return a mapping key as the series are keyed (a tuple when 'by' has several columns)."""
-    if len(by_columns) > 1:
-        return tuple(key) if isinstance(key, Sequence) and not isinstance(key, str) else key
-    return key
-
-
-def _series_lookup(groups: v.Groups, by_columns: list[str]) -> dict[Hashable, int]:
-    """Series key (a value, or a tuple of values) to series code."""
-    keys = groups.keys[by_columns]
-    if len(by_columns) == 1:
-        items = keys[by_columns[0]].tolist()
-    else:
-        items = list(keys.itertuples(index=False, name=None))
-    return {item: code for code, item in enumerate(items)}
-
-
-def _limits(
-    x: np.ndarray,
-    segment: np.ndarray,
-    n_segments: int,
-    position: np.ndarray,
-    in_baseline: np.ndarray,
-    screen: bool,
-) -> tuple[np.ndarray, ...]:
-    """Mean, limits and near-limit lines of each segment, from its baseline points."""
-    weights = in_baseline.astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean = np.bincount(segment, weights=x * weights, minlength=n_segments) / np.bincount(
-            segment, weights=weights, minlength=n_segments
-        )
-        # Moving ranges between consecutive baseline points of the same segment.
-        has_range = (position > 0) & in_baseline
-        ranges = np.abs(np.diff(x, prepend=np.nan))
-        used = has_range.copy()
-
-        def mean_range(used: np.ndarray) -> np.ndarray:
-            total = np.bincount(segment[used], weights=ranges[used], minlength=n_segments)
-            return total / np.bincount(segment[used], minlength=n_segments)
-
-        amr = mean_range(used)
-        if screen:
-            # Dropped once; nothing is dropped from a segment with no variation at all.
-            limit = SCREEN_FACTOR * amr[segment]
-            used = has_range & ~((ranges >= limit) & (limit > 0))
-            screened = mean_range(used)
-            # A sparse series (mostly zeros) can have every non-zero range screened out,
-            # leaving limits of no width that flag every point: keep such a segment's
-            # unscreened mean moving range instead.
-            amr = np.where((screened == 0) & (amr > 0), amr, screened)
-    return (
-        mean,
-        mean - LIMIT_FACTOR * amr,
-        mean + LIMIT_FACTOR * amr,
-        mean - NEAR_LIMIT_FACTOR * amr,
-        mean + NEAR_LIMIT_FACTOR * amr,
-    )
-
-
-def _run_lengths(flag: np.ndarray, breaks: np.ndarray) -> np.ndarray:
-    """Length of the run of consecutive True each point belongs to (0 where False).
-
-    A run ends at a False and restarts wherever ``breaks`` is True.
-    """
-    if len(flag) == 0:
-        return np.zeros(0, dtype=np.int64)
-    previous = np.r_[False, flag[:-1]]
-    begins = flag & (breaks | ~previous)
-    run = np.cumsum(begins)
-    lengths = np.bincount(run[flag], minlength=run[-1] + 1)
-    return np.where(flag, lengths[run], 0)
-
-
-def _later(flags: np.ndarray, steps: int) -> np.ndarray:
-    """Return each point's flag ``steps`` points on (False past the end)."""
-    out = np.zeros_like(flags)
-    if steps < len(flags):
-        out[: len(flags) - steps] = flags[steps:]
-    return out
-
-
-def _apply_rules(
-    x: np.ndarray,
-    mean: np.ndarray,
-    lpl: np.ndarray,
-    upl: np.ndarray,
-    near_lpl: np.ndarray,
-    near_upl: np.ndarray,
-    segment_start: np.ndarray,
-    position: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Find the rule of highest precedence flagging each point (0 for none) and its side.
-
-    Returns
-    -------
-    rule : numpy.ndarray
-        0 none, 1 beyond a limit, 2 trend, 3 two of three, 4 shift.
-    high : numpy.ndarray
-        True where the flagging rule points up (above the mean, or a rising trend).
-    """
-    n = len(x)
-    side = np.sign(x - mean)
-    above, below = side > 0, side < 0
-    beyond_high, beyond_low = x > upl, x < lpl
-
-    # Trend: a run of six rises (or falls) between consecutive points of one segment.
-    step = np.sign(np.diff(x, prepend=np.nan))
-    step[segment_start] = 0
-    rises = _run_lengths(step > 0, segment_start)
-    falls = _run_lengths(step < 0, segment_start)
-    need = TREND_POINTS - 1
-    rise_into, fall_into = rises >= need, falls >= need
-    rise_out, fall_out = _later(rise_into, 1), _later(fall_into, 1)
-    rising, falling = rise_into | rise_out, fall_into | fall_out
-    trend = rising | falling
-    # At the turn of two trends the point takes the later one (the trend leaving it).
-    trend_high = np.where(rising & falling, rise_out, rising)
-
-    # Two of three: windows of three points of one segment, all on one side of the mean,
-    # two or more beyond that side's near-limit line (but within the process limit).
-    near_high = (x > near_upl) & ~beyond_high
-    near_low = (x < near_lpl) & ~beyond_low
-    position_ok = position >= 2
-
-    def two_of_three(near: np.ndarray, same_side: np.ndarray) -> np.ndarray:
-        window = np.zeros(n, dtype=bool)  # window of points i - 2, i - 1, i
-        if n >= 3:
-            count = near[2:].astype(int) + near[1:-1] + near[:-2]
-            sides = same_side[2:] & same_side[1:-1] & same_side[:-2]
-            window[2:] = position_ok[2:] & sides & (count >= 2)
-        in_window = window | _later(window, 1) | _later(window, 2)
-        return near & in_window
-
-    two_high = two_of_three(near_high, above)
-    two_low = two_of_three(near_low, below)
-
-    shift_high = _run_lengths(above, segment_start) >= SHIFT_POINTS
-    shift_low = _run_lengths(below, segment_start) >= SHIFT_POINTS
-
-    beyond = beyond_high | beyond_low
-    two = two_high | two_low
-    shift = shift_high | shift_low
-    rule = np.select([beyond, trend, two, shift], [1, 2, 3, 4], 0)
-    high = np.select([beyond, trend, two, shift], [beyond_high, trend_high, two_high, shift_high])
-    return rule, high.astype(bool)
-
-
-def _point_codes(rule: np.ndarray, high: np.ndarray, direction: int) -> np.ndarray:
-    """Index into :data:`POINT_TYPES` for each point."""
-    special = rule > 0
-    if direction == 0:
-        return np.where(special, np.where(high, 3, 4), 0)
-    better = high if direction > 0 else ~high
-    return np.where(special, np.where(better, 1, 2), 0)
 
 
 def _warn_short(
@@ -857,107 +517,6 @@ def _warn_short(
 
 def _has_rebase(baseline_segment: np.ndarray) -> bool:
     return bool(len(baseline_segment)) and int(baseline_segment.max()) > 1
-
-
-_VARIATION = {
-    (0, 1): "common_cause",
-    (0, -1): "common_cause",
-    (0, 0): "common_cause",
-    (1, 1): "improvement_high",
-    (1, -1): "improvement_low",
-    (2, 1): "concern_low",
-    (2, -1): "concern_high",
-    (3, 0): "neutral_high",
-    (4, 0): "neutral_low",
-}
-
-
-def _summary(
-    *,
-    frame: pd.DataFrame,
-    rows: pd.DataFrame,
-    x: np.ndarray,
-    codes: np.ndarray,
-    series_start: np.ndarray,
-    segment: np.ndarray,
-    segment_start: np.ndarray,
-    limits: tuple[np.ndarray, ...],
-    point_code: np.ndarray,
-    targets: np.ndarray,
-    groups: v.Groups,
-    period: str,
-    improvement: str,
-    direction: int,
-) -> pd.DataFrame:
-    """One row per series: first and last period, latest limits, icons and the last run."""
-    first = np.flatnonzero(series_start)
-    last = np.r_[first[1:] - 1, len(x) - 1]
-    series = codes[first]
-    mean, lpl, upl = (column[segment[last]] for column in limits[:3])
-    target = targets[series]
-
-    variation_table = np.array(
-        [_VARIATION.get((code, direction), "common_cause") for code in range(len(POINT_TYPES))],
-        dtype=object,
-    )
-    variation = variation_table[point_code[last]]
-
-    assurance = _assurance(target, lpl, upl, direction)
-
-    # The run of the last point's special-cause type, within the last segment.
-    change = segment_start | np.r_[True, point_code[1:] != point_code[:-1]]
-    run_begin = np.flatnonzero(change)[np.cumsum(change) - 1]
-    start = run_begin[last]
-    special = point_code[last] > 0
-    run_length = np.where(special, last - start + 1, 0).astype(np.int64)
-
-    period_values = rows[period].reset_index(drop=True)
-    run_start = period_values.iloc[start].reset_index(drop=True)
-    if pd.api.types.is_datetime64_any_dtype(run_start.dtype) or isinstance(
-        run_start.dtype, pd.PeriodDtype
-    ):
-        run_start = run_start.where(special)
-    else:
-        run_start = run_start.astype(object).where(special, None)
-
-    columns: dict[str, Any] = {
-        "first_period": period_values.iloc[first].reset_index(drop=True),
-        "last_period": period_values.iloc[last].reset_index(drop=True),
-        "points": (last - first + 1).astype(np.int64),
-        "last_value": x[last],
-        "mean": mean,
-        "lpl": lpl,
-        "upl": upl,
-        "target": target,
-        "improvement": improvement,
-        "variation": variation,
-        "assurance": pd.Series(assurance, dtype=object),
-        "run_start": run_start,
-        "run_length": run_length,
-    }
-    keys = groups.keys.iloc[series].reset_index(drop=True)
-    columns["variation"] = pd.Series(variation, dtype=object)
-    columns["improvement"] = pd.Series([improvement] * len(first), dtype=object)
-    return pd.concat([keys, pd.DataFrame(columns)], axis=1)
-
-
-def _assurance(target: np.ndarray, lpl: np.ndarray, upl: np.ndarray, direction: int) -> np.ndarray:
-    """Assurance of each series from where its target sits against its latest limits.
-
-    A target beyond the upper limit is consistently failed when higher is better and
-    consistently passed when lower is better (the mirror below the lower limit); between
-    the limits (or on one) the process passes and fails at random: inconsistent. None
-    without a target, without limits or when the direction is neutral.
-    """
-    target, lpl, upl = (np.asarray(a, dtype=float) for a in (target, lpl, upl))
-    known = ~np.isnan(target) & ~np.isnan(lpl) & ~np.isnan(upl) & (direction != 0)
-    above, below = target > upl, target < lpl
-    passing, failing = (below, above) if direction > 0 else (above, below)
-    out = np.where(
-        passing, "consistently_pass", np.where(failing, "consistently_fail", "inconsistent")
-    ).astype(object)
-    out[~known] = None
-    return out
 
 
 __all__ = [

@@ -15,6 +15,12 @@ A candidate whose outcome defines its segment ("emergency admissions among peopl
 segment requires an emergency admission", "deaths among people on an end-of-life
 register") is true by construction, not a finding: given the segmentation model, such
 candidates are left out and listed (:func:`definitional_outcomes`).
+
+This module holds :func:`candidate_priorities`, :func:`cube_criteria` and
+:func:`demo_shortlist`; the candidates table (``_candidate_table``), the definitional
+outcomes (``_definitional``) and the steps shared with the theme candidates
+(``_cube_steps``) live in private modules beside it, and every public name is importable
+from here.
 """
 
 from __future__ import annotations
@@ -31,55 +37,43 @@ import pandas as pd
 from toolkit._params import (
     POSITIVE,
     SEED,
-    InstanceOf,
     Interval,
     SequenceOf,
     StrOptions,
-    invalid_parameter,
     validate_params,
     warn,
 )
 from toolkit.data.problems import FIRST_DATA_ROW, Problem, raise_problems, row_problem
 from toolkit.defaults import DEFAULT_MODEL, DEMO_SEED, SHORTLIST_SIZE
-from toolkit.errors import DataContractError
-from toolkit.prioritise.criteria import (
-    CANDIDATE_COLUMN,
-    COHORT_LABEL_COLUMN,
-    LABEL_COLUMN,
-    OUTCOME_LABEL_COLUMN,
-    Criterion,
+
+# Re-exported: the public names this module had before it was split by job (issue 17).
+from toolkit.prioritise._candidate_table import (  # noqa: F401
+    COST,
+    DEFINITIONAL_REASON,
+    OUTCOMES,
+    RATE_MULTIPLIER,
+    assemble_candidates,
+    exclude_candidates,
+    with_benchmark,
 )
+from toolkit.prioritise._cube_steps import (  # noqa: F401
+    MIN_DECILES,
+    check_columns_present,
+    inequality_by_decile,
+    min_max_criteria,
+)
+from toolkit.prioritise._definitional import (  # noqa: F401
+    DEFINITIONAL_FLAGS,
+    MODEL,
+    definitional_outcomes,
+    resolve_model,
+)
+from toolkit.prioritise.criteria import CANDIDATE_COLUMN, LABEL_COLUMN, Criterion
 
 if TYPE_CHECKING:  # pragma: no cover
     from toolkit.segment import SegmentationModel
 
 Within = Literal["quintile", "place"]
-
-#: Outcomes a candidate can be about: the cube measure and how to say it.
-OUTCOMES: dict[str, str] = {
-    "emergency_admissions": "Emergency admissions",
-    "ae_attendances": "A&E attendances",
-    "bed_days": "Bed days",
-    "deaths": "Deaths",
-    "cost_gbp": "Cost of care",
-    "gp_appointments": "GP appointments",
-    "elective_admissions": "Elective admissions",
-    "outpatient_attendances": "Outpatient attendances",
-}
-
-#: Person columns that imply an outcome although they are not the outcome's own column: a
-#: segment whose rules read one of these is defined by the outcomes it maps to. Being on
-#: an end-of-life register is about expected death; ``died`` and ``cause_of_death`` are
-#: death itself. (A rule that reads an outcome's own column, such as
-#: ``emergency_admissions >= 1``, defines that outcome without needing an entry here.)
-DEFINITIONAL_FLAGS: dict[str, tuple[str, ...]] = {
-    "end_of_life": ("deaths",),
-    "died": ("deaths",),
-    "cause_of_death": ("deaths",),
-}
-
-#: The reason given in ``.attrs["excluded"]`` for a candidate true by construction.
-DEFINITIONAL_REASON = "the segment is defined by this outcome"
 
 #: Outcomes used when none are named.
 DEFAULT_OUTCOMES: tuple[str, ...] = (
@@ -90,25 +84,12 @@ DEFAULT_OUTCOMES: tuple[str, ...] = (
     "cost_gbp",
 )
 
-#: The cost measure of the cube.
-COST = "cost_gbp"
-
 #: Extra key columns for each way of splitting a segment.
 WITHIN: dict[str | None, tuple[str, ...]] = {
     None: (),
     "quintile": ("quintile",),
     "place": ("place",),
 }
-
-#: Rates of events are per this many persons a year; cost is per person.
-RATE_MULTIPLIER = 1_000
-
-#: Deciles needed to fit the slope index of inequality.
-MIN_DECILES = 5
-
-#: Monte Carlo draws for the SII (only its point estimate is used here) and their seed.
-_SII_REPS = 1_000
-_SII_SEED = 0
 
 
 def _indicators():
@@ -147,21 +128,7 @@ def _check_cube(cube: pd.DataFrame, needed: list[str], caller: str) -> None:
     are numbered as a spreadsheet of the cube would show them (the header is row 1).
     """
     label = f"The cube given to {caller}"
-    absent = [column for column in needed if column not in cube.columns]
-    if absent:
-        raise_problems(
-            [
-                Problem(
-                    column=column,
-                    check="column_present",
-                    sentence=f"column '{column}' is missing; a cohort cube from "
-                    "toolkit.segment.build_cube has it.",
-                )
-                for column in absent
-            ],
-            label=label,
-            source=None,
-        )
+    check_columns_present(cube, needed, label=label, builder="toolkit.segment.build_cube")
     problems = []
     for column in [c for c in needed if c not in ("segment", "age_band", "place")]:
         values = pd.to_numeric(cube[column], errors="coerce")
@@ -199,11 +166,6 @@ def _check_cube(cube: pd.DataFrame, needed: list[str], caller: str) -> None:
         raise_problems(problems, label=label, source=None)
 
 
-def _segment_phrase(segment: str, labels: Mapping[str, str]) -> str:
-    label = labels.get(segment, segment.replace("_", " "))
-    return f"people in the '{label}' segment"
-
-
 #: Constraints of the options the candidate functions share (see :func:`validate_params`).
 _OUTCOMES = [
     SequenceOf(
@@ -213,11 +175,7 @@ _OUTCOMES = [
         description="a non-empty sequence of distinct outcomes",
     )
 ]
-_MODEL = [
-    None,
-    InstanceOf("toolkit.segment.model.SegmentationModel", "a SegmentationModel"),
-    "path",
-]
+_MODEL = MODEL
 _YEARS = [POSITIVE]
 _MIN_EVENTS = [Interval(Integral, 0, None, closed="left")]
 
@@ -342,7 +300,7 @@ def candidate_priorities(
     if within == "place":
         needed.append("place")
     _check_cube(cube, list(dict.fromkeys(needed)), caller)
-    segmentation = _resolve_model(model, caller)
+    segmentation = resolve_model(model, caller)
     labels = {
         **(dict(segmentation.labels) if segmentation is not None else {}),
         **dict(segment_labels or {}),
@@ -392,7 +350,7 @@ def candidate_priorities(
         multiplier=1,
     )[[*keys, "value"]].rename(columns={"value": "system_rate"})
 
-    inequality = _inequality(decile_rates, segment_keys, sii_of)
+    inequality = inequality_by_decile(decile_rates, segment_keys, sii_of)
     excess = _excess(known, segment_keys, within, excess_of)
     result = rates.merge(system_rates, on=keys, how="left")
     segment_rate = segment_rates[[*segment_keys, "value"]].rename(columns={"value": "segment_rate"})
@@ -411,9 +369,9 @@ def candidate_priorities(
     )
     result = result.merge(cost, on=cohort, how="left")
     result = result[result["outcome"].isin(outcomes)].reset_index(drop=True)
-    table = _assemble(result, cohort, within, years, labels)
+    table = assemble_candidates(result, cohort, within, years, labels)
     if benchmark is not None:
-        table = _with_benchmark(table, benchmark, caller)
+        table = with_benchmark(table, benchmark, caller)
     unchecked: list[str] = []
     definitions = None
     if segmentation is not None:
@@ -430,7 +388,7 @@ def candidate_priorities(
                 stacklevel=2,
             )
     total = len(table)
-    table, excluded = _exclude(table, min_events, definitions)
+    table, excluded = exclude_candidates(table, min_events, definitions)
     by_definition = int((excluded["reason"] == DEFINITIONAL_REASON).sum())
     if by_definition:
         examples = excluded.loc[excluded["reason"] == DEFINITIONAL_REASON, CANDIDATE_COLUMN]
@@ -468,113 +426,6 @@ def candidate_priorities(
     return table
 
 
-def _resolve_model(model: object, caller: str) -> SegmentationModel | None:
-    """Return the segmentation model named by ``model`` (None stays None)."""
-    if model is None:
-        return None
-    from toolkit.segment import BUILTIN_MODELS, SegmentationModel, load_rules
-
-    if isinstance(model, SegmentationModel):
-        return model
-    try:
-        return load_rules(model)
-    except ValueError:
-        raise invalid_parameter(
-            "model",
-            caller,
-            "a SegmentationModel, a built-in model's name "
-            f"({', '.join(map(repr, BUILTIN_MODELS))}), a rules file's path or None",
-            model,
-        ) from None
-
-
-@validate_params(
-    {
-        "model": _MODEL[1:],
-        "outcomes": [SequenceOf(StrOptions(OUTCOMES), description="a sequence of outcomes"), None],
-        "flags": ["mapping"],
-    }
-)
-def definitional_outcomes(
-    model: SegmentationModel | str | os.PathLike[str],
-    *,
-    outcomes: Sequence[str] | None = None,
-    flags: Mapping[str, Sequence[str]] = DEFINITIONAL_FLAGS,
-) -> pd.DataFrame:
-    """List the outcomes that define each segment of a segmentation model.
-
-    An outcome defines a segment when a rule that assigns the segment reads the
-    outcome's own column (``emergency_admissions >= 1`` defines emergency admissions),
-    or a column that ``flags`` maps to the outcome (``end_of_life`` defines deaths).
-    "Emergency admissions among people whose segment requires one" is then true by
-    construction, not a finding, and :func:`candidate_priorities` leaves it out. Any
-    reference counts, negated or not: a rule that reads the column has selected on it.
-
-    Parameters
-    ----------
-    model : SegmentationModel, str or path
-        A :class:`toolkit.segment.SegmentationModel`, a built-in model's name or a
-        rules file (as for :func:`toolkit.segment.load_rules`).
-    outcomes : sequence of str, optional
-        Outcomes to check, from :data:`OUTCOMES`; all of them by default.
-    flags : mapping of str to sequence of str
-        Columns that imply outcomes other than their own (:data:`DEFINITIONAL_FLAGS` by
-        default).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per segment, outcome and rule that reads it: ``segment``, ``outcome``,
-        ``rule`` (its name), ``column`` (the column read) and ``condition`` (as written).
-        Empty when no rule reads an outcome.
-
-    Notes
-    -----
-    A segment reached only because earlier rules did not hold (the catch-all) is shaped
-    by those rules too (no one in "healthy" has an emergency admission under
-    Bridges to Health); such candidates have no events, and are left out for that.
-    """
-    segmentation = _resolve_model(model, "definitional_outcomes")
-    checked = tuple(OUTCOMES) if outcomes is None else tuple(outcomes)
-    rows = []
-    for rule in segmentation.rules:
-        for column in sorted(rule.condition.columns):
-            implied = [column, *flags.get(column, ())]
-            for outcome in dict.fromkeys(implied):
-                if outcome in checked:
-                    rows.append((rule.segment, outcome, rule.name, column, rule.condition.text))
-    return pd.DataFrame(rows, columns=["segment", "outcome", "rule", "column", "condition"]).astype(
-        object
-    )
-
-
-def _inequality(decile_rates: pd.DataFrame, segment_keys: list[str], sii_of) -> pd.DataFrame:
-    """SII and RII per segment (and place) x outcome, from the deciles' standardised rates."""
-    published = decile_rates[decile_rates["value"].notna()]
-    counts = published.groupby(segment_keys, observed=True)["imd_decile"].nunique()
-    left_out = (
-        decile_rates[decile_rates["value"].isna()]
-        .groupby(segment_keys, observed=True)["imd_decile"]
-        .agg(lambda d: ", ".join(str(int(x)) for x in sorted(d)))
-        .rename("_left_out")
-    )
-    fit = published.join(counts.rename("_n"), on=segment_keys)
-    fit = fit[fit["_n"] >= MIN_DECILES]
-    if len(fit):
-        sii = sii_of(
-            fit, value="value", quantile="imd_decile", population="population",
-            by=segment_keys, lower="lower_95", upper="upper_95", value_type="other",
-            reps=_SII_REPS, seed=_SII_SEED,
-            invalid_groups="note", incomplete_groups="calculate",
-        )[[*segment_keys, "sii", "rii"]]  # fmt: skip
-    else:
-        sii = pd.DataFrame(columns=[*segment_keys, "sii", "rii"])
-    base = counts.rename("deciles_used").reset_index()
-    inequality = base.merge(sii, on=segment_keys, how="left").join(left_out, on=segment_keys)
-
-    return inequality
-
-
 def _excess(known: pd.DataFrame, segment_keys: list[str], within: str | None, excess_of):
     """Excess events per candidate: positive excesses of its deciles, summed."""
     per_decile = excess_of(known, events="events", by=segment_keys)
@@ -584,151 +435,6 @@ def _excess(known: pd.DataFrame, segment_keys: list[str], within: str | None, ex
         per_decile["quintile"] = ((per_decile["imd_decile"] + 1) // 2).astype("int64")
         keys = ["segment", "quintile", "outcome"]
     return per_decile.groupby(keys, observed=True)["_excess"].sum(min_count=1).reset_index()
-
-
-def _assemble(
-    result: pd.DataFrame,
-    cohort: list[str],
-    within: str | None,
-    years: float,
-    labels: Mapping[str, str],
-) -> pd.DataFrame:
-    """Turn the merged statistics into the candidates table."""
-    is_cost = (result["outcome"] == COST).to_numpy()
-    scale = np.where(is_cost, 1.0, RATE_MULTIPLIER)
-    events = result["_events"].to_numpy(dtype="float64")
-    segment = result["segment"].astype(str)
-    outcome = result["outcome"].astype(str)
-    ids = segment + "/"
-    phrase = [_segment_phrase(s, labels) for s in segment]
-    label = [f"{OUTCOMES[o]} among {p}" for o, p in zip(outcome, phrase, strict=True)]
-    cohort_label = [labels.get(s, s.replace("_", " ")) for s in segment]
-    if within == "quintile":
-        quintile = result["quintile"].astype("int64")
-        ids = ids + "q" + quintile.astype(str) + "/"
-        where = [
-            " in the most deprived fifth" if q == 1 else f" in deprivation quintile {q}"
-            for q in quintile
-        ]
-        label = [text + extra for text, extra in zip(label, where, strict=True)]
-        cohort_label = [
-            text + (", most deprived fifth" if q == 1 else f", deprivation quintile {q}")
-            for text, q in zip(cohort_label, quintile, strict=True)
-        ]
-    elif within == "place":
-        ids = ids + result["place"].astype(str) + "/"
-        label = [f"{text} in {place}" for text, place in zip(label, result["place"], strict=True)]
-        cohort_label = [
-            f"{text} in {place}" for text, place in zip(cohort_label, result["place"], strict=True)
-        ]
-    ids = ids + outcome
-    with np.errstate(divide="ignore", invalid="ignore"):
-        table = pd.DataFrame(
-            {
-                CANDIDATE_COLUMN: ids.to_numpy(dtype=object),
-                LABEL_COLUMN: np.array(label, dtype=object),
-                COHORT_LABEL_COLUMN: np.array(cohort_label, dtype=object),
-                OUTCOME_LABEL_COLUMN: np.array([OUTCOMES[o] for o in outcome], dtype=object),
-                **{column: result[column].to_numpy() for column in cohort},
-                "outcome": outcome.to_numpy(dtype=object),
-                "persons": result["population"].round().to_numpy(dtype="int64"),
-                "events": events,
-                "events_a_year": events / years,
-                "burden_share": events / result["_system"].to_numpy(dtype="float64"),
-                "standardised_rate": result["value"].to_numpy() * scale / years,
-                "rate_lower_95": np.where(is_cost, np.nan, result["lower_95"] * scale / years),
-                "rate_upper_95": np.where(is_cost, np.nan, result["upper_95"] * scale / years),
-                "rate_unit": np.where(
-                    is_cost, "£ per person a year", "per 1,000 persons a year"
-                ).astype(object),
-                "system_rate": result["system_rate"].to_numpy() * scale / years,
-                "rate_ratio": (result["value"] / result["system_rate"]).to_numpy(),
-                "cost_a_year": result["_cost"].to_numpy(dtype="float64") / years,
-                "cost_per_head": (result["_cost"] / result["population"]).to_numpy() / years,
-                "sii": result["sii"].to_numpy(dtype="float64") * scale / years,
-                "rii": result["rii"].to_numpy(dtype="float64"),
-                "relative_gap": (-result["sii"] / result["segment_rate"]).to_numpy(dtype="float64"),
-                "excess_events_a_year": result["_excess"].to_numpy(dtype="float64") / years,
-                "excess_share": (result["_excess"] / result["_events"]).to_numpy(dtype="float64"),
-                "excess_cost_a_year": result["_excess_cost"].to_numpy(dtype="float64") / years,
-                "core20_share": result["_core20"].fillna(0.0).to_numpy(dtype="float64"),
-                "deciles_used": result["deciles_used"].fillna(0).to_numpy(dtype="int64"),
-                "note": np.where(
-                    result["_left_out"].isna(),
-                    "",
-                    "deciles "
-                    + result["_left_out"].astype(object).fillna("").astype(str)
-                    + " left out of the inequality measures (fewer than 10 events)",
-                ).astype(object),
-            }
-        )
-    return table.sort_values(CANDIDATE_COLUMN, kind="stable").reset_index(drop=True)
-
-
-def _with_benchmark(table: pd.DataFrame, benchmark: pd.DataFrame, caller: str) -> pd.DataFrame:
-    on = ["segment", "outcome"] if "segment" in benchmark.columns else ["outcome"]
-    absent = [c for c in [*on, "standardised_rate"] if c not in benchmark.columns]
-    if absent:
-        raise DataContractError(
-            f"{caller}: the benchmark lacks the columns {absent}; it needs 'outcome' and "
-            "'standardised_rate' (and optionally 'segment')."
-        )
-    rates = benchmark.groupby(on, observed=True)["standardised_rate"].agg(["mean", "count"])
-    repeated = rates[rates["count"] > 1]
-    if len(repeated):
-        raise DataContractError(
-            f"{caller}: the benchmark gives more than one rate for {repeated.index.tolist()[:5]}."
-        )
-    joined = table.join(rates["mean"].rename("benchmark_rate"), on=on)
-    bad = joined["benchmark_rate"].isna() | ~(joined["benchmark_rate"] > 0)
-    if bad.any():
-        raise DataContractError(
-            f"{caller}: the benchmark has no positive rate for {int(bad.sum())} candidates, "
-            f"e.g. {joined.loc[bad, CANDIDATE_COLUMN].tolist()[:5]}."
-        )
-    return joined.assign(benchmark_gap=joined["standardised_rate"] / joined["benchmark_rate"] - 1)
-
-
-def _exclude(
-    table: pd.DataFrame, min_events: int, definitions: pd.DataFrame | None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split off candidates true by construction or that cannot be assessed, with the reason."""
-    if definitions is not None and len(definitions):
-        first = definitions.drop_duplicates(["segment", "outcome"])
-        detail = (
-            "rule '" + first["rule"].astype(str) + "': " + first["condition"].astype(str)
-        ).to_numpy(dtype=object)
-        lookup = dict(
-            zip(zip(first["segment"], first["outcome"], strict=True), detail, strict=True)
-        )
-        pairs = zip(table["segment"].astype(str), table["outcome"].astype(str), strict=True)
-        rule_text = np.array([lookup.get(pair, "") for pair in pairs], dtype=object)
-    else:
-        rule_text = np.full(len(table), "", dtype=object)
-    defined = rule_text != ""
-    reasons = np.select(
-        [
-            defined,
-            table["events"] < max(min_events, 1),
-            table["deciles_used"] < MIN_DECILES,
-            table["excess_events_a_year"].isna(),
-        ],
-        [
-            DEFINITIONAL_REASON,
-            f"fewer than {max(min_events, 1)} events",
-            f"fewer than {MIN_DECILES} deciles with a published rate",
-            "excess events could not be computed",
-        ],
-        default="",
-    )
-    out = reasons != ""
-    excluded = table.loc[out, [CANDIDATE_COLUMN, LABEL_COLUMN, "events"]].assign(
-        reason=pd.Series(reasons[out], index=table.index[out], dtype=object),
-        detail=pd.Series(
-            np.where(defined, rule_text, "")[out], index=table.index[out], dtype=object
-        ),
-    )
-    return table.loc[~out].reset_index(drop=True), excluded.reset_index(drop=True)
 
 
 @validate_params({"candidates": ["data-frame", None]})
@@ -748,52 +454,56 @@ def cube_criteria(candidates: pd.DataFrame | None = None) -> list[Criterion]:
     -------
     list of Criterion
     """
-    criteria = [
-        Criterion(
-            "burden_share", "benefit", "min_max", 1.0,
+    rows = [
+        (
+            "burden_share",
+            "benefit",
             "The cohort's share of all the system's events of this outcome.",
             "share of the system's burden",
         ),
-        Criterion(
-            "rate_ratio", "benefit", "min_max", 1.0,
+        (
+            "rate_ratio",
+            "benefit",
             "Age-standardised rate as a multiple of the whole population's, age for age.",
             "rate compared with the whole population",
         ),
-        Criterion(
-            "cost_per_head", "benefit", "min_max", 1.0,
+        (
+            "cost_per_head",
+            "benefit",
             "Cost of the cohort's care per person a year.",
             "cost per head",
         ),
-        Criterion(
-            "excess_share", "benefit", "min_max", 1.0,
+        (
+            "excess_share",
+            "benefit",
             "Share of events that would not happen if every decile had the least deprived "
             "decile's rate.",
             "excess in more deprived areas",
         ),
-        Criterion(
-            "relative_gap", "benefit", "min_max", 1.0,
+        (
+            "relative_gap",
+            "benefit",
             "Gap in rates from the most to the least deprived end (minus the SII), "
             "relative to the segment's rate.",
             "gap between most and least deprived",
         ),
-        Criterion(
-            "core20_share", "benefit", "min_max", 1.0,
+        (
+            "core20_share",
+            "benefit",
             "Share of events among people in the most deprived fifth (Core20).",
             "Core20 share",
         ),
-    ]  # fmt: skip
+    ]
     if candidates is not None and "benchmark_gap" in candidates.columns:
-        criteria.append(
-            Criterion(
+        rows.append(
+            (
                 "benchmark_gap",
                 "benefit",
-                "min_max",
-                1.0,
                 "How far the rate is above the benchmark (rate / benchmark - 1).",
                 "gap to the benchmark",
-            )  # fmt: skip
+            )
         )
-    return criteria
+    return min_max_criteria(rows)
 
 
 @validate_params(

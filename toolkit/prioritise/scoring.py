@@ -20,11 +20,13 @@ cohort (the :data:`~toolkit.prioritise.criteria.COHORT_COLUMNS` it has: segment,
 quintile or place) already has ``per_cohort`` shortlisted items, until ``size`` are kept.
 :func:`select_shortlist` applies it to one ranking or to many at once (vectorised over
 weight draws), so that the shortlist shown and the chance of being in it agree.
+
+The ranking and the shortlist rule on arrays live in ``_ranking``, the words of the reasons
+in ``_reasons``, beside this module; every public name is importable from here.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from numbers import Integral, Real
 from typing import Literal
@@ -38,7 +40,6 @@ from toolkit._params import (
     SequenceOf,
     StrOptions,
     as_floats,
-    check_columns_exist,
     check_param,
     check_params,
     invalid_parameter,
@@ -46,14 +47,22 @@ from toolkit._params import (
 )
 from toolkit.defaults import SHORTLIST_CAP, SHORTLIST_SIZE
 from toolkit.errors import DataContractError
+
+# Re-exported: the public names this module had before it was split by job (issue 17).
+from toolkit.prioritise._ranking import (  # noqa: F401
+    TIE_DECIMALS,
+    cohort_codes,
+    rank_order,
+    rank_scores,
+    ranks_of_order,
+    related_rows,
+    select_shortlist,
+)
+from toolkit.prioritise._reasons import largest_shares, ordinal, short_names, shortlist_reason
 from toolkit.prioritise.criteria import (
     CANDIDATE_COLUMN,
-    COHORT_COLUMNS,
-    COHORT_LABEL_COLUMN,
     CRITERIA,
     LABEL_COLUMN,
-    OUTCOME_LABEL_COLUMN,
-    THEME_COHORT_COLUMN,
     Criterion,
     check_criteria,
     criteria_matrix,
@@ -61,10 +70,6 @@ from toolkit.prioritise.criteria import (
 )
 
 Method = Literal["weighted_sum", "topsis"]
-
-#: Scores are rounded to this many decimals before ranking, so that floating-point noise
-#: never decides a tie.
-TIE_DECIMALS = 12
 
 #: Default and largest shortlist size: not everything can be a priority.
 DEFAULT_SHORTLIST_SIZE = SHORTLIST_SIZE
@@ -193,127 +198,6 @@ def check_size(size: int, cap: int, *, caller: str) -> int:
             size,
         )
     return int(size)
-
-
-def cohort_codes(
-    candidates: pd.DataFrame, cohort: Sequence[str] | None, *, caller: str
-) -> tuple[tuple[str, ...], np.ndarray]:
-    """Return the cohort columns and an integer cohort code for each row of ``candidates``.
-
-    Parameters
-    ----------
-    candidates : pandas.DataFrame
-        One row per candidate.
-    cohort : sequence of str or None
-        Columns that together identify a cohort. None: those of
-        :data:`~toolkit.prioritise.criteria.COHORT_COLUMNS` that the table has. When
-        there are none, every candidate is its own cohort.
-    caller : str
-        The public function's name, for error messages.
-
-    Returns
-    -------
-    tuple of str, numpy.ndarray
-        The cohort columns used, and codes 0, 1, ... (equal codes = same cohort; a
-        missing value is a value of its own).
-    """
-    if cohort is None and THEME_COHORT_COLUMN in candidates.columns:
-        columns: tuple[str, ...] = (THEME_COHORT_COLUMN,)
-    elif cohort is None:
-        columns = tuple(column for column in COHORT_COLUMNS if column in candidates.columns)
-    else:
-        columns = tuple(cohort)
-        check_columns_exist(candidates, {"cohort": columns}, caller, where="the candidates table")
-    if not columns:
-        return columns, np.arange(len(candidates), dtype=np.int64)
-    codes = candidates.groupby(list(columns), dropna=False, sort=False, observed=True).ngroup()
-    return columns, codes.to_numpy(dtype=np.int64)
-
-
-def rank_order(scores: np.ndarray) -> np.ndarray:
-    """Return the candidate indices best first along the last axis, ties to the earlier one.
-
-    The columns must already be in tie-break order, which :class:`ScoringModel`
-    guarantees.
-    """
-    return np.argsort(-np.round(scores, TIE_DECIMALS), axis=-1, kind="stable")
-
-
-def ranks_of_order(order: np.ndarray) -> np.ndarray:
-    """Return 1-based ranks in candidate order from the order of :func:`rank_order`."""
-    ranks = np.empty_like(order)
-    positions = np.arange(1, order.shape[-1] + 1)
-    np.put_along_axis(ranks, order, np.broadcast_to(positions, order.shape), axis=-1)
-    return ranks
-
-
-def rank_scores(scores: np.ndarray) -> np.ndarray:
-    """Return 1-based ranks along the last axis, ties to the earlier column.
-
-    The columns must already be in tie-break order, which :class:`ScoringModel`
-    guarantees.
-    """
-    return ranks_of_order(rank_order(scores))
-
-
-def select_shortlist(
-    ranks: np.ndarray, codes: np.ndarray, size: int, per_cohort: int | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Apply the shortlist rule to one ranking or to many at once.
-
-    Walk each ranking best first and keep a candidate unless its cohort already has
-    ``per_cohort`` kept candidates, until ``size`` are kept. Equivalently, and vectorised
-    over rankings with no loop over them: a candidate is *eligible* when fewer than
-    ``per_cohort`` of its cohort rank above it, and *chosen* when it is eligible and
-    fewer than ``size`` eligible candidates rank above it.
-
-    Parameters
-    ----------
-    ranks : numpy.ndarray
-        Shape (rankings, n): 1-based ranks of each candidate (as from
-        :func:`rank_scores`), one ranking per row.
-    codes : numpy.ndarray
-        Shape (n,): the cohort code of each candidate (see :func:`cohort_codes`).
-    size : int
-        Shortlist size.
-    per_cohort : int or None
-        Most candidates kept per cohort; None for no limit.
-
-    Returns
-    -------
-    chosen, eligible : numpy.ndarray
-        Boolean, shape (rankings, n), in candidate order: ``chosen`` where the candidate
-        is shortlisted, ``eligible`` where its cohort was not yet full when the walk
-        reached it.
-
-    Notes
-    -----
-    Own code (no library offers a grouped top-k over many rankings). The candidates are
-    laid out cohort by cohort once; in each ranking, sorting ``cohort * (n + 1) + rank``
-    sorts the ranks within every cohort's block at once, which gives each cohort's
-    ``per_cohort``-th best rank, the threshold for eligibility. The ``size``-th smallest
-    eligible rank (a partition) is the threshold for the shortlist.
-    """
-    count = ranks.shape[-1]
-    if per_cohort is None or np.unique(codes).size == codes.size:
-        eligible = np.ones(ranks.shape, dtype=bool)
-    else:
-        _, compact = np.unique(codes, return_inverse=True)
-        layout = np.argsort(compact, kind="stable")
-        sizes = np.bincount(compact)
-        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-        block = compact[layout].astype(ranks.dtype) * (count + 1)
-        ordered = np.sort(ranks[:, layout] + block, axis=1)
-        pick = starts + np.minimum(per_cohort, sizes) - 1
-        threshold = ordered[:, pick] - block[pick]  # each cohort's per_cohort-th best rank
-        eligible = ranks <= threshold[:, compact]
-    if size >= count:
-        return eligible.copy(), eligible
-    if eligible.all():
-        return ranks <= size, eligible
-    eligible_ranks = np.where(eligible, ranks, count + 1)
-    cut = np.partition(eligible_ranks, size - 1, axis=1)[:, size - 1 : size]
-    return eligible & (ranks <= cut), eligible
 
 
 class ScoringModel:
@@ -641,83 +525,6 @@ def score_priorities(
     return model.to_frame(weights)
 
 
-def _format_margin(value: float, scale: float = 1.0) -> str:
-    """Format a score difference on the scale the scores are shown on.
-
-    On the 0-1 scale two decimals (two significant figures when tiny); on a 0-100 scale
-    whole points (one decimal below one point).
-    """
-    if scale != 1.0:
-        points = value * scale
-        return f"{points:.0f} points" if abs(points) >= 1 else f"{points:.1f} points"
-    return f"{value:.2f}" if abs(value) >= 0.01 else f"{value:.2g}"
-
-
-def _ordinal(number: int) -> str:
-    """Return 1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, 21st, ..."""
-    suffix = (
-        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    )
-    return f"{number}{suffix}"
-
-
-def _short_names(ordered: pd.DataFrame, labels: list[str]) -> tuple[list[str], list[str]]:
-    """Concise names of candidates, and of their outcomes within a cohort.
-
-    With ``cohort_label`` and ``outcome_label`` columns (as
-    :func:`~toolkit.prioritise.candidate_priorities` gives) a candidate is named
-    "cohort: outcome" and, among its cohort's other candidates, by its outcome alone;
-    otherwise by its label.
-    """
-    if THEME_COHORT_COLUMN in ordered.columns:
-        # A theme is named by its label; it has one candidate per place at most.
-        return labels, labels
-    if {COHORT_LABEL_COLUMN, OUTCOME_LABEL_COLUMN} <= set(ordered.columns):
-        cohorts = ordered[COHORT_LABEL_COLUMN].astype(str).tolist()
-        outcomes = ordered[OUTCOME_LABEL_COLUMN].astype(str).tolist()
-        names = [f"{c}: {o}" for c, o in zip(cohorts, outcomes, strict=True)]
-        return names, outcomes
-    return labels, labels
-
-
-def _reason(
-    score: float,
-    shares: list[tuple[str, float]],
-    related: list[str],
-    left_out: tuple[str, float] | None,
-    other_cohorts: bool,
-    scale: float = 1.0,
-) -> str:
-    """Build one plain-English reason (the label is not repeated: it has its own column)."""
-    if score <= 0 or not shares:
-        text = "It scores 0 on every weighted criterion."
-    else:
-        parts = [
-            f"{phrase} ({share:.0%}{' of score' if i == 0 else ''})"
-            for i, (phrase, share) in enumerate(shares)
-        ]
-        text = "Largest contributions: " + ", ".join(parts) + "."
-    if related:
-        text += " Related outcomes of this cohort: " + ", ".join(related) + "."
-    if left_out is None:
-        return text + (
-            " No other cohort was left out." if other_cohorts else " No candidate was left out."
-        )
-    left_name, left_score = left_out
-    margin = score - left_score
-    if round(margin, TIE_DECIMALS) <= 0:
-        return text + (
-            f" Level with the first candidate left out ('{left_name}'); it is ahead only by "
-            "the tie-break."
-        )
-    share = f" ({margin / score:.0%} of the score)" if score > 0 else ""
-    return text + (
-        f" Ahead of the first candidate left out ('{left_name}') by "
-        f"{_format_margin(margin, scale)}"
-        f"{share}."
-    )
-
-
 @validate_params(
     {
         "scored": ["data-frame"],
@@ -831,7 +638,7 @@ def shortlist(
         if LABEL_COLUMN in ordered.columns
         else ordered[CANDIDATE_COLUMN].astype(str)
     ).tolist()
-    names, outcome_names = _short_names(ordered, labels)
+    names, outcome_names = short_names(ordered, labels)
     ranks = ordered["rank"].to_numpy()
     scores = ordered["score"].to_numpy(dtype="float64")
     criterion_names = [column[len(CONTRIBUTION_PREFIX) :] for column in contribution_columns]
@@ -846,37 +653,19 @@ def shortlist(
     left_out = None if first is None else (names[first], float(scores[first]))
     other_cohorts = per_cohort is not None and len(ordered) > kept.size
 
-    # Related: candidates the walk skipped because their cohort was full, down to the first
-    # candidate left out, listed with their cohort's first shortlisted item. Everything
-    # ranked above the first left out is then either shortlisted or named as related.
-    lead: dict[int, int] = {}
-    for row in kept:
-        lead.setdefault(int(codes[row]), int(row))
-    related_rows: dict[int, list[int]] = {row: [] for row in kept}
-    skipped = ~eligible[0]
-    if first is not None:
-        skipped[first:] = False
-    for row in np.flatnonzero(skipped):
-        related_rows[lead[int(codes[row])]].append(int(row))
-
+    # Related: candidates the walk skipped because their cohort was full, listed with their
+    # cohort's first shortlisted item.
+    skipped_for = related_rows(kept, eligible[0], first, codes)
     texts, related = [], []
     for row in kept:
         score = float(scores[row])
-        biggest = np.argsort(-parts[row], kind="stable")[:reasons]
-        shares = [
-            (
-                phrases.get(criterion_names[i], criterion_names[i].replace("_", " ")),
-                parts[row, i] / score,
-            )
-            for i in biggest
-            if score > 0 and parts[row, i] > 0 and math.isfinite(parts[row, i] / score)
-        ]
-        others = related_rows[row]
+        shares = largest_shares(parts[row], score, criterion_names, phrases, reasons)
+        others = skipped_for[row]
         texts.append(
-            _reason(
+            shortlist_reason(
                 score,
                 shares,
-                [f"{outcome_names[j]} ({_ordinal(int(ranks[j]))} overall)" for j in others],
+                [f"{outcome_names[j]} ({ordinal(int(ranks[j]))} overall)" for j in others],
                 left_out,
                 other_cohorts,
                 score_scale,

@@ -11,7 +11,9 @@ for the whole system, for its most deprived fifth (Core20), or for each place.
 
 Statistics come from :mod:`toolkit.indicators` (directly standardised rates, excess
 events, Arriaga's decomposition of the life-expectancy gap); the impact range from
-:func:`toolkit.prioritise.themes.impact_range`. This module only arranges the cube for them.
+:func:`toolkit.prioritise.themes.impact_range`. This module only arranges the cube for them;
+one candidate's figures and sentence, and the formatting of counts and money, live in
+``_theme_row`` beside it (importable from here).
 """
 
 from __future__ import annotations
@@ -28,13 +30,29 @@ import pandas as pd
 
 from toolkit._params import POSITIVE, InstanceOf, Interval, SequenceOf, StrOptions, validate_params
 from toolkit.data.contract import PREMATURE_DEATH_AGE
-from toolkit.data.problems import Problem, raise_problems
 from toolkit.errors import DataContractError
+from toolkit.prioritise._cube_steps import (
+    check_columns_present,
+    inequality_by_decile,
+    min_max_criteria,
+)
+
+# Re-exported: the public names this module had before it was split by job (issue 17).
+from toolkit.prioritise._theme_row import (  # noqa: F401
+    EVIDENCE_SCORES,
+    ThemePlan,
+    candidate_row,
+    format_count,
+    format_estimate,
+    format_estimate_range,
+    format_money,
+    round_figure,
+    theme_plan,
+)
+from toolkit.prioritise._theme_vocabulary import cohort_labels
 from toolkit.prioritise.criteria import (
     CANDIDATE_COLUMN,
-    COHORT_LABEL_COLUMN,
     LABEL_COLUMN,
-    OUTCOME_LABEL_COLUMN,
     THEME_COHORT_COLUMN,
     Criterion,
 )
@@ -53,9 +71,6 @@ THEME_COLUMN = THEME_COHORT_COLUMN
 
 #: Rates of events are per this many persons a year.
 RATE_MULTIPLIER = 1_000
-
-#: Score given to each strength of evidence (the library's words), for the criterion.
-EVIDENCE_SCORES: dict[str, float] = {"emerging": 1.0, "moderate": 2.0, "strong": 3.0}
 
 #: Fewer events than this in a group and its rate is not published (as for a DSR).
 MIN_EVENTS_FOR_RATE = 10
@@ -115,89 +130,6 @@ class ThemeCandidates:
 
 
 # --------------------------------------------------------------------------------------
-# Formatting figures for a board
-# --------------------------------------------------------------------------------------
-def round_figure(value: float) -> float:
-    """Round a count to two significant figures (estimates are not precise to the unit)."""
-    if not math.isfinite(value) or value == 0:
-        return value
-    digits = 1 - int(math.floor(math.log10(abs(value))))
-    return round(value, digits) if digits > 0 else float(round(value, digits))
-
-
-def format_count(value: float, *, threshold: int = 0) -> str:
-    """Format a count with thousands separators; "fewer than N" below the threshold."""
-    if not math.isfinite(value):
-        return "not known"
-    if threshold and 0 < value < threshold:
-        return f"fewer than {threshold}"
-    return f"{value:,.0f}"
-
-
-def format_money(value: float) -> str:
-    """Pounds as a board reads them: £13.7m, £420k, £950."""
-    if not math.isfinite(value):
-        return "not known"
-    size = abs(value)
-    if size >= 1e9:
-        return f"£{value / 1e9:.1f}bn"
-    if size >= 1e6:
-        return f"£{value / 1e6:.1f}m"
-    if size >= 1e4:
-        return f"£{value / 1e3:.0f}k"
-    if size >= 1e3:
-        return f"£{value / 1e3:.1f}k"
-    return f"£{value:,.0f}"
-
-
-def format_estimate(value: float) -> str:
-    """Format an estimated count at two significant figures, or "under 1"."""
-    if not math.isfinite(value):
-        return "not known"
-    if value < 1:
-        return "under 1" if value > 0 else "0"
-    return f"{round_figure(value):,.0f}"
-
-
-# --------------------------------------------------------------------------------------
-# Reading a theme (one place that knows the library's field names)
-# --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Plan:
-    theme: Theme
-    outcome: str
-    impact_outcome: str
-    intervention: Any
-    note: str
-    estimable: bool = True
-
-
-def _theme_plan(theme: Theme, measures: set[str], words: dict[str, str]) -> _Plan | str:
-    """Decide which cube columns measure ``theme``; a string says why it cannot be."""
-    outcome = theme.outcomes[0]
-    notes = []
-    if outcome not in measures:
-        fallback = getattr(theme, "fallback_outcome", None)
-        if fallback and fallback in measures:
-            shown = words.get(fallback, fallback)
-            notes.append(
-                f"The data have no {words.get(outcome, outcome)}, so {shown} are shown instead."
-            )
-            outcome = fallback
-        else:
-            return f"the data have no {words.get(outcome, outcome)}"
-    intervention = theme.interventions[0]
-    impact_outcome = intervention.acts_on
-    estimable = impact_outcome in measures
-    if not estimable:
-        notes.append(
-            f"The data have no {words.get(impact_outcome, impact_outcome)}, so there is no "
-            f"estimate of what '{intervention.name}' could avoid: it counts as 0 in the scores."
-        )
-    return _Plan(theme, outcome, impact_outcome, intervention, " ".join(notes), estimable)
-
-
-# --------------------------------------------------------------------------------------
 # The candidates
 # --------------------------------------------------------------------------------------
 def _check_cube(cube: pd.DataFrame, within: str | None) -> None:
@@ -206,34 +138,17 @@ def _check_cube(cube: pd.DataFrame, within: str | None) -> None:
     needed = ["cohort", "age_band", "imd_decile", "persons", "cost_gbp", "deaths_under_75"]
     if within == "place":
         needed.append("place")
-    absent = [column for column in needed if column not in cube.columns]
-    if absent:
-        raise_problems(
-            [
-                Problem(
-                    column=column,
-                    check="column_present",
-                    sentence=f"column '{column}' is missing; a cohort cube from "
-                    "toolkit.segment.build_cohort_cube has it.",
-                )
-                for column in absent
-            ],
-            label=f"The cohort cube given to {caller}",
-            source=None,
-        )
+    check_columns_present(
+        cube,
+        needed,
+        label=f"The cohort cube given to {caller}",
+        builder="toolkit.segment.build_cohort_cube",
+    )
 
 
 def _catalogue_labels() -> dict[str, str]:
     """Labels of the built-in cohorts catalogue, for a cube given as a bare table."""
-    import tomllib
-    from pathlib import Path
-
-    import toolkit.segment
-
-    path = Path(toolkit.segment.__file__).parent / "models" / "cohorts.toml"
-    with path.open("rb") as handle:
-        entries = tomllib.load(handle).get("cohorts", [])
-    return {str(entry["id"]): str(entry["label"]) for entry in entries}
+    return cohort_labels()
 
 
 def _unpack(cohort_cube: Any) -> tuple[pd.DataFrame, dict[str, str], pd.DataFrame | None, dict]:
@@ -414,7 +329,7 @@ def theme_candidates(
     words = dict(library.OUTCOME_WORDS)
     measures = set(table.columns)
     present = set(pd.unique(table["cohort"].astype(str)))
-    plans: list[_Plan] = []
+    plans: list[ThemePlan] = []
     excluded: list[dict[str, str]] = []
     notes: list[str] = []
     for theme in themes:
@@ -424,7 +339,7 @@ def theme_candidates(
                 {"theme": theme.id, "label": theme.name, "reason": f"its cohort: {why}"}
             )
             continue
-        plan = _theme_plan(theme, measures, words)
+        plan = theme_plan(theme, measures, words)
         if isinstance(plan, str):
             excluded.append({"theme": theme.id, "label": theme.name, "reason": plan})
             continue
@@ -515,13 +430,12 @@ def theme_candidates(
     # the most deprived have higher rates), from deciles with a published rate; missing
     # when fewer than five deciles have one.
     from toolkit.indicators import slope_index_of_inequality
-    from toolkit.prioritise.candidates import _inequality
 
     decile_rates = directly_standardised_rate(
         known, events="events", population="persons", age_band="age_band",
         by=[*keys, "imd_decile"], multiplier=RATE_MULTIPLIER,
     )  # fmt: skip
-    inequality = _inequality(decile_rates, keys, slope_index_of_inequality).set_index(keys)
+    inequality = inequality_by_decile(decile_rates, keys, slope_index_of_inequality).set_index(keys)
     # Premature deaths: deaths under 75, directly age-standardised over the bands under 75.
     under_75 = part[part["age_band"].map(_band_start) < PREMATURE_DEATH_AGE]
     premature = (
@@ -545,7 +459,7 @@ def theme_candidates(
         plan = themes_by_id[key[0]]
         place = key[1] if place_key else None
         rows_out.append(
-            _candidate_row(
+            candidate_row(
                 plan,
                 place=place,
                 within=within,
@@ -596,233 +510,6 @@ def theme_candidates(
     )
 
 
-def _candidate_row(
-    plan: _Plan,
-    *,
-    place: str | None,
-    within: str | None,
-    sums: pd.Series,
-    rate: pd.Series,
-    ratio: float,
-    excess: float,
-    gap_share: dict[str, float],
-    years: float,
-    cohort_label: str | None,
-    words: dict[str, str],
-    threshold: int,
-    prevalence: tuple[float, float] = (math.nan, math.nan),
-    inequality: pd.Series | None = None,
-    premature: pd.Series | None = None,
-) -> dict[str, Any]:
-    """One candidate's figures, estimate and sentence."""
-    from toolkit.prioritise import themes as library
-
-    theme = plan.theme
-    intervention = plan.intervention
-    persons = float(sums["persons"])
-    events = float(sums["events"])
-    if plan.estimable:
-        impact_events = float(sums["impact_events"]) / years
-        low, high = library.impact_range(impact_events, intervention)
-        central = library.impact_central(impact_events, intervention)
-    else:
-        low = high = central = math.nan
-    # Deaths and people who smoke have no cash value: no cost estimate (0 in the scores).
-    unit_cost = math.nan if intervention.unit_cost is None else float(intervention.unit_cost.value)
-    costed = math.isfinite(unit_cost)
-    cohort_words = cohort_label or theme.cohort.replace("_", " ")
-    if within == "core20":
-        where, where_label = " in the most deprived fifth", " (most deprived fifth)"
-        suffix = "/core20"
-    elif within == "place":
-        where, where_label = f" in {place}", f" ({place})"
-        suffix = f"/{place}"
-    else:
-        where, where_label, suffix = "", "", ""
-    evidence = str(intervention.evidence)
-    years_low, years_high = theme.time_to_impact.years_low, theme.time_to_impact.years_high
-    area = theme.core20plus5 or ""
-    outcome_words = words.get(plan.outcome, plan.outcome.replace("_", " "))
-    return {
-        CANDIDATE_COLUMN: theme.id + suffix,
-        LABEL_COLUMN: theme.name + where_label,
-        THEME_COLUMN: theme.id,
-        "theme_name": theme.name,
-        "programme": theme.programme,
-        "cohort": theme.cohort,
-        COHORT_LABEL_COLUMN: cohort_words + where,
-        "outcome": plan.outcome,
-        OUTCOME_LABEL_COLUMN: outcome_words[:1].upper() + outcome_words[1:],
-        **({"place": place} if within == "place" else {}),
-        "persons": int(round(persons)),
-        "_events": events,
-        "events_a_year": events / years,
-        "rate": float(rate["value"]) / years,
-        "lower_95": float(rate["lower_95"]) / years,
-        "upper_95": float(rate["upper_95"]) / years,
-        "rate_unit": "per 1,000 people a year",
-        "deprivation_ratio": ratio,
-        "deprivation_gap": ratio - 1.0 if math.isfinite(ratio) else 0.0,
-        "sii": (
-            float(inequality["sii"]) / years
-            if inequality is not None and pd.notna(inequality["sii"])
-            else math.nan
-        ),
-        "rii": (
-            float(inequality["rii"])
-            if inequality is not None and pd.notna(inequality["rii"])
-            else math.nan
-        ),
-        "premature_death_rate": (
-            float(premature["value"]) / years if premature is not None else math.nan
-        ),
-        "premature_death_rate_lower_95": (
-            float(premature["lower_95"]) / years if premature is not None else math.nan
-        ),
-        "premature_death_rate_upper_95": (
-            float(premature["upper_95"]) / years if premature is not None else math.nan
-        ),
-        "excess_events_a_year": excess / years if math.isfinite(excess) else 0.0,
-        "excess_share": (excess / events) if events > 0 and math.isfinite(excess) else 0.0,
-        "le_gap_share": float(sum(gap_share.get(c, 0.0) for c in theme.causes_of_death)),
-        "cause_deaths_a_year": float(sums["cause_deaths"]) / years,
-        "premature_deaths_a_year": float(sums["premature_deaths"]) / years,
-        "cost_a_year": float(sums["cost"]) / years,
-        "cost_per_head": float(sums["cost"]) / persons / years if persons else 0.0,
-        "intervention": intervention.name,
-        "intervention_source": intervention.effect_source,
-        "evidence": evidence,
-        "evidence_score": EVIDENCE_SCORES.get(evidence, 0.0),
-        "core20plus5": 1.0 if area else 0.0,
-        "core20plus5_area": area,
-        "time_to_impact_years": (years_low + years_high) / 2,
-        "impact_outcome": plan.impact_outcome,
-        "expected_cases": prevalence[0],
-        "recorded_cases": prevalence[1],
-        "undiagnosed_estimate": max(prevalence[0] - prevalence[1], 0.0)
-        if math.isfinite(prevalence[0])
-        else math.nan,
-        "prevalence_source": (
-            theme.expected_prevalence.source if theme.expected_prevalence is not None else ""
-        ),
-        "avoidable_low": low,
-        "avoidable_high": high,
-        "avoidable_mid": central if plan.estimable else 0.0,
-        "avoidable_cost_low": low * unit_cost if costed else 0.0,
-        "avoidable_cost_high": high * unit_cost if costed else 0.0,
-        "avoidable_cost_mid": central * unit_cost if costed and plan.estimable else 0.0,
-        "unit_cost": unit_cost,
-        "facts": _facts(
-            plan,
-            cohort_words=cohort_words + where,
-            persons=persons,
-            events_a_year=events / years,
-            cost_a_year=float(sums["cost"]) / years,
-            ratio=ratio,
-            low=low,
-            high=high,
-            unit_cost=unit_cost,
-            words=words,
-            threshold=threshold,
-            prevalence=prevalence,
-            prevalence_ages=(
-                theme.expected_prevalence.ages if theme.expected_prevalence is not None else ""
-            ),
-        ),
-        "note": " ".join(
-            part
-            for part in (
-                plan.note,
-                ""
-                if math.isfinite(ratio)
-                else "Too few events to compare the most and least deprived fifths: the gap "
-                "counts as 0 in the scores.",
-            )
-            if part
-        ),
-    }
-
-
-def format_estimate_range(low: float, high: float) -> str:
-    """Word an estimated range: "about 30 to 50", "up to about 2", "fewer than one"."""
-    if not (math.isfinite(low) and math.isfinite(high)):
-        return "an unknown number of"
-    if high < 1:
-        return "fewer than one"
-    if low < 1:
-        return f"up to about {format_estimate(high)}"
-    return f"about {format_estimate(low)} to {format_estimate(high)}"
-
-
-def _inequality_words(ratio: float) -> str:
-    """Word the most deprived fifth's rate against the least deprived fifth's."""
-    if not math.isfinite(ratio):
-        return " (too few events to compare the most and least deprived fifths)"
-    if 0.9 <= ratio <= 1.1:
-        return ", about the same rate as in the least deprived fifth, age for age"
-    return f", {ratio:.1f} times the rate in the least deprived fifth, age for age"
-
-
-def _facts(
-    plan: _Plan,
-    *,
-    cohort_words: str,
-    persons: float,
-    events_a_year: float,
-    cost_a_year: float,
-    ratio: float,
-    low: float,
-    high: float,
-    unit_cost: float,
-    words: dict[str, str],
-    threshold: int,
-    prevalence: tuple[float, float] = (math.nan, math.nan),
-    prevalence_ages: str = "",
-) -> str:
-    """Write the candidate as one sentence a board member can read aloud."""
-    intervention = plan.intervention
-    outcome_words = words.get(plan.outcome, plan.outcome.replace("_", " "))
-    impact_words = words.get(plan.impact_outcome, plan.impact_outcome.replace("_", " "))
-    people = (
-        f"{format_count(persons, threshold=threshold)} people, whose care costs "
-        f"{format_money(cost_a_year)} a year"
-    )
-    if plan.outcome == "cost_gbp":
-        events_text = f"{format_money(events_a_year)} a year on care"
-    elif plan.outcome.startswith("persons_"):
-        # A count of people with a status (who smoke, say), not events in a year.
-        events_text = f"{format_count(events_a_year, threshold=threshold)} {outcome_words}"
-    else:
-        events_text = f"{format_count(events_a_year, threshold=threshold)} {outcome_words} a year"
-    reach = intervention.reach
-    money = (
-        f"{format_money(low * unit_cost)} to {format_money(high * unit_cost)}; an estimate"
-        if math.isfinite(unit_cost)
-        else "an estimate"
-    )
-    verb = "mean" if plan.impact_outcome.startswith("persons_") else "avoid"
-    fewer = " fewer" if verb == "mean" else ""
-    if plan.estimable:
-        estimate = (
-            f"{intervention.name[:1].lower()}{intervention.name[1:]}, reaching "
-            f"{reach.low:.0%} to {reach.high:.0%} of them, could {verb} "
-            f"{format_estimate_range(low, high)}{fewer} {impact_words} a year ({money})"
-        )
-    else:
-        estimate = (
-            f"no estimate of what '{intervention.name}' could avoid, because the data have no "
-            f"{impact_words}"
-        )
-    expected, recorded = prevalence
-    if math.isfinite(expected) and expected > recorded:
-        estimate += (
-            f"; published prevalence suggests about {format_estimate(expected - recorded)} "
-            f"more people aged {prevalence_ages} have the condition but are not recorded "
-            "(an estimate)"
-        )
-    return f"{cohort_words}: {people}; {events_text}{_inequality_words(ratio)}; {estimate}."
-
-
 @validate_params(
     {"candidates": ["data-frame", InstanceOf(ThemeCandidates, "a ThemeCandidates"), None]}
 )
@@ -846,53 +533,64 @@ def theme_criteria(candidates: pd.DataFrame | ThemeCandidates | None = None) -> 
     list of Criterion
     """
     del candidates
-    return [
-        Criterion(
-            "avoidable_mid", "benefit", "min_max", 1.0,
-            "Events a year the theme's intervention could avoid (midpoint of the estimate).",
-            "harm it could prevent each year",
-        ),
-        Criterion(
-            "avoidable_cost_mid", "benefit", "min_max", 1.0,
-            "Care costs a year the intervention could avoid (midpoint of the estimate).",
-            "NHS money it could save each year",
-        ),
-        Criterion(
-            "deprivation_gap", "benefit", "min_max", 1.0,
-            "How much higher the rate is in the most deprived fifth than in the least "
-            "deprived fifth, age for age.",
-            "how much worse it is in the poorest areas",
-        ),
-        Criterion(
-            "excess_share", "benefit", "min_max", 1.0,
-            "Share of events that would not happen if every area had the least deprived "
-            "areas' rates.",
-            "extra harm in poorer areas",
-        ),
-        Criterion(
-            "le_gap_share", "benefit", "min_max", 1.0,
-            "Share of the gap in life expectancy between the most and least deprived fifths "
-            "that comes from the causes of death the theme tackles.",
-            "its part in the gap in how long people live",
-        ),
-        Criterion(
-            "cause_deaths_a_year", "benefit", "min_max", 1.0,
-            "Deaths a year in the cohort from the causes the theme tackles.",
-            "deaths from the illnesses it tackles",
-        ),
-        Criterion(
-            "evidence_score", "benefit", "min_max", 1.0,
-            "Strength of the published evidence that the intervention works.",
-            "strength of evidence",
-        ),
-        Criterion(
-            "core20plus5", "benefit", "min_max", 1.0,
-            "Whether the theme is one of NHS England's Core20PLUS5 areas.",
-            "a national NHS priority for fairer health (Core20PLUS5)",
-        ),
-        Criterion(
-            "time_to_impact_years", "cost", "min_max", 1.0,
-            "Years before the intervention makes a difference (sooner is better).",
-            "how soon it makes a difference",
-        ),
-    ]  # fmt: skip
+    return min_max_criteria(
+        [
+            (
+                "avoidable_mid",
+                "benefit",
+                "Events a year the theme's intervention could avoid (midpoint of the estimate).",
+                "harm it could prevent each year",
+            ),
+            (
+                "avoidable_cost_mid",
+                "benefit",
+                "Care costs a year the intervention could avoid (midpoint of the estimate).",
+                "NHS money it could save each year",
+            ),
+            (
+                "deprivation_gap",
+                "benefit",
+                "How much higher the rate is in the most deprived fifth than in the least "
+                "deprived fifth, age for age.",
+                "how much worse it is in the poorest areas",
+            ),
+            (
+                "excess_share",
+                "benefit",
+                "Share of events that would not happen if every area had the least deprived "
+                "areas' rates.",
+                "extra harm in poorer areas",
+            ),
+            (
+                "le_gap_share",
+                "benefit",
+                "Share of the gap in life expectancy between the most and least deprived fifths "
+                "that comes from the causes of death the theme tackles.",
+                "its part in the gap in how long people live",
+            ),
+            (
+                "cause_deaths_a_year",
+                "benefit",
+                "Deaths a year in the cohort from the causes the theme tackles.",
+                "deaths from the illnesses it tackles",
+            ),
+            (
+                "evidence_score",
+                "benefit",
+                "Strength of the published evidence that the intervention works.",
+                "strength of evidence",
+            ),
+            (
+                "core20plus5",
+                "benefit",
+                "Whether the theme is one of NHS England's Core20PLUS5 areas.",
+                "a national NHS priority for fairer health (Core20PLUS5)",
+            ),
+            (
+                "time_to_impact_years",
+                "cost",
+                "Years before the intervention makes a difference (sooner is better).",
+                "how soon it makes a difference",
+            ),
+        ]
+    )

@@ -13,6 +13,7 @@ from typing import Final, Literal
 
 from toolkit.data.files import BLANK_TEXT
 from toolkit.data.schemas import FLAG_CODINGS
+from toolkit.data.value_rules import LSOA_GLOB as VALUE_RULES_LSOA_GLOB
 
 #: Characters Python's ``str.strip`` removes (the readers trim with it), for DuckDB's trim.
 WHITESPACE: Final[str] = (
@@ -23,10 +24,6 @@ WHITESPACE: Final[str] = (
 
 #: pandas' datetime64[ns] range, in years: dates outside it are unreadable to the readers.
 YEARS: Final[tuple[int, int]] = (1678, 2261)
-
-
-#: LSOA codes (:data:`toolkit.data.schemas.LSOA_PATTERN`) as a DuckDB GLOB pattern.
-LSOA_GLOB: Final[str] = "'[EW]01[0-9][0-9][0-9][0-9][0-9][0-9]'"
 
 
 #: Bytes in the longest of the readers' blank texts (a longer cell is never one).
@@ -52,6 +49,11 @@ def literal(text: str) -> str:
 
 def listed(values: Sequence[str]) -> str:
     return "(" + ", ".join(literal(value) for value in values) + ")"
+
+
+#: LSOA codes (:data:`toolkit.data.schemas.LSOA_PATTERN`) as a quoted DuckDB GLOB pattern,
+#: the one the value rule of ``lsoa`` declares (:mod:`toolkit.data.value_rules`).
+LSOA_GLOB: Final[str] = literal(VALUE_RULES_LSOA_GLOB)
 
 
 def type_class(duckdb_type: str) -> TypeClass:

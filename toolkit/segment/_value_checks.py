@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from toolkit.data.contract import ACTIVITY_COLUMNS, CAUSE_ADMISSION_COLUMNS, SEXES
+from toolkit.data.phrases import phrases_of
 from toolkit.data.problems import MAX_EXAMPLES, Problem, raise_problems, show_value
+from toolkit.data.value_rules import PERSONS_VALUE_RULES, value_rules_of
 from toolkit.segment._expression import without_nan
 from toolkit.segment._hashing import duplicate_ids, surplus_hashes
 from toolkit.segment._sources import FILE_COLUMN, ROW_COLUMN, Engine
@@ -26,7 +27,15 @@ if TYPE_CHECKING:  # pragma: no cover
     import ibis.expr.types as ir
 
 _BLANK = ("is blank", "are blank")
-_BELOW_ZERO = ("is below 0", "are below 0")
+#: Wording for inputs the engine reads unmapped (the readers map other codings of sex).
+_PHRASES: dict[str, tuple[str, str]] = {
+    "isin(F, M)": (
+        "is not F or M; read the file with toolkit.data.read_persons to map other codings",
+        "are not F or M; read the file with toolkit.data.read_persons to map other codings",
+    )
+}
+#: The check of causes of death against the contract's list (not made by the cube).
+_CAUSE_LIST = "isin(CAUSES_OF_DEATH)"
 #: Columns holding text, whose example values are shown quoted.
 _QUOTED_COLUMNS = frozenset({"person_id", "sex"})
 
@@ -45,74 +54,41 @@ class _ValueCheck:
 
 
 def _value_checks(table: ir.Table) -> list[_ValueCheck]:
-    """Return the value rules of the persons contract that the cohort cube depends on.
+    """Return the value rules of the persons contract as Ibis expressions over ``table``.
 
-    Written here as Ibis expressions (rather than by calling
-    :func:`toolkit.data.validate_persons`, which works on a pandas DataFrame) so that the
-    engine checks the files in one scan without loading them. Check names and wording are
-    those of :mod:`toolkit.data.readers`. Float NaN counts as blank.
+    Generated from the contract's own declarations, as the pandera checks and the SQL of
+    the file checks are: whether a column may be blank
+    (:data:`toolkit.data.schemas.PERSONS_RULES`) and the value rules
+    (:data:`toolkit.data.value_rules.PERSONS_VALUE_RULES`), so that the engine checks a
+    DataFrame or a Spark table in one scan without loading it. Check names and wording are
+    those of :mod:`toolkit.data.readers`. Float NaN counts as blank. Causes of death
+    outside the contract's list are counted as "other", as in files; a rule whose columns'
+    types cannot carry it is left to the type check.
     """
+    from toolkit.data.schemas import PERSONS_RULES
+
     checks: list[_ValueCheck] = []
 
-    def add(column: str, check: str, phrases: tuple[str, str], broken: ir.BooleanValue) -> None:
+    def add(column: str, check: str, broken: ir.BooleanValue | None) -> None:
+        if broken is None:
+            return
+        phrases = _BLANK if check == "not_blank" else _PHRASES.get(check) or phrases_of(check)
         checks.append(_ValueCheck(column, check, phrases, broken.fill_null(False)))
 
-    if "person_id" in table.columns:
-        add("person_id", "not_blank", _BLANK, table["person_id"].isnull())
-    age = without_nan(table["age"])
-    add("age", "not_blank", _BLANK, age.isnull())
-    add("age", "in_range(0, 120)", ("is outside 0 to 120", "are outside 0 to 120"),
-        (age < 0) | (age > 120))  # fmt: skip
-    sex = table["sex"] if table["sex"].type().is_string() else table["sex"].cast("string")
-    add("sex", "not_blank", _BLANK, sex.isnull())
-    add(
-        "sex",
-        "isin(F, M)",
-        (
-            "is not F or M; read the file with toolkit.data.read_persons to map other codings",
-            "are not F or M; read the file with toolkit.data.read_persons to map other codings",
-        ),
-        sex.notnull() & ~sex.isin(SEXES),
-    )
-    decile = without_nan(table["imd_decile"])
-    add("imd_decile", "in_range(1, 10)", ("is outside 1 to 10", "are outside 1 to 10"),
-        (decile < 1) | (decile > 10))  # fmt: skip
-    for column in (*ACTIVITY_COLUMNS, "cost_gbp"):
-        values = without_nan(table[column])
-        add(column, "not_blank", _BLANK, values.isnull())
-        add(column, "greater_than_or_equal_to(0)", _BELOW_ZERO, values < 0)
-    add("died", "not_blank", _BLANK, table["died"].isnull())
-    # Optional columns, checked when present, as toolkit.data.read_persons checks them.
-    emergency = without_nan(table["emergency_admissions"])
-    for column in CAUSE_ADMISSION_COLUMNS:
-        if column not in table.columns:
+    present = list(table.columns)
+    for name, rule in PERSONS_RULES.items():
+        if name not in table.columns:
             continue
-        values = without_nan(table[column])
-        add(column, "not_blank", _BLANK, values.isnull())
-        add(column, "greater_than_or_equal_to(0)", _BELOW_ZERO, values < 0)
-        add(
-            column,
-            f"{column}_at_most_emergency_admissions",
-            (
-                f"has more {column} than emergency_admissions, of which they are a part",
-                f"have more {column} than emergency_admissions, of which they are a part",
-            ),
-            values > emergency,
-        )
-    if "bp_controlled" in table.columns and "hypertension" in table.columns:
-        controlled, hypertension = table["bp_controlled"], table["hypertension"]
-        if controlled.type().is_boolean() and hypertension.type().is_boolean():
-            add(
-                "bp_controlled",
-                "bp_controlled_only_with_hypertension",
-                (
-                    "is true for a person without hypertension; bp_controlled is only for "
-                    "people on the hypertension register, so leave it blank for others",
-                    "are true for a person without hypertension; bp_controlled is only for "
-                    "people on the hypertension register, so leave it blank for others",
-                ),
-                controlled.fill_null(False) & ~hypertension.fill_null(False),
-            )
+        value = table[name]
+        if not rule.nullable:
+            add(name, "not_blank", without_nan(value).isnull())
+        for value_rule in value_rules_of(name, row_wise=False):
+            if value_rule.check != _CAUSE_LIST:
+                add(name, value_rule.check, value_rule.test.ibis_broken(value, table))
+    for value_rule in PERSONS_VALUE_RULES:
+        if value_rule.test.row_wise and value_rule.applies_to(present):
+            column = table[value_rule.column]
+            add(value_rule.column, value_rule.check, value_rule.test.ibis_broken(column, table))
     return checks
 
 

@@ -1,0 +1,230 @@
+"""The data :func:`toolkit.monitor.spc.spc` is given: its checks and its rebase segments.
+
+The job of this module is everything :func:`~toolkit.monitor.spc.spc` reads from the data
+before it computes: the period column's type, a period repeated within a series, each
+series' target (one per series), and where each rebase period starts a new segment. The
+errors name the series and periods, as the function's documentation says.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from toolkit.errors import DataContractError
+from toolkit.indicators import _frames as v
+
+
+def _first_series(groups: v.Groups, codes: np.ndarray) -> str:
+    """Name the first five of some series ("place='North'; place='South' and 3 more")."""
+    shown = "; ".join(v.group_label(groups.keys, code) for code in codes[:5])
+    more = f" and {len(codes) - 5} more" if len(codes) > 5 else ""
+    return f"{shown}{more}"
+
+
+def _check_period_dtype(periods: pd.Series, name: str, func: str) -> None:
+    """Accept dates, pandas Periods or integers: types whose order is their time order."""
+    dtype = periods.dtype
+    if (
+        pd.api.types.is_datetime64_any_dtype(dtype)
+        or isinstance(dtype, pd.PeriodDtype)
+        or (pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype))
+    ):
+        return
+    raise TypeError(
+        f"The 'period' column {name!r} of {func} must hold dates (datetime64), pandas "
+        f"Periods or integers, so that points sort in time order. Got dtype {dtype} "
+        "instead; convert it first, e.g. with pandas.to_datetime."
+    )
+
+
+def _check_duplicates(
+    codes: np.ndarray,
+    pcodes: np.ndarray,
+    period_uniques: Any,
+    groups: v.Groups,
+    period: str,
+    func: str,
+) -> None:
+    """Refuse a series with the same period twice, naming the series and periods."""
+    same = (codes[1:] == codes[:-1]) & (pcodes[1:] == pcodes[:-1])
+    if not same.any():
+        return
+    where = np.flatnonzero(same) + 1
+    pairs = sorted(set(zip(codes[where].tolist(), pcodes[where].tolist(), strict=True)))
+    shown = [f"{v.group_label(groups.keys, code)} at {period_uniques[p]}" for code, p in pairs[:5]]
+    more = f" and {len(pairs) - 5} more" if len(pairs) > 5 else ""
+    raise DataContractError(
+        f"The data given to {func} has the same {period!r} more than once in a series: "
+        f"{'; '.join(shown)}{more}. Each series needs one row per period; sum or "
+        "deduplicate the rows first, or add the column that tells them apart to 'by'."
+    )
+
+
+def _series_targets(
+    data: pd.DataFrame,
+    column: str | None,
+    number: float,
+    groups: v.Groups,
+    order: np.ndarray,
+    codes: np.ndarray,
+    func: str,
+) -> np.ndarray:
+    """Each series' target (NaN for none), refusing a target that changes in a series."""
+    if column is None:
+        return np.full(groups.count, number)
+    target = v.numeric_column(data, column, "target", func)[order]
+    if np.isinf(target).any():
+        raise DataContractError(
+            f"The 'target' column {column!r} of {func} has infinite values in "
+            f"{v.rows_text(data.index[order[np.isinf(target)]])}."
+        )
+    known = ~np.isnan(target)
+    high = np.full(groups.count, -np.inf)
+    low = np.full(groups.count, np.inf)
+    np.maximum.at(high, codes[known], target[known])
+    np.minimum.at(low, codes[known], target[known])
+    rows = np.bincount(codes, minlength=groups.count)
+    with_target = np.bincount(codes[known], minlength=groups.count)
+    changing = (with_target > 0) & ((high != low) | (with_target != rows))
+    if changing.any():
+        bad = np.flatnonzero(changing)
+        raise DataContractError(
+            f"The 'target' column {column!r} of {func} must hold one target per series "
+            f"(the same on every row of a series, or missing on all of them). It changes "
+            f"within {len(bad)} series: {_first_series(groups, bad)}."
+        )
+    return np.where(with_target > 0, high, np.nan)
+
+
+def _rebase_periods(values: Any, periods: pd.Series, func: str) -> pd.Index:
+    """Rebase periods as an index of the same kind as the period column."""
+    if isinstance(values, str | numbers.Number | pd.Timestamp | pd.Period) or not isinstance(
+        values, Sequence | np.ndarray | pd.Index | pd.Series
+    ):
+        values = [values]
+    values = list(values)
+    dtype = periods.dtype
+    try:
+        if pd.api.types.is_datetime64_any_dtype(dtype):
+            index = pd.DatetimeIndex(pd.to_datetime(values))
+            tz = getattr(dtype, "tz", None)
+            if tz is not None and index.tz is None:
+                index = index.tz_localize(tz)
+            return index
+        if isinstance(dtype, pd.PeriodDtype):
+            return pd.PeriodIndex([pd.Period(item, freq=dtype.freq) for item in values])
+        if all(
+            isinstance(item, numbers.Integral) and not isinstance(item, bool) for item in values
+        ):
+            return pd.Index(values, dtype=np.int64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"The 'rebase' parameter of {func} must hold periods of the same kind as the "
+            f"'period' column (dtype {dtype}). Got {values!r} instead ({error})."
+        ) from None
+    raise ValueError(
+        f"The 'rebase' parameter of {func} must hold periods of the same kind as the "
+        f"'period' column (dtype {dtype}). Got {values!r} instead."
+    )
+
+
+def _rebase_starts(
+    rebase: Any,
+    codes: np.ndarray,
+    pcodes: np.ndarray,
+    series_start: np.ndarray,
+    period_uniques: Any,
+    periods: pd.Series,
+    groups: v.Groups,
+    by_columns: list[str],
+    func: str,
+) -> tuple[np.ndarray, list[str]]:
+    """Mark the first point of each rebased segment (not the first point of a series).
+
+    Returns the marks and the rebase periods (as words) that start a segment in no series,
+    which :func:`~toolkit.monitor.spc.spc` warns of.
+    """
+    starts = np.zeros(len(codes), dtype=bool)
+    if rebase is None:
+        return starts, []
+    pair_series: list[np.ndarray] = []
+    pair_periods: list[pd.Index] = []
+    labels: list[str] = []
+    present = np.unique(codes)
+    if isinstance(rebase, Mapping):
+        if not by_columns:
+            raise ValueError(
+                f"The 'rebase' parameter of {func} can only be a mapping from series to "
+                "periods when 'by' names the series; without 'by' give a list of periods."
+            )
+        lookup = _series_lookup(groups, by_columns)
+        unknown = [key for key in rebase if _key(key, by_columns) not in lookup]
+        if unknown:
+            raise ValueError(
+                f"The 'rebase' parameter of {func} names series that are not in the data: "
+                f"{unknown[:5]!r}. Keys are values of {by_columns[0]!r}"
+                + (" (tuples, one value per 'by' column)." if len(by_columns) > 1 else ".")
+            )
+        for key, items in rebase.items():
+            code = lookup[_key(key, by_columns)]
+            index = _rebase_periods(items, periods, func)
+            pair_series.append(np.full(len(index), code))
+            pair_periods.append(index)
+            labels += [f"{key!r}: {item}" for item in index]
+    else:
+        if not isinstance(rebase, Sequence | np.ndarray | pd.Index | pd.Series) or isinstance(
+            rebase, str
+        ):
+            rebase = [rebase]
+        index = _rebase_periods(rebase, periods, func)
+        pair_series.append(np.repeat(present, len(index)))
+        pair_periods.append(index[np.tile(np.arange(len(index)), len(present))])
+        labels += [str(item) for item in index]
+    if not pair_series or sum(len(p) for p in pair_periods) == 0:
+        return starts, []
+    series = np.concatenate(pair_series).astype(np.int64)
+    stated = pair_periods[0].append(pair_periods[1:]) if len(pair_periods) > 1 else pair_periods[0]
+    try:
+        position = np.asarray(pd.Index(period_uniques).searchsorted(stated, side="left"))
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"The 'rebase' parameter of {func} holds periods that cannot be compared with "
+            f"the 'period' column: {error}"
+        ) from None
+    # The first point of the series on or after each stated period.
+    width = np.int64(len(period_uniques) + 1)
+    keys = codes.astype(np.int64) * width + pcodes
+    found = np.searchsorted(keys, series * width + position, side="left")
+    inside = found < len(codes)
+    found_clipped = np.minimum(found, len(codes) - 1)
+    effective = inside & (codes[found_clipped] == series) & ~series_start[found_clipped]
+    starts[found_clipped[effective]] = True
+    # A stated period that starts a segment in no series is probably a mistake: say so.
+    if isinstance(rebase, Mapping):
+        unused = [label for label, used in zip(labels, effective, strict=True) if not used]
+    else:
+        per_period = effective.reshape(len(present), -1).any(axis=0)
+        unused = [label for label, used in zip(labels, per_period, strict=True) if not used]
+    return starts, unused
+
+
+def _key(key: Any, by_columns: list[str]) -> Hashable:
+    """Return a mapping key as the series are keyed (a tuple when 'by' has several columns)."""
+    if len(by_columns) > 1:
+        return tuple(key) if isinstance(key, Sequence) and not isinstance(key, str) else key
+    return key
+
+
+def _series_lookup(groups: v.Groups, by_columns: list[str]) -> dict[Hashable, int]:
+    """Series key (a value, or a tuple of values) to series code."""
+    keys = groups.keys[by_columns]
+    if len(by_columns) == 1:
+        items = keys[by_columns[0]].tolist()
+    else:
+        items = list(keys.itertuples(index=False, name=None))
+    return {item: code for code, item in enumerate(items)}

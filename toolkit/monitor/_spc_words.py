@@ -1,0 +1,503 @@
+"""The words of a Making Data Count chart: reading an SPC result and saying what it shows.
+
+The job of this module is to read ``SPCResult.to_frame()`` for one series and a row of
+``SPCResult.summary()`` (their columns, periods and frequency), and to put them into plain
+English: :func:`format_value` for a figure, :func:`icon_labels` for the variation and
+assurance icons, and :func:`describe_spc` for the board's sentence. All three are
+importable from :mod:`toolkit.monitor.charts`, which draws the chart with the same
+reading and icons.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping
+from dataclasses import dataclass
+from numbers import Integral
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from toolkit._params import InstanceOf, Interval, validate_params
+from toolkit.monitor._xmr import POINT_TYPES
+from toolkit.style import NHS_BLUE, NHS_MID_GREY, NHS_ORANGE, NHS_PURPLE
+
+
+@dataclass(frozen=True)
+class _Variation:
+    caption: str
+    detail: str
+    colour: str
+    letter: str | None
+    arrow: str | None
+
+
+#: Variation icon: short caption, the longer words, colour, letter and arrow.
+_VARIATIONS: dict[str, _Variation] = {
+    "improvement_high": _Variation("Improving", "higher than expected", NHS_BLUE, "H", "↑"),
+    "improvement_low": _Variation("Improving", "lower than expected", NHS_BLUE, "L", "↓"),
+    "concern_high": _Variation("Getting worse", "higher than expected", NHS_ORANGE, "H", "↑"),
+    "concern_low": _Variation("Getting worse", "lower than expected", NHS_ORANGE, "L", "↓"),
+    "neutral_high": _Variation(
+        "Changed", "higher than expected, neither better nor worse", NHS_PURPLE, "H", "↑"
+    ),
+    "neutral_low": _Variation(
+        "Changed", "lower than expected, neither better nor worse", NHS_PURPLE, "L", "↓"
+    ),
+    "common_cause": _Variation(
+        "No sign of change", "within the expected range", NHS_MID_GREY, None, None
+    ),
+}
+
+
+@dataclass(frozen=True)
+class _Assurance:
+    caption: str
+    words: str
+    colour: str
+    letter: str
+
+
+#: Assurance icon: short caption, the longer words, colour and letter.
+_ASSURANCES: dict[str, _Assurance] = {
+    "consistently_pass": _Assurance(
+        "Will meet the target", "Will consistently meet the target", NHS_BLUE, "P"
+    ),
+    "consistently_fail": _Assurance(
+        "Will miss the target", "Will not meet the target without change", NHS_ORANGE, "F"
+    ),
+    "inconsistent": _Assurance(
+        "Hit and miss", "Hit and miss: may or may not meet the target", NHS_MID_GREY, "?"
+    ),
+}
+
+#: Words for the direction of improvement in the summary's ``improvement``.
+_DIRECTIONS = {"increase": "Higher is better", "decrease": "Lower is better"}
+
+#: How the special cause variations head the board's sentence.
+_HEADINGS = {
+    "improvement": "Special cause improvement",
+    "concern": "Special cause concern",
+    "neutral": "Special cause variation, neither better nor worse,",
+}
+
+#: Columns of the frame the chart and the sentence read.
+_REQUIRED = ("period", "value", "baseline_segment", "mean", "lpl", "upl", "point_type")
+
+
+@dataclass(frozen=True)
+class _Frequency:
+    adjective: str  # "Monthly"
+    noun: str  # "Month", for the x axis
+    unit: str  # "month"
+    units: str  # "months"
+    code: str | None  # "D", "W", "M", "Q", "Y" or None
+
+
+_FREQUENCIES = {
+    "D": _Frequency("Daily", "Day", "day", "days", "D"),
+    "W": _Frequency("Weekly", "Week starting", "week", "weeks", "W"),
+    "M": _Frequency("Monthly", "Month", "month", "months", "M"),
+    "Q": _Frequency("Quarterly", "Quarter starting", "quarter", "quarters", "Q"),
+    "Y": _Frequency("Annual", "Year starting", "year", "years", "Y"),
+}
+_UNKNOWN_FREQUENCY = _Frequency("", "Period", "period", "periods", None)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading the frame and the summary
+# --------------------------------------------------------------------------------------------
+
+
+#: One row of ``SPCResult.summary()``, as a Series, a mapping or a one-row DataFrame.
+_SUMMARY = ["series", "mapping", "data-frame"]
+
+
+def _summary_row(summary: Any, caller: str) -> Mapping[str, Any]:
+    """Return one row of ``SPCResult.summary()`` as a mapping."""
+    if isinstance(summary, pd.DataFrame):
+        if len(summary) != 1:
+            raise ValueError(
+                f"The 'summary' parameter of {caller} must be one row of SPCResult.summary(). "
+                f"Got {len(summary)} rows instead: filter it to the series charted."
+            )
+        return summary.iloc[0]
+    return summary
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _text_or_none(value: Any) -> str | None:
+    return None if _missing(value) else str(value)
+
+
+def _float_or_nan(value: Any) -> float:
+    if _missing(value):
+        return math.nan
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _as_timestamp(value: Any) -> pd.Timestamp:
+    if isinstance(value, pd.Period):
+        return value.to_timestamp(how="start")
+    return pd.Timestamp(value)
+
+
+def _timestamps(periods: pd.Series) -> tuple[pd.DatetimeIndex, str | None]:
+    """Return the periods as timestamps (a period's start) and the periods' frequency code."""
+    values = periods.dropna()
+    if isinstance(periods.dtype, pd.PeriodDtype) or (
+        len(values) and all(isinstance(value, pd.Period) for value in values)
+    ):
+        index = pd.PeriodIndex(periods)
+        code = index.freqstr[:1].upper()
+        code = {"A": "Y", "B": "D"}.get(code, code)
+        return index.to_timestamp(how="start"), code if code in _FREQUENCIES else None
+    index = pd.DatetimeIndex(pd.to_datetime(periods))
+    if index.tz is not None:
+        index = index.tz_localize(None)
+    return index, None
+
+
+def _frequency(times: pd.DatetimeIndex, code: str | None) -> _Frequency:
+    """Name the spacing of the periods, from the periods' own frequency or their spacing."""
+    if code is not None:
+        return _FREQUENCIES[code]
+    unique = np.unique(times.dropna().to_numpy())
+    if len(unique) < 2:
+        return _UNKNOWN_FREQUENCY
+    days = float(np.median(np.diff(unique) / np.timedelta64(1, "D")))
+    for low, high, name in ((1, 1, "D"), (6, 8, "W"), (28, 31, "M"), (89, 92, "Q")):
+        if low <= days <= high:
+            return _FREQUENCIES[name]
+    if 365 <= days <= 366:
+        return _FREQUENCIES["Y"]
+    return _UNKNOWN_FREQUENCY
+
+
+def _prepare(frame: pd.DataFrame, caller: str) -> tuple[pd.DataFrame, _Frequency]:
+    """Return a sorted copy of the frame with an ``_x`` column of timestamps, and its frequency."""
+    missing = [column for column in _REQUIRED if column not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"The 'frame' parameter of {caller} must have the columns of SPCResult.to_frame(). "
+            f"Missing: {', '.join(missing)}."
+        )
+    if frame.empty:
+        raise ValueError(f"The 'frame' parameter of {caller} has no rows.")
+    times, code = _timestamps(frame["period"])
+    if times.isna().any():
+        raise ValueError(f"The 'period' column given to {caller} has missing periods.")
+    if times.duplicated().any():
+        raise ValueError(
+            f"The 'frame' parameter of {caller} must hold one series, one row per period. "
+            "Some periods appear more than once: filter the frame to one series first."
+        )
+    table = frame.assign(_x=times.to_numpy()).sort_values("_x", kind="stable")
+    table = table.reset_index(drop=True)
+    unknown = set(table["point_type"].dropna().astype(str)) - set(POINT_TYPES)
+    if unknown:
+        raise ValueError(
+            f"The 'point_type' column given to {caller} has values it does not know: "
+            f"{', '.join(sorted(unknown))}. Expected one of {', '.join(POINT_TYPES)}."
+        )
+    return table, _frequency(pd.DatetimeIndex(table["_x"]), code)
+
+
+def _floats(values: pd.Series) -> np.ndarray:
+    return pd.to_numeric(values, errors="coerce").astype("float64").to_numpy()
+
+
+def _blocks(values: pd.Series) -> pd.Series:
+    """Give each run of equal consecutive values a number (missing values equal each other)."""
+    key = values.astype(object).where(values.notna(), "\0missing")
+    return key.ne(key.shift()).cumsum()
+
+
+# --------------------------------------------------------------------------------------------
+# Words
+# --------------------------------------------------------------------------------------------
+
+
+def _date_label(timestamp: pd.Timestamp, frequency: _Frequency) -> str:
+    """Format a period for the subtitle: "Mar 2025", "Apr–Jun 2025", "3 Mar 2025"."""
+    if frequency.code in ("D", "W"):
+        return f"{timestamp.day} {timestamp:%b %Y}"
+    if frequency.code == "Q":
+        end = timestamp + pd.DateOffset(months=2)
+        if end.year == timestamp.year:
+            return f"{timestamp:%b}–{end:%b %Y}"
+        return f"{timestamp:%b %Y}–{end:%b %Y}"
+    if frequency.code == "Y":
+        if timestamp.month == 1:
+            return f"{timestamp:%Y}"
+        return f"{timestamp.year}/{(timestamp.year + 1) % 100:02d}"
+    return f"{timestamp:%b %Y}"
+
+
+def _format_number(value: float, decimals: int | None = None) -> str:
+    """Format a figure for a board: thousands separators and few decimals ("1,234", "12.4")."""
+    if not math.isfinite(value):
+        return "not available"
+    if decimals is None:
+        decimals = _decimals_for(value)
+    text = f"{value:,.{decimals}f}"
+    return text[1:] if text.startswith("-") and float(text.replace(",", "")) == 0 else text
+
+
+@validate_params({"value": [InstanceOf(numbers.Real, "a number")]})
+def format_value(value: float) -> str:
+    """Format a series value as the charts and sentences show it ("12.4", "0.19", "1,234").
+
+    Parameters
+    ----------
+    value : float
+        The value.
+
+    Returns
+    -------
+    str
+        Whole numbers from 100, one decimal from 1, two from 0.1, else three;
+        "not available" for a missing value.
+    """
+    return _format_number(float(value))
+
+
+def _decimals_for(value: float) -> int:
+    size = abs(value)
+    return 0 if size >= 100 else 1 if size >= 1 else 2 if size >= 0.1 else 3
+
+
+@validate_params({"summary_row": _SUMMARY})
+def icon_labels(summary_row: Any) -> dict[str, str | None]:
+    """Return the plain-English words for a series' variation and assurance icons.
+
+    Parameters
+    ----------
+    summary_row : pandas.Series or mapping
+        One row of ``SPCResult.summary()`` (a one-row DataFrame is accepted too): its
+        ``variation``, ``assurance``, ``target`` and ``improvement``.
+
+    Returns
+    -------
+    dict
+        ``variation``
+            The variation in words, as a table shows it: "Improving: lower than expected",
+            "Getting worse: higher than expected", "No sign of change: within the expected
+            range".
+        ``variation_caption``
+            A short caption for the icon: "Improving", "Getting worse", "Changed" (neither
+            better nor worse), "No sign of change".
+        ``assurance``
+            The assurance in words: "Will consistently meet the target", "Will not meet the
+            target without change", "Hit and miss: may or may not meet the target"; "No
+            target set" without a target, "Not assessed against the target" with a target but
+            no assurance.
+        ``assurance_caption``
+            A short caption for the icon: "Will meet the target", "Will miss the target",
+            "Hit and miss", "No target" or "Not assessed".
+        ``direction``
+            "Higher is better", "Lower is better", or ``None`` where neither is better.
+
+    Raises
+    ------
+    ValueError
+        If ``variation`` or ``assurance`` is not one ``SPCResult.summary()`` gives.
+    """
+    row = _summary_row(summary_row, "icon_labels")
+    variation_code = _text_or_none(row.get("variation"))
+    if variation_code not in _VARIATIONS:
+        raise ValueError(
+            "The 'variation' of the summary row given to icon_labels must be one of "
+            f"{', '.join(_VARIATIONS)}. Got {variation_code!r} instead."
+        )
+    variation = _VARIATIONS[variation_code]
+    assurance_code = _text_or_none(row.get("assurance"))
+    if assurance_code is not None and assurance_code not in _ASSURANCES:
+        raise ValueError(
+            "The 'assurance' of the summary row given to icon_labels must be one of "
+            f"{', '.join(_ASSURANCES)} or None. Got {assurance_code!r} instead."
+        )
+    if assurance_code is not None:
+        assurance, assurance_caption = (
+            _ASSURANCES[assurance_code].words,
+            _ASSURANCES[assurance_code].caption,
+        )
+    elif math.isfinite(_float_or_nan(row.get("target"))):
+        assurance, assurance_caption = "Not assessed against the target", "Not assessed"
+    else:
+        assurance, assurance_caption = "No target set", "No target"
+    return {
+        "variation": f"{variation.caption}: {variation.detail}",
+        "variation_caption": variation.caption,
+        "assurance": assurance,
+        "assurance_caption": assurance_caption,
+        "direction": _DIRECTIONS.get(_text_or_none(row.get("improvement")) or ""),
+    }
+
+
+def _trailing(table: pd.DataFrame, point_types: set[str]) -> pd.DataFrame:
+    """Rows at the end of the last baseline segment whose points are all of these types."""
+    judged = table[table["point_type"].notna()]
+    if judged.empty:
+        return judged
+    last = judged[judged["baseline_segment"] == judged["baseline_segment"].iloc[-1]]
+    count = 0
+    for kind in last["point_type"].astype(str).to_numpy()[::-1]:
+        if kind not in point_types:
+            break
+        count += 1
+    return last.iloc[len(last) - count :]
+
+
+@validate_params(
+    {
+        "frame": ["data-frame"],
+        "summary": _SUMMARY,
+        "value_label": ["str"],
+        "period_format": ["str"],
+        "decimals": [Interval(Integral, 0, None, closed="left"), None],
+        "value_suffix": ["str"],
+        "target_word": ["str"],
+    }
+)
+def describe_spc(
+    frame: pd.DataFrame,
+    summary: Any,
+    *,
+    value_label: str,
+    period_format: str = "%B %Y",
+    decimals: int | None = None,
+    value_suffix: str = "",
+    target_word: str = "target",
+) -> str:
+    """Describe the latest position of one series in a line of plain English for the board.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        ``SPCResult.to_frame()`` for one series (one row per period).
+    summary : pandas.Series or mapping
+        The series' row of ``SPCResult.summary()`` (a one-row DataFrame is accepted too).
+    value_label : str
+        What the values measure, with units, as on the chart's y axis ("Emergency admissions
+        per 1,000 people"); it opens the sentence on the latest value.
+    period_format : str
+        ``strftime`` format of the periods named ("%B %Y" gives "March 2025").
+    decimals : int, optional
+        Decimal places of the latest value and the target; by default 0 from 100, 1 from 1,
+        2 from 0.1 and 3 below.
+    value_suffix : str
+        Written after each value ("%" for a percentage).
+    target_word : str
+        What the target is called ("target", or "ambition" as the quarterly update says).
+
+    Returns
+    -------
+    str
+        For instance "Special cause improvement since March 2025: lower than expected for the
+        last 8 months. Emergency admissions per 1,000 people in March 2026: 10.2; target 11.0
+        – will consistently meet the target." or "No sign of change: the last 36 months vary
+        within the expected range. Emergency admissions per 1,000 people in March 2026: 12.4."
+
+    Notes
+    -----
+    Only the wording is made here: the variation, assurance, run and latest value come from
+    ``summary``; the number of recent points within the expected range (for common cause)
+    is read from the frame's ``point_type`` in the latest baseline segment.
+    """
+    row = _summary_row(summary, "describe_spc")
+    table, frequency = _prepare(frame, "describe_spc")
+    labels = icon_labels(row)
+    variation = str(row.get("variation"))
+
+    def when(value: Any) -> str:
+        return _as_timestamp(value).strftime(period_format)
+
+    def count(number: int) -> str:
+        return f"{number} {frequency.unit if number == 1 else frequency.units}"
+
+    if variation == "common_cause":
+        recent = _trailing(table, {"common_cause"})
+        if len(recent) > 1:
+            first = (
+                f"No sign of change: the last {count(len(recent))} vary within the expected range."
+            )
+        elif len(recent) == 1:
+            first = f"No sign of change: the latest {frequency.unit} is within the expected range."
+        else:
+            first = "No sign of change: the latest values vary within the expected range."
+    else:
+        kind, _, side = variation.partition("_")
+        direction = "higher" if side == "high" else "lower"
+        heading = _HEADINGS[kind]
+        start = row.get("run_start")
+        length = _float_or_nan(row.get("run_length"))
+        if _missing(start) or not math.isfinite(length):
+            wanted = (
+                {f"special_cause_{kind}_{side}"} if kind == "neutral" else {f"special_cause_{kind}"}
+            )
+            run = _trailing(table, wanted)
+            start = run["period"].iloc[0] if len(run) else None
+            length = float(len(run))
+        length_int = int(length)
+        rules = table["rule"] if "rule" in table.columns else pd.Series(dtype=object)
+        if len(rules) and rules.iloc[-1] == "trend" and len(table) > 1:
+            # A run of rising or falling points need not be above or below the mean.
+            rising = float(table["value"].iloc[-1]) > float(table["value"].iloc[-2])
+            direction = "rising" if rising else "falling"
+            first = (
+                f"{heading} since {when(start)}: {direction} {frequency.unit} after "
+                f"{frequency.unit} for the last {count(length_int)}."
+                if start is not None and length_int > 1
+                else f"{heading.rstrip(',')}: {direction} {frequency.unit} after {frequency.unit}."
+            )
+        elif start is None or length_int < 1:
+            first = f"{heading.rstrip(',')}: {direction} than expected."
+        else:
+            begin = _as_timestamp(start)
+            later = table["_x"] >= begin
+            since = int((later & table["value"].notna()).sum())
+            if length_int == 1 and since <= 1:
+                first = (
+                    f"{heading} in {when(start)}: {direction} than expected in the latest "
+                    f"{frequency.unit}."
+                )
+            elif since == length_int:
+                first = (
+                    f"{heading} since {when(start)}: {direction} than expected for the last "
+                    f"{count(length_int)}."
+                )
+            else:
+                first = (
+                    f"{heading} since {when(start)}: {direction} than expected in {length_int} "
+                    f"of the last {count(since)}."
+                )
+
+    last_value = _float_or_nan(row.get("last_value"))
+    target = _float_or_nan(row.get("target"))
+    if decimals is not None:
+        places = decimals
+    else:
+        places = _decimals_for(last_value if math.isfinite(last_value) else target)
+    last_period = row.get("last_period")
+    where = "" if _missing(last_period) else f" in {when(last_period)}"
+    second = f"{value_label}{where}: {_format_number(last_value, places)}{value_suffix}"
+    if math.isfinite(target):
+        second += f"; {target_word} {_format_number(target, places)}{value_suffix}"
+        if _text_or_none(row.get("assurance")) is not None:
+            words = (labels["assurance"] or "").replace("target", target_word)
+            second += f" – {words[:1].lower()}{words[1:]}"
+    return f"{first} {second}."

@@ -1,0 +1,343 @@
+"""One theme candidate's row: which columns measure the theme, its figures and its sentence.
+
+:func:`theme_plan` decides which cube columns measure a theme (its headline outcome or the
+fallback, and the outcome its intervention acts on); :func:`candidate_row` turns the sums
+and rates of one theme (in one place) into the candidate's figures, its impact estimate
+and :func:`facts`, the sentence a board member can read aloud, with counts and money
+worded by the ``format_*`` functions. Used by
+:func:`toolkit.prioritise.theme_measures.theme_candidates`, which re-exports the public
+names.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from toolkit.prioritise._theme_impact import impact_central, impact_range
+from toolkit.prioritise.criteria import (
+    CANDIDATE_COLUMN,
+    COHORT_LABEL_COLUMN,
+    LABEL_COLUMN,
+    OUTCOME_LABEL_COLUMN,
+    THEME_COHORT_COLUMN,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.prioritise.themes import Theme
+
+#: Score given to each strength of evidence (the library's words), for the criterion.
+EVIDENCE_SCORES: dict[str, float] = {"emerging": 1.0, "moderate": 2.0, "strong": 3.0}
+
+
+# --------------------------------------------------------------------------------------
+# Formatting figures for a board
+# --------------------------------------------------------------------------------------
+def round_figure(value: float) -> float:
+    """Round a count to two significant figures (estimates are not precise to the unit)."""
+    if not math.isfinite(value) or value == 0:
+        return value
+    digits = 1 - int(math.floor(math.log10(abs(value))))
+    return round(value, digits) if digits > 0 else float(round(value, digits))
+
+
+def format_count(value: float, *, threshold: int = 0) -> str:
+    """Format a count with thousands separators; "fewer than N" below the threshold."""
+    if not math.isfinite(value):
+        return "not known"
+    if threshold and 0 < value < threshold:
+        return f"fewer than {threshold}"
+    return f"{value:,.0f}"
+
+
+def format_money(value: float) -> str:
+    """Pounds as a board reads them: £13.7m, £420k, £950."""
+    if not math.isfinite(value):
+        return "not known"
+    size = abs(value)
+    if size >= 1e9:
+        return f"£{value / 1e9:.1f}bn"
+    if size >= 1e6:
+        return f"£{value / 1e6:.1f}m"
+    if size >= 1e4:
+        return f"£{value / 1e3:.0f}k"
+    if size >= 1e3:
+        return f"£{value / 1e3:.1f}k"
+    return f"£{value:,.0f}"
+
+
+def format_estimate(value: float) -> str:
+    """Format an estimated count at two significant figures, or "under 1"."""
+    if not math.isfinite(value):
+        return "not known"
+    if value < 1:
+        return "under 1" if value > 0 else "0"
+    return f"{round_figure(value):,.0f}"
+
+
+def format_estimate_range(low: float, high: float) -> str:
+    """Word an estimated range: "about 30 to 50", "up to about 2", "fewer than one"."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return "an unknown number of"
+    if high < 1:
+        return "fewer than one"
+    if low < 1:
+        return f"up to about {format_estimate(high)}"
+    return f"about {format_estimate(low)} to {format_estimate(high)}"
+
+
+# --------------------------------------------------------------------------------------
+# Reading a theme (one place that knows the library's field names)
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ThemePlan:
+    """The cube columns that measure one theme, and what the candidate's note says."""
+
+    theme: Theme
+    outcome: str
+    impact_outcome: str
+    intervention: Any
+    note: str
+    estimable: bool = True
+
+
+def theme_plan(theme: Theme, measures: set[str], words: dict[str, str]) -> ThemePlan | str:
+    """Decide which cube columns measure ``theme``; a string says why it cannot be."""
+    outcome = theme.outcomes[0]
+    notes = []
+    if outcome not in measures:
+        fallback = getattr(theme, "fallback_outcome", None)
+        if fallback and fallback in measures:
+            shown = words.get(fallback, fallback)
+            notes.append(
+                f"The data have no {words.get(outcome, outcome)}, so {shown} are shown instead."
+            )
+            outcome = fallback
+        else:
+            return f"the data have no {words.get(outcome, outcome)}"
+    intervention = theme.interventions[0]
+    impact_outcome = intervention.acts_on
+    estimable = impact_outcome in measures
+    if not estimable:
+        notes.append(
+            f"The data have no {words.get(impact_outcome, impact_outcome)}, so there is no "
+            f"estimate of what '{intervention.name}' could avoid: it counts as 0 in the scores."
+        )
+    return ThemePlan(theme, outcome, impact_outcome, intervention, " ".join(notes), estimable)
+
+
+def candidate_row(
+    plan: ThemePlan,
+    *,
+    place: str | None,
+    within: str | None,
+    sums: pd.Series,
+    rate: pd.Series,
+    ratio: float,
+    excess: float,
+    gap_share: dict[str, float],
+    years: float,
+    cohort_label: str | None,
+    words: dict[str, str],
+    threshold: int,
+    prevalence: tuple[float, float] = (math.nan, math.nan),
+    inequality: pd.Series | None = None,
+    premature: pd.Series | None = None,
+) -> dict[str, Any]:
+    """One candidate's figures, estimate and sentence."""
+    theme = plan.theme
+    intervention = plan.intervention
+    persons = float(sums["persons"])
+    events = float(sums["events"])
+    if plan.estimable:
+        impact_events = float(sums["impact_events"]) / years
+        low, high = impact_range(impact_events, intervention)
+        central = impact_central(impact_events, intervention)
+    else:
+        low = high = central = math.nan
+    # Deaths and people who smoke have no cash value: no cost estimate (0 in the scores).
+    unit_cost = math.nan if intervention.unit_cost is None else float(intervention.unit_cost.value)
+    costed = math.isfinite(unit_cost)
+    cohort_words = cohort_label or theme.cohort.replace("_", " ")
+    if within == "core20":
+        where, where_label = " in the most deprived fifth", " (most deprived fifth)"
+        suffix = "/core20"
+    elif within == "place":
+        where, where_label = f" in {place}", f" ({place})"
+        suffix = f"/{place}"
+    else:
+        where, where_label, suffix = "", "", ""
+    evidence = str(intervention.evidence)
+    years_low, years_high = theme.time_to_impact.years_low, theme.time_to_impact.years_high
+    area = theme.core20plus5 or ""
+    outcome_words = words.get(plan.outcome, plan.outcome.replace("_", " "))
+    return {
+        CANDIDATE_COLUMN: theme.id + suffix,
+        LABEL_COLUMN: theme.name + where_label,
+        THEME_COHORT_COLUMN: theme.id,
+        "theme_name": theme.name,
+        "programme": theme.programme,
+        "cohort": theme.cohort,
+        COHORT_LABEL_COLUMN: cohort_words + where,
+        "outcome": plan.outcome,
+        OUTCOME_LABEL_COLUMN: outcome_words[:1].upper() + outcome_words[1:],
+        **({"place": place} if within == "place" else {}),
+        "persons": int(round(persons)),
+        "_events": events,
+        "events_a_year": events / years,
+        "rate": float(rate["value"]) / years,
+        "lower_95": float(rate["lower_95"]) / years,
+        "upper_95": float(rate["upper_95"]) / years,
+        "rate_unit": "per 1,000 people a year",
+        "deprivation_ratio": ratio,
+        "deprivation_gap": ratio - 1.0 if math.isfinite(ratio) else 0.0,
+        "sii": (
+            float(inequality["sii"]) / years
+            if inequality is not None and pd.notna(inequality["sii"])
+            else math.nan
+        ),
+        "rii": (
+            float(inequality["rii"])
+            if inequality is not None and pd.notna(inequality["rii"])
+            else math.nan
+        ),
+        "premature_death_rate": (
+            float(premature["value"]) / years if premature is not None else math.nan
+        ),
+        "premature_death_rate_lower_95": (
+            float(premature["lower_95"]) / years if premature is not None else math.nan
+        ),
+        "premature_death_rate_upper_95": (
+            float(premature["upper_95"]) / years if premature is not None else math.nan
+        ),
+        "excess_events_a_year": excess / years if math.isfinite(excess) else 0.0,
+        "excess_share": (excess / events) if events > 0 and math.isfinite(excess) else 0.0,
+        "le_gap_share": float(sum(gap_share.get(c, 0.0) for c in theme.causes_of_death)),
+        "cause_deaths_a_year": float(sums["cause_deaths"]) / years,
+        "premature_deaths_a_year": float(sums["premature_deaths"]) / years,
+        "cost_a_year": float(sums["cost"]) / years,
+        "cost_per_head": float(sums["cost"]) / persons / years if persons else 0.0,
+        "intervention": intervention.name,
+        "intervention_source": intervention.effect_source,
+        "evidence": evidence,
+        "evidence_score": EVIDENCE_SCORES.get(evidence, 0.0),
+        "core20plus5": 1.0 if area else 0.0,
+        "core20plus5_area": area,
+        "time_to_impact_years": (years_low + years_high) / 2,
+        "impact_outcome": plan.impact_outcome,
+        "expected_cases": prevalence[0],
+        "recorded_cases": prevalence[1],
+        "undiagnosed_estimate": max(prevalence[0] - prevalence[1], 0.0)
+        if math.isfinite(prevalence[0])
+        else math.nan,
+        "prevalence_source": (
+            theme.expected_prevalence.source if theme.expected_prevalence is not None else ""
+        ),
+        "avoidable_low": low,
+        "avoidable_high": high,
+        "avoidable_mid": central if plan.estimable else 0.0,
+        "avoidable_cost_low": low * unit_cost if costed else 0.0,
+        "avoidable_cost_high": high * unit_cost if costed else 0.0,
+        "avoidable_cost_mid": central * unit_cost if costed and plan.estimable else 0.0,
+        "unit_cost": unit_cost,
+        "facts": facts(
+            plan,
+            cohort_words=cohort_words + where,
+            persons=persons,
+            events_a_year=events / years,
+            cost_a_year=float(sums["cost"]) / years,
+            ratio=ratio,
+            low=low,
+            high=high,
+            unit_cost=unit_cost,
+            words=words,
+            threshold=threshold,
+            prevalence=prevalence,
+            prevalence_ages=(
+                theme.expected_prevalence.ages if theme.expected_prevalence is not None else ""
+            ),
+        ),
+        "note": " ".join(
+            part
+            for part in (
+                plan.note,
+                ""
+                if math.isfinite(ratio)
+                else "Too few events to compare the most and least deprived fifths: the gap "
+                "counts as 0 in the scores.",
+            )
+            if part
+        ),
+    }
+
+
+def inequality_words(ratio: float) -> str:
+    """Word the most deprived fifth's rate against the least deprived fifth's."""
+    if not math.isfinite(ratio):
+        return " (too few events to compare the most and least deprived fifths)"
+    if 0.9 <= ratio <= 1.1:
+        return ", about the same rate as in the least deprived fifth, age for age"
+    return f", {ratio:.1f} times the rate in the least deprived fifth, age for age"
+
+
+def facts(
+    plan: ThemePlan,
+    *,
+    cohort_words: str,
+    persons: float,
+    events_a_year: float,
+    cost_a_year: float,
+    ratio: float,
+    low: float,
+    high: float,
+    unit_cost: float,
+    words: dict[str, str],
+    threshold: int,
+    prevalence: tuple[float, float] = (math.nan, math.nan),
+    prevalence_ages: str = "",
+) -> str:
+    """Write the candidate as one sentence a board member can read aloud."""
+    intervention = plan.intervention
+    outcome_words = words.get(plan.outcome, plan.outcome.replace("_", " "))
+    impact_words = words.get(plan.impact_outcome, plan.impact_outcome.replace("_", " "))
+    people = (
+        f"{format_count(persons, threshold=threshold)} people, whose care costs "
+        f"{format_money(cost_a_year)} a year"
+    )
+    if plan.outcome == "cost_gbp":
+        events_text = f"{format_money(events_a_year)} a year on care"
+    elif plan.outcome.startswith("persons_"):
+        # A count of people with a status (who smoke, say), not events in a year.
+        events_text = f"{format_count(events_a_year, threshold=threshold)} {outcome_words}"
+    else:
+        events_text = f"{format_count(events_a_year, threshold=threshold)} {outcome_words} a year"
+    reach = intervention.reach
+    money = (
+        f"{format_money(low * unit_cost)} to {format_money(high * unit_cost)}; an estimate"
+        if math.isfinite(unit_cost)
+        else "an estimate"
+    )
+    verb = "mean" if plan.impact_outcome.startswith("persons_") else "avoid"
+    fewer = " fewer" if verb == "mean" else ""
+    if plan.estimable:
+        estimate = (
+            f"{intervention.name[:1].lower()}{intervention.name[1:]}, reaching "
+            f"{reach.low:.0%} to {reach.high:.0%} of them, could {verb} "
+            f"{format_estimate_range(low, high)}{fewer} {impact_words} a year ({money})"
+        )
+    else:
+        estimate = (
+            f"no estimate of what '{intervention.name}' could avoid, because the data have no "
+            f"{impact_words}"
+        )
+    expected, recorded = prevalence
+    if math.isfinite(expected) and expected > recorded:
+        estimate += (
+            f"; published prevalence suggests about {format_estimate(expected - recorded)} "
+            f"more people aged {prevalence_ages} have the condition but are not recorded "
+            "(an estimate)"
+        )
+    return f"{cohort_words}: {people}; {events_text}{inequality_words(ratio)}; {estimate}."

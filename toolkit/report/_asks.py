@@ -1,0 +1,334 @@
+"""The board report's closing sections: the asks, the decision box and the provenance.
+
+The job of this module is to say what the board is asked to agree (the asks, and the
+decision box of page 1), where the figures came from (the provenance box: versions, data
+fingerprints, seed, methods, how persons matched areas) and the notes the report prints
+around them (the map's attribution, the synthetic data banner, the note shown without a
+workshop). Its functions are importable from :mod:`toolkit.report.sections`.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+from toolkit.report.config import ReportConfig
+from toolkit.report.inputs import ReportInputs
+from toolkit.report.linked import JOIN_REASONS, LinkedTables
+from toolkit.report.tables import BoardText, Count, bullet_list, heading, sentence
+
+if TYPE_CHECKING:
+    from toolkit.indicators import DeprivationProfile
+    from toolkit.prioritise import Prioritisation
+
+#: Method statements for the provenance box.
+METHODS: tuple[str, ...] = (
+    "Data checked against the toolkit's data contract (pandera); no person dropped.",
+    "Segments: the {model} model's rules, one segment per person (the first rule met).",
+    "Rates: directly age-standardised to the European Standard Population 2013, Dobson 95% "
+    "limits (as OHID Fingertips); not published below 10 events.",
+    "Inequality: slope and relative index of inequality across IMD deciles (Low and Low "
+    "2004), 95% limits by Monte Carlo simulation; excess admissions by indirect "
+    "standardisation to the least deprived decile's age-specific rates.",
+    "Priorities: themes from the toolkit's themes library (each figure with its source), "
+    "measured on cohorts that overlap; weighted sum of min-max normalised criteria, one "
+    "priority per theme; robustness from 10,000 weightings drawn around the chosen weights "
+    "(Dirichlet). Estimates of avoidable events are ranges: events a year in the cohort x "
+    "share reached x share who take it up x the cited relative risk reduction.",
+    "Disclosure control: counts from 1 to the threshold less one are suppressed, with the "
+    "rates and shares computed from them; the report's tables are treated as one set of linked "
+    "tables (segments, deciles, places and the join all add up to the same people), and "
+    "further figures are suppressed until no suppressed count can be worked out exactly, or "
+    "shown to be small, from any combination of the figures shown (checked by linear "
+    "programming).",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# The asks and the provenance
+# ---------------------------------------------------------------------------------------------
+
+
+def board_asks(
+    priorities: Prioritisation,
+    profile: DeprivationProfile,
+    *,
+    config: ReportConfig,
+    workshop_held: bool,
+) -> BoardText:
+    """Return what the board is asked to agree.
+
+    Parameters
+    ----------
+    priorities : Prioritisation
+        The prioritisation.
+    profile : DeprivationProfile
+        Emergency admissions by deprivation (for the Core20 figures).
+    config : ReportConfig
+        For the period.
+    workshop_held : bool
+        Whether a workshop decision log was given.
+
+    Returns
+    -------
+    BoardText
+        A numbered list of asks. When no priority could be suggested, the first ask says so
+        and asks the board to agree how priorities will be chosen instead.
+    """
+    if priorities.is_empty:
+        items = [
+            sentence(
+                "No priority could be suggested: no theme had enough people or events in this "
+                "system to be measured (see section 4). Agree how priorities will be chosen for "
+                f"{config.period} instead, for example by pooling several years of data or by "
+                "measuring the themes with neighbouring systems.",
+                tag="li",
+            ),
+            sentence(
+                "Agree that any priority chosen reports its effect on people in the most "
+                "deprived fifth of neighbourhoods (Core20).",
+                tag="li",
+            ),
+            sentence(
+                "Ask for this evidence to be re-run when the data are refreshed; the report "
+                "rebuilds from the data, configuration and seed recorded below.",
+                tag="li",
+            ),
+        ]
+        return heading("What the board is asked to agree") + bullet_list(items, ordered=True)
+    core = profile.core20.iloc[0]
+    count = len(priorities.labels)
+    items = [
+        sentence(
+            f"Agree the {count} priorities above"
+            + (" as ranked by the workshop" if workshop_held else "")
+            + f" as the system's focus for {config.period}, and that not everything can be a "
+            "priority at the same time.",
+            tag="li",
+        ),
+        sentence(
+            "Agree that each priority reports its effect on people in the most deprived fifth of "
+            f"neighbourhoods (Core20), who make up {core['population_share']:.0%} of people and "
+            f"{core['event_share']:.0%} of emergency admissions.",
+            tag="li",
+        ),
+    ]
+    if not workshop_held:
+        items.append(
+            sentence(
+                "Ask partners (clinicians, councils, the voluntary sector and residents) to weigh "
+                "the criteria at a co-production workshop before the list is final.",
+                tag="li",
+            )
+        )
+    items.append(
+        sentence(
+            "Ask for this evidence to be re-run when the data are refreshed, showing what moved; "
+            "the report rebuilds from the data, configuration and seed recorded below.",
+            tag="li",
+        )
+    )
+    return heading("What the board is asked to agree") + bullet_list(items, ordered=True)
+
+
+def provenance(
+    config: ReportConfig,
+    inputs: ReportInputs,
+    *,
+    when: date | None = None,
+    model_title: str = "Bridges to Health",
+    methods: Sequence[str] = METHODS,
+    linked: LinkedTables | None = None,
+) -> BoardText:
+    """Return the provenance box: toolkit version, data fingerprints, seed, date, methods.
+
+    Parameters
+    ----------
+    config : ReportConfig
+        The report's configuration.
+    inputs : ReportInputs
+        The data and their fingerprints.
+    when : datetime.date, optional
+        Date of the run (today by default).
+    model_title : str
+        The segmentation model's name, for the methods.
+    methods : sequence of str
+        Method statements (``{model}`` is replaced by ``model_title``).
+    linked : LinkedTables, optional
+        The report's linked tables. How persons matched areas is said as counts by
+        reason, suppressed as the tables are; never the codes of unmatched areas with
+        their counts (a code with 1 beside it points at a person). Without it, the line
+        says only that every person was kept.
+
+    Returns
+    -------
+    BoardText
+        A boxed paragraph and list (HTML class ``provenance``).
+    """
+    from toolkit import versions
+
+    found = versions()
+    day = (when or date.today()).isoformat()
+    if config.is_demo and when is None:
+        # The committed demo report is rebuilt by `make demo`: a date would change it daily.
+        day = "not recorded for the demo (so that rebuilding it changes nothing)"
+    methods = [method.replace("{model}", model_title) for method in methods]
+    facts = [
+        (
+            "Toolkit",
+            f"pophealth-toolkit {found['pophealth-toolkit']} (Python {found['python']}, "
+            f"pandas {found['pandas']}, statsmodels {found['statsmodels']})",
+        ),
+        ("Data", inputs.description),
+        *[(f"SHA-256 of {name}", digest) for name, digest in inputs.fingerprints.items()],
+        ("Configuration", config.source.rsplit("/", 1)[-1] if config.source else "built in"),
+        *(
+            [("Analysts' criteria scores", config.criteria_scores.rsplit("/", 1)[-1])]
+            if config.criteria_scores
+            else []
+        ),
+        ("Seed", str(config.seed)),
+        ("Disclosure threshold", f"counts below {config.disclosure_threshold} suppressed"),
+        ("Run on", day),
+    ]
+    join = _join_sentence(linked, config.disclosure_threshold)
+    facts.append(("Joined to areas", join.text))
+    text = "\n".join(["Provenance"] + [f"{name}: {value}" for name, value in facts] + list(methods))
+    rows = "".join(
+        f"<tr><th scope='row' data-kind='text'>{html.escape(name)}</th>"
+        f"<td data-kind='text'><code>{html.escape(value)}</code></td></tr>"
+        if name.startswith("SHA")
+        else f"<tr><th scope='row' data-kind='text'>{html.escape(name)}</th>"
+        f"<td data-kind='text'>{join.html if name == 'Joined to areas' else html.escape(value)}"
+        "</td></tr>"
+        for name, value in facts
+    )
+    listed = "".join(f"<li>{html.escape(method)}</li>" for method in methods)
+    markup = (
+        '<aside class="provenance"><h2>Provenance</h2>'
+        f'<table class="provenance-table">{rows}</table>'
+        f"<h3>Methods</h3><ul>{listed}</ul></aside>"
+    )
+    return BoardText(text, markup)
+
+
+def _join_sentence(linked: LinkedTables | None, threshold: int) -> BoardText:
+    """Say how persons matched areas: counts by reason, suppressed, no codes."""
+    if linked is None:
+        return sentence("every person kept (counts by reason are in the analyst's join report).")
+    parts: list[str | Count] = []
+    total = "segments/total/persons"
+    parts += [Count(linked.value(total), hidden=linked.is_suppressed(total), figure=total)]
+    parts.append(" persons kept: ")
+    for position, reason in enumerate(JOIN_REASONS):
+        key = f"join/{reason}/persons"
+        if position:
+            parts.append(", " if position < len(JOIN_REASONS) - 1 else " and ")
+        parts += [Count(linked.value(key), hidden=linked.is_suppressed(key), figure=key)]
+        parts.append(f" {reason}")
+    parts.append(".")
+    text = sentence(*parts, threshold=threshold, tag="span")
+    return text
+
+
+def map_attribution(config: ReportConfig) -> str:
+    """Return the attribution printed under the map: the configuration's, or the default.
+
+    The default is the wording ONS asks for with its boundaries (Open Government Licence,
+    OS Crown copyright) for an areas file, and "synthetic boundaries" for the demo system.
+    """
+    from toolkit.report.config import ONS_ATTRIBUTION
+
+    if config.map_attribution:
+        return config.map_attribution
+    if config.is_demo:
+        return "Boundaries: synthetic (the demo system's imaginary places)."
+    return ONS_ATTRIBUTION.format(year=date.today().year)
+
+
+#: Said on every page of a report built from synthetic data.
+SYNTHETIC_BANNER = "Synthetic data: made-up people, for rehearsal. Not for decisions."
+
+
+def decision_box(
+    priorities: Prioritisation, *, config: ReportConfig, synthetic: bool | None = None
+) -> BoardText:
+    """Return the decision the board is asked to take, with the shortlist, for page 1.
+
+    Parameters
+    ----------
+    priorities : Prioritisation
+        The prioritisation.
+    config : ReportConfig
+        For the period, and whether the data are synthetic.
+    synthetic : bool, optional
+        The data are synthetic (:attr:`toolkit.report.ReportInputs.synthetic`); by default
+        as the configuration says.
+
+    Returns
+    -------
+    BoardText
+        A boxed paragraph and numbered list (HTML class ``decision``).
+    """
+    if priorities.is_empty:
+        ask = (
+            "The board is asked to note that no priority could be suggested from these data "
+            "(no theme had enough people or events to measure), and to agree how priorities "
+            "will be chosen instead (section 4)."
+        )
+        items: list[str] = []
+    else:
+        ask = (
+            f"The board is asked to agree these {len(priorities.labels)} priorities for "
+            f"{config.period} (or to change the list at the workshop), and to follow them "
+            "with the measures below:"
+        )
+        items = list(priorities.labels)
+    caution = (
+        [f"{SYNTHETIC_BANNER} The figures show how the report works, not a real system."]
+        if (config.is_synthetic if synthetic is None else synthetic)
+        else []
+    )
+    text = "\n".join(
+        ["Decision for the board", ask, *(f"{n}. {item}" for n, item in enumerate(items, 1))]
+        + caution
+    )
+    listed = "".join(f"<li>{html.escape(item)}</li>" for item in items)
+    markup = (
+        '<section class="decision"><h2>Decision for the board</h2>'
+        f"<p>{html.escape(ask)}</p>"
+        + (f"<ol>{listed}</ol>" if listed else "")
+        + "".join(f'<p class="synthetic-note">{html.escape(line)}</p>' for line in caution)
+        + "</section>"
+    )
+    return BoardText(text, markup)
+
+
+def no_workshop_note(priorities: Prioritisation | None = None) -> BoardText:
+    """Return the note shown when no workshop decision log was given.
+
+    Parameters
+    ----------
+    priorities : Prioritisation, optional
+        The report's prioritisation: when it suggested no priority, the note says there
+        was nothing for a workshop to weigh.
+
+    Returns
+    -------
+    BoardText
+        A heading and a sentence.
+    """
+    if priorities is not None and priorities.is_empty:
+        return heading("What the workshop decided") + sentence(
+            "No workshop was held on this report's figures: with no priority suggested, there "
+            "was nothing for the tables to weigh. With more people in the data (a longer "
+            "period, or a larger area), rebuild the report and hold the workshop on its "
+            "shortlist."
+        )
+    return heading("What the workshop decided") + sentence(
+        "No workshop decision log was given: the shortlist above is at equal weights. After "
+        "the co-production workshop, rebuild this report with its decision log to show each "
+        "table's weights, the agreed shortlist and where the tables agree."
+    )

@@ -1,0 +1,471 @@
+"""The board report's sections on outcomes by deprivation and by place.
+
+The job of this module is the report's second section: emergency admissions by IMD decile
+(figures, table, the inequality headline and the chart of the rate by decile) and by place
+(figures, table and the neighbourhood map). Its functions are importable from
+:mod:`toolkit.report.sections`, as the report's notebook calls them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from toolkit.report._section_parts import _chart_rows, _join, _linked_table, _rows
+from toolkit.report.charts import deprivation_chart
+from toolkit.report.config import ReportConfig
+from toolkit.report.linked import LinkedTables
+from toolkit.report.tables import (
+    TOTAL_ROW,
+    BoardTable,
+    BoardText,
+    TableColumn,
+    add_total_row,
+    heading,
+    sentence,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from toolkit.indicators import DeprivationProfile
+
+#: Figures per deprivation decile (:func:`deprivation_figures`).
+DEPRIVATION_COLUMNS: tuple[TableColumn, ...] = (
+    TableColumn("decile_label", "IMD decile"),
+    TableColumn("population", "People", "count"),
+    TableColumn("events", "Emergency admissions", "count"),
+    TableColumn("rate", "Rate per 100,000 (age-standardised)", "rate", depends_on="events"),
+    TableColumn("interval", "95% confidence interval", depends_on="events"),
+    TableColumn("excess", "Excess admissions", "estimate", depends_on="events"),
+    TableColumn("excess_cost", "Cost of excess admissions", "money", depends_on="events"),
+)
+
+#: Figures per place (:func:`place_figures`).
+PLACE_COLUMNS: tuple[TableColumn, ...] = (
+    TableColumn("place", "Place"),
+    TableColumn("neighbourhoods", "Neighbourhoods", "rank"),
+    TableColumn("persons", "People", "count"),
+    TableColumn(
+        "core20_share", "% of people in the most deprived fifth", "share", depends_on="persons"
+    ),
+    TableColumn("events", "Emergency admissions", "count"),
+    TableColumn("dsr", "Rate per 100,000 (age-standardised)", "rate", depends_on="events"),
+    TableColumn(
+        "standardised_ratio",
+        "Admissions vs least deprived (100 = same)",
+        "rate",
+        depends_on="events",
+    ),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcomes by deprivation
+# ---------------------------------------------------------------------------------------------
+
+
+def deprivation_figures(profile: DeprivationProfile, *, system_rate: pd.DataFrame) -> pd.DataFrame:
+    """Return emergency admissions by IMD decile with a total row, ready for the table.
+
+    Parameters
+    ----------
+    profile : DeprivationProfile
+        From :func:`toolkit.indicators.deprivation_profile` (with a ``unit_cost`` for the
+        excess cost).
+    system_rate : pandas.DataFrame
+        One row from :func:`toolkit.indicators.directly_standardised_rate` on the whole
+        cube: the system's rate, shown on the total row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per decile then the total row: ``decile_label``, ``population``,
+        ``events``, ``rate``, ``lower_95``, ``upper_95``, ``interval`` (text), ``excess``
+        and ``excess_cost`` (the total row sums the positive excesses).
+    """
+    frame = profile.to_frame()
+    quantile = profile.quantile
+    if "excess_cost" not in frame.columns:
+        frame = frame.assign(excess_cost=np.nan)
+    table = pd.DataFrame(
+        {
+            "decile": frame[quantile].astype("int64"),
+            "decile_label": frame[quantile].map(
+                lambda d: (
+                    f"{d:.0f} (most deprived)"
+                    if d == 1
+                    else (f"{d:.0f} (least deprived)" if d == 10 else f"{d:.0f}")
+                )
+            ),
+            "population": frame["population"].astype("int64"),
+            "events": frame["events"].astype("int64"),
+            "rate": frame["rate"].astype("float64"),
+            "lower_95": frame["lower_95"].astype("float64"),
+            "upper_95": frame["upper_95"].astype("float64"),
+            "excess": frame["excess"].astype("float64"),
+            "excess_cost": frame["excess_cost"].astype("float64"),
+        }
+    )
+    total = profile.excess_total.iloc[0]
+    table = add_total_row(
+        table, columns=["population", "events"], label_column="decile_label", label="All deciles"
+    )
+    system = system_rate.iloc[0]
+    table.loc[TOTAL_ROW, ["rate", "lower_95", "upper_95"]] = [
+        float(system["value"]),
+        float(system["lower_95"]),
+        float(system["upper_95"]),
+    ]
+    table.loc[TOTAL_ROW, "excess"] = float(total["excess_positive"])
+    table.loc[TOTAL_ROW, "excess_cost"] = float(total.get("excess_cost_positive", np.nan))
+    return table.assign(
+        interval=[
+            f"{low:,.1f} to {high:,.1f}" if np.isfinite(low) and np.isfinite(high) else "[x]"
+            for low, high in zip(table["lower_95"], table["upper_95"], strict=True)
+        ]
+    )
+
+
+def deprivation_table(
+    figures: pd.DataFrame,
+    *,
+    period: str,
+    threshold: int,
+    linked: LinkedTables | None = None,
+    edition: str = "2019",
+) -> BoardTable:
+    """Return the table of emergency admissions by deprivation decile.
+
+    Parameters
+    ----------
+    figures : pandas.DataFrame
+        :func:`deprivation_figures`.
+    period : str
+        The period, for the caption.
+    threshold : int
+        The disclosure threshold.
+    linked : LinkedTables, optional
+        The report's linked tables: cells that figures elsewhere would reveal are hidden.
+    edition : str
+        The Indices of Deprivation edition of the deciles ("2019", "2025"), from the areas
+        table (:attr:`toolkit.report.ReportInputs.imd_edition`).
+
+    Returns
+    -------
+    BoardTable
+        One row per decile and the total row.
+    """
+    return _linked_table(
+        figures,
+        table="deprivation",
+        columns=DEPRIVATION_COLUMNS,
+        caption=f"Emergency admissions by deprivation (IMD {edition} deciles), {period}",
+        threshold=threshold,
+        notes=(
+            "Excess admissions: admissions above what each decile would have at the least "
+            "deprived decile's age-specific rates (negative where a decile does better). The "
+            "total counts only the deciles above the reference.",
+        ),
+        linked=linked,
+    )
+
+
+def inequality_summary(profile: DeprivationProfile, *, config: ReportConfig) -> BoardText:
+    """Return the inequality headline: SII, RII, excess admissions and their cost.
+
+    Parameters
+    ----------
+    profile : DeprivationProfile
+        Emergency admissions by deprivation (with a unit cost for the excess cost).
+    config : ReportConfig
+        For the period and the unit cost.
+
+    Returns
+    -------
+    BoardText
+        Three short paragraphs, figures rounded as the board reads them.
+    """
+    sii = profile.sii.iloc[0]
+    total = profile.excess_total.iloc[0]
+    per = f"{profile.multiplier:,.0f}"
+    parts: list[BoardText] = []
+    if np.isfinite(sii["sii"]):
+        parts.append(
+            sentence(
+                f"Slope index of inequality (SII): {sii['sii']:,.0f} per {per} people a year "
+                f"(95% CI {sii['sii_lower_95']:,.0f} to {sii['sii_upper_95']:,.0f}). Going from "
+                "the most to the least deprived end of the system, the age-standardised rate of "
+                f"emergency admissions {'falls' if sii['sii'] < 0 else 'rises'} by about "
+                f"{abs(sii['sii']):,.0f} per {per}."
+            )
+        )
+        parts.append(
+            sentence(
+                f"Relative index of inequality (RII): {sii['rii']:.2f} (95% CI "
+                f"{sii['rii_lower_95']:.2f} to {sii['rii_upper_95']:.2f}): the least deprived "
+                f"end's rate is {sii['rii']:.2f} times the most deprived end's."
+            )
+        )
+    else:
+        parts.append(sentence(f"Slope index of inequality: not calculated ({sii['note']})."))
+    excess = float(total["excess_positive"])
+    cost = float(total.get("excess_cost_positive", np.nan))
+    low, high = (
+        float(total.get(f"excess_positive_{end}_95", np.nan)) for end in ("lower", "upper")
+    )
+    cost_low, cost_high = (
+        float(total.get(f"excess_cost_positive_{end}_95", np.nan)) for end in ("lower", "upper")
+    )
+    limits = (
+        f" (95% CI {round(low, -1):,.0f} to {round(high, -1):,.0f})"
+        if np.isfinite(low) and np.isfinite(high)
+        else ""
+    )
+    cost_limits = (
+        f" (95% CI £{cost_low / 1e6:,.1f}m to £{cost_high / 1e6:,.1f}m)"
+        if np.isfinite(cost_low) and np.isfinite(cost_high)
+        else ""
+    )
+    valued = (
+        f", costing about £{cost / 1e6:,.1f}m{cost_limits} at "
+        f"£{config.admission_unit_cost:,.0f} an admission"
+        if np.isfinite(cost)
+        else ""
+    )
+    parts.append(
+        sentence(
+            "Excess admissions: if every decile had the age-specific rates of the least deprived "
+            f"decile, there would be about {round(excess, -1):,.0f} fewer emergency admissions "
+            f"in {config.period}{limits}{valued}."
+        )
+    )
+    gap = getattr(profile, "gap", None)
+    if gap is not None and len(gap) and np.isfinite(float(gap["absolute_gap"].iloc[0])):
+        row = gap.iloc[0]
+        per = f"{profile.multiplier:,.0f}"
+        absolute = float(row["absolute_gap"])
+        parts.append(
+            sentence(
+                "Gap: the age-standardised rate of emergency admissions in the most deprived "
+                f"fifth is {abs(absolute):,.0f} per {per} "
+                f"{'higher' if absolute >= 0 else 'lower'} than in the least deprived fifth "
+                f"(95% CI {row['absolute_gap_lower_95']:,.0f} to "
+                f"{row['absolute_gap_upper_95']:,.0f}), {row['relative_gap']:.2f} times as high "
+                f"(95% CI {row['relative_gap_lower_95']:.2f} to "
+                f"{row['relative_gap_upper_95']:.2f})."
+            )
+        )
+    return heading("Inequality in emergency admissions", level=3) + _join(parts)
+
+
+def deprivation_chart_figure(
+    figures: pd.DataFrame,
+    profile: DeprivationProfile,
+    *,
+    period: str,
+    threshold: int,
+    linked: LinkedTables | None = None,
+) -> Figure:
+    """Return the chart of the rate by decile, after suppression, with the SII in its title.
+
+    Parameters
+    ----------
+    figures : pandas.DataFrame
+        :func:`deprivation_figures`.
+    profile : DeprivationProfile
+        For the SII and RII.
+    period : str
+        The period.
+    threshold : int
+        The disclosure threshold.
+    linked : LinkedTables, optional
+        The report's linked tables: the chart hides what the table hides.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
+    shown = _chart_rows(
+        figures,
+        table="deprivation",
+        columns=DEPRIVATION_COLUMNS,
+        threshold=threshold,
+        linked=linked,
+    )
+    shown = shown.assign(
+        decile=profile.to_frame()[profile.quantile].to_numpy(dtype="float64"),
+        lower_95=shown["lower_95"].where(shown["rate"].notna()),
+        upper_95=shown["upper_95"].where(shown["rate"].notna()),
+    )
+    sii = profile.sii.iloc[0]
+    subtitle = (
+        f"SII {sii['sii']:,.0f} per {profile.multiplier:,.0f}; RII {sii['rii']:.2f} "
+        "(a negative SII means higher rates in more deprived areas)"
+        if np.isfinite(sii["sii"])
+        else None
+    )
+    return deprivation_chart(
+        shown,
+        quantile="decile",
+        label=profile.label,
+        multiplier=profile.multiplier,
+        period=period,
+        subtitle=subtitle,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Places
+# ---------------------------------------------------------------------------------------------
+
+
+def place_figures(
+    indicators: Any,
+    *,
+    system_rate: pd.DataFrame | None = None,
+    linked: LinkedTables | None = None,
+) -> pd.DataFrame:
+    """Return the places of :func:`toolkit.places.area_indicators`, with a total row.
+
+    Parameters
+    ----------
+    indicators : toolkit.places.AreaIndicators
+        Emergency admissions by neighbourhood and place.
+    system_rate : pandas.DataFrame, optional
+        The whole system's age-standardised rate (one row of
+        :func:`toolkit.indicators.directly_standardised_rate`), shown on the total row.
+    linked : LinkedTables, optional
+        The report's linked tables. When given, the share in the most deprived fifth is
+        that of the place's registered people (the table's "People"), counted there, so
+        that the share and the people it is a share of are the same people; otherwise it
+        is the share of the areas' population.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per place then the total row: people, admissions and neighbourhoods
+        summed; the share in the most deprived fifth; admissions
+        against those expected at the least deprived decile's rates recomputed from the
+        sums; the system's rate when given.
+    """
+    places = indicators.to_frame("place")
+    columns = ["place", "neighbourhoods", "persons", "core20_share", "events", "dsr"]
+    table = places[[*columns, "standardised_ratio"]].astype({"persons": "int64", "events": "int64"})
+    totalled = add_total_row(
+        table,
+        columns=["neighbourhoods", "persons", "events"],
+        label_column="place",
+        label="All places",
+    )
+    population = places["population"].to_numpy(dtype="float64")
+    share = places["core20_share"].to_numpy(dtype="float64")
+    if population.sum() > 0:
+        totalled.loc[TOTAL_ROW, "core20_share"] = float(
+            (share * population).sum() / population.sum()
+        )
+    expected = places["expected_events"].to_numpy(dtype="float64").sum()
+    if expected > 0:
+        totalled.loc[TOTAL_ROW, "standardised_ratio"] = float(
+            100 * places["events"].to_numpy(dtype="float64").sum() / expected
+        )
+    if system_rate is not None and len(system_rate) == 1:
+        totalled.loc[TOTAL_ROW, "dsr"] = float(system_rate["value"].iloc[0])
+    if linked is not None:
+        shares = []
+        for place in _rows(totalled, "place"):
+            core, people = f"places/{place}/core20", f"places/{place}/persons"
+            known = core in linked.cells and people in linked.cells and linked.value(people)
+            shares.append(linked.value(core) / linked.value(people) if known else np.nan)
+        totalled["core20_share"] = shares
+    return totalled
+
+
+def place_table(
+    figures: pd.DataFrame,
+    *,
+    period: str,
+    threshold: int,
+    linked: LinkedTables | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> BoardTable:
+    """Return the table of emergency admissions by place.
+
+    Parameters
+    ----------
+    figures : pandas.DataFrame
+        :func:`place_figures`.
+    period : str
+        The period.
+    threshold : int
+        The disclosure threshold.
+    linked : LinkedTables, optional
+        The report's linked tables: cells that figures elsewhere would reveal are hidden,
+        and the share in the most deprived fifth where it would reveal a small count.
+    labels : mapping of str to str, optional
+        Short labels for places (the configuration's ``place_labels``), by their name in
+        the areas file; places not named keep their name.
+
+    Returns
+    -------
+    BoardTable
+        One row per place and a total row.
+    """
+    shown = figures
+    if labels:
+        shown = figures.assign(
+            place=[
+                labels.get(str(name), name) if label != TOTAL_ROW else name
+                for label, name in zip(figures.index, figures["place"], strict=True)
+            ]
+        )
+    return _linked_table(
+        figures,
+        table="places",
+        columns=PLACE_COLUMNS,
+        caption=f"Emergency admissions by place, {period}",
+        threshold=threshold,
+        notes=(
+            "Admissions vs least deprived: observed admissions as a percentage of those "
+            "expected at the least deprived decile's age-specific rates.",
+        ),
+        linked=linked,
+        shown=shown,
+    )
+
+
+def neighbourhood_map(indicators: Any, *, period: str, attribution: str | None = None) -> Figure:
+    """Return the map of emergency admission rates by neighbourhood, places outlined.
+
+    Parameters
+    ----------
+    indicators : toolkit.places.AreaIndicators
+        With neighbourhood polygons.
+    period : str
+        The period.
+    attribution : str, optional
+        Where the boundaries come from, printed under the map (the ONS and OS wording
+        for ONS boundaries: :func:`map_attribution`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The choropleth (quintiles; rates below 10 admissions are not published).
+    """
+    from toolkit.places import choropleth
+
+    return choropleth(
+        indicators.neighbourhoods,
+        "dsr",
+        title=f"Emergency admissions per 100,000 people, age-standardised, {period}",
+        legend_title="Admissions per 100,000 a year",
+        measure="rate",
+        places=indicators.places,
+        caption="Rates with fewer than 10 admissions are not published."
+        + (f"\n{attribution}" if attribution else ""),
+        figsize=(9.0, 7.0),
+    )

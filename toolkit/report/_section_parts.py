@@ -1,0 +1,167 @@
+"""What the board report's sections share: the linked protection of their tables.
+
+The job of this module is the step every table and chart of the report takes before it is
+shown: checking that its counts are those the report's linked tables hold
+(:mod:`toolkit.report.linked`), finding the cells the linked protection hides and each
+cell's figure key, and keeping a chart to the rows and cells its table shows. It also holds
+the few constants and wording helpers the sections share (:mod:`toolkit.report.sections`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from toolkit.report.linked import LinkedTables, hidden_cells
+from toolkit.report.tables import (
+    TOTAL_ROW,
+    BoardTable,
+    BoardText,
+    TableColumn,
+    board_table,
+    disclose,
+)
+
+#: Emergency admissions are the outcome the report follows across deprivation and places.
+EVENTS = "emergency_admissions"
+
+#: Rates by deprivation and place are per this many people a year.
+RATE_MULTIPLIER = 100_000
+
+
+def _linked(
+    linked: LinkedTables | None,
+    table: str,
+    figures: pd.DataFrame,
+    rows: Sequence[object],
+    columns: Mapping[str, str],
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """Return the cells the linked protection hides and each cell's figure key.
+
+    The counts of ``figures`` must be those the linked tables hold: protection worked out
+    on other numbers would protect nothing, so a difference is an error.
+    """
+    if linked is None:
+        return None, None
+    keys = pd.DataFrame(
+        {
+            column: [
+                f"{table}/{row}/{part}"
+                if f"{table}/{row}/{part}" in linked.cells
+                or f"{table}/{row}/{part}" in linked.ratios
+                else None
+                for row in rows
+            ]
+            for column, part in columns.items()
+        },
+        index=figures.index,
+        dtype="object",
+    )
+    for column in columns:
+        for label, key in keys[column].items():
+            if key in linked.cells and linked.value(key) != int(figures.at[label, column]):
+                raise RuntimeError(
+                    f"The report's {table} table shows {figures.at[label, column]} for {key}, "
+                    f"but its linked tables hold {linked.value(key)}: disclosure control "
+                    "across the report was worked out on other figures."
+                )
+    hidden = hidden_cells(linked, table, rows, columns, figures.index)
+    return hidden, keys
+
+
+def _rows(figures: pd.DataFrame, column: str) -> list[object]:
+    """Row names of a table's keys: its ``column`` for each row, "total" for the total row."""
+    return [
+        "total" if label == TOTAL_ROW else value
+        for label, value in zip(figures.index, figures[column], strict=True)
+    ]
+
+
+#: Segment table columns -> the last part of their linked keys.
+_SEGMENT_KEYS = {
+    "persons": "persons",
+    EVENTS: EVENTS,
+    "deaths": "deaths",
+    "emergency_admissions_per_1000": "per_1000",
+    "share_of_population": "share_of_population",
+    f"{EVENTS}_share": f"{EVENTS}_share",
+}
+_DEPRIVATION_KEYS = {"population": "persons", "events": EVENTS}
+_PLACE_KEYS = {"persons": "persons", "events": EVENTS, "core20_share": "core20_share"}
+
+#: Each of the report's tables in the linked keys: the column naming its rows and the last
+#: part of its columns' keys.
+_TABLE_KEYS: dict[str, tuple[str, Mapping[str, str]]] = {
+    "segments": ("segment", _SEGMENT_KEYS),
+    "deprivation": ("decile", _DEPRIVATION_KEYS),
+    "places": ("place", _PLACE_KEYS),
+}
+
+
+def _protection(
+    linked: LinkedTables | None, table: str, figures: pd.DataFrame
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """Return the cells of one of the report's tables the linked protection hides, and keys.
+
+    ``table`` is "segments", "deprivation" or "places" (:func:`_linked` for the rest).
+    """
+    column, parts = _TABLE_KEYS[table]
+    return _linked(linked, table, figures, _rows(figures, column), parts)
+
+
+def _linked_table(
+    figures: pd.DataFrame,
+    *,
+    table: str,
+    columns: Sequence[TableColumn],
+    caption: str,
+    threshold: int,
+    notes: Sequence[str],
+    linked: LinkedTables | None = None,
+    shown: pd.DataFrame | None = None,
+) -> BoardTable:
+    """Return one of the report's tables of figures with a total row, protected as linked.
+
+    ``table`` is "segments", "deprivation" or "places"; the cells the linked protection
+    hides are those of ``figures``. ``shown`` is the table as shown when its words differ
+    from the figures' (places under their short labels); the figures by default.
+    """
+    hidden, keys = _protection(linked, table, figures)
+    return board_table(
+        figures if shown is None else shown,
+        columns=columns,
+        caption=caption,
+        threshold=threshold,
+        total_row=TOTAL_ROW,
+        notes=notes,
+        hidden=hidden,
+        figure_keys=keys,
+    )
+
+
+def _chart_rows(
+    figures: pd.DataFrame,
+    *,
+    table: str,
+    columns: Sequence[TableColumn],
+    threshold: int,
+    linked: LinkedTables | None = None,
+) -> pd.DataFrame:
+    """Return the rows a chart of a table may show: suppressed as the table is, no total row."""
+    hidden, _ = _protection(linked, table, figures)
+    return disclose(
+        figures, columns=columns, threshold=threshold, total_row=TOTAL_ROW, hidden=hidden
+    ).drop(index=TOTAL_ROW)
+
+
+def _labels(segments: pd.Series, labels: Mapping[str, str] | None) -> pd.Series:
+    mapping = dict(labels or {})
+    return segments.astype("object").map(lambda code: mapping.get(code, str(code)))
+
+
+def _join(parts: Sequence[BoardText]) -> BoardText:
+    result = parts[0]
+    for part in parts[1:]:
+        result = result + part
+    return result

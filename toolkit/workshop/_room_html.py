@@ -1,0 +1,361 @@
+"""The facilitator's view of the room, drawn as HTML from the room's consensus.
+
+Each function draws one part of :class:`~toolkit.workshop.FacilitatorApp` from a
+:class:`~toolkit.prioritise.consensus.RoomConsensus` (or a round's change): the headline
+and agreement score, the room's list, each group's own list, what changed between rounds,
+the tables' rankings side by side, their disagreements, their weights and the dot vote;
+and each table's own link to hand out. Tables are shown as "T1", "T2"... with a key, and
+by letter when their names are hidden. Nothing here computes a statistic.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import numpy as np
+
+from toolkit.prioritise.consensus import AGGREGATION_LABELS, AGGREGATIONS
+from toolkit.workshop import _html
+from toolkit.workshop.config import table_link
+from toolkit.workshop.store import StoreError, SubmissionStore
+
+
+def letters(number: int) -> str:
+    """0 -> "A", 25 -> "Z", 26 -> "AA": anonymous table names."""
+    text = ""
+    number += 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        text = chr(65 + rest) + text
+    return text
+
+
+def links_html(
+    participant_url: str | None, store: SubmissionStore, name: str, active: list[str]
+) -> str:
+    """Each active table's own link, to hand out (empty when not served)."""
+    if participant_url is None or not active:
+        return ""
+    items = []
+    for table in active:
+        try:
+            link = table_link(participant_url, store.table_code(name, table))
+        except (StoreError, ValueError):
+            continue
+        items.append(
+            f'<li data-table="{escape(table)}"><b>{escape(table)}</b>: '
+            f'<a href="{escape(link)}" target="_blank" rel="noopener">{escape(link)}</a></li>'
+        )
+    return (
+        '<div class="pophealth-table-links">'
+        + _html.heading("Each table's own link", level=3)
+        + _html.paragraph(
+            "Give each table its own link (on a card, or as a QR code). It brings the "
+            "table's sliders back after a reload and shows its earlier rounds. The "
+            "participants' link alone lets a table choose its name, but shows no table's "
+            "saved weights."
+        )
+        + f'<ul style="{_html.FONT};font-size:13px;word-break:break-all">'
+        + "".join(items)
+        + "</ul></div>"
+    )
+
+
+def agreement_html(room) -> str:
+    """Return the headline (priorities on every list) and the agreement score in words."""
+    overlap = room.overlap
+    on_every = len(overlap.on_every_list) if overlap is not None else 0
+    sentence = overlap.sentence if overlap is not None else ""
+    headline = (
+        f'<div class="pophealth-headline ph-headline" data-on-every-list="{on_every}" '
+        f'data-tables="{len(room.tables)}">{escape(sentence)}</div>'
+    )
+    kendall = room.agreement
+    if kendall is None:
+        secondary = (
+            '<div class="pophealth-kendall ph-secondary" data-w="">The agreement score '
+            "needs at least two tables.</div>"
+        )
+        return headline + secondary
+    baseline = room.baseline
+    attributes = f'data-w="{kendall.w:.6f}" data-p="{kendall.p_value:.6g}"'
+    figure = (
+        f"<b>Agreement score W = {kendall.w:.2f}</b>."
+        if np.isfinite(kendall.w)
+        else "<b>The agreement score (Kendall's W) cannot be worked out.</b>"
+    )
+    if baseline is not None:
+        attributes += (
+            f' data-baseline-median="{baseline.median_w:.6f}" '
+            f'data-baseline-upper="{baseline.upper_w:.6f}" '
+            f'data-beyond="{str(bool(baseline.beyond)).lower()}"'
+        )
+        figure += f" {escape(baseline.sentence)}"
+    return (
+        headline + f'<div class="pophealth-kendall ph-secondary" {attributes}>{figure} W runs from '
+        "0 (the tables' rankings are unrelated) to 1 (every table ranks the priorities the "
+        "same); criteria that go together make even random weights agree, hence the "
+        "comparison.</div>"
+    )
+
+
+def shortlist_html(room) -> str:
+    """Return the room's list, each priority with why it is there."""
+    frame = room.shortlist
+    places = frame["position"].tolist() if "position" in frame.columns else range(1, len(frame) + 1)
+    rows = [
+        [str(int(place)), escape(str(label)), escape(str(reason))]
+        for place, label, reason in zip(places, frame["label"], frame["reason"], strict=True)
+    ]
+    words = AGGREGATION_LABELS[room.aggregation]
+    return _html.paragraph(
+        f"From the {words} of the tables' weights. Each line says why the priority is there."
+    ) + _html.simple_table(
+        ["Place", "Priority", "Why it is here"],
+        rows,
+        row_attributes=[f'data-candidate="{escape(str(c))}"' for c in frame["candidate"]],
+        table_class="pophealth-room-shortlist-table",
+    )
+
+
+def groups_html(room) -> str:
+    """Return each stakeholder group's own list and what its tables changed in the room's."""
+    frame = room.by_group()
+    rows, attributes = [], []
+    for group, count, ids, labels in zip(
+        frame["group"], frame["tables"], frame["shortlist"], frame["labels"], strict=True
+    ):
+        listed = "; ".join(
+            f"{place}. {escape(str(label))}" for place, label in enumerate(labels, start=1)
+        )
+        rows.append([escape(str(group)), str(int(count)), listed or "(no list)"])
+        attributes.append(
+            f'data-group="{escape(str(group))}" data-shortlist="{escape(" ".join(ids))}"'
+        )
+    table = _html.simple_table(
+        ["Group", "Tables", "The list its own tables' weights give"],
+        rows,
+        row_attributes=attributes,
+        table_class="pophealth-by-group",
+    )
+    effects = ""
+    if len(frame) > 1:
+        items = []
+        for group in frame["group"]:
+            effect = room.group_effect(str(group))
+            items.append(
+                f'<li data-group="{escape(str(group))}" '
+                f'data-came-in="{escape(" ".join(effect.came_in))}" '
+                f'data-went-out="{escape(" ".join(effect.went_out))}">'
+                f"{escape(effect.sentence)}</li>"
+            )
+        effects = (
+            _html.paragraph("What each group's tables changed in the room's list:")
+            + f'<ul class="pophealth-group-effects" style="{_html.FONT};font-size:15px">'
+            + "".join(items)
+            + "</ul>"
+        )
+    return (
+        _html.paragraph(
+            "The list each stakeholder group would have chosen on its own (its tables' "
+            "weights combined as the room's are)."
+        )
+        + table
+        + effects
+    )
+
+
+def change_html(change, names: dict[str, str]) -> str:
+    """Return what changed between the last two rounds (or what will show after two)."""
+    if change is None:
+        return _html.paragraph(
+            "After a second round this says which priorities came in or went out, and "
+            "whether the tables came closer."
+        )
+    changed = [names.get(table, table) for table in change.tables_changed]
+    tables = (
+        f" Tables whose own list changed: {escape(', '.join(changed))}."
+        if changed
+        else " No table's own list changed."
+    )
+    return (
+        '<div class="pophealth-round-change" '
+        f'data-came-in="{escape(" ".join(change.came_in))}" '
+        f'data-went-out="{escape(" ".join(change.went_out))}" '
+        f'data-rounds="{change.rounds[0]} {change.rounds[1]}" '
+        f'data-on-every-list-before="{change.on_every_list_before}" '
+        f'data-on-every-list-after="{change.on_every_list_after}">'
+        + f'<p style="{_html.FONT};font-size:17px;margin:4px 0">{escape(change.sentence)}'
+        + f"{tables}</p></div>"
+    )
+
+
+def rankings_html(
+    room, tables: list[str], names: dict[str, str], groups: dict[str, str], *, dots: bool
+) -> str:
+    """Return every table's ranking side by side, in the room's order (with dots if used)."""
+    frame = room.rankings
+    ranks = room.table_ranks.to_numpy()
+    chosen = room.table_shortlists.to_numpy()
+    everyone = len(tables)
+    short = [f"T{i}" for i in range(1, everyone + 1)]
+    full = [f"{names[table]} ({groups.get(table, '')})" for table in tables]
+    rows, shades, attributes = [], [], []
+    for i in range(len(frame)):
+        shortlisted_by = int(frame["shortlisted_by"].iloc[i])
+        in_room = int(frame["room_position"].iloc[i]) > 0
+        every = " (all)" if shortlisted_by == everyone and everyone > 1 else ""
+        cells = [
+            f"<b>{int(frame['room_rank'].iloc[i])}</b>"
+            if in_room
+            else str(int(frame["room_rank"].iloc[i])),
+            escape(str(frame["label"].iloc[i])),
+            *[str(int(value)) for value in ranks[i]],
+            f"{int(frame['best_rank'].iloc[i])}-{int(frame['worst_rank'].iloc[i])}",
+            f"{shortlisted_by}{every}",
+        ]
+        shade: list[str | None] = [None, "min-width:180px"]
+        shade += [
+            f"background:{_html.NHS_DARK_BLUE};color:{_html.NHS_WHITE};font-weight:bold;"
+            "text-align:center"
+            if member
+            else "text-align:center"
+            for member in chosen[i]
+        ]
+        shade += ["white-space:nowrap", "white-space:nowrap"]
+        if dots:
+            cells.append(str(int(frame["dots"].iloc[i])))
+            shade.append("text-align:center")
+        if in_room:
+            shade[1] = f"min-width:180px;font-weight:bold;background:{_html.SHORTLIST_FILL}"
+        rows.append(cells)
+        shades.append(shade)
+        attributes.append(
+            f'data-candidate="{escape(str(frame["candidate"].iloc[i]))}" '
+            f'data-ranks="{" ".join(str(int(v)) for v in ranks[i])}"'
+        )
+    header = ["Room", "Priority", *short, "Ranks", "On lists"]
+    titles: list[str | None] = [
+        "The room's rank",
+        None,
+        *full,
+        "Best to worst rank any table gave",
+        "How many tables' lists hold it",
+    ]
+    if dots:
+        header.append("Dots")
+        titles.append("Dots the tables put on it")
+    key = "".join(
+        f'<span data-table="{escape(table)}"><b>{code}</b>: {escape(text)}</span>'
+        for code, table, text in zip(short, tables, full, strict=True)
+    )
+    return (
+        _html.paragraph(
+            f"Each column is a table's ranking. Dark cells are on that table's list of "
+            f"{room.size}; bold rows are on the room's. Rows are in the room's order."
+        )
+        + f'<div class="ph-key" style="{_html.FONT}">{key}</div>'
+        + _html.simple_table(
+            header,
+            rows,
+            shade=shades,
+            row_attributes=attributes,
+            table_class="pophealth-side-by-side-table",
+            header_titles=titles,
+        )
+    )
+
+
+def disagreements_html(room, tables: int) -> str:
+    """Return the priorities the tables rank most differently."""
+    if tables < 2:
+        return _html.paragraph("With one table there is nothing to disagree about yet.")
+    frame = room.disagreements(top=5)
+    rows = [
+        [escape(str(label)), f"{int(best)} to {int(worst)}", f"{int(by)} of {tables}"]
+        for label, best, worst, by in zip(
+            frame["label"],
+            frame["best_rank"],
+            frame["worst_rank"],
+            frame["shortlisted_by"],
+            strict=True,
+        )
+    ]
+    return _html.paragraph(
+        "Priorities at least one table put on its list, widest spread of ranks first: "
+        "worth talking about before the room decides."
+    ) + _html.simple_table(["Priority", "Ranked from", "On tables' lists"], rows)
+
+
+def weights_html(room, tables: list[str], names: dict[str, str]) -> str:
+    """Return each table's weights as shares, beside three ways of combining them."""
+    frame = room.weights
+    shares = room.table_weights.to_numpy()
+    rows, shades = [], []
+    for i in range(len(frame)):
+        name = str(frame["criterion"].iloc[i])
+        phrase = _html.plain_phrase(name, str(frame["label"].iloc[i]))
+        cells = [
+            _html.swatch(_html.colour_of(i)) + escape(_html.sentence_case(phrase)),
+            *[f"{value:.0%}" for value in shares[i]],
+            *[f"{frame[agg].iloc[i]:.0%}" for agg in AGGREGATIONS],
+        ]
+        shade = [None] * (1 + len(tables)) + [
+            f"font-weight:bold;background:{_html.SHORTLIST_FILL}"
+            if agg == room.aggregation
+            else None
+            for agg in AGGREGATIONS
+        ]
+        rows.append(cells)
+        shades.append(shade)
+    short = [f"T{i}" for i in range(1, len(tables) + 1)]
+    return _html.paragraph(
+        "Each table's weights as shares of its total (columns as in the key above), and "
+        "three ways of combining them; the highlighted one gives the room's list."
+    ) + _html.simple_table(
+        ["Criterion", *short, "Average", "Geometric mean", "Median"],
+        rows,
+        shade=shades,
+        table_class="pophealth-weights-table",
+        header_titles=[None, *[names[t] for t in tables], None, None, None],
+    )
+
+
+def dots_html(room) -> str:
+    """Return the dot vote beside the room's rank from the weights."""
+    frame = room.rankings.loc[room.rankings["dots"] > 0].sort_values(
+        ["dots", "room_rank"], ascending=[False, True], kind="stable"
+    )
+    if frame.empty:
+        return _html.paragraph("No dots spent yet.")
+    most = int(frame["dots"].max())
+    rows = [
+        [
+            escape(str(label)),
+            f'<span aria-hidden="true" style="display:inline-block;height:14px;'
+            f"width:{dots / most * 200:.0f}px;background:{_html.NHS_BLUE};"
+            f'vertical-align:middle"></span> {int(dots)}',
+            str(int(rank)),
+        ]
+        for label, dots, rank in zip(frame["label"], frame["dots"], frame["room_rank"], strict=True)
+    ]
+    return _html.paragraph(
+        "A second signal: where the tables put their dots, beside the room's rank from the weights."
+    ) + _html.simple_table(["Priority", "Dots", "Room's rank"], rows)
+
+
+# -- export ------------------------------------------------------------------------
+
+
+__all__ = [
+    "agreement_html",
+    "change_html",
+    "disagreements_html",
+    "dots_html",
+    "groups_html",
+    "letters",
+    "links_html",
+    "rankings_html",
+    "shortlist_html",
+    "weights_html",
+]
