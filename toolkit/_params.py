@@ -53,6 +53,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
+from toolkit import _constraints
 from toolkit._constraints import (  # noqa: F401  (re-exported: declared with validate_params)
     CONFIDENCE,
     CONFIDENCE_LEVEL,
@@ -73,21 +74,9 @@ from toolkit._constraints import (  # noqa: F401  (re-exported: declared with va
     make_constraint,
 )
 
-__all__ = [
-    "CONFIDENCE",
-    "FINITE",
-    "NON_NEGATIVE",
-    "POSITIVE",
-    "SEED",
-    "Constraint",
-    "InstanceOf",
-    "Interval",
-    "Options",
-    "SequenceOf",
-    "StrOptions",
+__all__ = [  # the constraints are re-exported from toolkit._constraints
+    *_constraints.__all__,
     "as_floats",
-    "THRESHOLD",
-    "ZERO_POLICY",
     "check_columns_exist",
     "check_fields",
     "check_param",

@@ -53,6 +53,8 @@ from typing import Any, Final, Literal
 
 import pandas as pd
 
+from toolkit.data.contract import AREA_COLUMNS
+
 Edition = Literal["2019", "2025"]
 
 #: Headers of the indices files, matched ignoring case and repeated spaces (years vary).
@@ -86,12 +88,7 @@ EDITION_OF_VINTAGE: Final[dict[str, Edition]] = {"2011": "2019", "2021": "2025"}
 
 #: Order of the areas columns taken from an indices file (contract columns first).
 IMD_COLUMN_ORDER: Final[tuple[str, ...]] = (
-    "lsoa",
-    "lsoa_name",
-    "imd_score",
-    "imd_decile",
-    "population",
-    "place",
+    *(name for name in AREA_COLUMNS if name != "imd_rank"),
     "lad_name",
     "lad_code",
     "imd_rank",

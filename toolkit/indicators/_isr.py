@@ -143,10 +143,8 @@ def indirectly_standardised_rate(
         Age band label to the reference population, for the same bands as
         ``reference_rates``. With it the reference's events are ΣX = Σ rᵢ·Nᵢ and its
         crude rate ΣX/ΣN.
-    by : str or list of str, optional
-        Grouping columns; ``None`` treats the whole frame as one group.
-    confidence : float or sequence of float, default 0.95
-        Confidence level(s) in (0, 1).
+    by, confidence
+        As for :func:`indirectly_standardised_ratio`.
     multiplier : float, default 100_000
         Rate per this many people.
     zero_population, observed_totals

@@ -373,12 +373,9 @@ def assign_funnel_significance(
     baseline : float, optional
         Centre line before the multiplier (defaults as in :func:`funnel_limits`).
     method : {"exact_bound", "poisson_quantile"}, default "exact_bound"
-        Limits for ratios, counts and rates. ``"exact_bound"``: at an expected count E the
-        limit is the observed count whose exact one-sided Poisson bound is E, over E (as
-        PHEindicatormethods and the Fingertips funnel plot tool; a unit is outside exactly
-        when the exact Poisson test of its count is significant). ``"poisson_quantile"``:
-        the exact Poisson limits of E itself over E, the toolkit's earlier method,
-        about one event higher on both sides. Ignored for proportions.
+        Limits for ratios, counts and rates, as in :func:`funnel_limits`: with
+        ``"exact_bound"`` a unit is outside exactly when the exact Poisson test of its
+        count is significant. Ignored for proportions.
     rate_type : {"crude", "dsr"}, default "crude"
         For rates: with ``"dsr"`` (directly standardised rates, numerator the events) rows
         with fewer than 10 events are left out of the pooled baseline and get no verdict

@@ -371,12 +371,8 @@ def deprivation_profile(
         other dimensions are summed over.
     events : str, default "emergency_admissions"
         Column of events.
-    population : str, default "persons"
-        Column of the population.
-    age_band : str, default "age_band"
-        Column of ESP2013 age bands.
-    quantile : str, default "imd_decile"
-        Column of the IMD decile, 1 = most deprived.
+    population, age_band, quantile
+        As for :func:`rate_by_deprivation`.
     cost : str, optional
         Column of the cost of these events, for excess cost (see :func:`excess_events`).
     unit_cost : float, optional

@@ -50,12 +50,11 @@ def _counts_keeping_missing(
     func: str,
     count_param: str,
     population_param: str,
-    proportion: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return validated count and population columns with missing values left as NaN.
 
-    Negative counts, events over a zero population and (for a proportion) a numerator over
-    its denominator raise; a missing value does not (its group becomes NaN).
+    Negative counts and events over a zero population raise; a missing value does not (its
+    group becomes NaN).
     """
     counts = v.count_column(data, count, count_param, func)
     populations = v.count_column(data, population, population_param, func)
@@ -68,8 +67,6 @@ def _counts_keeping_missing(
         population_param=population_param,
         func=func,
     )
-    if proportion:
-        v.check_numerator_within(counts, populations, data, count, population, func)
     return counts, populations
 
 
@@ -110,27 +107,18 @@ def _group_totals(
         data, func=func, columns=columns, by=by, confidence=confidence
     )
     reserve_names(by_columns, list(columns), levels, func)
-    if missing == "zero":
-        counts, populations = v.counts_and_populations(
-            data,
-            count=count,
-            population=population,
-            func=func,
-            count_param=count_param,
-            population_param=population_param,
-        )
-        if proportion:
-            v.check_numerator_within(counts, populations, data, count, population, func)
-    else:
-        counts, populations = _counts_keeping_missing(
-            data,
-            count=count,
-            population=population,
-            func=func,
-            count_param=count_param,
-            population_param=population_param,
-            proportion=proportion,
-        )
+    # A missing count is 0 with missing="zero"; otherwise missing values stay NaN.
+    read = v.counts_and_populations if missing == "zero" else _counts_keeping_missing
+    counts, populations = read(
+        data,
+        count=count,
+        population=population,
+        func=func,
+        count_param=count_param,
+        population_param=population_param,
+    )
+    if proportion:  # a numerator over its denominator raises, missing values or not
+        v.check_numerator_within(counts, populations, data, count, population, func)
     groups = v.group_rows(data, by_columns)
     x, n = groups.total(counts), groups.total(populations)
     return groups, levels, x, n, np.isnan(x) | np.isnan(n)
@@ -246,11 +234,8 @@ def crude_rate(
         Column of events (summed within each group). Zero events is valid.
     population : str
         Column of the population at risk (summed within each group).
-    by : str or list of str, optional
-        Grouping columns; ``None`` treats the whole frame as one group.
-    confidence : float or sequence of float or None, default 0.95
-        Confidence level(s) in (0, 1), e.g. ``(0.95, 0.998)``; ``None`` gives the value
-        alone (no limit columns).
+    by, confidence
+        As for :func:`proportion`.
     multiplier : float, default 100_000
         Rate per this many people.
     missing : {"na", "zero"}, default "na"

@@ -21,10 +21,15 @@ from toolkit.places._classes import (
     Measure,
     Scheme,
     check_areas,
-    classify,
-    decimal_places,
 )
-from toolkit.places._shown import check_not_counts, shown_counts, shown_text, unpublished
+from toolkit.places._shown import (
+    check_not_counts,
+    classed_counts,
+    mapped_decimals,
+    shown_counts,
+    shown_properties,
+    shown_text,
+)
 from toolkit.style import MISSING_COLOUR, NHS_BLACK, NHS_MID_GREY, NHS_WHITE
 
 
@@ -116,31 +121,22 @@ def interactive_map(
         areas, not_counts, count_columns, column=column, measure=measure, function=function
     )
     fields = [column, *[c for c in tooltip_columns if c in areas.columns and c != column]]
-    counts = shown_counts(
-        areas,
-        fields,
-        count_columns={*count_columns, *([column] if measure == "count" else [])},
-        declared=declared,
-        function=function,
-    )
-    # A mapped count is classed as one, so that neither its colour nor the legend's class
-    # bounds show a small count (whatever ``measure`` says).
-    mapped = "count" if column in counts else measure
-    found = classify(
+    counts, mapped, found = classed_counts(
         areas,
         column,
+        fields,
+        count_columns=count_columns,
+        declared=declared,
         title=title,
         scheme=scheme,
         classes=classes,
-        measure=mapped,
+        measure=measure,
         threshold=threshold,
         function=function,
     )
     if areas.crs is None:
         raise ValueError(f"{function}: the areas have no coordinate reference system.")
-    decimals = decimal_places(
-        areas[column].astype("Float64").to_numpy(dtype=float, na_value=np.nan), mapped
-    )
+    decimals = mapped_decimals(areas[column], mapped)
     geometry = areas.geometry
     if simplify_tolerance is not None:
         if not areas.crs.is_projected:
@@ -151,9 +147,15 @@ def interactive_map(
         geometry = geometry.simplify_coverage(float(simplify_tolerance))
     palette = np.array([*found.colours, MISSING_COLOUR], dtype=object)
     # Only the shown fields (and each area's colour) go into the page's GeoJSON.
-    properties = shown_text(areas, fields, counts=counts, threshold=threshold, decimals=decimals)
-    found, properties[column] = unpublished(
-        found, areas[column], properties[column], measure=measure, threshold=threshold
+    found, properties = shown_properties(
+        areas,
+        column,
+        fields,
+        found,
+        counts=counts,
+        measure=measure,
+        threshold=threshold,
+        decimals=decimals,
     )
     import geopandas as gpd
 

@@ -11,13 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import replace
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
 from toolkit.disclosure import suppress_small_counts
-from toolkit.places._classes import Classes, suppressed_label, whole_numbers
+from toolkit.places._classes import (
+    Classes,
+    classify,
+    decimal_places,
+    suppressed_label,
+    whole_numbers,
+)
 
 
 def _tooltip_text(series: pd.Series, *, suppress: bool, threshold: int, decimals: int):
@@ -195,3 +201,64 @@ def unpublished(
         else f"not published or {suppressed_label(threshold)}"
     )
     return replace(found, missing_label=label), np.where(unpublished, "not published", text)
+
+
+def classed_counts(
+    areas: pd.DataFrame,
+    column: str,
+    fields: Sequence[str],
+    *,
+    count_columns: Collection[str],
+    declared: Collection[str],
+    measure: str,
+    function: str,
+    **options: Any,
+) -> tuple[set[str], str, Classes]:
+    """Return the counts among the shown ``fields``, how ``column`` is classed, its classes.
+
+    The counts are those of :func:`shown_counts`, the mapped ``column`` among them when
+    ``measure="count"``. A mapped count is classed as one, so that neither its colour nor
+    the legend's class bounds show a small count (whatever ``measure`` says): the second
+    item is the measure it is classed as, ``"count"`` or ``measure``. The ``options``
+    (``title``, ``scheme``, ``classes``, ``threshold``) go to
+    :func:`~toolkit.places._classes.classify`.
+    """
+    counts = shown_counts(
+        areas,
+        fields,
+        count_columns={*count_columns, *([column] if measure == "count" else [])},
+        declared=declared,
+        function=function,
+    )
+    mapped = "count" if column in counts else measure
+    found = classify(areas, column, measure=mapped, function=function, **options)
+    return counts, mapped, found
+
+
+def mapped_decimals(series: pd.Series, mapped: str) -> int:
+    """Return the decimals of the mapped column's text, classed as ``mapped``."""
+    return decimal_places(series.astype("Float64").to_numpy(dtype=float, na_value=np.nan), mapped)
+
+
+def shown_properties(
+    areas: pd.DataFrame,
+    column: str,
+    fields: Sequence[str],
+    found: Classes,
+    *,
+    counts: Collection[str],
+    measure: str,
+    threshold: int,
+    decimals: int,
+) -> tuple[Classes, dict[str, np.ndarray]]:
+    """Return the classes and the text of each shown field, the mapped column's unpublished.
+
+    The text is that of :func:`shown_text`; the mapped ``column``'s unpublished values are
+    named by :func:`unpublished`, which may rename the classes' missing label. Only these
+    fields go into an interactive map's page.
+    """
+    properties = shown_text(areas, fields, counts=counts, threshold=threshold, decimals=decimals)
+    found, properties[column] = unpublished(
+        found, areas[column], properties[column], measure=measure, threshold=threshold
+    )
+    return found, properties

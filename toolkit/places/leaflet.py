@@ -9,8 +9,8 @@ anywhere: there is no tile layer (pass ``basemap`` when a tile server is reachab
 nothing in the widgets' state names an http(s) address.
 
 The map shows the same classes, colours, legend words and disclosure control as the static
-:func:`~toolkit.places.choropleth`: it calls the same classification (``_classify`` in
-:mod:`toolkit.places.maps`, mapclassify underneath) and formats values with the same
+:func:`~toolkit.places.choropleth`: it calls the same classification (``classify`` in
+:mod:`toolkit.places._classes`, mapclassify underneath) and formats values with the same
 tooltip rule, so a count below the disclosure threshold never reaches the browser. As in
 :func:`~toolkit.places.interactive_map`, every shown column of whole numbers is a count,
 whatever its name, unless the caller declares it is not one (``not_counts``). Hovering
@@ -32,6 +32,7 @@ import pandas as pd
 
 from toolkit._params import InstanceOf, check_columns_exist, validate_params
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
+from toolkit.places._shown import classed_counts, mapped_decimals, shown_properties
 from toolkit.places.maps import (
     _MANY_POLYGONS,
     MAP_OPTIONS,
@@ -39,11 +40,6 @@ from toolkit.places.maps import (
     Scheme,
     _check_areas,
     _check_not_counts,
-    _classify,
-    _decimals,
-    _shown_counts,
-    _shown_text,
-    _unpublished,
 )
 from toolkit.style import MISSING_COLOUR, NHS_BLACK, NHS_MID_GREY, NHS_WHITE
 
@@ -310,23 +306,16 @@ def leaflet_map(
         areas, not_counts, counts, column=column, measure=measure, function=function
     )
     fields = list(dict.fromkeys([column, *tooltips, *counts]))  # keeps order, no repeats
-    suppressed = _shown_counts(
-        areas,
-        fields,
-        count_columns={*counts, *([column] if measure == "count" else [])},
-        declared=declared,
-        function=function,
-    )
-    # A mapped count is classed as one, so that neither its colour nor the legend's class
-    # bounds show a small count (whatever ``measure`` says).
-    mapped = "count" if column in suppressed else measure
-    found = _classify(
+    suppressed, mapped, found = classed_counts(
         areas,
         column,
+        fields,
+        count_columns=counts,
+        declared=declared,
         title=title,
         scheme=scheme,
         classes=classes,
-        measure=mapped,
+        measure=measure,
         threshold=threshold,
         function=function,
     )
@@ -348,15 +337,16 @@ def leaflet_map(
             f"{function} cannot show a column named '{_STYLE}': Leaflet reads each area's "
             "style from that property. Rename the column first."
         )
-    decimals = _decimals(
-        areas[column].astype("Float64").to_numpy(dtype=float, na_value=np.nan), mapped
-    )
     # Only the shown fields (and each area's style) go into the widget's GeoJSON.
-    properties = _shown_text(
-        areas, fields, counts=suppressed, threshold=threshold, decimals=decimals
-    )
-    found, properties[column] = _unpublished(
-        found, areas[column], properties[column], measure=measure, threshold=threshold
+    found, properties = shown_properties(
+        areas,
+        column,
+        fields,
+        found,
+        counts=suppressed,
+        measure=measure,
+        threshold=threshold,
+        decimals=mapped_decimals(areas[column], mapped),
     )
     # One Leaflet style per class and a last one for missing values (class -1).
     styles = np.array(

@@ -56,18 +56,11 @@ from toolkit.places._classes import (
     Scheme,
     check_areas,
     classify,
-    decimal_places,
     resolve_scheme,
 )
 from toolkit.places._folium_map import interactive_map
 from toolkit.places._furniture import add_north_arrow, add_scale_bar, draw_places, new_axes
-from toolkit.places._shown import (
-    NOT_COUNTS,
-    check_not_counts,
-    shown_counts,
-    shown_text,
-    unpublished,
-)
+from toolkit.places._shown import NOT_COUNTS, check_not_counts
 from toolkit.style import (
     MISSING_COLOUR,
     NHS_BLACK,
@@ -83,10 +76,6 @@ from toolkit.style import (
 #: The steps :mod:`toolkit.places.leaflet` (and the tests) take from here, under their old names.
 _check_areas = check_areas
 _check_not_counts = check_not_counts
-_decimals = decimal_places
-_shown_counts = shown_counts
-_shown_text = shown_text
-_unpublished = unpublished
 _classify = classify
 
 #: Colours of the local Moran's I clusters (colour-blind safe: red, yellow, blues, grey).

@@ -67,7 +67,23 @@ def _integers(raw: pa.Table, name: str, missing: int) -> np.ndarray:
 
 
 def text_array(values: Any) -> Any:
+    """Return text values as the toolkit's text dtype (pandas' ``str``, or object)."""
     return pd.array(np.asarray(values, dtype=object), dtype=TEXT_DTYPE)
+
+
+def text_from_codes(labels: Sequence[Any], codes: np.ndarray) -> Any:
+    """Return ``labels[codes]`` as :func:`text_array` does (``None`` labels are blank).
+
+    Under pandas 3 the labels are taken in pyarrow (the ``str`` dtype's storage), which
+    is several times quicker than building the array from Python strings.
+    """
+    if TEXT_DTYPE is object:
+        return text_array(np.asarray(labels, dtype=object)[codes])
+    import pyarrow as pa
+
+    texts = [None if label is None else str(label) for label in labels]
+    taken = pa.array(texts, type=pa.large_string()).take(pa.array(codes, type=pa.int64()))
+    return pd.array(taken, dtype=TEXT_DTYPE)
 
 
 class _Aggregate:
@@ -137,12 +153,12 @@ class _Aggregate:
         rest, place = np.divmod(rest, n_place)
         sex, decile = np.divmod(rest, n_decile)
         return {
-            "age_band": text_array(np.asarray([*labels, None], dtype=object)[bands]),
-            "sex": text_array(np.asarray([*self.sexes, None], dtype=object)[sex]),
+            "age_band": text_from_codes([*labels, None], bands),
+            "sex": text_from_codes([*self.sexes, None], sex),
             "imd_decile": pd.array(
                 np.asarray([*self.deciles, None], dtype=object)[decile], dtype="Int64"
             ),
-            "place": text_array(np.asarray([*self.places, None], dtype=object)[place]),
+            "place": text_from_codes([*self.places, None], place),
         }
 
 
@@ -243,23 +259,30 @@ def expand(
     which, cell = np.divmod(keys, n_cells)
     table = pd.DataFrame(
         {
-            "cohort": text_array(np.asarray([c.id for c in cohorts], dtype=object)[which]),
+            "cohort": text_from_codes([c.id for c in cohorts], which),
             **aggregate.decode(cell, ESP2013_BANDS),
-        }
+            **{
+                name: sums[name].astype("float64")
+                if name == "cost_gbp"
+                else _exact(sums[name], name, label)
+                for name in (*COHORT_CUBE_MEASURES, *plan.optional_measures)
+            },
+        },
+        copy=False,  # the arrays are new: no copy, and no stacking into one block
     )
-    for name in (*COHORT_CUBE_MEASURES, *plan.optional_measures):
-        table[name] = (
-            sums[name].astype("float64") if name == "cost_gbp" else _exact(sums[name], name, label)
-        )
 
     # Mortality: the whole population (block-0 rows) by life-table band.
     first = aggregate.first
     cells, n_cells = aggregate.cells(band, len(LIFE_TABLE_BANDS) + 1)
     wanted = ["persons", "deaths", *(f"deaths_{name}" for name in CAUSES_OF_DEATH)]
     keys, sums = summed(cells[first], n_cells, first, {"persons": persons})
-    mortality = pd.DataFrame(aggregate.decode(keys, LIFE_TABLE_BANDS))
-    for name in wanted:
-        mortality[name] = _exact(sums[name], name, label)
+    mortality = pd.DataFrame(
+        {
+            **aggregate.decode(keys, LIFE_TABLE_BANDS),
+            **{name: _exact(sums[name], name, label) for name in wanted},
+        },
+        copy=False,
+    )
 
     facts = {
         "deaths": int(mortality["deaths"].sum()),
