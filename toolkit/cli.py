@@ -132,45 +132,62 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from toolkit.report import build_report, load_config
+    from toolkit.report.config import config_template
 
-    if args.print_config:
-        from toolkit.report.config import config_template
+    def load(path: str) -> object:
+        config = load_config(path)
+        return replace(config, repair_geometry=True) if args.repair_geometry else config
 
-        print(config_template(), end="")
-        return 0
-    if not args.config or not args.out:
-        print(
-            "pophealth report: --config and --out are needed (or --print-config).", file=sys.stderr
-        )
-        return 2
-    config = load_config(args.config)
-    if args.repair_geometry:
-        config = replace(config, repair_geometry=True)
-    result = build_report(
-        config,
-        args.out,
-        progress=not args.quiet,
-        timeout=args.timeout,
-        pdf=not args.no_pdf,
-    )
-    print(result)
-    return 0
+    return _build_from_config(args, "report", config_template, load, build_report)
 
 
 def _cmd_monitor(args: argparse.Namespace) -> int:
     from toolkit.report.update import build_update, load_update_config, update_config_template
 
+    return _build_from_config(
+        args, "monitor", update_config_template, load_update_config, build_update
+    )
+
+
+def _build_from_config(
+    args: argparse.Namespace,
+    command: str,
+    template: Callable[[], str],
+    load: Callable[[str], object],
+    build: Callable[..., object],
+) -> int:
+    """Print the configuration template, or build the report ``args.config`` describes.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The command's arguments (``print_config``, ``config``, ``out``, ``quiet``,
+        ``timeout``, ``no_pdf``).
+    command : str
+        The command's name, for the message when an argument is missing.
+    template : callable
+        Returns the commented configuration that ``--print-config`` prints.
+    load : callable
+        Reads the configuration file.
+    build : callable
+        Builds the report from the configuration into the output folder.
+
+    Returns
+    -------
+    int
+        The exit status: 0 when done, 2 when ``--config`` or ``--out`` is missing.
+    """
     if args.print_config:
-        print(update_config_template(), end="")
+        print(template(), end="")
         return 0
     if not args.config or not args.out:
         print(
-            "pophealth monitor: --config and --out are needed (or --print-config).",
+            f"pophealth {command}: --config and --out are needed (or --print-config).",
             file=sys.stderr,
         )
         return 2
-    result = build_update(
-        load_update_config(args.config),
+    result = build(
+        load(args.config),
         args.out,
         progress=not args.quiet,
         timeout=args.timeout,
@@ -184,6 +201,55 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from toolkit.demo import run_demo
 
     return run_demo(out_dir=args.out, persons=args.persons, seed=args.seed, progress=not args.quiet)
+
+
+def _add_build_command(
+    commands: argparse._SubParsersAction,
+    name: str,
+    *,
+    help: str,
+    keys: Sequence[str],
+    config_help: str,
+    print_help: str,
+) -> argparse.ArgumentParser:
+    """Add a command that builds a report from a configuration file (report, monitor).
+
+    Parameters
+    ----------
+    commands : argparse._SubParsersAction
+        The parser's commands.
+    name : str
+        The command's name.
+    help : str
+        The command's line in ``pophealth --help``.
+    keys : sequence of str
+        The configuration's keys, listed after the command's options.
+    config_help : str
+        What ``--config`` reads.
+    print_help : str
+        What ``--print-config`` does.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The command, with ``--config``, ``--out``, ``--print-config``, ``--timeout`` and
+        ``--no-pdf``; the caller adds its own options.
+    """
+    command = commands.add_parser(
+        name,
+        help=help,
+        epilog="Configuration keys (TOML): "
+        + ", ".join(keys)
+        + f". pophealth {name} --print-config writes them all with what each means.",
+    )
+    command.add_argument("--config", help=config_help)
+    command.add_argument("--out", help="output folder")
+    command.add_argument("--print-config", action="store_true", help=print_help)
+    command.add_argument(
+        "--timeout", type=float, default=600, help="seconds each notebook cell may take"
+    )
+    command.add_argument("--no-pdf", action="store_true", help="skip the PDF")
+    return command
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -285,25 +351,15 @@ def _build_parser() -> argparse.ArgumentParser:
 
     from toolkit.report.config import config_keys
 
-    report = commands.add_parser(
+    report = _add_build_command(
+        commands,
         "report",
         help="build the board report (notebook, HTML with no code, PDF) from a config",
-        epilog="Configuration keys (TOML): "
-        + ", ".join(config_keys())
-        + ". pophealth report --print-config writes them all with what each means.",
-    )
-    report.add_argument("--config", help="report configuration (TOML)")
-    report.add_argument("--out", help="output folder")
-    report.add_argument(
-        "--print-config",
-        action="store_true",
-        help="print a commented configuration with every key, then stop "
+        keys=config_keys(),
+        config_help="report configuration (TOML)",
+        print_help="print a commented configuration with every key, then stop "
         "(pophealth report --print-config > report.toml)",
     )
-    report.add_argument(
-        "--timeout", type=float, default=600, help="seconds each notebook cell may take"
-    )
-    report.add_argument("--no-pdf", action="store_true", help="skip the PDF")
     report.add_argument(
         "--repair-geometry",
         action="store_true",
@@ -315,25 +371,15 @@ def _build_parser() -> argparse.ArgumentParser:
 
     from toolkit.report.update import update_config_keys
 
-    monitor = commands.add_parser(
+    monitor = _add_build_command(
+        commands,
         "monitor",
         help="build the quarterly update: the agreed priorities month by month (SPC) and "
         "what would move on newer data",
-        epilog="Configuration keys (TOML): "
-        + ", ".join(update_config_keys())
-        + ". pophealth monitor --print-config writes them all with what each means.",
+        keys=update_config_keys(),
+        config_help="quarterly update configuration (TOML)",
+        print_help="print a commented configuration with every key, then stop",
     )
-    monitor.add_argument("--config", help="quarterly update configuration (TOML)")
-    monitor.add_argument("--out", help="output folder")
-    monitor.add_argument(
-        "--print-config",
-        action="store_true",
-        help="print a commented configuration with every key, then stop",
-    )
-    monitor.add_argument(
-        "--timeout", type=float, default=600, help="seconds each notebook cell may take"
-    )
-    monitor.add_argument("--no-pdf", action="store_true", help="skip the PDF")
     monitor.add_argument("--quiet", action="store_true", help="no progress bars")
     monitor.set_defaults(handler=_cmd_monitor)
 

@@ -18,8 +18,9 @@ import pandas as pd
 import pytest
 
 from toolkit.data.column_rules import LSOA_PATTERN, PERSONS_RULES
-from toolkit.data.schemas import PERSONS_SCHEMA
+from toolkit.data.schemas import CUBE_SCHEMA, PERSONS_SCHEMA
 from toolkit.data.value_rules import (
+    CUBE_VALUE_RULES,
     LSOA_GLOB,
     PERSONS_VALUE_RULES,
     AtLeast,
@@ -28,6 +29,7 @@ from toolkit.data.value_rules import (
     Matches,
     NotAbove,
     NotBefore,
+    NotBelow,
     OneOf,
     OnlyIf,
     TrueOnlyWith,
@@ -88,6 +90,14 @@ def _cases(rule: ValueRule) -> tuple[pd.DataFrame, list[bool]]:
             }
         )
         return frame, [F, F, T, F, F]
+    if isinstance(test, NotBelow):
+        frame = pd.DataFrame(
+            {
+                name: pd.array([3, 2, 1, None, 1], "Int64"),
+                test.other: pd.array([2, 2, 2, 2, None], "Int64"),
+            }
+        )
+        return frame, [F, F, T, F, F]
     if isinstance(test, NotBefore):
         frame = pd.DataFrame(
             {
@@ -131,7 +141,9 @@ def _ibis_broken(rule: ValueRule, frame: pd.DataFrame) -> list[bool]:
 
 
 @pytest.mark.parametrize(
-    "rule", PERSONS_VALUE_RULES, ids=lambda rule: f"{rule.column}-{rule.check}"
+    "rule",
+    [*PERSONS_VALUE_RULES, *CUBE_VALUE_RULES],
+    ids=lambda rule: f"{rule.column}-{rule.check}",
 )
 def test_every_translation_of_a_rule_breaks_the_same_rows(rule):
     frame, expected = _cases(rule)
@@ -140,10 +152,12 @@ def test_every_translation_of_a_rule_breaks_the_same_rows(rule):
     assert _ibis_broken(rule, frame) == expected
 
 
-def _declared(*, row_wise: bool | None = None) -> set[tuple[str, str]]:
+def _declared(
+    *, row_wise: bool | None = None, rules: tuple[ValueRule, ...] = PERSONS_VALUE_RULES
+) -> set[tuple[str, str]]:
     return {
         (rule.column, rule.check)
-        for rule in PERSONS_VALUE_RULES
+        for rule in rules
         if row_wise is None or rule.test.row_wise == row_wise
     }
 
@@ -162,6 +176,18 @@ def test_the_pandera_schema_checks_exactly_the_declared_rules():
     assert column_checks == _declared(row_wise=False)
     frame_checks = {check.name for check in PERSONS_SCHEMA.checks} - {"lsoa_or_imd_decile"}
     assert frame_checks == {check for _, check in _declared(row_wise=True)}
+
+
+def test_the_cube_schema_checks_exactly_the_declared_cube_rules():
+    column_checks = {
+        (name, check.name)
+        for name, column in CUBE_SCHEMA.columns.items()
+        for check in column.checks
+        if check.name not in _TYPE_CHECKS
+    }
+    assert column_checks == _declared(row_wise=False, rules=CUBE_VALUE_RULES)
+    frame_checks = {check.name for check in CUBE_SCHEMA.checks} - {"unique_cells"}
+    assert frame_checks == {check for _, check in _declared(row_wise=True, rules=CUBE_VALUE_RULES)}
 
 
 def test_the_engine_sql_checks_exactly_the_declared_rules():

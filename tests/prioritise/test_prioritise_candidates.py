@@ -158,11 +158,41 @@ def test_bad_cubes_are_refused():
         candidate_priorities(hand_cube().drop(columns="persons"), outcomes=OUTCOMES)
     negative = hand_cube()
     negative.loc[3, "deaths"] = -1
-    with pytest.raises(
-        DataContractError,
-        match=r"column 'deaths': 1 row is missing, not a number or negative \(row 5: -1\)",
-    ):
+    with pytest.raises(DataContractError, match=r"column 'deaths': 1 row is below 0 \(row 5: -1\)"):
         candidate_priorities(negative, outcomes=OUTCOMES)
+
+
+def test_a_cube_is_refused_by_the_contracts_own_rules_in_the_readers_words():
+    # The cube's value rules are declared once (toolkit.data.value_rules): the candidates
+    # refuse what validate_cube refuses, worded alike, with spreadsheet rows.
+    from toolkit.data import validate_cube
+
+    bad = hand_cube()
+    bad["deaths"] = bad["deaths"].astype(object)
+    bad.loc[1, "deaths"] = "many"
+    bad.loc[2, "persons"] = None
+    bad["imd_decile"] = bad["imd_decile"].astype("float64")
+    bad.loc[3, "imd_decile"] = 2.5
+    bad.loc[4, "deaths"] = bad.loc[4, "persons"] + 1
+    with pytest.raises(DataContractError) as refused:
+        candidate_priorities(bad, outcomes=OUTCOMES)
+    failures = refused.value.failures
+    found = set(zip(failures["column"], failures["check"], strict=True))
+    assert {
+        ("deaths", "whole_number"),
+        ("persons", "not_blank"),
+        ("imd_decile", "whole_number"),
+        ("deaths", "deaths_at_most_persons"),
+    } <= found
+    message = str(refused.value)
+    assert "column 'deaths': 1 row is not a whole number (row 3: 'many')." in message
+    assert "column 'persons': 1 row is blank (row 4)." in message
+    with pytest.raises(DataContractError) as by_the_readers:
+        validate_cube(bad)
+    readers = by_the_readers.value.failures
+    assert ("deaths", "deaths_at_most_persons") in set(
+        zip(readers["column"], readers["check"], strict=True)
+    )
 
 
 def test_demo_shortlist_has_reasons_and_probabilities():

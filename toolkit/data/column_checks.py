@@ -10,7 +10,6 @@ import pandas as pd
 import pandera.pandas as pa
 
 from toolkit.data.column_rules import LSOA_PATTERN
-from toolkit.data.contract import SEXES
 from toolkit.data.phrases import (
     DECILE_RANGE,
     NEGATIVE,
@@ -18,7 +17,6 @@ from toolkit.data.phrases import (
     NOT_FINITE,
     NOT_FLAGS,
     NOT_LSOA,
-    NOT_SEX,
     NOT_TEXT,
 )
 
@@ -87,16 +85,6 @@ def count_column(*, required: bool = True) -> pa.Column:
     return pa.Column("int64", pa.Check.ge(0, error=NEGATIVE), required=required, nullable=False)
 
 
-def cost_column() -> pa.Column:
-    """Return a cost column, in pounds: ``float64``, never below 0, never infinite."""
-    return pa.Column("float64", [pa.Check.ge(0, error=NEGATIVE), finite_check()])
-
-
-def sex_column() -> pa.Column:
-    """Return a sex column: text, ``F`` or ``M``."""
-    return text_column(checks=[pa.Check.isin(list(SEXES), error=NOT_SEX)])
-
-
 def lsoa_column(*, required: bool, nullable: bool, unique: bool = False) -> pa.Column:
     """Return an LSOA code column: text matching :data:`LSOA_PATTERN`."""
     return text_column(
@@ -119,7 +107,6 @@ def decile_column(*, required: bool, nullable: bool) -> pa.Column:
 
 
 __all__ = [
-    "cost_column",
     "count_column",
     "date_check",
     "decile_column",
@@ -127,6 +114,5 @@ __all__ = [
     "flag_column",
     "lsoa_column",
     "nullable_flag_column",
-    "sex_column",
     "text_column",
 ]

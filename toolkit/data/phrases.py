@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from toolkit.data.contract import CAUSE_ADMISSION_COLUMNS, CAUSES_OF_DEATH
+from toolkit.data.contract import ACTIVITY_COLUMNS, CAUSE_ADMISSION_COLUMNS, CAUSES_OF_DEATH
 
 #: Plural phrase -> (short check name for ``DataContractError.failures``, singular phrase).
 PHRASES: dict[str, tuple[str, str]] = {}
@@ -144,6 +144,11 @@ FRAME_CHECK_COLUMNS: dict[str, str | None] = {
 }
 for _column in CAUSE_ADMISSION_COLUMNS:
     FRAME_CHECK_COLUMNS[more_than_emergency_admissions(_column)] = _column
+for _activity in ACTIVITY_COLUMNS:
+    FRAME_CHECK_COLUMNS[with_more_than_persons(f"persons_with_{_activity}")] = (
+        f"persons_with_{_activity}"
+    )
+    FRAME_CHECK_COLUMNS[sum_below_persons_with(_activity)] = _activity
 
 
 def phrases_of(check: str) -> tuple[str, str]:

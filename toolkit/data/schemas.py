@@ -74,7 +74,7 @@ Text columns use pandas' default string dtype (``str`` under pandas 3, ``object`
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from typing import Final
 
 import pandas as pd
@@ -82,7 +82,6 @@ import pandera.pandas as pa
 
 from toolkit.data import standardise as _standardise
 from toolkit.data.column_checks import (
-    cost_column,
     count_column,
     date_check,
     decile_column,
@@ -90,7 +89,6 @@ from toolkit.data.column_checks import (
     flag_column,
     lsoa_column,
     nullable_flag_column,
-    sex_column,
     text_column,
 )
 from toolkit.data.column_rules import (
@@ -110,26 +108,26 @@ from toolkit.data.contract import (
     CONDITIONS,
     CUBE_DIMENSIONS,
     CUBE_MEASURES,
-    ESP2013_BANDS,
     OPTIONAL_PERSON_FLAGS,
 )
 from toolkit.data.phrases import (
     BELOW_ONE,
     BUILTIN_PHRASES,
-    DEATHS_ABOVE,
     DUPLICATE_CELL,
     FRAME_CHECK_COLUMNS,
     NEGATIVE,
     NO_AREA_COLUMN,
-    NOT_BAND,
     PHRASES,
     UNREADABLE_PHRASES,
     phrases_of,
-    sum_below_persons_with,
-    with_more_than_persons,
 )
 from toolkit.data.standardise import *  # noqa: F403 (re-exported: raw values to the contract's dtypes)
-from toolkit.data.value_rules import PERSONS_VALUE_RULES, ValueRule, value_rules_of
+from toolkit.data.value_rules import (
+    CUBE_VALUE_RULES,
+    PERSONS_VALUE_RULES,
+    ValueRule,
+    value_rules_of,
+)
 
 # ---------------------------------------------------------------------------------------------
 # DataFrame-level checks (cross-column rules). Each returns True where a row is fine, and
@@ -137,11 +135,16 @@ from toolkit.data.value_rules import PERSONS_VALUE_RULES, ValueRule, value_rules
 # ---------------------------------------------------------------------------------------------
 
 
-def _value_checks(column: str) -> list[pa.Check]:
-    """Return the pandera checks of a persons column's own value rules."""
+def _value_checks(column: str, rules: Sequence[ValueRule] = PERSONS_VALUE_RULES) -> list[pa.Check]:
+    """Return the pandera checks of a column's own value rules (persons by default)."""
     return [
-        pa.Check(rule.test.pandas_fine, name=rule.check, error=phrases_of(rule.check)[1])
-        for rule in value_rules_of(column, row_wise=False)
+        pa.Check(
+            rule.test.pandas_fine,
+            name=rule.check,
+            error=phrases_of(rule.check)[1],
+            statistics=rule.test.statistics(),
+        )
+        for rule in value_rules_of(column, row_wise=False, rules=rules)
     ]
 
 
@@ -161,28 +164,6 @@ def _row_check(rule: ValueRule) -> pa.Check:
 
 def _has_area_column(frame: pd.DataFrame) -> bool:
     return "lsoa" in frame or "imd_decile" in frame
-
-
-def _at_most_persons(column: str) -> Callable[[pd.DataFrame], pd.Series | bool]:
-    def check(frame: pd.DataFrame) -> pd.Series | bool:
-        if column not in frame or "persons" not in frame:
-            return True
-        value, persons = frame[column], frame["persons"]
-        return value.isna() | persons.isna() | (value <= persons)
-
-    return check
-
-
-def _sum_at_least_persons_with(activity: str) -> Callable[[pd.DataFrame], pd.Series | bool]:
-    with_column = f"persons_with_{activity}"
-
-    def check(frame: pd.DataFrame) -> pd.Series | bool:
-        if activity not in frame or with_column not in frame:
-            return True
-        total, people = frame[activity], frame[with_column]
-        return total.isna() | people.isna() | (total >= people)
-
-    return check
 
 
 def _unique_cells(frame: pd.DataFrame) -> pd.Series | bool:
@@ -257,31 +238,23 @@ def _areas_schema() -> pa.DataFrameSchema:
 
 
 def _cube_schema() -> pa.DataFrameSchema:
+    rules = CUBE_VALUE_RULES
     columns: dict[str, pa.Column] = {
         "segment": text_column(),
-        "age_band": text_column(checks=[pa.Check.isin(list(ESP2013_BANDS), error=NOT_BAND)]),
-        "sex": sex_column(),
-        "imd_decile": decile_column(required=True, nullable=True),
+        "age_band": text_column(checks=_value_checks("age_band", rules)),
+        "sex": text_column(checks=_value_checks("sex", rules)),
+        "imd_decile": pa.Column(
+            "Int64", _value_checks("imd_decile", rules), required=True, nullable=True
+        ),
         "place": text_column(nullable=True),
     }
     for name in CUBE_MEASURES:
-        columns[name] = cost_column() if name == "cost_gbp" else count_column()
+        dtype = "float64" if name == "cost_gbp" else "int64"
+        columns[name] = pa.Column(dtype, _value_checks(name, rules), nullable=False)
     checks = [
         pa.Check(_unique_cells, name="unique_cells", error=DUPLICATE_CELL),
-        pa.Check(_at_most_persons("deaths"), name="deaths_at_most_persons", error=DEATHS_ABOVE),
+        *(_row_check(rule) for rule in rules if rule.test.row_wise),
     ]
-    for activity in ACTIVITY_COLUMNS:
-        with_column = f"persons_with_{activity}"
-        above = with_more_than_persons(with_column)
-        FRAME_CHECK_COLUMNS[above] = with_column
-        checks.append(
-            pa.Check(_at_most_persons(with_column), name=f"{with_column}_max", error=above)
-        )
-        below = sum_below_persons_with(activity)
-        FRAME_CHECK_COLUMNS[below] = activity
-        checks.append(
-            pa.Check(_sum_at_least_persons_with(activity), name=f"{activity}_min", error=below)
-        )
     return pa.DataFrameSchema(columns, checks=checks, name="cube", strict=False, coerce=False)
 
 

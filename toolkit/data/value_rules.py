@@ -1,4 +1,4 @@
-"""The value rules of the persons contract, declared once and translated for every checker.
+"""The value rules of the contract's tables, declared once and translated for every checker.
 
 Each rule (:class:`ValueRule`) names the column a failure is reported against, the check's
 short name (its plain-English phrases are in :mod:`toolkit.data.phrases`) and a *test*: a
@@ -27,7 +27,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -37,11 +37,15 @@ from toolkit.data.contract import (
     ACTIVITY_COLUMNS,
     CAUSE_ADMISSION_COLUMNS,
     CAUSES_OF_DEATH,
+    CUBE_MEASURES,
+    ESP2013_BANDS,
     SEXES,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
     import ibis.expr.types as ir
+
+    from toolkit.data.problems import Problem
 
 
 def _sql_name(name: str) -> str:
@@ -73,6 +77,10 @@ class Test(ABC):
         """Other columns the test reads (besides the rule's own column)."""
         return ()
 
+    def statistics(self) -> dict[str, Any]:
+        """Return what the test allows, as pandera's own checks record it (or nothing)."""
+        return {}
+
     @abstractmethod
     def pandas_fine(self, values: pd.Series, frame: pd.DataFrame | None = None) -> pd.Series:
         """Return a Series, true where a value passes (blanks pass); ``frame``: the table."""
@@ -97,6 +105,11 @@ class InRange(Test):
     low: float
     high: float
 
+    def statistics(self) -> dict[str, Any]:
+        """See :meth:`Test.statistics`."""
+        return {"min_value": self.low, "max_value": self.high, "include_min": True,
+                "include_max": True}  # fmt: skip
+
     def pandas_fine(self, values: pd.Series, frame: pd.DataFrame | None = None) -> pd.Series:
         """See :meth:`Test.pandas_fine`."""
         return (values >= self.low) & (values <= self.high)
@@ -118,6 +131,10 @@ class AtLeast(Test):
     """Values of ``low`` or more."""
 
     low: float
+
+    def statistics(self) -> dict[str, Any]:
+        """See :meth:`Test.statistics`."""
+        return {"min_value": self.low}
 
     def pandas_fine(self, values: pd.Series, frame: pd.DataFrame | None = None) -> pd.Series:
         """See :meth:`Test.pandas_fine`."""
@@ -160,6 +177,10 @@ class OneOf(Test):
     """Text from a fixed list."""
 
     values: tuple[str, ...]
+
+    def statistics(self) -> dict[str, Any]:
+        """See :meth:`Test.statistics`."""
+        return {"allowed_values": list(self.values)}
 
     def pandas_fine(self, values: pd.Series, frame: pd.DataFrame | None = None) -> pd.Series:
         """See :meth:`Test.pandas_fine`."""
@@ -294,6 +315,22 @@ class NotAbove(Across):
         return value.type().is_numeric() and other.type().is_numeric()
 
 
+class NotBelow(Across):
+    """Values no smaller than the same row's ``other`` number."""
+
+    def _fine(self, values: pd.Series, other: pd.Series) -> pd.Series:
+        return values.isna() | other.isna() | (values >= other)
+
+    def _sql(self, value: str, other: str) -> str:
+        return f"{value} < {other}"
+
+    def _ibis(self, value: ir.Value, other: ir.Value) -> ir.BooleanValue:
+        return _ibis_number(value) < _ibis_number(other)
+
+    def _types_fit(self, value: ir.Value, other: ir.Value) -> bool:
+        return value.type().is_numeric() and other.type().is_numeric()
+
+
 class NotBefore(Across):
     """Dates no earlier than the same row's ``other`` date."""
 
@@ -382,13 +419,121 @@ def _persons_value_rules() -> tuple[ValueRule, ...]:
 PERSONS_VALUE_RULES: Final[tuple[ValueRule, ...]] = _persons_value_rules()
 
 
-def value_rules_of(column: str, *, row_wise: bool) -> tuple[ValueRule, ...]:
-    """Return the rules reported against ``column``, within the column or across columns."""
-    return tuple(
-        rule
-        for rule in PERSONS_VALUE_RULES
-        if rule.column == column and rule.test.row_wise == row_wise
-    )
+def _cube_value_rules() -> tuple[ValueRule, ...]:
+    rules = [
+        ValueRule("age_band", "isin(ESP2013_BANDS)", OneOf(ESP2013_BANDS)),
+        ValueRule("sex", "isin(F, M)", OneOf(SEXES)),
+        ValueRule("imd_decile", "in_range(1, 10)", InRange(1, 10)),
+    ]
+    for name in CUBE_MEASURES:
+        rules.append(ValueRule(name, "greater_than_or_equal_to(0)", AtLeast(0)))
+        if name == "cost_gbp":
+            rules.append(ValueRule(name, "finite", Finite()))
+    rules.append(ValueRule("deaths", "deaths_at_most_persons", NotAbove("persons")))
+    for activity in ACTIVITY_COLUMNS:
+        with_column = f"persons_with_{activity}"
+        rules.append(ValueRule(with_column, f"{with_column}_at_most_persons", NotAbove("persons")))
+        rules.append(
+            ValueRule(activity, f"{activity}_at_least_persons_with", NotBelow(with_column))
+        )
+    return tuple(rules)
+
+
+#: The value rules of the cube (one row per cell), in the same order: each measure's own
+#: rules, then the rules across measures.
+CUBE_VALUE_RULES: Final[tuple[ValueRule, ...]] = _cube_value_rules()
+
+
+def value_rules_of(
+    column: str, *, row_wise: bool, rules: Sequence[ValueRule] = PERSONS_VALUE_RULES
+) -> tuple[ValueRule, ...]:
+    """Return the rules reported against ``column``, within the column or across columns.
+
+    ``rules`` is the table's declaration: :data:`PERSONS_VALUE_RULES` (the default) or
+    :data:`CUBE_VALUE_RULES`.
+    """
+    return tuple(rule for rule in rules if rule.column == column and rule.test.row_wise == row_wise)
+
+
+def value_problems(
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    table: Literal["persons", "cube"],
+    first_row: int,
+) -> list[Problem]:
+    """Check some columns of an in-memory table against the contract, without pandera.
+
+    For a function that takes part of a table (a cube with the measures it needs): each of
+    ``columns`` that the contract knows must read as its kind (numbers, whole numbers), be
+    given where it may not be blank, and keep its value rules; the rules across columns
+    apply where all their columns are among ``columns``. Worded as the readers word the
+    same failures (:mod:`toolkit.data.phrases`), rows numbered from ``first_row``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table; never changed.
+    columns : sequence of str
+        The columns to check (present in ``frame``).
+    table : {"persons", "cube"}
+        Whose contract: the persons' or the cube's (a cohort cube's measures are the cube's).
+    first_row : int
+        The spreadsheet row of the table's first row.
+
+    Returns
+    -------
+    list of Problem
+        One per column and check that fails, in the order of the columns, then the rules
+        across columns.
+    """
+    from toolkit.data.column_rules import CUBE_RULES, PERSONS_RULES
+    from toolkit.data.phrases import BUILTIN_PHRASES, UNREADABLE_PHRASES, phrases_of
+    from toolkit.data.problems import row_problem
+
+    rules = CUBE_VALUE_RULES if table == "cube" else PERSONS_VALUE_RULES
+    column_rules = CUBE_RULES if table == "cube" else PERSONS_RULES
+    problems: list[Problem] = []
+
+    def add(column: str, check: str, phrases: tuple[str, str], bad: pd.Series, show: bool) -> None:
+        positions = np.flatnonzero(bad.to_numpy(dtype=bool))
+        if len(positions):
+            shown = frame[column].iloc[positions].tolist() if show else None
+            problems.append(row_problem(column, check, phrases, positions, shown, first_row))
+
+    read: dict[str, pd.Series] = {}
+    for column in columns:
+        rule = column_rules.get(column)
+        if rule is None:
+            continue
+        values = frame[column]
+        blank = values.isna()
+        if rule.kind in ("whole", "number"):
+            values = pd.to_numeric(values, errors="coerce").astype("float64")
+            unreadable = ~blank & values.isna()
+            if rule.kind == "whole":
+                unreadable |= values.notna() & np.isfinite(values) & (values % 1 != 0)
+            check, plural, singular = UNREADABLE_PHRASES[rule.kind]
+            add(column, check, (singular, plural), unreadable, show=True)
+            values = values.where(~unreadable)
+        if not rule.nullable:
+            check, plural, singular = BUILTIN_PHRASES["not_nullable"]
+            add(column, check, (singular, plural), blank, show=False)
+        read[column] = values
+        known = values.notna()
+        for value_rule in value_rules_of(column, row_wise=False, rules=rules):
+            fine = pd.Series(True, index=values.index)
+            fine[known] = value_rule.test.pandas_fine(values[known]).to_numpy(dtype=bool)
+            singular, plural = phrases_of(value_rule.check)
+            add(column, value_rule.check, (singular, plural), ~fine, show=True)
+    given = pd.DataFrame(read)
+    for value_rule in rules:
+        if value_rule.test.row_wise and value_rule.applies_to(list(read)):
+            fine = value_rule.test.pandas_fine(given[value_rule.column], given)
+            singular, plural = phrases_of(value_rule.check)
+            broken = ~fine.fillna(True).astype(bool)
+            add(value_rule.column, value_rule.check, (singular, plural), broken, show=True)
+    return problems
 
 
 def glob_accepts(glob: str, text: str) -> bool:
@@ -401,6 +546,7 @@ def glob_accepts(glob: str, text: str) -> bool:
 
 
 __all__ = [
+    "CUBE_VALUE_RULES",
     "LSOA_GLOB",
     "PERSONS_VALUE_RULES",
     "Across",
@@ -410,11 +556,13 @@ __all__ = [
     "Matches",
     "NotAbove",
     "NotBefore",
+    "NotBelow",
     "OneOf",
     "OnlyIf",
     "Test",
     "TrueOnlyWith",
     "ValueRule",
     "glob_accepts",
+    "value_problems",
     "value_rules_of",
 ]

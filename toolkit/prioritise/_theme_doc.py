@@ -48,7 +48,7 @@ def themes_frame(themes: Iterable[Theme] | None = None) -> pd.DataFrame:
     Parameters
     ----------
     themes : iterable of Theme, optional
-        By default the built-in library.
+        The themes to put in the table; by default the built-in library.
 
     Returns
     -------
@@ -231,7 +231,7 @@ def themes_markdown(themes: Iterable[Theme] | None = None) -> str:
     Parameters
     ----------
     themes : iterable of Theme, optional
-        By default the built-in library.
+        The themes to document; by default the built-in library.
 
     Returns
     -------

@@ -43,7 +43,8 @@ from toolkit._params import (
     validate_params,
     warn,
 )
-from toolkit.data.problems import FIRST_DATA_ROW, Problem, raise_problems, row_problem
+from toolkit.data.problems import FIRST_DATA_ROW, Problem, raise_problems
+from toolkit.data.value_rules import value_problems
 from toolkit.defaults import DEFAULT_MODEL, DEMO_SEED, SHORTLIST_SIZE
 
 # Re-exported: the public names this module had before it was split by job (issue 17).
@@ -122,46 +123,28 @@ def _long_table(cube: pd.DataFrame, measures: Sequence[str], cohort: list[str]) 
 
 
 def _check_cube(cube: pd.DataFrame, needed: list[str], caller: str) -> None:
-    """Refuse a cube lacking a column or holding impossible counts, as the readers word it.
+    """Refuse a cube lacking a column or breaking the contract's rules, as the readers word it.
 
     Every problem is listed in one :class:`DataContractError` with its failures table; rows
     are numbered as a spreadsheet of the cube would show them (the header is row 1).
     """
     label = f"The cube given to {caller}"
     check_columns_present(cube, needed, label=label, builder="toolkit.segment.build_cube")
-    problems = []
-    for column in [c for c in needed if c not in ("segment", "age_band", "place")]:
-        values = pd.to_numeric(cube[column], errors="coerce")
-        if column != "imd_decile":
-            bad = np.flatnonzero((values.isna() | (values < 0)).to_numpy())
-            check, phrases = (
-                "count",
-                (
-                    "is missing, not a number or negative",
-                    "are missing, not numbers or negative",
-                ),
+    # The contract's own rules for the columns used (toolkit.data.value_rules), as the
+    # readers and the engines check them; and at least one decile to rank by.
+    problems = value_problems(cube, needed, table="cube", first_row=FIRST_DATA_ROW)
+    if (
+        "imd_decile" in needed
+        and pd.to_numeric(cube["imd_decile"], errors="coerce").isin(range(1, 11)).sum() == 0
+        and not any(problem.column == "imd_decile" for problem in problems)
+    ):
+        problems.append(
+            Problem(
+                column="imd_decile",
+                check="has_deciles",
+                sentence="column 'imd_decile' holds no decile from 1 (most deprived) to 10.",
             )
-        else:
-            bad = np.flatnonzero((~values.isna() & ~values.isin(range(1, 11))).to_numpy())
-            check, phrases = (
-                "in_range(1, 10)",
-                (
-                    "is not a decile from 1 (most deprived) to 10",
-                    "are not deciles from 1 (most deprived) to 10",
-                ),
-            )
-            if not bad.size and values.notna().sum() == 0:
-                problems.append(
-                    Problem(
-                        column=column,
-                        check="has_deciles",
-                        sentence="column 'imd_decile' holds no decile from 1 (most deprived) "
-                        "to 10.",
-                    )
-                )
-        if bad.size:
-            shown = cube[column].iloc[bad].tolist()
-            problems.append(row_problem(column, check, phrases, bad, shown, FIRST_DATA_ROW))
+        )
     if problems:
         raise_problems(problems, label=label, source=None)
 

@@ -29,7 +29,10 @@ import numpy as np
 import pandas as pd
 
 from toolkit._params import POSITIVE, InstanceOf, Interval, SequenceOf, StrOptions, validate_params
+from toolkit.data.column_rules import CUBE_RULES
 from toolkit.data.contract import PREMATURE_DEATH_AGE
+from toolkit.data.problems import FIRST_DATA_ROW, raise_problems
+from toolkit.data.value_rules import value_problems
 from toolkit.errors import DataContractError
 from toolkit.prioritise._cube_steps import (
     check_columns_present,
@@ -133,17 +136,18 @@ class ThemeCandidates:
 # The candidates
 # --------------------------------------------------------------------------------------
 def _check_cube(cube: pd.DataFrame, within: str | None) -> None:
-    """Refuse a cube that lacks a column every theme needs."""
+    """Refuse a cube that lacks a column every theme needs, or breaks the contract's rules."""
     caller = "theme_candidates"
     needed = ["cohort", "age_band", "imd_decile", "persons", "cost_gbp", "deaths_under_75"]
     if within == "place":
         needed.append("place")
-    check_columns_present(
-        cube,
-        needed,
-        label=f"The cohort cube given to {caller}",
-        builder="toolkit.segment.build_cohort_cube",
-    )
+    label = f"The cohort cube given to {caller}"
+    check_columns_present(cube, needed, label=label, builder="toolkit.segment.build_cohort_cube")
+    # The contract's rules for every column of the cube's own (the readers' and engines').
+    known = [column for column in cube.columns if column in CUBE_RULES]
+    problems = value_problems(cube, known, table="cube", first_row=FIRST_DATA_ROW)
+    if problems:
+        raise_problems(problems, label=label, source=None)
 
 
 def _catalogue_labels() -> dict[str, str]:

@@ -279,7 +279,7 @@ def deprivation_chart_figure(
     profile : DeprivationProfile
         For the SII and RII.
     period : str
-        The period.
+        The period, shown in the title.
     threshold : int
         The disclosure threshold.
     linked : LinkedTables, optional

@@ -73,7 +73,7 @@ def shortlist_table(
     priorities : Prioritisation
         From :func:`toolkit.prioritise.prioritise`.
     period : str
-        The period.
+        The period, for the caption.
     threshold : int
         The disclosure threshold: people and events below it are suppressed.
     linked : LinkedTables, optional
@@ -257,7 +257,7 @@ def robustness_figure(priorities: Prioritisation, *, period: str, extra: int = 3
     priorities : Prioritisation
         From :func:`toolkit.prioritise.prioritise`.
     period : str
-        The period.
+        The period, shown in the title.
     extra : int
         Candidates shown beyond the shortlist (the most often shortlisted of the rest).
 

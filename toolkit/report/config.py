@@ -144,18 +144,7 @@ class ReportConfig:
             problems.append(("period", "must not be blank", self.period))
         if (self.persons == DEMO) != (self.areas == DEMO):
             problems.append(("areas", "must be 'demo' exactly when persons is 'demo'", self.areas))
-        if not 100 <= self.demo_persons <= 99_999_999:
-            problems.append(("demo_persons", "must be from 100 to 99,999,999", self.demo_persons))
-        if not 1 <= self.shortlist_size <= MAX_SHORTLIST:
-            problems.append(
-                ("shortlist_size", f"must be from 1 to {MAX_SHORTLIST}", self.shortlist_size)
-            )
-        if self.seed < 0:
-            problems.append(("seed", "must be 0 or more", self.seed))
-        if self.disclosure_threshold < 1:
-            problems.append(
-                ("disclosure_threshold", "must be 1 or more", self.disclosure_threshold)
-            )
+        problems += shared_setting_problems(self)
         if not (math.isfinite(self.years) and self.years > 0):
             problems.append(("years", "must be more than 0", self.years))
         if not (math.isfinite(self.admission_unit_cost) and self.admission_unit_cost >= 0):
@@ -347,6 +336,87 @@ def check_key_type(
         )
 
 
+def shared_setting_problems(config: Any) -> list[tuple[str, str, object]]:
+    """Return the problems with the settings a report and a quarterly update share.
+
+    Shared by :class:`ReportConfig` and :class:`~toolkit.report.update.UpdateConfig`:
+    ``demo_persons``, ``shortlist_size``, ``seed`` and ``disclosure_threshold``.
+
+    Parameters
+    ----------
+    config : ReportConfig or UpdateConfig
+        The configuration being checked.
+
+    Returns
+    -------
+    list of tuple of (str, str, object)
+        Each problem's key, rule and value, in that order of keys; empty when all is well.
+    """
+    problems: list[tuple[str, str, object]] = []
+    if not 100 <= config.demo_persons <= 99_999_999:
+        problems.append(("demo_persons", "must be from 100 to 99,999,999", config.demo_persons))
+    if not 1 <= config.shortlist_size <= MAX_SHORTLIST:
+        problems.append(
+            ("shortlist_size", f"must be from 1 to {MAX_SHORTLIST}", config.shortlist_size)
+        )
+    if config.seed < 0:
+        problems.append(("seed", "must be 0 or more", config.seed))
+    if config.disclosure_threshold < 1:
+        problems.append(("disclosure_threshold", "must be 1 or more", config.disclosure_threshold))
+    return problems
+
+
+def read_config_file(
+    source: Path, kind: type, what: str, *, utf8_message: bool = True
+) -> dict[str, Any]:
+    """Read a configuration file's keys, refusing a missing file, bad TOML and unknown keys.
+
+    Shared by :func:`load_config` and :func:`~toolkit.report.update.load_update_config`.
+
+    Parameters
+    ----------
+    source : Path
+        The TOML file.
+    kind : type
+        The configuration's dataclass: its fields but ``source`` are the known keys.
+    what : str
+        What the file is, for the message when it does not exist ("report configuration").
+    utf8_message : bool
+        Refuse a file that is not UTF-8 text with a ValueError that names it (True), or
+        let the UnicodeDecodeError through (False).
+
+    Returns
+    -------
+    dict of str to Any
+        The file's keys and values, as read.
+
+    Raises
+    ------
+    FileNotFoundError
+        The file does not exist.
+    ValueError
+        The file is not valid TOML (or not UTF-8 text) or has an unknown key.
+    """
+    if not source.is_file():
+        raise FileNotFoundError(f"{source}: no such {what} file.")
+    try:
+        raw = tomllib.loads(source.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{source}: not a valid TOML file ({error}).") from None
+    except UnicodeDecodeError:
+        if not utf8_message:
+            raise
+        raise ValueError(f"{source}: not a UTF-8 text file.") from None
+    known = [spec.name for spec in fields(kind) if spec.name != "source"]
+    unknown = [key for key in raw if key not in known]
+    if unknown:
+        raise ValueError(
+            f"{source}: unknown key(s) {', '.join(repr(k) for k in unknown)}. "
+            f"The keys are: {', '.join(known)}."
+        )
+    return raw
+
+
 def _resolve(value: str, folder: Path) -> str:
     """Resolve a path relative to the configuration file's folder; leave ``"demo"``."""
     if value == DEMO:
@@ -384,21 +454,7 @@ def load_config(path: str | Path) -> ReportConfig:
             f"The 'path' parameter of load_config must be a str or Path. Got {path!r} instead."
         )
     source = Path(path)
-    if not source.is_file():
-        raise FileNotFoundError(f"{source}: no such report configuration file.")
-    try:
-        raw = tomllib.loads(source.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"{source}: not a valid TOML file ({error}).") from None
-    except UnicodeDecodeError:
-        raise ValueError(f"{source}: not a UTF-8 text file.") from None
-    known = [spec.name for spec in fields(ReportConfig) if spec.name != "source"]
-    unknown = [key for key in raw if key not in known]
-    if unknown:
-        raise ValueError(
-            f"{source}: unknown key(s) {', '.join(repr(k) for k in unknown)}. "
-            f"The keys are: {', '.join(known)}."
-        )
+    raw = read_config_file(source, ReportConfig, "report configuration")
     if "system_name" not in raw:
         raise ValueError(f"{source}: 'system_name' is missing (the name of the system).")
     folder = source.resolve().parent
@@ -480,4 +536,6 @@ __all__ = [
     "config_template",
     "demo_config",
     "load_config",
+    "read_config_file",
+    "shared_setting_problems",
 ]

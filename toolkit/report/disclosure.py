@@ -318,12 +318,7 @@ def suppress_counts(
         for column in derived:
             if column in columns:
                 continue
-            series = table[column]
-            if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-                series = series.astype("Float64")
-            else:
-                series = series.astype("object")
-            result[column] = series.mask(hidden)
+            result[column] = blank_where(table[column], hidden)
     rows, cols = np.nonzero(suppressed)
     result.attrs = {
         "suppressed": pd.DataFrame(
@@ -422,6 +417,33 @@ def find_small_counts(document: str, *, threshold: int = DISCLOSURE_THRESHOLD) -
         if small_counts(value, threshold=threshold):
             offending.append(text)
     return offending
+
+
+def blank_where(series: pd.Series, hidden: np.ndarray) -> pd.Series:
+    """Return a column with the hidden rows blank (missing), its other values unchanged.
+
+    Numbers (not booleans) become nullable floats and anything else objects, so that the
+    column can hold a blank whatever its type. Shared by
+    :func:`suppress_counts` (figures derived from a suppressed count) and
+    :func:`toolkit.report.tables.disclose` (figures another table would reveal).
+
+    Parameters
+    ----------
+    series : pandas.Series
+        The column.
+    hidden : numpy.ndarray
+        One boolean per row: True where the value is hidden.
+
+    Returns
+    -------
+    pandas.Series
+        The column with the hidden rows missing.
+    """
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        series = series.astype("Float64")
+    else:
+        series = series.astype("object")
+    return series.mask(hidden)
 
 
 __all__ = [

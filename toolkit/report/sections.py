@@ -347,12 +347,8 @@ def segment_chart_figure(
     ----------
     figures : pandas.DataFrame
         :func:`segment_figures`.
-    period : str
-        The period.
-    threshold : int
-        The disclosure threshold.
-    linked : LinkedTables, optional
-        The report's linked tables: the chart hides what the table hides.
+    period, threshold, linked
+        Same as :func:`deprivation_chart_figure`.
 
     Returns
     -------

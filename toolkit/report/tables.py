@@ -20,7 +20,12 @@ import pandas as pd
 
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
 from toolkit.disclosure import small_counts
-from toolkit.report.disclosure import SUPPRESSED_SYMBOL, SUPPRESSION_NOTE, suppress_counts
+from toolkit.report.disclosure import (
+    SUPPRESSED_SYMBOL,
+    SUPPRESSION_NOTE,
+    blank_where,
+    suppress_counts,
+)
 
 ColumnKind = Literal[
     "text",
@@ -309,12 +314,7 @@ def disclose(
     for column in extra.columns:
         if column in count_columns or not extra[column].any():
             continue
-        series = shown[column]
-        if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-            series = series.astype("Float64")
-        else:
-            series = series.astype("object")
-        shown[column] = series.mask(extra[column].to_numpy())
+        shown[column] = blank_where(shown[column], extra[column].to_numpy())
     return shown
 
 

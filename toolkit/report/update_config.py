@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import math
 import os
-import tomllib
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, Final
 
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
 from toolkit.defaults import DEMO_PERSONS, DEMO_SEED, SHORTLIST_SIZE
-from toolkit.report.config import DEMO, MAX_SHORTLIST, check_key_type, commented_template
+from toolkit.report.config import (
+    DEMO,
+    check_key_type,
+    commented_template,
+    read_config_file,
+    shared_setting_problems,
+)
 
 #: Months the demo's baseline is fixed on: the two years before its planted intervention.
 DEMO_FIX_AFTER: Final[int] = 24
@@ -145,18 +150,7 @@ class UpdateConfig:
             for v in self.ambitions.values()
         ):
             problems.append(("ambitions", "must map priorities to numbers", self.ambitions))
-        if not 100 <= self.demo_persons <= 99_999_999:
-            problems.append(("demo_persons", "must be from 100 to 99,999,999", self.demo_persons))
-        if not 1 <= self.shortlist_size <= MAX_SHORTLIST:
-            problems.append(
-                ("shortlist_size", f"must be from 1 to {MAX_SHORTLIST}", self.shortlist_size)
-            )
-        if self.seed < 0:
-            problems.append(("seed", "must be 0 or more", self.seed))
-        if self.disclosure_threshold < 1:
-            problems.append(
-                ("disclosure_threshold", "must be 1 or more", self.disclosure_threshold)
-            )
+        problems += shared_setting_problems(self)
         if self.fix_after is not None and self.fix_after < 12:
             problems.append(("fix_after", "must be 12 or more", self.fix_after))
         if problems:
@@ -288,19 +282,9 @@ def load_update_config(path: str | os.PathLike[str]) -> UpdateConfig:
         names the file and the key.
     """
     source = Path(path)
-    if not source.is_file():
-        raise FileNotFoundError(f"{source}: no such quarterly update configuration file.")
-    try:
-        raw = tomllib.loads(source.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"{source}: not a valid TOML file ({error}).") from None
-    known = [spec.name for spec in fields(UpdateConfig) if spec.name != "source"]
-    unknown = [key for key in raw if key not in known]
-    if unknown:
-        raise ValueError(
-            f"{source}: unknown key(s) {', '.join(repr(k) for k in unknown)}. "
-            f"The keys are: {', '.join(known)}."
-        )
+    raw = read_config_file(
+        source, UpdateConfig, "quarterly update configuration", utf8_message=False
+    )
     for key, what in (
         ("system_name", "the name of the system"),
         ("period", 'what the update covers, such as "January to March 2026"'),

@@ -194,13 +194,30 @@ def check_limit(value: object, parameter: str, where: str) -> None:
         )
 
 
+def within_an_hour(seconds: object) -> bool:
+    """Return whether ``seconds`` is a number (not a bool) from 0 to 3600.
+
+    Shared by :func:`check_limits` (``min_interval``) and
+    :func:`~toolkit.workshop.server.start_server` (``refill_seconds``).
+
+    Parameters
+    ----------
+    seconds : object
+        The value to check.
+
+    Returns
+    -------
+    bool
+        True for an int or float from 0 to 3600; False otherwise (NaN included).
+    """
+    return (
+        not isinstance(seconds, bool) and isinstance(seconds, int | float) and 0 <= seconds <= 3600
+    )
+
+
 def check_limits(min_interval: object, max_per_round: object, where: str) -> None:
     """Refuse a pace of submissions (``min_interval``, ``max_per_round``) out of range."""
-    if (
-        isinstance(min_interval, bool)
-        or not isinstance(min_interval, int | float)
-        or not 0 <= min_interval <= 3600
-    ):
+    if not within_an_hour(min_interval):
         raise ValueError(
             f"The 'min_interval' {where} must be a number of seconds from 0 to 3600. "
             f"Got {min_interval!r} instead."

@@ -43,6 +43,7 @@ from pathlib import Path
 
 import psutil
 
+from toolkit.workshop._config_settings import within_an_hour
 from toolkit.workshop.config import (
     CONFIG_ENVIRONMENT_VARIABLE,
     PARTICIPANT_URL_VARIABLE,
@@ -592,11 +593,7 @@ def start_server(
     paths = [str(TEMPLATE_ROOT), *filter(None, environment.get("JUPYTER_PATH", "").split(":"))]
     environment["JUPYTER_PATH"] = os.pathsep.join(paths)
     kernels = _installed_kernels()
-    if (
-        isinstance(refill_seconds, bool)
-        or not isinstance(refill_seconds, int | float)
-        or not 0 <= refill_seconds <= 3600
-    ):
+    if not within_an_hour(refill_seconds):
         raise ValueError(
             f"The 'refill_seconds' parameter of {caller} must be a float in [0, 3600]. "
             f"Got {refill_seconds!r} instead."
