@@ -81,6 +81,7 @@ __all__ = [  # the constraints are re-exported from toolkit._constraints
     "check_fields",
     "check_param",
     "check_params",
+    "renamed",
     "check_new_columns",
     "invalid_parameter",
     "make_constraint",
@@ -259,7 +260,9 @@ def check_fields(instance: Any, constraints: Mapping[str, Sequence[Any]]) -> Non
     check_params(values, constraints, type(instance).__name__)
 
 
-def validate_params(constraints: Mapping[str, Sequence[Any]]) -> Callable[[F], F]:
+def validate_params(
+    constraints: Mapping[str, Sequence[Any]], *, renamed: Mapping[str, str] | None = None
+) -> Callable[[F], F]:
     """Declare what each argument of a public function may be; check it on every call.
 
     Parameters
@@ -267,6 +270,10 @@ def validate_params(constraints: Mapping[str, Sequence[Any]]) -> Callable[[F], F
     constraints : mapping of str to sequence
         Every parameter of the function, each with the constraints it may meet (anything
         :func:`make_constraint` takes); meeting one is enough.
+    renamed : mapping of str to str, optional
+        Old name to new name of parameters renamed to the glossary's names
+        (``docs/glossary.md``): for one release a call by the old keyword still works,
+        with a ``FutureWarning`` naming the new one.
 
     Returns
     -------
@@ -291,6 +298,12 @@ def validate_params(constraints: Mapping[str, Sequence[Any]]) -> Callable[[F], F
                 f"validate_params of {func.__qualname__}: undeclared {sorted(missing)}, "
                 f"not parameters {sorted(unknown)}."
             )
+        old_names = dict(renamed or {})
+        if not set(old_names.values()) <= names or set(old_names) & names:
+            raise TypeError(
+                f"validate_params of {func.__qualname__}: renamed {old_names} must map old "
+                "names that are no longer parameters to parameters."
+            )
         parsed = {
             name: tuple(make_constraint(c) for c in constraints[name])
             for name in signature.parameters
@@ -303,6 +316,8 @@ def validate_params(constraints: Mapping[str, Sequence[Any]]) -> Callable[[F], F
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if old_names and not old_names.keys().isdisjoint(kwargs):
+                kwargs = _by_new_names(kwargs, old_names, func.__name__)
             try:
                 bound = signature.bind(*args, **kwargs)
             except TypeError:
@@ -318,6 +333,59 @@ def validate_params(constraints: Mapping[str, Sequence[Any]]) -> Callable[[F], F
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+def renamed(names: Mapping[str, str]) -> Callable[[F], F]:
+    """Accept for one release the old keyword names of renamed parameters.
+
+    For public functions that do not declare their arguments with :func:`validate_params`
+    (whose ``renamed`` does the same): a call by an old keyword works, with a
+    ``FutureWarning`` naming the new one (``docs/glossary.md``).
+
+    Parameters
+    ----------
+    names : mapping of str to str
+        Old name to new name.
+
+    Returns
+    -------
+    callable
+        The decorator; the decorated function keeps its name, signature and docstring.
+    """
+
+    def decorator(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not names.keys().isdisjoint(kwargs):
+                kwargs = _by_new_names(kwargs, names, func.__name__)
+            return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+def _by_new_names(
+    kwargs: dict[str, Any], renamed: Mapping[str, str], function: str
+) -> dict[str, Any]:
+    """Return keyword arguments under their new names, warning once for each old one."""
+    moved = dict(kwargs)
+    for old, new in renamed.items():
+        if old not in moved:
+            continue
+        if new in moved:
+            raise TypeError(
+                f"{function}() got both '{old}' and '{new}': '{old}' is the old name of "
+                f"'{new}'; give '{new}' only."
+            )
+        warnings.warn(
+            f"The '{old}' parameter of {function} is now called '{new}' (the glossary's "
+            f"name); '{old}' still works in this release and will stop working in the next.",
+            FutureWarning,
+            stacklevel=3,
+        )
+        moved[new] = moved.pop(old)
+    return moved
 
 
 #: The code of the wrappers :func:`validate_params` makes, which :func:`warn` looks through.

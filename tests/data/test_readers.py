@@ -286,7 +286,7 @@ def test_unreadable_value_is_not_reported_again_as_blank():
 
 
 def test_non_dataframe_input_is_a_type_error():
-    with pytest.raises(TypeError, match="'df' parameter of validate_persons must be a pandas"):
+    with pytest.raises(TypeError, match="'data' parameter of validate_persons must be a pandas"):
         validate_persons([{"person_id": "a"}])
 
 

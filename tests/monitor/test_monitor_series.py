@@ -534,7 +534,7 @@ def test_good_excel_reads_the_sheet_asked_for(tmp_path):
 
 
 def test_option_errors():
-    with pytest.raises(TypeError, match="'df' parameter of validate_series"):
+    with pytest.raises(TypeError, match="'data' parameter of validate_series"):
         validate_series([1, 2])
     with pytest.raises(TypeError, match="'per' parameter of validate_series"):
         validate_series(_monthly(), per="1000")

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from toolkit._params import renamed
 from toolkit.data import iod
 from toolkit.data.columns import (
     RULES,
@@ -256,7 +257,7 @@ def validate_table(
     """
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(
-            f"The 'df' parameter of {function} must be a pandas DataFrame. "
+            f"The 'data' parameter of {function} must be a pandas DataFrame. "
             f"Got {type(frame).__name__} instead."
         )
     if source is not None and not isinstance(source, str):
@@ -358,8 +359,9 @@ def validate_table(
     return result.set_axis(frame.index, axis=0)
 
 
+@renamed({"df": "data"})
 def validate_persons(
-    df: pd.DataFrame, *, source: str | None = None, reference_date: Any = None
+    data: pd.DataFrame, *, source: str | None = None, reference_date: Any = None
 ) -> pd.DataFrame:
     """Check a persons table against the contract and return it standardised.
 
@@ -373,7 +375,7 @@ def validate_persons(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    data : pandas.DataFrame
         One row per person. Not changed.
     source : str, optional
         What to call the table in messages, such as its file name.
@@ -393,10 +395,10 @@ def validate_persons(
     DataContractError
         Listing every problem: column, check, how many rows and up to five example rows.
     TypeError
-        If ``df`` is not a DataFrame.
+        If ``data`` is not a DataFrame.
     """
     return validate_table(
-        df,
+        data,
         table="persons",
         function="validate_persons",
         source=source,
@@ -472,14 +474,15 @@ def validate_areas_table(
     return result
 
 
+@renamed({"df": "data"})
 def validate_areas(
-    df: pd.DataFrame, *, source: str | None = None, repair_geometry: bool = False
+    data: pd.DataFrame, *, source: str | None = None, repair_geometry: bool = False
 ) -> pd.DataFrame:
     """Check an areas table (one row per LSOA) against the contract and return it standardised.
 
     Parameters
     ----------
-    df : pandas.DataFrame or geopandas.GeoDataFrame
+    data : pandas.DataFrame or geopandas.GeoDataFrame
         Columns ``lsoa``, ``lsoa_name``, ``imd_decile``, ``place``, and optionally
         ``imd_score``, ``population``, ``imd_rank`` and ``geometry``. Numbers written with
         thousands separators ("1,296") are read as numbers. Not changed.
@@ -498,8 +501,8 @@ def validate_areas(
         in another coordinate reference system is reprojected, with a ``UserWarning``. Its
         ``attrs["repaired_geometry"]`` lists the spreadsheet row numbers (the first row is
         row 2) whose geometry was repaired; it is empty when none was.
-        ``attrs["imd_edition"]`` is kept from ``df.attrs`` (``"2019"``, ``"2025"`` or None
-        when unknown) and ``attrs["notes"]`` lists what was noted when reading (``df``'s own
+        ``attrs["imd_edition"]`` is kept from ``data.attrs`` (``"2019"``, ``"2025"`` or None
+        when unknown) and ``attrs["notes"]`` lists what was noted when reading (``data``'s own
         notes, numbers read with thousands separators, and "no IMD score: ..." or "no
         population: ..." when those optional columns are missing).
 
@@ -510,10 +513,11 @@ def validate_areas(
         reference system and a valid geometry in every row). Geometry problems are listed
         first and on their own, before the other columns are checked.
     """
-    return validate_areas_table(df, source=source, repair_geometry=repair_geometry)
+    return validate_areas_table(data, source=source, repair_geometry=repair_geometry)
 
 
-def validate_cube(df: pd.DataFrame, *, source: str | None = None) -> pd.DataFrame:
+@renamed({"df": "data"})
+def validate_cube(data: pd.DataFrame, *, source: str | None = None) -> pd.DataFrame:
     """Check a tidy cohort cube against the contract and return it standardised.
 
     A blank ``imd_decile`` is the category "deprivation unknown" and a blank ``place`` the
@@ -521,7 +525,7 @@ def validate_cube(df: pd.DataFrame, *, source: str | None = None) -> pd.DataFram
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    data : pandas.DataFrame
         Dimensions ``CUBE_DIMENSIONS`` and measures ``CUBE_MEASURES``. Not changed.
     source : str, optional
         What to call the table in messages.
@@ -537,7 +541,7 @@ def validate_cube(df: pd.DataFrame, *, source: str | None = None) -> pd.DataFram
         Listing every problem: negative counts, deaths or ``persons_with_*`` above
         ``persons``, repeated cells, unknown age bands.
     """
-    return validate_table(df, table="cube", function="validate_cube", source=source)
+    return validate_table(data, table="cube", function="validate_cube", source=source)
 
 
 __all__ = ["validate_areas", "validate_cube", "validate_persons"]

@@ -27,7 +27,7 @@ QUINTILE_COLUMN = "imd_quintile"
 Reference = Literal["least_deprived", "best_two"]
 #: Constraints of the cube's columns and options, shared by the deprivation functions.
 CUBE = {
-    "cube": ["data-frame"],
+    "data": ["data-frame"],
     "events": ["column"],
     "population": ["column"],
     "quantile": ["column"],

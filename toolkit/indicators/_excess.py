@@ -40,10 +40,11 @@ Level = Literal["quantile", "total"]
         "confidence": [*CONFIDENCE, None],
         "reps": REPS,
         "seed": SEEDS,
-    }
+    },
+    renamed={"cube": "data"},
 )
 def excess_events(
-    cube: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     events: str,
     population: str = "persons",
@@ -66,7 +67,7 @@ def excess_events(
 
     Parameters
     ----------
-    cube : pandas.DataFrame
+    data : pandas.DataFrame
         Tidy cube (see :func:`rate_by_deprivation`).
     events : str
         Column of events.
@@ -146,7 +147,7 @@ def excess_events(
     """
     func = "excess_events"
     check_columns_exist(
-        cube,
+        data,
         {
             "events": events,
             "population": population,
@@ -163,7 +164,7 @@ def excess_events(
                 f"{func} takes either 'cost' or 'unit_cost', not both. Got cost={cost!r}, "
                 f"unit_cost={unit_cost!r}."
             )
-    by_columns = v.by_columns(cube, by, func)
+    by_columns = v.by_columns(data, by, func)
     if quantile in by_columns or age_band in by_columns:
         raise ValueError(
             f"The 'by' parameter of {func} must not include {quantile!r} or {age_band!r}."
@@ -180,7 +181,7 @@ def excess_events(
     v.check_no_clash(by_columns, reserved, func)
 
     rows = deprivation_rows(
-        cube,
+        data,
         func=func,
         events=events,
         population=population,

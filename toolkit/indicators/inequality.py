@@ -50,9 +50,9 @@ _RATES = {
 }
 
 
-@validate_params(_RATES)
+@validate_params(_RATES, renamed={"cube": "data"})
 def rate_by_deprivation(
-    cube: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     events: str,
     population: str = "persons",
@@ -68,7 +68,7 @@ def rate_by_deprivation(
 
     Parameters
     ----------
-    cube : pandas.DataFrame
+    data : pandas.DataFrame
         Tidy cube with an age band, a deprivation decile, a population and events.
         Other dimensions (sex, segment, place, ...) are summed over unless in ``by``.
     events : str
@@ -102,7 +102,7 @@ def rate_by_deprivation(
         When rows without a decile were left out (their count, events and people).
     """
     return _rates(
-        cube,
+        data,
         func="rate_by_deprivation",
         events=events,
         population=population,
@@ -162,9 +162,9 @@ def _rates(
     )
 
 
-@validate_params(_RATES)
+@validate_params(_RATES, renamed={"cube": "data"})
 def deprivation_gap(
-    cube: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     events: str,
     population: str = "persons",
@@ -222,7 +222,7 @@ def deprivation_gap(
     the formula above instead. Our own code; no library implements it.
     """
     func = "deprivation_gap"
-    by_columns = v.by_columns(cube, by, func)
+    by_columns = v.by_columns(data, by, func)
     levels = v.confidence_levels(confidence)
     gap_limits = {
         name: [f"{name}_{side}_{v.confidence_label(level)}" for level in levels for side in
@@ -234,7 +234,7 @@ def deprivation_gap(
     reserved += ["relative_gap", *gap_limits["relative_gap"], "note"]
     v.check_no_clash(by_columns, reserved, func)
     rates = _rates(
-        cube,
+        data,
         func=func,
         events=events,
         population=population,
@@ -315,9 +315,9 @@ def _dsr_standard_error(rates: pd.DataFrame, level: float) -> np.ndarray:
     return np.where(np.isfinite(value), se, np.nan)
 
 
-@validate_params(CUBE)
+@validate_params(CUBE, renamed={"cube": "data"})
 def core20_share(
-    cube: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     events: str,
     population: str = "persons",
@@ -328,7 +328,7 @@ def core20_share(
 
     Parameters
     ----------
-    cube : pandas.DataFrame
+    data : pandas.DataFrame
         Tidy cube with national IMD deciles (1 = most deprived).
     events : str
         Column of events.
@@ -349,14 +349,14 @@ def core20_share(
     """
     func = "core20_share"
     check_columns_exist(
-        cube, {"events": events, "population": population, "quantile": quantile}, func
+        data, {"events": events, "population": population, "quantile": quantile}, func
     )
-    by_columns = v.by_columns(cube, by, func)
+    by_columns = v.by_columns(data, by, func)
     reserved = ["core20_events", "events", "event_share", "core20_population", "population"]
     reserved += ["population_share", "share_ratio"]
     v.check_no_clash(by_columns, reserved, func)
     rows = _deprivation_rows(
-        cube,
+        data,
         func=func,
         events=events,
         population=population,

@@ -329,7 +329,7 @@ def _first_level(sii: pd.DataFrame) -> float:
 
 @validate_params(
     {
-        "cube": ["data-frame"],
+        "data": ["data-frame"],
         "events": ["column"],
         "population": ["column"],
         "age_band": ["column"],
@@ -343,10 +343,11 @@ def _first_level(sii: pd.DataFrame) -> float:
         "reps": REPS,
         "seed": SEEDS,
         "label": ["str", None],
-    }
+    },
+    renamed={"cube": "data"},
 )
 def deprivation_profile(
-    cube: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     events: str = "emergency_admissions",
     population: str = "persons",
@@ -366,7 +367,7 @@ def deprivation_profile(
 
     Parameters
     ----------
-    cube : pandas.DataFrame
+    data : pandas.DataFrame
         Tidy cube, already filtered by the caller to the population of interest; all
         other dimensions are summed over.
     events : str, default "emergency_admissions"
@@ -413,7 +414,7 @@ def deprivation_profile(
     """
     func = "deprivation_profile"
     check_columns_exist(
-        cube,
+        data,
         {
             "events": events,
             "population": population,
@@ -431,7 +432,7 @@ def deprivation_profile(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ExcludedRowsWarning)
         rows = _deprivation_rows(
-            cube,
+            data,
             func=func,
             events=events,
             population=population,

@@ -364,17 +364,18 @@ def _trailing(table: pd.DataFrame, point_types: set[str]) -> pd.DataFrame:
 
 @validate_params(
     {
-        "frame": ["data-frame"],
+        "data": ["data-frame"],
         "summary": _SUMMARY,
         "value_label": ["str"],
         "period_format": ["str"],
         "decimals": [Interval(Integral, 0, None, closed="left"), None],
         "value_suffix": ["str"],
         "target_word": ["str"],
-    }
+    },
+    renamed={"frame": "data"},
 )
 def describe_spc(
-    frame: pd.DataFrame,
+    data: pd.DataFrame,
     summary: Any,
     *,
     value_label: str,
@@ -387,7 +388,7 @@ def describe_spc(
 
     Parameters
     ----------
-    frame : pandas.DataFrame
+    data : pandas.DataFrame
         ``SPCResult.to_frame()`` for one series (one row per period).
     summary : pandas.Series or mapping
         The series' row of ``SPCResult.summary()`` (a one-row DataFrame is accepted too).
@@ -419,7 +420,7 @@ def describe_spc(
     is read from the frame's ``point_type`` in the latest baseline segment.
     """
     row = _summary_row(summary, "describe_spc")
-    table, frequency = _prepare(frame, "describe_spc")
+    table, frequency = _prepare(data, "describe_spc")
     labels = icon_labels(row)
     variation = str(row.get("variation"))
 

@@ -296,7 +296,7 @@ def _draw_icons(ax: Axes, row: Mapping[str, Any]) -> None:
 
 @validate_params(
     {
-        "frame": ["data-frame"],
+        "data": ["data-frame"],
         "summary": [*_SUMMARY, None],
         "title": ["str"],
         "value_label": ["str"],
@@ -305,10 +305,11 @@ def _draw_icons(ax: Axes, row: Mapping[str, Any]) -> None:
         "width": [POSITIVE],
         "height": [POSITIVE],
         "target_label": ["str"],
-    }
+    },
+    renamed={"frame": "data"},
 )
 def spc_chart(
-    frame: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     summary: Any = None,
     title: str,
@@ -329,7 +330,7 @@ def spc_chart(
 
     Parameters
     ----------
-    frame : pandas.DataFrame
+    data : pandas.DataFrame
         ``SPCResult.to_frame()`` for one series, one row per period: ``period`` (timestamps
         or pandas periods), ``value``, ``baseline_segment``, ``mean``, ``lpl``, ``upl``,
         ``point_type`` and (optionally) ``target``. It is not changed.
@@ -365,7 +366,7 @@ def spc_chart(
     ValueError
         If the frame lacks a column, has a period twice or an unknown ``point_type``.
     """
-    table, frequency = _prepare(frame, "spc_chart")
+    table, frequency = _prepare(data, "spc_chart")
     row = None if summary is None else _summary_row(summary, "spc_chart")
     if ax is None:
         figure, ax = _new_figure(width, height)

@@ -582,19 +582,20 @@ DEMO_AMBITION_BY: Final[str] = "2027-03"
 
 @validate_params(
     {
-        "series": ["data-frame"],
+        "data": ["data-frame"],
         "outcomes": ["mapping"],
         "reduction": [Interval(Real, 0, 1, closed="left")],
-    }
+    },
+    renamed={"series": "data"},
 )
 def demo_ambitions(
-    series: pd.DataFrame, outcomes: dict[str, str], *, reduction: float = DEMO_AMBITION_REDUCTION
+    data: pd.DataFrame, outcomes: dict[str, str], *, reduction: float = DEMO_AMBITION_REDUCTION
 ) -> dict[str, float]:
     """Invent the demo board's ambitions: each priority's first-year level, lowered.
 
     Parameters
     ----------
-    series : pandas.DataFrame
+    data : pandas.DataFrame
         The demo series (:func:`make_demo_series`).
     outcomes : dict of str to str
         Each priority (theme id) and the outcome it is followed on.
@@ -607,7 +608,7 @@ def demo_ambitions(
         Theme id to ambition, in the series' units (2 significant figures), for the
         priorities with a whole-system series of that outcome and no target of its own.
     """
-    whole = series[series["place"] == WHOLE_SYSTEM]
+    whole = data[data["place"] == WHOLE_SYSTEM]
     first_year = whole[whole["period"] < whole["period"].min() + pd.DateOffset(years=1)]
     ambitions = {}
     for theme, outcome in outcomes.items():

@@ -257,7 +257,7 @@ def _first_text(values: pd.Series) -> str:
 
 @validate_params(
     {
-        "series": ["data-frame"],
+        "data": ["data-frame"],
         "priorities": [SequenceOf("str"), "data-frame"],
         "place": ["str", None],
         "threshold": [THRESHOLD],
@@ -265,10 +265,11 @@ def _first_text(values: pd.Series) -> str:
         "rebase": ["no_validation"],
         "screen_outliers": ["boolean"],
         "published_values": ["boolean"],
-    }
+    },
+    renamed={"series": "data"},
 )
 def follow_priorities(
-    series: pd.DataFrame,
+    data: pd.DataFrame,
     priorities: Sequence[str] | pd.DataFrame,
     *,
     place: str | None = None,
@@ -282,7 +283,7 @@ def follow_priorities(
 
     Parameters
     ----------
-    series : pandas.DataFrame
+    data : pandas.DataFrame
         An indicator series table as :func:`toolkit.monitor.read_series` or
         :func:`toolkit.monitor.validate_series` returns it (``series``, ``period``,
         ``value``; optional ``place``, ``theme``, ``numerator``, ``improvement``,
@@ -326,24 +327,24 @@ def follow_priorities(
     """
     func = "follow_priorities"
     for column in ("series", "period", "value"):
-        if column not in series.columns:
+        if column not in data.columns:
             raise ValueError(
                 f"The 'series' table of {func} has no {column!r} column; read it with "
                 "toolkit.monitor.read_series or validate_series first."
             )
     wanted = _priority_frame(priorities)
-    if place is not None and "place" not in series.columns:
+    if place is not None and "place" not in data.columns:
         raise ValueError(
             f"The 'series' table of {func} has no 'place' column; got place={place!r}."
         )
     if rebase is not None and isinstance(rebase, Mapping):
-        unknown = sorted(set(map(str, rebase)) - set(_text(series, "series")))
+        unknown = sorted(set(map(str, rebase)) - set(_text(data, "series")))
         if unknown:
             raise ValueError(
                 f"The 'rebase' mapping of {func} names series that are not in the table: "
                 f"{unknown}. Its keys are series ids."
             )
-    every_place = series.copy()
+    every_place = data.copy()
     places = _text(every_place, "place")
     if "place" not in every_place.columns:
         table = every_place
@@ -362,8 +363,8 @@ def follow_priorities(
         if isinstance(item.outcome, str) and item.outcome:
             match = match[outcomes.loc[match.index] == item.outcome]
         if match.empty:
-            anywhere = (_text(series, "series") == item.priority) | (
-                _text(series, "theme") == item.priority
+            anywhere = (_text(data, "series") == item.priority) | (
+                _text(data, "theme") == item.priority
             )
             where = f"for {place}" if place else "for the whole system"
             rows.append(

@@ -139,14 +139,15 @@ WHOLE_SYSTEM: Final[str] = "Whole system"
 
 @validate_params(
     {
-        "df": ["data-frame"],
+        "data": ["data-frame"],
         "source": ["str", None],
         "per": [POSITIVE],
         "frequency": [StrOptions(FREQUENCIES), None],
-    }
+    },
+    renamed={"df": "data"},
 )
 def validate_series(
-    df: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     source: str | None = None,
     per: float = DEFAULT_PER,
@@ -159,7 +160,7 @@ def validate_series(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    data : pandas.DataFrame
         One row per period of each series: ``series``, ``period`` and either ``value`` or
         ``numerator`` and ``denominator``, with the optional columns of the contract.
         Not changed.
@@ -196,7 +197,7 @@ def validate_series(
         If ``per`` is not a positive number or ``frequency`` is unknown.
     """
     return _validate_series(
-        df,
+        data,
         function="validate_series",
         source=source,
         label=None,

@@ -381,7 +381,7 @@ def _rates(
 
 @validate_params(
     {
-        "persons_or_cube": ["data-frame"],
+        "data": ["data-frame"],
         "areas": ["data-frame"],
         "events": ["column"],
         "population": ["column"],
@@ -390,10 +390,11 @@ def _rates(
         "multiplier": [POSITIVE],
         "confidence": [Interval(float, 0, 1, closed="neither")],
         "dissolve_method": [StrOptions(_DISSOLVE)],
-    }
+    },
+    renamed={"persons_or_cube": "data"},
 )
 def area_indicators(
-    persons_or_cube: pd.DataFrame,
+    data: pd.DataFrame,
     areas: pd.DataFrame,
     *,
     events: str = "emergency_admissions",
@@ -408,7 +409,7 @@ def area_indicators(
 
     Parameters
     ----------
-    persons_or_cube : pandas.DataFrame
+    data : pandas.DataFrame
         Either persons (one row per person, with ``person_id``, ``age``, ``lsoa`` and the
         events column), or counts aggregated by LSOA with ``lsoa``, ``age_band`` (ESP2013
         labels), the ``population`` column and the events column (other dimensions such
@@ -467,7 +468,6 @@ def area_indicators(
     import geopandas as gpd
 
     function = "area_indicators"
-    data = persons_or_cube
     per_person = "person_id" in data.columns
     needed = ["lsoa", events, *(["age"] if per_person else ["age_band", population])]
     absent = [c for c in needed if c not in data.columns]

@@ -165,7 +165,7 @@ _MIN_EVENTS = [Interval(Integral, 0, None, closed="left")]
 
 @validate_params(
     {
-        "cube": ["data-frame"],
+        "data": ["data-frame"],
         "outcomes": _OUTCOMES,
         "within": [StrOptions({w for w in WITHIN if w}), None],
         "benchmark": ["data-frame", None],
@@ -173,10 +173,11 @@ _MIN_EVENTS = [Interval(Integral, 0, None, closed="left")]
         "segment_labels": ["mapping", None],
         "min_events": _MIN_EVENTS,
         "model": _MODEL,
-    }
+    },
+    renamed={"cube": "data"},
 )
 def candidate_priorities(
-    cube: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     outcomes: Sequence[str] = DEFAULT_OUTCOMES,
     within: Within | None = None,
@@ -190,7 +191,7 @@ def candidate_priorities(
 
     Parameters
     ----------
-    cube : pandas.DataFrame
+    data : pandas.DataFrame
         The tidy cohort cube (:func:`toolkit.segment.build_cube`): dimensions
         ``segment``, ``age_band`` (ESP2013 bands), ``imd_decile`` (1 = most deprived;
         missing where unknown), ``place`` (needed with ``within="place"``), other
@@ -282,7 +283,7 @@ def candidate_priorities(
     needed = ["segment", "age_band", "imd_decile", "persons", COST, *outcomes]
     if within == "place":
         needed.append("place")
-    _check_cube(cube, list(dict.fromkeys(needed)), caller)
+    _check_cube(data, list(dict.fromkeys(needed)), caller)
     segmentation = resolve_model(model, caller)
     labels = {
         **(dict(segmentation.labels) if segmentation is not None else {}),
@@ -291,7 +292,7 @@ def candidate_priorities(
     dsr, sii_of, excess_of, core20_of = _indicators()
     measures = list(dict.fromkeys([*outcomes, COST]))
     place_key = ["place"] if within == "place" else []
-    long = _long_table(cube, measures, ["segment", *place_key])
+    long = _long_table(data, measures, ["segment", *place_key])
     long["imd_decile"] = pd.to_numeric(long["imd_decile"], errors="coerce")
     long["quintile"] = np.ceil(long["imd_decile"] / 2)
     cohort = ["segment", *split]
@@ -359,7 +360,7 @@ def candidate_priorities(
     definitions = None
     if segmentation is not None:
         definitions = definitional_outcomes(segmentation, outcomes=outcomes)
-        present = pd.unique(cube["segment"].dropna().astype(str))
+        present = pd.unique(data["segment"].dropna().astype(str))
         unchecked = sorted(set(present) - set(segmentation.segments))
         if unchecked:
             warn(
@@ -491,7 +492,7 @@ def cube_criteria(candidates: pd.DataFrame | None = None) -> list[Criterion]:
 
 @validate_params(
     {
-        "cube": ["data-frame"],
+        "data": ["data-frame"],
         "size": [Interval(Integral, 1, None, closed="left")],
         "outcomes": _OUTCOMES,
         "draws": [Interval(Integral, 1, None, closed="left")],
@@ -501,10 +502,11 @@ def cube_criteria(candidates: pd.DataFrame | None = None) -> list[Criterion]:
         "years": _YEARS,
         "model": _MODEL,
         "per_cohort": [Interval(Integral, 1, None, closed="left"), None],
-    }
+    },
+    renamed={"cube": "data"},
 )
 def demo_shortlist(
-    cube: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     size: int = SHORTLIST_SIZE,
     outcomes: Sequence[str] = DEFAULT_OUTCOMES,
@@ -526,7 +528,7 @@ def demo_shortlist(
 
     Parameters
     ----------
-    cube : pandas.DataFrame
+    data : pandas.DataFrame
         The cohort cube.
     size : int
         Shortlist size (5 by default, at most 7).
@@ -571,7 +573,7 @@ def demo_shortlist(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         candidates = candidate_priorities(
-            cube, outcomes=outcomes, segment_labels=segment_labels, years=years, model=model
+            data, outcomes=outcomes, segment_labels=segment_labels, years=years, model=model
         )
     excluded = candidates.attrs.get("excluded")
     criteria = cube_criteria(candidates)

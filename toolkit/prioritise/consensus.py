@@ -211,7 +211,7 @@ def agreement_baseline(
 
 @validate_params(
     {
-        "latest": ["data-frame"],
+        "data": ["data-frame"],
         "model": _MODEL,
         "size": [Interval(Integral, 1, DEFAULT_SHORTLIST_CAP, closed="both")],
         "aggregation": [StrOptions(AGGREGATIONS)],
@@ -220,10 +220,11 @@ def agreement_baseline(
         "groups": ["mapping", None],
         "baseline_draws": [Interval(Integral, 0, None, closed="left")],
         "seed": [SEED],
-    }
+    },
+    renamed={"latest": "data"},
 )
 def room_consensus(
-    latest: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     model: ScoringModel,
     size: int = SHORTLIST_SIZE,
@@ -238,7 +239,7 @@ def room_consensus(
 
     Parameters
     ----------
-    latest : pandas.DataFrame
+    data : pandas.DataFrame
         One row per table: ``table`` and a ``weight_<criterion>`` column per criterion of
         the model (the output of :meth:`~toolkit.workshop.SubmissionStore.latest`).
     model : ScoringModel
@@ -284,22 +285,22 @@ def room_consensus(
     agreement. The baseline ranks its simulated rooms the same way.
     """
     caller = "room_consensus"
-    if "table" not in latest.columns:
+    if "table" not in data.columns:
         raise ValueError(
             f"The 'latest' parameter of {caller} must be a DataFrame with a 'table' column "
             "(SubmissionStore.latest)."
         )
-    tables = latest["table"].astype(str).tolist()
+    tables = data["table"].astype(str).tolist()
     repeated = sorted({name for name in tables if tables.count(name) > 1})
     if repeated:
         raise ValueError(
             f"The 'latest' parameter of {caller} must hold one row per table; {repeated} "
             "appear more than once (use SubmissionStore.latest)."
         )
-    table_groups = _table_groups(latest, tables, groups)
+    table_groups = _table_groups(data, tables, groups)
     names = list(model.names)
-    shares = weight_shares(latest, names, caller=caller)
-    aggregated = aggregate_weights(latest, criteria=names)
+    shares = weight_shares(data, names, caller=caller)
+    aggregated = aggregate_weights(data, criteria=names)
     room_weights = aggregated[aggregation].to_numpy()
     if not np.isfinite(room_weights).all():
         raise ValueError(
@@ -388,7 +389,7 @@ def room_consensus(
         groups=table_groups,
         overlap=shortlist_overlap,
         baseline=baseline,
-        round=_round_of(latest),
+        round=_round_of(data),
         _model=model,
         _shares=shares,
         _room_ids=room_ids,

@@ -308,15 +308,16 @@ def acceptability_of_model(
 
 @validate_params(
     {
-        "candidates": ["data-frame"],
+        "data": ["data-frame"],
         "criteria": CRITERIA,
         "method": SCORING_METHOD,
         **_SIMULATION,
         "cohort": COHORT,
-    }
+    },
+    renamed={"candidates": "data"},
 )
 def rank_acceptability(
-    candidates: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     criteria: Sequence[Criterion],
     weights: WeightsLike = None,
@@ -339,7 +340,7 @@ def rank_acceptability(
 
     Parameters
     ----------
-    candidates : pandas.DataFrame
+    data : pandas.DataFrame
         One row per candidate, as for :func:`score_priorities`.
     criteria : sequence of Criterion
         The criteria.
@@ -385,7 +386,7 @@ def rank_acceptability(
     finds each candidate's place within its cohort in every draw; no loop over draws);
     ``probabilities`` are plain ranks.
     """
-    model = ScoringModel(candidates, criteria=criteria, method=method, cohort=cohort)
+    model = ScoringModel(data, criteria=criteria, method=method, cohort=cohort)
     return acceptability_of_model(
         model,
         weights,
@@ -662,7 +663,7 @@ def format_share_change(before: float, after: float) -> tuple[str, str]:
 
 @validate_params(
     {
-        "candidates": ["data-frame"],
+        "data": ["data-frame"],
         "candidate": ["str"],
         "criterion": ["str"],
         "criteria": CRITERIA,
@@ -672,10 +673,11 @@ def format_share_change(before: float, after: float) -> tuple[str, str]:
         "cap": SIZE,
         "per_cohort": PER_COHORT,
         "cohort": COHORT,
-    }
+    },
+    renamed={"candidates": "data"},
 )
 def weight_to_enter(
-    candidates: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     candidate: str,
     criterion: str,
@@ -696,7 +698,7 @@ def weight_to_enter(
 
     Parameters
     ----------
-    candidates : pandas.DataFrame
+    data : pandas.DataFrame
         One row per candidate, as for :func:`score_priorities`.
     candidate : str
         The id of the candidate to move.
@@ -737,7 +739,7 @@ def weight_to_enter(
     first of its cohort, and how many other cohorts rank above it, change only when
     another candidate crosses it.
     """
-    model = ScoringModel(candidates, criteria=criteria, method=method, cohort=cohort)
+    model = ScoringModel(data, criteria=criteria, method=method, cohort=cohort)
     return change_of_model(
         model,
         weights,

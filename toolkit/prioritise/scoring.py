@@ -465,15 +465,16 @@ def _candidate_ids(candidates: pd.DataFrame, *, caller: str) -> np.ndarray:
 
 @validate_params(
     {
-        "candidates": ["data-frame"],
+        "data": ["data-frame"],
         "criteria": CRITERIA,
         "weights": WEIGHTS,
         "method": SCORING_METHOD,
         "cohort": COHORT,
-    }
+    },
+    renamed={"candidates": "data"},
 )
 def score_priorities(
-    candidates: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     criteria: Sequence[Criterion],
     weights: WeightsLike = None,
@@ -484,7 +485,7 @@ def score_priorities(
 
     Parameters
     ----------
-    candidates : pandas.DataFrame
+    data : pandas.DataFrame
         One row per candidate: a unique ``candidate`` id, an optional plain-English
         ``label`` and a numeric column for each criterion, with no missing values.
     criteria : sequence of Criterion
@@ -521,13 +522,13 @@ def score_priorities(
     ScoringModel : the prepared, fast path for re-scoring under many weights.
     shortlist : the top few with their reasons.
     """
-    model = ScoringModel(candidates, criteria=criteria, method=method, cohort=cohort)
+    model = ScoringModel(data, criteria=criteria, method=method, cohort=cohort)
     return model.to_frame(weights)
 
 
 @validate_params(
     {
-        "scored": ["data-frame"],
+        "data": ["data-frame"],
         "size": SIZE,
         "cap": SIZE,
         "criteria": [*CRITERIA, None],
@@ -535,10 +536,11 @@ def score_priorities(
         "per_cohort": PER_COHORT,
         "cohort": COHORT,
         "score_scale": [POSITIVE],
-    }
+    },
+    renamed={"scored": "data"},
 )
 def shortlist(
-    scored: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     size: int = DEFAULT_SHORTLIST_SIZE,
     cap: int = DEFAULT_SHORTLIST_CAP,
@@ -560,7 +562,7 @@ def shortlist(
 
     Parameters
     ----------
-    scored : pandas.DataFrame
+    data : pandas.DataFrame
         The output of :func:`score_priorities`.
     size : int
         How many to shortlist; 5 by default, at most ``cap``.
@@ -609,29 +611,29 @@ def shortlist(
     """
     caller = "shortlist"
     size = check_size(size, cap, caller=caller)
-    contribution_columns = [c for c in scored.columns if str(c).startswith(CONTRIBUTION_PREFIX)]
+    contribution_columns = [c for c in data.columns if str(c).startswith(CONTRIBUTION_PREFIX)]
     needed = [CANDIDATE_COLUMN, *SCORE_COLUMNS]
-    absent = [column for column in needed if column not in scored.columns]
+    absent = [column for column in needed if column not in data.columns]
     if absent or not contribution_columns:
         raise ValueError(
             f"The 'scored' parameter of {caller} must be the output of score_priorities; it "
             f"lacks {absent or ['contribution_<criterion> columns']}."
         )
     added = ["position", "reason", "related", "first_left_out", "margin"]
-    clash = [column for column in added if column in scored.columns]
+    clash = [column for column in added if column in data.columns]
     if clash:
         raise ValueError(
             f"{caller} will not overwrite existing columns {clash} of the scored table. "
             "Rename or drop them first."
         )
-    recorded = scored.attrs.get("prioritise", {})
+    recorded = data.attrs.get("prioritise", {})
     if criteria is not None:
         phrases = {c.name: c.phrase for c in check_criteria(criteria, caller=caller)}
     else:
         phrases = dict(recorded.get("phrases", {}))
     if cohort is None and recorded.get("cohort") is not None:
         cohort = tuple(recorded["cohort"])
-    ordered = scored.sort_values("rank", kind="stable").reset_index(drop=True)
+    ordered = data.sort_values("rank", kind="stable").reset_index(drop=True)
     _, codes = cohort_codes(ordered, cohort, caller=caller)
     labels = (
         ordered[LABEL_COLUMN].astype(str)
@@ -683,5 +685,5 @@ def shortlist(
         ),
         margin=scores[kept] - (left_out[1] if left_out else np.nan),
     )
-    top.attrs = dict(scored.attrs)
+    top.attrs = dict(data.attrs)
     return top

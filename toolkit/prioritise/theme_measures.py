@@ -247,7 +247,7 @@ def _prevalence_gap(
 
 @validate_params(
     {
-        "cohort_cube": [
+        "data": [
             "data-frame",
             InstanceOf("toolkit.segment.cohorts.CohortCube", "a CohortCube"),
         ],
@@ -256,10 +256,11 @@ def _prevalence_gap(
         "years": [POSITIVE],
         "min_events": [Interval(Integral, 0, None, closed="left")],
         "disclosure_threshold": [Interval(Integral, 1, None, closed="left")],
-    }
+    },
+    renamed={"cohort_cube": "data"},
 )
 def theme_candidates(
-    cohort_cube: Any,
+    data: Any,
     themes: Sequence[Theme] | None = None,
     *,
     within: Within | None = None,
@@ -271,7 +272,7 @@ def theme_candidates(
 
     Parameters
     ----------
-    cohort_cube : CohortCube or pandas.DataFrame
+    data : CohortCube or pandas.DataFrame
         The cube of overlapping cohorts from :func:`toolkit.segment.build_cohort_cube`
         (its cohort labels, left-out cohorts and mortality table are used), or its table.
     themes : sequence of Theme, optional
@@ -327,7 +328,7 @@ def theme_candidates(
     from toolkit.indicators import directly_standardised_rate, excess_events
     from toolkit.prioritise import themes as library
 
-    table, cohort_labels, mortality, left_out = _unpack(cohort_cube)
+    table, cohort_labels, mortality, left_out = _unpack(data)
     _check_cube(table, within)
     themes = tuple(library.load_themes() if themes is None else themes)
     words = dict(library.OUTCOME_WORDS)
