@@ -360,6 +360,7 @@ def renamed(names: Mapping[str, str]) -> Callable[[F], F]:
                 kwargs = _by_new_names(kwargs, names, func.__name__)
             return func(*args, **kwargs)
 
+        _WRAPPER_CODES.add(wrapper.__code__)  # looked through by warn(), as the checkers are
         return wrapper  # type: ignore[return-value]
 
     return decorator

@@ -233,3 +233,29 @@ def test_the_lsoa_glob_accepts_what_the_pattern_accepts(code):
     assert con.execute(f"SELECT {sql} FROM (SELECT ? AS code)", [code]).fetchone()[0] == (
         re.match(LSOA_PATTERN, code) is None
     )
+
+
+def test_value_problems_word_a_partial_table_as_the_readers_do():
+    from toolkit.data.value_rules import value_problems
+
+    cube = pd.DataFrame(
+        {
+            "persons": [1, np.inf, 2.5, None, -1],
+            "deaths": [0, 0, 0, 0, 0],
+            "cost_gbp": [1.0, 2.0, np.inf, 0.0, 0.0],
+        }
+    )
+    problems = value_problems(cube, ["persons", "deaths", "cost_gbp"], table="cube", first_row=2)
+    assert [(p.column, p.check) for p in problems] == [
+        ("persons", "whole_number"),
+        ("persons", "not_blank"),
+        ("persons", "greater_than_or_equal_to(0)"),
+        ("cost_gbp", "finite"),
+        ("deaths", "deaths_at_most_persons"),
+    ]
+    assert problems[0].sentence == (
+        "column 'persons': 2 rows are not whole numbers (row 3: inf; row 4: 2.5)."
+    )
+    assert problems[1].sentence == "column 'persons': 1 row is blank (row 5)."
+    # A column the contract does not know is not checked; nothing is changed.
+    assert value_problems(cube.assign(extra=-1), ["extra"], table="cube", first_row=2) == []

@@ -512,7 +512,7 @@ def value_problems(
             values = pd.to_numeric(values, errors="coerce").astype("float64")
             unreadable = ~blank & values.isna()
             if rule.kind == "whole":
-                unreadable |= values.notna() & np.isfinite(values) & (values % 1 != 0)
+                unreadable |= values.notna() & (~np.isfinite(values) | (values % 1 != 0))
             check, plural, singular = UNREADABLE_PHRASES[rule.kind]
             add(column, check, (singular, plural), unreadable, show=True)
             values = values.where(~unreadable)
