@@ -62,6 +62,33 @@ def test_the_table_a_function_takes_is_data_and_the_old_name_still_answers(modul
         function(**{old: "one", "data": "other"})
 
 
+#: Other renames to the glossary's names: (module, function, old, new).
+OTHER_RENAMES = [
+    ("toolkit.places", "choropleth", "disclosure_threshold", "threshold"),
+    ("toolkit.places", "interactive_map", "disclosure_threshold", "threshold"),
+    ("toolkit.places", "leaflet_map", "disclosure_threshold", "threshold"),
+    ("toolkit.prioritise", "theme_candidates", "disclosure_threshold", "threshold"),
+    ("toolkit.prioritise", "prioritise_persons", "disclosure_threshold", "threshold"),
+]
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "old", "new"), OTHER_RENAMES, ids=[r[1] for r in OTHER_RENAMES]
+)
+def test_the_disclosure_threshold_is_threshold_and_the_old_name_still_answers(
+    module, name, old, new
+):
+    function = getattr(importlib.import_module(module), name)
+    parameters = inspect.signature(function).parameters
+    assert new in parameters and old not in parameters
+    with pytest.warns(FutureWarning, match=f"'{old}' parameter of {name} is now called '{new}'"):
+        with pytest.raises((TypeError, ValueError)) as refused:
+            function(**{old: 0})
+    assert "unexpected keyword argument" not in str(refused.value)
+    with pytest.raises(TypeError, match=f"got both '{old}' and '{new}'"):
+        function(**{old: 10, new: 10})
+
+
 def test_a_renamed_keyword_warns_at_the_callers_line_and_gives_the_same_result():
     @validate_params({"data": ["data-frame"], "by": ["columns", None]}, renamed={"cube": "data"})
     def total(data, by=None):

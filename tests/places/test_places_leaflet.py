@@ -284,9 +284,9 @@ def test_the_input_is_not_changed(areas, places):
         ({"classes": 12}, ValueError, "'classes' parameter of leaflet_map"),
         ({"measure": "ratio"}, ValueError, "'measure' parameter of leaflet_map"),
         (
-            {"disclosure_threshold": 0},
+            {"threshold": 0},
             ValueError,
-            "'disclosure_threshold' parameter of leaflet_map",
+            "'threshold' parameter of leaflet_map",
         ),
         ({"basemap": "OpenStreetMap"}, TypeError, "'basemap' parameter of leaflet_map"),
         ({"simplify_tolerance": -1.0}, ValueError, "'simplify_tolerance'"),

@@ -255,7 +255,7 @@ def test_facts_never_show_counts_below_the_threshold(cube):
     assert 0 < small["persons"].sum() < 10
     assert 0 < small["emergency_admissions"].sum() < 10
     tiny = pd.concat([table[table["cohort"] != "dementia"], small], ignore_index=True)
-    measured = theme_candidates(tiny, min_events=0, disclosure_threshold=10)
+    measured = theme_candidates(tiny, min_events=0, threshold=10)
     facts = measured.table.set_index("theme").loc["dementia_care", "facts"]
     assert facts.count("fewer than 10") >= 2, facts
     assert f" {int(small['persons'].sum())} people" not in facts

@@ -229,7 +229,7 @@ def _linked(config: ReportConfig) -> LinkedTables:
             seed=config.seed,
             years=config.years,
             analyst_scores=config.criteria_scores,
-            disclosure_threshold=config.disclosure_threshold,
+            threshold=config.disclosure_threshold,
         )
     segmented = assign_segments(inputs.persons, model=model)
     return link_board_report(

@@ -467,7 +467,7 @@ MAP_OPTIONS = {
     "scheme": [StrOptions(_ALL_SCHEMES)],
     "classes": [Interval(Integral, 2, 9, closed="both")],
     "measure": [StrOptions(_MEASURES)],
-    "disclosure_threshold": [Interval(Integral, 1, None, closed="left")],
+    "threshold": [Interval(Integral, 1, None, closed="left")],
     "places": [None, "geo-data-frame"],
     "place_labels": ["column", None],
     "tooltip_columns": [SequenceOf("column")],

@@ -33,7 +33,9 @@ from toolkit.places._shown import (
 from toolkit.style import MISSING_COLOUR, NHS_BLACK, NHS_MID_GREY, NHS_WHITE
 
 
-@validate_params({**MAP_OPTIONS, "tiles": ["str", None]})
+@validate_params(
+    {**MAP_OPTIONS, "tiles": ["str", None]}, renamed={"disclosure_threshold": "threshold"}
+)
 def interactive_map(
     areas,
     column: str,
@@ -46,7 +48,7 @@ def interactive_map(
     scheme: Scheme = "quantiles",
     classes: int = 5,
     measure: Measure = "rate",
-    disclosure_threshold: int = DISCLOSURE_THRESHOLD,
+    threshold: int = DISCLOSURE_THRESHOLD,
     places=None,
     place_labels: str | None = "place",
     tiles: str | None = None,
@@ -57,7 +59,7 @@ def interactive_map(
     Disclosure control covers every value the page carries, whatever its column is called:
     each shown column (the mapped one, the tooltip columns, the places' labels) that holds
     whole numbers is a count unless declared otherwise (``not_counts``), and its values from
-    1 to ``disclosure_threshold - 1`` show as "suppressed (fewer than 10)" in the tooltip,
+    1 to ``threshold - 1`` show as "suppressed (fewer than 10)" in the tooltip,
     by :func:`toolkit.disclosure.suppress_small_counts` (zeros are shown). A mapped count is
     classed as with ``measure="count"``, so that no colour or class bound reveals a small
     count. Columns that are not shown are not put in the page. Which columns are counts is
@@ -77,7 +79,7 @@ def interactive_map(
         Further columns shown when hovering over an area (those missing are skipped).
     count_columns : sequence of str
         Tooltip columns that are counts even if they hold fractions (estimated counts):
-        values from 1 to ``disclosure_threshold - 1`` show as "suppressed". Columns of whole
+        values from 1 to ``threshold - 1`` show as "suppressed". Columns of whole
         numbers are counts without being named here. The mapped column is one when
         ``measure="count"``.
     not_counts : sequence of str
@@ -86,7 +88,7 @@ def interactive_map(
         (``imd_decile``, ``imd_rank``, ``imd_score``, ``year``) are declared by default;
         name one in ``count_columns`` to suppress it after all. Each must be a column of
         ``areas``.
-    scheme, classes, measure, disclosure_threshold
+    scheme, classes, measure, threshold
         As for :func:`toolkit.places.choropleth`. A mapped column of whole numbers not
         declared in ``not_counts`` is mapped as a count whatever ``measure`` says.
     places : geopandas.GeoDataFrame, optional
@@ -115,7 +117,7 @@ def interactive_map(
     import folium
 
     function = "interactive_map"
-    threshold = int(disclosure_threshold)
+    threshold = int(threshold)
     check_areas(areas, column, function)
     declared = check_not_counts(
         areas, not_counts, count_columns, column=column, measure=measure, function=function

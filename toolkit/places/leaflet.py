@@ -172,7 +172,8 @@ def _info_html(properties: dict, fields: Sequence[str], labels: Sequence[str]) -
             InstanceOf("ipyleaflet.TileLayer", "an ipyleaflet.TileLayer"),
             InstanceOf("xyzservices.TileProvider", "an entry of ipyleaflet.basemaps"),
         ],
-    }
+    },
+    renamed={"disclosure_threshold": "threshold"},
 )
 def leaflet_map(
     areas,
@@ -186,7 +187,7 @@ def leaflet_map(
     scheme: Scheme = "quantiles",
     classes: int = 5,
     measure: Measure = "rate",
-    disclosure_threshold: int = DISCLOSURE_THRESHOLD,
+    threshold: int = DISCLOSURE_THRESHOLD,
     places=None,
     basemap=None,
     simplify_tolerance: float | None = 5.0,
@@ -202,7 +203,7 @@ def leaflet_map(
     Disclosure control covers every value sent to the browser, whatever its column is
     called. The widget's GeoJSON holds only the shown fields (and each area's style); each
     of them that holds whole numbers is a count unless declared otherwise (``not_counts``),
-    and its values from 1 to ``disclosure_threshold - 1`` show as "suppressed (fewer than
+    and its values from 1 to ``threshold - 1`` show as "suppressed (fewer than
     10)", by :func:`toolkit.disclosure.suppress_small_counts` (zeros are shown). A mapped
     count is classed as with ``measure="count"``, so that no colour or legend bound reveals
     a small count. Which columns are counts is decided by the toolkit's own code (in
@@ -226,7 +227,7 @@ def leaflet_map(
         be a column of ``areas``.
     count_columns : sequence of str
         Columns that are counts even if they hold fractions (estimated counts): values from
-        1 to ``disclosure_threshold - 1`` show as "suppressed (fewer than 10)" (zeros are
+        1 to ``threshold - 1`` show as "suppressed (fewer than 10)" (zeros are
         shown). They are shown in the information box even if not in ``tooltip_columns``.
         Shown columns of whole numbers are counts without being named here. The mapped
         column is one when ``measure="count"``.
@@ -242,10 +243,10 @@ def leaflet_map(
     classes : int
         Number of classes, 2 to 9 (fewer if there are fewer distinct values).
     measure : {"rate", "count"}
-        ``"count"`` suppresses counts from 1 to ``disclosure_threshold - 1`` before
+        ``"count"`` suppresses counts from 1 to ``threshold - 1`` before
         classing; missing rates are shown as "not published". A mapped column of whole
         numbers not declared in ``not_counts`` is mapped as a count whatever this says.
-    disclosure_threshold : int
+    threshold : int
         Smallest count above zero shown, in colour or in words.
     places : geopandas.GeoDataFrame, optional
         Place polygons (for example ``AreaIndicators.places``) drawn as black outlines on top.
@@ -292,7 +293,7 @@ def leaflet_map(
     import ipywidgets
 
     function = "leaflet_map"
-    threshold = int(disclosure_threshold)
+    threshold = int(threshold)
     _check_areas(areas, column, function)
     tooltips = _check_columns(areas, tooltip_columns, "tooltip_columns")
     counts = _check_columns(areas, count_columns, "count_columns")

@@ -267,11 +267,12 @@ _DRAWING = {
 @validate_params(
     {
         **{name: MAP_OPTIONS[name] for name in ("areas", "column", "legend_title", "scheme")},
-        **{name: MAP_OPTIONS[name] for name in ("measure", "disclosure_threshold")},
+        **{name: MAP_OPTIONS[name] for name in ("measure", "threshold")},
         **_DRAWING,
         "classes": [*MAP_OPTIONS["classes"], None],
         "centre": [Interval(Real, None, None, closed="neither"), StrOptions({"auto"}), None],
-    }
+    },
+    renamed={"disclosure_threshold": "threshold"},
 )
 def choropleth(
     areas,
@@ -283,7 +284,7 @@ def choropleth(
     classes: int | None = None,
     measure: Measure = "rate",
     centre: float | Literal["auto"] | None = "auto",
-    disclosure_threshold: int = DISCLOSURE_THRESHOLD,
+    threshold: int = DISCLOSURE_THRESHOLD,
     places=None,
     place_labels: str | None = "place",
     caption: str | None = None,
@@ -323,7 +324,7 @@ def choropleth(
         the centre (default 3) for a diverging one; fewer if there are fewer distinct
         values. Not used by the category schemes.
     measure : {"rate", "count"}
-        ``"count"`` suppresses counts from 1 to ``disclosure_threshold - 1`` before
+        ``"count"`` suppresses counts from 1 to ``threshold - 1`` before
         classing (zeros are shown, as in the report's tables); missing rates are shown as
         "not published".
     centre : float, "auto" or None
@@ -334,7 +335,7 @@ def choropleth(
         :data:`DIVERGING_CENTRES` (``excess_events`` and ``excess`` on 0,
         ``standardised_ratio`` on 100, "as expected") and draws any other column, and every
         map of categories or counts, on the sequential blues; ``None`` never diverges.
-    disclosure_threshold : int
+    threshold : int
         Smallest count above zero shown on a map of counts.
     places : geopandas.GeoDataFrame, optional
         Place polygons (for example ``AreaIndicators.places``) drawn as outlines on top.
@@ -387,7 +388,7 @@ def choropleth(
         scheme=resolved,
         classes=classes,
         measure=measure,
-        threshold=disclosure_threshold,
+        threshold=threshold,
         function=function,
         centre=centre,
         centre_words=centre_words,

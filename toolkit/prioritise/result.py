@@ -526,8 +526,9 @@ def priorities_frame(result: Prioritisation, *, decimals: int = 1) -> pd.DataFra
         "seed": [SEED],
         "draws": _COUNT,
         "engine": [StrOptions({"duckdb", "spark"})],
-        "disclosure_threshold": _COUNT,
-    }
+        "threshold": _COUNT,
+    },
+    renamed={"disclosure_threshold": "threshold"},
 )
 def prioritise_persons(
     persons: Any,
@@ -542,7 +543,7 @@ def prioritise_persons(
     seed: int = DEMO_SEED,
     draws: int = 10_000,
     engine: str = "duckdb",
-    disclosure_threshold: int = 10,
+    threshold: int = 10,
 ) -> Prioritisation:
     """From a persons table to the prioritisation, in the one way every surface uses.
 
@@ -576,7 +577,7 @@ def prioritise_persons(
         Seed and number of the weight draws for robustness.
     engine : {"duckdb", "spark"}
         Where the cohort cube is built.
-    disclosure_threshold : int
+    threshold : int
         Counts below this are written "fewer than N" in the facts.
 
     Returns
@@ -587,9 +588,7 @@ def prioritise_persons(
     from toolkit.segment import build_cohort_cube
 
     cube = build_cohort_cube(persons, model=model, engine=engine)
-    candidates = theme_candidates(
-        cube, themes, within=within, years=years, disclosure_threshold=disclosure_threshold
-    )
+    candidates = theme_candidates(cube, themes, within=within, years=years, threshold=threshold)
     if isinstance(analyst_scores, str | os.PathLike):
         from toolkit.prioritise.templates import THEME_ANALYST_CRITERIA, read_criteria_scores
 

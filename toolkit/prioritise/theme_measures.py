@@ -255,9 +255,9 @@ def _prevalence_gap(
         "within": [StrOptions({w for w in WITHIN if w}), None],
         "years": [POSITIVE],
         "min_events": [Interval(Integral, 0, None, closed="left")],
-        "disclosure_threshold": [Interval(Integral, 1, None, closed="left")],
+        "threshold": [Interval(Integral, 1, None, closed="left")],
     },
-    renamed={"cohort_cube": "data"},
+    renamed={"cohort_cube": "data", "disclosure_threshold": "threshold"},
 )
 def theme_candidates(
     data: Any,
@@ -266,7 +266,7 @@ def theme_candidates(
     within: Within | None = None,
     years: float = 1.0,
     min_events: int = 10,
-    disclosure_threshold: int = 10,
+    threshold: int = 10,
 ) -> ThemeCandidates:
     """Measure each theme of the library on the system's cohort cube.
 
@@ -287,7 +287,7 @@ def theme_candidates(
     min_events : int
         A candidate with fewer events of its outcome than this over the period cannot be
         assessed and is left out (listed in ``excluded`` with the reason).
-    disclosure_threshold : int
+    threshold : int
         Counts below this are written "fewer than N" in the ``facts`` sentence.
 
     Returns
@@ -486,7 +486,7 @@ def theme_candidates(
                 years=years,
                 cohort_label=cohort_labels.get(plan.theme.cohort),
                 words=words,
-                threshold=disclosure_threshold,
+                threshold=threshold,
                 prevalence=_prevalence_gap(table, plan.theme, within, place),
             )
         )

@@ -141,7 +141,7 @@ def compute_board_figures(config: ReportConfig, *, progress: bool = False) -> Bo
         seed=config.seed,
         years=config.years,
         analyst_scores=config.criteria_scores,
-        disclosure_threshold=config.disclosure_threshold,
+        threshold=config.disclosure_threshold,
     )
     steps.update()
     steps.set_postfix_str(BOARD_STEPS[4])

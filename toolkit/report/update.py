@@ -98,7 +98,7 @@ def _prioritisation(
         size=size,
         weights=weights,
         seed=config.seed,
-        disclosure_threshold=config.disclosure_threshold,
+        threshold=config.disclosure_threshold,
     )
 
 
