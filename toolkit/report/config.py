@@ -366,9 +366,7 @@ def shared_setting_problems(config: Any) -> list[tuple[str, str, object]]:
     return problems
 
 
-def read_config_file(
-    source: Path, kind: type, what: str, *, utf8_message: bool = True
-) -> dict[str, Any]:
+def read_config_file(source: Path, kind: type, what: str) -> dict[str, Any]:
     """Read a configuration file's keys, refusing a missing file, bad TOML and unknown keys.
 
     Shared by :func:`load_config` and :func:`~toolkit.report.update.load_update_config`.
@@ -381,9 +379,6 @@ def read_config_file(
         The configuration's dataclass: its fields but ``source`` are the known keys.
     what : str
         What the file is, for the message when it does not exist ("report configuration").
-    utf8_message : bool
-        Refuse a file that is not UTF-8 text with a ValueError that names it (True), or
-        let the UnicodeDecodeError through (False).
 
     Returns
     -------
@@ -404,8 +399,6 @@ def read_config_file(
     except tomllib.TOMLDecodeError as error:
         raise ValueError(f"{source}: not a valid TOML file ({error}).") from None
     except UnicodeDecodeError:
-        if not utf8_message:
-            raise
         raise ValueError(f"{source}: not a UTF-8 text file.") from None
     known = [spec.name for spec in fields(kind) if spec.name != "source"]
     unknown = [key for key in raw if key not in known]

@@ -282,9 +282,7 @@ def load_update_config(path: str | os.PathLike[str]) -> UpdateConfig:
         names the file and the key.
     """
     source = Path(path)
-    raw = read_config_file(
-        source, UpdateConfig, "quarterly update configuration", utf8_message=False
-    )
+    raw = read_config_file(source, UpdateConfig, "quarterly update configuration")
     for key, what in (
         ("system_name", "the name of the system"),
         ("period", 'what the update covers, such as "January to March 2026"'),
