@@ -34,12 +34,20 @@ from toolkit.data.value_rules import (
     OnlyIf,
     TrueOnlyWith,
     ValueRule,
-    glob_accepts,
 )
 from toolkit.segment._engine_checks import contract_checks
 from toolkit.segment._value_checks import _value_checks
 
 T, F = True, False
+
+
+def glob_accepts(glob: str, text: str) -> bool:
+    """Whether a DuckDB glob of literal characters and ``[...]`` sets accepts ``text``."""
+    pattern = "".join(
+        part if part.startswith("[") else re.escape(part)
+        for part in re.findall(r"\[[^\]]*\]|[^\[]", glob)
+    )
+    return re.fullmatch(pattern, text) is not None
 
 
 def _cases(rule: ValueRule) -> tuple[pd.DataFrame, list[bool]]:

@@ -23,7 +23,6 @@ checks and engine SQL from one declaration.
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,16 +47,18 @@ if TYPE_CHECKING:  # pragma: no cover
     from toolkit.data.problems import Problem
 
 
-def _sql_name(name: str) -> str:
+def sql_name(name: str) -> str:
+    """Quote a name as a DuckDB identifier (the engines' SQL quotes names with this too)."""
     return '"' + name.replace('"', '""') + '"'
 
 
-def _sql_text(text: str) -> str:
+def sql_text(text: str) -> str:
+    """Quote text as a DuckDB string literal (the engines' SQL quotes text with this too)."""
     return "'" + text.replace("'", "''") + "'"
 
 
-def _ibis_number(value: ir.Value) -> ir.Value:
-    """Float NaN as null (NaN compares above every number in DuckDB and Spark)."""
+def without_nan(value: ir.Value) -> ir.Value:
+    """Turn float NaN into null (NaN compares above every number in DuckDB and Spark)."""
     import ibis
 
     if value.type().is_floating():
@@ -122,7 +123,7 @@ class InRange(Test):
         """See :meth:`Test.ibis_broken`."""
         if not value.type().is_numeric():
             return None
-        value = _ibis_number(value)
+        value = without_nan(value)
         return (value < self.low) | (value > self.high)
 
 
@@ -148,7 +149,7 @@ class AtLeast(Test):
         """See :meth:`Test.ibis_broken`."""
         if not value.type().is_numeric():
             return None
-        return _ibis_number(value) < self.low
+        return without_nan(value) < self.low
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ class OneOf(Test):
 
     def sql_broken(self, value: str) -> str:
         """See :meth:`Test.sql_broken`."""
-        return f"{value} NOT IN ({', '.join(_sql_text(text) for text in self.values)})"
+        return f"{value} NOT IN ({', '.join(sql_text(text) for text in self.values)})"
 
     def ibis_broken(self, value: ir.Value, table: ir.Table) -> ir.BooleanValue | None:
         """See :meth:`Test.ibis_broken`."""
@@ -213,7 +214,7 @@ class Matches(Test):
 
     def sql_broken(self, value: str) -> str:
         """See :meth:`Test.sql_broken`."""
-        return f"NOT {value} GLOB {_sql_text(self.glob)}"
+        return f"NOT {value} GLOB {sql_text(self.glob)}"
 
     def ibis_broken(self, value: ir.Value, table: ir.Table) -> ir.BooleanValue | None:
         """See :meth:`Test.ibis_broken`."""
@@ -246,7 +247,7 @@ class Across(Test):
 
     def sql_broken(self, value: str) -> str:
         """See :meth:`Test.sql_broken`."""
-        return self._sql(value, _sql_name(self.other))
+        return self._sql(value, sql_name(self.other))
 
     def ibis_broken(self, value: ir.Value, table: ir.Table) -> ir.BooleanValue | None:
         """See :meth:`Test.ibis_broken`."""
@@ -309,7 +310,7 @@ class NotAbove(Across):
         return f"{value} > {other}"
 
     def _ibis(self, value: ir.Value, other: ir.Value) -> ir.BooleanValue:
-        return _ibis_number(value) > _ibis_number(other)
+        return without_nan(value) > without_nan(other)
 
     def _types_fit(self, value: ir.Value, other: ir.Value) -> bool:
         return value.type().is_numeric() and other.type().is_numeric()
@@ -325,7 +326,7 @@ class NotBelow(Across):
         return f"{value} < {other}"
 
     def _ibis(self, value: ir.Value, other: ir.Value) -> ir.BooleanValue:
-        return _ibis_number(value) < _ibis_number(other)
+        return without_nan(value) < without_nan(other)
 
     def _types_fit(self, value: ir.Value, other: ir.Value) -> bool:
         return value.type().is_numeric() and other.type().is_numeric()
@@ -376,6 +377,10 @@ class ValueRule:
         present = set(columns)
         return all(name in present for name in self.columns)
 
+
+#: The check of causes of death against the contract's list: the readers and ``pophealth
+#: validate`` make it; the cubes do not (they count any other cause as "other").
+CAUSE_LIST_CHECK: Final[str] = "isin(CAUSES_OF_DEATH)"
 
 #: LSOA codes as a DuckDB glob: what :data:`LSOA_PATTERN` accepts.
 LSOA_GLOB: Final[str] = "[EW]01[0-9][0-9][0-9][0-9][0-9][0-9]"
@@ -536,16 +541,8 @@ def value_problems(
     return problems
 
 
-def glob_accepts(glob: str, text: str) -> bool:
-    """Whether a DuckDB glob of literal characters and ``[...]`` sets accepts ``text``."""
-    pattern = "".join(
-        part if part.startswith("[") else re.escape(part)
-        for part in re.findall(r"\[[^\]]*\]|[^\[]", glob)
-    )
-    return re.fullmatch(pattern, text) is not None
-
-
 __all__ = [
+    "CAUSE_LIST_CHECK",
     "CUBE_VALUE_RULES",
     "LSOA_GLOB",
     "PERSONS_VALUE_RULES",
@@ -562,7 +559,9 @@ __all__ = [
     "Test",
     "TrueOnlyWith",
     "ValueRule",
-    "glob_accepts",
+    "sql_name",
+    "sql_text",
     "value_problems",
+    "without_nan",
     "value_rules_of",
 ]

@@ -192,17 +192,17 @@ def _prepare(frame: pd.DataFrame, caller: str) -> tuple[pd.DataFrame, _Frequency
     missing = [column for column in _REQUIRED if column not in frame.columns]
     if missing:
         raise ValueError(
-            f"The 'frame' parameter of {caller} must have the columns of SPCResult.to_frame(). "
+            f"The 'data' parameter of {caller} must have the columns of SPCResult.to_frame(). "
             f"Missing: {', '.join(missing)}."
         )
     if frame.empty:
-        raise ValueError(f"The 'frame' parameter of {caller} has no rows.")
+        raise ValueError(f"The 'data' parameter of {caller} has no rows.")
     times, code = _timestamps(frame["period"])
     if times.isna().any():
         raise ValueError(f"The 'period' column given to {caller} has missing periods.")
     if times.duplicated().any():
         raise ValueError(
-            f"The 'frame' parameter of {caller} must hold one series, one row per period. "
+            f"The 'data' parameter of {caller} must hold one series, one row per period. "
             "Some periods appear more than once: filter the frame to one series first."
         )
     table = frame.assign(_x=times.to_numpy()).sort_values("_x", kind="stable")

@@ -349,7 +349,7 @@ def spc_chart(
         right for the icons and legend); by default a new figure is made.
     target_label : str
         The target line's legend entry ("Ambition", as the quarterly update calls it). A
-        ``trajectory`` column in ``frame``, when present, is drawn as a dotted line: the
+        ``trajectory`` column in ``data``, when present, is drawn as a dotted line: the
         path agreed towards the target.
     width, height : float
         Size of a new figure in inches.

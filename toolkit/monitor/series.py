@@ -192,7 +192,7 @@ def validate_series(
         values that are not numbers, and improvement, target or unit changing within a
         series. Each names the column and up to five rows.
     TypeError
-        If ``df`` is not a DataFrame or an option has the wrong type.
+        If ``data`` is not a DataFrame or an option has the wrong type.
     ValueError
         If ``per`` is not a positive number or ``frequency`` is unknown.
     """

@@ -253,11 +253,11 @@ def room_consensus(
         1 by default, as :func:`toolkit.prioritise.shortlist`; None for no limit.
     dot_votes : pandas.DataFrame, optional
         The dot votes (``table``, ``candidate``, ``dots``; the output of
-        :meth:`~toolkit.workshop.SubmissionStore.dot_votes`); only tables in ``latest``
+        :meth:`~toolkit.workshop.SubmissionStore.dot_votes`); only tables in ``data``
         count.
     groups : mapping of str to str, optional
         Each table's stakeholder group (table -> group). By default the ``group`` or
-        ``role`` column of ``latest`` when it has one; a table with no group is a
+        ``role`` column of ``data`` when it has one; a table with no group is a
         "Mixed table".
     baseline_draws : int
         Rooms of random weights simulated for the agreement baseline
@@ -273,7 +273,7 @@ def room_consensus(
     Raises
     ------
     ValueError
-        When ``latest`` has no rows, names a table twice or lacks a weight column, or the
+        When ``data`` has no rows, names a table twice or lacks a weight column, or the
         aggregation gives every criterion zero weight (the geometric mean does when every
         criterion was given zero by at least one table).
 
@@ -287,14 +287,14 @@ def room_consensus(
     caller = "room_consensus"
     if "table" not in data.columns:
         raise ValueError(
-            f"The 'latest' parameter of {caller} must be a DataFrame with a 'table' column "
+            f"The 'data' parameter of {caller} must be a DataFrame with a 'table' column "
             "(SubmissionStore.latest)."
         )
     tables = data["table"].astype(str).tolist()
     repeated = sorted({name for name in tables if tables.count(name) > 1})
     if repeated:
         raise ValueError(
-            f"The 'latest' parameter of {caller} must hold one row per table; {repeated} "
+            f"The 'data' parameter of {caller} must hold one row per table; {repeated} "
             "appear more than once (use SubmissionStore.latest)."
         )
     table_groups = _table_groups(data, tables, groups)

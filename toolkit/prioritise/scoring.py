@@ -588,7 +588,7 @@ def shortlist(
     Returns
     -------
     pandas.DataFrame
-        The shortlisted rows of ``scored`` (fewer than ``size`` when there are not
+        The shortlisted rows of ``data`` (fewer than ``size`` when there are not
         enough), best first, keeping their overall ``rank``, with added columns:
 
         - ``position``: 1 to ``size``, the place in the shortlist;
@@ -606,7 +606,7 @@ def shortlist(
     Raises
     ------
     ValueError
-        When ``size`` is not in [1, cap], ``per_cohort`` is below 1, ``scored`` lacks
+        When ``size`` is not in [1, cap], ``per_cohort`` is below 1, ``data`` lacks
         score columns, or already has a column this function adds.
     """
     caller = "shortlist"
@@ -616,7 +616,7 @@ def shortlist(
     absent = [column for column in needed if column not in data.columns]
     if absent or not contribution_columns:
         raise ValueError(
-            f"The 'scored' parameter of {caller} must be the output of score_priorities; it "
+            f"The 'data' parameter of {caller} must be the output of score_priorities; it "
             f"lacks {absent or ['contribution_<criterion> columns']}."
         )
     added = ["position", "reason", "related", "first_left_out", "margin"]

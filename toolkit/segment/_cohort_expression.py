@@ -20,7 +20,7 @@ from toolkit.data.contract import (
     ESP2013_BANDS,
     PREMATURE_DEATH_AGE,
 )
-from toolkit.segment._expression import without_nan
+from toolkit.data.value_rules import without_nan
 from toolkit.segment.cube import (
     IBIS_TABLE,
 )

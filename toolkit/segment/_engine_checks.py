@@ -16,13 +16,8 @@ from typing import Final
 
 from toolkit.data.phrases import phrases_of
 from toolkit.data.schemas import PERSONS_RULES, UNREADABLE_PHRASES
-from toolkit.data.value_rules import PERSONS_VALUE_RULES, value_rules_of
+from toolkit.data.value_rules import CAUSE_LIST_CHECK, PERSONS_VALUE_RULES, value_rules_of
 from toolkit.segment._engine_sql import quoted
-
-#: The check of causes of death against the contract's list, made only when asked
-#: (``check_causes``): otherwise the cube counts any other cause as "other".
-_CAUSE_LIST: Final[str] = "isin(CAUSES_OF_DEATH)"
-
 
 _BLANK: Final[tuple[str, str]] = ("is blank", "are blank")
 
@@ -71,7 +66,7 @@ def contract_checks(
         if not rule.nullable:
             add(name, "not_blank", f"{value} IS NULL AND NOT {bad}", None)
         for value_rule in value_rules_of(name, row_wise=False):
-            if value_rule.check == _CAUSE_LIST and not check_causes:
+            if value_rule.check == CAUSE_LIST_CHECK and not check_causes:
                 continue
             add(name, value_rule.check, value_rule.test.sql_broken(value), value)
     # The rules across columns (pandera's DataFrame-level checks).

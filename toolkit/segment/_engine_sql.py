@@ -14,6 +14,8 @@ from typing import Final, Literal
 from toolkit.data.files import BLANK_TEXT
 from toolkit.data.schemas import FLAG_CODINGS
 from toolkit.data.value_rules import LSOA_GLOB as VALUE_RULES_LSOA_GLOB
+from toolkit.data.value_rules import sql_name as quoted
+from toolkit.data.value_rules import sql_text as literal
 
 #: Characters Python's ``str.strip`` removes (the readers trim with it), for DuckDB's trim.
 WHITESPACE: Final[str] = (
@@ -35,16 +37,6 @@ WHOLE_LIMIT: Final[str] = "9.2e18"
 
 
 TypeClass = Literal["text", "int", "float", "bool", "time"]
-
-
-def quoted(name: str) -> str:
-    """Quote a name as a DuckDB identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def literal(text: str) -> str:
-    """Quote text as a DuckDB string literal."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def listed(values: Sequence[str]) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from toolkit.data.contract import ACTIVITY_COLUMNS, ESP2013_BANDS
+from toolkit.data.value_rules import without_nan
 from toolkit.segment.model import SegmentationModel
 from toolkit.segment.rules import to_ibis
 
@@ -29,15 +30,6 @@ CUBE_INPUT_COLUMNS: tuple[str, ...] = (
 #: Names of the expression's integer codes of segment and age band.
 SEGMENT_CODE = "_segment_code"
 BAND_CODE = "_age_band_code"
-
-
-def without_nan(value: ir.Value) -> ir.Value:
-    """Turn float NaN into null (NaN compares above every number in DuckDB and Spark)."""
-    import ibis
-
-    if value.type().is_floating():
-        return ibis.ifelse(value.isnan(), ibis.null(value.type()), value)
-    return value
 
 
 def cube_expression(

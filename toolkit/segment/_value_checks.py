@@ -18,8 +18,12 @@ import pandas as pd
 
 from toolkit.data.phrases import phrases_of
 from toolkit.data.problems import MAX_EXAMPLES, Problem, raise_problems, show_value
-from toolkit.data.value_rules import PERSONS_VALUE_RULES, value_rules_of
-from toolkit.segment._expression import without_nan
+from toolkit.data.value_rules import (
+    CAUSE_LIST_CHECK,
+    PERSONS_VALUE_RULES,
+    value_rules_of,
+    without_nan,
+)
 from toolkit.segment._hashing import duplicate_ids, surplus_hashes
 from toolkit.segment._sources import FILE_COLUMN, ROW_COLUMN, Engine
 
@@ -34,8 +38,6 @@ _PHRASES: dict[str, tuple[str, str]] = {
         "are not F or M; read the file with toolkit.data.read_persons to map other codings",
     )
 }
-#: The check of causes of death against the contract's list (not made by the cube).
-_CAUSE_LIST = "isin(CAUSES_OF_DEATH)"
 #: Columns holding text, whose example values are shown quoted.
 _QUOTED_COLUMNS = frozenset({"person_id", "sex"})
 
@@ -83,7 +85,7 @@ def _value_checks(table: ir.Table) -> list[_ValueCheck]:
         if not rule.nullable:
             add(name, "not_blank", without_nan(value).isnull())
         for value_rule in value_rules_of(name, row_wise=False):
-            if value_rule.check != _CAUSE_LIST:
+            if value_rule.check != CAUSE_LIST_CHECK:
                 add(name, value_rule.check, value_rule.test.ibis_broken(value, table))
     for value_rule in PERSONS_VALUE_RULES:
         if value_rule.test.row_wise and value_rule.applies_to(present):
