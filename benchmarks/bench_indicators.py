@@ -198,11 +198,11 @@ def main() -> None:
     units = funnel_data(funnel_units)
 
     def run_points() -> pd.DataFrame:
-        return funnel_points(units, numerator="events", rate="rate", denominator="population")
+        return funnel_points(units, events="events", value="rate", population="population")
 
     # A crude rate over one year gives back each unit's population.
     np.testing.assert_allclose(
-        run_points()["funnel_denominator"].to_numpy(), units["population"], rtol=1e-9
+        run_points()["funnel_population"].to_numpy(), units["population"], rtol=1e-9
     )
     points_time = median_seconds(run_points, repeats)
     print(
@@ -211,18 +211,18 @@ def main() -> None:
     )
 
     def run_limits() -> pd.DataFrame:
-        return funnel_limits(units, numerator="events", denominator="population", statistic="rate")
+        return funnel_limits(units, events="events", population="population", statistic="rate")
 
     def run_significance() -> pd.DataFrame:
         return assign_funnel_significance(
-            units, numerator="events", denominator="population", statistic="rate"
+            units, events="events", population="population", statistic="rate"
         )
 
     limits_time = median_seconds(run_limits, repeats)
     significance_time = median_seconds(run_significance, repeats)
     both_time = limits_time + significance_time
     print(
-        f"Funnel limits (100 denominators, 95% and 99.8%) for the same {funnel_units:,} units: "
+        f"Funnel limits (100 populations, 95% and 99.8%) for the same {funnel_units:,} units: "
         f"median {limits_time:.3f} s; significance of each unit: median "
         f"{significance_time:.3f} s (peak {peak_megabytes(run_significance):.0f} MB); "
         f"together {both_time:.3f} s, {target_text(both_time)}"

@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     def baseline_map():
         figure = Figure(figsize=(10.0, 8.0), layout="constrained")
         ax = figure.add_subplot()
-        hoods.plot(column="dsr", scheme="quantiles", k=5, cmap="Blues", legend=True, ax=ax)
+        hoods.plot(column="value", scheme="quantiles", k=5, cmap="Blues", legend=True, ax=ax)
         places.boundary.plot(ax=ax, color="black", linewidth=1.1)
         ax.set_title(title)
         ax.set_axis_off()
@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     def our_map():
         figure = choropleth(
             hoods,
-            "dsr",
+            "value",
             title=title,
             legend_title="per 100,000",
             places=places,
@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.hotspots:
         seconds, spots = timed(
-            lambda: local_moran_hotspots(hoods, "dsr", permutations=99, seed=1), 1
+            lambda: local_moran_hotspots(hoods, "value", permutations=99, seed=1), 1
         )
         rows.append(("local_moran_hotspots, 99 permutations (1 run)", seconds, None))
 

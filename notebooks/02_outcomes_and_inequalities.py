@@ -200,7 +200,7 @@ show_figure(gap_by_cause_chart(contributions, gap=gap["gap"].iloc[0], period=PER
 # %% tags=["nbval-check-output"]
 areas = area_indicators(persons, system.areas, events="emergency_admissions")
 place_rates = areas.to_frame("place")[
-    ["place", "neighbourhoods", "persons", "events", "dsr", "standardised_ratio"]
+    ["place", "neighbourhoods", "persons", "events", "value", "ratio"]
 ]
 print(place_rates.round(1).to_string(index=False))
 
@@ -208,7 +208,7 @@ print(place_rates.round(1).to_string(index=False))
 show_figure(
     choropleth(
         areas.neighbourhoods,
-        "dsr",
+        "value",
         title=f"Emergency admissions per 100,000, age-standardised, {PERIOD}",
         legend_title="Admissions per 100,000 a year",
         places=areas.places,
@@ -223,7 +223,7 @@ show_figure(
 # %%
 leaflet_map(
     areas.neighbourhoods,
-    "dsr",
+    "value",
     title=f"Emergency admissions per 100,000, age-standardised, {PERIOD}",
     tooltip_columns=("lsoa", "lsoa_name", "place", "imd_decile"),
     places=areas.places,

@@ -9,7 +9,10 @@ is picked up here and fails until it declares its arguments' constraints
   type a ``TypeError``, both in the one template that names the parameter and the
   function, raised before the function does any work;
 - a function that takes a DataFrame first leaves it unchanged, keeps its ``by`` columns
-  and refuses negative counts where it takes counts.
+  and refuses negative counts where it takes counts;
+- every column such a function adds (and the indicator functions of values and the
+  places' statistics add), in every table its result gives, is named in
+  ``docs/glossary.md``: exactly, or by a placeholder such as ``deaths_<cause>``.
 
 Where a rule does not apply, the lists below say so with a reason; nothing is skipped
 silently. The indicator functions' data rules (input unchanged, ``by`` kept, negative
@@ -58,6 +61,7 @@ from toolkit.segment import (
 sys.path.insert(0, str(Path(__file__).parent / "indicators"))
 from test_indicator_contract import SPECS as INDICATOR_SPECS  # noqa: E402
 from test_indicator_contract import VALUE_FUNCTIONS  # noqa: E402
+from test_indicator_contract import _values as _indicator_values  # noqa: E402
 
 SUBPACKAGES = ("indicators", "places", "prioritise", "monitor", "segment")
 
@@ -289,9 +293,15 @@ def _weights() -> pd.DataFrame:
 
 
 @functools.cache
+def _system() -> Any:
+    """A small demo system (2,000 persons in 8 neighbourhoods), made once."""
+    return make_demo_system(persons=2_000, seed=11)
+
+
+@functools.cache
 def _persons() -> pd.DataFrame:
-    """A small demo system's persons (2,000), made once."""
-    return make_demo_system(persons=2_000, seed=11).persons
+    """The small demo system's persons."""
+    return _system().persons
 
 
 @functools.cache
@@ -640,3 +650,192 @@ def test_the_template_reads_like_scikit_learn():
         "Got 95 instead."
     )
     assert str(make_constraint(None)) == "None"
+
+
+# --------------------------------------------------------------------------------------
+# Every output column is named in the glossary (docs/glossary.md)
+# --------------------------------------------------------------------------------------
+GLOSSARY = Path(__file__).parents[1] / "docs" / "glossary.md"
+
+#: A placeholder of a glossary name (``deaths_<cause>``) and what it stands for.
+_PLACEHOLDER = re.compile(r"<[^<>`]+>")
+_PLACEHOLDER_MATCHES = "[a-z0-9_]+"
+
+
+def glossary_names(text: str) -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
+    """Return the names in the first column of every table row of a glossary.
+
+    A name cell holds one or more backticked names separated by commas. A name with a
+    placeholder in angle brackets (``persons_with_<activity>``) becomes a regular
+    expression in which each placeholder matches ``[a-z0-9_]+``; the others are exact.
+    """
+    exact: set[str] = set()
+    patterns: list[re.Pattern[str]] = []
+    for line in text.splitlines():
+        cells = line.split("|")
+        if not line.startswith("|") or len(cells) < 3:
+            continue
+        for name in re.findall(r"`([^`]+)`", cells[1]):
+            if _PLACEHOLDER.search(name):
+                literal = [re.escape(part) for part in _PLACEHOLDER.split(name)]
+                patterns.append(re.compile(_PLACEHOLDER_MATCHES.join(literal)))
+            else:
+                exact.add(name)
+    return frozenset(exact), tuple(patterns)
+
+
+EXACT_NAMES, NAME_PATTERNS = glossary_names(GLOSSARY.read_text(encoding="utf-8"))
+
+
+def _named_by(column: Any) -> str | None:
+    """The glossary name that names ``column`` (itself or a placeholder's), or None."""
+    if column in EXACT_NAMES:
+        return column
+    if not isinstance(column, str):
+        return None
+    return next((p.pattern for p in NAME_PATTERNS if p.fullmatch(column)), None)
+
+
+def test_the_glossary_parser_reads_exact_names_and_placeholders():
+    text = "\n".join(
+        [
+            "| Name | Meaning | Also called today |",
+            "| --- | --- | --- |",
+            "| `events` | Events. | `observed` |",
+            "| `lower_95`, `upper_95` | Limits. | — |",
+            "| `deaths_<cause>` | Deaths by cause. | `cause` |",
+            "Not a table: `zz_prose`.",
+        ]
+    )
+    exact, patterns = glossary_names(text)
+    assert exact == {"events", "lower_95", "upper_95"}  # not the third column, not prose
+    assert [p.pattern for p in patterns] == ["deaths_[a-z0-9_]+"]
+
+
+def test_the_glossary_names_are_not_vacuous():
+    assert len(EXACT_NAMES) >= 150 and len(NAME_PATTERNS) >= 8
+    assert _named_by("zz_not_a_glossary_name") is None
+    assert _named_by("value") == "value"
+    # Only through its placeholder: deaths_<cause>, not an exact name.
+    assert "deaths_circulatory" not in EXACT_NAMES
+    assert _named_by("deaths_circulatory") == "deaths_[a-z0-9_]+"
+    assert _named_by("deaths_") is None  # a placeholder stands for at least one character
+    # Every placeholder name has a literal part, so none matches any column at all.
+    for pattern in NAME_PATTERNS:
+        assert pattern.pattern.replace(_PLACEHOLDER_MATCHES, "").strip("_"), pattern.pattern
+
+
+def test_every_glossary_name_cell_is_a_list_of_names():
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        cells = line.split("|")
+        if line.startswith("|") and len(cells) >= 3 and "`" in cells[1]:
+            assert re.fullmatch(r"`[a-z0-9_<>]+`(, `[a-z0-9_<>]+`)*", cells[1].strip()), line
+
+
+#: The places' statistics (their own tests check the rest of their contract).
+PLACES_CALLS = {
+    "places.area_indicators": (
+        lambda: assign_segments(_persons()),
+        _quiet(lambda d: FUNCTIONS["places.area_indicators"](d, _system().areas)),
+        None,
+    ),
+    "places.local_moran_hotspots": (
+        lambda: _system().areas.assign(rate=_system().areas["imd_score"] * 10.0),
+        _quiet(
+            lambda d: FUNCTIONS["places.local_moran_hotspots"](d, "rate", permutations=99, seed=1)
+        ),
+        None,
+    ),
+}
+
+#: Every public function whose output columns are checked: the frame-first functions,
+#: the indicator functions of values and the places' statistics.
+OUTPUT_CALLS = {
+    **FRAME_CALLS,
+    **{
+        f"indicators.{name}": (
+            _indicator_values,
+            call,
+            None if name == "funnel_points" else "region",
+        )
+        for name, call in VALUE_FUNCTIONS.items()
+    },
+    **PLACES_CALLS,
+}
+
+#: Other tables passed in, whose columns a result keeps (the room's shortlist keeps the
+#: scoring model's candidates' columns; the areas' columns go with every neighbourhood).
+OTHER_INPUTS = {
+    "prioritise.room_consensus": _burden,
+    "places.area_indicators": lambda: _system().areas,
+}
+
+#: Results holding several tables, and the attributes whose tables are checked (besides
+#: ``to_frame()``, ``table`` and ``summary()``). ``RoomConsensus.table_ranks``,
+#: ``table_shortlists`` and ``table_weights`` are left out: their columns are the room's
+#: tables, named by the room.
+TABLE_ATTRIBUTES = {
+    "indicators.deprivation_profile": ("rates", "gap", "sii", "excess", "excess_total", "core20"),
+    "monitor.follow_priorities": ("priorities", "points", "places"),
+    "prioritise.prioritise_persons": ("candidates", "excluded"),
+    "prioritise.room_consensus": ("rankings", "weights", "shortlist"),
+    "prioritise.theme_candidates": ("excluded",),
+    "segment.build_cohort_cube": ("cohorts", "left_out", "mortality"),
+    "places.area_indicators": ("neighbourhoods", "places", "segment_mix"),
+    "places.local_moran_hotspots": ("areas",),
+}
+
+#: Public functions whose result holds no table, and what it is instead.
+NO_TABLE = {
+    "monitor.demo_ambitions": "a dict of theme id to ambition",
+    "monitor.describe_spc": "a sentence about one chart",
+    "monitor.icon_labels": "a dict of the words for one summary row's icons",
+    "monitor.spc_chart": "a matplotlib figure (closed by its spec here)",
+    "prioritise.cube_criteria": "a list of Criterion",
+    "prioritise.theme_criteria": "a list of Criterion",
+    "prioritise.write_criteria_template": "writes a CSV file and returns its path",
+}
+
+
+def _tables_of(name: str, result: Any) -> dict[str, pd.DataFrame]:
+    """Every table a result gives: itself, ``to_frame()``, ``table``, ``summary()``, ..."""
+    tables = {}
+    if isinstance(result, pd.DataFrame):
+        tables["the result"] = result
+    if callable(getattr(result, "to_frame", None)):
+        tables["to_frame()"] = result.to_frame()
+    if isinstance(getattr(result, "table", None), pd.DataFrame):
+        tables["table"] = result.table
+    if callable(getattr(result, "summary", None)):
+        summary = result.summary()
+        if isinstance(summary, pd.DataFrame):
+            tables["summary()"] = summary
+    for attribute in TABLE_ATTRIBUTES.get(name, ()):
+        tables[attribute] = getattr(result, attribute)
+    return tables
+
+
+def test_the_output_lists_name_checked_functions_only():
+    for listing in (NO_TABLE, TABLE_ATTRIBUTES, OTHER_INPUTS):
+        assert set(listing) <= set(OUTPUT_CALLS), set(listing) - set(OUTPUT_CALLS)
+    assert set(OUTPUT_CALLS) <= set(FUNCTIONS)
+
+
+@pytest.mark.parametrize("name", sorted(OUTPUT_CALLS))
+def test_output_columns_are_named_in_the_glossary(name):
+    make, call, by = OUTPUT_CALLS[name]
+    data = make()
+    given = set(data.columns)
+    if name in OTHER_INPUTS:
+        given |= set(OTHER_INPUTS[name]().columns)
+    tables = _tables_of(name, call(data, **({"by": by} if by else {})))
+    if name in NO_TABLE:
+        assert not tables, f"{name} is listed as giving no table but gives {sorted(tables)}"
+        return
+    assert tables, f"{name} gives no table: list it in NO_TABLE with what it gives"
+    for where, table in tables.items():
+        assert isinstance(table, pd.DataFrame), f"{name}: {where} is not a table"
+        unnamed = [c for c in table.columns if c not in given and _named_by(c) is None]
+        assert not unnamed, (
+            f"{name} ({where}) has output columns not named in docs/glossary.md: {unnamed}"
+        )

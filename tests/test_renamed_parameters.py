@@ -62,31 +62,72 @@ def test_the_table_a_function_takes_is_data_and_the_old_name_still_answers(modul
         function(**{old: "one", "data": "other"})
 
 
-#: Other renames to the glossary's names: (module, function, old, new).
+#: The other renames to the glossary's names (issue 17): (module, function, old, new).
 OTHER_RENAMES = [
     ("toolkit.places", "choropleth", "disclosure_threshold", "threshold"),
     ("toolkit.places", "interactive_map", "disclosure_threshold", "threshold"),
     ("toolkit.places", "leaflet_map", "disclosure_threshold", "threshold"),
     ("toolkit.prioritise", "theme_candidates", "disclosure_threshold", "threshold"),
     ("toolkit.prioritise", "prioritise_persons", "disclosure_threshold", "threshold"),
+    ("toolkit.indicators", "proportion", "numerator", "events"),
+    ("toolkit.indicators", "proportion", "denominator", "population"),
+    ("toolkit.indicators", "funnel_limits", "numerator", "events"),
+    ("toolkit.indicators", "funnel_limits", "denominator", "population"),
+    ("toolkit.indicators", "assign_funnel_significance", "numerator", "events"),
+    ("toolkit.indicators", "assign_funnel_significance", "denominator", "population"),
+    ("toolkit.indicators", "funnel_points", "numerator", "events"),
+    ("toolkit.indicators", "funnel_points", "denominator", "population"),
+    ("toolkit.indicators", "funnel_points", "rate", "value"),
+    ("toolkit.indicators", "slope_index_of_inequality", "numerator", "events"),
+    ("toolkit.monitor", "period_label", "start", "period"),
+    ("toolkit.monitor", "validate_series", "per", "multiplier"),
+    ("toolkit.monitor", "read_series", "per", "multiplier"),
+    ("toolkit.monitor.series", "series_from_snapshots", "per", "multiplier"),
+    ("toolkit.prioritise", "prioritise", "per_theme", "per_cohort"),
+    ("toolkit.places", "dissolve_places", "neighbourhoods", "areas"),
 ]
 
 
 @pytest.mark.parametrize(
-    ("module", "name", "old", "new"), OTHER_RENAMES, ids=[r[1] for r in OTHER_RENAMES]
+    ("module", "name", "old", "new"),
+    OTHER_RENAMES,
+    ids=[f"{r[1]}-{r[2]}" for r in OTHER_RENAMES],
 )
-def test_the_disclosure_threshold_is_threshold_and_the_old_name_still_answers(
-    module, name, old, new
-):
+def test_the_glossarys_names_and_the_old_names_still_answer(module, name, old, new):
     function = getattr(importlib.import_module(module), name)
     parameters = inspect.signature(function).parameters
     assert new in parameters and old not in parameters
     with pytest.warns(FutureWarning, match=f"'{old}' parameter of {name} is now called '{new}'"):
         with pytest.raises((TypeError, ValueError)) as refused:
-            function(**{old: 0})
+            function(**{old: "x"})
     assert "unexpected keyword argument" not in str(refused.value)
     with pytest.raises(TypeError, match=f"got both '{old}' and '{new}'"):
-        function(**{old: 10, new: 10})
+        function(**{old: "x", new: "x"})
+
+
+def test_old_column_keywords_give_the_same_answer_under_the_new_names():
+    import pandas as pd
+
+    from toolkit.indicators import funnel_points, proportion
+    from toolkit.monitor import period_label
+
+    units = pd.DataFrame({"x": [3, 0, 12], "n": [10, 20, 40], "r": [3e4, 0.0, 3e4]})
+    with pytest.warns(FutureWarning, match="is now called") as caught:
+        old = proportion(units, numerator="x", denominator="n")
+    assert [str(w.message).split("'")[1] for w in caught] == ["numerator", "denominator"]
+    new = proportion(units, events="x", population="n")
+    pd.testing.assert_frame_equal(old, new)
+    assert new[["events", "population"]].iloc[0].tolist() == [15.0, 70.0]
+    with pytest.warns(FutureWarning, match="is now called") as caught:
+        old = funnel_points(units, numerator="x", rate="r", denominator="n")
+    assert {str(w.message).split("'")[1] for w in caught} == {"numerator", "rate", "denominator"}
+    new = funnel_points(units, events="x", value="r", population="n")
+    pd.testing.assert_frame_equal(old, new)
+    assert new["funnel_population"].tolist() == [10.0, 20.0, 40.0]
+    with pytest.warns(FutureWarning, match="'start' parameter of period_label"):
+        assert period_label(start=pd.Timestamp("2024-04-01"), frequency="quarter") == (
+            "Apr-Jun 2024"
+        )
 
 
 def test_a_renamed_keyword_warns_at_the_callers_line_and_gives_the_same_result():

@@ -85,9 +85,9 @@ SPECS = [
         "proportion",
         esp_frame,
         lambda d, **o: indicators.proportion(
-            d, numerator="events", denominator="population", missing="zero", **o
+            d, events="events", population="population", missing="zero", **o
         ),
-        "area", "events", "numerator", "population", "denominator", True, None,
+        "area", "events", "events", "population", "population", True, None,
     ),
     Spec(
         "crude_rate",
@@ -155,17 +155,17 @@ SPECS = [
         "funnel_limits",
         _units,
         lambda d, **o: indicators.funnel_limits(
-            d, numerator="events", denominator="population", points=5, **o
+            d, events="events", population="population", points=5, **o
         ),
-        "period", "events", "numerator", "population", "denominator", True, None,
+        "period", "events", "events", "population", "population", True, None,
     ),
     Spec(
         "assign_funnel_significance",
         _units,
         lambda d, **o: indicators.assign_funnel_significance(
-            d, numerator="events", denominator="population", **o
+            d, events="events", population="population", **o
         ),
-        "period", "events", "numerator", "population", "denominator", True, None,
+        "period", "events", "events", "population", "population", True, None,
     ),
     Spec(
         "rate_by_deprivation",
@@ -224,7 +224,7 @@ def _values() -> pd.DataFrame:
 VALUE_FUNCTIONS = {
     "mean_with_limits": lambda d, **o: indicators.mean_with_limits(d, value="value", **o),
     "quantiles": lambda d, **o: indicators.quantiles(d, value="value", nquantiles=4, **o),
-    "funnel_points": lambda d, **o: indicators.funnel_points(d, numerator="events", rate="rate"),
+    "funnel_points": lambda d, **o: indicators.funnel_points(d, events="events", value="rate"),
 }
 
 

@@ -33,7 +33,7 @@ confidence = st.sampled_from([0.9, 0.95, 0.99, 0.998])
 )
 def test_proportion_limits_bracket_value(numerator, extra, level):
     frame = pd.DataFrame({"x": [numerator], "n": [numerator + extra + 1]})
-    row = proportion(frame, numerator="x", denominator="n", confidence=level).iloc[0]
+    row = proportion(frame, events="x", population="n", confidence=level).iloc[0]
     label = f"{round(level * 100, 8):g}".replace(".", "_")
     assert row[f"lower_{label}"] <= row["value"] <= row[f"upper_{label}"]
     assert 0 <= row[f"lower_{label}"] and row[f"upper_{label}"] <= 100

@@ -30,7 +30,7 @@ def test_proportion_cases():
     # Source: PHEindicatormethods testProportions.R fixtures (PROPORTION_CASES); rtol 1e-9.
     cases = pd.DataFrame(REFERENCE.PROPORTION_CASES)
     result = proportion(
-        cases, numerator="x", denominator="n", by="area", confidence=(0.95, 0.998), multiplier=1
+        cases, events="x", population="n", by="area", confidence=(0.95, 0.998), multiplier=1
     )
     assert list(result["area"]) == list(cases["area"])
     assert_allclose(result["value"], cases["value"], rtol=1e-9)
@@ -401,8 +401,8 @@ def test_crude_rate_zero_events_is_valid():
 
 def test_proportion_numerator_above_denominator_is_refused():
     frame = pd.DataFrame({"x": [5, 12], "n": [10, 10]}, index=[7, 8])
-    with pytest.raises(ValueError, match=r"'numerator' column 'x'.*1 row \(8\)"):
-        proportion(frame, numerator="x", denominator="n")
+    with pytest.raises(ValueError, match=r"'events' column 'x'.*1 row \(8\)"):
+        proportion(frame, events="x", population="n")
 
 
 def test_isr_needs_a_rate_for_every_band():

@@ -125,7 +125,7 @@ def rate_funnel_input(events_max_to: int | None = None) -> pd.DataFrame:
 def check_proportion_limits(inputs: pd.DataFrame, outputs: pd.DataFrame) -> None:
     """Proportion funnel limits at the package's denominators."""
     result = funnel_limits(
-        inputs, numerator="numerator", denominator="denominator", multiplier=100,
+        inputs, events="numerator", population="denominator", multiplier=100,
         at=outputs["Population"],
     )  # fmt: skip
     pairs = [
@@ -167,7 +167,7 @@ def check_ratio_limits(statistic: str, multiplier: float, suffix: str) -> None:
         expected = bound_expected(outputs["observed"], side, LEVELS[level])
         assert_close_to_package(expected, outputs[f"{side}_{sd}_exp_events"], expected)
         result = funnel_limits(
-            inputs, numerator="obs", denominator="expected", statistic=statistic,
+            inputs, events="obs", population="expected", statistic=statistic,
             multiplier=multiplier, at=expected,
         )  # fmt: skip
         # Counts are compared as ratios (count + 1): near 0 a relative tolerance on the
@@ -200,15 +200,15 @@ def check_rate_limits(
     points: pd.DataFrame, outputs: pd.DataFrame, years: float, rate_type: str
 ) -> None:
     """Rate funnel limits at the package's annual populations (times the years)."""
-    data = points.assign(person_years=points["funnel_denominator"] * years)
-    data = data[data["funnel_denominator"].notna()]
+    data = points.assign(person_years=points["funnel_population"] * years)
+    data = data[data["funnel_population"].notna()]
     for side, sd, level in [
         ("lower", "2s", "95"),
         ("upper", "2s", "95"),
         ("lower", "3s", "99_8"),
         ("upper", "3s", "99_8"),
     ]:
-        options = {"numerator": "ev", "denominator": "person_years", "statistic": "rate",
+        options = {"events": "ev", "population": "person_years", "statistic": "rate",
                    "multiplier": 1e5, "rate_type": rate_type}  # fmt: skip
         baseline = funnel_limits(data, at=[1.0], **options)["baseline"].iloc[0]
         assert_allclose(baseline, outputs["baseline"], rtol=RTOL)
@@ -226,7 +226,7 @@ def test_limits_rates_dsr():
     # calculate_funnel_limits(numerator = ev, rate = rate, multiplier = 1e5,
     #                         statistic = "rate", rate_type = "dsr", years_of_data = 3)
     points = funnel_points(
-        rate_funnel_input(), numerator="ev", rate="rate", rate_type="dsr", years=3,
+        rate_funnel_input(), events="ev", value="rate", rate_type="dsr", years=3,
         multiplier=1e5,
     )  # fmt: skip
     check_rate_limits(points, read("rate_outputs"), 3, "dsr")
@@ -237,7 +237,7 @@ def test_limits_rates_crude_fewer_than_10_events():
     # calculate_funnel_limits(numerator = ev, rate = rate, multiplier = 1e5,
     #                         statistic = "rate", rate_type = "crude", years_of_data = 3)
     points = funnel_points(
-        rate_funnel_input(5), numerator="ev", rate="rate", rate_type="crude", years=3,
+        rate_funnel_input(5), events="ev", value="rate", rate_type="crude", years=3,
         multiplier=1e5,
     )  # fmt: skip
     check_rate_limits(points, read("rate_outputs_2"), 3, "crude")
@@ -256,7 +256,7 @@ def test_limits_rates_crude_zero_events_with_denominator():
     data.loc[top, ["ev", "rate"]] = 0
     data = data[data["pop"] > data["pop"].max() / 2]
     points = funnel_points(
-        data, numerator="ev", rate="rate", denominator="pop", rate_type="crude", years=3,
+        data, events="ev", value="rate", population="pop", rate_type="crude", years=3,
         multiplier=1e5,
     )  # fmt: skip
     check_rate_limits(points, read("rate_outputs_3"), 3, "crude")
@@ -267,7 +267,7 @@ def test_significance_proportions():
     #                            statistic = "proportion")
     inputs = read("prop_inputs")
     result = assign_funnel_significance(
-        inputs, numerator="numerator", denominator="denominator", statistic="proportion"
+        inputs, events="numerator", population="denominator", statistic="proportion"
     )
     assert list(package_label(result)) == list(inputs["significance"])
 
@@ -277,7 +277,7 @@ def test_significance_ratios():
     #                            statistic = "ratio")
     inputs = read("ratio_inputs")
     result = assign_funnel_significance(
-        inputs, numerator="obs", denominator="expected", statistic="ratio"
+        inputs, events="obs", population="expected", statistic="ratio"
     )
     assert list(package_label(result)) == list(inputs["significance"])
 
@@ -310,10 +310,10 @@ def test_significance_rates(rate, rate_type, multiplier, column, with_zero):
         inputs = inputs[inputs["count"] != 0]
     # The rate's own population: events × multiplier / rate (pop where there are none).
     points = funnel_points(
-        inputs, numerator="count", rate=rate, denominator="pop", multiplier=multiplier
+        inputs, events="count", value=rate, population="pop", multiplier=multiplier
     ).drop(columns="funnel_note")
     result = assign_funnel_significance(
-        points, numerator="count", denominator="funnel_denominator", statistic="rate",
+        points, events="count", population="funnel_population", statistic="rate",
         rate_type=rate_type, multiplier=multiplier,
     )  # fmt: skip
     assert list(package_label(result)) == list(inputs[column])
@@ -344,11 +344,11 @@ def test_significance_rates(rate, rate_type, multiplier, column, with_zero):
 def test_funnel_points(events_max_to, rate_type, years, denominator, chart, derived):
     data = rate_funnel_input(events_max_to)
     result = funnel_points(
-        data, numerator="ev", rate="rate", denominator=denominator, rate_type=rate_type,
+        data, events="ev", value="rate", population=denominator, rate_type=rate_type,
         years=years, multiplier=1e5,
     )  # fmt: skip
     assert_allclose(result["funnel_rate"], data[chart], rtol=RTOL)
-    assert_allclose(result["funnel_denominator"], data[derived], rtol=RTOL)
+    assert_allclose(result["funnel_population"], data[derived], rtol=RTOL)
     few = (result["ev"] < 10) & (rate_type == "dsr")
     assert (result.loc[few, "funnel_note"] == NOTE_DSR_FEW_EVENTS).all()
     assert (result.loc[~few, "funnel_note"] == "").all()
@@ -359,27 +359,27 @@ def test_points_need_a_denominator_where_there_are_no_events():
     # field needs to be provided using the denominator argument"
     data = pd.DataFrame({"num": [100, 100, 0], "rate": [50.0, 25.0, 0.0]})
     with pytest.raises(ValueError, match="no events"):
-        funnel_points(data, numerator="num", rate="rate", multiplier=100)
+        funnel_points(data, events="num", value="rate", multiplier=100)
 
 
 def test_old_method_is_one_event_higher_and_changes_a_verdict():
     # The issue's example: O = 72 against E = 90.53 at 95%.
     data = pd.DataFrame({"observed": [72.0], "expected": [90.53]})
     new = assign_funnel_significance(
-        data, numerator="observed", denominator="expected", statistic="ratio", confidence=0.95
+        data, events="observed", population="expected", statistic="ratio", confidence=0.95
     )
     old = assign_funnel_significance(
-        data, numerator="observed", denominator="expected", statistic="ratio",
+        data, events="observed", population="expected", statistic="ratio",
         confidence=0.95, method="poisson_quantile",
     )  # fmt: skip
     assert new["funnel_95"].iloc[0] == "within"
     assert old["funnel_95"].iloc[0] == "below"
     # The old curves sit about one event higher on both sides.
     grid = [5.0, 50.0, 500.0]
-    exact = funnel_limits(data, numerator="observed", denominator="expected",
+    exact = funnel_limits(data, events="observed", population="expected",
                           statistic="ratio", at=grid)  # fmt: skip
-    wide = funnel_limits(data, numerator="observed", denominator="expected",
+    wide = funnel_limits(data, events="observed", population="expected",
                          statistic="ratio", at=grid, method="poisson_quantile")  # fmt: skip
     for side in ("lower_95", "upper_95"):
-        shift = (wide[side] - exact[side]) * wide["denominator"]
+        shift = (wide[side] - exact[side]) * wide["population"]
         assert ((shift > 0.9) & (shift < 1.5)).all()

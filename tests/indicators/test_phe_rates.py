@@ -107,9 +107,7 @@ PROPORTION_CASES = [
 def test_proportions_match_phe_proportion(info, rows, options, columns):
     # R: phe_proportion(slice(test_Prop, <rows>)[1:3], Numerator, Denominator, <options>)
     data = PROP.iloc[rows, :3]
-    result = proportion(
-        data, numerator="Numerator", denominator="Denominator", by="Area", **options
-    )
+    result = proportion(data, events="Numerator", population="Denominator", by="Area", **options)
     _assert_matches(result, PROP.iloc[rows], "Area", columns)
 
 
@@ -118,8 +116,8 @@ def test_proportions_two_cis_metadata():
     #                   confidence = c(0.95, 0.998))  -> confidence "95%, 99.8%"
     result = proportion(
         PROP.iloc[8:16, :3],
-        numerator="Numerator",
-        denominator="Denominator",
+        events="Numerator",
+        population="Denominator",
         by="Area",
         confidence=(0.95, 0.998),
     )
@@ -132,10 +130,10 @@ def test_proportions_missing_values_are_na():
     data = PROP[PROP["Area"].isin(["Area09", "Area10", "Area11"])].iloc[:, :3]
     with pytest.warns(MissingCountWarning, match="3 groups"):
         result = proportion(
-            data, numerator="Numerator", denominator="Denominator", by="Area", multiplier=1
+            data, events="Numerator", population="Denominator", by="Area", multiplier=1
         )
     _assert_matches(result, PROP.iloc[16:19], "Area", CI95)
-    assert (result["note"] == "missing numerator or denominator").all()
+    assert (result["note"] == "missing events or population").all()
 
 
 def test_proportions_grouped():
@@ -144,8 +142,8 @@ def test_proportions_grouped():
     with pytest.warns(MissingCountWarning):
         result = proportion(
             PROP.iloc[:, :3],
-            numerator="Numerator",
-            denominator="Denominator",
+            events="Numerator",
+            population="Denominator",
             by="Area",
             multiplier=1,
         )
@@ -154,7 +152,7 @@ def test_proportions_grouped():
         PROP_G,
         "Area",
         ["Numerator", "Denominator", "value", "lowercl", "uppercl"],
-        {"Numerator": "numerator", "Denominator": "denominator"},
+        {"Numerator": "events", "Denominator": "population"},
     )
 
 
@@ -164,8 +162,8 @@ def test_proportions_without_confidence():
     data = PROP_G.iloc[:8, :3]
     result = proportion(
         data,
-        numerator="Numerator",
-        denominator="Denominator",
+        events="Numerator",
+        population="Denominator",
         by="Area",
         multiplier=1,
         confidence=None,
@@ -180,8 +178,8 @@ def test_proportion_missing_zero_keeps_old_behaviour():
     data = PROP[PROP["Area"].isin(["Area09", "Area1"])].iloc[:, :3]
     result = proportion(
         data,
-        numerator="Numerator",
-        denominator="Denominator",
+        events="Numerator",
+        population="Denominator",
         by="Area",
         multiplier=1,
         missing="zero",
@@ -202,7 +200,7 @@ def test_proportion_errors(info, obs, pop, message):
     # R: phe_proportion(data.frame(area=c("Area1","Area2","Area3"), obs=<obs>, pop=<pop>), obs, pop)
     data = pd.DataFrame({"area": ["Area1", "Area2", "Area3"], "obs": obs, "pop": pop})
     with pytest.raises(ValueError, match=message):
-        proportion(data, numerator="obs", denominator="pop", by="area")
+        proportion(data, events="obs", population="pop", by="area")
 
 
 # --------------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ def _expected(records: tuple[int, ...]) -> pd.DataFrame:
 def _run(first: int, last: int, *, grouped: bool = True, **options: Any) -> pd.DataFrame:
     kwargs: dict[str, Any] = {"value": "Value"}
     kwargs.update(options)
-    if kwargs.get("numerator") is not None:
+    if kwargs.get("events") is not None:
         kwargs.pop("value")
     return slope_index_of_inequality(
         _rows(first, last),
@@ -273,13 +273,11 @@ PROPORTION_CASES = [
     # ... lower_cl = LowerCL, upper_cl = UpperCL
     pytest.param((91, 110), dict(LIMITS), (91, 101), ("95",), {}, id="limits"),
     # ... x = Count, lower_cl = LowerCL, upper_cl = UpperCL (count instead of value)
-    pytest.param((91, 110), {**LIMITS, "numerator": "Count"}, (91, 101), ("95",), {}, id="count"),
+    pytest.param((91, 110), {**LIMITS, "events": "Count"}, (91, 101), ("95",), {}, id="count"),
     # Toolkit extension (no R call): the counts alone. The package's limits in these rows
     # are Wilson limits of Count / Population, so the standard errors the toolkit derives
     # from the counts are the same and so are the results.
-    pytest.param(
-        (91, 110), {"numerator": "Count"}, (91, 101), ("95",), {}, id="count-without-limits"
-    ),
+    pytest.param((91, 110), {"events": "Count"}, (91, 101), ("95",), {}, id="count-without-limits"),
     # phe_sii(SII_test_grouped[91:110, 3:13], ..., value_type = 1 (sic), lower_cl,
     #   upper_cl, intercept = TRUE) -> rows c(286, 296), the proportion figures
     pytest.param(
@@ -386,34 +384,34 @@ PARAMETER_CASES = [
     # phe_sii(SII_test_grouped[1:20, 3:13], Quantile, x = Count, se = StandardError)
     #   "function phe_sii requires the arguments: data, quantile, population"
     pytest.param(
-        {"population": None, "numerator": "Count", "se": "StandardError"},
+        {"population": None, "events": "Count", "se": "StandardError"},
         TypeError,
         "population",
         id="missing-population",
     ),
     # phe_sii(SII_test_grouped[1:20, 3:13], Population, x = Count, se = StandardError)
     pytest.param(
-        {"quantile": None, "numerator": "Count", "se": "StandardError"},
+        {"quantile": None, "events": "Count", "se": "StandardError"},
         TypeError,
         "quantile",
         id="missing-quantile",
     ),
     # phe_sii(..., value_type = 0, se = StandardError) "requires value field, or x field"
     pytest.param(
-        {"se": "StandardError"}, ValueError, "either 'value' or 'numerator'", id="missing-value"
+        {"se": "StandardError"}, ValueError, "either 'value' or 'events'", id="missing-value"
     ),
     # phe_sii(SII_test_grouped[71:90, ], ..., value_type = 1, se = StandardError)
     pytest.param(
         {"se": "StandardError", "value_type": "rate"},
         ValueError,
-        "either 'value' or 'numerator'",
+        "either 'value' or 'events'",
         id="missing-value-rate",
     ),
     # phe_sii(SII_test_grouped[91:110, ], ..., value_type = 2, se = StandardError)
     pytest.param(
         {"se": "StandardError", "value_type": "proportion"},
         ValueError,
-        "either 'value' or 'numerator'",
+        "either 'value' or 'events'",
         id="missing-value-proportion",
     ),
     # phe_sii(SII_test_grouped[1:20, 2:10], ..., value = Value, lower_cl = LowerCI)
@@ -555,7 +553,7 @@ DATA_CASES = [
     #   "some groups have a zero or negative count x"
     pytest.param(
         (166, 170),
-        {"numerator": "Count", "value_type": "proportion", "se": "StandardError"},
+        {"events": "Count", "value_type": "proportion", "se": "StandardError"},
         ValueError,
         "count",
         id="zero-count",
@@ -642,7 +640,7 @@ def test_phe_sii_one_bad_group_does_not_stop_the_others_with_the_note_option():
 def test_phe_sii_zero_count_is_a_proportion_of_0_with_the_note_option():
     # Rows 166:170 have a zero count: refused by default (as phe_sii), calculated as a
     # proportion of 0 with invalid_groups="note" (no transform).
-    options = {"numerator": "Count", "value_type": "proportion", "se": "StandardError"}
+    options = {"events": "Count", "value_type": "proportion", "se": "StandardError"}
     result = _call(166, 170, invalid_groups="note", **options)
     assert result["sii"].notna().all()
 
@@ -752,7 +750,7 @@ def test_sii_rate_from_counts_matches_value_with_poisson_limits():
         "reps": 5_000,
         "seed": 4,
     }
-    from_counts = slope_index_of_inequality(frame, numerator="deaths", **common)
+    from_counts = slope_index_of_inequality(frame, events="deaths", **common)
     from_values = slope_index_of_inequality(
         frame, value="rate", lower="lower", upper="upper", **common
     )

@@ -222,10 +222,10 @@ def test_frequency_column_reads_dates_row_by_row():
 
 
 def test_per_argument_unit_and_per_column_set_the_multiplier():
-    rate = validate_series(_monthly(), per=100_000)
+    rate = validate_series(_monthly(), multiplier=100_000)
     assert rate["value"].iloc[0] == pytest.approx(12 / 1000 * 100_000)
     assert set(rate["per"]) == {100_000.0}
-    percent = validate_series(_monthly(unit="%"), per=100_000)
+    percent = validate_series(_monthly(unit="%"), multiplier=100_000)
     assert set(percent["per"]) == {100.0}
     share = validate_series(_monthly(unit="proportion"))
     assert share["value"].iloc[0] == pytest.approx(0.012)
@@ -404,10 +404,9 @@ def test_unit_that_states_another_multiplier():
         "'per 100,000 persons' with values computed per 1,000 in rows 2, 3, 4 and 5"
         in (problem["message"])
     )
-    assert "Pass per=" in problem["message"]
-    assert validate_series(_monthly(unit="per 100,000 persons"), per=100_000)["per"].iloc[0] == (
-        100_000
-    )
+    assert "Pass multiplier=" in problem["message"]
+    stated = validate_series(_monthly(unit="per 100,000 persons"), multiplier=100_000)
+    assert stated["per"].iloc[0] == 100_000
 
 
 def test_empty_rows_reported_in_a_frame_and_skipped_in_a_file(tmp_path):
@@ -536,13 +535,13 @@ def test_good_excel_reads_the_sheet_asked_for(tmp_path):
 def test_option_errors():
     with pytest.raises(TypeError, match="'data' parameter of validate_series"):
         validate_series([1, 2])
-    with pytest.raises(TypeError, match="'per' parameter of validate_series"):
-        validate_series(_monthly(), per="1000")
+    with pytest.raises(TypeError, match="'multiplier' parameter of validate_series"):
+        validate_series(_monthly(), multiplier="1000")
     with pytest.raises(
         ValueError,
-        match=r"'per' parameter of validate_series must be a float in the range \(0, inf\)",
+        match=r"'multiplier' parameter of validate_series must be a float in the range \(0, inf\)",
     ):
-        validate_series(_monthly(), per=0)
+        validate_series(_monthly(), multiplier=0)
     with pytest.raises(ValueError, match="'frequency' parameter of read_series"):
         read_series(GOOD, frequency="weekly")
     with pytest.raises(TypeError, match="'source' parameter of validate_series"):

@@ -143,10 +143,10 @@ def test_other_whole_number_categories_get_one_colour_each():
 def test_excess_is_drawn_on_a_symmetric_diverging_ramp_centred_on_zero():
     distances = [2.5, 7.5, 15.0, 30.0, 45.0, 60.0]
     values = [*(-d for d in distances), 0.0, *distances, 12.0, -40.0, 1.0]
-    areas = squares(values, name="excess_events")
+    areas = squares(values, name="excess")
     figure = choropleth(
         areas,
-        "excess_events",
+        "excess",
         title="Excess emergency admissions against the least deprived decile, 2024/25",
         legend_title="Excess admissions a year",
         scale_bar=False,
@@ -180,9 +180,9 @@ def test_excess_is_drawn_on_a_symmetric_diverging_ramp_centred_on_zero():
 
 
 def test_standardised_ratios_diverge_around_100_and_the_centre_can_be_chosen():
-    ratios = squares([60.0, 80.0, 95.0, 100.0, 105.0, 120.0, 140.0], name="standardised_ratio")
+    ratios = squares([60.0, 80.0, 95.0, 100.0, 105.0, 120.0, 140.0], name="ratio")
     _, labels, colours = legend_entries(
-        choropleth(ratios, "standardised_ratio", title="Ratio, 2024/25", scale_bar=False)
+        choropleth(ratios, "ratio", title="Ratio, 2024/25", scale_bar=False)
     )
     assert "100 (as expected) (1)" in labels
     assert len(colours) == 7  # three classes each side of the centre
@@ -195,9 +195,7 @@ def test_standardised_ratios_diverge_around_100_and_the_centre_can_be_chosen():
     assert "diverging around 0 (centre)" in title and "2 classes each side" in title
     assert "0.00 (centre) (0)" in labels
     # centre=None keeps the sequential blues for a known column.
-    title, _, _ = legend_entries(
-        choropleth(ratios, "standardised_ratio", title="Ratio, 2024/25", centre=None)
-    )
+    title, _, _ = legend_entries(choropleth(ratios, "ratio", title="Ratio, 2024/25", centre=None))
     assert title.splitlines()[1] == "quantiles, 5 classes"
     with pytest.raises(ValueError, match="not a count"):
         choropleth(change, "change", title="Change", centre=0, measure="count")

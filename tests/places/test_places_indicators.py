@@ -57,6 +57,17 @@ def test_dissolve_conserves_population(result, demo_system):
     assert_allclose(dissolved.geometry.area.reindex(places.index), places.geometry.area, rtol=1e-9)
 
 
+def test_dissolve_places_takes_areas_and_its_old_name_still_answers(demo_system):
+    areas, _ = demo_system
+    dissolved = dissolve_places(areas=areas, method="coverage")
+    with pytest.warns(FutureWarning, match="'neighbourhoods' parameter of dissolve_places is now"):
+        old = dissolve_places(neighbourhoods=areas, method="coverage")
+    assert old.drop(columns="geometry").equals(dissolved.drop(columns="geometry"))
+    assert old.geometry.geom_equals(dissolved.geometry).all()
+    with pytest.raises(TypeError, match="got both 'neighbourhoods' and 'areas'"):
+        dissolve_places(neighbourhoods=areas, areas=areas)
+
+
 def test_rates_agree_with_the_indicators_module(result, demo_system):
     _, persons = demo_system
     cube = persons_by_lsoa_and_band(persons, "emergency_admissions")
@@ -69,10 +80,10 @@ def test_rates_agree_with_the_indicators_module(result, demo_system):
         by="lsoa",
     ).set_index("lsoa")
     hoods = result.neighbourhoods.set_index("lsoa")
-    assert_allclose(hoods["dsr"], reference["value"].reindex(hoods.index), rtol=1e-10)
+    assert_allclose(hoods["value"], reference["value"].reindex(hoods.index), rtol=1e-10)
     assert (hoods["events"] == reference["events"].reindex(hoods.index)).all()
     # Persons with several admissions widen the interval (non-independent events).
-    published = hoods["dsr"].notna()
+    published = hoods["value"].notna()
     width = hoods["upper_95"] - hoods["lower_95"]
     reference_width = reference["upper_95"] - reference["lower_95"]
     assert (width[published] >= reference_width.reindex(hoods.index)[published] - 1e-9).all()
@@ -82,32 +93,32 @@ def test_aggregated_counts_give_the_same_figures(result, demo_system):
     areas, persons = demo_system
     cube = persons_by_lsoa_and_band(persons, "emergency_admissions")
     from_cube = area_indicators(cube, areas)
-    for column in ["persons", "events", "dsr", "expected_events", "excess_events"]:
+    for column in ["persons", "events", "value", "expected", "excess"]:
         assert_allclose(from_cube.neighbourhoods[column], result.neighbourhoods[column], rtol=1e-10)
         assert_allclose(from_cube.places[column], result.places[column], rtol=1e-10)
-    assert (from_cube.neighbourhoods["dsr_note"] == result.neighbourhoods["dsr_note"]).all()
+    assert (from_cube.neighbourhoods["note"] == result.neighbourhoods["note"]).all()
 
 
 def test_excess_events_add_up(result, demo_system):
     areas, persons = demo_system
     hoods, places = result.neighbourhoods, result.places
     # Place excess is the sum of its neighbourhoods' (same reference rates).
-    by_place = hoods.groupby("place")["excess_events"].sum()
-    assert_allclose(places.set_index("place")["excess_events"], by_place, rtol=1e-9)
+    by_place = hoods.groupby("place")["excess"].sum()
+    assert_allclose(places.set_index("place")["excess"], by_place, rtol=1e-9)
     # The reference decile's own neighbourhoods have no excess in total.
     best = areas["imd_decile"].max()
     assert result.reference_deciles == (int(best),)
     in_reference = hoods["imd_decile"] == best
-    assert hoods.loc[in_reference, "excess_events"].sum() == pytest.approx(0, abs=1e-6)
+    assert hoods.loc[in_reference, "excess"].sum() == pytest.approx(0, abs=1e-6)
     # More deprived neighbourhoods have more excess than less deprived ones.
-    by_decile = hoods.groupby("imd_decile")["excess_events"].sum()
+    by_decile = hoods.groupby("imd_decile")["excess"].sum()
     assert by_decile.iloc[0] > by_decile.iloc[-1]
     # Against the whole system's rates, excess sums to zero.
     system = area_indicators(persons, areas, reference="system")
-    assert system.neighbourhoods["excess_events"].sum() == pytest.approx(0, abs=1e-6)
+    assert system.neighbourhoods["excess"].sum() == pytest.approx(0, abs=1e-6)
     assert_allclose(
-        system.neighbourhoods["standardised_ratio"],
-        100 * system.neighbourhoods["events"] / system.neighbourhoods["expected_events"],
+        system.neighbourhoods["ratio"],
+        100 * system.neighbourhoods["events"] / system.neighbourhoods["expected"],
     )
 
 
@@ -151,8 +162,8 @@ def test_small_counts_are_kept_with_a_note(demo_system):
     hoods = outcome.neighbourhoods
     few = hoods["events"] < 10
     assert few.any()
-    assert hoods.loc[few, "dsr"].isna().all()
-    assert hoods.loc[few, "dsr_note"].str.startswith("not published").all()
+    assert hoods.loc[few, "value"].isna().all()
+    assert hoods.loc[few, "note"].str.startswith("not published").all()
     assert len(hoods) == len(areas)
 
 
@@ -173,8 +184,8 @@ def test_inputs_are_checked(demo_system):
         area_indicators(persons, areas, confidence=95.0)
     with pytest.raises(TypeError, match="must be a float in the range \\(0, 1\\). Got 95 instead"):
         area_indicators(persons, areas, confidence=95)
-    with pytest.raises(ValueError, match="overwrite the areas' column\\(s\\) dsr"):
-        area_indicators(persons, areas.assign(dsr=1.0))
+    with pytest.raises(ValueError, match="overwrite the areas' column\\(s\\) value"):
+        area_indicators(persons, areas.assign(value=1.0))
     cube = persons_by_lsoa_and_band(persons, "emergency_admissions").drop(columns="lsoa")
     with pytest.raises(ValueError, match="standard cohort cube has no 'lsoa'"):
         area_indicators(cube, areas)
@@ -235,9 +246,9 @@ def test_areas_errors_name_the_rows(demo_system):
 
     with pytest.raises(DataContractError) as caught:
         dissolve_places(bad.drop(index=bad.index[1]))
-    assert str(caught.value).startswith("The neighbourhoods given to dissolve_places: 1 problem")
+    assert str(caught.value).startswith("The areas given to dissolve_places: 1 problem")
     assert "column 'place': 1 row is blank; give every neighbourhood a place first (row 5)." in (
         str(caught.value)
     )
-    with pytest.raises(DataContractError, match="dissolve_places: the neighbourhoods have no"):
+    with pytest.raises(DataContractError, match="dissolve_places: the areas have no"):
         dissolve_places(areas, sums=("nothing",))

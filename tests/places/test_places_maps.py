@@ -42,7 +42,7 @@ def share_of_pixels(image: np.ndarray, colour: str) -> float:
 def test_rate_map_renders_png_with_legend_title_and_places(indicators, tmp_path):
     figure = choropleth(
         indicators.neighbourhoods,
-        "dsr",
+        "value",
         title=TITLE,
         legend_title="per 100,000 (ESP2013)",
         places=indicators.places,
@@ -58,7 +58,7 @@ def test_rate_map_renders_png_with_legend_title_and_places(indicators, tmp_path)
     class_labels = [label for label in labels if re.match(r"^[\d,.]+ to [\d,.]+ \(\d+\)$", label)]
     assert len(class_labels) == 5
     counted = sum(int(label.rsplit("(", 1)[1].rstrip(")")) for label in class_labels)
-    assert counted == indicators.neighbourhoods["dsr"].notna().sum()
+    assert counted == indicators.neighbourhoods["value"].notna().sum()
     assert "place boundary" in labels
     place_names = {text.get_text() for text in ax.texts}
     assert set(indicators.places["place"]) <= place_names
@@ -87,10 +87,10 @@ def test_count_map_respects_the_disclosure_threshold(indicators, tmp_path):
 
 def test_many_polygons_are_drawn_the_same_as_few(indicators, tmp_path, monkeypatch):
     areas = indicators.neighbourhoods
-    few = choropleth(areas, "dsr", title=TITLE, scale_bar=False, north_arrow=False)
+    few = choropleth(areas, "value", title=TITLE, scale_bar=False, north_arrow=False)
     few.savefig(tmp_path / "few.png", dpi=60)
     monkeypatch.setattr(maps, "_MANY_POLYGONS", 0)
-    many = choropleth(areas, "dsr", title=TITLE, scale_bar=False, north_arrow=False)
+    many = choropleth(areas, "value", title=TITLE, scale_bar=False, north_arrow=False)
     many.savefig(tmp_path / "many.png", dpi=60)
     assert legend_of(few) == legend_of(many)
     first, second = imread(tmp_path / "few.png"), imread(tmp_path / "many.png")
@@ -135,28 +135,28 @@ def test_holes_stay_empty_and_enclaves_keep_their_colour(many, monkeypatch):
 def test_scale_bar_needs_metres(indicators):
     in_degrees = indicators.neighbourhoods.to_crs(4326)
     with pytest.raises(ValueError, match="projected coordinate reference system in metres"):
-        choropleth(in_degrees, "dsr", title=TITLE)
-    figure = choropleth(in_degrees, "dsr", title=TITLE, scale_bar=False)
+        choropleth(in_degrees, "value", title=TITLE)
+    figure = choropleth(in_degrees, "value", title=TITLE, scale_bar=False)
     assert figure.axes[0].get_title(loc="left") == TITLE
 
 
 def test_map_options_are_checked(indicators):
     areas = indicators.neighbourhoods
     with pytest.raises(ValueError, match="'scheme' parameter of choropleth must be one of"):
-        choropleth(areas, "dsr", title=TITLE, scheme="jenks")
+        choropleth(areas, "value", title=TITLE, scheme="jenks")
     with pytest.raises(
         ValueError, match=r"'classes' parameter of choropleth must be an int in the range \[2, 9\]"
     ):
-        choropleth(areas, "dsr", title=TITLE, classes=12)
+        choropleth(areas, "value", title=TITLE, classes=12)
     with pytest.raises(TypeError, match="'title' parameter of choropleth"):
-        choropleth(areas, "dsr", title="")
+        choropleth(areas, "value", title="")
     with pytest.raises(ValueError, match="must be numeric"):
         choropleth(areas, "place", title=TITLE)
 
 
 @pytest.mark.filterwarnings("ignore:The alternative hypothesis:DeprecationWarning")
 def test_cluster_map_states_significance_permutations_and_seed(indicators, tmp_path):
-    hotspots = local_moran_hotspots(indicators.neighbourhoods, "dsr", permutations=199, seed=3)
+    hotspots = local_moran_hotspots(indicators.neighbourhoods, "value", permutations=199, seed=3)
     figure = cluster_map(hotspots, title="Hot spots of emergency admissions, 2024/25")
     figure.savefig(tmp_path / "clusters.png", dpi=60)
     title, labels = legend_of(figure)
@@ -171,14 +171,14 @@ def test_interactive_map_has_tooltips_and_no_tiles_offline(indicators):
     areas = indicators.neighbourhoods.assign(small=np.arange(len(indicators.neighbourhoods)))
     web_map = interactive_map(
         areas,
-        "dsr",
+        "value",
         title=TITLE,
         tooltip_columns=["lsoa_name", "place", "events", "small"],
         count_columns=["small"],
         places=indicators.places,
     )
     page = web_map.get_root().render()
-    for field in ["dsr", "lsoa_name", "place", "events", "small"]:
+    for field in ["value", "lsoa_name", "place", "events", "small"]:
         assert f'"{field}"' in page
     assert "tile.openstreetmap" not in page and "{z}" not in page
     assert "suppressed (fewer than 10)" in page
@@ -186,7 +186,7 @@ def test_interactive_map_has_tooltips_and_no_tiles_offline(indicators):
     first = areas.iloc[12]
     assert str(first["lsoa_name"]) in page
 
-    with_tiles = interactive_map(areas, "dsr", title=TITLE, tiles="OpenStreetMap")
+    with_tiles = interactive_map(areas, "value", title=TITLE, tiles="OpenStreetMap")
     assert "tile.openstreetmap" in with_tiles.get_root().render()
 
 

@@ -200,6 +200,23 @@ def test_result_is_frozen_and_complete(result):
         assert sentence.startswith(("The smallest change", "No change"))
 
 
+def test_per_cohort_is_recorded_and_the_old_name_still_answers(candidates, result):
+    """``per_theme`` became ``per_cohort`` (docs/glossary.md), keyword and settings key."""
+    assert result.settings["per_cohort"] == 1
+    assert "per_theme" not in result.settings
+    with pytest.warns(FutureWarning, match="'per_theme' is now called 'per_cohort'"):
+        assert result.settings["per_theme"] == 1
+    with pytest.warns(FutureWarning, match="'per_theme' is now called 'per_cohort'"):
+        assert result.settings.get("per_theme") == 1
+    with pytest.raises(KeyError):
+        result.settings["per_nothing"]
+    with pytest.warns(FutureWarning, match="'per_theme' parameter of prioritise"):
+        old = prioritise(candidates, draws=500, seed=3, per_theme=None)
+    new = prioritise(candidates, draws=500, seed=3, per_cohort=None)
+    assert old.settings == new.settings and new.settings["per_cohort"] is None
+    pd.testing.assert_frame_equal(old.shortlist, new.shortlist)
+
+
 def test_result_is_reproducible(candidates, result):
     again = prioritise(candidates, draws=2_000, seed=3)
     pd.testing.assert_frame_equal(again.shortlist, result.shortlist)

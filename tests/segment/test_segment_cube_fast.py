@@ -354,3 +354,64 @@ def test_several_files_are_read_as_they_stand_together(
     write(frame.iloc[:150], folder / f"part_1{suffix}")
     write(frame.iloc[150:], folder / f"part_2{suffix}")
     assert both_ways(monkeypatch, folder) is (change is None)
+
+
+@pytest.fixture(scope="module")
+def with_text(clean) -> pd.DataFrame:
+    """The clean persons with the text columns checked once per value in Parquet files."""
+    frame = clean.copy()
+    codes = ["E01000001", "E01000002", "E01005123", "W01000007"]
+    frame["lsoa"] = pd.array([codes[i % 4] for i in range(len(frame))], dtype="string")
+    groups = ["White British", "Asian or Asian British", "Black or Black British", None]
+    frame["ethnic_group"] = pd.array([groups[i % 4] for i in range(len(frame))], dtype="string")
+    return frame
+
+
+def test_text_columns_of_parquet_files_are_checked_once_per_value(tmp_path, with_text):
+    import ibis
+
+    from toolkit.segment._duckdb_files import file_source
+
+    con = ibis.duckdb.connect()
+    try:
+        for suffix in (".parquet", ".csv"):
+            path = str(write(with_text, tmp_path / f"persons{suffix}"))
+            source = file_source(con, [path], suffix[1:], "persons", path, check_causes=True)
+            reading = source.contract.standardisation.fast
+            by_value = {check.column for check in reading.by_value}
+            if suffix == ".csv":  # a CSV file would be read again for its values
+                assert by_value == set() and "GLOB" in reading.sql
+                continue
+            assert by_value == {"lsoa", "ethnic_group", "cause_of_death"}
+            assert "GLOB" not in reading.sql  # the LSOA code's form: once per code
+            assert 'NOT "died"' in reading.sql  # a cause only if died: every row
+            failing = [
+                con.con.execute(check.failing(validate=True)).fetchall()[0][0]
+                for check in reading.by_value
+            ]
+            assert failing == [0, 0, 0]
+    finally:
+        con.disconnect()
+
+
+@pytest.mark.parametrize(
+    ("column", "row", "value"),
+    [
+        ("lsoa", 11, " E01000002"),  # stands not: trimmed by the readers, then accepted
+        ("lsoa", 12, "E0100000X"),  # breaks the form's rule: refused, with its row
+        ("ethnic_group", 13, "White British\u00a0"),  # trimmed, accepted
+        ("cause_of_death", 14, "circulatory"),  # a cause for someone alive: refused
+        ("cause_of_death", 15, "Heart"),  # not a cause of death: refused
+    ],
+)
+def test_a_text_value_that_fails_once_sends_the_file_to_the_standardised_path(
+    monkeypatch, tmp_path, with_text, column, row, value
+):
+    frame = with_text.copy()
+    frame[column] = frame[column].astype(object)
+    if column == "cause_of_death" and value != "circulatory":
+        frame.loc[row, "died"] = True
+    frame.loc[row, column] = value
+    path = write(frame, tmp_path / "persons.parquet")
+    assert not both_ways(monkeypatch, path)  # the same cube or message either way
+    assert both_ways(monkeypatch, write(with_text, tmp_path / "clean.parquet"))

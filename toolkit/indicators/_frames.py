@@ -21,19 +21,19 @@ from toolkit._params import check_columns_exist, rows_text
 __all__ = [
     "Groups",
     "by_columns",
+    "check_events_within",
     "check_no_clash",
     "check_not_negative",
-    "check_numerator_within",
     "check_population_for_events",
     "confidence_label",
     "confidence_levels",
     "confidence_text",
     "count_column",
     "counts_and_populations",
+    "events_and_populations",
     "group_label",
     "group_rows",
     "limit_columns",
-    "numerators_and_denominators",
     "numeric_column",
     "result_frame",
     "rows_text",
@@ -221,54 +221,54 @@ def counts_and_populations(
     return np.nan_to_num(counts), np.nan_to_num(populations)
 
 
-def numerators_and_denominators(
-    data: pd.DataFrame, *, numerator: str, denominator: str, func: str, proportion: bool = False
+def events_and_populations(
+    data: pd.DataFrame, *, events: str, population: str, func: str, proportion: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Return the validated ``numerator`` and ``denominator`` columns, missing values as 0.
+    """Return the validated ``events`` and ``population`` columns, missing values as 0.
 
     Parameters
     ----------
     data : pandas.DataFrame
         Input rows.
-    numerator, denominator : str
-        The columns the ``numerator`` and ``denominator`` options name.
+    events, population : str
+        The columns the ``events`` and ``population`` options name.
     func : str
         Calling function, for error messages.
     proportion : bool, default False
-        Also refuse rows whose numerator exceeds their denominator.
+        Also refuse rows whose events exceed their population.
 
     Returns
     -------
-    numerators, denominators : numpy.ndarray
+    events, populations : numpy.ndarray
         One value per row.
     """
     counts, sizes = counts_and_populations(
         data,
-        count=numerator,
-        population=denominator,
+        count=events,
+        population=population,
         func=func,
-        count_param="numerator",
-        population_param="denominator",
+        count_param="events",
+        population_param="population",
     )
     if proportion:
-        check_numerator_within(counts, sizes, data, numerator, denominator, func)
+        check_events_within(counts, sizes, data, events, population, func)
     return counts, sizes
 
 
-def check_numerator_within(
+def check_events_within(
     counts: np.ndarray,
     sizes: np.ndarray,
     data: pd.DataFrame,
-    numerator: str,
-    denominator: str,
+    events: str,
+    population: str,
     func: str,
 ) -> None:
-    """Refuse rows whose numerator exceeds their denominator (a proportion's), naming them."""
+    """Refuse rows whose events exceed their population (a proportion's), naming them."""
     over = counts > sizes
     if over.any():
         raise ValueError(
-            f"The 'numerator' column {numerator!r} of {func} exceeds the 'denominator' column "
-            f"{denominator!r} in {rows_text(data.index[over])}."
+            f"The 'events' column {events!r} of {func} exceeds the 'population' column "
+            f"{population!r} in {rows_text(data.index[over])}."
         )
 
 

@@ -24,7 +24,7 @@ DSR_MINIMUM_EVENTS = 10
 NOTE_NOT_PUBLISHED = f"not published: fewer than {DSR_MINIMUM_EVENTS} events"
 NOTE_NO_POPULATION = "no population"
 NOTE_NO_EXPECTED = "no expected events"
-NOTE_MISSING = "missing numerator or denominator"
+NOTE_MISSING = "missing events or population"
 
 #: The ``confidence`` column when no limits were asked for (``confidence=None``).
 CONFIDENCE_NOT_REQUESTED = "not requested"

@@ -22,7 +22,7 @@ def check_options(
     func: str,
     value_type: str,
     transform: bool,
-    numerator: str | None,
+    events: str | None,
     se: str | None,
     lower: str | None,
     upper: str | None,
@@ -32,9 +32,9 @@ def check_options(
     Counts or a transform need value type "rate" or "proportion"; ``se`` goes neither
     with a transform nor with limits; and some standard errors must be given.
     """
-    if numerator is not None and value_type == "other":
+    if events is not None and value_type == "other":
         raise ValueError(
-            f"The 'numerator' parameter of {func} needs value_type 'rate' or 'proportion'. "
+            f"The 'events' parameter of {func} needs value_type 'rate' or 'proportion'. "
             "Got value_type='other'."
         )
     if value_type == "other" and transform:
@@ -53,7 +53,7 @@ def check_options(
             f"{func} takes either 'se' or 'lower' and 'upper', not both. Got se={se!r}, "
             f"lower={lower!r}, upper={upper!r}."
         )
-    if se is None and (lower is None or upper is None) and numerator is None:
+    if se is None and (lower is None or upper is None) and events is None:
         raise ValueError(
             f"{func} needs standard errors: give 'se', or both 'lower' and 'upper'. Got "
             f"se={se!r}, lower={lower!r}, upper={upper!r}."
@@ -61,16 +61,26 @@ def check_options(
 
 
 def values_from_counts(
-    data: pd.DataFrame, numerator: str, denominator: str, value_type: str, func: str
+    data: pd.DataFrame,
+    events: str,
+    denominator: str,
+    value_type: str,
+    func: str,
+    *,
+    denominator_param: str = "denominator",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return values (numerator / denominator), counts and denominators; NaN if missing."""
-    counts = v.count_column(data, numerator, "numerator", func)
-    sizes = v.count_column(data, denominator, "denominator", func)
+    """Return values (events / denominator), counts and denominators; NaN if missing.
+
+    ``denominator_param`` names the parameter the denominator's column came from (the
+    ``population`` when no ``denominator`` was given), for messages.
+    """
+    counts = v.count_column(data, events, "events", func)
+    sizes = v.count_column(data, denominator, denominator_param, func)
     if value_type == "proportion":
         over = counts > sizes
         if over.any():
             raise ValueError(
-                f"The 'numerator' column {numerator!r} of {func} exceeds the 'denominator' "
+                f"The 'events' column {events!r} of {func} exceeds the '{denominator_param}' "
                 f"column {denominator!r} in {v.rows_text(data.index[over])}."
             )
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -213,7 +223,7 @@ def refuse_invalid(
         bad = zero_counts <= 0
         if bad.any():
             raise ValueError(
-                f"The 'numerator' column {names['value']!r} of {func} has a zero count in "
+                f"The 'events' column {names['value']!r} of {func} has a zero count in "
                 f"{v.rows_text(data.index[bad])}; a proportion from counts needs at least "
                 "one event in every quantile (as phe_sii)." + hint
             )

@@ -18,6 +18,11 @@ value, as the PHE funnel plot tool draws them:
 
 :func:`funnel_points` gives the rate and annual population at which each unit is drawn on a
 rate funnel (PHEindicatormethods' ``calculate_funnel_points``).
+
+The columns are named as in the glossary (``docs/glossary.md``): ``events`` and
+``population`` (``numerator`` and ``denominator`` before this release, as
+PHEindicatormethods names them; the old keywords still work for one release, with a
+``FutureWarning``). For ratios and counts the ``population`` is the expected events.
 """
 
 from __future__ import annotations
@@ -52,8 +57,8 @@ _RATE_TYPES = [StrOptions({"crude", "dsr"})]
 #: Constraints both funnel functions declare (see :func:`validate_params`).
 _FUNNEL = {
     "data": ["data-frame"],
-    "numerator": ["column"],
-    "denominator": ["column"],
+    "events": ["column"],
+    "population": ["column"],
     "statistic": [StrOptions({"proportion", "ratio", "count", "rate"})],
     "by": ["columns", None],
     "confidence": CONFIDENCE,
@@ -62,6 +67,8 @@ _FUNNEL = {
     "method": [StrOptions({"exact_bound", "poisson_quantile"})],
     "rate_type": _RATE_TYPES,
 }
+#: Old keyword names of the funnel functions' columns (PHEindicatormethods') to the new.
+_RENAMED = {"numerator": "events", "denominator": "population"}
 #: Default multipliers: percentages, plain ratios and counts, rates per 100,000.
 _DEFAULT_MULTIPLIERS = {"proportion": 100.0, "ratio": 1.0, "count": 1.0, "rate": 100_000.0}
 #: Labels of :func:`assign_funnel_significance`.
@@ -116,24 +123,24 @@ def _exact_bound_counts(expected: np.ndarray, level: float) -> tuple[np.ndarray,
 def _limits(
     statistic: str,
     baseline: np.ndarray,
-    denominator: np.ndarray,
+    population: np.ndarray,
     level: float,
     method: str = "exact_bound",
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Lower and upper control limits (before the multiplier) at each denominator.
+    """Lower and upper control limits (before the multiplier) at each population.
 
     For ``"count"`` the limits are those of the ratio minus one.
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         if statistic == "proportion":
-            half = z_value(level) * np.sqrt(baseline * (1 - baseline) / denominator)
+            half = z_value(level) * np.sqrt(baseline * (1 - baseline) / population)
             return np.clip(baseline - half, 0, 1), np.clip(baseline + half, 0, 1)
-        expected = baseline * denominator
+        expected = baseline * population
         if method == "poisson_quantile":
             lower, upper = exact_poisson_interval(expected, level)
         else:
             lower, upper = _exact_bound_counts(expected, level)
-        lower, upper = lower / denominator, upper / denominator
+        lower, upper = lower / population, upper / population
         if statistic == "count":
             return lower - 1, upper - 1
         return lower, upper
@@ -159,20 +166,20 @@ def _poisson_verdict(
 
 def _pooled(
     data: pd.DataFrame,
-    numerator: str,
-    denominator: str,
+    events: str,
+    population: str,
     groups: v.Groups,
     func: str,
     proportion: bool = False,
     dsr: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return the validated numerators and denominators, and each group's pooled value.
+    """Return the validated events and populations, and each group's pooled value.
 
-    With ``proportion`` a numerator above its denominator is refused. With ``dsr`` rows
+    With ``proportion`` events above their population are refused. With ``dsr`` rows
     with fewer than :data:`DSR_MINIMUM_EVENTS` events are left out of the pooled value.
     """
-    counts, sizes = v.numerators_and_denominators(
-        data, numerator=numerator, denominator=denominator, func=func, proportion=proportion
+    counts, sizes = v.events_and_populations(
+        data, events=events, population=population, func=func, proportion=proportion
     )
     keep = counts >= DSR_MINIMUM_EVENTS if dsr else np.ones(counts.shape, dtype=bool)
     total = groups.total(np.where(keep, counts, 0.0))
@@ -183,8 +190,8 @@ def _pooled(
 def _check_options(
     data: pd.DataFrame,
     *,
-    numerator: str,
-    denominator: str,
+    events: str,
+    population: str,
     by: str | Sequence[str] | None,
     confidence: FunnelConfidence,
     statistic: str,
@@ -200,7 +207,7 @@ def _check_options(
     (its default for the statistic when ``None``), the baseline (1 for ratios and counts
     when ``None``), the method and the rate type.
     """
-    check_columns_exist(data, {"numerator": numerator, "denominator": denominator}, func)
+    check_columns_exist(data, {"events": events, "population": population}, func)
     by_columns = v.by_columns(data, by, func)
     levels = v.confidence_levels(confidence)
     if multiplier is None:
@@ -225,18 +232,19 @@ def _check_options(
             SequenceOf(
                 POSITIVE,
                 min_length=1,
-                description="a non-empty array-like of positive, finite denominators",
+                description="a non-empty array-like of positive, finite populations",
             ),
             None,
         ],
         "points": [Interval(Integral, 2, None, closed="left")],
-    }
+    },
+    renamed=_RENAMED,
 )
 def funnel_limits(
     data: pd.DataFrame,
     *,
-    numerator: str,
-    denominator: str,
+    events: str,
+    population: str,
     statistic: Statistic = "proportion",
     by: str | Sequence[str] | None = None,
     confidence: FunnelConfidence = (0.95, 0.998),
@@ -247,17 +255,20 @@ def funnel_limits(
     method: Method = "exact_bound",
     rate_type: RateType = "crude",
 ) -> pd.DataFrame:
-    """Funnel plot control limits over a range of denominators.
+    """Funnel plot control limits over a range of populations.
 
     Parameters
     ----------
     data : pandas.DataFrame
         One row per unit (practice, place, ...); used for the pooled baseline and the
-        range of denominators.
-    numerator : str
-        Column of events (proportions, rates) or observed events (ratios).
-    denominator : str
-        Column of the denominator: people (proportions, rates) or expected events (ratios).
+        range of populations.
+    events : str
+        Column of events (proportions, rates) or observed events (ratios, counts).
+        Called ``numerator`` before this release (PHEindicatormethods' name); the old
+        keyword still works, with a ``FutureWarning``.
+    population : str
+        Column of the population: people (proportions, rates) or expected events (ratios,
+        counts). Called ``denominator`` before this release (likewise).
     statistic : {"proportion", "ratio", "count", "rate"}, default "proportion"
         Kind of indicator. ``"count"`` is the ratio minus one (observed / expected - 1,
         centred on 0; PHEindicatormethods' ``ratio_type = "count"``).
@@ -269,13 +280,13 @@ def funnel_limits(
         Scale of the output: default 100 for proportions (percentages), 1 for ratios and
         counts, 100,000 for rates.
     baseline : float, optional
-        Centre line before the multiplier. Default: pooled Σnumerator / Σdenominator for
+        Centre line before the multiplier. Default: pooled Σevents / Σpopulation for
         proportions and rates, 1 for ratios and counts (observed equals expected).
     at : array-like, optional
-        Denominators at which to give the limits. Default ``points`` values spaced
-        evenly on a log scale from 1 to 1.1 × the largest denominator of the group.
+        Populations at which to give the limits. Default ``points`` values spaced
+        evenly on a log scale from 1 to 1.1 × the largest population of the group.
     points : int, default 100
-        Number of denominators when ``at`` is not given.
+        Number of populations when ``at`` is not given.
     method : {"exact_bound", "poisson_quantile"}, default "exact_bound"
         Limits for ratios, counts and rates. ``"exact_bound"``: at an expected count E the
         limit is the observed count whose exact one-sided Poisson bound is E, over E (as
@@ -284,13 +295,14 @@ def funnel_limits(
         the exact Poisson limits of E itself over E, the toolkit's earlier method,
         about one event higher on both sides. Ignored for proportions.
     rate_type : {"crude", "dsr"}, default "crude"
-        For rates: with ``"dsr"`` (directly standardised rates, numerator the events) rows
-        with fewer than 10 events are left out of the pooled baseline.
+        For rates: with ``"dsr"`` (directly standardised rates, ``events`` the events)
+        rows with fewer than 10 events are left out of the pooled baseline.
 
     Returns
     -------
     pandas.DataFrame
-        One row per group and denominator: the ``by`` columns, ``denominator``,
+        One row per group and population: the ``by`` columns, ``population`` (called
+        ``denominator`` before this release),
         ``baseline``, ``lower_<level>`` and ``upper_<level>`` for each level, and
         ``statistic``. Proportion limits are clipped to [0, multiplier]. For counts the
         baseline is 0 and the limits are (ratio limit - 1) × multiplier.
@@ -298,8 +310,8 @@ def funnel_limits(
     func = "funnel_limits"
     by_columns, levels, statistic, multiplier, baseline, method, rate_type = _check_options(
         data,
-        numerator=numerator,
-        denominator=denominator,
+        events=events,
+        population=population,
         by=by,
         confidence=confidence,
         statistic=statistic,
@@ -309,19 +321,19 @@ def funnel_limits(
         rate_type=rate_type,
         func=func,
     )
-    reserved = ["denominator", "baseline", *v.limit_columns(levels), "statistic"]
+    reserved = ["population", "baseline", *v.limit_columns(levels), "statistic"]
     v.check_no_clash(by_columns, reserved, func)
     if at is not None:
         at = np.asarray(at, dtype="float64").ravel()
 
     groups = v.group_rows(data, by_columns)
     dsr = statistic == "rate" and rate_type == "dsr"
-    _, sizes, pooled = _pooled(data, numerator, denominator, groups, func, dsr=dsr)
+    _, sizes, pooled = _pooled(data, events, population, groups, func, dsr=dsr)
     centre = np.full(groups.count, baseline) if baseline is not None else pooled
     if statistic == "proportion" and np.nanmax(np.append(centre, 0)) > 1:
         raise ValueError(
-            f"The 'numerator' column {numerator!r} of {func} sums to more than the "
-            f"'denominator' column {denominator!r}; a proportion cannot exceed 1."
+            f"The 'events' column {events!r} of {func} sums to more than the "
+            f"'population' column {population!r}; a proportion cannot exceed 1."
         )
     frames = []
     for code in range(groups.count):
@@ -332,7 +344,7 @@ def funnel_limits(
             grid = at
         centre_line = np.full(grid.shape, centre[code])
         shown = centre_line - 1 if statistic == "count" else centre_line
-        columns: dict[str, Any] = {"denominator": grid, "baseline": shown * multiplier}
+        columns: dict[str, Any] = {"population": grid, "baseline": shown * multiplier}
         interval = partial(_limits, statistic, centre_line, grid, method=method)
         columns.update(v.scaled_limits(levels, interval, multiplier))
         columns["statistic"] = statistic
@@ -340,12 +352,12 @@ def funnel_limits(
     return pd.concat(frames, ignore_index=True)
 
 
-@validate_params(_FUNNEL)
+@validate_params(_FUNNEL, renamed=_RENAMED)
 def assign_funnel_significance(
     data: pd.DataFrame,
     *,
-    numerator: str,
-    denominator: str,
+    events: str,
+    population: str,
     statistic: Statistic = "proportion",
     by: str | Sequence[str] | None = None,
     confidence: FunnelConfidence = (0.95, 0.998),
@@ -360,8 +372,9 @@ def assign_funnel_significance(
     ----------
     data : pandas.DataFrame
         One row per unit.
-    numerator, denominator : str
-        Columns as in :func:`funnel_limits`.
+    events, population : str
+        Columns as in :func:`funnel_limits` (``numerator`` and ``denominator`` before
+        this release; the old keywords still work, with a ``FutureWarning``).
     statistic : {"proportion", "ratio", "count", "rate"}, default "proportion"
         Kind of indicator (as in :func:`funnel_limits`).
     by : str or list of str, optional
@@ -377,25 +390,25 @@ def assign_funnel_significance(
         ``"exact_bound"`` a unit is outside exactly when the exact Poisson test of its
         count is significant. Ignored for proportions.
     rate_type : {"crude", "dsr"}, default "crude"
-        For rates: with ``"dsr"`` (directly standardised rates, numerator the events) rows
-        with fewer than 10 events are left out of the pooled baseline and get no verdict
-        (missing), with ``funnel_note`` saying the verdict is not applicable.
+        For rates: with ``"dsr"`` (directly standardised rates, ``events`` the events)
+        rows with fewer than 10 events are left out of the pooled baseline and get no
+        verdict (missing), with ``funnel_note`` saying the verdict is not applicable.
 
     Returns
     -------
     pandas.DataFrame
-        A copy of ``data`` with ``funnel_value`` (numerator / denominator × multiplier),
+        A copy of ``data`` with ``funnel_value`` (events / population × multiplier),
         ``funnel_baseline`` and, for each level, ``funnel_<level>``: ``"below"``,
         ``"within"`` or ``"above"`` (an ordered categorical; missing where the
-        denominator is zero). For DSRs (``rate_type="dsr"``) also ``funnel_note``:
+        population is zero). For DSRs (``rate_type="dsr"``) also ``funnel_note``:
         ``"not applicable: fewer than 10 events for a DSR"`` where a row has fewer than 10
         events, else empty. Existing columns are never overwritten.
     """
     func = "assign_funnel_significance"
     by_columns, levels, statistic, multiplier, baseline, method, rate_type = _check_options(
         data,
-        numerator=numerator,
-        denominator=denominator,
+        events=events,
+        population=population,
         by=by,
         confidence=confidence,
         statistic=statistic,
@@ -412,7 +425,7 @@ def assign_funnel_significance(
 
     groups = v.group_rows(data, by_columns)
     counts, sizes, pooled = _pooled(
-        data, numerator, denominator, groups, func, proportion=statistic == "proportion", dsr=dsr
+        data, events, population, groups, func, proportion=statistic == "proportion", dsr=dsr
     )
     centre = np.full(groups.count, baseline) if baseline is not None else pooled
     row_centre = centre[groups.codes]
@@ -448,42 +461,46 @@ def assign_funnel_significance(
 @validate_params(
     {
         "data": ["data-frame"],
-        "numerator": ["column"],
-        "rate": ["column"],
-        "denominator": ["column", None],
+        "events": ["column"],
+        "value": ["column"],
+        "population": ["column", None],
         "rate_type": _RATE_TYPES,
         "years": [POSITIVE],
         "multiplier": [POSITIVE],
-    }
+    },
+    renamed={**_RENAMED, "rate": "value"},
 )
 def funnel_points(
     data: pd.DataFrame,
     *,
-    numerator: str,
-    rate: str,
-    denominator: str | None = None,
+    events: str,
+    value: str,
+    population: str | None = None,
     rate_type: RateType = "crude",
     years: float = 1.0,
     multiplier: float = 100_000.0,
 ) -> pd.DataFrame:
     """Where each unit sits on a rate funnel: its rate and annual population.
 
-    The denominator of a rate funnel is the population that would give the unit's rate
-    from its events: numerator × multiplier / rate / years (for a directly standardised
-    rate, the population of an area with the standard age structure). With no events
-    the rate says nothing about the population, which then comes from ``denominator``
-    divided by ``years``. A DSR with fewer than 10 events is not plotted.
+    The population of a rate funnel is the one that would give the unit's rate from its
+    events: events × multiplier / rate / years (for a directly standardised rate, the
+    population of an area with the standard age structure). With no events the rate says
+    nothing about the population, which then comes from ``population`` divided by
+    ``years``. A DSR with fewer than 10 events is not plotted.
 
     Parameters
     ----------
     data : pandas.DataFrame
         One row per unit.
-    numerator : str
-        Column of events.
-    rate : str
-        Column of the rate (crude or directly standardised) per ``multiplier``.
-    denominator : str, optional
+    events : str
+        Column of events. Called ``numerator`` before this release (PHEindicatormethods'
+        name); the old keyword still works, with a ``FutureWarning``.
+    value : str
+        Column of the rate (crude or directly standardised) per ``multiplier``, as the
+        rate functions' ``value``. Called ``rate`` before this release (likewise).
+    population : str, optional
         Column of the population (over all ``years``); needed where a row has no events.
+        Called ``denominator`` before this release (likewise).
     rate_type : {"crude", "dsr"}, default "crude"
         Kind of rate; with ``"dsr"`` rows with fewer than 10 events get no point.
     years : float, default 1.0
@@ -495,54 +512,53 @@ def funnel_points(
     -------
     pandas.DataFrame
         A copy of ``data`` with ``funnel_rate`` (the rate; missing for a DSR with fewer
-        than 10 events), ``funnel_denominator`` (the annual population; likewise) and
-        ``funnel_note`` (``"not applicable: fewer than 10 events for a DSR"`` for those
-        rows, else empty). Existing columns are never overwritten.
+        than 10 events), ``funnel_population`` (the annual population; likewise; called
+        ``funnel_denominator`` before this release) and ``funnel_note`` (``"not
+        applicable: fewer than 10 events for a DSR"`` for those rows, else empty).
+        Existing columns are never overwritten.
 
     Raises
     ------
     ValueError
-        If a row has no events and no (positive) ``denominator``, or a row with events
+        If a row has no events and no (positive) ``population``, or a row with events
         has no positive rate.
     """
     func = "funnel_points"
-    check_columns_exist(
-        data, {"numerator": numerator, "rate": rate, "denominator": denominator}, func
-    )
+    check_columns_exist(data, {"events": events, "value": value, "population": population}, func)
     years, multiplier = float(years), float(multiplier)
-    check_new_columns(data, ["funnel_rate", "funnel_denominator", "funnel_note"], func)
+    check_new_columns(data, ["funnel_rate", "funnel_population", "funnel_note"], func)
 
-    events = v.numeric_column(data, numerator, "numerator", func)
-    rates = v.numeric_column(data, rate, "rate", func)
-    if np.isnan(events).any() or (events < 0).any():
-        bad = np.isnan(events) | (events < 0)
+    counts = v.numeric_column(data, events, "events", func)
+    rates = v.numeric_column(data, value, "value", func)
+    if np.isnan(counts).any() or (counts < 0).any():
+        bad = np.isnan(counts) | (counts < 0)
         raise ValueError(
-            f"The 'numerator' column {numerator!r} of {func} must hold non-negative event "
+            f"The 'events' column {events!r} of {func} must hold non-negative event "
             f"counts for every row (0 where there are none); see {v.rows_text(data.index[bad])}."
         )
-    none = events == 0
-    if denominator is None:
-        sizes = np.full(events.shape, np.nan)
+    none = counts == 0
+    if population is None:
+        sizes = np.full(counts.shape, np.nan)
     else:
-        sizes = v.numeric_column(data, denominator, "denominator", func)
+        sizes = v.numeric_column(data, population, "population", func)
     no_size = none & ~(sizes > 0)
     if no_size.any():
         raise ValueError(
             f"Where a row has no events, {func} needs its population from the "
-            f"'denominator' parameter (a positive value); see {v.rows_text(data.index[no_size])}."
+            f"'population' parameter (a positive value); see {v.rows_text(data.index[no_size])}."
         )
     no_rate = ~none & ~(rates > 0)
     if no_rate.any():
         raise ValueError(
-            f"The 'rate' column {rate!r} of {func} must be positive where there are events; "
-            f"see {v.rows_text(data.index[no_rate])}."
+            f"The 'value' column {value!r} of {func} must be a positive rate where there are "
+            f"events; see {v.rows_text(data.index[no_rate])}."
         )
-    few = (events < DSR_MINIMUM_EVENTS) if rate_type == "dsr" else np.zeros(events.shape, bool)
+    few = (counts < DSR_MINIMUM_EVENTS) if rate_type == "dsr" else np.zeros(counts.shape, bool)
     with np.errstate(divide="ignore", invalid="ignore"):
-        derived = np.where(none, sizes, events * multiplier / np.where(none, 1.0, rates)) / years
+        derived = np.where(none, sizes, counts * multiplier / np.where(none, 1.0, rates)) / years
     return data.assign(
         funnel_rate=np.where(few, np.nan, rates),
-        funnel_denominator=np.where(few, np.nan, derived),
+        funnel_population=np.where(few, np.nan, derived),
         funnel_note=np.where(few, NOTE_DSR_FEW_EVENTS, ""),
     )
 

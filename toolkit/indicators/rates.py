@@ -4,8 +4,8 @@ Each function takes a tidy DataFrame, sums the counts within each ``by`` group (
 with extra dimensions such as sex or segment is simply aggregated over them) and returns
 one row per group with ``value`` and its limits (``lower_95``, ``upper_95`` and so on for
 every confidence level asked for; none with ``confidence=None``). Missing values follow
-PHEindicatormethods: a proportion or crude rate whose group has a missing numerator or
-denominator is NaN with a note (``missing="zero"`` counts a missing numerator as 0 instead);
+PHEindicatormethods: a proportion or crude rate whose group has missing events or a missing
+population is NaN with a note (``missing="zero"`` counts missing events as 0 instead);
 in the standardised statistics a missing count counts as 0, and a row with neither a count
 nor a population contributes nothing.
 """
@@ -39,7 +39,7 @@ from toolkit.indicators.intervals import EXACT_POISSON_BELOW, METHOD_WILSON, wil
 
 
 class MissingCountWarning(UserWarning):
-    """Groups had a missing numerator or denominator and got NaN; the message counts them."""
+    """Groups had missing events or a missing population and got NaN; the message counts them."""
 
 
 def _counts_keeping_missing(
@@ -71,14 +71,14 @@ def _counts_keeping_missing(
 
 
 def _warn_missing(incomplete: np.ndarray, func: str) -> None:
-    """Warn, counting them, about groups left NaN by a missing numerator or denominator."""
+    """Warn, counting them, about groups left NaN by missing events or a missing population."""
     count = int(np.count_nonzero(incomplete))
     if count:
         noun = "group has" if count == 1 else "groups have"
         warn(
-            f"{func}: {count} {noun} a missing numerator or denominator; value and limits "
-            "are NaN (as PHEindicatormethods). Pass missing='zero' to count a missing "
-            "numerator as 0.",
+            f"{func}: {count} {noun} missing events or a missing population; value and "
+            "limits are NaN (as PHEindicatormethods). Pass missing='zero' to count missing "
+            "events as 0.",
             MissingCountWarning,
             stacklevel=3,
         )
@@ -117,8 +117,8 @@ def _group_totals(
         count_param=count_param,
         population_param=population_param,
     )
-    if proportion:  # a numerator over its denominator raises, missing values or not
-        v.check_numerator_within(counts, populations, data, count, population, func)
+    if proportion:  # events over their population raise, missing values or not
+        v.check_events_within(counts, populations, data, count, population, func)
     groups = v.group_rows(data, by_columns)
     x, n = groups.total(counts), groups.total(populations)
     return groups, levels, x, n, np.isnan(x) | np.isnan(n)
@@ -127,18 +127,19 @@ def _group_totals(
 @validate_params(
     {
         **GROUPS,
-        "numerator": ["column"],
-        "denominator": ["column"],
+        "events": ["column"],
+        "population": ["column"],
         "confidence": [*CONFIDENCE, None],
         "multiplier": [POSITIVE],
         "missing": MISSING,
-    }
+    },
+    renamed={"numerator": "events", "denominator": "population"},
 )
 def proportion(
     data: pd.DataFrame,
     *,
-    numerator: str,
-    denominator: str,
+    events: str,
+    population: str,
     by: str | Sequence[str] | None = None,
     confidence: float | Sequence[float] | None = 0.95,
     multiplier: float = 100,
@@ -150,10 +151,13 @@ def proportion(
     ----------
     data : pandas.DataFrame
         One or more rows per group.
-    numerator : str
-        Column of people with the attribute (summed within each group).
-    denominator : str
-        Column of people at risk (summed within each group).
+    events : str
+        Column of people with the attribute (summed within each group). Called
+        ``numerator`` before this release; the old keyword still works, with a
+        ``FutureWarning``.
+    population : str
+        Column of people at risk (summed within each group). Called ``denominator``
+        before this release (likewise).
     by : str or list of str, optional
         Grouping columns; ``None`` treats the whole frame as one group.
     confidence : float or sequence of float or None, default 0.95
@@ -162,15 +166,16 @@ def proportion(
     multiplier : float, default 100
         Scale of the output: 100 gives a percentage, 1 a proportion.
     missing : {"na", "zero"}, default "na"
-        ``"na"`` (PHEindicatormethods): a group with a missing numerator or denominator
-        gets NaN value and limits, a note, and a :class:`MissingCountWarning` counts such
-        groups. ``"zero"``: a missing numerator counts as 0 and a missing denominator
-        where there are events raises.
+        ``"na"`` (PHEindicatormethods): a group with missing events or a missing
+        population gets NaN value and limits, a note, and a :class:`MissingCountWarning`
+        counts such groups. ``"zero"``: missing events count as 0 and a missing
+        population where there are events raises.
 
     Returns
     -------
     pandas.DataFrame
-        One row per group: the ``by`` columns, ``numerator``, ``denominator``, ``value``,
+        One row per group: the ``by`` columns, ``events``, ``population`` (the summed
+        counts; ``numerator`` and ``denominator`` before this release), ``value``,
         ``lower_<level>`` and ``upper_<level>`` for each level, ``confidence``,
         ``method`` and ``note``.
 
@@ -178,13 +183,13 @@ def proportion(
     -----
     The limits are the Wilson score interval without continuity correction, from
     ``statsmodels.stats.proportion.proportion_confint(method="wilson")``, as used by OHID
-    (PHEindicatormethods ``phe_proportion``). A zero denominator gives NaN and the note
-    "no denominator".
+    (PHEindicatormethods ``phe_proportion``). A zero population gives NaN and the note
+    "no population" ("no denominator" before this release).
     """
     func = "proportion"
     groups, levels, x, n, incomplete = _group_totals(
         data,
-        {"numerator": numerator, "denominator": denominator},
+        {"events": events, "population": population},
         func=func,
         by=by,
         confidence=confidence,
@@ -193,13 +198,13 @@ def proportion(
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(n > 0, x / n, np.nan)
-    columns: dict[str, Any] = {"numerator": x, "denominator": n, "value": value * multiplier}
+    columns: dict[str, Any] = {"events": x, "population": n, "value": value * multiplier}
     columns.update(
         limit_settings(
             levels, lambda level: wilson_interval(x, n, level), METHOD_WILSON, multiplier
         )
     )
-    columns["note"] = np.where(incomplete, NOTE_MISSING, np.where(n > 0, "", "no denominator"))
+    columns["note"] = np.where(incomplete, NOTE_MISSING, np.where(n > 0, "", NOTE_NO_POPULATION))
     _warn_missing(incomplete, func)
     return v.result_frame(groups.keys, columns)
 

@@ -99,14 +99,15 @@ METHOD_SII = "weighted least squares (Low & Low 2004); Monte Carlo limits"
         "seed": SEEDS,
         "limits_confidence": [Interval(Real, 0, 1, closed="neither")],
         "simulation": [StrOptions({"coefficients", "quantiles"})],
-        "numerator": ["column", None],
+        "events": ["column", None],
         "denominator": ["column", None],
         "back_transform": [StrOptions({"midpoint", "draws"})],
         "intercept": ["boolean"],
         "reliability": ["boolean"],
         "invalid_groups": [StrOptions({"raise", "note"})],
         "incomplete_groups": [StrOptions({"remove", "calculate"})],
-    }
+    },
+    renamed={"numerator": "events"},
 )
 def slope_index_of_inequality(
     data: pd.DataFrame,
@@ -126,7 +127,7 @@ def slope_index_of_inequality(
     seed: int | None = None,
     limits_confidence: float = 0.95,
     simulation: Simulation = "coefficients",
-    numerator: str | None = None,
+    events: str | None = None,
     denominator: str | None = None,
     back_transform: BackTransform = "midpoint",
     intercept: bool = False,
@@ -142,7 +143,7 @@ def slope_index_of_inequality(
         One row per quantile within each group.
     value : str, optional
         Column of the indicator value in each quantile (a rate, a proportion between 0
-        and 1, life expectancy, ...). Give either this or ``numerator``.
+        and 1, life expectancy, ...). Give either this or ``events``.
     quantile : str
         Column of the quantile number: **1 = most deprived**, up to the least deprived.
         Each group needs 5 to 100 distinct quantiles.
@@ -179,9 +180,11 @@ def slope_index_of_inequality(
         operating system; either way the seed used is recorded in the output.
     limits_confidence : float, default 0.95
         Confidence level of the ``lower`` and ``upper`` columns.
-    numerator : str, optional
+    events : str, optional
         Column of event counts, for an SII from counts instead of ``value`` (value type
-        ``"rate"`` or ``"proportion"`` only). The value is ``numerator / denominator``:
+        ``"rate"`` or ``"proportion"`` only); called ``numerator`` before this release
+        (the old keyword still works, with a ``FutureWarning``). The value is
+        ``events / denominator``:
         a proportion between 0 and 1, or a rate per person (use ``multiplier`` to
         express the SII per 1,000 or 100,000; the RII does not depend on it). Without
         ``se``, ``lower`` and ``upper`` the standard errors come from the counts' own
@@ -189,7 +192,10 @@ def slope_index_of_inequality(
         events and Byar's from 10 for rates (a quantile with no events then has no
         standard error and its group gets a note).
     denominator : str, optional
-        Column of the counts' denominators; defaults to ``population``.
+        Column of the population the counts are of, where it differs from the
+        ``population`` that weights the quantiles (the people at risk of an event that
+        concerns some of them); defaults to ``population``. Not renamed: ``population`` is
+        the weights (see ``docs/glossary.md``).
     back_transform : {"midpoint", "draws"}, default "midpoint"
         How the limits are carried back to the original units when ``transform`` is
         true. ``"midpoint"`` (the default, as PHEindicatormethods' ``phe_sii`` 2.1.0):
@@ -291,22 +297,22 @@ def slope_index_of_inequality(
     8.0
     """
     func = "slope_index_of_inequality"
-    if (value is None) == (numerator is None):
+    if (value is None) == (events is None):
         raise ValueError(
-            f"{func} takes either 'value' or 'numerator' (with an optional 'denominator'). "
-            f"Got value={value!r}, numerator={numerator!r}."
+            f"{func} takes either 'value' or 'events' (with an optional 'denominator'). "
+            f"Got value={value!r}, events={events!r}."
         )
     if value is not None:
         if denominator is not None:
             raise ValueError(
-                f"The 'denominator' parameter of {func} goes with 'numerator', not 'value'. "
+                f"The 'denominator' parameter of {func} goes with 'events', not 'value'. "
                 f"Got denominator={denominator!r}."
             )
     check_columns_exist(
         data,
         {
             "value": value,
-            "numerator": numerator,
+            "events": events,
             "denominator": denominator,
             "quantile": quantile,
             "population": population,
@@ -328,7 +334,7 @@ def slope_index_of_inequality(
         func=func,
         value_type=value_type,
         transform=transform,
-        numerator=numerator,
+        events=events,
         se=se,
         lower=lower,
         upper=upper,
@@ -353,9 +359,14 @@ def slope_index_of_inequality(
         value_name = value
     else:
         values, counts, sizes = values_from_counts(
-            data, numerator, denominator or population, value_type, func
+            data,
+            events,
+            denominator or population,
+            value_type,
+            func,
+            denominator_param="population" if denominator is None else "denominator",
         )
-        value_name = numerator
+        value_name = events
     ranks = v.numeric_column(data, quantile, "quantile", func)
     missing_rank = np.isnan(ranks)
     if missing_rank.any():

@@ -224,17 +224,20 @@ def _align(parsed: _Parsed, frequency: str | None) -> tuple[int, int, str] | Non
 
 @validate_params(
     {
-        "start": [InstanceOf(date, "a date (pandas Timestamp)")],
+        "period": [InstanceOf(date, "a date (pandas Timestamp)")],
         "frequency": [StrOptions(FREQUENCIES)],
-    }
+    },
+    renamed={"start": "period"},
 )
-def period_label(start: pd.Timestamp, frequency: str) -> str:
+def period_label(period: pd.Timestamp, frequency: str) -> str:
     """Name a period as a board reads it: "Jan 2024", "Apr-Jun 2024", "2024", "2024/25".
 
     Parameters
     ----------
-    start : pandas.Timestamp
-        The first day of the period (as in a series table's ``period`` column).
+    period : pandas.Timestamp
+        The first day of the period (as in a series table's ``period`` column). Called
+        ``start`` before this release (the old keyword still works, with a
+        ``FutureWarning``).
     frequency : {"month", "quarter", "year", "financial_year"}
         The period's kind (its ``frequency``).
 
@@ -248,7 +251,7 @@ def period_label(start: pd.Timestamp, frequency: str) -> str:
     ValueError
         If ``frequency`` is not one of :data:`FREQUENCIES`.
     """
-    start = pd.Timestamp(start)
+    start = pd.Timestamp(period)
     if frequency == "month":
         return f"{_MONTH_ABBREVIATIONS[start.month - 1]} {start.year}"
     if frequency == "quarter":

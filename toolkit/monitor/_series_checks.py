@@ -362,7 +362,9 @@ def _multiplier(
         list(pairs["row"]),
         details,
         noun=("unit", "units"),
-        advice="Pass per= (or give a 'per' column) to match the unit, or correct the unit.",
+        advice=(
+            "Pass multiplier= (or give a 'per' column) to match the unit, or correct the unit."
+        ),
     )
     return multiplier, [problem]
 

@@ -45,7 +45,7 @@ The contract (one row per period of each series)
     ``per``
         Optional positive number: the multiplier of each row's value, when the table gives
         numerator and denominator. Without the column, the multiplier is 100 for a
-        percentage unit, 1 for a proportion unit and the ``per`` argument otherwise.
+        percentage unit, 1 for a proportion unit and the ``multiplier`` argument otherwise.
     ``frequency``
         Optional: ``"month"``, ``"quarter"``, ``"year"`` or ``"financial_year"``, how to read
         dates in ``period`` (see below); the tables these functions return have it.
@@ -141,16 +141,16 @@ WHOLE_SYSTEM: Final[str] = "Whole system"
     {
         "data": ["data-frame"],
         "source": ["str", None],
-        "per": [POSITIVE],
+        "multiplier": [POSITIVE],
         "frequency": [StrOptions(FREQUENCIES), None],
     },
-    renamed={"df": "data"},
+    renamed={"df": "data", "per": "multiplier"},
 )
 def validate_series(
     data: pd.DataFrame,
     *,
     source: str | None = None,
-    per: float = DEFAULT_PER,
+    multiplier: float = DEFAULT_PER,
     frequency: Frequency | None = None,
 ) -> pd.DataFrame:
     """Check an indicator series table against the contract and return it standardised.
@@ -166,10 +166,12 @@ def validate_series(
         Not changed.
     source : str, optional
         What to call the table in messages, such as its file name.
-    per : float, default 1000
+    multiplier : float, default 1000
         Multiplier of a value computed from numerator and denominator (per 1,000 persons),
         for series whose unit is not a percentage (always 100) or a proportion (always 1)
-        and rows without a ``per`` column of their own.
+        and rows without a ``per`` column of their own. Called ``per`` before this release
+        (the old keyword still works, with a ``FutureWarning``); the file's column keeps
+        its name.
     frequency : {"month", "quarter", "year", "financial_year"}, optional
         How to read dates in ``period`` (the period each date falls in). Labels must then
         be of this frequency. By default dates are months and labels say their own
@@ -194,7 +196,7 @@ def validate_series(
     TypeError
         If ``data`` is not a DataFrame or an option has the wrong type.
     ValueError
-        If ``per`` is not a positive number or ``frequency`` is unknown.
+        If ``multiplier`` is not a positive number or ``frequency`` is unknown.
     """
     return _validate_series(
         data,
@@ -203,7 +205,7 @@ def validate_series(
         label=None,
         first_row=2,
         skip_empty_rows=False,
-        per=per,
+        per=multiplier,
         frequency=frequency,
     )
 
@@ -238,16 +240,17 @@ def _find_header(raw: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, int]:
     {
         "path": ["path"],
         "sheet": ["str", Interval(Integral, 0, None, closed="left"), None],
-        "per": [POSITIVE],
+        "multiplier": [POSITIVE],
         "frequency": [StrOptions(FREQUENCIES), None],
         "encoding": ["str"],
-    }
+    },
+    renamed={"per": "multiplier"},
 )
 def read_series(
     path: str | os.PathLike[str],
     *,
     sheet: str | int | None = None,
-    per: float = DEFAULT_PER,
+    multiplier: float = DEFAULT_PER,
     frequency: Frequency | None = None,
     encoding: str = "utf-8",
 ) -> pd.DataFrame:
@@ -264,9 +267,10 @@ def read_series(
         A ``.csv``, ``.parquet`` or ``.xlsx`` file, one row per period of each series.
     sheet : str or int, optional
         The Excel sheet to read (name or position); the first by default.
-    per : float, default 1000
+    multiplier : float, default 1000
         Multiplier of values computed from numerator and denominator (see
-        :func:`validate_series`).
+        :func:`validate_series`). Called ``per`` before this release (the old keyword
+        still works, with a ``FutureWarning``).
     frequency : {"month", "quarter", "year", "financial_year"}, optional
         How to read dates in ``period`` (see :func:`validate_series`).
     encoding : str, default "utf-8"
@@ -285,7 +289,7 @@ def read_series(
     TypeError
         If an option has the wrong type.
     ValueError
-        If ``per`` is not a positive number or ``frequency`` is unknown.
+        If ``multiplier`` is not a positive number or ``frequency`` is unknown.
     """
     raw, first_row, label, source = read_table(
         path,
@@ -303,7 +307,7 @@ def read_series(
         label=label,
         first_row=first_row,
         skip_empty_rows=True,
-        per=per,
+        per=multiplier,
         frequency=frequency,
     )
 
@@ -346,10 +350,11 @@ def _snapshot_period(key: Any) -> str:
         "measures": [SequenceOf("str")],
         "cohorts": [SequenceOf("str"), None],
         "by_place": ["boolean"],
-        "per": [POSITIVE],
+        "multiplier": [POSITIVE],
         "catalogue": ["path", None],
         "engine": [StrOptions({"duckdb", "spark"})],
-    }
+    },
+    renamed={"per": "multiplier"},
 )
 def series_from_snapshots(
     snapshots: Mapping[Any, pd.DataFrame | str | os.PathLike[str]],
@@ -357,7 +362,7 @@ def series_from_snapshots(
     measures: Sequence[str] = ("emergency_admissions", "deaths"),
     cohorts: Sequence[str] | None = None,
     by_place: bool = True,
-    per: float = DEFAULT_PER,
+    multiplier: float = DEFAULT_PER,
     catalogue: str | os.PathLike[str] | None = None,
     engine: Literal["duckdb", "spark"] = "duckdb",
 ) -> pd.DataFrame:
@@ -367,7 +372,7 @@ def series_from_snapshots(
     period, such as the extract for 2023/24. It is counted into the cohort cube
     (:func:`toolkit.segment.build_cohort_cube`, without segment cohorts) and each cohort's
     events and persons become one row of a series: ``numerator`` the sum of the measure,
-    ``denominator`` the cohort's persons, ``value`` events per ``per`` persons.
+    ``denominator`` the cohort's persons, ``value`` events per ``multiplier`` persons.
 
     Parameters
     ----------
@@ -382,8 +387,10 @@ def series_from_snapshots(
     by_place : bool, default True
         A series for each place as well as for the whole system (``place`` is
         :data:`WHOLE_SYSTEM`); a blank place is the cube's "place unknown".
-    per : float, default 1000
-        Multiplier of the values (events per 1,000 persons a year by default).
+    multiplier : float, default 1000
+        Multiplier of the values (events per 1,000 persons a year by default). Called
+        ``per`` before this release (the old keyword still works, with a
+        ``FutureWarning``).
     catalogue : path, optional
         A cohorts catalogue of the shape of ``toolkit/segment/models/cohorts.toml``; the
         built-in one by default.
@@ -500,7 +507,8 @@ def series_from_snapshots(
                     "numerator": counted[measure].astype(float),
                     "denominator": counted["persons"].astype(float),
                     "unit": [
-                        f"per {per:,.10g} persons {_PER_PERIOD[kind]}" for kind in counted["_kind"]
+                        f"per {multiplier:,.10g} persons {_PER_PERIOD[kind]}"
+                        for kind in counted["_kind"]
                     ],
                     "label": [
                         f"{words[:1].upper()}{words[1:]}, "
@@ -511,7 +519,7 @@ def series_from_snapshots(
             )
         )
     frame = pd.concat(rows, ignore_index=True)
-    result = validate_series(frame, source="the snapshots' series", per=per)
+    result = validate_series(frame, source="the snapshots' series", multiplier=multiplier)
     result.attrs["left_out"] = left_out
     result.attrs["cohorts_left_out"] = pd.concat(left_out_cohorts, ignore_index=True)
     if len(left_out):

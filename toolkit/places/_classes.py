@@ -107,9 +107,8 @@ _ALL_SCHEMES: Final[tuple[str, ...]] = ("auto", *SCHEMES, *CATEGORY_SCHEMES)
 #: Columns mapped on a diverging ramp by ``centre="auto"`` (the default of
 #: :func:`toolkit.places.choropleth`): name -> (centre, what the centre means).
 DIVERGING_CENTRES: Final[dict[str, tuple[float, str]]] = {
-    "excess_events": (0.0, "as expected"),
     "excess": (0.0, "as expected"),
-    "standardised_ratio": (100.0, "as expected"),
+    "ratio": (100.0, "as expected"),
 }
 #: Classes on each side of the centre of a diverging map, unless ``classes`` says otherwise.
 DIVERGING_CLASSES: Final[int] = 3

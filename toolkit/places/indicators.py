@@ -77,8 +77,9 @@ class AreaIndicators:
         One row per area of the areas table, in its order: ``lsoa``, ``lsoa_name``,
         ``place``, ``imd_score``, ``imd_decile``, ``population`` (from the areas table;
         the persons registered when it has none), ``persons`` (in the data), ``events``,
-        ``dsr`` and its limits (``lower_95``, ``upper_95``), ``dsr_note``,
-        ``expected_events``, ``excess_events``, ``standardised_ratio`` (100 = as expected),
+        ``value`` (the directly standardised rate) and its limits (``lower_95``,
+        ``upper_95``), ``note`` (why a rate is not published), ``expected`` and ``excess``
+        (events), ``ratio`` (the indirectly standardised ratio, 100 = as expected),
         ``largest_segment`` and ``largest_segment_share`` (when the data have segments), and
         ``geometry``.
     places : geopandas.GeoDataFrame or pandas.DataFrame
@@ -165,14 +166,15 @@ class AreaIndicators:
 
 @validate_params(
     {
-        "neighbourhoods": ["geo-data-frame"],
+        "areas": ["geo-data-frame"],
         "place": ["column"],
         "sums": [SequenceOf("column")],
         "method": [StrOptions(_DISSOLVE)],
-    }
+    },
+    renamed={"neighbourhoods": "areas"},
 )
 def dissolve_places(
-    neighbourhoods,
+    areas,
     *,
     place: str = "place",
     sums: tuple[str, ...] = ("population",),
@@ -182,8 +184,10 @@ def dissolve_places(
 
     Parameters
     ----------
-    neighbourhoods : geopandas.GeoDataFrame
-        Neighbourhood polygons with a ``place`` column.
+    areas : geopandas.GeoDataFrame
+        Neighbourhood polygons with a ``place`` column, one row per neighbourhood (LSOA).
+        Formerly ``neighbourhoods``, which still works as a keyword for one release, with a
+        ``FutureWarning``.
     place : str
         The column naming each neighbourhood's place.
     sums : tuple of str
@@ -205,19 +209,19 @@ def dissolve_places(
         row being row 2), or a column is missing.
     """
     function = "dissolve_places"
-    missing = [c for c in (place, *sums) if c not in neighbourhoods.columns]
+    missing = [c for c in (place, *sums) if c not in areas.columns]
     if missing:
         fail(
             function,
             "column_present",
-            f"the neighbourhoods have no {', '.join(missing)} column.",
+            f"the areas have no {', '.join(missing)} column.",
             source=None,
         )
-    no_place = _blank_rows(neighbourhoods[place], "give every neighbourhood a place first")
+    no_place = _blank_rows(areas[place], "give every neighbourhood a place first")
     if no_place is not None:
-        _refuse([no_place], "neighbourhoods", function)
-    frame = neighbourhoods[[place, *sums, neighbourhoods.geometry.name]].assign(
-        neighbourhoods=1, **{c: neighbourhoods[c].fillna(0) for c in sums}
+        _refuse([no_place], "areas", function)
+    frame = areas[[place, *sums, areas.geometry.name]].assign(
+        neighbourhoods=1, **{c: areas[c].fillna(0) for c in sums}
     )
     dissolved = frame.dissolve(
         by=place, aggfunc="sum", method=method, sort=True, observed=True
@@ -369,13 +373,13 @@ def _rates(
     dsr = dsr.set_index("group")
     isr = isr.set_index("group")
     out["events"] = dsr["events"].reindex(out.index).fillna(0.0)
-    out["dsr"] = dsr["value"].reindex(out.index)
+    out["value"] = dsr["value"].reindex(out.index)
     out[lower] = dsr[lower].reindex(out.index)
     out[upper] = dsr[upper].reindex(out.index)
-    out["dsr_note"] = dsr["note"].reindex(out.index).fillna("no persons")
-    out["expected_events"] = isr["expected"].reindex(out.index).fillna(0.0)
-    out["excess_events"] = out["events"] - out["expected_events"]
-    out["standardised_ratio"] = isr["value"].reindex(out.index)
+    out["note"] = dsr["note"].reindex(out.index).fillna("no persons")
+    out["expected"] = isr["expected"].reindex(out.index).fillna(0.0)
+    out["excess"] = out["events"] - out["expected"]
+    out["ratio"] = isr["value"].reindex(out.index)
     return out
 
 
@@ -461,7 +465,7 @@ def area_indicators(
     With person-level data, persons with several events are handled as non-independent
     events (Dobson limits with the variance broken down by event frequency); with
     aggregated counts the events are taken as independent. Rates with fewer than 10
-    events are not published (``dsr_note`` says so). Expected events use indirect
+    events are not published (``note`` says so). Expected events use indirect
     standardisation; an age band with no persons in the reference takes the system's
     rate for that band.
     """

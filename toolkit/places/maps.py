@@ -332,9 +332,9 @@ def choropleth(
         centre and the same class bounds are used on both sides, blue below and orange above
         (:func:`toolkit.style.diverging_colours`: equal distance, equal lightness; the centre
         NHS Pale Grey, named in the legend). ``"auto"`` (default) centres the columns of
-        :data:`DIVERGING_CENTRES` (``excess_events`` and ``excess`` on 0,
-        ``standardised_ratio`` on 100, "as expected") and draws any other column, and every
-        map of categories or counts, on the sequential blues; ``None`` never diverges.
+        :data:`DIVERGING_CENTRES` (``excess`` on 0 and ``ratio`` on 100, "as expected": the
+        columns of :func:`toolkit.places.area_indicators`) and draws any other column, and
+        every map of categories or counts, on the sequential blues; ``None`` never diverges.
     threshold : int
         Smallest count above zero shown on a map of counts.
     places : geopandas.GeoDataFrame, optional

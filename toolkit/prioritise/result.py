@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from numbers import Integral
@@ -81,7 +82,9 @@ class Prioritisation:
     acceptability : RankAcceptability
         Ranks and shortlist chances under weights drawn around ``weights``.
     settings : dict
-        ``size``, ``per_theme``, ``method``, ``draws``, ``seed``, ``within``, ``years``.
+        ``size``, ``per_cohort``, ``method``, ``draws``, ``seed``, ``within``, ``years``.
+        ``per_cohort`` was ``per_theme`` before this release; ``settings["per_theme"]``
+        still answers, with a ``FutureWarning``, for one release.
     provenance : dict
         Where the answer came from: the themes offered, a fingerprint of the candidates
         table, the data notes, and anything the caller adds (files, segmentation model).
@@ -165,7 +168,7 @@ def _weight_sentences(
     *,
     method: str,
     size: int,
-    per_theme: int | None,
+    per_cohort: int | None,
 ) -> list[str]:
     """For each shortlisted candidate, the smallest change in one weight that takes it out."""
     from toolkit.prioritise.robustness import change_of_model, format_share_change
@@ -181,7 +184,7 @@ def _weight_sentences(
                 candidate=candidate,
                 criterion=criterion.name,
                 size=size,
-                per_cohort=per_theme,
+                per_cohort=per_cohort,
             )
             for criterion in criteria
         ]
@@ -207,7 +210,7 @@ def _nothing_measured(
     *,
     size: int,
     cap: int,
-    per_theme: int | None,
+    per_cohort: int | None,
     method: str,
     draws: int,
     seed: int,
@@ -263,7 +266,7 @@ def _nothing_measured(
         draws=draws,
         size=size,
         seed=seed,
-        per_cohort=per_theme,
+        per_cohort=per_cohort,
         cohort_columns=(THEME_COLUMN,),
     )
     return Prioritisation(
@@ -273,16 +276,49 @@ def _nothing_measured(
         shortlist=shown,
         excluded=candidates.excluded.copy(),
         acceptability=acceptability,
-        **_record(candidates, table, size, per_theme, method, draws, seed, provenance),
+        **_record(candidates, table, size, per_cohort, method, draws, seed, provenance),
         scoring=None,
     )
+
+
+#: Settings keys renamed to the glossary's names: old key to new.
+_RENAMED_SETTINGS = {"per_theme": "per_cohort"}
+
+
+class _Settings(dict):
+    """A prioritisation's settings; the old key ``per_theme`` answers for ``per_cohort``.
+
+    ``per_theme`` was renamed ``per_cohort`` (the glossary's name, ``docs/glossary.md``);
+    for one release reading the old key still works, with a ``FutureWarning``.
+    """
+
+    def _moved(self, key: Any) -> str:
+        new = _RENAMED_SETTINGS[key]
+        warnings.warn(
+            f"The prioritisation's setting {key!r} is now called {new!r} (the glossary's "
+            f"name); {key!r} still works in this release and will stop working in the next.",
+            FutureWarning,
+            stacklevel=3,
+        )
+        return new
+
+    def __missing__(self, key: Any) -> Any:
+        if key in _RENAMED_SETTINGS and _RENAMED_SETTINGS[key] in self:
+            return self[self._moved(key)]
+        raise KeyError(key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        """Return the setting (an old key read by its new name), or ``default``."""
+        if key not in self and key in _RENAMED_SETTINGS and _RENAMED_SETTINGS[key] in self:
+            return self[self._moved(key)]
+        return super().get(key, default)
 
 
 def _record(
     candidates: Any,
     table: pd.DataFrame,
     size: int,
-    per_theme: int | None,
+    per_cohort: int | None,
     method: str,
     draws: int,
     seed: int,
@@ -290,15 +326,15 @@ def _record(
 ) -> dict[str, dict[str, Any]]:
     """Return a prioritisation's ``settings`` and ``provenance``: how and from what it was made."""
     return {
-        "settings": {
-            "size": int(size),
-            "per_theme": per_theme,
-            "method": method,
-            "draws": int(draws),
-            "seed": int(seed),
-            "within": candidates.within,
-            "years": candidates.years,
-        },
+        "settings": _Settings(
+            size=int(size),
+            per_cohort=per_cohort,
+            method=method,
+            draws=int(draws),
+            seed=int(seed),
+            within=candidates.within,
+            years=candidates.years,
+        ),
         "provenance": {
             "themes": list(candidates.library),
             "candidates_fingerprint": _fingerprint(table.drop(columns=["facts", "note"])),
@@ -322,12 +358,13 @@ _COUNT = [Interval(Integral, 1, None, closed="left")]
         "analyst_scores": ["data-frame", None],
         "size": _COUNT,
         "cap": _COUNT,
-        "per_theme": [*_COUNT, None],
+        "per_cohort": [*_COUNT, None],
         "method": SCORING_METHOD,
         "draws": _COUNT,
         "seed": [SEED],
         "provenance": ["mapping", None],
-    }
+    },
+    renamed={"per_theme": "per_cohort"},
 )
 def prioritise(
     candidates: ThemeCandidates,
@@ -337,7 +374,7 @@ def prioritise(
     analyst_scores: pd.DataFrame | None = None,
     size: int = DEFAULT_SHORTLIST_SIZE,
     cap: int = DEFAULT_SHORTLIST_CAP,
-    per_theme: int | None = 1,
+    per_cohort: int | None = 1,
     method: str = "weighted_sum",
     draws: int = 10_000,
     seed: int = DEMO_SEED,
@@ -362,9 +399,12 @@ def prioritise(
         Shortlist size (5 by default, at most ``cap``).
     cap : int
         The largest shortlist allowed (7): not everything can be a priority.
-    per_theme : int or None
-        Most candidates of one theme in the shortlist (1 by default, so a theme measured
-        in several places is one priority); None for the plain top ``size``.
+    per_cohort : int or None
+        Most candidates of one cohort (here a theme) in the shortlist (1 by default, so a
+        theme measured in several places is one priority); None for the plain top
+        ``size``. Called ``per_theme`` before this release (the old keyword still works,
+        with a ``FutureWarning``), as :func:`toolkit.prioritise.shortlist` and the
+        workshop call it.
     method : {"weighted_sum", "topsis"}
         Scoring method.
     draws : int
@@ -406,7 +446,7 @@ def prioritise(
             weights,
             size=size,
             cap=cap,
-            per_theme=per_theme,
+            per_cohort=per_cohort,
             method=method,
             draws=draws,
             seed=seed,
@@ -423,12 +463,12 @@ def prioritise(
         scored,
         size=size,
         cap=cap,
-        per_cohort=per_theme,
+        per_cohort=per_cohort,
         cohort=(THEME_COLUMN,),
         score_scale=SCORE_SCALE,
     )
     acceptability = acceptability_of_model(
-        model, used, draws=draws, size=size, cap=cap, seed=seed, per_cohort=per_theme
+        model, used, draws=draws, size=size, cap=cap, seed=seed, per_cohort=per_cohort
     )
     chance = dict(zip(acceptability.candidates, acceptability.p_shortlist.tolist(), strict=True))
     changes = _weight_sentences(
@@ -438,7 +478,7 @@ def prioritise(
         used,
         method=method,
         size=size,
-        per_theme=per_theme,
+        per_cohort=per_cohort,
     )
     shown = top.assign(
         score=top["score"] * SCORE_SCALE,
@@ -471,7 +511,7 @@ def prioritise(
         shortlist=shown.reset_index(drop=True),
         excluded=candidates.excluded.copy(),
         acceptability=acceptability,
-        **_record(candidates, table, size, per_theme, method, draws, seed, provenance),
+        **_record(candidates, table, size, per_cohort, method, draws, seed, provenance),
         scoring=model,
     )
 

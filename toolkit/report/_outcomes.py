@@ -53,9 +53,9 @@ PLACE_COLUMNS: tuple[TableColumn, ...] = (
         "core20_share", "% of people in the most deprived fifth", "share", depends_on="persons"
     ),
     TableColumn("events", "Emergency admissions", "count"),
-    TableColumn("dsr", "Rate per 100,000 (age-standardised)", "rate", depends_on="events"),
+    TableColumn("value", "Rate per 100,000 (age-standardised)", "rate", depends_on="events"),
     TableColumn(
-        "standardised_ratio",
+        "ratio",
         "Admissions vs least deprived (100 = same)",
         "rate",
         depends_on="events",
@@ -354,8 +354,8 @@ def place_figures(
         sums; the system's rate when given.
     """
     places = indicators.to_frame("place")
-    columns = ["place", "neighbourhoods", "persons", "core20_share", "events", "dsr"]
-    table = places[[*columns, "standardised_ratio"]].astype({"persons": "int64", "events": "int64"})
+    columns = ["place", "neighbourhoods", "persons", "core20_share", "events", "value", "ratio"]
+    table = places[columns].astype({"persons": "int64", "events": "int64"})
     totalled = add_total_row(
         table,
         columns=["neighbourhoods", "persons", "events"],
@@ -368,13 +368,13 @@ def place_figures(
         totalled.loc[TOTAL_ROW, "core20_share"] = float(
             (share * population).sum() / population.sum()
         )
-    expected = places["expected_events"].to_numpy(dtype="float64").sum()
+    expected = places["expected"].to_numpy(dtype="float64").sum()
     if expected > 0:
-        totalled.loc[TOTAL_ROW, "standardised_ratio"] = float(
+        totalled.loc[TOTAL_ROW, "ratio"] = float(
             100 * places["events"].to_numpy(dtype="float64").sum() / expected
         )
     if system_rate is not None and len(system_rate) == 1:
-        totalled.loc[TOTAL_ROW, "dsr"] = float(system_rate["value"].iloc[0])
+        totalled.loc[TOTAL_ROW, "value"] = float(system_rate["value"].iloc[0])
     if linked is not None:
         shares = []
         for place in _rows(totalled, "place"):
@@ -460,7 +460,7 @@ def neighbourhood_map(indicators: Any, *, period: str, attribution: str | None =
 
     return choropleth(
         indicators.neighbourhoods,
-        "dsr",
+        "value",
         title=f"Emergency admissions per 100,000 people, age-standardised, {period}",
         legend_title="Admissions per 100,000 a year",
         measure="rate",

@@ -541,7 +541,7 @@ def room_answer(log: DecisionLog, priorities: Any, *, round: int | None = None) 
         log.latest(criteria, round=number),
         model=model,
         size=int(settings.get("shortlist_size", priorities.settings["size"])),
-        per_cohort=settings.get("per_cohort", priorities.settings["per_theme"]),
+        per_cohort=settings.get("per_cohort", priorities.settings["per_cohort"]),
         aggregation=settings.get("aggregation", "arithmetic_mean"),
         dot_votes=votes,
     )

@@ -39,8 +39,10 @@ def fast_aggregate(
 ) -> pa.Table | None:
     """Aggregate files as they stand, checking them in the same scan; ``None`` if unsafe.
 
-    The common case costs one scan that both aggregates and checks, and (with
-    ``validate``) a scan of the ``person_id`` hashes (:func:`hash_surplus`).
+    The common case costs one scan that both aggregates and checks, a scan of the distinct
+    values of each text column with few values (their tests and own rules, see
+    :class:`toolkit.segment._fast_reading.ByValue`) and (with ``validate``) a scan of the
+    ``person_id`` hashes (:func:`hash_surplus`).
     ``aggregate`` (the cube's or the cohort cube's expression, given flags whose persons
     to count) runs over the files read as they stand (the view of
     :func:`toolkit.segment._fast_reading.fast_query`) and counts, in the same
@@ -92,6 +94,15 @@ def fast_aggregate(
         except duckdb.Error:
             return False
 
+    try:
+        # Text columns with few values (LSOA codes, causes of death) are looked at once per
+        # distinct value: a value that does not stand, or breaks a rule, sends the files
+        # to the standardised path, as a row of it would.
+        for column in reading.by_value:
+            if con.con.execute(column.failing(validate=validate)).fetchall()[0][0]:
+                return None
+    except duckdb.Error:
+        return None
     # The ids of Parquet files are looked at first, their number known from the files'
     # metadata: the hashes' memory is then freed before DuckDB's aggregation takes its own.
     ids_first = validate and reading.id_hash is not None and contract.kind == "parquet"

@@ -345,7 +345,7 @@ def prepare_workshop(
         # The workshop re-weights the one prioritisation: its criteria and its rule.
         criteria = source.criteria if criteria is None else criteria
         method = source.settings["method"]
-        per_cohort = source.settings["per_theme"]
+        per_cohort = source.settings["per_cohort"]
     elif not isinstance(source, pd.DataFrame):
         raise TypeError(
             f"The 'source' parameter of {caller} must be a Prioritisation or a pandas "
