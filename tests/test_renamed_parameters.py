@@ -40,6 +40,8 @@ RENAMES = [
     ("toolkit.monitor", "spc_chart", "frame"),
     ("toolkit.monitor", "follow_priorities", "series"),
     ("toolkit.monitor", "demo_ambitions", "series"),
+    ("toolkit.prioritise", "aggregate_weights", "weights"),
+    ("toolkit.prioritise", "kendalls_w", "ranks"),
 ]
 
 

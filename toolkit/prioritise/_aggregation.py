@@ -66,9 +66,12 @@ def combined_weights(shares: np.ndarray, aggregation: str) -> np.ndarray:
     return combined / total if total > 0 else np.full(combined.shape, np.nan)
 
 
-@validate_params({"weights": ["data-frame"], "criteria": [SequenceOf("str", min_length=1)]})
+@validate_params(
+    {"data": ["data-frame"], "criteria": [SequenceOf("str", min_length=1)]},
+    renamed={"weights": "data"},
+)
 def aggregate_weights(
-    weights: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     criteria: Sequence[str],
 ) -> pd.DataFrame:
@@ -80,9 +83,10 @@ def aggregate_weights(
 
     Parameters
     ----------
-    weights : pandas.DataFrame
+    data : pandas.DataFrame
         One row per table with a ``weight_<criterion>`` column per criterion (the output
-        of :meth:`~toolkit.workshop.SubmissionStore.latest`).
+        of :meth:`~toolkit.workshop.SubmissionStore.latest`). Was ``weights`` before this
+        release; the old keyword still works, with a ``FutureWarning``, for one release.
     criteria : sequence of str
         The criterion names, in the order wanted.
 
@@ -99,7 +103,7 @@ def aggregate_weights(
     in group decisions (it respects ratios), but one table's zero weight makes a
     criterion's geometric mean zero; the median is the least swayed by one table.
     """
-    shares = weight_shares(weights, list(criteria), caller="aggregate_weights")
+    shares = weight_shares(data, list(criteria), caller="aggregate_weights")
     result = pd.DataFrame({"criterion": list(criteria)})
     for name in AGGREGATIONS:
         result[name] = combined_weights(shares, name)
@@ -114,19 +118,17 @@ def weight_shares(weights: pd.DataFrame, criteria: list[str], *, caller: str) ->
     absent = [column for column in columns if column not in weights.columns]
     if absent:
         raise ValueError(
-            f"The 'weights' parameter of {caller} lacks the columns {absent}; it needs a "
+            f"The 'data' parameter of {caller} lacks the columns {absent}; it needs a "
             f"'{WEIGHT_PREFIX}<criterion>' column per criterion."
         )
     if len(weights) == 0:
-        raise ValueError(
-            f"The 'weights' parameter of {caller} has no rows: no table has submitted."
-        )
+        raise ValueError(f"The 'data' parameter of {caller} has no rows: no table has submitted.")
     raw = weights[columns].to_numpy(dtype="float64", na_value=np.nan)
     totals = raw.sum(axis=1)
     bad = np.flatnonzero(~np.isfinite(totals) | (totals <= 0) | (raw < 0).any(axis=1))
     if bad.size:
         raise ValueError(
-            f"The 'weights' parameter of {caller} must hold finite, non-negative weights, "
+            f"The 'data' parameter of {caller} must hold finite, non-negative weights, "
             f"not all zero, in every row; rows {bad[:5].tolist()} do not."
         )
     return raw / totals[:, np.newaxis]

@@ -142,8 +142,10 @@ def concordance_terms(
     return numerator, denominator
 
 
-@validate_params({"ranks": ["data-frame", InstanceOf(np.ndarray, "a numpy array")]})
-def kendalls_w(ranks: pd.DataFrame | np.ndarray) -> KendallW:
+@validate_params(
+    {"data": ["data-frame", InstanceOf(np.ndarray, "a numpy array")]}, renamed={"ranks": "data"}
+)
+def kendalls_w(data: pd.DataFrame | np.ndarray) -> KendallW:
     """Kendall's coefficient of concordance W among several rankings, with ties corrected.
 
     Written here because scipy and statsmodels have no Kendall's W. The formula is that of
@@ -159,10 +161,12 @@ def kendalls_w(ranks: pd.DataFrame | np.ndarray) -> KendallW:
 
     Parameters
     ----------
-    ranks : pandas.DataFrame or numpy.ndarray
+    data : pandas.DataFrame or numpy.ndarray
         One row per rater (a table) and one column per item (a candidate): each rater's
         ranks, 1 = first. Each row is re-ranked with tied values sharing their mean rank,
         so any ordinal positions do (lower = better); every rater must rank every item.
+        Was ``ranks`` before this release; the old keyword still works, with a
+        ``FutureWarning``, for one release.
 
     Returns
     -------
@@ -171,36 +175,36 @@ def kendalls_w(ranks: pd.DataFrame | np.ndarray) -> KendallW:
     Raises
     ------
     TypeError
-        When ``ranks`` is not a DataFrame or array of numbers.
+        When ``data`` is not a DataFrame or array of numbers.
     ValueError
         When there are fewer than two raters or items, or a value is missing.
     """
     caller = "kendalls_w"
-    if isinstance(ranks, pd.DataFrame):
-        if not all(pd.api.types.is_numeric_dtype(dtype) for dtype in ranks.dtypes):
+    if isinstance(data, pd.DataFrame):
+        if not all(pd.api.types.is_numeric_dtype(dtype) for dtype in data.dtypes):
             raise TypeError(
-                f"The 'ranks' parameter of {caller} must hold numbers only. "
-                f"Got dtypes {sorted({str(d) for d in ranks.dtypes})} instead."
+                f"The 'data' parameter of {caller} must hold numbers only. "
+                f"Got dtypes {sorted({str(d) for d in data.dtypes})} instead."
             )
-        values = ranks.to_numpy(dtype="float64", na_value=np.nan)
+        values = data.to_numpy(dtype="float64", na_value=np.nan)
     else:
         try:
-            values = ranks.astype("float64")
+            values = data.astype("float64")
         except (TypeError, ValueError):
             raise TypeError(
-                f"The 'ranks' parameter of {caller} must hold numbers. "
-                f"Got dtype {ranks.dtype} instead."
+                f"The 'data' parameter of {caller} must hold numbers. "
+                f"Got dtype {data.dtype} instead."
             ) from None
     if values.ndim != 2 or values.shape[0] < 2 or values.shape[1] < 2:
         raise ValueError(
-            f"The 'ranks' parameter of {caller} must have at least two raters (rows) and two "
+            f"The 'data' parameter of {caller} must have at least two raters (rows) and two "
             f"items (columns). Got shape {values.shape} instead."
         )
     missing = np.argwhere(~np.isfinite(values))
     if missing.size:
         rows = sorted({int(row) for row in missing[:, 0]})
         raise ValueError(
-            f"The 'ranks' parameter of {caller} must rank every item for every rater; "
+            f"The 'data' parameter of {caller} must rank every item for every rater; "
             f"{len(missing)} values are missing, in rows {rows[:5]}."
         )
     raters, items = values.shape
