@@ -116,7 +116,7 @@ show_figure(report.deprivation_chart_figure(deprivation, profile, period=PERIOD,
 # %% tags=["nbval-check-output"]
 excess = excess_events(cube, events="emergency_admissions", unit_cost=DEFAULT_ADMISSION_COST_GBP)
 print(
-    excess[["imd_decile", "observed", "expected", "excess", "excess_cost"]]
+    excess[["imd_decile", "events", "expected", "excess", "excess_cost"]]
     .round(0)
     .astype("int64")
     .to_string(index=False)

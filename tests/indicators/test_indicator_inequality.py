@@ -166,12 +166,14 @@ def test_profile_summary_and_frames():
     assert "negative SII (RII below 1) means higher rates in more deprived areas" in text
     frame = profile.to_frame()
     assert list(frame["imd_decile"]) == list(range(1, 11))
-    assert {"rate", "lower_95", "upper_95", "expected", "excess", "excess_cost"} <= set(frame)
+    assert {"value", "lower_95", "upper_95", "note", "expected", "excess", "excess_cost"} <= set(
+        frame
+    )
     assert "<table" in profile._repr_html_()
     ax = profile.plot()
     assert "SII" in ax.get_title()
     # the SII input rates are the DSRs shown
-    assert_allclose(frame["rate"], profile.rates["value"])
+    assert_allclose(frame["value"], profile.rates["value"])
 
 
 def test_dsr_of_rates_uses_esp_weights():

@@ -101,7 +101,7 @@ def test_isratio_cases(case):
     )
     expected = case["expected"]
     row = result.iloc[0]
-    assert row["observed"] == expected["observed"]
+    assert row["events"] == expected["observed"]
     assert_allclose(row["expected"], expected["expected"], rtol=1e-9)
     assert_allclose(row["value"], expected["value"], rtol=1e-9)
     for key, ours in LIMITS:
@@ -141,7 +141,7 @@ def test_israte_is_the_ratio_times_the_reference_crude_rate(case):
         multiplier=100_000,
     ).iloc[0]
     factor = crude * 100_000
-    assert rate["observed"] == case["expected"]["observed"]
+    assert rate["events"] == case["expected"]["observed"]
     assert_allclose(rate["expected"], case["expected"]["expected"], rtol=1e-9)
     assert_allclose(rate["reference_rate"], factor, rtol=1e-9)
     for ours in ["value", "lower_95", "upper_95", "lower_99_8", "upper_99_8"]:
@@ -174,7 +174,7 @@ def test_israte_by_group_and_multiplier():
     assert list(rate["area"]) == ["A0", "A1", "A2"]
     assert list(rate.columns) == [
         "area",
-        "observed",
+        "events",
         "expected",
         "reference_rate",
         "value",
@@ -187,7 +187,7 @@ def test_israte_by_group_and_multiplier():
     assert_allclose(rate["reference_rate"], crude * 1_000, rtol=1e-12)
     for column in ["value", "lower_95", "upper_95"]:
         assert_allclose(rate[column], ratio[column] * crude * 1_000, rtol=1e-12)
-    assert_allclose(rate["observed"], frame.groupby("area")["events"].sum(), rtol=0)
+    assert_allclose(rate["events"], frame.groupby("area")["events"].sum(), rtol=0)
 
 
 def test_israte_reference_population_must_match_the_reference_rates():

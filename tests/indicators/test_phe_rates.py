@@ -30,6 +30,7 @@ RTOL = 1e-6
 
 #: R column names of the fixtures -> toolkit output columns
 COLUMNS = {
+    "observed": "events",
     "value": "value",
     "lower95_0cl": "lower_95",
     "upper95_0cl": "upper_95",

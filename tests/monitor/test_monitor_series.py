@@ -579,7 +579,7 @@ def test_series_from_snapshots_counts_each_cohort_and_place(snapshots):
     }
     assert len(got) == 4 * (len(places) + 1) * 3
     assert set(got["frequency"]) == {"financial_year"}
-    assert set(got["unit"]) == {"per 1,000 persons a year"}
+    assert set(got["unit"]) == {"per 1,000 people a year"}
     whole = got[(got["place"] == WHOLE_SYSTEM) & (got["series"] == "everyone.emergency_admissions")]
     expected = [snapshots[year]["emergency_admissions"].sum() for year in snapshots]
     assert list(whole["numerator"]) == expected

@@ -65,7 +65,9 @@ def test_criteria_by_hand():
     assert alpha["persons"] == 10_000
     assert alpha["events_a_year"] == 775  # 1,550 over two years
     assert alpha["burden_share"] == pytest.approx(1550 / 2050)
-    assert alpha["standardised_rate"] == pytest.approx(155 / 2)  # per 1,000 a year
+    assert alpha["rate"] == pytest.approx(155 / 2)  # per 1,000 a year
+    assert alpha["rate_unit"] == "per 1,000 people a year"
+    assert alpha["rate_lower_95"] < alpha["rate"] < alpha["rate_upper_95"]
     assert alpha["system_rate"] == pytest.approx(2050 / 15_000 * 1000 / 2)
     assert alpha["rate_ratio"] == pytest.approx(155 / (2050 / 15))
     # rate = 205 - 100 b per 1,000 (b the population midpoint): SII -100, RII 105/205
@@ -83,7 +85,7 @@ def test_criteria_by_hand():
     assert beta["excess_share"] == 0.0
     assert beta["core20_share"] == pytest.approx(0.2)
     cost = table.loc["alpha/cost_gbp"]
-    assert cost["standardised_rate"] == pytest.approx(500.0)  # £ per person a year
+    assert cost["rate"] == pytest.approx(500.0)  # £ per person a year
     assert cost["rate_unit"] == "£ per person a year"
     assert np.isnan(cost["rate_lower_95"])
     # beta has no deaths: not a candidate, and said so
@@ -114,7 +116,7 @@ def test_quintile_split():
 
 
 def test_place_split_and_benchmark():
-    benchmark = pd.DataFrame({"outcome": list(OUTCOMES), "standardised_rate": [100.0, 10.0, 800.0]})
+    benchmark = pd.DataFrame({"outcome": list(OUTCOMES), "rate": [100.0, 10.0, 800.0]})
     places, _ = _candidates(within="place", benchmark=benchmark)
     row = places.loc["alpha/P/emergency_admissions"]
     assert row["label"].endswith(" in P")
@@ -124,6 +126,24 @@ def test_place_split_and_benchmark():
     assert "benchmark_gap" in [c.name for c in cube_criteria(places.reset_index())]
     with pytest.raises(DataContractError, match="no positive rate for"):
         candidate_priorities(hand_cube(), outcomes=OUTCOMES, benchmark=benchmark.iloc[:1])
+
+
+def test_a_benchmark_with_the_old_rate_column_still_works_with_a_warning():
+    benchmark = pd.DataFrame({"outcome": list(OUTCOMES), "rate": [100.0, 10.0, 800.0]})
+    expected, _ = _candidates(benchmark=benchmark)
+    # A benchmark written with the column's old name is read, with a FutureWarning
+    # pointing at the caller's line.
+    old = benchmark.rename(columns={"rate": "standardised_rate"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        with pytest.warns(FutureWarning, match="'standardised_rate' is now called 'rate'") as got:
+            table = candidate_priorities(hand_cube(), outcomes=OUTCOMES, benchmark=old)
+    assert [w.filename for w in got if w.category is FutureWarning] == [__file__]
+    pd.testing.assert_frame_equal(table, expected.reset_index())
+    assert table["benchmark_gap"].notna().all()
+    both = old.assign(rate=old["standardised_rate"])
+    with pytest.raises(DataContractError, match="both 'rate' and 'standardised_rate'"):
+        candidate_priorities(hand_cube(), outcomes=OUTCOMES, benchmark=both)
 
 
 def test_candidates_score_and_input_is_unchanged():
@@ -201,7 +221,8 @@ def test_demo_shortlist_has_reasons_and_probabilities():
         hand_cube(), outcomes=OUTCOMES, size=3, draws=500, seed=1, per_cohort=None
     )
     assert list(result.columns) == [
-        "rank", "candidate", "label", "score", "p_shortlist", "reason", "related", "overall_rank",
+        "position", "candidate", "label", "score", "p_shortlist", "reason", "related",
+        "overall_rank",
     ]  # fmt: skip
     assert len(result) == 3
     assert ((result["p_shortlist"] >= 0) & (result["p_shortlist"] <= 1)).all()
@@ -211,7 +232,7 @@ def test_demo_shortlist_has_reasons_and_probabilities():
     # The default keeps one candidate per cohort: the two segments, each once.
     distinct = demo_shortlist(hand_cube(), outcomes=OUTCOMES, size=3, draws=500, seed=1)
     assert distinct["candidate"].str.split("/").str[0].tolist() == ["alpha", "beta"]
-    assert distinct["rank"].tolist() == [1, 2]  # places in the shortlist
+    assert distinct["position"].tolist() == [1, 2]  # places in the shortlist
     # alpha's three candidates are the plain top 3 (above): two are folded into alpha's item.
     assert result["candidate"].str.startswith("alpha/").all()
     assert distinct["overall_rank"].tolist() == [1, 4]

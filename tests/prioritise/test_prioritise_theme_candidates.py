@@ -321,5 +321,9 @@ def test_premature_deaths_are_a_standardised_rate_and_inequality_has_sii(candida
     row = candidates.table.set_index("theme").loc["high_blood_pressure"]
     assert row["premature_death_rate"] == pytest.approx(float(expected["value"].iloc[0]))
     assert row["premature_death_rate_lower_95"] < row["premature_death_rate"]
+    # The rate's limits are named after it, as candidate_priorities' are.
+    assert row["rate_lower_95"] < row["rate"] < row["rate_upper_95"]
+    assert row["rate_unit"] == "per 1,000 people a year"
+    assert not {"lower_95", "upper_95"} & set(candidates.table.columns)
     # Cardiovascular admissions are commoner in deprived areas: the published sign is negative.
     assert row["sii"] < 0 and 0 < row["rii"] < 1

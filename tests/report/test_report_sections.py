@@ -137,7 +137,7 @@ def test_charts_have_titles_with_the_period_and_units(evidence):
     ax = chart.axes[0]
     assert "per 100,000" in ax.get_ylabel() and "IMD decile" in ax.get_xlabel()
     rates = evidence.profile.to_frame()
-    shown = (rates["events"] >= 10) & rates["rate"].notna()  # suppressed or unpublished: no bar
+    shown = (rates["events"] >= 10) & rates["value"].notna()  # suppressed or unpublished: no bar
     assert len(ax.patches) == int(shown.sum()) == len(rates)
 
 

@@ -63,7 +63,8 @@ def excess_events(
     """Events (and cost) in excess of what the least deprived decile's rates would give.
 
     For each decile, expected = Σ over age bands of its population × the reference
-    age-specific rate, and excess = observed − expected (indirect standardisation).
+    age-specific rate, and excess = observed − expected (indirect standardisation); the
+    observed events are the output's ``events``.
 
     Parameters
     ----------
@@ -108,13 +109,13 @@ def excess_events(
     Returns
     -------
     pandas.DataFrame
-        With ``level="quantile"``: the ``by`` columns, the quantile, ``observed``,
-        ``expected``, ``excess``, ``population``, (``cost_per_event``, ``excess_cost``
-        when a cost is given), ``reference``, ``reference_quantiles``,
+        With ``level="quantile"``: the ``by`` columns, the quantile, ``events`` (the
+        observed events), ``expected``, ``excess``, ``population``, (``cost_per_event``,
+        ``excess_cost`` when a cost is given), ``reference``, ``reference_quantiles``,
         ``bands_without_reference`` and ``note``. Negative excess (a decile doing better
         than the reference) is reported as it is, not clipped.
 
-        With ``level="total"``: per ``by`` group ``observed``, ``expected``,
+        With ``level="total"``: per ``by`` group ``events``, ``expected``,
         ``excess_net`` (the sum over quantiles, negatives included), ``excess_positive``
         (the sum of the positive parts: events that would not occur if no quantile did
         worse than the reference), the same two for cost, and the reference columns.
@@ -169,7 +170,7 @@ def excess_events(
         raise ValueError(
             f"The 'by' parameter of {func} must not include {quantile!r} or {age_band!r}."
         )
-    reserved = ["observed", "expected", "excess", "population", "cost_per_event", "excess_cost"]
+    reserved = ["events", "expected", "excess", "population", "cost_per_event", "excess_cost"]
     reserved += ["excess_net", "excess_positive", "excess_cost_net", "excess_cost_positive"]
     reserved += ["reference", "reference_quantiles", "bands_without_reference", "note"]
     levels = None if confidence is None else v.confidence_levels(confidence)
@@ -289,7 +290,7 @@ def excess_events(
         index = (g_index, q_index)
         columns: dict[str, Any] = {
             quantile_column: q_values[q_index],
-            "observed": observed_total[g_index, q_index],
+            "events": observed_total[g_index, q_index],
             "expected": expected[g_index, q_index],
             "excess": excess[g_index, q_index],
         }
@@ -309,7 +310,7 @@ def excess_events(
     masked = np.where(present, excess, 0.0)
     every = slice(None)
     columns = {
-        "observed": observed_total.sum(1),
+        "events": observed_total.sum(1),
         "expected": np.where(present, expected, 0.0).sum(1),
         "excess_net": masked.sum(1),
     }

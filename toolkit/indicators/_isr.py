@@ -95,8 +95,9 @@ def indirectly_standardised_ratio(
     Returns
     -------
     pandas.DataFrame
-        One row per group: the ``by`` columns, ``observed``, ``expected``, ``value``,
-        the limit columns, ``confidence``, ``method`` and ``note``.
+        One row per group: the ``by`` columns, ``events`` (the observed events O),
+        ``expected``, ``value``, the limit columns, ``confidence``, ``method`` and
+        ``note``.
 
     Notes
     -----
@@ -153,8 +154,8 @@ def indirectly_standardised_rate(
     Returns
     -------
     pandas.DataFrame
-        One row per group: the ``by`` columns, ``observed``, ``expected``,
-        ``reference_rate`` (the reference's crude rate ΣX/ΣN × multiplier), ``value``,
+        One row per group: the ``by`` columns, ``events`` (the observed events O),
+        ``expected``, ``reference_rate`` (the reference's crude rate ΣX/ΣN × multiplier), ``value``,
         the limit columns, ``confidence``, ``method`` and ``note``.
 
     Notes
@@ -212,7 +213,9 @@ def _indirectly_standardised(
     )
     factor = float(factor)
     reference_column = ["reference_rate"] if rate else []
-    reserve_names(by_columns, ["observed", "expected", *reference_column], levels, func)
+    # The output's ``events`` is O, whatever the input's events column is called; a ``by``
+    # column named ``events`` (or any other output name) is refused, as in crude_rate.
+    reserve_names(by_columns, ["events", "expected", *reference_column], levels, func)
     rates = _band_values(
         reference_rates, param="reference_rates", func=func, unit="rates", allow_missing=True
     )
@@ -256,7 +259,7 @@ def _indirectly_standardised(
         observed = _observed_from_totals(observed_totals, events, by_columns, groups.keys, func)
     expected = groups.total(populations * rate_values[bands])
     scale, has_expected = per(factor, expected)
-    columns: dict[str, Any] = {"observed": observed, "expected": expected}
+    columns: dict[str, Any] = {"events": observed, "expected": expected}
     if rate:
         columns["reference_rate"] = factor
     columns.update(

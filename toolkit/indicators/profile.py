@@ -98,17 +98,19 @@ class DeprivationProfile:
     gap: pd.DataFrame | None = None
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per decile: rate, limits, observed, expected and excess events.
+        """One row per decile: events, population, rate, limits, expected and excess events.
 
         Returns
         -------
         pandas.DataFrame
-            A new frame joining ``rates`` and ``excess`` on the decile; the limits of
-            the excess (and of its cost) follow, when ``excess`` has them.
+            A new frame joining ``rates`` and ``excess`` on the decile: the decile,
+            ``events``, ``population``, ``value`` (the directly standardised rate per
+            ``multiplier``), its limits (``lower_95``, ``upper_95``, ...), ``note``,
+            ``expected``, ``excess`` (and ``excess_cost``); the limits of the excess
+            (``excess_lower_95``, ...) and of its cost follow, when ``excess`` has them.
         """
         limit_columns = [c for c in self.rates.columns if c.startswith(("lower_", "upper_"))]
         rates = self.rates[[self.quantile, "events", "population", "value", *limit_columns, "note"]]
-        rates = rates.rename(columns={"value": "rate", "note": "rate_note"})
         keep = [self.quantile, "expected", "excess"]
         if "excess_cost" in self.excess.columns:
             keep.append("excess_cost")
@@ -169,9 +171,9 @@ class DeprivationProfile:
         low, high = f"lower_{level.replace('.', '_')}", f"upper_{level.replace('.', '_')}"
         for row in frame.itertuples(index=False):
             record = row._asdict()
-            rate = record["rate"]
+            rate = record["value"]
             if np.isnan(rate):
-                shown = f"{'n/a':>10} {record['rate_note']:>21}"
+                shown = f"{'n/a':>10} {record['note']:>21}"
             else:
                 ci = f"{record[low]:,.1f} to {record[high]:,.1f}"
                 shown = f"{rate:>10,.1f} {ci:>21}"
@@ -269,12 +271,12 @@ class DeprivationProfile:
         level = _first_level(self.sii)
         label = v.confidence_label(level)
         x = frame[self.quantile].to_numpy()
-        rate = frame["rate"].to_numpy(dtype="float64")
+        rate = frame["value"].to_numpy(dtype="float64")
         low = frame[f"lower_{label}"].to_numpy(dtype="float64")
         high = frame[f"upper_{label}"].to_numpy(dtype="float64")
         ax.bar(x, rate, color="#4c72b0", alpha=0.8, label="age-standardised rate")
         ax.errorbar(x, rate, yerr=[rate - low, high - rate], fmt="none", ecolor="black", capsize=3)
-        values = frame["rate"].to_numpy(dtype="float64")
+        values = frame["value"].to_numpy(dtype="float64")
         if np.isfinite(values).all():
             weights = frame["population"].to_numpy(dtype="float64")
             intercept_weights, slope_weights = _design(weights)

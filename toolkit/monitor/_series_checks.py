@@ -152,7 +152,7 @@ def _is_percentage(unit: pd.Series) -> pd.Series:
 
 
 def _stated_per(unit: pd.Series) -> pd.Series:
-    """Return the multiplier a unit states ("per 1,000 persons" is 1,000), NaN where none."""
+    """Return the multiplier a unit states ("per 1,000 people" is 1,000), NaN where none."""
     text = unit.astype("string").str.lower()
     found = text.str.extract(r"\bper\s+(\d[\d,]*)", expand=False)
     return pd.to_numeric(found.str.replace(",", "", regex=False), errors="coerce").astype("float64")

@@ -35,12 +35,12 @@ The contract (one row per period of each series)
         is better, up; lower, lower is better, down; neither), the same for every period of
         a series. Blank means none given.
     ``unit``
-        Optional text, the same for every period of a series, such as ``"per 1,000 persons a
+        Optional text, the same for every period of a series, such as ``"per 1,000 people a
         month"`` or ``"percentage"``. A unit that mentions "%", "percent" or "proportion"
         marks the series as a proportion: its numerator may not exceed its denominator, and
         its value is computed per 100 (percentages) or per 1 (proportions). Other series
-        may have more events than persons (admissions per 1,000 persons can exceed 1,000).
-        A unit that states its multiplier ("per 100,000 persons") must agree with the one
+        may have more events than people (admissions per 1,000 people can exceed 1,000).
+        A unit that states its multiplier ("per 100,000 people") must agree with the one
         the value is computed with.
     ``per``
         Optional positive number: the multiplier of each row's value, when the table gives
@@ -129,7 +129,7 @@ from toolkit.monitor._series_table import _validate_series
 
 Frequency = Literal["month", "quarter", "year", "financial_year"]
 
-#: Default multiplier of a value computed from numerator and denominator: per 1,000 persons,
+#: Default multiplier of a value computed from numerator and denominator: per 1,000 people,
 #: as the toolkit's other rates (``toolkit.prioritise.candidates.RATE_MULTIPLIER``).
 DEFAULT_PER: Final[float] = 1_000.0
 
@@ -167,7 +167,7 @@ def validate_series(
     source : str, optional
         What to call the table in messages, such as its file name.
     multiplier : float, default 1000
-        Multiplier of a value computed from numerator and denominator (per 1,000 persons),
+        Multiplier of a value computed from numerator and denominator (per 1,000 people),
         for series whose unit is not a percentage (always 100) or a proportion (always 1)
         and rows without a ``per`` column of their own. Called ``per`` before this release
         (the old keyword still works, with a ``FutureWarning``); the file's column keeps
@@ -388,7 +388,7 @@ def series_from_snapshots(
         A series for each place as well as for the whole system (``place`` is
         :data:`WHOLE_SYSTEM`); a blank place is the cube's "place unknown".
     multiplier : float, default 1000
-        Multiplier of the values (events per 1,000 persons a year by default). Called
+        Multiplier of the values (events per 1,000 people a year by default). Called
         ``per`` before this release (the old keyword still works, with a
         ``FutureWarning``).
     catalogue : path, optional
@@ -401,7 +401,8 @@ def series_from_snapshots(
     -------
     pandas.DataFrame
         Series in the contract (as :func:`validate_series` returns them), series id
-        ``cohort.measure``, with ``cohort``, ``outcome`` (the measure), ``unit`` and
+        ``cohort.measure``, with ``cohort``, ``outcome`` (the measure), ``unit`` ("per
+        1,000 people a year" at the default multiplier and yearly periods) and
         ``label``. A cohort and place with no persons in some period has no series:
         ``attrs["left_out"]`` lists each (``series``, ``place``, ``reason``) and a
         ``UserWarning`` counts them. ``attrs["cohorts_left_out"]`` lists the cohorts the
@@ -507,7 +508,7 @@ def series_from_snapshots(
                     "numerator": counted[measure].astype(float),
                     "denominator": counted["persons"].astype(float),
                     "unit": [
-                        f"per {multiplier:,.10g} persons {_PER_PERIOD[kind]}"
+                        f"per {multiplier:,.10g} people {_PER_PERIOD[kind]}"
                         for kind in counted["_kind"]
                     ],
                     "label": [

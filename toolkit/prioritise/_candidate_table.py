@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from toolkit._params import warn
 from toolkit.errors import DataContractError
 from toolkit.prioritise._cube_steps import MIN_DECILES
 from toolkit.prioritise.criteria import (
@@ -43,8 +44,13 @@ DEFINITIONAL_REASON = "the segment is defined by this outcome"
 #: The cost measure of the cube.
 COST = "cost_gbp"
 
-#: Rates of events are per this many persons a year; cost is per person.
+#: Rates of events are per this many people a year; cost is per person.
 RATE_MULTIPLIER = 1_000
+
+#: The candidates' rate column, and its name before this release (the benchmark's column
+#: may still carry the old name for one release, with a ``FutureWarning``).
+RATE_COLUMN = "rate"
+OLD_RATE_COLUMN = "standardised_rate"
 
 
 def segment_phrase(segment: str, labels: Mapping[str, str]) -> str:
@@ -102,11 +108,11 @@ def assemble_candidates(
                 "events": events,
                 "events_a_year": events / years,
                 "burden_share": events / result["_system"].to_numpy(dtype="float64"),
-                "standardised_rate": result["value"].to_numpy() * scale / years,
+                RATE_COLUMN: result["value"].to_numpy() * scale / years,
                 "rate_lower_95": np.where(is_cost, np.nan, result["lower_95"] * scale / years),
                 "rate_upper_95": np.where(is_cost, np.nan, result["upper_95"] * scale / years),
                 "rate_unit": np.where(
-                    is_cost, "£ per person a year", "per 1,000 persons a year"
+                    is_cost, "£ per person a year", "per 1,000 people a year"
                 ).astype(object),
                 "system_rate": result["system_rate"].to_numpy() * scale / years,
                 "rate_ratio": (result["value"] / result["system_rate"]).to_numpy(),
@@ -133,15 +139,35 @@ def assemble_candidates(
 
 
 def with_benchmark(table: pd.DataFrame, benchmark: pd.DataFrame, caller: str) -> pd.DataFrame:
-    """Add ``benchmark_rate`` and ``benchmark_gap`` (rate / benchmark - 1), after checks."""
+    """Add ``benchmark_rate`` and ``benchmark_gap`` (rate / benchmark - 1), after checks.
+
+    The benchmark's rates are in ``rate``; a benchmark with the column's old name,
+    ``standardised_rate`` (an earlier release's output, or a table written for it), is
+    read for one release with a ``FutureWarning``.
+    """
+    if OLD_RATE_COLUMN in benchmark.columns:
+        if RATE_COLUMN in benchmark.columns:
+            raise DataContractError(
+                f"{caller}: the benchmark has both '{RATE_COLUMN}' and '{OLD_RATE_COLUMN}': "
+                f"'{OLD_RATE_COLUMN}' is the old name of '{RATE_COLUMN}'; give "
+                f"'{RATE_COLUMN}' only."
+            )
+        warn(
+            f"{caller}: the benchmark's column '{OLD_RATE_COLUMN}' is now called "
+            f"'{RATE_COLUMN}' (the glossary's name); '{OLD_RATE_COLUMN}' is still read in "
+            "this release and will not be in the next.",
+            FutureWarning,
+            stacklevel=3,
+        )
+        benchmark = benchmark.rename(columns={OLD_RATE_COLUMN: RATE_COLUMN})
     on = ["segment", "outcome"] if "segment" in benchmark.columns else ["outcome"]
-    absent = [c for c in [*on, "standardised_rate"] if c not in benchmark.columns]
+    absent = [c for c in [*on, RATE_COLUMN] if c not in benchmark.columns]
     if absent:
         raise DataContractError(
             f"{caller}: the benchmark lacks the columns {absent}; it needs 'outcome' and "
-            "'standardised_rate' (and optionally 'segment')."
+            f"'{RATE_COLUMN}' (and optionally 'segment')."
         )
-    rates = benchmark.groupby(on, observed=True)["standardised_rate"].agg(["mean", "count"])
+    rates = benchmark.groupby(on, observed=True)[RATE_COLUMN].agg(["mean", "count"])
     repeated = rates[rates["count"] > 1]
     if len(repeated):
         raise DataContractError(
@@ -154,7 +180,7 @@ def with_benchmark(table: pd.DataFrame, benchmark: pd.DataFrame, caller: str) ->
             f"{caller}: the benchmark has no positive rate for {int(bad.sum())} candidates, "
             f"e.g. {joined.loc[bad, CANDIDATE_COLUMN].tolist()[:5]}."
         )
-    return joined.assign(benchmark_gap=joined["standardised_rate"] / joined["benchmark_rate"] - 1)
+    return joined.assign(benchmark_gap=joined[RATE_COLUMN] / joined["benchmark_rate"] - 1)
 
 
 def exclude_candidates(

@@ -205,9 +205,10 @@ def candidate_priorities(
         deciles 1-2) or by place. None (default) keeps whole segments.
     benchmark : pandas.DataFrame, optional
         Rates to compare with (England's, or a peer system's): columns ``outcome`` and
-        ``standardised_rate`` (same units as the output's), optionally ``segment``. The
-        output of this function on a peer's cube serves. Adds ``benchmark_rate`` and
-        ``benchmark_gap`` (rate / benchmark - 1).
+        ``rate`` (same units as the output's), optionally ``segment``. The output of this
+        function on a peer's cube serves. Adds ``benchmark_rate`` and ``benchmark_gap``
+        (rate / benchmark - 1). The column was called ``standardised_rate`` before this
+        release: a benchmark with the old name is still read, with a ``FutureWarning``.
     years : float
         Years the cube covers; counts are divided by it to give figures a year.
     segment_labels : mapping of str to str, optional
@@ -235,10 +236,11 @@ def candidate_priorities(
         - ``persons``: persons in the cohort;
         - ``events_a_year``: the outcome a year (pounds for cost);
         - ``burden_share``: the cohort's share of the system's events of that outcome;
-        - ``standardised_rate``, ``rate_lower_95``, ``rate_upper_95``: the directly
-          age-standardised rate (ESP2013 over the age bands the cohort occupies) per
-          1,000 persons a year, or pounds per person a year for cost (no limits);
-          ``rate_unit`` says which;
+        - ``rate``, ``rate_lower_95``, ``rate_upper_95``: the directly age-standardised
+          rate (ESP2013 over the age bands the cohort occupies) per 1,000 people a year,
+          or pounds per person a year for cost (no limits); ``rate_unit`` says which
+          ("per 1,000 people a year" or "£ per person a year"). The rate was called
+          ``standardised_rate`` before this release;
         - ``system_rate`` and ``rate_ratio``: the whole population's rate standardised
           over the same bands, and the cohort's rate as a multiple of it (age for age);
         - ``cost_a_year``, ``cost_per_head``: the cohort's cost of care (all activity);
@@ -556,12 +558,13 @@ def demo_shortlist(
     Returns
     -------
     pandas.DataFrame
-        One row per shortlisted candidate, best first: ``rank`` (1 to ``size``, its
-        place in the shortlist), ``candidate``, ``label``, ``score``, ``p_shortlist``
-        (share of weight draws in which it is in the shortlist, under the same
-        per-cohort rule), ``reason``, ``related`` (labels of the candidates skipped for
-        its cohort, "; " separated) and ``overall_rank`` (its rank among all
-        candidates, which the reasons' "2nd overall" refer to). ``.attrs`` holds
+        One row per shortlisted candidate, best first: ``position`` (1 to ``size``, its
+        place in the shortlist; called ``rank`` before this release), ``candidate``,
+        ``label``, ``score``, ``p_shortlist`` (share of weight draws in which it is in
+        the shortlist, under the same per-cohort rule), ``reason``, ``related`` (labels
+        of the candidates skipped for its cohort, "; " separated) and ``overall_rank``
+        (its rank among all candidates, which the reasons' "2nd overall" refer to; the
+        ``rank`` of :func:`shortlist`). ``.attrs`` holds
         ``excluded`` (the candidates left out, with the reason), ``candidates`` (all
         assessed candidates), ``acceptability`` (the :class:`RankAcceptability`),
         ``seed`` and ``per_cohort``.
@@ -590,11 +593,10 @@ def demo_shortlist(
         scoring, draws=draws, size=size, seed=seed, per_cohort=per_cohort
     )
     chance = dict(zip(acceptability.candidates, acceptability.p_shortlist.tolist(), strict=True))
-    columns = ["rank", CANDIDATE_COLUMN, LABEL_COLUMN, "score", "p_shortlist", "reason"]
+    columns = ["position", CANDIDATE_COLUMN, LABEL_COLUMN, "score", "p_shortlist", "reason"]
     result = top.assign(
         p_shortlist=top[CANDIDATE_COLUMN].map(chance).astype("float64"),
         overall_rank=top["rank"],
-        rank=top["position"],
     )[[*columns, "related", "overall_rank"]]
     result.attrs = {
         "excluded": excluded,

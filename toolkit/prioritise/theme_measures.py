@@ -72,7 +72,7 @@ WITHIN: tuple[str | None, ...] = (None, "core20", "place")
 #: The column that says which theme a candidate is: the shortlist keeps one per theme.
 THEME_COLUMN = THEME_COHORT_COLUMN
 
-#: Rates of events are per this many persons a year.
+#: Rates of events are per this many people a year.
 RATE_MULTIPLIER = 1_000
 
 #: Fewer events than this in a group and its rate is not published (as for a DSR).
@@ -298,9 +298,11 @@ def theme_candidates(
         ``cohort_label``, ``outcome``, ``outcome_label``, ``place`` (with
         ``within="place"``) and:
 
-        - ``persons``; ``events_a_year`` of the outcome; ``rate``, ``lower_95``,
-          ``upper_95``: its age-standardised rate per 1,000 people a year (ESP2013 over the
-          age bands the cohort occupies);
+        - ``persons``; ``events_a_year`` of the outcome; ``rate``, ``rate_lower_95``,
+          ``rate_upper_95``: its age-standardised rate per 1,000 people a year (ESP2013
+          over the age bands the cohort occupies), named as in
+          :func:`~toolkit.prioritise.candidate_priorities` (the limits were ``lower_95``,
+          ``upper_95`` before this release); ``rate_unit`` says the unit in words;
         - ``deprivation_ratio``: the cohort's age-standardised rate in the most deprived
           fifth divided by the least deprived fifth's (missing when either has fewer than
           10 events); ``excess_events_a_year`` and ``excess_share``: events above what every

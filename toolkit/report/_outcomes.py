@@ -84,8 +84,9 @@ def deprivation_figures(profile: DeprivationProfile, *, system_rate: pd.DataFram
     -------
     pandas.DataFrame
         One row per decile then the total row: ``decile_label``, ``population``,
-        ``events``, ``rate``, ``lower_95``, ``upper_95``, ``interval`` (text), ``excess``
-        and ``excess_cost`` (the total row sums the positive excesses).
+        ``events``, ``rate`` (the profile's ``value``, under the report table's own name),
+        ``lower_95``, ``upper_95``, ``interval`` (text), ``excess`` and ``excess_cost``
+        (the total row sums the positive excesses).
     """
     frame = profile.to_frame()
     quantile = profile.quantile
@@ -103,7 +104,7 @@ def deprivation_figures(profile: DeprivationProfile, *, system_rate: pd.DataFram
             ),
             "population": frame["population"].astype("int64"),
             "events": frame["events"].astype("int64"),
-            "rate": frame["rate"].astype("float64"),
+            "rate": frame["value"].astype("float64"),
             "lower_95": frame["lower_95"].astype("float64"),
             "upper_95": frame["upper_95"].astype("float64"),
             "excess": frame["excess"].astype("float64"),
