@@ -101,11 +101,11 @@ def test_a_share_of_a_shown_total_gives_the_count_away_unless_protected():
         ]
     )
     tables = link_report(atoms, segments=["a"], threshold=THRESHOLD)
-    assert tables.is_suppressed("places/Smalltown/core20_share")  # 5 of 40 people
+    assert tables.is_suppressed("places/Smalltown/core20_population_share")  # 5 of 40 people
     figures = tables.shown()
     assert figures["places/Smalltown/persons"] == 40
     assert feasible_intervals(tables, figures)[1] == []
-    figures["places/Smalltown/core20_share"] = 12.5  # plant: 40 x 12.5% = 5
+    figures["places/Smalltown/core20_population_share"] = 12.5  # plant: 40 x 12.5% = 5
     _, leaks = feasible_intervals(tables, figures, small=["places/Smalltown/core20"])
     assert "places/Smalltown/core20" in {leak.key for leak in leaks}
 
@@ -360,7 +360,7 @@ def test_planted_leaks_are_caught(reports):
         figures.get(f"places/{place}/persons") is not None
         and 1 <= tables.value(smallest) < THRESHOLD
     ):
-        figures[f"places/{place}/core20_share"] = round(
+        figures[f"places/{place}/core20_population_share"] = round(
             100 * tables.value(smallest) / tables.value(f"places/{place}/persons"), 1
         )
         _, leaks = feasible_intervals(tables, figures, small=[smallest])

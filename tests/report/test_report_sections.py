@@ -192,12 +192,12 @@ def test_place_total_row_shows_system_figures_not_blanks(evidence):
     assert rows["value"].min() <= total["value"] <= rows["value"].max()
     population = places.places["population"].to_numpy(dtype=float)
     expected_share = (
-        places.places["core20_share"].to_numpy() * population
+        places.places["core20_population_share"].to_numpy() * population
     ).sum() / population.sum()
-    assert total["core20_share"] == pytest.approx(expected_share, rel=1e-12)
+    assert total["core20_population_share"] == pytest.approx(expected_share, rel=1e-12)
     ratio = 100 * places.places["events"].sum() / places.places["expected"].sum()
     assert total["ratio"] == pytest.approx(ratio, rel=1e-12)
-    assert np.isfinite(total[["value", "core20_share", "ratio"]].astype(float)).all()
+    assert np.isfinite(total[["value", "core20_population_share", "ratio"]].astype(float)).all()
 
 
 def test_workshop_section_uses_the_settings_the_room_used(evidence, tmp_path):

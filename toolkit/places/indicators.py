@@ -84,8 +84,8 @@ class AreaIndicators:
         ``geometry``.
     places : geopandas.GeoDataFrame or pandas.DataFrame
         One row per place: ``place``, ``neighbourhoods``, ``population``, ``persons``,
-        ``imd_score`` (population-weighted mean), ``core20_share`` (share of the
-        population in IMD deciles 1 and 2), the same rate columns, and the dissolved
+        ``imd_score`` (population-weighted mean), ``core20_population_share`` (share
+        of the population in IMD deciles 1 and 2), the same rate columns, and the dissolved
         ``geometry``.
     segment_mix : pandas.DataFrame or None
         Tidy: ``level``, ``area`` (LSOA code or place), ``segment``, ``persons``,
@@ -635,7 +635,7 @@ def area_indicators(
             weights=(scores * area_population)[scored],
             minlength=n_places,
         ) / np.bincount(place_codes[scored], weights=area_population[scored], minlength=n_places)
-        core20_share = (
+        core20_population_share = (
             np.bincount(place_codes, weights=area_population * core20, minlength=n_places)
             / place_population
         )
@@ -648,7 +648,7 @@ def area_indicators(
             else place_population,
             "persons": _whole(np.bincount(person_place, weights=heads, minlength=n_places)),
             "imd_score": weighted_score,
-            "core20_share": core20_share,
+            "core20_population_share": core20_population_share,
         }
     )
     for column in place_rates.columns:

@@ -50,7 +50,10 @@ PLACE_COLUMNS: tuple[TableColumn, ...] = (
     TableColumn("neighbourhoods", "Neighbourhoods", "rank"),
     TableColumn("persons", "People", "count"),
     TableColumn(
-        "core20_share", "% of people in the most deprived fifth", "share", depends_on="persons"
+        "core20_population_share",
+        "% of people in the most deprived fifth",
+        "share",
+        depends_on="persons",
     ),
     TableColumn("events", "Emergency admissions", "count"),
     TableColumn("value", "Rate per 100,000 (age-standardised)", "rate", depends_on="events"),
@@ -355,7 +358,15 @@ def place_figures(
         sums; the system's rate when given.
     """
     places = indicators.to_frame("place")
-    columns = ["place", "neighbourhoods", "persons", "core20_share", "events", "value", "ratio"]
+    columns = [
+        "place",
+        "neighbourhoods",
+        "persons",
+        "core20_population_share",
+        "events",
+        "value",
+        "ratio",
+    ]
     table = places[columns].astype({"persons": "int64", "events": "int64"})
     totalled = add_total_row(
         table,
@@ -364,9 +375,9 @@ def place_figures(
         label="All places",
     )
     population = places["population"].to_numpy(dtype="float64")
-    share = places["core20_share"].to_numpy(dtype="float64")
+    share = places["core20_population_share"].to_numpy(dtype="float64")
     if population.sum() > 0:
-        totalled.loc[TOTAL_ROW, "core20_share"] = float(
+        totalled.loc[TOTAL_ROW, "core20_population_share"] = float(
             (share * population).sum() / population.sum()
         )
     expected = places["expected"].to_numpy(dtype="float64").sum()
@@ -382,7 +393,7 @@ def place_figures(
             core, people = f"places/{place}/core20", f"places/{place}/persons"
             known = core in linked.cells and people in linked.cells and linked.value(people)
             shares.append(linked.value(core) / linked.value(people) if known else np.nan)
-        totalled["core20_share"] = shares
+        totalled["core20_population_share"] = shares
     return totalled
 
 

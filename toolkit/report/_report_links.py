@@ -175,7 +175,7 @@ def link_report(
         ``deprivation/total/<measure>`` (persons and emergency admissions);
         ``places/<place>/<measure>``, ``places/total/<measure>``, the implied
         ``places/<place>/core20`` and ``places/<place>/other`` with ratio
-        ``places/<place>/core20_share``; ``glance/core20/<measure>`` with ratios
+        ``places/<place>/core20_population_share``; ``glance/core20/<measure>`` with ratios
         ``glance/core20/<measure>_share``; ``join/<reason>/persons``.
     """
     from toolkit.report.linked import JOIN_MATCHED, JOIN_REASONS, MEASURES, LinkedTables
@@ -234,12 +234,12 @@ def link_report(
                 f"places/{place}/{name}",
                 "places",
                 "persons",
-                implied_by=f"places/{place}/core20_share",
+                implied_by=f"places/{place}/core20_population_share",
                 imd_decile=group,
                 **where,
             )
         tables.add_ratio(
-            f"places/{place}/core20_share",
+            f"places/{place}/core20_population_share",
             f"places/{place}/core20",
             f"places/{place}/persons",
             multiplier=100,

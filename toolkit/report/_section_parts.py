@@ -88,7 +88,11 @@ _SEGMENT_KEYS = {
     f"{EVENTS}_share": f"{EVENTS}_share",
 }
 _DEPRIVATION_KEYS = {"population": "persons", "events": EVENTS}
-_PLACE_KEYS = {"persons": "persons", "events": EVENTS, "core20_share": "core20_share"}
+_PLACE_KEYS = {
+    "persons": "persons",
+    "events": EVENTS,
+    "core20_population_share": "core20_population_share",
+}
 
 #: Each of the report's tables in the linked keys: the column naming its rows and the last
 #: part of its columns' keys.

@@ -615,7 +615,7 @@ def hidden_cells(
         Each row's name in the keys ("end_of_life", 3, "total"), in the table's order.
     columns : mapping of str to str
         The table's column -> the key's last part ("persons", "emergency_admissions",
-        "per_1000", "core20_share").
+        "per_1000", "core20_population_share").
     index : pandas.Index
         The table's index.
 
