@@ -183,14 +183,33 @@ def slider_weights(page) -> dict[str, float]:
 
 
 def wait_for_weights(page, weights: dict[str, float], *, timeout: int = 60_000) -> None:
-    """Wait until every slider shows these weights (a restore moves them one at a time)."""
-    page.wait_for_function(
-        "(weights) => Object.entries(weights).every(([name, value]) => {"
-        "  const handle = document.querySelector(`.pophealth-slider-${name} .noUi-handle`);"
-        "  return handle && Number(handle.getAttribute('aria-valuenow')) === value; })",
-        arg=weights,
-        timeout=timeout,
-    )
+    """Wait until every slider shows these weights (a restore moves them one at a time).
+
+    On a time-out the failure says what the sliders showed instead, and which table the
+    page was, so that a slow restore can be told from a wrong one.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    try:
+        page.wait_for_function(
+            "(weights) => Object.entries(weights).every(([name, value]) => {"
+            "  const handle = document.querySelector(`.pophealth-slider-${name} .noUi-handle`);"
+            "  return handle && Number(handle.getAttribute('aria-valuenow')) === value; })",
+            arg=weights,
+            timeout=timeout,
+        )
+    except PlaywrightTimeoutError:
+        try:
+            shown = slider_weights(page)
+            table = page.eval_on_selector(
+                ".pophealth-table-picker select", "select => select.value"
+            )
+        except Exception as error:  # noqa: BLE001 - the page itself may be what failed
+            shown, table = f"unreadable ({error})", "unknown"
+        raise AssertionError(
+            f"after {timeout / 1000:.0f} s the sliders showed {shown} on table {table!r}, "
+            f"not the weights {weights}"
+        ) from None
 
 
 def top_list(page) -> list[str]:
