@@ -114,10 +114,10 @@ class ByValue:
     A value's test (whether it stands) and its column's own rules depend on the value
     alone, so a scan of the distinct values (a few thousand LSOA codes for millions of
     persons) settles them: in ten million rows, checking the text of every row is about a
-    third of the scan's work. ``sql`` selects the distinct values of ``column`` (the
-    file's name of the column) from the files, ``fine`` is true where a value stands and,
-    with ``rules``, also breaks none of the column's own rules (the rules across columns
-    stay in the rows' scan).
+    third of the scan's CPU time. ``sql`` selects the distinct values of ``column`` (the
+    file's name of the column) from the files; over them, ``stands`` is SQL true where a
+    value stands as written and ``rules`` true where it breaks one of its column's own
+    rules (the rules across columns stay in the rows' scan).
     """
 
     column: str
