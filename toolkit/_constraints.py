@@ -14,7 +14,7 @@ import importlib
 import math
 import numbers
 import os
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -211,14 +211,6 @@ class StrOptions(Options):
         super().__init__(str, options, description=description)
 
 
-class _Boolean(Constraint):
-    def is_satisfied_by(self, value: Any) -> bool:
-        return isinstance(value, bool | np.bool_)
-
-    def __str__(self) -> str:
-        return "a bool"
-
-
 class _String(Constraint):
     def __init__(self, description: str, *, empty: bool = True) -> None:
         self.description, self.empty = description, empty
@@ -315,28 +307,25 @@ class _Columns(Constraint):
         return "a column name (str) or a list of distinct column names"
 
 
-class _PathLike(Constraint):
+class _Test(Constraint):
+    """A constraint that one test of the value decides (``"boolean"``, ``"path"`` ...).
+
+    Parameters
+    ----------
+    test : callable
+        Takes the value and returns whether it meets the constraint.
+    description : str
+        The words for the message ("a bool").
+    """
+
+    def __init__(self, test: Callable[[Any], bool], description: str) -> None:
+        self.test, self.description = test, description
+
     def is_satisfied_by(self, value: Any) -> bool:
-        return isinstance(value, str | os.PathLike)
+        return self.test(value)
 
     def __str__(self) -> str:
-        return "a path (str or os.PathLike)"
-
-
-class _ArrayLike(Constraint):
-    def is_satisfied_by(self, value: Any) -> bool:
-        return _is_sequence(value)
-
-    def __str__(self) -> str:
-        return "an array-like (list, tuple, numpy array or pandas Series)"
-
-
-class _Callable(Constraint):
-    def is_satisfied_by(self, value: Any) -> bool:
-        return callable(value)
-
-    def __str__(self) -> str:
-        return "a callable"
+        return self.description
 
 
 #: Named constraints, as scikit-learn's strings ("array-like", "boolean" ...).
@@ -345,14 +334,16 @@ _NAMED: dict[str, Constraint] = {
     "geo-data-frame": InstanceOf("geopandas.GeoDataFrame", "a GeoDataFrame"),
     "series": InstanceOf(pd.Series, "a pandas Series"),
     "mapping": InstanceOf(Mapping, "a mapping (dict)"),
-    "boolean": _Boolean(),
+    "boolean": _Test(lambda value: isinstance(value, bool | np.bool_), "a bool"),
     "str": _String("a str"),
     "text": _String("a non-empty str", empty=False),
     "column": _String("a column name (str)"),
     "columns": _Columns(),
-    "path": _PathLike(),
-    "array-like": _ArrayLike(),
-    "callable": _Callable(),
+    "path": _Test(
+        lambda value: isinstance(value, str | os.PathLike), "a path (str or os.PathLike)"
+    ),
+    "array-like": _Test(_is_sequence, "an array-like (list, tuple, numpy array or pandas Series)"),
+    "callable": _Test(callable, "a callable"),
     "no_validation": _NoValidation(),
 }
 

@@ -226,6 +226,14 @@ def _extra_field() -> str:
     return text.replace("PLACEHOLDER", "Northgate,Upper")
 
 
+def _trailing_comma() -> str:
+    # One line ends in an extra comma: an empty 40th value, which DuckDB's CSV reader would
+    # quietly drop unless told otherwise; every reader must refuse the line, naming it.
+    lines = to_csv_text(*read_good()).split("\n")
+    lines[7] += ","
+    return "\n".join(lines)
+
+
 def _blank_rows_then_bad_age() -> str:
     header, rows = read_good()
     set_cell(header, rows, 10, "age", "200")
@@ -301,6 +309,7 @@ TEXT_FILES: dict[str, Callable[[], str]] = {
     "duplicate_header.csv": _duplicate_header,
     "unclosed_quote.csv": _unclosed_quote,
     "extra_field.csv": _extra_field,
+    "trailing_comma.csv": _trailing_comma,
     "blank_rows_then_bad_age.csv": _blank_rows_then_bad_age,
     "optional_columns_good.csv": _optional_changes(),
     "cause_admissions_negative.csv": _optional_changes(

@@ -106,6 +106,7 @@ CASES = [
     Case("truncated.csv", says=("last line (line 31)", "truncated"), line=31),
     Case("unclosed_quote.csv", says=("starts on line 12 is never closed",), line=12),
     Case("extra_field.csv", says=("line 8 has 40 values but the header names 39",), line=8),
+    Case("trailing_comma.csv", says=("line 8 has 40 values but the header names 39",), line=8),
     Case("duplicate_header.csv", says=("repeats 'age' (columns 2 and 40)",), line=1),
     Case("not_utf8.csv", says=("line 14 is not UTF-8", "encoding='cp1252'"), line=14),
     Case(

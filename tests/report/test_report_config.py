@@ -53,7 +53,7 @@ def test_paths_are_relative_to_the_file(tmp_path):
         ('system_name = "A"\npersons = "p.csv"\n', ValueError, "'areas' must be 'demo' exactly"),
         ('system_name = "A"\npersons = "p.csv"\nareas = "a.csv"\n', FileNotFoundError, "'persons'"),
         ('system_name = "A"\nperiod = ""\n', ValueError, "'period' must not be blank"),
-        ("system_name = \n", ValueError, "not a valid TOML file"),
+        ("system_name = \n", ValueError, "is not valid TOML at line 1"),
         ('system_name = "A"\nmodel = "lynn"\n', ValueError, "'model' must be one of"),
     ],
 )

@@ -29,12 +29,13 @@ def _previous_report(folder: Path) -> dict[str, bytes]:
 def test_a_failed_run_leaves_the_last_complete_report_and_marks_its_notebook(tmp_path, monkeypatch):
     before = _previous_report(tmp_path / "out")
 
-    def failing_build(work, *args, **kwargs):
+    def failing_build(source, output, *args, **kwargs):
+        work = Path(output).parent
         (work / build.NOTEBOOK_NAME).write_text("half-run notebook", encoding="utf-8")
         (work / build.HTML_NAME).write_text("half-written", encoding="utf-8")
         raise RuntimeError("a cell failed")
 
-    monkeypatch.setattr(build, "_build_in", failing_build)
+    monkeypatch.setattr("papermill.execute_notebook", failing_build)
     with pytest.raises(RuntimeError, match="a cell failed"):
         build.build_report(demo_config(persons=200), tmp_path / "out")
     out = tmp_path / "out"

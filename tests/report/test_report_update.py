@@ -94,7 +94,7 @@ def test_bad_configurations_name_the_file_and_key(tmp_path):
         load_update_config(no_period)
     latin1 = tmp_path / "latin1.toml"
     latin1.write_bytes('system_name = "Ynys Môn"\nperiod = "Q1"\n'.encode("latin-1"))
-    with pytest.raises(ValueError, match=r"latin1\.toml: not a UTF-8 text file"):
+    with pytest.raises(ValueError, match=r"latin1\.toml: is not UTF-8 text \(line "):
         load_update_config(latin1)  # named, as the report's configuration is
     typo = load_update_config(write_config(tmp_path, priorities='["falls_and_fraility"]'))
     with pytest.raises(ValueError, match=r"'priorities' names \['falls_and_fraility'\]"):

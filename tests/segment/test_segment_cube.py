@@ -274,7 +274,7 @@ def test_progress_steps_go_to_stderr(persons, capsys):
     build_cube(persons.head(50), progress=True)
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert "cohort cube" in captured.err
+    assert "segment cube" in captured.err
     build_cube(persons.head(50))
     assert capsys.readouterr().err == ""
 
@@ -393,7 +393,7 @@ def test_pophealth_cube_command_writes_the_cube(tmp_path, persons, cube):
     )
     assert completed.returncode == 0, completed.stderr
     assert f"{len(persons):,} persons" in completed.stdout
-    assert "cohort cube" in completed.stderr  # the progress bar
+    assert "segment cube" in completed.stderr  # the progress bar
     written = pd.read_parquet(out)
     pd.testing.assert_frame_equal(written, cube, check_dtype=False)
     assert written["imd_decile"].isna().sum() == cube["imd_decile"].isna().sum()

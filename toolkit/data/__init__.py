@@ -15,23 +15,15 @@ Names are imported on first use so that ``import toolkit`` stays quick.
 from __future__ import annotations
 
 from toolkit._lazy import lazy_exports
-from toolkit.errors import DataContractError
+from toolkit.errors import DataContractError as DataContractError
 
 _EXPORTS = {
-    "read_persons": "toolkit.data.readers",
-    "read_areas": "toolkit.data.areas",
-    "validate_persons": "toolkit.data.validation",
-    "validate_areas": "toolkit.data.validation",
-    "validate_cube": "toolkit.data.validation",
-    "join_persons_to_areas": "toolkit.data.join",
-    "make_demo_system": "toolkit.data.synth",
-    "write_demo_system": "toolkit.data.synth",
-    "DemoSystem": "toolkit.data.synth",
-    "JoinReport": "toolkit.data.join",
+    ".readers": ["read_persons"],
+    ".areas": ["read_areas"],
+    ".validation": ["validate_persons", "validate_areas", "validate_cube"],
+    ".join": ["join_persons_to_areas", "JoinReport"],
+    ".synth": ["make_demo_system", "write_demo_system", "DemoSystem"],
 }
 
 
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, eager=("DataContractError",))
-
-
-__all__ = ["DataContractError", *_EXPORTS]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS, eager=("DataContractError",))

@@ -21,7 +21,7 @@ import pandas as pd
 from toolkit.data import iod
 from toolkit.data.columns import contract_names, normalise_name
 from toolkit.data.contract import AREA_REQUIRED
-from toolkit.data.files import checked_path, read_table
+from toolkit.data.files import checked_path, read_table, unpacked_file
 from toolkit.data.problems import MAX_EXAMPLES, Problem, fail, raise_problems, show_value
 from toolkit.data.schemas import AREAS_RULES, to_text
 from toolkit.data.validation import validate_areas_table
@@ -89,14 +89,10 @@ def _open_areas_file(
         return _read_areas_file(
             resolved, encoding=encoding, sheet=sheet, label=label, source=source
         )
-    try:
-        with iod.unpacked(resolved) as inner:
-            inner_label = label if resolved.suffix.lower() == ".gz" else f"{label} ({inner.name})"
-            read = _read_areas_file(
-                inner.path, encoding=encoding, sheet=sheet, label=inner_label, source=source
-            )
-    except iod.PackedFileError as error:
-        fail(label, error.check, error.sentence, source=source)
+    with unpacked_file(resolved, label=label, source=source) as (inner, inner_label):
+        read = _read_areas_file(
+            inner.path, encoding=encoding, sheet=sheet, label=inner_label, source=source
+        )
     edition = read.edition or iod.edition_of_name(inner.name)
     notes = (f"read '{inner.name}' from {label}", *read.notes)
     return replace(read, edition=edition, notes=notes)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import csv
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final
 
@@ -426,6 +427,41 @@ def _read_geo(path: Path, *, label: str, source: str) -> pd.DataFrame:
         )
 
 
+@contextmanager
+def unpacked_file(resolved: Path, *, label: str, source: str) -> Iterator[tuple[iod.Unpacked, str]]:
+    """Unpack a ``.gz`` file, or a ``.zip`` holding one data file, for reading.
+
+    Shared by :func:`toolkit.data.read_persons` and :func:`toolkit.data.read_areas`.
+
+    Parameters
+    ----------
+    resolved : pathlib.Path
+        The packed file, as :func:`checked_path` returns it.
+    label : str
+        What messages call the packed file.
+    source : str
+        The packed file's path as given, kept on the error.
+
+    Yields
+    ------
+    inner : toolkit.data.iod.Unpacked
+        The unpacked file (deleted when the context ends).
+    inner_label : str
+        What messages call it: ``label`` for a ``.gz`` file, ``"label (name)"`` for a
+        file from a ``.zip``.
+
+    Raises
+    ------
+    DataContractError
+        If the file cannot be unpacked, or a zip holds no data file or more than one.
+    """
+    try:
+        with iod.unpacked(resolved) as inner:
+            yield inner, label if resolved.suffix.lower() == ".gz" else f"{label} ({inner.name})"
+    except iod.PackedFileError as error:
+        fail(label, error.check, error.sentence, source=source)
+
+
 def read_table(
     path: Any,
     *,
@@ -466,4 +502,4 @@ def read_table(
     return raw, first_row, label, source
 
 
-__all__ = ["BLANK_TEXT", "HEADER_SEARCH_ROWS", "read_table"]
+__all__ = ["BLANK_TEXT", "HEADER_SEARCH_ROWS", "read_table", "unpacked_file"]

@@ -110,13 +110,30 @@ def failures_table(problems: Sequence[Problem]) -> pd.DataFrame:
 
 
 def raise_problems(
-    problems: Sequence[Problem], *, label: str, source: str | None, first_row: int = FIRST_DATA_ROW
+    problems: Sequence[Problem],
+    *,
+    label: str,
+    source: str | None,
+    first_row: int = FIRST_DATA_ROW,
+    column_order: Sequence[str] | None = None,
 ) -> None:
     """Raise one DataContractError listing every problem, headed by ``label``.
 
     ``source`` is kept on the error (a file's full path). When any problem names rows, the
     heading says how they are numbered: ``first_row`` is the number of the first data row.
+    With ``column_order`` (the contract's columns, in order), problems with the whole table
+    come first, then those of each column in that order (a column not listed last); the
+    order among one column's problems is kept.
     """
+    if column_order is not None:
+        order = {name: position for position, name in enumerate(column_order)}
+        problems = sorted(
+            problems,
+            key=lambda p: (
+                p.failing_rows is not None,
+                order.get(p.column, len(order)) if p.column else -1,
+            ),
+        )
     count = len(problems)
     heading = f"{label}: {count} problem{'s' if count != 1 else ''} found."
     if any(p.example_rows for p in problems):

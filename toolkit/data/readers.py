@@ -63,13 +63,11 @@ from toolkit.data.files import (
     HEADER_SEARCH_ROWS,
     checked_path,
     read_table,
+    unpacked_file,
 )
 from toolkit.data.geometry import AREAS_CRS, GEOMETRY_REPAIR_HINT
 from toolkit.data.join import Existing, JoinReport, join_persons_to_areas
-from toolkit.data.problems import (
-    MAX_EXAMPLES,
-    fail,
-)
+from toolkit.data.problems import MAX_EXAMPLES
 from toolkit.data.validation import (
     parse_reference_date,
     validate_areas,
@@ -159,20 +157,16 @@ def _read_packed_persons(
         path, function="read_persons", table="persons", packed=True, label=label
     )
     source = str(path)
-    try:
-        with iod.unpacked(resolved) as inner:
-            inner_label = outer if resolved.suffix.lower() == ".gz" else f"{outer} ({inner.name})"
-            raw, first_row, _, _ = read_table(
-                inner.path,
-                table="persons",
-                function="read_persons",
-                encoding=encoding,
-                sheet=sheet,
-                label=inner_label,
-                source=source,
-            )
-    except iod.PackedFileError as error:
-        fail(outer, error.check, error.sentence, source=source)
+    with unpacked_file(resolved, label=outer, source=source) as (inner, inner_label):
+        raw, first_row, _, _ = read_table(
+            inner.path,
+            table="persons",
+            function="read_persons",
+            encoding=encoding,
+            sheet=sheet,
+            label=inner_label,
+            source=source,
+        )
     return raw, first_row, inner_label, source
 
 

@@ -345,14 +345,9 @@ def validate_table(
             )
         )
     if problems:
-        order = {name: position for position, name in enumerate(rules)}
-        problems.sort(
-            key=lambda p: (
-                p.failing_rows is not None,
-                order.get(p.column, len(order)) if p.column else -1,
-            )
+        raise_problems(
+            problems, label=label, source=source, first_row=first_row, column_order=rules
         )
-        raise_problems(problems, label=label, source=source, first_row=first_row)
 
     if skip_empty_rows:
         return result.reset_index(drop=True)

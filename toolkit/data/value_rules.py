@@ -23,8 +23,9 @@ checks and engine SQL from one declaration.
 
 from __future__ import annotations
 
+import operator
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 
@@ -300,52 +301,58 @@ class TrueOnlyWith(Across):
         return value.type().is_boolean() and other.type().is_boolean()
 
 
-class NotAbove(Across):
+#: For each comparison a breaking value makes with the other column (``">"`` or ``"<"``):
+#: the comparison a passing value makes, and the breaking one.
+_COMPARISONS: Final[dict[str, tuple[Callable[[Any, Any], Any], Callable[[Any, Any], Any]]]] = {
+    ">": (operator.le, operator.gt),
+    "<": (operator.ge, operator.lt),
+}
+
+
+class _Ordered(Across):
+    """Values on one side of the same row's ``other`` value (numbers, or dates).
+
+    Subclasses set ``_broken_sign``, how a breaking value compares with ``other`` (``">"``
+    or ``"<"``), and ``_dates``, whether both columns are dates rather than numbers.
+    """
+
+    _broken_sign: ClassVar[Literal[">", "<"]]
+    _dates: ClassVar[bool] = False
+
+    def _fine(self, values: pd.Series, other: pd.Series) -> pd.Series:
+        passes, _ = _COMPARISONS[self._broken_sign]
+        return values.isna() | other.isna() | passes(values, other)
+
+    def _sql(self, value: str, other: str) -> str:
+        return f"{value} {self._broken_sign} {other}"
+
+    def _ibis(self, value: ir.Value, other: ir.Value) -> ir.BooleanValue:
+        _, breaks = _COMPARISONS[self._broken_sign]
+        return breaks(without_nan(value), without_nan(other))
+
+    def _types_fit(self, value: ir.Value, other: ir.Value) -> bool:
+        if self._dates:
+            return value.type().is_temporal() and other.type().is_temporal()
+        return value.type().is_numeric() and other.type().is_numeric()
+
+
+class NotAbove(_Ordered):
     """Values no greater than the same row's ``other`` number."""
 
-    def _fine(self, values: pd.Series, other: pd.Series) -> pd.Series:
-        return values.isna() | other.isna() | (values <= other)
-
-    def _sql(self, value: str, other: str) -> str:
-        return f"{value} > {other}"
-
-    def _ibis(self, value: ir.Value, other: ir.Value) -> ir.BooleanValue:
-        return without_nan(value) > without_nan(other)
-
-    def _types_fit(self, value: ir.Value, other: ir.Value) -> bool:
-        return value.type().is_numeric() and other.type().is_numeric()
+    _broken_sign = ">"
 
 
-class NotBelow(Across):
+class NotBelow(_Ordered):
     """Values no smaller than the same row's ``other`` number."""
 
-    def _fine(self, values: pd.Series, other: pd.Series) -> pd.Series:
-        return values.isna() | other.isna() | (values >= other)
-
-    def _sql(self, value: str, other: str) -> str:
-        return f"{value} < {other}"
-
-    def _ibis(self, value: ir.Value, other: ir.Value) -> ir.BooleanValue:
-        return without_nan(value) < without_nan(other)
-
-    def _types_fit(self, value: ir.Value, other: ir.Value) -> bool:
-        return value.type().is_numeric() and other.type().is_numeric()
+    _broken_sign = "<"
 
 
-class NotBefore(Across):
+class NotBefore(_Ordered):
     """Dates no earlier than the same row's ``other`` date."""
 
-    def _fine(self, values: pd.Series, other: pd.Series) -> pd.Series:
-        return values.isna() | other.isna() | (values >= other)
-
-    def _sql(self, value: str, other: str) -> str:
-        return f"{value} < {other}"
-
-    def _ibis(self, value: ir.Value, other: ir.Value) -> ir.BooleanValue:
-        return value < other
-
-    def _types_fit(self, value: ir.Value, other: ir.Value) -> bool:
-        return value.type().is_temporal() and other.type().is_temporal()
+    _broken_sign = "<"
+    _dates = True
 
 
 @dataclass(frozen=True)

@@ -164,27 +164,33 @@ def _poisson_verdict(
     return low, high
 
 
-def _pooled(
+def _centred(
     data: pd.DataFrame,
     events: str,
     population: str,
-    groups: v.Groups,
+    by_columns: list[str],
     func: str,
+    *,
+    baseline: float | None,
     proportion: bool = False,
     dsr: bool = False,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return the validated events and populations, and each group's pooled value.
+) -> tuple[v.Groups, np.ndarray, np.ndarray, np.ndarray]:
+    """Return the groups, the validated events and populations, and each group's centre.
 
-    With ``proportion`` events above their population are refused. With ``dsr`` rows
-    with fewer than :data:`DSR_MINIMUM_EVENTS` events are left out of the pooled value.
+    The centre is ``baseline`` when given, else the group's pooled value. With
+    ``proportion`` events above their population are refused. With ``dsr`` rows with
+    fewer than :data:`DSR_MINIMUM_EVENTS` events are left out of the pooled value.
     """
+    groups = v.group_rows(data, by_columns)
     counts, sizes = v.events_and_populations(
         data, events=events, population=population, func=func, proportion=proportion
     )
     keep = counts >= DSR_MINIMUM_EVENTS if dsr else np.ones(counts.shape, dtype=bool)
     total = groups.total(np.where(keep, counts, 0.0))
     size = groups.total(np.where(keep, sizes, 0.0))
-    return counts, sizes, np.where(size > 0, total / np.where(size > 0, size, 1), np.nan)
+    pooled = np.where(size > 0, total / np.where(size > 0, size, 1), np.nan)
+    centre = np.full(groups.count, baseline) if baseline is not None else pooled
+    return groups, counts, sizes, centre
 
 
 def _check_options(
@@ -197,15 +203,14 @@ def _check_options(
     statistic: str,
     multiplier: float | None,
     baseline: float | None,
-    method: str,
     rate_type: str,
     func: str,
-) -> tuple[list[str], tuple[float, ...], str, float, float | None, str, str]:
+) -> tuple[list[str], tuple[float, ...], float, float | None, bool]:
     """Check the options both funnel functions share against the data; return them resolved.
 
-    Returns the ``by`` columns, the confidence levels, the statistic, the multiplier
-    (its default for the statistic when ``None``), the baseline (1 for ratios and counts
-    when ``None``), the method and the rate type.
+    Returns the ``by`` columns, the confidence levels, the multiplier (its default for
+    the statistic when ``None``), the baseline (1 for ratios and counts when ``None``)
+    and whether the statistic is a directly standardised rate.
     """
     check_columns_exist(data, {"events": events, "population": population}, func)
     by_columns = v.by_columns(data, by, func)
@@ -222,7 +227,7 @@ def _check_options(
             )
     elif statistic in ("ratio", "count"):
         baseline = 1.0
-    return by_columns, levels, statistic, multiplier, baseline, method, rate_type
+    return by_columns, levels, multiplier, baseline, statistic == "rate" and rate_type == "dsr"
 
 
 @validate_params(
@@ -308,7 +313,7 @@ def funnel_limits(
         baseline is 0 and the limits are (ratio limit - 1) × multiplier.
     """
     func = "funnel_limits"
-    by_columns, levels, statistic, multiplier, baseline, method, rate_type = _check_options(
+    by_columns, levels, multiplier, baseline, dsr = _check_options(
         data,
         events=events,
         population=population,
@@ -317,7 +322,6 @@ def funnel_limits(
         statistic=statistic,
         multiplier=multiplier,
         baseline=baseline,
-        method=method,
         rate_type=rate_type,
         func=func,
     )
@@ -326,10 +330,9 @@ def funnel_limits(
     if at is not None:
         at = np.asarray(at, dtype="float64").ravel()
 
-    groups = v.group_rows(data, by_columns)
-    dsr = statistic == "rate" and rate_type == "dsr"
-    _, sizes, pooled = _pooled(data, events, population, groups, func, dsr=dsr)
-    centre = np.full(groups.count, baseline) if baseline is not None else pooled
+    groups, _, sizes, centre = _centred(
+        data, events, population, by_columns, func, baseline=baseline, dsr=dsr
+    )
     if statistic == "proportion" and np.nanmax(np.append(centre, 0)) > 1:
         raise ValueError(
             f"The 'events' column {events!r} of {func} sums to more than the "
@@ -405,7 +408,7 @@ def assign_funnel_significance(
         events, else empty. Existing columns are never overwritten.
     """
     func = "assign_funnel_significance"
-    by_columns, levels, statistic, multiplier, baseline, method, rate_type = _check_options(
+    by_columns, levels, multiplier, baseline, dsr = _check_options(
         data,
         events=events,
         population=population,
@@ -414,20 +417,23 @@ def assign_funnel_significance(
         statistic=statistic,
         multiplier=multiplier,
         baseline=baseline,
-        method=method,
         rate_type=rate_type,
         func=func,
     )
     labels = [f"funnel_{v.confidence_label(level)}" for level in levels]
-    dsr = statistic == "rate" and rate_type == "dsr"
     notes = ["funnel_note"] if dsr else []
     check_new_columns(data, ["funnel_value", "funnel_baseline", *labels, *notes], func)
 
-    groups = v.group_rows(data, by_columns)
-    counts, sizes, pooled = _pooled(
-        data, events, population, groups, func, proportion=statistic == "proportion", dsr=dsr
+    groups, counts, sizes, centre = _centred(
+        data,
+        events,
+        population,
+        by_columns,
+        func,
+        baseline=baseline,
+        proportion=statistic == "proportion",
+        dsr=dsr,
     )
-    centre = np.full(groups.count, baseline) if baseline is not None else pooled
     row_centre = centre[groups.codes]
     valid = sizes > 0
     with np.errstate(divide="ignore", invalid="ignore"):

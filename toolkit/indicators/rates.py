@@ -37,6 +37,16 @@ from toolkit.indicators._rate_columns import (
 )
 from toolkit.indicators.intervals import EXACT_POISSON_BELOW, METHOD_WILSON, wilson_interval
 
+#: Constraints of :func:`proportion` and :func:`crude_rate` (see :func:`validate_params`).
+_COUNTS = {
+    **GROUPS,
+    "events": ["column"],
+    "population": ["column"],
+    "confidence": [*CONFIDENCE, None],
+    "multiplier": [POSITIVE],
+    "missing": MISSING,
+}
+
 
 class MissingCountWarning(UserWarning):
     """Groups had missing events or a missing population and got NaN; the message counts them."""
@@ -124,17 +134,7 @@ def _group_totals(
     return groups, levels, x, n, np.isnan(x) | np.isnan(n)
 
 
-@validate_params(
-    {
-        **GROUPS,
-        "events": ["column"],
-        "population": ["column"],
-        "confidence": [*CONFIDENCE, None],
-        "multiplier": [POSITIVE],
-        "missing": MISSING,
-    },
-    renamed={"numerator": "events", "denominator": "population"},
-)
+@validate_params(_COUNTS, renamed={"numerator": "events", "denominator": "population"})
 def proportion(
     data: pd.DataFrame,
     *,
@@ -209,16 +209,7 @@ def proportion(
     return v.result_frame(groups.keys, columns)
 
 
-@validate_params(
-    {
-        **GROUPS,
-        "events": ["column"],
-        "population": ["column"],
-        "confidence": [*CONFIDENCE, None],
-        "multiplier": [POSITIVE],
-        "missing": MISSING,
-    }
-)
+@validate_params(_COUNTS)
 def crude_rate(
     data: pd.DataFrame,
     *,

@@ -21,33 +21,22 @@ from toolkit._lazy import lazy_exports
 
 # Imported now, not on first use: the function shares its name with its module, and a
 # submodule imported later would otherwise take the package's attribute ``spc``.
-from toolkit.monitor.spc import spc
+from toolkit.monitor.spc import spc as spc
 
 _EXPORTS = {
-    "DEFAULT_PER": "toolkit.monitor.series",
-    "FREQUENCIES": "toolkit.monitor.series",
-    "IMPROVEMENTS": "toolkit.monitor.series",
-    "period_label": "toolkit.monitor.series",
-    "read_series": "toolkit.monitor.series",
-    "validate_series": "toolkit.monitor.series",
-    "POINT_TYPES": "toolkit.monitor.spc",
-    "SPCResult": "toolkit.monitor.spc",
-    "SPCWarning": "toolkit.monitor.spc",
-    "FollowUp": "toolkit.monitor.follow",
-    "follow_priorities": "toolkit.monitor.follow",
-    "agreed_priorities": "toolkit.monitor.follow",
-    "make_demo_series": "toolkit.monitor.demo",
-    "demo_ambitions": "toolkit.monitor.demo",
-    "CHANGE_WORDS": "toolkit.monitor.moved",
-    "what_moved": "toolkit.monitor.moved",
-    "POINT_STYLES": "toolkit.monitor.charts",
-    "describe_spc": "toolkit.monitor.charts",
-    "format_value": "toolkit.monitor.charts",
-    "icon_labels": "toolkit.monitor.charts",
-    "spc_chart": "toolkit.monitor.charts",
+    ".series": [
+        "DEFAULT_PER",
+        "FREQUENCIES",
+        "IMPROVEMENTS",
+        "period_label",
+        "read_series",
+        "validate_series",
+    ],
+    ".spc": ["POINT_TYPES", "SPCResult", "SPCWarning"],
+    ".follow": ["FollowUp", "follow_priorities", "agreed_priorities"],
+    ".demo": ["make_demo_series", "demo_ambitions"],
+    ".moved": ["CHANGE_WORDS", "what_moved"],
+    ".charts": ["POINT_STYLES", "describe_spc", "format_value", "icon_labels", "spc_chart"],
 }
 
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, eager=("spc",))
-
-
-__all__ = [*_EXPORTS, "spc"]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS, eager=("spc",))

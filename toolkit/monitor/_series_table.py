@@ -9,7 +9,7 @@ throughout), raises one error listing every problem, and assembles the standardi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -135,14 +135,9 @@ def _validate_series(
         )
 
     if problems:
-        order = {name: position for position, name in enumerate(SERIES_RULES)}
-        problems.sort(
-            key=lambda p: (
-                p.failing_rows is not None,
-                order.get(p.column, len(order)) if p.column else -1,
-            )
+        raise_problems(
+            problems, label=label, source=source, first_row=first_row, column_order=SERIES_RULES
         )
-        raise_problems(problems, label=label, source=source, first_row=first_row)
 
     return _assemble(
         positioned,
@@ -199,24 +194,19 @@ def _series_problems(
     main_kind = dict(zip(main["group"], main["kind"], strict=True))
     odd = work["kind"].to_numpy(dtype=object) != work["group"].map(main_kind).to_numpy(dtype=object)
     if len(work) and odd.any():
-        odd_rows = work[odd]
-        details = [
-            f"row {row}: {_show(shown)} is {_FREQUENCY_NOUNS[kind]}, but {describe(group_id)} "
-            f"is in {_FREQUENCY_PLURALS[main_kind[group_id]]}"
-            for row, shown, kind, group_id in zip(
-                odd_rows["row"], odd_rows["shown"], odd_rows["kind"], odd_rows["group"], strict=True
-            )
-        ]
         problems.append(
-            _detail_problem(
-                "period",
+            _period_rows_problem(
+                work[odd],
+                ("shown", "kind", "group"),
+                lambda shown, kind, group_id: (
+                    f"{_show(shown)} is {_FREQUENCY_NOUNS[kind]}, but {describe(group_id)} "
+                    f"is in {_FREQUENCY_PLURALS[main_kind[group_id]]}"
+                ),
                 "one_frequency",
                 (
                     "has another frequency than the rest of its series",
                     "have another frequency than the rest of their series",
                 ),
-                list(odd_rows["row"]),
-                details,
                 advice="A series has one frequency: split it, or give every period alike.",
             )
         )
@@ -226,24 +216,19 @@ def _series_problems(
     repeated = work.duplicated(["group", "index"], keep="first").to_numpy()
     if repeated.any():
         first_rows = work.drop_duplicates(["group", "index"]).set_index(["group", "index"])["row"]
-        again = work[repeated]
-        details = [
-            f"row {row}: {describe(group_id)}, {period_label(_stamp(index), kind)}, as in row "
-            f"{first_rows.loc[(group_id, index)]}"
-            for row, index, kind, group_id in zip(
-                again["row"], again["index"], again["kind"], again["group"], strict=True
-            )
-        ]
         problems.append(
-            _detail_problem(
-                "period",
+            _period_rows_problem(
+                work[repeated],
+                ("index", "kind", "group"),
+                lambda index, kind, group_id: (
+                    f"{describe(group_id)}, {period_label(_stamp(index), kind)}, as in row "
+                    f"{first_rows.loc[(group_id, index)]}"
+                ),
                 "unique_period",
                 (
                     "repeats a period already given for its series",
                     "repeat a period already given for their series",
                 ),
-                list(again["row"]),
-                details,
                 advice="Keep one row per period of each series (a series is the rows that "
                 f"share {', '.join(repr(key) for key in keys)}).",
             )
@@ -344,6 +329,40 @@ def _series_problems(
                 )
             )
     return problems
+
+
+def _period_rows_problem(
+    bad: pd.DataFrame,
+    columns: Sequence[str],
+    detail: Callable[..., str],
+    check: str,
+    phrases: tuple[str, str],
+    *,
+    advice: str,
+) -> Problem:
+    """Return a problem of the period column that words each of ``bad``'s rows on its own.
+
+    Parameters
+    ----------
+    bad : pandas.DataFrame
+        The failing rows, with their spreadsheet row number in ``"row"``, in the order to show.
+    columns : sequence of str
+        The columns of ``bad`` whose values ``detail`` takes, in its order.
+    detail : callable
+        Takes the values of ``columns`` in one row and returns what follows "row N: ".
+    check, phrases, advice : str, tuple of str, str
+        As for :func:`toolkit.monitor._series_checks._detail_problem`.
+
+    Returns
+    -------
+    Problem
+        The problem, one example a row.
+    """
+    details = [
+        f"row {row}: {detail(*values)}"
+        for row, *values in zip(bad["row"], *(bad[name] for name in columns), strict=True)
+    ]
+    return _detail_problem("period", check, phrases, list(bad["row"]), details, advice=advice)
 
 
 def _assemble(

@@ -22,28 +22,21 @@ from __future__ import annotations
 from toolkit._lazy import lazy_exports
 
 _EXPORTS = {
-    "AreaIndicators": "toolkit.places.indicators",
-    "area_indicators": "toolkit.places.indicators",
-    "dissolve_places": "toolkit.places.indicators",
-    "choropleth": "toolkit.places.maps",
-    "cluster_map": "toolkit.places.maps",
-    "interactive_map": "toolkit.places.maps",
-    "leaflet_map": "toolkit.places.leaflet",
-    "HotSpots": "toolkit.places.hotspots",
-    "local_moran_hotspots": "toolkit.places.hotspots",
-    "BRITISH_NATIONAL_GRID": "toolkit.places.boundaries",
-    "read_lsoa_boundaries": "toolkit.places.boundaries",
-    "read_lsoa_lookup": "toolkit.places.boundaries",
-    "recode_lsoa": "toolkit.places.boundaries",
-    "join_boundaries": "toolkit.places.boundaries",
-    "match_lsoa_codes": "toolkit.places.boundaries",
-    "CodeMatchReport": "toolkit.places._reports",
-    "LsoaRecodeReport": "toolkit.places._reports",
-    "suppress_small_counts": "toolkit.disclosure",
+    ".indicators": ["AreaIndicators", "area_indicators", "dissolve_places"],
+    ".maps": ["choropleth", "cluster_map", "interactive_map"],
+    ".leaflet": ["leaflet_map"],
+    ".hotspots": ["HotSpots", "local_moran_hotspots"],
+    ".boundaries": [
+        "BRITISH_NATIONAL_GRID",
+        "read_lsoa_boundaries",
+        "read_lsoa_lookup",
+        "recode_lsoa",
+        "join_boundaries",
+        "match_lsoa_codes",
+    ],
+    "._reports": ["CodeMatchReport", "LsoaRecodeReport"],
+    "toolkit.disclosure": ["suppress_small_counts"],
 }
 
 
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
-
-
-__all__ = sorted(_EXPORTS)
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)

@@ -166,16 +166,12 @@ class HotSpots:
             f"contiguity, row-standardised). Global Moran's I {self.global_moran_i:.3f} "
             f"(p = {self.global_p_value:.3g})."
         )
-        if self.not_tested_missing:
-            text += (
-                f" Not tested, no value: {len(self.not_tested_missing):,} "
-                f"({_examples(self.not_tested_missing)})."
-            )
-        if self.not_tested_islands:
-            text += (
-                f" Not tested, no neighbour: {len(self.not_tested_islands):,} "
-                f"({_examples(self.not_tested_islands)})."
-            )
+        for reason, codes in (
+            ("no value", self.not_tested_missing),
+            ("no neighbour", self.not_tested_islands),
+        ):
+            if codes:
+                text += f" Not tested, {reason}: {len(codes):,} ({_examples(codes)})."
         return text
 
     def _repr_html_(self) -> str:

@@ -13,13 +13,13 @@ from __future__ import annotations
 import difflib
 import math
 import re
-import tomllib
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
 import pandas as pd
 
+from toolkit._toml import TomlFileError, read_toml
 from toolkit.data.contract import CAUSES_OF_DEATH, COHORT_CUBE_MEASURES
 from toolkit.prioritise._theme_vocabulary import (
     CORE20PLUS5_AREAS,
@@ -503,30 +503,9 @@ def check_file(path: Path, known_cohorts: Collection[str]) -> tuple[Theme | None
     """Read one theme file; return the theme (or None) and its problems."""
     checker = _Checker(path, known_cohorts)
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        checker.fail("(file)", f"is not UTF-8 text ({error.reason}); save it as UTF-8")
-        return None, checker.problems
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        message = str(error)
-        found = re.search(r"\(at line (\d+), column (\d+)\)", message)
-        what = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
-        if found:
-            where = f"line {found.group(1)}"
-            problem = (
-                f"is not valid TOML (column {found.group(2)}): {what}. Check the quotes (text goes "
-                "in double quotes), "
-                "brackets, commas and '=' signs on that line"
-            )
-        else:
-            where = f"line {max(1, len(text.splitlines()))}"
-            problem = (
-                f"is not valid TOML: {what} at the end of the file. Look for a bracket or "
-                "quote opened earlier and never closed"
-            )
-        checker.fail(where, problem)
+        document = read_toml(path)
+    except TomlFileError as error:
+        checker.fail(f"line {error.line}", error.problem)
         return None, checker.problems
     return checker.theme(document), checker.problems
 

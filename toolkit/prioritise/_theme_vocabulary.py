@@ -9,11 +9,11 @@ board language; and the catalogue of cohorts whose ids themes may name
 from __future__ import annotations
 
 import functools
-import tomllib
 from pathlib import Path
 from typing import Final
 
 from toolkit._params import validate_params
+from toolkit._toml import read_toml
 from toolkit.data.contract import (
     ACTIVITY_COLUMNS,
     CAUSE_ADMISSION_COLUMNS,
@@ -190,8 +190,7 @@ OUTCOME_WORDS_SINGULAR: Final[dict[str, str]] = {
 @functools.lru_cache(maxsize=4)
 def read_cohorts(path: str) -> tuple[tuple[str, str], ...]:
     """Return the (id, label) of every cohort of a cohorts file (read once per path)."""
-    with open(path, "rb") as handle:
-        document = tomllib.load(handle)
+    document = read_toml(path)  # TomlFileError (a ValueError) names the file and the line
     return tuple(
         (str(entry["id"]), str(entry.get("label", entry["id"])))
         for entry in document.get("cohorts", [])

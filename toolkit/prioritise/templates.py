@@ -10,7 +10,6 @@ candidate and a column per criterion, each with its scale stated; analysts fill 
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from toolkit._params import (
     invalid_parameter,
     validate_params,
 )
+from toolkit._toml import TomlFileError, read_toml
 from toolkit.errors import DataContractError
 from toolkit.prioritise.criteria import CANDIDATE_COLUMN, LABEL_COLUMN, Criterion
 
@@ -283,10 +283,9 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, int]:
 
 def _read_toml(path: Path) -> pd.DataFrame:
     try:
-        with path.open("rb") as handle:
-            document = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise DataContractError(f"{path}: is not valid TOML ({error}).", source=str(path)) from None
+        document = read_toml(path)
+    except TomlFileError as error:
+        raise DataContractError(str(error), source=str(path)) from None
     entries = document.get("candidate")
     if not isinstance(entries, list) or not all(isinstance(item, dict) for item in entries):
         raise DataContractError(

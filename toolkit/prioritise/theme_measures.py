@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit._params import POSITIVE, InstanceOf, Interval, SequenceOf, StrOptions, validate_params
+from toolkit._results import TableResult
 from toolkit.data.column_rules import CUBE_RULES
 from toolkit.data.contract import PREMATURE_DEATH_AGE
 from toolkit.data.problems import FIRST_DATA_ROW, raise_problems
@@ -80,7 +81,7 @@ MIN_EVENTS_FOR_RATE = 10
 
 
 @dataclass(frozen=True)
-class ThemeCandidates:
+class ThemeCandidates(TableResult):
     """Themes measured on a cohort cube: the candidates and what was left out.
 
     Attributes
@@ -105,13 +106,6 @@ class ThemeCandidates:
     years: float
     library: tuple[str, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
-
-    def to_frame(self) -> pd.DataFrame:
-        """Return a copy of the candidates table."""
-        return self.table.copy()
-
-    def __len__(self) -> int:
-        return len(self.table)
 
     def _repr_html_(self) -> str:
         shown = self.table[[LABEL_COLUMN, "facts"]].rename(

@@ -27,44 +27,27 @@ from __future__ import annotations
 from toolkit._lazy import lazy_exports
 
 _EXPORTS = {
-    "ReportConfig": "toolkit.report.config",
-    "load_config": "toolkit.report.config",
-    "demo_config": "toolkit.report.config",
-    "ReportResult": "toolkit.report.build",
-    "build_report": "toolkit.report.build",
-    "build_demo_report": "toolkit.report.build",
-    "export_html": "toolkit.report.build",
-    "print_pdf": "toolkit.report.build",
-    "ReportInputs": "toolkit.report.inputs",
-    "load_inputs": "toolkit.report.inputs",
-    "BoardFigures": "toolkit.report.figures",
-    "board_figures": "toolkit.report.figures",
-    "compute_board_figures": "toolkit.report.figures",
-    "suppress_counts": "toolkit.report.disclosure",
-    "find_small_counts": "toolkit.report.disclosure",
-    "BoardTable": "toolkit.report.tables",
-    "BoardText": "toolkit.report.tables",
-    "TableColumn": "toolkit.report.tables",
-    "Count": "toolkit.report.tables",
-    "board_table": "toolkit.report.tables",
-    "add_total_row": "toolkit.report.tables",
-    "disclose": "toolkit.report.tables",
-    "sentence": "toolkit.report.tables",
-    "DecisionLog": "toolkit.report.decision_log",
-    "read_decision_log": "toolkit.report.decision_log",
-    "show_figure": "toolkit.report.charts",
-    "setup_notebook": "toolkit.report.notebook",
-    "execute_notebooks": "toolkit.report.notebook",
-    "UpdateConfig": "toolkit.report.update_config",
-    "load_update_config": "toolkit.report.update_config",
-    "demo_update_config": "toolkit.report.update_config",
-    "prepare_update": "toolkit.report.update",
-    "build_update": "toolkit.report.update",
-    "build_demo_update": "toolkit.report.update",
+    ".config": ["ReportConfig", "load_config", "demo_config"],
+    ".build": ["ReportResult", "build_report", "build_demo_report", "export_html", "print_pdf"],
+    ".inputs": ["ReportInputs", "load_inputs"],
+    ".figures": ["BoardFigures", "board_figures", "compute_board_figures"],
+    ".disclosure": ["suppress_counts", "find_small_counts"],
+    ".tables": [
+        "BoardTable",
+        "BoardText",
+        "TableColumn",
+        "Count",
+        "board_table",
+        "add_total_row",
+        "disclose",
+        "sentence",
+    ],
+    ".decision_log": ["DecisionLog", "read_decision_log"],
+    ".charts": ["show_figure"],
+    ".notebook": ["setup_notebook", "execute_notebooks"],
+    ".update_config": ["UpdateConfig", "load_update_config", "demo_update_config"],
+    ".update": ["prepare_update", "build_update", "build_demo_update"],
 }
 
 
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
-
-
-__all__ = sorted(_EXPORTS)
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)

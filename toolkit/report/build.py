@@ -17,6 +17,8 @@ import subprocess
 import tempfile
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +40,24 @@ HTML_NAME = "board-report.html"
 PDF_NAME = "board-report.pdf"
 
 
+def _stem_and(suffix: str, doc: str) -> property:
+    """Return a read-only property: the file name ``stem`` followed by ``suffix``.
+
+    Parameters
+    ----------
+    suffix : str
+        What follows the stem (".html").
+    doc : str
+        The property's docstring.
+
+    Returns
+    -------
+    property
+        The file name, for :class:`OutputNames`.
+    """
+    return property(lambda names: f"{names.stem}{suffix}", doc=doc)
+
+
 @dataclass(frozen=True)
 class OutputNames:
     """File names of one kind of report (the board report, the quarterly update)."""
@@ -45,25 +65,10 @@ class OutputNames:
     stem: str
     kind: str = "board report"
 
-    @property
-    def notebook(self) -> str:
-        """The executed notebook's file name."""
-        return f"{self.stem}.ipynb"
-
-    @property
-    def html(self) -> str:
-        """The HTML report's file name."""
-        return f"{self.stem}.html"
-
-    @property
-    def pdf(self) -> str:
-        """The PDF's file name."""
-        return f"{self.stem}.pdf"
-
-    @property
-    def failed(self) -> str:
-        """Where a failed run's notebook is kept."""
-        return f"{self.stem}.failed.ipynb"
+    notebook = _stem_and(".ipynb", "The executed notebook's file name.")
+    html = _stem_and(".html", "The HTML report's file name.")
+    pdf = _stem_and(".pdf", "The PDF's file name.")
+    failed = _stem_and(".failed.ipynb", "Where a failed run's notebook is kept.")
 
 
 #: The board report's outputs.
@@ -541,30 +546,97 @@ def build_in_folder(
     timeout: float,
     pdf: bool,
     started: float,
-    **kind: object,
+    names: OutputNames = BOARD_REPORT,
+    parameters: dict | None = None,
+    title: str | None = None,
+    synthetic: bool | None = None,
+    threshold: int | None = None,
+    figures: BoardFigures | None = None,
 ) -> ReportResult:
     """Run a report template into ``folder`` holding its lock; keep a failed run's notebook.
 
-    ``kind`` passes the names, parameters, title, banner and threshold of another kind
-    of report (see :func:`_build_in`).
+    The report is built in a work folder inside ``folder`` (:func:`_work_folder`), then
+    each complete output is moved into ``folder``: nothing reaches it until the notebook
+    ran, the HTML passed the disclosure scan and the PDF was printed, so a failed or killed
+    run leaves the last complete report. ``names``, ``parameters``, ``title``,
+    ``synthetic`` and ``threshold`` let another kind of report (the quarterly update) use
+    the same steps; by default they are the board report's, taken from ``config``.
+    ``figures`` are handed to the notebook in a file in the work folder (parameter
+    ``figures_file``), which is taken out of the notebook afterwards: the notebook kept
+    computes its figures itself when run again.
     """
-    names = kind.get("names", BOARD_REPORT)
-    folder.mkdir(parents=True, exist_ok=True)
-    with _output_lock(folder):
-        _clear_unfinished(folder)
-        work = Path(tempfile.mkdtemp(prefix=UNFINISHED_PREFIX, dir=folder))
-        try:
-            result = _build_in(
-                work, folder, source, config, progress, timeout, pdf, started, **kind
+    with _work_folder(folder, names) as work:
+        import papermill
+
+        notebook_path = work / names.notebook
+        kernel = choose_kernel()
+        if parameters is None:
+            parameters = config.to_parameters()
+        if figures is not None:
+            parameters = {
+                **parameters,
+                FIGURES_PARAMETER: str(save_board_figures(figures, work.resolve() / FIGURES_FILE)),
+            }
+        papermill.execute_notebook(
+            str(source),
+            str(notebook_path),
+            parameters=parameters,
+            kernel_name=kernel,
+            cwd=str(work),
+            progress_bar=progress,
+            execution_timeout=timeout,
+            report_mode=False,
+            log_output=False,
+        )
+        stderr = _tidy_notebook(notebook_path, drop=(FIGURES_PARAMETER,))
+        (work / FIGURES_FILE).unlink(missing_ok=True)
+        from toolkit.report.sections import SYNTHETIC_BANNER
+
+        if synthetic is None:
+            from toolkit.report.inputs import synthetic_persons_file
+
+            synthetic = config.is_synthetic or synthetic_persons_file(config.persons)
+        if title is None:
+            title = f"{config.system_name}: board report, {config.period}"
+        if threshold is None:
+            threshold = config.disclosure_threshold
+        html_path = export_html(
+            notebook_path,
+            work / names.html,
+            title=title,
+            banner=SYNTHETIC_BANNER if synthetic else None,
+        )
+        escaped = find_small_counts(html_path.read_text(encoding="utf-8"), threshold=threshold)
+        if escaped:
+            html_path.unlink()
+            raise RuntimeError(
+                f"build_report: the {names.kind} shows {len(escaped)} count(s) below the "
+                f"disclosure threshold of {threshold} ({escaped[:5]}); the HTML was not kept."
             )
-        except BaseException:
-            failed = work / names.notebook
-            if failed.is_file():
-                os.replace(failed, folder / names.failed)
-            shutil.rmtree(work, ignore_errors=True)
-            raise
-        shutil.rmtree(work, ignore_errors=True)
-    return result
+        pdf_path, note = (None, "not asked for (pdf=False)")
+        if pdf:
+            pdf_path, note = print_pdf(html_path, work / names.pdf)
+            if pdf_path is None:
+                warnings.warn(note, UserWarning, stacklevel=2)
+        # Complete: move the outputs into place (each move is atomic), the notebook last.
+        placed = {}
+        for name in (names.html, names.pdf, names.notebook):
+            if (work / name).is_file():
+                os.replace(work / name, folder / name)
+                placed[name] = folder / name
+        if names.pdf not in placed:
+            (folder / names.pdf).unlink(missing_ok=True)  # not one from an earlier run
+        (folder / names.failed).unlink(missing_ok=True)
+        return ReportResult(
+            notebook=placed[names.notebook],
+            html=placed[names.html],
+            pdf=placed.get(names.pdf),
+            pdf_note=note,
+            seconds=time.perf_counter() - started,
+            kernel=kernel,
+            warnings=stderr,
+            kind=names.kind,
+        )
 
 
 #: The report template's parameter naming the file of figures computed by build_report.
@@ -624,104 +696,35 @@ def _clear_unfinished(folder: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _build_in(
-    work: Path,
-    folder: Path,
-    source: Path,
-    config: ReportConfig,
-    progress: bool,
-    timeout: float,
-    pdf: bool,
-    started: float,
-    *,
-    names: OutputNames = BOARD_REPORT,
-    parameters: dict | None = None,
-    title: str | None = None,
-    synthetic: bool | None = None,
-    threshold: int | None = None,
-    figures: BoardFigures | None = None,
-) -> ReportResult:
-    """Build the report in ``work``, then move each complete output into ``folder``.
+@contextmanager
+def _work_folder(folder: Path, names: OutputNames) -> Iterator[Path]:
+    """Hold ``folder``'s lock and give a new work folder inside it, removed afterwards.
 
-    Nothing reaches ``folder`` until the notebook ran, the HTML passed the disclosure scan
-    and the PDF was printed, so a failed or killed run leaves the last complete report.
-    ``names``, ``parameters``, ``title``, ``synthetic`` and ``threshold`` let another kind
-    of report (the quarterly update) use the same steps; by default they are the board
-    report's, taken from ``config``. ``figures`` are handed to the notebook in a file in
-    ``work`` (parameter ``figures_file``), which is taken out of the notebook afterwards:
-    the notebook kept computes its figures itself when run again.
+    Parameters
+    ----------
+    folder : Path
+        The output folder; created if missing.
+    names : OutputNames
+        The report's file names: a failed run's notebook is kept as ``names.failed``.
+
+    Yields
+    ------
+    Path
+        The work folder.
     """
-    import papermill
-
-    notebook_path = work / names.notebook
-    kernel = choose_kernel()
-    if parameters is None:
-        parameters = config.to_parameters()
-    if figures is not None:
-        parameters = {
-            **parameters,
-            FIGURES_PARAMETER: str(save_board_figures(figures, work.resolve() / FIGURES_FILE)),
-        }
-    papermill.execute_notebook(
-        str(source),
-        str(notebook_path),
-        parameters=parameters,
-        kernel_name=kernel,
-        cwd=str(work),
-        progress_bar=progress,
-        execution_timeout=timeout,
-        report_mode=False,
-        log_output=False,
-    )
-    stderr = _tidy_notebook(notebook_path, drop=(FIGURES_PARAMETER,))
-    (work / FIGURES_FILE).unlink(missing_ok=True)
-    from toolkit.report.sections import SYNTHETIC_BANNER
-
-    if synthetic is None:
-        from toolkit.report.inputs import synthetic_persons_file
-
-        synthetic = config.is_synthetic or synthetic_persons_file(config.persons)
-    if title is None:
-        title = f"{config.system_name}: board report, {config.period}"
-    if threshold is None:
-        threshold = config.disclosure_threshold
-    html_path = export_html(
-        notebook_path,
-        work / names.html,
-        title=title,
-        banner=SYNTHETIC_BANNER if synthetic else None,
-    )
-    escaped = find_small_counts(html_path.read_text(encoding="utf-8"), threshold=threshold)
-    if escaped:
-        html_path.unlink()
-        raise RuntimeError(
-            f"build_report: the {names.kind} shows {len(escaped)} count(s) below the "
-            f"disclosure threshold of {threshold} ({escaped[:5]}); the HTML was not kept."
-        )
-    pdf_path, note = (None, "not asked for (pdf=False)")
-    if pdf:
-        pdf_path, note = print_pdf(html_path, work / names.pdf)
-        if pdf_path is None:
-            warnings.warn(note, UserWarning, stacklevel=3)
-    # Complete: move the outputs into place (each move is atomic), the notebook last.
-    placed = {}
-    for name in (names.html, names.pdf, names.notebook):
-        if (work / name).is_file():
-            os.replace(work / name, folder / name)
-            placed[name] = folder / name
-    if names.pdf not in placed:
-        (folder / names.pdf).unlink(missing_ok=True)  # not one from an earlier run
-    (folder / names.failed).unlink(missing_ok=True)
-    return ReportResult(
-        notebook=placed[names.notebook],
-        html=placed[names.html],
-        pdf=placed.get(names.pdf),
-        pdf_note=note,
-        seconds=time.perf_counter() - started,
-        kernel=kernel,
-        warnings=stderr,
-        kind=names.kind,
-    )
+    folder.mkdir(parents=True, exist_ok=True)
+    with _output_lock(folder):
+        _clear_unfinished(folder)
+        work = Path(tempfile.mkdtemp(prefix=UNFINISHED_PREFIX, dir=folder))
+        try:
+            yield work
+        except BaseException:
+            failed = work / names.notebook
+            if failed.is_file():
+                os.replace(failed, folder / names.failed)
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def build_demo_report(

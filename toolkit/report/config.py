@@ -30,12 +30,12 @@ are relative to the file's folder. :func:`demo_config` gives the demo's configur
 from __future__ import annotations
 
 import math
-import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, Final
 
+from toolkit._toml import read_toml
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
 from toolkit.defaults import DEFAULT_MODEL, DEMO_PERSONS, DEMO_SEED, SHORTLIST_CAP, SHORTLIST_SIZE
 
@@ -134,14 +134,11 @@ class ReportConfig:
     source: str | None = None
 
     def __post_init__(self) -> None:
-        where = f"{self.source}: " if self.source else ""
-        for spec in fields(self):
-            check_key_type(spec.name, getattr(self, spec.name), where)
-        problems = []
-        if not self.system_name.strip():
-            problems.append(("system_name", "must not be blank", self.system_name))
-        if not self.period.strip():
-            problems.append(("period", "must not be blank", self.period))
+        check_config(self, _TYPES, self._problems)
+
+    def _problems(self) -> list[tuple[str, str, object]]:
+        """Return the problems with this configuration's own keys (see :func:`check_config`)."""
+        problems: list[tuple[str, str, object]] = []
         if (self.persons == DEMO) != (self.areas == DEMO):
             problems.append(("areas", "must be 'demo' exactly when persons is 'demo'", self.areas))
         problems += shared_setting_problems(self)
@@ -163,9 +160,7 @@ class ReportConfig:
             problems.append(
                 ("place_labels", "must map place names to short labels (text)", self.place_labels)
             )
-        if problems:
-            key, rule, value = problems[0]
-            raise ValueError(f"{where}'{key}' {rule}. Got {value!r} instead.")
+        return problems
 
     @property
     def is_demo(self) -> bool:
@@ -336,6 +331,47 @@ def check_key_type(
         )
 
 
+def check_config(
+    config: Any,
+    types: Mapping[str, tuple[type, ...]],
+    own_problems: Callable[[], list[tuple[str, str, object]]],
+) -> None:
+    """Check a configuration as it is made; raise on the first problem, naming the key.
+
+    Shared by :class:`ReportConfig` and :class:`~toolkit.report.update.UpdateConfig`: each
+    key's type first, then that ``system_name`` and ``period`` are not blank, then the
+    configuration's own rules.
+
+    Parameters
+    ----------
+    config : ReportConfig or UpdateConfig
+        The configuration being checked.
+    types : mapping of str to tuple of type
+        The types each key may have.
+    own_problems : callable
+        Returns the problems with the configuration's other keys (key, rule and value).
+
+    Raises
+    ------
+    TypeError
+        A key has the wrong type; the message names the file and the key.
+    ValueError
+        A key breaks a rule; the message names the file and the key.
+    """
+    where = f"{config.source}: " if config.source else ""
+    for spec in fields(config):
+        check_key_type(spec.name, getattr(config, spec.name), where, types)
+    problems = []
+    if not config.system_name.strip():
+        problems.append(("system_name", "must not be blank", config.system_name))
+    if not config.period.strip():
+        problems.append(("period", "must not be blank", config.period))
+    problems += own_problems()
+    if problems:
+        key, rule, value = problems[0]
+        raise ValueError(f"{where}'{key}' {rule}. Got {value!r} instead.")
+
+
 def shared_setting_problems(config: Any) -> list[tuple[str, str, object]]:
     """Return the problems with the settings a report and a quarterly update share.
 
@@ -394,12 +430,7 @@ def read_config_file(source: Path, kind: type, what: str) -> dict[str, Any]:
     """
     if not source.is_file():
         raise FileNotFoundError(f"{source}: no such {what} file.")
-    try:
-        raw = tomllib.loads(source.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"{source}: not a valid TOML file ({error}).") from None
-    except UnicodeDecodeError:
-        raise ValueError(f"{source}: not a UTF-8 text file.") from None
+    raw = read_toml(source)  # TomlFileError (a ValueError) names the file and the line
     known = [spec.name for spec in fields(kind) if spec.name != "source"]
     unknown = [key for key in raw if key not in known]
     if unknown:
@@ -410,8 +441,23 @@ def read_config_file(source: Path, kind: type, what: str) -> dict[str, Any]:
     return raw
 
 
-def _resolve(value: str, folder: Path) -> str:
-    """Resolve a path relative to the configuration file's folder; leave ``"demo"``."""
+def resolve_path(value: str, folder: Path) -> str:
+    """Resolve a path relative to the configuration file's folder; leave ``"demo"``.
+
+    Shared by :func:`load_config` and :func:`~toolkit.report.update.load_update_config`.
+
+    Parameters
+    ----------
+    value : str
+        The path as the file gives it, or ``"demo"``.
+    folder : Path
+        The configuration file's folder.
+
+    Returns
+    -------
+    str
+        The absolute path, or ``"demo"``.
+    """
     if value == DEMO:
         return value
     path = Path(value).expanduser()
@@ -453,9 +499,9 @@ def load_config(path: str | Path) -> ReportConfig:
     folder = source.resolve().parent
     for key in ("persons", "areas", "decision_log", "criteria_scores"):
         if isinstance(raw.get(key), str):
-            raw[key] = _resolve(raw[key], folder)
+            raw[key] = resolve_path(raw[key], folder)
     if isinstance(raw.get("model"), str) and raw["model"].endswith((".toml", ".yaml", ".yml")):
-        raw["model"] = _resolve(raw["model"], folder)
+        raw["model"] = resolve_path(raw["model"], folder)
     config = ReportConfig(**raw, source=str(source))
     for key in ("persons", "areas", "decision_log", "criteria_scores"):
         value = getattr(config, key)
@@ -524,11 +570,13 @@ __all__ = [
     "ONS_ATTRIBUTION",
     "ReportConfig",
     "config_keys",
+    "check_config",
     "check_key_type",
     "commented_template",
     "config_template",
     "demo_config",
     "load_config",
     "read_config_file",
+    "resolve_path",
     "shared_setting_problems",
 ]

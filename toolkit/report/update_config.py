@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -18,9 +18,10 @@ from toolkit.data.contract import DISCLOSURE_THRESHOLD
 from toolkit.defaults import DEMO_PERSONS, DEMO_SEED, SHORTLIST_SIZE
 from toolkit.report.config import (
     DEMO,
-    check_key_type,
+    check_config,
     commented_template,
     read_config_file,
+    resolve_path,
     shared_setting_problems,
 )
 
@@ -111,14 +112,11 @@ class UpdateConfig:
     source: str | None = None
 
     def __post_init__(self) -> None:
-        where = f"{self.source}: " if self.source else ""
-        for spec in fields(self):
-            check_key_type(spec.name, getattr(self, spec.name), where, _TYPES)
-        problems = []
-        if not self.system_name.strip():
-            problems.append(("system_name", "must not be blank", self.system_name))
-        if not self.period.strip():
-            problems.append(("period", "must not be blank", self.period))
+        check_config(self, _TYPES, self._problems)
+
+    def _problems(self) -> list[tuple[str, str, object]]:
+        """Return the problems with this configuration's own keys (see :func:`check_config`)."""
+        problems: list[tuple[str, str, object]] = []
         if self.priorities is not None and (
             not self.priorities or not all(isinstance(p, str) and p for p in self.priorities)
         ):
@@ -153,9 +151,7 @@ class UpdateConfig:
         problems += shared_setting_problems(self)
         if self.fix_after is not None and self.fix_after < 12:
             problems.append(("fix_after", "must be 12 or more", self.fix_after))
-        if problems:
-            key, rule, value = problems[0]
-            raise ValueError(f"{where}'{key}' {rule}. Got {value!r} instead.")
+        return problems
 
     @property
     def is_synthetic(self) -> bool:
@@ -293,8 +289,7 @@ def load_update_config(path: str | os.PathLike[str]) -> UpdateConfig:
     for key in ("series", "persons", "previous_persons", "decision_log"):
         value = raw.get(key)
         if isinstance(value, str) and value != DEMO:
-            resolved = Path(value).expanduser()
-            raw[key] = str(resolved if resolved.is_absolute() else (folder / resolved).resolve())
+            raw[key] = resolve_path(value, folder)
             if not Path(raw[key]).exists():
                 raise FileNotFoundError(
                     f"{source}: '{key}' names {raw[key]}, which does not exist."

@@ -20,27 +20,12 @@ from __future__ import annotations
 from toolkit._lazy import lazy_exports
 
 _EXPORTS = {
-    "assign_segments": "toolkit.segment.model",
-    "load_rules": "toolkit.segment.model",
-    "SegmentationModel": "toolkit.segment.model",
-    "Rule": "toolkit.segment.model",
-    "BUILTIN_MODELS": "toolkit.segment.model",
-    "RuleError": "toolkit.segment.rules",
-    "parse_condition": "toolkit.segment.rules",
-    "build_cube": "toolkit.segment.cube",
-    "cube_expression": "toolkit.segment.cube",
-    "segment_summary": "toolkit.segment.cube",
-    "build_cohort_cube": "toolkit.segment.cohorts",
-    "cohort_expression": "toolkit.segment.cohorts",
-    "load_cohorts": "toolkit.segment.cohorts",
-    "Cohort": "toolkit.segment.cohorts",
-    "check_persons_file": "toolkit.segment.file_check",
-    "CheckReport": "toolkit.segment.file_check",
-    "CohortCube": "toolkit.segment.cohorts",
+    ".model": ["assign_segments", "load_rules", "SegmentationModel", "Rule", "BUILTIN_MODELS"],
+    ".rules": ["RuleError", "parse_condition"],
+    ".cube": ["build_cube", "cube_expression", "segment_summary"],
+    ".cohorts": ["build_cohort_cube", "cohort_expression", "load_cohorts", "Cohort", "CohortCube"],
+    ".file_check": ["check_persons_file", "CheckReport"],
 }
 
 
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
-
-
-__all__ = sorted(_EXPORTS)
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from toolkit._params import InstanceOf, SequenceOf, validate_params
+from toolkit._toml import TomlFileError, read_toml
 from toolkit.segment.model import (
     SegmentationModel,
 )
@@ -213,12 +213,9 @@ def load_cohorts(path: str | os.PathLike[str] | None = None) -> tuple[Cohort, ..
 def _read_catalogue(path: Path, origin: str) -> tuple[Cohort, ...]:
     reader = _Catalogue(origin)
     try:
-        with path.open("rb") as handle:
-            content = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise reader.fail(f"the file is not valid TOML: {error}.") from None
-    except UnicodeDecodeError:
-        raise reader.fail("the file is not UTF-8 text.") from None
+        content = read_toml(path)
+    except TomlFileError as error:
+        raise reader.fail(f"the file {error.problem}.") from None
     return reader.read(content)
 
 

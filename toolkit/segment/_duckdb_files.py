@@ -96,6 +96,10 @@ def view_name(kind: str) -> str:
     return f"pophealth_{kind}_{uuid.uuid4().hex}"
 
 
+#: DuckDB's null text for CSV: a line break, which no unquoted cell can hold (see raw_query).
+_NO_NULL_TEXT = "\n"
+
+
 def raw_query(
     files: Sequence[str],
     kind: Literal["parquet", "csv"],
@@ -107,9 +111,14 @@ def raw_query(
 
     CSV columns are named by position and renamed to the header's names (without
     surrounding spaces), so that DuckDB neither guesses types (which a value far down the
-    file could contradict) nor skips lines it takes for a title. With ``located``, each
-    row's file and spreadsheet row number (CSV: its position among all rows, 1 upwards;
-    corrected by :func:`_csv_starts`) are added as ``FILE_COLUMN`` and ``ROW_COLUMN``.
+    file could contradict) nor skips lines it takes for a title. Blank cells are read as
+    text and turned into nulls afterwards (``NULLIF``): with the empty string as its null
+    text, DuckDB quietly drops an empty value after the last column (a line ending in an
+    extra comma), which the readers refuse, naming the line; with a null text no cell can
+    hold (a line break, quoted values never null), it refuses that line too. With
+    ``located``, each row's file and spreadsheet row number (CSV: its position among all
+    rows, 1 upwards; corrected by :func:`_csv_starts`) are added as ``FILE_COLUMN`` and
+    ``ROW_COLUMN``.
     """
     from toolkit.segment._engine_contract import literal, quoted
 
@@ -122,11 +131,14 @@ def raw_query(
     assert header is not None
     spec = ", ".join(f"'c{index}': 'VARCHAR'" for index in range(len(header)))
     delimiter = "\\t" if files[0].lower().endswith(".tsv") else ","
-    names = ", ".join(f"c{index} AS {quoted(name)}" for index, name in enumerate(header))
+    names = ", ".join(
+        f"NULLIF(c{index}, '') AS {quoted(name)}" for index, name in enumerate(header)
+    )
     scan = (
         f"read_csv({listed}, header = true, auto_detect = false, columns = {{{spec}}}, "
         f"delim = '{delimiter}', quote = '\"', escape = '\"', strict_mode = true, "
-        f"null_padding = false{', filename = true' if located else ''})"
+        f"null_padding = false, nullstr = '{_NO_NULL_TEXT}', allow_quoted_nulls = false"
+        f"{', filename = true' if located else ''})"
     )
     if located:
         return (

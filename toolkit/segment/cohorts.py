@@ -46,6 +46,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from toolkit._params import InstanceOf, validate_params
+from toolkit._results import TableResult
 from toolkit.data.contract import (
     CAUSE_ADMISSION_COLUMNS,
     CAUSES_OF_DEATH,
@@ -78,16 +79,14 @@ from toolkit.segment._cohort_expression import (  # noqa: F401
     missing_reason,
 )
 from toolkit.segment._cohort_expression import block_cohorts as _blocks  # noqa: F401
-from toolkit.segment._duckdb_files import duckdb_table
 from toolkit.segment._fast import fast_aggregate
 from toolkit.segment._sources import Engine, Source, check_required_columns
-from toolkit.segment._spark import spark_source
 from toolkit.segment.cube import (
-    DUCKDB_CONFIG,
     ENGINE_PARAMETERS,
     TEXT_DTYPE,
     check_engine,
     check_source,
+    engine_source,
 )
 from toolkit.segment.model import (
     MODEL,
@@ -106,7 +105,7 @@ if TYPE_CHECKING:  # pragma: no cover
 # The result
 # --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class CohortCube:
+class CohortCube(TableResult):
     """The cohort cube of overlapping cohorts, with what it holds and what was left out.
 
     Built by :func:`build_cohort_cube`.
@@ -145,13 +144,6 @@ class CohortCube:
     model: str | None
     optional_measures: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
-
-    def to_frame(self) -> pd.DataFrame:
-        """Return a copy of the cube's table."""
-        return self.table.copy()
-
-    def __len__(self) -> int:
-        return len(self.table)
 
     def _repr_html_(self) -> str:
         shown = self.cohorts[["cohort", "label", "persons"]].rename(
@@ -339,13 +331,17 @@ def build_cohort_cube(
     population by the 20 life-table bands; melt its ``deaths_<cause>`` columns into rows
     for :func:`toolkit.indicators.life_expectancy_gap_by_cause`.
     """
-    builders = {"duckdb": _on_duckdb, "spark": _on_spark}
     check_engine(persons, engine, spark_session, "build_cohort_cube")
     catalogue = _resolve_catalogue(cohorts)
     resolved = None if model is None else load_rules(model)
     steps = tqdm(total=3 + validate, desc="cohort cube", unit="step", disable=not progress)
     try:
-        return builders[engine](persons, catalogue, resolved, steps, spark_session, validate)
+        # The connection closes before expanding, so that DuckDB's memory is freed first.
+        with engine_source(engine, persons, spark_session, steps) as (con, source):
+            queried = _query(
+                con, source, catalogue, resolved, steps, validate=validate, engine=engine
+            )
+        return _assemble(queried, steps, engine)
     finally:
         steps.close()
 
@@ -456,40 +452,6 @@ def _assemble(queried: _Queried, steps: tqdm, engine: Engine) -> CohortCube:
         optional_measures=plan.optional_measures,
         notes=tuple(notes),
     )
-
-
-def _on_duckdb(
-    persons: Any,
-    catalogue: Sequence[Cohort],
-    model: SegmentationModel | None,
-    steps: tqdm,
-    spark_session: Any,
-    validate: bool,
-) -> CohortCube:
-    import ibis
-
-    con = ibis.duckdb.connect(**DUCKDB_CONFIG)
-    try:
-        con.raw_sql("SET enable_progress_bar = false")
-        steps.set_postfix_str("reading")
-        source = duckdb_table(con, persons)
-        queried = _query(con, source, catalogue, model, steps, validate=validate, engine="duckdb")
-    finally:
-        con.disconnect()  # before expanding: DuckDB's memory is freed first
-    return _assemble(queried, steps, "duckdb")
-
-
-def _on_spark(
-    persons: Any,
-    catalogue: Sequence[Cohort],
-    model: SegmentationModel | None,
-    steps: tqdm,
-    spark_session: Any,
-    validate: bool,
-) -> CohortCube:
-    with spark_source(persons, spark_session, steps) as (con, source):
-        queried = _query(con, source, catalogue, model, steps, validate=validate, engine="spark")
-    return _assemble(queried, steps, "spark")
 
 
 __all__ = [

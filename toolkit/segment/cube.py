@@ -18,7 +18,8 @@ and Spark (:mod:`toolkit.segment._spark`). This module runs them.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -273,12 +274,13 @@ def build_cube(
     64-bit integers (an overflow is an error, never a wrap-around) and cost as float64, so
     cube totals equal the persons table's totals up to float rounding of ``cost_gbp``.
     """
-    builders = {"duckdb": _build_on_duckdb, "spark": _build_on_spark}
     check_engine(persons, engine, spark_session, "build_cube")
     resolved = load_rules(model)
-    steps = tqdm(total=3 + validate, desc="cohort cube", unit="step", disable=not progress)
+    steps = tqdm(total=3 + validate, desc="segment cube", unit="step", disable=not progress)
     try:
-        raw = builders[engine](persons, resolved, steps, spark_session, validate)
+        reading = engine_source(engine, persons, spark_session, steps, check_causes=True)
+        with reading as (con, source):
+            raw = _run(con, source, resolved, steps, validate=validate, engine=engine)
         steps.set_postfix_str("tidying")
         cube = _tidy(raw, resolved)
         steps.update()
@@ -357,26 +359,63 @@ def _run(
     return raw
 
 
-def _build_on_duckdb(
-    persons: Any, model: SegmentationModel, steps: tqdm, spark_session: Any, validate: bool
-) -> pd.DataFrame:
+@contextmanager
+def duckdb_connection() -> Iterator[Any]:
+    """Connect Ibis to DuckDB with :data:`DUCKDB_CONFIG`, its progress bar off.
+
+    Shared by :func:`build_cube`, :func:`toolkit.segment.build_cohort_cube` and
+    :func:`toolkit.segment.check_persons_file`.
+
+    Yields
+    ------
+    ibis.backends.duckdb.Backend
+        The connection; it is closed when the context ends.
+    """
     import ibis
 
     con = ibis.duckdb.connect(**DUCKDB_CONFIG)
     try:
         con.raw_sql("SET enable_progress_bar = false")
-        steps.set_postfix_str("reading")
-        source = duckdb_table(con, persons, check_causes=True)
-        return _run(con, source, model, steps, validate=validate, engine="duckdb")
+        yield con
     finally:
         con.disconnect()
 
 
-def _build_on_spark(
-    persons: Any, model: SegmentationModel, steps: tqdm, spark_session: Any, validate: bool
-) -> pd.DataFrame:
-    with spark_source(persons, spark_session, steps) as (con, source):
-        return _run(con, source, model, steps, validate=validate, engine="spark")
+@contextmanager
+def engine_source(
+    engine: Engine, persons: Any, spark_session: Any, steps: tqdm, *, check_causes: bool = False
+) -> Iterator[tuple[Any, Source]]:
+    """Connect to the engine and register the persons there, showing the step.
+
+    Shared by :func:`build_cube` and :func:`toolkit.segment.build_cohort_cube`.
+
+    Parameters
+    ----------
+    engine : {"duckdb", "spark"}
+        Where the query runs.
+    persons : object
+        The persons, as the builders take them.
+    spark_session : pyspark.sql.SparkSession or None
+        Session for Spark (see :func:`toolkit.segment._spark.spark_source`).
+    steps : tqdm
+        The progress bar.
+    check_causes : bool, default False
+        For DuckDB, refuse a ``cause_of_death`` outside the contract's broad groups in
+        files (see :func:`toolkit.segment._duckdb_files.duckdb_table`).
+
+    Yields
+    ------
+    tuple
+        The Ibis connection and the persons as a :class:`~toolkit.segment._sources.Source`;
+        the connection (or Spark's temporary views) is closed when the context ends.
+    """
+    if engine == "spark":
+        with spark_source(persons, spark_session, steps) as opened:
+            yield opened
+        return
+    with duckdb_connection() as con:
+        steps.set_postfix_str("reading")
+        yield con, duckdb_table(con, persons, check_causes=check_causes)
 
 
 # --------------------------------------------------------------------------------------
@@ -515,6 +554,8 @@ __all__ = [
     "check_engine",
     "check_source",
     "cube_expression",
+    "duckdb_connection",
+    "engine_source",
     "fast_aggregate",
     "resolve_files",
     "segment_summary",

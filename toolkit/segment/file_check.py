@@ -22,7 +22,7 @@ from toolkit._params import validate_params
 from toolkit.segment._duckdb_files import check_files, file_source, raw_query
 from toolkit.segment._fast import fast_aggregate
 from toolkit.segment._sources import GLOB_CHARACTERS, READER_SUFFIXES, resolve_files
-from toolkit.segment.cube import DUCKDB_CONFIG
+from toolkit.segment.cube import duckdb_connection
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Mapping
@@ -199,11 +199,7 @@ def check_persons_file(path: str | os.PathLike[str]) -> CheckReport:
 def _check_on_duckdb(
     files: list[str], kind: Literal["parquet", "csv"], label: str, path: str
 ) -> CheckReport:
-    import ibis
-
-    con = ibis.duckdb.connect(**DUCKDB_CONFIG)
-    try:
-        con.raw_sql("SET enable_progress_bar = false")
+    with duckdb_connection() as con:
         source = file_source(con, files, kind, label, path, check_causes=True)
         columns = tuple(source.table.columns)
         contract = source.contract
@@ -222,8 +218,6 @@ def _check_on_duckdb(
         scanned = _scanned_rows(con, contract)
         skipped = max(scanned - rows, 0) if scanned is not None else None
         return _report(path, label, files, rows, columns, "duckdb", True, skipped)
-    finally:
-        con.disconnect()
 
 
 def _scanned_rows(con: Any, contract: Any) -> int | None:

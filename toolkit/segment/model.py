@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -25,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit._params import InstanceOf, validate_params
+from toolkit._toml import TomlFileError, read_toml
 from toolkit.data.contract import CONDITIONS
 from toolkit.defaults import DEFAULT_MODEL
 from toolkit.errors import DataContractError
@@ -171,17 +171,16 @@ def _read_mapping(path: Path, origin: str) -> Mapping[str, Any]:
     suffix = path.suffix.lower()
     try:
         if suffix == ".toml":
-            with path.open("rb") as handle:
-                content: Any = tomllib.load(handle)
+            content: Any = read_toml(path)
         else:
             import yaml
 
             with path.open("r", encoding="utf-8") as handle:
                 content = yaml.safe_load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise RuleError(f"the file is not valid TOML: {error}.", source=origin) from None
+    except TomlFileError as error:
+        raise RuleError(f"the file {error.problem}.", source=origin) from None
     except UnicodeDecodeError:
-        raise RuleError("the file is not UTF-8 text.", source=origin) from None
+        raise RuleError("the file is not UTF-8 text; save it as UTF-8.", source=origin) from None
     except Exception as error:  # yaml.YAMLError without importing yaml at module import
         if type(error).__module__.startswith("yaml"):
             raise RuleError(f"the file is not valid YAML: {error}.", source=origin) from None

@@ -288,13 +288,7 @@ class _Parser:
                 "comparison such as 'age >= 65', joined by and/or/not."
             ) from None
         self.text = self.text.strip()
-        node = self.visit(tree.body)
-        if _kind_of(node) != "flag":
-            raise self.fail(
-                f"the condition {self.text!r} is a {_kind_of(node)}, not a yes/no test: "
-                "compare it, for example 'age >= 65' or 'count(copd, chd) >= 2'."
-            )
-        return node
+        return self.flag(tree.body, whole=True)
 
     def visit(self, node: ast.AST) -> Node:
         if isinstance(node, ast.BoolOp):
@@ -322,14 +316,21 @@ class _Parser:
             f"the functions {', '.join(f + '()' for f in RULE_FUNCTIONS)}."
         )
 
-    def flag(self, node: ast.AST) -> Node:
+    def flag(self, node: ast.AST, *, whole: bool = False) -> Node:
+        """Visit a node that must be a yes/no test; ``whole``: it is the whole condition."""
         result = self.visit(node)
-        if _kind_of(result) != "flag":
+        kind = _kind_of(result)
+        if kind == "flag":
+            return result
+        if whole:
             raise self.fail(
-                f"{self.token(node)!r} is a {_kind_of(result)}, not a yes/no test; "
-                "compare it (for example 'age >= 65')."
+                f"the condition {self.text!r} is a {kind}, not a yes/no test: "
+                "compare it, for example 'age >= 65' or 'count(copd, chd) >= 2'."
             )
-        return result
+        raise self.fail(
+            f"{self.token(node)!r} is a {kind}, not a yes/no test; "
+            "compare it (for example 'age >= 65')."
+        )
 
     def name(self, node: ast.Name) -> Node:
         if node.id.lower() in _BOOLEAN_WORDS:
@@ -549,6 +550,38 @@ def _count_shortcut(node: Comparison, present: Sequence[str]) -> Node | None:
     return any_set if key in _ANY_SET else Negation(any_set)
 
 
+def _connective(
+    node: Node,
+    build: Callable[[Node], Any],
+    both: Callable[[Any, Any], Any],
+    either: Callable[[Any, Any], Any],
+) -> Any | None:
+    """Compile an and/or/not node from its operands, as :func:`to_ibis` and :func:`to_mask` do.
+
+    Parameters
+    ----------
+    node : Node
+        A node of a condition's tree.
+    build : callable
+        Compiles an operand.
+    both, either : callable
+        Combine two compiled operands with "and" and with "or".
+
+    Returns
+    -------
+    object or None
+        The compiled node (``~`` of its operand for a negation); None when the node is not
+        ``AllOf``, ``AnyOf`` or ``Negation``.
+    """
+    if isinstance(node, AllOf):
+        return functools.reduce(both, (build(item) for item in node.operands))
+    if isinstance(node, AnyOf):
+        return functools.reduce(either, (build(item) for item in node.operands))
+    if isinstance(node, Negation):
+        return ~build(node.operand)
+    return None
+
+
 def to_ibis(condition: Condition, table: ir.Table) -> ir.BooleanValue:
     """Compile a condition to a non-null Ibis boolean expression over ``table``.
 
@@ -614,12 +647,9 @@ def to_ibis(condition: Condition, table: ir.Table) -> ir.BooleanValue:
         if isinstance(node, Membership):
             result = column(node.column).isin(list(node.values))
             return (~result if node.negate else result).fill_null(False)
-        if isinstance(node, AllOf):
-            return functools.reduce(operator.and_, (build(item) for item in node.operands))
-        if isinstance(node, AnyOf):
-            return functools.reduce(operator.or_, (build(item) for item in node.operands))
-        if isinstance(node, Negation):
-            return ~build(node.operand)
+        combined = _connective(node, build, operator.and_, operator.or_)
+        if combined is not None:
+            return combined
         if isinstance(node, FlagCount):
             return count(present if node.flags is None else node.flags)
         if isinstance(node, IsMissing):
@@ -713,12 +743,9 @@ def to_mask(condition: Condition, frame: pd.DataFrame) -> np.ndarray:
             if node.negate:
                 result = ~result
             return result & valid if valid is not None else result
-        if isinstance(node, AllOf):
-            return functools.reduce(np.logical_and, (build(item) for item in node.operands))
-        if isinstance(node, AnyOf):
-            return functools.reduce(np.logical_or, (build(item) for item in node.operands))
-        if isinstance(node, Negation):
-            return ~build(node.operand)
+        combined = _connective(node, build, np.logical_and, np.logical_or)
+        if combined is not None:
+            return combined
         if isinstance(node, Column):
             return flag_values(frame[node.name])
         if isinstance(node, Constant):

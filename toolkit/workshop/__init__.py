@@ -22,42 +22,36 @@ from __future__ import annotations
 from toolkit._lazy import lazy_exports
 
 _EXPORTS = {
-    "Workshop": "toolkit.workshop.config",
-    "prepare_workshop": "toolkit.workshop.config",
-    "load_workshop": "toolkit.workshop.config",
-    "demo_workshop": "toolkit.workshop.config",
-    "add_example_submissions": "toolkit.workshop.config",
-    "STAKEHOLDER_ROLES": "toolkit.workshop.config",
-    "CONFIG_ENVIRONMENT_VARIABLE": "toolkit.workshop.config",
-    "PARTICIPANT_URL_VARIABLE": "toolkit.workshop.config",
-    "table_link": "toolkit.workshop.config",
-    "SubmissionStore": "toolkit.workshop.store",
-    "StoreError": "toolkit.workshop.store",
-    "SubmissionRefused": "toolkit.workshop.store",
-    "RoundState": "toolkit.workshop.store",
-    "demo_folder": "toolkit.workshop.config",
-    "compare_rounds": "toolkit.prioritise.consensus",
-    "agreement_baseline": "toolkit.prioritise.consensus",
-    "ShortlistOverlap": "toolkit.prioritise.consensus",
-    "AgreementBaseline": "toolkit.prioritise.consensus",
-    "GroupEffect": "toolkit.prioritise.consensus",
-    "RoundChange": "toolkit.prioritise.consensus",
-    "KendallW": "toolkit.prioritise.consensus",
-    "RoomConsensus": "toolkit.prioritise.consensus",
-    "AGGREGATIONS": "toolkit.prioritise.consensus",
-    "kendalls_w": "toolkit.prioritise.consensus",
-    "aggregate_weights": "toolkit.prioritise.consensus",
-    "room_consensus": "toolkit.prioritise.consensus",
-    "ParticipantApp": "toolkit.workshop.views",
-    "FacilitatorApp": "toolkit.workshop.views",
-    "WorkshopServer": "toolkit.workshop.server",
-    "VoilaProcess": "toolkit.workshop.server",
-    "start_server": "toolkit.workshop.server",
-    "serve": "toolkit.workshop.server",
+    ".config": [
+        "Workshop",
+        "prepare_workshop",
+        "load_workshop",
+        "demo_workshop",
+        "add_example_submissions",
+        "STAKEHOLDER_ROLES",
+        "CONFIG_ENVIRONMENT_VARIABLE",
+        "PARTICIPANT_URL_VARIABLE",
+        "table_link",
+        "demo_folder",
+    ],
+    ".store": ["SubmissionStore", "StoreError", "SubmissionRefused", "RoundState"],
+    "toolkit.prioritise.consensus": [
+        "compare_rounds",
+        "agreement_baseline",
+        "ShortlistOverlap",
+        "AgreementBaseline",
+        "GroupEffect",
+        "RoundChange",
+        "KendallW",
+        "RoomConsensus",
+        "AGGREGATIONS",
+        "kendalls_w",
+        "aggregate_weights",
+        "room_consensus",
+    ],
+    ".views": ["ParticipantApp", "FacilitatorApp"],
+    ".server": ["WorkshopServer", "VoilaProcess", "start_server", "serve"],
 }
 
 
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
-
-
-__all__ = list(_EXPORTS)
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)

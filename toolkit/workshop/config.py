@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -28,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit import defaults
+from toolkit._toml import TomlFileError, read_toml
 from toolkit.prioritise.criteria import CANDIDATE_COLUMN, LABEL_COLUMN, Criterion
 from toolkit.prioritise.scoring import DEFAULT_PER_COHORT, Method, ScoringModel
 from toolkit.workshop._config_settings import (
@@ -444,9 +444,9 @@ def load_workshop(config_path: str | os.PathLike[str]) -> Workshop:
     if not path.is_file():
         raise FileNotFoundError(f"{caller}: no workshop configuration at {str(path)!r}.")
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"{caller}: {str(path)!r} is not valid TOML: {error}") from None
+        document = read_toml(path)
+    except TomlFileError as error:
+        raise ValueError(f"{caller}: {str(path)!r} {error.problem}.") from None
     settings = document.get("workshop")
     if not isinstance(settings, dict):
         raise ValueError(f"{caller}: {str(path)!r} has no [workshop] table.")
