@@ -1,4 +1,4 @@
-"""Benchmark the cohort cube: build_cube on DuckDB against idiomatic pandas and polars lazy.
+"""Benchmark the segment cube: build_cube on DuckDB against idiomatic pandas and polars lazy.
 
 For each population size the demo persons are written to Parquet once (reused from
 ``benchmarks/_data/`` when present), then each implementation builds the Bridges to Health
@@ -342,7 +342,7 @@ def main() -> int:
     args = parser.parse_args()
     sizes = args.persons or ([1_000_000] if args.quick else [1_000_000, 10_000_000])
     listed = ", ".join(f"{n:,}" for n in sizes)
-    print(f"cohort cube benchmark: {listed} persons; engines {', '.join(args.engines)}")
+    print(f"segment cube benchmark: {listed} persons; engines {', '.join(args.engines)}")
     for persons in sizes:
         bench(persons, args.engines, args.repeats, args.seed)
     return 0

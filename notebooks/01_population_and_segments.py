@@ -99,11 +99,12 @@ by_rule = segmented.groupby(["segment", "segment_rule"], observed=True).size()
 print(by_rule.rename("persons").to_string())
 
 # %% [markdown]
-# ## The cohort cube
+# ## The segment cube
 #
-# The cube holds counts by segment, age band, sex, deprivation decile and place: every later
-# step works from it, and it scales to a whole region (DuckDB scans millions of rows in
-# seconds; `engine="spark"` runs the same query on Spark).
+# The segment cube holds counts by segment, age band, sex, deprivation decile and place: the
+# rest of this notebook works from it (notebook 2 builds the same cube), and it scales to a
+# whole region (DuckDB scans millions of rows in seconds; `engine="spark"` runs the same query
+# on Spark).
 
 # %% tags=["nbval-check-output"]
 cube = build_cube(persons, model=model)

@@ -51,10 +51,11 @@ pd.set_option("display.max_colwidth", 70)
 # %% [markdown]
 # ## 1. Prepare the workshop
 #
-# `demo_workshop` builds a small synthetic system, its cube and candidate priorities, and
-# writes them with a workshop configuration file to a cache folder. For your own system use
-# `toolkit.workshop.prepare_workshop(cube, out_dir=...)`. We keep this run's submissions in
-# a fresh folder so that the notebook gives the same answer every time.
+# `demo_workshop` builds a small synthetic system, its cohort cube and the themes measured on
+# it, and writes them with a workshop configuration file to a cache folder. For your own
+# system use `toolkit.workshop.prepare_workshop(prioritise_persons(persons), out_dir=...)`
+# (`prioritise_persons` from `toolkit.prioritise`). We keep this run's submissions in a fresh
+# folder so that the notebook gives the same answer every time.
 
 # %%
 session = Path(tempfile.mkdtemp(prefix="pophealth-04-"))

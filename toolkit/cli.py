@@ -81,7 +81,7 @@ def _cmd_cube(args: argparse.Namespace) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     cube.to_parquet(out, index=False)
     persons = int(cube["persons"].sum())
-    print(f"wrote the cohort cube ({len(cube):,} cells, {persons:,} persons) to {out}")
+    print(f"wrote the segment cube ({len(cube):,} cells, {persons:,} persons) to {out}")
     return 0
 
 
@@ -324,7 +324,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     validate.set_defaults(handler=_cmd_validate)
 
-    cube = commands.add_parser("cube", help="segment persons and build the cohort cube")
+    cube = commands.add_parser("cube", help="segment persons and build the segment cube")
     cube.add_argument("input", help="persons file, folder or glob (Parquet or CSV)")
     cube.add_argument("--out", required=True, help="where to write the cube (Parquet)")
     cube.add_argument("--model", default=DEFAULT_MODEL, help="segmentation model or rules file")

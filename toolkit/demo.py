@@ -1,7 +1,7 @@
 """The main job on the built-in demo system (``pophealth demo``).
 
 Synthesise the fictional integrated care system, check it against the data contract, build the
-cohort cube, compare emergency admissions across deprivation, and suggest a shortlist of
+segment cube, compare emergency admissions across deprivation, and suggest a shortlist of
 priorities, printing what an analyst would look at first; then render the same results as the
 board report (:func:`toolkit.report.compute_board_figures` computes them once) and write the
 quarterly update, so that ``make demo`` always runs the whole pipeline.
@@ -78,7 +78,7 @@ def run_demo(
         f"across {areas['place'].nunique()} places (seed {seed})."
     )
     print(f"Data contract: persons and areas pass. {join_report}")
-    print(f"\nPopulation segments (Bridges to Health), {len(cube):,} cells in the cohort cube:")
+    print(f"\nPopulation segments (Bridges to Health), {len(cube):,} cells in the segment cube:")
     print(_format_segment_summary(summary))
     print("\nEmergency admissions by deprivation (age-standardised to ESP2013):")
     print(profile.summary())

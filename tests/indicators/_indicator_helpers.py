@@ -118,7 +118,7 @@ def life_table_frame(areas: int = 2, seed: int = 0) -> pd.DataFrame:
 
 
 def make_cube(places: int = 2, seed: int = 0, gradient: float = 0.08) -> pd.DataFrame:
-    """A small tidy cohort cube: place × IMD decile × ESP2013 band × sex."""
+    """A small tidy segment cube (one segment, "all"): place × IMD decile × ESP2013 band × sex."""
     rng = np.random.default_rng(seed)
     rows = []
     for place in range(places):

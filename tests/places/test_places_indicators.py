@@ -187,7 +187,7 @@ def test_inputs_are_checked(demo_system):
     with pytest.raises(ValueError, match="overwrite the areas' column\\(s\\) value"):
         area_indicators(persons, areas.assign(value=1.0))
     cube = persons_by_lsoa_and_band(persons, "emergency_admissions").drop(columns="lsoa")
-    with pytest.raises(ValueError, match="standard cohort cube has no 'lsoa'"):
+    with pytest.raises(ValueError, match=r"Neither cube \(segment or cohort\) has 'lsoa'"):
         area_indicators(cube, areas)
     with pytest.raises(ValueError, match="no 'bed_days_x' column"):
         area_indicators(persons, areas, events="bed_days_x")

@@ -174,7 +174,10 @@ def test_bad_options_are_refused(kwargs, error, match):
 
 
 def test_bad_cubes_are_refused():
-    with pytest.raises(DataContractError, match=r"column 'persons' is missing; a cohort cube"):
+    with pytest.raises(
+        DataContractError,
+        match=r"column 'persons' is missing; a cube from toolkit\.segment\.build_cube ",
+    ):
         candidate_priorities(hand_cube().drop(columns="persons"), outcomes=OUTCOMES)
     negative = hand_cube()
     negative.loc[3, "deaths"] = -1

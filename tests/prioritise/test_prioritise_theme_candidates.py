@@ -168,7 +168,9 @@ def test_input_unchanged_and_bad_options_refused(cube):
         theme_candidates(cube, within="quintile")
     with pytest.raises(ValueError, match="'years' parameter"):
         theme_candidates(cube, years=0)
-    with pytest.raises(DataContractError, match="is missing; a cohort cube"):
+    with pytest.raises(
+        DataContractError, match="is missing; a cube from toolkit.segment.build_cohort_cube "
+    ):
         theme_candidates(cube.table.drop(columns=["deaths_under_75"]))
     with pytest.raises(TypeError, match="a pandas DataFrame or a CohortCube"):
         theme_candidates([1, 2])

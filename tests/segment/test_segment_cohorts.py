@@ -339,7 +339,9 @@ def test_values_are_checked_as_for_the_segment_cube(persons):
     with pytest.raises(DataContractError, match=r"2 problems found") as error:
         build_cohort_cube(bad)
     assert "column 'age': 1 row is outside 0 to 120 (row 5: 130)" in str(error.value)
-    with pytest.raises(DataContractError, match="lacks columns the cohort cube needs: 'died'"):
+    with pytest.raises(
+        DataContractError, match="lacks columns the segment and cohort cubes need: 'died'"
+    ):
         build_cohort_cube(persons.drop(columns="died"))
 
 
@@ -489,3 +491,28 @@ def test_a_block_holds_at_most_63_cohorts():
     table = ibis.table({"age": "int64"}, name="persons")
     with pytest.raises(ValueError, match="'blocks' parameter of cohort_expression must be"):
         cohort_expression(table, [[load_cohorts()[0]] * 64])
+
+
+def test_the_engine_sums_in_binary_floats_never_decimals(persons):
+    """Ibis writes a float64 literal as ``1.0``, which DuckDB types DECIMAL: yes/no words
+    and check counts built from such literals were summed as 128-bit decimals (slower, and
+    cast back on the way out). Every column of the engine's aggregate is an integer or a
+    double."""
+    import ibis
+
+    from toolkit.segment.cohorts import _plan
+    from toolkit.segment.model import load_rules
+
+    con = ibis.duckdb.connect()
+    try:
+        table = con.create_table("persons", persons)
+        plan, _, _ = _plan(table.columns, load_cohorts(), load_rules("bridges_to_health"))
+        flags = {"_broken": table["age"] > 200}
+        expression = cohort_expression(table, plan.blocks, plan.model, counts=flags)
+        described = con.con.execute(f"DESCRIBE {con.compile(expression)}").fetchall()
+    finally:
+        con.disconnect()
+    types = {name: kind for name, kind, *_ in described}
+    assert any(name.startswith("_flags_") for name in types)
+    assert not {name: kind for name, kind in types.items() if "DECIMAL" in kind}, types
+    assert types["_broken"] == "DOUBLE"

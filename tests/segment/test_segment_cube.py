@@ -1,4 +1,4 @@
-"""The cohort cube on DuckDB: shape, reconciliation with the persons table, file inputs,
+"""The segment cube on DuckDB: shape, reconciliation with the persons table, file inputs,
 the segment summary and the ``pophealth cube`` command."""
 
 from __future__ import annotations
@@ -229,7 +229,9 @@ def test_file_errors(tmp_path, persons):
 # Errors
 # --------------------------------------------------------------------------------------
 def test_missing_cube_columns_are_named(persons):
-    with pytest.raises(DataContractError, match="lacks columns the cohort cube needs: 'bed_days'"):
+    with pytest.raises(
+        DataContractError, match="lacks columns the segment and cohort cubes need: 'bed_days'"
+    ):
         build_cube(persons.drop(columns="bed_days"))
     with pytest.raises(DataContractError, match="join_persons_to_areas"):
         build_cube(persons.drop(columns="imd_decile"))

@@ -83,7 +83,7 @@ def test_prepare_rejects_bad_settings(tmp_path, candidates, options, error, word
 
 
 def test_prepare_rejects_bad_data(tmp_path, candidates):
-    with pytest.raises(ValueError, match="candidates table .* or a cohort cube"):
+    with pytest.raises(ValueError, match="candidates table .* or a segment cube"):
         prepare_workshop(candidates.drop(columns="candidate"), out_dir=tmp_path)
     broken = candidates.assign(burden=candidates["burden"].where(candidates.index != 4))
     with pytest.raises(DataContractError, match="'burden'.*'c04'"):

@@ -118,7 +118,8 @@ AREAS_RULES: Final[dict[str, ColumnRule]] = {
     "imd_rank": ColumnRule("whole", False, True),
 }
 
-#: Standardisation rules of the cohort cube.
+#: Standardisation rules of the segment cube (the cohort cube's columns of the same names
+#: follow them too).
 CUBE_RULES: Final[dict[str, ColumnRule]] = {
     "segment": ColumnRule("text", True, False),
     "age_band": ColumnRule("band", True, False),

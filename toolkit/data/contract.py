@@ -157,7 +157,7 @@ ESP2013_WEIGHTS: Final[tuple[int, ...]] = (
     1000,
 )
 
-#: Dimensions and measures of the tidy cohort cube.
+#: Dimensions and measures of the tidy segment cube (:func:`toolkit.segment.build_cube`).
 CUBE_DIMENSIONS: Final[tuple[str, ...]] = ("segment", "age_band", "sex", "imd_decile", "place")
 CUBE_MEASURES: Final[tuple[str, ...]] = (
     ("persons", "deaths")

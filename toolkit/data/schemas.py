@@ -1,4 +1,4 @@
-"""The data contract: pandera models of the persons, areas and cohort cube tables.
+"""The data contract: pandera models of the persons, areas and segment cube tables.
 
 Decisions that fix the columns (every stage, and ``toolkit.data.synth``, relies on them)
 ----------------------------------------------------------------------------------------
@@ -54,7 +54,7 @@ Areas, one row per LSOA
     Optional ``imd_rank`` (nullable ``Int64`` >= 1, 1 = most deprived) and ``geometry`` (a
     GeoDataFrame in EPSG:27700).
 
-Cube, tidy, one row per cell
+Segment cube, tidy, one row per cell
     dimensions ``segment`` (text, never blank), ``age_band`` (``ESP2013_BANDS``), ``sex``
     (``"F"``/``"M"``), ``imd_decile`` (nullable ``Int64``: blank is the reported category
     "deprivation unknown"), ``place`` (text; blank is the category "place unknown"); measures
@@ -265,7 +265,7 @@ PERSONS_SCHEMA: Final[pa.DataFrameSchema] = _persons_schema()
 #: The areas contract (one row per LSOA).
 AREAS_SCHEMA: Final[pa.DataFrameSchema] = _areas_schema()
 
-#: The tidy cohort cube contract.
+#: The tidy segment cube contract.
 CUBE_SCHEMA: Final[pa.DataFrameSchema] = _cube_schema()
 
 

@@ -513,7 +513,7 @@ def validate_areas(
 
 @renamed({"df": "data"})
 def validate_cube(data: pd.DataFrame, *, source: str | None = None) -> pd.DataFrame:
-    """Check a tidy cohort cube against the contract and return it standardised.
+    """Check a tidy segment cube against the contract and return it standardised.
 
     A blank ``imd_decile`` is the category "deprivation unknown" and a blank ``place`` the
     category "place unknown"; both are allowed and kept.

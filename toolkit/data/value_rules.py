@@ -489,7 +489,8 @@ def value_problems(
     columns : sequence of str
         The columns to check (present in ``frame``).
     table : {"persons", "cube"}
-        Whose contract: the persons' or the cube's (a cohort cube's measures are the cube's).
+        Whose contract: the persons' or the segment cube's (a cohort cube's measures follow
+        the segment cube's).
     first_row : int
         The spreadsheet row of the table's first row.
 

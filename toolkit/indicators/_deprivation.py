@@ -1,4 +1,4 @@
-"""The rows of a cohort cube by deprivation, shared by the inequality summaries.
+"""The rows of a cube (segment or cohort) by deprivation, shared by the inequality summaries.
 
 The constraints of the cube's columns and options, and the first step of every
 deprivation function: rows without a quantile left out and reported in an

@@ -76,8 +76,8 @@ def directly_standardised_rate(
     Parameters
     ----------
     data : pandas.DataFrame
-        Tidy rows with an age band; rows sharing a group and band are summed (so a cohort
-        cube is aggregated over its other dimensions).
+        Tidy rows with an age band; rows sharing a group and band are summed (so a cube,
+        segment or cohort, is aggregated over its other dimensions).
     events : str
         Column of events.
     population : str

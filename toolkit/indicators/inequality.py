@@ -1,8 +1,8 @@
-"""Inequality summaries of a cohort cube across deprivation.
+"""Inequality summaries of a cube (segment or cohort) across deprivation.
 
-The functions take a tidy cube (any subset the caller has filtered: a segment, a place,
-a sex) with an IMD decile column (1 = most deprived), an age band, a population and an
-events column, aggregate over the other dimensions and return tidy frames:
+The functions take a tidy cube (any subset the caller has filtered: a segment or cohort,
+a place, a sex) with an IMD decile column (1 = most deprived), an age band, a population
+and an events column, aggregate over the other dimensions and return tidy frames:
 
 - :func:`rate_by_deprivation`: age-standardised rate by decile or quintile;
 - :func:`deprivation_gap`: absolute and relative gap between the most and least deprived

@@ -417,8 +417,8 @@ def area_indicators(
         Either persons (one row per person, with ``person_id``, ``age``, ``lsoa`` and the
         events column), or counts aggregated by LSOA with ``lsoa``, ``age_band`` (ESP2013
         labels), the ``population`` column and the events column (other dimensions such
-        as ``sex`` or ``segment`` are summed over). The standard cohort cube has no
-        ``lsoa``: aggregate persons by LSOA for it, or pass the persons.
+        as ``sex`` or ``segment`` are summed over). Neither cube (segment or cohort) has
+        ``lsoa``: aggregate the persons by LSOA, or pass the persons themselves.
     areas : pandas.DataFrame or geopandas.GeoDataFrame
         The areas table (``lsoa``, ``lsoa_name``, ``imd_decile``, ``place``, optional
         ``imd_score``, ``population`` and ``geometry``). Each person's place is the place
@@ -478,7 +478,7 @@ def area_indicators(
     if absent:
         kind = "persons" if per_person else "aggregated counts"
         hint = (
-            " The standard cohort cube has no 'lsoa': pass the persons instead."
+            " Neither cube (segment or cohort) has 'lsoa': pass the persons instead."
             if "lsoa" in absent and not per_person
             else ""
         )

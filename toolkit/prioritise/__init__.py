@@ -8,7 +8,7 @@
   notebooks, the workshop and the board report render.
 
 - :func:`candidate_priorities` builds one row per candidate (a cohort and an outcome) with
-  criteria computed from the cohort cube: burden, age-standardised rate, cost per head,
+  criteria computed from the segment cube: burden, age-standardised rate, cost per head,
   inequality, Core20 share and, when given, the gap to a benchmark.
 - :func:`write_criteria_template` and :func:`read_criteria_scores` let analysts add
   their own criteria (evidence, Core20PLUS5, what communities said, feasibility).

@@ -53,7 +53,7 @@ def check_columns_present(
                 Problem(
                     column=column,
                     check="column_present",
-                    sentence=f"column '{column}' is missing; a cohort cube from {builder} has it.",
+                    sentence=f"column '{column}' is missing; a cube from {builder} has it.",
                 )
                 for column in absent
             ],

@@ -1,4 +1,4 @@
-"""Candidate priorities from the cohort cube: one row per cohort and outcome, with criteria.
+"""Candidate priorities from the segment cube: one row per cohort and outcome, with criteria.
 
 A candidate is a cohort (a segment of the cube, optionally within one deprivation quintile
 or one place) and an outcome (emergency admissions, A&E attendances, bed days, deaths,
@@ -192,7 +192,7 @@ def candidate_priorities(
     Parameters
     ----------
     data : pandas.DataFrame
-        The tidy cohort cube (:func:`toolkit.segment.build_cube`): dimensions
+        The tidy segment cube (:func:`toolkit.segment.build_cube`): dimensions
         ``segment``, ``age_band`` (ESP2013 bands), ``imd_decile`` (1 = most deprived;
         missing where unknown), ``place`` (needed with ``within="place"``), other
         dimensions such as ``sex`` are summed over; measures ``persons``, ``cost_gbp``
@@ -531,7 +531,7 @@ def demo_shortlist(
     Parameters
     ----------
     data : pandas.DataFrame
-        The cohort cube.
+        The segment cube (:func:`toolkit.segment.build_cube`).
     size : int
         Shortlist size (5 by default, at most 7).
     outcomes : sequence of str

@@ -26,7 +26,7 @@ from toolkit.report.inputs import ReportInputs
 #: Steps of :func:`compute_board_figures`, in order, as shown on its progress bar.
 BOARD_STEPS: tuple[str, ...] = (
     "reading and checking the data",
-    "building the cohort cube",
+    "building the segment cube",
     "comparing outcomes across deprivation",
     "measuring the themes and scoring them",
     "linking the report's tables",

@@ -1,6 +1,6 @@
 """The sections of the board report, in board language: figures in, tables, text and charts out.
 
-Each function takes results of the statistics modules (the cohort cube, a
+Each function takes results of the statistics modules (the segment cube, a
 :class:`~toolkit.indicators.DeprivationProfile`, the shortlist of
 :func:`toolkit.prioritise.demo_shortlist`, a workshop :class:`DecisionLog`) and returns a
 :class:`~toolkit.report.BoardTable`, :class:`~toolkit.report.BoardText` or a figure. None
@@ -138,7 +138,7 @@ def segment_figures(cube: pd.DataFrame, *, labels: Mapping[str, str] | None = No
     Parameters
     ----------
     cube : pandas.DataFrame
-        The cohort cube (:func:`toolkit.segment.build_cube`). Not changed.
+        The segment cube (:func:`toolkit.segment.build_cube`). Not changed.
     labels : mapping of str to str, optional
         Plain-English segment names (``load_rules(...).labels``).
 

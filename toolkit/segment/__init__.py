@@ -1,13 +1,14 @@
-"""Segment the population into cohorts and build the cohort cube.
+"""Segment the population into cohorts and build the segment and cohort cubes.
 
 - :func:`assign_segments` adds each person's ``segment`` and the ``segment_rule`` that
   decided it;
 - :func:`build_cube` segments and aggregates persons (a DataFrame or Parquet/CSV files)
-  into the tidy cube on DuckDB or Spark;
+  into the tidy segment cube on DuckDB or Spark;
 - :func:`segment_summary` gives persons, deaths, cost and activity by segment;
-- :func:`build_cohort_cube` counts persons in every overlapping cohort they belong to
-  (conditions, condition groups, population groups, ethnic groups and segments), with the
-  mortality table by life-table age band; :func:`load_cohorts` reads the catalogue;
+- :func:`build_cohort_cube` builds the cohort cube: persons counted in every overlapping
+  cohort they belong to (conditions, condition groups, population groups, ethnic groups
+  and segments), with the mortality table by life-table age band; :func:`load_cohorts`
+  reads the catalogue;
 - :func:`check_persons_file` checks a persons file (Parquet or CSV, any size) against the
   data contract in DuckDB, without loading it (``pophealth validate``);
 - :func:`load_rules` reads a built-in model or a user's TOML/YAML rules file.

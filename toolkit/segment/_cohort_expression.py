@@ -278,17 +278,18 @@ def cohort_expression(
     # Yes/no measures are packed two to a float64 word (26 bits each), which halves their
     # sums; a field cannot carry into the next while a group has fewer than 2**26
     # persons (checked when expanding), and the word's sum stays exact (below 2**52).
+    # Each word is built in integers and cast: Ibis writes a float64 literal as ``1.0``,
+    # which DuckDB reads as a DECIMAL, so the sums were 128-bit decimals.
     flags = [(table[activity] > 0).fill_null(False) for activity in ACTIVITY_COLUMNS]
     flags += [_flag(table[flag]) for flag in optional_flags]
+    zero = ibis.literal(0, type="int64")
     for index in range(0, len(flags), FLAGS_PER_WORD):
-        word = ibis.literal(0.0, type="float64")
+        word = zero
         for place, flag in enumerate(flags[index : index + FLAGS_PER_WORD]):
-            one = ibis.literal(float(1 << (FLAG_BITS * place)), type="float64")
-            word = word + ibis.ifelse(flag, one, ibis.literal(0.0, type="float64"))
-        columns[f"{FLAGS}_{index // FLAGS_PER_WORD}"] = word
-    one, zero = ibis.literal(1.0, type="float64"), ibis.literal(0.0, type="float64")
+            word = word + ibis.ifelse(flag, ibis.literal(1 << (FLAG_BITS * place)), zero)
+        columns[f"{FLAGS}_{index // FLAGS_PER_WORD}"] = word.cast("float64")
     for name, flag in (counts or {}).items():
-        columns[name] = ibis.ifelse(flag, one, zero)
+        columns[name] = ibis.ifelse(flag, 1, 0).cast("float64")
     sums = [name for name in columns if name not in keys and name not in masks]
     persons = table.select(**columns)
 

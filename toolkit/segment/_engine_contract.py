@@ -3,9 +3,9 @@
 :func:`toolkit.data.read_persons` standardises a persons file in pandas (trim spaces, map
 codings such as ``m``/``f`` and ``Y``/``N``, read "£1,250" as 1250) and then checks it.
 This module writes the same standardisation and the same value rules as SQL over a file
-that DuckDB scans with every column as it is stored (CSV as text), so that the cohort cube
-reads the columns the readers read, takes the values the readers take, and refuses what
-they refuse, without loading the file.
+that DuckDB scans with every column as it is stored (CSV as text), so that both cubes
+(segment and cohort) read the columns the readers read, take the values the readers take,
+and refuse what they refuse, without loading the file.
 
 Agreement with the readers is kept in one direction by construction and in the other by
 the caller: every value the readers refuse breaks a rule here (the SQL is, if anything,

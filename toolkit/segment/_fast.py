@@ -43,8 +43,8 @@ def fast_aggregate(
     values of each text column with few values (their tests and own rules, see
     :class:`toolkit.segment._fast_reading.ByValue`) and (with ``validate``) a scan of the
     ``person_id`` hashes (:func:`hash_surplus`).
-    ``aggregate`` (the cube's or the cohort cube's expression, given flags whose persons
-    to count) runs over the files read as they stand (the view of
+    ``aggregate`` (the segment cube's or the cohort cube's expression, given flags whose
+    persons to count) runs over the files read as they stand (the view of
     :func:`toolkit.segment._fast_reading.fast_query`) and counts, in the same
     group-by, the persons, and those whose rows do not read as they stand or, with
     ``validate``, break a rule. The aggregate is returned when that count is zero, there

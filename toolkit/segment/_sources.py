@@ -141,7 +141,7 @@ def check_required_columns(columns: Sequence[str], label: str) -> None:
             else ""
         )
         raise DataContractError(
-            f"The {label} lacks columns the cohort cube needs: "
+            f"The {label} lacks columns the segment and cohort cubes need: "
             f"{', '.join(repr(name) for name in missing)}.{hint}",
             source=label,
         )

@@ -1,4 +1,4 @@
-"""The cohort cube: persons segmented and aggregated, written once as an Ibis expression.
+"""The segment cube: persons segmented and aggregated, written once as an Ibis expression.
 
 :func:`cube_expression` segments a persons table with a model's rules and aggregates it by
 segment, ESP2013 age band, sex, IMD decile and place. :func:`build_cube` runs that one
@@ -188,7 +188,7 @@ def build_cube(
     progress: bool = False,
     spark_session: SparkSession | None = None,
 ) -> pd.DataFrame:
-    """Segment persons and aggregate them into the tidy cohort cube.
+    """Segment persons and aggregate them into the tidy segment cube.
 
     Parameters
     ----------
@@ -351,7 +351,7 @@ def _run(
         if "out of bounds" not in str(error):
             raise
         raise DataContractError(
-            f"A sum in the cohort cube of the {label} exceeds the 64-bit integer range; "
+            f"A sum in the segment cube of the {label} exceeds the 64-bit integer range; "
             "check the activity counts for corrupt values.",
             source=label,
         ) from error
@@ -457,7 +457,7 @@ def segment_summary(
     Parameters
     ----------
     data : pandas.DataFrame
-        A cohort cube from :func:`build_cube` (it scales to any population), persons
+        A segment cube from :func:`build_cube` (it scales to any population), persons
         from :func:`assign_segments` (with a ``segment`` column), or a persons table
         without segments, which is segmented with ``model`` through :func:`build_cube`.
     model : {"bridges_to_health", "age_ltc"}, path or SegmentationModel, optional

@@ -160,7 +160,7 @@ def check_persons_file(path: str | os.PathLike[str]) -> CheckReport:
     See Also
     --------
     toolkit.data.read_persons : read and check a file in pandas, returning the table.
-    toolkit.segment.build_cube : check and aggregate the files into the cohort cube.
+    toolkit.segment.build_cube : check and aggregate the files into the segment cube.
 
     Notes
     -----

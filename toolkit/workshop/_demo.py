@@ -160,13 +160,14 @@ def demo_workshop(
     """Prepare a demo workshop on a small synthetic system and return its configuration file.
 
     The candidates are built once (a synthetic system of ``persons`` people, its cohort
-    cube and :func:`toolkit.prioritise.candidate_priorities`; a few seconds) and cached
-    outside the repository, in ``$POPHEALTH_CACHE_DIR`` or the user's cache folder, keyed
-    by the code that makes them. Each call rewrites the configuration in ``folder`` and
-    keeps the store there: submissions, rounds and the facilitator's changes to the
-    tables survive a restart. The store's file name carries a key of the demo's criteria
-    and candidate ids, so a demo whose candidates changed starts a new store beside the
-    old one (which is kept) instead of mixing submissions about different candidates.
+    cube and the themes measured on it by :func:`toolkit.prioritise.prioritise_persons`;
+    a few seconds) and cached outside the repository, in ``$POPHEALTH_CACHE_DIR`` or the
+    user's cache folder, keyed by the code that makes them. Each call rewrites the
+    configuration in ``folder`` and keeps the store there: submissions, rounds and the
+    facilitator's changes to the tables survive a restart. The store's file name carries a
+    key of the demo's criteria and candidate ids, so a demo whose candidates changed starts
+    a new store beside the old one (which is kept) instead of mixing submissions about
+    different candidates.
 
     Parameters
     ----------

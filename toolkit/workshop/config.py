@@ -1,6 +1,6 @@
 """Preparing a workshop once, so that every participant's kernel starts quickly.
 
-:func:`prepare_workshop` turns a cohort cube (or a ready candidates table) into a small
+:func:`prepare_workshop` turns a segment cube (or a ready candidates table) into a small
 folder: the candidates (Parquet), the criteria (JSON), the candidates that could not be
 assessed (CSV) and a configuration file (TOML) naming the workshop, the store, the
 shortlist size and the dots each table may spend. :func:`load_workshop` reads it back in
@@ -243,7 +243,7 @@ def _candidates_from(
         return candidates, candidates.attrs.get("excluded")
     raise ValueError(
         "The 'source' parameter of prepare_workshop must be a candidates table (with a "
-        f"'{CANDIDATE_COLUMN}' column) or a cohort cube (with 'segment' and 'persons'). "
+        f"'{CANDIDATE_COLUMN}' column) or a segment cube (with 'segment' and 'persons'). "
         f"Got columns {list(source.columns)[:10]} instead."
     )
 
@@ -272,7 +272,7 @@ def prepare_workshop(
     source : Prioritisation or pandas.DataFrame
         The prioritisation the room is to weigh (:func:`toolkit.prioritise.prioritise`;
         its candidates, criteria, scoring method and one-per-theme rule are used), a
-        cohort cube (:func:`toolkit.segment.build_cube`), from which segment candidates
+        segment cube (:func:`toolkit.segment.build_cube`), from which segment candidates
         are built with :func:`toolkit.prioritise.candidate_priorities`, or a candidates
         table (one row per candidate, with ``candidate``, ``label`` and the criteria
         columns).
