@@ -412,3 +412,25 @@ def test_unknown_columns_and_wrong_types(spec):
         spec.call(data, by="nope")
     with pytest.raises(TypeError, match=r"'(data|cube)' parameter .* must be a pandas DataFrame"):
         spec.call(data.to_dict())
+
+
+def test_braces_in_column_names_and_row_labels_are_kept_in_messages():
+    # The rows are put into the message by replacing its "{rows}", not by str.format.
+    data = pd.DataFrame(
+        {"deaths {rows}": [1, -1, 2], "people {0}": [10, 10, 10]}, index=["{rows}", "b}", "c"]
+    )
+    with pytest.raises(ValueError) as error:
+        indicators.crude_rate(data, events="deaths {rows}", population="people {0}")
+    assert str(error.value) == (
+        "The 'events' column 'deaths {rows}' of crude_rate has negative or infinite values "
+        "in 1 row ('b}'). Counts and populations must be zero or more."
+    )
+    data.loc["b}", "deaths {rows}"] = 1
+    data.loc[["{rows}", "c"], "people {0}"] = 0
+    with pytest.raises(ValueError) as error:
+        indicators.crude_rate(data, events="deaths {rows}", population="people {0}")
+    assert str(error.value) == (
+        "The 'population' column 'people {0}' of crude_rate is zero or missing where "
+        "'deaths {rows}' has events, in 2 rows ('{rows}', 'c'). Every event needs a "
+        "population at risk."
+    )

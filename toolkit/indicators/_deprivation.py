@@ -75,19 +75,19 @@ def deprivation_frame(
             ExcludedRowsWarning,
             stacklevel=stacklevel + 1,
         )
-    present = ranks[~missing]
     if quintiles:
-        bad = ~missing & ~(np.isin(ranks, np.arange(1, 11)))
-        if bad.any():
-            raise ValueError(
-                f"The 'quantile' column {quantile!r} of {func} must hold IMD deciles 1 to 10 "
-                f"to make quintiles; it does not in {v.rows_text(cube.index[bad])}."
-            )
-    elif (present < 1).any() or not np.array_equal(present, np.round(present)):
-        bad = ~missing & ((ranks < 1) | (ranks != np.round(ranks)))
-        raise ValueError(
+        v.refuse_rows(
+            cube.index,
+            ~missing & ~(np.isin(ranks, np.arange(1, 11))),
+            f"The 'quantile' column {quantile!r} of {func} must hold IMD deciles 1 to 10 "
+            f"to make quintiles; it does not in {{rows}}.",
+        )
+    else:
+        v.refuse_rows(
+            cube.index,
+            ~missing & ((ranks < 1) | (ranks != np.round(ranks))),
             f"The 'quantile' column {quantile!r} of {func} must hold whole numbers from 1 "
-            f"(most deprived); it does not in {v.rows_text(cube.index[bad])}."
+            f"(most deprived); it does not in {{rows}}.",
         )
     columns = list(dict.fromkeys([*by, quantile, *measures.values(), *carried]))
     frame = cube.loc[~missing, columns]

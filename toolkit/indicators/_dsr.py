@@ -243,12 +243,12 @@ def directly_standardised_rate(
 
 def _band_codes(data: pd.DataFrame, age_band: str, func: str) -> tuple[np.ndarray, int]:
     """Return codes for the age bands as given (a column standard has no fixed bands)."""
-    missing = data[age_band].isna().to_numpy()
-    if missing.any():
-        raise ValueError(
-            f"The 'age_band' column {age_band!r} of {func} must not have missing values; "
-            f"it does in {v.rows_text(data.index[missing])}."
-        )
+    v.refuse_rows(
+        data.index,
+        data[age_band].isna().to_numpy(),
+        f"The 'age_band' column {age_band!r} of {func} must not have missing values; "
+        f"it does in {{rows}}.",
+    )
     codes, labels = pd.factorize(data[age_band].astype(str))
     return codes.astype(np.int64), len(labels)
 
@@ -261,28 +261,28 @@ def _standard_from_column(
     The column must be numeric, complete and zero or more, and agree within a cell.
     """
     standard = v.numeric_column(data, column, "standard_population", func)
-    missing = np.isnan(standard)
-    if missing.any():
-        raise ValueError(
-            f"The 'standard_population' column {column!r} of {func} must not have missing "
-            f"values; it does in {v.rows_text(data.index[missing])}."
-        )
-    negative = standard < 0
-    if negative.any():
-        raise ValueError(
-            f"The 'standard_population' column {column!r} of {func} must be zero or more; "
-            f"it is not in {v.rows_text(data.index[negative])}."
-        )
+    v.refuse_rows(
+        data.index,
+        np.isnan(standard),
+        f"The 'standard_population' column {column!r} of {func} must not have missing "
+        f"values; it does in {{rows}}.",
+    )
+    v.refuse_rows(
+        data.index,
+        standard < 0,
+        f"The 'standard_population' column {column!r} of {func} must be zero or more; "
+        f"it is not in {{rows}}.",
+    )
     low = np.full(size, np.inf)
     high = np.full(size, -np.inf)
     np.minimum.at(low, cells, standard)
     np.maximum.at(high, cells, standard)
-    differs = (low != high)[cells]
-    if differs.any():
-        raise ValueError(
-            f"The 'standard_population' column {column!r} of {func} differs between rows of "
-            f"the same group and age band, in {v.rows_text(data.index[differs])}."
-        )
+    v.refuse_rows(
+        data.index,
+        (low != high)[cells],
+        f"The 'standard_population' column {column!r} of {func} differs between rows of "
+        f"the same group and age band, in {{rows}}.",
+    )
     return np.where(np.isfinite(high), high, 0.0)
 
 
@@ -301,22 +301,23 @@ def _frequency_breakdown(
     (cell, frequency) and must agree across the frequencies of a cell.
     """
     frequency = v.numeric_column(data, event_frequency, "event_frequency", func)
-    bad = ~(np.isfinite(frequency) & (frequency >= 1))
-    if bad.any():
-        raise ValueError(
-            f"The 'event_frequency' column {event_frequency!r} of {func} must be 1 or more "
-            f"(events per person); it is not in {v.rows_text(data.index[bad])}."
-        )
+    v.refuse_rows(
+        data.index,
+        ~(np.isfinite(frequency) & (frequency >= 1)),
+        f"The 'event_frequency' column {event_frequency!r} of {func} must be 1 or more "
+        f"(events per person); it is not in {{rows}}.",
+    )
     freq_codes, freq_values = pd.factorize(frequency, sort=True)
     band_population, _, bad_rows = v.value_repeated_per_cell(
         populations, cells, freq_codes, size, len(freq_values)
     )
-    if bad_rows.any():
-        raise ValueError(
-            f"The 'population' column of {func} differs between the event frequencies of the "
-            f"same group and age band, in {v.rows_text(data.index[bad_rows])}. With "
-            "independent_events=False each frequency row repeats the band's population."
-        )
+    v.refuse_rows(
+        data.index,
+        bad_rows,
+        f"The 'population' column of {func} differs between the event frequencies of the "
+        f"same group and age band, in {{rows}}. With "
+        "independent_events=False each frequency row repeats the band's population.",
+    )
     # persons with f events = events / f; their variance weight is f² · persons = f · events
     weighted = np.bincount(cells, weights=counts * frequency, minlength=size)
     return band_population, weighted

@@ -35,6 +35,7 @@ __all__ = [
     "group_rows",
     "limit_columns",
     "numeric_column",
+    "refuse_rows",
     "result_frame",
     "rows_text",
     "scaled_limits",
@@ -139,16 +140,47 @@ def numeric_column(data: pd.DataFrame, column: str, param: str, func: str) -> np
     return series.to_numpy(dtype="float64", na_value=np.nan)
 
 
+def refuse_rows(index: pd.Index, bad: np.ndarray, message: str) -> None:
+    """Refuse the rows at fault, naming them in the message.
+
+    The one check behind every "... in 2 rows (3, 7)." refusal: nothing happens unless a
+    row is bad.
+
+    Parameters
+    ----------
+    index : pandas.Index
+        The row labels of the frame checked (``data.index``).
+    bad : numpy.ndarray
+        One boolean per row, true where the row is at fault.
+    message : str
+        The error message, with ``{rows}`` where the rows are to be named (by
+        :func:`rows_text`). It is not a format string: only the last ``{rows}`` is
+        replaced, so braces in column names (even ``{rows}`` before the placeholder) stay
+        as they are.
+
+    Raises
+    ------
+    ValueError
+        Some row is bad.
+    """
+    if bad.any():
+        head, placeholder, tail = message.rpartition("{rows}")
+        if placeholder:
+            message = f"{head}{rows_text(index[bad])}{tail}"
+        raise ValueError(message)
+
+
 def check_not_negative(
     values: np.ndarray, data: pd.DataFrame, column: str, param: str, func: str
 ) -> None:
     """Refuse negative (or infinite) counts, naming the rows."""
     bad = ~np.isnan(values) & ((values < 0) | ~np.isfinite(values))
-    if bad.any():
-        raise ValueError(
-            f"The '{param}' column {column!r} of {func} has negative or infinite values in "
-            f"{rows_text(data.index[bad])}. Counts and populations must be zero or more."
-        )
+    refuse_rows(
+        data.index,
+        bad,
+        f"The '{param}' column {column!r} of {func} has negative or infinite values in "
+        f"{{rows}}. Counts and populations must be zero or more.",
+    )
 
 
 def count_column(data: pd.DataFrame, column: str, param: str, func: str) -> np.ndarray:
@@ -170,12 +202,13 @@ def check_population_for_events(
 ) -> None:
     """Refuse rows with events but a zero or missing population."""
     bad = (np.nan_to_num(events) > 0) & ~(population > 0)
-    if bad.any():
-        raise ValueError(
-            f"The '{population_param}' column {population_column!r} of {func} is zero or "
-            f"missing where {events_column!r} has events, in {rows_text(data.index[bad])}. "
-            "Every event needs a population at risk."
-        )
+    refuse_rows(
+        data.index,
+        bad,
+        f"The '{population_param}' column {population_column!r} of {func} is zero or "
+        f"missing where {events_column!r} has events, in {{rows}}. "
+        "Every event needs a population at risk.",
+    )
 
 
 def counts_and_populations(
@@ -264,12 +297,12 @@ def check_events_within(
     func: str,
 ) -> None:
     """Refuse rows whose events exceed their population (a proportion's), naming them."""
-    over = counts > sizes
-    if over.any():
-        raise ValueError(
-            f"The 'events' column {events!r} of {func} exceeds the 'population' column "
-            f"{population!r} in {rows_text(data.index[over])}."
-        )
+    refuse_rows(
+        data.index,
+        counts > sizes,
+        f"The 'events' column {events!r} of {func} exceeds the 'population' column "
+        f"{population!r} in {{rows}}.",
+    )
 
 
 def value_repeated_per_cell(

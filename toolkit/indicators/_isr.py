@@ -291,12 +291,12 @@ def _observed_from_totals(
                 f"Got {len(totals)} rows."
             )
         return values[:1]
-    repeated = totals.duplicated(by_columns, keep=False).to_numpy()
-    if repeated.any():
-        raise ValueError(
-            f"The 'observed_totals' parameter of {func} repeats a group in "
-            f"{v.rows_text(totals.index[repeated])}. Give one total per group."
-        )
+    v.refuse_rows(
+        totals.index,
+        totals.duplicated(by_columns, keep=False).to_numpy(),
+        f"The 'observed_totals' parameter of {func} repeats a group in "
+        f"{{rows}}. Give one total per group.",
+    )
     table = totals[by_columns].assign(_observed=values)
     matched = keys.merge(table, how="left", on=by_columns)["_observed"].to_numpy(dtype=float)
     absent_groups = np.flatnonzero(np.isnan(matched))

@@ -77,12 +77,12 @@ def values_from_counts(
     counts = v.count_column(data, events, "events", func)
     sizes = v.count_column(data, denominator, denominator_param, func)
     if value_type == "proportion":
-        over = counts > sizes
-        if over.any():
-            raise ValueError(
-                f"The 'events' column {events!r} of {func} exceeds the '{denominator_param}' "
-                f"column {denominator!r} in {v.rows_text(data.index[over])}."
-            )
+        v.refuse_rows(
+            data.index,
+            counts > sizes,
+            f"The 'events' column {events!r} of {func} exceeds the '{denominator_param}' "
+            f"column {denominator!r} in {{rows}}.",
+        )
     with np.errstate(divide="ignore", invalid="ignore"):
         values = np.where(sizes > 0, counts / sizes, np.nan)
     return values, counts, sizes
@@ -131,22 +131,20 @@ def column_standard_errors(
     """Return standard errors on the value type's scale, from ``se`` or the limits."""
     if se is not None:
         errors = v.numeric_column(data, se, "se", func)
-        bad = ~np.isnan(errors) & ((errors < 0) | ~np.isfinite(errors))
-        if bad.any():
-            raise ValueError(
-                f"The 'se' column {se!r} of {func} has negative or infinite values in "
-                f"{v.rows_text(data.index[bad])}."
-            )
+        v.refuse_rows(
+            data.index,
+            ~np.isnan(errors) & ((errors < 0) | ~np.isfinite(errors)),
+            f"The 'se' column {se!r} of {func} has negative or infinite values in {{rows}}.",
+        )
         return errors
     low = v.numeric_column(data, lower, "lower", func)
     high = v.numeric_column(data, upper, "upper", func)
     both = ~np.isnan(low) & ~np.isnan(high)
-    reversed_ = both & (low > high)
-    if reversed_.any():
-        raise ValueError(
-            f"The 'lower' column {lower!r} of {func} exceeds the 'upper' column {upper!r} in "
-            f"{v.rows_text(data.index[reversed_])}."
-        )
+    v.refuse_rows(
+        data.index,
+        both & (low > high),
+        f"The 'lower' column {lower!r} of {func} exceeds the 'upper' column {upper!r} in {{rows}}.",
+    )
     if value_type == "rate":
         outside = both & (low <= 0)
         domain = "above 0 (their logarithm is taken)"
@@ -156,11 +154,12 @@ def column_standard_errors(
     else:
         outside = both & ~(np.isfinite(low) & np.isfinite(high))
         domain = "finite"
-    if outside.any():
-        raise ValueError(
-            f"The 'lower' and 'upper' columns of {func} must be {domain} for value_type "
-            f"{value_type!r}; they are not in {v.rows_text(data.index[outside])}."
-        )
+    v.refuse_rows(
+        data.index,
+        outside,
+        f"The 'lower' and 'upper' columns of {func} must be {domain} for value_type "
+        f"{value_type!r}; they are not in {{rows}}.",
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         return (forward(high) - forward(low)) / (2 * z_value(limits_confidence))
 
@@ -186,12 +185,12 @@ def check_domain(
     else:
         outside = present & ~np.isfinite(values)
         domain = "finite"
-    if outside.any():
-        raise ValueError(
-            f"The 'value' column {value!r} of {func} must be {domain} for value_type "
-            f"{value_type!r} (transform={transform}); it is not in "
-            f"{v.rows_text(data.index[outside])}."
-        )
+    v.refuse_rows(
+        data.index,
+        outside,
+        f"The 'value' column {value!r} of {func} must be {domain} for value_type "
+        f"{value_type!r} (transform={transform}); it is not in {{rows}}.",
+    )
 
 
 def refuse_invalid(
@@ -207,26 +206,25 @@ def refuse_invalid(
 ) -> None:
     """Refuse what ``phe_sii`` refuses (``invalid_groups="raise"``), naming the rows."""
     hint = " Pass invalid_groups='note' to give such a group NaN results and a note instead."
-    bad = np.isnan(populations) | (populations <= 0)
-    if bad.any():
-        raise ValueError(
-            f"The 'population' column {names['population']!r} of {func} is zero or missing "
-            f"in {v.rows_text(data.index[bad])}; every quantile needs a population." + hint
-        )
-    bad = np.isnan(values)
-    if bad.any():
-        raise ValueError(
-            f"The value column {names['value']!r} of {func} is missing in "
-            f"{v.rows_text(data.index[bad])}." + hint
-        )
+    v.refuse_rows(
+        data.index,
+        np.isnan(populations) | (populations <= 0),
+        f"The 'population' column {names['population']!r} of {func} is zero or missing "
+        f"in {{rows}}; every quantile needs a population." + hint,
+    )
+    v.refuse_rows(
+        data.index,
+        np.isnan(values),
+        f"The value column {names['value']!r} of {func} is missing in {{rows}}." + hint,
+    )
     if zero_counts is not None:
-        bad = zero_counts <= 0
-        if bad.any():
-            raise ValueError(
-                f"The 'events' column {names['value']!r} of {func} has a zero count in "
-                f"{v.rows_text(data.index[bad])}; a proportion from counts needs at least "
-                "one event in every quantile (as phe_sii)." + hint
-            )
+        v.refuse_rows(
+            data.index,
+            zero_counts <= 0,
+            f"The 'events' column {names['value']!r} of {func} has a zero count in "
+            f"{{rows}}; a proportion from counts needs at least "
+            "one event in every quantile (as phe_sii)." + hint,
+        )
     bad = np.isnan(standard_errors)
     if bad.any():
         if names["se"] is not None:

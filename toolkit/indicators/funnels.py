@@ -536,29 +536,29 @@ def funnel_points(
 
     counts = v.numeric_column(data, events, "events", func)
     rates = v.numeric_column(data, value, "value", func)
-    if np.isnan(counts).any() or (counts < 0).any():
-        bad = np.isnan(counts) | (counts < 0)
-        raise ValueError(
-            f"The 'events' column {events!r} of {func} must hold non-negative event "
-            f"counts for every row (0 where there are none); see {v.rows_text(data.index[bad])}."
-        )
+    v.refuse_rows(
+        data.index,
+        np.isnan(counts) | (counts < 0),
+        f"The 'events' column {events!r} of {func} must hold non-negative event "
+        f"counts for every row (0 where there are none); see {{rows}}.",
+    )
     none = counts == 0
     if population is None:
         sizes = np.full(counts.shape, np.nan)
     else:
         sizes = v.numeric_column(data, population, "population", func)
-    no_size = none & ~(sizes > 0)
-    if no_size.any():
-        raise ValueError(
-            f"Where a row has no events, {func} needs its population from the "
-            f"'population' parameter (a positive value); see {v.rows_text(data.index[no_size])}."
-        )
-    no_rate = ~none & ~(rates > 0)
-    if no_rate.any():
-        raise ValueError(
-            f"The 'value' column {value!r} of {func} must be a positive rate where there are "
-            f"events; see {v.rows_text(data.index[no_rate])}."
-        )
+    v.refuse_rows(
+        data.index,
+        none & ~(sizes > 0),
+        f"Where a row has no events, {func} needs its population from the "
+        f"'population' parameter (a positive value); see {{rows}}.",
+    )
+    v.refuse_rows(
+        data.index,
+        ~none & ~(rates > 0),
+        f"The 'value' column {value!r} of {func} must be a positive rate where there are "
+        f"events; see {{rows}}.",
+    )
     few = (counts < DSR_MINIMUM_EVENTS) if rate_type == "dsr" else np.zeros(counts.shape, bool)
     with np.errstate(divide="ignore", invalid="ignore"):
         derived = np.where(none, sizes, counts * multiplier / np.where(none, 1.0, rates)) / years

@@ -158,12 +158,11 @@ def _band_table(
             (counts, deaths, "deaths"),
             (populations, population, "population"),
         ):
-            infinite = np.isinf(values)
-            if infinite.any():
-                raise ValueError(
-                    f"The '{param}' column {column!r} of {func} has infinite values in "
-                    f"{v.rows_text(data.index[infinite])}."
-                )
+            v.refuse_rows(
+                data.index,
+                np.isinf(values),
+                f"The '{param}' column {column!r} of {func} has infinite values in {{rows}}.",
+            )
         counts, populations = np.nan_to_num(counts), np.nan_to_num(populations)
     bands = band_positions(data, age_band, life_table_lookup(), func=func, expected=_EXPECTED_BANDS)
     n_bands = len(LIFE_TABLE_BANDS)
@@ -512,24 +511,24 @@ def life_expectancy_gap_by_cause(
     v.check_no_clash(by_columns, reserved, func)
 
     ranks = v.numeric_column(data, quantile, "quantile", func)
-    if np.isnan(ranks).any():
-        raise ValueError(
-            f"The 'quantile' column {quantile!r} of {func} is missing in "
-            f"{v.rows_text(data.index[np.isnan(ranks)])}."
-        )
+    v.refuse_rows(
+        data.index,
+        np.isnan(ranks),
+        f"The 'quantile' column {quantile!r} of {func} is missing in {{rows}}.",
+    )
     if quintiles:
-        bad = ~np.isin(ranks, np.arange(1, 11))
-        if bad.any():
-            raise ValueError(
-                f"The 'quantile' column {quantile!r} of {func} must hold IMD deciles 1 to 10 "
-                f"to make quintiles; it does not in {v.rows_text(data.index[bad])}."
-            )
-    missing_cause = data[cause].isna().to_numpy()
-    if missing_cause.any():
-        raise ValueError(
-            f"The 'cause' column {cause!r} of {func} is missing in "
-            f"{v.rows_text(data.index[missing_cause])}. Label unknown causes explicitly."
+        v.refuse_rows(
+            data.index,
+            ~np.isin(ranks, np.arange(1, 11)),
+            f"The 'quantile' column {quantile!r} of {func} must hold IMD deciles 1 to 10 "
+            f"to make quintiles; it does not in {{rows}}.",
         )
+    v.refuse_rows(
+        data.index,
+        data[cause].isna().to_numpy(),
+        f"The 'cause' column {cause!r} of {func} is missing in "
+        f"{{rows}}. Label unknown causes explicitly.",
+    )
     counts, populations = v.counts_and_populations(
         data, count=deaths, population=population, func=func, count_param="deaths"
     )
@@ -544,12 +543,13 @@ def life_expectancy_gap_by_cause(
     band_population, seen, bad_rows = v.value_repeated_per_cell(
         populations, cell, cause_codes, n_g * n_r * n_b, n_c
     )
-    if bad_rows.any():
-        raise ValueError(
-            f"The 'population' column {population!r} of {func} differs between the causes of "
-            f"the same quantile and age band, in {v.rows_text(data.index[bad_rows])}. Each "
-            "cause row repeats the population of its quantile and age band."
-        )
+    v.refuse_rows(
+        data.index,
+        bad_rows,
+        f"The 'population' column {population!r} of {func} differs between the causes of "
+        f"the same quantile and age band, in {{rows}}. Each "
+        "cause row repeats the population of its quantile and age band.",
+    )
     seen = seen.reshape(n_g, n_r, n_b)
     band_population = band_population.reshape(n_g, n_r, n_b)
     cause_deaths = np.bincount(

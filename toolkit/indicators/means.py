@@ -82,12 +82,11 @@ def mean_with_limits(
     v.check_no_clash(by_columns, [*out_names, "confidence", "method", "note"], func)
 
     values = v.numeric_column(data, value, "value", func)
-    infinite = np.isinf(values)
-    if infinite.any():
-        raise ValueError(
-            f"The 'value' column {value!r} of {func} has infinite values in "
-            f"{v.rows_text(data.index[infinite])}."
-        )
+    v.refuse_rows(
+        data.index,
+        np.isinf(values),
+        f"The 'value' column {value!r} of {func} has infinite values in {{rows}}.",
+    )
     groups = v.group_rows(data, by_columns)
     missing = groups.total(np.isnan(values).astype(float)) > 0
     count = np.bincount(groups.codes, minlength=groups.count).astype(float)

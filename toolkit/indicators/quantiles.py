@@ -158,12 +158,12 @@ def _inversion(data: pd.DataFrame, invert: Any, groups: v.Groups, func: str) -> 
     check_columns_exist(data, {"invert": invert}, func)
     column = data[invert]
     flags = column.map(lambda x: x if isinstance(x, bool | np.bool_) else None)
-    bad = flags.isna().to_numpy()
-    if bad.any():
-        raise ValueError(
-            f"The 'invert' column {invert!r} of {func} must hold True or False on every row; "
-            f"it does not in {v.rows_text(data.index[bad])}."
-        )
+    v.refuse_rows(
+        data.index,
+        flags.isna().to_numpy(),
+        f"The 'invert' column {invert!r} of {func} must hold True or False on every row; "
+        f"it does not in {{rows}}.",
+    )
     flag = flags.to_numpy(dtype=bool)
     some = groups.total(flag.astype(float))
     size = np.bincount(groups.codes, minlength=groups.count)

@@ -368,12 +368,11 @@ def slope_index_of_inequality(
         )
         value_name = events
     ranks = v.numeric_column(data, quantile, "quantile", func)
-    missing_rank = np.isnan(ranks)
-    if missing_rank.any():
-        raise ValueError(
-            f"The 'quantile' column {quantile!r} of {func} is missing in "
-            f"{v.rows_text(data.index[missing_rank])}."
-        )
+    v.refuse_rows(
+        data.index,
+        np.isnan(ranks),
+        f"The 'quantile' column {quantile!r} of {func} is missing in {{rows}}.",
+    )
     if value is None and se is None and lower is None:
         standard_errors = count_standard_errors(
             counts, sizes, value_type, forward, limits_confidence
@@ -496,12 +495,12 @@ def _check_quantiles(
     needs 5 to 100 of its own. More than 10 quantiles in the data give a warning.
     """
     frame = pd.DataFrame({"group": groups.codes, "rank": ranks})
-    duplicated = frame.duplicated(keep=False).to_numpy()
-    if duplicated.any():
-        raise ValueError(
-            f"The 'quantile' column {quantile!r} of {func} repeats a quantile within a group "
-            f"in {v.rows_text(data.index[duplicated])}. Give one row per quantile per group."
-        )
+    v.refuse_rows(
+        data.index,
+        frame.duplicated(keep=False).to_numpy(),
+        f"The 'quantile' column {quantile!r} of {func} repeats a quantile within a group "
+        f"in {{rows}}. Give one row per quantile per group.",
+    )
     every = np.unique(ranks)
     if len(every) > MANY_QUANTILES:
         warn(
