@@ -338,9 +338,9 @@ def check_config(
 ) -> None:
     """Check a configuration as it is made; raise on the first problem, naming the key.
 
-    Shared by :class:`ReportConfig` and :class:`~toolkit.report.update.UpdateConfig`: each
-    key's type first, then that ``system_name`` and ``period`` are not blank, then the
-    configuration's own rules.
+    Shared by :class:`ReportConfig` and
+    :class:`~toolkit.report.update_config.UpdateConfig`: each key's type first, then that
+    ``system_name`` and ``period`` are not blank, then the configuration's own rules.
 
     Parameters
     ----------
@@ -375,7 +375,7 @@ def check_config(
 def shared_setting_problems(config: Any) -> list[tuple[str, str, object]]:
     """Return the problems with the settings a report and a quarterly update share.
 
-    Shared by :class:`ReportConfig` and :class:`~toolkit.report.update.UpdateConfig`:
+    Shared by :class:`ReportConfig` and :class:`~toolkit.report.update_config.UpdateConfig`:
     ``demo_persons``, ``shortlist_size``, ``seed`` and ``disclosure_threshold``.
 
     Parameters
@@ -405,7 +405,7 @@ def shared_setting_problems(config: Any) -> list[tuple[str, str, object]]:
 def read_config_file(source: Path, kind: type, what: str) -> dict[str, Any]:
     """Read a configuration file's keys, refusing a missing file, bad TOML and unknown keys.
 
-    Shared by :func:`load_config` and :func:`~toolkit.report.update.load_update_config`.
+    Shared by :func:`load_config` and :func:`~toolkit.report.update_config.load_update_config`.
 
     Parameters
     ----------
@@ -444,7 +444,7 @@ def read_config_file(source: Path, kind: type, what: str) -> dict[str, Any]:
 def resolve_path(value: str, folder: Path) -> str:
     """Resolve a path relative to the configuration file's folder; leave ``"demo"``.
 
-    Shared by :func:`load_config` and :func:`~toolkit.report.update.load_update_config`.
+    Shared by :func:`load_config` and :func:`~toolkit.report.update_config.load_update_config`.
 
     Parameters
     ----------
