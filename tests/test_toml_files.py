@@ -7,6 +7,8 @@ bare error through).
 from __future__ import annotations
 
 import importlib
+import pickle
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,24 +28,49 @@ def _reader(module: str, function: str, *more: object) -> Callable[[Path], objec
     return lambda path: getattr(importlib.import_module(module), function)(path, *more)
 
 
-READERS: dict[str, Callable[[Path], object]] = {
-    "report configuration": _reader("toolkit.report.config", "load_config"),
-    "quarterly update configuration": _reader("toolkit.report.update_config", "load_update_config"),
-    "workshop configuration": _reader("toolkit.workshop", "load_workshop"),
-    "theme file": _reader("toolkit.prioritise", "load_theme"),
-    "filled criteria template": _reader(
-        "toolkit.prioritise", "read_criteria_scores", pd.DataFrame({"candidate": ["a"]})
+#: Each reader and the error it raises, as before the shared reader (callers catch these).
+READERS: dict[str, tuple[Callable[[Path], object], str]] = {
+    "report configuration": (
+        _reader("toolkit.report.config", "load_config"),
+        "toolkit._toml.TomlFileError",
     ),
-    "segmentation model": _reader("toolkit.segment", "load_rules"),
-    "cohorts catalogue": _reader("toolkit.segment", "load_cohorts"),
-    "cohorts named by themes": _reader("toolkit.prioritise", "known_cohort_ids"),
+    "quarterly update configuration": (
+        _reader("toolkit.report.update_config", "load_update_config"),
+        "toolkit._toml.TomlFileError",
+    ),
+    "workshop configuration": (_reader("toolkit.workshop", "load_workshop"), "ValueError"),
+    "theme file": (
+        _reader("toolkit.prioritise", "load_theme"),
+        "toolkit.prioritise.themes.ThemeError",
+    ),
+    "filled criteria template": (
+        _reader("toolkit.prioritise", "read_criteria_scores", pd.DataFrame({"candidate": ["a"]})),
+        "toolkit.errors.DataContractError",
+    ),
+    "segmentation model": (
+        _reader("toolkit.segment", "load_rules"),
+        "toolkit.segment.rules.RuleError",
+    ),
+    "cohorts catalogue": (
+        _reader("toolkit.segment", "load_cohorts"),
+        "toolkit.segment.rules.RuleError",
+    ),
+    "cohorts named by themes": (
+        _reader("toolkit.prioritise", "known_cohort_ids"),
+        "toolkit._toml.TomlFileError",
+    ),
 }
 
 
-def _message(reader: Callable[[Path], object], path: Path) -> str:
+def _message(reader: tuple[Callable[[Path], object], str], path: Path) -> str:
+    """The reader's message for ``path``, after checking the error is the reader's own."""
+    read, expected = reader
     with pytest.raises(ValueError) as caught:
-        reader(path)
-    assert not isinstance(caught.value, UnicodeDecodeError)
+        read(path)
+    kind = type(caught.value)
+    assert (kind.__name__ if kind is ValueError else f"{kind.__module__}.{kind.__name__}") == (
+        expected
+    )
     return str(caught.value)
 
 
@@ -53,7 +80,10 @@ def test_a_file_that_is_not_toml_is_named_with_its_line_and_what_to_check(reader
     path.write_text(BROKEN, encoding="utf-8")
     message = _message(reader, path)
     assert "settings.toml" in message
-    assert "is not valid TOML at line 3, column" in message
+    # "is not valid TOML at line 3, column 9", or, where the message names the line first
+    # (a theme file's list of problems), "line 3: is not valid TOML (column 9)".
+    named = r"is not valid TOML at line 3, column \d+|line 3: is not valid TOML \(column"
+    assert re.search(named, message)
     assert TOML_HINT in message
 
 
@@ -63,8 +93,24 @@ def test_a_file_that_is_not_utf8_is_named_with_its_line(reader, tmp_path):
     path.write_bytes(LATIN_1)
     message = _message(reader, path)
     assert "settings.toml" in message
-    assert "is not UTF-8 text (line 2" in message
+    assert re.search(r"is not UTF-8 text \(line 2: |line 2: is not UTF-8 text \(", message)
     assert "save it as UTF-8" in message
+
+
+def test_the_error_pickles_with_its_facts(tmp_path):
+    path = tmp_path / "a.toml"
+    path.write_text(BROKEN, encoding="utf-8")
+    with pytest.raises(TomlFileError) as caught:
+        read_toml(path)
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert (str(copy), copy.path, copy.line, copy.column, copy.at_line) == (
+        str(caught.value),
+        path,
+        3,
+        caught.value.column,
+        caught.value.at_line,
+    )
+    assert copy.at_line.startswith("is not valid TOML (column ")
 
 
 def test_read_toml_gives_the_position_and_reads_a_good_file(tmp_path):

@@ -8,10 +8,7 @@ the copy never changes the result) and ``len()`` (its rows).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
+import pandas as pd
 
 __all__ = ["TableResult"]
 

@@ -41,14 +41,29 @@ class TomlFileError(ValueError):
     line, column : int or None
         Where the problem is (1-based), when known. A file that is not UTF-8 text gives the
         line of its first undecodable byte.
+    at_line : str
+        ``problem`` for a message that names the line already ("is not valid TOML (column
+        7): ..."); ``problem`` itself where there is no line to name.
     """
 
-    def __init__(self, path: Path, problem: str, line: int | None, column: int | None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        problem: str,
+        line: int | None,
+        column: int | None,
+        at_line: str | None = None,
+    ) -> None:
         super().__init__(f"{path}: {problem}.")
         self.path = path
         self.problem = problem
         self.line = line
         self.column = column
+        self.at_line = problem if at_line is None else at_line
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        """Rebuild from the same facts (so the error pickles, as to a worker process)."""
+        return type(self), (self.path, self.problem, self.line, self.column, self.at_line)
 
 
 def read_toml(path: str | PathLike[str]) -> dict[str, Any]:
@@ -81,6 +96,7 @@ def read_toml(path: str | PathLike[str]) -> dict[str, Any]:
             f"is not UTF-8 text (line {line}: {error.reason}); save it as UTF-8",
             line,
             None,
+            f"is not UTF-8 text ({error.reason}); save it as UTF-8",
         ) from None
     try:
         return tomllib.loads(text)
@@ -93,7 +109,9 @@ def read_toml(path: str | PathLike[str]) -> dict[str, Any]:
             problem = (
                 f"is not valid TOML at line {line}, column {column}: {what}. {TOML_HINT} there"
             )
+            at_line = f"is not valid TOML (column {column}): {what}. {TOML_HINT} on that line"
         else:
             line, column = max(1, len(text.splitlines())), None
             problem = f"is not valid TOML at the end of the file: {what}. {END_HINT}"
-        raise TomlFileError(file, problem, line, column) from None
+            at_line = problem
+        raise TomlFileError(file, problem, line, column, at_line) from None

@@ -505,7 +505,7 @@ def check_file(path: Path, known_cohorts: Collection[str]) -> tuple[Theme | None
     try:
         document = read_toml(path)
     except TomlFileError as error:
-        checker.fail(f"line {error.line}", error.problem)
+        checker.fail(f"line {error.line}", error.at_line)
         return None, checker.problems
     return checker.theme(document), checker.problems
 
