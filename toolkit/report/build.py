@@ -40,24 +40,6 @@ HTML_NAME = "board-report.html"
 PDF_NAME = "board-report.pdf"
 
 
-def _stem_and(suffix: str, doc: str) -> property:
-    """Return a read-only property: the file name ``stem`` followed by ``suffix``.
-
-    Parameters
-    ----------
-    suffix : str
-        What follows the stem (".html").
-    doc : str
-        The property's docstring.
-
-    Returns
-    -------
-    property
-        The file name, for :class:`OutputNames`.
-    """
-    return property(lambda names: f"{names.stem}{suffix}", doc=doc)
-
-
 @dataclass(frozen=True)
 class OutputNames:
     """File names of one kind of report (the board report, the quarterly update)."""
@@ -65,10 +47,25 @@ class OutputNames:
     stem: str
     kind: str = "board report"
 
-    notebook = _stem_and(".ipynb", "The executed notebook's file name.")
-    html = _stem_and(".html", "The HTML report's file name.")
-    pdf = _stem_and(".pdf", "The PDF's file name.")
-    failed = _stem_and(".failed.ipynb", "Where a failed run's notebook is kept.")
+    @property
+    def notebook(self) -> str:
+        """The executed notebook's file name."""
+        return f"{self.stem}.ipynb"
+
+    @property
+    def html(self) -> str:
+        """The HTML report's file name."""
+        return f"{self.stem}.html"
+
+    @property
+    def pdf(self) -> str:
+        """The PDF's file name."""
+        return f"{self.stem}.pdf"
+
+    @property
+    def failed(self) -> str:
+        """Where a failed run's notebook is kept."""
+        return f"{self.stem}.failed.ipynb"
 
 
 #: The board report's outputs.
