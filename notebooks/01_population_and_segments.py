@@ -131,7 +131,7 @@ show_figure(report.segment_chart_figure(figures, period=PERIOD, threshold=10))
 # segments with the heaviest needs are concentrated.
 
 # %% tags=["nbval-check-output"]
-by_quintile = segment_summary(cube, by_quintile=True)
+by_quintile = segment_summary(cube, quintiles=True)
 shares = by_quintile.pivot_table(
     index="segment", columns="imd_quintile", values="persons", aggfunc="sum", observed=True
 )

@@ -33,6 +33,7 @@ model = "bridges_to_health"
 years = 1.0
 admission_unit_cost = 1600.0
 criteria_scores = None
+themes = None
 repair_geometry = False
 system_places = None
 place_labels = None
@@ -64,6 +65,7 @@ config = ReportConfig(
     years=years,
     admission_unit_cost=admission_unit_cost,
     criteria_scores=criteria_scores,
+    themes=themes,
     repair_geometry=repair_geometry,
     system_places=system_places,
     place_labels=place_labels,
@@ -178,8 +180,10 @@ report.place_table(
 # high blood pressure), measured on this system's own data: the people it concerns, the events
 # it acts on, how much more often they happen in the most deprived areas, and what a proven
 # intervention could avoid, with its published source. Themes are compared on the size of the
-# prize, inequality, burden, strength of evidence, Core20PLUS5 and time to impact, at equal
-# weights; the shortlist keeps one priority per theme.
+# prize, inequality, burden, strength of evidence, Core20PLUS5 and time to impact, and, where
+# the analysts filled in the criteria template, on what communities said and feasibility too;
+# the note under the table gives the criteria and their weights. The shortlist keeps one
+# priority per theme.
 
 # %% tags=["nbval-check-output"]
 report.shortlist_table(priorities, period=config.period, threshold=threshold, linked=linked)
@@ -192,7 +196,7 @@ report.excluded_themes(priorities)
 
 # %% [markdown]
 # How robust is the list? Weights are what partners disagree about, so the ranking was
-# recomputed under 10,000 sets of weights drawn around equal weights. Each row shows how often
+# recomputed under 10,000 sets of weights drawn around the weights used. Each row shows how often
 # a candidate took each rank: a priority that stays in the shortlist under most weightings is a
 # robust choice.
 

@@ -112,6 +112,50 @@ def test_candidates_on_a_missing_cube_is_a_plain_error(tmp_path: Path):
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize(
+    ("template", "extra", "words"),
+    [
+        ("x.xlsx", [], ["--template x.xlsx", "must end in .csv", ".toml", "ends in '.xlsx'"]),
+        ("q", [], ["--template q", "must end in .csv", "has no ending"]),
+        ("nodir/x.csv", [], ["--template nodir/x.csv", "the folder nodir does not exist"]),
+        ("there.csv", [], ["already exists", "add --overwrite to replace it"]),
+        ("x.csv", ["--model", "nosuch"], ["--model nosuch", "bridges_to_health", ".yaml"]),
+        ("x.csv", ["--model", "rules.toml"], ["--model rules.toml: no such rules file"]),
+    ],
+)
+def test_candidates_refuses_what_it_cannot_use_in_the_command_line_words(
+    tmp_path: Path, template: str, extra: list[str], words: list[str]
+):
+    """Refused before any work (the persons file is not even read), naming the option."""
+    persons = tmp_path / "persons.parquet"
+    persons.write_bytes(b"")
+    (tmp_path / "there.csv").write_text("scores\n", encoding="utf-8")
+    done = _pophealth("candidates", str(persons), "--template", template, *extra, cwd=tmp_path)
+    assert done.returncode == 2, done.stdout
+    assert "Traceback" not in done.stderr
+    for word in words:
+        assert word in done.stderr, done.stderr
+    for internal in ("overwrite=True", "load_rules", "Errno", "parameter of"):
+        assert internal not in done.stderr
+    assert not (tmp_path / "x.xlsx").exists() and not (tmp_path / "q").exists()
+    assert (tmp_path / "there.csv").read_text(encoding="utf-8") == "scores\n"
+
+
+def test_candidates_within_says_where_its_template_is_used(small_system: Path, tmp_path: Path):
+    """A template by place is for prioritise_persons; the board report takes the other one."""
+    template = tmp_path / "by_place.csv"
+    persons = str(small_system / "persons.parquet")
+    done = _pophealth(
+        "candidates", persons, "--template", str(template), "--within", "place", "--quiet"
+    )
+    assert done.returncode == 0, done.stderr
+    first = done.stdout.splitlines()[0]
+    assert "measured in each place" in first
+    assert "prioritise_persons(persons, within='place'" in first
+    assert "the board report" in first.lower() and "without --within" in first
+    assert "name the file as 'criteria_scores'" not in done.stdout
+
+
 def test_demo_runs_the_whole_pipeline_and_prints_its_headlines(tmp_path: Path):
     done = _pophealth(
         "demo", "--persons", "30000", "--seed", "11", "--out", str(tmp_path), "--quiet"

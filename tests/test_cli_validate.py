@@ -75,3 +75,31 @@ def test_bad_file_prints_a_plain_message_and_exits_two(name, kind, expected):
     assert result.stderr.startswith("pophealth validate: the data does not meet the contract.")
     for text in expected:
         assert text in result.stderr, f"{text!r} not in:\n{result.stderr}"
+
+
+IOD = DATA / "iod"
+
+
+def test_several_deprivation_files_are_combined_and_the_readers_notes_printed():
+    # File 1 has the deciles, File 6 the population: combined as read_areas([...]) does.
+    file_1 = IOD / "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"
+    file_6 = IOD / "File_6_-_IoD2019_Population_Denominators.csv"
+    result = _validate(file_1, str(file_6), "--kind", "areas")
+    assert result.returncode == 0, result.stderr
+    assert "5 rows meet the areas data contract" in result.stdout
+    # What the reader noted is said once (here as a note on stderr), not silently kept.
+    said = result.stdout + result.stderr
+    assert said.count("no IMD score") == 1
+    assert "Traceback" not in result.stderr
+    # Values read as numbers from "1,296" are counted in a note.
+    separators = _validate(IOD / "thousands_File_7_IoD2019.csv", "--kind", "areas")
+    assert separators.returncode == 0, separators.stderr
+    assert "5 values written with thousands separators" in separators.stdout
+
+
+def test_several_persons_files_are_refused_with_what_to_give_instead():
+    good = FIXTURES / "persons_good.csv"
+    result = _validate(good, str(good))
+    assert result.returncode == 2
+    assert "takes one persons file, folder or glob" in result.stderr
+    assert "Traceback" not in result.stderr

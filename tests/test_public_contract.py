@@ -610,7 +610,8 @@ NO_COUNTS = {
     "segment.build_cube": "persons, not counts: negative activity counts are a data error "
     "(test_the_engines_refuse_negative_counts)",
     "segment.build_cohort_cube": "as build_cube (test_the_engines_refuse_negative_counts)",
-    "segment.segment_summary": "sums a cube, or persons through build_cube (which refuses them)",
+    "segment.segment_summary": "refuses negative counts as the readers do "
+    "(test_summary_refuses_counts_the_contract_refuses)",
     "segment.assign_segments": "adds each person's segment; sums nothing",
 }
 

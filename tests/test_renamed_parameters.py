@@ -87,6 +87,7 @@ OTHER_RENAMES = [
     ("toolkit.monitor.series", "series_from_snapshots", "per", "multiplier"),
     ("toolkit.prioritise", "prioritise", "per_theme", "per_cohort"),
     ("toolkit.places", "dissolve_places", "neighbourhoods", "areas"),
+    ("toolkit.segment", "segment_summary", "by_quintile", "quintiles"),
 ]
 
 

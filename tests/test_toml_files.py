@@ -127,3 +127,25 @@ def test_read_toml_gives_the_position_and_reads_a_good_file(tmp_path):
     assert (caught.value.line, caught.value.column) == (1, None)
     path.write_text('a = 1\nb = "é"\n', encoding="utf-8")
     assert read_toml(path) == {"a": 1, "b": "é"}
+
+
+def test_a_byte_order_mark_is_not_content(tmp_path):
+    """Windows editors start a UTF-8 file with a byte-order mark: read past it, changing
+    nothing; positions of later problems are unchanged."""
+    path = tmp_path / "a.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + 'a = 1\nb = "\xc3\xa9"\n'.encode("latin-1"))
+    assert read_toml(path) == {"a": 1, "b": "é"}
+    path.write_bytes(b"\xef\xbb\xbf" + BROKEN.encode("utf-8"))
+    with pytest.raises(TomlFileError) as caught:
+        read_toml(path)
+    assert caught.value.line == 3
+
+
+@pytest.mark.parametrize("reader", READERS.values(), ids=READERS.keys())
+def test_no_reader_calls_a_byte_order_mark_invalid(reader, tmp_path):
+    """Each reader may refuse the (deliberately incomplete) document, but not its first line."""
+    path = tmp_path / "settings.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + BROKEN.encode("utf-8"))
+    message = _message(reader, path)
+    assert "line 1" not in message and "Invalid statement" not in message
+    assert re.search(r"is not valid TOML at line 3, column \d+|line 3: is not valid TOML", message)

@@ -425,7 +425,8 @@ def warn(message: str, category: type[Warning], stacklevel: int = 1) -> None:
         frame.f_lineno,
         module=module_globals.get("__name__", "<string>"),
         registry=module_globals.setdefault("__warningregistry__", {}),
-        module_globals=module_globals,
+        # Not module_globals: under ``python -c`` the caller's loader (BuiltinImporter)
+        # cannot give ``__main__``'s source, and warn_explicit raises ImportError.
     )
 
 

@@ -5,6 +5,7 @@ theme files, the filled criteria templates, the segmentation models and the coho
 catalogue are all TOML files that analysts write by hand. Each reader raises its own error
 (its callers catch different types), but the facts and the words come from here: the file
 is not UTF-8 text, or it is not valid TOML at a given line and column, and what to check.
+A UTF-8 byte-order mark, which Windows editors add, is read past (it is not content).
 Written here because ``tomllib`` reports a position only inside its message's text.
 """
 
@@ -78,7 +79,8 @@ def read_toml(path: str | PathLike[str]) -> dict[str, Any]:
     Returns
     -------
     dict of str to Any
-        The document, as ``tomllib`` reads it.
+        The document, as ``tomllib`` reads it (a UTF-8 byte-order mark at the start, which
+        some editors add, is not part of it).
 
     Raises
     ------
@@ -98,6 +100,8 @@ def read_toml(path: str | PathLike[str]) -> dict[str, Any]:
             None,
             f"is not UTF-8 text ({error.reason}); save it as UTF-8",
         ) from None
+    # A byte-order mark (which Windows editors add to UTF-8 files) is not content.
+    text = text.removeprefix("\ufeff")
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

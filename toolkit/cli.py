@@ -13,6 +13,7 @@ import sys
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from toolkit.defaults import DEFAULT_MODEL, DEMO_PERSONS, DEMO_SEED
 from toolkit.errors import DataContractError
@@ -26,50 +27,96 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 
     areas = None
     if args.areas is not None:
-        from toolkit.data.readers import read_areas
-
-        areas = read_areas(args.areas, repair_geometry=args.repair_geometry)
+        label = " + ".join(args.areas)
+        areas, shown = _read_areas_files(args.areas, args.repair_geometry)
+        _print_areas_notes(label, areas, shown)
     elif args.repair_geometry:
         raise ValueError("--repair-geometry applies only with --areas (the file it repairs).")
     paths = write_demo_system(
         args.out, persons=args.persons, seed=args.seed, areas=areas, progress=not args.quiet
     )
-    for label, path in paths.items():
-        print(f"wrote {label}: {path}")
+    for name, path in paths.items():
+        print(f"wrote {name}: {path}")
     if areas is not None:
+        import json
+
+        import pyarrow.parquet as pq
+
+        metadata = pq.read_schema(paths["persons"]).metadata or {}
+        reached = json.loads(metadata.get(b"toolkit.synth", b"{}")).get("areas_with_persons")
+        where = (
+            f"the {len(areas):,} LSOAs"
+            if reached is None or reached == len(areas)
+            else f"{reached:,} of the {len(areas):,} LSOAs"
+        )
         print(
-            f"placed {args.persons:,} synthetic persons in the {len(areas):,} LSOAs of "
-            f"{args.areas}. The people are invented: rehearse with them, never quote them."
+            f"placed {args.persons:,} synthetic persons in {where} of {label}. The people "
+            "are invented: rehearse with them, never quote them."
         )
     return 0
 
 
-def _cmd_validate(args: argparse.Namespace) -> int:
+def _read_areas_files(paths: Sequence[str], repair_geometry: bool) -> tuple[Any, list[str]]:
+    """Read one areas file, or several combined (IoD File 1 with File 6, say), as given.
+
+    Returns the table and the reader's warnings, shown as notes on stderr as they came.
+    """
     from toolkit.data.readers import read_areas
 
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            table = read_areas(
+                paths[0] if len(paths) == 1 else list(paths), repair_geometry=repair_geometry
+            )
+    finally:  # what the reader noted is said even when it then refuses the file
+        for warning in caught:
+            warnings.showwarning(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+    return table, [str(warning.message) for warning in caught]
+
+
+def _print_areas_notes(label: str, table: Any, shown: Sequence[str] = ()) -> None:
+    """Print what the areas reader noted (read as numbers, sheet read ...) and repaired.
+
+    A note already shown as a warning (``shown``) is not printed again.
+    """
+    for note in table.attrs.get("notes") or []:
+        if not any(note.rstrip(".") in message for message in shown):
+            print(f"{label}: {note}")
+    repaired = table.attrs.get("repaired_geometry") or []
+    if repaired:
+        rows = ", ".join(str(row) for row in repaired)
+        print(f"{label}: geometry repaired with make_valid in {len(repaired):,} row(s): {rows}.")
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    label = " + ".join(args.path)
     if args.kind == "persons":
         if args.repair_geometry:
             raise ValueError(
                 "--repair-geometry applies only to --kind areas (a persons file has no shapes)."
             )
+        if len(args.path) > 1:
+            raise ValueError(
+                "pophealth validate takes one persons file, folder or glob (several files "
+                "of one table: give their folder, or a glob in quotes such as 'part-*.parquet'"
+                "); several files are combined only for --kind areas."
+            )
         # Parquet and CSV files are checked in DuckDB without loading them (any size, in
         # bounded memory); other kinds are read by read_persons, as build_cube reads them.
         from toolkit.segment import check_persons_file
 
-        report = check_persons_file(args.path)
+        report = check_persons_file(args.path[0])
         files = f" in {len(report.files):,} files" if len(report.files) > 1 else ""
-        print(f"{args.path}: {report.rows:,} rows{files} meet the persons data contract.")
+        print(f"{label}: {report.rows:,} rows{files} meet the persons data contract.")
         for note in report.notes:
-            print(f"{args.path}: {note}")
+            print(f"{label}: {note}")
         return 0
-    table = read_areas(args.path, repair_geometry=args.repair_geometry)
-    print(f"{args.path}: {len(table):,} rows meet the {args.kind} data contract.")
-    repaired = table.attrs.get("repaired_geometry") or []
-    if repaired:
-        rows = ", ".join(str(row) for row in repaired)
-        print(
-            f"{args.path}: geometry repaired with make_valid in {len(repaired):,} row(s): {rows}."
-        )
+    table, shown = _read_areas_files(args.path, args.repair_geometry)
+    print(f"{label}: {len(table):,} rows meet the {args.kind} data contract.")
+    _print_areas_notes(label, table, shown)
     return 0
 
 
@@ -85,9 +132,51 @@ def _cmd_cube(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_candidates_args(args: argparse.Namespace) -> None:
+    """Refuse a --template or --model the command cannot use, before any work, in its words."""
+    from toolkit.prioritise.templates import TEMPLATE_SUFFIXES
+    from toolkit.segment import BUILTIN_MODELS
+
+    template = Path(args.template)
+    if template.suffix.lower() not in TEMPLATE_SUFFIXES:
+        ending = f"ends in {template.suffix!r}" if template.suffix else "has no ending"
+        raise ValueError(
+            f"--template {args.template}: the template must end in .csv (for a spreadsheet) or "
+            f".toml; this name {ending}. A spreadsheet opens the .csv file; save it as CSV "
+            "again after filling it in."
+        )
+    if not template.parent.is_dir():
+        raise FileNotFoundError(
+            f"--template {args.template}: the folder {template.parent} does not exist; create "
+            "it first or choose another folder."
+        )
+    if template.exists() and not args.overwrite:
+        raise FileExistsError(
+            f"--template {args.template}: the file already exists and may hold scores; add "
+            "--overwrite to replace it, or choose another name."
+        )
+    model = str(args.model)
+    if model not in BUILTIN_MODELS:
+        if Path(model).suffix.lower() not in (".toml", ".yaml", ".yml"):
+            raise ValueError(
+                f"--model {model}: not a segmentation model; give a built-in model "
+                f"({' or '.join(BUILTIN_MODELS)}) or the path of a rules file ending in "
+                ".toml, .yaml or .yml."
+            )
+        if not Path(model).is_file():
+            raise FileNotFoundError(f"--model {model}: no such rules file.")
+    for folder in args.themes or []:
+        if not Path(folder).is_dir():
+            raise FileNotFoundError(
+                f"--themes {folder}: no such folder (of your own theme files, *.toml)."
+            )
+
+
 def _cmd_candidates(args: argparse.Namespace) -> int:
     from toolkit.prioritise import (
         THEME_ANALYST_CRITERIA,
+        THEME_LIBRARY,
+        load_themes,
         theme_candidates,
         write_criteria_template,
     )
@@ -98,16 +187,35 @@ def _cmd_candidates(args: argparse.Namespace) -> int:
         raise FileNotFoundError(
             f"{source}: no such persons file (make one with `pophealth synth`)."
         )
+    _check_candidates_args(args)
     cube = build_cohort_cube(str(source), model=args.model, progress=not args.quiet)
-    candidates = theme_candidates(cube, within=args.within)
+    themes = None if not args.themes else load_themes([THEME_LIBRARY, *args.themes])
+    candidates = theme_candidates(cube, themes, within=args.within)
     path = write_criteria_template(
         candidates.table, args.template, criteria=THEME_ANALYST_CRITERIA, overwrite=args.overwrite
     )
-    print(
-        f"wrote a template for {len(candidates):,} candidate priorities to {path}: "
-        "fill in each criterion on its stated scale, then name the file as 'criteria_scores' "
-        "in the report configuration."
-    )
+    if args.within is None:
+        print(
+            f"wrote a template for {len(candidates):,} candidate priorities to {path}: "
+            "fill in each criterion on its stated scale, then name the file as "
+            "'criteria_scores' in the report configuration"
+            + (
+                f" (with themes = {[str(folder) for folder in args.themes]!r} there too)."
+                if args.themes
+                else "."
+            )
+        )
+    else:
+        print(
+            f"wrote a template for {len(candidates):,} candidate priorities measured "
+            f"{'in each place' if args.within == 'place' else 'in the most deprived fifth'} "
+            f"to {path}: fill in each criterion on its "
+            "stated scale, then use it in Python (a notebook): "
+            f"toolkit.prioritise.prioritise_persons(persons, within={args.within!r}, "
+            f"analyst_scores={str(path)!r}). The board report measures the themes for the "
+            "whole system and does not take this file: for the report, write the template "
+            "without --within."
+        )
     for label, reason in zip(
         candidates.excluded["label"], candidates.excluded["reason"], strict=True
     ):
@@ -290,10 +398,12 @@ def _build_parser() -> argparse.ArgumentParser:
     synth.add_argument(
         "--areas",
         default=None,
+        nargs="+",
         metavar="FILE",
         help="your areas file, as `pophealth validate --kind areas` reads it (CSV, Parquet, "
-        "Excel, GeoPackage, or an English Indices of Deprivation file): the persons are "
-        "placed in its LSOAs",
+        "Excel, GeoPackage, or an English Indices of Deprivation file; several Indices files "
+        "are combined, File 1 with File 6 for the population, say): the persons are placed "
+        "in its LSOAs",
     )
     synth.add_argument(
         "--repair-geometry",
@@ -307,8 +417,11 @@ def _build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check a file against the data contract")
     validate.add_argument(
         "path",
+        nargs="+",
         help="CSV, Parquet or Excel file; for persons also a folder or glob of Parquet or CSV "
-        "files, checked together in DuckDB without loading them (any size)",
+        "files, checked together in DuckDB without loading them (any size); for areas, "
+        "several Indices of Deprivation files are combined (File 1 with File 6 for the "
+        "population, say)",
     )
     validate.add_argument(
         "--kind",
@@ -337,14 +450,33 @@ def _build_parser() -> argparse.ArgumentParser:
         help="measure the themes on a persons file and write the template analysts fill in",
     )
     candidates.add_argument("persons", help="persons file, folder or glob (Parquet or CSV)")
-    candidates.add_argument("--template", required=True, help="template to write (.csv or .toml)")
+    candidates.add_argument(
+        "--template",
+        required=True,
+        help="template to write: a name ending in .csv (opens in a spreadsheet) or .toml, in a "
+        "folder that exists",
+    )
     candidates.add_argument(
         "--within",
         choices=("core20", "place"),
         default=None,
-        help="measure each theme in the most deprived fifth, or in each place",
+        help="measure each theme in the most deprived fifth, or in each place (such a "
+        "template is for prioritise_persons in Python; the board report takes one written "
+        "without --within)",
     )
-    candidates.add_argument("--model", default=DEFAULT_MODEL, help="segmentation model")
+    candidates.add_argument(
+        "--model",
+        default=DEFAULT_MODEL,
+        help="segmentation model: a built-in one's name or a rules file (.toml, .yaml, .yml)",
+    )
+    candidates.add_argument(
+        "--themes",
+        nargs="+",
+        default=None,
+        metavar="FOLDER",
+        help="folders of your own theme files (*.toml), measured beside the built-in library "
+        "(name the same folders as 'themes' in the report configuration)",
+    )
     candidates.add_argument("--overwrite", action="store_true", help="replace an existing file")
     candidates.add_argument("--quiet", action="store_true", help="no progress bars")
     candidates.set_defaults(handler=_cmd_candidates)

@@ -206,11 +206,20 @@ def suppress_small_counts(
     values = counts.astype("Float64")
     negative = (values < 0).fillna(False).to_numpy(dtype=bool)
     if negative.any():
-        rows = counts.index[negative][:5].tolist()
-        raise ValueError(
-            f"{function}: column '{counts.name}' has {int(negative.sum()):,} negative counts "
-            f"(rows {', '.join(map(str, rows))}); counts cannot be negative."
+        from toolkit.data.phrases import phrases_of
+        from toolkit.data.problems import FIRST_DATA_ROW, raise_problems, row_problem
+
+        positions = np.flatnonzero(negative)
+        column = None if counts.name is None else str(counts.name)
+        problem = row_problem(
+            column,
+            "greater_than_or_equal_to(0)",
+            phrases_of("greater_than_or_equal_to(0)"),
+            positions,
+            values.to_numpy(dtype="float64", na_value=np.nan)[positions],
+            FIRST_DATA_ROW,
         )
+        raise_problems([problem], label=f"The counts given to {function}", source=None)
     whole = bool(((values % 1) == 0).fillna(True).all())
     shown = values.mask(small_counts(values, threshold=threshold, zero=zero))
     return shown.astype("Int64") if whole else shown

@@ -535,3 +535,147 @@ def test_a_packed_file_s_problems_name_the_archive_the_member_and_the_rows(packe
     cut.write_bytes((packed_persons / "persons.csv.gz").read_bytes()[:150])
     with pytest.raises(DataContractError, match=r"cut\.csv\.gz: could not be unpacked as a gzip"):
         read_persons(cut)
+
+
+# --- a header followed only by blank rows is a table with no data rows (walk-through) -----
+
+
+def _header_then(path: Path, source: Path, below: str) -> Path:
+    header = source.read_text(encoding="utf-8").splitlines()[0]
+    path.write_text(header + "\n" + below, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("below", "says"),
+    [
+        ("\n\n", "all 2 rows below it are blank"),
+        (None, "1 row below it is blank"),  # a line of commas only
+        ("", "the table has a header row but no data rows."),  # header only, as before
+    ],
+    ids=["blank_lines", "commas_only", "header_only"],
+)
+@pytest.mark.parametrize("kind", ["persons", "areas"])
+def test_a_header_over_blank_rows_is_refused_as_having_no_data_rows(tmp_path, kind, below, says):
+    source, reader = (GOOD_PERSONS, read_persons) if kind == "persons" else (GOOD_AREAS, read_areas)
+    if below is None:
+        width = source.read_text(encoding="utf-8").splitlines()[0].count(",")
+        below = "," * width + "\n"
+    path = _header_then(tmp_path / f"{kind}.csv", source, below)
+    with pytest.raises(DataContractError) as caught:
+        reader(path)
+    message = str(caught.value)
+    assert message.startswith(f"{kind}.csv: "), message
+    assert "the table has a header row but no data rows" in message
+    assert says in message
+    assert caught.value.failures["check"].tolist()[0] == "has_rows"
+
+
+# --- a persons workbook's data sheet is found, as an areas workbook's is (walk-through) ----
+
+
+def _workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> Path:
+    with pd.ExcelWriter(path) as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+    return path
+
+
+NOTES = pd.DataFrame({"About": ["Extract of 31/03/2025", "Contact: the BI team"]})
+
+
+def test_a_persons_workbook_with_notes_first_is_read_from_its_data_sheet(tmp_path):
+    good = pd.read_csv(GOOD_PERSONS, dtype=str)
+    path = _workbook(tmp_path / "persons.xlsx", {"Notes": NOTES, "Data": good})
+    with pytest.warns(UserWarning, match=r"persons.xlsx: read sheet 'Data'"):
+        persons = read_persons(path)
+    assert len(persons) == len(good) == 30
+    note = "read sheet 'Data', the one whose header row has the persons columns"
+    assert persons.attrs["notes"] == [f"{note} (the workbook's sheets: 'Notes', 'Data')"]
+    # A sheet named still reads that sheet, as before.
+    with pytest.raises(DataContractError, match="column 'person_id' is missing"):
+        read_persons(path, sheet=0)
+
+
+def test_a_persons_workbook_without_the_columns_names_its_sheets(tmp_path):
+    summary = pd.DataFrame({"month": ["April"], "count": [3]})
+    path = _workbook(tmp_path / "persons.xlsx", {"Notes": NOTES, "Summary": summary})
+    with pytest.raises(DataContractError) as caught:
+        read_persons(path)
+    message = str(caught.value)
+    assert message.startswith(
+        "persons.xlsx (sheet 'Notes' read: none of the workbook's sheets ('Notes', 'Summary') "
+        "has a header row with the persons columns"
+    ), message
+    assert "column 'person_id' is missing" in message
+
+
+# --- text such as NA or NULL read as blank is said, where it was (walk-through) -----------
+
+
+def _persons_with(path: Path, changes: dict[tuple[int, str], str]) -> Path:
+    frame = pd.read_csv(GOOD_PERSONS, dtype=str, keep_default_na=False)
+    for (position, column), value in changes.items():
+        frame.loc[position, column] = value
+    if path.suffix == ".xlsx":
+        frame.to_excel(path, index=False)
+    else:
+        frame.to_csv(path, index=False)
+    return path
+
+
+PLACE_NULL = "column 'place': 2 values written as 'NULL' or 'NA' were read as blank (rows 5, 7)"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_place_written_as_null_is_read_as_blank_and_said(tmp_path, suffix):
+    path = _persons_with(tmp_path / f"persons{suffix}", {(3, "place"): "NULL", (5, "place"): "NA"})
+    with pytest.warns(UserWarning) as caught:
+        persons = read_persons(path)
+    assert f"persons{suffix}: {PLACE_NULL}." in [str(warning.message) for warning in caught]
+    assert persons.attrs["notes"] == [PLACE_NULL]
+    assert persons["place"].isna().sum() == 2  # place unknown, as a blank cell is
+
+
+def test_text_read_as_blank_is_said_in_a_csv_pandas_reads_too(tmp_path):
+    # A line break inside quotes: pyarrow declines the file and pandas reads it.
+    path = _persons_with(
+        tmp_path / "persons.csv", {(0, "ethnic_group"): "White\nBritish", (3, "place"): "NULL"}
+    )
+    with pytest.warns(UserWarning, match=r"column 'place': 1 value written as 'NULL' was read"):
+        persons = read_persons(path)
+    assert persons["place"].isna().sum() == 1
+
+
+def test_a_required_value_written_as_na_is_said_before_the_refusal(tmp_path):
+    path = _persons_with(tmp_path / "persons.csv", {(3, "age"): "N/A", (7, "age"): ""})
+    with pytest.warns(UserWarning) as caught, pytest.raises(DataContractError) as refused:
+        read_persons(path)
+    said = [str(warning.message) for warning in caught]
+    assert "persons.csv: column 'age': 1 value written as 'N/A' was read as blank (row 5)." in said
+    assert "column 'age': 2 rows are blank (rows 5, 9)" in str(refused.value)
+
+
+def test_an_areas_place_written_as_null_is_said_and_refused(tmp_path):
+    frame = pd.read_csv(GOOD_AREAS, dtype=str)
+    frame.loc[2, "place"] = "NULL"
+    path = tmp_path / "areas.csv"
+    frame.to_csv(path, index=False)
+    with pytest.warns(UserWarning) as caught, pytest.raises(DataContractError) as refused:
+        read_areas(path)
+    said = "areas.csv: column 'place': 1 value written as 'NULL' was read as blank (row 4)."
+    assert said in [str(warning.message) for warning in caught]
+    assert "column 'place': 1 row is blank (row 4)" in str(refused.value)
+
+
+def test_indices_files_note_text_read_as_blank_only_in_the_columns_taken(tmp_path):
+    iod = Path(__file__).parent / "iod" / "File_2_-_IoD2019_Domains_of_Deprivation.csv"
+    lines = iod.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].rsplit(",", 1)[0] + ",NA"  # a domain's decile, not taken
+    path = tmp_path / "File_2_IoD2019.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        areas = read_areas([path, iod.parent / "File_6_-_IoD2019_Population_Denominators.csv"])
+    assert not any("read as blank" in str(warning.message) for warning in caught)
+    assert not any("read as blank" in note for note in areas.attrs["notes"])

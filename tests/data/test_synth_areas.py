@@ -405,3 +405,136 @@ def test_board_report_builds_from_the_synthesised_files(synthesised, tmp_path):
     html = result.html.read_text(encoding="utf-8")
     assert "Rehearsal system (synthetic persons)" in html
     assert all(place in html for place in ("North", "Central", "South"))
+
+
+# --- the indices edition travels with the written areas (walk-through fix) ----------------
+
+FILE_1_2025 = Path(__file__).parent / "iod" / "File_1_IoD2025_Index_of_Multiple_Deprivation.csv"
+
+
+def _report_inputs(persons: Path, areas: Path):
+    from toolkit.report import load_inputs
+    from toolkit.report.config import ReportConfig
+
+    config = ReportConfig(system_name="Rehearsal", persons=str(persons), areas=str(areas))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_inputs(config)
+
+
+def test_synth_on_an_iod2025_file_writes_areas_that_say_2025(tmp_path, capsys):
+    from toolkit.cli import main
+
+    out = tmp_path / "s3"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        status = main(
+            ["synth", "--areas", str(FILE_1_2025), "--persons", "200", "--out", str(out), "--quiet"]
+        )
+    assert status == 0, capsys.readouterr().err
+    assert read_areas(out / "areas.parquet").attrs["imd_edition"] == "2025"
+    assert _report_inputs(out / "persons.parquet", out / "areas.parquet").imd_edition == "2025"
+
+
+def test_a_written_geopackage_records_the_edition_too(tmp_path, geography):
+    areas = geography.copy()
+    areas.attrs["imd_edition"] = "2025"
+    paths = write_demo_system(tmp_path, persons=1_200, seed=SEED, areas=areas, progress=False)
+    assert paths["areas"].suffix == ".gpkg"
+    assert read_areas(paths["areas"]).attrs["imd_edition"] == "2025"
+    assert _report_inputs(paths["persons"], paths["areas"]).imd_edition == "2025"
+
+
+def test_the_report_does_not_guess_an_edition_the_areas_do_not_give(tmp_path, geography):
+    areas_file = tmp_path / "my_areas.csv"  # no edition in the name or the columns
+    pd.DataFrame(geography.drop(columns="geometry")).to_csv(areas_file, index=False)
+    paths = write_demo_system(
+        tmp_path / "out", persons=1_200, seed=SEED, areas=read_areas(areas_file), progress=False
+    )
+    assert read_areas(paths["areas"]).attrs["imd_edition"] is None
+    assert _report_inputs(paths["persons"], paths["areas"]).imd_edition == ""  # not "2019"
+
+
+# --- what synth says about the areas it was given (walk-through) -------------------------
+
+
+def _many_lsoas(count: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "lsoa": [f"E01{number:06d}" for number in range(1, count + 1)],
+            "lsoa_name": [f"Area {number:03d}A" for number in range(1, count + 1)],
+            "imd_decile": [1 + number % 10 for number in range(count)],
+            "population": [1_500] * count,
+            "place": ["North", "South", "East"] * (count // 3),
+        }
+    )
+
+
+def test_synth_counts_the_lsoas_that_receive_no_one(tmp_path, capsys):
+    from toolkit.cli import main
+
+    areas_file = tmp_path / "many_areas.csv"
+    _many_lsoas(300).to_csv(areas_file, index=False)
+    out = tmp_path / "out"
+    status = main(
+        ["synth", "--areas", str(areas_file), "--persons", "100", "--out", str(out), "--quiet"]
+    )
+    assert status == 0
+    err = capsys.readouterr().err
+    assert (
+        "many_areas.csv has 300 LSOAs, but 100 persons shared out in proportion to population "
+        "reach only 100 of them: the other 200 receive no one"
+    ) in " ".join(err.split())
+    import json
+
+    import pyarrow.parquet as pq
+
+    recorded = json.loads(pq.read_schema(out / "persons.parquet").metadata[b"toolkit.synth"])
+    assert recorded["areas"] == 300 and recorded["areas_with_persons"] == 100
+    assert read_persons(out / "persons.parquet")["lsoa"].nunique() == 100
+
+
+def test_synth_says_how_many_lsoas_received_persons_and_combines_indices_files(tmp_path, capsys):
+    from toolkit.cli import main
+
+    areas_file = tmp_path / "many_areas.csv"
+    _many_lsoas(300).to_csv(areas_file, index=False)
+    out = tmp_path / "out"
+    args = ["--persons", "100", "--out", str(out), "--quiet"]
+    assert main(["synth", "--areas", str(areas_file), *args]) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert "placed 100 synthetic persons in 100 of the 300 LSOAs of" in said
+    # Several Indices of Deprivation files are combined (File 1's deciles, File 6's
+    # population), as read_areas([...]) combines them.
+    iod = Path(__file__).parent / "iod"
+    file_1 = iod / "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"
+    file_6 = iod / "File_6_-_IoD2019_Population_Denominators.csv"
+    both = tmp_path / "both"
+    assert main(["synth", "--areas", str(file_1), str(file_6), "--out", str(both), "--quiet",
+                 "--persons", "500"]) == 0  # fmt: skip
+    said = " ".join(capsys.readouterr().out.split())
+    assert f"of {file_1} + {file_6}" in said
+    written = read_areas(both / "areas.parquet")
+    expected = read_areas([file_1, file_6])
+    assert written["population"].tolist() == expected["population"].tolist()
+
+
+def test_no_warning_when_only_lsoas_of_no_population_receive_no_one(geography):
+    empty_first = geography.assign(population=[0, *POPULATIONS[1:]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        make_demo_system(5_000, SEED, areas=empty_first)
+
+
+def test_synth_names_the_areas_file_not_a_function(tmp_path, geography, capsys):
+    from toolkit.cli import EXIT_BAD_INPUT, main
+
+    areas_file = tmp_path / "zero_population.csv"
+    pd.DataFrame(geography.drop(columns="geometry")).assign(population=0).to_csv(
+        areas_file, index=False
+    )
+    status = main(["synth", "--areas", str(areas_file), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert status == EXIT_BAD_INPUT
+    assert "zero_population.csv has a population of 0 in every LSOA" in err
+    assert "write_demo_system" not in err

@@ -180,3 +180,22 @@ def test_the_commands_agree_on_every_kind_of_file(base, tmp_path):
     for command in (["validate"], ["cube", "--out", str(tmp_path / "tsv.parquet")]):
         _, said = run([command[0], str(tmp_path / "persons.tsv"), *command[1:]])
         assert "persons.tsv: the persons table must be CSV (.csv)" in said, said
+
+
+def test_the_commands_refuse_a_header_over_blank_rows_as_a_header_alone(base, tmp_path):
+    # A header followed by blank lines, by a line of commas, or a Parquet file of rows with
+    # no value: no data rows, refused as a header-only file is (not "0 rows meet").
+    header = ",".join(base.columns)
+    files = {
+        "blank_lines.csv": header + "\n\n\n",
+        "commas.csv": header + "\n" + "," * (len(base.columns) - 1) + "\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    nulls = pd.DataFrame({column: pd.Series([None] * 3, dtype="string") for column in base})
+    nulls.to_parquet(tmp_path / "null_rows.parquet", index=False)
+    for name in [*files, "null_rows.parquet"]:
+        assert check_agreement(tmp_path / name, tmp_path / f"{name}.cube.parquet") is None, name
+        for argv in (["validate"], ["cube", "--out", str(tmp_path / "x.parquet"), "--quiet"]):
+            _, said = run([argv[0], str(tmp_path / name), *argv[1:]])
+            assert "the table has a header row but no data rows" in said, said

@@ -25,6 +25,8 @@ from _indicator_helpers import (
 
 import toolkit.indicators as indicators
 from toolkit.data.contract import ESP2013_BANDS
+from toolkit.data.problems import ROWS_NUMBERED
+from toolkit.errors import DataContractError
 
 
 def _deciles(areas: int = 2) -> pd.DataFrame:
@@ -278,15 +280,20 @@ def test_by_columns_survive(spec):
 @pytest.mark.parametrize("spec", SPECS, ids=ids)
 def test_negative_counts_raise(spec):
     data = spec.data()
-    label = data.index[4]
+    label = data.index[4]  # the fifth row: row 6 of a spreadsheet (the header is row 1)
     data.loc[label, spec.count] = -1
-    with pytest.raises(ValueError) as error:
+    with pytest.raises(DataContractError) as error:
         spec.call(data)
     message = str(error.value)
     assert f" of {spec.name} " in message
     assert f"'{spec.count_param}'" in message
     assert f"'{spec.count}'" in message
-    assert f"({label})" in message and "row" in message
+    assert "1 row (6)" in message
+    assert message.endswith(ROWS_NUMBERED)
+    failures = error.value.failures
+    assert failures[["column", "check"]].values.tolist() == [[spec.count, "not_negative"]]
+    assert failures["failing_rows"].tolist() == [1]
+    assert failures["example_rows"].tolist() == [[6]]
 
 
 @pytest.mark.parametrize("missing", [0, np.nan], ids=["zero", "missing"])
@@ -296,15 +303,16 @@ def test_negative_counts_raise(spec):
 def test_population_needed_where_there_are_events(spec, missing):
     data = spec.data()
     data[spec.population] = data[spec.population].astype(float)
-    label = data.index[data[spec.count] > 0][1]
-    data.loc[label, spec.population] = missing
-    with pytest.raises(ValueError) as error:
+    position = np.flatnonzero(data[spec.count] > 0)[1]
+    data.loc[data.index[position], spec.population] = missing
+    with pytest.raises(DataContractError) as error:
         spec.call(data)
     message = str(error.value)
     assert f" of {spec.name} " in message
     assert f"'{spec.population_param}'" in message
     assert f"'{spec.population}'" in message
-    assert f"({label})" in message
+    assert f"1 row ({position + 2})" in message  # as a spreadsheet numbers it
+    assert error.value.failures["column"].tolist() == [spec.population]
 
 
 @pytest.mark.parametrize("bad", [95, 0, 0.8, 1.0, -0.5, (0.95, 1.2), (0.95, 0.5)])
@@ -363,8 +371,14 @@ def test_missing_count_counts_as_zero(spec):
     with_nan.loc[label, spec.count] = np.nan
     zeroed = data.copy()
     zeroed.loc[label, spec.count] = 0
+    # Counted as 0, and said so (nothing is changed silently), once.
+    with pytest.warns(indicators.MissingCountWarning) as caught:
+        from_nan = spec.call(with_nan)
+    said = [str(w.message) for w in caught if w.category is indicators.MissingCountWarning]
+    assert len(said) == 1, said
+    assert f"'{spec.count}' is blank, counted as 0" in said[0] or "missing='zero'" in said[0]
     pd.testing.assert_frame_equal(
-        _frame_of(spec.call(with_nan)).drop(columns=[spec.count], errors="ignore"),
+        _frame_of(from_nan).drop(columns=[spec.count], errors="ignore"),
         _frame_of(spec.call(zeroed)).drop(columns=[spec.count], errors="ignore"),
         check_dtype=False,
     )
@@ -414,8 +428,9 @@ def test_unknown_columns_and_wrong_types(spec):
         spec.call(data.to_dict())
 
 
-def test_braces_in_column_names_and_row_labels_are_kept_in_messages():
-    # The rows are put into the message by replacing its "{rows}", not by str.format.
+def test_braces_in_column_names_are_kept_and_rows_numbered_as_a_spreadsheet():
+    # The rows are put into the message by replacing its "{rows}", not by str.format;
+    # they are numbered by position, whatever the index's labels (the header is row 1).
     data = pd.DataFrame(
         {"deaths {rows}": [1, -1, 2], "people {0}": [10, 10, 10]}, index=["{rows}", "b}", "c"]
     )
@@ -423,7 +438,7 @@ def test_braces_in_column_names_and_row_labels_are_kept_in_messages():
         indicators.crude_rate(data, events="deaths {rows}", population="people {0}")
     assert str(error.value) == (
         "The 'events' column 'deaths {rows}' of crude_rate has negative or infinite values "
-        "in 1 row ('b}'). Counts and populations must be zero or more."
+        "in 1 row (3). Counts and populations must be zero or more. " + ROWS_NUMBERED
     )
     data.loc["b}", "deaths {rows}"] = 1
     data.loc[["{rows}", "c"], "people {0}"] = 0
@@ -431,6 +446,6 @@ def test_braces_in_column_names_and_row_labels_are_kept_in_messages():
         indicators.crude_rate(data, events="deaths {rows}", population="people {0}")
     assert str(error.value) == (
         "The 'population' column 'people {0}' of crude_rate is zero or missing where "
-        "'deaths {rows}' has events, in 2 rows ('{rows}', 'c'). Every event needs a "
-        "population at risk."
+        "'deaths {rows}' has events, in 2 rows (2, 4). Every event needs a "
+        "population at risk. " + ROWS_NUMBERED
     )

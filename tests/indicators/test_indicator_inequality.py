@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import matplotlib
 import numpy as np
 import pandas as pd
@@ -10,6 +12,7 @@ from _indicator_helpers import esp_weights, make_cube
 from numpy.testing import assert_allclose
 
 from toolkit.data.contract import ESP2013_BANDS
+from toolkit.errors import DataContractError
 from toolkit.indicators import (
     DeprivationProfile,
     ExcludedRowsWarning,
@@ -51,6 +54,24 @@ def test_missing_deciles_are_counted_and_reported():
     with pytest.warns(ExcludedRowsWarning, match=rf"left out 3 rows .*{left_out:,} in"):
         result = rate_by_deprivation(cube, events="emergency_admissions")
     assert result["events"].sum() == cube["emergency_admissions"].sum() - left_out
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [rate_by_deprivation, deprivation_gap, excess_events, core20_share, deprivation_profile],
+    ids=lambda f: f.__name__,
+)
+def test_a_bad_count_after_rows_left_out_is_named_by_the_users_row(summary):
+    # Rows without a decile are left out before the counts are checked; the row at fault
+    # is still named as it stands in the table given (position 10: row 12 of a spreadsheet).
+    cube = make_cube(places=1)
+    cube.loc[cube.index[:3], "imd_decile"] = np.nan
+    cube.loc[cube.index[10], "emergency_admissions"] = -1
+    with warnings.catch_warnings(), pytest.raises(DataContractError) as error:
+        warnings.simplefilter("ignore", ExcludedRowsWarning)
+        summary(cube, events="emergency_admissions")
+    assert "1 row (12)" in str(error.value)
+    assert error.value.failures["example_rows"].tolist() == [[12]]
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from _indicator_helpers import REFERENCE, SKIP_REASON, esp_frame, esp_weights, r
 from numpy.testing import assert_allclose
 
 from toolkit.data.contract import ESP2013_BANDS
+from toolkit.errors import DataContractError
 from toolkit.indicators import (
     crude_rate,
     directly_standardised_rate,
@@ -401,8 +402,10 @@ def test_crude_rate_zero_events_is_valid():
 
 def test_proportion_numerator_above_denominator_is_refused():
     frame = pd.DataFrame({"x": [5, 12], "n": [10, 10]}, index=[7, 8])
-    with pytest.raises(ValueError, match=r"'events' column 'x'.*1 row \(8\)"):
+    # The second row is row 3 of a spreadsheet, whatever the index's labels.
+    with pytest.raises(DataContractError, match=r"'events' column 'x'.*1 row \(3\)") as error:
         proportion(frame, events="x", population="n")
+    assert error.value.failures["check"].tolist() == ["events_within_population"]
 
 
 def test_isr_needs_a_rate_for_every_band():

@@ -481,8 +481,14 @@ def test_duplicate_periods_refused_naming_series_and_period():
             "value": [1.0, 2.0, 3.0, 4.0],
         }
     )
-    with pytest.raises(DataContractError, match=r"place='North' at 2024-01-01"):
-        spc(data, by="place")
+    shuffled = data.iloc[[2, 0, 3, 1]]  # rows named by position, whatever the sort
+    with pytest.raises(DataContractError, match=r"place='North' at 2024-01-01") as error:
+        spc(shuffled, by="place")
+    assert "(in 2 rows (3, 5))" in str(error.value)  # as a spreadsheet numbers them
+    assert error.value.failures[["column", "check"]].values.tolist() == [
+        ["period", "one_row_per_period"]
+    ]
+    assert error.value.failures["example_rows"].tolist() == [[3, 5]]
     # the same period in different series is fine
     quiet_spc(data.iloc[1:], by="place")
 

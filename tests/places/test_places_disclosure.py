@@ -9,6 +9,7 @@ from shapely.geometry import box
 
 import toolkit.disclosure
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
+from toolkit.errors import DataContractError
 from toolkit.places import choropleth, interactive_map, suppress_small_counts
 from toolkit.report import TableColumn, board_table, suppress_counts
 
@@ -43,8 +44,12 @@ def test_threshold_is_configurable_and_floats_stay_floats():
 
 
 def test_bad_inputs_are_refused():
-    with pytest.raises(ValueError, match="column 'n' has 1 negative counts \\(rows 1\\)"):
-        suppress_small_counts(pd.Series([3, -1], name="n"))
+    # A data error as every reader words it: the second value is row 3 of a spreadsheet.
+    with pytest.raises(
+        DataContractError, match=r"column 'n': 1 row is below 0 \(row 3: -1\)"
+    ) as error:
+        suppress_small_counts(pd.Series([3, -1], name="n", index=[10, 11]))
+    assert error.value.failures["example_rows"].tolist() == [[3]]
     with pytest.raises(TypeError, match="'threshold' parameter of suppress_small_counts"):
         suppress_small_counts(pd.Series([3]), threshold=2.5)
     with pytest.raises(ValueError, match="at least 1"):

@@ -182,8 +182,14 @@ def test_inputs_are_checked(demo_system):
         area_indicators(persons, areas, reference="best")
     with pytest.raises(ValueError, match="'confidence' parameter of area_indicators must be"):
         area_indicators(persons, areas, confidence=95.0)
-    with pytest.raises(TypeError, match="must be a float in the range \\(0, 1\\). Got 95 instead"):
-        area_indicators(persons, areas, confidence=95)
+    # The indicators' own range, checked before any work (not by a function called later).
+    for level in (95, 0.5):
+        with pytest.raises(
+            ValueError,
+            match=f"'confidence' parameter of area_indicators must be a float in the range "
+            f"\\[0.9, 1\\). Got {level} instead",
+        ):
+            area_indicators(persons, areas, confidence=level)
     with pytest.raises(ValueError, match="overwrite the areas' column\\(s\\) value"):
         area_indicators(persons, areas.assign(value=1.0))
     cube = persons_by_lsoa_and_band(persons, "emergency_admissions").drop(columns="lsoa")

@@ -9,6 +9,7 @@ import pytest
 from toolkit.errors import DataContractError
 from toolkit.prioritise import (
     ANALYST_CRITERIA,
+    THEME_ANALYST_CRITERIA,
     read_criteria_scores,
     score_priorities,
     write_criteria_template,
@@ -105,14 +106,14 @@ def test_every_problem_is_reported_at_once_with_column_and_rows(tmp_path):
     first = header_at + 2  # file line of the first candidate row
     assert str(path) in message
     assert (
-        f"column 'evidence': off the scale (whole number from 0 to 3); 1 rows (lines {first})"
+        f"column 'evidence': off the scale (whole number from 0 to 3); 1 row (line {first})"
         in message
     )
-    assert f"column 'evidence': missing value; 1 rows (lines {first + 1})" in message
+    assert f"column 'evidence': missing value; 1 row (line {first + 1})" in message
     assert "column 'core20plus5': not a whole number" in message
-    assert "column 'community_voice': not a number; 1 rows" in message and "'lots'" in message
+    assert "column 'community_voice': not a number; 1 row " in message and "'lots'" in message
     assert "column 'feasibility': off the scale (whole number from 1 to 5)" in message
-    assert f"column 'candidate': unknown candidate id; 1 rows (lines {first + 3})" in message
+    assert f"column 'candidate': unknown candidate id; 1 row (line {first + 3})" in message
     assert "'nobody/deaths'" in message
     failures = caught.value.failures
     assert set(failures["column"]) == {
@@ -142,7 +143,7 @@ def test_missing_candidates_duplicates_and_columns_are_named(tmp_path):
     with pytest.raises(DataContractError) as caught:
         read_criteria_scores(path, CANDIDATES)
     message = str(caught.value)
-    assert "id given more than once; 2 rows (lines 2, 3)" in message
+    assert "id given more than once; 2 rows (lines 2 and 3)" in message
     assert "candidate has no row" in message and "'frailty/emergency_admissions'" in message
 
 
@@ -163,3 +164,202 @@ def test_notes_are_kept(tmp_path):
     scores = read_criteria_scores(path, CANDIDATES)
     assert scores["notes"].tolist() == ["residents' panel, May", "", "hospice data"]
     assert np.isfinite(scores[["evidence", "feasibility"]].to_numpy()).all()
+
+
+# --------------------------------------------------------------------------------------
+# Files the reader cannot take apart: one error naming the file (and line), saying what to do
+# --------------------------------------------------------------------------------------
+HEADER = "candidate,label,evidence,core20plus5,community_voice,feasibility,notes\n"
+ROWS = [
+    "frailty/emergency_admissions,Frail people,3,1,2,4,\n",
+    "healthy/ae_attendances,Healthy people,1,0,0,5,\n",
+    "eol/bed_days,End of life,2,1,3,1,\n",
+]
+#: The first bytes of an xlsx workbook (a zip file), then bytes that are not UTF-8.
+WORKBOOK = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\x80\x9c\xe5"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("empty.csv", b"", ["holds nothing", "no header row", "pophealth candidates"]),
+        (
+            "comments.csv",
+            b"# Analyst criteria\n# evidence: ...\n",
+            ["holds only comments", "no header row"],
+        ),
+        (
+            "comma.csv",
+            ("# a comment\n" + HEADER + "".join(ROWS[:2])).encode()
+            + b"eol/bed_days,End of life, at home,2,1,3,1,\n",
+            ["line 5 has more fields than the header (line 2, 7 fields)", "double quotes"],
+        ),
+        (
+            "workbook.csv",
+            WORKBOOK,
+            ["spreadsheet workbook", "save it from the spreadsheet as CSV (comma separated"],
+        ),
+        (
+            "workbook.xlsx",
+            WORKBOOK,
+            ["ends in '.xlsx'", ".csv", ".toml", "save it from the spreadsheet as CSV"],
+        ),
+        ("scores", HEADER.encode(), ["has no ending", ".csv", ".toml"]),
+        (
+            "latin1.csv",
+            (HEADER + ROWS[0] + "eol/bed_days,Caf\xe9,2,1,3,1,\n").encode("latin-1"),
+            ["line 3 is not UTF-8 text", "save it from the spreadsheet as CSV"],
+        ),
+        (
+            "unclosed.csv",
+            (HEADER + ROWS[0] + 'healthy/ae_attendances,"Healthy,1,0,0,5,\n' + ROWS[2]).encode(),
+            ["the double quote opened on line 3 is never closed"],
+        ),
+        (
+            "semicolons.csv",
+            HEADER.replace(",", ";").encode(),
+            ["separated by semicolons, not commas"],
+        ),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_a_file_the_reader_cannot_parse_is_named_with_what_to_do(tmp_path, name, content, words):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(DataContractError) as caught:
+        read_criteria_scores(path, CANDIDATES)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: ")
+    for word in words:
+        assert word in message, message
+    # Not pandas' or Python's words.
+    for raw in ("No columns to parse", "Error tokenizing", "codec can't decode", "C error"):
+        assert raw not in message
+    assert caught.value.source == str(path)
+
+
+def test_rows_are_read_with_their_file_lines_and_quoted_commas(tmp_path):
+    path = tmp_path / "scores.csv"
+    path.write_text(
+        "\ufeff# comment\n\n"
+        + HEADER
+        + ROWS[0]
+        + '"healthy/ae_attendances","Healthy, mostly",1,0,0,5\n'  # no notes field: blank
+        + "\n"
+        + "eol/bed_days,End of life,2,1,3,9,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataContractError) as caught:
+        read_criteria_scores(path, CANDIDATES)
+    # The blank line before it counts: the third candidate is on line 7.
+    assert "column 'feasibility': off the scale (whole number from 1 to 5); 1 row (line 7)" in str(
+        caught.value
+    )
+    path.write_text(path.read_text(encoding="utf-8").replace(",9,", ",4,"), encoding="utf-8")
+    scores = read_criteria_scores(path, CANDIDATES)
+    assert scores["feasibility"].tolist() == [4.0, 5.0, 4.0]
+    assert scores["notes"].tolist() == ["", "", ""]
+
+
+def test_counts_are_worded_in_the_singular_and_lists_in_words(tmp_path):
+    path = write_criteria_template(CANDIDATES, tmp_path / "scores.toml")
+    _fill_toml(path, {**FILLED, "feasibility": ['""', '""', '""']})
+    with pytest.raises(DataContractError) as caught:
+        read_criteria_scores(path, CANDIDATES)
+    message = str(caught.value)
+    assert "(1 problem):" in message
+    assert "column 'feasibility': missing value; 3 rows (entries 1, 2 and 3)" in message
+    assert "entrys" not in message and "1 problems" not in message
+    _fill_csv(path := write_criteria_template(CANDIDATES, tmp_path / "s.csv"), FILLED)
+    path.write_text(path.read_text(encoding="utf-8").replace(",4,", ",7,"), encoding="utf-8")
+    with pytest.raises(DataContractError) as caught:
+        read_criteria_scores(path, CANDIDATES)
+    assert "; 1 row (line " in str(caught.value) and "1 rows" not in str(caught.value)
+
+
+def test_a_number_in_quotes_in_a_toml_template_is_refused(tmp_path):
+    path = write_criteria_template(CANDIDATES, tmp_path / "scores.toml")
+    _fill_toml(path, {**FILLED, "feasibility": ['"2"', '"two"', "4"]})
+    with pytest.raises(DataContractError) as caught:
+        read_criteria_scores(path, CANDIDATES)
+    message = str(caught.value)
+    assert str(path) in message
+    assert (
+        "column 'feasibility': a number in quotes, which is text: write it without quotes "
+        "(feasibility = 2); 1 row (entry 1)" in message
+    )
+    assert "column 'feasibility': not a number; 1 row (entry 2); for example 'two'" in message
+    failures = caught.value.failures
+    assert set(failures["column"]) == {"feasibility"}
+
+
+def _theme_table(ids: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({"candidate": ids, "label": ids, "theme": [i.split("/")[0] for i in ids]})
+
+
+def _theme_rows(path, ids: list[str]) -> None:
+    lines = ["candidate,label,community_voice,feasibility,notes"]
+    lines += [f"{candidate},x,2,3," for candidate in ids]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_a_library_theme_not_measured_is_not_called_unknown(tmp_path):
+    from toolkit.prioritise import ThemeCandidates
+
+    measured = ["high_blood_pressure", "cancer_early_diagnosis"]
+    path = tmp_path / "scores.csv"
+    _theme_rows(path, [*measured, "childrens_asthma", "no_such_theme"])
+    table = _theme_table(measured)
+    with pytest.raises(DataContractError) as caught:
+        read_criteria_scores(path, table, criteria=THEME_ANALYST_CRITERIA)
+    message = str(caught.value)
+    assert "column 'candidate': a theme of the library not measured on these data" in message
+    assert "1 row (line 4); for example 'childrens_asthma'" in message
+    assert "column 'candidate': unknown candidate id; 1 row (line 5)" in message
+    # Given the measured themes themselves, the reason they give is quoted.
+    excluded = pd.DataFrame(
+        {
+            "theme": ["childrens_asthma"],
+            "label": ["Help children with asthma"],
+            "reason": ["fewer than 10 events over the period: too few to assess"],
+        }
+    )
+    whole = ThemeCandidates(table=table, excluded=excluded, within=None, years=1.0, library=())
+    with pytest.raises(DataContractError) as caught:
+        read_criteria_scores(path, whole, criteria=THEME_ANALYST_CRITERIA)
+    assert (
+        "a theme of the library not measured on these data (fewer than 10 events over the "
+        "period: too few to assess); 1 row (line 4)"
+    ) in str(caught.value)
+
+
+def test_a_template_of_another_split_is_named_as_such(tmp_path):
+    path = tmp_path / "scores.csv"
+    _theme_rows(path, ["high_blood_pressure/Wyvendale"])
+    with pytest.raises(DataContractError) as caught:
+        read_criteria_scores(
+            path, _theme_table(["high_blood_pressure"]), criteria=THEME_ANALYST_CRITERIA
+        )
+    message = str(caught.value)
+    assert "a candidate of a template written for places or the most deprived fifth" in message
+    assert "write the template without --within" in message
+    _theme_rows(path, ["high_blood_pressure"])
+    with pytest.raises(DataContractError) as caught:
+        read_criteria_scores(
+            path, _theme_table(["high_blood_pressure/Wyvendale"]), criteria=THEME_ANALYST_CRITERIA
+        )
+    assert "a whole-system candidate" in str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["scores.xlsx", "scores", "scores.txt"])
+def test_the_template_is_written_only_as_csv_or_toml(tmp_path, name):
+    with pytest.raises(ValueError, match=r"must be a file name ending in \.csv or \.toml"):
+        write_criteria_template(CANDIDATES, tmp_path / name)
+    assert not (tmp_path / name).exists()
+
+
+def test_a_template_in_a_missing_folder_names_the_folder(tmp_path):
+    with pytest.raises(FileNotFoundError) as caught:
+        write_criteria_template(CANDIDATES, tmp_path / "nodir" / "scores.csv")
+    assert f"the folder {tmp_path / 'nodir'} does not exist" in str(caught.value)
+    assert "Errno" not in str(caught.value)

@@ -329,3 +329,87 @@ def test_premature_deaths_are_a_standardised_rate_and_inequality_has_sii(candida
     assert not {"lower_95", "upper_95"} & set(candidates.table.columns)
     # Cardiovascular admissions are commoner in deprived areas: the published sign is negative.
     assert row["sii"] < 0 and 0 < row["rii"] < 1
+
+
+def _plan(theme):
+    from toolkit.prioritise._theme_row import ThemePlan
+
+    intervention = theme.interventions[0]
+    return ThemePlan(theme, theme.outcomes[0], intervention.acts_on, intervention, "")
+
+
+def _facts(theme, *, events: float, low: float, high: float, persons: float = 500.0) -> str:
+    from toolkit.prioritise._theme_row import facts
+    from toolkit.prioritise.themes import OUTCOME_WORDS
+
+    return facts(
+        _plan(theme),
+        cohort_words="Adults",
+        persons=persons,
+        events_a_year=events,
+        cost_a_year=1e5,
+        ratio=1.5,
+        low=low,
+        high=high,
+        unit_cost=100.0,
+        words=dict(OUTCOME_WORDS),
+        threshold=0,
+    )
+
+
+@pytest.mark.parametrize("theme", load_themes(), ids=lambda theme: theme.id)
+def test_facts_use_the_singular_after_one(theme):
+    """Singular after one: "up to about 1 emergency admission", "fewer than one death" — for every
+    outcome a theme of the library uses (the noun, not only its last word, is singular)."""
+    from toolkit.prioritise.themes import OUTCOME_WORDS, OUTCOME_WORDS_SINGULAR
+
+    acts_on = theme.interventions[0].acts_on
+    singular, plural = OUTCOME_WORDS_SINGULAR[acts_on], OUTCOME_WORDS[acts_on]
+    fewer = " fewer" if acts_on.startswith("persons_") else ""
+    text = _facts(theme, events=1.0, low=0.4, high=1.2, persons=1)
+    assert f"up to about 1{fewer} {singular} a year" in text, text
+    assert f"up to about 1{fewer} {plural} a year" not in text or singular == plural
+    assert "1 person, whose care" in text
+    outcome = theme.outcomes[0]
+    if outcome != "cost_gbp":
+        assert (
+            f": 1 person, whose care costs £100k a year; 1 {OUTCOME_WORDS_SINGULAR[outcome]}"
+            in (text)
+        )
+    text = _facts(theme, events=30.0, low=0.1, high=0.6)
+    assert f"fewer than one{fewer} {singular} a year" in text, text
+    text = _facts(theme, events=30.0, low=20.0, high=40.0)
+    assert f"about 20 to 40{fewer} {plural} a year" in text, text
+    assert f"30 {OUTCOME_WORDS[outcome]}" in text or outcome == "cost_gbp"
+
+
+def test_every_outcome_has_a_singular_that_differs_from_its_plural():
+    from toolkit.prioritise._theme_row import outcome_words
+    from toolkit.prioritise.themes import OUTCOME_WORDS, OUTCOME_WORDS_SINGULAR, OUTCOMES
+
+    for outcome in OUTCOMES:
+        words = dict(OUTCOME_WORDS)
+        assert outcome_words(outcome, words, amount="about 1") == OUTCOME_WORDS_SINGULAR[outcome]
+        assert (
+            outcome_words(outcome, words, amount="fewer than one")
+            == (OUTCOME_WORDS_SINGULAR[outcome])
+        )
+        assert outcome_words(outcome, words, amount="about 1 to 2") == OUTCOME_WORDS[outcome]
+        assert outcome_words(outcome, words, amount="11") == OUTCOME_WORDS[outcome]
+        if outcome != "cost_gbp":
+            assert OUTCOME_WORDS_SINGULAR[outcome] != OUTCOME_WORDS[outcome], outcome
+    # A name the caller chose is kept as given.
+    assert outcome_words("deaths", {"deaths": "lives lost"}, amount="about 1") == "lives lost"
+
+
+def test_a_theme_that_names_no_cause_of_death_says_it_counts_zero(candidates):
+    from toolkit.prioritise._theme_row import NO_CAUSES_NOTE
+
+    causes = {theme.id: theme.causes_of_death for theme in load_themes()}
+    table = candidates.table
+    without = table[[not causes[theme] for theme in table["theme"]]]
+    assert len(without) >= 1  # end of life care, at least
+    assert without["note"].str.contains(NO_CAUSES_NOTE, regex=False).all()
+    assert (without["le_gap_share"] == 0).all() and (without["cause_deaths_a_year"] == 0).all()
+    named = table[[bool(causes[theme]) for theme in table["theme"]]]
+    assert not named["note"].str.contains(NO_CAUSES_NOTE, regex=False).any()

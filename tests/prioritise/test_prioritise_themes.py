@@ -368,6 +368,33 @@ def test_invalid_toml_names_the_line(tmp_path):
     assert "- line 2: is not valid TOML" in str(_error_for(path))
 
 
+def test_a_file_saved_with_a_byte_order_mark_is_read(tmp_path):
+    """Windows editors start UTF-8 files with a byte-order mark; it is not content."""
+    path = tmp_path / "my_theme.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + VALID.format(stem="my_theme").encode("utf-8"))
+    theme = load_theme(path)
+    assert theme.id == "my_theme" and theme.name == "Find and treat high blood pressure"
+    assert load_theme(_write(tmp_path, "plain")).interventions == theme.interventions
+
+
+def test_causes_of_death_may_be_empty_but_not_left_out(tmp_path):
+    """The format allows a theme that tackles no cause of death (two library themes are),
+    but the field must be written, and the reader says so."""
+    theme = load_theme(
+        _broken(tmp_path, 'causes_of_death = ["circulatory"]', "causes_of_death = []")
+    )
+    assert theme.causes_of_death == ()
+    message = str(_error_for(_broken(tmp_path, 'causes_of_death = ["circulatory"]\n', "")))
+    assert (
+        "- causes_of_death: is missing (it is required): list the causes of death the theme "
+        "tackles, or write causes_of_death = [] when it tackles none"
+    ) in message
+    assert {t.id for t in load_themes() if not t.causes_of_death} == {
+        "end_of_life_care",
+        "smoke_free_pregnancy",
+    }
+
+
 @pytest.mark.parametrize(
     ("old", "new", "field", "problem"),
     [

@@ -136,6 +136,9 @@ def test_the_deciles_caption_names_the_areas_edition(evidence):
     table = report.deprivation_table(figures, period="2025/26", threshold=10, edition="2025")
     assert "IMD 2025 deciles" in table.caption
     assert evidence.inputs.imd_edition == "2019"  # the demo's areas
+    # Areas that do not say their edition get a caption that guesses none.
+    unknown = report.deprivation_table(figures, period="2025/26", threshold=10)
+    assert "(IMD deciles), 2025/26" in unknown.caption
 
 
 def test_maps_of_real_boundaries_carry_the_ons_attribution():
@@ -186,7 +189,7 @@ def test_the_configuration_template_lists_every_key_and_reads_back(tmp_path):
     lines = [
         line[2:] if re.match(r"^# \w+ = ", line) else line
         for line in text.splitlines()
-        if not re.match(r"^# (persons|areas|decision_log|criteria_scores|workshop) = ", line)
+        if not re.match(r"^# (persons|areas|decision_log|criteria_scores|themes|workshop) = ", line)
     ]
     path = tmp_path / "report.toml"
     path.write_text("\n".join(lines), encoding="utf-8")

@@ -252,7 +252,12 @@ def test_missing_rule_column_names_the_rule(tmp_path, persons):
         ({"engine": "polars"}, ValueError, r"must be one of \['duckdb', 'spark'\]. Got 'polars'"),
         ({"engine": 1}, TypeError, "'engine' parameter of build_cube must be one of"),
         ({"progress": "yes"}, TypeError, "'progress' parameter of build_cube must be a bool"),
-        ({"model": "nope"}, ValueError, "'bridges_to_health', 'age_ltc' or the path"),
+        (
+            {"model": "nope"},
+            ValueError,
+            r"'model' parameter of build_cube must be a built-in model's name "
+            r"\('bridges_to_health', 'age_ltc'\), the path of a rules file",
+        ),
         ({"spark_session": object()}, TypeError, "'spark_session' parameter of build_cube"),
         (
             # A session (by its class's name and module) is refused without engine="spark".
@@ -338,7 +343,7 @@ def test_summary_by_segment_is_hand_checkable():
 
 
 def test_summary_by_quintile_keeps_unknown_deprivation():
-    summary = segment_summary(tiny_cube(), by_quintile=True)
+    summary = segment_summary(tiny_cube(), quintiles=True)
     assert summary["segment"].tolist() == ["healthy", "healthy", "frailty", "frailty"]
     assert summary["imd_quintile"].tolist()[:3] == [1, 5, 1]
     assert summary["imd_quintile"].isna().tolist() == [False, False, False, True]
@@ -359,25 +364,52 @@ def test_summary_from_cube_from_segmented_persons_and_from_raw_persons_agree(per
     assert from_cube["persons"].sum() == len(persons)
     for quintile in (True,):
         pd.testing.assert_frame_equal(
-            segment_summary(cube, by_quintile=quintile),
-            segment_summary(assign_segments(persons), by_quintile=quintile),
+            segment_summary(cube, quintiles=quintile),
+            segment_summary(assign_segments(persons), quintiles=quintile),
         )
 
 
 def test_summary_options(persons, cube):
     with pytest.raises(ValueError, match="already has segments"):
         segment_summary(cube, model="age_ltc")
-    with pytest.raises(
-        TypeError, match="'by_quintile' parameter of segment_summary must be a bool"
-    ):
-        segment_summary(cube, by_quintile=1)
+    with pytest.raises(TypeError, match="'quintiles' parameter of segment_summary must be a bool"):
+        segment_summary(cube, quintiles=1)
     with pytest.raises(TypeError, match="must be a pandas DataFrame"):
         segment_summary("cube.parquet")
     by_age = segment_summary(persons, model="age_ltc")
     assert by_age["segment"].iloc[0] == "0-17: 0 LTCs"
     before = cube.copy(deep=True)
-    segment_summary(cube, by_quintile=True)
+    segment_summary(cube, quintiles=True)
     pd.testing.assert_frame_equal(cube, before)
+
+
+def test_summary_of_a_cube_lacking_a_measure_names_the_cube_and_the_column(cube):
+    with pytest.raises(DataContractError, match="segment cube given to segment_summary lacks") as e:
+        segment_summary(cube.drop(columns="persons"))
+    assert "'persons'" in str(e.value) and "'died'" not in str(e.value)
+    # The measures the summary does not use may be left out.
+    pd.testing.assert_frame_equal(
+        segment_summary(cube.drop(columns="persons_with_bed_days")), segment_summary(cube)
+    )
+
+
+@pytest.mark.parametrize("bad", [-1, np.nan, 2.5], ids=["negative", "blank", "fraction"])
+def test_summary_refuses_counts_the_contract_refuses(persons, cube, bad):
+    # A negative, blank or fractional count would otherwise be summed into the shares
+    # (a negative "per head" figure); both a cube and segmented persons are refused, as
+    # the readers word it, rows numbered as a spreadsheet shows them.
+    broken = cube.astype({"emergency_admissions": "float64"})
+    broken.loc[4, "emergency_admissions"] = bad
+    with pytest.raises(DataContractError, match="segment cube given to segment_summary") as error:
+        segment_summary(broken)
+    assert error.value.failures["column"].tolist() == ["emergency_admissions"]
+    assert error.value.failures["example_rows"].tolist() == [[6]]
+    segmented = assign_segments(persons).astype({"gp_appointments": "float64"})
+    segmented.loc[3, "gp_appointments"] = bad
+    with pytest.raises(DataContractError, match="persons given to segment_summary") as error:
+        segment_summary(segmented)
+    assert error.value.failures["column"].tolist() == ["gp_appointments"]
+    assert error.value.failures["example_rows"].tolist() == [[5]]
 
 
 # --------------------------------------------------------------------------------------

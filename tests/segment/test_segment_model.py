@@ -256,7 +256,12 @@ def test_no_condition_flags_at_all_is_an_error_for_n_conditions(persons):
 
 
 def test_unknown_model_name_is_a_value_error(persons):
-    with pytest.raises(ValueError, match="'bridges_to_health', 'age_ltc' or the path"):
+    # Answered in the name of the function called, not of load_rules, which reads it.
+    with pytest.raises(
+        ValueError,
+        match=r"'model' parameter of assign_segments must be a built-in model's name "
+        r"\('bridges_to_health', 'age_ltc'\), the path of a rules file \(.toml, .yaml or .yml\)",
+    ):
         assign_segments(persons, model="bridges")
     with pytest.raises(TypeError, match="Got 3 instead"):
         load_rules(3)  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy import stats
 
+from toolkit.errors import DataContractError
 from toolkit.prioritise import score_priorities, shortlist
 from toolkit.workshop import aggregate_weights, kendalls_w, room_consensus
 
@@ -71,7 +72,11 @@ def test_kendalls_w_extremes_and_rerankings():
     [
         ([[1, 2], [2, 1]], TypeError, "DataFrame or a numpy array"),
         (np.array([[1, 2, 3]]), ValueError, "at least two raters"),
-        (np.array([[1, np.nan], [1, 2]]), ValueError, "rows \\[0\\]"),
+        (
+            np.array([[1, np.nan], [1, 2]]),
+            DataContractError,
+            r"1 row has a missing rank .*\(row 2\)",
+        ),
         (pd.DataFrame({"a": ["x", "y"], "b": [1, 2]}), TypeError, "numbers only"),
     ],
 )

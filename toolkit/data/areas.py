@@ -21,7 +21,7 @@ import pandas as pd
 from toolkit.data import iod
 from toolkit.data.columns import contract_names, normalise_name
 from toolkit.data.contract import AREA_REQUIRED
-from toolkit.data.files import checked_path, read_table, unpacked_file
+from toolkit.data.files import checked_path, read_table, unpacked_file, written_blank_notes
 from toolkit.data.problems import MAX_EXAMPLES, Problem, fail, raise_problems, show_value
 from toolkit.data.schemas import AREAS_RULES, to_text
 from toolkit.data.validation import validate_areas_table
@@ -42,6 +42,7 @@ class _AreasFile:
     edition: str | None
     layout: dict[str, Any]
     notes: tuple[str, ...]
+    blanks: tuple[str, ...] = ()
 
 
 def _read_areas_file(
@@ -65,6 +66,7 @@ def _read_areas_file(
         label=label,
         source=source,
     )
+    read = raw
     layout = iod.imd_layout(list(raw.columns))
     names = {normalise_name(column) for column in raw.columns}
     if "lsoa" in layout and not set(AREA_REQUIRED) <= names:
@@ -75,8 +77,13 @@ def _read_areas_file(
                 raw[column] = to_text(raw[column])[0]
     else:
         layout = {}
-        edition = iod.edition_of_name(label)
-    return _AreasFile(raw, first_row, label, source, edition, layout, tuple(notes))
+        # A Parquet file or GeoPackage the toolkit wrote records its edition in its metadata.
+        stored = iod.edition_of_value(raw.attrs.get(iod.EDITION_KEY))
+        edition = stored or iod.edition_of_name(label)
+    # Text such as "NA" or "NULL" read as blank is said, where it was (never silently): in
+    # an indices file, in the columns taken.
+    blanks = tuple(written_blank_notes(read, first_row, columns=list(layout.values()) or None))
+    return _AreasFile(raw, first_row, label, source, edition, layout, (*notes, *blanks), blanks)
 
 
 def _open_areas_file(
@@ -126,7 +133,8 @@ def _check_imd_fields(files: Sequence[_AreasFile]) -> None:
         sentence += (
             " Give it together with File 1 (the Index of Multiple Deprivation), File 2, 3 or 7 "
             "of the same edition, which have the IMD decile: for example "
-            "read_areas([file_1, file_6]) for File 1's deciles with File 6's population."
+            "read_areas([file_1, file_6]) for File 1's deciles with File 6's population (on "
+            "the command line, both files: pophealth validate --kind areas FILE_1 FILE_6)."
         )
     label = " and ".join(file.label for file in files)
     fail(label, "imd_columns", sentence, source="; ".join(file.source for file in files))
@@ -349,7 +357,9 @@ def read_areas(
     Any of these may be packed in a ``.gz`` file or a ``.zip`` holding one data file. In a
     workbook, the data sheet is found (the first sheet with an LSOA code column), so a
     "Notes" sheet first is fine. Numbers written with thousands separators ("1,296") are
-    read as numbers, and counted in a note.
+    read as numbers, and counted in a note. Text such as "NA", "N/A" or "NULL" in a CSV or
+    Excel cell is read as blank, as an empty cell is, and where it was is said in a
+    ``UserWarning`` and a note.
 
     Several files are joined on LSOA code: ``read_areas([file_1, file_6])`` takes File 1's
     IMD rank and decile and File 6's population. The first file's LSOAs, in its order, are
@@ -394,10 +404,13 @@ def read_areas(
         from a geographic file, whose ``attrs["repaired_geometry"]`` lists the spreadsheet
         row numbers of the geometries repaired: feature 1 is row 2).
         ``attrs["imd_edition"]`` is ``"2019"`` or ``"2025"`` (from the LSOA code column's
-        year, 2011 or 2021, or from the file name, such as "IMD2019"), or None when unknown;
+        year, 2011 or 2021; from what a Parquet file or GeoPackage records, as those
+        ``pophealth synth`` writes do; or from the file name, such as "IMD2019"), or None
+        when unknown;
         ``attrs["notes"]`` lists what was noted while reading (the sheet read, a file
         unpacked, numbers read with thousands separators, LSOAs of a later file not used,
-        what is left out).
+        what is left out); ``attrs["source"]`` names the file (or files) as messages name
+        it, so that :func:`toolkit.data.make_demo_system` can name it too.
 
     Raises
     ------
@@ -423,6 +436,14 @@ def read_areas(
         for item in _area_paths(path)
     ]
     _check_imd_fields(files)
+    blanks = [
+        f"{file.label}: {note}" if len(files) > 1 else note
+        for file in files
+        for note in file.blanks
+    ]
+    if blanks:
+        label = " with ".join(file.label for file in files) if len(files) > 1 else files[0].label
+        warnings.warn(f"{label}: " + "; ".join(blanks) + ".", UserWarning, stacklevel=2)
     if len(files) == 1:
         file = files[0]
         raw, first_row, label, source = file.raw, file.first_row, file.label, file.source
@@ -455,6 +476,7 @@ def read_areas(
     )
     if repaired is not None and "repaired_geometry" in result.attrs:
         result.attrs["repaired_geometry"] = repaired
+    result.attrs["source"] = label
     return result
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final
@@ -21,7 +21,7 @@ import pandas as pd
 
 from toolkit.data import iod
 from toolkit.data.columns import Table, normalise_name
-from toolkit.data.problems import fail
+from toolkit.data.problems import MAX_EXAMPLES, fail
 from toolkit.data.schemas import AREAS_RULES, CUBE_RULES, PERSONS_RULES, blank_mask, default_text
 
 #: How many rows at the top of an Excel sheet are searched for the header row.
@@ -49,6 +49,14 @@ BLANK_TEXT: Final[tuple[str, ...]] = (
     "nan",
     "null",
 )
+
+#: The texts of :data:`BLANK_TEXT` that are not empty ("NA", "NULL", ...): read as blank, and
+#: counted where they were, so that the readers can say so.
+WRITTEN_BLANKS: Final[tuple[str, ...]] = tuple(text for text in BLANK_TEXT if text)
+
+#: Key of a table's ``attrs`` holding, for each column in which :data:`WRITTEN_BLANKS` were
+#: read as blank, how many, the first positions (from 0 among the data rows) and the texts.
+WRITTEN_BLANKS_KEY: Final[str] = "written_blanks"
 
 _FORMATS: Final[dict[str, str]] = {
     ".csv": "csv",
@@ -180,8 +188,8 @@ def _not_text_error(path: Path, encoding: str, label: str, source: str) -> None:
         "encoding",
         f"line {line} is not {_encoding_name(encoding)} text (byte {found.hex(' ')} at "
         f"character {column}). The file was probably saved by Excel as plain 'CSV', which uses "
-        "the Windows-1252 encoding. Save it as 'CSV UTF-8 (comma delimited)', or read it with "
-        "encoding='cp1252'.",
+        "the Windows-1252 encoding. Save it as 'CSV UTF-8 (comma delimited)' (in Python, "
+        "you may instead read it with encoding='cp1252').",
         source=source,
         line=line,
     )
@@ -233,8 +241,9 @@ def _csv_header(path: Path, *, encoding: str, label: str, source: str, table: Ta
                     "delimiter",
                     f"the header row has no commas but {header[0].count(separator)} {word} "
                     f"characters: the file looks {word}-separated. Save it comma-separated "
-                    f"(CSV UTF-8 in Excel), or read it with pandas.read_csv(path, "
-                    f"sep={separator!r}) and pass the table to validate_{table}.",
+                    f"(CSV UTF-8 in Excel); in Python you may instead read it with "
+                    f"pandas.read_csv(path, sep={separator!r}) and pass the table to "
+                    f"validate_{table}.",
                     source=source,
                     line=1,
                 )
@@ -247,22 +256,27 @@ def _csv_with_pyarrow(path: Path, header: Sequence[str], encoding: str) -> pd.Da
     pyarrow's reader is several times faster than pandas' for text columns. Blank lines are
     kept as rows so that row numbers stay those of the file. Anything it refuses (a short or
     long line, a line break inside quotes, bytes that are not text) is read again by pandas,
-    whose errors name the line.
+    whose errors name the line. Where the :data:`WRITTEN_BLANKS` were read as blank is
+    noted in ``attrs`` (:func:`_written_blanks_arrow`).
     """
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
-    try:
-        table = pa_csv.read_csv(
+    def read(null_values: Sequence[str], columns: Sequence[str] = ()) -> Any:
+        return pa_csv.read_csv(
             path,
             read_options=pa_csv.ReadOptions(encoding=_csv_encoding(encoding)),
             parse_options=pa_csv.ParseOptions(ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(
                 column_types=dict.fromkeys(header, pa.string()),
-                null_values=list(BLANK_TEXT),
+                null_values=list(null_values),
                 strings_can_be_null=True,
+                include_columns=list(columns),
             ),
         )
+
+    try:
+        table = read(BLANK_TEXT)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
         return None
     if table.num_columns != len(header) or not all(
@@ -271,8 +285,146 @@ def _csv_with_pyarrow(path: Path, header: Sequence[str], encoding: str) -> pd.Da
         return None  # a header pyarrow split differently: let pandas read it
     text_dtype = default_text(pd.Series([], dtype="string")).dtype
     if isinstance(text_dtype, pd.api.extensions.ExtensionDtype):
-        return table.to_pandas(types_mapper={pa.string(): text_dtype}.get)
-    return table.to_pandas()
+        frame = table.to_pandas(types_mapper={pa.string(): text_dtype}.get)
+    else:
+        frame = table.to_pandas()
+    frame.attrs[WRITTEN_BLANKS_KEY] = _written_blanks_arrow(table, header, read)
+    return frame
+
+
+def _written_blanks_found(positions: np.ndarray, texts: pd.Series) -> dict[str, Any]:
+    """Return what is kept of one column's blank texts: count, first positions, texts."""
+    counts = texts.value_counts(sort=True)
+    return {
+        "count": len(positions),
+        "positions": [int(position) for position in positions[:MAX_EXAMPLES]],
+        "texts": {str(text): int(count) for text, count in counts.items()},
+    }
+
+
+def _written_blanks_arrow(
+    table: Any, header: Sequence[str], read: Any
+) -> dict[int, dict[str, Any]]:
+    """Find where the :data:`WRITTEN_BLANKS` were read as blank in a CSV read by pyarrow.
+
+    Only the columns with a blank can hold one: those are read again as text with only the
+    empty text blank (one more scan of the file, converting only those columns; none when
+    no column has a blank), and their texts looked up.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    blank = [index for index in range(table.num_columns) if table.column(index).null_count]
+    if not blank:
+        return {}
+    try:
+        texts = read([""], [header[index] for index in blank])
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
+        return {}  # read once, so read again; should it not be, nothing is noted
+    value_set = pa.array(WRITTEN_BLANKS, type=pa.string())
+    found: dict[int, dict[str, Any]] = {}
+    for index, column in zip(blank, texts.columns, strict=True):
+        mask = pc.fill_null(pc.is_in(column, value_set=value_set), False)
+        if not pc.any(mask).as_py():
+            continue
+        positions = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
+        values = pd.Series(pc.filter(column, mask).to_pylist(), dtype=object)
+        found[index] = _written_blanks_found(positions, values)
+    return found
+
+
+def blank_written(frame: pd.DataFrame) -> pd.DataFrame:
+    """Make the :data:`WRITTEN_BLANKS` in a table's text columns missing, noting where.
+
+    What was found goes in ``attrs[WRITTEN_BLANKS_KEY]``, keyed by column position.
+    """
+    found: dict[int, dict[str, Any]] = {}
+    changed: dict[int, pd.Series] = {}
+    for index in range(frame.shape[1]):
+        values = frame.iloc[:, index]
+        if not (pd.api.types.is_string_dtype(values.dtype) or values.dtype == object):
+            continue
+        mask = values.isin(WRITTEN_BLANKS).to_numpy(dtype=bool)
+        if not mask.any():
+            continue
+        found[index] = _written_blanks_found(np.flatnonzero(mask), values[mask])
+        changed[index] = values.mask(mask)
+    if changed:
+        frame = frame.copy()
+        for index, values in changed.items():
+            frame.isetitem(index, values)
+    frame.attrs[WRITTEN_BLANKS_KEY] = found
+    return frame
+
+
+def _name_written_blanks(frame: pd.DataFrame) -> pd.DataFrame:
+    """Key ``attrs[WRITTEN_BLANKS_KEY]`` by column name (it was keyed by position)."""
+    found = frame.attrs.get(WRITTEN_BLANKS_KEY) or {}
+    frame.attrs[WRITTEN_BLANKS_KEY] = {
+        frame.columns[index]: facts for index, facts in found.items()
+    }
+    return frame
+
+
+def written_blank_note(column: str, count: int, rows: Sequence[int], texts: Sequence[str]) -> str:
+    """Say where text such as "NA" or "NULL" was read as blank in one column.
+
+    Parameters
+    ----------
+    column : str
+        The column, as the file names it.
+    count : int
+        How many values were read as blank.
+    rows : sequence of int
+        Spreadsheet row numbers of the first few (up to five are shown).
+    texts : sequence of str
+        The texts found, most frequent first.
+
+    Returns
+    -------
+    str
+        Such as "column 'place': 2 values written as 'NULL' or 'NA' were read as blank
+        (rows 5, 7)".
+    """
+    quoted = [f"'{text}'" for text in texts]
+    written = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+    shown_rows = [str(row) for row in rows[:MAX_EXAMPLES]]
+    shown = f"row{'s' if len(shown_rows) > 1 else ''} {', '.join(shown_rows)}"
+    if count > len(shown_rows):
+        shown += f"; and {count - len(shown_rows):,} more"
+    noun = "1 value" if count == 1 else f"{count:,} values"
+    verb = "was" if count == 1 else "were"
+    return f"column '{column}': {noun} written as {written} {verb} read as blank ({shown})"
+
+
+def written_blank_notes(
+    frame: pd.DataFrame, first_row: int, *, columns: Collection[Any] | None = None
+) -> list[str]:
+    """Say, column by column, where text such as "NA" or "NULL" was read as blank.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A table as :func:`read_table` returns it (CSV and Excel files note what they read
+        as blank in ``attrs``).
+    first_row : int
+        The spreadsheet row number of the first data row.
+    columns : collection, optional
+        Only these columns (those a reader takes); every column by default.
+
+    Returns
+    -------
+    list of str
+        One note per column (:func:`written_blank_note`); none when no such text was read.
+    """
+    notes = []
+    found = frame.attrs.get(WRITTEN_BLANKS_KEY) or {}
+    for column, facts in found.items():
+        if column not in frame.columns or (columns is not None and column not in columns):
+            continue  # a column dropped as empty (no header name, no values), or not taken
+        rows = [position + first_row for position in facts["positions"]]
+        notes.append(written_blank_note(str(column), facts["count"], rows, list(facts["texts"])))
+    return notes
 
 
 def _read_csv(path: Path, *, encoding: str, label: str, source: str, table: Table) -> pd.DataFrame:
@@ -282,20 +434,21 @@ def _read_csv(path: Path, *, encoding: str, label: str, source: str, table: Tabl
         raw = _csv_with_pandas(path, encoding=encoding, label=label, source=source)
     _check_truncated_csv(path, _csv_encoding(encoding), raw.shape[1], label, source)
     raw.columns = [str(column).strip() for column in raw.columns]
-    return drop_blank_unnamed(raw)
+    return drop_blank_unnamed(_name_written_blanks(raw))
 
 
 def _csv_with_pandas(path: Path, *, encoding: str, label: str, source: str) -> pd.DataFrame:
     """Read a CSV with pandas, turning its parser errors into plain messages naming the line."""
     try:
-        return pd.read_csv(
+        raw = pd.read_csv(
             path,
             dtype=str,
             encoding=_csv_encoding(encoding),
             skip_blank_lines=False,
             keep_default_na=False,
-            na_values=list(BLANK_TEXT),
+            na_values=[""],
         )
+        return blank_written(raw)
     except UnicodeDecodeError:
         _not_text_error(path, encoding, label, source)
     except pd.errors.EmptyDataError:
@@ -350,6 +503,53 @@ def _known_header_score(cells: Sequence[Any]) -> int:
     return score
 
 
+def find_table_sheet(path: Path, names: Collection[str]) -> tuple[str | None, list[str]] | None:
+    """Find the sheet of a workbook whose header row has the most of a table's column names.
+
+    The first :data:`HEADER_SEARCH_ROWS` rows of each sheet are searched (so title rows
+    above the header are fine); a cell counts when its name, matched as the readers match
+    names (:func:`toolkit.data.columns.normalise_name`), is one of ``names``. A sheet needs
+    two such cells in one row to count; among those, the one with most wins (the first of
+    equals).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        An Excel workbook.
+    names : collection of str
+        The table's column names (the contract's spelling).
+
+    Returns
+    -------
+    tuple of (str or None, list of str) or None
+        The sheet's name (None when no sheet has two of the names) and the names of every
+        sheet, in order; None when the workbook cannot be opened (the reader then reports
+        why).
+    """
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # openpyxl and zipfile raise many types for damaged files
+        return None
+    known = set(names)
+    best: tuple[int, str | None] = (1, None)
+    try:
+        sheets = list(workbook.sheetnames)
+        for sheet in workbook.worksheets:
+            for row in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True):
+                score = sum(
+                    1 for cell in row if isinstance(cell, str) and normalise_name(cell) in known
+                )
+                if score > best[0]:
+                    best = (score, sheet.title)
+    except Exception:  # a damaged sheet: let the reader report it
+        return None
+    finally:
+        workbook.close()
+    return best[1], sheets
+
+
 def _read_excel(
     path: Path, *, sheet: str | int, label: str, source: str
 ) -> tuple[pd.DataFrame, int]:
@@ -358,7 +558,9 @@ def _read_excel(
         "Excel and save it again as .xlsx."
     )
     try:
-        raw = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object)
+        raw = pd.read_excel(
+            path, sheet_name=sheet, header=None, dtype=object, keep_default_na=False, na_values=[""]
+        )
     except ValueError as error:
         if str(error).startswith("Worksheet"):
             fail(label, "sheet", f"the workbook has no sheet {sheet!r}.", source=source)
@@ -397,7 +599,7 @@ def _read_excel(
             line=best + 1,
         )
     data = raw.iloc[best + 1 :].set_axis(names, axis=1).reset_index(drop=True)
-    return drop_blank_unnamed(data), best + 2
+    return drop_blank_unnamed(_name_written_blanks(blank_written(data))), best + 2
 
 
 def _read_parquet(path: Path, *, label: str, source: str) -> pd.DataFrame:
@@ -414,10 +616,11 @@ def _read_parquet(path: Path, *, label: str, source: str) -> pd.DataFrame:
 
 
 def _read_geo(path: Path, *, label: str, source: str) -> pd.DataFrame:
+    """Read a geographic file; the edition its layer metadata records goes in ``attrs``."""
     import geopandas
 
     try:
-        return geopandas.read_file(path)
+        frame = geopandas.read_file(path)
     except Exception as error:  # pyogrio raises DataSourceError and others
         fail(
             label,
@@ -425,6 +628,20 @@ def _read_geo(path: Path, *, label: str, source: str) -> pd.DataFrame:
             f"could not be read as a geographic file ({type(error).__name__}: {error}).",
             source=source,
         )
+    edition = _layer_metadata(path).get(iod.EDITION_KEY)
+    if edition is not None:
+        frame.attrs[iod.EDITION_KEY] = edition
+    return frame
+
+
+def _layer_metadata(path: Path) -> dict[str, str]:
+    """Return the metadata of a geographic file's first layer (a GeoPackage's), or none."""
+    import pyogrio
+
+    try:
+        return dict(pyogrio.read_info(path).get("layer_metadata") or {})
+    except Exception:  # a driver without metadata, or a file read_file already read
+        return {}
 
 
 @contextmanager
@@ -502,4 +719,14 @@ def read_table(
     return raw, first_row, label, source
 
 
-__all__ = ["BLANK_TEXT", "HEADER_SEARCH_ROWS", "read_table", "unpacked_file"]
+__all__ = [
+    "BLANK_TEXT",
+    "HEADER_SEARCH_ROWS",
+    "WRITTEN_BLANKS",
+    "blank_written",
+    "find_table_sheet",
+    "read_table",
+    "unpacked_file",
+    "written_blank_note",
+    "written_blank_notes",
+]

@@ -26,8 +26,9 @@ The files (IoD2019: LSOA 2011 codes; IoD2025: LSOA 2021 codes)
 Decisions
     - A file is an indices file when its header has an ``LSOA code (2011)`` or ``LSOA code
       (2021)`` column; the edition follows from the year: 2011 codes are IoD2019, 2021 codes
-      IoD2025. A file in the contract's own layout takes its edition from its name
-      ("IMD2019", "IoD2025", "IMD25", ...) or has none.
+      IoD2025. A file in the contract's own layout takes its edition from its own metadata
+      (a Parquet file or GeoPackage the toolkit wrote records it, :data:`EDITION_KEY`), else
+      from its name ("IMD2019", "IoD2025", "IMD25", ...), or has none.
     - Only the IMD columns are taken: ``imd_score``, ``imd_rank``, ``imd_decile``,
       ``population`` (total), and ``lad_code`` and ``lad_name``; the district name is the
       default ``place``. Domain, sub-domain and age-group columns are left in the file.
@@ -85,6 +86,10 @@ IMD_DESCRIPTIONS: Final[dict[str, str]] = {
 #: The LSOA vintage of each edition, and the edition of each vintage.
 LSOA_VINTAGE: Final[dict[str, str]] = {"2019": "2011", "2025": "2021"}
 EDITION_OF_VINTAGE: Final[dict[str, Edition]] = {"2011": "2019", "2021": "2025"}
+
+#: Where an areas table records its edition: the key of ``attrs`` (kept in a Parquet file's
+#: pandas metadata) and of a GeoPackage layer's metadata.
+EDITION_KEY: Final[str] = "imd_edition"
 
 #: Order of the areas columns taken from an indices file (contract columns first).
 IMD_COLUMN_ORDER: Final[tuple[str, ...]] = (
@@ -215,6 +220,27 @@ def edition_of_name(name: str) -> Edition | None:
     if len(years) != 1:
         return None
     return "2019" if years == {"19"} else "2025"
+
+
+def edition_of_value(value: Any) -> Edition | None:
+    """Return the edition a file's own metadata records (:data:`EDITION_KEY`), if valid.
+
+    An areas table written by the toolkit records its edition: a Parquet file in its pandas
+    metadata (``attrs``), a GeoPackage in its layer metadata (see
+    :func:`toolkit.data.synth.write_demo_system`).
+
+    Parameters
+    ----------
+    value : object
+        The value recorded, such as ``"2025"``.
+
+    Returns
+    -------
+    {"2019", "2025"} or None
+        The edition, or None when nothing (or something else) is recorded.
+    """
+    text = str(value).strip() if value is not None else ""
+    return text if text in LSOA_VINTAGE else None  # type: ignore[return-value]
 
 
 def imd_frame(raw: pd.DataFrame, layout: Mapping[str, Any]) -> pd.DataFrame:
@@ -427,7 +453,8 @@ def _unzip(path: Path, folder: Path) -> tuple[str, Path]:
                     sentence = (
                         f"the zip holds {len(data)} data files ({held}); read_areas reads one "
                         "file per path. Unzip it and give the files as a list, for example "
-                        "read_areas([file_1, file_6])."
+                        "read_areas([file_1, file_6]) (on the command line, both files: "
+                        "pophealth validate --kind areas FILE_1 FILE_6)."
                     )
                 else:
                     sentence = (
@@ -529,6 +556,7 @@ def sheet_note(sheet: str, names: Sequence[str]) -> str:
 
 
 __all__ = [
+    "EDITION_KEY",
     "IMD_DESCRIPTIONS",
     "IMD_HEADERS",
     "LSOA_VINTAGE",
@@ -539,6 +567,7 @@ __all__ = [
     "Unpacked",
     "edition_of_layout",
     "edition_of_name",
+    "edition_of_value",
     "find_data_sheet",
     "imd_frame",
     "imd_layout",

@@ -33,6 +33,9 @@ MAX_EXAMPLES: Final[int] = 5
 #: The spreadsheet row number of a table's first data row (the header is row 1).
 FIRST_DATA_ROW: Final[int] = 2
 
+#: The note that says how a message numbers a table's rows (the header is row 1).
+ROWS_NUMBERED: Final[str] = "Row numbers are as a spreadsheet shows them (the header is row 1)."
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -161,6 +164,7 @@ def fail(label: str, check: str, sentence: str, *, source: str | None, line: int
 __all__ = [
     "FIRST_DATA_ROW",
     "MAX_EXAMPLES",
+    "ROWS_NUMBERED",
     "Problem",
     "fail",
     "failures_table",

@@ -41,6 +41,7 @@ import pyarrow.parquet as pq
 import pyogrio
 import shapely
 
+from toolkit.data import iod
 from toolkit.data.contract import (  # re-exported, as before the split
     ACTIVITY_COLUMNS as ACTIVITY_COLUMNS,
 )
@@ -366,9 +367,10 @@ def make_demo_system(
         ``population`` to share the persons out. Each LSOA gets persons in proportion to
         its ``population`` (largest remainders, so within one person of the exact share);
         without a ``population`` column every LSOA gets an equal share, with a
-        ``UserWarning``. Each person's age structure, conditions, deaths, activity and cost
-        follow their LSOA's real decile, and their ``lsoa``, ``imd_decile`` and ``place``
-        are its own. ``None`` (the default) makes the fictional system.
+        ``UserWarning``. LSOAs with a population that receive no one (fewer persons than
+        LSOAs) are counted in a ``UserWarning``. Each person's age structure, conditions,
+        deaths, activity and cost follow their LSOA's real decile, and their ``lsoa``,
+        ``imd_decile`` and ``place`` are its own. ``None`` (the default) makes the fictional system.
     progress : bool, default False
         Show a progress bar while persons are generated.
 
@@ -438,7 +440,12 @@ def write_demo_system(
 
     With ``areas`` (your own LSOAs, as in :func:`make_demo_system`), the persons are placed
     in them and the areas are written back as given: to ``areas.gpkg`` when they have
-    shapes, otherwise to ``areas.parquet``.
+    shapes, otherwise to ``areas.parquet``; the persons file's metadata
+    (``toolkit.synth``) records how many LSOAs received persons (``areas_with_persons``).
+    The areas' edition of the Indices of Deprivation
+    (``areas.attrs["imd_edition"]``, as :func:`toolkit.data.read_areas` sets it) is recorded
+    in the file (a GeoPackage's layer metadata, a Parquet file's pandas metadata), so that
+    ``read_areas`` gives it back.
 
     Parameters
     ----------
@@ -489,6 +496,7 @@ def write_demo_system(
             "persons": int(persons),
             "seed": int(seed),
             "areas": len(table),
+            "areas_with_persons": int((counts > 0).sum()),
         }
     has_shapes = areas_have_shapes(table)
     folder = Path(out_dir)
@@ -518,12 +526,20 @@ def write_demo_system(
         partial.unlink(missing_ok=True)
 
     partial_areas = areas_path.with_name(".partial." + areas_path.name)
+    # The edition of the deciles travels with the file, so that read_areas (and the report's
+    # caption) knows it: a GeoPackage's layer metadata, a Parquet file's pandas attrs.
+    edition = iod.edition_of_value(table.attrs.get(iod.EDITION_KEY))
+    recorded = {iod.EDITION_KEY: edition} if edition else {}
     try:
         partial_areas.unlink(missing_ok=True)
         if has_shapes:
-            pyogrio.write_dataframe(table, partial_areas, layer="areas", driver="GPKG")
+            pyogrio.write_dataframe(
+                table, partial_areas, layer="areas", driver="GPKG", layer_metadata=recorded or None
+            )
         else:
-            pd.DataFrame(table).to_parquet(partial_areas, index=False)
+            plain = pd.DataFrame(table)
+            plain.attrs = dict(recorded)
+            plain.to_parquet(partial_areas, index=False)
         os.replace(partial_areas, areas_path)
     finally:
         partial_areas.unlink(missing_ok=True)

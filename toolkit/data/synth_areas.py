@@ -69,14 +69,20 @@ def given_areas(areas: Any, persons: int, function: str) -> tuple[pd.DataFrame, 
     """Check a given areas table and share the persons out between its LSOAs.
 
     Returns a copy of the table (with ``population``, the persons placed in each LSOA, when
-    it had none) and the number of persons to place in each row.
+    it had none) and the number of persons to place in each row. Messages name the file
+    the table was read from (``attrs["source"]``, which :func:`toolkit.data.read_areas`
+    sets), or else the function it was given to. LSOAs that receive no one (fewer persons
+    than LSOAs, or a small population) are counted in a ``UserWarning``.
     """
     if not isinstance(areas, pd.DataFrame):
         raise TypeError(
             f"The 'areas' parameter of {function} must be a pandas DataFrame (an areas table, "
             f"as toolkit.data.read_areas returns) or None. Got {type(areas).__name__} instead."
         )
-    where = f"The 'areas' table given to {function}"
+    source = areas.attrs.get("source")
+    where = (
+        source if isinstance(source, str) and source else f"The 'areas' table given to {function}"
+    )
     missing = [column for column in GIVEN_AREA_COLUMNS if column not in areas.columns]
     if missing:
         raise ValueError(
@@ -107,7 +113,9 @@ def given_areas(areas: Any, persons: int, function: str) -> tuple[pd.DataFrame, 
                 f"{where} has a population of 0 in every LSOA: persons cannot be shared "
                 "out in proportion to it."
             )
-        return table, _apportion(persons, population.astype(np.float64))
+        counts = _apportion(persons, population.astype(np.float64))
+        _warn_unreached(where, persons, population > 0, counts)
+        return table, counts
     warnings.warn(
         f"{where} has no population, so each of its {len(areas):,} LSOAs gets an "
         "equal share of the persons; its population is set to the persons placed in each.",
@@ -115,8 +123,27 @@ def given_areas(areas: Any, persons: int, function: str) -> tuple[pd.DataFrame, 
         stacklevel=3,
     )
     counts = _apportion(persons, np.ones(len(areas)))
+    _warn_unreached(where, persons, np.ones(len(areas), dtype=bool), counts)
     table["population"] = counts
     return table, counts
+
+
+def _warn_unreached(where: str, persons: int, peopled: np.ndarray, counts: np.ndarray) -> None:
+    """Warn when LSOAs with a population receive no synthetic person, counting them."""
+    reached = int((peopled & (counts > 0)).sum())
+    total = int(peopled.sum())
+    if reached == total:
+        return
+    noun = f"{total:,} LSOA{'s' if total != 1 else ''}"
+    if total < len(peopled):
+        noun += " with a population above 0"
+    warnings.warn(
+        f"{where} has {noun}, but {persons:,} persons shared out in proportion to population "
+        f"reach only {reached:,} of them: the other {total - reached:,} receive no one. Give "
+        "more persons to reach them all.",
+        UserWarning,
+        stacklevel=4,
+    )
 
 
 def areas_have_shapes(areas: pd.DataFrame) -> bool:

@@ -197,7 +197,8 @@ def named_rows(
 ) -> tuple[pd.DataFrame, list[str], list[Problem]]:
     """Name a table's columns by the contract and set aside its empty rows.
 
-    Refuses at once a column named twice (after matching) and a table with no data rows;
+    Refuses at once a column named twice (after matching) and a table with no data rows
+    (none at all, or only rows in which every cell is blank);
     returns the table under contract names (index: positions among the data rows), the
     names, and the problems found so far (``column_problems`` of the names, and the
     completely empty rows unless ``skip_empty_rows`` drops them). Shared by the persons,
@@ -210,17 +211,19 @@ def named_rows(
     names = [renamed[column] for column in frame.columns]
     positioned = frame.set_axis(names, axis=1).reset_index(drop=True)
     problems = column_problems(names)
-    if len(positioned) == 0:
-        problems.insert(
-            0,
-            Problem(
-                column=None,
-                check="has_rows",
-                sentence="the table has a header row but no data rows.",
-            ),
-        )
+    empty = _empty_rows(positioned) if len(positioned) else np.arange(0)
+    if len(empty) == len(positioned):
+        # No data rows, or only rows in which every cell is blank (blank lines, a line of
+        # commas): refused alike, whether or not empty rows are skipped.
+        sentence = "the table has a header row but no data rows."
+        if len(empty):
+            noun = "1 row" if len(empty) == 1 else f"all {len(empty):,} rows"
+            sentence = (
+                f"the table has a header row but no data rows: {noun} below it "
+                f"{'is' if len(empty) == 1 else 'are'} blank (every cell empty)."
+            )
+        problems.insert(0, Problem(column=None, check="has_rows", sentence=sentence))
         raise_problems(problems, label=label, source=source, first_row=first_row)
-    empty = _empty_rows(positioned)
     if len(empty) and skip_empty_rows:
         positioned = positioned.drop(index=empty)
     elif len(empty):

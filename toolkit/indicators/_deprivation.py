@@ -77,17 +77,17 @@ def deprivation_frame(
         )
     if quintiles:
         v.refuse_rows(
-            cube.index,
             ~missing & ~(np.isin(ranks, np.arange(1, 11))),
             f"The 'quantile' column {quantile!r} of {func} must hold IMD deciles 1 to 10 "
             f"to make quintiles; it does not in {{rows}}.",
+            column=quantile,
         )
     else:
         v.refuse_rows(
-            cube.index,
             ~missing & ((ranks < 1) | (ranks != np.round(ranks))),
             f"The 'quantile' column {quantile!r} of {func} must hold whole numbers from 1 "
             f"(most deprived); it does not in {{rows}}.",
+            column=quantile,
         )
     columns = list(dict.fromkeys([*by, quantile, *measures.values(), *carried]))
     frame = cube.loc[~missing, columns]
@@ -157,8 +157,15 @@ def deprivation_rows(
         carried=[] if age_band is None else [age_band],
         stacklevel=stacklevel + 1,
     )
+    # The frame leaves out rows without a quantile: name the rows as the user's table has them.
+    kept = np.flatnonzero(~np.isnan(v.numeric_column(cube, quantile, "quantile", func)))
     counts, populations = v.counts_and_populations(
-        frame, count=events, population=population, func=func
+        frame,
+        count=events,
+        population=population,
+        func=func,
+        stacklevel=stacklevel + 1,
+        positions=kept,
     )
     bands = None
     if age_band is not None:

@@ -244,10 +244,10 @@ def directly_standardised_rate(
 def _band_codes(data: pd.DataFrame, age_band: str, func: str) -> tuple[np.ndarray, int]:
     """Return codes for the age bands as given (a column standard has no fixed bands)."""
     v.refuse_rows(
-        data.index,
         data[age_band].isna().to_numpy(),
         f"The 'age_band' column {age_band!r} of {func} must not have missing values; "
         f"it does in {{rows}}.",
+        column=age_band,
     )
     codes, labels = pd.factorize(data[age_band].astype(str))
     return codes.astype(np.int64), len(labels)
@@ -262,26 +262,26 @@ def _standard_from_column(
     """
     standard = v.numeric_column(data, column, "standard_population", func)
     v.refuse_rows(
-        data.index,
         np.isnan(standard),
         f"The 'standard_population' column {column!r} of {func} must not have missing "
         f"values; it does in {{rows}}.",
+        column=column,
     )
     v.refuse_rows(
-        data.index,
         standard < 0,
         f"The 'standard_population' column {column!r} of {func} must be zero or more; "
         f"it is not in {{rows}}.",
+        column=column,
     )
     low = np.full(size, np.inf)
     high = np.full(size, -np.inf)
     np.minimum.at(low, cells, standard)
     np.maximum.at(high, cells, standard)
     v.refuse_rows(
-        data.index,
         (low != high)[cells],
         f"The 'standard_population' column {column!r} of {func} differs between rows of "
         f"the same group and age band, in {{rows}}.",
+        column=column,
     )
     return np.where(np.isfinite(high), high, 0.0)
 
@@ -302,17 +302,16 @@ def _frequency_breakdown(
     """
     frequency = v.numeric_column(data, event_frequency, "event_frequency", func)
     v.refuse_rows(
-        data.index,
         ~(np.isfinite(frequency) & (frequency >= 1)),
         f"The 'event_frequency' column {event_frequency!r} of {func} must be 1 or more "
         f"(events per person); it is not in {{rows}}.",
+        column=event_frequency,
     )
     freq_codes, freq_values = pd.factorize(frequency, sort=True)
     band_population, _, bad_rows = v.value_repeated_per_cell(
         populations, cells, freq_codes, size, len(freq_values)
     )
     v.refuse_rows(
-        data.index,
         bad_rows,
         f"The 'population' column of {func} differs between the event frequencies of the "
         f"same group and age band, in {{rows}}. With "

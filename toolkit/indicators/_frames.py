@@ -16,10 +16,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from toolkit._params import check_columns_exist, rows_text
+from toolkit._params import check_columns_exist, rows_text, warn
+from toolkit.data.problems import (
+    FIRST_DATA_ROW,
+    MAX_EXAMPLES,
+    ROWS_NUMBERED,
+    Problem,
+    failures_table,
+)
+from toolkit.errors import DataContractError
 
 __all__ = [
     "Groups",
+    "MissingCountWarning",
     "by_columns",
     "check_events_within",
     "check_no_clash",
@@ -41,6 +50,15 @@ __all__ = [
     "scaled_limits",
     "value_repeated_per_cell",
 ]
+
+
+class MissingCountWarning(UserWarning):
+    """A count or population was missing; the message counts the rows or groups.
+
+    A group with a missing count gets NaN (crude rates and proportions, as
+    PHEindicatormethods), or the missing count counts as 0 (the standardised statistics,
+    life tables and deprivation profiles, as PHEindicatormethods' ``phe_dsr``).
+    """
 
 
 def by_columns(data: pd.DataFrame, by: str | Sequence[str] | None, func: str) -> list[str]:
@@ -140,53 +158,93 @@ def numeric_column(data: pd.DataFrame, column: str, param: str, func: str) -> np
     return series.to_numpy(dtype="float64", na_value=np.nan)
 
 
-def refuse_rows(index: pd.Index, bad: np.ndarray, message: str) -> None:
-    """Refuse the rows at fault, naming them in the message.
+def refuse_rows(
+    bad: np.ndarray,
+    message: str,
+    *,
+    column: str | None = None,
+    check: str = "rows",
+    positions: np.ndarray | None = None,
+) -> None:
+    """Refuse the rows at fault with a :class:`~toolkit.errors.DataContractError`.
 
-    The one check behind every "... in 2 rows (3, 7)." refusal: nothing happens unless a
-    row is bad.
+    The one check behind every "... in 2 rows (6, 9)." refusal of :mod:`toolkit.indicators`:
+    nothing happens unless a row is bad. Rows are numbered as a spreadsheet of the table
+    shows them, as every data error of the toolkit numbers them (the first row, at position
+    0, is row 2: :mod:`toolkit.data.problems`), and the error's ``failures`` table holds
+    the same facts for programs.
 
     Parameters
     ----------
-    index : pandas.Index
-        The row labels of the frame checked (``data.index``).
     bad : numpy.ndarray
-        One boolean per row, true where the row is at fault.
+        One boolean per row of the table given, true where the row is at fault.
     message : str
-        The error message, with ``{rows}`` where the rows are to be named (by
-        :func:`rows_text`). It is not a format string: only the last ``{rows}`` is
-        replaced, so braces in column names (even ``{rows}`` before the placeholder) stay
-        as they are.
+        The sentence that says what is wrong, with ``{rows}`` where the rows are to be
+        named. It is not a format string: only the last ``{rows}`` is replaced, so braces
+        in column names (even ``{rows}`` before the placeholder) stay as they are.
+    column : str, optional
+        The column at fault, for the ``failures`` table (``None`` for a fault of several
+        columns or of a parameter).
+    check : str, default "rows"
+        The check's name in the ``failures`` table.
+    positions : numpy.ndarray, optional
+        For a table made from the user's by leaving rows out: each row's position in the
+        user's table, so that the rows named are the user's. By default the rows'
+        own positions.
 
     Raises
     ------
-    ValueError
-        Some row is bad.
+    toolkit.errors.DataContractError
+        Some row is bad (a subclass of ``ValueError``).
     """
-    if bad.any():
-        head, placeholder, tail = message.rpartition("{rows}")
-        if placeholder:
-            message = f"{head}{rows_text(index[bad])}{tail}"
-        raise ValueError(message)
-
-
-def check_not_negative(
-    values: np.ndarray, data: pd.DataFrame, column: str, param: str, func: str
-) -> None:
-    """Refuse negative (or infinite) counts, naming the rows."""
-    bad = ~np.isnan(values) & ((values < 0) | ~np.isfinite(values))
-    refuse_rows(
-        data.index,
-        bad,
-        f"The '{param}' column {column!r} of {func} has negative or infinite values in "
-        f"{{rows}}. Counts and populations must be zero or more.",
+    if not bad.any():
+        return
+    at_fault = np.flatnonzero(bad)
+    rows = (at_fault if positions is None else np.asarray(positions)[at_fault]) + FIRST_DATA_ROW
+    head, placeholder, tail = message.rpartition("{rows}")
+    sentence = f"{head}{rows_text(rows.tolist())}{tail}" if placeholder else message
+    problem = Problem(
+        column=column,
+        check=check,
+        sentence=sentence,
+        failing_rows=len(rows),
+        example_rows=tuple(int(row) for row in rows[:MAX_EXAMPLES]),
+    )
+    raise DataContractError(
+        f"{sentence} {ROWS_NUMBERED}", failures=failures_table([problem]), source=None
     )
 
 
-def count_column(data: pd.DataFrame, column: str, param: str, func: str) -> np.ndarray:
+def check_not_negative(
+    values: np.ndarray,
+    data: pd.DataFrame,
+    column: str,
+    param: str,
+    func: str,
+    positions: np.ndarray | None = None,
+) -> None:
+    """Refuse negative (or infinite) counts, naming the rows (see :func:`refuse_rows`)."""
+    bad = ~np.isnan(values) & ((values < 0) | ~np.isfinite(values))
+    refuse_rows(
+        bad,
+        f"The '{param}' column {column!r} of {func} has negative or infinite values in "
+        f"{{rows}}. Counts and populations must be zero or more.",
+        column=column,
+        check="not_negative",
+        positions=positions,
+    )
+
+
+def count_column(
+    data: pd.DataFrame,
+    column: str,
+    param: str,
+    func: str,
+    positions: np.ndarray | None = None,
+) -> np.ndarray:
     """Return a non-negative count column as float64; missing values stay NaN."""
     values = numeric_column(data, column, param, func)
-    check_not_negative(values, data, column, param, func)
+    check_not_negative(values, data, column, param, func, positions)
     return values
 
 
@@ -199,15 +257,18 @@ def check_population_for_events(
     population_column: str,
     population_param: str,
     func: str,
+    positions: np.ndarray | None = None,
 ) -> None:
-    """Refuse rows with events but a zero or missing population."""
+    """Refuse rows with events but a zero or missing population (see :func:`refuse_rows`)."""
     bad = (np.nan_to_num(events) > 0) & ~(population > 0)
     refuse_rows(
-        data.index,
         bad,
         f"The '{population_param}' column {population_column!r} of {func} is zero or "
         f"missing where {events_column!r} has events, in {{rows}}. "
         "Every event needs a population at risk.",
+        column=population_column,
+        check="population_for_events",
+        positions=positions,
     )
 
 
@@ -219,10 +280,16 @@ def counts_and_populations(
     func: str,
     count_param: str = "events",
     population_param: str = "population",
+    stacklevel: int = 2,
+    positions: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return the validated count and population columns as float64, missing values as 0.
 
     Both must be numeric and zero or more, and every row with events needs a population.
+    Missing values count as 0 with a :class:`MissingCountWarning` that counts them
+    (``stacklevel`` counts from the caller, as in :func:`warnings.warn`). ``positions``
+    are the rows' positions in the user's table, when ``data`` was made from it by leaving
+    rows out (see :func:`refuse_rows`).
 
     Parameters
     ----------
@@ -240,8 +307,8 @@ def counts_and_populations(
     counts, populations : numpy.ndarray
         One value per row.
     """
-    counts = count_column(data, count, count_param, func)
-    populations = count_column(data, population, population_param, func)
+    counts = count_column(data, count, count_param, func, positions)
+    populations = count_column(data, population, population_param, func, positions)
     check_population_for_events(
         counts,
         populations,
@@ -250,7 +317,26 @@ def counts_and_populations(
         population_column=population,
         population_param=population_param,
         func=func,
+        positions=positions,
     )
+    blanks = []
+    for values, column, param in (
+        (counts, count, count_param),
+        (populations, population, population_param),
+    ):
+        blank = int(np.isnan(values).sum())
+        if blank:
+            rows = "1 row" if blank == 1 else f"{blank:,} rows"
+            blanks.append(f"{rows} of the '{param}' column {column!r}")
+    if blanks:
+        verb = "is" if blanks[0].startswith("1 row") and len(blanks) == 1 else "are"
+        warn(
+            f"{func}: {' and '.join(blanks)} {verb} blank, counted as 0 (as "
+            "PHEindicatormethods counts a missing count in its standardised statistics). "
+            "Fill them, or drop the rows, if they are not zero.",
+            MissingCountWarning,
+            stacklevel=stacklevel + 1,
+        )
     return np.nan_to_num(counts), np.nan_to_num(populations)
 
 
@@ -298,10 +384,11 @@ def check_events_within(
 ) -> None:
     """Refuse rows whose events exceed their population (a proportion's), naming them."""
     refuse_rows(
-        data.index,
         counts > sizes,
         f"The 'events' column {events!r} of {func} exceeds the 'population' column "
         f"{population!r} in {{rows}}.",
+        column=events,
+        check="events_within_population",
     )
 
 

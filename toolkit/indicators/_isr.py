@@ -292,7 +292,6 @@ def _observed_from_totals(
             )
         return values[:1]
     v.refuse_rows(
-        totals.index,
         totals.duplicated(by_columns, keep=False).to_numpy(),
         f"The 'observed_totals' parameter of {func} repeats a group in "
         f"{{rows}}. Give one total per group.",

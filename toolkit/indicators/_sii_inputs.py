@@ -78,10 +78,10 @@ def values_from_counts(
     sizes = v.count_column(data, denominator, denominator_param, func)
     if value_type == "proportion":
         v.refuse_rows(
-            data.index,
             counts > sizes,
             f"The 'events' column {events!r} of {func} exceeds the '{denominator_param}' "
             f"column {denominator!r} in {{rows}}.",
+            column=events,
         )
     with np.errstate(divide="ignore", invalid="ignore"):
         values = np.where(sizes > 0, counts / sizes, np.nan)
@@ -132,18 +132,18 @@ def column_standard_errors(
     if se is not None:
         errors = v.numeric_column(data, se, "se", func)
         v.refuse_rows(
-            data.index,
             ~np.isnan(errors) & ((errors < 0) | ~np.isfinite(errors)),
             f"The 'se' column {se!r} of {func} has negative or infinite values in {{rows}}.",
+            column=se,
         )
         return errors
     low = v.numeric_column(data, lower, "lower", func)
     high = v.numeric_column(data, upper, "upper", func)
     both = ~np.isnan(low) & ~np.isnan(high)
     v.refuse_rows(
-        data.index,
         both & (low > high),
         f"The 'lower' column {lower!r} of {func} exceeds the 'upper' column {upper!r} in {{rows}}.",
+        column=lower,
     )
     if value_type == "rate":
         outside = both & (low <= 0)
@@ -155,7 +155,6 @@ def column_standard_errors(
         outside = both & ~(np.isfinite(low) & np.isfinite(high))
         domain = "finite"
     v.refuse_rows(
-        data.index,
         outside,
         f"The 'lower' and 'upper' columns of {func} must be {domain} for value_type "
         f"{value_type!r}; they are not in {{rows}}.",
@@ -186,10 +185,10 @@ def check_domain(
         outside = present & ~np.isfinite(values)
         domain = "finite"
     v.refuse_rows(
-        data.index,
         outside,
         f"The 'value' column {value!r} of {func} must be {domain} for value_type "
         f"{value_type!r} (transform={transform}); it is not in {{rows}}.",
+        column=value,
     )
 
 
@@ -207,23 +206,23 @@ def refuse_invalid(
     """Refuse what ``phe_sii`` refuses (``invalid_groups="raise"``), naming the rows."""
     hint = " Pass invalid_groups='note' to give such a group NaN results and a note instead."
     v.refuse_rows(
-        data.index,
         np.isnan(populations) | (populations <= 0),
         f"The 'population' column {names['population']!r} of {func} is zero or missing "
         f"in {{rows}}; every quantile needs a population." + hint,
+        column=names["population"],
     )
     v.refuse_rows(
-        data.index,
         np.isnan(values),
         f"The value column {names['value']!r} of {func} is missing in {{rows}}." + hint,
+        column=names["value"],
     )
     if zero_counts is not None:
         v.refuse_rows(
-            data.index,
             zero_counts <= 0,
             f"The 'events' column {names['value']!r} of {func} has a zero count in "
             f"{{rows}}; a proportion from counts needs at least "
             "one event in every quantile (as phe_sii)." + hint,
+            column=names["value"],
         )
     bad = np.isnan(standard_errors)
     if bad.any():

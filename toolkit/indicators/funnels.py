@@ -537,10 +537,10 @@ def funnel_points(
     counts = v.numeric_column(data, events, "events", func)
     rates = v.numeric_column(data, value, "value", func)
     v.refuse_rows(
-        data.index,
         np.isnan(counts) | (counts < 0),
         f"The 'events' column {events!r} of {func} must hold non-negative event "
         f"counts for every row (0 where there are none); see {{rows}}.",
+        column=events,
     )
     none = counts == 0
     if population is None:
@@ -548,16 +548,15 @@ def funnel_points(
     else:
         sizes = v.numeric_column(data, population, "population", func)
     v.refuse_rows(
-        data.index,
         none & ~(sizes > 0),
         f"Where a row has no events, {func} needs its population from the "
         f"'population' parameter (a positive value); see {{rows}}.",
     )
     v.refuse_rows(
-        data.index,
         ~none & ~(rates > 0),
         f"The 'value' column {value!r} of {func} must be a positive rate where there are "
         f"events; see {{rows}}.",
+        column=value,
     )
     few = (counts < DSR_MINIMUM_EVENTS) if rate_type == "dsr" else np.zeros(counts.shape, bool)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -150,8 +150,10 @@ def _rates(
         standard_population=standard_population,
         stacklevel=3,  # the user's call of rate_by_deprivation or deprivation_gap
     )
+    # The counts as checked (blanks counted as 0, and said so, once).
+    counted = rows.frame.assign(**{events: rows.counts, population: rows.populations})
     return directly_standardised_rate(
-        rows.frame,
+        counted,
         events=events,
         population=population,
         age_band=age_band,

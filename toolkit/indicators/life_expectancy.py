@@ -159,9 +159,9 @@ def _band_table(
             (populations, population, "population"),
         ):
             v.refuse_rows(
-                data.index,
                 np.isinf(values),
                 f"The '{param}' column {column!r} of {func} has infinite values in {{rows}}.",
+                column=column,
             )
         counts, populations = np.nan_to_num(counts), np.nan_to_num(populations)
     bands = band_positions(data, age_band, life_table_lookup(), func=func, expected=_EXPECTED_BANDS)
@@ -512,22 +512,22 @@ def life_expectancy_gap_by_cause(
 
     ranks = v.numeric_column(data, quantile, "quantile", func)
     v.refuse_rows(
-        data.index,
         np.isnan(ranks),
         f"The 'quantile' column {quantile!r} of {func} is missing in {{rows}}.",
+        column=quantile,
     )
     if quintiles:
         v.refuse_rows(
-            data.index,
             ~np.isin(ranks, np.arange(1, 11)),
             f"The 'quantile' column {quantile!r} of {func} must hold IMD deciles 1 to 10 "
             f"to make quintiles; it does not in {{rows}}.",
+            column=quantile,
         )
     v.refuse_rows(
-        data.index,
         data[cause].isna().to_numpy(),
         f"The 'cause' column {cause!r} of {func} is missing in "
         f"{{rows}}. Label unknown causes explicitly.",
+        column=cause,
     )
     counts, populations = v.counts_and_populations(
         data, count=deaths, population=population, func=func, count_param="deaths"
@@ -544,11 +544,11 @@ def life_expectancy_gap_by_cause(
         populations, cell, cause_codes, n_g * n_r * n_b, n_c
     )
     v.refuse_rows(
-        data.index,
         bad_rows,
         f"The 'population' column {population!r} of {func} differs between the causes of "
         f"the same quantile and age band, in {{rows}}. Each "
         "cause row repeats the population of its quantile and age band.",
+        column=population,
     )
     seen = seen.reshape(n_g, n_r, n_b)
     band_population = band_population.reshape(n_g, n_r, n_b)

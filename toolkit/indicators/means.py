@@ -83,9 +83,9 @@ def mean_with_limits(
 
     values = v.numeric_column(data, value, "value", func)
     v.refuse_rows(
-        data.index,
         np.isinf(values),
         f"The 'value' column {value!r} of {func} has infinite values in {{rows}}.",
+        column=value,
     )
     groups = v.group_rows(data, by_columns)
     missing = groups.total(np.isnan(values).astype(float)) > 0

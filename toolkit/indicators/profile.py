@@ -445,7 +445,9 @@ def deprivation_profile(
             age_band=age_band,
             standard_population=standard_population,
         )
-    frame, quantile_column, excluded = rows.frame, rows.quantile, rows.excluded
+    # The counts as checked: a blank counts as 0, said once (not by every statistic below).
+    frame = rows.frame.assign(**{events: rows.counts, population: rows.populations})
+    quantile_column, excluded = rows.quantile, rows.excluded
     if excluded["rows"]:
         detail = ", ".join(f"{excluded[p]:,.0f} in {c!r}" for p, c in measures.items())
         warn(

@@ -159,10 +159,10 @@ def _inversion(data: pd.DataFrame, invert: Any, groups: v.Groups, func: str) -> 
     column = data[invert]
     flags = column.map(lambda x: x if isinstance(x, bool | np.bool_) else None)
     v.refuse_rows(
-        data.index,
         flags.isna().to_numpy(),
         f"The 'invert' column {invert!r} of {func} must hold True or False on every row; "
         f"it does not in {{rows}}.",
+        column=invert,
     )
     flag = flags.to_numpy(dtype=bool)
     some = groups.total(flag.astype(float))

@@ -21,6 +21,7 @@ import pandas as pd
 from toolkit._params import CONFIDENCE, POSITIVE, validate_params, warn
 from toolkit.indicators import _frames as v
 from toolkit.indicators._dsr import directly_standardised_rate
+from toolkit.indicators._frames import MissingCountWarning
 from toolkit.indicators._isr import indirectly_standardised_rate, indirectly_standardised_ratio
 from toolkit.indicators._rate_columns import (
     CONFIDENCE_NOT_REQUESTED,
@@ -46,10 +47,6 @@ _COUNTS = {
     "multiplier": [POSITIVE],
     "missing": MISSING,
 }
-
-
-class MissingCountWarning(UserWarning):
-    """Groups had missing events or a missing population and got NaN; the message counts them."""
 
 
 def _counts_keeping_missing(

@@ -369,9 +369,9 @@ def slope_index_of_inequality(
         value_name = events
     ranks = v.numeric_column(data, quantile, "quantile", func)
     v.refuse_rows(
-        data.index,
         np.isnan(ranks),
         f"The 'quantile' column {quantile!r} of {func} is missing in {{rows}}.",
+        column=quantile,
     )
     if value is None and se is None and lower is None:
         standard_errors = count_standard_errors(
@@ -496,10 +496,10 @@ def _check_quantiles(
     """
     frame = pd.DataFrame({"group": groups.codes, "rank": ranks})
     v.refuse_rows(
-        data.index,
         frame.duplicated(keep=False).to_numpy(),
         f"The 'quantile' column {quantile!r} of {func} repeats a quantile within a group "
         f"in {{rows}}. Give one row per quantile per group.",
+        column=quantile,
     )
     every = np.unique(ranks)
     if len(every) > MANY_QUANTILES:

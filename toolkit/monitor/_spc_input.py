@@ -15,6 +15,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from toolkit.data.problems import (
+    FIRST_DATA_ROW,
+    MAX_EXAMPLES,
+    ROWS_NUMBERED,
+    Problem,
+    failures_table,
+)
 from toolkit.errors import DataContractError
 from toolkit.indicators import _frames as v
 
@@ -49,8 +56,13 @@ def _check_duplicates(
     groups: v.Groups,
     period: str,
     func: str,
+    order: np.ndarray,
 ) -> None:
-    """Refuse a series with the same period twice, naming the series and periods."""
+    """Refuse a series with the same period twice, naming the series, periods and rows.
+
+    ``codes`` and ``pcodes`` are in the sorted order ``order`` gives (positions of the
+    data's rows); the rows are numbered as a spreadsheet shows them.
+    """
     same = (codes[1:] == codes[:-1]) & (pcodes[1:] == pcodes[:-1])
     if not same.any():
         return
@@ -58,10 +70,22 @@ def _check_duplicates(
     pairs = sorted(set(zip(codes[where].tolist(), pcodes[where].tolist(), strict=True)))
     shown = [f"{v.group_label(groups.keys, code)} at {period_uniques[p]}" for code, p in pairs[:5]]
     more = f" and {len(pairs) - 5} more" if len(pairs) > 5 else ""
-    raise DataContractError(
+    rows = np.unique(np.concatenate([order[where], order[where - 1]])) + FIRST_DATA_ROW
+    sentence = (
         f"The data given to {func} has the same {period!r} more than once in a series: "
-        f"{'; '.join(shown)}{more}. Each series needs one row per period; sum or "
-        "deduplicate the rows first, or add the column that tells them apart to 'by'."
+        f"{'; '.join(shown)}{more} (in {v.rows_text(rows.tolist())}). Each series needs one "
+        "row per period; sum or deduplicate the rows first, or add the column that tells "
+        "them apart to 'by'."
+    )
+    problem = Problem(
+        column=period,
+        check="one_row_per_period",
+        sentence=sentence,
+        failing_rows=len(rows),
+        example_rows=tuple(int(row) for row in rows[:MAX_EXAMPLES]),
+    )
+    raise DataContractError(
+        f"{sentence} {ROWS_NUMBERED}", failures=failures_table([problem]), source=None
     )
 
 

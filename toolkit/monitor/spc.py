@@ -370,7 +370,7 @@ def spc(
     order = np.lexsort((period_codes, groups.codes))
     codes = groups.codes[order]
     pcodes = period_codes[order].astype(np.int64)
-    _check_duplicates(codes, pcodes, period_uniques, groups, period, func)
+    _check_duplicates(codes, pcodes, period_uniques, groups, period, func, order)
 
     targets = _series_targets(data, target_column, target_number, groups, order, codes, func)
 

@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from toolkit._params import (
+    CONFIDENCE_LEVEL,
     POSITIVE,
-    Interval,
     SequenceOf,
     StrOptions,
     check_new_columns,
@@ -392,7 +392,7 @@ def _rates(
         "segment": ["column", None],
         "reference": [StrOptions(REFERENCES)],
         "multiplier": [POSITIVE],
-        "confidence": [Interval(float, 0, 1, closed="neither")],
+        "confidence": [CONFIDENCE_LEVEL],
         "dissolve_method": [StrOptions(_DISSOLVE)],
     },
     renamed={"persons_or_cube": "data"},
@@ -439,7 +439,8 @@ def area_indicators(
     multiplier : float
         Rates per this many persons.
     confidence : float
-        Confidence level of the limits, in (0, 1).
+        Confidence level of the limits, in [0.9, 1) as for every indicator (one level:
+        the map shows one pair of limits).
     dissolve_method : {"unary", "coverage"}
         How place polygons are dissolved (see :func:`dissolve_places`).
 

@@ -127,8 +127,18 @@ def weight_shares(weights: pd.DataFrame, criteria: list[str], *, caller: str) ->
     totals = raw.sum(axis=1)
     bad = np.flatnonzero(~np.isfinite(totals) | (totals <= 0) | (raw < 0).any(axis=1))
     if bad.size:
-        raise ValueError(
-            f"The 'data' parameter of {caller} must hold finite, non-negative weights, "
-            f"not all zero, in every row; rows {bad[:5].tolist()} do not."
+        from toolkit.data.problems import FIRST_DATA_ROW, raise_problems, row_problem
+
+        problem = row_problem(
+            None,
+            "weights",
+            (
+                "does not hold finite, non-negative weights, not all zero",
+                "do not hold finite, non-negative weights, not all zero",
+            ),
+            bad,
+            None,
+            FIRST_DATA_ROW,
         )
+        raise_problems([problem], label=f"The weights given to {caller}", source=None)
     return raw / totals[:, np.newaxis]

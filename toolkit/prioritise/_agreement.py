@@ -202,11 +202,21 @@ def kendalls_w(data: pd.DataFrame | np.ndarray) -> KendallW:
         )
     missing = np.argwhere(~np.isfinite(values))
     if missing.size:
-        rows = sorted({int(row) for row in missing[:, 0]})
-        raise ValueError(
-            f"The 'data' parameter of {caller} must rank every item for every rater; "
-            f"{len(missing)} values are missing, in rows {rows[:5]}."
+        from toolkit.data.problems import FIRST_DATA_ROW, raise_problems, row_problem
+
+        rows = np.unique(missing[:, 0])
+        problem = row_problem(
+            None,
+            "ranks_every_item",
+            (
+                "has a missing rank (every rater ranks every item)",
+                "have a missing rank (every rater ranks every item)",
+            ),
+            rows,
+            None,
+            FIRST_DATA_ROW,
         )
+        raise_problems([problem], label=f"The ranks given to {caller}", source=None)
     raters, items = values.shape
     tied = stats.rankdata(values, method="average", axis=1)
     totals = tied.sum(axis=0)

@@ -142,7 +142,9 @@ def _format_rows() -> list[tuple[str, str]]:
         (
             "`causes_of_death`",
             "causes of death it tackles (for its share of the life-expectancy gap): "
-            + ", ".join(f"`{c}`" for c in CAUSES_OF_DEATH),
+            + ", ".join(f"`{c}`" for c in CAUSES_OF_DEATH)
+            + "; `[]` for none, and the theme then counts 0 on the criteria of deaths "
+            "(its candidate's note says so)",
         ),
         ("`core20plus5`", "optional: " + ", ".join(f"`{a}`" for a in CORE20PLUS5_AREAS)),
         ("`[time_to_impact]`", f"`years_low`, `years_high`, {figure}"),
@@ -201,6 +203,10 @@ themes = load_themes()                       # the built-in library, checked
 themes_frame(themes)                         # one row per theme and intervention
 load_themes([THEME_LIBRARY, "my_themes"])    # the library plus an analyst's own themes
 ```
+
+In the board report, name your folders in the configuration (`themes = ["my_themes"]`, paths
+relative to the configuration file): your themes are measured beside the library's, and a
+filled criteria template may score them too.
 
 ## The estimate
 

@@ -164,6 +164,13 @@ class _Checker:
             if required and key not in value:
                 if key == "source":
                     self.fail(f"{prefix}{key}", f"is missing: {_SOURCE_HELP}")
+                elif key == "causes_of_death" and not where:
+                    self.fail(
+                        key,
+                        "is missing (it is required): list the causes of death the theme "
+                        "tackles, or write causes_of_death = [] when it tackles none (the theme "
+                        "then counts 0 on the criteria of deaths)",
+                    )
                 else:
                     self.fail(f"{prefix}{key}", "is missing (it is required)")
         return value
@@ -441,6 +448,10 @@ class _Checker:
         )
         if "outcomes" in document and isinstance(document["outcomes"], list) and not outcomes:
             self.fail("outcomes", "must name at least one outcome")
+        # Unlike outcomes, causes_of_death may be empty ([]): a theme may tackle no cause of
+        # death (care at the end of life, smoking in pregnancy). The field is still required,
+        # so that no theme leaves it out by mistake; such a theme counts 0 on the criteria of
+        # deaths, and its candidate's note says so (NO_CAUSES_NOTE).
         causes = self.outcome_list(document, "causes_of_death", CAUSES_OF_DEATH, "a cause of death")
         fallback = self.text(document, "fallback_outcome", "", required=True) or None
         if fallback:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from toolkit.prioritise._theme_impact import impact_central, impact_range
+from toolkit.prioritise._theme_vocabulary import OUTCOME_WORDS, OUTCOME_WORDS_SINGULAR
 from toolkit.prioritise.criteria import (
     CANDIDATE_COLUMN,
     COHORT_LABEL_COLUMN,
@@ -31,6 +32,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Score given to each strength of evidence (the library's words), for the criterion.
 EVIDENCE_SCORES: dict[str, float] = {"emerging": 1.0, "moderate": 2.0, "strong": 3.0}
+
+#: The note of a theme that names no cause of death (``causes_of_death = []``, which the
+#: format allows): the two criteria of deaths count 0 for it, and the board is told why.
+NO_CAUSES_NOTE = (
+    "The theme names no cause of death that it tackles, so its share of the gap in life "
+    "expectancy and its deaths from those causes count as 0 in the scores."
+)
 
 
 # --------------------------------------------------------------------------------------
@@ -86,7 +94,40 @@ def format_estimate_range(low: float, high: float) -> str:
         return "fewer than one"
     if low < 1:
         return f"up to about {format_estimate(high)}"
-    return f"about {format_estimate(low)} to {format_estimate(high)}"
+    low_text, high_text = format_estimate(low), format_estimate(high)
+    if low_text == high_text:
+        return f"about {high_text}"
+    return f"about {low_text} to {high_text}"
+
+
+def is_one(amount: str) -> bool:
+    """Whether a worded amount takes a singular noun: "1", "about 1", "fewer than one"."""
+    return amount.rsplit(" ", 1)[-1] in ("1", "one")
+
+
+def outcome_words(outcome: str, words: dict[str, str], *, amount: str = "") -> str:
+    """Name an outcome in board language, singular after an amount of one.
+
+    Parameters
+    ----------
+    outcome : str
+        The outcome's id (a measure of the cohort cube).
+    words : dict of str to str
+        The plural names in use (the library's :data:`OUTCOME_WORDS` unless replaced).
+    amount : str
+        The worded amount before the name ("about 1", "fewer than one", "30 to 50").
+
+    Returns
+    -------
+    str
+        "emergency admission for lung disease" after "up to about 1", "emergency
+        admissions for lung disease" otherwise. A name that is not the library's own is
+        used as given.
+    """
+    plural = words.get(outcome, outcome.replace("_", " "))
+    if is_one(amount) and plural == OUTCOME_WORDS.get(outcome):
+        return OUTCOME_WORDS_SINGULAR[outcome]
+    return plural
 
 
 # --------------------------------------------------------------------------------------
@@ -268,6 +309,7 @@ def candidate_row(
                 if math.isfinite(ratio)
                 else "Too few events to compare the most and least deprived fifths: the gap "
                 "counts as 0 in the scores.",
+                NO_CAUSES_NOTE if not theme.causes_of_death else "",
             )
             if part
         ),
@@ -301,19 +343,20 @@ def facts(
 ) -> str:
     """Write the candidate as one sentence a board member can read aloud."""
     intervention = plan.intervention
-    outcome_words = words.get(plan.outcome, plan.outcome.replace("_", " "))
-    impact_words = words.get(plan.impact_outcome, plan.impact_outcome.replace("_", " "))
+    head_count = format_count(persons, threshold=threshold)
     people = (
-        f"{format_count(persons, threshold=threshold)} people, whose care costs "
+        f"{head_count} {'person' if is_one(head_count) else 'people'}, whose care costs "
         f"{format_money(cost_a_year)} a year"
     )
+    events = format_count(events_a_year, threshold=threshold)
+    events_words = outcome_words(plan.outcome, words, amount=events)
     if plan.outcome == "cost_gbp":
         events_text = f"{format_money(events_a_year)} a year on care"
     elif plan.outcome.startswith("persons_"):
         # A count of people with a status (who smoke, say), not events in a year.
-        events_text = f"{format_count(events_a_year, threshold=threshold)} {outcome_words}"
+        events_text = f"{events} {events_words}"
     else:
-        events_text = f"{format_count(events_a_year, threshold=threshold)} {outcome_words} a year"
+        events_text = f"{events} {events_words} a year"
     reach = intervention.reach
     money = (
         f"{format_money(low * unit_cost)} to {format_money(high * unit_cost)}; an estimate"
@@ -323,21 +366,26 @@ def facts(
     verb = "mean" if plan.impact_outcome.startswith("persons_") else "avoid"
     fewer = " fewer" if verb == "mean" else ""
     if plan.estimable:
+        amount = format_estimate_range(low, high)
         estimate = (
             f"{intervention.name[:1].lower()}{intervention.name[1:]}, reaching "
             f"{reach.low:.0%} to {reach.high:.0%} of them, could {verb} "
-            f"{format_estimate_range(low, high)}{fewer} {impact_words} a year ({money})"
+            f"{amount}{fewer} {outcome_words(plan.impact_outcome, words, amount=amount)} a year "
+            f"({money})"
         )
     else:
         estimate = (
             f"no estimate of what '{intervention.name}' could avoid, because the data have no "
-            f"{impact_words}"
+            f"{outcome_words(plan.impact_outcome, words)}"
         )
     expected, recorded = prevalence
     if math.isfinite(expected) and expected > recorded:
+        gap = expected - recorded
+        unrecorded = "fewer than one" if gap < 1 else f"about {format_estimate(gap)}"
         estimate += (
-            f"; published prevalence suggests about {format_estimate(expected - recorded)} "
-            f"more people aged {prevalence_ages} have the condition but are not recorded "
-            "(an estimate)"
+            f"; published prevalence suggests {unrecorded} more "
+            f"{'person' if is_one(unrecorded) else 'people'} aged {prevalence_ages} "
+            f"{'has' if is_one(unrecorded) else 'have'} the condition but "
+            f"{'is' if is_one(unrecorded) else 'are'} not recorded (an estimate)"
         )
     return f"{cohort_words}: {people}; {events_text}{inequality_words(ratio)}; {estimate}."

@@ -530,25 +530,31 @@ def priorities_frame(result: Prioritisation, *, decimals: int = 1) -> pd.DataFra
     result : Prioritisation
         From :func:`prioritise`.
     decimals : int
-        Decimals of the score and the rates.
+        Decimals of the score.
 
     Returns
     -------
     pandas.DataFrame
+        One row per priority, under the glossary's names (``docs/glossary.md``):
+        ``position``, ``label`` (the theme in board language), ``facts``, ``score``
+        (0 to 100), ``p_shortlist`` (share of varied weightings that keep it in the
+        shortlist, to 2 decimals), ``intervention``, ``intervention_source`` and
+        ``estimate`` (what it could avoid a year, in words). Before this release the
+        columns were ``priority``, ``score_out_of_100``,
+        ``in_shortlist_under_varied_weights``, ``evidence`` (which held the source, not
+        the strength the glossary's ``evidence`` means) and ``avoidable_a_year``.
     """
     shortlist = result.shortlist
     return pd.DataFrame(
         {
             "position": shortlist["position"].to_numpy(),
-            "priority": shortlist[LABEL_COLUMN].to_numpy(),
+            "label": shortlist[LABEL_COLUMN].to_numpy(),
             "facts": shortlist["facts"].to_numpy(),
-            "score_out_of_100": np.round(shortlist["score"].to_numpy(dtype="float64"), decimals),
-            "in_shortlist_under_varied_weights": np.round(
-                shortlist["p_shortlist"].to_numpy(dtype="float64"), 2
-            ),
+            "score": np.round(shortlist["score"].to_numpy(dtype="float64"), decimals),
+            "p_shortlist": np.round(shortlist["p_shortlist"].to_numpy(dtype="float64"), 2),
             "intervention": shortlist["intervention"].to_numpy(),
-            "evidence": shortlist["intervention_source"].to_numpy(),
-            "avoidable_a_year": shortlist["estimate"].to_numpy(),
+            "intervention_source": shortlist["intervention_source"].to_numpy(),
+            "estimate": shortlist["estimate"].to_numpy(),
         }
     )
 
@@ -632,8 +638,9 @@ def prioritise_persons(
     if isinstance(analyst_scores, str | os.PathLike):
         from toolkit.prioritise.templates import THEME_ANALYST_CRITERIA, read_criteria_scores
 
+        # The candidates, not only their table: a theme not measured is named with why.
         analyst_scores = read_criteria_scores(
-            analyst_scores, candidates.table, criteria=THEME_ANALYST_CRITERIA
+            analyst_scores, candidates, criteria=THEME_ANALYST_CRITERIA
         )
     left_out = cube.left_out
     return prioritise(

@@ -9,6 +9,8 @@ candidate and a column per criterion, each with its scale stated; analysts fill 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,10 +30,27 @@ from toolkit._params import (
 )
 from toolkit._toml import TomlFileError, read_toml
 from toolkit.errors import DataContractError
-from toolkit.prioritise.criteria import CANDIDATE_COLUMN, LABEL_COLUMN, Criterion
+from toolkit.prioritise._theme_vocabulary import THEME_LIBRARY
+from toolkit.prioritise.criteria import (
+    CANDIDATE_COLUMN,
+    LABEL_COLUMN,
+    THEME_COHORT_COLUMN,
+    Criterion,
+)
 
 #: Free-text column analysts may add to record why they scored as they did; kept as is.
 NOTES_COLUMN = "notes"
+
+#: The endings of the files a template may be written to and read from.
+TEMPLATE_SUFFIXES: tuple[str, ...] = (".csv", ".toml")
+
+#: How a spreadsheet's file becomes one the reader takes.
+_SAVE_AS_CSV = (
+    "save it from the spreadsheet as CSV (comma separated, UTF-8) with a name ending in .csv"
+)
+
+#: How the first bytes of a spreadsheet workbook look (xlsx and ods are zip files; xls is OLE).
+_WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
 
 #: What the fields of an :class:`AnalystCriterion` may be (and ``low < high``).
@@ -229,7 +248,8 @@ def write_criteria_template(
     candidates : pandas.DataFrame
         One row per candidate with a ``candidate`` id and, ideally, a ``label``.
     path : str or pathlib.Path
-        Where to write; ``.toml`` for TOML, anything else for CSV.
+        Where to write: a name ending in ``.csv`` for CSV or ``.toml`` for TOML, in a
+        folder that exists.
     criteria : sequence of AnalystCriterion
         The criteria to score (by default evidence 0-3, core20plus5 0/1,
         community_voice 0-3 and feasibility 1-5).
@@ -240,12 +260,29 @@ def write_criteria_template(
     -------
     pathlib.Path
         The path written.
+
+    Raises
+    ------
+    ValueError
+        When ``path`` ends in neither ``.csv`` nor ``.toml`` (a template written as CSV text
+        into ``scores.xlsx`` would open as a broken workbook).
+    FileNotFoundError
+        When the folder of ``path`` does not exist.
+    FileExistsError
+        When ``path`` exists and ``overwrite`` is False.
     """
     caller = "write_criteria_template"
     _check_specs(criteria, caller)
     specs = tuple(criteria)
     table = _candidate_table(candidates, caller)
     target = Path(path)
+    if target.suffix.lower() not in TEMPLATE_SUFFIXES:
+        raise invalid_parameter("path", caller, "a file name ending in .csv or .toml", str(path))
+    if not target.parent.is_dir():
+        raise FileNotFoundError(
+            f"{caller}: the folder {target.parent} does not exist; create it or choose "
+            "another path."
+        )
     if target.exists() and not overwrite:
         raise FileExistsError(
             f"{caller}: {target} already exists and may hold scores; pass overwrite=True or "
@@ -270,18 +307,147 @@ def write_criteria_template(
     return target
 
 
-def _read_csv(path: Path) -> tuple[pd.DataFrame, int]:
-    """Read the CSV template; return the table and the file line number of its first row."""
-    with path.open(encoding="utf-8-sig") as handle:
-        lines = handle.readlines()
+def _unreadable(path: Path, problem: str) -> DataContractError:
+    """Return the error for a template the reader cannot take apart into rows and columns."""
+    return DataContractError(
+        f"{path}: cannot be read as a criteria template: {problem}.",
+        failures=pd.DataFrame(
+            [{"column": "", "check": problem, "rows": 0, "where": [], "examples": []}]
+        ),
+        source=str(path),
+    )
+
+
+def _check_kind(path: Path) -> None:
+    """Refuse a file that is not a .csv or .toml template, saying what to do instead."""
+    suffix = path.suffix.lower()
+    if suffix in TEMPLATE_SUFFIXES:
+        return
+    ending = f"ends in {path.suffix!r}" if path.suffix else "has no ending"
+    what = (
+        f"it {ending}, and the template must be a CSV (.csv) or TOML (.toml) file as "
+        "`pophealth candidates` and write_criteria_template write it"
+    )
+    if suffix in (".xlsx", ".xlsm", ".xls", ".ods", ".numbers"):
+        what += f"; {_SAVE_AS_CSV}"
+    raise _unreadable(path, what)
+
+
+def _unclosed_quote(body: str) -> int | None:
+    """Return the line (of ``body``, from 1) of a record whose quote is still open at the end."""
+    reader = csv.reader(io.StringIO(body, newline=""), strict=True)
+    start = 1
+    try:
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error as error:
+        if "unexpected end of data" in str(error):
+            return start
+    return None
+
+
+def _read_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
+    """Read the CSV template; return the table (all text) and each row's line in the file.
+
+    Lines starting with ``#`` and blank lines before the header are skipped, as are blank
+    lines between rows; a UTF-8 byte-order mark is not content. Rows with fewer fields than
+    the header get blank cells (a blank score is then reported); rows with more are refused
+    (a comma in an unquoted label splits it, and every field after it moves).
+    """
+    data = path.read_bytes()
+    if data.startswith(_WORKBOOK_SIGNATURES):
+        raise _unreadable(
+            path, f"it is a spreadsheet workbook (Excel or similar), not CSV text; {_SAVE_AS_CSV}"
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise _unreadable(
+            path, f"line {line} is not UTF-8 text ({error.reason}); {_SAVE_AS_CSV}"
+        ) from None
+    lines = text.splitlines(keepends=True)
     skip = 0
-    while skip < len(lines) and lines[skip].lstrip().startswith("#"):
+    while skip < len(lines) and (not lines[skip].strip() or lines[skip].lstrip().startswith("#")):
         skip += 1
-    table = pd.read_csv(path, skiprows=skip, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    return table, skip + 2
+    if skip == len(lines):
+        content = "only comments" if any(line.strip() for line in lines) else "nothing"
+        raise _unreadable(
+            path,
+            f"it holds {content}: no header row (candidate,label,...) and no candidates; write "
+            "the template again with `pophealth candidates` (or write_criteria_template) and "
+            "fill it in",
+        )
+    body = "".join(lines[skip:])
+    unclosed = _unclosed_quote(body)
+    if unclosed is not None:
+        raise _unreadable(
+            path,
+            f"the double quote opened on line {skip + unclosed} is never closed, so every line "
+            "after it would be read as one value; close the quote or remove it",
+        )
+    reader = csv.reader(io.StringIO(body, newline=""))
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    where: list[int] = []
+    long_rows: list[tuple[int, int]] = []
+    try:
+        while True:
+            start = skip + reader.line_num + 1
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            if header is None:
+                header = record
+                continue
+            if not any(cell.strip() for cell in record) and len(record) <= 1:
+                continue
+            if len(record) > len(header):
+                long_rows.append((start, len(record)))
+                continue
+            rows.append(record + [""] * (len(header) - len(record)))
+            where.append(start)
+    except csv.Error as error:
+        raise _unreadable(path, f"line {skip + reader.line_num}: {error}") from None
+    assert header is not None  # the first line after the comments is a record
+    if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+        mark = "semicolons" if ";" in header[0] else "tabs"
+        raise _unreadable(path, f"its columns are separated by {mark}, not commas; {_SAVE_AS_CSV}")
+    if long_rows:
+        count = len(long_rows)
+        raise DataContractError(
+            f"{path}: the criteria scores need fixing: {_lines(count, 'line')} "
+            f"{_listed([line for line, _ in long_rows])} {'has' if count == 1 else 'have'} more "
+            f"fields than the header (line {skip + 1}, {len(header)} fields): a comma inside a "
+            "label or note splits it in two. Put that text in double quotes (a spreadsheet does "
+            "this when it saves as CSV) or remove the comma.",
+            failures=pd.DataFrame(
+                [
+                    {
+                        "column": "",
+                        "check": f"more fields than the header's {len(header)}",
+                        "rows": len(long_rows),
+                        "where": [line for line, _ in long_rows],
+                        "examples": [f"{fields} fields" for _, fields in long_rows],
+                    }
+                ]
+            ),
+            source=str(path),
+        )
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise _unreadable(
+            path,
+            f"the header (line {skip + 1}) names {_listed(repeated, quote=True)} more than "
+            "once; keep one column of each",
+        )
+    table = pd.DataFrame(rows, columns=header, dtype=object)
+    return table, where
 
 
-def _read_toml(path: Path) -> pd.DataFrame:
+def _read_toml(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read the TOML template: the table (all text) and where each value was quoted text."""
     try:
         document = read_toml(path)
     except TomlFileError as error:
@@ -299,10 +465,88 @@ def _read_toml(path: Path) -> pd.DataFrame:
         }
         for item in entries
     ]
-    return pd.DataFrame(rows, dtype=object).fillna("")
+    quoted = [
+        {("candidate" if key == "id" else key): isinstance(value, str) for key, value in entry}
+        for entry in (item.items() for item in entries)
+    ]
+    table = pd.DataFrame(rows, dtype=object).fillna("")
+    text = pd.DataFrame(quoted, columns=table.columns, dtype=object).fillna(False).astype(bool)
+    return table, text
 
 
-@validate_params({"path": ["path"], "candidates": ["data-frame"], "criteria": _ANALYST_CRITERIA})
+def _reasons_not_measured(candidates: object) -> tuple[dict[str, str], dict[str, str]]:
+    """Why candidates or themes were not measured, when the candidates say: by id, by theme."""
+    excluded = getattr(candidates, "excluded", None)
+    if excluded is None and isinstance(candidates, pd.DataFrame):
+        excluded = candidates.attrs.get("excluded")
+    by_id: dict[str, str] = {}
+    by_theme: dict[str, str] = {}
+    if not isinstance(excluded, pd.DataFrame) or "reason" not in excluded.columns:
+        return by_id, by_theme
+    for key, found in ((CANDIDATE_COLUMN, by_id), (THEME_COHORT_COLUMN, by_theme)):
+        if key in excluded.columns:
+            for name, reason in zip(excluded[key], excluded["reason"], strict=True):
+                found.setdefault(str(name), str(reason))
+    return by_id, by_theme
+
+
+def _unknown_id_checks(
+    ids: pd.Series, unknown: np.ndarray, candidates: object, table: pd.DataFrame
+) -> dict[str, list[int]]:
+    """Say, for each id that is not a candidate, why: the positions under each reason.
+
+    A theme of the library that was not measured on these data (with the reason when the
+    candidates give it), a candidate of a template written for another split (``within``),
+    or an id the toolkit does not know.
+    """
+    by_id, by_theme = _reasons_not_measured(candidates)
+    themes_here: set[str] = set()
+    if THEME_COHORT_COLUMN in table.columns:
+        themes_here = set(table[THEME_COHORT_COLUMN].astype(str))
+    is_theme_table = bool(themes_here) or bool(by_theme)
+    library = {path.stem for path in THEME_LIBRARY.glob("*.toml")} if is_theme_table else set()
+    split_here = bool(table[CANDIDATE_COLUMN].astype(str).str.contains("/", regex=False).any())
+    checks: dict[str, list[int]] = {}
+    for position in unknown:
+        candidate = str(ids.iloc[position])
+        theme, _, part = candidate.partition("/")
+        split = bool(part)
+        if candidate in by_id:
+            check = f"not measured on these data ({by_id[candidate]})"
+        elif theme in by_theme and split == split_here:
+            check = f"a theme of the library not measured on these data ({by_theme[theme]})"
+        elif (theme in themes_here or theme in library or theme in by_theme) and split:
+            check = (
+                "a candidate of a template written for places or the most deprived fifth "
+                "(`pophealth candidates --within`); these candidates are measured for the "
+                "whole system: write the template without --within"
+                if not split_here
+                else "not a place (or split) these candidates are measured in"
+            )
+        elif (theme in themes_here or theme in library or theme in by_theme) and split_here:
+            check = (
+                "a whole-system candidate; these candidates are measured for places or the "
+                "most deprived fifth: write the template with the same --within (within=)"
+            )
+        elif theme in library:
+            check = (
+                "a theme of the library not measured on these data (too few events, or the "
+                "data lack its cohort or outcome: the candidates' list of themes not measured "
+                "says why)"
+            )
+        else:
+            check = "unknown candidate id"
+        checks.setdefault(check, []).append(int(position))
+    return checks
+
+
+_CANDIDATES = [
+    "data-frame",
+    InstanceOf("toolkit.prioritise.theme_measures.ThemeCandidates", "a ThemeCandidates"),
+]
+
+
+@validate_params({"path": ["path"], "candidates": _CANDIDATES, "criteria": _ANALYST_CRITERIA})
 def read_criteria_scores(
     path: str | Path,
     candidates: pd.DataFrame,
@@ -314,9 +558,12 @@ def read_criteria_scores(
     Parameters
     ----------
     path : str or pathlib.Path
-        The CSV or TOML file written by :func:`write_criteria_template` and filled in.
-    candidates : pandas.DataFrame
-        The candidates the scores are for (with a ``candidate`` id column).
+        The CSV (``.csv``) or TOML (``.toml``) file written by
+        :func:`write_criteria_template` and filled in.
+    candidates : pandas.DataFrame or ThemeCandidates
+        The candidates the scores are for (with a ``candidate`` id column). Given the
+        :class:`~toolkit.prioritise.ThemeCandidates` itself, an id of a theme that was not
+        measured is refused with the reason it was not.
     criteria : sequence of AnalystCriterion
         The criteria and their scales.
 
@@ -329,25 +576,37 @@ def read_criteria_scores(
 
     Raises
     ------
+    FileNotFoundError
+        When there is no such file.
     DataContractError
-        Listing every problem at once, naming the file, column and rows: a candidate id
-        that is not a candidate, a candidate with no row, an id given twice, a missing
-        criterion column, an unexpected column, a blank or non-numeric score, a score off
-        its scale or not a whole number where one is required. ``failures`` holds them as
-        a table (column, check, rows, examples).
+        A file that cannot be read as a template (not ending in .csv or .toml, a spreadsheet
+        workbook, not UTF-8 text, empty, a row with more fields than the header, not valid
+        TOML), naming the file and the line where there is one; otherwise listing every
+        problem at once, naming the file, column and rows: a candidate id that is not a
+        candidate (saying when it is a theme of the library not measured on these data, or
+        one of a template written for another split), a candidate with no row, an id given
+        twice, a missing criterion column, an unexpected column, a blank or non-numeric
+        score (in a TOML file, a number in quotes is text and refused), a score off its
+        scale or not a whole number where one is required. ``failures`` holds them as a
+        table (column, check, rows, where, examples).
     """
     caller = "read_criteria_scores"
     _check_specs(criteria, caller)
     specs = tuple(criteria)
-    expected = _candidate_table(candidates, caller)
+    given = candidates
+    frame = getattr(candidates, "table", candidates)
+    expected = _candidate_table(frame, caller)
     source = Path(path)
     if not source.is_file():
         raise FileNotFoundError(f"{caller}: no such file: {source}")
+    _check_kind(source)
     if source.suffix.lower() == ".toml":
-        table = _read_toml(source)
-        first_line, unit = 1, "entry"
+        table, quoted = _read_toml(source)
+        where_of = list(range(1, len(table) + 1))
+        unit = "entry"
     else:
-        table, first_line = _read_csv(source)
+        table, where_of = _read_csv(source)
+        quoted = None
         unit = "line"
     failures: list[dict[str, object]] = []
 
@@ -357,7 +616,7 @@ def read_criteria_scores(
                 "column": column,
                 "check": check,
                 "rows": len(positions),
-                "where": [int(position) + first_line for position in positions],
+                "where": [where_of[int(position)] for position in positions],
                 "examples": list(examples),
             }
         )
@@ -380,19 +639,33 @@ def read_criteria_scores(
         if blank.size:
             fail(name, "missing value", blank, ids.iloc[blank].tolist())
         values = pd.to_numeric(text.where(text != ""), errors="coerce")
-        bad = np.flatnonzero((values.isna() & (text != "")).to_numpy())
+        if quoted is not None:
+            # TOML: "2" in quotes is text, as "two" is; only a bare number is a number.
+            in_quotes = quoted[name].to_numpy() & (text != "").to_numpy()
+            looks_numeric = in_quotes & values.notna().to_numpy()
+            if looks_numeric.any():
+                positions = np.flatnonzero(looks_numeric)
+                fail(
+                    name,
+                    f"a number in quotes, which is text: write it without quotes ({name} = "
+                    f"{text.iloc[positions[0]]})",
+                    positions,
+                    text.iloc[positions].tolist(),
+                )
+            values = values.where(~in_quotes)
+            bad = np.flatnonzero(in_quotes & ~looks_numeric)
+        else:
+            bad = np.flatnonzero((values.isna() & (text != "")).to_numpy())
         if bad.size:
             fail(name, "not a number", bad, text.iloc[bad].tolist())
         numeric[name] = values.astype("float64")
     scores = pd.DataFrame({CANDIDATE_COLUMN: ids, **numeric})
+    unknown = np.flatnonzero((~ids.isin(expected[CANDIDATE_COLUMN])).to_numpy())
+    for check, positions in _unknown_id_checks(ids, unknown, given, frame).items():
+        fail(CANDIDATE_COLUMN, check, positions, ids.iloc[positions].tolist())
     schema = pa.DataFrameSchema(
         {
-            CANDIDATE_COLUMN: pa.Column(
-                str,
-                pa.Check.isin(expected[CANDIDATE_COLUMN].tolist(), error="unknown candidate id"),
-                unique=True,
-                report_duplicates="all",
-            ),
+            CANDIDATE_COLUMN: pa.Column(str, unique=True, report_duplicates="all"),
             **{
                 spec.name: pa.Column(
                     float,
@@ -453,15 +726,39 @@ def read_criteria_scores(
     return result
 
 
+#: The plural of each unit a message counts.
+_PLURALS = {"problem": "problems", "row": "rows", "line": "lines", "entry": "entries"}
+
+
+def _count(number: int, noun: str) -> str:
+    """Count a noun in words: "1 row", "2 rows", "1 entry", "3 entries"."""
+    return f"{number:,} {noun if number == 1 else _PLURALS.get(noun, noun + 's')}"
+
+
+def _lines(number: int, noun: str) -> str:
+    """Name the unit without its count: "line" for one, "lines" for more."""
+    return noun if number == 1 else _PLURALS.get(noun, noun + "s")
+
+
+def _listed(items: Sequence[object], *, quote: bool = False, limit: int = 5) -> str:
+    """List items: "2", "2 and 5", "2, 5, 8 and 11", "1, 2, 3, 4, 5 and 3 more"."""
+    words = [repr(item) if quote else str(item) for item in items]
+    if len(words) > limit:
+        return ", ".join(words[:limit]) + f" and {len(words) - limit:,} more"
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def _error(source: Path, failures: list[dict[str, object]], unit: str) -> DataContractError:
     """One error listing every problem, in words an analyst can act on."""
-    lines = [f"{source}: the criteria scores need fixing ({len(failures)} problems):"]
+    lines = [f"{source}: the criteria scores need fixing ({_count(len(failures), 'problem')}):"]
     for item in failures:
         text = f"- column '{item['column']}': {item['check']}"
         where = item["where"]
         if where:
-            shown = ", ".join(str(w) for w in where[:5]) + (" ..." if len(where) > 5 else "")
-            text += f"; {item['rows']} rows ({unit}s {shown})"
+            rows = int(item["rows"])  # type: ignore[call-overload]
+            text += f"; {_count(rows, 'row')} ({_lines(len(where), unit)} {_listed(where)})"
         examples = item["examples"]
         if examples:
             text += "; for example " + ", ".join(repr(e) for e in list(examples)[:5])

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 #: Method statements for the provenance box.
 METHODS: tuple[str, ...] = (
-    "Data checked against the toolkit's data contract (pandera); no person dropped.",
+    "Data checked against the toolkit's data contract; no person dropped.",
     "Segments: the {model} model's rules, one segment per person (the first rule met).",
     "Rates: directly age-standardised to the European Standard Population 2013, Dobson 95% "
     "limits (as OHID Fingertips); not published below 10 events.",
@@ -36,7 +36,8 @@ METHODS: tuple[str, ...] = (
     "measured on cohorts that overlap; weighted sum of min-max normalised criteria, one "
     "priority per theme; robustness from 10,000 weightings drawn around the chosen weights "
     "(Dirichlet). Estimates of avoidable events are ranges: events a year in the cohort x "
-    "share reached x share who take it up x the cited relative risk reduction.",
+    "share of those events the intervention acts on x share reached x share who take it up "
+    "x the cited relative risk reduction.",
     "Disclosure control: counts from 1 to the threshold less one are suppressed, with the "
     "rates and shares computed from them; the report's tables are treated as one set of linked "
     "tables (segments, deciles, places and the join all add up to the same people), and "

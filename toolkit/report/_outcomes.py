@@ -140,7 +140,7 @@ def deprivation_table(
     period: str,
     threshold: int,
     linked: LinkedTables | None = None,
-    edition: str = "2019",
+    edition: str = "",
 ) -> BoardTable:
     """Return the table of emergency admissions by deprivation decile.
 
@@ -156,7 +156,8 @@ def deprivation_table(
         The report's linked tables: cells that figures elsewhere would reveal are hidden.
     edition : str
         The Indices of Deprivation edition of the deciles ("2019", "2025"), from the areas
-        table (:attr:`toolkit.report.ReportInputs.imd_edition`).
+        table (:attr:`toolkit.report.ReportInputs.imd_edition`); empty when the areas do
+        not say, and the caption then names no edition rather than guess one.
 
     Returns
     -------
@@ -167,7 +168,10 @@ def deprivation_table(
         figures,
         table="deprivation",
         columns=DEPRIVATION_COLUMNS,
-        caption=f"Emergency admissions by deprivation (IMD {edition} deciles), {period}",
+        caption=(
+            f"Emergency admissions by deprivation (IMD{f' {edition}' if edition else ''} "
+            f"deciles), {period}"
+        ),
         threshold=threshold,
         notes=(
             "Excess admissions: admissions above what each decile would have at the least "

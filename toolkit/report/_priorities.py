@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from toolkit.prioritise.theme_measures import MIN_EVENTS_FOR_RATE
 from toolkit.report._section_parts import _join, _linked
 from toolkit.report.charts import rank_acceptability_chart, weights_chart
 from toolkit.report.config import ReportConfig
 from toolkit.report.decision_log import DecisionLog, room_answer
 from toolkit.report.linked import LinkedTables
 from toolkit.report.tables import (
+    NOT_AVAILABLE,
     BoardTable,
     BoardText,
     TableColumn,
@@ -153,6 +155,14 @@ def shortlist_table(
             "what could be avoided are ranges from the cited evidence and stated assumptions "
             "of reach and uptake (see the themes library). Cohorts overlap, so people are not "
             "added up across rows.",
+            *(
+                [
+                    f"{NOT_AVAILABLE}: rate not compared where the most or the least deprived "
+                    f"fifth has fewer than {MIN_EVENTS_FOR_RATE} events."
+                ]
+                if shortlist["deprivation_ratio"].isna().any()
+                else []
+            ),
         ),
     )
 

@@ -610,7 +610,7 @@ def build_in_folder(
                 f"build_report: the {names.kind} shows {len(escaped)} count(s) below the "
                 f"disclosure threshold of {threshold} ({escaped[:5]}); the HTML was not kept."
             )
-        pdf_path, note = (None, "not asked for (pdf=False)")
+        pdf_path, note = (None, "not asked for")
         if pdf:
             pdf_path, note = print_pdf(html_path, work / names.pdf)
             if pdf_path is None:

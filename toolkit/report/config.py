@@ -12,6 +12,7 @@ A report is configured by a small TOML file (``reports/demo.toml`` is the demo's
     disclosure_threshold = 10
     # decision_log = "workshop/decision-log.csv"   # optional: the workshop's export
     # criteria_scores = "criteria.csv"   # optional: the filled `pophealth candidates` template
+    # themes = ["my_themes"]   # optional: your own theme folders, added to the library
     # repair_geometry = true   # optional: repair invalid area shapes instead of refusing them
     # system_places = ["Bolton", "Bury"]   # optional: the system's places (see below)
     # place_labels = { "NHS Greater Manchester ICB - 00T" = "Bolton" }   # optional
@@ -91,6 +92,10 @@ class ReportConfig:
     criteria_scores : str or None
         The analysts' filled criteria template (CSV or TOML written by ``pophealth
         candidates``: what communities said, feasibility); its scores join the criteria.
+    themes : list of str or None
+        Folders of the analysts' own theme files (``*.toml``, as in the built-in library),
+        added to the built-in library (:func:`toolkit.prioritise.load_themes`); a filled
+        criteria template then names their ids too.
     repair_geometry : bool
         Repair invalid shapes in the areas file with ``make_valid`` (the rows repaired are
         reported) instead of refusing the file (``False`` by default; see
@@ -126,6 +131,7 @@ class ReportConfig:
     years: float = 1.0
     admission_unit_cost: float = DEFAULT_ADMISSION_COST_GBP
     criteria_scores: str | None = None
+    themes: list[str] | None = None
     repair_geometry: bool = False
     system_places: list[str] | None = None
     place_labels: dict[str, str] | None = None
@@ -153,6 +159,11 @@ class ReportConfig:
             problems.append(
                 ("system_places", "must be a list of place names (text)", self.system_places)
             )
+        if self.themes is not None and (
+            not self.themes
+            or not all(isinstance(folder, str) and folder.strip() for folder in self.themes)
+        ):
+            problems.append(("themes", "must be a list of folders (text)", self.themes))
         if self.place_labels is not None and not all(
             isinstance(key, str) and isinstance(value, str) and value.strip()
             for key, value in self.place_labels.items()
@@ -193,6 +204,7 @@ _TYPES: Final[dict[str, tuple[type, ...]]] = {
     "years": (float, int),
     "admission_unit_cost": (float, int),
     "criteria_scores": (str, type(None)),
+    "themes": (list, type(None)),
     "repair_geometry": (bool,),
     "system_places": (list, type(None)),
     "place_labels": (dict, type(None)),
@@ -257,6 +269,11 @@ _TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
         "criteria_scores",
         '"criteria.csv"',
         "The analysts' filled criteria template (written by pophealth candidates).",
+    ),
+    (
+        "themes",
+        '["my_themes"]',
+        "Folders of your own theme files, added to the built-in themes library.",
     ),
     ("repair_geometry", "false", "Repair invalid area shapes instead of refusing the file."),
     (
@@ -502,11 +519,21 @@ def load_config(path: str | Path) -> ReportConfig:
             raw[key] = resolve_path(raw[key], folder)
     if isinstance(raw.get("model"), str) and raw["model"].endswith((".toml", ".yaml", ".yml")):
         raw["model"] = resolve_path(raw["model"], folder)
+    if isinstance(raw.get("themes"), list):
+        raw["themes"] = [
+            resolve_path(entry, folder) if isinstance(entry, str) else entry
+            for entry in raw["themes"]
+        ]
     config = ReportConfig(**raw, source=str(source))
     for key in ("persons", "areas", "decision_log", "criteria_scores"):
         value = getattr(config, key)
         if value is not None and value != DEMO and not Path(value).exists():
             raise FileNotFoundError(f"{source}: '{key}' names {value}, which does not exist.")
+    for value in config.themes or []:
+        if not Path(value).is_dir():
+            raise FileNotFoundError(
+                f"{source}: 'themes' names {value}, which is not a folder (of theme files)."
+            )
     from toolkit.segment import BUILTIN_MODELS
 
     if config.model not in BUILTIN_MODELS and not Path(config.model).is_file():

@@ -102,7 +102,7 @@ def compute_board_figures(config: ReportConfig, *, progress: bool = False) -> Bo
     """
     from toolkit.indicators import deprivation_profile, directly_standardised_rate
     from toolkit.places import area_indicators
-    from toolkit.prioritise import prioritise_persons
+    from toolkit.prioritise import THEME_LIBRARY, load_themes, prioritise_persons
     from toolkit.report import sections
     from toolkit.report.inputs import load_inputs
     from toolkit.report.linked import link_board_report
@@ -136,6 +136,7 @@ def compute_board_figures(config: ReportConfig, *, progress: bool = False) -> Bo
     steps.set_postfix_str(BOARD_STEPS[3])
     priorities = prioritise_persons(
         inputs.persons,
+        themes=None if config.themes is None else load_themes([THEME_LIBRARY, *config.themes]),
         model=segmentation,
         size=config.shortlist_size,
         seed=config.seed,

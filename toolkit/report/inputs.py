@@ -43,7 +43,8 @@ class ReportInputs:
         Areas in the areas file.
     imd_edition : str
         The Indices of Deprivation edition of the areas' deciles ("2019", "2025"), from the
-        areas table (``attrs["imd_edition"]``); "2019" when the table does not say.
+        areas table (``attrs["imd_edition"]``); "" when the table does not say (no edition
+        is guessed, so a caption "IMD {edition} deciles" names none).
     synthetic : bool
         The persons are synthetic: the demo system, ``synthetic_data = true``, or a Parquet
         file written by ``pophealth synth`` (which records itself in the file's metadata).
@@ -56,7 +57,7 @@ class ReportInputs:
     join_summary: str
     areas_left_out: int = 0
     areas_in_file: int = 0
-    imd_edition: str = "2019"
+    imd_edition: str = ""
     synthetic: bool = False
 
     @property
@@ -179,7 +180,7 @@ def load_inputs(config: ReportConfig) -> ReportInputs:
             f"row{'s' if len(repaired) != 1 else ''}, {rows})"
         )
     joined, report = join_persons_to_areas(persons, areas, existing="fill")
-    edition = str(areas.attrs.get("imd_edition") or "2019")
+    edition = str(areas.attrs.get("imd_edition") or "")
     kept = _system_areas(areas, joined, config)
     return ReportInputs(
         persons=joined,

@@ -45,6 +45,9 @@ ColumnKind = Literal[
 
 #: Shown where a figure is not available (not published, not applicable).
 NOT_AVAILABLE = "[x]"
+#: The note a table carries when a figure shows :data:`NOT_AVAILABLE` (``mark``) and the
+#: caller gives no note of its own starting with it.
+NOT_AVAILABLE_NOTE = "{mark}: figure not available."
 
 #: Index label of the row :func:`add_total_row` adds.
 TOTAL_ROW = "total"
@@ -54,12 +57,18 @@ def _whole(value: float) -> str:
     return f"{value:,.0f}"
 
 
+def _pounds(value: float, digits: int = 0, scale: float = 1.0, unit: str = "") -> str:
+    """Pounds with the sign before the pound sign: ``£1,250``, ``−£11,407``, ``£13.7m``."""
+    shown = f"£{abs(value) / scale:,.{digits}f}{unit}"
+    return f"\u2212{shown}" if value < 0 and shown.strip("£0.,m") else shown
+
+
 #: How each kind of column is formatted: thousands separators, pounds, per cent.
 FORMATS: dict[str, Callable[[float], str]] = {
     "count": _whole,
     "estimate": _whole,
-    "money": lambda value: f"£{value:,.0f}",
-    "money_millions": lambda value: f"£{value / 1e6:,.1f}m",
+    "money": _pounds,
+    "money_millions": lambda value: _pounds(value, 1, 1e6, "m"),
     "rate": lambda value: f"{value:,.1f}",
     "share": lambda value: f"{100 * value:.1f}%",
     "percent": lambda value: f"{100 * value:.0f}%",
@@ -347,7 +356,9 @@ def board_table(
     total_row : hashable, optional
         Index label of the row of totals (see :func:`add_total_row`).
     notes : sequence of str
-        Footnotes. A note explaining ``[c]`` is added when a cell is suppressed.
+        Footnotes. A note explaining ``[c]`` is added when a cell is suppressed, and one
+        saying ``[x]`` is not available when a figure shows ``missing_text`` and no note
+        starts with it (give one that says why, where the reason is known).
     missing_text : str
         Shown for a figure that is missing but not suppressed (``"[x]"``: not available).
     hidden : pandas.DataFrame, optional
@@ -415,6 +426,9 @@ def board_table(
     notes = list(notes)
     if len(suppressed) or any(mask.any() for mask in hidden_cells.values()):
         notes.append(SUPPRESSION_NOTE.format(below=threshold - 1))
+    shows_missing = bool(missing_text) and bool((cells == missing_text).to_numpy().any())
+    if shows_missing and not any(note.startswith(missing_text) for note in notes):
+        notes.append(NOT_AVAILABLE_NOTE.format(mark=missing_text))
     return BoardTable(
         cells=cells,
         kinds=tuple(spec.kind for spec in specs),

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,8 @@ from tqdm.auto import tqdm
 
 from toolkit._params import Constraint, InstanceOf, StrOptions, invalid_parameter, validate_params
 from toolkit.data.contract import ACTIVITY_COLUMNS, CUBE_DIMENSIONS, CUBE_MEASURES, ESP2013_BANDS
+from toolkit.data.problems import FIRST_DATA_ROW, raise_problems
+from toolkit.data.value_rules import value_problems
 from toolkit.defaults import DEFAULT_MODEL
 from toolkit.errors import DataContractError
 from toolkit.segment._duckdb_files import check_files, duckdb_table
@@ -421,15 +423,30 @@ def engine_source(
 # --------------------------------------------------------------------------------------
 # segment_summary
 # --------------------------------------------------------------------------------------
+def _refuse_bad_values(
+    data: pd.DataFrame, columns: Sequence[str], table: Literal["persons", "cube"]
+) -> None:
+    """Refuse missing columns, then negative, blank or fractional counts (and bad costs).
+
+    Worded as the readers word them, naming the table segment_summary was given.
+    """
+    whose = "segment cube" if table == "cube" else "persons"
+    missing = [name for name in columns if name not in data.columns]
+    if missing:
+        build = "; build it with build_cube" if table == "cube" else ""
+        raise DataContractError(
+            f"The {whose} given to segment_summary lack{'s' if table == 'cube' else ''} the "
+            f"column(s) {', '.join(repr(name) for name in missing)}{build}."
+        )
+    problems = value_problems(data, columns, table=table, first_row=FIRST_DATA_ROW)
+    if problems:
+        raise_problems(problems, label=f"The {whose} given to segment_summary", source=None)
+
+
 def _measures_from_persons(persons: pd.DataFrame) -> pd.DataFrame:
     """Per-person measures for a persons table that already has a ``segment`` column."""
     needed = ["died", *ACTIVITY_COLUMNS, "cost_gbp"]
-    missing = [name for name in needed if name not in persons.columns]
-    if missing:
-        raise DataContractError(
-            "The persons table lacks columns the segment summary needs: "
-            f"{', '.join(repr(name) for name in missing)}."
-        )
+    _refuse_bad_values(persons, needed, "persons")
     columns: dict[str, Any] = {
         "segment": persons["segment"].to_numpy()
         if not isinstance(persons["segment"].dtype, pd.CategoricalDtype)
@@ -445,12 +462,15 @@ def _measures_from_persons(persons: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-@validate_params({"data": ["data-frame"], "model": [*MODEL, None], "by_quintile": ["boolean"]})
+@validate_params(
+    {"data": ["data-frame"], "model": [*MODEL, None], "quintiles": ["boolean"]},
+    renamed={"by_quintile": "quintiles"},
+)
 def segment_summary(
     data: pd.DataFrame,
     *,
     model: BuiltinModel | str | os.PathLike[str] | SegmentationModel | None = None,
-    by_quintile: bool = False,
+    quintiles: bool = False,
 ) -> pd.DataFrame:
     """Summarise persons, deaths, cost and activity by segment: the first slide.
 
@@ -462,7 +482,7 @@ def segment_summary(
         without segments, which is segmented with ``model`` through :func:`build_cube`.
     model : {"bridges_to_health", "age_ltc"}, path or SegmentationModel, optional
         Only for persons without segments; ``"bridges_to_health"`` by default.
-    by_quintile : bool, default False
+    quintiles : bool, default False
         Also split by IMD quintile (``imd_quintile`` 1 = most deprived fifth, from
         ``imd_decile``); persons with an unknown decile form their own rows with a missing
         quintile.
@@ -480,26 +500,31 @@ def segment_summary(
     Raises
     ------
     TypeError
-        If ``data`` is not a DataFrame or ``by_quintile`` is not a bool.
+        If ``data`` is not a DataFrame or ``quintiles`` is not a bool.
     ValueError
         If ``model`` is given for data that already has segments.
     DataContractError
         If a column the summary needs is missing.
     """
-    is_cube = "segment" in data.columns and set(CUBE_MEASURES).issubset(data.columns)
+    # A cube has cells (age bands, counts of persons); persons have ages.
+    is_cube = "segment" in data.columns and (
+        set(CUBE_MEASURES).issubset(data.columns)
+        or ("age" not in data.columns and ({"age_band", "persons"} & set(data.columns)))
+    )
     if "segment" in data.columns and model is not None:
         raise ValueError(
             "The 'model' parameter of segment_summary applies only to persons without a "
             "'segment' column; this data already has segments."
         )
     if is_cube:
+        _refuse_bad_values(data, ["persons", "deaths", *ACTIVITY_COLUMNS, "cost_gbp"], "cube")
         cells = data
     elif "segment" in data.columns:
         cells = _measures_from_persons(data)
     else:
         cells = build_cube(data, model=model or DEFAULT_MODEL)
-    if by_quintile and "imd_decile" not in cells.columns:
-        raise DataContractError("by_quintile=True needs an 'imd_decile' column.")
+    if quintiles and "imd_decile" not in cells.columns:
+        raise DataContractError("quintiles=True needs an 'imd_decile' column.")
 
     # Segments in the model's order: a categorical's categories, else first appearance
     # (a cube's rows are already in the model's order).
@@ -509,7 +534,7 @@ def segment_summary(
         order = list(pd.unique(cells["segment"]))
     keys = ["segment"]
     extra: dict[str, Any] = {"segment": cells["segment"].astype(TEXT_DTYPE)}
-    if by_quintile:
+    if quintiles:
         extra["imd_quintile"] = (pd.array(cells["imd_decile"], dtype="Int64") + 1) // 2
         keys.append("imd_quintile")
     sums = ["persons", "deaths", *ACTIVITY_COLUMNS, "cost_gbp"]

@@ -23,7 +23,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from toolkit._params import InstanceOf, validate_params
+from toolkit._params import Constraint, InstanceOf, validate_params
 from toolkit._toml import TomlFileError, read_toml
 from toolkit.data.contract import CONDITIONS
 from toolkit.defaults import DEFAULT_MODEL
@@ -309,15 +309,32 @@ def _model_from_mapping(
 #: A model already loaded.
 SEGMENTATION_MODEL = InstanceOf(SegmentationModel, "a SegmentationModel")
 
-#: What a ``model`` argument may be: a built-in model's name or a rules file's path (told
-#: apart by :func:`load_rules`, which refuses any other text), or a model already loaded.
-MODEL = [
-    InstanceOf(
-        (str, os.PathLike),
-        f"a built-in model's name ({', '.join(map(repr, BUILTIN_MODELS))}), a rules file's path",
-    ),
-    SEGMENTATION_MODEL,
-]
+
+class _ModelName(Constraint):
+    """A built-in model's name, or the path of a rules file (by its ending).
+
+    Declared by every public function that takes a ``model``, so that a wrong name is
+    answered in that function's name, not :func:`load_rules`'.
+    """
+
+    def accepts_type(self, value: object) -> bool:
+        return isinstance(value, str | os.PathLike)
+
+    def is_satisfied_by(self, value: object) -> bool:
+        if isinstance(value, str) and value in BUILTIN_MODELS:
+            return True
+        return self.accepts_type(value) and Path(value).suffix.lower() in _RULE_FILE_SUFFIXES
+
+    def __str__(self) -> str:
+        return (
+            f"a built-in model's name ({', '.join(map(repr, BUILTIN_MODELS))}), the path of a "
+            "rules file (.toml, .yaml or .yml)"
+        )
+
+
+#: What a ``model`` argument may be: a built-in model's name or a rules file's path, or a
+#: model already loaded.
+MODEL = [_ModelName(), SEGMENTATION_MODEL]
 
 
 @validate_params({"model": MODEL})
