@@ -471,11 +471,12 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     candidates.add_argument(
         "--themes",
-        nargs="+",
+        action="append",
         default=None,
         metavar="FOLDER",
-        help="folders of your own theme files (*.toml), measured beside the built-in library "
-        "(name the same folders as 'themes' in the report configuration)",
+        help="a folder of your own theme files (*.toml), measured beside the built-in "
+        "library; repeat it for several folders (name the same folders as 'themes' in the "
+        "report configuration)",
     )
     candidates.add_argument("--overwrite", action="store_true", help="replace an existing file")
     candidates.add_argument("--quiet", action="store_true", help="no progress bars")

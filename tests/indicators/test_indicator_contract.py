@@ -110,7 +110,7 @@ SPECS = [
         esp_frame,
         lambda d, **o: indicators.indirectly_standardised_ratio(
             d, **ESP, reference_rates=dict.fromkeys(ESP2013_BANDS, 0.01),
-            zero_population="raise", **o
+            **{"zero_population": "raise", **o},
         ),
         "area", "events", "events", "population", "population", True, "age_band",
     ),
@@ -119,7 +119,8 @@ SPECS = [
         esp_frame,
         lambda d, **o: indicators.indirectly_standardised_rate(
             d, **ESP, reference_rates=dict.fromkeys(ESP2013_BANDS, 0.01),
-            reference_population=dict.fromkeys(ESP2013_BANDS, 1000), zero_population="raise", **o
+            reference_population=dict.fromkeys(ESP2013_BANDS, 1000),
+            **{"zero_population": "raise", **o},
         ),
         "area", "events", "events", "population", "population", True, "age_band",
     ),
@@ -347,15 +348,16 @@ def test_confidence_message_reads_like_scikit_learn():
 )
 def test_wrong_age_bands_raise(spec):
     data = spec.data()
-    label = data.index[2]
+    label = data.index[2]  # the third row: row 4 of a spreadsheet
     data[spec.age_band] = data[spec.age_band].astype(object)
     data.loc[label, spec.age_band] = "0-5"
-    with pytest.raises(ValueError) as error:
+    with pytest.raises(DataContractError) as error:
         spec.call(data)
     message = str(error.value)
     assert f" of {spec.name} " in message
     assert "'age_band'" in message and f"'{spec.age_band}'" in message
-    assert "'0-5'" in message and f"({label})" in message
+    assert "'0-5'" in message and "1 row (4)" in message
+    assert error.value.failures["column"].tolist() == [spec.age_band]
 
 
 # The SII takes values rather than counts: see test_sii_missing_value_is_noted.
@@ -384,6 +386,25 @@ def test_missing_count_counts_as_zero(spec):
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "default_options"),
+    [
+        ("indirectly_standardised_ratio", {"zero_population": "count"}),
+        ("indirectly_standardised_rate", {"zero_population": "count"}),
+        ("life_expectancy", {"invalid_groups": "note"}),
+    ],
+)
+def test_a_blank_count_is_said_on_the_default_paths_too(name, default_options):
+    # The contract's specs call these with their refusing options; by default they take
+    # another path, where a blank count counts as 0 too, and is said.
+    spec = next(s for s in COUNTED if s.name == name)
+    data = spec.data()
+    data[spec.count] = data[spec.count].astype(float)
+    data.loc[data.index[data[spec.count] > 0][0], spec.count] = np.nan
+    with pytest.warns(indicators.MissingCountWarning, match="1 row of the .* is blank"):
+        spec.call(data, **default_options)
+
+
 def test_sii_missing_value_is_refused_or_noted():
     data = _deciles()
     data.loc[data.index[12], "value"] = np.nan
@@ -410,13 +431,14 @@ def test_sii_needs_five_quantiles():
     assert (
         removed["note"].iloc[1].endswith("quantile(s) 5, 6, 7, 8, 9, 10, which other groups have")
     )
-    with pytest.raises(ValueError) as error:
+    with pytest.raises(DataContractError) as error:
         indicators.slope_index_of_inequality(
             data, by="area", incomplete_groups="calculate", **options
         )
     message = str(error.value)
     assert "'quantile'" in message and "'decile'" in message
-    assert "area='A1' has 4" in message and "(110, 111, 112, 113)" in message
+    # A1's rows are the table's 11th to 14th (index labels 110 to 113): rows 12 to 15.
+    assert "area='A1' has 4 in 4 rows (12, 13, 14, 15)" in message
 
 
 @pytest.mark.parametrize("spec", [s for s in SPECS if s.by], ids=[s.name for s in SPECS if s.by])

@@ -539,11 +539,18 @@ def test_bad_data_answered_clearly():
     # options provided to rebase are not in the facet_field column
     with pytest.raises(ValueError, match="names series that are not in the data"):
         spc(rebase_data(), value="y", period="x", by="f", rebase={"c": ["2020-01-03"]})
-    # ours: infinite values and missing periods are data errors, naming the rows
-    with pytest.raises(DataContractError, match=r"infinite values in 1 row \(3\)"):
+    # ours: infinite values and missing periods are data errors, naming the rows as a
+    # spreadsheet numbers them (the fourth row is row 5)
+    with pytest.raises(DataContractError, match=r"infinite values in 1 row \(5\)") as error:
         spc(rnorm20().assign(value=lambda d: d["value"].where(d.index != 3, np.inf)))
-    with pytest.raises(DataContractError, match=r"missing in 1 row \(2\)"):
+    assert error.value.failures["example_rows"].tolist() == [[5]]
+    with pytest.raises(DataContractError, match=r"missing in 1 row \(4\)"):
         spc(rnorm20().assign(period=lambda d: d["period"].where(d.index != 2)))
+    # A target column is checked in time order, its rows still named as the table has them.
+    newest_first = rnorm20().iloc[::-1].assign(target=1.0)
+    newest_first.loc[3, "target"] = np.inf  # the 17th row of the table given: row 18
+    with pytest.raises(DataContractError, match=r"'target' .* infinite values in 1 row \(18\)"):
+        spc(newest_first, target="target")
     with pytest.raises(TypeError, match="'data' parameter of spc must be a pandas DataFrame"):
         spc(RNORM20)
     with pytest.raises(ValueError, match="which the output uses for its own results"):

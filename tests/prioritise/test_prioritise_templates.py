@@ -74,6 +74,22 @@ def test_csv_template_states_scales_and_round_trips(tmp_path):
     assert scored["score"].iloc[0] == pytest.approx((1 + 1 + 2 / 3 + 0.75) / 4)
 
 
+def test_trailing_empty_columns_a_spreadsheet_adds_are_left_out(tmp_path):
+    # A spreadsheet adds ",," to every row when cells right of the table were touched.
+    path = write_criteria_template(CANDIDATES, tmp_path / "scores.csv")
+    header_at = _fill_csv(path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[header_at:] = [line + ",," for line in lines[header_at:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    scores = read_criteria_scores(path, CANDIDATES)
+    assert scores["evidence"].tolist() == [3.0, 1.0, 2.0]
+    # A trailing column with a value in it is not empty: it is named, not dropped.
+    lines[header_at + 2] = lines[header_at + 2] + "x"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataContractError):
+        read_criteria_scores(path, CANDIDATES)
+
+
 def test_toml_template_round_trips(tmp_path):
     path = write_criteria_template(CANDIDATES, tmp_path / "scores.toml")
     text = path.read_text(encoding="utf-8")

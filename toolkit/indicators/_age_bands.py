@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from toolkit._params import rows_text
 from toolkit.data.contract import ESP2013_BANDS, ESP2013_WEIGHTS
 
 #: The 20 life-table bands of Chiang's method: 0, 1-4, 5-9, ..., 85-89, 90+.
@@ -134,8 +133,12 @@ def band_positions(
     *,
     func: str,
     expected: str,
+    rows: np.ndarray | None = None,
 ) -> np.ndarray:
     """Position of each row's age band in a scheme; refuse unknown or missing labels.
+
+    Refused rows are named as a spreadsheet numbers them; ``rows`` gives each row's
+    position in the user's table when ``data`` was made from it by leaving rows out.
 
     Parameters
     ----------
@@ -160,10 +163,15 @@ def band_positions(
     positions = np.where(codes >= 0, mapped[np.maximum(codes, 0)] if len(mapped) else -1, -1)
     bad = positions < 0
     if bad.any():
+        from toolkit.indicators._frames import refuse_rows
+
         labels = sorted({str(v) for v in data.loc[bad, column].tolist()})
-        raise ValueError(
+        refuse_rows(
+            bad,
             f"The 'age_band' column {column!r} of {func} has age bands it does not recognise "
-            f"({', '.join(repr(x) for x in labels[:8])}) in {rows_text(data.index[bad])}. "
-            f"Expected {expected}."
+            f"({', '.join(repr(x) for x in labels[:8])}) in {{rows}}. Expected {expected}.",
+            column=column,
+            check="age_band",
+            positions=rows,
         )
     return positions.astype(np.intp)

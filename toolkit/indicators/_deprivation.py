@@ -176,5 +176,6 @@ def deprivation_rows(
             lookup,
             func=func,
             expected="ESP2013 band labels ('0-4', ..., '90+') or the bands of standard_population",
+            rows=kept,
         )
     return DeprivationRows(frame, quantile_column, excluded, counts, populations, bands)

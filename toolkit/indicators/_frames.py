@@ -49,6 +49,7 @@ __all__ = [
     "rows_text",
     "scaled_limits",
     "value_repeated_per_cell",
+    "warn_blank_counts",
 ]
 
 
@@ -200,7 +201,8 @@ def refuse_rows(
     if not bad.any():
         return
     at_fault = np.flatnonzero(bad)
-    rows = (at_fault if positions is None else np.asarray(positions)[at_fault]) + FIRST_DATA_ROW
+    rows = np.sort(at_fault if positions is None else np.asarray(positions)[at_fault])
+    rows = rows + FIRST_DATA_ROW
     head, placeholder, tail = message.rpartition("{rows}")
     sentence = f"{head}{rows_text(rows.tolist())}{tail}" if placeholder else message
     problem = Problem(
@@ -319,11 +321,24 @@ def counts_and_populations(
         func=func,
         positions=positions,
     )
+    warn_blank_counts(
+        func,
+        [(counts, count, count_param), (populations, population, population_param)],
+        stacklevel=stacklevel + 1,
+    )
+    return np.nan_to_num(counts), np.nan_to_num(populations)
+
+
+def warn_blank_counts(
+    func: str, columns: Sequence[tuple[np.ndarray, str, str]], *, stacklevel: int = 2
+) -> None:
+    """Say, with a :class:`MissingCountWarning`, how many blank counts will count as 0.
+
+    ``columns`` holds (values, column, parameter) for each count column; ``stacklevel``
+    counts from the caller, as in :func:`warnings.warn`. Nothing is said when none is blank.
+    """
     blanks = []
-    for values, column, param in (
-        (counts, count, count_param),
-        (populations, population, population_param),
-    ):
+    for values, column, param in columns:
         blank = int(np.isnan(values).sum())
         if blank:
             rows = "1 row" if blank == 1 else f"{blank:,} rows"
@@ -337,7 +352,6 @@ def counts_and_populations(
             MissingCountWarning,
             stacklevel=stacklevel + 1,
         )
-    return np.nan_to_num(counts), np.nan_to_num(populations)
 
 
 def events_and_populations(

@@ -242,6 +242,9 @@ def _indirectly_standardised(
             population_param="population",
             func=func,
         )
+        v.warn_blank_counts(
+            func, [(counts, events, "events"), (populations, population, "population")]
+        )
         counts, populations = np.nan_to_num(counts), np.nan_to_num(populations)
     lookup = {label: i for i, label in enumerate(rates)}
     bands = band_positions(

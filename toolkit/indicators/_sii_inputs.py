@@ -232,7 +232,9 @@ def refuse_invalid(
             where = f"The 'lower' and 'upper' columns {limits[0]!r} and {limits[1]!r}"
         else:
             where = f"The counts in {names['value']!r} (no events, so no standard error)"
-        raise ValueError(
-            f"{where} of {func} give a missing standard error in "
-            f"{v.rows_text(data.index[bad])}." + hint
+        v.refuse_rows(
+            bad,
+            f"{where} of {func} give a missing standard error in {{rows}}." + hint,
+            column=names["se"],
+            check="standard_error",
         )

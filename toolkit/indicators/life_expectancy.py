@@ -163,6 +163,9 @@ def _band_table(
                 f"The '{param}' column {column!r} of {func} has infinite values in {{rows}}.",
                 column=column,
             )
+        v.warn_blank_counts(
+            func, [(counts, deaths, "deaths"), (populations, population, "population")]
+        )
         counts, populations = np.nan_to_num(counts), np.nan_to_num(populations)
     bands = band_positions(data, age_band, life_table_lookup(), func=func, expected=_EXPECTED_BANDS)
     n_bands = len(LIFE_TABLE_BANDS)

@@ -529,12 +529,14 @@ def _check_quantiles(
     wrong = np.flatnonzero((counts < MIN_QUANTILES) | (counts > MAX_QUANTILES))
     if len(wrong):
         code = int(wrong[0])
-        rows = data.index[groups.codes == code]
-        raise ValueError(
+        v.refuse_rows(
+            groups.codes == code,
             f"The 'quantile' column {quantile!r} of {func} must give {MIN_QUANTILES} to "
             f"{MAX_QUANTILES} quantiles per group; {v.group_label(groups.keys, code)} has "
-            f"{counts[code]} in {v.rows_text(rows)}"
-            + (f" ({len(wrong) - 1} more groups too)." if len(wrong) > 1 else ".")
+            f"{counts[code]} in {{rows}}"
+            + (f" ({len(wrong) - 1} more groups too)." if len(wrong) > 1 else "."),
+            column=quantile,
+            check="quantiles_per_group",
         )
     return {}
 

@@ -102,11 +102,13 @@ def _series_targets(
     if column is None:
         return np.full(groups.count, number)
     target = v.numeric_column(data, column, "target", func)[order]
-    if np.isinf(target).any():
-        raise DataContractError(
-            f"The 'target' column {column!r} of {func} has infinite values in "
-            f"{v.rows_text(data.index[order[np.isinf(target)]])}."
-        )
+    v.refuse_rows(
+        np.isinf(target),
+        f"The 'target' column {column!r} of {func} has infinite values in {{rows}}.",
+        column=column,
+        check="finite",
+        positions=order,
+    )
     known = ~np.isnan(target)
     high = np.full(groups.count, -np.inf)
     low = np.full(groups.count, np.inf)

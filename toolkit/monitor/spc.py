@@ -353,17 +353,20 @@ def spc(
     periods = data[period]
     _check_period_dtype(periods, period, func)
     infinite = np.isinf(values)
-    if infinite.any():
-        raise DataContractError(
-            f"The 'value' column {value!r} of {func} has infinite values in "
-            f"{v.rows_text(data.index[infinite])}. Chart finite values only."
-        )
-    no_period = periods.isna().to_numpy()
-    if no_period.any():
-        raise DataContractError(
-            f"The 'period' column {period!r} of {func} is missing in "
-            f"{v.rows_text(data.index[no_period])}. Every point needs a period."
-        )
+    v.refuse_rows(
+        infinite,
+        f"The 'value' column {value!r} of {func} has infinite values in {{rows}}. Chart "
+        "finite values only.",
+        column=value,
+        check="finite",
+    )
+    v.refuse_rows(
+        periods.isna().to_numpy(),
+        f"The 'period' column {period!r} of {func} is missing in {{rows}}. Every point "
+        "needs a period.",
+        column=period,
+        check="period_given",
+    )
 
     groups = v.group_rows(data, by_columns)
     period_codes, period_uniques = pd.factorize(periods, sort=True)

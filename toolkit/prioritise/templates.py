@@ -411,6 +411,14 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
     except csv.Error as error:
         raise _unreadable(path, f"line {skip + reader.line_num}: {error}") from None
     assert header is not None  # the first line after the comments is a record
+    # Trailing columns without a name or a value (a spreadsheet adds them when cells to the
+    # right of the table were touched) hold nothing: they are left out, as the readers do.
+    while len(header) > 1 and not header[-1].strip():
+        position = len(header) - 1
+        if any(len(row) > position and row[position].strip() for row in rows):
+            break
+        header = header[:-1]
+        rows = [row[:position] for row in rows]
     if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
         mark = "semicolons" if ";" in header[0] else "tabs"
         raise _unreadable(path, f"its columns are separated by {mark}, not commas; {_SAVE_AS_CSV}")
