@@ -219,7 +219,6 @@ def refuse_rows(
 
 def check_not_negative(
     values: np.ndarray,
-    data: pd.DataFrame,
     column: str,
     param: str,
     func: str,
@@ -246,14 +245,13 @@ def count_column(
 ) -> np.ndarray:
     """Return a non-negative count column as float64; missing values stay NaN."""
     values = numeric_column(data, column, param, func)
-    check_not_negative(values, data, column, param, func, positions)
+    check_not_negative(values, column, param, func, positions)
     return values
 
 
 def check_population_for_events(
     events: np.ndarray,
     population: np.ndarray,
-    data: pd.DataFrame,
     *,
     events_column: str,
     population_column: str,
@@ -314,7 +312,6 @@ def counts_and_populations(
     check_population_for_events(
         counts,
         populations,
-        data,
         events_column=count,
         population_column=population,
         population_param=population_param,
@@ -384,14 +381,13 @@ def events_and_populations(
         population_param="population",
     )
     if proportion:
-        check_events_within(counts, sizes, data, events, population, func)
+        check_events_within(counts, sizes, events, population, func)
     return counts, sizes
 
 
 def check_events_within(
     counts: np.ndarray,
     sizes: np.ndarray,
-    data: pd.DataFrame,
     events: str,
     population: str,
     func: str,

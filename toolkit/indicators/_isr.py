@@ -236,7 +236,6 @@ def _indirectly_standardised(
         v.check_population_for_events(
             counts,
             np.where(populations == 0, 1.0, populations),
-            data,
             events_column=events,
             population_column=population,
             population_param="population",

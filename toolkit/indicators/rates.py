@@ -68,7 +68,6 @@ def _counts_keeping_missing(
     v.check_population_for_events(
         counts,
         np.where(np.isnan(populations), 1.0, populations),
-        data,
         events_column=count,
         population_column=population,
         population_param=population_param,
@@ -125,7 +124,7 @@ def _group_totals(
         population_param=population_param,
     )
     if proportion:  # events over their population raise, missing values or not
-        v.check_events_within(counts, populations, data, count, population, func)
+        v.check_events_within(counts, populations, count, population, func)
     groups = v.group_rows(data, by_columns)
     x, n = groups.total(counts), groups.total(populations)
     return groups, levels, x, n, np.isnan(x) | np.isnan(n)
