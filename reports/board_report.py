@@ -150,19 +150,28 @@ show_figure(
 
 # %% [markdown]
 # ## 3. Neighbourhoods and places
-#
-# The map shows the age-standardised rate of emergency admissions in each neighbourhood (a
-# lower-layer super output area of about 1,500 people); places are outlined.
 
 # %%
 if inputs.has_boundaries:
+    display(
+        report.sentence(
+            "The map shows the age-standardised rate of emergency admissions in each "
+            "neighbourhood (a lower-layer super output area of about 1,500 people); places "
+            "are outlined."
+        )
+    )
     show_figure(
         report.neighbourhood_map(
             places, period=config.period, attribution=report.map_attribution(config)
         )
     )
 else:
-    display(report.sentence("No boundaries were given with the areas, so no map is drawn."))
+    display(
+        report.sentence(
+            "No boundaries were given with the areas, so no map is drawn; the table gives "
+            "each place's rate."
+        )
+    )
 
 # %% tags=["nbval-check-output"]
 report.place_table(

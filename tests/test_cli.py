@@ -174,3 +174,19 @@ def test_demo_runs_the_whole_pipeline_and_prints_its_headlines(tmp_path: Path):
     for line in shortlist.splitlines():
         if line.startswith(("1.", "2.", "3.", "4.", "5.")) or line.startswith("   Adults"):
             assert not re.search(r"\b[a-z]+_[a-z_]+\b", line), line
+
+
+def test_workshop_checks_its_options_before_saying_it_starts(tmp_path, capsys):
+    """It said "Starting the workshop for 41 tables" and then refused in a programmer's terms."""
+    from toolkit.cli import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["workshop", "--tables", "41"])
+    assert stopped.value.code == 2
+    said = capsys.readouterr()
+    assert "--tables: must be a whole number from 1 to 40 (got '41')" in said.err
+    assert "Starting" not in said.out
+    assert main(["workshop", "--config", str(tmp_path / "nowhere.toml")]) == 2
+    said = capsys.readouterr()
+    assert "nowhere.toml' does not exist" in said.err
+    assert "Starting" not in said.out

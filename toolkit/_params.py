@@ -393,7 +393,15 @@ def _by_new_names(
 _WRAPPER_CODES: set = set()
 
 
-def warn(message: str, category: type[Warning], stacklevel: int = 1) -> None:
+def _in_toolkit(frame: Any) -> bool:
+    """Whether a frame runs the toolkit's own code (its module is ``toolkit`` or below)."""
+    name = str(frame.f_globals.get("__name__", ""))
+    return name == "toolkit" or name.startswith("toolkit.")
+
+
+def warn(
+    message: str, category: type[Warning], stacklevel: int = 1, *, to_user: bool = False
+) -> None:
     """Issue a warning as :func:`warnings.warn`, not counting the checking wrappers.
 
     ``stacklevel`` counts frames as if no function were decorated by
@@ -408,10 +416,17 @@ def warn(message: str, category: type[Warning], stacklevel: int = 1) -> None:
         Its class, a subclass of :class:`Warning`.
     stacklevel : int, default 1
         1 for the line that calls :func:`warn`, 2 for its caller, and so on.
+    to_user : bool, default False
+        Point at the first line outside the toolkit instead (the user's call, however
+        deep inside the toolkit the warning is raised), as pandas' own warnings do;
+        ``stacklevel`` is then ignored.
     """
     frame = sys._getframe(1)
+    if to_user:
+        while frame.f_back is not None and _in_toolkit(frame):
+            frame = frame.f_back
     level = 1
-    while level < stacklevel and frame.f_back is not None:
+    while not to_user and level < stacklevel and frame.f_back is not None:
         frame = frame.f_back
         if frame.f_code not in _WRAPPER_CODES:
             level += 1

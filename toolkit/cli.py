@@ -223,6 +223,17 @@ def _cmd_candidates(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tables_count(text: str) -> int:
+    """Read ``--tables``: a whole number from 1 to the most one server serves."""
+    from toolkit.workshop.server import MAX_ROOM_TABLES
+
+    if not text.strip().isdigit() or not 1 <= int(text) <= MAX_ROOM_TABLES:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number from 1 to {MAX_ROOM_TABLES} (got {text!r})"
+        )
+    return int(text)
+
+
 def _cmd_workshop(args: argparse.Namespace) -> int:
     from toolkit.workshop import serve
 
@@ -533,7 +544,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     workshop.add_argument(
         "--tables",
-        type=int,
+        type=_tables_count,
         default=12,
         help="tables expected, 1 to 40 (default 12): a kernel is kept warm for each",
     )
@@ -576,10 +587,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DataContractError as error:
         if debug:
             raise
-        print(
-            f"pophealth {args.command}: the data does not meet the contract.\n{error}",
-            file=sys.stderr,
-        )
+        from toolkit.prioritise.themes import ThemeError
+
+        # A theme file is not data: its message says what needs fixing in the file.
+        heading = "" if isinstance(error, ThemeError) else " the data does not meet the contract."
+        print(f"pophealth {args.command}:{heading}\n{error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (OSError, ValueError, TypeError, RuntimeError) as error:
         if debug:

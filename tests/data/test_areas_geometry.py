@@ -345,3 +345,17 @@ def test_report_command_refuses_a_bow_tie_with_exit_two(tmp_path, capsys):
     assert "Traceback" not in captured.err + captured.out
     assert f"row 5: {BOW_TIE_REASON}" in captured.err
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_synth_names_its_own_repair_option_when_it_refuses_a_shape(tmp_path, capsys):
+    """`pophealth synth --areas` refused a bow-tie naming only other commands' options."""
+    from toolkit.cli import main
+
+    code = main(
+        ["synth", "--areas", str(BOW_TIE_FILE), "--persons", "500", "--out", str(tmp_path / "x")]
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "pophealth synth --areas FILE --repair-geometry" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "x" / "persons.parquet").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -679,3 +680,59 @@ def test_indices_files_note_text_read_as_blank_only_in_the_columns_taken(tmp_pat
         areas = read_areas([path, iod.parent / "File_6_-_IoD2019_Population_Denominators.csv"])
     assert not any("read as blank" in str(warning.message) for warning in caught)
     assert not any("read as blank" in note for note in areas.attrs["notes"])
+
+
+# --- Excel's error cells (#N/A, #DIV/0!...) are not read as blank without a word ----------
+
+
+def _workbook_with_errors(path: Path, errors: dict[tuple[int, str], str]) -> Path:
+    """The good persons as a workbook, with Excel error cells at (data position, column)."""
+    import openpyxl
+
+    _persons_with(path, {})
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.active
+    header = [cell.value for cell in sheet[1]]
+    for (position, column), error in errors.items():
+        cell = sheet.cell(row=position + 2, column=header.index(column) + 1)
+        cell.value = error
+        assert cell.data_type == "e"  # an error cell, as a failed formula leaves it
+    workbook.save(path)
+    return path
+
+
+def test_an_excel_not_available_cell_is_read_as_blank_and_said(tmp_path):
+    path = _workbook_with_errors(tmp_path / "persons.xlsx", {(3, "place"): "#N/A"})
+    said = "column 'place': 1 value written as '#N/A' was read as blank (row 5)"
+    with pytest.warns(UserWarning, match=re.escape(said)):
+        persons = read_persons(path)
+    assert persons.attrs["notes"] == [said]
+    assert persons["place"].isna().sum() == 1
+
+
+def test_excel_error_cells_from_failed_formulas_are_refused_with_their_rows(tmp_path):
+    from toolkit.segment import check_persons_file
+
+    path = _workbook_with_errors(
+        tmp_path / "persons.xlsx",
+        {(2, "place"): "#REF!", (3, "bed_days"): "#DIV/0!", (6, "bed_days"): "#VALUE!"},
+    )
+    with pytest.raises(DataContractError) as refused:
+        read_persons(path)
+    message = str(refused.value)
+    assert (
+        "column 'place': 1 row is an Excel error, from a formula that failed (row 4: '#REF!')."
+        in message
+    )
+    assert (
+        "column 'bed_days': 2 rows are Excel errors, from formulas that failed "
+        "(row 5: '#DIV/0!'; row 8: '#VALUE!')." in message
+    )
+    assert "paste the values" in message
+    failures = refused.value.failures
+    assert set(failures["check"]) == {"excel_error"}
+    assert failures.set_index("column").loc["bed_days", "failing_rows"] == 2
+    # validate (and so cube) refuse the same file with the same words
+    with pytest.raises(DataContractError) as checked:
+        check_persons_file(path)
+    assert str(checked.value) == message

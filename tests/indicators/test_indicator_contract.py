@@ -379,6 +379,9 @@ def test_missing_count_counts_as_zero(spec):
     said = [str(w.message) for w in caught if w.category is indicators.MissingCountWarning]
     assert len(said) == 1, said
     assert f"'{spec.count}' is blank, counted as 0" in said[0] or "missing='zero'" in said[0]
+    # It points at the user's line, not inside the toolkit, however deep it was raised.
+    (where,) = [w.filename for w in caught if w.category is indicators.MissingCountWarning]
+    assert where == __file__, where
     pd.testing.assert_frame_equal(
         _frame_of(from_nan).drop(columns=[spec.count], errors="ignore"),
         _frame_of(spec.call(zeroed)).drop(columns=[spec.count], errors="ignore"),
@@ -401,8 +404,11 @@ def test_a_blank_count_is_said_on_the_default_paths_too(name, default_options):
     data = spec.data()
     data[spec.count] = data[spec.count].astype(float)
     data.loc[data.index[data[spec.count] > 0][0], spec.count] = np.nan
-    with pytest.warns(indicators.MissingCountWarning, match="1 row of the .* is blank"):
+    with pytest.warns(indicators.MissingCountWarning, match="1 row of the .* is blank") as caught:
         spec.call(data, **default_options)
+    assert {w.filename for w in caught if w.category is indicators.MissingCountWarning} == {
+        __file__
+    }
 
 
 def test_sii_missing_value_is_refused_or_noted():

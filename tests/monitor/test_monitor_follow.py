@@ -164,3 +164,27 @@ def test_a_dated_ambition_draws_a_straight_trajectory_from_the_baseline(series):
         follow_priorities(series, wanted.assign(ambition=np.nan))
     with pytest.raises(ValueError, match="must be a date or month"):
         follow_priorities(series, wanted.assign(ambition_by="next spring"))
+
+
+def test_a_count_left_blank_is_not_taken_as_safe(series):
+    """A suppressed small count (blank numerator beside a value) keeps the series uncharted."""
+    name = "high_blood_pressure.emergency_admissions_cardiovascular"
+    wanted = pd.DataFrame({"priority": ["high_blood_pressure"], "outcome": [name.split(".")[1]]})
+    rows = series.index[series["series"] == name]
+    whole = rows[series.loc[rows, "place"] == "Whole system"]
+    place = series.loc[rows[series.loc[rows, "place"] != "Whole system"][0], "place"]
+    in_place = rows[series.loc[rows, "place"] == place]
+    suppressed = series.assign(numerator=series["numerator"].astype("float64"))
+    suppressed.loc[in_place[[2]], "numerator"] = np.nan  # a place's small count suppressed
+    followed = follow_priorities(suppressed, wanted, fix_after=24)
+    assert followed.priorities.iloc[0]["shown"]
+    by_place = followed.places.set_index("place")
+    assert not by_place.loc[place, "shown"]
+    assert by_place.loc[place, "note"] == "values without counts"
+    suppressed.loc[whole[[3]], "numerator"] = np.nan  # and one of the whole system's
+    row = follow_priorities(suppressed, wanted, fix_after=24).priorities.iloc[0]
+    assert not row["shown"]
+    assert "without counts in 1 of its 36 periods" in row["note"]
+    # said to be published: charted
+    published = follow_priorities(suppressed, wanted, fix_after=24, published_values=True)
+    assert published.priorities.iloc[0]["shown"]

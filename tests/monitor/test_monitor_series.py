@@ -381,6 +381,23 @@ def test_quarterly_dates_read_as_months_get_a_hint():
     assert "if the series is quarterly, pass frequency='quarter'" in message
 
 
+def test_financial_years_written_with_a_hyphen_get_a_hint_not_made_up_months():
+    """'2011-12' reads as December 2011: the message said to add 132 months of zeros."""
+    years = range(2000, 2012)
+    frame = pd.DataFrame(
+        {"series": "a", "value": 1.0, "period": [f"{y}-{(y + 1) % 100:02d}" for y in years]}
+    )
+    message = str(_error(validate_series, frame))
+    assert (
+        "series 'a' has periods such as '2000-01', which read as months (Jan 2000) with gaps "
+        "between them; if they are financial years, write them with a slash: '2000/01'"
+    ) in message
+    assert "add the missing periods" not in message and "Feb 2000" not in message
+    # months with a real gap keep their list and advice
+    months = pd.DataFrame({"series": "a", "value": 1.0, "period": ["2024-01", "2024-03"]})
+    assert "add the missing periods" in str(_error(validate_series, months))
+
+
 def test_label_of_another_frequency_than_asked_for():
     frame = pd.DataFrame({"series": "a", "value": 1.0, "period": ["2024-01", "2024 Q2"]})
     error = _error(validate_series, frame, frequency="quarter")

@@ -87,9 +87,15 @@ def test_bad_codes_are_all_reported_at_once(tmp_path):
         read_lsoa_boundaries(path)
     message = str(caught.value)
     assert "'LSOA21CD'" in message
-    assert "1 rows have no code (rows 8)" in message
-    assert "E0100001" in message
-    assert CODES_2021[6] in message and "more than once" in message
+    # Rows numbered as everywhere else: the first feature is row 2.
+    assert "column 'LSOA21CD': 1 row has no code (row 10)." in message
+    assert (
+        "column 'LSOA21CD': 1 row is not an LSOA code like E01000001 (row 4: 'E0100001')" in message
+    )
+    assert (
+        f"2 rows repeat LSOA codes (row 7: '{CODES_2021[6]}'; row 8: '{CODES_2021[6]}')" in message
+    )
+    assert set(caught.value.failures["check"]) == {"not_blank", "lsoa_code", "unique"}
 
 
 def test_invalid_polygon_is_repaired_and_counted(tmp_path):

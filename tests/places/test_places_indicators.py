@@ -195,8 +195,20 @@ def test_inputs_are_checked(demo_system):
     cube = persons_by_lsoa_and_band(persons, "emergency_admissions").drop(columns="lsoa")
     with pytest.raises(ValueError, match=r"Neither cube \(segment or cohort\) has 'lsoa'"):
         area_indicators(cube, areas)
-    with pytest.raises(ValueError, match="no 'bed_days_x' column"):
+    # A parameter naming a missing column is an argument error, as in every subpackage;
+    # a contract column missing is the data's.
+    from toolkit.errors import DataContractError
+
+    with pytest.raises(
+        ValueError, match="The 'events' parameter of area_indicators names the column 'bed_days_x'"
+    ) as caught:
         area_indicators(persons, areas, events="bed_days_x")
+    assert not isinstance(caught.value, DataContractError)
+    with pytest.raises(ValueError, match="'population' parameter of area_indicators") as caught:
+        area_indicators(cube.assign(lsoa="x"), areas, population="people")
+    assert not isinstance(caught.value, DataContractError)
+    with pytest.raises(DataContractError, match="the persons have no 'age' column"):
+        area_indicators(persons.drop(columns="age"), areas)
 
 
 def test_data_errors_list_every_problem_with_spreadsheet_rows(demo_system):

@@ -249,9 +249,9 @@ def test_per_cohort_two_and_no_limit():
 
 
 def test_cohorts_within_segments_and_explicit_cohort_columns():
-    table = cohort_table().assign(quintile=[1, 2, 1, 1, 1, 1, 1, 1])
+    table = cohort_table().assign(imd_quintile=[1, 2, 1, 1, 1, 1, 1, 1])
     scored = score_priorities(table, criteria=plain_criteria(1))
-    # segment x quintile: a1 (A, q1) and a2 (A, q2) are different cohorts.
+    # segment x imd_quintile: a1 (A, q1) and a2 (A, q2) are different cohorts.
     assert shortlist(scored, size=3)["candidate"].tolist() == ["a1", "a2", "b1"]
     by_segment = shortlist(scored, size=3, cohort=["segment"])
     assert by_segment["candidate"].tolist() == ["a1", "b1", "c1"]

@@ -377,7 +377,8 @@ def test_facts_use_the_singular_after_one(theme):
             in (text)
         )
     text = _facts(theme, events=30.0, low=0.1, high=0.6)
-    assert f"fewer than one{fewer} {singular} a year" in text, text
+    below_one = "less than one fewer" if fewer else "fewer than one"
+    assert f"{below_one} {singular} a year" in text, text
     text = _facts(theme, events=30.0, low=20.0, high=40.0)
     assert f"about 20 to 40{fewer} {plural} a year" in text, text
     assert f"30 {OUTCOME_WORDS[outcome]}" in text or outcome == "cost_gbp"

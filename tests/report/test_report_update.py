@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import fields
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,8 +19,11 @@ from toolkit.report.update import (
     load_update_config,
     prepare_update,
     priorities_table,
+    priority_chart,
     update_config_keys,
     update_config_template,
+    update_provenance,
+    update_title,
 )
 
 START = pd.Timestamp("2023-04-01")
@@ -97,7 +101,10 @@ def test_bad_configurations_name_the_file_and_key(tmp_path):
     with pytest.raises(ValueError, match=r"latin1\.toml: is not UTF-8 text \(line "):
         load_update_config(latin1)  # named, as the report's configuration is
     typo = load_update_config(write_config(tmp_path, priorities='["falls_and_fraility"]'))
-    with pytest.raises(ValueError, match=r"'priorities' names \['falls_and_fraility'\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"'priorities' names 'falls_and_fraility', .* \(did you mean 'falls_and_frailty'\?\)",
+    ):
         prepare_update(typo)
 
 
@@ -224,3 +231,204 @@ def test_priorities_can_come_from_the_workshop_s_decision_log(tmp_path):
                 previous_persons='"persons.parquet"',
             )
         )
+
+
+def test_own_themes_and_model_are_followed_as_the_board_report_measured_them(tmp_path):
+    """The update's ``themes`` and ``model`` keys: an own theme is labelled and measured."""
+    from toolkit.data import make_demo_system
+    from toolkit.prioritise import THEME_LIBRARY
+
+    folder = tmp_path / "my_themes"
+    folder.mkdir()
+    text = (Path(THEME_LIBRARY) / "high_blood_pressure.toml").read_text(encoding="utf-8")
+    text = text.replace('id = "high_blood_pressure"', 'id = "our_bp_drive"', 1)
+    text = text.replace(
+        'name = "Find and treat high blood pressure"', 'name = "Our pharmacy blood pressure drive"'
+    )
+    (folder / "our_bp_drive.toml").write_text(text, encoding="utf-8")
+    planted_series(tmp_path / "series.csv")
+    series = pd.read_csv(tmp_path / "series.csv")
+    series["theme"] = series["theme"].replace({"high_blood_pressure": "our_bp_drive"})
+    series.to_csv(tmp_path / "series.csv", index=False)
+    make_demo_system(persons=20_000, seed=5).persons.to_parquet(tmp_path / "persons.parquet")
+    config = load_update_config(
+        write_config(
+            tmp_path,
+            priorities='["our_bp_drive", "falls_and_frailty"]',
+            themes='["my_themes"]',
+            model='"age_ltc"',
+            persons='"persons.parquet"',
+        )
+    )
+    assert config.themes == [str(folder.resolve())] and config.model == "age_ltc"
+    update = prepare_update(config)
+    followed = update.followup.priorities
+    labels = dict(zip(followed["priority"], followed["label"], strict=True))
+    assert labels["our_bp_drive"] == "Our pharmacy blood pressure drive"
+    moved = update.moved.set_index("candidate")
+    assert moved.at["our_bp_drive", "label"] == "Our pharmacy blood pressure drive"
+    assert not pd.isna(moved.at["our_bp_drive", "rank_after"])  # measured on the newer data
+    with pytest.raises(FileNotFoundError, match=r"'themes' names .*nowhere.* not a folder"):
+        load_update_config(write_config(tmp_path, priorities='["x"]', themes='["nowhere"]'))
+    with pytest.raises(ValueError, match="'model' must be one of"):
+        load_update_config(write_config(tmp_path, priorities='["x"]', model='"segments"'))
+    assert {"model", "themes"} <= set(update_config_keys())
+    # a priority given by its series id is compared, in what moved, as its theme
+    by_series = prepare_update(
+        load_update_config(
+            write_config(
+                tmp_path,
+                priorities='["falls_and_frailty.admissions", "our_bp_drive"]',
+                themes='["my_themes"]',
+                persons='"persons.parquet"',
+            )
+        )
+    )
+    assert "falls_and_frailty" in set(by_series.moved["candidate"])
+    assert "falls_and_frailty.admissions" not in set(by_series.moved["candidate"])
+    assert by_series.moved.set_index("candidate").at["falls_and_frailty", "shortlisted_before"]
+
+
+def test_the_update_template_takes_every_configuration_key():
+    """papermill passes every key; a key the template does not assign is silently unused."""
+    import jupytext
+    import nbformat
+
+    root = Path(__file__).resolve().parents[2] / "reports"
+    notebook = nbformat.read(root / "quarterly_update.ipynb", as_version=4)
+    script = jupytext.read(root / "quarterly_update.py")
+    assert [c.source for c in notebook.cells] == [c.source for c in script.cells]
+    (parameters,) = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+    assigned = {line.split("=")[0].strip() for line in parameters.source.splitlines()}
+    assert assigned == {field.name for field in fields(UpdateConfig)}
+    body = "".join(c.source for c in notebook.cells if c is not parameters)
+    assert all(f"{field.name}={field.name}," in body for field in fields(UpdateConfig))
+
+
+def test_keys_that_do_not_fit_the_series_are_refused_before_papermill(tmp_path, capsys):
+    """Each key named with the file, before the notebook runs (no notebook trace)."""
+    planted_series(tmp_path / "series.csv")
+    source = write_config(
+        tmp_path,
+        priorities='["falls_and_frailty", "high_blood_pressure"]',
+        outcomes='{ high_blood_pressure = "deaths" }',
+        ambitions="{ falls_and_fraility = 0.9 }",
+        ambitions_by='{ falls_and_frailty = "2027-15" }',
+        rebase='["2025-4x", "2030-01"]',
+    )
+    config = load_update_config(source)
+    with pytest.raises(ValueError) as refused:
+        prepare_update(config)
+    message = str(refused.value)
+    assert message.startswith(f"{source}: 5 keys of the quarterly update configuration do not")
+    for said in (
+        "'outcomes' gives 'high_blood_pressure' the outcome 'deaths', which its series do "
+        "not have (they name no outcome)",
+        "'ambitions' names 'falls_and_fraility', which is not one of the priorities (did you "
+        "mean 'falls_and_frailty'?)",
+        "'ambitions_by' gives 'falls_and_frailty' '2027-15', which is not a date or month",
+        "'rebase' has '2025-4x', which is not a period",
+        "'rebase' has '2030-01', which is none of the series' periods (they run from April "
+        "2023 to March 2026)",
+    ):
+        assert said in message
+    assert main(["monitor", "--config", source, "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "'rebase' has '2030-01'" in err and "Traceback" not in err
+    assert not (tmp_path / "out" / "quarterly-update.ipynb").exists()
+    # series is required: leaving it out does not chart the demo's invented series
+    (tmp_path / "noseries.toml").write_text(
+        'system_name = "X"\nperiod = "Q1"\npriorities = ["a"]\n', encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match="'series' is missing"):
+        load_update_config(tmp_path / "noseries.toml")
+
+
+def test_the_headline_counts_priorities_and_says_which_places_are_not_charted(tmp_path):
+    planted_series(tmp_path / "series.csv")
+    series = pd.read_csv(tmp_path / "series.csv")
+    small = series[series["theme"] == "falls_and_frailty"].assign(
+        place="Tarnholme", numerator=4, denominator=5_000
+    )
+    whole = series.assign(place="")  # the whole system written as a blank place
+    pd.concat([whole, small]).to_csv(tmp_path / "series.csv", index=False)
+    update = prepare_update(
+        load_update_config(write_config(tmp_path, priorities='["falls_and_frailty"]'))
+    )
+    title, glance = update_title(update).text, at_a_glance(update).text
+    assert "How the 1 priority the board agreed is moving" in title
+    assert "Of 1 priority, 1 is charted: " in glance
+    assert (
+        "Not charted place by place, because of small or missing counts: Prevent falls and "
+        "support people living with frailty (Tarnholme)." in glance
+    )
+    figure = priority_chart(update, "falls_and_frailty")
+    assert "(Whole system)" in figure.axes[0].get_title(loc="left") + str(
+        [text.get_text() for text in figure.texts]
+    )
+
+
+def test_quarterly_series_are_worded_in_quarters(tmp_path):
+    rows = []
+    for quarter in range(12):
+        start = START + pd.DateOffset(months=3 * quarter)
+        rows.append(
+            {
+                "series": "falls_and_frailty.admissions",
+                "theme": "falls_and_frailty",
+                "period": f"{start.year}-Q{(start.month - 1) // 3 + 1}",
+                "numerator": 700 + quarter,
+                "denominator": 60_000,
+                "improvement": "decrease",
+                "unit": "per 1,000 people a quarter",
+                "label": "Emergency admissions",
+            }
+        )
+    pd.DataFrame(rows).to_csv(tmp_path / "series.csv", index=False)
+    update = prepare_update(
+        load_update_config(
+            write_config(tmp_path, priorities='["falls_and_frailty"]', fix_after="12")
+        )
+    )
+    provenance = update_provenance(update).text
+    assert "fixed on the first 12 quarters" in provenance
+    assert "Series with any quarter of 1 to 9 events" in provenance
+    table = priorities_table(update).cells
+    assert table["Latest"].tolist() == ["Jan–Mar 2026"]
+    row = update.followup.priorities.iloc[0]
+    assert "limits from all its 12 points" in row["note"]
+
+
+def test_the_inferred_shortlist_takes_the_report_s_criteria_scores(tmp_path):
+    """Without priorities, the update follows the shortlist the report showed (same scores)."""
+    from toolkit.data import make_demo_system
+    from toolkit.prioritise import (
+        THEME_ANALYST_CRITERIA,
+        prioritise_persons,
+        write_criteria_template,
+    )
+
+    planted_series(tmp_path / "series.csv")
+    persons = make_demo_system(persons=20_000, seed=8).persons
+    persons.to_parquet(tmp_path / "persons.parquet")
+    plain = prioritise_persons(persons, seed=20261122)
+    template = write_criteria_template(
+        plain.candidates, tmp_path / "criteria.csv", criteria=THEME_ANALYST_CRITERIA
+    )
+    rows = pd.read_csv(template, comment="#")
+    last = plain.candidates.sort_values("score")["candidate"].iloc[:3].tolist()
+    rows["community_voice"] = [3 if c in last else 0 for c in rows["candidate"]]
+    rows["feasibility"] = [5 if c in last else 1 for c in rows["candidate"]]
+    rows.to_csv(template, index=False)
+    scored = prioritise_persons(persons, seed=20261122, analyst_scores=template)
+    assert scored.shortlist["candidate"].tolist() != plain.shortlist["candidate"].tolist()
+    update = prepare_update(
+        load_update_config(
+            write_config(
+                tmp_path,
+                previous_persons='"persons.parquet"',
+                criteria_scores='"criteria.csv"',
+            )
+        )
+    )
+    assert update.agreed == scored.shortlist["candidate"].tolist()

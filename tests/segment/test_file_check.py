@@ -267,3 +267,41 @@ def test_the_command_line_prints_the_count_and_exits_two_on_bad_files(tmp_path, 
 def test_the_path_must_be_a_str_or_a_path():
     with pytest.raises(TypeError, match="'path' parameter of check_persons_file"):
         check_persons_file(42)  # type: ignore[arg-type]
+
+
+# --- text such as NA or NULL read as blank is said on DuckDB's path, as the readers say it --
+
+
+def _said(call: Any, path: Path) -> list[str]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with contextlib.suppress(DataContractError):
+            call(path)
+    return [str(w.message) for w in caught if "read as blank" in str(w.message)]
+
+
+def test_text_read_as_blank_in_a_csv_is_said_by_validate_and_cube_as_by_the_readers(tmp_path):
+    from toolkit.data import read_persons
+
+    frame = random_persons(300, seed=4).astype({"place": object, "age": object})
+    frame.loc[3, "place"], frame.loc[5, "place"], frame.loc[8, "age"] = "NULL", "NA", "N/A"
+    frame.to_csv(tmp_path / "persons.csv", index=False)
+    path = tmp_path / "persons.csv"
+    readers = _said(read_persons, path)
+    assert readers == [
+        "persons.csv: column 'age': 1 value written as 'N/A' was read as blank (row 10); "
+        "column 'place': 2 values written as 'NULL' or 'NA' were read as blank (rows 5, 7)."
+    ]
+    assert _said(check_persons_file, path) == readers
+    # build_cube names the file as its own messages do (the path as given)
+    (cube,) = _said(lambda p: build_cube(p, validate=True), path)
+    assert cube == f"{path}{readers[0].removeprefix('persons.csv')}"
+    # several files: each note names its file
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    frame.iloc[:150].to_csv(folder / "a.csv", index=False)
+    frame.iloc[150:].assign(place="NULL").to_csv(folder / "b.csv", index=False)
+    (said,) = _said(check_persons_file, folder)
+    assert "a.csv: column 'age': 1 value written as 'N/A' was read as blank (row 10)" in said
+    assert "b.csv: column 'place': 150 values written as 'NULL' were read as blank" in said
+    assert "(rows 2, 3, 4, 5, 6; and 145 more)" in said

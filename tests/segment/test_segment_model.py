@@ -314,6 +314,13 @@ def test_user_toml_rules(tmp_path):
     model = load_rules(str(path))
     assert model.name == "frail_first"
     assert model.origin == "frail.toml"
+    # No title in the file: its name in words, which the report's captions print (a file
+    # without a title crashed the board report).
+    assert model.title == "Frail first"
+    titled = write(
+        tmp_path, "titled.toml", FRAIL_TOML.replace("[model]", '[model]\ntitle = "Frailty"')
+    )
+    assert load_rules(str(titled)).title == "Frailty"
 
 
 def test_user_yaml_rules_match_the_toml(tmp_path):

@@ -74,3 +74,19 @@ def test_spark_dataframe_input_and_no_temporary_views_left(spark, persons_with_r
     )
     assert_cubes_equal(build_cube(arrow_frame, engine="spark", spark_session=spark), duckdb_cube)
     assert {table.name for table in spark.catalog.listTables()} == before
+
+
+def test_spark_refuses_parquet_files_with_different_columns_as_duckdb_does(spark, tmp_path):
+    """Read together by Spark, a column one file lacks would be blank in its rows."""
+    persons = random_persons(400, seed=9)
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    persons.iloc[:200].to_parquet(folder / "part1.parquet", index=False)
+    persons.iloc[200:].drop(columns=["efi"]).to_parquet(folder / "part2.parquet", index=False)
+    messages = []
+    for engine in ("duckdb", "spark"):
+        with pytest.raises(DataContractError) as refused:
+            build_cube(folder, engine=engine, spark_session=spark if engine == "spark" else None)
+        messages.append(str(refused.value))
+    assert messages[0] == messages[1]
+    assert "part2.parquet has different columns" in messages[1] and "lacks 'efi'" in messages[1]

@@ -788,3 +788,13 @@ def test_served_facilitator_lists_each_tables_own_link(quick):
         assert link.startswith(url) and quick.store.table_for_code(quick.name, code) == table
     # Not served: no links (there is no participants' link to build them from).
     assert "pophealth-table-links" not in FacilitatorApp(quick, baseline_draws=0).tables_html.value
+
+
+def test_facts_say_one_person_and_keep_an_acronym_s_capitals():
+    """A cohort of one read "1 people"; "A&E attendances" must stay as written mid-line."""
+    line = _html.facts_line(
+        {"persons": 1.0, "events_a_year": 120.0, "outcome_label": "A&E attendances"}
+    )
+    assert line.startswith("1 person; ")
+    assert "120 A&E attendances a year" in line
+    assert _html.facts_line({"persons": 2.0}) == "2 people"

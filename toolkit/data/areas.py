@@ -308,16 +308,33 @@ def _disagree_problem(
     )
 
 
-def _apply_places(areas: pd.DataFrame, places: Mapping[str, str]) -> pd.DataFrame:
-    lookup = pd.Series(dict(places), dtype=object)
-    lookup.index = lookup.index.map(lambda key: str(key).strip().upper())
-    codes = areas["lsoa"].astype("string").str.strip().str.upper()
-    place = codes.map(lookup)
+def _apply_places(areas: pd.DataFrame, places: Mapping[str, str]) -> tuple[pd.DataFrame, list[str]]:
+    """Set ``place`` from ``places``, keyed by LSOA code or else by district code.
+
+    Codes are matched without regard to case or surrounding spaces. An LSOA that ``places``
+    covers neither by its own code nor by its district's keeps its ``place`` (the district
+    name, in an indices file). The values are looked up as plain Python objects: a column
+    of text held by pyarrow cannot take the all-blank result of a lookup that matched none.
+
+    Returns the table and the keys of ``places`` (as given) that matched no LSOA and no
+    district, so that they can be reported rather than ignored.
+    """
+    lookup = {str(key).strip().upper(): value for key, value in places.items()}
+    used: set[str] = set()
+
+    def looked_up(column: str) -> np.ndarray:
+        codes = areas[column].astype("string").str.strip().str.upper()
+        keys = codes.to_numpy(dtype=object, na_value=None)
+        used.update(key for key in keys if key is not None and key in lookup)
+        return np.array([lookup.get(key) if key is not None else None for key in keys], object)
+
+    place = looked_up("lsoa")
     if "lad_code" in areas:
-        by_district = areas["lad_code"].astype("string").str.strip().str.upper().map(lookup)
-        place = place.where(place.notna(), by_district)
-    place = place.where(place.notna(), areas["place"])
-    return areas.assign(place=place)
+        place = np.where(pd.isna(place), looked_up("lad_code"), place)
+    kept = areas["place"].to_numpy(dtype=object, na_value=None)
+    place = np.where(pd.isna(place), kept, place)
+    unused = [str(key) for key in places if str(key).strip().upper() not in used]
+    return areas.assign(place=pd.Series(place, index=areas.index, dtype=object)), unused
 
 
 def _area_paths(path: Any) -> list[Any]:
@@ -359,7 +376,8 @@ def read_areas(
     "Notes" sheet first is fine. Numbers written with thousands separators ("1,296") are
     read as numbers, and counted in a note. Text such as "NA", "N/A" or "NULL" in a CSV or
     Excel cell is read as blank, as an empty cell is, and where it was is said in a
-    ``UserWarning`` and a note.
+    ``UserWarning`` and a note; so is Excel's error value #N/A, while any other error
+    value (#DIV/0!, #REF!...) is refused, with its column and rows.
 
     Several files are joined on LSOA code: ``read_areas([file_1, file_6])`` takes File 1's
     IMD rank and decile and File 6's population. The first file's LSOAs, in its order, are
@@ -382,8 +400,11 @@ def read_areas(
     path : str or path, or a list of them
         The file, or the files to join on LSOA code (the first gives the rows).
     places : mapping of str to str, optional
-        Place names keyed by LSOA code or by local authority district code (LSOA first);
-        LSOAs it does not cover keep their district name.
+        Place names keyed by LSOA code or by local authority district code (LSOA first;
+        case and surrounding spaces do not matter). LSOAs it does not cover keep their
+        district name (their ``place``, in a table with its own columns). A code that is
+        neither an LSOA nor a district of the table is named in a ``UserWarning`` and a
+        note, as its place is not used.
     encoding : str, default "utf-8"
         Text encoding of a CSV file.
     sheet : str or int, optional
@@ -459,7 +480,17 @@ def read_areas(
     if places:
         renamed = raw.rename(columns=contract_names(list(raw.columns), AREAS_RULES))
         if {"lsoa", "place"} <= set(renamed.columns):
-            raw = _apply_places(renamed, places)
+            raw, unused = _apply_places(renamed, places)
+            if unused:
+                count = len(unused)
+                note = (
+                    f"{count:,} code{'s' if count != 1 else ''} of 'places' "
+                    f"match{'es' if count == 1 else ''} no LSOA and no local authority district "
+                    f"of the table ({_codes_shown(pd.Series(unused))}), so "
+                    f"{'its place was' if count == 1 else 'their places were'} not used"
+                )
+                notes.append(note)
+                warnings.warn(f"{label}: {note}.", UserWarning, stacklevel=2)
     editions = {file.edition for file in files if file.edition}
     repaired = raw.attrs.get("repaired_geometry") if len(files) > 1 else None
     result = validate_areas_table(

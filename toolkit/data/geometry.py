@@ -23,8 +23,10 @@ AREAS_CRS: Final[str] = "EPSG:27700"
 GEOMETRY_REPAIR_HINT: Final[str] = (
     "Repair the shapes in GIS software (QGIS: Vector > Geometry Tools > Fix Geometries), or "
     "let the toolkit repair them with make_valid: pass repair_geometry=True (read_areas, "
-    "validate_areas), run `pophealth validate --kind areas --repair-geometry` or `pophealth "
-    "report --repair-geometry`, or set `repair_geometry = true` in the report configuration."
+    "validate_areas), add --repair-geometry to the command (`pophealth "
+    "synth --areas FILE --repair-geometry`, `pophealth validate --kind areas "
+    "--repair-geometry` or `pophealth report --repair-geometry`), or set `repair_geometry = "
+    "true` in the report configuration."
 )
 
 #: Geometry types kept by the repair (an area must stay a polygon).

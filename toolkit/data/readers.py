@@ -113,7 +113,9 @@ def read_persons(
         read and the message names the workbook's sheets. In a CSV or Excel file, text
         such as "NA", "N/A", "NaN" or "NULL" is read as blank, as an empty cell is; where it
         was is said too (column, count and rows), in ``attrs["notes"]`` and a
-        ``UserWarning``.
+        ``UserWarning``. In a workbook, Excel's error value #N/A is read so too; any other
+        error value (#DIV/0!, #REF!, #VALUE!...) is a formula that failed, and is refused
+        with its column and rows.
     reference_date : date, datetime or str, optional
         Derive ``age`` from ``date_of_birth`` at this date when the file has no ``age``.
     label : str, optional

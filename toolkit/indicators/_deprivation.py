@@ -164,7 +164,6 @@ def deprivation_rows(
         count=events,
         population=population,
         func=func,
-        stacklevel=stacklevel + 1,
         positions=kept,
     )
     bands = None

@@ -280,14 +280,13 @@ def counts_and_populations(
     func: str,
     count_param: str = "events",
     population_param: str = "population",
-    stacklevel: int = 2,
     positions: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return the validated count and population columns as float64, missing values as 0.
 
     Both must be numeric and zero or more, and every row with events needs a population.
     Missing values count as 0 with a :class:`MissingCountWarning` that counts them
-    (``stacklevel`` counts from the caller, as in :func:`warnings.warn`). ``positions``
+    (pointing at the user's line). ``positions``
     are the rows' positions in the user's table, when ``data`` was made from it by leaving
     rows out (see :func:`refuse_rows`).
 
@@ -319,20 +318,17 @@ def counts_and_populations(
         positions=positions,
     )
     warn_blank_counts(
-        func,
-        [(counts, count, count_param), (populations, population, population_param)],
-        stacklevel=stacklevel + 1,
+        func, [(counts, count, count_param), (populations, population, population_param)]
     )
     return np.nan_to_num(counts), np.nan_to_num(populations)
 
 
-def warn_blank_counts(
-    func: str, columns: Sequence[tuple[np.ndarray, str, str]], *, stacklevel: int = 2
-) -> None:
+def warn_blank_counts(func: str, columns: Sequence[tuple[np.ndarray, str, str]]) -> None:
     """Say, with a :class:`MissingCountWarning`, how many blank counts will count as 0.
 
-    ``columns`` holds (values, column, parameter) for each count column; ``stacklevel``
-    counts from the caller, as in :func:`warnings.warn`. Nothing is said when none is blank.
+    ``columns`` holds (values, column, parameter) for each count column. The warning points
+    at the user's line that called the toolkit, however deep the call. Nothing is said when
+    none is blank.
     """
     blanks = []
     for values, column, param in columns:
@@ -347,7 +343,7 @@ def warn_blank_counts(
             "PHEindicatormethods counts a missing count in its standardised statistics). "
             "Fill them, or drop the rows, if they are not zero.",
             MissingCountWarning,
-            stacklevel=stacklevel + 1,
+            to_user=True,
         )
 
 

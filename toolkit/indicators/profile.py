@@ -163,8 +163,8 @@ class DeprivationProfile:
         per = f"{self.multiplier:,.0f}"
         level = n["level"]
         lines = [
-            f"{self.label.capitalize()}: age-standardised rate per {per} (ESP2013) by IMD "
-            "decile (1 = most deprived)",
+            f"{self.label[:1].upper()}{self.label[1:]}: age-standardised rate per {per} "
+            "(ESP2013) by IMD decile (1 = most deprived)",
             f"{'decile':>6} {'events':>10} {'people':>11} {'rate':>10} {level + '% CI':>21}",
         ]
         frame = self.to_frame()
@@ -217,7 +217,7 @@ class DeprivationProfile:
 
     def _repr_html_(self) -> str:
         n = self._numbers()
-        title = html.escape(f"{self.label.capitalize()} by deprivation")
+        title = html.escape(f"{self.label[:1].upper()}{self.label[1:]} by deprivation")
         table = self.to_frame().to_html(
             index=False, float_format=lambda x: f"{x:,.1f}", na_rep="n/a"
         )
@@ -288,7 +288,9 @@ class DeprivationProfile:
         ax.set_ylabel(f"rate per {self.multiplier:,.0f}")
         ax.set_xticks(x)
         n = self._numbers()
-        ax.set_title(f"{self.label.capitalize()}: SII {n['sii']:,.1f}, RII {n['rii']:.2f}")
+        ax.set_title(
+            f"{self.label[:1].upper()}{self.label[1:]}: SII {n['sii']:,.1f}, RII {n['rii']:.2f}"
+        )
         ax.legend(loc="best", fontsize="small")
         ax.annotate(
             SII_CONVENTION,

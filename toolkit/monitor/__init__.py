@@ -30,6 +30,7 @@ _EXPORTS = {
         "IMPROVEMENTS",
         "period_label",
         "read_series",
+        "series_from_snapshots",
         "validate_series",
     ],
     ".spc": ["POINT_TYPES", "SPCResult", "SPCWarning"],

@@ -153,6 +153,20 @@ def _validate_series(
     )
 
 
+def _financial_years_as_months(periods: pd.Series) -> bool:
+    """Return whether every period reads like a financial year with a hyphen ("2000-01").
+
+    "2000-01" is read as January 2000, so a yearly series written so looks like months with
+    gaps; each such text's second part is the year after its first ("2011-12").
+    """
+    texts = periods.astype(str).str.strip()
+    parts = texts.str.extract(r"^(\d{4})-(\d{2})$")
+    if parts.isna().any(axis=None) or not len(parts):
+        return False
+    years, following = parts[0].astype(int), parts[1].astype(int)
+    return bool(((years + 1) % 100 == following).all())
+
+
 def _series_problems(
     columns: dict[str, pd.Series],
     numbers: dict[str, pd.Series],
@@ -238,6 +252,7 @@ def _series_problems(
     gap_details: list[str] = []
     gap_rows: list[int] = []
     gap_series = 0
+    hyphenated = 0  # series whose "gaps" are financial years written "2000-01"
     for group_id, part in work.drop_duplicates(["group", "index"]).groupby("group", sort=False):
         kind = main_kind[group_id]
         step = FREQUENCY_MONTHS[kind]
@@ -257,7 +272,16 @@ def _series_problems(
             gaps.append(f"{shown} (between rows {row_before} and {row_after})")
             gap_rows.append(row_after)
         text = f"{describe(group_id)} lacks {'; '.join(gaps)}"
-        if part["from_date"].all() and kind == "month":
+        if kind == "month" and _financial_years_as_months(part["shown"]):
+            hyphenated += 1
+            # Not months with gaps: financial years written with a hyphen. Say that alone.
+            first = str(part["shown"].iloc[0]).strip()
+            text = (
+                f"{describe(group_id)} has periods such as '{first}', which read as months "
+                f"({period_label(_stamp(int(indices[0])), kind)}) with gaps between them; if "
+                f"they are financial years, write them with a slash: '{first.replace('-', '/')}'"
+            )
+        elif part["from_date"].all() and kind == "month":
             spacing = np.diff(indices)
             for months, name in ((12, "year"), (3, "quarter")):
                 if (spacing % months == 0).all():
@@ -277,7 +301,9 @@ def _series_problems(
                 gap_rows,
                 gap_details,
                 noun=("series", "series"),
-                advice="A run chart or SPC chart cannot bridge a gap: add the missing periods "
+                advice=""
+                if hyphenated == len(gap_details)
+                else "A run chart or SPC chart cannot bridge a gap: add the missing periods "
                 "(with a count of 0 where nothing happened).",
             )
         )

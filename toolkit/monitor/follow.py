@@ -425,23 +425,28 @@ def follow_priorities(
                 "shown": True,
                 "note": note,
             }
-            if "numerator" not in one.columns and not published_values:
+            counts, uncounted = _counts(one)
+            small = (counts > 0) & (counts < threshold)
+            if uncounted and not published_values:
                 row["shown"] = False
                 row["note"] = (
-                    "not charted: the series gives values without counts, so small counts "
-                    "cannot be ruled out (give numerator and denominator, or say the values "
-                    "are already published)"
-                )
-            elif "numerator" in one.columns:
-                counts = pd.to_numeric(one["numerator"], errors="coerce")
-                small = (counts > 0) & (counts < threshold)
-                if small.any():
-                    row["shown"] = False
-                    row["note"] = (
-                        f"not charted: {int(small.sum())} of its {len(one)} periods count "
-                        f"fewer than {threshold} events; follow it quarterly or for a larger "
-                        "area instead"
+                    "not charted: the series gives values without counts"
+                    + (
+                        ""
+                        if uncounted == len(one)
+                        else f" in {uncounted} of its {len(one)} periods (a count left "
+                        "blank, as a suppressed small count is)"
                     )
+                    + ", so small counts cannot be ruled out (give numerator and denominator, "
+                    "or say the values are already published)"
+                )
+            elif small.any():
+                row["shown"] = False
+                row["note"] = (
+                    f"not charted: {int(small.sum())} of its {len(one)} periods count "
+                    f"fewer than {threshold} events; follow it quarterly or for a larger "
+                    "area instead"
+                )
             rows.append(row)
             if row["shown"]:
                 chosen.append(
@@ -512,6 +517,11 @@ def follow_priorities(
                         f"{int(facts['points'])} points: limits are provisional until there "
                         "are 12 or more"
                     )
+                elif fix_after is not None and facts["points"] <= fix_after:
+                    result.at[index, "note"] = (
+                        f"limits from all its {int(facts['points'])} points: the baseline asked "
+                        f"for, its first {fix_after}, is as long as the series or longer"
+                    )
     for column in ("first_period", "last_period", "run_start"):
         result[column] = pd.to_datetime(result[column])
     for column in ("last_value", "mean", "lpl", "upl", "ambition", "trajectory_now"):
@@ -579,6 +589,18 @@ def _trajectories(points: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
     return path
 
 
+def _counts(frame: pd.DataFrame) -> tuple[pd.Series, int]:
+    """Return a series' counts (numerators) and how many of its periods have none.
+
+    A period with a value but a blank count (a suppressed small count, or a published
+    value) counts as uncounted: small counts cannot be ruled out there.
+    """
+    if "numerator" not in frame.columns:
+        return pd.Series(np.nan, index=frame.index), len(frame)
+    counts = pd.to_numeric(frame["numerator"], errors="coerce")
+    return counts, int(counts.isna().sum())
+
+
 def _by_place(
     table: pd.DataFrame,
     followed: pd.DataFrame,
@@ -595,17 +617,13 @@ def _by_place(
         one = table[table["series"] == item.series]
         for place_name, part in one.groupby("place", sort=True):
             row = {"priority": item.priority, "series": item.series, "place": place_name}
-            counts = (
-                pd.to_numeric(part["numerator"], errors="coerce")
-                if "numerator" in part.columns
-                else pd.Series(dtype=float)
-            )
-            if "numerator" not in part.columns and not published_values:
+            counts, uncounted = _counts(part)
+            if uncounted and not published_values:
                 rows.append(row | {"shown": False, "note": "values without counts"})
                 continue
             if ((counts > 0) & (counts < threshold)).any():
                 rows.append(
-                    row | {"shown": False, "note": f"some months count fewer than {threshold}"}
+                    row | {"shown": False, "note": f"some periods count fewer than {threshold}"}
                 )
                 continue
             with warnings.catch_warnings():

@@ -12,11 +12,18 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from toolkit.data.problems import FIRST_DATA_ROW, ROWS_NUMBERED
+
 #: How many codes or row numbers a message quotes before saying "and N more".
 EXAMPLES_SHOWN = 5
 
 
 def _examples(values, total: int | None = None) -> str:
+    """Show the first few values, then how many more there are in all.
+
+    ``total`` is how many there are when ``values`` holds only the first of them; the
+    "and N more" counts from it.
+    """
     values = list(values)
     total = len(values) if total is None else total
     shown = ", ".join(str(value) for value in values[:EXAMPLES_SHOWN])
@@ -52,7 +59,9 @@ class CodeMatchReport:
     unmatched_codes : tuple of str
         The distinct codes that did not match, sorted.
     unmatched_row_numbers : tuple of int
-        Row positions (0-based) of the first unmatched or missing rows, for finding them.
+        Row positions (0-based, as ``DataFrame.iloc`` takes them) of the first (up to 20)
+        rows left out: those with no code or a code not on the right. ``str()`` and
+        :attr:`unmatched_spreadsheet_rows` show them as a spreadsheet numbers rows.
     right_unused_codes : tuple of str
         Codes on the right that no left row used (for example boundaries with no IMD row).
     """
@@ -71,6 +80,20 @@ class CodeMatchReport:
     def all_matched(self) -> bool:
         """Whether every left row found its code on the right."""
         return self.matched_rows == self.rows
+
+    @property
+    def left_out_rows(self) -> int:
+        """How many left rows were left out: no code, or a code not on the right."""
+        return self.missing_code_rows + self.unmatched_rows
+
+    @property
+    def unmatched_spreadsheet_rows(self) -> tuple[int, ...]:
+        """The rows of :attr:`unmatched_row_numbers` numbered as a spreadsheet numbers them.
+
+        The header is row 1, so the table's first row (position 0) is row 2, as in the
+        toolkit's other messages (:data:`toolkit.data.problems.FIRST_DATA_ROW`).
+        """
+        return tuple(position + FIRST_DATA_ROW for position in self.unmatched_row_numbers)
 
     def to_frame(self) -> pd.DataFrame:
         """Return the counts as a tidy table, one row per outcome."""
@@ -114,7 +137,11 @@ class CodeMatchReport:
                 f"{_examples(self.unmatched_codes)})."
             )
         if self.unmatched_row_numbers:
-            text += f" First rows left out: {_examples(self.unmatched_row_numbers)}."
+            total = max(self.left_out_rows, len(self.unmatched_row_numbers))
+            text += (
+                f" First rows left out: {_examples(self.unmatched_spreadsheet_rows, total)}. "
+                f"{ROWS_NUMBERED}"
+            )
         if self.right_unused_codes:
             text += (
                 f" {len(self.right_unused_codes):,} {self.right} were not used "

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit._params import Interval, StrOptions, check_columns_exist, validate_params
+from toolkit.data.problems import FIRST_DATA_ROW, raise_problems, row_problem
 from toolkit.errors import DataContractError
 from toolkit.places._reports import CodeMatchReport, LsoaRecodeReport, _examples
 
@@ -49,6 +50,9 @@ LSOA_CODE_PATTERN: Final[re.Pattern[str]] = re.compile(r"^[EW]01\d{6}$")
 
 # British National Grid false origin and extent (metres), used to catch a wrongly labelled CRS.
 _BNG_EXTENT: Final[tuple[float, float, float, float]] = (-10_000, -10_000, 710_000, 1_310_000)
+
+#: How many of the rows left out a CodeMatchReport keeps (it counts them all).
+_ROWS_KEPT: Final[int] = 20
 
 LsoaVintage = Literal["2011", "2021"]
 SplitRule = Literal["lowest_code", "largest_population", "unassigned"]
@@ -181,19 +185,27 @@ def read_lsoa_boundaries(
     _check_codes(boundaries["lsoa"], source=source, column=str(code_column))
 
     problems = []
-    empty = boundaries.geometry.isna() | boundaries.geometry.is_empty
-    if empty.any():
-        problems.append(("has no geometry", np.flatnonzero(empty.to_numpy())))
-    polygonal = boundaries.geometry.geom_type.isin(["Polygon", "MultiPolygon"])
-    if (~polygonal & ~empty).any():
-        problems.append(("is not a polygon", np.flatnonzero((~polygonal & ~empty).to_numpy())))
-    if problems:
-        raise DataContractError(
-            " ".join(
-                f"{len(rows):,} rows' geometry {what} (rows {_examples(rows.tolist())})."
-                for what, rows in problems
+    empty = (boundaries.geometry.isna() | boundaries.geometry.is_empty).to_numpy()
+    polygonal = boundaries.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
+    for mask, check, phrases in (
+        (empty, "has_geometry", ("has no geometry", "have no geometry")),
+        (~polygonal & ~empty, "polygon", ("is not a polygon", "are not polygons")),
+    ):
+        if mask.any():
+            problems.append(
+                row_problem(
+                    "geometry",
+                    check,
+                    phrases,
+                    np.flatnonzero(mask),
+                    boundaries["lsoa"].to_numpy()[mask].tolist(),
+                    FIRST_DATA_ROW,
+                )
             )
-            + f" Check that {source} is an LSOA boundary file.",
+    if problems:
+        raise_problems(
+            problems,
+            label=f"{source} (check that it is an LSOA boundary file)",
             source=source,
         )
 
@@ -225,11 +237,22 @@ def read_lsoa_boundaries(
     repaired = int(invalid.sum())
     if repaired:
         if not repair:
-            rows = np.flatnonzero(invalid.to_numpy()).tolist()
-            raise DataContractError(
-                f"{repaired:,} LSOA polygons in {source} are invalid (rows {_examples(rows)}, "
-                f"codes {_examples(boundaries.loc[invalid, 'lsoa'].tolist())}); pass "
-                "repair=True to repair them with make_valid.",
+            raise_problems(
+                [
+                    row_problem(
+                        "geometry",
+                        "valid",
+                        (
+                            "is an invalid polygon (pass repair=True to repair it with make_valid)",
+                            "are invalid polygons (pass repair=True to repair them with "
+                            "make_valid)",
+                        ),
+                        np.flatnonzero(invalid.to_numpy()),
+                        boundaries.loc[invalid, "lsoa"].tolist(),
+                        FIRST_DATA_ROW,
+                    )
+                ],
+                label=source,
                 source=source,
             )
         fixed = boundaries.geometry.copy()
@@ -253,28 +276,36 @@ def read_lsoa_boundaries(
 def _check_codes(codes: pd.Series, *, source: str, column: str) -> None:
     """Raise one DataContractError for missing, malformed and duplicated LSOA codes."""
     problems = []
+    values = codes.to_numpy(dtype=object)
     missing = codes.isna().to_numpy()
-    if missing.any():
-        rows = np.flatnonzero(missing).tolist()
-        problems.append(f"{len(rows):,} rows have no code (rows {_examples(rows)})")
-    present = codes[~missing]
-    malformed = ~present.str.fullmatch(LSOA_CODE_PATTERN.pattern).astype(bool)
-    if malformed.any():
-        bad = present[malformed]
-        problems.append(
-            f"{len(bad):,} codes are not LSOA codes like E01000001 "
-            f"({_examples(bad.tolist())}; rows {_examples(np.flatnonzero(malformed).tolist())})"
-        )
-    duplicated = present[present.duplicated(keep=False)]
-    if len(duplicated):
-        problems.append(
-            f"{duplicated.nunique():,} codes appear more than once "
-            f"({_examples(sorted(duplicated.unique()))})"
-        )
+    malformed = (
+        ~missing
+        & ~codes.fillna("").str.fullmatch(LSOA_CODE_PATTERN.pattern).astype(bool).to_numpy()
+    )
+    repeated = ~missing & codes.duplicated(keep=False).to_numpy()
+    for mask, check, phrases, shown in (
+        (missing, "not_blank", ("has no code", "have no code"), None),
+        (
+            malformed,
+            "lsoa_code",
+            ("is not an LSOA code like E01000001", "are not LSOA codes like E01000001"),
+            values,
+        ),
+        (repeated, "unique", ("repeats an LSOA code", "repeat LSOA codes"), values),
+    ):
+        if mask.any():
+            problems.append(
+                row_problem(
+                    column,
+                    check,
+                    phrases,
+                    np.flatnonzero(mask),
+                    None if shown is None else shown[mask].tolist(),
+                    FIRST_DATA_ROW,
+                )
+            )
     if problems:
-        raise DataContractError(
-            f"Column '{column}' of {source}: " + "; ".join(problems) + ".", source=source
-        )
+        raise_problems(problems, label=source, source=source)
 
 
 @validate_params({"path": ["path"]})
@@ -326,21 +357,33 @@ def read_lsoa_lookup(path: str | Path) -> pd.DataFrame:
         bad = codes.isna() | ~codes.fillna("").str.fullmatch(LSOA_CODE_PATTERN.pattern)
         bad = bad.astype(bool).to_numpy()
         if bad.any():
-            rows = np.flatnonzero(bad).tolist()
             problems.append(
-                f"column '{column}' has {len(rows):,} missing or malformed codes "
-                f"(rows {_examples(rows)})"
+                row_problem(
+                    column,
+                    "lsoa_code",
+                    (
+                        "is blank or not an LSOA code like E01000001",
+                        "are blank or not LSOA codes like E01000001",
+                    ),
+                    np.flatnonzero(bad),
+                    codes[bad].tolist(),
+                    FIRST_DATA_ROW,
+                )
             )
     bad = (~lookup["CHGIND"].isin(list(ONS_CHANGE_INDICATORS))).astype(bool).to_numpy()
     if bad.any():
-        rows = np.flatnonzero(bad).tolist()
-        values = sorted(lookup.loc[bad, "CHGIND"].dropna().unique().tolist())
         problems.append(
-            f"column 'CHGIND' has {len(rows):,} values other than U, S, M, X "
-            f"({_examples(values)}; rows {_examples(rows)})"
+            row_problem(
+                "CHGIND",
+                "one_of",
+                ("is not one of U, S, M, X", "are other than U, S, M, X"),
+                np.flatnonzero(bad),
+                lookup.loc[bad, "CHGIND"].tolist(),
+                FIRST_DATA_ROW,
+            )
         )
     if problems:
-        raise DataContractError(f"{path.name}: " + "; ".join(problems) + ".", source=path.name)
+        raise_problems(problems, label=path.name, source=path.name)
     return lookup.drop_duplicates(subset=["LSOA11CD", "LSOA21CD"]).reset_index(drop=True)
 
 
@@ -542,7 +585,9 @@ def match_lsoa_codes(
     -------
     CodeMatchReport
         Matched rows, rows with no code, rows whose code is not among the areas (with the
-        codes and the first row numbers), and area codes no row used.
+        codes), the first 20 rows left out (``unmatched_row_numbers``, as positions;
+        ``str()`` shows them as spreadsheet rows, the first row being row 2, and says how
+        many were left out in all), and area codes no row used.
     """
     check_columns_exist(data, {"column": column}, "match_lsoa_codes")
     if "lsoa" not in areas.columns:
@@ -561,7 +606,7 @@ def match_lsoa_codes(
         missing_code_rows=int(missing.sum()),
         unmatched_rows=int(unmatched.sum()),
         unmatched_codes=tuple(sorted(codes[unmatched].unique())),
-        unmatched_row_numbers=tuple(int(row) for row in left_out[:20]),
+        unmatched_row_numbers=tuple(int(row) for row in left_out[:_ROWS_KEPT]),
         right_unused_codes=tuple(sorted(known.difference(codes.dropna().unique()))),
     )
 

@@ -32,6 +32,7 @@ from toolkit._params import (
     POSITIVE,
     SequenceOf,
     StrOptions,
+    check_columns_exist,
     check_new_columns,
     validate_params,
 )
@@ -459,7 +460,9 @@ def area_indicators(
         ESP2013 band. One error lists every problem of a table, its rows numbered as a
         spreadsheet numbers them (the first row is row 2). A subclass of ``ValueError``.
     ValueError
-        A result column would overwrite an areas column, or an option is out of range.
+        ``events`` (or, for aggregated counts, ``population``) names a column the table
+        does not have, a result column would overwrite an areas column, or an option is
+        out of range.
 
     Notes
     -----
@@ -474,7 +477,12 @@ def area_indicators(
 
     function = "area_indicators"
     per_person = "person_id" in data.columns
-    needed = ["lsoa", events, *(["age"] if per_person else ["age_band", population])]
+    # A parameter naming a column the table lacks is the caller's slip (ValueError, as in
+    # every subpackage); a contract column missing is the data's (DataContractError).
+    check_columns_exist(
+        data, {"events": events, "population": None if per_person else population}, function
+    )
+    needed = ["lsoa", *(["age"] if per_person else ["age_band"])]
     absent = [c for c in needed if c not in data.columns]
     if absent:
         kind = "persons" if per_person else "aggregated counts"

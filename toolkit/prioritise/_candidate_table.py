@@ -77,7 +77,7 @@ def assemble_candidates(
     label = [f"{OUTCOMES[o]} among {p}" for o, p in zip(outcome, phrase, strict=True)]
     cohort_label = [labels.get(s, s.replace("_", " ")) for s in segment]
     if within == "quintile":
-        quintile = result["quintile"].astype("int64")
+        quintile = result["imd_quintile"].astype("int64")
         ids = ids + "q" + quintile.astype(str) + "/"
         where = [
             " in the most deprived fifth" if q == 1 else f" in deprivation quintile {q}"

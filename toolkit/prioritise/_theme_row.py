@@ -87,9 +87,11 @@ def format_estimate(value: float) -> str:
 
 
 def format_estimate_range(low: float, high: float) -> str:
-    """Word an estimated range: "about 30 to 50", "up to about 2", "fewer than one"."""
+    """Word an estimated range: "about 30 to 50", "up to about 2", "fewer than one", "0"."""
     if not (math.isfinite(low) and math.isfinite(high)):
         return "an unknown number of"
+    if high <= 0:
+        return "0"
     if high < 1:
         return "fewer than one"
     if low < 1:
@@ -98,6 +100,26 @@ def format_estimate_range(low: float, high: float) -> str:
     if low_text == high_text:
         return f"about {high_text}"
     return f"about {low_text} to {high_text}"
+
+
+def lower_first(text: str) -> str:
+    """Lower-case the first letter, unless the first word is an acronym ("NHS", "A&E", "GPs").
+
+    Parameters
+    ----------
+    text : str
+        A name that starts a sentence ("Treat blood pressure to target").
+
+    Returns
+    -------
+    str
+        The name to use mid-sentence: "treat blood pressure to target", but "NHS Health
+        Check" and "A&E follow-up" as written.
+    """
+    first = text.split(" ", 1)[0]
+    if sum(letter.isupper() for letter in first) > 1:
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def is_one(amount: str) -> bool:
@@ -128,6 +150,75 @@ def outcome_words(outcome: str, words: dict[str, str], *, amount: str = "") -> s
     if is_one(amount) and plural == OUTCOME_WORDS.get(outcome):
         return OUTCOME_WORDS_SINGULAR[outcome]
     return plural
+
+
+def estimate_words(
+    low: float,
+    high: float,
+    outcome: str,
+    words: dict[str, str],
+    *,
+    fewer: bool = False,
+) -> str:
+    """Word what an intervention could change a year, with the noun agreeing with the count.
+
+    Parameters
+    ----------
+    low, high : float
+        The estimated range a year.
+    outcome : str
+        The outcome's id (the measure the intervention acts on).
+    words : dict of str to str
+        The plural names in use (the library's :data:`OUTCOME_WORDS` unless replaced).
+    fewer : bool
+        Say the change as fewer of the outcome ("about 2 fewer people who smoke"), as for a
+        count of people with a status; otherwise the amount is what could be avoided.
+
+    Returns
+    -------
+    str
+        "about 30 to 50 emergency admissions", "up to about 1 emergency admission",
+        "fewer than one death", "0 deaths"; with ``fewer``, "about 2 to 4 fewer people
+        who smoke", "up to about 1 fewer person who smokes" and, below one, "less than one
+        fewer person who smokes" (never "fewer than one fewer").
+    """
+    amount = format_estimate_range(low, high)
+    noun = outcome_words(outcome, words, amount=amount)
+    if not fewer:
+        return f"{amount} {noun}"
+    if amount == "fewer than one":
+        amount = "less than one"
+    return f"{amount} fewer {noun}"
+
+
+def shortlist_estimate(
+    low: float, high: float, unit_cost: float, outcome: str, words: dict[str, str]
+) -> str:
+    """Word a shortlisted candidate's estimate for a table headed "Could avoid a year".
+
+    Parameters
+    ----------
+    low, high : float
+        The estimated range avoided a year.
+    unit_cost : float
+        The cost of one event (NaN when the outcome has no cash value).
+    outcome : str
+        The outcome the intervention acts on.
+    words : dict of str to str
+        The plural names in use.
+
+    Returns
+    -------
+    str
+        "up to about 1 emergency admission for lung disease a year (£114 to £2.2k)",
+        "fewer than one person who smokes a year".
+    """
+    money = (
+        f" ({format_money(low * unit_cost)} to {format_money(high * unit_cost)})"
+        if math.isfinite(unit_cost)
+        else ""
+    )
+    return f"{estimate_words(low, high, outcome, words)} a year{money}"
 
 
 # --------------------------------------------------------------------------------------
@@ -363,15 +454,14 @@ def facts(
         if math.isfinite(unit_cost)
         else "an estimate"
     )
-    verb = "mean" if plan.impact_outcome.startswith("persons_") else "avoid"
-    fewer = " fewer" if verb == "mean" else ""
+    # A count of people with a status (who smoke, say) falls: "could mean 2 fewer people".
+    fewer = plan.impact_outcome.startswith("persons_")
     if plan.estimable:
-        amount = format_estimate_range(low, high)
+        change = estimate_words(low, high, plan.impact_outcome, words, fewer=fewer)
         estimate = (
-            f"{intervention.name[:1].lower()}{intervention.name[1:]}, reaching "
-            f"{reach.low:.0%} to {reach.high:.0%} of them, could {verb} "
-            f"{amount}{fewer} {outcome_words(plan.impact_outcome, words, amount=amount)} a year "
-            f"({money})"
+            f"{lower_first(intervention.name)}, reaching "
+            f"{reach.low:.0%} to {reach.high:.0%} of them, could {'mean' if fewer else 'avoid'} "
+            f"{change} a year ({money})"
         )
     else:
         estimate = (

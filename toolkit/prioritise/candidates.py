@@ -88,7 +88,7 @@ DEFAULT_OUTCOMES: tuple[str, ...] = (
 #: Extra key columns for each way of splitting a segment.
 WITHIN: dict[str | None, tuple[str, ...]] = {
     None: (),
-    "quintile": ("quintile",),
+    "quintile": ("imd_quintile",),
     "place": ("place",),
 }
 
@@ -231,7 +231,7 @@ def candidate_priorities(
     pandas.DataFrame
         One row per candidate, with ``candidate`` (id), ``label`` (plain English),
         ``cohort_label`` and ``outcome_label`` (the two halves of the label, for short
-        references), ``segment``, ``quintile`` or ``place`` when split, ``outcome`` and:
+        references), ``segment``, ``imd_quintile`` or ``place`` when split, ``outcome`` and:
 
         - ``persons``: persons in the cohort;
         - ``events_a_year``: the outcome a year (pounds for cost);
@@ -296,7 +296,7 @@ def candidate_priorities(
     place_key = ["place"] if within == "place" else []
     long = _long_table(data, measures, ["segment", *place_key])
     long["imd_decile"] = pd.to_numeric(long["imd_decile"], errors="coerce")
-    long["quintile"] = np.ceil(long["imd_decile"] / 2)
+    long["imd_quintile"] = np.ceil(long["imd_decile"] / 2)
     cohort = ["segment", *split]
     keys = [*cohort, "outcome"]
     segment_keys = ["segment", *place_key, "outcome"]
@@ -304,7 +304,7 @@ def candidate_priorities(
     known = long[long["imd_decile"].notna()].copy()
     known["imd_decile"] = known["imd_decile"].astype("int64")
     if within == "quintile":
-        long = known.assign(quintile=known["quintile"].astype("int64"))
+        long = known.assign(imd_quintile=known["imd_quintile"].astype("int64"))
 
     # Rates of each candidate, of its segment (for the relative gap), and by decile.
     rates = dsr(
@@ -418,8 +418,8 @@ def _excess(known: pd.DataFrame, segment_keys: list[str], within: str | None, ex
     per_decile["_excess"] = per_decile["excess"].clip(lower=0)
     keys = segment_keys
     if within == "quintile":
-        per_decile["quintile"] = ((per_decile["imd_decile"] + 1) // 2).astype("int64")
-        keys = ["segment", "quintile", "outcome"]
+        per_decile["imd_quintile"] = ((per_decile["imd_decile"] + 1) // 2).astype("int64")
+        keys = ["segment", "imd_quintile", "outcome"]
     return per_decile.groupby(keys, observed=True)["_excess"].sum(min_count=1).reset_index()
 
 

@@ -49,7 +49,7 @@ OUTCOME_LABEL_COLUMN = "outcome_label"
 #: deprivation quintile or place when candidates are split within segments). Candidates
 #: that share them are outcomes of one cohort: the shortlist keeps a limited number per
 #: cohort (see :func:`toolkit.prioritise.shortlist`).
-COHORT_COLUMNS: tuple[str, ...] = ("segment", "quintile", "place")
+COHORT_COLUMNS: tuple[str, ...] = ("segment", "imd_quintile", "place")
 
 #: Column naming a candidate's theme (:func:`toolkit.prioritise.theme_measures`). When a
 #: candidates table has it, the theme alone is the cohort: a theme measured in several

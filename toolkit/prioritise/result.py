@@ -43,8 +43,6 @@ from toolkit.prioritise.scoring import (
 from toolkit.prioritise.theme_measures import (
     THEME_COLUMN,
     ThemeCandidates,
-    format_estimate_range,
-    format_money,
     theme_criteria,
 )
 
@@ -421,6 +419,7 @@ def prioritise(
         because each cohort or its events were below the disclosure threshold), a result
         with no candidates and an empty shortlist (``is_empty``), not an error.
     """
+    from toolkit.prioritise._theme_row import shortlist_estimate
     from toolkit.prioritise.robustness import acceptability_of_model
     from toolkit.prioritise.scoring import shortlist
     from toolkit.prioritise.templates import THEME_ANALYST_CRITERIA
@@ -485,12 +484,7 @@ def prioritise(
         p_shortlist=top[CANDIDATE_COLUMN].map(chance).astype("float64"),
         weight_change=pd.Series(changes, index=top.index, dtype=object),
         estimate=[
-            f"{format_estimate_range(low, high)} {words.get(outcome, '')} a year"
-            + (
-                f" ({format_money(low * unit)} to {format_money(high * unit)})"
-                if math.isfinite(unit)
-                else ""
-            )
+            shortlist_estimate(float(low), float(high), float(unit), str(outcome), dict(words))
             for low, high, unit, outcome in zip(
                 top["avoidable_low"],
                 top["avoidable_high"],

@@ -223,7 +223,7 @@ class ScoringModel:
         column-wise best and worst.
     cohort : sequence of str, optional
         Columns that identify a candidate's cohort, for the per-cohort shortlist rule.
-        By default those of ``segment``, ``quintile`` and ``place`` that the table has;
+        By default those of ``segment``, ``imd_quintile`` and ``place`` that the table has;
         with none of them every candidate is its own cohort.
 
     Attributes
@@ -557,7 +557,7 @@ def shortlist(
     a cohort with its outcomes, and not everything can be a priority: by default (one per
     cohort) the shortlist covers ``size`` distinct cohorts, and each item lists the
     candidates skipped for its cohort as related outcomes, so nothing is hidden. Tables
-    without cohort columns (``segment``, ``quintile``, ``place``) are unaffected: every
+    without cohort columns (``segment``, ``imd_quintile``, ``place``) are unaffected: every
     candidate is its own cohort.
 
     Parameters

@@ -710,7 +710,9 @@ def read_criteria_scores(
         for (column, check), group in cases.groupby(["column", "check"], sort=False):
             positions = sorted({int(i) for i in group["index"]})
             label = "id given more than once" if check == "field_uniqueness" else str(check)
-            fail(str(column), label, positions, group["failure_case"].astype(str).tolist())
+            # Quote each value as the file writes it ('7'), not as the float it was read as.
+            written = ids if column == CANDIDATE_COLUMN else table[column].astype(str).str.strip()
+            fail(str(column), label, positions, written.iloc[positions].tolist())
     unscored = sorted(set(expected[CANDIDATE_COLUMN]) - set(ids))
     if unscored:
         failures.append(

@@ -50,6 +50,8 @@ from toolkit.prioritise._theme_row import (  # noqa: F401
     format_estimate,
     format_estimate_range,
     format_money,
+    is_one,
+    lower_first,
     round_figure,
     theme_plan,
 )

@@ -593,6 +593,26 @@ def load_theme(path: str | Path, *, known_cohorts: Collection[str] | None = None
     return theme
 
 
+def _repeated_id(theme_id: str, first: Path) -> str:
+    """Say that a theme's id is taken, with the change that makes it load.
+
+    Themes given with ``pophealth candidates --themes`` or a report's ``themes = [...]``
+    are added to the built-in library, never loaded instead of it, so a copy of a built-in
+    theme loads only under an id of its own (which the file name must match).
+    """
+    yours = f"my_{theme_id}"
+    if first.resolve().parent == THEME_LIBRARY:
+        return (
+            f"{theme_id!r} is already the id of the built-in theme {first.name}, and your "
+            "themes are added to the built-in library, not loaded instead of it; give your "
+            f"copy its own id, such as {yours!r}, and name its file to match ({yours}.toml)"
+        )
+    return (
+        f"{theme_id!r} is already the id of {first}; each theme needs its own id: give one "
+        f"of them another id, such as {yours!r}, and name its file to match ({yours}.toml)"
+    )
+
+
 @validate_params({"folder": ["path", SequenceOf("path"), None], "known_cohorts": _KNOWN_COHORTS})
 def load_themes(
     folder: str | Path | Sequence[str | Path] | None = None,
@@ -650,15 +670,7 @@ def load_themes(
         if theme is None:
             continue
         if theme.id in first_file:
-            problems.append(
-                (
-                    str(path),
-                    "id",
-                    f"{theme.id!r} is already the id of {first_file[theme.id]}; each theme "
-                    "needs its own id (to change a built-in theme, edit a copy in a folder "
-                    "of your own and load that folder instead)",
-                )
-            )
+            problems.append((str(path), "id", _repeated_id(theme.id, first_file[theme.id])))
             continue
         first_file[theme.id] = path
         themes.append(theme)

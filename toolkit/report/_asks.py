@@ -103,7 +103,7 @@ def board_asks(
     count = len(priorities.labels)
     items = [
         sentence(
-            f"Agree the {count} priorities above"
+            ("Agree the priority above" if count == 1 else f"Agree the {count} priorities above")
             + (" as ranked by the workshop" if workshop_held else "")
             + f" as the system's focus for {config.period}, and that not everything can be a "
             "priority at the same time.",
@@ -281,10 +281,13 @@ def decision_box(
         )
         items: list[str] = []
     else:
+        count = len(priorities.labels)
+        these, them = (
+            ("this priority", "it") if count == 1 else (f"these {count} priorities", "them")
+        )
         ask = (
-            f"The board is asked to agree these {len(priorities.labels)} priorities for "
-            f"{config.period} (or to change the list at the workshop), and to follow them "
-            "with the measures below:"
+            f"The board is asked to agree {these} for {config.period} (or to change the list "
+            f"at the workshop), and to follow {them} with the measures below:"
         )
         items = list(priorities.labels)
     caution = (

@@ -368,7 +368,9 @@ def workshop_section(
 
     candidates = priorities.candidates
     criteria = priorities.criteria
-    phrases = {criterion.name: criterion.phrase.capitalize() for criterion in criteria}
+    plain = {criterion.name: criterion.phrase for criterion in criteria}
+    # The first letter only: "NHS money it could save", not "Nhs money it could save".
+    phrases = {name: phrase[:1].upper() + phrase[1:] for name, phrase in plain.items()}
     matched = log.match_criteria(list(criteria))
     used = {column for column in matched.values() if column is not None}
     left_out = [str(name) for name in log.weights.columns if name not in used]
@@ -408,7 +410,7 @@ def workshop_section(
             sentence(
                 (f"Weights on criteria the report does not score were left out: "
                  f"{', '.join(left_out)}. " if left_out else "")
-                + (f"No table weighed {', '.join(phrases[n] for n in not_weighed)}: weight 0."
+                + (f"No table weighed {', '.join(plain[n] for n in not_weighed)}: weight 0."
                    if not_weighed else "")
             )
         )  # fmt: skip

@@ -182,13 +182,15 @@ def deprivation_chart(
     ax.set_xticks(x, [f"{value:.0f}" for value in x])
     ax.set_xlabel("IMD decile of the neighbourhood (1 = most deprived)", fontsize=_LABEL_SIZE)
     ax.set_ylabel(
-        f"{label.capitalize()} per {multiplier:,.0f}\npeople a year (ESP2013)",
+        f"{label[:1].upper()}{label[1:]} per {multiplier:,.0f}\npeople a year (ESP2013)",
         fontsize=_LABEL_SIZE,
     )
     ax.yaxis.set_major_formatter("{x:,.0f}")
     _tidy_axes(ax, grid_axis="y")
     ax.legend(loc="upper right", fontsize=_TICK_SIZE, frameon=False)
-    _title(ax, f"{label.capitalize()} by deprivation, age-standardised, {period}", subtitle)
+    _title(
+        ax, f"{label[:1].upper()}{label[1:]} by deprivation, age-standardised, {period}", subtitle
+    )
     return figure
 
 

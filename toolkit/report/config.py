@@ -159,11 +159,6 @@ class ReportConfig:
             problems.append(
                 ("system_places", "must be a list of place names (text)", self.system_places)
             )
-        if self.themes is not None and (
-            not self.themes
-            or not all(isinstance(folder, str) and folder.strip() for folder in self.themes)
-        ):
-            problems.append(("themes", "must be a list of folders (text)", self.themes))
         if self.place_labels is not None and not all(
             isinstance(key, str) and isinstance(value, str) and value.strip()
             for key, value in self.place_labels.items()
@@ -393,7 +388,8 @@ def shared_setting_problems(config: Any) -> list[tuple[str, str, object]]:
     """Return the problems with the settings a report and a quarterly update share.
 
     Shared by :class:`ReportConfig` and :class:`~toolkit.report.update_config.UpdateConfig`:
-    ``demo_persons``, ``shortlist_size``, ``seed`` and ``disclosure_threshold``.
+    ``demo_persons``, ``shortlist_size``, ``seed``, ``disclosure_threshold`` and
+    ``themes``.
 
     Parameters
     ----------
@@ -416,7 +412,51 @@ def shared_setting_problems(config: Any) -> list[tuple[str, str, object]]:
         problems.append(("seed", "must be 0 or more", config.seed))
     if config.disclosure_threshold < 1:
         problems.append(("disclosure_threshold", "must be 1 or more", config.disclosure_threshold))
+    if config.themes is not None and (
+        not config.themes
+        or not all(isinstance(folder, str) and folder.strip() for folder in config.themes)
+    ):
+        problems.append(("themes", "must be a list of folders (text)", config.themes))
     return problems
+
+
+def resolve_model_and_themes(raw: dict[str, Any], folder: Path) -> None:
+    """Make a configuration's ``model`` rules file and ``themes`` folders absolute, in place.
+
+    Shared by :func:`load_config` and :func:`~toolkit.report.update_config.load_update_config`:
+    paths in a configuration file are relative to its folder.
+    """
+    if isinstance(raw.get("model"), str) and raw["model"].endswith((".toml", ".yaml", ".yml")):
+        raw["model"] = resolve_path(raw["model"], folder)
+    if isinstance(raw.get("themes"), list):
+        raw["themes"] = [
+            resolve_path(entry, folder) if isinstance(entry, str) else entry
+            for entry in raw["themes"]
+        ]
+
+
+def check_model_and_themes(config: Any, source: Path) -> None:
+    """Refuse a ``model`` that is neither built in nor a file, and ``themes`` not folders.
+
+    Raises
+    ------
+    FileNotFoundError
+        A ``themes`` entry is not a folder.
+    ValueError
+        ``model`` is neither a built-in model nor a rules file.
+    """
+    for value in config.themes or []:
+        if not Path(value).is_dir():
+            raise FileNotFoundError(
+                f"{source}: 'themes' names {value}, which is not a folder (of theme files)."
+            )
+    from toolkit.segment import BUILTIN_MODELS
+
+    if config.model not in BUILTIN_MODELS and not Path(config.model).is_file():
+        raise ValueError(
+            f"{source}: 'model' must be one of {sorted(BUILTIN_MODELS)} or a rules file "
+            f"(.toml or .yaml). Got {config.model!r} instead."
+        )
 
 
 def read_config_file(source: Path, kind: type, what: str) -> dict[str, Any]:
@@ -517,30 +557,13 @@ def load_config(path: str | Path) -> ReportConfig:
     for key in ("persons", "areas", "decision_log", "criteria_scores"):
         if isinstance(raw.get(key), str):
             raw[key] = resolve_path(raw[key], folder)
-    if isinstance(raw.get("model"), str) and raw["model"].endswith((".toml", ".yaml", ".yml")):
-        raw["model"] = resolve_path(raw["model"], folder)
-    if isinstance(raw.get("themes"), list):
-        raw["themes"] = [
-            resolve_path(entry, folder) if isinstance(entry, str) else entry
-            for entry in raw["themes"]
-        ]
+    resolve_model_and_themes(raw, folder)
     config = ReportConfig(**raw, source=str(source))
     for key in ("persons", "areas", "decision_log", "criteria_scores"):
         value = getattr(config, key)
         if value is not None and value != DEMO and not Path(value).exists():
             raise FileNotFoundError(f"{source}: '{key}' names {value}, which does not exist.")
-    for value in config.themes or []:
-        if not Path(value).is_dir():
-            raise FileNotFoundError(
-                f"{source}: 'themes' names {value}, which is not a folder (of theme files)."
-            )
-    from toolkit.segment import BUILTIN_MODELS
-
-    if config.model not in BUILTIN_MODELS and not Path(config.model).is_file():
-        raise ValueError(
-            f"{source}: 'model' must be one of {sorted(BUILTIN_MODELS)} or a rules file "
-            f"(.toml or .yaml). Got {config.model!r} instead."
-        )
+    check_model_and_themes(config, source)
     return config
 
 
@@ -599,11 +622,13 @@ __all__ = [
     "config_keys",
     "check_config",
     "check_key_type",
+    "check_model_and_themes",
     "commented_template",
     "config_template",
     "demo_config",
     "load_config",
     "read_config_file",
+    "resolve_model_and_themes",
     "resolve_path",
     "shared_setting_problems",
 ]

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -97,9 +98,136 @@ def _prioritisation(
         persons,
         size=size,
         weights=weights,
+        model=config.model,
+        themes=_themes(config),
         seed=config.seed,
+        years=config.years,
+        analyst_scores=config.criteria_scores,
         threshold=config.disclosure_threshold,
     )
+
+
+def _themes(config: UpdateConfig):
+    """Return the library with the configuration's own theme folders (None: the built-in)."""
+    from toolkit.prioritise import THEME_LIBRARY, load_themes
+
+    return None if config.themes is None else load_themes([THEME_LIBRARY, *config.themes])
+
+
+def _listed(values: Any, most: int = 12) -> str:
+    """Up to ``most`` values quoted, then how many more."""
+    values = sorted(values)
+    shown = ", ".join(repr(value) for value in values[:most])
+    return shown + (f" and {len(values) - most} more" if len(values) > most else "")
+
+
+def _outcomes_followed(
+    series: pd.DataFrame, configured: dict[str, str], prioritised_on: dict[str, str]
+) -> dict[str, str]:
+    """Return the outcome followed for each priority that has one.
+
+    The configuration's, else the one it was prioritised on when the series table has
+    series of it; else none (all its series are followed).
+    """
+    followed = dict(configured)
+    for item, outcome in prioritised_on.items():
+        if item not in followed and _has_outcome(series, item, outcome):
+            followed[item] = outcome
+    return followed
+
+
+def _has_outcome(series: pd.DataFrame, item: str, outcome: str) -> bool:
+    """Return whether the series table has series of ``outcome`` for theme or series ``item``."""
+    if "outcome" not in series.columns:
+        return False
+    mine = series["series"].astype(str) == item
+    if "theme" in series.columns:
+        mine |= series["theme"].astype(str) == item
+    return bool((series.loc[mine, "outcome"].astype(str) == outcome).any())
+
+
+def check_update_keys(config: UpdateConfig, series: pd.DataFrame) -> None:
+    """Refuse configuration keys that do not fit the series table, each named with its key.
+
+    Checked before anything is computed (and before papermill runs the update): the
+    ``priorities`` the series table has; ``outcomes``, ``ambitions`` and ``ambitions_by``
+    naming only priorities (when they are given), each outcome one its priority's series
+    have; each ``ambitions_by`` a date or month; each ``rebase`` period one of the series'.
+
+    Raises
+    ------
+    ValueError
+        Listing every problem, headed by the configuration file.
+    """
+    from difflib import get_close_matches
+
+    ids = set(series["series"].dropna().astype(str))
+    themes = set(series["theme"].dropna().astype(str)) if "theme" in series.columns else set()
+    problems = []
+    if config.priorities is not None:
+        for item in config.priorities:
+            if item in ids | themes:
+                continue
+            close = get_close_matches(item, sorted(themes | ids), n=1)
+            problems.append(
+                f"'priorities' names {item!r}, which the series table has neither as a theme "
+                "nor as a series id"
+                + (
+                    f" (did you mean {close[0]!r}?)"
+                    if close
+                    else f" (its themes: {_listed(themes) or 'none'}; its series ids: "
+                    f"{_listed(ids)})"
+                )
+            )
+        wanted = list(config.priorities)
+        for key in ("outcomes", "ambitions", "ambitions_by"):
+            for item in getattr(config, key) or {}:
+                if item not in wanted:
+                    close = get_close_matches(item, wanted, n=1)
+                    problems.append(
+                        f"'{key}' names {item!r}, which is not one of the priorities"
+                        + (f" (did you mean {close[0]!r}?)" if close else f" ({_listed(wanted)})")
+                    )
+    outcome_of = series["outcome"].astype("string") if "outcome" in series.columns else None
+    for item, outcome in (config.outcomes or {}).items():
+        mine = (series["series"].astype(str) == item) | (
+            series["theme"].astype(str) == item if "theme" in series.columns else False
+        )
+        if not mine.any():
+            continue
+        have = set(outcome_of[mine].dropna()) if outcome_of is not None else set()
+        if outcome not in have:
+            problems.append(
+                f"'outcomes' gives {item!r} the outcome {outcome!r}, which its series do not "
+                f"have ({'their outcomes: ' + _listed(have) if have else 'they name no outcome'})"
+            )
+    for item, when in (config.ambitions_by or {}).items():
+        if not isinstance(when, str) or pd.isna(pd.to_datetime(when, errors="coerce")):
+            problems.append(
+                f"'ambitions_by' gives {item!r} {when!r}, which is not a date or month such as "
+                '"2027-03"'
+            )
+    periods = pd.to_datetime(series["period"], errors="coerce").dropna()
+    for when in config.rebase or []:
+        moment = pd.to_datetime(when, errors="coerce") if isinstance(when, str) else pd.NaT
+        if pd.isna(moment):
+            problems.append(
+                f"'rebase' has {when!r}, which is not a period such as \"2025-04\" (a month) or "
+                "the first month of a quarter or year"
+            )
+        elif len(periods) and not (periods == moment).any():
+            problems.append(
+                f"'rebase' has {when!r}, which is none of the series' periods (they run from "
+                f"{periods.min():%B %Y} to {periods.max():%B %Y})"
+            )
+    if problems:
+        where = f"{config.source}: " if config.source else ""
+        count = len(problems)
+        raise ValueError(
+            f"{where}{count} key{'s' if count != 1 else ''} of the quarterly update "
+            f"configuration do{'es' if count == 1 else ''} not fit the series table:\n"
+            + "\n".join(f" - {problem}." for problem in problems)
+        )
 
 
 def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
@@ -143,17 +271,19 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
         agreed = agreed_result.shortlist["candidate"].astype(str).tolist()
         agreed_from = "the shortlist suggested at equal weights on the earlier data"
     outcomes = dict(config.outcomes or {})
+    prioritised_on: dict[str, str] = {}  # the outcome each was prioritised on, if known
     labels: dict[str, str] = {}
     if agreed_result is not None:
         table = agreed_result.candidates.set_index("candidate")
         for item in agreed:
             if item in table.index:
-                outcomes.setdefault(item, str(table.at[item, "outcome"]))
+                prioritised_on.setdefault(item, str(table.at[item, "outcome"]))
                 labels[item] = str(table.at[item, "label"])
     if not labels:
         from toolkit.prioritise import load_themes
 
-        labels = {theme.id: theme.name for theme in load_themes()}
+        library = _themes(config) or load_themes()
+        labels = {theme.id: theme.name for theme in library}
     wanted = pd.DataFrame(
         {
             "priority": agreed,
@@ -188,8 +318,9 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
         if config.ambitions is None:
             from toolkit.monitor.demo import DEMO_AMBITION_REDUCTION, demo_ambitions
 
+            followed = _outcomes_followed(series, outcomes, prioritised_on)
             invented = demo_ambitions(
-                series, {item: outcomes[item] for item in agreed if item in outcomes}
+                series, {item: followed[item] for item in agreed if item in followed}
             )
             from toolkit.monitor.demo import DEMO_AMBITION_BY
 
@@ -206,16 +337,9 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
     else:
         series = read_series(config.series)
         series_note = f"Indicator series from {Path(config.series).name}."
-    known = set(series["series"].astype(str))
-    if "theme" in series.columns:
-        known |= set(series["theme"].dropna().astype(str))
-    unknown = [item for item in agreed if item not in known]
-    if unknown and config.priorities is not None:
-        where = f"{config.source}: " if config.source else ""
-        raise ValueError(
-            f"{where}'priorities' names {unknown}, which the series table has neither as a "
-            f"theme nor as a series id. Its themes are {sorted(known)[:20]}."
-        )
+    check_update_keys(config, series)
+    outcomes = _outcomes_followed(series, outcomes, prioritised_on)
+    wanted["outcome"] = [outcomes.get(item) for item in agreed]
     followup = follow_priorities(
         series,
         wanted,
@@ -236,8 +360,20 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
             )
         newer_seed = config.seed + 1 if config.persons == DEMO else config.seed
         newer = _persons(config.persons, config, newer_seed)
-        rerun = _prioritisation(newer, config, len(agreed), room_weights)
-        moved = what_moved(agreed if listed else agreed_result, rerun)
+        # A priority given by series id is compared as its theme (the candidates are themes).
+        theme_of = (
+            dict(zip(series["series"].astype(str), series["theme"], strict=True))
+            if "theme" in series.columns
+            else {}
+        )
+        as_themes = list(
+            dict.fromkeys(
+                str(theme_of[item]) if isinstance(theme_of.get(item), str) else item
+                for item in agreed
+            )
+        )
+        rerun = _prioritisation(newer, config, len(as_themes), room_weights)
+        moved = what_moved(as_themes if listed else agreed_result, rerun)
     return QuarterlyUpdate(
         config=config,
         followup=followup,
@@ -288,7 +424,8 @@ def update_title(update: QuarterlyUpdate) -> BoardText:
     )
     return heading(f"{config.system_name}: following the priorities, {config.period}", level=1) + (
         sentence(
-            f"How the {count} priorit{'y' if count == 1 else 'ies'} {which} are moving, "
+            f"How the {count} priorit{'y' if count == 1 else 'ies'} {which} "
+            f"{'is' if count == 1 else 'are'} moving, "
             "period by period, read the NHS England Making Data Count way: a change is "
             "reported only when it is unlikely to be chance alone, not for every rise and fall."
         )
@@ -305,8 +442,8 @@ def _trajectory_words(row: pd.Series) -> str:
     suffix = "%" if _is_percent(row) else ""
     last, direction = float(row["last_value"]), str(row["improvement"])
     by = f"{pd.Timestamp(row['ambition_by']):%B %Y}"
-    if direction == "neutral" or last == now:
-        where = "on it"
+    if direction == "neutral" or format_value(last) == format_value(now):
+        where = "on it"  # the same as the board reads the two figures
     elif (last < now) == (direction == "decrease"):
         where = "ahead of it"
     else:
@@ -370,6 +507,7 @@ def _headline(update: QuarterlyUpdate) -> str:
     rows = update.followup.priorities
     charted = rows[rows["shown"]]
     kinds = charted["variation"].fillna("").str.split("_").str[0]
+    priorities = int(rows["priority"].nunique())
     parts = []
     for kind, words in (
         ("improvement", "improving"),
@@ -386,7 +524,16 @@ def _headline(update: QuarterlyUpdate) -> str:
     places = update.followup.places
     moving = places[places["shown"] & places["variation"].notna()]
     moving = moving[moving["variation"] != "common_cause"]
-    text = f"Of {len(rows)} priorities, {len(charted)} are charted: " + ", ".join(parts) + "."
+    verb = "is" if len(charted) == 1 else "are"
+    if len(rows) == priorities:
+        noun = "priority" if priorities == 1 else "priorities"
+        text = f"Of {priorities} {noun}, {len(charted)} {verb} charted"
+    else:  # a priority followed by several measures: say so, and count the measures
+        text = (
+            f"The {priorities} priorit{'y is' if priorities == 1 else 'ies are'} followed by "
+            f"{len(rows)} measures, {len(charted)} of which {verb} charted"
+        )
+    text += (": " + ", ".join(parts) + ".") if parts else "."
     if fail:
         text += (
             f" {fail} will not meet {'its' if fail == 1 else 'their'} ambition without a change "
@@ -400,6 +547,25 @@ def _headline(update: QuarterlyUpdate) -> str:
         )
     if len(charted) < len(rows):
         text += f" {len(rows) - len(charted)} cannot be charted each period (see the notes)."
+    if len(places):
+        labels = dict(zip(rows["priority"], rows["label"], strict=True))
+        hidden_parts = []
+        for priority, part in places.groupby("priority", sort=False):
+            hidden = sorted(str(place) for place in part.loc[~part["shown"].astype(bool), "place"])
+            if not hidden:
+                continue
+            where = (
+                f"all {len(hidden)} places"
+                if len(hidden) == len(part) and len(hidden) > 1
+                else ", ".join(hidden)
+            )
+            hidden_parts.append(f"{labels.get(priority, priority)} ({where})")
+        if hidden_parts:
+            text += (
+                " Not charted place by place, because of small or missing counts: "
+                + "; ".join(hidden_parts)
+                + "."
+            )
     return text
 
 
@@ -428,8 +594,10 @@ def priorities_table(update: QuarterlyUpdate) -> BoardTable:
         rows.append(
             {
                 "priority": row["label"],
-                "measure": _value_label(pd.Series(row)) if row["shown"] else "",
-                "latest": (f"{pd.Timestamp(row['last_period']):%b %Y}" if row["shown"] else "[x]"),
+                "measure": (
+                    _value_label(pd.Series(row)) if isinstance(row["series_label"], str) else ""
+                ),
+                "latest": _period_words(row) if row["shown"] else "[x]",
                 "value": format_value(row["last_value"]) if row["shown"] else "[x]",
                 "variation": (words.get("variation_caption") or "") if row["shown"] else "",
                 "assurance": (
@@ -463,6 +631,26 @@ def priorities_table(update: QuarterlyUpdate) -> BoardTable:
     )
 
 
+def _place(summary: Mapping[str, Any]) -> str:
+    """Return the chart's place, "Whole system" when the series leaves it blank."""
+    place = summary.get("place")
+    return place.strip() if isinstance(place, str) and place.strip() else "Whole system"
+
+
+def _period_words(row: Mapping[str, Any]) -> str:
+    """Return the latest period as a board reads it: "Mar 2026", "Jan–Mar 2026", "2025/26"."""
+    start = pd.Timestamp(row["last_period"])
+    frequency = str(row.get("frequency") or "month")
+    if frequency == "quarter":
+        end = start + pd.DateOffset(months=2)
+        return f"{start:%b}–{end:%b %Y}"
+    if frequency == "financial_year":
+        return f"{start.year}/{(start.year + 1) % 100:02d}"
+    if frequency == "year":
+        return f"{start.year}"
+    return f"{start:%b %Y}"
+
+
 def priority_chart(update: QuarterlyUpdate, priority: str):
     """Return the Making Data Count chart of one priority (None when it is not charted)."""
     from toolkit.monitor import spc_chart
@@ -477,7 +665,7 @@ def priority_chart(update: QuarterlyUpdate, priority: str):
         points,
         summary=summary,
         title="\n".join(textwrap.wrap(str(summary["label"]), 70)),
-        subtitle="\n".join(textwrap.wrap(f"{summary['series_label']} ({summary['place']})", 90)),
+        subtitle="\n".join(textwrap.wrap(f"{summary['series_label']} ({_place(summary)})", 90)),
         value_label="%" if _is_percent(summary) else (str(summary["unit"]) or "value"),
         target_label="Ambition",
     )
@@ -558,6 +746,13 @@ def update_provenance(update: QuarterlyUpdate) -> BoardText:
     from toolkit import __version__
 
     config = update.config
+    kinds = {
+        str(kind) for kind in update.followup.priorities.get("frequency", pd.Series()).dropna()
+    }
+    unit = {"month": "months", "quarter": "quarters", "year": "years", "financial_year": "years"}
+    units = {unit.get(kind, "periods") for kind in kinds}
+    periods = units.pop() if len(units) == 1 else "periods"
+    period = periods[:-1]
     settings = [
         ("Priorities", update.agreed_from),
         ("Series", update.series_note),
@@ -565,14 +760,14 @@ def update_provenance(update: QuarterlyUpdate) -> BoardText:
             "Method",
             "XmR charts (NHS England, Making Data Count): limits at the mean ± 2.66 mean moving "
             "ranges"
-            + (f", fixed on the first {config.fix_after} months" if config.fix_after else "")
+            + (f", fixed on the first {config.fix_after} {periods}" if config.fix_after else "")
             + ("; large moving ranges screened" if config.screen_outliers else "")
             + "; rules in order: a point beyond a limit, a run of 7 rising or falling, 2 of 3 "
             "near a limit, 7 on one side of the mean.",
         ),
         (
             "Disclosure",
-            f"Series with any month of 1 to {config.disclosure_threshold - 1} events "
+            f"Series with any {period} of 1 to {config.disclosure_threshold - 1} events "
             "are not charted.",
         ),  # fmt: skip
         ("Toolkit", f"pophealth-toolkit {__version__}"),
@@ -640,7 +835,9 @@ def build_update(
     if config.series != DEMO:
         from toolkit.monitor import read_series
 
-        read_series(config.series)  # a contract failure stops here, before papermill
+        # A contract failure, or a key that does not fit the series, stops here, before
+        # papermill runs the update (whose message would come with the notebook's trace).
+        check_update_keys(config, read_series(config.series))
     source = Path(template) if template is not None else default_update_template()
     if not source.is_file():
         raise FileNotFoundError(f"{source}: the quarterly update template does not exist.")

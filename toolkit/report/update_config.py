@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Any, Final
 
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
-from toolkit.defaults import DEMO_PERSONS, DEMO_SEED, SHORTLIST_SIZE
+from toolkit.defaults import DEFAULT_MODEL, DEMO_PERSONS, DEMO_SEED, SHORTLIST_SIZE
 from toolkit.report.config import (
     DEMO,
     check_config,
+    check_model_and_themes,
     commented_template,
     read_config_file,
+    resolve_model_and_themes,
     resolve_path,
     shared_setting_problems,
 )
@@ -69,6 +71,19 @@ class UpdateConfig:
         Persons in the demo system.
     shortlist_size : int
         Size of the shortlist when it comes from ``previous_persons``.
+    model : str
+        Segmentation model the priorities were measured with: ``"bridges_to_health"``
+        (default), ``"age_ltc"`` or a rules file; as the board report's ``model``.
+    themes : list of str or None
+        Folders of the analysts' own theme files, added to the built-in library, as the
+        board report's ``themes``: an agreed priority that is an own theme is then measured
+        on ``previous_persons`` and ``persons`` and labelled by its file.
+    criteria_scores : str or None
+        The analysts' filled criteria template, as the board report's ``criteria_scores``:
+        without it, a shortlist worked out from ``previous_persons`` (and what moved) can
+        differ from the one the report showed.
+    years : float
+        Years the persons data cover, as the board report's ``years``.
     seed : int
         Seed of every random step.
     disclosure_threshold : int
@@ -102,6 +117,10 @@ class UpdateConfig:
     previous_persons: str | None = None
     demo_persons: int = DEMO_PERSONS
     shortlist_size: int = SHORTLIST_SIZE
+    model: str = DEFAULT_MODEL
+    themes: list[str] | None = None
+    criteria_scores: str | None = None
+    years: float = 1.0
     seed: int = DEMO_SEED
     disclosure_threshold: int = DISCLOSURE_THRESHOLD
     fix_after: int | None = None
@@ -149,6 +168,8 @@ class UpdateConfig:
         ):
             problems.append(("ambitions", "must map priorities to numbers", self.ambitions))
         problems += shared_setting_problems(self)
+        if not (math.isfinite(self.years) and self.years > 0):
+            problems.append(("years", "must be more than 0", self.years))
         if self.fix_after is not None and self.fix_after < 12:
             problems.append(("fix_after", "must be 12 or more", self.fix_after))
         return problems
@@ -177,6 +198,10 @@ _TYPES: Final[dict[str, tuple[type, ...]]] = {
     "previous_persons": (str, type(None)),
     "demo_persons": (int,),
     "shortlist_size": (int,),
+    "model": (str,),
+    "themes": (list, type(None)),
+    "criteria_scores": (str, type(None)),
+    "years": (float, int),
     "seed": (int,),
     "disclosure_threshold": (int,),
     "fix_after": (int, type(None)),
@@ -218,6 +243,18 @@ _TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
     ("previous_persons", '"persons-2025.parquet"', "The data the priorities were agreed on."),
     ("persons", '"persons-2026.parquet"', "Newer data: shows what would enter or leave."),
     ("shortlist_size", str(SHORTLIST_SIZE), "Shortlist size when it comes from previous_persons."),
+    (
+        "model",
+        f'"{DEFAULT_MODEL}"',
+        "Segmentation model, as the board report's (a built-in model or a rules file).",
+    ),
+    ("themes", '["my_themes"]', "Folders of your own theme files, as the board report's."),
+    (
+        "criteria_scores",
+        '"criteria.csv"',
+        "The filled criteria template, as the board report's (else the shortlist may differ).",
+    ),
+    ("years", "1.0", "Years the persons data cover, as the board report's."),
     ("demo_persons", str(DEMO_PERSONS), 'Persons in the demo system (with "demo" data).'),
     ("fix_after", "24", "Fix each chart's limits on its first so many months (12 or more)."),
     ("rebase", '["2025-04"]', "Recalculate limits from these months (a change you made)."),
@@ -282,11 +319,12 @@ def load_update_config(path: str | os.PathLike[str]) -> UpdateConfig:
     for key, what in (
         ("system_name", "the name of the system"),
         ("period", 'what the update covers, such as "January to March 2026"'),
+        ("series", 'the indicator series file (or "demo" for the demo system\'s)'),
     ):
         if key not in raw:
             raise ValueError(f"{source}: '{key}' is missing ({what}).")
     folder = source.resolve().parent
-    for key in ("series", "persons", "previous_persons", "decision_log"):
+    for key in ("series", "persons", "previous_persons", "decision_log", "criteria_scores"):
         value = raw.get(key)
         if isinstance(value, str) and value != DEMO:
             raw[key] = resolve_path(value, folder)
@@ -294,7 +332,10 @@ def load_update_config(path: str | os.PathLike[str]) -> UpdateConfig:
                 raise FileNotFoundError(
                     f"{source}: '{key}' names {raw[key]}, which does not exist."
                 )
-    return UpdateConfig(**raw, source=str(source))
+    resolve_model_and_themes(raw, folder)
+    config = UpdateConfig(**raw, source=str(source))
+    check_model_and_themes(config, source)
+    return config
 
 
 def demo_update_config(

@@ -31,7 +31,10 @@ from toolkit.segment._sources import (
     READERS_ONLY_SUFFIXES,
     ROW_COLUMN,
     Source,
+    check_same_columns,
     csv_header,
+    file_names,
+    parquet_columns,
     resolve_files,
     suffix,
     with_row_numbers,
@@ -196,7 +199,11 @@ def file_source(
 
     The header is checked first (:func:`toolkit.data.readers.persons_column_problems`): a
     header the readers refuse, or one that cannot be read, is handed to them for their
-    message (see :func:`_hand_to_readers`).
+    message (see :func:`_hand_to_readers`). Several files must have the same columns (CSV
+    files in the same order; Parquet files' columns are read from their footers), or are
+    refused naming what each lacks or has besides
+    (:func:`toolkit.segment._sources.check_same_columns`): read together by name, a column
+    one file lacks would be blank in all its rows.
     """
     import duckdb
 
@@ -208,16 +215,14 @@ def file_source(
     try:
         if kind == "csv":
             headers = [[name.strip() for name in csv_header(name)] for name in files]
+            check_same_columns(files, headers, ordered=True, label=label, source=path)
             header = headers[0]
-            for name, other in zip(files[1:], headers[1:], strict=True):
-                if other != header:
-                    raise DataContractError(
-                        f"{label}: {name} has different columns from {files[0]}; files read "
-                        "together must have the same header.",
-                        source=path,
-                    )
             columns = [(name, "VARCHAR") for name in header]
         else:
+            # Read together by name, a column one file lacks would be blank in its rows.
+            stored = parquet_columns(files) if len(files) > 1 else None
+            if stored is not None:
+                check_same_columns(files, stored, ordered=False, label=label, source=path)
             described = con.con.execute(
                 f"DESCRIBE {raw_query(files, kind, None, located=False)}"
             ).fetchall()
@@ -334,6 +339,7 @@ def check_files(con: Any, contract: FileContract) -> int:
     except duckdb.Error as error:
         rows, counts, reason = -1, [], _first_line(error)
     if rows > 0 and not any(counts) and not duplicated:
+        _warn_written_blanks(con, contract)
         return rows
     engine_can_tell = rows > 0 and (
         not _readable_by_readers(contract.files)
@@ -349,6 +355,7 @@ def check_files(con: Any, contract: FileContract) -> int:
         )
     )
     if engine_can_tell:
+        _warn_written_blanks(con, contract)
         _raise_from_engine(con, contract, counts, duplicated)
     if rows == 0 and not _readable_by_readers(contract.files):
         raise DataContractError(
@@ -358,6 +365,62 @@ def check_files(con: Any, contract: FileContract) -> int:
     frame = _read_with_readers(contract.files, contract.label, contract.path, reason)
     _replace_view(con, contract, frame)
     return len(frame)
+
+
+def written_blanks_in_files(con: Any, contract: FileContract) -> list[str]:
+    """Say where text such as "NA" or "NULL" was read as blank in CSV files, as the readers do.
+
+    One scan of the files as text (only on the path where some value needed standardising,
+    which such a text does): for each column, how many cells hold one of the readers'
+    :data:`~toolkit.data.files.WRITTEN_BLANKS`, the first rows and the texts, worded by
+    :func:`toolkit.data.files.written_blank_note` (with each file's name when there are
+    several). Parquet files hold typed values, so nothing is said for them.
+    """
+    from toolkit.data.files import WRITTEN_BLANKS, written_blank_note
+    from toolkit.segment._engine_contract import quoted
+    from toolkit.segment._engine_sql import listed
+
+    if contract.kind != "csv":
+        return []
+    header = [name for name, _ in contract.columns]
+    raw = raw_query(contract.files, contract.kind, header, located=True)
+    texts = listed(WRITTEN_BLANKS)
+    measures = []
+    for name in header:
+        column, hit = quoted(name), f"{quoted(name)} IN {texts}"
+        measures += [
+            f"count_if({hit})",
+            f"min_by({ROW_COLUMN}, {ROW_COLUMN}, {MAX_EXAMPLES}) FILTER (WHERE {hit})",
+            f"histogram({column}) FILTER (WHERE {hit})",
+            f"min_by({column}, {ROW_COLUMN}, {MAX_EXAMPLES}) FILTER (WHERE {hit})",
+        ]
+    found = con.con.execute(
+        f"SELECT {FILE_COLUMN}, {', '.join(measures)} FROM ({raw}) GROUP BY {FILE_COLUMN} "
+        f"ORDER BY {FILE_COLUMN}"
+    ).fetchall()
+    starts = _csv_starts(con, raw, contract.files)
+    names = file_names(contract.files)
+    notes = []
+    for file, *values in found:
+        for index, name in enumerate(header):
+            count, rows, histogram, first = values[4 * index : 4 * index + 4]
+            if not count:
+                continue
+            appearance = {text: order for order, text in reversed(list(enumerate(first)))}
+            ordered = sorted(histogram, key=lambda t: (-histogram[t], appearance.get(t, 99), t))
+            shown = [int(row) - starts[str(file)] for row in sorted(rows)]
+            note = written_blank_note(name, int(count), shown, ordered)
+            notes.append(f"{names[str(file)]}: {note}" if len(contract.files) > 1 else note)
+    return notes
+
+
+def _warn_written_blanks(con: Any, contract: FileContract) -> None:
+    """Warn, as :func:`toolkit.data.read_persons` warns, of text read as blank in CSV files."""
+    from toolkit._params import warn
+
+    notes = written_blanks_in_files(con, contract)
+    if notes:
+        warn(f"{contract.label}: {'; '.join(notes)}.", UserWarning, to_user=True)
 
 
 def _has_blank_lines(path: str) -> bool:
@@ -519,8 +582,9 @@ def _raise_from_engine(
             )
         )
     several = len(contract.files) > 1
+    names = file_names(contract.files)
     problems = [
-        to_problem(failure, several_files=several, no_rows=None)
+        to_problem(failure, several_files=several, no_rows=None, names=names)
         for failure in in_contract_order(failures)
     ]
     raise_problems(problems, label=contract.label, source=contract.path, first_row=2)

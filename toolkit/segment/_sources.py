@@ -127,6 +127,137 @@ def csv_header(path: str) -> list[str]:
         return next(csv.reader(handle, dialect=dialect), [])
 
 
+#: Most column names a message lists before saying how many more.
+_NAMES_SHOWN = 8
+
+
+def file_names(files: Sequence[str]) -> dict[str, str]:
+    """Return what messages call each of several files: its path below their common folder.
+
+    Files of one folder are called by their names (``part_1.parquet``); files of a glob
+    such as ``"extracts/*/persons.parquet"`` by their paths below the folder they share
+    (``a/persons.parquet``, ``b/persons.parquet``), so that files of the same name are told
+    apart. One file keeps its path as given.
+
+    Parameters
+    ----------
+    files : sequence of str
+        The files, as :func:`resolve_files` returns them.
+
+    Returns
+    -------
+    dict of str to str
+        Each file's name for messages.
+    """
+    if len(files) < 2:
+        return {name: name for name in files}
+    try:
+        root = os.path.commonpath([os.path.dirname(os.path.abspath(name)) for name in files])
+    except ValueError:  # on different drives: no folder in common
+        return {name: name for name in files}
+    return {name: Path(os.path.relpath(os.path.abspath(name), root)).as_posix() for name in files}
+
+
+def parquet_columns(files: Sequence[str]) -> list[list[str]] | None:
+    """Return each Parquet file's column names, read from its footer (not its data).
+
+    ``None`` when a file's footer cannot be read: the engine's scan then says why.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        return [list(pq.read_schema(name).names) for name in files]
+    except (OSError, pa.ArrowException):
+        return None
+
+
+def _named(columns: Sequence[str]) -> str:
+    shown = ", ".join(repr(name) for name in columns[:_NAMES_SHOWN])
+    more = len(columns) - _NAMES_SHOWN
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
+def check_same_columns(
+    files: Sequence[str],
+    columns: Sequence[Sequence[str]],
+    *,
+    ordered: bool,
+    label: str,
+    source: str,
+) -> None:
+    """Refuse files read together unless they have the same columns, naming what differs.
+
+    Each file is compared with the one holding most of the persons contract's columns (the
+    first of them, should several tie): a file that lacks some of its columns, or has
+    others besides, is named with those columns, so that no column is read as blank in the
+    rows of the files that lack it. CSV files (``ordered``) must also have their columns in
+    the same order, as their values are read by position. At most
+    :data:`~toolkit.data.problems.MAX_EXAMPLES` files are named, then how many more differ.
+
+    Parameters
+    ----------
+    files : sequence of str
+        The files, as given.
+    columns : sequence of sequence of str
+        Each file's column names, in the files' order.
+    ordered : bool
+        Whether the columns' order must match too.
+    label : str
+        What the message calls the files together.
+    source : str
+        The path, folder or glob as given, kept on the error.
+
+    Raises
+    ------
+    DataContractError
+        If some file's columns differ from the others'.
+    """
+    from toolkit.data.problems import MAX_EXAMPLES, fail
+    from toolkit.data.schemas import PERSONS_RULES
+
+    if len(files) < 2:
+        return
+    known = [sum(name in PERSONS_RULES for name in names) for names in columns]
+    first = known.index(max(known))
+    reference = list(columns[first])
+    differences = []
+    strangers = False  # a file without person_id among persons files: not a persons file
+    for name, names in zip(files, columns, strict=True):
+        lacks = [column for column in reference if column not in names]
+        besides = [column for column in names if column not in reference]
+        what = []
+        if lacks:
+            what.append(f"it lacks {_named(lacks)}")
+        if besides:
+            what.append(f"it has {_named(besides)} besides")
+        if not what and ordered and list(names) != reference:
+            what.append("the same columns in another order")
+        strangers = strangers or ("person_id" in lacks)
+        if what:
+            differences.append(
+                f"{name} has different columns from {files[first]} ({'; '.join(what)})"
+            )
+    if differences:
+        more = len(differences) - MAX_EXAMPLES
+        differences = differences[:MAX_EXAMPLES]
+        if more > 0:
+            differences.append(f"and {more:,} more file{'s differ' if more > 1 else ' differs'}")
+        hint = (
+            " Point at the persons files alone (a file, or a glob such as "
+            f"'extracts/persons_*{suffix(files[first])}')."
+            if strangers
+            else ""
+        )
+        fail(
+            label,
+            "same_columns",
+            f"{'; '.join(differences)}; files read together must have the same "
+            f"{'header' if ordered else 'columns'}.{hint}",
+            source=source,
+        )
+
+
 def check_required_columns(columns: Sequence[str], label: str) -> None:
     """Refuse a persons table that lacks a column every cube reads, naming them.
 

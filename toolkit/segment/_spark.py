@@ -20,6 +20,8 @@ from toolkit.segment._sources import (
     FILE_COLUMN,
     ROW_COLUMN,
     Source,
+    check_same_columns,
+    parquet_columns,
     resolve_files,
     suffix,
     with_row_numbers,
@@ -75,6 +77,9 @@ def _spark_table(con: Any, session: SparkSession, persons: Any, views: list[str]
             files, kind = resolve_files(persons)
         label = files[0] if len(files) == 1 else f"{text} ({len(files)} files)"
         if kind == "parquet":
+            stored = parquet_columns(files) if len(files) > 1 else None
+            if stored is not None:  # as on DuckDB: no column read as blank in some files
+                check_same_columns(files, stored, ordered=False, label=label, source=path)
             spark_frame = session.read.parquet(*files)
         else:
             spark_frame = session.read.csv(files, header=True, inferSchema=True)

@@ -177,14 +177,26 @@ def _shown(column: str, value: str | None) -> str | None:
         return show_value(value)
 
 
-def to_problem(failure: Failure, *, several_files: bool, no_rows: str | None) -> Problem:
-    """Word one failure as the readers word theirs (a :class:`~toolkit.data.problems.Problem`)."""
+def to_problem(
+    failure: Failure,
+    *,
+    several_files: bool,
+    no_rows: str | None,
+    names: Mapping[str, str] | None = None,
+) -> Problem:
+    """Word one failure as the readers word theirs (a :class:`~toolkit.data.problems.Problem`).
+
+    With several files, each example row names its file: by ``names`` (a file's path below
+    the files' common folder, which tells apart files of one name in different folders),
+    else by its bare name.
+    """
     singular, plural = failure.phrases
     count = failure.count
     show_values = failure.check != "not_blank"
     details = []
     for file, row, value in failure.examples:
-        where = f"row {row}" + (f" of {Path(file).name}" if several_files and file else "")
+        named = (names or {}).get(file) or Path(file).name if file else ""
+        where = f"row {row}" + (f" of {named}" if several_files and file else "")
         shown = None
         if show_values and value is not None:
             shown = show_value(value) if failure.typed else _shown(failure.column, value)

@@ -85,7 +85,8 @@ class SegmentationModel:
     origin : str
         Where the rules come from: a file path or ``"built-in model 'name'"``.
     title : str or None
-        Readable title.
+        Readable title (a rules file without one: its name in words, "my_rules" reading
+        "My rules").
     reference : str or None
         Citation of the published model the rules operationalise.
     labels : mapping of str to str
@@ -295,12 +296,18 @@ def _model_from_mapping(
     labels = header.get("labels", {})
     if not isinstance(labels, Mapping) or not all(isinstance(v, str) for v in labels.values()):
         raise RuleError("[model.labels] must map segments to text.", source=origin)
+    name = _text(header.get("name", default_name), "[model] name", origin)
+    title = header.get("title")
+    if title is not None:
+        title = _text(title, "[model] title", origin)
     return SegmentationModel(
-        name=_text(header.get("name", default_name), "[model] name", origin),
+        name=name,
         rules=tuple(rules),
         segments=segments,
         origin=origin,
-        title=header.get("title"),
+        # Captions and the report's methods name the model: without a title, its name in
+        # words ("my_rules" reads "My rules").
+        title=title if title is not None else name.replace("_", " ").strip().capitalize(),
         reference=header.get("source"),
         labels=dict(labels),
     )

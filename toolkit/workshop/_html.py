@@ -24,7 +24,12 @@ from urllib.parse import quote
 
 import numpy as np
 
-from toolkit.prioritise.theme_measures import format_estimate, format_money
+from toolkit.prioritise.theme_measures import (
+    format_estimate,
+    format_money,
+    is_one,
+    lower_first,
+)
 from toolkit.style import (
     NHS_AQUA_GREEN,
     NHS_BLACK,
@@ -332,14 +337,6 @@ def sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def lower_first(text: str) -> str:
-    """Lower-case the first letter unless the first word is an acronym ("A&E", "COPD")."""
-    first = text.split(" ", 1)[0]
-    if len(first) > 1 and first[:2].isupper():
-        return text
-    return text[:1].lower() + text[1:]
-
-
 def plain_phrase(name: str, phrase: str) -> str:
     """Return the plain phrase of a criterion: :data:`PLAIN_CRITERIA`'s, else its own."""
     override = PLAIN_CRITERIA.get(name, (None, ""))[0]
@@ -412,7 +409,8 @@ def facts_line(row: Mapping[str, object]) -> str:
     parts = []
     persons = _finite(row.get("persons"))
     if persons is not None:
-        parts.append(f"{format_estimate(persons)} people")
+        counted = format_estimate(persons)
+        parts.append(f"{counted} {'person' if is_one(counted) else 'people'}")
     events = _finite(row.get("events_a_year"))
     if events is not None:
         what = row.get("outcome_label")

@@ -427,6 +427,10 @@ class WorkshopServer:
         return statuses[0]
 
 
+#: Most tables one server keeps kernels warm for (a room of 10 to 15 tables, and room to spare).
+MAX_ROOM_TABLES = 40
+
+
 def _check_int(value: object, parameter: str, low: int, high: int, caller: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(
@@ -565,7 +569,7 @@ def start_server(
     _check_int(port, "port", 0, 65535, caller)
     if facilitator_port is not None:
         _check_int(facilitator_port, "facilitator_port", 0, 65535, caller)
-    _check_int(tables, "tables", 1, 40, caller)
+    _check_int(tables, "tables", 1, MAX_ROOM_TABLES, caller)
     _check_int(cull_seconds, "cull_seconds", 5, 86_400, caller)
     if not isinstance(ip, str) or not ip:
         raise TypeError(f"The 'ip' parameter of {caller} must be a str. Got {ip!r} instead.")
@@ -700,6 +704,10 @@ def serve(
     int
         0 when stopped by Ctrl+C or SIGTERM, else Voila's exit status.
     """
+    # Checked before saying anything is starting (start_server checks them again).
+    _check_int(tables, "tables", 1, MAX_ROOM_TABLES, "serve")
+    if config is not None and not Path(config).expanduser().is_file():
+        raise FileNotFoundError(f"The workshop configuration {str(config)!r} does not exist.")
     if config is None:
         print("No --config given: serving the demo workshop on synthetic data.", flush=True)
     print(f"Starting the workshop for {tables} tables (warming a kernel for each) ...", flush=True)
