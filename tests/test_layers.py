@@ -98,3 +98,12 @@ def test_data_problems_are_worded_by_one_public_module():
         if names:
             wrong[name] = names
     assert not wrong, f"import the public names of toolkit.data.problems instead: {wrong}"
+
+
+def test_no_module_is_longer_than_800_lines():
+    """Issue 17: a module holds one job; none of the toolkit's passes 800 lines."""
+    lengths = {
+        str(path.relative_to(PACKAGE)): len(path.read_text(encoding="utf-8").splitlines())
+        for path in PACKAGE.rglob("*.py")
+    }
+    assert lengths and {name: n for name, n in lengths.items() if n > 800} == {}

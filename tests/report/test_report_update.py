@@ -20,6 +20,7 @@ from toolkit.report.update import (
     prepare_update,
     priorities_table,
     priority_chart,
+    priority_sentences,
     update_config_keys,
     update_config_template,
     update_provenance,
@@ -394,7 +395,9 @@ def test_quarterly_series_are_worded_in_quarters(tmp_path):
     assert "fixed on the first 12 quarters" in provenance
     assert "Series with any quarter of 1 to 9 events" in provenance
     table = priorities_table(update).cells
-    assert table["Latest"].tolist() == ["Jan–Mar 2026"]
+    assert table["Latest"].tolist() == ["Jan-Mar 2026"]
+    (line,) = [text for _, text in priority_sentences(update)]
+    assert "in Jan-Mar 2026" in line and "January 2026" not in line
     row = update.followup.priorities.iloc[0]
     assert "limits from all its 12 points" in row["note"]
 

@@ -11,10 +11,8 @@ from __future__ import annotations
 import csv
 import os
 import re
-import zipfile
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -22,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from toolkit.data import iod
+from toolkit.data._excel_errors import error_cells, excel_errors
 from toolkit.data.columns import Table, normalise_name
-from toolkit.data.problems import MAX_EXAMPLES, fail, raise_problems, row_problem
+from toolkit.data.problems import MAX_EXAMPLES, fail
 from toolkit.data.schemas import AREAS_RULES, CUBE_RULES, PERSONS_RULES, blank_mask, default_text
 
 #: How many rows at the top of an Excel sheet are searched for the header row.
@@ -552,96 +551,6 @@ def find_table_sheet(path: Path, names: Collection[str]) -> tuple[str | None, li
     return best[1], sheets
 
 
-#: Excel's error value that means "not available": read as blank and noted, as the text is.
-EXCEL_NOT_AVAILABLE: Final[str] = "#N/A"
-
-
-def _has_error_cells(path: Path) -> bool:
-    """Whether any sheet of an .xlsx workbook holds an error cell (``t="e"`` in its XML).
-
-    A fast look at the raw XML, so that the common workbook without errors is not read a
-    second time cell by cell.
-    """
-    try:
-        with zipfile.ZipFile(path) as archive:
-            for name in archive.namelist():
-                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                    with archive.open(name) as part:
-                        tail = b""
-                        while chunk := part.read(1 << 20):
-                            if b't="e"' in tail + chunk:
-                                return True
-                            tail = chunk[-8:]
-    except (OSError, zipfile.BadZipFile):
-        return False
-    return False
-
-
-def _error_cells(path: Path, sheet: str | int) -> list[tuple[int, int, str]]:
-    """Return the error cells of one sheet, which pandas reads as blank without a word.
-
-    Each is (row, column), from 1 as Excel numbers them, and the error ("#DIV/0!",
-    "#N/A"...). Our own scan: pandas' Excel reader gives no way to tell an error cell from
-    an empty one.
-    """
-    if not _has_error_cells(path):
-        return []
-    import openpyxl
-
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        worksheet = workbook[sheet] if isinstance(sheet, str) else workbook.worksheets[sheet]
-        return [
-            (cell.row, cell.column, str(cell.value))
-            for row in worksheet.iter_rows()
-            for cell in row
-            if getattr(cell, "data_type", None) == "e"
-        ]
-    finally:
-        workbook.close()
-
-
-def _excel_errors(
-    data: pd.DataFrame, errors: list[tuple[int, int, str]], first_row: int, label: str, source: str
-) -> pd.DataFrame:
-    """Note Excel's #N/A cells as written blanks; refuse the other errors, column by column.
-
-    ``errors`` are the sheet's error cells (:func:`_error_cells`); ``first_row`` is the
-    sheet row of ``data``'s first row. #N/A becomes the text "#N/A", which
-    :func:`blank_written` reads as blank and notes, as it does the same text typed in. Any
-    other error (#DIV/0!, #REF!, #VALUE!...) is a formula that failed: its value is
-    unknown, so the file is refused, naming each column, its rows and the errors.
-    """
-    failed: dict[int, list[tuple[int, str]]] = {}
-    data = data.copy()
-    for row, column, error in errors:
-        position, index = row - first_row, column - 1
-        if position < 0 or index >= data.shape[1]:
-            continue  # above the header, or outside the table
-        if error == EXCEL_NOT_AVAILABLE:
-            data.iat[position, index] = error
-        else:
-            failed.setdefault(index, []).append((position, error))
-    if failed:
-        problems = []
-        for index, cells in sorted(failed.items()):
-            problem = row_problem(
-                str(data.columns[index]),
-                "excel_error",
-                (
-                    "is an Excel error, from a formula that failed",
-                    "are Excel errors, from formulas that failed",
-                ),
-                np.array([position for position, _ in cells]),
-                [error for _, error in cells],
-                first_row,
-            )
-            advice = " Correct the formulas in Excel, or paste the values, and save it again."
-            problems.append(replace(problem, sentence=problem.sentence + advice))
-        raise_problems(problems, label=label, source=source, first_row=first_row)
-    return data
-
-
 def _read_excel(
     path: Path, *, sheet: str | int, label: str, source: str
 ) -> tuple[pd.DataFrame, int]:
@@ -691,9 +600,9 @@ def _read_excel(
             line=best + 1,
         )
     data = raw.iloc[best + 1 :].set_axis(names, axis=1).reset_index(drop=True)
-    errors = _error_cells(path, sheet)
+    errors = error_cells(path, sheet)
     if errors:
-        data = _excel_errors(data, errors, best + 2, label, source)
+        data = excel_errors(data, errors, best + 2, label, source)
     return drop_blank_unnamed(_name_written_blanks(blank_written(data))), best + 2
 
 

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit._params import InstanceOf, Interval, validate_params
+from toolkit.monitor._periods import period_label
 from toolkit.monitor._xmr import POINT_TYPES
 from toolkit.style import NHS_BLUE, NHS_MID_GREY, NHS_ORANGE, NHS_PURPLE
 
@@ -367,7 +368,7 @@ def _trailing(table: pd.DataFrame, point_types: set[str]) -> pd.DataFrame:
         "data": ["data-frame"],
         "summary": _SUMMARY,
         "value_label": ["str"],
-        "period_format": ["str"],
+        "period_format": ["str", None],
         "decimals": [Interval(Integral, 0, None, closed="left"), None],
         "value_suffix": ["str"],
         "target_word": ["str"],
@@ -379,7 +380,7 @@ def describe_spc(
     summary: Any,
     *,
     value_label: str,
-    period_format: str = "%B %Y",
+    period_format: str | None = None,
     decimals: int | None = None,
     value_suffix: str = "",
     target_word: str = "target",
@@ -395,8 +396,11 @@ def describe_spc(
     value_label : str
         What the values measure, with units, as on the chart's y axis ("Emergency admissions
         per 1,000 people"); it opens the sentence on the latest value.
-    period_format : str
-        ``strftime`` format of the periods named ("%B %Y" gives "March 2025").
+    period_format : str, optional
+        ``strftime`` format of the periods named ("%B %Y" gives "March 2025"). By default
+        each period is named as its frequency reads: "March 2025" for a month, "Jan-Mar
+        2025" for a quarter (:func:`~toolkit.monitor.period_label`), "2024/25" for a year
+        starting in April, "2025" for a calendar year.
     decimals : int, optional
         Decimal places of the latest value and the target; by default 0 from 100, 1 from 1,
         2 from 0.1 and 3 below.
@@ -425,7 +429,16 @@ def describe_spc(
     variation = str(row.get("variation"))
 
     def when(value: Any) -> str:
-        return _as_timestamp(value).strftime(period_format)
+        stamp = _as_timestamp(value)
+        if period_format is not None:
+            return stamp.strftime(period_format)
+        if frequency.code == "Q":
+            return period_label(stamp, "quarter")
+        if frequency.code == "Y":
+            return period_label(stamp, "financial_year" if stamp.month == 4 else "year")
+        if frequency.code in ("D", "W"):
+            return f"{stamp.day} {stamp:%B %Y}"
+        return stamp.strftime("%B %Y")
 
     def count(number: int) -> str:
         return f"{number} {frequency.unit if number == 1 else frequency.units}"

@@ -1,4 +1,4 @@
-"""The quarterly update: the agreed priorities followed month by month, for the board.
+"""The quarterly update: the agreed priorities followed period by period, for the board.
 
 ``pophealth monitor --config CONFIG --out DIR`` runs ``reports/quarterly_update.ipynb``
 with papermill, as the board report is run (:mod:`toolkit.report.build`): HTML with no code,
@@ -32,6 +32,7 @@ from typing import Any, Final
 import pandas as pd
 
 from toolkit.defaults import DEMO_PERSONS, DEMO_SEED
+from toolkit.report._update_checks import check_update_keys, outcomes_followed
 from toolkit.report.build import OutputNames, ReportResult, build_in_folder
 from toolkit.report.config import DEMO
 from toolkit.report.tables import BoardTable, BoardText, TableColumn, board_table, heading, sentence
@@ -112,122 +113,6 @@ def _themes(config: UpdateConfig):
     from toolkit.prioritise import THEME_LIBRARY, load_themes
 
     return None if config.themes is None else load_themes([THEME_LIBRARY, *config.themes])
-
-
-def _listed(values: Any, most: int = 12) -> str:
-    """Up to ``most`` values quoted, then how many more."""
-    values = sorted(values)
-    shown = ", ".join(repr(value) for value in values[:most])
-    return shown + (f" and {len(values) - most} more" if len(values) > most else "")
-
-
-def _outcomes_followed(
-    series: pd.DataFrame, configured: dict[str, str], prioritised_on: dict[str, str]
-) -> dict[str, str]:
-    """Return the outcome followed for each priority that has one.
-
-    The configuration's, else the one it was prioritised on when the series table has
-    series of it; else none (all its series are followed).
-    """
-    followed = dict(configured)
-    for item, outcome in prioritised_on.items():
-        if item not in followed and _has_outcome(series, item, outcome):
-            followed[item] = outcome
-    return followed
-
-
-def _has_outcome(series: pd.DataFrame, item: str, outcome: str) -> bool:
-    """Return whether the series table has series of ``outcome`` for theme or series ``item``."""
-    if "outcome" not in series.columns:
-        return False
-    mine = series["series"].astype(str) == item
-    if "theme" in series.columns:
-        mine |= series["theme"].astype(str) == item
-    return bool((series.loc[mine, "outcome"].astype(str) == outcome).any())
-
-
-def check_update_keys(config: UpdateConfig, series: pd.DataFrame) -> None:
-    """Refuse configuration keys that do not fit the series table, each named with its key.
-
-    Checked before anything is computed (and before papermill runs the update): the
-    ``priorities`` the series table has; ``outcomes``, ``ambitions`` and ``ambitions_by``
-    naming only priorities (when they are given), each outcome one its priority's series
-    have; each ``ambitions_by`` a date or month; each ``rebase`` period one of the series'.
-
-    Raises
-    ------
-    ValueError
-        Listing every problem, headed by the configuration file.
-    """
-    from difflib import get_close_matches
-
-    ids = set(series["series"].dropna().astype(str))
-    themes = set(series["theme"].dropna().astype(str)) if "theme" in series.columns else set()
-    problems = []
-    if config.priorities is not None:
-        for item in config.priorities:
-            if item in ids | themes:
-                continue
-            close = get_close_matches(item, sorted(themes | ids), n=1)
-            problems.append(
-                f"'priorities' names {item!r}, which the series table has neither as a theme "
-                "nor as a series id"
-                + (
-                    f" (did you mean {close[0]!r}?)"
-                    if close
-                    else f" (its themes: {_listed(themes) or 'none'}; its series ids: "
-                    f"{_listed(ids)})"
-                )
-            )
-        wanted = list(config.priorities)
-        for key in ("outcomes", "ambitions", "ambitions_by"):
-            for item in getattr(config, key) or {}:
-                if item not in wanted:
-                    close = get_close_matches(item, wanted, n=1)
-                    problems.append(
-                        f"'{key}' names {item!r}, which is not one of the priorities"
-                        + (f" (did you mean {close[0]!r}?)" if close else f" ({_listed(wanted)})")
-                    )
-    outcome_of = series["outcome"].astype("string") if "outcome" in series.columns else None
-    for item, outcome in (config.outcomes or {}).items():
-        mine = (series["series"].astype(str) == item) | (
-            series["theme"].astype(str) == item if "theme" in series.columns else False
-        )
-        if not mine.any():
-            continue
-        have = set(outcome_of[mine].dropna()) if outcome_of is not None else set()
-        if outcome not in have:
-            problems.append(
-                f"'outcomes' gives {item!r} the outcome {outcome!r}, which its series do not "
-                f"have ({'their outcomes: ' + _listed(have) if have else 'they name no outcome'})"
-            )
-    for item, when in (config.ambitions_by or {}).items():
-        if not isinstance(when, str) or pd.isna(pd.to_datetime(when, errors="coerce")):
-            problems.append(
-                f"'ambitions_by' gives {item!r} {when!r}, which is not a date or month such as "
-                '"2027-03"'
-            )
-    periods = pd.to_datetime(series["period"], errors="coerce").dropna()
-    for when in config.rebase or []:
-        moment = pd.to_datetime(when, errors="coerce") if isinstance(when, str) else pd.NaT
-        if pd.isna(moment):
-            problems.append(
-                f"'rebase' has {when!r}, which is not a period such as \"2025-04\" (a month) or "
-                "the first month of a quarter or year"
-            )
-        elif len(periods) and not (periods == moment).any():
-            problems.append(
-                f"'rebase' has {when!r}, which is none of the series' periods (they run from "
-                f"{periods.min():%B %Y} to {periods.max():%B %Y})"
-            )
-    if problems:
-        where = f"{config.source}: " if config.source else ""
-        count = len(problems)
-        raise ValueError(
-            f"{where}{count} key{'s' if count != 1 else ''} of the quarterly update "
-            f"configuration do{'es' if count == 1 else ''} not fit the series table:\n"
-            + "\n".join(f" - {problem}." for problem in problems)
-        )
 
 
 def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
@@ -318,7 +203,7 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
         if config.ambitions is None:
             from toolkit.monitor.demo import DEMO_AMBITION_REDUCTION, demo_ambitions
 
-            followed = _outcomes_followed(series, outcomes, prioritised_on)
+            followed = outcomes_followed(series, outcomes, prioritised_on)
             invented = demo_ambitions(
                 series, {item: followed[item] for item in agreed if item in followed}
             )
@@ -338,7 +223,7 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
         series = read_series(config.series)
         series_note = f"Indicator series from {Path(config.series).name}."
     check_update_keys(config, series)
-    outcomes = _outcomes_followed(series, outcomes, prioritised_on)
+    outcomes = outcomes_followed(series, outcomes, prioritised_on)
     wanted["outcome"] = [outcomes.get(item) for item in agreed]
     followup = follow_priorities(
         series,
@@ -586,6 +471,7 @@ def at_a_glance(update: QuarterlyUpdate) -> BoardText:
 
 def priorities_table(update: QuarterlyUpdate) -> BoardTable:
     """Return the table of priorities: latest value, variation and assurance in words."""
+    from toolkit.monitor import period_label
     from toolkit.monitor.charts import format_value, icon_labels
 
     rows = []
@@ -597,7 +483,11 @@ def priorities_table(update: QuarterlyUpdate) -> BoardTable:
                 "measure": (
                     _value_label(pd.Series(row)) if isinstance(row["series_label"], str) else ""
                 ),
-                "latest": _period_words(row) if row["shown"] else "[x]",
+                "latest": (
+                    period_label(row["last_period"], str(row.get("frequency") or "month"))
+                    if row["shown"]
+                    else "[x]"
+                ),
                 "value": format_value(row["last_value"]) if row["shown"] else "[x]",
                 "variation": (words.get("variation_caption") or "") if row["shown"] else "",
                 "assurance": (
@@ -637,20 +527,6 @@ def _place(summary: Mapping[str, Any]) -> str:
     return place.strip() if isinstance(place, str) and place.strip() else "Whole system"
 
 
-def _period_words(row: Mapping[str, Any]) -> str:
-    """Return the latest period as a board reads it: "Mar 2026", "Jan–Mar 2026", "2025/26"."""
-    start = pd.Timestamp(row["last_period"])
-    frequency = str(row.get("frequency") or "month")
-    if frequency == "quarter":
-        end = start + pd.DateOffset(months=2)
-        return f"{start:%b}–{end:%b %Y}"
-    if frequency == "financial_year":
-        return f"{start.year}/{(start.year + 1) % 100:02d}"
-    if frequency == "year":
-        return f"{start.year}"
-    return f"{start:%b %Y}"
-
-
 def priority_chart(update: QuarterlyUpdate, priority: str):
     """Return the Making Data Count chart of one priority (None when it is not charted)."""
     from toolkit.monitor import spc_chart
@@ -676,7 +552,7 @@ def chart_alt_text(update: QuarterlyUpdate, priority: str) -> str:
     ids = update.followup.priorities["priority"]
     for item, (label, text) in zip(ids, priority_sentences(update), strict=True):
         if item == priority:
-            return f"Statistical process control chart of {label}, month by month. {text}"
+            return f"Statistical process control chart of {label}, period by period. {text}"
     return f"Statistical process control chart of {priority}."
 
 
