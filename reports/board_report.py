@@ -85,7 +85,9 @@ places, segments, linked = board.places, board.segments, board.linked
 report.report_title(config)
 
 # %% tags=["nbval-check-output"]
-report.decision_box(priorities, config=config, synthetic=inputs.synthetic)
+report.decision_box(
+    priorities, config=config, synthetic=inputs.synthetic, room=board.room, workshop=board.workshop
+)
 
 # %% tags=["nbval-check-output"]
 report.at_a_glance(
@@ -97,6 +99,8 @@ report.at_a_glance(
     config=config,
     linked=linked,
     areas_note=inputs.areas_note,
+    room=board.room,
+    workshop=board.workshop,
 )
 
 # %% [markdown]
@@ -191,8 +195,8 @@ report.place_table(
 # intervention could avoid, with its published source. Themes are compared on the size of the
 # prize, inequality, burden, strength of evidence, Core20PLUS5 and time to impact, and, where
 # the analysts filled in the criteria template, on what communities said and feasibility too;
-# the note under the table gives the criteria and their weights. The shortlist keeps one
-# priority per theme.
+# the note under the table says how the score is made. The shortlist keeps one priority per
+# theme.
 
 # %% tags=["nbval-check-output"]
 report.shortlist_table(priorities, period=config.period, threshold=threshold, linked=linked)

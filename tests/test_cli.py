@@ -190,3 +190,18 @@ def test_workshop_checks_its_options_before_saying_it_starts(tmp_path, capsys):
     said = capsys.readouterr()
     assert "nowhere.toml' does not exist" in said.err
     assert "Starting" not in said.out
+    assert main(["workshop", "--config", str(tmp_path)]) == 2
+    assert "is a folder, not a file: give its workshop.toml" in capsys.readouterr().err
+
+
+def test_validate_says_an_areas_file_is_one(tmp_path, capsys):
+    """`pophealth validate areas.parquet` listed 11 missing persons columns and no way out."""
+    from toolkit.cli import main
+    from toolkit.data import make_demo_system
+
+    path = tmp_path / "areas.parquet"
+    make_demo_system(persons=500, seed=1).areas.drop(columns="geometry").to_parquet(path)
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"check it with `pophealth validate --kind areas {path}`" in err
+    assert main(["validate", "--kind", "areas", str(path)]) == 0

@@ -108,7 +108,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         # bounded memory); other kinds are read by read_persons, as build_cube reads them.
         from toolkit.segment import check_persons_file
 
-        report = check_persons_file(args.path[0])
+        try:
+            report = check_persons_file(args.path[0])
+        except DataContractError as error:
+            raise _with_kind_hint(error, args.path[0]) from None
         files = f" in {len(report.files):,} files" if len(report.files) > 1 else ""
         print(f"{label}: {report.rows:,} rows{files} meet the persons data contract.")
         for note in report.notes:
@@ -118,6 +121,26 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     print(f"{label}: {len(table):,} rows meet the {args.kind} data contract.")
     _print_areas_notes(label, table, shown)
     return 0
+
+
+def _with_kind_hint(error: DataContractError, path: str) -> DataContractError:
+    """Add "check it with --kind areas" to a persons refusal of what looks like an areas file.
+
+    A file without ``person_id`` but with an LSOA code and an IMD decile (as ``pophealth
+    synth`` writes ``areas.parquet`` beside the persons) is probably an areas table.
+    """
+    failures = getattr(error, "failures", None)
+    missing = set()
+    if failures is not None and len(failures):
+        missing = set(failures.loc[failures["check"] == "column_present", "column"].dropna())
+    if "person_id" not in missing or not {"age", "sex"} <= missing:
+        return error
+    return DataContractError(
+        f"{error}\nIt looks like an areas table (no person_id, age or sex): check it with "
+        f"`pophealth validate --kind areas {path}`.",
+        failures=failures,
+        source=getattr(error, "source", None),
+    )
 
 
 def _cmd_cube(args: argparse.Namespace) -> int:

@@ -23,4 +23,15 @@ DEMO_PERSONS: Final[int] = 250_000
 SHORTLIST_SIZE: Final[int] = 5
 SHORTLIST_CAP: Final[int] = 7
 
-__all__ = ["DEFAULT_MODEL", "DEMO_PERSONS", "DEMO_SEED", "SHORTLIST_CAP", "SHORTLIST_SIZE"]
+#: Scores are shown from 0 to 100 everywhere (the workshop, notebooks and report): the
+#: scoring's 0-1 scores times this.
+SCORE_SCALE: Final[float] = 100.0
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "DEMO_PERSONS",
+    "DEMO_SEED",
+    "SCORE_SCALE",
+    "SHORTLIST_CAP",
+    "SHORTLIST_SIZE",
+]

@@ -736,3 +736,19 @@ def test_excel_error_cells_from_failed_formulas_are_refused_with_their_rows(tmp_
     with pytest.raises(DataContractError) as checked:
         check_persons_file(path)
     assert str(checked.value) == message
+
+
+def test_excel_errors_in_columns_no_reader_takes_are_not_refused(tmp_path):
+    """A helper column's #DIV/0! (or a stray #REF! beside the table) is not read: no refusal."""
+    import openpyxl
+
+    path = _persons_with(tmp_path / "persons.xlsx", {})
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.active
+    width = sheet.max_column
+    sheet.cell(row=1, column=width + 1).value = "my_calc"
+    sheet.cell(row=3, column=width + 1).value = "#DIV/0!"
+    sheet.cell(row=4, column=width + 3).value = "#REF!"  # no header: 'Unnamed'
+    workbook.save(path)
+    persons = read_persons(path)
+    assert len(persons) == len(pd.read_csv(GOOD_PERSONS))

@@ -651,3 +651,13 @@ def test_a_trajectory_column_is_drawn_dotted_with_its_legend_entry():
     assert list(lines[0].get_ydata()) == [10.0, 9.0, 8.0]
     legend = [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
     assert "Trajectory to the ambition" in legend and "Ambition" in legend
+
+
+def test_icon_labels_call_the_target_what_the_page_calls_it():
+    """The update's column "Will it meet the ambition?" was answered "Will miss the target"."""
+    labels = icon_labels(make_summary(assurance="consistently_fail"), target_word="ambition")
+    assert labels["assurance_caption"] == "Will miss the ambition"
+    assert labels["assurance"] == "Will not meet the ambition without change"
+    assert icon_labels(make_summary(assurance="consistently_fail"))["assurance_caption"] == (
+        "Will miss the target"
+    )

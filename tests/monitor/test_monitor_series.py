@@ -393,6 +393,12 @@ def test_financial_years_written_with_a_hyphen_get_a_hint_not_made_up_months():
         "between them; if they are financial years, write them with a slash: '2000/01'"
     ) in message
     assert "add the missing periods" not in message and "Feb 2000" not in message
+    # A longer run: "2013-14" on are financial years, "2010-11" to "2011-12" read as months.
+    longer = frame.assign(period=[f"{y}-{(y + 1) % 100:02d}" for y in range(2010, 2022)])
+    assert (
+        "'2010-11' is a month, but series 'a' is in financial years (if it is the financial "
+        "year, write it '2010/11')" in str(_error(validate_series, longer))
+    )
     # months with a real gap keep their list and advice
     months = pd.DataFrame({"series": "a", "value": 1.0, "period": ["2024-01", "2024-03"]})
     assert "add the missing periods" in str(_error(validate_series, months))

@@ -257,6 +257,11 @@ def test_cohorts_within_segments_and_explicit_cohort_columns():
     assert by_segment["candidate"].tolist() == ["a1", "b1", "c1"]
     recorded = score_priorities(table, criteria=plain_criteria(1), cohort=["segment"])
     assert shortlist(recorded, size=3)["candidate"].tolist() == ["a1", "b1", "c1"]
+    # 'quintile', the column's name before this release, still counts, with a warning
+    old = cohort_table().assign(quintile=[1, 2, 1, 1, 1, 1, 1, 1])
+    with pytest.warns(FutureWarning, match="'quintile' column is read as 'imd_quintile'"):
+        old_scored = score_priorities(old, criteria=plain_criteria(1))
+        assert shortlist(old_scored, size=3)["candidate"].tolist() == ["a1", "a2", "b1"]
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 
 import numpy as np
 import pytest
@@ -138,8 +139,61 @@ def test_the_board_asks_agree_with_the_number_of_priorities(evidence, count):
     box = report.decision_box(priorities, config=evidence.config).text
     if count == 1:
         assert "Agree the priority above as the system's focus" in asks, asks
-        assert "asked to agree this priority for" in box and "to follow it with" in box, box
+        assert "asked to agree this priority for" in box and "to follow it in" in box, box
     else:
         assert "Agree the 2 priorities above as the system's focus" in asks, asks
-        assert "asked to agree these 2 priorities for" in box and "to follow them with" in box
+        assert "asked to agree these 2 priorities for" in box and "to follow them in" in box
     assert "1 priorities" not in asks + box
+
+
+def test_page_one_asks_for_the_workshop_s_list_when_there_is_one(evidence, tmp_path):
+    """With a decision log, page 1 asked the board to agree the list at equal weights."""
+    from toolkit.report import read_decision_log
+    from toolkit.report.decision_log import room_answer
+
+    priorities = evidence.priorities
+    names = [criterion.name for criterion in priorities.criteria]
+    store = SubmissionStore(tmp_path / "s.sqlite", criteria=names)
+    # Every table weighs one criterion only: the room's list differs from equal weights.
+    heavy = priorities.criteria[-1].name
+    for table in ("Table 1", "Table 2"):
+        weights = {name: 0.0 for name in names} | {heavy: 10.0}
+        store.submit(
+            "Spring", table, "Residents", weights, [priorities.shortlist["candidate"].iloc[0]]
+        )
+    log = read_decision_log(store.export("Spring", tmp_path / "log.json"))
+    room = room_answer(log, priorities)
+    ranked = list(room.shortlist["label"])
+    assert ranked != list(priorities.labels)
+    # The room's reasons give margins in points of the 0-100 score, as the report does.
+    reasons = " ".join(room.shortlist["reason"].astype(str))
+    assert " points" in reasons and not re.search(r"by 0\.\d\d\b", reasons), reasons
+    box = report.decision_box(priorities, config=evidence.config, room=room, workshop="Spring")
+    assert "as the 'Spring' workshop ranked them (section 4)" in box.text
+    listed = [line.split(". ", 1)[1] for line in box.text.splitlines() if line[:1].isdigit()]
+    assert listed == ranked
+    glance = report.at_a_glance(
+        report.segment_figures(evidence.cube, labels=evidence.model.labels),
+        neighbourhoods=10,
+        places=2,
+        profile=evidence.profile,
+        priorities=priorities,
+        config=evidence.config,
+        room=room,
+        workshop="Spring",
+    ).text
+    assert f"Priorities as the 'Spring' workshop ranked them ({len(ranked)}): " in glance
+
+
+def test_every_board_chart_reaches_the_page_with_alt_text(evidence, capsys):
+    """The board report's charts carried nbconvert's "No description has been provided"."""
+    from unittest import mock
+
+    from toolkit.report.charts import show_figure
+
+    figure = report.robustness_figure(evidence.priorities, period="2025/26")
+    shown = []
+    with mock.patch("IPython.display.display", lambda *args, **kw: shown.append(args)):
+        show_figure(figure)
+    (payload,) = shown[0]
+    assert 'alt="' in payload["text/html"] and "2025/26" in payload["text/plain"]

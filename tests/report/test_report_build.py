@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 
-from toolkit.prioritise import cube_criteria
+from toolkit.prioritise.theme_measures import theme_criteria
 from toolkit.report import build_report, demo_config, print_pdf
 from toolkit.report.build import FIGURES_PARAMETER, choose_kernel, find_chromium
 from toolkit.workshop import SubmissionStore
@@ -56,7 +56,8 @@ def test_a_chromium_that_hangs_is_killed_after_the_timeout(tmp_path, monkeypatch
 
 
 def _decision_log(folder: Path) -> Path:
-    names = [criterion.name for criterion in cube_criteria()]
+    # The criteria the report's themes are scored on (a log of other criteria is refused).
+    names = [criterion.name for criterion in theme_criteria()]
     store = SubmissionStore(folder / "submissions.sqlite", criteria=names)
     rng = np.random.default_rng(11)
     for table, role in (
@@ -65,7 +66,7 @@ def _decision_log(folder: Path) -> Path:
         ("Table 3", "Council"),
     ):
         weights = {name: float(rng.integers(0, 11)) for name in names}
-        store.submit("Spring workshop", table, role, weights, ["frailty/bed_days"])
+        store.submit("Spring workshop", table, role, weights, ["falls_and_frailty"])
     return store.export("Spring workshop", folder / "decision-log.json")
 
 
@@ -91,7 +92,7 @@ def test_build_a_small_report_with_a_workshop(tmp_path):
     soup = BeautifulSoup(html, "html.parser")
     text = soup.get_text(" ", strip=True)
     assert "What the workshop decided" in text and "Kendall's W" in text
-    assert "3 tables at the 'Spring workshop' workshop" in text
+    assert "3 tables at the 'Spring workshop' submitted" in text  # not "workshop' workshop"
     assert "2024/25" in text and soup.find(class_="jp-InputArea-editor") is None
     # A system this small has segments with fewer than 10 deaths: suppression is exercised.
     assert "[c]" in text

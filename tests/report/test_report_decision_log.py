@@ -208,3 +208,25 @@ def test_plain_csv_refuses_what_it_cannot_read(tmp_path):
     path.write_text(PLAIN_CSV.replace(",No,Falls,,", ",Maybe,Falls,,"))
     with pytest.raises(DataContractError, match="Yes or No"):
         read_decision_log(path)
+
+
+def test_a_room_that_weighed_a_criterion_not_scored_here_is_refused(evidence, tmp_path):
+    """Without the criteria template, the room's community_voice weights were dropped."""
+    from toolkit.report.decision_log import room_answer
+
+    priorities = evidence.priorities
+    names = [criterion.name for criterion in priorities.criteria]
+    store = SubmissionStore(tmp_path / "s.sqlite", criteria=[*names, "community_voice"])
+    first = priorities.shortlist["candidate"].iloc[0]
+    for table in ("Table 1", "Table 2"):
+        weights = {name: 1.0 for name in names} | {"community_voice": 10.0}
+        store.submit("Spring", table, "Residents", weights, [first])
+    log = read_decision_log(store.export("Spring", tmp_path / "log.json"))
+    with pytest.raises(ValueError, match="weighs 'community_voice', which the candidates"):
+        room_answer(log, priorities)
+    # a criterion no table gave weight to is no answer lost
+    quiet = SubmissionStore(tmp_path / "q.sqlite", criteria=[*names, "community_voice"])
+    for table in ("Table 1", "Table 2"):
+        weights = {name: 1.0 for name in names} | {"community_voice": 0.0}
+        quiet.submit("Spring", table, "Residents", weights, [first])
+    room_answer(read_decision_log(quiet.export("Spring", tmp_path / "q.json")), priorities)

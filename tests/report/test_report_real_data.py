@@ -118,6 +118,19 @@ def test_the_system_places_keep_their_areas_and_an_unknown_place_is_refused(tmp_
     wrong = ReportConfig(**{**config.__dict__, "system_places": ["Atlantis"], "source": None})
     with pytest.raises(ValueError, match="'system_places' names 'Atlantis'"):
         load_inputs(wrong)
+    # a short label for a place the areas do not have would go unused: refused too
+    typo = ReportConfig(**{**config.__dict__, "place_labels": {"Kestermor": "K"}, "source": None})
+    with pytest.raises(ValueError, match="'place_labels' names 'Kestermor', which the areas"):
+        load_inputs(typo)
+
+
+def test_a_workshop_is_named_once_in_a_sentence():
+    from toolkit.report.decision_log import the_workshop
+
+    assert the_workshop("Spring") == "the 'Spring' workshop"
+    assert the_workshop("Pennine North priorities workshop") == (
+        "the 'Pennine North priorities workshop'"
+    )
 
 
 @pytest.mark.slow

@@ -158,6 +158,8 @@ def test_workshop_section_uses_the_room_consensus(evidence, tmp_path):
         log, priorities, config=evidence.config
     )
     assert "3 tables at the 'March' workshop" in text.text
+    assert "Each table's latest submission counts." in text.text  # no "0 earlier ... replaced"
+    assert "earlier submission" not in text.text
     assert "Kendall's W" in text.text
     assert list(weights_table.cells.columns) == [
         "Criterion",

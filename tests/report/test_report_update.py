@@ -25,6 +25,7 @@ from toolkit.report.update import (
     update_config_template,
     update_provenance,
     update_title,
+    what_moved_section,
 )
 
 START = pd.Timestamp("2023-04-01")
@@ -321,7 +322,9 @@ def test_keys_that_do_not_fit_the_series_are_refused_before_papermill(tmp_path, 
     with pytest.raises(ValueError) as refused:
         prepare_update(config)
     message = str(refused.value)
-    assert message.startswith(f"{source}: 5 keys of the quarterly update configuration do not")
+    assert message.startswith(
+        f"{source}: the quarterly update configuration does not fit the series table (5 problems):"
+    )
     for said in (
         "'outcomes' gives 'high_blood_pressure' the outcome 'deaths', which its series do "
         "not have (they name no outcome)",
@@ -337,6 +340,17 @@ def test_keys_that_do_not_fit_the_series_are_refused_before_papermill(tmp_path, 
     err = capsys.readouterr().err
     assert "'rebase' has '2030-01'" in err and "Traceback" not in err
     assert not (tmp_path / "out" / "quarterly-update.ipynb").exists()
+    # TOML dates, unquoted, are dates: accepted as text is
+    dated = load_update_config(
+        write_config(
+            tmp_path,
+            priorities='["falls_and_frailty"]',
+            ambitions="{ falls_and_frailty = 0.2 }",
+            ambitions_by="{ falls_and_frailty = 2027-03-31 }",
+            rebase="[2025-04-01]",
+        )
+    )
+    assert prepare_update(dated).followup.priorities.iloc[0]["shown"]
     # series is required: leaving it out does not chart the demo's invented series
     (tmp_path / "noseries.toml").write_text(
         'system_name = "X"\nperiod = "Q1"\npriorities = ["a"]\n', encoding="utf-8"
@@ -435,3 +449,39 @@ def test_the_inferred_shortlist_takes_the_report_s_criteria_scores(tmp_path):
         )
     )
     assert update.agreed == scored.shortlist["candidate"].tolist()
+
+
+def test_a_template_for_the_earlier_themes_leaves_what_moved_out_with_a_reason(tmp_path):
+    """The newer data measured a theme the analysts' template did not score: no crash."""
+    from toolkit.data import make_demo_system
+    from toolkit.prioritise import (
+        THEME_ANALYST_CRITERIA,
+        prioritise_persons,
+        write_criteria_template,
+    )
+
+    planted_series(tmp_path / "series.csv")
+    newer = make_demo_system(persons=20_000, seed=8).persons
+    earlier = newer.assign(atrial_fibrillation=False)  # its theme not measurable then
+    earlier.to_parquet(tmp_path / "earlier.parquet")
+    newer.to_parquet(tmp_path / "newer.parquet")
+    before = prioritise_persons(earlier, seed=20261122)
+    template = write_criteria_template(
+        before.candidates, tmp_path / "criteria.csv", criteria=THEME_ANALYST_CRITERIA
+    )
+    rows = pd.read_csv(template, comment="#")
+    rows["community_voice"], rows["feasibility"] = 2, 3
+    rows.to_csv(template, index=False)
+    config = load_update_config(
+        write_config(
+            tmp_path,
+            priorities='["falls_and_frailty"]',
+            previous_persons='"earlier.parquet"',
+            persons='"newer.parquet"',
+            criteria_scores='"criteria.csv"',
+        )
+    )
+    with pytest.warns(UserWarning, match="What would move on the newer data is not shown"):
+        update = prepare_update(config)
+    assert update.moved is None
+    assert "Fill a template for the newer data" in what_moved_section(update).text

@@ -305,3 +305,19 @@ def test_text_read_as_blank_in_a_csv_is_said_by_validate_and_cube_as_by_the_read
     assert "a.csv: column 'age': 1 value written as 'N/A' was read as blank (row 10)" in said
     assert "b.csv: column 'place': 150 values written as 'NULL' were read as blank" in said
     assert "(rows 2, 3, 4, 5, 6; and 145 more)" in said
+
+
+def test_text_read_as_blank_in_a_csv_with_a_blank_line_names_no_wrong_row(tmp_path):
+    """DuckDB skips blank lines: the note then gives no row rather than a wrong one."""
+    frame = random_persons(50, seed=4).astype({"place": object})
+    frame.loc[5, "place"] = "NULL"
+    lines = frame.to_csv(index=False).splitlines()
+    lines.insert(3, "")  # a blank line after the second data row
+    path = tmp_path / "persons.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    said = _said(check_persons_file, path)
+    assert said in (
+        # read by the readers (their numbering), or by DuckDB without rows: never a wrong row
+        ["persons.csv: column 'place': 1 value written as 'NULL' was read as blank (row 8)."],
+        ["persons.csv: column 'place': 1 value written as 'NULL' was read as blank."],
+    ), said

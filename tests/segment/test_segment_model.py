@@ -321,6 +321,8 @@ def test_user_toml_rules(tmp_path):
         tmp_path, "titled.toml", FRAIL_TOML.replace("[model]", '[model]\ntitle = "Frailty"')
     )
     assert load_rules(str(titled)).title == "Frailty"
+    acronyms = write(tmp_path, "nhs.toml", FRAIL_TOML.replace("frail_first", "NHS_COPD_first"))
+    assert load_rules(str(acronyms)).title == "NHS COPD first"
 
 
 def test_user_yaml_rules_match_the_toml(tmp_path):

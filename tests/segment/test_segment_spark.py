@@ -90,3 +90,17 @@ def test_spark_refuses_parquet_files_with_different_columns_as_duckdb_does(spark
         messages.append(str(refused.value))
     assert messages[0] == messages[1]
     assert "part2.parquet has different columns" in messages[1] and "lacks 'efi'" in messages[1]
+
+
+def test_spark_tells_apart_rows_of_files_with_the_same_name(spark, tmp_path):
+    persons = random_persons(400, seed=9)
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+    second = persons.iloc[200:].copy()
+    second.loc[second.index[0], "person_id"] = persons.loc[0, "person_id"]
+    persons.iloc[:200].to_parquet(tmp_path / "a" / "persons.parquet", index=False)
+    second.to_parquet(tmp_path / "b" / "persons.parquet", index=False)
+    with pytest.raises(DataContractError) as refused:
+        build_cube(str(tmp_path / "*" / "persons.parquet"), engine="spark", spark_session=spark)
+    message = str(refused.value)
+    assert "row 2 of a/persons.parquet" in message and "row 2 of b/persons.parquet" in message

@@ -798,3 +798,5 @@ def test_facts_say_one_person_and_keep_an_acronym_s_capitals():
     assert line.startswith("1 person; ")
     assert "120 A&E attendances a year" in line
     assert _html.facts_line({"persons": 2.0}) == "2 people"
+    # rounded for the room: said to be, as the board report shows 1,170
+    assert _html.facts_line({"persons": 1170.0}) == "about 1,200 people"

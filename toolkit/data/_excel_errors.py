@@ -9,6 +9,7 @@ one.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -68,6 +69,18 @@ def error_cells(path: Path, sheet: str | int) -> list[tuple[int, int, str]]:
         workbook.close()
 
 
+def _read_by_toolkit(name: object) -> bool:
+    """Return whether a column may be read: a contract column's name or an indices header."""
+    from toolkit.data import iod
+    from toolkit.data.columns import normalise_name
+    from toolkit.data.schemas import AREAS_RULES, CUBE_RULES, PERSONS_RULES
+
+    if normalise_name(name) in {*PERSONS_RULES, *AREAS_RULES, *CUBE_RULES}:
+        return True
+    header = iod.header_name(name)
+    return any(re.search(pattern, header) for pattern in iod.IMD_HEADERS.values())
+
+
 def excel_errors(
     data: pd.DataFrame, errors: list[tuple[int, int, str]], first_row: int, label: str, source: str
 ) -> pd.DataFrame:
@@ -77,14 +90,18 @@ def excel_errors(
     sheet row of ``data``'s first row. #N/A becomes the text "#N/A", which
     :func:`blank_written` reads as blank and notes, as it does the same text typed in. Any
     other error (#DIV/0!, #REF!, #VALUE!...) is a formula that failed: its value is
-    unknown, so the file is refused, naming each column, its rows and the errors.
+    unknown, so the file is refused, naming each column, its rows and the errors; in a
+    column no reader takes (a helper column, one without a name), it is read as blank, as
+    pandas reads it, since the value is not used.
     """
     failed: dict[int, list[tuple[int, str]]] = {}
     data = data.copy()
     for row, column, error in errors:
         position, index = row - first_row, column - 1
-        if position < 0 or index >= data.shape[1]:
-            continue  # above the header, or outside the table
+        if position < 0 or index >= data.shape[1] or not _read_by_toolkit(data.columns[index]):
+            # Above the header, outside the table, or in a column no reader takes (a
+            # helper column, one without a name): read as blank, as before, and not used.
+            continue
         if error == EXCEL_NOT_AVAILABLE:
             data.iat[position, index] = error
         else:

@@ -377,7 +377,8 @@ def written_blank_note(column: str, count: int, rows: Sequence[int], texts: Sequ
     count : int
         How many values were read as blank.
     rows : sequence of int
-        Spreadsheet row numbers of the first few (up to five are shown).
+        Spreadsheet row numbers of the first few (up to five are shown); none when they
+        cannot be told.
     texts : sequence of str
         The texts found, most frequent first.
 
@@ -395,7 +396,8 @@ def written_blank_note(column: str, count: int, rows: Sequence[int], texts: Sequ
         shown += f"; and {count - len(shown_rows):,} more"
     noun = "1 value" if count == 1 else f"{count:,} values"
     verb = "was" if count == 1 else "were"
-    return f"column '{column}': {noun} written as {written} {verb} read as blank ({shown})"
+    where = f" ({shown})" if shown_rows else ""  # no rows: where they are cannot be told
+    return f"column '{column}': {noun} written as {written} {verb} read as blank{where}"
 
 
 def written_blank_notes(

@@ -215,6 +215,14 @@ def _series_problems(
                 lambda shown, kind, group_id: (
                     f"{_show(shown)} is {_FREQUENCY_NOUNS[kind]}, but {describe(group_id)} "
                     f"is in {_FREQUENCY_PLURALS[main_kind[group_id]]}"
+                    + (
+                        f" (if it is the financial year, write it "
+                        f"'{str(shown).strip().replace('-', '/')}')"
+                        if kind == "month"
+                        and main_kind[group_id] == "financial_year"
+                        and _financial_years_as_months(pd.Series([shown]))
+                        else ""
+                    )
                 ),
                 "one_frequency",
                 (

@@ -281,8 +281,8 @@ def _decimals_for(value: float) -> int:
     return 0 if size >= 100 else 1 if size >= 1 else 2 if size >= 0.1 else 3
 
 
-@validate_params({"summary_row": _SUMMARY})
-def icon_labels(summary_row: Any) -> dict[str, str | None]:
+@validate_params({"summary_row": _SUMMARY, "target_word": ["str"]})
+def icon_labels(summary_row: Any, *, target_word: str = "target") -> dict[str, str | None]:
     """Return the plain-English words for a series' variation and assurance icons.
 
     Parameters
@@ -290,6 +290,9 @@ def icon_labels(summary_row: Any) -> dict[str, str | None]:
     summary_row : pandas.Series or mapping
         One row of ``SPCResult.summary()`` (a one-row DataFrame is accepted too): its
         ``variation``, ``assurance``, ``target`` and ``improvement``.
+    target_word : str, default "target"
+        What the target is called in the assurance words ("ambition", as the quarterly
+        update calls it: "Will miss the ambition").
 
     Returns
     -------
@@ -340,6 +343,9 @@ def icon_labels(summary_row: Any) -> dict[str, str | None]:
         assurance, assurance_caption = "Not assessed against the target", "Not assessed"
     else:
         assurance, assurance_caption = "No target set", "No target"
+    if target_word != "target":
+        assurance = assurance.replace("target", target_word)
+        assurance_caption = assurance_caption.replace("target", target_word)
     return {
         "variation": f"{variation.caption}: {variation.detail}",
         "variation_caption": variation.caption,

@@ -189,7 +189,14 @@ def read_lsoa_boundaries(
     polygonal = boundaries.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
     for mask, check, phrases in (
         (empty, "has_geometry", ("has no geometry", "have no geometry")),
-        (~polygonal & ~empty, "polygon", ("is not a polygon", "are not polygons")),
+        (
+            ~polygonal & ~empty,
+            "polygon",
+            (
+                "is not a polygon (is this an LSOA boundary file?)",
+                "are not polygons (is this an LSOA boundary file?)",
+            ),
+        ),
     ):
         if mask.any():
             problems.append(
@@ -198,16 +205,12 @@ def read_lsoa_boundaries(
                     check,
                     phrases,
                     np.flatnonzero(mask),
-                    boundaries["lsoa"].to_numpy()[mask].tolist(),
+                    None,  # rows only: a shape cannot be shown in words
                     FIRST_DATA_ROW,
                 )
             )
     if problems:
-        raise_problems(
-            problems,
-            label=f"{source} (check that it is an LSOA boundary file)",
-            source=source,
-        )
+        raise_problems(problems, label=source, source=source)
 
     source_crs = boundaries.crs
     if source_crs is None:
@@ -240,11 +243,12 @@ def read_lsoa_boundaries(
             raise_problems(
                 [
                     row_problem(
-                        "geometry",
-                        "valid",
+                        str(code_column),  # each area named by its code
+                        "valid_geometry",
                         (
-                            "is an invalid polygon (pass repair=True to repair it with make_valid)",
-                            "are invalid polygons (pass repair=True to repair them with "
+                            "has an invalid polygon (pass repair=True to repair it with "
+                            "make_valid)",
+                            "have invalid polygons (pass repair=True to repair them with "
                             "make_valid)",
                         ),
                         np.flatnonzero(invalid.to_numpy()),

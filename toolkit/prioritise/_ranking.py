@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from toolkit._params import check_columns_exist
+from toolkit._params import check_columns_exist, warn
 from toolkit.prioritise.criteria import COHORT_COLUMNS, THEME_COHORT_COLUMN
 
 #: Scores are rounded to this many decimals before ranking, so that floating-point noise
@@ -47,6 +47,20 @@ def cohort_codes(
         columns: tuple[str, ...] = (THEME_COHORT_COLUMN,)
     elif cohort is None:
         columns = tuple(column for column in COHORT_COLUMNS if column in candidates.columns)
+        if "quintile" in candidates.columns and "imd_quintile" not in candidates.columns:
+            # The name before this release: still read, for one release, and said.
+            warn(
+                f"{caller}: the candidates' 'quintile' column is read as 'imd_quintile', its "
+                "name since this release (candidate_priorities(within='quintile') writes it); "
+                "'quintile' will stop counting as a cohort column in the next release.",
+                FutureWarning,
+                to_user=True,
+            )
+            columns = tuple(
+                "quintile" if column == "imd_quintile" else column
+                for column in COHORT_COLUMNS
+                if column in candidates.columns or column == "imd_quintile"
+            )
     else:
         columns = tuple(cohort)
         check_columns_exist(candidates, {"cohort": columns}, caller, where="the candidates table")

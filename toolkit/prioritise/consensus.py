@@ -30,7 +30,7 @@ import pandas as pd
 from scipy import stats
 
 from toolkit._params import SEED, InstanceOf, Interval, StrOptions, validate_params
-from toolkit.defaults import SHORTLIST_SIZE
+from toolkit.defaults import SCORE_SCALE, SHORTLIST_SIZE
 
 # Re-exported: the public names this module had before it was split by job (issue 17).
 from toolkit.prioritise._aggregation import (  # noqa: F401
@@ -363,7 +363,10 @@ def room_consensus(
                 draws=int(baseline_draws),
                 seed=seed,
             )
-    room_list = shortlist(model.to_frame(room_weights), size=size, per_cohort=per_cohort)
+    # Its reasons' margins in points of the 0-100 score every surface shows.
+    room_list = shortlist(
+        model.to_frame(room_weights), size=size, per_cohort=per_cohort, score_scale=SCORE_SCALE
+    )
     room_ids = tuple(str(ids[i]) for i in picked)
     shortlist_overlap = overlap(
         room_ids,

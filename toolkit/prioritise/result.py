@@ -31,7 +31,7 @@ from toolkit._params import (
     StrOptions,
     validate_params,
 )
-from toolkit.defaults import DEFAULT_MODEL, DEMO_SEED
+from toolkit.defaults import DEFAULT_MODEL, DEMO_SEED, SCORE_SCALE
 from toolkit.prioritise.criteria import CANDIDATE_COLUMN, CRITERIA, LABEL_COLUMN, Criterion
 from toolkit.prioritise.robustness import RankAcceptability
 from toolkit.prioritise.scoring import (
@@ -45,9 +45,6 @@ from toolkit.prioritise.theme_measures import (
     ThemeCandidates,
     theme_criteria,
 )
-
-#: Scores are shown on this scale (0 to 100) on every surface.
-SCORE_SCALE = 100.0
 
 #: What every surface says when no theme could be measured, so no priority was suggested.
 NO_PRIORITY_SENTENCE = (

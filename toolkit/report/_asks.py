@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from toolkit.report.config import ReportConfig
 from toolkit.report.inputs import ReportInputs
@@ -254,7 +254,12 @@ SYNTHETIC_BANNER = "Synthetic data: made-up people, for rehearsal. Not for decis
 
 
 def decision_box(
-    priorities: Prioritisation, *, config: ReportConfig, synthetic: bool | None = None
+    priorities: Prioritisation,
+    *,
+    config: ReportConfig,
+    synthetic: bool | None = None,
+    room: Any = None,
+    workshop: str | None = None,
 ) -> BoardText:
     """Return the decision the board is asked to take, with the shortlist, for page 1.
 
@@ -267,6 +272,11 @@ def decision_box(
     synthetic : bool, optional
         The data are synthetic (:attr:`toolkit.report.ReportInputs.synthetic`); by default
         as the configuration says.
+    room : RoomConsensus, optional
+        The workshop's answer (``BoardFigures.room``): its shortlist is the one the board
+        is asked to agree, in the room's order, rather than the list at equal weights.
+    workshop : str, optional
+        The workshop's name, with ``room``.
 
     Returns
     -------
@@ -281,15 +291,29 @@ def decision_box(
         )
         items: list[str] = []
     else:
-        count = len(priorities.labels)
+        items = (
+            list(room.shortlist["label"].astype(str))
+            if room is not None and len(room.shortlist)
+            else list(priorities.labels)
+        )
+        count = len(items)
         these, them = (
             ("this priority", "it") if count == 1 else (f"these {count} priorities", "them")
         )
-        ask = (
-            f"The board is asked to agree {these} for {config.period} (or to change the list "
-            f"at the workshop), and to follow {them} with the measures below:"
-        )
-        items = list(priorities.labels)
+        if room is not None and len(room.shortlist):
+            from toolkit.report.decision_log import the_workshop
+
+            ask = (
+                f"The board is asked to agree {these} for {config.period}, as "
+                f"{the_workshop(workshop) if workshop else 'the workshop'} ranked {them} "
+                f"(section 4), and to "
+                f"follow {them} in the quarterly update:"
+            )
+        else:
+            ask = (
+                f"The board is asked to agree {these} for {config.period} (or to change the "
+                f"list at the workshop), and to follow {them} in the quarterly update:"
+            )
     caution = (
         [f"{SYNTHETIC_BANNER} The figures show how the report works, not a real system."]
         if (config.is_synthetic if synthetic is None else synthetic)

@@ -20,7 +20,7 @@ from toolkit.prioritise.theme_measures import MIN_EVENTS_FOR_RATE
 from toolkit.report._section_parts import _join, _linked
 from toolkit.report.charts import rank_acceptability_chart, weights_chart
 from toolkit.report.config import ReportConfig
-from toolkit.report.decision_log import DecisionLog, room_answer
+from toolkit.report.decision_log import DecisionLog, room_answer, the_workshop
 from toolkit.report.linked import LinkedTables
 from toolkit.report.tables import (
     NOT_AVAILABLE,
@@ -388,14 +388,18 @@ def workshop_section(
     tables = len(consensus.tables)
     roles = ", ".join(dict.fromkeys(role for role in log.tables["role"] if role))
     earlier = "earlier submissions were" if log.superseded != 1 else "earlier submission was"
+    replaced = (
+        f"; {log.superseded} {earlier} replaced by a later one from the same table"
+        if log.superseded
+        else ""
+    )
     rounds = len(log.rounds)
     in_round = f" in round {log.last_round}, the last of {rounds} rounds" if rounds > 1 else ""
     parts = [
         sentence(
-            f"{tables} table{'s' if tables != 1 else ''} at the '{log.workshop}' workshop "
+            f"{tables} table{'s' if tables != 1 else ''} at {the_workshop(log.workshop)} "
             f"submitted weights{f' ({roles})' if roles else ''}{in_round}. Each table's latest "
-            f"submission{' in a round' if rounds > 1 else ''} counts; {log.superseded} "
-            f"{earlier} replaced by a later one from the same table."
+            f"submission{' in a round' if rounds > 1 else ''} counts{replaced}."
             + (
                 f" {log.removed} submission{'s' if log.removed != 1 else ''} of tables the "
                 "facilitator removed (set up by mistake) "
@@ -517,7 +521,7 @@ def _workshop_without_priorities(
     )
     count = len(tables)
     text = heading("What the workshop decided") + sentence(
-        f"{count} table{'s' if count != 1 else ''} at the '{log.workshop}' workshop submitted "
+        f"{count} table{'s' if count != 1 else ''} at {the_workshop(log.workshop)} submitted "
         f"weights. {nothing}"
     )
     return text, weights_table, consensus_table, figure

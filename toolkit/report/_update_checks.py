@@ -8,6 +8,7 @@ followed.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -104,14 +105,15 @@ def check_update_keys(config: UpdateConfig, series: pd.DataFrame) -> None:
                 f"have ({'their outcomes: ' + _listed(have) if have else 'they name no outcome'})"
             )
     for item, when in (config.ambitions_by or {}).items():
-        if not isinstance(when, str) or pd.isna(pd.to_datetime(when, errors="coerce")):
+        # Text ("2027-03"), or a TOML date (2027-03-31, unquoted), which reads as a date.
+        if not isinstance(when, str | date) or pd.isna(pd.to_datetime(when, errors="coerce")):
             problems.append(
                 f"'ambitions_by' gives {item!r} {when!r}, which is not a date or month such as "
                 '"2027-03"'
             )
     periods = pd.to_datetime(series["period"], errors="coerce").dropna()
     for when in config.rebase or []:
-        moment = pd.to_datetime(when, errors="coerce") if isinstance(when, str) else pd.NaT
+        moment = pd.to_datetime(when, errors="coerce") if isinstance(when, str | date) else pd.NaT
         if pd.isna(moment):
             problems.append(
                 f"'rebase' has {when!r}, which is not a period such as \"2025-04\" (a month) or "
@@ -126,8 +128,8 @@ def check_update_keys(config: UpdateConfig, series: pd.DataFrame) -> None:
         where = f"{config.source}: " if config.source else ""
         count = len(problems)
         raise ValueError(
-            f"{where}{count} key{'s' if count != 1 else ''} of the quarterly update "
-            f"configuration do{'es' if count == 1 else ''} not fit the series table:\n"
+            f"{where}the quarterly update configuration does not fit the series table "
+            f"({count} problem{'s' if count != 1 else ''}):\n"
             + "\n".join(f" - {problem}." for problem in problems)
         )
 

@@ -359,6 +359,20 @@ def gap_by_cause_chart(
     return figure
 
 
+def _titles(figure) -> str:
+    """Return a figure's titles in one line: its suptitle, then each axes' titles."""
+    texts = []
+    suptitle = getattr(figure, "_suptitle", None)
+    if suptitle is not None and suptitle.get_text():
+        texts.append(suptitle.get_text())
+    for ax in getattr(figure, "axes", []):
+        for loc in ("left", "center", "right"):
+            title = ax.get_title(loc=loc)
+            if title and title not in texts:
+                texts.append(title)
+    return " ".join(" ".join(text.split()) for text in texts)
+
+
 def show_figure(figure, *, alt: str | None = None) -> None:
     """Display a figure in a notebook once, and close it if pyplot was tracking it.
 
@@ -369,10 +383,13 @@ def show_figure(figure, *, alt: str | None = None) -> None:
     alt : str, optional
         Text that says what the chart shows, for people who cannot see it (screen
         readers): the figure is then shown as an HTML image carrying it as ``alt`` (the
-        HTML report keeps it), with the same text as its plain-text form.
+        HTML report keeps it), with the same text as its plain-text form. By default the
+        chart's title (and subtitle), so that no chart reaches the board without one.
     """
     from IPython.display import display
 
+    if alt is None:
+        alt = _titles(figure) or None
     if alt is None:
         display(figure)
     else:

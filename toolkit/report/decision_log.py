@@ -493,6 +493,13 @@ def _counted(tables: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, int]:
     return names.astype(object), latest, int(removed.sum())
 
 
+def the_workshop(name: str) -> str:
+    """Name a workshop in a sentence: "the 'Spring' workshop", but "the 'North workshop'"."""
+    if name.strip().lower().endswith("workshop"):
+        return f"the '{name}'"
+    return f"the '{name}' workshop"
+
+
 def room_answer(log: DecisionLog, priorities: Any, *, round: int | None = None) -> Any:
     """Return the room's answer: the consensus of the tables' latest weights in a round.
 
@@ -515,6 +522,13 @@ def room_answer(log: DecisionLog, priorities: Any, *, round: int | None = None) 
     -------
     toolkit.prioritise.consensus.RoomConsensus
         The room's shortlist (``shortlist_ids``), each table's, agreement and dots.
+
+    Raises
+    ------
+    ValueError
+        The tables weighed a criterion the candidates were not scored on here (such as
+        ``community_voice`` without the filled criteria template): their answer cannot be
+        rebuilt.
     """
     from toolkit.prioritise.consensus import room_consensus
 
@@ -530,6 +544,25 @@ def room_answer(log: DecisionLog, priorities: Any, *, round: int | None = None) 
     )
     ids_by_label = {str(label): candidate for candidate, label in labels.items()}
     number = log.last_round if round is None else round
+    # A criterion the room weighed that these candidates were not scored on would be
+    # dropped, and the room's answer silently changed: refuse, saying what to give.
+    used = {column for column in log.match_criteria(criteria).values() if column is not None}
+    everything = log.latest(None, round=number)
+    lacking = [
+        column.removeprefix(WEIGHT_PREFIX)
+        for column in everything.columns
+        if column.startswith(WEIGHT_PREFIX)
+        and column.removeprefix(WEIGHT_PREFIX) not in used
+        and (everything[column].fillna(0) != 0).any()
+    ]
+    if lacking:
+        raise ValueError(
+            f"The decision log of {the_workshop(log.workshop)} weighs "
+            f"{', '.join(map(repr, lacking))}, which the candidates were not scored on here "
+            f"(their criteria: {', '.join(str(c.name) for c in criteria)}). Score them as the "
+            "workshop's were: give the filled criteria template (criteria_scores) and the "
+            "themes the workshop had."
+        )
     votes = log.dot_votes(number)
     votes = votes.assign(
         candidate=[
@@ -636,4 +669,4 @@ def read_decision_log(path: str | Path, *, workshop: str | None = None) -> Decis
     )
 
 
-__all__ = ["DecisionLog", "read_decision_log", "room_answer"]
+__all__ = ["DecisionLog", "read_decision_log", "room_answer", "the_workshop"]

@@ -65,6 +65,11 @@ class BoardFigures:
         The segment figures the report shows (:func:`toolkit.report.sections.segment_figures`).
     linked : LinkedTables
         Every count the report shows, disclosure-controlled together.
+    room : RoomConsensus or None
+        With a decision log: the room's answer (:func:`toolkit.report.room_answer`), whose
+        shortlist page 1 asks the board to agree; None without one.
+    workshop : str or None
+        The workshop whose answer ``room`` is.
     """
 
     config: ReportConfig
@@ -78,6 +83,8 @@ class BoardFigures:
     places: pd.DataFrame
     segments: pd.DataFrame
     linked: Any
+    room: Any = None
+    workshop: str | None = None
 
 
 def compute_board_figures(config: ReportConfig, *, progress: bool = False) -> BoardFigures:
@@ -158,6 +165,12 @@ def compute_board_figures(config: ReportConfig, *, progress: bool = False) -> Bo
         priorities=priorities,
         threshold=config.disclosure_threshold,
     )
+    room = workshop = None
+    if config.decision_log is not None:
+        from toolkit.report.decision_log import read_decision_log, room_answer
+
+        log = read_decision_log(config.decision_log, workshop=config.workshop)
+        room, workshop = room_answer(log, priorities), log.workshop
     steps.update()
     steps.close()
     return BoardFigures(
@@ -172,6 +185,8 @@ def compute_board_figures(config: ReportConfig, *, progress: bool = False) -> Bo
         places=places,
         segments=segments,
         linked=linked,
+        room=room,
+        workshop=workshop,
     )
 
 

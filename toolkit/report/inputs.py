@@ -236,6 +236,16 @@ def _system_areas(areas: pd.DataFrame, persons: pd.DataFrame, config: ReportConf
     codes = areas["lsoa"].astype(str).str.strip()
     registered = set(persons["lsoa"].dropna().astype(str).str.strip())
     has_people = codes.isin(registered).to_numpy()
+    if config.place_labels:
+        named = set(areas["place"].astype(str).str.strip())
+        unlabelled = sorted(key for key in config.place_labels if key.strip() not in named)
+        if unlabelled:  # a label for no place would be silently unused
+            raise ValueError(
+                f"{config.source or 'the report configuration'}: 'place_labels' names "
+                f"{', '.join(map(repr, unlabelled))}, which the areas file does not have "
+                f"(its places: {', '.join(map(repr, sorted(named)[:12]))}"
+                f"{' and more' if len(named) > 12 else ''})."
+            )
     if config.system_places is not None:
         wanted = {place.strip() for place in config.system_places}
         places = areas["place"].astype(str).str.strip()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -203,6 +203,8 @@ def at_a_glance(
     config: ReportConfig,
     linked: LinkedTables | None = None,
     areas_note: str = "",
+    room: Any = None,
+    workshop: str | None = None,
 ) -> BoardText:
     """Return the headline facts: population, cost, activity, inequality and the shortlist.
 
@@ -224,6 +226,9 @@ def at_a_glance(
     areas_note : str
         Which areas of the areas file the report leaves out
         (:attr:`toolkit.report.ReportInputs.areas_note`), said after the people.
+    room, workshop : RoomConsensus and str, optional
+        The workshop's answer and name (``BoardFigures.room``): its shortlist is listed,
+        as the workshop ranked it, instead of the one at equal weights.
 
     Returns
     -------
@@ -283,12 +288,20 @@ def at_a_glance(
             )
         )
     names = "; ".join(priorities.labels)
+    if room is not None and len(room.shortlist) and not priorities.is_empty:
+        from toolkit.report.decision_log import the_workshop
+
+        ranked = list(room.shortlist["label"].astype(str))
+        where = the_workshop(workshop) if workshop else "the workshop"
+        listed = f"Priorities as {where} ranked them ({len(ranked)}): {'; '.join(ranked)}."
+    else:
+        listed = f"Suggested priorities ({len(priorities.labels)}): {names}."
     items.append(
         sentence(
             "No priority could be suggested: no theme had enough people or events in this "
             "system to be measured (see section 4)."
             if priorities.is_empty
-            else f"Suggested priorities ({len(priorities.labels)}): {names}.",
+            else listed,
             tag="li",
         )
     )

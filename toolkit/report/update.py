@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,7 @@ from typing import Any, Final
 import pandas as pd
 
 from toolkit.defaults import DEMO_PERSONS, DEMO_SEED
+from toolkit.errors import DataContractError
 from toolkit.report._update_checks import check_update_keys, outcomes_followed
 from toolkit.report.build import OutputNames, ReportResult, build_in_folder
 from toolkit.report.config import DEMO
@@ -140,7 +142,7 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
         agreed = list(config.priorities)
         agreed_from = "the priorities the board agreed (the configuration)"
     elif config.decision_log is not None:
-        from toolkit.report.decision_log import read_decision_log, room_answer
+        from toolkit.report.decision_log import read_decision_log, room_answer, the_workshop
 
         log = read_decision_log(config.decision_log, workshop=config.workshop)
         room = room_answer(log, agreed_result)
@@ -149,7 +151,7 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
         room_weights = {str(name): float(share) for name, share in shares.fillna(0).items()}
         tables = len(room.tables)
         agreed_from = (
-            f"the shortlist the '{log.workshop}' workshop agreed ({tables} "
+            f"the shortlist {the_workshop(log.workshop)} agreed ({tables} "
             f"table{'s' if tables != 1 else ''}, its last round)"
         )
     else:
@@ -257,8 +259,22 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
                 for item in agreed
             )
         )
-        rerun = _prioritisation(newer, config, len(as_themes), room_weights)
-        moved = what_moved(as_themes if listed else agreed_result, rerun)
+        try:
+            rerun = _prioritisation(newer, config, len(as_themes), room_weights)
+        except DataContractError as error:
+            if config.criteria_scores is None:
+                raise
+            # The analysts scored the themes of the earlier data: the newer data measure
+            # others. The charts still stand; what moved cannot be worked out, and says why.
+            moved_note = (
+                "What would move on the newer data is not shown: the filled criteria "
+                "template scores the themes measured on the earlier data, and the newer data "
+                "measure themes it does not score. Fill a template for the newer data "
+                "(pophealth candidates) to see it."
+            )
+            warnings.warn(f"{moved_note} ({error})", UserWarning, stacklevel=2)
+        else:
+            moved = what_moved(as_themes if listed else agreed_result, rerun)
     return QuarterlyUpdate(
         config=config,
         followup=followup,
@@ -476,7 +492,7 @@ def priorities_table(update: QuarterlyUpdate) -> BoardTable:
 
     rows = []
     for row in update.followup.priorities.to_dict("records"):
-        words = icon_labels(row) if row["shown"] else {}
+        words = icon_labels(row, target_word="ambition") if row["shown"] else {}
         rows.append(
             {
                 "priority": row["label"],
@@ -523,8 +539,10 @@ def priorities_table(update: QuarterlyUpdate) -> BoardTable:
 
 def _place(summary: Mapping[str, Any]) -> str:
     """Return the chart's place, "Whole system" when the series leaves it blank."""
+    from toolkit.monitor.series import WHOLE_SYSTEM
+
     place = summary.get("place")
-    return place.strip() if isinstance(place, str) and place.strip() else "Whole system"
+    return place.strip() if isinstance(place, str) and place.strip() else WHOLE_SYSTEM
 
 
 def priority_chart(update: QuarterlyUpdate, priority: str):
@@ -562,7 +580,8 @@ def what_moved_section(update: QuarterlyUpdate) -> BoardText:
 
     if update.moved is None:
         return sentence(
-            "No newer persons data were given, so the evidence was not rerun this quarter "
+            update.moved_note
+            or "No newer persons data were given, so the evidence was not rerun this quarter "
             "(set persons in the configuration to see what would move)."
         )
     note = f" {update.moved_note}" if update.moved_note else ""

@@ -346,9 +346,9 @@ def check_files(con: Any, contract: FileContract) -> int:
         or (
             not (
                 contract.kind == "csv"
-                and (
-                    _has_blank_lines(contract.files[0])
-                    or _has_uneven_lines(contract.files[0], len(contract.columns))
+                and any(
+                    _has_blank_lines(name) or _has_uneven_lines(name, len(contract.columns))
+                    for name in contract.files
                 )
             )
             and _unreadable_confirmed(con, contract, counts)
@@ -382,6 +382,8 @@ def written_blanks_in_files(con: Any, contract: FileContract) -> list[str]:
 
     if contract.kind != "csv":
         return []
+    # DuckDB skips blank lines, so its row numbers would be off: then the rows are not named.
+    numbered = not any(_has_blank_lines(name) for name in contract.files)
     header = [name for name, _ in contract.columns]
     raw = raw_query(contract.files, contract.kind, header, located=True)
     texts = listed(WRITTEN_BLANKS)
@@ -408,7 +410,7 @@ def written_blanks_in_files(con: Any, contract: FileContract) -> list[str]:
                 continue
             appearance = {text: order for order, text in reversed(list(enumerate(first)))}
             ordered = sorted(histogram, key=lambda t: (-histogram[t], appearance.get(t, 99), t))
-            shown = [int(row) - starts[str(file)] for row in sorted(rows)]
+            shown = [int(row) - starts[str(file)] for row in sorted(rows)] if numbered else []
             note = written_blank_note(name, int(count), shown, ordered)
             notes.append(f"{names[str(file)]}: {note}" if len(contract.files) > 1 else note)
     return notes

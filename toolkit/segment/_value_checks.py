@@ -25,7 +25,7 @@ from toolkit.data.value_rules import (
     without_nan,
 )
 from toolkit.segment._hashing import duplicate_ids, surplus_hashes
-from toolkit.segment._sources import FILE_COLUMN, ROW_COLUMN, Engine
+from toolkit.segment._sources import FILE_COLUMN, ROW_COLUMN, Engine, file_names
 
 if TYPE_CHECKING:  # pragma: no cover
     import ibis.expr.types as ir
@@ -307,8 +307,11 @@ def check_values(
         else f"{engine} does not give row numbers for this input: run build_cube with "
         "engine='duckdb' on the files, or toolkit.data.read_persons, to list them"
     )
+    # Files of one name in different folders told apart (Spark gives each row's full path).
+    shown = sorted({file for f in failures for file, _, _ in f.examples if file})
+    names = file_names(shown) if len(shown) > 1 else None
     problems = [
-        to_problem(failure, several_files=several_files, no_rows=no_rows)
+        to_problem(failure, several_files=several_files, no_rows=no_rows, names=names)
         for failure in in_contract_order(failures)
     ]
     raise_problems(problems, label=label, source=source, first_row=2)

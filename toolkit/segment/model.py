@@ -196,6 +196,12 @@ def _unknown_key(key: str, allowed: Iterable[str]) -> str:
     return f"unknown key {key!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
 
 
+def _in_words(name: str) -> str:
+    """Return a model's name in words, its first letter upper case ("NHS COPD first")."""
+    words = name.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
 def _text(value: Any, what: str, origin: str, rule: str | None = None) -> str:
     if not isinstance(value, str) or not value.strip():
         raise RuleError(
@@ -307,7 +313,7 @@ def _model_from_mapping(
         origin=origin,
         # Captions and the report's methods name the model: without a title, its name in
         # words ("my_rules" reads "My rules").
-        title=title if title is not None else name.replace("_", " ").strip().capitalize(),
+        title=title if title is not None else _in_words(name),
         reference=header.get("source"),
         labels=dict(labels),
     )

@@ -410,14 +410,17 @@ def facts_line(row: Mapping[str, object]) -> str:
     persons = _finite(row.get("persons"))
     if persons is not None:
         counted = format_estimate(persons)
-        parts.append(f"{counted} {'person' if is_one(counted) else 'people'}")
+        about = "about " if counted != f"{persons:,.0f}" else ""  # rounded, as the report is not
+        parts.append(f"{about}{counted} {'person' if is_one(counted) else 'people'}")
     events = _finite(row.get("events_a_year"))
     if events is not None:
         what = row.get("outcome_label")
         what = lower_first(str(what)) if isinstance(what, str) and what.strip() else "events"
         # "410 people who smoke", but "1,000 emergency admissions a year".
         when = "" if what.startswith("people ") else " a year"
-        parts.append(f"{format_estimate(events)} {what}{when}")
+        shown = format_estimate(events)
+        about = "about " if shown != f"{events:,.0f}" else ""
+        parts.append(f"{about}{shown} {what}{when}")
     cost = _finite(row.get("cost_a_year"))
     if cost is not None:
         parts.append(f"care costs {format_money(cost)} a year")

@@ -707,7 +707,12 @@ def serve(
     # Checked before saying anything is starting (start_server checks them again).
     _check_int(tables, "tables", 1, MAX_ROOM_TABLES, "serve")
     if config is not None and not Path(config).expanduser().is_file():
-        raise FileNotFoundError(f"The workshop configuration {str(config)!r} does not exist.")
+        missing = (
+            "is a folder, not a file" if Path(config).expanduser().is_dir() else ("does not exist")
+        )
+        raise FileNotFoundError(
+            f"The workshop configuration {str(config)!r} {missing}: give its workshop.toml."
+        )
     if config is None:
         print("No --config given: serving the demo workshop on synthetic data.", flush=True)
     print(f"Starting the workshop for {tables} tables (warming a kernel for each) ...", flush=True)
