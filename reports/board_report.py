@@ -229,7 +229,13 @@ else:
     display(consensus_table)
 
 # %%
-report.board_asks(priorities, profile, config=config, workshop_held=config.decision_log is not None)
+report.board_asks(
+    priorities,
+    profile,
+    config=config,
+    workshop_held=config.decision_log is not None,
+    room=board.room,
+)
 
 # %%
 report.provenance(config, inputs, model_title=segmentation.title, linked=linked)

@@ -205,3 +205,8 @@ def test_validate_says_an_areas_file_is_one(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"check it with `pophealth validate --kind areas {path}`" in err
     assert main(["validate", "--kind", "areas", str(path)]) == 0
+    # a file that is neither (no LSOA code, no decile) gets no such hint
+    series = tmp_path / "series.csv"
+    series.write_text("series,period,value\na,2024-01,3\n", encoding="utf-8")
+    assert main(["validate", str(series)]) == 2
+    assert "--kind areas" not in capsys.readouterr().err

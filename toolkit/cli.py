@@ -123,6 +123,23 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _header_names(path: str) -> set[str]:
+    """Return a Parquet or CSV file's column names as the contract spells them (or none)."""
+    from toolkit.data.columns import normalise_name
+    from toolkit.segment._sources import csv_header, parquet_columns
+
+    try:
+        if path.lower().endswith((".parquet", ".pq")):
+            names = (parquet_columns([path]) or [[]])[0]
+        elif path.lower().endswith(".csv"):
+            names = csv_header(path)
+        else:
+            return set()
+    except (OSError, ValueError, UnicodeDecodeError):
+        return set()
+    return {normalise_name(name) for name in names}
+
+
 def _with_kind_hint(error: DataContractError, path: str) -> DataContractError:
     """Add "check it with --kind areas" to a persons refusal of what looks like an areas file.
 
@@ -135,6 +152,8 @@ def _with_kind_hint(error: DataContractError, path: str) -> DataContractError:
         missing = set(failures.loc[failures["check"] == "column_present", "column"].dropna())
     if "person_id" not in missing or not {"age", "sex"} <= missing:
         return error
+    if not {"lsoa", "imd_decile"} <= _header_names(path):
+        return error  # no person, but no area either: nothing to suggest
     return DataContractError(
         f"{error}\nIt looks like an areas table (no person_id, age or sex): check it with "
         f"`pophealth validate --kind areas {path}`.",
@@ -541,7 +560,7 @@ def _build_parser() -> argparse.ArgumentParser:
     monitor = _add_build_command(
         commands,
         "monitor",
-        help="build the quarterly update: the agreed priorities month by month (SPC) and "
+        help="build the quarterly update: the agreed priorities period by period (SPC) and "
         "what would move on newer data",
         keys=update_config_keys(),
         config_help="quarterly update configuration (TOML)",

@@ -650,3 +650,29 @@ def test_series_from_snapshots_errors(snapshots):
     gap = {year: snapshots[year] for year in ("2022/23", "2024/25")}
     message = str(_error(series_from_snapshots, gap, cohorts=["everyone"]))
     assert "lacks 2023/24" in message
+
+
+def test_excel_error_cells_in_a_series_workbook_are_refused_not_read_as_blank(tmp_path):
+    """The series' columns are not the persons contract's: their errors still count."""
+    import openpyxl
+
+    path = tmp_path / "series.xlsx"
+    frame = pd.DataFrame(
+        {"series": "a", "period": [f"2024-{m:02d}" for m in range(1, 13)], "value": 1.0}
+    )
+    frame.to_excel(path, index=False)
+    workbook = openpyxl.load_workbook(path)
+    workbook.active.cell(row=8, column=3).value = "#DIV/0!"
+    workbook.save(path)
+    message = str(_error(read_series, path))
+    assert (
+        "column 'value': 1 row is an Excel error, from a formula that failed (row 8: '#DIV/0!')"
+        in message
+    )
+
+
+def test_a_quarter_across_the_year_end_is_named_without_error():
+    from toolkit.monitor import period_label
+
+    assert period_label(pd.Timestamp("2024-11-01"), "quarter") == "Nov 2024-Jan 2025"
+    assert period_label(pd.Timestamp("2024-04-01"), "quarter") == "Apr-Jun 2024"

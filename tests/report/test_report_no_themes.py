@@ -180,6 +180,17 @@ def test_workshop_section_with_no_priorities_shows_the_weights_only(tiny, tmp_pa
     assert len(weights_table.cells) == len(names)
     assert NOTHING in _text(consensus_table)
     assert isinstance(figure, Figure)
+    # The report's figures with this log: no room's answer to rebuild, and no crash.
+    from dataclasses import replace
+
+    from toolkit.report.figures import compute_board_figures
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        figures = compute_board_figures(
+            replace(tiny.config, decision_log=str(tmp_path / "log.json")), progress=False
+        )
+    assert figures.priorities.is_empty and figures.room is None
 
 
 @pytest.mark.slow

@@ -800,3 +800,4 @@ def test_facts_say_one_person_and_keep_an_acronym_s_capitals():
     assert _html.facts_line({"persons": 2.0}) == "2 people"
     # rounded for the room: said to be, as the board report shows 1,170
     assert _html.facts_line({"persons": 1170.0}) == "about 1,200 people"
+    assert _html.facts_line({"persons": 0.4}) == "under 1 person"  # not "about under 1"

@@ -69,12 +69,18 @@ def error_cells(path: Path, sheet: str | int) -> list[tuple[int, int, str]]:
         workbook.close()
 
 
-def _read_by_toolkit(name: object) -> bool:
-    """Return whether a column may be read: a contract column's name or an indices header."""
+def _read_by_toolkit(name: object, table: str) -> bool:
+    """Return whether a column may be read: a contract column's name or an indices header.
+
+    For a table whose columns this layer does not know (an indicator series, read by
+    :mod:`toolkit.monitor`), every column with a name counts.
+    """
     from toolkit.data import iod
     from toolkit.data.columns import normalise_name
     from toolkit.data.schemas import AREAS_RULES, CUBE_RULES, PERSONS_RULES
 
+    if table not in ("persons", "areas", "cube"):
+        return not str(name).startswith("Unnamed: ")
     if normalise_name(name) in {*PERSONS_RULES, *AREAS_RULES, *CUBE_RULES}:
         return True
     header = iod.header_name(name)
@@ -82,13 +88,20 @@ def _read_by_toolkit(name: object) -> bool:
 
 
 def excel_errors(
-    data: pd.DataFrame, errors: list[tuple[int, int, str]], first_row: int, label: str, source: str
+    data: pd.DataFrame,
+    errors: list[tuple[int, int, str]],
+    first_row: int,
+    label: str,
+    source: str,
+    *,
+    table: str = "persons",
 ) -> pd.DataFrame:
     """Note Excel's #N/A cells as written blanks; refuse the other errors, column by column.
 
     ``errors`` are the sheet's error cells (:func:`error_cells`); ``first_row`` is the
-    sheet row of ``data``'s first row. #N/A becomes the text "#N/A", which
-    :func:`blank_written` reads as blank and notes, as it does the same text typed in. Any
+    sheet row of ``data``'s first row; ``table`` is the kind of table read. #N/A becomes
+    the text "#N/A", which :func:`blank_written` reads as blank and notes, as it does the
+    same text typed in. Any
     other error (#DIV/0!, #REF!, #VALUE!...) is a formula that failed: its value is
     unknown, so the file is refused, naming each column, its rows and the errors; in a
     column no reader takes (a helper column, one without a name), it is read as blank, as
@@ -98,7 +111,11 @@ def excel_errors(
     data = data.copy()
     for row, column, error in errors:
         position, index = row - first_row, column - 1
-        if position < 0 or index >= data.shape[1] or not _read_by_toolkit(data.columns[index]):
+        if (
+            position < 0
+            or index >= data.shape[1]
+            or not _read_by_toolkit(data.columns[index], table)
+        ):
             # Above the header, outside the table, or in a column no reader takes (a
             # helper column, one without a name): read as blank, as before, and not used.
             continue

@@ -554,7 +554,7 @@ def find_table_sheet(path: Path, names: Collection[str]) -> tuple[str | None, li
 
 
 def _read_excel(
-    path: Path, *, sheet: str | int, label: str, source: str
+    path: Path, *, sheet: str | int, label: str, source: str, table: str = "persons"
 ) -> tuple[pd.DataFrame, int]:
     damaged = (
         "It may be damaged or cut short, or another kind of file renamed .xlsx: open it in "
@@ -604,7 +604,7 @@ def _read_excel(
     data = raw.iloc[best + 1 :].set_axis(names, axis=1).reset_index(drop=True)
     errors = error_cells(path, sheet)
     if errors:
-        data = excel_errors(data, errors, best + 2, label, source)
+        data = excel_errors(data, errors, best + 2, label, source, table=table)
     return drop_blank_unnamed(_name_written_blanks(blank_written(data))), best + 2
 
 
@@ -717,7 +717,9 @@ def read_table(
     if kind == "csv":
         raw = _read_csv(resolved, encoding=encoding, label=label, source=source, table=table)
     elif kind == "excel":
-        raw, first_row = _read_excel(resolved, sheet=sheet, label=label, source=source)
+        raw, first_row = _read_excel(
+            resolved, sheet=sheet, label=label, source=source, table=str(table)
+        )
     elif kind == "parquet":
         raw = _read_parquet(resolved, label=label, source=source)
     else:

@@ -255,8 +255,12 @@ def period_label(period: pd.Timestamp, frequency: str) -> str:
     if frequency == "month":
         return f"{_MONTH_ABBREVIATIONS[start.month - 1]} {start.year}"
     if frequency == "quarter":
-        last = _MONTH_ABBREVIATIONS[start.month + 1]
-        return f"{_MONTH_ABBREVIATIONS[start.month - 1]}-{last} {start.year}"
+        end = start + pd.DateOffset(months=2)  # a quarter may start in any month
+        first = _MONTH_ABBREVIATIONS[start.month - 1]
+        last = _MONTH_ABBREVIATIONS[end.month - 1]
+        if end.year != start.year:
+            return f"{first} {start.year}-{last} {end.year}"
+        return f"{first}-{last} {start.year}"
     if frequency == "year":
         return str(start.year)
     return f"{start.year}/{(start.year + 1) % 100:02d}"

@@ -440,8 +440,8 @@ def describe_spc(
             return stamp.strftime(period_format)
         if frequency.code == "Q":
             return period_label(stamp, "quarter")
-        if frequency.code == "Y":
-            return period_label(stamp, "financial_year" if stamp.month == 4 else "year")
+        if frequency.code == "Y":  # a calendar year, else a year across two ("2024/25")
+            return period_label(stamp, "year" if stamp.month == 1 else "financial_year")
         if frequency.code in ("D", "W"):
             return f"{stamp.day} {stamp:%B %Y}"
         return stamp.strftime("%B %Y")

@@ -188,7 +188,7 @@ def read_lsoa_boundaries(
     empty = (boundaries.geometry.isna() | boundaries.geometry.is_empty).to_numpy()
     polygonal = boundaries.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
     for mask, check, phrases in (
-        (empty, "has_geometry", ("has no geometry", "have no geometry")),
+        (empty, "has_geometry", ("has no shape (geometry)", "have no shape (geometry)")),
         (
             ~polygonal & ~empty,
             "polygon",
@@ -201,11 +201,11 @@ def read_lsoa_boundaries(
         if mask.any():
             problems.append(
                 row_problem(
-                    "geometry",
+                    str(code_column),  # each area named by its code, as for invalid shapes
                     check,
                     phrases,
                     np.flatnonzero(mask),
-                    None,  # rows only: a shape cannot be shown in words
+                    boundaries["lsoa"].to_numpy()[mask].tolist(),
                     FIRST_DATA_ROW,
                 )
             )

@@ -16,7 +16,7 @@
 - :func:`read_decision_log` reads a workshop's decision log for the workshop section.
 - :func:`build_update` executes ``reports/quarterly_update.ipynb`` for an
   :class:`UpdateConfig` (or a TOML file read by :func:`load_update_config`): the agreed
-  priorities followed month by month (:mod:`toolkit.monitor`) and what would move on newer
+  priorities followed period by period (:mod:`toolkit.monitor`) and what would move on newer
   data; :func:`build_demo_update` builds the demo's.
 
 Names are imported on first use so that ``import toolkit.report`` stays quick.

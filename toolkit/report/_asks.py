@@ -58,6 +58,7 @@ def board_asks(
     *,
     config: ReportConfig,
     workshop_held: bool,
+    room: Any = None,
 ) -> BoardText:
     """Return what the board is asked to agree.
 
@@ -71,6 +72,9 @@ def board_asks(
         For the period.
     workshop_held : bool
         Whether a workshop decision log was given.
+    room : RoomConsensus, optional
+        The workshop's answer (``BoardFigures.room``): its shortlist is the one counted, as
+        page 1 lists it.
 
     Returns
     -------
@@ -100,7 +104,9 @@ def board_asks(
         ]
         return heading("What the board is asked to agree") + bullet_list(items, ordered=True)
     core = profile.core20.iloc[0]
-    count = len(priorities.labels)
+    count = (
+        len(room.shortlist) if room is not None and len(room.shortlist) else len(priorities.labels)
+    )
     items = [
         sentence(
             ("Agree the priority above" if count == 1 else f"Agree the {count} priorities above")

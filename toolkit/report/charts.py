@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -359,12 +359,12 @@ def gap_by_cause_chart(
     return figure
 
 
-def _titles(figure) -> str:
+def _titles(figure: Any) -> str:
     """Return a figure's titles in one line: its suptitle, then each axes' titles."""
     texts = []
-    suptitle = getattr(figure, "_suptitle", None)
-    if suptitle is not None and suptitle.get_text():
-        texts.append(suptitle.get_text())
+    suptitle = figure.get_suptitle() if hasattr(figure, "get_suptitle") else ""
+    if suptitle:
+        texts.append(suptitle)
     for ax in getattr(figure, "axes", []):
         for loc in ("left", "center", "right"):
             title = ax.get_title(loc=loc)

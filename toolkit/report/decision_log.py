@@ -494,7 +494,18 @@ def _counted(tables: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, int]:
 
 
 def the_workshop(name: str) -> str:
-    """Name a workshop in a sentence: "the 'Spring' workshop", but "the 'North workshop'"."""
+    """Name a workshop in a sentence: "the 'Spring' workshop", but "the 'North workshop'".
+
+    Parameters
+    ----------
+    name : str
+        The workshop's name, as the decision log records it.
+
+    Returns
+    -------
+    str
+        The name with "the", and "workshop" after it unless the name ends with it.
+    """
     if name.strip().lower().endswith("workshop"):
         return f"the '{name}'"
     return f"the '{name}' workshop"

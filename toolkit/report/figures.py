@@ -166,7 +166,8 @@ def compute_board_figures(config: ReportConfig, *, progress: bool = False) -> Bo
         threshold=config.disclosure_threshold,
     )
     room = workshop = None
-    if config.decision_log is not None:
+    if config.decision_log is not None and not priorities.is_empty:
+        # (With no theme measured there is no answer to rebuild: section 4 says so.)
         from toolkit.report.decision_log import read_decision_log, room_answer
 
         log = read_decision_log(config.decision_log, workshop=config.workshop)

@@ -238,7 +238,8 @@ def _system_areas(areas: pd.DataFrame, persons: pd.DataFrame, config: ReportConf
     has_people = codes.isin(registered).to_numpy()
     if config.place_labels:
         named = set(areas["place"].astype(str).str.strip())
-        unlabelled = sorted(key for key in config.place_labels if key.strip() not in named)
+        # Matched exactly, as the place table looks labels up.
+        unlabelled = sorted(key for key in config.place_labels if key not in named)
         if unlabelled:  # a label for no place would be silently unused
             raise ValueError(
                 f"{config.source or 'the report configuration'}: 'place_labels' names "

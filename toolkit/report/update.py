@@ -66,7 +66,8 @@ class QuarterlyUpdate:
         Where they came from, in words.
     moved : pandas.DataFrame or None
         :func:`toolkit.monitor.what_moved` of the agreed shortlist and the evidence rerun
-        on the newer data; None without newer data.
+        on the newer data; None without newer data, or when the filled criteria template
+        does not fit them (``moved_note`` says so).
     series_note : str
         Where the series came from, in words (and the planted change for the demo).
     moved_note : str
@@ -115,6 +116,19 @@ def _themes(config: UpdateConfig):
     from toolkit.prioritise import THEME_LIBRARY, load_themes
 
     return None if config.themes is None else load_themes([THEME_LIBRARY, *config.themes])
+
+
+def _template_misses_themes(error: DataContractError) -> bool:
+    """Return whether a criteria template was refused only for the themes it lacks or has.
+
+    That is, it fits the earlier data but not the newer: a candidate without a row, or a
+    row for a theme not measured on these data; any other problem is the template's own.
+    """
+    failures = getattr(error, "failures", None)
+    if failures is None or not len(failures):
+        return False
+    checks = failures["check"].astype(str)
+    return bool(checks.str.contains("candidate has no row|not measured", regex=True).all())
 
 
 def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
@@ -262,8 +276,8 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
         try:
             rerun = _prioritisation(newer, config, len(as_themes), room_weights)
         except DataContractError as error:
-            if config.criteria_scores is None:
-                raise
+            if not (_template_misses_themes(error) and agreed_result is not None):
+                raise  # a broken template, or one read for the first time: say so
             # The analysts scored the themes of the earlier data: the newer data measure
             # others. The charts still stand; what moved cannot be worked out, and says why.
             moved_note = (
@@ -364,7 +378,7 @@ def priority_sentences(update: QuarterlyUpdate) -> list[tuple[str, str]]:
         The priority's label and what its chart says (or why it is not charted), with the
         places whose latest month shows special cause.
     """
-    from toolkit.monitor import describe_spc
+    from toolkit.monitor import describe_spc, period_label
 
     followup = update.followup
     lines = []
@@ -395,7 +409,8 @@ def priority_sentences(update: QuarterlyUpdate) -> list[tuple[str, str]]:
             for place in places.itertuples(index=False):
                 kind = words[str(place.variation).split("_")[0]]
                 parts.append(
-                    f"{place.place}: {kind} since {pd.Timestamp(place.run_start):%B %Y}"
+                    f"{place.place}: {kind} since "
+                    f"{period_label(place.run_start, str(row.get('frequency') or 'month'))}"
                     f" ({_periods_word(row, int(place.run_length))})"
                 )
             text += " By place, " + "; ".join(parts) + "."

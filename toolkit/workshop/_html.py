@@ -389,6 +389,15 @@ def _finite(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def _rounded(value: float) -> str:
+    """Return a count at two significant figures, with "about" when that rounded it.
+
+    "1,200" for 1,200, "about 1,200" for 1,170 (the report shows 1,170), "under 1" below 1.
+    """
+    shown = format_estimate(value)
+    return f"about {shown}" if shown[:1].isdigit() and shown != f"{value:,.0f}" else shown
+
+
 def facts_line(row: Mapping[str, object]) -> str:
     """Return a short line of facts about a candidate, in words a resident reads (plain text).
 
@@ -409,18 +418,15 @@ def facts_line(row: Mapping[str, object]) -> str:
     parts = []
     persons = _finite(row.get("persons"))
     if persons is not None:
-        counted = format_estimate(persons)
-        about = "about " if counted != f"{persons:,.0f}" else ""  # rounded, as the report is not
-        parts.append(f"{about}{counted} {'person' if is_one(counted) else 'people'}")
+        counted = _rounded(persons)
+        parts.append(f"{counted} {'person' if is_one(counted) else 'people'}")
     events = _finite(row.get("events_a_year"))
     if events is not None:
         what = row.get("outcome_label")
         what = lower_first(str(what)) if isinstance(what, str) and what.strip() else "events"
         # "410 people who smoke", but "1,000 emergency admissions a year".
         when = "" if what.startswith("people ") else " a year"
-        shown = format_estimate(events)
-        about = "about " if shown != f"{events:,.0f}" else ""
-        parts.append(f"{about}{shown} {what}{when}")
+        parts.append(f"{_rounded(events)} {what}{when}")
     cost = _finite(row.get("cost_a_year"))
     if cost is not None:
         parts.append(f"care costs {format_money(cost)} a year")
