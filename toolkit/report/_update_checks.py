@@ -134,4 +134,17 @@ def check_update_keys(config: UpdateConfig, series: pd.DataFrame) -> None:
         )
 
 
-__all__ = ["check_update_keys", "outcomes_followed"]
+def template_misses_themes(error: Exception) -> bool:
+    """Return whether a criteria template was refused only for the themes it lacks or has.
+
+    That is, it fits the earlier data but not the newer: a candidate without a row, or a
+    row for a theme not measured on these data; any other problem is the template's own.
+    """
+    failures = getattr(error, "failures", None)
+    if failures is None or not len(failures):
+        return False
+    checks = failures["check"].astype(str)
+    return bool(checks.str.contains("candidate has no row|not measured", regex=True).all())
+
+
+__all__ = ["check_update_keys", "outcomes_followed", "template_misses_themes"]

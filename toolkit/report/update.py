@@ -34,7 +34,11 @@ import pandas as pd
 
 from toolkit.defaults import DEMO_PERSONS, DEMO_SEED
 from toolkit.errors import DataContractError
-from toolkit.report._update_checks import check_update_keys, outcomes_followed
+from toolkit.report._update_checks import (
+    check_update_keys,
+    outcomes_followed,
+    template_misses_themes,
+)
 from toolkit.report.build import OutputNames, ReportResult, build_in_folder
 from toolkit.report.config import DEMO
 from toolkit.report.tables import BoardTable, BoardText, TableColumn, board_table, heading, sentence
@@ -116,19 +120,6 @@ def _themes(config: UpdateConfig):
     from toolkit.prioritise import THEME_LIBRARY, load_themes
 
     return None if config.themes is None else load_themes([THEME_LIBRARY, *config.themes])
-
-
-def _template_misses_themes(error: DataContractError) -> bool:
-    """Return whether a criteria template was refused only for the themes it lacks or has.
-
-    That is, it fits the earlier data but not the newer: a candidate without a row, or a
-    row for a theme not measured on these data; any other problem is the template's own.
-    """
-    failures = getattr(error, "failures", None)
-    if failures is None or not len(failures):
-        return False
-    checks = failures["check"].astype(str)
-    return bool(checks.str.contains("candidate has no row|not measured", regex=True).all())
 
 
 def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
@@ -276,7 +267,7 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
         try:
             rerun = _prioritisation(newer, config, len(as_themes), room_weights)
         except DataContractError as error:
-            if not (_template_misses_themes(error) and agreed_result is not None):
+            if not (template_misses_themes(error) and agreed_result is not None):
                 raise  # a broken template, or one read for the first time: say so
             # The analysts scored the themes of the earlier data: the newer data measure
             # others. The charts still stand; what moved cannot be worked out, and says why.
