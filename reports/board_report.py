@@ -222,7 +222,7 @@ if config.decision_log is None:
 else:
     log = read_decision_log(config.decision_log, workshop=config.workshop)
     text, weights_table, consensus_table, weights_figure = report.workshop_section(
-        log, priorities, config=config
+        log, priorities, config=config, room=board.room
     )
     display(text, weights_table)
     show_figure(weights_figure)

@@ -661,3 +661,22 @@ def test_icon_labels_call_the_target_what_the_page_calls_it():
     assert icon_labels(make_summary(assurance="consistently_fail"))["assurance_caption"] == (
         "Will miss the target"
     )
+
+
+def test_a_small_target_beside_a_larger_value_is_not_shown_as_zero():
+    # Rates per person are small: a target of 0.004 beside 0.12 was "0.00".
+    frame = make_frame(target=0.004).assign(value=lambda f: f["value"] / 100)
+    summary = make_summary(last_value=0.12, target=0.004)
+    sentence = describe_spc(frame, summary, value_label=VALUE_LABEL)
+    assert "March 2025: 0.1200; target 0.0040 " in sentence
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(1234.5, "1,234"), (12.34, "12.3"), (0.1234, "0.12"), (0.0123, "0.012"),
+     (0.00123, "0.0012"), (-0.00004, "-0.000040"), (0.0, "0.000")],
+)  # fmt: skip
+def test_format_value_never_rounds_a_small_value_to_zero(value, shown):
+    from toolkit.monitor.charts import format_value
+
+    assert format_value(value) == shown

@@ -129,6 +129,26 @@ def test_an_ambition_needs_one_series_and_a_rebase_mapping_takes_series_ids(seri
         follow_priorities(series, wanted, rebase={"end_of_life_care": ["2025-04-01"]})
 
 
+def test_a_short_series_or_a_short_last_segment_has_provisional_limits(series):
+    wanted = pd.DataFrame({"priority": ["end_of_life_care"], "outcome": ["emergency_admissions"]})
+    series_id = "end_of_life_care.emergency_admissions"
+    # 36 months, rebased at April 2025: the last segment has 12 points, limits stand.
+    settled = follow_priorities(series, wanted, rebase={series_id: ["2025-04-01"]})
+    assert "provisional" not in str(settled.priorities["note"].iloc[0])
+    # Rebased at October 2025: six points since, so the limits are provisional.
+    late = follow_priorities(series, wanted, rebase={series_id: ["2025-10-01"]})
+    assert late.priorities["note"].iloc[0] == (
+        "6 points since the limits were last recalculated (rebased): they are provisional "
+        "until there are 12 or more"
+    )
+    # A series of eight months in all says so, rebase or not.
+    recent = series[series["period"] >= series["period"].max() - pd.DateOffset(months=7)]
+    short = follow_priorities(recent, wanted)
+    assert short.priorities["note"].iloc[0] == (
+        "8 points: limits are provisional until there are 12 or more"
+    )
+
+
 def test_notes_say_why_a_priority_is_not_charted(series):
     places_only = series[series["place"] != "Whole system"]
     row = follow_priorities(places_only, ["end_of_life_care"]).priorities.iloc[0]

@@ -174,6 +174,36 @@ def test_workshop_section_uses_the_room_consensus(evidence, tmp_path):
     assert isinstance(figure, Figure)
 
 
+def test_workshop_section_shows_the_room_answer_it_is_given(evidence, tmp_path, monkeypatch):
+    # The board report passes BoardFigures.room, so page 1 and section 4 show one result
+    # and the room's answer is not worked out twice.
+    import toolkit.report._priorities as priorities_module
+    from toolkit.report import read_decision_log
+    from toolkit.report.decision_log import room_answer
+
+    priorities = evidence.priorities
+    names = [criterion.name for criterion in priorities.criteria]
+    store = SubmissionStore(tmp_path / "s.sqlite", criteria=names)
+    rng = np.random.default_rng(11)
+    first = priorities.candidates["candidate"].iloc[0]
+    for table in ("Table 1", "Table 2"):
+        weights = {name: float(rng.integers(1, 11)) for name in names}
+        store.submit("March", table, "Mixed", weights, [first])
+    log = read_decision_log(store.export("March", tmp_path / "log.json"))
+    room = room_answer(log, priorities)
+    found, _, found_table, _ = report.workshop_section(log, priorities, config=evidence.config)
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("the room's answer was worked out again")
+
+    monkeypatch.setattr(priorities_module, "room_answer", not_again)
+    given, _, given_table, _ = report.workshop_section(
+        log, priorities, config=evidence.config, room=room
+    )
+    assert given.text == found.text
+    pd.testing.assert_frame_equal(given_table.cells, found_table.cells)
+
+
 def test_place_total_row_shows_system_figures_not_blanks(evidence):
     from toolkit.places import area_indicators
     from toolkit.segment import assign_segments

@@ -104,3 +104,51 @@ def test_spark_tells_apart_rows_of_files_with_the_same_name(spark, tmp_path):
         build_cube(str(tmp_path / "*" / "persons.parquet"), engine="spark", spark_session=spark)
     message = str(refused.value)
     assert "row 2 of a/persons.parquet" in message and "row 2 of b/persons.parquet" in message
+
+
+def test_spark_names_the_one_failing_file_of_several_with_the_same_name(spark, tmp_path):
+    """A failure in one of a/persons.parquet and b/persons.parquet names b's folder too."""
+    persons = random_persons(400, seed=9)
+    extracts = tmp_path / "the extracts"  # a space: Spark gives each row's path as a URI
+    for name in ("a", "b"):
+        (extracts / name).mkdir(parents=True)
+    second = persons.iloc[200:].copy()
+    second.loc[second.index[5], "age"] = 140
+    persons.iloc[:200].to_parquet(extracts / "a" / "persons.parquet", index=False)
+    second.to_parquet(extracts / "b" / "persons.parquet", index=False)
+    glob = str(extracts / "*" / "persons.parquet")
+    messages = []
+    for engine in ("duckdb", "spark"):
+        with pytest.raises(DataContractError) as refused:
+            build_cube(glob, engine=engine, spark_session=spark if engine == "spark" else None)
+        messages.append(str(refused.value))
+    assert (
+        "column 'age': 1 row is outside 0 to 120 (row 7 of b/persons.parquet: 140)."
+    ) in messages[1]
+    assert messages[0] == messages[1]
+
+
+def test_spark_refuses_csv_files_with_different_headers_as_duckdb_does(spark, tmp_path):
+    """Spark reads CSV values by position: a header that differs would shift columns."""
+    persons = random_persons(400, seed=9)
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    persons.iloc[:200].to_csv(folder / "a.csv", index=False)
+    persons.iloc[200:].drop(columns="efi").to_csv(folder / "b.csv", index=False)
+    reversed_columns = list(reversed(persons.columns))
+    expected = [
+        f"{folder} (2 files): {folder / 'b.csv'} has different columns from "
+        f"{folder / 'a.csv'} (it lacks 'efi'); files read together must have the same header.",
+        f"{folder} (2 files): {folder / 'b.csv'} has different columns from "
+        f"{folder / 'a.csv'} (the same columns in another order); files read together must "
+        "have the same header.",
+    ]
+    for step, message in enumerate(expected):
+        if step:
+            persons.iloc[200:][reversed_columns].to_csv(folder / "b.csv", index=False)
+        for engine in ("duckdb", "spark"):
+            with pytest.raises(DataContractError) as refused:
+                build_cube(
+                    folder, engine=engine, spark_session=spark if engine == "spark" else None
+                )
+            assert str(refused.value) == message, engine

@@ -23,6 +23,7 @@ from toolkit._params import (
     validate_params,
     warn,
 )
+from toolkit._words import capitalised
 from toolkit.indicators import _frames as v
 from toolkit.indicators.inequality import (
     REFERENCES,
@@ -163,7 +164,7 @@ class DeprivationProfile:
         per = f"{self.multiplier:,.0f}"
         level = n["level"]
         lines = [
-            f"{self.label[:1].upper()}{self.label[1:]}: age-standardised rate per {per} "
+            f"{capitalised(self.label)}: age-standardised rate per {per} "
             "(ESP2013) by IMD decile (1 = most deprived)",
             f"{'decile':>6} {'events':>10} {'people':>11} {'rate':>10} {level + '% CI':>21}",
         ]
@@ -217,7 +218,7 @@ class DeprivationProfile:
 
     def _repr_html_(self) -> str:
         n = self._numbers()
-        title = html.escape(f"{self.label[:1].upper()}{self.label[1:]} by deprivation")
+        title = html.escape(f"{capitalised(self.label)} by deprivation")
         table = self.to_frame().to_html(
             index=False, float_format=lambda x: f"{x:,.1f}", na_rep="n/a"
         )
@@ -288,9 +289,7 @@ class DeprivationProfile:
         ax.set_ylabel(f"rate per {self.multiplier:,.0f}")
         ax.set_xticks(x)
         n = self._numbers()
-        ax.set_title(
-            f"{self.label[:1].upper()}{self.label[1:]}: SII {n['sii']:,.1f}, RII {n['rii']:.2f}"
-        )
+        ax.set_title(f"{capitalised(self.label)}: SII {n['sii']:,.1f}, RII {n['rii']:.2f}")
         ax.legend(loc="best", fontsize="small")
         ax.annotate(
             SII_CONVENTION,

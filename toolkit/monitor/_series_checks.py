@@ -10,14 +10,14 @@ with any row, for :mod:`toolkit.monitor.series`; the checks across the rows of a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
+from toolkit._words import listed
 from toolkit.data.columns import column_problems
-from toolkit.data.problems import MAX_EXAMPLES, Problem, row_problem
+from toolkit.data.problems import MAX_EXAMPLES, Problem, row_problem, show_value
 from toolkit.data.schemas import ColumnRule, blank_mask, default_text, to_number, to_text
 from toolkit.monitor._periods import _FREQUENCY_NOUNS, _PERIOD_FORMATS, FREQUENCIES, _read_periods
 
@@ -94,9 +94,7 @@ def _detail_problem(
     shown for each.
     """
     count = len(details)
-    shown = "; ".join(details[:MAX_EXAMPLES])
-    if count > MAX_EXAMPLES:
-        shown += f"; and {count - MAX_EXAMPLES:,} more"
+    shown = listed(details, most=MAX_EXAMPLES, final_and=False, sep="; ")
     counted = f"1 {noun[0]}" if count == 1 else f"{count:,} {noun[1]}"
     phrase = phrases[0] if count == 1 else phrases[1]
     where = f"column '{column}': " if column else ""
@@ -116,28 +114,14 @@ def _rows_text(rows: Sequence[int]) -> str:
     """Name rows: "row 5", "rows 2 and 3", or "rows 2, 3, 4, 5, 6 and 7 more"."""
     if len(rows) == 1:
         return f"row {rows[0]}"
-    return "rows " + _listed([str(row) for row in rows], limit=MAX_EXAMPLES)
-
-
-def _listed(names: Sequence[str], limit: int = 6) -> str:
-    """Join names in words: "Jan 2024", "Jan 2024 and Feb 2024", "..., and 3 more"."""
-    if len(names) > limit:
-        return ", ".join(names[:limit]) + f" and {len(names) - limit:,} more"
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + f" and {names[-1]}"
+    return "rows " + listed(rows, most=MAX_EXAMPLES)
 
 
 def _show(value: Any) -> str:
+    """Show a value in a message as the readers do (:func:`toolkit.data.problems.show_value`)."""
     if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
         return "blank"
-    if isinstance(value, float | np.floating) and float(value).is_integer():
-        return str(int(value))
-    if isinstance(value, str):
-        return repr(value if len(value) <= 30 else value[:27] + "...")
-    if isinstance(value, pd.Timestamp | datetime):
-        return pd.Timestamp(value).strftime("%d/%m/%Y")
-    return str(value)
+    return show_value(value)
 
 
 def _is_proportion(unit: pd.Series) -> pd.Series:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from toolkit._words import listed
 from toolkit.data.problems import Problem, raise_problems
 from toolkit.data.schemas import default_text, to_text
 from toolkit.data.validation import named_rows
@@ -35,7 +36,6 @@ from toolkit.monitor._series_checks import (
     _describe_series,
     _detail_problem,
     _is_proportion,
-    _listed,
     _mask_problem,
     _multiplier,
     _period_problems,
@@ -275,7 +275,7 @@ def _series_problems(
             before, after = indices[jump], indices[jump + 1]
             missing = list(range(before + step, after, step))
             names = [period_label(_stamp(index), kind) for index in missing]
-            shown = _listed(names)
+            shown = listed(names, most=6)
             row_before, row_after = int(part["row"].iloc[jump]), int(part["row"].iloc[jump + 1])
             gaps.append(f"{shown} (between rows {row_before} and {row_after})")
             gap_rows.append(row_after)

@@ -270,15 +270,19 @@ def format_value(value: float) -> str:
     Returns
     -------
     str
-        Whole numbers from 100, one decimal from 1, two from 0.1, else three;
-        "not available" for a missing value.
+        Whole numbers from 100, one decimal from 1, two from 0.1, three from 0.01,
+        else two significant figures ("0.0012", never "0.000" for a value that is not
+        zero); "not available" for a missing value.
     """
     return _format_number(float(value))
 
 
 def _decimals_for(value: float) -> int:
     size = abs(value)
-    return 0 if size >= 100 else 1 if size >= 1 else 2 if size >= 0.1 else 3
+    if size >= 0.01 or size == 0:
+        return 0 if size >= 100 else 1 if size >= 1 else 2 if size >= 0.1 else 3
+    # Smaller still: two significant figures (0.0012, not 0.001 or 0.000).
+    return min(1 - math.floor(math.log10(size)), 15)
 
 
 @validate_params({"summary_row": _SUMMARY, "target_word": ["str"]})
@@ -511,7 +515,12 @@ def describe_spc(
     if decimals is not None:
         places = decimals
     else:
-        places = _decimals_for(last_value if math.isfinite(last_value) else target)
+        # Both figures to the same places, enough for each (a small ambition beside a
+        # larger value is not shown as 0.0).
+        places = max(
+            (_decimals_for(value) for value in (last_value, target) if math.isfinite(value)),
+            default=0,
+        )
     last_period = row.get("last_period")
     where = "" if _missing(last_period) else f" in {when(last_period)}"
     second = f"{value_label}{where}: {_format_number(last_value, places)}{value_suffix}"

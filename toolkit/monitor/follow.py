@@ -27,7 +27,7 @@ import pandas as pd
 from toolkit._params import THRESHOLD, InstanceOf, SequenceOf, validate_params
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
 from toolkit.monitor.series import WHOLE_SYSTEM
-from toolkit.monitor.spc import FIX_AFTER, SPCWarning, spc
+from toolkit.monitor.spc import FIX_AFTER, MINIMUM_POINTS, SPCWarning, spc
 
 #: Places that stand for the whole system: blank, or :data:`WHOLE_SYSTEM` (any case).
 _WHOLE_SYSTEM_NAMES: Final[frozenset[str]] = frozenset({"", WHOLE_SYSTEM.lower()})
@@ -507,15 +507,23 @@ def follow_priorities(
                 facts = summary.loc[key]
                 for column in filled:
                     result.at[index, column] = facts[column]
-                path = charted_points.loc[
-                    (charted_points["priority"] == key[0]) & (charted_points["series"] == key[1]),
-                    "trajectory",
+                own = charted_points[
+                    (charted_points["priority"] == key[0]) & (charted_points["series"] == key[1])
                 ]
+                path = own["trajectory"]
                 result.at[index, "trajectory_now"] = float(path.iloc[-1]) if len(path) else np.nan
-                if facts["points"] < 12:
+                segments = own["baseline_segment"]
+                since_rebase = int((segments == segments.max()).sum()) if len(own) else 0
+                if facts["points"] < MINIMUM_POINTS:
                     result.at[index, "note"] = (
                         f"{int(facts['points'])} points: limits are provisional until there "
-                        "are 12 or more"
+                        f"are {MINIMUM_POINTS} or more"
+                    )
+                elif len(own) and segments.max() > 1 and since_rebase < MINIMUM_POINTS:
+                    result.at[index, "note"] = (
+                        f"{since_rebase} {'point' if since_rebase == 1 else 'points'} since "
+                        "the limits were last recalculated (rebased): they are provisional "
+                        f"until there are {MINIMUM_POINTS} or more"
                     )
                 elif fix_after is not None and facts["points"] <= fix_after:
                     result.at[index, "note"] = (

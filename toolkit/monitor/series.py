@@ -116,6 +116,7 @@ from toolkit._params import (
     validate_params,
     warn,
 )
+from toolkit._words import capitalised
 from toolkit.data.columns import normalise_name
 from toolkit.data.files import HEADER_SEARCH_ROWS, drop_blank_unnamed, read_table
 from toolkit.monitor._periods import FREQUENCIES, FREQUENCY_MONTHS, _parse_period, period_label
@@ -495,8 +496,7 @@ def series_from_snapshots(
 
     rows = []
     for measure in measures:
-        words = measure.replace("_", " ")
-        words = words[:1].upper() + words[1:]
+        words = capitalised(measure.replace("_", " "))
         rows.append(
             pd.DataFrame(
                 {
@@ -512,8 +512,7 @@ def series_from_snapshots(
                         for kind in counted["_kind"]
                     ],
                     "label": [
-                        f"{words[:1].upper()}{words[1:]}, "
-                        + _lower_first(labels.get(cohort, cohort))
+                        f"{words}, " + _lower_first(labels.get(cohort, cohort))
                         for cohort in counted["cohort"]
                     ],
                 }

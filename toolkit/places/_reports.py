@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from toolkit._words import listed
 from toolkit.data.problems import FIRST_DATA_ROW, ROWS_NUMBERED
 
 #: How many codes or row numbers a message quotes before saying "and N more".
@@ -19,17 +20,12 @@ EXAMPLES_SHOWN = 5
 
 
 def _examples(values, total: int | None = None) -> str:
-    """Show the first few values, then how many more there are in all.
+    """Show the first :data:`EXAMPLES_SHOWN` values, then how many more there are in all.
 
     ``total`` is how many there are when ``values`` holds only the first of them; the
     "and N more" counts from it.
     """
-    values = list(values)
-    total = len(values) if total is None else total
-    shown = ", ".join(str(value) for value in values[:EXAMPLES_SHOWN])
-    if total > EXAMPLES_SHOWN:
-        shown += f" and {total - EXAMPLES_SHOWN:,} more"
-    return shown
+    return listed(values, most=EXAMPLES_SHOWN, total=total, final_and=False)
 
 
 def _html_table(frame: pd.DataFrame, caption: str) -> str:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from toolkit._words import capitalised
 from toolkit.prioritise._theme_impact import impact_central, impact_range
 from toolkit.prioritise._theme_vocabulary import OUTCOME_WORDS, OUTCOME_WORDS_SINGULAR
 from toolkit.prioritise.criteria import (
@@ -315,7 +316,7 @@ def candidate_row(
         "cohort": theme.cohort,
         COHORT_LABEL_COLUMN: cohort_words + where,
         "outcome": plan.outcome,
-        OUTCOME_LABEL_COLUMN: outcome_words[:1].upper() + outcome_words[1:],
+        OUTCOME_LABEL_COLUMN: capitalised(outcome_words),
         **({"place": place} if within == "place" else {}),
         "persons": int(round(persons)),
         "_events": events,

@@ -29,6 +29,7 @@ from toolkit._params import (
     validate_params,
 )
 from toolkit._toml import TomlFileError, read_toml
+from toolkit._words import listed
 from toolkit.errors import DataContractError
 from toolkit.prioritise._theme_vocabulary import THEME_LIBRARY
 from toolkit.prioritise.criteria import (
@@ -426,7 +427,7 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
         count = len(long_rows)
         raise DataContractError(
             f"{path}: the criteria scores need fixing: {_lines(count, 'line')} "
-            f"{_listed([line for line, _ in long_rows])} {'has' if count == 1 else 'have'} more "
+            f"{listed([line for line, _ in long_rows])} {'has' if count == 1 else 'have'} more "
             f"fields than the header (line {skip + 1}, {len(header)} fields): a comma inside a "
             "label or note splits it in two. Put that text in double quotes (a spreadsheet does "
             "this when it saves as CSV) or remove the comma.",
@@ -447,7 +448,7 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
     if repeated:
         raise _unreadable(
             path,
-            f"the header (line {skip + 1}) names {_listed(repeated, quote=True)} more than "
+            f"the header (line {skip + 1}) names {listed(repeated, quote=True)} more than "
             "once; keep one column of each",
         )
     table = pd.DataFrame(rows, columns=header, dtype=object)
@@ -750,16 +751,6 @@ def _lines(number: int, noun: str) -> str:
     return noun if number == 1 else _PLURALS.get(noun, noun + "s")
 
 
-def _listed(items: Sequence[object], *, quote: bool = False, limit: int = 5) -> str:
-    """List items: "2", "2 and 5", "2, 5, 8 and 11", "1, 2, 3, 4, 5 and 3 more"."""
-    words = [repr(item) if quote else str(item) for item in items]
-    if len(words) > limit:
-        return ", ".join(words[:limit]) + f" and {len(words) - limit:,} more"
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
-
-
 def _error(source: Path, failures: list[dict[str, object]], unit: str) -> DataContractError:
     """One error listing every problem, in words an analyst can act on."""
     lines = [f"{source}: the criteria scores need fixing ({_count(len(failures), 'problem')}):"]
@@ -768,7 +759,7 @@ def _error(source: Path, failures: list[dict[str, object]], unit: str) -> DataCo
         where = item["where"]
         if where:
             rows = int(item["rows"])  # type: ignore[call-overload]
-            text += f"; {_count(rows, 'row')} ({_lines(len(where), unit)} {_listed(where)})"
+            text += f"; {_count(rows, 'row')} ({_lines(len(where), unit)} {listed(where)})"
         examples = item["examples"]
         if examples:
             text += "; for example " + ", ".join(repr(e) for e in list(examples)[:5])

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from toolkit._words import capitalised
 from toolkit.prioritise.theme_measures import MIN_EVENTS_FOR_RATE
 from toolkit.report._section_parts import _join, _linked
 from toolkit.report.charts import rank_acceptability_chart, weights_chart
@@ -328,6 +329,7 @@ def workshop_section(
     priorities: Prioritisation,
     *,
     config: ReportConfig,
+    room: RoomConsensus | None = None,
 ) -> tuple[BoardText, BoardTable, BoardTable, Figure]:
     """Return the workshop's outcome: who took part, their weights, the room's shortlist.
 
@@ -349,6 +351,10 @@ def workshop_section(
         criteria are the ones the tables' weights rank, with its shortlist rule.
     config : ReportConfig
         For the period, shortlist size and disclosure threshold.
+    room : RoomConsensus, optional
+        The room's answer in the log's last round, as :func:`board_figures` found it
+        (``BoardFigures.room``), so that page 1 and this section show one result; found
+        here with :func:`toolkit.report.room_answer` when not given.
 
     Returns
     -------
@@ -370,7 +376,7 @@ def workshop_section(
     criteria = priorities.criteria
     plain = {criterion.name: criterion.phrase for criterion in criteria}
     # The first letter only: "NHS money it could save", not "Nhs money it could save".
-    phrases = {name: phrase[:1].upper() + phrase[1:] for name, phrase in plain.items()}
+    phrases = {name: capitalised(phrase) for name, phrase in plain.items()}
     matched = log.match_criteria(list(criteria))
     used = {column for column in matched.values() if column is not None}
     left_out = [str(name) for name in log.weights.columns if name not in used]
@@ -384,7 +390,7 @@ def workshop_section(
     def consensus_of(number: int) -> RoomConsensus:
         return room_answer(log, priorities, round=number)
 
-    consensus = consensus_of(log.last_round)
+    consensus = consensus_of(log.last_round) if room is None else room
     tables = len(consensus.tables)
     roles = ", ".join(dict.fromkeys(role for role in log.tables["role"] if role))
     earlier = "earlier submissions were" if log.superseded != 1 else "earlier submission was"

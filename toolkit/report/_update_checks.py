@@ -13,15 +13,19 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from toolkit._words import listed
+
 if TYPE_CHECKING:  # pragma: no cover
     from toolkit.report.update_config import UpdateConfig
 
 
-def _listed(values: Any, most: int = 12) -> str:
-    """Up to ``most`` values quoted, then how many more."""
-    values = sorted(values)
-    shown = ", ".join(repr(value) for value in values[:most])
-    return shown + (f" and {len(values) - most} more" if len(values) > most else "")
+#: How many names a message quotes before "and N more".
+_NAMES_SHOWN = 12
+
+
+def _names(values: Any) -> str:
+    """List names sorted and quoted, the first :data:`_NAMES_SHOWN`, with no final "and"."""
+    return listed(sorted(values), most=_NAMES_SHOWN, quote=True, final_and=False)
 
 
 def outcomes_followed(
@@ -78,8 +82,7 @@ def check_update_keys(config: UpdateConfig, series: pd.DataFrame) -> None:
                 + (
                     f" (did you mean {close[0]!r}?)"
                     if close
-                    else f" (its themes: {_listed(themes) or 'none'}; its series ids: "
-                    f"{_listed(ids)})"
+                    else f" (its themes: {_names(themes) or 'none'}; its series ids: {_names(ids)})"
                 )
             )
         wanted = list(config.priorities)
@@ -89,7 +92,7 @@ def check_update_keys(config: UpdateConfig, series: pd.DataFrame) -> None:
                     close = get_close_matches(item, wanted, n=1)
                     problems.append(
                         f"'{key}' names {item!r}, which is not one of the priorities"
-                        + (f" (did you mean {close[0]!r}?)" if close else f" ({_listed(wanted)})")
+                        + (f" (did you mean {close[0]!r}?)" if close else f" ({_names(wanted)})")
                     )
     outcome_of = series["outcome"].astype("string") if "outcome" in series.columns else None
     for item, outcome in (config.outcomes or {}).items():
@@ -102,7 +105,7 @@ def check_update_keys(config: UpdateConfig, series: pd.DataFrame) -> None:
         if outcome not in have:
             problems.append(
                 f"'outcomes' gives {item!r} the outcome {outcome!r}, which its series do not "
-                f"have ({'their outcomes: ' + _listed(have) if have else 'they name no outcome'})"
+                f"have ({'their outcomes: ' + _names(have) if have else 'they name no outcome'})"
             )
     for item, when in (config.ambitions_by or {}).items():
         # Text ("2027-03"), or a TOML date (2027-03-31, unquoted), which reads as a date.

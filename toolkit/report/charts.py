@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from toolkit._words import capitalised
 from toolkit.style import (
     LABEL_SIZE,
     NHS_BLACK,
@@ -182,15 +183,13 @@ def deprivation_chart(
     ax.set_xticks(x, [f"{value:.0f}" for value in x])
     ax.set_xlabel("IMD decile of the neighbourhood (1 = most deprived)", fontsize=_LABEL_SIZE)
     ax.set_ylabel(
-        f"{label[:1].upper()}{label[1:]} per {multiplier:,.0f}\npeople a year (ESP2013)",
+        f"{capitalised(label)} per {multiplier:,.0f}\npeople a year (ESP2013)",
         fontsize=_LABEL_SIZE,
     )
     ax.yaxis.set_major_formatter("{x:,.0f}")
     _tidy_axes(ax, grid_axis="y")
     ax.legend(loc="upper right", fontsize=_TICK_SIZE, frameon=False)
-    _title(
-        ax, f"{label[:1].upper()}{label[1:]} by deprivation, age-standardised, {period}", subtitle
-    )
+    _title(ax, f"{capitalised(label)} by deprivation, age-standardised, {period}", subtitle)
     return figure
 
 

@@ -32,6 +32,7 @@ from typing import Any, Final
 
 import pandas as pd
 
+from toolkit._words import capitalised
 from toolkit.defaults import DEMO_PERSONS, DEMO_SEED
 from toolkit.errors import DataContractError
 from toolkit.report._update_checks import (
@@ -377,7 +378,7 @@ def priority_sentences(update: QuarterlyUpdate) -> list[tuple[str, str]]:
         row = pd.Series(row._asdict())
         if not row["shown"]:
             note = str(row["note"])
-            lines.append((str(row["label"]), f"{note[:1].upper()}{note[1:]}."))
+            lines.append((str(row["label"]), f"{capitalised(note)}."))
             continue
         points, summary = followup.chart_data(row["priority"], row["series"])
         label = str(summary["series_label"])

@@ -11,7 +11,7 @@ import csv
 import glob
 import gzip
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -172,6 +172,17 @@ def parquet_columns(files: Sequence[str]) -> list[list[str]] | None:
         return None
 
 
+def csv_headers(files: Sequence[str]) -> list[list[str]] | None:
+    """Return each CSV file's column names, read from its header line (names stripped).
+
+    ``None`` when a header cannot be read: the engine's scan then says why.
+    """
+    try:
+        return [[name.strip() for name in csv_header(name)] for name in files]
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+
+
 def _named(columns: Sequence[str]) -> str:
     shown = ", ".join(repr(name) for name in columns[:_NAMES_SHOWN])
     more = len(columns) - _NAMES_SHOWN
@@ -287,9 +298,10 @@ class Source:
     path: str | None = None
     several_files: bool = False
     #: Builds, only when a value check fails, the table with each person's file and row
-    #: number (see :func:`toolkit.segment._value_checks.check_values`); ``None`` when the
+    #: number (see :func:`toolkit.segment._value_checks.check_values`), and what messages
+    #: call the file a row comes from (``None``: by its bare name); ``None`` when the
     #: engine cannot number the rows.
-    locate: Callable[[], tuple[ir.Table, Mapping[str, int] | None] | None] = lambda: None
+    locate: Callable[[], tuple[ir.Table, Callable[[str], str] | None] | None] = lambda: None
     #: For files scanned by DuckDB: the persons contract as SQL (see
     #: :func:`toolkit.segment._duckdb_files.check_files`).
     contract: FileContract | None = None

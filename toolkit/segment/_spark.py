@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlparse
+from urllib.request import url2pathname
 
 import pandas as pd
 from tqdm.auto import tqdm
@@ -21,6 +24,8 @@ from toolkit.segment._sources import (
     ROW_COLUMN,
     Source,
     check_same_columns,
+    csv_headers,
+    file_names,
     parquet_columns,
     resolve_files,
     suffix,
@@ -49,6 +54,31 @@ def _arrow_for_spark(persons: pd.DataFrame) -> Any:
             decoded = arrow.column(index).cast(arrow_field.type.value_type)
             arrow = arrow.set_column(index, arrow_field.name, decoded)
     return arrow
+
+
+def _file_namer(files: Sequence[str]) -> Callable[[str], str]:
+    """Return what messages call the file of a row, given the URI Spark gives for it.
+
+    Spark gives each row's file as a URI (``file:/data/a%20b/persons.parquet``); messages
+    call it as on DuckDB, by its path below the files' common folder
+    (:func:`toolkit.segment._sources.file_names`), so that files of one name in different
+    folders are told apart even when only one of them fails.
+    """
+    names: dict[str, str] = {}
+    for name, shown in file_names(files).items():
+        names[os.path.abspath(name)] = shown
+        names.setdefault(os.path.realpath(name), shown)
+
+    def name_of(uri: str) -> str:
+        parsed = urlparse(uri)
+        if parsed.scheme in ("", "file"):
+            local = os.path.abspath(url2pathname(parsed.path))
+            shown = names.get(local) or names.get(os.path.realpath(local))
+            if shown is not None:
+                return shown
+        return Path(unquote(parsed.path)).name or uri
+
+    return name_of
 
 
 def _spark_view(con: Any, spark_frame: SparkDataFrame, views: list[str]) -> ir.Table:
@@ -82,12 +112,16 @@ def _spark_table(con: Any, session: SparkSession, persons: Any, views: list[str]
                 check_same_columns(files, stored, ordered=False, label=label, source=path)
             spark_frame = session.read.parquet(*files)
         else:
+            # Spark reads each file's values by position under the first file's header.
+            headers = csv_headers(files) if len(files) > 1 else None
+            if headers is not None:  # as on DuckDB: the same header in every file
+                check_same_columns(files, headers, ordered=True, label=label, source=path)
             spark_frame = session.read.csv(files, header=True, inferSchema=True)
             for column in _TEXT_COLUMNS:
                 if column in spark_frame.columns:
                     spark_frame = spark_frame.withColumn(column, spark_frame[column].cast("string"))
 
-    def locate() -> tuple[ir.Table, None] | None:
+    def locate() -> tuple[ir.Table, Callable[[str], str] | None] | None:
         from pyspark.sql import functions
 
         if isinstance(persons, pd.DataFrame):
@@ -100,7 +134,7 @@ def _spark_table(con: Any, session: SparkSession, persons: Any, views: list[str]
                 functions.col("_metadata.file_path").alias(FILE_COLUMN),
                 (functions.col("_metadata.row_index") + 2).alias(ROW_COLUMN),
             )
-            return _spark_view(con, numbered, views), None
+            return _spark_view(con, numbered, views), _file_namer(files)
         return None  # Spark numbers neither CSV rows nor a Spark DataFrame's rows
 
     return Source(_spark_view(con, spark_frame, views), label, path, len(files) > 1, locate)

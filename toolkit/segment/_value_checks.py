@@ -139,7 +139,6 @@ def _example_rows(
     con: Any,
     located: ir.Table,
     wanted: Sequence[tuple[ir.BooleanValue, str]],
-    starts: Mapping[str, int] | None,
 ) -> list[list[tuple[str | None, int, str | None]]]:
     """Return the first few (file, row, value) breaking each rule, in one union query."""
     import ibis
@@ -160,8 +159,7 @@ def _example_rows(
     found.sort(key=lambda item: (item["_check"], item["_file"] or "", item["_row"]))
     examples: list[list[tuple[str | None, int, str | None]]] = [[] for _ in wanted]
     for item in found:
-        row = item["_row"] - (starts[item["_file"]] if starts else 0)
-        examples[item["_check"]].append((item["_file"], int(row), item["_value"]))
+        examples[item["_check"]].append((item["_file"], int(item["_row"]), item["_value"]))
     return examples
 
 
@@ -251,7 +249,7 @@ def check_values(
     label: str,
     source: str | None,
     engine: Engine,
-    locate: Callable[[], tuple[ir.Table, Mapping[str, int] | None] | None],
+    locate: Callable[[], tuple[ir.Table, Callable[[str], str] | None] | None],
     several_files: bool,
 ) -> None:
     """Raise one DataContractError listing every value rule the persons break, or return.
@@ -259,7 +257,8 @@ def check_values(
     The common case (nothing wrong) costs one aggregate query in the engine (on DuckDB,
     plus the scan of ``person_id`` hashes of :func:`surplus_hashes`). Only when a rule
     fails are the example rows looked up, in a second scan of a table that carries the
-    file and row number of each person (``locate``).
+    file and row number of each person (``locate``), which also says what messages call
+    each file (a file's path below the files' common folder, as on DuckDB).
     """
     checks = _value_checks(table)
     counts, surplus = _count_failures(con, table, checks, engine)
@@ -277,14 +276,15 @@ def check_values(
     located = locate()
     examples: list[list[tuple[str | None, int, str | None]]] = [[] for _ in failing]
     duplicate_examples: list[tuple[str | None, int, str | None]] = []
+    name_of: Callable[[str], str] | None = None
     if located is not None:
-        located_table, starts = located
+        located_table, name_of = located
         wanted = [(check.broken, check.column) for check in _value_checks(located_table)]
         wanted = [wanted[index] for index in failing_at]
         if duplicate_rows:
             repeated = located_table["person_id"].isin(duplicated["person_id"])  # type: ignore[index]
             wanted.append((repeated.fill_null(False), "person_id"))
-        found = _example_rows(con, located_table, wanted, starts)
+        found = _example_rows(con, located_table, wanted)
         examples = found[: len(failing)]
         duplicate_examples = found[len(failing)] if duplicate_rows else []
     failures = [
@@ -307,9 +307,13 @@ def check_values(
         else f"{engine} does not give row numbers for this input: run build_cube with "
         "engine='duckdb' on the files, or toolkit.data.read_persons, to list them"
     )
-    # Files of one name in different folders told apart (Spark gives each row's full path).
+    # Files of one name in different folders told apart, as the locator names them (else
+    # by their paths below the common folder of the files shown).
     shown = sorted({file for f in failures for file, _, _ in f.examples if file})
-    names = file_names(shown) if len(shown) > 1 else None
+    if name_of is not None:
+        names: dict[str, str] | None = {file: name_of(file) for file in shown}
+    else:
+        names = file_names(shown) if len(shown) > 1 else None
     problems = [
         to_problem(failure, several_files=several_files, no_rows=no_rows, names=names)
         for failure in in_contract_order(failures)

@@ -25,6 +25,7 @@ import pandas as pd
 
 from toolkit._params import Constraint, InstanceOf, validate_params
 from toolkit._toml import TomlFileError, read_toml
+from toolkit._words import capitalised
 from toolkit.data.contract import CONDITIONS
 from toolkit.defaults import DEFAULT_MODEL
 from toolkit.errors import DataContractError
@@ -198,8 +199,7 @@ def _unknown_key(key: str, allowed: Iterable[str]) -> str:
 
 def _in_words(name: str) -> str:
     """Return a model's name in words, its first letter upper case ("NHS COPD first")."""
-    words = name.replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
+    return capitalised(name.replace("_", " ").strip())
 
 
 def _text(value: Any, what: str, origin: str, rule: str | None = None) -> str:

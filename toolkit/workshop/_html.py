@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 import numpy as np
 
+from toolkit._words import capitalised
 from toolkit.prioritise.theme_measures import (
     format_estimate,
     format_money,
@@ -332,11 +333,6 @@ def swatch(colour: str) -> str:
     )
 
 
-def sentence_case(text: str) -> str:
-    """Capitalise the first letter only."""
-    return text[:1].upper() + text[1:]
-
-
 def plain_phrase(name: str, phrase: str) -> str:
     """Return the plain phrase of a criterion: :data:`PLAIN_CRITERIA`'s, else its own."""
     override = PLAIN_CRITERIA.get(name, (None, ""))[0]
@@ -365,8 +361,8 @@ def criterion_label(phrase: str, description: str, colour: str | None, *, before
     """
     was = f'<span class="ph-was">{escape(before)}</span>' if before else ""
     return (
-        f'<div class="ph-criterion" data-criterion-label="{escape(sentence_case(phrase))}">'
-        f"{swatch(colour) if colour else ''}<b>{escape(sentence_case(phrase))}</b>"
+        f'<div class="ph-criterion" data-criterion-label="{escape(capitalised(phrase))}">'
+        f"{swatch(colour) if colour else ''}<b>{escape(capitalised(phrase))}</b>"
         f'<span class="ph-desc">{escape(description)}</span>{was}</div>'
     )
 
@@ -375,7 +371,7 @@ def legend(phrases: Sequence[str]) -> str:
     """Return the legend of the stacked bars."""
     items = "".join(
         f'<span style="margin-right:14px;white-space:nowrap">{swatch(colour_of(i))}'
-        f"{escape(sentence_case(phrase))}</span>"
+        f"{escape(capitalised(phrase))}</span>"
         for i, phrase in enumerate(phrases)
     )
     return f'<div style="{FONT};font-size:13px;margin:4px 0 8px 0">{items}</div>'
@@ -467,7 +463,7 @@ def glossary_html(entries: Sequence[tuple[str, str]], *, title: str = "Words use
     if not entries:
         return ""
     items = "".join(
-        f"<dt>{escape(sentence_case(term))}</dt><dd>{escape(sentence_case(text))}</dd>"
+        f"<dt>{escape(capitalised(term))}</dt><dd>{escape(capitalised(text))}</dd>"
         for term, text in entries
     )
     return f'{heading(title)}<dl class="ph-glossary">{items}</dl>'

@@ -22,6 +22,7 @@ from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_int import SliderStyle
 from ipywidgets.widgets.widget_string import HTMLStyle
 
+from toolkit._words import capitalised
 from toolkit.prioritise.scoring import rank_scores
 from toolkit.workshop import _html
 from toolkit.workshop._participant_page import ParticipantPage
@@ -211,7 +212,7 @@ class ParticipantApp(ParticipantPage, WidgetView):
             )
             slider.add_class(f"pophealth-slider-{criterion.name}")
             slider.add_class("pophealth-slider")
-            slider.add_class(_html.label_class(_html.sentence_case(phrase)))
+            slider.add_class(_html.label_class(capitalised(phrase)))
             slider.observe(self._slider_handler(i), names="value")
             self.sliders[criterion.name] = slider
             text = self._text(

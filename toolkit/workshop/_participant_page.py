@@ -16,6 +16,7 @@ from html import escape
 import ipywidgets as widgets
 import numpy as np
 
+from toolkit._words import capitalised
 from toolkit.prioritise.consensus import aggregate_weights, room_consensus
 from toolkit.prioritise.scoring import rank_scores, select_shortlist
 from toolkit.workshop import _html
@@ -282,9 +283,7 @@ class ParticipantPage:
         tables = len(latest)
         rows = []
         for i in range(len(names)):
-            cells = [
-                _html.swatch(_html.colour_of(i)) + escape(_html.sentence_case(self._phrases[i]))
-            ]
+            cells = [_html.swatch(_html.colour_of(i)) + escape(capitalised(self._phrases[i]))]
             if own is not None:
                 cells += [
                     f"{own[i]:.0f}",
@@ -449,7 +448,7 @@ class ParticipantPage:
         )
         items = "".join(
             f'<li data-criterion="{escape(name)}">'
-            f"<b>{escape(_html.sentence_case(self._phrases[j]))}</b> "
+            f"<b>{escape(capitalised(self._phrases[j]))}</b> "
             f"(now {self._positions[j]:.0f}): "
             f"{escape(what_would_move_it(member[j], inside, self._phrases[j]))}</li>"
             for j, name in enumerate(model.names)

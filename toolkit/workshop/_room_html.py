@@ -14,6 +14,7 @@ from html import escape
 
 import numpy as np
 
+from toolkit._words import capitalised
 from toolkit.prioritise.consensus import AGGREGATION_LABELS, AGGREGATIONS
 from toolkit.workshop import _html
 from toolkit.workshop.config import table_link
@@ -296,7 +297,7 @@ def weights_html(room, tables: list[str], names: dict[str, str]) -> str:
         name = str(frame["criterion"].iloc[i])
         phrase = _html.plain_phrase(name, str(frame["label"].iloc[i]))
         cells = [
-            _html.swatch(_html.colour_of(i)) + escape(_html.sentence_case(phrase)),
+            _html.swatch(_html.colour_of(i)) + escape(capitalised(phrase)),
             *[f"{value:.0%}" for value in shares[i]],
             *[f"{frame[agg].iloc[i]:.0%}" for agg in AGGREGATIONS],
         ]

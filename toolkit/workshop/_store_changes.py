@@ -24,6 +24,7 @@ from toolkit.workshop._store_listing import (
     ACTIVE,
     MERGED,
     REMOVED,
+    Listed,
     put_table,
     read_listing,
     status_words,
@@ -51,6 +52,19 @@ class RoundState:
 
     number: int
     open: bool
+
+
+def _name_and_group(
+    connection: sqlite3.Connection, workshop: str, key: str, entry: Listed | None
+) -> tuple[str, str]:
+    """Return the name and group a table keeps as it leaves the list (removed or merged).
+
+    A table on the list keeps its own; one that only submitted (never listed) is named as it
+    last submitted, in the group "Mixed table".
+    """
+    if entry is not None:
+        return entry.name, entry.group
+    return submitted_name(connection, workshop, key), "Mixed table"
 
 
 class ChangeSteps:
@@ -387,8 +401,7 @@ class ChangeSteps:
                     f"'{entry.name}' is the last table on the list; add another table "
                     "before removing it."
                 )
-            shown = entry.name if entry is not None else submitted_name(connection, workshop, key)
-            group = entry.group if entry is not None else "Mixed table"
+            shown, group = _name_and_group(connection, workshop, key, entry)
             put_table(connection, workshop, key, shown, group, REMOVED, None)
             if not submitted:
                 kept = "it had not submitted"
@@ -451,12 +464,7 @@ class ChangeSteps:
             ):
                 raise ValueError(f"'{into}' is not on the list of tables; add it first.")
             into_name = into_entry.name if into_entry is not None else into
-            shown = (
-                source_entry.name
-                if source_entry is not None
-                else submitted_name(connection, workshop, source_key)
-            )
-            group = source_entry.group if source_entry is not None else "Mixed table"
+            shown, group = _name_and_group(connection, workshop, source_key, source_entry)
             put_table(connection, workshop, source_key, shown, group, MERGED, into_key)
             self._event(
                 connection,

@@ -1,0 +1,110 @@
+"""Values listed in plain English, and a phrase made to start a sentence, worded one way.
+
+The toolkit's messages name a few values ("rows 2, 5, 8 and 11", "codes E01000001, E01000002
+and 3 more") with :func:`listed`, and give a phrase that opens a sentence or a label its capital
+with :func:`capitalised`, so that the subpackages speak one vocabulary rather than each its own
+near copy.
+
+This is our own code because no library lists values in plain English this way: the ones
+that join values in words (``humanize.natural_list``, ``inflect``'s ``join``) show every value,
+and those that stop after the first few with "and 3 more" neither count the rest from a total
+the caller knows nor leave out the final "and"; thirty lines are not worth a dependency. It
+imports nothing from :mod:`toolkit`, so any subpackage may use it without an import cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = ["capitalised", "listed"]
+
+
+def listed(
+    values: Iterable[object],
+    *,
+    most: int = 5,
+    total: int | None = None,
+    quote: bool = False,
+    final_and: bool = True,
+    sep: str = ", ",
+) -> str:
+    """List values in words, the first few then how many more.
+
+    Parameters
+    ----------
+    values : iterable
+        The values, in the order to show them. A set should be sorted by the caller.
+    most : int, default 5
+        How many values to show; the rest are counted ("and 3 more").
+    total : int, optional
+        How many values there are in all, when ``values`` holds only the first of them (a
+        report that keeps the first 20 rows left out of 34). The "and N more" counts from it.
+        By default, ``len(values)``.
+    quote : bool, default False
+        Show each value as its ``repr`` (``'North'``), not as ``str`` (``North``).
+    final_and : bool, default True
+        Join the last of a short list with "and" ("2, 5 and 8"); with False, with ``sep``
+        like the others ("2, 5, 8"). A list cut short ends "and N more" either way.
+    sep : str, default ", "
+        What separates the values. With any other separator (``"; "`` between values that hold
+        commas of their own) the "and" follows it: "row 5: 3; row 7: 4; and 2 more".
+
+    Returns
+    -------
+    str
+        The values in words; empty when there are none.
+
+    Raises
+    ------
+    ValueError
+        When ``total`` is fewer than the values given, or ``most`` is below 1.
+
+    Examples
+    --------
+    >>> listed([2, 5, 8, 11])
+    '2, 5, 8 and 11'
+    >>> listed(range(1, 9))
+    '1, 2, 3, 4, 5 and 3 more'
+    >>> listed(["b", "a"], quote=True, final_and=False)
+    "'b', 'a'"
+    >>> listed([2, 3, 4, 5, 6], total=34)
+    '2, 3, 4, 5, 6 and 29 more'
+    """
+    words = [repr(value) if quote else str(value) for value in values]
+    count = len(words) if total is None else total
+    if count < len(words):
+        raise ValueError(f"total ({total}) is fewer than the {len(words)} values given")
+    if most < 1:
+        raise ValueError(f"most must be at least 1, not {most}")
+    and_ = " and " if sep == ", " else f"{sep}and "
+    shown = words[:most]
+    if count > len(shown):
+        return sep.join(shown) + f"{and_}{count - len(shown):,} more"
+    if final_and and len(shown) > 1:
+        return sep.join(shown[:-1]) + and_ + shown[-1]
+    return sep.join(shown)
+
+
+def capitalised(text: str) -> str:
+    """Return text with its first letter upper case and the rest as written.
+
+    Unlike :meth:`str.capitalize`, which lowers every other letter, the rest is kept, so
+    names and acronyms inside the phrase stay as they are.
+
+    Parameters
+    ----------
+    text : str
+        A phrase written to be read mid-sentence ("admissions for COPD").
+
+    Returns
+    -------
+    str
+        The phrase to start a sentence or a label with ("Admissions for COPD"); empty text
+        stays empty.
+
+    Examples
+    --------
+    >>> capitalised("admissions for COPD")
+    'Admissions for COPD'
+    """
+    return text[:1].upper() + text[1:]
