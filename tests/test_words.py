@@ -182,3 +182,8 @@ def test_a_match_report_counts_the_left_out_rows_it_does_not_name():
         unmatched_row_numbers=(0,),
     )
     assert "First rows left out: 2 and 2 more." in str(report)
+
+
+def test_none_shown_of_a_known_total_is_just_the_count():
+    assert listed([], total=3) == "3 more"
+    assert listed([]) == ""

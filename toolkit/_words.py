@@ -79,7 +79,8 @@ def listed(
     and_ = " and " if sep == ", " else f"{sep}and "
     shown = words[:most]
     if count > len(shown):
-        return sep.join(shown) + f"{and_}{count - len(shown):,} more"
+        more = f"{count - len(shown):,} more"
+        return sep.join(shown) + f"{and_}{more}" if shown else more
     if final_and and len(shown) > 1:
         return sep.join(shown[:-1]) + and_ + shown[-1]
     return sep.join(shown)

@@ -669,12 +669,18 @@ def test_a_small_target_beside_a_larger_value_is_not_shown_as_zero():
     summary = make_summary(last_value=0.12, target=0.004)
     sentence = describe_spc(frame, summary, value_label=VALUE_LABEL)
     assert "March 2025: 0.1200; target 0.0040 " in sentence
+    # Figures that do not round to zero keep the latest value's places.
+    whole = make_summary(last_value=150.0, target=95.0)
+    assert "March 2025: 150; target 95 " in describe_spc(
+        make_frame(target=95.0), whole, value_label=VALUE_LABEL
+    )
 
 
 @pytest.mark.parametrize(
     ("value", "shown"),
     [(1234.5, "1,234"), (12.34, "12.3"), (0.1234, "0.12"), (0.0123, "0.012"),
-     (0.00123, "0.0012"), (-0.00004, "-0.000040"), (0.0, "0.000")],
+     (0.00123, "0.0012"), (-0.00004, "-0.000040"), (0.0, "0.000"),
+     (0.009996, "0.010"), (0.3 - 0.1 * 3, "0.000")],
 )  # fmt: skip
 def test_format_value_never_rounds_a_small_value_to_zero(value, shown):
     from toolkit.monitor.charts import format_value

@@ -141,12 +141,15 @@ def test_a_short_series_or_a_short_last_segment_has_provisional_limits(series):
         "6 points since the limits were last recalculated (rebased): they are provisional "
         "until there are 12 or more"
     )
-    # A series of eight months in all says so, rebase or not.
+    # A series of eight months in all says so; rebased after four, it counts from there.
     recent = series[series["period"] >= series["period"].max() - pd.DateOffset(months=7)]
     short = follow_priorities(recent, wanted)
     assert short.priorities["note"].iloc[0] == (
         "8 points: limits are provisional until there are 12 or more"
     )
+    fifth = sorted(recent["period"].unique())[4]
+    short_rebased = follow_priorities(recent, wanted, rebase={series_id: [fifth]})
+    assert short_rebased.priorities["note"].iloc[0].startswith("4 points since the limits")
 
 
 def test_notes_say_why_a_priority_is_not_charted(series):

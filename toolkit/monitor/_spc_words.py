@@ -271,18 +271,23 @@ def format_value(value: float) -> str:
     -------
     str
         Whole numbers from 100, one decimal from 1, two from 0.1, three from 0.01,
-        else two significant figures ("0.0012", never "0.000" for a value that is not
-        zero); "not available" for a missing value.
+        else two significant figures ("0.0012", not "0.000"; below 1e-9, rounding error,
+        "0.000"); "not available" for a missing value.
     """
     return _format_number(float(value))
 
 
+#: Values smaller than this are shown as zero (rounding error, not a measurement).
+_ZERO = 1e-9
+
+
 def _decimals_for(value: float) -> int:
-    size = abs(value)
-    if size >= 0.01 or size == 0:
+    # Rounded to two significant figures first, so that 0.009996 reads as 0.010 like 0.01.
+    size = float(f"{abs(value):.2g}") if math.isfinite(value) else math.nan
+    if size >= 0.01 or not size >= _ZERO:
         return 0 if size >= 100 else 1 if size >= 1 else 2 if size >= 0.1 else 3
     # Smaller still: two significant figures (0.0012, not 0.001 or 0.000).
-    return min(1 - math.floor(math.log10(size)), 15)
+    return 1 - math.floor(math.log10(size))
 
 
 @validate_params({"summary_row": _SUMMARY, "target_word": ["str"]})
@@ -412,8 +417,9 @@ def describe_spc(
         2025" for a quarter (:func:`~toolkit.monitor.period_label`), "2024/25" for a year
         starting in April, "2025" for a calendar year.
     decimals : int, optional
-        Decimal places of the latest value and the target; by default 0 from 100, 1 from 1,
-        2 from 0.1 and 3 below.
+        Decimal places of the latest value and the target; by default those of the latest
+        value (0 from 100, 1 from 1, 2 from 0.1, 3 from 0.01, else two significant
+        figures), more where the target would otherwise read as zero.
     value_suffix : str
         Written after each value ("%" for a percentage).
     target_word : str
@@ -515,12 +521,12 @@ def describe_spc(
     if decimals is not None:
         places = decimals
     else:
-        # Both figures to the same places, enough for each (a small ambition beside a
-        # larger value is not shown as 0.0).
-        places = max(
-            (_decimals_for(value) for value in (last_value, target) if math.isfinite(value)),
-            default=0,
-        )
+        places = _decimals_for(last_value if math.isfinite(last_value) else target)
+        # Both figures to the same places, unless a figure that is not zero would read as
+        # zero (a small ambition beside a larger value): then as many as it needs.
+        for figure in (last_value, target):
+            if math.isfinite(figure) and figure != 0 and round(figure, places) == 0:
+                places = max(places, _decimals_for(figure))
     last_period = row.get("last_period")
     where = "" if _missing(last_period) else f" in {when(last_period)}"
     second = f"{value_label}{where}: {_format_number(last_value, places)}{value_suffix}"

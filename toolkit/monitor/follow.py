@@ -514,16 +514,17 @@ def follow_priorities(
                 result.at[index, "trajectory_now"] = float(path.iloc[-1]) if len(path) else np.nan
                 segments = own["baseline_segment"]
                 since_rebase = int((segments == segments.max()).sum()) if len(own) else 0
-                if facts["points"] < MINIMUM_POINTS:
-                    result.at[index, "note"] = (
-                        f"{int(facts['points'])} points: limits are provisional until there "
-                        f"are {MINIMUM_POINTS} or more"
-                    )
-                elif len(own) and segments.max() > 1 and since_rebase < MINIMUM_POINTS:
+                rebased = bool(len(own)) and segments.max() > 1
+                if rebased and since_rebase < MINIMUM_POINTS:
                     result.at[index, "note"] = (
                         f"{since_rebase} {'point' if since_rebase == 1 else 'points'} since "
                         "the limits were last recalculated (rebased): they are provisional "
                         f"until there are {MINIMUM_POINTS} or more"
+                    )
+                elif facts["points"] < MINIMUM_POINTS:
+                    result.at[index, "note"] = (
+                        f"{int(facts['points'])} points: limits are provisional until there "
+                        f"are {MINIMUM_POINTS} or more"
                     )
                 elif fix_after is not None and facts["points"] <= fix_after:
                     result.at[index, "note"] = (

@@ -424,14 +424,14 @@ def workshop_section(
                    if not_weighed else "")
             )
         )  # fmt: skip
-    room = list(consensus.shortlist_ids)
+    room_list = list(consensus.shortlist_ids)
     before = [str(candidate) for candidate in priorities.shortlist["candidate"]]
     labels = {str(candidate): str(label) for candidate, label in labels.items()}
     how = AGGREGATION_LABELS.get(aggregation, aggregation)
     parts.append(sentence(f"The shortlist at the room's weights (the {how} of the tables'):"))
-    parts.append(bullet_list([sentence(labels[c], tag="li") for c in room], ordered=True))
-    entered = [labels[c] for c in room if c not in before]
-    dropped = [labels[c] for c in before if c not in room]
+    parts.append(bullet_list([sentence(labels[c], tag="li") for c in room_list], ordered=True))
+    entered = [labels[c] for c in room_list if c not in before]
+    dropped = [labels[c] for c in before if c not in room_list]
     if entered or dropped:
         parts.append(
             sentence(

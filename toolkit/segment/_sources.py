@@ -11,6 +11,7 @@ import csv
 import glob
 import gzip
 import os
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -179,7 +180,7 @@ def csv_headers(files: Sequence[str]) -> list[list[str]] | None:
     """
     try:
         return [[name.strip() for name in csv_header(name)] for name in files]
-    except (OSError, UnicodeDecodeError, csv.Error):
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, csv.Error):
         return None
 
 

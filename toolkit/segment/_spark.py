@@ -66,16 +66,19 @@ def _file_namer(files: Sequence[str]) -> Callable[[str], str]:
     """
     names: dict[str, str] = {}
     for name, shown in file_names(files).items():
-        names[os.path.abspath(name)] = shown
-        names.setdefault(os.path.realpath(name), shown)
+        names[os.path.normcase(os.path.abspath(name))] = shown
+        names.setdefault(os.path.normcase(os.path.realpath(name)), shown)
 
     def name_of(uri: str) -> str:
         parsed = urlparse(uri)
         if parsed.scheme in ("", "file"):
-            local = os.path.abspath(url2pathname(parsed.path))
-            shown = names.get(local) or names.get(os.path.realpath(local))
-            if shown is not None:
-                return shown
+            # (A UNC share, file://server/share/..., keeps its server.)
+            where = f"//{parsed.netloc}{parsed.path}" if parsed.netloc else parsed.path
+            local = os.path.abspath(url2pathname(where))
+            for candidate in (local, os.path.realpath(local)):
+                shown = names.get(os.path.normcase(candidate))
+                if shown is not None:
+                    return shown
         return Path(unquote(parsed.path)).name or uri
 
     return name_of
