@@ -90,10 +90,12 @@ report.decision_box(
 )
 
 # %% tags=["nbval-check-output"]
+coverage = report.people_coverage(inputs)
 report.at_a_glance(
     segments,
-    neighbourhoods=len(inputs.areas),
-    places=inputs.areas["place"].nunique(),
+    neighbourhoods=coverage.neighbourhoods,
+    places=coverage.places,
+    empty_places=coverage.empty_places,
     profile=profile,
     priorities=priorities,
     config=config,
@@ -188,15 +190,9 @@ report.place_table(
 
 # %% [markdown]
 # ## 4. Suggested priorities
-#
-# Each candidate priority is a theme from the toolkit's library (such as finding and treating
-# high blood pressure), measured on this system's own data: the people it concerns, the events
-# it acts on, how much more often they happen in the most deprived areas, and what a proven
-# intervention could avoid, with its published source. Themes are compared on the size of the
-# prize, inequality, burden, strength of evidence, Core20PLUS5 and time to impact, and, where
-# the analysts filled in the criteria template, on what communities said and feasibility too;
-# the note under the table says how the score is made. The shortlist keeps one priority per
-# theme.
+
+# %%
+report.priorities_introduction(config)
 
 # %% tags=["nbval-check-output"]
 report.shortlist_table(priorities, period=config.period, threshold=threshold, linked=linked)

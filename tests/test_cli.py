@@ -97,12 +97,19 @@ def test_a_filled_candidates_template_builds_a_report(small_system: Path, tmp_pa
     text = template.read_text(encoding="utf-8").replace(
         "high_blood_pressure,", "high_blood_pressure/q1,"
     )
+    # And a theme of the analyst's own, whose folder the configuration does not name.
+    text += "my_own_theme,My own theme,2,3,\n"
     template.write_text(text, encoding="utf-8")
     failed = _pophealth(
         "report", "--config", str(config), "--out", str(tmp_path / "again"), "--no-pdf", "--quiet"
     )
     assert failed.returncode != 0
     assert "high_blood_pressure/q1" in failed.stderr + failed.stdout
+    # The persons data are fine: the heading names the criteria scores file (issue 11).
+    headings = [line for line in failed.stderr.splitlines() if "does not meet" in line]
+    assert headings == ["pophealth report: the criteria scores file does not meet the contract."]
+    assert "unknown candidate id; 1 row" in failed.stderr and "'my_own_theme'" in failed.stderr
+    assert "name their folder with the 'themes' key of the configuration" in failed.stderr
 
 
 def test_candidates_on_a_missing_cube_is_a_plain_error(tmp_path: Path):

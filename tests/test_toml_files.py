@@ -45,7 +45,8 @@ READERS: dict[str, tuple[Callable[[Path], object], str]] = {
     ),
     "filled criteria template": (
         _reader("toolkit.prioritise", "read_criteria_scores", pd.DataFrame({"candidate": ["a"]})),
-        "toolkit.errors.DataContractError",
+        # (a DataContractError, headed as the criteria scores file's on the command line)
+        "toolkit.prioritise.templates.CriteriaScoresError",
     ),
     "segmentation model": (
         _reader("toolkit.segment", "load_rules"),

@@ -9,10 +9,11 @@ import ast
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit._words import capitalised, listed
+from toolkit._words import capitalised, listed, lower_first
 
 PACKAGE = Path(__file__).resolve().parents[1] / "toolkit"
 
@@ -187,3 +188,178 @@ def test_a_match_report_counts_the_left_out_rows_it_does_not_name():
 def test_none_shown_of_a_known_total_is_just_the_count():
     assert listed([], total=3) == "3 more"
     assert listed([]) == ""
+
+
+def test_the_last_separator_can_be_chosen():
+    # Series joined by semicolons, then " and 3 more" (the SPC messages).
+    series = ["place='North'", "place='South'"]
+    assert (
+        listed(series, total=5, sep="; ", last_sep=" and ", final_and=False)
+        == "place='North'; place='South' and 3 more"
+    )
+    # Row numbers joined by commas, then "; and 7 more" (the readers' problems).
+    assert listed(range(2, 14), final_and=False, last_sep="; and ") == "2, 3, 4, 5, 6; and 7 more"
+    # A short list ends with it too, unless final_and is False.
+    assert listed(["a", "b", "c"], sep="; ", last_sep=" and ") == "a; b and c"
+    assert listed(["a", "b", "c"], sep="; ", last_sep=" and ", final_and=False) == "a; b; c"
+
+
+# --- lower_first ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A&E attendances", "A&E attendances"),
+        ("Emergency admissions", "emergency admissions"),
+        ("NHS money", "NHS money"),
+        ("NHS Health Check with a plan", "NHS Health Check with a plan"),
+        ("COPD admissions", "COPD admissions"),
+        ("GPs review every patient", "GPs review every patient"),
+        ("GP appointments", "GP appointments"),
+        ("eFI frailty", "eFI frailty"),
+        ("COVID-19 vaccinations", "COVID-19 vaccinations"),
+        ("5A day", "5A day"),
+        ("People with COPD", "people with COPD"),
+        ("A seven-day team", "a seven-day team"),
+        ("Treat blood pressure to target", "treat blood pressure to target"),
+        ("A", "a"),
+        ("", ""),
+    ],
+)
+def test_lower_first_leaves_a_first_word_that_is_an_abbreviation(text, expected):
+    assert lower_first(text) == expected
+    assert lower_first(text)[1:] == text[1:]
+
+
+def test_no_module_lowers_the_first_letter_with_a_helper_of_its_own():
+    """The theme rows and the snapshot series disagreed ("a&E attendances"); both use one."""
+    from toolkit.monitor import series
+    from toolkit.prioritise import _theme_row
+
+    assert _theme_row.lower_first is lower_first
+    found = sorted(
+        f"{path.relative_to(PACKAGE)}:{node.name}"
+        for path in PACKAGE.rglob("*.py")
+        if path.name != "_words.py"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef) and "lower_first" in node.name
+    )
+    assert not found, f"use toolkit._words.lower_first, not {found}"
+    assert not hasattr(series, "_lower_first")
+
+
+def test_a_snapshot_series_label_keeps_a_cohort_that_starts_with_an_abbreviation(tmp_path):
+    from toolkit.data import make_demo_system
+    from toolkit.monitor.series import series_from_snapshots
+
+    catalogue = tmp_path / "cohorts.toml"
+    catalogue.write_text(
+        '[[cohorts]]\nid = "attenders"\nkind = "population_group"\n'
+        'label = "A&E attenders of every age"\nwhen = "age >= 0"\n\n'
+        '[[cohorts]]\nid = "adults"\nkind = "population_group"\n'
+        'label = "Adults"\nwhen = "age >= 18"\n',
+        encoding="utf-8",
+    )
+    areas = make_demo_system(300, seed=0).areas
+    snapshots = {
+        year: make_demo_system(300, seed=seed, areas=areas).persons
+        for seed, year in enumerate(["2023/24", "2024/25"])
+    }
+    got = series_from_snapshots(
+        snapshots,
+        measures=["emergency_admissions"],
+        cohorts=["attenders", "adults"],
+        by_place=False,
+        catalogue=catalogue,
+    )
+    assert set(got["label"]) == {
+        "Emergency admissions, A&E attenders of every age",  # not "a&E attenders"
+        "Emergency admissions, adults",
+    }
+
+
+# --- no "and N more" written by hand --------------------------------------------------------
+
+#: "and {...} more" in an f-string: a listing written by hand rather than with listed.
+HAND_WRITTEN_MORE = re.compile(r"and \{[^{}\n]*\} more")
+
+#: The sites left as they are, each with the text matched and why listed does not fit.
+ALLOWED_MORE = {
+    ("monitor/spc.py", "and {self.n_series - 20} more"): (
+        "the notebook view of SPCResult counts the series past the 20 rows of its HTML table "
+        "('… and 7 more series'); it names no values in words to list"
+    ),
+}
+
+
+def _hand_written_more() -> set[tuple[str, str]]:
+    return {
+        (str(path.relative_to(PACKAGE)), match.group())
+        for path in PACKAGE.rglob("*.py")
+        if path.name != "_words.py"
+        for match in HAND_WRITTEN_MORE.finditer(path.read_text(encoding="utf-8"))
+    }
+
+
+def test_no_module_writes_and_n_more_by_hand():
+    found = _hand_written_more()
+    assert not found - ALLOWED_MORE.keys(), (
+        f"list the values with toolkit._words.listed: {sorted(found - ALLOWED_MORE.keys())}"
+    )
+    # An allowed site that is gone is taken off the list.
+    assert not ALLOWED_MORE.keys() - found, sorted(ALLOWED_MORE.keys() - found)
+
+
+def test_the_scan_finds_a_hand_written_listing():
+    assert HAND_WRITTEN_MORE.search('text += f" and {len(rows) - 5} more"')
+    assert HAND_WRITTEN_MORE.search('detail += f"; and {count - MAX_EXAMPLES:,} more"')
+    assert not HAND_WRITTEN_MORE.search('"and 3 more"')
+
+
+# --- the messages that now use listed -------------------------------------------------------
+
+
+def test_rows_in_a_parameter_error_are_counted_with_thousands_separators():
+    from toolkit._params import rows_text
+
+    assert rows_text([3, 7]) == "2 rows (3, 7)"
+    assert rows_text(["a"]) == "1 row ('a')"
+    assert rows_text(range(8)) == "8 rows (0, 1, 2, 3, 4 and 3 more)"
+    assert rows_text(range(1_250)) == "1250 rows (0, 1, 2, 3, 4 and 1,245 more)"
+
+
+def test_candidates_missing_a_score_are_counted_from_all_of_them():
+    from toolkit.prioritise.criteria import _describe_rows
+
+    named = pd.DataFrame({"candidate": [f"c{n}" for n in range(1_300)]})
+    assert _describe_rows(named, np.arange(2)) == "candidates 'c0', 'c1'"
+    assert (
+        _describe_rows(named, np.arange(1_300))
+        == "candidates 'c0', 'c1', 'c2', 'c3', 'c4' and 1,295 more"
+    )
+    unnamed = pd.DataFrame({"other": range(9)})
+    assert _describe_rows(unnamed, np.array([2, 4, 8]), limit=2) == "rows 2, 4 and 1 more"
+
+
+def test_columns_a_file_lacks_are_named_as_before():
+    from toolkit.segment._sources import _named
+
+    assert _named(["a", "b"]) == "'a', 'b'"
+    columns = [f"c{n}" for n in range(1_010)]
+    assert _named(columns) == "'c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7' and 1,002 more"
+
+
+def test_a_readers_problem_lists_rows_then_how_many_more_after_a_semicolon():
+    from toolkit.data.problems import row_problem
+
+    phrases = ("is outside 0 to 120", "are outside 0 to 120")
+    rows = row_problem("age", "in_range", phrases, np.arange(1_200), None, 2)
+    assert rows.sentence == (
+        "column 'age': 1,200 rows are outside 0 to 120 (rows 2, 3, 4, 5, 6; and 1,195 more)."
+    )
+    values = row_problem("age", "in_range", phrases, np.arange(7), [130 + n for n in range(7)], 2)
+    assert values.sentence == (
+        "column 'age': 7 rows are outside 0 to 120 "
+        "(row 2: 130; row 3: 131; row 4: 132; row 5: 133; row 6: 134; and 2 more)."
+    )

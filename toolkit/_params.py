@@ -73,6 +73,7 @@ from toolkit._constraints import (  # noqa: F401  (re-exported: declared with va
     _NoValidation,
     make_constraint,
 )
+from toolkit._words import listed
 
 __all__ = [  # the constraints are re-exported from toolkit._constraints
     *_constraints.__all__,
@@ -459,12 +460,14 @@ def rows_text(labels: Sequence[Hashable] | pd.Index) -> str:
         The count and the first few labels.
     """
     labels = list(labels)
-    shown = ", ".join(
-        repr(label) if isinstance(label, str) else str(label) for label in labels[:_ROWS_SHOWN]
+    shown = listed(
+        (repr(label) if isinstance(label, str) else str(label) for label in labels[:_ROWS_SHOWN]),
+        most=_ROWS_SHOWN,
+        total=len(labels),
+        final_and=False,
     )
-    more = f" and {len(labels) - _ROWS_SHOWN} more" if len(labels) > _ROWS_SHOWN else ""
     noun = "row" if len(labels) == 1 else "rows"
-    return f"{len(labels)} {noun} ({shown}{more})"
+    return f"{len(labels)} {noun} ({shown})"
 
 
 def check_columns_exist(

@@ -1,9 +1,10 @@
 """Values listed in plain English, and a phrase made to start a sentence, worded one way.
 
 The toolkit's messages name a few values ("rows 2, 5, 8 and 11", "codes E01000001, E01000002
-and 3 more") with :func:`listed`, and give a phrase that opens a sentence or a label its capital
-with :func:`capitalised`, so that the subpackages speak one vocabulary rather than each its own
-near copy.
+and 3 more") with :func:`listed`, give a phrase that opens a sentence or a label its capital
+with :func:`capitalised`, and take it away mid-sentence with :func:`lower_first` (which leaves
+"A&E" and "NHS" as written), so that the subpackages speak one vocabulary rather than each its
+own near copy.
 
 This is our own code because no library lists values in plain English this way: the ones
 that join values in words (``humanize.natural_list``, ``inflect``'s ``join``) show every value,
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["capitalised", "listed"]
+__all__ = ["capitalised", "listed", "lower_first"]
 
 
 def listed(
@@ -27,6 +28,7 @@ def listed(
     quote: bool = False,
     final_and: bool = True,
     sep: str = ", ",
+    last_sep: str | None = None,
 ) -> str:
     """List values in words, the first few then how many more.
 
@@ -48,6 +50,11 @@ def listed(
     sep : str, default ", "
         What separates the values. With any other separator (``"; "`` between values that hold
         commas of their own) the "and" follows it: "row 5: 3; row 7: 4; and 2 more".
+    last_sep : str, optional
+        What comes before the last value or the "N more", "and" included, when it is not the
+        one ``sep`` implies: ``" and "`` after series joined by ``"; "`` ("place='North';
+        place='South' and 3 more"), ``"; and "`` after rows joined by ``", "`` ("rows 2, 3,
+        4, 5, 6; and 7 more").
 
     Returns
     -------
@@ -69,6 +76,8 @@ def listed(
     "'b', 'a'"
     >>> listed([2, 3, 4, 5, 6], total=34)
     '2, 3, 4, 5, 6 and 29 more'
+    >>> listed(["a=1", "a=2"], total=5, sep="; ", last_sep=" and ", final_and=False)
+    'a=1; a=2 and 3 more'
     """
     words = [repr(value) if quote else str(value) for value in values]
     count = len(words) if total is None else total
@@ -76,7 +85,10 @@ def listed(
         raise ValueError(f"total ({total}) is fewer than the {len(words)} values given")
     if most < 1:
         raise ValueError(f"most must be at least 1, not {most}")
-    and_ = " and " if sep == ", " else f"{sep}and "
+    if last_sep is not None:
+        and_ = last_sep
+    else:
+        and_ = " and " if sep == ", " else f"{sep}and "
     shown = words[:most]
     if count > len(shown):
         more = f"{count - len(shown):,} more"
@@ -109,3 +121,36 @@ def capitalised(text: str) -> str:
     'Admissions for COPD'
     """
     return text[:1].upper() + text[1:]
+
+
+def lower_first(text: str) -> str:
+    """Return text with its first letter lower case, unless its first word is an abbreviation.
+
+    The first word (up to the first space) is taken for an abbreviation when a letter after
+    its first is a capital ("NHS", "GPs", "eFI"), or it holds a digit or "&" ("A&E", "5A"):
+    such a word is written the same mid-sentence. The rest of the text is kept as written.
+
+    Parameters
+    ----------
+    text : str
+        A phrase written to start a sentence or a label ("Emergency admissions").
+
+    Returns
+    -------
+    str
+        The phrase to use mid-sentence ("emergency admissions"); "A&E attendances" and "NHS
+        Health Check" as written; empty text stays empty.
+
+    Examples
+    --------
+    >>> lower_first("People with COPD")
+    'people with COPD'
+    >>> lower_first("A&E attendances")
+    'A&E attendances'
+    """
+    first = text.split(maxsplit=1)[0] if text.strip() else ""
+    if any(letter.isupper() for letter in first[1:]) or any(
+        character.isdigit() or character == "&" for character in first
+    ):
+        return text
+    return text[:1].lower() + text[1:]

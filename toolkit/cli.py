@@ -629,10 +629,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DataContractError as error:
         if debug:
             raise
+        from toolkit.prioritise.templates import CriteriaScoresError
         from toolkit.prioritise.themes import ThemeError
 
-        # A theme file is not data: its message says what needs fixing in the file.
-        heading = "" if isinstance(error, ThemeError) else " the data does not meet the contract."
+        # A theme file is not data: its message says what needs fixing in the file. Nor is
+        # the analysts' criteria scores file, which the heading names instead.
+        heading = " the data does not meet the contract."
+        if isinstance(error, ThemeError):
+            heading = ""
+        elif isinstance(error, CriteriaScoresError):
+            heading = " the criteria scores file does not meet the contract."
         print(f"pophealth {args.command}:{heading}\n{error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (OSError, ValueError, TypeError, RuntimeError) as error:

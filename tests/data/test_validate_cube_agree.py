@@ -199,3 +199,32 @@ def test_the_commands_refuse_a_header_over_blank_rows_as_a_header_alone(base, tm
         for argv in (["validate"], ["cube", "--out", str(tmp_path / "x.parquet"), "--quiet"]):
             _, said = run([argv[0], str(tmp_path / name), *argv[1:]])
             assert "the table has a header row but no data rows" in said, said
+
+
+def test_the_commands_agree_on_gzipped_csv_files_and_say_the_same(base, tmp_path):
+    # A ".csv.gz" is a gzip to both commands: the readers unpack and check it, so a blank
+    # line, Windows-1252 text, semicolons, a cut-short or a mislabelled file read the same
+    # (the cube used to scan it with DuckDB: a state-machine error, or a bare "Not a
+    # gzipped file" with no file named, where validate accepted or explained).
+    import gzip
+
+    text = base.to_csv(index=False)
+    lines = text.splitlines(keepends=True)
+    variants = {
+        "blank.csv.gz": gzip.compress(("".join(lines[:5]) + "\n" + "".join(lines[5:])).encode()),
+        "cp1252.csv.gz": gzip.compress(text.replace("White", "Whit£", 1).encode("cp1252")),
+        "semicolon.csv.gz": gzip.compress(base.to_csv(index=False, sep=";").encode()),
+        "cut.csv.gz": gzip.compress(text.encode())[:200],
+        "not_gzip.csv.gz": text.encode(),
+    }
+    for name, content in variants.items():
+        (tmp_path / name).write_bytes(content)
+    expected = check_agreement(tmp_path / "blank.csv.gz", tmp_path / "blank.cube.parquet")
+    assert expected is not None and expected["persons"].sum() == len(base)
+    for name in list(variants)[1:]:
+        path = tmp_path / name
+        assert check_agreement(path, tmp_path / f"{name}.cube.parquet") is None, name
+        _, said = run(["validate", str(path)])
+        _, told = run(["cube", str(path), "--out", str(tmp_path / "x.parquet"), "--quiet"])
+        message = said.strip().splitlines()[-1]
+        assert message.startswith(f"{name}: ") and message in told, (said, told)

@@ -349,6 +349,31 @@ def test_a_library_theme_not_measured_is_not_called_unknown(tmp_path):
     ) in str(caught.value)
 
 
+def test_an_unknown_theme_id_says_how_to_measure_the_analysts_own_themes(tmp_path):
+    """Issue 11: the analyst's own themes, when the report was not told their folder."""
+    from toolkit.prioritise.templates import CriteriaScoresError
+
+    measured = ["high_blood_pressure", "cancer_early_diagnosis"]
+    path = tmp_path / "scores.csv"
+    _theme_rows(path, [*measured, "care_home_falls", "copd_flu_vaccination"])
+    with pytest.raises(CriteriaScoresError) as caught:
+        read_criteria_scores(path, _theme_table(measured), criteria=THEME_ANALYST_CRITERIA)
+    assert isinstance(caught.value, DataContractError)
+    assert (
+        "- column 'candidate': unknown candidate id; 2 rows (lines 4 and 5); for example "
+        "'care_home_falls', 'copd_flu_vaccination'. If these are your own themes, name their "
+        "folder with the 'themes' key of the configuration (themes = [\"folder\"]) or with "
+        "--themes where the command has it (in Python: "
+        'themes=load_themes([THEME_LIBRARY, "folder"])).'
+    ) in str(caught.value).splitlines()
+    # Candidates that are not themes get no word about themes.
+    _theme_rows(path, ["nobody/deaths"])
+    with pytest.raises(CriteriaScoresError) as caught:
+        read_criteria_scores(path, CANDIDATES, criteria=THEME_ANALYST_CRITERIA)
+    assert "unknown candidate id" in str(caught.value)
+    assert "your own themes" not in str(caught.value)
+
+
 def test_a_template_of_another_split_is_named_as_such(tmp_path):
     path = tmp_path / "scores.csv"
     _theme_rows(path, ["high_blood_pressure/Wyvendale"])

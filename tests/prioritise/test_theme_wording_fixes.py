@@ -186,3 +186,14 @@ def test_two_own_themes_with_one_id_are_told_to_rename_one(tmp_path):
     message = str(caught.value)
     assert f"is already the id of {first / 'falls_and_frailty.toml'}" in message
     assert "give one of them another id, such as 'my_falls_and_frailty'" in message
+
+
+def test_too_few_to_compare_does_not_call_people_events_or_read_as_a_contradiction():
+    # "374 emergency admissions a year (too few events to compare ...)" read as a
+    # contradiction, and "46 people who smoke (too few events ...)" called people events:
+    # it is one fifth that has too few.
+    from toolkit.prioritise._theme_row import inequality_words
+
+    words = inequality_words(float("nan"))
+    assert words == " (too few in the most or the least deprived fifth to compare the two)"
+    assert "events" not in words

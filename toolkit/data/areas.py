@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from toolkit._words import listed
 from toolkit.data import iod
 from toolkit.data.columns import contract_names, normalise_name
 from toolkit.data.contract import AREA_REQUIRED
@@ -257,10 +258,13 @@ def _differ(mine: pd.Series, theirs: pd.Series) -> np.ndarray:
 
 
 def _codes_shown(codes: pd.Series) -> str:
-    shown = ", ".join(str(code) for code in codes.iloc[:MAX_EXAMPLES])
-    if len(codes) > MAX_EXAMPLES:
-        shown += f"; and {len(codes) - MAX_EXAMPLES:,} more"
-    return shown
+    return listed(
+        codes.iloc[:MAX_EXAMPLES],
+        most=MAX_EXAMPLES,
+        total=len(codes),
+        final_and=False,
+        last_sep="; and ",
+    )
 
 
 def _codes_problem(first: str, other: str, codes: pd.Series) -> Problem:
@@ -285,17 +289,21 @@ def _disagree_problem(
     mine = result[column]
     differ = _differ(mine, values)
     count = int(differ.sum())
-    shown = "; ".join(
-        f"{code}: {show_value(a)} and {show_value(b)}"
-        for code, a, b in zip(
-            codes[differ].iloc[:MAX_EXAMPLES],
-            mine[differ].iloc[:MAX_EXAMPLES],
-            values[differ].iloc[:MAX_EXAMPLES],
-            strict=True,
-        )
+    shown = listed(
+        (
+            f"{code}: {show_value(a)} and {show_value(b)}"
+            for code, a, b in zip(
+                codes[differ].iloc[:MAX_EXAMPLES],
+                mine[differ].iloc[:MAX_EXAMPLES],
+                values[differ].iloc[:MAX_EXAMPLES],
+                strict=True,
+            )
+        ),
+        most=MAX_EXAMPLES,
+        total=count,
+        final_and=False,
+        sep="; ",
     )
-    if count > MAX_EXAMPLES:
-        shown += f"; and {count - MAX_EXAMPLES:,} more"
     noun = "1 LSOA" if count == 1 else f"{count:,} LSOAs"
     return Problem(
         column=column,

@@ -19,6 +19,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from toolkit._words import listed
 from toolkit.data import iod
 from toolkit.data._excel_errors import error_cells, excel_errors
 from toolkit.data.columns import Table, normalise_name
@@ -391,9 +392,13 @@ def written_blank_note(column: str, count: int, rows: Sequence[int], texts: Sequ
     quoted = [f"'{text}'" for text in texts]
     written = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
     shown_rows = [str(row) for row in rows[:MAX_EXAMPLES]]
-    shown = f"row{'s' if len(shown_rows) > 1 else ''} {', '.join(shown_rows)}"
-    if count > len(shown_rows):
-        shown += f"; and {count - len(shown_rows):,} more"
+    shown = f"row{'s' if len(shown_rows) > 1 else ''} " + listed(
+        shown_rows,
+        most=MAX_EXAMPLES,
+        total=max(count, len(shown_rows)),
+        final_and=False,
+        last_sep="; and ",
+    )
     noun = "1 value" if count == 1 else f"{count:,} values"
     verb = "was" if count == 1 else "were"
     where = f" ({shown})" if shown_rows else ""  # no rows: where they are cannot be told

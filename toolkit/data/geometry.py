@@ -14,6 +14,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from toolkit._words import listed
 from toolkit.data.problems import MAX_EXAMPLES, Problem, fail, raise_problems, row_problem
 
 #: The coordinate reference system of the areas' geometry (British National Grid).
@@ -43,9 +44,7 @@ def _geometry_rows_problem(
     """
     count = len(rows)
     shown = [f"row {row}: {detail}" for row, detail in zip(rows, details, strict=True)]
-    detail = "; ".join(shown[:MAX_EXAMPLES])
-    if count > MAX_EXAMPLES:
-        detail += f"; and {count - MAX_EXAMPLES:,} more"
+    detail = listed(shown, most=MAX_EXAMPLES, final_and=False, sep="; ")
     noun = "1 row" if count == 1 else f"{count:,} rows"
     phrase = phrases[0] if count == 1 else phrases[1]
     sentence = f"column 'geometry': {noun} {phrase} ({detail})."
@@ -191,16 +190,19 @@ def check_geometry(
                 )
             )
             repaired = [int(position) + first_row for position in positions]
-            shown = "; ".join(
-                f"row {row}: {reason}"
-                for row, reason in zip(
-                    repaired[:MAX_EXAMPLES], reasons.iloc[positions[:MAX_EXAMPLES]], strict=False
-                )
-            )
-            more = (
-                f"; and {len(repaired) - MAX_EXAMPLES:,} more"
-                if len(repaired) > MAX_EXAMPLES
-                else ""
+            shown = listed(
+                (
+                    f"row {row}: {reason}"
+                    for row, reason in zip(
+                        repaired[:MAX_EXAMPLES],
+                        reasons.iloc[positions[:MAX_EXAMPLES]],
+                        strict=False,
+                    )
+                ),
+                most=MAX_EXAMPLES,
+                total=len(repaired),
+                final_and=False,
+                sep="; ",
             )
             noun = (
                 "1 row's geometry was"
@@ -209,7 +211,7 @@ def check_geometry(
             )
             warnings.warn(
                 f"{label}: {noun} invalid and repaired with make_valid, keeping the polygonal "
-                f"parts ({shown}{more}). Check the repaired shapes on the map.",
+                f"parts ({shown}). Check the repaired shapes on the map.",
                 UserWarning,
                 stacklevel=3,
             )

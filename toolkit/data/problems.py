@@ -25,6 +25,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from toolkit._words import listed
 from toolkit.errors import DataContractError
 
 #: How many example rows a message shows for each problem.
@@ -81,12 +82,12 @@ def row_problem(
         for row, value in zip(shown, ordered, strict=True):
             blank = value is None or (not isinstance(value, str) and bool(pd.isna(value)))
             details.append(f"row {row}" if blank else f"row {row}: {show_value(value)}")
-        detail = "; ".join(details)
+        detail = listed(details, most=MAX_EXAMPLES, total=count, final_and=False, sep="; ")
     else:
         label = "row" if count == 1 else "rows"
-        detail = f"{label} " + ", ".join(str(row) for row in shown)
-    if count > MAX_EXAMPLES:
-        detail += f"; and {count - MAX_EXAMPLES:,} more"
+        detail = f"{label} " + listed(
+            shown, most=MAX_EXAMPLES, total=count, final_and=False, last_sep="; and "
+        )
     noun = "1 row" if count == 1 else f"{count:,} rows"
     phrase = singular if count == 1 else plural
     where = f"column '{column}': " if column else ""

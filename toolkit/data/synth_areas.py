@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from toolkit._words import listed
 from toolkit.data.synth_assumptions import (
     AREAS_STREAM,
     BOUNDARY_HARMONICS,
@@ -39,10 +40,9 @@ GIVEN_AREA_COLUMNS: Final[tuple[str, ...]] = ("lsoa", "place", "imd_decile")
 def _rows(mask: np.ndarray) -> str:
     """Name up to five rows of a table by position (from 0), and how many more there are."""
     rows = np.flatnonzero(mask)
-    shown = ", ".join(str(row) for row in rows[:5])
-    more = f" and {len(rows) - 5:,} more" if len(rows) > 5 else ""
+    shown = listed(rows[:5].tolist(), total=len(rows), final_and=False)
     plural = "s" if len(rows) > 1 else ""
-    return f"the row{plural} at position{plural} {shown}{more}"
+    return f"the row{plural} at position{plural} {shown}"
 
 
 def _whole_column(

@@ -23,7 +23,7 @@ from toolkit._params import (
     validate_params,
     warn,
 )
-from toolkit._words import capitalised
+from toolkit._words import capitalised, listed
 from toolkit.indicators import _frames as v
 from toolkit.indicators.inequality import (
     REFERENCES,
@@ -36,9 +36,11 @@ from toolkit.indicators.inequality import (
     rate_by_deprivation,
 )
 from toolkit.indicators.sii import (
+    MIN_QUANTILES,
     REPS,
     SEEDS,
     _design,
+    _not_calculated_frame,
     resolve_seed,
     slope_index_of_inequality,
 )
@@ -68,7 +70,9 @@ class DeprivationProfile:
     rates : pandas.DataFrame
         Directly standardised rate by decile (:func:`rate_by_deprivation`).
     sii : pandas.DataFrame
-        One row from :func:`slope_index_of_inequality` on those rates.
+        One row from :func:`slope_index_of_inequality` on those rates; with people in
+        fewer than 5 deciles, one row of the same columns with NaN results and a note
+        saying why (the SII needs 5 or more), the rest of the profile as usual.
     excess : pandas.DataFrame
         Excess events by decile (:func:`excess_events`), with simulated limits
         (``excess_lower_95``, ``excess_upper_95``, ...).
@@ -278,7 +282,8 @@ class DeprivationProfile:
         ax.bar(x, rate, color="#4c72b0", alpha=0.8, label="age-standardised rate")
         ax.errorbar(x, rate, yerr=[rate - low, high - rate], fmt="none", ecolor="black", capsize=3)
         values = frame["value"].to_numpy(dtype="float64")
-        if np.isfinite(values).all():
+        n = self._numbers()
+        if np.isfinite(values).all() and np.isfinite(n["sii"]):  # (no line for no SII)
             weights = frame["population"].to_numpy(dtype="float64")
             intercept_weights, slope_weights = _design(weights)
             share = weights / weights.sum()
@@ -288,8 +293,11 @@ class DeprivationProfile:
         ax.set_xlabel("IMD decile (1 = most deprived)")
         ax.set_ylabel(f"rate per {self.multiplier:,.0f}")
         ax.set_xticks(x)
-        n = self._numbers()
-        ax.set_title(f"{capitalised(self.label)}: SII {n['sii']:,.1f}, RII {n['rii']:.2f}")
+        ax.set_title(
+            f"{capitalised(self.label)}: SII {n['sii']:,.1f}, RII {n['rii']:.2f}"
+            if np.isfinite(n["sii"])
+            else f"{capitalised(self.label)}: SII and RII not calculated"
+        )
         ax.legend(loc="best", fontsize="small")
         ax.annotate(
             SII_CONVENTION,
@@ -299,6 +307,29 @@ class DeprivationProfile:
             wrap=True,
         )
         return ax
+
+
+def few_deciles_note(deciles: Sequence[float] | np.ndarray) -> str:
+    """Say why there is no SII when people fall in fewer than 5 deciles.
+
+    Parameters
+    ----------
+    deciles : sequence of float
+        The deciles that have people, in order.
+
+    Returns
+    -------
+    str
+        The note of the profile's ``sii`` row, e.g. "only 4 of the 10 IMD deciles have
+        people, deciles 4, 5, 8 and 10; the SII and RII need 5 or more".
+    """
+    need = f"the SII and RII need {MIN_QUANTILES} or more"
+    if not len(deciles):
+        return f"no IMD decile has people; {need}"
+    shown = listed([f"{d:g}" for d in deciles], most=10)
+    if len(deciles) == 1:
+        return f"only 1 of the 10 IMD deciles has people, decile {shown}; {need}"
+    return f"only {len(deciles)} of the 10 IMD deciles have people, deciles {shown}; {need}"
 
 
 def _interval(numbers: dict[str, Any], name: str, level: str, unit: str = "") -> str:
@@ -467,23 +498,38 @@ def deprivation_profile(
         multiplier=multiplier,
     )
     first = v.confidence_label(levels[0])
-    sii = slope_index_of_inequality(
-        rates,
-        value="value",
-        quantile=quantile_column,
-        population="population",
-        lower=f"lower_{first}",
-        upper=f"upper_{first}",
-        value_type="rate",
-        confidence=levels,
-        reps=reps,
-        seed=seed,
-        limits_confidence=levels[0],
-        # A decile without events has no limits, and a place may have no areas in some
-        # deciles: such a profile says so in its note rather than stopping.
-        invalid_groups="note",
-        incomplete_groups="calculate",
-    )
+    deciles = np.sort(rates[quantile_column].dropna().unique())
+    if len(deciles) < MIN_QUANTILES:
+        # A population with people in fewer than 5 deciles (an affluent place, a small
+        # system) has no SII: the profile says why, and the rest of it stands.
+        sii = _not_calculated_frame(
+            len(deciles),
+            few_deciles_note(deciles),
+            levels=levels,
+            value_type="rate",
+            transform=False,
+            multiplier=1,
+            reps=reps,
+            seed=seed,
+        )
+    else:
+        sii = slope_index_of_inequality(
+            rates,
+            value="value",
+            quantile=quantile_column,
+            population="population",
+            lower=f"lower_{first}",
+            upper=f"upper_{first}",
+            value_type="rate",
+            confidence=levels,
+            reps=reps,
+            seed=seed,
+            limits_confidence=levels[0],
+            # A decile without events has no limits, and a place may have no areas in some
+            # deciles: such a profile says so in its note rather than stopping.
+            invalid_groups="note",
+            incomplete_groups="calculate",
+        )
     excess, excess_total = (
         excess_events(
             frame,

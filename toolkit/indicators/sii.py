@@ -557,6 +557,49 @@ def _not_calculated(levels: Sequence[float], note: str) -> dict[str, Any]:
     }
 
 
+def _not_calculated_frame(
+    quantiles: int,
+    note: str,
+    *,
+    levels: Sequence[float],
+    value_type: ValueType,
+    transform: bool,
+    multiplier: float,
+    reps: int,
+    seed: int,
+    simulation: Simulation = "coefficients",
+    back_transform: BackTransform = "midpoint",
+) -> pd.DataFrame:
+    """Return the one row :func:`slope_index_of_inequality` gives a group it cannot calculate.
+
+    For a caller that knows, before asking, that its data cannot give an SII (a profile of a
+    population with people in fewer than 5 deciles) and says so rather than stopping: the
+    columns are those of an ungrouped call without the intercept or the reliability
+    statistic, with NaN results, the settings and ``note``.
+    """
+    columns: dict[str, Any] = {"quantiles": [int(quantiles)]}
+    for name in ("sii", "rii"):
+        columns[name] = [np.nan]
+        for level in levels:
+            label = v.confidence_label(level)
+            columns[f"{name}_lower_{label}"] = [np.nan]
+            columns[f"{name}_upper_{label}"] = [np.nan]
+    columns.update(
+        value_type=value_type,
+        transform=bool(transform),
+        multiplier=float(multiplier),
+        confidence=v.confidence_text(levels),
+        reps=reps,
+        seed=seed,
+        simulation=simulation,
+    )
+    if transform:
+        columns["back_transform"] = back_transform
+    columns["method"] = METHOD_SII
+    columns["note"] = [note]
+    return pd.DataFrame(columns)
+
+
 def _warn_left_out(results: Sequence[dict], incomplete: dict[int, str], func: str) -> None:
     """Warn of the groups removed (incomplete) or noted (invalid data), counting each."""
     noted = sum(1 for i, r in enumerate(results) if r["note"] and i not in incomplete)

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from toolkit._words import listed
 from toolkit.data.problems import (
     FIRST_DATA_ROW,
     MAX_EXAMPLES,
@@ -28,9 +29,8 @@ from toolkit.indicators import _frames as v
 
 def _first_series(groups: v.Groups, codes: np.ndarray) -> str:
     """Name the first five of some series ("place='North'; place='South' and 3 more")."""
-    shown = "; ".join(v.group_label(groups.keys, code) for code in codes[:5])
-    more = f" and {len(codes) - 5} more" if len(codes) > 5 else ""
-    return f"{shown}{more}"
+    shown = [v.group_label(groups.keys, code) for code in codes[:5]]
+    return listed(shown, total=len(codes), final_and=False, sep="; ", last_sep=" and ")
 
 
 def _check_period_dtype(periods: pd.Series, name: str, func: str) -> None:
@@ -68,12 +68,17 @@ def _check_duplicates(
         return
     where = np.flatnonzero(same) + 1
     pairs = sorted(set(zip(codes[where].tolist(), pcodes[where].tolist(), strict=True)))
-    shown = [f"{v.group_label(groups.keys, code)} at {period_uniques[p]}" for code, p in pairs[:5]]
-    more = f" and {len(pairs) - 5} more" if len(pairs) > 5 else ""
+    shown = listed(
+        (f"{v.group_label(groups.keys, code)} at {period_uniques[p]}" for code, p in pairs[:5]),
+        total=len(pairs),
+        final_and=False,
+        sep="; ",
+        last_sep=" and ",
+    )
     rows = np.unique(np.concatenate([order[where], order[where - 1]])) + FIRST_DATA_ROW
     sentence = (
         f"The data given to {func} has the same {period!r} more than once in a series: "
-        f"{'; '.join(shown)}{more} (in {v.rows_text(rows.tolist())}). Each series needs one "
+        f"{shown} (in {v.rows_text(rows.tolist())}). Each series needs one "
         "row per period; sum or deduplicate the rows first, or add the column that tells "
         "them apart to 'by'."
     )

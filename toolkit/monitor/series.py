@@ -116,7 +116,7 @@ from toolkit._params import (
     validate_params,
     warn,
 )
-from toolkit._words import capitalised
+from toolkit._words import capitalised, lower_first
 from toolkit.data.columns import normalise_name
 from toolkit.data.files import HEADER_SEARCH_ROWS, drop_blank_unnamed, read_table
 from toolkit.monitor._periods import FREQUENCIES, FREQUENCY_MONTHS, _parse_period, period_label
@@ -324,13 +324,6 @@ _PER_PERIOD: Final[dict[str, str]] = {
 }
 
 
-def _lower_first(text: str) -> str:
-    """Lower the first letter of a label ("People with COPD"), not of an acronym ("COPD")."""
-    if len(text) > 1 and text[1].isupper():
-        return text
-    return text[:1].lower() + text[1:]
-
-
 def _snapshot_period(key: Any) -> str:
     """Return the frequency of a snapshot's key; raise a ValueError unless it is a period."""
     parsed = _parse_period(key)
@@ -512,7 +505,7 @@ def series_from_snapshots(
                         for kind in counted["_kind"]
                     ],
                     "label": [
-                        f"{words}, " + _lower_first(labels.get(cohort, cohort))
+                        f"{words}, " + lower_first(labels.get(cohort, cohort))
                         for cohort in counted["cohort"]
                     ],
                 }

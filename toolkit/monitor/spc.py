@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit._params import Interval, StrOptions, check_columns_exist, validate_params, warn
+from toolkit._words import listed
 from toolkit.errors import DataContractError
 from toolkit.indicators import _frames as v
 from toolkit.monitor._spc_input import (
@@ -507,11 +508,11 @@ def _warn_short(
         segment = int(baseline_segment[point])
         where = f", segment {segment}" if segment > 1 or _has_rebase(baseline_segment) else ""
         described.append(f"{label}{where}: {size} points")
-    more = f" and {len(short) - 5} more" if len(short) > 5 else ""
+    shown = listed(described, total=len(short), final_and=False, sep="; ", last_sep=" and ")
     noun = "series or segment has" if len(short) == 1 else "series or segments have"
     warn(
         f"{func}: {len(short)} {noun} fewer than {MINIMUM_POINTS} points ("
-        f"{'; '.join(described)}{more}). Their limits are trial limits, which will move "
+        f"{shown}). Their limits are trial limits, which will move "
         "with each added point; read their signals with care.",
         SPCWarning,
         stacklevel=3,

@@ -123,7 +123,7 @@ def _figure_row(figure: str, value: str, source: str, checked: bool, note: str) 
 
 def _format_rows() -> list[tuple[str, str]]:
     """Return the fields of a theme file and what each means, for the documentation page."""
-    figure = "`source`, `checked`"
+    figure = "`source`, `checked` (optional; default `false`: not checked against its publication)"
     return [
         ("`id`", "lower case with underscores; equals the file name without `.toml`"),
         ("`name`", "board language, no codes or underscores"),
@@ -175,7 +175,7 @@ def _format_rows() -> list[tuple[str, str]]:
         (
             "`[interventions.unit_cost]`",
             f"`value` (pounds), `unit`, `price_year`, {figure}; required for activity "
-            "outcomes, absent for deaths and people who smoke",
+            "outcomes, absent for deaths and people who smoke (a file giving one is refused)",
         ),
     ]
 

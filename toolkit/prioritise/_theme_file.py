@@ -20,6 +20,7 @@ from typing import Any, Final
 import pandas as pd
 
 from toolkit._toml import TomlFileError, read_toml
+from toolkit._words import listed
 from toolkit.data.contract import CAUSES_OF_DEATH, COHORT_CUBE_MEASURES
 from toolkit.prioritise._theme_vocabulary import (
     CORE20PLUS5_AREAS,
@@ -30,6 +31,9 @@ from toolkit.prioritise._theme_vocabulary import (
     OUTCOME_WORDS,
     OUTCOMES,
     PROGRAMMES,
+    UNCOSTED_OUTCOMES,
+    cohort_labels,
+    known_cohort_ids,
 )
 from toolkit.prioritise.themes import (
     Effect,
@@ -48,6 +52,11 @@ from toolkit.prioritise.themes import (
 _ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 #: Codes that do not belong in a board's name for a theme (I10, NG136, E11.9 ...).
 _CODE_PATTERN = re.compile(r"\b[A-Z]{1,4}\d{2,}(\.\d+)?\b")
+
+#: Where the catalogue of cohorts is, as the documentation names it.
+_COHORTS_PATH: Final[str] = "toolkit/segment/models/cohorts.toml"
+#: How many known cohorts an unknown cohort's message lists when none is close.
+_COHORTS_SHOWN: Final[int] = 8
 
 _SOURCE_HELP = (
     "every figure needs its source: the publication (author, title, journal and year, or "
@@ -115,12 +124,48 @@ _TABLE_WORDS: Final[dict[str, str]] = {
 }
 
 
+def _words(name: str) -> frozenset[str]:
+    """Return the lower-case words of an id or field name (split at ``_``, ``:``, ``-``)."""
+    return frozenset(word for word in re.split(r"[_:\s-]+", name.lower()) if word)
+
+
+def _or(names: Sequence[str]) -> str:
+    """Return quoted names joined as a reader lists them: 'a', 'b' or 'c'."""
+    quoted = [f"'{name}'" for name in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def _closest(word: str, choices: Sequence[str]) -> list[str]:
+    """Return the known names closest to a word, best first (at most three; none if none is).
+
+    In order: the names holding every word of ``word`` (``falls_admissions`` ->
+    ``emergency_admissions_falls``), those with the fewest other words first; a near-identical
+    spelling (a typo); the longest names whose words are all in ``word``
+    (``emergency_admissions_for_falls`` -> ``emergency_admissions_falls``); then the closest
+    spelling.
+    """
+    wanted = _words(word)
+    if wanted:
+        holding = [name for name in choices if wanted <= _words(name)]
+        if holding:
+            fewest = min(len(_words(name) - wanted) for name in holding)
+            return [name for name in holding if len(_words(name) - wanted) == fewest][:3]
+    typo = difflib.get_close_matches(word, choices, n=1, cutoff=0.85)
+    if typo:
+        return typo
+    within = [name for name in choices if _words(name) and _words(name) <= wanted]
+    if within:
+        most = max(len(_words(name)) for name in within)
+        return [name for name in within if len(_words(name)) == most][:3]
+    return difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+
+
 def _suggest(word: object, choices: Iterable[str]) -> str:
-    """'; did you mean ...?' when a close match exists."""
+    """'; did you mean ...?' when a close match exists (see :func:`_closest`)."""
     if not isinstance(word, str):
         return ""
-    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{found[0]}'?" if found else ""
+    found = _closest(word, list(choices))
+    return f"; did you mean {_or(found)}?" if found else ""
 
 
 def _shown(value: object) -> str:
@@ -214,6 +259,26 @@ class _Checker:
         listing = f"; choose one of {options}" if show and not hint else ""
         self.fail(at, f"{value!r} is not {what}{hint}{listing}")
         return False
+
+    def cohort(self, cohort: str) -> None:
+        """Check a cohort id against the catalogue; name the closest or a few known ones."""
+        if cohort in self.known_cohorts:
+            return
+        ordered = [c for c in cohort_labels() if c in self.known_cohorts]
+        ordered += sorted(set(self.known_cohorts) - set(ordered))
+        catalogue = set(self.known_cohorts) == known_cohort_ids()
+        where = _COHORTS_PATH if catalogue else "the cohorts given (known_cohorts)"
+        hint = _suggest(cohort, ordered)
+        more = len(ordered) - _COHORTS_SHOWN
+        if not hint and ordered and more <= 0:
+            hint = f"; choose {_or(ordered)}"
+        elif not hint and ordered:
+            shown = listed(ordered, most=_COHORTS_SHOWN, quote=True, final_and=False)
+            hint = f"; the {len(ordered)} cohorts there include {shown}"
+        self.fail(
+            "cohort",
+            f"{cohort!r} is not a cohort of {where} (nor a segment_ or ethnic_group_ cohort){hint}",
+        )
 
     # ---- figures -------------------------------------------------------------------
     def figure_basics(self, table: Mapping[str, Any], where: str) -> tuple[str, bool, str]:
@@ -380,7 +445,14 @@ class _Checker:
             )
         }
         cost = None
-        if "unit_cost" in table:
+        if "unit_cost" in table and acts_on in UNCOSTED_OUTCOMES:
+            self.fail(
+                f"{where}.unit_cost",
+                "must be left out: deaths and people who smoke carry no unit cost (an estimate "
+                f"of avoided {OUTCOME_WORDS[acts_on]} is counted, never priced); delete the "
+                "[interventions.unit_cost] table",
+            )
+        elif "unit_cost" in table:
             cost = self.unit_cost(table["unit_cost"], f"{where}.unit_cost")
         elif acts_on in COSTED_OUTCOMES:
             self.fail(
@@ -436,13 +508,7 @@ class _Checker:
             self.choice(programme, "programme", PROGRAMMES, "a programme")
         cohort = self.text(document, "cohort", "", required=True)
         if cohort and not cohort.startswith(DYNAMIC_COHORT_PREFIXES):
-            self.choice(
-                cohort,
-                "cohort",
-                sorted(self.known_cohorts),
-                "a cohort of segment/models/cohorts.toml (nor a segment_ or ethnic_group_ cohort)",
-                show=False,
-            )
+            self.cohort(cohort)
         outcomes = self.outcome_list(
             document, "outcomes", OUTCOMES, "an outcome of the cohort cube"
         )

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from toolkit._words import capitalised
+from toolkit._words import capitalised, lower_first
 from toolkit.prioritise._theme_impact import impact_central, impact_range
 from toolkit.prioritise._theme_vocabulary import OUTCOME_WORDS, OUTCOME_WORDS_SINGULAR
 from toolkit.prioritise.criteria import (
@@ -101,26 +101,6 @@ def format_estimate_range(low: float, high: float) -> str:
     if low_text == high_text:
         return f"about {high_text}"
     return f"about {low_text} to {high_text}"
-
-
-def lower_first(text: str) -> str:
-    """Lower-case the first letter, unless the first word is an acronym ("NHS", "A&E", "GPs").
-
-    Parameters
-    ----------
-    text : str
-        A name that starts a sentence ("Treat blood pressure to target").
-
-    Returns
-    -------
-    str
-        The name to use mid-sentence: "treat blood pressure to target", but "NHS Health
-        Check" and "A&E follow-up" as written.
-    """
-    first = text.split(" ", 1)[0]
-    if sum(letter.isupper() for letter in first) > 1:
-        return text
-    return text[:1].lower() + text[1:]
 
 
 def is_one(amount: str) -> bool:
@@ -399,8 +379,8 @@ def candidate_row(
                 plan.note,
                 ""
                 if math.isfinite(ratio)
-                else "Too few events to compare the most and least deprived fifths: the gap "
-                "counts as 0 in the scores.",
+                else "Too few in the most or the least deprived fifth to compare the two: the "
+                "gap counts as 0 in the scores.",
                 NO_CAUSES_NOTE if not theme.causes_of_death else "",
             )
             if part
@@ -411,7 +391,7 @@ def candidate_row(
 def inequality_words(ratio: float) -> str:
     """Word the most deprived fifth's rate against the least deprived fifth's."""
     if not math.isfinite(ratio):
-        return " (too few events to compare the most and least deprived fifths)"
+        return " (too few in the most or the least deprived fifth to compare the two)"
     if 0.9 <= ratio <= 1.1:
         return ", about the same rate as in the least deprived fifth, age for age"
     return f", {ratio:.1f} times the rate in the least deprived fifth, age for age"

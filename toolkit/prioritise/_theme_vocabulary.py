@@ -107,6 +107,12 @@ OUTCOMES: Final[tuple[str, ...]] = tuple(
 #: Outcomes counted in activity, whose estimates need a unit cost.
 COSTED_OUTCOMES: Final[tuple[str, ...]] = tuple(ACTIVITY_COLUMNS) + tuple(CAUSE_ADMISSION_COLUMNS)
 
+#: Outcomes that carry no unit cost: deaths (every ``deaths*`` outcome) and people who smoke.
+#: A theme file may not give a unit cost for an intervention acting on one.
+UNCOSTED_OUTCOMES: Final[tuple[str, ...]] = tuple(
+    outcome for outcome in OUTCOMES if outcome.startswith("deaths")
+) + ("persons_smoker",)
+
 #: Causes of death (:data:`toolkit.data.contract.CAUSES_OF_DEATH`) in board language.
 CAUSE_WORDS: Final[dict[str, str]] = {
     "circulatory": "heart and circulatory disease",

@@ -26,6 +26,7 @@ from toolkit._params import (
     check_param,
     invalid_parameter,
 )
+from toolkit._words import listed
 from toolkit.errors import DataContractError
 
 Direction = Literal["benefit", "cost"]
@@ -258,12 +259,11 @@ def _describe_rows(candidates: pd.DataFrame, positions: np.ndarray, limit: int =
     """Name up to ``limit`` candidates by id (or row number) for an error message."""
     if CANDIDATE_COLUMN in candidates.columns:
         ids = candidates[CANDIDATE_COLUMN].iloc[positions[:limit]].astype(str).tolist()
-        text = "candidates " + ", ".join(repr(value) for value in ids)
-    else:
-        text = "rows " + ", ".join(str(int(row)) for row in positions[:limit])
-    if len(positions) > limit:
-        text += f" and {len(positions) - limit} more"
-    return text
+        return "candidates " + listed(
+            ids, most=limit, total=len(positions), quote=True, final_and=False
+        )
+    rows = [int(row) for row in positions[:limit]]
+    return "rows " + listed(rows, most=limit, total=len(positions), final_and=False)
 
 
 def normalise_matrix(values: np.ndarray, criteria: Sequence[Criterion]) -> np.ndarray:

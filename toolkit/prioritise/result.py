@@ -39,6 +39,7 @@ from toolkit.prioritise.scoring import (
     DEFAULT_SHORTLIST_SIZE,
     SCORING_METHOD,
     ScoringModel,
+    check_weights,
 )
 from toolkit.prioritise.theme_measures import (
     THEME_COLUMN,
@@ -219,7 +220,7 @@ def _nothing_measured(
     """
     from toolkit.prioritise.criteria import check_criteria
     from toolkit.prioritise.robustness import seed_or_new
-    from toolkit.prioritise.scoring import CONTRIBUTION_PREFIX, check_size, check_weights
+    from toolkit.prioritise.scoring import CONTRIBUTION_PREFIX, check_size
 
     caller = "prioritise"
     chosen = check_criteria(criteria, caller=caller)
@@ -386,7 +387,10 @@ def prioritise(
         when ``analyst_scores`` is given).
     weights : mapping of str to float, optional
         Relative weight of each criterion (for example a workshop's slider values); the
-        criteria's default weights (equal) when not given.
+        criteria's default weights (equal) when not given. Criteria it leaves out keep
+        their default weight, with a ``UserWarning`` naming them; a name that is not a
+        criterion is refused (``ValueError``), as by
+        :func:`toolkit.prioritise.score_priorities`.
     analyst_scores : pandas.DataFrame, optional
         The filled template read by :func:`toolkit.prioritise.read_criteria_scores`
         (what communities said, feasibility), joined on ``candidate``.
@@ -449,11 +453,8 @@ def prioritise(
             provenance=provenance,
         )
     model = ScoringModel(table, criteria=chosen_criteria, method=method, cohort=(THEME_COLUMN,))
-    used = (
-        {c.name: float(c.default_weight) for c in chosen_criteria}
-        if weights is None
-        else {name: float(weights[name]) for name in model.names}
-    )
+    raw = model.raw_weights(weights, caller="prioritise")
+    used = dict(zip(model.names, raw.tolist(), strict=True))
     scored = model.to_frame(used)
     top = shortlist(
         scored,
@@ -605,7 +606,9 @@ def prioritise_persons(
     size : int
         Shortlist size.
     weights : mapping of str to float, optional
-        Criterion weights (equal by default).
+        Criterion weights (equal by default), checked before the data are read: criteria
+        it leaves out keep their default weight, with a ``UserWarning`` naming them; a
+        name that is not a criterion is refused (``ValueError``).
     analyst_scores : pandas.DataFrame or path, optional
         The filled criteria template (what communities said, feasibility): read and
         checked against these candidates with :func:`toolkit.prioritise.read_criteria_scores`
@@ -621,13 +624,21 @@ def prioritise_persons(
     -------
     Prioritisation
     """
+    from toolkit.prioritise.templates import THEME_ANALYST_CRITERIA
     from toolkit.prioritise.theme_measures import theme_candidates
     from toolkit.segment import build_cohort_cube
 
+    if weights is not None:
+        # Checked (and completed) before the cube is built, under this function's name.
+        criteria = list(theme_criteria())
+        if analyst_scores is not None:
+            criteria += [spec.criterion for spec in THEME_ANALYST_CRITERIA]
+        raw = check_weights(weights, criteria, caller="prioritise_persons")
+        weights = dict(zip([c.name for c in criteria], raw.tolist(), strict=True))
     cube = build_cohort_cube(persons, model=model, engine=engine)
     candidates = theme_candidates(cube, themes, within=within, years=years, threshold=threshold)
     if isinstance(analyst_scores, str | os.PathLike):
-        from toolkit.prioritise.templates import THEME_ANALYST_CRITERIA, read_criteria_scores
+        from toolkit.prioritise.templates import read_criteria_scores
 
         # The candidates, not only their table: a theme not measured is named with why.
         analyst_scores = read_criteria_scores(

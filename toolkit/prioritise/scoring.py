@@ -27,6 +27,7 @@ in ``_reasons``, beside this module; every public name is importable from here.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping, Sequence
 from numbers import Integral, Real
 from typing import Literal
@@ -44,7 +45,9 @@ from toolkit._params import (
     check_params,
     invalid_parameter,
     validate_params,
+    warn,
 )
+from toolkit._words import listed
 from toolkit.defaults import SHORTLIST_CAP, SHORTLIST_SIZE
 from toolkit.errors import DataContractError
 
@@ -133,7 +136,8 @@ def check_weights(
     ----------
     weights : mapping of str to float, sequence of float or None
         A mapping from criterion name to weight (criteria it leaves out keep their default
-        weight), a sequence in criteria order, or None for the defaults (:data:`WEIGHTS`).
+        weight, with a ``UserWarning`` naming them), a sequence in criteria order, or None
+        for the defaults (:data:`WEIGHTS`).
     criteria : sequence of Criterion
         The criteria, checked already.
     caller : str
@@ -143,17 +147,27 @@ def check_weights(
     -------
     numpy.ndarray
         Finite, non-negative weights, not all zero.
+
+    Raises
+    ------
+    ValueError
+        When a mapping names a criterion that is not declared (the message suggests the
+        nearest declared name and names the criteria the mapping gives no weight), or the
+        weights are negative, not finite or all zero.
     """
     check_param(weights, "weights", WEIGHTS, caller)
     names = [criterion.name for criterion in criteria]
+    missing: list[str] = []  # the criteria a mapping gives no weight (they keep defaults)
     if weights is None:
         raw = np.array([criterion.default_weight for criterion in criteria], dtype="float64")
     elif isinstance(weights, Mapping):
-        unknown = sorted(set(weights) - set(names))
+        unknown = sorted(set(weights) - set(names), key=str)
+        missing = [name for name in names if name not in weights]
         if unknown:
             raise ValueError(
                 f"The 'weights' parameter of {caller} names criteria that are not "
-                f"declared: {unknown}. The criteria are {names}."
+                f"declared: {unknown}{_did_you_mean(unknown, missing, names)}. The "
+                f"criteria are {names}.{_no_weight(missing, criteria)}"
             )
         given = {c.name: weights.get(c.name, c.default_weight) for c in criteria}
         wrong = [name for name, value in given.items() if not _is_number(value)]
@@ -176,7 +190,55 @@ def check_weights(
             f"The 'weights' parameter of {caller} must be finite, non-negative and not all "
             f"zero. Got {dict(zip(names, raw.tolist(), strict=True))} instead."
         )
+    if missing:
+        warn(
+            f"The 'weights' parameter of {caller} gives no weight for {missing}: "
+            f"{_keep_default(missing, criteria)}. Give every criterion a weight to set "
+            "them all.",
+            UserWarning,
+            to_user=True,
+        )
     return raw
+
+
+def _did_you_mean(unknown: Sequence[object], missing: Sequence[str], names: Sequence[str]) -> str:
+    """' (did you mean ...?)' for the unknown names near a criterion given no weight (or any)."""
+    pairs = []
+    for name in unknown:
+        if not isinstance(name, str):
+            continue
+        close = difflib.get_close_matches(name, missing, n=1) or difflib.get_close_matches(
+            name, names, n=1
+        )
+        if close:
+            pairs.append((name, close[0]))
+    if not pairs:
+        return ""
+    if len(unknown) == 1:
+        return f" (did you mean {pairs[0][1]!r}?)"
+    return f" (did you mean {listed(f'{near!r} for {name!r}' for name, near in pairs)}?)"
+
+
+def _keep_default(
+    missing: Sequence[str], criteria: Sequence[Criterion], *, would: bool = False
+) -> str:
+    """How the criteria given no weight are weighted, in words: "they keep ... weight, 1"."""
+    defaults = {c.name: float(c.default_weight) for c in criteria if c.name in missing}
+    one = len(defaults) == 1
+    keep = "would keep" if would else ("keeps" if one else "keep")
+    owner = f"{'it' if one else 'they'} {keep} {'its' if one else 'their'}"
+    if len(set(defaults.values())) == 1:
+        return f"{owner} default weight, {next(iter(defaults.values())):g}"
+    return f"{owner} default weights, " + listed(f"{n} {w:g}" for n, w in defaults.items())
+
+
+def _no_weight(missing: Sequence[str], criteria: Sequence[Criterion]) -> str:
+    """' It gives no weight for [...]: they would keep ...' when a mapping leaves some out."""
+    if not missing:
+        return ""
+    return (
+        f" It gives no weight for {list(missing)}: {_keep_default(missing, criteria, would=True)}."
+    )
 
 
 def _is_number(value: object) -> bool:
@@ -491,7 +553,8 @@ def score_priorities(
     criteria : sequence of Criterion
         The criteria, each with its direction and normalisation.
     weights : mapping of str to float, sequence of float or None
-        Weight per criterion name (criteria left out keep their default weight), a
+        Weight per criterion name (criteria left out keep their default weight, with a
+        ``UserWarning`` naming them; a name that is not a criterion is refused), a
         sequence in criteria order, or None for the default weights. Weights are divided
         by their total, so only their ratios matter.
     method : {"weighted_sum", "topsis"}

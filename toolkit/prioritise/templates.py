@@ -50,6 +50,19 @@ _SAVE_AS_CSV = (
     "save it from the spreadsheet as CSV (comma separated, UTF-8) with a name ending in .csv"
 )
 
+#: An id the toolkit does not know, and what to do when the candidates are themes.
+_UNKNOWN_ID = "unknown candidate id"
+_OWN_THEMES = (
+    "If these are your own themes, name their folder with the 'themes' key of the "
+    'configuration (themes = ["folder"]) or with --themes where the command has it (in '
+    'Python: themes=load_themes([THEME_LIBRARY, "folder"])).'
+)
+
+
+class CriteriaScoresError(DataContractError):
+    """A filled criteria template (the criteria scores file) cannot be read or needs fixing."""
+
+
 #: How the first bytes of a spreadsheet workbook look (xlsx and ods are zip files; xls is OLE).
 _WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
@@ -308,9 +321,9 @@ def write_criteria_template(
     return target
 
 
-def _unreadable(path: Path, problem: str) -> DataContractError:
+def _unreadable(path: Path, problem: str) -> CriteriaScoresError:
     """Return the error for a template the reader cannot take apart into rows and columns."""
-    return DataContractError(
+    return CriteriaScoresError(
         f"{path}: cannot be read as a criteria template: {problem}.",
         failures=pd.DataFrame(
             [{"column": "", "check": problem, "rows": 0, "where": [], "examples": []}]
@@ -425,7 +438,7 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
         raise _unreadable(path, f"its columns are separated by {mark}, not commas; {_SAVE_AS_CSV}")
     if long_rows:
         count = len(long_rows)
-        raise DataContractError(
+        raise CriteriaScoresError(
             f"{path}: the criteria scores need fixing: {_lines(count, 'line')} "
             f"{listed([line for line, _ in long_rows])} {'has' if count == 1 else 'have'} more "
             f"fields than the header (line {skip + 1}, {len(header)} fields): a comma inside a "
@@ -460,10 +473,10 @@ def _read_toml(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     try:
         document = read_toml(path)
     except TomlFileError as error:
-        raise DataContractError(str(error), source=str(path)) from None
+        raise CriteriaScoresError(str(error), source=str(path)) from None
     entries = document.get("candidate")
     if not isinstance(entries, list) or not all(isinstance(item, dict) for item in entries):
-        raise DataContractError(
+        raise CriteriaScoresError(
             f"{path}: expected an array of [[candidate]] tables, as the template has.",
             source=str(path),
         )
@@ -501,12 +514,12 @@ def _reasons_not_measured(candidates: object) -> tuple[dict[str, str], dict[str,
 
 def _unknown_id_checks(
     ids: pd.Series, unknown: np.ndarray, candidates: object, table: pd.DataFrame
-) -> dict[str, list[int]]:
+) -> tuple[dict[str, list[int]], bool]:
     """Say, for each id that is not a candidate, why: the positions under each reason.
 
     A theme of the library that was not measured on these data (with the reason when the
     candidates give it), a candidate of a template written for another split (``within``),
-    or an id the toolkit does not know.
+    or an id the toolkit does not know. Also whether the candidates are themes.
     """
     by_id, by_theme = _reasons_not_measured(candidates)
     themes_here: set[str] = set()
@@ -544,9 +557,9 @@ def _unknown_id_checks(
                 "says why)"
             )
         else:
-            check = "unknown candidate id"
+            check = _UNKNOWN_ID
         checks.setdefault(check, []).append(int(position))
-    return checks
+    return checks, is_theme_table
 
 
 _CANDIDATES = [
@@ -587,16 +600,18 @@ def read_criteria_scores(
     ------
     FileNotFoundError
         When there is no such file.
-    DataContractError
-        A file that cannot be read as a template (not ending in .csv or .toml, a spreadsheet
-        workbook, not UTF-8 text, empty, a row with more fields than the header, not valid
-        TOML), naming the file and the line where there is one; otherwise listing every
-        problem at once, naming the file, column and rows: a candidate id that is not a
-        candidate (saying when it is a theme of the library not measured on these data, or
-        one of a template written for another split), a candidate with no row, an id given
-        twice, a missing criterion column, an unexpected column, a blank or non-numeric
-        score (in a TOML file, a number in quotes is text and refused), a score off its
-        scale or not a whole number where one is required. ``failures`` holds them as a
+    CriteriaScoresError
+        A :class:`~toolkit.errors.DataContractError`. A file that cannot be read as a
+        template (not ending in .csv or .toml, a spreadsheet workbook, not UTF-8 text, empty,
+        a row with more fields than the header, not valid TOML), naming the file and the
+        line where there is one; otherwise listing every problem at once, naming the file,
+        column and rows: a candidate id that is not a candidate (saying when it is a theme
+        of the library not measured on these data, or one of a template written for another
+        split; for themes the toolkit does not know, how to measure the analyst's own), a
+        candidate with no row, an id given twice, a missing criterion column, an unexpected
+        column, a blank or non-numeric score (in a TOML file, a number in quotes is text and
+        refused), a score off its scale or not a whole number where one is required.
+        ``failures`` holds them as a
         table (column, check, rows, where, examples).
     """
     caller = "read_criteria_scores"
@@ -670,8 +685,12 @@ def read_criteria_scores(
         numeric[name] = values.astype("float64")
     scores = pd.DataFrame({CANDIDATE_COLUMN: ids, **numeric})
     unknown = np.flatnonzero((~ids.isin(expected[CANDIDATE_COLUMN])).to_numpy())
-    for check, positions in _unknown_id_checks(ids, unknown, given, frame).items():
+    checks, themed = _unknown_id_checks(ids, unknown, given, frame)
+    hints: dict[int, str] = {}  # what to do, by failure, said after it
+    for check, positions in checks.items():
         fail(CANDIDATE_COLUMN, check, positions, ids.iloc[positions].tolist())
+        if themed and check == _UNKNOWN_ID:
+            hints[len(failures) - 1] = _OWN_THEMES
     schema = pa.DataFrameSchema(
         {
             CANDIDATE_COLUMN: pa.Column(str, unique=True, report_duplicates="all"),
@@ -726,7 +745,7 @@ def read_criteria_scores(
             }
         )
     if failures:
-        raise _error(source, failures, unit)
+        raise _error(source, failures, unit, hints)
     notes = (
         table[NOTES_COLUMN].astype(str).to_numpy(dtype=object)
         if NOTES_COLUMN in table.columns
@@ -751,10 +770,12 @@ def _lines(number: int, noun: str) -> str:
     return noun if number == 1 else _PLURALS.get(noun, noun + "s")
 
 
-def _error(source: Path, failures: list[dict[str, object]], unit: str) -> DataContractError:
-    """One error listing every problem, in words an analyst can act on."""
+def _error(
+    source: Path, failures: list[dict[str, object]], unit: str, hints: dict[int, str] | None = None
+) -> CriteriaScoresError:
+    """One error listing every problem, in words an analyst can act on (and any hint after)."""
     lines = [f"{source}: the criteria scores need fixing ({_count(len(failures), 'problem')}):"]
-    for item in failures:
+    for number, item in enumerate(failures):
         text = f"- column '{item['column']}': {item['check']}"
         where = item["where"]
         if where:
@@ -763,6 +784,6 @@ def _error(source: Path, failures: list[dict[str, object]], unit: str) -> DataCo
         examples = item["examples"]
         if examples:
             text += "; for example " + ", ".join(repr(e) for e in list(examples)[:5])
-        lines.append(text)
+        lines.append(text + (f". {hints[number]}" if hints and number in hints else ""))
     table = pd.DataFrame(failures)
-    return DataContractError("\n".join(lines), failures=table, source=str(source))
+    return CriteriaScoresError("\n".join(lines), failures=table, source=str(source))

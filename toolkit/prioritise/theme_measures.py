@@ -30,6 +30,7 @@ import pandas as pd
 
 from toolkit._params import POSITIVE, InstanceOf, Interval, SequenceOf, StrOptions, validate_params
 from toolkit._results import TableResult
+from toolkit._words import listed
 from toolkit.data.column_rules import CUBE_RULES
 from toolkit.data.contract import PREMATURE_DEATH_AGE
 from toolkit.data.problems import FIRST_DATA_ROW, raise_problems
@@ -401,6 +402,9 @@ def theme_candidates(
     whole = pd.concat(frames, ignore_index=True)
     whole["quintile"] = np.ceil(whole["imd_decile"] / 2)
     part = whole[whole["quintile"] == 1] if within == "core20" else whole
+    if within == "core20" and not (part["persons"] > 0).any():
+        # (Otherwise an empty table, with no word of why.)
+        raise DataContractError(_no_core20_people(whole))
 
     sums = part.groupby(keys, observed=True, sort=False)[
         ["persons", "events", "impact_events", "cause_deaths", "premature_deaths", "cost"]
@@ -510,6 +514,24 @@ def theme_candidates(
         years=float(years),
         library=tuple(theme.id for theme in themes),
         notes=tuple(notes),
+    )
+
+
+def _no_core20_people(whole: pd.DataFrame) -> str:
+    """Say that no one is in the most deprived fifth, so nothing is measured within it."""
+    people = whole[whole["persons"] > 0]["imd_decile"].dropna()
+    deciles = sorted({int(d) for d in people})
+    where = (
+        f" (the people are in IMD decile{'s' if len(deciles) > 1 else ''} "
+        f"{listed(deciles, most=10)} only)"
+        if deciles
+        else ""
+    )
+    return (
+        "theme_candidates: within='core20' measures each theme among people in England's most "
+        "deprived fifth of neighbourhoods (IMD deciles 1 and 2), and no one in these data "
+        f"lives there{where}. Measure the themes for the whole system instead (without "
+        "'within')."
     )
 
 

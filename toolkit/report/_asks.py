@@ -2,9 +2,10 @@
 
 The job of this module is to say what the board is asked to agree (the asks, and the
 decision box of page 1), where the figures came from (the provenance box: versions, data
-fingerprints, seed, methods, how persons matched areas) and the notes the report prints
-around them (the map's attribution, the synthetic data banner, the note shown without a
-workshop). Its functions are importable from :mod:`toolkit.report.sections`.
+fingerprints, seed, methods, the analysts' own themes, how persons matched areas) and the
+notes the report prints around them (the map's attribution, the synthetic data banner, the
+note shown without a workshop, the opening of section 4 saying where the candidate themes
+came from). Its functions are importable from :mod:`toolkit.report.sections`.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from toolkit._words import listed
 from toolkit.report.config import ReportConfig
 from toolkit.report.inputs import ReportInputs
 from toolkit.report.linked import JOIN_REASONS, LinkedTables
@@ -45,6 +48,92 @@ METHODS: tuple[str, ...] = (
     "shown to be small, from any combination of the figures shown (checked by linear "
     "programming).",
 )
+
+#: Where the themes came from, in :data:`METHODS`, when they are the library's alone.
+LIBRARY_THEMES = "themes from the toolkit's themes library (each figure with its source)"
+
+#: The opening of section 4 (suggested priorities): ``{themes}`` says where the candidate
+#: themes came from (:func:`priorities_introduction`).
+PRIORITIES_INTRODUCTION = (
+    "{themes} measured on this system's own data: the people it concerns, the events it acts "
+    "on, how much more often they happen in the most deprived areas, and what a proven "
+    "intervention could avoid, with its published source. Themes are compared on the size of "
+    "the prize, inequality, burden, strength of evidence, Core20PLUS5 and time to impact, and, "
+    "where the analysts filled in the criteria template, on what communities said and "
+    "feasibility too; the note under the table says how the score is made. The shortlist keeps "
+    "one priority per theme."
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Where the themes came from
+# ---------------------------------------------------------------------------------------------
+
+
+def own_themes(config: ReportConfig) -> list[tuple[str, int]]:
+    """Return the analysts' own theme folders (``themes`` of the configuration), by name.
+
+    Parameters
+    ----------
+    config : ReportConfig
+        The report's configuration.
+
+    Returns
+    -------
+    list of (str, int)
+        Each folder's name (not its full path) with how many themes it holds, in the
+        configuration's order; empty when the themes are the built-in library's alone.
+    """
+    if not config.themes:
+        return []
+    from toolkit.prioritise import load_themes
+
+    return [
+        (Path(folder).name or str(folder), len(load_themes(folder))) for folder in config.themes
+    ]
+
+
+def _own_themes_words(own: Sequence[tuple[str, int]], aside: str = "") -> str:
+    """Say how many themes are the analysts' own and where: '3 of the analysts' own (...)'."""
+    names = [f'"{name}"' for name, _ in own]
+    folders = "the folder" if len(names) == 1 else "the folders"
+    total = sum(count for _, count in own)
+    return (
+        f"{total:,} of the analysts' own (from {folders} {listed(names, most=len(names))}{aside})"
+    )
+
+
+def _methods_themes(own: Sequence[tuple[str, int]]) -> str:
+    """Where the themes came from, for the methods: :data:`LIBRARY_THEMES` or with the own."""
+    if not own:
+        return LIBRARY_THEMES
+    aside = "; each figure with its source"
+    return f"themes from the toolkit's library and {_own_themes_words(own, aside)}"
+
+
+def priorities_introduction(config: ReportConfig) -> BoardText:
+    """Return the opening of section 4: what a candidate priority is and how they compare.
+
+    Parameters
+    ----------
+    config : ReportConfig
+        The report's configuration: with ``themes`` (the analysts' own theme folders), the
+        paragraph says how many of the candidate themes are theirs, and from which folders.
+
+    Returns
+    -------
+    BoardText
+        A paragraph.
+    """
+    own = own_themes(config)
+    themes = (
+        "The candidate priorities are themes from the toolkit's library (such as finding and "
+        f"treating high blood pressure) and {_own_themes_words(own)}, each"
+        if own
+        else "Each candidate priority is a theme from the toolkit's library (such as finding "
+        "and treating high blood pressure),"
+    )
+    return sentence(PRIORITIES_INTRODUCTION.format(themes=themes))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -92,8 +181,8 @@ def board_asks(
                 tag="li",
             ),
             sentence(
-                "Agree that any priority chosen reports its effect on people in the most "
-                "deprived fifth of neighbourhoods (Core20).",
+                "Agree that any priority chosen reports its effect on people in "
+                "neighbourhoods in England's most deprived fifth (Core20).",
                 tag="li",
             ),
             sentence(
@@ -116,8 +205,9 @@ def board_asks(
             tag="li",
         ),
         sentence(
-            "Agree that each priority reports its effect on people in the most deprived fifth of "
-            f"neighbourhoods (Core20), who make up {core['population_share']:.0%} of people and "
+            "Agree that each priority reports its effect on people in neighbourhoods in "
+            f"England's most deprived fifth (Core20), who make up {core['population_share']:.0%} "
+            "of people and "
             f"{core['event_share']:.0%} of emergency admissions.",
             tag="li",
         ),
@@ -162,7 +252,9 @@ def provenance(
     model_title : str
         The segmentation model's name, for the methods.
     methods : sequence of str
-        Method statements (``{model}`` is replaced by ``model_title``).
+        Method statements (``{model}`` is replaced by ``model_title``). With the analysts'
+        own themes (``config.themes``), the statement of the priorities says how many themes
+        were theirs and from which folders, and the box names the folders.
     linked : LinkedTables, optional
         The report's linked tables. How persons matched areas is said as counts by
         reason, suppressed as the tables are; never the codes of unmatched areas with
@@ -181,7 +273,11 @@ def provenance(
     if config.is_demo and when is None:
         # The committed demo report is rebuilt by `make demo`: a date would change it daily.
         day = "not recorded for the demo (so that rebuilding it changes nothing)"
-    methods = [method.replace("{model}", model_title) for method in methods]
+    own = own_themes(config)
+    methods = [
+        method.replace("{model}", model_title).replace(LIBRARY_THEMES, _methods_themes(own))
+        for method in methods
+    ]
     facts = [
         (
             "Toolkit",
@@ -191,6 +287,19 @@ def provenance(
         ("Data", inputs.description),
         *[(f"SHA-256 of {name}", digest) for name, digest in inputs.fingerprints.items()],
         ("Configuration", config.source.rsplit("/", 1)[-1] if config.source else "built in"),
+        *(
+            [
+                (
+                    "Analysts' own themes",
+                    "; ".join(
+                        f"{name} ({count:,} theme{'' if count == 1 else 's'})"
+                        for name, count in own
+                    ),
+                )
+            ]
+            if own
+            else []
+        ),
         *(
             [("Analysts' criteria scores", config.criteria_scores.rsplit("/", 1)[-1])]
             if config.criteria_scores

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from toolkit.report._section_parts import _chart_rows, _join, _linked_table, _rows
+from toolkit.report._section_parts import (
+    _chart_rows,
+    _join,
+    _linked_table,
+    _rows,
+    too_few_deciles,
+)
 from toolkit.report.charts import deprivation_chart
 from toolkit.report.config import ReportConfig
 from toolkit.report.linked import LinkedTables
@@ -41,7 +47,7 @@ DEPRIVATION_COLUMNS: tuple[TableColumn, ...] = (
     TableColumn("rate", "Rate per 100,000 (age-standardised)", "rate", depends_on="events"),
     TableColumn("interval", "95% confidence interval", depends_on="events"),
     TableColumn("excess", "Excess admissions", "estimate", depends_on="events"),
-    TableColumn("excess_cost", "Cost of excess admissions", "money", depends_on="events"),
+    TableColumn("excess_cost", "Cost of excess admissions", "money_estimate", depends_on="events"),
 )
 
 #: Figures per place (:func:`place_figures`).
@@ -51,7 +57,7 @@ PLACE_COLUMNS: tuple[TableColumn, ...] = (
     TableColumn("persons", "People", "count"),
     TableColumn(
         "core20_population_share",
-        "% of people in the most deprived fifth",
+        "% of people in England's most deprived fifth",
         "share",
         depends_on="persons",
     ),
@@ -218,6 +224,8 @@ def inequality_summary(profile: DeprivationProfile, *, config: ReportConfig) -> 
                 f"end's rate is {sii['rii']:.2f} times the most deprived end's."
             )
         )
+    elif (why := too_few_deciles(profile)) is not None:
+        parts.append(sentence(why))
     else:
         parts.append(sentence(f"Slope index of inequality: not calculated ({sii['note']})."))
     excess = float(total["excess_positive"])
@@ -256,18 +264,37 @@ def inequality_summary(profile: DeprivationProfile, *, config: ReportConfig) -> 
         row = gap.iloc[0]
         per = f"{profile.multiplier:,.0f}"
         absolute = float(row["absolute_gap"])
+        most, least = int(row["most_deprived"]), int(row["least_deprived"])
         parts.append(
             sentence(
-                "Gap: the age-standardised rate of emergency admissions in the most deprived "
-                f"fifth is {abs(absolute):,.0f} per {per} "
-                f"{'higher' if absolute >= 0 else 'lower'} than in the least deprived fifth "
+                "Gap: the age-standardised rate of emergency admissions in neighbourhoods in "
+                f"{_england_fifth(most)} is {abs(absolute):,.0f} per {per} "
+                f"{'higher' if absolute >= 0 else 'lower'} than in {_england_fifth(least)} "
                 f"(95% CI {row['absolute_gap_lower_95']:,.0f} to "
                 f"{row['absolute_gap_upper_95']:,.0f}), {row['relative_gap']:.2f} times as high "
                 f"(95% CI {row['relative_gap_lower_95']:.2f} to "
                 f"{row['relative_gap_upper_95']:.2f})."
+                + (
+                    ""
+                    if (most, least) == (1, 5)
+                    else " These are the most and least deprived of England's fifths in which "
+                    "the system has people."
+                )
             )
         )
     return heading("Inequality in emergency admissions", level=3) + _join(parts)
+
+
+def _england_fifth(quintile: int) -> str:
+    """Name one of England's deprivation fifths (quintile 1 = the most deprived)."""
+    names = {
+        1: "England's most deprived fifth",
+        2: "England's second most deprived fifth",
+        3: "England's middle fifth by deprivation",
+        4: "England's second least deprived fifth",
+        5: "England's least deprived fifth",
+    }
+    return names.get(quintile, f"England's deprivation fifth {quintile}")
 
 
 def deprivation_chart_figure(
@@ -315,7 +342,7 @@ def deprivation_chart_figure(
         f"SII {sii['sii']:,.0f} per {profile.multiplier:,.0f}; RII {sii['rii']:.2f} "
         "(a negative SII means higher rates in more deprived areas)"
         if np.isfinite(sii["sii"])
-        else None
+        else too_few_deciles(profile, short=True)
     )
     return deprivation_chart(
         shown,

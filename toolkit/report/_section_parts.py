@@ -10,7 +10,9 @@ the few constants and wording helpers the sections share (:mod:`toolkit.report.s
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from toolkit.report.linked import LinkedTables, hidden_cells
@@ -22,6 +24,9 @@ from toolkit.report.tables import (
     board_table,
     disclose,
 )
+
+if TYPE_CHECKING:
+    from toolkit.indicators import DeprivationProfile
 
 #: Emergency admissions are the outcome the report follows across deprivation and places.
 EVENTS = "emergency_admissions"
@@ -169,3 +174,39 @@ def _join(parts: Sequence[BoardText]) -> BoardText:
     for part in parts[1:]:
         result = result + part
     return result
+
+
+def too_few_deciles(profile: DeprivationProfile, *, short: bool = False) -> str | None:
+    """Say why the SII and RII cannot be worked out, when the system spans too few deciles.
+
+    Parameters
+    ----------
+    profile : DeprivationProfile
+        Emergency admissions by deprivation.
+    short : bool, default False
+        The few words of a chart's subtitle instead of a sentence.
+
+    Returns
+    -------
+    str or None
+        In plain words, that the slope and relative index of inequality cannot be worked
+        out because the system's neighbourhoods fall in too few of England's 10 deprivation
+        deciles; ``None`` when they were worked out, or are missing for another reason
+        (which the profile's note gives).
+    """
+    from toolkit.indicators.sii import MIN_QUANTILES
+
+    row = profile.sii.iloc[0]
+    deciles = int(row["quantiles"])
+    if np.isfinite(row["sii"]) or deciles >= MIN_QUANTILES:
+        return None
+    if short:
+        return (
+            f"SII and RII not worked out: people in only {deciles} of the 10 deciles "
+            f"({MIN_QUANTILES} or more needed)"
+        )
+    return (
+        "The slope and relative index of inequality cannot be worked out: the system's "
+        f"neighbourhoods fall in only {deciles} of England's 10 deprivation deciles "
+        f"({MIN_QUANTILES} or more are needed)."
+    )

@@ -106,6 +106,12 @@ def compute_board_figures(config: ReportConfig, *, progress: bool = False) -> Bo
     ------
     DataContractError
         The persons or areas break the data contract.
+
+    Warns
+    -----
+    UserWarning
+        When a place of the system has no registered people (for real data, an extract is
+        missing); page 1 says so too.
     """
     from toolkit.indicators import deprivation_profile, directly_standardised_rate
     from toolkit.places import area_indicators
@@ -123,6 +129,9 @@ def compute_board_figures(config: ReportConfig, *, progress: bool = False) -> Bo
     steps = tqdm(total=len(BOARD_STEPS), desc="board report", unit="step", disable=not progress)
     steps.set_postfix_str(BOARD_STEPS[0])
     inputs = load_inputs(config)
+    empty = sections.no_people_warning(sections.people_coverage(inputs))
+    if empty is not None:  # for real data, an extract is missing: said before anything else
+        warnings.warn(empty, UserWarning, stacklevel=2)
     segmentation = load_rules(config.model)
     steps.update()
     steps.set_postfix_str(BOARD_STEPS[1])

@@ -12,18 +12,21 @@ every section's function is importable from here (the notebook calls them as
 ``sections.<name>``); the other sections are written in private modules by subject:
 :mod:`toolkit.report._outcomes` (deprivation and places), :mod:`toolkit.report._priorities`
 (the shortlist and the workshop) and :mod:`toolkit.report._asks` (the asks, the decision
-box and the provenance), with what they share in :mod:`toolkit.report._section_parts`.
+box, the provenance and where the themes came from), with what they share in
+:mod:`toolkit.report._section_parts`.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from toolkit import _words
 from toolkit.report._asks import (
     METHODS,
     SYNTHETIC_BANNER,
@@ -31,6 +34,8 @@ from toolkit.report._asks import (
     decision_box,
     map_attribution,
     no_workshop_note,
+    own_themes,
+    priorities_introduction,
     provenance,
 )
 from toolkit.report._outcomes import (
@@ -58,6 +63,7 @@ from toolkit.report._section_parts import (
     _chart_rows,
     _labels,
     _linked_table,
+    too_few_deciles,
 )
 from toolkit.report.charts import segment_chart
 from toolkit.report.config import ReportConfig
@@ -80,6 +86,7 @@ if TYPE_CHECKING:
 
     from toolkit.indicators import DeprivationProfile
     from toolkit.prioritise import Prioritisation
+    from toolkit.report.inputs import ReportInputs
 
 #: Figures per segment (:func:`segment_figures`) shown in the segment table.
 SEGMENT_COLUMNS: tuple[TableColumn, ...] = (
@@ -205,6 +212,7 @@ def at_a_glance(
     areas_note: str = "",
     room: Any = None,
     workshop: str | None = None,
+    empty_places: Sequence[str] = (),
 ) -> BoardText:
     """Return the headline facts: population, cost, activity, inequality and the shortlist.
 
@@ -213,7 +221,8 @@ def at_a_glance(
     figures : pandas.DataFrame
         :func:`segment_figures` (its total row is used).
     neighbourhoods, places : int
-        Number of neighbourhoods (LSOAs) and places.
+        Number of neighbourhoods (LSOAs) and places with registered people
+        (:func:`people_coverage`).
     profile : DeprivationProfile
         Emergency admissions by deprivation.
     priorities : Prioritisation
@@ -229,6 +238,10 @@ def at_a_glance(
     room, workshop : RoomConsensus and str, optional
         The workshop's answer and name (``BoardFigures.room``): its shortlist is listed,
         as the workshop ranked it, instead of the one at equal weights.
+    empty_places : sequence of str
+        The system's places with no registered people (:func:`people_coverage`), by their
+        name in the areas file: page 1 says so, since for real data it means an extract
+        is missing.
 
     Returns
     -------
@@ -261,6 +274,11 @@ def at_a_glance(
             threshold=threshold,
             tag="li",
         ),
+        *(
+            [sentence(_no_people(empty_places, config.place_labels), tag="li")]
+            if empty_places
+            else []
+        ),
         sentence(
             f"Cost of care in {config.period}: £{total['cost_gbp'] / 1e6:,.1f}m; ",
             count(EVENTS),
@@ -271,7 +289,7 @@ def at_a_glance(
             tag="li",
         ),
         sentence(
-            "The most deprived fifth of neighbourhoods hold ",
+            "Neighbourhoods in England's most deprived fifth (Core20) hold ",
             share("persons", core["population_share"]),
             " of people and account for ",
             share(EVENTS, core["event_share"]),
@@ -287,6 +305,8 @@ def at_a_glance(
                 tag="li",
             )
         )
+    elif (why := too_few_deciles(profile)) is not None:
+        items.append(sentence(why, tag="li"))
     names = "; ".join(priorities.labels)
     if room is not None and len(room.shortlist) and not priorities.is_empty:
         from toolkit.report.decision_log import the_workshop
@@ -306,6 +326,87 @@ def at_a_glance(
         )
     )
     return heading("At a glance") + bullet_list(items)
+
+
+@dataclass(frozen=True)
+class PeopleCoverage:
+    """Where the system's registered people are, for page 1 (:func:`people_coverage`).
+
+    Attributes
+    ----------
+    neighbourhoods : int
+        The system's neighbourhoods (LSOAs) with at least one registered person.
+    places : int
+        The system's places with at least one registered person.
+    empty_places : tuple of str
+        The system's places with none (by their name in the areas file), in order: for
+        real data, the sign that an extract is missing.
+    """
+
+    neighbourhoods: int
+    places: int
+    empty_places: tuple[str, ...] = ()
+
+
+def people_coverage(inputs: ReportInputs) -> PeopleCoverage:
+    """Count the neighbourhoods and places with registered people, and name those without.
+
+    Parameters
+    ----------
+    inputs : ReportInputs
+        The report's checked persons and areas (the areas are the system's: its places
+        named by ``system_places``, or those holding anyone).
+
+    Returns
+    -------
+    PeopleCoverage
+        The counts page 1 gives and the places it says have no one.
+    """
+    areas = inputs.areas
+    codes = areas["lsoa"].astype(str).str.strip()
+    registered = set(inputs.persons["lsoa"].dropna().astype(str).str.strip())
+    has_people = codes.isin(registered)
+    places = areas["place"].astype(str).str.strip()
+    peopled = set(places[has_people])
+    return PeopleCoverage(
+        neighbourhoods=int(has_people.sum()),
+        places=len(peopled),
+        empty_places=tuple(sorted(set(places) - peopled)),
+    )
+
+
+def no_people_warning(coverage: PeopleCoverage) -> str | None:
+    """Return the command line's warning of places without registered people, or ``None``.
+
+    Parameters
+    ----------
+    coverage : PeopleCoverage
+        :func:`people_coverage`.
+
+    Returns
+    -------
+    str or None
+        For example "Eastbrook has no registered people in the data: check the extract
+        (its neighbourhoods are in the areas file, but no one is registered in them)."
+    """
+    places = coverage.empty_places
+    if not places:
+        return None
+    whose = "its" if len(places) == 1 else "their"
+    return (
+        _no_people(places).removesuffix(".")
+        + f" ({whose} neighbourhoods are in the areas file, but no one is registered in them)."
+    )
+
+
+def _no_people(places: Sequence[str], labels: Mapping[str, str] | None = None) -> str:
+    """Say that these places have no registered people: for real data, a missing extract."""
+    names = [(labels or {}).get(place, place) for place in places]
+    verb = "has" if len(names) == 1 else "have"
+    return (
+        f"{_words.listed(names, most=10)} {verb} no registered people in the data: "
+        "check the extract."
+    )
 
 
 def segment_table(
@@ -378,6 +479,7 @@ __all__ = [
     "DEPRIVATION_COLUMNS",
     "METHODS",
     "PLACE_COLUMNS",
+    "PeopleCoverage",
     "SEGMENT_COLUMNS",
     "SHORTLIST_COLUMNS",
     "SYNTHETIC_BANNER",
@@ -390,9 +492,13 @@ __all__ = [
     "deprivation_table",
     "inequality_summary",
     "neighbourhood_map",
+    "no_people_warning",
     "no_workshop_note",
+    "own_themes",
+    "people_coverage",
     "place_figures",
     "place_table",
+    "priorities_introduction",
     "provenance",
     "report_title",
     "robustness_figure",

@@ -20,6 +20,7 @@ import pandas as pd
 
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
 from toolkit.disclosure import small_counts
+from toolkit.prioritise.theme_measures import format_money
 from toolkit.report.disclosure import (
     SUPPRESSED_SYMBOL,
     SUPPRESSION_NOTE,
@@ -32,6 +33,7 @@ ColumnKind = Literal[
     "count",
     "estimate",
     "money",
+    "money_estimate",
     "money_millions",
     "rate",
     "share",
@@ -63,11 +65,25 @@ def _pounds(value: float, digits: int = 0, scale: float = 1.0, unit: str = "") -
     return f"\u2212{shown}" if value < 0 and shown.strip("£0.,m") else shown
 
 
+def _rounded_pounds(value: float) -> str:
+    """Format an estimate in pounds as a board reads it: ``£1.4m``, ``£676k``, ``−£20k``.
+
+    Rounded as the toolkit words money for a board
+    (:func:`toolkit.prioritise.theme_measures.format_money`), so that a table beside "about
+    £1.4m" does not show ``£1,438,512``: an estimate is not known to the pound.
+    """
+    shown = format_money(abs(value))
+    return f"\u2212{shown}" if value < 0 and shown.strip("£0.,kmbn") else shown
+
+
 #: How each kind of column is formatted: thousands separators, pounds, per cent.
+#: ``"money"`` is to the pound (a sum of costs, a cost per head); ``"money_estimate"`` is
+#: rounded as a board reads an estimate (``£1.4m``, ``£676k``).
 FORMATS: dict[str, Callable[[float], str]] = {
     "count": _whole,
     "estimate": _whole,
     "money": _pounds,
+    "money_estimate": _rounded_pounds,
     "money_millions": lambda value: _pounds(value, 1, 1e6, "m"),
     "rate": lambda value: f"{value:,.1f}",
     "share": lambda value: f"{100 * value:.1f}%",

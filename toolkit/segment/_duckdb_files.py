@@ -63,7 +63,9 @@ def duckdb_table(con: Any, persons: Any, *, check_causes: bool = False) -> Sourc
         )
 
     text = os.fspath(persons)
-    if Path(text).is_file() and suffix(text) in READERS_ONLY_SUFFIXES:
+    # (By its last ending, as check_persons_file tells: a single "x.csv.gz" is a gzip the
+    # readers unpack and check, with their messages, on both commands.)
+    if Path(text).is_file() and Path(text).suffix.lower() in READERS_ONLY_SUFFIXES:
         # Files the engine does not scan but the readers read (Excel, a zip, a gzip of
         # another kind) or refuse (tab-separated): read_persons reads or refuses them, so
         # that `cube` and `validate` accept and refuse the same files.
@@ -266,8 +268,9 @@ def _read_with_readers(files: Sequence[str], label: str, path: str, reason: str)
     One file of a kind the readers read is read whole (its error is then exactly the one
     ``pophealth validate`` prints, the file named as given). Several files are read one by
     one, so that the first one the readers refuse is named; should all pass, they are
-    joined. Files the readers do not read (``.tsv``, ``.csv.gz``, ``.parq``) get a plain
-    message built from ``reason``.
+    joined. A single ``.csv.gz`` is theirs too (they unpack it, as ``pophealth validate``
+    does). Files the readers do not read (``.tsv``, ``.parq``, or a ``.csv.gz`` among
+    several) get a plain message built from ``reason``.
     """
     from toolkit.data.readers import read_persons
 
@@ -275,7 +278,12 @@ def _read_with_readers(files: Sequence[str], label: str, path: str, reason: str)
         name
         for name in files
         if Path(name).suffix.lower() in READER_SUFFIXES
-        or (len(files) == 1 and suffix(name) in READERS_ONLY_SUFFIXES)
+        or (
+            len(files) == 1
+            and READERS_ONLY_SUFFIXES.count(suffix(name))
+            + READERS_ONLY_SUFFIXES.count(Path(name).suffix.lower())
+            > 0
+        )
     ]
     if len(readable) < len(files):
         raise DataContractError(

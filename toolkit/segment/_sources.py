@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from toolkit._words import listed
 from toolkit.errors import DataContractError
 from toolkit.segment._expression import CUBE_INPUT_COLUMNS
 
@@ -185,9 +186,7 @@ def csv_headers(files: Sequence[str]) -> list[list[str]] | None:
 
 
 def _named(columns: Sequence[str]) -> str:
-    shown = ", ".join(repr(name) for name in columns[:_NAMES_SHOWN])
-    more = len(columns) - _NAMES_SHOWN
-    return f"{shown} and {more} more" if more > 0 else shown
+    return listed(columns, most=_NAMES_SHOWN, quote=True, final_and=False)
 
 
 def check_same_columns(
@@ -252,9 +251,9 @@ def check_same_columns(
             )
     if differences:
         more = len(differences) - MAX_EXAMPLES
-        differences = differences[:MAX_EXAMPLES]
-        if more > 0:
-            differences.append(f"and {more:,} more file{'s differ' if more > 1 else ' differs'}")
+        shown = listed(differences, most=MAX_EXAMPLES, final_and=False, sep="; ")
+        if more > 0:  # "...; and 3 more files differ"
+            shown += " files differ" if more > 1 else " file differs"
         hint = (
             " Point at the persons files alone (a file, or a glob such as "
             f"'extracts/persons_*{suffix(files[first])}')."
@@ -264,7 +263,7 @@ def check_same_columns(
         fail(
             label,
             "same_columns",
-            f"{'; '.join(differences)}; files read together must have the same "
+            f"{shown}; files read together must have the same "
             f"{'header' if ordered else 'columns'}.{hint}",
             source=source,
         )

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from toolkit._words import listed
 from toolkit.data.phrases import phrases_of
 from toolkit.data.problems import MAX_EXAMPLES, Problem, raise_problems, show_value
 from toolkit.data.value_rules import (
@@ -199,14 +200,19 @@ def to_problem(
         if show_values and value is not None:
             shown = show_value(value) if failure.typed else _shown(failure.column, value)
         details.append(f"{where}: {shown}" if shown is not None else where)
+    total = max(count, len(details))
     if details and not show_values and not several_files:
-        detail = ("row " if len(details) == 1 else "rows ") + ", ".join(
-            str(row) for _, row, _ in failure.examples
+        detail = ("row " if len(details) == 1 else "rows ") + listed(
+            (row for _, row, _ in failure.examples),
+            most=MAX_EXAMPLES,
+            total=total,
+            final_and=False,
+            last_sep="; and ",
         )
+    elif details:
+        detail = listed(details, most=MAX_EXAMPLES, total=total, final_and=False, sep="; ")
     else:
-        detail = "; ".join(details) if details else (no_rows or "")
-    if details and count > len(details):
-        detail += f"; and {count - len(details):,} more"
+        detail = no_rows or ""
     noun = "1 row" if count == 1 else f"{count:,} rows"
     sentence = f"column '{failure.column}': {noun} {singular if count == 1 else plural}"
     return Problem(
