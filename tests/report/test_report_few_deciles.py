@@ -123,7 +123,11 @@ def test_page_one_counts_where_people_are_and_names_a_place_with_none(evidence):
         f"registered in {before.neighbourhoods:,} neighbourhoods across {before.places} places."
         in glance
     )
-    assert "Eastbrook has no registered people in the data: check the extract." in glance
+    assert (
+        "Eastbrook has no registered people in the data, so the counts above leave it out."
+        in glance
+    )
+    assert "check the extract" not in glance  # (the analyst's instruction, on the command line)
     labelled = dataclasses.replace(evidence.config, place_labels={"Eastbrook": "East"})
     two = report.at_a_glance(
         report.segment_figures(evidence.cube, labels=evidence.model.labels),
@@ -134,7 +138,10 @@ def test_page_one_counts_where_people_are_and_names_a_place_with_none(evidence):
         config=labelled,
         empty_places=("Eastbrook", "Westmere"),
     ).text
-    assert "East and Westmere have no registered people in the data: check the extract." in two
+    assert (
+        "East and Westmere have no registered people in the data, so the counts above leave "
+        "them out." in two
+    )
     assert report.no_people_warning(coverage) == (
         "Eastbrook has no registered people in the data: check the extract (its "
         "neighbourhoods are in the areas file, but no one is registered in them)."
@@ -187,3 +194,20 @@ def test_candidates_in_the_most_deprived_fifth_of_a_system_with_no_one_there_say
     # Measured for the whole system, the same data give candidates, with no SII.
     whole = theme_candidates(cube).table
     assert len(whole) and whole["sii"].isna().all()
+
+
+def test_a_system_in_one_fifth_has_no_gap_compared_with_itself(evidence):
+    # Everyone in decile 7 (England's second least deprived fifth): the gap sentence used
+    # to compare that fifth with itself ("0 per 100,000 higher ... 1.00 times as high").
+    cube = evidence.cube[evidence.cube["imd_decile"] == 7]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        profile = deprivation_profile(
+            cube, events="emergency_admissions", unit_cost=1600.0, seed=SEED, reps=1_000
+        )
+    text = report.inequality_summary(profile, config=evidence.config).text
+    assert (
+        "Gap: not worked out, because the system's people all live in one of England's "
+        "deprivation fifths (England's second least deprived fifth)." in text
+    )
+    assert "times as high" not in text

@@ -113,6 +113,19 @@ def test_at_a_glance_and_board_asks(evidence):
         evidence.priorities, evidence.profile, config=evidence.config, workshop_held=False
     )
     assert "Agree the 4 priorities" in asks.text and "co-production workshop" in asks.text
+    # The Core20 shares are page 1's, hidden there where they would reveal a small count:
+    # the asks do not repeat them.
+    assert "England's most deprived fifth (Core20), as page 1 counts them." in asks.text
+    assert "%" not in asks.text
+    import dataclasses
+
+    no_core20 = dataclasses.replace(
+        evidence.profile, core20=evidence.profile.core20.assign(core20_population=0)
+    )
+    asks = report.board_asks(
+        evidence.priorities, no_core20, config=evidence.config, workshop_held=False
+    )
+    assert "No one registered here lives in England's most deprived fifth" in asks.text
 
 
 def test_provenance_records_version_fingerprints_seed_and_date(evidence):

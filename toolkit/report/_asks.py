@@ -204,11 +204,17 @@ def board_asks(
             "priority at the same time.",
             tag="li",
         ),
+        # (No shares here: page 1 gives them, hidden where they would reveal a small count.)
         sentence(
             "Agree that each priority reports its effect on people in neighbourhoods in "
-            f"England's most deprived fifth (Core20), who make up {core['population_share']:.0%} "
-            "of people and "
-            f"{core['event_share']:.0%} of emergency admissions.",
+            "England's most deprived fifth (Core20), as page 1 counts them.",
+            tag="li",
+        )
+        if core["core20_population"] > 0
+        else sentence(
+            "No one registered here lives in England's most deprived fifth of neighbourhoods "
+            "(Core20): agree that each priority reports its effect on the people in the "
+            "system's most deprived neighbourhoods instead.",
             tag="li",
         ),
     ]

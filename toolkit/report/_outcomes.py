@@ -260,11 +260,22 @@ def inequality_summary(profile: DeprivationProfile, *, config: ReportConfig) -> 
         )
     )
     gap = getattr(profile, "gap", None)
-    if gap is not None and len(gap) and np.isfinite(float(gap["absolute_gap"].iloc[0])):
+    most = least = -1
+    if gap is not None and len(gap):
         row = gap.iloc[0]
         per = f"{profile.multiplier:,.0f}"
         absolute = float(row["absolute_gap"])
-        most, least = int(row["most_deprived"]), int(row["least_deprived"])
+        fifths = pd.to_numeric(pd.Series([row["most_deprived"], row["least_deprived"]]))
+        if fifths.notna().all():
+            most, least = (int(value) for value in fifths)
+    if most == least != -1:
+        parts.append(
+            sentence(
+                "Gap: not worked out, because the system's people all live in one of "
+                f"England's deprivation fifths ({_england_fifth(most)})."
+            )
+        )
+    elif gap is not None and len(gap) and np.isfinite(float(gap["absolute_gap"].iloc[0])):
         parts.append(
             sentence(
                 "Gap: the age-standardised rate of emergency admissions in neighbourhoods in "

@@ -275,7 +275,7 @@ def at_a_glance(
             tag="li",
         ),
         *(
-            [sentence(_no_people(empty_places, config.place_labels), tag="li")]
+            [sentence(_no_people(empty_places, config.place_labels, board=True), tag="li")]
             if empty_places
             else []
         ),
@@ -399,10 +399,22 @@ def no_people_warning(coverage: PeopleCoverage) -> str | None:
     )
 
 
-def _no_people(places: Sequence[str], labels: Mapping[str, str] | None = None) -> str:
-    """Say that these places have no registered people: for real data, a missing extract."""
+def _no_people(
+    places: Sequence[str], labels: Mapping[str, str] | None = None, *, board: bool = False
+) -> str:
+    """Say that these places have no registered people: for real data, a missing extract.
+
+    The analyst is asked to check the extract; the board (``board``) is told what the
+    report's counts leave out.
+    """
     names = [(labels or {}).get(place, place) for place in places]
     verb = "has" if len(names) == 1 else "have"
+    if board:
+        them = "it" if len(names) == 1 else "them"
+        return (
+            f"{_words.listed(names, most=10)} {verb} no registered people in the data, so "
+            f"the counts above leave {them} out."
+        )
     return (
         f"{_words.listed(names, most=10)} {verb} no registered people in the data: "
         "check the extract."
