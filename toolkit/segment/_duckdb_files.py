@@ -66,8 +66,8 @@ def duckdb_table(con: Any, persons: Any, *, check_causes: bool = False) -> Sourc
     # (By its last ending, as check_persons_file tells: a single "x.csv.gz" is a gzip the
     # readers unpack and check, with their messages, on both commands.)
     if Path(text).is_file() and Path(text).suffix.lower() in READERS_ONLY_SUFFIXES:
-        # Files the engine does not scan but the readers read (Excel, a zip, a gzip of
-        # another kind) or refuse (tab-separated): read_persons reads or refuses them, so
+        # Files the engine does not scan but the readers read (Excel, a zip, any gzip,
+        # ".csv.gz" included) or refuse (tab-separated): read_persons reads or refuses them, so
         # that `cube` and `validate` accept and refuse the same files.
         return _hand_to_readers(con, [text], text, text, reason="")
     files, kind = resolve_files(persons)
@@ -280,9 +280,7 @@ def _read_with_readers(files: Sequence[str], label: str, path: str, reason: str)
         if Path(name).suffix.lower() in READER_SUFFIXES
         or (
             len(files) == 1
-            and READERS_ONLY_SUFFIXES.count(suffix(name))
-            + READERS_ONLY_SUFFIXES.count(Path(name).suffix.lower())
-            > 0
+            and {suffix(name), Path(name).suffix.lower()} & set(READERS_ONLY_SUFFIXES)
         )
     ]
     if len(readable) < len(files):
