@@ -3,8 +3,8 @@
 The toolkit's messages name a few values ("rows 2, 5, 8 and 11", "codes E01000001, E01000002
 and 3 more") with :func:`listed`, give a phrase that opens a sentence or a label its capital
 with :func:`capitalised`, and take it away mid-sentence with :func:`lower_first` (which leaves
-"A&E" and "NHS" as written), so that the subpackages speak one vocabulary rather than each its
-own near copy.
+"A&E", "NHS", "Core20" and "England" as written), so that the subpackages speak one
+vocabulary rather than each its own near copy.
 
 This is our own code because no library lists values in plain English this way: the ones
 that join values in words (``humanize.natural_list``, ``inflect``'s ``join``) show every value,
@@ -15,9 +15,10 @@ imports nothing from :mod:`toolkit`, so any subpackage may use it without an imp
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
-__all__ = ["capitalised", "listed", "lower_first"]
+__all__ = ["PROPER_NOUNS", "capitalised", "listed", "lower_first"]
 
 
 def listed(
@@ -123,12 +124,48 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def lower_first(text: str) -> str:
-    """Return text with its first letter lower case, unless its first word is an abbreviation.
+#: Proper nouns a phrase may start with that keep their capital mid-sentence ("England's
+#: most deprived fifth"). Acronyms ("NHS", "COPD") and names with a digit after a letter
+#: ("Core20") are kept without being listed.
+PROPER_NOUNS: frozenset[str] = frozenset(
+    {
+        "Britain",
+        "British",
+        "England",
+        "English",
+        "Europe",
+        "European",
+        "Ireland",
+        "Irish",
+        "Scotland",
+        "Scottish",
+        "Wales",
+        "Welsh",
+    }
+)
 
-    The first word (up to the first space) is taken for an abbreviation when a letter after
-    its first is a capital ("NHS", "GPs", "eFI"), or it holds a digit or "&" ("A&E", "5A"):
-    such a word is written the same mid-sentence. The rest of the text is kept as written.
+
+def _keeps_capital(word: str) -> bool:
+    """Whether a first word is written the same mid-sentence: an abbreviation or a name."""
+    if any(letter.isupper() for letter in word[1:]) or "&" in word:
+        return True  # "NHS", "GPs", "eFI", "COVID-19", "Core20PLUS5", "A&E"
+    if any(a.isalpha() and b.isdigit() for a, b in zip(word, word[1:], strict=False)):
+        return True  # a name or code with a digit after a letter: "Core20", "B12"
+    if word[:1].isdigit():
+        return True  # "5A": nothing to lower
+    name = re.sub(r"(?:['\u2019]s)?\W*$", "", word)  # "England's" -> "England"
+    return name in PROPER_NOUNS
+
+
+def lower_first(text: str) -> str:
+    """Return text with its first letter lower case, unless its first word keeps its capital.
+
+    The first word (up to the first space) keeps its capital when it is an abbreviation, a
+    name or a proper noun, written the same mid-sentence: a letter after its first is a
+    capital ("NHS", "GPs", "eFI", "COVID-19"), it holds "&" ("A&E"), a digit follows a
+    letter ("Core20"), it starts with a digit ("5A"), or it is one of
+    :data:`PROPER_NOUNS` ("England", "England's"). A digit after a hyphen does not make a
+    name: "Over-75s" is lowered ("over-75s"). The rest of the text is kept as written.
 
     Parameters
     ----------
@@ -138,8 +175,9 @@ def lower_first(text: str) -> str:
     Returns
     -------
     str
-        The phrase to use mid-sentence ("emergency admissions"); "A&E attendances" and "NHS
-        Health Check" as written; empty text stays empty.
+        The phrase to use mid-sentence ("emergency admissions", "over-75s living alone");
+        "A&E attendances", "NHS Health Check", "Core20 neighbourhoods" and "England's most
+        deprived fifth" as written; empty text stays empty.
 
     Examples
     --------
@@ -147,10 +185,12 @@ def lower_first(text: str) -> str:
     'people with COPD'
     >>> lower_first("A&E attendances")
     'A&E attendances'
+    >>> lower_first("Over-75s living alone")
+    'over-75s living alone'
+    >>> lower_first("England's most deprived fifth")
+    "England's most deprived fifth"
     """
     first = text.split(maxsplit=1)[0] if text.strip() else ""
-    if any(letter.isupper() for letter in first[1:]) or any(
-        character.isdigit() or character == "&" for character in first
-    ):
+    if _keeps_capital(first):
         return text
     return text[:1].lower() + text[1:]

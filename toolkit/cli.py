@@ -222,6 +222,7 @@ def _cmd_candidates(args: argparse.Namespace) -> int:
         theme_candidates,
         write_criteria_template,
     )
+    from toolkit.prioritise._theme_row import CORE20_WORDS
     from toolkit.segment import build_cohort_cube
 
     source = Path(args.persons)
@@ -250,7 +251,7 @@ def _cmd_candidates(args: argparse.Namespace) -> int:
     else:
         print(
             f"wrote a template for {len(candidates):,} candidate priorities measured "
-            f"{'in each place' if args.within == 'place' else 'in the most deprived fifth'} "
+            f"{'in each place' if args.within == 'place' else f'in {CORE20_WORDS}'} "
             f"to {path}: fill in each criterion on its "
             "stated scale, then use it in Python (a notebook): "
             f"toolkit.prioritise.prioritise_persons(persons, within={args.within!r}, "
@@ -513,9 +514,10 @@ def _build_parser() -> argparse.ArgumentParser:
         "--within",
         choices=("core20", "place"),
         default=None,
-        help="measure each theme in the most deprived fifth, or in each place (such a "
-        "template is for prioritise_persons in Python; the board report takes one written "
-        "without --within)",
+        help="measure each theme in England's most deprived fifth of neighbourhoods (core20: "
+        "Core20, IMD deciles 1 and 2 nationally, not the system's own most deprived fifth) or "
+        "in each place (place); such a template is for prioritise_persons in Python, and the "
+        "board report takes one written without --within",
     )
     candidates.add_argument(
         "--model",

@@ -14,7 +14,7 @@ import re
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -656,7 +656,9 @@ def _layer_metadata(path: Path) -> dict[str, str]:
 
 
 @contextmanager
-def unpacked_file(resolved: Path, *, label: str, source: str) -> Iterator[tuple[iod.Unpacked, str]]:
+def unpacked_file(
+    resolved: Path, *, label: str, source: str, table: Literal["persons", "areas"] = "areas"
+) -> Iterator[tuple[iod.Unpacked, str]]:
     """Unpack a ``.gz`` file, or a ``.zip`` holding one data file, for reading.
 
     Shared by :func:`toolkit.data.read_persons` and :func:`toolkit.data.read_areas`.
@@ -669,6 +671,8 @@ def unpacked_file(resolved: Path, *, label: str, source: str) -> Iterator[tuple[
         What messages call the packed file.
     source : str
         The packed file's path as given, kept on the error.
+    table : {"persons", "areas"}, default "areas"
+        The table read from it, whose readers a zip of several data files is told about.
 
     Yields
     ------
@@ -684,7 +688,7 @@ def unpacked_file(resolved: Path, *, label: str, source: str) -> Iterator[tuple[
         If the file cannot be unpacked, or a zip holds no data file or more than one.
     """
     try:
-        with iod.unpacked(resolved) as inner:
+        with iod.unpacked(resolved, table=table) as inner:
             yield inner, label if resolved.suffix.lower() == ".gz" else f"{label} ({inner.name})"
     except iod.PackedFileError as error:
         fail(label, error.check, error.sentence, source=source)

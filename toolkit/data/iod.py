@@ -396,13 +396,16 @@ class Unpacked:
 
 
 @contextmanager
-def unpacked(path: Path) -> Iterator[Unpacked]:
+def unpacked(path: Path, *, table: Literal["persons", "areas"] = "areas") -> Iterator[Unpacked]:
     """Unpack a ``.gz`` file, or a ``.zip`` holding one data file, into a temporary folder.
 
     Parameters
     ----------
     path : pathlib.Path
         A ``.gz`` or ``.zip`` file.
+    table : {"persons", "areas"}, default "areas"
+        The table read from it: a zip of several data files is refused with the advice
+        for that table's readers.
 
     Yields
     ------
@@ -428,11 +431,28 @@ def unpacked(path: Path) -> Iterator[Unpacked]:
                     "It may be cut short: download or copy it again.",
                 ) from None
         else:
-            name, target = _unzip(path, Path(folder))
+            name, target = _unzip(path, Path(folder), table)
         yield Unpacked(path=target, name=name)
 
 
-def _unzip(path: Path, folder: Path) -> tuple[str, Path]:
+#: What to do with a zip of several data files read as areas (after "the zip holds ...; ").
+_SEVERAL_AREAS_FILES: Final[str] = (
+    "read_areas reads one file per path. Unzip it and give the files as a list, for example "
+    "read_areas([file_1, file_6]) (on the command line, both files: pophealth validate "
+    "--kind areas FILE_1 FILE_6)."
+)
+
+#: What to do with a zip of several data files read as persons: the readers read one file,
+#: build_cube and the command line a folder of CSV or Parquet files with the same columns.
+_SEVERAL_PERSONS_FILES: Final[str] = (
+    "read_persons reads one persons file. Unzip it and give the persons file; persons split "
+    "across CSV or Parquet files with the same columns are read together from their folder "
+    "by build_cube (on the command line: pophealth validate FOLDER, then pophealth cube "
+    "FOLDER --out cube.parquet)."
+)
+
+
+def _unzip(path: Path, folder: Path, table: str) -> tuple[str, Path]:
     try:
         with zipfile.ZipFile(path) as archive:
             members = [
@@ -450,11 +470,8 @@ def _unzip(path: Path, folder: Path) -> tuple[str, Path]:
             if len(data) != 1:
                 held = ", ".join(f"'{member.filename}'" for member in members) or "nothing"
                 if data:
-                    sentence = (
-                        f"the zip holds {len(data)} data files ({held}); read_areas reads one "
-                        "file per path. Unzip it and give the files as a list, for example "
-                        "read_areas([file_1, file_6]) (on the command line, both files: "
-                        "pophealth validate --kind areas FILE_1 FILE_6)."
+                    sentence = f"the zip holds {len(data)} data files ({held}); " + (
+                        _SEVERAL_PERSONS_FILES if table == "persons" else _SEVERAL_AREAS_FILES
                     )
                 else:
                     sentence = (

@@ -236,7 +236,8 @@ def _read_packed_persons(
         path, function="read_persons", table="persons", packed=True, label=label
     )
     source = str(path)
-    with unpacked_file(resolved, label=outer, source=source) as (inner, inner_label):
+    with unpacked_file(resolved, label=outer, source=source, table="persons") as opened:
+        inner, inner_label = opened
         return _read_persons_file(
             inner.path, encoding=encoding, sheet=sheet, label=inner_label, source=source
         )

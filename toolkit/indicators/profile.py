@@ -24,6 +24,7 @@ from toolkit._params import (
     warn,
 )
 from toolkit._words import capitalised, listed
+from toolkit.errors import DataContractError
 from toolkit.indicators import _frames as v
 from toolkit.indicators.inequality import (
     REFERENCES,
@@ -88,6 +89,10 @@ class DeprivationProfile:
     gap : pandas.DataFrame or None
         One row from :func:`deprivation_gap` (quintile 1 against quintile 5) with the
         limits of the absolute and relative gaps; ``None`` when not computed.
+    empty_deciles : tuple of float
+        Deciles whose rows hold no people (their population sums to 0), in order: they
+        are left out of every table of the profile, as a decile with no rows is, so no
+        rate, excess or SII point is given for them; ``summary()`` names them.
     """
 
     events: str
@@ -101,6 +106,7 @@ class DeprivationProfile:
     multiplier: float
     excluded_rows: int
     gap: pd.DataFrame | None = None
+    empty_deciles: tuple[float, ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
         """One row per decile: events, population, rate, limits, expected and excess events.
@@ -215,6 +221,8 @@ class DeprivationProfile:
         )
         if self.excluded_rows:
             lines.append(f"{self.excluded_rows:,} cube row(s) had no IMD decile and were left out.")
+        if self.empty_deciles:
+            lines.append(empty_deciles_note(self.empty_deciles))
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -253,6 +261,8 @@ class DeprivationProfile:
             f"{n['population_share']:.1%} of people.</p>"
         )
         note = f"<p><small>{html.escape(SII_CONVENTION)}</small></p>"
+        if self.empty_deciles:
+            note += f"<p><small>{html.escape(empty_deciles_note(self.empty_deciles))}</small></p>"
         return f"<div><h4>{title}</h4>{table}{sii}{note}{excess}{core}</div>"
 
     def plot(self, ax: Axes | None = None) -> Axes:
@@ -330,6 +340,55 @@ def few_deciles_note(deciles: Sequence[float] | np.ndarray) -> str:
     if len(deciles) == 1:
         return f"only 1 of the 10 IMD deciles has people, decile {shown}; {need}"
     return f"only {len(deciles)} of the 10 IMD deciles have people, deciles {shown}; {need}"
+
+
+def empty_deciles_note(deciles: Sequence[float]) -> str:
+    """Say which deciles have rows but no people, and that the profile leaves them out.
+
+    Parameters
+    ----------
+    deciles : sequence of float
+        The deciles whose population sums to 0, in order.
+
+    Returns
+    -------
+    str
+        For example "IMD deciles 1 and 2 have no people (population 0), so they have no
+        rate and are left out."
+    """
+    shown = listed([f"{d:g}" for d in deciles], most=10)
+    if len(deciles) == 1:
+        return (
+            f"IMD decile {shown} has no people (population 0), so it has no rate and is left out."
+        )
+    return (
+        f"IMD deciles {shown} have no people (population 0), so they have no rate and are left out."
+    )
+
+
+def _without_empty_deciles(
+    frame: pd.DataFrame, *, quantile: str, population: str, func: str
+) -> tuple[pd.DataFrame, tuple[float, ...]]:
+    """Leave out the deciles whose rows hold no people; refuse data with people in none.
+
+    A cube can hold rows for a decile with no one in it (every combination of its
+    dimensions, say). Such a decile is one the population does not have: it has no rate,
+    no excess and no point on the SII's slope, and it does not count towards the 5 deciles
+    the SII needs. Its events are 0 (events without a population are refused before this).
+    """
+    totals = frame.groupby(quantile, sort=True)[population].sum()
+    empty = totals.index[~(totals > 0)]
+    if len(empty) == len(totals):
+        raise DataContractError(
+            f"{func} needs people in at least one decile of {quantile!r}: "
+            + (
+                f"the {population!r} column sums to 0 in every decile."
+                if len(totals)
+                else "the data have no rows with a decile."
+            )
+        )
+    kept = frame[~frame[quantile].isin(empty)]
+    return kept, tuple(empty.tolist())
 
 
 def _interval(numbers: dict[str, Any], name: str, level: str, unit: str = "") -> str:
@@ -434,6 +493,12 @@ def deprivation_profile(
     DeprivationProfile
         With ``summary()``, ``to_frame()``, ``plot()`` and a notebook display.
 
+    Raises
+    ------
+    DataContractError
+        No decile has people (the population sums to 0 in every decile, or no row has a
+        decile).
+
     Warns
     -----
     ExcludedRowsWarning
@@ -441,6 +506,11 @@ def deprivation_profile(
 
     Notes
     -----
+    A decile whose rows hold no people (population 0) is left out, as a decile with no
+    rows is: it is given no rate, excess or Core20 row of its own and does not count
+    towards the 5 deciles the SII needs (``empty_deciles`` names it, and so does
+    ``summary()``).
+
     The SII is fitted to the directly standardised rates by decile, weighted by
     population, with standard errors from the rates' limits on the log scale
     (``value_type="rate"``). See :func:`slope_index_of_inequality` for the sign
@@ -487,6 +557,10 @@ def deprivation_profile(
             ExcludedRowsWarning,
             stacklevel=2,
         )
+    # A decile with rows but no people is one the population does not have.
+    frame, empty_deciles = _without_empty_deciles(
+        frame, quantile=quantile_column, population=population, func=func
+    )
     rates = rate_by_deprivation(
         frame,
         events=events,
@@ -572,6 +646,7 @@ def deprivation_profile(
         multiplier=float(multiplier),
         excluded_rows=int(excluded["rows"]),
         gap=gap,
+        empty_deciles=empty_deciles,
     )
 
 

@@ -11,7 +11,9 @@
   criteria computed from the segment cube: burden, age-standardised rate, cost per head,
   inequality, Core20 share and, when given, the gap to a benchmark.
 - :func:`write_criteria_template` and :func:`read_criteria_scores` let analysts add
-  their own criteria (evidence, Core20PLUS5, what communities said, feasibility).
+  their own criteria (evidence, Core20PLUS5, what communities said, feasibility); a filled
+  template that needs fixing raises :class:`CriteriaScoresError`, and a theme file
+  :class:`ThemeError` (both :class:`~toolkit.errors.DataContractError`).
 - :class:`Criterion` declares a criterion; :func:`score_priorities` scores and ranks;
   :func:`shortlist` keeps the top few of distinct cohorts with plain-English reasons and
   related outcomes; :class:`ScoringModel` is the fast path for re-scoring under new
@@ -42,6 +44,7 @@ _EXPORTS = {
     ".templates": [
         "AnalystCriterion",
         "ANALYST_CRITERIA",
+        "CriteriaScoresError",
         "write_criteria_template",
         "read_criteria_scores",
         "THEME_ANALYST_CRITERIA",

@@ -34,6 +34,10 @@ if TYPE_CHECKING:  # pragma: no cover
 #: Score given to each strength of evidence (the library's words), for the criterion.
 EVIDENCE_SCORES: dict[str, float] = {"emerging": 1.0, "moderate": 2.0, "strong": 3.0}
 
+#: Core20 in words: England's most deprived fifth of neighbourhoods (IMD deciles 1 and 2
+#: nationally), as the board report names it; not the system's own most deprived fifth.
+CORE20_WORDS = "England's most deprived fifth of neighbourhoods (Core20)"
+
 #: The note of a theme that names no cause of death (``causes_of_death = []``, which the
 #: format allows): the two criteria of deaths count 0 for it, and the board is told why.
 NO_CAUSES_NOTE = (
@@ -63,19 +67,44 @@ def format_count(value: float, *, threshold: int = 0) -> str:
 
 
 def format_money(value: float) -> str:
-    """Pounds as a board reads them: £13.7m, £420k, £950."""
+    """Pounds as a board reads them: £13.7m, £420k, £9.5k, £950; "not known" when missing.
+
+    The unit is chosen after rounding, so that a sum never shows as "£1000k" or "£1,000":
+    £999,600 is "£1.0m", £999.50 is "£1.0k" and £9,960 is "£10k". A negative sum has a
+    minus sign before the pound sign ("−£1.2m"), as in the report's tables; one that rounds
+    to nothing is "£0".
+
+    Parameters
+    ----------
+    value : float
+        A sum in pounds.
+
+    Returns
+    -------
+    str
+        The sum rounded for a board.
+
+    Examples
+    --------
+    >>> format_money(13_712_000), format_money(999_600), format_money(420_400)
+    ('£13.7m', '£1.0m', '£420k')
+    >>> format_money(9_490), format_money(950), format_money(-1_240_000)
+    ('£9.5k', '£950', '−£1.2m')
+    """
     if not math.isfinite(value):
         return "not known"
     size = abs(value)
-    if size >= 1e9:
-        return f"£{value / 1e9:.1f}bn"
-    if size >= 1e6:
-        return f"£{value / 1e6:.1f}m"
-    if size >= 1e4:
-        return f"£{value / 1e3:.0f}k"
-    if size >= 1e3:
-        return f"£{value / 1e3:.1f}k"
-    return f"£{value:,.0f}"
+    if round(size) < 1e3:
+        shown = f"£{size:,.0f}"
+    elif round(size / 1e3, 1) < 10:
+        shown = f"£{size / 1e3:.1f}k"
+    elif round(size / 1e3) < 1e3:
+        shown = f"£{size / 1e3:.0f}k"
+    elif round(size / 1e6, 1) < 1e3:
+        shown = f"£{size / 1e6:.1f}m"
+    else:
+        shown = f"£{size / 1e9:,.1f}bn"
+    return f"\u2212{shown}" if value < 0 and shown.strip("£0.,kmbn") else shown
 
 
 def format_estimate(value: float) -> str:
@@ -259,8 +288,15 @@ def candidate_row(
     prevalence: tuple[float, float] = (math.nan, math.nan),
     inequality: pd.Series | None = None,
     premature: pd.Series | None = None,
+    unpopulated: frozenset[int] = frozenset(),
 ) -> dict[str, Any]:
-    """One candidate's figures, estimate and sentence."""
+    """One candidate's figures, estimate and sentence.
+
+    ``unpopulated`` holds England's deprivation fifths (1, the most deprived, and 5) in which
+    no one in the system (with ``within="place"``, the place) lives: the rate ratio of the
+    two fifths is then missing because there is no one to compare, not because too few
+    events were counted, and the sentence and note say so.
+    """
     theme = plan.theme
     intervention = plan.intervention
     persons = float(sums["persons"])
@@ -276,7 +312,7 @@ def candidate_row(
     costed = math.isfinite(unit_cost)
     cohort_words = cohort_label or theme.cohort.replace("_", " ")
     if within == "core20":
-        where, where_label = " in the most deprived fifth", " (most deprived fifth)"
+        where, where_label = f" in {CORE20_WORDS}", " (Core20)"
         suffix = "/core20"
     elif within == "place":
         where, where_label = f" in {place}", f" ({place})"
@@ -287,6 +323,7 @@ def candidate_row(
     years_low, years_high = theme.time_to_impact.years_low, theme.time_to_impact.years_high
     area = theme.core20plus5 or ""
     outcome_words = words.get(plan.outcome, plan.outcome.replace("_", " "))
+    who = f"in {place}" if within == "place" else "in this system"
     return {
         CANDIDATE_COLUMN: theme.id + suffix,
         LABEL_COLUMN: theme.name + where_label,
@@ -372,15 +409,14 @@ def candidate_row(
             prevalence_ages=(
                 theme.expected_prevalence.ages if theme.expected_prevalence is not None else ""
             ),
+            unpopulated=unpopulated,
+            who=who,
         ),
         "note": " ".join(
             part
             for part in (
                 plan.note,
-                ""
-                if math.isfinite(ratio)
-                else "Too few in the most or the least deprived fifth to compare the two: the "
-                "gap counts as 0 in the scores.",
+                "" if math.isfinite(ratio) else _not_compared_note(unpopulated, who),
                 NO_CAUSES_NOTE if not theme.causes_of_death else "",
             )
             if part
@@ -388,9 +424,64 @@ def candidate_row(
     }
 
 
-def inequality_words(ratio: float) -> str:
-    """Word the most deprived fifth's rate against the least deprived fifth's."""
+def _not_compared_note(unpopulated: frozenset[int], who: str) -> str:
+    """Return the note of a candidate whose two fifths were not compared, saying why."""
+    if unpopulated:
+        return capitalised(f"{no_one_words(unpopulated, who)}: the gap counts as 0 in the scores.")
+    return (
+        "Too few in the most or the least deprived fifth to compare the two: the gap counts as "
+        "0 in the scores."
+    )
+
+
+def no_one_words(unpopulated: frozenset[int], who: str = "in this system") -> str:
+    """Say that no one lives in England's most or least deprived fifth, so none is compared.
+
+    Parameters
+    ----------
+    unpopulated : frozenset of int
+        England's fifths (1, the most deprived; 5, the least) in which no one lives.
+    who : str
+        Where no one lives there: "in this system" or "in" a place.
+
+    Returns
+    -------
+    str
+        "no one in this system lives in England's least deprived fifth of neighbourhoods, so
+        the two fifths cannot be compared"; empty when every fifth has people.
+    """
+    which = " or ".join(name for fifth, name in ((1, "most"), (5, "least")) if fifth in unpopulated)
+    if not which:
+        return ""
+    return (
+        f"no one {who} lives in England's {which} deprived fifth of neighbourhoods, so the two "
+        "fifths cannot be compared"
+    )
+
+
+def inequality_words(
+    ratio: float, *, unpopulated: frozenset[int] = frozenset(), who: str = "in this system"
+) -> str:
+    """Word the most deprived fifth's rate against the least deprived fifth's.
+
+    Parameters
+    ----------
+    ratio : float
+        The rate ratio, most to least deprived fifth (NaN when not compared).
+    unpopulated : frozenset of int
+        England's fifths (1 and 5) in which no one lives (see :func:`no_one_words`): said
+        instead of "too few" when the ratio is missing.
+    who : str
+        Where: "in this system" or "in" a place.
+
+    Returns
+    -------
+    str
+        The words to follow the events in the candidate's sentence.
+    """
     if not math.isfinite(ratio):
+        if unpopulated:
+            return f" ({no_one_words(unpopulated, who)})"
         return " (too few in the most or the least deprived fifth to compare the two)"
     if 0.9 <= ratio <= 1.1:
         return ", about the same rate as in the least deprived fifth, age for age"
@@ -412,6 +503,8 @@ def facts(
     threshold: int,
     prevalence: tuple[float, float] = (math.nan, math.nan),
     prevalence_ages: str = "",
+    unpopulated: frozenset[int] = frozenset(),
+    who: str = "in this system",
 ) -> str:
     """Write the candidate as one sentence a board member can read aloud."""
     intervention = plan.intervention
@@ -459,4 +552,5 @@ def facts(
             f"{'has' if is_one(unrecorded) else 'have'} the condition but "
             f"{'is' if is_one(unrecorded) else 'are'} not recorded (an estimate)"
         )
-    return f"{cohort_words}: {people}; {events_text}{inequality_words(ratio)}; {estimate}."
+    inequality = inequality_words(ratio, unpopulated=unpopulated, who=who)
+    return f"{cohort_words}: {people}; {events_text}{inequality}; {estimate}."

@@ -3,7 +3,8 @@
 Some criteria cannot come from the data: the evidence that interventions work, how well a
 candidate fits Core20PLUS5, what communities said, how feasible action is. The toolkit
 writes a template (CSV, or TOML when the path ends in ``.toml``) with one row per
-candidate and a column per criterion, each with its scale stated; analysts fill it in and
+candidate and a column per criterion, each with its scale stated, and what the data say about
+each candidate beside its label (the theme candidates' facts); analysts fill it in and
 :func:`read_criteria_scores` checks every entry before the scores join the candidates.
 """
 
@@ -31,16 +32,19 @@ from toolkit._params import (
 from toolkit._toml import TomlFileError, read_toml
 from toolkit._words import listed
 from toolkit.errors import DataContractError
-from toolkit.prioritise._theme_vocabulary import THEME_LIBRARY
+from toolkit.prioritise._template_ids import UNKNOWN_ID, unknown_id_checks
 from toolkit.prioritise.criteria import (
     CANDIDATE_COLUMN,
     LABEL_COLUMN,
-    THEME_COHORT_COLUMN,
     Criterion,
 )
 
 #: Free-text column analysts may add to record why they scored as they did; kept as is.
 NOTES_COLUMN = "notes"
+
+#: The candidates' column of what the data say about each one (theme candidates have it):
+#: written into the template for the scorers to read, and ignored when it is read back.
+FACTS_COLUMN = "facts"
 
 #: The endings of the files a template may be written to and read from.
 TEMPLATE_SUFFIXES: tuple[str, ...] = (".csv", ".toml")
@@ -50,8 +54,7 @@ _SAVE_AS_CSV = (
     "save it from the spreadsheet as CSV (comma separated, UTF-8) with a name ending in .csv"
 )
 
-#: An id the toolkit does not know, and what to do when the candidates are themes.
-_UNKNOWN_ID = "unknown candidate id"
+#: What to do when an id the toolkit does not know is in a template of themes.
 _OWN_THEMES = (
     "If these are your own themes, name their folder with the 'themes' key of the "
     'configuration (themes = ["folder"]) or with --themes where the command has it (in '
@@ -189,7 +192,7 @@ THEME_ANALYST_CRITERIA: tuple[AnalystCriterion, ...] = tuple(
 def _check_specs(criteria: Sequence[AnalystCriterion], caller: str) -> None:
     """Refuse analyst criteria whose names repeat or are the template's own columns."""
     names = [item.name for item in criteria]
-    reserved = {CANDIDATE_COLUMN, LABEL_COLUMN, NOTES_COLUMN}
+    reserved = {CANDIDATE_COLUMN, LABEL_COLUMN, NOTES_COLUMN, FACTS_COLUMN}
     if len(set(names)) != len(names) or reserved & set(names):
         raise invalid_parameter(
             "criteria", caller, f"criteria with unique names other than {sorted(reserved)}", names
@@ -209,15 +212,33 @@ def _candidate_table(candidates: pd.DataFrame, caller: str) -> pd.DataFrame:
             f"{ids[ids.duplicated()].unique().tolist()[:5]}."
         )
     labels = candidates[LABEL_COLUMN].astype(str) if LABEL_COLUMN in candidates.columns else ids
-    return pd.DataFrame({CANDIDATE_COLUMN: ids.to_numpy(), LABEL_COLUMN: labels.to_numpy()})
+    table = pd.DataFrame({CANDIDATE_COLUMN: ids.to_numpy(), LABEL_COLUMN: labels.to_numpy()})
+    if FACTS_COLUMN in candidates.columns:
+        facts = candidates[FACTS_COLUMN].astype("string").fillna("").str.strip()
+        table[FACTS_COLUMN] = facts.to_numpy(dtype=object)
+    return table
 
 
-def _header_lines(specs: Sequence[AnalystCriterion]) -> list[str]:
+def _header_lines(specs: Sequence[AnalystCriterion], *, facts: str = "") -> list[str]:
+    """Return the template's opening lines: what to do, then each criterion's scale.
+
+    ``facts`` is "csv" or "toml" when the candidates' facts are written beside them (at the
+    end of the label in CSV, as a ``facts`` key in TOML), to say where they are.
+    """
     lines = [
         "Analyst criteria for candidate priorities: score every candidate on every criterion.",
         "Keep the candidate ids as they are; the label is for reading only.",
         f"An optional '{NOTES_COLUMN}' column records why; it is kept with the scores.",
     ]
+    if facts == "csv":
+        lines.append(
+            "Each label ends with what the data say about the candidate, to read before scoring it."
+        )
+    elif facts == "toml":
+        lines.append(
+            f"Each candidate's '{FACTS_COLUMN}' line says what the data show about it, to read "
+            "before scoring it; like the label, it is not read back."
+        )
     for spec in specs:
         lines.append(
             f"{spec.name}: {spec.criterion.description} Scale: {spec.range_text}"
@@ -257,10 +278,18 @@ def write_criteria_template(
     scores blank. When ``path`` ends in ``.toml``: the same as a TOML array of
     ``[[candidate]]`` tables, with each score an empty string to replace.
 
+    When the candidates have ``facts`` (the plain-English sentence of each theme candidate,
+    :func:`~toolkit.prioritise.theme_candidates`), the scorers read them beside the scores:
+    in CSV at the end of the label ("Find and treat high blood pressure. People with high
+    blood pressure: 2,900 people, ..."), so that the columns stay those above; in TOML as a
+    ``facts`` key after the label. Like the label, they are for reading only:
+    :func:`read_criteria_scores` ignores them (and a ``facts`` column, if one is added).
+
     Parameters
     ----------
     candidates : pandas.DataFrame
-        One row per candidate with a ``candidate`` id and, ideally, a ``label``.
+        One row per candidate with a ``candidate`` id and, ideally, a ``label`` and
+        ``facts``.
     path : str or pathlib.Path
         Where to write: a name ending in ``.csv`` for CSV or ``.toml`` for TOML, in a
         folder that exists.
@@ -302,17 +331,28 @@ def write_criteria_template(
             f"{caller}: {target} already exists and may hold scores; pass overwrite=True or "
             "choose another path."
         )
-    header = _header_lines(specs)
-    if target.suffix.lower() == ".toml":
+    toml = target.suffix.lower() == ".toml"
+    facts = table.pop(FACTS_COLUMN) if FACTS_COLUMN in table.columns else None
+    if facts is not None and not facts.str.len().any():
+        facts = None  # no candidate says anything: nothing to point the scorers to
+    header = _header_lines(specs, facts="" if facts is None else "toml" if toml else "csv")
+    if toml:
         lines = [f"# {line}" for line in header]
         lines.append('# Replace each "" with the score.')
-        for candidate, label in zip(table[CANDIDATE_COLUMN], table[LABEL_COLUMN], strict=True):
+        for row, (candidate, label) in enumerate(
+            zip(table[CANDIDATE_COLUMN], table[LABEL_COLUMN], strict=True)
+        ):
             lines += ["", "[[candidate]]", f"id = {json.dumps(candidate)}"]
             lines.append(f"label = {json.dumps(label)}")
+            if facts is not None and facts.iloc[row]:
+                lines.append(f"{FACTS_COLUMN} = {json.dumps(facts.iloc[row], ensure_ascii=False)}")
             lines += [f'{spec.name} = ""  # {spec.range_text}' for spec in specs]
             lines.append(f'{NOTES_COLUMN} = ""')
         target.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return target
+    if facts is not None:
+        labels = table[LABEL_COLUMN]
+        table[LABEL_COLUMN] = labels.where(facts == "", labels + ". " + facts)
     blank = {spec.name: pd.Series([""] * len(table), dtype=object) for spec in specs}
     body = table.assign(**blank, **{NOTES_COLUMN: ""})
     with target.open("w", encoding="utf-8", newline="") as handle:
@@ -496,72 +536,6 @@ def _read_toml(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return table, text
 
 
-def _reasons_not_measured(candidates: object) -> tuple[dict[str, str], dict[str, str]]:
-    """Why candidates or themes were not measured, when the candidates say: by id, by theme."""
-    excluded = getattr(candidates, "excluded", None)
-    if excluded is None and isinstance(candidates, pd.DataFrame):
-        excluded = candidates.attrs.get("excluded")
-    by_id: dict[str, str] = {}
-    by_theme: dict[str, str] = {}
-    if not isinstance(excluded, pd.DataFrame) or "reason" not in excluded.columns:
-        return by_id, by_theme
-    for key, found in ((CANDIDATE_COLUMN, by_id), (THEME_COHORT_COLUMN, by_theme)):
-        if key in excluded.columns:
-            for name, reason in zip(excluded[key], excluded["reason"], strict=True):
-                found.setdefault(str(name), str(reason))
-    return by_id, by_theme
-
-
-def _unknown_id_checks(
-    ids: pd.Series, unknown: np.ndarray, candidates: object, table: pd.DataFrame
-) -> tuple[dict[str, list[int]], bool]:
-    """Say, for each id that is not a candidate, why: the positions under each reason.
-
-    A theme of the library that was not measured on these data (with the reason when the
-    candidates give it), a candidate of a template written for another split (``within``),
-    or an id the toolkit does not know. Also whether the candidates are themes.
-    """
-    by_id, by_theme = _reasons_not_measured(candidates)
-    themes_here: set[str] = set()
-    if THEME_COHORT_COLUMN in table.columns:
-        themes_here = set(table[THEME_COHORT_COLUMN].astype(str))
-    is_theme_table = bool(themes_here) or bool(by_theme)
-    library = {path.stem for path in THEME_LIBRARY.glob("*.toml")} if is_theme_table else set()
-    split_here = bool(table[CANDIDATE_COLUMN].astype(str).str.contains("/", regex=False).any())
-    checks: dict[str, list[int]] = {}
-    for position in unknown:
-        candidate = str(ids.iloc[position])
-        theme, _, part = candidate.partition("/")
-        split = bool(part)
-        if candidate in by_id:
-            check = f"not measured on these data ({by_id[candidate]})"
-        elif theme in by_theme and split == split_here:
-            check = f"a theme of the library not measured on these data ({by_theme[theme]})"
-        elif (theme in themes_here or theme in library or theme in by_theme) and split:
-            check = (
-                "a candidate of a template written for places or the most deprived fifth "
-                "(`pophealth candidates --within`); these candidates are measured for the "
-                "whole system: write the template without --within"
-                if not split_here
-                else "not a place (or split) these candidates are measured in"
-            )
-        elif (theme in themes_here or theme in library or theme in by_theme) and split_here:
-            check = (
-                "a whole-system candidate; these candidates are measured for places or the "
-                "most deprived fifth: write the template with the same --within (within=)"
-            )
-        elif theme in library:
-            check = (
-                "a theme of the library not measured on these data (too few events, or the "
-                "data lack its cohort or outcome: the candidates' list of themes not measured "
-                "says why)"
-            )
-        else:
-            check = _UNKNOWN_ID
-        checks.setdefault(check, []).append(int(position))
-    return checks, is_theme_table
-
-
 _CANDIDATES = [
     "data-frame",
     InstanceOf("toolkit.prioritise.theme_measures.ThemeCandidates", "a ThemeCandidates"),
@@ -646,7 +620,7 @@ def read_criteria_scores(
         )
 
     names = [spec.name for spec in specs]
-    allowed = {CANDIDATE_COLUMN, LABEL_COLUMN, NOTES_COLUMN, *names}
+    allowed = {CANDIDATE_COLUMN, LABEL_COLUMN, NOTES_COLUMN, FACTS_COLUMN, *names}
     absent = [column for column in [CANDIDATE_COLUMN, *names] if column not in table.columns]
     for column in absent:
         fail(column, "column is missing", [], [])
@@ -685,11 +659,11 @@ def read_criteria_scores(
         numeric[name] = values.astype("float64")
     scores = pd.DataFrame({CANDIDATE_COLUMN: ids, **numeric})
     unknown = np.flatnonzero((~ids.isin(expected[CANDIDATE_COLUMN])).to_numpy())
-    checks, themed = _unknown_id_checks(ids, unknown, given, frame)
+    checks, themed = unknown_id_checks(ids, unknown, given, frame)
     hints: dict[int, str] = {}  # what to do, by failure, said after it
     for check, positions in checks.items():
         fail(CANDIDATE_COLUMN, check, positions, ids.iloc[positions].tolist())
-        if themed and check == _UNKNOWN_ID:
+        if themed and check == UNKNOWN_ID:
             hints[len(failures) - 1] = _OWN_THEMES
     schema = pa.DataFrameSchema(
         {

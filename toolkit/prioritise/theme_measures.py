@@ -302,7 +302,8 @@ def theme_candidates(
           ``upper_95`` before this release); ``rate_unit`` says the unit in words;
         - ``deprivation_ratio``: the cohort's age-standardised rate in the most deprived
           fifth divided by the least deprived fifth's (missing when either has fewer than
-          10 events); ``excess_events_a_year`` and ``excess_share``: events above what every
+          10 events, or no one in the system lives in it, which ``facts`` and ``note``
+          say); ``excess_events_a_year`` and ``excess_share``: events above what every
           decile would have at the least deprived decile's age-specific rates (deciles doing
           better count 0); ``le_gap_share``: the share of the gap in life expectancy at
           birth between the most and least deprived fifths that comes from the causes of
@@ -459,6 +460,7 @@ def theme_candidates(
     per_decile["excess"] = per_decile["excess"].clip(lower=0)
     excess = per_decile.groupby(keys, observed=True)["excess"].sum().reindex(sums.index)
 
+    empty_fifths = _unpopulated_fifths(table, by_place=bool(place_key))
     themes_by_id = {plan.theme.id: plan for plan in plans}
     rows_out = []
     for key, row in sums.iterrows():
@@ -490,6 +492,7 @@ def theme_candidates(
                 words=words,
                 threshold=threshold,
                 prevalence=_prevalence_gap(table, plan.theme, within, place),
+                unpopulated=empty_fifths.get(place, frozenset()),
             )
         )
     result = pd.DataFrame(rows_out)
@@ -515,6 +518,29 @@ def theme_candidates(
         library=tuple(theme.id for theme in themes),
         notes=tuple(notes),
     )
+
+
+def _unpopulated_fifths(table: pd.DataFrame, *, by_place: bool) -> dict[str | None, frozenset[int]]:
+    """Return England's fifths (1 and 5) in which no one in the system (or a place) lives.
+
+    Counted from the cohort of everyone; without it (a catalogue of one's own may leave it
+    out) nothing is said to be empty, since people outside every cohort are not counted.
+    Keyed by place with ``by_place``, else by None.
+    """
+    everyone = table[table["cohort"].astype(str) == "everyone"]
+    if everyone.empty:
+        return {}
+    quintile = np.ceil(pd.to_numeric(everyone["imd_decile"], errors="coerce") / 2)
+    lived = (everyone["persons"].to_numpy(dtype="float64") > 0) & quintile.notna().to_numpy()
+    places = everyone["place"].astype(str) if by_place else pd.Series(None, index=everyone.index)
+
+    def empty(mask: np.ndarray) -> frozenset[int]:
+        present = {int(q) for q in quintile[mask & lived]}
+        return frozenset(fifth for fifth in (1, 5) if fifth not in present)
+
+    if not by_place:
+        return {None: empty(np.ones(len(everyone), dtype=bool))}
+    return {place: empty((places == place).to_numpy()) for place in pd.unique(places)}
 
 
 def _no_core20_people(whole: pd.DataFrame) -> str:

@@ -18,6 +18,7 @@ from toolkit.report._section_parts import (
     _chart_rows,
     _join,
     _linked_table,
+    _no_people,
     _rows,
     too_few_deciles,
 )
@@ -394,12 +395,18 @@ def place_figures(
     Returns
     -------
     pandas.DataFrame
-        One row per place then the total row: people, admissions and neighbourhoods
-        summed; the share in the most deprived fifth; admissions
+        One row per place with registered people, then the total row: people, admissions
+        and neighbourhoods summed; the share in the most deprived fifth; admissions
         against those expected at the least deprived decile's rates recomputed from the
-        sums; the system's rate when given.
+        sums; the system's rate when given. A place with no registered people is left
+        out, as page 1's counts leave it out
+        (:func:`~toolkit.report.sections.people_coverage`); its name is in
+        ``attrs["empty_places"]``, which :func:`place_table` says under the table.
     """
     places = indicators.to_frame("place")
+    empty = pd.to_numeric(places["persons"]).fillna(0).to_numpy() <= 0
+    empty_places = tuple(sorted(places.loc[empty, "place"].astype(str).str.strip()))
+    places = places.loc[~empty]
     columns = [
         "place",
         "neighbourhoods",
@@ -436,6 +443,7 @@ def place_figures(
             known = core in linked.cells and people in linked.cells and linked.value(people)
             shares.append(linked.value(core) / linked.value(people) if known else np.nan)
         totalled["core20_population_share"] = shares
+    totalled.attrs["empty_places"] = empty_places
     return totalled
 
 
@@ -467,8 +475,10 @@ def place_table(
     Returns
     -------
     BoardTable
-        One row per place and a total row.
+        One row per place and a total row; places with no registered people
+        (``figures.attrs["empty_places"]``) are named in a note, as left out.
     """
+    empty = tuple(figures.attrs.get("empty_places") or ())
     shown = figures
     if labels:
         shown = figures.assign(
@@ -486,6 +496,7 @@ def place_table(
         notes=(
             "Admissions vs least deprived: observed admissions as a percentage of those "
             "expected at the least deprived decile's age-specific rates.",
+            *([_no_people(empty, labels, table=True)] if empty else []),
         ),
         linked=linked,
         shown=shown,

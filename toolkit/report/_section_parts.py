@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from toolkit import _words
 from toolkit.report.linked import LinkedTables, hidden_cells
 from toolkit.report.tables import (
     TOTAL_ROW,
@@ -174,6 +175,34 @@ def _join(parts: Sequence[BoardText]) -> BoardText:
     for part in parts[1:]:
         result = result + part
     return result
+
+
+def _no_people(
+    places: Sequence[str],
+    labels: Mapping[str, str] | None = None,
+    *,
+    board: bool = False,
+    table: bool = False,
+) -> str:
+    """Say that these places have no registered people: for real data, a missing extract.
+
+    The analyst is asked to check the extract; the board (``board``) is told what the
+    report's counts leave out, and under the place table (``table``) that the table leaves
+    them out, as page 1's counts do.
+    """
+    names = [(labels or {}).get(place, place) for place in places]
+    verb = "has" if len(names) == 1 else "have"
+    if board or table:
+        them = "it" if len(names) == 1 else "them"
+        leave = "the table leaves" if table else "the counts above leave"
+        return (
+            f"{_words.listed(names, most=10)} {verb} no registered people in the data, so "
+            f"{leave} {them} out."
+        )
+    return (
+        f"{_words.listed(names, most=10)} {verb} no registered people in the data: "
+        "check the extract."
+    )
 
 
 def too_few_deciles(profile: DeprivationProfile, *, short: bool = False) -> str | None:

@@ -33,6 +33,7 @@ from toolkit.report.figures import (
     compute_board_figures,
     save_board_figures,
 )
+from toolkit.report.notebook import kernel_config
 
 #: File names of the report's outputs in the output folder.
 NOTEBOOK_NAME = "board-report.ipynb"
@@ -574,17 +575,19 @@ def build_in_folder(
                 **parameters,
                 FIGURES_PARAMETER: str(save_board_figures(figures, work.resolve() / FIGURES_FILE)),
             }
-        papermill.execute_notebook(
-            str(source),
-            str(notebook_path),
-            parameters=parameters,
-            kernel_name=kernel,
-            cwd=str(work),
-            progress_bar=progress,
-            execution_timeout=timeout,
-            report_mode=False,
-            log_output=False,
-        )
+        with kernel_config() as settings:  # local sockets: no "running over TCP" warning
+            papermill.execute_notebook(
+                str(source),
+                str(notebook_path),
+                parameters=parameters,
+                kernel_name=kernel,
+                cwd=str(work),
+                progress_bar=progress,
+                execution_timeout=timeout,
+                report_mode=False,
+                log_output=False,
+                config=settings,
+            )
         stderr = _tidy_notebook(notebook_path, drop=(FIGURES_PARAMETER,))
         (work / FIGURES_FILE).unlink(missing_ok=True)
         from toolkit.report.sections import SYNTHETIC_BANNER

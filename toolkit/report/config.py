@@ -5,6 +5,7 @@ A report is configured by a small TOML file (``reports/demo.toml`` is the demo's
     system_name = "Kestermoor and Wyvendale Integrated Care System"
     persons = "demo"            # a persons file (CSV, Parquet, Excel), or "demo"
     areas = "demo"              # an areas file with boundaries (GeoPackage), or "demo"
+    # areas = ["File_1.xlsx", "File_6.xlsx"]   # or IoD files joined on LSOA code (no map)
     demo_persons = 250000       # size of the demo system when persons = "demo"
     period = "2025/26"
     shortlist_size = 5
@@ -63,9 +64,12 @@ class ReportConfig:
     persons : str
         A persons file (CSV, Parquet or Excel; see :func:`toolkit.data.read_persons`), or
         ``"demo"`` for the synthetic demo system.
-    areas : str
+    areas : str or list of str
         An areas file with boundaries (GeoPackage or other geographic file; see
         :func:`toolkit.data.read_areas`), or ``"demo"``. Must be ``"demo"`` when persons is.
+        A list of files is joined on LSOA code as :func:`toolkit.data.read_areas` joins
+        them (English Indices of Deprivation File 1 with File 6, as ``pophealth validate
+        --kind areas`` takes them); without boundaries, the report draws no map and says so.
     period : str
         The period the data cover, as the board reads it ("2025/26", "12 months to March
         2026"). Shown on every chart and table.
@@ -119,7 +123,7 @@ class ReportConfig:
 
     system_name: str
     persons: str = DEMO
-    areas: str = DEMO
+    areas: str | list[str] = DEMO
     period: str = "2025/26"
     demo_persons: int = DEMO_PERSONS
     shortlist_size: int = SHORTLIST_SIZE
@@ -147,6 +151,15 @@ class ReportConfig:
         problems: list[tuple[str, str, object]] = []
         if (self.persons == DEMO) != (self.areas == DEMO):
             problems.append(("areas", "must be 'demo' exactly when persons is 'demo'", self.areas))
+        if isinstance(self.areas, list) and (
+            not self.areas
+            or not all(
+                isinstance(path, str) and path.strip() and path != DEMO for path in self.areas
+            )
+        ):
+            problems.append(
+                ("areas", "must be a list of areas files (text), without 'demo'", self.areas)
+            )
         problems += shared_setting_problems(self)
         if not (math.isfinite(self.years) and self.years > 0):
             problems.append(("years", "must be more than 0", self.years))
@@ -187,7 +200,7 @@ class ReportConfig:
 _TYPES: Final[dict[str, tuple[type, ...]]] = {
     "system_name": (str,),
     "persons": (str,),
-    "areas": (str,),
+    "areas": (str, list),
     "period": (str,),
     "demo_persons": (int,),
     "shortlist_size": (int,),
@@ -214,6 +227,7 @@ _TYPE_NAMES: Final[dict[tuple[type, ...], str]] = {
     (int,): "a whole number",
     (float, int): "a number",
     (str, type(None)): "text (in quotes), or left out",
+    (str, list): 'text (in quotes), or a list of text (["A", "B"])',
     (bool,): "true or false",
     (list, type(None)): 'a list of text (["A", "B"]), or left out',
     (dict, type(None)): 'a table of text ({ "long name" = "short" }), or left out',
@@ -240,7 +254,8 @@ _TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
     (
         "areas",
         '"areas.gpkg"',
-        'An areas file (with boundaries for a map), or "demo". "demo" exactly when persons is.',
+        "An areas file (with boundaries for a map), or a list of files joined on LSOA code "
+        '(IoD File 1 and File 6; no map), or "demo". "demo" exactly when persons is.',
     ),
     ("period", '"2025/26"', "The period the data cover, shown on every chart and table."),
     ("demo_persons", str(DEMO_PERSONS), 'Persons in the demo system (only with persons = "demo").'),
@@ -557,12 +572,18 @@ def load_config(path: str | Path) -> ReportConfig:
     for key in ("persons", "areas", "decision_log", "criteria_scores"):
         if isinstance(raw.get(key), str):
             raw[key] = resolve_path(raw[key], folder)
+    if isinstance(raw.get("areas"), list):  # files joined on LSOA code (IoD File 1 and 6)
+        raw["areas"] = [
+            resolve_path(entry, folder) if isinstance(entry, str) else entry
+            for entry in raw["areas"]
+        ]
     resolve_model_and_themes(raw, folder)
     config = ReportConfig(**raw, source=str(source))
     for key in ("persons", "areas", "decision_log", "criteria_scores"):
         value = getattr(config, key)
-        if value is not None and value != DEMO and not Path(value).exists():
-            raise FileNotFoundError(f"{source}: '{key}' names {value}, which does not exist.")
+        for path in value if isinstance(value, list) else [value]:
+            if path is not None and path != DEMO and not Path(path).exists():
+                raise FileNotFoundError(f"{source}: '{key}' names {path}, which does not exist.")
     check_model_and_themes(config, source)
     return config
 

@@ -125,9 +125,10 @@ def load_inputs(config: ReportConfig) -> ReportInputs:
     Parameters
     ----------
     config : ReportConfig
-        The report's configuration: ``persons`` and ``areas`` files, or ``"demo"``; with
-        ``repair_geometry``, invalid area shapes are repaired (and listed in
-        ``areas.attrs["repaired_geometry"]``) instead of refused.
+        The report's configuration: ``persons`` and ``areas`` files, or ``"demo"``; several
+        areas files are joined on LSOA code (:func:`toolkit.data.read_areas`), each with its
+        fingerprint. With ``repair_geometry``, invalid area shapes are repaired (and listed
+        in ``areas.attrs["repaired_geometry"]``) instead of refused.
 
     Returns
     -------
@@ -166,12 +167,16 @@ def load_inputs(config: ReportConfig) -> ReportInputs:
         }
     else:
         persons = read_persons(config.persons)
-        areas = read_areas(config.areas, repair_geometry=config.repair_geometry)
-        description = f"persons: {Path(config.persons).name}; areas: {Path(config.areas).name}"
-        fingerprints = {
-            "persons": file_fingerprint(config.persons),
-            "areas": file_fingerprint(config.areas),
-        }
+        files = config.areas if isinstance(config.areas, list) else [config.areas]
+        # Several files (IoD File 1 with File 6) are joined on LSOA code, as validate joins them.
+        areas = read_areas(
+            files[0] if len(files) == 1 else files, repair_geometry=config.repair_geometry
+        )
+        names = [Path(file).name for file in files]
+        description = f"persons: {Path(config.persons).name}; areas: {' + '.join(names)}"
+        fingerprints = {"persons": file_fingerprint(config.persons)}
+        for file, name in zip(files, names, strict=True):
+            fingerprints["areas" if len(files) == 1 else f"areas ({name})"] = file_fingerprint(file)
     repaired = areas.attrs.get("repaired_geometry") or []
     if repaired:
         rows = ", ".join(str(row) for row in repaired)

@@ -8,7 +8,12 @@ embedded. Call it in the first code cell.
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -67,14 +72,43 @@ def setup_notebook(*, dpi: int = FIGURE_DPI) -> None:
         set_matplotlib_formats("png", dpi=dpi, bbox_inches="tight")
 
 
+@contextmanager
+def kernel_config() -> Iterator[Any]:
+    """Give the configuration that starts a notebook's kernel on local sockets (IPC).
+
+    A kernel on TCP without encryption makes ipykernel 7 print "Kernel is running over TCP
+    without encryption ..." on the terminal, for every report. On Linux and macOS the
+    kernel is started on Unix sockets in a private temporary folder instead (only this
+    user can reach them, and nothing is sent over the network), so there is nothing to
+    warn about; the sockets are removed with the folder. On Windows, which has no Unix
+    sockets, the kernel stays on TCP. Nothing is hidden: the kernel's errors still reach
+    stderr.
+
+    Yields
+    ------
+    traitlets.config.Config
+        For ``NotebookClient(config=...)`` or ``papermill.execute_notebook(config=...)``:
+        ``KernelManager.transport = "ipc"`` and ``KernelManager.ip``, the socket path.
+    """
+    from traitlets.config import Config
+
+    if os.name != "posix":
+        yield Config()
+        return
+    # A short path: a Unix socket's path may not exceed about 100 characters.
+    with tempfile.TemporaryDirectory(prefix="pophealth-kernel-") as folder:
+        yield Config({"KernelManager": {"transport": "ipc", "ip": str(Path(folder) / "kernel")}})
+
+
 def execute_notebooks(
     paths: list[str] | list[Path], *, timeout: float = 600, kernel_name: str | None = None
 ) -> list[Path]:
     """Execute notebooks top to bottom and save them in place, with stable metadata.
 
     Each runs in its own folder on the ``pophealth`` kernel (or ``python3`` when that is
-    not registered); no cell timings and no widget state are saved, so that re-running a
-    notebook on the same data changes nothing but what changed. ``make notebooks`` runs it.
+    not registered), started on local sockets (:func:`kernel_config`); no cell timings
+    and no widget state are saved, so that re-running a notebook on the same data changes
+    nothing but what changed. ``make notebooks`` runs it.
 
     Parameters
     ----------
@@ -104,14 +138,16 @@ def execute_notebooks(
     done = []
     for path in map(Path, paths):
         notebook = nbformat.read(path, as_version=4)
-        NotebookClient(
-            notebook,
-            timeout=timeout,
-            kernel_name=kernel,
-            resources={"metadata": {"path": str(path.parent.resolve())}},
-            record_timing=False,
-            store_widget_state=False,
-        ).execute()
+        with kernel_config() as settings:
+            NotebookClient(
+                notebook,
+                timeout=timeout,
+                kernel_name=kernel,
+                resources={"metadata": {"path": str(path.parent.resolve())}},
+                record_timing=False,
+                store_widget_state=False,
+                config=settings,
+            ).execute()
         notebook.metadata.pop("widgets", None)
         nbformat.write(notebook, path)
         done.append(path)
@@ -123,6 +159,7 @@ __all__ = [
     "FIGURE_DPI",
     "SANS_SERIF_FONTS",
     "execute_notebooks",
+    "kernel_config",
     "setup_notebook",
 ]
 

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from toolkit import _words
 from toolkit.report._asks import (
     METHODS,
     SYNTHETIC_BANNER,
@@ -63,6 +62,7 @@ from toolkit.report._section_parts import (
     _chart_rows,
     _labels,
     _linked_table,
+    _no_people,
     too_few_deciles,
 )
 from toolkit.report.charts import segment_chart
@@ -396,28 +396,6 @@ def no_people_warning(coverage: PeopleCoverage) -> str | None:
     return (
         _no_people(places).removesuffix(".")
         + f" ({whose} neighbourhoods are in the areas file, but no one is registered in them)."
-    )
-
-
-def _no_people(
-    places: Sequence[str], labels: Mapping[str, str] | None = None, *, board: bool = False
-) -> str:
-    """Say that these places have no registered people: for real data, a missing extract.
-
-    The analyst is asked to check the extract; the board (``board``) is told what the
-    report's counts leave out.
-    """
-    names = [(labels or {}).get(place, place) for place in places]
-    verb = "has" if len(names) == 1 else "have"
-    if board:
-        them = "it" if len(names) == 1 else "them"
-        return (
-            f"{_words.listed(names, most=10)} {verb} no registered people in the data, so "
-            f"the counts above leave {them} out."
-        )
-    return (
-        f"{_words.listed(names, most=10)} {verb} no registered people in the data: "
-        "check the extract."
     )
 
 

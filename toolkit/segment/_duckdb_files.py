@@ -262,7 +262,7 @@ def _readable_by_readers(files: Sequence[str]) -> bool:
     return len(files) == 1 and Path(files[0]).suffix.lower() in READER_SUFFIXES
 
 
-def _read_with_readers(files: Sequence[str], label: str, path: str, reason: str) -> pd.DataFrame:
+def read_with_readers(files: Sequence[str], label: str, path: str, reason: str) -> pd.DataFrame:
     """Read the files with :func:`toolkit.data.read_persons`: its message, or its table.
 
     One file of a kind the readers read is read whole (its error is then exactly the one
@@ -297,7 +297,7 @@ def _hand_to_readers(con: Any, files: list[str], label: str, path: str, *, reaso
     """Return the readers' table of files the engine cannot scan as they are, or raise."""
     import ibis
 
-    frame = _read_with_readers(files, label, path, reason)
+    frame = read_with_readers(files, label, path, reason)
     return Source(
         ibis.memtable(frame),
         label,
@@ -316,7 +316,7 @@ def check_files(con: Any, contract: FileContract) -> int:
     message is built in the engine (:func:`_raise_from_engine`: each rule's count and
     first rows, in the readers' words), so that a large bad file is never loaded.
 
-    The readers decide instead (:func:`_read_with_readers`; for one CSV or Parquet file
+    The readers decide instead (:func:`read_with_readers`; for one CSV or Parquet file
     their message is exactly that of ``pophealth validate``) when DuckDB cannot scan the
     files (text that is not UTF-8, a line with too many values, a truncated file), when
     they hold no rows, when a CSV file has blank lines (DuckDB skips them, so its row
@@ -368,7 +368,7 @@ def check_files(con: Any, contract: FileContract) -> int:
             f"{contract.label}: the table has a header row but no data rows.",
             source=contract.path,
         )
-    frame = _read_with_readers(contract.files, contract.label, contract.path, reason)
+    frame = read_with_readers(contract.files, contract.label, contract.path, reason)
     _replace_view(con, contract, frame)
     return len(frame)
 
@@ -598,4 +598,11 @@ def _raise_from_engine(
     raise_problems(problems, label=contract.label, source=contract.path, first_row=2)
 
 
-__all__ = ["FileContract", "check_files", "duckdb_table", "file_source", "raw_query"]
+__all__ = [
+    "FileContract",
+    "check_files",
+    "duckdb_table",
+    "file_source",
+    "raw_query",
+    "read_with_readers",
+]

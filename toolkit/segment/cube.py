@@ -257,7 +257,9 @@ def build_cube(
     UTF-8, cut short, a repeated column) is handed to the readers for their message. A
     DataFrame, and files on Spark, get the checks the cube depends on only, with codes read
     as they are (``sex`` ``"m"`` is refused, not mapped): read them with
-    :func:`toolkit.data.read_persons` first for the full contract.
+    :func:`toolkit.data.read_persons` first for the full contract. Files on Spark have
+    their column names matched as on DuckDB, and in CSV files the texts the readers read
+    as blank (``#N/A``, ``NULL``) are blank too.
 
     Most files need no standardising (numbers stored as numbers, flags as true/false or
     ``Y``/``N``, text without spaces around it). DuckDB first reads the files as they stand
