@@ -43,7 +43,8 @@ def test_synth_cube_and_candidates_template(small_system: Path):
     persons_path = str(small_system / "persons.parquet")
     done = _pophealth("candidates", persons_path, "--template", str(template), "--quiet")
     assert done.returncode == 0, done.stderr
-    header = [line for line in template.read_text().splitlines() if not line.startswith("#")][0]
+    lines = template.read_text(encoding="utf-8-sig").splitlines()
+    header = [line for line in lines if not line.startswith("#")][0]
     assert header == "candidate,label,community_voice,feasibility,notes"
     assert "Traceback" not in done.stderr
 
@@ -55,7 +56,7 @@ def test_synth_cube_and_candidates_template(small_system: Path):
 
 def _fill(template: Path, community_voice: int, feasibility: int) -> None:
     lines = []
-    for line in template.read_text(encoding="utf-8").splitlines():
+    for line in template.read_text(encoding="utf-8-sig").splitlines():
         if not line.startswith(("#", "candidate,")):
             head, _, _ = line.rpartition(",,,")
             line = f"{head},{community_voice},{feasibility},"
@@ -94,7 +95,7 @@ def test_a_filled_candidates_template_builds_a_report(small_system: Path, tmp_pa
     assert "Analysts&#x27; criteria scores" in html or "Analysts' criteria scores" in html
 
     # A template for other candidates (a theme the report does not measure) is refused.
-    text = template.read_text(encoding="utf-8").replace(
+    text = template.read_text(encoding="utf-8-sig").replace(
         "high_blood_pressure,", "high_blood_pressure/q1,"
     )
     # And a theme of the analyst's own, whose folder the configuration does not name.

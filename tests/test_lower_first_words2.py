@@ -48,4 +48,25 @@ def test_a_proper_noun_name_or_acronym_keeps_its_capital(text):
 
 def test_the_proper_nouns_are_capitalised_names():
     assert "England" in PROPER_NOUNS
-    assert all(name[:1].isupper() and name[1:].islower() for name in PROPER_NOUNS)
+    assert all(name[:1].isupper() and name[1:] == name[1:].lower() for name in PROPER_NOUNS)
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "Black African people",
+        "Asian people",
+        "Gypsy, Roma and Traveller communities",
+        "Parkinson's disease",
+        "North East residents",
+        "English-speaking carers",
+        "White British men",
+    ],
+)
+def test_ethnic_groups_regions_and_eponyms_keep_their_capital(phrase):
+    assert lower_first(phrase) == phrase
+
+
+def test_ordinary_first_words_are_still_lowered():
+    assert lower_first("Children's asthma") == "children's asthma"
+    assert lower_first("Over-75s living alone") == "over-75s living alone"

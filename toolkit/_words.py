@@ -129,20 +129,18 @@ def capitalised(text: str) -> str:
 #: ("Core20") are kept without being listed.
 PROPER_NOUNS: frozenset[str] = frozenset(
     {
-        "Britain",
-        "British",
-        "England",
-        "English",
-        "Europe",
-        "European",
-        "Ireland",
-        "Irish",
-        "Scotland",
-        "Scottish",
-        "Wales",
-        "Welsh",
+        # Countries, nations and regions
+        "Britain", "British", "England", "English", "Europe", "European", "Ireland", "Irish",
+        "Scotland", "Scottish", "Wales", "Welsh", "London", "North", "South", "East", "West",
+        # Ethnic groups (the Census 2021 categories' first words)
+        "African", "Arab", "Asian", "Bangladeshi", "Black", "Caribbean", "Chinese", "Gypsy",
+        "Indian", "Pakistani", "Roma", "Traveller", "Travellers", "White",
+        # Conditions named after people ("Parkinson's disease")
+        "Alzheimer", "Crohn", "Huntington", "Parkinson",
+        # The pronoun
+        "I",
     }
-)
+)  # fmt: skip
 
 
 def _keeps_capital(word: str) -> bool:
@@ -153,7 +151,8 @@ def _keeps_capital(word: str) -> bool:
         return True  # a name or code with a digit after a letter: "Core20", "B12"
     if word[:1].isdigit():
         return True  # "5A": nothing to lower
-    name = re.sub(r"(?:['\u2019]s)?\W*$", "", word)  # "England's" -> "England"
+    # "England's" -> "England"; "English-speaking" -> "English"
+    name = re.sub(r"(?:['\u2019]s)?\W*$", "", word.split("-", 1)[0])
     return name in PROPER_NOUNS
 
 

@@ -424,9 +424,22 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"pophealth-toolkit {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    demo = commands.add_parser("demo", help="run the main job on the built-in demo system")
+    demo = commands.add_parser(
+        "demo",
+        help="run the main job on the built-in demo system",
+        description=(
+            "Synthesise the fictional demo system, print its segments, inequalities and "
+            "suggested priorities, and build the board report and the quarterly update from "
+            "the same results."
+        ),
+    )
     demo.add_argument("--out", default="reports/demo", help="output folder (default reports/demo)")
-    demo.add_argument("--persons", type=int, default=DEMO_PERSONS, help="persons to synthesise")
+    demo.add_argument(
+        "--persons",
+        type=int,
+        default=DEMO_PERSONS,
+        help=f"persons to synthesise (default {DEMO_PERSONS:,}; about a minute on two cores)",
+    )
     demo.add_argument("--seed", type=int, default=DEMO_SEED, help="random seed")
     demo.add_argument("--quiet", action="store_true", help="no progress bars")
     demo.set_defaults(handler=_cmd_demo)

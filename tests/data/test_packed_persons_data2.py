@@ -12,15 +12,17 @@ from toolkit.segment import build_cube, check_persons_file
 
 HELD = "the zip holds 2 data files ('persons_a.csv', 'persons_b.csv'); "
 PERSONS_ADVICE = (
-    "read_persons reads one persons file. Unzip it and give the persons file; persons split "
-    "across CSV or Parquet files with the same columns are read together from their folder "
-    "by build_cube (on the command line: pophealth validate FOLDER, then pophealth cube "
-    "FOLDER --out cube.parquet)."
+    "a persons file is one data file. Unzip it and give the persons file itself; persons "
+    "split across CSV or Parquet files with the same columns are read together from their "
+    "folder (on the command line: pophealth validate FOLDER, pophealth cube FOLDER --out "
+    "cube.parquet or pophealth candidates FOLDER; in Python, build_cube(FOLDER)). A report's "
+    "persons key takes one file: combine the files into one first."
 )
 AREAS_ADVICE = (
     "read_areas reads one file per path. Unzip it and give the files as a list, for example "
     "read_areas([file_1, file_6]) (on the command line, both files: pophealth validate "
-    "--kind areas FILE_1 FILE_6)."
+    '--kind areas FILE_1 FILE_6; in a report\'s configuration, areas = ["FILE_1", '
+    '"FILE_6"]).'
 )
 
 

@@ -382,7 +382,10 @@ def test_a_template_of_another_split_is_named_as_such(tmp_path):
             path, _theme_table(["high_blood_pressure"]), criteria=THEME_ANALYST_CRITERIA
         )
     message = str(caught.value)
-    assert "a candidate of a template written for places or the most deprived fifth" in message
+    assert (
+        "a candidate of a template written for places or for England's most deprived fifth"
+        in message
+    )
     assert "write the template without --within" in message
     _theme_rows(path, ["high_blood_pressure"])
     with pytest.raises(DataContractError) as caught:

@@ -251,7 +251,7 @@ def test_a_filled_template_joins_the_criteria(candidates, tmp_path):
     path = write_criteria_template(
         candidates.table, tmp_path / "criteria.csv", criteria=THEME_ANALYST_CRITERIA
     )
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
     filled = []
     for line in lines:
         if line.startswith("#") or line.startswith("candidate,"):

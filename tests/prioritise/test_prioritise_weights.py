@@ -158,7 +158,7 @@ def test_prioritise_persons_with_weights_for_the_analysts_criteria_only(
         candidates.table, tmp_path / "criteria.csv", criteria=THEME_ANALYST_CRITERIA
     )
     lines = []
-    for line in template.read_text(encoding="utf-8").splitlines():
+    for line in template.read_text(encoding="utf-8-sig").splitlines():
         if not line.startswith(("#", "candidate,")):
             line = f"{line.rpartition(',,,')[0]},2,3,"
         lines.append(line)

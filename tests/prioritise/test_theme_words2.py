@@ -45,6 +45,9 @@ TOO_FEW = "too few in the most or the least deprived fifth"
         (999.5, "£1.0k"),  # rounds to £1,000: shown in thousands, not "£1,000"
         (1_000, "£1.0k"),
         (9_490, "£9.5k"),
+        (9_950, "£10k"),  # halves round up: the float 9.95 is 9.9499..., which showed "£9.9k"
+        (2.5, "£3"),
+        (1_250, "£1.3k"),
         (9_960, "£10k"),  # not "£10.0k" beside "£10k" for £10,000
         (10_000, "£10k"),
         (420_400, "£420k"),
@@ -159,7 +162,9 @@ def test_the_csv_template_shows_each_themes_facts_beside_the_scores(candidates, 
     path = write_criteria_template(
         candidates.table, tmp_path / "criteria.csv", criteria=THEME_ANALYST_CRITERIA
     )
-    text = path.read_text(encoding="utf-8")
+    # A byte-order mark, so that a spreadsheet reads the pound signs of the facts as UTF-8.
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    text = path.read_text(encoding="utf-8-sig")
     assert "# Each label ends with what the data say about the candidate" in text
     rows = pd.read_csv(path, comment="#", dtype=str, keep_default_na=False)
     # The columns are the template's own: the facts are read in the label.

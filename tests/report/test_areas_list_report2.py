@@ -97,6 +97,13 @@ def test_one_file_in_a_list_reads_as_that_file(system):
         ("[]", ValueError, r"'areas' must be a list of areas files \(text\), without 'demo'"),
         ('["demo"]', ValueError, r"'areas' must be a list of areas files"),
         ("3", TypeError, r"'areas' must be text \(in quotes\), or a list of text"),
+        (f'["iod/{FILE_1}", ""]', ValueError, r"'areas' must be a list of areas files"),
+        ('""', ValueError, r"'areas' must name a file, or be 'demo'"),
+        (
+            f'["iod/{FILE_1}", "iod/{FILE_6}", "iod/{FILE_6}"]',
+            ValueError,
+            r"'areas' names the same file more than once",
+        ),
     ],
 )
 def test_a_bad_list_of_areas_files_is_refused_naming_the_key(system, areas, error, match):

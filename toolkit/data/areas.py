@@ -135,7 +135,8 @@ def _check_imd_fields(files: Sequence[_AreasFile]) -> None:
             " Give it together with File 1 (the Index of Multiple Deprivation), File 2, 3 or 7 "
             "of the same edition, which have the IMD decile: for example "
             "read_areas([file_1, file_6]) for File 1's deciles with File 6's population (on "
-            "the command line, both files: pophealth validate --kind areas FILE_1 FILE_6)."
+            "the command line, both files: pophealth validate --kind areas FILE_1 FILE_6; in "
+            'a report\'s configuration, areas = ["FILE_1", "FILE_6"]).'
         )
     label = " and ".join(file.label for file in files)
     fail(label, "imd_columns", sentence, source="; ".join(file.source for file in files))

@@ -439,16 +439,18 @@ def unpacked(path: Path, *, table: Literal["persons", "areas"] = "areas") -> Ite
 _SEVERAL_AREAS_FILES: Final[str] = (
     "read_areas reads one file per path. Unzip it and give the files as a list, for example "
     "read_areas([file_1, file_6]) (on the command line, both files: pophealth validate "
-    "--kind areas FILE_1 FILE_6)."
+    '--kind areas FILE_1 FILE_6; in a report\'s configuration, areas = ["FILE_1", '
+    '"FILE_6"]).'
 )
 
 #: What to do with a zip of several data files read as persons: the readers read one file,
 #: build_cube and the command line a folder of CSV or Parquet files with the same columns.
 _SEVERAL_PERSONS_FILES: Final[str] = (
-    "read_persons reads one persons file. Unzip it and give the persons file; persons split "
-    "across CSV or Parquet files with the same columns are read together from their folder "
-    "by build_cube (on the command line: pophealth validate FOLDER, then pophealth cube "
-    "FOLDER --out cube.parquet)."
+    "a persons file is one data file. Unzip it and give the persons file itself; persons "
+    "split across CSV or Parquet files with the same columns are read together from their "
+    "folder (on the command line: pophealth validate FOLDER, pophealth cube FOLDER --out "
+    "cube.parquet or pophealth candidates FOLDER; in Python, build_cube(FOLDER)). A report's "
+    "persons key takes one file: combine the files into one first."
 )
 
 

@@ -80,7 +80,8 @@ def unknown_id_checks(
             check = f"a theme of the library not measured on these data ({by_theme[theme]})"
         elif (theme in themes_here or theme in library or theme in by_theme) and split:
             check = (
-                "a candidate of a template written for places or the most deprived fifth "
+                "a candidate of a template written for places or for England's most deprived "
+                "fifth of neighbourhoods (Core20) "
                 "(`pophealth candidates --within`); these candidates are measured for the "
                 "whole system: write the template without --within"
                 if not split_here
@@ -88,8 +89,9 @@ def unknown_id_checks(
             )
         elif (theme in themes_here or theme in library or theme in by_theme) and split_here:
             check = (
-                "a whole-system candidate; these candidates are measured for places or the "
-                "most deprived fifth: write the template with the same --within (within=)"
+                "a whole-system candidate; these candidates are measured for places or for "
+                "England's most deprived fifth of neighbourhoods (Core20): write the template "
+                "with the same --within (within=)"
             )
         elif theme in library:
             check = (

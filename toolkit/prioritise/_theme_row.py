@@ -70,7 +70,8 @@ def format_money(value: float) -> str:
     """Pounds as a board reads them: £13.7m, £420k, £9.5k, £950; "not known" when missing.
 
     The unit is chosen after rounding, so that a sum never shows as "£1000k" or "£1,000":
-    £999,600 is "£1.0m", £999.50 is "£1.0k" and £9,960 is "£10k". A negative sum has a
+    £999,600 is "£1.0m", £999.50 is "£1.0k" and £9,960 is "£10k". Halves round up, as a
+    reader rounds them (£9,950 is "£10k", £2.50 is "£3"). A negative sum has a
     minus sign before the pound sign ("−£1.2m"), as in the report's tables; one that rounds
     to nothing is "£0".
 
@@ -94,16 +95,20 @@ def format_money(value: float) -> str:
     if not math.isfinite(value):
         return "not known"
     size = abs(value)
-    if round(size) < 1e3:
-        shown = f"£{size:,.0f}"
-    elif round(size / 1e3, 1) < 10:
-        shown = f"£{size / 1e3:.1f}k"
-    elif round(size / 1e3) < 1e3:
-        shown = f"£{size / 1e3:.0f}k"
-    elif round(size / 1e6, 1) < 1e3:
-        shown = f"£{size / 1e6:.1f}m"
+
+    def half_up(amount: float) -> int:  # halves round up, as a reader rounds (£9,950: £10k)
+        return math.floor(amount + 0.5)
+
+    if half_up(size) < 1_000:
+        shown = f"£{half_up(size):,}"
+    elif half_up(size / 100) < 100:
+        shown = f"£{half_up(size / 100) / 10:.1f}k"
+    elif half_up(size / 1e3) < 1_000:
+        shown = f"£{half_up(size / 1e3)}k"
+    elif half_up(size / 1e5) < 10_000:
+        shown = f"£{half_up(size / 1e5) / 10:.1f}m"
     else:
-        shown = f"£{size / 1e9:,.1f}bn"
+        shown = f"£{half_up(size / 1e8) / 10:,.1f}bn"
     return f"\u2212{shown}" if value < 0 and shown.strip("£0.,kmbn") else shown
 
 

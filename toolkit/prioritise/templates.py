@@ -355,7 +355,7 @@ def write_criteria_template(
         table[LABEL_COLUMN] = labels.where(facts == "", labels + ". " + facts)
     blank = {spec.name: pd.Series([""] * len(table), dtype=object) for spec in specs}
     body = table.assign(**blank, **{NOTES_COLUMN: ""})
-    with target.open("w", encoding="utf-8", newline="") as handle:
+    with target.open("w", encoding="utf-8-sig", newline="") as handle:
         handle.writelines(f"# {line}\n" for line in header)
         body.to_csv(handle, index=False, lineterminator="\n")
     return target

@@ -160,6 +160,11 @@ class ReportConfig:
             problems.append(
                 ("areas", "must be a list of areas files (text), without 'demo'", self.areas)
             )
+        elif isinstance(self.areas, list) and len(set(self.areas)) < len(self.areas):
+            problems.append(("areas", "names the same file more than once", self.areas))
+        for key in ("persons", "areas"):
+            if isinstance(getattr(self, key), str) and not getattr(self, key).strip():
+                problems.append((key, "must name a file, or be 'demo'", getattr(self, key)))
         problems += shared_setting_problems(self)
         if not (math.isfinite(self.years) and self.years > 0):
             problems.append(("years", "must be more than 0", self.years))
@@ -570,11 +575,11 @@ def load_config(path: str | Path) -> ReportConfig:
         raise ValueError(f"{source}: 'system_name' is missing (the name of the system).")
     folder = source.resolve().parent
     for key in ("persons", "areas", "decision_log", "criteria_scores"):
-        if isinstance(raw.get(key), str):
+        if isinstance(raw.get(key), str) and raw[key].strip():  # blank: refused below
             raw[key] = resolve_path(raw[key], folder)
     if isinstance(raw.get("areas"), list):  # files joined on LSOA code (IoD File 1 and 6)
         raw["areas"] = [
-            resolve_path(entry, folder) if isinstance(entry, str) else entry
+            resolve_path(entry, folder) if isinstance(entry, str) and entry.strip() else entry
             for entry in raw["areas"]
         ]
     resolve_model_and_themes(raw, folder)

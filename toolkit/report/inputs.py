@@ -175,8 +175,11 @@ def load_inputs(config: ReportConfig) -> ReportInputs:
         names = [Path(file).name for file in files]
         description = f"persons: {Path(config.persons).name}; areas: {' + '.join(names)}"
         fingerprints = {"persons": file_fingerprint(config.persons)}
-        for file, name in zip(files, names, strict=True):
-            fingerprints["areas" if len(files) == 1 else f"areas ({name})"] = file_fingerprint(file)
+        for number, (file, name) in enumerate(zip(files, names, strict=True), start=1):
+            key = "areas" if len(files) == 1 else f"areas ({name})"
+            if key in fingerprints:  # two files of the same name, in different folders
+                key = f"areas ({number}: {name})"
+            fingerprints[key] = file_fingerprint(file)
     repaired = areas.attrs.get("repaired_geometry") or []
     if repaired:
         rows = ", ".join(str(row) for row in repaired)
