@@ -123,3 +123,12 @@ def test_print_config_and_the_guide_say_areas_takes_a_list():
     guide = (Path(__file__).resolve().parents[2] / "docs" / "report.md").read_text("utf-8")
     row = next(line for line in guide.splitlines() if line.startswith("| `areas` |"))
     assert "list of files joined on LSOA code" in row
+
+
+@pytest.mark.parametrize("key", ["criteria_scores", "decision_log"])
+def test_a_blank_optional_file_is_refused_naming_the_key(system, key):
+    path = _config(system, '"demo"').read_text(encoding="utf-8")
+    path = path.replace('persons = "persons.csv"', 'persons = "demo"') + f'{key} = " "\n'
+    (system / "blank.toml").write_text(path, encoding="utf-8")
+    with pytest.raises(ValueError, match=f"'{key}' must name a file, or be left out"):
+        load_config(system / "blank.toml")

@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
+import time
 import warnings
 from pathlib import Path
 
@@ -113,3 +115,27 @@ def test_build_report_hands_the_kernel_settings_to_papermill(tmp_path, monkeypat
         result = build.build_report(demo_config(persons=200), tmp_path / "out", pdf=False)
     assert given["config"]["KernelManager"]["transport"] == "ipc"
     assert result.html.is_file()  # the build went on with the report's own configuration
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Unix sockets are POSIX only")
+def test_a_long_temporary_folder_keeps_the_kernel_on_tcp(tmp_path, monkeypatch):
+    long_folder = tmp_path / ("x" * 90)
+    long_folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(long_folder))
+    with kernel_config() as settings:
+        assert "KernelManager" not in settings  # TCP: a socket path would be too long
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Unix sockets are POSIX only")
+def test_socket_folders_left_a_day_ago_by_killed_runs_are_removed(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    stale, fresh = tmp_path / "pophealth-kernel-old", tmp_path / "pophealth-kernel-new"
+    for folder in (stale, fresh):
+        folder.mkdir()
+        (folder / "kernel-1").write_text("", encoding="utf-8")
+    two_days_ago = time.time() - 2 * 24 * 60 * 60
+    os.utime(stale, (two_days_ago, two_days_ago))
+    with kernel_config():
+        pass
+    assert not stale.exists()
+    assert fresh.exists()  # perhaps another report's, running now

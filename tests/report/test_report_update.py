@@ -94,6 +94,8 @@ def test_bad_configurations_name_the_file_and_key(tmp_path):
         load_update_config(write_config(tmp_path, priorities='["x"]', fix_after='"24"'))
     with pytest.raises(FileNotFoundError, match="'persons' names .*nope.parquet"):
         load_update_config(write_config(tmp_path, priorities='["x"]', persons='"nope.parquet"'))
+    with pytest.raises(ValueError, match="'criteria_scores' must name a file, or be left out"):
+        load_update_config(write_config(tmp_path, priorities='["x"]', criteria_scores='" "'))
     no_period = tmp_path / "no-period.toml"
     no_period.write_text('system_name = "A"\nseries = "series.csv"\npriorities = ["x"]\n')
     with pytest.raises(ValueError, match="no-period.toml: 'period' is missing"):

@@ -162,9 +162,11 @@ class ReportConfig:
             )
         elif isinstance(self.areas, list) and len(set(self.areas)) < len(self.areas):
             problems.append(("areas", "names the same file more than once", self.areas))
-        for key in ("persons", "areas"):
-            if isinstance(getattr(self, key), str) and not getattr(self, key).strip():
-                problems.append((key, "must name a file, or be 'demo'", getattr(self, key)))
+        for key in ("persons", "areas", "decision_log", "criteria_scores"):
+            value = getattr(self, key)
+            if isinstance(value, str) and not value.strip():
+                wanted = "be 'demo'" if key in ("persons", "areas") else "be left out"
+                problems.append((key, f"must name a file, or {wanted}", value))
         problems += shared_setting_problems(self)
         if not (math.isfinite(self.years) and self.years > 0):
             problems.append(("years", "must be more than 0", self.years))

@@ -95,9 +95,36 @@ def kernel_config() -> Iterator[Any]:
     if os.name != "posix":
         yield Config()
         return
-    # A short path: a Unix socket's path may not exceed about 100 characters.
-    with tempfile.TemporaryDirectory(prefix="pophealth-kernel-") as folder:
-        yield Config({"KernelManager": {"transport": "ipc", "ip": str(Path(folder) / "kernel")}})
+    _remove_stale_kernel_folders()
+    with tempfile.TemporaryDirectory(prefix=KERNEL_FOLDER_PREFIX) as folder:
+        socket = str(Path(folder) / "kernel")
+        if len(socket) + len("-65535") >= _SOCKET_PATH_LIMIT:
+            yield Config()  # a long temporary folder (TMPDIR): the kernel stays on TCP
+        else:
+            yield Config({"KernelManager": {"transport": "ipc", "ip": socket}})
+
+
+#: Prefix of the private folders that hold a kernel's sockets (see :func:`kernel_config`).
+KERNEL_FOLDER_PREFIX = "pophealth-kernel-"
+#: Longest Unix socket path, in characters, on macOS (103); Linux allows 107.
+_SOCKET_PATH_LIMIT = 103
+#: Age after which a socket folder left by a run that was killed is removed, in seconds.
+_STALE_AFTER_SECONDS = 24 * 60 * 60
+
+
+def _remove_stale_kernel_folders() -> None:
+    """Remove this user's kernel socket folders left for a day by runs that were killed."""
+    import shutil
+    import time
+
+    now = time.time()
+    for folder in Path(tempfile.gettempdir()).glob(f"{KERNEL_FOLDER_PREFIX}*"):
+        try:
+            stat = folder.stat()
+            if stat.st_uid == os.getuid() and now - stat.st_mtime > _STALE_AFTER_SECONDS:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:  # gone already, or not ours to look at
+            continue
 
 
 def execute_notebooks(

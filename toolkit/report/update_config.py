@@ -326,6 +326,8 @@ def load_update_config(path: str | os.PathLike[str]) -> UpdateConfig:
     folder = source.resolve().parent
     for key in ("series", "persons", "previous_persons", "decision_log", "criteria_scores"):
         value = raw.get(key)
+        if isinstance(value, str) and not value.strip():
+            raise ValueError(f"{source}: '{key}' must name a file, or be left out.")
         if isinstance(value, str) and value != DEMO:
             raw[key] = resolve_path(value, folder)
             if not Path(raw[key]).exists():

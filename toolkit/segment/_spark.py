@@ -321,8 +321,12 @@ def _new_session() -> SparkSession:
     started before), and Spark's own progress bars are off (the toolkit shows its steps).
     A session passed in, or one already active, is left as its owner set it.
     """
+    from pyspark import SparkContext
     from pyspark.sql import SparkSession
 
+    if SparkContext._active_spark_context is not None:  # noqa: SLF001 - the user's own
+        # A session started elsewhere (another thread's active session): left as it is.
+        return SparkSession.builder.getOrCreate()
     with tempfile.TemporaryDirectory(prefix="pophealth-spark-") as folder:
         settings = Path(folder) / "log4j2.properties"
         settings.write_text(_QUIET_LOG4J, encoding="utf-8")
