@@ -127,7 +127,7 @@ def test_most_deprived_fifth_counts_only_deciles_one_and_two(cube):
         rows = table[(table["cohort"] == row["cohort"]) & (table["imd_decile"] <= 2)]
         assert row["persons"] == int(rows["persons"].sum()), theme
         assert row["candidate"] == f"{theme}/core20"
-        assert row["label"].endswith("(Core20)")
+        assert row["label"].endswith("(England's most deprived fifth)")
 
 
 def test_places_split_each_theme(cube):

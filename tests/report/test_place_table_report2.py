@@ -10,36 +10,18 @@ from __future__ import annotations
 import re
 import warnings
 
-import pandas as pd
 import pytest
 
-from toolkit.data import make_demo_system
-from toolkit.report import ReportConfig, compute_board_figures
+from toolkit.report import compute_board_figures
 from toolkit.report import sections as report
 
-SEED = 20261122
+from ._eastbrook import eastbrook_config
 
 
 @pytest.fixture(scope="module")
 def with_eastbrook(tmp_path_factory):
     """Board figures of a system whose places include Eastbrook, where no one is registered."""
-    folder = tmp_path_factory.mktemp("eastbrook")
-    system = make_demo_system(persons=2_000, seed=SEED)
-    people = system.persons.drop(columns=["imd_decile", "place"], errors="ignore")
-    areas = system.areas.drop(columns="geometry", errors="ignore").copy()
-    extra = areas.iloc[:2].copy()
-    extra["lsoa"] = ["E01099901", "E01099902"]
-    extra["place"] = "Eastbrook"
-    people.to_csv(folder / "persons.csv", index=False)
-    pd.concat([areas, extra], ignore_index=True).to_csv(folder / "areas.csv", index=False)
-    config = ReportConfig(
-        system_name="Test system",
-        persons=str(folder / "persons.csv"),
-        areas=str(folder / "areas.csv"),
-        seed=SEED,
-        shortlist_size=3,
-        system_places=[*sorted(areas["place"].unique()), "Eastbrook"],
-    )
+    config, areas = eastbrook_config(tmp_path_factory.mktemp("eastbrook"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return compute_board_figures(config, progress=False), len(areas)

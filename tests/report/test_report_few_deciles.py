@@ -13,8 +13,10 @@ import pandas as pd
 import pytest
 
 from toolkit.indicators import deprivation_profile
-from toolkit.report import ReportConfig, compute_board_figures, load_inputs
+from toolkit.report import compute_board_figures, load_inputs
 from toolkit.report import sections as report
+
+from ._eastbrook import eastbrook_config
 
 SEED = 20261122
 #: The deciles of the walk-through's five real LSOAs.
@@ -150,24 +152,7 @@ def test_page_one_counts_where_people_are_and_names_a_place_with_none(evidence):
 
 
 def test_the_build_warns_of_a_system_place_with_no_people(tmp_path):
-    from toolkit.data import make_demo_system
-
-    system = make_demo_system(persons=2_000, seed=SEED)
-    people = system.persons.drop(columns=["imd_decile", "place"], errors="ignore")
-    areas = system.areas.drop(columns="geometry", errors="ignore").copy()
-    extra = areas.iloc[:2].copy()
-    extra["lsoa"] = ["E01099901", "E01099902"]
-    extra["place"] = "Eastbrook"
-    people.to_csv(tmp_path / "persons.csv", index=False)
-    pd.concat([areas, extra], ignore_index=True).to_csv(tmp_path / "areas.csv", index=False)
-    config = ReportConfig(
-        system_name="Test system",
-        persons=str(tmp_path / "persons.csv"),
-        areas=str(tmp_path / "areas.csv"),
-        seed=SEED,
-        shortlist_size=3,
-        system_places=[*sorted(areas["place"].unique()), "Eastbrook"],
-    )
+    config, areas = eastbrook_config(tmp_path)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         figures = compute_board_figures(config)

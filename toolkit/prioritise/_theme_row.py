@@ -317,7 +317,7 @@ def candidate_row(
     costed = math.isfinite(unit_cost)
     cohort_words = cohort_label or theme.cohort.replace("_", " ")
     if within == "core20":
-        where, where_label = f" in {CORE20_WORDS}", " (Core20)"
+        where, where_label = f" in {CORE20_WORDS}", " (England's most deprived fifth)"
         suffix = "/core20"
     elif within == "place":
         where, where_label = f" in {place}", f" ({place})"
