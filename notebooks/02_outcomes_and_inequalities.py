@@ -196,6 +196,11 @@ show_figure(gap_by_cause_chart(contributions, gap=gap["gap"].iloc[0], period=PER
 # Inequality is local. The same age-standardised rate for each neighbourhood (LSOA) and each
 # place (neighbourhoods dissolved into places), with admissions against those expected at the
 # least deprived decile's age-specific rates (100 = the same).
+#
+# Read from one row per person, these rates' 95% intervals allow for people admitted more
+# than once (a person's admissions are not independent events; see docs/methods.md), so they
+# are wider than those of the place table above, which the cube gives and which counts every
+# admission as independent. The rates themselves are the same.
 
 # %% tags=["nbval-check-output"]
 areas = area_indicators(persons, system.areas, events="emergency_admissions")

@@ -93,14 +93,9 @@ report.priorities_table(update)
 
 # %% [markdown]
 # ## 1. Each priority, period by period
-#
-# Each chart shows one measure of an agreed priority for the whole system, month by month (or
-# quarter by quarter, as its series runs). The solid line is the average; the dashed lines are
-# the process limits, within which the periods vary by chance alone. A point is coloured only
-# when a change is unlikely to be chance alone (a "special cause"): blue when things are
-# getting better, orange when they are getting worse, purple when no direction is better. The
-# circles at the top right say the same at a glance, and whether the ambition the board set
-# (the dash-dot line) will be met.
+
+# %% tags=["nbval-check-output"]
+report.charts_introduction(update)
 
 # %%
 for priority in update.agreed:

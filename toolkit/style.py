@@ -14,6 +14,7 @@ import numpy as np
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.text import Text
 
 #: NHS identity blues.
 NHS_DARK_BLUE: Final[str] = "#003087"
@@ -270,15 +271,38 @@ TITLE_SIZE: Final[int] = 12
 LABEL_SIZE: Final[int] = 10
 TICK_SIZE: Final[int] = 9
 
+#: Width, in inches, at which the board report prints a figure: its A4 column (the page less
+#: its margins and the notebook's padding, rounded down), which the report's print style
+#: sheet pins every chart to. A figure drawn this wide prints its text at the size it is set.
+PRINT_WIDTH: Final[float] = 6.7
 
-def new_figure(width: float, height: float) -> tuple[Figure, Axes]:
+#: Resolution of the board report's figures (dots per inch): sharp on paper at that width.
+PRINT_DPI: Final[int] = 150
+
+
+def new_figure(width: float, height: float, *, dpi: float = 100) -> tuple[Figure, Axes]:
     """Return a figure (``matplotlib.figure.Figure``, not pyplot) and its one axes.
 
     Made without pyplot so that making a figure in a notebook never draws it twice.
+
+    Parameters
+    ----------
+    width, height : float
+        Size of the figure in inches.
+    dpi : float
+        Resolution in dots per inch (100 by default; the board report's charts use
+        :data:`PRINT_DPI`).
+
+    Returns
+    -------
+    figure : matplotlib.figure.Figure
+        The figure, with constrained layout.
+    ax : matplotlib.axes.Axes
+        Its one axes.
     """
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    figure = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
     return figure, figure.add_subplot()
 
 
@@ -293,9 +317,15 @@ def tidy_axes(ax: Axes, *, grid_axis: str = "x") -> None:
     ax.set_axisbelow(True)
 
 
-def set_title(ax: Axes, title: str, subtitle: str | None = None) -> None:
-    """Title a chart on the left, with an optional second line (the period, the units)."""
-    ax.set_title(
+def set_title(ax: Axes, title: str, subtitle: str | None = None) -> Text:
+    """Title a chart on the left, with an optional second line (the period, the units).
+
+    Returns
+    -------
+    matplotlib.text.Text
+        The title.
+    """
+    return ax.set_title(
         title if subtitle is None else f"{title}\n{subtitle}",
         loc="left",
         fontsize=TITLE_SIZE,
@@ -328,6 +358,8 @@ __all__ = [
     "NHS_SEQUENTIAL_ANCHORS",
     "NHS_WARM_YELLOW",
     "NHS_WHITE",
+    "PRINT_DPI",
+    "PRINT_WIDTH",
     "TICK_SIZE",
     "TITLE_SIZE",
     "deprivation_colours",

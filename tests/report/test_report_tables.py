@@ -51,7 +51,8 @@ def test_board_table_formats_suppresses_and_marks_counts():
     # 4 is primary; 1,651 is the secondary (the zero cannot hide it); its share goes too.
     assert cells["% of people"].tolist() == ["88.0%", "[c]", "[c]", "0.0%", "100.0%"]
     assert cells["Cost"].tolist() == ["£1,234,567", "£2,000", "£987,654", "£0", "£2,224,221"]
-    assert cells["Rate per 1,000"].tolist() == ["1.2", "[x]", "2,345.7", "0.0", "[x]"]
+    # A rate of 100 or more is a whole number (fix-report): "2,346", not "2,345.7".
+    assert cells["Rate per 1,000"].tolist() == ["1.2", "[x]", "2,346", "0.0", "[x]"]
     assert any("[c] not shown to protect confidentiality" in note for note in table.notes)
     assert table.suppressed["reason"].tolist() == ["primary", "secondary"]
 

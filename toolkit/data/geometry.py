@@ -15,7 +15,14 @@ import numpy as np
 import pandas as pd
 
 from toolkit._words import listed
-from toolkit.data.problems import MAX_EXAMPLES, Problem, fail, raise_problems, row_problem
+from toolkit.data.problems import (
+    MAX_EXAMPLES,
+    Problem,
+    detail_problem,
+    fail,
+    raise_problems,
+    row_problem,
+)
 
 #: The coordinate reference system of the areas' geometry (British National Grid).
 AREAS_CRS: Final[str] = "EPSG:27700"
@@ -42,21 +49,8 @@ def _geometry_rows_problem(
     Like :func:`row_problem`, but the reasons (such as "Self-intersection[0.5 0.5]") are
     shown whole rather than quoted and shortened, and ``hint`` follows the rows.
     """
-    count = len(rows)
     shown = [f"row {row}: {detail}" for row, detail in zip(rows, details, strict=True)]
-    detail = listed(shown, most=MAX_EXAMPLES, final_and=False, sep="; ")
-    noun = "1 row" if count == 1 else f"{count:,} rows"
-    phrase = phrases[0] if count == 1 else phrases[1]
-    sentence = f"column 'geometry': {noun} {phrase} ({detail})."
-    if hint:
-        sentence += f" {hint}"
-    return Problem(
-        column="geometry",
-        check=check,
-        sentence=sentence,
-        failing_rows=count,
-        example_rows=tuple(int(row) for row in rows[:MAX_EXAMPLES]),
-    )
+    return detail_problem("geometry", check, phrases, rows, shown, advice=hint)
 
 
 def _polygonal_part(shape: Any) -> Any:

@@ -7,7 +7,7 @@ the persons whose LSOA did not match.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final, Literal
 
 import numpy as np
@@ -44,6 +44,16 @@ class JoinReport:
     unmatched_person_ids : tuple of str
         The ``person_id`` of every unmatched person (index labels if there is no
         ``person_id`` column).
+    differing : dict of str to int
+        For each joined column the persons table already had, how many matched persons
+        had a value (not blank) that differs from their LSOA's in the areas table: kept
+        with ``existing="fill"``, replaced with ``existing="replace"``. Empty when persons
+        had none of the columns.
+    blanked : dict of str to int
+        With ``existing="replace"``, for each such column, how many persons had a value
+        that became blank because their LSOA is blank or not in the areas table.
+    existing : {"raise", "replace", "fill"}
+        What was done with the persons' own values of the joined columns.
     """
 
     persons: int
@@ -52,6 +62,9 @@ class JoinReport:
     without_lsoa: int
     unmatched_lsoas: pd.DataFrame
     unmatched_person_ids: tuple[str, ...]
+    differing: dict[str, int] = field(default_factory=dict)
+    blanked: dict[str, int] = field(default_factory=dict)
+    existing: Existing = "raise"
 
     def to_frame(self) -> pd.DataFrame:
         """Return the counts as a tidy table: ``outcome``, ``persons``, ``share``.
@@ -94,6 +107,33 @@ class JoinReport:
                     " Most LSOAs did not match: check that both tables use the same LSOA "
                     "vintage (2011 codes for IoD2019, 2021 codes for IoD2025)."
                 )
+        differing = {name: count for name, count in self.differing.items() if count}
+        if differing:
+            counts = ", ".join(
+                f"{count:,} {'person' if count == 1 else 'persons'} in '{name}'"
+                for name, count in differing.items()
+            )
+            if self.existing == "fill":
+                text += (
+                    f" The persons' own values differ from their LSOA's in the areas table "
+                    f"({counts}) and were kept (existing='fill' fills only blanks): check "
+                    "that both tables use the same IMD edition, or pass existing='replace'."
+                )
+            else:
+                text += (
+                    f" The persons' own values differed from their LSOA's in the areas table "
+                    f"({counts}) and were replaced by the areas' (existing='replace')."
+                )
+        blanked = {name: count for name, count in self.blanked.items() if count}
+        if blanked:
+            counts = ", ".join(
+                f"{count:,} {'person' if count == 1 else 'persons'} in '{name}'"
+                for name, count in blanked.items()
+            )
+            text += (
+                f" Values the persons had were made blank because their LSOA is blank or not "
+                f"in the areas table ({counts}; existing='replace')."
+            )
         return text
 
     def __str__(self) -> str:
@@ -220,11 +260,17 @@ def join_persons_to_areas(
     unmatched = has_lsoa & ~matched
     take = np.where(matched, position, 0)
     added: dict[str, pd.Series] = {}
+    differing: dict[str, int] = {}
+    blanked: dict[str, int] = {}
     for column in columns:
         values = _as_nullable(areas[column].reset_index(drop=True))
         mapped = values.take(take).set_axis(persons.index).mask(~matched)
-        if column in persons.columns and existing == "fill":
-            mapped = persons[column].where(persons[column].notna(), mapped)
+        if column in persons.columns:
+            differing[column] = int(_differs(persons[column], mapped).sum())
+            if existing == "fill":
+                mapped = persons[column].where(persons[column].notna(), mapped)
+            else:
+                blanked[column] = int((persons[column].notna() & mapped.isna()).sum())
         added[column] = mapped
     joined = persons.assign(**added)
 
@@ -252,8 +298,29 @@ def join_persons_to_areas(
         without_lsoa=int((~has_lsoa).sum()),
         unmatched_lsoas=table,
         unmatched_person_ids=tuple(str(value) for value in ids[unmatched]),
+        differing=differing,
+        blanked=blanked,
+        existing=existing,
     )
     return joined, report
+
+
+def _differs(own: pd.Series, area: pd.Series) -> np.ndarray:
+    """Where both values are given and differ (numbers as numbers: 1 is 1.0)."""
+    both = (own.notna() & area.notna()).to_numpy()
+    left, right = own.to_numpy(dtype=object), area.to_numpy(dtype=object)
+    numeric = pd.to_numeric(pd.Series(left[both]), errors="coerce")
+    other = pd.to_numeric(pd.Series(right[both]), errors="coerce")
+    as_numbers = (numeric.notna() & other.notna()).to_numpy()
+    unequal = np.where(
+        as_numbers,
+        (numeric != other).to_numpy(),
+        pd.Series(left[both]).astype(str).str.strip().to_numpy()
+        != pd.Series(right[both]).astype(str).str.strip().to_numpy(),
+    )
+    result = np.zeros(len(own), dtype=bool)
+    result[np.flatnonzero(both)] = unequal
+    return result
 
 
 __all__ = ["JoinReport", "join_persons_to_areas"]

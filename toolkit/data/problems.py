@@ -100,6 +100,62 @@ def row_problem(
     )
 
 
+def detail_problem(
+    column: str | None,
+    check: str,
+    phrases: tuple[str, str],
+    rows: Sequence[int],
+    details: Sequence[str],
+    *,
+    noun: tuple[str, str] = ("row", "rows"),
+    advice: str = "",
+) -> Problem:
+    """Describe failures whose examples need words of their own ("row 5: ..., as row 3").
+
+    Like :func:`row_problem`, but each example is given as text, shown whole rather than
+    quoted and shortened: "column 'period': 2 rows repeat a period (row 5: ...; row 7: ...)."
+    followed by ``advice``. The series checks of :mod:`toolkit.monitor` and the geometry
+    checks of :mod:`toolkit.data.geometry` word their problems with it.
+
+    Parameters
+    ----------
+    column : str or None
+        The column at fault (``None`` for none: the sentence then names no column).
+    check : str
+        The check's name in the error's ``failures`` table.
+    phrases : tuple of str
+        What is wrong, for one failure and for several ("repeats ...", "repeat ...").
+    rows : sequence of int
+        Spreadsheet row numbers, one per failure, in the order to show.
+    details : sequence of str
+        The text shown for each failure (the first :data:`MAX_EXAMPLES` are shown).
+    noun : tuple of str, default ("row", "rows")
+        What is counted, singular and plural.
+    advice : str, default ""
+        A sentence that follows the examples (how to put it right).
+
+    Returns
+    -------
+    Problem
+        The problem, with its sentence, number of failing rows and example rows.
+    """
+    count = len(details)
+    shown = listed(details, most=MAX_EXAMPLES, final_and=False, sep="; ")
+    counted = f"1 {noun[0]}" if count == 1 else f"{count:,} {noun[1]}"
+    phrase = phrases[0] if count == 1 else phrases[1]
+    where = f"column '{column}': " if column else ""
+    sentence = f"{where}{counted} {phrase} ({shown})."
+    if advice:
+        sentence += f" {advice}"
+    return Problem(
+        column=column,
+        check=check,
+        sentence=sentence,
+        failing_rows=len(rows),
+        example_rows=tuple(int(row) for row in rows[:MAX_EXAMPLES]),
+    )
+
+
 def failures_table(problems: Sequence[Problem]) -> pd.DataFrame:
     """Return the problems as the error's ``failures`` table (one row per column and check)."""
     return pd.DataFrame(
@@ -167,6 +223,7 @@ __all__ = [
     "MAX_EXAMPLES",
     "ROWS_NUMBERED",
     "Problem",
+    "detail_problem",
     "fail",
     "failures_table",
     "raise_problems",

@@ -379,7 +379,8 @@ def make_demo_system(
     DemoSystem
         The persons (``pandas.DataFrame``), the areas (``geopandas.GeoDataFrame``), the
         system boundary, its name and the seed. With ``areas``, the areas returned are a
-        copy of those given, their real ``population`` kept (it is not replaced by the
+        copy of those given (a ``pandas.DataFrame`` when they have no boundaries, and then
+        no system boundary), their real ``population`` kept (it is not replaced by the
         number of persons generated, which may be far smaller); only a table with no
         ``population`` column gains one, the persons generated in each LSOA.
 

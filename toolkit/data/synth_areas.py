@@ -7,6 +7,7 @@ the caller's own areas instead, for :func:`toolkit.data.synth.make_demo_system`.
 
 from __future__ import annotations
 
+import difflib
 import heapq
 import warnings
 from typing import Any, Final
@@ -42,14 +43,13 @@ def _rows(mask: np.ndarray) -> str:
     rows = np.flatnonzero(mask)
     shown = listed(rows[:5].tolist(), total=len(rows), final_and=False)
     plural = "s" if len(rows) > 1 else ""
-    return f"the row{plural} at position{plural} {shown}"
+    return f"the row{plural} at position{plural} {shown} (counting the table's rows from 0)"
 
 
 def _whole_column(
-    areas: pd.DataFrame, column: str, function: str, low: int, high: int | None
+    areas: pd.DataFrame, column: str, where: str, low: int, high: int | None
 ) -> np.ndarray:
     """Return a given areas column as int64, or say plainly which rows are not usable."""
-    where = f"The 'areas' table given to {function}"
     values = pd.to_numeric(areas[column], errors="coerce").to_numpy(np.float64, na_value=np.nan)
     blank = np.isnan(values)
     if blank.any():
@@ -60,7 +60,7 @@ def _whole_column(
     if bad.any():
         bounds = f"{low} to {high}" if high is not None else f"{low} or more"
         raise ValueError(
-            f"{where} has a {column} that is not a whole number {bounds} in {_rows(bad)}."
+            f"{where} has a value of {column} that is not a whole number {bounds} in {_rows(bad)}."
         )
     return values.astype(np.int64)
 
@@ -85,10 +85,17 @@ def given_areas(areas: Any, persons: int, function: str) -> tuple[pd.DataFrame, 
     )
     missing = [column for column in GIVEN_AREA_COLUMNS if column not in areas.columns]
     if missing:
+        others = [str(name) for name in areas.columns if name not in GIVEN_AREA_COLUMNS]
+        hints = [
+            f"'{close[0]}' may be '{column}' misspelt"
+            for column in missing
+            if (close := difflib.get_close_matches(column, others, n=1, cutoff=0.6))
+        ]
+        hint = f" ({'; '.join(hints)})" if hints else ""
         raise ValueError(
-            f"{where} has no {', '.join(missing)} column{'s' if len(missing) > 1 else ''}: "
-            f"it needs {', '.join(GIVEN_AREA_COLUMNS)} (and population, to share the persons "
-            "out). Read your file with toolkit.data.read_areas."
+            f"{where} has no {', '.join(missing)} column{'s' if len(missing) > 1 else ''}"
+            f"{hint}: it needs {', '.join(GIVEN_AREA_COLUMNS)} (and population, to share the "
+            "persons out). Read your file with toolkit.data.read_areas."
         )
     if len(areas) == 0:
         raise ValueError(f"{where} has no rows: give at least one LSOA.")
@@ -103,11 +110,11 @@ def given_areas(areas: Any, persons: int, function: str) -> tuple[pd.DataFrame, 
             f"{where} has the same lsoa more than once, in {_rows(duplicated)}: "
             "give one row per LSOA."
         )
-    _whole_column(areas, "imd_decile", function, 1, 10)
+    _whole_column(areas, "imd_decile", where, 1, 10)
     table = areas.copy()
     # A population column with no value at all is no population: equal shares, as without.
     if "population" in areas.columns and not areas["population"].isna().all():
-        population = _whole_column(areas, "population", function, 0, None)
+        population = _whole_column(areas, "population", where, 0, None)
         if population.sum() == 0:
             raise ValueError(
                 f"{where} has a population of 0 in every LSOA: persons cannot be shared "

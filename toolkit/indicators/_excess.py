@@ -9,6 +9,7 @@ quantile (or of the best two) by indirect standardisation, costs the excess, and
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from numbers import Integral
 from typing import Any, Literal
 
 import numpy as np
@@ -17,6 +18,7 @@ import pandas as pd
 from toolkit._params import (
     CONFIDENCE,
     NON_NEGATIVE,
+    Interval,
     StrOptions,
     check_columns_exist,
     validate_params,
@@ -24,6 +26,7 @@ from toolkit._params import (
 from toolkit.indicators import _frames as v
 from toolkit.indicators._age_bands import resolve_standard
 from toolkit.indicators._deprivation import CUBE, REFERENCES, STANDARD, Reference, deprivation_rows
+from toolkit.indicators._rate_columns import DSR_MINIMUM_EVENTS
 from toolkit.indicators._simulation import REPS, SEEDS, order_statistics, resolve_seed
 
 Level = Literal["quantile", "total"]
@@ -40,6 +43,7 @@ Level = Literal["quantile", "total"]
         "confidence": [*CONFIDENCE, None],
         "reps": REPS,
         "seed": SEEDS,
+        "min_reference_events": [Interval(Integral, 0, None, closed="left")],
     },
     renamed={"cube": "data"},
 )
@@ -59,6 +63,7 @@ def excess_events(
     confidence: float | Sequence[float] | None = None,
     reps: int = 100_000,
     seed: int | None = None,
+    min_reference_events: int = DSR_MINIMUM_EVENTS,
 ) -> pd.DataFrame:
     """Events (and cost) in excess of what the least deprived decile's rates would give.
 
@@ -105,6 +110,12 @@ def excess_events(
         Seed of the ``numpy.random.Generator`` for the limits. ``None`` draws a fresh
         seed from the operating system; either way the seed used is recorded in the
         ``seed`` column. Used with ``confidence``.
+    min_reference_events : int, default 10
+        The excess of a group is not published (``expected``, ``excess``, their costs and
+        limits are NaN, and ``note`` says why) when its reference quantile(s) have fewer
+        events than this, as a directly standardised rate with fewer than 10 events is
+        not: rates resting on so few events are too uncertain to hold every quantile to.
+        0 publishes every excess.
 
     Returns
     -------
@@ -118,13 +129,14 @@ def excess_events(
         With ``level="total"``: per ``by`` group ``events``, ``expected``,
         ``excess_net`` (the sum over quantiles, negatives included), ``excess_positive``
         (the sum of the positive parts: events that would not occur if no quantile did
-        worse than the reference), the same two for cost, and the reference columns.
+        worse than the reference), the same two for cost, the reference columns and
+        ``note`` (empty, or why the excess is not published).
 
         With ``confidence``, each of ``excess``, ``excess_cost``, ``excess_net``,
         ``excess_positive``, ``excess_cost_net`` and ``excess_cost_positive`` present is
         followed by its limits (``excess_lower_95``, ``excess_upper_95``, one pair per
         level: ``_99_8`` for 0.998, ...), and ``confidence``, ``reps`` and ``seed``
-        columns are added before ``note`` (at the end for ``level="total"``).
+        columns are added before ``note``.
 
     Notes
     -----
@@ -212,6 +224,9 @@ def excess_events(
     ref_events = (observed * chosen[:, :, None]).sum(1)
     ref_population = (at_risk * chosen[:, :, None]).sum(1)
     has_reference = ref_population > 0
+    ref_total = ref_events.sum(1)
+    # Too few events in the reference to hold every quantile to its rates: not published.
+    unpublished = ref_total < min_reference_events
     with np.errstate(divide="ignore", invalid="ignore"):
         ref_rate = np.where(
             has_reference, ref_events / np.where(has_reference, ref_population, 1), 0
@@ -234,6 +249,9 @@ def excess_events(
     else:
         per_event = np.full((n_groups, n_q), np.nan)
     excess_cost = excess * per_event
+    expected = np.where(unpublished[:, None], np.nan, expected)
+    excess = np.where(unpublished[:, None], np.nan, excess)
+    excess_cost = np.where(unpublished[:, None], np.nan, excess_cost)
     reference_labels = [", ".join(str(q) for q in q_values[chosen[g]]) for g in range(n_groups)]
     limits: dict[str, np.ndarray] = {}
     failed = np.zeros(n_groups, dtype=bool)
@@ -249,6 +267,14 @@ def excess_events(
             reps=reps,
             seed=seed,
         )
+        for name, values in limits.items():
+            limits[name] = np.where(
+                unpublished if values.ndim == 1 else unpublished[:, None], np.nan, values
+            )
+    unpublished_notes = [
+        _not_published_note(ref_total[g], min_reference_events) if unpublished[g] else ""
+        for g in range(n_groups)
+    ]
 
     def add_limits(columns: dict[str, Any], name: str, index: Any) -> None:
         if levels is None:
@@ -287,6 +313,13 @@ def excess_events(
                 ),
                 notes,
             )
+        if unpublished.any():
+            reason = np.asarray([unpublished_notes[g] for g in g_index], dtype=object)
+            notes = np.where(
+                reason == "",
+                notes,
+                np.where(notes == "", reason, reason + "; " + np.asarray(notes, dtype=object)),
+            )
         index = (g_index, q_index)
         columns: dict[str, Any] = {
             quantile_column: q_values[q_index],
@@ -321,16 +354,29 @@ def excess_events(
         cost_masked = np.where(present, excess_cost, 0.0)
         columns["excess_cost_net"] = cost_masked.sum(1)
         add_limits(columns, "excess_cost_net", every)
-        columns["excess_cost_positive"] = np.where(cost_masked > 0, cost_masked, 0.0).sum(1)
+        columns["excess_cost_positive"] = np.where(
+            unpublished, np.nan, np.where(cost_masked > 0, cost_masked, 0.0).sum(1)
+        )
         add_limits(columns, "excess_cost_positive", every)
     columns["reference"] = reference
     columns["reference_quantiles"] = reference_labels
     columns["bands_without_reference"] = without.sum(1)
     add_settings(columns)
+    columns["note"] = unpublished_notes
     return v.result_frame(groups.keys, columns)
 
 
 _NOTE_NO_LIMITS = "limits not calculated (the simulation failed for this group)"
+
+
+def _not_published_note(reference_events: float, minimum: int) -> str:
+    """Say why a group's excess is not published: its reference has too few events."""
+    return (
+        f"excess not published: the reference has {reference_events:,.0f} events, fewer than "
+        f"{minimum}, too few to compare with"
+    )
+
+
 #: Entropy mixed into the seed so the excess draws are not the SII's draws.
 _EXCESS_STREAM = 0x657863
 

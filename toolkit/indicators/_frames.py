@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -44,6 +44,7 @@ __all__ = [
     "group_rows",
     "limit_columns",
     "numeric_column",
+    "raise_rows_error",
     "refuse_rows",
     "result_frame",
     "rows_text",
@@ -205,6 +206,18 @@ def refuse_rows(
     rows = rows + FIRST_DATA_ROW
     head, placeholder, tail = message.rpartition("{rows}")
     sentence = f"{head}{rows_text(rows.tolist())}{tail}" if placeholder else message
+    raise_rows_error(sentence, rows, column=column, check=check)
+
+
+def raise_rows_error(
+    sentence: str, rows: np.ndarray, *, column: str | None, check: str
+) -> NoReturn:
+    """Raise the :class:`~toolkit.errors.DataContractError` of one check failed by some rows.
+
+    The error's message is ``sentence`` followed by how the rows are numbered, and its
+    ``failures`` table holds one row for the check: ``column``, ``check``, the number of
+    ``rows`` (spreadsheet row numbers, sorted) and the first of them as examples.
+    """
     problem = Problem(
         column=column,
         check=check,

@@ -76,10 +76,12 @@ class DeprivationProfile:
         saying why (the SII needs 5 or more), the rest of the profile as usual.
     excess : pandas.DataFrame
         Excess events by decile (:func:`excess_events`), with simulated limits
-        (``excess_lower_95``, ``excess_upper_95``, ...).
+        (``excess_lower_95``, ``excess_upper_95``, ...). When the reference decile has
+        fewer than 10 events the excess is not published: NaN, with a ``note`` saying why
+        (and ``summary()`` says so instead of giving a figure).
     excess_total : pandas.DataFrame
         One row of totals (``excess_net``, ``excess_positive``, ...), each with its
-        simulated limits (``excess_positive_lower_95``, ...).
+        simulated limits (``excess_positive_lower_95``, ...), and ``note``.
     core20 : pandas.DataFrame
         One row from :func:`core20_share`.
     multiplier : float
@@ -158,6 +160,7 @@ class DeprivationProfile:
             "excess_high": total.get(f"excess_positive_upper_{label}", np.nan),
             "cost_low": total.get(f"excess_cost_positive_lower_{label}", np.nan),
             "cost_high": total.get(f"excess_cost_positive_upper_{label}", np.nan),
+            "excess_note": str(total.get("note", "") or ""),
             "gap": None if self.gap is None else self.gap.iloc[0],
             "label": label,
         }
@@ -209,7 +212,12 @@ class DeprivationProfile:
             f"{n['reference']}: {n['excess_positive']:,.0f} ({_interval(n, 'excess', level)}"
             f"sum over deciles above the reference; net {n['excess_net']:,.0f})"
         )
-        if not np.isnan(n["cost_positive"]):
+        if not np.isfinite(n["excess_positive"]):
+            excess = (
+                f"Excess {self.label} against the age-specific rates of decile "
+                f"{n['reference']}: not published ({_excess_note(n)})"
+            )
+        elif not np.isnan(n["cost_positive"]):
             excess += (
                 f", costing £{n['cost_positive']:,.0f} ({_interval(n, 'cost', level, '£')}"
                 f"net £{n['cost_net']:,.0f})"
@@ -249,7 +257,12 @@ class DeprivationProfile:
             f"{n['excess_positive']:,.0f} ({_interval(n, 'excess', n['level'])}"
             f"net {n['excess_net']:,.0f})"
         )
-        if not np.isnan(n["cost_positive"]):
+        if not np.isfinite(n["excess_positive"]):
+            excess = (
+                f"<p><b>Excess</b> {html.escape(self.label)} against decile {n['reference']}: "
+                f"not published ({html.escape(_excess_note(n))})"
+            )
+        elif not np.isnan(n["cost_positive"]):
             cost_limits = _interval(n, "cost", n["level"], "£").removesuffix("; ")
             excess += f", £{n['cost_positive']:,.0f}" + (f" ({cost_limits})" if cost_limits else "")
         excess += "</p>"
@@ -397,6 +410,12 @@ def _interval(numbers: dict[str, Any], name: str, level: str, unit: str = "") ->
     if not (np.isfinite(low) and np.isfinite(high)):
         return ""
     return f"{level}% CI {unit}{low:,.0f} to {unit}{high:,.0f}; "
+
+
+def _excess_note(numbers: dict[str, Any]) -> str:
+    """Return why the excess is not published, without the note's own lead-in."""
+    note = numbers["excess_note"].removeprefix("excess not published: ")
+    return note or "the reference decile's rates could not be used"
 
 
 def _gap_text(numbers: dict[str, Any], per: str) -> str:

@@ -18,6 +18,7 @@ import pandas as pd
 from toolkit._words import listed
 from toolkit.data.columns import column_problems
 from toolkit.data.problems import MAX_EXAMPLES, Problem, row_problem, show_value
+from toolkit.data.problems import detail_problem as _detail_problem
 from toolkit.data.schemas import ColumnRule, blank_mask, default_text, to_number, to_text
 from toolkit.monitor._periods import _FREQUENCY_NOUNS, _PERIOD_FORMATS, FREQUENCIES, _read_periods
 
@@ -75,39 +76,6 @@ _NUMBER_COLUMNS: Final[tuple[str, ...]] = ("numerator", "denominator", "value", 
 # ---------------------------------------------------------------------------------------------
 # Problems
 # ---------------------------------------------------------------------------------------------
-
-
-def _detail_problem(
-    column: str | None,
-    check: str,
-    phrases: tuple[str, str],
-    rows: Sequence[int],
-    details: Sequence[str],
-    *,
-    noun: tuple[str, str] = ("row", "rows"),
-    advice: str = "",
-) -> Problem:
-    """Describe failures whose examples need words of their own ("row 5: ..., as row 3").
-
-    Like :func:`toolkit.data.problems.row_problem`, but each example is given as text. ``rows`` are
-    spreadsheet row numbers (one per failure, in the order to show), ``details`` the text
-    shown for each.
-    """
-    count = len(details)
-    shown = listed(details, most=MAX_EXAMPLES, final_and=False, sep="; ")
-    counted = f"1 {noun[0]}" if count == 1 else f"{count:,} {noun[1]}"
-    phrase = phrases[0] if count == 1 else phrases[1]
-    where = f"column '{column}': " if column else ""
-    sentence = f"{where}{counted} {phrase} ({shown})."
-    if advice:
-        sentence += f" {advice}"
-    return Problem(
-        column=column,
-        check=check,
-        sentence=sentence,
-        failing_rows=len(rows),
-        example_rows=tuple(int(row) for row in rows[:MAX_EXAMPLES]),
-    )
 
 
 def _rows_text(rows: Sequence[int]) -> str:

@@ -385,7 +385,7 @@ def _period_rows_problem(
     detail : callable
         Takes the values of ``columns`` in one row and returns what follows "row N: ".
     check, phrases, advice : str, tuple of str, str
-        As for :func:`toolkit.monitor._series_checks._detail_problem`.
+        As for :func:`toolkit.data.problems.detail_problem`.
 
     Returns
     -------

@@ -16,13 +16,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit._words import listed
-from toolkit.data.problems import (
-    FIRST_DATA_ROW,
-    MAX_EXAMPLES,
-    ROWS_NUMBERED,
-    Problem,
-    failures_table,
-)
+from toolkit.data.problems import FIRST_DATA_ROW
 from toolkit.errors import DataContractError
 from toolkit.indicators import _frames as v
 
@@ -82,16 +76,7 @@ def _check_duplicates(
         "row per period; sum or deduplicate the rows first, or add the column that tells "
         "them apart to 'by'."
     )
-    problem = Problem(
-        column=period,
-        check="one_row_per_period",
-        sentence=sentence,
-        failing_rows=len(rows),
-        example_rows=tuple(int(row) for row in rows[:MAX_EXAMPLES]),
-    )
-    raise DataContractError(
-        f"{sentence} {ROWS_NUMBERED}", failures=failures_table([problem]), source=None
-    )
+    v.raise_rows_error(sentence, rows, column=period, check="one_row_per_period")
 
 
 def _series_targets(

@@ -121,6 +121,10 @@ TARGET_COLOUR = NHS_DARK_PINK
 
 #: Size of an icon in points.
 _BADGE = 44.0
+#: Figures narrower than this (inches) have their legend under the chart, not beside it.
+_NARROW = 8.0
+#: Said over the icons: they read the chart's latest points, not the whole series.
+_ICONS_HEADING = "At the latest point"
 
 # --------------------------------------------------------------------------------------------
 # Drawing
@@ -150,14 +154,19 @@ def _board_number_formatter() -> Formatter:
     return BoardNumberFormatter()
 
 
-def _date_axis(ax: Axes, times: pd.DatetimeIndex) -> None:
-    """Ticks on the x axis at months (April first, the NHS year), labelled "Mar 2025"."""
+def _date_axis(ax: Axes, times: pd.DatetimeIndex, width: float = 10.0) -> None:
+    """Ticks on the x axis at months (April first, the NHS year), labelled "Mar 2025".
+
+    A figure narrower than 10 inches gets fewer ticks, as if its months were spread wider,
+    so that the labels do not run into each other.
+    """
     import matplotlib.dates as mdates
     from matplotlib.ticker import FuncFormatter
 
     start, end = times.min(), times.max()
-    months = (end.year - start.year) * 12 + end.month - start.month
-    if months < 4:
+    span = (end.year - start.year) * 12 + end.month - start.month
+    months = span * max(1.0, 10.0 / width)
+    if span < 4:
         ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=7))
         ax.xaxis.set_major_formatter(
             FuncFormatter(
@@ -256,7 +265,7 @@ def _badge(
 
 def _draw_icons(ax: Axes, row: Mapping[str, Any]) -> None:
     """Draw the variation and (with a target) assurance icons beside the top right corner."""
-    from matplotlib.offsetbox import AnchoredOffsetbox, HPacker
+    from matplotlib.offsetbox import AnchoredOffsetbox, HPacker, TextArea, VPacker
 
     labels = icon_labels(row)
     variation = _VARIATIONS[str(row.get("variation"))]
@@ -281,9 +290,19 @@ def _draw_icons(ax: Axes, row: Mapping[str, Any]) -> None:
                 gid="spc-icon-assurance",
             )
         )
+    # The icons read the latest points: said over them, so that earlier coloured points on
+    # the chart do not read as contradicting "No sign of change".
+    heading = TextArea(
+        _ICONS_HEADING, textprops={"fontsize": 10, "color": NHS_DARK_GREY, "weight": "bold"}
+    )
     box = AnchoredOffsetbox(
         loc="upper left",
-        child=HPacker(children=badges, align="top", pad=0, sep=8),
+        child=VPacker(
+            children=[heading, HPacker(children=badges, align="top", pad=0, sep=8)],
+            align="left",
+            pad=0,
+            sep=4,
+        ),
         pad=0,
         borderpad=0,
         frameon=False,
@@ -326,7 +345,8 @@ def spc_chart(
     point says; the mean (solid) and the process limits (dashed) are drawn for each baseline
     segment separately, with a break where the limits were recalculated; the target, if any,
     is a dash-dot line. With a summary, the variation and assurance icons stand at the top
-    right with a caption each, above the legend.
+    right under "At the latest point" (they read the latest points, not the whole series),
+    with a caption each, above the legend.
 
     Parameters
     ----------
@@ -350,9 +370,12 @@ def spc_chart(
     target_label : str
         The target line's legend entry ("Ambition", as the quarterly update calls it). A
         ``trajectory`` column in ``data``, when present, is drawn as a dotted line: the
-        path agreed towards the target.
+        path agreed towards the target (neither drawn nor in the legend when it has fewer
+        than two values on the chart, as when it starts at the last point).
     width, height : float
-        Size of a new figure in inches.
+        Size of a new figure in inches. A new figure narrower than 8 inches (drawn at a
+        printed column's width) has its legend under the chart, in two columns, and fewer
+        ticks on its time axis.
 
     Returns
     -------
@@ -368,6 +391,7 @@ def spc_chart(
     """
     table, frequency = _prepare(data, "spc_chart")
     row = None if summary is None else _summary_row(summary, "spc_chart")
+    own_figure = ax is None
     if ax is None:
         figure, ax = _new_figure(width, height)
     else:
@@ -452,7 +476,9 @@ def spc_chart(
     if "trajectory" in table.columns:
         path = _floats(table["trajectory"])
         drawn = np.isfinite(path)
-        if drawn.any():
+        # A path that starts at the last point (no fixed baseline) is one point: no line to
+        # see, so none is drawn or named in the legend.
+        if drawn.sum() >= 2:
             (line,) = ax.plot(
                 x[drawn],
                 path[drawn],
@@ -467,7 +493,7 @@ def spc_chart(
 
     ax.set_ylabel(value_label, fontsize=_LABEL_SIZE)
     ax.set_xlabel(frequency.noun, fontsize=_LABEL_SIZE)
-    _date_axis(ax, pd.DatetimeIndex(table["_x"]))
+    _date_axis(ax, pd.DatetimeIndex(table["_x"]), figure.get_figwidth())
     ax.yaxis.set_major_formatter(_board_number_formatter())
     _tidy_axes(ax, grid_axis="y")
 
@@ -496,18 +522,31 @@ def spc_chart(
         if direction:
             parts.append(direction.lower())
     period_line = "; ".join(parts)
+    if own_figure and width < _NARROW:  # kept within a printed column's width
+        period_line = "\n".join(textwrap.wrap(period_line, 64))
     _title(ax, title, period_line if subtitle is None else f"{period_line}\n{subtitle}")
 
     if row is not None:
         _draw_icons(ax, row)
-    legend = ax.legend(
-        handles=handles,
-        loc="lower left" if row is not None else "upper left",
-        bbox_to_anchor=(1.03, 0.0 if row is not None else 1.0),
-        borderaxespad=0,
-        frameon=False,
-        fontsize=_TICK_SIZE,
-    )
+    if own_figure and width < _NARROW:
+        # Drawn at a printed column's width: the legend goes under the chart, in two
+        # columns, leaving the right-hand side to the icons and the width to the points.
+        legend = figure.legend(
+            handles=handles,
+            loc="outside lower left",
+            ncols=2,
+            frameon=False,
+            fontsize=_TICK_SIZE,
+        )
+    else:
+        legend = ax.legend(
+            handles=handles,
+            loc="lower left" if row is not None else "upper left",
+            bbox_to_anchor=(1.03, 0.0 if row is not None else 1.0),
+            borderaxespad=0,
+            frameon=False,
+            fontsize=_TICK_SIZE,
+        )
     legend.set_gid("spc-legend")
     return figure
 

@@ -1,9 +1,10 @@
 """What moved: the evidence rerun on newer data, compared with the answer the board agreed.
 
 A living strategy reruns the prioritisation when the data change and shows which priorities
-would now enter or leave the shortlist. :func:`what_moved` compares two
-:class:`toolkit.prioritise.Prioritisation` results candidate by candidate; it computes no
-score of its own (both results were scored by :mod:`toolkit.prioritise`).
+would now enter or leave the shortlist, and which could not be measured on the newer data.
+:func:`what_moved` compares two :class:`toolkit.prioritise.Prioritisation` results
+candidate by candidate; it computes no score of its own (both results were scored by
+:mod:`toolkit.prioritise`).
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from toolkit._params import InstanceOf, SequenceOf, validate_params
 from toolkit.prioritise.result import Prioritisation
 
 #: The ``change`` of each candidate, in the order :func:`what_moved` lists them.
-CHANGES: Final[tuple[str, ...]] = ("entered", "left", "stayed", "outside")
+CHANGES: Final[tuple[str, ...]] = ("entered", "left", "unmeasured", "stayed", "outside")
 
 #: What each change means, in words a resident reads.
 CHANGE_WORDS: Final[dict[str, str]] = {
     "entered": "would now join the shortlist",
     "left": "would now leave the shortlist",
+    "unmeasured": "could not be measured on the newer data",
     "stayed": "stays on the shortlist",
     "outside": "stays off the shortlist",
 }
@@ -45,10 +47,29 @@ def _ranks(result: Prioritisation, suffix: str) -> pd.DataFrame:
     return frame
 
 
+def _not_measured(after: Prioritisation) -> pd.DataFrame:
+    """Return the themes the newer data could not measure, with their label and reason."""
+    excluded = after.excluded
+    if not len(excluded) or "theme" not in excluded.columns:
+        return pd.DataFrame({"candidate": [], "label": [], "reason": []}, dtype=object)
+    return pd.DataFrame(
+        {
+            "candidate": excluded["theme"].astype(str).to_numpy(),
+            "label": excluded.get("label", excluded["theme"]).astype(str).to_numpy(),
+            "reason": excluded.get("reason", pd.Series("", index=excluded.index))
+            .fillna("")
+            .astype(str)
+            .to_numpy(),
+        }
+    ).drop_duplicates("candidate")
+
+
 def _agreed_list(agreed: Sequence[str], after: Prioritisation) -> pd.DataFrame:
     """Return the agreed shortlist as ranks 1, 2, ... (no scores: agreed, not scored here)."""
     ids = [str(item) for item in agreed]
-    labels = dict(
+    missing = _not_measured(after)
+    labels = dict(zip(missing["candidate"], missing["label"], strict=True))
+    labels.update(
         zip(after.candidates["candidate"].astype(str), after.candidates["label"], strict=True)
     )
     return pd.DataFrame(
@@ -90,8 +111,12 @@ def what_moved(before: Prioritisation | Sequence[str], after: Prioritisation) ->
         when both have it), ``rank_before``, ``rank_after`` (missing where a candidate
         could not be measured on that data), ``score_before``, ``score_after`` (0 to
         100), ``shortlisted_before``, ``shortlisted_after``, ``rank_change`` (positive when
-        it moved up) and ``change``: ``"entered"`` (would now join the shortlist),
-        ``"left"`` (would now leave it), ``"stayed"`` or ``"outside"``. Rows are in that
+        it moved up), ``change``: ``"entered"`` (would now join the shortlist),
+        ``"left"`` (measured on the newer data, it would now leave it), ``"unmeasured"``
+        (on the agreed shortlist, but not measured on the newer data, so the rerun cannot
+        say whether it would stay), ``"stayed"`` or ``"outside"``, and ``reason_after``:
+        why a candidate was not measured on the newer data (the newer result's
+        ``excluded`` reason, "" where it was measured or none is given). Rows are in that
         order of change, then by the newer rank.
 
     Raises
@@ -118,15 +143,24 @@ def what_moved(before: Prioritisation | Sequence[str], after: Prioritisation) ->
     for column in ("shortlisted_before", "shortlisted_after"):
         merged[column] = merged[column].astype("boolean").fillna(False).astype(bool)
     was, now = merged["shortlisted_before"], merged["shortlisted_after"]
+    measured = merged["rank_after"].notna().to_numpy(dtype=bool)
     merged["change"] = np.select(
-        [~was & now, was & ~now, was & now], ["entered", "left", "stayed"], default="outside"
+        [~was & now, was & ~now & measured, was & ~now, was & now],
+        ["entered", "left", "unmeasured", "stayed"],
+        default="outside",
     )
+    missing = _not_measured(after)
+    reasons = dict(zip(missing["candidate"], missing["reason"], strict=True))
+    merged["reason_after"] = [
+        "" if known else reasons.get(item, "")
+        for item, known in zip(merged["candidate"], measured, strict=True)
+    ]
     merged["rank_change"] = merged["rank_before"] - merged["rank_after"]
     merged["_order"] = merged["change"].map({change: i for i, change in enumerate(CHANGES)})
     merged = merged.sort_values(["_order", "rank_after", "rank_before"], na_position="last")
     columns = [
         "candidate", "label", "rank_before", "rank_after", "score_before", "score_after",
-        "shortlisted_before", "shortlisted_after", "rank_change", "change",
+        "shortlisted_before", "shortlisted_after", "rank_change", "change", "reason_after",
     ]  # fmt: skip
     return merged[columns].reset_index(drop=True)
 

@@ -222,7 +222,7 @@ FIX_AFTER = [Interval(numbers.Integral, MINIMUM_FIX_AFTER, None, closed="left"),
         "value": ["column"],
         "period": ["column"],
         "by": ["columns", None],
-        "improvement": [StrOptions(_IMPROVEMENTS)],
+        "improvement": [StrOptions(_IMPROVEMENTS), None],
         "target": [Interval(numbers.Real, None, None, closed="neither"), "column", None],
         "fix_after": FIX_AFTER,
         # periods of the same kind as the period column: checked against the data
@@ -236,7 +236,7 @@ def spc(
     value: str = "value",
     period: str = "period",
     by: str | Sequence[str] | None = None,
-    improvement: Improvement = "increase",
+    improvement: Improvement | None = None,
     target: float | str | None = None,
     fix_after: int | None = None,
     rebase: Sequence | Mapping | None = None,
@@ -255,8 +255,11 @@ def spc(
         Each series may have each period once.
     by : str or list of str, optional
         Columns naming a series; ``None`` charts the whole frame as one series.
-    improvement : {"increase", "decrease", "neutral"}, default "increase"
-        Which direction is better; ``"neutral"`` labels special causes high or low.
+    improvement : {"increase", "decrease", "neutral"}, optional
+        Which direction is better; ``"neutral"`` labels special causes high or low. By
+        default the direction the data's own ``improvement`` column gives (as
+        :func:`toolkit.monitor.read_series` keeps it), else ``"increase"``. Given, and
+        the column says otherwise, the argument is used, with a warning.
     target : float or str, optional
         A target for every series, or the name of a column holding each series' target
         (the same on every row of a series; missing for a series without one).
@@ -338,6 +341,7 @@ def spc(
                 f"The '{param}' parameter of {func} names the column {name!r}, which the "
                 "output uses for its own results. Rename it first."
             )
+    improvement = _resolve_improvement(data, improvement, [value, period, *by_columns], func)
     direction = _IMPROVEMENTS[improvement]
     screen = bool(screen_outliers)
     if fix_after is not None:
@@ -465,6 +469,51 @@ def spc(
         _points=frame,
         _summary=summary,
     )
+
+
+def _resolve_improvement(
+    data: pd.DataFrame, improvement: Improvement | None, used: list[str], func: str
+) -> Improvement:
+    """Return the direction of improvement: the argument, else the data's own column.
+
+    A series file says which direction is better in its ``improvement`` column
+    (:func:`toolkit.monitor.read_series` keeps it); charting it the other way round
+    would call a real improvement a concern, so the column is read when the argument is
+    not given, and a disagreeing argument is warned about.
+    """
+    column = "improvement"
+    said: list[str] = []
+    if column in data.columns and column not in used:
+        said = sorted({str(text).strip().lower() for text in data[column].dropna()} - {""})
+    if improvement is not None:
+        if said and said != [improvement]:
+            warn(
+                f"{func}: improvement={improvement!r} was given, but the data's "
+                f"'improvement' column says {listed(said, quote=True, last_sep=' or ')}; "
+                f"the charts take {improvement!r}.",
+                SPCWarning,
+                stacklevel=3,
+            )
+        return improvement
+    if not said:
+        return "increase"
+    unknown = [text for text in said if text not in _IMPROVEMENTS]
+    if unknown:
+        raise ValueError(
+            f"The 'improvement' column of the data given to {func} holds "
+            f"{listed(unknown, quote=True)}, which is not 'increase', "
+            "'decrease' or 'neutral'. Correct the column, or give the 'improvement' "
+            "parameter."
+        )
+    if len(said) > 1:
+        raise ValueError(
+            f"The 'improvement' column of the data given to {func} holds more than one "
+            f"direction ({listed(said, quote=True)}); {func} charts every series "
+            "with one direction. Chart each direction in a call of its own (give "
+            "'improvement'), or use toolkit.monitor.follow_priorities, which reads each "
+            "series' own."
+        )
+    return said[0]  # type: ignore[return-value]
 
 
 def _warn_missing(codes: np.ndarray, groups: v.Groups, value: str, func: str) -> None:

@@ -150,7 +150,7 @@ def _draw_map(
             xytext=(0, -12),
             textcoords="offset points",
             va="top",
-            fontsize=7,
+            fontsize=8,
             color=NHS_MID_GREY,
             wrap=True,
         )

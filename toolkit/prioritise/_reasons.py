@@ -30,7 +30,10 @@ def format_margin(value: float, scale: float = 1.0) -> str:
     """
     if scale != 1.0:
         points = value * scale
-        return f"{points:.0f} points" if abs(points) >= 1 else f"{points:.1f} points"
+        if abs(points) < 1:
+            return f"{points:.1f} points"
+        shown = f"{points:.0f}"
+        return f"{shown} point" if shown in ("1", "-1") else f"{shown} points"
     return f"{value:.2f}" if abs(value) >= 0.01 else f"{value:.2g}"
 
 

@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from toolkit._words import capitalised, lower_first
@@ -44,6 +45,19 @@ NO_CAUSES_NOTE = (
     "The theme names no cause of death that it tackles, so its share of the gap in life "
     "expectancy and its deaths from those causes count as 0 in the scores."
 )
+
+#: The note of a candidate whose excess is not published: the least deprived decile has too
+#: few events to hold the others to (:func:`toolkit.indicators.excess_events`).
+EXCESS_NOT_COMPARED_NOTE = (
+    "Too few in the least deprived tenth of neighbourhoods to compare the others with: the "
+    "extra harm in poorer areas counts as 0 in the scores."
+)
+
+#: The start of an outcome that counts people with a status (``persons_smoker``), not events.
+PERSON_FLAG_PREFIX = "persons_"
+
+#: The unit of a candidate's ``rate`` when its outcome counts people with a status.
+PREVALENCE_UNIT = "% of the cohort (people with the status at the time, not a rate a year)"
 
 
 # --------------------------------------------------------------------------------------
@@ -343,10 +357,7 @@ def candidate_row(
         "persons": int(round(persons)),
         "_events": events,
         "events_a_year": events / years,
-        "rate": float(rate["value"]) / years,
-        "rate_lower_95": float(rate["lower_95"]) / years,
-        "rate_upper_95": float(rate["upper_95"]) / years,
-        "rate_unit": "per 1,000 people a year",
+        **_rate_columns(plan.outcome, rate, persons=persons, events=events, years=years),
         "deprivation_ratio": ratio,
         "deprivation_gap": ratio - 1.0 if math.isfinite(ratio) else 0.0,
         "sii": (
@@ -368,7 +379,7 @@ def candidate_row(
         "premature_death_rate_upper_95": (
             float(premature["upper_95"]) / years if premature is not None else math.nan
         ),
-        "excess_events_a_year": excess / years if math.isfinite(excess) else 0.0,
+        "excess_events_a_year": excess / years if math.isfinite(excess) else math.nan,
         "excess_share": (excess / events) if events > 0 and math.isfinite(excess) else 0.0,
         "le_gap_share": float(sum(gap_share.get(c, 0.0) for c in theme.causes_of_death)),
         "cause_deaths_a_year": float(sums["cause_deaths"]) / years,
@@ -422,10 +433,39 @@ def candidate_row(
             for part in (
                 plan.note,
                 "" if math.isfinite(ratio) else _not_compared_note(unpopulated, who),
+                "" if math.isfinite(excess) or events <= 0 else EXCESS_NOT_COMPARED_NOTE,
                 NO_CAUSES_NOTE if not theme.causes_of_death else "",
             )
             if part
         ),
+    }
+
+
+def _rate_columns(
+    outcome: str, rate: pd.Series, *, persons: float, events: float, years: float
+) -> dict[str, Any]:
+    """Return ``rate``, its 95% limits and ``rate_unit`` for one candidate.
+
+    Events of an outcome have an age-standardised rate per 1,000 people a year. A count of
+    people with a status (``persons_smoker``: women who smoke among pregnant women) is a
+    prevalence, not events in a year: it is the percentage of the cohort with the status,
+    with Wilson limits, and not divided by the years.
+    """
+    if outcome.startswith(PERSON_FLAG_PREFIX):
+        from toolkit.indicators.intervals import wilson_interval
+
+        low, high = wilson_interval(np.array([events]), np.array([persons]), 0.95)
+        return {
+            "rate": 100 * events / persons if persons > 0 else math.nan,
+            "rate_lower_95": 100 * float(low[0]),
+            "rate_upper_95": 100 * float(high[0]),
+            "rate_unit": PREVALENCE_UNIT,
+        }
+    return {
+        "rate": float(rate["value"]) / years,
+        "rate_lower_95": float(rate["lower_95"]) / years,
+        "rate_upper_95": float(rate["upper_95"]) / years,
+        "rate_unit": "per 1,000 people a year",
     }
 
 
@@ -522,7 +562,7 @@ def facts(
     events_words = outcome_words(plan.outcome, words, amount=events)
     if plan.outcome == "cost_gbp":
         events_text = f"{format_money(events_a_year)} a year on care"
-    elif plan.outcome.startswith("persons_"):
+    elif plan.outcome.startswith(PERSON_FLAG_PREFIX):
         # A count of people with a status (who smoke, say), not events in a year.
         events_text = f"{events} {events_words}"
     else:
@@ -534,7 +574,7 @@ def facts(
         else "an estimate"
     )
     # A count of people with a status (who smoke, say) falls: "could mean 2 fewer people".
-    fewer = plan.impact_outcome.startswith("persons_")
+    fewer = plan.impact_outcome.startswith(PERSON_FLAG_PREFIX)
     if plan.estimable:
         change = estimate_words(low, high, plan.impact_outcome, words, fewer=fewer)
         estimate = (

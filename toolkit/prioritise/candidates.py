@@ -414,7 +414,9 @@ def candidate_priorities(
 
 def _excess(known: pd.DataFrame, segment_keys: list[str], within: str | None, excess_of):
     """Excess events per candidate: positive excesses of its deciles, summed."""
-    per_decile = excess_of(known, events="events", by=segment_keys)
+    # Every excess is used, as before the reference's small-number check: a segment's
+    # candidates have no note of their own to say why an excess would count as 0.
+    per_decile = excess_of(known, events="events", by=segment_keys, min_reference_events=0)
     per_decile["_excess"] = per_decile["excess"].clip(lower=0)
     keys = segment_keys
     if within == "quintile":

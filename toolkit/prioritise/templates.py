@@ -36,6 +36,7 @@ from toolkit.prioritise._template_ids import UNKNOWN_ID, unknown_id_checks
 from toolkit.prioritise.criteria import (
     CANDIDATE_COLUMN,
     LABEL_COLUMN,
+    THEME_COHORT_COLUMN,
     Criterion,
 )
 
@@ -542,12 +543,14 @@ _CANDIDATES = [
 ]
 
 
-@validate_params({"path": ["path"], "candidates": _CANDIDATES, "criteria": _ANALYST_CRITERIA})
+@validate_params(
+    {"path": ["path"], "candidates": _CANDIDATES, "criteria": [*_ANALYST_CRITERIA, None]}
+)
 def read_criteria_scores(
     path: str | Path,
     candidates: pd.DataFrame,
     *,
-    criteria: Sequence[AnalystCriterion] = ANALYST_CRITERIA,
+    criteria: Sequence[AnalystCriterion] | None = None,
 ) -> pd.DataFrame:
     """Read a filled-in criteria template and check every score.
 
@@ -560,8 +563,10 @@ def read_criteria_scores(
         The candidates the scores are for (with a ``candidate`` id column). Given the
         :class:`~toolkit.prioritise.ThemeCandidates` itself, an id of a theme that was not
         measured is refused with the reason it was not.
-    criteria : sequence of AnalystCriterion
-        The criteria and their scales.
+    criteria : sequence of AnalystCriterion, optional
+        The criteria and their scales. By default :data:`THEME_ANALYST_CRITERIA` for theme
+        candidates (a ``ThemeCandidates``, or a table with a ``theme`` column), as
+        ``pophealth candidates --template`` writes them, else :data:`ANALYST_CRITERIA`.
 
     Returns
     -------
@@ -589,10 +594,13 @@ def read_criteria_scores(
         table (column, check, rows, where, examples).
     """
     caller = "read_criteria_scores"
-    _check_specs(criteria, caller)
-    specs = tuple(criteria)
     given = candidates
     frame = getattr(candidates, "table", candidates)
+    themed_candidates = hasattr(candidates, "library") or THEME_COHORT_COLUMN in frame.columns
+    if criteria is None:
+        criteria = THEME_ANALYST_CRITERIA if themed_candidates else ANALYST_CRITERIA
+    _check_specs(criteria, caller)
+    specs = tuple(criteria)
     expected = _candidate_table(frame, caller)
     source = Path(path)
     if not source.is_file():
@@ -627,7 +635,7 @@ def read_criteria_scores(
     for column in [column for column in table.columns if column not in allowed]:
         fail(str(column), "unexpected column (not a declared criterion)", [], [])
     if absent:
-        raise _error(source, failures, unit)
+        raise _error(source, failures, unit, {len(failures) - 1: _criteria_hint(table, specs)})
     table = table.reset_index(drop=True)
     ids = table[CANDIDATE_COLUMN].astype(str).str.strip()
     numeric = {}
@@ -728,6 +736,21 @@ def read_criteria_scores(
     result = scores.assign(**{NOTES_COLUMN: notes}).set_index(CANDIDATE_COLUMN)
     result = result.loc[expected[CANDIDATE_COLUMN].tolist()].reset_index()
     return result
+
+
+def _criteria_hint(table: pd.DataFrame, specs: tuple[AnalystCriterion, ...]) -> str:
+    """Say which ``criteria`` to pass when the template's criterion columns are not these."""
+    for name, known in (
+        ("THEME_ANALYST_CRITERIA", THEME_ANALYST_CRITERIA),
+        ("ANALYST_CRITERIA", ANALYST_CRITERIA),
+    ):
+        names = [spec.name for spec in known]
+        if specs != known and set(names) <= set(table.columns):
+            return (
+                f"The file has the criteria of {name} ({listed(names, quote=True)}): pass "
+                f"criteria={name} (from toolkit.prioritise) to read it"
+            )
+    return "Pass the criteria the template was written with (the 'criteria' argument)"
 
 
 #: The plural of each unit a message counts.

@@ -164,16 +164,23 @@ def _unpack(cohort_cube: Any) -> tuple[pd.DataFrame, dict[str, str], pd.DataFram
     return table, labels, getattr(cohort_cube, "mortality", None), left_out
 
 
-def _gap_shares(mortality: pd.DataFrame | None) -> tuple[dict[str, float], float]:
-    """Each cause's share of the life-expectancy gap at birth, most vs least deprived fifth."""
+def _gap_shares(mortality: pd.DataFrame | None) -> tuple[dict[str, float], float, str]:
+    """Each cause's share of the life-expectancy gap at birth, most vs least deprived fifth.
+
+    Returns the shares (empty when they are not to be used in the scores), the gap in
+    years, and a note for the board: why the shares are not used (the gap is not positive,
+    or its 95% confidence interval includes 0, so no share of it can be told apart from
+    chance), or that some shares fall outside 0 to 100% (causes that narrow the gap make
+    the others' shares add to more than all of it); empty otherwise.
+    """
     if mortality is None or not len(mortality):
-        return {}, math.nan
+        return {}, math.nan, ""
     from toolkit.data.contract import CAUSES_OF_DEATH
     from toolkit.indicators import life_expectancy_gap_by_cause
 
     causes = [c for c in CAUSES_OF_DEATH if f"deaths_{c}" in mortality.columns]
     if not causes:
-        return {}, math.nan
+        return {}, math.nan, ""
     keys = ["age_band", "imd_decile"]
     known = mortality[mortality["imd_decile"].notna()]
     summed = known.groupby(keys, observed=True)[["persons", *[f"deaths_{c}" for c in causes]]].sum()
@@ -186,19 +193,75 @@ def _gap_shares(mortality: pd.DataFrame | None) -> tuple[dict[str, float], float
     long["cause"] = long["cause"].str.removeprefix("deaths_")
     long["imd_decile"] = long["imd_decile"].astype("int64")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            gap = life_expectancy_gap_by_cause(
-                long, deaths="deaths", population="persons", age_band="age_band", cause="cause"
-            )
+        gap = life_expectancy_gap_by_cause(
+            long, deaths="deaths", population="persons", age_band="age_band", cause="cause"
+        )
     except (ValueError, KeyError):
-        return {}, math.nan
+        return {}, math.nan, ""
     value = "contribution" if "contribution" in gap.columns else gap.columns[-1]
     by_cause = gap.groupby("cause", observed=True)[value].sum()
     total = float(by_cause.sum())
     if not math.isfinite(total) or total <= 0:
-        return {}, total
-    return {str(k): float(v) / total for k, v in by_cause.items()}, total
+        return {}, total, ""
+    low, high = _gap_limits(long, gap)
+    if not (math.isfinite(low) and low > 0):
+        limits = (
+            f"95% confidence interval {low:.1f} to {high:.1f} years"
+            if math.isfinite(low) and math.isfinite(high)
+            else "its confidence interval could not be computed"
+        )
+        return (
+            {},
+            total,
+            f"The gap in life expectancy at birth between the most and the least deprived "
+            f"fifths is {total:.1f} years, but it is too uncertain to split by cause "
+            f"({limits}, which includes 0, no gap at all): the share of the gap counts as 0 "
+            "for every theme.",
+        )
+    shares = {str(k): float(v) / total for k, v in by_cause.items()}
+    outside = sorted(cause for cause, share in shares.items() if not 0 <= share <= 1)
+    note = ""
+    if outside:
+        note = (
+            "Some causes' shares of the gap in life expectancy are below 0 or above 100% "
+            f"({listed([c.replace('_', ' ') for c in outside], most=10)}): causes with higher "
+            "death rates in the least deprived fifth narrow the gap, so the others add to more "
+            "than all of it. The shares are used as they are."
+        )
+    return shares, total, note
+
+
+def _gap_limits(long: pd.DataFrame, gap: pd.DataFrame) -> tuple[float, float]:
+    """Return the 95% limits of the gap in life expectancy at birth between its two fifths.
+
+    From each fifth's life expectancy and standard error (:func:`life_expectancy`, all
+    causes), the two taken as independent: gap ± 1.96 √(se₁² + se₅²). NaN when either
+    fifth's life expectancy is not published.
+    """
+    from toolkit.indicators import life_expectancy
+    from toolkit.indicators.life_expectancy import LifeExpectancyWarning
+
+    first = gap.iloc[0]
+    most, least = int(first["most_deprived"]), int(first["least_deprived"])
+    fifths = long.assign(fifth=np.ceil(long["imd_decile"] / 2).astype("int64"))
+    fifths = fifths[fifths["fifth"].isin([most, least])]
+    # The population repeats on every cause row: summed once per decile and band.
+    people = fifths.drop_duplicates(["age_band", "imd_decile"])
+    people = people.groupby(["fifth", "age_band"], observed=True)["persons"].sum()
+    deaths = fifths.groupby(["fifth", "age_band"], observed=True)["deaths"].sum()
+    table = pd.concat([deaths, people], axis=1).reset_index()
+    with warnings.catch_warnings():
+        # A fifth that cannot be calculated has NaN limits: the shares are then not used.
+        warnings.simplefilter("ignore", LifeExpectancyWarning)
+        result = life_expectancy(
+            table, deaths="deaths", population="persons", age_band="age_band", by="fifth"
+        ).set_index("fifth")
+    if not {most, least} <= set(result.index):
+        return math.nan, math.nan
+    values, errors = result["value"], result["standard_error"]
+    centre = float(values[least] - values[most])
+    spread = 1.959964 * math.sqrt(float(errors[least]) ** 2 + float(errors[most]) ** 2)
+    return centre - spread, centre + spread
 
 
 def _band_start(band: object) -> float:
@@ -305,7 +368,9 @@ def theme_candidates(
           10 events, or no one in the system lives in it, which ``facts`` and ``note``
           say); ``excess_events_a_year`` and ``excess_share``: events above what every
           decile would have at the least deprived decile's age-specific rates (deciles doing
-          better count 0); ``le_gap_share``: the share of the gap in life expectancy at
+          better count 0; when that decile has fewer than 10 events the excess is not
+          published: ``excess_events_a_year`` is missing, ``excess_share`` counts 0 and
+          ``note`` says why); ``le_gap_share``: the share of the gap in life expectancy at
           birth between the most and least deprived fifths that comes from the causes of
           death the theme acts on (whole system; 0 when it names none);
         - ``cause_deaths_a_year``, ``premature_deaths_a_year`` (under 75),
@@ -351,8 +416,10 @@ def theme_candidates(
         plans.append(plan)
         if plan.note:
             notes.append(f"{theme.name}: {plan.note}")
-    gap_share, gap = _gap_shares(mortality)
-    if not gap_share and mortality is None:
+    gap_share, gap, gap_note = _gap_shares(mortality)
+    if gap_note:
+        notes.append(gap_note)
+    elif not gap_share and mortality is None:
         notes.append(
             "No mortality table by life-table age band came with the cube, so the share of the "
             "life-expectancy gap is not measured: it counts as 0 for every theme."
@@ -458,7 +525,8 @@ def theme_candidates(
     if within == "core20":
         per_decile = per_decile[per_decile["imd_decile"] <= 2]
     per_decile["excess"] = per_decile["excess"].clip(lower=0)
-    excess = per_decile.groupby(keys, observed=True)["excess"].sum().reindex(sums.index)
+    # NaN where the least deprived decile has too few events to compare with (not published).
+    excess = per_decile.groupby(keys, observed=True)["excess"].sum(min_count=1).reindex(sums.index)
 
     empty_fifths = _unpopulated_fifths(table, by_place=bool(place_key))
     themes_by_id = {plan.theme.id: plan for plan in plans}

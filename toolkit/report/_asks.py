@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit._words import listed
+from toolkit.prioritise.theme_measures import format_money
 from toolkit.report.config import ReportConfig
 from toolkit.report.inputs import ReportInputs
 from toolkit.report.linked import JOIN_REASONS, LinkedTables
@@ -440,8 +441,24 @@ def decision_box(
         if (config.is_synthetic if synthetic is None else synthetic)
         else []
     )
+    context = (
+        []
+        if priorities.is_empty
+        else [
+            line
+            for line in (
+                themes_measured(priorities),
+                shortlist_savings(
+                    priorities,
+                    room.shortlist if room is not None and len(room.shortlist) else None,
+                ),
+            )
+            if line
+        ]
+    )
     text = "\n".join(
         ["Decision for the board", ask, *(f"{n}. {item}" for n, item in enumerate(items, 1))]
+        + ([" ".join(context)] if context else [])
         + caution
     )
     listed = "".join(f"<li>{html.escape(item)}</li>" for item in items)
@@ -449,10 +466,101 @@ def decision_box(
         '<section class="decision"><h2>Decision for the board</h2>'
         f"<p>{html.escape(ask)}</p>"
         + (f"<ol>{listed}</ol>" if listed else "")
+        + (f"<p>{html.escape(' '.join(context))}</p>" if context else "")
         + "".join(f'<p class="synthetic-note">{html.escape(line)}</p>' for line in caution)
         + "</section>"
     )
     return BoardText(text, markup)
+
+
+def themes_measured(priorities: Prioritisation) -> str:
+    """Say how many of the themes assessed could be measured on the data, for page 1.
+
+    Parameters
+    ----------
+    priorities : Prioritisation
+        The prioritisation: its candidates' themes were measured, its ``excluded`` themes
+        were not.
+
+    Returns
+    -------
+    str
+        "Of the 15 themes assessed, 5 could be measured on these data; the other 10 could
+        not: too few people or events (section 4 lists them)."; empty when no theme was
+        assessed.
+    """
+    measured = (
+        set(priorities.candidates["theme"].astype(str))
+        if "theme" in (priorities.candidates.columns)
+        else set()
+    )
+    excluded = priorities.excluded
+    left_out = set(excluded["theme"].astype(str)) - measured if len(excluded) else set()
+    assessed = len(measured) + len(left_out)
+    if not assessed:
+        return ""
+    if not left_out:
+        every = "The theme" if assessed == 1 else f"All {assessed} themes"
+        return f"{every} assessed could be measured on these data."
+    too_few = excluded["reason"].astype(str).str.contains("too few").all()
+    # "could not:" rather than "had too few": a small number before "had" reads as a count
+    # of people to the report's check of its text.
+    why = "could not: too few people or events" if too_few else "could not be measured"
+    return (
+        f"Of the {assessed} themes assessed, {len(measured)} could be measured on these data; "
+        f"the other {len(left_out)} {why} (section 4 lists them)."
+    )
+
+
+def shortlist_savings(priorities: Prioritisation, shortlist: Any = None) -> str:
+    """Say what the shortlist could avoid in cost of care a year, for page 1.
+
+    The sum of the shortlisted priorities' estimated ranges
+    (``avoidable_cost_low`` and ``avoidable_cost_high`` of the prioritisation), rounded
+    as a board reads money.
+
+    Parameters
+    ----------
+    priorities : Prioritisation
+        The prioritisation, whose candidates carry the estimates.
+    shortlist : pandas.DataFrame, optional
+        The shortlist asked for (the workshop's), by ``candidate``; the prioritisation's
+        own by default.
+
+    Returns
+    -------
+    str
+        One sentence; empty when no shortlisted priority has a cost estimate.
+    """
+    chosen = priorities.shortlist if shortlist is None else shortlist
+    columns = ["avoidable_cost_low", "avoidable_cost_high"]
+    if "candidate" not in chosen.columns or not set(columns) <= set(priorities.candidates.columns):
+        return ""
+    estimates = priorities.candidates.drop_duplicates("candidate").set_index("candidate")
+    wanted = [c for c in chosen["candidate"].astype(str) if c in estimates.index]
+    rows = estimates.loc[wanted, columns].astype("float64")
+    rows = rows.loc[(rows["avoidable_cost_high"] > 0) & rows.notna().all(axis=1)]
+    if rows.empty:
+        return ""
+    low, high = (float(rows[column].sum()) for column in columns)
+    count = len(chosen)
+    who = (
+        ("The priority above", "its estimated range")
+        if count == 1
+        else (
+            ("Together the priorities above", "their ranges added up")
+            if len(rows) == count
+            else (
+                f"The {len(rows)} priorities above with a cost estimate",
+                "their ranges added up",
+            )
+        )
+    )
+    overlap = "" if len(rows) == 1 else "; cohorts may overlap"
+    return (
+        f"{who[0]} could avoid about {format_money(low)} to {format_money(high)} of care "
+        f"a year ({who[1]}{overlap})."
+    )
 
 
 def no_workshop_note(priorities: Prioritisation | None = None) -> BoardText:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from toolkit.prioritise.theme_measures import format_money
 from toolkit.report._section_parts import (
     _chart_rows,
     _join,
@@ -31,14 +32,23 @@ from toolkit.report.tables import (
     BoardText,
     TableColumn,
     add_total_row,
+    format_rate,
     heading,
     sentence,
 )
+from toolkit.style import PRINT_WIDTH
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from toolkit.indicators import DeprivationProfile
+
+#: Said on the board's page when the SII is missing for a reason other than too few deciles
+#: (:func:`~toolkit.report._section_parts.too_few_deciles`): deciles with no admissions, or
+#: too few to give a standard error. The profile's own note keeps the analyst's reasons.
+NO_SII = (
+    "Slope index of inequality: not worked out, as too few deciles have enough people to compare."
+)
 
 #: Figures per deprivation decile (:func:`deprivation_figures`).
 DEPRIVATION_COLUMNS: tuple[TableColumn, ...] = (
@@ -135,7 +145,9 @@ def deprivation_figures(profile: DeprivationProfile, *, system_rate: pd.DataFram
     table.loc[TOTAL_ROW, "excess_cost"] = float(total.get("excess_cost_positive", np.nan))
     return table.assign(
         interval=[
-            f"{low:,.1f} to {high:,.1f}" if np.isfinite(low) and np.isfinite(high) else "[x]"
+            f"{format_rate(low)} to {format_rate(high)}"
+            if np.isfinite(low) and np.isfinite(high)
+            else "[x]"
             for low, high in zip(table["lower_95"], table["upper_95"], strict=True)
         ]
     )
@@ -211,8 +223,9 @@ def inequality_summary(profile: DeprivationProfile, *, config: ReportConfig) -> 
     if np.isfinite(sii["sii"]):
         parts.append(
             sentence(
-                f"Slope index of inequality (SII): {sii['sii']:,.0f} per {per} people a year "
-                f"(95% CI {sii['sii_lower_95']:,.0f} to {sii['sii_upper_95']:,.0f}). Going from "
+                f"Slope index of inequality (SII): {_signed(sii['sii'])} per {per} people a "
+                f"year (95% CI {_signed(sii['sii_lower_95'])} to "
+                f"{_signed(sii['sii_upper_95'])}). Going from "
                 "the most to the least deprived end of the system, the age-standardised rate of "
                 f"emergency admissions {'falls' if sii['sii'] < 0 else 'rises'} by about "
                 f"{abs(sii['sii']):,.0f} per {per}."
@@ -228,7 +241,7 @@ def inequality_summary(profile: DeprivationProfile, *, config: ReportConfig) -> 
     elif (why := too_few_deciles(profile)) is not None:
         parts.append(sentence(why))
     else:
-        parts.append(sentence(f"Slope index of inequality: not calculated ({sii['note']})."))
+        parts.append(sentence(NO_SII))
     excess = float(total["excess_positive"])
     cost = float(total.get("excess_cost_positive", np.nan))
     low, high = (
@@ -243,23 +256,31 @@ def inequality_summary(profile: DeprivationProfile, *, config: ReportConfig) -> 
         else ""
     )
     cost_limits = (
-        f" (95% CI £{cost_low / 1e6:,.1f}m to £{cost_high / 1e6:,.1f}m)"
+        f" (95% CI {format_money(cost_low)} to {format_money(cost_high)})"
         if np.isfinite(cost_low) and np.isfinite(cost_high)
         else ""
     )
     valued = (
-        f", costing about £{cost / 1e6:,.1f}m{cost_limits} at "
+        f", costing about {format_money(cost)}{cost_limits} at "
         f"£{config.admission_unit_cost:,.0f} an admission"
         if np.isfinite(cost)
         else ""
     )
-    parts.append(
-        sentence(
-            "Excess admissions: if every decile had the age-specific rates of the least deprived "
-            f"decile, there would be about {round(excess, -1):,.0f} fewer emergency admissions "
-            f"in {config.period}{limits}{valued}."
+    if np.isfinite(excess):
+        parts.append(
+            sentence(
+                "Excess admissions: if every decile had the age-specific rates of the least "
+                f"deprived decile, there would be about {round(excess, -1):,.0f} fewer "
+                f"emergency admissions in {config.period}{limits}{valued}."
+            )
         )
-    )
+    else:  # the reference decile had too few admissions to publish (excess_events' note)
+        parts.append(
+            sentence(
+                "Excess admissions: not worked out, as the least deprived decile has too few "
+                "emergency admissions to compare the other deciles with"
+            )
+        )
     gap = getattr(profile, "gap", None)
     most = least = -1
     if gap is not None and len(gap):
@@ -282,8 +303,9 @@ def inequality_summary(profile: DeprivationProfile, *, config: ReportConfig) -> 
                 "Gap: the age-standardised rate of emergency admissions in neighbourhoods in "
                 f"{_england_fifth(most)} is {abs(absolute):,.0f} per {per} "
                 f"{'higher' if absolute >= 0 else 'lower'} than in {_england_fifth(least)} "
-                f"(95% CI {row['absolute_gap_lower_95']:,.0f} to "
-                f"{row['absolute_gap_upper_95']:,.0f}), {row['relative_gap']:.2f} times as high "
+                f"(95% CI {_signed(row['absolute_gap_lower_95'])} to "
+                f"{_signed(row['absolute_gap_upper_95'])}), "
+                f"{row['relative_gap']:.2f} times as high "
                 f"(95% CI {row['relative_gap_lower_95']:.2f} to "
                 f"{row['relative_gap_upper_95']:.2f})."
                 + (
@@ -295,6 +317,12 @@ def inequality_summary(profile: DeprivationProfile, *, config: ReportConfig) -> 
             )
         )
     return heading("Inequality in emergency admissions", level=3) + _join(parts)
+
+
+def _signed(value: float) -> str:
+    """Return a whole number with the true minus sign ("−9,954"), as the tables write it."""
+    shown = f"{value:,.0f}"
+    return "0" if shown == "-0" else shown.replace("-", "\u2212")
 
 
 def _england_fifth(quintile: int) -> str:
@@ -351,7 +379,7 @@ def deprivation_chart_figure(
     )
     sii = profile.sii.iloc[0]
     subtitle = (
-        f"SII {sii['sii']:,.0f} per {profile.multiplier:,.0f}; RII {sii['rii']:.2f} "
+        f"SII {_signed(sii['sii'])} per {profile.multiplier:,.0f}; RII {sii['rii']:.2f} "
         "(a negative SII means higher rates in more deprived areas)"
         if np.isfinite(sii["sii"])
         else too_few_deciles(profile, short=True)
@@ -532,5 +560,7 @@ def neighbourhood_map(indicators: Any, *, period: str, attribution: str | None =
         places=indicators.places,
         caption="Rates with fewer than 10 admissions are not published."
         + (f"\n{attribution}" if attribution else ""),
-        figsize=(9.0, 7.0),
+        # Drawn at the printed column's width (less the saved margins), so that its
+        # legend, place names and scale bar print at their set size (8 pt or more).
+        figsize=(PRINT_WIDTH - 0.2, 5.2),
     )

@@ -33,6 +33,7 @@ from toolkit.report.tables import (
     heading,
     sentence,
 )
+from toolkit.style import PRINT_WIDTH
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -282,7 +283,8 @@ def robustness_figure(priorities: Prioritisation, *, period: str, extra: int = 3
         from matplotlib.figure import Figure
 
         # A figure with no axes is not drawn in a notebook: the words go on a blank one.
-        figure = Figure(figsize=(9.5, 1.4), dpi=100, layout="constrained")
+        # At the printed column's width, so that its words print at their set size.
+        figure = Figure(figsize=(PRINT_WIDTH - 0.2, 1.2), dpi=100, layout="constrained")
         ax = figure.add_subplot()
         ax.set_axis_off()
         ax.set_title(f"How robust is the ranking? Data for {period}", loc="left", fontsize=12)

@@ -76,10 +76,25 @@ def _linked(
     return hidden, keys
 
 
+def _key_part(value: object) -> object:
+    """Return a row's name as its linked keys spell it: whole numbers without a point.
+
+    A column of deciles beside a total row is float (the total's decile is missing), so
+    decile 1 reads ``1.0``; the keys say ``deprivation/1/...``.
+    """
+    if isinstance(value, bool | np.bool_):
+        return value
+    if isinstance(value, float | np.floating) and np.isfinite(value) and float(value).is_integer():
+        return int(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
 def _rows(figures: pd.DataFrame, column: str) -> list[object]:
     """Row names of a table's keys: its ``column`` for each row, "total" for the total row."""
     return [
-        "total" if label == TOTAL_ROW else value
+        "total" if label == TOTAL_ROW else _key_part(value)
         for label, value in zip(figures.index, figures[column], strict=True)
     ]
 
@@ -117,7 +132,50 @@ def _protection(
     ``table`` is "segments", "deprivation" or "places" (:func:`_linked` for the rest).
     """
     column, parts = _TABLE_KEYS[table]
-    return _linked(linked, table, figures, _rows(figures, column), parts)
+    rows = _rows(figures, column)
+    hidden, keys = _linked(linked, table, figures, rows, parts)
+    if linked is not None and keys is not None:
+        _check_keys(linked, table, figures, rows, parts, keys)
+    return hidden, keys
+
+
+#: The parts of a table's keys that are counts (as opposed to rates and shares).
+_COUNT_PARTS = frozenset({"persons", EVENTS, "deaths"})
+
+
+def _check_keys(
+    linked: LinkedTables,
+    table: str,
+    figures: pd.DataFrame,
+    rows: Sequence[object],
+    parts: Mapping[str, str],
+    keys: pd.DataFrame,
+) -> None:
+    """Fail loudly when a table's rows are not the rows its linked tables protect.
+
+    A row whose keys are spelt otherwise than the linked tables' (``deprivation/1.0``
+    for ``deprivation/1``) would be shown with no linked protection at all, silently;
+    so a table none of whose cells is registered, or a row showing a count of one or
+    more whose key is not registered, stops the report.
+    """
+    if figures.empty:
+        return
+    if not keys.notna().to_numpy().any():
+        raise RuntimeError(
+            f"None of the rows of the report's {table} table ({_words.listed(rows, most=5)}) "
+            "is among its linked tables' cells, so the disclosure control across the report "
+            "would hide nothing in it."
+        )
+    for column, part in parts.items():
+        if part not in _COUNT_PARTS or column not in figures.columns:
+            continue
+        for row, (label, value) in zip(rows, figures[column].items(), strict=True):
+            if keys.at[label, column] is None and pd.notna(value) and float(value) >= 1:
+                raise RuntimeError(
+                    f"The report's {table} table shows {column} for {row!r}, but its linked "
+                    f"tables have no cell {table}/{row}/{part}: it would be shown without "
+                    "the disclosure control across the report."
+                )
 
 
 def _linked_table(

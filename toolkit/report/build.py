@@ -34,6 +34,7 @@ from toolkit.report.figures import (
     save_board_figures,
 )
 from toolkit.report.notebook import kernel_config
+from toolkit.style import PRINT_WIDTH
 
 #: File names of the report's outputs in the output folder.
 NOTEBOOK_NAME = "board-report.ipynb"
@@ -147,8 +148,10 @@ p.synthetic-note { font-weight: bold; color: #231F20; }
     page-break-after: avoid; }
   /* On paper the banner is in every page's top margin (an @page margin box) instead. */
   .synthetic-banner { display: none; }
+  /* Charts print at the width they are drawn at, so their text keeps its size (8 pt+). */
+  .jp-OutputArea-output img { width: PRINT_WIDTHin; max-width: 100%; }
 }
-"""
+""".replace("PRINT_WIDTH", f"{PRINT_WIDTH:g}")
 
 #: A template extending nbconvert's "lab" HTML without scripts fetched from the internet
 #: (RequireJS, MathJax, Mermaid): the report must open, and print, offline.

@@ -6,6 +6,10 @@ with any common colour-vision deficiency. Figures are made with ``matplotlib.fig
 (not pyplot), so that making one never draws it twice in a notebook: show it with
 :func:`show_figure`.
 
+The charts the board report embeds are drawn :data:`~toolkit.style.PRINT_WIDTH` inches wide,
+the width of the report's printed column, so that no text prints under 8 pt; titles wrap to
+fit.
+
 Charts take figures that have already been through disclosure control: a missing value
 (suppressed, or not published) is not drawn and is marked ``[c]`` or ``[x]``.
 """
@@ -29,6 +33,8 @@ from toolkit.style import (
     NHS_DARK_GREY,
     NHS_LIGHT_BLUE,
     NHS_MID_GREY,
+    PRINT_DPI,
+    PRINT_WIDTH,
     TICK_SIZE,
     TITLE_SIZE,
     lightness,
@@ -51,9 +57,44 @@ MISSING_MARK = "[c] or [x]"
 _TITLE_SIZE = TITLE_SIZE
 _LABEL_SIZE = LABEL_SIZE
 _TICK_SIZE = TICK_SIZE
-_new_figure = new_figure
 _tidy_axes = tidy_axes
-_title = set_title
+
+#: Smallest font size, in points, of any text on a chart the board report prints.
+SMALLEST_PRINTED_SIZE = 8
+
+#: White margin, in inches, :func:`show_figure` leaves round a chart (matplotlib's default).
+PAD_INCHES = 0.1
+
+
+def _new_figure(height: float) -> tuple[Figure, Any]:
+    """Return a figure at print resolution that, with its margins, fills the printed column."""
+    return new_figure(PRINT_WIDTH - 2 * PAD_INCHES, height, dpi=PRINT_DPI)
+
+
+def _title(ax: Any, title: str, subtitle: str | None = None) -> None:
+    """Title a chart on the left (see :func:`set_title`), wrapped to fit in the figure.
+
+    The title starts at the axes' left edge, right of the axis labels: its lines are broken
+    between words so that none runs past the figure's right edge. Call it last, once the
+    axis labels are set.
+    """
+    text = set_title(ax, title, subtitle)
+    figure = ax.get_figure()
+    figure.draw_without_rendering()  # lays the axes out, so their left edge is known
+    room = figure.bbox.x1 - ax.get_window_extent().x0
+    lines = []
+    for paragraph in text.get_text().split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            trial = f"{line} {word}" if line else word
+            text.set_text(trial)
+            if line and text.get_window_extent().width > room:
+                lines.append(line)
+                line = word
+            else:
+                line = trial
+        lines.append(line)
+    text.set_text("\n".join(lines))
 
 
 def _wrap(label: str, width: int = 38) -> str:
@@ -97,7 +138,7 @@ def segment_chart(
             f"columns. Got {len(series)} instead."
         )
     rows = len(table)
-    figure, ax = _new_figure(9.0, 1.0 + 0.55 * rows * len(series) / 2 + 0.8)
+    figure, ax = _new_figure(1.6 + 0.42 * rows * len(series) / 2)
     height = 0.8 / len(series)
     positions = np.arange(rows)
     colours = SERIES_COLOURS[-len(series) :] if len(series) < 3 else SERIES_COLOURS
@@ -113,7 +154,7 @@ def segment_chart(
                 y,
                 text,
                 va="center",
-                fontsize=7.5,
+                fontsize=SMALLEST_PRINTED_SIZE,
                 color=NHS_DARK_GREY,
             )
     ax.set_yticks(positions, [_wrap(name, 34) for name in table[label]])
@@ -160,7 +201,7 @@ def deprivation_chart(
     matplotlib.figure.Figure
         The chart.
     """
-    figure, ax = _new_figure(9.0, 4.6)
+    figure, ax = _new_figure(3.8)
     x = pd.to_numeric(rates[quantile]).to_numpy(dtype="float64")
     rate = pd.to_numeric(rates[value]).astype("float64").to_numpy()
     low = pd.to_numeric(rates[lower]).astype("float64").to_numpy()
@@ -217,7 +258,8 @@ def rank_acceptability_chart(
     draws : int
         Number of weight draws, for the subtitle.
     shortlist_size : int
-        Where the shortlist ends: a line is drawn after this rank.
+        Where the shortlist ends: a dashed line is drawn after this rank, and the subtitle
+        names it, when ranks beyond the shortlist are shown.
 
     Returns
     -------
@@ -226,7 +268,7 @@ def rank_acceptability_chart(
     """
     values = probabilities.to_numpy(dtype="float64")
     rows, columns = values.shape
-    figure, ax = _new_figure(9.5, 1.6 + 0.62 * rows)
+    figure, ax = _new_figure(1.4 + 0.42 * rows)
     cmap = nhs_sequential_cmap()
     image = ax.imshow(100 * values, cmap=cmap, vmin=0, vmax=100, aspect="auto")
     dark = lightness(cmap(values.ravel())).reshape(values.shape) < 55
@@ -239,23 +281,24 @@ def rank_acceptability_chart(
                     f"{100 * values[i, j]:.0f}%",
                     ha="center",
                     va="center",
-                    fontsize=8,
+                    fontsize=SMALLEST_PRINTED_SIZE,
                     color="white" if dark[i, j] else NHS_BLACK,
                 )
     ax.set_xticks(range(columns), [str(rank) for rank in probabilities.columns])
-    ax.set_yticks(range(rows), [_wrap(label, 44) for label in labels])
+    ax.set_yticks(range(rows), [_wrap(label, 30) for label in labels])
     ax.set_xlabel("Rank (1 = top priority)", fontsize=_LABEL_SIZE)
-    if 0 < shortlist_size < columns:
+    line = 0 < shortlist_size < columns
+    if line:
         ax.axvline(shortlist_size - 0.5, color=NHS_BLACK, linewidth=1.2, linestyle="--")
-    colourbar = figure.colorbar(image, ax=ax, shrink=0.8)
+    colourbar = figure.colorbar(image, ax=ax, shrink=0.8, fraction=0.05, pad=0.02)
     colourbar.set_label("% of weight draws", fontsize=_TICK_SIZE)
     colourbar.ax.tick_params(labelsize=_TICK_SIZE)
     ax.tick_params(labelsize=_TICK_SIZE, colors=NHS_DARK_GREY)
     _title(
         ax,
         f"How robust is the ranking? Chance of each rank, data for {period}",
-        f"{draws:,} weightings drawn around the chosen weights; dashed line = end of the "
-        f"shortlist of {shortlist_size}",
+        f"{draws:,} weightings drawn around the chosen weights"
+        + (f"; dashed line = end of the shortlist of {shortlist_size}" if line else ""),
     )
     return figure
 
@@ -285,7 +328,7 @@ def weights_chart(
     """
     values = 100 * shares.to_numpy(dtype="float64")
     tables, criteria = values.shape
-    figure, ax = _new_figure(9.0, 1.4 + 0.5 * criteria)
+    figure, ax = _new_figure(1.2 + 0.4 * criteria)
     positions = np.arange(criteria)
     jitter = np.linspace(-0.15, 0.15, tables) if tables > 1 else np.zeros(1)
     for row in range(tables):
@@ -338,7 +381,7 @@ def gap_by_cause_chart(
         The chart, largest contribution first; a negative bar narrows the gap.
     """
     ordered = contributions.sort_values(contribution, ascending=False, kind="stable")
-    figure, ax = _new_figure(8.0, 1.2 + 0.45 * len(ordered))
+    figure, ax = new_figure(8.0, 1.2 + 0.45 * len(ordered))
     years = ordered[contribution].to_numpy(dtype="float64")
     colours = [NHS_DARK_BLUE if value >= 0 else NHS_LIGHT_BLUE for value in years]
     positions = np.arange(len(ordered))
@@ -397,7 +440,9 @@ def show_figure(figure, *, alt: str | None = None) -> None:
         import io
 
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=figure.dpi, bbox_inches="tight")
+        figure.savefig(
+            buffer, format="png", dpi=figure.dpi, bbox_inches="tight", pad_inches=PAD_INCHES
+        )
         data = base64.b64encode(buffer.getvalue()).decode("ascii")
         display(
             {

@@ -126,6 +126,16 @@ class LinkedRatio:
     multiplier: float
     decimals: int
 
+    def shown_decimals(self, value: float) -> int:
+        """Decimal places the report shows of ``value``: a rate of 100 or more is whole.
+
+        A rate (a multiplier above 100: per 1,000 people) from 100 up is shown as a whole
+        number (:func:`toolkit.report.tables.format_rate`); a percentage keeps its places.
+        """
+        if self.multiplier > 100 and abs(round(value, self.decimals)) >= 100:
+            return 0
+        return self.decimals
+
 
 @dataclass(frozen=True)
 class Leak:
@@ -416,13 +426,10 @@ class LinkedTables:
                 figures[key] = None
                 continue
             denominator = self.value(ratio.denominator)
-            figures[key] = (
-                None
-                if denominator == 0
-                else round(
-                    self.value(ratio.numerator) / denominator * ratio.multiplier, ratio.decimals
-                )
+            exact = (
+                self.value(ratio.numerator) / denominator * ratio.multiplier if denominator else 0
             )
+            figures[key] = None if denominator == 0 else round(exact, ratio.shown_decimals(exact))
         return figures
 
     def _leaks(self, values: Mapping[str, int], suppressed: Mapping[str, str]) -> list[Leak]:
@@ -493,7 +500,7 @@ def _bounds_matrix(
     ub_rows, ub_values = [], []
     for key, value in shown_ratios.items():
         ratio = tables.ratios[key]
-        half = 0.5 * 10.0 ** (-ratio.decimals)
+        half = 0.5 * 10.0 ** (-ratio.shown_decimals(value))
         numerator, denominator = row(ratio.numerator), row(ratio.denominator)
         # (value - half) * d <= m * n <= (value + half) * d
         ub_rows.append(ratio.multiplier * numerator - (value + half) * denominator)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from toolkit.prioritise.theme_measures import format_money
 from toolkit.report._asks import (
     METHODS,
     SYNTHETIC_BANNER,
@@ -280,7 +281,7 @@ def at_a_glance(
             else []
         ),
         sentence(
-            f"Cost of care in {config.period}: £{total['cost_gbp'] / 1e6:,.1f}m; ",
+            f"Cost of care in {config.period}: {format_money(total['cost_gbp'])}; ",
             count(EVENTS),
             " emergency admissions and ",
             count("deaths"),

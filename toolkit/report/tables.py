@@ -59,6 +59,40 @@ def _whole(value: float) -> str:
     return f"{value:,.0f}"
 
 
+def _minus(shown: str) -> str:
+    """Write a leading hyphen-minus as the true minus sign ("−4"), as the money is written."""
+    return f"\u2212{shown[1:]}" if shown.startswith("-") else shown
+
+
+def _estimate(value: float) -> str:
+    """Return an estimate to the whole number, with the true minus sign ("−4", "1,250")."""
+    shown = _minus(_whole(value))
+    return "0" if shown == "\u22120" else shown
+
+
+def format_rate(value: float) -> str:
+    """Format a rate as a board reads it: whole from 100 up, to one decimal below.
+
+    Parameters
+    ----------
+    value : float
+        A rate (per 1,000 or 100,000 people, or admissions against those expected).
+
+    Returns
+    -------
+    str
+        ``"14,937"`` for 14,936.8 and ``"45.3"`` for 45.27: a rate of a hundred or more is
+        not known to a tenth. A negative rate has the true minus sign.
+
+    Examples
+    --------
+    >>> format_rate(14_936.8), format_rate(45.27), format_rate(99.96), format_rate(-120.4)
+    ('14,937', '45.3', '100', '−120')
+    """
+    digits = 0 if abs(round(value, 1)) >= 100 else 1
+    return _minus(f"{value:,.{digits}f}")
+
+
 def _pounds(value: float, digits: int = 0, scale: float = 1.0, unit: str = "") -> str:
     """Pounds with the sign before the pound sign: ``£1,250``, ``−£11,407``, ``£13.7m``."""
     shown = f"£{abs(value) / scale:,.{digits}f}{unit}"
@@ -77,15 +111,17 @@ def _rounded_pounds(value: float) -> str:
 
 
 #: How each kind of column is formatted: thousands separators, pounds, per cent.
-#: ``"money"`` is to the pound (a sum of costs, a cost per head); ``"money_estimate"`` is
-#: rounded as a board reads an estimate (``£1.4m``, ``£676k``).
+#: ``"money"`` is to the pound (a cost per head); ``"money_estimate"`` and
+#: ``"money_millions"`` are rounded as a board reads a sum (``£1.4m``, ``£676k``, ``£45k``:
+#: :func:`toolkit.prioritise.theme_measures.format_money`). Rates of 100 or more are whole
+#: numbers (:func:`format_rate`); estimates and rates have the true minus sign.
 FORMATS: dict[str, Callable[[float], str]] = {
     "count": _whole,
-    "estimate": _whole,
+    "estimate": _estimate,
     "money": _pounds,
     "money_estimate": _rounded_pounds,
-    "money_millions": lambda value: _pounds(value, 1, 1e6, "m"),
-    "rate": lambda value: f"{value:,.1f}",
+    "money_millions": _rounded_pounds,
+    "rate": format_rate,
     "share": lambda value: f"{100 * value:.1f}%",
     "percent": lambda value: f"{100 * value:.0f}%",
     "ratio": lambda value: f"{value:.2f}",
@@ -665,6 +701,7 @@ __all__ = [
     "board_table",
     "bullet_list",
     "disclose",
+    "format_rate",
     "heading",
     "sentence",
 ]

@@ -22,6 +22,7 @@ the notebook renders it with the functions below, which compute nothing of their
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 import warnings
@@ -40,6 +41,13 @@ from toolkit.report._update_checks import (
     outcomes_followed,
     template_misses_themes,
 )
+from toolkit.report._update_parts import (
+    charts_introduction,
+    input_fingerprints,
+    moved_table,
+    update_provenance,
+    what_moved_section,
+)
 from toolkit.report.build import OutputNames, ReportResult, build_in_folder
 from toolkit.report.config import DEMO
 from toolkit.report.tables import BoardTable, BoardText, TableColumn, board_table, heading, sentence
@@ -50,6 +58,10 @@ from toolkit.report.update_config import (
     update_config_keys,
     update_config_template,
 )
+
+#: Width of the A4 PDF's column, in inches: the charts are drawn at it, so that their text
+#: prints at the size it is set in (no smaller than 9 pt), not shrunk.
+PRINTED_WIDTH: Final[float] = 6.75
 
 #: The quarterly update's outputs.
 QUARTERLY_UPDATE: Final[OutputNames] = OutputNames("quarterly-update", "quarterly update")
@@ -77,6 +89,8 @@ class QuarterlyUpdate:
         Where the series came from, in words (and the planted change for the demo).
     moved_note : str
         What to know about the newer data (for the demo: that they are a second draw).
+    inputs : tuple of (str, str)
+        The provenance rows naming the persons data and series files, with their SHA-256.
     """
 
     config: UpdateConfig
@@ -86,6 +100,7 @@ class QuarterlyUpdate:
     moved: pd.DataFrame | None
     series_note: str
     moved_note: str = ""
+    inputs: tuple[tuple[str, str], ...] = ()
 
 
 def _persons(value: str, config: UpdateConfig, seed: int) -> pd.DataFrame:
@@ -141,8 +156,11 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
 
     agreed_result = None
     room_weights = None
+    persons_read: dict[str, pd.DataFrame] = {}  # fingerprinted for the provenance
     if config.previous_persons is not None:
-        earlier = _persons(config.previous_persons, config, config.seed)
+        earlier = persons_read["previous_persons"] = _persons(
+            config.previous_persons, config, config.seed
+        )
         agreed_result = _prioritisation(earlier, config, config.shortlist_size)
     if config.priorities is not None:
         agreed = list(config.priorities)
@@ -252,7 +270,7 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
                 "so what moves here is chance."
             )
         newer_seed = config.seed + 1 if config.persons == DEMO else config.seed
-        newer = _persons(config.persons, config, newer_seed)
+        newer = persons_read["persons"] = _persons(config.persons, config, newer_seed)
         # A priority given by series id is compared as its theme (the candidates are themes).
         theme_of = (
             dict(zip(series["series"].astype(str), series["theme"], strict=True))
@@ -289,6 +307,7 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
         moved=moved,
         series_note=series_note,
         moved_note=moved_note,
+        inputs=input_fingerprints(config, persons_read),
     )
 
 
@@ -390,6 +409,12 @@ def priority_sentences(update: QuarterlyUpdate) -> list[tuple[str, str]]:
             target_word="ambition",
         )
         text += _trajectory_words(summary)
+        earlier = points["point_type"].astype(str).str.startswith("special_cause")
+        if str(summary.get("variation")).startswith("common") and earlier.any():
+            text += (
+                " The coloured points earlier on its chart are past changes: this line is "
+                "about the latest points."
+            )
         places = followup.special_cause_places(row["priority"])
         if len(places):
             words = {
@@ -535,13 +560,17 @@ def priorities_table(update: QuarterlyUpdate) -> BoardTable:
         columns.append(TableColumn("note", "Note"))
     if (frame["latest"] == "[x]").any():
         notes.append("[x]: not charted (see the note).")
-    return board_table(
+    table = board_table(
         frame,
         columns=columns,
         caption=f"The priorities, {update.config.period}",
         threshold=update.config.disclosure_threshold,
         notes=notes,
     )
+    # The values are formatted as the charts and sentences give them (format_value), and
+    # marked as the rates they are.
+    kinds = tuple("rate" if column.source == "value" else column.kind for column in columns)
+    return dataclasses.replace(table, kinds=kinds)
 
 
 def _place(summary: Mapping[str, Any]) -> str:
@@ -566,9 +595,11 @@ def priority_chart(update: QuarterlyUpdate, priority: str):
         points,
         summary=summary,
         title="\n".join(textwrap.wrap(str(summary["label"]), 70)),
-        subtitle="\n".join(textwrap.wrap(f"{summary['series_label']} ({_place(summary)})", 90)),
+        subtitle="\n".join(textwrap.wrap(f"{summary['series_label']} ({_place(summary)})", 70)),
         value_label="%" if _is_percent(summary) else (str(summary["unit"]) or "value"),
         target_label="Ambition",
+        width=PRINTED_WIDTH,
+        height=PRINTED_WIDTH * 0.62,
     )
 
 
@@ -579,117 +610,6 @@ def chart_alt_text(update: QuarterlyUpdate, priority: str) -> str:
         if item == priority:
             return f"Statistical process control chart of {label}, period by period. {text}"
     return f"Statistical process control chart of {priority}."
-
-
-def what_moved_section(update: QuarterlyUpdate) -> BoardText:
-    """Return what would enter or leave the shortlist on the newer data, in words."""
-    from toolkit.monitor import CHANGE_WORDS
-
-    if update.moved is None:
-        return sentence(
-            update.moved_note
-            or "No newer persons data were given, so the evidence was not rerun this quarter "
-            "(set persons in the configuration to see what would move)."
-        )
-    note = f" {update.moved_note}" if update.moved_note else ""
-    moved = update.moved
-    entered = moved[moved["change"] == "entered"]["label"].tolist()
-    left = moved[moved["change"] == "left"]["label"].tolist()
-    if not entered and not left:
-        return sentence(
-            "Rerun on the newer data, the evidence suggests the same shortlist: no priority "
-            "would join or leave it." + note
-        )
-    parts = [f"{label} {CHANGE_WORDS['entered']}" for label in entered]
-    parts += [f"{label} {CHANGE_WORDS['left']}" for label in left]
-    config = update.config
-    weights = (
-        "with the room's weights"
-        if config.decision_log is not None
-        else "at equal weights"
-        if config.priorities is not None
-        else "with the same (equal) weights"
-    )
-    return sentence(
-        f"Rerun on the newer data, {weights}: " + "; ".join(parts) + ". This is "
-        "evidence for the board to weigh, not a decision: a shortlist changes only when the "
-        "board agrees it." + note
-    )
-
-
-def moved_table(update: QuarterlyUpdate) -> BoardTable | None:
-    """Return the ranks before and after for the agreed priorities and any newcomers."""
-    if update.moved is None:
-        return None
-    moved = update.moved[update.moved["change"] != "outside"].copy()
-    moved["change_words"] = moved["change"].map(
-        {"entered": "Would join", "left": "Would leave", "stayed": "Stays"}
-    )
-    listed = update.config.priorities is not None or update.config.decision_log is not None
-    return board_table(
-        moved,
-        columns=[
-            TableColumn("label", "Priority"),
-            TableColumn(
-                "rank_before", "Position in the agreed list" if listed else "Rank agreed", "rank"
-            ),
-            TableColumn("rank_after", "Rank on newer data", "rank"),
-            TableColumn("change_words", "Shortlist"),
-        ],
-        caption="What would move if the evidence were rerun on the newer data",
-        threshold=update.config.disclosure_threshold,
-    )
-
-
-def update_provenance(update: QuarterlyUpdate) -> BoardText:
-    """Return the provenance box: what the update was built from and how."""
-    import html
-
-    from toolkit import __version__
-
-    config = update.config
-    kinds = {
-        str(kind) for kind in update.followup.priorities.get("frequency", pd.Series()).dropna()
-    }
-    unit = {"month": "months", "quarter": "quarters", "year": "years", "financial_year": "years"}
-    units = {unit.get(kind, "periods") for kind in kinds}
-    periods = units.pop() if len(units) == 1 else "periods"
-    period = periods[:-1]
-    settings = [
-        ("Priorities", update.agreed_from),
-        ("Series", update.series_note),
-        (
-            "Method",
-            "XmR charts (NHS England, Making Data Count): limits at the mean ± 2.66 mean moving "
-            "ranges"
-            + (f", fixed on the first {config.fix_after} {periods}" if config.fix_after else "")
-            + ("; large moving ranges screened" if config.screen_outliers else "")
-            + "; rules in order: a point beyond a limit, a run of 7 rising or falling, 2 of 3 "
-            "near a limit, 7 on one side of the mean.",
-        ),
-        (
-            "Disclosure",
-            f"Series with any {period} of 1 to {config.disclosure_threshold - 1} events "
-            "are not charted.",
-        ),  # fmt: skip
-        ("Toolkit", f"pophealth-toolkit {__version__}"),
-        (
-            "Built",
-            "not recorded for the demo (so that rebuilding it changes nothing)"
-            if config.series == DEMO
-            else time.strftime("%d %B %Y"),
-        ),
-    ]
-    rows = "".join(
-        f"<tr><th>{html.escape(name)}</th><td>{html.escape(value)}</td></tr>"
-        for name, value in settings
-    )
-    text = "\n".join(f"{name}: {value}" for name, value in settings)
-    return BoardText(
-        text=f"How this update was made\n{text}",
-        html=f'<aside class="provenance"><h3>How this update was made</h3><table>{rows}'
-        "</table></aside>",
-    )
 
 
 def default_update_template() -> Path:
@@ -781,6 +701,7 @@ __all__ = [
     "build_demo_update",
     "build_update",
     "chart_alt_text",
+    "charts_introduction",
     "default_update_template",
     "demo_update_config",
     "load_update_config",

@@ -175,6 +175,22 @@ class UpdateConfig:
         return problems
 
     @property
+    def is_demo(self) -> bool:
+        """Whether the update runs on the demo system alone (no data file of the user's).
+
+        Only then is the build date left out of the provenance (so that rebuilding the
+        committed demo changes nothing); a run with its own persons files and the demo
+        series still records it.
+        """
+        return (
+            self.series == DEMO
+            and self.persons in (None, DEMO)
+            and self.previous_persons in (None, DEMO)
+            and self.decision_log is None
+            and self.criteria_scores is None
+        )
+
+    @property
     def is_synthetic(self) -> bool:
         """Whether the update's data are synthetic (the demo, or ``synthetic_data``)."""
         return self.synthetic_data or self.series == DEMO

@@ -145,6 +145,18 @@ class CohortCube(TableResult):
     optional_measures: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
 
+    def __repr__(self) -> str:
+        """Say what the cube holds in a few lines, not every row of its tables."""
+        model = f", segments of {self.model}" if self.model else ""
+        lines = [
+            f"CohortCube: {len(self.cohorts)} cohorts, {len(self.table):,} cells "
+            f"({self.engine}{model}); {len(self.left_out)} cohort(s) left out.",
+            "  .table (the cube), .cohorts (persons per cohort), .left_out (with why), "
+            ".mortality (life-table bands), .notes",
+        ]
+        lines.extend(f"  Note: {note}" for note in self.notes)
+        return "\n".join(lines)
+
     def _repr_html_(self) -> str:
         shown = self.cohorts[["cohort", "label", "persons"]].rename(
             columns={"cohort": "Cohort", "label": "Who", "persons": "Persons"}
