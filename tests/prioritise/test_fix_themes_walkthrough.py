@@ -27,7 +27,7 @@ def test_excess_with_too_few_in_the_reference_counts_0_with_a_note(measured):
     unpublished = table[table["excess_events_a_year"].isna()]
     assert len(unpublished)
     assert (unpublished["excess_share"] == 0).all()
-    assert unpublished["note"].str.contains("Too few in the least deprived tenth").all()
+    assert unpublished["note"].str.contains("Too few events in the least deprived tenth").all()
 
 
 def test_uncertain_life_expectancy_gap_is_not_split(measured):

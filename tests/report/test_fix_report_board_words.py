@@ -74,7 +74,7 @@ def test_small_sums_in_the_inequality_text_are_not_millions_of_nothing(evidence)
 
 def test_a_missing_sii_is_explained_in_plain_words_without_the_analysts_note(evidence):
     text = report.inequality_summary(_small_profile(85_120.0), config=evidence.config).text
-    assert "too few deciles have enough people to compare" in text
+    assert "too few deciles have enough emergency admissions to compare" in text
     assert "quantile" not in text and "standard error" not in text
     assert text.count("not calculated") == 0
 
@@ -186,5 +186,8 @@ def test_an_excess_not_published_for_a_small_reference_is_said_not_printed_as_na
     profile.excess_total.loc[:, ["excess_positive", "excess_positive_lower_95"]] = np.nan
     profile.excess_total.loc[:, "excess_positive_upper_95"] = np.nan
     text = report.inequality_summary(profile, config=evidence.config).text
-    assert "Excess admissions: not worked out, as the least deprived decile has too few" in text
+    assert (
+        "Excess admissions: not shown, as the least deprived decile's figures are not "
+        "published." in text
+    )
     assert "nan" not in text.lower()

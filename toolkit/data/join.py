@@ -114,10 +114,15 @@ class JoinReport:
                 for name, count in differing.items()
             )
             if self.existing == "fill":
+                edition = (
+                    "that both tables use the same IMD edition"
+                    if any(name.startswith("imd_") for name in differing)
+                    else "which is right"
+                )
                 text += (
                     f" The persons' own values differ from their LSOA's in the areas table "
                     f"({counts}) and were kept (existing='fill' fills only blanks): check "
-                    "that both tables use the same IMD edition, or pass existing='replace'."
+                    f"{edition}, or pass existing='replace'."
                 )
             else:
                 text += (

@@ -371,10 +371,10 @@ _NOTE_NO_LIMITS = "limits not calculated (the simulation failed for this group)"
 
 def _not_published_note(reference_events: float, minimum: int) -> str:
     """Say why a group's excess is not published: its reference has too few events."""
-    return (
-        f"excess not published: the reference has {reference_events:,.0f} events, fewer than "
-        f"{minimum}, too few to compare with"
-    )
+    # The number itself is not given: the reference's count is below the publication
+    # minimum, so it is not published here either.
+    del reference_events
+    return f"excess not published: the reference has fewer than {minimum} events to compare with"
 
 
 #: Entropy mixed into the seed so the excess draws are not the SII's draws.

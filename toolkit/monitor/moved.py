@@ -144,12 +144,15 @@ def what_moved(before: Prioritisation | Sequence[str], after: Prioritisation) ->
         merged[column] = merged[column].astype("boolean").fillna(False).astype(bool)
     was, now = merged["shortlisted_before"], merged["shortlisted_after"]
     measured = merged["rank_after"].notna().to_numpy(dtype=bool)
+    missing = _not_measured(after)
+    # Not measured on the newer data: the newer result says why (its ``excluded``); an id it
+    # does not know at all (not a theme it measured or left out) still leaves the list.
+    excluded = merged["candidate"].isin(missing["candidate"]).to_numpy(dtype=bool)
     merged["change"] = np.select(
-        [~was & now, was & ~now & measured, was & ~now, was & now],
+        [~was & now, was & ~now & ~(excluded & ~measured), was & ~now, was & now],
         ["entered", "left", "unmeasured", "stayed"],
         default="outside",
     )
-    missing = _not_measured(after)
     reasons = dict(zip(missing["candidate"], missing["reason"], strict=True))
     merged["reason_after"] = [
         "" if known else reasons.get(item, "")

@@ -31,9 +31,9 @@ def format_margin(value: float, scale: float = 1.0) -> str:
     if scale != 1.0:
         points = value * scale
         if abs(points) < 1:
-            return f"{points:.1f} points"
-        shown = f"{points:.0f}"
-        return f"{shown} point" if shown in ("1", "-1") else f"{shown} points"
+            return f"{points:.1f} points".replace("-", "\u2212")
+        shown = f"{points:.0f}".replace("-", "\u2212")
+        return f"{shown} point" if shown in ("1", "\u22121") else f"{shown} points"
     return f"{value:.2f}" if abs(value) >= 0.01 else f"{value:.2g}"
 
 

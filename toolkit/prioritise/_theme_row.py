@@ -49,8 +49,8 @@ NO_CAUSES_NOTE = (
 #: The note of a candidate whose excess is not published: the least deprived decile has too
 #: few events to hold the others to (:func:`toolkit.indicators.excess_events`).
 EXCESS_NOT_COMPARED_NOTE = (
-    "Too few in the least deprived tenth of neighbourhoods to compare the others with: the "
-    "extra harm in poorer areas counts as 0 in the scores."
+    "Too few events in the least deprived tenth of neighbourhoods to compare the others with: "
+    "the extra harm in poorer areas counts as 0 in the scores."
 )
 
 #: The start of an outcome that counts people with a status (``persons_smoker``), not events.

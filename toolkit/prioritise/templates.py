@@ -261,7 +261,7 @@ _ANALYST_CRITERIA = [
     {
         "candidates": ["data-frame"],
         "path": ["path"],
-        "criteria": _ANALYST_CRITERIA,
+        "criteria": [*_ANALYST_CRITERIA, None],
         "overwrite": ["boolean"],
     }
 )
@@ -269,7 +269,7 @@ def write_criteria_template(
     candidates: pd.DataFrame,
     path: str | Path,
     *,
-    criteria: Sequence[AnalystCriterion] = ANALYST_CRITERIA,
+    criteria: Sequence[AnalystCriterion] | None = None,
     overwrite: bool = False,
 ) -> Path:
     """Write a template for analysts to score each candidate on their own criteria.
@@ -294,9 +294,11 @@ def write_criteria_template(
     path : str or pathlib.Path
         Where to write: a name ending in ``.csv`` for CSV or ``.toml`` for TOML, in a
         folder that exists.
-    criteria : sequence of AnalystCriterion
-        The criteria to score (by default evidence 0-3, core20plus5 0/1,
-        community_voice 0-3 and feasibility 1-5).
+    criteria : sequence of AnalystCriterion, optional
+        The criteria to score. By default :data:`THEME_ANALYST_CRITERIA` (community_voice
+        0-3 and feasibility 1-5) for theme candidates (a table with a ``theme`` column), as
+        :func:`read_criteria_scores` reads them back, else :data:`ANALYST_CRITERIA`
+        (evidence 0-3, core20plus5 0/1, community_voice 0-3 and feasibility 1-5).
     overwrite : bool
         Replace an existing file (False by default, so that scores are never lost).
 
@@ -316,6 +318,9 @@ def write_criteria_template(
         When ``path`` exists and ``overwrite`` is False.
     """
     caller = "write_criteria_template"
+    if criteria is None:
+        themed = THEME_COHORT_COLUMN in getattr(candidates, "columns", ())
+        criteria = THEME_ANALYST_CRITERIA if themed else ANALYST_CRITERIA
     _check_specs(criteria, caller)
     specs = tuple(criteria)
     table = _candidate_table(candidates, caller)
@@ -632,10 +637,12 @@ def read_criteria_scores(
     absent = [column for column in [CANDIDATE_COLUMN, *names] if column not in table.columns]
     for column in absent:
         fail(column, "column is missing", [], [])
-    for column in [column for column in table.columns if column not in allowed]:
+    unexpected = [column for column in table.columns if column not in allowed]
+    for column in unexpected:
         fail(str(column), "unexpected column (not a declared criterion)", [], [])
-    if absent:
-        raise _error(source, failures, unit, {len(failures) - 1: _criteria_hint(table, specs)})
+    hint = _criteria_hint(table, specs)
+    if absent or (unexpected and hint.startswith("The file has")):
+        raise _error(source, failures, unit, {len(failures) - 1: hint})
     table = table.reset_index(drop=True)
     ids = table[CANDIDATE_COLUMN].astype(str).str.strip()
     numeric = {}

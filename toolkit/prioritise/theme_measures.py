@@ -205,18 +205,18 @@ def _gap_shares(mortality: pd.DataFrame | None) -> tuple[dict[str, float], float
         return {}, total, ""
     low, high = _gap_limits(long, gap)
     if not (math.isfinite(low) and low > 0):
-        limits = (
-            f"95% confidence interval {low:.1f} to {high:.1f} years"
+        why = (
+            f"(95% confidence interval {low:.1f} to {high:.1f} years, which includes 0, no gap "
+            "at all)"
             if math.isfinite(low) and math.isfinite(high)
-            else "its confidence interval could not be computed"
+            else "(its uncertainty could not be worked out: too few deaths in a fifth)"
         )
         return (
             {},
             total,
             f"The gap in life expectancy at birth between the most and the least deprived "
-            f"fifths is {total:.1f} years, but it is too uncertain to split by cause "
-            f"({limits}, which includes 0, no gap at all): the share of the gap counts as 0 "
-            "for every theme.",
+            f"fifths is {total:.1f} years, but it is too uncertain to split by cause {why}: "
+            "the share of the gap counts as 0 for every theme.",
         )
     shares = {str(k): float(v) / total for k, v in by_cause.items()}
     outside = sorted(cause for cause, share in shares.items() if not 0 <= share <= 1)
@@ -360,7 +360,9 @@ def theme_candidates(
 
         - ``persons``; ``events_a_year`` of the outcome; ``rate``, ``rate_lower_95``,
           ``rate_upper_95``: its age-standardised rate per 1,000 people a year (ESP2013
-          over the age bands the cohort occupies), named as in
+          over the age bands the cohort occupies; for an outcome that counts people with
+          a status, ``persons_<flag>``, the percentage of the cohort with Wilson limits),
+          named as in
           :func:`~toolkit.prioritise.candidate_priorities` (the limits were ``lower_95``,
           ``upper_95`` before this release); ``rate_unit`` says the unit in words;
         - ``deprivation_ratio``: the cohort's age-standardised rate in the most deprived

@@ -551,8 +551,12 @@ def shortlist_savings(priorities: Prioritisation, shortlist: Any = None) -> str:
             ("Together the priorities above", "their ranges added up")
             if len(rows) == count
             else (
-                f"The {len(rows)} priorities above with a cost estimate",
-                "their ranges added up",
+                ("One of the priorities above has a cost estimate: it", "its estimated range")
+                if len(rows) == 1
+                else (
+                    f"The {len(rows)} priorities above with a cost estimate",
+                    "their ranges added up",
+                )
             )
         )
     )

@@ -47,7 +47,8 @@ if TYPE_CHECKING:
 #: (:func:`~toolkit.report._section_parts.too_few_deciles`): deciles with no admissions, or
 #: too few to give a standard error. The profile's own note keeps the analyst's reasons.
 NO_SII = (
-    "Slope index of inequality: not worked out, as too few deciles have enough people to compare."
+    "Slope index of inequality: not worked out, as too few deciles have enough emergency "
+    "admissions to compare."
 )
 
 #: Figures per deprivation decile (:func:`deprivation_figures`).
@@ -277,8 +278,8 @@ def inequality_summary(profile: DeprivationProfile, *, config: ReportConfig) -> 
     else:  # the reference decile had too few admissions to publish (excess_events' note)
         parts.append(
             sentence(
-                "Excess admissions: not worked out, as the least deprived decile has too few "
-                "emergency admissions to compare the other deciles with"
+                "Excess admissions: not shown, as the least deprived decile's figures are not "
+                "published."
             )
         )
     gap = getattr(profile, "gap", None)

@@ -193,7 +193,7 @@ def moved_table(update: QuarterlyUpdate) -> BoardTable | None:
     if (moved["change"] == "unmeasured").any():
         notes.append(
             "[x]: figure not available (a priority not measured on the newer data has no rank "
-            "there)."
+            "there; one that would join the shortlist has no place in the agreed list)."
         )
     return board_table(
         moved,

@@ -90,7 +90,10 @@ def format_rate(value: float) -> str:
     ('14,937', '45.3', '100', '−120')
     """
     digits = 0 if abs(round(value, 1)) >= 100 else 1
-    return _minus(f"{value:,.{digits}f}")
+    shown = f"{value:,.{digits}f}"
+    if float(shown.replace(",", "")) == 0:  # -0.04 is "0.0", not "−0.0"
+        shown = shown.lstrip("-")
+    return _minus(shown)
 
 
 def _pounds(value: float, digits: int = 0, scale: float = 1.0, unit: str = "") -> str:

@@ -58,10 +58,11 @@ from toolkit.report.update_config import (
     update_config_keys,
     update_config_template,
 )
+from toolkit.style import PRINT_WIDTH
 
 #: Width of the A4 PDF's column, in inches: the charts are drawn at it, so that their text
 #: prints at the size it is set in (no smaller than 9 pt), not shrunk.
-PRINTED_WIDTH: Final[float] = 6.75
+PRINTED_WIDTH: Final[float] = PRINT_WIDTH - 0.2  # the saved figure's 0.1 in margins
 
 #: The quarterly update's outputs.
 QUARTERLY_UPDATE: Final[OutputNames] = OutputNames("quarterly-update", "quarterly update")

@@ -150,7 +150,7 @@ class CohortCube(TableResult):
         model = f", segments of {self.model}" if self.model else ""
         lines = [
             f"CohortCube: {len(self.cohorts)} cohorts, {len(self.table):,} cells "
-            f"({self.engine}{model}); {len(self.left_out)} cohort(s) left out.",
+            f"({self.engine}{model}); {len(self.left_out)} left out.",
             "  .table (the cube), .cohorts (persons per cohort), .left_out (with why), "
             ".mortality (life-table bands), .notes",
         ]
