@@ -18,6 +18,7 @@ from toolkit.report.linked import JOIN_MATCHED, feasible_intervals, link_report
 from toolkit.report.tables import TOTAL_ROW, add_total_row
 
 from ._html_scan import shown_figures
+from ._linked_atoms import atoms
 
 THRESHOLD = 10
 
@@ -35,19 +36,10 @@ SYSTEM = [
 
 
 def _linked():
-    atoms = pd.DataFrame(
-        [("a", d, place, JOIN_MATCHED, persons, events, 0) for d, place, persons, events in SYSTEM],
-        columns=[
-            "segment",
-            "imd_decile",
-            "place",
-            "join",
-            "persons",
-            "emergency_admissions",
-            "deaths",
-        ],
+    rows = atoms(
+        [("a", d, place, JOIN_MATCHED, persons, events, 0) for d, place, persons, events in SYSTEM]
     )
-    return link_report(atoms, segments=["a"], threshold=THRESHOLD)
+    return link_report(rows, segments=["a"], threshold=THRESHOLD)
 
 
 def _deprivation_figures() -> pd.DataFrame:

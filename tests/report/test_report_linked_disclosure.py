@@ -39,27 +39,13 @@ from toolkit.report.linked import (
 from toolkit.segment import assign_segments, load_rules
 
 from ._html_scan import html_text, shown_figures, small_count_problems, text_count_problems
+from ._linked_atoms import atoms as _atoms
 
 SEED = 20261122
 THRESHOLD = 10
 
 
 # -- the solver on hand-made linked tables ------------------------------------------------------
-
-
-def _atoms(rows: list[tuple]) -> pd.DataFrame:
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "segment",
-            "imd_decile",
-            "place",
-            "join",
-            "persons",
-            "emergency_admissions",
-            "deaths",
-        ],
-    )
 
 
 def _two_tables() -> LinkedTables:

@@ -508,7 +508,8 @@ def themes_measured(priorities: Prioritisation) -> str:
     why = "could not: too few people or events" if too_few else "could not be measured"
     return (
         f"Of the {assessed} themes assessed, {len(measured)} could be measured on these data; "
-        f"the other {len(left_out)} {why} (section 4 lists them)."
+        f"{'the other one' if len(left_out) == 1 else f'the other {len(left_out)}'} {why} "
+        "(section 4 lists them)."
     )
 
 
