@@ -222,8 +222,23 @@ WORKBOOK = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\x80\x9c\xe5"
         ),
         ("scores", HEADER.encode(), ["has no ending", ".csv", ".toml"]),
         (
-            "latin1.csv",
-            (HEADER + ROWS[0] + "eol/bed_days,Caf\xe9,2,1,3,1,\n").encode("latin-1"),
+            # 0x81 is neither UTF-8 nor Windows-1252 (which leaves it undefined): refused.
+            "not_cp1252.csv",
+            (HEADER + ROWS[0]).encode() + b"eol/bed_days,End\x81,2,1,3,1,\n",
+            ["line 3 is not UTF-8 text", "save it from the spreadsheet as CSV"],
+        ),
+        (
+            # UTF-8 cut short in its last character ("\xc2\xa3", a pound sign, lost its end):
+            # truncated, not Windows-1252 (which would read it as another letter).
+            "truncated.csv",
+            (HEADER + "".join(ROWS)).encode() + b"# \xc2",
+            ["line 5 is not UTF-8 text", "save it from the spreadsheet as CSV"],
+        ),
+        (
+            # A byte-order mark says UTF-8: a byte that is not is a fault, not Windows-1252.
+            "bom_then_cp1252.csv",
+            b"\xef\xbb\xbf"
+            + (HEADER + ROWS[0] + "eol/bed_days,Caf\xe9,2,1,3,1,\n").encode("cp1252"),
             ["line 3 is not UTF-8 text", "save it from the spreadsheet as CSV"],
         ),
         (
@@ -252,6 +267,60 @@ def test_a_file_the_reader_cannot_parse_is_named_with_what_to_do(tmp_path, name,
     for raw in ("No columns to parse", "Error tokenizing", "codec can't decode", "C error"):
         assert raw not in message
     assert caught.value.source == str(path)
+
+
+#: A template saved by Excel as plain "CSV (Comma delimited)": Windows-1252, not UTF-8.
+EXCEL_CSV = (
+    HEADER + ROWS[0] + ROWS[1] + "eol/bed_days,Caf\xe9 at home,2,1,3,1,Caf\xe9 costs \xa35 a head\n"
+).encode("cp1252")
+
+
+def test_a_windows_1252_csv_is_read_as_such_with_a_note(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(EXCEL_CSV)
+    with pytest.warns(UserWarning) as caught:
+        scores = read_criteria_scores(path, CANDIDATES)
+    assert scores["notes"].tolist() == ["", "", "Caf\xe9 costs \xa35 a head"]
+    assert scores["feasibility"].tolist() == [4.0, 5.0, 1.0]
+    [note] = scores.attrs["notes"]
+    assert [str(warning.message) for warning in caught] == [note]
+    assert caught[0].filename == __file__  # points at the user's call
+    assert note.startswith(f"{path}: not UTF-8 text, so it was read as Windows-1252")
+    assert "'CSV (Comma delimited)'" in note
+    assert "Saving it as 'CSV UTF-8 (Comma delimited)' instead avoids the question" in note
+
+
+def test_a_utf8_csv_has_no_note(tmp_path):
+    path = tmp_path / "scores.csv"
+    path.write_bytes(EXCEL_CSV.decode("cp1252").encode("utf-8"))
+    scores = read_criteria_scores(path, CANDIDATES)
+    assert scores["notes"].iloc[-1] == "Caf\xe9 costs \xa35 a head"
+    assert "notes" not in scores.attrs
+
+
+def test_the_command_line_shows_the_windows_1252_note(tmp_path, monkeypatch, capsys):
+    from toolkit import cli
+
+    path = tmp_path / "criteria.csv"
+    path.write_bytes(EXCEL_CSV)
+
+    def handler(args) -> int:  # noqa: ANN001 - stands in for `pophealth report`
+        read_criteria_scores(path, CANDIDATES)
+        return 0
+
+    monkeypatch.setattr(cli, "_cmd_report", handler)
+    assert cli.main(["report", "--config", str(tmp_path / "report.toml")]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith(f"pophealth report: note: {path}: not UTF-8 text, so it was read as ")
+    assert "Windows-1252" in err and "'CSV UTF-8 (Comma delimited)'" in err
+
+
+def test_the_windows_1252_note_is_said_when_the_scores_are_then_refused(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(EXCEL_CSV.replace(b",1,3,1,Caf", b",1,3,9,Caf"))
+    with pytest.warns(UserWarning, match="read as Windows-1252"):
+        with pytest.raises(DataContractError, match="off the scale"):
+            read_criteria_scores(path, CANDIDATES)
 
 
 def test_rows_are_read_with_their_file_lines_and_quoted_commas(tmp_path):

@@ -7,6 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from toolkit.report.config import DEFAULT_ADMISSION_COST_GBP
+
 SMALL_PERSONS = 20_000
 SEED = 20261122
 
@@ -23,7 +25,11 @@ def evidence():
     model = load_rules("bridges_to_health")
     cube = build_cube(inputs.persons, model=model)
     profile = deprivation_profile(
-        cube, events="emergency_admissions", unit_cost=1600.0, seed=SEED, reps=2_000
+        cube,
+        events="emergency_admissions",
+        unit_cost=DEFAULT_ADMISSION_COST_GBP,
+        seed=SEED,
+        reps=2_000,
     )
     system_rate = directly_standardised_rate(
         cube, events="emergency_admissions", population="persons", age_band="age_band"

@@ -15,6 +15,7 @@ import pytest
 from toolkit.indicators import deprivation_profile
 from toolkit.report import compute_board_figures, load_inputs
 from toolkit.report import sections as report
+from toolkit.report.config import DEFAULT_ADMISSION_COST_GBP
 
 from ._eastbrook import eastbrook_config
 
@@ -31,7 +32,11 @@ NO_SII = (
 def few(evidence):
     cube = evidence.cube[evidence.cube["imd_decile"].isin(FEW)]
     profile = deprivation_profile(
-        cube, events="emergency_admissions", unit_cost=1600.0, seed=SEED, reps=2_000
+        cube,
+        events="emergency_admissions",
+        unit_cost=DEFAULT_ADMISSION_COST_GBP,
+        seed=SEED,
+        reps=2_000,
     )
     return cube, profile
 
@@ -188,7 +193,11 @@ def test_a_system_in_one_fifth_has_no_gap_compared_with_itself(evidence):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         profile = deprivation_profile(
-            cube, events="emergency_admissions", unit_cost=1600.0, seed=SEED, reps=1_000
+            cube,
+            events="emergency_admissions",
+            unit_cost=DEFAULT_ADMISSION_COST_GBP,
+            seed=SEED,
+            reps=1_000,
         )
     text = report.inequality_summary(profile, config=evidence.config).text
     assert (

@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 from matplotlib.figure import Figure
 
 from toolkit.report import sections as report
+from toolkit.report.config import DEFAULT_ADMISSION_COST_GBP
 from toolkit.report.tables import BoardTable, BoardText
 from toolkit.workshop import SubmissionStore
 
@@ -39,7 +40,11 @@ def tiny():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         profile = deprivation_profile(
-            cube, events="emergency_admissions", unit_cost=1600.0, seed=SEED, reps=1_000
+            cube,
+            events="emergency_admissions",
+            unit_cost=DEFAULT_ADMISSION_COST_GBP,
+            seed=SEED,
+            reps=1_000,
         )
     return SimpleNamespace(
         system=system,

@@ -177,6 +177,7 @@ def test_the_command_line_prints_the_config_and_refuses_bad_input_cleanly(tmp_pa
     assert main(["monitor", "--config", bad, "--out", str(tmp_path / "out")]) == 2
     error = capsys.readouterr().err
     assert "'fix_after' must be 12 or more" in error and "Traceback" not in error
+    assert "three years of quarterly ones" in error
 
 
 def test_values_without_counts_are_charted_only_when_said_to_be_published(tmp_path):

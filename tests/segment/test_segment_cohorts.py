@@ -78,6 +78,9 @@ def expected_totals(persons: pd.DataFrame, when: str, optional: tuple[str, ...])
     for name in optional:
         if name in CAUSE_ADMISSION_COLUMNS:
             totals[name] = int(chosen[name].sum())
+        elif name.endswith("_recorded"):  # persons with the flag recorded, true or false
+            flag = chosen[name.removeprefix("persons_").removesuffix("_recorded")]
+            totals[name] = int(flag.notna().sum())
         else:
             flag = chosen[name.removeprefix("persons_")]
             totals[name] = int(flag.fillna(False).astype(bool).sum())
@@ -85,12 +88,13 @@ def expected_totals(persons: pd.DataFrame, when: str, optional: tuple[str, ...])
 
 
 def assert_every_cohort_reconciles(cube: CohortCube, persons: pd.DataFrame) -> None:
-    measures = [*COHORT_CUBE_MEASURES, *cube.optional_measures]
+    optional = (*cube.optional_measures, *cube.recorded_measures)
+    measures = [*COHORT_CUBE_MEASURES, *optional]
     totals = cube.table.groupby("cohort", sort=False)[measures].sum()
     for cohort, when, persons_in in zip(
         cube.cohorts["cohort"], cube.cohorts["when"], cube.cohorts["persons"], strict=True
     ):
-        expected = expected_totals(persons, when, cube.optional_measures)
+        expected = expected_totals(persons, when, optional)
         actual = totals.loc[cohort] if cohort in totals.index else pd.Series(0, index=measures)
         assert persons_in == expected["persons"], cohort
         for name in measures:
@@ -113,8 +117,15 @@ def test_shape_dtypes_and_order(cube):
     table = cube.table
     optional = tuple(COHORT_CUBE_OPTIONAL_MEASURES)
     assert cube.optional_measures == optional
-    assert list(table.columns) == [*COHORT_CUBE_DIMENSIONS, *COHORT_CUBE_MEASURES, *optional]
-    for name in [*COUNTS, *optional]:
+    recorded = ("persons_smoker_recorded", "persons_bp_controlled_recorded")
+    assert cube.recorded_measures == recorded
+    assert list(table.columns) == [
+        *COHORT_CUBE_DIMENSIONS,
+        *COHORT_CUBE_MEASURES,
+        *optional,
+        *recorded,
+    ]
+    for name in [*COUNTS, *optional, *recorded]:
         assert table[name].dtype == np.dtype("int64"), name
     assert table["cost_gbp"].dtype == np.dtype("float64")
     assert table["imd_decile"].dtype == pd.Int64Dtype()
@@ -224,7 +235,9 @@ def test_missing_columns_leave_cohorts_out_with_the_reason(persons):
     built = set(cube.cohorts["cohort"])
     assert not built & set(reasons)
     assert cube.optional_measures == ("persons_bp_controlled",)
+    assert cube.recorded_measures == ("persons_bp_controlled_recorded",)
     assert "persons_smoker" not in cube.table.columns
+    assert "persons_smoker_recorded" not in cube.table.columns
     assert_every_cohort_reconciles(cube, smaller)
     labels = dict(zip(cube.left_out["cohort"], cube.left_out["label"], strict=True))
     assert labels["smokers"] == "Adults who smoke"

@@ -216,3 +216,8 @@ COHORT_CUBE_MEASURES: Final[tuple[str, ...]] = (
 COHORT_CUBE_OPTIONAL_MEASURES: Final[tuple[str, ...]] = CAUSE_ADMISSION_COLUMNS + tuple(
     f"persons_{flag}" for flag in OPTIONAL_PERSON_FLAGS
 )
+
+#: The end of the name of a cohort cube's count of the persons whose optional flag is
+#: recorded, true or false (``persons_smoker_recorded``): the denominator of a share of
+#: those with a recorded status.
+RECORDED_SUFFIX: Final[str] = "_recorded"

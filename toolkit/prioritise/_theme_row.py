@@ -19,8 +19,13 @@ import numpy as np
 import pandas as pd
 
 from toolkit._words import capitalised, lower_first
+from toolkit.data.contract import RECORDED_SUFFIX
 from toolkit.prioritise._theme_impact import impact_central, impact_range
-from toolkit.prioritise._theme_vocabulary import OUTCOME_WORDS, OUTCOME_WORDS_SINGULAR
+from toolkit.prioritise._theme_vocabulary import (
+    OUTCOME_WORDS,
+    OUTCOME_WORDS_SINGULAR,
+    RECORDED_STATUS_FLAGS,
+)
 from toolkit.prioritise.criteria import (
     CANDIDATE_COLUMN,
     COHORT_LABEL_COLUMN,
@@ -58,6 +63,13 @@ PERSON_FLAG_PREFIX = "persons_"
 
 #: The unit of a candidate's ``rate`` when its outcome counts people with a status.
 PREVALENCE_UNIT = "% of the cohort (people with the status at the time, not a rate a year)"
+
+#: The unit of ``rate`` when the percentage is of the people with the status recorded
+#: (:data:`~toolkit.prioritise._theme_vocabulary.RECORDED_STATUS_FLAGS`).
+PREVALENCE_RECORDED_UNIT = (
+    "% of the cohort with the status recorded (people with the status at the time, not a "
+    "rate a year)"
+)
 
 
 # --------------------------------------------------------------------------------------
@@ -263,6 +275,30 @@ class ThemePlan:
     intervention: Any
     note: str
     estimable: bool = True
+    #: The cube column of the percentage's denominator when the outcome counts people with a
+    #: status: ``persons``, or the people with the status recorded (``persons_<flag>_recorded``).
+    denominator: str = "persons"
+
+
+def status_flag(outcome: str) -> str | None:
+    """Return the flag whose people with a recorded status an outcome's percentage is of.
+
+    Parameters
+    ----------
+    outcome : str
+        A measure of the cohort cube.
+
+    Returns
+    -------
+    str or None
+        ``"smoker"`` for ``persons_smoker`` (see
+        :data:`~toolkit.prioritise._theme_vocabulary.RECORDED_STATUS_FLAGS`); None for any
+        other outcome, whose percentage or rate is of the whole cohort.
+    """
+    flag = outcome.removeprefix(PERSON_FLAG_PREFIX)
+    return (
+        flag if outcome.startswith(PERSON_FLAG_PREFIX) and flag in RECORDED_STATUS_FLAGS else None
+    )
 
 
 def theme_plan(theme: Theme, measures: set[str], words: dict[str, str]) -> ThemePlan | str:
@@ -279,6 +315,16 @@ def theme_plan(theme: Theme, measures: set[str], words: dict[str, str]) -> Theme
             outcome = fallback
         else:
             return f"the data have no {words.get(outcome, outcome)}"
+    denominator = "persons"
+    flag = status_flag(outcome)
+    if flag is not None and f"{outcome}{RECORDED_SUFFIX}" in measures:
+        denominator = f"{outcome}{RECORDED_SUFFIX}"
+    elif flag is not None:
+        status, absent = RECORDED_STATUS_FLAGS[flag]
+        notes.append(
+            f"The data do not say how many in the cohort have a recorded {status}, so the "
+            f"percentage is of everyone in it: anyone with none recorded counts as {absent}."
+        )
     intervention = theme.interventions[0]
     impact_outcome = intervention.acts_on
     estimable = impact_outcome in measures
@@ -287,7 +333,9 @@ def theme_plan(theme: Theme, measures: set[str], words: dict[str, str]) -> Theme
             f"The data have no {words.get(impact_outcome, impact_outcome)}, so there is no "
             f"estimate of what '{intervention.name}' could avoid: it counts as 0 in the scores."
         )
-    return ThemePlan(theme, outcome, impact_outcome, intervention, " ".join(notes), estimable)
+    return ThemePlan(
+        theme, outcome, impact_outcome, intervention, " ".join(notes), estimable, denominator
+    )
 
 
 def candidate_row(
@@ -320,6 +368,10 @@ def candidate_row(
     intervention = plan.intervention
     persons = float(sums["persons"])
     events = float(sums["events"])
+    # The percentage of people with a status is of those with it recorded, when the cube
+    # counts them (``sums["recorded"]``); the events and the estimate are unchanged.
+    of_recorded = plan.denominator != "persons" and "recorded" in sums.index
+    recorded = float(sums["recorded"]) if of_recorded else persons
     if plan.estimable:
         impact_events = float(sums["impact_events"]) / years
         low, high = impact_range(impact_events, intervention)
@@ -357,7 +409,14 @@ def candidate_row(
         "persons": int(round(persons)),
         "_events": events,
         "events_a_year": events / years,
-        **_rate_columns(plan.outcome, rate, persons=persons, events=events, years=years),
+        **_rate_columns(
+            plan.outcome,
+            rate,
+            persons=recorded,
+            events=events,
+            years=years,
+            recorded=of_recorded,
+        ),
         "deprivation_ratio": ratio,
         "deprivation_gap": ratio - 1.0 if math.isfinite(ratio) else 0.0,
         "sii": (
@@ -435,6 +494,13 @@ def candidate_row(
                 "" if math.isfinite(ratio) else _not_compared_note(unpopulated, who),
                 "" if math.isfinite(excess) or events <= 0 else EXCESS_NOT_COMPARED_NOTE,
                 NO_CAUSES_NOTE if not theme.causes_of_death else "",
+                recorded_note(
+                    plan,
+                    persons=persons,
+                    recorded=recorded,
+                    cohort_words=cohort_words + where,
+                    threshold=threshold,
+                ),
             )
             if part
         ),
@@ -442,24 +508,36 @@ def candidate_row(
 
 
 def _rate_columns(
-    outcome: str, rate: pd.Series, *, persons: float, events: float, years: float
+    outcome: str,
+    rate: pd.Series,
+    *,
+    persons: float,
+    events: float,
+    years: float,
+    recorded: bool = False,
 ) -> dict[str, Any]:
     """Return ``rate``, its 95% limits and ``rate_unit`` for one candidate.
 
     Events of an outcome have an age-standardised rate per 1,000 people a year. A count of
     people with a status (``persons_smoker``: women who smoke among pregnant women) is a
-    prevalence, not events in a year: it is the percentage of the cohort with the status,
-    with Wilson limits, and not divided by the years.
+    prevalence, not events in a year: it is the percentage of ``persons`` with the status,
+    with Wilson limits, and not divided by the years. ``persons`` is the whole cohort, or,
+    with ``recorded``, the people in it with the status recorded (missing limits when there
+    are none).
     """
     if outcome.startswith(PERSON_FLAG_PREFIX):
         from toolkit.indicators.intervals import wilson_interval
 
-        low, high = wilson_interval(np.array([events]), np.array([persons]), 0.95)
+        unit = PREVALENCE_RECORDED_UNIT if recorded else PREVALENCE_UNIT
+        if persons <= 0:  # no one with the status recorded: no percentage
+            low = high = np.array([math.nan])
+        else:
+            low, high = wilson_interval(np.array([events]), np.array([persons]), 0.95)
         return {
             "rate": 100 * events / persons if persons > 0 else math.nan,
             "rate_lower_95": 100 * float(low[0]),
             "rate_upper_95": 100 * float(high[0]),
-            "rate_unit": PREVALENCE_UNIT,
+            "rate_unit": unit,
         }
     return {
         "rate": float(rate["value"]) / years,
@@ -467,6 +545,62 @@ def _rate_columns(
         "rate_upper_95": float(rate["upper_95"]) / years,
         "rate_unit": "per 1,000 people a year",
     }
+
+
+def recorded_note(
+    plan: ThemePlan, *, persons: float, recorded: float, cohort_words: str, threshold: int
+) -> str:
+    """Say how many of the cohort have no recorded status, when the percentage leaves them out.
+
+    Parameters
+    ----------
+    plan : ThemePlan
+        The theme's plan; its ``denominator`` says whether the percentage is of the people
+        with the status recorded.
+    persons, recorded : float
+        The people in the cohort, and those of them with the status recorded.
+    cohort_words : str
+        The cohort in words ("Pregnant women", "Pregnant women in North").
+    threshold : int
+        The disclosure threshold: a count of people with no recorded status below it is
+        said as "fewer than N", and then the count with one is not given (it would tell
+        the other by difference).
+
+    Returns
+    -------
+    str
+        "234 of 11,031 pregnant women (2%) have no recorded smoking status; the percentage
+        is of the 10,797 with one."; empty when everyone has one, or the percentage is of
+        the whole cohort.
+    """
+    flag = status_flag(plan.outcome)
+    missing = persons - recorded
+    if plan.denominator == "persons" or flag is None or missing <= 0:
+        return ""
+    status = RECORDED_STATUS_FLAGS[flag][0]
+    who = lower_first(cohort_words)
+    if recorded <= 0:
+        return (
+            f"None of the {format_count(persons, threshold=threshold)} {who} has a recorded "
+            f"{status}, so there is no percentage."
+        )
+    if persons < threshold:
+        return f"Some of the {who} have no recorded {status}; the percentage is of those with one."
+    if missing < threshold:
+        return capitalised(
+            f"{format_count(missing, threshold=threshold)} of {format_count(persons)} {who} have "
+            f"no recorded {status}; the percentage is of those with one."
+        )
+    share = missing / persons
+    share_text = "under 1%" if share < 0.005 else "over 99%" if share > 0.995 else f"{share:.0%}"
+    with_one = (
+        f"the {format_count(recorded)} with one" if recorded >= threshold else "those with one"
+    )
+    verb = "has" if missing == 1 else "have"
+    return (
+        f"{format_count(missing)} of {format_count(persons)} {who} ({share_text}) {verb} no "
+        f"recorded {status}; the percentage is of {with_one}."
+    )
 
 
 def _not_compared_note(unpopulated: frozenset[int], who: str) -> str:

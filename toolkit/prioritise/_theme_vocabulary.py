@@ -113,6 +113,19 @@ UNCOSTED_OUTCOMES: Final[tuple[str, ...]] = tuple(
     outcome for outcome in OUTCOMES if outcome.startswith("deaths")
 ) + ("persons_smoker",)
 
+#: Yes/no flags of the persons table (:data:`toolkit.data.contract.OPTIONAL_PERSON_FLAGS`)
+#: whose percentage, for an outcome ``persons_<flag>``, is of the people with the flag
+#: recorded (the cohort cube's ``persons_<flag>_recorded``), with the status and its absence
+#: in words for the candidate's note. ``smoker``: national statistics give smoking as a
+#: share of those whose status is known (NHS England's smoking status at time of delivery,
+#: SATOD, is of the maternities with a known status), so people with no recorded status are
+#: left out rather than counted as not smoking. ``bp_controlled`` is left out on purpose:
+#: QOF's blood pressure indicators (HYP008, HYP009) count people on the register with no
+#: recent reading as not at target, so its percentage stays of the whole cohort.
+RECORDED_STATUS_FLAGS: Final[dict[str, tuple[str, str]]] = {
+    "smoker": ("smoking status", "not smoking"),
+}
+
 #: Causes of death (:data:`toolkit.data.contract.CAUSES_OF_DEATH`) in board language.
 CAUSE_WORDS: Final[dict[str, str]] = {
     "circulatory": "heart and circulatory disease",

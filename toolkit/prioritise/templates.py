@@ -28,10 +28,12 @@ from toolkit._params import (
     check_fields,
     invalid_parameter,
     validate_params,
+    warn,
 )
 from toolkit._toml import TomlFileError, read_toml
 from toolkit._words import listed
 from toolkit.errors import DataContractError
+from toolkit.prioritise._template_csv import decode_template, unclosed_quote
 from toolkit.prioritise._template_ids import UNKNOWN_ID, unknown_id_checks
 from toolkit.prioritise.criteria import (
     CANDIDATE_COLUMN,
@@ -393,24 +395,13 @@ def _check_kind(path: Path) -> None:
     raise _unreadable(path, what)
 
 
-def _unclosed_quote(body: str) -> int | None:
-    """Return the line (of ``body``, from 1) of a record whose quote is still open at the end."""
-    reader = csv.reader(io.StringIO(body, newline=""), strict=True)
-    start = 1
-    try:
-        for _ in reader:
-            start = reader.line_num + 1
-    except csv.Error as error:
-        if "unexpected end of data" in str(error):
-            return start
-    return None
-
-
-def _read_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
-    """Read the CSV template; return the table (all text) and each row's line in the file.
+def _read_csv(path: Path) -> tuple[pd.DataFrame, list[int], str | None]:
+    """Read the CSV template: the table (all text), each row's line in the file, any note.
 
     Lines starting with ``#`` and blank lines before the header are skipped, as are blank
-    lines between rows; a UTF-8 byte-order mark is not content. Rows with fewer fields than
+    lines between rows; a UTF-8 byte-order mark is not content. A file that is not UTF-8 but
+    Windows-1252 (Excel's plain "CSV") is read as such, and the note says so
+    (:func:`~toolkit.prioritise._template_csv.decode_template`). Rows with fewer fields than
     the header get blank cells (a blank score is then reported); rows with more are refused
     (a comma in an unquoted label splits it, and every field after it moves).
     """
@@ -420,7 +411,7 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
             path, f"it is a spreadsheet workbook (Excel or similar), not CSV text; {_SAVE_AS_CSV}"
         )
     try:
-        text = data.decode("utf-8-sig")
+        text, note = decode_template(path, data)
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise _unreadable(
@@ -439,7 +430,7 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
             "fill it in",
         )
     body = "".join(lines[skip:])
-    unclosed = _unclosed_quote(body)
+    unclosed = unclosed_quote(body)
     if unclosed is not None:
         raise _unreadable(
             path,
@@ -511,7 +502,7 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
             "once; keep one column of each",
         )
     table = pd.DataFrame(rows, columns=header, dtype=object)
-    return table, where
+    return table, where, note
 
 
 def _read_toml(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -578,7 +569,13 @@ def read_criteria_scores(
     pandas.DataFrame
         One row per candidate, in the order of ``candidates``: ``candidate``, a float
         column per criterion and ``notes`` (text, possibly empty). Join it to the
-        candidates on ``candidate``.
+        candidates on ``candidate``. ``attrs["notes"]`` says how the file was read when
+        there is anything to note (a CSV read as Windows-1252, Excel's plain "CSV").
+
+    Warns
+    -----
+    UserWarning
+        With the note, when a CSV file that is not UTF-8 was read as Windows-1252.
 
     Raises
     ------
@@ -586,8 +583,9 @@ def read_criteria_scores(
         When there is no such file.
     CriteriaScoresError
         A :class:`~toolkit.errors.DataContractError`. A file that cannot be read as a
-        template (not ending in .csv or .toml, a spreadsheet workbook, not UTF-8 text, empty,
-        a row with more fields than the header, not valid TOML), naming the file and the
+        template (not ending in .csv or .toml, a spreadsheet workbook, text neither UTF-8
+        nor Windows-1252 or UTF-8 cut short at its end, empty, a row with more fields than
+        the header, not valid TOML), naming the file and the
         line where there is one; otherwise listing every problem at once, naming the file,
         column and rows: a candidate id that is not a candidate (saying when it is a theme
         of the library not measured on these data, or one of a template written for another
@@ -614,11 +612,13 @@ def read_criteria_scores(
     if source.suffix.lower() == ".toml":
         table, quoted = _read_toml(source)
         where_of = list(range(1, len(table) + 1))
-        unit = "entry"
+        unit, note = "entry", None
     else:
-        table, where_of = _read_csv(source)
+        table, where_of, note = _read_csv(source)
         quoted = None
         unit = "line"
+    if note is not None:  # said even when the scores are then refused
+        warn(note, UserWarning, to_user=True)
     failures: list[dict[str, object]] = []
 
     def fail(column: str, check: str, positions: Sequence[int], examples: Sequence[str]) -> None:
@@ -742,6 +742,8 @@ def read_criteria_scores(
     )
     result = scores.assign(**{NOTES_COLUMN: notes}).set_index(CANDIDATE_COLUMN)
     result = result.loc[expected[CANDIDATE_COLUMN].tolist()].reset_index()
+    if note is not None:
+        result.attrs["notes"] = [note]
     return result
 
 

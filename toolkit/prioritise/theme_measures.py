@@ -32,8 +32,8 @@ from toolkit._params import POSITIVE, InstanceOf, Interval, SequenceOf, StrOptio
 from toolkit._results import TableResult
 from toolkit._words import listed
 from toolkit.data.column_rules import CUBE_RULES
-from toolkit.data.contract import PREMATURE_DEATH_AGE
-from toolkit.data.problems import FIRST_DATA_ROW, raise_problems
+from toolkit.data.contract import PREMATURE_DEATH_AGE, RECORDED_SUFFIX
+from toolkit.data.problems import FIRST_DATA_ROW, Problem, raise_problems, row_problem
 from toolkit.data.value_rules import value_problems
 from toolkit.errors import DataContractError
 from toolkit.prioritise._cube_steps import (
@@ -143,8 +143,36 @@ def _check_cube(cube: pd.DataFrame, within: str | None) -> None:
     # The contract's rules for every column of the cube's own (the readers' and engines').
     known = [column for column in cube.columns if column in CUBE_RULES]
     problems = value_problems(cube, known, table="cube", first_row=FIRST_DATA_ROW)
+    problems += _recorded_problems(cube)
     if problems:
         raise_problems(problems, label=label, source=None)
+
+
+def _recorded_problems(cube: pd.DataFrame) -> list[Problem]:
+    """Rows whose ``persons_<flag>_recorded`` is below ``persons_<flag>`` or above ``persons``.
+
+    The people with a flag recorded (true or false) are at least those with it true and at
+    most everyone: a percentage of them is not worked out from a count outside those.
+    """
+    problems: list[Problem] = []
+    for column in cube.columns:
+        flag = str(column).removesuffix(RECORDED_SUFFIX)
+        if column == flag or flag not in cube.columns:
+            continue
+        recorded = pd.to_numeric(cube[column], errors="coerce").to_numpy(dtype="float64")
+        within = (recorded >= pd.to_numeric(cube[flag], errors="coerce").to_numpy()) & (
+            recorded <= pd.to_numeric(cube["persons"], errors="coerce").to_numpy()
+        )
+        outside = np.flatnonzero(~within)
+        if len(outside):
+            phrase = f"is below '{flag}' or above 'persons'"
+            problems.append(
+                row_problem(
+                    str(column), "recorded_within", (phrase, phrase.replace("is", "are", 1)),
+                    outside, None, FIRST_DATA_ROW,
+                )
+            )  # fmt: skip
+    return problems
 
 
 def _catalogue_labels() -> dict[str, str]:
@@ -361,7 +389,9 @@ def theme_candidates(
         - ``persons``; ``events_a_year`` of the outcome; ``rate``, ``rate_lower_95``,
           ``rate_upper_95``: its age-standardised rate per 1,000 people a year (ESP2013
           over the age bands the cohort occupies; for an outcome that counts people with
-          a status, ``persons_<flag>``, the percentage of the cohort with Wilson limits),
+          a status, ``persons_<flag>``, the percentage of the cohort with Wilson limits;
+          for ``persons_smoker``, of those with a recorded smoking status when the cube
+          has ``persons_smoker_recorded``, the ``note`` saying how many have none),
           named as in
           :func:`~toolkit.prioritise.candidate_priorities` (the limits were ``lower_95``,
           ``upper_95`` before this release); ``rate_unit`` says the unit in words;
@@ -445,6 +475,8 @@ def theme_candidates(
                 "age_band": rows["age_band"].to_numpy(),
                 "imd_decile": pd.to_numeric(rows["imd_decile"], errors="coerce").to_numpy(),
                 "persons": rows["persons"].to_numpy(dtype="float64"),
+                # The denominator of a percentage of people with a status (see ThemePlan).
+                "recorded": rows[plan.denominator].to_numpy(dtype="float64"),
                 "events": rows[plan.outcome].to_numpy(dtype="float64"),
                 "impact_events": (
                     rows[plan.impact_outcome].to_numpy(dtype="float64")
@@ -477,7 +509,8 @@ def theme_candidates(
         raise DataContractError(_no_core20_people(whole))
 
     sums = part.groupby(keys, observed=True, sort=False)[
-        ["persons", "events", "impact_events", "cause_deaths", "premature_deaths", "cost"]
+        ["persons", "recorded", "events", "impact_events", "cause_deaths", "premature_deaths"]
+        + ["cost"]
     ].sum()
     rates = directly_standardised_rate(
         part, events="events", population="persons", age_band="age_band", by=keys,

@@ -24,7 +24,11 @@ from toolkit.report._section_parts import (
     too_few_deciles,
 )
 from toolkit.report.charts import deprivation_chart
-from toolkit.report.config import ReportConfig
+from toolkit.report.config import (
+    DEFAULT_ADMISSION_COST_GBP,
+    DEFAULT_ADMISSION_COST_SOURCE,
+    ReportConfig,
+)
 from toolkit.report.linked import LinkedTables
 from toolkit.report.tables import (
     TOTAL_ROW,
@@ -261,9 +265,14 @@ def inequality_summary(profile: DeprivationProfile, *, config: ReportConfig) -> 
         if np.isfinite(cost_low) and np.isfinite(cost_high)
         else ""
     )
+    source = (
+        f" ({DEFAULT_ADMISSION_COST_SOURCE})"
+        if config.admission_unit_cost == DEFAULT_ADMISSION_COST_GBP
+        else ""
+    )
     valued = (
         f", costing about {format_money(cost)}{cost_limits} at "
-        f"£{config.admission_unit_cost:,.0f} an admission"
+        f"£{config.admission_unit_cost:,.0f} an admission{source}"
         if np.isfinite(cost)
         else ""
     )

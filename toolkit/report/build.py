@@ -140,12 +140,23 @@ p.synthetic-note { font-weight: bold; color: #231F20; }
   /* JupyterLab keeps each output whole on a page (break-inside: avoid-page), which leaves
      half-empty pages before long tables and lists: let outputs break between their rows. */
   .jp-OutputArea-child { break-inside: auto !important; page-break-inside: auto !important; }
-  /* Long tables may run on (their header repeats); rows, pictures and boxes stay whole. */
-  .jp-RenderedHTMLCommon table.board-table tr, .jp-OutputArea-output img, aside.provenance,
-  section.decision { break-inside: avoid; page-break-inside: avoid; }
+  /* Long tables may run on (their header repeats); rows and pictures stay whole. Boxes as
+     tall as a page (provenance; the update's "What the charts say") run on between their
+     rows, paragraphs and items, each kept whole, rather than leave a page empty (issue 14). */
+  .jp-RenderedHTMLCommon table.board-table tr, .jp-OutputArea-output img, aside.provenance tr,
+  aside.provenance li, section.decision p, section.decision li {
+    break-inside: avoid; page-break-inside: avoid; }
   .jp-RenderedHTMLCommon table.board-table thead { display: table-header-group; }
   h2, h3, .jp-RenderedHTMLCommon table.board-table caption { break-after: avoid;
     page-break-after: avoid; }
+  /* A chart's introduction (the words just before it, in a cell or an output of their own)
+     goes to the next page with the chart rather than stay behind (issue 14). */
+  .jp-Cell:not(:has(table, img)):has(+ .jp-Cell .jp-OutputArea-child:first-child img),
+  .jp-OutputArea-child:not(:has(table, img)):has(+ .jp-OutputArea-child img) {
+    break-after: avoid; page-break-after: avoid; }
+  .jp-Cell:not(:has(table, img)) + .jp-Cell:has(.jp-OutputArea-child:first-child img),
+  .jp-OutputArea-child:not(:has(table, img)) + .jp-OutputArea-child:has(img) {
+    break-before: avoid; page-break-before: avoid; }
   /* On paper the banner is in every page's top margin (an @page margin box) instead. */
   .synthetic-banner { display: none; }
   /* Charts print at the width they are drawn at, so their text keeps its size (8 pt+). */

@@ -268,7 +268,7 @@ def rank_acceptability_chart(
     """
     values = probabilities.to_numpy(dtype="float64")
     rows, columns = values.shape
-    figure, ax = _new_figure(1.4 + 0.42 * rows)
+    figure, ax = _new_figure(1.4 + 0.3 * rows)
     cmap = nhs_sequential_cmap()
     image = ax.imshow(100 * values, cmap=cmap, vmin=0, vmax=100, aspect="auto")
     dark = lightness(cmap(values.ravel())).reshape(values.shape) < 55
@@ -285,7 +285,7 @@ def rank_acceptability_chart(
                     color="white" if dark[i, j] else NHS_BLACK,
                 )
     ax.set_xticks(range(columns), [str(rank) for rank in probabilities.columns])
-    ax.set_yticks(range(rows), [_wrap(label, 30) for label in labels])
+    ax.set_yticks(range(rows), [_wrap(label, 42) for label in labels])
     ax.set_xlabel("Rank (1 = top priority)", fontsize=_LABEL_SIZE)
     line = 0 < shortlist_size < columns
     if line:

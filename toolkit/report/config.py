@@ -45,9 +45,14 @@ from toolkit.defaults import DEFAULT_MODEL, DEMO_PERSONS, DEMO_SEED, SHORTLIST_C
 DEMO: Final[str] = "demo"
 
 #: Cost of one emergency admission used to value excess admissions when the configuration
-#: does not give one: the demo system's unit cost of an emergency spell (£1,600, NHS National
-#: Cost Collection, rounded; see docs/demo-system.md). Give your local tariff instead.
-DEFAULT_ADMISSION_COST_GBP: Final[float] = 1_600.0
+#: does not give one: the national average non-elective inpatient episode, £1,590 (NHS
+#: Improvement, Reference Costs 2016/17, excluding excess bed days), the figure the themes
+#: library values avoided admissions at, so that the report's costs share one source. Give
+#: your local tariff instead.
+DEFAULT_ADMISSION_COST_GBP: Final[float] = 1_590.0
+
+#: Where :data:`DEFAULT_ADMISSION_COST_GBP` comes from, in the words the report prints.
+DEFAULT_ADMISSION_COST_SOURCE: Final[str] = "the national average in NHS Reference Costs 2016/17"
 
 #: Largest shortlist a board is asked to agree (not everything can be a priority).
 MAX_SHORTLIST: Final[int] = SHORTLIST_CAP
@@ -281,7 +286,12 @@ _TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
         'Segmentation model: "bridges_to_health", "age_ltc" or a rules file.',
     ),
     ("years", "1.0", "Years the data cover; rates are per year."),
-    ("admission_unit_cost", "1600.0", "Pounds per emergency admission, to value the excess."),
+    (
+        "admission_unit_cost",
+        "1590.0",
+        "Pounds per emergency admission, to value the excess (default: NHS Reference "
+        "Costs 2016/17; give your local tariff).",
+    ),
     (
         "criteria_scores",
         '"criteria.csv"',
@@ -643,6 +653,7 @@ def demo_config(
 
 __all__ = [
     "DEFAULT_ADMISSION_COST_GBP",
+    "DEFAULT_ADMISSION_COST_SOURCE",
     "DEMO",
     "MAX_SHORTLIST",
     "ONS_ATTRIBUTION",

@@ -170,8 +170,18 @@ class UpdateConfig:
         problems += shared_setting_problems(self)
         if not (math.isfinite(self.years) and self.years > 0):
             problems.append(("years", "must be more than 0", self.years))
-        if self.fix_after is not None and self.fix_after < 12:
-            problems.append(("fix_after", "must be 12 or more", self.fix_after))
+        from toolkit.monitor.spc import MINIMUM_FIX_AFTER
+
+        if self.fix_after is not None and self.fix_after < MINIMUM_FIX_AFTER:
+            problems.append(
+                (
+                    "fix_after",
+                    f"must be {MINIMUM_FIX_AFTER} or more: the control limits need a baseline of "
+                    f"at least {MINIMUM_FIX_AFTER} points (a year of monthly figures, three "
+                    "years of quarterly ones)",
+                    self.fix_after,
+                )
+            )
         return problems
 
     @property

@@ -218,9 +218,10 @@ def expand(
     values: dict[str, np.ndarray] = {"persons": persons}
     for name in (*ACTIVITY_COLUMNS, "cost_gbp", *plan.optional_sums):
         values[name] = pc.fill_null(raw[name], 0.0).to_numpy(zero_copy_only=False)
-    flags = [
+    flags = [  # in the order cohort_expression packs them
         *(f"persons_with_{activity}" for activity in ACTIVITY_COLUMNS),
         *(f"persons_{flag}" for flag in plan.optional_flags),
+        *plan.recorded_measures,
     ]
     for index, name in enumerate(flags):
         packed = raw[f"{FLAGS}_{index // FLAGS_PER_WORD}"]
@@ -265,7 +266,11 @@ def expand(
                 name: sums[name].astype("float64")
                 if name == "cost_gbp"
                 else _exact(sums[name], name, label)
-                for name in (*COHORT_CUBE_MEASURES, *plan.optional_measures)
+                for name in (
+                    *COHORT_CUBE_MEASURES,
+                    *plan.optional_measures,
+                    *plan.recorded_measures,
+                )
             },
         },
         copy=False,  # the arrays are new: no copy, and no stacking into one block

@@ -19,6 +19,7 @@ from toolkit.data.contract import (
     CONDITIONS,
     ESP2013_BANDS,
     PREMATURE_DEATH_AGE,
+    RECORDED_SUFFIX,
 )
 from toolkit.data.value_rules import without_nan
 from toolkit.segment.cube import (
@@ -87,6 +88,16 @@ class Plan:
     @property
     def optional_measures(self) -> tuple[str, ...]:
         return (*self.optional_sums, *(f"persons_{flag}" for flag in self.optional_flags))
+
+    @property
+    def recorded_measures(self) -> tuple[str, ...]:
+        """``persons_<flag>_recorded`` for each optional flag (see :func:`recorded_measure`)."""
+        return tuple(recorded_measure(flag) for flag in self.optional_flags)
+
+
+def recorded_measure(flag: str) -> str:
+    """Name the measure counting the persons with a recorded value of ``flag``."""
+    return f"persons_{flag}{RECORDED_SUFFIX}"
 
 
 def missing_reason(condition: Condition, columns: Sequence[str]) -> str | None:
@@ -166,6 +177,11 @@ def _flag(value: ir.Value) -> ir.BooleanValue:
     return value.fill_null(False)
 
 
+def _recorded(value: ir.Value) -> ir.BooleanValue:
+    """Whether a yes/no value is recorded: not blank (a float NaN is blank, as null)."""
+    return without_nan(value).notnull()
+
+
 @validate_params(
     {
         "table": [IBIS_TABLE],
@@ -216,7 +232,8 @@ def cohort_expression(
     optional_sums : sequence of str
         Optional count columns to sum (cause-specific admissions).
     optional_flags : sequence of str
-        Optional yes/no columns whose persons to count (``persons_<flag>``).
+        Optional yes/no columns whose persons to count (``persons_<flag>``), and whose
+        persons with a recorded value, true or false (``persons_<flag>_recorded``).
     counts : mapping of str to ibis.expr.types.BooleanValue, optional
         Flags over ``table`` whose persons to count too, each under its name (as float64,
         in block-0 rows only, so that each person counts once).
@@ -225,8 +242,10 @@ def cohort_expression(
     -------
     ibis.expr.types.Table
         The aggregate: the keys and ``persons`` (int64), then the sums of each activity,
-        ``persons_with_<activity>``, ``cost_gbp`` and the optional measures, as float64
-        (sums of whole numbers are exact below 2**53), then the ``counts``.
+        ``cost_gbp`` and the optional sums, as float64 (sums of whole numbers are exact
+        below 2**53), the yes/no measures (``persons_with_<activity>``, ``persons_<flag>``
+        and ``persons_<flag>_recorded``) packed :data:`FLAGS_PER_WORD` to a float64 word
+        ``_flags_<n>`` of :data:`FLAG_BITS` bits each, then the ``counts``.
     """
     import ibis
 
@@ -279,9 +298,12 @@ def cohort_expression(
     # sums; a field cannot carry into the next while a group has fewer than 2**26
     # persons (checked when expanding), and the word's sum stays exact (below 2**52).
     # Each word is built in integers and cast: Ibis writes a float64 literal as ``1.0``,
-    # which DuckDB reads as a DECIMAL, so the sums were 128-bit decimals.
+    # which DuckDB reads as a DECIMAL, so the sums were 128-bit decimals. The order is
+    # the activities, the optional flags, then whether each optional flag is recorded
+    # (:func:`toolkit.segment._cohort_expand.expand` unpacks them in the same order).
     flags = [(table[activity] > 0).fill_null(False) for activity in ACTIVITY_COLUMNS]
     flags += [_flag(table[flag]) for flag in optional_flags]
+    flags += [_recorded(table[flag]) for flag in optional_flags]
     zero = ibis.literal(0, type="int64")
     for index in range(0, len(flags), FLAGS_PER_WORD):
         word = zero

@@ -115,8 +115,9 @@ class CohortCube(TableResult):
     table : pandas.DataFrame
         The tidy cube: ``cohort, age_band, sex, imd_decile, place`` then ``persons,
         deaths, deaths_under_75``, ``deaths_<cause>`` for each broad cause, the sum of each
-        activity, ``persons_with_<activity>``, ``cost_gbp`` and any optional measures.
-        One row per non-empty cell; a person is counted in every cohort they belong to.
+        activity, ``persons_with_<activity>``, ``cost_gbp``, any optional measures and
+        their recorded counts. One row per non-empty cell; a person is counted in every
+        cohort they belong to.
     cohorts : pandas.DataFrame
         One row per cohort built, in the cube's order: ``cohort, kind, label, when,
         persons``.
@@ -134,6 +135,10 @@ class CohortCube(TableResult):
         Measures of :data:`toolkit.data.contract.COHORT_CUBE_OPTIONAL_MEASURES` present.
     notes : tuple of str
         Plain-English notes on the data (no cause of death recorded, and so on).
+    recorded_measures : tuple of str
+        ``persons_<flag>_recorded`` for each optional yes/no flag present (``smoker``,
+        ``bp_controlled``): the persons whose flag is recorded, true or false, so that a
+        share of those with the status can leave out the persons with none recorded.
     """
 
     table: pd.DataFrame
@@ -144,6 +149,7 @@ class CohortCube(TableResult):
     model: str | None
     optional_measures: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    recorded_measures: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         """Say what the cube holds in a few lines, not every row of its tables."""
@@ -304,16 +310,19 @@ def build_cohort_cube(
     -------
     CohortCube
         ``table`` (the tidy cube), ``cohorts``, ``left_out``, ``mortality``, ``engine``,
-        ``model``, ``optional_measures`` and ``notes``. The table's columns are
-        ``cohort, age_band, sex, imd_decile, place``, then ``persons, deaths,
-        deaths_under_75``, ``deaths_<cause>`` for each of
+        ``model``, ``optional_measures``, ``notes`` and ``recorded_measures``. The
+        table's columns are ``cohort, age_band, sex, imd_decile, place``, then ``persons,
+        deaths, deaths_under_75``, ``deaths_<cause>`` for each of
         :data:`toolkit.data.contract.CAUSES_OF_DEATH`, the sum of each activity,
         ``persons_with_<activity>``, ``cost_gbp``, then any optional measures (the sum of
         each cause-specific admission column, ``persons_smoker``, ``persons_bp_controlled``)
-        whose column the persons table has. Counts are int64, ``cost_gbp`` float64 and
-        ``imd_decile`` nullable Int64. Rows are the non-empty cells, sorted by cohort (the
-        catalogue's order, then ethnic groups alphabetically, then segments in the model's
-        order), age band (ESP2013 order), sex, decile and place.
+        whose column the persons table has, then for each of those flags the persons with a
+        recorded value, true or false (``persons_smoker_recorded``,
+        ``persons_bp_controlled_recorded``; listed in ``recorded_measures``). Counts are
+        int64, ``cost_gbp`` float64 and ``imd_decile`` nullable Int64. Rows are the
+        non-empty cells, sorted by cohort (the catalogue's order, then ethnic groups
+        alphabetically, then segments in the model's order), age band (ESP2013 order),
+        sex, decile and place.
 
     Raises
     ------
@@ -339,7 +348,10 @@ def build_cohort_cube(
     ``ethnic_group`` present. ``deaths`` counts ``died``; ``deaths_under_75`` those who
     died aged under :data:`~toolkit.data.contract.PREMATURE_DEATH_AGE`;
     ``deaths_<cause>`` those who died with that ``cause_of_death`` (all 0, with a note,
-    when the table has no ``cause_of_death`` column). ``mortality`` is the whole
+    when the table has no ``cause_of_death`` column). ``persons_<flag>`` counts the
+    persons whose flag is true (a blank counts as not); ``persons_<flag>_recorded`` those
+    whose flag is true or false, so that the persons with no recorded value are
+    ``persons - persons_<flag>_recorded``. ``mortality`` is the whole
     population by the 20 life-table bands; melt its ``deaths_<cause>`` columns into rows
     for :func:`toolkit.indicators.life_expectancy_gap_by_cause`.
     """
@@ -463,6 +475,7 @@ def _assemble(queried: _Queried, steps: tqdm, engine: Engine) -> CohortCube:
         model=None if plan.model is None else plan.model.name,
         optional_measures=plan.optional_measures,
         notes=tuple(notes),
+        recorded_measures=plan.recorded_measures,
     )
 
 
