@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -321,6 +323,75 @@ def test_the_windows_1252_note_is_said_when_the_scores_are_then_refused(tmp_path
     with pytest.warns(UserWarning, match="read as Windows-1252"):
         with pytest.raises(DataContractError, match="off the scale"):
             read_criteria_scores(path, CANDIDATES)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "line"),
+    [
+        (
+            # UTF-8 ("Môn", "£5") apart from one stray Windows-1252 byte: not read wholly as
+            # Windows-1252, which would garble every correct character before it.
+            "mixed.csv",
+            (
+                HEADER + ROWS[0] + "healthy/ae_attendances,Ynys M\xf4n,1,0,0,5,\xa35 a head\n"
+            ).encode()
+            + b"eol/bed_days,Caf\xe9,2,1,3,1,\n",
+            4,
+        ),
+        (
+            # Excel's "Unicode Text" save: UTF-16 with a byte-order mark, either way round.
+            "utf16_le.csv",
+            (HEADER + "".join(ROWS)).encode("utf-16"),
+            1,
+        ),
+        ("utf16_be.csv", b"\xfe\xff" + (HEADER + "".join(ROWS)).encode("utf-16-be"), 1),
+        (
+            # UTF-16 without a byte-order mark: NUL bytes, which no text template holds.
+            "utf16_no_bom.csv",
+            (HEADER + "".join(ROWS).replace("End of life", "Caf\xe9")).encode("utf-16-le"),
+            4,
+        ),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_a_file_partly_utf8_or_in_utf16_is_refused_not_read_as_windows_1252(
+    tmp_path, name, content, line
+):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no note about Windows-1252
+        with pytest.raises(DataContractError) as caught:
+            read_criteria_scores(path, CANDIDATES)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: cannot be read as a criteria template: "), message
+    assert f": line {line} is not UTF-8 text (" in message, message
+    assert "save it from the spreadsheet as CSV" in message
+    assert "Windows-1252" not in message
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (
+            ROWS[0] + 'healthy/ae_attendances,"Caf\xe9,1,0,0,5,\n' + ROWS[2],
+            "the double quote opened on line 3 is never closed",
+        ),
+        (
+            ROWS[0] + ROWS[1] + "eol/bed_days,Caf\xe9, at home,2,1,3,1,\n",
+            "line 4 has more fields than the header",
+        ),
+    ],
+    ids=["unclosed_quote", "long_row"],
+)
+def test_the_windows_1252_note_is_said_when_the_file_is_then_refused(tmp_path, body, words):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes((HEADER + body).encode("cp1252"))
+    with pytest.warns(UserWarning, match="read as Windows-1252") as caught:
+        with pytest.raises(DataContractError, match=words):
+            read_criteria_scores(path, CANDIDATES)
+    assert len(caught) == 1
+    assert caught[0].filename == __file__  # points at the user's call
 
 
 def test_rows_are_read_with_their_file_lines_and_quoted_commas(tmp_path):

@@ -161,7 +161,13 @@ def _plan(outcome: str = "persons_smoker", *, recorded: bool = True):
         (
             2_000,
             5,
-            "1,995 of 2,000 pregnant women (over 99%) have no recorded smoking status; the "
+            "Fewer than 10 of the 2,000 pregnant women have a recorded smoking status; the "
+            "percentage is of those with one.",
+        ),
+        (
+            15,
+            5,
+            "Fewer than 10 of the 15 pregnant women have a recorded smoking status; the "
             "percentage is of those with one.",
         ),
         (20_000, 19_950, "50 of 20,000 pregnant women (under 1%) have no recorded"),
@@ -173,6 +179,30 @@ def test_the_note_hides_small_counts(persons, recorded, said):
         _plan(), persons=persons, recorded=recorded, cohort_words="Pregnant women", threshold=10
     )
     assert note.startswith(said) if said else note == ""
+
+
+@pytest.mark.parametrize("threshold", [5, 10])
+@pytest.mark.parametrize("recorded", [1, 4])
+def test_a_small_count_with_a_status_is_not_told_by_difference(recorded, threshold):
+    """Below the threshold neither count is given: the cohort less one would tell the other."""
+    note = recorded_note(
+        _plan(), persons=2_000, recorded=recorded, cohort_words="Pregnant women",
+        threshold=threshold,
+    )  # fmt: skip
+    assert note == (
+        f"Fewer than {threshold} of the 2,000 pregnant women have a recorded smoking status; "
+        "the percentage is of those with one."
+    )
+    missing = 2_000 - recorded
+    assert f"{missing:,}" not in note and str(missing) not in note
+    assert f" {recorded} " not in note
+
+
+def test_the_unit_says_whose_status_is_recorded():
+    assert PREVALENCE_RECORDED_UNIT == (
+        "% of those in the cohort whose status is recorded (people with the status at the "
+        "time, not a rate a year)"
+    )
 
 
 def test_blood_pressure_at_target_keeps_the_whole_register():
@@ -188,3 +218,80 @@ def test_blood_pressure_at_target_keeps_the_whole_register():
         plan, persons=100, recorded=50, cohort_words="People with hypertension", threshold=10
     )
     assert note == ""
+
+
+# ---- the recorded count's own checks ---------------------------------------------------
+def _broken(cube, value) -> tuple[pd.DataFrame, int]:
+    """The cube with ``value`` as the recorded count of its third row with people."""
+    broken = cube.table.copy()
+    broken["persons_smoker_recorded"] = broken["persons_smoker_recorded"].astype("float64")
+    position = int(np.flatnonzero(broken["persons"].to_numpy() > 0)[2])
+    broken.iloc[position, broken.columns.get_loc("persons_smoker_recorded")] = value
+    return broken, position + 2  # as a spreadsheet numbers it: the header is row 1
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (np.nan, "column 'persons_smoker_recorded': 1 row is blank (row {row})."),
+        (2.5, "column 'persons_smoker_recorded': 1 row is not a whole number (row {row}: 2.5)."),
+        (-1.0, "column 'persons_smoker_recorded': 1 row is below 0 (row {row}: -1)."),
+    ],
+)
+def test_a_recorded_count_that_is_no_count_is_refused_plainly(cube, value, said):
+    broken, row = _broken(cube, value)
+    with pytest.raises(DataContractError) as raised:
+        theme_candidates(broken)
+    message = str(raised.value)
+    assert said.format(row=row) in message, message
+    assert "above 'persons'" not in message
+    assert "1 problem found" in message
+
+
+# ---- every figure of the candidate is of the women with a recorded status --------------
+#: Per decile (1 most deprived): pregnant women, those with a recorded status, smokers.
+DECILES = {
+    1: (1_000, 600, 120),
+    2: (1_000, 600, 120),
+    **{decile: (1_000, 800, 120) for decile in range(3, 9)},
+    9: (1_000, 1_000, 100),
+    10: (1_000, 1_000, 100),
+}
+
+
+def _hand_made(columns, *, persons_are_recorded: bool = False) -> pd.DataFrame:
+    """Pregnant women in one age band, one place: recording falls with deprivation."""
+    rows = []
+    for decile, (persons, recorded, smokers) in DECILES.items():
+        row = dict.fromkeys(columns, 0)
+        row.update(
+            cohort="pregnant", age_band="25-29", sex="F", imd_decile=decile, place="North",
+            persons=recorded if persons_are_recorded else persons,
+            persons_smoker=smokers, persons_smoker_recorded=recorded, cost_gbp=0.0,
+        )  # fmt: skip
+        rows.append(row)
+    return pd.DataFrame(rows, columns=list(columns))
+
+
+def test_the_deprivation_ratio_is_of_the_women_with_a_recorded_status(cube):
+    row = _row(theme_candidates(_hand_made(cube.table.columns)))
+    # Most deprived fifth: 240 of the 1,200 recorded smoke (20%); least: 200 of 2,000 (10%).
+    assert row["rate"] == pytest.approx(100 * 1_160 / 8_000)
+    assert row["deprivation_ratio"] == pytest.approx((240 / 1_200) / (200 / 2_000))  # 2.0
+    # Of everyone (24% of 2,000 against 10% of 2,000) it would be 1.2.
+    assert row["deprivation_ratio"] != pytest.approx(1.2)
+    # Excess at the least deprived decile's 10% of those recorded: deciles 1-2 have 60
+    # expected of 120, 3-8 have 80 of 120, 9 has 100 of 100.
+    assert row["excess_events_a_year"] == pytest.approx(2 * 60 + 6 * 40)
+
+
+def test_the_inequality_measures_are_those_of_the_recorded_women_alone(cube):
+    """The same recorded women and smokers with no one unrecorded: the same figures."""
+    with_unrecorded = _row(theme_candidates(_hand_made(cube.table.columns)))
+    all_recorded = _row(theme_candidates(_hand_made(cube.table.columns, persons_are_recorded=True)))
+    assert "have no recorded smoking status" in with_unrecorded["note"]
+    assert "recorded smoking status" not in all_recorded["note"]
+    assert with_unrecorded["persons"] == 10_000 and all_recorded["persons"] == 8_000
+    for column in ("rate", "deprivation_ratio", "sii", "rii", "excess_events_a_year"):
+        assert np.isfinite(with_unrecorded[column]), column
+        assert with_unrecorded[column] == pytest.approx(all_recorded[column]), column

@@ -120,3 +120,25 @@ def test_heat_map_promises_the_shortlist_line_only_when_it_draws_it():
     ax = some.axes[0]
     assert [line for line in ax.get_lines() if line.get_linestyle() == "--"]
     assert "dashed line = end of the shortlist of 5" in " ".join(ax.get_title(loc="left").split())
+
+
+def test_heat_map_rows_are_tall_enough_for_labels_of_three_lines():
+    """Long candidate names wrap to three lines or more; their labels must not overlap."""
+    long = (
+        "Support people whose drinking harms their health, in hospital and after "
+        "(England's most deprived fifth, Kestermoor)"
+    )
+    figure = rank_acceptability_chart(
+        _acceptability(6, 6),
+        labels=[f"{long} {n}" for n in range(6)],
+        period="2025/26",
+        draws=1_000,
+        shortlist_size=5,
+    )
+    renderer = figure._get_renderer()
+    figure.draw(renderer)
+    ticks = figure.axes[0].get_yticklabels()
+    assert max(tick.get_text().count("\n") + 1 for tick in ticks) >= 3
+    boxes = sorted((tick.get_window_extent(renderer) for tick in ticks), key=lambda box: box.y0)
+    for lower, upper in zip(boxes, boxes[1:], strict=False):
+        assert lower.y1 <= upper.y0, "two candidates' labels overlap"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+import shutil
 import subprocess
 
 import nbformat
@@ -89,6 +90,10 @@ def exported(tmp_path_factory):
 
 
 @pytest.mark.skipif(find_chromium() is None, reason="prints with Chromium")
+@pytest.mark.skipif(
+    any(shutil.which(tool) is None for tool in ("pdfinfo", "pdftotext", "pdfimages")),
+    reason="reads the PDF with poppler-utils (scripts/system-deps.sh installs them)",
+)
 def test_each_introduction_prints_on_its_chart_s_page(exported, tmp_path):
     pdf, note = print_pdf(exported, tmp_path / "blocks.pdf")
     assert pdf is not None, note

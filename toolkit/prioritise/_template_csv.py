@@ -3,7 +3,8 @@
 Excel's plain "CSV (Comma delimited)" save writes Windows-1252, not UTF-8, on many NHS
 machines; the template's pound signs (and accented names) then make bytes that are not
 UTF-8. :func:`decode_template` reads such a file as Windows-1252 and says so in a note, so
-that nothing is changed silently; bytes that are neither are refused by the caller.
+that nothing is changed silently; bytes that are neither (a file partly UTF-8, UTF-16) are
+refused by the caller.
 """
 
 from __future__ import annotations
@@ -29,9 +30,21 @@ def decode_template(path: Path, data: bytes) -> tuple[str, str | None]:
 
     - the file starts with a UTF-8 byte-order mark: it says it is UTF-8, so a byte that is
       not is a fault, not another encoding;
+    - the bytes before the first that is not UTF-8 hold one of 0x80 or above: being read
+      as UTF-8, it is part of a character of several bytes, so the file is UTF-8 up to the
+      fault (one stray byte), and reading it all as Windows-1252 would garble every such
+      character ("£" as "Â£", an id with "ô" no longer known);
+    - the file starts with a UTF-16 byte-order mark (FF FE or FE FF, Excel's "Unicode
+      Text" save) or holds a NUL byte (UTF-16 without the mark): no text template holds
+      one, and Windows-1252 would read it as letters;
     - the only fault is at the very end, a character cut short: a UTF-8 file truncated
       while it was written or copied, which Windows-1252 would read as other letters;
     - a byte is one Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D).
+
+    One Windows-1252 file is refused although it could be read: one whose only byte above
+    0x7F is its very last, when that byte can start a UTF-8 character of several bytes
+    (0xC2 to 0xF4: "Ã", "é", "ô" and others). It reads as UTF-8 cut short, and is refused
+    as such. It is rare: Excel ends the file with a line break, after the last cell.
 
     Parameters
     ----------
@@ -54,7 +67,12 @@ def decode_template(path: Path, data: bytes) -> tuple[str, str | None]:
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as error:
-        if data.startswith(codecs.BOM_UTF8) or _cut_short(data[error.start :]):
+        if (
+            data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+            or not data[: error.start].isascii()
+            or b"\x00" in data
+            or _cut_short(data[error.start :])
+        ):
             raise
         try:
             text = data.decode("cp1252")

@@ -67,8 +67,8 @@ PREVALENCE_UNIT = "% of the cohort (people with the status at the time, not a ra
 #: The unit of ``rate`` when the percentage is of the people with the status recorded
 #: (:data:`~toolkit.prioritise._theme_vocabulary.RECORDED_STATUS_FLAGS`).
 PREVALENCE_RECORDED_UNIT = (
-    "% of the cohort with the status recorded (people with the status at the time, not a "
-    "rate a year)"
+    "% of those in the cohort whose status is recorded (people with the status at the time, "
+    "not a rate a year)"
 )
 
 
@@ -564,7 +564,8 @@ def recorded_note(
     threshold : int
         The disclosure threshold: a count of people with no recorded status below it is
         said as "fewer than N", and then the count with one is not given (it would tell
-        the other by difference).
+        the other by difference); a count with one below it is said as "fewer than N", and
+        then the count with none is not given either, for the same reason.
 
     Returns
     -------
@@ -572,6 +573,12 @@ def recorded_note(
         "234 of 11,031 pregnant women (2%) have no recorded smoking status; the percentage
         is of the 10,797 with one."; empty when everyone has one, or the percentage is of
         the whole cohort.
+
+    Notes
+    -----
+    Only this note is worded with small counts hidden: the candidate table's own figures
+    (``rate``, ``events_a_year`` and the rest) are for the analyst and are not
+    disclosure-controlled; the board report applies its own control to what it shows.
     """
     flag = status_flag(plan.outcome)
     missing = persons - recorded
@@ -586,6 +593,11 @@ def recorded_note(
         )
     if persons < threshold:
         return f"Some of the {who} have no recorded {status}; the percentage is of those with one."
+    if recorded < threshold:  # neither count exactly: the cohort less one tells the other
+        return capitalised(
+            f"{format_count(recorded, threshold=threshold)} of the {format_count(persons)} "
+            f"{who} have a recorded {status}; the percentage is of those with one."
+        )
     if missing < threshold:
         return capitalised(
             f"{format_count(missing, threshold=threshold)} of {format_count(persons)} {who} have "
@@ -593,9 +605,7 @@ def recorded_note(
         )
     share = missing / persons
     share_text = "under 1%" if share < 0.005 else "over 99%" if share > 0.995 else f"{share:.0%}"
-    with_one = (
-        f"the {format_count(recorded)} with one" if recorded >= threshold else "those with one"
-    )
+    with_one = f"the {format_count(recorded)} with one"
     verb = "has" if missing == 1 else "have"
     return (
         f"{format_count(missing)} of {format_count(persons)} {who} ({share_text}) {verb} no "

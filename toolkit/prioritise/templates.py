@@ -400,10 +400,10 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[int], str | None]:
 
     Lines starting with ``#`` and blank lines before the header are skipped, as are blank
     lines between rows; a UTF-8 byte-order mark is not content. A file that is not UTF-8 but
-    Windows-1252 (Excel's plain "CSV") is read as such, and the note says so
-    (:func:`~toolkit.prioritise._template_csv.decode_template`). Rows with fewer fields than
-    the header get blank cells (a blank score is then reported); rows with more are refused
-    (a comma in an unquoted label splits it, and every field after it moves).
+    Windows-1252 (Excel's plain "CSV") is read as such, and the note saying so is given at
+    once as a warning (:func:`~toolkit.prioritise._template_csv.decode_template`). Rows with
+    fewer fields than the header get blank cells (a blank score is then reported); rows with
+    more are refused (a comma in an unquoted label splits it, and every field after it moves).
     """
     data = path.read_bytes()
     if data.startswith(_WORKBOOK_SIGNATURES):
@@ -417,6 +417,8 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[int], str | None]:
         raise _unreadable(
             path, f"line {line} is not UTF-8 text ({error.reason}); {_SAVE_AS_CSV}"
         ) from None
+    if note is not None:  # said even when the file or its scores are then refused
+        warn(note, UserWarning, to_user=True)
     lines = text.splitlines(keepends=True)
     skip = 0
     while skip < len(lines) and (not lines[skip].strip() or lines[skip].lstrip().startswith("#")):
@@ -584,8 +586,8 @@ def read_criteria_scores(
     CriteriaScoresError
         A :class:`~toolkit.errors.DataContractError`. A file that cannot be read as a
         template (not ending in .csv or .toml, a spreadsheet workbook, text neither UTF-8
-        nor Windows-1252 or UTF-8 cut short at its end, empty, a row with more fields than
-        the header, not valid TOML), naming the file and the
+        nor Windows-1252, UTF-8 but for a stray byte or cut short at its end, UTF-16, empty,
+        a row with more fields than the header, not valid TOML), naming the file and the
         line where there is one; otherwise listing every problem at once, naming the file,
         column and rows: a candidate id that is not a candidate (saying when it is a theme
         of the library not measured on these data, or one of a template written for another
@@ -617,8 +619,6 @@ def read_criteria_scores(
         table, where_of, note = _read_csv(source)
         quoted = None
         unit = "line"
-    if note is not None:  # said even when the scores are then refused
-        warn(note, UserWarning, to_user=True)
     failures: list[dict[str, object]] = []
 
     def fail(column: str, check: str, positions: Sequence[int], examples: Sequence[str]) -> None:

@@ -149,29 +149,46 @@ def _check_cube(cube: pd.DataFrame, within: str | None) -> None:
 
 
 def _recorded_problems(cube: pd.DataFrame) -> list[Problem]:
-    """Rows whose ``persons_<flag>_recorded`` is below ``persons_<flag>`` or above ``persons``.
+    """Rows whose ``persons_<flag>_recorded`` is not a count of people within its limits.
 
-    The people with a flag recorded (true or false) are at least those with it true and at
-    most everyone: a percentage of them is not worked out from a count outside those.
+    A count of people is given, a whole number and not below 0 (each said as the cube's own
+    columns are). The people with a flag recorded (true or false) are at least those with it
+    true and at most everyone: a percentage of them is not worked out from a count outside
+    those. A row is reported once, for the first of these it fails.
     """
     problems: list[Problem] = []
     for column in cube.columns:
         flag = str(column).removesuffix(RECORDED_SUFFIX)
         if column == flag or flag not in cube.columns:
             continue
-        recorded = pd.to_numeric(cube[column], errors="coerce").to_numpy(dtype="float64")
-        within = (recorded >= pd.to_numeric(cube[flag], errors="coerce").to_numpy()) & (
-            recorded <= pd.to_numeric(cube["persons"], errors="coerce").to_numpy()
-        )
-        outside = np.flatnonzero(~within)
-        if len(outside):
-            phrase = f"is below '{flag}' or above 'persons'"
-            problems.append(
-                row_problem(
-                    str(column), "recorded_within", (phrase, phrase.replace("is", "are", 1)),
-                    outside, None, FIRST_DATA_ROW,
+        given = cube[column]
+        blank = given.isna().to_numpy(dtype=bool)
+        recorded = pd.to_numeric(given, errors="coerce").astype("float64").to_numpy()
+        with np.errstate(invalid="ignore"):
+            not_whole = ~blank & ~(np.isfinite(recorded) & (recorded % 1 == 0))
+        negative = ~blank & ~not_whole & (recorded < 0)
+        counted = ~(blank | not_whole | negative)
+        flagged = pd.to_numeric(cube[flag], errors="coerce").astype("float64").to_numpy()
+        persons = pd.to_numeric(cube["persons"], errors="coerce").astype("float64").to_numpy()
+        outside = counted & ~((recorded >= flagged) & (recorded <= persons))
+        within_phrase = f"is below '{flag}' or above 'persons'"
+        for check, phrases, bad, show in (
+            ("not_blank", ("is blank", "are blank"), blank, False),
+            ("whole_number", ("is not a whole number", "are not whole numbers"), not_whole, True),
+            ("greater_than_or_equal_to(0)", ("is below 0", "are below 0"), negative, True),
+            (
+                "recorded_within",
+                (within_phrase, within_phrase.replace("is", "are", 1)),
+                outside,
+                False,
+            ),
+        ):
+            positions = np.flatnonzero(bad)
+            if len(positions):
+                shown = given.iloc[positions].tolist() if show else None
+                problems.append(
+                    row_problem(str(column), check, phrases, positions, shown, FIRST_DATA_ROW)
                 )
-            )  # fmt: skip
     return problems
 
 
@@ -404,7 +421,9 @@ def theme_candidates(
           published: ``excess_events_a_year`` is missing, ``excess_share`` counts 0 and
           ``note`` says why); ``le_gap_share``: the share of the gap in life expectancy at
           birth between the most and least deprived fifths that comes from the causes of
-          death the theme acts on (whole system; 0 when it names none);
+          death the theme acts on (whole system; 0 when it names none). When ``rate`` is
+          of those with a recorded status, so are these, ``sii`` and ``rii``: each fifth's
+          or decile's percentage is of its own people with the status recorded;
         - ``cause_deaths_a_year``, ``premature_deaths_a_year`` (under 75),
           ``cost_a_year``, ``cost_per_head`` of the cohort;
         - ``intervention``, ``intervention_source``, ``evidence``, ``evidence_score``
@@ -475,7 +494,8 @@ def theme_candidates(
                 "age_band": rows["age_band"].to_numpy(),
                 "imd_decile": pd.to_numeric(rows["imd_decile"], errors="coerce").to_numpy(),
                 "persons": rows["persons"].to_numpy(dtype="float64"),
-                # The denominator of a percentage of people with a status (see ThemePlan).
+                # The denominator of a percentage of people with a status (see ThemePlan),
+                # and the population of the inequality measures below.
                 "recorded": rows[plan.denominator].to_numpy(dtype="float64"),
                 "events": rows[plan.outcome].to_numpy(dtype="float64"),
                 "impact_events": (
@@ -517,13 +537,15 @@ def theme_candidates(
         multiplier=RATE_MULTIPLIER,
     ).set_index(keys)  # fmt: skip
 
-    # Inequality: the whole cohort's rate in the most vs least deprived fifth, and events
-    # in excess of the least deprived decile's age-specific rates.
+    # Inequality: the cohort's rate in the most vs least deprived fifth, and events
+    # in excess of the least deprived decile's age-specific rates. The population is the
+    # plan's denominator ("recorded": everyone, or for a status outcome the people with it
+    # recorded), so the ratio, SII/RII and excess are of the same people as the percentage.
     known = whole[whole["imd_decile"].notna()].copy()
     known["imd_decile"] = known["imd_decile"].astype("int64")
     fifths = known[known["quintile"].isin([1, 5])].copy()
     by_fifth = directly_standardised_rate(
-        fifths, events="events", population="persons", age_band="age_band",
+        fifths, events="events", population="recorded", age_band="age_band",
         by=[*keys, "quintile"], multiplier=RATE_MULTIPLIER,
     )  # fmt: skip
     by_fifth = by_fifth.pivot_table(
@@ -542,7 +564,7 @@ def theme_candidates(
     from toolkit.indicators import slope_index_of_inequality
 
     decile_rates = directly_standardised_rate(
-        known, events="events", population="persons", age_band="age_band",
+        known, events="events", population="recorded", age_band="age_band",
         by=[*keys, "imd_decile"], multiplier=RATE_MULTIPLIER,
     )  # fmt: skip
     inequality = inequality_by_decile(decile_rates, keys, slope_index_of_inequality).set_index(keys)
@@ -556,7 +578,7 @@ def theme_candidates(
         if len(under_75)
         else pd.DataFrame(columns=["value", "lower_95", "upper_95", "note"])
     )  # fmt: skip
-    per_decile = excess_events(known, events="events", by=keys)
+    per_decile = excess_events(known, events="events", population="recorded", by=keys)
     if within == "core20":
         per_decile = per_decile[per_decile["imd_decile"] <= 2]
     per_decile["excess"] = per_decile["excess"].clip(lower=0)

@@ -268,7 +268,11 @@ def rank_acceptability_chart(
     """
     values = probabilities.to_numpy(dtype="float64")
     rows, columns = values.shape
-    figure, ax = _new_figure(1.4 + 0.3 * rows)
+    wrapped = [_wrap(label, 42) for label in labels]
+    # A row is tall enough for its longest label: 0.3 in holds two lines of the tick
+    # labels; longer labels get 0.175 in a line, so that they do not overlap.
+    lines = max((label.count("\n") + 1 for label in wrapped), default=1)
+    figure, ax = _new_figure(1.4 + (0.3 if lines <= 2 else 0.175 * lines) * rows)
     cmap = nhs_sequential_cmap()
     image = ax.imshow(100 * values, cmap=cmap, vmin=0, vmax=100, aspect="auto")
     dark = lightness(cmap(values.ravel())).reshape(values.shape) < 55
@@ -285,7 +289,7 @@ def rank_acceptability_chart(
                     color="white" if dark[i, j] else NHS_BLACK,
                 )
     ax.set_xticks(range(columns), [str(rank) for rank in probabilities.columns])
-    ax.set_yticks(range(rows), [_wrap(label, 42) for label in labels])
+    ax.set_yticks(range(rows), wrapped)
     ax.set_xlabel("Rank (1 = top priority)", fontsize=_LABEL_SIZE)
     line = 0 < shortlist_size < columns
     if line:

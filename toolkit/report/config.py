@@ -51,8 +51,12 @@ DEMO: Final[str] = "demo"
 #: your local tariff instead.
 DEFAULT_ADMISSION_COST_GBP: Final[float] = 1_590.0
 
-#: Where :data:`DEFAULT_ADMISSION_COST_GBP` comes from, in the words the report prints.
-DEFAULT_ADMISSION_COST_SOURCE: Final[str] = "the national average in NHS Reference Costs 2016/17"
+#: Where :data:`DEFAULT_ADMISSION_COST_GBP` comes from, in the words the report prints beside
+#: it (printed whenever the cost is that figure, given in the configuration or not).
+DEFAULT_ADMISSION_COST_SOURCE: Final[str] = (
+    "the national average cost of an emergency hospital episode in NHS Reference Costs "
+    "2016/17, not adjusted for inflation"
+)
 
 #: Largest shortlist a board is asked to agree (not everything can be a priority).
 MAX_SHORTLIST: Final[int] = SHORTLIST_CAP
