@@ -104,6 +104,16 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                 "of one table: give their folder, or a glob in quotes such as 'part-*.parquet'"
                 "); several files are combined only for --kind areas."
             )
+        try:
+            table = _persons_at_reference_date(args.path[0], args.reference_date)
+        except DataContractError as error:
+            raise _with_kind_hint(error, args.path[0]) from None
+        if table is not None:
+            print(f"{label}: {len(table):,} rows meet the persons data contract.")
+            for note in table.attrs.get("notes") or []:
+                print(f"{label}: {note}")
+            print(_age_counted(label, args.reference_date))
+            return 0
         # Parquet and CSV files are checked in DuckDB without loading them (any size, in
         # bounded memory); other kinds are read by read_persons, as build_cube reads them.
         from toolkit.segment import check_persons_file
@@ -117,10 +127,76 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         for note in report.notes:
             print(f"{label}: {note}")
         return 0
+    if args.reference_date is not None:
+        raise ValueError(
+            "--reference-date applies only to --kind persons (an areas table has no dates "
+            "of birth)."
+        )
     table, shown = _read_areas_files(args.path, args.repair_geometry)
     print(f"{label}: {len(table):,} rows meet the {args.kind} data contract.")
     _print_areas_notes(label, table, shown)
     return 0
+
+
+def _reference_date(text: str) -> str:
+    """Read ``--reference-date``: a date written YYYY-MM-DD, returned as written."""
+    import re
+    from datetime import date
+
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            return date.fromisoformat(text.strip()).isoformat()
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(
+        f"must be a date written YYYY-MM-DD, such as 2025-03-31 (got {text!r})"
+    )
+
+
+def _persons_at_reference_date(path: str, reference_date: str | None) -> Any:
+    """Read one persons file with age derived from ``date_of_birth`` at ``--reference-date``.
+
+    Returns the table :func:`toolkit.data.read_persons` reads, with ``age`` in whole years at
+    the date; None when the option was not given, or when the file has an ``age`` column of
+    its own (its ages are used, and a note says so): the command then reads the path as it
+    does without the option. A folder or glob is refused (ValueError): ages are derived in a
+    file read whole. An age below 0 (a date of birth after the date) is refused as the
+    readers refuse it, and the message says at which date ages were counted.
+    """
+    if reference_date is None:
+        return None
+    from toolkit.segment._sources import GLOB_CHARACTERS
+
+    if GLOB_CHARACTERS.intersection(path) or Path(path).is_dir():
+        raise ValueError(
+            f"--reference-date {reference_date}: ages are counted from date_of_birth in one "
+            f"persons file read whole, and {path} is a folder or a glob: give one file (or "
+            "give the files an age column)."
+        )
+    if "age" in _header_names(path):
+        warnings.warn(
+            f"{Path(path).name} has an age column: its ages are used, and --reference-date is not.",
+            UserWarning,
+            stacklevel=2,
+        )
+        return None
+    from toolkit.data.readers import read_persons
+
+    try:
+        return read_persons(path, reference_date=reference_date)
+    except DataContractError as error:
+        if "column 'age':" not in str(error):
+            raise
+        raise DataContractError(
+            f"{error}\nAges were counted from date_of_birth at {reference_date} (--reference-"
+            "date): a date of birth after it gives an age below 0.",
+            failures=error.failures,
+            source=error.source,
+        ) from None
+
+
+def _age_counted(label: str, reference_date: str) -> str:
+    return f"{label}: age counted from date_of_birth in whole years at {reference_date}."
 
 
 def _header_names(path: str) -> set[str]:
@@ -165,12 +241,21 @@ def _with_kind_hint(error: DataContractError, path: str) -> DataContractError:
 def _cmd_cube(args: argparse.Namespace) -> int:
     from toolkit.segment import build_cube
 
-    cube = build_cube(args.input, model=args.model, engine=args.engine, progress=not args.quiet)
+    table = _persons_at_reference_date(args.input, args.reference_date)
+    cube = build_cube(
+        args.input if table is None else table,
+        model=args.model,
+        engine=args.engine,
+        validate=table is None,  # read_persons has checked the whole contract
+        progress=not args.quiet,
+    )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     cube.to_parquet(out, index=False)
     persons = int(cube["persons"].sum())
     print(f"wrote the segment cube ({len(cube):,} cells, {persons:,} persons) to {out}")
+    if table is not None:
+        print(_age_counted(args.input, args.reference_date))
     return 0
 
 
@@ -231,22 +316,29 @@ def _cmd_candidates(args: argparse.Namespace) -> int:
             f"{source}: no such persons file (make one with `pophealth synth`)."
         )
     _check_candidates_args(args)
-    cube = build_cohort_cube(str(source), model=args.model, progress=not args.quiet)
+    table = _persons_at_reference_date(str(source), args.reference_date)
+    cube = build_cohort_cube(
+        str(source) if table is None else table,
+        model=args.model,
+        validate=table is None,  # read_persons has checked the whole contract
+        progress=not args.quiet,
+    )
     themes = None if not args.themes else load_themes([THEME_LIBRARY, *args.themes])
     candidates = theme_candidates(cube, themes, within=args.within)
     path = write_criteria_template(
         candidates.table, args.template, criteria=THEME_ANALYST_CRITERIA, overwrite=args.overwrite
     )
     if args.within is None:
+        too = []
+        if args.themes:
+            too.append(f"themes = {[str(folder) for folder in args.themes]!r}")
+        if table is not None:
+            too.append(f'reference_date = "{args.reference_date}"')
         print(
             f"wrote a template for {len(candidates):,} candidate priorities to {path}: "
             "fill in each criterion on its stated scale, then name the file as "
             "'criteria_scores' in the report configuration"
-            + (
-                f" (with themes = {[str(folder) for folder in args.themes]!r} there too)."
-                if args.themes
-                else "."
-            )
+            + (f" (with {' and '.join(too)} there too)." if too else ".")
         )
     else:
         print(
@@ -263,6 +355,8 @@ def _cmd_candidates(args: argparse.Namespace) -> int:
         candidates.excluded["label"], candidates.excluded["reason"], strict=True
     ):
         print(f"not measured: {label} ({reason})")
+    if table is not None:
+        print(_age_counted(str(source), args.reference_date))
     return 0
 
 
@@ -298,6 +392,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     def load(path: str) -> object:
         config = load_config(path)
+        if args.reference_date is not None:
+            config = replace(config, reference_date=args.reference_date)
         return replace(config, repair_geometry=True) if args.repair_geometry else config
 
     return _build_from_config(args, "report", config_template, load, build_report)
@@ -414,6 +510,19 @@ def _add_build_command(
     return command
 
 
+def _add_reference_date(command: argparse.ArgumentParser, also: str = "") -> None:
+    """Add ``--reference-date`` to a command that reads a persons file."""
+    command.add_argument(
+        "--reference-date",
+        type=_reference_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="for a persons file with date_of_birth and no age column: count each person's "
+        "age in whole years at this date (the end of the period the data cover, say). One "
+        "file, read whole; a file with an age column keeps its ages" + also,
+    )
+
+
 def _build_parser() -> argparse.ArgumentParser:
     from toolkit import __version__
 
@@ -502,6 +611,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help="areas only: repair invalid shapes with make_valid (the rows are listed) "
         "instead of refusing the file",
     )
+    _add_reference_date(validate)
     validate.set_defaults(handler=_cmd_validate)
 
     cube = commands.add_parser("cube", help="segment persons and build the segment cube")
@@ -509,6 +619,7 @@ def _build_parser() -> argparse.ArgumentParser:
     cube.add_argument("--out", required=True, help="where to write the cube (Parquet)")
     cube.add_argument("--model", default=DEFAULT_MODEL, help="segmentation model or rules file")
     cube.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
+    _add_reference_date(cube)
     cube.add_argument("--quiet", action="store_true", help="no progress bars")
     cube.set_defaults(handler=_cmd_cube)
 
@@ -546,6 +657,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "library; repeat it for several folders (name the same folders as 'themes' in the "
         "report configuration)",
     )
+    _add_reference_date(candidates)
     candidates.add_argument("--overwrite", action="store_true", help="replace an existing file")
     candidates.add_argument("--quiet", action="store_true", help="no progress bars")
     candidates.set_defaults(handler=_cmd_candidates)
@@ -567,6 +679,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help="repair invalid area shapes with make_valid instead of refusing the areas file "
         "(as repair_geometry = true in the configuration)",
     )
+    _add_reference_date(report, " (as reference_date in the configuration, which it overrides)")
     report.add_argument("--quiet", action="store_true", help="no progress bars")
     report.set_defaults(handler=_cmd_report)
 

@@ -333,6 +333,28 @@ def set_title(ax: Axes, title: str, subtitle: str | None = None) -> Text:
     )
 
 
+def wrap_to_width(text: Text, room: float) -> None:
+    """Break a drawn text's lines between words so that none is wider than ``room`` pixels.
+
+    Measured as drawn (the figure laid out first, e.g. by ``draw_without_rendering``), so
+    that the lines fill the room the text has, whatever its font. Our own: matplotlib wraps
+    text only to the whole figure's width (``wrap=True``), not to a given room.
+    """
+    lines = []
+    for paragraph in text.get_text().split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            trial = f"{line} {word}" if line else word
+            text.set_text(trial)
+            if line and text.get_window_extent().width > room:
+                lines.append(line)
+                line = word
+            else:
+                line = trial
+        lines.append(line)
+    text.set_text("\n".join(lines))
+
+
 __all__ = [
     "DIVERGING_CENTRE_COLOUR",
     "LABEL_SIZE",
@@ -370,4 +392,5 @@ __all__ = [
     "sequential_colours",
     "set_title",
     "tidy_axes",
+    "wrap_to_width",
 ]

@@ -459,7 +459,7 @@ def test_describe_improvement_with_lower_better_and_a_target():
     sentence = describe_spc(make_frame(), make_summary(), value_label=VALUE_LABEL)
     assert sentence == (
         "Special cause improvement since December 2024: lower than expected for the last "
-        "4 months. Emergency admissions per 1,000 people in March 2025: 7.1; target 9.0 – "
+        "4 months. Emergency admissions per 1,000 people in March 2025: 7.10; target 9.00 – "
         "hit and miss: may or may not meet the target."
     )
 
@@ -508,7 +508,8 @@ def test_describe_neutral_change_in_the_latest_month_only():
     )
     assert describe_spc(frame, summary, value_label=VALUE_LABEL) == (
         "Special cause variation, neither better nor worse, in March 2025: higher than "
-        "expected in the latest month. Emergency admissions per 1,000 people in March 2025: 7.1."
+        "expected in the latest month. Emergency admissions per 1,000 people in March 2025: "
+        "7.10."
     )
 
 
@@ -527,7 +528,7 @@ def test_describe_common_cause_counts_the_latest_months_within_the_range():
     summary = make_summary(variation="common_cause", assurance=None, target=np.nan)
     assert describe_spc(frame, summary, value_label=VALUE_LABEL) == (
         "No sign of change: the last 12 months vary within the expected range. "
-        "Emergency admissions per 1,000 people in March 2025: 7.1."
+        "Emergency admissions per 1,000 people in March 2025: 7.10."
     )
 
 
@@ -536,7 +537,7 @@ def test_describe_common_cause_counts_only_the_current_limits():
     summary = make_summary(variation="common_cause", assurance="consistently_pass")
     assert describe_spc(frame, summary, value_label=VALUE_LABEL) == (
         "No sign of change: the last 6 months vary within the expected range. "
-        "Emergency admissions per 1,000 people in March 2025: 7.1; target 9.0 – will "
+        "Emergency admissions per 1,000 people in March 2025: 7.10; target 9.00 – will "
         "consistently meet the target."
     )
 
@@ -668,7 +669,11 @@ def test_a_small_target_beside_a_larger_value_is_not_shown_as_zero():
     frame = make_frame(target=0.004).assign(value=lambda f: f["value"] / 100)
     summary = make_summary(last_value=0.12, target=0.004)
     sentence = describe_spc(frame, summary, value_label=VALUE_LABEL)
-    assert "March 2025: 0.1200; target 0.0040 " in sentence
+    assert "March 2025: 0.120; target 0.004 " in sentence
+    tiny = make_summary(last_value=0.12, target=0.0004)  # "0.000" at the value's places
+    assert "March 2025: 0.120000; target 0.000400 " in describe_spc(
+        make_frame(target=0.0004), tiny, value_label=VALUE_LABEL
+    )
     # Figures that do not round to zero keep the latest value's places.
     whole = make_summary(last_value=150.0, target=95.0)
     assert "March 2025: 150; target 95 " in describe_spc(
@@ -678,9 +683,9 @@ def test_a_small_target_beside_a_larger_value_is_not_shown_as_zero():
 
 @pytest.mark.parametrize(
     ("value", "shown"),
-    [(1234.5, "1,234"), (12.34, "12.3"), (0.1234, "0.12"), (0.0123, "0.012"),
-     (0.00123, "0.0012"), (-0.00004, "-0.000040"), (0.0, "0.000"),
-     (0.009996, "0.010"), (0.3 - 0.1 * 3, "0.000")],
+    [(1234.5, "1,234"), (12.34, "12.3"), (0.1234, "0.123"), (0.0123, "0.0123"),
+     (0.00123, "0.00123"), (-0.00004, "-0.0000400"), (0.0, "0.000"),
+     (0.009996, "0.0100"), (0.3 - 0.1 * 3, "0.000")],
 )  # fmt: skip
 def test_format_value_never_rounds_a_small_value_to_zero(value, shown):
     from toolkit.monitor.charts import format_value

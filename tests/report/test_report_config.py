@@ -55,6 +55,21 @@ def test_paths_are_relative_to_the_file(tmp_path):
         ('system_name = "A"\nperiod = ""\n', ValueError, "'period' must not be blank"),
         ("system_name = \n", ValueError, "is not valid TOML at line 1"),
         ('system_name = "A"\nmodel = "lynn"\n', ValueError, "'model' must be one of"),
+        (
+            'system_name = "A"\nadmission_cost_source = "Local tariff"\n',
+            ValueError,
+            "'admission_cost_source' names the source of 'admission_unit_cost', which is not",
+        ),
+        (
+            'system_name = "A"\nadmission_unit_cost = 2000\nadmission_cost_source = " "\n',
+            ValueError,
+            "'admission_cost_source' must say where the cost comes from",
+        ),
+        (
+            'system_name = "A"\nadmission_unit_cost = 2000\nadmission_cost_source = 2025\n',
+            TypeError,
+            "'admission_cost_source' must be text",
+        ),
     ],
 )
 def test_bad_files_name_the_file_and_the_key(tmp_path, text, error, match):
@@ -91,3 +106,26 @@ def test_the_report_guide_lists_every_configuration_key():
         if line.startswith("| `")
     }
     assert set(config_keys()) <= rows, sorted(set(config_keys()) - rows)
+
+
+def test_print_config_and_help_give_the_admission_cost_source_key(capsys):
+    """The cost's source is a key of its own, written by --print-config and listed by --help."""
+    import tomllib
+
+    from toolkit.cli import main
+    from toolkit.report.config import config_keys, config_template
+
+    keys = config_keys()
+    assert keys.index("admission_cost_source") == keys.index("admission_unit_cost") + 1
+    template = config_template()
+    assert '# admission_cost_source = "Kestermoor ICB local tariff, 2025/26"' in template
+    assert "a cost given here is called the local figure given in the report's" in template
+    uncommented = "\n".join(
+        line[2:] if line.startswith("# admission_") else line for line in template.splitlines()
+    )
+    read = tomllib.loads(uncommented)
+    assert read["admission_unit_cost"] == 1590.0
+    assert read["admission_cost_source"] == "Kestermoor ICB local tariff, 2025/26"
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    assert "admission_cost_source" in " ".join(capsys.readouterr().out.split())

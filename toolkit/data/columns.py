@@ -136,8 +136,10 @@ def column_problems(
             if derive_age:
                 continue
             sentence = (
-                "column 'age' is missing. The table has 'date_of_birth': give reference_date "
-                "(the date at which to count age) to derive age from it."
+                "column 'age' is missing. The table has 'date_of_birth': give the date at "
+                "which to count age to derive age from it: --reference-date YYYY-MM-DD on the "
+                'command line, reference_date = "YYYY-MM-DD" in the board report\'s '
+                'configuration, reference_date="YYYY-MM-DD" in Python.'
             )
         else:
             sentence = f"column '{name}' is missing."

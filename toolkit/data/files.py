@@ -8,6 +8,7 @@ errors into a plain :class:`~toolkit.errors.DataContractError` that names the li
 
 from __future__ import annotations
 
+import codecs
 import csv
 import os
 import re
@@ -55,6 +56,9 @@ BLANK_TEXT: Final[tuple[str, ...]] = (
 #: The texts of :data:`BLANK_TEXT` that are not empty ("NA", "NULL", ...): read as blank, and
 #: counted where they were, so that the readers can say so.
 WRITTEN_BLANKS: Final[tuple[str, ...]] = tuple(text for text in BLANK_TEXT if text)
+
+#: How many bytes at the start of a CSV file are looked at for UTF-16 text (:func:`looks_utf16`).
+UTF16_SNIFF_BYTES: Final[int] = 4096
 
 #: Key of a table's ``attrs`` holding, for each column in which :data:`WRITTEN_BLANKS` were
 #: read as blank, how many, the first positions (from 0 among the data rows) and the texts.
@@ -180,6 +184,44 @@ def _check_truncated_csv(path: Path, encoding: str, width: int, label: str, sour
             "while it was written or copied). Export or copy it again.",
             source=source,
             line=line,
+        )
+
+
+def looks_utf16(head: bytes) -> bool:
+    """Whether the first bytes of a file are UTF-16 text (Excel's "Unicode Text" save).
+
+    A UTF-16 byte-order mark (FF FE or FE FF) says so. Without one, UTF-16 text of Latin
+    letters and digits has a NUL byte in every other position, which no CSV text holds:
+    more than half the bytes on one side are NUL, and under half as many on the other (so
+    that a file filled with NUL bytes, as a copy cut short may be, is not taken for UTF-16).
+
+    Parameters
+    ----------
+    head : bytes
+        The file's first bytes (:data:`UTF16_SNIFF_BYTES` of them, or all of a smaller file).
+
+    Returns
+    -------
+    bool
+        True when the bytes look like UTF-16 text.
+    """
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    return max(even, odd) * 4 > len(head) and min(even, odd) * 2 < max(even, odd)
+
+
+def _refuse_utf16(path: Path, label: str, source: str) -> None:
+    """Refuse a CSV file saved as UTF-16, before its text is read as any other encoding."""
+    with path.open("rb") as handle:
+        head = handle.read(UTF16_SNIFF_BYTES)
+    if looks_utf16(head):
+        fail(
+            label,
+            "encoding",
+            "the file is saved as UTF-16 text (Excel's 'Unicode Text'), which is not read. "
+            "Save it as 'CSV UTF-8 (comma delimited)'.",
+            source=source,
         )
 
 
@@ -436,6 +478,7 @@ def written_blank_notes(
 
 
 def _read_csv(path: Path, *, encoding: str, label: str, source: str, table: Table) -> pd.DataFrame:
+    _refuse_utf16(path, label, source)  # whatever the encoding given: see looks_utf16
     header = _csv_header(path, encoding=encoding, label=label, source=source, table=table)
     raw = _csv_with_pyarrow(path, header, encoding)
     if raw is None:

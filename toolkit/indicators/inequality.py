@@ -182,7 +182,7 @@ def deprivation_gap(
 
     Parameters
     ----------
-    cube, events, population, age_band, quantile
+    data, events, population, age_band, quantile
         As for :func:`rate_by_deprivation`.
     quintiles : bool, default True
         Compare quintile 1 with quintile 5 (True) or decile 1 with the highest decile

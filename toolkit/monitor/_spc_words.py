@@ -270,9 +270,16 @@ def format_value(value: float) -> str:
     Returns
     -------
     str
-        Whole numbers from 100, one decimal from 1, two from 0.1, three from 0.01,
-        else two significant figures ("0.0012", not "0.000"; below 1e-9, rounding error,
-        "0.000"); "not available" for a missing value.
+        Three significant figures below 100 ("12.4", "1.23", "0.194", "0.00123"; below
+        1e-9, rounding error, "0.000"), whole numbers from 100 ("123", "1,234");
+        "not available" for a missing value.
+
+    Notes
+    -----
+    Three significant figures, so that the figures a board compares (a latest value, an
+    ambition, a trajectory) read differently when they differ: a rate of 0.194 beside an
+    ambition of 0.186 was "0.19" beside "0.19" with two. A value of 100 or more is not
+    known to a tenth, so it is shown whole; a value is never rounded to zero.
     """
     return _format_number(float(value))
 
@@ -281,13 +288,19 @@ def format_value(value: float) -> str:
 _ZERO = 1e-9
 
 
+#: Significant figures of a value below 100 (one of 100 or more is shown whole).
+_FIGURES = 3
+
+
 def _decimals_for(value: float) -> int:
-    # Rounded to two significant figures first, so that 0.009996 reads as 0.010 like 0.01.
-    size = float(f"{abs(value):.2g}") if math.isfinite(value) else math.nan
-    if size >= 0.01 or not size >= _ZERO:
-        return 0 if size >= 100 else 1 if size >= 1 else 2 if size >= 0.1 else 3
-    # Smaller still: two significant figures (0.0012, not 0.001 or 0.000).
-    return 1 - math.floor(math.log10(size))
+    """Decimal places that show the value to three significant figures, none from 100."""
+    # Rounded to the significant figures first, so that 0.09996 reads as 0.100 like 0.1.
+    size = float(f"{abs(value):.{_FIGURES}g}") if math.isfinite(value) else math.nan
+    if not size >= _ZERO:  # zero, rounding error or missing
+        return 3
+    if size >= 100:
+        return 0
+    return _FIGURES - 1 - math.floor(math.log10(size))
 
 
 @validate_params({"summary_row": _SUMMARY, "target_word": ["str"]})
@@ -417,9 +430,9 @@ def describe_spc(
         2025" for a quarter (:func:`~toolkit.monitor.period_label`), "2024/25" for a year
         starting in April, "2025" for a calendar year.
     decimals : int, optional
-        Decimal places of the latest value and the target; by default those of the latest
-        value (0 from 100, 1 from 1, 2 from 0.1, 3 from 0.01, else two significant
-        figures), more where the target would otherwise read as zero.
+        Decimal places of the latest value and the target; by default those that show the
+        latest value as :func:`format_value` does (three significant figures, whole from
+        100), more where the target would otherwise read as zero.
     value_suffix : str
         Written after each value ("%" for a percentage).
     target_word : str

@@ -63,8 +63,10 @@ from toolkit.style import (
     NHS_ORANGE,
     NHS_PURPLE,
     NHS_WHITE,
+    wrap_to_width,
 )
 from toolkit.style import TICK_SIZE as _TICK_SIZE
+from toolkit.style import TITLE_SIZE as _TITLE_SIZE
 from toolkit.style import new_figure as _new_figure
 from toolkit.style import set_title as _title
 from toolkit.style import tidy_axes as _tidy_axes
@@ -263,11 +265,21 @@ def _badge(
     return VPacker(children=[area, words], align="center", pad=0, sep=3)
 
 
-def _draw_icons(ax: Axes, row: Mapping[str, Any]) -> None:
-    """Draw the variation and (with a target) assurance icons beside the top right corner."""
+def _target_word(label: str) -> str:
+    """Return the target's label as a sentence names it ("ambition"; "NHS target" kept)."""
+    first = label.split(" ", 1)[0]
+    return label if len(first) > 1 and first.isupper() else label[:1].lower() + label[1:]
+
+
+def _draw_icons(ax: Axes, row: Mapping[str, Any], target_word: str = "target") -> None:
+    """Draw the variation and (with a target) assurance icons beside the top right corner.
+
+    The assurance icon's caption calls the target ``target_word`` ("Will miss the
+    ambition"), as the chart's legend and the page's sentences do.
+    """
     from matplotlib.offsetbox import AnchoredOffsetbox, HPacker, TextArea, VPacker
 
-    labels = icon_labels(row)
+    labels = icon_labels(row, target_word=target_word)
     variation = _VARIATIONS[str(row.get("variation"))]
     badges = [
         _badge(
@@ -311,6 +323,24 @@ def _draw_icons(ax: Axes, row: Mapping[str, Any]) -> None:
     )
     box.set_gid("spc-icons")
     ax.add_artist(box)
+
+
+def _printed_title(ax: Axes, title: str, lines: str) -> None:
+    """Title a chart drawn at a printed column's width, in as few lines as read well.
+
+    The title is at the title's size over the figure (a ``suptitle``); the lines under it
+    (the period covered, the caller's subtitle) are the axes' left title at the axis labels'
+    size, each wrapped between words to the figure's width, so that the period covered
+    takes one line, not two (issue 14: three charts to an A4 page). Both start at the axes'
+    left edge. Call it last, once all else is drawn, as it reads where the axes are.
+    """
+    figure = ax.get_figure()
+    text = ax.set_title(lines, loc="left", fontsize=_LABEL_SIZE, color=NHS_BLACK)
+    heading = figure.suptitle(title, ha="left", fontsize=_TITLE_SIZE, color=NHS_BLACK)
+    figure.draw_without_rendering()  # lays the axes out, so their left edge is known
+    start = ax.get_window_extent().x0
+    heading.set_x(start / figure.bbox.width)
+    wrap_to_width(text, figure.bbox.x1 - start)
 
 
 @validate_params(
@@ -368,13 +398,15 @@ def spc_chart(
         Draw on these axes (in a figure with constrained layout, which makes room on the
         right for the icons and legend); by default a new figure is made.
     target_label : str
-        The target line's legend entry ("Ambition", as the quarterly update calls it). A
+        The target line's legend entry ("Ambition", as the quarterly update calls it); the
+        assurance icon's caption and the trajectory's legend entry name the target so too
+        ("Will miss the ambition", "Trajectory to the ambition"). A
         ``trajectory`` column in ``data``, when present, is drawn as a dotted line: the
         path agreed towards the target (neither drawn nor in the legend when it has fewer
         than two values on the chart, as when it starts at the last point).
     width, height : float
         Size of a new figure in inches. A new figure narrower than 8 inches (drawn at a
-        printed column's width) has its legend under the chart, in two columns, and fewer
+        printed column's width) has its legend under the chart, in three columns, and fewer
         ticks on its time axis.
 
     Returns
@@ -487,7 +519,7 @@ def spc_chart(
                 linewidth=1.8,
                 zorder=1.8,
                 gid="spc-trajectory",
-                label=f"Trajectory to the {target_label.lower()}",
+                label=f"Trajectory to the {_target_word(target_label)}",
             )
             handles.append(line)
 
@@ -522,19 +554,20 @@ def spc_chart(
         if direction:
             parts.append(direction.lower())
     period_line = "; ".join(parts)
-    if own_figure and width < _NARROW:  # kept within a printed column's width
-        period_line = "\n".join(textwrap.wrap(period_line, 64))
-    _title(ax, title, period_line if subtitle is None else f"{period_line}\n{subtitle}")
+    lines = period_line if subtitle is None else f"{period_line}\n{subtitle}"
+    narrow = own_figure and width < _NARROW  # drawn at a printed column's width
+    if not narrow:
+        _title(ax, title, lines)
 
     if row is not None:
-        _draw_icons(ax, row)
-    if own_figure and width < _NARROW:
-        # Drawn at a printed column's width: the legend goes under the chart, in two
-        # columns, leaving the right-hand side to the icons and the width to the points.
+        _draw_icons(ax, row, _target_word(target_label))
+    if narrow:
+        # The legend goes under the chart, in three columns (the points, the process lines,
+        # the target's), leaving the right-hand side to the icons and the width to the points.
         legend = figure.legend(
             handles=handles,
             loc="outside lower left",
-            ncols=2,
+            ncols=3,
             frameon=False,
             fontsize=_TICK_SIZE,
         )
@@ -548,6 +581,8 @@ def spc_chart(
             fontsize=_TICK_SIZE,
         )
     legend.set_gid("spc-legend")
+    if narrow:
+        _printed_title(ax, title, lines)  # once all is drawn: it reads where the axes are
     return figure
 
 

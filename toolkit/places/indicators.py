@@ -106,6 +106,10 @@ class AreaIndicators:
     notes : tuple of str
         What the figures rest on that the reader should know (for example
         :data:`REGISTERED_POPULATION_NOTE` when the areas have no population).
+    all_places : pandas.DataFrame or None
+        One row: the same figures for the places together (``persons``, ``events``, the
+        rate and its limits, ``expected``, ``excess``, ``ratio``), that is for every person
+        found among the areas. Not the whole data's when ``persons_left_out`` is above 0.
     """
 
     neighbourhoods: object
@@ -119,6 +123,7 @@ class AreaIndicators:
     persons_left_out: float
     events_left_out: float
     notes: tuple[str, ...] = ()
+    all_places: pd.DataFrame | None = None
 
     def to_frame(self, level: Level = "neighbourhood") -> pd.DataFrame:
         """Return the neighbourhood or place table without geometry.
@@ -663,6 +668,15 @@ def area_indicators(
     for column in place_rates.columns:
         places[column] = place_rates[column].to_numpy()
     places["events"] = _whole(places["events"].to_numpy())
+    # The places together: everyone found among the areas (not those left out).
+    everyone = np.zeros(len(position), dtype=np.intp)
+    all_places = _rates(
+        _dsr_input(everyone, band, event_values, 1, per_person=per_person, weights=weights),
+        n_groups=1,
+        **settings,
+    )
+    all_places.insert(0, "persons", _whole(np.array([heads.sum()])))
+    all_places["events"] = _whole(all_places["events"].to_numpy())
 
     # Segment mix.
     segment_mix = None
@@ -729,4 +743,5 @@ def area_indicators(
         persons_left_out=persons_left_out,
         events_left_out=events_left_out,
         notes=notes,
+        all_places=all_places,
     )

@@ -27,6 +27,25 @@ if TYPE_CHECKING:
     from toolkit.indicators import DeprivationProfile
     from toolkit.prioritise import Prioritisation
 
+#: How the report controls disclosure, in :data:`METHODS`. A figure resting on too few people
+#: or events is flagged rather than shown ("fewer than 10 events"): the flag says that a count
+#: is small, by design, never what it is. The linear-programming audit
+#: (:meth:`toolkit.report.linked.LinkedTables.protect`) checks that no suppressed count can be
+#: worked out exactly from the counts shown, and that none below the threshold can be shown
+#: to be so by them; the flags are not part of it, so the statement does not claim that no
+#: count can be shown to be small (issue 14).
+DISCLOSURE_METHOD = (
+    "Disclosure control: counts from 1 to the threshold less one are suppressed, with the "
+    "rates and shares computed from them. Where a figure would rest on fewer people or events "
+    "than the threshold (or, for a rate or a comparison of rates, fewer than 10 events), it "
+    'is flagged, not shown: the flag (such as "fewer than 10 events") says that the count '
+    "is small, never what it is. The report's tables are treated as one set of linked tables "
+    "(segments, deciles, places and the join all add up to the same people), and further "
+    "figures are suppressed until no suppressed count can be worked out exactly from any "
+    "combination of the figures shown, nor shown by them alone to be below the threshold "
+    "(checked by linear programming)."
+)
+
 #: Method statements for the provenance box.
 METHODS: tuple[str, ...] = (
     "Data checked against the toolkit's data contract; no person dropped.",
@@ -42,12 +61,7 @@ METHODS: tuple[str, ...] = (
     "(Dirichlet). Estimates of avoidable events are ranges: events a year in the cohort x "
     "share of those events the intervention acts on x share reached x share who take it up "
     "x the cited relative risk reduction.",
-    "Disclosure control: counts from 1 to the threshold less one are suppressed, with the "
-    "rates and shares computed from them; the report's tables are treated as one set of linked "
-    "tables (segments, deciles, places and the join all add up to the same people), and "
-    "further figures are suppressed until no suppressed count can be worked out exactly, or "
-    "shown to be small, from any combination of the figures shown (checked by linear "
-    "programming).",
+    DISCLOSURE_METHOD,
 )
 
 #: Where the themes came from, in :data:`METHODS`, when they are the library's alone.
@@ -356,19 +370,138 @@ def _join_sentence(linked: LinkedTables | None, threshold: int) -> BoardText:
     return text
 
 
+#: Attribution under the map of the demo system's made-up boundaries: the demo's, and those
+#: ``pophealth synth`` writes when it is given no areas of the analyst's own.
+SYNTHETIC_BOUNDARIES = "Boundaries: synthetic (the demo system's imaginary places)."
+
+#: What stands for the year in :data:`toolkit.report.config.ONS_ATTRIBUTION` when the
+#: configuration gives no ``map_attribution``: the year is the boundaries' edition's, which
+#: an areas file does not record, and never the year the report is run (issue 14).
+BOUNDARIES_YEAR = "[the year of the boundaries' edition]"
+
+
 def map_attribution(config: ReportConfig) -> str:
     """Return the attribution printed under the map: the configuration's, or the default.
 
-    The default is the wording ONS asks for with its boundaries (Open Government Licence,
-    OS Crown copyright) for an areas file, and "synthetic boundaries" for the demo system.
+    Parameters
+    ----------
+    config : ReportConfig
+        The report's configuration.
+
+    Returns
+    -------
+    str
+        ``map_attribution`` of the configuration when it gives one. Otherwise
+        :data:`SYNTHETIC_BOUNDARIES` for the made-up boundaries of the demo system, whether
+        the demo's own or written by ``pophealth synth`` without areas of the analyst's
+        own (:func:`_synthetic_boundaries`); else the wording ONS asks for with its boundaries
+        (Open Government Licence, OS Crown copyright), whose year is that of the
+        boundaries' edition: an areas file does not record it, so :data:`BOUNDARIES_YEAR`
+        stands for it, and a warning asks for ``map_attribution`` with the year.
+
+    Warns
+    -----
+    UserWarning
+        When the ONS wording is printed without its year.
     """
+    import warnings
+
     from toolkit.report.config import ONS_ATTRIBUTION
 
     if config.map_attribution:
         return config.map_attribution
+    if config.is_demo or _synthetic_boundaries(config):
+        return SYNTHETIC_BOUNDARIES
+    words = ONS_ATTRIBUTION.format(year=BOUNDARIES_YEAR)
+    where = Path(config.source).name if config.source else "the report's configuration"
+    warnings.warn(
+        "The map's boundaries are credited to ONS and OS without the year of their edition, "
+        f"which the areas file does not record: give map_attribution in {where} with the year "
+        f'of your boundaries (map_attribution = "{ONS_ATTRIBUTION.format(year=2021)}", say, '
+        "for boundaries of 2021).",
+        UserWarning,
+        stacklevel=2,
+    )
+    return words
+
+
+def _synthetic_boundaries(config: ReportConfig) -> bool:
+    """Return whether the areas' boundaries are the demo system's made-up ones.
+
+    ``pophealth synth`` records in the persons file (``toolkit.synth``) whether it placed
+    the persons in areas of the analyst's own (real boundaries, credited to ONS) or in the
+    demo system's imaginary places. Without that record (a persons file saved again as CSV,
+    say), a configuration saying ``synthetic_data = true`` has made-up boundaries when the
+    areas file's LSOA codes are the demo system's (numbered from E01900001, beyond any real
+    LSOA's).
+
+    Parameters
+    ----------
+    config : ReportConfig
+        The report's configuration.
+
+    Returns
+    -------
+    bool
+        True for the demo system and for the made-up places ``pophealth synth`` writes.
+    """
     if config.is_demo:
-        return "Boundaries: synthetic (the demo system's imaginary places)."
-    return ONS_ATTRIBUTION.format(year=date.today().year)
+        return True
+    record = _synth_record(config.persons)
+    if record is not None:
+        return "areas" not in record  # the analyst's own areas are recorded by their count
+    if not config.synthetic_data or not isinstance(config.areas, str):
+        return False
+    return _made_up_codes(config.areas)
+
+
+def _synth_record(path: str) -> dict[str, Any] | None:
+    """Return what ``pophealth synth`` recorded in a persons file, or None if it wrote none."""
+    import json
+
+    source = Path(path)
+    if source.suffix.lower() != ".parquet" or not source.is_file():
+        return None
+    import pyarrow.parquet as pq
+
+    try:
+        record = (pq.read_schema(source).metadata or {}).get(b"toolkit.synth")
+        found = json.loads(record) if record is not None else None
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def _made_up_codes(path: str) -> bool:
+    """Whether every LSOA code of an areas file is one of the demo system's made-up codes."""
+    from toolkit.data.synth_assumptions import FIRST_LSOA_NUMBER, LSOA_CODE_PREFIX
+
+    source = Path(path)
+    if not source.is_file():
+        return False
+    try:
+        if source.suffix.lower() == ".parquet":
+            import pyarrow.parquet as pq
+
+            codes = pq.read_table(source, columns=["lsoa"]).column("lsoa").to_pylist()
+        else:
+            import pyogrio
+
+            codes = pyogrio.read_dataframe(source, columns=["lsoa"], read_geometry=False)[
+                "lsoa"
+            ].tolist()
+    except Exception:  # not a table with an lsoa column: not an areas file synth wrote
+        return False
+    numbers = [
+        str(code).strip().removeprefix(LSOA_CODE_PREFIX)
+        for code in codes
+        if str(code).strip().startswith(LSOA_CODE_PREFIX)
+    ]
+    return (
+        bool(codes)
+        and len(numbers) == len(codes)
+        and all(number.isdigit() and int(number) >= FIRST_LSOA_NUMBER for number in numbers)
+    )
 
 
 #: Said on every page of a report built from synthetic data.

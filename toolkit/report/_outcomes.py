@@ -8,7 +8,7 @@ The job of this module is the report's second section: emergency admissions by I
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -27,6 +27,7 @@ from toolkit.report.charts import deprivation_chart
 from toolkit.report.config import (
     DEFAULT_ADMISSION_COST_GBP,
     DEFAULT_ADMISSION_COST_SOURCE,
+    LOCAL_ADMISSION_COST_SOURCE,
     ReportConfig,
 )
 from toolkit.report.linked import LinkedTables
@@ -186,8 +187,10 @@ def deprivation_table(
     Returns
     -------
     BoardTable
-        One row per decile and the total row.
+        One row per decile and the total row; a note names each of England's 10 deciles
+        with no row (:func:`missing_deciles`), as no neighbourhood is in it.
     """
+    missing = missing_deciles(figures["decile"])
     return _linked_table(
         figures,
         table="deprivation",
@@ -201,9 +204,69 @@ def deprivation_table(
             "Excess admissions: admissions above what each decile would have at the least "
             "deprived decile's age-specific rates (negative where a decile does better). The "
             "total counts only the deciles above the reference.",
+            *([_missing_note(missing)] if missing else []),
         ),
         linked=linked,
     )
+
+
+def missing_deciles(deciles: pd.Series | Any) -> tuple[int, ...]:
+    """Return England's deciles (1 to 10) that have no row: no neighbourhood is in them.
+
+    Parameters
+    ----------
+    deciles : pandas.Series or array-like
+        The deciles present (a total row's missing value is ignored).
+
+    Returns
+    -------
+    tuple of int
+        The absent deciles, in order; empty when all 10 are present.
+    """
+    present = {int(d) for d in pd.to_numeric(pd.Series(deciles), errors="coerce").dropna()}
+    return tuple(d for d in range(1, 11) if d not in present)
+
+
+def _listed_deciles(deciles: Sequence[int]) -> str:
+    """Name deciles in words: "decile 9", "deciles 1, 2 and 9"."""
+    if len(deciles) == 1:
+        return f"decile {deciles[0]}"
+    return "deciles " + ", ".join(str(d) for d in deciles[:-1]) + f" and {deciles[-1]}"
+
+
+def _missing_note(missing: Sequence[int]) -> str:
+    """Say under the deprivation table which deciles have no row, and why."""
+    named = _listed_deciles(missing)
+    if len(missing) == 1:
+        return f"{named[0].upper()}{named[1:]}: no neighbourhood in this decile, so it has no row."
+    return f"{named[0].upper()}{named[1:]}: no neighbourhood in these deciles, so no rows."
+
+
+def admission_cost_source(config: ReportConfig) -> str:
+    """Say where the report's cost of an emergency admission comes from, beside the figure.
+
+    The configuration's ``admission_cost_source`` when given; otherwise the national source
+    (:data:`~toolkit.report.config.DEFAULT_ADMISSION_COST_SOURCE`) for the default figure,
+    and the configuration's own figure
+    (:data:`~toolkit.report.config.LOCAL_ADMISSION_COST_SOURCE`) for any other. A cost
+    given in a configuration file without a source is the latter even at £1,590
+    (:func:`~toolkit.report.config.load_config` says so in ``admission_cost_source``).
+
+    Parameters
+    ----------
+    config : ReportConfig
+        The report's configuration.
+
+    Returns
+    -------
+    str
+        The source, in plain words.
+    """
+    if config.admission_cost_source is not None:
+        return config.admission_cost_source.strip()
+    if config.admission_unit_cost == DEFAULT_ADMISSION_COST_GBP:
+        return DEFAULT_ADMISSION_COST_SOURCE
+    return LOCAL_ADMISSION_COST_SOURCE
 
 
 def inequality_summary(profile: DeprivationProfile, *, config: ReportConfig) -> BoardText:
@@ -225,7 +288,19 @@ def inequality_summary(profile: DeprivationProfile, *, config: ReportConfig) -> 
     total = profile.excess_total.iloc[0]
     per = f"{profile.multiplier:,.0f}"
     parts: list[BoardText] = []
+    missing = (
+        missing_deciles(profile.to_frame()[profile.quantile])
+        if hasattr(profile, "to_frame")
+        else ()
+    )
     if np.isfinite(sii["sii"]):
+        present = 10 - len(missing)
+        fitted = (
+            f" It is fitted on the {present} deciles in which the system has neighbourhoods "
+            f"(none in {_listed_deciles(missing)})."
+            if missing
+            else ""
+        )
         parts.append(
             sentence(
                 f"Slope index of inequality (SII): {_signed(sii['sii'])} per {per} people a "
@@ -233,14 +308,20 @@ def inequality_summary(profile: DeprivationProfile, *, config: ReportConfig) -> 
                 f"{_signed(sii['sii_upper_95'])}). Going from "
                 "the most to the least deprived end of the system, the age-standardised rate of "
                 f"emergency admissions {'falls' if sii['sii'] < 0 else 'rises'} by about "
-                f"{abs(sii['sii']):,.0f} per {per}."
+                f"{abs(sii['sii']):,.0f} per {per}.{fitted}"
             )
+        )
+        turned = (
+            f" The other way round, the most deprived end's rate is {1 / sii['rii']:.1f} times "
+            "the least deprived end's, the figure on page 1."
+            if sii["rii"] > 0
+            else ""
         )
         parts.append(
             sentence(
                 f"Relative index of inequality (RII): {sii['rii']:.2f} (95% CI "
                 f"{sii['rii_lower_95']:.2f} to {sii['rii_upper_95']:.2f}): the least deprived "
-                f"end's rate is {sii['rii']:.2f} times the most deprived end's."
+                f"end's rate is {sii['rii']:.2f} times the most deprived end's.{turned}"
             )
         )
     elif (why := too_few_deciles(profile)) is not None:
@@ -265,14 +346,9 @@ def inequality_summary(profile: DeprivationProfile, *, config: ReportConfig) -> 
         if np.isfinite(cost_low) and np.isfinite(cost_high)
         else ""
     )
-    source = (
-        f" ({DEFAULT_ADMISSION_COST_SOURCE})"
-        if config.admission_unit_cost == DEFAULT_ADMISSION_COST_GBP
-        else ""
-    )
     valued = (
         f", costing about {format_money(cost)}{cost_limits} at "
-        f"£{config.admission_unit_cost:,.0f} an admission{source}"
+        f"£{config.admission_unit_cost:,.0f} an admission ({admission_cost_source(config)})"
         if np.isfinite(cost)
         else ""
     )
@@ -323,6 +399,12 @@ def inequality_summary(profile: DeprivationProfile, *, config: ReportConfig) -> 
                     if (most, least) == (1, 5)
                     else " These are the most and least deprived of England's fifths in which "
                     "the system has people."
+                )
+                + (
+                    " It differs from the RII's ratio because it compares two fifths of "
+                    "neighbourhoods, not the two ends of a line fitted through every decile."
+                    if np.isfinite(sii["rii"]) and sii["rii"] > 0
+                    else ""
                 )
             )
         )
@@ -423,7 +505,10 @@ def place_figures(
         Emergency admissions by neighbourhood and place.
     system_rate : pandas.DataFrame, optional
         The whole system's age-standardised rate (one row of
-        :func:`toolkit.indicators.directly_standardised_rate`), shown on the total row.
+        :func:`toolkit.indicators.directly_standardised_rate`), shown on the total row when
+        the indicators give no rate of the places together (``all_places``) and every
+        person is in a place; otherwise the total row's rate is that of the people it
+        counts.
     linked : LinkedTables, optional
         The report's linked tables. When given, the share in the most deprived fifth is
         that of the place's registered people (the table's "People"), counted there, so
@@ -436,10 +521,12 @@ def place_figures(
         One row per place with registered people, then the total row: people, admissions
         and neighbourhoods summed; the share in the most deprived fifth; admissions
         against those expected at the least deprived decile's rates recomputed from the
-        sums; the system's rate when given. A place with no registered people is left
-        out, as page 1's counts leave it out
+        sums; the age-standardised rate of the people in the places. A place with no
+        registered people is left out, as page 1's counts leave it out
         (:func:`~toolkit.report.sections.people_coverage`); its name is in
-        ``attrs["empty_places"]``, which :func:`place_table` says under the table.
+        ``attrs["empty_places"]``, which :func:`place_table` says under the table. The
+        persons in no place (their LSOA not among the areas, or blank) are in
+        ``attrs["persons_left_out"]``, which :func:`place_table` says too.
     """
     places = indicators.to_frame("place")
     empty = pd.to_numeric(places["persons"]).fillna(0).to_numpy() <= 0
@@ -472,8 +559,15 @@ def place_figures(
         totalled.loc[TOTAL_ROW, "ratio"] = float(
             100 * places["events"].to_numpy(dtype="float64").sum() / expected
         )
-    if system_rate is not None and len(system_rate) == 1:
+    left_out = float(getattr(indicators, "persons_left_out", 0.0) or 0.0)
+    together = getattr(indicators, "all_places", None)
+    if together is not None and len(together) == 1:
+        # The rate of the people the row counts: the system's only when all are in a place.
+        totalled.loc[TOTAL_ROW, "value"] = float(together["value"].iloc[0])
+    elif system_rate is not None and len(system_rate) == 1 and not left_out:
         totalled.loc[TOTAL_ROW, "value"] = float(system_rate["value"].iloc[0])
+    else:
+        totalled.loc[TOTAL_ROW, "value"] = np.nan
     if linked is not None:
         shares = []
         for place in _rows(totalled, "place"):
@@ -482,6 +576,7 @@ def place_figures(
             shares.append(linked.value(core) / linked.value(people) if known else np.nan)
         totalled["core20_population_share"] = shares
     totalled.attrs["empty_places"] = empty_places
+    totalled.attrs["persons_left_out"] = left_out
     return totalled
 
 
@@ -514,9 +609,11 @@ def place_table(
     -------
     BoardTable
         One row per place and a total row; places with no registered people
-        (``figures.attrs["empty_places"]``) are named in a note, as left out.
+        (``figures.attrs["empty_places"]``) are named in a note, as left out, and the
+        people in no place are counted in another (:func:`_unplaced_note`).
     """
     empty = tuple(figures.attrs.get("empty_places") or ())
+    unplaced = _unplaced_note(figures, linked=linked, threshold=threshold)
     shown = figures
     if labels:
         shown = figures.assign(
@@ -535,9 +632,45 @@ def place_table(
             "Admissions vs least deprived: observed admissions as a percentage of those "
             "expected at the least deprived decile's age-specific rates.",
             *([_no_people(empty, labels, table=True)] if empty else []),
+            *([unplaced] if unplaced else []),
         ),
         linked=linked,
         shown=shown,
+    )
+
+
+def _unplaced_note(figures: pd.DataFrame, *, linked: LinkedTables | None, threshold: int) -> str:
+    """Say under the place table how many people are in no place, and why ("" when none).
+
+    With the linked tables, the counts are theirs by reason (``join/<reason>/persons``),
+    "[c]" where they are suppressed; without, the count of
+    ``figures.attrs["persons_left_out"]``, "fewer than" the threshold when small.
+    """
+    from toolkit.report.linked import JOIN_NO_LSOA, JOIN_NOT_IN_AREAS
+
+    counted: list[tuple[str, str]] = []
+    if linked is not None:
+        for reason, words in (
+            (JOIN_NOT_IN_AREAS, "an LSOA code that is not among the areas"),
+            (JOIN_NO_LSOA, "no LSOA code"),
+        ):
+            key = f"join/{reason}/persons"
+            value = linked.value(key) if key in linked.cells else 0
+            if value:
+                shown = "[c]" if linked.is_suppressed(key) else f"{value:,.0f}"
+                counted.append((shown, words))
+    else:
+        left_out = float(figures.attrs.get("persons_left_out") or 0.0)
+        if left_out:
+            shown = f"fewer than {threshold}" if left_out < threshold else f"{left_out:,.0f}"
+            counted.append((shown, "an LSOA code that is not among the areas, or none"))
+    if not counted:
+        return ""
+    said = " and ".join(f"{shown} have {words}" for shown, words in counted)
+    return (
+        f"People in no place: {said}, so no place counts them. The 'All places' row counts "
+        "only the people in a place, and its rate is theirs; everyone registered is "
+        "counted on page 1."
     )
 
 

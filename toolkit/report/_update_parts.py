@@ -22,6 +22,11 @@ if TYPE_CHECKING:
     from toolkit.report.update import QuarterlyUpdate
     from toolkit.report.update_config import UpdateConfig
 
+#: Class of a paragraph that says how to read all the charts after it, not one chart: on
+#: paper it stays with its heading instead of going to the next page with the first chart
+#: (see the print style sheet of :mod:`toolkit.report.build`).
+READING_GUIDE = "reading-guide"
+
 #: What the charts show, said under "1. Each priority, period by period" when any is drawn.
 CHARTS_EXPLAINED = (
     "Each chart shows one measure of an agreed priority for the whole system, month by month "
@@ -86,7 +91,7 @@ def charts_introduction(update: QuarterlyUpdate) -> BoardText:
     """Return what the charts show, or, when none is charted, why in one plain sentence."""
     rows = update.followup.priorities
     if rows["shown"].astype(bool).any():
-        return sentence(CHARTS_EXPLAINED)
+        return sentence(CHARTS_EXPLAINED, css=READING_GUIDE)
     notes = rows["note"].fillna("").astype(str)
     threshold = update.config.disclosure_threshold
     if len(notes) and notes.str.contains(f"count fewer than {threshold} events").all():

@@ -147,16 +147,23 @@ p.synthetic-note { font-weight: bold; color: #231F20; }
   aside.provenance li, section.decision p, section.decision li {
     break-inside: avoid; page-break-inside: avoid; }
   .jp-RenderedHTMLCommon table.board-table thead { display: table-header-group; }
+  /* A short table (eight rows or fewer) is not split over two pages. */
+  .jp-RenderedHTMLCommon table.board-table:has(tbody > tr:last-child:nth-child(-n + 8)) {
+    break-inside: avoid; page-break-inside: avoid; }
   h2, h3, .jp-RenderedHTMLCommon table.board-table caption { break-after: avoid;
     page-break-after: avoid; }
   /* A chart's introduction (the words just before it, in a cell or an output of their own)
-     goes to the next page with the chart rather than stay behind (issue 14). */
-  .jp-Cell:not(:has(table, img)):has(+ .jp-Cell .jp-OutputArea-child:first-child img),
+     goes to the next page with the chart rather than stay behind (issue 14); a guide to
+     reading all the charts after it stays with its heading. */
+  .jp-Cell:not(:has(table, img, .reading-guide)):has(
+    + .jp-Cell .jp-OutputArea-child:first-child img),
   .jp-OutputArea-child:not(:has(table, img)):has(+ .jp-OutputArea-child img) {
     break-after: avoid; page-break-after: avoid; }
-  .jp-Cell:not(:has(table, img)) + .jp-Cell:has(.jp-OutputArea-child:first-child img),
+  .jp-Cell:not(:has(table, img, .reading-guide))
+    + .jp-Cell:has(.jp-OutputArea-child:first-child img),
   .jp-OutputArea-child:not(:has(table, img)) + .jp-OutputArea-child:has(img) {
     break-before: avoid; page-break-before: avoid; }
+  .jp-RenderedHTMLCommon > *:last-child { margin-bottom: 0; }  /* no spill to a blank page */
   /* On paper the banner is in every page's top margin (an @page margin box) instead. */
   .synthetic-banner { display: none; }
   /* Charts print at the width they are drawn at, so their text keeps its size (8 pt+). */

@@ -33,6 +33,7 @@ from toolkit.style import (
     NHS_DARK_GREY,
     NHS_LIGHT_BLUE,
     NHS_MID_GREY,
+    NHS_PALE_GREY,
     PRINT_DPI,
     PRINT_WIDTH,
     TICK_SIZE,
@@ -42,6 +43,7 @@ from toolkit.style import (
     nhs_sequential_cmap,
     set_title,
     tidy_axes,
+    wrap_to_width,
 )
 
 if TYPE_CHECKING:
@@ -62,6 +64,10 @@ _tidy_axes = tidy_axes
 #: Smallest font size, in points, of any text on a chart the board report prints.
 SMALLEST_PRINTED_SIZE = 8
 
+#: Characters a line of a segment's name holds on the segment chart: the names the toolkit's
+#: models give fit on one line, so that each segment takes one row of text.
+_SEGMENT_NAME_WIDTH = 42
+
 #: White margin, in inches, :func:`show_figure` leaves round a chart (matplotlib's default).
 PAD_INCHES = 0.1
 
@@ -81,20 +87,7 @@ def _title(ax: Any, title: str, subtitle: str | None = None) -> None:
     text = set_title(ax, title, subtitle)
     figure = ax.get_figure()
     figure.draw_without_rendering()  # lays the axes out, so their left edge is known
-    room = figure.bbox.x1 - ax.get_window_extent().x0
-    lines = []
-    for paragraph in text.get_text().split("\n"):
-        line = ""
-        for word in paragraph.split(" "):
-            trial = f"{line} {word}" if line else word
-            text.set_text(trial)
-            if line and text.get_window_extent().width > room:
-                lines.append(line)
-                line = word
-            else:
-                line = trial
-        lines.append(line)
-    text.set_text("\n".join(lines))
+    wrap_to_width(text, figure.bbox.x1 - ax.get_window_extent().x0)
 
 
 def _wrap(label: str, width: int = 38) -> str:
@@ -114,6 +107,11 @@ def segment_chart(
 ) -> Figure:
     """Bar chart of each segment's share of people, cost and emergency admissions.
 
+    One panel for each share, side by side on the same scale, with a row for each segment
+    across them, so that a row reads how a segment's share of cost or admissions compares
+    with its share of people. Each bar carries its value. Compact enough to print under the
+    segments table on one A4 page (issue 14): one row of 9 pt text a segment, not three.
+
     Parameters
     ----------
     table : pandas.DataFrame
@@ -122,7 +120,7 @@ def segment_chart(
     label : str
         Column naming each segment.
     shares : sequence of (str, str)
-        Share columns and how the legend names them, up to three.
+        Share columns and the names of their panels, up to three.
     period : str
         The period, shown in the title and axis.
 
@@ -131,6 +129,8 @@ def segment_chart(
     matplotlib.figure.Figure
         The chart.
     """
+    from matplotlib.ticker import MaxNLocator
+
     series = list(shares)
     if not 1 <= len(series) <= len(SERIES_COLOURS):
         raise ValueError(
@@ -138,32 +138,68 @@ def segment_chart(
             f"columns. Got {len(series)} instead."
         )
     rows = len(table)
-    figure, ax = _new_figure(1.6 + 0.42 * rows * len(series) / 2)
-    height = 0.8 / len(series)
+    names = [_wrap(name, _SEGMENT_NAME_WIDTH) for name in table[label]]
+    row = 0.035 + 0.135 * max((name.count("\n") + 1 for name in names), default=1)  # inches
+    # Each panel's name, wrapped to the panel's width; the last may run past its panel.
+    headings = [capitalised(name) for _, name in series]
+    headings[:-1] = ["\n".join(textwrap.wrap(heading, 18)) for heading in headings[:-1]]
+    band = (0.02 + 0.15 * max(heading.count("\n") + 1 for heading in headings)) / row  # rows
+    figure, ax = _new_figure(0.85 + row * (rows + band))  # + title, ticks, axis
+    values = [
+        100 * pd.to_numeric(table[column], errors="coerce").astype("float64").to_numpy()
+        for column, _ in series
+    ]
+    known = np.concatenate([value[np.isfinite(value)] for value in values] + [np.zeros(1)])
+    largest = max(known.max(), 1.0)
+    ticks = MaxNLocator(3, steps=[1, 2, 2.5, 5, 10]).tick_values(0, largest)
+    ticks = ticks[(ticks >= 0) & (ticks <= max(largest, ticks[1]))]
+    width = largest * 1.45  # a panel's scale: room for the value after the longest bar
+    gap = 0.12 * width
     positions = np.arange(rows)
     colours = SERIES_COLOURS[-len(series) :] if len(series) < 3 else SERIES_COLOURS
-    for number, ((column, name), colour) in enumerate(zip(series, colours, strict=True)):
-        values = pd.to_numeric(table[column], errors="coerce").astype("float64").to_numpy()
-        offsets = positions - 0.4 + height * (number + 0.5)
-        shown = np.where(np.isfinite(values), 100 * values, 0.0)
-        ax.barh(offsets, shown, height=height * 0.95, color=colour, label=name)
-        for y, value in zip(offsets, values, strict=True):
-            text = "[c]" if not np.isfinite(value) else f"{100 * value:.1f}%"
+    tick_at, tick_names = [], []
+    for number, (heading, colour, value) in enumerate(zip(headings, colours, values, strict=True)):
+        left = number * (width + gap)
+        ax.vlines(left + ticks[1:], -0.5, rows - 0.5, color=NHS_PALE_GREY, lw=0.8, zorder=0)
+        ax.vlines(left, -0.5, rows - 0.5, color=NHS_MID_GREY, linewidth=0.8, zorder=3)
+        shown = np.where(np.isfinite(value), value, 0.0)
+        ax.barh(
+            positions,
+            shown,
+            left=left,
+            height=0.66,
+            color=colour,
+            label=series[number][1],
+            zorder=2,
+        )
+        for y, share in zip(positions, value, strict=True):
             ax.text(
-                (100 * value if np.isfinite(value) else 0) + 0.4,
+                left + (share if np.isfinite(share) else 0) + 0.02 * width,
                 y,
-                text,
+                "[c]" if not np.isfinite(share) else f"{share:.1f}%",
                 va="center",
                 fontsize=SMALLEST_PRINTED_SIZE,
                 color=NHS_DARK_GREY,
             )
-    ax.set_yticks(positions, [_wrap(name, 34) for name in table[label]])
-    ax.invert_yaxis()
+        ax.text(left, -0.7, heading, va="bottom", fontsize=_TICK_SIZE, fontweight="bold")
+        tick_at.extend(left + ticks)
+        tick_names.extend(f"{tick:g}" for tick in ticks)
+    ax.set_xticks(tick_at, tick_names)
+    ax.set_xlim(-0.02 * width, len(series) * (width + gap) - gap)
+    ax.set_yticks(positions, names)
+    ax.set_ylim(rows - 0.5, -0.5 - band)  # each panel's name above its first row
     ax.set_xlabel(f"Share of the system's total (%), {period}", fontsize=_LABEL_SIZE)
     _tidy_axes(ax)
-    ax.legend(loc="lower right", fontsize=_TICK_SIZE, frameon=False)
+    ax.grid(False)  # each panel draws its own
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(axis="y", length=0)
     _title(ax, f"Who uses care: each segment's share of people, cost and admissions, {period}")
     return figure
+
+
+#: Written at a decile of the deprivation chart in which no neighbourhood is.
+NO_NEIGHBOURHOOD_MARK = "no neighbourhood"
 
 
 def deprivation_chart(
@@ -179,6 +215,12 @@ def deprivation_chart(
     subtitle: str | None = None,
 ) -> Figure:
     """Bar chart of an age-standardised rate by deprivation decile, with 95% limits.
+
+    The y-axis says "age-standardised" in words rather than naming the standard population
+    (the report's methods name it: the European Standard Population 2013).
+
+    Every decile from 1 to 10 has its place and tick label: a decile with no row (no
+    neighbourhood in it) is marked :data:`NO_NEIGHBOURHOOD_MARK`, written upwards.
 
     Parameters
     ----------
@@ -221,10 +263,25 @@ def deprivation_chart(
     )
     for position in x[~known]:
         ax.text(position, 0, "[c]", ha="center", va="bottom", fontsize=_TICK_SIZE)
-    ax.set_xticks(x, [f"{value:.0f}" for value in x])
+    whole = np.isfinite(x) & (x == np.round(x))
+    deciles = whole.all() and len(x) and x.min() >= 1 and x.max() <= 10
+    absent = [d for d in range(1, 11) if d not in set(x.tolist())] if deciles else []
+    for position in absent:  # no neighbourhood in the decile: said, not left as a gap
+        ax.text(
+            position,
+            0,
+            NO_NEIGHBOURHOOD_MARK,
+            ha="center",
+            va="bottom",
+            rotation=90,
+            fontsize=_TICK_SIZE,
+            color=NHS_BLACK,
+        )
+    ticks = np.sort(np.concatenate([x, np.asarray(absent, dtype="float64")]))
+    ax.set_xticks(ticks, [f"{value:.0f}" for value in ticks])
     ax.set_xlabel("IMD decile of the neighbourhood (1 = most deprived)", fontsize=_LABEL_SIZE)
     ax.set_ylabel(
-        f"{capitalised(label)} per {multiplier:,.0f}\npeople a year (ESP2013)",
+        f"{capitalised(label)} per {multiplier:,.0f}\npeople a year, age-standardised",
         fontsize=_LABEL_SIZE,
     )
     ax.yaxis.set_major_formatter("{x:,.0f}")
@@ -242,13 +299,16 @@ def rank_acceptability_chart(
     draws: int,
     shortlist_size: int,
 ) -> Figure:
-    """Heat map of how often each candidate takes each rank under sampled weights.
+    """Heat map of how often each candidate takes each rank under the weightings tried.
+
+    The weightings tried are drawn around the chosen weights; each cell, and the colour bar,
+    give the percentage of them that put a candidate at a rank.
 
     Parameters
     ----------
     probabilities : pandas.DataFrame
         One row per candidate to show (in the order shown), one column per rank (1, 2,
-        ...), each the share of weight draws giving that rank: for instance
+        ...), each the share of the weightings tried giving that rank: for instance
         ``RankAcceptability.matrix()`` restricted to the shortlist and the first few left
         out, and to the first ranks.
     labels : sequence of str
@@ -256,7 +316,7 @@ def rank_acceptability_chart(
     period : str
         The period of the data.
     draws : int
-        Number of weight draws, for the subtitle.
+        Number of weightings tried (drawn around the chosen weights), for the subtitle.
     shortlist_size : int
         Where the shortlist ends: a dashed line is drawn after this rank, and the subtitle
         names it, when ranks beyond the shortlist are shown.
@@ -295,7 +355,7 @@ def rank_acceptability_chart(
     if line:
         ax.axvline(shortlist_size - 0.5, color=NHS_BLACK, linewidth=1.2, linestyle="--")
     colourbar = figure.colorbar(image, ax=ax, shrink=0.8, fraction=0.05, pad=0.02)
-    colourbar.set_label("% of weight draws", fontsize=_TICK_SIZE)
+    colourbar.set_label("% of weightings tried", fontsize=_TICK_SIZE)
     colourbar.ax.tick_params(labelsize=_TICK_SIZE)
     ax.tick_params(labelsize=_TICK_SIZE, colors=NHS_DARK_GREY)
     _title(

@@ -4,6 +4,7 @@ A report is configured by a small TOML file (``reports/demo.toml`` is the demo's
 
     system_name = "Kestermoor and Wyvendale Integrated Care System"
     persons = "demo"            # a persons file (CSV, Parquet, Excel), or "demo"
+    # reference_date = "2026-03-31"   # optional: count age from date_of_birth at this date
     areas = "demo"              # an areas file with boundaries (GeoPackage), or "demo"
     # areas = ["File_1.xlsx", "File_6.xlsx"]   # or IoD files joined on LSOA code (no map)
     demo_persons = 250000       # size of the demo system when persons = "demo"
@@ -32,8 +33,10 @@ are relative to the file's folder. :func:`demo_config` gives the demo's configur
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
+from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
@@ -52,14 +55,26 @@ DEMO: Final[str] = "demo"
 DEFAULT_ADMISSION_COST_GBP: Final[float] = 1_590.0
 
 #: Where :data:`DEFAULT_ADMISSION_COST_GBP` comes from, in the words the report prints beside
-#: it (printed whenever the cost is that figure, given in the configuration or not).
+#: it when the configuration gives no ``admission_unit_cost``.
 DEFAULT_ADMISSION_COST_SOURCE: Final[str] = (
     "the national average cost of an emergency hospital episode in NHS Reference Costs "
     "2016/17, not adjusted for inflation"
 )
 
+#: What the report prints beside an ``admission_unit_cost`` the configuration gives without
+#: an ``admission_cost_source`` (even £1,590: the figure is the analyst's, whatever its value).
+LOCAL_ADMISSION_COST_SOURCE: Final[str] = "the local figure given in the report's configuration"
+
 #: Largest shortlist a board is asked to agree (not everything can be a priority).
 MAX_SHORTLIST: Final[int] = SHORTLIST_CAP
+
+#: ``system_name`` as ``--print-config`` writes it: :func:`load_config` refuses it unchanged,
+#: so that no report goes out under a name the analyst did not give.
+SYSTEM_NAME_PLACEHOLDER: Final[str] = "NAME OF YOUR INTEGRATED CARE SYSTEM"
+
+#: The year in the ``map_attribution`` that ``--print-config`` writes, for the analyst to
+#: replace with the year of the boundaries' edition (:func:`load_config` refuses it unchanged).
+MAP_YEAR_PLACEHOLDER: Final[str] = "YYYY"
 
 
 @dataclass(frozen=True)
@@ -73,6 +88,11 @@ class ReportConfig:
     persons : str
         A persons file (CSV, Parquet or Excel; see :func:`toolkit.data.read_persons`), or
         ``"demo"`` for the synthetic demo system.
+    reference_date : str or None
+        The date at which to count each person's age, written ``"YYYY-MM-DD"`` (the end of
+        the period, say), for a persons file with ``date_of_birth`` and no ``age``
+        (``reference_date`` of :func:`toolkit.data.read_persons`: whole years; a date of
+        birth after it is refused). A file with ``age`` keeps its ages. ``None`` by default.
     areas : str or list of str
         An areas file with boundaries (GeoPackage or other geographic file; see
         :func:`toolkit.data.read_areas`), or ``"demo"``. Must be ``"demo"`` when persons is.
@@ -101,7 +121,13 @@ class ReportConfig:
     years : float
         Years the data cover (1 by default); rates are per year.
     admission_unit_cost : float
-        Pounds per emergency admission, to value the excess admissions.
+        Pounds per emergency admission, to value the excess admissions
+        (:data:`DEFAULT_ADMISSION_COST_GBP` by default).
+    admission_cost_source : str or None
+        Where ``admission_unit_cost`` comes from ("Kestermoor ICB local tariff, 2025/26"), printed
+        beside it. ``None`` (the default): the report names :data:`DEFAULT_ADMISSION_COST_SOURCE`
+        for the default figure and :data:`LOCAL_ADMISSION_COST_SOURCE` for any other;
+        :func:`load_config` sets the latter when the file gives a cost without a source.
     criteria_scores : str or None
         The analysts' filled criteria template (CSV or TOML written by ``pophealth
         candidates``: what communities said, feasibility); its scores join the criteria.
@@ -121,8 +147,12 @@ class ReportConfig:
         Short labels for places, by their name in the areas file ("NHS Greater Manchester
         ICB - 00T" = "Bolton"), used in the place table.
     map_attribution : str or None
-        Attribution printed under the map. By default the ONS and OS wording for ONS
-        boundaries (:data:`ONS_ATTRIBUTION`), or "synthetic boundaries" for the demo.
+        Attribution printed under the map. By default "Boundaries: synthetic" for made-up
+        boundaries (the demo's, and those ``pophealth synth`` makes up when not given areas
+        of the analyst's own); for any other, the ONS and OS wording for ONS boundaries
+        (:data:`ONS_ATTRIBUTION`), whose year is that of the boundaries' edition. An areas
+        file does not record that year, so give it here: the ONS wording with the year
+        (without it, the report prints a placeholder for the year and warns).
     synthetic_data : bool
         The data are synthetic (made by ``pophealth synth`` or the demo): every page of the
         report says so. Always true for the demo.
@@ -134,6 +164,7 @@ class ReportConfig:
     persons: str = DEMO
     areas: str | list[str] = DEMO
     period: str = "2025/26"
+    reference_date: str | None = None
     demo_persons: int = DEMO_PERSONS
     shortlist_size: int = SHORTLIST_SIZE
     seed: int = DEMO_SEED
@@ -143,6 +174,7 @@ class ReportConfig:
     model: str = DEFAULT_MODEL
     years: float = 1.0
     admission_unit_cost: float = DEFAULT_ADMISSION_COST_GBP
+    admission_cost_source: str | None = None
     criteria_scores: str | None = None
     themes: list[str] | None = None
     repair_geometry: bool = False
@@ -176,11 +208,27 @@ class ReportConfig:
             if isinstance(value, str) and not value.strip():
                 wanted = "be 'demo'" if key in ("persons", "areas") else "be left out"
                 problems.append((key, f"must name a file, or {wanted}", value))
+        if self.reference_date is not None and not _is_iso_date(self.reference_date):
+            problems.append(
+                (
+                    "reference_date",
+                    'must be a date written "YYYY-MM-DD" (such as "2026-03-31"), or be left out',
+                    self.reference_date,
+                )
+            )
         problems += shared_setting_problems(self)
         if not (math.isfinite(self.years) and self.years > 0):
             problems.append(("years", "must be more than 0", self.years))
         if not (math.isfinite(self.admission_unit_cost) and self.admission_unit_cost >= 0):
             problems.append(("admission_unit_cost", "must be 0 or more", self.admission_unit_cost))
+        if self.admission_cost_source is not None and not self.admission_cost_source.strip():
+            problems.append(
+                (
+                    "admission_cost_source",
+                    "must say where the cost comes from, or be left out",
+                    self.admission_cost_source,
+                )
+            )
         if self.system_places is not None and (
             not self.system_places
             or not all(isinstance(place, str) and place.strip() for place in self.system_places)
@@ -212,12 +260,24 @@ class ReportConfig:
         return asdict(self)
 
 
+def _is_iso_date(text: str) -> bool:
+    """Whether ``text`` is a date written YYYY-MM-DD (a real one: no 30 February)."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 #: Type each key must have (int accepted for floats), by key.
 _TYPES: Final[dict[str, tuple[type, ...]]] = {
     "system_name": (str,),
     "persons": (str,),
     "areas": (str, list),
     "period": (str,),
+    "reference_date": (str, type(None)),
     "demo_persons": (int,),
     "shortlist_size": (int,),
     "seed": (int,),
@@ -227,6 +287,7 @@ _TYPES: Final[dict[str, tuple[type, ...]]] = {
     "model": (str,),
     "years": (float, int),
     "admission_unit_cost": (float, int),
+    "admission_cost_source": (str, type(None)),
     "criteria_scores": (str, type(None)),
     "themes": (list, type(None)),
     "repair_geometry": (bool,),
@@ -259,8 +320,9 @@ ONS_ATTRIBUTION: Final[str] = (
 _TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
     (
         "system_name",
-        '"Kestermoor and Wyvendale Integrated Care System"',
-        "Name of the integrated care system, as the board knows it. Required.",
+        f'"{SYSTEM_NAME_PLACEHOLDER}"',
+        "Name of the integrated care system, as the board knows it. Required: replace the "
+        "placeholder (the report is refused while it stands).",
     ),
     (
         "persons",
@@ -274,6 +336,12 @@ _TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
         '(IoD File 1 and File 6; no map), or "demo". "demo" exactly when persons is.',
     ),
     ("period", '"2025/26"', "The period the data cover, shown on every chart and table."),
+    (
+        "reference_date",
+        '"2026-03-31"',
+        "For a persons file with date_of_birth and no age: the date at which to count ages "
+        '(whole years), written "YYYY-MM-DD" (the end of the period, say).',
+    ),
     ("demo_persons", str(DEMO_PERSONS), 'Persons in the demo system (only with persons = "demo").'),
     ("shortlist_size", str(SHORTLIST_SIZE), f"Priorities in the shortlist, 1 to {MAX_SHORTLIST}."),
     ("seed", str(DEMO_SEED), "Seed of every random step."),
@@ -295,6 +363,12 @@ _TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
         "1590.0",
         "Pounds per emergency admission, to value the excess (default: NHS Reference "
         "Costs 2016/17; give your local tariff).",
+    ),
+    (
+        "admission_cost_source",
+        '"Kestermoor ICB local tariff, 2025/26"',
+        "Where admission_unit_cost comes from, printed beside it (without it, a cost given "
+        "here is called the local figure given in the report's configuration).",
     ),
     (
         "criteria_scores",
@@ -320,8 +394,11 @@ _TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
     ),
     (
         "map_attribution",
-        '"Contains OS data © Crown copyright and database right 2021."',
-        "Attribution under the map (the ONS and OS wording for ONS boundaries by default).",
+        f'"{ONS_ATTRIBUTION.format(year=MAP_YEAR_PLACEHOLDER)}"',
+        f"Attribution under the map. For ONS boundaries: this wording, {MAP_YEAR_PLACEHOLDER} "
+        "replaced by the year of their edition, which the areas file does not record (without "
+        "this key the report prints a placeholder for the year). Made-up boundaries (the "
+        "demo's, pophealth synth's without --areas) are said to be synthetic by default.",
     ),
     ("synthetic_data", "false", 'The data are synthetic: every page says "synthetic data".'),
 )
@@ -589,6 +666,23 @@ def load_config(path: str | Path) -> ReportConfig:
     raw = read_config_file(source, ReportConfig, "report configuration")
     if "system_name" not in raw:
         raise ValueError(f"{source}: 'system_name' is missing (the name of the system).")
+    if isinstance(raw["system_name"], str) and raw["system_name"].strip() == (
+        SYSTEM_NAME_PLACEHOLDER
+    ):
+        raise ValueError(
+            f"{source}: 'system_name' is still the template's placeholder "
+            f"({SYSTEM_NAME_PLACEHOLDER!r}): give the name of your integrated care system, as "
+            "the board knows it."
+        )
+    attribution = raw.get("map_attribution")
+    if isinstance(attribution, str) and MAP_YEAR_PLACEHOLDER in attribution:
+        raise ValueError(
+            f"{source}: 'map_attribution' still has the template's placeholder "
+            f"{MAP_YEAR_PLACEHOLDER} for the year: replace it with the year of your "
+            "boundaries' edition (2021 for boundaries of 2021), or leave the key out."
+        )
+    if isinstance(raw.get("reference_date"), date):  # TOML's own date, unquoted
+        raw["reference_date"] = raw["reference_date"].isoformat()
     folder = source.resolve().parent
     for key in ("persons", "areas", "decision_log", "criteria_scores"):
         if isinstance(raw.get(key), str) and raw[key].strip():  # blank: refused below
@@ -599,7 +693,15 @@ def load_config(path: str | Path) -> ReportConfig:
             for entry in raw["areas"]
         ]
     resolve_model_and_themes(raw, folder)
+    cost_given = "admission_unit_cost" in raw
+    if cost_given:  # the analyst's figure, even when it is £1,590
+        raw.setdefault("admission_cost_source", LOCAL_ADMISSION_COST_SOURCE)
     config = ReportConfig(**raw, source=str(source))
+    if config.admission_cost_source is not None and not cost_given:
+        raise ValueError(
+            f"{source}: 'admission_cost_source' names the source of 'admission_unit_cost', "
+            "which is not given: give the cost too, or leave the source out."
+        )
     for key in ("persons", "areas", "decision_log", "criteria_scores"):
         value = getattr(config, key)
         for path in value if isinstance(value, list) else [value]:
@@ -659,9 +761,12 @@ __all__ = [
     "DEFAULT_ADMISSION_COST_GBP",
     "DEFAULT_ADMISSION_COST_SOURCE",
     "DEMO",
+    "LOCAL_ADMISSION_COST_SOURCE",
+    "MAP_YEAR_PLACEHOLDER",
     "MAX_SHORTLIST",
     "ONS_ATTRIBUTION",
     "ReportConfig",
+    "SYSTEM_NAME_PLACEHOLDER",
     "config_keys",
     "check_config",
     "check_key_type",

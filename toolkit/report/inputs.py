@@ -6,12 +6,14 @@ whether two reports were made from the same data.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from toolkit.data.contract import DISCLOSURE_THRESHOLD
 from toolkit.report.config import ReportConfig
 
 #: Bytes read at a time when hashing a data file.
@@ -41,6 +43,29 @@ class ReportInputs:
         outside the configuration's ``system_places``.
     areas_in_file : int
         Areas in the areas file.
+    areas_outside_places : int
+        Areas of the file left out because they lie outside ``system_places`` (0 without
+        it: areas are then left out only for holding no registered person).
+    areas_without_persons : int
+        Areas the report covers that hold no registered person (those of ``system_places``
+        in which no one is registered).
+    persons_not_in_areas : int
+        Persons whose LSOA code the areas file does not have: counted in the system's
+        figures, in no neighbourhood or place.
+    persons_outside_places : int
+        Persons whose LSOA is in the areas file but outside ``system_places``: in no
+        neighbourhood or place either.
+    persons_without_lsoa : int
+        Persons with a blank LSOA code.
+    deciles_differ : int
+        Persons matched to an area whose own IMD decile (in the persons file) differs from
+        their area's in the areas file: the report keeps the persons' own
+        (:data:`DECILES_USED`).
+    persons_matched : int
+        Persons whose LSOA code is in the areas file.
+    threshold : int
+        The disclosure threshold: a count below it in :attr:`areas_note` is given as
+        "fewer than" the threshold.
     imd_edition : str
         The Indices of Deprivation edition of the areas' deciles ("2019", "2025"), from the
         areas table (``attrs["imd_edition"]``); "" when the table does not say (no edition
@@ -59,21 +84,126 @@ class ReportInputs:
     areas_in_file: int = 0
     imd_edition: str = ""
     synthetic: bool = False
+    areas_outside_places: int = 0
+    areas_without_persons: int = 0
+    persons_not_in_areas: int = 0
+    persons_outside_places: int = 0
+    persons_without_lsoa: int = 0
+    deciles_differ: int = 0
+    persons_matched: int = 0
+    threshold: int = DISCLOSURE_THRESHOLD
 
     @property
     def areas_note(self) -> str:
-        """Say, in words, which areas of the file the report covers ("" when all)."""
-        if not self.areas_left_out:
+        """Say which areas of the file the report leaves out, and why ("" when none).
+
+        Each reason is counted: areas left out because they hold no registered person,
+        areas left out because they lie outside the system's places, areas the report
+        covers that hold no one, and (:attr:`decile_note`) persons whose IMD decile differs
+        from their area's. How many persons match no area is said on page 1 from the
+        report's linked tables (suppressed as the tables are), not here.
+        """
+        parts = []
+        if self.areas_left_out:
+            why = (
+                "they lie outside the system's places"
+                if self.areas_outside_places
+                else "they hold no registered person"
+            )
+            if 0 < self.areas_outside_places < self.areas_left_out:  # not expected: both
+                why = "they hold no registered person, or lie outside the system's places"
+            parts.append(
+                f"{self.areas_left_out:,} of the {self.areas_in_file:,} areas in the areas "
+                f"file are left out: {why}."
+            )
+        if self.areas_without_persons:
+            covered = self.areas_in_file - self.areas_left_out
+            parts.append(
+                f"Of the {covered:,} areas the report covers, {self.areas_without_persons:,} "
+                f"{'holds' if self.areas_without_persons == 1 else 'hold'} no registered "
+                "person."
+            )
+        if self.decile_note:
+            parts.append(self.decile_note)
+        return " ".join(parts)
+
+    @property
+    def decile_note(self) -> str:
+        """Say how many persons' IMD decile differs from their area's ("" when none)."""
+        if not self.deciles_differ:
             return ""
-        return (
-            f"{self.areas_left_out:,} of the {self.areas_in_file:,} areas in the areas file "
-            "are left out: they hold no registered person, or lie outside the system's places."
+        whom = (
+            f"all {self._count(self.persons_matched)}"
+            if self.deciles_differ == self.persons_matched
+            else f"{self._count(self.deciles_differ)} of the {self._count(self.persons_matched)}"
         )
+        return (
+            f"The IMD decile in the persons file differs from the areas file's for {whom} "
+            "people matched to an area (are the two from different IMD editions?); "
+            f"{DECILES_USED}."
+        )
+
+    @property
+    def persons_note(self) -> str:
+        """Say, for the analyst, how many persons match no area and why ("" when all do).
+
+        Exact counts, for the command line's warning (not for the board's pages, whose
+        counts are suppressed as the tables are).
+        """
+        reasons = [
+            (self.persons_not_in_areas, "an LSOA code that the areas file does not have"),
+            (self.persons_outside_places, "an LSOA code outside the system's places"),
+            (self.persons_without_lsoa, "no LSOA code"),
+        ]
+        given = [(count, words) for count, words in reasons if count]
+        if not given:
+            return ""
+        total = max(self.persons.shape[0], 1)
+        said = "; ".join(
+            f"{count:,} of the {total:,} persons ({_percent(count / total)}) "
+            f"{'has' if count == 1 else 'have'} {words}"
+            for count, words in given
+        )
+        text = (
+            f"{said}: the report counts them in the system's figures but in no neighbourhood "
+            "or place (page 1 and the place table say so)."
+        )
+        if self.persons_not_in_areas:
+            text += (
+                " Check that both files use the same LSOA codes (2011 codes for IoD2019, "
+                "2021 codes for IoD2025)"
+            )
+            empty = self.areas_left_out - self.areas_outside_places
+            text += (
+                f"; {empty:,} of the {self.areas_in_file:,} areas in the areas file hold no "
+                "registered person."
+                if empty > 0
+                else "."
+            )
+        return text
+
+    def _count(self, value: int) -> str:
+        """Write a count in words, "fewer than 10" when below the disclosure threshold."""
+        if 0 < value < self.threshold:
+            return f"fewer than {self.threshold}"
+        return f"{value:,}"
 
     @property
     def has_boundaries(self) -> bool:
         """Whether the areas carry polygons, so that a map can be drawn."""
         return "geometry" in self.areas.columns
+
+
+#: Which IMD decile each part of the board report uses, when the persons file gives its own.
+DECILES_USED = (
+    "the report uses the persons' deciles, except for the place table's comparison with the "
+    "least deprived decile, which uses the areas file's"
+)
+
+
+def _percent(share: float) -> str:
+    """Write a share as a whole percentage, "less than 1%" for a small one."""
+    return "less than 1%" if 0 < share < 0.005 else f"{share:.0%}"
 
 
 def file_fingerprint(path: str | Path) -> str:
@@ -166,7 +296,7 @@ def load_inputs(config: ReportConfig) -> ReportInputs:
             "areas": table_fingerprint(system.areas),
         }
     else:
-        persons = read_persons(config.persons)
+        persons = read_persons(config.persons, reference_date=config.reference_date)
         files = config.areas if isinstance(config.areas, list) else [config.areas]
         # Several files (IoD File 1 with File 6) are joined on LSOA code, as validate joins them.
         areas = read_areas(
@@ -190,7 +320,15 @@ def load_inputs(config: ReportConfig) -> ReportInputs:
     joined, report = join_persons_to_areas(persons, areas, existing="fill")
     edition = str(areas.attrs.get("imd_edition") or "")
     kept = _system_areas(areas, joined, config)
-    return ReportInputs(
+    codes = joined["lsoa"].astype("string").str.strip()
+    kept_codes = set(kept["lsoa"].astype(str).str.strip())
+    registered = set(codes.dropna())
+    outside_places = int(
+        (codes.isin(set(areas["lsoa"].astype(str).str.strip())) & ~codes.isin(kept_codes))
+        .fillna(False)
+        .sum()
+    )
+    inputs = ReportInputs(
         persons=joined,
         areas=kept,
         description=description,
@@ -200,7 +338,30 @@ def load_inputs(config: ReportConfig) -> ReportInputs:
         areas_in_file=len(areas),
         imd_edition=edition,
         synthetic=config.is_synthetic or synthetic_persons_file(config.persons),
+        areas_outside_places=0 if config.system_places is None else len(areas) - len(kept),
+        areas_without_persons=len(kept_codes - registered),
+        persons_not_in_areas=report.unmatched,
+        persons_outside_places=outside_places,
+        persons_without_lsoa=report.without_lsoa,
+        deciles_differ=int(report.differing.get("imd_decile", 0)),
+        persons_matched=report.matched,
+        threshold=config.disclosure_threshold,
     )
+    import warnings
+
+    if inputs.persons_note:
+        warnings.warn(inputs.persons_note, UserWarning, stacklevel=2)
+    if inputs.decile_note:  # said with the data in the provenance box, as on page 1
+        description += f"; IMD deciles: {inputs.decile_note[0].lower()}{inputs.decile_note[1:]}"
+        inputs = dataclasses.replace(inputs, description=description)
+        warnings.warn(
+            f"The IMD decile in the persons file differs from the areas file's for "
+            f"{inputs.deciles_differ:,} of the {inputs.persons_matched:,} persons matched to an "
+            f"area: check that both use the same IMD edition; {DECILES_USED}.",
+            UserWarning,
+            stacklevel=2,
+        )
+    return inputs
 
 
 def synthetic_persons_file(path: str | Path) -> bool:

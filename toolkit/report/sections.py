@@ -270,8 +270,9 @@ def at_a_glance(
         sentence(
             "People: ",
             count("persons"),
-            f" registered in {neighbourhoods:,} neighbourhoods across {places:,} places."
-            + (f" {areas_note}" if areas_note else ""),
+            f" registered in {neighbourhoods:,} neighbourhoods across {places:,} places.",
+            *_unplaced_people(linked, config),
+            *([f" {areas_note}"] if areas_note else []),
             threshold=threshold,
             tag="li",
         ),
@@ -327,6 +328,43 @@ def at_a_glance(
         )
     )
     return heading("At a glance") + bullet_list(items)
+
+
+def _unplaced_people(
+    linked: LinkedTables | None, config: ReportConfig
+) -> list[str | Count | Shown]:
+    """Return page 1's words on the registered people in no neighbourhood or place, if any.
+
+    The counts are the linked tables' (``join/<reason>/persons``, as the provenance box
+    gives them), suppressed as the tables are, with each one's share of the people.
+    """
+    from toolkit.report.linked import JOIN_NO_LSOA, JOIN_NOT_IN_AREAS
+
+    if linked is None:
+        return []
+    total = linked.value("segments/total/persons")
+    outside = " or that lies outside the system's places" if config.system_places else ""
+    reasons = [
+        (JOIN_NOT_IN_AREAS, f"an LSOA code that the areas file does not have{outside}"),
+        (JOIN_NO_LSOA, "no LSOA code"),
+    ]
+    parts: list[str | Count | Shown] = []
+    for reason, words in reasons:
+        key = f"join/{reason}/persons"
+        value = linked.value(key) if key in linked.cells else 0
+        if not value:
+            continue
+        hidden = linked.is_suppressed(key)
+        parts += [" Of them, " if not parts else " and ", Count(value, hidden=hidden, figure=key)]
+        if not hidden and total:
+            share = value / total
+            parts.append(f" ({'less than 1%' if share < 0.005 else f'{share:.0%}'})")
+        parts.append(f" {'has' if value == 1 and not hidden else 'have'} {words}")
+    if parts:
+        parts.append(
+            ", so they are in no neighbourhood or place, and the place table leaves them out."
+        )
+    return parts
 
 
 @dataclass(frozen=True)

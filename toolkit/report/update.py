@@ -64,6 +64,11 @@ from toolkit.style import PRINT_WIDTH
 #: prints at the size it is set in (no smaller than 9 pt), not shrunk.
 PRINTED_WIDTH: Final[float] = PRINT_WIDTH - 0.2  # the saved figure's 0.1 in margins
 
+#: Height of a priority's chart, in inches: low enough that three charts share an A4 page
+#: (265 mm of it between the margins, about 3.4 in a chart with its margins), so that pages
+#: are not left half empty (issue 14).
+PRINTED_HEIGHT: Final[float] = 3.3
+
 #: The quarterly update's outputs.
 QUARTERLY_UPDATE: Final[OutputNames] = OutputNames("quarterly-update", "quarterly update")
 
@@ -592,15 +597,17 @@ def priority_chart(update: QuarterlyUpdate, priority: str):
         return None
     import textwrap
 
+    unit = "%" if _is_percent(summary) else (str(summary["unit"]) or "value")
     return spc_chart(
         points,
         summary=summary,
         title="\n".join(textwrap.wrap(str(summary["label"]), 70)),
-        subtitle="\n".join(textwrap.wrap(f"{summary['series_label']} ({_place(summary)})", 70)),
-        value_label="%" if _is_percent(summary) else (str(summary["unit"]) or "value"),
+        subtitle=f"{summary['series_label']} ({_place(summary)})",  # wrapped to the width
+        # Wrapped, so that it is no taller than the printed chart's axes.
+        value_label="\n".join(textwrap.wrap(unit, 16)) or unit,
         target_label="Ambition",
         width=PRINTED_WIDTH,
-        height=PRINTED_WIDTH * 0.62,
+        height=PRINTED_HEIGHT,
     )
 
 

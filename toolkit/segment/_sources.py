@@ -123,7 +123,22 @@ def resolve_files(source: str | os.PathLike[str]) -> tuple[list[str], Literal["p
 
 
 def csv_header(path: str) -> list[str]:
+    """Return a CSV file's header names (a ``.gz`` file unpacked as it is read).
+
+    Raises
+    ------
+    UnicodeDecodeError
+        If the file is not UTF-8 text, UTF-16 included (:func:`toolkit.data.files.looks_utf16`),
+        whose NUL bytes would otherwise be read as part of the names: the callers then hand
+        the file to the readers, whose message says what it is.
+    """
+    from toolkit.data.files import UTF16_SNIFF_BYTES, looks_utf16
+
     opener: Callable[..., Any] = gzip.open if path.lower().endswith(".gz") else open
+    with opener(path, "rb") as handle:
+        head = handle.read(UTF16_SNIFF_BYTES)
+    if looks_utf16(head):
+        raise UnicodeDecodeError("utf-8", head[:2], 0, 2, "UTF-16 text, not UTF-8")
     with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
         dialect = "excel-tab" if path.lower().endswith(".tsv") else "excel"
         return next(csv.reader(handle, dialect=dialect), [])

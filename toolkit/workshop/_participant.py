@@ -51,6 +51,8 @@ TABLE_NAMES = tuple(f"Table {number}" for number in range(1, 13))
 
 #: The first option of the table picker.
 CHOOSE_TABLE = "Choose your table"
+#: Times a warm kernel waits for its page's request (see ``ParticipantApp._read_link``).
+LINK_ATTEMPTS = 6
 
 #: Seconds the submit button stays disabled after a submission (a double click sends one).
 SUBMIT_PAUSE = 3.0
@@ -297,13 +299,26 @@ class ParticipantApp(ParticipantPage, WidgetView):
         mark_kernel_ready()
 
     def _read_link(self) -> None:
-        """Wait for the page's request (Voila's warm kernels run before it) and read its link."""
+        """Wait for the page's request (Voila's warm kernels run before it) and read its link.
+
+        Voila gives a warm kernel its page's request over a websocket that must open within
+        5 seconds, or the request is lost (a warning, no link): on a busy machine a table's
+        own link then opened "Choose your table". The request waits in Voila's cache, so the
+        wait is tried again, up to :data:`LINK_ATTEMPTS` times.
+        """
+        import os
+        from urllib.parse import parse_qs
+
         try:
-            from urllib.parse import parse_qs
+            from voila.utils import ENV_VARIABLE, wait_for_request
 
-            from voila.utils import get_query_string
-
-            query = get_query_string() or ""
+            for _ in range(LINK_ATTEMPTS):
+                wait_for_request()
+                if os.getenv(ENV_VARIABLE.VOILA_PREHEAT, "False") == "False" or (
+                    ENV_VARIABLE.QUERY_STRING in os.environ
+                ):
+                    break
+            query = os.getenv(ENV_VARIABLE.QUERY_STRING) or ""
         except Exception:  # not served by Voila, or the request never came: nothing to open
             return
         codes = parse_qs(query).get("table")
