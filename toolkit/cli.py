@@ -165,9 +165,7 @@ def _persons_at_reference_date(path: str, reference_date: str | None) -> Any:
     """
     if reference_date is None:
         return None
-    from toolkit.segment._sources import GLOB_CHARACTERS
-
-    if GLOB_CHARACTERS.intersection(path) or Path(path).is_dir():
+    if set("*?[").intersection(path) or Path(path).is_dir():  # a glob or a folder
         raise ValueError(
             f"--reference-date {reference_date}: ages are counted from date_of_birth in one "
             f"persons file read whole, and {path} is a folder or a glob: give one file (or "

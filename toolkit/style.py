@@ -339,6 +339,17 @@ def wrap_to_width(text: Text, room: float) -> None:
     Measured as drawn (the figure laid out first, e.g. by ``draw_without_rendering``), so
     that the lines fill the room the text has, whatever its font. Our own: matplotlib wraps
     text only to the whole figure's width (``wrap=True``), not to a given room.
+
+    Parameters
+    ----------
+    text : matplotlib.text.Text
+        A text on a laid-out figure; its lines are rewrapped in place.
+    room : float
+        The widest a line may be, in display pixels.
+
+    Returns
+    -------
+    None
     """
     lines = []
     for paragraph in text.get_text().split("\n"):

@@ -459,7 +459,7 @@ def test_describe_improvement_with_lower_better_and_a_target():
     sentence = describe_spc(make_frame(), make_summary(), value_label=VALUE_LABEL)
     assert sentence == (
         "Special cause improvement since December 2024: lower than expected for the last "
-        "4 months. Emergency admissions per 1,000 people in March 2025: 7.10; target 9.00 – "
+        "4 months. Emergency admissions per 1,000 people in March 2025: 7.1; target 9 – "
         "hit and miss: may or may not meet the target."
     )
 
@@ -509,7 +509,7 @@ def test_describe_neutral_change_in_the_latest_month_only():
     assert describe_spc(frame, summary, value_label=VALUE_LABEL) == (
         "Special cause variation, neither better nor worse, in March 2025: higher than "
         "expected in the latest month. Emergency admissions per 1,000 people in March 2025: "
-        "7.10."
+        "7.1."
     )
 
 
@@ -528,7 +528,7 @@ def test_describe_common_cause_counts_the_latest_months_within_the_range():
     summary = make_summary(variation="common_cause", assurance=None, target=np.nan)
     assert describe_spc(frame, summary, value_label=VALUE_LABEL) == (
         "No sign of change: the last 12 months vary within the expected range. "
-        "Emergency admissions per 1,000 people in March 2025: 7.10."
+        "Emergency admissions per 1,000 people in March 2025: 7.1."
     )
 
 
@@ -537,7 +537,7 @@ def test_describe_common_cause_counts_only_the_current_limits():
     summary = make_summary(variation="common_cause", assurance="consistently_pass")
     assert describe_spc(frame, summary, value_label=VALUE_LABEL) == (
         "No sign of change: the last 6 months vary within the expected range. "
-        "Emergency admissions per 1,000 people in March 2025: 7.10; target 9.00 – will "
+        "Emergency admissions per 1,000 people in March 2025: 7.1; target 9 – will "
         "consistently meet the target."
     )
 
@@ -622,7 +622,7 @@ def test_percentages_carry_their_sign_and_the_target_its_name():
         target_word="ambition",
     )
     assert text.endswith(
-        "Smoking at the time of delivery in December 2025: 15.8%; ambition 6.0% – will not "
+        "Smoking at the time of delivery in December 2025: 15.8%; ambition 6% – will not "
         "meet the ambition without change."
     )
 
@@ -669,12 +669,12 @@ def test_a_small_target_beside_a_larger_value_is_not_shown_as_zero():
     frame = make_frame(target=0.004).assign(value=lambda f: f["value"] / 100)
     summary = make_summary(last_value=0.12, target=0.004)
     sentence = describe_spc(frame, summary, value_label=VALUE_LABEL)
-    assert "March 2025: 0.120; target 0.004 " in sentence
-    tiny = make_summary(last_value=0.12, target=0.0004)  # "0.000" at the value's places
-    assert "March 2025: 0.120000; target 0.000400 " in describe_spc(
+    assert "March 2025: 0.12; target 0.004 " in sentence
+    tiny = make_summary(last_value=0.12, target=0.0004)  # each to its own figures
+    assert "March 2025: 0.12; target 0.0004 " in describe_spc(
         make_frame(target=0.0004), tiny, value_label=VALUE_LABEL
     )
-    # Figures that do not round to zero keep the latest value's places.
+    # Whole from 100, and no trailing zeros below it.
     whole = make_summary(last_value=150.0, target=95.0)
     assert "March 2025: 150; target 95 " in describe_spc(
         make_frame(target=95.0), whole, value_label=VALUE_LABEL
@@ -684,8 +684,8 @@ def test_a_small_target_beside_a_larger_value_is_not_shown_as_zero():
 @pytest.mark.parametrize(
     ("value", "shown"),
     [(1234.5, "1,234"), (12.34, "12.3"), (0.1234, "0.123"), (0.0123, "0.0123"),
-     (0.00123, "0.00123"), (-0.00004, "-0.0000400"), (0.0, "0.000"),
-     (0.009996, "0.0100"), (0.3 - 0.1 * 3, "0.000")],
+     (0.00123, "0.00123"), (-0.00004, "-0.00004"), (0.0, "0"),
+     (0.009996, "0.01"), (0.3 - 0.1 * 3, "0")],
 )  # fmt: skip
 def test_format_value_never_rounds_a_small_value_to_zero(value, shown):
     from toolkit.monitor.charts import format_value

@@ -60,7 +60,7 @@ def test_estimate_words_agree_with_the_count(low, high, avoided, fewer):
 def test_shortlist_estimate_says_one_person_not_one_people():
     assert (
         shortlist_estimate(0.2, 0.7, math.nan, "persons_smoker", WORDS)
-        == "less than one fewer person who smokes"
+        == "fewer than one person who smokes a year"
     )
     assert (
         shortlist_estimate(0.3, 1.4, 1000.0, "emergency_admissions_respiratory", WORDS)
@@ -90,9 +90,9 @@ def _smoking_facts(low: float, high: float) -> str:
 @pytest.mark.parametrize(
     ("low", "high", "said"),
     [
-        (0.2, 0.7, "could mean less than one fewer person who smokes (an estimate)"),
-        (0.5, 1.2, "could mean up to about 1 fewer person who smokes (an estimate)"),
-        (3.0, 8.0, "could mean about 3 to 8 fewer people who smoke (an estimate)"),
+        (0.2, 0.7, "could mean less than one fewer person who smokes a year"),
+        (0.5, 1.2, "could mean up to about 1 fewer person who smokes a year"),
+        (3.0, 8.0, "could mean about 3 to 8 fewer people who smoke a year"),
     ],
 )
 def test_facts_say_a_fall_in_people_who_smoke_without_a_doubled_fewer(low, high, said):

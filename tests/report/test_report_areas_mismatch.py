@@ -117,7 +117,9 @@ def test_the_command_line_warns_of_persons_in_no_area_with_counts(tmp_path):
     # The deciles that disagree are warned of too, and said in the provenance's data line.
     assert any(m.startswith("The IMD decile in the persons file differs") for m in said), said
     assert inputs.deciles_differ == inputs.persons_matched
-    assert "IMD deciles: the IMD decile in the persons file differs" in inputs.description
+    assert "IMD deciles: the deprivation decile recorded in the persons file differs" in (
+        inputs.description
+    )
 
 
 def test_page_one_counts_the_persons_in_no_area_and_gives_the_true_reasons(mismatch):
@@ -126,21 +128,42 @@ def test_page_one_counts_the_persons_in_no_area_and_gives_the_true_reasons(misma
     unmatched = _unmatched(inputs.persons)
     text = _glance(figures)
     assert (
-        f"Of them, {unmatched:,} ({unmatched / 2_000:.0%}) have an LSOA code that the areas "
-        "file does not have, so they are in no neighbourhood or place, and the place table "
-        "leaves them out." in text
+        f"Of them, {unmatched:,} ({unmatched / 2_000:.0%}) have a neighbourhood missing from "
+        "the report's list of areas, so they are in no neighbourhood or place, and the place "
+        "table leaves them out." in text
     )
     # The areas left out are counted with their one true reason.
     assert "2 of the 8 areas in the areas file are left out: they hold no registered person." in (
         text
     )
     assert "or lie outside the system's places" not in text
-    matched = inputs.persons_matched
     assert (
-        f"The IMD decile in the persons file differs from the areas file's for all {matched:,} "
-        "people matched to an area (are the two from different IMD editions?); the report "
-        "uses the persons' deciles" in text
+        "The deprivation decile recorded in the persons file differs from that of their "
+        "neighbourhood in the list of areas for every person matched to an area; the report "
+        "uses the persons' recorded deciles" in text
     )
+    # No count of the people matched: with the page's total it would give the unmatched.
+    assert f"{inputs.persons_matched:,}" not in text
+
+
+@pytest.mark.parametrize(
+    ("differ", "words"),
+    [(5, "a few of the people"), (600, "about 30% of the people"), (1_997, "every person")],
+)
+def test_the_decile_note_for_the_board_gives_no_count(few, differ, words):
+    """The matched and differing counts stay with the analyst (the command line's warning).
+
+    Beside page 1's total and a suppressed count of persons in no area, the exact count of
+    persons matched would give the suppressed one by subtraction (1,997 of 2,000 here).
+    """
+    import dataclasses
+
+    _, figures = few
+    inputs = dataclasses.replace(figures.inputs, deciles_differ=differ, persons_matched=1_997)
+    note = inputs.decile_note
+    assert f"for {words} matched to an area" in note
+    shown = {number.replace(",", "") for number in re.findall(r"\d[\d,]*", note)}
+    assert not shown & {"5", "600", "1997", "3"}
 
 
 def test_the_place_tables_total_row_adds_up_and_has_its_own_rate(mismatch):
@@ -164,9 +187,9 @@ def test_the_place_tables_total_row_adds_up_and_has_its_own_rate(mismatch):
     ).to_text()
     unmatched = 2_000 - matched
     assert (
-        f"People in no place: {unmatched:,} have an LSOA code that is not among the areas, so "
-        "no place counts them. The 'All places' row counts only the people in a place, and "
-        "its rate is theirs; everyone registered is counted on page 1." in text
+        f"People in no place: {unmatched:,} have a neighbourhood missing from the report's list "
+        "of areas, so no place counts them. The 'All places' row counts only the people in a "
+        "place, and its rate is theirs; everyone registered is counted on page 1." in text
     )
 
 
@@ -192,8 +215,8 @@ def test_a_few_persons_in_no_area_are_suppressed_on_page_1_and_under_the_place_t
     assert figures.inputs.persons_not_in_areas == 3
     text = _glance(figures)
     assert (
-        "Of them, [c] have an LSOA code that the areas file does not have, so they are in no "
-        "neighbourhood or place" in text
+        "Of them, [c] have a neighbourhood missing from the report's list of areas, so they "
+        "are in no neighbourhood or place" in text
     )
     places = report.place_figures(
         figures.places, system_rate=figures.system_rate, linked=figures.linked
@@ -201,7 +224,7 @@ def test_a_few_persons_in_no_area_are_suppressed_on_page_1_and_under_the_place_t
     table = report.place_table(
         places, period="2025/26", threshold=config.disclosure_threshold, linked=figures.linked
     ).to_text()
-    assert "People in no place: [c] have an LSOA code" in table
+    assert "People in no place: [c] have a neighbourhood missing" in table
     assert text_count_problems(text) == [] and text_count_problems(table) == []
 
 
@@ -227,11 +250,11 @@ def test_a_decile_with_no_neighbourhood_is_named_in_the_table_chart_and_sii(mism
         linked=figures.linked,
     ).to_text()
     listed = ", ".join(map(str, missing[:-1])) + f" and {missing[-1]}"
-    assert f"Deciles {listed}: no neighbourhood in these deciles, so no rows." in table
+    assert f"Deciles {listed}: no registered person lives in them, so they have no rows." in table
     summary = report.inequality_summary(figures.profile, config=config).text
     assert (
-        f"It is fitted on the {10 - len(missing)} deciles in which the system has "
-        f"neighbourhoods (none in deciles {listed})." in summary
+        f"It is fitted on the {10 - len(missing)} deciles in which registered people live "
+        f"(none in deciles {listed})." in summary
     )
 
 
@@ -240,11 +263,11 @@ def test_decile_9_alone_missing_has_a_note_a_tick_and_a_mark(evidence):
     figures = report.deprivation_figures(evidence.profile, system_rate=evidence.system_rate)
     assert set(figures["decile"].dropna().astype(int)) == set(range(1, 11)) - {9}
     text = report.deprivation_table(figures, period="2025/26", threshold=10).to_text()
-    assert "Decile 9: no neighbourhood in this decile, so it has no row." in text
+    assert "Decile 9: no registered person lives in it, so it has no row." in text
     summary = report.inequality_summary(evidence.profile, config=evidence.config).text
     assert (
-        "It is fitted on the 9 deciles in which the system has neighbourhoods (none in "
-        "decile 9)." in summary
+        "It is fitted on the 9 deciles in which registered people live (none in decile 9)."
+        in summary
     )
     rates = figures.drop(index="total")[["decile", "rate", "lower_95", "upper_95"]]
     chart = report.deprivation_chart_figure(

@@ -63,13 +63,25 @@ def make_update(tmp_path, ambition: float):
 
 
 def three_figures(text: str) -> bool:
-    """Whether a figure below 1 is written to three significant figures ("0.194")."""
-    return re.fullmatch(r"0\.0*[1-9]\d\d", text) is not None
+    """Whether a figure below 1 is written to three significant figures ("0.194").
+
+    Trailing zeros are dropped ("0.19" for 0.190), so fewer digits are allowed only when
+    the third figure would have been a zero.
+    """
+    return re.fullmatch(r"0\.0*[1-9](\d[1-9]|[1-9])?", text) is not None
 
 
 @pytest.mark.parametrize(
     ("value", "shown"),
-    [(0.1949, "0.195"), (0.1851, "0.185"), (0.2012, "0.201"), (1.236, "1.24"), (12.34, "12.3")],
+    [
+        (0.1949, "0.195"),
+        (0.1851, "0.185"),
+        (0.2012, "0.201"),
+        (1.236, "1.24"),
+        (12.34, "12.3"),
+        (0.19, "0.19"),  # no trailing zero
+        (7.0, "7"),
+    ],
 )
 def test_values_that_differ_at_the_third_figure_read_differently(value, shown):
     assert format_value(value) == shown

@@ -252,9 +252,12 @@ def _format_number(value: float, decimals: int | None = None) -> str:
     """Format a figure for a board: thousands separators and few decimals ("1,234", "12.4")."""
     if not math.isfinite(value):
         return "not available"
-    if decimals is None:
+    own = decimals is None
+    if own:
         decimals = _decimals_for(value)
     text = f"{value:,.{decimals}f}"
+    if own and "." in text:  # its own figures: no trailing zeros ("7.1", "9", "0.19")
+        text = text.rstrip("0").rstrip(".")
     return text[1:] if text.startswith("-") and float(text.replace(",", "")) == 0 else text
 
 
@@ -270,9 +273,9 @@ def format_value(value: float) -> str:
     Returns
     -------
     str
-        Three significant figures below 100 ("12.4", "1.23", "0.194", "0.00123"; below
-        1e-9, rounding error, "0.000"), whole numbers from 100 ("123", "1,234");
-        "not available" for a missing value.
+        Up to three significant figures below 100, without trailing zeros ("12.4",
+        "1.23", "0.194", "0.00123", "9.5", "7"; below 1e-9, rounding error, "0"), whole
+        numbers from 100 ("123", "1,234"); "not available" for a missing value.
 
     Notes
     -----
@@ -531,15 +534,9 @@ def describe_spc(
 
     last_value = _float_or_nan(row.get("last_value"))
     target = _float_or_nan(row.get("target"))
-    if decimals is not None:
-        places = decimals
-    else:
-        places = _decimals_for(last_value if math.isfinite(last_value) else target)
-        # Both figures to the same places, unless a figure that is not zero would read as
-        # zero (a small ambition beside a larger value): then as many as it needs.
-        for figure in (last_value, target):
-            if math.isfinite(figure) and figure != 0 and round(figure, places) == 0:
-                places = max(places, _decimals_for(figure))
+    # By default each figure as format_value shows it (its own three significant figures),
+    # so that the sentence, the table and the trajectory's words give the same figures.
+    places = decimals
     last_period = row.get("last_period")
     where = "" if _missing(last_period) else f" in {when(last_period)}"
     second = f"{value_label}{where}: {_format_number(last_value, places)}{value_suffix}"

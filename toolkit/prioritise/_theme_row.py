@@ -201,13 +201,12 @@ def estimate_words(
     *,
     fewer: bool = False,
 ) -> str:
-    """Word what an intervention could change, with the noun agreeing with the count.
+    """Word what an intervention could change a year, with the noun agreeing with the count.
 
     Parameters
     ----------
     low, high : float
-        The estimated range: events a year, or people whose status could change (not a
-        number a year).
+        The estimated range a year.
     outcome : str
         The outcome's id (the measure the intervention acts on).
     words : dict of str to str
@@ -236,14 +235,12 @@ def estimate_words(
 def shortlist_estimate(
     low: float, high: float, unit_cost: float, outcome: str, words: dict[str, str]
 ) -> str:
-    """Word a shortlisted candidate's estimate for the shortlist table's "Could avoid" column.
+    """Word a shortlisted candidate's estimate for a table headed "Could avoid a year".
 
     Parameters
     ----------
     low, high : float
-        The estimated range: events avoided a year or, for an outcome that counts people
-        with a status (``persons_smoker``), the people whose status could change (as the
-        facts sentence has it: not a number a year).
+        The estimated range avoided a year.
     unit_cost : float
         The cost of one event (NaN when the outcome has no cash value).
     outcome : str
@@ -254,17 +251,14 @@ def shortlist_estimate(
     Returns
     -------
     str
-        "up to about 1 emergency admission for lung disease a year (£114 to £2.2k)";
-        "about 3 to 33 fewer people who smoke", "less than one fewer person who smokes".
+        "up to about 1 emergency admission for lung disease a year (£114 to £2.2k)",
+        "fewer than one person who smokes a year".
     """
     money = (
         f" ({format_money(low * unit_cost)} to {format_money(high * unit_cost)})"
         if math.isfinite(unit_cost)
         else ""
     )
-    if outcome.startswith(PERSON_FLAG_PREFIX):
-        # People whose status could change, at the time: not "a year" (see facts).
-        return f"{estimate_words(low, high, outcome, words, fewer=True)}{money}"
     return f"{estimate_words(low, high, outcome, words)} a year{money}"
 
 
@@ -365,13 +359,6 @@ def candidate_row(
 ) -> dict[str, Any]:
     """One candidate's figures, estimate and sentence.
 
-    Events, costs and deaths are divided by ``years`` to give figures a year. An outcome
-    that counts people with a status (``persons_smoker``) is not: ``events_a_year`` is
-    then the count of people with it at the time (as ``persons`` is the count in the
-    cohort, and ``rate`` their percentage), and so are ``excess_events_a_year`` and
-    ``sii``; the ``avoidable_*`` figures of an intervention acting on such an outcome are
-    the people whose status it could change, not divided either.
-
     ``unpopulated`` holds England's deprivation fifths (1, the most deprived, and 5) in which
     no one in the system (with ``within="place"``, the place) lives: the rate ratio of the
     two fifths is then missing because there is no one to compare, not because too few
@@ -385,14 +372,8 @@ def candidate_row(
     # counts them (``sums["recorded"]``); the events and the estimate are unchanged.
     of_recorded = plan.denominator != "persons" and "recorded" in sums.index
     recorded = float(sums["recorded"]) if of_recorded else persons
-    # A count of people with a status (who smoke, say) is of the people at the time, as
-    # ``persons`` is: not a number a year, so it is not divided by the years the cube covers,
-    # nor are its excess and SII, nor the people whose status the intervention could change.
-    # Events and costs are divided by the years.
-    per = 1.0 if plan.outcome.startswith(PERSON_FLAG_PREFIX) else years
     if plan.estimable:
-        impact_per = 1.0 if plan.impact_outcome.startswith(PERSON_FLAG_PREFIX) else years
-        impact_events = float(sums["impact_events"]) / impact_per
+        impact_events = float(sums["impact_events"]) / years
         low, high = impact_range(impact_events, intervention)
         central = impact_central(impact_events, intervention)
     else:
@@ -427,7 +408,7 @@ def candidate_row(
         **({"place": place} if within == "place" else {}),
         "persons": int(round(persons)),
         "_events": events,
-        "events_a_year": events / per,
+        "events_a_year": events / years,
         **_rate_columns(
             plan.outcome,
             rate,
@@ -439,7 +420,7 @@ def candidate_row(
         "deprivation_ratio": ratio,
         "deprivation_gap": ratio - 1.0 if math.isfinite(ratio) else 0.0,
         "sii": (
-            float(inequality["sii"]) / per
+            float(inequality["sii"]) / years
             if inequality is not None and pd.notna(inequality["sii"])
             else math.nan
         ),
@@ -457,7 +438,7 @@ def candidate_row(
         "premature_death_rate_upper_95": (
             float(premature["upper_95"]) / years if premature is not None else math.nan
         ),
-        "excess_events_a_year": excess / per if math.isfinite(excess) else math.nan,
+        "excess_events_a_year": excess / years if math.isfinite(excess) else math.nan,
         "excess_share": (excess / events) if events > 0 and math.isfinite(excess) else 0.0,
         "le_gap_share": float(sum(gap_share.get(c, 0.0) for c in theme.causes_of_death)),
         "cause_deaths_a_year": float(sums["cause_deaths"]) / years,
@@ -491,7 +472,7 @@ def candidate_row(
             plan,
             cohort_words=cohort_words + where,
             persons=persons,
-            events_a_year=events / per,
+            events_a_year=events / years,
             cost_a_year=float(sums["cost"]) / years,
             ratio=ratio,
             low=low,
@@ -736,15 +717,14 @@ def facts(
         if math.isfinite(unit_cost)
         else "an estimate"
     )
-    # A count of people with a status (who smoke, say) falls: "could mean 2 fewer people who
-    # smoke", people at the time, as its count is, not a number a year.
+    # A count of people with a status (who smoke, say) falls: "could mean 2 fewer people".
     fewer = plan.impact_outcome.startswith(PERSON_FLAG_PREFIX)
     if plan.estimable:
         change = estimate_words(low, high, plan.impact_outcome, words, fewer=fewer)
         estimate = (
             f"{lower_first(intervention.name)}, reaching "
             f"{reach.low:.0%} to {reach.high:.0%} of them, could {'mean' if fewer else 'avoid'} "
-            f"{change}{'' if fewer else ' a year'} ({money})"
+            f"{change} a year ({money})"
         )
     else:
         estimate = (

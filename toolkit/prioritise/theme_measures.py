@@ -388,8 +388,7 @@ def theme_candidates(
         people living in the most deprived fifth of neighbourhoods (IMD deciles 1 and 2);
         ``"place"`` for each place.
     years : float
-        Years the cube covers; counts of events and costs are divided by it to give
-        figures a year (a count of people with a status, ``persons_<flag>``, is not).
+        Years the cube covers; counts are divided by it to give figures a year.
     min_events : int
         A candidate with fewer events of its outcome than this over the period cannot be
         assessed and is left out (listed in ``excluded`` with the reason).
@@ -404,8 +403,7 @@ def theme_candidates(
         ``cohort_label``, ``outcome``, ``outcome_label``, ``place`` (with
         ``within="place"``) and:
 
-        - ``persons``; ``events_a_year`` of the outcome (for ``persons_<flag>``, the
-          people with the status at the time, not a number a year); ``rate``, ``rate_lower_95``,
+        - ``persons``; ``events_a_year`` of the outcome; ``rate``, ``rate_lower_95``,
           ``rate_upper_95``: its age-standardised rate per 1,000 people a year (ESP2013
           over the age bands the cohort occupies; for an outcome that counts people with
           a status, ``persons_<flag>``, the percentage of the cohort with Wilson limits;
@@ -425,17 +423,14 @@ def theme_candidates(
           birth between the most and least deprived fifths that comes from the causes of
           death the theme acts on (whole system; 0 when it names none). When ``rate`` is
           of those with a recorded status, so are these, ``sii`` and ``rii``: each fifth's
-          or decile's percentage is of its own people with the status recorded. For
-          ``persons_<flag>``, ``excess_events_a_year`` and ``sii`` are people, not a year;
+          or decile's percentage is of its own people with the status recorded;
         - ``cause_deaths_a_year``, ``premature_deaths_a_year`` (under 75),
           ``cost_a_year``, ``cost_per_head`` of the cohort;
         - ``intervention``, ``intervention_source``, ``evidence``, ``evidence_score``
           (1 emerging, 2 moderate, 3 strong), ``core20plus5`` (1 when the theme is one of
           Core20PLUS5's areas), ``core20plus5_area``, ``time_to_impact_years`` (midpoint);
-        - ``avoidable_low``, ``avoidable_high``, ``avoidable_mid``: events a year the
-          intervention could avoid or, when it acts on a count of people with a status
-          (``persons_smoker``), how many fewer people could have it (not a number a year),
-          and ``avoidable_cost_low``, ``avoidable_cost_high``, ``avoidable_cost_mid``: the
+        - ``avoidable_low``, ``avoidable_high``, ``avoidable_mid`` events a year and
+          ``avoidable_cost_low``, ``avoidable_cost_high``, ``avoidable_cost_mid``: the
           impact estimate's range (:func:`toolkit.prioritise.themes.impact_range`);
         - ``facts``: the candidate in one plain-English sentence; ``note``.
 

@@ -238,8 +238,8 @@ def _missing_note(missing: Sequence[int]) -> str:
     """Say under the deprivation table which deciles have no row, and why."""
     named = _listed_deciles(missing)
     if len(missing) == 1:
-        return f"{named[0].upper()}{named[1:]}: no neighbourhood in this decile, so it has no row."
-    return f"{named[0].upper()}{named[1:]}: no neighbourhood in these deciles, so no rows."
+        return f"{named.capitalize()}: no registered person lives in it, so it has no row."
+    return f"{named.capitalize()}: no registered person lives in them, so they have no rows."
 
 
 def admission_cost_source(config: ReportConfig) -> str:
@@ -296,7 +296,7 @@ def inequality_summary(profile: DeprivationProfile, *, config: ReportConfig) -> 
     if np.isfinite(sii["sii"]):
         present = 10 - len(missing)
         fitted = (
-            f" It is fitted on the {present} deciles in which the system has neighbourhoods "
+            f" It is fitted on the {present} deciles in which registered people live "
             f"(none in {_listed_deciles(missing)})."
             if missing
             else ""
@@ -651,8 +651,8 @@ def _unplaced_note(figures: pd.DataFrame, *, linked: LinkedTables | None, thresh
     counted: list[tuple[str, str]] = []
     if linked is not None:
         for reason, words in (
-            (JOIN_NOT_IN_AREAS, "an LSOA code that is not among the areas"),
-            (JOIN_NO_LSOA, "no LSOA code"),
+            (JOIN_NOT_IN_AREAS, "a neighbourhood missing from the report's list of areas"),
+            (JOIN_NO_LSOA, "no neighbourhood recorded"),
         ):
             key = f"join/{reason}/persons"
             value = linked.value(key) if key in linked.cells else 0
@@ -663,7 +663,7 @@ def _unplaced_note(figures: pd.DataFrame, *, linked: LinkedTables | None, thresh
         left_out = float(figures.attrs.get("persons_left_out") or 0.0)
         if left_out:
             shown = f"fewer than {threshold}" if left_out < threshold else f"{left_out:,.0f}"
-            counted.append((shown, "an LSOA code that is not among the areas, or none"))
+            counted.append((shown, "a neighbourhood missing from the list of areas, or none"))
     if not counted:
         return ""
     said = " and ".join(f"{shown} have {words}" for shown, words in counted)

@@ -9,7 +9,6 @@ importable from :mod:`toolkit.report.sections`, as the report's notebook calls t
 
 from __future__ import annotations
 
-import dataclasses
 import html
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from toolkit._words import capitalised, lower_first
+from toolkit._words import capitalised
 from toolkit.prioritise.theme_measures import MIN_EVENTS_FOR_RATE
 from toolkit.report._section_parts import _join, _linked
 from toolkit.report.charts import rank_acceptability_chart, weights_chart
@@ -63,50 +62,6 @@ SHORTLIST_COLUMNS: tuple[TableColumn, ...] = (
     TableColumn("p_shortlist", "In the shortlist under varied weights", "percent"),
 )
 
-#: Heading of the shortlist's count column when a shortlisted theme's outcome counts people
-#: with a status (people who smoke): those are people at the time, not a number a year.
-EVENTS_OR_PEOPLE_HEADER = "Events a year, or people"
-
-#: Heading of the estimate column when a shortlisted intervention acts on such a count: its
-#: estimate is how many fewer people could have the status, not a number a year.
-AVOID_OR_CHANGE_HEADER = "Could avoid a year, or change (estimate)"
-
-
-def _shortlist_columns(shortlist: pd.DataFrame) -> tuple[tuple[TableColumn, ...], list[str]]:
-    """Return the shortlist's columns, headed for what its rows count, and a note on people.
-
-    A theme whose outcome counts people with a status (``persons_smoker``) has people at
-    the time in the count column, not events a year, and an estimate of how many fewer
-    people could have the status: the two headings then name both kinds, and a note says
-    which rows count people. With only events, the headings are the usual ones.
-    """
-    from toolkit.prioritise._theme_row import PERSON_FLAG_PREFIX
-
-    def counts_people(column: str) -> np.ndarray:
-        if column not in shortlist.columns:
-            return np.zeros(len(shortlist), dtype=bool)
-        return shortlist[column].astype(str).str.startswith(PERSON_FLAG_PREFIX).to_numpy()
-
-    people, fewer = counts_people("outcome"), counts_people("impact_outcome")
-    headers = {
-        "events_a_year": EVENTS_OR_PEOPLE_HEADER if people.any() else None,
-        "estimate": AVOID_OR_CHANGE_HEADER if fewer.any() else None,
-    }
-    columns = tuple(
-        dataclasses.replace(spec, header=headers[spec.source]) if headers.get(spec.source) else spec
-        for spec in SHORTLIST_COLUMNS
-    )
-    labels = list(dict.fromkeys(shortlist.loc[people, "outcome_label"].astype(str)))
-    if not labels:
-        return columns, []
-    words = [labels[0], *(lower_first(label) for label in labels[1:])]
-    named = " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
-    also = "; so is the estimate of how many fewer there could be" if (people & fewer).any() else ""
-    return columns, [
-        f"{named}: counted once each, as people in the cohort at the time, not a number a "
-        f"year{also}."
-    ]
-
 
 def shortlist_table(
     priorities: Prioritisation,
@@ -134,11 +89,7 @@ def shortlist_table(
     -------
     BoardTable
         One row per priority, best first; when no theme could be measured, one row
-        saying that no priority could be suggested, and why. When a priority's outcome
-        counts people with a status (people who smoke), its count and estimate are of
-        people at the time, not a year: the columns are then headed
-        :data:`EVENTS_OR_PEOPLE_HEADER` and :data:`AVOID_OR_CHANGE_HEADER`, and a note
-        says which rows count people.
+        saying that no priority could be suggested, and why.
     """
     if priorities.is_empty:
         from toolkit.prioritise.result import NO_PRIORITY_SENTENCE
@@ -188,10 +139,9 @@ def shortlist_table(
     hidden, keys = _linked(
         linked, "shortlist", table, shortlist["candidate"].astype(str).tolist(), _SHORTLIST_KEYS
     )
-    columns, people_note = _shortlist_columns(shortlist)
     return board_table(
         table,
-        columns=columns,
+        columns=SHORTLIST_COLUMNS,
         hidden=hidden,
         figure_keys=keys,
         caption=(
@@ -207,7 +157,6 @@ def shortlist_table(
             "what could be avoided are ranges from the cited evidence and stated assumptions "
             "of reach and uptake (see the themes library). Cohorts overlap, so people are not "
             "added up across rows.",
-            *people_note,
             *(
                 [
                     f"{NOT_AVAILABLE}: rate not compared where the most or the least deprived "

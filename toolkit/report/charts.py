@@ -198,8 +198,8 @@ def segment_chart(
     return figure
 
 
-#: Written at a decile of the deprivation chart in which no neighbourhood is.
-NO_NEIGHBOURHOOD_MARK = "no neighbourhood"
+#: Written at a decile of the deprivation chart in which no registered person lives.
+NO_NEIGHBOURHOOD_MARK = "no one registered"
 
 
 def deprivation_chart(

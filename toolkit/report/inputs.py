@@ -129,18 +129,26 @@ class ReportInputs:
 
     @property
     def decile_note(self) -> str:
-        """Say how many persons' IMD decile differs from their area's ("" when none)."""
+        """Say, for the board, that persons' IMD deciles differ from their areas' ("" if not).
+
+        No count, so that nothing suppressed elsewhere can be worked out from it: "every
+        person" or a share of the people matched to an area rounded to 10% (the command
+        line's warning gives the exact counts to the analyst).
+        """
         if not self.deciles_differ:
             return ""
-        whom = (
-            f"all {self._count(self.persons_matched)}"
-            if self.deciles_differ == self.persons_matched
-            else f"{self._count(self.deciles_differ)} of the {self._count(self.persons_matched)}"
-        )
+        if self.deciles_differ == self.persons_matched:
+            whom = "every person matched to an area"
+        else:
+            share = self.deciles_differ / max(self.persons_matched, 1)
+            whom = (
+                f"about {round(share, 1):.0%} of the people matched to an area"
+                if share >= 0.05
+                else "a few of the people matched to an area"
+            )
         return (
-            f"The IMD decile in the persons file differs from the areas file's for {whom} "
-            "people matched to an area (are the two from different IMD editions?); "
-            f"{DECILES_USED}."
+            "The deprivation decile recorded in the persons file differs from that of their "
+            f"neighbourhood in the list of areas for {whom}; {DECILES_USED}."
         )
 
     @property
@@ -173,7 +181,7 @@ class ReportInputs:
                 " Check that both files use the same LSOA codes (2011 codes for IoD2019, "
                 "2021 codes for IoD2025)"
             )
-            empty = self.areas_left_out - self.areas_outside_places
+            empty = self.areas_left_out - self.areas_outside_places + self.areas_without_persons
             text += (
                 f"; {empty:,} of the {self.areas_in_file:,} areas in the areas file hold no "
                 "registered person."
@@ -181,12 +189,6 @@ class ReportInputs:
                 else "."
             )
         return text
-
-    def _count(self, value: int) -> str:
-        """Write a count in words, "fewer than 10" when below the disclosure threshold."""
-        if 0 < value < self.threshold:
-            return f"fewer than {self.threshold}"
-        return f"{value:,}"
 
     @property
     def has_boundaries(self) -> bool:
@@ -196,8 +198,8 @@ class ReportInputs:
 
 #: Which IMD decile each part of the board report uses, when the persons file gives its own.
 DECILES_USED = (
-    "the report uses the persons' deciles, except for the place table's comparison with the "
-    "least deprived decile, which uses the areas file's"
+    "the report uses the persons' recorded deciles, except for the place table's comparison "
+    "with the least deprived decile, which uses the deciles in the list of areas"
 )
 
 

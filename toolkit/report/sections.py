@@ -343,10 +343,10 @@ def _unplaced_people(
     if linked is None:
         return []
     total = linked.value("segments/total/persons")
-    outside = " or that lies outside the system's places" if config.system_places else ""
+    outside = " or outside the system's places" if config.system_places else ""
     reasons = [
-        (JOIN_NOT_IN_AREAS, f"an LSOA code that the areas file does not have{outside}"),
-        (JOIN_NO_LSOA, "no LSOA code"),
+        (JOIN_NOT_IN_AREAS, f"a neighbourhood missing from the report's list of areas{outside}"),
+        (JOIN_NO_LSOA, "no neighbourhood recorded"),
     ]
     parts: list[str | Count | Shown] = []
     for reason, words in reasons:

@@ -125,6 +125,16 @@ def resolve_files(source: str | os.PathLike[str]) -> tuple[list[str], Literal["p
 def csv_header(path: str) -> list[str]:
     """Return a CSV file's header names (a ``.gz`` file unpacked as it is read).
 
+    Parameters
+    ----------
+    path : str
+        The CSV file (plain or ``.gz``).
+
+    Returns
+    -------
+    list of str
+        The names in its first line, as written.
+
     Raises
     ------
     UnicodeDecodeError
