@@ -44,7 +44,10 @@ def test_without_the_date_the_message_names_the_command_line_option(extracts, ca
     err = capsys.readouterr().err
     assert "column 'age' is missing. The table has 'date_of_birth'" in err
     assert "--reference-date YYYY-MM-DD on the command line" in err
-    assert 'reference_date = "YYYY-MM-DD" in the board report\'s configuration' in err
+    assert "(validate, cube, candidates, report, monitor)" in err
+    assert (
+        'reference_date = "YYYY-MM-DD" in the configuration of a board report or a quarterly update'
+    ) in err
 
 
 def test_validate_counts_ages_at_the_reference_date(extracts, capsys):
@@ -71,8 +74,28 @@ def test_a_reference_date_before_a_date_of_birth_is_refused(extracts, capsys):
     _, with_birth = extracts
     assert main(["validate", str(with_birth), "--reference-date", "1990-01-01"]) == 2
     err = capsys.readouterr().err
-    assert "column 'age':" in err and "outside 0 to 120" in err
-    assert "Ages were counted from date_of_birth at 1990-01-01 (--reference-date)" in err
+    # said of the dates of birth, not as ages below 0 of a column the file does not have
+    assert "column 'date_of_birth':" in err
+    assert "are after the reference date 1990-01-01, so age cannot be derived" in err
+    assert "column 'age':" not in err and "outside 0 to 120" not in err
+    assert "Traceback" not in err
+
+
+def test_a_birth_over_120_years_before_the_reference_date_is_said_as_such(
+    extracts, tmp_path, capsys
+):
+    _, with_birth = extracts
+    dated = pd.read_csv(with_birth)
+    dated.loc[0, "date_of_birth"] = "1890-06-01"
+    old = tmp_path / "old.csv"
+    dated.to_csv(old, index=False)
+    assert main(["validate", str(old), "--reference-date", REFERENCE]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "column 'date_of_birth': 1 row is more than 120 years before the reference date "
+        f"{REFERENCE} (row 2: '1890-06-01')"
+    ) in err
+    assert "column 'age'" not in err
     assert "Traceback" not in err
 
 

@@ -160,8 +160,8 @@ def _persons_at_reference_date(path: str, reference_date: str | None) -> Any:
     the date; None when the option was not given, or when the file has an ``age`` column of
     its own (its ages are used, and a note says so): the command then reads the path as it
     does without the option. A folder or glob is refused (ValueError): ages are derived in a
-    file read whole. An age below 0 (a date of birth after the date) is refused as the
-    readers refuse it, and the message says at which date ages were counted.
+    file read whole. A date of birth after the date, or more than 120 years before it, is
+    refused as the readers refuse it, their message naming the date.
     """
     if reference_date is None:
         return None
@@ -180,17 +180,7 @@ def _persons_at_reference_date(path: str, reference_date: str | None) -> Any:
         return None
     from toolkit.data.readers import read_persons
 
-    try:
-        return read_persons(path, reference_date=reference_date)
-    except DataContractError as error:
-        if "column 'age':" not in str(error):
-            raise
-        raise DataContractError(
-            f"{error}\nAges were counted from date_of_birth at {reference_date} (--reference-"
-            "date): a date of birth after it gives an age below 0.",
-            failures=error.failures,
-            source=error.source,
-        ) from None
+    return read_persons(path, reference_date=reference_date)
 
 
 def _age_counted(label: str, reference_date: str) -> str:
@@ -398,11 +388,17 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_monitor(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from toolkit.report.update import build_update, load_update_config, update_config_template
 
-    return _build_from_config(
-        args, "monitor", update_config_template, load_update_config, build_update
-    )
+    def load(path: str) -> object:
+        config = load_update_config(path)
+        if args.reference_date is not None:
+            config = replace(config, reference_date=args.reference_date)
+        return config
+
+    return _build_from_config(args, "monitor", update_config_template, load, build_update)
 
 
 def _build_from_config(
@@ -692,6 +688,7 @@ def _build_parser() -> argparse.ArgumentParser:
         config_help="quarterly update configuration (TOML)",
         print_help="print a commented configuration with every key, then stop",
     )
+    _add_reference_date(monitor, " (as reference_date in the configuration, which it overrides)")
     monitor.add_argument("--quiet", action="store_true", help="no progress bars")
     monitor.set_defaults(handler=_cmd_monitor)
 

@@ -227,6 +227,23 @@ def test_blank_or_unreadable_date_of_birth_is_named_when_deriving_age():
     assert "column 'age'" not in message
 
 
+def test_a_date_of_birth_after_the_reference_date_is_said_as_such():
+    # Before, these rows were refused as "column 'age': ... outside 0 to 120", a column
+    # the file does not have, with ages of -1 and -3.
+    raw = pd.read_csv(CODINGS, dtype=str)
+    raw.loc[0, "Date of Birth"] = "01/04/2025"
+    raw.loc[1, "Date of Birth"] = "2028-01-01"
+    with pytest.raises(DataContractError) as caught:
+        validate_persons(raw, reference_date="2025-03-31")
+    message = str(caught.value)
+    assert "1 problem found" in message
+    assert (
+        "column 'date_of_birth': 2 rows are after the reference date 2025-03-31, so age "
+        "cannot be derived (row 2: '2025-04-01'; row 3: '2028-01-01')"
+    ) in message
+    assert "column 'age'" not in message
+
+
 def test_reference_date_without_date_of_birth_still_needs_age():
     raw = pd.read_csv(CODINGS, dtype=str).drop(columns="Date of Birth")
     with pytest.raises(DataContractError, match="column 'age' is missing"):

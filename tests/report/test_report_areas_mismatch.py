@@ -148,7 +148,15 @@ def test_page_one_counts_the_persons_in_no_area_and_gives_the_true_reasons(misma
 
 @pytest.mark.parametrize(
     ("differ", "words"),
-    [(5, "a few of the people"), (600, "about 30% of the people"), (1_997, "every person")],
+    [
+        (5, "fewer than one in twenty of the people"),
+        (99, "fewer than one in twenty of the people"),
+        (100, "about 10% of the people"),
+        (600, "about 30% of the people"),
+        (1_898, "almost every person"),  # 95%: not "about 100%"
+        (1_996, "almost every person"),
+        (1_997, "every person"),
+    ],
 )
 def test_the_decile_note_for_the_board_gives_no_count(few, differ, words):
     """The matched and differing counts stay with the analyst (the command line's warning).
@@ -163,7 +171,7 @@ def test_the_decile_note_for_the_board_gives_no_count(few, differ, words):
     note = inputs.decile_note
     assert f"for {words} matched to an area" in note
     shown = {number.replace(",", "") for number in re.findall(r"\d[\d,]*", note)}
-    assert not shown & {"5", "600", "1997", "3"}
+    assert not shown & {str(differ), "1997", str(1_997 - differ)}
 
 
 def test_the_place_tables_total_row_adds_up_and_has_its_own_rate(mismatch):

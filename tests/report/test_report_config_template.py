@@ -81,15 +81,17 @@ def test_reference_date_is_read_as_text_or_a_toml_date(tmp_path, written, read):
     assert config.reference_date == read
 
 
-@pytest.mark.parametrize(
-    ("written", "error", "words"),
-    [
-        ('"31/03/2026"', ValueError, "'reference_date' must be a date written \"YYYY-MM-DD\""),
-        ('"2026-02-30"', ValueError, "'reference_date' must be a date written"),
-        ("2026-03-31T00:00:00", ValueError, "'reference_date' must be a date written"),
-        ("20260331", TypeError, "'reference_date' must be text (in quotes), or left out"),
-    ],
-)
+#: ``reference_date`` values a configuration refuses, with the error and its words (the
+#: quarterly update's configuration refuses them alike).
+BAD_REFERENCE_DATES = [
+    ('"31/03/2026"', ValueError, "'reference_date' must be a date written \"YYYY-MM-DD\""),
+    ('"2026-02-30"', ValueError, "'reference_date' must be a date written"),
+    ("2026-03-31T00:00:00", ValueError, "'reference_date' must be a date written"),
+    ("20260331", TypeError, "'reference_date' must be text (in quotes), or left out"),
+]
+
+
+@pytest.mark.parametrize(("written", "error", "words"), BAD_REFERENCE_DATES)
 def test_a_reference_date_that_is_not_a_date_is_refused_naming_the_key(
     tmp_path, written, error, words
 ):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -65,3 +66,21 @@ def cohort_workshop(tmp_path: Path):
         table, out_dir=tmp_path / "cohorts", criteria=CRITERIA, shortlist_size=3, dots=0
     )
     return table, load_workshop(config)
+
+
+@pytest.fixture
+def quick(workshop):
+    """The test workshop with no wait between a table's submissions."""
+    return dataclasses.replace(workshop, min_interval=0)
+
+
+def participant(workshop, table: str | None = None, **moves: int):
+    """A table's page with its table chosen and sliders moved (no pause after submitting)."""
+    from toolkit.workshop import ParticipantApp
+
+    app = ParticipantApp(workshop, submit_pause=0)
+    if table is not None:
+        app.table_picker.value = table
+    for name, value in moves.items():
+        app.sliders[name].value = value
+    return app

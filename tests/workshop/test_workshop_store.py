@@ -16,6 +16,7 @@ import pytest
 from toolkit import __version__
 from toolkit.workshop import SubmissionStore
 from toolkit.workshop.store import (
+    SCHEMA_VERSION,
     SUBMIT_STATEMENTS,
     RoundState,
     StoreError,
@@ -559,7 +560,7 @@ def test_a_store_of_the_first_layout_is_upgraded_and_reads_as_round_one(tmp_path
     new = store.submit("W", "Table 2", "Clinicians", {"burden": 1, "gap": 1}, ["d"])
     assert store.latest("W")["submission_id"].tolist() == [new, 2]
     with closing_connection(path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
             connection.execute("DELETE FROM submissions")

@@ -138,8 +138,9 @@ def column_problems(
             sentence = (
                 "column 'age' is missing. The table has 'date_of_birth': give the date at "
                 "which to count age to derive age from it: --reference-date YYYY-MM-DD on the "
-                "command line (validate, cube, candidates, report), "
-                'reference_date = "YYYY-MM-DD" in the board report\'s configuration, '
+                "command line (validate, cube, candidates, report, monitor), "
+                'reference_date = "YYYY-MM-DD" in the configuration of a board report or a '
+                "quarterly update, "
                 'reference_date="YYYY-MM-DD" in Python.'
             )
         else:

@@ -45,6 +45,7 @@ from toolkit.data.schemas import (
     default_text,
     standardise_column,
 )
+from toolkit.data.value_rules import AGE_RANGE
 
 _SCHEMAS: Final[dict[str, pa.DataFrameSchema]] = {
     "persons": PERSONS_SCHEMA,
@@ -314,8 +315,38 @@ def validate_table(
     derived = derive_age and "age" not in standardised and "date_of_birth" in standardised
     if derived:
         age = _derive_age(standardised["date_of_birth"], reference_date)
+        outside_range = np.zeros(len(age), dtype=bool)  # said of the dates of birth below
+        # A birth after the reference date, or over 120 years before it, is said of the
+        # dates of birth (the file has no age column), not as an age outside 0 to 120.
+        youngest, oldest = AGE_RANGE
+        on = f"{reference_date:%Y-%m-%d}"
+        for check, outside, words in (
+            ("not_after_reference_date", age < youngest, f"after the reference date {on}, so "
+             "age cannot be derived"),
+            (f"at_most_{oldest}_years_before_reference_date", age > oldest,
+             f"more than {oldest} years before the reference date {on}"),
+        ):  # fmt: skip
+            outside = outside.fillna(False).to_numpy(dtype=bool)
+            if outside.any():
+                births = standardised["date_of_birth"][outside]
+                problems.append(
+                    row_problem(
+                        "date_of_birth",
+                        check,
+                        (f"is {words}", f"are {words}"),
+                        age.index[outside].to_numpy(dtype="int64"),
+                        [f"{birth:%Y-%m-%d}" for birth in births],
+                        first_row,
+                    )
+                )
+                outside_range |= outside
+                age = age.astype("Int64").mask(outside)
         standardised["age"] = age
-        no_birth = age.isna() & ~positioned.index.isin(unreadable.get("date_of_birth", []))
+        no_birth = (
+            age.isna()
+            & ~outside_range
+            & ~positioned.index.isin(unreadable.get("date_of_birth", []))
+        )
         if age.isna().any():
             has_blanks.add("age")
             unreadable["age"] = age.index[age.isna()].to_numpy(dtype="int64")

@@ -393,9 +393,13 @@ CAUSE_LIST_CHECK: Final[str] = "isin(CAUSES_OF_DEATH)"
 LSOA_GLOB: Final[str] = "[EW]01[0-9][0-9][0-9][0-9][0-9][0-9]"
 
 
+#: Ages the contract accepts, in whole years (both included).
+AGE_RANGE: Final[tuple[int, int]] = (0, 120)
+
+
 def _persons_value_rules() -> tuple[ValueRule, ...]:
     rules = [
-        ValueRule("age", "in_range(0, 120)", InRange(0, 120)),
+        ValueRule("age", "in_range(0, 120)", InRange(*AGE_RANGE)),
         ValueRule("sex", "isin(F, M)", OneOf(SEXES)),
         ValueRule("lsoa", "lsoa_code", Matches(LSOA_PATTERN, LSOA_GLOB)),
         ValueRule("imd_decile", "in_range(1, 10)", InRange(1, 10)),

@@ -385,8 +385,6 @@ def workshop_section(
     not_weighed = [name for name, column in matched.items() if column is None]
     if priorities.is_empty:
         return _workshop_without_priorities(log, criteria, phrases, config=config)
-    # The room's answer as the room saw it: its recorded settings, else the prioritisation's.
-    aggregation = log.settings.get("aggregation", "arithmetic_mean")
     labels = dict(zip(candidates["candidate"], candidates["label"], strict=True))
 
     def consensus_of(number: int) -> RoomConsensus:
@@ -429,7 +427,8 @@ def workshop_section(
     room_list = list(consensus.shortlist_ids)
     before = [str(candidate) for candidate in priorities.shortlist["candidate"]]
     labels = {str(candidate): str(label) for candidate, label in labels.items()}
-    how = AGGREGATION_LABELS.get(aggregation, aggregation)
+    # As the room's list was made (its recorded settings, else the log's or the defaults).
+    how = AGGREGATION_LABELS.get(consensus.aggregation, consensus.aggregation)
     parts.append(sentence(f"The shortlist at the room's weights (the {how} of the tables'):"))
     parts.append(bullet_list([sentence(labels[c], tag="li") for c in room_list], ordered=True))
     entered = [labels[c] for c in room_list if c not in before]
@@ -448,7 +447,9 @@ def workshop_section(
     if consensus.agreement is not None:
         parts.append(sentence(f"How far the tables agree: {consensus.summary}"))
     if rounds > 1:
-        first = consensus_of(log.rounds[0])
+        # Both rounds as the last round's list was made, as the facilitator's screen
+        # compares them: a list made longer or otherwise is not a change of the tables'.
+        first = room_answer(log, priorities, round=log.rounds[0], settings_of=log.last_round)
         change = compare_rounds(first, consensus, rounds=(log.rounds[0], log.last_round))
         both = len(set(first.tables) & set(consensus.tables))
         moved = len(change.tables_changed)
@@ -459,6 +460,16 @@ def workshop_section(
                 f"that took part in both rounds changed the priorities on their own list."
             )
         )
+        made = [log.recorded.get(number, {}).get("settings") for number in log.rounds]
+        if made[0] and made[-1] and made[0] != made[-1]:
+            parts.append(
+                sentence(
+                    f"The room's list was made otherwise when round {log.rounds[0]} closed "
+                    f"({_made_as(made[0])}) than when round {log.last_round} closed "
+                    f"({_made_as(made[-1])}): both rounds are compared here as round "
+                    f"{log.last_round}'s list was made."
+                )
+            )
 
     weights_table, figure = _weights_outputs(
         consensus.table_weights,
@@ -491,6 +502,19 @@ def workshop_section(
     )
     text = heading("What the workshop decided") + _join(parts)
     return text, weights_table, consensus_table, figure
+
+
+def _made_as(settings: dict) -> str:
+    """Say how a room's list was made: "median, 4 priorities"."""
+    from toolkit.prioritise.consensus import AGGREGATION_LABELS
+
+    parts = []
+    if "aggregation" in settings:
+        parts.append(AGGREGATION_LABELS.get(settings["aggregation"], settings["aggregation"]))
+    if "shortlist_size" in settings:
+        size = int(settings["shortlist_size"])
+        parts.append(f"{size} priorit{'y' if size == 1 else 'ies'}")
+    return ", ".join(parts) or "other settings"
 
 
 def _workshop_without_priorities(

@@ -208,14 +208,6 @@ class ReportConfig:
             if isinstance(value, str) and not value.strip():
                 wanted = "be 'demo'" if key in ("persons", "areas") else "be left out"
                 problems.append((key, f"must name a file, or {wanted}", value))
-        if self.reference_date is not None and not _is_iso_date(self.reference_date):
-            problems.append(
-                (
-                    "reference_date",
-                    'must be a date written "YYYY-MM-DD" (such as "2026-03-31"), or be left out',
-                    self.reference_date,
-                )
-            )
         problems += shared_setting_problems(self)
         if not (math.isfinite(self.years) and self.years > 0):
             problems.append(("years", "must be more than 0", self.years))
@@ -501,8 +493,8 @@ def shared_setting_problems(config: Any) -> list[tuple[str, str, object]]:
     """Return the problems with the settings a report and a quarterly update share.
 
     Shared by :class:`ReportConfig` and :class:`~toolkit.report.update_config.UpdateConfig`:
-    ``demo_persons``, ``shortlist_size``, ``seed``, ``disclosure_threshold`` and
-    ``themes``.
+    ``reference_date``, ``demo_persons``, ``shortlist_size``, ``seed``,
+    ``disclosure_threshold`` and ``themes``.
 
     Parameters
     ----------
@@ -515,6 +507,14 @@ def shared_setting_problems(config: Any) -> list[tuple[str, str, object]]:
         Each problem's key, rule and value, in that order of keys; empty when all is well.
     """
     problems: list[tuple[str, str, object]] = []
+    if config.reference_date is not None and not _is_iso_date(config.reference_date):
+        problems.append(
+            (
+                "reference_date",
+                'must be a date written "YYYY-MM-DD" (such as "2026-03-31"), or be left out',
+                config.reference_date,
+            )
+        )
     if not 100 <= config.demo_persons <= 99_999_999:
         problems.append(("demo_persons", "must be from 100 to 99,999,999", config.demo_persons))
     if not 1 <= config.shortlist_size <= MAX_SHORTLIST:
@@ -531,6 +531,26 @@ def shared_setting_problems(config: Any) -> list[tuple[str, str, object]]:
     ):
         problems.append(("themes", "must be a list of folders (text)", config.themes))
     return problems
+
+
+def read_shared_keys(raw: dict[str, Any], source: Path) -> None:
+    """Check and read, in place, the keys a report's and an update's files share.
+
+    Shared by :func:`load_config` and :func:`~toolkit.report.update_config.load_update_config`:
+    ``system_name`` still the template's placeholder is refused (ValueError naming the
+    file), and a ``reference_date`` written as TOML's own (unquoted) date becomes its
+    ``"YYYY-MM-DD"`` text.
+    """
+    if isinstance(raw["system_name"], str) and raw["system_name"].strip() == (
+        SYSTEM_NAME_PLACEHOLDER
+    ):
+        raise ValueError(
+            f"{source}: 'system_name' is still the template's placeholder "
+            f"({SYSTEM_NAME_PLACEHOLDER!r}): give the name of your integrated care system, as "
+            "the board knows it."
+        )
+    if isinstance(raw.get("reference_date"), date):  # TOML's own date, unquoted
+        raw["reference_date"] = raw["reference_date"].isoformat()
 
 
 def resolve_model_and_themes(raw: dict[str, Any], folder: Path) -> None:
@@ -666,14 +686,7 @@ def load_config(path: str | Path) -> ReportConfig:
     raw = read_config_file(source, ReportConfig, "report configuration")
     if "system_name" not in raw:
         raise ValueError(f"{source}: 'system_name' is missing (the name of the system).")
-    if isinstance(raw["system_name"], str) and raw["system_name"].strip() == (
-        SYSTEM_NAME_PLACEHOLDER
-    ):
-        raise ValueError(
-            f"{source}: 'system_name' is still the template's placeholder "
-            f"({SYSTEM_NAME_PLACEHOLDER!r}): give the name of your integrated care system, as "
-            "the board knows it."
-        )
+    read_shared_keys(raw, source)
     attribution = raw.get("map_attribution")
     if isinstance(attribution, str) and MAP_YEAR_PLACEHOLDER in attribution:
         raise ValueError(
@@ -681,8 +694,6 @@ def load_config(path: str | Path) -> ReportConfig:
             f"{MAP_YEAR_PLACEHOLDER} for the year: replace it with the year of your "
             "boundaries' edition (2021 for boundaries of 2021), or leave the key out."
         )
-    if isinstance(raw.get("reference_date"), date):  # TOML's own date, unquoted
-        raw["reference_date"] = raw["reference_date"].isoformat()
     folder = source.resolve().parent
     for key in ("persons", "areas", "decision_log", "criteria_scores"):
         if isinstance(raw.get(key), str) and raw[key].strip():  # blank: refused below
@@ -778,5 +789,6 @@ __all__ = [
     "read_config_file",
     "resolve_model_and_themes",
     "resolve_path",
+    "read_shared_keys",
     "shared_setting_problems",
 ]

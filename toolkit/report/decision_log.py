@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,6 +90,12 @@ class DecisionLog:
         The weights of ``history``'s rows (same row order, columns as ``weights``).
     removed : int
         Submissions of tables the facilitator removed (left out).
+    recorded : dict of int to dict
+        The room's result the workshop recorded as each round closed, by round:
+        ``shortlist`` (candidate ids from a JSON log; labels, or ids, from the
+        facilitator's CSV) and ``settings`` (``method``, ``per_cohort``, ``aggregation``,
+        ``shortlist_size``, as far as the log says them). Empty for a log of a workshop
+        that recorded none.
     """
 
     workshop: str
@@ -101,6 +108,7 @@ class DecisionLog:
     history: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_HISTORY_COLUMNS))
     history_weights: pd.DataFrame = field(default_factory=pd.DataFrame)
     removed: int = 0
+    recorded: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # A log built from ``weights`` and ``tables`` alone (one round) has them as history.
@@ -435,6 +443,69 @@ def _settings_of(source: Path) -> dict:
     return dict(settings)
 
 
+#: The facilitator's CSV columns of the room's result recorded as a round closed (the
+#: workshop store's ``decision_log_csv``): its list, agreement, combination and length.
+_ROOM_LIST, _ROOM_COMBINED, _ROOM_LENGTH = (
+    "Room's list when the round closed",
+    "Room's list: tables' weights combined by",
+    "Room's list length",
+)
+
+
+def _recorded_of(source: Path, workshop: str | None = None) -> dict[int, dict]:
+    """Return the room's results recorded as rounds closed, by round (empty if none).
+
+    From a JSON log's ``room_results``, or the facilitator's CSV's "Room's list ..."
+    columns (the first row of a round that has them; of ``workshop`` only, when the CSV
+    names its workshop on each row). A CSV's list is also kept as written (``text``): a
+    label may itself hold the "; " that joins the list.
+    """
+    from toolkit.prioritise.consensus import AGGREGATION_LABELS
+
+    recorded: dict[int, dict] = {}
+    if source.suffix.lower() == ".json":
+        results = json.loads(source.read_text(encoding="utf-8")).get("room_results") or []
+        for result in results if isinstance(results, list) else []:
+            if not isinstance(result, dict) or not isinstance(result.get("shortlist"), list):
+                continue
+            settings = result.get("settings") if isinstance(result.get("settings"), dict) else {}
+            recorded[int(result.get("round", 1))] = {
+                "shortlist": [str(item.get("id")) for item in result["shortlist"]],
+                "settings": {
+                    key: settings[key]
+                    for key in ("method", "per_cohort", "aggregation", "shortlist_size")
+                    if key in settings
+                },
+            }
+        return recorded
+    frame = pd.read_csv(source, dtype=str, keep_default_na=False)
+    frame.columns = [_unguard(column) for column in frame.columns]
+    listed, rounds = _column(frame, _ROOM_LIST), _column(frame, "Round")
+    if listed is None:
+        return recorded
+    named = _column(frame, "Workshop")
+    if workshop is not None and named is not None:
+        frame = frame[frame[named].map(_unguard) == workshop]
+    by_label = {label: name for name, label in AGGREGATION_LABELS.items()}
+    combined, length = _column(frame, _ROOM_COMBINED), _column(frame, _ROOM_LENGTH)
+    for _, row in frame.iterrows():
+        text = _unguard(row[listed]).strip()
+        number = int(row[rounds]) if rounds is not None and str(row[rounds]).strip() else 1
+        if not text or number in recorded:
+            continue
+        settings: dict[str, Any] = {}
+        if combined is not None and _unguard(row[combined]).strip() in by_label:
+            settings["aggregation"] = by_label[_unguard(row[combined]).strip()]
+        if length is not None and str(row[length]).strip().isdigit():
+            settings["shortlist_size"] = int(row[length])
+        recorded[number] = {
+            "shortlist": [item.strip() for item in text.split(";") if item.strip()],
+            "text": text,
+            "settings": settings,
+        }
+    return recorded
+
+
 def _from_json(source: Path) -> tuple[str | None, pd.DataFrame, pd.DataFrame]:
     try:
         document = json.loads(source.read_text(encoding="utf-8"))
@@ -511,7 +582,9 @@ def the_workshop(name: str) -> str:
     return f"the '{name}' workshop"
 
 
-def room_answer(log: DecisionLog, priorities: Any, *, round: int | None = None) -> Any:
+def room_answer(
+    log: DecisionLog, priorities: Any, *, round: int | None = None, settings_of: int | None = None
+) -> Any:
     """Return the room's answer: the consensus of the tables' latest weights in a round.
 
     The answer as the room saw it: scored with the settings the decision log recorded
@@ -528,6 +601,10 @@ def room_answer(log: DecisionLog, priorities: Any, *, round: int | None = None) 
         The prioritisation the workshop weighed (its candidates, criteria and scoring).
     round : int, optional
         The round; the last by default.
+    settings_of : int, optional
+        The round whose recorded settings to use (to compare two rounds as one list was
+        made); by default ``round``'s own. The list is checked against the recorded one
+        only when they are the same round.
 
     Returns
     -------
@@ -544,7 +621,12 @@ def room_answer(log: DecisionLog, priorities: Any, *, round: int | None = None) 
     from toolkit.prioritise.consensus import room_consensus
 
     criteria = list(priorities.criteria)
-    settings = log.settings
+    number = log.last_round if round is None else round
+    made = number if settings_of is None else settings_of
+    recorded = log.recorded.get(number) if made == number else None
+    # The settings the room's list was made with as the round closed, else the log's.
+    chosen = log.recorded.get(made)
+    settings = {**log.settings, **(chosen["settings"] if chosen else {})}
     model = priorities.scoring
     if settings.get("method", model.method) != model.method:
         from toolkit.prioritise import ScoringModel
@@ -554,7 +636,6 @@ def room_answer(log: DecisionLog, priorities: Any, *, round: int | None = None) 
         zip(priorities.candidates["candidate"], priorities.candidates["label"], strict=True)
     )
     ids_by_label = {str(label): candidate for candidate, label in labels.items()}
-    number = log.last_round if round is None else round
     # A criterion the room weighed that these candidates were not scored on would be
     # dropped, and the room's answer silently changed: refuse, saying what to give.
     used = {column for column in log.match_criteria(criteria).values() if column is not None}
@@ -581,13 +662,46 @@ def room_answer(log: DecisionLog, priorities: Any, *, round: int | None = None) 
             for candidate in votes["candidate"]
         ]
     )
-    return room_consensus(
+    room = room_consensus(
         log.latest(criteria, round=number),
         model=model,
         size=int(settings.get("shortlist_size", priorities.settings["size"])),
         per_cohort=settings.get("per_cohort", priorities.settings["per_cohort"]),
         aggregation=settings.get("aggregation", "arithmetic_mean"),
         dot_votes=votes,
+    )
+    if recorded is not None:
+        _check_recorded(log, number, recorded, room.shortlist_ids, labels)
+    return room
+
+
+def _check_recorded(
+    log: DecisionLog,
+    number: int,
+    recorded: dict,
+    worked_out: Sequence[str],
+    labels: dict,
+) -> None:
+    """Warn when the room's list worked out here is not the one the room was shown.
+
+    The workshop recorded its list as the round closed (ids, or labels from the
+    facilitator's CSV); a different list here means other candidates, criteria scores or
+    themes than the workshop's, and the board would read a list the room never saw.
+    """
+    as_ids = [str(candidate) for candidate in worked_out]
+    as_labels = [str(labels.get(candidate, candidate)) for candidate in worked_out]
+    shown = list(recorded["shortlist"])
+    text = recorded.get("text")  # a CSV's list as written: compared whole, not split
+    if shown in (as_ids, as_labels) or text in ("; ".join(as_ids), "; ".join(as_labels)):
+        return
+    named = [text] if text else [str(labels.get(item, item)) for item in shown]
+    warnings.warn(
+        f"The room's list worked out from the decision log of {the_workshop(log.workshop)} "
+        f"({'; '.join(as_labels)}) is not the list recorded when round {number} closed "
+        f"({'; '.join(named)}): give the candidates, criteria scores and themes the "
+        "workshop had, so that the board reads the list the room agreed.",
+        UserWarning,
+        stacklevel=3,
     )
 
 
@@ -677,6 +791,7 @@ def read_decision_log(path: str | Path, *, workshop: str | None = None) -> Decis
         history=history[list(_HISTORY_COLUMNS)].astype({"round": "int64"}),
         history_weights=history_weights,
         removed=removed,
+        recorded=_recorded_of(source, str(name) if name is not None else workshop),
     )
 
 

@@ -132,8 +132,9 @@ class ReportInputs:
         """Say, for the board, that persons' IMD deciles differ from their areas' ("" if not).
 
         No count, so that nothing suppressed elsewhere can be worked out from it: "every
-        person" or a share of the people matched to an area rounded to 10% (the command
-        line's warning gives the exact counts to the analyst).
+        person", "almost every person" (95% or more), a share of the people matched to an
+        area rounded to 10%, or "fewer than one in twenty" (the command line's warning gives
+        the exact counts to the analyst).
         """
         if not self.deciles_differ:
             return ""
@@ -141,11 +142,12 @@ class ReportInputs:
             whom = "every person matched to an area"
         else:
             share = self.deciles_differ / max(self.persons_matched, 1)
-            whom = (
-                f"about {round(share, 1):.0%} of the people matched to an area"
-                if share >= 0.05
-                else "a few of the people matched to an area"
-            )
+            if share < 0.05:
+                whom = "fewer than one in twenty of the people matched to an area"
+            elif share >= 0.95:  # not "about 100%": some do not differ
+                whom = "almost every person matched to an area"
+            else:
+                whom = f"about {round(share, 1):.0%} of the people matched to an area"
         return (
             "The deprivation decile recorded in the persons file differs from that of their "
             f"neighbourhood in the list of areas for {whom}; {DECILES_USED}."

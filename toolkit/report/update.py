@@ -13,6 +13,7 @@ configures it::
     # ambitions = { high_blood_pressure = 0.45 }   # the level the board wants
     # previous_persons = "persons-2025.parquet"   # the data the priorities were agreed on
     # persons = "persons-2026.parquet"            # newer data: what would move
+    # reference_date = "2026-03-31"               # count age from date_of_birth at this date
     # fix_after = 24                                # baseline: the first 24 months
     # rebase = ["2025-04"]                          # new limits from these months
 
@@ -116,7 +117,22 @@ def _persons(value: str, config: UpdateConfig, seed: int) -> pd.DataFrame:
         return make_demo_system(persons=config.demo_persons, seed=seed).persons
     from toolkit.data import read_persons
 
-    return read_persons(value)
+    return read_persons(value, reference_date=config.reference_date)
+
+
+def _check_persons(value: str, config: UpdateConfig) -> None:
+    """Check a persons file against the contract as `pophealth validate` does, before papermill.
+
+    In DuckDB, without loading the file (:func:`toolkit.segment.check_persons_file`), unless
+    ages are counted from ``date_of_birth`` at ``reference_date``: the readers then read it.
+    Raises the readers' DataContractError, word for word.
+    """
+    if config.reference_date is None:
+        from toolkit.segment import check_persons_file
+
+        check_persons_file(value)
+    else:
+        _persons(value, config, config.seed)
 
 
 def _prioritisation(
@@ -668,6 +684,9 @@ def build_update(
         # A contract failure, or a key that does not fit the series, stops here, before
         # papermill runs the update (whose message would come with the notebook's trace).
         check_update_keys(config, read_series(config.series))
+    for value in dict.fromkeys((config.previous_persons, config.persons)):
+        if value is not None and value != DEMO:  # likewise the persons files' contract
+            _check_persons(value, config)
     source = Path(template) if template is not None else default_update_template()
     if not source.is_file():
         raise FileNotFoundError(f"{source}: the quarterly update template does not exist.")

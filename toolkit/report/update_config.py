@@ -18,10 +18,12 @@ from toolkit.data.contract import DISCLOSURE_THRESHOLD
 from toolkit.defaults import DEFAULT_MODEL, DEMO_PERSONS, DEMO_SEED, SHORTLIST_SIZE
 from toolkit.report.config import (
     DEMO,
+    SYSTEM_NAME_PLACEHOLDER,
     check_config,
     check_model_and_themes,
     commented_template,
     read_config_file,
+    read_shared_keys,
     resolve_model_and_themes,
     resolve_path,
     shared_setting_problems,
@@ -67,6 +69,13 @@ class UpdateConfig:
         would enter or leave the shortlist is shown.
     previous_persons : str or None
         The persons data the priorities were agreed on (file or ``"demo"``).
+    reference_date : str or None
+        The date at which to count each person's age, written ``"YYYY-MM-DD"`` (the end of
+        the period, say), for a ``previous_persons`` or ``persons`` file with
+        ``date_of_birth`` and no ``age``, as the board report's ``reference_date``
+        (``reference_date`` of :func:`toolkit.data.read_persons`: whole years; a date of
+        birth after it is refused). A file with ``age`` keeps its ages, and the demo's
+        persons (``"demo"``) have ages: it does not apply to them. ``None`` by default.
     demo_persons : int
         Persons in the demo system.
     shortlist_size : int
@@ -115,6 +124,7 @@ class UpdateConfig:
     ambitions_by: dict[str, str] | None = None
     persons: str | None = None
     previous_persons: str | None = None
+    reference_date: str | None = None
     demo_persons: int = DEMO_PERSONS
     shortlist_size: int = SHORTLIST_SIZE
     model: str = DEFAULT_MODEL
@@ -222,6 +232,7 @@ _TYPES: Final[dict[str, tuple[type, ...]]] = {
     "ambitions_by": (dict, type(None)),
     "persons": (str, type(None)),
     "previous_persons": (str, type(None)),
+    "reference_date": (str, type(None)),
     "demo_persons": (int,),
     "shortlist_size": (int,),
     "model": (str,),
@@ -241,7 +252,12 @@ _TYPES: Final[dict[str, tuple[type, ...]]] = {
 
 #: Each key with an example and what it means, for ``pophealth monitor --print-config``.
 _TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
-    ("system_name", '"Kestermoor and Wyvendale Integrated Care System"', "Required."),
+    (
+        "system_name",
+        f'"{SYSTEM_NAME_PLACEHOLDER}"',
+        "Name of the integrated care system, as the board knows it. Required: replace the "
+        "placeholder (the update is refused while it stands).",
+    ),
     (
         "period",
         '"January to March 2026"',
@@ -268,6 +284,12 @@ _TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
     ("ambitions_by", '{ high_blood_pressure = "2027-03" }', "When: draws the trajectory to it."),
     ("previous_persons", '"persons-2025.parquet"', "The data the priorities were agreed on."),
     ("persons", '"persons-2026.parquet"', "Newer data: shows what would enter or leave."),
+    (
+        "reference_date",
+        '"2026-03-31"',
+        "For persons files with date_of_birth and no age: the date at which to count ages "
+        '(whole years), written "YYYY-MM-DD" (the end of the period, say). Not for "demo".',
+    ),
     ("shortlist_size", str(SHORTLIST_SIZE), "Shortlist size when it comes from previous_persons."),
     (
         "model",
@@ -349,6 +371,7 @@ def load_update_config(path: str | os.PathLike[str]) -> UpdateConfig:
     ):
         if key not in raw:
             raise ValueError(f"{source}: '{key}' is missing ({what}).")
+    read_shared_keys(raw, source)
     folder = source.resolve().parent
     for key in ("series", "persons", "previous_persons", "decision_log", "criteria_scores"):
         value = raw.get(key)

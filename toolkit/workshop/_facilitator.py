@@ -10,11 +10,9 @@ and the store's problems log. Agreement, groups and rounds come from
 
 from __future__ import annotations
 
-import re
 import threading
 from datetime import datetime
 from html import escape
-from pathlib import Path
 
 import ipywidgets as widgets
 import pandas as pd
@@ -24,21 +22,33 @@ from toolkit.prioritise.consensus import (
     AGGREGATIONS,
     Aggregation,
     compare_rounds,
-    room_consensus,
 )
 from toolkit.prioritise.scoring import DEFAULT_SHORTLIST_CAP
 from toolkit.workshop import _html
+from toolkit.workshop._facilitator_log import RecordParts
 from toolkit.workshop._room_html import (
     agreement_html,
     change_html,
     disagreements_html,
     dots_html,
     groups_html,
-    letters,
     links_html,
     rankings_html,
     shortlist_html,
     weights_html,
+)
+from toolkit.workshop._room_rounds import (
+    closing_result,
+    default_round,
+    later_round_words,
+    progress_words,
+    recorded_note,
+    recorded_settings,
+    room_for_round,
+    round_progress,
+    shown_note,
+    still_open_words,
+    table_codes,
 )
 from toolkit.workshop._view_parts import (
     WIDE,
@@ -46,7 +56,6 @@ from toolkit.workshop._view_parts import (
     button,
     check_seconds,
     check_workshop,
-    data_uri,
     error_html,
     group_picker,
     plain,
@@ -57,7 +66,7 @@ from toolkit.workshop.config import Workshop, mark_kernel_ready
 from toolkit.workshop.store import StoreError, SubmissionRefused
 
 
-class FacilitatorApp(WidgetView):
+class FacilitatorApp(RecordParts, WidgetView):
     """The facilitator view: rounds, the room's answer in words, every voice, the log.
 
     Parameters
@@ -83,16 +92,23 @@ class FacilitatorApp(WidgetView):
     change : RoundChange or None
         What changed between the last two rounds with submissions (None before a second).
     shown_round : int or None
-        The round shown: the current round, or the last with submissions while nobody has
-        submitted in the current one.
+        The round whose result is shown: the one chosen in :attr:`round_choice`, or by
+        default the latest round with submissions, except that while the open round has
+        fewer tables' submissions than the last closed round had, that closed round.
+        When the round shown is a closed one with a recorded result, the combination and
+        list length are set to those it was closed with (the page opens on the settings
+        of the last round closed); if the facilitator then changes them, or the tables
+        have changed since, :attr:`record_note` says how the screen differs from the
+        record.
     open_round_button, close_round_button, refresh_button, auto_refresh, aggregation,
-    shortlist_size, projector, hide_names
+    shortlist_size, projector, hide_names, round_choice
         The controls.
     new_table, new_group, add_table_button, remove_choice, remove_table_button,
     merge_source, merge_into, merge_button
         Setting up the tables (each change goes through the store and is logged).
-    round_status, status, agreement, shortlist, by_group, round_change, rankings,
-    disagreements, weights, dot_vote, tables_html, table_message, downloads, problems
+    round_status, status, record_note, agreement, shortlist, by_group, round_change,
+    rankings, disagreements, weights, dot_vote, tables_html, table_message, downloads,
+    problems
         The ``HTML`` outputs.
     widget : ipywidgets.VBox
         The whole view.
@@ -133,6 +149,12 @@ class FacilitatorApp(WidgetView):
         self._thread: threading.Thread | None = None
         self._round = None
         self._submitted: list[int] = []
+        self._picked: int | None = None  # the round the facilitator chose to show
+        self._quiet = False  # set while the view itself changes the round choice
+        self._marks: dict = {}  # each table's code and letter, given once by the store
+        self._synced: int | None = None  # the closed round whose settings the controls show
+        self._syncing = False  # set while the view sets the controls from a record
+        self._still_open_words = ""
 
         self.round_status = widgets.HTML()
         self.round_status.add_class("pophealth-round-status")
@@ -164,7 +186,7 @@ class FacilitatorApp(WidgetView):
             layout=widgets.Layout(width="auto"),
         )
         self.aggregation.add_class("pophealth-aggregation")
-        self.aggregation.observe(lambda change: self.refresh(force=True), names="value")
+        self.aggregation.observe(self._setting_changed, names="value")
         self.shortlist_size = widgets.IntSlider(
             value=workshop.shortlist_size,
             min=1,
@@ -175,7 +197,15 @@ class FacilitatorApp(WidgetView):
             layout=widgets.Layout(width="440px", max_width="100%"),
         )
         self.shortlist_size.add_class("pophealth-shortlist-size")
-        self.shortlist_size.observe(lambda change: self.refresh(force=True), names="value")
+        self.shortlist_size.observe(self._setting_changed, names="value")
+        self.round_choice = widgets.Dropdown(
+            options=[],
+            description="Show the room's result for",
+            style=WIDE,
+            layout=widgets.Layout(width="auto"),
+        )
+        self.round_choice.add_class("pophealth-round-choice")
+        self.round_choice.observe(self._choose_round, names="value")
 
         def output(css_class: str | None = None) -> widgets.HTML:
             html = widgets.HTML(layout=widgets.Layout(width="100%"))
@@ -184,6 +214,7 @@ class FacilitatorApp(WidgetView):
             return html
 
         self.status = output("pophealth-status")
+        self.record_note = output("pophealth-record-note")
         self.agreement = output("pophealth-agreement")
         self.shortlist = output("pophealth-room-shortlist")
         self.by_group = output("pophealth-groups")
@@ -259,7 +290,9 @@ class FacilitatorApp(WidgetView):
             self.round_status,
             self.round_message,
             row(self.projector, self.hide_names, self.auto_refresh, self.refresh_button),
+            row(self.round_choice),
             self.status,
+            self.record_note,
             widgets.HTML(heading("Do the tables agree?")),
             self.agreement,
             widgets.HTML(heading("The room's list")),
@@ -296,6 +329,7 @@ class FacilitatorApp(WidgetView):
         )
         self.widget.add_class("pophealth-facilitator")
         self.widget.add_class("ph-view")
+        self._open_on_last_record()
         self.refresh(force=True)
         if auto_refresh:
             self.auto_refresh.value = True
@@ -366,7 +400,6 @@ class FacilitatorApp(WidgetView):
                 return self.room
             self._round, self._submitted = state, submitted
             self._draw_round_controls(state, submitted)
-            self._draw_tables(tables)
             self._draw_problems()
             seen = (
                 state,
@@ -379,32 +412,35 @@ class FacilitatorApp(WidgetView):
                 return self.room
             self._seen = seen
             self._draw_downloads()
-            shown = [r for r in submitted if r <= int(state.number)] or submitted
-            if not shown:
-                self.room, self.change, self.shown_round = None, None, None
-                self.status.value = _html.message(
-                    f"No table has submitted yet (checked at {when})."
-                )
-                for html in (
-                    self.agreement,
-                    self.shortlist,
-                    self.by_group,
-                    self.round_change,
-                    self.rankings,
-                    self.disagreements,
-                    self.weights,
-                    self.dot_vote,
-                ):
-                    html.value = ""
-                return None
-            current = shown[-1]
+            number = int(state.number)
             try:
-                latest = store.latest(name, round=current)
-                room = self._consensus(latest, current)
+                self._marks = store.table_marks(name)
+                latest = {r: store.latest(name, round=r) for r in {*submitted, number}}
+                counts = {r: len(frame) for r, frame in latest.items() if len(frame)}
+                counts = {r: counts[r] for r in sorted(counts) if r <= number}
+                progress = round_progress(number, tables, latest[number])
+                self._draw_tables(tables, progress, is_open=bool(state.open))
+                default = default_round(counts, number, bool(state.open))
+                current = self._picked if self._picked in counts else default
+                self._draw_round_choice(counts, number, bool(state.open), current)
+                if current is None:
+                    return self._show_nothing(when)
+                closed = current < number or not state.open
+                record = store.room_result(name, current) if closed else None
+                self._apply_record(current, record)
+                room = self._consensus(current)
+                earlier = [r for r in counts if r < current]
                 change = None
-                if len(shown) >= 2:
-                    before = self._consensus(store.latest(name, round=shown[-2]), shown[-2])
-                    change = compare_rounds(before, room, rounds=(shown[-2], current))
+                still_open = later_round_words(current, number, bool(state.open), counts, progress)
+                if earlier:
+                    open_now = current == number and bool(state.open)
+                    words, compare = still_open_words(
+                        current, earlier[-1], counts, progress if open_now else None
+                    )
+                    still_open = words or still_open
+                    if compare:
+                        before = self._consensus(earlier[-1])
+                        change = compare_rounds(before, room, rounds=(earlier[-1], current))
             except StoreError as error:
                 self.status.value = error_html(error, "store")
                 return self.room
@@ -412,35 +448,100 @@ class FacilitatorApp(WidgetView):
                 self.status.value = _html.message(escape(str(error)), kind="error")
                 return self.room
             self.room, self.change, self.shown_round = room, change, current
-            count = len(room.tables)
-            note = (
-                f" Nobody has submitted in round {int(state.number)} yet, so this shows round "
-                f"{current}."
-                if current != int(state.number)
-                else ""
-            )
+            self._still_open_words = still_open
+            names = self._names([*progress.listed, *progress.submitted])
             self.status.value = _html.message(
-                f"Round {current}: <b>{count}</b> table{'s' if count != 1 else ''} "
-                f"{'have' if count != 1 else 'has'} submitted ({len(everything)} "
-                f"submission{'s' if len(everything) != 1 else ''} in the record, including "
-                f"replaced ones). Updated at {when}.{note}"
+                f"{progress_words(progress, names, is_open=state.open)} "
+                f"Updated at {when}.{shown_note(current, number, default, counts)}"
             )
+            note = recorded_note(record, room)
+            self.record_note.value = _html.message(escape(note)) if note else ""
             self._draw()
             return room
 
-    def _consensus(self, latest: pd.DataFrame, round_number: int):
-        """Return room_consensus of one round's latest submissions.
+    def _show_nothing(self, when: str) -> None:
+        """Clear the room's result: no table has submitted in any round yet."""
+        self.room, self.change, self.shown_round = None, None, None
+        self.status.value = _html.message(f"No table has submitted yet (checked at {when}).")
+        for html in (
+            self.record_note,
+            self.agreement,
+            self.shortlist,
+            self.by_group,
+            self.round_change,
+            self.rankings,
+            self.disagreements,
+            self.weights,
+            self.dot_vote,
+        ):
+            html.value = ""
+        return None
 
-        Each table's group is the one it submitted with ("Who is at your table", which
-        starts at the group the facilitator gave the table).
+    def _draw_round_choice(self, counts, number: int, is_open: bool, shown) -> None:
+        options = [
+            (f"Round {r} (open)" if r == number and is_open else f"Round {r}", r) for r in counts
+        ]
+        self._quiet = True
+        try:
+            if [tuple(option) for option in self.round_choice.options] != options:
+                self.round_choice.options = options
+            self.round_choice.value = shown
+        finally:
+            self._quiet = False
+
+    def _choose_round(self, change) -> None:
+        """Show the round the facilitator chose (and keep it until a round opens or closes)."""
+        if self._quiet or change["new"] is None:
+            return
+        self._picked = int(change["new"])
+        self._synced = None  # a closed round chosen opens on the settings it closed with
+        self.refresh(force=True)
+
+    def _setting_changed(self, change) -> None:
+        """Redraw with the combination or list length the facilitator chose."""
+        if not self._syncing:
+            self.refresh(force=True)
+
+    def _set_controls(self, settings: tuple[str, int] | None) -> None:
+        """Set the combination and list length (no redraw: the caller draws)."""
+        if settings is None:
+            return
+        aggregation, size = settings
+        self._syncing = True
+        try:
+            self.aggregation.value = aggregation
+            self.shortlist_size.value = max(1, min(int(size), self.shortlist_size.max))
+        finally:
+            self._syncing = False
+
+    def _apply_record(self, shown: int, record) -> None:
+        """Show a closed round with the settings it was closed with, once when it is shown.
+
+        Set again only when another round is shown, so the facilitator can still try
+        other settings (the record note then says how the screen differs).
         """
-        return room_consensus(
-            latest,
-            model=self.model,
-            size=int(self.shortlist_size.value),
+        if record is None or shown == self._synced:
+            return
+        self._synced = shown
+        self._set_controls(recorded_settings(record))
+
+    def _open_on_last_record(self) -> None:
+        """Open on the settings the last round closed with (after a reload, as before)."""
+        try:
+            results = self.workshop.store.room_results(self.workshop.name)
+        except (StoreError, ValueError):
+            return
+        if results:
+            self._synced = int(results[-1]["round"])
+            self._set_controls(recorded_settings(results[-1]))
+
+    def _consensus(self, round_number: int):
+        """Return the room's consensus of a round, with the controls' settings."""
+        return room_for_round(
+            self.workshop,
+            round_number,
             aggregation=self.aggregation.value,
-            per_cohort=self.workshop.per_cohort,
-            dot_votes=self.workshop.store.dot_votes(self.workshop.name, round=round_number),
+            size=int(self.shortlist_size.value),
             baseline_draws=self.baseline_draws,
         )
 
@@ -461,7 +562,9 @@ class FacilitatorApp(WidgetView):
                 f"<b>Round {number} is closed</b>: tables cannot submit. The room's result "
                 "is below; open the next round when the room has talked it over."
             )
-            self.close_round_button.description = f"Round {number} is closed"
+            if self._recorded(number):
+                words += " The room's result as it stood at closing is in the decision log."
+            self.close_round_button.description = "Round closed"
             self.close_round_button.disabled = True
             self.open_round_button.description = f"Open round {number + 1}"
             self.open_round_button.disabled = False
@@ -469,28 +572,57 @@ class FacilitatorApp(WidgetView):
             control.tooltip = control.description
         self.round_status.value = round_status_html(number, state.open, words)
 
+    def _recorded(self, number: int) -> bool:
+        try:
+            return self.workshop.store.room_result(self.workshop.name, number) is not None
+        except (StoreError, ValueError):
+            return False
+
     def open_round(self) -> int | None:
-        """Open the next round (what "Open round N" does); returns its number."""
-        return self._round_action("open_round", "Round {number} is open.")
+        """Open the next round (what "Open round N" does); returns its number.
+
+        Opening a round closes the open one, if any table submitted in it: it is first
+        closed with its result recorded, as by :meth:`close_round`, and only then is the
+        next round opened, so that no table's screen sees the next round before the
+        record.
+        """
+        return self._round_action("open_round")
 
     def close_round(self) -> int | None:
-        """Close the current round (what "Close round N" does); returns its number."""
-        return self._round_action(
-            "close_round", "Round {number} is closed: the room's result is below."
-        )
+        """Close the current round (what "Close round N" does); returns its number.
 
-    def _round_action(self, method: str, words: str) -> int | None:
-        try:
-            number = int(getattr(self.workshop.store, method)(self.workshop.name))
-        except (StoreError, ValueError) as error:
-            self.round_message.value = error_html(error, "round")
-            return None
-        self.round_message.value = ""
-        self.refresh(force=True)
-        self.round_message.value = _html.message(escape(words.format(number=number)))
-        return number
+        The room's result with the screen's settings (the shortlist, the agreement score
+        and the settings) is worked out from the store and recorded in the same write
+        that closes the round (``SubmissionStore.room_result``).
+        """
+        return self._round_action("close_round")
 
-    def _draw_tables(self, tables: pd.DataFrame) -> None:
+    def _round_action(self, method: str) -> int | None:
+        store, name = self.workshop.store, self.workshop.name
+        with self._lock:  # the settings read below cannot change meanwhile
+            result = closing_result(
+                self.workshop,
+                aggregation=self.aggregation.value,
+                size=int(self.shortlist_size.value),
+                baseline_draws=self.baseline_draws,
+                settings=self._settings(),
+            )
+            try:
+                before = store.current_round(name)
+                if method == "open_round" and before.open:
+                    if int(before.number) in store.submitted_rounds(name):
+                        store.close_round(name, result=result)  # close and record first
+                number = int(getattr(store, method)(name, result=result))
+            except (StoreError, ValueError) as error:
+                self.round_message.value = error_html(error, "round")
+                return None
+            # The round banner says what happened: no second message.
+            self.round_message.value = ""
+            self._picked = None  # show the default round again: the one just closed
+            self.refresh(force=True)
+            return number
+
+    def _draw_tables(self, tables: pd.DataFrame, progress, *, is_open: bool) -> None:
         if tables.empty:
             self.tables_html.value = _html.paragraph(
                 "No list of tables yet: participants may use any table name. Add tables "
@@ -498,14 +630,23 @@ class FacilitatorApp(WidgetView):
             )
             active: list[str] = []
         else:
+            times = {table.casefold(): at for table, at in progress.submitted.items()}
+
+            def in_round(table: str, status: str) -> str:
+                if status != "active":
+                    return status
+                at = times.get(table.casefold())
+                return f"submitted at {at}" if at else ("not yet" if is_open else "did not submit")
+
             rows = [
-                [escape(str(table)), escape(str(group)), escape(str(status))]
+                [escape(str(table)), escape(str(group)), escape(in_round(str(table), str(status)))]
                 for table, group, status in zip(
                     tables["table"], tables["group"], tables["status"], strict=True
                 )
             ]
             attributes = [
-                f'data-table="{escape(str(table))}" data-status="{escape(str(status))}"'
+                f'data-table="{escape(str(table))}" data-status="{escape(str(status))}" '
+                f'data-submitted="{str(str(table).casefold() in times).lower()}"'
                 for table, status in zip(tables["table"], tables["status"], strict=True)
             ]
             active = [
@@ -514,7 +655,7 @@ class FacilitatorApp(WidgetView):
                 if str(status) == "active"
             ]
             self.tables_html.value = _html.simple_table(
-                ["Table", "Group", "Status"],
+                ["Table", "Group", f"In round {progress.round}"],
                 rows,
                 row_attributes=attributes,
                 table_class="pophealth-tables",
@@ -577,78 +718,30 @@ class FacilitatorApp(WidgetView):
             f"Merged {source} into {into}.",
         )
 
-    def _draw_problems(self) -> None:
-        try:
-            lines = list(self.workshop.store.problems(limit=8))
-        except Exception as error:  # the problems log must never stop the view
-            lines = [f"The problems log could not be read: {error}"]
-        if not lines:
-            self.problems.value = _html.paragraph(
-                "No problems so far: every submission has been saved."
-            )
-            return
-        items = "".join(f"<li>{escape(line)}</li>" for line in reversed(lines))
-        self.problems.value = (
-            _html.paragraph("Newest first. Whoever met each of these was shown it in plain words.")
-            + f'<ul style="{_html.FONT};font-size:14px">{items}</ul>'
-        )
-
-    def _draw_downloads(self) -> None:
-        workshop, store = self.workshop, self.workshop.store
-        labels, criteria_labels = self._log_labels()
-        try:
-            table = store.decision_log_csv(
-                workshop.name, labels=labels, criteria_labels=criteria_labels
-            )
-            document = store.decision_log_json(workshop.name, settings=self._settings())
-        except StoreError as error:
-            self.downloads.value = error_html(error, "store")
-            return
-        stamp = datetime.now().strftime("%Y%m%d-%H%M")
-        slug = re.sub(r"[^a-z0-9]+", "-", workshop.name.lower()).strip("-") or "workshop"
-        links = (
-            f'<a class="pophealth-download" data-kind="csv" '
-            f'download="decision-log-{slug}-{stamp}.csv" '
-            f'href="{data_uri(table, "text/csv")}">Download the decision log '
-            "(spreadsheet, CSV)</a>"
-            f'<a class="pophealth-download" data-kind="json" '
-            f'download="decision-log-{slug}-{stamp}.json" '
-            f'href="{data_uri(document, "application/json")}">Download the log for the '
-            "board report (JSON)</a>"
-        )
-        self.downloads.value = (
-            _html.paragraph(
-                "Every submission in every round, with plain headings and whole-number "
-                "weights; the board report reads either file."
-            )
-            + f'<div class="ph-download">{links}</div>'
-        )
-
-    def _log_labels(self) -> tuple[dict[str, str], dict[str, str]]:
-        """Return the decision log's labels: each candidate's, and each criterion's phrase."""
-        labels = dict(zip(self.model.candidates, self.model.labels, strict=True))
-        criteria_labels = {
-            criterion.name: _html.plain_phrase(criterion.name, criterion.phrase)
-            for criterion in self.model.criteria
-        }
-        return labels, criteria_labels
-
-    def _settings(self) -> dict:
-        workshop = self.workshop
-        return {
-            "method": workshop.method,
-            "shortlist_size": int(self.shortlist_size.value),
-            "per_cohort": workshop.per_cohort,
-            "aggregation": self.aggregation.value,
-        }
-
     # -- drawing -----------------------------------------------------------------------
 
     def _names(self, tables) -> dict[str, str]:
-        """Table names as shown: the real ones, or "Table A", "Table B"... when hidden."""
+        """Table names as shown: the real ones, or "Table Q", "Table C"... when hidden.
+
+        A hidden table's letter is the one the store gave it once, at random, so that it
+        stays the same in every round and gives nothing away.
+        """
         if not self.hide_names.value:
             return {table: table for table in tables}
-        return {table: f"Table {letters(i)}" for i, table in enumerate(tables)}
+        return {table: f"Table {code}" for table, code in self._codes(tables).items()}
+
+    def _codes(self, tables) -> dict[str, str]:
+        """Each table's column code, the same in every round ("T7"; its letter when hidden)."""
+        hidden = bool(self.hide_names.value)
+        spare = table_codes(tables)  # a table the store has not marked (none, normally)
+        codes = {}
+        for table in tables:
+            mark = self._marks.get(str(table).casefold())
+            if mark is None:
+                codes[table] = "?" if hidden else spare[table]
+            else:
+                codes[table] = mark.letter if hidden else mark.code
+        return codes
 
     def _toggle_names(self, change) -> None:
         """Hide or show table names (and the table list and problems log, which name them)."""
@@ -666,9 +759,8 @@ class FacilitatorApp(WidgetView):
         self._redraw()
 
     def _redraw(self) -> None:
-        with self._lock:
-            if self.room is not None:
-                self._draw()
+        # Redraw everything: the status line names the tables still to submit too.
+        self.refresh(force=True)
 
     def _draw(self) -> None:
         room = self.room
@@ -676,68 +768,23 @@ class FacilitatorApp(WidgetView):
         names = self._names(tables)
         groups = dict(room.groups)
         self.agreement.value = agreement_html(room)
-        self.shortlist.value = shortlist_html(room)
+        self.shortlist.value = shortlist_html(room, self.workshop.shortlist_size)
         self.by_group.value = groups_html(room)
-        self.round_change.value = change_html(self.change, names)
+        codes = self._codes(tables)
+        self.round_change.value = change_html(self.change, names, self._still_open_words)
         self.rankings.value = rankings_html(
-            room, tables, names, groups, dots=bool(self.workshop.dots)
+            room,
+            tables,
+            names,
+            groups,
+            dots=bool(self.workshop.dots),
+            codes=codes,
+            table_size=self.workshop.shortlist_size,
         )
         self.disagreements.value = disagreements_html(room, len(tables))
-        self.weights.value = weights_html(room, tables, names)
+        self.weights.value = weights_html(room, tables, names, codes)
         if self.workshop.dots:
             self.dot_vote.value = dots_html(room)
-
-    def export(self, folder: str | Path | None = None) -> dict[str, Path]:
-        """Write the decision log (CSV and JSON) and the room's rankings (CSV) to a folder.
-
-        For an analyst's notebook; in the room, the download links do the same in the
-        facilitator's browser.
-
-        Parameters
-        ----------
-        folder : str or Path, optional
-            Where to write; the store's folder by default. File names carry the time, so
-            an earlier export is never overwritten.
-
-        Returns
-        -------
-        dict of str to pathlib.Path
-            The files written, by kind ("log_csv", "log_json", "room_rankings").
-        """
-        workshop = self.workshop
-        target = Path(folder) if folder is not None else workshop.store_path.parent
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        paths = {
-            "log_csv": target / f"decision-log-{stamp}.csv",
-            "log_json": target / f"decision-log-{stamp}.json",
-        }
-        labels, criteria_labels = self._log_labels()
-        try:
-            target.mkdir(parents=True, exist_ok=True)
-            paths["log_csv"].write_text(
-                workshop.store.decision_log_csv(
-                    workshop.name, labels=labels, criteria_labels=criteria_labels
-                ),
-                encoding="utf-8",
-            )
-            paths["log_json"].write_text(
-                workshop.store.decision_log_json(workshop.name, settings=self._settings()),
-                encoding="utf-8",
-            )
-            if self.room is not None:
-                paths["room_rankings"] = target / f"room-rankings-{stamp}.csv"
-                self.room.rankings.join(
-                    self.room.table_ranks.add_prefix("rank at "), on="candidate"
-                ).to_csv(paths["room_rankings"], index=False)
-        except (OSError, StoreError) as error:
-            self.exported.value = _html.message(
-                f"The files could not be written: {escape(plain(error))}", kind="error"
-            )
-            return {}
-        self.exported.value = _html.message(
-            f"Saved {len(paths)} files for the board report.", kind="success"
-        )
-        return paths
 
 
 __all__ = ["FacilitatorApp"]

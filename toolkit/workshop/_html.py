@@ -16,21 +16,14 @@ criteria (:data:`PLAIN_CRITERIA`) and a glossary of the technical words that mus
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from html import escape
 from urllib.parse import quote
 
 import numpy as np
 
 from toolkit._words import capitalised
-from toolkit.prioritise.theme_measures import (
-    format_estimate,
-    format_money,
-    is_one,
-    lower_first,
-)
 from toolkit.style import (
     NHS_AQUA_GREEN,
     NHS_BLACK,
@@ -47,6 +40,8 @@ from toolkit.style import (
     NHS_WARM_YELLOW,
     NHS_WHITE,
 )
+from toolkit.workshop._table_facts import close_call_words, points
+from toolkit.workshop._table_facts import facts_line as facts_line  # its home before the split
 
 #: Colours of the criteria in the stacked bars, alternating dark and light.
 CRITERION_COLOURS: tuple[str, ...] = (
@@ -122,6 +117,18 @@ STYLESHEET = (
     # Voila's theme gives HTML widgets a 28 px line height (one widget row); text needs less.
     ".ph-view .widget-html-content {line-height:1.4;}"
     ".ph-view .widget-html {height:auto;}"
+    # A text block is a flex item that grew to its widest line (a table, a long word) and
+    # ran past its column, where the page cut it off: it keeps to its column, wraps long
+    # words, and a wide table scrolls sideways inside it (``scrolling``).
+    ".ph-view .widget-html, .ph-view .widget-html-content {min-width:0;max-width:100%;}"
+    ".ph-view .widget-html-content {overflow-wrap:break-word;}"
+    ".ph-scroll {overflow-x:auto;max-width:100%;}"
+    # A phone: smaller share bars and cells, so most tables fit without scrolling.
+    "@media (max-width:480px) {"
+    ".ph-share-bar {width:44px !important;}"
+    ".ph-view table td, .ph-view table th {padding:4px 5px !important;}"
+    ".ph-table td:last-child {width:28% !important;}"
+    "}"
     ".ph-wrap {display:flex;flex-flow:row wrap;gap:8px 24px;align-items:flex-start;}"
     ".ph-sliders {flex:1 1 380px;min-width:0;max-width:640px;}"
     ".ph-side {flex:1 1 320px;min-width:0;max-width:560px;}"
@@ -129,6 +136,8 @@ STYLESHEET = (
     ".ph-slider-row .widget-slider, .ph-slider-row .jupyter-widget-slider "
     "{width:100%;max-width:520px;min-width:240px;}"
     ".ph-slider-row .widget-slider .slider-container {min-width:200px;}"
+    ".ph-slider-line {display:flex;align-items:center;gap:6px;min-width:0;}"
+    f".ph-value {{{FONT};font-size:15px;font-weight:bold;display:block;text-align:right;}}"
     f".ph-criterion {{{FONT};line-height:1.3;font-size:15px;}}"
     f".ph-desc {{color:{NHS_DARK_GREY};font-size:13px;display:block;}}"
     f".ph-was {{color:{NHS_DARK_BLUE};font-size:13px;display:block;font-weight:bold;}}"
@@ -285,6 +294,12 @@ GLOSSARY: dict[str, str] = {
     "rehabilitation": "exercise, advice and support to help people recover.",
     "serious mental illness": "conditions such as schizophrenia or bipolar disorder.",
     "heart failure": "when the heart does not pump blood round the body as well as it should.",
+    "circulatory disease": "illness of the heart and blood vessels, such as heart attacks "
+    "and strokes.",
+    "dementia": "an illness of the brain that makes remembering, thinking and everyday tasks "
+    "harder over time.",
+    "palliative care": "care that eases pain and distress for people who are dying or have an "
+    "illness that cannot be cured.",
     "tobacco dependence": "being addicted to smoking.",
     "Kendall's W": "a number from 0 to 1 that measures how alike the tables' rankings are "
     "(1: every table ranks the priorities the same).",
@@ -353,6 +368,16 @@ def label_class(phrase: str) -> str:
     return "pophealth-label-" + quote(phrase.replace(" ", "_"), safe="")
 
 
+def readout_html(value: float) -> str:
+    """Return the number shown beside a slider: text, not a control.
+
+    ipywidgets' own readout is a box that takes the keyboard's focus with no name (two tab
+    stops a slider, the second read as just "5"); the slider's handle already tells a
+    screen reader its value (``aria-valuenow``), so this number is hidden from it.
+    """
+    return f'<span class="ph-value" aria-hidden="true">{float(value):.0f}</span>'
+
+
 def criterion_label(phrase: str, description: str, colour: str | None, *, before: str = "") -> str:
     """Return the text above a slider: the criterion's phrase, colour and meaning.
 
@@ -370,69 +395,12 @@ def criterion_label(phrase: str, description: str, colour: str | None, *, before
 def legend(phrases: Sequence[str]) -> str:
     """Return the legend of the stacked bars."""
     items = "".join(
-        f'<span style="margin-right:14px;white-space:nowrap">{swatch(colour_of(i))}'
+        f'<span style="margin-right:14px;display:inline-block;max-width:100%">'
+        f"{swatch(colour_of(i))}"
         f"{escape(capitalised(phrase))}</span>"
         for i, phrase in enumerate(phrases)
     )
     return f'<div style="{FONT};font-size:13px;margin:4px 0 8px 0">{items}</div>'
-
-
-def _finite(value: object) -> float | None:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _rounded(value: float) -> str:
-    """Return a count at two significant figures, with "about" when that rounded it.
-
-    "1,200" for 1,200, "about 1,200" for 1,170 (the report shows 1,170), "under 1" below 1.
-    """
-    shown = format_estimate(value)
-    return f"about {shown}" if shown[:1].isdigit() and shown != f"{value:,.0f}" else shown
-
-
-def facts_line(row: Mapping[str, object]) -> str:
-    """Return a short line of facts about a candidate, in words a resident reads (plain text).
-
-    Built from ``persons``, ``events_a_year`` (with ``outcome_label`` when present),
-    ``cost_a_year`` and ``deprivation_ratio`` when the candidates table has them; else
-    its ``facts`` sentence; else an empty string. Counts are rounded to two significant
-    figures and money as a board reads it ("£13.7m").
-
-    Parameters
-    ----------
-    row : mapping of str to object
-        One candidate's row of the candidates table.
-
-    Returns
-    -------
-    str
-    """
-    parts = []
-    persons = _finite(row.get("persons"))
-    if persons is not None:
-        counted = _rounded(persons)
-        parts.append(f"{counted} {'person' if is_one(counted) else 'people'}")
-    events = _finite(row.get("events_a_year"))
-    if events is not None:
-        what = row.get("outcome_label")
-        what = lower_first(str(what)) if isinstance(what, str) and what.strip() else "events"
-        # "410 people who smoke", but "1,000 emergency admissions a year".
-        when = "" if what.startswith("people ") else " a year"
-        parts.append(f"{_rounded(events)} {what}{when}")
-    cost = _finite(row.get("cost_a_year"))
-    if cost is not None:
-        parts.append(f"care costs {format_money(cost)} a year")
-    ratio = _finite(row.get("deprivation_ratio"))
-    if ratio is not None:
-        parts.append(f"{ratio:.1f} times as common in the poorest areas as in the best-off")
-    if parts:
-        return "; ".join(parts)
-    facts = row.get("facts")
-    return str(facts).strip() if isinstance(facts, str) else ""
 
 
 def glossary(texts: Iterable[str], *, always: Sequence[str] = ()) -> list[tuple[str, str]]:
@@ -599,6 +567,10 @@ def ranking_table(
     order = np.argsort(ranks, kind="stable")
     count = len(CRITERION_COLOURS)
     last = max((i for i, index in enumerate(order) if positions[index] > 0), default=-1)
+    close = close_call_words(
+        labels=labels, scores=scores, ranks=ranks, positions=positions, related_to=related_to
+    )
+    cut = f"Your top {size} ends here" + (f". {close}" if close else "")
     rows = []
     for row, index in enumerate(order):
         rank = int(ranks[index])
@@ -624,19 +596,25 @@ def ranking_table(
             f'<tr data-candidate="{escape(ids[index])}" data-rank="{rank}" '
             f'data-position="{place}"{row_class}><td class="ph-num">{rank}</td>'
             f"<td>{escape(labels[index])}{marker}</td>"
-            f'<td class="ph-num">{scores[index] * 100:.0f}</td>'
+            f'<td class="ph-num">{points(float(scores[index]))}</td>'
             f'<td style="width:34%"><div class="ph-bar">{segments}</div></td></tr>'
         )
         if row == last and row + 1 < len(order):
-            rows.append(f'<tr class="ph-cut"><td colspan="4">Your top {size} ends here</td></tr>')
+            rows.append(
+                f'<tr class="ph-cut" data-close="{"true" if close else "false"}">'
+                f'<td colspan="4">{escape(cut)}</td></tr>'
+            )
     return (
         f'<div class="pophealth-ranking ph-root" data-version="{version}" data-size="{size}">'
         f'<div class="ph-title">{escape(title)}</div>'
         f"{legend(phrases)}"
-        '<table class="ph-table"><thead><tr>'
-        '<th class="ph-num">Place</th><th>Priority</th>'
-        '<th class="ph-num">Score out of 100</th><th>What the score is made of</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
+        + scrolling(
+            '<table class="ph-table"><thead><tr>'
+            '<th class="ph-num">Place</th><th>Priority</th>'
+            '<th class="ph-num">Score out of 100</th><th>What the score is made of</th></tr>'
+            f"</thead><tbody>{''.join(rows)}</tbody></table>"
+        )
+        + "</div>"
     )
 
 
@@ -673,6 +651,25 @@ def heading(text: str, *, level: int = 2) -> str:
     return (
         f'<h{level} style="{FONT};color:{NHS_DARK_BLUE};font-size:{size}px;font-weight:bold;'
         f'margin:14px 0 4px 0;line-height:1.25">{escape(text)}</h{level}>'
+    )
+
+
+def note(text: str) -> str:
+    """Return a short note in small grey type (plain text, escaped)."""
+    return f'<p class="ph-note" style="{FONT};font-size:13px;margin:2px 0 6px 0">{escape(text)}</p>'
+
+
+def scrolling(html: str) -> str:
+    """Wrap a wide table so that, on a narrow screen, it scrolls sideways inside its block.
+
+    Nothing is cut off: the page around it stays the screen's width (a phone at 390 px),
+    and the table can be moved sideways with a finger or the keyboard (the block takes
+    the focus and says what it holds).
+    """
+    return (
+        '<div class="ph-scroll" role="region" aria-label="Table: scroll sideways to see all" '
+        'tabindex="0" style="overflow-x:auto;max-width:100%">'
+        f"{html}</div>"
     )
 
 

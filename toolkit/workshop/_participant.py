@@ -12,7 +12,6 @@ slider path); the page's words and layout are in ``_participant_page``.
 from __future__ import annotations
 
 import threading
-from datetime import datetime
 from html import escape
 
 import ipywidgets as widgets
@@ -26,6 +25,7 @@ from toolkit._words import capitalised
 from toolkit.prioritise.scoring import rank_scores
 from toolkit.workshop import _html
 from toolkit.workshop._participant_page import ParticipantPage
+from toolkit.workshop._participant_submit import SubmitPart
 from toolkit.workshop._view_parts import (
     WIDE,
     WidgetView,
@@ -44,7 +44,7 @@ from toolkit.workshop.config import (
     Workshop,
     mark_kernel_ready,
 )
-from toolkit.workshop.store import StoreError, SubmissionRefused
+from toolkit.workshop.store import StoreError
 
 #: Table names offered when neither the store nor the configuration lists the tables.
 TABLE_NAMES = tuple(f"Table {number}" for number in range(1, 13))
@@ -58,6 +58,12 @@ LINK_ATTEMPTS = 6
 SUBMIT_PAUSE = 3.0
 
 _NOT_SPENT = "(dot not spent)"
+
+#: Under the table picker of the participants' shared link.
+LINK_HINT = (
+    "If this page is reloaded, choose your table again; your table's own link (ask the "
+    "facilitator) keeps your table and sliders after a reload."
+)
 
 
 def _active_tables(workshop: Workshop) -> list[tuple[str, str]]:
@@ -75,7 +81,7 @@ def _active_tables(workshop: Workshop) -> list[tuple[str, str]]:
     return [(name, STAKEHOLDER_ROLES[0]) for name in TABLE_NAMES]
 
 
-class ParticipantApp(ParticipantPage, WidgetView):
+class ParticipantApp(ParticipantPage, SubmitPart, WidgetView):
     """The participant view: the table's sliders, its top 5 and a submit button.
 
     Parameters
@@ -151,9 +157,6 @@ class ParticipantApp(ParticipantPage, WidgetView):
         ]
         rows = model.table.iloc[model.order].to_dict("records")
         self._facts = [_html.facts_line(row) for row in rows]
-        self._long_facts = [
-            str(row["facts"]).strip() if isinstance(row.get("facts"), str) else "" for row in rows
-        ]
         self._version = 0
         self._scores = np.zeros(len(model))
         self._ranks = np.arange(1, len(model) + 1)
@@ -167,6 +170,7 @@ class ParticipantApp(ParticipantPage, WidgetView):
         self._linked: str | None = None
         self._groups: dict[str, str] = {}
         self._round = None
+        self._previous_drawn: tuple[int, bool] | None = None
         self._restoring = False
         self._cooling = False
         self._lock = threading.RLock()
@@ -190,6 +194,10 @@ class ParticipantApp(ParticipantPage, WidgetView):
             layout=widgets.Layout(width="300px", max_width="100%"),
         )
         self.table_picker.add_class("pophealth-table-picker")
+        # The participants' shared link forgets the table on a reload; a table's own link
+        # does not (a page opened from one hides this line).
+        self.link_hint = self._text(_html.note(LINK_HINT))
+        self.link_hint.add_class("pophealth-link-hint")
         self.role = group_picker("Who is at your table", "340px", "pophealth-role", self._wide)
         self.previous_round = self._text()
         self.previous_round.add_class("pophealth-previous-round")
@@ -197,7 +205,12 @@ class ParticipantApp(ParticipantPage, WidgetView):
         self.sliders: dict[str, widgets.IntSlider] = {}
         self._labels: list[widgets.HTML] = []
         slider_rows: list[widgets.Widget] = []
-        slider_layout = widgets.Layout(width="100%")  # shared by the sliders and their rows
+        # Shared by the sliders, and by the rows that hold them with their readouts.
+        slider_layout = widgets.Layout(width="100%", flex="1 1 0%", min_width="0")
+        row_layout = widgets.Layout(width="100%")
+        line_layout = widgets.Layout(width="100%", align_items="center", overflow="visible")
+        readout_layout = widgets.Layout(width="2.5em", flex="0 0 auto")
+        self._readouts: list[widgets.HTML] = []
         slider_style = SliderStyle()
         for i, criterion in enumerate(model.criteria):
             phrase = self._phrases[i]
@@ -208,7 +221,7 @@ class ParticipantApp(ParticipantPage, WidgetView):
                 step=1,
                 continuous_update=False,
                 description="",
-                readout=True,
+                readout=False,  # its number box took focus with no name: see readout_html
                 layout=slider_layout,
                 style=slider_style,
             )
@@ -225,7 +238,14 @@ class ParticipantApp(ParticipantPage, WidgetView):
                 )
             )
             self._labels.append(text)
-            row = widgets.VBox([text, slider], layout=slider_layout)
+            readout = widgets.HTML(
+                _html.readout_html(slider.value), layout=readout_layout, style=self._text_style
+            )
+            readout.add_class("ph-readout")
+            self._readouts.append(readout)
+            line = widgets.HBox([slider, readout], layout=line_layout)
+            line.add_class("ph-slider-line")
+            row = widgets.VBox([text, line], layout=row_layout)
             row.add_class("ph-slider-row")
             slider_rows.append(row)
 
@@ -392,6 +412,7 @@ class ParticipantApp(ParticipantPage, WidgetView):
         if draft:
             self.set_weights(draft)
         self._show_previous_round()
+        self._show_submitted()
 
     def _is_own(self, table: str) -> bool:
         return table.casefold() in self._own_tables
@@ -434,6 +455,7 @@ class ParticipantApp(ParticipantPage, WidgetView):
         else:
             self.table_picker.value = table
         self.table_picker.disabled = True  # this page is this table's
+        self.link_hint.value = ""
         self.notice.value = ""
         return True
 
@@ -497,6 +519,8 @@ class ParticipantApp(ParticipantPage, WidgetView):
         number_changed = self._round is None or state.number != self._round.number
         self._round = state
         if not changed:
+            if self._previous_round_recorded():
+                self._show_previous_round()  # the room's result as recorded at closing
             return
         number = int(state.number)
         if state.open:
@@ -514,6 +538,12 @@ class ParticipantApp(ParticipantPage, WidgetView):
             self.submit_button.disabled = not state.open
         if number_changed:
             self._show_previous_round()
+        if self._table is not None and (
+            number_changed or "data-error" not in self.confirmation.value
+        ):
+            # "saved for round 1" or "you can submit again" no longer says where the table
+            # is; a refusal ("the facilitator has closed round 1") stays until a new round
+            self._show_submitted()
 
     def start_watching(self) -> None:
         """Poll the round's status and the table list every ``round_seconds`` (a thread)."""
@@ -537,6 +567,7 @@ class ParticipantApp(ParticipantPage, WidgetView):
     def _slider_handler(self, column: int):
         def handle(change) -> None:
             self._positions[column] = float(change["new"])
+            self._readouts[column].value = _html.readout_html(change["new"])
             if self._restoring:
                 return
             self._render()
@@ -653,98 +684,5 @@ class ParticipantApp(ParticipantPage, WidgetView):
                 counts[picker.value] = counts.get(picker.value, 0) + 1
         return counts
 
-    # -- submitting --------------------------------------------------------------------
 
-    def _refuse(self, text: str, error: str) -> None:
-        self.confirmation.value = _html.message(text, kind="error", error=error)
-
-    def submit(self) -> int | None:
-        """Submit the table's weights, top list and dots; what the submit button does.
-
-        Returns
-        -------
-        int or None
-            The submission id, or None when something stopped it: the confirmation then
-            says what, in words the table can act on (``data-error`` says which kind).
-        """
-        table = self._table
-        if not table:
-            self._refuse(
-                "Please choose your table from the list at the top before submitting.",
-                "no-table",
-            )
-            return None
-        if not (self._positions > 0).any():
-            self._refuse(
-                "Please give at least one criterion some weight before submitting.", "no-weight"
-            )
-            return None
-        workshop = self.workshop
-        store = workshop.store
-        self.submit_button.disabled = True
-        self._cooling = True
-        try:
-            earlier = store.latest(workshop.name)
-            same = rows_of_table(earlier, table)
-        except StoreError:  # only for the "replaces" note; the submission says what failed
-            same = pd.DataFrame()
-        try:
-            submission = store.submit(
-                workshop.name,
-                table,
-                str(self.role.value),
-                self.weights(),
-                self.shortlist(),
-                dots=self.dots(),
-            )
-        except SubmissionRefused as error:
-            self._refuse(escape(plain(error)), "refused")
-            return None
-        except StoreError as error:
-            self._refuse(escape(plain(error)), "store")
-            return None
-        except (TypeError, ValueError, OSError) as error:
-            self._refuse(
-                f"Your submission was not saved: {escape(str(error))} Your sliders are "
-                "unchanged; please tell the facilitator.",
-                "invalid",
-            )
-            return None
-        finally:
-            self._enable_later()
-        if not self._is_own(table):
-            same = same.iloc[0:0]  # another page's submissions are not this page's to mention
-        self._own_tables.add(table.casefold())  # this page's weights from now on
-        when = datetime.now().strftime("%H:%M")
-        number = int(self._round.number) if self._round is not None else 1
-        text = (
-            f"<b>Thank you, {escape(table)}.</b> Your table's weights and top {self.size} were "
-            f"saved at {when} for round {number} (submission {submission})."
-        )
-        if len(same):
-            text += (
-                f" This replaces your table's earlier submission (number "
-                f"{int(same['submission_id'].iloc[-1])}); both are kept in the record."
-            )
-        self.confirmation.value = (
-            f'<div data-submission="{submission}" data-round="{number}">'
-            f"{_html.message(text, kind='success')}</div>"
-        )
-        return submission
-
-    def _enable_later(self) -> None:
-        """Enable the submit button again after ``submit_pause`` seconds (if the round is open)."""
-
-        def enable() -> None:
-            self._cooling = False
-            self.submit_button.disabled = not (self._round is None or self._round.open)
-
-        if self.submit_pause <= 0:
-            enable()
-            return
-        timer = threading.Timer(self.submit_pause, enable)
-        timer.daemon = True
-        timer.start()
-
-
-__all__ = ["CHOOSE_TABLE", "SUBMIT_PAUSE", "TABLE_NAMES", "ParticipantApp"]
+__all__ = ["CHOOSE_TABLE", "LINK_HINT", "SUBMIT_PAUSE", "TABLE_NAMES", "ParticipantApp"]

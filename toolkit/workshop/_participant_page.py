@@ -20,9 +20,105 @@ from toolkit._words import capitalised
 from toolkit.prioritise.consensus import aggregate_weights, room_consensus
 from toolkit.prioritise.scoring import rank_scores, select_shortlist
 from toolkit.workshop import _html
+from toolkit.workshop._table_facts import close_call_words
 from toolkit.workshop._view_parts import error_html, rows_of_table, share_bar
 from toolkit.workshop.config import SLIDER_MAX
 from toolkit.workshop.store import StoreError
+
+#: How the room's weights were combined, in words for a table, said once above the room's
+#: shares ("beside them is the room's choice (the average of every table's share)"), by the
+#: aggregation's name.
+COMBINED_WORDS: dict[str, str] = {
+    "arithmetic_mean": "the average of every table's share",
+    "geometric_mean": "the geometric mean of every table's share: an average in which a "
+    "share any table set low counts for more",
+    "median": "the middle value of every table's share",
+}
+
+#: The room's share of one criterion in the hint beside its slider, by the aggregation's
+#: name: short, as the explanation is given once above (:data:`COMBINED_WORDS`).
+SHARE_WORDS: dict[str, str] = {
+    "arithmetic_mean": "the room's average gave it {share}",
+    "geometric_mean": "the room's combined share was {share}",
+    "median": "the room's middle value gave it {share}",
+}
+
+
+def room_list_html(
+    recorded: list[dict] | None,
+    shown: list[str],
+    labels: dict[str, str],
+    *,
+    before: int,
+    own_size: int,
+    room_size: int | None,
+) -> str:
+    """Return the room's list in a round as the table reads it (empty when there is none).
+
+    Parameters
+    ----------
+    recorded : list of dict or None
+        The recorded list's items (``id`` and ``label``), best first, when the round's
+        result was recorded; None when the list was worked out on the page (``shown``).
+    shown : list of str
+        The list's candidate ids when nothing was recorded.
+    labels : dict of str to str
+        The workshop's candidates now, id to label.
+    before : int
+        The round.
+    own_size : int
+        The length of the table's own list ("Your top 5").
+    room_size : int or None
+        The list length the facilitator set for the room, when recorded.
+
+    Returns
+    -------
+    str
+        A recorded priority that is not among the workshop's candidates now is listed in
+        its place with its recorded label and said to be so, never dropped; the heading
+        says the facilitator's list length when it is not the table's own.
+    """
+    items = (
+        [(str(item.get("id")), str(item.get("label") or "").strip()) for item in recorded]
+        if recorded is not None
+        else [(candidate, labels[candidate]) for candidate in shown]
+    )
+    if not items:
+        return ""
+    rows, missing = [], 0
+    for candidate, label in items:
+        if candidate in labels:
+            rows.append(
+                f'<li data-candidate="{escape(candidate)}">{escape(labels[candidate])}</li>'
+            )
+            continue
+        missing += 1
+        said = (
+            f"{label} (not among this workshop's priorities now)"
+            if label
+            else "A priority that is not among this workshop's priorities now"
+        )
+        rows.append(
+            f'<li data-candidate="{escape(candidate)}" data-missing="true">{escape(said)}</li>'
+        )
+    count = len(items)
+    set_to = (
+        f" (the facilitator set the room's list to {room_size})"
+        if room_size is not None and room_size != own_size
+        else ""
+    )
+    note = ""
+    if missing:
+        verb = "is" if missing == 1 else "are"
+        note = (
+            f'<p class="ph-note" data-missing="{missing}">{missing} of the room\'s {count} '
+            f"priorities in round {before} {verb} not among this workshop's priorities now.</p>"
+        )
+    return (
+        f'<p style="{_html.FONT};margin:6px 0 2px 0"><b>The room\'s top {count} in round '
+        f'{before}{escape(set_to)}:</b></p><ol style="{_html.FONT};margin:0 0 6px 0">'
+        f"{''.join(rows)}</ol>{note}"
+    )
 
 
 def slider_settings_in_list(
@@ -148,7 +244,7 @@ class ParticipantPage:
         )
 
     def _page_words(self) -> list[str]:
-        words = [self._intro_text(), *self.model.labels, *self._facts, *self._long_facts]
+        words = [self._intro_text(), *self.model.labels, *self._facts]
         for i, criterion in enumerate(self.model.criteria):
             words.append(self._phrases[i])
             words.append(_html.plain_description(criterion.name, criterion.description))
@@ -216,6 +312,7 @@ class ParticipantPage:
             intro,
             self.round_status,
             who,
+            self.link_hint,
             main,
             self._text(_html.heading("All the priorities in order")),
             self.ranking_toggle,
@@ -253,9 +350,12 @@ class ParticipantPage:
         """From round 2, show the table's and the room's weights in the previous round.
 
         Beside each slider: where the table left it and the room's share; beside the top
-        5: the same as a table, with the room's list in that round.
+        5: the same as a table, with the room's list in that round. Drawn before the
+        facilitator's page has recorded the room's result, it shows the list worked out here
+        and is drawn again once the record appears (:meth:`_previous_round_recorded`).
         """
         state = self._round
+        self._previous_drawn = None  # (round, whether the room's result was recorded)
         if state is None or int(state.number) < 2 or self._table is None:
             self._clear_previous_round()
             return
@@ -266,15 +366,29 @@ class ParticipantPage:
         except StoreError as error:
             self._clear_previous_round()
             self.previous_round.value = error_html(error, "store")
+            self._previous_drawn = (int(state.number), False)  # try again on the next poll
             return
         if latest.empty:
             self._clear_previous_round()
             return
         names = list(model.names)
-        room = aggregate_weights(latest, criteria=names)["arithmetic_mean"].to_numpy()
+        # The room's list and combination as the facilitator's screen showed them when the
+        # round closed (recorded in the store), else the average and the workshop's size.
+        try:
+            recorded = store.room_result(name, before)
+        except StoreError:
+            recorded = None
+        self._previous_drawn = (int(state.number), recorded is not None)
+        settings = (recorded or {}).get("settings") or {}
+        combined = settings.get("aggregation", "arithmetic_mean")
+        if combined not in COMBINED_WORDS:
+            combined = "arithmetic_mean"
+        combined_words, share_words = COMBINED_WORDS[combined], SHARE_WORDS[combined]
+        room = aggregate_weights(latest, criteria=names)[combined].to_numpy()
         room = np.where(np.isfinite(room), room, 0.0)
         mine = rows_of_table(latest, self._table)
-        if not self._is_own(self._table):
+        elsewhere = bool(len(mine)) and not self._is_own(self._table)
+        if elsewhere:
             mine = mine.iloc[0:0]  # another page's table: its weights are not shown here
         own = None
         if len(mine):
@@ -292,10 +406,11 @@ class ParticipantPage:
                 hint = (
                     f"Round {before}: your table put it at {own[i]:.0f} "
                     f"({(own_shares[i] if own_shares is not None else 0):.0%} of your weight); "
-                    f"the room's average gave it {room[i]:.0%}."
+                    f"{share_words.format(share=f'{room[i]:.0%}')}."
                 )
             else:
-                hint = f"Round {before}: the room's average gave it {room[i]:.0%} of its weight."
+                share = f"{room[i]:.0%} of its weight"
+                hint = f"Round {before}: {share_words.format(share=share)}."
             cells.append(share_bar(float(room[i])))
             rows.append(cells)
             self._labels[i].value = self._label(i, hint)
@@ -303,43 +418,76 @@ class ParticipantPage:
         if own is not None:
             header += ["Your slider", "Your share"]
         header.append(f"Room's share ({tables} tables)")
-        try:
-            previous = room_consensus(
-                latest,
-                model=model,
-                size=self.size,
-                per_cohort=self.workshop.per_cohort,
-                baseline_draws=0,
+        labels = dict(zip(model.candidates, model.labels, strict=True))
+        room_size = None
+        if recorded is not None:
+            items = [item for item in recorded.get("shortlist") or [] if isinstance(item, dict)]
+            size = settings.get("shortlist_size")
+            room_size = int(size) if isinstance(size, int | float) else len(items)
+            room_words = room_list_html(
+                items, [], labels, before=before, own_size=self.size, room_size=room_size
             )
-            labels = dict(zip(model.candidates, model.labels, strict=True))
-            room_list = "".join(
-                f'<li data-candidate="{escape(c)}">{escape(labels[c])}</li>'
-                for c in previous.shortlist_ids
+        else:
+            try:
+                shown = list(
+                    room_consensus(
+                        latest,
+                        model=model,
+                        size=self.size,
+                        per_cohort=self.workshop.per_cohort,
+                        baseline_draws=0,
+                    ).shortlist_ids
+                )
+            except ValueError:
+                shown = []
+            room_words = room_list_html(
+                None, shown, labels, before=before, own_size=self.size, room_size=None
             )
-            room_words = (
-                f'<p style="{_html.FONT};margin:6px 0 2px 0"><b>The room\'s top {self.size} in '
-                f'round {before}:</b></p><ol style="{_html.FONT};margin:0 0 6px 0">'
-                f"{room_list}</ol>"
+        if own is not None:
+            intro = (
+                f"In round {before} your table set the sliders as below; beside them is the "
+                f"room's choice ({combined_words}). Your sliders start where your table left "
+                "them: move them if the discussion changed your mind."
             )
-        except ValueError:
-            room_words = ""
-        intro = (
-            f"In round {before} your table set the sliders as below; beside them is the "
-            "room's choice (the average of every table's share). Your sliders start where "
-            "your table left them: move them if the discussion changed your mind."
-            if own is not None
-            else f"Your table did not submit in round {before}. Here is the room's choice "
-            "then (the average of every table's share)."
-        )
+        elif elsewhere:  # it did submit: this page may not show its weights, and says so
+            intro = (
+                f"Your table submitted in round {before}; this page does not show its weights "
+                "from then (a page opened from your table's own link shows them). Here is the "
+                f"room's choice then ({combined_words})."
+            )
+        else:
+            intro = (
+                f"Your table did not submit in round {before}. Here is the room's choice "
+                f"then ({combined_words})."
+            )
         self.previous_round.value = (
             f'<div class="ph-previous" data-round="{before}" '
-            f'data-submitted="{str(own is not None).lower()}">'
+            f'data-submitted="{str(own is not None).lower()}" '
+            f'data-elsewhere="{str(elsewhere).lower()}" '
+            f'data-recorded="{str(recorded is not None).lower()}">'
             + _html.heading(f"Round {before}: your table and the room", level=3)
             + _html.paragraph(intro)
             + room_words
-            + _html.simple_table(header, rows, table_class="pophealth-previous-weights")
+            + _html.scrolling(
+                _html.simple_table(header, rows, table_class="pophealth-previous-weights")
+            )
             + "</div>"
         )
+
+    def _previous_round_recorded(self) -> bool:
+        """Whether the previous round's panel waits for a result the store now has.
+
+        A page that drew the panel while the room's result was not yet recorded (the
+        facilitator's page records it as the round closes, a moment after the store
+        changes round) reads the record on each poll until it appears.
+        """
+        drawn, state = self._previous_drawn, self._round
+        if drawn is None or state is None or drawn != (int(state.number), False):
+            return False
+        try:
+            return self.workshop.store.room_result(self.workshop.name, drawn[0] - 1) is not None
+        except StoreError:
+            return False
 
     def _top_html(self) -> str:
         model = self.model
@@ -372,6 +520,15 @@ class ParticipantPage:
         rule = self._rule_note()
         if rule:
             notes.append(rule)
+        close = close_call_words(
+            labels=model.labels,
+            scores=self._scores,
+            ranks=self._ranks,
+            positions=self._places,
+            related_to=self._related,
+        )
+        if close:
+            notes.append(f"Number {len(items)}: {close}")
         self._previous_top = now
         return _html.top_list(
             items=items, size=self.size, version=self._version, left=left, note=" ".join(notes)
@@ -421,7 +578,7 @@ class ParticipantPage:
             f"<b>{escape(model.labels[index])}</b> is number <b>{rank}</b> of {len(model)} "
             f"for your table's weights: {where}."
         ]
-        facts = self._long_facts[index] or self._facts[index]
+        facts = self._facts[index]  # the top list's rounded facts, not the board's sentence
         if facts:
             lines.append(escape(facts))
         if self._related[index]:
@@ -464,4 +621,12 @@ class ParticipantPage:
         )
 
 
-__all__ = ["ParticipantPage", "settings_words", "slider_settings_in_list", "what_would_move_it"]
+__all__ = [
+    "COMBINED_WORDS",
+    "SHARE_WORDS",
+    "ParticipantPage",
+    "room_list_html",
+    "settings_words",
+    "slider_settings_in_list",
+    "what_would_move_it",
+]

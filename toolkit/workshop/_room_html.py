@@ -4,12 +4,15 @@ Each function draws one part of :class:`~toolkit.workshop.FacilitatorApp` from a
 :class:`~toolkit.prioritise.consensus.RoomConsensus` (or a round's change): the headline
 and agreement score, the room's list, each group's own list, what changed between rounds,
 the tables' rankings side by side, their disagreements, their weights and the dot vote;
-and each table's own link to hand out. Tables are shown as "T1", "T2"... with a key, and
-by letter when their names are hidden. Nothing here computes a statistic.
+and each table's own link to hand out. Tables are shown by a short code with a key ("T7"
+for "Table 7", given once by the store and the same in every round), and by letter when
+their names are hidden; columns are in the order of their codes. Nothing here computes a
+statistic.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
 
 import numpy as np
@@ -17,18 +20,11 @@ import numpy as np
 from toolkit._words import capitalised
 from toolkit.prioritise.consensus import AGGREGATION_LABELS, AGGREGATIONS
 from toolkit.workshop import _html
+from toolkit.workshop._room_rounds import table_codes
+from toolkit.workshop._store_listing import letters
+from toolkit.workshop._store_values import natural_key
 from toolkit.workshop.config import table_link
 from toolkit.workshop.store import StoreError, SubmissionStore
-
-
-def letters(number: int) -> str:
-    """0 -> "A", 25 -> "Z", 26 -> "AA": anonymous table names."""
-    text = ""
-    number += 1
-    while number:
-        number, rest = divmod(number - 1, 26)
-        text = chr(65 + rest) + text
-    return text
 
 
 def links_html(
@@ -80,10 +76,9 @@ def agreement_html(room) -> str:
         return headline + secondary
     baseline = room.baseline
     attributes = f'data-w="{kendall.w:.6f}" data-p="{kendall.p_value:.6g}"'
-    figure = (
-        f"<b>Agreement score W = {kendall.w:.2f}</b>."
-        if np.isfinite(kendall.w)
-        else "<b>The agreement score (Kendall's W) cannot be worked out.</b>"
+    scale = (
+        "It runs from 0 (the tables' rankings are unrelated) to 1 (every table ranks the "
+        "priorities the same)"
     )
     if baseline is not None:
         attributes += (
@@ -91,17 +86,34 @@ def agreement_html(room) -> str:
             f'data-baseline-upper="{baseline.upper_w:.6f}" '
             f'data-beyond="{str(bool(baseline.beyond)).lower()}"'
         )
-        figure += f" {escape(baseline.sentence)}"
+        # The baseline's sentence names the score (Kendall's W) and gives it: once.
+        text = (
+            f"{escape(baseline.sentence)} {scale}; criteria that go together make even "
+            "random weights agree, hence the comparison."
+        )
+    elif np.isfinite(kendall.w):
+        text = f"<b>Agreement score (Kendall's W): {kendall.w:.2f}</b>. {scale}."
+    else:
+        text = "<b>The agreement score (Kendall's W) cannot be worked out.</b>"
+    return headline + f'<div class="pophealth-kendall ph-secondary" {attributes}>{text}</div>'
+
+
+def size_note(room, table_size: int | None) -> str:
+    """Say that the room's list length differs from the tables' own ("" when it does not)."""
+    if table_size is None or int(table_size) == int(room.size):
+        return ""
     return (
-        headline + f'<div class="pophealth-kendall ph-secondary" {attributes}>{figure} W runs from '
-        "0 (the tables' rankings are unrelated) to 1 (every table ranks the priorities the "
-        "same); criteria that go together make even random weights agree, hence the "
-        "comparison.</div>"
+        f"The room's list is set to {int(room.size)}; each table chose {int(table_size)} on "
+        f"its own screen: here each table's top {int(room.size)} are compared."
     )
 
 
-def shortlist_html(room) -> str:
-    """Return the room's list, each priority with why it is there."""
+def shortlist_html(room, table_size: int | None = None) -> str:
+    """Return the room's list, each priority with why it is there.
+
+    ``table_size`` is the length of each table's own list on its screen: when the room's
+    list is set to another length, a note says so.
+    """
     frame = room.shortlist
     places = frame["position"].tolist() if "position" in frame.columns else range(1, len(frame) + 1)
     rows = [
@@ -109,8 +121,10 @@ def shortlist_html(room) -> str:
         for place, label, reason in zip(places, frame["label"], frame["reason"], strict=True)
     ]
     words = AGGREGATION_LABELS[room.aggregation]
+    note = size_note(room, table_size)
     return _html.paragraph(
         f"From the {words} of the tables' weights. Each line says why the priority is there."
+        + (f" {note}" if note else "")
     ) + _html.simple_table(
         ["Place", "Priority", "Why it is here"],
         rows,
@@ -166,20 +180,31 @@ def groups_html(room) -> str:
     )
 
 
-def change_html(change, names: dict[str, str]) -> str:
-    """Return what changed between the last two rounds (or what will show after two)."""
+def change_html(change, names: dict[str, str], still_open: str = "") -> str:
+    """Return what changed between two rounds (or what will show after two).
+
+    ``still_open`` says, in words, that the later round is still open and how many tables
+    have submitted in it: shown before the comparison, or instead of it when ``change``
+    is None.
+    """
+    note = (
+        f'<p class="pophealth-round-still-open" style="{_html.FONT};font-size:15px;'
+        f'margin:4px 0">{escape(still_open)}</p>'
+        if still_open
+        else ""
+    )
     if change is None:
-        return _html.paragraph(
+        return note or _html.paragraph(
             "After a second round this says which priorities came in or went out, and "
             "whether the tables came closer."
         )
-    changed = [names.get(table, table) for table in change.tables_changed]
+    changed = sorted((names.get(t, t) for t in change.tables_changed), key=natural_key)
     tables = (
         f" Tables whose own list changed: {escape(', '.join(changed))}."
         if changed
         else " No table's own list changed."
     )
-    return (
+    return note + (
         '<div class="pophealth-round-change" '
         f'data-came-in="{escape(" ".join(change.came_in))}" '
         f'data-went-out="{escape(" ".join(change.went_out))}" '
@@ -191,15 +216,45 @@ def change_html(change, names: dict[str, str]) -> str:
     )
 
 
+def column_codes(tables: list[str], codes: Mapping[str, str] | None) -> list[str]:
+    """Return each table's column code: from ``codes`` (by name, or in lower case).
+
+    Without ``codes``, :func:`~toolkit.workshop._room_rounds.table_codes` of the tables
+    shown (a table named "Table 7" is T7 in every round).
+    """
+    found = dict(codes) if codes is not None else table_codes(tables)
+    return [found.get(table, found.get(table.casefold(), table)) for table in tables]
+
+
+def code_sorted(short: list[str]) -> list[int]:
+    """Return the columns' order: by code ("T2" before "T10", "B" before "AA")."""
+    return sorted(range(len(short)), key=lambda j: (len(short[j]), natural_key(short[j])))
+
+
 def rankings_html(
-    room, tables: list[str], names: dict[str, str], groups: dict[str, str], *, dots: bool
+    room,
+    tables: list[str],
+    names: dict[str, str],
+    groups: dict[str, str],
+    *,
+    dots: bool,
+    codes: Mapping[str, str] | None = None,
+    table_size: int | None = None,
 ) -> str:
-    """Return every table's ranking side by side, in the room's order (with dots if used)."""
+    """Return every table's ranking side by side, in the room's order (with dots if used).
+
+    Each table's column is headed by its code (``codes``: the same in every round), the
+    columns in the order of their codes (so that, names hidden, their order gives no
+    table away). ``table_size`` as for :func:`shortlist_html`.
+    """
     frame = room.rankings
-    ranks = room.table_ranks.to_numpy()
-    chosen = room.table_shortlists.to_numpy()
+    short = column_codes(tables, codes)
+    order = code_sorted(short)
+    ranks = room.table_ranks.to_numpy()[:, order]
+    chosen = room.table_shortlists.to_numpy()[:, order]
+    tables = [tables[j] for j in order]
+    short = [short[j] for j in order]
     everyone = len(tables)
-    short = [f"T{i}" for i in range(1, everyone + 1)]
     full = [f"{names[table]} ({groups.get(table, '')})" for table in tables]
     rows, shades, attributes = [], [], []
     for i in range(len(frame)):
@@ -250,10 +305,12 @@ def rankings_html(
         f'<span data-table="{escape(table)}"><b>{code}</b>: {escape(text)}</span>'
         for code, table, text in zip(short, tables, full, strict=True)
     )
+    note = size_note(room, table_size)
     return (
         _html.paragraph(
             f"Each column is a table's ranking. Dark cells are on that table's list of "
             f"{room.size}; bold rows are on the room's. Rows are in the room's order."
+            + (f" {note}" if note else "")
         )
         + f'<div class="ph-key" style="{_html.FONT}">{key}</div>'
         + _html.simple_table(
@@ -288,10 +345,16 @@ def disagreements_html(room, tables: int) -> str:
     ) + _html.simple_table(["Priority", "Ranked from", "On tables' lists"], rows)
 
 
-def weights_html(room, tables: list[str], names: dict[str, str]) -> str:
+def weights_html(
+    room, tables: list[str], names: dict[str, str], codes: Mapping[str, str] | None = None
+) -> str:
     """Return each table's weights as shares, beside three ways of combining them."""
     frame = room.weights
-    shares = room.table_weights.to_numpy()
+    short = column_codes(tables, codes)
+    order = code_sorted(short)
+    shares = room.table_weights.to_numpy()[:, order]
+    tables = [tables[j] for j in order]
+    short = [short[j] for j in order]
     rows, shades = [], []
     for i in range(len(frame)):
         name = str(frame["criterion"].iloc[i])
@@ -309,7 +372,6 @@ def weights_html(room, tables: list[str], names: dict[str, str]) -> str:
         ]
         rows.append(cells)
         shades.append(shade)
-    short = [f"T{i}" for i in range(1, len(tables) + 1)]
     return _html.paragraph(
         "Each table's weights as shares of its total (columns as in the key above), and "
         "three ways of combining them; the highlighted one gives the room's list."
@@ -345,12 +407,11 @@ def dots_html(room) -> str:
     ) + _html.simple_table(["Priority", "Dots", "Room's rank"], rows)
 
 
-# -- export ------------------------------------------------------------------------
-
-
 __all__ = [
     "agreement_html",
     "change_html",
+    "code_sorted",
+    "column_codes",
     "disagreements_html",
     "dots_html",
     "groups_html",
@@ -358,5 +419,6 @@ __all__ = [
     "links_html",
     "rankings_html",
     "shortlist_html",
+    "size_note",
     "weights_html",
 ]

@@ -3,10 +3,13 @@
 :class:`ChangeSteps` gives :class:`~toolkit.workshop.SubmissionStore` the methods the
 facilitator's view calls: the rounds (:meth:`~ChangeSteps.current_round`,
 :meth:`~ChangeSteps.open_round`, :meth:`~ChangeSteps.close_round`,
-:meth:`~ChangeSteps.submitted_rounds`), the list of tables (:meth:`~ChangeSteps.set_tables`,
+:meth:`~ChangeSteps.submitted_rounds`; the room's result as a round closed:
+:meth:`~ChangeSteps.record_room_result`, :meth:`~ChangeSteps.room_result`), the list of
+tables (:meth:`~ChangeSteps.set_tables`,
 :meth:`~ChangeSteps.add_table`, :meth:`~ChangeSteps.remove_table`,
 :meth:`~ChangeSteps.merge_tables`, :meth:`~ChangeSteps.tables`), each table's private link
-code (:meth:`~ChangeSteps.table_code`, :meth:`~ChangeSteps.table_for_code`) and the log of
+code (:meth:`~ChangeSteps.table_code`, :meth:`~ChangeSteps.table_for_code`), each
+table's column code and letter (:meth:`~ChangeSteps.table_marks`) and the log of
 these changes (:meth:`~ChangeSteps.events`). Every change is one write transaction,
 logged as an event; nothing is ever deleted from the log. It runs on the store's own
 connections (``_with_retry``, ``_write``, ``_fetch_all``, ``_event``) and its ``clock``.
@@ -14,9 +17,10 @@ connections (``_with_retry``, ``_write``, ``_fetch_all``, ``_event``) and its ``
 
 from __future__ import annotations
 
+import json
 import secrets
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,17 +29,32 @@ from toolkit.workshop._store_listing import (
     MERGED,
     REMOVED,
     Listed,
+    TableMark,
+    mark_tables,
     put_table,
     read_listing,
+    read_marks,
     status_words,
     submission_count,
     submitted_name,
 )
 from toolkit.workshop._store_schema import SQL_LISTED, TABLE_CODES, count, round_of, round_row
-from toolkit.workshop._store_values import clean_name, clean_names, natural_key, utc
+from toolkit.workshop._store_values import (
+    check_round,
+    clean_name,
+    clean_names,
+    natural_key,
+    result_of,
+    result_words,
+    utc,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
+
+#: What ``open_round`` and ``close_round`` call, inside their write, to get the room's
+#: result of the round they close (None: nothing to record).
+ResultOf = Callable[[int], Mapping | None]
 
 
 @dataclass(frozen=True)
@@ -95,7 +114,7 @@ class ChangeSteps:
         )
         return RoundState(number, is_open)
 
-    def open_round(self, workshop: str) -> int:
+    def open_round(self, workshop: str, *, result: ResultOf | None = None) -> int:
         """Open the next round and return its number.
 
         If the current round is open and nobody has submitted in it yet, it stays the
@@ -106,6 +125,9 @@ class ChangeSteps:
         ----------
         workshop : str
             The workshop's name.
+        result : callable, optional
+            As for :meth:`close_round`: the room's result of the round this closes,
+            recorded in the same write.
 
         Returns
         -------
@@ -129,12 +151,13 @@ class ChangeSteps:
                 return number
             if is_open:
                 self._close(connection, workshop, number, exists=exists, used=used)
+                self._record_in(connection, workshop, number, result)
             self._open(connection, workshop, number + 1, now)
             return number + 1
 
         return self._write(change, doing="change", workshop=workshop)
 
-    def close_round(self, workshop: str) -> int:
+    def close_round(self, workshop: str, *, result: ResultOf | None = None) -> int:
         """Close the current round (tables can no longer submit in it) and return its number.
 
         Closing a closed round changes nothing. Logged as an event.
@@ -143,6 +166,12 @@ class ChangeSteps:
         ----------
         workshop : str
             The workshop's name.
+        result : callable, optional
+            Called with the round's number inside the write that closes it (no table can
+            submit meanwhile, so what it reads is the round as closed); what it returns
+            (as :meth:`record_room_result` takes, or None for nothing) is recorded in the
+            same transaction: the round is never closed without its record. If it
+            raises, nothing is changed.
 
         Returns
         -------
@@ -151,6 +180,9 @@ class ChangeSteps:
 
         Raises
         ------
+        ValueError
+            When ``result`` returns something other than a mapping with a ``shortlist``
+            list, or None.
         StoreError
             When the store cannot be written.
         """
@@ -161,9 +193,45 @@ class ChangeSteps:
             if is_open:
                 used = self._tables_in_round(connection, workshop, number)
                 self._close(connection, workshop, number, exists=exists, used=used)
+                self._record_in(connection, workshop, number, result)
             return number
 
         return self._write(change, doing="change", workshop=workshop)
+
+    def _record_in(
+        self, connection: sqlite3.Connection, workshop: str, number: int, result: ResultOf | None
+    ) -> bool:
+        """Record the room's result of a round closing in this write (``result``'s answer)."""
+        if result is None:
+            return False
+        document = result(number)
+        if document is None:
+            return False
+        return self._insert_result(connection, workshop, number, document, "close_round")
+
+    def _insert_result(
+        self,
+        connection: sqlite3.Connection,
+        workshop: str,
+        number: int,
+        result: object,
+        caller: str,
+    ) -> bool:
+        if not isinstance(result, Mapping) or not isinstance(result.get("shortlist"), list):
+            raise ValueError(
+                f"The 'result' parameter of {caller} must be a mapping with a 'shortlist' "
+                f"list. Got {type(result).__name__} instead."
+            )
+        document = {**dict(result), "round": number}
+        text = json.dumps(document, ensure_ascii=False, allow_nan=False)
+        done = connection.execute(
+            "INSERT OR IGNORE INTO room_results (workshop, round, recorded_at, result) "
+            "VALUES (?, ?, ?, ?)",
+            (workshop, number, utc(self.clock()), text),
+        ).rowcount
+        if done:
+            self._event(connection, workshop, "room_result", result_words(document))
+        return bool(done)
 
     def _open(self, connection: sqlite3.Connection, workshop: str, number: int, now: str) -> None:
         connection.execute(
@@ -215,6 +283,101 @@ class ChangeSteps:
         )
         return [int(row[0]) for row in rows]
 
+    def record_room_result(self, workshop: str, round: int, result: Mapping) -> bool:
+        """Record the room's result of a closed round, as the facilitator's screen showed it.
+
+        The first record of a round stands (the result as it stood when the round closed);
+        recording again changes nothing. Logged as an event (``room_result``) in words.
+
+        Parameters
+        ----------
+        workshop : str
+            The workshop's name.
+        round : int
+            The round, which must be closed.
+        result : mapping
+            What the room decided, as JSON values: ``shortlist`` (a list of ``{"id",
+            "label"}`` in order), ``agreement`` (``{"w", ...}`` or None), ``tables`` and
+            ``settings`` (``aggregation``, ``shortlist_size``...); see
+            :meth:`room_result`.
+
+        Returns
+        -------
+        bool
+            True when recorded now; False when the round already had a record.
+
+        Raises
+        ------
+        ValueError
+            When the round is not closed, or ``result`` has no ``shortlist`` list.
+        StoreError
+            When the store cannot be written.
+        """
+        caller = "record_room_result"
+        workshop = clean_name(workshop, "workshop", caller)
+        number = check_round(round, caller)
+        if number is None:
+            raise ValueError(f"The 'round' parameter of {caller} must be an int >= 1.")
+        if not isinstance(result, Mapping) or not isinstance(result.get("shortlist"), list):
+            raise ValueError(
+                f"The 'result' parameter of {caller} must be a mapping with a 'shortlist' "
+                f"list. Got {type(result).__name__} instead."
+            )
+        json.dumps(result, allow_nan=False)  # refuse what cannot be recorded, before the write
+
+        def change(connection: sqlite3.Connection) -> bool:
+            current, is_open = round_of(connection, workshop)
+            if number > current or (number == current and is_open):
+                raise ValueError(
+                    f"{caller}: round {number} is not closed; the room's result is recorded "
+                    "when a round closes."
+                )
+            return self._insert_result(connection, workshop, number, result, caller)
+
+        return self._write(change, doing="change", workshop=workshop)
+
+    def room_result(self, workshop: str, round: int) -> dict | None:
+        """Return the room's result recorded when a round closed, or None when none was.
+
+        Parameters
+        ----------
+        workshop : str
+            The workshop's name.
+        round : int
+            The round.
+
+        Returns
+        -------
+        dict or None
+            As recorded by :meth:`record_room_result`, with ``round`` and ``recorded_at``
+            (UTC): ``shortlist`` (``[{"id": ..., "label": ...}, ...]``, the room's list in
+            order), ``agreement`` (``{"w", "p_value", "baseline_median",
+            "baseline_upper"}``, or None with fewer than two tables), ``on_every_list``,
+            ``tables`` (the tables counted), ``headline`` (in words) and ``settings``
+            (``method``, ``aggregation``, ``aggregation_label``, ``shortlist_size``,
+            ``per_cohort``).
+        """
+        caller = "room_result"
+        workshop = clean_name(workshop, "workshop", caller)
+        number = check_round(round, caller)
+        if number is None:
+            raise ValueError(f"The 'round' parameter of {caller} must be an int >= 1.")
+        rows = self._fetch_all(
+            workshop,
+            "SELECT round, recorded_at, result FROM room_results WHERE workshop = ? AND round = ?",
+            (workshop, number),
+        )
+        return result_of(rows[0]) if rows else None
+
+    def room_results(self, workshop: str) -> list[dict]:
+        """Return every recorded room's result (:meth:`room_result`), by round."""
+        workshop = clean_name(workshop, "workshop", "room_results")
+        rows = self._fetch_all(
+            workshop,
+            "SELECT round, recorded_at, result FROM room_results WHERE workshop = ? ORDER BY round",
+        )
+        return [result_of(row) for row in rows]
+
     def events(self, workshop: str) -> pd.DataFrame:
         """Return the facilitator's changes (rounds, tables), oldest first.
 
@@ -226,8 +389,9 @@ class ChangeSteps:
         Returns
         -------
         pandas.DataFrame
-            ``at`` (UTC), ``kind`` (``round_opened``, ``round_closed``, ``tables_set``,
-            ``table_added``, ``table_removed``, ``tables_merged``) and ``detail`` (in words).
+            ``at`` (UTC), ``kind`` (``round_opened``, ``round_closed``, ``room_result``,
+            ``tables_set``, ``table_added``, ``table_removed``, ``tables_merged``) and
+            ``detail`` (in words).
         """
         import pandas as pd
 
@@ -311,6 +475,7 @@ class ChangeSteps:
                         "UPDATE table_list SET status = ? WHERE workshop = ? AND table_key = ?",
                         (REMOVED, workshop, key),
                     )
+            mark_tables(connection, workshop, [name for name, _ in wanted.values()])
             for key, (name, group) in wanted.items():
                 put_table(connection, workshop, key, name, group, ACTIVE, None)
             names = ", ".join(
@@ -501,6 +666,33 @@ class ChangeSteps:
         rows.sort(key=lambda row: natural_key(row[0]))
         return pd.DataFrame(rows, columns=["table", "group", "status"]).astype("str")
 
+    def table_marks(self, workshop: str) -> dict[str, TableMark]:
+        """Return each table's column code and hidden-name letter, given once and kept.
+
+        A table is given them the first time the store sees it (put on the list, or
+        submitting): a table named "Table N" is column TN unless another table already
+        has that code; any other name takes the number after the largest given (so
+        "Pharmacy", added to Tables 1 to 12, is T13). Its letter, for when the
+        facilitator hides the names, is drawn at random from those still free (one
+        letter while there are 26 tables or fewer). Neither ever changes, so no code or
+        letter passes to another table when tables are added, removed or merged.
+
+        Parameters
+        ----------
+        workshop : str
+            The workshop's name.
+
+        Returns
+        -------
+        dict of str to TableMark
+            By table key (the name in lower case), in the order the tables were first
+            seen: ``name`` (as first seen), ``code`` ("T7") and ``letter`` ("Q").
+        """
+        workshop = clean_name(workshop, "workshop", "table_marks")
+        return self._with_retry(
+            lambda connection: read_marks(connection, workshop), doing="read", workshop=workshop
+        )
+
     def table_code(self, workshop: str, table: str) -> str:
         """Return the private code of a table's own link, made once and then kept.
 
@@ -587,4 +779,4 @@ class ChangeSteps:
         return self._with_retry(read, doing="read", workshop=workshop)
 
 
-__all__ = ["ChangeSteps", "RoundState"]
+__all__ = ["ChangeSteps", "ResultOf", "RoundState", "TableMark"]

@@ -4,15 +4,22 @@ Read and written inside the store's transactions: each table on the list has a n
 stakeholder group and a status (active, removed, or merged into another table). A removed
 table's submissions stay in the log but do not count; a merged table's latest submission
 in a round counts as its target's when the target has none later.
+
+Each table is also given, once, the first time it is seen (put on the list or submitting),
+a column code ("T7") and a letter for when names are hidden ("Q"): :func:`mark_tables`.
+They never change, so no code or letter passes to another table.
 """
 
 from __future__ import annotations
 
+import re
+import secrets
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from toolkit.workshop._store_schema import count
+from toolkit.workshop._store_schema import SQL_MARKED, count
+from toolkit.workshop._store_values import natural_key
 
 #: Table statuses in :meth:`SubmissionStore.tables`.
 ACTIVE, REMOVED, MERGED = "active", "removed", "merged"
@@ -48,7 +55,7 @@ def put_table(
     status: str,
     merged_into: str | None,
 ) -> None:
-    """Add a table to the list, or change its entry."""
+    """Add a table to the list, or change its entry (a new table is marked: :func:`mark_tables`)."""
     connection.execute(
         "INSERT INTO table_list (workshop, table_key, name, grp, status, merged_into) "
         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (workshop, table_key) DO UPDATE SET "
@@ -56,6 +63,125 @@ def put_table(
         "merged_into = excluded.merged_into",
         (workshop, key, name, group, status, merged_into),
     )
+    mark_tables(connection, workshop, [name])
+
+
+#: A table named "Table 7" (any case, any spacing) is column T7.
+_NUMBERED = re.compile(r"(?i)^table\s*(\d{1,4})$")
+
+
+@dataclass(frozen=True)
+class TableMark:
+    """A table's marks, given once: its column code ("T7") and hidden-name letter ("Q")."""
+
+    name: str
+    code: str
+    letter: str
+
+
+def letters(number: int) -> str:
+    """0 -> "A", 25 -> "Z", 26 -> "AA": anonymous table names."""
+    text = ""
+    number += 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        text = chr(65 + rest) + text
+    return text
+
+
+def code_number(name: str, taken: Iterable[int]) -> int:
+    """Return the number of a new table's code: N for "Table N", unless another table has it.
+
+    Any other name, or a number already given, takes the one after the largest given.
+    """
+    used = set(taken)
+    match = _NUMBERED.match(name.strip())
+    if match and int(match.group(1)) > 0 and int(match.group(1)) not in used:
+        return int(match.group(1))
+    return max(used, default=0) + 1
+
+
+def code_order(names: Iterable[str]) -> list[str]:
+    """Return names in the order a batch is given codes: "Table N" names first, naturally.
+
+    So that, of tables seen together (a list set at once), each "Table N" keeps N; a
+    second name with the same N ("Table 02" beside "Table 2") waits with the others.
+    """
+    first, rest, numbers = [], [], set()
+    for name in sorted(dict.fromkeys(names), key=natural_key):
+        match = _NUMBERED.match(name.strip())
+        if match and int(match.group(1)) not in numbers:
+            numbers.add(int(match.group(1)))
+            first.append(name)
+        else:
+            rest.append(name)
+    return first + rest
+
+
+def _random_letter(taken: set[str]) -> str:
+    """Return a letter no table has, at random among the shortest ones still free."""
+    start, size = 0, 26
+    while True:
+        free = [letters(i) for i in range(start, start + size) if letters(i) not in taken]
+        if free:
+            return secrets.choice(free)
+        start, size = start + size, size * 26
+
+
+def read_marks(connection: sqlite3.Connection, workshop: str) -> dict[str, TableMark]:
+    """Return every table's marks, by table key, in the order the tables were first seen."""
+    return {
+        key: TableMark(name, code, letter)
+        for key, name, code, letter in connection.execute(
+            "SELECT table_key, name, code, letter FROM table_marks WHERE workshop = ? "
+            "ORDER BY seen",
+            (workshop,),
+        )
+    }
+
+
+def mark_tables(connection: sqlite3.Connection, workshop: str, names: Iterable[str]) -> None:
+    """Give each table not yet marked its code and letter, for good (see :func:`code_order`)."""
+    wanted = {}
+    for name in names:
+        key = str(name).casefold()
+        if key not in wanted and not connection.execute(SQL_MARKED, (workshop, key)).fetchone():
+            wanted[key] = str(name)
+    if not wanted:
+        return
+    rows = connection.execute(
+        "SELECT code, letter, seen FROM table_marks WHERE workshop = ?", (workshop,)
+    ).fetchall()
+    numbers = {int(code[1:]) for code, _, _ in rows if code[1:].isdigit()}
+    taken = {letter for _, letter, _ in rows}
+    seen = max((int(row[2]) for row in rows), default=0)
+    for name in code_order(wanted.values()):
+        number = code_number(name, numbers)
+        letter = _random_letter(taken)
+        numbers.add(number)
+        taken.add(letter)
+        seen += 1
+        connection.execute(
+            "INSERT INTO table_marks (workshop, table_key, name, code, letter, seen) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (workshop, name.casefold(), name, f"T{number}", letter, seen),
+        )
+
+
+def mark_known_tables(connection: sqlite3.Connection) -> None:
+    """Mark every table a file already knows (upgrading it): in natural order, per workshop.
+
+    The codes are then the ones the facilitator's screen showed before the upgrade.
+    """
+    known: dict[str, dict[str, str]] = {}
+    for workshop, key, name in connection.execute(
+        "SELECT workshop, table_key, name FROM table_list UNION ALL "
+        "SELECT workshop, table_key, MIN(table_name) FROM submissions "
+        "GROUP BY workshop, table_key"
+    ):
+        known.setdefault(workshop, {}).setdefault(key, name)
+    for workshop, names in known.items():
+        mark_tables(connection, workshop, names.values())
 
 
 def final_key(key: str, listed: Mapping[str, Listed]) -> str:
@@ -134,11 +260,18 @@ __all__ = [
     "MERGED",
     "REMOVED",
     "Listed",
+    "TableMark",
+    "code_number",
+    "code_order",
     "counted",
     "final_key",
+    "letters",
+    "mark_known_tables",
+    "mark_tables",
     "merged_into_name",
     "put_table",
     "read_listing",
+    "read_marks",
     "status_words",
     "submission_count",
     "submitted_name",

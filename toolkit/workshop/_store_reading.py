@@ -29,6 +29,7 @@ from toolkit.workshop._store_values import (
     check_round,
     clean_name,
     natural_key,
+    result_summary,
     safe_cell,
     toolkit_version,
     utc,
@@ -45,6 +46,28 @@ def superseded_flags(rows: Sequence[tuple]) -> list[bool]:
     """Whether each row of the log is replaced by a later one (same table, same round)."""
     last = {(row[10], row[3]): i for i, row in enumerate(rows)}
     return [last[(row[10], row[3])] != i for i, row in enumerate(rows)]
+
+
+#: The decision log's columns for the room's result of each row's round (CSV).
+ROOM_RESULT_HEADINGS = (
+    "Room's list when the round closed",
+    "Room's agreement score (Kendall's W)",
+    "Room's list: tables' weights combined by",
+    "Room's list length",
+)
+
+
+def _result_cells(result: Mapping | None, label: Any) -> list[object]:
+    """Return the room's result's cells of a CSV row (empty when none was recorded)."""
+    if result is None:
+        return [""] * len(ROOM_RESULT_HEADINGS)
+    how, score = result_summary(result)
+    return [
+        "; ".join(label(item) for item in result["shortlist"]),
+        score,
+        how,
+        (result.get("settings") or {}).get("shortlist_size", len(result["shortlist"])),
+    ]
 
 
 class ReadingSteps:
@@ -245,7 +268,13 @@ class ReadingSteps:
         "Table status" (the table's status on the list now: "active", "removed", "merged
         into Table 3"; empty for a table never on the list), "Shortlist" (labels joined
         by "; "), "Dots" ("Label: 2; ..."), "Weight: <criterion>" per criterion as whole
-        numbers, then "Submission" (its number) and "Workshop". Every text cell
+        numbers, then "Submission" (its number) and "Workshop". Once the room's result of
+        a round is recorded (:meth:`room_result`, when the facilitator closes a round),
+        four more columns give it on each row of that round (empty for a round without
+        one): "Room's list when the round closed" (in order, joined by "; ", in labels or
+        ids as "Shortlist"), "Room's
+        agreement score (Kendall's W)", "Room's list: tables' weights combined by" and
+        "Room's list length". Every text cell
         starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed
         with an apostrophe, so that a spreadsheet shows it as text and never runs it.
 
@@ -269,11 +298,16 @@ class ReadingSteps:
         workshop = clean_name(workshop, "workshop", "decision_log_csv")
         rows, replaced_rows, found, status = self._log(workshop)
         names = self._criteria_names([json.loads(row[5]) for row in rows])
+        results = {result["round"]: result for result in self.room_results(workshop)}
         labels = dict(labels or {})
         criteria_labels = dict(criteria_labels or {})
 
         def label(candidate: str) -> str:
             return labels.get(candidate, candidate) if shortlist_labels else candidate
+
+        def room_label(item: Mapping) -> str:
+            # The same rule as "Shortlist": labels when given, ids otherwise.
+            return label(str(item.get("id")))
 
         header = [
             "Table",
@@ -289,6 +323,7 @@ class ReadingSteps:
             *[f"Weight: {criteria_labels.get(name, name)}" for name in names],
             "Submission",
             "Workshop",
+            *(ROOM_RESULT_HEADINGS if results else ()),
         ]
         buffer = io.StringIO()
         # Lines end with CR LF (RFC 4180): the csv module then also quotes a cell holding a
@@ -314,6 +349,8 @@ class ReadingSteps:
                 int(row[0]),
                 row[1],
             ]
+            if results:
+                cells += _result_cells(results.get(int(row[10])), room_label)
             writer.writerow([safe_cell(cell) for cell in cells])
         return buffer.getvalue()
 
@@ -339,7 +376,10 @@ class ReadingSteps:
             it counts for, or null), ``status`` (its table's status on the list now, as
             in :meth:`tables`; empty for a table never on it), ``weights``,
             ``shortlist`` and ``dots`` as given), ``tables`` (the list: ``table``,
-            ``group``, ``status``) and ``events`` (``at``, ``kind``, ``detail``).
+            ``group``, ``status``), ``events`` (``at``, ``kind``, ``detail``) and
+            ``room_results`` (the room's result recorded as each round closed, by round,
+            as :meth:`room_result` returns it: the shortlist with ids and labels, the
+            agreement and the settings used then).
         """
         workshop = clean_name(workshop, "workshop", "decision_log_json")
         rows, replaced_rows, found, status = self._log(workshop)
@@ -372,6 +412,7 @@ class ReadingSteps:
                 {"at": at, "kind": kind, "detail": detail}
                 for at, kind, detail in self._event_rows(workshop)
             ],
+            "room_results": self.room_results(workshop),
         }
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -445,4 +486,4 @@ class ReadingSteps:
         return frame.to_csv(index=False)
 
 
-__all__ = ["ExportFormat", "ReadingSteps", "superseded_flags"]
+__all__ = ["ROOM_RESULT_HEADINGS", "ExportFormat", "ReadingSteps", "superseded_flags"]

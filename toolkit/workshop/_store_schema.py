@@ -3,8 +3,10 @@
 The SQLite file holds the append-only log (``submissions`` and the facilitator's
 ``events``, both guarded by triggers that refuse changes) and a little state that may
 change: ``current`` (each table's latest submission and submission count per round),
-``rounds``, ``table_list``, ``drafts`` and ``table_codes``. :func:`upgrade` creates the
-tables or brings a file of the first layout up to this one; the ``SQL_*`` statements are
+``rounds``, ``table_list``, ``drafts`` and ``table_codes``; each table's column code and
+hidden-name letter, given once (``table_marks``); and the room's result as each round
+closed (``room_results``, append-only too). :func:`upgrade` creates the tables or
+brings a file of an earlier layout up to this one; the ``SQL_*`` statements are
 the ones a submission runs, each looking rows up by key (tested with EXPLAIN QUERY PLAN).
 """
 
@@ -13,8 +15,10 @@ from __future__ import annotations
 import sqlite3
 
 #: Version of the file's layout, kept in SQLite's ``user_version``. 0: the first layout
-#: (one round, no table list); 2: rounds, the table list, drafts, events and ``current``.
-SCHEMA_VERSION = 2
+#: (one round, no table list); 2: rounds, the table list, drafts, events and ``current``;
+#: 3: ``room_results``, the room's result recorded as each round closed; 4: ``table_marks``,
+#: each table's column code and letter, given once in the order tables are first seen.
+SCHEMA_VERSION = 4
 
 TABLES = (
     """CREATE TABLE IF NOT EXISTS submissions (
@@ -90,6 +94,36 @@ STATE = (
     "BEGIN SELECT RAISE(ABORT, 'the events log is append-only'); END",
 )
 
+#: The room's result as each round closed (the shortlist, the agreement, the settings, as
+#: JSON): part of the log, so append-only, one row per round.
+ROOM_RESULTS = (
+    """CREATE TABLE IF NOT EXISTS room_results (
+    workshop TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    recorded_at TEXT NOT NULL,
+    result TEXT NOT NULL,
+    PRIMARY KEY (workshop, round)
+)""",
+    "CREATE TRIGGER IF NOT EXISTS room_results_no_update BEFORE UPDATE ON room_results "
+    "BEGIN SELECT RAISE(ABORT, 'the room results log is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS room_results_no_delete BEFORE DELETE ON room_results "
+    "BEGIN SELECT RAISE(ABORT, 'the room results log is append-only'); END",
+)
+
+#: Each table's column code ("T7") and letter for hidden names ("Q"), given once when the
+#: table is first seen (on the list or in a submission) and never changed.
+TABLE_MARKS = (
+    """CREATE TABLE IF NOT EXISTS table_marks (
+    workshop TEXT NOT NULL,
+    table_key TEXT NOT NULL,
+    name TEXT NOT NULL,
+    code TEXT NOT NULL,
+    letter TEXT NOT NULL,
+    seen INTEGER NOT NULL,
+    PRIMARY KEY (workshop, table_key)
+) WITHOUT ROWID""",
+)
+
 #: Each table's private link code (made on first use; not part of the log).
 TABLE_CODES = (
     "CREATE TABLE IF NOT EXISTS table_codes (workshop TEXT NOT NULL, table_key TEXT NOT NULL, "
@@ -129,16 +163,32 @@ SQL_INSERT = (
     "INSERT INTO submissions (workshop, table_name, table_key, role, weights, shortlist, "
     "dots, submitted_at, toolkit_version, round) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+SQL_MARKED = "SELECT 1 FROM table_marks WHERE workshop = ? AND table_key = ?"
 SQL_UPSERT_CURRENT = (
     "INSERT INTO current (workshop, round, table_key, submission_id, count, last_at) "
     "VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (workshop, round, table_key) DO UPDATE SET "
     "submission_id = excluded.submission_id, count = count + 1, last_at = excluded.last_at"
 )
-SUBMIT_STATEMENTS = (SQL_ROUND, SQL_LISTED, SQL_TABLE, SQL_CURRENT, SQL_INSERT, SQL_UPSERT_CURRENT)
+SUBMIT_STATEMENTS = (
+    SQL_ROUND,
+    SQL_LISTED,
+    SQL_TABLE,
+    SQL_CURRENT,
+    SQL_INSERT,
+    SQL_UPSERT_CURRENT,
+    SQL_MARKED,
+)
 
 
 def upgrade(connection: sqlite3.Connection) -> None:
-    """Create the tables, or bring a file of the first layout up to this one."""
+    """Create the tables, or bring a file of an earlier layout up to this one.
+
+    Each step only adds (tables, a column), so a file of any earlier layout keeps every
+    row; ``current`` is rebuilt from the log only for a file of the first layout, and
+    ``table_marks`` is filled, for a file of a layout before the fourth, with every table
+    known then, in the natural order of their names (the codes the screen showed then).
+    """
+    version = int(connection.execute("PRAGMA user_version").fetchone()[0])
     existed = bool(
         connection.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'submissions'"
@@ -150,10 +200,14 @@ def upgrade(connection: sqlite3.Connection) -> None:
     if "round" not in columns:
         # Adding a column changes no row, so the append-only triggers allow it.
         connection.execute("ALTER TABLE submissions ADD COLUMN round INTEGER NOT NULL DEFAULT 1")
-    for statement in STATE:
+    for statement in (*STATE, *ROOM_RESULTS, *TABLE_MARKS):
         connection.execute(statement)
-    if existed:
+    if existed and version < 2:
         connection.execute(REBUILD_CURRENT)
+    if existed and version < 4:
+        from toolkit.workshop._store_listing import mark_known_tables
+
+        mark_known_tables(connection)
     connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
@@ -189,12 +243,14 @@ def count(connection: sqlite3.Connection, query: str, parameters: tuple) -> int:
 __all__ = [
     "COLUMNS",
     "REBUILD_CURRENT",
+    "ROOM_RESULTS",
     "SCHEMA_VERSION",
     "SELECT",
     "SELECT_CURRENT",
     "SQL_CURRENT",
     "SQL_INSERT",
     "SQL_LISTED",
+    "SQL_MARKED",
     "SQL_ROUND",
     "SQL_TABLE",
     "SQL_UPSERT_CURRENT",
@@ -202,6 +258,7 @@ __all__ = [
     "SUBMIT_STATEMENTS",
     "TABLES",
     "TABLE_CODES",
+    "TABLE_MARKS",
     "count",
     "rollback",
     "round_of",

@@ -9,6 +9,7 @@ whole numbers and cells a spreadsheet will not run as formulas.
 
 from __future__ import annotations
 
+import json
 import math
 import numbers
 import re
@@ -100,6 +101,48 @@ def whole(value: object) -> int | str:
     if value is None or not math.isfinite(float(value)):
         return ""
     return int(round(float(value)))
+
+
+def result_summary(result: Mapping) -> tuple[str, str]:
+    """Return how a recorded room's result combined the weights, and its agreement score.
+
+    Parameters
+    ----------
+    result : mapping
+        A recorded room's result (``SubmissionStore.room_result``).
+
+    Returns
+    -------
+    tuple of (str, str)
+        The combination in words ("median"; "" when not recorded) and Kendall's W to two
+        decimals ("0.74"; "" when there was none).
+    """
+    settings = result.get("settings") or {}
+    how = str(settings.get("aggregation_label") or settings.get("aggregation") or "")
+    w = (result.get("agreement") or {}).get("w")
+    finite = isinstance(w, int | float) and not isinstance(w, bool) and math.isfinite(w)
+    return how, f"{w:.2f}" if finite else ""
+
+
+def result_of(row: tuple) -> dict:
+    """Return a recorded room's result from its row (round, recorded_at, result)."""
+    document = json.loads(row[2])
+    document["round"], document["recorded_at"] = int(row[0]), row[1]
+    return document
+
+
+def result_words(result: Mapping) -> str:
+    """Return a recorded room's result in one sentence, for the events log."""
+    tables = len(result.get("tables") or ())
+    how, w = result_summary(result)
+    how = how or "combination"
+    names = "; ".join(str(item.get("label") or item.get("id")) for item in result["shortlist"])
+    score = f" Agreement score (Kendall's W): {w}." if w else ""
+    whose = f"{tables} tables'" if tables != 1 else "1 table's"
+    return (
+        f"Round {result['round']}'s result: the room's list of {len(result['shortlist'])} from "
+        f"the {how} of {whose} weights: {names}.{score}"
+    )
 
 
 def check_round(round: object, caller: str) -> int | None:
@@ -314,6 +357,9 @@ __all__ = [
     "clean_name",
     "clean_names",
     "natural_key",
+    "result_of",
+    "result_summary",
+    "result_words",
     "safe_cell",
     "toolkit_version",
     "utc",

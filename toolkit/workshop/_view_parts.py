@@ -98,11 +98,31 @@ def rows_of_table(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     return frame.loc[frame["table"].astype(str).str.casefold() == table.casefold()]
 
 
+def clock(stamp: object) -> str:
+    """Return a time the store kept (UTC) as the room's clock reads it: "18:42".
+
+    Parameters
+    ----------
+    stamp : pandas.Timestamp, datetime or str
+        A ``submitted_at`` of the store; a time without a zone is taken as UTC.
+
+    Returns
+    -------
+    str
+        Hours and minutes in the machine's local time, as the page's other times.
+    """
+    moment = pd.Timestamp(stamp)
+    if moment.tzinfo is None:
+        moment = moment.tz_localize("UTC")
+    return moment.to_pydatetime().astimezone().strftime("%H:%M")
+
+
 def share_bar(share: float) -> str:
     """Return a share of the total weight as a small bar and a percentage."""
     width = max(0.0, min(1.0, share)) * 100
     return (
-        f'<span aria-hidden="true" style="display:inline-block;width:80px;height:10px;'
+        f'<span class="ph-share-bar" aria-hidden="true" '
+        f'style="display:inline-block;width:80px;height:10px;'
         f'background:{_html.NHS_PALE_GREY};vertical-align:middle;margin-right:6px">'
         f'<span style="display:block;height:10px;width:{width:.0f}%;'
         f'background:{_html.NHS_BLUE}"></span></span>{share:.0%}'
@@ -143,6 +163,7 @@ __all__ = [
     "button",
     "check_seconds",
     "check_workshop",
+    "clock",
     "data_uri",
     "error_html",
     "group_picker",

@@ -8,14 +8,16 @@ so that no submission is lost. Rows of the log are never changed or deleted (tri
 refuse it): resubmitting adds a row that supersedes the table's earlier one in the same
 round, and both stay in the log.
 
-Besides the log (``submissions`` and the facilitator's ``events``) the file holds a little
+Besides the log (``submissions``, the facilitator's ``events`` and ``room_results``, the
+room's result recorded as each round closed) the file holds a little
 state that is not part of the log and may change: the rounds (open or closed), the
 facilitator's list of tables (with each table's stakeholder group, and whether it was
 removed or merged into another), each table's slider draft (so that a reload restores the
-sliders) and ``current``, an index of each table's latest submission and submission count
-per round. ``current`` is updated in the same transaction as the submission it points to,
-so that submitting and reading the latest submissions cost the same however many rows the
-log holds.
+sliders), each table's column code and hidden-name letter, given once when the table is
+first seen (``table_marks``), and ``current``, an index of each table's latest submission
+and submission count per round. ``current`` is updated in the same transaction as the
+submission it points to, so that submitting and reading the latest submissions cost the
+same however many rows the log holds.
 
 Every SQLite or operating-system failure (a damaged file, a full disk, a folder that cannot
 be written) is raised as :class:`StoreError`, whose ``message`` a participant can act on;
@@ -44,13 +46,14 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from toolkit.workshop._store_changes import ChangeSteps, RoundState
+from toolkit.workshop._store_changes import ChangeSteps, RoundState, TableMark
 from toolkit.workshop._store_listing import (
     ACTIVE,
     MERGED,
     REMOVED,
+    mark_tables,
     merged_into_name,
     read_listing,
 )
@@ -100,6 +103,9 @@ SUBMISSION_COLUMNS = (
 
 #: Bytes read from the end of the problems log (its newest lines).
 _PROBLEMS_TAIL = 1_000_000
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 
 # What went wrong, in words, by what the store was doing (see StoreError).
@@ -506,8 +512,9 @@ class SubmissionStore(ChangeSteps, ReadingSteps):
         Notes
         -----
         One write transaction that looks rows up by key (the round, the table on the
-        list, the table's entry in ``current``), adds the submission and updates
-        ``current``: its cost does not grow with the rows in the log.
+        list, the table's entry in ``current`` and in ``table_marks``), adds the
+        submission and updates ``current``: its cost does not grow with the rows in the
+        log.
         """
         caller = "submit"
         workshop, table, role = clean_names(caller, workshop=workshop, table=table, role=role)
@@ -564,6 +571,7 @@ class SubmissionStore(ChangeSteps, ReadingSteps):
             )
             submission = int(cursor.lastrowid)
             connection.execute(SQL_UPSERT_CURRENT, (workshop, number, key, submission, now))
+            mark_tables(connection, workshop, [name])  # a table seen for the first time
             return submission
 
         return self._write(insert, doing="submit", workshop=workshop, table=table)
@@ -683,6 +691,49 @@ class SubmissionStore(ChangeSteps, ReadingSteps):
 
         return self._read(read, workshop=workshop)
 
+    def table_round_submissions(
+        self, workshop: str, table: str, submission_id: int
+    ) -> pd.DataFrame:
+        """Return a table's submissions in the round of one of them, up to that one.
+
+        One read by the store's (workshop, table) index, so that it costs the same however
+        long the log: what a table's confirmation counts ("your table's second submission
+        this round").
+
+        Parameters
+        ----------
+        workshop : str
+            The workshop's name.
+        table : str
+            The table's name (case and spacing ignored).
+        submission_id : int
+            One of the table's submissions.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``submission_id``, ``round`` and ``submitted_at`` (UTC), oldest first; empty
+            when the submission is not the table's.
+        """
+        import pandas as pd
+
+        workshop, table = clean_names("table_round_submissions", workshop=workshop, table=table)
+        key = table.casefold()
+
+        def read(connection: sqlite3.Connection) -> list[tuple]:
+            return connection.execute(
+                "SELECT submission_id, round, submitted_at FROM submissions WHERE workshop = ? "
+                "AND table_key = ? AND submission_id <= ? AND round = (SELECT round FROM "
+                "submissions WHERE submission_id = ? AND workshop = ? AND table_key = ?) "
+                "ORDER BY submission_id",
+                (workshop, key, int(submission_id), int(submission_id), workshop, key),
+            ).fetchall()
+
+        rows = self._read(read, workshop=workshop)
+        frame = pd.DataFrame(rows, columns=["submission_id", "round", "submitted_at"])
+        frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True, format="ISO8601")
+        return frame.astype({"submission_id": "int64", "round": "int64"})
+
 
 __all__ = [
     "ACTIVE",
@@ -700,5 +751,6 @@ __all__ = [
     "StoreError",
     "SubmissionRefused",
     "SubmissionStore",
+    "TableMark",
     "safe_cell",
 ]
