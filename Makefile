@@ -13,10 +13,10 @@ export MPLBACKEND := Agg
 ## Create .venv if missing, install the toolkit with every extra, register its Jupyter kernel.
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[all]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[all]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name pophealth --display-name "Python (pophealth)"
 	touch $(STAMP)
 

@@ -95,3 +95,24 @@ def test_every_public_name_of_every_package_resolves(package):
     assert set(module.__all__) <= set(dir(module))
     with pytest.raises(AttributeError, match="no attribute"):
         module.no_such_name  # noqa: B018
+
+
+def test_the_pinned_versions_are_those_the_committed_demo_report_names():
+    """A fresh `make demo` leaves reports/demo/ unchanged only with the versions it names.
+
+    The board report's provenance names pandas and statsmodels; a newer release installed on
+    a fresh machine rewrote the committed report. `make install` pins them (constraints.txt).
+    """
+    pins = dict(
+        line.split("==")
+        for line in (ROOT / "constraints.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+    assert set(pins) == {"pandas", "statsmodels"}
+    committed = (ROOT / "reports" / "demo" / "board-report.ipynb").read_text(encoding="utf-8")
+    for name, version in pins.items():
+        assert f"{name} {version}" in committed
+    assert "pip install --quiet -c constraints.txt -e '.[all]'" in (ROOT / "Makefile").read_text()
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    for name, version in pins.items():
+        assert f"{name}={version}" in environment["dependencies"]

@@ -17,7 +17,7 @@ import pytest
 
 from toolkit.prioritise.consensus import room_consensus
 from toolkit.report import read_decision_log
-from toolkit.report.decision_log import _check_recorded, room_answer
+from toolkit.report.decision_log import recorded_list_differs, room_answer
 from toolkit.workshop import SubmissionStore
 
 WORKSHOP = "Spring"
@@ -93,7 +93,7 @@ def test_the_facilitator_s_csv_gives_the_recorded_list_by_label(closed, tmp_path
         assert list(room_answer(log, priorities).shortlist_ids) == shown
 
 
-def test_a_list_that_differs_from_the_recorded_one_is_warned_of(closed, tmp_path):
+def test_a_list_that_differs_from_the_recorded_one_is_warned_of(closed, evidence, tmp_path):
     _, path, shown, priorities = closed
     document = json.loads(path.read_text(encoding="utf-8"))
     other = [c for c in priorities.candidates["candidate"] if c not in shown][:2]
@@ -102,6 +102,13 @@ def test_a_list_that_differs_from_the_recorded_one_is_warned_of(closed, tmp_path
     changed.write_text(json.dumps(document), encoding="utf-8")
     with pytest.warns(UserWarning, match="is not the list recorded when round 1 closed"):
         room_answer(read_decision_log(changed), priorities)
+    # The board reads it too, not only the analyst's console.
+    words = _text(read_decision_log(changed), evidence)
+    labels = dict(
+        zip(priorities.candidates["candidate"], priorities.candidates["label"], strict=True)
+    )
+    named = "; ".join(labels[c] for c in other)
+    assert f"When round 1 closed, the room was shown another list: {named}." in words
 
 
 def test_a_log_without_recorded_results_reads_as_before(evidence, tmp_path):
@@ -209,4 +216,4 @@ def test_a_label_holding_the_list_s_separator_is_no_false_alarm(closed, tmp_path
     assert len(log.recorded[1]["shortlist"]) == 3  # split at the label's own "; "
     with warnings.catch_warnings():  # the report's labels are the workshop's: no warning
         warnings.simplefilter("error")
-        _check_recorded(log, 1, log.recorded[1], shown, labels)
+        assert recorded_list_differs(log, 1, shown, labels) is None

@@ -421,8 +421,32 @@ def test_a_closed_round_shows_the_settings_it_was_closed_with(quick):
     again.aggregation.value = "geometric_mean"
     again.round_choice.value = 1
     assert (again.aggregation.value, again.shortlist_size.value) == ("median", 4)
+    # Back to the open round: the facilitator's own settings for it, not round 1's.
+    again.round_choice.value = 2
+    assert again.aggregation.value == "geometric_mean"
+    again.close_round()
+    assert store.room_result(name, 2)["settings"]["aggregation"] == "geometric_mean"
     facilitator.close()
     again.close()
+
+
+def test_a_result_that_cannot_be_worked_out_leaves_the_round_open_and_says_so(quick, monkeypatch):
+    """Any error working out the room's result: the round stays as it was, said in words."""
+    import toolkit.workshop._room_rounds as rounds
+
+    facilitator = FacilitatorApp(quick, baseline_draws=0)
+    submit_tables(quick, ROUND_ONE)
+
+    def broken(*args, **kwargs):
+        raise FloatingPointError("overflow in the weights")
+
+    monkeypatch.setattr(rounds, "room_for_round", broken)
+    assert facilitator.close_round() is None
+    assert quick.store.current_round(quick.name).open
+    said = text_of(facilitator.round_message.value)
+    assert said.startswith("The room's result could not be worked out (FloatingPointError:")
+    assert "nothing was changed: round 1 is as it was" in said
+    facilitator.close()
 
 
 def test_codes_and_hidden_letters_are_given_once_and_never_move(quick):

@@ -461,9 +461,11 @@ def test_a_full_disk_gives_a_plain_error_and_a_problem_line(store, monkeypatch):
         store.save_draft("W", "Table 2", WEIGHTS)
     with pytest.raises(StoreError, match="change could not be saved"):
         store.open_round("W")
+    with pytest.raises(StoreError, match="change could not be saved"):  # was a KeyError
+        store.table_code("W", "Table 3")
     with pytest.raises(StoreError, match="disk is full"):
         SubmissionStore(store.path)
-    assert len(store.problems()) == 4
+    assert len(store.problems()) == 5
     assert all("database or disk is full" in line for line in store.problems())
     monkeypatch.undo()
     assert len(store.submissions("W")) == 1  # nothing half-written

@@ -21,7 +21,12 @@ from toolkit.prioritise.theme_measures import MIN_EVENTS_FOR_RATE
 from toolkit.report._section_parts import _join, _linked
 from toolkit.report.charts import rank_acceptability_chart, weights_chart
 from toolkit.report.config import ReportConfig
-from toolkit.report.decision_log import DecisionLog, room_answer, the_workshop
+from toolkit.report.decision_log import (
+    DecisionLog,
+    recorded_list_differs,
+    room_answer,
+    the_workshop,
+)
 from toolkit.report.linked import LinkedTables
 from toolkit.report.tables import (
     NOT_AVAILABLE,
@@ -431,6 +436,16 @@ def workshop_section(
     how = AGGREGATION_LABELS.get(consensus.aggregation, consensus.aggregation)
     parts.append(sentence(f"The shortlist at the room's weights (the {how} of the tables'):"))
     parts.append(bullet_list([sentence(labels[c], tag="li") for c in room_list], ordered=True))
+    shown = recorded_list_differs(log, log.last_round, room_list, labels)
+    if shown is not None:  # worked out again here: the room was shown another list
+        parts.append(
+            sentence(
+                f"When round {log.last_round} closed, the room was shown another list: "
+                f"{shown}. The list above is worked out again from the tables' weights; it "
+                "differs when the candidates, criteria scores or themes are not the "
+                "workshop's, or tables were merged or removed since."
+            )
+        )
     entered = [labels[c] for c in room_list if c not in before]
     dropped = [labels[c] for c in before if c not in room_list]
     if entered or dropped:

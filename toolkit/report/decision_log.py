@@ -623,7 +623,6 @@ def room_answer(
     criteria = list(priorities.criteria)
     number = log.last_round if round is None else round
     made = number if settings_of is None else settings_of
-    recorded = log.recorded.get(number) if made == number else None
     # The settings the room's list was made with as the round closed, else the log's.
     chosen = log.recorded.get(made)
     settings = {**log.settings, **(chosen["settings"] if chosen else {})}
@@ -670,39 +669,36 @@ def room_answer(
         aggregation=settings.get("aggregation", "arithmetic_mean"),
         dot_votes=votes,
     )
-    if recorded is not None:
-        _check_recorded(log, number, recorded, room.shortlist_ids, labels)
+    differs = recorded_list_differs(log, number, room.shortlist_ids, labels)
+    if made == number and differs is not None:  # another round's settings: no comparison
+        warnings.warn(
+            f"The room's list worked out from the decision log of {the_workshop(log.workshop)}"
+            f" ({'; '.join(str(labels.get(c, c)) for c in room.shortlist_ids)}) is not the "
+            f"list recorded when round {number} closed ({differs}): give the candidates, "
+            "criteria scores and themes the workshop had (the report says so too).",
+            UserWarning,
+            stacklevel=2,
+        )
     return room
 
 
-def _check_recorded(
-    log: DecisionLog,
-    number: int,
-    recorded: dict,
-    worked_out: Sequence[str],
-    labels: dict,
-) -> None:
-    """Warn when the room's list worked out here is not the one the room was shown.
+def recorded_list_differs(
+    log: DecisionLog, number: int, worked_out: Sequence[str], labels: dict
+) -> str | None:
+    """Return the list recorded as a round closed ("A; B; C") if the one worked out differs.
 
-    The workshop recorded its list as the round closed (ids, or labels from the
-    facilitator's CSV); a different list here means other candidates, criteria scores or
-    themes than the workshop's, and the board would read a list the room never saw.
+    None when nothing was recorded (ids, or labels from a CSV) or the two lists agree.
     """
+    recorded = log.recorded.get(number)
+    if recorded is None:
+        return None
     as_ids = [str(candidate) for candidate in worked_out]
     as_labels = [str(labels.get(candidate, candidate)) for candidate in worked_out]
     shown = list(recorded["shortlist"])
     text = recorded.get("text")  # a CSV's list as written: compared whole, not split
     if shown in (as_ids, as_labels) or text in ("; ".join(as_ids), "; ".join(as_labels)):
-        return
-    named = [text] if text else [str(labels.get(item, item)) for item in shown]
-    warnings.warn(
-        f"The room's list worked out from the decision log of {the_workshop(log.workshop)} "
-        f"({'; '.join(as_labels)}) is not the list recorded when round {number} closed "
-        f"({'; '.join(named)}): give the candidates, criteria scores and themes the "
-        "workshop had, so that the board reads the list the room agreed.",
-        UserWarning,
-        stacklevel=3,
-    )
+        return None
+    return text or "; ".join(str(labels.get(item, item)) for item in shown)
 
 
 def read_decision_log(path: str | Path, *, workshop: str | None = None) -> DecisionLog:
@@ -795,4 +791,10 @@ def read_decision_log(path: str | Path, *, workshop: str | None = None) -> Decis
     )
 
 
-__all__ = ["DecisionLog", "read_decision_log", "room_answer", "the_workshop"]
+__all__ = [
+    "DecisionLog",
+    "read_decision_log",
+    "recorded_list_differs",
+    "room_answer",
+    "the_workshop",
+]

@@ -61,6 +61,7 @@ from toolkit.workshop._view_parts import (
     plain,
     round_status_html,
     tick_box,
+    unworked_result_html,
 )
 from toolkit.workshop.config import Workshop, mark_kernel_ready
 from toolkit.workshop.store import StoreError, SubmissionRefused
@@ -140,8 +141,7 @@ class FacilitatorApp(RecordParts, WidgetView):
             )
         self.baseline_draws = baseline_draws
         self.model = workshop.model
-        self.room = None
-        self.change = None
+        self.room = self.change = None
         self.shown_round: int | None = None
         self._seen: tuple | None = None
         self._lock = threading.RLock()
@@ -153,6 +153,7 @@ class FacilitatorApp(RecordParts, WidgetView):
         self._quiet = False  # set while the view itself changes the round choice
         self._marks: dict = {}  # each table's code and letter, given once by the store
         self._synced: int | None = None  # the closed round whose settings the controls show
+        self._live: tuple[str, int] | None = None  # own settings, kept while a record shows
         self._syncing = False  # set while the view sets the controls from a record
         self._still_open_words = ""
 
@@ -494,7 +495,7 @@ class FacilitatorApp(RecordParts, WidgetView):
         if self._quiet or change["new"] is None:
             return
         self._picked = int(change["new"])
-        self._synced = None  # a closed round chosen opens on the settings it closed with
+        self._synced = None if self._synced is None else -1  # a closed round: its settings
         self.refresh(force=True)
 
     def _setting_changed(self, change) -> None:
@@ -506,22 +507,28 @@ class FacilitatorApp(RecordParts, WidgetView):
         """Set the combination and list length (no redraw: the caller draws)."""
         if settings is None:
             return
-        aggregation, size = settings
         self._syncing = True
         try:
-            self.aggregation.value = aggregation
-            self.shortlist_size.value = max(1, min(int(size), self.shortlist_size.max))
+            self.aggregation.value = settings[0]
+            self.shortlist_size.value = max(1, min(int(settings[1]), self.shortlist_size.max))
         finally:
             self._syncing = False
 
     def _apply_record(self, shown: int, record) -> None:
         """Show a closed round with the settings it was closed with, once when it is shown.
 
-        Set again only when another round is shown, so the facilitator can still try
-        other settings (the record note then says how the screen differs).
+        So the facilitator can still try other settings on it (the record note then says
+        how the screen differs); a round without a record gets the facilitator's own back.
         """
-        if record is None or shown == self._synced:
+        if record is None:  # a round without a record: the facilitator's own settings
+            if self._synced is not None and self._live is not None:
+                self._set_controls(self._live)
+            self._synced, self._live = None, None
             return
+        if shown == self._synced:
+            return
+        if self._synced is None:  # leaving the facilitator's own settings: keep them
+            self._live = (self.aggregation.value, int(self.shortlist_size.value))
         self._synced = shown
         self._set_controls(recorded_settings(record))
 
@@ -615,6 +622,9 @@ class FacilitatorApp(RecordParts, WidgetView):
                 number = int(getattr(store, method)(name, result=result))
             except (StoreError, ValueError) as error:
                 self.round_message.value = error_html(error, "round")
+                return None
+            except Exception as error:  # noqa: BLE001 - the room's result: said, not hidden
+                self.round_message.value = unworked_result_html(error, int(before.number))
                 return None
             # The round banner says what happened: no second message.
             self.round_message.value = ""

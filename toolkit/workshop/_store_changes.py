@@ -743,7 +743,7 @@ class ChangeSteps:
             )
             return code
 
-        return self._write(write, doing="save a table's link", workshop=workshop)
+        return self._write(write, doing="change", workshop=workshop)
 
     def table_for_code(self, workshop: str, code: str) -> str | None:
         """Return the table whose own link carries ``code``, or None.

@@ -171,7 +171,8 @@ def mark_tables(connection: sqlite3.Connection, workshop: str, names: Iterable[s
 def mark_known_tables(connection: sqlite3.Connection) -> None:
     """Mark every table a file already knows (upgrading it): in natural order, per workshop.
 
-    The codes are then the ones the facilitator's screen showed before the upgrade.
+    "Table N" keeps TN; other names follow, in natural order (a screen before the upgrade
+    numbered the columns by position, so its codes may differ).
     """
     known: dict[str, dict[str, str]] = {}
     for workshop, key, name in connection.execute(

@@ -186,7 +186,7 @@ def upgrade(connection: sqlite3.Connection) -> None:
     Each step only adds (tables, a column), so a file of any earlier layout keeps every
     row; ``current`` is rebuilt from the log only for a file of the first layout, and
     ``table_marks`` is filled, for a file of a layout before the fourth, with every table
-    known then, in the natural order of their names (the codes the screen showed then).
+    known then, in the natural order of their names.
     """
     version = int(connection.execute("PRAGMA user_version").fetchone()[0])
     existed = bool(

@@ -52,6 +52,17 @@ def error_html(error: BaseException, kind: str) -> str:
     return _html.message(escape(plain(error)), kind="error", error=kind)
 
 
+def unworked_result_html(error: BaseException, number: int) -> str:
+    """Say that closing (or opening) stopped because the room's result failed, in words."""
+    return _html.message(
+        f"The room's result could not be worked out ({escape(type(error).__name__)}: "
+        f"{escape(str(error))}), so nothing was changed: round {number} is as it was. Try "
+        "again; if it happens again, download the decision log and tell the analyst.",
+        kind="error",
+        error="round",
+    )
+
+
 def round_status_html(number: int, is_open: bool, words: str) -> str:
     """Return the round's status: its words in a box that carries the number and state."""
     return (
@@ -172,4 +183,5 @@ __all__ = [
     "rows_of_table",
     "share_bar",
     "tick_box",
+    "unworked_result_html",
 ]
