@@ -113,7 +113,7 @@ NO_OPTIONS = {
     "segment.segment_summary": "takes a table, a model and a bool",
     "segment.load_rules": "takes a model's name, a path or a model",
     "segment.load_cohorts": "takes only a path",
-    "segment.check_persons_file": "takes only a path",
+    "segment.check_persons_file": "takes a path and a reference date",
     "segment.parse_condition": "takes a condition and names for the message",
     "segment.cube_expression": "takes an Ibis table, a model and counts",
     "segment.cohort_expression": "takes a table, blocks of at most 63 cohorts, a model, a bool "

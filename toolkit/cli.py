@@ -280,11 +280,11 @@ def _check_candidates_args(args: argparse.Namespace) -> None:
             )
         if not Path(model).is_file():
             raise FileNotFoundError(f"--model {model}: no such rules file.")
+    from toolkit.prioritise.themes import theme_folder_problem
+
     for folder in args.themes or []:
-        if not Path(folder).is_dir():
-            raise FileNotFoundError(
-                f"--themes {folder}: no such folder (of your own theme files, *.toml)."
-            )
+        if problem := theme_folder_problem(folder, option="--themes"):
+            raise FileNotFoundError(f"--themes {folder}: {problem}.")
 
 
 def _cmd_candidates(args: argparse.Namespace) -> int:
@@ -319,7 +319,8 @@ def _cmd_candidates(args: argparse.Namespace) -> int:
     if args.within is None:
         too = []
         if args.themes:
-            too.append(f"themes = {[str(folder) for folder in args.themes]!r}")
+            named = dict.fromkeys(str(Path(folder)) for folder in args.themes)  # once each
+            too.append(f"themes = {list(named)!r}")
         if table is not None:
             too.append(f'reference_date = "{args.reference_date}"')
         print(

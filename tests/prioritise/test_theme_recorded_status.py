@@ -69,7 +69,7 @@ def test_the_percentage_is_of_the_women_with_a_recorded_status(cube, persons):
     share = f"{UNRECORDED / total:.0%}"
     said = (
         f"{UNRECORDED} of {total} pregnant women ({share}) have no recorded smoking status; "
-        f"the percentage is of the {recorded} with one."
+        f"rates of smoking are worked out among the {recorded} with one."
     )
     assert said in row["note"], row["note"]
 
@@ -97,8 +97,9 @@ def test_without_the_recorded_count_the_whole_cohort_is_kept_and_said(cube, pers
     assert row["rate"] == pytest.approx(100 * 12 / total)
     assert row["rate_unit"] == PREVALENCE_UNIT
     said = (
-        "The data do not say how many in the cohort have a recorded smoking status, so the "
-        "percentage is of everyone in it: anyone with none recorded counts as not smoking."
+        "The data do not say how many in the cohort have a recorded smoking status, so rates "
+        "of smoking are worked out among everyone in it: anyone with none recorded counts as "
+        "not smoking."
     )
     assert row["note"].startswith(said)
     assert f"Help pregnant women to stop smoking: {said}" in candidates.notes
@@ -137,38 +138,38 @@ def _plan(outcome: str = "persons_smoker", *, recorded: bool = True):
         (
             11_031,
             10_797,
-            "234 of 11,031 pregnant women (2%) have no recorded smoking status; the "
-            "percentage is of the 10,797 with one.",
+            "234 of 11,031 pregnant women (2%) have no recorded smoking status; rates of "
+            "smoking are worked out among the 10,797 with one.",
         ),
         (
             5_000,
             4_996,
-            "Fewer than 10 of 5,000 pregnant women have no recorded smoking status; the "
-            "percentage is of those with one.",
+            "Fewer than 10 of 5,000 pregnant women have no recorded smoking status; rates "
+            "of smoking are worked out among those with one.",
         ),
         (
             8,
             6,
-            "Some of the pregnant women have no recorded smoking status; the percentage is "
-            "of those with one.",
+            "Some of the pregnant women have no recorded smoking status; rates of smoking "
+            "are worked out among those with one.",
         ),
         (
             40,
             0,
             "None of the 40 pregnant women has a recorded smoking status, so there is no "
-            "percentage.",
+            "rate of smoking.",
         ),
         (
             2_000,
             5,
-            "Fewer than 10 of the 2,000 pregnant women have a recorded smoking status; the "
-            "percentage is of those with one.",
+            "Fewer than 10 of the 2,000 pregnant women have a recorded smoking status; "
+            "rates of smoking are worked out among those with one.",
         ),
         (
             15,
             5,
-            "Fewer than 10 of the 15 pregnant women have a recorded smoking status; the "
-            "percentage is of those with one.",
+            "Fewer than 10 of the 15 pregnant women have a recorded smoking status; rates "
+            "of smoking are worked out among those with one.",
         ),
         (20_000, 19_950, "50 of 20,000 pregnant women (under 1%) have no recorded"),
         (500, 500, ""),
@@ -191,7 +192,7 @@ def test_a_small_count_with_a_status_is_not_told_by_difference(recorded, thresho
     )  # fmt: skip
     assert note == (
         f"Fewer than {threshold} of the 2,000 pregnant women have a recorded smoking status; "
-        "the percentage is of those with one."
+        "rates of smoking are worked out among those with one."
     )
     missing = 2_000 - recorded
     assert f"{missing:,}" not in note and str(missing) not in note

@@ -94,7 +94,7 @@ def test_no_one_in_either_fifth_is_said_not_called_too_few(persons):
     for facts, note in zip(table["facts"], table["note"], strict=True):
         assert said in facts and TOO_FEW not in facts, facts
         assert note.startswith("No one in this system lives in England's most or least"), note
-        assert "the gap counts as 0 in the scores" in note
+        assert "the gap counts in the scores as the middle of the other themes" in note
     assert table["deprivation_ratio"].isna().all()
 
 

@@ -75,7 +75,15 @@ def test_workshop_weights_chart_prints_at_8_pt_or_more():
         index=["Table 1", "Table 2", "Table 3"],
     )
     labels = ["How many people it helps", "How much it narrows inequalities", "Cost", "Speed"]
-    _check(weights_chart(shares, labels=labels, title="Weights given by each table, Spring"))
+    _check(
+        weights_chart(
+            shares,
+            labels=labels,
+            title="Weights given by each table, Spring",
+            room=[0.25, 0.25, 0.25, 0.25],
+            combined_by="median",
+        )
+    )
 
 
 def test_neighbourhood_map_prints_at_8_pt_or_more(evidence):

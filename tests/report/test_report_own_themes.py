@@ -57,10 +57,17 @@ def test_own_themes_are_measured_beside_the_library(tmp_path: Path):
 
 
 def test_a_themes_key_that_is_not_a_list_of_folders_is_refused(tmp_path: Path):
-    with pytest.raises(FileNotFoundError, match=r"'themes' names .*nowhere.* not a folder"):
+    with pytest.raises(FileNotFoundError, match=r"'themes' names .*nowhere.*: no such folder"):
         load_config(_config(tmp_path, 'themes = ["nowhere"]'))
     with pytest.raises(TypeError, match="themes"):
         load_config(_config(tmp_path, 'themes = "my_themes"'))
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(FileNotFoundError, match=r"'themes' names .*empty: the folder holds no"):
+        load_config(_config(tmp_path, 'themes = ["empty"]'))
+    _own_theme(tmp_path / "my_themes")
+    one = next((tmp_path / "my_themes").glob("*.toml"))
+    with pytest.raises(FileNotFoundError, match=r"is a file, not a folder: 'themes' takes the"):
+        load_config(_config(tmp_path, f'themes = ["my_themes/{one.name}"]'))
     with pytest.raises(ValueError, match="themes"):
         load_config(_config(tmp_path, "themes = []"))
 

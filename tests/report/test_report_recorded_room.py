@@ -141,9 +141,8 @@ def test_the_board_names_the_combination_the_room_s_list_was_made_with(closed, e
     assert "arithmetic mean" not in words
 
 
-def test_two_rounds_are_compared_as_the_last_round_s_list_was_made(evidence, tmp_path):
-    """Same weights in both rounds, lists recorded 5 long then 3 long: no change."""
-    priorities = evidence.priorities
+def _two_rounds(priorities, tmp_path):
+    """Two closed rounds of the same weights, their lists recorded 5 long, then 3 long."""
     names = [criterion.name for criterion in priorities.criteria]
     store = SubmissionStore(tmp_path / "s.sqlite", criteria=names, min_interval=0.0)
     first = priorities.shortlist["candidate"].iloc[0]
@@ -173,7 +172,12 @@ def test_two_rounds_are_compared_as_the_last_round_s_list_was_made(evidence, tmp
         )
     path = tmp_path / "log.json"
     path.write_text(store.decision_log_json(WORKSHOP, settings=settings), encoding="utf-8")
-    words = _text(read_decision_log(path), evidence)
+    return read_decision_log(path)
+
+
+def test_two_rounds_are_compared_as_the_last_round_s_list_was_made(evidence, tmp_path):
+    """Same weights in both rounds, lists recorded 5 long then 3 long: no change."""
+    words = _text(_two_rounds(evidence.priorities, tmp_path), evidence)
     words = words[words.index("What changed between rounds") :]
     assert "Between rounds 1 and 2 the room's list stayed the same" in words
     assert "0 of the 3 tables that took part in both rounds changed" in words
@@ -217,3 +221,122 @@ def test_a_label_holding_the_list_s_separator_is_no_false_alarm(closed, tmp_path
     with warnings.catch_warnings():  # the report's labels are the workshop's: no warning
         warnings.simplefilter("error")
         assert recorded_list_differs(log, 1, shown, labels) is None
+
+
+def _changed(path, priorities, shown, tmp_path):
+    """The log with another list recorded as round 1 closed than the one worked out."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    other = [c for c in priorities.candidates["candidate"] if c not in shown][:2]
+    document["room_results"][0]["shortlist"] = [{"id": c, "label": c} for c in other]
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(document), encoding="utf-8")
+    return changed, other
+
+
+def _page_1(path, evidence):
+    """Page 1's decision box for a report whose decision log is ``path``."""
+    import dataclasses
+
+    from toolkit.report.sections import decision_box
+
+    log = read_decision_log(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        room = room_answer(log, evidence.priorities)
+    config = dataclasses.replace(evidence.config, decision_log=str(path))
+    box = decision_box(evidence.priorities, config=config, room=room, workshop=log.workshop)
+    return " ".join(box.text.split()), box.html
+
+
+def test_page_1_says_when_the_room_was_shown_another_list(closed, evidence, tmp_path):
+    # Before, only section 4 said so: the board was asked to agree a list on page 1
+    # "as the workshop ranked it" with no word that the room had seen another.
+    _, path, shown, priorities = closed
+    changed, other = _changed(path, priorities, shown, tmp_path)
+    labels = dict(
+        zip(priorities.candidates["candidate"], priorities.candidates["label"], strict=True)
+    )
+    words, markup = _page_1(changed, evidence)
+    sentence = (
+        "Please note: when the workshop ended, the room was shown a different list "
+        f"({'; '.join(labels[c] for c in other)}); section 4 explains why the two can differ, "
+        "so check which list the room agreed before deciding."
+    )
+    assert sentence in words
+    assert "the room was shown a different list" in markup
+    assert not any(word in sentence for word in ("people", "persons", "patients"))
+
+
+def test_page_1_says_nothing_of_another_list_when_the_room_s_is_the_report_s(closed, evidence):
+    _, path, _, _ = closed
+    words, _ = _page_1(path, evidence)
+    assert "shown a different list" not in words
+
+
+def test_room_answer_compares_with_the_recorded_list_only_with_its_own_settings(
+    evidence, tmp_path, monkeypatch
+):
+    # Before, the comparison was worked out with another round's settings and then ignored.
+    from toolkit.report import decision_log
+
+    log = _two_rounds(evidence.priorities, tmp_path)
+    calls = []
+    original = decision_log.recorded_list_differs
+
+    def counted(*args, **kwargs):
+        calls.append(args[1])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(decision_log, "recorded_list_differs", counted)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and no warning: the lists are not comparable
+        first = room_answer(log, evidence.priorities, round=1, settings_of=2)
+    assert calls == []
+    assert len(first.shortlist_ids) == 3  # made as round 2's list was
+    room_answer(log, evidence.priorities, round=2)
+    assert calls == [2]
+
+
+def test_the_workshop_weights_chart_and_table_show_the_median_the_room_used(closed, evidence):
+    # Before, the chart drew the tables' average (its legend said "average") and the table
+    # headed "Room (average)" though the room's list was made with the median.
+    import numpy as np
+
+    from toolkit.report.sections import workshop_section
+
+    _, path, _, priorities = closed
+    log = read_decision_log(path)
+    room = room_answer(log, priorities)
+    _, weights_table, _, figure = workshop_section(
+        log, priorities, config=evidence.config, room=room
+    )
+    median = room.weights.set_index("criterion")["median"]
+    mean = room.weights.set_index("criterion")["arithmetic_mean"]
+    assert not np.allclose(median.to_numpy(), mean.to_numpy())  # the two tell apart
+    ax = figure.axes[0]
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend == ["one table", "room (median)"]
+    marker = next(c for c in ax.collections if c.get_label() == "room (median)")
+    drawn = marker.get_offsets()[:, 0]
+    order = list(room.table_weights.index)
+    assert np.allclose(drawn, 100 * median.reindex(order).to_numpy())
+    title = " ".join(ax.get_title(loc="left").split())
+    assert "Line: the room's weight, the median of the tables'" in title
+    assert "Room (median)" in weights_table.cells.columns
+    assert "Room (average)" not in weights_table.cells.columns
+    assert any("median of the tables' shares" in note for note in weights_table.notes)
+
+
+def test_the_weights_chart_draws_the_room_s_weights_it_is_given():
+    import numpy as np
+    import pandas as pd
+
+    from toolkit.report.charts import weights_chart
+
+    shares = pd.DataFrame([[0.5, 0.5], [0.9, 0.1], [0.2, 0.8]], index=["T1", "T2", "T3"])
+    figure = weights_chart(
+        shares, labels=["A", "B"], title="Weights", room=[0.6, 0.4], combined_by="geometric mean"
+    )
+    ax = figure.axes[0]
+    marker = next(c for c in ax.collections if c.get_label() == "room (geometric mean)")
+    assert np.allclose(marker.get_offsets()[:, 0], [60.0, 40.0])  # not the average it drew

@@ -81,6 +81,7 @@ def test_the_template_lists_every_key_and_reads_back(tmp_path):
     for name in ("series", "persons", "previous_persons"):
         parsed[name] = "demo"
     del parsed["decision_log"], parsed["workshop"]  # the alternative to priorities
+    parsed["weights"] |= {"community_voice": 1, "feasibility": 1}  # with criteria_scores
     assert UpdateConfig(**parsed).fix_after == 24
 
 
@@ -271,7 +272,7 @@ def test_own_themes_and_model_are_followed_as_the_board_report_measured_them(tmp
     moved = update.moved.set_index("candidate")
     assert moved.at["our_bp_drive", "label"] == "Our pharmacy blood pressure drive"
     assert not pd.isna(moved.at["our_bp_drive", "rank_after"])  # measured on the newer data
-    with pytest.raises(FileNotFoundError, match=r"'themes' names .*nowhere.* not a folder"):
+    with pytest.raises(FileNotFoundError, match=r"'themes' names .*nowhere.*: no such folder"):
         load_update_config(write_config(tmp_path, priorities='["x"]', themes='["nowhere"]'))
     with pytest.raises(ValueError, match="'model' must be one of"):
         load_update_config(write_config(tmp_path, priorities='["x"]', model='"segments"'))

@@ -185,7 +185,8 @@ def test_every_uncommented_template_key_reads_back_once_the_name_is_filled(folde
         line[2:] if re.match(r"^# \w+ = ", line) else line
         for line in text.splitlines()
         if not re.match(
-            r"^# (persons|previous_persons|decision_log|criteria_scores|themes|workshop) = ",
+            r"^# (persons|previous_persons|decision_log|criteria_scores|themes|workshop|weights"
+            r"|weights_source) = ",
             line,
         )
     ]
@@ -227,3 +228,144 @@ def test_monitor_checks_a_persons_file_with_ages_in_duckdb_first(folder, tmp_pat
     assert "broken.csv" in err and "column 'imd_decile': 1 row" in err and "(row 6: 11)" in err
     assert "Traceback" not in err
     assert not (out / "quarterly-update.html").exists()
+
+
+# -- The dated persons are checked in DuckDB's bounded scan, as the persons with ages are --
+
+
+def _dated_variants(folder: Path) -> dict[str, Path]:
+    """Dated extracts, good and with each fault the readers find in dates of birth."""
+    base = pd.read_csv(folder / "with_birth.csv", dtype={"date_of_birth": object}).head(2_000)
+
+    def after(table):
+        table.loc[[3, 7], "date_of_birth"] = "2027-01-01"
+
+    def too_old(table):
+        table.loc[[5], "date_of_birth"] = "1890-05-05"
+
+    def blank(table):
+        table.loc[[2, 9, 11], "date_of_birth"] = None
+
+    def unreadable(table):
+        table.loc[[4], "date_of_birth"] = "not a date"
+        table.loc[[6], "date_of_birth"] = "2030-02-30"
+
+    def everything(table):
+        for fault in (after, too_old, blank, unreadable):
+            fault(table)
+        table.loc[8, "imd_decile"] = 11  # and a fault of another column
+
+    files = {}
+    for name, fault in {
+        "good": None,
+        "after": after,
+        "too_old": too_old,
+        "blank": blank,
+        "unreadable": unreadable,
+        "everything": everything,
+    }.items():
+        table = base.copy()
+        if fault is not None:
+            fault(table)
+        for suffix in (".csv", ".parquet"):
+            path = folder / f"dated_{name}{suffix}"
+            if suffix == ".csv":
+                table.to_csv(path, index=False)
+            else:
+                table.to_parquet(path, index=False)
+            files[path.name] = path
+    return files
+
+
+@pytest.fixture(scope="module")
+def dated(folder: Path) -> dict[str, Path]:
+    return _dated_variants(folder)
+
+
+class _Counted:
+    """Counts the calls of the persons readers and of the DuckDB check, as the update makes them."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import toolkit.data
+        import toolkit.data.readers
+        import toolkit.report.update
+        import toolkit.segment
+
+        self.reads: list[str] = []
+        self.checks: list[tuple[str, object]] = []
+        read, check = toolkit.data.readers.read_persons, toolkit.segment.check_persons_file
+
+        def reading(path, *args, **options):
+            self.reads.append(str(path))
+            return read(path, *args, **options)
+
+        def checking(path, *args, **options):
+            self.checks.append((str(path), options.get("reference_date")))
+            return check(path, *args, **options)
+
+        for module in (toolkit.data, toolkit.data.readers):
+            monkeypatch.setattr(module, "read_persons", reading)
+        monkeypatch.setattr(toolkit.segment, "check_persons_file", checking)
+        self.built: list[object] = []
+        monkeypatch.setattr(
+            toolkit.report.update,
+            "build_in_folder",
+            lambda *args, **options: self.built.append(args) or "built",
+        )
+
+
+def _refusal(run) -> tuple[str, object, object] | None:
+    """The message, failures table and source of a DataContractError, or None."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            run()
+        except DataContractError as error:
+            failures = None if error.failures is None else error.failures.to_dict("list")
+            return str(error), failures, error.source
+    return None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        f"dated_{fault}{suffix}"
+        for fault in ("after", "too_old", "blank", "unreadable", "everything")
+        for suffix in (".csv", ".parquet")
+    ],
+)
+def test_dated_persons_are_refused_before_papermill_as_the_readers_refuse_them(
+    folder, dated, name, monkeypatch
+):
+    """Before, the update read a dated file whole with the readers to check it, then again in
+    the notebook; now DuckDB checks it in its bounded scan, with the readers' words."""
+    from toolkit.data.readers import read_persons
+    from toolkit.report.update import build_update
+
+    path = dated[name]
+    expected = _refusal(lambda: read_persons(str(path), reference_date=REFERENCE))
+    assert expected is not None
+    counted = _Counted(monkeypatch)
+    config = _update_of(folder, name, reference_date=f'"{REFERENCE}"')
+    refused = _refusal(lambda: build_update(config, folder / "out", pdf=False))
+    assert refused == expected  # the same message, failures table and file
+    assert counted.reads == []  # the readers never loaded it
+    assert counted.checks == [(str(path), REFERENCE)]
+    assert counted.built == []  # refused before papermill
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_a_good_dated_file_is_scanned_once_before_papermill_and_not_read(
+    folder, dated, suffix, monkeypatch
+):
+    from toolkit.report.update import build_update
+
+    name = f"dated_good{suffix}"
+    counted = _Counted(monkeypatch)
+    config = _update_of(folder, name, reference_date=f'"{REFERENCE}"')  # both persons keys
+    assert build_update(config, folder / "out", pdf=False) == "built"
+    assert counted.checks == [(str(dated[name]), REFERENCE)]  # once, as without the date
+    assert counted.reads == []  # the notebook's reading is the only one
+    assert len(counted.built) == 1

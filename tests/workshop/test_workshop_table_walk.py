@@ -48,6 +48,13 @@ def linked(workshop, table: str) -> ParticipantApp:
     return ParticipantApp(workshop, submit_pause=0, table_code=code)
 
 
+#: The room's shares a hand-made record keeps (as the facilitator's record does).
+ROOM_WEIGHTS = {
+    "shares": {"burden": 0.4, "inequality": 0.1, "cost": 0.3, "feasibility": 0.2},
+    "tables": 2,
+}
+
+
 # -- finding 4: the confirmation counts the table's own submissions ------------------------
 
 
@@ -289,6 +296,7 @@ def test_the_previous_round_shows_the_room_s_list_recorded_at_closing(quick):
         "shortlist": [{"id": c, "label": labels[c]} for c in shown],
         "agreement": None,
         "tables": ["Table 1", "Table 2"],
+        "room_weights": ROOM_WEIGHTS,
         "settings": {"aggregation": "median", "shortlist_size": 2},
     }
     assert quick.store.record_room_result(quick.name, 1, result)
@@ -333,6 +341,7 @@ def test_a_panel_drawn_before_the_record_is_drawn_again_once_it_appears(quick):
             "shortlist": [{"id": c, "label": labels[c]} for c in shown],
             "agreement": None,
             "tables": ["Table 1", "Table 2"],
+            "room_weights": ROOM_WEIGHTS,
             "settings": {"aggregation": "median", "shortlist_size": 2},
         },
     )
@@ -351,6 +360,7 @@ def recorded_round(quick, shortlist: list[dict], aggregation: str, size: int) ->
         "shortlist": shortlist,
         "agreement": None,
         "tables": ["Table 1", "Table 2"],
+        "room_weights": ROOM_WEIGHTS,
         "settings": {"aggregation": aggregation, "shortlist_size": size},
     }
     assert quick.store.record_room_result(quick.name, 1, result)
@@ -562,12 +572,12 @@ def test_a_table_s_count_in_a_round_is_one_indexed_read_of_its_own_rows(quick):
     other = participant(quick, "Table 2", cost=10).submit()
     second = participant(quick, "Table 1", burden=3).submit()
     mine = store.table_round_submissions(name, " table 1", second)  # case, spacing ignored
-    assert mine["submission_id"].tolist() == [first, second]
-    assert mine["round"].unique().tolist() == [1]
-    assert store.table_round_submissions(name, "Table 1", first)["submission_id"].tolist() == [
-        first
-    ]
-    assert store.table_round_submissions(name, "Table 1", other).empty  # not the table's
+    log = store.submissions(name).set_index("submission_id")
+    assert (mine.round, mine.count) == (1, 2)
+    assert mine.previous_at == log.loc[first, "submitted_at"].to_pydatetime()
+    once = store.table_round_submissions(name, "Table 1", first)
+    assert (once.round, once.count, once.previous_at) == (1, 1, None)
+    assert store.table_round_submissions(name, "Table 1", other) is None  # not the table's
     statements: list[str] = []
     import sqlite3
 

@@ -73,7 +73,7 @@ def contract_column_names(columns: Sequence[Any], *, table: Table = "persons") -
     return contract_names(columns, RULES[table])
 
 
-def persons_column_problems(columns: Sequence[Any]) -> list[str]:
+def persons_column_problems(columns: Sequence[Any], *, derive_age: bool = False) -> list[str]:
     """Return what is wrong with a persons table's column names alone, as sentences.
 
     The checks of :func:`toolkit.data.validate_persons` that need only the header: two columns read
@@ -86,6 +86,9 @@ def persons_column_problems(columns: Sequence[Any]) -> list[str]:
     ----------
     columns : sequence
         Column names as found.
+    derive_age : bool, default False
+        Whether age is derived from ``date_of_birth`` (a reference date was given): then a
+        table with ``date_of_birth`` and no ``age`` lacks nothing.
 
     Returns
     -------
@@ -95,7 +98,7 @@ def persons_column_problems(columns: Sequence[Any]) -> list[str]:
     renamed = contract_names(list(columns), PERSONS_RULES)
     problems = duplicate_name_problems(list(columns), renamed)
     names = [renamed[column] for column in columns]
-    problems += column_problems(names, PERSONS_RULES, table="persons", derive_age=False)
+    problems += column_problems(names, PERSONS_RULES, table="persons", derive_age=derive_age)
     sentences = [problem.sentence for problem in problems]
     if "lsoa" not in names and "imd_decile" not in names:
         sentences.append("the table has neither an 'lsoa' nor an 'imd_decile' column.")

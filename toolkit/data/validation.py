@@ -80,6 +80,31 @@ def _derive_age(birth: pd.Series, reference_date: pd.Timestamp) -> pd.Series:
     return age
 
 
+#: How a blank date of birth is said when age is derived from it (singular, plural).
+BLANK_BIRTH: Final[tuple[str, str]] = (
+    "is blank, so age cannot be derived",
+    "are blank, so age cannot be derived",
+)
+
+
+def birth_checks(reference_date: pd.Timestamp) -> tuple[tuple[str, str], tuple[str, str]]:
+    """Return the checks of dates of birth that age is derived from, as (check, words).
+
+    First a birth after ``reference_date`` (an age below the contract's youngest), then
+    one longer before it than the contract's oldest age; the words follow "is" or "are".
+    The readers and the DuckDB file check (:mod:`toolkit.segment`) say them alike.
+    """
+    oldest = AGE_RANGE[1]
+    on = f"{reference_date:%Y-%m-%d}"
+    return (
+        ("not_after_reference_date", f"after the reference date {on}, so age cannot be derived"),
+        (
+            f"at_most_{oldest}_years_before_reference_date",
+            f"more than {oldest} years before the reference date {on}",
+        ),
+    )
+
+
 def parse_reference_date(reference_date: Any, function: str) -> pd.Timestamp | None:
     if reference_date is None:
         return None
@@ -319,13 +344,9 @@ def validate_table(
         # A birth after the reference date, or over 120 years before it, is said of the
         # dates of birth (the file has no age column), not as an age outside 0 to 120.
         youngest, oldest = AGE_RANGE
-        on = f"{reference_date:%Y-%m-%d}"
-        for check, outside, words in (
-            ("not_after_reference_date", age < youngest, f"after the reference date {on}, so "
-             "age cannot be derived"),
-            (f"at_most_{oldest}_years_before_reference_date", age > oldest,
-             f"more than {oldest} years before the reference date {on}"),
-        ):  # fmt: skip
+        for (check, words), outside in zip(
+            birth_checks(reference_date), (age < youngest, age > oldest), strict=True
+        ):
             outside = outside.fillna(False).to_numpy(dtype=bool)
             if outside.any():
                 births = standardised["date_of_birth"][outside]
@@ -355,10 +376,7 @@ def validate_table(
                 row_problem(
                     "date_of_birth",
                     "not_blank",
-                    (
-                        "is blank, so age cannot be derived",
-                        "are blank, so age cannot be derived",
-                    ),
+                    BLANK_BIRTH,
                     age.index[no_birth].to_numpy(dtype="int64"),
                     None,
                     first_row,

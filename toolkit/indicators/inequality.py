@@ -9,7 +9,9 @@ and an events column, aggregate over the other dimensions and return tidy frames
   quintiles;
 - :func:`excess_events`: events (and pounds) that would not occur if every decile had the
   age-specific rates of the least deprived decile (or of the best two);
-- :func:`core20_share`: the share of events in the most deprived 20% (Core20).
+- :func:`core20_share`: the share of events in the most deprived 20% (Core20);
+- :func:`rii_is_meaningful`: whether a relative index of inequality fitted on the
+  indicator's own scale is a ratio of two positive values, and may be published.
 
 Rows whose decile is missing are excluded, and every function says how many rows, events
 and people that was in a :class:`ExcludedRowsWarning`; nothing is dropped silently.
@@ -389,14 +391,66 @@ def core20_share(
     return v.result_frame(groups.keys, columns)
 
 
+#: Why a relative index of inequality is not given: a fitted end at or below zero.
+RII_NOT_MEANINGFUL = (
+    "relative index of inequality not given: the straight line fitted across the deprivation "
+    "deciles is at or below 0 at one end, so the ratio of its two ends has no meaning (the "
+    "slope index of inequality is still given)"
+)
+
+
+def rii_is_meaningful(
+    intercept: np.ndarray | pd.Series | float,
+    sii: np.ndarray | pd.Series | float,
+    *,
+    multiplier: float = 1.0,
+) -> np.ndarray:
+    """Whether each relative index of inequality is a ratio of two positive fitted values.
+
+    The RII is the fitted value at the least deprived end over the value at the most
+    deprived end (:func:`~toolkit.indicators.slope_index_of_inequality`). A line fitted on
+    the indicator's own scale (``transform=False``) can fall to 0 or below at one end when
+    the gap is steep: a rate of 0 or less there has no meaning, nor has the ratio (it would
+    be negative or infinite). A fit on the log or logit scale never does.
+
+    Parameters
+    ----------
+    intercept : array-like or float
+        The fitted value at the most deprived end (``intercept`` of
+        :func:`~toolkit.indicators.slope_index_of_inequality`, in the indicator's units).
+    sii : array-like or float
+        The slope index of inequality, as that function gives it (scaled by
+        ``multiplier``).
+    multiplier : float, default 1
+        The ``multiplier`` the SII was given with.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True where both fitted ends are above 0; False where either is not, or either is
+        missing. Where False, give the RII as missing with :data:`RII_NOT_MEANINGFUL`.
+
+    Examples
+    --------
+    >>> rii_is_meaningful([50.0, 50.0], [-30.0, -60.0]).tolist()
+    [True, False]
+    """
+    bottom = np.asarray(intercept, dtype="float64")
+    top = bottom + np.asarray(sii, dtype="float64") / multiplier
+    with np.errstate(invalid="ignore"):
+        return np.asarray((bottom > 0) & (top > 0))
+
+
 __all__ = [
     "CORE20_DECILES",
     "QUINTILE_COLUMN",
     "REFERENCES",
+    "RII_NOT_MEANINGFUL",
     "ExcludedRowsWarning",
     "Reference",
     "core20_share",
     "deprivation_gap",
     "excess_events",
     "rate_by_deprivation",
+    "rii_is_meaningful",
 ]

@@ -17,7 +17,7 @@ import pandas as pd
 
 from toolkit._params import warn
 from toolkit.errors import DataContractError
-from toolkit.prioritise._cube_steps import MIN_DECILES
+from toolkit.prioritise._cube_steps import MIN_DECILES, RII_NOTE_COLUMN
 from toolkit.prioritise.criteria import (
     CANDIDATE_COLUMN,
     COHORT_LABEL_COLUMN,
@@ -126,16 +126,35 @@ def assemble_candidates(
                 "excess_cost_a_year": result["_excess_cost"].to_numpy(dtype="float64") / years,
                 "core20_share": result["_core20"].fillna(0.0).to_numpy(dtype="float64"),
                 "deciles_used": result["deciles_used"].fillna(0).to_numpy(dtype="int64"),
-                "note": np.where(
-                    result["_left_out"].isna(),
-                    "",
-                    "deciles "
-                    + result["_left_out"].astype(object).fillna("").astype(str)
-                    + " left out of the inequality measures (fewer than 10 events)",
-                ).astype(object),
+                "note": _inequality_notes(result),
             }
         )
     return table.sort_values(CANDIDATE_COLUMN, kind="stable").reset_index(drop=True)
+
+
+def _inequality_notes(result: pd.DataFrame) -> np.ndarray:
+    """Say which deciles the inequality measures left out, and when the RII has no meaning."""
+    from toolkit.indicators.inequality import RII_NOT_MEANINGFUL
+
+    left_out = np.where(
+        result["_left_out"].isna(),
+        "",
+        "deciles "
+        + result["_left_out"].astype(object).fillna("").astype(str)
+        + " left out of the inequality measures (fewer than 10 events)",
+    )
+    no_rii = (
+        result[RII_NOTE_COLUMN].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        if RII_NOTE_COLUMN in result.columns
+        else np.zeros(len(result), dtype=bool)
+    )
+    return np.array(
+        [
+            "; ".join(part for part in (first, RII_NOT_MEANINGFUL if rii else "") if part)
+            for first, rii in zip(left_out, no_rii, strict=True)
+        ],
+        dtype=object,
+    )
 
 
 def with_benchmark(table: pd.DataFrame, benchmark: pd.DataFrame, caller: str) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from toolkit.data.problems import Problem, raise_problems
@@ -19,6 +20,9 @@ from toolkit.prioritise.criteria import Criterion
 
 #: Deciles needed to fit the slope index of inequality.
 MIN_DECILES = 5
+
+#: The column of :func:`inequality_by_decile` that is True where the RII has no meaning.
+RII_NOTE_COLUMN = "_rii_not_meaningful"
 
 #: Monte Carlo draws for the SII (only its point estimate is used here) and their seed.
 _SII_REPS = 1_000
@@ -65,7 +69,14 @@ def check_columns_present(
 def inequality_by_decile(
     decile_rates: pd.DataFrame, segment_keys: list[str], sii_of: Callable[..., pd.DataFrame]
 ) -> pd.DataFrame:
-    """SII and RII per segment (and place) x outcome, from the deciles' standardised rates."""
+    """SII and RII per segment (and place) x outcome, from the deciles' standardised rates.
+
+    The RII is missing where the line fitted across the deciles is at or below 0 at one end
+    (:func:`toolkit.indicators.inequality.rii_is_meaningful`); ``_rii_not_meaningful``
+    (:data:`RII_NOTE_COLUMN`) is True there, for the candidate's note to say why.
+    """
+    from toolkit.indicators.inequality import rii_is_meaningful
+
     published = decile_rates[decile_rates["value"].notna()]
     counts = published.groupby(segment_keys, observed=True)["imd_decile"].nunique()
     left_out = (
@@ -80,11 +91,17 @@ def inequality_by_decile(
         sii = sii_of(
             fit, value="value", quantile="imd_decile", population="population",
             by=segment_keys, lower="lower_95", upper="upper_95", value_type="other",
-            reps=_SII_REPS, seed=_SII_SEED,
+            reps=_SII_REPS, seed=_SII_SEED, intercept=True,
             invalid_groups="note", incomplete_groups="calculate",
-        )[[*segment_keys, "sii", "rii"]]  # fmt: skip
+        )  # fmt: skip
+        # A line that falls to 0 or below at one end gives a ratio with no meaning.
+        meaningless = sii["rii"].notna().to_numpy() & ~rii_is_meaningful(
+            sii["intercept"], sii["sii"]
+        )
+        sii = sii[[*segment_keys, "sii", "rii"]].assign(**{RII_NOTE_COLUMN: meaningless})
+        sii.loc[meaningless, "rii"] = np.nan
     else:
-        sii = pd.DataFrame(columns=[*segment_keys, "sii", "rii"])
+        sii = pd.DataFrame(columns=[*segment_keys, "sii", "rii", RII_NOTE_COLUMN])
     base = counts.rename("deciles_used").reset_index()
     inequality = base.merge(sii, on=segment_keys, how="left").join(left_out, on=segment_keys)
 

@@ -1,7 +1,8 @@
 """The plain-English reason each shortlisted priority carries, and the words it is built from.
 
 :func:`shortlist_reason` names the largest contributions to a candidate's score, its
-related outcomes and its margin over the first candidate left out; :func:`short_names`,
+related outcomes (or, for themes measured in each place, the same theme in other places)
+and its margin over the first candidate left out; :func:`short_names`,
 :func:`ordinal` and :func:`format_margin` word the parts. Used by
 :func:`toolkit.prioritise.scoring.shortlist`.
 """
@@ -45,16 +46,26 @@ def ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
+#: How a reason introduces the candidates skipped for its cohort: other outcomes of it, or
+#: (themes measured in each place, whose cohort is the theme) the same theme elsewhere.
+RELATED_OUTCOMES = "Related outcomes of this cohort"
+SAME_THEME_ELSEWHERE = "The same theme in other places"
+
+
 def short_names(ordered: pd.DataFrame, labels: list[str]) -> tuple[list[str], list[str]]:
-    """Concise names of candidates, and of their outcomes within a cohort.
+    """Concise names of candidates, and of the others of their cohort.
 
     With ``cohort_label`` and ``outcome_label`` columns (as
     :func:`~toolkit.prioritise.candidate_priorities` gives) a candidate is named
-    "cohort: outcome" and, among its cohort's other candidates, by its outcome alone;
-    otherwise by its label.
+    "cohort: outcome" and, among its cohort's other candidates, by its outcome alone. A
+    theme candidate is named by its label and, measured in each place (a ``place``
+    column), among the same theme's other candidates by its place alone (see
+    :func:`related_heading`); otherwise a candidate is named by its label.
     """
     if THEME_COHORT_COLUMN in ordered.columns:
         # A theme is named by its label; it has one candidate per place at most.
+        if "place" in ordered.columns:
+            return labels, ordered["place"].astype(str).tolist()
         return labels, labels
     if {COHORT_LABEL_COLUMN, OUTCOME_LABEL_COLUMN} <= set(ordered.columns):
         cohorts = ordered[COHORT_LABEL_COLUMN].astype(str).tolist()
@@ -62,6 +73,26 @@ def short_names(ordered: pd.DataFrame, labels: list[str]) -> tuple[list[str], li
         names = [f"{c}: {o}" for c, o in zip(cohorts, outcomes, strict=True)]
         return names, outcomes
     return labels, labels
+
+
+def related_heading(ordered: pd.DataFrame) -> str:
+    """Return how a reason introduces the candidates skipped for its cohort.
+
+    Parameters
+    ----------
+    ordered : pandas.DataFrame
+        The scored candidates.
+
+    Returns
+    -------
+    str
+        :data:`SAME_THEME_ELSEWHERE` for themes measured in each place (their cohort is the
+        theme, so the candidates skipped are the same theme in other places), else
+        :data:`RELATED_OUTCOMES`.
+    """
+    if THEME_COHORT_COLUMN in ordered.columns and "place" in ordered.columns:
+        return SAME_THEME_ELSEWHERE
+    return RELATED_OUTCOMES
 
 
 def largest_shares(
@@ -91,8 +122,13 @@ def shortlist_reason(
     left_out: tuple[str, float] | None,
     other_cohorts: bool,
     scale: float = 1.0,
+    heading: str = RELATED_OUTCOMES,
 ) -> str:
-    """Build one plain-English reason (the label is not repeated: it has its own column)."""
+    """Build one plain-English reason (the label is not repeated: it has its own column).
+
+    ``related`` names the candidates skipped for this one's cohort, introduced by
+    ``heading`` (:func:`related_heading`).
+    """
     if score <= 0 or not shares:
         text = "It scores 0 on every weighted criterion."
     else:
@@ -102,7 +138,7 @@ def shortlist_reason(
         ]
         text = "Largest contributions: " + ", ".join(parts) + "."
     if related:
-        text += " Related outcomes of this cohort: " + ", ".join(related) + "."
+        text += f" {heading}: " + ", ".join(related) + "."
     if left_out is None:
         return text + (
             " No other cohort was left out." if other_cohorts else " No candidate was left out."

@@ -129,13 +129,13 @@ def _words(name: str) -> frozenset[str]:
     return frozenset(word for word in re.split(r"[_:\s-]+", name.lower()) if word)
 
 
-def _or(names: Sequence[str]) -> str:
+def quoted_or(names: Sequence[str]) -> str:
     """Return quoted names joined as a reader lists them: 'a', 'b' or 'c'."""
     quoted = [f"'{name}'" for name in names]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
-def _closest(word: str, choices: Sequence[str]) -> list[str]:
+def closest_names(word: str, choices: Sequence[str]) -> list[str]:
     """Return the known names closest to a word, best first (at most three; none if none is).
 
     In order: the names holding every word of ``word`` (``falls_admissions`` ->
@@ -161,11 +161,11 @@ def _closest(word: str, choices: Sequence[str]) -> list[str]:
 
 
 def _suggest(word: object, choices: Iterable[str]) -> str:
-    """'; did you mean ...?' when a close match exists (see :func:`_closest`)."""
+    """'; did you mean ...?' when a close match exists (see :func:`closest_names`)."""
     if not isinstance(word, str):
         return ""
-    found = _closest(word, list(choices))
-    return f"; did you mean {_or(found)}?" if found else ""
+    found = closest_names(word, list(choices))
+    return f"; did you mean {quoted_or(found)}?" if found else ""
 
 
 def _shown(value: object) -> str:
@@ -271,7 +271,7 @@ class _Checker:
         hint = _suggest(cohort, ordered)
         more = len(ordered) - _COHORTS_SHOWN
         if not hint and ordered and more <= 0:
-            hint = f"; choose {_or(ordered)}"
+            hint = f"; choose {quoted_or(ordered)}"
         elif not hint and ordered:
             shown = listed(ordered, most=_COHORTS_SHOWN, quote=True, final_and=False)
             hint = f"; the {len(ordered)} cohorts there include {shown}"

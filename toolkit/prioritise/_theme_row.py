@@ -4,7 +4,7 @@
 fallback, and the outcome its intervention acts on); :func:`candidate_row` turns the sums
 and rates of one theme (in one place) into the candidate's figures, its impact estimate
 and :func:`facts`, the sentence a board member can read aloud, with counts and money
-worded by the ``format_*`` functions. Used by
+worded by the ``format_*`` functions of :mod:`toolkit.prioritise._theme_figures`. Used by
 :func:`toolkit.prioritise.theme_measures.theme_candidates`, which re-exports the public
 names.
 """
@@ -20,12 +20,25 @@ import pandas as pd
 
 from toolkit._words import capitalised, lower_first
 from toolkit.data.contract import RECORDED_SUFFIX
-from toolkit.prioritise._theme_impact import impact_central, impact_range
-from toolkit.prioritise._theme_vocabulary import (
-    OUTCOME_WORDS,
-    OUTCOME_WORDS_SINGULAR,
-    RECORDED_STATUS_FLAGS,
+
+# Re-exported: the words of figures lived here before they were split off.
+from toolkit.prioritise._theme_figures import (  # noqa: F401
+    PERSON_FLAG_PREFIX,
+    acted_on_words,
+    estimate_words,
+    format_count,
+    format_estimate,
+    format_estimate_range,
+    format_events,
+    format_money,
+    format_money_range,
+    is_one,
+    outcome_words,
+    round_figure,
+    shortlist_estimate,
 )
+from toolkit.prioritise._theme_impact import impact_central, impact_range
+from toolkit.prioritise._theme_vocabulary import RECORDED_STATUS_FLAGS
 from toolkit.prioritise.criteria import (
     CANDIDATE_COLUMN,
     COHORT_LABEL_COLUMN,
@@ -55,11 +68,13 @@ NO_CAUSES_NOTE = (
 #: few events to hold the others to (:func:`toolkit.indicators.excess_events`).
 EXCESS_NOT_COMPARED_NOTE = (
     "Too few events in the least deprived tenth of neighbourhoods to compare the others with: "
-    "the extra harm in poorer areas counts as 0 in the scores."
+    "the extra harm in poorer areas counts in the scores as the middle of the other themes', "
+    "since it is not known."
 )
-
-#: The start of an outcome that counts people with a status (``persons_smoker``), not events.
-PERSON_FLAG_PREFIX = "persons_"
+#: How a gap that could not be compared counts in the scores (:func:`typical_where_unknown`).
+GAP_NOT_COMPARED_SCORE = (
+    "the gap counts in the scores as the middle of the other themes' gaps, since it is not known"
+)
 
 #: The unit of a candidate's ``rate`` when its outcome counts people with a status.
 PREVALENCE_UNIT = "% of the cohort (people with the status at the time, not a rate a year)"
@@ -70,196 +85,6 @@ PREVALENCE_RECORDED_UNIT = (
     "% of those in the cohort whose status is recorded (people with the status at the time, "
     "not a rate a year)"
 )
-
-
-# --------------------------------------------------------------------------------------
-# Formatting figures for a board
-# --------------------------------------------------------------------------------------
-def round_figure(value: float) -> float:
-    """Round a count to two significant figures (estimates are not precise to the unit)."""
-    if not math.isfinite(value) or value == 0:
-        return value
-    digits = 1 - int(math.floor(math.log10(abs(value))))
-    return round(value, digits) if digits > 0 else float(round(value, digits))
-
-
-def format_count(value: float, *, threshold: int = 0) -> str:
-    """Format a count with thousands separators; "fewer than N" below the threshold."""
-    if not math.isfinite(value):
-        return "not known"
-    if threshold and 0 < value < threshold:
-        return f"fewer than {threshold}"
-    return f"{value:,.0f}"
-
-
-def format_money(value: float) -> str:
-    """Pounds as a board reads them: £13.7m, £420k, £9.5k, £950; "not known" when missing.
-
-    The unit is chosen after rounding, so that a sum never shows as "£1000k" or "£1,000":
-    £999,600 is "£1.0m", £999.50 is "£1.0k" and £9,960 is "£10k". Halves round up, as a
-    reader rounds them (£9,950 is "£10k", £2.50 is "£3"). A negative sum has a
-    minus sign before the pound sign ("−£1.2m"), as in the report's tables; one that rounds
-    to nothing is "£0".
-
-    Parameters
-    ----------
-    value : float
-        A sum in pounds.
-
-    Returns
-    -------
-    str
-        The sum rounded for a board.
-
-    Examples
-    --------
-    >>> format_money(13_712_000), format_money(999_600), format_money(420_400)
-    ('£13.7m', '£1.0m', '£420k')
-    >>> format_money(9_490), format_money(950), format_money(-1_240_000)
-    ('£9.5k', '£950', '−£1.2m')
-    """
-    if not math.isfinite(value):
-        return "not known"
-    size = abs(value)
-
-    def half_up(amount: float) -> int:  # halves round up, as a reader rounds (£9,950: £10k)
-        return math.floor(amount + 0.5)
-
-    if half_up(size) < 1_000:
-        shown = f"£{half_up(size):,}"
-    elif half_up(size / 100) < 100:
-        shown = f"£{half_up(size / 100) / 10:.1f}k"
-    elif half_up(size / 1e3) < 1_000:
-        shown = f"£{half_up(size / 1e3)}k"
-    elif half_up(size / 1e5) < 10_000:
-        shown = f"£{half_up(size / 1e5) / 10:.1f}m"
-    else:
-        shown = f"£{half_up(size / 1e8) / 10:,.1f}bn"
-    return f"\u2212{shown}" if value < 0 and shown.strip("£0.,kmbn") else shown
-
-
-def format_estimate(value: float) -> str:
-    """Format an estimated count at two significant figures, or "under 1"."""
-    if not math.isfinite(value):
-        return "not known"
-    if value < 1:
-        return "under 1" if value > 0 else "0"
-    return f"{round_figure(value):,.0f}"
-
-
-def format_estimate_range(low: float, high: float) -> str:
-    """Word an estimated range: "about 30 to 50", "up to about 2", "fewer than one", "0"."""
-    if not (math.isfinite(low) and math.isfinite(high)):
-        return "an unknown number of"
-    if high <= 0:
-        return "0"
-    if high < 1:
-        return "fewer than one"
-    if low < 1:
-        return f"up to about {format_estimate(high)}"
-    low_text, high_text = format_estimate(low), format_estimate(high)
-    if low_text == high_text:
-        return f"about {high_text}"
-    return f"about {low_text} to {high_text}"
-
-
-def is_one(amount: str) -> bool:
-    """Whether a worded amount takes a singular noun: "1", "about 1", "fewer than one"."""
-    return amount.rsplit(" ", 1)[-1] in ("1", "one")
-
-
-def outcome_words(outcome: str, words: dict[str, str], *, amount: str = "") -> str:
-    """Name an outcome in board language, singular after an amount of one.
-
-    Parameters
-    ----------
-    outcome : str
-        The outcome's id (a measure of the cohort cube).
-    words : dict of str to str
-        The plural names in use (the library's :data:`OUTCOME_WORDS` unless replaced).
-    amount : str
-        The worded amount before the name ("about 1", "fewer than one", "30 to 50").
-
-    Returns
-    -------
-    str
-        "emergency admission for lung disease" after "up to about 1", "emergency
-        admissions for lung disease" otherwise. A name that is not the library's own is
-        used as given.
-    """
-    plural = words.get(outcome, outcome.replace("_", " "))
-    if is_one(amount) and plural == OUTCOME_WORDS.get(outcome):
-        return OUTCOME_WORDS_SINGULAR[outcome]
-    return plural
-
-
-def estimate_words(
-    low: float,
-    high: float,
-    outcome: str,
-    words: dict[str, str],
-    *,
-    fewer: bool = False,
-) -> str:
-    """Word what an intervention could change a year, with the noun agreeing with the count.
-
-    Parameters
-    ----------
-    low, high : float
-        The estimated range a year.
-    outcome : str
-        The outcome's id (the measure the intervention acts on).
-    words : dict of str to str
-        The plural names in use (the library's :data:`OUTCOME_WORDS` unless replaced).
-    fewer : bool
-        Say the change as fewer of the outcome ("about 2 fewer people who smoke"), as for a
-        count of people with a status; otherwise the amount is what could be avoided.
-
-    Returns
-    -------
-    str
-        "about 30 to 50 emergency admissions", "up to about 1 emergency admission",
-        "fewer than one death", "0 deaths"; with ``fewer``, "about 2 to 4 fewer people
-        who smoke", "up to about 1 fewer person who smokes" and, below one, "less than one
-        fewer person who smokes" (never "fewer than one fewer").
-    """
-    amount = format_estimate_range(low, high)
-    noun = outcome_words(outcome, words, amount=amount)
-    if not fewer:
-        return f"{amount} {noun}"
-    if amount == "fewer than one":
-        amount = "less than one"
-    return f"{amount} fewer {noun}"
-
-
-def shortlist_estimate(
-    low: float, high: float, unit_cost: float, outcome: str, words: dict[str, str]
-) -> str:
-    """Word a shortlisted candidate's estimate for a table headed "Could avoid a year".
-
-    Parameters
-    ----------
-    low, high : float
-        The estimated range avoided a year.
-    unit_cost : float
-        The cost of one event (NaN when the outcome has no cash value).
-    outcome : str
-        The outcome the intervention acts on.
-    words : dict of str to str
-        The plural names in use.
-
-    Returns
-    -------
-    str
-        "up to about 1 emergency admission for lung disease a year (£114 to £2.2k)",
-        "fewer than one person who smokes a year".
-    """
-    money = (
-        f" ({format_money(low * unit_cost)} to {format_money(high * unit_cost)})"
-        if math.isfinite(unit_cost)
-        else ""
-    )
-    return f"{estimate_words(low, high, outcome, words)} a year{money}"
 
 
 # --------------------------------------------------------------------------------------
@@ -322,8 +147,9 @@ def theme_plan(theme: Theme, measures: set[str], words: dict[str, str]) -> Theme
     elif flag is not None:
         status, absent = RECORDED_STATUS_FLAGS[flag]
         notes.append(
-            f"The data do not say how many in the cohort have a recorded {status}, so the "
-            f"percentage is of everyone in it: anyone with none recorded counts as {absent}."
+            f"The data do not say how many in the cohort have a recorded {status}, so rates "
+            f"of {status_activity(status)} are worked out among everyone in it: anyone with "
+            f"none recorded counts as {absent}."
         )
     intervention = theme.interventions[0]
     impact_outcome = intervention.acts_on
@@ -377,7 +203,7 @@ def candidate_row(
         low, high = impact_range(impact_events, intervention)
         central = impact_central(impact_events, intervention)
     else:
-        low = high = central = math.nan
+        low = high = central = impact_events = math.nan
     # Deaths and people who smoke have no cash value: no cost estimate (0 in the scores).
     unit_cost = math.nan if intervention.unit_cost is None else float(intervention.unit_cost.value)
     costed = math.isfinite(unit_cost)
@@ -453,6 +279,7 @@ def candidate_row(
         "core20plus5_area": area,
         "time_to_impact_years": (years_low + years_high) / 2,
         "impact_outcome": plan.impact_outcome,
+        "impact_events_a_year": impact_events,
         "expected_cases": prevalence[0],
         "recorded_cases": prevalence[1],
         "undiagnosed_estimate": max(prevalence[0] - prevalence[1], 0.0)
@@ -486,6 +313,7 @@ def candidate_row(
             ),
             unpopulated=unpopulated,
             who=who,
+            impact_events_a_year=impact_events,
         ),
         "note": " ".join(
             part
@@ -494,6 +322,7 @@ def candidate_row(
                 "" if math.isfinite(ratio) else _not_compared_note(unpopulated, who),
                 "" if math.isfinite(excess) or events <= 0 else EXCESS_NOT_COMPARED_NOTE,
                 NO_CAUSES_NOTE if not theme.causes_of_death else "",
+                _rii_note(inequality),
                 recorded_note(
                     plan,
                     persons=persons,
@@ -570,9 +399,11 @@ def recorded_note(
     Returns
     -------
     str
-        "234 of 11,031 pregnant women (2%) have no recorded smoking status; the percentage
-        is of the 10,797 with one."; empty when everyone has one, or the percentage is of
-        the whole cohort.
+        "234 of 11,031 pregnant women (2%) have no recorded smoking status; rates of smoking
+        are worked out among the 10,797 with one."; empty when everyone has one, or the
+        rates are of the whole cohort. It names the rates, not "the percentage": the
+        candidate's sentence gives the count with the status and how its rate compares,
+        not the percentage itself.
 
     Notes
     -----
@@ -585,23 +416,24 @@ def recorded_note(
     if plan.denominator == "persons" or flag is None or missing <= 0:
         return ""
     status = RECORDED_STATUS_FLAGS[flag][0]
+    rates = f"rates of {status_activity(status)} are worked out among"
     who = lower_first(cohort_words)
     if recorded <= 0:
         return (
             f"None of the {format_count(persons, threshold=threshold)} {who} has a recorded "
-            f"{status}, so there is no percentage."
+            f"{status}, so there is no rate of {status_activity(status)}."
         )
     if persons < threshold:
-        return f"Some of the {who} have no recorded {status}; the percentage is of those with one."
+        return f"Some of the {who} have no recorded {status}; {rates} those with one."
     if recorded < threshold:  # neither count exactly: the cohort less one tells the other
         return capitalised(
             f"{format_count(recorded, threshold=threshold)} of the {format_count(persons)} "
-            f"{who} have a recorded {status}; the percentage is of those with one."
+            f"{who} have a recorded {status}; {rates} those with one."
         )
     if missing < threshold:
         return capitalised(
             f"{format_count(missing, threshold=threshold)} of {format_count(persons)} {who} have "
-            f"no recorded {status}; the percentage is of those with one."
+            f"no recorded {status}; {rates} those with one."
         )
     share = missing / persons
     share_text = "under 1%" if share < 0.005 else "over 99%" if share > 0.995 else f"{share:.0%}"
@@ -609,18 +441,69 @@ def recorded_note(
     verb = "has" if missing == 1 else "have"
     return (
         f"{format_count(missing)} of {format_count(persons)} {who} ({share_text}) {verb} no "
-        f"recorded {status}; the percentage is of {with_one}."
+        f"recorded {status}; {rates} {with_one}."
     )
+
+
+def status_activity(status: str) -> str:
+    """Name what a recorded status is about: "smoking" for "smoking status"."""
+    return status.removesuffix(" status")
+
+
+def _rii_note(inequality: pd.Series | None) -> str:
+    """Say why the RII is missing when the line fitted across the deciles makes it meaningless."""
+    from toolkit.indicators.inequality import RII_NOT_MEANINGFUL
+    from toolkit.prioritise._cube_steps import RII_NOTE_COLUMN
+
+    flagged = False if inequality is None else inequality.get(RII_NOTE_COLUMN, False)
+    if pd.isna(flagged) or not bool(flagged):
+        return ""
+    return capitalised(RII_NOT_MEANINGFUL) + "."
 
 
 def _not_compared_note(unpopulated: frozenset[int], who: str) -> str:
     """Return the note of a candidate whose two fifths were not compared, saying why."""
     if unpopulated:
-        return capitalised(f"{no_one_words(unpopulated, who)}: the gap counts as 0 in the scores.")
+        return capitalised(f"{no_one_words(unpopulated, who)}: {GAP_NOT_COMPARED_SCORE}.")
     return (
-        "Too few in the most or the least deprived fifth to compare the two: the gap counts as "
-        "0 in the scores."
+        "Too few in the most or the least deprived fifth to compare the two: "
+        f"{GAP_NOT_COMPARED_SCORE}."
     )
+
+
+def typical_where_unknown(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the candidates with each gap that could not be compared scored as a typical one.
+
+    Where the most and least deprived fifths could not be compared (too few events, or no
+    one lives in one of them), ``deprivation_gap`` is the median of the gaps of the
+    candidates that could be; likewise ``excess_share`` where the least deprived tenth had
+    too few events. Not knowing a gap is then neither taken as no gap (which would put small
+    groups, such as people with a learning disability, last on inequality because they are
+    few) nor as a large one. With no candidate compared, every such gap counts 0 alike.
+    Our own rule (a median imputation, as MCDA guidance suggests for a missing
+    performance); the candidates' notes say it (:data:`GAP_NOT_COMPARED_SCORE`).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Theme candidates with ``deprivation_ratio``, ``deprivation_gap``,
+        ``excess_events_a_year``, ``excess_share`` and ``events_a_year``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new table, the unknown gaps filled; the ratio and excess stay missing.
+    """
+    result = table.copy()
+    for column, measure, events in (
+        ("deprivation_gap", "deprivation_ratio", None),
+        ("excess_share", "excess_events_a_year", "events_a_year"),
+    ):
+        known = result[measure].notna()
+        unknown = ~known if events is None else ~known & (result[events] > 0)
+        typical = result.loc[known, column].median() if known.any() else 0.0
+        result.loc[unknown, column] = float(typical)
+    return result
 
 
 def no_one_words(unpopulated: frozenset[int], who: str = "in this system") -> str:
@@ -694,37 +577,40 @@ def facts(
     prevalence_ages: str = "",
     unpopulated: frozenset[int] = frozenset(),
     who: str = "in this system",
+    impact_events_a_year: float = math.nan,
 ) -> str:
-    """Write the candidate as one sentence a board member can read aloud."""
+    """Write the candidate as one sentence a board member can read aloud.
+
+    When the intervention acts on another outcome than the headline one (``acts_on``), the
+    estimate gives that outcome's count a year too (``impact_events_a_year``): "could avoid
+    up to about 2 of their 120 emergency admissions for heart and circulatory disease a
+    year", so that the events avoided can be set against the events they come from.
+    """
     intervention = plan.intervention
     head_count = format_count(persons, threshold=threshold)
     people = (
         f"{head_count} {'person' if is_one(head_count) else 'people'}, whose care costs "
         f"{format_money(cost_a_year)} a year"
     )
-    events = format_count(events_a_year, threshold=threshold)
-    events_words = outcome_words(plan.outcome, words, amount=events)
-    if plan.outcome == "cost_gbp":
-        events_text = f"{format_money(events_a_year)} a year on care"
-    elif plan.outcome.startswith(PERSON_FLAG_PREFIX):
-        # A count of people with a status (who smoke, say), not events in a year.
-        events_text = f"{events} {events_words}"
-    else:
-        events_text = f"{events} {events_words} a year"
+    events_text = format_events(plan.outcome, events_a_year, words, threshold=threshold)
     reach = intervention.reach
-    money = (
-        f"{format_money(low * unit_cost)} to {format_money(high * unit_cost)}; an estimate"
-        if math.isfinite(unit_cost)
-        else "an estimate"
-    )
+    cost = format_money_range(low, high, unit_cost)
+    money = f"{cost}; an estimate" if cost else "an estimate"
     # A count of people with a status (who smoke, say) falls: "could mean 2 fewer people".
     fewer = plan.impact_outcome.startswith(PERSON_FLAG_PREFIX)
     if plan.estimable:
         change = estimate_words(low, high, plan.impact_outcome, words, fewer=fewer)
+        other = plan.impact_outcome not in (plan.outcome, "cost_gbp")
+        if other and math.isfinite(impact_events_a_year):
+            # The estimate is of another outcome than the headline's: give its count too,
+            # so that what could be avoided can be set against it.
+            change = f"{acted_on_words(low, high, fewer=fewer)} of their " + format_events(
+                plan.impact_outcome, impact_events_a_year, words, threshold=threshold
+            )
         estimate = (
             f"{lower_first(intervention.name)}, reaching "
             f"{reach.low:.0%} to {reach.high:.0%} of them, could {'mean' if fewer else 'avoid'} "
-            f"{change} a year ({money})"
+            f"{change}{'' if change.endswith(' a year') else ' a year'} ({money})"
         )
     else:
         estimate = (

@@ -600,7 +600,13 @@ def prioritise_persons(
     themes : sequence of Theme, optional
         The themes; by default the built-in library.
     within : {None, "core20", "place"}
-        Measure themes for the whole system, its most deprived fifth, or each place.
+        Measure themes for the whole system, its most deprived fifth, or each place. With
+        ``"place"`` the places' candidates are ranked together and, as everywhere, the
+        shortlist keeps one priority per theme: each theme is kept for the place where it
+        scores best, and its reason names the same theme in the other places. This is a
+        comparison of places, not a list for each place: for one place's own shortlist,
+        keep that place's persons first
+        (``prioritise_persons(persons[persons["place"] == "North"])``).
     years : float
         Years the data cover.
     size : int

@@ -61,7 +61,13 @@ from toolkit.prioritise._ranking import (  # noqa: F401
     related_rows,
     select_shortlist,
 )
-from toolkit.prioritise._reasons import largest_shares, ordinal, short_names, shortlist_reason
+from toolkit.prioritise._reasons import (
+    largest_shares,
+    ordinal,
+    related_heading,
+    short_names,
+    shortlist_reason,
+)
 from toolkit.prioritise.criteria import (
     CANDIDATE_COLUMN,
     CRITERIA,
@@ -656,8 +662,9 @@ def shortlist(
 
         - ``position``: 1 to ``size``, the place in the shortlist;
         - ``reason``: the largest contributions (as shares of the score), the related
-          outcomes with their overall ranks ("2nd overall"), and the margin over the
-          first candidate left out;
+          outcomes with their overall ranks ("2nd overall"; for themes measured in each
+          place, "The same theme in other places", named by place), and the margin over
+          the first candidate left out;
         - ``related``: labels of the candidates skipped because their cohort was full
           (ranked above the first candidate left out), best first, separated by "; "
           (empty when none); listed with their cohort's first shortlisted item, so that
@@ -704,6 +711,7 @@ def shortlist(
         else ordered[CANDIDATE_COLUMN].astype(str)
     ).tolist()
     names, outcome_names = short_names(ordered, labels)
+    heading = related_heading(ordered)
     ranks = ordered["rank"].to_numpy()
     scores = ordered["score"].to_numpy(dtype="float64")
     criterion_names = [column[len(CONTRIBUTION_PREFIX) :] for column in contribution_columns]
@@ -734,6 +742,7 @@ def shortlist(
                 left_out,
                 other_cohorts,
                 score_scale,
+                heading,
             )
         )
         related.append("; ".join(labels[j] for j in others))

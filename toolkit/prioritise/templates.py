@@ -33,6 +33,7 @@ from toolkit._params import (
 from toolkit._toml import TomlFileError, read_toml
 from toolkit._words import listed
 from toolkit.errors import DataContractError
+from toolkit.prioritise._template_columns import criteria_hint, unexpected_column
 from toolkit.prioritise._template_csv import decode_template, unclosed_quote
 from toolkit.prioritise._template_ids import UNKNOWN_ID, unknown_id_checks
 from toolkit.prioritise.criteria import (
@@ -633,16 +634,18 @@ def read_criteria_scores(
         )
 
     names = [spec.name for spec in specs]
-    allowed = {CANDIDATE_COLUMN, LABEL_COLUMN, NOTES_COLUMN, FACTS_COLUMN, *names}
+    allowed = [CANDIDATE_COLUMN, LABEL_COLUMN, *names, NOTES_COLUMN, FACTS_COLUMN]
     absent = [column for column in [CANDIDATE_COLUMN, *names] if column not in table.columns]
     for column in absent:
         fail(column, "column is missing", [], [])
     unexpected = [column for column in table.columns if column not in allowed]
+    lacking = [column for column in allowed if column not in table.columns]
     for column in unexpected:
-        fail(str(column), "unexpected column (not a declared criterion)", [], [])
-    hint = _criteria_hint(table, specs)
-    if absent or (unexpected and hint.startswith("The file has")):
-        raise _error(source, failures, unit, {len(failures) - 1: hint})
+        fail(str(column), unexpected_column(column, lacking, notes=NOTES_COLUMN), [], [])
+    known = [("THEME_ANALYST_CRITERIA", THEME_ANALYST_CRITERIA)]
+    hint = criteria_hint(table, specs, [*known, ("ANALYST_CRITERIA", ANALYST_CRITERIA)])
+    if absent or (unexpected and hint):
+        raise _error(source, failures, unit, {len(failures) - 1: hint} if hint else None)
     table = table.reset_index(drop=True)
     ids = table[CANDIDATE_COLUMN].astype(str).str.strip()
     numeric = {}
@@ -745,21 +748,6 @@ def read_criteria_scores(
     if note is not None:
         result.attrs["notes"] = [note]
     return result
-
-
-def _criteria_hint(table: pd.DataFrame, specs: tuple[AnalystCriterion, ...]) -> str:
-    """Say which ``criteria`` to pass when the template's criterion columns are not these."""
-    for name, known in (
-        ("THEME_ANALYST_CRITERIA", THEME_ANALYST_CRITERIA),
-        ("ANALYST_CRITERIA", ANALYST_CRITERIA),
-    ):
-        names = [spec.name for spec in known]
-        if specs != known and set(names) <= set(table.columns):
-            return (
-                f"The file has the criteria of {name} ({listed(names, quote=True)}): pass "
-                f"criteria={name} (from toolkit.prioritise) to read it"
-            )
-    return "Pass the criteria the template was written with (the 'criteria' argument)"
 
 
 #: The plural of each unit a message counts.

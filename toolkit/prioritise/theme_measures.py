@@ -58,6 +58,7 @@ from toolkit.prioritise._theme_row import (  # noqa: F401
     lower_first,
     round_figure,
     theme_plan,
+    typical_where_unknown,
 )
 from toolkit.prioritise._theme_vocabulary import cohort_labels
 from toolkit.prioritise.criteria import (
@@ -415,14 +416,17 @@ def theme_candidates(
         - ``deprivation_ratio``: the cohort's age-standardised rate in the most deprived
           fifth divided by the least deprived fifth's (missing when either has fewer than
           10 events, or no one in the system lives in it, which ``facts`` and ``note``
-          say); ``excess_events_a_year`` and ``excess_share``: events above what every
-          decile would have at the least deprived decile's age-specific rates (deciles doing
-          better count 0; when that decile has fewer than 10 events the excess is not
-          published: ``excess_events_a_year`` is missing, ``excess_share`` counts 0 and
-          ``note`` says why); ``le_gap_share``: the share of the gap in life expectancy at
-          birth between the most and least deprived fifths that comes from the causes of
-          death the theme acts on (whole system; 0 when it names none). When ``rate`` is
-          of those with a recorded status, so are these, ``sii`` and ``rii``: each fifth's
+          say; ``deprivation_gap``, the ratio less 1, then counts as the median of the
+          candidates' gaps that could be compared); ``excess_events_a_year`` and
+          ``excess_share``: events above what every decile would have at the least
+          deprived decile's age-specific rates (deciles doing better count 0; when that
+          decile has fewer than 10 events the excess is not published:
+          ``excess_events_a_year`` is missing, ``excess_share`` counts as the median of
+          the candidates' that are published, and ``note`` says why); ``le_gap_share``:
+          the share of the gap in life expectancy at birth between the most and least
+          deprived fifths that comes from the causes of death the theme acts on (whole
+          system; 0 when it names none). When ``rate`` is of those with a recorded status,
+          so are these, ``sii`` and ``rii``: each fifth's
           or decile's percentage is of its own people with the status recorded;
         - ``cause_deaths_a_year``, ``premature_deaths_a_year`` (under 75),
           ``cost_a_year``, ``cost_per_head`` of the cohort;
@@ -431,7 +435,9 @@ def theme_candidates(
           Core20PLUS5's areas), ``core20plus5_area``, ``time_to_impact_years`` (midpoint);
         - ``avoidable_low``, ``avoidable_high``, ``avoidable_mid`` events a year and
           ``avoidable_cost_low``, ``avoidable_cost_high``, ``avoidable_cost_mid``: the
-          impact estimate's range (:func:`toolkit.prioritise.themes.impact_range`);
+          impact estimate's range (:func:`toolkit.prioritise.themes.impact_range`), of
+          ``impact_outcome`` (the intervention's ``acts_on``), whose events a year are
+          ``impact_events_a_year`` (``facts`` gives them when not the headline outcome);
         - ``facts``: the candidate in one plain-English sentence; ``note``.
 
     Raises
@@ -633,7 +639,7 @@ def theme_candidates(
                 "to assess",
             }
         )
-    result = result.loc[~too_few].drop(columns=["_events"])
+    result = typical_where_unknown(result.loc[~too_few].drop(columns=["_events"]))
     result = result.sort_values(CANDIDATE_COLUMN, kind="stable").reset_index(drop=True)
     return ThemeCandidates(
         table=result,

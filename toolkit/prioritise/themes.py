@@ -613,6 +613,33 @@ def _repeated_id(theme_id: str, first: Path) -> str:
     )
 
 
+def theme_folder_problem(folder: str | Path, *, option: str = "--themes") -> str:
+    """Say what is wrong with a folder given for one's own theme files; empty when nothing.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        The folder given.
+    option : str
+        How the message names where the folder was given ("--themes", "'themes'").
+
+    Returns
+    -------
+    str
+        "no such folder (of your own theme files, *.toml)"; "is a file, not a folder:
+        --themes takes the folder that holds it (my_themes)"; "the folder holds no theme
+        files (*.toml)"; empty when it holds some.
+    """
+    path = Path(folder)
+    if path.is_file():
+        return f"is a file, not a folder: {option} takes the folder that holds it ({path.parent})"
+    if not path.is_dir():
+        return "no such folder (of your own theme files, *.toml)"
+    if not any(path.glob("*.toml")):
+        return "the folder holds no theme files (*.toml)"
+    return ""
+
+
 @validate_params({"folder": ["path", SequenceOf("path"), None], "known_cohorts": _KNOWN_COHORTS})
 def load_themes(
     folder: str | Path | Sequence[str | Path] | None = None,
@@ -641,7 +668,8 @@ def load_themes(
         Listing every problem in every file at once (file, field, problem), including an
         id used by more than one file.
     FileNotFoundError
-        When a folder does not exist or holds no ``.toml`` files.
+        When a folder does not exist, is a file or holds no ``.toml`` files
+        (:func:`theme_folder_problem`). A folder named twice is read once.
     """
     from toolkit.prioritise._theme_file import check_file, theme_error
 
@@ -652,15 +680,19 @@ def load_themes(
         folders = [Path(folder)]
     else:
         folders = [Path(item) for item in folder]
+    # A folder named twice (or by two paths) is read once, not taken for its own copy.
+    folders = [
+        place
+        for number, place in enumerate(folders)
+        if place.resolve() not in {earlier.resolve() for earlier in folders[:number]}
+    ]
     cohorts = _cohorts(known_cohorts)
     files: list[Path] = []
     for place in folders:
-        if not place.is_dir():
-            raise FileNotFoundError(f"{caller}: no such folder: {place}")
-        found = sorted(place.glob("*.toml"))
-        if not found:
-            raise FileNotFoundError(f"{caller}: {place} holds no theme files (*.toml)")
-        files.extend(found)
+        problem = theme_folder_problem(place, option=caller)
+        if problem:
+            raise FileNotFoundError(f"{caller}: {place}: {problem}")
+        files.extend(sorted(place.glob("*.toml")))
     problems: list[tuple[str, str, str]] = []
     themes: list[Theme] = []
     first_file: dict[str, Path] = {}

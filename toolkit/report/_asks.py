@@ -16,8 +16,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from toolkit._words import listed
+from toolkit._words import capitalised, listed
 from toolkit.prioritise.theme_measures import format_money
+from toolkit.report._config_weights import weights_words
+from toolkit.report._room_record import shown_instead
 from toolkit.report.config import ReportConfig
 from toolkit.report.inputs import ReportInputs
 from toolkit.report.linked import JOIN_REASONS, LinkedTables
@@ -173,7 +175,7 @@ def board_asks(
     profile : DeprivationProfile
         Emergency admissions by deprivation (for the Core20 figures).
     config : ReportConfig
-        For the period.
+        For the period, and whose weights ranked the list (``weights_source``).
     workshop_held : bool
         Whether a workshop decision log was given.
     room : RoomConsensus, optional
@@ -214,7 +216,11 @@ def board_asks(
     items = [
         sentence(
             ("Agree the priority above" if count == 1 else f"Agree the {count} priorities above")
-            + (" as ranked by the workshop" if workshop_held else "")
+            + (
+                " as ranked by the workshop"
+                if workshop_held
+                else (f", {agreed}," if (agreed := weights_words(config)) else "")
+            )
             + f" as the system's focus for {config.period}, and that not everything can be a "
             "priority at the same time.",
             tag="li",
@@ -275,7 +281,8 @@ def provenance(
     methods : sequence of str
         Method statements (``{model}`` is replaced by ``model_title``). With the analysts'
         own themes (``config.themes``), the statement of the priorities says how many themes
-        were theirs and from which folders, and the box names the folders.
+        were theirs and from which folders, and the box names the folders. With ``weights``
+        in the configuration, a statement after it says whose weights ranked the list.
     linked : LinkedTables, optional
         The report's linked tables. How persons matched areas is said as counts by
         reason, suppressed as the tables are; never the codes of unmatched areas with
@@ -299,6 +306,13 @@ def provenance(
         method.replace("{model}", model_title).replace(LIBRARY_THEMES, _methods_themes(own))
         for method in methods
     ]
+    if (agreed := weights_words(config)) is not None:  # after the statement of the priorities
+        at = next((n + 1 for n, m in enumerate(methods) if m.startswith("Priorities")), 0)
+        methods.insert(
+            at,
+            f"Weights: the shortlist is {agreed} (given in the report's configuration), "
+            "not at equal weights; the note under the shortlist gives each criterion's share.",
+        )
     facts = [
         (
             "Toolkit",
@@ -523,13 +537,16 @@ def decision_box(
     priorities : Prioritisation
         The prioritisation.
     config : ReportConfig
-        For the period, and whether the data are synthetic.
+        For the period, whether the data are synthetic and whose weights ranked the list
+        (``weights_source``: said after the list).
     synthetic : bool, optional
         The data are synthetic (:attr:`toolkit.report.ReportInputs.synthetic`); by default
         as the configuration says.
     room : RoomConsensus, optional
         The workshop's answer (``BoardFigures.room``): its shortlist is the one the board
         is asked to agree, in the room's order, rather than the list at equal weights.
+        When the workshop recorded another list as its last round closed (the
+        configuration's decision log), the box says so after the list.
     workshop : str, optional
         The workshop's name, with ``room``.
 
@@ -569,6 +586,24 @@ def decision_box(
                 f"The board is asked to agree {these} for {config.period} (or to change the "
                 f"list at the workshop), and to follow {them} in the quarterly update:"
             )
+    agreed = None if priorities.is_empty else weights_words(config)
+    # Whose weights ranked the list, when the configuration gives them (not a workshop's).
+    ranked = (
+        [f"{capitalised(agreed)} (section 4 gives each criterion's share of the score)."]
+        if agreed is not None
+        else []
+    )
+    shown = None if priorities.is_empty else shown_instead(config, room)
+    # The room saw another list: the board should know before it agrees this one.
+    differs = (
+        [
+            "Please note: when the workshop ended, the room was shown a different list "
+            f"({shown}); section 4 explains why the two can differ, so check which list the "
+            "room agreed before deciding."
+        ]
+        if shown is not None
+        else []
+    )
     caution = (
         [f"{SYNTHETIC_BANNER} The figures show how the report works, not a real system."]
         if (config.is_synthetic if synthetic is None else synthetic)
@@ -591,6 +626,8 @@ def decision_box(
     )
     text = "\n".join(
         ["Decision for the board", ask, *(f"{n}. {item}" for n, item in enumerate(items, 1))]
+        + ranked
+        + differs
         + ([" ".join(context)] if context else [])
         + caution
     )
@@ -599,6 +636,7 @@ def decision_box(
         '<section class="decision"><h2>Decision for the board</h2>'
         f"<p>{html.escape(ask)}</p>"
         + (f"<ol>{listed}</ol>" if listed else "")
+        + "".join(f"<p>{html.escape(line)}</p>" for line in ranked + differs)
         + (f"<p>{html.escape(' '.join(context))}</p>" if context else "")
         + "".join(f'<p class="synthetic-note">{html.escape(line)}</p>' for line in caution)
         + "</section>"
@@ -708,7 +746,8 @@ def no_workshop_note(priorities: Prioritisation | None = None) -> BoardText:
     ----------
     priorities : Prioritisation, optional
         The report's prioritisation: when it suggested no priority, the note says there
-        was nothing for a workshop to weigh.
+        was nothing for a workshop to weigh; when its weights are not equal (``weights`` of
+        the configuration), that the shortlist is ranked with them.
 
     Returns
     -------
@@ -723,7 +762,14 @@ def no_workshop_note(priorities: Prioritisation | None = None) -> BoardText:
             "shortlist."
         )
     return heading("What the workshop decided") + sentence(
-        "No workshop decision log was given: the shortlist above is at equal weights. After "
-        "the co-production workshop, rebuild this report with its decision log to show each "
-        "table's weights, the agreed shortlist and where the tables agree."
+        "No workshop decision log was given: the shortlist above is "
+        + (
+            "at equal weights. After the co-production workshop, rebuild this report with its "
+            "decision log"
+            if priorities is None or len(set(priorities.weights.values())) == 1
+            else "ranked with the weights given in the report's configuration (page 1 says "
+            "whose). After a co-production workshop, rebuild this report with its decision "
+            "log in their place"
+        )
+        + " to show each table's weights, the agreed shortlist and where the tables agree."
     )

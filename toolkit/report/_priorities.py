@@ -342,9 +342,10 @@ def workshop_section(
 
     The tables' submissions in the log's last round are compared with
     :func:`toolkit.prioritise.room_consensus` on the report's candidates and criteria: the
-    room's weights (the average of each table's weight shares), the shortlist they give,
-    each candidate's ranks across the tables, how many of the room's priorities are on
-    every table's list, and Kendall's W beside the W that random weights give. The text
+    room's weights (each table's weight shares combined as the room's list was made: the
+    average, the median or the geometric mean, as the workshop recorded), the shortlist
+    they give, each candidate's ranks across the tables, how many of the room's priorities
+    are on every table's list, and Kendall's W beside the W that random weights give. The text
     also shows the shortlist each stakeholder group's own tables give and what each
     group's tables changed, and, when the workshop had two rounds or more, what changed
     between the first and the last round (:func:`toolkit.prioritise.compare_rounds`).
@@ -370,12 +371,14 @@ def workshop_section(
         shortlist by stakeholder group, how far the tables agree and, with rounds, what
         changed between them.
     weights_table : BoardTable
-        Each criterion's weight at each table (% of the table's total) and the room's.
+        Each criterion's weight at each table (% of the table's total) and the room's,
+        its column and note naming how the tables' weights were combined.
     consensus_table : BoardTable
         The room's shortlist and every candidate a table shortlisted: the room's rank, the
         tables that shortlisted it, its best and worst rank across tables, its dot votes.
     figure : matplotlib.figure.Figure
-        The weights each table gave, with the average.
+        The weights each table gave, with the room's (its legend and subtitle naming how
+        they were combined).
     """
     from toolkit.prioritise.consensus import AGGREGATION_LABELS, compare_rounds
 
@@ -486,12 +489,15 @@ def workshop_section(
                 )
             )
 
+    # The room's weights as its list was made (toolkit.prioritise combined them).
+    combined = consensus.weights.set_index("criterion")[consensus.aggregation]
     weights_table, figure = _weights_outputs(
         consensus.table_weights,
-        consensus.weights["arithmetic_mean"].to_numpy(),
+        combined.reindex(consensus.table_weights.index).to_numpy(dtype="float64"),
         phrases,
         log=log,
         config=config,
+        aggregation=consensus.aggregation,
     )
     rankings = consensus.rankings
     shown = rankings.loc[
@@ -542,8 +548,11 @@ def _workshop_without_priorities(
     """Return the workshop section when no priority could be suggested: weights, no ranking.
 
     The tables' weights are shown as usual (each as a share of the table's total, and the
-    room's average); there is no candidate for them to rank, and the text says so.
+    room's, combined as the workshop recorded its list was made, else by the average);
+    there is no candidate for them to rank, and the text says so.
     """
+    from toolkit.prioritise.consensus import AGGREGATION_LABELS, aggregate_weights
+    from toolkit.report._room_record import room_settings
     from toolkit.report.decision_log import WEIGHT_PREFIX
 
     latest = log.latest(list(criteria))
@@ -553,8 +562,17 @@ def _workshop_without_priorities(
     shares = np.divide(raw, totals, out=np.zeros_like(raw), where=totals > 0)
     tables = [str(table) for table in latest["table"]]
     table_weights = pd.DataFrame(shares.T, columns=tables, index=pd.Index(names, name="criterion"))
+    aggregation = room_settings(log, log.last_round).get("aggregation", "arithmetic_mean")
+    aggregation = aggregation if aggregation in AGGREGATION_LABELS else "arithmetic_mean"
+    # A table that weighed nothing has no shares to combine: left out of the room's.
+    weighed = latest.loc[totals[:, 0] > 0]
+    room = (
+        aggregate_weights(weighed, criteria=names)[aggregation].to_numpy(dtype="float64")
+        if len(weighed)
+        else np.full(len(names), np.nan)
+    )
     weights_table, figure = _weights_outputs(
-        table_weights, shares.mean(axis=0), phrases, log=log, config=config
+        table_weights, room, phrases, log=log, config=config, aggregation=aggregation
     )
     nothing = (
         "No priority could be suggested: no theme had enough people or events in this system "
@@ -581,14 +599,21 @@ def _weights_outputs(
     *,
     log: DecisionLog,
     config: ReportConfig,
+    aggregation: str,
 ) -> tuple[BoardTable, Figure]:
     """Return the table of the weights each table gave (with the room's) and their chart.
 
     ``table_weights`` holds each criterion's share of each table's weights (a row per
     criterion, index named ``criterion``; a column per table); ``room`` the room's weight
-    of each criterion, in the same order. The workshop section shows both whether or not
-    a priority could be suggested.
+    of each criterion, in the same order, the tables' shares combined by ``aggregation``
+    (a key of :data:`toolkit.prioritise.consensus.AGGREGATION_LABELS`), which the table's
+    column and note and the chart's legend name. The workshop section shows both whether
+    or not a priority could be suggested.
     """
+    from toolkit.prioritise.consensus import AGGREGATION_LABELS
+
+    how = AGGREGATION_LABELS.get(aggregation, str(aggregation))
+    short = how.split(" (")[0]  # "average", not "average (arithmetic mean)", in a heading
     weights = table_weights.reset_index()
     weights = weights.assign(criterion_label=weights["criterion"].map(phrases), room=room)
     weights_table = board_table(
@@ -596,15 +621,21 @@ def _weights_outputs(
         columns=[
             TableColumn("criterion_label", "Criterion"),
             *(TableColumn(table, table, "percent") for table in table_weights.columns),
-            TableColumn("room", "Room (average)", "percent"),
+            TableColumn("room", f"Room ({short})", "percent"),
         ],
         caption=f"Weights each table gave the criteria (% of the table's total), {log.workshop}",
         threshold=config.disclosure_threshold,
+        notes=(
+            f"Room: the {how} of the tables' shares of each criterion, scaled to add up to "
+            "100%, as the room's list was made.",
+        ),
     )
     figure = weights_chart(
         table_weights.T,
         labels=[phrases[name] for name in table_weights.index],
         title=f"Weights given by each table, {log.workshop} (data for {config.period})",
+        room=room,
+        combined_by=short,
     )
     return weights_table, figure
 

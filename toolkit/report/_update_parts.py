@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from toolkit.report._config_weights import weights_words
 from toolkit.report.config import DEMO
 from toolkit.report.tables import BoardTable, BoardText, TableColumn, board_table, sentence
 
@@ -106,14 +107,32 @@ def charts_introduction(update: QuarterlyUpdate) -> BoardText:
     )
 
 
+def ranked_words(config: UpdateConfig) -> str:
+    """Say how the evidence was ranked without a workshop, for the update's words.
+
+    Parameters
+    ----------
+    config : UpdateConfig
+        The configuration: its ``weights`` and ``weights_source``.
+
+    Returns
+    -------
+    str
+        "ranked with the weights agreed by ICB executive, 3 November 2026" with ``weights``
+        (:func:`toolkit.report._config_weights.weights_words`), else "at equal weights".
+    """
+    return weights_words(config) or "at equal weights"
+
+
 def _weights(config: UpdateConfig) -> str:
-    return (
-        "with the room's weights"
-        if config.decision_log is not None
-        else "at equal weights"
-        if config.priorities is not None
-        else "with the same (equal) weights"
-    )
+    """Say with which weights the newer data were ranked, as what moved says it."""
+    if config.decision_log is not None:
+        return "with the room's weights"
+    if config.priorities is not None:  # the board's list: only the newer data are ranked
+        return ranked_words(config)
+    if config.weights is None:
+        return "with the same (equal) weights"
+    return f"{ranked_words(config)}, as the agreed shortlist was"
 
 
 def what_moved_section(update: QuarterlyUpdate) -> BoardText:
@@ -139,9 +158,12 @@ def what_moved_section(update: QuarterlyUpdate) -> BoardText:
     agreed = int(moved["shortlisted_before"].sum())
     newer = int(moved["shortlisted_after"].sum())
     if not entered and not left and unmeasured.empty and newer >= agreed:
+        ranked = weights_words(update.config)  # None at equal weights, as the demo's
         return sentence(
-            "Rerun on the newer data, the evidence suggests the same shortlist: no priority "
-            "would join or leave it." + note
+            "Rerun on the newer data,"
+            + (f" {ranked}," if ranked else "")
+            + " the evidence suggests the same shortlist: no priority would join or leave it."
+            + note
         )
     parts = [f"{label} {CHANGE_WORDS['entered']}" for label in entered]
     parts += [f"{label} {CHANGE_WORDS['left']}" for label in left]
@@ -228,8 +250,24 @@ def update_provenance(update: QuarterlyUpdate) -> BoardText:
     units = {unit.get(kind, "periods") for kind in kinds}
     periods = units.pop() if len(units) == 1 else "periods"
     period = periods[:-1]
+    agreed = weights_words(config)
     settings = [
         ("Priorities", update.agreed_from),
+        *(
+            [
+                (
+                    "Weights",
+                    (
+                        "the newer data are"
+                        if config.priorities is not None  # the list is the board's
+                        else "the shortlist of the earlier data and the newer data are"
+                    )
+                    + f" {agreed} (given in the configuration), not at equal weights.",
+                )
+            ]
+            if agreed is not None
+            else []
+        ),
         ("Series", update.series_note),
         *update.inputs,
         (

@@ -372,8 +372,14 @@ def weights_chart(
     *,
     labels: Sequence[str],
     title: str,
+    room: Sequence[float],
+    combined_by: str,
 ) -> Figure:
-    """Dot plot of the weight each workshop table gave each criterion, with the average.
+    """Dot plot of the weight each workshop table gave each criterion, with the room's.
+
+    The chart draws what it is given: the room's weights are combined from the tables' in
+    :mod:`toolkit.prioritise` (:func:`toolkit.prioritise.consensus.aggregate_weights`), as
+    the room's list was made, and ``combined_by`` names how in the legend and subtitle.
 
     Parameters
     ----------
@@ -384,6 +390,12 @@ def weights_chart(
         Plain-English names of the criteria, in the columns' order.
     title : str
         The chart's title (the workshop and its date or period).
+    room : sequence of float
+        The room's weight of each criterion (shares summing to 1), in the columns' order;
+        NaN where there is none.
+    combined_by : str
+        How the tables' shares were combined into the room's, in words ("average",
+        "median", "geometric mean").
 
     Returns
     -------
@@ -392,6 +404,12 @@ def weights_chart(
     """
     values = 100 * shares.to_numpy(dtype="float64")
     tables, criteria = values.shape
+    combined = 100 * np.asarray(room, dtype="float64")
+    if combined.shape != (criteria,):
+        raise ValueError(
+            f"The 'room' parameter of weights_chart must give one weight per criterion "
+            f"({criteria}). Got {combined.size} instead."
+        )
     figure, ax = _new_figure(1.2 + 0.4 * criteria)
     positions = np.arange(criteria)
     jitter = np.linspace(-0.15, 0.15, tables) if tables > 1 else np.zeros(1)
@@ -405,15 +423,23 @@ def weights_chart(
             label="one table" if row == 0 else None,
             zorder=3,
         )
-    mean = np.nanmean(values, axis=0)
-    ax.scatter(mean, positions, marker="|", s=500, color=NHS_DARK_BLUE, label="average", zorder=4)
+    ax.scatter(
+        combined,
+        positions,
+        marker="|",
+        s=500,
+        color=NHS_DARK_BLUE,
+        label=f"room ({combined_by})",
+        zorder=4,
+    )
     ax.set_yticks(positions, [_wrap(label, 34) for label in labels])
     ax.invert_yaxis()
     ax.set_xlabel("Share of the table's total weight (%)", fontsize=_LABEL_SIZE)
-    ax.set_xlim(0, max(100 / max(criteria, 1) * 2.5, float(np.nanmax(values)) * 1.1))
+    widest = float(np.nanmax(np.append(values, combined)))  # the room's rescaled may be more
+    ax.set_xlim(0, max(100 / max(criteria, 1) * 2.5, widest * 1.1))
     _tidy_axes(ax)
     ax.legend(loc="lower right", fontsize=_TICK_SIZE, frameon=False)
-    _title(ax, title)
+    _title(ax, title, f"Line: the room's weight, the {combined_by} of the tables'")
     return figure
 
 

@@ -13,6 +13,7 @@ A report is configured by a small TOML file (``reports/demo.toml`` is the demo's
     seed = 20261122
     disclosure_threshold = 10
     # decision_log = "workshop/decision-log.csv"   # optional: the workshop's export
+    # weights_source = "ICB executive, 3 November 2026"   # optional: who agreed [weights]
     # criteria_scores = "criteria.csv"   # optional: the filled `pophealth candidates` template
     # themes = ["my_themes"]   # optional: your own theme folders, added to the library
     # repair_geometry = true   # optional: repair invalid area shapes instead of refusing them
@@ -43,6 +44,8 @@ from typing import Any, Final
 from toolkit._toml import read_toml
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
 from toolkit.defaults import DEFAULT_MODEL, DEMO_PERSONS, DEMO_SEED, SHORTLIST_CAP, SHORTLIST_SIZE
+from toolkit.report._config_files import check_model_and_themes
+from toolkit.report._config_weights import WEIGHTS_TEMPLATE_KEYS, check_report_weights
 
 #: Value of ``persons`` and ``areas`` that asks for the synthetic demo system.
 DEMO: Final[str] = "demo"
@@ -116,6 +119,9 @@ class ReportConfig:
         when one is given.
     workshop : str or None
         Which workshop of the decision log to report (needed only when it holds several).
+    weights, weights_source : dict of str to float, str or None
+        Criteria weights agreed without a workshop (not with ``decision_log``), and who agreed
+        them and when, named on page 1 (see :mod:`toolkit.report._config_weights`).
     model : str
         Segmentation model: ``"bridges_to_health"`` (default), ``"age_ltc"`` or a rules file.
     years : float
@@ -171,6 +177,8 @@ class ReportConfig:
     disclosure_threshold: int = DISCLOSURE_THRESHOLD
     decision_log: str | None = None
     workshop: str | None = None
+    weights: dict[str, float] | None = None
+    weights_source: str | None = None
     model: str = DEFAULT_MODEL
     years: float = 1.0
     admission_unit_cost: float = DEFAULT_ADMISSION_COST_GBP
@@ -186,6 +194,7 @@ class ReportConfig:
 
     def __post_init__(self) -> None:
         check_config(self, _TYPES, self._problems)
+        check_report_weights(self)
 
     def _problems(self) -> list[tuple[str, str, object]]:
         """Return the problems with this configuration's own keys (see :func:`check_config`)."""
@@ -276,6 +285,8 @@ _TYPES: Final[dict[str, tuple[type, ...]]] = {
     "disclosure_threshold": (int,),
     "decision_log": (str, type(None)),
     "workshop": (str, type(None)),
+    "weights": (Mapping, type(None)),
+    "weights_source": (str, type(None)),
     "model": (str,),
     "years": (float, int),
     "admission_unit_cost": (float, int),
@@ -300,6 +311,7 @@ _TYPE_NAMES: Final[dict[tuple[type, ...], str]] = {
     (bool,): "true or false",
     (list, type(None)): 'a list of text (["A", "B"]), or left out',
     (dict, type(None)): 'a table of text ({ "long name" = "short" }), or left out',
+    (Mapping, type(None)): "a table of numbers ([weights] with evidence_score = 2), or left out",
 }
 
 #: Attribution for maps drawn on ONS boundaries (the wording ONS asks for; OGL v3.0).
@@ -344,6 +356,7 @@ _TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
         "The workshop's decision log (CSV or JSON export); the workshop section needs it.",
     ),
     ("workshop", '"Board workshop"', "Which workshop of the decision log, when it holds several."),
+    *WEIGHTS_TEMPLATE_KEYS,
     (
         "model",
         f'"{DEFAULT_MODEL}"',
@@ -566,30 +579,6 @@ def resolve_model_and_themes(raw: dict[str, Any], folder: Path) -> None:
             resolve_path(entry, folder) if isinstance(entry, str) else entry
             for entry in raw["themes"]
         ]
-
-
-def check_model_and_themes(config: Any, source: Path) -> None:
-    """Refuse a ``model`` that is neither built in nor a file, and ``themes`` not folders.
-
-    Raises
-    ------
-    FileNotFoundError
-        A ``themes`` entry is not a folder.
-    ValueError
-        ``model`` is neither a built-in model nor a rules file.
-    """
-    for value in config.themes or []:
-        if not Path(value).is_dir():
-            raise FileNotFoundError(
-                f"{source}: 'themes' names {value}, which is not a folder (of theme files)."
-            )
-    from toolkit.segment import BUILTIN_MODELS
-
-    if config.model not in BUILTIN_MODELS and not Path(config.model).is_file():
-        raise ValueError(
-            f"{source}: 'model' must be one of {sorted(BUILTIN_MODELS)} or a rules file "
-            f"(.toml or .yaml). Got {config.model!r} instead."
-        )
 
 
 def read_config_file(source: Path, kind: type, what: str) -> dict[str, Any]:

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataContractError
+from toolkit.report._room_record import recorded_list_differs, room_settings
 
 #: Prefix of the weight columns in the flat CSV export.
 WEIGHT_PREFIX = "weight_"
@@ -623,9 +624,7 @@ def room_answer(
     criteria = list(priorities.criteria)
     number = log.last_round if round is None else round
     made = number if settings_of is None else settings_of
-    # The settings the room's list was made with as the round closed, else the log's.
-    chosen = log.recorded.get(made)
-    settings = {**log.settings, **(chosen["settings"] if chosen else {})}
+    settings = room_settings(log, made)  # as the list was made when the round closed
     model = priorities.scoring
     if settings.get("method", model.method) != model.method:
         from toolkit.prioritise import ScoringModel
@@ -669,36 +668,19 @@ def room_answer(
         aggregation=settings.get("aggregation", "arithmetic_mean"),
         dot_votes=votes,
     )
-    differs = recorded_list_differs(log, number, room.shortlist_ids, labels)
-    if made == number and differs is not None:  # another round's settings: no comparison
+    # With another round's settings the list is not the one recorded: nothing to compare.
+    listed = room.shortlist_ids
+    differs = recorded_list_differs(log, number, listed, labels) if made == number else None
+    if differs is not None:
         warnings.warn(
             f"The room's list worked out from the decision log of {the_workshop(log.workshop)}"
-            f" ({'; '.join(str(labels.get(c, c)) for c in room.shortlist_ids)}) is not the "
+            f" ({'; '.join(str(labels.get(c, c)) for c in listed)}) is not the "
             f"list recorded when round {number} closed ({differs}): give the candidates, "
             "criteria scores and themes the workshop had (the report says so too).",
             UserWarning,
             stacklevel=2,
         )
     return room
-
-
-def recorded_list_differs(
-    log: DecisionLog, number: int, worked_out: Sequence[str], labels: dict
-) -> str | None:
-    """Return the list recorded as a round closed ("A; B; C") if the one worked out differs.
-
-    None when nothing was recorded (ids, or labels from a CSV) or the two lists agree.
-    """
-    recorded = log.recorded.get(number)
-    if recorded is None:
-        return None
-    as_ids = [str(candidate) for candidate in worked_out]
-    as_labels = [str(labels.get(candidate, candidate)) for candidate in worked_out]
-    shown = list(recorded["shortlist"])
-    text = recorded.get("text")  # a CSV's list as written: compared whole, not split
-    if shown in (as_ids, as_labels) or text in ("; ".join(as_ids), "; ".join(as_labels)):
-        return None
-    return text or "; ".join(str(labels.get(item, item)) for item in shown)
 
 
 def read_decision_log(path: str | Path, *, workshop: str | None = None) -> DecisionLog:

@@ -157,6 +157,7 @@ def compute_board_figures(config: ReportConfig, *, progress: bool = False) -> Bo
         size=config.shortlist_size,
         seed=config.seed,
         years=config.years,
+        weights=config.weights,  # agreed without a workshop (None: equal weights)
         analyst_scores=config.criteria_scores,
         threshold=config.disclosure_threshold,
     )

@@ -46,6 +46,7 @@ from toolkit.report._update_parts import (
     charts_introduction,
     input_fingerprints,
     moved_table,
+    ranked_words,
     update_provenance,
     what_moved_section,
 )
@@ -123,16 +124,13 @@ def _persons(value: str, config: UpdateConfig, seed: int) -> pd.DataFrame:
 def _check_persons(value: str, config: UpdateConfig) -> None:
     """Check a persons file against the contract as `pophealth validate` does, before papermill.
 
-    In DuckDB, without loading the file (:func:`toolkit.segment.check_persons_file`), unless
-    ages are counted from ``date_of_birth`` at ``reference_date``: the readers then read it.
-    Raises the readers' DataContractError, word for word.
+    In DuckDB, without loading the file (:func:`toolkit.segment.check_persons_file`), ages
+    counted from ``date_of_birth`` at ``reference_date`` in the same bounded scan: the
+    notebook then reads the file once. Raises the readers' DataContractError, word for word.
     """
-    if config.reference_date is None:
-        from toolkit.segment import check_persons_file
+    from toolkit.segment import check_persons_file
 
-        check_persons_file(value)
-    else:
-        _persons(value, config, config.seed)
+    check_persons_file(value, reference_date=config.reference_date)
 
 
 def _prioritisation(
@@ -177,13 +175,13 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
     from toolkit.monitor.demo import make_demo_series
 
     agreed_result = None
-    room_weights = None
+    weights = config.weights  # agreed without a workshop (None: equal weights)
     persons_read: dict[str, pd.DataFrame] = {}  # fingerprinted for the provenance
     if config.previous_persons is not None:
         earlier = persons_read["previous_persons"] = _persons(
             config.previous_persons, config, config.seed
         )
-        agreed_result = _prioritisation(earlier, config, config.shortlist_size)
+        agreed_result = _prioritisation(earlier, config, config.shortlist_size, weights)
     if config.priorities is not None:
         agreed = list(config.priorities)
         agreed_from = "the priorities the board agreed (the configuration)"
@@ -194,7 +192,7 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
         room = room_answer(log, agreed_result)
         agreed = [str(item) for item in room.shortlist_ids]
         shares = room.weights.set_index("criterion")[room.aggregation]
-        room_weights = {str(name): float(share) for name, share in shares.fillna(0).items()}
+        weights = {str(name): float(share) for name, share in shares.fillna(0).items()}
         tables = len(room.tables)
         agreed_from = (
             f"the shortlist {the_workshop(log.workshop)} agreed ({tables} "
@@ -202,7 +200,11 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
         )
     else:
         agreed = agreed_result.shortlist["candidate"].astype(str).tolist()
-        agreed_from = "the shortlist suggested at equal weights on the earlier data"
+        agreed_from = (
+            "the shortlist suggested at equal weights on the earlier data"
+            if config.weights is None
+            else f"the shortlist suggested on the earlier data, {ranked_words(config)}"
+        )
     outcomes = dict(config.outcomes or {})
     prioritised_on: dict[str, str] = {}  # the outcome each was prioritised on, if known
     labels: dict[str, str] = {}
@@ -306,7 +308,7 @@ def prepare_update(config: UpdateConfig) -> QuarterlyUpdate:
             )
         )
         try:
-            rerun = _prioritisation(newer, config, len(as_themes), room_weights)
+            rerun = _prioritisation(newer, config, len(as_themes), weights)
         except DataContractError as error:
             if not (template_misses_themes(error) and agreed_result is not None):
                 raise  # a broken template, or one read for the first time: say so
@@ -368,7 +370,7 @@ def update_title(update: QuarterlyUpdate) -> BoardText:
         if config.priorities is not None
         else "the workshop agreed"
         if config.decision_log is not None
-        else "suggested by the evidence (the shortlist at equal weights)"
+        else f"suggested by the evidence (the shortlist {ranked_words(config)})"
     )
     return heading(f"{config.system_name}: following the priorities, {config.period}", level=1) + (
         sentence(

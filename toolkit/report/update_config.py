@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Final
 
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
 from toolkit.defaults import DEFAULT_MODEL, DEMO_PERSONS, DEMO_SEED, SHORTLIST_SIZE
+from toolkit.report._config_weights import (
+    WEIGHTS_SOURCE_EXAMPLE,
+    check_weights,
+    weights_template_keys,
+)
 from toolkit.report.config import (
     DEMO,
     SYSTEM_NAME_PLACEHOLDER,
@@ -49,12 +55,20 @@ class UpdateConfig:
     priorities : list of str or None
         The agreed priorities, best first: theme ids (the series' ``theme``) or series
         ids. Without it, the room's shortlist from ``decision_log``, else the shortlist of
-        ``previous_persons`` at equal weights.
+        ``previous_persons`` at equal weights (or at ``weights``).
     decision_log : str or None
         The workshop's decision log (CSV or JSON export): the priorities are the room's
         shortlist, scored on ``previous_persons`` with the settings the room used.
     workshop : str or None
         Which workshop of the decision log, when it holds several.
+    weights, weights_source : dict of str to float, str or None
+        The criteria's weights the board report was ranked with, agreed without a workshop,
+        and who agreed them and when, as the report's keys (checked by the same code,
+        :func:`toolkit.report._config_weights.check_weights`): the shortlist of
+        ``previous_persons`` and the newer data (``persons``) are ranked with them instead of
+        at equal weights, and the update names their source. With ``priorities`` the list
+        stays the board's, and only the newer data are ranked with them (so ``persons`` is
+        needed); not with ``decision_log``, whose room gives weights of its own.
     outcomes : dict of str to str or None
         For a priority with several series, the outcome to follow.
     ambitions : dict of str to float or None
@@ -119,6 +133,8 @@ class UpdateConfig:
     priorities: list[str] | None = None
     decision_log: str | None = None
     workshop: str | None = None
+    weights: dict[str, float] | None = None
+    weights_source: str | None = None
     outcomes: dict[str, str] | None = None
     ambitions: dict[str, float] | None = None
     ambitions_by: dict[str, str] | None = None
@@ -142,6 +158,7 @@ class UpdateConfig:
 
     def __post_init__(self) -> None:
         check_config(self, _TYPES, self._problems)
+        _check_update_weights(self)
 
     def _problems(self) -> list[tuple[str, str, object]]:
         """Return the problems with this configuration's own keys (see :func:`check_config`)."""
@@ -227,6 +244,8 @@ _TYPES: Final[dict[str, tuple[type, ...]]] = {
     "priorities": (list, type(None)),
     "decision_log": (str, type(None)),
     "workshop": (str, type(None)),
+    "weights": (Mapping, type(None)),
+    "weights_source": (str, type(None)),
     "outcomes": (dict, type(None)),
     "ambitions": (dict, type(None)),
     "ambitions_by": (dict, type(None)),
@@ -275,6 +294,14 @@ _TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
         "Or: the workshop's decision log; its room's shortlist is followed (not with priorities).",
     ),
     ("workshop", '"Board workshop"', "Which workshop of the decision log, when it holds several."),
+    *weights_template_keys(
+        "The shortlist worked out from previous_persons, and the newer data (persons) in "
+        "what moved, are then ranked with them instead of at equal weights: give the weights "
+        "the board report was ranked with. With priorities the list stays the board's and "
+        "only the newer data are ranked with them (give persons).",
+        'The update then says "ranked with the weights agreed by '
+        f'{WEIGHTS_SOURCE_EXAMPLE}" instead of "at equal weights".',
+    ),
     (
         "outcomes",
         '{ high_blood_pressure = "emergency_admissions_cardiovascular" }',
@@ -316,6 +343,29 @@ _TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
     ("seed", str(DEMO_SEED), "Seed of every random step."),
     ("synthetic_data", "false", 'The data are synthetic: every page says "synthetic data".'),
 )
+
+
+def _check_update_weights(config: UpdateConfig) -> None:
+    """Refuse ``weights`` and ``weights_source`` the update cannot rank with, in plain words.
+
+    The board report's checks (:func:`~toolkit.report._config_weights.check_weights`), then
+    the update's own: with ``priorities`` (the list itself), the weights rank only the newer
+    data, so ``persons`` must be given.
+    """
+    check_weights(
+        config,
+        keys=update_config_keys(),
+        named="the update names it",
+        workshop="follow the workshop's shortlist and weights",
+    )
+    if config.weights is not None and config.priorities is not None and config.persons is None:
+        where = f"{config.source}: " if config.source else ""
+        raise ValueError(
+            f"{where}'weights' rank the evidence, but with 'priorities' (the agreed list "
+            "itself) and without 'persons' (newer data) the update ranks nothing: give persons "
+            "to see what would move with these weights, or leave weights and weights_source "
+            "out."
+        )
 
 
 def update_config_keys() -> list[str]:

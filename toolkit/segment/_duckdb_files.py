@@ -95,6 +95,8 @@ class FileContract:
     view: str
     full: str
     check_causes: bool
+    #: The date at which age is derived from ``date_of_birth`` (files without ``age``).
+    reference_date: pd.Timestamp | None = None
 
 
 def view_name(kind: str) -> str:
@@ -196,6 +198,7 @@ def file_source(
     path: str,
     *,
     check_causes: bool,
+    reference_date: pd.Timestamp | None = None,
 ) -> Source:
     """Scan persons files on DuckDB, matching columns and standardising values as the readers.
 
@@ -205,7 +208,8 @@ def file_source(
     files in the same order; Parquet files' columns are read from their footers), or are
     refused naming what each lacks or has besides
     (:func:`toolkit.segment._sources.check_same_columns`): read together by name, a column
-    one file lacks would be blank in all its rows.
+    one file lacks would be blank in all its rows. With ``reference_date``, files with
+    ``date_of_birth`` and no ``age`` have age derived, as the readers derive it.
     """
     import duckdb
 
@@ -230,11 +234,15 @@ def file_source(
             ).fetchall()
             columns = [(str(row[0]), str(row[1])) for row in described]
     except (UnicodeDecodeError, duckdb.Error) as error:
-        return _hand_to_readers(con, files, label, path, reason=_first_line(error))
+        return _hand_to_readers(
+            con, files, label, path, reason=_first_line(error), reference_date=reference_date
+        )
     names = [name for name, _ in columns]
-    problems = persons_column_problems(names)
+    problems = persons_column_problems(names, derive_age=reference_date is not None)
     if problems or not all(names):
-        return _hand_to_readers(con, files, label, path, reason=" ".join(problems))
+        return _hand_to_readers(
+            con, files, label, path, reason=" ".join(problems), reference_date=reference_date
+        )
 
     standardisation = standardise(
         raw_query(files, kind, header, located=False),
@@ -242,13 +250,24 @@ def file_source(
         csv=kind == "csv",
         check_causes=check_causes,
         fast_raw=_sliced_parquet(con, files, names) if kind == "parquet" else None,
+        reference_date=reference_date,
     )
     full, view = view_name("checked"), view_name("persons")
     con.raw_sql(f"CREATE TEMPORARY VIEW {full} AS {standardisation.full}")
-    listed = ", ".join(quoted(name) for name in standardisation.columns)
+    shown = (*standardisation.derived, *standardisation.columns)
+    listed = ", ".join(quoted(name) for name in shown)
     con.raw_sql(f"CREATE TEMPORARY VIEW {view} AS SELECT {listed} FROM {full}")
     contract = FileContract(
-        files, kind, label, path, columns, standardisation, view, full, check_causes
+        files,
+        kind,
+        label,
+        path,
+        columns,
+        standardisation,
+        view,
+        full,
+        check_causes,
+        reference_date,
     )
     return Source(con.table(view), label, path, len(files) > 1, contract=contract)
 
@@ -262,7 +281,14 @@ def _readable_by_readers(files: Sequence[str]) -> bool:
     return len(files) == 1 and Path(files[0]).suffix.lower() in READER_SUFFIXES
 
 
-def read_with_readers(files: Sequence[str], label: str, path: str, reason: str) -> pd.DataFrame:
+def read_with_readers(
+    files: Sequence[str],
+    label: str,
+    path: str,
+    reason: str,
+    *,
+    reference_date: pd.Timestamp | None = None,
+) -> pd.DataFrame:
     """Read the files with :func:`toolkit.data.read_persons`: its message, or its table.
 
     One file of a kind the readers read is read whole (its error is then exactly the one
@@ -270,7 +296,8 @@ def read_with_readers(files: Sequence[str], label: str, path: str, reason: str) 
     one, so that the first one the readers refuse is named; should all pass, they are
     joined. A single ``.csv.gz`` is theirs too (they unpack it, as ``pophealth validate``
     does). Files the readers do not read (``.tsv``, ``.parq``, or a ``.csv.gz`` among
-    several) get a plain message built from ``reason``.
+    several) get a plain message built from ``reason``. With ``reference_date``, age is
+    derived from ``date_of_birth`` where a file has no ``age``.
     """
     from toolkit.data.readers import read_persons
 
@@ -289,15 +316,26 @@ def read_with_readers(files: Sequence[str], label: str, path: str, reason: str) 
             f"({reason or 'unreadable'}).",
             source=path,
         )
-    frames = [read_persons(name, label=name if len(files) > 1 else label) for name in files]
+    frames = [
+        read_persons(name, label=name if len(files) > 1 else label, reference_date=reference_date)
+        for name in files
+    ]
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
-def _hand_to_readers(con: Any, files: list[str], label: str, path: str, *, reason: str) -> Source:
+def _hand_to_readers(
+    con: Any,
+    files: list[str],
+    label: str,
+    path: str,
+    *,
+    reason: str,
+    reference_date: pd.Timestamp | None = None,
+) -> Source:
     """Return the readers' table of files the engine cannot scan as they are, or raise."""
     import ibis
 
-    frame = read_with_readers(files, label, path, reason)
+    frame = read_with_readers(files, label, path, reason, reference_date=reference_date)
     return Source(
         ibis.memtable(frame),
         label,
@@ -368,7 +406,13 @@ def check_files(con: Any, contract: FileContract) -> int:
             f"{contract.label}: the table has a header row but no data rows.",
             source=contract.path,
         )
-    frame = read_with_readers(contract.files, contract.label, contract.path, reason)
+    frame = read_with_readers(
+        contract.files,
+        contract.label,
+        contract.path,
+        reason,
+        reference_date=contract.reference_date,
+    )
     _replace_view(con, contract, frame)
     return len(frame)
 
@@ -535,6 +579,7 @@ def _raise_from_engine(
         csv=contract.kind == "csv",
         extra=(FILE_COLUMN, ROW_COLUMN),
         check_causes=contract.check_causes,
+        reference_date=contract.reference_date,
     )
     starts = _csv_starts(con, raw, contract.files) if contract.kind == "csv" else None
     wanted = [

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from toolkit.data.columns import contract_column_names
 from toolkit.data.contract import SEXES
@@ -52,6 +53,9 @@ from toolkit.segment._fast_reading import (
     stands_as_key,
 )
 
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
 
 @dataclass(frozen=True)
 class Standardisation:
@@ -67,8 +71,11 @@ class Standardisation:
     columns: tuple[str, ...]
     checks: tuple[SqlCheck, ...]
     #: The rows read as they stand, without standardising them (see :func:`fast_query`);
-    #: ``None`` for a scan with ``extra`` columns.
+    #: ``None`` for a scan with ``extra`` columns, or one that derives age.
     fast: FastReading | None = None
+    #: Contract columns ``full`` adds that the table does not have (``age``, derived from
+    #: ``date_of_birth`` at a reference date).
+    derived: tuple[str, ...] = ()
 
 
 def standardise(
@@ -79,6 +86,7 @@ def standardise(
     extra: Sequence[str] = (),
     check_causes: bool = True,
     fast_raw: str | None = None,
+    reference_date: pd.Timestamp | None = None,
 ) -> Standardisation:
     """Write the SQL that standardises and checks the persons in ``raw``.
 
@@ -101,6 +109,9 @@ def standardise(
     fast_raw : str, optional
         The same rows as ``raw``, perhaps scanned otherwise (in slices read in parallel),
         for the fast reading (:func:`fast_query`); ``raw`` by default.
+    reference_date : pandas.Timestamp, optional
+        Derive ``age`` from ``date_of_birth`` at this date when the table has no ``age``,
+        checking the dates of birth as the readers do (:func:`_birth_age`).
 
     Returns
     -------
@@ -196,6 +207,7 @@ def standardise(
     level2: list[str] = []
     level3: list[str] = []
     bad_of: dict[str, str] = {}
+    birth_value = "CAST(NULL AS TIMESTAMP)"  # the standardised date of birth, when read
     shown_of: dict[str, str] = {}
     yes = listed([code for code, flag in FLAG_CODINGS.items() if flag])
     no = listed([code for code, flag in FLAG_CODINGS.items() if not flag])
@@ -279,6 +291,8 @@ def standardise(
             value = f"regexp_replace(lower({as_text}), '[\\s\\-]+', '_', 'g')"
         else:  # id, text, band
             value = as_text
+        if name == "date_of_birth":
+            birth_value = value  # age may be derived from it
         level3.append(f"{value} AS {quoted(name)}")
         level3.append(f"{bad} AS _bad_{position}")
         # Shown as the readers show it: text as read, other values in their own type.
@@ -290,14 +304,75 @@ def standardise(
         f"SELECT {', '.join([*carried, *level2, *keep]) or '1 AS _none'} "
         f"FROM ({level1_sql}) AS _clean WHERE NOT _empty"
     )
-    full = f"SELECT {', '.join([*level3, *keep]) or '1 AS _none'} FROM ({level2_sql}) AS _parsed"
 
     checks = contract_checks(list(contract), bad_of, shown_of, check_causes=check_causes)
+    derived: tuple[str, ...] = ()
+    if reference_date is not None and "date_of_birth" in contract and "age" not in contract:
+        selected, dated = _birth_age(birth_value, bad_of["date_of_birth"], reference_date)
+        level3.extend(selected)
+        checks.extend(dated)  # after the dates' own check, as the readers list them
+        derived = ("age",)
+    full = f"SELECT {', '.join([*level3, *keep]) or '1 AS _none'} FROM ({level2_sql}) AS _parsed"
     output = tuple(names[name] if names[name] in contract else name for name, _ in columns)
     fast = None
-    if not extra:
+    if not extra and not derived:
         fast = fast_query(fast_raw or raw, columns, contract, csv=csv, check_causes=check_causes)
-    return Standardisation(full=full, columns=output, checks=tuple(checks), fast=fast)
+    return Standardisation(
+        full=full, columns=output, checks=tuple(checks), fast=fast, derived=derived
+    )
+
+
+def _birth_age(
+    birth: str, bad: str, reference_date: pd.Timestamp
+) -> tuple[list[str], list[SqlCheck]]:
+    """Return the columns deriving ``age`` from the dates of birth, and their checks.
+
+    As :func:`toolkit.data.read_persons` derives it: whole years at ``reference_date``; a
+    birth after it, or more than the contract's oldest age before it, is said of the dates
+    of birth (and gives no age), as is a blank one (the unreadable ones are said already).
+    ``birth`` is the SQL of the standardised date of birth, ``bad`` the column flagging an
+    unreadable one.
+    """
+    from toolkit.data.validation import BLANK_BIRTH, birth_checks
+    from toolkit.data.value_rules import AGE_RANGE
+
+    year, month, day = reference_date.year, reference_date.month, reference_date.day
+    years = (
+        f"({year} - year({birth}) - CASE WHEN month({birth}) > {month} OR "
+        f"(month({birth}) = {month} AND day({birth}) > {day}) THEN 1 ELSE 0 END)"
+    )
+    youngest, oldest = AGE_RANGE
+    selected = [
+        f"{years} AS _age_from_birth",
+        f"CASE WHEN {years} BETWEEN {youngest} AND {oldest} THEN CAST({years} AS BIGINT) END "
+        "AS age",
+        f"strftime({birth}, '%Y-%m-%d') AS _birth_shown",
+    ]
+    (after, after_words), (before, before_words) = birth_checks(reference_date)
+    checks = [
+        SqlCheck(
+            "date_of_birth",
+            after,
+            (f"is {after_words}", f"are {after_words}"),
+            f"COALESCE(_age_from_birth < {youngest}, false)",
+            "_birth_shown",
+        ),
+        SqlCheck(
+            "date_of_birth",
+            before,
+            (f"is {before_words}", f"are {before_words}"),
+            f"COALESCE(_age_from_birth > {oldest}, false)",
+            "_birth_shown",
+        ),
+        SqlCheck(
+            "date_of_birth",
+            "not_blank",
+            BLANK_BIRTH,
+            f"COALESCE(date_of_birth IS NULL AND NOT {bad}, false)",
+            None,
+        ),
+    ]
+    return selected, checks
 
 
 __all__ = [

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -102,11 +103,11 @@ def _single_file(text: str) -> bool:
     return not GLOB_CHARACTERS.intersection(text) and not Path(text).is_dir()
 
 
-def _with_readers(text: str) -> CheckReport:
+def _with_readers(text: str, reference_date: Any) -> CheckReport:
     """Read one file with :func:`toolkit.data.read_persons`, today's pandas path."""
     from toolkit.data.readers import read_persons
 
-    table = read_persons(text)
+    table = read_persons(text, reference_date=reference_date)
     label = Path(text).name or text
     return CheckReport(
         path=text,
@@ -121,8 +122,8 @@ def _with_readers(text: str) -> CheckReport:
     )
 
 
-@validate_params({"path": ["path"]})
-def check_persons_file(path: str | os.PathLike[str]) -> CheckReport:
+@validate_params({"path": ["path"], "reference_date": ["str", date, None]})
+def check_persons_file(path: str | os.PathLike[str], *, reference_date: Any = None) -> CheckReport:
     """Check a persons file against the data contract in DuckDB, without loading it.
 
     The same checks :func:`toolkit.segment.build_cube` makes of files (every value rule of
@@ -137,6 +138,11 @@ def check_persons_file(path: str | os.PathLike[str]) -> CheckReport:
         files, or else its CSV files, at any depth) or a glob such as
         ``"extracts/persons_*.parquet"``. Any other file (Excel, ``.gz``, ``.zip``) is read
         by :func:`toolkit.data.read_persons`.
+    reference_date : date, datetime or str, optional
+        Derive ``age`` from ``date_of_birth`` at this date when the file has no ``age``, as
+        :func:`toolkit.data.read_persons` does: in the same scan, the dates of birth are
+        checked (a blank one, one after the date or more than 120 years before it is
+        refused with the readers' words).
 
     Returns
     -------
@@ -146,7 +152,9 @@ def check_persons_file(path: str | os.PathLike[str]) -> CheckReport:
     Raises
     ------
     TypeError
-        If ``path`` is not a str or path.
+        If ``path`` is not a str or path, or ``reference_date`` not a date.
+    ValueError
+        If ``reference_date`` is text that is not a date.
     DataContractError
         If the file breaks the contract: the message that
         :func:`toolkit.data.read_persons` gives for the same file, naming the file, each
@@ -180,12 +188,15 @@ def check_persons_file(path: str | os.PathLike[str]) -> CheckReport:
     >>> report.rows  # doctest: +SKIP
     250000
     """
+    from toolkit.data.validation import parse_reference_date
+
+    reference = parse_reference_date(reference_date, "check_persons_file")
     text = os.fspath(path)
     single = _single_file(text)
     if single and (not Path(text).is_file() or Path(text).suffix.lower() not in READER_SUFFIXES):
         # Not a file DuckDB scans (or no file at all): the readers read it or say why not,
         # as build_cube hands such files to them.
-        return _with_readers(text)
+        return _with_readers(text, reference)
     files, kind = resolve_files(text)
     if single:
         label = Path(text).name or text
@@ -193,14 +204,16 @@ def check_persons_file(path: str | os.PathLike[str]) -> CheckReport:
         label = files[0]
     else:
         label = f"{text} ({len(files)} files)"
-    return _check_on_duckdb(files, kind, label, text)
+    return _check_on_duckdb(files, kind, label, text, reference)
 
 
 def _check_on_duckdb(
-    files: list[str], kind: Literal["parquet", "csv"], label: str, path: str
+    files: list[str], kind: Literal["parquet", "csv"], label: str, path: str, reference: Any
 ) -> CheckReport:
     with duckdb_connection() as con:
-        source = file_source(con, files, kind, label, path, check_causes=True)
+        source = file_source(
+            con, files, kind, label, path, check_causes=True, reference_date=reference
+        )
         columns = tuple(source.table.columns)
         contract = source.contract
         if contract is None:

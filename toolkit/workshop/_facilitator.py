@@ -5,7 +5,8 @@ in words (how many priorities are on every table's list), the agreement score be
 random weights give, the room's list overall and by stakeholder group, what changed
 between rounds, every table side by side, the table list, downloads of the decision log
 and the store's problems log. Agreement, groups and rounds come from
-:mod:`toolkit.prioritise.consensus`; the parts are drawn by ``_room_html``.
+:mod:`toolkit.prioritise.consensus`; the parts are drawn by ``_room_html``; the list of
+tables and the names shown (hidden behind letters on request) are ``_facilitator_tables``'s.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from datetime import datetime
 from html import escape
 
 import ipywidgets as widgets
-import pandas as pd
 
 from toolkit.prioritise.consensus import (
     AGGREGATION_LABELS,
@@ -26,13 +26,13 @@ from toolkit.prioritise.consensus import (
 from toolkit.prioritise.scoring import DEFAULT_SHORTLIST_CAP
 from toolkit.workshop import _html
 from toolkit.workshop._facilitator_log import RecordParts
+from toolkit.workshop._facilitator_tables import NEW_TABLE_EXAMPLE, TableParts
 from toolkit.workshop._room_html import (
     agreement_html,
     change_html,
     disagreements_html,
     dots_html,
     groups_html,
-    links_html,
     rankings_html,
     shortlist_html,
     weights_html,
@@ -48,7 +48,6 @@ from toolkit.workshop._room_rounds import (
     round_progress,
     shown_note,
     still_open_words,
-    table_codes,
 )
 from toolkit.workshop._view_parts import (
     WIDE,
@@ -64,10 +63,10 @@ from toolkit.workshop._view_parts import (
     unworked_result_html,
 )
 from toolkit.workshop.config import Workshop, mark_kernel_ready
-from toolkit.workshop.store import StoreError, SubmissionRefused
+from toolkit.workshop.store import StoreError
 
 
-class FacilitatorApp(RecordParts, WidgetView):
+class FacilitatorApp(RecordParts, TableParts, WidgetView):
     """The facilitator view: rounds, the room's answer in words, every voice, the log.
 
     Parameters
@@ -103,7 +102,10 @@ class FacilitatorApp(RecordParts, WidgetView):
         record.
     open_round_button, close_round_button, refresh_button, auto_refresh, aggregation,
     shortlist_size, projector, hide_names, round_choice
-        The controls.
+        The controls. With ``hide_names`` ticked no table's real name is sent to the
+        screen (attributes included): tables are "Table Q" by the letter the store gave
+        them, without their stakeholder group, and the list of tables, its links and the
+        problems log are emptied until it is unticked.
     new_table, new_group, add_table_button, remove_choice, remove_table_button,
     merge_source, merge_into, merge_button
         Setting up the tables (each change goes through the store and is logged).
@@ -232,7 +234,7 @@ class FacilitatorApp(RecordParts, WidgetView):
         self.tables_html = output("pophealth-table-list")
         self.new_table = widgets.Text(
             value="",
-            placeholder="for example Table 13",
+            placeholder=NEW_TABLE_EXAMPLE,
             description="New table's name",
             style=WIDE,
             layout=widgets.Layout(width="320px", max_width="100%"),
@@ -632,141 +634,7 @@ class FacilitatorApp(RecordParts, WidgetView):
             self.refresh(force=True)
             return number
 
-    def _draw_tables(self, tables: pd.DataFrame, progress, *, is_open: bool) -> None:
-        if tables.empty:
-            self.tables_html.value = _html.paragraph(
-                "No list of tables yet: participants may use any table name. Add tables "
-                "below to give them a list to choose from."
-            )
-            active: list[str] = []
-        else:
-            times = {table.casefold(): at for table, at in progress.submitted.items()}
-
-            def in_round(table: str, status: str) -> str:
-                if status != "active":
-                    return status
-                at = times.get(table.casefold())
-                return f"submitted at {at}" if at else ("not yet" if is_open else "did not submit")
-
-            rows = [
-                [escape(str(table)), escape(str(group)), escape(in_round(str(table), str(status)))]
-                for table, group, status in zip(
-                    tables["table"], tables["group"], tables["status"], strict=True
-                )
-            ]
-            attributes = [
-                f'data-table="{escape(str(table))}" data-status="{escape(str(status))}" '
-                f'data-submitted="{str(str(table).casefold() in times).lower()}"'
-                for table, status in zip(tables["table"], tables["status"], strict=True)
-            ]
-            active = [
-                str(table)
-                for table, status in zip(tables["table"], tables["status"], strict=True)
-                if str(status) == "active"
-            ]
-            self.tables_html.value = _html.simple_table(
-                ["Table", "Group", f"In round {progress.round}"],
-                rows,
-                row_attributes=attributes,
-                table_class="pophealth-tables",
-            ) + links_html(self.participant_url, self.workshop.store, self.workshop.name, active)
-        for picker in (self.remove_choice, self.merge_source, self.merge_into):
-            if list(picker.options) != active:
-                chosen = picker.value
-                picker.options = active
-                picker.value = chosen if chosen in active else (active[0] if active else None)
-        if len(active) > 1 and self.merge_into.value == self.merge_source.value:
-            self.merge_into.value = active[1]
-
-    def _table_action(self, action, done: str) -> bool:
-        try:
-            action()
-        except (SubmissionRefused, StoreError, ValueError, TypeError) as error:
-            self.table_message.value = error_html(error, "tables")
-            return False
-        self.refresh(force=True)
-        self.table_message.value = _html.message(escape(done), kind="success")
-        return True
-
-    def add_table(self) -> bool:
-        """Add the table typed in :attr:`new_table` with the group in :attr:`new_group`."""
-        name = " ".join(str(self.new_table.value or "").split())
-        if not name:
-            self.table_message.value = _html.message(
-                "Type the new table's name first.", kind="error", error="tables"
-            )
-            return False
-        group = str(self.new_group.value)
-        added = self._table_action(
-            lambda: self.workshop.store.add_table(self.workshop.name, name, group),
-            f"Added {name} ({group}).",
-        )
-        if added:
-            self.new_table.value = ""
-        return added
-
-    def remove_table(self) -> bool:
-        """Remove the table chosen in :attr:`remove_choice` (its submissions stay in the log)."""
-        name = self.remove_choice.value
-        if not name:
-            return False
-        return self._table_action(
-            lambda: self.workshop.store.remove_table(self.workshop.name, name),
-            f"Removed {name}. Its submissions stay in the record but no longer count.",
-        )
-
-    def merge_tables(self) -> bool:
-        """Merge :attr:`merge_source` into :attr:`merge_into` (a typo, or two tables joining)."""
-        source, into = self.merge_source.value, self.merge_into.value
-        if not source or not into or source == into:
-            self.table_message.value = _html.message(
-                "Choose two different tables to merge.", kind="error", error="tables"
-            )
-            return False
-        return self._table_action(
-            lambda: self.workshop.store.merge_tables(self.workshop.name, source, into),
-            f"Merged {source} into {into}.",
-        )
-
     # -- drawing -----------------------------------------------------------------------
-
-    def _names(self, tables) -> dict[str, str]:
-        """Table names as shown: the real ones, or "Table Q", "Table C"... when hidden.
-
-        A hidden table's letter is the one the store gave it once, at random, so that it
-        stays the same in every round and gives nothing away.
-        """
-        if not self.hide_names.value:
-            return {table: table for table in tables}
-        return {table: f"Table {code}" for table, code in self._codes(tables).items()}
-
-    def _codes(self, tables) -> dict[str, str]:
-        """Each table's column code, the same in every round ("T7"; its letter when hidden)."""
-        hidden = bool(self.hide_names.value)
-        spare = table_codes(tables)  # a table the store has not marked (none, normally)
-        codes = {}
-        for table in tables:
-            mark = self._marks.get(str(table).casefold())
-            if mark is None:
-                codes[table] = "?" if hidden else spare[table]
-            else:
-                codes[table] = mark.letter if hidden else mark.code
-        return codes
-
-    def _toggle_names(self, change) -> None:
-        """Hide or show table names (and the table list and problems log, which name them)."""
-        hidden = bool(change["new"])
-        for part in (self._setup, self.problems):
-            part.layout.display = "none" if hidden else ""
-        self.names_hidden_note.value = (
-            _html.paragraph(
-                "Table names are hidden: the list of tables and the problems log are hidden "
-                "too. Untick 'Hide table names' to change the tables."
-            )
-            if hidden
-            else ""
-        )
-        self._redraw()
 
     def _redraw(self) -> None:
         # Redraw everything: the status line names the tables still to submit too.
@@ -775,8 +643,10 @@ class FacilitatorApp(RecordParts, WidgetView):
     def _draw(self) -> None:
         room = self.room
         tables = list(room.tables)
-        names = self._names(tables)
-        groups = dict(room.groups)
+        changed = self.change.tables_changed if self.change is not None else ()
+        names = self._names([*tables, *changed])
+        # A group beside a letter could tell which table it is: no groups when hidden.
+        groups = {} if self.hide_names.value else dict(room.groups)
         self.agreement.value = agreement_html(room)
         self.shortlist.value = shortlist_html(room, self.workshop.shortlist_size)
         self.by_group.value = groups_html(room)

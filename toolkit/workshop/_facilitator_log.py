@@ -23,6 +23,9 @@ class RecordParts:
     """The problems log and the decision log (a part of ``FacilitatorApp``)."""
 
     def _draw_problems(self) -> None:
+        if self.hide_names.value:  # the log names tables: not sent while names are hidden
+            self.problems.value = ""
+            return
         try:
             lines = list(self.workshop.store.problems(limit=8))
         except Exception as error:  # the problems log must never stop the view

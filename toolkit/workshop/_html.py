@@ -612,7 +612,8 @@ def ranking_table(
             '<table class="ph-table"><thead><tr>'
             '<th class="ph-num">Place</th><th>Priority</th>'
             '<th class="ph-num">Score out of 100</th><th>What the score is made of</th></tr>'
-            f"</thead><tbody>{''.join(rows)}</tbody></table>"
+            f"</thead><tbody>{''.join(rows)}</tbody></table>",
+            title,
         )
         + "</div>"
     )
@@ -659,17 +660,31 @@ def note(text: str) -> str:
     return f'<p class="ph-note" style="{FONT};font-size:13px;margin:2px 0 6px 0">{escape(text)}</p>'
 
 
-def scrolling(html: str) -> str:
+def scrolling(html: str, label: str) -> str:
     """Wrap a wide table so that, on a narrow screen, it scrolls sideways inside its block.
 
     Nothing is cut off: the page around it stays the screen's width (a phone at 390 px),
-    and the table can be moved sideways with a finger or the keyboard (the block takes
-    the focus and says what it holds).
+    and the table can be moved sideways with a finger or, while it is wider than its
+    block, the keyboard: the toolkit's Voila template then makes the block a tab stop and
+    a region named "<label>: scroll sideways to see all", and takes both away again when
+    the table fits (as the page changes and the window is resized). A table that fits is
+    no tab stop.
+
+    Parameters
+    ----------
+    html : str
+        The table's HTML.
+    label : str
+        What the table holds, in words ("All the priorities in order"): the region's
+        name while it scrolls, different for each table on a page.
+
+    Returns
+    -------
+    str
     """
     return (
-        '<div class="ph-scroll" role="region" aria-label="Table: scroll sideways to see all" '
-        'tabindex="0" style="overflow-x:auto;max-width:100%">'
-        f"{html}</div>"
+        f'<div class="ph-scroll" data-label="{escape(label)}" '
+        f'style="overflow-x:auto;max-width:100%">{html}</div>'
     )
 
 

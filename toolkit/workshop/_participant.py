@@ -170,7 +170,7 @@ class ParticipantApp(ParticipantPage, SubmitPart, WidgetView):
         self._linked: str | None = None
         self._groups: dict[str, str] = {}
         self._round = None
-        self._previous_drawn: tuple[int, bool] | None = None
+        self._previous_drawn: tuple[int, str] | None = None
         self._restoring = False
         self._cooling = False
         self._lock = threading.RLock()

@@ -17,9 +17,9 @@ import ipywidgets as widgets
 import numpy as np
 
 from toolkit._words import capitalised
-from toolkit.prioritise.consensus import aggregate_weights, room_consensus
 from toolkit.prioritise.scoring import rank_scores, select_shortlist
 from toolkit.workshop import _html
+from toolkit.workshop._room_rounds import recorded_shares, unrecorded_result
 from toolkit.workshop._table_facts import close_call_words
 from toolkit.workshop._view_parts import error_html, rows_of_table, share_bar
 from toolkit.workshop.config import SLIDER_MAX
@@ -45,8 +45,7 @@ SHARE_WORDS: dict[str, str] = {
 
 
 def room_list_html(
-    recorded: list[dict] | None,
-    shown: list[str],
+    recorded: list[dict],
     labels: dict[str, str],
     *,
     before: int,
@@ -57,11 +56,10 @@ def room_list_html(
 
     Parameters
     ----------
-    recorded : list of dict or None
-        The recorded list's items (``id`` and ``label``), best first, when the round's
-        result was recorded; None when the list was worked out on the page (``shown``).
-    shown : list of str
-        The list's candidate ids when nothing was recorded.
+    recorded : list of dict
+        The list's items (``id`` and ``label``), best first, as the round's result
+        records them (or as :func:`~toolkit.workshop._room_rounds.unrecorded_result`
+        works them out for a round closed without a record).
     labels : dict of str to str
         The workshop's candidates now, id to label.
     before : int
@@ -78,11 +76,7 @@ def room_list_html(
         its place with its recorded label and said to be so, never dropped; the heading
         says the facilitator's list length when it is not the table's own.
     """
-    items = (
-        [(str(item.get("id")), str(item.get("label") or "").strip()) for item in recorded]
-        if recorded is not None
-        else [(candidate, labels[candidate]) for candidate in shown]
-    )
+    items = [(str(item.get("id")), str(item.get("label") or "").strip()) for item in recorded]
     if not items:
         return ""
     rows, missing = [], 0
@@ -350,12 +344,15 @@ class ParticipantPage:
         """From round 2, show the table's and the room's weights in the previous round.
 
         Beside each slider: where the table left it and the room's share; beside the top
-        5: the same as a table, with the room's list in that round. Drawn before the
-        facilitator's page has recorded the room's result, it shows the list worked out here
-        and is drawn again once the record appears (:meth:`_previous_round_recorded`).
+        5: the same as a table, with the room's list in that round. The room's list and
+        shares are those recorded as the round closed (the facilitator's screen then); a
+        round closed without a record shows them worked out from the tables' latest
+        weights, averaged, and says so (drawn again once a record appears:
+        :meth:`_previous_round_recorded`); a record made before the room's shares were
+        recorded gives its list and says the shares were not recorded.
         """
         state = self._round
-        self._previous_drawn = None  # (round, whether the room's result was recorded)
+        self._previous_drawn = None  # (round, "recorded", "worked-out" or "error")
         if state is None or int(state.number) < 2 or self._table is None:
             self._clear_previous_round()
             return
@@ -363,29 +360,26 @@ class ParticipantPage:
         store, name, model = self.workshop.store, self.workshop.name, self.model
         try:
             latest = store.latest(name, round=before)
+            recorded = store.room_result(name, before) if not latest.empty else None
+            shown = recorded
+            if shown is None and not latest.empty:
+                shown = unrecorded_result(self.workshop, before, size=self.size)
         except StoreError as error:
             self._clear_previous_round()
             self.previous_round.value = error_html(error, "store")
-            self._previous_drawn = (int(state.number), False)  # try again on the next poll
+            self._previous_drawn = (int(state.number), "error")  # try again on the next poll
             return
         if latest.empty:
             self._clear_previous_round()
             return
+        self._previous_drawn = (int(state.number), "recorded" if recorded else "worked-out")
         names = list(model.names)
-        # The room's list and combination as the facilitator's screen showed them when the
-        # round closed (recorded in the store), else the average and the workshop's size.
-        try:
-            recorded = store.room_result(name, before)
-        except StoreError:
-            recorded = None
-        self._previous_drawn = (int(state.number), recorded is not None)
-        settings = (recorded or {}).get("settings") or {}
+        settings = (shown or {}).get("settings") or {}
         combined = settings.get("aggregation", "arithmetic_mean")
         if combined not in COMBINED_WORDS:
             combined = "arithmetic_mean"
         combined_words, share_words = COMBINED_WORDS[combined], SHARE_WORDS[combined]
-        room = aggregate_weights(latest, criteria=names)[combined].to_numpy()
-        room = np.where(np.isfinite(room), room, 0.0)
+        room_shares = recorded_shares(shown, names)
         mine = rows_of_table(latest, self._table)
         elsewhere = bool(len(mine)) and not self._is_own(self._table)
         if elsewhere:
@@ -393,96 +387,129 @@ class ParticipantPage:
         own = None
         if len(mine):
             own = mine[[f"weight_{n}" for n in names]].to_numpy(dtype="float64")[-1]
-        own_shares = own / own.sum() if own is not None and own.sum() > 0 else None
-        tables = len(latest)
-        rows = []
-        for i in range(len(names)):
-            cells = [_html.swatch(_html.colour_of(i)) + escape(capitalised(self._phrases[i]))]
-            if own is not None:
-                cells += [
-                    f"{own[i]:.0f}",
-                    share_bar(own_shares[i] if own_shares is not None else 0),
-                ]
-                hint = (
-                    f"Round {before}: your table put it at {own[i]:.0f} "
-                    f"({(own_shares[i] if own_shares is not None else 0):.0%} of your weight); "
-                    f"{share_words.format(share=f'{room[i]:.0%}')}."
-                )
-            else:
-                share = f"{room[i]:.0%} of its weight"
-                hint = f"Round {before}: {share_words.format(share=share)}."
-            cells.append(share_bar(float(room[i])))
-            rows.append(cells)
-            self._labels[i].value = self._label(i, hint)
-        header = ["Criterion"]
-        if own is not None:
-            header += ["Your slider", "Your share"]
-        header.append(f"Room's share ({tables} tables)")
+        header, rows = self._previous_rows(before, own, room_shares, share_words)
         labels = dict(zip(model.candidates, model.labels, strict=True))
-        room_size = None
-        if recorded is not None:
-            items = [item for item in recorded.get("shortlist") or [] if isinstance(item, dict)]
+        room_words = ""
+        if shown is not None:
+            items = [item for item in shown.get("shortlist") or [] if isinstance(item, dict)]
             size = settings.get("shortlist_size")
             room_size = int(size) if isinstance(size, int | float) else len(items)
             room_words = room_list_html(
-                items, [], labels, before=before, own_size=self.size, room_size=room_size
+                items, labels, before=before, own_size=self.size, room_size=room_size
             )
-        else:
-            try:
-                shown = list(
-                    room_consensus(
-                        latest,
-                        model=model,
-                        size=self.size,
-                        per_cohort=self.workshop.per_cohort,
-                        baseline_draws=0,
-                    ).shortlist_ids
-                )
-            except ValueError:
-                shown = []
-            room_words = room_list_html(
-                None, shown, labels, before=before, own_size=self.size, room_size=None
-            )
+        choice = ""
+        if room_shares is not None:
+            choice = f"the room's choice then ({combined_words})"
+        elif shown is not None:
+            choice = f"the room's list then (from {combined_words})"
         if own is not None:
+            beside = ""
+            if room_shares is not None:
+                beside = f"; beside them is the room's choice ({combined_words})"
+            elif shown is not None:
+                beside = f"; the room's list came from {combined_words}"
             intro = (
-                f"In round {before} your table set the sliders as below; beside them is the "
-                f"room's choice ({combined_words}). Your sliders start where your table left "
-                "them: move them if the discussion changed your mind."
+                f"In round {before} your table set the sliders as below{beside}. Your sliders "
+                "start where your table left them: move them if the discussion changed your "
+                "mind."
             )
         elif elsewhere:  # it did submit: this page may not show its weights, and says so
             intro = (
                 f"Your table submitted in round {before}; this page does not show its weights "
-                "from then (a page opened from your table's own link shows them). Here is the "
-                f"room's choice then ({combined_words})."
+                "from then (a page opened from your table's own link shows them)."
+                + (f" Here is {choice}." if choice else "")
             )
         else:
-            intro = (
-                f"Your table did not submit in round {before}. Here is the room's choice "
-                f"then ({combined_words})."
+            intro = f"Your table did not submit in round {before}." + (
+                f" Here is {choice}." if choice else ""
             )
+        worked_out = bool((shown or {}).get("worked_out"))
+        notes = ""
+        if worked_out:
+            notes += (
+                f'<p class="ph-note" data-worked-out="true">The facilitator closed round '
+                f"{before} without recording the room's list, so the room's list and shares "
+                "here are worked out from each table's latest weights in that round, "
+                "averaged. They may differ from what the facilitator's screen showed.</p>"
+            )
+        elif shown is not None and room_shares is None:
+            notes += (
+                f'<p class="ph-note" data-shares="not-recorded">The room\'s share of each '
+                f"criterion was not recorded when round {before} closed, so it is not shown "
+                "here.</p>"
+            )
+        table = (
+            _html.scrolling(
+                _html.simple_table(header, rows, table_class="pophealth-previous-weights"),
+                f"Your table and the room in round {before}",
+            )
+            if len(header) > 1
+            else ""
+        )
         self.previous_round.value = (
             f'<div class="ph-previous" data-round="{before}" '
             f'data-submitted="{str(own is not None).lower()}" '
             f'data-elsewhere="{str(elsewhere).lower()}" '
-            f'data-recorded="{str(recorded is not None).lower()}">'
+            f'data-recorded="{str(recorded is not None).lower()}" '
+            f'data-worked-out="{str(worked_out).lower()}">'
             + _html.heading(f"Round {before}: your table and the room", level=3)
             + _html.paragraph(intro)
+            + notes
             + room_words
-            + _html.scrolling(
-                _html.simple_table(header, rows, table_class="pophealth-previous-weights")
-            )
+            + table
             + "</div>"
         )
 
-    def _previous_round_recorded(self) -> bool:
-        """Whether the previous round's panel waits for a result the store now has.
+    def _previous_rows(
+        self,
+        before: int,
+        own: np.ndarray | None,
+        room: tuple[list[float], int] | None,
+        share_words: str,
+    ) -> tuple[list[str], list[list[str]]]:
+        """Return the previous round's table (header, rows) and set the sliders' hints.
 
-        A page that drew the panel while the room's result was not yet recorded (the
-        facilitator's page records it as the round closes, a moment after the store
-        changes round) reads the record on each poll until it appears.
+        ``own`` is the table's slider positions then (None: not shown); ``room`` the
+        room's shares and how many tables they combine, as recorded (None: not recorded).
+        """
+        total = float(own.sum()) if own is not None else 0.0
+        rows = []
+        for i in range(len(self.model.names)):
+            cells = [_html.swatch(_html.colour_of(i)) + escape(capitalised(self._phrases[i]))]
+            said = []
+            if own is not None:
+                share = own[i] / total if total > 0 else 0.0
+                cells += [f"{own[i]:.0f}", share_bar(share)]
+                said.append(f"your table put it at {own[i]:.0f} ({share:.0%} of your weight)")
+            if room is not None:
+                value = room[0][i]
+                cells.append(share_bar(value))
+                share = f"{value:.0%}" if own is not None else f"{value:.0%} of its weight"
+                said.append(share_words.format(share=share))
+            rows.append(cells)
+            hint = f"Round {before}: {'; '.join(said)}." if said else ""
+            self._labels[i].value = self._label(i, hint)
+        header = ["Criterion"]
+        if own is not None:
+            header += ["Your slider", "Your share"]
+        if room is not None:
+            header.append(f"Room's share ({room[1]} table{'s' if room[1] != 1 else ''})")
+        return header, rows
+
+    def _previous_round_recorded(self) -> bool:
+        """Whether the previous round's panel is to be drawn again on this poll.
+
+        It is when the store could not be read as it was drawn, or when it was drawn
+        worked out (the round had no record) and the store now has the record: the
+        facilitator's page may record it a moment after the store changes round, or the
+        record may be made later from Python.
         """
         drawn, state = self._previous_drawn, self._round
-        if drawn is None or state is None or drawn != (int(state.number), False):
+        if drawn is None or state is None or drawn[0] != int(state.number):
+            return False
+        if drawn[1] == "error":
+            return True
+        if drawn[1] != "worked-out":
             return False
         try:
             return self.workshop.store.room_result(self.workshop.name, drawn[0] - 1) is not None

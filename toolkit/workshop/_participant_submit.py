@@ -15,11 +15,9 @@ import threading
 from datetime import datetime
 from html import escape
 
-import pandas as pd
-
 from toolkit.workshop import _html
 from toolkit.workshop._view_parts import clock, plain, rows_of_table
-from toolkit.workshop.store import StoreError, SubmissionRefused
+from toolkit.workshop.store import StoreError, SubmissionRefused, TableRoundCount
 
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
 
@@ -43,21 +41,18 @@ class SubmitPart:
     def _refuse(self, text: str, error: str) -> None:
         self.confirmation.value = _html.message(text, kind="error", error=error)
 
-    def _table_rounds_rows(self, table: str, submission: int) -> tuple[int, pd.DataFrame] | None:
-        """Return the round of a submission and the table's submissions in it up to this one.
+    def _table_round_count(self, table: str, submission: int) -> TableRoundCount | None:
+        """Return where a submission stands in its round (its place, the one before).
 
         None when the store cannot be read, or the submission is not the table's (the
-        confirmation then says less). One indexed read of the store
+        confirmation then says less). One indexed read of the store, one row
         (:meth:`SubmissionStore.table_round_submissions`), however long the log.
         """
         store, name = self.workshop.store, self.workshop.name
         try:
-            mine = store.table_round_submissions(name, table, submission)
+            return store.table_round_submissions(name, table, submission)
         except StoreError:
             return None
-        if mine.empty:
-            return None
-        return int(mine["round"].iloc[-1]), mine
 
     def submit(self) -> int | None:
         """Submit the table's weights, top list and dots; what the submit button does.
@@ -112,20 +107,19 @@ class SubmitPart:
         self._own_tables.add(table.casefold())  # this page's weights from now on
         when = datetime.now().strftime("%H:%M")
         number = int(self._round.number) if self._round is not None else 1
-        found = self._table_rounds_rows(table, submission)
+        found = self._table_round_count(table, submission)
         text = (
             f"<b>Thank you, {escape(table)}.</b> Your table's weights and top {self.size} were "
-            f"saved at {when} for round {found[0] if found else number}"
+            f"saved at {when} for round {found.round if found else number}"
         )
         count = 0
         if found is None:
             text += "."
         else:
-            number, mine = found
-            count = len(mine)
+            number, count = found.round, found.count
             text += f": your table's {ordinal_words(count)} submission this round."
-            if count > 1:
-                sent = clock(mine["submitted_at"].iloc[-2])
+            if count > 1 and found.previous_at is not None:
+                sent = clock(found.previous_at)
                 where = "" if own else " from another page"
                 text += (
                     f" This replaces your table's earlier submission, sent at {sent}{where}; "

@@ -245,7 +245,10 @@ def rankings_html(
 
     Each table's column is headed by its code (``codes``: the same in every round), the
     columns in the order of their codes (so that, names hidden, their order gives no
-    table away). ``table_size`` as for :func:`shortlist_html`.
+    table away). The key names each table as ``names`` shows it (``data-table`` too), with
+    its stakeholder group from ``groups`` when given: with the names hidden the caller
+    gives none, as a group beside a letter could tell which table it is. ``table_size``
+    as for :func:`shortlist_html`.
     """
     frame = room.rankings
     short = column_codes(tables, codes)
@@ -255,7 +258,10 @@ def rankings_html(
     tables = [tables[j] for j in order]
     short = [short[j] for j in order]
     everyone = len(tables)
-    full = [f"{names[table]} ({groups.get(table, '')})" for table in tables]
+    full = [
+        f"{names[table]} ({groups[table]})" if groups.get(table) else names[table]
+        for table in tables
+    ]
     rows, shades, attributes = [], [], []
     for i in range(len(frame)):
         shortlisted_by = int(frame["shortlisted_by"].iloc[i])
@@ -302,7 +308,7 @@ def rankings_html(
         header.append("Dots")
         titles.append("Dots the tables put on it")
     key = "".join(
-        f'<span data-table="{escape(table)}"><b>{code}</b>: {escape(text)}</span>'
+        f'<span data-table="{escape(names[table])}"><b>{escape(code)}</b>: {escape(text)}</span>'
         for code, table, text in zip(short, tables, full, strict=True)
     )
     note = size_note(room, table_size)

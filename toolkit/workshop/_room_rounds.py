@@ -9,6 +9,8 @@ submitted, and which are still to), :func:`default_round` (the round the room's 
 shows unless the facilitator chooses another), :func:`closing_result` (what the store
 records inside the write that closes a round), :func:`recorded_settings` and
 :func:`recorded_note` (a closed round's record beside the screen's settings),
+:func:`recorded_shares` (the room's weights a record keeps), :func:`unrecorded_result`
+(a round closed without a record, worked out for the tables' pages, which say so),
 :func:`later_round_words` (a later round under way) and :func:`table_codes` (the store's
 rule for column codes, for tables it has not marked).
 """
@@ -24,8 +26,7 @@ import pandas as pd
 from toolkit._words import listed as listed_words
 from toolkit.prioritise.consensus import AGGREGATION_LABELS, RoomConsensus, room_consensus
 from toolkit.workshop._store_listing import code_number, code_order
-from toolkit.workshop._store_values import natural_key
-from toolkit.workshop._table_facts import _finite
+from toolkit.workshop._store_values import finite_or_none, natural_key
 from toolkit.workshop._view_parts import clock
 from toolkit.workshop.config import Workshop
 
@@ -91,15 +92,21 @@ def result_record(room: RoomConsensus, settings: Mapping[str, object]) -> dict:
     dict
         ``tables``, ``shortlist`` (``{"id", "label"}`` in order), ``agreement`` (``w``,
         ``p_value``, ``baseline_median``, ``baseline_upper``; None with one table),
-        ``on_every_list``, ``headline`` and ``settings`` (with ``aggregation_label``).
+        ``on_every_list``, ``headline``, ``room_weights`` (``shares``: each criterion's
+        share of the room's weight, criterion name to a fraction summing to 1, in the
+        model's order, as the facilitator's screen shows it highlighted; ``tables``: how
+        many tables' weights they combine) and ``settings`` (with ``aggregation_label``).
     """
     frame = room.shortlist
     agreement = None
     if room.agreement is not None:
-        agreement = {"w": _finite(room.agreement.w), "p_value": _finite(room.agreement.p_value)}
+        agreement = {
+            "w": finite_or_none(room.agreement.w),
+            "p_value": finite_or_none(room.agreement.p_value),
+        }
         if room.baseline is not None:
-            agreement["baseline_median"] = _finite(room.baseline.median_w)
-            agreement["baseline_upper"] = _finite(room.baseline.upper_w)
+            agreement["baseline_median"] = finite_or_none(room.baseline.median_w)
+            agreement["baseline_upper"] = finite_or_none(room.baseline.upper_w)
     overlap = room.overlap
     return {
         "tables": [str(table) for table in room.tables],
@@ -110,6 +117,15 @@ def result_record(room: RoomConsensus, settings: Mapping[str, object]) -> dict:
         "agreement": agreement,
         "on_every_list": [str(c) for c in overlap.on_every_list] if overlap is not None else [],
         "headline": overlap.sentence if overlap is not None else "",
+        "room_weights": {
+            "shares": {
+                str(criterion): finite_or_none(share)
+                for criterion, share in zip(
+                    room.weights["criterion"], room.weights[room.aggregation], strict=True
+                )
+            },
+            "tables": len(room.tables),
+        },
         "settings": {
             **dict(settings),
             "aggregation": room.aggregation,
@@ -162,6 +178,73 @@ def closing_result(
         return result_record(room, chosen)
 
     return result
+
+
+def unrecorded_result(workshop: Workshop, round_number: int, *, size: int) -> dict | None:
+    """Return the room's result of a round closed without a record, worked out now.
+
+    A round closed from Python without a ``result`` has no record of the room's list. Its
+    tables' pages then show this instead, and say so: the average (arithmetic mean) of
+    each table's latest weights in the round as they stand now (after any merge), the
+    table's own list length and no agreement baseline, as :func:`result_record` gives it,
+    with ``round`` and ``worked_out`` (True).
+
+    Parameters
+    ----------
+    workshop : Workshop
+        The prepared workshop.
+    round_number : int
+        The round.
+    size : int
+        Priorities on the list (the table's own list length).
+
+    Returns
+    -------
+    dict or None
+        None when no table submitted in the round, or no list can be worked out.
+    """
+    if workshop.store.latest(workshop.name, round=round_number).empty:
+        return None
+    try:
+        room = room_for_round(
+            workshop, round_number, aggregation="arithmetic_mean", size=size, baseline_draws=0
+        )
+    except ValueError:
+        return None
+    settings = {"method": workshop.method, "per_cohort": workshop.per_cohort}
+    return {**result_record(room, settings), "round": int(round_number), "worked_out": True}
+
+
+def recorded_shares(
+    result: Mapping | None, criteria: Iterable[str]
+) -> tuple[list[float], int] | None:
+    """Return the room's share of each criterion as a round's result records them.
+
+    Parameters
+    ----------
+    result : mapping or None
+        A round's result (``SubmissionStore.room_result``, or :func:`unrecorded_result`).
+    criteria : iterable of str
+        The workshop's criterion names, in the order wanted.
+
+    Returns
+    -------
+    tuple of (list of float, int) or None
+        The shares in the order of ``criteria`` and how many tables' weights they
+        combine; None when the result has none (a record made before the room's weights
+        were recorded) or they are not for these criteria.
+    """
+    weights = (result or {}).get("room_weights")
+    if not isinstance(weights, Mapping) or not isinstance(weights.get("shares"), Mapping):
+        return None
+    shares, tables = weights["shares"], weights.get("tables")
+    names = [str(name) for name in criteria]
+    if set(shares) != set(names) or isinstance(tables, bool) or not isinstance(tables, int):
+        return None
+    values = [finite_or_none(shares[name]) for name in names]
+    if any(value is None for value in values) or tables < 1:
+        return None
+    return [float(value) for value in values], int(tables)
 
 
 def recorded_settings(result: Mapping | None) -> tuple[str, int] | None:
@@ -504,10 +587,12 @@ __all__ = [
     "progress_words",
     "recorded_note",
     "recorded_settings",
+    "recorded_shares",
     "result_record",
     "room_for_round",
     "round_progress",
     "shown_note",
     "still_open_words",
     "table_codes",
+    "unrecorded_result",
 ]

@@ -127,7 +127,8 @@ class ChangeSteps:
             The workshop's name.
         result : callable, optional
             As for :meth:`close_round`: the room's result of the round this closes,
-            recorded in the same write.
+            recorded in the same write. It runs inside the store's write lock, so it must
+            be quick and must not write to the store (see :meth:`close_round`'s Notes).
 
         Returns
         -------
@@ -185,6 +186,18 @@ class ChangeSteps:
             list, or None.
         StoreError
             When the store cannot be written.
+
+        Notes
+        -----
+        ``result`` runs inside the store's write lock: the transaction that closes the
+        round is open while it runs, so every other write to the store (each table's
+        submission, every other kernel's change) waits for it, and a wait longer than the
+        store's timeout fails as a ``StoreError``. Keep it quick (work out the room's
+        result from what it reads, nothing more) and never let it write to the store
+        (:meth:`record_room_result`, ``submit`` or any other change): a write from inside
+        it waits for the lock its own caller holds, and fails after the store's timeout
+        and retries, which leaves the round as it was. It may read the store. The same
+        holds for :meth:`open_round`'s ``result``.
         """
         workshop = clean_name(workshop, "workshop", "close_round")
 
@@ -297,9 +310,9 @@ class ChangeSteps:
             The round, which must be closed.
         result : mapping
             What the room decided, as JSON values: ``shortlist`` (a list of ``{"id",
-            "label"}`` in order), ``agreement`` (``{"w", ...}`` or None), ``tables`` and
-            ``settings`` (``aggregation``, ``shortlist_size``...); see
-            :meth:`room_result`.
+            "label"}`` in order), ``agreement`` (``{"w", ...}`` or None), ``tables``,
+            ``room_weights`` and ``settings`` (``aggregation``, ``shortlist_size``...);
+            see :meth:`room_result`.
 
         Returns
         -------
@@ -353,9 +366,12 @@ class ChangeSteps:
             (UTC): ``shortlist`` (``[{"id": ..., "label": ...}, ...]``, the room's list in
             order), ``agreement`` (``{"w", "p_value", "baseline_median",
             "baseline_upper"}``, or None with fewer than two tables), ``on_every_list``,
-            ``tables`` (the tables counted), ``headline`` (in words) and ``settings``
-            (``method``, ``aggregation``, ``aggregation_label``, ``shortlist_size``,
-            ``per_cohort``).
+            ``tables`` (the tables counted), ``headline`` (in words), ``room_weights``
+            (``shares``: each criterion's share of the room's weight, criterion name to a
+            fraction, as the facilitator's screen showed it; ``tables``: how many tables'
+            weights it combines; absent from records made before it was kept) and
+            ``settings`` (``method``, ``aggregation``, ``aggregation_label``,
+            ``shortlist_size``, ``per_cohort``).
         """
         caller = "room_result"
         workshop = clean_name(workshop, "workshop", caller)

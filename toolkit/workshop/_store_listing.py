@@ -17,6 +17,7 @@ import secrets
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from toolkit.workshop._store_schema import SQL_MARKED, count
 from toolkit.workshop._store_values import natural_key
@@ -77,6 +78,52 @@ class TableMark:
     name: str
     code: str
     letter: str
+
+
+@dataclass(frozen=True)
+class TableRoundCount:
+    """Where one of a table's submissions stands in its round (for its confirmation).
+
+    Attributes
+    ----------
+    round : int
+        The submission's round.
+    count : int
+        Its place among the table's submissions in that round (1: the first).
+    previous_at : datetime.datetime or None
+        When (UTC) the table's submission before it in the round was sent; None for the
+        first.
+    """
+
+    round: int
+    count: int
+    previous_at: datetime | None
+
+
+#: One submission's round, its place among the table's submissions in that round and the
+#: time of the one before: one row, by the store's (workshop, table) index.
+SQL_ROUND_COUNT = (
+    "SELECT s.round, (SELECT COUNT(*) FROM submissions WHERE workshop = s.workshop AND "
+    "table_key = s.table_key AND round = s.round AND submission_id <= s.submission_id), "
+    "(SELECT submitted_at FROM submissions WHERE workshop = s.workshop AND table_key = "
+    "s.table_key AND round = s.round AND submission_id < s.submission_id ORDER BY "
+    "submission_id DESC LIMIT 1) FROM submissions AS s WHERE s.workshop = ? AND "
+    "s.table_key = ? AND s.submission_id = ?"
+)
+
+
+def round_count(
+    connection: sqlite3.Connection, workshop: str, key: str, submission_id: int
+) -> TableRoundCount | None:
+    """Return where a table's submission stands in its round (None: not the table's)."""
+    row = connection.execute(SQL_ROUND_COUNT, (workshop, key, int(submission_id))).fetchone()
+    if row is None:
+        return None
+    previous = None
+    if row[2] is not None:
+        previous = datetime.fromisoformat(str(row[2]))
+        previous = previous if previous.tzinfo is not None else previous.replace(tzinfo=UTC)
+    return TableRoundCount(int(row[0]), int(row[1]), previous)
 
 
 def letters(number: int) -> str:
@@ -261,7 +308,9 @@ __all__ = [
     "MERGED",
     "REMOVED",
     "Listed",
+    "SQL_ROUND_COUNT",
     "TableMark",
+    "TableRoundCount",
     "code_number",
     "code_order",
     "counted",
@@ -273,6 +322,7 @@ __all__ = [
     "put_table",
     "read_listing",
     "read_marks",
+    "round_count",
     "status_words",
     "submission_count",
     "submitted_name",

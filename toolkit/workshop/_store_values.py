@@ -96,6 +96,28 @@ def safe_cell(value: object) -> object:
     return value
 
 
+def finite_or_none(value: object) -> float | None:
+    """Return a value as a float when it is a finite number, else None.
+
+    For what is written as JSON (which has no NaN) or shown as a figure: text that is
+    not a number, None, NaN and infinities all give None.
+
+    Parameters
+    ----------
+    value : object
+        A number, or anything else.
+
+    Returns
+    -------
+    float or None
+    """
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
 def whole(value: object) -> int | str:
     """Return a weight as a whole number for the decision log (empty when missing)."""
     if value is None or not math.isfinite(float(value)):
@@ -356,6 +378,7 @@ __all__ = [
     "check_weights",
     "clean_name",
     "clean_names",
+    "finite_or_none",
     "natural_key",
     "result_of",
     "result_summary",

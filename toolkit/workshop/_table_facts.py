@@ -11,7 +11,6 @@ model gave them.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -23,14 +22,7 @@ from toolkit.prioritise.theme_measures import (
     is_one,
     lower_first,
 )
-
-
-def _finite(value: object) -> float | None:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
+from toolkit.workshop._store_values import finite_or_none
 
 
 def _rounded(value: float) -> str:
@@ -104,8 +96,8 @@ def facts_line(row: Mapping[str, object]) -> str:
     str
     """
     parts = []
-    persons = _finite(row.get("persons"))
-    events = _finite(row.get("events_a_year"))
+    persons = finite_or_none(row.get("persons"))
+    events = finite_or_none(row.get("events_a_year"))
     what = row.get("outcome_label")
     what = lower_first(str(what)) if isinstance(what, str) and what.strip() else "events"
     outcome = row.get("outcome")
@@ -124,10 +116,10 @@ def facts_line(row: Mapping[str, object]) -> str:
         # "410 people who smoke", but "1,000 emergency admissions a year".
         when = "" if status else " a year"
         parts.append(f"{_rounded(events)} {what}{when}")
-    cost = _finite(row.get("cost_a_year"))
+    cost = finite_or_none(row.get("cost_a_year"))
     if cost is not None:
         parts.append(f"care costs {format_money(cost)} a year")
-    ratio = _finite(row.get("deprivation_ratio"))
+    ratio = finite_or_none(row.get("deprivation_ratio"))
     if ratio is not None:
         parts.append(ratio_words(ratio))
     if parts:

@@ -46,16 +46,18 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import closing
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from toolkit.workshop._store_changes import ChangeSteps, RoundState, TableMark
 from toolkit.workshop._store_listing import (
     ACTIVE,
     MERGED,
     REMOVED,
+    TableRoundCount,
     mark_tables,
     merged_into_name,
     read_listing,
+    round_count,
 )
 from toolkit.workshop._store_reading import ExportFormat, ReadingSteps
 from toolkit.workshop._store_schema import REBUILD_CURRENT as _REBUILD_CURRENT  # noqa: F401
@@ -103,10 +105,6 @@ SUBMISSION_COLUMNS = (
 
 #: Bytes read from the end of the problems log (its newest lines).
 _PROBLEMS_TAIL = 1_000_000
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
-
 
 # What went wrong, in words, by what the store was doing (see StoreError).
 _DOING = {
@@ -693,12 +691,13 @@ class SubmissionStore(ChangeSteps, ReadingSteps):
 
     def table_round_submissions(
         self, workshop: str, table: str, submission_id: int
-    ) -> pd.DataFrame:
-        """Return a table's submissions in the round of one of them, up to that one.
+    ) -> TableRoundCount | None:
+        """Return where one of a table's submissions stands in its round: its place, and more.
 
-        One read by the store's (workshop, table) index, so that it costs the same however
-        long the log: what a table's confirmation counts ("your table's second submission
-        this round").
+        What a table's confirmation says ("your table's second submission this round",
+        and when the one it replaces was sent). One row, read by the store's (workshop,
+        table) index with a count, so that neither the answer nor the read grows with the
+        log.
 
         Parameters
         ----------
@@ -711,28 +710,18 @@ class SubmissionStore(ChangeSteps, ReadingSteps):
 
         Returns
         -------
-        pandas.DataFrame
-            ``submission_id``, ``round`` and ``submitted_at`` (UTC), oldest first; empty
-            when the submission is not the table's.
+        TableRoundCount or None
+            ``round``, ``count`` (its place among the table's submissions in the round,
+            1 for the first) and ``previous_at`` (when the table's submission before it in
+            the round was sent, UTC; None for the first); None when the submission is not
+            the table's.
         """
-        import pandas as pd
-
         workshop, table = clean_names("table_round_submissions", workshop=workshop, table=table)
         key = table.casefold()
-
-        def read(connection: sqlite3.Connection) -> list[tuple]:
-            return connection.execute(
-                "SELECT submission_id, round, submitted_at FROM submissions WHERE workshop = ? "
-                "AND table_key = ? AND submission_id <= ? AND round = (SELECT round FROM "
-                "submissions WHERE submission_id = ? AND workshop = ? AND table_key = ?) "
-                "ORDER BY submission_id",
-                (workshop, key, int(submission_id), int(submission_id), workshop, key),
-            ).fetchall()
-
-        rows = self._read(read, workshop=workshop)
-        frame = pd.DataFrame(rows, columns=["submission_id", "round", "submitted_at"])
-        frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True, format="ISO8601")
-        return frame.astype({"submission_id": "int64", "round": "int64"})
+        return self._read(
+            lambda connection: round_count(connection, workshop, key, int(submission_id)),
+            workshop=workshop,
+        )
 
 
 __all__ = [

@@ -1,0 +1,323 @@
+"""Counts, money and estimates worded for a board, as a theme candidate's sentence says them.
+
+Estimated counts have two significant figures (:func:`round_figure`), and so have their costs
+(:func:`format_money_range`), so that the events and the money agree; counts below the
+disclosure threshold are "fewer than N" (:func:`format_count`). Split from
+:mod:`toolkit.prioritise._theme_row`, which re-exports these names.
+"""
+
+from __future__ import annotations
+
+import math
+
+from toolkit.prioritise._theme_vocabulary import OUTCOME_WORDS, OUTCOME_WORDS_SINGULAR
+
+#: The start of an outcome that counts people with a status (``persons_smoker``), not events.
+PERSON_FLAG_PREFIX = "persons_"
+
+
+# --------------------------------------------------------------------------------------
+# Formatting figures for a board
+# --------------------------------------------------------------------------------------
+def round_figure(value: float) -> float:
+    """Round a count to two significant figures (estimates are not precise to the unit)."""
+    if not math.isfinite(value) or value == 0:
+        return value
+    digits = 1 - int(math.floor(math.log10(abs(value))))
+    return round(value, digits) if digits > 0 else float(round(value, digits))
+
+
+def format_count(value: float, *, threshold: int = 0) -> str:
+    """Format a count with thousands separators; "fewer than N" below the threshold."""
+    if not math.isfinite(value):
+        return "not known"
+    if threshold and 0 < value < threshold:
+        return f"fewer than {threshold}"
+    return f"{value:,.0f}"
+
+
+def format_money(value: float) -> str:
+    """Pounds as a board reads them: £13.7m, £420k, £9.5k, £950; "not known" when missing.
+
+    The unit is chosen after rounding, so that a sum never shows as "£1000k" or "£1,000":
+    £999,600 is "£1.0m", £999.50 is "£1.0k" and £9,960 is "£10k". Halves round up, as a
+    reader rounds them (£9,950 is "£10k", £2.50 is "£3"). A negative sum has a
+    minus sign before the pound sign ("−£1.2m"), as in the report's tables; one that rounds
+    to nothing is "£0".
+
+    Parameters
+    ----------
+    value : float
+        A sum in pounds.
+
+    Returns
+    -------
+    str
+        The sum rounded for a board.
+
+    Examples
+    --------
+    >>> format_money(13_712_000), format_money(999_600), format_money(420_400)
+    ('£13.7m', '£1.0m', '£420k')
+    >>> format_money(9_490), format_money(950), format_money(-1_240_000)
+    ('£9.5k', '£950', '−£1.2m')
+    """
+    if not math.isfinite(value):
+        return "not known"
+    size = abs(value)
+
+    def half_up(amount: float) -> int:  # halves round up, as a reader rounds (£9,950: £10k)
+        return math.floor(amount + 0.5)
+
+    if half_up(size) < 1_000:
+        shown = f"£{half_up(size):,}"
+    elif half_up(size / 100) < 100:
+        shown = f"£{half_up(size / 100) / 10:.1f}k"
+    elif half_up(size / 1e3) < 1_000:
+        shown = f"£{half_up(size / 1e3)}k"
+    elif half_up(size / 1e5) < 10_000:
+        shown = f"£{half_up(size / 1e5) / 10:.1f}m"
+    else:
+        shown = f"£{half_up(size / 1e8) / 10:,.1f}bn"
+    return f"\u2212{shown}" if value < 0 and shown.strip("£0.,kmbn") else shown
+
+
+def format_estimate(value: float) -> str:
+    """Format an estimated count at two significant figures, or "under 1"."""
+    if not math.isfinite(value):
+        return "not known"
+    if value < 1:
+        return "under 1" if value > 0 else "0"
+    return f"{round_figure(value):,.0f}"
+
+
+def format_estimate_range(low: float, high: float) -> str:
+    """Word an estimated range: "about 30 to 50", "up to about 2", "fewer than one", "0"."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return "an unknown number of"
+    if high <= 0:
+        return "0"
+    if high < 1:
+        return "fewer than one"
+    if low < 1:
+        return f"up to about {format_estimate(high)}"
+    low_text, high_text = format_estimate(low), format_estimate(high)
+    if low_text == high_text:
+        return f"about {high_text}"
+    return f"about {low_text} to {high_text}"
+
+
+#: Significant figures of an estimated count and of its cost (:func:`round_figure`).
+ESTIMATE_FIGURES = 2
+
+
+def format_money_figures(value: float, figures: int = ESTIMATE_FIGURES) -> str:
+    """Pounds at a number of significant figures, with no figure beyond them.
+
+    Parameters
+    ----------
+    value : float
+        A sum in pounds (not negative).
+    figures : int
+        Significant figures (2 by default, those of an estimated count).
+
+    Returns
+    -------
+    str
+        "£420k", "£2.7k", "£530", "£14m", "£1.0m" (the unit chosen after rounding, halves
+        rounded up as a reader rounds them); "not known" when missing.
+
+    Examples
+    --------
+    >>> format_money_figures(418_170), format_money_figures(2_706), format_money_figures(31.8)
+    ('£420k', '£2.7k', '£32')
+    """
+    if not math.isfinite(value):
+        return "not known"
+    if value <= 0:
+        return "£0"
+    exponent = math.floor(math.log10(value)) - figures + 1
+    rounded = math.floor(value / 10.0**exponent + 0.5) * 10.0**exponent
+    for unit, size in (("bn", 1e9), ("m", 1e6), ("k", 1e3)):
+        if rounded >= size:
+            shown = rounded / size
+            decimals = max(0, figures - len(str(int(shown))))
+            return f"£{shown:,.{decimals}f}{unit}"
+    return f"£{rounded:,.0f}"
+
+
+def format_money_range(low: float, high: float, unit_cost: float) -> str:
+    """Word the cost of an estimated range as :func:`format_estimate_range` words its events.
+
+    The cost has the precision of the events: two significant figures, and no low end when
+    the events have none ("up to about 2" costs "up to about £3.2k", not "£32 to £3.2k").
+
+    Parameters
+    ----------
+    low, high : float
+        The estimated range of events a year.
+    unit_cost : float
+        The cost of one event (NaN when the outcome has no cash value).
+
+    Returns
+    -------
+    str
+        "£29k to £420k", "up to about £3.2k", "about £19k", "£0"; empty when the outcome
+        has no cost or the range is not known.
+
+    Examples
+    --------
+    >>> format_money_range(18.4, 263.0, 1_590.0)
+    '£29k to £420k'
+    >>> format_money_range(0.02, 1.7, 1_590.0)
+    'up to about £2.7k'
+    """
+    amount = format_estimate_range(low, high)
+    if not math.isfinite(unit_cost) or amount == "an unknown number of":
+        return ""
+    if amount == "0":
+        return "£0"
+    if amount == "fewer than one" or amount.startswith("up to about"):
+        return f"up to about {format_money_figures(high * unit_cost)}"
+    if " to " not in amount:  # "about 12": the cost of the count said
+        return f"about {format_money_figures(round_figure(high) * unit_cost)}"
+    low_text = format_money_figures(low * unit_cost)
+    high_text = format_money_figures(high * unit_cost)
+    return f"about {high_text}" if low_text == high_text else f"{low_text} to {high_text}"
+
+
+def is_one(amount: str) -> bool:
+    """Whether a worded amount takes a singular noun: "1", "about 1", "fewer than one"."""
+    return amount.rsplit(" ", 1)[-1] in ("1", "one")
+
+
+def outcome_words(outcome: str, words: dict[str, str], *, amount: str = "") -> str:
+    """Name an outcome in board language, singular after an amount of one.
+
+    Parameters
+    ----------
+    outcome : str
+        The outcome's id (a measure of the cohort cube).
+    words : dict of str to str
+        The plural names in use (the library's :data:`OUTCOME_WORDS` unless replaced).
+    amount : str
+        The worded amount before the name ("about 1", "fewer than one", "30 to 50").
+
+    Returns
+    -------
+    str
+        "emergency admission for lung disease" after "up to about 1", "emergency
+        admissions for lung disease" otherwise. A name that is not the library's own is
+        used as given.
+    """
+    plural = words.get(outcome, outcome.replace("_", " "))
+    if is_one(amount) and plural == OUTCOME_WORDS.get(outcome):
+        return OUTCOME_WORDS_SINGULAR[outcome]
+    return plural
+
+
+def estimate_words(
+    low: float,
+    high: float,
+    outcome: str,
+    words: dict[str, str],
+    *,
+    fewer: bool = False,
+) -> str:
+    """Word what an intervention could change a year, with the noun agreeing with the count.
+
+    Parameters
+    ----------
+    low, high : float
+        The estimated range a year.
+    outcome : str
+        The outcome's id (the measure the intervention acts on).
+    words : dict of str to str
+        The plural names in use (the library's :data:`OUTCOME_WORDS` unless replaced).
+    fewer : bool
+        Say the change as fewer of the outcome ("about 2 fewer people who smoke"), as for a
+        count of people with a status; otherwise the amount is what could be avoided.
+
+    Returns
+    -------
+    str
+        "about 30 to 50 emergency admissions", "up to about 1 emergency admission",
+        "fewer than one death", "0 deaths"; with ``fewer``, "about 2 to 4 fewer people
+        who smoke", "up to about 1 fewer person who smokes" and, below one, "less than one
+        fewer person who smokes" (never "fewer than one fewer").
+    """
+    amount = format_estimate_range(low, high)
+    noun = outcome_words(outcome, words, amount=amount)
+    if not fewer:
+        return f"{amount} {noun}"
+    if amount == "fewer than one":
+        amount = "less than one"
+    return f"{amount} fewer {noun}"
+
+
+def shortlist_estimate(
+    low: float, high: float, unit_cost: float, outcome: str, words: dict[str, str]
+) -> str:
+    """Word a shortlisted candidate's estimate for a table headed "Could avoid a year".
+
+    Parameters
+    ----------
+    low, high : float
+        The estimated range avoided a year.
+    unit_cost : float
+        The cost of one event (NaN when the outcome has no cash value).
+    outcome : str
+        The outcome the intervention acts on.
+    words : dict of str to str
+        The plural names in use.
+
+    Returns
+    -------
+    str
+        "up to about 1 emergency admission for lung disease a year (up to about £2.2k)",
+        "fewer than one person who smokes a year" (the cost as
+        :func:`format_money_range` words it).
+    """
+    money = format_money_range(low, high, unit_cost)
+    return f"{estimate_words(low, high, outcome, words)} a year{f' ({money})' if money else ''}"
+
+
+def format_events(outcome: str, count: float, words: dict[str, str], *, threshold: int) -> str:
+    """Word a count of an outcome a year, below the disclosure threshold "fewer than N".
+
+    Parameters
+    ----------
+    outcome : str
+        The outcome's id.
+    count : float
+        Its events a year (pounds for ``cost_gbp``; people for a status, ``persons_<flag>``).
+    words : dict of str to str
+        The plural names in use.
+    threshold : int
+        The disclosure threshold.
+
+    Returns
+    -------
+    str
+        "42 deaths under 75 a year", "£1.2m a year on care", "410 people who smoke" (a
+        count of people with a status is not a year's).
+    """
+    amount = format_count(count, threshold=threshold)
+    noun = outcome_words(outcome, words, amount=amount)
+    if outcome == "cost_gbp":
+        return f"{format_money(count)} a year on care"
+    if outcome.startswith(PERSON_FLAG_PREFIX):
+        return f"{amount} {noun}"
+    return f"{amount} {noun} a year"
+
+
+def acted_on_words(low: float, high: float, *, fewer: bool = False) -> str:
+    """Word an estimated range without its noun, to precede "of their 120 admissions".
+
+    "up to about 2", "about 30 to 50", "fewer than one"; with ``fewer`` (people with a
+    status), "about 2 fewer" and "less than one fewer".
+    """
+    amount = format_estimate_range(low, high)
+    if not fewer:
+        return amount
+    return f"{'less than one' if amount == 'fewer than one' else amount} fewer"
