@@ -4,7 +4,9 @@ The toolkit's messages name a few values ("rows 2, 5, 8 and 11", "codes E0100000
 and 3 more") with :func:`listed`, give a phrase that opens a sentence or a label its capital
 with :func:`capitalised`, and take it away mid-sentence with :func:`lower_first` (which leaves
 "A&E", "NHS", "Core20" and "England" as written), so that the subpackages speak one
-vocabulary rather than each its own near copy.
+vocabulary rather than each its own near copy. A message that refuses a name suggests the
+known names closest to it with :func:`closest_names`, listed by :func:`quoted_or`
+("did you mean 'a', 'b' or 'c'?").
 
 This is our own code because no library lists values in plain English this way: the ones
 that join values in words (``humanize.natural_list``, ``inflect``'s ``join``) show every value,
@@ -15,10 +17,11 @@ imports nothing from :mod:`toolkit`, so any subpackage may use it without an imp
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-__all__ = ["PROPER_NOUNS", "capitalised", "listed", "lower_first"]
+__all__ = ["PROPER_NOUNS", "capitalised", "closest_names", "listed", "lower_first", "quoted_or"]
 
 
 def listed(
@@ -193,3 +196,72 @@ def lower_first(text: str) -> str:
     if _keeps_capital(first):
         return text
     return text[:1].lower() + text[1:]
+
+
+def quoted_or(names: Sequence[str]) -> str:
+    """Return quoted names joined as a reader lists them: 'a', 'b' or 'c'.
+
+    Parameters
+    ----------
+    names : sequence of str
+        The names, at least one, in the order to give them.
+
+    Returns
+    -------
+    str
+        Each name in single quotes, the last after "or".
+
+    Examples
+    --------
+    >>> quoted_or(["a"]), quoted_or(["a", "b", "c"])
+    ("'a'", "'a', 'b' or 'c'")
+    """
+    quoted = [f"'{name}'" for name in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def _name_words(name: str) -> frozenset[str]:
+    """Return the lower-case words of an id or field name (split at ``_``, ``:``, ``-``)."""
+    return frozenset(word for word in re.split(r"[_:\s-]+", name.lower()) if word)
+
+
+def closest_names(word: str, choices: Sequence[str]) -> list[str]:
+    """Return the known names closest to a word, best first (at most three; none if none is).
+
+    In order: the names holding every word of ``word`` (``falls_admissions`` ->
+    ``emergency_admissions_falls``), those with the fewest other words first; a near-identical
+    spelling (a typo); the longest names whose words are all in ``word``
+    (``emergency_admissions_for_falls`` -> ``emergency_admissions_falls``); then the closest
+    spelling.
+
+    Parameters
+    ----------
+    word : str
+        The name given (an id, a field or a column), not among ``choices``.
+    choices : sequence of str
+        The names known.
+
+    Returns
+    -------
+    list of str
+        Up to three of ``choices``, best first; empty when none is close.
+
+    Examples
+    --------
+    >>> closest_names("falls_admissions", ["emergency_admissions_falls", "deaths"])
+    ['emergency_admissions_falls']
+    """
+    wanted = _name_words(word)
+    if wanted:
+        holding = [name for name in choices if wanted <= _name_words(name)]
+        if holding:
+            fewest = min(len(_name_words(name) - wanted) for name in holding)
+            return [name for name in holding if len(_name_words(name) - wanted) == fewest][:3]
+    typo = difflib.get_close_matches(word, choices, n=1, cutoff=0.85)
+    if typo:
+        return typo
+    within = [name for name in choices if _name_words(name) and _name_words(name) <= wanted]
+    if within:
+        most = max(len(_name_words(name)) for name in within)
+        return [name for name in within if len(_name_words(name)) == most][:3]
+    return difflib.get_close_matches(word, choices, n=1, cutoff=0.6)

@@ -138,8 +138,11 @@ def test_an_estimate_of_another_outcome_gives_that_outcomes_count():
 
 def test_the_count_acted_on_is_hidden_below_the_disclosure_threshold():
     text = _smi_facts(7.0, low=0.01, high=0.4)
-    assert "fewer than one of their fewer than 10 emergency admissions" in text, text
-    assert " 7 " not in text
+    assert (
+        "acts on their fewer than 10 emergency admissions for heart and circulatory disease a "
+        "year: too few to estimate what it could avoid without risking identifying people."
+    ) in text, text
+    assert " 7 " not in text and "£" not in text.split("acts on their")[1]
 
 
 def test_candidates_give_the_events_acted_on(measured):
@@ -147,7 +150,9 @@ def test_candidates_give_the_events_acted_on(measured):
     smi = table.loc["serious_mental_illness_physical_health"]
     assert smi["impact_outcome"] != smi["outcome"]
     assert smi["impact_events_a_year"] >= smi["avoidable_high"]
-    assert " of their " in smi["facts"]
+    # Fewer than 10 here: the count is hidden, and so is the estimate taken from it.
+    assert 0 < smi["impact_events_a_year"] < 10
+    assert " acts on their fewer than 10 emergency admissions " in smi["facts"]
     same = table[table["impact_outcome"] == table["outcome"]]
     assert len(same) and not same["facts"].str.contains(" of their ").any()
     assert (same["impact_events_a_year"] == same["events_a_year"]).all()
@@ -176,10 +181,10 @@ def test_money_at_two_significant_figures(value, expected):
 @pytest.mark.parametrize(
     ("low", "high", "unit", "expected"),
     [
-        (18.4, 263.0, 1_590.0, "£29k to £420k"),  # "about 18 to 260"
-        (56.0, 225.0, 1_590.0, "£89k to £360k"),  # "about 56 to 220"
-        (0.02, 1.7, 1_590.0, "up to about £2.7k"),  # "up to about 2": no low end
-        (0.1, 0.6, 100.0, "up to about £60"),  # "fewer than one"
+        (18.4, 263.0, 1_590.0, "£29k to £410k"),  # "about 18 to 260": 260 × £1,590
+        (56.0, 225.0, 1_590.0, "£89k to £370k"),  # "about 56 to 230" (halves round up)
+        (0.02, 1.7, 1_590.0, "up to about £3.2k"),  # "up to about 2": no low end
+        (0.1, 0.6, 100.0, "less than £100"),  # "fewer than one"
         (11.6, 12.4, 1_590.0, "about £19k"),  # "about 12": 12 × £1,590
         (0.0, 0.0, 100.0, "£0"),
         (1.0, 2.0, math.nan, ""),  # no cash value
@@ -193,10 +198,10 @@ def test_the_cost_is_worded_as_its_events(low, high, unit, expected):
 def test_the_shortlist_and_the_sentence_word_the_cost_alike():
     assert shortlist_estimate(0.02, 1.7, 1_590.0, "emergency_admissions_acsc", WORDS) == (
         "up to about 2 emergency admissions for conditions usually managed outside hospital "
-        "a year (up to about £2.7k)"
+        "a year (up to about £3.2k)"
     )
     text = _sentence("heart_failure_rehabilitation", events_a_year=1_923, low=18.4, high=263.0)
-    assert "could avoid about 18 to 260 emergency admissions a year (£29k to £420k;" in text
+    assert "could avoid about 18 to 260 emergency admissions a year (£29k to £410k;" in text
 
 
 # ---- 7. the note of a percentage the sentence does not show -------------------------------

@@ -64,7 +64,7 @@ def test_shortlist_estimate_says_one_person_not_one_people():
     )
     assert (
         shortlist_estimate(0.3, 1.4, 1000.0, "emergency_admissions_respiratory", WORDS)
-        == "up to about 1 emergency admission for lung disease a year (up to about £1.4k)"
+        == "up to about 1 emergency admission for lung disease a year (up to about £1.0k)"
     )
 
 

@@ -94,8 +94,11 @@ def test_no_one_in_either_fifth_is_said_not_called_too_few(persons):
     for facts, note in zip(table["facts"], table["note"], strict=True):
         assert said in facts and TOO_FEW not in facts, facts
         assert note.startswith("No one in this system lives in England's most or least"), note
-        assert "the gap counts in the scores as the middle of the other themes" in note
+        # No theme could be compared: every gap counts 0, and the note says so.
+        assert "the gap counts as 0 in the scores, as no theme could be compared" in note
+        assert "the gap counts in the scores as the middle of the other themes" not in note
     assert table["deprivation_ratio"].isna().all()
+    assert (table["deprivation_gap"] == 0).all()
 
 
 def test_no_one_in_the_least_deprived_fifth_names_that_fifth_only(persons):

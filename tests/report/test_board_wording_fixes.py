@@ -48,7 +48,7 @@ def test_workshop_weights_table_keeps_the_capitals_of_nhs_and_core20plus5(eviden
             0.6,
             100.0,
             "emergency_admissions_falls",
-            "fewer than one emergency admission after a fall a year (up to about £60)",
+            "fewer than one emergency admission after a fall a year (less than £100)",
         ),
         (
             0.4,
@@ -56,7 +56,7 @@ def test_workshop_weights_table_keeps_the_capitals_of_nhs_and_core20plus5(eviden
             1000.0,
             "emergency_admissions_cardiovascular",
             "up to about 1 emergency admission for heart and circulatory disease a year "
-            "(up to about £1.2k)",
+            "(up to about £1.0k)",  # the 1 shown × £1,000
         ),
         (
             1.0,

@@ -1,16 +1,18 @@
-"""The workshop after the last review: the room's weights recorded as a round closes and
-shown from the record, a round closed without a record said so, hidden names sent nowhere,
-the closing function's lock documented, a table's count read as one row, one shared
-``finite_or_none``, wide tables a tab stop only while they scroll, and every part of the
-page inside a landmark (the browser side of the last two is in ``test_workshop_browser``).
+"""The workshop after the last reviews: the room's weights recorded as a round closes and
+shown from the record (the statistics never called by the page), a round closed without a
+record said so, hidden names sent nowhere (no stakeholder group that could tell a letter's
+table), a closing function that writes refused, a table's count read as one row, one
+shared ``finite_or_none``, wide tables a tab stop in their HTML (the template takes it
+away while they fit) and every part of the page inside a landmark (the browser side of
+the last two is in ``test_workshop_browser``).
 """
 
 from __future__ import annotations
 
 import ast
 import dataclasses
-import inspect
 import re
+from html import unescape
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -21,6 +23,7 @@ from toolkit.workshop import (
     FacilitatorApp,
     ParticipantApp,
     _html,
+    _participant_page,
     _room_rounds,
     _store_values,
     _table_facts,
@@ -163,16 +166,96 @@ def test_a_round_closed_without_a_record_says_its_list_is_worked_out(quick):
     assert "without recording" not in text_of(page.previous_round.value)
 
 
-def test_the_worked_out_result_is_made_outside_the_view(quick):
-    """Views render results: the participant's page no longer imports the aggregation."""
-    source = (WORKSHOP / "_participant_page.py").read_text(encoding="utf-8")
-    assert "aggregate_weights" not in source and "room_consensus" not in source
+def refuse_statistics(monkeypatch) -> list[str]:
+    """Make the room's statistics raise wherever the toolkit holds them (aliases too).
+
+    Returns the names of the modules they were replaced in (each call is refused with an
+    ``AssertionError`` naming the function).
+    """
+    import sys
+
+    from toolkit.prioritise import _aggregation, consensus
+
+    originals = {
+        id(function): function
+        for function in (
+            room_consensus,
+            consensus.room_consensus,
+            _aggregation.aggregate_weights,
+        )
+    }
+
+    def refusing(name: str):
+        def refused(*args, **kwargs):
+            raise AssertionError(f"{name} was called while the page was drawn")
+
+        return refused
+
+    replaced = []
+    for module_name, module in list(sys.modules.items()):
+        if not module_name.startswith("toolkit") or module is None:
+            continue
+        for attribute, value in list(vars(module).items()):
+            if id(value) in originals and value is originals[id(value)]:
+                monkeypatch.setattr(module, attribute, refusing(value.__name__))
+                replaced.append(f"{module_name}.{attribute}")
+    return replaced
+
+
+def test_a_recorded_round_is_drawn_from_its_record_without_the_statistics(quick, monkeypatch):
+    """Views render results: with a record, the page works nothing of the room's out."""
     submit_tables(quick, FOUR)
+    facilitator = FacilitatorApp(quick, baseline_draws=0)
+    facilitator.close_round()
+    facilitator.open_round()
+    replaced = refuse_statistics(monkeypatch)
+    assert "toolkit.workshop._room_rounds.room_consensus" in replaced
+    page = ParticipantApp(quick, submit_pause=0)
+    page.table_picker.value = "Table 3"
+    panel = page.previous_round.value
+    assert 'data-recorded="true"' in panel and "Room's share (4 tables)" in text_of(panel)
+    assert all("the room's average gave it 25% of its weight" in hint for hint in hints(page))
+    ids = [item["id"] for item in quick.store.room_result(quick.name, 1)["shortlist"]]
+    assert re.findall(r'<li data-candidate="([^"]+)"', panel) == ids
+
+
+def test_an_unrecorded_round_is_worked_out_outside_the_view(quick, monkeypatch):
+    """The page shows what ``unrecorded_result`` hands it and calls no statistic itself."""
+    submit_tables(quick, FOUR)
+    quick.store.close_round(quick.name)  # no record
+    quick.store.open_round(quick.name)
     worked = _room_rounds.unrecorded_result(quick, 1, size=3)
     assert worked["worked_out"] is True and worked["round"] == 1
     assert worked["room_weights"]["tables"] == 4
     assert _room_rounds.recorded_shares(worked, NAMES) == (pytest.approx([0.25] * 4), 4)
     assert _room_rounds.recorded_shares({"shortlist": []}, NAMES) is None
+    # A result no statistic would give: the page must show it as it is handed over.
+    shares = dict(zip(NAMES, [0.4, 0.3, 0.2, 0.1], strict=True))
+    chosen = list(quick.model.candidates)[-2:]
+    labels = dict(zip(quick.model.candidates, quick.model.labels, strict=True))
+    handed = {
+        **worked,
+        "shortlist": [{"id": c, "label": labels[c]} for c in chosen],
+        "room_weights": {"shares": shares, "tables": 7},
+    }
+    asked = []
+
+    def unrecorded(workshop, round_number, *, size):
+        asked.append((round_number, size))
+        return handed
+
+    monkeypatch.setattr(_room_rounds, "unrecorded_result", unrecorded)
+    monkeypatch.setattr(_participant_page, "unrecorded_result", unrecorded)
+    refuse_statistics(monkeypatch)
+    page = ParticipantApp(quick, submit_pause=0)
+    page.table_picker.value = "Table 3"
+    panel = page.previous_round.value
+    assert asked and asked[-1] == (1, quick.shortlist_size)
+    assert 'data-worked-out="true"' in panel
+    assert "Room's share (7 tables)" in text_of(panel)
+    assert re.findall(r'<li data-candidate="([^"]+)"', panel) == chosen
+    for hint, share in zip(hints(page), shares.values(), strict=True):
+        assert f"the room's average gave it {share:.0%} of its weight" in hint
 
 
 # -- 3. hidden names -------------------------------------------------------------------------
@@ -190,6 +273,39 @@ def screen_text(widget: widgets.Widget) -> list[str]:
     for child in getattr(widget, "children", ()) or ():
         found.extend(screen_text(child))
     return found
+
+
+def group_lists(html: str) -> dict[str, tuple[str, ...]]:
+    """Each stakeholder group's list as the "by group" panel shows it."""
+    rows = re.findall(r'<tr data-group="([^"]+)" data-shortlist="([^"]*)">', html)
+    return {unescape(group): tuple(ids.split()) for group, ids in rows}
+
+
+def letter_lists(room) -> list[tuple[str, ...]]:
+    """Each table's own list, in order, as its letter's column shows it."""
+    found = []
+    for table in room.tables:
+        chosen = room.table_shortlists[table]
+        ranks = room.table_ranks.loc[chosen[chosen].index, table].sort_values(kind="stable")
+        found.append(tuple(str(c) for c in ranks.index))
+    return found
+
+
+def assert_no_group_singles_a_table_out(facilitator) -> None:
+    """With names hidden: no group of one table, no count of tables, no letter's list."""
+    room, html = facilitator.room, facilitator.by_group.value
+    counts = dict(zip(room.by_group()["group"], room.by_group()["tables"], strict=True))
+    shown = group_lists(html)
+    assert all(counts[group] >= 2 for group in shown), (counts, shown)
+    lists = letter_lists(room)
+    for group, ids in shown.items():
+        assert ids not in lists and all(set(ids) != set(own) for own in lists), group
+    assert ">Tables<" not in html
+    for group, count in counts.items():
+        if count < 2:
+            assert group not in text_of(html), group
+    for item in re.findall(r'<li data-group="([^"]+)"', html):
+        assert counts[unescape(item)] >= 2 and len(room.tables) - counts[unescape(item)] >= 2
 
 
 def test_hidden_names_send_no_table_s_name_to_the_screen(quick):
@@ -211,7 +327,16 @@ def test_hidden_names_send_no_table_s_name_to_the_screen(quick):
     assert "Pharmacy" in real and len(real) == 13
     shown = "\n".join(screen_text(facilitator.widget))
     assert "Pharmacy" in shown and 'data-table="Table 1"' in shown  # before hiding
+    # Round 1 is shown: the clinicians' two tables, and a group of one table whose own
+    # list is that table's (so, shown, it would tell which letter is which table).
+    room = facilitator.room
+    counts = dict(zip(room.by_group()["group"], room.by_group()["tables"], strict=True))
+    assert counts["Clinicians"] == 2 and 1 in counts.values()
+    assert set(group_lists(facilitator.by_group.value).values()) & set(letter_lists(room))
     facilitator.hide_names.value = True
+    # No group of one table, no count of tables, no group's list that is a letter's.
+    assert_no_group_singles_a_table_out(facilitator)
+    assert group_lists(facilitator.by_group.value) == {}
     shown = "\n".join(screen_text(facilitator.widget))
     for table in real:
         assert not re.search(rf"{re.escape(table)}(?!\d)", shown), table
@@ -228,6 +353,14 @@ def test_hidden_names_send_no_table_s_name_to_the_screen(quick):
     # Closing round 2 with names hidden: what changed between the rounds names no table.
     facilitator.close_round()
     assert 'data-rounds="1 2"' in facilitator.round_change.value
+    # Round 2: two tables, each its own group: no group's list at all.
+    assert sorted(facilitator.room.by_group()["tables"]) == [1, 1]
+    assert_no_group_singles_a_table_out(facilitator)
+    assert group_lists(facilitator.by_group.value) == {}
+    assert "a group is shown only if at least two of its tables took part" in text_of(
+        facilitator.by_group.value
+    )
+    assert "pophealth-group-effects" not in facilitator.by_group.value
     shown = "\n".join(screen_text(facilitator.widget))
     for table in real:
         assert not re.search(rf"{re.escape(table)}(?!\d)", shown), table
@@ -242,19 +375,53 @@ def test_hidden_names_send_no_table_s_name_to_the_screen(quick):
     facilitator.close()
 
 
+def test_with_names_hidden_a_group_is_shown_only_if_no_table_can_be_read_from_it(quick):
+    """Review 7, finding 3: a group of one table gave its table's list, a letter's column."""
+    plan = {
+        # Two clinicians' tables far apart: their list is neither table's own.
+        "Table 1": ("Clinicians", {"burden": 10, "inequality": 0, "cost": 0, "feasibility": 0}),
+        "Table 2": ("Clinicians", {"burden": 0, "inequality": 10, "cost": 0, "feasibility": 0}),
+        # Two residents' tables alike: their list is Table 3's own.
+        "Table 3": ("Residents", {"burden": 0, "inequality": 0, "cost": 10, "feasibility": 0}),
+        "Table 4": ("Residents", {"burden": 0, "inequality": 0, "cost": 10, "feasibility": 1}),
+        # One table alone in its group.
+        "Table 5": (
+            "Local authority",
+            {"burden": 0, "inequality": 0, "cost": 0, "feasibility": 10},
+        ),
+    }
+    submit_tables(quick, plan)
+    facilitator = FacilitatorApp(quick, baseline_draws=0)
+    room = facilitator.refresh()
+    own = letter_lists(room)
+    groups = room.by_group().set_index("group")
+    clinicians, residents = (tuple(groups.loc[g, "shortlist"]) for g in ("Clinicians", "Residents"))
+    # What the plan is for: the clinicians' list is no table's, the residents' is one's.
+    assert all(set(clinicians) != set(one) for one in own) and residents in own
+    shown = group_lists(facilitator.by_group.value)
+    assert set(shown) == {"Clinicians", "Residents", "Local authority"}
+    assert shown["Local authority"] in own and ">Tables<" in facilitator.by_group.value
+    facilitator.hide_names.value = True
+    html = facilitator.by_group.value
+    assert_no_group_singles_a_table_out(facilitator)
+    assert group_lists(html) == {"Clinicians": clinicians}
+    # What each group's tables changed: for groups of two tables or more, when the rest
+    # of the room is two tables or more too (five tables: all but Local authority's).
+    effects = re.findall(r'<li data-group="([^"]+)"', html)
+    assert effects == ["Clinicians", "Residents"]
+    assert room.group_effect("Residents").sentence in unescape(html)
+    # Shown again, every group comes back with its count.
+    facilitator.hide_names.value = False
+    assert set(group_lists(facilitator.by_group.value)) == set(shown)
+    facilitator.close()
+
+
 # -- 4. the closing function runs inside the write lock --------------------------------------
 
 
-def test_close_round_says_its_result_runs_inside_the_write_lock(tmp_path):
-    doc = inspect.getdoc(SubmissionStore.close_round)
-    notes = doc.split("Notes\n-----\n")[1]
-    flat = " ".join(notes.split())
-    assert "inside the store's write lock" in flat
-    assert "Keep it quick" in flat and "never let it write to the store" in flat
-    assert "must not write to the store" in " ".join(
-        inspect.getdoc(SubmissionStore.open_round).split()
-    )
-    # What the Notes say: a write from inside it fails, and the round is left as it was.
+def test_a_result_that_writes_fails_and_leaves_the_round_as_it_was(tmp_path):
+    """The closing function runs inside the store's write lock (``close_round``'s Notes):
+    a write from inside it fails, and the round is left as it was; a read works."""
     store = SubmissionStore(tmp_path / "lock.sqlite", timeout=0.05, retries=0, min_interval=0)
     store.submit("W", "Table 1", "Residents", {"a": 1.0}, ["x"])
 
@@ -266,6 +433,18 @@ def test_close_round_says_its_result_runs_inside_the_write_lock(tmp_path):
         store.close_round("W", result=writes)
     assert store.current_round("W").open
     assert store.room_result("W", 1) is None
+    # Opening the next round closes this one with its result: the same holds.
+    with pytest.raises(StoreError):
+        store.open_round("W", result=writes)
+    assert (store.current_round("W").number, store.current_round("W").open) == (1, True)
+    assert store.room_result("W", 1) is None
+
+    def reads(number: int) -> dict:
+        tables = sorted(store.latest("W", round=number)["table"])
+        return {"shortlist": [], "tables": tables}
+
+    assert store.open_round("W", result=reads) == 2
+    assert store.room_result("W", 1)["tables"] == ["Table 1"]
 
 
 # -- 6. a table's count in a round: one row --------------------------------------------------
@@ -314,16 +493,44 @@ def test_finite_or_none_is_one_public_helper_both_modules_import():
 # -- 5 and 8: the page's HTML and template -----------------------------------------------------
 
 
-def test_a_wide_table_is_no_tab_stop_until_the_browser_finds_it_scrolls():
+def test_a_wide_table_s_html_is_a_tab_stop_wherever_it_is_shown(quick):
+    """Review 7, finding 9: outside Voila (JupyterLab, a notebook) no script adds the tab
+    stop, so the HTML itself must carry it for the keyboard to scroll a wide table."""
     block = _html.scrolling("<table></table>", "All the priorities in order")
-    assert "tabindex" not in block and "role=" not in block
-    assert 'data-label="All the priorities in order"' in block
+    assert re.match(
+        r'<div class="ph-scroll" tabindex="0" role="region" '
+        r'aria-label="All the priorities in order: scroll sideways to see all" '
+        r'data-label="All the priorities in order"',
+        block,
+    )
+    # The widgets' own HTML: the full ranking and the round-1 table.
+    submit_tables(quick, FOUR)
+    quick.store.close_round(quick.name)
+    quick.store.open_round(quick.name)
+    page = ParticipantApp(quick, submit_pause=0)
+    page.table_picker.value = "Table 1"
+    page.ranking_toggle.value = True
+    for html in (page.ranking.value, page.previous_round.value):
+        found = re.findall(r'<div class="ph-scroll"([^>]*)>', html)
+        assert found and all(
+            'tabindex="0"' in attributes and 'role="region"' in attributes for attributes in found
+        )
+        assert all(re.search(r'aria-label="[^"]+: scroll sideways to see all"', a) for a in found)
+
+
+def test_the_template_takes_the_tab_stop_away_while_a_table_fits():
+    """A documentation check of the template's script; the behaviour (a tab stop only while
+    the block scrolls, in Voila) is tested in a real browser by
+    ``test_workshop_browser::test_a_wide_table_is_a_tab_stop_only_while_it_scrolls``."""
     template = TEMPLATE.read_text(encoding="utf-8")
     assert "block.scrollWidth > block.clientWidth" in template
-    assert "setAttribute('tabindex', '0')" in template and "removeAttribute('tabindex')" in template
+    assert "removeAttribute('tabindex')" in template and "setAttribute('tabindex', '0')" in template
 
 
 def test_the_page_s_content_is_inside_a_main_landmark():
+    """A documentation check of the template; the behaviour (axe-core's "region" rule, and
+    the views inside ``<main>``) is tested in a real browser by
+    ``test_workshop_browser::test_two_rounds_with_four_groups_as_the_facilitator_sees_them``."""
     template = TEMPLATE.read_text(encoding="utf-8")
     header = template.split("{%- block body_header -%}")[1].split("{%- endblock")[0]
     footer = template.split("{%- block body_footer -%}")[1].split("{%- endblock")[0]

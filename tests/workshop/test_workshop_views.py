@@ -788,14 +788,26 @@ def test_served_facilitator_lists_each_tables_own_link(quick):
     assert "pophealth-table-links" not in FacilitatorApp(quick, baseline_draws=0).tables_html.value
 
 
-def test_facts_say_one_person_and_keep_an_acronym_s_capitals():
-    """A cohort of one read "1 people"; "A&E attendances" must stay as written mid-line."""
+def test_facts_keep_an_acronym_s_capitals_and_hide_small_counts():
+    """ "A&E attendances" must stay as written mid-line; no count below the disclosure
+    threshold reaches a table's screen (review 7: a theme's 7 admissions a year showed as
+    "7"), as the board report says "fewer than 10"."""
     line = _html.facts_line(
-        {"persons": 1.0, "events_a_year": 120.0, "outcome_label": "A&E attendances"}
+        {"persons": 1200.0, "events_a_year": 120.0, "outcome_label": "A&E attendances"}
     )
-    assert line.startswith("1 person; ")
+    assert line.startswith("1,200 people; ")
     assert "120 A&E attendances a year" in line
-    assert _html.facts_line({"persons": 2.0}) == "2 people"
+    assert _html.facts_line({"persons": 10.0}) == "10 people"
     # rounded for the room: said to be, as the board report shows 1,170
     assert _html.facts_line({"persons": 1170.0}) == "about 1,200 people"
-    assert _html.facts_line({"persons": 0.4}) == "under 1 person"  # not "about under 1"
+    for small in (0.4, 1.0, 2.0, 9.0):
+        assert _html.facts_line({"persons": small}) == "fewer than 10 people"
+    line = _html.facts_line(
+        {"persons": 4_000.0, "events_a_year": 7.0, "outcome_label": "Emergency admissions"}
+    )
+    assert line == "4,000 people; fewer than 10 emergency admissions a year"
+    status = _html.facts_line(
+        {"persons": 570.0, "events_a_year": 8.0, "outcome": "persons_smoker",
+         "outcome_label": "People who smoke"}
+    )  # fmt: skip
+    assert status == "570 people, fewer than 10 of whom smoke", status

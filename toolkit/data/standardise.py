@@ -174,10 +174,40 @@ def to_cause(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return default_text(_spread(text, codes, values.index)), pd.Series(False, index=values.index)
 
 
+#: The years a date may fall in: whole years of pandas' ``datetime64[ns]`` range (1678 to
+#: 2261). A date outside them is not a readable date, to the readers as to the DuckDB
+#: check of files (:data:`toolkit.segment._engine_sql.YEARS`).
+DATE_YEARS: Final[tuple[int, int]] = (pd.Timestamp.min.year + 1, pd.Timestamp.max.year - 1)
+
+
+def _outside_years(dates: pd.Series) -> pd.Series:
+    """Return True where a parsed date falls outside :data:`DATE_YEARS` (blanks are not)."""
+    return (dates.notna() & ~dates.dt.year.between(*DATE_YEARS)).astype(bool)
+
+
 def to_date(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Standardise dates: dd/mm/yyyy or yyyy-mm-dd text, or dates already parsed."""
+    """Standardise dates: dd/mm/yyyy or yyyy-mm-dd text, or dates already parsed.
+
+    A date with a time zone (a Parquet timestamp with one) is taken as the date and time
+    on the clock of its own zone, as stored. A date outside :data:`DATE_YEARS` is not a
+    readable date (it is blank in the result and marked unreadable).
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Raw values: text, date or datetime objects, or a ``datetime64`` Series.
+
+    Returns
+    -------
+    tuple of pandas.Series
+        The dates (``datetime64``, without a time zone) and a mask of the rows whose
+        non-blank value could not be read.
+    """
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        return values, pd.Series(False, index=values.index)
+        if getattr(values.dtype, "tz", None) is not None:
+            values = values.dt.tz_localize(None)
+        outside = _outside_years(values)
+        return values.mask(outside), outside
     # Excel date cells arrive as datetime objects: as text they read "yyyy-mm-dd hh:mm:ss".
     text = _as_string(values)
     parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
@@ -186,6 +216,8 @@ def to_date(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         if not todo.any():
             break
         attempt = pd.to_datetime(text[todo], format=layout, errors="coerce")
+        # Outside the years datetime64[ns] holds (pandas 3 parses them in another unit).
+        attempt = attempt.mask(_outside_years(attempt))
         parsed = parsed.where(~todo, attempt.reindex(parsed.index).astype("datetime64[ns]"))
     bad = (text.notna() & parsed.isna()).astype(bool)
     return parsed, bad
@@ -229,6 +261,7 @@ def standardise_column(
 
 
 __all__ = [
+    "DATE_YEARS",
     "blank_mask",
     "default_text",
     "standardise_column",

@@ -93,6 +93,26 @@ def birth_checks(reference_date: pd.Timestamp) -> tuple[tuple[str, str], tuple[s
     First a birth after ``reference_date`` (an age below the contract's youngest), then
     one longer before it than the contract's oldest age; the words follow "is" or "are".
     The readers and the DuckDB file check (:mod:`toolkit.segment`) say them alike.
+
+    Parameters
+    ----------
+    reference_date : pandas.Timestamp
+        The date at which age is derived; the words give it as yyyy-mm-dd.
+
+    Returns
+    -------
+    tuple of (str, str)
+        Two pairs, each the check's name (as a message's failures table names it) and
+        the words that follow "is" or "are": the birth after the reference date, then
+        the birth more than the oldest age before it.
+
+    Examples
+    --------
+    >>> (after, _), (before, words) = birth_checks(pd.Timestamp("2025-03-31"))
+    >>> after
+    'not_after_reference_date'
+    >>> words
+    'more than 120 years before the reference date 2025-03-31'
     """
     oldest = AGE_RANGE[1]
     on = f"{reference_date:%Y-%m-%d}"
@@ -120,6 +140,27 @@ def parse_reference_date(reference_date: Any, function: str) -> pd.Timestamp | N
             f"The 'reference_date' parameter of {function} must be a date, a datetime or an ISO "
             f"date string such as '2025-03-31'. Got {reference_date!r} instead."
         ) from error
+
+
+def _shown_unreadable(values: pd.Series) -> list[Any]:
+    """Unreadable values as a message shows them: numbers and dates in their own type.
+
+    Other values are shown as trimmed text. A date is shown as a date (dd/mm/yyyy) however
+    it is stored, as the DuckDB check of files shows it.
+    """
+    if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_datetime64_any_dtype(
+        values.dtype
+    ):
+        return list(values)
+    text = default_text(values.astype("string").str.strip())
+    return [
+        datetime(value.year, value.month, value.day)
+        if isinstance(value, date) and not isinstance(value, datetime)
+        else value
+        if isinstance(value, datetime)
+        else shown
+        for value, shown in zip(values, text, strict=True)
+    ]
 
 
 _UNIQUE_PHRASES: Final[dict[str, tuple[str, str]]] = {
@@ -323,15 +364,17 @@ def validate_table(
         if bad.any():
             check, plural, singular = UNREADABLE_PHRASES[rule.kind]
             bad_values = raw[bad]
-            shown = (
-                default_text(bad_values.astype("string").str.strip())
-                if not pd.api.types.is_numeric_dtype(bad_values.dtype)
-                else bad_values
-            )
             positions = bad_values.index.to_numpy(dtype="int64")
             unreadable[name] = positions
             problems.append(
-                row_problem(name, check, (singular, plural), positions, list(shown), first_row)
+                row_problem(
+                    name,
+                    check,
+                    (singular, plural),
+                    positions,
+                    _shown_unreadable(bad_values),
+                    first_row,
+                )
             )
         if values.isna().any():
             has_blanks.add(name)

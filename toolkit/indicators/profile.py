@@ -28,6 +28,7 @@ from toolkit.errors import DataContractError
 from toolkit.indicators import _frames as v
 from toolkit.indicators.inequality import (
     REFERENCES,
+    RII_NOT_MEANINGFUL,
     ExcludedRowsWarning,
     Reference,
     _deprivation_rows,
@@ -35,6 +36,7 @@ from toolkit.indicators.inequality import (
     deprivation_gap,
     excess_events,
     rate_by_deprivation,
+    rii_is_meaningful,
 )
 from toolkit.indicators.sii import (
     MIN_QUANTILES,
@@ -73,7 +75,10 @@ class DeprivationProfile:
     sii : pandas.DataFrame
         One row from :func:`slope_index_of_inequality` on those rates; with people in
         fewer than 5 deciles, one row of the same columns with NaN results and a note
-        saying why (the SII needs 5 or more), the rest of the profile as usual.
+        saying why (the SII needs 5 or more), the rest of the profile as usual. The line
+        is fitted on the rates' own scale: where it is at or below 0 at one end, the RII
+        and its limits are NaN and the note says why
+        (:data:`~toolkit.indicators.inequality.RII_NOT_MEANINGFUL`).
     excess : pandas.DataFrame
         Excess events by decile (:func:`excess_events`), with simulated limits
         (``excess_lower_95``, ``excess_upper_95``, ...). When the reference decile has
@@ -198,10 +203,14 @@ class DeprivationProfile:
         if np.isnan(n["sii"]):
             lines.append(f"Slope index of inequality: not calculated ({n['sii_note']}).")
         else:
+            relative = (
+                f"relative index: {n['rii']:.2f} ({n['rii_low']:.2f} to {n['rii_high']:.2f})"
+                if np.isfinite(n["rii"])
+                else RII_NOT_MEANINGFUL
+            )
             lines.append(
                 f"Slope index of inequality: {n['sii']:,.1f} per {per} "
-                f"({level}% CI {n['sii_low']:,.1f} to {n['sii_high']:,.1f}); relative index: "
-                f"{n['rii']:.2f} ({n['rii_low']:.2f} to {n['rii_high']:.2f})."
+                f"({level}% CI {n['sii_low']:,.1f} to {n['sii_high']:,.1f}); {relative}."
             )
         lines.append(SII_CONVENTION)
         gap = _gap_text(n, per)
@@ -247,10 +256,14 @@ class DeprivationProfile:
                 f"<p>Slope index of inequality: not calculated ({html.escape(n['sii_note'])}).</p>"
             )
         else:
+            relative = (
+                f"<b>RII</b> {n['rii']:.2f} ({n['rii_low']:.2f} to {n['rii_high']:.2f})"
+                if np.isfinite(n["rii"])
+                else html.escape(RII_NOT_MEANINGFUL)
+            )
             sii = (
                 f"<p><b>SII</b> {n['sii']:,.1f} per {self.multiplier:,.0f} ({n['level']}% CI "
-                f"{n['sii_low']:,.1f} to {n['sii_high']:,.1f}); <b>RII</b> {n['rii']:.2f} "
-                f"({n['rii_low']:.2f} to {n['rii_high']:.2f}).</p>"
+                f"{n['sii_low']:,.1f} to {n['sii_high']:,.1f}); {relative}.</p>"
             )
         excess = (
             f"<p><b>Excess</b> {html.escape(self.label)} against decile {n['reference']}: "
@@ -316,8 +329,9 @@ class DeprivationProfile:
         ax.set_xlabel("IMD decile (1 = most deprived)")
         ax.set_ylabel(f"rate per {self.multiplier:,.0f}")
         ax.set_xticks(x)
+        relative = f"RII {n['rii']:.2f}" if np.isfinite(n["rii"]) else "RII not given"
         ax.set_title(
-            f"{capitalised(self.label)}: SII {n['sii']:,.1f}, RII {n['rii']:.2f}"
+            f"{capitalised(self.label)}: SII {n['sii']:,.1f}, {relative}"
             if np.isfinite(n["sii"])
             else f"{capitalised(self.label)}: SII and RII not calculated"
         )
@@ -622,7 +636,9 @@ def deprivation_profile(
             # deciles: such a profile says so in its note rather than stopping.
             invalid_groups="note",
             incomplete_groups="calculate",
+            intercept=True,
         )
+        sii = _without_meaningless_rii(sii)
     excess, excess_total = (
         excess_events(
             frame,
@@ -667,6 +683,27 @@ def deprivation_profile(
         gap=gap,
         empty_deciles=empty_deciles,
     )
+
+
+def _without_meaningless_rii(sii: pd.DataFrame) -> pd.DataFrame:
+    """Return the SII row without its ``intercept``, and the RII missing where it means nothing.
+
+    The line is fitted on the rates' own scale, so it can be at or below 0 at one end
+    (:func:`~toolkit.indicators.inequality.rii_is_meaningful`): the RII and its limits are
+    then NaN, and the note says why, in
+    :data:`~toolkit.indicators.inequality.RII_NOT_MEANINGFUL`'s words.
+    """
+    meaningless = sii["rii"].notna().to_numpy() & ~rii_is_meaningful(sii["intercept"], sii["sii"])
+    sii = sii.drop(columns="intercept")
+    if not meaningless.any():
+        return sii
+    relative = [name for name in sii.columns if name == "rii" or name.startswith("rii_")]
+    sii.loc[meaningless, relative] = np.nan
+    notes = sii.loc[meaningless, "note"].fillna("").astype(str)
+    sii.loc[meaningless, "note"] = [
+        "; ".join(part for part in (note, RII_NOT_MEANINGFUL) if part) for note in notes
+    ]
+    return sii
 
 
 __all__ = ["SII_CONVENTION", "DeprivationProfile", "deprivation_profile"]

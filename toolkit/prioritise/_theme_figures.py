@@ -1,30 +1,177 @@
 """Counts, money and estimates worded for a board, as a theme candidate's sentence says them.
 
-Estimated counts have two significant figures (:func:`round_figure`), and so have their costs
-(:func:`format_money_range`), so that the events and the money agree; counts below the
-disclosure threshold are "fewer than N" (:func:`format_count`). Split from
+Estimated counts are shown as whole numbers, at most two significant figures
+(:func:`shown_estimate`), and their costs are worked out from the counts as shown
+(:func:`format_money_range`), so that a reader who multiplies the events by the unit cost
+gets the money shown; halves round up, as a reader rounds them, in both. Counts below the
+disclosure threshold are "fewer than N" (:func:`format_count`), and an estimate taken from
+such a count is not given at all (:func:`too_few_to_estimate`): with the theme's published
+factors, its events or its money would give the hidden count back. Split from
 :mod:`toolkit.prioritise._theme_row`, which re-exports these names.
 """
 
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
+import numpy as np
+import pandas as pd
+
+from toolkit._words import capitalised
 from toolkit.prioritise._theme_vocabulary import OUTCOME_WORDS, OUTCOME_WORDS_SINGULAR
 
 #: The start of an outcome that counts people with a status (``persons_smoker``), not events.
 PERSON_FLAG_PREFIX = "persons_"
 
+#: Why an estimate taken from a count below the disclosure threshold is not given.
+WITHOUT_IDENTIFYING = "without risking identifying people"
+
+#: Said instead of an estimate taken from a count below the disclosure threshold.
+TOO_FEW_TO_ESTIMATE = f"too few to estimate {WITHOUT_IDENTIFYING}"
+
 
 # --------------------------------------------------------------------------------------
 # Formatting figures for a board
 # --------------------------------------------------------------------------------------
+def round_half_up(value: float, decimals: int = 0) -> float:
+    """Round as a reader rounds: halves away from zero (2.5 is 3, 125 to tens is 130).
+
+    Python's :func:`round` and ``:.0f`` round halves to even (2.5 is 2), and binary
+    fractions round 1.15 down; this rounds the decimal the value is written as.
+
+    Parameters
+    ----------
+    value : float
+        The value; NaN and infinities are returned as they are.
+    decimals : int
+        Decimal places to keep; negative rounds to tens (-1), hundreds (-2) and so on.
+
+    Returns
+    -------
+    float
+        The rounded value.
+
+    Examples
+    --------
+    >>> round_half_up(2.5), round_half_up(1.15, 1), round_half_up(125, -1)
+    (3.0, 1.2, 130.0)
+    """
+    if not math.isfinite(value):
+        return value
+    step = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP))
+
+
 def round_figure(value: float) -> float:
-    """Round a count to two significant figures (estimates are not precise to the unit)."""
+    """Round a count to two significant figures, halves up (an estimate is not precise)."""
     if not math.isfinite(value) or value == 0:
         return value
-    digits = 1 - int(math.floor(math.log10(abs(value))))
-    return round(value, digits) if digits > 0 else float(round(value, digits))
+    return round_half_up(value, 1 - int(math.floor(math.log10(abs(value)))))
+
+
+def shown_estimate(value: float) -> float:
+    """Return an estimated count as the board is shown it, for its cost to follow from.
+
+    Parameters
+    ----------
+    value : float
+        An estimated count, 1 or more.
+
+    Returns
+    -------
+    float
+        A whole number below 100 (2.5 is 3, 9.6 is 10), two significant figures from 100
+        (125 is 130), halves rounded up: the number :func:`format_estimate` shows.
+    """
+    return round_half_up(value) if abs(value) < 99.5 else round_figure(value)
+
+
+def too_few_to_estimate(count: float, *, threshold: int) -> bool:
+    """Whether an estimate taken from a count would give back a count below the threshold.
+
+    An estimate of what an intervention could avoid is the count it acts on times the
+    theme's published factors (share, reach, uptake and effect) and unit cost: from the
+    estimate, or its money, and those factors a reader can work the count back. So a count
+    shown as "fewer than N" (:func:`format_count`) gives no estimate.
+
+    Parameters
+    ----------
+    count : float
+        The count a year the estimate is taken from: the events of the outcome the
+        intervention acts on (the headline events when it acts on the headline outcome).
+    threshold : int
+        The disclosure threshold (0: none).
+
+    Returns
+    -------
+    bool
+        True when the count is above 0 and below the threshold.
+    """
+    return bool(threshold) and math.isfinite(count) and 0 < count < threshold
+
+
+def estimated_from(
+    outcome: str, events_a_year: float, impact_outcome: str, impact_events_a_year: float
+) -> float:
+    """Return the count a year a candidate's estimate is taken from.
+
+    Parameters
+    ----------
+    outcome : str
+        The candidate's headline outcome.
+    events_a_year : float
+        Its events a year.
+    impact_outcome : str
+        The outcome the intervention acts on (``acts_on``).
+    impact_events_a_year : float
+        That outcome's events a year.
+
+    Returns
+    -------
+    float
+        ``impact_events_a_year`` when the intervention acts on another outcome than the
+        headline one (and not on the cost of care), else ``events_a_year``.
+    """
+    other = impact_outcome not in (outcome, "cost_gbp")
+    return impact_events_a_year if other else events_a_year
+
+
+def estimates_withheld(table: pd.DataFrame, *, threshold: int) -> np.ndarray:
+    """Return which candidates' estimates are not given, being taken from a count too small.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Theme candidates (or a shortlist of them) with ``outcome``, ``events_a_year``,
+        ``impact_outcome`` and ``impact_events_a_year``.
+    threshold : int
+        The disclosure threshold.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        One per row: True where the count the estimate is taken from
+        (:func:`estimated_from`) is below the threshold (:func:`too_few_to_estimate`). The
+        candidate's sentence, the shortlist's estimate and the board report's table then
+        give no estimate and no money.
+    """
+    return np.array(
+        [
+            too_few_to_estimate(
+                estimated_from(str(outcome), float(events), str(acted_on), float(count)),
+                threshold=threshold,
+            )
+            for outcome, events, acted_on, count in zip(
+                table["outcome"],
+                table["events_a_year"],
+                table["impact_outcome"],
+                table["impact_events_a_year"],
+                strict=True,
+            )
+        ],
+        dtype=bool,
+    )
 
 
 def format_count(value: float, *, threshold: int = 0) -> str:
@@ -67,7 +214,7 @@ def format_money(value: float) -> str:
     size = abs(value)
 
     def half_up(amount: float) -> int:  # halves round up, as a reader rounds (£9,950: £10k)
-        return math.floor(amount + 0.5)
+        return int(round_half_up(amount))
 
     if half_up(size) < 1_000:
         shown = f"£{half_up(size):,}"
@@ -83,12 +230,12 @@ def format_money(value: float) -> str:
 
 
 def format_estimate(value: float) -> str:
-    """Format an estimated count at two significant figures, or "under 1"."""
+    """Format an estimated count as :func:`shown_estimate` rounds it, or "under 1"."""
     if not math.isfinite(value):
         return "not known"
     if value < 1:
         return "under 1" if value > 0 else "0"
-    return f"{round_figure(value):,.0f}"
+    return f"{shown_estimate(value):,.0f}"
 
 
 def format_estimate_range(low: float, high: float) -> str:
@@ -137,7 +284,7 @@ def format_money_figures(value: float, figures: int = ESTIMATE_FIGURES) -> str:
     if value <= 0:
         return "£0"
     exponent = math.floor(math.log10(value)) - figures + 1
-    rounded = math.floor(value / 10.0**exponent + 0.5) * 10.0**exponent
+    rounded = round_half_up(value, -exponent)
     for unit, size in (("bn", 1e9), ("m", 1e6), ("k", 1e3)):
         if rounded >= size:
             shown = rounded / size
@@ -149,8 +296,10 @@ def format_money_figures(value: float, figures: int = ESTIMATE_FIGURES) -> str:
 def format_money_range(low: float, high: float, unit_cost: float) -> str:
     """Word the cost of an estimated range as :func:`format_estimate_range` words its events.
 
-    The cost has the precision of the events: two significant figures, and no low end when
-    the events have none ("up to about 2" costs "up to about £3.2k", not "£32 to £3.2k").
+    The cost follows from the events as shown: each end shown (:func:`shown_estimate`)
+    times the unit cost, at two significant figures, halves rounded up; no low end when
+    the events have none ("up to about 2" at £1,590 costs "up to about £3.2k", not "£32 to
+    £3.2k"); and "fewer than one" costs less than one event.
 
     Parameters
     ----------
@@ -162,27 +311,29 @@ def format_money_range(low: float, high: float, unit_cost: float) -> str:
     Returns
     -------
     str
-        "£29k to £420k", "up to about £3.2k", "about £19k", "£0"; empty when the outcome
-        has no cost or the range is not known.
+        "£29k to £410k", "up to about £3.2k", "about £19k", "less than £1.6k", "£0"; empty
+        when the outcome has no cost or the range is not known.
 
     Examples
     --------
-    >>> format_money_range(18.4, 263.0, 1_590.0)
-    '£29k to £420k'
-    >>> format_money_range(0.02, 1.7, 1_590.0)
-    'up to about £2.7k'
+    >>> format_money_range(18.4, 263.0, 1_590.0)  # about 18 to 260
+    '£29k to £410k'
+    >>> format_money_range(0.02, 1.7, 1_590.0)  # up to about 2
+    'up to about £3.2k'
+    >>> format_money_range(2.4, 5.6, 1_590.0)  # about 2 to 6
+    '£3.2k to £9.5k'
     """
     amount = format_estimate_range(low, high)
     if not math.isfinite(unit_cost) or amount == "an unknown number of":
         return ""
     if amount == "0":
         return "£0"
-    if amount == "fewer than one" or amount.startswith("up to about"):
-        return f"up to about {format_money_figures(high * unit_cost)}"
-    if " to " not in amount:  # "about 12": the cost of the count said
-        return f"about {format_money_figures(round_figure(high) * unit_cost)}"
-    low_text = format_money_figures(low * unit_cost)
-    high_text = format_money_figures(high * unit_cost)
+    if amount == "fewer than one":
+        return f"less than {format_money_figures(unit_cost)}"
+    high_text = format_money_figures(shown_estimate(high) * unit_cost)
+    if amount.startswith("up to about"):
+        return f"up to about {high_text}"
+    low_text = format_money_figures(shown_estimate(low) * unit_cost)
     return f"about {high_text}" if low_text == high_text else f"{low_text} to {high_text}"
 
 
@@ -256,7 +407,13 @@ def estimate_words(
 
 
 def shortlist_estimate(
-    low: float, high: float, unit_cost: float, outcome: str, words: dict[str, str]
+    low: float,
+    high: float,
+    unit_cost: float,
+    outcome: str,
+    words: dict[str, str],
+    *,
+    withheld: bool = False,
 ) -> str:
     """Word a shortlisted candidate's estimate for a table headed "Could avoid a year".
 
@@ -270,14 +427,20 @@ def shortlist_estimate(
         The outcome the intervention acts on.
     words : dict of str to str
         The plural names in use.
+    withheld : bool
+        Give no estimate, as it is taken from a count below the disclosure threshold
+        (:func:`estimates_withheld`).
 
     Returns
     -------
     str
         "up to about 1 emergency admission for lung disease a year (up to about £2.2k)",
         "fewer than one person who smokes a year" (the cost as
-        :func:`format_money_range` words it).
+        :func:`format_money_range` words it); "Too few to estimate without risking
+        identifying people" when ``withheld``.
     """
+    if withheld:
+        return capitalised(TOO_FEW_TO_ESTIMATE)
     money = format_money_range(low, high, unit_cost)
     return f"{estimate_words(low, high, outcome, words)} a year{f' ({money})' if money else ''}"
 
@@ -314,8 +477,23 @@ def format_events(outcome: str, count: float, words: dict[str, str], *, threshol
 def acted_on_words(low: float, high: float, *, fewer: bool = False) -> str:
     """Word an estimated range without its noun, to precede "of their 120 admissions".
 
-    "up to about 2", "about 30 to 50", "fewer than one"; with ``fewer`` (people with a
-    status), "about 2 fewer" and "less than one fewer".
+    Parameters
+    ----------
+    low, high : float
+        The estimated range a year.
+    fewer : bool
+        Say the change as fewer of the outcome, as for a count of people with a status.
+
+    Returns
+    -------
+    str
+        "up to about 2", "about 30 to 50", "fewer than one"; with ``fewer``, "about 2
+        fewer" and "less than one fewer" (never "fewer than one fewer").
+
+    Examples
+    --------
+    >>> acted_on_words(0.3, 2.0), acted_on_words(0.1, 0.4, fewer=True)
+    ('up to about 2', 'less than one fewer')
     """
     amount = format_estimate_range(low, high)
     if not fewer:

@@ -10,7 +10,6 @@ more files as one :class:`~toolkit.prioritise.themes.ThemeError`. Used by
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -20,7 +19,7 @@ from typing import Any, Final
 import pandas as pd
 
 from toolkit._toml import TomlFileError, read_toml
-from toolkit._words import listed
+from toolkit._words import closest_names, listed, quoted_or
 from toolkit.data.contract import CAUSES_OF_DEATH, COHORT_CUBE_MEASURES
 from toolkit.prioritise._theme_vocabulary import (
     CORE20PLUS5_AREAS,
@@ -122,42 +121,6 @@ _TABLE_WORDS: Final[dict[str, str]] = {
     "time_to_impact": "time_to_impact",
     "expected_prevalence": "expected_prevalence",
 }
-
-
-def _words(name: str) -> frozenset[str]:
-    """Return the lower-case words of an id or field name (split at ``_``, ``:``, ``-``)."""
-    return frozenset(word for word in re.split(r"[_:\s-]+", name.lower()) if word)
-
-
-def quoted_or(names: Sequence[str]) -> str:
-    """Return quoted names joined as a reader lists them: 'a', 'b' or 'c'."""
-    quoted = [f"'{name}'" for name in names]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-
-
-def closest_names(word: str, choices: Sequence[str]) -> list[str]:
-    """Return the known names closest to a word, best first (at most three; none if none is).
-
-    In order: the names holding every word of ``word`` (``falls_admissions`` ->
-    ``emergency_admissions_falls``), those with the fewest other words first; a near-identical
-    spelling (a typo); the longest names whose words are all in ``word``
-    (``emergency_admissions_for_falls`` -> ``emergency_admissions_falls``); then the closest
-    spelling.
-    """
-    wanted = _words(word)
-    if wanted:
-        holding = [name for name in choices if wanted <= _words(name)]
-        if holding:
-            fewest = min(len(_words(name) - wanted) for name in holding)
-            return [name for name in holding if len(_words(name) - wanted) == fewest][:3]
-    typo = difflib.get_close_matches(word, choices, n=1, cutoff=0.85)
-    if typo:
-        return typo
-    within = [name for name in choices if _words(name) and _words(name) <= wanted]
-    if within:
-        most = max(len(_words(name)) for name in within)
-        return [name for name in within if len(_words(name)) == most][:3]
-    return difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
 
 
 def _suggest(word: object, choices: Iterable[str]) -> str:

@@ -24,8 +24,12 @@ from toolkit.data.contract import RECORDED_SUFFIX
 # Re-exported: the words of figures lived here before they were split off.
 from toolkit.prioritise._theme_figures import (  # noqa: F401
     PERSON_FLAG_PREFIX,
+    TOO_FEW_TO_ESTIMATE,
+    WITHOUT_IDENTIFYING,
     acted_on_words,
     estimate_words,
+    estimated_from,
+    estimates_withheld,
     format_count,
     format_estimate,
     format_estimate_range,
@@ -36,6 +40,8 @@ from toolkit.prioritise._theme_figures import (  # noqa: F401
     outcome_words,
     round_figure,
     shortlist_estimate,
+    shown_estimate,
+    too_few_to_estimate,
 )
 from toolkit.prioritise._theme_impact import impact_central, impact_range
 from toolkit.prioritise._theme_vocabulary import RECORDED_STATUS_FLAGS
@@ -74,6 +80,13 @@ EXCESS_NOT_COMPARED_NOTE = (
 #: How a gap that could not be compared counts in the scores (:func:`typical_where_unknown`).
 GAP_NOT_COMPARED_SCORE = (
     "the gap counts in the scores as the middle of the other themes' gaps, since it is not known"
+)
+#: The same when no theme's gap could be compared: each then counts 0 alike.
+GAP_NONE_COMPARED_SCORE = "the gap counts as 0 in the scores, as no theme could be compared"
+#: :data:`EXCESS_NOT_COMPARED_NOTE` when no theme's excess could be compared.
+EXCESS_NONE_COMPARED_NOTE = EXCESS_NOT_COMPARED_NOTE.replace(
+    "counts in the scores as the middle of the other themes', since it is not known",
+    "counts as 0 in the scores, as no theme could be compared",
 )
 
 #: The unit of a candidate's ``rate`` when its outcome counts people with a status.
@@ -446,7 +459,25 @@ def recorded_note(
 
 
 def status_activity(status: str) -> str:
-    """Name what a recorded status is about: "smoking" for "smoking status"."""
+    """Name what a recorded status is about, for "rates of smoking".
+
+    Parameters
+    ----------
+    status : str
+        The recorded status in words, as
+        :data:`~toolkit.prioritise._theme_vocabulary.RECORDED_STATUS_FLAGS` names it
+        ("smoking status").
+
+    Returns
+    -------
+    str
+        The status without its last word "status" ("smoking"); other words as given.
+
+    Examples
+    --------
+    >>> status_activity("smoking status")
+    'smoking'
+    """
     return status.removesuffix(" status")
 
 
@@ -479,15 +510,20 @@ def typical_where_unknown(table: pd.DataFrame) -> pd.DataFrame:
     candidates that could be; likewise ``excess_share`` where the least deprived tenth had
     too few events. Not knowing a gap is then neither taken as no gap (which would put small
     groups, such as people with a learning disability, last on inequality because they are
-    few) nor as a large one. With no candidate compared, every such gap counts 0 alike.
+    few) nor as a large one. With no candidate compared, every such gap counts 0 alike, and
+    the candidates' notes say so (:data:`GAP_NONE_COMPARED_SCORE`,
+    :data:`EXCESS_NONE_COMPARED_NOTE`) instead of the middle of the other themes' gaps
+    (:data:`GAP_NOT_COMPARED_SCORE`, :data:`EXCESS_NOT_COMPARED_NOTE`), which each row's
+    note says when written, before the other candidates are known.
     Our own rule (a median imputation, as MCDA guidance suggests for a missing
-    performance); the candidates' notes say it (:data:`GAP_NOT_COMPARED_SCORE`).
+    performance).
 
     Parameters
     ----------
     table : pandas.DataFrame
         Theme candidates with ``deprivation_ratio``, ``deprivation_gap``,
-        ``excess_events_a_year``, ``excess_share`` and ``events_a_year``.
+        ``excess_events_a_year``, ``excess_share`` and ``events_a_year``; and ``note``,
+        when its words are to follow the rule.
 
     Returns
     -------
@@ -495,14 +531,27 @@ def typical_where_unknown(table: pd.DataFrame) -> pd.DataFrame:
         A new table, the unknown gaps filled; the ratio and excess stay missing.
     """
     result = table.copy()
-    for column, measure, events in (
-        ("deprivation_gap", "deprivation_ratio", None),
-        ("excess_share", "excess_events_a_year", "events_a_year"),
+    for column, measure, events, (middle, none) in (
+        (
+            "deprivation_gap",
+            "deprivation_ratio",
+            None,
+            (GAP_NOT_COMPARED_SCORE, GAP_NONE_COMPARED_SCORE),
+        ),
+        (
+            "excess_share",
+            "excess_events_a_year",
+            "events_a_year",
+            (EXCESS_NOT_COMPARED_NOTE, EXCESS_NONE_COMPARED_NOTE),
+        ),
     ):
         known = result[measure].notna()
         unknown = ~known if events is None else ~known & (result[events] > 0)
         typical = result.loc[known, column].median() if known.any() else 0.0
         result.loc[unknown, column] = float(typical)
+        if not known.any() and "note" in result.columns and unknown.any():
+            notes = result.loc[unknown, "note"].astype(str)
+            result.loc[unknown, "note"] = notes.str.replace(middle, none, regex=False)
     return result
 
 
@@ -585,6 +634,11 @@ def facts(
     estimate gives that outcome's count a year too (``impact_events_a_year``): "could avoid
     up to about 2 of their 120 emergency admissions for heart and circulatory disease a
     year", so that the events avoided can be set against the events they come from.
+
+    When the count the estimate is taken from (:func:`estimated_from`: that outcome's, else
+    the headline events) is below the disclosure threshold, the sentence gives no estimate
+    and no money, only that there are too few to estimate: the estimate is that count times
+    the theme's published factors, so it would give the hidden count back.
     """
     intervention = plan.intervention
     head_count = format_count(persons, threshold=threshold)
@@ -598,9 +652,23 @@ def facts(
     money = f"{cost}; an estimate" if cost else "an estimate"
     # A count of people with a status (who smoke, say) falls: "could mean 2 fewer people".
     fewer = plan.impact_outcome.startswith(PERSON_FLAG_PREFIX)
-    if plan.estimable:
+    other = plan.impact_outcome not in (plan.outcome, "cost_gbp")
+    base = estimated_from(plan.outcome, events_a_year, plan.impact_outcome, impact_events_a_year)
+    reaching = (
+        f"{lower_first(intervention.name)}, reaching {reach.low:.0%} to {reach.high:.0%} of them"
+    )
+    if plan.estimable and too_few_to_estimate(base, threshold=threshold):
+        # No events and no money: with the published factors they give the count back.
+        unsaid = f"estimate what it could {'change' if fewer else 'avoid'} {WITHOUT_IDENTIFYING}"
+        if other:
+            acted_on = format_events(
+                plan.impact_outcome, impact_events_a_year, words, threshold=threshold
+            )
+            estimate = f"{reaching}, acts on their {acted_on}: too few to {unsaid}"
+        else:
+            estimate = f"{reaching}: too few {outcome_words(plan.outcome, words)} to {unsaid}"
+    elif plan.estimable:
         change = estimate_words(low, high, plan.impact_outcome, words, fewer=fewer)
-        other = plan.impact_outcome not in (plan.outcome, "cost_gbp")
         if other and math.isfinite(impact_events_a_year):
             # The estimate is of another outcome than the headline's: give its count too,
             # so that what could be avoided can be set against it.
@@ -608,8 +676,7 @@ def facts(
                 plan.impact_outcome, impact_events_a_year, words, threshold=threshold
             )
         estimate = (
-            f"{lower_first(intervention.name)}, reaching "
-            f"{reach.low:.0%} to {reach.high:.0%} of them, could {'mean' if fewer else 'avoid'} "
+            f"{reaching}, could {'mean' if fewer else 'avoid'} "
             f"{change}{'' if change.endswith(' a year') else ' a year'} ({money})"
         )
     else:

@@ -420,7 +420,7 @@ def prioritise(
         because each cohort or its events were below the disclosure threshold), a result
         with no candidates and an empty shortlist (``is_empty``), not an error.
     """
-    from toolkit.prioritise._theme_row import shortlist_estimate
+    from toolkit.prioritise._theme_row import estimates_withheld, shortlist_estimate
     from toolkit.prioritise.robustness import acceptability_of_model
     from toolkit.prioritise.scoring import shortlist
     from toolkit.prioritise.templates import THEME_ANALYST_CRITERIA
@@ -482,12 +482,16 @@ def prioritise(
         p_shortlist=top[CANDIDATE_COLUMN].map(chance).astype("float64"),
         weight_change=pd.Series(changes, index=top.index, dtype=object),
         estimate=[
-            shortlist_estimate(float(low), float(high), float(unit), str(outcome), dict(words))
-            for low, high, unit, outcome in zip(
+            # No estimate from a count below the threshold: it would give the count back.
+            shortlist_estimate(
+                float(low), float(high), float(unit), str(outcome), dict(words), withheld=bool(no)
+            )
+            for low, high, unit, outcome, no in zip(
                 top["avoidable_low"],
                 top["avoidable_high"],
                 top["unit_cost"],
                 top["impact_outcome"],
+                estimates_withheld(top, threshold=candidates.threshold),
                 strict=True,
             )
         ],

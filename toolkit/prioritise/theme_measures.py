@@ -32,7 +32,7 @@ from toolkit._params import POSITIVE, InstanceOf, Interval, SequenceOf, StrOptio
 from toolkit._results import TableResult
 from toolkit._words import listed
 from toolkit.data.column_rules import CUBE_RULES
-from toolkit.data.contract import PREMATURE_DEATH_AGE, RECORDED_SUFFIX
+from toolkit.data.contract import DISCLOSURE_THRESHOLD, PREMATURE_DEATH_AGE, RECORDED_SUFFIX
 from toolkit.data.problems import FIRST_DATA_ROW, Problem, raise_problems, row_problem
 from toolkit.data.value_rules import value_problems
 from toolkit.errors import DataContractError
@@ -50,6 +50,7 @@ from toolkit.prioritise._theme_row import (  # noqa: F401
     EVIDENCE_SCORES,
     ThemePlan,
     candidate_row,
+    estimates_withheld,
     format_count,
     format_estimate,
     format_estimate_range,
@@ -102,6 +103,9 @@ class ThemeCandidates(TableResult):
         Ids of the themes offered.
     notes : tuple of str
         Plain-English notes on the data (fallback outcomes, missing columns).
+    threshold : int
+        The disclosure threshold the ``facts`` were worded at: the shortlist's estimates
+        are worded at it too (:func:`toolkit.prioritise.prioritise`).
     """
 
     table: pd.DataFrame
@@ -110,6 +114,7 @@ class ThemeCandidates(TableResult):
     years: float
     library: tuple[str, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    threshold: int = DISCLOSURE_THRESHOLD
 
     def _repr_html_(self) -> str:
         shown = self.table[[LABEL_COLUMN, "facts"]].rename(
@@ -394,7 +399,8 @@ def theme_candidates(
         A candidate with fewer events of its outcome than this over the period cannot be
         assessed and is left out (listed in ``excluded`` with the reason).
     threshold : int
-        Counts below this are written "fewer than N" in the ``facts`` sentence.
+        Counts below this are written "fewer than N" in the ``facts`` sentence, and an
+        estimate taken from such a count is not given there (nor in the shortlist's).
 
     Returns
     -------
@@ -648,6 +654,7 @@ def theme_candidates(
         years=float(years),
         library=tuple(theme.id for theme in themes),
         notes=tuple(notes),
+        threshold=int(threshold),
     )
 
 

@@ -14,6 +14,13 @@ from typing import Any
 def check_model_and_themes(config: Any, source: Path) -> None:
     """Refuse a ``model`` that is neither built in nor a file, and ``themes`` not folders.
 
+    Parameters
+    ----------
+    config : ReportConfig or UpdateConfig
+        The configuration read (its ``model`` and ``themes``).
+    source : pathlib.Path
+        The configuration file, named in the messages.
+
     Raises
     ------
     FileNotFoundError

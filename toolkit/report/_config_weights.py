@@ -189,9 +189,8 @@ def _check_names(
     weights: dict[Any, Any], with_scores: bool, keys: Sequence[str], where: str
 ) -> None:
     """Refuse a name that is not a criterion, and criteria given no weight."""
-    from toolkit._words import listed
+    from toolkit._words import closest_names, listed, quoted_or
     from toolkit.prioritise import theme_criteria
-    from toolkit.prioritise._theme_file import closest_names, quoted_or
     from toolkit.prioritise.templates import THEME_ANALYST_CRITERIA
 
     analysts = [spec.name for spec in THEME_ANALYST_CRITERIA]

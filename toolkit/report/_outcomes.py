@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from toolkit._words import capitalised
+from toolkit.indicators.inequality import RII_NOT_MEANINGFUL
 from toolkit.prioritise.theme_measures import format_money
 from toolkit.report._section_parts import (
     _chart_rows,
@@ -323,6 +325,8 @@ def inequality_summary(profile: DeprivationProfile, *, config: ReportConfig) -> 
                 f"{sii['rii_lower_95']:.2f} to {sii['rii_upper_95']:.2f}): the least deprived "
                 f"end's rate is {sii['rii']:.2f} times the most deprived end's.{turned}"
             )
+            if np.isfinite(sii["rii"])
+            else sentence(capitalised(RII_NOT_MEANINGFUL) + ".")
         )
     elif (why := too_few_deciles(profile)) is not None:
         parts.append(sentence(why))
@@ -471,8 +475,13 @@ def deprivation_chart_figure(
     )
     sii = profile.sii.iloc[0]
     subtitle = (
-        f"SII {_signed(sii['sii'])} per {profile.multiplier:,.0f}; RII {sii['rii']:.2f} "
-        "(a negative SII means higher rates in more deprived areas)"
+        f"SII {_signed(sii['sii'])} per {profile.multiplier:,.0f}; "
+        + (
+            f"RII {sii['rii']:.2f}"
+            if np.isfinite(sii["rii"])
+            else "RII not given (the fitted line is at or below 0 at one end)"
+        )
+        + " (a negative SII means higher rates in more deprived areas)"
         if np.isfinite(sii["sii"])
         else too_few_deciles(profile, short=True)
     )

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit._words import capitalised
-from toolkit.prioritise.theme_measures import MIN_EVENTS_FOR_RATE
+from toolkit.prioritise.theme_measures import MIN_EVENTS_FOR_RATE, estimates_withheld
 from toolkit.report._section_parts import _join, _linked
 from toolkit.report.charts import rank_acceptability_chart, weights_chart
 from toolkit.report.config import ReportConfig
@@ -62,6 +62,7 @@ SHORTLIST_COLUMNS: tuple[TableColumn, ...] = (
         "ratio_times",
         depends_on="events_a_year",
     ),
+    # Also hidden with the count the estimate is taken from (:func:`_estimate_hidden`).
     TableColumn("estimate", "Could avoid a year (estimate)", depends_on="events_a_year"),
     TableColumn("score", "Score (0 to 100)", "rank"),
     TableColumn("p_shortlist", "In the shortlist under varied weights", "percent"),
@@ -84,11 +85,15 @@ def shortlist_table(
     period : str
         The period, for the caption.
     threshold : int
-        The disclosure threshold: people and events below it are suppressed.
+        The disclosure threshold: people and events below it are suppressed, and so is the
+        estimate of what could be avoided when the count it is taken from (the events of
+        the outcome the intervention acts on) is: with the theme's published factors, the
+        estimate would give that count back.
     linked : LinkedTables, optional
         The report's linked tables (with the shortlisted cohorts): a cohort's people or
         events that, with figures elsewhere in the report, would reveal a small count are
-        suppressed too, with the figures computed from them.
+        suppressed too, with the figures computed from them (the estimate with the count it
+        is taken from).
 
     Returns
     -------
@@ -139,11 +144,16 @@ def shortlist_table(
             "estimate": shortlist["estimate"].astype("object").to_numpy(),
             "score": shortlist["score"].to_numpy(dtype="float64"),
             "p_shortlist": shortlist["p_shortlist"].to_numpy(dtype="float64"),
+            # Not shown: the count the estimate is taken from, when it is another outcome's.
+            "impact_events_a_year": shortlist["impact_events_a_year"]
+            .round()
+            .to_numpy(dtype="float64"),
         }
     )
     hidden, keys = _linked(
         linked, "shortlist", table, shortlist["candidate"].astype(str).tolist(), _SHORTLIST_KEYS
     )
+    hidden = _estimate_hidden(shortlist, table, hidden, threshold=threshold)
     return board_table(
         table,
         columns=SHORTLIST_COLUMNS,
@@ -174,8 +184,35 @@ def shortlist_table(
     )
 
 
-#: Shortlist table columns -> the last part of their linked keys.
-_SHORTLIST_KEYS = {"persons": "persons", "events_a_year": "events_a_year"}
+#: Shortlist table columns -> the last part of their linked keys (the acted-on count is
+#: given in the facts, not in the table).
+_SHORTLIST_KEYS = {
+    "persons": "persons",
+    "events_a_year": "events_a_year",
+    "impact_events_a_year": "impact_events_a_year",
+}
+
+
+def _estimate_hidden(
+    shortlist: pd.DataFrame,
+    table: pd.DataFrame,
+    hidden: pd.DataFrame | None,
+    *,
+    threshold: int,
+) -> pd.DataFrame:
+    """Return the hidden cells with the estimate hidden where the count it is taken from is.
+
+    That count is hidden when it is below the threshold, as the facts say it ("fewer than
+    10"; :func:`toolkit.prioritise.theme_measures.estimates_withheld`), or when the linked
+    tables hide it (``hidden`` holds ``impact_events_a_year``).
+    """
+    result = pd.DataFrame(index=table.index) if hidden is None else hidden.copy()
+    withheld = estimates_withheld(shortlist, threshold=threshold)
+    for column in ("estimate", "impact_events_a_year"):
+        if column in result.columns:
+            withheld = withheld | result[column].to_numpy(dtype=bool)
+    result["estimate"] = withheld
+    return result
 
 
 def shortlist_reasons(

@@ -1,9 +1,10 @@
 """Which counts a board report shows: its linked tables, registered cell by cell.
 
 The job of this module is to build the :class:`~toolkit.report.linked.LinkedTables` of a
-board report: who is in each shortlisted theme's cohort (:func:`shortlist_cohorts`), and
+board report: who is in each shortlisted theme's cohort (:func:`shortlist_cohorts`) and
+which other outcome its estimate is taken from (:func:`shortlist_acted_on`), and
 every count the report's sections publish (:func:`link_report`), from the persons
-(:func:`link_board_report`). All three are importable from :mod:`toolkit.report.linked`,
+(:func:`link_board_report`). All four are importable from :mod:`toolkit.report.linked`,
 whose classes they use (imported when called, as that module imports this one).
 """
 
@@ -93,6 +94,54 @@ def shortlist_cohorts(
     return cohorts, outcomes
 
 
+def shortlist_acted_on(
+    persons: pd.DataFrame, priorities: Any, cohorts: Mapping[str, np.ndarray]
+) -> dict[str, str]:
+    """Return the outcome each shortlisted theme's estimate is taken from, when not its own.
+
+    A theme whose intervention acts on another outcome than its headline one (``acts_on``)
+    gives that outcome's count a year in its facts ("of their 120 emergency admissions for
+    heart and circulatory disease"), and its estimate is taken from it: the count is
+    published, and its suppression must hide the estimate too.
+
+    Parameters
+    ----------
+    persons : pandas.DataFrame
+        The persons.
+    priorities : Prioritisation
+        The report's prioritisation.
+    cohorts : mapping of str to numpy.ndarray
+        The shortlisted cohorts (:func:`shortlist_cohorts`): only these can be linked.
+
+    Returns
+    -------
+    dict of str to str
+        Each candidate whose acted-on outcome is another column of ``persons`` (a count of
+        events, the period one year), with that column.
+    """
+    settings = getattr(priorities, "settings", {}) or {}
+    if float(settings.get("years", 1.0) or 1.0) != 1.0:
+        return {}
+    shortlist = priorities.shortlist
+    if "impact_outcome" not in shortlist.columns:
+        return {}
+    acted_on: dict[str, str] = {}
+    for candidate, outcome, impact in zip(
+        shortlist["candidate"].astype(str),
+        shortlist["outcome"].astype(str),
+        shortlist["impact_outcome"].astype(str),
+        strict=True,
+    ):
+        if (
+            candidate in cohorts
+            and impact not in (outcome, "cost_gbp")
+            and impact in persons.columns
+            and not impact.startswith("persons_")
+        ):
+            acted_on[candidate] = impact
+    return acted_on
+
+
 def link_board_report(
     persons: pd.DataFrame,
     areas: pd.DataFrame,
@@ -129,13 +178,19 @@ def link_board_report(
     cohorts, outcomes = (
         shortlist_cohorts(persons, priorities) if priorities is not None else ({}, {})
     )
+    acted_on = shortlist_acted_on(persons, priorities, cohorts) if priorities is not None else {}
     atoms = report_atoms(
         persons,
         areas,
         cohorts=cohorts,
-        measures=[outcome for outcome in outcomes.values() if outcome],
+        measures=[
+            *(outcome for outcome in outcomes.values() if outcome),
+            *acted_on.values(),
+        ],
     )
-    return link_report(atoms, segments=segments, threshold=threshold, shortlist=outcomes)
+    return link_report(
+        atoms, segments=segments, threshold=threshold, shortlist=outcomes, acted_on=acted_on
+    )
 
 
 def link_report(
@@ -144,6 +199,7 @@ def link_report(
     segments: Sequence[str],
     threshold: int = DISCLOSURE_THRESHOLD,
     shortlist: Mapping[str, str | None] | None = None,
+    acted_on: Mapping[str, str] | None = None,
 ) -> LinkedTables:
     """Register every count a board report shows, for disclosure control across the report.
 
@@ -164,11 +220,16 @@ def link_report(
     shortlist : mapping of str to str or None, optional
         Shortlisted candidates whose cohort is a ``cohort:<candidate>`` dimension of the
         atoms, each with the measure its "events a year" sums (None: people only).
+    acted_on : mapping of str to str, optional
+        Shortlisted candidates whose estimate is taken from another outcome than their
+        events a year, with that outcome's measure (:func:`shortlist_acted_on`): the count
+        their facts give, on which their estimate depends.
 
     Returns
     -------
     LinkedTables
-        Keys: ``shortlist/<candidate>/persons`` and ``.../events_a_year``;
+        Keys: ``shortlist/<candidate>/persons``, ``.../events_a_year`` and
+        ``.../impact_events_a_year``;
         ``segments/<segment>/<measure>``, ``segments/total/<measure>`` with ratios
         ``segments/<row>/per_1000``, ``.../share_of_population`` and
         ``.../emergency_admissions_share``; ``deprivation/<decile>/<measure>`` and
@@ -252,4 +313,11 @@ def link_report(
         tables.add(f"shortlist/{candidate}/persons", "shortlist", "persons", **member)
         if outcome:
             tables.add(f"shortlist/{candidate}/events_a_year", "shortlist", outcome, **member)
+        if candidate in (acted_on or {}):
+            tables.add(
+                f"shortlist/{candidate}/impact_events_a_year",
+                "shortlist",
+                (acted_on or {})[candidate],
+                **member,
+            )
     return tables

@@ -22,6 +22,18 @@ def room_settings(log: DecisionLog, number: int) -> dict:
 
     Those recorded as the round closed, over the log's own (the facilitator's at download
     time); keys the log does not know are kept as they are.
+
+    Parameters
+    ----------
+    log : DecisionLog
+        The workshop's decision log.
+    number : int
+        The round.
+
+    Returns
+    -------
+    dict
+        The settings (aggregation, list length, …) by name.
     """
     chosen = log.recorded.get(number)
     recorded = chosen.get("settings") if isinstance(chosen, Mapping) else None
@@ -33,7 +45,22 @@ def recorded_list_differs(
 ) -> str | None:
     """Return the list recorded as a round closed ("A; B; C") if the one worked out differs.
 
-    None when nothing was recorded (ids, or labels from a CSV) or the two lists agree.
+    Parameters
+    ----------
+    log : DecisionLog
+        The workshop's decision log.
+    number : int
+        The round.
+    worked_out : sequence of str
+        The candidate ids of the list worked out again from the tables' weights.
+    labels : dict
+        Candidate id to its label, to compare with a list recorded in words and to word it.
+
+    Returns
+    -------
+    str or None
+        The recorded list in words; None when nothing was recorded (ids, or labels from a
+        CSV) or the two lists agree.
     """
     recorded = log.recorded.get(number)
     if not isinstance(recorded, Mapping):

@@ -50,6 +50,7 @@ from toolkit.report._report_links import (
     OTHER_DECILES,  # noqa: F401
     link_board_report,
     link_report,
+    shortlist_acted_on,
     shortlist_cohorts,
 )
 
@@ -662,6 +663,7 @@ __all__ = [
     "hidden_cells",
     "link_board_report",
     "link_report",
+    "shortlist_acted_on",
     "shortlist_cohorts",
     "report_atoms",
 ]

@@ -16,7 +16,7 @@ import gzip
 import os
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -97,6 +97,8 @@ class FileContract:
     check_causes: bool
     #: The date at which age is derived from ``date_of_birth`` (files without ``age``).
     reference_date: pd.Timestamp | None = None
+    #: The stored time zone of each time-zone-aware date column (see :func:`stored_zones`).
+    zones: dict[str, str] = field(default_factory=dict)
 
 
 def view_name(kind: str) -> str:
@@ -243,6 +245,16 @@ def file_source(
         return _hand_to_readers(
             con, files, label, path, reason=" ".join(problems), reference_date=reference_date
         )
+    zones = stored_zones(con, files, columns) if kind == "parquet" else {}
+    if zones is None:
+        return _hand_to_readers(
+            con,
+            files,
+            label,
+            path,
+            reason="dates with a time zone the engine cannot read",
+            reference_date=reference_date,
+        )
 
     standardisation = standardise(
         raw_query(files, kind, header, located=False),
@@ -251,6 +263,7 @@ def file_source(
         check_causes=check_causes,
         fast_raw=_sliced_parquet(con, files, names) if kind == "parquet" else None,
         reference_date=reference_date,
+        zones=zones,
     )
     full, view = view_name("checked"), view_name("persons")
     con.raw_sql(f"CREATE TEMPORARY VIEW {full} AS {standardisation.full}")
@@ -268,8 +281,71 @@ def file_source(
         full,
         check_causes,
         reference_date,
+        zones,
     )
     return Source(con.table(view), label, path, len(files) > 1, contract=contract)
+
+
+def stored_zones(
+    con: Any, files: Sequence[str], columns: Sequence[tuple[str, str]]
+) -> dict[str, str] | None:
+    """Return the time zone each time-zone-aware date column of Parquet files is stored in.
+
+    A Parquet timestamp with a time zone is a point in time. DuckDB reads it on the clock
+    of its session's time zone (UTC under Ibis); pandas, and so the readers, on the clock
+    of the zone the file names (``UTC`` when it names none, as Spark writes them). The
+    zone is read here from each file's footer, so that the engine reads the same dates
+    (:func:`toolkit.segment._fast_reading.stored_time`) wherever it runs.
+
+    Parameters
+    ----------
+    con : ibis.backends.duckdb.Backend
+        The connection (to try the zones on).
+    files : sequence of str
+        The Parquet files.
+    columns : sequence of (str, str)
+        Their columns and DuckDB types.
+
+    Returns
+    -------
+    dict of str to str or None
+        The zone of each contract date column DuckDB reads as ``TIMESTAMP WITH TIME ZONE``,
+        by its name in the files; ``None`` when the files store such a column in different
+        zones, or in one DuckDB does not know: the readers then read the files.
+    """
+    import duckdb
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from toolkit.data.columns import contract_column_names
+    from toolkit.data.schemas import PERSONS_RULES
+    from toolkit.segment._engine_contract import literal
+    from toolkit.segment._fast_reading import stored_time
+
+    names = contract_column_names([name for name, _ in columns])
+    aware = [
+        name
+        for name, kind in columns
+        if kind.upper() == "TIMESTAMP WITH TIME ZONE"
+        and names[name] in PERSONS_RULES
+        and PERSONS_RULES[names[name]].kind == "date"
+    ]
+    if not aware:
+        return {}
+    zones: dict[str, str] = {}
+    try:
+        schemas = [pq.read_schema(name) for name in files]
+        for name in aware:
+            found = {getattr(schema.field(name).type, "tz", None) for schema in schemas}
+            if len(found) != 1 or None in found:
+                return None
+            zones[name] = str(found.pop())
+        for zone in set(zones.values()):
+            moment = f"CAST({literal('2000-01-01 00:00:00+00')} AS TIMESTAMPTZ)"
+            con.con.execute(f"SELECT {stored_time(moment, zone)}").fetchall()
+    except (OSError, KeyError, pa.ArrowException, duckdb.Error):
+        return None
+    return zones
 
 
 def _first_line(error: BaseException) -> str:
@@ -580,6 +656,7 @@ def _raise_from_engine(
         extra=(FILE_COLUMN, ROW_COLUMN),
         check_causes=contract.check_causes,
         reference_date=contract.reference_date,
+        zones=contract.zones,
     )
     starts = _csv_starts(con, raw, contract.files) if contract.kind == "csv" else None
     wanted = [

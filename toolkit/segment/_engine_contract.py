@@ -22,7 +22,7 @@ re-exported here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -51,6 +51,7 @@ from toolkit.segment._fast_reading import (
     FastReading,
     fast_query,
     stands_as_key,
+    stored_time,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -87,6 +88,7 @@ def standardise(
     check_causes: bool = True,
     fast_raw: str | None = None,
     reference_date: pd.Timestamp | None = None,
+    zones: Mapping[str, str] | None = None,
 ) -> Standardisation:
     """Write the SQL that standardises and checks the persons in ``raw``.
 
@@ -112,6 +114,10 @@ def standardise(
     reference_date : pandas.Timestamp, optional
         Derive ``age`` from ``date_of_birth`` at this date when the table has no ``age``,
         checking the dates of birth as the readers do (:func:`_birth_age`).
+    zones : mapping of str to str, optional
+        The time zone each time-zone-aware date column (by its name in ``columns``) is
+        stored in: its dates are read on that zone's clock, as the readers read them
+        (:func:`toolkit.segment._fast_reading.stored_time`), not on the session's.
 
     Returns
     -------
@@ -211,9 +217,11 @@ def standardise(
     shown_of: dict[str, str] = {}
     yes = listed([code for code, flag in FLAG_CODINGS.items() if flag])
     no = listed([code for code, flag in FLAG_CODINGS.items() if not flag])
-    for position, (name, (_, kind)) in enumerate(contract.items()):
+    zones = zones or {}
+    for position, (name, (column, kind)) in enumerate(contract.items()):
         rule = PERSONS_RULES[name]
         c, p = f"_c_{position}", f"_p_{position}"
+        shown: str | None = None  # the value shown for an example row, when not as read
         as_text = c if kind == "text" else f"CAST({c} AS VARCHAR)"
         bad = "false"
         if name in parsed_raw:
@@ -265,7 +273,8 @@ def standardise(
             value = p
         elif rule.kind == "date":
             if kind == "time":
-                parsed = f"CAST({c} AS TIMESTAMP)"
+                parsed = stored_time(c, zones.get(column))
+                shown = p if column in zones else None  # on the stored zone's clock
             elif kind == "text":
                 attempts = ", ".join(f"try_strptime({c}, {literal(form)})" for form in DATE_FORMATS)
                 parsed = f"COALESCE({attempts})"
@@ -296,7 +305,7 @@ def standardise(
         level3.append(f"{value} AS {quoted(name)}")
         level3.append(f"{bad} AS _bad_{position}")
         # Shown as the readers show it: text as read, other values in their own type.
-        level3.append(f"{as_text if kind == 'text' else c} AS _shown_{position}")
+        level3.append(f"{shown or (as_text if kind == 'text' else c)} AS _shown_{position}")
         bad_of[name] = f"_bad_{position}"
         shown_of[name] = f"_shown_{position}"
     carried = [f"_c_{position}" for position in range(len(contract))]
@@ -316,7 +325,9 @@ def standardise(
     output = tuple(names[name] if names[name] in contract else name for name, _ in columns)
     fast = None
     if not extra and not derived:
-        fast = fast_query(fast_raw or raw, columns, contract, csv=csv, check_causes=check_causes)
+        fast = fast_query(
+            fast_raw or raw, columns, contract, csv=csv, check_causes=check_causes, zones=zones
+        )
     return Standardisation(
         full=full, columns=output, checks=tuple(checks), fast=fast, derived=derived
     )

@@ -9,7 +9,8 @@ is broken, so that the cubes check a clean file in the scan that aggregates it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -31,6 +32,43 @@ from toolkit.segment._engine_sql import (
     quoted,
     readable_number,
 )
+
+#: A fixed offset from UTC as Arrow writes a time zone (``+01:00``), which DuckDB's
+#: ``timezone`` does not take by name.
+_OFFSET: Final[re.Pattern[str]] = re.compile(r"([+-])(\d{2}):?(\d{2})")
+
+
+def stored_time(column: str, zone: str | None = None) -> str:
+    """Return SQL reading a date or time column as a ``TIMESTAMP``, as the readers read it.
+
+    A time-zone-aware column (``TIMESTAMP WITH TIME ZONE``, a point in time) is read on the
+    clock of the zone the file stores it in, ``zone`` (a name such as ``Europe/London``
+    or an offset such as ``+01:00``), as pandas reads the file; not on the clock of the
+    session's time zone (UTC under Ibis, else the machine's), as a plain cast would be.
+    Other columns are cast as they are.
+
+    Parameters
+    ----------
+    column : str
+        The column, quoted as SQL.
+    zone : str, optional
+        The time zone of a time-zone-aware column (see
+        :func:`toolkit.segment._duckdb_files.stored_zones`); ``None`` for other columns.
+
+    Returns
+    -------
+    str
+        The SQL expression.
+    """
+    if zone is None:
+        return f"CAST({column} AS TIMESTAMP)"
+    offset = _OFFSET.fullmatch(zone)
+    if offset is None:
+        return f"timezone({literal(zone)}, {column})"
+    sign, hours, minutes = offset.groups()
+    shift = (1 if sign == "+" else -1) * (int(hours) * 60 + int(minutes))
+    return f"(timezone('UTC', {column}) + INTERVAL ({shift}) MINUTE)"
+
 
 #: Code points Python's ``str.strip`` removes, with 0 (DuckDB's ``ascii`` of empty text).
 _STRIPPED_CODES: Final[str] = ", ".join(str(code) for code in (0, *map(ord, WHITESPACE)))
@@ -157,12 +195,14 @@ def _fast_column(
     csv: bool,
     check_causes: bool = True,
     parsed: str = "_pophealth_parsed",
+    zone: str | None = None,
 ) -> _FastColumn:
     """Return one contract column read without standardising it (see :class:`_FastColumn`).
 
     Cells that need more than the common spellings (text to trim, other codings, values
     that do not read) fail the test; the caller then standardises the whole table.
-    ``parsed`` is the name under which the caller computes the column's ``parse``.
+    ``parsed`` is the name under which the caller computes the column's ``parse``;
+    ``zone`` is the stored time zone of a time-zone-aware date (:func:`stored_time`).
     """
     rule = PERSONS_RULES[name]
     raw = quoted(column)
@@ -239,7 +279,7 @@ def _fast_column(
         value = f"CASE WHEN {raw} = 1 THEN true WHEN {raw} = 0 THEN false END"
         return _FastColumn(parsed, when_given(f"{parsed} IS NOT NULL"), required, value)
     if rule.kind == "date" and kind == "time":
-        value = f"CAST({raw} AS TIMESTAMP)"
+        value = stored_time(raw, zone)
         return _FastColumn(value, when_given(f"year({value}) BETWEEN {YEARS[0]} AND {YEARS[1]}"))
     if rule.kind in ("id", "text") and kind == "int":
         return _FastColumn(f"CAST({raw} AS VARCHAR)")
@@ -278,6 +318,7 @@ def fast_query(
     *,
     csv: bool,
     check_causes: bool,
+    zones: Mapping[str, str] | None = None,
 ) -> FastReading:
     """Write the SQL of the persons read as they stand, with what says whether that is safe.
 
@@ -290,7 +331,9 @@ def fast_query(
     the rules, no rule is broken and every column that is not ``checked`` stands; the
     columns of :data:`GROUPED_AS_THEY_STAND` are read as they stand and checked on the
     aggregate, and ``person_id`` in the caller's scan of the ids' hashes. Otherwise the
-    caller standardises, which gives the exact counts and messages.
+    caller standardises, which gives the exact counts and messages. ``zones`` gives the
+    stored time zone of each time-zone-aware date column, by its name in the files
+    (:func:`stored_time`).
 
     The rules are :func:`contract_checks`', read over these values, written so that DuckDB settles
     what it can from the files' statistics without reading a cell: a rule on a column
@@ -321,6 +364,7 @@ def fast_query(
                 csv=csv,
                 check_causes=check_causes,
                 parsed=f"_pophealth_parsed_{len(read)}",
+                zone=(zones or {}).get(name),
             )
         if fast.parse is not None:
             parses.append(f"{fast.parse} AS _pophealth_parsed_{len(read)}")

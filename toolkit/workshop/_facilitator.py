@@ -104,8 +104,10 @@ class FacilitatorApp(RecordParts, TableParts, WidgetView):
     shortlist_size, projector, hide_names, round_choice
         The controls. With ``hide_names`` ticked no table's real name is sent to the
         screen (attributes included): tables are "Table Q" by the letter the store gave
-        them, without their stakeholder group, and the list of tables, its links and the
-        problems log are emptied until it is unticked.
+        them, without their stakeholder group, the "by group" panel shows only groups of
+        two tables or more, without their counts
+        (:func:`~toolkit.workshop._room_html.groups_html`), and the list of
+        tables, its links and the problems log are emptied until it is unticked.
     new_table, new_group, add_table_button, remove_choice, remove_table_button,
     merge_source, merge_into, merge_button
         Setting up the tables (each change goes through the store and is logged).
@@ -645,11 +647,13 @@ class FacilitatorApp(RecordParts, TableParts, WidgetView):
         tables = list(room.tables)
         changed = self.change.tables_changed if self.change is not None else ()
         names = self._names([*tables, *changed])
-        # A group beside a letter could tell which table it is: no groups when hidden.
-        groups = {} if self.hide_names.value else dict(room.groups)
+        # A group beside a letter could tell which table it is: no groups when hidden,
+        # and no group's own list unless it stands for two tables or more.
+        hidden = bool(self.hide_names.value)
+        groups = {} if hidden else dict(room.groups)
         self.agreement.value = agreement_html(room)
         self.shortlist.value = shortlist_html(room, self.workshop.shortlist_size)
-        self.by_group.value = groups_html(room)
+        self.by_group.value = groups_html(room, hidden=hidden)
         codes = self._codes(tables)
         self.round_change.value = change_html(self.change, names, self._still_open_words)
         self.rankings.value = rankings_html(

@@ -95,7 +95,13 @@ class TableParts:
         return True
 
     def add_table(self) -> bool:
-        """Add the table typed in :attr:`new_table` with the group in :attr:`new_group`."""
+        """Add the table typed in :attr:`new_table` with the group in :attr:`new_group`.
+
+        Returns
+        -------
+        bool
+            Whether the table was added (:attr:`table_message` says why not).
+        """
         name = " ".join(str(self.new_table.value or "").split())
         if not name:
             self.table_message.value = _html.message(
@@ -112,7 +118,13 @@ class TableParts:
         return added
 
     def remove_table(self) -> bool:
-        """Remove the table chosen in :attr:`remove_choice` (its submissions stay in the log)."""
+        """Remove the table chosen in :attr:`remove_choice` (its submissions stay in the log).
+
+        Returns
+        -------
+        bool
+            Whether the table was removed (:attr:`table_message` says why not).
+        """
         name = self.remove_choice.value
         if not name:
             return False
@@ -122,7 +134,13 @@ class TableParts:
         )
 
     def merge_tables(self) -> bool:
-        """Merge :attr:`merge_source` into :attr:`merge_into` (a typo, or two tables joining)."""
+        """Merge :attr:`merge_source` into :attr:`merge_into` (a typo, or two tables joining).
+
+        Returns
+        -------
+        bool
+            Whether the tables were merged (:attr:`table_message` says why not).
+        """
         source, into = self.merge_source.value, self.merge_into.value
         if not source or not into or source == into:
             self.table_message.value = _html.message(

@@ -660,15 +660,20 @@ def note(text: str) -> str:
     return f'<p class="ph-note" style="{FONT};font-size:13px;margin:2px 0 6px 0">{escape(text)}</p>'
 
 
+#: What a wide table's block is called while it scrolls, after what the table holds.
+SCROLL_HINT = ": scroll sideways to see all"
+
+
 def scrolling(html: str, label: str) -> str:
     """Wrap a wide table so that, on a narrow screen, it scrolls sideways inside its block.
 
     Nothing is cut off: the page around it stays the screen's width (a phone at 390 px),
-    and the table can be moved sideways with a finger or, while it is wider than its
-    block, the keyboard: the toolkit's Voila template then makes the block a tab stop and
-    a region named "<label>: scroll sideways to see all", and takes both away again when
-    the table fits (as the page changes and the window is resized). A table that fits is
-    no tab stop.
+    and the table can be moved sideways with a finger or the keyboard: the block is a tab
+    stop and a region named "<label>: scroll sideways to see all", wherever the widget is
+    shown (Voila, JupyterLab, a notebook). Served by the toolkit's Voila template, the
+    page takes the tab stop, role and name away while the table fits its block, and gives
+    them back when it is wider again (as the page changes and the window is resized), so
+    that a table that fits is no tab stop there.
 
     Parameters
     ----------
@@ -676,14 +681,16 @@ def scrolling(html: str, label: str) -> str:
         The table's HTML.
     label : str
         What the table holds, in words ("All the priorities in order"): the region's
-        name while it scrolls, different for each table on a page.
+        name, different for each table on a page.
 
     Returns
     -------
     str
+        The block's HTML.
     """
     return (
-        f'<div class="ph-scroll" data-label="{escape(label)}" '
+        f'<div class="ph-scroll" tabindex="0" role="region" '
+        f'aria-label="{escape(label + SCROLL_HINT)}" data-label="{escape(label)}" '
         f'style="overflow-x:auto;max-width:100%">{html}</div>'
     )
 

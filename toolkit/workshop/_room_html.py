@@ -133,9 +133,41 @@ def shortlist_html(room, table_size: int | None = None) -> str:
     )
 
 
-def groups_html(room) -> str:
-    """Return each stakeholder group's own list and what its tables changed in the room's."""
-    frame = room.by_group()
+#: With the names hidden, the fewest tables a group (and the room without it) must have
+#: for its list or its effect to be shown: one table's list is that table's own column.
+FEWEST_HIDDEN = 2
+
+
+def groups_html(room, *, hidden: bool = False) -> str:
+    """Return each stakeholder group's own list and what its tables changed in the room's.
+
+    Parameters
+    ----------
+    room : RoomConsensus
+        The room's result (:func:`toolkit.prioritise.room_consensus`).
+    hidden : bool, default False
+        Whether the table names are hidden. Then no group's count of tables is shown, and
+        a group is listed only when at least :data:`FEWEST_HIDDEN` of its tables are in
+        the room's result and its list holds other priorities than every table's own
+        list: a one-table group's list is that table's own list, which its letter's
+        column shows, so letter, group and table could be matched. A group's effect (the
+        room's list without its tables) is shown only when the rest of the room has at
+        least as many tables too, as without them the room's list would otherwise be one
+        table's own.
+
+    Returns
+    -------
+    str
+        The panel's HTML.
+    """
+    every_group = room.by_group()
+    everyone = len(room.tables)
+    frame = every_group
+    if hidden:
+        chosen = room.table_shortlists
+        own = {frozenset(chosen.index[chosen[table].to_numpy(bool)]) for table in room.tables}
+        apart = [frozenset(ids) not in own for ids in every_group["shortlist"]]
+        frame = every_group[(every_group["tables"] >= FEWEST_HIDDEN).to_numpy() & np.array(apart)]
     rows, attributes = [], []
     for group, count, ids, labels in zip(
         frame["group"], frame["tables"], frame["shortlist"], frame["labels"], strict=True
@@ -143,23 +175,29 @@ def groups_html(room) -> str:
         listed = "; ".join(
             f"{place}. {escape(str(label))}" for place, label in enumerate(labels, start=1)
         )
-        rows.append([escape(str(group)), str(int(count)), listed or "(no list)"])
+        counted = [] if hidden else [str(int(count))]
+        rows.append([escape(str(group)), *counted, listed or "(no list)"])
         attributes.append(
             f'data-group="{escape(str(group))}" data-shortlist="{escape(" ".join(ids))}"'
         )
     table = _html.simple_table(
-        ["Group", "Tables", "The list its own tables' weights give"],
+        ["Group", *([] if hidden else ["Tables"]), "The list its own tables' weights give"],
         rows,
         row_attributes=attributes,
         table_class="pophealth-by-group",
     )
     effects = ""
-    if len(frame) > 1:
+    shown = [
+        str(group)
+        for group, count in zip(every_group["group"], every_group["tables"], strict=True)
+        if not hidden or min(int(count), everyone - int(count)) >= FEWEST_HIDDEN
+    ]
+    if len(every_group) > 1 and shown:
         items = []
-        for group in frame["group"]:
-            effect = room.group_effect(str(group))
+        for group in shown:
+            effect = room.group_effect(group)
             items.append(
-                f'<li data-group="{escape(str(group))}" '
+                f'<li data-group="{escape(group)}" '
                 f'data-came-in="{escape(" ".join(effect.came_in))}" '
                 f'data-went-out="{escape(" ".join(effect.went_out))}">'
                 f"{escape(effect.sentence)}</li>"
@@ -170,14 +208,18 @@ def groups_html(room) -> str:
             + "".join(items)
             + "</ul>"
         )
-    return (
-        _html.paragraph(
-            "The list each stakeholder group would have chosen on its own (its tables' "
-            "weights combined as the room's are)."
-        )
-        + table
-        + effects
+    intro = _html.paragraph(
+        "The list each stakeholder group would have chosen on its own (its tables' "
+        "weights combined as the room's are)."
     )
+    if not hidden:
+        return intro + table + effects
+    note = _html.paragraph(
+        "While table names are hidden, a group is shown only if at least two of its tables "
+        "took part and its list is not the same as one table's own: otherwise its list "
+        "could tell which letter is which table."
+    )
+    return (intro + note + table if len(frame) else note) + effects
 
 
 def change_html(change, names: dict[str, str], still_open: str = "") -> str:

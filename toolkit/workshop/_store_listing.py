@@ -115,7 +115,26 @@ SQL_ROUND_COUNT = (
 def round_count(
     connection: sqlite3.Connection, workshop: str, key: str, submission_id: int
 ) -> TableRoundCount | None:
-    """Return where a table's submission stands in its round (None: not the table's)."""
+    """Return where a table's submission stands in its round, read as one row.
+
+    Parameters
+    ----------
+    connection : sqlite3.Connection
+        An open connection to the store.
+    workshop : str
+        The workshop's name.
+    key : str
+        The table's key in the store (its name, cleaned and in lower case).
+    submission_id : int
+        The submission.
+
+    Returns
+    -------
+    TableRoundCount or None
+        The submission's round, its place among the table's submissions in that round
+        (1 for the first) and when the one before it came (UTC; None for the first); None
+        when the submission is not the table's in this workshop.
+    """
     row = connection.execute(SQL_ROUND_COUNT, (workshop, key, int(submission_id))).fetchone()
     if row is None:
         return None

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from toolkit.data.contract import DISCLOSURE_THRESHOLD
 from toolkit.prioritise._theme_row import PERSON_FLAG_PREFIX, inequality_words
 from toolkit.prioritise.theme_measures import (
     format_estimate,
@@ -28,8 +29,11 @@ from toolkit.workshop._store_values import finite_or_none
 def _rounded(value: float) -> str:
     """Return a count at two significant figures, with "about" when that rounded it.
 
-    "1,200" for 1,200, "about 1,200" for 1,170 (the report shows 1,170), "under 1" below 1.
+    "1,200" for 1,200, "about 1,200" for 1,170 (the report shows 1,170); a count above 0
+    and below the disclosure threshold is "fewer than 10", as the board report says it.
     """
+    if 0 < value < DISCLOSURE_THRESHOLD:
+        return f"fewer than {DISCLOSURE_THRESHOLD}"
     shown = format_estimate(value)
     return f"about {shown}" if shown[:1].isdigit() and shown != f"{value:,.0f}" else shown
 
