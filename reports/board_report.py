@@ -94,7 +94,12 @@ report.report_title(config)
 
 # %% tags=["nbval-check-output"]
 report.decision_box(
-    priorities, config=config, synthetic=inputs.synthetic, room=board.room, workshop=board.workshop
+    priorities,
+    config=config,
+    synthetic=inputs.synthetic,
+    room=board.room,
+    workshop=board.workshop,
+    linked=linked,
 )
 
 # %% tags=["nbval-check-output"]

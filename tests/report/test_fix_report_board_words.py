@@ -9,7 +9,11 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
-from toolkit.prioritise.theme_measures import format_money
+from toolkit.prioritise.theme_measures import (
+    format_money,
+    format_money_figures,
+    shown_money_range,
+)
 from toolkit.report import sections as report
 from toolkit.report.linked import JOIN_MATCHED, feasible_intervals, link_report
 from toolkit.report.tables import TableColumn, board_table, format_rate
@@ -143,26 +147,29 @@ def test_page_one_says_how_many_themes_were_measured(evidence):
 
 
 def test_page_one_says_what_the_shortlist_could_avoid(evidence):
+    """The sum is of each priority's money as shown (review 8): events as shown x unit cost."""
     priorities = evidence.priorities
     box = report.decision_box(priorities, config=evidence.config).text
     chosen = priorities.candidates.set_index("candidate").loc[
-        priorities.shortlist["candidate"], ["avoidable_cost_low", "avoidable_cost_high"]
+        priorities.shortlist["candidate"],
+        ["avoidable_low", "avoidable_high", "unit_cost", "avoidable_cost_high"],
     ]
     costed = chosen.loc[chosen["avoidable_cost_high"] > 0]
     assert 1 < len(costed) < len(chosen)  # the demo's shortlist: some without a cost
-    low, high = costed.sum()
+    ends = [shown_money_range(*row) for row in costed.iloc[:, :3].itertuples(index=False)]
+    low, high = (sum(end[i] for end in ends) for i in (0, 1))
     assert (
         f"The {len(costed)} priorities above with a cost estimate could avoid about "
-        f"{format_money(low)} to {format_money(high)} of care a year (their ranges added up; "
-        "cohorts may overlap)."
+        f"{format_money_figures(low)} to {format_money_figures(high)} of care a year (their "
+        "ranges added up; cohorts may overlap)."
     ) in box, box
     assert box.index("could avoid") > box.index(f"{len(chosen)}. ")  # after the list
     every = dataclasses.replace(priorities, shortlist=priorities.shortlist.iloc[:1])
     one = report.decision_box(every, config=evidence.config).text
-    low, high = chosen.iloc[0]
+    low, high = shown_money_range(*chosen.iloc[0, :3])
     assert (
-        f"The priority above could avoid about {format_money(low)} to {format_money(high)} "
-        "of care a year (its estimated range)."
+        f"The priority above could avoid about {format_money_figures(low)} to "
+        f"{format_money_figures(high)} of care a year (its estimated range)."
     ) in one, one
 
 

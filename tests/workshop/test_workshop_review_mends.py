@@ -304,8 +304,19 @@ def assert_no_group_singles_a_table_out(facilitator) -> None:
     for group, count in counts.items():
         if count < 2:
             assert group not in text_of(html), group
-    for item in re.findall(r'<li data-group="([^"]+)"', html):
-        assert counts[unescape(item)] >= 2 and len(room.tables) - counts[unescape(item)] >= 2
+    # A group's effect only beside its row, with no count, and the room's list without
+    # it (review 8, finding 2) no letter's list: with two groups it is the other's list.
+    effects = re.findall(
+        r'<li data-group="([^"]+)" data-came-in="([^"]*)" data-went-out="([^"]*)">([^<]*)</li>',
+        html,
+    )
+    assert len(effects) == html.count('<li data-group="')
+    for item, came_in, went_out, sentence in effects:
+        group = unescape(item)
+        assert group in shown and len(room.tables) - counts[group] >= 2, group
+        without = (set(room.shortlist_ids) - set(came_in.split())) | set(went_out.split())
+        assert all(without != set(own) for own in lists), group
+        assert not re.search(r"\d", unescape(sentence)), sentence
 
 
 def test_hidden_names_send_no_table_s_name_to_the_screen(quick):
@@ -405,14 +416,48 @@ def test_with_names_hidden_a_group_is_shown_only_if_no_table_can_be_read_from_it
     html = facilitator.by_group.value
     assert_no_group_singles_a_table_out(facilitator)
     assert group_lists(html) == {"Clinicians": clinicians}
-    # What each group's tables changed: for groups of two tables or more, when the rest
-    # of the room is two tables or more too (five tables: all but Local authority's).
+    # What each group's tables changed: only beside a group's row (not the residents',
+    # whose list is a letter's), when the rest of the room is two tables or more too.
     effects = re.findall(r'<li data-group="([^"]+)"', html)
-    assert effects == ["Clinicians", "Residents"]
-    assert room.group_effect("Residents").sentence in unescape(html)
+    assert effects == ["Clinicians"]
+    assert room.group_effect("Clinicians", count_tables=False).sentence in unescape(html)
     # Shown again, every group comes back with its count.
     facilitator.hide_names.value = False
     assert set(group_lists(facilitator.by_group.value)) == set(shown)
+    facilitator.close()
+
+
+def test_with_names_hidden_two_groups_effects_give_no_letter_s_list(quick):
+    """Review 8, finding 2: with two groups, the room without one is the other's list."""
+    plan = {
+        # Two residents' tables alike: their list is Table 1's (and Table 2's) own.
+        "Table 1": ("Residents", {"burden": 0, "inequality": 0, "cost": 10, "feasibility": 0}),
+        "Table 2": ("Residents", {"burden": 0, "inequality": 0, "cost": 10, "feasibility": 0}),
+        # Two clinicians' tables far apart: their list is neither table's own.
+        "Table 3": ("Clinicians", {"burden": 10, "inequality": 0, "cost": 0, "feasibility": 0}),
+        "Table 4": ("Clinicians", {"burden": 0, "inequality": 10, "cost": 0, "feasibility": 0}),
+    }
+    submit_tables(quick, plan)
+    facilitator = FacilitatorApp(quick, baseline_draws=0)
+    room = facilitator.refresh()
+    own = letter_lists(room)
+    groups = room.by_group().set_index("group")
+    residents = tuple(groups.loc["Residents", "shortlist"])
+    # What the plan is for: without the clinicians the room's list is a letter's own.
+    assert residents in own and room.group_effect("Clinicians").without == residents
+    assert "Clinicians group's 2 tables" in unescape(facilitator.by_group.value)  # names shown
+    facilitator.hide_names.value = True
+    assert_no_group_singles_a_table_out(facilitator)
+    assert set(group_lists(facilitator.by_group.value)) == {"Clinicians"}
+    assert "pophealth-group-effects" not in facilitator.by_group.value
+    # Table 2 moves apart: both groups' lists are shown, so are their effects, uncounted.
+    apart = {"burden": 0, "inequality": 0, "cost": 0, "feasibility": 10}
+    submit_tables(quick, {"Table 2": ("Residents", apart)})
+    facilitator.refresh(force=True)
+    html = facilitator.by_group.value
+    assert_no_group_singles_a_table_out(facilitator)
+    assert re.findall(r'<li data-group="([^"]+)"', html) == ["Residents", "Clinicians"]
+    assert "Without the Residents group's tables the room's list" in unescape(html)
     facilitator.close()
 
 

@@ -89,6 +89,9 @@ class GroupEffect:
         ``came_in`` and ``went_out`` are empty).
     sentence : str
         The effect in plain words.
+    without : tuple of str
+        The room's shortlist without the group's tables, in order (empty when the group
+        holds every table).
     """
 
     group: str
@@ -97,6 +100,7 @@ class GroupEffect:
     went_out: tuple[str, ...]
     every_table: bool
     sentence: str
+    without: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return self.sentence
@@ -241,13 +245,17 @@ class RoomConsensus:
         frame = pd.DataFrame(rows, columns=["group", "tables", "shortlist", "labels"])
         return frame.astype({"group": "object", "tables": "int64"})
 
-    def group_effect(self, group: str) -> GroupEffect:
+    def group_effect(self, group: str, *, count_tables: bool = True) -> GroupEffect:
         """Return what one group's tables changed: the room's list with them and without them.
 
         Parameters
         ----------
         group : str
             A stakeholder group of :attr:`groups`.
+        count_tables : bool
+            Whether the sentence says how many tables the group has ("the Residents
+            group's 2 tables"; True by default). False words it "the Residents group's
+            tables", for a screen that hides which table is which.
 
         Returns
         -------
@@ -266,11 +274,14 @@ class RoomConsensus:
             )
         rows = members[group]
         count = int(rows.size)
-        who = f"the {group} group's " + ("table" if count == 1 else f"{count} tables")
+        if not count_tables:
+            who = f"the {group} group's tables"
+        else:
+            who = f"the {group} group's " + ("table" if count == 1 else f"{count} tables")
         if count == len(self.tables):
             sentence = (
                 f"Every table is in the {group} group, so there is no room without "
-                f"{'it' if count == 1 else 'them'} to compare with."
+                f"{'it' if count == 1 and count_tables else 'them'} to compare with."
             )
             return GroupEffect(group, count, (), (), True, sentence)
         others = np.setdiff1d(np.arange(len(self.tables)), rows)
@@ -294,7 +305,7 @@ class RoomConsensus:
             instead = and_join([labels[i] for i in went_out]) or "nothing"
             replaced = and_join([labels[i] for i in came_in]) or "nothing"
             sentence = f"Without {who} the room's list would have {instead} instead of {replaced}."
-        return GroupEffect(group, count, came_in, went_out, False, sentence)
+        return GroupEffect(group, count, came_in, went_out, False, sentence, without)
 
     def disagreements(self, *, top: int = 5) -> pd.DataFrame:
         """Candidates some table shortlisted, with the widest spread of ranks first.

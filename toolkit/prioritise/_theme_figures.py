@@ -328,13 +328,52 @@ def format_money_range(low: float, high: float, unit_cost: float) -> str:
         return ""
     if amount == "0":
         return "£0"
-    if amount == "fewer than one":
-        return f"less than {format_money_figures(unit_cost)}"
+    if amount == "fewer than one":  # rounded up, so that "less than" stays true
+        return f"less than {format_money_figures(_money_ceiling(unit_cost))}"
     high_text = format_money_figures(shown_estimate(high) * unit_cost)
     if amount.startswith("up to about"):
         return f"up to about {high_text}"
     low_text = format_money_figures(shown_estimate(low) * unit_cost)
     return f"about {high_text}" if low_text == high_text else f"{low_text} to {high_text}"
+
+
+def _money_ceiling(value: float) -> float:
+    """Round a sum of money up to two significant figures (a bound that stays true)."""
+    if not math.isfinite(value) or value <= 0:
+        return value
+    step = 10.0 ** (math.floor(math.log10(value)) - 1)
+    return math.ceil(round(value / step, 9)) * step
+
+
+def shown_money_range(low: float, high: float, unit_cost: float) -> tuple[float, float]:
+    """Return the money of an estimated range as :func:`format_money_range` works it out.
+
+    Parameters
+    ----------
+    low, high : float
+        The estimated range of events a year.
+    unit_cost : float
+        The cost of one event.
+
+    Returns
+    -------
+    tuple of float
+        The low and high ends in pounds, before rounding to two significant figures: the
+        events as shown times the unit cost; the low end 0 when the events have none ("up
+        to about 2", "fewer than one", whose high end is one event's cost). NaN for both
+        when the outcome has no cost or the range is not known.
+    """
+    amount = format_estimate_range(low, high)
+    if not math.isfinite(unit_cost) or amount == "an unknown number of":
+        return math.nan, math.nan
+    if amount == "0":
+        return 0.0, 0.0
+    if amount == "fewer than one":
+        return 0.0, float(unit_cost)
+    top = shown_estimate(high) * unit_cost
+    if amount.startswith("up to about"):
+        return 0.0, top
+    return shown_estimate(low) * unit_cost, top
 
 
 def is_one(amount: str) -> bool:

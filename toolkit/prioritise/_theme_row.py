@@ -35,12 +35,14 @@ from toolkit.prioritise._theme_figures import (  # noqa: F401
     format_estimate_range,
     format_events,
     format_money,
+    format_money_figures,
     format_money_range,
     is_one,
     outcome_words,
     round_figure,
     shortlist_estimate,
     shown_estimate,
+    shown_money_range,
     too_few_to_estimate,
 )
 from toolkit.prioritise._theme_impact import impact_central, impact_range

@@ -31,6 +31,7 @@ from toolkit._params import (
     StrOptions,
     validate_params,
 )
+from toolkit.data.contract import DISCLOSURE_THRESHOLD
 from toolkit.defaults import DEFAULT_MODEL, DEMO_SEED, SCORE_SCALE
 from toolkit.prioritise.criteria import CANDIDATE_COLUMN, CRITERIA, LABEL_COLUMN, Criterion
 from toolkit.prioritise.robustness import RankAcceptability
@@ -330,6 +331,7 @@ def _record(
             seed=int(seed),
             within=candidates.within,
             years=candidates.years,
+            threshold=int(getattr(candidates, "threshold", DISCLOSURE_THRESHOLD)),
         ),
         "provenance": {
             "themes": list(candidates.library),

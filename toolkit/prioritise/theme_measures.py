@@ -55,9 +55,11 @@ from toolkit.prioritise._theme_row import (  # noqa: F401
     format_estimate,
     format_estimate_range,
     format_money,
+    format_money_figures,
     is_one,
     lower_first,
     round_figure,
+    shown_money_range,
     theme_plan,
     typical_where_unknown,
 )

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit._words import capitalised, listed
-from toolkit.prioritise.theme_measures import format_money
 from toolkit.report._config_weights import weights_words
 from toolkit.report._room_record import shown_instead
+from toolkit.report._savings import shortlist_savings
 from toolkit.report.config import ReportConfig
 from toolkit.report.inputs import ReportInputs
 from toolkit.report.linked import JOIN_REASONS, LinkedTables
@@ -529,6 +529,7 @@ def decision_box(
     synthetic: bool | None = None,
     room: Any = None,
     workshop: str | None = None,
+    linked: LinkedTables | None = None,
 ) -> BoardText:
     """Return the decision the board is asked to take, with the shortlist, for page 1.
 
@@ -549,6 +550,10 @@ def decision_box(
         configuration's decision log), the box says so after the list.
     workshop : str, optional
         The workshop's name, with ``room``.
+    linked : LinkedTables, optional
+        The report's linked tables (``BoardFigures.linked``): the sum of what the
+        shortlist could avoid leaves out a priority whose people or events they hide
+        (:func:`shortlist_savings`).
 
     Returns
     -------
@@ -619,6 +624,8 @@ def decision_box(
                 shortlist_savings(
                     priorities,
                     room.shortlist if room is not None and len(room.shortlist) else None,
+                    threshold=config.disclosure_threshold,
+                    linked=linked,
                 ),
             )
             if line
@@ -681,61 +688,6 @@ def themes_measured(priorities: Prioritisation) -> str:
         f"Of the {assessed} themes assessed, {len(measured)} could be measured on these data; "
         f"{'the other one' if len(left_out) == 1 else f'the other {len(left_out)}'} {why} "
         "(section 4 lists them)."
-    )
-
-
-def shortlist_savings(priorities: Prioritisation, shortlist: Any = None) -> str:
-    """Say what the shortlist could avoid in cost of care a year, for page 1.
-
-    The sum of the shortlisted priorities' estimated ranges
-    (``avoidable_cost_low`` and ``avoidable_cost_high`` of the prioritisation), rounded
-    as a board reads money.
-
-    Parameters
-    ----------
-    priorities : Prioritisation
-        The prioritisation, whose candidates carry the estimates.
-    shortlist : pandas.DataFrame, optional
-        The shortlist asked for (the workshop's), by ``candidate``; the prioritisation's
-        own by default.
-
-    Returns
-    -------
-    str
-        One sentence; empty when no shortlisted priority has a cost estimate.
-    """
-    chosen = priorities.shortlist if shortlist is None else shortlist
-    columns = ["avoidable_cost_low", "avoidable_cost_high"]
-    if "candidate" not in chosen.columns or not set(columns) <= set(priorities.candidates.columns):
-        return ""
-    estimates = priorities.candidates.drop_duplicates("candidate").set_index("candidate")
-    wanted = [c for c in chosen["candidate"].astype(str) if c in estimates.index]
-    rows = estimates.loc[wanted, columns].astype("float64")
-    rows = rows.loc[(rows["avoidable_cost_high"] > 0) & rows.notna().all(axis=1)]
-    if rows.empty:
-        return ""
-    low, high = (float(rows[column].sum()) for column in columns)
-    count = len(chosen)
-    who = (
-        ("The priority above", "its estimated range")
-        if count == 1
-        else (
-            ("Together the priorities above", "their ranges added up")
-            if len(rows) == count
-            else (
-                ("One of the priorities above has a cost estimate: it", "its estimated range")
-                if len(rows) == 1
-                else (
-                    f"The {len(rows)} priorities above with a cost estimate",
-                    "their ranges added up",
-                )
-            )
-        )
-    )
-    overlap = "" if len(rows) == 1 else "; cohorts may overlap"
-    return (
-        f"{who[0]} could avoid about {format_money(low)} to {format_money(high)} of care "
-        f"a year ({who[1]}{overlap})."
     )
 
 

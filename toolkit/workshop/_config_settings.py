@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from toolkit.data.contract import DISCLOSURE_THRESHOLD
 from toolkit.prioritise.scoring import DEFAULT_PER_COHORT, DEFAULT_SHORTLIST_CAP, METHODS
 
 #: File names inside a prepared workshop folder.
@@ -86,6 +87,7 @@ OPTIONAL_KEYS = {
     "tables": DEFAULT_TABLES,
     "min_interval": DEFAULT_MIN_INTERVAL,
     "max_per_round": DEFAULT_MAX_PER_ROUND,
+    "threshold": DISCLOSURE_THRESHOLD,
 }
 
 
@@ -223,6 +225,16 @@ def check_limits(min_interval: object, max_per_round: object, where: str) -> Non
             f"Got {min_interval!r} instead."
         )
     check_limit(max_per_round, "max_per_round", where)
+
+
+def check_threshold(threshold: object, where: str) -> None:
+    """Refuse a disclosure threshold that is not a whole number of 1 or more."""
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
+        raise ValueError(
+            f"The 'threshold' {where} must be a whole number of 1 or more (the disclosure "
+            f"threshold: fewer people or events than it are not shown). Got {threshold!r} "
+            "instead."
+        )
 
 
 def check_settings(

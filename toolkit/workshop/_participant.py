@@ -156,7 +156,7 @@ class ParticipantApp(ParticipantPage, SubmitPart, WidgetView):
             _html.plain_phrase(criterion.name, criterion.phrase) for criterion in model.criteria
         ]
         rows = model.table.iloc[model.order].to_dict("records")
-        self._facts = [_html.facts_line(row) for row in rows]
+        self._facts = [_html.facts_line(row, threshold=workshop.threshold) for row in rows]
         self._version = 0
         self._scores = np.zeros(len(model))
         self._ranks = np.arange(1, len(model) + 1)

@@ -151,9 +151,10 @@ def groups_html(room, *, hidden: bool = False) -> str:
         the room's result and its list holds other priorities than every table's own
         list: a one-table group's list is that table's own list, which its letter's
         column shows, so letter, group and table could be matched. A group's effect (the
-        room's list without its tables) is shown only when the rest of the room has at
-        least as many tables too, as without them the room's list would otherwise be one
-        table's own.
+        room's list without its tables) is shown only when its row is, the rest of the
+        room has at least as many tables too and the room's list without it is no table's
+        own (with two groups it is the other group's list); its sentence gives no count of
+        tables.
 
     Returns
     -------
@@ -187,15 +188,21 @@ def groups_html(room, *, hidden: bool = False) -> str:
         table_class="pophealth-by-group",
     )
     effects = ""
-    shown = [
-        str(group)
-        for group, count in zip(every_group["group"], every_group["tables"], strict=True)
-        if not hidden or min(int(count), everyone - int(count)) >= FEWEST_HIDDEN
-    ]
+    shown = []
+    for group, count in zip(every_group["group"], every_group["tables"], strict=True):
+        effect = room.group_effect(str(group), count_tables=not hidden)
+        # Hidden, a group's effect is shown only beside its row, and only when the room
+        # without it is no table's own list: with two groups it is the other group's list.
+        if not hidden or (
+            group in set(frame["group"])
+            and everyone - int(count) >= FEWEST_HIDDEN
+            and frozenset(effect.without) not in own
+        ):
+            shown.append(effect)
     if len(every_group) > 1 and shown:
         items = []
-        for group in shown:
-            effect = room.group_effect(group)
+        for effect in shown:
+            group = str(effect.group)
             items.append(
                 f'<li data-group="{escape(group)}" '
                 f'data-came-in="{escape(" ".join(effect.came_in))}" '

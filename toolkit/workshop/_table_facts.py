@@ -26,14 +26,15 @@ from toolkit.prioritise.theme_measures import (
 from toolkit.workshop._store_values import finite_or_none
 
 
-def _rounded(value: float) -> str:
+def _rounded(value: float, threshold: int = DISCLOSURE_THRESHOLD) -> str:
     """Return a count at two significant figures, with "about" when that rounded it.
 
     "1,200" for 1,200, "about 1,200" for 1,170 (the report shows 1,170); a count above 0
-    and below the disclosure threshold is "fewer than 10", as the board report says it.
+    and below the disclosure threshold is "fewer than 10" (at a threshold of 10), as the
+    board report says it.
     """
-    if 0 < value < DISCLOSURE_THRESHOLD:
-        return f"fewer than {DISCLOSURE_THRESHOLD}"
+    if 0 < value < threshold:
+        return f"fewer than {threshold}"
     shown = format_estimate(value)
     return f"about {shown}" if shown[:1].isdigit() and shown != f"{value:,.0f}" else shown
 
@@ -80,7 +81,7 @@ def _of_whom(what: str) -> str:
     return f"of them are {what}"
 
 
-def facts_line(row: Mapping[str, object]) -> str:
+def facts_line(row: Mapping[str, object], *, threshold: int = DISCLOSURE_THRESHOLD) -> str:
     """Return a short line of facts about a candidate, in words a resident reads (plain text).
 
     Built from ``persons``, ``events_a_year`` (with ``outcome_label`` when present),
@@ -94,6 +95,9 @@ def facts_line(row: Mapping[str, object]) -> str:
     ----------
     row : mapping of str to object
         One candidate's row of the candidates table.
+    threshold : int
+        The disclosure threshold: a count above 0 and below it is "fewer than 10" (at 10,
+        the default), as the board report built from the same prioritisation says it.
 
     Returns
     -------
@@ -109,17 +113,19 @@ def facts_line(row: Mapping[str, object]) -> str:
         isinstance(outcome, str) and outcome.startswith(PERSON_FLAG_PREFIX)
     )
     if persons is not None:
-        counted = _rounded(persons)
+        counted = _rounded(persons, threshold)
         if status and events is not None:
             # "570 pregnant women, 87 of whom smoke": whom the 87 are of, and not "a year".
-            parts.append(f"{counted} {_who(row, counted)}, {_rounded(events)} {_of_whom(what)}")
+            parts.append(
+                f"{counted} {_who(row, counted)}, {_rounded(events, threshold)} {_of_whom(what)}"
+            )
             events = None
         else:
             parts.append(f"{counted} {'person' if is_one(counted) else 'people'}")
     if events is not None:
         # "410 people who smoke", but "1,000 emergency admissions a year".
         when = "" if status else " a year"
-        parts.append(f"{_rounded(events)} {what}{when}")
+        parts.append(f"{_rounded(events, threshold)} {what}{when}")
     cost = finite_or_none(row.get("cost_a_year"))
     if cost is not None:
         parts.append(f"care costs {format_money(cost)} a year")

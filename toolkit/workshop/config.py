@@ -49,6 +49,7 @@ from toolkit.workshop._config_settings import (
     check_limits,
     check_settings,
     check_tables,
+    check_threshold,
     numbered_tables,
     tables_setting,
     write_config,
@@ -117,6 +118,9 @@ class Workshop:
         Seconds a table must wait between two submissions (2 by default).
     max_per_round : int or None
         Most submissions a table may make in one round (30 by default; None: no limit).
+    threshold : int
+        The disclosure threshold the candidates' counts are shown at: a count above 0 and
+        below it is "fewer than 10" (10 by default), as on the board report.
     """
 
     name: str
@@ -132,6 +136,7 @@ class Workshop:
     tables: Tables = numbered_tables(DEFAULT_TABLES)
     min_interval: float = DEFAULT_MIN_INTERVAL
     max_per_round: int | None = DEFAULT_MAX_PER_ROUND
+    threshold: int = OPTIONAL_KEYS["threshold"]
 
     def __repr__(self) -> str:
         return (
@@ -264,6 +269,7 @@ def prepare_workshop(
     tables: int | Sequence[str] | Sequence[tuple[str, str]] | Mapping[str, str] = DEFAULT_TABLES,
     min_interval: float = DEFAULT_MIN_INTERVAL,
     max_per_round: int | None = DEFAULT_MAX_PER_ROUND,
+    threshold: int | None = None,
 ) -> Path:
     """Write a workshop's candidates, criteria and configuration to a folder.
 
@@ -309,6 +315,10 @@ def prepare_workshop(
         Seconds a table must wait between two submissions (2 by default; 0: no wait).
     max_per_round : int or None
         Most submissions a table may make in one round (30 by default; None: no limit).
+    threshold : int, optional
+        The disclosure threshold the tables see the candidates' counts at ("fewer than
+        10"): give the one the board report uses. By default the prioritisation's when
+        its settings record one, else 10.
 
     Returns
     -------
@@ -346,6 +356,8 @@ def prepare_workshop(
         criteria = source.criteria if criteria is None else criteria
         method = source.settings["method"]
         per_cohort = source.settings["per_cohort"]
+        if threshold is None:
+            threshold = source.settings.get("threshold")
     elif not isinstance(source, pd.DataFrame):
         raise TypeError(
             f"The 'source' parameter of {caller} must be a Prioritisation or a pandas "
@@ -354,6 +366,8 @@ def prepare_workshop(
     check_settings(name, shortlist_size, dots, method, per_cohort, caller)
     table_list = check_tables(tables, f"parameter of {caller}")
     check_limits(min_interval, max_per_round, f"parameter of {caller}")
+    threshold = OPTIONAL_KEYS["threshold"] if threshold is None else threshold
+    check_threshold(threshold, f"parameter of {caller}")
     folder = Path(out_dir)
     config_path = folder / CONFIG_FILE
     if config_path.exists() and not overwrite:
@@ -406,6 +420,7 @@ def prepare_workshop(
             "tables": tables_setting(table_list),
             "min_interval": float(min_interval),
             "max_per_round": 0 if max_per_round is None else max_per_round,
+            "threshold": threshold,
             "prepared_with": f"pophealth-toolkit {__version__}",
         },
         "Workshop configuration written by toolkit.workshop.prepare_workshop.\n"
@@ -475,6 +490,8 @@ def load_workshop(config_path: str | os.PathLike[str]) -> Workshop:
     if isinstance(max_per_round, int) and not isinstance(max_per_round, bool) and not max_per_round:
         max_per_round = None
     check_limits(min_interval, max_per_round, where)
+    threshold = settings.get("threshold", OPTIONAL_KEYS["threshold"])
+    check_threshold(threshold, where)
     base = path.parent
 
     def resolve(value: str) -> Path:
@@ -516,6 +533,7 @@ def load_workshop(config_path: str | os.PathLike[str]) -> Workshop:
         tables=table_list,
         min_interval=float(min_interval),
         max_per_round=max_per_round,
+        threshold=threshold,
     )
 
 
