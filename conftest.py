@@ -26,3 +26,16 @@ def pytest_collectstart(collector):
         skip = getattr(collector, "skip_compare", None)
         if skip is not None:
             collector.skip_compare = tuple(skip) + VOLATILE_OUTPUTS
+
+
+def pytest_configure(config):
+    """Import the toolkit's warning classes in every process, the xdist controller included.
+
+    The controller rebuilds each warning a worker reports from its class's module; two
+    workers reporting at once made it import ``toolkit.indicators`` from two threads at once
+    (``KeyError: 'toolkit.indicators'``). Importing the modules first takes the race away.
+    """
+    import importlib
+
+    for module in ("toolkit.errors", "toolkit.indicators", "toolkit.monitor", "toolkit.places"):
+        importlib.import_module(module)

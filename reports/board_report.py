@@ -39,6 +39,7 @@ admission_cost_source = None
 criteria_scores = None
 themes = None
 repair_geometry = False
+imd_edition = None
 system_places = None
 place_labels = None
 map_attribution = None
@@ -49,7 +50,7 @@ figures_file = None  # set by build_report: the figures it computed (see board_f
 # %%
 from IPython.display import display
 
-from toolkit.report import ReportConfig, board_figures, read_decision_log, setup_notebook
+from toolkit.report import ReportConfig, board_figures, setup_notebook
 from toolkit.report import sections as report
 from toolkit.report.charts import show_figure
 
@@ -75,6 +76,7 @@ config = ReportConfig(
     criteria_scores=criteria_scores,
     themes=themes,
     repair_geometry=repair_geometry,
+    imd_edition=imd_edition,
     system_places=system_places,
     place_labels=place_labels,
     map_attribution=map_attribution,
@@ -100,6 +102,7 @@ report.decision_box(
     room=board.room,
     workshop=board.workshop,
     linked=linked,
+    shown_instead=board.shown_instead,
 )
 
 # %% tags=["nbval-check-output"]
@@ -181,7 +184,10 @@ if inputs.has_boundaries:
     )
     show_figure(
         report.neighbourhood_map(
-            places, period=config.period, attribution=report.map_attribution(config)
+            places,
+            period=config.period,
+            attribution=report.map_attribution(config),
+            place_labels=config.place_labels,
         )
     )
 else:
@@ -194,7 +200,9 @@ else:
 
 # %% tags=["nbval-check-output"]
 report.place_table(
-    report.place_figures(places, system_rate=system_rate, linked=linked),
+    report.place_figures(
+        places, system_rate=system_rate, linked=linked, neighbourhoods=board.place_neighbourhoods
+    ),
     period=config.period,
     threshold=threshold,
     linked=linked,
@@ -229,9 +237,12 @@ show_figure(report.robustness_figure(priorities, period=config.period))
 if config.decision_log is None:
     display(report.no_workshop_note(priorities))
 else:
-    log = read_decision_log(config.decision_log, workshop=config.workshop)
     text, weights_table, consensus_table, weights_figure = report.workshop_section(
-        log, priorities, config=config, room=board.room
+        board.decision_log,
+        priorities,
+        config=config,
+        room=board.room,
+        room_weights=board.room_weights,
     )
     display(text, weights_table)
     show_figure(weights_figure)

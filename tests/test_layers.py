@@ -4,7 +4,8 @@ Each subpackage may import the ones listed before it, never one after it, so tha
 example, the monitoring charts never reach into the board report. Modules imported inside
 functions count too (they are imports all the same). Shared modules at the top level
 (``toolkit.errors``, ``toolkit.style``, ``toolkit.disclosure``, ``toolkit._lazy``,
-``toolkit._results``, ``toolkit._toml``, ``toolkit._words``) may be imported by anything.
+``toolkit._numbers``, ``toolkit._results``, ``toolkit._toml``, ``toolkit._words``) may be
+imported by anything.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "toolkit"
 LAYERS = ("data", "segment", "indicators", "places", "prioritise", "monitor", "workshop", "report")
 
 #: Top-level modules any layer may use.
-SHARED = {"errors", "style", "disclosure", "_lazy", "_results", "_toml", "_words"}
+SHARED = {"errors", "style", "disclosure", "_lazy", "_numbers", "_results", "_toml", "_words"}
 
 
 def _imported_layers(path: Path) -> set[str]:

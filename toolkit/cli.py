@@ -13,8 +13,17 @@ import sys
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
+from toolkit._cli_inputs import (
+    age_counted,
+    ages_at_reference_date,
+    cube_persons,
+    decile_note,
+    print_areas_notes,
+    read_areas_files,
+    reference_date_option,
+    with_kind_hint,
+)
 from toolkit.defaults import DEFAULT_MODEL, DEMO_PERSONS, DEMO_SEED
 from toolkit.errors import DataContractError
 
@@ -28,8 +37,8 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     areas = None
     if args.areas is not None:
         label = " + ".join(args.areas)
-        areas, shown = _read_areas_files(args.areas, args.repair_geometry)
-        _print_areas_notes(label, areas, shown)
+        areas, shown = read_areas_files(args.areas, args.repair_geometry)
+        print_areas_notes(label, areas, shown)
     elif args.repair_geometry:
         raise ValueError("--repair-geometry applies only with --areas (the file it repairs).")
     paths = write_demo_system(
@@ -56,41 +65,6 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_areas_files(paths: Sequence[str], repair_geometry: bool) -> tuple[Any, list[str]]:
-    """Read one areas file, or several combined (IoD File 1 with File 6, say), as given.
-
-    Returns the table and the reader's warnings, shown as notes on stderr as they came.
-    """
-    from toolkit.data.readers import read_areas
-
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            table = read_areas(
-                paths[0] if len(paths) == 1 else list(paths), repair_geometry=repair_geometry
-            )
-    finally:  # what the reader noted is said even when it then refuses the file
-        for warning in caught:
-            warnings.showwarning(
-                warning.message, warning.category, warning.filename, warning.lineno
-            )
-    return table, [str(warning.message) for warning in caught]
-
-
-def _print_areas_notes(label: str, table: Any, shown: Sequence[str] = ()) -> None:
-    """Print what the areas reader noted (read as numbers, sheet read ...) and repaired.
-
-    A note already shown as a warning (``shown``) is not printed again.
-    """
-    for note in table.attrs.get("notes") or []:
-        if not any(note.rstrip(".") in message for message in shown):
-            print(f"{label}: {note}")
-    repaired = table.attrs.get("repaired_geometry") or []
-    if repaired:
-        rows = ", ".join(str(row) for row in repaired)
-        print(f"{label}: geometry repaired with make_valid in {len(repaired):,} row(s): {rows}.")
-
-
 def _cmd_validate(args: argparse.Namespace) -> int:
     label = " + ".join(args.path)
     if args.kind == "persons":
@@ -104,146 +78,58 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                 "of one table: give their folder, or a glob in quotes such as 'part-*.parquet'"
                 "); several files are combined only for --kind areas."
             )
-        try:
-            table = _persons_at_reference_date(args.path[0], args.reference_date)
-        except DataContractError as error:
-            raise _with_kind_hint(error, args.path[0]) from None
-        if table is not None:
-            print(f"{label}: {len(table):,} rows meet the persons data contract.")
-            for note in table.attrs.get("notes") or []:
-                print(f"{label}: {note}")
-            print(_age_counted(label, args.reference_date))
-            return 0
+        dated = ages_at_reference_date(args.path[0], args.reference_date)
         # Parquet and CSV files are checked in DuckDB without loading them (any size, in
-        # bounded memory); other kinds are read by read_persons, as build_cube reads them.
+        # bounded memory), ages counted at the date in the same scan; other kinds are read
+        # by read_persons, as build_cube reads them.
         from toolkit.segment import check_persons_file
 
         try:
-            report = check_persons_file(args.path[0])
+            report = check_persons_file(
+                args.path[0], reference_date=args.reference_date if dated else None, label=label
+            )
         except DataContractError as error:
-            raise _with_kind_hint(error, args.path[0]) from None
+            raise with_kind_hint(error, args.path[0]) from None
         files = f" in {len(report.files):,} files" if len(report.files) > 1 else ""
         print(f"{label}: {report.rows:,} rows{files} meet the persons data contract.")
         for note in report.notes:
             print(f"{label}: {note}")
+        if dated:
+            print(age_counted(label, args.reference_date))
+        if said := decile_note(label, report.columns):
+            print(said)
         return 0
     if args.reference_date is not None:
         raise ValueError(
             "--reference-date applies only to --kind persons (an areas table has no dates "
             "of birth)."
         )
-    table, shown = _read_areas_files(args.path, args.repair_geometry)
+    table, shown = read_areas_files(args.path, args.repair_geometry)
     print(f"{label}: {len(table):,} rows meet the {args.kind} data contract.")
-    _print_areas_notes(label, table, shown)
+    print_areas_notes(label, table, shown)
     return 0
-
-
-def _reference_date(text: str) -> str:
-    """Read ``--reference-date``: a date written YYYY-MM-DD, returned as written."""
-    import re
-    from datetime import date
-
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-            return date.fromisoformat(text.strip()).isoformat()
-    except ValueError:
-        pass
-    raise argparse.ArgumentTypeError(
-        f"must be a date written YYYY-MM-DD, such as 2025-03-31 (got {text!r})"
-    )
-
-
-def _persons_at_reference_date(path: str, reference_date: str | None) -> Any:
-    """Read one persons file with age derived from ``date_of_birth`` at ``--reference-date``.
-
-    Returns the table :func:`toolkit.data.read_persons` reads, with ``age`` in whole years at
-    the date; None when the option was not given, or when the file has an ``age`` column of
-    its own (its ages are used, and a note says so): the command then reads the path as it
-    does without the option. A folder or glob is refused (ValueError): ages are derived in a
-    file read whole. A date of birth after the date, or more than 120 years before it, is
-    refused as the readers refuse it, their message naming the date.
-    """
-    if reference_date is None:
-        return None
-    if set("*?[").intersection(path) or Path(path).is_dir():  # a glob or a folder
-        raise ValueError(
-            f"--reference-date {reference_date}: ages are counted from date_of_birth in one "
-            f"persons file read whole, and {path} is a folder or a glob: give one file (or "
-            "give the files an age column)."
-        )
-    if "age" in _header_names(path):
-        warnings.warn(
-            f"{Path(path).name} has an age column: its ages are used, and --reference-date is not.",
-            UserWarning,
-            stacklevel=2,
-        )
-        return None
-    from toolkit.data.readers import read_persons
-
-    return read_persons(path, reference_date=reference_date)
-
-
-def _age_counted(label: str, reference_date: str) -> str:
-    return f"{label}: age counted from date_of_birth in whole years at {reference_date}."
-
-
-def _header_names(path: str) -> set[str]:
-    """Return a Parquet or CSV file's column names as the contract spells them (or none)."""
-    from toolkit.data.columns import normalise_name
-    from toolkit.segment._sources import csv_header, parquet_columns
-
-    try:
-        if path.lower().endswith((".parquet", ".pq")):
-            names = (parquet_columns([path]) or [[]])[0]
-        elif path.lower().endswith(".csv"):
-            names = csv_header(path)
-        else:
-            return set()
-    except (OSError, ValueError, UnicodeDecodeError):
-        return set()
-    return {normalise_name(name) for name in names}
-
-
-def _with_kind_hint(error: DataContractError, path: str) -> DataContractError:
-    """Add "check it with --kind areas" to a persons refusal of what looks like an areas file.
-
-    A file without ``person_id`` but with an LSOA code and an IMD decile (as ``pophealth
-    synth`` writes ``areas.parquet`` beside the persons) is probably an areas table.
-    """
-    failures = getattr(error, "failures", None)
-    missing = set()
-    if failures is not None and len(failures):
-        missing = set(failures.loc[failures["check"] == "column_present", "column"].dropna())
-    if "person_id" not in missing or not {"age", "sex"} <= missing:
-        return error
-    if not {"lsoa", "imd_decile"} <= _header_names(path):
-        return error  # no person, but no area either: nothing to suggest
-    return DataContractError(
-        f"{error}\nIt looks like an areas table (no person_id, age or sex): check it with "
-        f"`pophealth validate --kind areas {path}`.",
-        failures=failures,
-        source=getattr(error, "source", None),
-    )
 
 
 def _cmd_cube(args: argparse.Namespace) -> int:
     from toolkit.segment import build_cube
 
-    table = _persons_at_reference_date(args.input, args.reference_date)
+    persons, validate, after = cube_persons(
+        args.input, args.reference_date, args.areas, args.repair_geometry
+    )
     cube = build_cube(
-        args.input if table is None else table,
+        persons,
         model=args.model,
         engine=args.engine,
-        validate=table is None,  # read_persons has checked the whole contract
+        validate=validate,  # (not again when read_persons has checked the whole contract)
         progress=not args.quiet,
     )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     cube.to_parquet(out, index=False)
-    persons = int(cube["persons"].sum())
-    print(f"wrote the segment cube ({len(cube):,} cells, {persons:,} persons) to {out}")
-    if table is not None:
-        print(_age_counted(args.input, args.reference_date))
+    counted = int(cube["persons"].sum())
+    print(f"wrote the segment cube ({len(cube):,} cells, {counted:,} persons) to {out}")
+    for line in after:
+        print(line)
     return 0
 
 
@@ -304,11 +190,13 @@ def _cmd_candidates(args: argparse.Namespace) -> int:
             f"{source}: no such persons file (make one with `pophealth synth`)."
         )
     _check_candidates_args(args)
-    table = _persons_at_reference_date(str(source), args.reference_date)
+    persons, validate, after = cube_persons(
+        str(source), args.reference_date, args.areas, args.repair_geometry
+    )
     cube = build_cohort_cube(
-        str(source) if table is None else table,
+        persons,
         model=args.model,
-        validate=table is None,  # read_persons has checked the whole contract
+        validate=validate,  # (not again when read_persons has checked the whole contract)
         progress=not args.quiet,
     )
     themes = None if not args.themes else load_themes([THEME_LIBRARY, *args.themes])
@@ -321,7 +209,7 @@ def _cmd_candidates(args: argparse.Namespace) -> int:
         if args.themes:
             named = dict.fromkeys(str(Path(folder)) for folder in args.themes)  # once each
             too.append(f"themes = {list(named)!r}")
-        if table is not None:
+        if after:  # ages counted at the date
             too.append(f'reference_date = "{args.reference_date}"')
         print(
             f"wrote a template for {len(candidates):,} candidate priorities to {path}: "
@@ -344,8 +232,8 @@ def _cmd_candidates(args: argparse.Namespace) -> int:
         candidates.excluded["label"], candidates.excluded["reason"], strict=True
     ):
         print(f"not measured: {label} ({reason})")
-    if table is not None:
-        print(_age_counted(str(source), args.reference_date))
+    for line in after:
+        print(line)
     return 0
 
 
@@ -505,16 +393,45 @@ def _add_build_command(
     return command
 
 
-def _add_reference_date(command: argparse.ArgumentParser, also: str = "") -> None:
-    """Add ``--reference-date`` to a command that reads a persons file."""
+def _add_reference_date(
+    command: argparse.ArgumentParser, also: str = "", read: str = ", read whole"
+) -> None:
+    """Add ``--reference-date`` to a command that reads a persons file (``read``: how)."""
     command.add_argument(
         "--reference-date",
-        type=_reference_date,
+        type=reference_date_option,
         default=None,
         metavar="YYYY-MM-DD",
         help="for a persons file with date_of_birth and no age column: count each person's "
         "age in whole years at this date (the end of the period the data cover, say). One "
-        "file, read whole; a file with an age column keeps its ages" + also,
+        f"file{read}; a file with an age column keeps its ages" + also,
+    )
+
+
+#: What ``--areas`` does for the commands that build a cube from persons (cube, candidates).
+_JOINED_TO_AREAS = (
+    "for persons with an LSOA code and no imd_decile, each takes their neighbourhood's IMD "
+    "decile (and place, if the persons have none) by LSOA, and those with none are counted. "
+    "The persons are read whole"
+)
+
+
+def _add_areas(command: argparse.ArgumentParser, done: str) -> None:
+    """Add ``--areas`` (``done``: what is done with them) and ``--repair-geometry``."""
+    command.add_argument(
+        "--areas",
+        default=None,
+        nargs="+",
+        metavar="FILE",
+        help="your areas file, as `pophealth validate --kind areas` reads it (CSV, Parquet, "
+        "Excel, GeoPackage, or an English Indices of Deprivation file; several Indices files "
+        "are combined, File 1 with File 6 for the population, say): " + done,
+    )
+    command.add_argument(
+        "--repair-geometry",
+        action="store_true",
+        help="with --areas: repair invalid area shapes with make_valid instead of refusing "
+        "the file",
     )
 
 
@@ -566,22 +483,7 @@ def _build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--persons", type=int, default=DEMO_PERSONS, help="persons to synthesise")
     synth.add_argument("--seed", type=int, default=DEMO_SEED, help="random seed")
     synth.add_argument("--out", required=True, help="output folder")
-    synth.add_argument(
-        "--areas",
-        default=None,
-        nargs="+",
-        metavar="FILE",
-        help="your areas file, as `pophealth validate --kind areas` reads it (CSV, Parquet, "
-        "Excel, GeoPackage, or an English Indices of Deprivation file; several Indices files "
-        "are combined, File 1 with File 6 for the population, say): the persons are placed "
-        "in its LSOAs",
-    )
-    synth.add_argument(
-        "--repair-geometry",
-        action="store_true",
-        help="with --areas: repair invalid area shapes with make_valid instead of refusing "
-        "the file",
-    )
+    _add_areas(synth, "the persons are placed in its LSOAs")
     synth.add_argument("--quiet", action="store_true", help="no progress bars")
     synth.set_defaults(handler=_cmd_synth)
 
@@ -606,7 +508,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help="areas only: repair invalid shapes with make_valid (the rows are listed) "
         "instead of refusing the file",
     )
-    _add_reference_date(validate)
+    _add_reference_date(validate, read=" (Parquet or CSV checked without loading it)")
     validate.set_defaults(handler=_cmd_validate)
 
     cube = commands.add_parser("cube", help="segment persons and build the segment cube")
@@ -615,6 +517,7 @@ def _build_parser() -> argparse.ArgumentParser:
     cube.add_argument("--model", default=DEFAULT_MODEL, help="segmentation model or rules file")
     cube.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
     _add_reference_date(cube)
+    _add_areas(cube, _JOINED_TO_AREAS)
     cube.add_argument("--quiet", action="store_true", help="no progress bars")
     cube.set_defaults(handler=_cmd_cube)
 
@@ -653,6 +556,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "report configuration)",
     )
     _add_reference_date(candidates)
+    _add_areas(candidates, _JOINED_TO_AREAS)
     candidates.add_argument("--overwrite", action="store_true", help="replace an existing file")
     candidates.add_argument("--quiet", action="store_true", help="no progress bars")
     candidates.set_defaults(handler=_cmd_candidates)

@@ -22,7 +22,6 @@ from toolkit.data import make_demo_system, read_persons
 from toolkit.data.schemas import DATE_YEARS, to_date
 from toolkit.errors import DataContractError
 from toolkit.segment import check_persons_file
-from toolkit.segment._engine_sql import YEARS
 
 from .test_validate_cube_agree import run
 
@@ -33,10 +32,6 @@ NOT_A_DATE = "is not a date in the form dd/mm/yyyy or yyyy-mm-dd"
 @pytest.fixture(scope="module")
 def base() -> pd.DataFrame:
     return make_demo_system(persons=100, seed=1).persons.head(12).reset_index(drop=True)
-
-
-def test_the_readers_and_the_engine_take_the_same_years():
-    assert DATE_YEARS == YEARS == (1678, 2261)
 
 
 def test_text_dates_outside_the_years_are_unreadable_and_blank():
@@ -142,3 +137,53 @@ def test_validate_and_cube_refuse_a_birth_in_1500_with_the_same_words(base, tmp_
         assert "Traceback" not in printed and "OutOfBounds" not in printed
         assert said in printed.splitlines()
     assert not (tmp_path / "cube.parquet").exists()
+
+
+#: The edges of :data:`DATE_YEARS`: each date, and whether it is a readable one.
+EDGES = [("1677-12-31", False), ("1678-01-01", True), ("2261-12-31", True), ("2262-01-01", False)]
+
+
+def deaths(base: pd.DataFrame, folder: Path, day: str, kind: str) -> tuple[Path, str]:
+    """A file in which the first person died on ``day``: the file, and how the day is shown."""
+    frame = base.assign(
+        died=[True, *[False] * (len(base) - 1)],
+        cause_of_death=["cancer", *[None] * (len(base) - 1)],
+    )
+    days = [dt.date.fromisoformat(day), *[None] * (len(base) - 1)]
+    if kind == "csv":
+        frame.assign(date_of_death=[day, *days[1:]]).to_csv(folder / "death.csv", index=False)
+        return folder / "death.csv", f"'{day}'"
+    stored = (
+        pa.array(days, pa.date32())
+        if kind == "parquet date"
+        else (pa.array([dt.datetime.combine(days[0], dt.time()), *days[1:]], pa.timestamp("us")))
+    )
+    shown = f"{days[0]:%d/%m/%Y}"
+    return write_parquet(frame, folder / "death.parquet", "date_of_death", stored), shown
+
+
+@pytest.mark.parametrize(("day", "readable"), EDGES)
+@pytest.mark.parametrize("kind", ["csv", "parquet date", "parquet timestamp"])
+def test_the_engine_takes_the_years_the_readers_take(
+    base, tmp_path, monkeypatch, kind, day, readable
+):
+    """The DuckDB check (validate, cube) and the readers hold the same years, to the day."""
+    assert DATE_YEARS == (1678, 2261)
+    path, shown = deaths(base, tmp_path, day, kind)
+    read = outcome(read_persons, path)
+
+    def in_pandas(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the file was read in pandas, not checked in DuckDB's scan")
+
+    monkeypatch.setattr("toolkit.data.readers.read_persons", in_pandas)
+    checked = outcome(check_persons_file, path)
+    assert checked == read
+    assert checked[0] == ("accepted" if readable else "refused")
+    if not readable:
+        assert f"column 'date_of_death': 1 row {NOT_A_DATE} (row 2: {shown})." in checked[1]
+    validated = run(["validate", str(path)])
+    cubed = run(["cube", str(path), "--out", str(tmp_path / "cube.parquet"), "--quiet"])
+    for status, printed in (validated, cubed):
+        assert status == (0 if readable else 2), printed
+        assert "Traceback" not in printed
+    assert (tmp_path / "cube.parquet").exists() is readable

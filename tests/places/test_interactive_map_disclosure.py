@@ -102,6 +102,20 @@ class Rendered:
         return [feature[name] for feature in self.properties]
 
 
+def place_properties(web_map, tmp_path: Path) -> list[dict]:
+    """The properties of each place outline in the page a folium map saves."""
+    path = tmp_path / "places.html"
+    web_map.save(str(path))
+    page = path.read_text(encoding="utf-8")
+    decoder = json.JSONDecoder()
+    layers = [
+        decoder.raw_decode(page, match.end())[0]
+        for match in re.finditer(r"geo_json_[0-9a-f]+_add\(", page)
+    ]
+    (outlines,) = [layer for layer in layers if "_fill" not in layer["features"][0]["properties"]]
+    return [feature["properties"] for feature in outlines["features"]]
+
+
 def render_folium(tmp_path: Path, areas, column: str, **options) -> Rendered:
     path = tmp_path / "map.html"
     interactive_map(areas, column, title="Test map", **options).save(str(path))
@@ -257,18 +271,5 @@ def test_a_numeric_place_label_is_a_count_too(areas, tmp_path):
         geometry=[box(400_000, 300_000, 403_000, 301_000), box(403_000, 300_000, 405_000, 301_000)],
         crs=27700,
     )
-    path = tmp_path / "map.html"
-    interactive_map(areas, "rate", title="Test map", places=places, place_labels="people").save(
-        str(path)
-    )
-    page = path.read_text(encoding="utf-8")
-    decoder = json.JSONDecoder()
-    layers = [
-        decoder.raw_decode(page, match.end())[0]
-        for match in re.finditer(r"geo_json_[0-9a-f]+_add\(", page)
-    ]
-    (outlines,) = [layer for layer in layers if "_fill" not in layer["features"][0]["properties"]]
-    assert [feature["properties"] for feature in outlines["features"]] == [
-        {"people": SUPPRESSED},
-        {"people": "40"},
-    ]
+    web_map = interactive_map(areas, "rate", title="Test map", places=places, place_labels="people")
+    assert place_properties(web_map, tmp_path) == [{"people": SUPPRESSED}, {"people": "40"}]

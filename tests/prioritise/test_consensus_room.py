@@ -17,7 +17,7 @@ from toolkit.prioritise import (
     kendalls_w,
     room_consensus,
 )
-from toolkit.prioritise.consensus import _concordance, _random_sliders
+from toolkit.prioritise.consensus import _concordance, _random_weights
 
 XY = [
     Criterion("x", "benefit", "min_max", 1.0, "Criterion x.", "x"),
@@ -116,7 +116,7 @@ def test_overlap_of_one_table_says_so(split_model):
 
 
 def correlated_model(count: int = 30, seed: int = 4) -> ScoringModel:
-    """Four criteria sharing a common part (as burden measures do): W near 0.77 by chance."""
+    """Four criteria sharing a common part (as burden measures do): W near 0.69 by chance."""
     rng = np.random.default_rng(seed)
     base = rng.random(count)
     table = pd.DataFrame(
@@ -137,6 +137,14 @@ def _random_room(model: ScoringModel, tables: int, seed: int) -> pd.DataFrame:
     return frame
 
 
+def _simplex_room(model: ScoringModel, tables: int, seed: int) -> pd.DataFrame:
+    """A room whose tables' weights are uniform on the simplex, as the baseline draws them."""
+    frame = _random_room(model, tables, seed)
+    shares = np.random.default_rng(seed).dirichlet(np.ones(len(model.names)), size=tables)
+    frame.iloc[:, 1:] = shares
+    return frame
+
+
 def test_vectorised_agreement_equals_kendalls_w_with_ties():
     rng = np.random.default_rng(0)
     # Scores on a coarse grid, so that many candidates tie within a table.
@@ -153,31 +161,60 @@ def test_vectorised_agreement_equals_kendalls_w_with_ties():
     assert np.isnan(simulated[3])
 
 
-def test_random_slider_positions_are_whole_numbers_never_all_zero():
-    positions = _random_sliders(np.random.default_rng(1), (400, 15), 2, 10)
-    assert positions.shape == (400, 15, 2)
-    assert (positions == np.round(positions)).all()
-    assert positions.min() == 0 and positions.max() == 10
-    assert set(np.unique(positions)) == set(range(11))
-    assert positions.sum(axis=-1).min() > 0  # with 2 criteria 1 row in 121 draws all zero
+def test_baseline_weights_are_uniform_on_the_simplex():
+    # Uniform on the simplex of 3 criteria: each weight's marginal is Beta(1, 2).
+    weights = _random_weights(np.random.default_rng(5), (4000, 5), 3)
+    assert weights.shape == (4000, 5, 3)
+    assert (weights >= 0).all()
+    assert_allclose(weights.sum(axis=-1), 1.0, rtol=1e-12)
+    marginal = stats.beta(1, 2).cdf
+    for criterion in range(3):
+        assert stats.kstest(weights[..., criterion].ravel(), marginal).pvalue > 0.01
+    # The test tells the two apart: whole-number sliders 0 to 10, normalised (the draw the
+    # baseline used before), cluster nearer equal weights and fail it.
+    rng = np.random.default_rng(5)
+    positions = rng.integers(0, 11, size=(20000, 3)).astype(float)
+    positions = positions[positions.sum(axis=1) > 0]
+    sliders = positions / positions.sum(axis=1, keepdims=True)
+    assert stats.kstest(sliders[:, 0], marginal).pvalue < 1e-6
+
+
+def test_baseline_of_two_candidates_matches_the_binomial_by_hand():
+    # Candidate a is best on c0 only, b on c1 and c2: a table puts a first when its c0
+    # weight is above 1/2, which under uniform weights (c0's weight is Beta(1, 2)) has
+    # chance (1/2)^2 = 1/4. With 3 tables and k putting a first, W = (1 - 2k/3)^2: 1 when
+    # all agree, chance (3/4)^3 + (1/4)^3 = 28/64, else 1/9. So the median is 1/9 and
+    # the 95th percentile 1. (Whole-number sliders gave a median of 2/3: ties at c0 = c1
+    # + c2 rank a and b alike.)
+    criteria = [Criterion(f"c{j}", "benefit", "min_max", 1.0, f"c{j}") for j in range(3)]
+    table = pd.DataFrame(
+        {"candidate": ["a", "b"], "label": ["A", "B"], "c0": [1.0, 0.0]}
+        | {"c1": [0.0, 1.0], "c2": [0.0, 1.0]}
+    )
+    model = ScoringModel(table, criteria=criteria)
+    baseline = agreement_baseline(model, tables=3, draws=4000, seed=2, observed=1.0)
+    assert baseline.median_w == pytest.approx(1 / 9)
+    assert baseline.upper_w == pytest.approx(1.0)
+    assert baseline.beyond is False
 
 
 def test_nine_random_tables_agree_no_more_than_the_baseline():
     model = correlated_model()
-    room = room_consensus(_random_room(model, 9, seed=12), model=model, size=5)
+    room = room_consensus(_simplex_room(model, 9, seed=12), model=model, size=5)
     baseline = room.baseline
     assert isinstance(baseline, AgreementBaseline)
     # Correlated criteria: random weights give a W that reads as "strong agreement" ...
-    assert room.agreement.w > 0.7 and baseline.median_w > 0.7
+    assert room.agreement.strength == "strong" and baseline.median_w > 0.6
     # ... and the room's W is within what random weights give.
     assert baseline.w == room.agreement.w
     assert room.agreement.w <= baseline.upper_w and baseline.beyond is False
     assert baseline.tables == 9 and baseline.draws == 200 and baseline.seed == 0
     assert "no more than any weights would" in baseline.sentence
     assert "agreement score (Kendall's W" in baseline.sentence
-    # Over many random rooms about half fall below the baseline's median and few beyond.
+    # Over many rooms of weights drawn as the baseline draws them, about half fall below
+    # its median and few beyond its 95th percentile.
     rooms = [
-        room_consensus(_random_room(model, 9, seed=seed), model=model, baseline_draws=0)
+        room_consensus(_simplex_room(model, 9, seed=seed), model=model, baseline_draws=0)
         for seed in range(40)
     ]
     observed = np.array([r.agreement.w for r in rooms])

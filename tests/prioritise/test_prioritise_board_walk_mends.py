@@ -94,7 +94,9 @@ def test_prioritise_persons_says_how_to_get_one_places_list():
 
     doc = " ".join(prioritise_persons.__doc__.split())
     assert "one priority per theme" in doc
-    assert "for one place's own shortlist, keep that place's persons first" in doc
+    # Every place's own list comes from one call (tests/prioritise/test_prioritise_each_place.py).
+    assert "For every place's own shortlist" in doc
+    assert "Prioritisation.for_each_place" in doc
 
 
 # ---- 3. the count of the outcome the estimate acts on ------------------------------------

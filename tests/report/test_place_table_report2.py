@@ -16,6 +16,7 @@ from toolkit.report import compute_board_figures
 from toolkit.report import sections as report
 
 from ._eastbrook import eastbrook_config
+from ._page_one import page_one
 
 
 @pytest.fixture(scope="module")
@@ -55,16 +56,7 @@ def test_the_place_table_has_the_places_page_one_counts(with_eastbrook):
     assert int(places.loc["total", "persons"]) == 2_000
     assert not re.search(r"^\s*Eastbrook\s+\d", text, flags=re.MULTILINE)  # no row
     assert "Eastbrook has no registered people in the data, so the table leaves it out." in text
-    glance = report.at_a_glance(
-        figures.segments,
-        neighbourhoods=coverage.neighbourhoods,
-        places=coverage.places,
-        empty_places=coverage.empty_places,
-        profile=figures.profile,
-        priorities=figures.priorities,
-        config=figures.config,
-        linked=figures.linked,
-    ).text
+    glance = page_one(figures).text
     assert f"across {len(rows)} places." in glance
     assert "Eastbrook has no registered people in the data, so the counts above leave it out." in (
         glance

@@ -23,6 +23,8 @@ from toolkit.report import sections as report
 from toolkit.report.charts import NO_NEIGHBOURHOOD_MARK, deprivation_chart
 
 from ._html_scan import text_count_problems
+from ._page_one import page_one
+from ._system_files import write_config
 
 SEED = 20261122
 
@@ -44,17 +46,7 @@ def _write(folder: Path, *, few: bool = False, system_places=None) -> ReportConf
     else:
         areas["lsoa"] = areas["lsoa"].replace(CHANGED)
         areas["imd_decile"] = areas["imd_decile"] % 10 + 1  # as if another IMD edition
-    folder.mkdir(parents=True, exist_ok=True)
-    people.to_csv(folder / "persons.csv", index=False)
-    areas.to_csv(folder / "areas.csv", index=False)
-    return ReportConfig(
-        system_name="Test system",
-        persons=str(folder / "persons.csv"),
-        areas=str(folder / "areas.csv"),
-        seed=SEED,
-        shortlist_size=3,
-        system_places=system_places,
-    )
+    return write_config(folder, people, areas, seed=SEED, system_places=system_places)
 
 
 def _quiet(function, *args, **options):
@@ -76,18 +68,7 @@ def few(tmp_path_factory):
 
 
 def _glance(figures) -> str:
-    coverage = report.people_coverage(figures.inputs)
-    return report.at_a_glance(
-        figures.segments,
-        neighbourhoods=coverage.neighbourhoods,
-        places=coverage.places,
-        empty_places=coverage.empty_places,
-        profile=figures.profile,
-        priorities=figures.priorities,
-        config=figures.config,
-        linked=figures.linked,
-        areas_note=figures.inputs.areas_note,
-    ).text
+    return page_one(figures).text
 
 
 def _unmatched(persons: pd.DataFrame) -> int:
@@ -218,21 +199,29 @@ def test_a_system_whose_persons_all_match_keeps_the_systems_rate_and_says_nothin
     assert "People in no place" not in text
 
 
-def test_a_few_persons_in_no_area_are_suppressed_on_page_1_and_under_the_place_table(few):
+def test_a_few_persons_in_no_area_are_left_out_and_said_to_be_fewer_than_10(few):
+    """Counted apart, 3 persons in no area were suppressed with every total (walk-through, rep2).
+
+    They are left out of the report's figures, and page 1 says "fewer than 10".
+    """
     config, figures = few
     assert figures.inputs.persons_not_in_areas == 3
+    assert figures.inputs.persons_left_out == 3
     text = _glance(figures)
+    assert "People: 1,997 registered in" in text
     assert (
-        "Of them, [c] have a neighbourhood missing from the report's list of areas, so they "
-        "are in no neighbourhood or place" in text
+        "Fewer than 10 people had no neighbourhood in the areas file and are left out of every "
+        "figure of this report." in text
     )
+    assert "[c] have a neighbourhood missing" not in text
     places = report.place_figures(
         figures.places, system_rate=figures.system_rate, linked=figures.linked
     )
     table = report.place_table(
         places, period="2025/26", threshold=config.disclosure_threshold, linked=figures.linked
     ).to_text()
-    assert "People in no place: [c] have a neighbourhood missing" in table
+    assert "People in no place" not in table
+    assert int(places.loc["total", "persons"]) == 1_997
     assert text_count_problems(text) == [] and text_count_problems(table) == []
 
 

@@ -171,9 +171,12 @@ def test_workshop_section_with_no_priorities_shows_the_weights_only(tiny, tmp_pa
     rng = np.random.default_rng(3)
     for table in ("Table 1", "Table 2"):
         store.submit("March", table, "Mixed", {n: float(rng.integers(1, 11)) for n in names}, ["x"])
+    from toolkit.report._room_record import room_weights
+
     log = read_decision_log(store.export("March", tmp_path / "log.json"))
+    weights = room_weights(log, tiny.priorities.criteria)  # as compute_board_figures does
     text, weights_table, consensus_table, figure = report.workshop_section(
-        log, tiny.priorities, config=tiny.config
+        log, tiny.priorities, config=tiny.config, room_weights=weights
     )
     assert "2 tables at the 'March' workshop" in text.text and NOTHING in text.text
     assert list(weights_table.cells.columns) == [
@@ -196,6 +199,9 @@ def test_workshop_section_with_no_priorities_shows_the_weights_only(tiny, tmp_pa
             replace(tiny.config, decision_log=str(tmp_path / "log.json")), progress=False
         )
     assert figures.priorities.is_empty and figures.room is None
+    assert figures.shown_instead is None
+    assert list(figures.room_weights.table_weights.columns) == ["Table 1", "Table 2"]
+    assert np.allclose(figures.room_weights.room, weights.room)
 
 
 @pytest.mark.slow

@@ -22,6 +22,8 @@ from toolkit.report.config import (
     config_template,
 )
 
+from ._system_files import write_config
+
 SEED = 20261122
 #: Height of a word's box in pdftotext's output for 8 pt text in Liberation Sans/Arial
 #: (ascent 0.905 + descent 0.212 of the em): smaller boxes mean text under 8 pt.
@@ -75,17 +77,7 @@ def _wide_areas(folder: Path, persons: int = 2_000) -> ReportConfig:
         if column not in extra.columns:
             extra[column] = areas[column].iloc[0]
     wide = pd.concat([areas, extra[areas.columns]], ignore_index=True)
-    folder.mkdir(parents=True, exist_ok=True)
-    people.to_csv(folder / "persons.csv", index=False)
-    wide.to_csv(folder / "areas.csv", index=False)
-    return ReportConfig(
-        system_name="Test system",
-        persons=str(folder / "persons.csv"),
-        areas=str(folder / "areas.csv"),
-        seed=SEED,
-        shortlist_size=3,
-        place_labels={"Kestermoor": "Kester"},
-    )
+    return write_config(folder, people, wide, seed=SEED, place_labels={"Kestermoor": "Kester"})
 
 
 @pytest.fixture(scope="module")

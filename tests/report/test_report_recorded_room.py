@@ -237,6 +237,7 @@ def _page_1(path, evidence):
     """Page 1's decision box for a report whose decision log is ``path``."""
     import dataclasses
 
+    from toolkit.report._room_record import shown_instead
     from toolkit.report.sections import decision_box
 
     log = read_decision_log(path)
@@ -244,7 +245,13 @@ def _page_1(path, evidence):
         warnings.simplefilter("ignore")
         room = room_answer(log, evidence.priorities)
     config = dataclasses.replace(evidence.config, decision_log=str(path))
-    box = decision_box(evidence.priorities, config=config, room=room, workshop=log.workshop)
+    box = decision_box(
+        evidence.priorities,
+        config=config,
+        room=room,
+        workshop=log.workshop,
+        shown_instead=shown_instead(log, room),  # as compute_board_figures finds it
+    )
     return " ".join(box.text.split()), box.html
 
 

@@ -44,6 +44,8 @@ class _AreasFile:
     layout: dict[str, Any]
     notes: tuple[str, ...]
     blanks: tuple[str, ...] = ()
+    #: How the file's edition is known, for a message ("its LSOA code column ...").
+    edition_from: str = ""
 
 
 def _read_areas_file(
@@ -67,11 +69,16 @@ def _read_areas_file(
         label=label,
         source=source,
     )
+    if first_row > 2:  # the header was found below title rows
+        above = first_row - 2
+        left = "the row above it (a title) was" if above == 1 else f"the {above} rows above it were"
+        notes.append(f"the header is row {first_row - 1}: {left} left out")
     read = raw
     layout = iod.imd_layout(list(raw.columns))
     names = {normalise_name(column) for column in raw.columns}
     if "lsoa" in layout and not set(AREA_REQUIRED) <= names:
         edition = iod.edition_of_layout(layout)
+        edition_from = f"its LSOA code column is '{layout['lsoa']}'"
         raw = iod.imd_frame(raw, layout)
         for column in ("lad_name", "lad_code"):
             if column in raw:
@@ -81,10 +88,13 @@ def _read_areas_file(
         # A Parquet file or GeoPackage the toolkit wrote records its edition in its metadata.
         stored = iod.edition_of_value(raw.attrs.get(iod.EDITION_KEY))
         edition = stored or iod.edition_of_name(label)
+        edition_from = "as the file records" if stored else "as its name says"
     # Text such as "NA" or "NULL" read as blank is said, where it was (never silently): in
     # an indices file, in the columns taken.
     blanks = tuple(written_blank_notes(read, first_row, columns=list(layout.values()) or None))
-    return _AreasFile(raw, first_row, label, source, edition, layout, (*notes, *blanks), blanks)
+    return _AreasFile(
+        raw, first_row, label, source, edition, layout, (*notes, *blanks), blanks, edition_from
+    )
 
 
 def _open_areas_file(
@@ -101,9 +111,11 @@ def _open_areas_file(
         read = _read_areas_file(
             inner.path, encoding=encoding, sheet=sheet, label=inner_label, source=source
         )
-    edition = read.edition or iod.edition_of_name(inner.name)
+    edition, edition_from = read.edition, read.edition_from
+    if edition is None:
+        edition, edition_from = iod.edition_of_name(inner.name), f"as the name '{inner.name}' says"
     notes = (f"read '{inner.name}' from {label}", *read.notes)
-    return replace(read, edition=edition, notes=notes)
+    return replace(read, edition=edition, notes=notes, edition_from=edition_from)
 
 
 def _check_imd_fields(files: Sequence[_AreasFile]) -> None:
@@ -366,6 +378,7 @@ def read_areas(
     encoding: str = "utf-8",
     sheet: str | int | None = None,
     repair_geometry: bool = False,
+    imd_edition: int | str | None = None,
 ) -> pd.DataFrame:
     """Read an areas table, or English Indices of Deprivation files, into the contract.
 
@@ -426,6 +439,12 @@ def read_areas(
         the file. The rows repaired are named in a ``UserWarning`` and listed in
         ``attrs["repaired_geometry"]``. A geometry with no area left after the repair is
         still refused.
+    imd_edition : {2019, 2025}, optional
+        The edition of the indices the deciles are of (a number or text), for a file that
+        does not say: a CSV or Excel file in the contract's own layout, or a GeoPackage not
+        written by the toolkit. A file that says (an indices file by its LSOA code column,
+        a file the toolkit wrote by what it records, a name such as "IMD2019") keeps its
+        own, and an ``imd_edition`` that differs from it is refused.
 
     Returns
     -------
@@ -435,8 +454,8 @@ def read_areas(
         row numbers of the geometries repaired: feature 1 is row 2).
         ``attrs["imd_edition"]`` is ``"2019"`` or ``"2025"`` (from the LSOA code column's
         year, 2011 or 2021; from what a Parquet file or GeoPackage records, as those
-        ``pophealth synth`` writes do; or from the file name, such as "IMD2019"), or None
-        when unknown;
+        ``pophealth synth`` writes do; or from the file name, such as "IMD2019"), else
+        ``imd_edition``, else None (unknown);
         ``attrs["notes"]`` lists what was noted while reading (the sheet read, a file
         unpacked, numbers read with thousands separators, LSOAs of a later file not used,
         what is left out); ``attrs["source"]`` names the file (or files) as messages name
@@ -449,7 +468,10 @@ def read_areas(
         geometry (the message names the rows and the reason, such as
         "Self-intersection[0.5 0.5]", and offers the repair), an indices file without an
         IMD decile given alone (File 5 or 6: give it with File 1), files that do not cover
-        the same LSOAs, disagree, or mix editions.
+        the same LSOAs, disagree, or mix editions, or are of another edition than
+        ``imd_edition``.
+    ValueError
+        If ``imd_edition`` is not 2019 or 2025.
     """
     if places is not None and not isinstance(places, Mapping):
         raise TypeError(
@@ -461,6 +483,7 @@ def read_areas(
             "The 'sheet' parameter of read_areas must be a sheet name (str) or position (int), "
             f"or None to find the data sheet. Got {type(sheet).__name__} instead."
         )
+    iod.edition_given(imd_edition, "read_areas")  # refused before any file is read
     files = [
         _open_areas_file(item, encoding=encoding, sheet=sheet, function="read_areas")
         for item in _area_paths(path)
@@ -501,6 +524,7 @@ def read_areas(
                 notes.append(note)
                 warnings.warn(f"{label}: {note}.", UserWarning, stacklevel=2)
     editions = {file.edition for file in files if file.edition}
+    said = next((file for file in files if file.edition), None)
     repaired = raw.attrs.get("repaired_geometry") if len(files) > 1 else None
     result = validate_areas_table(
         raw,
@@ -513,6 +537,8 @@ def read_areas(
         notes=notes,
         edition=editions.pop() if len(editions) == 1 else None,
         warn=True,
+        imd_edition=imd_edition,
+        edition_from=None if said is None else said.edition_from,
     )
     if repaired is not None and "repaired_geometry" in result.attrs:
         result.attrs["repaired_geometry"] = repaired

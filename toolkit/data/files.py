@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import os
 import re
 from collections.abc import Collection, Iterator, Sequence
@@ -23,12 +24,15 @@ import pandas as pd
 from toolkit._words import listed
 from toolkit.data import iod
 from toolkit.data._excel_errors import error_cells, excel_errors
-from toolkit.data.columns import Table, normalise_name
+from toolkit.data.columns import Table
+from toolkit.data.headers import (
+    HEADER_SEARCH_ROWS,
+    find_table_sheet,
+    header_position,
+    known_header_score,
+)
 from toolkit.data.problems import MAX_EXAMPLES, fail
-from toolkit.data.schemas import AREAS_RULES, CUBE_RULES, PERSONS_RULES, blank_mask, default_text
-
-#: How many rows at the top of an Excel sheet are searched for the header row.
-HEADER_SEARCH_ROWS: Final[int] = 10
+from toolkit.data.schemas import blank_mask, default_text
 
 #: Cell texts read as blank in a CSV file (pandas' defaults, used by both CSV readers).
 BLANK_TEXT: Final[tuple[str, ...]] = (
@@ -239,11 +243,26 @@ def _not_text_error(path: Path, encoding: str, label: str, source: str) -> None:
     )
 
 
-def _csv_header(path: Path, *, encoding: str, label: str, source: str, table: Table) -> list[str]:
-    """Read and check the header line: not blank, no repeated names, comma-separated."""
+def _csv_header(
+    path: Path, *, encoding: str, label: str, source: str, table: Table
+) -> tuple[list[str], int]:
+    """Read and check the header line: not blank, no repeated names, comma-separated.
+
+    Returns the header and how many lines are above it: an areas file's header may be
+    below title rows, among the first :data:`HEADER_SEARCH_ROWS` lines
+    (:func:`toolkit.data.headers.header_position`); a persons file's found there is
+    refused, saying where it is, as the DuckDB scan of persons files reads line 1.
+    """
     try:
         with path.open("r", encoding=_csv_encoding(encoding), newline="") as handle:
             header_line = handle.readline()
+            header = next(csv.reader([header_line.rstrip("\r\n")]), [])
+            skip = 0
+            # Title rows above the header? (A blank line 1 is refused below.)
+            if table in ("persons", "areas") and known_header_score(header) < 2:
+                rows = [header, *itertools.islice(csv.reader(handle), HEADER_SEARCH_ROWS - 1)]
+                skip = header_position(rows) if header_line.strip() else 0
+                header = rows[skip]
             if not header_line.strip():
                 rest = handle.read(1 << 20)
                 if not rest.strip() and not handle.read(1):
@@ -262,7 +281,18 @@ def _csv_header(path: Path, *, encoding: str, label: str, source: str, table: Ta
             f"The 'encoding' parameter of read_{table} must name a text encoding such as "
             f"'utf-8' or 'cp1252'. Got {encoding!r} instead."
         ) from None
-    header = next(csv.reader([header_line.rstrip("\r\n")]), [])
+    if skip and table == "persons":
+        named = ", ".join([*(f"'{name.strip()}'" for name in header if name.strip())][:3])
+        fail(
+            label,
+            "header",
+            f"the header seems not to be in row 1: row {skip + 1} names the columns ({named} ...). "
+            f"Delete the {'row' if skip == 1 else f'{skip} rows'} above it, so that the "
+            "header is row 1 (a workbook's header is found below title rows; a CSV file's "
+            "must be its first line).",
+            source=source,
+            line=1,
+        )
     stripped = [name.strip() for name in header]
     duplicated = sorted({name for name in stripped if name and stripped.count(name) > 1})
     if duplicated:
@@ -275,7 +305,7 @@ def _csv_header(path: Path, *, encoding: str, label: str, source: str, table: Ta
             "unique_column",
             f"the header repeats {', '.join(described)}: keep one of each.",
             source=source,
-            line=1,
+            line=skip + 1,
         )
     if len(header) == 1:
         for separator, word in ((";", "';'"), ("\t", "tab"), ("|", "'|'")):
@@ -291,10 +321,12 @@ def _csv_header(path: Path, *, encoding: str, label: str, source: str, table: Ta
                     source=source,
                     line=1,
                 )
-    return header
+    return header, skip
 
 
-def _csv_with_pyarrow(path: Path, header: Sequence[str], encoding: str) -> pd.DataFrame | None:
+def _csv_with_pyarrow(
+    path: Path, header: Sequence[str], encoding: str, skip: int = 0
+) -> pd.DataFrame | None:
     """Read a well-formed CSV fast (every column as text); None if pyarrow finds anything odd.
 
     pyarrow's reader is several times faster than pandas' for text columns. Blank lines are
@@ -309,7 +341,7 @@ def _csv_with_pyarrow(path: Path, header: Sequence[str], encoding: str) -> pd.Da
     def read(null_values: Sequence[str], columns: Sequence[str] = ()) -> Any:
         return pa_csv.read_csv(
             path,
-            read_options=pa_csv.ReadOptions(encoding=_csv_encoding(encoding)),
+            read_options=pa_csv.ReadOptions(encoding=_csv_encoding(encoding), skip_rows=skip),
             parse_options=pa_csv.ParseOptions(ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(
                 column_types=dict.fromkeys(header, pa.string()),
@@ -477,23 +509,29 @@ def written_blank_notes(
     return notes
 
 
-def _read_csv(path: Path, *, encoding: str, label: str, source: str, table: Table) -> pd.DataFrame:
+def _read_csv(
+    path: Path, *, encoding: str, label: str, source: str, table: Table
+) -> tuple[pd.DataFrame, int]:
+    """Read a CSV file: its table, and how many (title) lines are above its header."""
     _refuse_utf16(path, label, source)  # whatever the encoding given: see looks_utf16
-    header = _csv_header(path, encoding=encoding, label=label, source=source, table=table)
-    raw = _csv_with_pyarrow(path, header, encoding)
+    header, skip = _csv_header(path, encoding=encoding, label=label, source=source, table=table)
+    raw = _csv_with_pyarrow(path, header, encoding, skip)
     if raw is None:
-        raw = _csv_with_pandas(path, encoding=encoding, label=label, source=source)
+        raw = _csv_with_pandas(path, encoding=encoding, label=label, source=source, skip=skip)
     _check_truncated_csv(path, _csv_encoding(encoding), raw.shape[1], label, source)
     raw.columns = [str(column).strip() for column in raw.columns]
-    return drop_blank_unnamed(_name_written_blanks(raw))
+    return drop_blank_unnamed(_name_written_blanks(raw)), skip
 
 
-def _csv_with_pandas(path: Path, *, encoding: str, label: str, source: str) -> pd.DataFrame:
+def _csv_with_pandas(
+    path: Path, *, encoding: str, label: str, source: str, skip: int = 0
+) -> pd.DataFrame:
     """Read a CSV with pandas, turning its parser errors into plain messages naming the line."""
     try:
         raw = pd.read_csv(
             path,
             dtype=str,
+            skiprows=skip,
             encoding=_csv_encoding(encoding),
             skip_blank_lines=False,
             keep_default_na=False,
@@ -541,66 +579,6 @@ def drop_blank_unnamed(raw: pd.DataFrame) -> pd.DataFrame:
     return raw[keep]
 
 
-def _known_header_score(cells: Sequence[Any]) -> int:
-    known = set(PERSONS_RULES) | set(AREAS_RULES) | set(CUBE_RULES)
-    score = 0
-    for cell in cells:
-        if cell is None or (isinstance(cell, float) and np.isnan(cell)):
-            continue
-        if normalise_name(cell) in known:
-            score += 1
-        elif any(re.search(pattern, iod.header_name(cell)) for pattern in iod.IMD_HEADERS.values()):
-            score += 1
-    return score
-
-
-def find_table_sheet(path: Path, names: Collection[str]) -> tuple[str | None, list[str]] | None:
-    """Find the sheet of a workbook whose header row has the most of a table's column names.
-
-    The first :data:`HEADER_SEARCH_ROWS` rows of each sheet are searched (so title rows
-    above the header are fine); a cell counts when its name, matched as the readers match
-    names (:func:`toolkit.data.columns.normalise_name`), is one of ``names``. A sheet needs
-    two such cells in one row to count; among those, the one with most wins (the first of
-    equals).
-
-    Parameters
-    ----------
-    path : pathlib.Path
-        An Excel workbook.
-    names : collection of str
-        The table's column names (the contract's spelling).
-
-    Returns
-    -------
-    tuple of (str or None, list of str) or None
-        The sheet's name (None when no sheet has two of the names) and the names of every
-        sheet, in order; None when the workbook cannot be opened (the reader then reports
-        why).
-    """
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # openpyxl and zipfile raise many types for damaged files
-        return None
-    known = set(names)
-    best: tuple[int, str | None] = (1, None)
-    try:
-        sheets = list(workbook.sheetnames)
-        for sheet in workbook.worksheets:
-            for row in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True):
-                score = sum(
-                    1 for cell in row if isinstance(cell, str) and normalise_name(cell) in known
-                )
-                if score > best[0]:
-                    best = (score, sheet.title)
-    except Exception:  # a damaged sheet: let the reader report it
-        return None
-    finally:
-        workbook.close()
-    return best[1], sheets
-
-
 def _read_excel(
     path: Path, *, sheet: str | int, label: str, source: str, table: str = "persons"
 ) -> tuple[pd.DataFrame, int]:
@@ -627,10 +605,7 @@ def _read_excel(
         )
     if raw.empty:
         fail(label, "not_empty", "the sheet is empty.", source=source)
-    scores = [
-        _known_header_score(list(raw.iloc[row])) for row in range(min(HEADER_SEARCH_ROWS, len(raw)))
-    ]
-    best = int(np.argmax(scores)) if max(scores) >= 2 else 0
+    best = header_position(raw.head(HEADER_SEARCH_ROWS).to_numpy(dtype=object).tolist())
     header = list(raw.iloc[best])
     names = [
         f"Unnamed: {position}"
@@ -767,7 +742,8 @@ def read_table(
     kind = _FORMATS[resolved.suffix.lower()]
     first_row = 2
     if kind == "csv":
-        raw = _read_csv(resolved, encoding=encoding, label=label, source=source, table=table)
+        raw, skip = _read_csv(resolved, encoding=encoding, label=label, source=source, table=table)
+        first_row += skip  # title rows above the header (an areas file's)
     elif kind == "excel":
         raw, first_row = _read_excel(
             resolved, sheet=sheet, label=label, source=source, table=str(table)

@@ -46,7 +46,7 @@ import shutil
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -125,6 +125,8 @@ _EDITION_IN_NAME: Final[re.Pattern[str]] = re.compile(
     r"(?:iod|imd|id)[\s_-]*(?:20)?(?P<year>19|25)(?!\d)", re.IGNORECASE
 )
 _THOUSANDS: Final[str] = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"
+#: The same, of a whole number ("1,296", "1,296.00"; not "29,199.5").
+_WHOLE_THOUSANDS: Final[str] = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.0+)?$"
 
 
 class PackedFileError(Exception):
@@ -243,6 +245,46 @@ def edition_of_value(value: Any) -> Edition | None:
     return text if text in LSOA_VINTAGE else None  # type: ignore[return-value]
 
 
+def edition_given(value: Any, function: str) -> Edition | None:
+    """Read an ``imd_edition`` parameter: 2019 or 2025, as a number or as text.
+
+    Parameters
+    ----------
+    value : int, str or None
+        The edition given (``2019``, ``"2025"``), or None for none.
+    function : str
+        The function it was given to, named in the message.
+
+    Returns
+    -------
+    {"2019", "2025"} or None
+        The edition, as :func:`toolkit.data.read_areas` records it in ``attrs``.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a whole number, text or None.
+    ValueError
+        If it is not an edition the toolkit reads (the message names them).
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(
+            f"The 'imd_edition' parameter of {function} must be a year (int or str) or None. "
+            f"Got {type(value).__name__} instead."
+        )
+    text = str(value).strip()
+    if text not in LSOA_VINTAGE:
+        raise ValueError(
+            f"The 'imd_edition' parameter of {function} must be "
+            f"{' or '.join(LSOA_VINTAGE)} (the editions of the English Indices of "
+            f"Deprivation, with LSOA {' and '.join(LSOA_VINTAGE.values())} codes). "
+            f"Got {value!r} instead."
+        )
+    return text  # type: ignore[return-value]
+
+
 def imd_frame(raw: pd.DataFrame, layout: Mapping[str, Any]) -> pd.DataFrame:
     """Take the areas columns out of an indices file, named as the contract names them.
 
@@ -297,12 +339,13 @@ def kind_of_file(layout: Mapping[str, Any]) -> str:
 
 
 def strip_thousands(
-    frame: pd.DataFrame, columns: Sequence[Any]
+    frame: pd.DataFrame, columns: Sequence[Any], *, whole: Collection[Any] = ()
 ) -> tuple[pd.DataFrame, dict[Any, tuple[int, str]]]:
     """Read numbers written with thousands separators ("1,296") in some columns of a table.
 
     Only text of the strict form ``1,296`` / ``29,199`` / ``1,296.00`` is changed (commas
-    between groups of three digits); anything else is left for the reader to report.
+    between groups of three digits); anything else is left for the reader to report, as
+    written. In a column of whole numbers, so is "29,199.5".
 
     Parameters
     ----------
@@ -310,6 +353,8 @@ def strip_thousands(
         A table. Not changed.
     columns : sequence
         Its columns to look at (text columns only are changed).
+    whole : collection, optional
+        Those of ``columns`` that hold whole numbers.
 
     Returns
     -------
@@ -326,7 +371,8 @@ def strip_thousands(
         if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
             continue
         text = values.astype("string").str.strip()
-        grouped = text.str.fullmatch(_THOUSANDS).fillna(False).to_numpy(dtype=bool)
+        pattern = _WHOLE_THOUSANDS if column in whole else _THOUSANDS
+        grouped = text.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
         if not grouped.any():
             continue
         counts[column] = (int(grouped.sum()), str(text[grouped].iloc[0]))
@@ -586,6 +632,7 @@ __all__ = [
     "Unpacked",
     "edition_of_layout",
     "edition_of_name",
+    "edition_given",
     "edition_of_value",
     "find_data_sheet",
     "imd_frame",

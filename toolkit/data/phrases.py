@@ -175,6 +175,34 @@ UNREADABLE_PHRASES: Final[dict[str, tuple[str, str, str]]] = {
     ),
 }
 
+#: What the standardisation failed to read in a money column (``cost_gbp``): numbers, with
+#: an optional "£" and commas only between groups of three digits.
+_UNREADABLE_MONEY: Final[tuple[str, str, str]] = (
+    "number",
+    "are not amounts in pounds such as 1250.50 or £1,250.50, with commas only between "
+    "groups of three digits",
+    "is not an amount in pounds such as 1250.50 or £1,250.50, with commas only between "
+    "groups of three digits",
+)
+
+
+def unreadable_phrases(name: str, kind: str) -> tuple[str, str, str]:
+    """Return the check, plural and singular phrase for a column's unreadable values.
+
+    Parameters
+    ----------
+    name : str
+        The contract column's name (``cost_gbp`` is money, with words of its own).
+    kind : str
+        Its kind (a key of :data:`UNREADABLE_PHRASES`).
+
+    Returns
+    -------
+    tuple of str
+        The check's short name and the phrases for several rows and for one.
+    """
+    return _UNREADABLE_MONEY if name == "cost_gbp" else UNREADABLE_PHRASES[kind]
+
 
 __all__ = [
     "AGE_RANGE",
@@ -205,5 +233,6 @@ __all__ = [
     "phrase",
     "phrases_of",
     "sum_below_persons_with",
+    "unreadable_phrases",
     "with_more_than_persons",
 ]

@@ -84,6 +84,18 @@ def to_upper_text(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return default_text(text), pd.Series(False, index=values.index)
 
 
+#: A number written with thousands separators: commas between groups of three digits
+#: ("1,250", "1,250.50", "12,345,678.9"). Python's ``re`` and DuckDB's RE2 read it alike.
+GROUPED_NUMBER: Final[str] = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?"
+
+#: The text a money value (``cost_gbp``) may be: an optional "£" after or before an
+#: optional sign ("£1,250", "-£12.50", "£-12.50", "£ 42"), then a number written without
+#: commas or with thousands separators (:data:`GROUPED_NUMBER`). Commas anywhere else
+#: ("12,50", "1,2,3", "1.250,50") make the value unreadable, to the readers as to the
+#: DuckDB check of files.
+MONEY_PATTERN: Final[str] = rf"(?:[+-]?£?|£[+-]?) *(?:{GROUPED_NUMBER}|[^,£]*)"
+
+
 def _parse_numbers(values: pd.Series, *, money: bool = False) -> tuple[pd.Series, pd.Series]:
     """Parse raw values to float64 (NaN where blank or unreadable) and the unreadable mask."""
     if pd.api.types.is_bool_dtype(values.dtype):
@@ -92,11 +104,13 @@ def _parse_numbers(values: pd.Series, *, money: bool = False) -> tuple[pd.Series
     if pd.api.types.is_numeric_dtype(values.dtype):
         return values.astype("float64"), pd.Series(False, index=values.index)
     codes, distinct = _distinct(values)
-    text = _as_string(distinct)
+    written = text = _as_string(distinct)
     if money:
-        text = text.str.replace("£", "", regex=False).str.replace(",", "", regex=False)
+        readable = written.str.fullmatch(MONEY_PATTERN).fillna(False).astype(bool)
+        text = written.where(readable).str.replace("£", "", regex=False)
+        text = text.str.replace(",", "", regex=False)
     numbers = pd.to_numeric(text, errors="coerce").astype("Float64")
-    unreadable = (text.notna() & numbers.isna()).astype("boolean")
+    unreadable = (written.notna() & numbers.isna()).astype("boolean")
     spread = _spread(numbers, codes, values.index).astype("float64")
     bad = _spread(unreadable, codes, values.index).fillna(False).astype(bool)
     return spread, bad
@@ -176,7 +190,8 @@ def to_cause(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 #: The years a date may fall in: whole years of pandas' ``datetime64[ns]`` range (1678 to
 #: 2261). A date outside them is not a readable date, to the readers as to the DuckDB
-#: check of files (:data:`toolkit.segment._engine_sql.YEARS`).
+#: check of files (:mod:`toolkit.segment._engine_contract` and
+#: :mod:`toolkit.segment._fast_reading` write these years into their SQL).
 DATE_YEARS: Final[tuple[int, int]] = (pd.Timestamp.min.year + 1, pd.Timestamp.max.year - 1)
 
 
@@ -235,7 +250,8 @@ def standardise_column(
     rule : ColumnRule
         The column's rule.
     name : str
-        The contract column name (money columns allow "£" and thousands commas).
+        The contract column name (money columns allow "£" and thousands separators,
+        :data:`MONEY_PATTERN`).
 
     Returns
     -------
@@ -262,6 +278,8 @@ def standardise_column(
 
 __all__ = [
     "DATE_YEARS",
+    "GROUPED_NUMBER",
+    "MONEY_PATTERN",
     "blank_mask",
     "default_text",
     "standardise_column",

@@ -31,15 +31,16 @@ from toolkit.data.columns import (
     normalise_name,
 )
 from toolkit.data.geometry import check_geometry
-from toolkit.data.problems import Problem, raise_problems, row_problem
+from toolkit.data.phrases import unreadable_phrases
+from toolkit.data.problems import Problem, fail, raise_problems, row_problem
 from toolkit.data.schemas import (
+    AREAS_RULES,
     AREAS_SCHEMA,
     BUILTIN_PHRASES,
     CUBE_SCHEMA,
     FRAME_CHECK_COLUMNS,
     PERSONS_SCHEMA,
     PHRASES,
-    UNREADABLE_PHRASES,
     ColumnRule,
     blank_mask,
     default_text,
@@ -362,7 +363,7 @@ def validate_table(
         raw = positioned[name]
         values, bad = standardise_column(raw, rule, name)
         if bad.any():
-            check, plural, singular = UNREADABLE_PHRASES[rule.kind]
+            check, plural, singular = unreadable_phrases(name, rule.kind)
             bad_values = raw[bad]
             positions = bad_values.index.to_numpy(dtype="int64")
             unreadable[name] = positions
@@ -509,6 +510,8 @@ def validate_areas_table(
     edition: str | None = None,
     warn: bool = False,
     partial: bool = False,
+    imd_edition: Any = None,
+    edition_from: str | None = None,
 ) -> pd.DataFrame:
     """Check an areas table; set ``attrs["imd_edition"]`` and ``attrs["notes"]`` on the result.
 
@@ -516,22 +519,36 @@ def validate_areas_table(
     :func:`validate_areas`). Numbers with thousands separators are read and counted in a
     note; the optional columns missing are noted, and with ``warn`` said in a
     ``UserWarning``. With ``partial``, no column is required (one of several files).
+    ``imd_edition`` (the caller's parameter) is the edition where the table has none; one
+    that differs from the table's (which ``edition_from`` says how it is known) is refused.
     """
     if not isinstance(repair_geometry, bool):
         raise TypeError(
             f"The 'repair_geometry' parameter of {function} must be a bool. "
             f"Got {repair_geometry!r} instead."
         )
+    given = iod.edition_given(imd_edition, function)
     label = label or (source if source is not None else "the areas table")
     attrs = getattr(df, "attrs", None) or {}
     edition = edition if edition is not None else attrs.get("imd_edition")
+    if given is not None and edition is not None and str(edition) != given:
+        known = edition_from or "as its attrs['imd_edition'] records"
+        fail(
+            label,
+            "imd_edition",
+            f"imd_edition {given} was given, but the table is of the {edition} edition of the "
+            f"indices ({known}): give {edition}, or leave imd_edition out to take the table's.",
+            source=source,
+        )
+    edition = given if edition is None else edition
     notes = list(attrs.get("notes") or ()) if notes is None else list(notes)
     counts: dict[Any, tuple[int, str]] = {}
     if isinstance(df, pd.DataFrame):
         numeric = [
             column for column in df.columns if normalise_name(column) in iod.NUMERIC_AREA_COLUMNS
         ]
-        df, counts = iod.strip_thousands(df, numeric)
+        whole = [name for name in numeric if AREAS_RULES[normalise_name(name)].kind == "whole"]
+        df, counts = iod.strip_thousands(df, numeric, whole=whole)
     is_geo = hasattr(df, "crs") and "geometry" in getattr(df, "columns", [])
     repaired: list[int] = []
     if is_geo:
@@ -566,7 +583,11 @@ def validate_areas_table(
 
 @renamed({"df": "data"})
 def validate_areas(
-    data: pd.DataFrame, *, source: str | None = None, repair_geometry: bool = False
+    data: pd.DataFrame,
+    *,
+    source: str | None = None,
+    repair_geometry: bool = False,
+    imd_edition: int | str | None = None,
 ) -> pd.DataFrame:
     """Check an areas table (one row per LSOA) against the contract and return it standardised.
 
@@ -583,6 +604,12 @@ def validate_areas(
         ``make_valid``, keeping only the polygonal parts, instead of refusing it. The rows
         repaired are named in a ``UserWarning`` and listed in
         ``attrs["repaired_geometry"]``.
+    imd_edition : {2019, 2025}, optional
+        The edition of the Indices of Deprivation the deciles are of (a number or text),
+        for a table that does not record one in ``data.attrs["imd_edition"]``: a table
+        merged from another (boundaries joined to the areas ``read_areas`` read, say) or
+        read from a file that does not record it (CSV, a GeoPackage of your own). An
+        edition that differs from the one ``data.attrs`` records is refused.
 
     Returns
     -------
@@ -591,19 +618,24 @@ def validate_areas(
         in another coordinate reference system is reprojected, with a ``UserWarning``. Its
         ``attrs["repaired_geometry"]`` lists the spreadsheet row numbers (the first row is
         row 2) whose geometry was repaired; it is empty when none was.
-        ``attrs["imd_edition"]`` is kept from ``data.attrs`` (``"2019"``, ``"2025"`` or None
-        when unknown) and ``attrs["notes"]`` lists what was noted when reading (``data``'s own
-        notes, numbers read with thousands separators, and "no IMD score: ..." or "no
-        population: ..." when those optional columns are missing).
+        ``attrs["imd_edition"]`` is kept from ``data.attrs`` (``"2019"``, ``"2025"``), else
+        ``imd_edition``, else None (unknown); ``attrs["notes"]`` lists what was noted when
+        reading (``data``'s own notes, numbers read with thousands separators, and "no
+        IMD score: ..." or "no population: ..." when those optional columns are missing).
 
     Raises
     ------
     DataContractError
         Listing every problem (``lsoa`` must be unique; a GeoDataFrame needs a coordinate
         reference system and a valid geometry in every row). Geometry problems are listed
-        first and on their own, before the other columns are checked.
+        first and on their own, before the other columns are checked. Also when
+        ``imd_edition`` differs from the edition ``data.attrs`` records.
+    ValueError
+        If ``imd_edition`` is not 2019 or 2025.
     """
-    return validate_areas_table(data, source=source, repair_geometry=repair_geometry)
+    return validate_areas_table(
+        data, source=source, repair_geometry=repair_geometry, imd_edition=imd_edition
+    )
 
 
 @renamed({"df": "data"})

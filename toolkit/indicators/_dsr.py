@@ -35,7 +35,7 @@ from toolkit.indicators._rate_columns import (
     method_column,
     reserve_names,
 )
-from toolkit.indicators.intervals import poisson_interval
+from toolkit.indicators.intervals import poisson_interval, poisson_method
 
 _ESP_TEXT = (
     "ESP2013 band labels ('0-4', '5-9', ..., '85-89', '90+'; '0' and '1-4' are summed into "
@@ -123,7 +123,9 @@ def directly_standardised_rate(
         the limit columns, ``age_bands`` (bands with a population that entered the
         standardisation), ``standard`` (``"ESP2013"`` or ``"custom"``), ``confidence``,
         ``method`` and ``note``. With fewer than 10 events the value and limits are NaN
-        and ``note`` says it is not published; the row is kept.
+        and ``note`` says it is not published; the row is kept. ``method`` names the
+        Poisson limits Dobson's rest on: ``"Dobson (Byar)"`` from 10 events,
+        ``"Dobson (exact Poisson)"`` below (so on every unpublished row).
 
     Notes
     -----
@@ -233,7 +235,11 @@ def directly_standardised_rate(
     columns["age_bands"] = present.sum(axis=1)
     columns["standard"] = "ESP2013" if standard_population is None else "custom"
     columns["confidence"] = confidence_text(levels)
-    dobson = "Dobson (Byar)" if independent_events else "Dobson (Byar), non-independent events"
+    # Dobson's limits rest on the Poisson limits of the total: name the ones used.
+    count_method = poisson_method(observed)
+    dobson = np.array([f"Dobson ({name})" for name in count_method], dtype=object)
+    if not independent_events:
+        dobson = dobson + ", non-independent events"
     columns["method"] = method_column(levels, dobson)
     columns["note"] = np.where(
         ~has_population, NOTE_NO_POPULATION, np.where(published, "", NOTE_NOT_PUBLISHED)

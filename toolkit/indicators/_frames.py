@@ -458,7 +458,8 @@ class Groups:
     Attributes
     ----------
     codes : numpy.ndarray
-        Group number of each row, ``0 .. count - 1`` in sorted key order.
+        Group number of each row, ``0 .. count - 1`` in sorted key order (in order of
+        first appearance when made with ``sort=False``).
     keys : pandas.DataFrame
         One row per group holding the ``by`` columns (original dtypes), in code order.
     count : int
@@ -474,11 +475,15 @@ class Groups:
         return np.bincount(self.codes, weights=values, minlength=self.count)
 
 
-def group_rows(data: pd.DataFrame, by: list[str]) -> Groups:
-    """Give each row the number of its ``by`` group (missing keys form groups too)."""
+def group_rows(data: pd.DataFrame, by: list[str], *, sort: bool = True) -> Groups:
+    """Give each row the number of its ``by`` group (missing keys form groups too).
+
+    Groups are numbered in sorted key order, or with ``sort=False`` in the order they
+    first appear in ``data``.
+    """
     if not by:
         return Groups(np.zeros(len(data), dtype=np.intp), pd.DataFrame(index=range(1)), 1)
-    codes = data.groupby(by, sort=True, dropna=False, observed=True).ngroup().to_numpy()
+    codes = data.groupby(by, sort=sort, dropna=False, observed=True).ngroup().to_numpy()
     codes = codes.astype(np.intp, copy=False)
     _, first = np.unique(codes, return_index=True)
     count = len(first)

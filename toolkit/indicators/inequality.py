@@ -188,7 +188,8 @@ def deprivation_gap(
         As for :func:`rate_by_deprivation`.
     quintiles : bool, default True
         Compare quintile 1 with quintile 5 (True) or decile 1 with the highest decile
-        present (False).
+        present (False). Where quintile 1 (or 5) is not in a group's data, the nearest
+        quintile present is compared instead and the ``note`` says so.
     by, standard_population, multiplier
         As for :func:`rate_by_deprivation`.
     confidence : float or sequence of float, default 0.95
@@ -263,11 +264,9 @@ def deprivation_gap(
         ordered = table.sort_values(quantile_column)
         most = ordered.iloc[0]
         least = ordered.iloc[-1]
-        notes = []
-        if most[quantile_column] != 1:
-            notes.append(
-                f"no quantile 1 (most deprived) in the data; compared {most[quantile_column]}"
-            )
+        notes = _substitution_notes(
+            int(most[quantile_column]), int(least[quantile_column]), quintiles=quintiles
+        )
         if np.isnan(most["value"]) or np.isnan(least["value"]):
             notes.append("a rate is not published (fewer than 10 events)")
         row = dict(zip(by_columns, key, strict=True))
@@ -301,6 +300,22 @@ def deprivation_gap(
         row["note"] = "; ".join(notes)
         rows.append(row)
     return pd.DataFrame(rows, columns=[*by_columns, *reserved])
+
+
+def _substitution_notes(most: int, least: int, *, quintiles: bool) -> list[str]:
+    """Say which end of the deprivation scale was missing and what stood in for it.
+
+    Quintile 1 and (with ``quintiles``) quintile 5 are the ends compared; without quintiles
+    the highest quantile present is the least deprived by definition, so only a missing
+    quantile 1 is said.
+    """
+    word = "quintile" if quintiles else "quantile"
+    notes = []
+    if most != 1:
+        notes.append(f"no {word} 1 (most deprived) in the data; compared {word} {most}")
+    if quintiles and least != 5:
+        notes.append(f"no {word} 5 (least deprived) in the data; compared {word} {least}")
+    return notes
 
 
 def _dsr_standard_error(rates: pd.DataFrame, level: float) -> np.ndarray:

@@ -176,10 +176,13 @@ def poisson_method(events: np.ndarray) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        ``"exact Poisson"`` below :data:`EXACT_POISSON_BELOW` events, else ``"Byar"``.
+        ``"exact Poisson"`` below :data:`EXACT_POISSON_BELOW` events, ``"Byar"`` from
+        there up, and None where the count is missing (no limits, so no method).
     """
-    exact = np.asarray(events, dtype="float64") < EXACT_POISSON_BELOW
-    return np.where(exact, METHOD_EXACT, METHOD_BYAR).astype(object)
+    events = np.asarray(events, dtype="float64")
+    method = np.where(events < EXACT_POISSON_BELOW, METHOD_EXACT, METHOD_BYAR).astype(object)
+    method[np.isnan(events)] = None
+    return method
 
 
 def poisson_interval(
@@ -201,7 +204,7 @@ def poisson_interval(
     lower, upper : numpy.ndarray
         Limits of the count.
     method : numpy.ndarray
-        ``"exact Poisson"`` or ``"Byar"`` for each count.
+        ``"exact Poisson"`` or ``"Byar"`` for each count (None where it is missing).
     """
     events = np.asarray(events, dtype="float64")
     exact = events < EXACT_POISSON_BELOW

@@ -88,6 +88,29 @@ def _life_table(deaths: np.ndarray, population: np.ndarray) -> dict[str, np.ndar
     return {"q": q, "l": survivors, "L": lived, "T": total, "e": expectancy, "variance": variance}
 
 
+def _rates_too_high(deaths: np.ndarray, population: np.ndarray) -> list[str]:
+    """Why each group's death rates cannot make a life table ('' when they can).
+
+    q = nM/(1 + nM(1 − a)) reaches 1 when a·n·M ≥ 1: in a 5-year band a rate of 0.4 a
+    year or more. The table then has no survivors, or fewer than none, beyond the band;
+    the method gives no remedy (see :func:`life_expectancy`), so the group is not
+    calculated. Only bands with deaths within a positive population are looked at (the
+    others are :func:`_problems`); the open 90+ band has q = 1 by definition.
+    """
+    widths = np.asarray(LIFE_TABLE_WIDTHS, dtype="float64")[:-1]
+    d, p = deaths[:, :-1], population[:, :-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        too_high = (FRACTION_LIVED[:-1] * widths * d / p >= 1) & (p > 0) & (d <= p)
+    labels = np.asarray(LIFE_TABLE_BANDS)[:-1]
+    return [
+        f"the death rate in band(s) {', '.join(labels[row])} is too high for the life table "
+        "(at that rate everyone in the band would die before its end)"
+        if row.any()
+        else ""
+        for row in too_high
+    ]
+
+
 class LifeExpectancyWarning(UserWarning):
     """Some groups' life expectancy could not be calculated; their rows are NA with a note."""
 
@@ -129,6 +152,12 @@ def _problems(
             found.append("no deaths in the 90+ band")
         notes.append("; ".join(found))
     return notes
+
+
+def _table_problems(deaths: np.ndarray, population: np.ndarray) -> list[str]:
+    """All reasons each group's life table cannot be computed, rates too high included."""
+    pairs = zip(_problems(deaths, population), _rates_too_high(deaths, population), strict=True)
+    return ["; ".join(text for text in pair if text) for pair in pairs]
 
 
 def _band_table(
@@ -253,13 +282,14 @@ def life_expectancy(
         areas even when the total is large), and a wide interval blanks the limits too.
     invalid_groups : {"note", "raise"}, default "note"
         What a group that cannot be calculated does: one with negative deaths, a zero or
-        negative population in a band, deaths above population, no deaths in 90+ or a
-        missing age band. ``"note"`` (as PHEindicatormethods) gives that group NA values
-        with a note saying why, and one :class:`LifeExpectancyWarning` counts such
-        groups, so one bad group never stops the others. ``"raise"`` is the toolkit's
-        earlier behaviour: negative counts, deaths without population and missing bands
-        raise ``ValueError`` (deaths above population and no deaths in 90+ are noted).
-        Non-numeric or infinite values and missing columns always raise.
+        negative population in a band, deaths above population, a death rate too high for
+        the life table (see Notes), no deaths in 90+ or a missing age band. ``"note"``
+        (as PHEindicatormethods) gives that group NA values with a note saying why, and
+        one :class:`LifeExpectancyWarning` counts such groups, so one bad group never
+        stops the others. ``"raise"`` is the toolkit's earlier behaviour: negative
+        counts, deaths without population and missing bands raise ``ValueError`` (deaths
+        above population, a rate too high and no deaths in 90+ are noted). Non-numeric
+        or infinite values and missing columns always raise.
 
     Returns
     -------
@@ -279,6 +309,11 @@ def life_expectancy(
     Lᵢ = n(lᵢ₊₁ + a·dᵢ), L = l/M in 90+; eₓ = Tₓ/lₓ. Var(eₓ) = Σ_{j≥x} l_j²[(1 − a_j)n_j +
     e_{j+1}]² q_j²(1 − q_j)/D_j / lₓ², with Silcocks' l²·D/(P²M⁴) for 90+. The 20-year
     width is always that of the 95% interval, whatever ``confidence`` asks for.
+
+    A band's q reaches 1 when a·n·M ≥ 1 (in a 5-year band, 0.4 deaths or more per
+    person-year): the table would have no survivors, or fewer than none, after it, and
+    the variance turns negative. The method gives no remedy (capping q at 1 is not part
+    of it), so such a group is not calculated, with a note naming the band.
 
     The counterpart of ``phe_life_expectancy`` in PHEindicatormethods 2.1.0, whose test
     figures it reproduces. Departures: percentages (95) are refused as confidence levels;
@@ -301,7 +336,7 @@ def life_expectancy(
     reserved = ["age_band", "deaths", "population", "value", "standard_error", *limit_names]
     v.check_no_clash(by_columns, [*reserved, "confidence", "method", "note"], func)
 
-    groups = v.group_rows(data, by_columns)
+    groups = v.group_rows(data, by_columns, sort=False)  # input order, as documented
     d, p, seen, negative = _band_table(
         data,
         deaths=deaths,
@@ -313,7 +348,9 @@ def life_expectancy(
     )
     table = _life_table(d, p)
     problems = _problems(d, p, seen, negative)
-    se = np.sqrt(table["variance"])
+    too_high = _rates_too_high(d, p)
+    with np.errstate(invalid="ignore"):  # NaN or negative only in groups not calculated
+        se = np.sqrt(table["variance"])
     deaths_over = np.cumsum(d[:, ::-1], axis=1)[:, ::-1]
     population_over = np.cumsum(p[:, ::-1], axis=1)[:, ::-1]
     width95 = 2 * z_value(0.95) * se
@@ -321,6 +358,7 @@ def life_expectancy(
     g_index = np.repeat(np.arange(groups.count), len(positions))
     b_index = np.tile(positions, groups.count)
     notes = []
+    not_calculated = {g for g, problem in enumerate(problems) if problem}
     show_value = np.zeros(len(g_index), dtype=bool)
     show_limits = np.zeros(len(g_index), dtype=bool)
     for row, (g, b) in enumerate(zip(g_index, b_index, strict=True)):
@@ -331,6 +369,9 @@ def life_expectancy(
             notes.append(
                 f"not published: total population (all ages) is {MIN_POPULATION:,} or fewer"
             )
+        elif too_high[g]:  # a group too small to publish keeps that note, as in the package
+            notes.append("not calculated: " + too_high[g])
+            not_calculated.add(g)
         elif by_total and wide:
             notes.append(
                 f"value not published: 95% confidence interval wider than {MAX_CI_WIDTH:g} "
@@ -372,12 +413,13 @@ def life_expectancy(
     columns["confidence"] = v.confidence_text(levels)
     columns["method"] = METHOD_LE
     columns["note"] = notes
-    failed = sum(1 for problem in problems if problem)
+    failed = len(not_calculated)
     if failed:
         warn(
             f"{func}: {failed} of {groups.count} group(s) could not be calculated (negative "
-            "deaths, zero or negative population, deaths above population, no deaths in 90+ "
-            "or a missing age band); their rows are NA with a note saying why.",
+            "deaths, zero or negative population, deaths above population, a death rate too "
+            "high for the life table, no deaths in 90+ or a missing age band); their rows "
+            "are NA with a note saying why.",
             LifeExpectancyWarning,
             stacklevel=2,
         )
@@ -597,8 +639,8 @@ def life_expectancy_gap_by_cause(
     p_least = band_population[g_idx, least_idx]
     table_most = _life_table(d_most.sum(2), p_most)
     table_least = _life_table(d_least.sum(2), p_least)
-    problems_most = _problems(d_most.sum(2), p_most)
-    problems_least = _problems(d_least.sum(2), p_least)
+    problems_most = _table_problems(d_most.sum(2), p_most)
+    problems_least = _table_problems(d_least.sum(2), p_least)
     by_age = _arriaga_by_age(table_most, table_least)
     with np.errstate(divide="ignore", invalid="ignore"):
         m_most = d_most / p_most[:, :, None]

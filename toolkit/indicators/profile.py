@@ -7,8 +7,7 @@ and what a notebook shows with ``_repr_html_``.
 from __future__ import annotations
 
 import html
-import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +20,6 @@ from toolkit._params import (
     POSITIVE,
     check_columns_exist,
     validate_params,
-    warn,
 )
 from toolkit._words import capitalised, listed
 from toolkit.errors import DataContractError
@@ -29,7 +27,6 @@ from toolkit.indicators import _frames as v
 from toolkit.indicators.inequality import (
     REFERENCES,
     RII_NOT_MEANINGFUL,
-    ExcludedRowsWarning,
     Reference,
     _deprivation_rows,
     core20_share,
@@ -200,18 +197,7 @@ class DeprivationProfile:
                 f"{record[self.quantile]:>6} {record['events']:>10,.0f} "
                 f"{record['population']:>11,.0f} {shown}"
             )
-        if np.isnan(n["sii"]):
-            lines.append(f"Slope index of inequality: not calculated ({n['sii_note']}).")
-        else:
-            relative = (
-                f"relative index: {n['rii']:.2f} ({n['rii_low']:.2f} to {n['rii_high']:.2f})"
-                if np.isfinite(n["rii"])
-                else RII_NOT_MEANINGFUL
-            )
-            lines.append(
-                f"Slope index of inequality: {n['sii']:,.1f} per {per} "
-                f"({level}% CI {n['sii_low']:,.1f} to {n['sii_high']:,.1f}); {relative}."
-            )
+        lines.append(_sii_sentence(n, per, sii="Slope index of inequality:", rii="relative index:"))
         lines.append(SII_CONVENTION)
         gap = _gap_text(n, per)
         if gap:
@@ -251,20 +237,9 @@ class DeprivationProfile:
         table = self.to_frame().to_html(
             index=False, float_format=lambda x: f"{x:,.1f}", na_rep="n/a"
         )
-        if np.isnan(n["sii"]):
-            sii = (
-                f"<p>Slope index of inequality: not calculated ({html.escape(n['sii_note'])}).</p>"
-            )
-        else:
-            relative = (
-                f"<b>RII</b> {n['rii']:.2f} ({n['rii_low']:.2f} to {n['rii_high']:.2f})"
-                if np.isfinite(n["rii"])
-                else html.escape(RII_NOT_MEANINGFUL)
-            )
-            sii = (
-                f"<p><b>SII</b> {n['sii']:,.1f} per {self.multiplier:,.0f} ({n['level']}% CI "
-                f"{n['sii_low']:,.1f} to {n['sii_high']:,.1f}); {relative}.</p>"
-            )
+        per = f"{self.multiplier:,.0f}"
+        sii = _sii_sentence(n, per, sii="<b>SII</b>", rii="<b>RII</b>", escape=html.escape)
+        sii = f"<p>{sii}</p>"
         excess = (
             f"<p><b>Excess</b> {html.escape(self.label)} against decile {n['reference']}: "
             f"{n['excess_positive']:,.0f} ({_interval(n, 'excess', n['level'])}"
@@ -279,7 +254,7 @@ class DeprivationProfile:
             cost_limits = _interval(n, "cost", n["level"], "£").removesuffix("; ")
             excess += f", £{n['cost_positive']:,.0f}" + (f" ({cost_limits})" if cost_limits else "")
         excess += "</p>"
-        gap = _gap_text(n, f"{self.multiplier:,.0f}")
+        gap = _gap_text(n, per)
         if gap:
             excess = f"<p>{html.escape(gap)}</p>" + excess
         core = (
@@ -432,6 +407,32 @@ def _excess_note(numbers: dict[str, Any]) -> str:
     return note or "the reference decile's rates could not be used"
 
 
+def _sii_sentence(
+    numbers: dict[str, Any],
+    per: str,
+    *,
+    sii: str,
+    rii: str,
+    escape: Callable[[str], str] = str,
+) -> str:
+    """Return the SII and RII with their limits in one sentence, or why there is no SII.
+
+    ``sii`` and ``rii`` lead the two figures (words in the summary, bold abbreviations in
+    the notebook's HTML); ``escape`` makes the notes safe where they are shown (HTML).
+    """
+    if np.isnan(numbers["sii"]):
+        return f"Slope index of inequality: not calculated ({escape(numbers['sii_note'])})."
+    relative = (
+        f"{rii} {numbers['rii']:.2f} ({numbers['rii_low']:.2f} to {numbers['rii_high']:.2f})"
+        if np.isfinite(numbers["rii"])
+        else escape(RII_NOT_MEANINGFUL)
+    )
+    return (
+        f"{sii} {numbers['sii']:,.1f} per {per} ({numbers['level']}% CI "
+        f"{numbers['sii_low']:,.1f} to {numbers['sii_high']:,.1f}); {relative}."
+    )
+
+
 def _gap_text(numbers: dict[str, Any], per: str) -> str:
     """Return the quintile gap with its limits in one sentence, or "" without a gap."""
     gap, label, level = numbers["gap"], numbers["label"], numbers["level"]
@@ -563,33 +564,23 @@ def deprivation_profile(
     )
     levels = v.confidence_levels(confidence)
     seed = resolve_seed(seed)
-    measures = {"events": events, "population": population}
-    if cost is not None:
-        measures["cost"] = cost
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ExcludedRowsWarning)
-        rows = _deprivation_rows(
-            data,
-            func=func,
-            events=events,
-            population=population,
-            quantile=quantile,
-            quintiles=False,
-            by=[],
-            cost=cost,
-            age_band=age_band,
-            standard_population=standard_population,
-        )
+    # Rows with no decile are left out here, and said so once, pointing at the user's line:
+    # the statistics below see only the rows kept.
+    rows = _deprivation_rows(
+        data,
+        func=func,
+        events=events,
+        population=population,
+        quantile=quantile,
+        quintiles=False,
+        by=[],
+        cost=cost,
+        age_band=age_band,
+        standard_population=standard_population,
+    )
     # The counts as checked: a blank counts as 0, said once (not by every statistic below).
     frame = rows.frame.assign(**{events: rows.counts, population: rows.populations})
     quantile_column, excluded = rows.quantile, rows.excluded
-    if excluded["rows"]:
-        detail = ", ".join(f"{excluded[p]:,.0f} in {c!r}" for p, c in measures.items())
-        warn(
-            f"{func} left out {excluded['rows']:,} row(s) with no {quantile!r} ({detail}).",
-            ExcludedRowsWarning,
-            stacklevel=2,
-        )
     # A decile with rows but no people is one the population does not have.
     frame, empty_deciles = _without_empty_deciles(
         frame, quantile=quantile_column, population=population, func=func

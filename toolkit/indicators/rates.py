@@ -241,7 +241,7 @@ def crude_rate(
     pandas.DataFrame
         One row per group: the ``by`` columns, ``events``, ``population``, ``value``,
         the limit columns, ``confidence``, ``method`` (``"exact Poisson"`` or
-        ``"Byar"``) and ``note``.
+        ``"Byar"``; None where the events are missing) and ``note``.
 
     Notes
     -----

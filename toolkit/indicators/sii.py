@@ -681,15 +681,18 @@ def _sii_group(
         return _not_calculated(levels, "not calculated: " + "; ".join(problems))
 
     intercept_weights, slope_weights = _design(pop)
-    intercept = intercept_weights @ y
-    slope = slope_weights @ y
+    # Fitted about the first value (the slope weights sum to 0, the intercept's to 1), so
+    # equal values give a slope of exactly 0, not rounding noise such as -0.0.
+    offset = y - y[0]
+    intercept = y[0] + intercept_weights @ offset
+    slope = slope_weights @ offset
 
     def indices(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         top = inverse(a + b)  # fitted value at the least deprived end
         bottom = inverse(a)  # fitted value at the most deprived end
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = top / bottom if multiplier > 0 else bottom / top
-        return (top - bottom) * multiplier, ratio
+        return (top - bottom) * multiplier + 0.0, ratio  # + 0.0: no -0.0 from a negative multiplier
 
     def simulate(generator: np.random.Generator) -> tuple[dict, dict]:
         intercepts, slopes = _draw_coefficients(

@@ -19,6 +19,7 @@ from toolkit._words import listed
 from toolkit.data.problems import FIRST_DATA_ROW
 from toolkit.errors import DataContractError
 from toolkit.indicators import _frames as v
+from toolkit.monitor._periods import _read_periods, period_label
 
 
 def _first_series(groups: v.Groups, codes: np.ndarray) -> str:
@@ -244,3 +245,94 @@ def _series_lookup(groups: v.Groups, by_columns: list[str]) -> dict[Hashable, in
     else:
         items = list(keys.itertuples(index=False, name=None))
     return {item: code for code, item in enumerate(items)}
+
+
+#: How many missing periods a message names in each series before "and N more".
+_GAPS_NAMED = 6
+
+
+def _period_name(position: int, unit: str, step: int, freq: Any = None) -> str:
+    """Name one missing period as a board reads it ("Jun 2024", "Apr-Jun 2024", "3 Jun 2024")."""
+    if unit == "integer":
+        return str(position)
+    if unit == "period":
+        period = pd.Period(ordinal=position, freq=freq)
+        code = period.freqstr[:1].upper()
+        start = period.start_time
+        if code == "M":
+            return period_label(start, "month")
+        if code == "Q":
+            return period_label(start, "quarter")
+        if code in ("Y", "A") and start.month in (1, 4):
+            return period_label(start, "year" if start.month == 1 else "financial_year")
+        if code in ("D", "B", "W"):
+            return f"{start.day} {start:%b %Y}"
+        return str(period)
+    if unit == "day":
+        day = pd.Timestamp(np.datetime64(position, "D"))
+        return f"{day.day} {day:%b %Y}"
+    start = pd.Timestamp(year=position // 12, month=position % 12 + 1, day=1)
+    if step == 3:
+        return period_label(start, "quarter")
+    if step == 12 and start.month in (1, 4):
+        return period_label(start, "year" if start.month == 1 else "financial_year")
+    return period_label(start, "month")
+
+
+def _missing_periods(codes: np.ndarray, periods: pd.Index) -> dict[int, str]:
+    """Name the periods missing between consecutive points of each series.
+
+    ``codes`` gives each point's series and ``periods`` its period (dates, pandas Periods
+    or integers), both in series and period order. A series of Periods steps by its
+    frequency; one of dates by months (by days when two of its dates share a month), as
+    does one of integers that :func:`~toolkit.monitor.series.validate_series` reads as
+    months (202401 for January 2024, so that 202312 to 202401 is no gap); other integers
+    (years such as 2024) step by ones. Each steps by the smallest spacing between its
+    periods (so that quarterly dates are not missing the months between them). Returns,
+    for each series with gaps, the missing periods in words ("Jun 2024 and Jul 2024").
+    """
+    if len(codes) < 2:
+        return {}
+    same = codes[1:] == codes[:-1]
+    size = int(codes.max()) + 1
+    freq = None
+    if isinstance(periods, pd.PeriodIndex):
+        positions, units, freq = periods.asi8, np.full(size, "period", dtype=object), periods.freq
+    elif isinstance(periods, pd.DatetimeIndex):
+        naive = periods.tz_localize(None) if periods.tz is not None else periods
+        months = (naive.year * 12 + naive.month - 1).to_numpy(np.int64)
+        days = naive.to_numpy().astype("datetime64[D]").astype(np.int64)
+        by_day = np.zeros(size, dtype=bool)
+        by_day[codes[1:][same & (np.diff(months) == 0)]] = True
+        positions = np.where(by_day[codes], days, months)
+        units = np.where(by_day, "day", "month").astype(object)
+    else:
+        positions, units = np.asarray(periods, dtype=np.int64), np.full(size, "integer", object)
+        # Read as validate_series reads them: a series whose every number is a year and a
+        # month (202401) steps by months; years (2024) and other numbers by themselves.
+        months, kinds, _, _ = _read_periods(
+            pd.Series(positions), pd.Series([None] * len(positions), dtype=object)
+        )
+        monthly = np.ones(size, dtype=bool)
+        np.logical_and.at(monthly, codes, kinds == "month")
+        positions = np.where(monthly[codes], months, positions)
+        units[monthly] = "month"
+    spacing = np.diff(positions)
+    step = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
+    if freq is not None:
+        step[:] = 1
+    else:
+        np.minimum.at(step, codes[1:][same], spacing[same])
+    found: dict[int, tuple[list[str], int]] = {}
+    for jump in np.flatnonzero(same & (spacing > step[codes[1:]])):
+        code = int(codes[jump])
+        gap = range(
+            int(positions[jump]) + int(step[code]), int(positions[jump + 1]), int(step[code])
+        )
+        names, total = found.get(code, ([], 0))
+        room = max(0, _GAPS_NAMED - len(names))
+        names += [_period_name(p, units[code], int(step[code]), freq) for p in gap[:room]]
+        found[code] = (names, total + len(gap))
+    return {
+        code: listed(names, most=_GAPS_NAMED, total=total) for code, (names, total) in found.items()
+    }

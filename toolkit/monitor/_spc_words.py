@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from numbers import Integral
 from typing import Any
@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from toolkit._numbers import round_half_up
 from toolkit._params import InstanceOf, Interval, validate_params
 from toolkit.monitor._periods import period_label
 from toolkit.monitor._xmr import POINT_TYPES
@@ -255,7 +256,7 @@ def _format_number(value: float, decimals: int | None = None) -> str:
     own = decimals is None
     if own:
         decimals = _decimals_for(value)
-    text = f"{value:,.{decimals}f}"
+    text = f"{round_half_up(value, decimals):,.{decimals}f}"  # halves up, as a reader rounds
     if own and "." in text:  # its own figures: no trailing zeros ("7.1", "9", "0.19")
         text = text.rstrip("0").rstrip(".")
     return text[1:] if text.startswith("-") and float(text.replace(",", "")) == 0 else text
@@ -275,7 +276,8 @@ def format_value(value: float) -> str:
     str
         Up to three significant figures below 100, without trailing zeros ("12.4",
         "1.23", "0.194", "0.00123", "9.5", "7"; below 1e-9, rounding error, "0"), whole
-        numbers from 100 ("123", "1,234"); "not available" for a missing value.
+        numbers from 100 ("123", "1,234"); "not available" for a missing value. Halves
+        round up, as UK official statistics round them ("101" for 100.5, "2.35" for 2.345).
 
     Notes
     -----
@@ -297,8 +299,11 @@ _FIGURES = 3
 
 def _decimals_for(value: float) -> int:
     """Decimal places that show the value to three significant figures, none from 100."""
-    # Rounded to the significant figures first, so that 0.09996 reads as 0.100 like 0.1.
-    size = float(f"{abs(value):.{_FIGURES}g}") if math.isfinite(value) else math.nan
+    # Rounded to the significant figures first (halves up), so that 0.09996 reads as 0.100
+    # like 0.1, and 99.95 as 100.
+    size = abs(value)
+    if math.isfinite(size) and size > 0:
+        size = round_half_up(size, _FIGURES - 1 - math.floor(math.log10(size)))
     if not size >= _ZERO:  # zero, rounding error or missing
         return 3
     if size >= 100:
@@ -394,6 +399,60 @@ def _trailing(table: pd.DataFrame, point_types: set[str]) -> pd.DataFrame:
     return last.iloc[len(last) - count :]
 
 
+def _run_parts(table: pd.DataFrame, length: int) -> tuple[list[tuple[bool, int]], bool]:
+    """Split the special cause run a trend ends into its parts, first to last.
+
+    The run is the last ``length`` points of the last baseline segment (a trend never spans
+    a rebase). Each part is ``(moving, points)``: moving for points that rise (or fall) in
+    turn, as a trend flagged them; otherwise points another rule flagged (beyond a limit,
+    two of three near a limit, a shift), higher or lower than expected. The last part is
+    the trend the latest point ends; an earlier trend, broken from it by a tie or a step
+    the other way, is a part of its own. The flag says whether the latest trend rises.
+    """
+    judged = table[table["point_type"].notna()]
+    last = judged[judged["baseline_segment"] == judged["baseline_segment"].iloc[-1]]
+    values = _floats(last["value"])
+    steps = np.sign(np.diff(values))
+    rising = bool(len(steps) and steps[-1] > 0)
+    way = steps[-1] if len(steps) else 0
+    # Whether each point rises (or falls) from the one before, as the latest trend does.
+    moves = np.r_[False, (steps == way) & (way != 0)]
+    size = max(1, min(length, len(values)))
+    moves = moves[-size:]
+    trend = last["rule"].astype(object).to_numpy()[-size:] == "trend"
+    parts: list[tuple[bool, int]] = []
+    end = size
+    while end > 0:
+        begin = end - 1
+        moving = end == size or bool(trend[begin])
+        if moving:
+            while begin > 0 and moves[begin]:
+                begin -= 1
+        else:
+            while begin > 0 and not trend[begin - 1]:
+                begin -= 1
+        parts.append((moving, end - begin))
+        end = begin
+    return parts[::-1], rising
+
+
+def _said_parts(
+    parts: list[tuple[bool, int]], moving: str, expected: str, count: Callable[[int], str]
+) -> str:
+    """Say each part of a run by what flagged it, the last "for the last" of its points.
+
+    A trend is ``moving`` ("falling month after month"), "again" after an earlier one; the
+    other rules ``expected`` ("lower than expected"): "lower than expected for 5 months,
+    then falling month after month for the last 8 months".
+    """
+    words = []
+    for number, (moves, points) in enumerate(parts):
+        span = count(points) if number < len(parts) - 1 else f"the last {count(points)}"
+        again = " again" if moves and number and parts[number - 1][0] else ""
+        words.append(f"{moving}{again} for {span}" if moves else f"{expected} for {span}")
+    return f"{', '.join(words[:-1])}, then {words[-1]}" if len(words) > 1 else words[0]
+
+
 @validate_params(
     {
         "data": ["data-frame"],
@@ -453,7 +512,16 @@ def describe_spc(
     -----
     Only the wording is made here: the variation, assurance, run and latest value come from
     ``summary``; the number of recent points within the expected range (for common cause)
-    is read from the frame's ``point_type`` in the latest baseline segment.
+    is read from the frame's ``point_type``, and the points of a trend from its values,
+    in the latest baseline segment. A latest point the trend rule flags is said as
+    "rising" or "falling" month after month, for the points that each rise (or fall) in
+    turn; where the special cause run began before them, the sentence says the earlier
+    points first, each by the rule that flagged them: "lower than expected" (or higher)
+    for a shift, a point beyond a limit or two of three near it ("lower than expected for
+    5 months, then falling month after month for the last 8 months"), and an earlier trend,
+    broken from the latest by a tie or a step the other way, as falling (or rising) too
+    ("falling month after month for 7 months, then falling month after month again for
+    the last 7 months"). Periods are counted as points: a trend of 8 months has 7 falls.
     """
     row = _summary_row(summary, "describe_spc")
     table, frequency = _prepare(data, "describe_spc")
@@ -501,15 +569,16 @@ def describe_spc(
         length_int = int(length)
         rules = table["rule"] if "rule" in table.columns else pd.Series(dtype=object)
         if len(rules) and rules.iloc[-1] == "trend" and len(table) > 1:
-            # A run of rising or falling points need not be above or below the mean.
-            rising = float(table["value"].iloc[-1]) > float(table["value"].iloc[-2])
-            direction = "rising" if rising else "falling"
-            first = (
-                f"{heading} since {when(start)}: {direction} {frequency.unit} after "
-                f"{frequency.unit} for the last {count(length_int)}."
-                if start is not None and length_int > 1
-                else f"{heading.rstrip(',')}: {direction} {frequency.unit} after {frequency.unit}."
-            )
+            # A run of rising or falling points need not be above or below the mean, and
+            # only the points that rise (or fall) in turn form the trend: the special cause
+            # run may have begun earlier, with points another rule flagged or another trend.
+            parts, rising = _run_parts(table, length_int)
+            moving = f"{'rising' if rising else 'falling'} {frequency.unit} after {frequency.unit}"
+            if start is None or length_int <= 1:
+                first = f"{heading.rstrip(',')}: {moving}."
+            else:
+                said = _said_parts(parts, moving, f"{direction} than expected", count)
+                first = f"{heading} since {when(start)}: {said}."
         elif start is None or length_int < 1:
             first = f"{heading.rstrip(',')}: {direction} than expected."
         else:

@@ -26,6 +26,7 @@ import pandas as pd
 
 from toolkit._params import THRESHOLD, InstanceOf, SequenceOf, validate_params
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
+from toolkit.monitor._spc_input import _missing_periods
 from toolkit.monitor.series import WHOLE_SYSTEM
 from toolkit.monitor.spc import FIX_AFTER, MINIMUM_POINTS, SPCWarning, spc
 
@@ -485,7 +486,7 @@ def follow_priorities(
                     if key.series in rebase
                 } or None
             with warnings.catch_warnings():
-                # Short series are said in the row's note instead (see below).
+                # Short series and gaps are said in the row's note instead (see below).
                 warnings.simplefilter("ignore", SPCWarning)
                 charts = spc(
                     frame,
@@ -531,6 +532,7 @@ def follow_priorities(
                         f"limits from all its {int(facts['points'])} points: the baseline asked "
                         f"for, its first {fix_after}, is as long as the series or longer"
                     )
+                result.at[index, "note"] = _with_gaps(result.at[index, "note"], own["period"])
     for column in ("first_period", "last_period", "run_start"):
         result[column] = pd.to_datetime(result[column])
     for column in ("last_value", "mean", "lpl", "upl", "ambition", "trajectory_now"):
@@ -636,18 +638,15 @@ def _by_place(
                 )
                 continue
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore", SPCWarning)
-                summary = (
-                    spc(
-                        part[["period", "value"]],
-                        improvement=item.improvement,
-                        fix_after=fix_after,
-                        rebase=rebase.get(item.series) if isinstance(rebase, Mapping) else rebase,
-                        screen_outliers=screen_outliers,
-                    )
-                    .summary()
-                    .iloc[0]
+                warnings.simplefilter("ignore", SPCWarning)  # gaps are said in the row's note
+                charts = spc(
+                    part[["period", "value"]],
+                    improvement=item.improvement,
+                    fix_after=fix_after,
+                    rebase=rebase.get(item.series) if isinstance(rebase, Mapping) else rebase,
+                    screen_outliers=screen_outliers,
                 )
+            summary = charts.summary().iloc[0]
             rows.append(
                 row
                 | {
@@ -657,7 +656,7 @@ def _by_place(
                     "run_start": summary["run_start"],
                     "run_length": int(summary["run_length"]),
                     "shown": True,
-                    "note": "",
+                    "note": _with_gaps("", charts.to_frame()["period"]),
                 }
             )
     frame = pd.DataFrame(rows, columns=list(PLACE_COLUMNS))
@@ -666,6 +665,21 @@ def _by_place(
         [None if pd.isna(v) else int(v) for v in frame["run_length"]], dtype="Int64"
     )
     return frame
+
+
+def _with_gaps(note: Any, periods: pd.Series) -> str:
+    """Add to a row's note the periods its chart lacks between its first and last, if any.
+
+    ``periods`` are the charted points' periods, in order: a period without a row, or whose
+    value was missing, is named ("no value for Jun 2024 and Jul 2024"), for the chart joins
+    the points either side of it.
+    """
+    note = "" if not isinstance(note, str) else note
+    gaps = _missing_periods(np.zeros(len(periods), dtype=np.intp), pd.Index(periods)).get(0)
+    if not gaps:
+        return note
+    said = f"no value for {gaps}: the chart joins the points either side"
+    return f"{note}; {said}" if note else said
 
 
 __all__ = [

@@ -25,19 +25,21 @@ from __future__ import annotations
 import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from html import escape
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from toolkit._params import Interval, StrOptions, check_columns_exist, validate_params, warn
-from toolkit._words import listed
+from toolkit._words import capitalised, listed
 from toolkit.errors import DataContractError
 from toolkit.indicators import _frames as v
 from toolkit.monitor._spc_input import (
     _check_duplicates,
     _check_period_dtype,
     _first_series,
+    _missing_periods,
     _rebase_starts,
     _series_targets,
 )
@@ -109,8 +111,9 @@ class SPCWarning(UserWarning):
 
     Raised (as a warning) when a series or one of its rebased segments has fewer than 12
     points, whose limits are therefore trial limits that will move as points are added (as
-    NHSRplotthedots warns), when rows with a missing value are left out of the charts, and
-    when a rebase period starts no new segment in any series.
+    NHSRplotthedots warns), when rows with a missing value are left out of the charts, when
+    a series lacks periods between its first and last (its chart joins the points either
+    side), and when a rebase period starts no new segment in any series.
     """
 
 
@@ -134,6 +137,10 @@ class SPCResult:
         The target as given: a number, the name of a column, or ``None``.
     rebase : sequence, mapping or None
         The rebase periods as given.
+    notes : tuple of str
+        What a reader of the charts should know about the points they join, in sentences:
+        rows left out for a missing value, and periods missing between a series' first and
+        last, named. Each was also warned of (:class:`SPCWarning`). Empty when none.
     """
 
     improvement: Improvement
@@ -146,6 +153,7 @@ class SPCResult:
     rebase: Sequence | Mapping | None
     _points: pd.DataFrame = field(repr=False)
     _summary: pd.DataFrame = field(repr=False)
+    notes: tuple[str, ...] = ()
 
     @property
     def n_series(self) -> int:
@@ -208,7 +216,8 @@ class SPCResult:
         )
         table = self._summary.head(20).to_html(index=False, na_rep="")
         more = "" if self.n_series <= 20 else f"<p>… and {self.n_series - 20} more series</p>"
-        return f"<p><b>{caption}</b></p>{table}{more}"
+        notes = "".join(f"<p>{escape(note)}</p>" for note in self.notes)
+        return f"<p><b>{caption}</b></p>{table}{more}{notes}"
 
 
 #: Constraints of the options :func:`spc` shares with
@@ -286,14 +295,17 @@ def spc(
     TypeError, ValueError
         For an option of the wrong type or value; the message names the option.
     toolkit.errors.DataContractError
-        For a series with the same period twice, a missing period, an infinite value or a
-        target that changes within a series; the message names the series and periods.
+        For a series with the same period twice, a row without a period, an infinite value
+        or a target that changes within a series; the message names the series and periods
+        (or rows).
 
     Warns
     -----
     SPCWarning
         When a series (or a rebased segment) has fewer than 12 points, when rows with a
-        missing value are left out, and when a rebase period starts no segment anywhere.
+        missing value are left out, when a series lacks periods between its first and last
+        (naming them), and when a rebase period starts no segment anywhere. The missing
+        values and periods are said in :attr:`SPCResult.notes` too.
 
     Notes
     -----
@@ -319,6 +331,17 @@ def spc(
     As in NHSRplotthedots, every rule looks only within a segment: a trend, shift or
     two-of-three window never spans a rebase. Points after a fixed baseline are judged
     by every rule against the fixed limits.
+
+    A period missing from a series (no row, or a row with a missing value) is not filled
+    in: the chart joins the points either side of it, so its moving range, trends and
+    shifts run across the gap as if the two points were consecutive. That is warned of,
+    naming the missing periods, rather than refused, as a missing value is; add the
+    periods (with a count of 0 where nothing happened) for a true chart. Dates step by
+    months (by days when two of a series' dates share a month), as do integers that are
+    each a year and a month (202401 for January 2024, as
+    :func:`~toolkit.monitor.validate_series` reads them); other integers (years such as
+    2024) step by ones. Each steps by the smallest spacing between a series' periods;
+    pandas Periods step by their frequency.
     """
     func = _FUNC
     check_columns_exist(data, {"value": value, "period": period}, func)
@@ -384,8 +407,9 @@ def spc(
 
     # Rows with a missing value are left out, as if their period had no row.
     missing = np.isnan(values[order])
+    notes: list[str] = []
     if missing.any():
-        _warn_missing(codes[missing], groups, value, func)
+        notes.append(_warn_missing(codes[missing], groups, value, func))
         keep = ~missing
         order, codes, pcodes = order[keep], codes[keep], pcodes[keep]
         if len(order) == 0:
@@ -395,6 +419,10 @@ def spc(
             )
     if len(order) == 0:
         raise DataContractError(f"The data given to {func} has no rows: nothing to chart.")
+
+    gaps = _missing_periods(codes, pd.Index(period_uniques)[pcodes])
+    if gaps:
+        notes.append(_warn_gaps(gaps, groups, period, func))
 
     x = values[order]
     n = len(x)
@@ -468,6 +496,7 @@ def spc(
         rebase=rebase,
         _points=frame,
         _summary=summary,
+        notes=tuple(notes),
     )
 
 
@@ -516,16 +545,45 @@ def _resolve_improvement(
     return said[0]  # type: ignore[return-value]
 
 
-def _warn_missing(codes: np.ndarray, groups: v.Groups, value: str, func: str) -> None:
-    """Say how many rows with a missing value were left out, and from which series."""
+def _warn_missing(codes: np.ndarray, groups: v.Groups, value: str, func: str) -> str:
+    """Say how many rows with a missing value were left out, and from which series.
+
+    Returns the sentence, for :attr:`SPCResult.notes`.
+    """
     series = np.unique(codes)
     noun = "row has" if len(codes) == 1 else "rows have"
-    warn(
-        f"{func}: {len(codes)} {noun} a missing {value!r}, left out of the charts (as if "
-        f"the period had no row), in {len(series)} series: {_first_series(groups, series)}.",
-        SPCWarning,
-        stacklevel=3,
+    sentence = (
+        f"{len(codes)} {noun} a missing {value!r}, left out of the charts (as if "
+        f"the period had no row), in {len(series)} series: {_first_series(groups, series)}."
     )
+    warn(f"{func}: {sentence}", SPCWarning, stacklevel=3)
+    return sentence
+
+
+def _warn_gaps(gaps: dict[int, str], groups: v.Groups, period: str, func: str) -> str:
+    """Say which periods are missing between a series' first and last, naming the series.
+
+    Returns the sentence, for :attr:`SPCResult.notes`.
+    """
+    codes = sorted(gaps)
+    if groups.keys.shape[1] == 0:
+        where = f"the series lacks {gaps[codes[0]]}"
+    else:
+        named = [f"{v.group_label(groups.keys, code)}: {gaps[code]}" for code in codes[:5]]
+        shown = listed(named, total=len(codes), final_and=False, sep="; ", last_sep=" and ")
+        noun = (
+            "series lacks periods between its"
+            if len(codes) == 1
+            else "series lack periods between their"
+        )
+        where = f"{len(codes)} {noun} first and last ({shown})"
+    sentence = (
+        f"{capitalised(where)} in the {period!r} column. The chart joins the points "
+        "either side of a missing period, so its moving range, trends and shifts run across "
+        "the gap; add the missing periods (with a count of 0 where nothing happened)."
+    )
+    warn(f"{func}: {sentence}", SPCWarning, stacklevel=3)
+    return sentence
 
 
 def _warn_unused_rebase(unused: list[str], func: str) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from numbers import Integral
 from typing import Final, Literal
 
@@ -30,6 +30,7 @@ from toolkit._params import (
 from toolkit.disclosure import suppress_small_counts
 from toolkit.style import (
     DIVERGING_CENTRE_COLOUR,
+    MISSING_COLOUR,
     NHS_BLUE,
     deprivation_colours,
     diverging_colours,
@@ -120,6 +121,16 @@ _MEASURES: Final[dict[str, str]] = {
 }
 
 
+#: Legend and tooltip words for an area with no value because no one is registered in it.
+NO_PERSONS_LABEL: Final[str] = "no registered people"
+#: Plain light grey of those areas: neutral, so told from the blues by colour as well as by
+#: lightness (CIELAB L* 81, between the two lightest of five classes), and drawn without
+#: the hatching of values not published or suppressed.
+EMPTY_COLOUR: Final[str] = "#C8C8C8"
+#: The column of persons registered in each area that the maps read unless told otherwise
+#: (that of ``AreaIndicators.neighbourhoods``); used only when the areas have it.
+PERSONS_COLUMN: Final[str] = "persons"
+
 #: Colour of the single class when every shown value is the same.
 _SINGLE_CLASS_COLOUR: Final[str] = NHS_BLUE
 #: Above this many polygons, outlines are not drawn and the layer is rasterised in vector files.
@@ -130,14 +141,62 @@ MANY_POLYGONS: Final[int] = 5_000
 class Classes:
     """Classes of a mapped variable: colour and legend label per class, class per area."""
 
-    class_of: np.ndarray  # class index per area, -1 where the value is missing
+    class_of: np.ndarray  # class index per area, -1 where missing, -2 where empty
     colours: list[str]
     labels: list[str]
     counts: list[int]
-    missing: np.ndarray  # bool per area: value missing (not published) or suppressed
+    missing: np.ndarray  # bool per area: value not published or suppressed (people there)
     missing_label: str
     missing_count: int
     description: str  # scheme and number of classes, for the legend
+    empty: np.ndarray  # bool per area: no value and no one registered
+    empty_count: int
+
+    @property
+    def palette(self) -> list[str]:
+        """The colours of the classes, then of the missing and of the empty areas."""
+        return [*self.colours, MISSING_COLOUR, EMPTY_COLOUR]
+
+    def positions(self) -> np.ndarray:
+        """Return each area's position in :attr:`palette`."""
+        n = len(self.colours)
+        return np.where(self.class_of >= 0, self.class_of, n - 1 - self.class_of)
+
+    def legend_rows(self) -> list[tuple[str, str, str]]:
+        """Return the legend's rows as (colour, label, kind), areas with no value last.
+
+        The classes (kind ``"class"``), then if any the areas whose value is not published
+        or suppressed (``"missing"``) and those with no one registered (``"empty"``).
+        """
+        rows = [
+            (colour, label, "class")
+            for colour, label in zip(self.colours, self.labels, strict=True)
+        ]
+        if self.missing_count:
+            rows.append(
+                (MISSING_COLOUR, f"{self.missing_label} ({self.missing_count:,})", "missing")
+            )
+        if self.empty_count:
+            rows.append((EMPTY_COLOUR, f"{NO_PERSONS_LABEL} ({self.empty_count:,})", "empty"))
+        return rows
+
+
+def no_persons(areas, persons: str | None, function: str) -> np.ndarray:
+    """Return per area whether no one is registered in it: its ``persons`` column is 0.
+
+    ``persons=None``, or the default :data:`PERSONS_COLUMN` when the areas lack it, tells
+    no area apart (all False); any other name must be a numeric column of the areas. A
+    missing count of persons is not taken for none.
+    """
+    if persons is None or (persons == PERSONS_COLUMN and persons not in areas.columns):
+        return np.zeros(len(areas), dtype=bool)
+    check_columns_exist(areas, {"persons": persons}, function, where="the areas")
+    if not pd.api.types.is_numeric_dtype(areas[persons]):
+        raise ValueError(
+            f"{function}: column '{persons}' (persons) must hold the number of people "
+            "registered in each area."
+        )
+    return areas[persons].astype("Float64").to_numpy(dtype=float, na_value=np.nan) == 0
 
 
 def check_areas(areas, column: str | None, function: str) -> None:
@@ -374,15 +433,19 @@ def classify(
     centre: float | None = None,
     centre_words: str = "centre",
     collapse: bool = False,
+    persons: str | None = None,
 ) -> Classes:
     """Check a map's areas, column, title and options, then class the column's values.
 
     ``scheme="auto"`` draws a column of :data:`CATEGORY_COLUMNS` in categories and any
     other in quantiles. A ``centre`` gives a diverging map: ``classes`` is then the number
     of classes on each side of it. ``collapse`` labels a class of one value by that value
-    alone (the static maps do; the interactive maps' legends keep "low to high").
+    alone (the static maps do; the interactive maps' legends keep "low to high"). An area
+    with no value shown is "empty" (class -2) when its ``persons`` column is 0
+    (:func:`no_persons`), and missing (class -1: not published or suppressed) otherwise.
     """
     check_areas(areas, column, function)
+    nobody = no_persons(areas, persons, function)
     values = areas[column]
     scheme = resolve_scheme(scheme, column, function)
     categorical = scheme in CATEGORY_SCHEMES
@@ -413,20 +476,34 @@ def classify(
         shown = values
         missing_label = "not published"
     numbers = shown.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    missing = ~np.isfinite(numbers)
-    present = numbers[~missing]
-    class_of = np.full(len(numbers), -1, dtype=int)
+    unshown = ~np.isfinite(numbers)
+    present = numbers[~unshown]
+    empty = unshown & nobody
+    missing = unshown & ~nobody
+    class_of = np.where(empty, -2, -1)
+    found = Classes(
+        class_of=class_of,
+        colours=[],
+        labels=[],
+        counts=[],
+        missing=missing,
+        missing_label=missing_label,
+        missing_count=int(missing.sum()),
+        description="",
+        empty=empty,
+        empty_count=int(empty.sum()),
+    )
     if len(present) == 0 and not categorical:
         words = (
             f"diverging around {centre:g} ({centre_words})"
             if centre is not None
             else SCHEMES[scheme][1]
         )
-        return Classes(class_of, [], [], [], missing, missing_label, int(missing.sum()), words)
+        return replace(found, description=words)
     if categorical:
-        found = _categorical(present, column, scheme, function)
+        classed = _categorical(present, column, scheme, function)
     elif centre is not None:
-        found = _diverging(
+        classed = _diverging(
             present,
             centre=float(centre),
             centre_words=centre_words,
@@ -435,7 +512,7 @@ def classify(
             function=function,
         )
     else:
-        found = _classed(
+        classed = _classed(
             present,
             scheme=scheme,
             classes=classes,
@@ -443,18 +520,9 @@ def classify(
             threshold=threshold,
             collapse=collapse,
         )
-    present_class, colours, labels, counts, description = found
-    class_of[~missing] = present_class
-    return Classes(
-        class_of=class_of,
-        colours=colours,
-        labels=labels,
-        counts=counts,
-        missing=missing,
-        missing_label=missing_label,
-        missing_count=int(missing.sum()),
-        description=description,
-    )
+    present_class, colours, labels, counts, description = classed
+    class_of[~unshown] = present_class
+    return replace(found, colours=colours, labels=labels, counts=counts, description=description)
 
 
 #: Constraints of the options the maps share (see :func:`validate_params`).
@@ -468,7 +536,8 @@ MAP_OPTIONS = {
     "measure": [StrOptions(_MEASURES)],
     "threshold": [Interval(Integral, 1, None, closed="left")],
     "places": [None, "geo-data-frame"],
-    "place_labels": ["column", None],
+    "place_labels": ["column", "mapping", None],
+    "persons": ["column", None],
     "tooltip_columns": [SequenceOf("column")],
     "count_columns": [SequenceOf("column")],
     "not_counts": [SequenceOf("column")],

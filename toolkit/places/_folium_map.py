@@ -9,19 +9,22 @@ Leaflet's scripts from a public CDN. Public from :mod:`toolkit.places.maps`.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
+import pandas as pd
 
 from toolkit._params import validate_params
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
 from toolkit.places._classes import (
     MANY_POLYGONS,
     MAP_OPTIONS,
+    PERSONS_COLUMN,
     Measure,
     Scheme,
     check_areas,
 )
+from toolkit.places._furniture import place_names
 from toolkit.places._shown import (
     check_not_counts,
     classed_counts,
@@ -30,7 +33,7 @@ from toolkit.places._shown import (
     shown_properties,
     shown_text,
 )
-from toolkit.style import MISSING_COLOUR, NHS_BLACK, NHS_MID_GREY, NHS_WHITE
+from toolkit.style import NHS_BLACK, NHS_MID_GREY, NHS_WHITE
 
 
 @validate_params(
@@ -50,7 +53,8 @@ def interactive_map(
     measure: Measure = "rate",
     threshold: int = DISCLOSURE_THRESHOLD,
     places=None,
-    place_labels: str | None = "place",
+    place_labels: str | Mapping[str, str] | None = "place",
+    persons: str | None = PERSONS_COLUMN,
     tiles: str | None = None,
     simplify_tolerance: float | None = 5.0,
 ):
@@ -93,8 +97,13 @@ def interactive_map(
         declared in ``not_counts`` is mapped as a count whatever ``measure`` says.
     places : geopandas.GeoDataFrame, optional
         Place polygons drawn as outlines on top, with their name as tooltip.
-    place_labels : str or None
-        Column of ``places`` shown as their tooltip (its only property in the page).
+    place_labels : str, mapping of str to str, or None
+        Column of ``places`` shown as their tooltip (its only property in the page), or
+        short labels by place name, as for :func:`toolkit.places.choropleth`.
+    persons : str or None
+        Column of ``areas`` counting the people registered in each area; areas with no
+        value and no one registered are drawn apart, as for
+        :func:`toolkit.places.choropleth`.
     tiles : str, optional
         A folium base layer (``"OpenStreetMap"``, ``"CartoDB positron"``) when a tile server
         is reachable. ``None`` (default) draws no base layer, so the map works offline.
@@ -135,6 +144,7 @@ def interactive_map(
         measure=measure,
         threshold=threshold,
         function=function,
+        persons=persons,
     )
     if areas.crs is None:
         raise ValueError(f"{function}: the areas have no coordinate reference system.")
@@ -147,7 +157,7 @@ def interactive_map(
                 "reproject with to_crs(27700) or pass simplify_tolerance=None."
             )
         geometry = geometry.simplify_coverage(float(simplify_tolerance))
-    palette = np.array([*found.colours, MISSING_COLOUR], dtype=object)
+    fills = np.array(found.palette, dtype=object)[found.positions()]
     # Only the shown fields (and each area's colour) go into the page's GeoJSON.
     found, properties = shown_properties(
         areas,
@@ -162,7 +172,7 @@ def interactive_map(
     import geopandas as gpd
 
     layer = gpd.GeoDataFrame(
-        {**properties, "_fill": palette[found.class_of]},
+        {**properties, "_fill": fills},
         geometry=geometry.to_numpy(),
         crs=areas.crs,
     ).to_crs(4326)
@@ -189,14 +199,16 @@ def interactive_map(
     ).add_to(web_map)
     if places is not None:
         outline = places.to_crs(4326)
-        place_fields = [place_labels] if place_labels in outline.columns else []
+        names = place_names(outline, place_labels)
+        named = pd.DataFrame({} if names is None else {names.name: names.reset_index(drop=True)})
+        place_fields = list(named.columns)
         # The place names, and nothing else, are the places' properties; a label column of
         # whole numbers is a count like any other.
         place_text = shown_text(
-            outline,
+            named,
             place_fields,
             counts=shown_counts(
-                outline, place_fields, count_columns=(), declared=declared, function=function
+                named, place_fields, count_columns=(), declared=declared, function=function
             ),
             threshold=threshold,
             decimals=decimals,
@@ -212,12 +224,7 @@ def interactive_map(
             },
             tooltip=folium.GeoJsonTooltip(fields=place_fields) if place_fields else None,
         ).add_to(web_map)
-    rows = "".join(
-        _legend_row(colour, label)
-        for colour, label in zip(found.colours, found.labels, strict=True)
-    )
-    if found.missing_count:
-        rows += _legend_row(MISSING_COLOUR, f"{found.missing_label} ({found.missing_count:,})")
+    rows = "".join(_legend_row(colour, label) for colour, label, _ in found.legend_rows())
     legend = (
         '<div class="pophealth-legend" style="position:absolute;bottom:24px;right:12px;'
         "z-index:1000;background:white;padding:6px 8px;font:12px sans-serif;"

@@ -18,6 +18,7 @@ import pandas as pd
 
 from toolkit.disclosure import suppress_small_counts
 from toolkit.places._classes import (
+    NO_PERSONS_LABEL,
     Classes,
     classify,
     decimal_places,
@@ -192,7 +193,7 @@ def unpublished(
         return found, text
     if found.missing_label == "not published":  # classed as a rate
         return found, np.where(found.missing, "not published", text)
-    unpublished = series.isna().to_numpy()
+    unpublished = series.isna().to_numpy() & ~found.empty
     if not unpublished.any():
         return found, text
     label = (
@@ -254,11 +255,12 @@ def shown_properties(
     """Return the classes and the text of each shown field, the mapped column's unpublished.
 
     The text is that of :func:`shown_text`; the mapped ``column``'s unpublished values are
-    named by :func:`unpublished`, which may rename the classes' missing label. Only these
-    fields go into an interactive map's page.
+    named by :func:`unpublished`, which may rename the classes' missing label, and its
+    areas with no one registered say so. Only these fields go into an interactive map's page.
     """
     properties = shown_text(areas, fields, counts=counts, threshold=threshold, decimals=decimals)
-    found, properties[column] = unpublished(
+    found, text = unpublished(
         found, areas[column], properties[column], measure=measure, threshold=threshold
     )
+    properties[column] = np.where(found.empty, NO_PERSONS_LABEL, text)
     return found, properties

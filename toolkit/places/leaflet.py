@@ -32,6 +32,7 @@ import pandas as pd
 
 from toolkit._params import InstanceOf, check_columns_exist, validate_params
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
+from toolkit.places._classes import EMPTY_COLOUR, PERSONS_COLUMN
 from toolkit.places._shown import classed_counts, mapped_decimals, shown_properties
 from toolkit.places.maps import (
     _MANY_POLYGONS,
@@ -56,7 +57,8 @@ _STYLE: Final[str] = "style"
 _INFO_PROMPT: Final[str] = "<em>Hover over a neighbourhood to see its values.</em>"
 _BOX_STYLE: Final[str] = "padding:4px 8px;font:12px sans-serif;line-height:1.4"
 #: Leaflet path styles of the areas (the fill colour is each area's class colour) and of
-#: areas with no value shown (not published or suppressed): white with a dashed outline.
+#: areas with no value shown (not published or suppressed): white with a dashed outline;
+#: areas with no one registered are plain light grey, outlined as the classes.
 _AREA_STYLE: Final[dict[str, object]] = {"fillOpacity": 0.85, "color": NHS_WHITE, "weight": 0.5}
 _MISSING_STYLE: Final[dict[str, object]] = {
     "fillColor": MISSING_COLOUR,
@@ -65,6 +67,7 @@ _MISSING_STYLE: Final[dict[str, object]] = {
     "weight": 0.8,
     "dashArray": "3 3",
 }
+_EMPTY_STYLE: Final[dict[str, object]] = {**_AREA_STYLE, "fillColor": EMPTY_COLOUR}
 
 
 def _check_columns(areas: pd.DataFrame, names: Sequence[str], parameter: str) -> list[str]:
@@ -138,15 +141,12 @@ def _legend_html(found, heading: str) -> str:
         "display:inline-block;width:14px;height:12px;margin-right:6px;vertical-align:middle;"
         f"border:1px solid {NHS_MID_GREY};background:"
     )
+    dashed = {"missing": ";border-style:dashed"}  # as the missing areas' outlines
     rows = [
-        f'<div><span style="{swatch}{colour}"></span>{html.escape(label)}</div>'
-        for colour, label in zip(found.colours, found.labels, strict=True)
+        f'<div><span style="{swatch}{colour}{dashed.get(kind, "")}"></span>'
+        f"{html.escape(label)}</div>"
+        for colour, label, kind in found.legend_rows()
     ]
-    if found.missing_count:
-        rows.append(
-            f'<div><span style="{swatch}{MISSING_COLOUR};border-style:dashed"></span>'
-            f"{html.escape(found.missing_label)} ({found.missing_count:,})</div>"
-        )
     return (
         f'<div class="pophealth-legend" style="{_BOX_STYLE}">'
         f"<strong>{html.escape(heading)}</strong><br>"
@@ -189,6 +189,7 @@ def leaflet_map(
     measure: Measure = "rate",
     threshold: int = DISCLOSURE_THRESHOLD,
     places=None,
+    persons: str | None = PERSONS_COLUMN,
     basemap=None,
     simplify_tolerance: float | None = 5.0,
 ):
@@ -250,6 +251,12 @@ def leaflet_map(
         Smallest count above zero shown, in colour or in words.
     places : geopandas.GeoDataFrame, optional
         Place polygons (for example ``AreaIndicators.places``) drawn as black outlines on top.
+    persons : str or None
+        Column of ``areas`` counting the people registered in each area: an area with no
+        value and no one registered is drawn plain light grey and named "no registered
+        people" in the legend and the information box, apart from values not published or
+        suppressed. As for :func:`~toolkit.places.choropleth`: the default ``"persons"``
+        (a column of ``AreaIndicators.neighbourhoods``) is read when the areas have it.
     basemap : ipyleaflet.TileLayer or an entry of ipyleaflet.basemaps, optional
         A tile layer drawn under the areas, for when a tile server is reachable (for example
         ``ipyleaflet.basemaps.CartoDB.Positron``); its attribution is shown. ``None``
@@ -319,6 +326,7 @@ def leaflet_map(
         measure=measure,
         threshold=threshold,
         function=function,
+        persons=persons,
     )
     if areas.crs is None:
         raise ValueError(
@@ -349,14 +357,18 @@ def leaflet_map(
         threshold=threshold,
         decimals=mapped_decimals(areas[column], mapped),
     )
-    # One Leaflet style per class and a last one for missing values (class -1).
+    # One Leaflet style per class, then those of missing values and of empty areas.
     styles = np.array(
-        [*({**_AREA_STYLE, "fillColor": colour} for colour in found.colours), _MISSING_STYLE],
+        [
+            *({**_AREA_STYLE, "fillColor": colour} for colour in found.colours),
+            _MISSING_STYLE,
+            _EMPTY_STYLE,
+        ],
         dtype=object,
     )
     geometry = _web_geometry(areas.geometry, tolerance=tolerance, coverage=True)
     layer_frame = gpd.GeoDataFrame(
-        {**properties, _STYLE: styles[found.class_of]},
+        {**properties, _STYLE: styles[found.positions()]},
         geometry=geometry.to_numpy(),
         crs=4326,
     )

@@ -2,15 +2,19 @@
 
 Static maps are drawn by geopandas on matplotlib with classes from mapclassify; the legend
 names the classification scheme and the number of areas in each class, place boundaries are
-drawn over the neighbourhoods, and a scale bar and north arrow are added. Colours are the
-NHS sequential blues of :mod:`toolkit.style` (monotone in lightness, colour-blind safe).
-Whole-number measures get whole-number class labels. IMD deciles (the ``imd_decile`` column,
-or ``scheme="deciles"``) are drawn one colour each, decile 1 (most deprived) darkest; excess
-events and standardised ratios (or any column given a ``centre``) on a blue-orange diverging
-ramp, symmetric in lightness around a neutral centre (0 or 100) named in the legend.
+drawn over the neighbourhoods, labelled so that no label overlaps another, and a north arrow
+and scale bar are added under the legend, with the caption below all (nothing overlaps).
+Colours are the NHS sequential blues of :mod:`toolkit.style` (monotone in lightness,
+colour-blind safe). Whole-number measures get whole-number class labels. IMD deciles (the
+``imd_decile`` column, or ``scheme="deciles"``) are drawn one colour each, decile 1 (most
+deprived) darkest; excess events and standardised ratios (or any column given a ``centre``)
+on a blue-orange diverging ramp, symmetric in lightness around a neutral centre (0 or 100)
+named in the legend.
 
 Maps of counts respect disclosure control: counts below the threshold are not shown, not
-used to set class breaks, and appear hatched as "suppressed" in the legend and tooltips. The
+used to set class breaks, and appear hatched as "suppressed" in the legend and tooltips.
+Areas with no value because no one is registered in them (their ``persons`` column is 0)
+are plain light grey, "no registered people", apart from values not published or suppressed. The
 rule is :func:`toolkit.disclosure.suppress_small_counts`, the one the board report's tables
 apply before their secondary suppression: counts from 1 to the threshold less one are
 suppressed and zeros are shown, on a map as in a table.
@@ -31,7 +35,7 @@ The jobs are split: :mod:`toolkit.places._classes` classes the values,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from numbers import Real
 from typing import Final, Literal
 
@@ -45,21 +49,31 @@ from toolkit.places._classes import (
     CATEGORY_SCHEMES,
     DIVERGING_CENTRES,
     DIVERGING_CLASSES,
+    EMPTY_COLOUR,
     IMD_DECILES,
     IMD_QUINTILES,
     MANY_POLYGONS,
     MAP_OPTIONS,
     MAX_CATEGORIES,
+    NO_PERSONS_LABEL,
+    PERSONS_COLUMN,
     SCHEMES,
     Categories,
     Measure,
     Scheme,
     check_areas,
     classify,
+    no_persons,
     resolve_scheme,
 )
 from toolkit.places._folium_map import interactive_map
-from toolkit.places._furniture import add_north_arrow, add_scale_bar, draw_places, new_axes
+from toolkit.places._furniture import (
+    add_caption,
+    add_furniture,
+    draw_places,
+    keep_labels_apart,
+    new_axes,
+)
 from toolkit.places._shown import NOT_COUNTS, check_not_counts
 from toolkit.style import (
     MISSING_COLOUR,
@@ -107,14 +121,16 @@ def _draw_map(
     scale_bar: bool,
     north_arrow: bool,
     places,
-    place_labels: str | None,
+    place_labels: str | Mapping[str, str] | None,
     figsize: tuple[float, float],
     ax,
 ):
     """Draw a static map: areas coloured by class, legend, places, title and map furniture.
 
     ``classes`` holds each area's position in ``palette``; areas in ``hatch_mask`` are
-    hatched. Returns the figure.
+    hatched. The legend is right of the map, the north arrow and scale bar under it, the
+    caption under both and the map, and the place labels apart from one another
+    (:mod:`toolkit.places._furniture`). Returns the figure.
     """
     figure, ax = new_axes(ax, figsize)
     _plot_layer(ax, areas, palette, classes, hatch_mask=hatch_mask)
@@ -131,29 +147,18 @@ def _draw_map(
     if legend_id is not None:
         legend.set_gid(legend_id)
     crs = areas.crs
+    labels = []
     if places is not None:
         if places.crs is not None and crs is not None and not places.crs.equals(crs):
             places = places.to_crs(crs)
-        draw_places(ax, places, place_labels)
+        labels = draw_places(ax, places, place_labels)
     ax.set_aspect("equal")
     ax.set_axis_off()
     ax.set_title(title, loc="left", fontsize=12, color=NHS_BLACK, wrap=True)
-    if scale_bar:
-        add_scale_bar(ax, crs)
-    if north_arrow:
-        add_north_arrow(ax)
-    if caption:
-        ax.annotate(
-            caption,
-            xy=(0, 0),
-            xycoords="axes fraction",
-            xytext=(0, -12),
-            textcoords="offset points",
-            va="top",
-            fontsize=8,
-            color=NHS_MID_GREY,
-            wrap=True,
-        )
+    furniture = add_furniture(ax, crs, legend, scale_bar=scale_bar, north_arrow=north_arrow)
+    column = [legend, *([furniture] if furniture is not None else [])]
+    obstacles = [*column, *([add_caption(ax, caption, above=column)] if caption else [])]
+    keep_labels_apart(ax, labels, obstacles)
     return figure
 
 
@@ -251,7 +256,8 @@ def _plot_layer(
 _DRAWING = {
     "title": ["text"],
     "places": [None, "geo-data-frame"],
-    "place_labels": ["column", None],
+    "place_labels": ["column", "mapping", None],
+    "persons": ["column", None],
     "caption": ["str", None],
     "scale_bar": ["boolean"],
     "north_arrow": ["boolean"],
@@ -285,8 +291,9 @@ def choropleth(
     measure: Measure = "rate",
     centre: float | Literal["auto"] | None = "auto",
     threshold: int = DISCLOSURE_THRESHOLD,
+    persons: str | None = PERSONS_COLUMN,
     places=None,
-    place_labels: str | None = "place",
+    place_labels: str | Mapping[str, str] | None = "place",
     caption: str | None = None,
     scale_bar: bool = True,
     north_arrow: bool = True,
@@ -337,10 +344,23 @@ def choropleth(
         every map of categories or counts, on the sequential blues; ``None`` never diverges.
     threshold : int
         Smallest count above zero shown on a map of counts.
+    persons : str or None
+        Column of ``areas`` counting the people registered in each area. An area with no
+        value and no one registered (0 here) is drawn plain light grey, "no registered
+        people (n)" in the legend, apart from the values not published or suppressed
+        (hatched): its value is missing because there is no one to count, not to protect
+        anyone. The default ``"persons"`` (a column of ``AreaIndicators.neighbourhoods``)
+        is read only when the areas have it; another name must be a numeric column of
+        ``areas``. ``None`` draws every area with no value as not published. Areas with a
+        value (an IMD decile, say) are drawn by it, whoever lives there.
     places : geopandas.GeoDataFrame, optional
         Place polygons (for example ``AreaIndicators.places``) drawn as outlines on top.
-    place_labels : str or None
-        Column of ``places`` used to label them; ``None`` for no labels.
+    place_labels : str, mapping of str to str, or None
+        Column of ``places`` used to label them, or short labels by place name (the
+        names in the places' ``place`` column; the board report's ``place_labels``), a
+        place not named keeping its own; ``None`` for no labels. Labels that would overlap
+        one another are broken onto two lines or moved up or down within the map, and a
+        label that fits nowhere is left off: short labels avoid that.
     caption : str, optional
         Small print under the map: source and attribution, e.g. "Source: Office for National
         Statistics licensed under the Open Government Licence v.3.0. Contains OS data ©
@@ -367,7 +387,10 @@ def choropleth(
     Notes
     -----
     Whole-number measures get whole-number legend labels ("3 to 5"), and a class holding a
-    single value is labelled by it alone ("1", not "1 to 1").
+    single value is labelled by it alone ("1", not "1 to 1"). The legend is right of the
+    map, the north arrow and scale bar under the legend, and the caption under both and
+    under the map, each placed from the others' extents when the figure is drawn, so that
+    none overlaps another whatever the map's shape.
     """
     function = "choropleth"
     resolved = resolve_scheme(scheme, column, function)
@@ -393,27 +416,20 @@ def choropleth(
         centre=centre,
         centre_words=centre_words,
         collapse=True,
+        persons=persons,
     )
     handles = [
-        _legend_patch(colour, label)
-        for colour, label in zip(found.colours, found.labels, strict=True)
+        _legend_patch(colour, label, hatched=kind == "missing")
+        for colour, label, kind in found.legend_rows()
     ]
-    if found.missing_count:
-        handles.append(
-            _legend_patch(
-                MISSING_COLOUR,
-                f"{found.missing_label} ({found.missing_count:,})",
-                hatched=True,
-            )
-        )
     if places is not None:
         from matplotlib.lines import Line2D
 
         handles.append(Line2D([], [], color=NHS_BLACK, linewidth=1.1, label="place boundary"))
     return _draw_map(
         areas,
-        palette=[*found.colours, MISSING_COLOUR],  # class -1 (missing) is the last colour
-        classes=np.where(found.class_of < 0, len(found.colours), found.class_of),
+        palette=found.palette,
+        classes=found.positions(),
         hatch_mask=found.missing,
         handles=handles,
         legend_title=f"{legend_title or column}\n{found.description}\n(number of areas)",
@@ -444,8 +460,9 @@ def cluster_map(
     hotspots,
     *,
     title: str,
+    persons: str | None = PERSONS_COLUMN,
     places=None,
-    place_labels: str | None = "place",
+    place_labels: str | Mapping[str, str] | None = "place",
     caption: str | None = None,
     scale_bar: bool = True,
     north_arrow: bool = True,
@@ -460,6 +477,11 @@ def cluster_map(
         The result of :func:`~toolkit.places.local_moran_hotspots`.
     title : str
         The map's title (indicator, units, period).
+    persons : str or None
+        Column of the areas counting the people registered in each: a neighbourhood not
+        tested for want of a value with no one registered is drawn plain light grey, "no
+        registered people", apart from the others not tested (hatched). As for
+        :func:`choropleth`.
     places, place_labels, caption, scale_bar, north_arrow, figsize, ax
         As for :func:`choropleth`.
 
@@ -473,19 +495,16 @@ def cluster_map(
     from toolkit.places.hotspots import CLUSTER_LABELS
 
     areas = hotspots.areas
-    labels = areas["cluster"].astype(str).to_numpy()
+    empty = no_persons(areas, persons, "cluster_map") & areas[hotspots.column].isna().to_numpy()
+    labels = np.where(empty, NO_PERSONS_LABEL, areas["cluster"].astype(str).to_numpy())
     counts = pd.Series(labels).value_counts()
-    handles = []
-    for label in CLUSTER_LABELS:
-        if label not in counts.index:
-            continue
-        handles.append(
-            _legend_patch(
-                CLUSTER_COLOURS[label],
-                f"{label} ({counts[label]:,})",
-                hatched=label == "not tested",
-            )
-        )
+    colours = {**{label: CLUSTER_COLOURS[label] for label in CLUSTER_LABELS}}
+    colours[NO_PERSONS_LABEL] = EMPTY_COLOUR
+    handles = [
+        _legend_patch(colours[label], f"{label} ({counts[label]:,})", hatched=label == "not tested")
+        for label in colours
+        if label in counts.index
+    ]
     correction = (
         hotspots.correction_text
         if hotspots.correction == "none"
@@ -496,8 +515,8 @@ def cluster_map(
     )
     return _draw_map(
         areas,
-        palette=[CLUSTER_COLOURS[label] for label in CLUSTER_LABELS],
-        classes=pd.Index(CLUSTER_LABELS).get_indexer(labels),
+        palette=list(colours.values()),
+        classes=pd.Index(list(colours)).get_indexer(labels),
         hatch_mask=labels == "not tested",
         handles=handles,
         legend_title=(

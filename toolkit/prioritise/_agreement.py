@@ -3,8 +3,9 @@
 :func:`kendalls_w` computes Kendall's coefficient of concordance with ties corrected
 (:class:`KendallW`); :func:`concordance_terms` is its formula, shared with the vectorised W
 of many simulated rooms in :mod:`toolkit.prioritise.consensus`. :class:`AgreementBaseline`
-holds the W of rooms choosing their sliders at random, and :func:`baseline_sentence` words
-the room's W beside it. :mod:`toolkit.prioritise.consensus` re-exports the public names.
+holds the W of rooms whose tables choose weights at random (uniform on the simplex), and
+:func:`baseline_sentence` words the room's W beside it. :mod:`toolkit.prioritise.consensus`
+re-exports the public names.
 """
 
 from __future__ import annotations
@@ -235,7 +236,7 @@ def kendalls_w(data: pd.DataFrame | np.ndarray) -> KendallW:
 
 @dataclass(frozen=True)
 class AgreementBaseline:
-    """The agreement score (Kendall's W) that random slider positions give, for comparison.
+    """The agreement score (Kendall's W) that tables choosing weights at random give.
 
     Attributes
     ----------

@@ -2,10 +2,12 @@
 
 :class:`RoomConsensus` (made by :func:`toolkit.prioritise.consensus.room_consensus`) holds
 the rankings side by side and re-aggregates the weights of any group of tables
-(:meth:`~RoomConsensus.by_group`, :meth:`~RoomConsensus.group_effect`);
-:func:`overlap` says how many of the room's priorities are on every table's list and which
-the tables put first (:class:`ShortlistOverlap`). :mod:`toolkit.prioritise.consensus`
-re-exports the public names.
+(:meth:`~RoomConsensus.by_group`, :meth:`~RoomConsensus.group_effect`), and says which
+groups' lists and effects a screen may show when the tables' names are hidden
+(:meth:`~RoomConsensus.shown_groups`); :func:`overlap` says how many of the room's
+priorities are on every table's list and which the tables put first
+(:class:`ShortlistOverlap`). :mod:`toolkit.prioritise.consensus` re-exports the public
+names.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ from toolkit.prioritise.scoring import ScoringModel
 
 #: The group of a table whose stakeholder group is not known.
 MIXED_GROUP = "Mixed table"
+
+#: With the names hidden, the fewest tables a group (and the room without it) must have
+#: for its list or its effect to be shown: one table's list is that table's own column.
+FEWEST_HIDDEN = 2
 
 
 def and_join(items: Sequence[str]) -> str:
@@ -104,6 +110,23 @@ class GroupEffect:
 
     def __str__(self) -> str:
         return self.sentence
+
+
+@dataclass(frozen=True, eq=False)
+class ShownGroups:
+    """The stakeholder groups' lists and effects a screen may show.
+
+    Attributes
+    ----------
+    lists : pandas.DataFrame
+        The rows of :meth:`RoomConsensus.by_group` that may be shown, in its order.
+    effects : tuple of GroupEffect
+        The groups' effects that may be shown, in the order of :meth:`RoomConsensus.by_group`
+        (none when one group holds every table: there is no room without it).
+    """
+
+    lists: pd.DataFrame
+    effects: tuple[GroupEffect, ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -306,6 +329,46 @@ class RoomConsensus:
             replaced = and_join([labels[i] for i in came_in]) or "nothing"
             sentence = f"Without {who} the room's list would have {instead} instead of {replaced}."
         return GroupEffect(group, count, came_in, went_out, False, sentence, without)
+
+    def shown_groups(self, *, hidden: bool = False) -> ShownGroups:
+        """Return the groups' lists and effects a screen may show, names hidden or not.
+
+        With the names shown, every group's list and effect (:meth:`by_group`,
+        :meth:`group_effect`) may be shown. With them hidden, each table is shown by a
+        letter beside its own list, so nothing may tie a letter to a group: a group's list
+        is shown only when at least :data:`FEWEST_HIDDEN` of its tables are in the room
+        and its list is no table's own (a one-table group's list is that table's). Its
+        effect is shown only beside its list, when the rest of the room has at least
+        :data:`FEWEST_HIDDEN` tables too and the room's list without the group is no
+        table's own (with two groups it is the other group's list); its sentence gives no
+        count of tables.
+
+        Parameters
+        ----------
+        hidden : bool, default False
+            Whether the tables' names are hidden.
+
+        Returns
+        -------
+        ShownGroups
+        """
+        every_group = self.by_group()
+        lists = every_group
+        own: set[frozenset[str]] = set()
+        if hidden:
+            chosen = self.table_shortlists
+            own = {frozenset(chosen.index[chosen[table].to_numpy(bool)]) for table in self.tables}
+            apart = np.array([frozenset(ids) not in own for ids in every_group["shortlist"]])
+            lists = every_group[(every_group["tables"] >= FEWEST_HIDDEN).to_numpy() & apart]
+        listed = set(lists["group"])
+        effects = []
+        for group, count in zip(every_group["group"], every_group["tables"], strict=True):
+            if hidden and (group not in listed or len(self.tables) - count < FEWEST_HIDDEN):
+                continue
+            effect = self.group_effect(str(group), count_tables=not hidden)
+            if not effect.every_table and frozenset(effect.without) not in own:
+                effects.append(effect)
+        return ShownGroups(lists, tuple(effects))
 
     def disagreements(self, *, top: int = 5) -> pd.DataFrame:
         """Candidates some table shortlisted, with the widest spread of ranks first.

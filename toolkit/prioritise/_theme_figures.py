@@ -13,11 +13,12 @@ factors, its events or its money would give the hidden count back. Split from
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
 
+# Rounds every figure shown here; imported from its one home (re-exported for callers).
+from toolkit._numbers import round_half_up
 from toolkit._words import capitalised
 from toolkit.prioritise._theme_vocabulary import OUTCOME_WORDS, OUTCOME_WORDS_SINGULAR
 
@@ -34,35 +35,6 @@ TOO_FEW_TO_ESTIMATE = f"too few to estimate {WITHOUT_IDENTIFYING}"
 # --------------------------------------------------------------------------------------
 # Formatting figures for a board
 # --------------------------------------------------------------------------------------
-def round_half_up(value: float, decimals: int = 0) -> float:
-    """Round as a reader rounds: halves away from zero (2.5 is 3, 125 to tens is 130).
-
-    Python's :func:`round` and ``:.0f`` round halves to even (2.5 is 2), and binary
-    fractions round 1.15 down; this rounds the decimal the value is written as.
-
-    Parameters
-    ----------
-    value : float
-        The value; NaN and infinities are returned as they are.
-    decimals : int
-        Decimal places to keep; negative rounds to tens (-1), hundreds (-2) and so on.
-
-    Returns
-    -------
-    float
-        The rounded value.
-
-    Examples
-    --------
-    >>> round_half_up(2.5), round_half_up(1.15, 1), round_half_up(125, -1)
-    (3.0, 1.2, 130.0)
-    """
-    if not math.isfinite(value):
-        return value
-    step = Decimal(1).scaleb(-decimals)
-    return float(Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP))
-
-
 def round_figure(value: float) -> float:
     """Round a count to two significant figures, halves up (an estimate is not precise)."""
     if not math.isfinite(value) or value == 0:

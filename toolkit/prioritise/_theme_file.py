@@ -153,6 +153,14 @@ class _Checker:
     def fail(self, at: str, problem: str) -> None:
         self.problems.append((at or "(file)", problem))
 
+    def fails(self, where: str, problems: Iterable[tuple[str, str]]) -> bool:
+        """Record a figure's problems, each under its sub-field of ``where``; say if any."""
+        found = False
+        for key, problem in problems:
+            self.fail(f"{where}.{key}", problem)
+            found = True
+        return found
+
     def table(
         self, value: object, where: str, fields: Mapping[str, bool], kind: str
     ) -> dict[str, Any] | None:
@@ -256,13 +264,9 @@ class _Checker:
             return None
         source, checked, note = self.figure_basics(table, where)
         low, high = self.number(table, "low", where), self.number(table, "high", where)
-        before = len(self.problems)
-        if low is not None and high is not None:
-            for key, problem in share_problems(low, high, what):
-                self.fail(f"{where}.{key}", problem)
-        if len(self.problems) > before or low is None or high is None or not source:
+        if low is None or high is None or self.fails(where, share_problems(low, high, what)):
             return None
-        return Share(low, high, source, checked, note)
+        return Share(low, high, source, checked, note) if source else None
 
     def effect(self, value: object, where: str) -> Effect | None:
         table = self.table(value, where, _EFFECT_FIELDS, "effect")
@@ -274,13 +278,9 @@ class _Checker:
         if measure:
             self.choice(measure, f"{where}.measure", EFFECT_MEASURES, "an effect measure")
         numbers = [self.number(table, key, where) for key in ("central", "low", "high")]
-        before = len(self.problems)
-        if all(n is not None for n in numbers):
-            for key, problem in effect_problems(*numbers):
-                self.fail(f"{where}.{key}", problem)
-        if len(self.problems) > before or None in numbers or not (source and interval):
+        if None in numbers or self.fails(where, effect_problems(*numbers)):
             return None
-        if measure not in EFFECT_MEASURES:
+        if not (source and interval) or measure not in EFFECT_MEASURES:
             return None
         central, low, high = numbers
         return Effect(measure, central, low, high, interval, source, checked, note)

@@ -7,10 +7,10 @@ Agreement between the tables' rankings is Kendall's coefficient of concordance W
 
 The room reads agreement in words first (:class:`ShortlistOverlap`: how many of the room's
 priorities are on every table's list, which priority the tables put first). W is kept as a
-secondary figure beside its baseline (:class:`AgreementBaseline`): the W that tables
-choosing their slider positions at random would give on the same candidates and criteria.
-Criteria that are correlated rank most candidates alike whatever the weights, so a high W
-alone is no evidence that the tables agree. :meth:`RoomConsensus.by_group` and
+secondary figure beside its baseline (:class:`AgreementBaseline`): the distribution of W when
+each table's weights are drawn at random (uniform on the simplex) over the same candidates
+and criteria. Criteria that are correlated rank most candidates alike whatever the weights,
+so a high W alone is no evidence that the tables agree. :meth:`RoomConsensus.by_group` and
 :meth:`RoomConsensus.group_effect` show each stakeholder group's list and what its tables
 changed; :func:`compare_rounds` what changed between two rounds.
 
@@ -67,9 +67,6 @@ from toolkit.prioritise.scoring import (
     shortlist,
 )
 
-#: Slider positions a participant can choose for a criterion: whole numbers 0 to this.
-SLIDER_MAX = 10
-
 #: Largest number of scores (draws x tables x candidates) the agreement baseline scores in
 #: one matrix product; larger simulations are scored in chunks of draws to bound memory.
 _BASELINE_CHUNK = 4_000_000
@@ -112,16 +109,13 @@ def _concordance(scores: np.ndarray) -> np.ndarray:
     return np.where(denominator > 0, numerator / safe, np.nan)
 
 
-def _random_sliders(
-    rng: np.random.Generator, shape: tuple[int, ...], criteria: int, top: int
-) -> np.ndarray:
-    """Whole-number slider positions 0 to ``top`` drawn uniformly, no row all zero."""
-    positions = rng.integers(0, top + 1, size=(*shape, criteria))
-    zero = ~positions.any(axis=-1)
-    while zero.any():  # rare (11^-k of rows): redraw only those rows
-        positions[zero] = rng.integers(0, top + 1, size=(int(zero.sum()), criteria))
-        zero = ~positions.any(axis=-1)
-    return positions.astype("float64")
+def _random_weights(rng: np.random.Generator, shape: tuple[int, ...], criteria: int) -> np.ndarray:
+    """Weight shares drawn uniformly on the simplex, shape ``(*shape, criteria)``.
+
+    Each row is a Dirichlet draw with every parameter 1: every split of the weight among
+    the criteria is equally likely (each share of 3 criteria, for example, is Beta(1, 2)).
+    """
+    return rng.dirichlet(np.ones(criteria), size=shape)
 
 
 @validate_params(
@@ -143,12 +137,13 @@ def agreement_baseline(
 ) -> AgreementBaseline:
     """Simulate the agreement score (Kendall's W) that tables choosing weights at random give.
 
-    Each simulated room has ``tables`` tables; each table sets every criterion's slider to
-    a whole number from 0 to 10, drawn uniformly (a table with every slider at 0 draws
-    again). The candidates are scored by the same model and ranked with ties as for the
-    room's own W (:func:`room_consensus`), and W is computed for each room. Criteria that
-    rank most candidates alike make W high whatever the weights; the room's W means
-    agreement only when it is above what these random rooms give.
+    Each simulated room has ``tables`` tables; each table's weights are drawn at random,
+    uniform on the simplex (a Dirichlet draw with every parameter 1: every split of the
+    weight among the criteria is equally likely). The candidates are scored by the same
+    model and ranked with ties as for the room's own W (:func:`room_consensus`), and W is
+    computed for each room. Criteria that rank most candidates alike make W high whatever
+    the weights; the room's W means agreement only when it is above what these random rooms
+    give.
 
     Parameters
     ----------
@@ -175,15 +170,14 @@ def agreement_baseline(
 
     Notes
     -----
-    Vectorised: all slider positions are drawn at once, scored by one matrix product
+    Vectorised: all weights are drawn at once, scored by one matrix product
     (:meth:`ScoringModel.batch_scores`; in chunks of draws when the simulation is large)
     and ranked along the last axis, with no loop over rooms or tables.
     """
     tables, draws, seed = int(tables), int(draws), int(seed)
     criteria, candidates = len(model.names), len(model)
     rng = np.random.default_rng(seed)
-    positions = _random_sliders(rng, (draws, tables), criteria, SLIDER_MAX)
-    shares = positions / positions.sum(axis=-1, keepdims=True)
+    shares = _random_weights(rng, (draws, tables), criteria)
     chunk = max(1, _BASELINE_CHUNK // max(1, tables * candidates))
     simulated = np.empty(draws)
     for start in range(0, draws, chunk):

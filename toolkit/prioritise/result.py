@@ -4,15 +4,16 @@
 on their criteria at the given weights, keeps a short list (one priority per theme), says
 why each is there and how robust that is (the chance of staying in the shortlist under
 varied weights, and the smallest change in one weight that would take it out), and lists
-what was left out and why. The answer is one frozen :class:`Prioritisation`: the
-notebooks, ``pophealth demo``, the workshop and the board report only render it, so they
-always show the same list from the same figures.
+what was left out and why; for themes measured in each place,
+:meth:`Prioritisation.for_each_place` gives each place's own list from the same scores.
+The answer is one frozen :class:`Prioritisation`: the notebooks, ``pophealth demo``, the
+workshop and the board report only render it, so they always show the same list from the
+same figures.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 import warnings
 from collections.abc import Mapping, Sequence
@@ -120,6 +121,50 @@ class Prioritisation:
         """Return a copy of the shortlist."""
         return self.shortlist.copy()
 
+    def for_each_place(self) -> pd.DataFrame:
+        """Return every place's own shortlist, from the scores of this prioritisation.
+
+        For themes measured in each place (``within="place"``). :attr:`shortlist` ranks
+        the places' candidates together and keeps one priority per theme, so places
+        compete for it; here each place gets a list of its own, of the same size, made by
+        the same rule from its own themes: position 1 is the theme that scores best in
+        that place, whatever it scores elsewhere.
+
+        The scores are this prioritisation's (the same as in :attr:`candidates`): the
+        criteria are scaled over every place's candidates, so a score means the same in
+        every place and two places' lists can be read side by side. A place's list is
+        therefore not always the one :func:`prioritise_persons` gives on that place's
+        persons alone: there the criteria are scaled over that place's themes only (which
+        can reorder close themes), a gap that could not be compared counts as the middle
+        of that place's gaps rather than of all the places', and the share of the gap in
+        life expectancy is the place's own rather than the system's. Each place's chance
+        of staying in its list and the smallest change in one weight that would take an
+        item out are worked out on the same weights and the same ``draws`` and ``seed``
+        as :attr:`shortlist`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per item of each place's list, places in alphabetical order: ``place``,
+            ``position`` (1 to ``size``, the place in that place's list), ``candidate``,
+            ``theme``, ``label``, ``facts``, ``score`` (0 to 100), ``overall_rank``
+            (among every place's candidates), ``p_shortlist`` (share of varied weightings
+            that keep it in the place's list), ``reason``, ``weight_change``,
+            ``intervention``, ``intervention_source`` and ``estimate``. Counts appear only
+            in ``facts`` and ``estimate``, worded at the disclosure threshold (a count
+            below it is "fewer than N", and no estimate is taken from it); the figures
+            behind them are in :attr:`candidates`, for analysts. A place with no measured
+            theme has no rows; no rows at all when :attr:`is_empty`.
+
+        Raises
+        ------
+        ValueError
+            When the themes were not measured in each place.
+        """
+        from toolkit.prioritise._shown_list import place_shortlists
+
+        return place_shortlists(self)
+
     def summary(self) -> str:
         """Return the shortlist as numbered plain text: label, facts, evidence, robustness."""
         if self.is_empty:
@@ -155,48 +200,6 @@ class Prioritisation:
 def _fingerprint(table: pd.DataFrame) -> str:
     hashed = pd.util.hash_pandas_object(table.reset_index(drop=True), index=False)
     return hashlib.sha256(hashed.to_numpy().tobytes()).hexdigest()[:16]
-
-
-def _weight_sentences(
-    candidates: pd.DataFrame,
-    chosen: Sequence[str],
-    criteria: Sequence[Criterion],
-    weights: Mapping[str, float],
-    *,
-    method: str,
-    size: int,
-    per_cohort: int | None,
-) -> list[str]:
-    """For each shortlisted candidate, the smallest change in one weight that takes it out."""
-    from toolkit.prioritise.robustness import change_of_model, format_share_change
-
-    model = ScoringModel(candidates, criteria=criteria, method=method, cohort=(THEME_COLUMN,))
-    phrases = {criterion.name: criterion.phrase for criterion in criteria}
-    sentences = []
-    for candidate in chosen:
-        changes = [
-            change_of_model(
-                model,
-                dict(weights),
-                candidate=candidate,
-                criterion=criterion.name,
-                size=size,
-                per_cohort=per_cohort,
-            )
-            for criterion in criteria
-        ]
-        movable = [c for c in changes if c.change is not None and math.isfinite(c.change)]
-        if not movable:
-            sentences.append("No change in any single weight takes it out.")
-            continue
-        smallest = min(movable, key=lambda change: abs(change.change))
-        verb = "raising" if smallest.change > 0 else "lowering"
-        now, then = format_share_change(smallest.current_share, smallest.required_share)
-        sentences.append(
-            f"The smallest change in one weight that would take it out: {verb} the weight on "
-            f"{phrases[smallest.criterion]} from {now} to {then} of the total."
-        )
-    return sentences
 
 
 def _nothing_measured(
@@ -422,11 +425,8 @@ def prioritise(
         because each cohort or its events were below the disclosure threshold), a result
         with no candidates and an empty shortlist (``is_empty``), not an error.
     """
-    from toolkit.prioritise._theme_row import estimates_withheld, shortlist_estimate
-    from toolkit.prioritise.robustness import acceptability_of_model
-    from toolkit.prioritise.scoring import shortlist
+    from toolkit.prioritise._shown_list import shown_shortlist
     from toolkit.prioritise.templates import THEME_ANALYST_CRITERIA
-    from toolkit.prioritise.themes import OUTCOME_WORDS as words
 
     table = candidates.table
     chosen_criteria = list(theme_criteria() if criteria is None else criteria)
@@ -457,56 +457,23 @@ def prioritise(
     model = ScoringModel(table, criteria=chosen_criteria, method=method, cohort=(THEME_COLUMN,))
     raw = model.raw_weights(weights, caller="prioritise")
     used = dict(zip(model.names, raw.tolist(), strict=True))
-    scored = model.to_frame(used)
-    top = shortlist(
-        scored,
+    scored, shown, acceptability = shown_shortlist(
+        model,
+        used,
         size=size,
         cap=cap,
         per_cohort=per_cohort,
-        cohort=(THEME_COLUMN,),
-        score_scale=SCORE_SCALE,
+        draws=draws,
+        seed=seed,
+        threshold=candidates.threshold,
     )
-    acceptability = acceptability_of_model(
-        model, used, draws=draws, size=size, cap=cap, seed=seed, per_cohort=per_cohort
-    )
-    chance = dict(zip(acceptability.candidates, acceptability.p_shortlist.tolist(), strict=True))
-    changes = _weight_sentences(
-        table,
-        top[CANDIDATE_COLUMN].tolist(),
-        chosen_criteria,
-        used,
-        method=method,
-        size=size,
-        per_cohort=per_cohort,
-    )
-    shown = top.assign(
-        score=top["score"] * SCORE_SCALE,
-        p_shortlist=top[CANDIDATE_COLUMN].map(chance).astype("float64"),
-        weight_change=pd.Series(changes, index=top.index, dtype=object),
-        estimate=[
-            # No estimate from a count below the threshold: it would give the count back.
-            shortlist_estimate(
-                float(low), float(high), float(unit), str(outcome), dict(words), withheld=bool(no)
-            )
-            for low, high, unit, outcome, no in zip(
-                top["avoidable_low"],
-                top["avoidable_high"],
-                top["unit_cost"],
-                top["impact_outcome"],
-                estimates_withheld(top, threshold=candidates.threshold),
-                strict=True,
-            )
-        ],
-    )
-    shown = shown.rename(columns={"rank": "overall_rank"})
     scored = scored.assign(score=scored["score"] * SCORE_SCALE)
     scored.attrs = {}
-    shown.attrs = {}
     return Prioritisation(
         candidates=scored,
         criteria=tuple(chosen_criteria),
         weights=used,
-        shortlist=shown.reset_index(drop=True),
+        shortlist=shown,
         excluded=candidates.excluded.copy(),
         acceptability=acceptability,
         **_record(candidates, table, size, per_cohort, method, draws, seed, provenance),
@@ -609,10 +576,11 @@ def prioritise_persons(
         Measure themes for the whole system, its most deprived fifth, or each place. With
         ``"place"`` the places' candidates are ranked together and, as everywhere, the
         shortlist keeps one priority per theme: each theme is kept for the place where it
-        scores best, and its reason names the same theme in the other places. This is a
-        comparison of places, not a list for each place: for one place's own shortlist,
-        keep that place's persons first
-        (``prioritise_persons(persons[persons["place"] == "North"])``).
+        scores best, and its reason names the same theme in the other places. That
+        shortlist compares places; it is not a list for each place. For every place's own
+        shortlist, in one table from the same scores, call
+        :meth:`Prioritisation.for_each_place` on the result (it says how a place's list
+        can differ from prioritising that place's persons alone).
     years : float
         Years the data cover.
     size : int

@@ -27,6 +27,7 @@ in ``_reasons``, beside this module; every public name is importable from here.
 
 from __future__ import annotations
 
+import copy
 import difflib
 from collections.abc import Callable, Mapping, Sequence
 from numbers import Integral, Real
@@ -356,6 +357,33 @@ class ScoringModel:
             f"ScoringModel({len(self.candidates)} candidates, {len(self.names)} criteria, "
             f"method={self.method!r})"
         )
+
+    def subset(self, positions: Sequence[int] | np.ndarray) -> ScoringModel:
+        """Return the model of some of its candidates, each scored exactly as here.
+
+        The criteria stay normalised over all the candidates (and TOPSIS keeps their best
+        and worst) and ties are broken in this model's order, so every candidate keeps its
+        score; only the candidates ranked together change (one place's own list from a
+        system's scores). A model built from those rows alone would normalise them afresh.
+
+        Parameters
+        ----------
+        positions : sequence of int
+            Positions in :attr:`candidates` of the candidates to keep (at least one).
+
+        Returns
+        -------
+        ScoringModel
+        """
+        keep = np.unique(np.asarray(positions, dtype=np.int64))
+        part = copy.copy(self)
+        part._table = self._table.iloc[self.order[keep]]
+        part.order = np.arange(keep.size)
+        part.candidates = tuple(self.candidates[i] for i in keep)
+        part.labels = tuple(self.labels[i] for i in keep)
+        for name in ("values", "normalised", "_gap_to_best", "_gap_to_worst", "cohort_codes"):
+            setattr(part, name, getattr(self, name)[keep])
+        return part
 
     @property
     def default_weights(self) -> np.ndarray:

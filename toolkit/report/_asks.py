@@ -10,15 +10,15 @@ came from). Its functions are importable from :mod:`toolkit.report.sections`.
 
 from __future__ import annotations
 
+import enum
 import html
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from toolkit._words import capitalised, listed
 from toolkit.report._config_weights import weights_words
-from toolkit.report._room_record import shown_instead
 from toolkit.report._savings import shortlist_savings
 from toolkit.report.config import ReportConfig
 from toolkit.report.inputs import ReportInputs
@@ -48,9 +48,13 @@ DISCLOSURE_METHOD = (
     "(checked by linear programming)."
 )
 
+#: The data's method statement, in :data:`METHODS`; when a few persons in no neighbourhood
+#: are left out (``ReportInputs.persons_left_out``), :func:`provenance` says so instead.
+DATA_CHECKED = "Data checked against the toolkit's data contract; no person dropped."
+
 #: Method statements for the provenance box.
 METHODS: tuple[str, ...] = (
-    "Data checked against the toolkit's data contract; no person dropped.",
+    DATA_CHECKED,
     "Segments: the {model} model's rules, one segment per person (the first rule met).",
     "Rates: directly age-standardised to the European Standard Population 2013, Dobson 95% "
     "limits (as OHID Fingertips); not published below 10 events.",
@@ -287,7 +291,9 @@ def provenance(
         The report's linked tables. How persons matched areas is said as counts by
         reason, suppressed as the tables are; never the codes of unmatched areas with
         their counts (a code with 1 beside it points at a person). Without it, the line
-        says only that every person was kept.
+        says only that every person was kept. When a few persons in no neighbourhood were
+        left out (``inputs.persons_left_out``), the line and the data's method statement
+        say "fewer than" the threshold, and no count of the persons read.
 
     Returns
     -------
@@ -306,6 +312,16 @@ def provenance(
         method.replace("{model}", model_title).replace(LIBRARY_THEMES, _methods_themes(own))
         for method in methods
     ]
+    if inputs.persons_left_out:
+        methods = [
+            "Data checked against the toolkit's data contract; fewer than "
+            f"{config.disclosure_threshold} persons with no neighbourhood in the areas file "
+            "left out (too few to count apart without giving their number away), no other "
+            "person dropped."
+            if method == DATA_CHECKED
+            else method
+            for method in methods
+        ]
     if (agreed := weights_words(config)) is not None:  # after the statement of the priorities
         at = next((n + 1 for n, m in enumerate(methods) if m.startswith("Priorities")), 0)
         methods.insert(
@@ -344,7 +360,7 @@ def provenance(
         ("Disclosure threshold", f"counts below {config.disclosure_threshold} suppressed"),
         ("Run on", day),
     ]
-    join = _join_sentence(linked, config.disclosure_threshold)
+    join = _join_sentence(linked, config.disclosure_threshold, inputs)
     facts.append(("Joined to areas", join.text))
     text = "\n".join(["Provenance"] + [f"{name}: {value}" for name, value in facts] + list(methods))
     rows = "".join(
@@ -365,13 +381,32 @@ def provenance(
     return BoardText(text, markup)
 
 
-def _join_sentence(linked: LinkedTables | None, threshold: int) -> BoardText:
-    """Say how persons matched areas: counts by reason, suppressed, no codes."""
+def _join_sentence(
+    linked: LinkedTables | None, threshold: int, inputs: ReportInputs | None = None
+) -> BoardText:
+    """Say how persons matched areas: counts by reason, suppressed, no codes.
+
+    When a few persons in no neighbourhood were left out (``inputs.persons_left_out``),
+    the persons kept are counted, all in a neighbourhood, and those left out as "fewer
+    than" the threshold: no count of the persons read, which would give theirs away.
+    """
+    left_out = inputs is not None and inputs.persons_left_out > 0
     if linked is None:
-        return sentence("every person kept (counts by reason are in the analyst's join report).")
+        return sentence(
+            "every person in a neighbourhood of the areas file kept; fewer than "
+            f"{threshold} with no neighbourhood there left out."
+            if left_out
+            else "every person kept (counts by reason are in the analyst's join report)."
+        )
     parts: list[str | Count] = []
     total = "segments/total/persons"
     parts += [Count(linked.value(total), hidden=linked.is_suppressed(total), figure=total)]
+    if left_out:
+        parts.append(
+            " persons kept, each in a neighbourhood of the areas file; fewer than "
+            f"{threshold} with no neighbourhood there are left out."
+        )
+        return sentence(*parts, threshold=threshold, tag="span")
     parts.append(" persons kept: ")
     for position, reason in enumerate(JOIN_REASONS):
         key = f"join/{reason}/persons"
@@ -522,6 +557,12 @@ def _made_up_codes(path: str) -> bool:
 SYNTHETIC_BANNER = "Synthetic data: made-up people, for rehearsal. Not for decisions."
 
 
+class _Given(enum.Enum):
+    """Marks an argument not passed (None is a value: "the room was shown its own list")."""
+
+    NOT_GIVEN = "not given"
+
+
 def decision_box(
     priorities: Prioritisation,
     *,
@@ -530,6 +571,7 @@ def decision_box(
     room: Any = None,
     workshop: str | None = None,
     linked: LinkedTables | None = None,
+    shown_instead: str | None | Literal[_Given.NOT_GIVEN] = _Given.NOT_GIVEN,
 ) -> BoardText:
     """Return the decision the board is asked to take, with the shortlist, for page 1.
 
@@ -546,20 +588,38 @@ def decision_box(
     room : RoomConsensus, optional
         The workshop's answer (``BoardFigures.room``): its shortlist is the one the board
         is asked to agree, in the room's order, rather than the list at equal weights.
-        When the workshop recorded another list as its last round closed (the
-        configuration's decision log), the box says so after the list.
     workshop : str, optional
         The workshop's name, with ``room``.
     linked : LinkedTables, optional
         The report's linked tables (``BoardFigures.linked``): the sum of what the
         shortlist could avoid leaves out a priority whose people or events they hide
         (:func:`shortlist_savings`).
+    shown_instead : str or None
+        The list the workshop recorded the room was shown as its last round closed, when it
+        is not ``room``'s (``BoardFigures.shown_instead``, worked out once with the
+        figures; None when it is): the box says so after the list. Required with ``room``
+        when the configuration gives a decision log, so that the warning cannot be left
+        out by omission.
 
     Returns
     -------
     BoardText
         A boxed paragraph and numbered list (HTML class ``decision``).
+
+    Raises
+    ------
+    ValueError
+        ``room`` is given, the configuration gives a decision log, and ``shown_instead``
+        is not.
     """
+    if shown_instead is _Given.NOT_GIVEN:
+        if room is not None and config.decision_log is not None:
+            raise ValueError(
+                "With the workshop's answer, decision_box says when the room was shown another "
+                "list, worked out with the report's figures: pass "
+                "shown_instead=BoardFigures.shown_instead."
+            )
+        shown_instead = None
     if priorities.is_empty:
         ask = (
             "The board is asked to note that no priority could be suggested from these data "
@@ -598,15 +658,14 @@ def decision_box(
         if agreed is not None
         else []
     )
-    shown = None if priorities.is_empty else shown_instead(config, room)
     # The room saw another list: the board should know before it agrees this one.
     differs = (
         [
             "Please note: when the workshop ended, the room was shown a different list "
-            f"({shown}); section 4 explains why the two can differ, so check which list the "
-            "room agreed before deciding."
+            f"({shown_instead}); section 4 explains why the two can differ, so check which "
+            "list the room agreed before deciding."
         ]
-        if shown is not None
+        if shown_instead is not None and not priorities.is_empty
         else []
     )
     caution = (

@@ -505,6 +505,7 @@ def place_figures(
     *,
     system_rate: pd.DataFrame | None = None,
     linked: LinkedTables | None = None,
+    neighbourhoods: Mapping[str, int] | None = None,
 ) -> pd.DataFrame:
     """Return the places of :func:`toolkit.places.area_indicators`, with a total row.
 
@@ -523,15 +524,21 @@ def place_figures(
         that of the place's registered people (the table's "People"), counted there, so
         that the share and the people it is a share of are the same people; otherwise it
         is the share of the areas' population.
+    neighbourhoods : mapping of str to int, optional
+        Each place's neighbourhoods in which anyone is registered, worked out once with
+        the report's figures (``BoardFigures.place_neighbourhoods``); counted here with
+        :func:`toolkit.report.figures.place_neighbourhoods` when not given.
 
     Returns
     -------
     pandas.DataFrame
         One row per place with registered people, then the total row: people, admissions
-        and neighbourhoods summed; the share in the most deprived fifth; admissions
-        against those expected at the least deprived decile's rates recomputed from the
-        sums; the age-standardised rate of the people in the places. A place with no
-        registered people is left out, as page 1's counts leave it out
+        and neighbourhoods summed (those with registered people, as page 1 counts them; the
+        places' neighbourhoods with no one are counted in ``attrs["empty_neighbourhoods"]``,
+        which :func:`place_table` says under the table); the share in the most deprived
+        fifth; admissions against those expected at the least deprived decile's rates
+        recomputed from the sums; the age-standardised rate of the people in the places.
+        A place with no registered people is left out, as page 1's counts leave it out
         (:func:`~toolkit.report.sections.people_coverage`); its name is in
         ``attrs["empty_places"]``, which :func:`place_table` says under the table. The
         persons in no place (their LSOA not among the areas, or blank) are in
@@ -541,6 +548,16 @@ def place_figures(
     empty = pd.to_numeric(places["persons"]).fillna(0).to_numpy() <= 0
     empty_places = tuple(sorted(places.loc[empty, "place"].astype(str).str.strip()))
     places = places.loc[~empty]
+    # The neighbourhoods with registered people, as page 1 counts them (people_coverage).
+    if neighbourhoods is None:
+        from toolkit.report.figures import place_neighbourhoods
+
+        neighbourhoods = place_neighbourhoods(indicators)
+    with_people = (
+        places["place"].astype(str).str.strip().map(dict(neighbourhoods)).fillna(0).astype("int64")
+    )
+    empty_areas = int(pd.to_numeric(places["neighbourhoods"]).sum() - with_people.sum())
+    places = places.assign(neighbourhoods=with_people.to_numpy())
     columns = [
         "place",
         "neighbourhoods",
@@ -586,6 +603,7 @@ def place_figures(
         totalled["core20_population_share"] = shares
     totalled.attrs["empty_places"] = empty_places
     totalled.attrs["persons_left_out"] = left_out
+    totalled.attrs["empty_neighbourhoods"] = empty_areas
     return totalled
 
 
@@ -619,10 +637,13 @@ def place_table(
     BoardTable
         One row per place and a total row; places with no registered people
         (``figures.attrs["empty_places"]``) are named in a note, as left out, and the
-        people in no place are counted in another (:func:`_unplaced_note`).
+        people in no place are counted in another (:func:`_unplaced_note`), and the
+        neighbourhoods of the places shown that hold no one (not counted in the table's
+        "Neighbourhoods", as on page 1) in a third.
     """
     empty = tuple(figures.attrs.get("empty_places") or ())
     unplaced = _unplaced_note(figures, linked=linked, threshold=threshold)
+    areas_note = _neighbourhoods_note(int(figures.attrs.get("empty_neighbourhoods") or 0))
     shown = figures
     if labels:
         shown = figures.assign(
@@ -640,11 +661,23 @@ def place_table(
         notes=(
             "Admissions vs least deprived: observed admissions as a percentage of those "
             "expected at the least deprived decile's age-specific rates.",
+            *([areas_note] if areas_note else []),
             *([_no_people(empty, labels, table=True)] if empty else []),
             *([unplaced] if unplaced else []),
         ),
         linked=linked,
         shown=shown,
+    )
+
+
+def _neighbourhoods_note(empty: int) -> str:
+    """Say under the place table that it counts only neighbourhoods with anyone ("" if all)."""
+    if not empty:
+        return ""
+    return (
+        "Neighbourhoods: those in which anyone is registered, as page 1 counts them; "
+        f"{empty:,} more {'neighbourhood' if empty == 1 else 'neighbourhoods'} of these "
+        f"places {'has' if empty == 1 else 'have'} no one registered."
     )
 
 
@@ -683,7 +716,13 @@ def _unplaced_note(figures: pd.DataFrame, *, linked: LinkedTables | None, thresh
     )
 
 
-def neighbourhood_map(indicators: Any, *, period: str, attribution: str | None = None) -> Figure:
+def neighbourhood_map(
+    indicators: Any,
+    *,
+    period: str,
+    attribution: str | None = None,
+    place_labels: Mapping[str, str] | None = None,
+) -> Figure:
     """Return the map of emergency admission rates by neighbourhood, places outlined.
 
     Parameters
@@ -695,11 +734,15 @@ def neighbourhood_map(indicators: Any, *, period: str, attribution: str | None =
     attribution : str, optional
         Where the boundaries come from, printed under the map (the ONS and OS wording
         for ONS boundaries: :func:`map_attribution`).
+    place_labels : mapping of str to str, optional
+        Short labels of places on the map (the configuration's ``place_labels``); places
+        not named keep their own names.
 
     Returns
     -------
     matplotlib.figure.Figure
-        The choropleth (quintiles; rates below 10 admissions are not published).
+        The choropleth (quintiles; rates below 10 admissions are not published;
+        neighbourhoods with no one registered are a class of their own).
     """
     from toolkit.places import choropleth
 
@@ -710,6 +753,8 @@ def neighbourhood_map(indicators: Any, *, period: str, attribution: str | None =
         legend_title="Admissions per 100,000 a year",
         measure="rate",
         places=indicators.places,
+        place_labels=dict(place_labels or {}),
+        persons="persons",
         caption="Rates with fewer than 10 admissions are not published."
         + (f"\n{attribution}" if attribution else ""),
         # Drawn at the printed column's width (less the saved margins), so that its

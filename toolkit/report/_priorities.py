@@ -10,8 +10,8 @@ importable from :mod:`toolkit.report.sections`, as the report's notebook calls t
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from toolkit.prioritise import Prioritisation, RoomConsensus
+    from toolkit.report._room_record import RoomWeights
 
 # ---------------------------------------------------------------------------------------------
 # Shortlist
@@ -193,6 +194,29 @@ _SHORTLIST_KEYS = {
 }
 
 
+def priority_hidden(linked: LinkedTables | None, candidate: object) -> bool:
+    """Return whether the linked tables hide a shortlisted priority's people or events.
+
+    Parameters
+    ----------
+    linked : LinkedTables or None
+        The report's linked tables (with the shortlisted cohorts); None hides nothing.
+    candidate : object
+        The priority's candidate id.
+
+    Returns
+    -------
+    bool
+        True when they suppress the cohort's people, its events a year or the count its
+        estimate is taken from (:data:`_SHORTLIST_KEYS`): its facts and what it could avoid
+        are then not shown, nor added into a sum.
+    """
+    if linked is None:
+        return False
+    keys = [f"shortlist/{candidate}/{part}" for part in _SHORTLIST_KEYS.values()]
+    return any(key in linked.cells and linked.is_suppressed(key) for key in keys)
+
+
 def _estimate_hidden(
     shortlist: pd.DataFrame,
     table: pd.DataFrame,
@@ -243,11 +267,7 @@ def shortlist_reasons(
     for row in priorities.shortlist.itertuples(index=False):
         robust = f"It stays in the shortlist under {row.p_shortlist:.0%} of varied weightings."
         facts = row.facts
-        if linked is not None and any(
-            f"shortlist/{row.candidate}/{part}" in linked.cells
-            and linked.is_suppressed(f"shortlist/{row.candidate}/{part}")
-            for part in _SHORTLIST_KEYS.values()
-        ):
+        if priority_hidden(linked, row.candidate):
             facts = (
                 f"{row.cohort_label}: the number of people and events, and what could be "
                 "avoided, are not shown, to protect confidentiality ([c])."
@@ -374,6 +394,7 @@ def workshop_section(
     *,
     config: ReportConfig,
     room: RoomConsensus | None = None,
+    room_weights: RoomWeights | None = None,
 ) -> tuple[BoardText, BoardTable, BoardTable, Figure]:
     """Return the workshop's outcome: who took part, their weights, the room's shortlist.
 
@@ -400,6 +421,10 @@ def workshop_section(
         The room's answer in the log's last round, as :func:`board_figures` found it
         (``BoardFigures.room``), so that page 1 and this section show one result; found
         here with :func:`toolkit.report.room_answer` when not given.
+    room_weights : RoomWeights, optional
+        When no priority could be suggested, the tables' weights and the room's, worked out
+        once with the report's figures (``BoardFigures.room_weights``): the section shows
+        them, with no ranking. Required then.
 
     Returns
     -------
@@ -416,6 +441,11 @@ def workshop_section(
     figure : matplotlib.figure.Figure
         The weights each table gave, with the room's (its legend and subtitle naming how
         they were combined).
+
+    Raises
+    ------
+    ValueError
+        No priority could be suggested and ``room_weights`` was not given.
     """
     from toolkit.prioritise.consensus import AGGREGATION_LABELS, compare_rounds
 
@@ -429,7 +459,12 @@ def workshop_section(
     left_out = [str(name) for name in log.weights.columns if name not in used]
     not_weighed = [name for name, column in matched.items() if column is None]
     if priorities.is_empty:
-        return _workshop_without_priorities(log, criteria, phrases, config=config)
+        if room_weights is None:
+            raise ValueError(
+                "With no priority suggested, workshop_section shows the weights worked out with "
+                "the report's figures: pass room_weights=BoardFigures.room_weights."
+            )
+        return _workshop_without_priorities(log, room_weights, phrases, config=config)
     labels = dict(zip(candidates["candidate"], candidates["label"], strict=True))
 
     def consensus_of(number: int) -> RoomConsensus:
@@ -577,7 +612,7 @@ def _made_as(settings: dict) -> str:
 
 def _workshop_without_priorities(
     log: DecisionLog,
-    criteria: Sequence[Any],
+    weights: RoomWeights,
     phrases: Mapping[str, str],
     *,
     config: ReportConfig,
@@ -585,31 +620,17 @@ def _workshop_without_priorities(
     """Return the workshop section when no priority could be suggested: weights, no ranking.
 
     The tables' weights are shown as usual (each as a share of the table's total, and the
-    room's, combined as the workshop recorded its list was made, else by the average);
-    there is no candidate for them to rank, and the text says so.
+    room's, combined as the workshop recorded its list was made, else by the average:
+    :func:`toolkit.report._room_record.room_weights`, worked out with the report's
+    figures); there is no candidate for them to rank, and the text says so.
     """
-    from toolkit.prioritise.consensus import AGGREGATION_LABELS, aggregate_weights
-    from toolkit.report._room_record import room_settings
-    from toolkit.report.decision_log import WEIGHT_PREFIX
-
-    latest = log.latest(list(criteria))
-    names = [criterion.name for criterion in criteria]
-    raw = latest[[WEIGHT_PREFIX + name for name in names]].to_numpy(dtype="float64")
-    totals = raw.sum(axis=1, keepdims=True)
-    shares = np.divide(raw, totals, out=np.zeros_like(raw), where=totals > 0)
-    tables = [str(table) for table in latest["table"]]
-    table_weights = pd.DataFrame(shares.T, columns=tables, index=pd.Index(names, name="criterion"))
-    aggregation = room_settings(log, log.last_round).get("aggregation", "arithmetic_mean")
-    aggregation = aggregation if aggregation in AGGREGATION_LABELS else "arithmetic_mean"
-    # A table that weighed nothing has no shares to combine: left out of the room's.
-    weighed = latest.loc[totals[:, 0] > 0]
-    room = (
-        aggregate_weights(weighed, criteria=names)[aggregation].to_numpy(dtype="float64")
-        if len(weighed)
-        else np.full(len(names), np.nan)
-    )
     weights_table, figure = _weights_outputs(
-        table_weights, room, phrases, log=log, config=config, aggregation=aggregation
+        weights.table_weights,
+        weights.room,
+        phrases,
+        log=log,
+        config=config,
+        aggregation=weights.aggregation,
     )
     nothing = (
         "No priority could be suggested: no theme had enough people or events in this system "
@@ -621,7 +642,7 @@ def _workshop_without_priorities(
         caption=f"Where the tables agree, {log.workshop}: nothing to compare",
         threshold=config.disclosure_threshold,
     )
-    count = len(tables)
+    count = len(weights.table_weights.columns)
     text = heading("What the workshop decided") + sentence(
         f"{count} table{'s' if count != 1 else ''} at {the_workshop(log.workshop)} submitted "
         f"weights. {nothing}"

@@ -15,6 +15,7 @@ from toolkit.prioritise.theme_measures import (
     format_money_figures,
     shown_money_range,
 )
+from toolkit.report._priorities import priority_hidden
 
 if TYPE_CHECKING:  # pragma: no cover
     from toolkit.prioritise import Prioritisation
@@ -72,17 +73,8 @@ def shortlist_savings(
         else np.zeros(len(rows), dtype=bool)
     )
     if linked is not None:
-        withheld = withheld | np.array(
-            [
-                any(
-                    f"shortlist/{candidate}/{part}" in linked.cells
-                    and linked.is_suppressed(f"shortlist/{candidate}/{part}")
-                    for part in ("persons", "events_a_year", "impact_events_a_year")
-                )
-                for candidate in rows.index
-            ],
-            dtype=bool,
-        )
+        hidden = [priority_hidden(linked, candidate) for candidate in rows.index]
+        withheld = withheld | np.array(hidden, dtype=bool)
     shown = rows.loc[~withheld]
     left_out = int(withheld.sum())
     aside = (

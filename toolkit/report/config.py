@@ -17,6 +17,7 @@ A report is configured by a small TOML file (``reports/demo.toml`` is the demo's
     # criteria_scores = "criteria.csv"   # optional: the filled `pophealth candidates` template
     # themes = ["my_themes"]   # optional: your own theme folders, added to the library
     # repair_geometry = true   # optional: repair invalid area shapes instead of refusing them
+    # imd_edition = 2019   # optional: the areas' IMD edition, where the file does not say it
     # system_places = ["Bolton", "Bury"]   # optional: the system's places (see below)
     # place_labels = { "NHS Greater Manchester ICB - 00T" = "Bolton" }   # optional
     # map_attribution = "Contains OS data ..."   # optional: ONS/OS wording by default
@@ -145,13 +146,17 @@ class ReportConfig:
         Repair invalid shapes in the areas file with ``make_valid`` (the rows repaired are
         reported) instead of refusing the file (``False`` by default; see
         :func:`toolkit.data.read_areas`).
+    imd_edition : int or None
+        The IMD edition of the areas' deciles (2019 or 2025), for an areas file that does not
+        say it (a CSV or GeoPackage of the analyst's own); the captions name it. An areas
+        file that says another edition is refused (:func:`toolkit.data.read_areas`).
     system_places : list of str or None
         The system's places. Areas in them are kept even with no registered person; areas
         elsewhere are left out. Without it, areas with no registered person are left out.
         Either way the report states how many areas of the file it left out.
     place_labels : dict of str to str or None
         Short labels for places, by their name in the areas file ("NHS Greater Manchester
-        ICB - 00T" = "Bolton"), used in the place table.
+        ICB - 00T" = "Bolton"), used in the place table and on the map.
     map_attribution : str or None
         Attribution printed under the map. By default "Boundaries: synthetic" for made-up
         boundaries (the demo's, and those ``pophealth synth`` makes up when not given areas
@@ -186,6 +191,7 @@ class ReportConfig:
     criteria_scores: str | None = None
     themes: list[str] | None = None
     repair_geometry: bool = False
+    imd_edition: int | None = None
     system_places: list[str] | None = None
     place_labels: dict[str, str] | None = None
     map_attribution: str | None = None
@@ -237,6 +243,8 @@ class ReportConfig:
             problems.append(
                 ("system_places", "must be a list of place names (text)", self.system_places)
             )
+        if self.imd_edition is not None and self.imd_edition not in (2019, 2025):
+            problems.append(("imd_edition", "must be 2019 or 2025", self.imd_edition))
         if self.place_labels is not None and not all(
             isinstance(key, str) and isinstance(value, str) and value.strip()
             for key, value in self.place_labels.items()
@@ -294,6 +302,7 @@ _TYPES: Final[dict[str, tuple[type, ...]]] = {
     "criteria_scores": (str, type(None)),
     "themes": (list, type(None)),
     "repair_geometry": (bool,),
+    "imd_edition": (int, type(None)),
     "system_places": (list, type(None)),
     "place_labels": (dict, type(None)),
     "map_attribution": (str, type(None)),
@@ -387,6 +396,12 @@ _TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
     ),
     ("repair_geometry", "false", "Repair invalid area shapes instead of refusing the file."),
     (
+        "imd_edition",
+        "2019",
+        "The IMD edition of the areas' deciles (2019 or 2025), where the areas file does not "
+        "say it (a CSV or GeoPackage of your own); the captions name it.",
+    ),
+    (
         "system_places",
         '["Ashbrigg", "Kestermoor"]',
         "The system's places: areas elsewhere, and areas without people outside them, are left "
@@ -395,7 +410,7 @@ _TEMPLATE_KEYS: Final[tuple[tuple[str, str, str], ...]] = (
     (
         "place_labels",
         '{ "NHS Kestermoor Sub-ICB Location - 00X" = "Kestermoor" }',
-        "Short labels for places in the place table.",
+        "Short labels for places in the place table and on the map.",
     ),
     (
         "map_attribution",

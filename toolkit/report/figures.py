@@ -10,9 +10,11 @@ function, so both paths show the same result.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,6 +63,10 @@ class BoardFigures:
         The persons with their segment.
     places : pandas.DataFrame
         Emergency admissions by neighbourhood (:func:`toolkit.places.area_indicators`).
+    place_neighbourhoods : mapping of str to int or None
+        The neighbourhoods of each place in which anyone is registered, as page 1 counts
+        them (:func:`place_neighbourhoods`), for the place table's "Neighbourhoods"
+        (:func:`toolkit.report.sections.place_figures`). None in figures saved before it.
     segments : pandas.DataFrame
         The segment figures the report shows (:func:`toolkit.report.sections.segment_figures`).
     linked : LinkedTables
@@ -70,6 +76,17 @@ class BoardFigures:
         shortlist page 1 asks the board to agree; None without one.
     workshop : str or None
         The workshop whose answer ``room`` is.
+    shown_instead : str or None
+        With ``room``: the list the workshop recorded the room was shown as its last round
+        closed ("A; B; C"), when it is not ``room``'s
+        (:func:`toolkit.report._room_record.shown_instead`); page 1 says so. None otherwise.
+    room_weights : RoomWeights or None
+        With a decision log and no priority suggested: the weights the tables gave and the
+        room's (:func:`toolkit.report._room_record.room_weights`), which section 4 shows;
+        None otherwise.
+    decision_log : DecisionLog or None
+        The workshop's decision log, read once (None without ``config.decision_log``);
+        section 4 renders from it.
     """
 
     config: ReportConfig
@@ -85,6 +102,42 @@ class BoardFigures:
     linked: Any
     room: Any = None
     workshop: str | None = None
+    shown_instead: str | None = None
+    room_weights: Any = None
+    decision_log: Any = None
+    place_neighbourhoods: Mapping[str, int] | None = None
+
+
+def place_neighbourhoods(indicators: Any) -> dict[str, int]:
+    """Count, by place, the neighbourhoods in which anyone is registered.
+
+    Page 1 counts those neighbourhoods (:func:`toolkit.report.sections.people_coverage`);
+    the place table counts them too, worked out once here with the report's figures.
+
+    Parameters
+    ----------
+    indicators : toolkit.places.AreaIndicators
+        Emergency admissions by neighbourhood and place, with each neighbourhood's
+        registered ``persons``.
+
+    Returns
+    -------
+    dict of str to int
+        Place name (as the areas file gives it, stripped) to its neighbourhoods with
+        people; a place with none is not a key.
+    """
+    areas = indicators.to_frame("neighbourhood")
+    peopled = pd.to_numeric(areas["persons"]).fillna(0).to_numpy() > 0
+    counts = areas.loc[peopled, "place"].astype(str).str.strip().value_counts()
+    return {str(place): int(count) for place, count in counts.items()}
+
+
+def _place_counts_shown(linked: Any) -> bool:
+    """Whether the linked tables show every place's count of people (none suppressed)."""
+    return not any(
+        key.startswith("places/") and key.endswith("/persons") and linked.is_suppressed(key)
+        for key in linked.cells
+    )
 
 
 def compute_board_figures(config: ReportConfig, *, progress: bool = False) -> BoardFigures:
@@ -175,13 +228,19 @@ def compute_board_figures(config: ReportConfig, *, progress: bool = False) -> Bo
         priorities=priorities,
         threshold=config.disclosure_threshold,
     )
-    room = workshop = None
-    if config.decision_log is not None and not priorities.is_empty:
-        # (With no theme measured there is no answer to rebuild: section 4 says so.)
+    # Page 1's note on the persons' own places gives a count only when no place's is hidden.
+    inputs = dataclasses.replace(inputs, place_counts_shown=_place_counts_shown(linked))
+    room = workshop = shown = weights = log = None
+    if config.decision_log is not None:
+        from toolkit.report._room_record import room_weights, shown_instead
         from toolkit.report.decision_log import read_decision_log, room_answer
 
         log = read_decision_log(config.decision_log, workshop=config.workshop)
-        room, workshop = room_answer(log, priorities), log.workshop
+        if priorities.is_empty:  # no theme measured: no answer to rebuild, the weights alone
+            weights = room_weights(log, priorities.criteria)
+        else:
+            room, workshop = room_answer(log, priorities), log.workshop
+            shown = shown_instead(log, room)
     steps.update()
     steps.close()
     return BoardFigures(
@@ -198,6 +257,10 @@ def compute_board_figures(config: ReportConfig, *, progress: bool = False) -> Bo
         linked=linked,
         room=room,
         workshop=workshop,
+        shown_instead=shown,
+        room_weights=weights,
+        decision_log=log,
+        place_neighbourhoods=place_neighbourhoods(places),
     )
 
 
@@ -272,5 +335,6 @@ __all__ = [
     "BoardFigures",
     "board_figures",
     "compute_board_figures",
+    "place_neighbourhoods",
     "save_board_figures",
 ]

@@ -11,9 +11,12 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from toolkit._numbers import round_half_up
 from toolkit.data.contract import DISCLOSURE_THRESHOLD
+from toolkit.prioritise.theme_measures import round_figure
 from toolkit.report.config import ReportConfig
 
 #: Bytes read at a time when hashing a data file.
@@ -58,11 +61,31 @@ class ReportInputs:
     persons_without_lsoa : int
         Persons with a blank LSOA code.
     deciles_differ : int
-        Persons matched to an area whose own IMD decile (in the persons file) differs from
-        their area's in the areas file: the report keeps the persons' own
-        (:data:`DECILES_USED`).
+        Persons in a neighbourhood of the report whose own IMD decile (in the persons file)
+        differs from their neighbourhood's in the areas file: the report keeps the persons'
+        own (:data:`DECILES_USED`). Persons in no neighbourhood of the report are not
+        counted: the report does not cover them, and :attr:`decile_note` is of its people.
+    places_differ : int
+        Persons in a neighbourhood of the report whose own place (in the persons file)
+        differs from their neighbourhood's in the areas file. The areas' place wins: the
+        maps and the place table are drawn from the areas, so every person's place is
+        their neighbourhood's (:attr:`place_note` says so).
+    persons_placed : int
+        Persons the report keeps who are in one of its neighbourhoods.
+    persons_left_out : int
+        Persons in none of the report's neighbourhoods (the three reasons above together)
+        left out of the report because they are from 1 to the threshold less one: counted
+        apart, the report's totals with and without them would give their number away
+        by subtraction, and protecting it would hide every count of people. 0 when there
+        are none, or as many as the threshold (they are then kept and counted apart).
+        :attr:`persons` holds the persons kept.
     persons_matched : int
-        Persons whose LSOA code is in the areas file.
+        Persons matched to an area the report covers (one of its neighbourhoods), of whom
+        :attr:`deciles_differ` is a part.
+    place_counts_shown : bool
+        The report's linked tables show every place's count of people (none is suppressed):
+        :func:`toolkit.report.compute_board_figures` says so once it has protected them.
+        Only then does :attr:`place_note` give a number; False (the default) when not known.
     threshold : int
         The disclosure threshold: a count below it in :attr:`areas_note` is given as
         "fewer than" the threshold.
@@ -92,6 +115,10 @@ class ReportInputs:
     deciles_differ: int = 0
     persons_matched: int = 0
     threshold: int = DISCLOSURE_THRESHOLD
+    places_differ: int = 0
+    persons_placed: int = 0
+    persons_left_out: int = 0
+    place_counts_shown: bool = False
 
     @property
     def areas_note(self) -> str:
@@ -99,9 +126,12 @@ class ReportInputs:
 
         Each reason is counted: areas left out because they hold no registered person,
         areas left out because they lie outside the system's places, areas the report
-        covers that hold no one, and (:attr:`decile_note`) persons whose IMD decile differs
-        from their area's. How many persons match no area is said on page 1 from the
-        report's linked tables (suppressed as the tables are), not here.
+        covers that hold no one, (:attr:`decile_note`) persons whose IMD decile differs
+        from their area's, (:attr:`place_note`) persons whose own place was replaced by
+        their neighbourhood's, and (:attr:`left_out_note`) the few persons in no
+        neighbourhood left out. How many persons match no area, when they are kept, is
+        said on page 1 from the report's linked tables (suppressed as the tables are), not
+        here.
         """
         parts = []
         if self.areas_left_out:
@@ -123,9 +153,61 @@ class ReportInputs:
                 f"{'holds' if self.areas_without_persons == 1 else 'hold'} no registered "
                 "person."
             )
-        if self.decile_note:
-            parts.append(self.decile_note)
+        parts += [note for note in (self.decile_note, self.place_note) if note]
+        if self.left_out_note:
+            parts.append(self.left_out_note)
         return " ".join(parts)
+
+    @property
+    def left_out_note(self) -> str:
+        """Say, for the board, that a few persons in no neighbourhood are left out ("" if not).
+
+        Their number is below the threshold, so it is said as "fewer than" the threshold;
+        no figure of the report counts them (:attr:`persons_left_out`).
+        """
+        if not self.persons_left_out:
+            return ""
+        outside = " (or one outside the system's places)" if self.persons_outside_places else ""
+        return (
+            f"Fewer than {self.threshold} people had no neighbourhood in the areas "
+            f"file{outside} and are left out of every figure of this report."
+        )
+
+    @property
+    def place_note(self) -> str:
+        """Say, for the board, that the persons' own places were replaced ("" if none differ).
+
+        The count of persons whose place differed is rounded ("about 2,300", "about 20":
+        :func:`_about`), and given only when every place's count of people is shown
+        (:attr:`place_counts_shown`). When one is hidden, a count could give it back: if the
+        persons of that place alone had another place, the count is that place's, and
+        rounded it still narrows the interval the place's count must lie in (to one value,
+        beside the other counts shown); so no number is given. When every one differed, it
+        says "all the people", with no number (their count is the place table's total). A
+        count below the threshold, or one leaving fewer than the threshold (beside the place
+        table's count of people, a small count by subtraction), is "fewer than" the
+        threshold, or "all but fewer than" it.
+        """
+        if not self.places_differ:
+            return ""
+        placed, differ, threshold = self.persons_placed, self.places_differ, self.threshold
+        if differ >= placed:
+            whom = "all the people in the report's neighbourhoods had another place there"
+        elif not self.place_counts_shown:
+            whom = "some of the people in the report's neighbourhoods had another place there"
+        elif differ < threshold:
+            whom = f"fewer than {threshold} people had another place there"
+        elif placed - differ < threshold:
+            whom = (
+                f"all but fewer than {threshold} of the people in the report's neighbourhoods "
+                "had another place there"
+            )
+        else:
+            whom = f"about {_about(differ)} people had another place there"
+        return (
+            "The places recorded in the persons file were replaced by the places of the areas "
+            f"file, which the maps and the place table use: {whom}."
+        )
 
     @property
     def decile_note(self) -> str:
@@ -134,7 +216,9 @@ class ReportInputs:
         No count, so that nothing suppressed elsewhere can be worked out from it: "every
         person", "almost every person" (95% or more), a share of the people matched to an
         area rounded to 10%, or "fewer than one in twenty" (the command line's warning gives
-        the exact counts to the analyst).
+        the exact counts to the analyst). Both counts are of the persons in the report's
+        neighbourhoods (:attr:`deciles_differ`, :attr:`persons_matched`), the people it
+        describes.
         """
         if not self.deciles_differ:
             return ""
@@ -168,16 +252,24 @@ class ReportInputs:
         given = [(count, words) for count, words in reasons if count]
         if not given:
             return ""
-        total = max(self.persons.shape[0], 1)
+        total = max(self.persons.shape[0] + self.persons_left_out, 1)
         said = "; ".join(
             f"{count:,} of the {total:,} persons ({_percent(count / total)}) "
             f"{'has' if count == 1 else 'have'} {words}"
             for count, words in given
         )
-        text = (
-            f"{said}: the report counts them in the system's figures but in no neighbourhood "
-            "or place (page 1 and the place table say so)."
-        )
+        if self.persons_left_out:
+            text = (
+                f"{said}: fewer than the disclosure threshold ({self.threshold}) in all, so the "
+                "report leaves them out of every figure (counted apart, the totals with and "
+                "without them would give their number away); page 1 says that fewer than "
+                f"{self.threshold} people are left out."
+            )
+        else:
+            text = (
+                f"{said}: the report counts them in the system's figures but in no "
+                "neighbourhood or place (page 1 and the place table say so)."
+            )
         if self.persons_not_in_areas:
             text += (
                 " Check that both files use the same LSOA codes (2011 codes for IoD2019, "
@@ -208,6 +300,18 @@ DECILES_USED = (
 def _percent(share: float) -> str:
     """Write a share as a whole percentage, "less than 1%" for a small one."""
     return "less than 1%" if 0 < share < 0.005 else f"{share:.0%}"
+
+
+def _about(count: int) -> str:
+    """Write a count of people rounded for a board: "about" this, never the count itself.
+
+    Two significant figures from 100 (2,340 is 2,300: :func:`round_figure`, as the
+    report's estimates are rounded), the nearest ten below it (23 is 20, 25 is 30), where
+    two significant figures would be the count itself; halves up. The figure shown stands
+    for ten values or more, so it never tells which one the count is.
+    """
+    rounded = round_figure(count) if count >= 100 else round_half_up(count, -1)
+    return f"{rounded:,.0f}"
 
 
 def file_fingerprint(path: str | Path) -> str:
@@ -304,7 +408,9 @@ def load_inputs(config: ReportConfig) -> ReportInputs:
         files = config.areas if isinstance(config.areas, list) else [config.areas]
         # Several files (IoD File 1 with File 6) are joined on LSOA code, as validate joins them.
         areas = read_areas(
-            files[0] if len(files) == 1 else files, repair_geometry=config.repair_geometry
+            files[0] if len(files) == 1 else files,
+            repair_geometry=config.repair_geometry,
+            imd_edition=config.imd_edition,
         )
         names = [Path(file).name for file in files]
         description = f"persons: {Path(config.persons).name}; areas: {' + '.join(names)}"
@@ -321,7 +427,14 @@ def load_inputs(config: ReportConfig) -> ReportInputs:
             f" (invalid area shapes repaired with make_valid: {len(repaired):,} "
             f"row{'s' if len(repaired) != 1 else ''}, {rows})"
         )
-    joined, report = join_persons_to_areas(persons, areas, existing="fill")
+    # The persons' own deciles are kept (DECILES_USED); their own places are replaced below.
+    own_place = "place" in persons.columns
+    joined, report = join_persons_to_areas(
+        persons,
+        areas,
+        columns=("imd_decile",) if own_place else ("imd_decile", "place"),
+        existing="fill",
+    )
     edition = str(areas.attrs.get("imd_edition") or "")
     kept = _system_areas(areas, joined, config)
     codes = joined["lsoa"].astype("string").str.strip()
@@ -332,6 +445,19 @@ def load_inputs(config: ReportConfig) -> ReportInputs:
         .fillna(False)
         .sum()
     )
+    in_report = codes.isin(kept_codes).fillna(False).to_numpy(dtype=bool)
+    # The persons in the report's neighbourhoods, against their neighbourhoods: how many
+    # have another decile or place of their own is counted of them (the notes' people).
+    own = [column for column in ("imd_decile", "place") if column in persons.columns]
+    replaced, check = join_persons_to_areas(
+        persons[["lsoa", *own]], kept, columns=own, existing="replace"
+    )
+    if own_place:  # the areas' place wins: the maps and place table are theirs
+        joined["place"] = replaced["place"]
+    unplaced = len(joined) - int(in_report.sum())
+    left_out = unplaced if 0 < unplaced < config.disclosure_threshold else 0
+    if left_out:  # counted apart, a small number would hide every count of people
+        joined = joined.loc[in_report].reset_index(drop=True)
     inputs = ReportInputs(
         persons=joined,
         areas=kept,
@@ -347,21 +473,34 @@ def load_inputs(config: ReportConfig) -> ReportInputs:
         persons_not_in_areas=report.unmatched,
         persons_outside_places=outside_places,
         persons_without_lsoa=report.without_lsoa,
-        deciles_differ=int(report.differing.get("imd_decile", 0)),
-        persons_matched=report.matched,
+        deciles_differ=int(check.differing.get("imd_decile", 0)),
+        persons_matched=check.matched,
         threshold=config.disclosure_threshold,
+        places_differ=int(check.differing.get("place", 0)),
+        persons_placed=int(in_report.sum()),
+        persons_left_out=left_out,
     )
     import warnings
 
     if inputs.persons_note:
         warnings.warn(inputs.persons_note, UserWarning, stacklevel=2)
+    if inputs.places_differ:
+        warnings.warn(
+            "The place in the persons file differs from the areas file's for "
+            f"{inputs.places_differ:,} of the {inputs.persons_placed:,} persons in the "
+            "report's neighbourhoods: the "
+            "report uses the areas file's places, which its maps and place table are drawn "
+            "from (page 1 says so).",
+            UserWarning,
+            stacklevel=2,
+        )
     if inputs.decile_note:  # said with the data in the provenance box, as on page 1
         description += f"; IMD deciles: {inputs.decile_note[0].lower()}{inputs.decile_note[1:]}"
         inputs = dataclasses.replace(inputs, description=description)
         warnings.warn(
             f"The IMD decile in the persons file differs from the areas file's for "
-            f"{inputs.deciles_differ:,} of the {inputs.persons_matched:,} persons matched to an "
-            f"area: check that both use the same IMD edition; {DECILES_USED}.",
+            f"{inputs.deciles_differ:,} of the {inputs.persons_matched:,} persons in the "
+            f"report's neighbourhoods: check that both use the same IMD edition; {DECILES_USED}.",
             UserWarning,
             stacklevel=2,
         )
@@ -395,6 +534,34 @@ def synthetic_persons_file(path: str | Path) -> bool:
 
 #: Share of the file's areas without a registered person above which the report warns.
 EMPTY_AREAS_WARNING_SHARE = 0.5
+
+
+def _empty_areas_warning(has_people: np.ndarray, keep: np.ndarray, *, named: bool) -> str:
+    """Return the warning that most areas hold no registered person ("" when most do).
+
+    Without ``system_places`` the report covers the file's areas that hold anyone, and
+    the share is the file's: most areas empty suggests an areas file for a wider region.
+    With it, the report covers the places' areas, and the share is theirs (an
+    England-wide file given with ``system_places`` is expected to be mostly empty).
+    """
+    if named:
+        covered, empty = int(keep.sum()), int((keep & ~has_people).sum())
+        if not covered or empty / covered <= EMPTY_AREAS_WARNING_SHARE:
+            return ""
+        return (
+            f"{empty:,} of the {covered:,} areas of the places named by 'system_places' have "
+            f"no registered person; {covered - empty:,} have. Check that 'system_places' names "
+            "this system's places and that the persons file is complete."
+        )
+    empty = int((~has_people).sum())
+    if not len(has_people) or empty / len(has_people) <= EMPTY_AREAS_WARNING_SHARE:
+        return ""
+    return (
+        f"{empty:,} of the {len(has_people):,} areas in the areas file have no registered "
+        f"person; the report covers the {len(has_people) - empty:,} that have. Is the areas "
+        "file for this system? Set 'system_places' to name its places, and the report covers "
+        "their areas."
+    )
 
 
 def _system_areas(areas: pd.DataFrame, persons: pd.DataFrame, config: ReportConfig) -> pd.DataFrame:
@@ -432,15 +599,9 @@ def _system_areas(areas: pd.DataFrame, persons: pd.DataFrame, config: ReportConf
         keep = places.isin(wanted).to_numpy()
     else:
         keep = has_people
-    empty = int((~has_people).sum())
-    if len(areas) and empty / len(areas) > EMPTY_AREAS_WARNING_SHARE:
-        warnings.warn(
-            f"{empty:,} of the {len(areas):,} areas in the areas file have no registered "
-            f"person; the report covers {int(keep.sum()):,} of them. Is the areas file for "
-            "this system (set 'system_places' to name its places)?",
-            UserWarning,
-            stacklevel=3,
-        )
+    warning = _empty_areas_warning(has_people, keep, named=config.system_places is not None)
+    if warning:
+        warnings.warn(warning, UserWarning, stacklevel=3)
     result = areas.loc[keep].copy()
     result.attrs = dict(areas.attrs)
     return result

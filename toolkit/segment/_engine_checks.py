@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from toolkit.data.phrases import phrases_of
+from toolkit.data.phrases import phrases_of, unreadable_phrases
 from toolkit.data.schemas import PERSONS_RULES, UNREADABLE_PHRASES
 from toolkit.data.value_rules import CAUSE_LIST_CHECK, PERSONS_VALUE_RULES, value_rules_of
 from toolkit.segment._engine_sql import quoted
@@ -61,7 +61,7 @@ def contract_checks(
         value = quoted(name)  # shown in its own type: the caller shows it as the readers do
         bad = bad_of[name]
         if rule.kind in UNREADABLE_PHRASES:
-            check, plural, singular = UNREADABLE_PHRASES[rule.kind]
+            check, plural, singular = unreadable_phrases(name, rule.kind)
             checks.append(SqlCheck(name, check, (singular, plural), bad, shown_of[name]))
         if not rule.nullable:
             add(name, "not_blank", f"{value} IS NULL AND NOT {bad}", None)

@@ -29,21 +29,22 @@ from typing import TYPE_CHECKING
 from toolkit.data.columns import contract_column_names
 from toolkit.data.contract import SEXES
 from toolkit.data.files import BLANK_TEXT
-from toolkit.data.schemas import DATE_FORMATS, FLAG_CODINGS, PERSONS_RULES, SEX_CODINGS
+from toolkit.data.schemas import FLAG_CODINGS, PERSONS_RULES, SEX_CODINGS
 from toolkit.segment._engine_checks import SqlCheck, contract_checks
 from toolkit.segment._engine_sql import (
     LONGEST_BLANK,
     LSOA_GLOB,
     WHITESPACE,
     WHOLE_LIMIT,
-    YEARS,
     TypeClass,
     flag_spellings,
     listed,
     literal,
+    parsed_date,
     parsed_number,
     quoted,
     readable_number,
+    readable_year,
     type_class,
 )
 from toolkit.segment._fast_reading import (
@@ -276,15 +277,11 @@ def standardise(
                 parsed = stored_time(c, zones.get(column))
                 shown = p if column in zones else None  # on the stored zone's clock
             elif kind == "text":
-                attempts = ", ".join(f"try_strptime({c}, {literal(form)})" for form in DATE_FORMATS)
-                parsed = f"COALESCE({attempts})"
+                parsed = parsed_date(c)
             else:
                 parsed = "CAST(NULL AS TIMESTAMP)"
             level2.append(f"{parsed} AS {p}")
-            bad = (
-                f"({c} IS NOT NULL AND ({p} IS NULL OR year({p}) < {YEARS[0]} "
-                f"OR year({p}) > {YEARS[1]}))"
-            )
+            bad = f"({c} IS NOT NULL AND ({p} IS NULL OR NOT {readable_year(p)}))"
             value = f"CASE WHEN {bad} THEN NULL ELSE {p} END"
         elif rule.kind == "sex":
             cases = " ".join(

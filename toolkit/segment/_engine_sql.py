@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Final, Literal
 
 from toolkit.data.files import BLANK_TEXT
-from toolkit.data.schemas import FLAG_CODINGS
+from toolkit.data.schemas import DATE_FORMATS, DATE_YEARS, FLAG_CODINGS, MONEY_PATTERN
 from toolkit.data.value_rules import LSOA_GLOB as VALUE_RULES_LSOA_GLOB
 from toolkit.data.value_rules import sql_name as quoted
 from toolkit.data.value_rules import sql_text as literal
@@ -22,10 +22,6 @@ WHITESPACE: Final[str] = (
     " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
-
-
-#: pandas' datetime64[ns] range, in years: dates outside it are unreadable to the readers.
-YEARS: Final[tuple[int, int]] = (1678, 2261)
 
 
 #: Bytes in the longest of the readers' blank texts (a longer cell is never one).
@@ -83,13 +79,32 @@ def flag_spellings() -> str:
 
 
 def parsed_number(text: str, clean: str, *, money: bool) -> str:
-    """Return SQL reading text as a number as the readers do (not ``1_000``; ``£1,250``)."""
+    """Return SQL reading text as a number as the readers do (not ``1_000``; ``£1,250``).
+
+    Money is read only when written as :data:`toolkit.data.schemas.MONEY_PATTERN` allows
+    (thousands separators between groups of three digits; not "12,50").
+    """
     parsed = f"TRY_CAST({text} AS DOUBLE)"
     if money:
-        parsed = (
-            f"COALESCE({parsed}, TRY_CAST(replace(replace({clean}, '£', ''), ',', '') AS DOUBLE))"
-        )
+        stripped = f"TRY_CAST(replace(replace({clean}, '£', ''), ',', '') AS DOUBLE)"
+        written = f"regexp_full_match({clean}, {literal(MONEY_PATTERN)})"
+        parsed = f"COALESCE({parsed}, CASE WHEN {written} THEN {stripped} END)"
     return f"CASE WHEN contains({text}, '_') THEN NULL ELSE {parsed} END"
+
+
+def parsed_date(text: str) -> str:
+    """Return SQL reading text as a date in one of the readers' forms (``DATE_FORMATS``)."""
+    attempts = ", ".join(f"try_strptime({text}, {literal(form)})" for form in DATE_FORMATS)
+    return f"COALESCE({attempts})"
+
+
+def readable_year(parsed: str) -> str:
+    """Return SQL: whether a parsed date's year is one the readers hold (``DATE_YEARS``).
+
+    A date outside them is not a readable date, to the engines as to
+    :func:`toolkit.data.schemas.to_date`: one range, so both refuse the same dates.
+    """
+    return f"year({parsed}) BETWEEN {DATE_YEARS[0]} AND {DATE_YEARS[1]}"
 
 
 def readable_number(parsed: str, *, whole: bool) -> str:
@@ -107,13 +122,14 @@ __all__ = [
     "LSOA_GLOB",
     "WHITESPACE",
     "WHOLE_LIMIT",
-    "YEARS",
     "TypeClass",
     "flag_spellings",
     "listed",
     "literal",
+    "parsed_date",
     "parsed_number",
     "quoted",
     "readable_number",
+    "readable_year",
     "type_class",
 ]

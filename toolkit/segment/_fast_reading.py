@@ -17,20 +17,21 @@ from typing import Final
 from toolkit.data.columns import contract_column_names
 from toolkit.data.contract import CAUSES_OF_DEATH, SEXES
 from toolkit.data.files import BLANK_TEXT
-from toolkit.data.schemas import DATE_FORMATS, PERSONS_RULES, SEX_CODINGS
+from toolkit.data.schemas import PERSONS_RULES, SEX_CODINGS
 from toolkit.segment._engine_checks import SqlCheck, contract_checks
 from toolkit.segment._engine_sql import (
     LONGEST_BLANK,
     LSOA_GLOB,
     WHITESPACE,
-    YEARS,
     TypeClass,
     flag_spellings,
     listed,
     literal,
+    parsed_date,
     parsed_number,
     quoted,
     readable_number,
+    readable_year,
 )
 
 #: A fixed offset from UTC as Arrow writes a time zone (``+01:00``), which DuckDB's
@@ -243,15 +244,12 @@ def _fast_column(
             # With the causes checked, a cause that does not stand is not one of them.
             return _FastColumn(raw, test, check_causes)
         if rule.kind == "date":
-            attempts = ", ".join(f"try_strptime({raw}, {literal(form)})" for form in DATE_FORMATS)
             good = (
                 f"CASE WHEN {_as_it_stands(raw, csv=csv)} THEN {parsed} IS NOT NULL "
-                f"AND year({parsed}) BETWEEN {YEARS[0]} AND {YEARS[1]} ELSE false END"
+                f"AND {readable_year(parsed)} ELSE false END"
             )
             return _FastColumn(
-                f"CASE WHEN {good} THEN {parsed} END",
-                when_given(good),
-                parse=f"COALESCE({attempts})",
+                f"CASE WHEN {good} THEN {parsed} END", when_given(good), parse=parsed_date(raw)
             )
         # id, text, band: text that may be blank has no rule to break, standing or not.
         return _FastColumn(raw, _as_it_stands(raw, csv=csv), rule.kind == "text" and not required)
@@ -280,7 +278,7 @@ def _fast_column(
         return _FastColumn(parsed, when_given(f"{parsed} IS NOT NULL"), required, value)
     if rule.kind == "date" and kind == "time":
         value = stored_time(raw, zone)
-        return _FastColumn(value, when_given(f"year({value}) BETWEEN {YEARS[0]} AND {YEARS[1]}"))
+        return _FastColumn(value, when_given(readable_year(value)))
     if rule.kind in ("id", "text") and kind == "int":
         return _FastColumn(f"CAST({raw} AS VARCHAR)")
     if rule.kind == "sex" and kind == "int":

@@ -302,8 +302,9 @@ def check_required_columns(columns: Sequence[str], label: str) -> None:
     missing = [name for name in CUBE_INPUT_COLUMNS if name not in columns]
     if missing:
         hint = (
-            " Join the persons to the areas first (toolkit.data.join_persons_to_areas) to get "
-            "imd_decile from their LSOA."
+            " Give each person their neighbourhood's decile from their LSOA: with `--areas "
+            "FILE` (your areas file) on the command line, or in Python by joining the persons "
+            "to the areas first (toolkit.data.join_persons_to_areas)."
             if "imd_decile" in missing
             else ""
         )

@@ -103,12 +103,12 @@ def _single_file(text: str) -> bool:
     return not GLOB_CHARACTERS.intersection(text) and not Path(text).is_dir()
 
 
-def _with_readers(text: str, reference_date: Any) -> CheckReport:
+def _with_readers(text: str, reference_date: Any, label: str | None) -> CheckReport:
     """Read one file with :func:`toolkit.data.read_persons`, today's pandas path."""
     from toolkit.data.readers import read_persons
 
-    table = read_persons(text, reference_date=reference_date)
-    label = Path(text).name or text
+    table = read_persons(text, reference_date=reference_date, label=label)
+    label = label or Path(text).name or text
     return CheckReport(
         path=text,
         label=label,
@@ -118,12 +118,14 @@ def _with_readers(text: str, reference_date: Any) -> CheckReport:
         checked_by="read_persons",
         standardised=True,
         skipped_rows=None,
-        notes=(),
+        notes=tuple(table.attrs.get("notes") or ()),  # the sheet read, text read as blank
     )
 
 
-@validate_params({"path": ["path"], "reference_date": ["str", date, None]})
-def check_persons_file(path: str | os.PathLike[str], *, reference_date: Any = None) -> CheckReport:
+@validate_params({"path": ["path"], "reference_date": ["str", date, None], "label": ["str", None]})
+def check_persons_file(
+    path: str | os.PathLike[str], *, reference_date: Any = None, label: str | None = None
+) -> CheckReport:
     """Check a persons file against the data contract in DuckDB, without loading it.
 
     The same checks :func:`toolkit.segment.build_cube` makes of files (every value rule of
@@ -143,6 +145,11 @@ def check_persons_file(path: str | os.PathLike[str], *, reference_date: Any = No
         :func:`toolkit.data.read_persons` does: in the same scan, the dates of birth are
         checked (a blank one, one after the date or more than 120 years before it is
         refused with the readers' words).
+    label : str, optional
+        What messages call a single file: by default its name, as
+        :func:`toolkit.data.read_persons` calls it (``pophealth validate`` gives the path
+        as typed, as ``pophealth cube`` names it). Several files are called by the folder
+        or glob with their number.
 
     Returns
     -------
@@ -196,10 +203,10 @@ def check_persons_file(path: str | os.PathLike[str], *, reference_date: Any = No
     if single and (not Path(text).is_file() or Path(text).suffix.lower() not in READER_SUFFIXES):
         # Not a file DuckDB scans (or no file at all): the readers read it or say why not,
         # as build_cube hands such files to them.
-        return _with_readers(text, reference)
+        return _with_readers(text, reference, label)
     files, kind = resolve_files(text)
     if single:
-        label = Path(text).name or text
+        label = label or Path(text).name or text
     elif len(files) == 1:
         label = files[0]
     else:

@@ -55,6 +55,7 @@ from toolkit.workshop._view_parts import (
     button,
     check_seconds,
     check_workshop,
+    drop_down,
     error_html,
     group_picker,
     plain,
@@ -183,14 +184,12 @@ class FacilitatorApp(RecordParts, TableParts, WidgetView):
         self.projector.observe(self._toggle_projector, names="value")
         self.hide_names = tick_box("Hide table names", "pophealth-hide-names")
         self.hide_names.observe(self._toggle_names, names="value")
-        self.aggregation = widgets.Dropdown(
-            options=[(AGGREGATION_LABELS[name], name) for name in AGGREGATIONS],
+        self.aggregation = drop_down(
+            "Combine the tables' weights by their",
+            "pophealth-aggregation",
+            [(AGGREGATION_LABELS[name], name) for name in AGGREGATIONS],
             value=aggregation,
-            description="Combine the tables' weights by their",
-            style=WIDE,
-            layout=widgets.Layout(width="auto"),
         )
-        self.aggregation.add_class("pophealth-aggregation")
         self.aggregation.observe(self._setting_changed, names="value")
         self.shortlist_size = widgets.IntSlider(
             value=workshop.shortlist_size,
@@ -203,13 +202,7 @@ class FacilitatorApp(RecordParts, TableParts, WidgetView):
         )
         self.shortlist_size.add_class("pophealth-shortlist-size")
         self.shortlist_size.observe(self._setting_changed, names="value")
-        self.round_choice = widgets.Dropdown(
-            options=[],
-            description="Show the room's result for",
-            style=WIDE,
-            layout=widgets.Layout(width="auto"),
-        )
-        self.round_choice.add_class("pophealth-round-choice")
+        self.round_choice = drop_down("Show the room's result for", "pophealth-round-choice")
         self.round_choice.observe(self._choose_round, names="value")
 
         def output(css_class: str | None = None) -> widgets.HTML:
@@ -245,23 +238,11 @@ class FacilitatorApp(RecordParts, TableParts, WidgetView):
         self.new_group = group_picker("Group", "260px", "pophealth-new-group", WIDE)
         self.add_table_button = button("Add table", "pophealth-add-table")
         self.add_table_button.on_click(lambda button: self.add_table())
-        self.remove_choice = widgets.Dropdown(
-            options=[],
-            description="Table to remove",
-            style=WIDE,
-            layout=widgets.Layout(width="auto"),
-        )
-        self.remove_choice.add_class("pophealth-remove-choice")
+        self.remove_choice = drop_down("Table to remove", "pophealth-remove-choice")
         self.remove_table_button = button("Remove table", "pophealth-remove-table")
         self.remove_table_button.on_click(lambda button: self.remove_table())
-        self.merge_source = widgets.Dropdown(
-            options=[], description="Merge", style=WIDE, layout=widgets.Layout(width="auto")
-        )
-        self.merge_source.add_class("pophealth-merge-source")
-        self.merge_into = widgets.Dropdown(
-            options=[], description="into", style=WIDE, layout=widgets.Layout(width="auto")
-        )
-        self.merge_into.add_class("pophealth-merge-into")
+        self.merge_source = drop_down("Merge", "pophealth-merge-source")
+        self.merge_into = drop_down("into", "pophealth-merge-into")
         self.merge_button = button("Merge tables", "pophealth-merge-tables")
         self.merge_button.on_click(lambda button: self.merge_tables())
         self.table_message = output("pophealth-table-message")

@@ -42,35 +42,45 @@ class RecordParts:
         )
 
     def _draw_downloads(self) -> None:
+        """Draw the decision log's download links: with the names hidden, by letter.
+
+        The links carry the files themselves (``data:`` links), so with the names hidden
+        the files name each table by its letter and leave out the groups
+        (``hide_names`` of the store's decision logs): no table's name reaches the page.
+        """
         workshop, store = self.workshop, self.workshop.store
+        hidden = bool(self.hide_names.value)
         labels, criteria_labels = self._log_labels()
         try:
             table = store.decision_log_csv(
-                workshop.name, labels=labels, criteria_labels=criteria_labels
+                workshop.name, labels=labels, criteria_labels=criteria_labels, hide_names=hidden
             )
-            document = store.decision_log_json(workshop.name, settings=self._settings())
+            document = store.decision_log_json(
+                workshop.name, settings=self._settings(), hide_names=hidden
+            )
         except StoreError as error:
             self.downloads.value = error_html(error, "store")
             return
         stamp = datetime.now().strftime("%Y%m%d-%H%M")
         slug = re.sub(r"[^a-z0-9]+", "-", workshop.name.lower()).strip("-") or "workshop"
+        stem = f"decision-log-{slug}-{stamp}" + ("-letters" if hidden else "")
         links = (
-            f'<a class="pophealth-download" data-kind="csv" '
-            f'download="decision-log-{slug}-{stamp}.csv" '
+            f'<a class="pophealth-download" data-kind="csv" download="{stem}.csv" '
             f'href="{data_uri(table, "text/csv")}">Download the decision log '
             "(spreadsheet, CSV)</a>"
-            f'<a class="pophealth-download" data-kind="json" '
-            f'download="decision-log-{slug}-{stamp}.json" '
+            f'<a class="pophealth-download" data-kind="json" download="{stem}.json" '
             f'href="{data_uri(document, "application/json")}">Download the log for the '
             "board report (JSON)</a>"
         )
-        self.downloads.value = (
-            _html.paragraph(
-                "Every submission in every round, with plain headings and whole-number "
-                "weights; the board report reads either file."
-            )
-            + f'<div class="ph-download">{links}</div>'
+        about = (
+            "Table names are hidden, so these files name each table by its letter and "
+            "leave out the groups. For the full record the board report needs, untick "
+            "'Hide table names' when the room cannot see the screen, and download again."
+            if hidden
+            else "Every submission in every round, with plain headings and whole-number "
+            "weights; the board report reads either file."
         )
+        self.downloads.value = _html.paragraph(about) + f'<div class="ph-download">{links}</div>'
 
     def _log_labels(self) -> tuple[dict[str, str], dict[str, str]]:
         """Return the decision log's labels: each candidate's, and each criterion's phrase."""

@@ -180,13 +180,13 @@ class TableParts:
 
         Hidden, they are emptied as well as hidden (:meth:`_draw_tables`,
         ``_draw_problems``), with the last message about a table; the redraw then sends no
-        table's name to the screen.
+        table's name to the screen (the decision log's downloads name tables by letter).
         """
         hidden = bool(change["new"])
         for part in (self._setup, self.problems):
             part.layout.display = "none" if hidden else ""
-        if hidden:
-            self.table_message.value = self.new_table.value = ""
+        if hidden:  # the downloads too, should the redraw fail to read the store
+            self.table_message.value = self.new_table.value = self.downloads.value = ""
         self.new_table.placeholder = "" if hidden else NEW_TABLE_EXAMPLE
         self.names_hidden_note.value = (
             _html.paragraph(

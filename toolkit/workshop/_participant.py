@@ -32,6 +32,7 @@ from toolkit.workshop._view_parts import (
     button,
     check_seconds,
     check_workshop,
+    drop_down,
     error_html,
     group_picker,
     plain,
@@ -186,14 +187,14 @@ class ParticipantApp(ParticipantPage, SubmitPart, WidgetView):
         self.round_status.add_class("pophealth-round-status")
         self.notice = self._text()
         self.notice.add_class("pophealth-notice")
-        self.table_picker = widgets.Dropdown(
-            options=[(CHOOSE_TABLE, "")],
-            value="",
-            description="Your table",
+        self.table_picker = drop_down(
+            "Your table",
+            "pophealth-table-picker",
+            [(CHOOSE_TABLE, "")],
             style=self._wide,
-            layout=widgets.Layout(width="300px", max_width="100%"),
+            width="300px",
+            max_width="100%",
         )
-        self.table_picker.add_class("pophealth-table-picker")
         # The participants' shared link forgets the table on a reload; a table's own link
         # does not (a page opened from one hides this line).
         self.link_hint = self._text(_html.note(LINK_HINT))
@@ -268,14 +269,15 @@ class ParticipantApp(ParticipantPage, SubmitPart, WidgetView):
         self.ranking.add_class("pophealth-ranking-widget")
 
         by_label = sorted(zip(model.labels, model.candidates, strict=True))
-        self.candidate_picker = widgets.Dropdown(
-            options=[(label, candidate) for label, candidate in by_label],
-            value=model.candidates[0],
-            description="Priority",
+        self.candidate_picker = drop_down(
+            "Priority",
+            "pophealth-candidate-picker",
+            [(label, candidate) for label, candidate in by_label],
             style=self._wide,
-            layout=widgets.Layout(width="640px", max_width="100%"),
+            width="640px",
+            max_width="100%",
+            value=model.candidates[0],
         )
-        self.candidate_picker.add_class("pophealth-candidate-picker")
         self.candidate_picker.observe(lambda change: self._explain(), names="value")
         self.explanation = self._text()
         self.explanation.add_class("pophealth-explanation")

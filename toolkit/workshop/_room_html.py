@@ -133,11 +133,6 @@ def shortlist_html(room, table_size: int | None = None) -> str:
     )
 
 
-#: With the names hidden, the fewest tables a group (and the room without it) must have
-#: for its list or its effect to be shown: one table's list is that table's own column.
-FEWEST_HIDDEN = 2
-
-
 def groups_html(room, *, hidden: bool = False) -> str:
     """Return each stakeholder group's own list and what its tables changed in the room's.
 
@@ -147,28 +142,17 @@ def groups_html(room, *, hidden: bool = False) -> str:
         The room's result (:func:`toolkit.prioritise.room_consensus`).
     hidden : bool, default False
         Whether the table names are hidden. Then no group's count of tables is shown, and
-        a group is listed only when at least :data:`FEWEST_HIDDEN` of its tables are in
-        the room's result and its list holds other priorities than every table's own
-        list: a one-table group's list is that table's own list, which its letter's
-        column shows, so letter, group and table could be matched. A group's effect (the
-        room's list without its tables) is shown only when its row is, the rest of the
-        room has at least as many tables too and the room's list without it is no table's
-        own (with two groups it is the other group's list); its sentence gives no count of
-        tables.
+        only the groups' lists and effects that
+        :meth:`~toolkit.prioritise.consensus.RoomConsensus.shown_groups` allows: none that
+        could tie a letter to a group.
 
     Returns
     -------
     str
         The panel's HTML.
     """
-    every_group = room.by_group()
-    everyone = len(room.tables)
-    frame = every_group
-    if hidden:
-        chosen = room.table_shortlists
-        own = {frozenset(chosen.index[chosen[table].to_numpy(bool)]) for table in room.tables}
-        apart = [frozenset(ids) not in own for ids in every_group["shortlist"]]
-        frame = every_group[(every_group["tables"] >= FEWEST_HIDDEN).to_numpy() & np.array(apart)]
+    shown = room.shown_groups(hidden=hidden)
+    frame = shown.lists
     rows, attributes = [], []
     for group, count, ids, labels in zip(
         frame["group"], frame["tables"], frame["shortlist"], frame["labels"], strict=True
@@ -188,20 +172,9 @@ def groups_html(room, *, hidden: bool = False) -> str:
         table_class="pophealth-by-group",
     )
     effects = ""
-    shown = []
-    for group, count in zip(every_group["group"], every_group["tables"], strict=True):
-        effect = room.group_effect(str(group), count_tables=not hidden)
-        # Hidden, a group's effect is shown only beside its row, and only when the room
-        # without it is no table's own list: with two groups it is the other group's list.
-        if not hidden or (
-            group in set(frame["group"])
-            and everyone - int(count) >= FEWEST_HIDDEN
-            and frozenset(effect.without) not in own
-        ):
-            shown.append(effect)
-    if len(every_group) > 1 and shown:
+    if shown.effects:
         items = []
-        for effect in shown:
+        for effect in shown.effects:
             group = str(effect.group)
             items.append(
                 f'<li data-group="{escape(group)}" '

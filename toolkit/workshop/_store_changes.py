@@ -30,11 +30,11 @@ from toolkit.workshop._store_listing import (
     REMOVED,
     Listed,
     TableMark,
+    listing_rows,
     mark_tables,
     put_table,
     read_listing,
     read_marks,
-    status_words,
     submission_count,
     submitted_name,
 )
@@ -677,9 +677,7 @@ class ChangeSteps:
         listing = self._with_retry(
             lambda connection: read_listing(connection, workshop), doing="read", workshop=workshop
         )
-        words = status_words(listing)
-        rows = [(entry.name, entry.group, words[key]) for key, entry in listing.items()]
-        rows.sort(key=lambda row: natural_key(row[0]))
+        rows = listing_rows(listing)
         return pd.DataFrame(rows, columns=["table", "group", "status"]).astype("str")
 
     def table_marks(self, workshop: str) -> dict[str, TableMark]:

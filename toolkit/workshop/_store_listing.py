@@ -268,14 +268,52 @@ def merged_into_name(key: str, listed: Mapping[str, Listed]) -> str | None:
     return target.name if target is not None else listed[key].merged_into
 
 
-def status_words(listed: Mapping[str, Listed]) -> dict[str, str]:
-    """Return each listed table's status in words: active, removed, merged into Table 3."""
+def hidden_name(marks: Mapping[str, TableMark], table: str) -> str:
+    """Return a table's name as shown while names are hidden: "Table Q", by its letter.
+
+    ``table`` is its name or key (any case); a table not marked is "Table ?".
+    """
+    mark = marks.get(str(table).casefold())
+    return f"Table {mark.letter if mark is not None else '?'}"
+
+
+def status_words(
+    listed: Mapping[str, Listed], marks: Mapping[str, TableMark] | None = None
+) -> dict[str, str]:
+    """Return each listed table's status in words: active, removed, merged into Table 3.
+
+    With ``marks`` (names hidden), the table a merged table went into is named by its
+    letter (:func:`hidden_name`).
+    """
+
+    def target(key: str) -> str | None:
+        if marks is None:
+            return merged_into_name(key, listed)
+        return hidden_name(marks, final_key(key, listed))
+
     return {
-        key: f"merged into {merged_into_name(key, listed)}"
-        if entry.status == MERGED
-        else entry.status
+        key: f"merged into {target(key)}" if entry.status == MERGED else entry.status
         for key, entry in listed.items()
     }
+
+
+def listing_rows(
+    listed: Mapping[str, Listed], marks: Mapping[str, TableMark] | None = None
+) -> list[tuple[str, str, str]]:
+    """Return the list of tables as rows of name, group and status, in natural order.
+
+    With ``marks`` (names hidden), each table is named by its letter (:func:`hidden_name`)
+    and its group is left out (""): a group beside a letter could tell which table it is.
+    """
+    words = status_words(listed, marks)
+    rows = [
+        (entry.name, entry.group, words[key])
+        if marks is None
+        else (hidden_name(marks, key), "", words[key])
+        for key, entry in listed.items()
+    ]
+    rows.sort(key=lambda row: natural_key(row[0]))
+    return rows
 
 
 def counted(rows: Sequence[tuple], listed: Mapping[str, Listed]) -> dict[int, str]:
@@ -334,7 +372,9 @@ __all__ = [
     "code_order",
     "counted",
     "final_key",
+    "hidden_name",
     "letters",
+    "listing_rows",
     "mark_known_tables",
     "mark_tables",
     "merged_into_name",

@@ -20,9 +20,18 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from toolkit.workshop._store_listing import counted, read_listing, status_words
+from toolkit.workshop._store_listing import (
+    Listed,
+    TableMark,
+    counted,
+    hidden_name,
+    listing_rows,
+    read_listing,
+    read_marks,
+    status_words,
+)
 from toolkit.workshop._store_schema import SELECT, SELECT_CURRENT, round_of
 from toolkit.workshop._store_values import (
     WEIGHT_PREFIX,
@@ -68,6 +77,27 @@ def _result_cells(result: Mapping | None, label: Any) -> list[object]:
         how,
         (result.get("settings") or {}).get("shortlist_size", len(result["shortlist"])),
     ]
+
+
+#: The facilitator's changes whose words name no table, kept as they are in a decision log
+#: with the names hidden; any other change is said without its details.
+UNNAMED_EVENTS = frozenset({"round_opened", "round_closed", "room_result"})
+
+#: The words of any other change in a decision log with the names hidden.
+HIDDEN_EVENT_WORDS = (
+    "A change to the list of tables (its details name tables, so they are left out)."
+)
+
+
+class _Log(NamedTuple):
+    """The decision log as read (:meth:`ReadingSteps._log`)."""
+
+    rows: list[tuple]
+    replaced: list[bool]
+    found: dict[int, str]
+    status: dict[str, str]
+    listed: dict[str, Listed]
+    marks: dict[str, TableMark] | None
 
 
 class ReadingSteps:
@@ -232,8 +262,12 @@ class ReadingSteps:
             names.extend(name for name in entry if name not in names)
         return names
 
-    def _log(self, workshop: str) -> tuple[list[tuple], list[bool], dict[int, str], dict[str, str]]:
-        """Every submission, whether superseded, what counts (by round), tables' statuses."""
+    def _log(self, workshop: str, *, hide_names: bool = False) -> _Log:
+        """Every submission, whether superseded, what counts (by round), tables' statuses.
+
+        With ``hide_names``, each table is named by its letter (``hidden_name``) and the
+        submissions' groups are left out.
+        """
 
         def read(connection: sqlite3.Connection) -> tuple:
             rows = connection.execute(
@@ -242,13 +276,17 @@ class ReadingSteps:
             latest = connection.execute(
                 f"{SELECT_CURRENT} WHERE c.workshop = ?", (workshop,)
             ).fetchall()
-            return rows, latest, read_listing(connection, workshop)
+            marks = read_marks(connection, workshop) if hide_names else None
+            return rows, latest, read_listing(connection, workshop), marks
 
-        rows, latest, listed = self._read(read, workshop=workshop)
+        rows, latest, listed, marks = self._read(read, workshop=workshop)
         found: dict[int, str] = {}
         for number in sorted({row[10] for row in latest}):
             found.update(counted([row for row in latest if row[10] == number], listed))
-        return rows, superseded_flags(rows), found, status_words(listed)
+        if marks is not None:
+            rows = [(*row[:2], hidden_name(marks, row[3]), row[3], "", *row[5:]) for row in rows]
+            found = {submission: hidden_name(marks, name) for submission, name in found.items()}
+        return _Log(rows, superseded_flags(rows), found, status_words(listed, marks), listed, marks)
 
     def decision_log_csv(
         self,
@@ -257,6 +295,7 @@ class ReadingSteps:
         labels: Mapping[str, str] | None = None,
         criteria_labels: Mapping[str, str] | None = None,
         shortlist_labels: bool = True,
+        hide_names: bool = False,
     ) -> str:
         """Return the workshop's decision log as a CSV text in plain labels, for a spreadsheet.
 
@@ -289,6 +328,11 @@ class ReadingSteps:
             shown as they are.
         shortlist_labels : bool
             Show the shortlist and dots in labels (True, the default) or candidate ids.
+        hide_names : bool
+            Name each table by its letter, as the facilitator's screen does while the
+            names are hidden ("Table Q", in "Table", "Counts as table" and "Table
+            status"), and leave the groups empty: a group beside a letter could tell which
+            table it is (False by default).
 
         Returns
         -------
@@ -296,7 +340,7 @@ class ReadingSteps:
             The CSV text (one header line; lines end with CR LF; encode it as UTF-8).
         """
         workshop = clean_name(workshop, "workshop", "decision_log_csv")
-        rows, replaced_rows, found, status = self._log(workshop)
+        rows, replaced_rows, found, status, _, _ = self._log(workshop, hide_names=hide_names)
         names = self._criteria_names([json.loads(row[5]) for row in rows])
         results = {result["round"]: result for result in self.room_results(workshop)}
         labels = dict(labels or {})
@@ -354,7 +398,13 @@ class ReadingSteps:
             writer.writerow([safe_cell(cell) for cell in cells])
         return buffer.getvalue()
 
-    def decision_log_json(self, workshop: str, *, settings: Mapping[str, Any] | None = None) -> str:
+    def decision_log_json(
+        self,
+        workshop: str,
+        *,
+        settings: Mapping[str, Any] | None = None,
+        hide_names: bool = False,
+    ) -> str:
         """Return the workshop's decision log as a JSON document, for the board report.
 
         Parameters
@@ -365,6 +415,13 @@ class ReadingSteps:
             The settings the room used (``method``, ``shortlist_size``, ``per_cohort``,
             ``aggregation``), recorded so that the board report computes the room's answer
             the way the room saw it.
+        hide_names : bool
+            Name each table by its letter, as the facilitator's screen does while the
+            names are hidden ("Table Q": the submissions' ``table``, ``counted_as`` and
+            ``status``, the list of tables and the tables of each room's result); leave
+            every group empty (a group beside a letter could tell which table it is) and
+            say the changes to the list of tables without their details, which name
+            tables (False by default).
 
         Returns
         -------
@@ -382,8 +439,20 @@ class ReadingSteps:
             agreement and the settings used then).
         """
         workshop = clean_name(workshop, "workshop", "decision_log_json")
-        rows, replaced_rows, found, status = self._log(workshop)
-        tables = self.tables(workshop)
+        rows, replaced_rows, found, status, listed, marks = self._log(
+            workshop, hide_names=hide_names
+        )
+        events = self._event_rows(workshop)
+        results = self.room_results(workshop)
+        if marks is not None:
+            events = [
+                (at, kind, detail if kind in UNNAMED_EVENTS else HIDDEN_EVENT_WORDS)
+                for at, kind, detail in events
+            ]
+            results = [
+                {**result, "tables": [hidden_name(marks, t) for t in result.get("tables") or ()]}
+                for result in results
+            ]
         document = {
             "workshop": workshop,
             "exported_at": utc(self.clock(), "seconds"),
@@ -407,12 +476,12 @@ class ReadingSteps:
                 }
                 for row, replaced in zip(rows, replaced_rows, strict=True)
             ],
-            "tables": tables.to_dict("records"),
-            "events": [
-                {"at": at, "kind": kind, "detail": detail}
-                for at, kind, detail in self._event_rows(workshop)
+            "tables": [
+                {"table": table, "group": group, "status": words}
+                for table, group, words in listing_rows(listed, marks)
             ],
-            "room_results": self.room_results(workshop),
+            "events": [{"at": at, "kind": kind, "detail": detail} for at, kind, detail in events],
+            "room_results": results,
         }
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import threading
+from collections.abc import Sequence
 from html import escape
 
 import ipywidgets as widgets
@@ -91,17 +92,36 @@ def tick_box(description: str, css_class: str) -> widgets.Checkbox:
     return box
 
 
-def group_picker(description: str, width: str, css_class: str, style: object) -> widgets.Dropdown:
-    """Return a drop-down of the stakeholder groups, the first chosen, found by ``css_class``."""
+def drop_down(
+    description: str,
+    css_class: str,
+    options: Sequence = (),
+    *,
+    style: object = WIDE,
+    width: str = "auto",
+    max_width: str | None = None,
+    **chosen: object,
+) -> widgets.Dropdown:
+    """Return a drop-down with its label beside it, found by ``css_class``.
+
+    ``chosen`` may give its ``value`` (the first option by default).
+    """
     picker = widgets.Dropdown(
-        options=list(STAKEHOLDER_ROLES),
-        value=STAKEHOLDER_ROLES[0],
+        options=list(options),
         description=description,
         style=style,
-        layout=widgets.Layout(width=width, max_width="100%"),
+        layout=widgets.Layout(width=width, max_width=max_width),
+        **chosen,
     )
     picker.add_class(css_class)
     return picker
+
+
+def group_picker(description: str, width: str, css_class: str, style: object) -> widgets.Dropdown:
+    """Return a drop-down of the stakeholder groups, the first chosen, found by ``css_class``."""
+    return drop_down(
+        description, css_class, STAKEHOLDER_ROLES, style=style, width=width, max_width="100%"
+    )
 
 
 def rows_of_table(frame: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -176,6 +196,7 @@ __all__ = [
     "check_workshop",
     "clock",
     "data_uri",
+    "drop_down",
     "error_html",
     "group_picker",
     "plain",
