@@ -25,6 +25,14 @@ from toolkit.workshop.server import (
 )
 
 
+def _command_line(process: psutil.Process) -> list[str]:
+    """The process's command line; empty for one that has just ended (a zombie, or gone)."""
+    try:
+        return process.cmdline()
+    except (psutil.ZombieProcess, psutil.NoSuchProcess, psutil.AccessDenied):
+        return []
+
+
 def _start_workshop_command(config, *, tables: int) -> subprocess.Popen:
     """Start ``pophealth workshop`` as a room would, its output piped for the test to read."""
     command = [sys.executable, "-m", "toolkit.cli", "workshop", "--config", str(config)]
@@ -161,11 +169,11 @@ def test_sigterm_stops_both_servers_and_every_kernel_and_no_token_is_on_a_comman
         tree: list[psutil.Process] = []
         while time.monotonic() < deadline:
             tree = psutil.Process(process.pid).children(recursive=True)
-            kernels = [p for p in tree if "ipykernel" in " ".join(p.cmdline())]
+            kernels = [p for p in tree if "ipykernel" in " ".join(_command_line(p))]
             if len(kernels) >= 3:  # two warm for the tables, one for the facilitator
                 break
             time.sleep(0.5)
-        assert len([p for p in tree if p.cmdline()[1:3] == ["-m", "voila"]]) == 2
+        assert len([p for p in tree if _command_line(p)[1:3] == ["-m", "voila"]]) == 2
         for running in psutil.process_iter(["cmdline"]):
             words = " ".join(running.info["cmdline"] or [])
             assert not any(token in words for token in tokens), words
@@ -201,7 +209,7 @@ def test_killing_the_workshop_command_still_stops_voila_and_its_kernels(workshop
         voila: list[psutil.Process] = []
         while time.monotonic() < deadline and process.poll() is None and len(voila) < 2:
             tree = psutil.Process(process.pid).children(recursive=True)  # (loaded machine:
-            voila = [p for p in tree if p.cmdline()[1:3] == ["-m", "voila"]]  # may lag)
+            voila = [p for p in tree if _command_line(p)[1:3] == ["-m", "voila"]]  # may lag)
             time.sleep(0.2)
         assert len(voila) == 2, "".join(said)[-3000:]  # the command's own words, if it ended
         process.kill()
