@@ -94,8 +94,9 @@ def test_persons_without_a_neighbourhood_are_counted_and_kept(extracts, tmp_path
         "Unmatched LSOAs, most persons first: E01999999 (12)."
     ) in said
     assert (
-        f"{extracts['unmatched']}: the 15 persons with no neighbourhood in {extracts['areas']} "
-        "have no IMD decile: the cube counts them with the decile blank (deprivation unknown)."
+        f"{extracts['unmatched']}: 15 persons have no IMD decile (no neighbourhood in "
+        f"{extracts['areas']}, and none in the file): the cube counts them with the decile "
+        "blank (deprivation unknown)."
     ) in said.splitlines()
     cube = pd.read_parquet(out)
     assert cube["persons"].sum() == 600
@@ -119,6 +120,63 @@ def test_a_file_with_its_own_deciles_keeps_them_and_says_where_they_differ(
         "check that both use the same IMD edition."
     ) in said.splitlines()
     assert "existing=" not in said  # no Python words on the command line
+
+
+def test_unmatched_persons_with_their_own_deciles_keep_them_and_are_said_so(
+    extracts, tmp_path, capsys
+):
+    """Second review: 12 unmatched persons with deciles were said to be counted as blank."""
+    persons = pd.read_csv(extracts["with"]).astype({"lsoa": object})
+    persons.loc[:11, "lsoa"] = "E01999999"
+    path = tmp_path / "own_unmatched.csv"
+    persons.to_csv(path, index=False)
+    out = tmp_path / "c.parquet"
+    argv = ["cube", str(path), "--areas", str(extracts["areas"]), "--out", str(out), "--quiet"]
+    status, said, err = run(argv, capsys)
+    assert status == 0, err
+    assert "counts them with the decile blank" not in said
+    assert (
+        f"{path}: 12 persons with no neighbourhood in {extracts['areas']} keep the file's own "
+        "IMD decile."
+    ) in said.splitlines()
+    assert pd.read_parquet(out).loc[lambda c: c["imd_decile"].isna(), "persons"].sum() == 0
+
+
+def test_blank_deciles_filled_from_the_areas_are_counted(extracts, tmp_path, capsys):
+    persons = pd.read_csv(extracts["with"])
+    persons.loc[:49, "imd_decile"] = None
+    path = tmp_path / "blanks.csv"
+    persons.to_csv(path, index=False)
+    argv = ["cube", str(path), "--areas", str(extracts["areas"])]
+    status, said, err = run([*argv, "--out", str(tmp_path / "c.parquet"), "--quiet"], capsys)
+    assert status == 0, err
+    assert (
+        f"{path}: 50 blank IMD deciles were taken from {extracts['areas']}."
+    ) in said.splitlines()
+
+
+def test_the_areas_place_replaces_the_persons_own_as_in_the_board_report(
+    extracts, tmp_path, capsys
+):
+    """Second review: the cube kept a place of the persons' own that the report replaces."""
+    persons = pd.read_csv(extracts["with"])
+    persons.loc[:99, "place"] = "Somewhere Else"
+    path = tmp_path / "places.csv"
+    persons.to_csv(path, index=False)
+    out = tmp_path / "c.parquet"
+    argv = ["cube", str(path), "--areas", str(extracts["areas"]), "--out", str(out), "--quiet"]
+    status, said, err = run(argv, capsys)
+    assert status == 0, err
+    assert (
+        f"{path}: the file's own place was replaced by {extracts['areas']}'s, as the board "
+        "report's maps and place table use them, for 100 of the 600 persons matched."
+    ) in said.splitlines()
+    cube = pd.read_parquet(out)
+    assert "Somewhere Else" not in set(cube["place"].dropna())
+    expected = pd.read_csv(extracts["with"]).groupby("place").size()
+    assert cube.groupby("place")["persons"].sum().sort_index().tolist() == (
+        expected.sort_index().tolist()
+    )
 
 
 def test_areas_need_an_lsoa_column_and_repair_needs_areas(extracts, tmp_path, capsys):

@@ -167,13 +167,15 @@ def read_persons_whole(path: str) -> Any:
 
 
 def join_to_areas(label: str, persons: Any, areas: Any, areas_label: str) -> tuple[Any, list[str]]:
-    """Give each person their neighbourhood's IMD decile from ``areas``, joined by LSOA.
+    """Give each person their neighbourhood's IMD decile and place from ``areas``, by LSOA.
 
     As the board report joins them (:func:`toolkit.data.join_persons_to_areas`): every
-    person is kept; ``place`` is joined too when the persons have none; a decile the
-    persons file has is kept and only its blanks are filled. Returns the joined table and
-    the lines said about the join: how many persons matched a neighbourhood, those without
-    one (their decile is blank), and deciles that differ from the areas'.
+    person is kept; a decile the persons file has is kept and only its blanks are filled;
+    the areas' place replaces any place of the persons' own (blank where a person has no
+    neighbourhood), as the board report's maps and place table use the areas' places.
+    Returns the joined table and the lines said about the join: how many persons matched
+    a neighbourhood, the blank deciles filled, the persons left with a blank decile, the
+    deciles that differ from the areas' and the places replaced.
     """
     from dataclasses import replace
 
@@ -189,21 +191,30 @@ def join_to_areas(label: str, persons: Any, areas: Any, areas_label: str) -> tup
             "instead of --areas.",
             source=label,
         )
-    own_place = "place" in persons.columns
-    joined, report = join_persons_to_areas(
-        persons,
-        areas,
-        columns=("imd_decile",) if own_place or "place" not in areas else ("imd_decile", "place"),
-        existing="fill",
-    )
+    own_decile = "imd_decile" in persons.columns
+    blank_before = int(persons["imd_decile"].isna().sum()) if own_decile else len(persons)
+    joined, report = join_persons_to_areas(persons, areas, columns=("imd_decile",), existing="fill")
     said = replace(report, differing={})  # said below in the command's words
     lines = [f"{label} joined to {areas_label} by LSOA: {said.summary()}"]
-    without = report.unmatched + report.without_lsoa
-    if without:
+    blank_after = int(joined["imd_decile"].isna().sum())
+    if own_decile and blank_before > blank_after:
+        filled = blank_before - blank_after
         lines.append(
-            f"{label}: the {without:,} {'person' if without == 1 else 'persons'} with no "
-            f"neighbourhood in {areas_label} {'has' if without == 1 else 'have'} no IMD "
-            "decile: the cube counts them with the decile blank (deprivation unknown)."
+            f"{label}: {filled:,} blank IMD {'decile was' if filled == 1 else 'deciles were'} "
+            f"taken from {areas_label}."
+        )
+    if blank_after:
+        lines.append(
+            f"{label}: {blank_after:,} {'person has' if blank_after == 1 else 'persons have'} "
+            f"no IMD decile (no neighbourhood in {areas_label}, and none in the file): the "
+            "cube counts them with the decile blank (deprivation unknown)."
+        )
+    kept_own = report.unmatched + report.without_lsoa - blank_after
+    if kept_own > 0:
+        lines.append(
+            f"{label}: {kept_own:,} {'person' if kept_own == 1 else 'persons'} with no "
+            f"neighbourhood in {areas_label} {'keeps' if kept_own == 1 else 'keep'} the "
+            "file's own IMD decile."
         )
     differ = report.differing.get("imd_decile", 0)
     if differ:
@@ -212,6 +223,21 @@ def join_to_areas(label: str, persons: Any, areas: Any, areas_label: str) -> tup
             f"the {report.matched:,} persons matched: the file's deciles are kept (the areas "
             "fill only blank ones); check that both use the same IMD edition."
         )
+    if "place" in areas.columns:
+        placed, check = join_persons_to_areas(
+            persons[["lsoa", *(["place"] if "place" in persons.columns else [])]],
+            areas,
+            columns=("place",),
+            existing="replace",
+        )
+        joined["place"] = placed["place"]
+        moved = check.differing.get("place", 0)
+        if moved:
+            lines.append(
+                f"{label}: the file's own place was replaced by {areas_label}'s, as the board "
+                f"report's maps and place table use them, for {moved:,} of the "
+                f"{check.matched:,} persons matched."
+            )
     return joined, lines
 
 

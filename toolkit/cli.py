@@ -410,9 +410,10 @@ def _add_reference_date(
 
 #: What ``--areas`` does for the commands that build a cube from persons (cube, candidates).
 _JOINED_TO_AREAS = (
-    "for persons with an LSOA code and no imd_decile, each takes their neighbourhood's IMD "
-    "decile (and place, if the persons have none) by LSOA, and those with none are counted. "
-    "The persons are read whole"
+    "each person takes their neighbourhood's IMD decile by LSOA where the persons file has "
+    "none (a decile of its own is kept) and the areas' place (replacing any of its own, as "
+    "the board report does); those with no neighbourhood are counted. The persons are read "
+    "whole"
 )
 
 
